@@ -1,0 +1,1 @@
+"""Tandem back office: the application shell and the shared kernel."""
