@@ -1,0 +1,1 @@
+"""Local fakes of outside services (Plaid) that tests drive through the real client libraries."""
