@@ -1,0 +1,1 @@
+"""Payroll: the pure gross-to-net engine, runs, payments and paystubs."""

@@ -1,0 +1,173 @@
+"""Earnings: line amounts, FLSA weekly overtime, California daily overtime, the qualified overtime premium."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Sequence
+
+from backoffice.errors import DomainError
+from backoffice.money import ZERO, round_cents
+
+from .model import HOURLY_CODES, NONTAXABLE_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
+
+_Z = Decimal(0)
+_FORTY = Decimal(40)
+_EIGHT = Decimal(8)
+_TWELVE = Decimal(12)
+_HALF = Decimal("0.5")
+_ONE_HALF = Decimal("1.5")
+_THREE = Decimal(3)
+
+
+@dataclass(frozen=True, slots=True)
+class EarningsTotals:
+    """Earnings of one period sorted by tax character."""
+
+    lines: tuple[Line, ...]
+    regular: Decimal            # wages paid for time/pieces/salary
+    supplemental: Decimal       # bonus and commission (Pub 15 section 7)
+    reimbursement: Decimal      # not wages
+    qualified_overtime_premium: Decimal
+
+    @property
+    def gross(self) -> Decimal:
+        return self.regular + self.supplemental + self.reimbursement
+
+    @property
+    def wages(self) -> Decimal:
+        return self.regular + self.supplemental
+
+
+def earning_line(e: Earning) -> tuple[Line, Decimal]:
+    """The paycheck line for one earning and its qualified overtime premium (0 unless overtime)."""
+    code = e.code
+    premium = _Z
+    if code in HOURLY_CODES:
+        if e.hours is None or e.rate is None:
+            raise DomainError(f"earning {code} needs hours and rate")
+        amount = round_cents(e.hours * e.rate)
+        steps = (("{} h × {} an hour = {}", Num(e.hours), e.rate, amount),)
+        if code == "overtime":
+            if e.regular_rate is not None:
+                premium = round_cents(e.hours * e.regular_rate * _HALF)
+                steps += (("Qualified overtime premium (W-2 box 12 TT): {} h × half the regular rate {} = {}",
+                           Num(e.hours), e.regular_rate, premium),)
+            else:
+                premium = round_cents(e.hours * e.rate / _THREE)
+                steps += (("Qualified overtime premium (W-2 box 12 TT): the 0.5× part of the 1.5× rate, "
+                           "{} h × {} ÷ 3 = {}", Num(e.hours), e.rate, premium),)
+        elif code == "double_time" and e.regular_rate is not None:
+            # Only FLSA (over 40 a week) hours qualify, and only for the half-time premium FLSA requires.
+            premium = round_cents(e.hours * e.regular_rate * _HALF)
+            steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part only: {} h × half the regular "
+                       "rate {} = {}", Num(e.hours), e.regular_rate, premium),)
+    elif code == "piece":
+        if e.units is None or e.rate is None:
+            raise DomainError("earning piece needs units and rate")
+        amount = round_cents(e.units * e.rate)
+        steps = (("{} units × {} a unit = {}", Num(e.units), e.rate, amount),)
+    else:
+        if e.amount is None:
+            raise DomainError(f"earning {code} needs an amount")
+        amount = round_cents(e.amount)
+        if code in SUPPLEMENTAL_CODES:
+            steps = ((code.capitalize() + " {}: supplemental wages (Pub 15 section 7)", amount),)
+        elif code in NONTAXABLE_CODES:
+            steps = (("Reimbursement {} under an accountable plan: not wages, no tax", amount),)
+        else:
+            steps = ((code.capitalize() + " {}", amount),)
+    return Line(code, amount, steps), premium
+
+
+def sum_earnings(earnings: Sequence[Earning]) -> EarningsTotals:
+    lines = []
+    regular = supplemental = reimbursement = premium = _Z
+    for e in earnings:
+        line, p = earning_line(e)
+        lines.append(line)
+        code = e.code
+        if code in SUPPLEMENTAL_CODES:
+            supplemental += line.amount
+        elif code in NONTAXABLE_CODES:
+            reimbursement += line.amount
+        else:
+            regular += line.amount
+        premium += p
+    return EarningsTotals(tuple(lines), regular, supplemental, reimbursement, premium)
+
+
+# --- overtime helpers ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class WeeklyOvertime:
+    """FLSA section 7 result for one workweek."""
+
+    straight_hours: Decimal
+    overtime_hours: Decimal
+    regular_rate: Decimal           # total straight-time remuneration ÷ all hours (29 CFR 778.109), unrounded
+    straight_pay: Decimal           # hourly pay for all hours at the hourly rate, plus the bonus
+    overtime_premium: Decimal       # the extra half-time owed for the overtime hours (qualified premium, box 12 TT)
+    total_pay: Decimal
+    explanation: tuple[str, ...]
+
+
+def flsa_weekly_overtime(hours: Decimal, hourly_rate: Decimal, nondiscretionary_bonus: Decimal = ZERO
+                         ) -> WeeklyOvertime:
+    """FLSA weekly overtime: hours over 40 at 1.5× the regular rate; a nondiscretionary bonus for the week enters
+    the regular rate (29 CFR 778.208-.210). The straight time for all hours is already paid, so overtime hours are
+    owed the extra half of the regular rate."""
+    if hours < 0 or hourly_rate < 0 or nondiscretionary_bonus < 0:
+        raise DomainError("hours, rate and bonus must not be negative")
+    straight = hours * hourly_rate + nondiscretionary_bonus
+    ot_hours = hours - _FORTY if hours > _FORTY else _Z
+    regular_rate = straight / hours if hours else hourly_rate
+    premium = round_cents(ot_hours * regular_rate * _HALF)
+    straight_pay = round_cents(straight)
+    explanation = (
+        f"Hours worked {hours}; FLSA overtime hours (over 40): {ot_hours}",
+        f"Regular rate = (hours × rate + nondiscretionary bonus) ÷ hours = "
+        f"({hours} × {hourly_rate} + {nondiscretionary_bonus}) ÷ {hours} = {regular_rate:.4f}",
+        f"Overtime premium = {ot_hours} h × 0.5 × regular rate = {premium}",
+    )
+    return WeeklyOvertime(hours - ot_hours, ot_hours, regular_rate, straight_pay, premium,
+                          straight_pay + premium, explanation)
+
+
+@dataclass(frozen=True, slots=True)
+class DailyOvertime:
+    """California overtime split of one workweek (Labor Code 510)."""
+
+    regular_hours: Decimal
+    overtime_hours: Decimal          # at 1.5×
+    double_time_hours: Decimal       # at 2×
+    by_day: tuple[tuple[Decimal, Decimal, Decimal], ...]   # (regular, overtime, double time) per day
+
+
+def california_daily_overtime(daily_hours: Sequence[Decimal]) -> DailyOvertime:
+    """California Labor Code 510 for one workweek, days in order (up to 7):
+    over 8 h in a day at 1.5×, over 12 h at 2×; on the 7th consecutive day of work in the workweek the first 8 h at
+    1.5× and over 8 h at 2×; and hours over 40 straight-time hours in the week at 1.5× (weekly overtime counts only
+    hours not already paid as daily overtime)."""
+    if len(daily_hours) > 7:
+        raise DomainError("a workweek has at most 7 days")
+    if any(h < 0 or h > 24 for h in daily_hours):
+        raise DomainError("daily hours must be between 0 and 24")
+    seventh_day = len(daily_hours) == 7 and all(h > 0 for h in daily_hours)
+    by_day = []
+    straight_so_far = _Z
+    for i, h in enumerate(daily_hours):
+        if seventh_day and i == 6:
+            reg, ot, dt = _Z, min(h, _EIGHT), max(h - _EIGHT, _Z)
+        else:
+            reg = min(h, _EIGHT)
+            ot = min(max(h - _EIGHT, _Z), _TWELVE - _EIGHT)
+            dt = max(h - _TWELVE, _Z)
+        # Weekly rule: straight-time hours beyond 40 in the week become overtime.
+        if straight_so_far + reg > _FORTY:
+            moved = straight_so_far + reg - _FORTY
+            reg -= moved
+            ot += moved
+        straight_so_far += reg
+        by_day.append((reg, ot, dt))
+    return DailyOvertime(sum((d[0] for d in by_day), _Z), sum((d[1] for d in by_day), _Z),
+                         sum((d[2] for d in by_day), _Z), tuple(by_day))

@@ -1,0 +1,219 @@
+"""Inputs and results of the payroll engine: frozen records, money as Decimal, explanations rendered on demand."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Mapping, Union
+
+from backoffice.money import ZERO, fmt_usd
+from backoffice.periods import PayFrequency
+
+EMPTY_MAPPING: Mapping = MappingProxyType({})
+
+# --- explanation steps -------------------------------------------------------------------------------------------
+# A step is (template, arg, arg, ...). Money args are Decimals (shown as $1,234.56), Pct args are rates (shown as
+# 22%), anything else is shown with str(). Rendering is deferred to the moment someone reads `Line.explanation`:
+# the engine builds the steps (cheap tuples) and the words are only produced for the paychecks a person looks at.
+
+
+class Pct(Decimal):
+    """A rate shown as a percentage in explanations (0.062 -> 6.2%)."""
+
+    __slots__ = ()
+
+
+class Num(Decimal):
+    """A plain number shown without a currency sign (hours, units, periods)."""
+
+    __slots__ = ()
+
+
+def _show(arg: object) -> str:
+    if isinstance(arg, Pct):
+        return f"{(arg * 100).normalize():f}%"
+    if isinstance(arg, Num):
+        return f"{arg.normalize():f}" if arg == arg.to_integral_value() else f"{arg:f}"
+    if isinstance(arg, Decimal):
+        return fmt_usd(arg)
+    return str(arg)
+
+
+def render_step(step: tuple) -> str:
+    """One explanation step to plain English: the template with its figures filled in."""
+    template = step[0]
+    if len(step) == 1:
+        return template
+    return template.format(*[_show(a) for a in step[1:]])
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One line of a paycheck (earning, tax or deduction) with the steps that produced it."""
+
+    code: str
+    amount: Decimal
+    steps: tuple = ()
+    state: str | None = None      # two-letter code for state lines, None for federal/other lines
+
+    @property
+    def explanation(self) -> tuple[str, ...]:
+        return tuple(render_step(s) for s in self.steps)
+
+    def as_dict(self) -> dict:
+        d = {"code": self.code, "amount": str(self.amount), "explanation": list(self.explanation)}
+        if self.state is not None:
+            d["state"] = self.state
+        return d
+
+
+# --- inputs ------------------------------------------------------------------------------------------------------
+
+FILING_STATUSES = ("single", "married_jointly", "head_of_household")
+MARITAL_STATUSES = ("single", "married", "married_single_rate")
+
+
+@dataclass(frozen=True, slots=True)
+class W4:
+    """Form W-4 2020 or later. Step 3, 4(a), 4(b) are annual amounts; Step 4(c) is per pay period."""
+
+    filing_status: str = "single"
+    step2_checkbox: bool = False
+    step3_credits: Decimal = ZERO
+    step4a_other_income: Decimal = ZERO
+    step4b_deductions: Decimal = ZERO
+    step4c_extra: Decimal = ZERO
+    exempt: bool = False
+
+    @property
+    def version(self) -> int:
+        return 2020
+
+    @property
+    def federal_filing_status(self) -> str:
+        return self.filing_status
+
+
+@dataclass(frozen=True, slots=True)
+class W4Legacy:
+    """Form W-4 2019 or earlier: marital status, allowances, additional amount per pay period."""
+
+    marital_status: str = "single"
+    allowances: int = 0
+    additional: Decimal = ZERO
+    exempt: bool = False
+
+    @property
+    def version(self) -> int:
+        return 2019
+
+    @property
+    def federal_filing_status(self) -> str:
+        return "married_jointly" if self.marital_status == "married" else "single"
+
+
+AnyW4 = Union[W4, W4Legacy]
+
+REGULAR_CODES = frozenset({"regular", "overtime", "double_time", "salary", "piece"})
+SUPPLEMENTAL_CODES = frozenset({"bonus", "commission"})
+NONTAXABLE_CODES = frozenset({"reimbursement"})
+EARNING_CODES = REGULAR_CODES | SUPPLEMENTAL_CODES | NONTAXABLE_CODES
+HOURLY_CODES = frozenset({"regular", "overtime", "double_time"})
+
+
+@dataclass(frozen=True, slots=True)
+class Earning:
+    """One earning: hourly {code, hours, rate}, piece {units, rate}, or an amount (salary, bonus, commission,
+    reimbursement). For overtime, `regular_rate` (if given) is the FLSA regular rate used for the qualified
+    overtime premium; otherwise the premium is one third of the overtime rate (the 0.5x part of 1.5x)."""
+
+    code: str
+    amount: Decimal | None = None
+    hours: Decimal | None = None
+    rate: Decimal | None = None
+    units: Decimal | None = None
+    regular_rate: Decimal | None = None
+
+
+# Deduction codes and their tax treatment: (exempt from federal income tax, exempt from FICA/FUTA/SUTA).
+PRETAX_TREATMENT: Mapping[str, tuple[bool, bool]] = MappingProxyType({
+    "401k": (True, False),        # traditional 401(k): IRC 402(g) deferral, FICA still applies (3121(v)(1)(A))
+    "section125": (True, True),   # cafeteria-plan premiums (IRC 125)
+    "hsa": (True, True),          # HSA through a cafeteria plan (IRC 125, 223)
+    "fsa": (True, True),          # health FSA (IRC 125(i))
+})
+POSTTAX_CODES = frozenset({"roth_401k", "garnishment", "child_support", "other"})
+
+
+@dataclass(frozen=True, slots=True)
+class Deduction:
+    """A deduction requested for this period. Options: hsa {"coverage": "self_only"|"family"};
+    child_support {"supports_other_family": bool, "arrears_over_12_weeks": bool}."""
+
+    code: str
+    amount: Decimal
+    options: Mapping[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class YearToDate:
+    """Figures for the calendar year before this paycheck (or after it, in a result).
+    social_security_wages, futa_wages and suta_wages are the taxable (capped) wages."""
+
+    gross: Decimal = ZERO
+    federal_wages: Decimal = ZERO
+    social_security_wages: Decimal = ZERO
+    medicare_wages: Decimal = ZERO
+    futa_wages: Decimal = ZERO
+    suta_wages: Decimal = ZERO
+    deferrals_401k: Decimal = ZERO          # traditional + Roth elective deferrals (402(g))
+    hsa: Decimal = ZERO
+    fsa: Decimal = ZERO
+    supplemental: Decimal = ZERO
+    qualified_overtime_premium: Decimal = ZERO
+
+
+@dataclass(frozen=True, slots=True)
+class PaycheckInput:
+    """One pay period of one worker."""
+
+    pay_date: date
+    pay_frequency: PayFrequency
+    worker_type: str = "employee"                      # "employee" | "contractor"
+    work_state: str = ""
+    residence_state: str = ""
+    birth_date: date | None = None
+    earnings: tuple[Earning, ...] = ()
+    w4: AnyW4 | None = None                            # None for an employee -> Single, no adjustments (Pub 15-T)
+    state_certificates: Mapping[str, Mapping[str, object]] = field(default_factory=dict)   # by state code
+    pretax_deductions: tuple[Deduction, ...] = ()
+    posttax_deductions: tuple[Deduction, ...] = ()
+    ytd: YearToDate = field(default_factory=YearToDate)
+    suta_rate: Decimal | None = None                   # the agency's SUI rate in the work state (None: not computed)
+    tin_missing_or_flagged: bool = False               # contractors: backup withholding applies
+    aggregate_supplemental: bool = False               # withhold on bonus/commission by the aggregate method
+
+
+@dataclass(frozen=True, slots=True)
+class PaycheckResult:
+    """The paycheck: every line with its explanation, the taxable wages per tax, and the updated year to date."""
+
+    gross: Decimal
+    earnings: tuple[Line, ...]
+    employee_taxes: tuple[Line, ...]
+    employer_taxes: tuple[Line, ...]
+    deductions: tuple[Line, ...]
+    net: Decimal
+    taxable_wages: Mapping[str, Decimal]               # by tax code: the wage base each tax was computed on
+    ytd: YearToDate                                    # year to date including this paycheck
+    qualified_overtime_premium: Decimal                # this period; W-2 box 12 code TT accumulates it
+    tax_year: int = 0
+
+    @property
+    def employee_tax_total(self) -> Decimal:
+        return sum((t.amount for t in self.employee_taxes), ZERO)
+
+    @property
+    def deduction_total(self) -> Decimal:
+        return sum((d.amount for d in self.deductions), ZERO)

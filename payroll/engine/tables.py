@@ -1,0 +1,186 @@
+"""Tax tables per tax year, read once from the JSON data files and turned into ready Decimal constants."""
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
+
+from backoffice.errors import DomainError
+from backoffice.money import D
+
+from .model import Pct
+
+DATA_DIR = Path(__file__).with_name("data")
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    """One annual percentage-method schedule (Pub 15-T): rows of (A at least, C tentative amount, D rate)."""
+
+    name: str
+    starts: tuple[Decimal, ...]
+    rows: tuple[tuple[Decimal, Decimal, Pct], ...]
+
+    def row_for(self, wage: Decimal) -> tuple[int, tuple[Decimal, Decimal, Pct]]:
+        i = bisect_right(self.starts, wage) - 1
+        return i, self.rows[max(i, 0)]
+
+    def upper(self, index: int) -> Decimal | None:
+        """Column B of a row: where the next row starts (None for the last row)."""
+        return self.starts[index + 1] if index + 1 < len(self.starts) else None
+
+
+@dataclass(frozen=True, slots=True)
+class TaxTables:
+    """Every federal figure the engine needs for one tax year. Build with `tables_for(pay_date)`."""
+
+    year: int
+    withholding_source: str
+    schedules: Mapping[tuple[str, str], Schedule]     # (standard|checkbox, single|married_jointly|head_of_household)
+    line_1g_mfj: Decimal
+    line_1g_other: Decimal
+    allowance_2019: Decimal
+    supplemental_source: str
+    supplemental_rate: Pct
+    supplemental_mandatory_rate: Pct
+    supplemental_mandatory_threshold: Decimal
+    backup_source: str
+    backup_rate: Pct
+    ss_source: str
+    ss_employee_rate: Pct
+    ss_employer_rate: Pct
+    ss_wage_base: Decimal
+    medicare_source: str
+    medicare_employee_rate: Pct
+    medicare_employer_rate: Pct
+    addl_medicare_source: str
+    addl_medicare_rate: Pct
+    addl_medicare_threshold: Decimal
+    futa_source: str
+    futa_gross_rate: Pct
+    futa_max_credit: Pct
+    futa_net_rate: Pct
+    futa_wage_base: Decimal
+    futa_credit_reduction: Mapping[str, Pct]
+    futa_credit_reduction_note: str
+    futa_credit_reduction_provisional: bool
+    deferral_source: str
+    deferral_limit: Decimal
+    catch_up_50: Decimal
+    catch_up_60_63: Decimal
+    hsa_source: str
+    hsa_self_only: Decimal
+    hsa_family: Decimal
+    hsa_catch_up_55: Decimal
+    fsa_source: str
+    fsa_limit: Decimal
+    ccpa_source: str
+    ccpa_ordinary_percent: Pct
+    ccpa_min_wage_multiple: Decimal
+    federal_minimum_wage: Decimal
+    support_percent_other_family: Pct
+    support_percent_no_other_family: Pct
+    support_arrears_add: Pct
+
+    def schedule(self, kind: str, status: str) -> Schedule:
+        return self.schedules[(kind, status)]
+
+
+def _load(year: int, name: str) -> dict:
+    path = DATA_DIR / str(year) / name
+    if not path.exists():
+        raise DomainError(f"no payroll tax tables for tax year {year} ({path.name} is missing)",
+                          code="unsupported_tax_year")
+    with path.open(encoding="utf-8") as fh:
+        data = json.load(fh)
+    if data.get("tax_year") != year:
+        raise DomainError(f"{path} says tax_year {data.get('tax_year')}, expected {year}")
+    return data
+
+
+@lru_cache(maxsize=None)
+def load_tables(year: int) -> TaxTables:
+    """Read and check one tax year's data files (cached: read once per process)."""
+    fed = _load(year, "federal.json")
+    ff = _load(year, "fica_futa.json")
+    lim = _load(year, "limits.json")
+    schedules = {}
+    for kind, by_status in fed["percentage_tables"].items():
+        if kind == "note":
+            continue
+        for status, rows in by_status.items():
+            parsed = tuple((D(a), D(c), Pct(d)) for a, c, d in rows)
+            starts = tuple(r[0] for r in parsed)
+            if list(starts) != sorted(starts) or starts[0] != 0:
+                raise DomainError(f"{year} {kind}/{status} schedule rows are not in order from 0")
+            schedules[(kind, status)] = Schedule(f"{kind}/{status}", starts, parsed)
+    ws = fed["worksheet_1a"]
+    sup = fed["supplemental"]
+    ss, med, addl, futa = ff["social_security"], ff["medicare"], ff["additional_medicare"], ff["futa"]
+    g, hsa, fsa, ccpa = lim["elective_deferrals_402g"], lim["hsa"], lim["health_fsa"], lim["ccpa_garnishment"]
+    gross_rate, credit = Pct(futa["gross_rate"]), Pct(futa["max_credit"])
+    return TaxTables(
+        year=year,
+        withholding_source=fed["publication"],
+        schedules=MappingProxyType(schedules),
+        line_1g_mfj=D(ws["line_1g"]["married_jointly"]),
+        line_1g_other=D(ws["line_1g"]["other"]),
+        allowance_2019=D(ws["line_1k_allowance"]),
+        supplemental_source=sup["publication"],
+        supplemental_rate=Pct(sup["flat_rate"]),
+        supplemental_mandatory_rate=Pct(sup["mandatory_rate"]),
+        supplemental_mandatory_threshold=D(sup["mandatory_threshold"]),
+        backup_source=fed["backup_withholding"]["publication"],
+        backup_rate=Pct(fed["backup_withholding"]["rate"]),
+        ss_source=ss["publication"],
+        ss_employee_rate=Pct(ss["employee_rate"]),
+        ss_employer_rate=Pct(ss["employer_rate"]),
+        ss_wage_base=D(ss["wage_base"]),
+        medicare_source=med["publication"],
+        medicare_employee_rate=Pct(med["employee_rate"]),
+        medicare_employer_rate=Pct(med["employer_rate"]),
+        addl_medicare_source=addl["publication"],
+        addl_medicare_rate=Pct(addl["rate"]),
+        addl_medicare_threshold=D(addl["threshold"]),
+        futa_source=futa["publication"],
+        futa_gross_rate=gross_rate,
+        futa_max_credit=credit,
+        futa_net_rate=Pct(gross_rate - credit),
+        futa_wage_base=D(futa["wage_base"]),
+        futa_credit_reduction=MappingProxyType({k: Pct(v) for k, v in futa["credit_reduction"].items()}),
+        futa_credit_reduction_note=futa["credit_reduction_note"],
+        futa_credit_reduction_provisional=bool(ff.get("credit_reduction_provisional", False)),
+        deferral_source=g["publication"],
+        deferral_limit=D(g["limit"]),
+        catch_up_50=D(g["catch_up_50"]),
+        catch_up_60_63=D(g["catch_up_60_63"]),
+        hsa_source=hsa["publication"],
+        hsa_self_only=D(hsa["self_only"]),
+        hsa_family=D(hsa["family"]),
+        hsa_catch_up_55=D(hsa["catch_up_55"]),
+        fsa_source=fsa["publication"],
+        fsa_limit=D(fsa["limit"]),
+        ccpa_source=ccpa["publication"],
+        ccpa_ordinary_percent=Pct(ccpa["ordinary_percent"]),
+        ccpa_min_wage_multiple=D(ccpa["minimum_wage_multiple"]),
+        federal_minimum_wage=D(ccpa["federal_minimum_wage"]),
+        support_percent_other_family=Pct(ccpa["support_percent"]["supports_other_family"]),
+        support_percent_no_other_family=Pct(ccpa["support_percent"]["no_other_family"]),
+        support_arrears_add=Pct(ccpa["support_percent"]["arrears_add"]),
+    )
+
+
+def supported_tax_years() -> tuple[int, ...]:
+    return tuple(sorted(int(p.name) for p in DATA_DIR.iterdir()
+                        if p.is_dir() and p.name.isdigit() and (p / "federal.json").exists()))
+
+
+def tables_for(pay_date: date) -> TaxTables:
+    """The tables for the tax year of a pay date (wages are taxed in the year they are paid)."""
+    return load_tables(pay_date.year)
