@@ -1,0 +1,183 @@
+"""State payroll taxes: income-tax withholding, disability/family-leave programs, reciprocity and SUTA wage bases."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Mapping
+
+from backoffice.money import ZERO, fmt_usd, round_cents
+
+from .income import Certificate, income_tax_amount, read_certificate, state_wages
+from .rules import STATES_AND_DC, Program, StateRules, UnsupportedState, rules_for_year, suta_bases_for_year
+
+__all__ = [
+    "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
+]
+
+WEEKS_PER_YEAR = Decimal(52)
+
+
+@dataclass(frozen=True)
+class StateContext:
+    pay_date: date
+    periods_per_year: int
+    work_state: str
+    residence_state: str
+    gross: Decimal
+    supplemental: Decimal
+    pretax: Mapping[str, Decimal]
+    ytd_gross: Decimal
+    certificate: Mapping[str, object]
+    federal_filing_status: str
+    birth_date: date | None = None
+
+
+@dataclass(frozen=True)
+class StateTaxLine:
+    code: str
+    state: str
+    amount: Decimal
+    explanation: tuple[str, ...]
+    employer: bool = False
+
+
+def supported_states(tax_year: int) -> frozenset[str]:
+    """States whose income-tax withholding (and programs) this module computes for the tax year."""
+    return frozenset(s for s, r in rules_for_year(tax_year).items() if r.unsupported is None and r.income_tax)
+
+
+def suta_wage_base(state: str, tax_year: int) -> Decimal:
+    """The state's SUTA taxable wage base for the year, from suta_wage_bases.json (which names each source)."""
+    state = state.upper()
+    entry = suta_bases_for_year(tax_year).get(state)
+    if entry is None or entry[0] is None:
+        raise UnsupportedState(f"the SUTA taxable wage base for {state} in {tax_year} is not confirmed yet")
+    return entry[0]
+
+
+def _rules(state: str, tax_year: int) -> StateRules:
+    if state not in STATES_AND_DC:
+        raise UnsupportedState(f"{state!r} is not a US state or DC")
+    rules = rules_for_year(tax_year).get(state)
+    if rules is not None and rules.unsupported:
+        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for "
+                               f"{tax_year}: {rules.unsupported}")
+    if rules is None or rules.income_tax is None:
+        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet "
+                               f"(tax year {tax_year})")
+    return rules
+
+
+def _certificate_for(ctx: StateContext, state: str) -> Certificate:
+    """The certificate for one state: a nested {"CA": {...}} entry when given, else the flat mapping."""
+    raw = ctx.certificate
+    nested = raw.get(state) if isinstance(raw.get(state), Mapping) else None
+    if nested is not None:
+        return read_certificate(state, nested)
+    flat = {k: v for k, v in raw.items() if not (len(k) == 2 and k.isupper())}
+    return read_certificate(state, flat)
+
+
+def _source(rules: StateRules) -> str:
+    return f"Source: {rules.publication} ({rules.tax_year})."
+
+
+def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str]) -> StateTaxLine:
+    tax = rules.income_tax
+    steps = list(lead)
+    if tax.method == "none":
+        steps.append(f"{rules.state} has no state income tax on wages: {tax.reason}")
+        steps.append(_source(rules))
+        return StateTaxLine("state_income_tax", rules.state, ZERO, tuple(steps))
+    if not cert.given:
+        steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
+    wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax)
+    if wages.excluded:
+        steps.append(f"Pre-tax deductions excluded from {rules.state} wages "
+                     f"({', '.join(sorted(c for c in ctx.pretax if c in tax.exempt_pretax and ctx.pretax[c]))}): "
+                     f"{fmt_usd(wages.excluded)}")
+    taxed = sorted(c for c in ctx.pretax if c not in tax.exempt_pretax and ctx.pretax[c])
+    if taxed:
+        steps.append(f"Not excluded for {rules.state} income tax: {', '.join(taxed)}")
+    amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
+    steps.extend(rules.notes)
+    steps.append(_source(rules))
+    return StateTaxLine("state_income_tax", rules.state, amount, tuple(steps))
+
+
+def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> StateTaxLine:
+    excluded = sum((a for c, a in ctx.pretax.items() if c in program.excluded_pretax), ZERO)
+    wages = max(ZERO, ctx.gross - excluded)
+    steps = [f"{program.name}: {_pct(program.rate)} of wages"]
+    if excluded:
+        steps.append(f"Wages {fmt_usd(ctx.gross)} less excluded pre-tax deductions {fmt_usd(excluded)} "
+                     f"= {fmt_usd(wages)}")
+    if program.annual_wage_base is not None:
+        ytd = max(ZERO, ctx.ytd_gross)
+        room = max(ZERO, program.annual_wage_base - ytd)
+        if wages > room:
+            steps.append(f"Only {fmt_usd(room)} of this pay is below the {fmt_usd(program.annual_wage_base)} "
+                         f"annual wage base (year to date before this pay: {fmt_usd(ytd)})")
+            wages = room
+    amount = wages * program.rate
+    steps.append(f"{fmt_usd(wages)} x {_pct(program.rate)} = {fmt_usd(amount)}")
+    if program.weekly_max is not None:
+        cap = program.weekly_max * WEEKS_PER_YEAR / Decimal(ctx.periods_per_year)
+        if amount > cap:
+            steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
+                         f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
+            amount = cap
+    steps.append(f"Source: {program.source}")
+    return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer)
+
+
+def _pct(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}%"
+
+
+def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
+    """Every state tax line for one paycheck: work-state (or reciprocal residence-state) income tax, any
+    resident top-up, and the work state's disability / family-leave programs."""
+    year = ctx.pay_date.year
+    work_state = ctx.work_state.upper()
+    home_state = ctx.residence_state.upper()
+    work = _rules(work_state, year)
+    lines: list[StateTaxLine] = []
+
+    if home_state != work_state and home_state in work.reciprocity:
+        home_cert = _certificate_for(ctx, home_state)
+        work_cert = _certificate_for(ctx, work_state)
+        if work_cert.reciprocity:
+            home = _rules(home_state, year)
+            form = work.reciprocity[home_state]
+            lead = [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
+                    f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
+                    f"withheld instead."]
+            lines.append(StateTaxLine("state_income_tax", work_state, ZERO, tuple(lead + [_source(work)])))
+            lines.append(_income_line(ctx, home, home_cert, lead))
+            lines.extend(_program_line(ctx, work, p) for p in work.programs)
+            return lines
+
+    work_cert = _certificate_for(ctx, work_state)
+    lead = []
+    if home_state != work_state:
+        lead.append(f"Works in {work_state}, lives in {home_state}: {work_state} (the work state) withholds.")
+    work_line = _income_line(ctx, work, work_cert, lead)
+    lines.append(work_line)
+
+    if home_state != work_state:
+        home = rules_for_year(year).get(home_state)
+        if home is not None and home.unsupported is None and home.income_tax is not None \
+                and home.income_tax.method != "none" and home.resident_top_up:
+            home_cert = _certificate_for(ctx, home_state)
+            steps = [f"{home_state} requires withholding on its residents' wages earned in another state, "
+                     f"less the other state's withholding."]
+            home_line = _income_line(ctx, home, home_cert, [])
+            top_up = max(ZERO, home_line.amount - work_line.amount)
+            steps.append(f"{home_state} withholding computed as if worked at home: {fmt_usd(home_line.amount)}")
+            steps.extend("  " + s for s in home_line.explanation)
+            steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
+            lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
+    lines.extend(_program_line(ctx, work, p) for p in work.programs)
+    return lines

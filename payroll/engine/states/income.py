@@ -1,0 +1,281 @@
+"""State income-tax withholding methods (flat, elected percentage, CA Method B, NY exact calculation), driven by data."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Mapping
+
+from backoffice.errors import Issue, ValidationFailed
+from backoffice.money import ZERO, fmt_usd, round_cents
+
+from .rules import IncomeTax, StateRules
+
+_STATUS_ALIASES = {
+    "single": "single",
+    "married": "married",
+    "married_jointly": "married",
+    "married_filing_jointly": "married",
+    "head_of_household": "head_of_household",
+    "married_single_rate": "single",
+    "married_filing_separately": "single",
+}
+_COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions")
+_MONEY_FIELDS = ("additional", "annual_allowance")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A state withholding certificate, normalised; `given` is False when none was on file."""
+
+    given: bool
+    filing_status: str
+    counts: Mapping[str, int]
+    additional: Decimal
+    exempt: bool
+    percentage: Decimal | None
+    annual_allowance: Decimal | None
+    reciprocity: bool
+
+
+def _pct(value: Decimal) -> str:
+    return f"{(value * 100).normalize():f}%"
+
+
+def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
+    """Normalise the certificate fields; every bad field is reported at once (ValidationFailed)."""
+    issues: list[Issue] = []
+    status = "single"
+    if "filing_status" in raw and raw["filing_status"] not in (None, ""):
+        status = _STATUS_ALIASES.get(str(raw["filing_status"]).strip().lower(), "")
+        if not status:
+            issues.append(Issue(f"certificate.{state}.filing_status",
+                                f"unknown filing status {raw['filing_status']!r}"))
+            status = "single"
+    counts = {}
+    for name in _COUNT_FIELDS:
+        value = raw.get(name, 0) or 0
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+            issues.append(Issue(f"certificate.{state}.{name}", "must be a whole number, 0 or more"))
+            counts[name] = 0
+        else:
+            counts[name] = int(value)
+    money = {}
+    for name in _MONEY_FIELDS:
+        value = raw.get(name)
+        if value in (None, ""):
+            money[name] = None
+            continue
+        try:
+            amount = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
+        except ArithmeticError:
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            issues.append(Issue(f"certificate.{state}.{name}", "must be an amount of 0 or more"))
+            money[name] = None
+        else:
+            money[name] = amount
+    percentage = None
+    if raw.get("percentage") not in (None, ""):
+        value = raw["percentage"]
+        try:
+            percentage = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
+        except ArithmeticError:
+            percentage = None
+        if percentage is None or not percentage.is_finite() or percentage < 0:
+            issues.append(Issue(f"certificate.{state}.percentage", "must be a percentage such as \"2.0\""))
+            percentage = None
+    if issues:
+        raise ValidationFailed(issues)
+    return Certificate(
+        given=bool(raw),
+        filing_status=status,
+        counts=counts,
+        additional=money["additional"] or ZERO,
+        exempt=bool(raw.get("exempt", False)),
+        percentage=percentage,
+        annual_allowance=money["annual_allowance"],
+        reciprocity=raw.get("reciprocity", True) is not False,
+    )
+
+
+@dataclass(frozen=True)
+class Wages:
+    """This period's wages for one state's income tax, after that state's pre-tax exclusions."""
+
+    regular: Decimal
+    supplemental: Decimal
+    excluded: Decimal
+
+
+def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal]) -> Wages:
+    excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO)
+    regular = gross - supplemental - excluded
+    supp = supplemental
+    if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
+        supp = max(ZERO, supp + regular)
+        regular = ZERO
+    return Wages(regular, supp, excluded)
+
+
+def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
+    total = ZERO
+    for s in items:
+        amount = s.amounts[status]
+        if s.per is None:
+            value = amount
+            if value:
+                steps.append(f"{kind} {s.label}: {fmt_usd(value)}")
+        else:
+            n = cert.counts.get(s.per, 0)
+            value = amount * n
+            steps.append(f"{kind} {s.label}: {n} x {fmt_usd(amount)} = {fmt_usd(value)}")
+        total += value
+    return total
+
+
+def _annual_from_table(table, taxable: Decimal, steps: list[str], flat_above=()) -> Decimal:
+    for threshold, rate in reversed(flat_above):
+        if taxable >= threshold:
+            tax = taxable * rate
+            steps.append(f"Net wages of {fmt_usd(taxable)} are at least {fmt_usd(threshold)}: "
+                         f"{_pct(rate)} of the whole amount = {fmt_usd(tax)}")
+            return tax
+    tax, i = table.tax(taxable)
+    steps.append(f"Rate table row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
+                 f"{_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(tax)}")
+    return tax
+
+
+def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int,
+                        steps: list[str]) -> Decimal:
+    """Unrounded withholding on this period's regular wages, appending the steps in plain English."""
+    tax = rules.income_tax
+    method = tax.method
+    p = Decimal(periods)
+    status = cert.filing_status
+    if wages.regular <= 0:
+        steps.append("No regular wages this period after pre-tax exclusions.")
+        return ZERO
+    if method == "elected_percentage":
+        rate = _elected_rate(rules, cert, steps)
+        amount = wages.regular * rate
+        steps.append(f"{fmt_usd(wages.regular)} x {_pct(rate)} = {fmt_usd(amount)}")
+        return amount
+    annual = wages.regular * p
+    steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
+    if method == "flat":
+        subtract = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
+        if tax.params.get("certificate_annual_allowance"):
+            if cert.annual_allowance is not None:
+                allowance = cert.annual_allowance
+                steps.append(f"Less the annual withholding allowance from {tax.certificate_form}: {fmt_usd(allowance)}")
+            else:
+                allowance = tax.params["default_annual_allowance"][status]
+                steps.append(f"No annual allowance on {tax.certificate_form}: the default for {status}, "
+                             f"{fmt_usd(allowance)}, applies")
+            subtract += allowance
+        taxable = max(ZERO, annual - subtract)
+        annual_tax = taxable * tax.rate
+        steps.append(f"Taxable: {fmt_usd(taxable)} x {_pct(tax.rate)} = {fmt_usd(annual_tax)}")
+        credits = _subtract(tax, cert, status, steps, tax.credits, "Credit")
+        annual_tax = max(ZERO, annual_tax - credits)
+    elif method == "ca_method_b":
+        annual_tax = _ca_method_b(tax, cert, annual, steps)
+    elif method == "ny_exact":
+        annual_tax = _ny_exact(tax, cert, annual, steps)
+    else:  # pragma: no cover - data validation keeps this out
+        raise ValueError(f"unknown income tax method {method!r}")
+    per_period = annual_tax / p
+    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")
+    return per_period
+
+
+def _elected_rate(rules: StateRules, cert: Certificate, steps: list[str]) -> Decimal:
+    tax = rules.income_tax
+    choices = tax.params["choices"]
+    default = tax.params["default_percentage"]
+    if cert.percentage is None:
+        steps.append(f"No {tax.certificate_form} election on file: the default rate of {default}% applies.")
+        return default / 100
+    if cert.percentage not in choices and cert.percentage != 0:
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.percentage",
+                                      f"{tax.certificate_form} allows only {', '.join(str(c) + '%' for c in choices)}"
+                                      " (or 0% when eligible)")])
+    steps.append(f"Rate elected on {tax.certificate_form}: {cert.percentage}%")
+    return cert.percentage / 100
+
+
+def _ca_method_b(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+    prm = tax.params
+    status = cert.filing_status
+    if status in prm.get("unsupported_statuses", ()):
+        from .rules import UnsupportedState
+        raise UnsupportedState(f"state income tax withholding for CA is not supported yet for filing status "
+                               f"{status} in this tax year: its rate table could not be confirmed")
+    regular = cert.counts["allowances"]
+    double = status == "head_of_household" or (status == "married" and regular >= 2)
+    key = "double" if double else "single"
+    lie = prm["low_income_exemption"][key]
+    steps.append(f"Step 1: low-income exemption for {status} with {regular} regular allowance(s): {fmt_usd(lie)}")
+    if annual <= lie:
+        steps.append(f"Annualised wages {fmt_usd(annual)} are not above it: no California tax.")
+        return ZERO
+    estimated = prm["estimated_deduction_allowance"]["amount"] * cert.counts["additional_allowances"]
+    steps.append(f"Step 2: less estimated deductions, {cert.counts['additional_allowances']} x "
+                 f"{fmt_usd(prm['estimated_deduction_allowance']['amount'])} = {fmt_usd(estimated)}")
+    standard = prm["standard_deduction"][key]
+    steps.append(f"Step 3: less the standard deduction {fmt_usd(standard)}")
+    taxable = max(ZERO, annual - estimated - standard)
+    steps.append(f"Step 4: taxable income {fmt_usd(taxable)}")
+    table_status = "married" if status == "married" else status
+    gross_tax = _annual_from_table(tax.tables[table_status], taxable, steps)
+    credit = prm["exemption_allowance_credit"]["amount"] * regular
+    steps.append(f"Step 6: less the exemption allowance credit, {regular} x "
+                 f"{fmt_usd(prm['exemption_allowance_credit']['amount'])} = {fmt_usd(credit)}")
+    return max(ZERO, gross_tax - credit)
+
+
+def _ny_exact(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+    prm = tax.params
+    status = "married" if cert.filing_status == "married" else "single"
+    if cert.filing_status == "head_of_household":
+        steps.append("Head of household uses the single table (IT-2104 has single/head of household together).")
+    deduction = prm["deduction_allowance"][status]
+    exemptions = prm["exemption_allowance"]["amount"] * cert.counts["allowances"]
+    steps.append(f"Less the deduction allowance for {status}: {fmt_usd(deduction)}")
+    steps.append(f"Less exemption allowances: {cert.counts['allowances']} x "
+                 f"{fmt_usd(prm['exemption_allowance']['amount'])} = {fmt_usd(exemptions)}")
+    taxable = max(ZERO, annual - deduction - exemptions)
+    steps.append(f"Net wages: {fmt_usd(taxable)}")
+    flat_above = prm.get(f"flat_above_{status}", ())
+    return _annual_from_table(tax.tables[status], taxable, steps, flat_above)
+
+
+def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, steps: list[str]) -> Decimal:
+    tax = rules.income_tax
+    if wages.supplemental <= 0:
+        return ZERO
+    if tax.method == "elected_percentage":
+        rate = _elected_rate(rules, cert, [])
+    else:
+        rate = tax.supplemental_rate
+    amount = wages.supplemental * rate
+    steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {_pct(rate)} "
+                 f"({tax.supplemental_label or 'flat supplemental rate'}) = {fmt_usd(amount)}")
+    return amount
+
+
+def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, periods: int,
+                      steps: list[str]) -> Decimal:
+    """Rounded state income-tax withholding for one period (regular + supplemental + additional)."""
+    tax = rules.income_tax
+    if cert.exempt:
+        steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
+        return ZERO
+    regular = regular_withholding(rules, cert, wages, periods, steps)
+    supplemental = supplemental_withholding(rules, cert, wages, steps)
+    total = round_cents(regular) + round_cents(supplemental)
+    if cert.additional:
+        steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
+        total += cert.additional
+    return round_cents(max(ZERO, total))

@@ -1,0 +1,246 @@
+"""State tax rules: each state's JSON data file for a tax year, parsed once into frozen objects with Decimal constants."""
+from __future__ import annotations
+
+import json
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping
+
+from backoffice.errors import DomainError
+
+DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
+
+STATES_AND_DC = frozenset(
+    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
+    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
+)
+FILING_STATUSES = ("single", "married", "head_of_household")
+PRETAX_CODES = ("401k", "section125", "hsa", "fsa")
+
+
+class UnsupportedState(DomainError):
+    """Withholding for this state (or this state and year) is not covered yet: never a silent zero."""
+
+    def __init__(self, message: str):
+        super().__init__(message, code="unsupported_state")
+
+
+def _dec(value: object, where: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int)):
+        raise ValueError(f"{where}: numbers in state data files are strings or integers, got {value!r}")
+    return Decimal(str(value))
+
+
+def _by_status(raw: object, where: str) -> Mapping[str, Decimal]:
+    """An amount that is the same for every filing status, or one per status."""
+    if isinstance(raw, dict):
+        missing = [s for s in FILING_STATUSES if s not in raw]
+        if missing:
+            raise ValueError(f"{where}: missing filing statuses {missing}")
+        return {s: _dec(raw[s], f"{where}.{s}") for s in FILING_STATUSES}
+    amount = _dec(raw, where)
+    return {s: amount for s in FILING_STATUSES}
+
+
+@dataclass(frozen=True)
+class BracketTable:
+    """Annual rate table: rows of (over, base tax, rate on the excess), as the publications print them."""
+
+    overs: tuple[Decimal, ...]
+    bases: tuple[Decimal, ...]
+    rates: tuple[Decimal, ...]
+
+    @classmethod
+    def parse(cls, rows: list, where: str) -> "BracketTable":
+        if not rows:
+            raise ValueError(f"{where}: empty table")
+        overs, bases, rates = [], [], []
+        for i, row in enumerate(rows):
+            over, base, rate = row
+            overs.append(_dec(over, f"{where}[{i}].over"))
+            bases.append(_dec(base, f"{where}[{i}].base"))
+            rates.append(_dec(rate, f"{where}[{i}].rate"))
+        if overs[0] != 0 or any(b <= a for a, b in zip(overs, overs[1:])):
+            raise ValueError(f"{where}: rows must start at 0 and increase")
+        return cls(tuple(overs), tuple(bases), tuple(rates))
+
+    def row_for(self, taxable: Decimal) -> int:
+        """Index of the row whose 'over' is the largest one below the taxable amount (0 for 0)."""
+        return max(0, bisect_right(self.overs, taxable) - 1) if taxable > 0 else 0
+
+    def tax(self, taxable: Decimal) -> tuple[Decimal, int]:
+        i = self.row_for(taxable)
+        return self.bases[i] + (taxable - self.overs[i]) * self.rates[i], i
+
+
+@dataclass(frozen=True)
+class Subtraction:
+    """An annual amount subtracted before the rate applies: fixed, per status, or per certificate count."""
+
+    label: str
+    amounts: Mapping[str, Decimal]       # by filing status
+    per: str | None = None               # certificate field counted (e.g. "allowances"); None = once
+
+
+@dataclass(frozen=True)
+class Program:
+    """An employee- (or employer-) paid state program such as CA SDI, NY PFL, WA PFML."""
+
+    code: str
+    name: str
+    rate: Decimal
+    annual_wage_base: Decimal | None     # None: no wage cap
+    weekly_max: Decimal | None           # NY SDI: $0.60 a week
+    employer: bool
+    excluded_pretax: frozenset[str]
+    source: str
+
+
+@dataclass(frozen=True)
+class IncomeTax:
+    method: str                          # none | flat | elected_percentage | ca_method_b | ny_exact
+    rate: Decimal = Decimal(0)
+    subtractions: tuple[Subtraction, ...] = ()
+    credits: tuple[Subtraction, ...] = ()
+    tables: Mapping[str, BracketTable] = field(default_factory=dict)
+    params: Mapping[str, object] = field(default_factory=dict)
+    supplemental_rate: Decimal | None = None
+    supplemental_label: str = ""
+    exempt_pretax: frozenset[str] = frozenset()
+    certificate_form: str = ""
+    default_certificate: str = ""
+    reason: str = ""                     # for method "none": why there is no tax
+
+
+@dataclass(frozen=True)
+class StateRules:
+    state: str
+    tax_year: int
+    publication: str
+    source_url: str
+    unconfirmed: tuple[str, ...]
+    unsupported: str | None              # set when the income-tax figures could not be confirmed
+    income_tax: IncomeTax | None
+    programs: tuple[Program, ...]
+    reciprocity: Mapping[str, str]       # residence state -> the nonresidence form its residents file here
+    resident_top_up: bool
+    notes: tuple[str, ...]
+
+
+def _parse_subtractions(raw: list, where: str) -> tuple[Subtraction, ...]:
+    out = []
+    for i, s in enumerate(raw or ()):
+        out.append(Subtraction(label=s["label"], amounts=_by_status(s["amount"], f"{where}[{i}].amount"),
+                               per=s.get("per")))
+    return tuple(out)
+
+
+def _param_item(item: object, where: str) -> object:
+    """A list entry in params: a row of numbers, a number, or a plain word (e.g. a filing status)."""
+    if isinstance(item, list):
+        return tuple(_dec(x, where) for x in item)
+    if isinstance(item, str) and not item.replace(".", "", 1).isdigit():
+        return item
+    return _dec(item, where)
+
+
+def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
+    method = raw["method"]
+    tables = {}
+    for status, rows in (raw.get("tables") or {}).items():
+        tables[status] = BracketTable.parse(rows, f"{where}.tables.{status}")
+    params = {}
+    for key, value in (raw.get("params") or {}).items():
+        if isinstance(value, dict):
+            params[key] = _by_status(value, f"{where}.params.{key}") if set(value) == set(FILING_STATUSES) else {
+                k: _dec(v, f"{where}.params.{key}.{k}") for k, v in value.items()}
+        elif isinstance(value, list):
+            params[key] = tuple(_param_item(item, f"{where}.params.{key}") for item in value)
+        elif isinstance(value, (str, int)) and not isinstance(value, bool):
+            params[key] = _dec(value, f"{where}.params.{key}")
+        else:
+            params[key] = value
+    supplemental = raw.get("supplemental_rate")
+    exempt = frozenset(raw.get("exempt_pretax", ()))
+    unknown = exempt - set(PRETAX_CODES)
+    if unknown:
+        raise ValueError(f"{where}.exempt_pretax: unknown codes {sorted(unknown)}")
+    return IncomeTax(
+        method=method,
+        rate=_dec(raw.get("rate", 0), f"{where}.rate"),
+        subtractions=_parse_subtractions(raw.get("subtractions"), f"{where}.subtractions"),
+        credits=_parse_subtractions(raw.get("credits"), f"{where}.credits"),
+        tables=tables,
+        params=params,
+        supplemental_rate=None if supplemental is None else _dec(supplemental, f"{where}.supplemental_rate"),
+        supplemental_label=raw.get("supplemental_label", ""),
+        exempt_pretax=exempt,
+        certificate_form=raw.get("certificate_form", ""),
+        default_certificate=raw.get("default_certificate", ""),
+        reason=raw.get("reason", ""),
+    )
+
+
+def _parse_program(raw: dict, where: str) -> Program:
+    base = raw.get("annual_wage_base")
+    weekly = raw.get("weekly_max")
+    return Program(
+        code=raw["code"], name=raw["name"], rate=_dec(raw["rate"], f"{where}.rate"),
+        annual_wage_base=None if base is None else _dec(base, f"{where}.annual_wage_base"),
+        weekly_max=None if weekly is None else _dec(weekly, f"{where}.weekly_max"),
+        employer=bool(raw.get("employer", False)),
+        excluded_pretax=frozenset(raw.get("excluded_pretax", ())),
+        source=raw["source"],
+    )
+
+
+def parse_state(raw: dict, where: str) -> StateRules:
+    state = raw["state"]
+    if state not in STATES_AND_DC:
+        raise ValueError(f"{where}: unknown state {state!r}")
+    income = raw.get("income_tax")
+    return StateRules(
+        state=state,
+        tax_year=int(raw["tax_year"]),
+        publication=raw["publication"],
+        source_url=raw["source_url"],
+        unconfirmed=tuple(raw.get("unconfirmed", ())),
+        unsupported=raw.get("unsupported"),
+        income_tax=None if income is None else _parse_income_tax(income, f"{where}.income_tax"),
+        programs=tuple(_parse_program(p, f"{where}.programs[{i}]") for i, p in enumerate(raw.get("programs", ()))),
+        reciprocity=dict(raw.get("reciprocity", {})),
+        resident_top_up=bool(raw.get("resident_top_up", False)),
+        notes=tuple(raw.get("notes", ())),
+    )
+
+
+@lru_cache(maxsize=None)
+def rules_for_year(tax_year: int) -> Mapping[str, StateRules]:
+    """Every state data file of a tax year, parsed once (no file I/O after the first call for that year)."""
+    folder = DATA_ROOT / str(tax_year) / "states"
+    out: dict[str, StateRules] = {}
+    if folder.is_dir():
+        for path in sorted(folder.glob("*.json")):
+            raw = json.loads(path.read_text(encoding="utf-8"))
+            rules = parse_state(raw, str(path.name))
+            if rules.state != path.stem or rules.tax_year != tax_year:
+                raise ValueError(f"{path}: state/tax_year do not match the file's place")
+            out[rules.state] = rules
+    return out
+
+
+@lru_cache(maxsize=None)
+def suta_bases_for_year(tax_year: int) -> Mapping[str, tuple[Decimal | None, str]]:
+    """state -> (taxable wage base or None when not confirmed, source) from suta_wage_bases.json."""
+    path = DATA_ROOT / str(tax_year) / "suta_wage_bases.json"
+    if not path.is_file():
+        return {}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    for state, entry in raw["wage_bases"].items():
+        amount = entry.get("amount")
+        out[state] = (None if amount is None else _dec(amount, f"{path.name}.{state}"), entry.get("source", ""))
+    return out
