@@ -42,13 +42,13 @@ def validate_routing_number(value: str | None, *, field: str = "routing_number")
         return [Issue(field, "routing number is required", "required")]
     try:
         rtn.validate(number)
-    except InvalidFormat:
-        return [Issue(field, "routing number must contain digits only", "invalid_format")]
-    except InvalidLength:
+    except InvalidLength:  # a subclass of InvalidFormat in python-stdnum, so it is caught first
         return [Issue(field, f"routing number must be 9 digits, not {len(number)}", "invalid_length")]
     except InvalidChecksum:
         return [Issue(field, "routing number check digit is wrong (not a valid ABA routing number)",
                       "bad_check_digit")]
+    except InvalidFormat:
+        return [Issue(field, "routing number must contain digits only", "invalid_format")]
     if number[:2] not in _ROUTING_PREFIXES or number == "000000000":
         return [Issue(field, f"routing number cannot start with {number[:2]} (not a Federal Reserve "
                              "routing symbol)", "invalid_prefix")]

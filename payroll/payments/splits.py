@@ -116,7 +116,7 @@ def split_net_pay(net: Decimal, instructions: Sequence[DepositInstruction]) -> l
     left = net_amount.quantize(CENT)
     parts: list[DepositPart] = []
     for instruction in by_kind[SplitKind.FIXED]:
-        share = min(D(instruction.amount), left)
+        share = min(D(instruction.amount).quantize(CENT), left)
         parts.append(DepositPart(instruction.account_key, share))
         left -= share
     for instruction in by_kind[SplitKind.PERCENT]:

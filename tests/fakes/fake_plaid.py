@@ -257,7 +257,8 @@ class FakePlaid:
     def __init__(self, *, client_id: str = FAKE_CLIENT_ID, secret: str = FAKE_SECRET):
         self.state = FakePlaidState(client_id=client_id, secret=secret)
         self._server = _Server(self.state)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-plaid", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-plaid", daemon=True)
         host, port = self._server.server_address[:2]
         self.base_url = f"http://{host}:{port}"
         self.client_id, self.secret = client_id, secret
