@@ -10,7 +10,7 @@ from backoffice.money import ZERO, round_cents
 from .deductions import cap_to_limit, ccpa_ordinary_limit, ccpa_support_limit, deferral_limit, hsa_limit
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
-from .model import PRETAX_TREATMENT, Line, PaycheckInput, PaycheckResult, W4, YearToDate
+from .model import PRETAX_TREATMENT, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
 _Z = Decimal(0)
@@ -216,7 +216,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
                    t.futa_gross_rate, t.futa_max_credit, t.futa_net_rate)]
     rate = t.futa_net_rate
     if reduction:
-        rate = rate + reduction
+        rate = Pct(rate + reduction)
         futa_steps.append(("Credit reduction for " + inp.work_state + " {}: rate {} (" +
                            t.futa_credit_reduction_note + ")", reduction, rate))
     futa = round_cents(futa_wages * rate)
@@ -233,7 +233,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         employer_taxes.append(Line("suta", suta, (
             (inp.work_state + " unemployment wages: {} of {} (state wage base {}, so far this year {})",
              suta_wages, fica_wages, base, ytd.suta_wages),
-            ("{} × the agency's " + inp.work_state + " rate {} = {}", suta_wages, _pct(inp.suta_rate), suta)),
+            ("{} × the agency's " + inp.work_state + " rate {} = {}", suta_wages, Pct(inp.suta_rate), suta)),
             inp.work_state))
 
     # --- post-tax deductions: support orders, garnishments, Roth 401(k), other --------------------------------
@@ -309,8 +309,3 @@ _POSTTAX_ORDER = {"child_support": 0, "garnishment": 1, "roth_401k": 2, "other":
 
 def _posttax_order(d) -> int:
     return _POSTTAX_ORDER.get(d.code, 9)
-
-
-def _pct(rate: Decimal):
-    from .model import Pct
-    return Pct(rate)
