@@ -1,0 +1,1 @@
+"""Clients, workers, engagements, onboarding and classification."""
