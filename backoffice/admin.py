@@ -1,0 +1,274 @@
+"""The admin shell: flask-admin with one access check; each domain package registers its own views."""
+from __future__ import annotations
+
+import importlib
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.contrib.sqla import ModelView
+from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_admin.model import filters as model_filters
+from flask_admin.theme import Bootstrap4Theme
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+
+from backoffice.audit import AuditLog
+from backoffice.errors import DomainError, ValidationFailed
+from backoffice.extensions import db
+from backoffice.security.access import can, scoped
+from backoffice.security.models import ROLES, Permission, User
+
+class TandemFilterConverter(sqla_filters.FilterConverter):
+    """Filters for our column types: UTC timestamps and scaled decimals (money, rates)."""
+
+    @model_filters.convert("UTCDateTime")
+    def conv_utc(self, column, name, **kwargs):
+        return [f(column, name, **kwargs) for f in self.datetime_filters]
+
+    @model_filters.convert("Scaled")
+    def conv_scaled(self, column, name, **kwargs):
+        return [f(column, name, **kwargs) for f in (sqla_filters.FilterEqual, sqla_filters.FilterNotEqual,
+                                                     sqla_filters.FilterGreater, sqla_filters.FilterSmaller)]
+
+
+ADMIN_ROLES = ("admin", "hr", "finance", "compliance", "client_approver")
+
+
+def staff_only() -> bool:
+    return bool(current_user.is_authenticated and current_user.is_active and current_user.role in ADMIN_ROLES)
+
+
+def deny():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    abort(403)
+
+
+class SecureModelView(ModelView):
+    """A list/edit view behind the permission table; writes go through service functions."""
+
+    permission_model: str = ""
+    form_base_class = FlaskForm
+    filter_converter = TandemFilterConverter()
+    page_size = 50
+    can_set_page_size = True
+    can_view_details = True
+    can_export = True
+    export_types = ["csv", "xlsx"]
+    export_max_rows = 100000
+    service_fields: tuple[str, ...] = ()
+    # Ask for an exact row count only up to this many rows (a COUNT(*) over 100k rows per page costs more).
+    list_template = "admin/model/list.html"
+
+    def __init__(self, model, *args, **kwargs):
+        if not self.permission_model:
+            self.permission_model = getattr(model, "__permission_model__", None) or model.__tablename__
+        super().__init__(model, db, *args, **kwargs)
+
+    # ---- access
+    def is_accessible(self) -> bool:
+        return staff_only() and can(current_user, self.permission_model, "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    def _can(self, action):
+        return staff_only() and can(current_user, self.permission_model, action)
+
+    @property
+    def can_create(self):
+        return self._can("create") and self.allow_create
+
+    @property
+    def can_edit(self):
+        return self._can("write") and self.allow_edit
+
+    @property
+    def can_delete(self):
+        return self._can("delete") and self.allow_delete
+
+    allow_create = True
+    allow_edit = True
+    allow_delete = False
+
+    def get_query(self):
+        return scoped(super().get_query(), current_user, self.permission_model)
+
+    def get_count_query(self):
+        return scoped(super().get_count_query(), current_user, self.permission_model)
+
+    def get_one(self, id):
+        obj = super().get_one(id)
+        if obj is None:
+            return None
+        q = scoped(sa.select(self.model).where(self.model.id == obj.id), current_user, self.permission_model)
+        return db.session.execute(q).scalar_one_or_none()
+
+    # ---- writes through services
+    def service_create(self, data: dict):
+        raise NotImplementedError
+
+    def service_update(self, obj, data: dict):
+        raise NotImplementedError
+
+    def form_data(self, form) -> dict:
+        data = {}
+        for name in self.service_fields:
+            if name in form._fields:
+                value = form._fields[name].data
+                if hasattr(value, "id") and not isinstance(value, (str, int)):
+                    value = value.id
+                data[name] = value
+        return data
+
+    def _apply_issues(self, form, exc: ValidationFailed) -> None:
+        for issue in exc.issues:
+            name = issue.field[:-3] if issue.field.endswith("_id") and issue.field[:-3] in form._fields else issue.field
+            if name in form._fields:
+                form._fields[name].errors = list(form._fields[name].errors or []) + [issue.message]
+            flash(f"{issue.field}: {issue.message}", "error")
+
+    def create_model(self, form):
+        try:
+            return self.service_create(self.form_data(form))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            self._apply_issues(form, exc)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return False
+
+    def update_model(self, form, model):
+        try:
+            self.service_update(model, self.form_data(form))
+            return True
+        except ValidationFailed as exc:
+            db.session.rollback()
+            self._apply_issues(form, exc)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        return False
+
+
+class ReadOnlyView(SecureModelView):
+    allow_create = False
+    allow_edit = False
+    allow_delete = False
+
+
+class DashboardView(AdminIndexView):
+    """Home: headcount by client, engagement type and work state."""
+
+    def is_accessible(self):
+        return staff_only()
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/")
+    def index(self):
+        from backoffice.workers.models import Client, Engagement, Worker
+
+        def grouped(col, label_col=None, limit=12):
+            stmt = sa.select(label_col if label_col is not None else col, sa.func.count(Engagement.id))
+            stmt = stmt.select_from(Engagement).where(Engagement.status == "active")
+            if label_col is not None:
+                stmt = stmt.join(Client, Client.id == Engagement.client_id)
+            stmt = scoped(stmt, current_user, "engagement")
+            stmt = stmt.group_by(label_col if label_col is not None else col)
+            stmt = stmt.order_by(sa.func.count(Engagement.id).desc()).limit(limit)
+            return [(str(k), n) for k, n in db.session.execute(stmt)]
+
+        by_type = grouped(Engagement.type)
+        by_client = grouped(Engagement.client_id, Client.name)
+        by_state = grouped(Engagement.work_state, limit=15)
+        workers = db.session.execute(scoped(sa.select(sa.func.count(Worker.id)), current_user, "worker")).scalar()
+        active = sum(n for _, n in by_type)
+        extra_cards = []
+        for hook in self.admin.dashboard_hooks:
+            extra_cards.extend(hook() or [])
+        return self.render("admin/dashboard.html", by_type=by_type, by_client=by_client, by_state=by_state,
+                           workers=workers, active=active, extra_cards=extra_cards)
+
+
+class UserAdmin(SecureModelView):
+    permission_model = "user"
+    column_list = ("email", "name", "role", "active", "worker", "client", "last_login_at", "locked_until")
+    column_searchable_list = ("email", "name")
+    column_filters = ("role", "active")
+    column_exclude_list = ("password_hash",)
+    column_details_exclude_list = ("password_hash",)
+    form_columns = ("email", "name", "role", "active", "worker", "client")
+    form_extra_fields = {"password": PasswordField("New password (leave blank to keep)")}
+    form_ajax_refs = {"worker": {"fields": ("last_name", "email"), "page_size": 10},
+                      "client": {"fields": ("name",), "page_size": 10}}
+    form_choices = {"role": [(r, r) for r in ROLES]}
+    service_fields = ("email", "name", "role", "active", "worker", "client", "password")
+
+    def service_create(self, data):
+        from backoffice.security.services import create_user
+
+        return create_user(**_user_args(data))
+
+    def service_update(self, obj, data):
+        from backoffice.security.services import update_user
+
+        return update_user(obj.id, **_user_args(data))
+
+
+def _user_args(data):
+    return {"email": data.get("email"), "name": data.get("name") or "", "role": data.get("role"),
+            "active": data.get("active", True), "worker_id": data.get("worker"),
+            "client_id": data.get("client"), "password": data.get("password") or None}
+
+
+class PermissionAdmin(SecureModelView):
+    permission_model = "permission"
+    column_list = ("role", "model", "can_read", "can_write", "can_create", "can_delete")
+    column_filters = ("role", "model")
+    column_searchable_list = ("model",)
+    column_editable_list = ("can_read", "can_write", "can_create", "can_delete")
+    form_choices = {"role": [(r, r) for r in ROLES]}
+    allow_delete = True
+
+    # Permissions are plain data edited by admins; the audit log records every change.
+    def create_model(self, form):
+        return ModelView.create_model(self, form)
+
+    def update_model(self, form, model):
+        return ModelView.update_model(self, form, model)
+
+
+class AuditLogAdmin(ReadOnlyView):
+    permission_model = "audit_log"
+    can_export = True
+    column_default_sort = ("id", True)
+    column_list = ("at", "user_email", "action", "model", "record_id", "changes", "ip")
+    column_searchable_list = ("user_email", "model", "record_id", "changes")
+    column_filters = ("action", "model", "user_email", "at")
+
+
+def init_admin(app) -> Admin:
+    admin = Admin(app, name="Tandem", index_view=DashboardView(name="Dashboard", url="/admin"),
+                  theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
+    admin.dashboard_hooks = []
+    from backoffice.workers import admin as workers_admin
+
+    workers_admin.register(admin)
+    for pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers.onboarding"):
+        try:
+            mod = importlib.import_module(f"{pkg}.admin")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"{pkg}.admin", pkg):
+                continue
+            raise
+        mod.register(admin)
+    admin.add_view(UserAdmin(User, name="Users", category="Settings", endpoint="users"))
+    admin.add_view(PermissionAdmin(Permission, name="Permissions", category="Settings", endpoint="permissions"))
+    admin.add_view(AuditLogAdmin(AuditLog, name="Audit log", category="Settings", endpoint="audit_log"))
+    app.extensions["tandem_admin"] = admin
+    return admin

@@ -1,0 +1,93 @@
+"""REST API under /api/v1: token authentication, the shared access check, JSON errors naming the field."""
+from __future__ import annotations
+
+import importlib
+
+from flask import g, jsonify, request
+from flask_smorest import Api
+from werkzeug.exceptions import HTTPException
+
+from backoffice.errors import Issue, ValidationFailed
+from backoffice.extensions import csrf
+
+
+class TandemApi(Api):
+    def handle_http_exception(self, error: HTTPException):
+        data = getattr(error, "data", None) or {}
+        messages = data.get("messages")
+        if error.code == 422 and messages:
+            issues = []
+            for _location, fields in messages.items():
+                _flatten(fields, "", issues)
+            return jsonify(ValidationFailed(issues).as_dict()), 422
+        return jsonify({"error": (error.name or "error").lower().replace(" ", "_"),
+                        "message": error.description}), error.code
+
+
+def _flatten(node, prefix, issues):
+    if isinstance(node, dict):
+        for k, val in node.items():
+            key = f"{prefix}[{k}]" if isinstance(k, int) else (f"{prefix}.{k}" if prefix else str(k))
+            _flatten(val, key, issues)
+    elif isinstance(node, list):
+        for msg in node:
+            if isinstance(msg, (dict, list)):
+                _flatten(msg, prefix, issues)
+            else:
+                issues.append(Issue(prefix or "body", str(msg)))
+
+
+def current_api_user():
+    return g.get("api_user")
+
+
+def authenticate_request():
+    """Every API request needs `Authorization: Bearer <token>`."""
+    from backoffice.auth import user_for_token
+
+    if request.method == "OPTIONS" or request.path.endswith("/openapi.json"):
+        return None
+    header = request.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return jsonify({"error": "unauthorized", "message": "send an API token: Authorization: Bearer <token>"}), 401
+    user = user_for_token(header[7:].strip())
+    if user is None:
+        return jsonify({"error": "unauthorized", "message": "the API token is invalid, expired or revoked"}), 401
+    g.api_user = user
+    return None
+
+
+def json_body() -> dict | list:
+    data = request.get_json(silent=True)
+    if data is None:
+        raise ValidationFailed([Issue("body", "must be a JSON document (Content-Type: application/json)")])
+    return data
+
+
+def init_api(app) -> Api:
+    app.config.setdefault("API_SPEC_OPTIONS", {
+        "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
+        "security": [{"bearerAuth": []}],
+        "info": {"description": "Tandem back office API. Authenticate with a per-user token: "
+                                "`Authorization: Bearer <token>` (create one with `backoffice create-token`)."},
+    })
+    api = TandemApi(app)
+    from backoffice.api import core
+
+    blueprints = [core.blp]
+    for pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers.onboarding"):
+        try:
+            mod = importlib.import_module(f"{pkg}.api")
+        except ModuleNotFoundError as exc:
+            if exc.name in (f"{pkg}.api", pkg):
+                continue
+            raise
+        blueprints.extend(mod.blueprints())
+    for bp in blueprints:
+        bp.before_request(authenticate_request)
+        csrf.exempt(bp)
+        api.register_blueprint(bp)
+    # Spec is served without auth (it documents, it does not disclose data).
+    app.extensions["tandem_api"] = api
+
+    return api

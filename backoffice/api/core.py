@@ -1,0 +1,306 @@
+"""API endpoints for clients, workers and engagements: list (filters, pagination), get, create, update."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask.views import MethodView
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields, validate
+
+from backoffice.api import current_api_user, json_body
+from backoffice.errors import NotFound
+from backoffice.extensions import db
+from backoffice.geo import STATES
+from backoffice.security.access import require, scoped
+from backoffice.workers import services
+from backoffice.workers.models import ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, Client, Engagement, Worker
+
+blp = Blueprint("core", __name__, url_prefix="/api/v1", description="Clients, workers and engagements")
+
+MAX_PER_PAGE = 200
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    q = fields.String(load_default=None, metadata={"description": "search text"})
+
+
+class ClientArgs(PageArgs):
+    state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
+    active = fields.Boolean(load_default=None)
+
+
+class WorkerArgs(PageArgs):
+    state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
+    status = fields.String(load_default=None)
+    client_id = fields.Integer(load_default=None)
+
+
+class EngagementArgs(PageArgs):
+    worker_id = fields.Integer(load_default=None)
+    client_id = fields.Integer(load_default=None)
+    type = fields.String(load_default=None, validate=validate.OneOf(ENGAGEMENT_TYPES))
+    work_state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
+    status = fields.String(load_default=None, validate=validate.OneOf(ENGAGEMENT_STATUSES))
+
+
+class ClientOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    legal_name = fields.String()
+    ein = fields.String()
+    billing_contact_name = fields.String()
+    billing_email = fields.String()
+    address_line1 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    postal_code = fields.String()
+    payment_terms_days = fields.Integer()
+    billing_method = fields.String()
+    markup_rate = fields.Decimal(as_string=True)
+    active = fields.Boolean()
+
+
+class ClientIn(Schema):
+    name = fields.String(required=True)
+    legal_name = fields.String()
+    ein = fields.String(metadata={"example": "12-3456789"})
+    billing_contact_name = fields.String()
+    billing_email = fields.Email()
+    address_line1 = fields.String()
+    city = fields.String()
+    state = fields.String(metadata={"example": "CA"})
+    postal_code = fields.String()
+    payment_terms_days = fields.Integer()
+    billing_method = fields.String(validate=validate.OneOf(["bill_rate", "cost_plus"]))
+    markup_rate = fields.Decimal(as_string=True)
+    active = fields.Boolean()
+
+
+class WorkerOut(Schema):
+    id = fields.Integer()
+    first_name = fields.String()
+    middle_name = fields.String()
+    last_name = fields.String()
+    tin_type = fields.String()
+    tin_masked = fields.String(metadata={"description": "masked SSN/EIN, e.g. ***-**-1234"})
+    birth_date = fields.Date()
+    email = fields.String()
+    phone = fields.String()
+    address_line1 = fields.String()
+    address_line2 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    postal_code = fields.String()
+    status = fields.String()
+
+
+class WorkerIn(Schema):
+    first_name = fields.String(required=True)
+    middle_name = fields.String()
+    last_name = fields.String(required=True)
+    tin_type = fields.String(validate=validate.OneOf(["ssn", "ein"]))
+    tin = fields.String(metadata={"description": "SSN (123-45-6789) or EIN; stored encrypted, never returned"})
+    birth_date = fields.Date()
+    email = fields.Email(required=True)
+    phone = fields.String()
+    address_line1 = fields.String()
+    address_line2 = fields.String()
+    city = fields.String()
+    state = fields.String()
+    postal_code = fields.String()
+    status = fields.String()
+
+
+class EngagementOut(Schema):
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    client_id = fields.Integer()
+    type = fields.String()
+    title = fields.String()
+    work_state = fields.String()
+    pay_rate = fields.Decimal(as_string=True)
+    pay_unit = fields.String()
+    bill_rate = fields.Decimal(as_string=True)
+    pay_frequency = fields.String()
+    start_date = fields.Date()
+    end_date = fields.Date(allow_none=True)
+    status = fields.String()
+    classification = fields.String(allow_none=True)
+
+
+class EngagementIn(Schema):
+    worker_id = fields.Integer(required=True)
+    client_id = fields.Integer(required=True)
+    type = fields.String(required=True, validate=validate.OneOf(ENGAGEMENT_TYPES))
+    title = fields.String()
+    work_state = fields.String(required=True)
+    pay_rate = fields.Decimal(as_string=True, required=True)
+    pay_unit = fields.String()
+    bill_rate = fields.Decimal(as_string=True)
+    pay_frequency = fields.String()
+    start_date = fields.Date(required=True)
+    end_date = fields.Date(allow_none=True)
+    status = fields.String()
+
+
+def page_schema(item):
+    return type(f"{item.__name__}Page", (Schema,), {
+        "items": fields.List(fields.Nested(item)), "page": fields.Integer(), "per_page": fields.Integer(),
+        "total": fields.Integer()})
+
+
+def paginate(stmt, count_stmt, args, order):
+    total = db.session.execute(count_stmt).scalar_one()
+    page, per_page = args["page"], args["per_page"]
+    rows = db.session.execute(stmt.order_by(order).limit(per_page).offset((page - 1) * per_page)).scalars().all()
+    return {"items": rows, "page": page, "per_page": per_page, "total": total}
+
+
+def _get_scoped(model, ident, perm):
+    user = current_api_user()
+    require(user, perm, "read")
+    obj = db.session.execute(scoped(sa.select(model).where(model.id == ident), user, perm)).scalar_one_or_none()
+    if obj is None:
+        raise NotFound(f"{perm} {ident} not found")
+    return obj
+
+
+def _listing(model, perm, filters, args, order):
+    user = current_api_user()
+    require(user, perm, "read")
+    stmt = scoped(sa.select(model), user, perm)
+    count = scoped(sa.select(sa.func.count()).select_from(model), user, perm)
+    for cond in filters:
+        stmt, count = stmt.where(cond), count.where(cond)
+    return paginate(stmt, count, args, order)
+
+
+def _body_doc(schema):
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+# ---------------------------------------------------------------- clients
+@blp.route("/clients")
+class ClientsView(MethodView):
+    @blp.arguments(ClientArgs, location="query")
+    @blp.response(200, page_schema(ClientOut))
+    def get(self, args):
+        """List clients (search by name or billing email; filter by state and active)."""
+        f = []
+        if args["q"]:
+            like = f"%{args['q']}%"
+            f.append(sa.or_(Client.name.ilike(like), Client.billing_email.ilike(like)))
+        if args["state"]:
+            f.append(Client.state == args["state"])
+        if args["active"] is not None:
+            f.append(Client.active == args["active"])
+        return _listing(Client, "client", f, args, Client.id)
+
+    @blp.doc(**_body_doc(ClientIn))
+    @blp.response(201, ClientOut)
+    def post(self):
+        """Create a client."""
+        require(current_api_user(), "client", "create")
+        return services.create_client(json_body())
+
+
+@blp.route("/clients/<int:client_id>")
+class ClientView(MethodView):
+    @blp.response(200, ClientOut)
+    def get(self, client_id):
+        """Get one client."""
+        return _get_scoped(Client, client_id, "client")
+
+    @blp.doc(**_body_doc(ClientIn))
+    @blp.response(200, ClientOut)
+    def patch(self, client_id):
+        """Update a client (only the fields sent)."""
+        _get_scoped(Client, client_id, "client")
+        require(current_api_user(), "client", "write")
+        return services.update_client(client_id, json_body())
+
+
+# ---------------------------------------------------------------- workers
+@blp.route("/workers")
+class WorkersView(MethodView):
+    @blp.arguments(WorkerArgs, location="query")
+    @blp.response(200, page_schema(WorkerOut))
+    def get(self, args):
+        """List workers (search by name or email; filter by state, status, client)."""
+        f = []
+        if args["q"]:
+            like = f"{args['q']}%"
+            f.append(sa.or_(Worker.last_name.ilike(like), Worker.first_name.ilike(like), Worker.email.ilike(like)))
+        if args["state"]:
+            f.append(Worker.state == args["state"])
+        if args["status"]:
+            f.append(Worker.status == args["status"])
+        if args["client_id"]:
+            f.append(sa.select(Engagement.id).where(Engagement.worker_id == Worker.id,
+                                                    Engagement.client_id == args["client_id"]).exists())
+        return _listing(Worker, "worker", f, args, Worker.id)
+
+    @blp.doc(**_body_doc(WorkerIn))
+    @blp.response(201, WorkerOut)
+    def post(self):
+        """Create a worker. The SSN/TIN is stored encrypted and only ever returned masked."""
+        require(current_api_user(), "worker", "create")
+        return services.create_worker(json_body())
+
+
+@blp.route("/workers/<int:worker_id>")
+class WorkerView(MethodView):
+    @blp.response(200, WorkerOut)
+    def get(self, worker_id):
+        """Get one worker (a worker's token reaches only their own record; others answer 404)."""
+        return _get_scoped(Worker, worker_id, "worker")
+
+    @blp.doc(**_body_doc(WorkerIn))
+    @blp.response(200, WorkerOut)
+    def patch(self, worker_id):
+        """Update a worker (only the fields sent)."""
+        _get_scoped(Worker, worker_id, "worker")
+        require(current_api_user(), "worker", "write")
+        return services.update_worker(worker_id, json_body())
+
+
+# ---------------------------------------------------------------- engagements
+@blp.route("/engagements")
+class EngagementsView(MethodView):
+    @blp.arguments(EngagementArgs, location="query")
+    @blp.response(200, page_schema(EngagementOut))
+    def get(self, args):
+        """List engagements (filter by worker, client, type, work state, status)."""
+        f = []
+        for key, col in (("worker_id", Engagement.worker_id), ("client_id", Engagement.client_id),
+                         ("type", Engagement.type), ("work_state", Engagement.work_state),
+                         ("status", Engagement.status)):
+            if args[key] is not None:
+                f.append(col == args[key])
+        if args["q"]:
+            f.append(Engagement.title.ilike(f"%{args['q']}%"))
+        return _listing(Engagement, "engagement", f, args, Engagement.id)
+
+    @blp.doc(**_body_doc(EngagementIn))
+    @blp.response(201, EngagementOut)
+    def post(self):
+        """Create an engagement (worker × client, leased_employee or contractor)."""
+        require(current_api_user(), "engagement", "create")
+        return services.create_engagement(json_body())
+
+
+@blp.route("/engagements/<int:engagement_id>")
+class EngagementView(MethodView):
+    @blp.response(200, EngagementOut)
+    def get(self, engagement_id):
+        """Get one engagement."""
+        return _get_scoped(Engagement, engagement_id, "engagement")
+
+    @blp.doc(**_body_doc(EngagementIn))
+    @blp.response(200, EngagementOut)
+    def patch(self, engagement_id):
+        """Update an engagement (only the fields sent)."""
+        _get_scoped(Engagement, engagement_id, "engagement")
+        require(current_api_user(), "engagement", "write")
+        return services.update_engagement(engagement_id, json_body())

@@ -1,0 +1,109 @@
+"""Configuration: defaults, then BACKOFFICE_* environment variables, then the mapping given to create_app."""
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Mapping
+
+# Environment variable -> Flask config key. Read only inside create_app, never at import time.
+ENV_VARS = {
+    "BACKOFFICE_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "BACKOFFICE_SECRET_KEY": "SECRET_KEY",
+    "BACKOFFICE_ENCRYPTION_KEY": "ENCRYPTION_KEYS",
+    "BACKOFFICE_BROKER_URL": "CELERY_BROKER_URL",
+    "BACKOFFICE_RESULT_BACKEND": "CELERY_RESULT_BACKEND",
+    "BACKOFFICE_PLAID_CLIENT_ID": "PLAID_CLIENT_ID",
+    "BACKOFFICE_PLAID_SECRET": "PLAID_SECRET",
+    "BACKOFFICE_PLAID_ENV": "PLAID_ENV",
+    "BACKOFFICE_PLAID_HOST": "PLAID_HOST",
+    "BACKOFFICE_SMTP_HOST": "SMTP_HOST",
+    "BACKOFFICE_SMTP_PORT": "SMTP_PORT",
+    "BACKOFFICE_SMTP_USER": "SMTP_USER",
+    "BACKOFFICE_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "BACKOFFICE_MAIL_FROM": "MAIL_FROM",
+    "BACKOFFICE_BASE_URL": "BASE_URL",
+    "BACKOFFICE_PAYSTUB_CACHE_DIR": "PAYSTUB_CACHE_DIR",
+}
+
+DEFAULTS: dict = {
+    "SQLALCHEMY_DATABASE_URI": None,  # filled with the instance SQLite file
+    "SQLALCHEMY_ENGINE_OPTIONS": {},
+    "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+    "SECRET_KEY": None,
+    "ENCRYPTION_KEYS": None,
+    "CELERY_BROKER_URL": None,  # none -> tasks run eagerly in-process
+    "CELERY_RESULT_BACKEND": None,
+    "PLAID_CLIENT_ID": None,
+    "PLAID_SECRET": None,
+    "PLAID_ENV": "sandbox",
+    "PLAID_HOST": None,
+    "SMTP_HOST": None,
+    "SMTP_PORT": 25,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "MAIL_FROM": "Tandem <no-reply@tandem.local>",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "PAYSTUB_CACHE_DIR": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCKOUT_MINUTES": 15,
+    "INVITE_TTL_HOURS": 72,
+    "PAYROLL_CHUNK_SIZE": 2000,
+    "API_TITLE": "Tandem back office API",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": None,
+    "FLASK_ADMIN_SWATCH": "cerulean",
+    "TESTING": False,
+}
+
+
+def _instance_secrets(instance_path: str) -> dict:
+    """Development secrets kept in instance/secrets.json (created once) when none are configured."""
+    path = Path(instance_path) / "secrets.json"
+    if path.exists():
+        return json.loads(path.read_text())
+    from cryptography.fernet import Fernet
+
+    data = {"SECRET_KEY": secrets.token_urlsafe(48), "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data))
+    path.chmod(0o600)
+    return data
+
+
+def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] | None = None) -> None:
+    environ = os.environ if environ is None else environ
+    app.config.from_mapping(DEFAULTS)
+    for var, key in ENV_VARS.items():
+        if environ.get(var):
+            app.config[key] = environ[var]
+    if config:
+        app.config.update(config)
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "backoffice.db")
+    if not app.config["SECRET_KEY"] or not app.config["ENCRYPTION_KEYS"]:
+        if app.config.get("TESTING"):
+            from cryptography.fernet import Fernet
+
+            app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or "test-secret"
+            app.config["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"] or Fernet.generate_key().decode()
+        else:
+            dev = _instance_secrets(app.instance_path)
+            app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or dev["SECRET_KEY"]
+            app.config["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"] or dev["ENCRYPTION_KEYS"]
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgresql://"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    if uri.startswith("sqlite"):
+        opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        opts.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts

@@ -1,0 +1,96 @@
+"""Declarative base and column types: integer cents, scaled decimals, UTC timestamps, encrypted strings."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+from backoffice.money import D
+
+BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+class Scaled(TypeDecorator):
+    """A Decimal stored as an integer of 10**-scale units (cents for scale 2): exact on SQLite and PostgreSQL."""
+
+    impl = sa.BigInteger
+    cache_ok = True
+
+    def __init__(self, scale: int = 2):
+        super().__init__()
+        self.scale = scale
+        self._q = Decimal(1).scaleb(-scale)
+        self._factor = Decimal(10) ** scale
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        v = D(value)
+        if v.quantize(self._q) != v:
+            raise ValueError(f"{v} has more than {self.scale} decimal places")
+        return int(v * self._factor)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return (Decimal(int(value)) / self._factor).quantize(self._q)
+
+
+def Cents() -> Scaled:  # noqa: N802 - reads like a type
+    return Scaled(2)
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:  # admin filters send naive values: they are read as UTC
+            return value
+        return value.astimezone(timezone.utc).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc)
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class EncryptedString(TypeDecorator):
+    """A string encrypted at rest with the app's keys (Fernet); the database never sees the clear text."""
+
+    impl = sa.Text
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        from backoffice.crypto import encrypt
+
+        return encrypt(value)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        from backoffice.crypto import decrypt
+
+        return decrypt(value)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Timestamps:
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)

@@ -1,0 +1,43 @@
+"""Flask extensions, created unbound here and bound to an app in create_app."""
+from __future__ import annotations
+
+from celery import Celery, Task
+from flask import Flask
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from flask_wtf.csrf import CSRFProtect
+
+from backoffice.db import Base
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login = LoginManager()
+csrf = CSRFProtect()
+
+
+def celery_init_app(app: Flask) -> Celery:
+    """A Celery app whose tasks run inside the Flask app context; eager when no broker is configured."""
+
+    class FlaskTask(Task):
+        def __call__(self, *args, **kwargs):
+            with app.app_context():
+                return self.run(*args, **kwargs)
+
+    broker = app.config.get("CELERY_BROKER_URL")
+    celery = Celery(app.name, task_cls=FlaskTask)
+    celery.conf.update(
+        broker_url=broker or "memory://",
+        result_backend=app.config.get("CELERY_RESULT_BACKEND") or (broker if broker else None),
+        task_always_eager=not broker,
+        task_eager_propagates=True,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_ignore_result=False,
+        broker_connection_retry_on_startup=True,
+        imports=("payroll.tasks", "backoffice.tasks"),
+    )
+    celery.set_default()
+    app.extensions["celery"] = celery
+    return celery

@@ -1,0 +1,88 @@
+"""The one access check used by admin views, API handlers and the portal: permissions table + row scopes."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Callable
+
+import sqlalchemy as sa
+from flask import g, has_request_context
+
+from backoffice.errors import PermissionDenied
+from backoffice.extensions import db
+from backoffice.security.models import ACTIONS, Permission
+
+PERMISSIONS_CSV = Path(__file__).with_name("permissions.csv")
+
+# model name -> role -> function(select, user) -> select restricted to the rows that role may see
+_SCOPES: dict[str, dict[str, Callable]] = {}
+
+# Roles whose rows are always scoped; a model without a scope for such a role is closed to it.
+SCOPED_ROLES = ("worker", "client_approver")
+
+
+def register_scope(model: str, role: str):
+    def deco(fn):
+        _SCOPES.setdefault(model, {})[role] = fn
+        return fn
+    return deco
+
+
+def _matrix_for(role: str) -> dict[str, dict[str, bool]]:
+    cache = g.setdefault("_perm_cache", {}) if has_request_context() else {}
+    if role not in cache:
+        rows = db.session.execute(sa.select(Permission).where(Permission.role == role)).scalars()
+        cache[role] = {p.model: {"read": p.can_read, "write": p.can_write,
+                                 "create": p.can_create, "delete": p.can_delete} for p in rows}
+    return cache[role]
+
+
+def can(user, model: str, action: str) -> bool:
+    """May this user perform `action` (read/write/create/delete) on records of `model`?"""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    matrix = _matrix_for(user.role)
+    rule = matrix.get(model) or matrix.get("*")
+    if not rule or not rule[action]:
+        return False
+    if user.role in SCOPED_ROLES and user.role not in _SCOPES.get(model, {}):
+        return False
+    return True
+
+
+def require(user, model: str, action: str) -> None:
+    if not can(user, model, action):
+        raise PermissionDenied(f"{getattr(user, 'role', 'anonymous')} may not {action} {model}")
+
+
+def scoped(stmt, user, model: str):
+    """Restrict a select to the rows the user may see (workers: their own; client approvers: their client's)."""
+    fn = _SCOPES.get(model, {}).get(user.role)
+    if fn is not None:
+        return fn(stmt, user)
+    if user.role in SCOPED_ROLES:
+        return stmt.where(sa.false())
+    return stmt
+
+
+def load_permissions_csv(path: Path = PERMISSIONS_CSV) -> list[dict]:
+    with open(path, newline="") as fh:
+        return [
+            {"role": r["role"], "model": r["model"], "can_read": r["read"] == "1", "can_write": r["write"] == "1",
+             "can_create": r["create"] == "1", "can_delete": r["delete"] == "1"}
+            for r in csv.DictReader(fh)
+        ]
+
+
+def sync_permissions(path: Path = PERMISSIONS_CSV) -> int:
+    """Load the shipped permission matrix into the table (adds missing rows; never widens edited ones)."""
+    existing = {(p.role, p.model) for p in db.session.execute(sa.select(Permission)).scalars()}
+    added = 0
+    for row in load_permissions_csv(path):
+        if (row["role"], row["model"]) not in existing:
+            db.session.add(Permission(**row))
+            added += 1
+    db.session.flush()
+    return added

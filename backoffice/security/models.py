@@ -1,0 +1,111 @@
+"""User accounts, API tokens and the role × model permission table."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.db import BigId, Timestamps, UTCDateTime, utcnow
+from backoffice.extensions import db
+
+ROLES = ("admin", "hr", "finance", "compliance", "worker", "client_approver")
+ACTIONS = ("read", "write", "create", "delete")
+
+_hasher = PasswordHasher()
+
+
+class User(UserMixin, Timestamps, db.Model):
+    __tablename__ = "users"
+    __audited__ = True
+    __audit_mask__ = ("password_hash",)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    name: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(32), nullable=False, index=True)
+    password_hash: Mapped[str | None] = mapped_column(sa.String(255))
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    worker_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    worker = relationship("Worker", foreign_keys=[worker_id])
+    client = relationship("Client", foreign_keys=[client_id])
+
+    __table_args__ = (sa.CheckConstraint(
+        "role in ('admin','hr','finance','compliance','worker','client_approver')", name="ck_users_role"),)
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = _hasher.hash(password)
+
+    def check_password(self, password: str) -> bool:
+        if not self.password_hash:
+            return False
+        try:
+            return _hasher.verify(self.password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    @property
+    def is_active(self) -> bool:  # flask-login
+        return bool(self.active)
+
+    def is_locked(self, now: datetime | None = None) -> bool:
+        return bool(self.locked_until and self.locked_until > (now or utcnow()))
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.role})"
+
+
+class ApiToken(Timestamps, db.Model):
+    """A per-user API token; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    name: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    prefix: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user = relationship(User)
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: User, name: str = "", ttl_days: int | None = None) -> tuple["ApiToken", str]:
+        token = "tdm_" + secrets.token_urlsafe(32)
+        row = cls(user=user, name=name, token_hash=cls.hash(token), prefix=token[:10],
+                  expires_at=(utcnow() + timedelta(days=ttl_days)) if ttl_days else None)
+        return row, token
+
+
+class Permission(db.Model):
+    """One row of the access matrix: may `role` read/write/create/delete records of `model` ('*' = all)."""
+
+    __tablename__ = "permissions"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    role: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    model: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    can_read: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    can_write: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    can_create: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    can_delete: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("role", "model", name="uq_permissions_role_model"),)
+
+    def __str__(self) -> str:
+        return f"{self.role}:{self.model}"

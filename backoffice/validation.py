@@ -1,0 +1,106 @@
+"""Field validators shared by services: each returns Issue records naming the field, never raises."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from email_validator import EmailNotValidError, validate_email
+from stdnum import exceptions as stdnum_exc
+from stdnum.us import ein as us_ein
+from stdnum.us import ssn as us_ssn
+
+from backoffice.errors import Issue
+from backoffice.geo import STATES
+
+
+def required(data: dict, fields, issues: list[Issue]) -> None:
+    for f in fields:
+        v = data.get(f)
+        if v is None or (isinstance(v, str) and not v.strip()):
+            issues.append(Issue(f, "is required", "required"))
+
+
+def state_code(field: str, value, issues: list[Issue], *, required_: bool = True) -> str | None:
+    if value in (None, ""):
+        if required_:
+            issues.append(Issue(field, "is required", "required"))
+        return None
+    code = str(value).strip().upper()
+    if code not in STATES:
+        issues.append(Issue(field, f"{value!r} is not a US state code (two letters, e.g. CA)", "invalid_state"))
+        return None
+    return code
+
+
+def ssn(field: str, value, issues: list[Issue]) -> str | None:
+    try:
+        return us_ssn.validate(str(value))
+    except stdnum_exc.ValidationError as exc:
+        issues.append(Issue(field, f"is not a valid SSN ({exc.message.lower()})", "invalid_ssn"))
+        return None
+
+
+def ein(field: str, value, issues: list[Issue]) -> str | None:
+    try:
+        return us_ein.validate(str(value))
+    except stdnum_exc.ValidationError as exc:
+        issues.append(Issue(field, f"is not a valid EIN ({exc.message.lower()})", "invalid_ein"))
+        return None
+
+
+def email(field: str, value, issues: list[Issue]) -> str | None:
+    try:
+        return validate_email(str(value or ""), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        issues.append(Issue(field, f"is not a valid email address ({exc})", "invalid_email"))
+        return None
+
+
+def a_date(field: str, value, issues: list[Issue], *, required_: bool = True) -> date | None:
+    if value in (None, ""):
+        if required_:
+            issues.append(Issue(field, "is required", "required"))
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value))
+    except ValueError:
+        issues.append(Issue(field, f"{value!r} is not a date (YYYY-MM-DD)", "invalid_date"))
+        return None
+
+
+def amount(field: str, value, issues: list[Issue], *, minimum: Decimal | None = Decimal(0),
+           places: int = 2, required_: bool = True) -> Decimal | None:
+    if value in (None, ""):
+        if required_:
+            issues.append(Issue(field, "is required", "required"))
+        return None
+    if isinstance(value, float):
+        value = repr(value)
+    try:
+        d = Decimal(str(value).strip())
+    except (InvalidOperation, ValueError):
+        issues.append(Issue(field, f"{value!r} is not a number", "invalid_number"))
+        return None
+    if not d.is_finite():
+        issues.append(Issue(field, "must be a finite number", "invalid_number"))
+        return None
+    if minimum is not None and d < minimum:
+        issues.append(Issue(field, f"must be at least {minimum} (got {d})", "too_small"))
+        return None
+    if d != d.quantize(Decimal(1).scaleb(-places)):
+        issues.append(Issue(field, f"has more than {places} decimal places", "too_precise"))
+        return None
+    return d
+
+
+def choice(field: str, value, allowed, issues: list[Issue], *, required_: bool = True):
+    if value in (None, ""):
+        if required_:
+            issues.append(Issue(field, "is required", "required"))
+        return None
+    if value not in allowed:
+        issues.append(Issue(field, f"{value!r} is not one of {', '.join(allowed)}", "invalid_choice"))
+        return None
+    return value

@@ -1,0 +1,148 @@
+"""The agency, its clients, workers and engagements (worker × client, leased employee or contractor)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.crypto import mask_ein, mask_ssn
+from backoffice.db import BigId, EncryptedString, Scaled, Timestamps
+from backoffice.extensions import db
+
+ENGAGEMENT_TYPES = ("leased_employee", "contractor")
+ENGAGEMENT_STATUSES = ("pending", "active", "ended", "terminated")
+PAY_UNITS = ("hour", "week", "year", "piece", "project")
+PAY_FREQUENCIES = ("weekly", "biweekly", "semimonthly", "monthly")
+
+
+class Agency(Timestamps, db.Model):
+    __tablename__ = "agencies"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    legal_name: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    ein: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    address_line1: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    city: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
+    postal_code: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
+    phone: Mapped[str] = mapped_column(sa.String(30), default="", nullable=False)
+    registrations = relationship("StateRegistration", back_populates="agency", cascade="all, delete-orphan")
+
+    def __str__(self) -> str:
+        return self.legal_name
+
+
+class StateRegistration(Timestamps, db.Model):
+    """The agency's registration in one state: withholding and SUTA accounts and its SUTA rate."""
+
+    __tablename__ = "state_registrations"
+    __audited__ = True
+    __permission_model__ = "agency"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    agency_id: Mapped[int] = mapped_column(sa.ForeignKey("agencies.id"), nullable=False, index=True)
+    state: Mapped[str] = mapped_column(sa.String(2), nullable=False)
+    withholding_account: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
+    suta_account: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
+    suta_rate: Mapped[Decimal] = mapped_column(Scaled(6), nullable=False)  # 0.034000 = 3.4%
+    agency = relationship(Agency, back_populates="registrations")
+    __table_args__ = (sa.UniqueConstraint("agency_id", "state", name="uq_state_registration"),)
+
+    def __str__(self) -> str:
+        return f"{self.state} ({self.suta_rate * 100:.3f}%)"
+
+
+class Client(Timestamps, db.Model):
+    __tablename__ = "clients"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), nullable=False, index=True)
+    legal_name: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    ein: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
+    billing_contact_name: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    billing_email: Mapped[str] = mapped_column(sa.String(254), default="", nullable=False)
+    address_line1: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    city: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
+    postal_code: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
+    payment_terms_days: Mapped[int] = mapped_column(sa.Integer, default=30, nullable=False)
+    billing_method: Mapped[str] = mapped_column(sa.String(16), default="bill_rate", nullable=False)
+    markup_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"), nullable=False)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    engagements = relationship("Engagement", back_populates="client")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Worker(Timestamps, db.Model):
+    __tablename__ = "workers"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    first_name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    middle_name: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    last_name: Mapped[str] = mapped_column(sa.String(100), nullable=False, index=True)
+    tin_type: Mapped[str] = mapped_column(sa.String(3), default="ssn", nullable=False)  # ssn | ein
+    tin: Mapped[str | None] = mapped_column(EncryptedString())
+    tin_last4: Mapped[str] = mapped_column(sa.String(4), default="", nullable=False)
+    tin_index: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    tin_flagged: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)  # IRS B-notice
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
+    phone: Mapped[str] = mapped_column(sa.String(30), default="", nullable=False)
+    address_line1: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    address_line2: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    city: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False, index=True)
+    postal_code: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(16), default="active", nullable=False, index=True)
+
+    engagements = relationship("Engagement", back_populates="worker", order_by="Engagement.id")
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.middle_name, self.last_name) if p)
+
+    @property
+    def tin_masked(self) -> str:
+        return mask_ein(self.tin_last4) if self.tin_type == "ein" else mask_ssn(self.tin_last4)
+
+    def __str__(self) -> str:
+        return f"{self.full_name} (#{self.id})"
+
+
+class Engagement(Timestamps, db.Model):
+    """A worker placed with a client: leased employee (W-2) or contractor (1099), in a work state, at a rate."""
+
+    __tablename__ = "engagements"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), nullable=False, index=True)
+    type: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    work_state: Mapped[str] = mapped_column(sa.String(2), nullable=False, index=True)
+    pay_rate: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
+    pay_unit: Mapped[str] = mapped_column(sa.String(10), default="hour", nullable=False)
+    bill_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"), nullable=False)
+    pay_frequency: Mapped[str] = mapped_column(sa.String(12), default="biweekly", nullable=False)
+    start_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    end_date: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(12), default="active", nullable=False, index=True)
+    classification: Mapped[str | None] = mapped_column(sa.String(20))  # last signed-off determination
+    overtime_exempt: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+
+    worker = relationship(Worker, back_populates="engagements")
+    client = relationship(Client, back_populates="engagements")
+
+    __table_args__ = (
+        sa.CheckConstraint("type in ('leased_employee','contractor')", name="ck_engagements_type"),
+        sa.CheckConstraint("pay_rate >= 0", name="ck_engagements_pay_rate"),
+        sa.CheckConstraint("bill_rate >= 0", name="ck_engagements_bill_rate"),
+        sa.CheckConstraint("end_date is null or end_date >= start_date", name="ck_engagements_dates"),
+    )
+
+    def __str__(self) -> str:
+        return f"#{self.id} {self.type} @ {self.client_id} ({self.work_state})"

@@ -1,0 +1,215 @@
+"""Services for clients, workers and engagements: validate every field, then write in one transaction."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from backoffice import validation as v
+from backoffice.crypto import blind_index
+from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
+from backoffice.extensions import db
+from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client,
+                                       Engagement, Worker)
+
+CLIENT_FIELDS = ("name", "legal_name", "ein", "billing_contact_name", "billing_email", "address_line1", "city",
+                 "state", "postal_code", "payment_terms_days", "billing_method", "markup_rate", "active")
+WORKER_FIELDS = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
+                 "address_line1", "address_line2", "city", "state", "postal_code", "status")
+ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
+                     "pay_frequency", "start_date", "end_date", "status", "overtime_exempt")
+
+
+def _unknown(data: dict, allowed, issues):
+    for k in data:
+        if k not in allowed:
+            issues.append(Issue(k, "is not a known field", "unknown_field"))
+
+
+def _commit_or_rollback():
+    try:
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# ---------------------------------------------------------------- clients
+def clean_client(data: dict, *, partial: bool = False) -> dict:
+    issues: list[Issue] = []
+    _unknown(data, CLIENT_FIELDS, issues)
+    out: dict = {}
+    if not partial or "name" in data:
+        v.required(data, ["name"], issues)
+        out["name"] = str(data.get("name") or "").strip()
+    for f in ("legal_name", "billing_contact_name", "address_line1", "city", "postal_code"):
+        if f in data:
+            out[f] = str(data[f] or "").strip()
+    if data.get("ein"):
+        out["ein"] = v.ein("ein", data["ein"], issues) or ""
+    if data.get("billing_email"):
+        out["billing_email"] = v.email("billing_email", data["billing_email"], issues) or ""
+    if data.get("state"):
+        out["state"] = v.state_code("state", data["state"], issues) or ""
+    if "payment_terms_days" in data:
+        try:
+            days = int(data["payment_terms_days"])
+            if not 0 <= days <= 365:
+                raise ValueError
+            out["payment_terms_days"] = days
+        except (TypeError, ValueError):
+            issues.append(Issue("payment_terms_days", "must be a whole number of days from 0 to 365"))
+    if "billing_method" in data:
+        out["billing_method"] = v.choice("billing_method", data["billing_method"], ("bill_rate", "cost_plus"), issues)
+    if "markup_rate" in data:
+        out["markup_rate"] = v.amount("markup_rate", data["markup_rate"], issues, places=4)
+    if "active" in data:
+        out["active"] = bool(data["active"])
+    raise_if(issues)
+    return out
+
+
+def create_client(data: dict) -> Client:
+    client = Client(**clean_client(data))
+    db.session.add(client)
+    _commit_or_rollback()
+    return client
+
+
+def update_client(client_id: int, data: dict) -> Client:
+    client = db.session.get(Client, client_id) or _raise_nf("client", client_id)
+    for k, val in clean_client(data, partial=True).items():
+        setattr(client, k, val)
+    _commit_or_rollback()
+    return client
+
+
+def _raise_nf(kind, ident):
+    raise NotFound(f"{kind} {ident} not found")
+
+
+# ---------------------------------------------------------------- workers
+def clean_worker(data: dict, *, partial: bool = False, current: Worker | None = None) -> dict:
+    issues: list[Issue] = []
+    _unknown(data, WORKER_FIELDS, issues)
+    out: dict = {}
+    for f in ("first_name", "last_name", "email"):
+        if not partial or f in data:
+            v.required(data, [f], issues)
+    for f in ("first_name", "middle_name", "last_name", "phone", "address_line1", "address_line2", "city",
+              "postal_code"):
+        if f in data:
+            out[f] = str(data[f] or "").strip()
+    if data.get("email"):
+        out["email"] = v.email("email", data["email"], issues)
+    if "tin_type" in data:
+        out["tin_type"] = v.choice("tin_type", data["tin_type"], ("ssn", "ein"), issues)
+    tin_type = out.get("tin_type") or (current.tin_type if current else "ssn")
+    if data.get("tin"):
+        tin = (v.ein if tin_type == "ein" else v.ssn)("tin", data["tin"], issues)
+        if tin:
+            digits = tin.replace("-", "")
+            out.update(tin=digits, tin_last4=digits[-4:], tin_index=blind_index(digits))
+    if "birth_date" in data:
+        out["birth_date"] = v.a_date("birth_date", data["birth_date"], issues, required_=False)
+    if data.get("state"):
+        out["state"] = v.state_code("state", data["state"], issues)
+    if "status" in data:
+        out["status"] = v.choice("status", data["status"], ("onboarding", "active", "inactive", "terminated"), issues)
+    if out.get("email"):
+        q = sa.select(Worker.id).where(Worker.email == out["email"])
+        if current is not None:
+            q = q.where(Worker.id != current.id)
+        if db.session.execute(q).first():
+            issues.append(Issue("email", "is already used by another worker", "duplicate"))
+    if out.get("tin_index"):
+        q = sa.select(Worker.id).where(Worker.tin_index == out["tin_index"])
+        if current is not None:
+            q = q.where(Worker.id != current.id)
+        if db.session.execute(q).first():
+            issues.append(Issue("tin", "is already on file for another worker", "duplicate"))
+    raise_if(issues)
+    return out
+
+
+def create_worker(data: dict) -> Worker:
+    worker = Worker(**clean_worker(data))
+    db.session.add(worker)
+    _commit_or_rollback()
+    return worker
+
+
+def update_worker(worker_id: int, data: dict) -> Worker:
+    worker = db.session.get(Worker, worker_id) or _raise_nf("worker", worker_id)
+    for k, val in clean_worker(data, partial=True, current=worker).items():
+        setattr(worker, k, val)
+    _commit_or_rollback()
+    return worker
+
+
+# ---------------------------------------------------------------- engagements
+def clean_engagement(data: dict, *, partial: bool = False, current: Engagement | None = None) -> dict:
+    issues: list[Issue] = []
+    _unknown(data, ENGAGEMENT_FIELDS, issues)
+    out: dict = {}
+    if not partial:
+        v.required(data, ["worker_id", "client_id", "type", "work_state", "pay_rate", "start_date"], issues)
+    for f, model in (("worker_id", Worker), ("client_id", Client)):
+        if data.get(f) not in (None, ""):
+            try:
+                ident = int(data[f])
+            except (TypeError, ValueError):
+                issues.append(Issue(f, "must be an id"))
+                continue
+            if db.session.get(model, ident) is None:
+                issues.append(Issue(f, f"no {model.__tablename__[:-1]} with id {ident}", "not_found"))
+            out[f] = ident
+    if data.get("type"):
+        out["type"] = v.choice("type", data["type"], ENGAGEMENT_TYPES, issues)
+    if data.get("work_state"):
+        out["work_state"] = v.state_code("work_state", data["work_state"], issues)
+    if data.get("pay_rate") not in (None, ""):
+        out["pay_rate"] = v.amount("pay_rate", data["pay_rate"], issues, places=4)
+    if data.get("bill_rate") not in (None, ""):
+        out["bill_rate"] = v.amount("bill_rate", data["bill_rate"], issues, places=4)
+    if "pay_unit" in data:
+        out["pay_unit"] = v.choice("pay_unit", data["pay_unit"], PAY_UNITS, issues)
+    if "pay_frequency" in data:
+        out["pay_frequency"] = v.choice("pay_frequency", data["pay_frequency"], PAY_FREQUENCIES, issues)
+    if "status" in data:
+        out["status"] = v.choice("status", data["status"], ENGAGEMENT_STATUSES, issues)
+    if "title" in data:
+        out["title"] = str(data["title"] or "").strip()
+    if "overtime_exempt" in data:
+        out["overtime_exempt"] = bool(data["overtime_exempt"])
+    if data.get("start_date") not in (None, ""):
+        out["start_date"] = v.a_date("start_date", data["start_date"], issues)
+    if "end_date" in data:
+        out["end_date"] = v.a_date("end_date", data["end_date"], issues, required_=False)
+    start = out.get("start_date", current.start_date if current else None)
+    end = out.get("end_date", current.end_date if current else None)
+    if start and end and end < start:
+        issues.append(Issue("end_date", f"{end} is before the start date {start}", "before_start"))
+    raise_if(issues)
+    return out
+
+
+def create_engagement(data: dict) -> Engagement:
+    eng = Engagement(**clean_engagement(data))
+    if eng.bill_rate is None:
+        eng.bill_rate = Decimal(0)
+    db.session.add(eng)
+    _commit_or_rollback()
+    return eng
+
+
+def update_engagement(engagement_id: int, data: dict) -> Engagement:
+    eng = db.session.get(Engagement, engagement_id) or _raise_nf("engagement", engagement_id)
+    for k, val in clean_engagement(data, partial=True, current=eng).items():
+        setattr(eng, k, val)
+    _commit_or_rollback()
+    return eng
+
+
+__all__ = ["ValidationFailed", "create_client", "update_client", "create_worker", "update_worker",
+           "create_engagement", "update_engagement"]

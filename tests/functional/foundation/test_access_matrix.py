@@ -1,0 +1,118 @@
+"""Each role reaches exactly what the permission table grants, through the admin and the API."""
+from __future__ import annotations
+
+import pytest
+
+from backoffice.security.access import load_permissions_csv
+
+MATRIX = load_permissions_csv()
+
+
+def granted(role: str, model: str, action: str = "read") -> bool:
+    rows = {r["model"]: r for r in MATRIX if r["role"] == role}
+    row = rows.get(model) or rows.get("*")
+    return bool(row and row[f"can_{action}"])
+
+
+ADMIN_PAGES = {"workers": "worker", "engagements": "engagement", "clients": "client", "users": "user",
+               "audit_log": "audit_log", "permissions": "permission", "agency": "agency"}
+ROLES = ("admin", "hr", "finance", "compliance", "client_approver")
+
+
+@pytest.fixture
+def world(db, make_user):
+    from backoffice.workers import services
+
+    c1 = services.create_client({"name": "Acme"})
+    c2 = services.create_client({"name": "Globex"})
+    w1 = services.create_worker({"first_name": "Ana", "last_name": "One", "email": "ana@example.com",
+                                 "tin": "123-45-6789", "state": "CA"})
+    w2 = services.create_worker({"first_name": "Bo", "last_name": "Two", "email": "bo@example.com",
+                                 "tin": "234-56-7890", "state": "TX"})
+    e1 = services.create_engagement({"worker_id": w1.id, "client_id": c1.id, "type": "leased_employee",
+                                     "work_state": "CA", "pay_rate": "25.00", "start_date": "2026-01-05"})
+    e2 = services.create_engagement({"worker_id": w2.id, "client_id": c2.id, "type": "contractor",
+                                     "work_state": "TX", "pay_rate": "60.00", "start_date": "2026-02-02"})
+    return dict(c1=c1, c2=c2, w1=w1, w2=w2, e1=e1, e2=e2)
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("page", sorted(ADMIN_PAGES))
+def test_admin_list_pages_follow_the_permission_table(app, world, make_user, login, role, page):
+    """A staff role sees a list page (200) exactly when permissions.csv grants it read on that model."""
+    kw = {"client_id": world["c1"].id} if role == "client_approver" else {}
+    user = make_user(role, **kw)
+    c = app.test_client()
+    login(c, user)
+    resp = c.get(f"/admin/{page}/")
+    model = ADMIN_PAGES[page]
+    expected = 200 if granted(role, model) and (role != "client_approver" or model in ("client", "engagement",
+                                                                                     "worker")) else 403
+    assert resp.status_code == expected, (role, page, resp.status_code)
+
+
+def test_a_worker_can_never_reach_the_admin(app, world, make_user, login):
+    user = make_user("worker", worker_id=world["w1"].id)
+    c = app.test_client()
+    login(c, user)
+    for path in ("/admin/", "/admin/workers/", "/admin/engagements/", "/admin/users/"):
+        assert c.get(path).status_code == 403, path
+
+
+def test_anonymous_admin_requests_are_sent_to_sign_in(client):
+    resp = client.get("/admin/workers/")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+
+
+def test_client_approver_sees_only_their_clients_engagements(app, world, make_user, login):
+    user = make_user("client_approver", client_id=world["c1"].id)
+    c = app.test_client()
+    login(c, user)
+    html = c.get("/admin/engagements/").get_data(as_text=True)
+    assert "Ana One" in html and "Bo Two" not in html
+    assert c.get(f"/admin/engagements/details/?id={world['e2'].id}").status_code in (302, 404)
+
+
+@pytest.mark.parametrize("role", ROLES + ("worker",))
+@pytest.mark.parametrize("resource,model", [("clients", "client"), ("workers", "worker"),
+                                            ("engagements", "engagement")])
+def test_api_lists_follow_the_permission_table(app, world, make_user, token_for, role, resource, model):
+    kw = {"client_id": world["c1"].id} if role == "client_approver" else (
+        {"worker_id": world["w1"].id} if role == "worker" else {})
+    headers = token_for(make_user(role, **kw))
+    resp = app.test_client().get(f"/api/v1/{resource}", headers=headers)
+    assert resp.status_code == (200 if granted(role, model) else 403), (role, resource, resp.get_json())
+
+
+def test_api_scopes_rows_for_workers_and_approvers(app, world, make_user, token_for):
+    c = app.test_client()
+    worker = token_for(make_user("worker", worker_id=world["w1"].id))
+    items = c.get("/api/v1/workers", headers=worker).get_json()["items"]
+    assert [i["id"] for i in items] == [world["w1"].id]
+    approver = token_for(make_user("client_approver", client_id=world["c2"].id))
+    items = c.get("/api/v1/engagements", headers=approver).get_json()["items"]
+    assert [i["id"] for i in items] == [world["e2"].id]
+
+
+def test_a_workers_token_gets_404_for_another_workers_records(app, world, make_user, token_for):
+    c = app.test_client()
+    headers = token_for(make_user("worker", worker_id=world["w1"].id))
+    assert c.get(f"/api/v1/workers/{world['w1'].id}", headers=headers).status_code == 200
+    for path in (f"/api/v1/workers/{world['w2'].id}", f"/api/v1/engagements/{world['e2'].id}"):
+        resp = c.get(path, headers=headers)
+        assert resp.status_code == 404, path
+        assert "Bo" not in resp.get_data(as_text=True)
+    resp = c.patch(f"/api/v1/workers/{world['w2'].id}", json={"phone": "555"}, headers=headers)
+    assert resp.status_code == 404
+
+
+def test_api_needs_a_valid_token(client):
+    assert client.get("/api/v1/workers").status_code == 401
+    assert client.get("/api/v1/workers", headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    for path in ("/api/v1/clients", "/api/v1/workers/{worker_id}", "/api/v1/engagements"):
+        assert path in spec["paths"], path
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
