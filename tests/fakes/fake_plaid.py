@@ -127,9 +127,30 @@ class _Handler(BaseHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # keep test output quiet
         pass
 
+    def do_GET(self) -> None:  # noqa: N802
+        if self.path.split("?")[0] != LINK_SCRIPT_PATH:
+            self._send(404, {"error": "not found"})
+            return
+        data = (LINK_SCRIPT % {"base": self.server.base_url}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/javascript")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_OPTIONS(self) -> None:  # noqa: N802 (CORS preflight for the browser-side Link stand-in)
+        self.send_response(204)
+        self.send_header("Access-Control-Allow-Origin", "*")
+        self.send_header("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+        self.send_header("Access-Control-Allow-Headers", "Content-Type")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
         state = self.server.state
         path = self.path.rstrip("/")
+        browser = path in BROWSER_ROUTES
         with state.lock:
             state.calls.append(path)
         try:
@@ -138,16 +159,17 @@ class _Handler(BaseHTTPRequestHandler):
                 body = json.loads(self.rfile.read(length) or b"{}")
             except ValueError:
                 raise PlaidApiError(400, "INVALID_REQUEST", "INVALID_BODY", "body could not be parsed as JSON")
-            self._check_keys(body)
-            handler = ROUTES.get(path)
+            if not browser:  # Link runs in the browser with a link token, never with the API keys
+                self._check_keys(body)
+            handler = BROWSER_ROUTES.get(path) or ROUTES.get(path)
             if handler is None:
                 raise PlaidApiError(404, "INVALID_REQUEST", "NOT_FOUND", f"unknown endpoint {path}")
             with state.lock:
                 result = handler(state, body)
             result["request_id"] = _request_id()
-            self._send(200, result)
+            self._send(200, result, cors=browser)
         except PlaidApiError as error:
-            self._send(error.status, _error_body(error))
+            self._send(error.status, _error_body(error), cors=browser)
 
     def _check_keys(self, body: dict) -> None:
         state = self.server.state
@@ -160,10 +182,12 @@ class _Handler(BaseHTTPRequestHandler):
             raise PlaidApiError(400, "INVALID_INPUT", "INVALID_API_KEYS",
                                 "invalid client_id or secret provided")
 
-    def _send(self, status: int, payload: dict) -> None:
+    def _send(self, status: int, payload: dict, *, cors: bool = False) -> None:
         data = json.dumps(payload).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        if cors:
+            self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -234,6 +258,25 @@ def _accounts_get(state: FakePlaidState, body: dict) -> dict:
     return {"accounts": [_account_json(a) for a in item.institution.accounts], "item": _item_json(item)}
 
 
+def _link_complete(state: FakePlaidState, body: dict) -> dict:
+    """What Plaid Link does in the browser: the user picks a bank and logs in; Link returns a public token."""
+    _require(body, "link_token")
+    if body["link_token"] not in state.link_tokens:
+        raise PlaidApiError(400, "INVALID_INPUT", "INVALID_LINK_TOKEN", "provided link token is invalid or expired")
+    institution_id = body.get("institution_id") or DEFAULT_INSTITUTION
+    result = _sandbox_public_token_create(state, {"institution_id": institution_id, "initial_products": ["auth"]})
+    institution = INSTITUTIONS[institution_id]
+    metadata = {
+        "institution": {"name": institution.name, "institution_id": institution.institution_id},
+        "accounts": [{"id": a.account_id, "name": a.name, "mask": a.mask, "type": "depository",
+                      "subtype": a.subtype, "verification_status": None} for a in institution.accounts],
+        "link_session_id": str(uuid.uuid4()),
+    }
+    return {"public_token": result["public_token"], "metadata": metadata}
+
+
+BROWSER_ROUTES = {"/link/fake/complete": _link_complete}
+
 ROUTES = {
     "/link/token/create": _link_token_create,
     "/sandbox/public_token/create": _sandbox_public_token_create,
@@ -243,12 +286,48 @@ ROUTES = {
 }
 
 
+DEFAULT_INSTITUTION = "ins_109508"
+LINK_SCRIPT_PATH = "/link/v2/stable/link-initialize.js"
+# A stand-in for Plaid's Link script (the real one loads from Plaid's CDN, unreachable in tests): the same
+# Plaid.create({token, onSuccess, onExit, onLoad}) -> {open, exit, destroy} surface. open() completes at once
+# with window.FAKE_PLAID_INSTITUTION (or the argument, or First Platypus Bank) and calls
+# onSuccess(public_token, metadata) as Link does; an invalid link token calls onExit(error, metadata).
+LINK_SCRIPT = """(function () {
+  var BASE = "%(base)s";
+  window.Plaid = {
+    create: function (config) {
+      var handler = {
+        open: function (institutionId) {
+          var institution = institutionId || window.FAKE_PLAID_INSTITUTION || "";
+          fetch(BASE + "/link/fake/complete", {
+            method: "POST", headers: {"Content-Type": "text/plain"},
+            body: JSON.stringify({link_token: config.token, institution_id: institution})
+          }).then(function (response) {
+            return response.json().then(function (body) { return {ok: response.ok, body: body}; });
+          }).then(function (result) {
+            if (result.ok) { config.onSuccess(result.body.public_token, result.body.metadata); }
+            else if (config.onExit) { config.onExit(result.body, {status: "requires_credentials"}); }
+          });
+        },
+        exit: function () { if (config.onExit) { config.onExit(null, {status: "exited"}); } },
+        destroy: function () {}
+      };
+      if (config.onLoad) { setTimeout(config.onLoad, 0); }
+      return handler;
+    }
+  };
+})();
+"""
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
     def __init__(self, state: FakePlaidState):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.state = state
+        host, port = self.server_address[:2]
+        self.base_url = f"http://{host}:{port}"
 
 
 class FakePlaid:
@@ -259,8 +338,8 @@ class FakePlaid:
         self._server = _Server(self.state)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
                                         name="fake-plaid", daemon=True)
-        host, port = self._server.server_address[:2]
-        self.base_url = f"http://{host}:{port}"
+        self.base_url = self._server.base_url
+        self.link_script_url = self.base_url + LINK_SCRIPT_PATH
         self.client_id, self.secret = client_id, secret
 
     def start(self) -> "FakePlaid":
@@ -272,7 +351,8 @@ class FakePlaid:
         self._server.server_close()
         self._thread.join(timeout=5)
 
-    def make_public_token(self, institution_id: str = "ins_109508", products: tuple[str, ...] = ("auth",)) -> str:
+    def make_public_token(self, institution_id: str = DEFAULT_INSTITUTION,
+                          products: tuple[str, ...] = ("auth",)) -> str:
         return make_public_token(self.base_url, institution_id, products=products,
                                  client_id=self.client_id, secret=self.secret)
 
@@ -295,8 +375,9 @@ def running_fake_plaid_server(*, client_id: str = FAKE_CLIENT_ID,
         fake.stop()
 
 
-def make_public_token(base_url: str, institution_id: str = "ins_109508", *, products: tuple[str, ...] = ("auth",),
-                      client_id: str = FAKE_CLIENT_ID, secret: str = FAKE_SECRET) -> str:
+def make_public_token(base_url: str, institution_id: str = DEFAULT_INSTITUTION, *,
+                      products: tuple[str, ...] = ("auth",), client_id: str = FAKE_CLIENT_ID,
+                      secret: str = FAKE_SECRET) -> str:
     """A public token for an institution of the fake, as Plaid Link would hand one to the browser."""
     payload = json.dumps({"institution_id": institution_id, "initial_products": list(products)}).encode()
     request = Request(f"{base_url}/sandbox/public_token/create", data=payload, method="POST",

@@ -108,3 +108,69 @@ def test_unreachable_plaid_is_a_domain_error():
     with PlaidLink("id", "secret", f"http://127.0.0.1:{port}", timeout=2) as link:
         with pytest.raises(PlaidError, match="could not be reached"):
             link.create_link_token("worker-1", client_name="Tandem")
+
+
+def _post_text(url: str, payload: dict) -> tuple[int, dict]:
+    """POST as the browser stand-in does (text/plain, no API keys)."""
+    import json
+    from urllib.error import HTTPError
+    from urllib.request import Request, urlopen
+
+    request = Request(url, data=json.dumps(payload).encode(), method="POST",
+                      headers={"Content-Type": "text/plain"})
+    try:
+        with urlopen(request, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except HTTPError as error:
+        with error:
+            return error.code, json.loads(error.read())
+
+
+def test_link_stand_in_turns_a_link_token_into_an_exchangeable_public_token(fake, link):
+    link_token = link.create_link_token("worker-7", client_name="Tandem")
+    status, body = _post_text(f"{fake.base_url}/link/fake/complete",
+                              {"link_token": link_token, "institution_id": "ins_109509"})
+    assert status == 200
+    assert body["metadata"]["institution"] == {"name": "First Gingham Credit Union", "institution_id": "ins_109509"}
+    assert [a["mask"] for a in body["metadata"]["accounts"]] == ["4321"]
+    access_token, _ = link.exchange_public_token(body["public_token"])
+    assert [a.routing for a in link.auth_numbers(access_token)] == ["322271627"]
+
+    status, body = _post_text(f"{fake.base_url}/link/fake/complete", {"link_token": "link-sandbox-forged"})
+    assert (status, body["error_code"]) == (400, "INVALID_LINK_TOKEN")
+
+
+@pytest.mark.browser
+def test_link_stand_in_script_runs_in_chromium(fake, link):
+    """The page loads the fake's Link script, opens it, and gets onSuccess(public_token, metadata)."""
+    import os
+    import shutil
+
+    chromium = shutil.which("chromium")
+    try:
+        from playwright import sync_api
+    except ImportError:
+        sync_api = None
+    if chromium is None or sync_api is None:
+        if os.environ.get("CI"):  # in CI a missing browser must fail, not turn into a skipped test
+            pytest.fail("Debian's chromium and the playwright package are required in CI")
+        pytest.skip("chromium or playwright is not installed")
+    link_token = link.create_link_token("worker-8", client_name="Tandem")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, args=[
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"])
+        try:
+            page = browser.new_page()
+            page.set_content(f"""<script src="{fake.link_script_url}"></script>
+                <script>
+                  Plaid.create({{token: "{link_token}",
+                                 onSuccess: function (t, m) {{ window.linked = {{token: t, metadata: m}}; }}}}).open();
+                </script>""")
+            page.wait_for_function("window.linked !== undefined", timeout=10_000)
+            linked = page.evaluate("window.linked")
+        finally:
+            browser.close()
+    assert linked["metadata"]["institution"]["institution_id"] == "ins_109508"
+    access_token, _ = link.exchange_public_token(linked["token"])
+    assert [a.subtype for a in link.auth_numbers(access_token)] == ["checking", "savings"]
