@@ -21,7 +21,7 @@ def test_one_object_in_one_object_out_with_hand_figures():
     assert isinstance(out, dict)
     taxes = {t["code"]: t["amount"] for t in out["employee_taxes"]}
     assert taxes == {"federal_income_tax": "78.08", "social_security": "62.00", "medicare": "14.50",
-                     "additional_medicare": "0.00"}
+                     "additional_medicare": "0.00", "state_income_tax": "0.00"}   # TX: no wage income tax
     assert (out["gross"], out["net"]) == ("1050.00", "895.42")
     assert out["employee_taxes"][0]["explanation"][2] == "1a taxable wages this pay period: $1,000.00"
     json.dumps(out)   # plain JSON all the way down
