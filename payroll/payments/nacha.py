@@ -331,6 +331,8 @@ def _entry_issues(index: int, entry: Entry) -> tuple[list[Issue], int]:
 
     if not str(entry.name or "").strip():
         add("name", "payee name is required", "required")
+    elif not _to_ascii(entry.name).strip():
+        add("name", "payee name has no letters a NACHA file can carry (A-Z, digits, punctuation)")
     if len(str(entry.individual_id or "")) > 15:
         add("individual_id", "individual identification is at most 15 characters")
     for issue in validate_routing_number(entry.routing, field=f"{prefix}.routing"):

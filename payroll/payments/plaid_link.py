@@ -93,8 +93,13 @@ class PlaidLink:
                 raise DomainError(f"BACKOFFICE_PLAID_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}",
                                   code="plaid_not_configured")
             host = ENVIRONMENTS[env]
-        timeout = get("PLAID_TIMEOUT")
-        return cls(client_id, secret, host, timeout=float(timeout) if timeout else 30.0)
+        timeout = get("PLAID_TIMEOUT") or "30"
+        try:
+            seconds = float(timeout)
+        except ValueError:
+            raise DomainError(f"BACKOFFICE_PLAID_TIMEOUT must be a number of seconds, not {timeout!r}",
+                              code="plaid_not_configured") from None
+        return cls(client_id, secret, host, timeout=seconds)
 
     def create_link_token(self, user_id: str, *, client_name: str, products: Sequence[str] = ("auth",),
                           country_codes: Sequence[str] = ("US",), language: str = "en",

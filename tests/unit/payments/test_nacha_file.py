@@ -202,13 +202,14 @@ def test_bad_entries_are_refused_naming_every_bad_field():
         Entry("Sub-cent", "W-6", "011401533", "1234567", "checking", Decimal("1.005")),
         Entry("Wrong type", "W-7", "011401533", "12", "money market", Decimal("1.00")),
         Entry("", "W-8", "011401533", "1234567", "checking", 1.5),  # type: ignore[arg-type]
+        Entry("王小明", "W-9", "011401533", "1234567", "checking", Decimal("1.00")),
     ]
     with pytest.raises(ValidationFailed) as excinfo:
         build(entries)
     assert _fields(excinfo) == [
         "entries[1].routing", "entries[2].amount", "entries[3].amount", "entries[4].amount",
         "entries[5].amount", "entries[6].account", "entries[6].account_type", "entries[7].name",
-        "entries[7].amount",
+        "entries[7].amount", "entries[8].name",
     ]
     messages = {i.field: i.message for i in excinfo.value.issues}
     assert messages["entries[1].routing"].startswith("entry 2 (W-2): routing number check digit")

@@ -32,6 +32,7 @@ def test_app_config_keys_without_the_prefix_are_read_too():
     ({}, "set BACKOFFICE_PLAID_CLIENT_ID and BACKOFFICE_PLAID_SECRET"),
     ({"BACKOFFICE_PLAID_CLIENT_ID": "id"}, "set BACKOFFICE_PLAID_SECRET"),
     ({**KEYS, "BACKOFFICE_PLAID_ENV": "development"}, "must be one of sandbox, production, not 'development'"),
+    ({**KEYS, "BACKOFFICE_PLAID_TIMEOUT": "soon"}, "must be a number of seconds"),
 ])
 def test_missing_or_wrong_settings_are_refused(config, message):
     with pytest.raises(DomainError, match=message):
