@@ -6,9 +6,9 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping
 
-from backoffice.money import ZERO, fmt_usd, round_cents
+from backoffice.money import ZERO, round_cents
 
-from .income import Certificate, income_tax_amount, read_certificate, state_wages
+from .income import Certificate, fmt_usd, income_tax_amount, read_certificate, state_wages
 from .rules import STATES_AND_DC, Program, StateRules, UnsupportedState, rules_for_year, suta_bases_for_year
 
 __all__ = [
@@ -85,21 +85,21 @@ def _source(rules: StateRules) -> str:
 
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str]) -> StateTaxLine:
     tax = rules.income_tax
-    steps = list(lead)
     if tax.method == "none":
-        steps.append(f"{rules.state} has no state income tax on wages: {tax.reason}")
-        steps.append(_source(rules))
-        return StateTaxLine("state_income_tax", rules.state, ZERO, tuple(steps))
+        steps = (*lead, f"{rules.state} has no state income tax on wages: {tax.reason}", _source(rules))
+        return StateTaxLine("state_income_tax", rules.state, ZERO, steps)
+    steps = list(lead)
     if not cert.given:
         steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax)
-    if wages.excluded:
-        steps.append(f"Pre-tax deductions excluded from {rules.state} wages "
-                     f"({', '.join(sorted(c for c in ctx.pretax if c in tax.exempt_pretax and ctx.pretax[c]))}): "
-                     f"{fmt_usd(wages.excluded)}")
-    taxed = sorted(c for c in ctx.pretax if c not in tax.exempt_pretax and ctx.pretax[c])
-    if taxed:
-        steps.append(f"Not excluded for {rules.state} income tax: {', '.join(taxed)}")
+    if ctx.pretax:
+        excluded = [c for c, a in ctx.pretax.items() if a and c in tax.exempt_pretax]
+        taxed = [c for c, a in ctx.pretax.items() if a and c not in tax.exempt_pretax]
+        if excluded:
+            steps.append(f"Pre-tax deductions excluded from {rules.state} wages ({', '.join(sorted(excluded))}): "
+                         f"{fmt_usd(wages.excluded)}")
+        if taxed:
+            steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
     amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
     steps.extend(rules.notes)
     steps.append(_source(rules))
@@ -179,5 +179,10 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
             steps.extend("  " + s for s in home_line.explanation)
             steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
             lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
+        elif home is None or home.unsupported is not None or home.income_tax is None:
+            work_line = StateTaxLine(work_line.code, work_line.state, work_line.amount, work_line.explanation + (
+                f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
+                f"computed (the employee may owe {home_state} tax on the return).",), work_line.employer)
+            lines[-1] = work_line
     lines.extend(_program_line(ctx, work, p) for p in work.programs)
     return lines

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import ZERO, fmt_usd, round_cents
+from backoffice.money import CENT, ZERO, round_cents
 
 from .rules import IncomeTax, StateRules
 
@@ -37,12 +38,34 @@ class Certificate:
     reciprocity: bool
 
 
+def fmt_usd(amount: Decimal) -> str:
+    """$1,234.56 — the kernel's display form, inlined here because explanations are built on every paycheck."""
+    q = amount.quantize(CENT, ROUND_HALF_UP)
+    return f"${q:,}" if q >= 0 else f"-${-q:,}"
+
+
 def _pct(value: Decimal) -> str:
     return f"{(value * 100).normalize():f}%"
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
     """Normalise the certificate fields; every bad field is reported at once (ValidationFailed)."""
+    if not raw:
+        return _NO_CERTIFICATE
+    try:
+        key = tuple(sorted(raw.items()))
+        hash(key)
+    except TypeError:
+        return _read_certificate(state, raw)
+    return _read_cached(state, key)
+
+
+@lru_cache(maxsize=4096)
+def _read_cached(state: str, items: tuple) -> Certificate:
+    return _read_certificate(state, dict(items))
+
+
+def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
     issues: list[Issue] = []
     status = "single"
     if "filing_status" in raw and raw["filing_status"] not in (None, ""):
@@ -96,6 +119,11 @@ def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         annual_allowance=money["annual_allowance"],
         reciprocity=raw.get("reciprocity", True) is not False,
     )
+
+
+_NO_CERTIFICATE = Certificate(given=False, filing_status="single",
+                              counts={name: 0 for name in _COUNT_FIELDS}, additional=ZERO, exempt=False,
+                              percentage=None, annual_allowance=None, reciprocity=True)
 
 
 @dataclass(frozen=True)

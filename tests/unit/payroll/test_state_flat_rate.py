@@ -1,0 +1,92 @@
+"""Flat-rate states (PA, KY, IN, NC, AZ, IL 2025): each state's own allowances, deductions and pre-tax rules."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from backoffice.errors import ValidationFailed
+from payroll.engine.states import UnsupportedState
+
+try:  # the folder may or may not be a package
+    from .test_state_helpers import ctx, explanation, income_tax, lines
+except ImportError:
+    from test_state_helpers import ctx, explanation, income_tax, lines
+
+D = Decimal
+
+# (id, context kwargs, expected income tax, hand calculation from the state's publication)
+CASES = [
+    ("PA-plain", dict(state="PA"), "92.10", "PA REV-415: 3,000 x 3.07% = 92.10, no allowances"),
+    ("PA-401k-taxed", dict(state="PA", pretax={"401k": "300", "section125": "100"}), "89.03",
+     "PA taxes 401(k) deferrals, excludes Section 125 health premiums: (3,000 - 100) x 3.07% = 89.03"),
+    ("PA-bonus", dict(state="PA", gross="3500", supplemental="500"), "107.45",
+     "3,000 x 3.07% = 92.10 plus bonus 500 x 3.07% = 15.35 -> 107.45"),
+    ("PA-2025", dict(state="PA", year=2025), "92.10", "same 3.07% in 2025"),
+    ("KY-biweekly", dict(state="KY"), "100.48",
+     "KY 2026 formula: (78,000 - 3,360) x 3.5% = 2,612.40 / 26 = 100.4769 -> 100.48"),
+    ("KY-401k", dict(state="KY", periods=12, gross="2000", pretax={"401k": "100"}), "56.70",
+     "(1,900 x 12 = 22,800 - 3,360 = 19,440) x 3.5% = 680.40 / 12 = 56.70"),
+    ("KY-below-deduction", dict(state="KY", periods=52, gross="60"), "0.00",
+     "60 x 52 = 3,120 is below the 3,360 standard deduction"),
+    ("KY-2025", dict(state="KY", year=2025), "114.97",
+     "KY 2025: (78,000 - 3,270) x 4% = 2,989.20 / 26 = 114.9692 -> 114.97"),
+    ("IN-no-wh4", dict(state="IN"), "88.50", "IN DN #1: no exemptions, 78,000 x 2.95% = 2,301 / 26 = 88.50"),
+    ("IN-exemptions", dict(state="IN", certificate={"IN": {"personal_exemptions": 2, "dependents": 2}}), "82.83",
+     "78,000 - 2 x 1,000 - 2 x 1,500 = 73,000 x 2.95% = 2,153.50 / 26 = 82.8269 -> 82.83"),
+    ("IN-bonus", dict(state="IN", periods=52, gross="1200", supplemental="200",
+                      certificate={"IN": {"personal_exemptions": 1}}), "34.83",
+     "regular (52,000 - 1,000) x 2.95% = 1,504.50 / 52 = 28.9327 -> 28.93; bonus 200 x 2.95% = 5.90; 34.83"),
+    ("IN-2025", dict(state="IN", year=2025, certificate={"IN": {"personal_exemptions": 1}}), "88.85",
+     "IN 2025 at 3.0%: (78,000 - 1,000) x 3% = 2,310 / 26 = 88.846 -> 88.85"),
+    ("NC-single", dict(state="NC"), "100.13",
+     "NC-30: (78,000 - 12,750) x 3.99% = 2,603.475 / 26 = 100.1337 -> 100.13"),
+    ("NC-hoh", dict(state="NC", periods=12, gross="4000",
+                    certificate={"NC": {"filing_status": "head_of_household", "allowances": 2}}), "79.38",
+     "(48,000 - 19,125 - 2 x 2,500 = 23,875) x 3.99% = 952.6125 / 12 = 79.3844 -> 79.38"),
+    ("NC-married", dict(state="NC", periods=52, gross="500",
+                        certificate={"NC": {"filing_status": "married", "allowances": 1}}), "8.25",
+     "(26,000 - 12,750 - 2,500 = 10,750) x 3.99% = 428.925 / 52 = 8.2486 -> 8.25"),
+    ("NC-2025", dict(state="NC", year=2025), "106.66",
+     "NC 2025 at 4.25%: 65,250 x 4.25% = 2,773.125 / 26 = 106.6587 -> 106.66"),
+    ("AZ-default", dict(state="AZ"), "60.00", "A-4 not filed: default 2.0% x 3,000 = 60.00"),
+    ("AZ-3.5-401k", dict(state="AZ", gross="2000", pretax={"401k": "200"}, certificate={"AZ": {"percentage": "3.5"}}),
+     "63.00", "(2,000 - 200 deferral) x 3.5% = 63.00"),
+    ("AZ-0.5-bonus", dict(state="AZ", gross="1000", supplemental="300", certificate={"AZ": {"percentage": "0.5"}}),
+     "5.00", "700 x 0.5% = 3.50 plus bonus 300 x 0.5% = 1.50 -> 5.00"),
+    ("IL-2025-one", dict(state="IL", year=2025, certificate={"IL": {"allowances": 1}}), "143.07",
+     "IL-700-T 2025: (78,000 - 2,850) x 4.95% = 3,719.925 / 26 = 143.0740 -> 143.07"),
+    ("IL-2025-none", dict(state="IL", year=2025), "148.50", "78,000 x 4.95% = 3,861 / 26 = 148.50"),
+    ("IL-2025-two-plus-one", dict(state="IL", year=2025, periods=12, gross="5000",
+                                  certificate={"IL": {"allowances": 2, "additional_allowances": 1}}), "219.86",
+     "(60,000 - 2 x 2,850 - 1,000 = 53,300) x 4.95% = 2,638.35 / 12 = 219.8625 -> 219.86"),
+]
+
+
+@pytest.mark.parametrize("case_id, kwargs, expected, hand", CASES, ids=[c[0] for c in CASES])
+def test_flat_rate_states_by_hand(case_id, kwargs, expected, hand):
+    """Each row's `hand` column is the calculation from the state's own publication (named in its data file)."""
+    kwargs = dict(kwargs)
+    state = kwargs.pop("state")
+    assert income_tax(ctx(state, **kwargs)) == D(expected), hand
+
+
+def test_pennsylvania_explains_that_401k_is_taxed():
+    text = explanation(ctx("PA", pretax={"401k": "300"}))
+    assert "Not excluded for PA income tax: 401k" in text and "401(k)" in text
+
+
+def test_indiana_says_county_tax_is_out_of_scope():
+    assert "county income tax is a local tax" in explanation(ctx("IN"))
+
+
+def test_arizona_rejects_a_percentage_not_on_the_form():
+    with pytest.raises(ValidationFailed) as err:
+        lines(ctx("AZ", certificate={"AZ": {"percentage": "2.2"}}))
+    assert err.value.issues[0].field == "certificate.AZ.percentage"
+
+
+@pytest.mark.parametrize("state", ["IL", "MI", "CO", "GA", "UT", "MA", "IA", "LA", "ID", "OH", "MS"])
+def test_flat_states_without_confirmed_2026_figures_are_refused_by_name(state):
+    with pytest.raises(UnsupportedState, match=state):
+        lines(ctx(state))

@@ -1,0 +1,110 @@
+"""Work state vs residence state: reciprocity, resident top-up, uncovered states named in the error."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from backoffice.errors import ValidationFailed
+from payroll.engine.states import UnsupportedState
+
+try:  # the folder may or may not be a package
+    from .test_state_helpers import ctx, explanation, lines
+except ImportError:
+    from test_state_helpers import ctx, explanation, lines
+
+D = Decimal
+
+
+def test_pa_work_in_resident_withholds_indiana_under_reciprocity():
+    """PA-IN reciprocal agreement (REV-420): no PA tax; IN tax instead, 78,000 x 2.95% / 26 = 88.50."""
+    c = ctx("PA", residence="IN")
+    assert lines(c) == {("state_income_tax", "PA"): D("0.00"), ("state_income_tax", "IN"): D("88.50")}
+    assert "REV-420" in explanation(c)
+
+
+def test_in_work_pa_resident_withholds_pennsylvania():
+    """IN-PA reciprocity (WH-47): PA tax 3,000 x 3.07% = 92.10, IN 0."""
+    assert lines(ctx("IN", residence="PA")) == {("state_income_tax", "IN"): D("0.00"),
+                                                ("state_income_tax", "PA"): D("92.10")}
+
+
+def test_ky_work_in_resident():
+    """KY-IN reciprocity (42A809): IN tax 88.50 instead of KY."""
+    assert lines(ctx("KY", residence="IN")) == {("state_income_tax", "KY"): D("0.00"),
+                                                ("state_income_tax", "IN"): D("88.50")}
+
+
+def test_reciprocity_declined_withholds_for_the_work_state():
+    """Without the nonresidence certificate (reciprocity: false) PA withholds 92.10; IN asks no top-up."""
+    c = ctx("PA", residence="IN", certificate={"PA": {"reciprocity": False}})
+    assert lines(c) == {("state_income_tax", "PA"): D("92.10")}
+
+
+def test_reciprocal_residence_state_not_covered_is_named():
+    with pytest.raises(UnsupportedState, match="NJ"):
+        lines(ctx("PA", residence="NJ"))
+
+
+def test_texas_work_california_resident_gets_full_california_top_up():
+    """CA requires withholding on residents' out-of-state wages less the other state's tax: TX 0, so CA 134.01
+    (the single biweekly 3,000 Method B case). CA SDI is not due on Texas work."""
+    c = ctx("TX", residence="CA")
+    assert lines(c) == {("state_income_tax", "TX"): D("0.00"), ("state_income_tax", "CA"): D("134.01")}
+    assert "top-up" in explanation(c, state="CA")
+
+
+def test_arizona_work_california_resident_top_up_is_the_difference():
+    """AZ default 2.0% x 3,000 = 60.00; CA 134.01 - 60.00 = 74.01."""
+    assert lines(ctx("AZ", residence="CA")) == {("state_income_tax", "AZ"): D("60.00"),
+                                                ("state_income_tax", "CA"): D("74.01")}
+
+
+def test_new_york_resident_working_in_california():
+    """CA withholds 134.01 (+ SDI 39.00); NY resident amount 140.30 - 134.01 = 6.29 top-up."""
+    assert lines(ctx("CA", residence="NY")) == {("state_income_tax", "CA"): D("134.01"),
+                                                ("state_income_tax", "NY"): D("6.29"),
+                                                ("state_disability", "CA"): D("39.00")}
+
+
+def test_no_top_up_when_work_state_tax_is_higher():
+    """NY 140.30 >= CA 134.01: CA top-up 0.00 (line kept, explained). NY SDI/PFL follow the NY work."""
+    got = lines(ctx("NY", residence="CA"))
+    assert got[("state_income_tax", "NY")] == D("140.30") and got[("state_income_tax", "CA")] == D("0.00")
+
+
+def test_uncovered_residence_without_reciprocity_is_explained_not_an_error():
+    c = ctx("CA", residence="OR")
+    assert lines(c)[("state_income_tax", "CA")] == D("134.01")
+    assert "Residence state OR is not covered" in explanation(c)
+
+
+@pytest.mark.parametrize("state", ["OR", "NJ", "VT", "DC"])
+def test_uncovered_work_state_raises_naming_it(state):
+    with pytest.raises(UnsupportedState, match=state):
+        lines(ctx(state))
+
+
+def test_year_without_data_raises():
+    with pytest.raises(UnsupportedState, match="CA"):
+        lines(ctx("CA", year=2024))
+
+
+def test_not_a_state():
+    with pytest.raises(UnsupportedState, match="ZZ"):
+        lines(ctx("ZZ"))
+
+
+def test_every_bad_certificate_field_is_named():
+    with pytest.raises(ValidationFailed) as err:
+        lines(ctx("CA", certificate={"CA": {"filing_status": "widow", "allowances": "-1", "additional": "abc"}}))
+    assert {i.field for i in err.value.issues} == {"certificate.CA.filing_status", "certificate.CA.allowances",
+                                                   "certificate.CA.additional"}
+
+
+def test_flat_certificate_mapping_is_accepted_too():
+    """A certificate given without the state-code nesting applies to the work state: married 3 / 1 monthly 5,000
+    in CA -> 24.86 (see the California tests)."""
+    c = ctx("CA", periods=12, gross="5000",
+            certificate={"filing_status": "married", "allowances": 3, "additional_allowances": 1})
+    assert lines(c)[("state_income_tax", "CA")] == D("24.86")
