@@ -30,6 +30,7 @@ def import_models() -> None:
     import backoffice.audit  # noqa: F401
     import backoffice.security.models  # noqa: F401
     import backoffice.workers.models  # noqa: F401
+    import backoffice.workers.profile  # noqa: F401
     import backoffice.workers.scopes  # noqa: F401
     for pkg in DOMAIN_MODULES[1:] + ("backoffice.workers.onboarding", "backoffice.portal"):
         for mod in ("models", "scopes"):

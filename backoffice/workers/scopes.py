@@ -31,3 +31,10 @@ def _approver_engagements(stmt, user):
 def _approver_workers(stmt, user):
     placed = sa.select(Engagement.id).where(Engagement.worker_id == Worker.id, Engagement.client_id == user.client_id)
     return stmt.where(placed.exists())
+
+
+@register_scope("bank_account", "worker")
+def _worker_bank_accounts(stmt, user):
+    from backoffice.workers.profile import BankAccount
+
+    return stmt.where(BankAccount.worker_id == user.worker_id)
