@@ -1,0 +1,108 @@
+"""State data files: every file names its source, the supported lists, SUTA wage bases, and invariants (hypothesis)."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from payroll.engine.states import UnsupportedState, compute_state_taxes, supported_states, suta_wage_base
+from payroll.engine.states.rules import DATA_ROOT, STATES_AND_DC, rules_for_year
+
+try:  # the folder may or may not be a package
+    from .test_state_helpers import ctx
+except ImportError:
+    from test_state_helpers import ctx
+
+D = Decimal
+NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
+
+
+def test_supported_states_2026():
+    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ"}
+
+
+def test_supported_states_2025():
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL"}
+
+
+def test_no_data_year_supports_nothing():
+    assert supported_states(2019) == frozenset()
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_state_file_names_its_publication_and_year(year):
+    for path in sorted((DATA_ROOT / str(year) / "states").glob("*.json")):
+        raw = json.loads(path.read_text())
+        assert raw["state"] == path.stem and raw["tax_year"] == year
+        assert raw["publication"].strip()
+        assert isinstance(raw.get("unconfirmed", []), list)
+        if raw.get("income_tax"):
+            assert raw["source_url"].startswith("https://"), path
+        else:
+            assert raw.get("unsupported"), f"{path}: a file without income-tax rules must say why"
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_rules_parse_once_and_are_cached(year):
+    assert rules_for_year(year) is rules_for_year(year)
+
+
+@pytest.mark.parametrize("state, year, amount", [
+    ("CA", 2026, "7000"), ("CO", 2026, "30600"), ("AK", 2026, "54200"), ("IL", 2026, "14250"),
+    ("DE", 2026, "14500"), ("IA", 2026, "20400"), ("DC", 2026, "9000"), ("FL", 2026, "7000"),
+    ("CO", 2025, "27200"), ("IL", 2025, "13916"), ("CT", 2025, "26100"), ("AK", 2025, "51700"),
+])
+def test_suta_wage_bases_from_the_file(state, year, amount):
+    """Figures as published in the 2025/2026 wage-base notices quoted in suta_wage_bases.json."""
+    assert suta_wage_base(state, year) == D(amount)
+    assert suta_wage_base(state.lower(), year) == D(amount)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_suta_file_lists_all_51_jurisdictions_with_a_source(year):
+    raw = json.loads((DATA_ROOT / str(year) / "suta_wage_bases.json").read_text())
+    assert set(raw["wage_bases"]) == STATES_AND_DC
+    assert all(entry["source"] for entry in raw["wage_bases"].values())
+
+
+@pytest.mark.parametrize("state, year", [("NY", 2026), ("KS", 2026), ("TX", 2025), ("CA", 2019)])
+def test_unconfirmed_suta_base_raises_naming_the_state(state, year):
+    with pytest.raises(UnsupportedState, match=state):
+        suta_wage_base(state, year)
+
+
+COVERED_2026 = sorted(supported_states(2026))
+money = st.decimals(min_value=D("0"), max_value=D("60000"), places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=150, deadline=None)
+@given(state=st.sampled_from(COVERED_2026), gross=money, extra=money,
+       periods=st.sampled_from([1, 4, 12, 24, 26, 52, 260]),
+       status=st.sampled_from(["single", "married", "head_of_household"]), allowances=st.integers(0, 6),
+       supplemental_share=st.sampled_from([D("0"), D("0.25"), D("1")]))
+def test_withholding_is_never_negative_and_never_falls_when_pay_rises(state, gross, extra, periods, status,
+                                                                       allowances, supplemental_share):
+    """For the same certificate, more wages never mean less state withholding, and no line is negative."""
+    cert = {state: {"filing_status": status, "allowances": allowances}}
+    low = ctx(state, periods=periods, gross=str(gross), supplemental=str((gross * supplemental_share).quantize(
+        D("0.01"))), certificate=cert)
+    high = ctx(state, periods=periods, gross=str(gross + extra), supplemental=str(low.supplemental),
+               certificate=cert)
+    low_lines = compute_state_taxes(low)
+    high_lines = compute_state_taxes(high)
+    assert all(line.amount >= 0 and line.amount == line.amount.quantize(D("0.01")) for line in low_lines)
+    income = {(l.code, l.state): l.amount for l in low_lines}
+    income_high = {(l.code, l.state): l.amount for l in high_lines}
+    assert income_high[("state_income_tax", state)] >= income[("state_income_tax", state)]
+
+
+@settings(max_examples=60, deadline=None)
+@given(gross=money, ytd=st.decimals(min_value=D("0"), max_value=D("300000"), places=2))
+def test_capped_programs_never_exceed_the_annual_base(gross, ytd):
+    """WA PFML over a year: premium on this pay is at most rate x what is left under the $184,500 base."""
+    line = {l.code: l.amount for l in compute_state_taxes(ctx("WA", gross=str(gross), ytd=str(ytd)))}
+    room = max(D(0), D("184500") - ytd)
+    assert line["state_pfml"] <= (min(gross, room) * D("0.00807159")).quantize(D("0.01")) + D("0.005")
