@@ -1,7 +1,7 @@
 """State payroll taxes: income-tax withholding, disability/family-leave programs, reciprocity and SUTA wage bases."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Mapping
@@ -56,7 +56,7 @@ def suta_wage_base(state: str, tax_year: int) -> Decimal:
     return entry[0]
 
 
-def _rules(state: str, tax_year: int) -> StateRules:
+def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:
     if state not in STATES_AND_DC:
         raise UnsupportedState(f"{state!r} is not a US state or DC")
     rules = rules_for_year(tax_year).get(state)
@@ -66,6 +66,10 @@ def _rules(state: str, tax_year: int) -> StateRules:
     if rules is None or rules.income_tax is None:
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet "
                                f"(tax year {tax_year})")
+    if pay_date is not None and rules.effective_from is not None and pay_date < rules.effective_from:
+        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
+                               f"before {rules.effective_from.isoformat()} (the earlier {tax_year} tables are not "
+                               f"in the data)")
     return rules
 
 
@@ -89,6 +93,11 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
         steps = (*lead, f"{rules.state} has no state income tax on wages: {tax.reason}", _source(rules))
         return StateTaxLine("state_income_tax", rules.state, ZERO, steps)
     steps = list(lead)
+    if tax.params.get("status_from_federal_w4"):
+        status = "married" if ctx.federal_filing_status == "married_jointly" else "single"
+        cert = replace(cert, filing_status=status, given=True)
+        steps.append(f"{rules.state} uses the federal Form W-4: filing status {ctx.federal_filing_status} -> "
+                     f"{status} schedule.")
     if not cert.given:
         steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax)
@@ -142,14 +151,14 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     year = ctx.pay_date.year
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
-    work = _rules(work_state, year)
+    work = _rules(work_state, year, ctx.pay_date)
     lines: list[StateTaxLine] = []
 
     if home_state != work_state and home_state in work.reciprocity:
         home_cert = _certificate_for(ctx, home_state)
         work_cert = _certificate_for(ctx, work_state)
         if work_cert.reciprocity:
-            home = _rules(home_state, year)
+            home = _rules(home_state, year, ctx.pay_date)
             form = work.reciprocity[home_state]
             lead = [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
@@ -168,6 +177,8 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
 
     if home_state != work_state:
         home = rules_for_year(year).get(home_state)
+        if home is not None and home.effective_from is not None and ctx.pay_date < home.effective_from:
+            home = None
         if home is not None and home.unsupported is None and home.income_tax is not None \
                 and home.income_tax.method != "none" and home.resident_top_up:
             home_cert = _certificate_for(ctx, home_state)

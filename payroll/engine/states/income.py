@@ -211,10 +211,16 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         annual_tax = _ca_method_b(tax, cert, annual, steps)
     elif method == "ny_exact":
         annual_tax = _ny_exact(tax, cert, annual, steps)
+    elif method == "ut_credit":
+        annual_tax = _ut_credit(tax, cert, annual, steps)
     else:  # pragma: no cover - data validation keeps this out
         raise ValueError(f"unknown income tax method {method!r}")
     per_period = annual_tax / p
-    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")
+    if tax.params.get("round_to_dollar"):
+        per_period = per_period.quantize(Decimal(1), ROUND_HALF_UP)
+        steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods}, rounded to the dollar = {fmt_usd(per_period)}")
+    else:
+        steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")
     return per_period
 
 
@@ -279,10 +285,36 @@ def _ny_exact(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[st
     return _annual_from_table(tax.tables[status], taxable, steps, flat_above)
 
 
-def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, steps: list[str]) -> Decimal:
+def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+    """Utah Pub 14: wages x rate, less a base allowance credit that phases out above a threshold."""
+    prm = tax.params
+    status = "married" if cert.filing_status == "married" else "single"
+    gross_tax = annual * tax.rate
+    steps.append(f"{fmt_usd(annual)} x {_pct(tax.rate)} = {fmt_usd(gross_tax)}")
+    base = prm["base_allowance"][status]
+    threshold = prm["phase_out_threshold"][status]
+    over = max(ZERO, annual - threshold)
+    reduction = over * prm["phase_out_rate"]["amount"]
+    credit = max(ZERO, base - reduction)
+    steps.append(f"Credit: base allowance for {status} {fmt_usd(base)} less {_pct(prm['phase_out_rate']['amount'])} "
+                 f"of wages over {fmt_usd(threshold)} ({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
+    return max(ZERO, gross_tax - credit)
+
+
+def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int, regular: Decimal,
+                             steps: list[str]) -> Decimal:
     tax = rules.income_tax
     if wages.supplemental <= 0:
         return ZERO
+    if tax.params.get("supplemental_aggregate"):
+        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded)
+        inner: list[str] = []
+        total = regular_withholding(rules, cert, combined, periods, inner)
+        amount = total - regular
+        steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} by the aggregate method: withholding on "
+                     f"regular plus supplemental {fmt_usd(total)} less withholding on regular {fmt_usd(regular)} "
+                     f"= {fmt_usd(amount)}")
+        return max(ZERO, amount)
     if tax.method == "elected_percentage":
         rate = _elected_rate(rules, cert, [])
     else:
@@ -301,7 +333,7 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
     regular = regular_withholding(rules, cert, wages, periods, steps)
-    supplemental = supplemental_withholding(rules, cert, wages, steps)
+    supplemental = supplemental_withholding(rules, cert, wages, periods, regular, steps)
     total = round_cents(regular) + round_cents(supplemental)
     if cert.additional:
         steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")

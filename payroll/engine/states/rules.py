@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -128,6 +129,7 @@ class StateRules:
     reciprocity: Mapping[str, str]       # residence state -> the nonresidence form its residents file here
     resident_top_up: bool
     notes: tuple[str, ...]
+    effective_from: date | None = None   # first pay date the figures apply to (mid-year table changes)
 
 
 def _parse_subtractions(raw: list, where: str) -> tuple[Subtraction, ...]:
@@ -214,6 +216,7 @@ def parse_state(raw: dict, where: str) -> StateRules:
         reciprocity=dict(raw.get("reciprocity", {})),
         resident_top_up=bool(raw.get("resident_top_up", False)),
         notes=tuple(raw.get("notes", ())),
+        effective_from=date.fromisoformat(raw["effective_from"]) if raw.get("effective_from") else None,
     )
 
 

@@ -25,7 +25,8 @@ def test_supported_states_2026():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL"}
+    """UT is supported for 2025 pay dates from 1 June 2025 only (its data file has effective_from)."""
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "UT"}
 
 
 def test_no_data_year_supports_nothing():
