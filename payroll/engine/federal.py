@@ -9,17 +9,19 @@ from .model import AnyW4, Num, W4
 from .tables import TaxTables
 
 _Z = Decimal(0)
+_STATUS_NAMES = {"single": "Single or Married Filing Separately", "married_jointly": "Married Filing Jointly",
+                 "head_of_household": "Head of Household"}
+_TABLE_NAMES = {(kind, status): f"{label} schedule, {name}" for kind, label in
+                (("standard", "STANDARD"), ("checkbox", "Form W-4 Step 2 Checkbox"))
+                for status, name in _STATUS_NAMES.items()}
 
 
 def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: list) -> Decimal:
-    """Pub 15-T Worksheet 1A line 4b for one period, unrounded; appends each worksheet line to `steps`.
+    """Pub 15-T Worksheet 1A line 4b for one period, unrounded; appends the worksheet (lines 1a-4b with their
+    figures) to `steps` as one compact step that is spelled out only when the explanation is read.
 
     Exempt certificates are not handled here (the caller skips the worksheet for them)."""
-    n = Num(periods)
     c = wages * periods
-    steps.append(("1a taxable wages this pay period: {}", wages))
-    steps.append(("1b pay periods per year: {}", n))
-    steps.append(("1c annual wage amount (1a × 1b): {}", c))
     if type(w4) is W4:
         d = w4.step4a_other_income
         e = c + d
@@ -38,12 +40,7 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
         adjusted = e - h
         if adjusted < 0:
             adjusted = _Z
-        steps.append(("1d Form W-4 Step 4(a) other income: {}", d))
-        steps.append(("1e 1c + 1d: {}", e))
-        steps.append(("1f Form W-4 Step 4(b) deductions: {}", f))
-        steps.append(("1g " + g_why + ": {}", g))
-        steps.append(("1h 1f + 1g: {}", h))
-        steps.append(("1i adjusted annual wage amount (1e − 1h, not less than zero): {}", adjusted))
+        step1 = (d, e, f, g_why, g, h)
         credits = w4.step3_credits
         extra = w4.step4c_extra
     else:
@@ -54,44 +51,62 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
             adjusted = _Z
         status = "married_jointly" if w4.marital_status == "married" else "single"
         kind = "standard"
-        steps.append(("1j allowances on the 2019-or-earlier Form W-4: {}", Num(j)))
-        steps.append(("1k 1j × {}: {}", t.allowance_2019, k))
-        steps.append(("1l adjusted annual wage amount (1c − 1k, not less than zero): {}", adjusted))
+        step1 = (j, t.allowance_2019, k)
         credits = _Z
         extra = w4.additional
     schedule = t.schedules[(kind, status)]
     index, (a, tentative, rate) = schedule.row_for(adjusted)
-    upper = schedule.upper(index)
     e2 = adjusted - a
-    f2 = e2 * rate
-    g2 = tentative + f2
+    g2 = tentative + e2 * rate
     h2 = g2 / periods
-    table_name = ("STANDARD" if kind == "standard" else "Form W-4 Step 2 Checkbox") + " schedule, " + \
-        {"single": "Single or Married Filing Separately", "married_jointly": "Married Filing Jointly",
-         "head_of_household": "Head of Household"}[status]
-    steps.append(("2a adjusted annual wage amount: {}", adjusted))
-    if upper is None:
-        steps.append(("2b " + table_name + ", row at least {} (and over): {}", a, a))
-    else:
-        steps.append(("2b " + table_name + ", row at least {} but less than {}: {}", a, upper, a))
-    steps.append(("2c tentative amount from that row: {}", tentative))
-    steps.append(("2d rate from that row: {}", rate))
-    steps.append(("2e 2a − 2b: {}", e2))
-    steps.append(("2f 2e × 2d: {}", f2))
-    steps.append(("2g 2c + 2f (annual tentative withholding): {}", g2))
-    steps.append(("2h 2g ÷ 1b (tentative withholding this period, rounded only at the end): {}", h2))
     b3 = credits / periods
     c3 = h2 - b3
     if c3 < 0:
         c3 = _Z
-    steps.append(("3a Form W-4 Step 3 credits (annual): {}", credits))
-    steps.append(("3b 3a ÷ 1b: {}", b3))
-    steps.append(("3c 2h − 3b, not less than zero: {}", c3))
     b4 = c3 + extra
-    steps.append(("4a additional withholding per period (" +
-                  ("Step 4(c)" if type(w4) is W4 else "additional amount") + "): {}", extra))
-    steps.append(("4b 3c + 4a, amount to withhold: {}", b4))
+    steps.append((_worksheet_steps, wages, periods, c, step1, adjusted, _TABLE_NAMES[(kind, status)], a,
+                  schedule.upper(index), tentative, rate, e2, g2, h2, credits, b3, c3, extra, b4))
     return b4
+
+
+def _worksheet_steps(wages, periods, c, step1, adjusted, table_name, a, upper, tentative, rate, e2, g2, h2,
+                     credits, b3, c3, extra, b4) -> list:
+    """Worksheet 1A spelled out line by line (called only when someone reads the explanation)."""
+    out = [("1a taxable wages this pay period: {}", wages),
+           ("1b pay periods per year: {}", Num(periods)),
+           ("1c annual wage amount (1a × 1b): {}", c)]
+    if len(step1) == 6:
+        d, e, f, g_why, g, h = step1
+        out += [("1d Form W-4 Step 4(a) other income: {}", d),
+                ("1e 1c + 1d: {}", e),
+                ("1f Form W-4 Step 4(b) deductions: {}", f),
+                ("1g {}: {}", g_why, g),
+                ("1h 1f + 1g: {}", h),
+                ("1i adjusted annual wage amount (1e − 1h, not less than zero): {}", adjusted)]
+        extra_label = "Step 4(c)"
+    else:
+        j, allowance, k = step1
+        out += [("1j allowances on the 2019-or-earlier Form W-4: {}", Num(j)),
+                ("1k 1j × {}: {}", allowance, k),
+                ("1l adjusted annual wage amount (1c − 1k, not less than zero): {}", adjusted)]
+        extra_label = "additional amount"
+    out.append(("2a adjusted annual wage amount: {}", adjusted))
+    if upper is None:
+        out.append(("2b {}, row at least {} (and over): {}", table_name, a, a))
+    else:
+        out.append(("2b {}, row at least {} but less than {}: {}", table_name, a, upper, a))
+    out += [("2c tentative amount from that row: {}", tentative),
+            ("2d rate from that row: {}", rate),
+            ("2e 2a − 2b: {}", e2),
+            ("2f 2e × 2d: {}", e2 * rate),
+            ("2g 2c + 2f (annual tentative withholding): {}", g2),
+            ("2h 2g ÷ 1b (tentative withholding this period, rounded only at the end): {}", h2),
+            ("3a Form W-4 Step 3 credits (annual): {}", credits),
+            ("3b 3a ÷ 1b: {}", b3),
+            ("3c 2h − 3b, not less than zero: {}", c3),
+            ("4a additional withholding per period ({}): {}", extra_label, extra),
+            ("4b 3c + 4a, amount to withhold: {}", b4)]
+    return out
 
 
 def percentage_method_withholding(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables) -> Decimal:
@@ -114,7 +129,7 @@ def split_supplemental(supplemental: Decimal, ytd_supplemental: Decimal, t: TaxT
 def federal_income_tax(regular: Decimal, supplemental: Decimal, ytd_supplemental: Decimal, periods: int,
                        w4: AnyW4, aggregate: bool, t: TaxTables, steps: list) -> Decimal:
     """Federal income tax for the period (unrounded) on income-tax wages split into regular and supplemental."""
-    steps.append(("Method: " + t.withholding_source,))
+    steps.append(("Method: {}", t.withholding_source))
     below, above = split_supplemental(supplemental, ytd_supplemental, t) if supplemental else (_Z, _Z)
     total = _Z
     if w4.exempt:
@@ -129,8 +144,8 @@ def federal_income_tax(regular: Decimal, supplemental: Decimal, ytd_supplemental
         total = worksheet_1a(regular, periods, w4, t, steps)
         if below:
             flat = below * t.supplemental_rate
-            steps.append(("Supplemental wages (bonus, commission) {} × {} flat rate (" + t.supplemental_source
-                          + "): {}", below, t.supplemental_rate, flat))
+            steps.append(("Supplemental wages (bonus, commission) {} × {} flat rate ({}): {}",
+                          below, t.supplemental_rate, t.supplemental_source, flat))
             total += flat
     if above:
         mandatory = above * t.supplemental_mandatory_rate
@@ -144,6 +159,6 @@ def backup_withholding(payment: Decimal, t: TaxTables) -> tuple[Decimal, tuple]:
     """24% backup withholding on a contractor payment when the TIN is missing or flagged (IRC 3406)."""
     amount = round_cents(payment * t.backup_rate)
     return amount, (
-        ("The payee's TIN is missing or the IRS flagged it, so backup withholding applies (" + t.backup_source + ")",),
+        ("The payee's TIN is missing or the IRS flagged it, so backup withholding applies ({})", t.backup_source),
         ("Reportable payment {} × {} = {}", payment, t.backup_rate, amount),
     )

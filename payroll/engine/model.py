@@ -40,12 +40,25 @@ def _show(arg: object) -> str:
     return str(arg)
 
 
-def render_step(step: tuple) -> str:
-    """One explanation step to plain English: the template with its figures filled in."""
+def render_step(step: tuple | str) -> str:
+    """One explanation step to plain English: the template with its figures filled in (a str is already text)."""
+    if isinstance(step, str):
+        return step
     template = step[0]
     if len(step) == 1:
         return template
     return template.format(*[_show(a) for a in step[1:]])
+
+
+def render_steps(steps) -> tuple[str, ...]:
+    """All steps to text; a step whose first element is a function expands into the steps it returns."""
+    out = []
+    for step in steps:
+        if type(step) is tuple and callable(step[0]):
+            out.extend(render_step(s) for s in step[0](*step[1:]))
+        else:
+            out.append(render_step(step))
+    return tuple(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +72,7 @@ class Line:
 
     @property
     def explanation(self) -> tuple[str, ...]:
-        return tuple(render_step(s) for s in self.steps)
+        return render_steps(self.steps)
 
     def as_dict(self) -> dict:
         d = {"code": self.code, "amount": str(self.amount), "explanation": list(self.explanation)}

@@ -100,7 +100,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
                                          "Elective deferrals")
             deferred += amount
             steps = (("Traditional 401(k): exempt from federal income tax, subject to social security and "
-                      "Medicare (" + t.deferral_source + ")",),) + steps
+                      "Medicare ({})", t.deferral_source),) + steps
         elif code == "hsa":
             coverage = str(d.options.get("coverage", "family"))
             limit, lsteps = hsa_limit(inp.birth_date, coverage, t)
@@ -110,7 +110,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
                      ) + steps
         elif code == "fsa":
             amount, steps = cap_to_limit(requested, ytd.fsa + fsa_taken, t.fsa_limit,
-                                         (("Health FSA limit {} (" + t.fsa_source + ")", t.fsa_limit),),
+                                         (("Health FSA limit {} ({})", t.fsa_limit, t.fsa_source),),
                                          "Health FSA salary reductions")
             fsa_taken += amount
             steps = (("Health FSA through a cafeteria plan: exempt from income tax, social security, Medicare "
@@ -161,13 +161,13 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
               wages, fica_exempt, fica_wages)
     employee_taxes_fica = [
         Line("social_security", ss_ee, (ss_src, ss_cap_step,
-             ("{} × {} employee rate = {} (" + t.ss_source + ")", ss_wages, t.ss_employee_rate, ss_ee))),
+             ("{} × {} employee rate = {} ({})", ss_wages, t.ss_employee_rate, ss_ee, t.ss_source))),
         Line("medicare", medicare_ee, (ss_src,
-             ("{} × {} employee rate, no wage base = {} (" + t.medicare_source + ")",
-              fica_wages, t.medicare_employee_rate, medicare_ee))),
+             ("{} × {} employee rate, no wage base = {} ({})",
+              fica_wages, t.medicare_employee_rate, medicare_ee, t.medicare_source))),
         Line("additional_medicare", addl, (
             ("Medicare wages this year before this paycheck {}, after {}; withholding starts above {} paid by "
-             "this employer, whatever the filing status (" + t.addl_medicare_source + ")", before, after, threshold),
+             "this employer, whatever the filing status ({})", before, after, threshold, t.addl_medicare_source),
             ("Wages above the threshold this period {} × {} = {} (employee only, no employer match)",
              over, t.addl_medicare_rate, addl))),
     ]
@@ -186,7 +186,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date)
     state_ee: list[Line] = []
     for s in states.compute_state_taxes(ctx):
-        line = Line(s.code, s.amount, tuple((x,) for x in s.explanation), s.state)
+        line = Line(s.code, s.amount, s.explanation, s.state)   # plain strings are steps too
         (employer_taxes if s.employer else state_ee).append(line)
 
     # --- federal income tax --------------------------------------------------------------------------------
@@ -210,15 +210,15 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         futa_room = _Z
     futa_wages = fica_wages if fica_wages <= futa_room else futa_room
     reduction = t.futa_credit_reduction.get(inp.work_state)
-    futa_steps = [("FUTA wages: {} of {} (wage base {}, FUTA wages so far this year {}) (" + t.futa_source + ")",
-                   futa_wages, fica_wages, t.futa_wage_base, ytd.futa_wages),
+    futa_steps = [("FUTA wages: {} of {} (wage base {}, FUTA wages so far this year {}) ({})",
+                   futa_wages, fica_wages, t.futa_wage_base, ytd.futa_wages, t.futa_source),
                   ("Rate {} less the credit for state unemployment tax {} = {}",
                    t.futa_gross_rate, t.futa_max_credit, t.futa_net_rate)]
     rate = t.futa_net_rate
     if reduction:
         rate = Pct(rate + reduction)
-        futa_steps.append(("Credit reduction for " + inp.work_state + " {}: rate {} (" +
-                           t.futa_credit_reduction_note + ")", reduction, rate))
+        futa_steps.append(("Credit reduction for {} {}: rate {} ({})", inp.work_state, reduction, rate,
+                           t.futa_credit_reduction_note))
     futa = round_cents(futa_wages * rate)
     futa_steps.append(("{} × rate = {}", futa_wages, futa))
     employer_taxes.append(Line("futa", futa, tuple(futa_steps)))
@@ -231,9 +231,9 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         suta_wages = fica_wages if fica_wages <= suta_room else suta_room
         suta = round_cents(suta_wages * inp.suta_rate)
         employer_taxes.append(Line("suta", suta, (
-            (inp.work_state + " unemployment wages: {} of {} (state wage base {}, so far this year {})",
-             suta_wages, fica_wages, base, ytd.suta_wages),
-            ("{} × the agency's " + inp.work_state + " rate {} = {}", suta_wages, Pct(inp.suta_rate), suta)),
+            ("{} unemployment wages: {} of {} (state wage base {}, so far this year {})",
+             inp.work_state, suta_wages, fica_wages, base, ytd.suta_wages),
+            ("{} × the agency's {} rate {} = {}", suta_wages, inp.work_state, Pct(inp.suta_rate), suta)),
             inp.work_state))
 
     # --- post-tax deductions: support orders, garnishments, Roth 401(k), other --------------------------------
@@ -243,7 +243,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     support_taken = _Z
     garnish_taken = _Z
     ordinary_limit = None
-    for d in sorted(inp.posttax_deductions, key=_posttax_order):
+    posttax = inp.posttax_deductions
+    for d in (sorted(posttax, key=_posttax_order) if len(posttax) > 1 else posttax):
         code = d.code
         requested = round_cents(d.amount)
         if code == "child_support":

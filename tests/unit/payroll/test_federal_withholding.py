@@ -220,8 +220,8 @@ def test_aggregate_method_withholds_on_regular_plus_bonus_as_one_payment():
 def test_explanation_names_the_worksheet_lines_with_figures():
     steps: list = []
     worksheet_1a(D(2000), 26, W4("single"), T26, steps)
-    from payroll.engine.model import render_step
-    text = [render_step(s) for s in steps]
+    from payroll.engine.model import render_steps
+    text = render_steps(steps)
     assert text[0] == "1a taxable wages this pay period: $2,000.00"
     assert "1i adjusted annual wage amount (1e − 1h, not less than zero): $43,400.00" in text
     assert any(t.startswith("2b STANDARD schedule, Single or Married Filing Separately, row at least $19,900.00 "
