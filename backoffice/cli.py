@@ -135,9 +135,11 @@ def paycheck_quote_cmd(input_path):
 @click.option("--input", "input_path", required=True, help="JSON file with one assessment or a list; - for stdin")
 def classify_cmd(input_path):
     """Classify an engagement (IRS, DOL and state tests) from questionnaire answers; prints JSON."""
+    from datetime import date
+
     from backoffice.workers.classification.api import classify
 
-    _emit_or_fail(classify, _read_json(input_path))
+    _emit_or_fail(lambda payload: classify(payload, today=date.today()), _read_json(input_path))
 
 
 # Domain packages add their own command groups (e.g. `backoffice payroll nacha`).
@@ -149,3 +151,7 @@ for _pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers
             continue
         raise
     _mod.register(main)
+
+
+if __name__ == "__main__":
+    main()

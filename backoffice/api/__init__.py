@@ -72,9 +72,9 @@ def init_api(app) -> Api:
                                 "`Authorization: Bearer <token>` (create one with `backoffice create-token`)."},
     })
     api = TandemApi(app)
-    from backoffice.api import core
+    from backoffice.api import core, engines
 
-    blueprints = [core.blp]
+    blueprints = [core.blp, engines.blp]
     for pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers.onboarding"):
         try:
             mod = importlib.import_module(f"{pkg}.api")

@@ -1,0 +1,67 @@
+"""Stateless calculation endpoints: paycheck quotes and classification assessments (same JSON as the CLI)."""
+from __future__ import annotations
+
+from flask import jsonify
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from backoffice.api import current_api_user, json_body
+from backoffice.db import utcnow
+from backoffice.security.access import require
+
+blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
+
+
+def _openapi(schema: dict) -> dict:
+    """A JSON-Schema dict made acceptable to OpenAPI 3.0 (drops the $schema and title keywords at the top)."""
+    return {k: val for k, val in schema.items() if k not in ("$schema",)}
+
+
+def _docs():
+    from backoffice.workers.classification.api import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA
+    from payroll.engine.quote import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
+
+    def body(schema):
+        return {"required": True, "content": {"application/json": {"schema": _openapi(schema)}}}
+
+    def ok(schema, text):
+        return {"description": text, "content": {"application/json": {"schema": _openapi(schema)}}}
+
+    invalid = {"description": "invalid input: every bad field named in `issues` ({field, message, code})"}
+    return {
+        "quote": {"requestBody": body(QUOTE_INPUT_SCHEMA),
+                  "responses": {"200": ok(QUOTE_OUTPUT_SCHEMA, "the paycheck(s), same shape as the input"),
+                                "422": invalid}},
+        "classify": {"requestBody": body(CLASSIFY_INPUT_SCHEMA),
+                     "responses": {"200": ok(CLASSIFY_OUTPUT_SCHEMA, "the assessment(s), same shape as the input"),
+                                   "422": invalid}},
+    }
+
+
+_DOCS = _docs()
+
+
+@blp.route("/paycheck-quotes")
+class PaycheckQuotes(MethodView):
+    @blp.doc(**_DOCS["quote"])
+    def post(self):
+        """Quote paychecks: gross to net with every tax and deduction explained (one object or a list).
+
+        The same JSON as `backoffice paycheck quote --input FILE`; see docs/paycheck-quote.md."""
+        from payroll.engine.quote import quote
+
+        # A quote reads no stored data: any signed-in role may ask (workers use it for W-4 what-ifs).
+        return jsonify(quote(json_body()))
+
+
+@blp.route("/classification-assessments")
+class ClassificationAssessments(MethodView):
+    @blp.doc(**_DOCS["classify"])
+    def post(self):
+        """Assess an engagement's classification under the IRS, DOL and state tests (one object or a list).
+
+        The same JSON as `backoffice classify --input FILE`; see docs/classification.md."""
+        from backoffice.workers.classification.api import classify
+
+        require(current_api_user(), "classification", "read")
+        return jsonify(classify(json_body(), today=utcnow().date()))

@@ -1,0 +1,99 @@
+"""The paycheck quote and classification endpoints answer the same JSON through the API and the CLI."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+WEEKLY_TX = {"pay_date": "2026-06-05", "pay_frequency": "weekly", "worker_type": "employee", "work_state": "TX",
+             "residence_state": "TX", "earnings": [{"code": "salary", "amount": "1000.00"}],
+             "w4": {"version": 2020, "filing_status": "single", "step2_checkbox": False}}
+
+# Hand calculation (Pub 15-T 2026, Worksheet 1A, Single, Step 2 unchecked):
+#   1c = 1,000 × 52 = 52,000; 1i = 52,000 − 8,600 = 43,400 → row 19,900: 1,240 + 12% × 23,500 = 4,060
+#   per week 4,060 / 52 = 78.08; SS 6.2% = 62.00; Medicare 1.45% = 14.50; TX has no wage income tax.
+#   net = 1,000 − 78.08 − 62.00 − 14.50 = 845.42
+EXPECTED_NET = "845.42"
+
+CONTRACTOR_CA = {"work_state": "CA", "as_of_date": "2026-06-01", "answers": {
+    "engagement": {"arrangement": "direct", "work_in_usual_course_of_hiring_business": "yes"},
+    "behavioral_control": {"schedule_set_by": "hiring_entity", "methods_controlled_by": "hiring_entity"}}}
+
+
+@pytest.fixture
+def hr_headers(make_user, token_for):
+    return token_for(make_user("hr"))
+
+
+def test_api_quote_matches_the_hand_calculation(client, hr_headers):
+    resp = client.post("/api/v1/paycheck-quotes", json=WEEKLY_TX, headers=hr_headers)
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    taxes = {t["code"]: t["amount"] for t in body["employee_taxes"]}
+    assert taxes["federal_income_tax"] == "78.08" and taxes["social_security"] == "62.00"
+    assert body["net"] == EXPECTED_NET
+
+
+def test_api_quote_list_in_list_out(client, hr_headers):
+    resp = client.post("/api/v1/paycheck-quotes", json=[WEEKLY_TX, WEEKLY_TX], headers=hr_headers)
+    assert [q["net"] for q in resp.get_json()] == [EXPECTED_NET, EXPECTED_NET]
+
+
+def test_api_quote_names_every_bad_field(client, hr_headers):
+    bad = dict(WEEKLY_TX, pay_frequency="fortnightly", earnings=[{"code": "salary", "amount": "-5"}])
+    resp = client.post("/api/v1/paycheck-quotes", json=bad, headers=hr_headers)
+    assert resp.status_code == 422
+    fields = {i["field"] for i in resp.get_json()["issues"]}
+    assert "pay_frequency" in fields and any(f.startswith("earnings[0]") for f in fields)
+
+
+def test_api_classification_assessment(client, hr_headers):
+    resp = client.post("/api/v1/classification-assessments", json=CONTRACTOR_CA, headers=hr_headers)
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    # CA ABC prong B fails when the work is in the usual course of the hiring entity's business (Lab. Code 2775).
+    ca = [t for t in body["tests"] if t["id"] == "ca_abc"][0]
+    assert ca["result"] == "employee"
+    assert body["determination"] in ("leased_employee", "needs_review")
+
+
+def test_api_classification_names_bad_answers(client, hr_headers):
+    bad = {"work_state": "ZZ", "answers": {"behavioral_control": {"schedule_set_by": "the moon"}}}
+    resp = client.post("/api/v1/classification-assessments", json=bad, headers=hr_headers)
+    assert resp.status_code == 422
+    fields = {i["field"] for i in resp.get_json()["issues"]}
+    assert "work_state" in fields and "answers.behavioral_control.schedule_set_by" in fields
+
+
+def test_openapi_documents_the_engine_endpoints(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+    op = spec["paths"]["/api/v1/paycheck-quotes"]["post"]
+    assert "requestBody" in op and "422" in op["responses"]
+    assert "/api/v1/classification-assessments" in spec["paths"]
+
+
+def _cli(*args, stdin: str):
+    return subprocess.run([sys.executable, "-m", "backoffice.cli", *args], input=stdin, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_cli_quote_reads_stdin_and_prints_the_same_json(tmp_path):
+    out = _cli("paycheck", "quote", "--input", "-", stdin=json.dumps(WEEKLY_TX))
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["net"] == EXPECTED_NET
+
+
+def test_cli_quote_bad_input_exits_non_zero_naming_fields(tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(dict(WEEKLY_TX, worker_type="robot")))
+    out = _cli("paycheck", "quote", "--input", str(path), stdin="")
+    assert out.returncode == 2
+    assert "worker_type" in out.stderr
+
+
+def test_cli_classify(tmp_path):
+    out = _cli("classify", "--input", "-", stdin=json.dumps([CONTRACTOR_CA]))
+    assert out.returncode == 0, out.stderr
+    assert isinstance(json.loads(out.stdout), list)
