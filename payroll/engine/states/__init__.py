@@ -83,8 +83,16 @@ def _certificate_for(ctx: StateContext, state: str) -> Certificate:
     return read_certificate(state, flat)
 
 
+_SOURCE_LINES: dict[int, str] = {}
+_PROGRAM_HEADS: dict[int, tuple[str, str, str]] = {}
+
+
 def _source(rules: StateRules) -> str:
-    return f"Source: {rules.publication} ({rules.tax_year})."
+    """The 'Source: ...' line, built once per state and year (rules objects live as long as the process)."""
+    line = _SOURCE_LINES.get(id(rules))
+    if line is None:
+        line = _SOURCE_LINES[id(rules)] = f"Source: {rules.publication} ({rules.tax_year})."
+    return line
 
 
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str]) -> StateTaxLine:
@@ -116,28 +124,37 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
 
 
 def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> StateTaxLine:
-    excluded = sum((a for c, a in ctx.pretax.items() if c in program.excluded_pretax), ZERO)
-    wages = max(ZERO, ctx.gross - excluded)
-    steps = [f"{program.name}: {_pct(program.rate)} of wages"]
+    heads = _PROGRAM_HEADS.get(id(program))
+    if heads is None:
+        heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {_pct(program.rate)} of wages", _pct(program.rate),
+                                               f"Source: {program.source}")
+    head, pct, source = heads
+    gross = ctx.gross
+    excluded = ZERO
+    if program.excluded_pretax and ctx.pretax:
+        excluded = sum((a for c, a in ctx.pretax.items() if c in program.excluded_pretax), ZERO)
+    wages = gross - excluded if gross > excluded else ZERO
+    steps = [head]
     if excluded:
-        steps.append(f"Wages {fmt_usd(ctx.gross)} less excluded pre-tax deductions {fmt_usd(excluded)} "
-                     f"= {fmt_usd(wages)}")
+        steps.append(f"Wages {fmt_usd(gross)} less excluded pre-tax deductions {fmt_usd(excluded)} = {fmt_usd(wages)}")
     if program.annual_wage_base is not None:
-        ytd = max(ZERO, ctx.ytd_gross)
-        room = max(ZERO, program.annual_wage_base - ytd)
+        ytd = ctx.ytd_gross if ctx.ytd_gross > 0 else ZERO
+        room = program.annual_wage_base - ytd
+        if room < 0:
+            room = ZERO
         if wages > room:
             steps.append(f"Only {fmt_usd(room)} of this pay is below the {fmt_usd(program.annual_wage_base)} "
                          f"annual wage base (year to date before this pay: {fmt_usd(ytd)})")
             wages = room
     amount = wages * program.rate
-    steps.append(f"{fmt_usd(wages)} x {_pct(program.rate)} = {fmt_usd(amount)}")
+    steps.append(f"{fmt_usd(wages)} x {pct} = {fmt_usd(amount)}")
     if program.weekly_max is not None:
         cap = program.weekly_max * WEEKS_PER_YEAR / Decimal(ctx.periods_per_year)
         if amount > cap:
             steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
                          f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
-    steps.append(f"Source: {program.source}")
+    steps.append(source)
     return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer)
 
 
