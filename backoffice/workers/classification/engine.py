@@ -120,21 +120,20 @@ def decide(rule_set: RuleSet, factors: tuple[FactorResult, ...],
         result, tally = _balance(factors, rule["then"])
         return result, "The two core factors do not both point the same way, so every factor is weighed. " + tally
     if method == "all_prongs":
-        prongs = [f for f in factors if f.counts]
+        skipped = {fid for fid, cond in rule.get("not_applied", {}).items()
+                   if answers is not None and conditions.holds(cond, answers)}
+        prongs = [f for f in factors if f.counts and f.id not in skipped]
         failed = [f.title for f in prongs if f.points_to == "employee"]
         unproven = [f.title for f in prongs if f.points_to == "neutral"]
+        note = (" Not applied here: " + "; ".join(by_id[s].title for s in sorted(skipped)) + ".") if skipped else ""
         if failed:
             return "employee", ("The hiring entity must prove every part; these are not met: "
-                                + "; ".join(failed) + ".")
-        review_if = rule.get("review_if")
-        if review_if is not None and answers is not None and conditions.holds(review_if, answers):
-            return "inconclusive", ("A special rule may change this test for this engagement, so HR must review it. "
-                                    + ("Not yet shown: " + "; ".join(unproven) + "." if unproven else ""))
+                                + "; ".join(failed) + "." + note)
         if unproven:
             word = "Presumed employee: " if rule["unproven"] == "employee" else ""
             return rule["unproven"], (word + "every part must be proven by the hiring business and these are "
-                                      "not yet shown: " + "; ".join(unproven) + ".")
-        return "independent_contractor", "Every part of the test is met."
+                                      "not yet shown: " + "; ".join(unproven) + "." + note)
+        return "independent_contractor", "Every part of the test that applies is met." + note
     # statutory_employee
     category = by_id[rule["category_factor"]]
     if category.points_to == "employee":

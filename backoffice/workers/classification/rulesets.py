@@ -168,8 +168,12 @@ def _check_decision(decision: Any, factor_ids: set[str], where: str, problems: l
     elif method == "all_prongs":
         if decision.get("unproven") not in ("inconclusive", "employee"):
             problems.append(f"{where}.unproven: 'inconclusive' or 'employee'")
-        if "review_if" in decision:
-            problems.extend(conditions.check(decision["review_if"], f"{where}.review_if"))
+        not_applied = decision.get("not_applied", {})
+        if not isinstance(not_applied, Mapping) or not set(not_applied) <= factor_ids:
+            problems.append(f"{where}.not_applied: must map factors of this test to conditions")
+        else:
+            for fid, cond in not_applied.items():
+                problems.extend(conditions.check(cond, f"{where}.not_applied.{fid}"))
     else:
         for key in ("category_factor", "employee_conditions", "nonemployee_conditions"):
             names = decision.get(key)

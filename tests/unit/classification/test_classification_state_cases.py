@@ -180,18 +180,28 @@ def test_awuah_v_coverall_cleaning_franchisees_are_employees_under_massachusetts
     assert factor_of(nj, "b_outside_usual_course_or_places")["points_to"] == "independent_contractor"
 
 
-def test_massachusetts_motor_carrier_driver_prong_2_goes_to_review_for_faaaa():
-    """Chambers v. RDI Logistics, 476 Mass. 95 (2016) (from recollection; the reference says re-verify): the
-    FAAAA may preempt prong 2 for a motor carrier's delivery drivers. With prongs 1 and 3 shown, the engine must
-    not decide on prong 2 alone; it asks HR to review."""
+def test_massachusetts_motor_carrier_drivers_are_judged_on_prongs_1_and_3_only():
+    """Chambers v. RDI Logistics, 476 Mass. 95 (Dec. 16, 2016): the FAAAA preempts prong 2 of 148B as applied to
+    motor carriers, the prongs are severable, and prongs 1 and 3 still apply. A delivery driver whose work is in
+    the carrier's usual course is therefore a contractor when prongs 1 and 3 are proven, and an employee when
+    the carrier controls the work (RDI's drivers alleged uniforms, GPS routing and set delivery windows)."""
     ans = with_engagement(industry="trucking_delivery", work_location="on_the_road",
                           work_in_usual_course_of_hiring_business="yes")
     ans["state_specific"] = {"motor_carrier_faaaa": "yes"}
-    out = run("MA", ans)
-    ma = pick_test(out, "ma_abc")
-    assert ma["result"] == "inconclusive"
-    assert "FAAAA" in factor_of(ma, "prong_2_outside_usual_course")["finding"]
-    assert out["determination"] == "needs_review" and out["risk"] == "high"
+    ma = pick_test(run("MA", ans), "ma_abc")
+    prong_2 = factor_of(ma, "prong_2_outside_usual_course")
+    assert prong_2["points_to"] == "neutral" and "FAAAA" in prong_2["finding"]
+    assert ma["result"] == "independent_contractor"
+    assert "Not applied here: 2: service outside the usual course" in ma["explanation"]
+    ans["behavioral_control"] = dict(ans["behavioral_control"], schedule_set_by="hiring_entity",
+                                     methods_controlled_by="hiring_entity")
+    assert pick_test(run("MA", ans), "ma_abc")["result"] == "employee"
+    # Without the motor-carrier answer, prong 2 applies and fails.
+    ans["state_specific"] = {"motor_carrier_faaaa": "no"}
+    ans["behavioral_control"] = FREE_AND_INDEPENDENT["behavioral_control"]
+    ma = pick_test(run("MA", ans), "ma_abc")
+    assert ma["result"] == "employee"
+    assert factor_of(ma, "prong_2_outside_usual_course")["points_to"] == "employee"
 
 
 def test_carpet_remnant_installers_in_customers_homes_meet_nj_prong_b():
@@ -251,10 +261,11 @@ def test_afm_messenger_couriers_are_employees_under_illinois_unemployment_law():
 
 
 def test_illinois_iwpca_denies_prong_2_to_a_placement_business_and_eca_applies_in_construction():
-    """820 ILCS 115/2 (from recollection; re-verify): a business that contracts with third parties for the
+    """820 ILCS 115/2 (the placement limit is from recollection; re-verify): a business that contracts with third parties for the
     placement of employees cannot rely on the usual-course/places prong, so a placed worker at a client's site is
-    not excluded even where unemployment law's places alternative is met. 820 ILCS 185/10 adds the Employee
-    Classification Act test for construction."""
+    not excluded even where unemployment law's places alternative is met. 820 ILCS 185/10(b)(2) (Employee
+    Classification Act, eff. Jan. 1, 2008) adds, for construction, 'outside the usual course of services performed
+    by the contractor' with no places alternative."""
     ans = with_engagement(arrangement="staffing_firm_placement", industry="construction",
                           work_location="customer_or_client_premises", work_in_usual_course_of_hiring_business="yes")
     ans["state_specific"] = {"hiring_entity_is_placement_business": "yes"}
