@@ -55,6 +55,8 @@ def test_rules_parse_once_and_are_cached(year):
     ("CA", 2026, "7000"), ("CO", 2026, "30600"), ("AK", 2026, "54200"), ("IL", 2026, "14250"),
     ("DE", 2026, "14500"), ("IA", 2026, "20400"), ("DC", 2026, "9000"), ("FL", 2026, "7000"),
     ("CO", 2025, "27200"), ("IL", 2025, "13916"), ("CT", 2025, "26100"), ("AK", 2025, "51700"),
+    ("NY", 2026, "17600"), ("PA", 2026, "10000"), ("TX", 2026, "9000"), ("NY", 2025, "12800"),
+    ("WA", 2025, "72800"), ("NC", 2025, "32600"), ("KY", 2025, "11700"), ("NV", 2025, "41800"),
 ])
 def test_suta_wage_bases_from_the_file(state, year, amount):
     """Figures as published in the 2025/2026 wage-base notices quoted in suta_wage_bases.json."""
@@ -69,7 +71,7 @@ def test_suta_file_lists_all_51_jurisdictions_with_a_source(year):
     assert all(entry["source"] for entry in raw["wage_bases"].values())
 
 
-@pytest.mark.parametrize("state, year", [("NY", 2026), ("KS", 2026), ("TX", 2025), ("CA", 2019)])
+@pytest.mark.parametrize("state, year", [("WA", 2026), ("KS", 2026), ("MI", 2025), ("CA", 2019)])
 def test_unconfirmed_suta_base_raises_naming_the_state(state, year):
     with pytest.raises(UnsupportedState, match=state):
         suta_wage_base(state, year)

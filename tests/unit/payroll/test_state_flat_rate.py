@@ -71,6 +71,13 @@ def test_flat_rate_states_by_hand(case_id, kwargs, expected, hand):
     assert income_tax(ctx(state, **kwargs)) == D(expected), hand
 
 
+def test_pennsylvania_employee_unemployment_contribution_has_no_cap():
+    """PA L&I: employees pay 0.07% of total gross wages, not limited to the $10,000 taxable wage base:
+    3,000 x 0.07% = 2.10 even with 250,000 already paid this year; 401(k) deferrals do not reduce it."""
+    got = lines(ctx("PA", ytd="250000", pretax={"401k": "500"}))
+    assert got[("state_unemployment_employee", "PA")] == D("2.10")
+
+
 def test_pennsylvania_explains_that_401k_is_taxed():
     text = explanation(ctx("PA", pretax={"401k": "300"}))
     assert "Not excluded for PA income tax: 401k" in text and "401(k)" in text

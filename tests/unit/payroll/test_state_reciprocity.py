@@ -17,9 +17,11 @@ D = Decimal
 
 
 def test_pa_work_in_resident_withholds_indiana_under_reciprocity():
-    """PA-IN reciprocal agreement (REV-420): no PA tax; IN tax instead, 78,000 x 2.95% / 26 = 88.50."""
+    """PA-IN reciprocal agreement (REV-420): no PA tax; IN tax instead, 78,000 x 2.95% / 26 = 88.50.
+    PA's employee UC contribution follows the PA work: 3,000 x 0.07% = 2.10."""
     c = ctx("PA", residence="IN")
-    assert lines(c) == {("state_income_tax", "PA"): D("0.00"), ("state_income_tax", "IN"): D("88.50")}
+    assert lines(c) == {("state_income_tax", "PA"): D("0.00"), ("state_income_tax", "IN"): D("88.50"),
+                        ("state_unemployment_employee", "PA"): D("2.10")}
     assert "REV-420" in explanation(c)
 
 
@@ -36,9 +38,10 @@ def test_ky_work_in_resident():
 
 
 def test_reciprocity_declined_withholds_for_the_work_state():
-    """Without the nonresidence certificate (reciprocity: false) PA withholds 92.10; IN asks no top-up."""
+    """Without the nonresidence certificate (reciprocity: false) PA withholds 92.10; IN asks no top-up.
+    PA UC employee 2.10 as above."""
     c = ctx("PA", residence="IN", certificate={"PA": {"reciprocity": False}})
-    assert lines(c) == {("state_income_tax", "PA"): D("92.10")}
+    assert lines(c) == {("state_income_tax", "PA"): D("92.10"), ("state_unemployment_employee", "PA"): D("2.10")}
 
 
 def test_reciprocal_residence_state_not_covered_is_named():
