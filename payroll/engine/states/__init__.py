@@ -129,6 +129,12 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> Sta
         heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {_pct(program.rate)} of wages", _pct(program.rate),
                                                f"Source: {program.source}")
     head, pct, source = heads
+    if program.exemption_field:
+        own = ctx.certificate.get(rules.state)
+        flags = own if isinstance(own, Mapping) else ctx.certificate
+        if flags.get(program.exemption_field):
+            return StateTaxLine(program.code, rules.state, ZERO,
+                                (head, f"Exempt: {program.exemption_note}", source), program.employer)
     gross = ctx.gross
     excluded = ZERO
     if program.excluded_pretax and ctx.pretax:

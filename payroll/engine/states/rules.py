@@ -98,6 +98,8 @@ class Program:
     employer: bool
     excluded_pretax: frozenset[str]
     source: str
+    exemption_field: str | None = None   # certificate flag that exempts the employee (e.g. WA Cares exemption)
+    exemption_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,8 @@ def _parse_program(raw: dict, where: str) -> Program:
         employer=bool(raw.get("employer", False)),
         excluded_pretax=frozenset(raw.get("excluded_pretax", ())),
         source=raw["source"],
+        exemption_field=raw.get("exemption_field"),
+        exemption_note=raw.get("exemption_note", ""),
     )
 
 

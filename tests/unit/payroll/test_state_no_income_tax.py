@@ -66,3 +66,10 @@ def test_alaska_employee_unemployment_contribution():
 
 def test_no_employer_lines_are_mixed_in():
     assert all(not line.employer for line in compute_state_taxes(ctx("WA")))
+
+
+def test_wa_cares_exemption_letter_stops_the_premium_but_not_pfml():
+    """An employee with an approved WA Cares exemption pays no LTC premium; PFML still 24.21 (3,000 x 0.807159%)."""
+    got = lines(ctx("WA", certificate={"WA": {"wa_cares_exempt": True}}))
+    assert got[("state_ltc", "WA")] == D("0.00") and got[("state_pfml", "WA")] == D("24.21")
+    assert "exemption" in explanation(ctx("WA", certificate={"WA": {"wa_cares_exempt": True}}), code="state_ltc")
