@@ -32,6 +32,7 @@ class FactorResult:
 
 @dataclass(frozen=True)
 class TestResult:
+    __test__ = False  # a result record, not a pytest test class
     id: str
     version: str
     title: str
@@ -219,13 +220,18 @@ def determine(tests: list[TestResult]) -> tuple[str, str, tuple[str, ...]]:
         return "needs_review", "high", ("No test could be applied for this state and date.",)
     if any(r in EMPLOYEE_RESULTS for r in results):
         determination = "leased_employee"
-        others = [t.id for t in decisive if t.result not in EMPLOYEE_RESULTS]
+        contrary = [t.id for t in decisive if t.result == "independent_contractor"]
+        undecided = [t.id for t in decisive if t.result == "inconclusive"]
         presumed = [t.id for t in decisive if t.result == "employee" and t.rule_set.decision["method"] == "all_prongs"
                     and not any(f.counts and f.points_to == "employee" for f in t.factors)]
         risk = "low"
-        if others:
-            reasons.append("Tests disagree: " + ", ".join(others) + " did not find an employee; the engagement "
-                           "is treated as employment because that satisfies every test.")
+        if contrary:
+            reasons.append("Tests disagree: " + ", ".join(contrary) + " found an independent contractor; the "
+                           "engagement is treated as employment because that satisfies every test.")
+            risk = "medium"
+        if undecided:
+            reasons.append("Not decided by " + ", ".join(undecided) + " (too few answers); employment is the safe "
+                           "treatment meanwhile.")
             risk = "medium"
         if presumed:
             reasons.append("Employee by presumption only (parts of the test not yet shown): " + ", ".join(presumed)
