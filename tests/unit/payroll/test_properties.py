@@ -63,6 +63,8 @@ def test_net_is_gross_less_taxes_less_deductions_and_nothing_is_negative(earning
     for line in r.employee_taxes + r.employer_taxes + r.deductions + r.earnings:
         assert line.amount >= 0, line
         assert line.amount == line.amount.quantize(D("0.01"))
+        text = line.explanation          # every template renders with its figures
+        assert text and all(isinstance(x, str) and "{}" not in x for x in text)
     fit = [t.amount for t in r.employee_taxes if t.code == "federal_income_tax"]
     assert len(fit) == 1 and fit[0] >= 0
 
@@ -94,3 +96,17 @@ def test_social_security_wages_over_a_year_never_exceed_the_base(salaries):
     assert ytd.social_security_wages <= D(184500)
     # Per-paycheck rounding may differ from 6.2% of the year's wages by at most half a cent per paycheck.
     assert abs(ss_tax - ytd.social_security_wages * D("0.062")) <= D("0.005") * 26
+
+
+@settings(max_examples=100, deadline=None)
+@given(earnings=st.lists(earning, min_size=1, max_size=3), freq=freqs, flagged=st.booleans(),
+       post=st.lists(st.builds(Deduction, st.just("other"), small), max_size=2))
+def test_contractor_net_identity_and_backup_withholding_is_24_percent_of_wages(earnings, freq, flagged, post):
+    inp = PaycheckInput(pay_date=date(2026, 4, 3), pay_frequency=freq, worker_type="contractor",
+                        earnings=tuple(earnings), posttax_deductions=tuple(post), tin_missing_or_flagged=flagged)
+    r = calculate_paycheck(inp, T26)
+    assert r.net == r.gross - sum(t.amount for t in r.employee_taxes) - sum(d.amount for d in r.deductions)
+    assert r.employer_taxes == ()
+    wages = sum((e.amount for e in r.earnings if e.code != "reimbursement"), D(0))
+    backup = sum((t.amount for t in r.employee_taxes), D(0))
+    assert backup == ((wages * D("0.24")).quantize(D("0.01"), rounding="ROUND_HALF_UP") if flagged else 0)
