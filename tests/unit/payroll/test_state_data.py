@@ -25,8 +25,8 @@ def test_supported_states_2026():
 
 
 def test_supported_states_2025():
-    """UT is supported for 2025 pay dates from 1 June 2025 only (its data file has effective_from)."""
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "UT"}
+    """UT (from 1 June 2025) and ID (from 1 July 2025) only for later pay dates: their files have effective_from."""
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "UT", "ID", "LA"}
 
 
 def test_no_data_year_supports_nothing():
