@@ -39,17 +39,17 @@ def hsa_limit(birth_date: date | None, coverage: str, t: TaxTables) -> tuple[Dec
     return base, (("HSA limit " + label + " {} (" + t.hsa_source + ")", base),)
 
 
-def cap_to_limit(requested: Decimal, used_ytd: Decimal, limit: Decimal, limit_steps: tuple,
-                 what: str) -> tuple[Decimal, tuple]:
-    """Stop a deduction at an annual limit using the year-to-date amount."""
-    room = limit - used_ytd
+def cap_to_limit(requested: Decimal, used: Decimal, limit: Decimal, limit_steps: tuple,
+                 what: str, scope: str = "this year") -> tuple[Decimal, tuple]:
+    """Stop a deduction at a limit (annual with the year-to-date amount, or per pay period) and say so."""
+    room = limit - used
     if room < 0:
         room = _Z
     if requested <= room:
-        return requested, limit_steps + ((what + " so far this year {}; room left {}; requested {} fits",
-                                          used_ytd, room, requested),)
-    return room, limit_steps + ((what + " so far this year {}; room left {}; requested {} is capped at {}",
-                                 used_ytd, room, requested, room),)
+        return requested, limit_steps + (("{} so far {} {}; room left {}; requested {} fits",
+                                          what, scope, used, room, requested),)
+    return room, limit_steps + (("{} so far {} {}; room left {}; requested {} is capped at {}",
+                                 what, scope, used, room, requested, room),)
 
 
 def ccpa_ordinary_limit(disposable: Decimal, periods: int, t: TaxTables) -> tuple[Decimal, tuple]:
@@ -64,10 +64,10 @@ def ccpa_ordinary_limit(disposable: Decimal, periods: int, t: TaxTables) -> tupl
     limit = round_cents(min(quarter, excess))
     return limit, (
         ("Disposable earnings (wages less taxes required by law): {}", disposable),
-        ("CCPA limit: lesser of {} × {} = {} and disposable earnings above {} × federal minimum wage {} "
-         "= {} ({}); limit {} (" + t.ccpa_source + ")",
+        ("CCPA limit: the lesser of {} × {} = {} and the amount by which disposable earnings exceed {} × the "
+         "federal minimum wage {} = {}, i.e. {}; limit {} ({})",
          t.ccpa_ordinary_percent, disposable, round_cents(quarter), Num(multiple.normalize()),
-         t.federal_minimum_wage, floor, round_cents(excess), limit),
+         t.federal_minimum_wage, floor, round_cents(excess), limit, t.ccpa_source),
     )
 
 

@@ -250,7 +250,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         if code == "child_support":
             limit, lsteps = ccpa_support_limit(disposable, bool(d.options.get("supports_other_family", True)),
                                                bool(d.options.get("arrears_over_12_weeks", False)), t)
-            amount, steps = cap_to_limit(requested, support_taken, limit, lsteps, "Support withheld")
+            amount, steps = cap_to_limit(requested, support_taken, limit, lsteps, "Support withheld", "this period")
             support_taken += amount
         elif code == "garnishment":
             if ordinary_limit is None:
@@ -259,7 +259,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
             steps_l = olsteps + ((("Less support withheld this period {}: {}", support_taken, limit),)
                                  if support_taken else ())
             amount, steps = cap_to_limit(requested, garnish_taken, limit if limit > 0 else ZERO, steps_l,
-                                         "Garnishments")
+                                         "Garnishments", "this period")
             garnish_taken += amount
         elif code == "roth_401k":
             limit, lsteps = deferral_limit(inp.birth_date, t)
