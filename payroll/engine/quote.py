@@ -1,6 +1,7 @@
 """Paycheck quote: the JSON face of the engine (one object or a list in, the same shape out, every bad field named)."""
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -135,8 +136,11 @@ def quote(payload: dict | list) -> dict | list:
                 out.append(result_to_json(inp, calculate_paycheck(inp, tables_for(inp.pay_date))))
             except ValidationFailed:
                 raise
-            except DomainError as exc:
-                raise DomainError(f"[{i}]: {exc.message}", code=exc.code) from exc
+            except DomainError as exc:      # same class (e.g. UnsupportedState), message names the item
+                prefixed = copy.copy(exc)
+                prefixed.message = f"[{i}]: {exc.message}"
+                prefixed.args = (prefixed.message,)
+                raise prefixed from exc
         return out
     inp, issues = parse_input(payload, "")
     if issues:
