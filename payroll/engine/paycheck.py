@@ -297,7 +297,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     )
     taxable = MappingProxyType({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,
-        "additional_medicare": over, "futa": futa_wages, "suta": suta_wages, "state": wages,
+        "additional_medicare": over, "futa": futa_wages, "suta": suta_wages,
     })
     return PaycheckResult(
         gross=gross, earnings=earnings.lines, employee_taxes=tuple(employee_taxes),
