@@ -13,6 +13,7 @@ from .rules import STATES_AND_DC, Program, StateRules, UnsupportedState, rules_f
 
 __all__ = [
     "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
+    "partially_supported_states",
 ]
 
 WEEKS_PER_YEAR = Decimal(52)
@@ -43,8 +44,19 @@ class StateTaxLine:
 
 
 def supported_states(tax_year: int) -> frozenset[str]:
-    """States whose income-tax withholding (and programs) this module computes for the tax year."""
-    return frozenset(s for s, r in rules_for_year(tax_year).items() if r.unsupported is None and r.income_tax)
+    """States whose income-tax withholding (and programs) this module computes for every pay date of the year.
+
+    States whose tables change mid-year and are only partly in the data (see partially_supported_states) are
+    left out, so a caller iterating over this set never meets UnsupportedState."""
+    return frozenset(s for s, r in rules_for_year(tax_year).items()
+                     if r.unsupported is None and r.income_tax and r.effective_from is None
+                     and r.effective_until is None)
+
+
+def partially_supported_states(tax_year: int) -> dict[str, tuple[date | None, date | None]]:
+    """States computed only for part of the year: state -> (first pay date, last pay date), None = open end."""
+    return {s: (r.effective_from, r.effective_until) for s, r in rules_for_year(tax_year).items()
+            if r.unsupported is None and r.income_tax and (r.effective_from or r.effective_until)}
 
 
 def suta_wage_base(state: str, tax_year: int) -> Decimal:
@@ -70,6 +82,10 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
                                f"before {rules.effective_from.isoformat()} (the earlier {tax_year} tables are not "
                                f"in the data)")
+    if pay_date is not None and rules.effective_until is not None and pay_date > rules.effective_until:
+        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
+                               f"after {rules.effective_until.isoformat()} (the tables are replaced mid-year and the "
+                               f"new ones are not in the data)")
     return rules
 
 
@@ -200,7 +216,8 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
 
     if home_state != work_state:
         home = rules_for_year(year).get(home_state)
-        if home is not None and home.effective_from is not None and ctx.pay_date < home.effective_from:
+        if home is not None and ((home.effective_from is not None and ctx.pay_date < home.effective_from) or
+                                 (home.effective_until is not None and ctx.pay_date > home.effective_until)):
             home = None
         if home is not None and home.unsupported is None and home.income_tax is not None \
                 and home.income_tax.method != "none" and home.resident_top_up:

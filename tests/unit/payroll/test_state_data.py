@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payroll.engine.states import UnsupportedState, compute_state_taxes, supported_states, suta_wage_base
+from payroll.engine.states import (UnsupportedState, compute_state_taxes, partially_supported_states,
+                                   supported_states, suta_wage_base)
 from payroll.engine.states.rules import DATA_ROOT, STATES_AND_DC, rules_for_year
 
 try:  # the folder may or may not be a package
@@ -24,9 +26,14 @@ def test_supported_states_2026():
     assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ"}
 
 
+def test_partly_supported_states():
+    """ID and UT tables change mid-year: 2025 from 1 July / 1 June; carried into 2026 to 30 June / 30 April."""
+    assert partially_supported_states(2025) == {"ID": (date(2025, 7, 1), None), "UT": (date(2025, 6, 1), None)}
+    assert partially_supported_states(2026) == {"ID": (None, date(2026, 6, 30)), "UT": (None, date(2026, 4, 30))}
+
+
 def test_supported_states_2025():
-    """UT (from 1 June 2025) and ID (from 1 July 2025) only for later pay dates: their files have effective_from."""
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "UT", "ID", "LA"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA"}
 
 
 def test_no_data_year_supports_nothing():
