@@ -122,7 +122,7 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
         cert = replace(cert, filing_status=status, given=True)
         steps.append(f"{rules.state} uses the federal Form W-4: filing status {ctx.federal_filing_status} -> "
                      f"{status} schedule.")
-    if not cert.given:
+    if not cert.given and tax.method != "elected_percentage":   # that method says it itself
         steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax)
     if ctx.pretax:
