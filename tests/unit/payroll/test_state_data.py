@@ -116,3 +116,19 @@ def test_capped_programs_never_exceed_the_annual_base(gross, ytd):
     line = {l.code: l.amount for l in compute_state_taxes(ctx("WA", gross=str(gross), ytd=str(ytd)))}
     room = max(D(0), D("184500") - ytd)
     assert line["state_pfml"] <= (min(gross, room) * D("0.00807159")).quantize(D("0.01")) + D("0.005")
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_rate_tables_are_internally_consistent(year):
+    """A transcription check independent of the code: each row's base tax must equal the previous row's base plus
+    the previous rate on the bracket width. EDD prints CA bases to the cent; NYS-50-T-NYS prints whole-dollar
+    add-ons (and folds recapture into some rows), so NY rows may differ by a few dollars but not more
+    (a mistyped rate, like a 5.50% for 5.15%, moves the next base by tens of dollars)."""
+    tolerance = {"CA": D("0.005"), "NY": D("3")}
+    for state, rules in rules_for_year(year).items():
+        if not rules.income_tax or not rules.income_tax.tables:
+            continue
+        for status, table in rules.income_tax.tables.items():
+            for i in range(len(table.overs) - 1):
+                expected = table.bases[i] + (table.overs[i + 1] - table.overs[i]) * table.rates[i]
+                assert abs(table.bases[i + 1] - expected) <= tolerance[state], (state, status, table.overs[i + 1])
