@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping
 
+from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, round_cents
 
 from .income import Certificate, fmt_usd, income_tax_amount, read_certificate, state_wages
@@ -187,6 +188,8 @@ def _pct(value: Decimal) -> str:
 def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     """Every state tax line for one paycheck: work-state (or reciprocal residence-state) income tax, any
     resident top-up, and the work state's disability / family-leave programs."""
+    if ctx.periods_per_year < 1:
+        raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
     year = ctx.pay_date.year
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
