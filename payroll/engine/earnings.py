@@ -15,7 +15,6 @@ _FORTY = Decimal(40)
 _EIGHT = Decimal(8)
 _TWELVE = Decimal(12)
 _HALF = Decimal("0.5")
-_ONE_HALF = Decimal("1.5")
 _THREE = Decimal(3)
 
 
