@@ -93,14 +93,17 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
 def _certificate_for(ctx: StateContext, state: str) -> Certificate:
     """The certificate for one state: a nested {"CA": {...}} entry when given, else the flat mapping."""
     raw = ctx.certificate
-    nested = raw.get(state) if isinstance(raw.get(state), Mapping) else None
-    if nested is not None:
+    if not raw:
+        return read_certificate(state, raw)
+    nested = raw.get(state)
+    if isinstance(nested, Mapping):
         return read_certificate(state, nested)
     flat = {k: v for k, v in raw.items() if not (len(k) == 2 and k.isupper())}
     return read_certificate(state, flat)
 
 
 _SOURCE_LINES: dict[int, str] = {}
+_NO_TAX_STEPS: dict[int, tuple[str, ...]] = {}
 _PROGRAM_HEADS: dict[int, tuple[str, str, str]] = {}
 
 
@@ -115,8 +118,11 @@ def _source(rules: StateRules) -> str:
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str]) -> StateTaxLine:
     tax = rules.income_tax
     if tax.method == "none":
-        steps = (*lead, f"{rules.state} has no state income tax on wages: {tax.reason}", _source(rules))
-        return StateTaxLine("state_income_tax", rules.state, ZERO, steps)
+        steps = _NO_TAX_STEPS.get(id(rules))
+        if steps is None:
+            steps = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
+                                                _source(rules))
+        return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *steps) if lead else steps)
     steps = list(lead)
     if tax.params.get("status_from_federal_w4"):
         status = "married" if ctx.federal_filing_status == "married_jointly" else "single"
