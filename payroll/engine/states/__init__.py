@@ -203,10 +203,10 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     lines: list[StateTaxLine] = []
 
     if home_state != work_state and home_state in work.reciprocity:
-        home_cert = _certificate_for(ctx, home_state)
         work_cert = _certificate_for(ctx, work_state)
         if work_cert.reciprocity:
             home = _rules(home_state, year, ctx.pay_date)
+            home_cert = _certificate_for(ctx, home_state)
             form = work.reciprocity[home_state]
             lead = [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
@@ -239,10 +239,17 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
             steps.extend("  " + s for s in home_line.explanation)
             steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
             lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
-        elif home is None or home.unsupported is not None or home.income_tax is None:
-            work_line = StateTaxLine(work_line.code, work_line.state, work_line.amount, work_line.explanation + (
-                f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
-                f"computed (the employee may owe {home_state} tax on the return).",), work_line.employer)
-            lines[-1] = work_line
+        else:
+            if home is None or home.unsupported is not None or home.income_tax is None:
+                note = (f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
+                        f"computed (the employee may owe {home_state} tax on the return).")
+            elif home.income_tax.method == "none":
+                note = f"Residence state {home_state} has no income tax on wages."
+            else:
+                note = (f"Residence state {home_state}: no resident withholding is modelled for wages earned in "
+                        f"{work_state}; the employee settles {home_state} tax (with credit for {work_state} tax) "
+                        f"on the return.")
+            lines[-1] = StateTaxLine(work_line.code, work_line.state, work_line.amount,
+                                     work_line.explanation + (note,), work_line.employer)
     lines.extend(_program_line(ctx, work, p) for p in work.programs)
     return lines

@@ -133,3 +133,12 @@ def test_periods_must_be_positive():
     with pytest.raises(ValidationFailed) as err:
         lines(ctx("CA", periods=0))
     assert err.value.issues[0].field == "periods_per_year"
+
+
+@pytest.mark.parametrize("work, home, says", [
+    ("NY", "PA", "no resident withholding is modelled"),
+    ("CA", "TX", "has no income tax on wages"),
+])
+def test_residence_state_without_top_up_is_explained(work, home, says):
+    assert says in explanation(ctx(work, residence=home))
+    assert ("state_income_tax", home) not in lines(ctx(work, residence=home))
