@@ -170,6 +170,7 @@ class Deduction:
 @dataclass(frozen=True, slots=True)
 class YearToDate:
     """Figures for the calendar year before this paycheck (or after it, in a result).
+    gross is gross wages (non-taxable reimbursements excluded: they are paid but are not wages);
     social_security_wages, futa_wages and suta_wages are the taxable (capped) wages."""
 
     gross: Decimal = ZERO

@@ -68,7 +68,7 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     deducted = sum((x.amount for x in deductions), ZERO)
     gross = earnings.gross
     ytd = inp.ytd
-    new_ytd = YearToDate(gross=ytd.gross + gross, supplemental=ytd.supplemental + earnings.supplemental)
+    new_ytd = YearToDate(gross=ytd.gross + payment, supplemental=ytd.supplemental + earnings.supplemental)
     return PaycheckResult(
         gross=gross, earnings=earnings.lines, employee_taxes=taxes, employer_taxes=(),
         deductions=tuple(deductions), net=gross - withheld - deducted,
@@ -283,7 +283,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     net = gross - employee_total - deduction_total
     premium = earnings.qualified_overtime_premium
     new_ytd = YearToDate(          # positional, in field order (gross ... qualified_overtime_premium)
-        ytd.gross + gross,
+        ytd.gross + wages,                              # gross wages: reimbursements are not wages
         ytd.federal_wages + fit_wages,
         ytd.social_security_wages + ss_wages,
         after,                                          # medicare_wages

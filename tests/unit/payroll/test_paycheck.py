@@ -45,6 +45,7 @@ def test_simple_weekly_paycheck_in_a_state_without_income_tax():
     assert (tax(r, "federal_income_tax"), tax(r, "social_security"), tax(r, "medicare"),
             tax(r, "additional_medicare")) == (D("78.08"), D("62.00"), D("14.50"), D("0.00"))
     assert r.net == D("895.42")
+    assert r.ytd.gross == D("1000.00")                     # the reimbursement is paid but is not wages
     assert (tax(r, "social_security", True), tax(r, "medicare", True)) == (D("62.00"), D("14.50"))
     assert tax(r, "futa", True) == D("6.00")             # 1,000 × 0.6%
     assert not [x for x in r.employer_taxes if x.code == "additional_medicare"]
