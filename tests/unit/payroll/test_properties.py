@@ -11,11 +11,12 @@ from backoffice.periods import PayFrequency
 from payroll.engine import (Deduction, Earning, PaycheckInput, W4, W4Legacy, YearToDate, calculate_paycheck,
                             load_tables)
 from payroll.engine.federal import percentage_method_withholding
+from payroll.engine.states import supported_states
 
 D = Decimal
 T26 = load_tables(2026)
-# States with no wage income tax (no certificate needed) plus the covered bracket states with their defaults.
-STATES = ["TX", "FL", "WA", "NV", "SD", "TN", "WY", "AK", "NH", "CA", "NY", "PA", "IN", "NC", "KY", "AZ"]
+# Every state the state module covers for 2026 (no certificate on file: each state's documented default).
+STATES = sorted(supported_states(2026))
 
 money = st.decimals(min_value=0, max_value=20000, places=2, allow_nan=False, allow_infinity=False)
 small = st.decimals(min_value=0, max_value=500, places=2, allow_nan=False, allow_infinity=False)
