@@ -15,7 +15,6 @@ _FORTY = Decimal(40)
 _EIGHT = Decimal(8)
 _TWELVE = Decimal(12)
 _HALF = Decimal("0.5")
-_ONE_HALF = Decimal("1.5")
 _THREE = Decimal(3)
 
 
@@ -46,7 +45,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
         if e.hours is None or e.rate is None:
             raise DomainError(f"earning {code} needs hours and rate")
         amount = round_cents(e.hours * e.rate)
-        steps = (("{} h × {} an hour = {}", Num(e.hours), e.rate, amount),)
+        steps = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
         if code == "overtime":
             if e.regular_rate is not None:
                 premium = round_cents(e.hours * e.regular_rate * _HALF)
@@ -65,7 +64,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
         if e.units is None or e.rate is None:
             raise DomainError("earning piece needs units and rate")
         amount = round_cents(e.units * e.rate)
-        steps = (("{} units × {} a unit = {}", Num(e.units), e.rate, amount),)
+        steps = ((_times_text, e.units, "units", e.rate, "a unit", amount),)
     else:
         if e.amount is None:
             raise DomainError(f"earning {code} needs an amount")
@@ -77,6 +76,10 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
         else:
             steps = ((code.capitalize() + " {}", amount),)
     return Line(code, amount, steps), premium
+
+
+def _times_text(quantity: Decimal, unit: str, rate: Decimal, per: str, amount: Decimal) -> list:
+    return [("{} " + unit + " × {} " + per + " = {}", Num(quantity), rate, amount)]
 
 
 def sum_earnings(earnings: Sequence[Earning]) -> EarningsTotals:

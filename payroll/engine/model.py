@@ -10,8 +10,6 @@ from typing import Mapping, Union
 from backoffice.money import ZERO, fmt_usd
 from backoffice.periods import PayFrequency
 
-EMPTY_MAPPING: Mapping = MappingProxyType({})
-
 # --- explanation steps -------------------------------------------------------------------------------------------
 # A step is (template, arg, arg, ...). Money args are Decimals (shown as $1,234.56), Pct args are rates (shown as
 # 22%), anything else is shown with str(). Rendering is deferred to the moment someone reads `Line.explanation`:

@@ -282,22 +282,22 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     gross = earnings.gross
     net = gross - employee_total - deduction_total
     premium = earnings.qualified_overtime_premium
-    new_ytd = YearToDate(
-        gross=ytd.gross + gross,
-        federal_wages=ytd.federal_wages + fit_wages,
-        social_security_wages=ytd.social_security_wages + ss_wages,
-        medicare_wages=after,
-        futa_wages=ytd.futa_wages + futa_wages,
-        suta_wages=ytd.suta_wages + suta_wages,
-        deferrals_401k=ytd.deferrals_401k + deferred,
-        hsa=ytd.hsa + hsa_taken,
-        fsa=ytd.fsa + fsa_taken,
-        supplemental=ytd.supplemental + earnings.supplemental,
-        qualified_overtime_premium=ytd.qualified_overtime_premium + premium,
+    new_ytd = YearToDate(          # positional, in field order (gross ... qualified_overtime_premium)
+        ytd.gross + gross,
+        ytd.federal_wages + fit_wages,
+        ytd.social_security_wages + ss_wages,
+        after,                                          # medicare_wages
+        ytd.futa_wages + futa_wages,
+        ytd.suta_wages + suta_wages,
+        ytd.deferrals_401k + deferred,
+        ytd.hsa + hsa_taken,
+        ytd.fsa + fsa_taken,
+        ytd.supplemental + earnings.supplemental,
+        ytd.qualified_overtime_premium + premium,
     )
     taxable = MappingProxyType({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,
-        "additional_medicare": over, "futa": futa_wages, "suta": suta_wages, "state": wages,
+        "additional_medicare": over, "futa": futa_wages, "suta": suta_wages,
     })
     return PaycheckResult(
         gross=gross, earnings=earnings.lines, employee_taxes=tuple(employee_taxes),

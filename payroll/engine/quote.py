@@ -1,6 +1,7 @@
 """Paycheck quote: the JSON face of the engine (one object or a list in, the same shape out, every bad field named)."""
 from __future__ import annotations
 
+import copy
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -132,16 +133,31 @@ def quote(payload: dict | list) -> dict | list:
         out = []
         for i, inp in enumerate(inputs):
             try:
-                out.append(result_to_json(inp, calculate_paycheck(inp, tables_for(inp.pay_date))))
-            except ValidationFailed:
-                raise
-            except DomainError as exc:
-                raise DomainError(f"[{i}]: {exc.message}", code=exc.code) from exc
+                out.append(_compute(inp, f"[{i}]."))
+            except ValidationFailed as exc:   # certificate problems found by the state module: keep going
+                issues.extend(exc.issues)
+            except DomainError as exc:      # same class (e.g. UnsupportedState), message names the item
+                prefixed = copy.copy(exc)
+                prefixed.message = f"[{i}]: {exc.message}"
+                prefixed.args = (prefixed.message,)
+                raise prefixed from exc
+        if issues:
+            raise ValidationFailed(issues)
         return out
     inp, issues = parse_input(payload, "")
     if issues:
         raise ValidationFailed(issues)
-    return result_to_json(inp, calculate_paycheck(inp, tables_for(inp.pay_date)))
+    return _compute(inp, "")
+
+
+def _compute(inp: PaycheckInput, prefix: str) -> dict:
+    """One paycheck as JSON; certificate issues from the state module are renamed to the request's paths."""
+    try:
+        return result_to_json(inp, calculate_paycheck(inp, tables_for(inp.pay_date)))
+    except ValidationFailed as exc:
+        raise ValidationFailed([Issue(prefix + ("state_certificates." + i.field[len("certificate."):]
+                                                if i.field.startswith("certificate.") else i.field),
+                                      i.message, i.code, i.row) for i in exc.issues]) from exc
 
 
 def result_to_json(inp: PaycheckInput, r: PaycheckResult) -> dict:

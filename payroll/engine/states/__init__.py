@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Mapping
 
+from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, round_cents
 
 from .income import Certificate, fmt_usd, income_tax_amount, read_certificate, state_wages
@@ -13,6 +14,7 @@ from .rules import STATES_AND_DC, Program, StateRules, UnsupportedState, rules_f
 
 __all__ = [
     "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
+    "partially_supported_states",
 ]
 
 WEEKS_PER_YEAR = Decimal(52)
@@ -43,8 +45,19 @@ class StateTaxLine:
 
 
 def supported_states(tax_year: int) -> frozenset[str]:
-    """States whose income-tax withholding (and programs) this module computes for the tax year."""
-    return frozenset(s for s, r in rules_for_year(tax_year).items() if r.unsupported is None and r.income_tax)
+    """States whose income-tax withholding (and programs) this module computes for every pay date of the year.
+
+    States whose tables change mid-year and are only partly in the data (see partially_supported_states) are
+    left out, so a caller iterating over this set never meets UnsupportedState."""
+    return frozenset(s for s, r in rules_for_year(tax_year).items()
+                     if r.unsupported is None and r.income_tax and r.effective_from is None
+                     and r.effective_until is None)
+
+
+def partially_supported_states(tax_year: int) -> dict[str, tuple[date | None, date | None]]:
+    """States computed only for part of the year: state -> (first pay date, last pay date), None = open end."""
+    return {s: (r.effective_from, r.effective_until) for s, r in rules_for_year(tax_year).items()
+            if r.unsupported is None and r.income_tax and (r.effective_from or r.effective_until)}
 
 
 def suta_wage_base(state: str, tax_year: int) -> Decimal:
@@ -70,20 +83,27 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
                                f"before {rules.effective_from.isoformat()} (the earlier {tax_year} tables are not "
                                f"in the data)")
+    if pay_date is not None and rules.effective_until is not None and pay_date > rules.effective_until:
+        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
+                               f"after {rules.effective_until.isoformat()} (the tables are replaced mid-year and the "
+                               f"new ones are not in the data)")
     return rules
 
 
 def _certificate_for(ctx: StateContext, state: str) -> Certificate:
     """The certificate for one state: a nested {"CA": {...}} entry when given, else the flat mapping."""
     raw = ctx.certificate
-    nested = raw.get(state) if isinstance(raw.get(state), Mapping) else None
-    if nested is not None:
+    if not raw:
+        return read_certificate(state, raw)
+    nested = raw.get(state)
+    if isinstance(nested, Mapping):
         return read_certificate(state, nested)
     flat = {k: v for k, v in raw.items() if not (len(k) == 2 and k.isupper())}
     return read_certificate(state, flat)
 
 
 _SOURCE_LINES: dict[int, str] = {}
+_NO_TAX_STEPS: dict[int, tuple[str, ...]] = {}
 _PROGRAM_HEADS: dict[int, tuple[str, str, str]] = {}
 
 
@@ -98,15 +118,18 @@ def _source(rules: StateRules) -> str:
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str]) -> StateTaxLine:
     tax = rules.income_tax
     if tax.method == "none":
-        steps = (*lead, f"{rules.state} has no state income tax on wages: {tax.reason}", _source(rules))
-        return StateTaxLine("state_income_tax", rules.state, ZERO, steps)
+        steps = _NO_TAX_STEPS.get(id(rules))
+        if steps is None:
+            steps = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
+                                                _source(rules))
+        return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *steps) if lead else steps)
     steps = list(lead)
     if tax.params.get("status_from_federal_w4"):
         status = "married" if ctx.federal_filing_status == "married_jointly" else "single"
         cert = replace(cert, filing_status=status, given=True)
         steps.append(f"{rules.state} uses the federal Form W-4: filing status {ctx.federal_filing_status} -> "
                      f"{status} schedule.")
-    if not cert.given:
+    if not cert.given and tax.method != "elected_percentage":   # that method says it itself
         steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax)
     if ctx.pretax:
@@ -171,6 +194,8 @@ def _pct(value: Decimal) -> str:
 def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     """Every state tax line for one paycheck: work-state (or reciprocal residence-state) income tax, any
     resident top-up, and the work state's disability / family-leave programs."""
+    if ctx.periods_per_year < 1:
+        raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
     year = ctx.pay_date.year
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
@@ -178,10 +203,10 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     lines: list[StateTaxLine] = []
 
     if home_state != work_state and home_state in work.reciprocity:
-        home_cert = _certificate_for(ctx, home_state)
         work_cert = _certificate_for(ctx, work_state)
         if work_cert.reciprocity:
             home = _rules(home_state, year, ctx.pay_date)
+            home_cert = _certificate_for(ctx, home_state)
             form = work.reciprocity[home_state]
             lead = [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
@@ -200,7 +225,8 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
 
     if home_state != work_state:
         home = rules_for_year(year).get(home_state)
-        if home is not None and home.effective_from is not None and ctx.pay_date < home.effective_from:
+        if home is not None and ((home.effective_from is not None and ctx.pay_date < home.effective_from) or
+                                 (home.effective_until is not None and ctx.pay_date > home.effective_until)):
             home = None
         if home is not None and home.unsupported is None and home.income_tax is not None \
                 and home.income_tax.method != "none" and home.resident_top_up:
@@ -213,10 +239,17 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
             steps.extend("  " + s for s in home_line.explanation)
             steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
             lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
-        elif home is None or home.unsupported is not None or home.income_tax is None:
-            work_line = StateTaxLine(work_line.code, work_line.state, work_line.amount, work_line.explanation + (
-                f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
-                f"computed (the employee may owe {home_state} tax on the return).",), work_line.employer)
-            lines[-1] = work_line
+        else:
+            if home is None or home.unsupported is not None or home.income_tax is None:
+                note = (f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
+                        f"computed (the employee may owe {home_state} tax on the return).")
+            elif home.income_tax.method == "none":
+                note = f"Residence state {home_state} has no income tax on wages."
+            else:
+                note = (f"Residence state {home_state}: no resident withholding is modelled for wages earned in "
+                        f"{work_state}; the employee settles {home_state} tax (with credit for {work_state} tax) "
+                        f"on the return.")
+            lines[-1] = StateTaxLine(work_line.code, work_line.state, work_line.amount,
+                                     work_line.explanation + (note,), work_line.employer)
     lines.extend(_program_line(ctx, work, p) for p in work.programs)
     return lines

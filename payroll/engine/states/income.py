@@ -332,10 +332,14 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
     if cert.exempt:
         steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
-    regular = regular_withholding(rules, cert, wages, periods, steps)
-    supplemental = supplemental_withholding(rules, cert, wages, periods, regular, steps)
-    total = round_cents(regular) + round_cents(supplemental)
+    regular = round_cents(regular_withholding(rules, cert, wages, periods, steps))
+    supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
+    total = regular + supplemental
     if cert.additional:
         steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
         total += cert.additional
-    return round_cents(max(ZERO, total))
+    total = round_cents(max(ZERO, total))
+    if supplemental or cert.additional:
+        parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
+        steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
+    return total

@@ -132,6 +132,7 @@ class StateRules:
     resident_top_up: bool
     notes: tuple[str, ...]
     effective_from: date | None = None   # first pay date the figures apply to (mid-year table changes)
+    effective_until: date | None = None  # last pay date they are known to apply to (tables replaced mid-year)
 
 
 def _parse_subtractions(raw: list, where: str) -> tuple[Subtraction, ...]:
@@ -221,6 +222,7 @@ def parse_state(raw: dict, where: str) -> StateRules:
         resident_top_up=bool(raw.get("resident_top_up", False)),
         notes=tuple(raw.get("notes", ())),
         effective_from=date.fromisoformat(raw["effective_from"]) if raw.get("effective_from") else None,
+        effective_until=date.fromisoformat(raw["effective_until"]) if raw.get("effective_until") else None,
     )
 
 

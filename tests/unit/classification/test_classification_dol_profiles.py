@@ -125,3 +125,23 @@ def test_2024_profile_window_is_inclusive_at_both_ends():
         tests = dol_tests(run("TX", answers(), as_of=day.isoformat()))
         current = tests.get("dol_flsa_economic_reality", {})
         assert (current.get("profile") == "dol_flsa_2024_six_factor") is expected, day
+
+
+def test_2024_preamble_landscaper_who_only_earns_more_by_working_more_is_an_employee_on_profit_or_loss():
+    """89 FR 1638 (2024 final rule preamble), opportunity-for-profit-or-loss example: a landscaping worker who does
+    not independently choose assignments, solicit work from other clients, advertise, or try to reduce costs has
+    earnings that only fluctuate with the work available and their willingness to work more; that indicates
+    employee status on this factor."""
+    out = run("TX", answers(
+        engagement={"industry": "landscaping"},
+        behavioral_control={"may_decline_assignments": "no"},
+        financial_control={"profit_or_loss_opportunity": "more_hours_or_jobs_only", "pay_rate_set_by": "hiring_entity",
+                           "hires_helpers": "no"},
+        independent_business={"advertises_or_markets": "no", "other_clients": "no"},
+    ), as_of="2024-06-01")
+    rule = dol_tests(out)["dol_flsa_economic_reality"]
+    assert rule["profile"] == "dol_flsa_2024_six_factor"
+    f = factor_of(rule, "profit_or_loss")
+    assert f["points_to"] == "employee"
+    assert f["answers"]["financial_control.profit_or_loss_opportunity"] == "more_hours_or_jobs_only"
+    assert factor_of(rule, "control")["points_to"] == "employee"  # cannot turn down assignments

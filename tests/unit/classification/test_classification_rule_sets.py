@@ -100,3 +100,22 @@ def test_tests_applied_by_work_state(state, expected):
     federal = {"irs_common_law", "irs_statutory_employee", "dol_flsa_economic_reality", "dol_flsa_2024_six_factor",
                "dol_flsa_2026_proposed_core_factors"}
     assert ids == (expected | federal)
+
+
+def test_every_rev_rul_87_41_factor_is_read_by_the_irs_common_law_rule_set():
+    """worker-classification.md maps each Rev. Rul. 87-41 factor to a schema field (instructions ->
+    methods_controlled_by, ..., right to discharge/quit -> termination, liable_if_quits_before_completion). The IRS
+    rule set must read every one of them, so none of the twenty factors is silently dropped."""
+    rev_rul_fields = {
+        "behavioral_control.methods_controlled_by", "behavioral_control.training_by_hiring_entity",
+        "engagement.integral_to_hiring_business", "financial_control.hires_helpers", "relationship.duration",
+        "behavioral_control.schedule_set_by", "relationship.exclusivity", "engagement.work_location",
+        "behavioral_control.reporting_required", "financial_control.pay_basis",
+        "financial_control.unreimbursed_business_expenses", "financial_control.tools_equipment_by",
+        "financial_control.worker_investment", "financial_control.profit_or_loss_opportunity",
+        "independent_business.other_clients", "independent_business.advertises_or_markets",
+        "relationship.termination", "relationship.liable_if_quits_before_completion",
+    }
+    irs = default_catalog().version_on("irs_common_law", dt.date(2026, 11, 22))
+    read = {path for f in irs.factors for path in f.fields}
+    assert rev_rul_fields - read == set()

@@ -261,8 +261,8 @@ def test_afm_messenger_couriers_are_employees_under_illinois_unemployment_law():
 
 
 def test_illinois_iwpca_denies_prong_2_to_a_placement_business_and_eca_applies_in_construction():
-    """820 ILCS 115/2 (the placement limit is from recollection; re-verify): a business that contracts with third parties for the
-    placement of employees cannot rely on the usual-course/places prong, so a placed worker at a client's site is
+    """820 ILCS 115/2 (the placement limit is from recollection; re-verify): a business that contracts with third
+    parties for the placement of employees cannot rely on the usual-course/places prong, so a placed worker at a client's site is
     not excluded even where unemployment law's places alternative is met. 820 ILCS 185/10(b)(2) (Employee
     Classification Act, eff. Jan. 1, 2008) adds, for construction, 'outside the usual course of services performed
     by the contractor' with no places alternative."""

@@ -228,3 +228,15 @@ def test_explanation_names_the_worksheet_lines_with_figures():
                             "but less than $57,900.00") for t in text)
     assert "2d rate from that row: 12%" in text
     assert text[-1] == "4b 3c + 4a, amount to withhold: $156.15"
+
+
+def test_explanation_of_a_2019_form_names_lines_1j_to_1l():
+    """Married, 3 allowances, biweekly $2,500: 1k = 3 × $4,300 = $12,900; 1l = 65,000 − 12,900 = $52,100."""
+    from payroll.engine.model import render_steps
+    steps: list = []
+    worksheet_1a(D(2500), 26, W4Legacy("married", allowances=3, additional=D(10)), T26, steps)
+    text = render_steps(steps)
+    assert "1j allowances on the 2019-or-earlier Form W-4: 3" in text
+    assert "1k 1j × $4,300.00: $12,900.00" in text
+    assert "1l adjusted annual wage amount (1c − 1k, not less than zero): $52,100.00" in text
+    assert "4a additional withholding per period (additional amount): $10.00" in text

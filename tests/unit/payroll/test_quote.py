@@ -46,3 +46,24 @@ def test_every_amount_is_a_two_decimal_string():
         for line in out[section]:
             assert MONEY.match(line["amount"]) and isinstance(line["explanation"], list)
     assert all(MONEY.match(v) for v in out["ytd"].values())
+
+
+def test_an_uncovered_state_in_a_list_names_the_item_and_keeps_the_error_class():
+    import pytest
+
+    from payroll.engine.states import UnsupportedState
+    oregon = dict(WEEKLY_TX, work_state="OR", residence_state="OR")
+    with pytest.raises(UnsupportedState, match=r"^\[1\]: .*OR"):
+        quote([WEEKLY_TX, oregon])
+
+
+def test_state_certificate_problems_are_named_by_request_path():
+    import pytest
+
+    from backoffice.errors import ValidationFailed
+    ca = dict(WEEKLY_TX, work_state="CA", residence_state="CA",
+              state_certificates={"CA": {"filing_status": "complicated", "allowances": "-1"}})
+    with pytest.raises(ValidationFailed) as e:
+        quote([WEEKLY_TX, ca, ca])
+    fields = {i.field for i in e.value.issues}
+    assert {"[1].state_certificates.CA.filing_status", "[2].state_certificates.CA.allowances"} <= fields

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from payroll.engine.states import UnsupportedState, compute_state_taxes, supported_states, suta_wage_base
+from payroll.engine.states import (UnsupportedState, compute_state_taxes, partially_supported_states,
+                                   supported_states, suta_wage_base)
 from payroll.engine.states.rules import DATA_ROOT, STATES_AND_DC, rules_for_year
 
 try:  # the folder may or may not be a package
@@ -24,9 +26,14 @@ def test_supported_states_2026():
     assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ"}
 
 
+def test_partly_supported_states():
+    """ID and UT tables change mid-year: 2025 from 1 July / 1 June; carried into 2026 to 30 June / 30 April."""
+    assert partially_supported_states(2025) == {"ID": (date(2025, 7, 1), None), "UT": (date(2025, 6, 1), None)}
+    assert partially_supported_states(2026) == {"ID": (None, date(2026, 6, 30)), "UT": (None, date(2026, 4, 30))}
+
+
 def test_supported_states_2025():
-    """UT (from 1 June 2025) and ID (from 1 July 2025) only for later pay dates: their files have effective_from."""
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "UT", "ID", "LA"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA"}
 
 
 def test_no_data_year_supports_nothing():
@@ -109,3 +116,19 @@ def test_capped_programs_never_exceed_the_annual_base(gross, ytd):
     line = {l.code: l.amount for l in compute_state_taxes(ctx("WA", gross=str(gross), ytd=str(ytd)))}
     room = max(D(0), D("184500") - ytd)
     assert line["state_pfml"] <= (min(gross, room) * D("0.00807159")).quantize(D("0.01")) + D("0.005")
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_rate_tables_are_internally_consistent(year):
+    """A transcription check independent of the code: each row's base tax must equal the previous row's base plus
+    the previous rate on the bracket width. EDD prints CA bases to the cent; NYS-50-T-NYS prints whole-dollar
+    add-ons (and folds recapture into some rows), so NY rows may differ by a few dollars but not more
+    (a mistyped rate, like a 5.50% for 5.15%, moves the next base by tens of dollars)."""
+    tolerance = {"CA": D("0.005"), "NY": D("3")}
+    for state, rules in rules_for_year(year).items():
+        if not rules.income_tax or not rules.income_tax.tables:
+            continue
+        for status, table in rules.income_tax.tables.items():
+            for i in range(len(table.overs) - 1):
+                expected = table.bases[i] + (table.overs[i + 1] - table.overs[i]) * table.rates[i]
+                assert abs(table.bases[i + 1] - expected) <= tolerance[state], (state, status, table.overs[i + 1])

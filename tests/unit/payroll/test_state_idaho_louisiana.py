@@ -44,7 +44,13 @@ def test_louisiana_2025_by_hand(periods, gross, status, expected, hand):
     assert income_tax(c) == D(expected), hand
 
 
-@pytest.mark.parametrize("state", ["ID", "LA"])
-def test_2026_refused_until_confirmed(state):
-    with pytest.raises(UnsupportedState, match=state):
-        income_tax(ctx(state, year=2026))
+def test_louisiana_2026_refused_until_confirmed():
+    with pytest.raises(UnsupportedState, match="LA"):
+        income_tax(ctx("LA", year=2026))
+
+
+def test_idaho_2026_first_half_uses_the_july_2025_tables_then_stops():
+    """Same figures as the first Idaho case (128.00) for a February 2026 pay date; from 1 July 2026 refused."""
+    assert income_tax(ctx("ID", year=2026, pay_date=date(2026, 2, 6))) == D("128.00")
+    with pytest.raises(UnsupportedState, match="ID"):
+        income_tax(ctx("ID", year=2026, pay_date=date(2026, 7, 10)))

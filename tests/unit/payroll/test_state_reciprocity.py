@@ -4,6 +4,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backoffice.errors import ValidationFailed
 from payroll.engine.states import UnsupportedState
@@ -111,3 +113,32 @@ def test_flat_certificate_mapping_is_accepted_too():
     c = ctx("CA", periods=12, gross="5000",
             certificate={"filing_status": "married", "allowances": 3, "additional_allowances": 1})
     assert lines(c)[("state_income_tax", "CA")] == D("24.86")
+
+
+_pay = st.decimals(min_value=D("0"), max_value=D("40000"), places=2)
+
+
+@settings(max_examples=80, deadline=None)
+@given(gross=_pay, periods=st.sampled_from([12, 24, 26, 52]))
+def test_resident_top_up_makes_up_exactly_the_home_state_amount(gross, periods):
+    """Living in CA and working in TX or AZ: work-state tax + CA top-up = max(work-state tax, CA tax as if at home)."""
+    home = lines(ctx("CA", gross=str(gross), periods=periods))[("state_income_tax", "CA")]
+    for work in ("TX", "AZ"):
+        got = lines(ctx(work, residence="CA", gross=str(gross), periods=periods))
+        work_tax = got[("state_income_tax", work)]
+        assert work_tax + got[("state_income_tax", "CA")] == max(work_tax, home)
+
+
+def test_periods_must_be_positive():
+    with pytest.raises(ValidationFailed) as err:
+        lines(ctx("CA", periods=0))
+    assert err.value.issues[0].field == "periods_per_year"
+
+
+@pytest.mark.parametrize("work, home, says", [
+    ("NY", "PA", "no resident withholding is modelled"),
+    ("CA", "TX", "has no income tax on wages"),
+])
+def test_residence_state_without_top_up_is_explained(work, home, says):
+    assert says in explanation(ctx(work, residence=home))
+    assert ("state_income_tax", home) not in lines(ctx(work, residence=home))

@@ -46,6 +46,8 @@ def test_pay_dates_before_the_june_2025_tables_are_refused():
         income_tax(ctx("UT", year=2025, pay_date=date(2025, 3, 6)))
 
 
-def test_2026_is_refused_until_confirmed():
+def test_2026_uses_the_june_2025_tables_until_april_then_stops():
+    """January 2026 pay: the June 2025 tables still apply -> 135.00 as in the first case; May 2026 refused."""
+    assert income_tax(ctx("UT", year=2026, pay_date=date(2026, 1, 9))) == D("135.00")
     with pytest.raises(UnsupportedState, match="UT"):
-        income_tax(ctx("UT", year=2026))
+        income_tax(ctx("UT", year=2026, pay_date=date(2026, 5, 15)))

@@ -1,0 +1,307 @@
+"""Payroll operations records: pay schedules, timesheets, runs, chunks, paychecks and their lines, YTD, adjustments."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
+from backoffice.extensions import db
+
+RUN_KINDS = ("regular", "bonus", "correction", "final", "reversal")
+RUN_STATES = ("draft", "calculating", "calculated", "approved", "paid", "reversed")
+TIMESHEET_STATUSES = ("draft", "submitted", "approved", "rejected")
+TIMESHEET_SOURCES = ("hr", "worker", "import")
+PAYCHECK_KINDS = ("regular", "reversal", "reissue")
+LINE_KINDS = ("earning", "employee_tax", "employer_tax", "pretax_deduction", "posttax_deduction")
+ADJUSTMENT_CODES = ("retro", "bonus", "commission", "correction", "reimbursement", "final_pay")
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class PaySchedule(Timestamps, db.Model):
+    """How often and when one group of engagements is paid: the frequency, the first period and the pay lag.
+
+    Engagements are paid on the active schedule of their `pay_frequency`. Periods are computed from
+    `anchor_start` (the first day of a period); the pay date is `pay_lag_days` after the period end, moved to the
+    previous banking day when it falls on a weekend or US banking holiday (payroll/calendar.py)."""
+
+    __tablename__ = "pay_schedules"
+    __audited__ = True
+    __permission_model__ = "pay_schedule"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(100), nullable=False)
+    frequency: Mapped[str] = mapped_column(sa.String(12), nullable=False, index=True)
+    anchor_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    pay_lag_days: Mapped[int] = mapped_column(sa.Integer, default=5, nullable=False)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("frequency in ('weekly','biweekly','semimonthly','monthly')",
+                           name="ck_pay_schedules_frequency"),
+        sa.CheckConstraint("pay_lag_days >= 0 and pay_lag_days <= 31", name="ck_pay_schedules_lag"),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.frequency})"
+
+
+class Timesheet(Timestamps, db.Model):
+    """One week (Monday to Sunday) of one engagement: hours per day, or units / a project amount for
+    piece-rate and project contractors. Only `approved` time is paid; approved time is locked; `paid_run_id`
+    marks the run that paid it so it is never paid twice."""
+
+    __tablename__ = "timesheets"
+    __audited__ = True
+    __permission_model__ = "timesheet"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    week_start: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    hours_mon: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hours_tue: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hours_wed: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hours_thu: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hours_fri: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hours_sat: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hours_sun: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    units: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"), nullable=False)   # piece / project
+    note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(12), default="draft", nullable=False, index=True)
+    source: Mapped[str] = mapped_column(sa.String(10), default="hr", nullable=False)
+    entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    rejected_reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    paid_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+
+    engagement = relationship("Engagement")
+
+    __table_args__ = (
+        sa.UniqueConstraint("engagement_id", "week_start", name="uq_timesheets_engagement_week"),
+        sa.CheckConstraint("status in ('draft','submitted','approved','rejected')", name="ck_timesheets_status"),
+    )
+
+    @property
+    def daily_hours(self) -> tuple[Decimal, ...]:
+        return tuple(getattr(self, f"hours_{d}") for d in DAYS)
+
+    @property
+    def total_hours(self) -> Decimal:
+        return sum(self.daily_hours, Decimal("0"))
+
+    def __str__(self) -> str:
+        return f"Timesheet #{self.id} engagement {self.engagement_id} week of {self.week_start}"
+
+
+class PayrollRun(Timestamps, db.Model):
+    """One payroll: draft → calculating → calculated → approved → paid, or reversed. Regular runs pay a period of
+    one schedule; off-cycle runs (bonus, correction, final) pay their adjustments; reversal runs hold the negative
+    paychecks that undo paychecks of earlier runs."""
+
+    __tablename__ = "payroll_runs"
+    __audited__ = True
+    __permission_model__ = "payroll_run"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(12), default="regular", nullable=False, index=True)
+    state: Mapped[str] = mapped_column(sa.String(12), default="draft", nullable=False, index=True)
+    pay_schedule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pay_schedules.id"), index=True)
+    frequency: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    period_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    pay_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    description: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    prepared_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    paid_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    reversed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    calculation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    calculated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reverses_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    chunk_size: Mapped[int] = mapped_column(sa.Integer, default=2000, nullable=False)
+    chunks_total: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    chunks_done: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    error: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    # totals, filled once when the last chunk is done
+    paycheck_count: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    total_gross: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    total_employee_taxes: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    total_employer_taxes: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    total_deductions: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    total_net: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+
+    pay_schedule = relationship(PaySchedule)
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('regular','bonus','correction','final','reversal')", name="ck_runs_kind"),
+        sa.CheckConstraint("state in ('draft','calculating','calculated','approved','paid','reversed')",
+                           name="ck_runs_state"),
+        sa.CheckConstraint("period_end >= period_start", name="ck_runs_period"),
+    )
+
+    @property
+    def progress_percent(self) -> int:
+        if self.state in ("calculated", "approved", "paid", "reversed"):
+            return 100
+        if not self.chunks_total:
+            return 0
+        return int(100 * self.chunks_done / self.chunks_total)
+
+    def __str__(self) -> str:
+        return f"Run #{self.id} {self.kind} {self.period_start}–{self.period_end} pay {self.pay_date} ({self.state})"
+
+
+class RunChunk(db.Model):
+    """One slice of a run's engagements, calculated in one transaction: its paychecks, lines, YTD updates,
+    journal entry and `done_at` commit together, so a retried chunk finds itself done and does nothing."""
+
+    __tablename__ = "payroll_run_chunks"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False)
+    index: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    engagement_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False)
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("run_id", "index", name="uq_run_chunks_run_index"),)
+
+
+class PayrollAdjustment(Timestamps, db.Model):
+    """An extra earning to pay: retro pay from a back-dated rate change, a bonus, commission, correction,
+    reimbursement or final pay. `pending` ones are picked up by the next run that pays the engagement (or by the
+    off-cycle run named in `run_id`); `applied` ones name the paycheck that paid them."""
+
+    __tablename__ = "payroll_adjustments"
+    __audited__ = True
+    __permission_model__ = "payroll_run"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    code: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    hours: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False, index=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    __table_args__ = (
+        sa.CheckConstraint("code in ('retro','bonus','commission','correction','reimbursement','final_pay')",
+                           name="ck_adjustments_code"),
+        sa.CheckConstraint("status in ('pending','applied','cancelled')", name="ck_adjustments_status"),
+    )
+
+
+class Paycheck(db.Model):
+    """One engagement's pay in one run (one paycheck per engagement: a worker with two engagements gets two).
+
+    Posted when written; never updated. A reversal is a new paycheck of kind `reversal` with every amount
+    negated and `reverses_id` set; a re-issue is a new paycheck of kind `reissue` in a correction run."""
+
+    __tablename__ = "paychecks"
+    __permission_model__ = "paycheck"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), nullable=False, index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    kind: Mapped[str] = mapped_column(sa.String(10), default="regular", nullable=False)
+    worker_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)          # employee | contractor
+    work_state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False, index=True)
+    period_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    pay_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    tax_year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    gross: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    employee_taxes: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    employer_taxes: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    deductions: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    net: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), unique=True)
+    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True)
+    inputs: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)      # the engine input, replayable
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    run = relationship(PayrollRun)
+    engagement = relationship("Engagement")
+    worker = relationship("Worker")
+    lines = relationship("PaycheckLine", order_by="PaycheckLine.id", viewonly=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "engagement_id", "kind", name="uq_paychecks_run_engagement_kind"),
+        sa.CheckConstraint("kind in ('regular','reversal','reissue')", name="ck_paychecks_kind"),
+        sa.CheckConstraint("gross - employee_taxes - deductions = net", name="ck_paychecks_net"),
+    )
+
+    def __str__(self) -> str:
+        return f"Paycheck #{self.id} ({self.kind})"
+
+
+class PaycheckLine(db.Model):
+    """One line of a paycheck. The payroll register is a pivot of these: one column per (kind, code, state).
+    `explanation` holds the engine's steps in words (filled for small runs; see docs/payroll-operations.md)."""
+
+    __tablename__ = "paycheck_lines"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, index=True)
+    kind: Mapped[str] = mapped_column(sa.String(18), nullable=False)
+    code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    hours: Mapped[Decimal | None] = mapped_column(Scaled(4))
+    rate: Mapped[Decimal | None] = mapped_column(Scaled(4))
+    taxable_wages: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    explanation: Mapped[list | None] = mapped_column(sa.JSON)
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('earning','employee_tax','employer_tax','pretax_deduction',"
+                           "'posttax_deduction')", name="ck_paycheck_lines_kind"),
+    )
+
+
+class YearToDate(db.Model):
+    """Running totals per worker and calendar year, updated in the same transaction that posts a paycheck, so a
+    run never re-sums history. Field names follow payroll.engine.YearToDate."""
+
+    __tablename__ = "payroll_ytd"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False)
+    tax_year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    gross: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    federal_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    social_security_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    medicare_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    futa_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    suta_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    deferrals_401k: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    hsa: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    fsa: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    supplemental: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    net: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("worker_id", "tax_year", name="uq_payroll_ytd_worker_year"),)
+
+    YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
+                  "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+
+
+from payroll.models_ledger import JournalEntry, JournalLine, Payment  # noqa: E402,F401  (registers the tables)
+
+
+def _refuse_change(mapper, connection, target) -> None:
+    from backoffice.errors import DomainError
+
+    raise DomainError(f"{type(target).__name__} #{target.id} is posted: it is never updated or deleted; "
+                      "reverse it instead", code="posted_is_immutable")
+
+
+for _model in (Paycheck, PaycheckLine, JournalEntry, JournalLine):
+    sa.event.listen(_model, "before_update", _refuse_change)
+    sa.event.listen(_model, "before_delete", _refuse_change)

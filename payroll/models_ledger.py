@@ -1,0 +1,126 @@
+"""Ledger and payment records: append-only double-entry journal, direct-deposit payments and NACHA files."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backoffice.db import BigId, Scaled, UTCDateTime, utcnow
+from backoffice.extensions import db
+
+JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue")
+PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued")
+
+# The chart of accounts the payroll journal posts to (code -> name). Liability lines carry a `detail`
+# (tax or deduction code) and a `state` so the GL shows one liability per tax, per agency and per state.
+ACCOUNTS = {
+    "1000": "Cash - payroll account",
+    "2100": "Employee taxes withheld payable",
+    "2200": "Employer payroll taxes payable",
+    "2300": "Deductions payable (benefits, garnishments)",
+    "2400": "Net pay payable",
+    "6100": "Wages expense (leased employees)",
+    "6150": "Contractor payments expense",
+    "6200": "Employer payroll tax expense",
+}
+
+
+class JournalEntry(db.Model):
+    """One balanced journal entry. Never updated or deleted: a reversal is a new entry with debits and credits
+    swapped and `reverses_id` pointing at the original."""
+
+    __tablename__ = "journal_entries"
+    __permission_model__ = "journal"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True)
+    chunk_index: Mapped[int | None] = mapped_column(sa.Integer)
+    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    entry_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    memo: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("journal_entries.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    lines = relationship("JournalLine", order_by="JournalLine.id", viewonly=True)
+
+    __table_args__ = (
+        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue')",
+                           name="ck_journal_entries_kind"),
+        sa.UniqueConstraint("run_id", "kind", "chunk_index", name="uq_journal_entries_run_chunk"),
+    )
+
+
+class JournalLine(db.Model):
+    """A debit or a credit to one account (see ACCOUNTS), with the tax/deduction code, state and agency."""
+
+    __tablename__ = "journal_lines"
+    __permission_model__ = "journal"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    entry_id: Mapped[int] = mapped_column(sa.ForeignKey("journal_entries.id"), nullable=False, index=True)
+    account: Mapped[str] = mapped_column(sa.String(8), nullable=False, index=True)
+    detail: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    debit: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    credit: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+
+    __table_args__ = (sa.CheckConstraint("debit >= 0 and credit >= 0", name="ck_journal_lines_sides"),)
+
+    @property
+    def account_name(self) -> str:
+        return ACCOUNTS.get(self.account, self.account)
+
+
+class NachaFile(db.Model):
+    """A NACHA file as generated (kept so a download is byte-identical every time)."""
+
+    __tablename__ = "nacha_files"
+    __permission_model__ = "payment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    file_id_modifier: Mapped[str] = mapped_column(sa.String(1), nullable=False)
+    purpose: Mapped[str] = mapped_column(sa.String(10), default="run", nullable=False)   # run | reissue
+    entry_count: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    total_credit: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    content: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("run_id", "file_id_modifier", name="uq_nacha_files_run_modifier"),)
+
+
+class Payment(db.Model):
+    """One direct-deposit credit: part of a paycheck's net pay to one of the worker's accounts.
+
+    The account number is read (decrypted) from the BankAccount only when a NACHA file is written. A return
+    (R01, R03, ...) sets `status=returned` and `return_code`; a re-issue is a new Payment with `reissue_of_id`."""
+
+    __tablename__ = "payments"
+    __permission_model__ = "payment"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, index=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    bank_account_id: Mapped[int] = mapped_column(sa.ForeignKey("bank_accounts.id"), nullable=False)
+    routing_number: Mapped[str] = mapped_column(sa.String(9), nullable=False)
+    account_last4: Mapped[str] = mapped_column(sa.String(4), nullable=False)
+    account_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False, index=True)
+    nacha_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nacha_files.id"), index=True)
+    trace_number: Mapped[str] = mapped_column(sa.String(15), default="", nullable=False)
+    return_code: Mapped[str] = mapped_column(sa.String(3), default="", nullable=False)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("status in ('pending','sent','returned','reissued')", name="ck_payments_status"),
+        sa.CheckConstraint("amount > 0", name="ck_payments_amount"),
+    )
+
+    @property
+    def masked_account(self) -> str:
+        return f"*****{self.account_last4}"

@@ -1,0 +1,179 @@
+"""HTML to PDF with WeasyPrint (the only module that imports it): paystubs, one or in bulk, and a generic renderer."""
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import os
+from functools import lru_cache
+from itertools import islice
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import jinja2
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from backoffice.errors import DomainError
+from backoffice.money import fmt_usd
+from reports.paystub import PaystubView, fmt_date, fmt_hours, fmt_rate
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+PAYSTUB_TEMPLATE = "pdf/paystub.html"
+PAYSTUB_CSS = "pdf/paystub.css"
+
+# Rendering options, chosen for speed (see docs/benchmarks.md): fonts are subset (harfbuzz-subset when
+# installed), never embedded whole; no hinting tables; presentational HTML attributes are not read.
+_PDF_OPTIONS = {"presentational_hints": False, "full_fonts": False, "hinting": False, "pdf_tags": False}
+
+
+@lru_cache(maxsize=1)
+def _url_fetcher() -> weasyprint.URLFetcher:
+    """Documents are built from our own templates: file: and data: URLs only, never the network."""
+    return weasyprint.URLFetcher(allowed_protocols=("file", "data"), allow_redirects=False)
+
+
+# A short user-agent stylesheet for the documents we author ourselves: WeasyPrint's full HTML5 one is
+# matched against every element and costs about 12% of a paystub's render time; our templates style the
+# few elements they use. Values are those of WeasyPrint's html5_ua.css for the elements listed.
+LEAN_UA_CSS = """
+html, body, div, p, h1, h2, h3, section, header, footer, ol, ul { display: block }
+head, title, meta, style, script, link, template { display: none }
+li { display: list-item }
+table { display: table; box-sizing: border-box; border-spacing: 2px; border-collapse: separate;
+        text-indent: initial; border-color: gray }
+thead { display: table-header-group } tbody { display: table-row-group } tfoot { display: table-footer-group }
+tr { display: table-row } td, th { display: table-cell; padding: 1px; border-color: gray }
+thead, tbody, tfoot, table > tr { vertical-align: middle } tr, td, th { vertical-align: inherit }
+thead, tbody, tfoot, tr { border-color: inherit }
+b, strong, th { font-weight: bold } i, em { font-style: italic }
+br::before { content: "\\A"; white-space: pre-line }
+body { margin: 8px } p { margin-top: 1em; margin-bottom: 1em }
+ol, ul { margin-top: 1em; margin-bottom: 1em; padding-left: 40px; counter-reset: list-item; break-before: avoid }
+ol { list-style-type: decimal } ul { list-style-type: disc }
+h1 { font-size: 2em; margin-top: .67em; margin-bottom: .67em; font-weight: bold }
+h2 { font-size: 1.5em; margin-top: .83em; margin-bottom: .83em; font-weight: bold }
+h3 { font-size: 1.17em; margin-top: 1em; margin-bottom: 1em; font-weight: bold }
+h1, h2, h3 { break-after: avoid; break-inside: avoid }
+"""
+
+
+class _LeanHTML(weasyprint.HTML):
+    """An HTML document styled with LEAN_UA_CSS instead of the full HTML5 user-agent stylesheet."""
+
+    def _ua_stylesheets(self, *args, **kwargs):  # WeasyPrint's hook; if it is renamed, the full sheet applies
+        return [_stylesheet(LEAN_UA_CSS)]
+
+
+@lru_cache(maxsize=1)
+def _jinja() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=jinja2.select_autoescape(["html"]),
+        undefined=jinja2.StrictUndefined,
+        auto_reload=False,
+    )
+    env.filters.update(usd=fmt_usd, hours=fmt_hours, rate=fmt_rate, usdate=fmt_date)
+    return env
+
+
+@lru_cache(maxsize=1)
+def _font_config() -> FontConfiguration:
+    """One FontConfiguration per process: fontconfig's font set is loaded once, not per document."""
+    return FontConfiguration()
+
+
+@lru_cache(maxsize=16)
+def _stylesheet(css_text: str) -> weasyprint.CSS:
+    """Each distinct stylesheet is parsed once per process and reused for every document."""
+    return weasyprint.CSS(string=css_text, font_config=_font_config(), url_fetcher=_url_fetcher())
+
+
+@lru_cache(maxsize=4)
+def _template_css(name: str) -> str:
+    return (TEMPLATES_DIR / name).read_text(encoding="utf-8")
+
+
+def render_html_to_pdf(html: str, base_url: str | None = None, *, stylesheets: Sequence[str] = (),
+                       lean_user_agent: bool = False) -> bytes:
+    """Render one HTML document to PDF bytes.
+
+    ``lean_user_agent=True`` replaces WeasyPrint's HTML5 user-agent stylesheet with LEAN_UA_CSS (faster; for
+    templates that only use the elements it covers: div, p, h1-h3, ol/ul/li, tables, b/strong/i/em, br).
+    ``stylesheets`` are CSS texts (not paths), parsed once per process and cached; pass the same text for
+    every document of a batch. ``base_url`` resolves relative file: URLs; other than file: and data:
+    URLs are never fetched (the resource is left out, as WeasyPrint does for any failed fetch).
+    """
+    font_config = _font_config()
+    html_class = _LeanHTML if lean_user_agent else weasyprint.HTML
+    document = html_class(string=html, base_url=base_url, url_fetcher=_url_fetcher())
+    return document.write_pdf(stylesheets=[_stylesheet(css) for css in stylesheets],
+                              font_config=font_config, **_PDF_OPTIONS)
+
+
+def paystub_html(view: PaystubView) -> str:
+    """The paystub's HTML (what the PDF is made from; also handy for an on-screen preview)."""
+    return _jinja().get_template(PAYSTUB_TEMPLATE).render(v=view)
+
+
+def render_paystub(view: PaystubView) -> bytes:
+    """One paystub as PDF bytes."""
+    return render_html_to_pdf(paystub_html(view), stylesheets=(_template_css(PAYSTUB_CSS),), lean_user_agent=True)
+
+
+def _render_keyed(view: PaystubView) -> tuple[int | str, bytes]:
+    return view.key, render_paystub(view)
+
+
+def _warm_up() -> None:
+    """Build the font configuration, stylesheets and template before the first document."""
+    _font_config()
+    _stylesheet(_template_css(PAYSTUB_CSS))
+    _stylesheet(LEAN_UA_CSS)
+    _jinja().get_template(PAYSTUB_TEMPLATE)
+
+
+def _pool_worker_init() -> None:
+    """Pool initializer: warm up, then move the warm objects out of the cyclic GC's way and collect less
+    often (a paystub allocates ~10^5 short-lived objects; saves a few percent). Only in our own children."""
+    _warm_up()
+    gc.freeze()
+    gc.set_threshold(50_000, 20, 20)
+
+
+def default_processes() -> int:
+    """Processes for bulk rendering: one per core, and 1 inside a daemonic worker (e.g. Celery prefork),
+    which may not start children of its own."""
+    if multiprocessing.current_process().daemon:
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def render_paystubs(views: Iterable[PaystubView], *, processes: int | None = None,
+                    chunksize: int = 8) -> Iterator[tuple[int | str, bytes]]:
+    """Render many paystubs; yields ``(view.key, pdf_bytes)`` in input order, lazily.
+
+    ``processes`` defaults to one per core (1 inside a daemonic process such as a Celery prefork worker).
+    With more than one, a pool of forked processes renders ``chunksize`` views per task; ``views`` is
+    consumed in batches so a 100,000-paycheck run never sits in memory at once.
+    """
+    processes = default_processes() if processes is None else processes
+    if processes < 1:
+        raise DomainError("render_paystubs needs at least one process", code="bad_processes")
+    if processes == 1:
+        _warm_up()
+        for view in views:
+            yield _render_keyed(view)
+        return
+    views = iter(views)
+    batch = processes * chunksize * 4
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(processes, initializer=_pool_worker_init) as pool:
+        while True:
+            chunk = list(islice(views, batch))
+            if not chunk:
+                break
+            yield from pool.imap(_render_keyed, chunk, chunksize=chunksize)
+
+
+__all__ = ["render_html_to_pdf", "render_paystub", "render_paystubs", "paystub_html", "default_processes",
+           "TEMPLATES_DIR"]
