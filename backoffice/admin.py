@@ -8,6 +8,9 @@ from flask import abort, flash, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.model.form import converts
+from wtforms import fields as wtf_fields
 from flask_admin.model import filters as model_filters
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
@@ -19,6 +22,21 @@ from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
 from backoffice.security.models import ROLES, Permission, User
+
+class TandemModelConverter(AdminModelConverter):
+    """Form fields for our column types: scaled decimals as decimal inputs, UTC timestamps as datetimes."""
+
+    @converts("Scaled")
+    def conv_scaled(self, column, field_args, **extra):
+        field_args.setdefault("places", None)
+        return wtf_fields.DecimalField(**field_args)
+
+    @converts("UTCDateTime")
+    def conv_utc_datetime(self, field_args, **extra):
+        from flask_admin import form as admin_form
+
+        return admin_form.DateTimeField(**field_args)
+
 
 class TandemFilterConverter(sqla_filters.FilterConverter):
     """Filters for our column types: UTC timestamps and scaled decimals (money, rates)."""
@@ -52,6 +70,7 @@ class SecureModelView(ModelView):
     permission_model: str = ""
     form_base_class = FlaskForm
     filter_converter = TandemFilterConverter()
+    model_form_converter = TandemModelConverter
     page_size = 50
     can_set_page_size = True
     can_view_details = True

@@ -1,0 +1,1 @@
+"""Pooled benefits: plans, eligibility, enrollment, portable accounts."""

@@ -1,0 +1,19 @@
+"""The Alembic history has one head and produces exactly the tables the models declare."""
+from __future__ import annotations
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask import current_app
+
+
+def test_there_is_exactly_one_migration_head(app, db):
+    config = current_app.extensions["migrate"].migrate.get_config()
+    heads = ScriptDirectory.from_config(config).get_heads()
+    assert len(heads) == 1, heads
+
+
+def test_migrations_match_the_models(db):
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), db.metadata)
+    assert diff == [], diff
