@@ -4,6 +4,7 @@ from __future__ import annotations
 import importlib
 import json
 import sys
+from decimal import Decimal
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -20,7 +21,7 @@ def main():
 def _read_json(path: str):
     text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     try:
-        return json.loads(text)
+        return json.loads(text, parse_float=Decimal)  # money is never float
     except json.JSONDecodeError as exc:
         raise click.ClickException(f"input is not JSON: {exc}") from exc
 

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import importlib
+import json
+from decimal import Decimal
 
 from flask import g, jsonify, request
 from flask_smorest import Api
@@ -58,9 +60,13 @@ def authenticate_request():
 
 
 def json_body() -> dict | list:
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ValidationFailed([Issue("body", "must be a JSON document (Content-Type: application/json)")])
+    """The request's JSON; numbers with a fraction become Decimal (money is never float)."""
+    try:
+        data = json.loads(request.get_data(cache=True) or b"null", parse_float=Decimal)
+    except ValueError:
+        data = None
+    if not isinstance(data, (dict, list)):
+        raise ValidationFailed([Issue("body", "must be a JSON object or list (Content-Type: application/json)")])
     return data
 
 

@@ -97,3 +97,12 @@ def test_cli_classify(tmp_path):
     out = _cli("classify", "--input", "-", stdin=json.dumps([CONTRACTOR_CA]))
     assert out.returncode == 0, out.stderr
     assert isinstance(json.loads(out.stdout), list)
+
+
+def test_json_numbers_are_read_as_decimals_not_floats(client, hr_headers):
+    """1000.10 sent as a JSON number must not pick up float error (1000.1 × 52 = 52,005.20 exactly)."""
+    body = dict(WEEKLY_TX, earnings=[{"code": "salary", "amount": 1000.10}])
+    resp = client.post("/api/v1/paycheck-quotes", data=json.dumps(body), content_type="application/json",
+                       headers=hr_headers)
+    assert resp.status_code == 200, resp.get_json()
+    assert resp.get_json()["gross"] == "1000.10"
