@@ -8,7 +8,9 @@ from functools import lru_cache
 from itertools import islice
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
+from xml.etree import ElementTree
 
+import cssselect2
 import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
@@ -63,6 +65,25 @@ class _LeanHTML(weasyprint.HTML):
     def _ua_stylesheets(self, *args, **kwargs):  # WeasyPrint's hook; if it is renamed, the full sheet applies
         return [_stylesheet(LEAN_UA_CSS)]
 
+    @classmethod
+    def from_xhtml(cls, text: str, base_url: str | None, url_fetcher) -> "_LeanHTML | None":
+        """Parse well-formed XHTML with the C XML parser instead of the pure-Python HTML5 one (about 7% of a
+        paystub's render time). Sets what HTML.__init__ sets; None when the text is not well-formed XML with
+        an <html> root holding a <body>, and the caller then uses the HTML5 parser."""
+        try:
+            root = ElementTree.fromstring(text)
+        except ElementTree.ParseError:
+            return None
+        if root.tag != "html" or root.find("body") is None:
+            return None
+        self = cls.__new__(cls)
+        self.base_url = base_url
+        self.url_fetcher = url_fetcher
+        self.media_type = "print"
+        self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)
+        self.etree_element = self.wrapper_element.etree_element
+        return self
+
 
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
@@ -94,18 +115,21 @@ def _template_css(name: str) -> str:
 
 
 def render_html_to_pdf(html: str, base_url: str | None = None, *, stylesheets: Sequence[str] = (),
-                       lean_user_agent: bool = False) -> bytes:
+                       lean: bool = False) -> bytes:
     """Render one HTML document to PDF bytes.
 
-    ``lean_user_agent=True`` replaces WeasyPrint's HTML5 user-agent stylesheet with LEAN_UA_CSS (faster; for
-    templates that only use the elements it covers: div, p, h1-h3, ol/ul/li, tables, b/strong/i/em, br).
+    ``lean=True`` is for templates we author (about 20% faster): WeasyPrint's HTML5 user-agent stylesheet is
+    replaced by LEAN_UA_CSS (it covers div, p, h1-h3, ol/ul/li, tables, b/strong/i/em, br; style the rest in
+    your own CSS), and well-formed XHTML (explicit <head> and <body>, every tag closed) skips the HTML5 parser.
     ``stylesheets`` are CSS texts (not paths), parsed once per process and cached; pass the same text for
     every document of a batch. ``base_url`` resolves relative file: URLs; other than file: and data:
     URLs are never fetched (the resource is left out, as WeasyPrint does for any failed fetch).
     """
     font_config = _font_config()
-    html_class = _LeanHTML if lean_user_agent else weasyprint.HTML
-    document = html_class(string=html, base_url=base_url, url_fetcher=_url_fetcher())
+    document = _LeanHTML.from_xhtml(html, base_url, _url_fetcher()) if lean else None
+    if document is None:
+        html_class = _LeanHTML if lean else weasyprint.HTML
+        document = html_class(string=html, base_url=base_url, url_fetcher=_url_fetcher())
     return document.write_pdf(stylesheets=[_stylesheet(css) for css in stylesheets],
                               font_config=font_config, **_PDF_OPTIONS)
 
@@ -117,7 +141,7 @@ def paystub_html(view: PaystubView) -> str:
 
 def render_paystub(view: PaystubView) -> bytes:
     """One paystub as PDF bytes."""
-    return render_html_to_pdf(paystub_html(view), stylesheets=(_template_css(PAYSTUB_CSS),), lean_user_agent=True)
+    return render_html_to_pdf(paystub_html(view), stylesheets=(_template_css(PAYSTUB_CSS),), lean=True)
 
 
 def _render_keyed(view: PaystubView) -> tuple[int | str, bytes]:
