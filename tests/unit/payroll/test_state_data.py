@@ -78,7 +78,25 @@ def test_suta_file_lists_all_51_jurisdictions_with_a_source(year):
     assert all(entry["source"] for entry in raw["wage_bases"].values())
 
 
-@pytest.mark.parametrize("state, year", [("WA", 2026), ("KS", 2026), ("MI", 2025), ("CA", 2019)])
+@pytest.mark.parametrize("state, year, amount", [
+    ("MI", 2025, "9000"), ("MI", 2026, "9000"), ("KS", 2026, "15100"), ("WA", 2026, "78200"),
+    ("NJ", 2026, "44800"), ("LA", 2026, "7000"), ("OR", 2026, "56700"), ("UT", 2026, "50700"),
+    ("WV", 2026, "9500"), ("WY", 2026, "33800"), ("RI", 2026, "30800"), ("VA", 2026, "8000"),
+])
+def test_suta_wage_bases_added_from_2026_notices(state, year, amount):
+    """MI: UIA Employer Advisor (Feb 2025: $9,000 for qualifying employers; Nov 2025: unchanged for 2026).
+    The 2026 figures for the other states are the TaxLocus 2026 data set (cross-checked where the file says so)."""
+    assert suta_wage_base(state, year) == D(amount)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_jurisdiction_has_a_suta_base(year):
+    """No state is left unconfirmed for 2025 or 2026 any more: each one answers with an amount."""
+    for state in STATES_AND_DC:
+        assert suta_wage_base(state, year) > D("6999")
+
+
+@pytest.mark.parametrize("state, year", [("CA", 2019), ("WA", 2024)])
 def test_unconfirmed_suta_base_raises_naming_the_state(state, year):
     with pytest.raises(UnsupportedState, match=state):
         suta_wage_base(state, year)
