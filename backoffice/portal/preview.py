@@ -1,0 +1,93 @@
+"""The W-4 what-if: one paycheck quoted by the payroll engine with the W-4 the worker is typing."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal, InvalidOperation
+
+from backoffice.errors import DomainError, Issue, ValidationFailed
+from backoffice.money import round_cents
+from backoffice.periods import PayFrequency
+
+W4_INPUT_FIELDS = ("step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra")
+HOURS_PER_WEEK = Decimal(40)
+
+
+def estimated_gross(engagement) -> Decimal | None:
+    """A typical paycheck's gross pay for the engagement (40 hours a week for hourly pay); None when unknown."""
+    periods = Decimal(PayFrequency(engagement.pay_frequency).periods_per_year)
+    rate = Decimal(engagement.pay_rate)
+    if engagement.pay_unit == "hour":
+        return round_cents(rate * HOURS_PER_WEEK * 52 / periods)
+    if engagement.pay_unit == "week":
+        return round_cents(rate * 52 / periods)
+    if engagement.pay_unit == "year":
+        return round_cents(rate / periods)
+    return None
+
+
+def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None = None,
+               pay_date: date | None = None) -> dict:
+    """Withholding per paycheck for this W-4. Bad inputs raise ValidationFailed with the form's field names.
+
+    Answer: {"pay_date", "pay_frequency", "gross", "federal_income_tax", "state_income_tax", "taxes": [{"code",
+    "amount"}], "net", "explanation": [federal steps]}."""
+    from payroll.engine.quote import quote
+
+    issues: list[Issue] = []
+    w4: dict = {"version": 2020, "filing_status": form.get("filing_status") or "single",
+                "step2_checkbox": _flag(form.get("step2_checkbox")), "exempt": _flag(form.get("exempt"))}
+    for f in W4_INPUT_FIELDS:
+        text = str(form.get(f) or "0").strip().replace(",", "").lstrip("$") or "0"
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            issues.append(Issue(f, f"{text!r} is not an amount", "invalid_number"))
+            continue
+        if not amount.is_finite() or amount < 0:
+            issues.append(Issue(f, f"must be at least 0 (got {text})", "too_small"))
+            continue
+        w4[f] = str(amount)
+    gross = None
+    if form.get("gross") not in (None, ""):
+        try:
+            gross = Decimal(str(form["gross"]).replace(",", "").lstrip("$"))
+            if not gross.is_finite() or gross <= 0:
+                raise InvalidOperation
+        except InvalidOperation:
+            issues.append(Issue("gross", "must be an amount above 0", "invalid_number"))
+            gross = None
+    else:
+        gross = estimated_gross(engagement)
+        if gross is None:
+            issues.append(Issue("gross", "enter your usual gross pay per paycheck", "required"))
+    if issues:
+        raise ValidationFailed(issues)
+    pay_date = pay_date or date.today()
+    payload = {"pay_date": pay_date.isoformat(), "pay_frequency": engagement.pay_frequency,
+               "worker_type": "employee", "work_state": engagement.work_state,
+               "residence_state": worker.state or engagement.work_state,
+               "earnings": [{"code": "salary", "amount": f"{round_cents(gross):.2f}"}], "w4": w4}
+    if state_certificate:
+        payload["state_certificates"] = state_certificate
+    try:
+        result = quote(payload)
+    except ValidationFailed as exc:
+        raise ValidationFailed([Issue(i.field.removeprefix("w4."), i.message, i.code) for i in exc.issues]) from exc
+    except DomainError as exc:
+        raise DomainError(f"No preview for this paycheck: {exc.message}", code="preview_unavailable") from exc
+    taxes = result["employee_taxes"]
+    by_code = {t["code"]: t for t in taxes}
+    state_total = sum((Decimal(t["amount"]) for t in taxes if t.get("state") and "income" in t["code"]),
+                      Decimal("0.00"))
+    return {"pay_date": result["pay_date"], "pay_frequency": engagement.pay_frequency, "gross": result["gross"],
+            "federal_income_tax": by_code.get("federal_income_tax", {}).get("amount", "0.00"),
+            "state_income_tax": f"{state_total:.2f}",
+            "taxes": [{"code": t["code"], "amount": t["amount"], "state": t.get("state")} for t in taxes],
+            "net": result["net"],
+            "explanation": by_code.get("federal_income_tax", {}).get("explanation", [])}
+
+
+def _flag(value) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value or "").strip().lower() in ("1", "true", "on", "yes")

@@ -1,0 +1,250 @@
+"""HR's onboarding board (who is on which step, since when, I-9 deadlines), the invite form and case pages."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from backoffice.admin import deny, staff_only
+from backoffice.db import utcnow
+from backoffice.errors import DomainError, ValidationFailed
+from backoffice.extensions import db
+from backoffice.geo import STATES
+from backoffice.security.access import can, scoped
+from backoffice.workers.models import ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client, Engagement, Worker
+from backoffice.workers.onboarding import services as svc
+from backoffice.workers.onboarding.models import (CASE_STATUSES, I9Record, Invitation, OnboardingCase,
+                                                  SignedDocument)
+from backoffice.workers.onboarding.steps import STEP_LABELS
+
+DEFAULT_STUCK_DAYS = 3
+PAGE_SIZE = 50
+
+
+def _errors(exc: ValidationFailed) -> dict:
+    out: dict = {}
+    for i in exc.issues:
+        out.setdefault(i.field or "_form", []).append(i.message)
+    return out
+
+
+def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = "", client_id: str = "",
+               stuck_only: bool = False, stuck_days: int = DEFAULT_STUCK_DAYS, sort: str = "since",
+               page: int = 0, user=None) -> tuple[list[dict], int]:
+    """The board's rows (one per case) with the filters applied, and the total count."""
+    now = utcnow()
+    stmt = (sa.select(OnboardingCase, Worker, Engagement, Client)
+            .join(Worker, Worker.id == OnboardingCase.worker_id)
+            .join(Engagement, Engagement.id == OnboardingCase.engagement_id)
+            .join(Client, Client.id == Engagement.client_id))
+    if user is not None:
+        stmt = scoped(stmt, user, "onboarding")
+    if status:
+        stmt = stmt.where(OnboardingCase.status == status)
+    else:
+        stmt = stmt.where(OnboardingCase.status.in_(("invited", "in_progress")))
+    if step:
+        stmt = stmt.where(OnboardingCase.current_step == step, OnboardingCase.status != "invited")
+    if type_:
+        stmt = stmt.where(Engagement.type == type_)
+    if client_id:
+        stmt = stmt.where(Engagement.client_id == int(client_id))
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Worker.first_name).like(like), sa.func.lower(Worker.last_name).like(like),
+                                 sa.func.lower(Worker.email).like(like), sa.func.lower(Client.name).like(like)))
+    if stuck_only:
+        stmt = stmt.where(OnboardingCase.step_since < now - timedelta(days=stuck_days),
+                          OnboardingCase.status.in_(("invited", "in_progress")))
+    total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
+    order = {"since": OnboardingCase.step_since.asc(), "name": Worker.last_name.asc(),
+             "start": Engagement.start_date.asc(), "i9": OnboardingCase.i9_due_date.asc()}.get(sort)
+    stmt = stmt.order_by(order if order is not None else OnboardingCase.step_since.asc(), OnboardingCase.id)
+    stmt = stmt.limit(PAGE_SIZE).offset(page * PAGE_SIZE)
+    i9s = {}
+    rows = []
+    result = db.session.execute(stmt).all()
+    if result:
+        ids = [eng.id for _, _, eng, _ in result]
+        i9s = {r.engagement_id: r for r in db.session.execute(
+            sa.select(I9Record).where(I9Record.engagement_id.in_(ids))).scalars()}
+    today = date.today()
+    for case, worker, eng, client in result:
+        days = (now - case.step_since).days
+        done = sum(1 for s in case.steps if s.status == "done")
+        i9 = i9s.get(eng.id)
+        if "i9" not in [s.step for s in case.steps]:
+            i9_state, i9_text = "", "—"
+        elif i9 is not None and i9.section2_at:
+            i9_state, i9_text = "done", "section 2 done"
+        else:
+            due = i9.section2_due if i9 else case.i9_due_date
+            if due is None:
+                i9_state, i9_text = "", "section 1 not yet signed"
+            elif due < today:
+                i9_state, i9_text = "overdue", f"section 2 overdue since {due}"
+            else:
+                i9_state, i9_text = "due", f"section 2 due {due}"
+        rows.append({"case": case, "worker": worker, "engagement": eng, "client": client,
+                     "step_label": ("Invitation not accepted yet" if case.status == "invited" else
+                                    STEP_LABELS.get(case.current_step or "", "Complete")),
+                     "days": days, "stuck": case.status in ("invited", "in_progress") and days > stuck_days,
+                     "progress": f"{done}/{len(case.steps)}", "i9_state": i9_state, "i9_text": i9_text})
+    return rows, total
+
+
+class OnboardingBoard(BaseView):
+    """Onboarding: the board, inviting a worker, a case's details, resending the link, I-9 section 2."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "onboarding", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/")
+    def index(self):
+        args = request.args
+        try:
+            stuck_days = max(0, int(args.get("stuck_days") or DEFAULT_STUCK_DAYS))
+            page = max(0, int(args.get("page") or 0))
+        except ValueError:
+            stuck_days, page = DEFAULT_STUCK_DAYS, 0
+        client_id = args.get("client_id") or ""
+        if client_id and not client_id.isdigit():
+            client_id = ""
+        filters = {"q": args.get("q", ""), "status": args.get("status", "") if args.get("status") in CASE_STATUSES
+                   else "", "step": args.get("step", "") if args.get("step") in STEP_LABELS else "",
+                   "type_": args.get("type", "") if args.get("type") in ENGAGEMENT_TYPES else "",
+                   "client_id": client_id, "stuck_only": args.get("stuck") == "1", "stuck_days": stuck_days,
+                   "sort": args.get("sort", "since")}
+        rows, total = board_rows(page=page, user=current_user, **filters)
+        clients = db.session.execute(sa.select(Client.id, Client.name).order_by(Client.name)).all()
+        return self.render("admin/onboarding/board.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
+                           filters=filters, args=args, clients=clients, statuses=CASE_STATUSES, steps=STEP_LABELS,
+                           types=ENGAGEMENT_TYPES, can_invite=can(current_user, "invitation", "create"))
+
+    @expose("/invite", methods=("GET", "POST"))
+    def invite(self):
+        if not can(current_user, "invitation", "create"):
+            abort(403)
+        errors: dict = {}
+        values = {"type": "contractor", "pay_unit": "hour", "pay_frequency": "biweekly",
+                  "start_date": (date.today() + timedelta(days=7)).isoformat()}
+        if request.method == "POST":
+            values = {k: (request.form.get(k) or "").strip() for k in svc.INVITE_FIELDS}
+            data = {k: val for k, val in values.items() if val != ""}
+            try:
+                result = svc.invite_worker(data, config=current_app.config, base_url=request.url_root,
+                                           invited_by_id=current_user.id)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                errors = _errors(exc)
+            else:
+                if result.sent:
+                    flash(f"Invitation sent to {result.invitation.email}.", "success")
+                else:
+                    flash(f"The worker and engagement are saved, but the email was not sent: {result.error} "
+                          f"Use 'Resend invitation' on the case.", "error")
+                return redirect(self.get_url(".case", case_id=result.case.id))
+        clients = db.session.execute(sa.select(Client.id, Client.name).where(Client.active.is_(True))
+                                     .order_by(Client.name)).all()
+        return self.render("admin/onboarding/invite.html", values=values, errors=errors, clients=clients,
+                           states=STATES, types=ENGAGEMENT_TYPES, units=PAY_UNITS, frequencies=PAY_FREQUENCIES)
+
+    def _case(self, case_id: int) -> OnboardingCase:
+        stmt = scoped(sa.select(OnboardingCase).where(OnboardingCase.id == case_id), current_user, "onboarding")
+        case = db.session.execute(stmt).scalar_one_or_none()
+        if case is None:
+            abort(404)
+        return case
+
+    @expose("/case/<int:case_id>")
+    def case(self, case_id: int, i9_errors: dict | None = None, i9_values: dict | None = None):
+        case = self._case(case_id)
+        invitations = list(db.session.execute(sa.select(Invitation).where(
+            Invitation.engagement_id == case.engagement_id).order_by(Invitation.id.desc())).scalars())
+        docs = list(db.session.execute(sa.select(SignedDocument).where(
+            SignedDocument.engagement_id == case.engagement_id).order_by(SignedDocument.id)).scalars())
+        i9 = db.session.execute(sa.select(I9Record).where(I9Record.engagement_id == case.engagement_id))\
+            .scalar_one_or_none()
+        return self.render("admin/onboarding/case.html", case=case, labels=STEP_LABELS, invitations=invitations,
+                           documents=docs, i9=i9, i9_errors=i9_errors or {}, i9_values=i9_values or {},
+                           now=utcnow(), can_invite=can(current_user, "invitation", "create"),
+                           can_i9=can(current_user, "document", "write")), (422 if i9_errors else 200)
+
+    @expose("/case/<int:case_id>/resend", methods=("POST",))
+    def resend(self, case_id: int):
+        if not can(current_user, "invitation", "create"):
+            abort(403)
+        case = self._case(case_id)
+        try:
+            result = svc.resend_invitation(case.id, config=current_app.config, base_url=request.url_root,
+                                           invited_by_id=current_user.id)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(f"A new invitation was sent to {result.invitation.email}." if result.sent else
+                  f"A new link was made but the email was not sent: {result.error}", "success" if result.sent
+                  else "error")
+        return redirect(self.get_url(".case", case_id=case.id))
+
+    @expose("/case/<int:case_id>/i9", methods=("POST",))
+    def i9_section2(self, case_id: int):
+        if not can(current_user, "document", "write"):
+            abort(403)
+        case = self._case(case_id)
+        i9 = db.session.execute(sa.select(I9Record).where(I9Record.engagement_id == case.engagement_id))\
+            .scalar_one_or_none()
+        if i9 is None:
+            flash("The worker has not signed section 1 yet.", "error")
+            return redirect(self.get_url(".case", case_id=case.id))
+        values = request.form.to_dict()
+        try:
+            svc.complete_i9_section2(i9.id, values, by_user_id=current_user.id)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            return self.case(case.id, i9_errors=_errors(exc), i9_values=values)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash("I-9 section 2 recorded.", "success")
+        return redirect(self.get_url(".case", case_id=case.id))
+
+    @expose("/document/<int:document_id>.pdf")
+    def document(self, document_id: int):
+        if not can(current_user, "document", "read"):
+            abort(403)
+        stmt = scoped(sa.select(SignedDocument).where(SignedDocument.id == document_id), current_user, "document")
+        doc = db.session.execute(stmt).scalar_one_or_none()
+        if doc is None:
+            abort(404)
+        return Response(doc.pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{doc.filename}"',
+                                 "X-Content-SHA256": doc.sha256})
+
+
+def dashboard_cards() -> list[dict]:
+    if not (staff_only() and can(current_user, "onboarding", "read")):
+        return []
+    now = utcnow()
+    open_ = OnboardingCase.status.in_(("invited", "in_progress"))
+    count = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(open_)).scalar()
+    stuck = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
+        open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS))).scalar()
+    overdue = db.session.execute(sa.select(sa.func.count(I9Record.id)).where(
+        I9Record.section2_at.is_(None), I9Record.section2_due < date.today())).scalar()
+    return [{"label": "Onboarding in progress", "value": count},
+            {"label": f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", "value": stuck},
+            {"label": "I-9 section 2 overdue", "value": overdue}]
+
+
+def register(admin) -> None:
+    admin.add_view(OnboardingBoard(name="Onboarding", endpoint="onboarding", url="/admin/onboarding",
+                                   category="People"))
+    admin.dashboard_hooks.append(dashboard_cards)

@@ -1,0 +1,131 @@
+"""Which wizard steps a worker gets (by engagement type and work state), state certificate forms, I-9 deadline."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+
+from backoffice.errors import Issue
+from backoffice.periods import add_business_days
+
+STEP_LABELS = {
+    "profile": "Your profile",
+    "w4": "Federal withholding (Form W-4)",
+    "state_certificate": "State withholding certificate",
+    "i9": "Employment eligibility (Form I-9, section 1)",
+    "w9": "Taxpayer identification (Form W-9)",
+    "direct_deposit": "Direct deposit",
+    "agreement": "Agreement",
+}
+DATA_FILE = Path(__file__).with_name("data") / "state_certificates.json"
+RULES_FILE = Path(__file__).with_name("data") / "onboarding_rules.json"
+
+
+@dataclass(frozen=True)
+class StateForm:
+    state: str
+    form: str
+    title: str
+    revision: str
+    source_url: str
+    fields: tuple[dict, ...]
+
+
+@lru_cache(maxsize=1)
+def _data() -> dict:
+    return json.loads(DATA_FILE.read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def rules() -> dict:
+    """Figures from law the wizard applies (minimum working age, I-9 section 2 business days), with sources."""
+    return json.loads(RULES_FILE.read_text(encoding="utf-8"))
+
+
+def state_form(state: str) -> StateForm | None:
+    """The work state's withholding certificate, or None (no income tax on wages, or no certificate)."""
+    raw = _data()["forms"].get((state or "").upper())
+    if raw is None:
+        return None
+    return StateForm(state=state.upper(), form=raw["form"], title=raw["title"], revision=raw["revision"],
+                     source_url=raw["source_url"], fields=tuple(raw["fields"]))
+
+
+def no_certificate_reason(state: str) -> str:
+    """Why a state has no certificate step (shown to HR and the worker)."""
+    data = _data()
+    state = (state or "").upper()
+    if state in data["no_income_tax_on_wages"]["states"]:
+        return f"{state} has no income tax on wages: no state withholding certificate."
+    if state in data["no_certificate"]:
+        return data["no_certificate"][state]
+    return f"No {state} withholding certificate is collected online yet: HR will send the paper form."
+
+
+def plan_steps(engagement_type: str, work_state: str) -> list[str]:
+    """The wizard's steps, in order, for an engagement of this type in this work state."""
+    steps = ["profile"]
+    if engagement_type == "leased_employee":
+        steps.append("w4")
+        if state_form(work_state) is not None:
+            steps.append("state_certificate")
+        steps.append("i9")
+    elif engagement_type == "contractor":
+        steps.append("w9")
+    else:
+        raise ValueError(f"unknown engagement type {engagement_type!r}")
+    steps += ["direct_deposit", "agreement"]
+    return steps
+
+
+def i9_section2_due(start_date: date, closed_days: frozenset[date] = frozenset()) -> date:
+    """Last day for the employer's section 2: the third business day after the first day of work.
+
+    USCIS example (M-274, 3.0): work starts Monday → section 2 due Thursday. `closed_days` are days the
+    employer is not open for business (e.g. federal holidays it observes)."""
+    return add_business_days(start_date, int(rules()["i9_section2_business_days"]), closed_days)
+
+
+def clean_state_certificate(form: StateForm, data: dict) -> tuple[dict, list[Issue]]:
+    """Validate a state certificate as submitted; keys are the engine's certificate fields."""
+    issues: list[Issue] = []
+    out: dict = {}
+    for f in form.fields:
+        name, kind = f["name"], f["type"]
+        raw = data.get(name)
+        text = "" if raw is None else str(raw).strip()
+        if kind == "choice":
+            allowed = [c[0] for c in f["choices"]]
+            if text not in allowed:
+                issues.append(Issue(name, "choose one of the options" if not text else
+                                    f"{text!r} is not one of the options", "invalid_choice"))
+            else:
+                out[name] = text
+        elif kind == "count":
+            if text == "":
+                out[name] = 0
+            elif not text.isdigit():
+                issues.append(Issue(name, "must be a whole number, 0 or more", "invalid_number"))
+            else:
+                out[name] = int(text)
+        elif kind == "money":
+            if text == "":
+                out[name] = "0.00"
+                continue
+            try:
+                amount = Decimal(text.replace(",", "").lstrip("$"))
+            except InvalidOperation:
+                issues.append(Issue(name, f"{text!r} is not an amount", "invalid_number"))
+                continue
+            if not amount.is_finite() or amount < 0:
+                issues.append(Issue(name, "must be an amount of 0 or more", "too_small"))
+            elif amount != amount.quantize(Decimal("0.01")):
+                issues.append(Issue(name, "has more than 2 decimal places", "too_precise"))
+            else:
+                out[name] = f"{amount:.2f}"
+        elif kind == "bool":
+            out[name] = text.lower() in ("1", "true", "on", "yes")
+    return out, issues

@@ -1,0 +1,88 @@
+"""Shared test support for onboarding and portal tests: a local SMTP server, clients, invitations by email."""
+from __future__ import annotations
+
+import contextlib
+import re
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from typing import Iterator
+
+LINK_RE = re.compile(r"(https?://\S+/portal/invite/[A-Za-z0-9_\-]+)")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Mailbox:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    arrived: threading.Event = field(default_factory=threading.Event)
+
+    def last_link(self) -> str:
+        assert self.messages, "no email arrived"
+        body = self.messages[-1].get_payload(decode=True).decode()
+        match = LINK_RE.search(body)
+        assert match, f"no invitation link in: {body!r}"
+        return match.group(1)
+
+
+class _Handler:
+    def __init__(self, box: Mailbox):
+        self.box = box
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        msg = message_from_bytes(envelope.content)
+        msg["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+        self.box.messages.append(msg)
+        self.box.arrived.set()
+        return "250 Message accepted for delivery"
+
+
+@contextlib.contextmanager
+def running_smtp() -> Iterator[Mailbox]:
+    """An SMTP server (aiosmtpd) on 127.0.0.1 and a free port, in a thread, collecting what it receives."""
+    from aiosmtpd.controller import Controller
+
+    box = Mailbox("127.0.0.1", free_port())
+    controller = Controller(_Handler(box), hostname=box.host, port=box.port)
+    controller.start()
+    try:
+        yield box
+    finally:
+        controller.stop()
+
+
+def make_client(name: str = "Acme Robotics"):
+    from backoffice.workers.services import create_client
+
+    return create_client({"name": name, "state": "CA"})
+
+
+def make_agency():
+    from backoffice.extensions import db
+    from backoffice.workers.models import Agency
+
+    agency = Agency(legal_name="Tandem Staffing LLC", ein="12-3456789", state="CA")
+    db.session.add(agency)
+    db.session.commit()
+    return agency
+
+
+def invite_data(client_id: int, **kw) -> dict:
+    data = {"email": "dana.contractor@example.com", "first_name": "Dana", "last_name": "Reyes",
+            "client_id": client_id, "type": "contractor", "work_state": "TX", "pay_rate": "65.00",
+            "pay_unit": "hour", "pay_frequency": "biweekly", "start_date": "2026-12-07", "title": "Field engineer"}
+    data.update(kw)
+    return data
+
+
+def smtp_config(app_config: dict, box: Mailbox) -> dict:
+    return {**app_config, "SMTP_HOST": box.host, "SMTP_PORT": box.port, "INVITE_TTL_HOURS": 72}
