@@ -15,6 +15,11 @@ fileConfig(config.config_file_name)
 logger = logging.getLogger('alembic.env')
 
 
+def include_object(obj, name, type_, reflected, compare_to):
+    """Leave PostgreSQL-only trigram indexes (made by hand in 0100_worker_search_trgm) out of autogenerate."""
+    return not (type_ == "index" and name and name.endswith("_trgm"))
+
+
 def get_engine():
     return current_app.extensions['migrate'].db.engine
 
@@ -86,6 +91,7 @@ def run_migrations_online():
                 logger.info('No changes in schema detected.')
 
     conf_args = current_app.extensions['migrate'].configure_args
+    conf_args.setdefault("include_object", include_object)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -13,7 +13,12 @@ def test_there_is_exactly_one_migration_head(app, db):
     assert len(heads) == 1, heads
 
 
+def _include(obj, name, type_, reflected, compare_to):
+    return not (type_ == "index" and name and name.endswith("_trgm"))  # PostgreSQL-only search indexes
+
+
 def test_migrations_match_the_models(db):
     with db.engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), db.metadata)
+        ctx = MigrationContext.configure(conn, opts={"compare_type": False, "include_object": _include})
+        diff = compare_metadata(ctx, db.metadata)
     assert diff == [], diff
