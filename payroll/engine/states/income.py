@@ -192,7 +192,11 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     annual = wages.regular * p
     steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
     if method == "flat":
-        subtract = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
+        subtractions = tax.subtractions
+        if not cert.given and tax.params.get("no_deductions_without_certificate"):
+            subtractions = ()            # e.g. LA R-1306: no L-4 -> no standard deduction at all
+            steps.append(f"No {tax.certificate_form}: no deduction is subtracted.")
+        subtract = _subtract(tax, cert, status, steps, subtractions, "Less")
         if tax.params.get("certificate_annual_allowance"):
             if cert.annual_allowance is not None:
                 allowance = cert.annual_allowance
