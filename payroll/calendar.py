@@ -101,3 +101,11 @@ def month_grid(year: int, month: int, pay_dates: dict[date, list[str]]) -> list[
                 row.append(CalendarDay(d, holidays.get(d, ""), tuple(pay_dates.get(d, ())), d.weekday() >= 5))
         weeks.append(row)
     return weeks
+
+
+def banking_day_on_or_after(d: date) -> date:
+    """`d` itself when banks are open, else the next banking day (ACH effective dates)."""
+    holidays = holidays_between(d, d + timedelta(days=14))
+    while d.weekday() >= 5 or d in holidays:
+        d += timedelta(days=1)
+    return d

@@ -1,0 +1,87 @@
+"""Shared helpers for payroll services: loading records with clear errors, row locks, bulk inserts."""
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+
+from backoffice.errors import DomainError, NotFound
+from backoffice.extensions import db
+from payroll.models import PayrollRun
+
+
+def is_postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
+def get_run(run_id: int, *, lock: bool = False) -> PayrollRun:
+    """The run, optionally locked FOR UPDATE (PostgreSQL) so two state changes never interleave."""
+    stmt = sa.select(PayrollRun).where(PayrollRun.id == run_id)
+    if lock and is_postgres():
+        stmt = stmt.with_for_update()
+    run = db.session.execute(stmt).scalar_one_or_none()
+    if run is None:
+        raise NotFound(f"payroll run {run_id} not found")
+    if lock:
+        db.session.refresh(run)
+    return run
+
+
+def user_id(user) -> int | None:
+    return getattr(user, "id", None) if user is not None else None
+
+
+def refuse(message: str, code: str) -> None:
+    raise DomainError(message, code=code)
+
+
+def cents(value: Decimal | None) -> int | None:
+    """A Decimal of dollars as integer cents (the Scaled(2) storage form), for bulk inserts."""
+    return None if value is None else int(value * 100)
+
+
+def units4(value: Decimal | None) -> int | None:
+    """A Decimal as integer ten-thousandths (the Scaled(4) storage form)."""
+    return None if value is None else int(value * 10000)
+
+
+def _sqlite_value(v):
+    if isinstance(v, datetime):
+        return v.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
+    if isinstance(v, date):
+        return v.isoformat()
+    if isinstance(v, (dict, list)):
+        return json.dumps(v)
+    return v
+
+
+def _copy_value(v):
+    if isinstance(v, datetime):
+        return v.astimezone(timezone.utc).replace(tzinfo=None)
+    if isinstance(v, (dict, list)):
+        return json.dumps(v)
+    return v
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+    """Insert rows given in storage form (cents as int) in the current transaction: COPY on PostgreSQL,
+    executemany elsewhere. Returns the number of rows."""
+    conn = db.session.connection()
+    n = 0
+    if conn.dialect.name == "postgresql":
+        raw = conn.connection.driver_connection
+        cols = ", ".join(f'"{c}"' for c in columns)
+        with raw.cursor() as cur:
+            with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as cp:
+                for row in rows:
+                    cp.write_row([_copy_value(v) for v in row])
+                    n += 1
+        return n
+    data = [tuple(_sqlite_value(v) for v in row) for row in rows]
+    if data:
+        marks = ", ".join("?" for _ in columns)
+        conn.exec_driver_sql(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', data)
+    return len(data)

@@ -1,0 +1,226 @@
+"""Direct-deposit payments: net pay split over the worker's accounts, NACHA files per run, returns and re-issues."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+
+from backoffice.db import utcnow
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
+from backoffice.extensions import db
+from backoffice.money import ZERO
+from backoffice.security.access import can
+from backoffice.workers.models import Agency, Worker
+from backoffice.workers.profile import BankAccount
+from payroll.calendar import banking_day_on_or_after
+from payroll.models import Paycheck, PayrollRun
+from payroll.models_ledger import NachaFile, Payment
+from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_number
+from payroll.payments.returns import can_reissue, return_reason
+from payroll.payments.splits import DepositInstruction, split_net_pay
+
+from .common import bulk_insert, cents, get_run, is_postgres, user_id
+from .ledger import Posting, post_entry
+
+MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+
+def _instructions(accounts: list[BankAccount]) -> list[DepositInstruction]:
+    return [DepositInstruction(account_key=str(a.id), kind=a.split_kind, priority=a.priority, amount=a.split_amount,
+                               percent=a.split_percent) for a in accounts]
+
+
+def create_payments(run: PayrollRun) -> int:
+    """One Payment per deposit part of every paycheck with net pay above zero (in the caller's transaction).
+    Raises ValidationFailed naming every worker whose accounts cannot take the money."""
+    s = db.session
+    checks = list(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
+        Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0).order_by(Paycheck.id)))
+    worker_ids = sorted({c.worker_id for c in checks})
+    accounts: dict[int, list[BankAccount]] = defaultdict(list)
+    for i in range(0, len(worker_ids), 20000):
+        for a in s.execute(sa.select(BankAccount).where(BankAccount.worker_id.in_(worker_ids[i:i + 20000]),
+                                                        BankAccount.status == "active")
+                           .order_by(BankAccount.priority, BankAccount.id)).scalars():
+            accounts[a.worker_id].append(a)
+    issues: list[Issue] = []
+    rows = []
+    now = utcnow()
+    for pid, wid, net in checks:
+        accts = accounts.get(wid)
+        if not accts:
+            issues.append(Issue(f"paychecks[{pid}]", f"worker {wid} has no active deposit account", "no_bank_account"))
+            continue
+        try:
+            parts = split_net_pay(net, _instructions(accts))
+        except Exception as exc:      # ValidationFailed from the split rules
+            issues.append(Issue(f"paychecks[{pid}]", f"worker {wid}: {exc}", "bad_deposit_split"))
+            continue
+        by_id = {str(a.id): a for a in accts}
+        for part in parts:
+            a = by_id[part.account_key]
+            rows.append((run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type,
+                         cents(part.amount), "pending", "", "", now))
+    raise_if(issues)
+    return bulk_insert("payments", ("run_id", "paycheck_id", "worker_id", "bank_account_id", "routing_number",
+                                    "account_last4", "account_type", "amount", "status", "trace_number",
+                                    "return_code", "created_at"), rows)
+
+
+def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
+                     ) -> list[Posting]:
+    """Cash out for a run's payments: Dr net pay payable, Cr cash (per agency)."""
+    stmt = (sa.select(Paycheck.agency_id, Payment.amount).join(Paycheck, Paycheck.id == Payment.paycheck_id)
+            .where(Payment.run_id == run_id, Payment.status.in_(statuses)))
+    if paycheck_ids is not None:
+        stmt = stmt.where(Payment.paycheck_id.in_(paycheck_ids))
+    totals: dict = defaultdict(Decimal)
+    for agency_id, amount in db.session.execute(stmt):
+        totals[agency_id] += amount
+    out = []
+    for agency_id, total in sorted(totals.items(), key=lambda kv: kv[0] or 0):
+        if total:
+            out += [Posting("2400", "", "", agency_id, total, ZERO), Posting("1000", "", "", agency_id, ZERO, total)]
+    return out
+
+
+def originator() -> Originator:
+    """The agency as ACH originator; the bank details come from configuration (PAYROLL_ODFI_* keys)."""
+    agency = db.session.execute(sa.select(Agency).order_by(Agency.id)).scalars().first()
+    if agency is None:
+        raise DomainError("no agency is set up: a NACHA file needs the originator", code="no_agency")
+    cfg = current_app.config
+    routing = cfg.get("PAYROLL_ODFI_ROUTING", "011000015")
+    return Originator(company_name=agency.legal_name, immediate_destination=routing,
+                      immediate_origin=cfg.get("PAYROLL_IMMEDIATE_ORIGIN", routing), odfi_id=routing,
+                      destination_name=cfg.get("PAYROLL_ODFI_NAME", "FEDERAL RESERVE BANK"),
+                      origin_name=agency.legal_name, ein=agency.ein)
+
+
+def _require(user, action: str) -> None:
+    if user is None or not can(user, "payment", action):
+        raise PermissionDenied(f"{getattr(user, 'role', 'anonymous')} may not {action} payments")
+
+
+def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
+    """The NACHA file of an approved or paid run. The first call writes the file with every pending payment and
+    keeps it (later calls return the same bytes); payments re-issued after a return go into a new file
+    (next file id modifier) — on a paid run those are sent, and posted to cash, at once."""
+    if user is not None:
+        _require(user, "create")
+    run = get_run(run_id, lock=True)
+    if run.state not in ("approved", "paid"):
+        raise DomainError(f"run #{run.id} is {run.state}; a NACHA file is made for an approved run", code="bad_state")
+    s = db.session
+    todo = list(s.execute(sa.select(Payment, Worker.first_name, Worker.last_name, BankAccount.account_number)
+                          .join(Worker, Worker.id == Payment.worker_id)
+                          .join(BankAccount, BankAccount.id == Payment.bank_account_id)
+                          .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
+                                 Payment.status == "pending").order_by(Payment.id)))
+    files = list(s.execute(sa.select(NachaFile).where(NachaFile.run_id == run.id).order_by(NachaFile.id)).scalars())
+    if not todo:
+        if files:
+            s.commit()
+            return files[0] if len(files) == 1 else files[-1]
+        raise DomainError(f"run #{run.id} has no payments to file", code="no_payments")
+    if len(files) >= len(MODIFIERS):
+        raise DomainError("no NACHA file id modifier left for this run", code="too_many_files")
+    info = originator()
+    entries = [Entry(name=f"{first} {last}", individual_id=str(p.paycheck_id), routing=p.routing_number,
+                     account=account, account_type=p.account_type, amount=p.amount)
+               for p, first, last, account in todo]
+    modifier = MODIFIERS[len(files)]
+    created_at = created_at or utcnow()
+    # The settlement date asked of the bank: the pay date, or the next banking day when that is already past.
+    effective = banking_day_on_or_after(max(run.pay_date, created_at.date()))
+    content = build_nacha_file(info, entries, effective_date=effective, created_at=created_at,
+                               file_id_modifier=modifier, company_entry_description="PAYROLL")
+    f = NachaFile(run_id=run.id, file_id_modifier=modifier, purpose="run" if not files else "reissue",
+                  entry_count=len(entries), total_credit=sum((e.amount for e in entries), ZERO), content=content,
+                  created_by_id=user_id(user))
+    s.add(f)
+    s.flush()
+    odfi = info.odfi_id
+    updates = [(f.id, trace_number(odfi, i + 1), p.id) for i, (p, *_rest) in enumerate(todo)]
+    if is_postgres():
+        s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_trace (id bigint, file_id bigint, trace varchar(15)) "
+                          "ON COMMIT DELETE ROWS"))
+        bulk_insert("tmp_trace", ("file_id", "trace", "id"), updates)
+        s.execute(sa.text("UPDATE payments p SET nacha_file_id = t.file_id, trace_number = t.trace "
+                          "FROM tmp_trace t WHERE p.id = t.id"))
+        s.execute(sa.text("DELETE FROM tmp_trace"))
+    else:
+        s.connection().exec_driver_sql("UPDATE payments SET nacha_file_id = ?, trace_number = ? WHERE id = ?", updates)
+    if run.state == "paid":       # re-issues on a paid run go out with this file
+        ids = [p.id for p, *_r in todo]
+        post_entry("payment", date.today(), f"Re-issued direct deposits for run {run.id}",
+                   _postings_for_payments(ids), run_id=run.id)
+        s.execute(sa.update(Payment).where(Payment.id.in_(ids)).values(status="sent"),
+                  execution_options={"synchronize_session": False})
+    s.commit()
+    return f
+
+
+def _postings_for_payments(payment_ids: list[int]) -> list[Posting]:
+    totals: dict = defaultdict(Decimal)
+    for agency_id, amount in db.session.execute(
+            sa.select(Paycheck.agency_id, Payment.amount).join(Paycheck, Paycheck.id == Payment.paycheck_id)
+            .where(Payment.id.in_(payment_ids))):
+        totals[agency_id] += amount
+    out = []
+    for agency_id, total in totals.items():
+        out += [Posting("2400", "", "", agency_id, total, ZERO), Posting("1000", "", "", agency_id, ZERO, total)]
+    return out
+
+
+def record_return(payment_id: int, code: str, user, *, on: date | None = None) -> Payment:
+    """A sent payment came back (R01 insufficient funds, R03 no account, ...): status returned, and the money is
+    back in cash and owed to the worker again (Dr cash, Cr net pay payable)."""
+    _require(user, "write")
+    reason = return_reason(code)
+    p = db.session.get(Payment, payment_id)
+    if p is None:
+        raise NotFound(f"payment {payment_id} not found")
+    if p.status != "sent":
+        raise DomainError(f"payment {p.id} is {p.status}; only a sent payment can be returned", code="bad_state")
+    p.status, p.return_code, p.returned_at = "returned", reason.code, utcnow()
+    agency_id = db.session.get(Paycheck, p.paycheck_id).agency_id
+    post_entry("return", on or date.today(), f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
+               [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
+               run_id=p.run_id)
+    db.session.commit()
+    return p
+
+
+def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None) -> Payment:
+    """Pay a returned payment again, to the same account or another active account of the worker, when the
+    return code allows it (e.g. R01 may go to the same account; R03 needs another one)."""
+    _require(user, "create")
+    p = db.session.get(Payment, payment_id)
+    if p is None:
+        raise NotFound(f"payment {payment_id} not found")
+    if p.status != "returned":
+        raise DomainError(f"payment {p.id} is {p.status}; only a returned payment can be re-issued", code="bad_state")
+    target_id = bank_account_id or p.bank_account_id
+    same = target_id == p.bank_account_id
+    if not can_reissue(p.return_code, same_account=same):
+        reason = return_reason(p.return_code)
+        raise DomainError(f"payment {p.id} was returned {reason.code} ({reason.title}): "
+                          f"{'not to the same account' if same else 'cannot be re-issued'}. {reason.action}",
+                          code="reissue_not_allowed")
+    acct = db.session.get(BankAccount, target_id)
+    if acct is None or acct.worker_id != p.worker_id or acct.status != "active":
+        raise DomainError("the re-issue account must be an active account of the same worker", code="bad_account")
+    new = Payment(run_id=p.run_id, paycheck_id=p.paycheck_id, worker_id=p.worker_id, bank_account_id=acct.id,
+                  routing_number=acct.routing_number, account_last4=acct.account_last4,
+                  account_type=acct.account_type, amount=p.amount, status="pending", reissue_of_id=p.id)
+    p.status = "reissued"
+    db.session.add(new)
+    db.session.commit()
+    return new
+
+
+__all__ = ["create_payments", "payment_postings", "generate_nacha", "record_return", "reissue_payment", "originator"]

@@ -1,0 +1,528 @@
+"""Payroll runs: creation, pre-run checks, calculation in chunks, approval, payment, reversal, re-issue, retro pay."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from backoffice.db import utcnow
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
+from backoffice.extensions import db
+from backoffice.money import ZERO, round_cents
+from backoffice.periods import PayFrequency
+from backoffice.security.access import can
+from backoffice.workers.models import Engagement, StateRegistration, Worker
+from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
+from payroll.models import (ADJUSTMENT_CODES, Paycheck, PaycheckLine, PaySchedule, PayrollAdjustment, PayrollRun,
+                            RunChunk, Timesheet, YearToDate)
+from payroll.models_ledger import JournalEntry, Payment
+
+from . import calc
+from .common import bulk_insert, cents, get_run, is_postgres, units4, user_id
+from .ledger import post_entry, postings_for_paychecks, raw_sum
+from .schedules import period_and_pay_date
+
+OFF_CYCLE_KINDS = ("bonus", "correction", "final")
+
+
+def _require(user, action: str = "write") -> None:
+    if user is None or not can(user, "payroll_run", action):
+        raise PermissionDenied(f"{getattr(user, 'role', 'anonymous')} may not {action} payroll runs")
+
+
+# ------------------------------------------------------------------------------------------------ creation
+def create_regular_run(schedule_id: int, period_containing: date, user) -> PayrollRun:
+    """A draft regular run for the schedule period containing `period_containing` (pay date from the calendar).
+    One regular run per schedule period (a second one is refused)."""
+    _require(user, "create")
+    schedule = db.session.get(PaySchedule, schedule_id)
+    if schedule is None:
+        raise NotFound(f"pay schedule {schedule_id} not found")
+    period, pay_date = period_and_pay_date(schedule, period_containing)
+    dup = db.session.execute(sa.select(PayrollRun.id).where(
+        PayrollRun.pay_schedule_id == schedule.id, PayrollRun.kind == "regular",
+        PayrollRun.period_start == period.start, PayrollRun.state != "reversed")).scalar()
+    if dup:
+        raise DomainError(f"run #{dup} already pays {schedule.name} for {period.start}–{period.end}",
+                          code="duplicate_run")
+    from flask import current_app
+
+    run = PayrollRun(kind="regular", state="draft", pay_schedule_id=schedule.id, frequency=schedule.frequency,
+                     period_start=period.start, period_end=period.end, pay_date=pay_date,
+                     description=f"{schedule.name} {period.start:%b %d}–{period.end:%b %d, %Y}",
+                     prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, description: str = "",
+                         frequency: str = "biweekly") -> PayrollRun:
+    """A draft bonus / correction / final-pay run paying `items` [{engagement_id, code, amount, note?}].
+    A final-pay run also pays the engagement's approved, unpaid time. Every bad item is reported."""
+    _require(user, "create")
+    issues: list[Issue] = []
+    if kind not in OFF_CYCLE_KINDS:
+        issues.append(Issue("kind", f"must be one of {', '.join(OFF_CYCLE_KINDS)}"))
+    if frequency not in ("weekly", "biweekly", "semimonthly", "monthly"):
+        issues.append(Issue("frequency", "must be weekly, biweekly, semimonthly or monthly"))
+    if not isinstance(pay_date, date):
+        issues.append(Issue("pay_date", "is required", "required"))
+    if not items:
+        issues.append(Issue("items", "an off-cycle run needs at least one item", "required"))
+    cleaned = [_clean_adjustment(item, f"items[{i}]", issues) for i, item in enumerate(items or [])]
+    raise_if(issues)
+    from flask import current_app
+
+    run = PayrollRun(kind=kind, state="draft", frequency=frequency, period_start=pay_date, period_end=pay_date,
+                     pay_date=pay_date, description=description or f"{kind.replace('_', ' ').title()} {pay_date}",
+                     prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))
+    db.session.add(run)
+    db.session.flush()
+    for c in cleaned:
+        db.session.add(PayrollAdjustment(run_id=run.id, created_by_id=user_id(user), **c))
+    db.session.commit()
+    return run
+
+
+def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
+    out = {}
+    if not isinstance(item, dict):
+        issues.append(Issue(where, "must be an object"))
+        return out
+    eng_id = item.get("engagement_id")
+    eng = db.session.get(Engagement, eng_id) if isinstance(eng_id, int) else None
+    if eng is None:
+        issues.append(Issue(f"{where}.engagement_id", f"engagement {eng_id!r} not found", "not_found"))
+    code = item.get("code")
+    if code not in ADJUSTMENT_CODES:
+        issues.append(Issue(f"{where}.code", f"must be one of {', '.join(ADJUSTMENT_CODES)}"))
+    try:
+        amount = Decimal(str(item.get("amount")))
+        if not amount.is_finite() or amount <= 0:
+            raise ValueError
+        if round_cents(amount) != amount:
+            issues.append(Issue(f"{where}.amount", "has fractions of a cent"))
+    except (ValueError, ArithmeticError):
+        issues.append(Issue(f"{where}.amount", "must be an amount above zero"))
+        amount = None
+    note = str(item.get("note") or "")[:500]
+    return {"engagement_id": eng_id, "code": code, "amount": amount, "note": note}
+
+
+def add_adjustment(engagement_id: int, code: str, amount, user, *, note: str = "") -> PayrollAdjustment:
+    """A pending extra earning paid by the next regular run that pays the engagement."""
+    _require(user, "create")
+    issues: list[Issue] = []
+    c = _clean_adjustment({"engagement_id": engagement_id, "code": code, "amount": amount, "note": note}, "", issues)
+    raise_if([Issue(i.field.lstrip("."), i.message, i.code) for i in issues])
+    adj = PayrollAdjustment(created_by_id=user_id(user), **c)
+    db.session.add(adj)
+    db.session.commit()
+    return adj
+
+
+# ------------------------------------------------------------------------------------------------ checks
+def pre_run_checks(run_id: int) -> list[Issue]:
+    """Every blocking issue with a run: missing W-4 / W-9, no bank account, unapproved time, unclassified
+    engagement, no state registration for SUTA, nothing to pay; after calculation, negative net pay."""
+    run = get_run(run_id)
+    s = db.session
+    scope = calc.engagements_in_scope(run).subquery()
+    eng = sa.select(Engagement).join(scope, scope.c.id == Engagement.id)
+    issues: list[Issue] = []
+
+    def add(rows, code, message):
+        for eid, wid in rows:
+            issues.append(Issue(f"engagements[{eid}]", message.format(worker=wid), code))
+
+    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                  .where(Engagement.classification.is_(None)).order_by(Engagement.id)),
+        "unclassified", "worker {worker}: engagement has no signed-off classification")
+    has_w4 = sa.select(TaxProfile.id).where(TaxProfile.worker_id == Engagement.worker_id,
+                                            TaxProfile.effective_date <= run.pay_date).exists()
+    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                  .where(Engagement.type == "leased_employee", ~has_w4).order_by(Engagement.id)),
+        "missing_w4", "worker {worker}: no Form W-4 effective on the pay date")
+    has_w9 = sa.select(W9Form.id).where(W9Form.worker_id == Engagement.worker_id).exists()
+    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                  .where(Engagement.type == "contractor", ~has_w9).order_by(Engagement.id)),
+        "missing_w9", "worker {worker}: no Form W-9 on file")
+    has_bank = sa.select(BankAccount.id).where(BankAccount.worker_id == Engagement.worker_id,
+                                               BankAccount.status == "active").exists()
+    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                  .where(~has_bank).order_by(Engagement.id)),
+        "no_bank_account", "worker {worker}: no active direct-deposit account")
+    if run.kind in ("regular", "final"):
+        pending = sa.select(Timesheet.id).where(
+            Timesheet.engagement_id == Engagement.id, Timesheet.status.in_(("draft", "submitted")),
+            Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6)).exists()
+        add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                      .where(pending).order_by(Engagement.id)),
+            "unapproved_time", "worker {worker}: timesheets in the period are not approved yet")
+    registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
+    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                  .where(Engagement.type == "leased_employee", ~registered).order_by(Engagement.id)),
+        "no_state_registration", "worker {worker}: the agency has no registration (SUTA rate) in the work state")
+    if run.state in ("calculated", "approved"):
+        for pid, wid, net in s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
+                Paycheck.run_id == run.id, Paycheck.net < 0)):
+            issues.append(Issue(f"paychecks[{pid}]", f"worker {wid}: negative net pay {net}", "negative_net"))
+    elif run.state == "draft" and not s.execute(sa.select(sa.func.count()).select_from(scope)).scalar():
+        issues.append(Issue("run", "no engagement is paid by this run", "empty_run"))
+    return issues
+
+
+# ------------------------------------------------------------------------------------------------ calculation
+def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
+    """draft → calculating: refuse on any blocking pre-run issue; plan the chunks; enqueue the tasks after
+    commit (each chunk is idempotent, so a retried or duplicated task never pays twice)."""
+    _require(user)
+    run = get_run(run_id, lock=True)
+    if run.state != "draft":
+        raise DomainError(f"run #{run.id} is {run.state}; only a draft run can be calculated", code="bad_state")
+    raise_if(pre_run_checks(run.id))
+    chunks = calc.plan_chunks(run, run.chunk_size)
+    db.session.query(RunChunk).filter(RunChunk.run_id == run.id).delete()
+    for i, ids in enumerate(chunks):
+        db.session.add(RunChunk(run_id=run.id, index=i, engagement_ids=ids))
+    run.state = "calculating"
+    run.chunks_total = len(chunks)
+    run.chunks_done = 0
+    run.error = ""
+    run.calculation_started_at = utcnow()
+    db.session.commit()
+    if enqueue:
+        from payroll.tasks import calculate_run as task
+
+        task.delay(run.id)
+    return run
+
+
+def pending_chunks(run_id: int) -> list[int]:
+    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id,
+                                                                   RunChunk.done_at.is_(None))
+                                   .order_by(RunChunk.index)).scalars())
+
+
+def resume_calculation(run_id: int, user=None) -> list[int]:
+    """Re-send the chunks not done yet (after a worker died); finalize when none is left. Returns the chunk
+    indexes sent. Safe to call any number of times."""
+    if user is not None:
+        _require(user)
+    run = get_run(run_id)
+    if run.state != "calculating":
+        raise DomainError(f"run #{run.id} is {run.state}, not calculating", code="bad_state")
+    todo = pending_chunks(run.id)
+    db.session.commit()
+    from payroll.tasks import calculate_chunk as chunk_task
+
+    if not todo:
+        finalize_run(run.id)
+    for index in todo:
+        chunk_task.delay(run.id, index)
+    return todo
+
+
+def finalize_run(run_id: int) -> bool:
+    """calculating → calculated once every chunk is done: totals from the paychecks. A conditional UPDATE on the
+    state makes it happen once even when two chunks finish at the same moment. Returns True if this call did it."""
+    s = db.session
+    total, done = s.execute(sa.select(sa.func.count(), sa.func.count(RunChunk.done_at))
+                            .where(RunChunk.run_id == run_id)).one()
+    if done < total:
+        s.commit()
+        return False
+    sums = s.execute(sa.select(sa.func.count(), raw_sum(Paycheck.gross), raw_sum(Paycheck.employee_taxes),
+                               raw_sum(Paycheck.employer_taxes), raw_sum(Paycheck.deductions), raw_sum(Paycheck.net))
+                     .where(Paycheck.run_id == run_id)).one()
+    res = s.execute(sa.update(PayrollRun).where(PayrollRun.id == run_id, PayrollRun.state == "calculating").values(
+        state="calculated", calculated_at=utcnow(), chunks_done=total, paycheck_count=sums[0],
+        total_gross=_d(sums[1]), total_employee_taxes=_d(sums[2]), total_employer_taxes=_d(sums[3]),
+        total_deductions=_d(sums[4]), total_net=_d(sums[5])), execution_options={"synchronize_session": False})
+    s.commit()
+    return res.rowcount == 1
+
+
+def _d(raw) -> Decimal:
+    return Decimal(int(raw or 0)) / 100
+
+
+def record_failure(run_id: int, message: str) -> None:
+    db.session.rollback()
+    db.session.execute(sa.update(PayrollRun).where(PayrollRun.id == run_id).values(error=message[:2000]),
+                       execution_options={"synchronize_session": False})
+    db.session.commit()
+
+
+# ------------------------------------------------------------------------------------------------ approval, payment
+def approve_run(run_id: int, user) -> PayrollRun:
+    """calculated → approved by someone other than the preparer; creates the direct-deposit payments (net pay
+    split over the worker's accounts). Refused with nothing changed on any blocking issue."""
+    _require(user)
+    run = get_run(run_id, lock=True)
+    if run.state != "calculated":
+        raise DomainError(f"run #{run.id} is {run.state}; only a calculated run can be approved "
+                          "(approving twice is refused)", code="bad_state")
+    if run.prepared_by_id is not None and run.prepared_by_id == user_id(user):
+        raise DomainError(f"run #{run.id} was prepared by you; a different user must approve it",
+                          code="approver_is_preparer")
+    raise_if([i for i in pre_run_checks(run.id) if i.code == "negative_net"])
+    from .payments import create_payments
+
+    create_payments(run)
+    run.state = "approved"
+    run.approved_by_id = user_id(user)
+    run.approved_at = utcnow()
+    db.session.commit()
+    try:
+        from payroll.tasks import render_run_paystubs
+
+        render_run_paystubs.delay(run.id)
+    except Exception:      # pragma: no cover - rendering is a cache warm-up; stubs render on demand anyway
+        pass
+    return run
+
+
+def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
+    """approved → paid once the NACHA file exists: posts cash out (Dr net pay payable, Cr cash)."""
+    _require(user)
+    run = get_run(run_id, lock=True)
+    if run.state == "paid":
+        raise DomainError(f"run #{run.id} is already paid; paying twice is refused", code="already_paid")
+    if run.state != "approved":
+        raise DomainError(f"run #{run.id} is {run.state}; only an approved run can be paid", code="bad_state")
+    s = db.session
+    has_payments = s.execute(sa.select(sa.func.count()).select_from(Payment).where(Payment.run_id == run.id)).scalar()
+    unfiled = s.execute(sa.select(sa.func.count()).select_from(Payment).where(
+        Payment.run_id == run.id, Payment.nacha_file_id.is_(None))).scalar()
+    if has_payments and unfiled:
+        raise DomainError(f"run #{run.id}: generate the NACHA file before marking it paid", code="no_nacha_file")
+    from .payments import payment_postings
+
+    post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", payment_postings(run.id),
+               run_id=run.id)
+    s.execute(sa.update(Payment).where(Payment.run_id == run.id, Payment.status == "pending").values(status="sent"),
+              execution_options={"synchronize_session": False})
+    run.state = "paid"
+    run.paid_by_id = user_id(user)
+    run.paid_at = utcnow()
+    s.commit()
+    return run
+
+
+def refuse_edit(run: PayrollRun) -> None:
+    """Any change to a run's inputs is refused once it is calculated (an approved run is immutable)."""
+    if run.state != "draft":
+        raise DomainError(f"run #{run.id} is {run.state}: it can no longer be edited; reverse it instead",
+                          code="run_immutable")
+
+
+def update_run(run_id: int, data: dict, user) -> PayrollRun:
+    """Edit a draft run's description or pay date. Refused once calculation has started."""
+    _require(user)
+    run = get_run(run_id, lock=True)
+    refuse_edit(run)
+    issues = []
+    unknown = set(data) - {"description", "pay_date"}
+    issues += [Issue(k, "cannot be changed", "unknown_field") for k in sorted(unknown)]
+    if "pay_date" in data and not isinstance(data["pay_date"], date):
+        issues.append(Issue("pay_date", "must be a date"))
+    raise_if(issues)
+    for k, v in data.items():
+        setattr(run, k, v)
+    db.session.commit()
+    return run
+
+
+# ------------------------------------------------------------------------------------------------ reversal
+def _reversible(paycheck_ids: list[int]) -> list[Paycheck]:
+    already = set(db.session.execute(sa.select(Paycheck.reverses_id).where(
+        Paycheck.reverses_id.in_(paycheck_ids))).scalars())
+    return [p for p in db.session.execute(sa.select(Paycheck).where(Paycheck.id.in_(paycheck_ids))
+                                          .order_by(Paycheck.id)).scalars() if p.id not in already]
+
+
+def _new_run_like(orig: PayrollRun, kind: str, state: str, user, reason: str, on: date) -> PayrollRun:
+    run = PayrollRun(kind=kind, state=state, frequency=orig.frequency, period_start=orig.period_start,
+                     period_end=orig.period_end, pay_date=on, reverses_run_id=orig.id if kind == "reversal" else None,
+                     description=f"{'Reversal' if kind == 'reversal' else 'Re-issue'} of run #{orig.id}",
+                     reason=reason[:500], prepared_by_id=user_id(user), chunk_size=orig.chunk_size)
+    db.session.add(run)
+    db.session.flush()
+    return run
+
+
+def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign: int, on: date) -> list[tuple]:
+    """Insert negated (sign -1, kind reversal) or copied (sign 1, kind reissue) paychecks with their lines and
+    YTD effect; returns the ledger input for them."""
+    s = db.session
+    lines_by = defaultdict(list)
+    for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id.in_([p.id for p in originals]))
+                        .order_by(PaycheckLine.id)).scalars():
+        lines_by[ln.paycheck_id].append(ln)
+    ledger = []
+    now = utcnow()
+    for p in originals:
+        new = Paycheck(run_id=run.id, engagement_id=p.engagement_id, worker_id=p.worker_id, client_id=p.client_id,
+                       agency_id=p.agency_id, kind=kind, worker_type=p.worker_type, work_state=p.work_state,
+                       period_start=p.period_start, period_end=p.period_end, pay_date=on if sign < 0 else p.pay_date,
+                       tax_year=p.tax_year, gross=sign * p.gross, employee_taxes=sign * p.employee_taxes,
+                       employer_taxes=sign * p.employer_taxes, deductions=sign * p.deductions, net=sign * p.net,
+                       reverses_id=p.id if sign < 0 else None, reissue_of_id=p.id if sign > 0 else None,
+                       inputs={"copy_of": p.id, "ytd_delta": p.inputs.get("ytd_delta", {})}, created_at=now)
+        s.add(new)
+        s.flush()
+        rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
+                 cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation)
+                for ln in lines_by[p.id]]
+        bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)
+        calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: Decimal(v) for k, v in
+                                                       p.inputs.get("ytd_delta", {}).items()}, sign)
+        ledger.append((p.worker_type, p.agency_id, sign * p.gross, sign * p.net,
+                       [(ln.kind, ln.code, ln.state, sign * ln.amount) for ln in lines_by[p.id]]))
+    return ledger
+
+
+def _reverse(orig_run: PayrollRun, paychecks: list[Paycheck], user, reason: str, on: date) -> PayrollRun:
+    if not paychecks:
+        raise DomainError("nothing to reverse: every paycheck is already reversed", code="already_reversed")
+    run = _new_run_like(orig_run, "reversal", "paid", user, reason, on)
+    ledger = _copy_paychecks(paychecks, run, "reversal", -1, on)
+    post_entry("reversal", on, f"Reversal of run {orig_run.id}" + (f": {reason}" if reason else ""),
+               postings_for_paychecks(ledger), run_id=run.id)
+    if orig_run.state == "paid":        # the money had gone out: mirror the cash side too
+        from .payments import payment_postings
+
+        post_entry("reversal", on, f"Reversal of direct deposits of run {orig_run.id}",
+                   [p for p in _mirror_payment(payment_postings(orig_run.id, [p.id for p in paychecks]))],
+                   run_id=run.id)
+    run.paycheck_count = len(paychecks)
+    run.total_gross = -sum((p.gross for p in paychecks), ZERO)
+    run.total_employee_taxes = -sum((p.employee_taxes for p in paychecks), ZERO)
+    run.total_employer_taxes = -sum((p.employer_taxes for p in paychecks), ZERO)
+    run.total_deductions = -sum((p.deductions for p in paychecks), ZERO)
+    run.total_net = -sum((p.net for p in paychecks), ZERO)
+    run.calculated_at = run.approved_at = run.paid_at = utcnow()
+    return run
+
+
+def _mirror_payment(postings):
+    from .ledger import mirror
+
+    return mirror(postings)
+
+
+def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) -> PayrollRun:
+    """Reverse a whole calculated, approved or paid run: a reversal run with a negative paycheck for every
+    paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
+    _require(user)
+    run = get_run(run_id, lock=True)
+    if run.state not in ("calculated", "approved", "paid"):
+        raise DomainError(f"run #{run.id} is {run.state}; only a calculated, approved or paid run can be reversed",
+                          code="bad_state")
+    if run.kind == "reversal":
+        raise DomainError("a reversal run cannot itself be reversed; re-issue the paychecks instead",
+                          code="bad_state")
+    ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
+                                                               Paycheck.kind != "reversal")).scalars())
+    rev = _reverse(run, _reversible(ids), user, reason, on or date.today())
+    run.state = "reversed"
+    run.reversed_at = utcnow()
+    run.reversed_by_id = user_id(user)
+    db.session.commit()
+    return rev
+
+
+def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | None = None) -> Paycheck:
+    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run."""
+    _require(user)
+    p = db.session.get(Paycheck, paycheck_id)
+    if p is None:
+        raise NotFound(f"paycheck {paycheck_id} not found")
+    if p.kind == "reversal":
+        raise DomainError("a reversal cannot be reversed", code="bad_state")
+    run = get_run(p.run_id, lock=True)
+    if run.state not in ("calculated", "approved", "paid"):
+        raise DomainError(f"paycheck {p.id}: its run is {run.state}", code="bad_state")
+    todo = _reversible([p.id])
+    if not todo:
+        raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
+    rev_run = _reverse(run, todo, user, reason, on or date.today())
+    db.session.commit()
+    return db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == rev_run.id)).scalar_one()
+
+
+def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
+    """Re-issue a reversed paycheck: a correction run (state calculated) holding a copy of it, to be approved by
+    a second user, filed in a NACHA file and paid like any run."""
+    _require(user)
+    p = db.session.get(Paycheck, paycheck_id)
+    if p is None:
+        raise NotFound(f"paycheck {paycheck_id} not found")
+    if not db.session.execute(sa.select(Paycheck.id).where(Paycheck.reverses_id == p.id)).scalar():
+        raise DomainError(f"paycheck {p.id} is not reversed; reverse it before re-issuing", code="not_reversed")
+    if db.session.execute(sa.select(Paycheck.id).where(Paycheck.reissue_of_id == p.id)).scalar():
+        raise DomainError(f"paycheck {p.id} is already re-issued", code="already_reissued")
+    orig_run = db.session.get(PayrollRun, p.run_id)
+    run = _new_run_like(orig_run, "correction", "calculated", user, "", p.pay_date)
+    ledger = _copy_paychecks([p], run, "reissue", 1, p.pay_date)
+    post_entry("reissue", p.pay_date, f"Re-issue of paycheck {p.id}", postings_for_paychecks(ledger), run_id=run.id)
+    run.paycheck_count = 1
+    run.total_gross, run.total_employee_taxes, run.total_employer_taxes = p.gross, p.employee_taxes, p.employer_taxes
+    run.total_deductions, run.total_net = p.deductions, p.net
+    run.calculated_at = utcnow()
+    db.session.commit()
+    return run
+
+
+# ------------------------------------------------------------------------------------------------ retro pay
+def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date | None = None
+                       ) -> PayrollAdjustment | None:
+    """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
+    time already paid since then becomes a pending `retro` adjustment that the next run pays."""
+    _require(user, "create")
+    from backoffice.workers.services import update_engagement
+
+    eng = db.session.get(Engagement, engagement_id)
+    if eng is None:
+        raise NotFound(f"engagement {engagement_id} not found")
+    old = eng.pay_rate
+    update_engagement(engagement_id, {"pay_rate": new_rate})
+    eng = db.session.get(Engagement, engagement_id)
+    diff_rate = eng.pay_rate - old
+    today = today or date.today()
+    if effective_date >= today or diff_rate == 0:
+        return None
+    amount = ZERO
+    hours_total = ZERO
+    notes = []
+    if eng.pay_unit == "hour":
+        for ts in db.session.execute(sa.select(Timesheet).where(
+                Timesheet.engagement_id == eng.id, Timesheet.paid_run_id.is_not(None),
+                Timesheet.week_start > effective_date - timedelta(days=7))).scalars():
+            daily = tuple(h if ts.week_start + timedelta(days=i) >= effective_date else ZERO
+                          for i, h in enumerate(ts.daily_hours))
+            reg, ot, dt = calc.week_hours(daily, eng.work_state,
+                                          eng.type == "leased_employee" and not eng.overtime_exempt)
+            amount += reg * diff_rate + ot * diff_rate * calc.ONE_HALF + dt * diff_rate * calc.TWO
+            hours_total += reg + ot + dt
+        notes.append(f"{hours_total} h paid since {effective_date} × rate change {old} → {eng.pay_rate}")
+    elif eng.pay_unit in ("year", "week"):
+        paid = db.session.execute(sa.select(raw_sum(PaycheckLine.amount)).join(
+            Paycheck, Paycheck.id == PaycheckLine.paycheck_id).where(
+            Paycheck.engagement_id == eng.id, PaycheckLine.kind == "earning", PaycheckLine.code == "salary",
+            Paycheck.period_start >= effective_date)).scalar()
+        paid = _d(paid)
+        amount = paid * diff_rate / old if old else ZERO
+        notes.append(f"salary paid since {effective_date} {paid} × ({eng.pay_rate} / {old} − 1)")
+    amount = round_cents(amount)
+    if amount <= 0:
+        return None
+    adj = PayrollAdjustment(engagement_id=eng.id, code="retro", amount=amount, note="; ".join(notes)[:500],
+                            created_by_id=user_id(user))
+    db.session.add(adj)
+    db.session.commit()
+    return adj

@@ -1,0 +1,115 @@
+"""Pay schedules: create and edit, periods and pay dates, the month calendar HR sees."""
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from backoffice.errors import Issue, NotFound, raise_if
+from backoffice.extensions import db
+from backoffice.periods import PayFrequency, Period
+from payroll import calendar as paycal
+from payroll.models import PaySchedule
+
+FREQUENCIES = ("weekly", "biweekly", "semimonthly", "monthly")
+
+
+def clean_schedule(data: dict, *, partial: bool = False) -> dict:
+    """Validated schedule fields; every bad field is reported."""
+    issues: list[Issue] = []
+    out: dict = {}
+    for key in sorted(set(data) - {"name", "frequency", "anchor_start", "pay_lag_days", "active"}):
+        issues.append(Issue(key, "is not a pay schedule field", "unknown_field"))
+    if "name" in data or not partial:
+        name = str(data.get("name") or "").strip()
+        if not name:
+            issues.append(Issue("name", "is required", "required"))
+        elif len(name) > 100:
+            issues.append(Issue("name", "must be at most 100 characters"))
+        out["name"] = name
+    if "frequency" in data or not partial:
+        freq = data.get("frequency")
+        if freq not in FREQUENCIES:
+            issues.append(Issue("frequency", f"must be one of {', '.join(FREQUENCIES)}",
+                                "required" if freq is None else "invalid"))
+        out["frequency"] = freq
+    if "anchor_start" in data or not partial:
+        anchor = data.get("anchor_start")
+        if isinstance(anchor, str):
+            try:
+                anchor = date.fromisoformat(anchor)
+            except ValueError:
+                anchor = None
+        if not isinstance(anchor, date):
+            issues.append(Issue("anchor_start", "must be a date (the first day of a pay period)", "required"))
+        out["anchor_start"] = anchor
+    if "pay_lag_days" in data or not partial:
+        try:
+            lag = int(data.get("pay_lag_days", 5))
+            if not 0 <= lag <= 31:
+                raise ValueError
+        except (TypeError, ValueError):
+            issues.append(Issue("pay_lag_days", "must be a whole number of days from 0 to 31"))
+            lag = None
+        out["pay_lag_days"] = lag
+    if "active" in data:
+        out["active"] = bool(data["active"])
+    raise_if(issues)
+    return out
+
+
+def create_schedule(data: dict) -> PaySchedule:
+    sched = PaySchedule(**clean_schedule(data))
+    db.session.add(sched)
+    db.session.commit()
+    return sched
+
+
+def update_schedule(schedule_id: int, data: dict) -> PaySchedule:
+    sched = db.session.get(PaySchedule, schedule_id)
+    if sched is None:
+        raise NotFound(f"pay schedule {schedule_id} not found")
+    for k, v in clean_schedule(data, partial=True).items():
+        setattr(sched, k, v)
+    db.session.commit()
+    return sched
+
+
+def period_and_pay_date(schedule: PaySchedule, day: date) -> tuple[Period, date]:
+    """The schedule's period containing `day` and its pay date (moved off weekends and banking holidays)."""
+    period = paycal.period_for(schedule.frequency, schedule.anchor_start, day)
+    return period, paycal.pay_date_for(period.end, schedule.pay_lag_days)
+
+
+def schedule_for_frequency(frequency: str) -> PaySchedule | None:
+    return db.session.execute(sa.select(PaySchedule).where(PaySchedule.frequency == frequency,
+                                                           PaySchedule.active.is_(True))
+                              .order_by(PaySchedule.id)).scalars().first()
+
+
+def pay_dates_in(start: date, end: date) -> dict[date, list[str]]:
+    """Pay dates of every active schedule between two dates -> schedule names."""
+    out: dict[date, list[str]] = defaultdict(list)
+    for sched in db.session.execute(sa.select(PaySchedule).where(PaySchedule.active.is_(True))
+                                    .order_by(PaySchedule.name)).scalars():
+        for sp in paycal.schedule_periods(sched.frequency, sched.anchor_start, sched.pay_lag_days, start, end):
+            out[sp.pay_date].append(sched.name)
+    return out
+
+
+def month_calendar(year: int, month: int):
+    """The month grid for the HR calendar view (payroll.calendar.CalendarDay rows)."""
+    first = date(year, month, 1)
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return paycal.month_grid(year, month, pay_dates_in(first, last))
+
+
+def upcoming(schedule: PaySchedule, start: date, count: int = 6) -> list[paycal.ScheduledPeriod]:
+    periods = paycal.schedule_periods(schedule.frequency, schedule.anchor_start, schedule.pay_lag_days, start,
+                                      start + timedelta(days=40 * count))
+    return periods[:count]
+
+
+__all__ = ["create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_for_frequency",
+           "pay_dates_in", "month_calendar", "upcoming", "PayFrequency"]

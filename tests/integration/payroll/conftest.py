@@ -1,0 +1,178 @@
+"""Payroll operations fixtures: a small agency with workers ready to pay, and a real Celery worker process."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import ROOT, TEST_KEY
+
+WEEK1 = date(2026, 11, 2)          # a Monday; the weekly schedule's periods run Monday to Sunday
+ROUTING_A = "011000015"            # Federal Reserve Bank of Boston (check digit valid)
+ROUTING_B = "021000021"            # JPMorgan Chase (check digit valid)
+
+
+class World:
+    """Builds the records a payroll run needs, with the real models (and services where they exist)."""
+
+    def __init__(self, db, make_user):
+        from backoffice.workers.models import Agency, Client, StateRegistration
+        from payroll.services.schedules import create_schedule
+
+        self.db = db
+        self.hr = make_user("hr")
+        self.hr2 = make_user("hr")
+        self.finance = make_user("finance")
+        self.agency = Agency(legal_name="Tandem Staffing Partners LLC", ein="841234567", address_line1="500 Market St",
+                             city="Denver", state="CO", postal_code="80202")
+        for st, rate in (("TX", "0.027"), ("CA", "0.034"), ("CO", "0.0305")):
+            self.agency.registrations.append(StateRegistration(state=st, suta_rate=Decimal(rate)))
+        self.client = Client(name="Acme Logistics", state="TX")
+        db.session.add_all([self.agency, self.client])
+        db.session.commit()
+        self.schedule = create_schedule({"name": "Weekly", "frequency": "weekly", "anchor_start": WEEK1,
+                                         "pay_lag_days": 5})
+        self._n = 0
+
+    def worker(self, kind: str = "leased_employee", state: str = "TX", rate: str = "25.00", unit: str = "hour",
+               tin: bool = True, flagged: bool = False, w4: bool = True, bank: bool = True, frequency: str = "weekly",
+               classification: str | None = "same", accounts: list[dict] | None = None):
+        from backoffice.workers.models import Engagement, Worker
+        from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
+
+        self._n += 1
+        n = self._n
+        w = Worker(first_name=f"Pat{n}", last_name=f"Lee{n}", email=f"w{n}.{os.urandom(2).hex()}@example.com",
+                   tin=f"12345{n:04d}" if tin else None, tin_last4=f"{n:04d}" if tin else "", tin_flagged=flagged,
+                   birth_date=date(1985, 5, 5), state=state, address_line1=f"{n} Main St", city="Austin",
+                   postal_code="78701")
+        self.db.session.add(w)
+        self.db.session.flush()
+        e = Engagement(worker_id=w.id, client_id=self.client.id, type=kind, work_state=state,
+                       pay_rate=Decimal(rate), pay_unit=unit, pay_frequency=frequency, start_date=date(2026, 1, 1),
+                       classification=(kind if classification == "same" else classification))
+        self.db.session.add(e)
+        if kind == "leased_employee" and w4:
+            self.db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1), filing_status="single"))
+        if kind == "contractor" and w4:
+            self.db.session.add(W9Form(worker_id=w.id, legal_name=w.full_name, entity_type="individual",
+                                       tin_type="ssn", tin_last4=w.tin_last4, certified=True))
+        if bank:
+            for i, a in enumerate(accounts or [{}]):
+                acct = a.get("account", f"9{n:05d}{i}")
+                self.db.session.add(BankAccount(
+                    worker_id=w.id, bank_name="Bank", routing_number=a.get("routing", ROUTING_A), account_number=acct,
+                    account_last4=acct[-4:], account_type=a.get("type", "checking"),
+                    split_kind=a.get("kind", "remainder"), split_amount=a.get("amount"),
+                    split_percent=a.get("percent"), priority=i))
+        self.db.session.commit()
+        return e
+
+    def time(self, engagement, hours=(8, 8, 8, 8, 8, 0, 0), week: date = WEEK1, approve: bool = True,
+             units: str | None = None):
+        from payroll.services.timesheets import approve_timesheet, save_timesheet
+
+        data = {"engagement_id": engagement.id, "week_start": week.isoformat(),
+                **{d: str(h) for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), hours)}}
+        if units is not None:
+            data["units"] = units
+        ts = save_timesheet(data, self.hr)
+        if approve:
+            approve_timesheet(ts.id, self.hr2)
+        return ts
+
+    def regular_run(self, day: date = WEEK1, user=None):
+        from payroll.services.runs import create_regular_run
+
+        return create_regular_run(self.schedule.id, day, user or self.hr)
+
+
+@pytest.fixture
+def world(db, make_user):
+    return World(db, make_user)
+
+
+def assert_ledger_balanced():
+    from payroll.services.ledger import trial_balance, unbalanced_entries
+
+    tb = trial_balance()
+    assert tb["debit"] == tb["credit"], tb
+    assert unbalanced_entries() == []
+    return tb
+
+
+# ------------------------------------------------------------------ a real Celery worker process
+class CeleryWorker:
+    """`celery -A backoffice.celery_worker worker -P prefork -c 2` against the test database and Redis."""
+
+    def __init__(self, database_url: str, broker_url: str, env_extra: dict | None = None):
+        self.env = dict(os.environ, BACKOFFICE_DATABASE_URL=database_url, BACKOFFICE_ENCRYPTION_KEY=TEST_KEY,
+                        BACKOFFICE_SECRET_KEY="test-secret-key", BACKOFFICE_BROKER_URL=broker_url,
+                        PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env_extra or {}))
+        self.proc = None
+
+    def start(self):
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "backoffice.celery_worker", "worker", "-P", "prefork", "-c", "2",
+             "--loglevel", "WARNING", "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=str(ROOT), env=self.env, start_new_session=True, stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE)
+        return self
+
+    def kill(self):
+        """SIGKILL the whole process group (the main worker and its prefork children), as a crash would."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait(timeout=20)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(timeout=20)
+
+
+@pytest.fixture
+def celery_worker_factory(app, redis_url):
+    """Start real Celery worker processes over Redis; the app in this process sends tasks to the same broker."""
+    import redis
+
+    redis.Redis.from_url(redis_url).flushdb()
+    celery = app.extensions["celery"]
+    saved = dict(celery.conf)
+    celery.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    started: list[CeleryWorker] = []
+
+    def start(env_extra: dict | None = None) -> CeleryWorker:
+        w = CeleryWorker(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, env_extra).start()
+        started.append(w)
+        return w
+
+    yield start
+    for w in started:
+        w.stop()
+    celery.conf.update(broker_url=saved["broker_url"], result_backend=saved["result_backend"],
+                       task_always_eager=saved["task_always_eager"])
+    try:
+        celery.pool.force_close_all()
+    except Exception:
+        pass
+
+
+def wait_for(predicate, timeout: float = 120, interval: float = 0.25, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
