@@ -95,5 +95,6 @@ def test_arizona_rejects_a_percentage_not_on_the_form():
 
 @pytest.mark.parametrize("state", ["GA", "MA", "IA", "OH", "MS"])
 def test_flat_states_without_confirmed_2026_figures_are_refused_by_name(state):
+    """GA is refused for this March pay date only (its data starts on 11 May 2026)."""
     with pytest.raises(UnsupportedState, match=state):
         lines(ctx(state))
