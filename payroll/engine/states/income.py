@@ -210,6 +210,10 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         annual_tax = taxable * tax.rate
         steps.append(f"Taxable: {fmt_usd(taxable)} x {_pct(tax.rate)} = {fmt_usd(annual_tax)}")
         credits = _subtract(tax, cert, status, steps, tax.credits, "Credit")
+        if tax.params.get("certificate_annual_credit") and cert.annual_allowance:
+            steps.append(f"Credit: the annual allowance amount from {tax.certificate_form}, "
+                         f"{fmt_usd(cert.annual_allowance)}")   # e.g. IA W-4 (2024 or later) line 6
+            credits += cert.annual_allowance
         annual_tax = max(ZERO, annual_tax - credits)
     elif method == "ca_method_b":
         annual_tax = _ca_method_b(tax, cert, annual, steps)
