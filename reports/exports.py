@@ -1,0 +1,344 @@
+"""Finance exports: the register, tax-liability summary and GL journal as CSV or XLSX bytes (pandas + openpyxl).
+
+Frames carry money as integer cents; here it becomes exact Decimal text (CSV) or Decimal cell values with a
+two-decimal number format (XLSX) — never float. XLSX is about 100,000 cells a second with openpyxl, so a large
+one is built by the `reports.tasks.build_export` task into a file, reporting progress.
+"""
+from __future__ import annotations
+
+import io
+import json
+import os
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Iterable
+
+import numpy as np
+import pandas as pd
+
+from backoffice.errors import Issue, NotFound, ValidationFailed
+from reports import frames, queries
+from reports.queries import Selection
+
+KINDS = ("register", "tax-liability", "gl")
+FORMATS = ("csv", "xlsx")
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+# Above this many paychecks (or journal lines) an XLSX is built by a background task, not in the request.
+XLSX_INLINE_LIMIT = 20_000
+MONEY_FORMAT = "#,##0.00"
+DATE_FORMAT = "yyyy-mm-dd"
+_FRACTIONS = np.array([f"{i:02d}" for i in range(100)], dtype=object)
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Sheet:
+    """One table of an export: its rows, which columns are money (cents) and which are ISO dates."""
+
+    title: str
+    frame: pd.DataFrame
+    money_columns: list[str] = field(default_factory=list)
+    date_columns: list[str] = field(default_factory=list)
+    sparse_columns: set[str] = field(default_factory=set)   # money columns whose zeros are left blank in XLSX
+    total_row: bool = True
+
+
+@dataclass(frozen=True)
+class Export:
+    filename: str
+    mimetype: str
+    content: bytes
+
+
+# ------------------------------------------------------------------------------------------------ selection
+def parse_selection(args) -> Selection:
+    """A Selection from request/CLI arguments: `run_id`, or `start` and `end` (ISO dates). Every bad or missing
+    field is reported."""
+    issues: list[Issue] = []
+    run_raw = (args.get("run_id") or "").strip() if isinstance(args.get("run_id"), str) else args.get("run_id")
+    start_raw, end_raw = args.get("start") or "", args.get("end") or ""
+    if run_raw not in (None, ""):
+        try:
+            run_id = int(run_raw)
+            if run_id <= 0:
+                raise ValueError
+        except (TypeError, ValueError):
+            issues.append(Issue("run_id", "must be a positive whole number (a payroll run id)"))
+        else:
+            if start_raw or end_raw:
+                issues.append(Issue("run_id", "give either a run or a date range, not both"))
+            elif not queries.run_exists(run_id):
+                raise NotFound(f"payroll run {run_id} not found")
+            if not issues:
+                return Selection(run_id=run_id)
+        raise ValidationFailed(issues)
+    start = _date(start_raw, "start", issues)
+    end = _date(end_raw, "end", issues)
+    if start and end and end < start:
+        issues.append(Issue("end", "must be on or after start"))
+    if issues:
+        raise ValidationFailed(issues)
+    return Selection(start=start, end=end)
+
+
+def _date(raw, name: str, issues: list[Issue]) -> date | None:
+    if isinstance(raw, date):
+        return raw
+    if not raw:
+        issues.append(Issue(name, "required (an ISO date, e.g. 2026-01-31) unless run_id is given"))
+        return None
+    try:
+        return date.fromisoformat(str(raw).strip())
+    except ValueError:
+        issues.append(Issue(name, f"{raw!r} is not a date (use YYYY-MM-DD)"))
+        return None
+
+
+def check_kind_format(kind: str, fmt: str) -> None:
+    issues = []
+    if kind not in KINDS:
+        issues.append(Issue("kind", f"must be one of {', '.join(KINDS)}"))
+    if fmt not in FORMATS:
+        issues.append(Issue("format", "must be csv or xlsx"))
+    if issues:
+        raise ValidationFailed(issues)
+
+
+# ------------------------------------------------------------------------------------------------ building
+def register_sheets(sel: Selection) -> list[Sheet]:
+    paychecks = queries.paychecks(sel)
+    lines = queries.paycheck_lines(sel)
+    frame, money = frames.register(paychecks, lines)
+    line_cols = set(money) - set(frames.REGISTER_TOTALS)
+    return [Sheet("Register", frame, money, ["pay_date", "period_start", "period_end"], sparse_columns=line_cols)]
+
+
+def liability_sheets(sel: Selection) -> list[Sheet]:
+    summary = frames.liability_summary(queries.tax_lines(sel))
+    by_state = frames.liability_by_state(summary)
+    return [Sheet("By tax", summary, list(frames.LIABILITY_MONEY)),
+            Sheet("By state", by_state, ["employee_withheld", "employer", "total"])]
+
+
+def gl_sheets(sel: Selection) -> list[Sheet]:
+    accounts = queries.account_names()
+    journal = frames.gl_journal(queries.journal_lines(sel), accounts)
+    return [Sheet("Journal", journal, ["debit", "credit"], ["entry_date"]),
+            Sheet("By account", frames.gl_by_account(journal, accounts), ["debit", "credit", "balance"])]
+
+
+BUILDERS = {"register": register_sheets, "tax-liability": liability_sheets, "gl": gl_sheets}
+
+
+def filename(kind: str, sel: Selection, fmt: str) -> str:
+    return f"{kind}_{sel.describe()}.{fmt}"
+
+
+def export(kind: str, sel: Selection, fmt: str, *, progress: Progress | None = None) -> Export:
+    """Build one export in memory: CSV holds the first sheet; XLSX holds every sheet with a total row."""
+    check_kind_format(kind, fmt)
+    sheets = BUILDERS[kind](sel)
+    content = csv_bytes(sheets[0]) if fmt == "csv" else xlsx_bytes(sheets, progress=progress)
+    return Export(filename(kind, sel, fmt), MIMETYPES[fmt], content)
+
+
+def needs_task(kind: str, sel: Selection, fmt: str) -> bool:
+    """True when an XLSX is too big to build inside a web request (see XLSX_INLINE_LIMIT)."""
+    return fmt == "xlsx" and kind != "tax-liability" and queries.count_paychecks(sel) > XLSX_INLINE_LIMIT
+
+
+# ------------------------------------------------------------------------------------------------ CSV
+def cents_text(values) -> pd.Series:
+    """Integer cents as exact decimal text: 123456 -> '1234.56', -5 -> '-0.05' (integer arithmetic only)."""
+    v = np.asarray(values, dtype=np.int64)
+    a = np.abs(v)
+    whole = pd.Series(a // 100).astype(str).to_numpy(dtype=object)
+    text = whole + "." + _FRACTIONS[a % 100]
+    return pd.Series(np.where(v < 0, "-" + text, text), dtype=object)
+
+
+def csv_frame(sheet: Sheet) -> pd.DataFrame:
+    out = sheet.frame.copy()
+    for col in sheet.money_columns:
+        out[col] = cents_text(out[col].to_numpy()).to_numpy()
+    return out
+
+
+def csv_bytes(sheet: Sheet) -> bytes:
+    return csv_frame(sheet).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+# ------------------------------------------------------------------------------------------------ XLSX
+def xlsx_bytes(sheets: list[Sheet], *, progress: Progress | None = None) -> bytes:
+    buf = io.BytesIO()
+    write_xlsx(buf, sheets, progress=progress)
+    return buf.getvalue()
+
+
+def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None, every: int = 5000) -> None:
+    """Write sheets to a path or binary file with openpyxl's write-only workbook (constant memory): bold header,
+    frozen first row, money as Decimal cells formatted #,##0.00, dates as dates, then a total row."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    total = sum(len(s.frame) for s in sheets)
+    done = 0
+    for sheet in sheets:
+        ws = wb.create_sheet(sheet.title[:31])
+        ws.freeze_panes = "A2"
+        cols = list(sheet.frame.columns)
+        for i, col in enumerate(cols):
+            letter = _column_letter(i + 1)
+            ws.column_dimensions[letter].width = max(10, min(40, len(str(col)) + 2))
+        bold = []
+        for col in cols:
+            c = WriteOnlyCell(ws, value=str(col))
+            c.font = Font(bold=True)
+            bold.append(c)
+        ws.append(bold)
+        money_cell = WriteOnlyCell(ws)
+        money_cell.number_format = MONEY_FORMAT
+        date_cell = WriteOnlyCell(ws)
+        date_cell.number_format = DATE_FORMAT
+        plain = []
+        for col in cols:
+            if col in sheet.money_columns:
+                plain.append("sparse" if col in sheet.sparse_columns else "money")
+            elif col in sheet.date_columns:
+                plain.append("date")
+            else:
+                plain.append("text")
+        arrays = [_cell_values(sheet.frame[c]) for c in cols]
+
+        def row_cells(values: Iterable, kinds=plain):
+            # One reused styled cell per kind: openpyxl writes each cell before pulling the next value.
+            for value, kind in zip(values, kinds):
+                if value is None:
+                    yield None
+                elif kind == "text":
+                    yield value
+                elif kind == "date":
+                    date_cell.value = date.fromisoformat(value)
+                    yield date_cell
+                elif kind == "sparse" and value == 0:
+                    yield None
+                else:
+                    money_cell.value = Decimal(value).scaleb(-2)
+                    yield money_cell
+
+        for values in zip(*arrays):
+            ws.append(row_cells(values))
+            done += 1
+            if progress is not None and done % every == 0:
+                progress(done, total)
+        if sheet.total_row and sheet.money_columns and len(sheet.frame):
+            sums = {c: int(sheet.frame[c].sum()) for c in sheet.money_columns}
+            total_values = [sums.get(c) if c in sums else ("Total" if i == 0 else None) for i, c in enumerate(cols)]
+            kinds = ["money" if c in sums else "text" for c in cols]
+            ws.append(row_cells(total_values, kinds))
+    if not sheets:
+        wb.create_sheet("Empty")
+    wb.save(target)
+    if progress is not None:
+        progress(total, total)
+
+
+def _cell_values(series: pd.Series) -> list:
+    """Python values for one column: ints for cents and ids, str for text, None for missing."""
+    if pd.api.types.is_integer_dtype(series.dtype):
+        if series.hasnans:
+            return [None if pd.isna(v) else int(v) for v in series]
+        return series.astype("int64").tolist()
+    return [None if (v is None or v is pd.NA or (isinstance(v, float) and v != v)) else v
+            for v in series.astype(object).tolist()]
+
+
+def _column_letter(n: int) -> str:
+    out = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        out = chr(65 + r) + out
+    return out
+
+
+# ------------------------------------------------------------------------------------------------ background jobs
+def jobs_dir(app_config) -> str:
+    path = app_config.get("REPORTS_EXPORT_DIR") or os.path.join(app_config.get("INSTANCE_PATH") or "instance",
+                                                                "exports")
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+def new_job(directory: str, kind: str, sel: Selection, fmt: str, user_id: int | None) -> dict:
+    """Record a queued export job as `<id>.json` next to where its file will be written."""
+    job = {"id": uuid.uuid4().hex, "kind": kind, "format": fmt, "user_id": user_id, "state": "queued",
+           "run_id": sel.run_id, "start": sel.start.isoformat() if sel.start else None,
+           "end": sel.end.isoformat() if sel.end else None, "done": 0, "total": 0, "error": "",
+           "filename": filename(kind, sel, fmt)}
+    save_job(directory, job)
+    return job
+
+
+def job_path(directory: str, job_id: str, suffix: str) -> str:
+    if not job_id.isalnum():
+        raise NotFound("no such export job")
+    return os.path.join(directory, f"{job_id}{suffix}")
+
+
+def save_job(directory: str, job: dict) -> None:
+    path = job_path(directory, job["id"], ".json")
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(job, fh)
+    os.replace(tmp, path)
+
+
+def load_job(directory: str, job_id: str) -> dict:
+    try:
+        with open(job_path(directory, job_id, ".json"), encoding="utf-8") as fh:
+            return json.load(fh)
+    except FileNotFoundError:
+        raise NotFound("no such export job") from None
+
+
+def job_selection(job: dict) -> Selection:
+    if job.get("run_id") is not None:
+        return Selection(run_id=int(job["run_id"]))
+    return Selection(start=date.fromisoformat(job["start"]), end=date.fromisoformat(job["end"]))
+
+
+def run_job(directory: str, job_id: str) -> dict:
+    """Build a job's file (safe to run twice: a finished job is left alone; a half-written file is rewritten)."""
+    job = load_job(directory, job_id)
+    if job["state"] == "done":
+        return job
+    job.update(state="running", error="")
+    save_job(directory, job)
+
+    def progress(done: int, total: int) -> None:
+        job.update(done=done, total=total)
+        save_job(directory, job)
+
+    try:
+        sel = job_selection(job)
+        sheets = BUILDERS[job["kind"]](sel)
+        out = job_path(directory, job_id, "." + job["format"])
+        tmp = out + ".part"
+        if job["format"] == "csv":
+            with open(tmp, "wb") as fh:
+                fh.write(csv_bytes(sheets[0]))
+        else:
+            write_xlsx(tmp, sheets, progress=progress)
+        os.replace(tmp, out)
+    except Exception as exc:            # recorded on the job so the page can say what went wrong
+        job.update(state="failed", error=str(exc)[:500])
+        save_job(directory, job)
+        raise
+    job.update(state="done", done=job.get("total") or job.get("done"))
+    save_job(directory, job)
+    return job
