@@ -1,12 +1,14 @@
 """Benchmark: bulk paystub PDF rendering throughput (PDFs per second) with 1 and 2 processes.
 
 Run from the repository root:
-    /work/venv-dev/bin/python bench/bench_paystubs.py --count 200 --processes 1 2
+    /work/venv-dev/bin/python bench/bench_paystubs.py --count 200 --processes 1 2 --repeat 3
 """
 from __future__ import annotations
 
 import argparse
+import os
 import resource
+import statistics
 import sys
 import time
 from decimal import Decimal
@@ -88,33 +90,46 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _run_once(render_paystubs, views, processes: int) -> tuple[float, float, int]:
+    """One timed pass: (wall seconds, CPU seconds, total PDF bytes)."""
+    cpu_before = _cpu_seconds()
+    start = time.perf_counter()
+    total_bytes = 0
+    keys = []
+    for key, pdf in render_paystubs(views, processes=processes):
+        total_bytes += len(pdf)
+        keys.append(key)
+    elapsed = time.perf_counter() - start
+    assert keys == [v.key for v in views], "bulk rendering must keep the input order"
+    return elapsed, _cpu_seconds() - cpu_before, total_bytes
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=200)
     parser.add_argument("--processes", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--repeat", type=int, default=1, help="timed passes per process count (best is kept)")
     parser.add_argument("--target", type=float, default=20.0, help="PDFs per second to beat")
     args = parser.parse_args(argv)
 
     from reports.pdf import render_paystubs  # imported here so the import time is not counted below
 
     views = [synthetic_paystub(i) for i in range(args.count)]
-    print(f"{args.count} one-page paystubs (synthetic biweekly W-2 stubs, 2-3 earnings, 4-5 taxes)")
+    print(f"{args.count} one-page paystubs (synthetic biweekly W-2 stubs, 2-3 earnings, 4-5 taxes); "
+          f"{os.cpu_count()} CPUs")
     for processes in args.processes:
-        cpu_before = _cpu_seconds()
-        start = time.perf_counter()
-        total_bytes = 0
-        keys = []
-        for key, pdf in render_paystubs(views, processes=processes):
-            total_bytes += len(pdf)
-            keys.append(key)
-        elapsed = time.perf_counter() - start
-        assert keys == [v.key for v in views], "bulk rendering must keep the input order"
-        cpu = _cpu_seconds() - cpu_before
-        rate = args.count / elapsed
-        verdict = "meets" if rate >= args.target else "below"
-        print(f"processes={processes}: {args.count} PDFs in {elapsed:.2f} s = {rate:.1f} PDFs/s ({verdict} the "
-              f"{args.target:g}/s target); {cpu / args.count * 1000:.0f} ms CPU per PDF; "
-              f"avg {total_bytes / args.count / 1024:.1f} KiB per PDF", flush=True)
+        rates = []
+        for _ in range(args.repeat):
+            load = os.getloadavg()[0]
+            elapsed, cpu, total_bytes = _run_once(render_paystubs, views, processes)
+            rates.append(args.count / elapsed)
+            print(f"  processes={processes}: {args.count} PDFs in {elapsed:.2f} s = {rates[-1]:.1f} PDFs/s; "
+                  f"{cpu / args.count * 1000:.0f} ms CPU per PDF; avg {total_bytes / args.count / 1024:.1f} KiB "
+                  f"per PDF (1-min load average before the pass: {load:.2f})", flush=True)
+        best = max(rates)
+        verdict = "meets" if best >= args.target else "below"
+        print(f"processes={processes}: best {best:.1f} PDFs/s, median {statistics.median(rates):.1f} "
+              f"({verdict} the {args.target:g}/s target)", flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     peak_children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak RSS: parent {peak:.0f} MiB, largest child {peak_children:.0f} MiB")

@@ -298,8 +298,10 @@ class PaystubView:
         return _sum(getattr(line, period) for line in getattr(self, group))
 
     @property
-    def total_hours(self) -> Decimal:
-        return _sum(e.hours for e in self.earnings if e.hours is not None)
+    def total_hours(self) -> Decimal | None:
+        """Hours over the hourly lines; None when no line is hourly (salary, fees), so none is printed."""
+        hours = [e.hours for e in self.earnings if e.hours is not None]
+        return sum(hours, Decimal(0)) if hours else None
 
     @property
     def taxes_current(self) -> Decimal:

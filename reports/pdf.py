@@ -4,6 +4,7 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+from collections import deque
 from functools import lru_cache
 from itertools import islice
 from pathlib import Path
@@ -144,8 +145,8 @@ def render_paystub(view: PaystubView) -> bytes:
     return render_html_to_pdf(paystub_html(view), stylesheets=(_template_css(PAYSTUB_CSS),), lean=True)
 
 
-def _render_keyed(view: PaystubView) -> tuple[int | str, bytes]:
-    return view.key, render_paystub(view)
+def _render_chunk(views: list[PaystubView]) -> list[tuple[int | str, bytes]]:
+    return [(view.key, render_paystub(view)) for view in views]
 
 
 def _warm_up() -> None:
@@ -173,30 +174,33 @@ def default_processes() -> int:
 
 
 def render_paystubs(views: Iterable[PaystubView], *, processes: int | None = None,
-                    chunksize: int = 8) -> Iterator[tuple[int | str, bytes]]:
+                    chunksize: int = 4) -> Iterator[tuple[int | str, bytes]]:
     """Render many paystubs; yields ``(view.key, pdf_bytes)`` in input order, lazily.
 
     ``processes`` defaults to one per core (1 inside a daemonic process such as a Celery prefork worker).
-    With more than one, a pool of forked processes renders ``chunksize`` views per task; ``views`` is
-    consumed in batches so a 100,000-paycheck run never sits in memory at once.
+    With more than one, a pool of forked processes renders ``chunksize`` views per task, with a bounded
+    number of tasks in flight: the workers never wait for the consumer's batch boundaries, and neither the
+    views nor the PDFs of a 100,000-paycheck run sit in memory at once.
     """
     processes = default_processes() if processes is None else processes
-    if processes < 1:
-        raise DomainError("render_paystubs needs at least one process", code="bad_processes")
+    if processes < 1 or chunksize < 1:
+        raise DomainError("render_paystubs needs at least one process and one view per chunk",
+                          code="bad_bulk_options")
+    views = iter(views)
     if processes == 1:
         _warm_up()
         for view in views:
-            yield _render_keyed(view)
+            yield view.key, render_paystub(view)
         return
-    views = iter(views)
-    batch = processes * chunksize * 4
+    in_flight: deque = deque()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(processes, initializer=_pool_worker_init) as pool:
-        while True:
-            chunk = list(islice(views, batch))
-            if not chunk:
-                break
-            yield from pool.imap(_render_keyed, chunk, chunksize=chunksize)
+        while chunk := list(islice(views, chunksize)):
+            in_flight.append(pool.apply_async(_render_chunk, (chunk,)))
+            if len(in_flight) >= processes * 3:
+                yield from in_flight.popleft().get()
+        while in_flight:
+            yield from in_flight.popleft().get()
 
 
 __all__ = ["render_html_to_pdf", "render_paystub", "render_paystubs", "paystub_html", "default_processes",

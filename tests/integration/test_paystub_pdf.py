@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
 import re
 import subprocess
 
 import pytest
 
+from backoffice.errors import DomainError
 from reports.paystub import paystub_from_dict
-from reports.pdf import render_html_to_pdf, render_paystub, render_paystubs
+from reports.pdf import default_processes, render_html_to_pdf, render_paystub, render_paystubs
 
 FULL_SSN = "521-44-3307"
 FULL_ACCOUNTS = ("483920175566", "7700112233")
@@ -156,6 +159,9 @@ def test_a_contractor_gets_a_payment_statement_paid_by_check():
         gross={"current": "4000.00", "ytd": "12000.00"}, net={"current": "3040.00", "ytd": "9120.00"})
     text = pdf_text(render_paystub(paystub_from_dict(data)))
     assert "Payment Statement" in text and "1099 independent contractor" in text and "Contractor ID" in text
+    assert "TIN" in text and "***-**-3307" in text
+    assert "Employer contributions" not in text
+    assert re.search(r"Current\s+\$4,000\.00\s+\$960\.00\s+\$0\.00\s+\$3,040\.00", text)  # no hours total
     assert row(text, "Backup withholding", "$960.00", "$2,880.00")
     assert row(text, "Paper check no. 300518", "$3,040.00")
     assert row(text, "Year to date", "$12,000.00", "$2,880.00", "$0.00", "$9,120.00")
@@ -176,3 +182,25 @@ def test_remote_urls_are_never_fetched(caplog):
         text = pdf_text(render_html_to_pdf(html))
     assert "Logo:" in text
     assert "disallowed protocol" in caplog.text
+
+
+def test_bulk_rendering_refuses_zero_processes():
+    with pytest.raises(DomainError):
+        list(render_paystubs([paystub_from_dict(nyc_stub())], processes=0))
+
+
+def _report_default_processes(queue) -> None:
+    queue.put(default_processes())
+
+
+def test_inside_a_daemonic_worker_bulk_rendering_stays_in_process():
+    """Celery's prefork children are daemonic and may not start a pool of their own."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    child = ctx.Process(target=_report_default_processes, args=(queue,), daemon=True)
+    child.start()
+    try:
+        assert queue.get(timeout=30) == 1
+    finally:
+        child.join(timeout=30)
+    assert default_processes() == os.cpu_count()

@@ -150,6 +150,12 @@ def test_amounts_are_decimal_even_when_given_as_text_or_int():
     assert all(isinstance(e.current, Decimal) and isinstance(e.ytd, Decimal) for e in view.earnings)
 
 
+def test_a_stub_without_hourly_lines_has_no_hours_total():
+    data = known_stub()
+    data["earnings"] = [{"description": "Salary", "current": "2150.00", "ytd": "42600.00"}]
+    assert paystub_from_dict(data).total_hours is None
+
+
 def test_without_a_paycheck_id_the_key_is_the_check_number():
     data = known_stub()
     del data["paycheck_id"]
