@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 from celery import shared_task
 from flask import current_app
@@ -38,10 +37,8 @@ def calculate_chunk(self, run_id: int, index: int) -> bool:
     # Test hook only (the worker-kill test widens the window in which a chunk is in flight); read per call.
     delay = float(current_app.config.get("PAYROLL_CHUNK_DELAY") or os.environ.get("BACKOFFICE_PAYROLL_CHUNK_DELAY")
                   or 0)
-    if delay:
-        time.sleep(delay)
     try:
-        did = calc_chunk(run_id, index)
+        did = calc_chunk(run_id, index, pause=delay)
     except RETRYABLE:
         from backoffice.extensions import db
 

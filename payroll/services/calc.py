@@ -257,7 +257,7 @@ def _lock_chunk(run_id: int, index: int) -> RunChunk | None:
     return chunk
 
 
-def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIMIT_DEFAULT) -> bool:
+def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIMIT_DEFAULT, pause: float = 0) -> bool:
     """Calculate and post one chunk: paychecks, lines, YTD, timesheets/adjustments marked, one journal entry and
     the chunk's done mark — all in one transaction. Returns False (and changes nothing) when the chunk is already
     done or the run is no longer calculating."""
@@ -350,6 +350,10 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                                                                  RunChunk.done_at.is_not(None)).scalar_subquery()
     s.execute(sa.update(PayrollRun).where(PayrollRun.id == run.id).values(chunks_done=done),
               execution_options={"synchronize_session": False})
+    if pause:       # test hook: hold the transaction open so a worker can be killed with the chunk half written
+        import time
+
+        time.sleep(pause)
     s.commit()
     return True
 

@@ -116,20 +116,30 @@ class CeleryWorker:
                         BACKOFFICE_SECRET_KEY="test-secret-key", BACKOFFICE_BROKER_URL=broker_url,
                         PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""), **(env_extra or {}))
         self.proc = None
+        self.log = None
 
     def start(self):
+        import tempfile
+
+        self.log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "backoffice.celery_worker", "worker", "-P", "prefork", "-c", "2",
              "--loglevel", "WARNING", "-Q", "celery", "--without-gossip", "--without-mingle", "--without-heartbeat"],
-            cwd=str(ROOT), env=self.env, start_new_session=True, stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE)
+            cwd=str(ROOT), env=self.env, start_new_session=True, stdout=self.log, stderr=subprocess.STDOUT)
         return self
+
+    def close_log(self):
+        if self.log is not None:
+            self.log.close()
+            os.unlink(self.log.name)
+            self.log = None
 
     def kill(self):
         """SIGKILL the whole process group (the main worker and its prefork children), as a crash would."""
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=20)
+        self.close_log()
 
     def stop(self):
         if self.proc and self.proc.poll() is None:
@@ -139,6 +149,7 @@ class CeleryWorker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.proc.pid, signal.SIGKILL)
                 self.proc.wait(timeout=20)
+        self.close_log()
 
 
 @pytest.fixture
@@ -162,10 +173,7 @@ def celery_worker_factory(app, redis_url):
         w.stop()
     celery.conf.update(broker_url=saved["broker_url"], result_backend=saved["result_backend"],
                        task_always_eager=saved["task_always_eager"])
-    try:
-        celery.pool.force_close_all()
-    except Exception:
-        pass
+    # the broker connection pool is kept: every real-worker test uses the same Redis
 
 
 def wait_for(predicate, timeout: float = 120, interval: float = 0.25, what: str = "condition"):
