@@ -10,7 +10,8 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, round_cents
 
 from .income import Certificate, fmt_usd, income_tax_amount, read_certificate, state_wages
-from .rules import STATES_AND_DC, Program, StateRules, UnsupportedState, rules_for_year, suta_bases_for_year
+from .rules import (STATES_AND_DC, Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
+                    versions_for_year)
 
 __all__ = [
     "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
@@ -44,20 +45,35 @@ class StateTaxLine:
     employer: bool = False
 
 
+def _supported_ranges(tax_year: int) -> dict[str, tuple[tuple[date | None, date | None], ...]]:
+    """state -> the pay-date ranges (first, last; None = open end) its income-tax rules cover, in order."""
+    out = {}
+    for state, versions in versions_for_year(tax_year).items():
+        ranges = tuple((r.effective_from, r.effective_until) for r in versions
+                       if r.unsupported is None and r.income_tax)
+        if ranges:
+            out[state] = ranges
+    return out
+
+
+def _whole_year(ranges: tuple[tuple[date | None, date | None], ...]) -> bool:
+    if ranges[0][0] is not None or ranges[-1][1] is not None:
+        return False
+    return all(a[1] is not None and b[0] is not None and (b[0] - a[1]).days == 1 for a, b in zip(ranges, ranges[1:]))
+
+
 def supported_states(tax_year: int) -> frozenset[str]:
     """States whose income-tax withholding (and programs) this module computes for every pay date of the year.
 
     States whose tables change mid-year and are only partly in the data (see partially_supported_states) are
     left out, so a caller iterating over this set never meets UnsupportedState."""
-    return frozenset(s for s, r in rules_for_year(tax_year).items()
-                     if r.unsupported is None and r.income_tax and r.effective_from is None
-                     and r.effective_until is None)
+    return frozenset(s for s, ranges in _supported_ranges(tax_year).items() if _whole_year(ranges))
 
 
-def partially_supported_states(tax_year: int) -> dict[str, tuple[date | None, date | None]]:
-    """States computed only for part of the year: state -> (first pay date, last pay date), None = open end."""
-    return {s: (r.effective_from, r.effective_until) for s, r in rules_for_year(tax_year).items()
-            if r.unsupported is None and r.income_tax and (r.effective_from or r.effective_until)}
+def partially_supported_states(tax_year: int) -> dict[str, tuple[tuple[date | None, date | None], ...]]:
+    """States computed only for part of the year: state -> the covered pay-date ranges (first, last), in order;
+    None = open end. Pay dates outside them raise UnsupportedState."""
+    return {s: ranges for s, ranges in _supported_ranges(tax_year).items() if not _whole_year(ranges)}
 
 
 def suta_wage_base(state: str, tax_year: int) -> Decimal:
@@ -72,21 +88,23 @@ def suta_wage_base(state: str, tax_year: int) -> Decimal:
 def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:
     if state not in STATES_AND_DC:
         raise UnsupportedState(f"{state!r} is not a US state or DC")
-    rules = rules_for_year(tax_year).get(state)
+    versions = versions_for_year(tax_year).get(state, ())
+    rules = versions[0] if versions else None
+    if pay_date is not None and versions:
+        rules = next((r for r in versions if covers(r, pay_date)), None)
+        if rules is None:
+            spans = "; ".join(f"{a.isoformat() if a else 'the start of the year'} to "
+                              f"{b.isoformat() if b else 'the end of the year'}"
+                              for a, b in _supported_ranges(tax_year).get(state, ())) or "no pay dates"
+            raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for a pay date "
+                                   f"of {pay_date.isoformat()}: the {tax_year} data covers {spans} (the tables for "
+                                   f"other pay dates are not in the data)")
     if rules is not None and rules.unsupported:
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for "
                                f"{tax_year}: {rules.unsupported}")
     if rules is None or rules.income_tax is None:
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet "
                                f"(tax year {tax_year})")
-    if pay_date is not None and rules.effective_from is not None and pay_date < rules.effective_from:
-        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
-                               f"before {rules.effective_from.isoformat()} (the earlier {tax_year} tables are not "
-                               f"in the data)")
-    if pay_date is not None and rules.effective_until is not None and pay_date > rules.effective_until:
-        raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for pay dates "
-                               f"after {rules.effective_until.isoformat()} (the tables are replaced mid-year and the "
-                               f"new ones are not in the data)")
     return rules
 
 
@@ -224,10 +242,7 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     lines.append(work_line)
 
     if home_state != work_state:
-        home = rules_for_year(year).get(home_state)
-        if home is not None and ((home.effective_from is not None and ctx.pay_date < home.effective_from) or
-                                 (home.effective_until is not None and ctx.pay_date > home.effective_until)):
-            home = None
+        home = rules_at(home_state, year, ctx.pay_date)
         if home is not None and home.unsupported is None and home.income_tax is not None \
                 and home.income_tax.method != "none" and home.resident_top_up:
             home_cert = _certificate_for(ctx, home_state)

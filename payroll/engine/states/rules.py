@@ -226,19 +226,55 @@ def parse_state(raw: dict, where: str) -> StateRules:
     )
 
 
+VERSION_MARK = "@"   # "UT@2026-07-01.json": a later version of UT's rules within the same tax year
+
+
 @lru_cache(maxsize=None)
-def rules_for_year(tax_year: int) -> Mapping[str, StateRules]:
-    """Every state data file of a tax year, parsed once (no file I/O after the first call for that year)."""
+def versions_for_year(tax_year: int) -> Mapping[str, tuple[StateRules, ...]]:
+    """Every state data file of a tax year, parsed once: state -> its versions in date order.
+
+    Most states have one file (XX.json). A state whose tables change during the year also has dated files
+    (XX@YYYY-MM-DD.json, the date being the version's effective_from); versions may leave gaps (pay dates no
+    publication covers) but never overlap."""
     folder = DATA_ROOT / str(tax_year) / "states"
-    out: dict[str, StateRules] = {}
+    found: dict[str, list[StateRules]] = {}
     if folder.is_dir():
         for path in sorted(folder.glob("*.json")):
             raw = json.loads(path.read_text(encoding="utf-8"))
             rules = parse_state(raw, str(path.name))
-            if rules.state != path.stem or rules.tax_year != tax_year:
+            state, _, start = path.stem.partition(VERSION_MARK)
+            if rules.state != state or rules.tax_year != tax_year:
                 raise ValueError(f"{path}: state/tax_year do not match the file's place")
-            out[rules.state] = rules
+            if start and (rules.effective_from is None or rules.effective_from.isoformat() != start):
+                raise ValueError(f"{path}: a dated version must have effective_from {start}")
+            found.setdefault(state, []).append(rules)
+    out: dict[str, tuple[StateRules, ...]] = {}
+    for state, versions in found.items():
+        versions.sort(key=lambda r: r.effective_from or date.min)
+        for a, b in zip(versions, versions[1:]):
+            if a.effective_until is None or b.effective_from is None or b.effective_from <= a.effective_until:
+                raise ValueError(f"{state} {tax_year}: rule versions overlap ({a.effective_until} / {b.effective_from})")
+        out[state] = tuple(versions)
     return out
+
+
+@lru_cache(maxsize=None)
+def rules_for_year(tax_year: int) -> Mapping[str, StateRules]:
+    """The first (earliest) version of every state's rules for a tax year (see versions_for_year)."""
+    return {state: versions[0] for state, versions in versions_for_year(tax_year).items()}
+
+
+def covers(rules: StateRules, pay_date: date) -> bool:
+    return ((rules.effective_from is None or pay_date >= rules.effective_from)
+            and (rules.effective_until is None or pay_date <= rules.effective_until))
+
+
+def rules_at(state: str, tax_year: int, pay_date: date) -> StateRules | None:
+    """The version of a state's rules that applies on a pay date, or None when no version covers it."""
+    for rules in versions_for_year(tax_year).get(state, ()):
+        if covers(rules, pay_date):
+            return rules
+    return None
 
 
 @lru_cache(maxsize=None)

@@ -27,10 +27,10 @@ def test_supported_states_2026():
 
 
 def test_partly_supported_states():
-    """ID and UT tables change mid-year: 2025 from 1 July / 1 June; carried into 2026 to 30 June / 30 April."""
-    assert partially_supported_states(2025) == {"ID": (date(2025, 7, 1), None), "UT": (date(2025, 6, 1), None)}
-    assert partially_supported_states(2026) == {"ID": (None, date(2026, 6, 30)), "UT": (None, date(2026, 4, 30)),
-                                                "GA": (date(2026, 5, 11), None)}
+    """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
+    assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),)}
+    assert partially_supported_states(2026) == {"ID": ((None, date(2026, 6, 30)),), "UT": ((None, date(2026, 4, 30)),),
+                                                "GA": ((date(2026, 5, 11), None),)}
 
 
 def test_supported_states_2025():

@@ -48,7 +48,7 @@ def test_pay_dates_before_the_rate_cut_are_refused():
 
 
 def test_georgia_is_listed_as_partly_supported():
-    assert partially_supported_states(2026)["GA"] == (date(2026, 5, 11), None)
+    assert partially_supported_states(2026)["GA"] == ((date(2026, 5, 11), None),)
 
 
 def test_explanation_names_the_guide():
