@@ -29,7 +29,8 @@ def test_supported_states_2026():
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
     assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),)}
-    assert partially_supported_states(2026) == {"ID": ((None, date(2026, 6, 30)),), "UT": ((None, date(2026, 4, 30)),),
+    assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
+                                                "UT": ((None, date(2026, 4, 30)),),
                                                 "GA": ((date(2026, 5, 11), None),)}
 
 
@@ -45,7 +46,7 @@ def test_no_data_year_supports_nothing():
 def test_every_state_file_names_its_publication_and_year(year):
     for path in sorted((DATA_ROOT / str(year) / "states").glob("*.json")):
         raw = json.loads(path.read_text())
-        assert raw["state"] == path.stem and raw["tax_year"] == year
+        assert raw["state"] == path.stem.partition("@")[0] and raw["tax_year"] == year
         assert raw["publication"].strip()
         assert isinstance(raw.get("unconfirmed", []), list)
         if raw.get("income_tax"):

@@ -50,7 +50,8 @@ def test_louisiana_2026_keeps_the_2025_formula_for_a_filed_l4():
 
 
 def test_idaho_2026_first_half_uses_the_july_2025_tables_then_stops():
-    """Same figures as the first Idaho case (128.00) for a February 2026 pay date; from 1 July 2026 refused."""
+    """Same figures as the first Idaho case (128.00) for a February 2026 pay date; 23-30 July 2026 refused
+    (the revised tables from 31 July are tested in test_state_id.py)."""
     assert income_tax(ctx("ID", year=2026, pay_date=date(2026, 2, 6))) == D("128.00")
     with pytest.raises(UnsupportedState, match="ID"):
-        income_tax(ctx("ID", year=2026, pay_date=date(2026, 7, 10)))
+        income_tax(ctx("ID", year=2026, pay_date=date(2026, 7, 27)))
