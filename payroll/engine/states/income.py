@@ -189,6 +189,8 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         amount = wages.regular * rate
         steps.append(f"{fmt_usd(wages.regular)} x {_pct(rate)} = {fmt_usd(amount)}")
         return amount
+    if method in _PERIOD_METHODS:        # methods whose publication works per pay period, not annualised
+        return _PERIOD_METHODS[method](rules, cert, wages.regular, periods, steps)
     annual = wages.regular * p
     steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
     if method == "flat":
@@ -307,6 +309,62 @@ def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[s
     steps.append(f"Credit: base allowance for {status} {fmt_usd(base)} less {_pct(prm['phase_out_rate']['amount'])} "
                  f"of wages over {fmt_usd(threshold)} ({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
     return max(ZERO, gross_tax - credit)
+
+
+def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
+    """A per-pay-period figure printed by the publication (params[name] keyed by pay periods a year)."""
+    value = rules.income_tax.params[name].get(str(periods))
+    if value is None:
+        from .rules import UnsupportedState
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for {periods} "
+                               f"pay periods a year: {rules.publication} prints no figures for that payroll period")
+    return value
+
+
+def _dollars(value: Decimal) -> Decimal:
+    return value.quantize(Decimal(1), ROUND_HALF_UP)
+
+
+def _ut_period_credit(rules: StateRules, cert: Certificate, wages: Decimal, periods: int, steps: list[str]) -> Decimal:
+    """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
+    allowance reduced by the phase-out rate on wages above the period threshold."""
+    tax = rules.income_tax
+    prm = tax.params
+    status = "married" if cert.filing_status == "married" else "single"
+    base = _period_value(rules, f"period_base_allowance_{status}", periods)
+    threshold = _period_value(rules, f"period_phase_out_threshold_{status}", periods)
+    line2 = _dollars(wages * tax.rate)
+    steps.append(f"Line 2: {fmt_usd(wages)} x {_pct(tax.rate)} = {fmt_usd(line2)} (whole dollars)")
+    over = max(ZERO, wages - threshold)
+    reduction = _dollars(over * prm["phase_out_rate"]["amount"])
+    credit = max(ZERO, base - reduction)
+    steps.append(f"Allowance: base {fmt_usd(base)} for {status} ({periods} periods a year) less "
+                 f"{_pct(prm['phase_out_rate']['amount'])} of wages over {fmt_usd(threshold)} "
+                 f"({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
+    amount = max(ZERO, line2 - credit)
+    steps.append(f"Withholding: {fmt_usd(line2)} - {fmt_usd(credit)} = {fmt_usd(amount)}")
+    return amount
+
+
+def _period_table(rules: StateRules, cert: Certificate, wages: Decimal, periods: int, steps: list[str]) -> Decimal:
+    """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
+    tax = rules.income_tax
+    table = tax.tables.get(str(periods))
+    per = _period_value(rules, "period_exemption", periods)
+    if table is None:  # pragma: no cover - data validation pairs the two
+        raise ValueError(f"{rules.state}: exemption but no table for {periods} periods")
+    n = cert.counts["allowances"]
+    exemption = per * n
+    steps.append(f"Less {tax.certificate_form} exemptions: {n} x {fmt_usd(per)} a period = {fmt_usd(exemption)}")
+    taxable = max(ZERO, wages - exemption)
+    amount, i = table.tax(taxable)
+    steps.append(f"Table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
+                 f"{fmt_usd(table.bases[i])} plus {_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
+                 f"= {fmt_usd(amount)}")
+    return amount
+
+
+_PERIOD_METHODS = {"ut_period_credit": _ut_period_credit, "period_table": _period_table}
 
 
 def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int, regular: Decimal,

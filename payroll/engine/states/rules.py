@@ -104,7 +104,8 @@ class Program:
 
 @dataclass(frozen=True)
 class IncomeTax:
-    method: str                          # none | flat | elected_percentage | ca_method_b | ny_exact
+    method: str                          # none | flat | elected_percentage | ca_method_b | ny_exact | ut_credit
+                                         # | ut_period_credit | period_table (per-pay-period publications)
     rate: Decimal = Decimal(0)
     subtractions: tuple[Subtraction, ...] = ()
     credits: tuple[Subtraction, ...] = ()
