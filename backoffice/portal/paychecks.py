@@ -1,38 +1,55 @@
-"""The worker's paychecks, read from payroll.models when the payroll-operations package provides them."""
+"""The worker's paychecks (payroll.models.Paycheck), their paystub PDFs and tax explanations, and the next pay date."""
 from __future__ import annotations
 
-import importlib
+from datetime import date
 
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from backoffice.portal.access import own_rows
+from backoffice.portal.access import own_or_404, own_rows
+from payroll.models import Paycheck
 
 
-def paycheck_model():
-    """payroll.models.Paycheck, or None while payroll operations has not shipped it."""
-    try:
-        module = importlib.import_module("payroll.models")
-    except ModuleNotFoundError as exc:
-        if exc.name in ("payroll.models",):
-            return None
-        raise
-    return getattr(module, "Paycheck", None)
-
-
-def _order_column(model):
-    for name in ("pay_date", "check_date", "created_at", "id"):
-        col = getattr(model, name, None)
-        if col is not None:
-            return col
-    return model.id
-
-
-def my_paychecks(limit: int | None = None) -> list:
-    model = paycheck_model()
-    if model is None:
-        return []
-    stmt = own_rows(sa.select(model), "paycheck").order_by(_order_column(model).desc(), model.id.desc())
+def my_paychecks(limit: int | None = None) -> list[Paycheck]:
+    stmt = own_rows(sa.select(Paycheck), "paycheck").order_by(Paycheck.pay_date.desc(), Paycheck.id.desc())
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.execute(stmt).scalars())
+
+
+def last_paid() -> Paycheck | None:
+    """The latest paycheck that is not a reversal (what the worker last took home)."""
+    stmt = own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck")\
+        .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc()).limit(1)
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def my_paycheck(paycheck_id) -> Paycheck:
+    return own_or_404(Paycheck, "paycheck", paycheck_id)
+
+
+def explanation(paycheck: Paycheck) -> dict:
+    """The paystub's lines with the engine's steps, in plain words: why each tax was withheld."""
+    from payroll.services.paystubs import paystub_data
+
+    return paystub_data(paycheck.id, with_explanations=True)
+
+
+def paystub_pdf(paycheck: Paycheck) -> bytes:
+    from payroll.services.paystubs import paystub_pdf as render
+
+    return render(paycheck.id)
+
+
+def next_pay_date(engagements, today: date | None = None) -> date | None:
+    """The earliest upcoming pay date over the worker's active engagements' pay schedules."""
+    from payroll.services.schedules import schedule_for_frequency, upcoming
+
+    today = today or date.today()
+    dates = []
+    for freq in sorted({e.pay_frequency for e in engagements if e.status in ("active", "pending")}):
+        schedule = schedule_for_frequency(freq)
+        if schedule is None:
+            continue
+        dates += [sp.pay_date for sp in upcoming(schedule, today, 3) if sp.pay_date >= today]
+    return min(dates) if dates else None

@@ -11,7 +11,7 @@ from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.portal import bp
 from backoffice.portal.access import current_worker, own_or_404, own_rows, worker_required
-from backoffice.portal.paychecks import my_paychecks, paycheck_model
+from backoffice.portal import paychecks as pay
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement
 from backoffice.workers.onboarding.models import SignedDocument
@@ -67,57 +67,36 @@ def open_tasks(worker) -> list[dict]:
     return tasks
 
 
-def _money(obj, *names):
-    for n in names:
-        if hasattr(obj, n) and getattr(obj, n) is not None:
-            return getattr(obj, n)
-    return None
-
-
 @bp.get("/")
 @worker_required
 def home():
     worker = current_worker()
     engagements = my_engagements()
-    last = my_paychecks(limit=1)
-    last_net = _money(last[0], "net_pay", "net") if last else None
-    last_date = _money(last[0], "pay_date", "check_date") if last else None
     return render_template("portal/home.html", worker=worker, tasks=open_tasks(worker), engagements=engagements,
-                           last_net=last_net, last_date=last_date, next_pay=next_pay_date(engagements),
-                           active_nav="home")
-
-
-def next_pay_date(engagements) -> dict | None:
-    """The next scheduled pay date, from payroll operations' schedules when that package provides them."""
-    try:
-        from payroll import services as payroll_services  # noqa: F401
-    except ImportError:
-        return None
-    fn = getattr(payroll_services, "next_pay_date_for_worker", None)
-    if fn is None:
-        return None
-    worker_id = current_user.worker_id
-    value = fn(worker_id)
-    return {"date": value} if value else None
+                           last=pay.last_paid(), next_pay=pay.next_pay_date(engagements), active_nav="home")
 
 
 @bp.get("/paychecks")
 @worker_required
 def paychecks():
-    return render_template("portal/paychecks.html", paychecks=my_paychecks(), available=paycheck_model() is not None,
-                           paystub_url=paystub_url, explanation_url=explanation_url, active_nav="paychecks")
+    return render_template("portal/paychecks.html", paychecks=pay.my_paychecks(), active_nav="paychecks")
 
 
-def paystub_url(paycheck) -> str | None:
-    if "portal.paystub_pdf" in current_app.view_functions:
-        return url_for("portal.paystub_pdf", paycheck_id=paycheck.id)
-    return None
+@bp.get("/paychecks/<int:paycheck_id>.pdf")
+@worker_required
+def paystub_pdf(paycheck_id: int):
+    paycheck = pay.my_paycheck(paycheck_id)
+    return Response(pay.paystub_pdf(paycheck), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="paystub-{paycheck.pay_date}-{paycheck.id}.pdf"',
+        "Cache-Control": "private, no-store"})
 
 
-def explanation_url(paycheck) -> str | None:
-    if "portal.paycheck_explanation" in current_app.view_functions:
-        return url_for("portal.paycheck_explanation", paycheck_id=paycheck.id)
-    return None
+@bp.get("/paychecks/<int:paycheck_id>")
+@worker_required
+def paycheck_explanation(paycheck_id: int):
+    paycheck = pay.my_paycheck(paycheck_id)
+    return render_template("portal/paycheck.html", paycheck=paycheck, stub=pay.explanation(paycheck),
+                           active_nav="paychecks")
 
 
 @bp.get("/documents")

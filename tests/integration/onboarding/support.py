@@ -86,3 +86,35 @@ def invite_data(client_id: int, **kw) -> dict:
 
 def smtp_config(app_config: dict, box: Mailbox) -> dict:
     return {**app_config, "SMTP_HOST": box.host, "SMTP_PORT": box.port, "INVITE_TTL_HOURS": 72}
+
+
+def make_paycheck(worker, engagement, *, pay_date, gross: str, federal: str, explanation: list[str]):
+    """A posted paycheck written directly (as payroll operations would): gross, federal income tax,
+    social security 6.2% and Medicare 1.45% of gross, no deductions; net = gross − taxes."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from backoffice.extensions import db
+    from payroll.models import Paycheck, PaycheckLine, PayrollRun
+
+    g, fit = Decimal(gross), Decimal(federal)
+    ss = (g * Decimal("0.062")).quantize(Decimal("0.01"))
+    med = (g * Decimal("0.0145")).quantize(Decimal("0.01"))
+    taxes = fit + ss + med
+    run = PayrollRun(frequency="biweekly", period_start=pay_date - timedelta(days=19),
+                     period_end=pay_date - timedelta(days=6), pay_date=pay_date, state="paid")
+    db.session.add(run)
+    db.session.flush()
+    p = Paycheck(run_id=run.id, engagement_id=engagement.id, worker_id=worker.id, client_id=engagement.client_id,
+                 worker_type="employee", work_state=engagement.work_state, period_start=run.period_start,
+                 period_end=run.period_end, pay_date=pay_date, tax_year=pay_date.year, gross=g, employee_taxes=taxes,
+                 employer_taxes=ss + med, deductions=Decimal("0"), net=g - taxes, inputs={})
+    db.session.add(p)
+    db.session.flush()
+    for kind, code, amount, steps in (("earning", "salary", g, ["Salary for the period"]),
+                                      ("employee_tax", "federal_income_tax", fit, explanation),
+                                      ("employee_tax", "social_security", ss, ["6.2% of social security wages"]),
+                                      ("employee_tax", "medicare", med, ["1.45% of Medicare wages"])):
+        db.session.add(PaycheckLine(paycheck_id=p.id, kind=kind, code=code, amount=amount, explanation=steps))
+    db.session.commit()
+    return p
