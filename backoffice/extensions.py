@@ -36,7 +36,7 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         task_ignore_result=False,
         broker_connection_retry_on_startup=True,
-        imports=("payroll.tasks", "backoffice.tasks"),
+        imports=("payroll.tasks", "backoffice.tasks", "reports.tasks"),
     )
     celery.set_default()
     app.extensions["celery"] = celery

@@ -267,9 +267,9 @@ def _column_letter(n: int) -> str:
 
 
 # ------------------------------------------------------------------------------------------------ background jobs
-def jobs_dir(app_config) -> str:
-    path = app_config.get("REPORTS_EXPORT_DIR") or os.path.join(app_config.get("INSTANCE_PATH") or "instance",
-                                                                "exports")
+def jobs_dir(app) -> str:
+    """Where export jobs and their files live: REPORTS_EXPORT_DIR, else <instance>/exports."""
+    path = app.config.get("REPORTS_EXPORT_DIR") or os.path.join(app.instance_path, "exports")
     os.makedirs(path, exist_ok=True)
     return path
 

@@ -1,0 +1,130 @@
+"""Admin "Finance exports" page: register, tax liability and GL as CSV/XLSX for a run or a date range; a chart of
+gross, taxes and net per run; large XLSX built in the background with a progress bar."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+from flask import current_app, flash, redirect, request, send_file, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from backoffice.admin import deny, staff_only
+from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.money import ZERO, fmt_usd
+from backoffice.security.access import can
+from reports import exports, queries
+
+KIND_LABELS = {"register": "Payroll register", "tax-liability": "Tax liability", "gl": "GL journal"}
+
+
+def run_chart(runs: list[dict]) -> list[dict]:
+    """Bar widths (percent of the largest gross) for gross, employee + employer taxes and net per run."""
+    top = max((r["gross"] for r in runs), default=ZERO) or 1
+    out = []
+    for r in runs:
+        taxes = r["employee_taxes"] + r["employer_taxes"]
+        out.append(dict(r, taxes=taxes, bars=[
+            ("gross", "Gross", r["gross"], _pct(r["gross"], top)),
+            ("taxes", "Taxes (employee + employer)", taxes, _pct(taxes, top)),
+            ("net", "Net", r["net"], _pct(r["net"], top))]))
+    return out
+
+
+def _pct(value, top) -> float:
+    return round(max(0.0, float(100 * value / top)), 1) if top else 0.0   # display width only, not money
+
+
+class FinanceExportsView(BaseView):
+    """Pick a run or a date range and download the register, tax liability or GL as CSV or XLSX."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "report", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/")
+    def index(self):
+        runs = queries.recent_runs(limit=50)
+        chart = run_chart([r for r in runs if r["paychecks"]][-12:])
+        today = date.today()
+        values = {"run_id": request.args.get("run_id", ""), "start": request.args.get("start")
+                  or today.replace(day=1).isoformat(), "end": request.args.get("end") or today.isoformat()}
+        return self.render("admin/reports/finance_exports.html", runs=list(reversed(runs)), chart=chart,
+                           values=values, kinds=KIND_LABELS, fmt_usd=fmt_usd)
+
+    @expose("/download")
+    def download(self):
+        args = request.args
+        kind, fmt = args.get("kind", ""), args.get("format", "csv")
+        if ":" in args.get("export", ""):              # the page's buttons send export=<kind>:<format>
+            kind, fmt = args["export"].split(":", 1)
+        picked = {"run_id": args.get("run_id", "")} if args.get("scope") != "range" else {
+            "start": args.get("start", ""), "end": args.get("end", "")}
+        try:
+            exports.check_kind_format(kind, fmt)
+            sel = exports.parse_selection(picked)
+            if exports.needs_task(kind, sel, fmt):
+                from reports.tasks import build_export
+
+                job = exports.new_job(exports.jobs_dir(current_app), kind, sel, fmt, current_user.id)
+                build_export.delay(job["id"])
+                return redirect(url_for(".job", job_id=job["id"]))
+            out = exports.export(kind, sel, fmt)
+        except ValidationFailed as exc:
+            for issue in exc.issues:
+                flash(f"{issue.field}: {issue.message}", "error")
+            return redirect(url_for(".index", **{k: v for k, v in args.items() if k in ("run_id", "start", "end")}))
+        except DomainError as exc:
+            flash(exc.message, "error")
+            return redirect(url_for(".index"))
+        return send_file(io.BytesIO(out.content), mimetype=out.mimetype, as_attachment=True,
+                         download_name=out.filename)
+
+    def _job(self, job_id: str) -> dict:
+        job = exports.load_job(exports.jobs_dir(current_app), job_id)
+        if job.get("user_id") != current_user.id and current_user.role != "admin":
+            raise NotFound("no such export job")
+        return job
+
+    @expose("/job/<job_id>")
+    def job(self, job_id):
+        try:
+            job = self._job(job_id)
+        except NotFound:
+            flash("No such export job.", "error")
+            return redirect(url_for(".index"))
+        pct = 100 if job["state"] == "done" else int(100 * job["done"] / job["total"]) if job.get("total") else 0
+        return self.render("admin/reports/export_job.html", job=job, pct=pct, kinds=KIND_LABELS)
+
+    @expose("/job/<job_id>/file")
+    def job_file(self, job_id):
+        try:
+            job = self._job(job_id)
+        except NotFound:
+            flash("No such export job.", "error")
+            return redirect(url_for(".index"))
+        if job["state"] != "done":
+            return redirect(url_for(".job", job_id=job_id))
+        path = exports.job_path(exports.jobs_dir(current_app), job_id, "." + job["format"])
+        return send_file(path, mimetype=exports.MIMETYPES[job["format"]], as_attachment=True,
+                         download_name=job["filename"])
+
+
+def dashboard_cards() -> list[dict]:
+    """The last calculated run's gross and net on the dashboard (finance, HR, compliance)."""
+    if not (staff_only() and can(current_user, "report", "read")):
+        return []
+    runs = [r for r in queries.recent_runs(limit=5) if r["paychecks"]]
+    if not runs:
+        return []
+    last = runs[-1]
+    return [{"label": f"Last run #{last['id']} gross ({last['pay_date']})", "value": fmt_usd(last["gross"])}]
+
+
+def register(admin) -> None:
+    admin.add_view(FinanceExportsView(name="Finance exports", endpoint="finance_exports",
+                                      url="/admin/finance-exports", category="Reports"))
+    admin.dashboard_hooks.append(dashboard_cards)
+

@@ -1,0 +1,167 @@
+"""Finance exports from real paychecks: the register matches the paychecks to the cent, GL balances, XLSX totals."""
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from reports import exports
+from reports.queries import Selection
+
+D = Decimal
+
+
+def csv_rows(content: bytes) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+
+
+def stored_paychecks(db, run_ids):
+    from payroll.models import Paycheck, PaycheckLine
+
+    out = {}
+    for p in db.session.execute(sa.select(Paycheck).where(Paycheck.run_id.in_(run_ids))).scalars():
+        lines = {}
+        for ln in db.session.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)).scalars():
+            key = (ln.kind, ln.code, ln.state)
+            lines[key] = lines.get(key, D(0)) + ln.amount
+        out[p.id] = (p, lines)
+    return out
+
+
+COLUMN_KIND = {"earning": "earning", "ee_tax": "employee_tax", "er_tax": "employer_tax",
+               "pretax": "pretax_deduction", "posttax": "posttax_deduction"}
+
+
+def register_cells(row: dict) -> dict:
+    out = {}
+    for col, value in row.items():
+        prefix, _, rest = col.partition(":")
+        if prefix in COLUMN_KIND:
+            code, _, state = rest.partition(":")
+            out[(COLUMN_KIND[prefix], code, state)] = D(value)
+    return out
+
+
+def test_register_matches_the_paychecks_to_the_cent(db, calculated_run):
+    run = calculated_run["run"]
+    out = exports.export("register", Selection(run_id=run.id), "csv")
+    rows = csv_rows(out.content)
+    stored = stored_paychecks(db, [run.id])
+    assert len(rows) == len(stored) == 3
+    for row in rows:
+        p, lines = stored[int(row["paycheck_id"])]
+        for total in ("gross", "employee_taxes", "employer_taxes", "deductions", "net"):
+            assert D(row[total]) == getattr(p, total), (total, row)
+        cells = register_cells(row)
+        assert {k: v for k, v in cells.items() if v} == {k: v for k, v in lines.items() if v}
+        assert row["worker_type"] == p.worker_type and int(row["engagement_id"]) == p.engagement_id
+        assert row["client"] == "Acme Logistics" and row["work_state"] == "TX"
+        assert row["pay_date"] == "2026-11-13"
+
+
+def test_register_shows_the_hand_figures(db, calculated_run):
+    """See the calculated_run fixture: Ann 1,000.00 + 187.50, Social Security 73.63, Medicare 17.22, FUTA 7.13,
+    TX SUTA 32.06; the column totals of gross are 1,187.50 + 800.00 + 1,200.00 = 3,187.50."""
+    run, ann = calculated_run["run"], calculated_run["ann"]
+    rows = csv_rows(exports.export("register", Selection(run_id=run.id), "csv").content)
+    by_eng = {int(r["engagement_id"]): r for r in rows}
+    a = by_eng[ann.id]
+    assert (a["earning:regular"], a["earning:overtime"], a["gross"]) == ("1000.00", "187.50", "1187.50")
+    assert (a["ee_tax:social_security"], a["ee_tax:medicare"]) == ("73.63", "17.22")
+    assert (a["er_tax:social_security"], a["er_tax:futa"], a["er_tax:suta:TX"]) == ("73.63", "7.13", "32.06")
+    assert by_eng[calculated_run["cy"].id]["net"] == "1200.00"
+    assert sum(D(r["gross"]) for r in rows) == D("3187.50")
+    assert sum(D(r["net"]) for r in rows) == run.total_net
+
+
+def test_tax_liability_is_the_hand_sum(db, calculated_run):
+    """Social Security 123.23 a side (246.46), Medicare 28.82 a side (57.64), FUTA 11.93, TX SUTA 53.66 (fixture
+    docstring); federal income tax equals the sum of the paychecks' withholding lines."""
+    from payroll.models import Paycheck, PaycheckLine
+
+    run = calculated_run["run"]
+    rows = csv_rows(exports.export("tax-liability", Selection(run_id=run.id), "csv").content)
+    got = {(r["jurisdiction"], r["tax_code"]): (D(r["employee_withheld"]), D(r["employer"]), D(r["total"]))
+           for r in rows}
+    assert got[("US", "social_security")] == (D("123.23"), D("123.23"), D("246.46"))
+    assert got[("US", "medicare")] == (D("28.82"), D("28.82"), D("57.64"))
+    assert got[("US", "futa")] == (D("0.00"), D("11.93"), D("11.93"))
+    assert got[("TX", "suta")] == (D("0.00"), D("53.66"), D("53.66"))
+    fit = sum(db.session.execute(sa.select(PaycheckLine.amount).join(Paycheck).where(
+        Paycheck.run_id == run.id, PaycheckLine.code == "federal_income_tax")).scalars(), D(0))
+    assert got[("US", "federal_income_tax")][0] == fit
+    assert {r["agency"] for r in rows} == {"Tandem Staffing Partners LLC"}
+    # every tax of the run is in the summary: employee + employer totals equal the run's stored totals
+    assert sum(D(r["employee_withheld"]) for r in rows) == run.total_employee_taxes
+    assert sum(D(r["employer"]) for r in rows) == run.total_employer_taxes
+
+
+def test_gl_debits_equal_credits_and_match_the_trial_balance(db, calculated_run):
+    from payroll.services.ledger import trial_balance
+
+    run = calculated_run["run"]
+    rows = csv_rows(exports.export("gl", Selection(run_id=run.id), "csv").content)
+    debit = sum(D(r["debit"]) for r in rows)
+    credit = sum(D(r["credit"]) for r in rows)
+    assert debit == credit == trial_balance(run.id)["debit"]
+    wages = [r for r in rows if r["account"] == "6100"]
+    assert sum(D(r["debit"]) for r in wages) == D("1987.50")        # 1,187.50 + 800.00 (employees)
+    assert sum(D(r["debit"]) for r in rows if r["account"] == "6150") == D("1200.00")
+    assert all(r["memo"].startswith(f"Payroll run {run.id}") for r in rows)
+    suta = [r for r in rows if r["account"] == "2200" and r["detail"] == "suta"]
+    assert [(r["state"], r["credit"]) for r in suta] == [("TX", "53.66")]
+
+
+@pytest.mark.parametrize("kind", ["register", "tax-liability", "gl"])
+def test_xlsx_opens_and_has_the_same_totals_as_the_csv(db, calculated_run, kind):
+    run = calculated_run["run"]
+    sel = Selection(run_id=run.id)
+    rows = csv_rows(exports.export(kind, sel, "csv").content)
+    wb = load_workbook(io.BytesIO(exports.export(kind, sel, "xlsx").content))
+    ws = wb.worksheets[0]
+    values = list(ws.iter_rows(values_only=True))
+    header, body, total = values[0], values[1:-1], values[-1]
+    assert len(body) == len(rows) and total[0] == "Total"
+    money = {"register": ["gross", "net", "employee_taxes"], "tax-liability": ["employee_withheld", "employer", "total"],
+             "gl": ["debit", "credit"]}[kind]
+    for col in money:
+        i = header.index(col)
+        csv_sum = sum(D(r[col]) for r in rows)
+        cells = sum((D(str(v)) for v in (r[i] for r in body) if v is not None), D(0))
+        assert cells.quantize(D("0.01")) == csv_sum
+        assert D(str(total[i])).quantize(D("0.01")) == csv_sum
+
+
+def test_a_date_range_includes_a_reversal_and_nets_it_out(db, calculated_run):
+    """Reversing Ann's paycheck (same pay date) adds a row of -1,187.50: gross 3,187.50 − 1,187.50 = 2,000.00;
+    Social Security withheld 123.23 − 73.63 = 49.60 (Bo's)."""
+    from payroll.models import Paycheck
+    from payroll.services.runs import reverse_paycheck
+
+    run, ann, world = calculated_run["run"], calculated_run["ann"], calculated_run["world"]
+    pid = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
+                                                          Paycheck.engagement_id == ann.id)).scalar_one()
+    reverse_paycheck(pid, world.hr, "wrong hours", on=run.pay_date)
+    sel = exports.parse_selection({"start": "2026-11-01", "end": "2026-11-30"})
+    rows = csv_rows(exports.export("register", sel, "csv").content)
+    assert len(rows) == 4
+    assert [r["gross"] for r in rows if r["kind"] == "reversal"] == ["-1187.50"]
+    assert sum(D(r["gross"]) for r in rows) == D("2000.00")
+    liab = {(r["jurisdiction"], r["tax_code"]): D(r["employee_withheld"])
+            for r in csv_rows(exports.export("tax-liability", sel, "csv").content)}
+    assert liab[("US", "social_security")] == D("49.60")
+    gl = csv_rows(exports.export("gl", sel, "csv").content)
+    assert sum(D(r["debit"]) for r in gl) == sum(D(r["credit"]) for r in gl)
+    outside = exports.parse_selection({"start": "2026-12-01", "end": "2026-12-31"})
+    assert csv_rows(exports.export("register", outside, "csv").content) == []
+
+
+def test_an_unknown_run_is_not_found(db):
+    from backoffice.errors import NotFound
+
+    with pytest.raises(NotFound):
+        exports.parse_selection({"run_id": "999"})
