@@ -15,6 +15,7 @@ import cssselect2
 import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import ensure_url
 
 from backoffice.errors import DomainError
 from backoffice.money import fmt_usd
@@ -78,7 +79,7 @@ class _LeanHTML(weasyprint.HTML):
         if root.tag != "html" or root.find("body") is None:
             return None
         self = cls.__new__(cls)
-        self.base_url = base_url
+        self.base_url = None if base_url is None else ensure_url(str(base_url))
         self.url_fetcher = url_fetcher
         self.media_type = "print"
         self.wrapper_element = cssselect2.ElementWrapper.from_html_root(root, content_language=None)

@@ -5,7 +5,9 @@ import logging
 import multiprocessing
 import os
 import re
+import struct
 import subprocess
+import zlib
 
 import pytest
 
@@ -174,6 +176,26 @@ def test_bulk_rendering_yields_each_pdf_under_its_key_in_order(processes):
     assert [key for key, _ in got] == [9100, 9101, 9102]
     for i, (_, pdf) in enumerate(got):
         assert f"4000{i}" in pdf_text(pdf)
+
+
+def one_pixel_png() -> bytes:
+    """A valid 1x1 grey PNG, built by hand (signature, IHDR, IDAT, IEND chunks with their CRCs)."""
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(b"\x00\x80")) + chunk(b"IEND", b""))
+
+
+@pytest.mark.parametrize("lean", [False, True])
+def test_relative_file_urls_resolve_against_base_url(tmp_path, lean):
+    (tmp_path / "logo.png").write_bytes(one_pixel_png())
+    html = ('<!DOCTYPE html><html><head><title>t</title></head>'
+            '<body><p>Logo</p><img src="logo.png" alt="logo"/></body></html>')
+    out = tmp_path / "out.pdf"
+    out.write_bytes(render_html_to_pdf(html, base_url=str(tmp_path) + "/", lean=lean))
+    listing = subprocess.run(["pdfimages", "-list", str(out)], capture_output=True, check=True)
+    rows = listing.stdout.decode().strip().splitlines()[2:]      # two header lines, then one row per image
+    assert len(rows) == 1 and " 1     1 " in rows[0]
 
 
 def test_remote_urls_are_never_fetched(caplog):

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import copy
+import subprocess
+import sys
 from datetime import date
 from decimal import Decimal
 
@@ -286,3 +288,10 @@ def test_a_stub_is_accepted_exactly_when_net_is_gross_less_taxes_and_deductions(
         assert view.net_ytd == view.gross_ytd - view.taxes_ytd - view.deductions_ytd
     else:
         assert set(issues_of(data)) == {"net_current"}
+
+
+def test_the_view_model_is_pure_and_never_loads_weasyprint():
+    probe = ("import sys, reports.paystub; "
+             "print(sorted(m for m in ('weasyprint', 'flask', 'sqlalchemy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
