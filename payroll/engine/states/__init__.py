@@ -8,6 +8,7 @@ from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, round_cents
+from backoffice.periods import PayFrequency
 
 from .income import Certificate, fmt_usd, income_tax_amount, read_certificate, state_wages
 from .rules import (STATES_AND_DC, Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
@@ -19,6 +20,7 @@ __all__ = [
 ]
 
 WEEKS_PER_YEAR = Decimal(52)
+ALL_PAY_PERIODS = frozenset(f.periods_per_year for f in PayFrequency)
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,12 @@ def _supported_ranges(tax_year: int) -> dict[str, tuple[tuple[date | None, date 
     return out
 
 
+def _every_pay_frequency(state: str, tax_year: int) -> bool:
+    """False when some version works from per-period tables that omit a pay frequency (e.g. OH: no quarterly)."""
+    return all(r.income_tax is None or r.income_tax.pay_periods is None or ALL_PAY_PERIODS <= r.income_tax.pay_periods
+               for r in versions_for_year(tax_year)[state])
+
+
 def _whole_year(ranges: tuple[tuple[date | None, date | None], ...]) -> bool:
     if ranges[0][0] is not None or ranges[-1][1] is not None:
         return False
@@ -67,13 +75,16 @@ def supported_states(tax_year: int) -> frozenset[str]:
 
     States whose tables change mid-year and are only partly in the data (see partially_supported_states) are
     left out, so a caller iterating over this set never meets UnsupportedState."""
-    return frozenset(s for s, ranges in _supported_ranges(tax_year).items() if _whole_year(ranges))
+    return frozenset(s for s, ranges in _supported_ranges(tax_year).items()
+                     if _whole_year(ranges) and _every_pay_frequency(s, tax_year))
 
 
 def partially_supported_states(tax_year: int) -> dict[str, tuple[tuple[date | None, date | None], ...]]:
-    """States computed only for part of the year: state -> the covered pay-date ranges (first, last), in order;
-    None = open end. Pay dates outside them raise UnsupportedState."""
-    return {s: ranges for s, ranges in _supported_ranges(tax_year).items() if not _whole_year(ranges)}
+    """States computed only in part: state -> the covered pay-date ranges (first, last), in order; None = open
+    end. Pay dates outside them raise UnsupportedState, and so do pay frequencies a per-period publication
+    prints no table for (a state covering the whole year but not every frequency is listed here too)."""
+    return {s: ranges for s, ranges in _supported_ranges(tax_year).items()
+            if not (_whole_year(ranges) and _every_pay_frequency(s, tax_year))}
 
 
 def suta_wage_base(state: str, tax_year: int) -> Decimal:

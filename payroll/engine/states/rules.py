@@ -117,6 +117,7 @@ class IncomeTax:
     certificate_form: str = ""
     default_certificate: str = ""
     reason: str = ""                     # for method "none": why there is no tax
+    pay_periods: frozenset[int] | None = None   # per-period methods: the payroll periods the publication prints
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,16 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
             params[key] = _dec(value, f"{where}.params.{key}")
         else:
             params[key] = value
+    pay_periods = None
+    per_period = {"period_table": ["period_exemption"],
+                  "ut_period_credit": [f"period_{n}_{s}" for n in ("base_allowance", "phase_out_threshold")
+                                       for s in ("single", "married")]}.get(method)
+    if per_period:
+        keysets = [frozenset(params[name]) for name in per_period] + (
+            [frozenset(tables)] if method == "period_table" else [])
+        if len(set(keysets)) != 1:
+            raise ValueError(f"{where}: per-period figures must list the same pay periods")
+        pay_periods = frozenset(int(k) for k in keysets[0])
     supplemental = raw.get("supplemental_rate")
     exempt = frozenset(raw.get("exempt_pretax", ()))
     unknown = exempt - set(PRETAX_CODES)
@@ -187,6 +198,7 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
         certificate_form=raw.get("certificate_form", ""),
         default_certificate=raw.get("default_certificate", ""),
         reason=raw.get("reason", ""),
+        pay_periods=pay_periods,
     )
 
 

@@ -1,0 +1,62 @@
+"""Ohio 2026: per-pay-period percentage-method tables (October 2025 tables to 31 July, August 2026 tables after)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from payroll.engine.states import UnsupportedState, partially_supported_states, supported_states
+
+try:  # the folder may or may not be a package
+    from .test_state_helpers import ctx, explanation, income_tax, lines
+except ImportError:
+    from test_state_helpers import ctx, explanation, income_tax, lines
+
+D = Decimal
+MARCH = date(2026, 3, 6)
+AUGUST = date(2026, 8, 7)
+
+CASES = [
+    ("biweekly-two-exemptions", MARCH, dict(certificate={"OH": {"allowances": 2}}), "76.03",
+     "Oct 2025 biweekly table: 3,000 - 2 x 25.00 = 2,950; over 1,001.92: 17.78 + 2.99% x 1,948.08 (58.2476) "
+     "= 76.0276 -> 76.03"),
+    ("same-pay-in-august", AUGUST, dict(certificate={"OH": {"allowances": 2}}), "74.28",
+     "Aug 2026 biweekly table: over 1,001.92: 16.03 + 2.99% x 1,948.08 (58.2476) = 74.2776 -> 74.28"),
+    ("weekly-first-bracket", MARCH, dict(periods=52, gross="400"), "7.10",
+     "no IT 4: 400 is under 500.96 -> 400 x 1.775% = 7.10"),
+    ("monthly-top-bracket", MARCH, dict(periods=12, gross="10000", certificate={"OH": {"allowances": 1}}), "281.49",
+     "10,000 - 54.17 = 9,945.83; over 8,333.33: 222.79 + 3.64% x 1,612.50 (58.695) = 281.485 -> 281.49"),
+    ("weekly-bonus", MARCH, dict(periods=52, gross="600", supplemental="200"), "12.60",
+     "regular 400 -> 7.10 (third case); bonus 200 x 2.75% = 5.50; 7.10 + 5.50 = 12.60"),
+    ("daily-august", AUGUST, dict(periods=260, gross="150"), "3.09",
+     "Aug 2026 daily table, no exemption: over 100.19: 1.60 + 2.99% x 49.81 (1.4893) = 3.0893 -> 3.09"),
+]
+
+
+@pytest.mark.parametrize("case_id, pay_date, kwargs, expected, hand", CASES, ids=[c[0] for c in CASES])
+def test_ohio_2026_by_hand(case_id, pay_date, kwargs, expected, hand):
+    assert income_tax(ctx("OH", pay_date=pay_date, **kwargs)) == D(expected), hand
+
+
+def test_quarterly_payrolls_have_no_table_and_are_refused():
+    with pytest.raises(UnsupportedState, match="OH.*4 pay periods"):
+        income_tax(ctx("OH", periods=4, gross="9000"))
+
+
+def test_ohio_is_partly_supported_not_in_the_whole_year_list():
+    """Both 2026 table versions are in the data, but not every pay frequency: OH is listed as partial."""
+    assert "OH" not in supported_states(2026)
+    assert partially_supported_states(2026)["OH"] == ((None, date(2026, 7, 31)), (date(2026, 8, 1), None))
+
+
+def test_michigan_resident_working_in_ohio_pays_michigan():
+    """Reciprocity (IT 4NR): no OH tax; MI with two exemptions: (78,000 - 11,800) x 4.25% / 26 = 108.21."""
+    got = lines(ctx("OH", residence="MI", certificate={"MI": {"allowances": 2}}))
+    assert got[("state_income_tax", "OH")] == D("0.00")
+    assert got[("state_income_tax", "MI")] == D("108.21")
+
+
+def test_explanation_names_the_table_row():
+    text = explanation(ctx("OH", certificate={"OH": {"allowances": 2}}))
+    assert "row over $1,001.92: $17.78 plus 2.99% of $1,948.08 = $76.03" in text
