@@ -1,0 +1,160 @@
+"""In a real browser (Playwright driving Debian's Chromium, headless) against the app served by werkzeug:
+HR invites a contractor; the contractor opens the emailed link, completes the W-9, links a bank through the
+fake Plaid Link, signs the agreement; HR sees the steps done on the board."""
+from __future__ import annotations
+
+import hashlib
+import threading
+
+import pytest
+import sqlalchemy as sa
+from werkzeug.serving import make_server
+
+from backoffice.workers.onboarding.models import OnboardingCase, SignedDocument
+from backoffice.workers.profile import BankAccount, W9Form
+from tests.conftest import PASSWORD
+from tests.fakes.fake_plaid import running_fake_plaid_server
+from tests.integration.onboarding.support import free_port, make_agency, make_client, running_smtp
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture
+def live_server(app, db):
+    """The app served by a real werkzeug server on 127.0.0.1 and a free port, in a thread."""
+    port = free_port()
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+@pytest.fixture
+def wired(app):
+    """SMTP and Plaid pointed at local fakes; the Link script is the fake's stand-in."""
+    with running_smtp() as box, running_fake_plaid_server() as fake:
+        keys = ("SMTP_HOST", "SMTP_PORT", "PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_HOST", "PLAID_LINK_SCRIPT_URL")
+        saved = {k: app.config.get(k) for k in keys}
+        app.config.update(SMTP_HOST=box.host, SMTP_PORT=box.port, PLAID_CLIENT_ID=fake.client_id,
+                          PLAID_SECRET=fake.secret, PLAID_HOST=fake.base_url,
+                          PLAID_LINK_SCRIPT_URL=fake.link_script_url)
+        try:
+            yield box, fake
+        finally:
+            app.config.update(saved)
+
+
+def test_contractor_onboarding_end_to_end_in_chromium(app, db, make_user, chromium_path, live_server, wired):
+    from playwright.sync_api import expect, sync_playwright
+
+    mailbox, fake = wired
+    make_agency()
+    client = make_client("Acme Robotics")
+    hr = make_user("hr", email="hr.person@example.com")
+    db.session.commit()
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            # --- HR invites a contractor from the admin
+            hr_page = browser.new_context().new_page()
+            hr_page.set_default_timeout(15_000)
+            hr_page.goto(f"{live_server}/login")
+            hr_page.fill("#email", hr.email)
+            hr_page.fill("#password", PASSWORD)
+            hr_page.click("button[type=submit]")
+            hr_page.wait_for_url("**/admin/**")
+            hr_page.goto(f"{live_server}/admin/onboarding/invite")
+            hr_page.fill("#email", "casey.contractor@example.com")
+            hr_page.fill("#first_name", "Casey")
+            hr_page.fill("#last_name", "Nguyen")
+            hr_page.select_option("#client_id", str(client.id))
+            hr_page.select_option("#type", "contractor")
+            hr_page.fill("#title", "Data engineer")
+            hr_page.select_option("#work_state", "TX")
+            hr_page.fill("#pay_rate", "85")
+            hr_page.fill("#start_date", "2026-12-07")
+            hr_page.click("#invite-form button[type=submit]")
+            hr_page.wait_for_url("**/admin/onboarding/case/**")
+            expect(hr_page.locator("#case-steps tr[data-step=w9] .step-status")).to_have_text("pending")
+
+            # --- the contractor opens the emailed link (a new browser profile)
+            assert mailbox.arrived.wait(10)
+            link = mailbox.last_link()
+            assert link.startswith(live_server + "/portal/invite/")
+            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()  # a phone's screen
+            page.set_default_timeout(15_000)
+            page.goto(link)
+            page.fill("#password", "casey-password-1")
+            page.fill("#password_confirm", "casey-password-1")
+            page.click("main button[type=submit]")
+            page.wait_for_url("**/onboarding/*/profile")
+
+            page.fill("#tin", "123-45-6789")
+            page.fill("#birth_date", "1991-07-30")
+            page.fill("#address_line1", "200 Congress Ave")
+            page.fill("#city", "Austin")
+            page.select_option("#state", "TX")
+            page.fill("#postal_code", "78701")
+            page.click("main button[type=submit]")
+            page.wait_for_url("**/onboarding/*/w9")
+
+            # --- W-9
+            expect(page.locator("#legal_name")).to_have_value("Casey Nguyen")
+            page.select_option("#entity_type", "individual")
+            page.select_option("#tin_type", "ssn")
+            page.fill("#tin", "123-45-6789")
+            page.check("#certified")
+            page.fill("#signed_name", "Casey Nguyen")
+            page.click("main button[type=submit]")
+            page.wait_for_url("**/onboarding/*/direct_deposit")
+
+            # --- bank linking through the fake Plaid Link (the stand-in script served by the fake)
+            page.click("#plaid-link-button")
+            expect(page.locator("#accounts .account-row")).to_have_count(1)
+            expect(page.locator("#accounts")).to_contain_text("*0000")
+            expect(page.locator("#accounts")).to_contain_text("Plaid")
+            page.click("#deposit-continue")
+            page.wait_for_url("**/onboarding/*/agreement")
+
+            # --- sign the agreement
+            shown_sha = page.locator("#agreement-sha").inner_text().strip()
+            page.check("#agree")
+            page.fill("#signed_name", "Casey Nguyen")
+            page.click("form.card button[type=submit]")
+            page.wait_for_url("**/portal/")
+            expect(page.locator("main")).to_contain_text("All done")
+
+            # --- HR sees every step done on the board
+            hr_page.goto(f"{live_server}/admin/onboarding/?status=completed&q=casey")
+            row = hr_page.locator("#onboarding-board tr[data-case]")
+            expect(row).to_have_count(1)
+            expect(row.locator(".progress-cell")).to_contain_text("4/4")
+            expect(row.locator(".progress-cell")).to_contain_text("complete")
+            hr_page.click("#onboarding-board tr[data-case] a")
+            for step in ("profile", "w9", "direct_deposit", "agreement"):
+                expect(hr_page.locator(f"#case-steps tr[data-step={step}] .step-status")).to_have_text("done")
+        finally:
+            browser.close()
+
+    db.session.rollback()
+    case = db.session.execute(sa.select(OnboardingCase)).scalar_one()
+    assert case.status == "completed"
+    w9 = db.session.execute(sa.select(W9Form)).scalar_one()
+    assert (w9.tin_last4, w9.backup_withholding) == ("6789", False)
+    acct = db.session.execute(sa.select(BankAccount)).scalar_one()
+    # First Platypus Bank's checking account in the fake: routing 011401533, account …0000.
+    assert (acct.source, acct.routing_number, acct.account_last4, acct.split_kind) == (
+        "plaid", "011401533", "0000", "remainder")
+    doc = db.session.execute(sa.select(SignedDocument).where(
+        SignedDocument.kind == "contractor_agreement")).scalar_one()
+    assert doc.status == "signed" and doc.signed_name == "Casey Nguyen" and doc.signed_ip == "127.0.0.1"
+    assert doc.sha256 == shown_sha == hashlib.sha256(doc.pdf).hexdigest()
+    assert "/item/public_token/exchange" in fake.state.calls and "/auth/get" in fake.state.calls
