@@ -286,6 +286,7 @@ def init_admin(app) -> Admin:
                 continue
             raise
         mod.register(admin)
+    importlib.import_module("payroll.timesheet_import_admin").register(admin)  # timesheet CSV/XLSX import page
     admin.add_view(UserAdmin(User, name="Users", category="Settings", endpoint="users"))
     admin.add_view(PermissionAdmin(Permission, name="Permissions", category="Settings", endpoint="permissions"))
     admin.add_view(AuditLogAdmin(AuditLog, name="Audit log", category="Settings", endpoint="audit_log"))

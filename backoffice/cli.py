@@ -152,6 +152,7 @@ for _pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers
             continue
         raise
     _mod.register(main)
+importlib.import_module("payroll.timesheet_import_cli").register(main)  # `backoffice timesheets import FILE`
 
 
 if __name__ == "__main__":
