@@ -133,16 +133,18 @@ class Wages:
     regular: Decimal
     supplemental: Decimal
     excluded: Decimal
+    ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
 
 
-def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal]) -> Wages:
+def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
+                ytd_gross: Decimal = ZERO) -> Wages:
     excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO)
     regular = gross - supplemental - excluded
     supp = supplemental
     if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
         supp = max(ZERO, supp + regular)
         regular = ZERO
-    return Wages(regular, supp, excluded)
+    return Wages(regular, supp, excluded, ytd_gross)
 
 
 def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
@@ -190,7 +192,7 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         steps.append(f"{fmt_usd(wages.regular)} x {_pct(rate)} = {fmt_usd(amount)}")
         return amount
     if method in _PERIOD_METHODS:        # methods whose publication works per pay period, not annualised
-        return _PERIOD_METHODS[method](rules, cert, wages.regular, periods, steps)
+        return _PERIOD_METHODS[method](rules, cert, wages, periods, steps)
     annual = wages.regular * p
     steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
     if method == "flat":
@@ -325,9 +327,10 @@ def _dollars(value: Decimal) -> Decimal:
     return value.quantize(Decimal(1), ROUND_HALF_UP)
 
 
-def _ut_period_credit(rules: StateRules, cert: Certificate, wages: Decimal, periods: int, steps: list[str]) -> Decimal:
+def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
     """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
     allowance reduced by the phase-out rate on wages above the period threshold."""
+    wages = pay.regular
     tax = rules.income_tax
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
@@ -346,8 +349,9 @@ def _ut_period_credit(rules: StateRules, cert: Certificate, wages: Decimal, peri
     return amount
 
 
-def _period_table(rules: StateRules, cert: Certificate, wages: Decimal, periods: int, steps: list[str]) -> Decimal:
+def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
     """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
+    wages = pay.regular
     tax = rules.income_tax
     table = tax.tables.get(str(periods))
     per = _period_value(rules, "period_exemption", periods)
@@ -364,7 +368,79 @@ def _period_table(rules: StateRules, cert: Certificate, wages: Decimal, periods:
     return amount
 
 
-_PERIOD_METHODS = {"ut_period_credit": _ut_period_credit, "period_table": _period_table}
+def _ma_retirement_room(rules: StateRules, pay: Wages) -> tuple[Decimal, Decimal]:
+    """(rate, what is left of the annual cap) for Circular M's Social Security / Medicare deduction. The year's
+    deductions so far are taken as rate x wages paid earlier this year (the context carries no YTD FICA)."""
+    prm = rules.income_tax.params
+    rate = prm["retirement_deduction_rate"]["amount"]
+    cap = prm["retirement_deduction_cap"]["amount"]
+    used = min(cap, pay.ytd_gross * rate) if pay.ytd_gross > 0 else ZERO
+    return rate, cap - used
+
+
+def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+    """Massachusetts Circular M percentage method: wages less Social Security/Medicare (to $2,000 a year) and the
+    period's exemption amount, annualised at 5% plus the 4% surtax above the threshold, less head-of-household."""
+    tax = rules.income_tax
+    prm = tax.params
+    wages = pay.regular
+    n = cert.counts["allowances"]
+    limit = _period_value(rules, "period_no_tax_limit", periods)
+    if n >= 1 and wages <= limit:
+        steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are not above {fmt_usd(limit)} for "
+                     f"{periods} pay periods a year: no withholding.")
+        return ZERO
+    rate, room = _ma_retirement_room(rules, pay)
+    fica = round_cents(wages * rate)
+    deduction = min(fica, room)
+    steps.append(f"Less Social Security and Medicare, {_pct(rate)} x {fmt_usd(wages)} = {fmt_usd(fica)}, within the "
+                 f"{fmt_usd(prm['retirement_deduction_cap']['amount'])} a year still open ({fmt_usd(room)}): "
+                 f"{fmt_usd(deduction)}")
+    per = _period_value(rules, "period_exemption_per", periods)
+    base = _period_value(rules, "period_exemption_base", periods)
+    exemption = per * n + base if n else ZERO
+    steps.append(f"Less the exemption amount for {n} exemption(s): "
+                 + (f"{n} x {fmt_usd(per)} + {fmt_usd(base)} = {fmt_usd(exemption)}" if n else "$0.00"))
+    taxable = max(ZERO, wages - deduction - exemption)
+    annual = taxable * periods
+    threshold = prm["surtax_threshold"]["amount"]
+    surtax = prm["surtax_rate"]["amount"]
+    over = max(ZERO, annual - threshold)
+    annual_tax = annual * tax.rate + over * surtax
+    steps.append(f"Annualised: {fmt_usd(taxable)} x {periods} = {fmt_usd(annual)} x {_pct(tax.rate)}"
+                 + (f" plus {_pct(surtax)} of {fmt_usd(over)} above {fmt_usd(threshold)}" if over else "")
+                 + f" = {fmt_usd(annual_tax)}")
+    amount = annual_tax / periods
+    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
+    if cert.filing_status == "head_of_household":
+        hoh = _period_value(rules, "period_head_of_household", periods)
+        steps.append(f"Less the head-of-household amount {fmt_usd(hoh)}")
+        amount -= hoh
+    return max(ZERO, amount)
+
+
+def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+    """Circular M: 5% of the supplemental payment less its Social Security/Medicare (while the $2,000 cap is open);
+    the surtax case (regular wages annualised plus supplemental above the threshold) is refused, not guessed."""
+    from .rules import UnsupportedState
+    tax = rules.income_tax
+    threshold = tax.params["surtax_threshold"]["amount"]
+    if pay.regular * periods + pay.ytd_gross + pay.supplemental > threshold:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for supplemental "
+                               f"wages when the year's wages may pass the {fmt_usd(threshold)} surtax threshold")
+    rate, room = _ma_retirement_room(rules, pay)
+    room -= min(round_cents(pay.regular * rate), room)
+    deduction = min(round_cents(pay.supplemental * rate), room)
+    adjusted = pay.supplemental - deduction
+    amount = adjusted * tax.rate
+    steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)} less Social Security and Medicare "
+                 f"{fmt_usd(deduction)} = {fmt_usd(adjusted)} x {_pct(tax.rate)} = {fmt_usd(amount)}")
+    return amount
+
+
+_PERIOD_METHODS = {"ut_period_credit": _ut_period_credit, "period_table": _period_table,
+                   "ma_circular_m": _ma_circular_m}
+_SUPPLEMENTAL_METHODS = {"ma_circular_m": _ma_supplemental}
 
 
 def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int, regular: Decimal,
@@ -372,8 +448,10 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     tax = rules.income_tax
     if wages.supplemental <= 0:
         return ZERO
+    if tax.method in _SUPPLEMENTAL_METHODS:
+        return _SUPPLEMENTAL_METHODS[tax.method](rules, cert, wages, periods, steps)
     if tax.params.get("supplemental_aggregate"):
-        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded)
+        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross)
         inner: list[str] = []
         total = regular_withholding(rules, cert, combined, periods, inner)
         amount = total - regular

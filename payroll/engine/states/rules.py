@@ -105,7 +105,7 @@ class Program:
 @dataclass(frozen=True)
 class IncomeTax:
     method: str                          # none | flat | elected_percentage | ca_method_b | ny_exact | ut_credit
-                                         # | ut_period_credit | period_table (per-pay-period publications)
+                                         # | ut_period_credit | period_table | ma_circular_m (per period)
     rate: Decimal = Decimal(0)
     subtractions: tuple[Subtraction, ...] = ()
     credits: tuple[Subtraction, ...] = ()
@@ -173,7 +173,9 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
     pay_periods = None
     per_period = {"period_table": ["period_exemption"],
                   "ut_period_credit": [f"period_{n}_{s}" for n in ("base_allowance", "phase_out_threshold")
-                                       for s in ("single", "married")]}.get(method)
+                                       for s in ("single", "married")],
+                  "ma_circular_m": ["period_exemption_per", "period_exemption_base", "period_head_of_household",
+                                    "period_no_tax_limit"]}.get(method)
     if per_period:
         keysets = [frozenset(params[name]) for name in per_period] + (
             [frozenset(tables)] if method == "period_table" else [])

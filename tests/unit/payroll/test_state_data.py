@@ -32,7 +32,8 @@ def test_partly_supported_states():
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 4, 30)), (date(2026, 7, 1), None)),
                                                 "GA": ((date(2026, 5, 11), None),),
-                                                "OH": ((None, date(2026, 7, 31)), (date(2026, 8, 1), None))}
+                                                "OH": ((None, date(2026, 7, 31)), (date(2026, 8, 1), None)),
+                                                "MA": ((None, None),)}
 
 
 def test_supported_states_2025():
