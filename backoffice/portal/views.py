@@ -41,8 +41,7 @@ def my_engagements() -> list[Engagement]:
 
 def classification_url(engagement_id: int) -> str | None:
     """The classification page of the other portal blueprint, when it is installed."""
-    for endpoint in ("portal_classification.engagement", "portal_classification.view",
-                     "portal_classification.detail"):
+    for endpoint in ("classification_portal.engagement", "portal_classification.engagement"):
         if endpoint in current_app.view_functions:
             return url_for(endpoint, engagement_id=engagement_id)
     if any(r.rule.startswith("/portal/classification/<") for r in current_app.url_map.iter_rules()):
@@ -51,7 +50,7 @@ def classification_url(engagement_id: int) -> str | None:
 
 
 def open_tasks(worker) -> list[dict]:
-    """What the worker still has to do: onboarding steps, then tasks other packages add through hooks."""
+    """What the worker still has to do: onboarding steps, then tasks other packages add with add_task_hook."""
     from backoffice.workers.onboarding.services import next_step, open_cases
 
     tasks = []

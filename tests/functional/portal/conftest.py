@@ -44,9 +44,12 @@ def fake_plaid():
 
 
 @pytest.fixture
-def portal_config(app, mailbox, fake_plaid):
-    keys = ("SMTP_HOST", "SMTP_PORT", "PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_HOST", "PLAID_LINK_SCRIPT_URL")
+def portal_config(app, mailbox, fake_plaid, tmp_path):
+    keys = ("SMTP_HOST", "SMTP_PORT", "PLAID_CLIENT_ID", "PLAID_SECRET", "PLAID_HOST", "PLAID_LINK_SCRIPT_URL",
+            "PAYSTUB_CACHE_DIR")
     saved = {k: app.config.get(k) for k in keys}
+    # Paystub PDFs are cached by run and paycheck id, which restart with every wiped database: one cache per test.
+    app.config.update(PAYSTUB_CACHE_DIR=str(tmp_path / "paystubs"))
     app.config.update(SMTP_HOST=mailbox.host, SMTP_PORT=mailbox.port, PLAID_CLIENT_ID=fake_plaid.client_id,
                       PLAID_SECRET=fake_plaid.secret, PLAID_HOST=fake_plaid.base_url,
                       PLAID_LINK_SCRIPT_URL=fake_plaid.link_script_url)
