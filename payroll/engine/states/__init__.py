@@ -101,7 +101,8 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
         raise UnsupportedState(f"{state!r} is not a US state or DC")
     versions = versions_for_year(tax_year).get(state, ())
     rules = versions[0] if versions else None
-    if pay_date is not None and versions:
+    if pay_date is not None and rules is not None and (
+            len(versions) > 1 or rules.effective_from is not None or rules.effective_until is not None):
         rules = next((r for r in versions if covers(r, pay_date)), None)
         if rules is None:
             spans = "; ".join(f"{a.isoformat() if a else 'the start of the year'} to "
