@@ -173,10 +173,12 @@ class DepositLine:
 
 @dataclass(frozen=True)
 class LineExplanation:
-    """The engine's reasoning for one line, step by step."""
+    """The engine's reasoning for one line, step by step; section tells apart lines of the same name
+    (Social Security withheld vs. the employer's share)."""
 
     line: str
     steps: tuple[str, ...]
+    section: str = ""
 
 
 def _sum(amounts) -> Decimal:
@@ -345,6 +347,8 @@ dates as datetime.date or 'YYYY-MM-DD'):
 """
 
 _LINE_GROUPS = ("employee_taxes", "pre_tax_deductions", "post_tax_deductions", "employer_contributions")
+_SECTION_TITLES = {"employee_taxes": "Employee taxes", "pre_tax_deductions": "Pre-tax deductions",
+                   "post_tax_deductions": "Post-tax deductions", "employer_contributions": "Employer contributions"}
 
 
 class _Collector:
@@ -446,10 +450,10 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
 
     explanations: list[LineExplanation] = []
 
-    def note(line: Mapping, where: str, description: str | None) -> None:
+    def note(line: Mapping, where: str, description: str | None, section: str) -> None:
         steps = c.get(line, "explanation", where, _steps, optional=True, default=())
         if include_explanations and steps and description:
-            explanations.append(LineExplanation(description, steps))
+            explanations.append(LineExplanation(description, steps, section))
 
     earnings = []
     for i, line in enumerate(_lines(c, data, "earnings", optional=False)):
@@ -458,7 +462,7 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
         earnings.append(EarningLine(
             description=desc, current=c.get(line, "current", w, _money), ytd=c.get(line, "ytd", w, _money),
             hours=c.get(line, "hours", w, _money, optional=True), rate=c.get(line, "rate", w, _money, optional=True)))
-        note(line, w, desc)
+        note(line, w, desc, "Earnings")
 
     groups: dict[str, list[AmountLine]] = {}
     for group in _LINE_GROUPS:
@@ -467,7 +471,7 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
             w = f"{group}[{i}]"
             desc = c.get(line, "description", w, _text)
             groups[group].append(AmountLine(desc, c.get(line, "current", w, _money), c.get(line, "ytd", w, _money)))
-            note(line, w, desc)
+            note(line, w, desc, _SECTION_TITLES[group])
 
     deposits = []
     for i, dep in enumerate(_lines(c, data, "deposits", optional=True)):

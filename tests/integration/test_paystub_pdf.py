@@ -140,8 +140,20 @@ def test_full_ssn_ein_and_account_numbers_never_appear(nyc_text):
 
 def test_the_explanations_section_lists_the_engine_steps(nyc_text):
     assert "How each line was calculated" in nyc_text
+    assert "Federal income tax (Employee taxes)" in nyc_text
     assert "1. Income tax wages: $3,448.40 less pre-tax deductions $290.42 = $3,157.98" in nyc_text
     assert "2. Pub 15-T percentage method, biweekly, single: $402.11" in nyc_text
+
+
+def test_long_explanations_continue_on_a_second_page_after_the_figures():
+    data = nyc_stub()
+    for line in data["employee_taxes"]:
+        line["explanation"] = [f"{line['description']} step {n}" for n in range(1, 13)]
+    pdf = render_paystub(paystub_from_dict(data, include_explanations=True))
+    pages = pdf_text(pdf).split("\f")
+    assert len([p for p in pages if p.strip()]) == 2
+    assert row(pages[0], "Net pay", "$2,180.21")
+    assert "New York City income tax step 12" in pages[1]
 
 
 def test_without_explanations_the_section_is_left_out():

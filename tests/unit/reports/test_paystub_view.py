@@ -167,7 +167,8 @@ def test_without_a_paycheck_id_the_key_is_the_check_number():
 def test_explanations_are_collected_only_when_asked_for():
     assert paystub_from_dict(known_stub()).explanations == ()
     view = paystub_from_dict(known_stub(), include_explanations=True)
-    assert [(x.line, len(x.steps)) for x in view.explanations] == [("Regular", 1), ("Federal income tax", 2)]
+    assert [(x.section, x.line, len(x.steps)) for x in view.explanations] == [
+        ("Earnings", "Regular", 1), ("Employee taxes", "Federal income tax", 2)]
     assert view.explanations[0].steps == ("80.00 hours x $25.00 = $2,000.00",)
 
 
