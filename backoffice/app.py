@@ -74,6 +74,9 @@ def create_app(config: Mapping | None = None) -> Flask:
         init_portal = None
     if init_portal:
         init_portal(app)
+    from backoffice.workers.classification_portal import init_app as init_classification_portal
+
+    init_classification_portal(app)  # worker's view of classification: /portal/classification
 
     _register_error_handlers(app)
 

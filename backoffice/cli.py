@@ -144,7 +144,7 @@ def classify_cmd(input_path):
 
 
 # Domain packages add their own command groups (e.g. `backoffice payroll nacha`).
-for _pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers.onboarding"):
+for _pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers.onboarding", "backoffice.workers"):
     try:
         _mod = importlib.import_module(f"{_pkg}.cli")
     except ModuleNotFoundError as _exc:

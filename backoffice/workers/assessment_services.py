@@ -672,7 +672,7 @@ def question(path: str) -> str:
 
 
 def questionnaire_form() -> list[dict]:
-    """The questionnaire as form groups: [{group, title, fields: [{path, name, label, kind, choices|keys}]}]."""
+    """The questionnaire as form groups: [{group, title, fields: [{path, name, label, kind, choices|criteria}]}]."""
     out = []
     for group, fields in SCHEMA.items():
         items = []
@@ -687,7 +687,7 @@ def questionnaire_form() -> list[dict]:
             for name, keys in CRITERIA_MAPS.items():
                 path = f"{group}.{name}"
                 items.append({"path": path, "name": name, "label": question(path), "kind": "criteria",
-                              "keys": [(k, humanize(k)) for k in keys]})
+                              "criteria": [(k, humanize(k)) for k in keys]})
         out.append({"group": group, "title": GROUP_TITLES[group], "fields": items})
     return out
 

@@ -1,0 +1,182 @@
+"""The worker's view of their classification (/portal/classification): every test and factor, reviews, the PDF."""
+from __future__ import annotations
+
+from functools import wraps
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from backoffice.db import utcnow
+from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.extensions import db
+from backoffice.security.access import can, scoped
+from backoffice.workers import assessment_services as svc
+from backoffice.workers.assessments import Assessment, Recheck, ReviewRequest
+from backoffice.workers.models import Engagement
+
+bp = Blueprint("classification_portal", __name__, url_prefix="/portal/classification")
+
+
+def init_app(app) -> None:
+    """Register the worker-facing classification pages (called by create_app after the portal)."""
+    app.register_blueprint(bp)
+
+
+def worker_required(view):
+    """Anonymous visitors go to the sign-in page; other roles get 403; a worker reaches only their own rows."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        if current_user.role != "worker" or not current_user.worker_id:
+            abort(403)
+        return view(*args, **kwargs)
+    return wrapper
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc):
+    db.session.rollback()
+    return render_template("portal/classification/not_found.html", **_ctx()), 404
+
+
+def _ctx(**kw) -> dict:
+    return {"svc": svc, "active_nav": "engagements", **kw}
+
+
+def _my_engagement(engagement_id) -> Engagement:
+    stmt = scoped(sa.select(Engagement).where(Engagement.id == engagement_id), current_user, "engagement")
+    eng = db.session.execute(stmt).scalar_one_or_none() if can(current_user, "engagement", "read") else None
+    if eng is None:
+        raise NotFound(f"engagement {engagement_id} not found")
+    return eng
+
+
+def _visible_history(engagement_id: int) -> list[Assessment]:
+    """The engagement's assessments (and those of engagements it was converted from/to) the worker may see."""
+    return [a for a in svc.history(engagement_id) if a.status != "draft" and a.worker_id == current_user.worker_id]
+
+
+# ------------------------------------------------------------------ pages
+@bp.get("/")
+@worker_required
+def index():
+    stmt = scoped(sa.select(Engagement), current_user, "engagement").order_by(Engagement.start_date.desc(),
+                                                                               Engagement.id)
+    rows = []
+    for eng in db.session.execute(stmt).scalars():
+        current = svc.current_signed(eng.id)
+        rows.append((eng, current))
+    return render_template("portal/classification/index.html", **_ctx(rows=rows))
+
+
+@bp.get("/<int:engagement_id>")
+@worker_required
+def engagement(engagement_id: int):
+    eng = _my_engagement(engagement_id)
+    current = svc.current_signed(eng.id)
+    if current is not None:
+        return redirect(url_for(".assessment", assessment_id=current.id))
+    return render_template("portal/classification/engagement.html",
+                           **_ctx(eng=eng, history=_visible_history(eng.id)))
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@worker_required
+def assessment(assessment_id: int):
+    a = svc.get_assessment(assessment_id, current_user)
+    reviews = db.session.execute(scoped(sa.select(ReviewRequest).where(ReviewRequest.assessment_id == a.id)
+                                        .order_by(ReviewRequest.id), current_user, "classification_review"))\
+        .scalars().all()
+    return render_template("portal/classification/assessment.html",
+                           **_ctx(a=a, eng=a.engagement, reviews=reviews, history=_visible_history(a.engagement_id),
+                                  form_spec=svc.questionnaire_form(), comment=request.args.get("comment", ""),
+                                  errors={}))
+
+
+@bp.post("/assessments/<int:assessment_id>/review")
+@worker_required
+def request_review(assessment_id: int):
+    comment = request.form.get("comment", "")
+    try:
+        review = svc.request_review(assessment_id, user=current_user, comment=comment)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        a = svc.get_assessment(assessment_id, current_user)
+        errors = {i.field: [i.message] for i in exc.issues}
+        return render_template("portal/classification/assessment.html",
+                               **_ctx(a=a, eng=a.engagement, reviews=[], history=_visible_history(a.engagement_id),
+                                      form_spec=svc.questionnaire_form(), comment=comment, errors=errors)), 422
+    flash("Your request was sent to HR. You will find their answer here.")
+    return redirect(url_for(".review", review_id=review.id))
+
+
+@bp.route("/reviews/<int:review_id>", methods=("GET", "POST"))
+@worker_required
+def review(review_id: int):
+    review = svc.get_review(review_id, current_user)
+    error = None
+    if request.method == "POST":
+        try:
+            svc.post_message(review.id, user=current_user, body=request.form.get("body", ""))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            error = "; ".join(i.message for i in exc.issues)
+        except DomainError as exc:
+            db.session.rollback()
+            if isinstance(exc, NotFound):
+                raise
+            error = exc.message
+        else:
+            flash("Message sent.")
+            return redirect(url_for(".review", review_id=review.id))
+    return render_template("portal/classification/review.html", **_ctx(review=review, a=review.assessment,
+                                                                         error=error)), (422 if error else 200)
+
+
+@bp.get("/assessments/<int:assessment_id>/evidence/<int:evidence_id>")
+@worker_required
+def evidence(assessment_id: int, evidence_id: int):
+    att = svc.get_evidence(assessment_id, evidence_id, current_user)
+    return Response(att.content, mimetype=att.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{att.filename}"', "X-Content-SHA256": att.sha256})
+
+
+@bp.get("/assessments/<int:assessment_id>/evidence-pack.pdf")
+@worker_required
+def evidence_pack(assessment_id: int):
+    return evidence_pack_response(svc.get_assessment(assessment_id, current_user), current_user)
+
+
+# ------------------------------------------------------------------ evidence pack (shared with the admin)
+def evidence_pack_context(a: Assessment, user) -> dict:
+    """Everything an auditor needs about one assessment: answers, evidence, findings, sign-off, history."""
+    history = [h for h in svc.history(a.engagement_id)
+               if h.status != "draft" or (user.role != "worker" and h.id == a.id)]
+    reviews: list = []
+    if can(user, "classification_review", "read"):
+        ids = [h.id for h in history]
+        reviews = db.session.execute(scoped(sa.select(ReviewRequest).where(ReviewRequest.assessment_id.in_(ids))
+                                            .order_by(ReviewRequest.id), user, "classification_review")).scalars().all()
+    rechecks: list = []
+    if can(user, "classification_recheck", "read"):
+        rechecks = db.session.execute(scoped(sa.select(Recheck).where(Recheck.engagement_id == a.engagement_id)
+                                             .order_by(Recheck.id), user, "classification_recheck")).scalars().all()
+    return {"a": a, "eng": a.engagement, "worker": a.worker, "client": a.client, "form_spec": svc.questionnaire_form(),
+            "history": history, "reviews": reviews, "rechecks": rechecks, "svc": svc,
+            "reclassifications": svc.reclassifications_for(a.engagement_id), "generated_at": utcnow(),
+            "generated_by": user.email}
+
+
+def render_evidence_pack(a: Assessment, user) -> bytes:
+    from reports.pdf import render_html_to_pdf
+
+    html = render_template("pdf/evidence_pack.html", **evidence_pack_context(a, user))
+    return render_html_to_pdf(html)
+
+
+def evidence_pack_response(a: Assessment, user) -> Response:
+    pdf = render_evidence_pack(a, user)
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="classification-evidence-{a.id}.pdf"'})

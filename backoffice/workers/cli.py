@@ -1,0 +1,81 @@
+"""Command line for workers: `backoffice import workers FILE` (CSV/XLSX, all rows or none) and re-checks."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+
+def register(main) -> None:
+    main.add_command(import_group)
+    main.add_command(classification_group)
+
+
+@click.group("import")
+def import_group():
+    """Bulk imports."""
+
+
+@import_group.command("workers")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Validate every row and report; write nothing.")
+@click.option("--user", "as_user", default="",
+              help="Email of the user the import runs as (permission checked; recorded in the audit log).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@with_appcontext
+def import_workers_cmd(path, dry_run, as_user, as_json):
+    """Import workers and engagements from a CSV or XLSX file (columns in docs/classification.md).
+
+    Nothing is written if any row is bad; every bad row is listed with its line number and column."""
+    import sqlalchemy as sa
+
+    from backoffice.errors import DomainError
+    from backoffice.extensions import db
+    from backoffice.security.models import User
+    from backoffice.workers.importer import import_file
+
+    user = None
+    if as_user:
+        user = db.session.execute(sa.select(User).where(User.email == as_user.lower())).scalar_one_or_none()
+        if user is None:
+            raise click.ClickException(f"no user with email {as_user}")
+    with open(path, "rb") as fh:
+        content = fh.read()
+    try:
+        report = import_file(content, path, dry_run=dry_run, user=user)
+    except DomainError as exc:
+        raise click.ClickException(exc.message) from exc
+    if as_json:
+        click.echo(json.dumps(report.as_dict(), indent=2))
+    else:
+        for issue in report.issues:
+            click.echo(f"line {issue.row}: {issue.field}: {issue.message}", err=True)
+        verb = "would create" if dry_run and not report.issues else "created"
+        if report.issues:
+            click.echo(f"{len(report.bad_lines)} bad row(s) of {report.rows}: nothing was imported.", err=True)
+        else:
+            click.echo(f"{report.rows} row(s): {verb} {report.workers_created} worker(s) and "
+                       f"{report.engagements_created} engagement(s); {report.workers_matched} existing worker(s) "
+                       f"matched by email." + (" Dry run: nothing written." if dry_run else ""))
+    if report.issues:
+        sys.exit(2)
+
+
+@click.group("classification")
+def classification_group():
+    """Classification records."""
+
+
+@classification_group.command("rechecks")
+@click.option("--today", default="", help="Evaluate as of this date (YYYY-MM-DD); default today.")
+@with_appcontext
+def rechecks_cmd(today):
+    """Raise re-checks for every open contractor engagement from timesheets, paychecks and new answers."""
+    from datetime import date
+
+    from backoffice.workers.assessment_services import run_rechecks
+
+    on = date.fromisoformat(today) if today else date.today()
+    click.echo(f"{run_rechecks(today=on)} new re-check(s) raised as of {on.isoformat()}")
