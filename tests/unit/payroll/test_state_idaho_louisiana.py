@@ -44,9 +44,10 @@ def test_louisiana_2025_by_hand(periods, gross, status, expected, hand):
     assert income_tax(c) == D(expected), hand
 
 
-def test_louisiana_2026_keeps_the_2025_formula_for_a_filed_l4():
-    """Same R-1306 figures in 2026 (see test_state_la.py): single, 3,000 biweekly -> 77.84 as in 2025."""
-    assert income_tax(ctx("LA", year=2026, certificate={"LA": {"filing_status": "single"}})) == D("77.84")
+def test_louisiana_2026_deduction_is_indexed_up_from_2025():
+    """R-1306 (1/26): single 3,000 biweekly: (78,000 - 12,875) x 3.09% = 2,012.36 / 26 = 77.398 -> 77.40
+    (2025: 77.84 on the 12,500 deduction)."""
+    assert income_tax(ctx("LA", year=2026, certificate={"LA": {"filing_status": "single"}})) == D("77.40")
 
 
 def test_idaho_2026_first_half_uses_the_july_2025_tables_then_stops():

@@ -1,4 +1,4 @@
-"""Louisiana 2026 (R-1306 with the 2026 L-4): 3.09% after the standard deduction chosen on the L-4; none without one."""
+"""Louisiana 2026 (R-1306 1/26 with the 2026 L-4): 3.09% after the L-4 standard deduction; none without an L-4."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -13,17 +13,17 @@ except ImportError:
 D = Decimal
 
 CASES = [
-    ("r1306-weekly-example", dict(periods=52, gross="700", certificate={"LA": {"filing_status": "single"}}), "14.20",
-     "R-1306 example: 700 x 52 = 36,400 - 12,500 = 23,900 x 3.09% = 738.51 / 52 = 14.2021 -> 14.20 "
-     "(R-1306 prints 14.20)"),
+    ("r1306-weekly-example", dict(periods=52, gross="700", certificate={"LA": {"filing_status": "single"}}), "13.98",
+     "R-1306 (1/26) example 1: (700 - 12,875/52 = 247.60) x 3.09% = 13.98; annualised: 36,400 - 12,875 = 23,525 "
+     "x 3.09% = 726.92 / 52 = 13.979 -> 13.98"),
     ("r1306-biweekly-example", dict(periods=26, gross="4600", certificate={"LA": {"filing_status": "married"}}),
-     "112.43", "R-1306 example: 4,600 x 26 = 119,600 - 25,000 = 94,600 x 3.09% = 2,923.14 / 26 = 112.4285 -> 112.43 "
-     "(R-1306 prints 112.432)"),
+     "111.54", "R-1306 (1/26) example 2: (4,600 - 25,750/26 = 990.38) x 3.09% = 111.54; annualised: 119,600 - 25,750 "
+     "= 93,850 x 3.09% = 2,899.965 / 26 = 111.537 -> 111.54"),
     ("no-l4", dict(), "92.70", "no L-4: no standard deduction, 78,000 x 3.09% = 2,410.20 / 26 = 92.70"),
-    ("hoh-below-deduction", dict(periods=12, gross="2000", certificate={"LA": {"filing_status": "head_of_household"}}),
-     "0.00", "head of household takes 25,000: 24,000 a year is below it"),
+    ("hoh-below-deduction", dict(periods=12, gross="2100", certificate={"LA": {"filing_status": "head_of_household"}}),
+     "0.00", "head of household takes 25,750: 25,200 a year is below it"),
     ("weekly-bonus", dict(periods=52, gross="1000", supplemental="300", certificate={"LA": {"filing_status": "single"}}),
-     "23.47", "regular 700 as in the first case = 14.20; bonus 300 x 3.09% = 9.27; 14.20 + 9.27 = 23.47"),
+     "23.25", "regular 700 as in the first case = 13.98; bonus 300 x 3.09% = 9.27; 13.98 + 9.27 = 23.25"),
 ]
 
 
