@@ -386,8 +386,8 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     wages = pay.regular
     n = cert.counts["allowances"]
     limit = _period_value(rules, "period_no_tax_limit", periods)
-    if n >= 1 and wages <= limit:
-        steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are not above {fmt_usd(limit)} for "
+    if n >= 1 and wages < limit:
+        steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are below {fmt_usd(limit)} for "
                      f"{periods} pay periods a year: no withholding.")
         return ZERO
     rate, room = _ma_retirement_room(rules, pay)

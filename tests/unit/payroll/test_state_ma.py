@@ -32,8 +32,10 @@ CASES = [
                                            certificate={"MA": {"filing_status": "head_of_household", "allowances": 1}}),
      "78.20", "2,000 - 153 FICA - 183 = 1,664 x 24 = 39,936 x 5% = 1,996.80 / 24 = 83.20 - 5.00 head of household "
               "= 78.20"),
-    ("weekly-under-the-floor", dict(periods=52, gross="150", certificate={"MA": {"allowances": 1}}), "0.00",
-     "150 a week with an exemption claimed is not above the 154 floor: nothing withheld"),
+    ("weekly-under-the-floor", dict(periods=52, gross="153.99", certificate={"MA": {"allowances": 1}}), "0.00",
+     "153.99 a week with an exemption claimed is below the 154 floor (8,000 a year): nothing withheld"),
+    ("weekly-at-the-floor", dict(periods=52, gross="154", certificate={"MA": {"allowances": 1}}), "2.86",
+     "154 is not below the floor: 154 - 11.78 FICA - 85 = 57.22 x 52 = 2,975.44 x 5% = 148.772 / 52 = 2.861 -> 2.86"),
     ("401k-is-taxed", dict(periods=52, gross="1000", pretax={"401k": "100"}, certificate={"MA": {"allowances": 2}}),
      "40.98", "Massachusetts does not exclude 401(k) deferrals: same as the first case"),
     ("biweekly-bonus", dict(periods=26, gross="4000", supplemental="1000"), "184.71",
