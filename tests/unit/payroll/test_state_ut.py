@@ -45,10 +45,10 @@ def test_bonus_by_the_aggregate_method():
 
 
 def test_may_and_june_2026_are_refused_and_the_ranges_are_listed():
-    """The June 2025 tables run to 30 April 2026 (4.5%); Pub 14 Rev. 04/26 is used from 1 July; in between refused."""
+    """The June 2025 tables run to 31 May 2026 (4.5%); Pub 14 Rev. 4/26 is used from 1 July; June refused."""
     with pytest.raises(UnsupportedState, match="UT.*2026-06-05"):
         income_tax(ctx("UT", pay_date=date(2026, 6, 5)))
-    assert partially_supported_states(2026)["UT"] == ((None, date(2026, 4, 30)), (date(2026, 7, 1), None))
+    assert partially_supported_states(2026)["UT"] == ((None, date(2026, 5, 31)), (date(2026, 7, 1), None))
 
 
 def test_explanation_walks_the_pub14_lines():

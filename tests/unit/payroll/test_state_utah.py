@@ -46,9 +46,10 @@ def test_pay_dates_before_the_june_2025_tables_are_refused():
         income_tax(ctx("UT", year=2025, pay_date=date(2025, 3, 6)))
 
 
-def test_2026_uses_the_june_2025_tables_until_april_then_stops():
-    """January 2026 pay: the June 2025 tables still apply -> 135.00 as in the first case; May 2026 refused
-    (Pub 14 Rev. 04/26 from 1 July 2026 is tested in test_state_ut.py)."""
+def test_2026_uses_the_june_2025_tables_until_may_then_stops():
+    """January and May 2026 pay: the June 2025 tables still apply -> 135.00 as in the first case; June 2026 refused
+    (Pub 14 Rev. 4/26 applies to periods beginning 1 June; from 1 July it is tested in test_state_ut.py)."""
     assert income_tax(ctx("UT", year=2026, pay_date=date(2026, 1, 9))) == D("135.00")
+    assert income_tax(ctx("UT", year=2026, pay_date=date(2026, 5, 29))) == D("135.00")
     with pytest.raises(UnsupportedState, match="UT"):
-        income_tax(ctx("UT", year=2026, pay_date=date(2026, 5, 15)))
+        income_tax(ctx("UT", year=2026, pay_date=date(2026, 6, 12)))
