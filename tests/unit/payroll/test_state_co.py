@@ -6,9 +6,9 @@ from decimal import Decimal
 import pytest
 
 try:  # the folder may or may not be a package
-    from .test_state_helpers import ctx, explanation, income_tax
+    from .test_state_helpers import ctx, explanation, income_tax, lines
 except ImportError:
-    from test_state_helpers import ctx, explanation, income_tax
+    from test_state_helpers import ctx, explanation, income_tax, lines
 
 D = Decimal
 
@@ -39,7 +39,18 @@ def test_colorado_2026_by_hand(case_id, kwargs, expected, hand):
     assert income_tax(ctx("CO", **kwargs)) == D(expected), hand
 
 
-def test_explanation_shows_the_default_allowance_and_famli_gap():
-    text = explanation(ctx("CO", periods=52, gross="1000"))
-    assert "the default for single, $5,500.00, applies" in text
-    assert "FAMLI premiums are not computed" in text
+def test_explanation_shows_the_default_allowance():
+    assert "the default for single, $5,500.00, applies" in explanation(ctx("CO", periods=52, gross="1000"))
+
+
+def test_famli_employee_share():
+    """FAMLI 2026: 0.44% employee share of Social Security wages: (3,000 - 200 Section 125) x 0.44% = 12.32;
+    the 401(k) deferral does not reduce it."""
+    got = lines(ctx("CO", pretax={"section125": "200", "401k": "300"}))
+    assert got[("state_pfml", "CO")] == D("12.32")
+
+
+def test_famli_stops_at_the_wage_base():
+    """184,500 cap: with 184,000 paid earlier this year only 500 of this 3,000 is subject: 500 x 0.44% = 2.20."""
+    got = lines(ctx("CO", ytd="184000"))
+    assert got[("state_pfml", "CO")] == D("2.20")
