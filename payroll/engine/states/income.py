@@ -9,7 +9,7 @@ from typing import Mapping
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import CENT, ZERO, round_cents
 
-from .rules import IncomeTax, StateRules
+from .rules import IncomeTax, StateRules, UnsupportedState
 
 _STATUS_ALIASES = {
     "single": "single",
@@ -255,7 +255,6 @@ def _ca_method_b(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list
     prm = tax.params
     status = cert.filing_status
     if status in prm.get("unsupported_statuses", ()):
-        from .rules import UnsupportedState
         raise UnsupportedState(f"state income tax withholding for CA is not supported yet for filing status "
                                f"{status} in this tax year: its rate table could not be confirmed")
     regular = cert.counts["allowances"]
@@ -317,7 +316,6 @@ def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
     """A per-pay-period figure printed by the publication (params[name] keyed by pay periods a year)."""
     value = rules.income_tax.params[name].get(str(periods))
     if value is None:
-        from .rules import UnsupportedState
         raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for {periods} "
                                f"pay periods a year: {rules.publication} prints no figures for that payroll period")
     return value
@@ -422,7 +420,6 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
 def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
     """Circular M: 5% of the supplemental payment less its Social Security/Medicare (while the $2,000 cap is open);
     the surtax case (regular wages annualised plus supplemental above the threshold) is refused, not guessed."""
-    from .rules import UnsupportedState
     tax = rules.income_tax
     threshold = tax.params["surtax_threshold"]["amount"]
     if pay.regular * periods + pay.ytd_gross + pay.supplemental > threshold:
