@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
@@ -14,14 +14,13 @@ from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.geo import STATES
 from backoffice.security.access import can, scoped
-from backoffice.workers.models import ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client, Engagement, Worker
+from backoffice.workers.models import ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client
 from backoffice.workers.onboarding import services as svc
 from backoffice.workers.onboarding.models import (CASE_STATUSES, I9Record, Invitation, OnboardingCase,
                                                   SignedDocument)
+from backoffice.workers.onboarding.board import DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows
 from backoffice.workers.onboarding.steps import STEP_LABELS
 
-DEFAULT_STUCK_DAYS = 3
-PAGE_SIZE = 50
 
 
 def _errors(exc: ValidationFailed) -> dict:
@@ -29,71 +28,6 @@ def _errors(exc: ValidationFailed) -> dict:
     for i in exc.issues:
         out.setdefault(i.field or "_form", []).append(i.message)
     return out
-
-
-def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = "", client_id: str = "",
-               stuck_only: bool = False, stuck_days: int = DEFAULT_STUCK_DAYS, sort: str = "since",
-               page: int = 0, user=None) -> tuple[list[dict], int]:
-    """The board's rows (one per case) with the filters applied, and the total count."""
-    now = utcnow()
-    stmt = (sa.select(OnboardingCase, Worker, Engagement, Client)
-            .join(Worker, Worker.id == OnboardingCase.worker_id)
-            .join(Engagement, Engagement.id == OnboardingCase.engagement_id)
-            .join(Client, Client.id == Engagement.client_id))
-    if user is not None:
-        stmt = scoped(stmt, user, "onboarding")
-    if status:
-        stmt = stmt.where(OnboardingCase.status == status)
-    else:
-        stmt = stmt.where(OnboardingCase.status.in_(("invited", "in_progress")))
-    if step:
-        stmt = stmt.where(OnboardingCase.current_step == step, OnboardingCase.status != "invited")
-    if type_:
-        stmt = stmt.where(Engagement.type == type_)
-    if client_id:
-        stmt = stmt.where(Engagement.client_id == int(client_id))
-    if q:
-        like = f"%{q.strip().lower()}%"
-        stmt = stmt.where(sa.or_(sa.func.lower(Worker.first_name).like(like), sa.func.lower(Worker.last_name).like(like),
-                                 sa.func.lower(Worker.email).like(like), sa.func.lower(Client.name).like(like)))
-    if stuck_only:
-        stmt = stmt.where(OnboardingCase.step_since < now - timedelta(days=stuck_days),
-                          OnboardingCase.status.in_(("invited", "in_progress")))
-    total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
-    order = {"since": OnboardingCase.step_since.asc(), "name": Worker.last_name.asc(),
-             "start": Engagement.start_date.asc(), "i9": OnboardingCase.i9_due_date.asc()}.get(sort)
-    stmt = stmt.order_by(order if order is not None else OnboardingCase.step_since.asc(), OnboardingCase.id)
-    stmt = stmt.limit(PAGE_SIZE).offset(page * PAGE_SIZE)
-    i9s = {}
-    rows = []
-    result = db.session.execute(stmt).all()
-    if result:
-        ids = [eng.id for _, _, eng, _ in result]
-        i9s = {r.engagement_id: r for r in db.session.execute(
-            sa.select(I9Record).where(I9Record.engagement_id.in_(ids))).scalars()}
-    today = date.today()
-    for case, worker, eng, client in result:
-        days = (now - case.step_since).days
-        done = sum(1 for s in case.steps if s.status == "done")
-        i9 = i9s.get(eng.id)
-        if "i9" not in [s.step for s in case.steps]:
-            i9_state, i9_text = "", "—"
-        elif i9 is not None and i9.section2_at:
-            i9_state, i9_text = "done", "section 2 done"
-        else:
-            due = i9.section2_due if i9 else case.i9_due_date
-            if due is None:
-                i9_state, i9_text = "", "section 1 not yet signed"
-            elif due < today:
-                i9_state, i9_text = "overdue", f"section 2 overdue since {due}"
-            else:
-                i9_state, i9_text = "due", f"section 2 due {due}"
-        rows.append({"case": case, "worker": worker, "engagement": eng, "client": client,
-                     "step_label": ("Invitation not accepted yet" if case.status == "invited" else
-                                    STEP_LABELS.get(case.current_step or "", "Complete")),
-                     "days": days, "stuck": case.status in ("invited", "in_progress") and days > stuck_days,
-                     "progress": f"{done}/{len(case.steps)}", "i9_state": i9_state, "i9_text": i9_text})
-    return rows, total
 
 
 class OnboardingBoard(BaseView):
@@ -239,6 +173,9 @@ def dashboard_cards() -> list[dict]:
         open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS))).scalar()
     overdue = db.session.execute(sa.select(sa.func.count(I9Record.id)).where(
         I9Record.section2_at.is_(None), I9Record.section2_due < date.today())).scalar()
+    has_section1 = sa.select(I9Record.id).where(I9Record.engagement_id == OnboardingCase.engagement_id).exists()
+    overdue += db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
+        open_, OnboardingCase.i9_due_date < date.today(), ~has_section1)).scalar()
     return [{"label": "Onboarding in progress", "value": count},
             {"label": f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", "value": stuck},
             {"label": "I-9 section 2 overdue", "value": overdue}]

@@ -125,6 +125,8 @@ def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: 
     case = OnboardingCase(worker_id=worker.id, engagement_id=engagement.id, status="invited",
                           current_step=steps[0], step_since=now, invited_at=now)
     case.steps = [OnboardingStep(step=s, position=i, status="pending", summary={}) for i, s in enumerate(steps)]
+    if "i9" in steps:  # the deadline runs from the start date, whether or not section 1 is signed yet
+        case.i9_due_date = i9_section2_due(engagement.start_date)
     db.session.add(case)
     inv, token = _new_invitation(worker, engagement, int(config.get("INVITE_TTL_HOURS") or 72), invited_by_id)
     db.session.commit()

@@ -40,8 +40,6 @@ def test_paychecks_page_pdf_and_explanation(db, invite_and_accept, pdftotext, tm
     assert p.post(p.step_url("profile"), PROFILE).status_code == 302
     worker = db.session.execute(sa.select(Worker)).scalar_one()
     eng = db.session.execute(sa.select(Engagement)).scalar_one()
-    from tests.integration.onboarding.support import make_agency  # noqa: F401 (agency made by the acme fixture)
-
     paycheck = make_paycheck(worker, eng, pay_date=date(2026, 11, 13), gross="2000.00", federal="150.00",
                              explanation=["Annualised wages: $2,000.00 x 26 = $52,000.00", "Amount to withhold"])
     home = p.http.get("/portal/")
