@@ -20,7 +20,7 @@ def test_seed_demo_is_realistic(runner, db):
     assert result.exit_code == 0, result.output
     assert "admin@tandem.example" in result.output
     workers, engagements = _snapshot(db)
-    assert len(workers) == 150
+    assert len(workers) >= 150          # plus the people other modules' demo data invites or onboards
     assert db.session.execute(sa.select(sa.func.count()).select_from(Client)).scalar() >= 5
     states = {w.state for w in workers}
     assert len(states) >= 6                                   # workers in many states
@@ -47,9 +47,10 @@ def test_seed_demo_is_deterministic_for_a_seed(app, runner, db):
 
 def test_seed_demo_if_empty_adds_nothing_the_second_time(runner, db):
     runner.invoke(main, args=["seed-demo", "--workers", "20"])
+    count = db.session.execute(sa.select(sa.func.count()).select_from(Worker)).scalar()
     result = runner.invoke(main, args=["seed-demo", "--workers", "20", "--if-empty"])
     assert "already present" in result.output
-    assert db.session.execute(sa.select(sa.func.count()).select_from(Worker)).scalar() == 20
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Worker)).scalar() == count
 
 
 def test_create_user_and_token(runner, db, client):
