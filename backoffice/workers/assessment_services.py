@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -209,7 +210,7 @@ def add_evidence(assessment_id, *, user, filename: str, content: bytes, content_
     _check(user, "create", "classification_evidence")
     row = _draft(assessment_id, user)
     issues: list[Issue] = []
-    name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    name = re.sub(r"[^A-Za-z0-9._() -]", "_", (filename or "").replace("\\", "/").rsplit("/", 1)[-1]).strip()
     if not name:
         issues.append(Issue("file", "choose a file to attach", "required"))
     if not content:

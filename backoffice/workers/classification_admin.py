@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 import sqlalchemy as sa
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
@@ -261,9 +261,9 @@ class ClassificationView(BaseView):
 
     @expose("/<int:assessment_id>/evidence/<int:evidence_id>")
     def evidence(self, assessment_id: int, evidence_id: int):
-        att = svc.get_evidence(assessment_id, evidence_id, current_user)
-        return Response(att.content, mimetype=att.content_type, headers={
-            "Content-Disposition": f'attachment; filename="{att.filename}"', "X-Content-SHA256": att.sha256})
+        from backoffice.workers.classification_portal import evidence_response
+
+        return evidence_response(svc.get_evidence(assessment_id, evidence_id, current_user))
 
     @expose("/<int:assessment_id>/evidence-pack.pdf")
     def evidence_pack(self, assessment_id: int):

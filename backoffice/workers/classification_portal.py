@@ -82,17 +82,20 @@ def engagement(engagement_id: int):
                            **_ctx(eng=eng, history=_visible_history(eng.id)))
 
 
-@bp.get("/assessments/<int:assessment_id>")
-@worker_required
-def assessment(assessment_id: int):
+def _assessment_page(assessment_id, comment: str = "", errors: dict | None = None) -> str:
     a = svc.get_assessment(assessment_id, current_user)
     reviews = db.session.execute(scoped(sa.select(ReviewRequest).where(ReviewRequest.assessment_id == a.id)
                                         .order_by(ReviewRequest.id), current_user, "classification_review"))\
         .scalars().all()
     return render_template("portal/classification/assessment.html",
                            **_ctx(a=a, eng=a.engagement, reviews=reviews, history=_visible_history(a.engagement_id),
-                                  form_spec=svc.questionnaire_form(), comment=request.args.get("comment", ""),
-                                  errors={}))
+                                  form_spec=svc.questionnaire_form(), comment=comment, errors=errors or {}))
+
+
+@bp.get("/assessments/<int:assessment_id>")
+@worker_required
+def assessment(assessment_id: int):
+    return _assessment_page(assessment_id)
 
 
 @bp.post("/assessments/<int:assessment_id>/review")
@@ -103,11 +106,7 @@ def request_review(assessment_id: int):
         review = svc.request_review(assessment_id, user=current_user, comment=comment)
     except ValidationFailed as exc:
         db.session.rollback()
-        a = svc.get_assessment(assessment_id, current_user)
-        errors = {i.field: [i.message] for i in exc.issues}
-        return render_template("portal/classification/assessment.html",
-                               **_ctx(a=a, eng=a.engagement, reviews=[], history=_visible_history(a.engagement_id),
-                                      form_spec=svc.questionnaire_form(), comment=comment, errors=errors)), 422
+        return _assessment_page(assessment_id, comment, {i.field: [i.message] for i in exc.issues}), 422
     flash("Your request was sent to HR. You will find their answer here.")
     return redirect(url_for(".review", review_id=review.id))
 
@@ -139,8 +138,7 @@ def review(review_id: int):
 @worker_required
 def evidence(assessment_id: int, evidence_id: int):
     att = svc.get_evidence(assessment_id, evidence_id, current_user)
-    return Response(att.content, mimetype=att.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{att.filename}"', "X-Content-SHA256": att.sha256})
+    return evidence_response(att)
 
 
 @bp.get("/assessments/<int:assessment_id>/evidence-pack.pdf")
@@ -174,6 +172,13 @@ def render_evidence_pack(a: Assessment, user) -> bytes:
 
     html = render_template("pdf/evidence_pack.html", **evidence_pack_context(a, user))
     return render_html_to_pdf(html)
+
+
+def evidence_response(att) -> Response:
+    """An evidence file as a download (never rendered inline: it is whatever the uploader sent)."""
+    return Response(att.content, mimetype=att.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{att.filename}"', "X-Content-SHA256": att.sha256,
+        "X-Content-Type-Options": "nosniff"})
 
 
 def evidence_pack_response(a: Assessment, user) -> Response:

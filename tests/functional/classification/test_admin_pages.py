@@ -41,11 +41,17 @@ def test_hr_fills_the_generated_form_runs_attaches_evidence_and_signs_off(db, cl
     assert bad.status_code == 422
     assert b"2 answers to correct" in bad.data and b"&#39;robot&#39; is not one of" in bad.data
     assert db.session.get(Assessment, a.id).answers == {}  # nothing saved
-    ran = c.post(f"/admin/classification/{a.id}/edit", data={**_form(LEASED), "as_of_date": "2026-03-02",
+    criteria = {"state_specific.lab_2776_criteria.business_license": "yes",
+                "state_specific.lab_2776_criteria.written_contract": "no",
+                "state_specific.lab_2776_criteria.advertises_to_public": ""}  # blank = not stated
+    ran = c.post(f"/admin/classification/{a.id}/edit", data={**_form(LEASED), **criteria, "as_of_date": "2026-03-02",
+                                                              "engagement.work_performed": "  Forklift driving ",
                                                               "action": "run", "csrf_token": token})
     assert ran.status_code == 302
     row = db.session.get(Assessment, a.id)
     assert row.determination == "leased_employee" and row.answers["financial_control"]["paid_by"] == "staffing_firm"
+    assert row.answers["state_specific"] == {"lab_2776_criteria": {"business_license": True, "written_contract": False}}
+    assert row.answers["engagement"]["work_performed"] == "Forklift driving"
     up = c.post(f"/admin/classification/{a.id}/evidence", content_type="multipart/form-data", data={
         "file": (io.BytesIO(b"timesheet export"), "hours.csv"), "answer_path": "behavioral_control.schedule_set_by",
         "description": "Client's shift plan", "csrf_token": token})

@@ -105,3 +105,10 @@ def test_the_evidence_pack_pdf_holds_answers_findings_sign_off_history_and_messa
     assert "Ann Elm" not in text and "ann-contract.pdf" not in text  # nothing about the other worker
     staff = client_for(hr).get(f"/admin/classification/{a.id}/evidence-pack.pdf")
     assert staff.status_code == 200 and staff.data[:4] == b"%PDF"
+
+
+def test_my_engagements_links_to_the_classification_page(client_for, two_workers):
+    bill = two_workers["bill"]
+    page = client_for(bill["user"]).get("/portal/engagements")
+    assert page.status_code == 200
+    assert f'href="/portal/classification/{bill["eng"].id}"'.encode() in page.data
