@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from backoffice.errors import DomainError, ValidationFailed
+from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.portal import bp
 from backoffice.portal.access import current_worker, own_or_404, own_rows, worker_required
@@ -20,6 +20,15 @@ from backoffice.workers.profile import BankAccount
 
 FREQ_LABELS = {"weekly": "weekly", "biweekly": "every two weeks", "semimonthly": "twice a month",
                "monthly": "monthly"}
+
+
+@bp.errorhandler(NotFound)
+def _not_found(exc: NotFound):
+    """A record that is not the worker's (or does not exist): 404, as a page or as JSON for the preview calls."""
+    db.session.rollback()
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify({"error": "not_found", "message": "not found"}), 404
+    return render_template("portal/not_found.html"), 404
 
 
 def errors_of(exc: ValidationFailed) -> dict[str, list[str]]:

@@ -9,7 +9,7 @@ from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.security.access import scoped
 from backoffice.workers.models import Client, Engagement, Worker
-from backoffice.workers.onboarding.models import I9Record, OnboardingCase
+from backoffice.workers.onboarding.models import I9Record, Invitation, OnboardingCase
 from backoffice.workers.onboarding.steps import STEP_LABELS
 
 DEFAULT_STUCK_DAYS = 3
@@ -49,13 +49,17 @@ def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = ""
              "start": Engagement.start_date.asc(), "i9": OnboardingCase.i9_due_date.asc()}.get(sort)
     stmt = stmt.order_by(order if order is not None else OnboardingCase.step_since.asc(), OnboardingCase.id)
     stmt = stmt.limit(PAGE_SIZE).offset(page * PAGE_SIZE)
-    i9s = {}
+    i9s: dict = {}
+    latest: dict = {}
     rows = []
     result = db.session.execute(stmt).all()
     if result:
         ids = [eng.id for _, _, eng, _ in result]
         i9s = {r.engagement_id: r for r in db.session.execute(
             sa.select(I9Record).where(I9Record.engagement_id.in_(ids))).scalars()}
+        for inv in db.session.execute(sa.select(Invitation).where(Invitation.engagement_id.in_(ids))
+                                      .order_by(Invitation.id)).scalars():
+            latest[inv.engagement_id] = inv  # the newest link of each engagement wins
     today = date.today()
     for case, worker, eng, client in result:
         days = (now - case.step_since).days
@@ -63,7 +67,7 @@ def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = ""
         i9 = i9s.get(eng.id)
         i9_state, i9_text = i9_status(case, i9, today)
         rows.append({"case": case, "worker": worker, "engagement": eng, "client": client,
-                     "step_label": ("Invitation not accepted yet" if case.status == "invited" else
+                     "step_label": (_invited_label(latest.get(eng.id), now) if case.status == "invited" else
                                     STEP_LABELS.get(case.current_step or "", "Complete")),
                      "days": days, "stuck": case.status in ("invited", "in_progress") and days > stuck_days,
                      "progress": f"{done}/{len(case.steps)}", "i9_state": i9_state, "i9_text": i9_text})
@@ -83,3 +87,11 @@ def i9_status(case: OnboardingCase, i9: I9Record | None, today: date) -> tuple[s
     if due < today:
         return "overdue", f"{waiting}section 2 overdue since {due}"
     return "due", f"{waiting}section 2 due {due}"
+
+
+def _invited_label(inv: Invitation | None, now) -> str:
+    if inv is None or inv.sent_at is None:
+        return "Invitation not sent — resend it"
+    if inv.expires_at <= now:
+        return "Invitation expired — resend it"
+    return "Invitation not accepted yet"

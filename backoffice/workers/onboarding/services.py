@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from typing import Mapping
 import sqlalchemy as sa
 
 from backoffice import validation as v
+from backoffice.audit import AuditLog
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
@@ -194,8 +196,19 @@ def accept_invitation(token: str, password: str, password_confirm: str, *, ip: s
     user.failed_logins = 0
     user.locked_until = None
     now = utcnow()
-    inv.accepted_at = now
-    inv.accepted_ip = ip or ""
+    # Single use even when two requests race: only one conditional update can claim the link.
+    claimed = db.session.execute(sa.update(Invitation).where(
+        Invitation.id == inv.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
+        .values(accepted_at=now, accepted_ip=ip or "").execution_options(synchronize_session=False)).rowcount
+    if claimed != 1:
+        db.session.rollback()
+        raise DomainError("This invitation link has already been used. Sign in with your email and password "
+                          "instead.", code="invitation_used")
+    db.session.refresh(inv)
+    # The conditional UPDATE bypasses the ORM's audit hook, so the acceptance is logged here.
+    db.session.add(AuditLog(user_email=inv.email, action="update", model="invitation", record_id=str(inv.id),
+                            ip=ip or "", changes=json.dumps({"accepted_at": {"before": None, "after": now.isoformat()},
+                                                             "accepted_ip": {"before": "", "after": ip or ""}})))
     case = case_for_engagement(inv.engagement_id)
     if case.status == "invited":
         case.status = "in_progress"

@@ -120,3 +120,26 @@ def test_hr_completes_i9_section2_with_list_b_and_c(app, db, portal_config, mail
 def test_workers_cannot_open_the_board(app, db, invite_and_accept):
     p = invite_and_accept()
     assert p.http.get("/admin/onboarding/").status_code == 403
+
+
+def test_the_board_says_when_a_link_expired_and_resending_fixes_it(app, db, portal_config, mailbox, acme,
+                                                                   make_user, login):
+    from backoffice.workers.onboarding.models import Invitation
+
+    result = svc.invite_worker(invite_data(acme.id), config=app.config, base_url="http://localhost")
+    inv = db.session.get(Invitation, result.invitation.id)
+    inv.expires_at = utcnow() - timedelta(hours=1)
+    db.session.commit()
+    http = _hr(app, make_user, login)
+    assert b"Invitation expired" in http.get("/admin/onboarding/").data
+    page = http.get(f"/admin/onboarding/case/{result.case.id}")
+    r = http.post(f"/admin/onboarding/case/{result.case.id}/resend", data={"csrf_token": csrf_token_from(page.data)})
+    assert r.status_code == 302 and len(mailbox.messages) == 2
+    board = http.get("/admin/onboarding/").data
+    assert b"Invitation not accepted yet" in board and b"Invitation expired" not in board
+
+
+def test_a_page_of_another_worker_is_a_plain_not_found_page(app, db, invite_and_accept):
+    p = invite_and_accept()
+    r = p.http.get("/portal/documents/987654.pdf")
+    assert r.status_code == 404 and b"<h1>Not found</h1>" in r.data

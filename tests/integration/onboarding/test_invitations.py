@@ -132,3 +132,23 @@ def test_a_leased_employee_in_california_gets_w4_de4_and_i9(db, mail_config, cli
     result = _invite(mail_config, client_row, type="leased_employee", work_state="CA", email="lee@example.com")
     assert [s.step for s in result.case.steps] == ["profile", "w4", "state_certificate", "i9", "direct_deposit",
                                                    "agreement"]
+
+
+def test_the_acceptance_is_in_the_audit_log_and_a_racing_second_claim_fails(db, mail_config, mailbox, client_row,
+                                                                             monkeypatch):
+    from backoffice.audit import AuditLog
+
+    _invite(mail_config, client_row)
+    token = mailbox.last_link().rsplit("/", 1)[1]
+    inv = svc.check_invitation(token)
+    svc.accept_invitation(token, "a-long-password-1", "a-long-password-1", ip="198.51.100.7")
+    rows = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "invitation",
+                                                        AuditLog.changes.like("%accepted_at%"))).scalars().all()
+    assert [(r.record_id, r.ip) for r in rows] == [(str(inv.id), "198.51.100.7")]
+    # A second request that read the link as open before the first committed: its claim finds no open row.
+    monkeypatch.setattr(svc, "check_invitation", lambda _token: inv)
+    with pytest.raises(DomainError) as exc:
+        svc.accept_invitation(token, "b-long-password-2", "b-long-password-2")
+    assert exc.value.code == "invitation_used"
+    user = db.session.execute(sa.select(User)).scalar_one()
+    assert user.check_password("a-long-password-1")
