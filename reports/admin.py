@@ -10,7 +10,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from backoffice.admin import deny, staff_only
-from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.money import ZERO, fmt_usd
 from backoffice.security.access import can
 from reports import exports, queries
@@ -64,6 +64,8 @@ class FinanceExportsView(BaseView):
             "start": args.get("start", ""), "end": args.get("end", "")}
         try:
             exports.check_kind_format(kind, fmt)
+            if picked.get("run_id", None) == "":
+                raise ValidationFailed([Issue("run_id", "choose a payroll run, or pick a date range")])
             sel = exports.parse_selection(picked)
             if exports.needs_task(kind, sel, fmt):
                 from reports.tasks import build_export

@@ -154,10 +154,15 @@ def needs_task(kind: str, sel: Selection, fmt: str) -> bool:
 def cents_text(values) -> pd.Series:
     """Integer cents as exact decimal text: 123456 -> '1234.56', -5 -> '-0.05' (integer arithmetic only)."""
     v = np.asarray(values, dtype=np.int64)
-    a = np.abs(v)
-    whole = pd.Series(a // 100).astype(str).to_numpy(dtype=object)
-    text = whole + "." + _FRACTIONS[a % 100]
-    return pd.Series(np.where(v < 0, "-" + text, text), dtype=object)
+    out = np.full(len(v), "0.00", dtype=object)     # register line columns are mostly zero: format the rest
+    nz = np.flatnonzero(v)
+    if len(nz):
+        part = v[nz]
+        a = np.abs(part)
+        whole = np.array([str(q) for q in (a // 100).tolist()], dtype=object)
+        text = whole + "." + _FRACTIONS[a % 100]
+        out[nz] = np.where(part < 0, "-" + text, text)
+    return pd.Series(out, dtype=object)
 
 
 def csv_frame(sheet: Sheet) -> pd.DataFrame:

@@ -116,6 +116,8 @@ def test_admin_page_shows_the_run_chart_and_downloads(db, client, login, calcula
     bad = client.get("/admin/finance-exports/download?scope=range&start=2026-11-30&end=2026-11-01&export=gl:csv",
                      follow_redirects=True)
     assert b"end: must be on or after start" in bad.data
+    no_run = client.get("/admin/finance-exports/download?scope=run&run_id=&export=gl:csv", follow_redirects=True)
+    assert b"run_id: choose a payroll run" in no_run.data
 
 
 def test_admin_background_job_page(db, client, login, calculated_run, make_user, export_dir, monkeypatch):
