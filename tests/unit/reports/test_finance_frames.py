@@ -246,3 +246,41 @@ def test_gl_by_account_balances_and_debits_equal_credits():
     assert int(by_account["debit"].sum()) == int(by_account["credit"].sum()) == 207090
     assert int(by_account["balance"].sum()) == 0
     assert by_account.set_index("account").loc["2400", "balance"] == -188180
+
+
+# ------------------------------------------------------------------------------------------------ properties
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+LINE = st.tuples(st.sampled_from([101, 102, 103]),
+                 st.sampled_from(["earning", "employee_tax", "employer_tax", "pretax_deduction"]),
+                 st.sampled_from(["regular", "social_security", "suta", "401k"]),
+                 st.sampled_from(["", "CA", "NY"]),
+                 st.integers(min_value=-10 ** 9, max_value=10 ** 9))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(LINE, max_size=40))
+def test_register_cells_are_the_exact_sums_of_the_lines(rows):
+    """Every cell is the sum of its paycheck's lines of that (kind, code, state): nothing lost or doubled."""
+    frame, money = frames.register(PAYCHECKS, lines(rows))
+    expected: dict = {}
+    for pid, kind, code, state, amount in rows:
+        key = (pid, frames.line_label(kind, code, state))
+        expected[key] = expected.get(key, 0) + amount
+    line_cols = [c for c in money if c not in frames.REGISTER_TOTALS]
+    got = {(pid, col): int(v) for pid, row in zip(frame["paycheck_id"], frame[line_cols].to_dict("records"))
+           for col, v in row.items()}
+    assert {k: v for k, v in got.items() if v} == {k: v for k, v in expected.items() if v}
+    assert set(line_cols) == {frames.line_label(k, c, s) for _, k, c, s, _ in rows}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(LINE, max_size=40))
+def test_liability_total_is_the_sum_of_the_tax_lines(rows):
+    df = lines(rows)
+    df["agency_id"], df["agency"] = 1, "Tandem"
+    summary = frames.liability_summary(df)
+    taxes = sum(r[4] for r in rows if r[1] in ("employee_tax", "employer_tax"))
+    assert int(summary["total"].sum()) == taxes
+    assert int(frames.liability_by_state(summary)["total"].sum()) == taxes
