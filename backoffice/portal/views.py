@@ -14,7 +14,7 @@ from backoffice.portal.access import current_worker, own_or_404, own_rows, worke
 from backoffice.portal import paychecks as pay
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement
-from backoffice.workers.onboarding.models import SignedDocument
+from backoffice.workers.onboarding.models import I9Record, SignedDocument
 from backoffice.workers.onboarding.steps import STEP_LABELS
 from backoffice.workers.profile import BankAccount
 
@@ -70,6 +70,12 @@ def open_tasks(worker) -> list[dict]:
             tasks.append({"label": f"Onboarding for {case.engagement.client.name}: {STEP_LABELS[step]} "
                                    f"({len(left)} step{'s' if len(left) != 1 else ''} left)",
                           "url": url_for("portal.onboarding_step", case_id=case.id, step=step)})
+    pending_i9 = db.session.execute(own_rows(sa.select(I9Record).where(I9Record.section2_at.is_(None)), "document")
+                                    .order_by(I9Record.section2_due)).scalars()
+    for i9 in pending_i9:
+        tasks.append({"label": f"Bring your original identity and work-authorization documents (Form I-9 lists) "
+                               f"to HR: they must be checked by {i9.section2_due:%A %B %-d, %Y}",
+                      "url": url_for("portal.documents")})
     for hook in current_app.extensions.get("portal_task_hooks", []):
         tasks.extend(hook(worker) or [])
     return tasks

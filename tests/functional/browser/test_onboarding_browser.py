@@ -158,3 +158,46 @@ def test_contractor_onboarding_end_to_end_in_chromium(app, db, make_user, chromi
     assert doc.status == "signed" and doc.signed_name == "Casey Nguyen" and doc.signed_ip == "127.0.0.1"
     assert doc.sha256 == shown_sha == hashlib.sha256(doc.pdf).hexdigest()
     assert "/item/public_token/exchange" in fake.state.calls and "/auth/get" in fake.state.calls
+
+
+def test_w4_preview_updates_as_the_employee_types(app, db, chromium_path, live_server, wired):
+    """Pub 15-T (2026) Worksheet 1A, $52,000 a year paid biweekly = $2,000.00 a paycheck, single, standard:
+    (52,000 − 8,600 − 19,900) × 12% + 1,240 = 4,060 a year → 156.15 a paycheck; Step 4(c) $25 → 181.15;
+    Step 3 credits $2,600 (100.00 a paycheck) → 81.15. Texas: no state income tax."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from backoffice.workers.onboarding import services as svc
+    from tests.integration.onboarding.support import invite_data
+
+    mailbox, _ = wired
+    make_agency()
+    client = make_client("Acme Robotics")
+    result = svc.invite_worker(invite_data(client.id, type="leased_employee", work_state="TX", pay_rate="52000",
+                                           pay_unit="year", first_name="Lee", last_name="Park",
+                                           email="lee@example.com"), config=app.config, base_url=live_server)
+    svc.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "lee-password-01", "lee-password-01")
+    svc.save_profile(result.case, {"first_name": "Lee", "last_name": "Park", "tin": "123-45-6789",
+                                   "birth_date": "1990-01-01", "address_line1": "1 Main St", "city": "Austin",
+                                   "state": "TX", "postal_code": "78701"})
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_context(viewport={"width": 390, "height": 844}).new_page()
+            page.set_default_timeout(15_000)
+            page.goto(f"{live_server}/login")
+            page.fill("#email", "lee@example.com")
+            page.fill("#password", "lee-password-01")
+            page.click("button[type=submit]")
+            page.wait_for_url("**/portal/")
+            page.goto(f"{live_server}/portal/onboarding/{result.case.id}/w4")
+            expect(page.locator("#preview-federal")).to_have_text("$156.15")
+            expect(page.locator("#preview-state")).to_have_text("$0.00")
+            page.fill("#step4c_extra", "25")
+            expect(page.locator("#preview-federal")).to_have_text("$181.15")
+            page.fill("#step3_credits", "2600")
+            expect(page.locator("#preview-federal")).to_have_text("$81.15")
+            page.fill("#step3_credits", "-5")
+            expect(page.locator("#preview-error")).to_contain_text("step3_credits: must be at least 0")
+            expect(page.locator("#preview-federal")).to_have_text("—")
+        finally:
+            browser.close()

@@ -133,3 +133,31 @@ def test_profile_contact_update_and_manual_bank_account(db, invite_and_accept):
     page = p.http.get("/portal/profile")
     assert b"*****5678" in page.data or b"5678" in page.data
     assert b"12345678" not in page.data  # never the whole account number
+
+
+def test_signed_copies_are_pdfs_with_the_right_content_and_hash(db, invite_and_accept, pdftotext, tmp_path):
+    import hashlib
+
+    p = _employee(invite_and_accept)
+    assert p.post(p.step_url("profile"), PROFILE).status_code == 302
+    assert p.post(p.step_url("w4"), {"filing_status": "head_of_household", "step4c_extra": "12.34",
+                                     "signed_name": "Lee Park"}).status_code == 302
+    assert p.post(p.step_url("i9"), {"citizenship": "citizen", "attest": "1",
+                                     "signed_name": "Lee Park"}).status_code == 302
+    home = p.http.get("/portal/")
+    # Start Monday 2026-12-07 → documents checked by Thursday 2026-12-10.
+    assert b"Thursday December 10, 2026" in home.data
+    docs = db.session.execute(sa.select(SignedDocument).order_by(SignedDocument.id)).scalars().all()
+    assert [d.kind for d in docs] == ["w4", "i9_section1"]
+    for doc in docs:
+        r = p.http.get(f"/portal/documents/{doc.id}.pdf")
+        assert r.status_code == 200 and hashlib.sha256(r.data).hexdigest() == doc.sha256
+        path = tmp_path / f"{doc.kind}.pdf"
+        path.write_bytes(r.data)
+        text = subprocess.run([pdftotext, str(path), "-"], capture_output=True, text=True, check=True).stdout
+        assert "Lee Park" in text
+        if doc.kind == "w4":
+            assert "Head of household" in text and "$12.34" in text
+        else:
+            assert "A citizen of the United States" in text and "***-**-6789" in text
+            assert "123-45-6789" not in text
