@@ -289,6 +289,15 @@ def history(engagement_id: int) -> list[Assessment]:
                                    .order_by(Assessment.as_of_date, Assessment.id)).scalars())
 
 
+def basis(engagement_id: int) -> Assessment | None:
+    """The signed assessment that classifies this engagement: its own, or the one it was converted on."""
+    own = current_signed(engagement_id)
+    if own is not None:
+        return own
+    signed = [a for a in history(engagement_id) if a.status == "signed_off"]
+    return signed[-1] if signed else None
+
+
 def _linked_engagements(engagement_id: int) -> set[int]:
     ids, frontier = {engagement_id}, [engagement_id]
     while frontier:

@@ -21,6 +21,16 @@ bp = Blueprint("classification_portal", __name__, url_prefix="/portal/classifica
 def init_app(app) -> None:
     """Register the worker-facing classification pages (called by create_app after the portal)."""
     app.register_blueprint(bp)
+    app.extensions.setdefault("portal_task_hooks", []).append(review_tasks)
+
+
+def review_tasks(worker) -> list[dict]:
+    """Home-page tasks: each review request HR has answered and the worker has not read since."""
+    stmt = scoped(sa.select(ReviewRequest).where(ReviewRequest.status == "answered").order_by(ReviewRequest.id),
+                  current_user, "classification_review")
+    return [{"label": f"HR answered your classification review #{r.id}",
+             "url": url_for("classification_portal.review", review_id=r.id)}
+            for r in db.session.execute(stmt).scalars() if r.worker_id == worker.id]
 
 
 def worker_required(view):
@@ -66,8 +76,7 @@ def index():
                                                                                Engagement.id)
     rows = []
     for eng in db.session.execute(stmt).scalars():
-        current = svc.current_signed(eng.id)
-        rows.append((eng, current))
+        rows.append((eng, svc.basis(eng.id)))
     return render_template("portal/classification/index.html", **_ctx(rows=rows))
 
 
@@ -75,7 +84,7 @@ def index():
 @worker_required
 def engagement(engagement_id: int):
     eng = _my_engagement(engagement_id)
-    current = svc.current_signed(eng.id)
+    current = svc.basis(eng.id)
     if current is not None:
         return redirect(url_for(".assessment", assessment_id=current.id))
     return render_template("portal/classification/engagement.html",

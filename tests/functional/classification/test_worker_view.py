@@ -47,6 +47,8 @@ def test_the_worker_asks_for_a_review_and_reads_hrs_answer_in_the_same_thread(cl
     reply = admin.post(review_url, data={"body": "We will re-assess on Monday.",
                                          "csrf_token": csrf_token_from(thread.data)})
     assert reply.status_code == 302
+    home = worker.get("/portal/").data.decode()
+    assert f"HR answered your classification review #{bill['review'].id}" in home
     seen = worker.get(f"/portal/classification/reviews/{bill['review'].id}").data.decode()
     assert "We will re-assess on Monday." in seen and "HR (Hanna HR)" in seen
     assert seen.index("The client now gives me a schedule.") < seen.index("We will re-assess on Monday.")
@@ -112,3 +114,25 @@ def test_my_engagements_links_to_the_classification_page(client_for, two_workers
     page = client_for(bill["user"]).get("/portal/engagements")
     assert page.status_code == 200
     assert f'href="/portal/classification/{bill["eng"].id}"'.encode() in page.data
+
+
+def test_after_reclassification_to_leased_employee_the_worker_is_asked_for_the_w4(db, client_for, two_workers):
+    """The converted engagement's onboarding case (W-4, I-9) shows on the worker's home page."""
+    from backoffice.workers import assessment_services as svc
+    from tests.integration.classification.helpers import LEASED
+
+    bill, hr = two_workers["bill"], two_workers["hr"]
+    svc.save_answers(bill["draft"].id, LEASED, user=hr, as_of_date="2026-04-06")
+    svc.run_assessment(bill["draft"].id, user=hr)
+    svc.sign_off(bill["draft"].id, user=hr)
+    rec = svc.reclassify(bill["eng"].id, user=hr, to_type="leased_employee", effective_date="2026-04-13")
+    c = client_for(bill["user"])
+    home = c.get("/portal/").data.decode()
+    assert "W-4" in home
+    case_id = next(f["case_id"] for f in rec.follow_ups if f.get("step") == "w4")
+    assert c.get(f"/portal/onboarding/{case_id}/w4").status_code == 200
+    # the worker's classification history follows the conversion
+    index = c.get("/portal/classification/").data.decode()
+    card = index.split(f'id="engagement-{rec.to_engagement_id}"', 1)[1].split("</div>", 1)[0]
+    assert "Signed classification: <b>leased employee (W-2)</b>" in card
+    assert f"/portal/classification/assessments/{bill['draft'].id}" in card
