@@ -219,9 +219,11 @@ def remove_bank_account(account_id: int):
 def plaid_link_token():
     from payroll.payments.plaid_link import PlaidLink
 
-    agency = current_app.config.get("MAIL_FROM", "Tandem").split("<")[0].strip() or "Tandem"
-    with PlaidLink.from_config(current_app.config) as link:
-        token = link.create_link_token(f"worker-{current_user.worker_id}", client_name=agency[:30] or "Tandem")
+    from backoffice.workers.models import Agency
+
+    agency = db.session.execute(sa.select(Agency.legal_name).order_by(Agency.id).limit(1)).scalar() or "Tandem"
+    with PlaidLink.from_config(current_app.config) as link:  # Link shows client_name (at most 30 characters)
+        token = link.create_link_token(f"worker-{current_user.worker_id}", client_name=agency[:30])
     return jsonify({"link_token": token})
 
 
