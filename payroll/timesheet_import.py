@@ -45,7 +45,7 @@ ALIASES = {
     **{name: d for name, d in zip(("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
                                   DAYS)},
 }
-# Service field name -> the column name the file used (so an issue names the column the user typed).
+# Issues are listed by line, then in this column order.
 FIELD_ORDER = ("file", "engagement_id", "worker_email", "client", "week_start", *DAYS, "units", "note")
 
 
@@ -347,9 +347,8 @@ def import_file(content: bytes, filename: str, user, *, dry_run: bool = False) -
     if dry_run:
         db.session.rollback()
         return result
-    service_rows = [{k: v for k, v in r.items()} for r in rows]
     try:
-        timesheet_service.import_timesheets(service_rows, user)     # validates again, saves all, one commit
+        timesheet_service.import_timesheets(rows, user)     # validates again, saves every row, one commit
     except ValidationFailed as exc:        # a row changed under us between the check and the save
         db.session.rollback()
         result.issues, result.created, result.replaced = exc.issues, 0, 0
