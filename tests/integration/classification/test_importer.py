@@ -137,3 +137,31 @@ def test_xlsx_cells_typed_as_numbers_and_dates_are_read_as_written(db, clients):
     eng = db.session.execute(sa.select(Engagement)).scalar_one()
     assert (ana.tin_last4, ana.birth_date) == ("6789", date(1990, 4, 1))
     assert (eng.pay_rate, eng.start_date, eng.overtime_exempt) == (Decimal("31.5000"), date(2026, 2, 2), False)
+
+
+def test_property_whichever_rows_are_bad_exactly_they_are_named_and_nothing_is_written(db, clients):
+    """Invariant: for any file with at least one bad row, the bad lines reported are exactly the corrupted ones
+    and the database is unchanged (all or nothing)."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    corruptions = {  # column index -> a value clean_worker / clean_engagement must refuse
+        2: "not-an-email", 4: "1990-02-30", 5: "XX", 7: "employee", 9: "abc", 11: "2026/01/05"}
+
+    @settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(n=st.integers(min_value=1, max_value=8), data=st.data())
+    def check(n, data):
+        bad = data.draw(st.sets(st.integers(min_value=0, max_value=n - 1), min_size=1))
+        lines = []
+        for i in range(n):
+            cells = [f"F{i}", f"L{i}", f"p{i}@example.com", "", "", "", "Acme", "contractor", "TX", "40", "hour",
+                     "2026-01-05", ""]
+            if i in bad:
+                col = data.draw(st.sampled_from(sorted(corruptions)))
+                cells[col] = corruptions[col]
+            lines.append(",".join(cells))
+        report = import_file(_csv(*lines), "p.csv")
+        assert report.bad_lines == sorted(i + 2 for i in bad)
+        assert _counts(db) == (0, 0)
+
+    check()
