@@ -139,11 +139,12 @@ def _write(session, flush_context):
             data = {k: {"after": v} for k, v in _snapshot(obj, _masked_columns(obj)).items() if v is not None}
         elif action == "delete":
             data = {k: {"before": v} for k, v in data.items() if v is not None}
-        ident = inspect(obj).identity
+        # The identity key is only set after the flush finishes; read the primary key from the instance.
+        ident = inspect(obj).mapper.primary_key_from_instance(obj)
         rows.append({
             "at": now, "user_id": getattr(actor, "id", None), "user_email": getattr(actor, "email", "") or "system",
             "action": action, "model": _model_name(obj),
-            "record_id": ",".join(str(i) for i in ident) if ident else "",
+            "record_id": ",".join(str(i) for i in ident if i is not None),
             "changes": json.dumps(data, sort_keys=True, default=str), "ip": ip or "",
         })
     session.connection().execute(AuditLog.__table__.insert(), rows)

@@ -59,6 +59,7 @@ def test_create_and_update_are_audited_with_masked_pii(app, db, make_user):
                               .order_by(AuditLog.id)).scalars().all()
     assert [r.action for r in rows] == ["create", "update"]
     assert all(r.user_email == hr.email for r in rows)
+    assert [r.record_id for r in rows] == [str(w.id), str(w.id)]
     created, updated = json.loads(rows[0].changes), json.loads(rows[1].changes)
     assert created["tin"] == {"after": "***"} and created["last_name"] == {"after": "Lopez"}
     assert updated["last_name"] == {"before": "Lopez", "after": "Lopez-Diaz"}
