@@ -214,6 +214,7 @@ class PaystubView:
     deposits: tuple[DepositLine, ...] = ()
     explanations: tuple[LineExplanation, ...] = ()
     paycheck_id: int | str | None = None
+    engagement: str = ""
 
     def __post_init__(self) -> None:
         for name in ("earnings", "employee_taxes", "pre_tax_deductions", "post_tax_deductions",
@@ -334,6 +335,7 @@ dates as datetime.date or 'YYYY-MM-DD'):
   worker             {name, worker_id, ssn, address}              ssn: full SSN or just its last 4 digits
   address            {line1, line2 (optional), city, state, postal_code}
   client_name        str, the client company of the engagement
+  engagement         optional str, the engagement as the worker knows it (e.g. 'Warehouse associate, Aurora DC')
   worker_type        'w2' or '1099'
   period_start, period_end, pay_date
   earnings           [{description, hours (optional), rate (optional), current, ytd, explanation (optional)}]
@@ -496,6 +498,7 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
         net_current=c.get(net, "current", "net", _money), net_ytd=c.get(net, "ytd", "net", _money),
         deposits=tuple(deposits), explanations=tuple(explanations),
         paycheck_id=data.get("paycheck_id"),
+        engagement=c.get(data, "engagement", "", _text, optional=True, default=""),
     )
     raise_if(c.issues)  # shape problems first: sums over missing fields would only add noise
     view = c.build(PaystubView, "", **fields)

@@ -44,7 +44,8 @@ def nyc_stub(**changes) -> dict:
         "worker": {"name": "Devon K. Okafor", "worker_id": "W-004417", "ssn": FULL_SSN,
                    "address": {"line1": "75 Clinton Street", "line2": "Apt 6B", "city": "Brooklyn",
                                "state": "NY", "postal_code": "11201"}},
-        "client_name": "Harbor Freight Forwarding LLC", "worker_type": "w2",
+        "client_name": "Harbor Freight Forwarding LLC", "engagement": "Dock supervisor",
+        "worker_type": "w2",
         "period_start": "2026-11-02", "period_end": "2026-11-15", "pay_date": "2026-11-20",
         "earnings": [
             {"description": "Regular", "hours": "86.5", "rate": "31.20", "current": "2698.80", "ytd": "58320.00"},
@@ -125,8 +126,8 @@ def test_the_pdf_shows_each_figure_on_its_line(nyc_text, cells):
 
 def test_the_pdf_shows_who_when_and_the_masked_numbers(nyc_text):
     for expected in ("Tandem Staffing Partners LLC", "EIN **-***4567", "Devon K. Okafor", "W-004417",
-                     "***-**-3307", "Harbor Freight Forwarding LLC", "W-2 leased employee", "Earnings Statement",
-                     "300517", "11/20/2026", "11/02/2026 - 11/15/2026", "Brooklyn, NY 11201"):
+                     "***-**-3307", "Harbor Freight Forwarding LLC", "Dock supervisor", "W-2 leased employee",
+                     "Earnings Statement", "300517", "11/20/2026", "11/02/2026 - 11/15/2026", "Brooklyn, NY 11201"):
         assert expected in nyc_text
     assert row(nyc_text, "Chase Checking", "*****5566", "$2,000.00")
     assert row(nyc_text, "Ally Bank Savings", "*****2233", "$180.21")
