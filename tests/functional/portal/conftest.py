@@ -1,6 +1,7 @@
 """Portal fixtures: SMTP and fake Plaid wired into the app, and a worker invited and signed in through the link."""
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import pytest
@@ -104,5 +105,5 @@ def invite_and_accept(app, portal_config, mailbox, acme):
 
 def field_errors(html: bytes) -> dict[str, str]:
     """The error messages the page shows next to each field (id="<field>-error")."""
-    return {m.group(1).decode(): m.group(2).decode().strip() for m in re.finditer(
+    return {m.group(1).decode(): html_lib.unescape(m.group(2).decode().strip()) for m in re.finditer(
         rb'<div class="field-error" id="([\w\.\[\]]+)-error" role="alert">([^<]*)</div>', html)}

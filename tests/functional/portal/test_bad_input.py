@@ -191,3 +191,32 @@ def test_signing_with_a_different_name_or_a_stale_document_is_refused(db, invite
     assert set(field_errors(r.data)) == {"agree", "signed_name", "document_sha256"}
     assert db.session.execute(sa.select(SignedDocument.status).where(
         SignedDocument.kind == "contractor_agreement")).scalar_one() == "draft"
+
+
+def test_a_state_certificate_with_bad_lines_names_each_and_saves_nothing(db, invite_and_accept):
+    p = invite_and_accept(type="leased_employee", work_state="NY", email="ny@example.com", first_name="Noa",
+                          last_name="Young")
+    assert p.post(p.step_url("profile"), {**PROFILE, "first_name": "Noa", "last_name": "Young"}).status_code == 302
+    assert p.post(p.step_url("w4"), {"filing_status": "single", "signed_name": "Noa Young"}).status_code == 302
+    page = p.http.get(p.step_url("state_certificate"))
+    assert b"IT-2104" in page.data
+    r = p.post(p.step_url("state_certificate"), {"filing_status": "divorced", "allowances": "two",
+                                                 "additional": "-10", "signed_name": "Noa Young"})
+    assert r.status_code == 422
+    assert field_errors(r.data) == {"filing_status": "'divorced' is not one of the options",
+                                    "allowances": "must be a whole number, 0 or more",
+                                    "additional": "must be an amount of 0 or more"}
+    assert db.session.execute(sa.select(sa.func.count(TaxProfile.id))).scalar() == 1  # only the W-4's
+    assert _step_status(db, "state_certificate") == "pending"
+
+
+def test_an_employee_cannot_give_an_ein_and_a_child_cannot_be_onboarded(db, invite_and_accept):
+    p = invite_and_accept(type="leased_employee", work_state="TX", email="e@example.com")
+    r = p.post(p.step_url("profile"), {**PROFILE, "tin_type": "ein", "tin": "12-3456789",
+                                       "birth_date": "2020-01-01", "postal_code": "7330"})
+    assert r.status_code == 422
+    errors = field_errors(r.data)
+    assert errors["tin_type"].startswith("an employee gives a Social Security number")
+    assert errors["birth_date"] == "you must be at least 14 years old to work here"
+    assert errors["postal_code"].startswith("must be a ZIP code")
+    assert db.session.execute(sa.select(Worker.tin)).scalar_one() is None

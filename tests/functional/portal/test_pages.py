@@ -127,6 +127,10 @@ def test_profile_contact_update_and_manual_bank_account(db, invite_and_accept):
     assert db.session.execute(sa.select(Worker.city)).scalar_one() == "Dallas"
     r = p.post("/portal/profile", {"state": "XX", "city": "Dallas", "address_line1": "5 Oak Ave"})
     assert r.status_code == 422 and "state" in field_errors(r.data)
+    r = p.post("/portal/bank-accounts", {"routing_number": "011401534", "account_number": "12345678",
+                                         "split_kind": "remainder"})
+    assert r.status_code == 422  # 0+7+1+12+0+1+15+21+4 = 61: not a multiple of 10
+    assert field_errors(r.data)["routing_number"].startswith("routing number check digit is wrong")
     r = p.post("/portal/bank-accounts", {"routing_number": "011401533", "account_number": "12345678",
                                          "split_kind": "remainder"})
     assert r.status_code == 302
