@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from backoffice.geo import STATES
 
 from backoffice.workers.onboarding.steps import (DATA_FILE, clean_state_certificate, i9_section2_due,
                                                  no_certificate_reason, plan_steps, state_form)
@@ -103,3 +107,24 @@ def test_a_saved_de4_is_read_by_the_payroll_engine():
     assert _ca_tax(two) < _ca_tax(zero)
     assert _ca_tax(extra) == _ca_tax(zero) + Decimal("20.00")
     assert _ca_tax(exempt) == Decimal("0.00")
+
+
+@given(start=st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
+       closed=st.frozensets(st.dates(min_value=date(2020, 1, 1), max_value=date(2036, 1, 31)), max_size=20))
+def test_the_i9_deadline_is_the_third_open_weekday_after_the_start(start, closed):
+    due = i9_section2_due(start, closed)
+    assert due > start and due.weekday() < 5 and due not in closed
+    open_days = [start + timedelta(days=n) for n in range(1, (due - start).days + 1)]
+    assert sum(1 for d in open_days if d.weekday() < 5 and d not in closed) == 3
+
+
+@given(kind=st.sampled_from(["leased_employee", "contractor"]), state=st.sampled_from(sorted(STATES)))
+def test_every_plan_starts_with_the_profile_and_ends_with_pay_and_signature(kind, state):
+    steps = plan_steps(kind, state)
+    assert steps[0] == "profile" and steps[-2:] == ["direct_deposit", "agreement"]
+    assert len(steps) == len(set(steps))
+    if kind == "contractor":
+        assert "w9" in steps and not {"w4", "i9", "state_certificate"} & set(steps)
+    else:
+        assert {"w4", "i9"} <= set(steps) and "w9" not in steps
+        assert ("state_certificate" in steps) == (state_form(state) is not None)
