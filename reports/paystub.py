@@ -16,6 +16,7 @@ WORKER_TYPE_LABELS = {
 }
 
 _LAST4 = re.compile(r"^\d{4}$")
+_RATE_ROUNDING = Decimal("0.00005")   # half the last digit of a rate kept to 4 decimals
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -190,7 +191,8 @@ class PaystubView:
     """Everything printed on one paystub. Construction refuses a stub whose figures do not add up.
 
     Checked (current and YTD alike): gross = sum of earnings; net = gross - employee taxes - pre-tax
-    deductions - post-tax deductions; deposits add up to the current net; hours x rate = amount per line;
+    deductions - post-tax deductions; deposits add up to the current net; hours x rate = amount per line
+    (allowing for a rate rounded to 4 decimals);
     amounts are whole cents; the period starts before it ends. Every failure is reported at once.
     """
 
@@ -259,8 +261,12 @@ class PaystubView:
                 issues.append(Issue(f"earnings[{i}]", "hours and rate go together (both or neither)",
                                     code="hours_rate"))
             elif line.hours is not None and isinstance(line.current, Decimal):
-                expected = round_cents(D(line.hours) * D(line.rate))
-                if expected != line.current:
+                exact = D(line.hours) * D(line.rate)
+                expected = round_cents(exact)
+                # A rate stored to 4 decimals (e.g. half an FLSA regular rate) may be off by 0.00005 an hour
+                # from the rate the engine multiplied by; that much, and no more, is not a mismatch.
+                slack = Decimal("0.005") + abs(D(line.hours)) * _RATE_ROUNDING
+                if expected != line.current and abs(exact - line.current) > slack:
                     issues.append(Issue(
                         f"earnings[{i}].current",
                         f"{line.description}: {fmt_hours(line.hours)} h x {fmt_rate(line.rate)} = "

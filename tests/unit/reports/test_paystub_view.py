@@ -238,6 +238,28 @@ def test_sub_cent_amounts_are_refused():
     assert issues_of(data) == {"post_tax_deductions[0].ytd": "525.005 is not a whole number of cents"}
 
 
+@pytest.mark.parametrize("hours, rate, current, accepted", [
+    # 3 h at half an FLSA regular rate of 1,030.00 / 43 h = 23.953488...: the engine's premium is
+    # 3 x 11.976744... = 35.930232 -> $35.93; the line keeps the rate as 11.9767 (3 x 11.9767 = 35.9301).
+    ("3", "11.9767", "35.93", True),
+    # 100 h x $10.12345 (4-decimal rate 10.1235 shown): 100 x 10.1235 = 1,012.35, engine 1,012.345 -> 1,012.35
+    ("100", "10.1235", "1012.35", True),
+    # Two cents off 100 x 10.1235 = 1,012.35: beyond the slack of 0.005 + 100 x 0.00005 = 0.01
+    ("100", "10.1235", "1012.37", False),
+    ("80", "25.00", "2000.01", False),
+])
+def test_hours_times_rate_allows_only_for_a_rate_rounded_to_four_decimals(hours, rate, current, accepted):
+    data = known_stub()
+    data["earnings"] = [{"description": "Line", "hours": hours, "rate": rate, "current": current, "ytd": current}]
+    data["employee_taxes"] = data["pre_tax_deductions"] = data["post_tax_deductions"] = []
+    data["deposits"] = []
+    data["gross"] = data["net"] = {"current": current, "ytd": current}
+    if accepted:
+        assert paystub_from_dict(data).gross_current == Decimal(current)
+    else:
+        assert set(issues_of(data)) == {"earnings[0].current"}
+
+
 def test_hours_without_a_rate_are_refused():
     data = known_stub()
     del data["earnings"][1]["rate"]
