@@ -126,7 +126,8 @@ def test_xlsx_opens_and_has_the_same_totals_as_the_csv(db, calculated_run, kind)
     values = list(ws.iter_rows(values_only=True))
     header, body, total = values[0], values[1:-1], values[-1]
     assert len(body) == len(rows) and total[0] == "Total"
-    money = {"register": ["gross", "net", "employee_taxes"], "tax-liability": ["employee_withheld", "employer", "total"],
+    money = {"register": ["gross", "net", "employee_taxes"],
+             "tax-liability": ["employee_withheld", "employer", "total"],
              "gl": ["debit", "credit"]}[kind]
     for col in money:
         i = header.index(col)

@@ -121,7 +121,8 @@ def test_register_keeps_negative_reversal_amounts():
     """A reversal paycheck carries every amount negated: -1,000.00 regular stays -1,000.00."""
     pcs = paychecks([{"paycheck_id": 5, "worker_id": 1, "worker": "Ames, Ann", "worker_type": "employee",
                       "engagement_id": 11, "client": "Acme", "work_state": "CA", "gross": -100000,
-                      "employee_taxes": -9000, "employer_taxes": 0, "deductions": 0, "net": -91000, "kind": "reversal"}])
+                      "employee_taxes": -9000, "employer_taxes": 0, "deductions": 0, "net": -91000,
+                      "kind": "reversal"}])
     frame, _ = frames.register(pcs, lines([(5, "earning", "regular", "", -100000),
                                            (5, "employee_tax", "federal_income_tax", "", -9000)]))
     assert frame.loc[0, "earning:regular"] == -100000
