@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from flask.testing import FlaskClient
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
@@ -47,6 +48,22 @@ def app_config(database_url, tmp_path_factory):
     }
 
 
+class IsolatedClient(FlaskClient):
+    """A test client whose every request runs in its own app context, as in production.
+
+    The `db` fixture keeps one app context open for the whole test; without this, requests would share its `g`
+    (flask-login's cached user, flask-wtf's CSRF token) across clients and requests. After each request the
+    test's own session is rolled back so the test reads what the request committed."""
+
+    def open(self, *args, **kwargs):
+        from backoffice.extensions import db
+
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        db.session.rollback()
+        return response
+
+
 @pytest.fixture(scope="session")
 def app(app_config):
     from flask_migrate import upgrade
@@ -55,6 +72,7 @@ def app(app_config):
     from backoffice.extensions import db
 
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
