@@ -17,9 +17,10 @@ from backoffice.workers.models import Agency, Engagement, StateRegistration, Wor
 from backoffice.workers.profile import TaxProfile, W9Form
 from payroll.engine import calculate_paycheck, tables_for
 from payroll.engine.earnings import california_daily_overtime
-from payroll.engine.model import PRETAX_TREATMENT
+from payroll.engine.model import PRETAX_TREATMENT, W4, Earning, PaycheckInput, W4Legacy
+from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote import parse_input
-from payroll.models import (Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate)
+from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
 from .common import bulk_insert, cents, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
@@ -102,7 +103,8 @@ def earnings_for(eng, run: PayrollRun, sheets: list, adjustments: list) -> Engag
     if pays_time and eng.pay_unit == "hour":
         reg = ot = dt = ZERO
         for ts in sheets:
-            r, o, d = week_hours(ts.daily_hours, eng.work_state, employee and not eng.overtime_exempt)
+            daily = tuple(getattr(ts, f"hours_{d}") for d in DAYS)
+            r, o, d = week_hours(daily, eng.work_state, employee and not eng.overtime_exempt)
             reg, ot, dt = reg + r, ot + o, dt + d
             pay.timesheet_ids.append(ts.id)
         if reg:
@@ -160,22 +162,32 @@ class ChunkContext:
 
 
 def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
+    """Column selects (no ORM objects: a Worker object would decrypt its TIN, which a paycheck does not need)."""
     s = db.session
-    engagements = list(s.execute(sa.select(Engagement).where(Engagement.id.in_(engagement_ids))
-                                 .order_by(Engagement.worker_id, Engagement.id)).scalars())
+    engagements = list(s.execute(sa.select(
+        Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
+        Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(Engagement.id.in_(engagement_ids))
+        .order_by(Engagement.worker_id, Engagement.id)))
     worker_ids = sorted({e.worker_id for e in engagements})
-    workers = {w.id: w for w in s.execute(sa.select(Worker).where(Worker.id.in_(worker_ids))).scalars()}
-    profiles = _latest_by_worker(s.execute(
-        sa.select(TaxProfile).where(TaxProfile.worker_id.in_(worker_ids), TaxProfile.effective_date <= run.pay_date)
-        .order_by(TaxProfile.effective_date, TaxProfile.id)).scalars())
-    w9s = _latest_by_worker(s.execute(sa.select(W9Form).where(W9Form.worker_id.in_(worker_ids))
-                                      .order_by(W9Form.id)).scalars())
+    workers = {w.id: w for w in s.execute(sa.select(
+        Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged)
+        .where(Worker.id.in_(worker_ids)))}
+    profiles = _latest_by_worker(s.execute(sa.select(
+        TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
+        TaxProfile.step3_credits, TaxProfile.step4a_other_income, TaxProfile.step4b_deductions,
+        TaxProfile.step4c_extra, TaxProfile.exempt, TaxProfile.allowances, TaxProfile.additional,
+        TaxProfile.state_certificate).where(TaxProfile.worker_id.in_(worker_ids),
+                                            TaxProfile.effective_date <= run.pay_date)
+        .order_by(TaxProfile.effective_date, TaxProfile.id)))
+    w9s = _latest_by_worker(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
+                                      .where(W9Form.worker_id.in_(worker_ids)).order_by(W9Form.id)))
     sheets: dict[int, list] = defaultdict(list)
     if run.kind in ("regular", "final"):
-        for ts in s.execute(sa.select(Timesheet).where(
+        for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.units,
+                                      *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
                 Timesheet.engagement_id.in_(engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
-                .order_by(Timesheet.week_start)).scalars():
+                .order_by(Timesheet.week_start)):
             sheets[ts.engagement_id].append(ts)
     adj_stmt = sa.select(PayrollAdjustment).where(PayrollAdjustment.engagement_id.in_(engagement_ids),
                                                   PayrollAdjustment.status == "pending")
@@ -184,11 +196,11 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     adjustments: dict[int, list] = defaultdict(list)
     for adj in s.execute(adj_stmt.order_by(PayrollAdjustment.id)).scalars():
         adjustments[adj.engagement_id].append(adj)
-    ytd_stmt = sa.select(YearToDate).where(YearToDate.worker_id.in_(worker_ids),
-                                           YearToDate.tax_year == run.pay_date.year).order_by(YearToDate.worker_id)
+    ytd_stmt = sa.select(YearToDate.id, YearToDate.worker_id, *[getattr(YearToDate, f) for f in YTD_STORED]).where(
+        YearToDate.worker_id.in_(worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(YearToDate.worker_id)
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
-    ytd = {y.worker_id: y for y in s.execute(ytd_stmt).scalars()}
+    ytd = {y.worker_id: y for y in s.execute(ytd_stmt)}
     agency_id = s.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
     suta = {}
     if agency_id is not None:
@@ -210,7 +222,7 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
         obj["work_state"] = eng.work_state
         obj["residence_state"] = worker.state or eng.work_state
         if profile is not None:
-            obj["w4"] = profile.w4_json()
+            obj["w4"] = TaxProfile.w4_json(profile)      # the model's own mapping, applied to the selected row
             if profile.state_certificate:
                 obj["state_certificates"] = profile.state_certificate
         if suta_rate is not None:
@@ -228,10 +240,45 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
 
 
 def to_engine_input(obj: dict):
+    """The validated PaycheckInput of a stored input (the quote API's parser): used to replay a paycheck."""
     inp, issues = parse_input(obj)
     if issues:
         raise DomainError("; ".join(str(i) for i in issues), code="bad_engine_input")
     return inp
+
+
+def _dec(v) -> Decimal | None:
+    return None if v is None else Decimal(v)
+
+
+def input_from_json(obj: dict) -> PaycheckInput:
+    """The PaycheckInput of an input built by engine_input, without re-validating it (the hot path: parse_input
+    costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
+    earnings = tuple(Earning(e["code"], amount=_dec(e.get("amount")), hours=_dec(e.get("hours")),
+                             rate=_dec(e.get("rate")), units=_dec(e.get("units")),
+                             regular_rate=_dec(e.get("regular_rate"))) for e in obj["earnings"])
+    w4 = None
+    wv = obj.get("w4")
+    if wv is not None:
+        if wv.get("version") == 2019:
+            w4 = W4Legacy(marital_status=wv.get("marital_status", "single"), allowances=int(wv.get("allowances", 0)),
+                          additional=Decimal(wv.get("additional", "0")), exempt=bool(wv.get("exempt", False)))
+        else:
+            w4 = W4(filing_status=wv.get("filing_status", "single"), step2_checkbox=bool(wv.get("step2_checkbox")),
+                    step3_credits=Decimal(wv.get("step3_credits", "0")),
+                    step4a_other_income=Decimal(wv.get("step4a_other_income", "0")),
+                    step4b_deductions=Decimal(wv.get("step4b_deductions", "0")),
+                    step4c_extra=Decimal(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
+    certs = {k.upper(): v for k, v in (obj.get("state_certificates") or {}).items()}
+    birth = obj.get("birth_date")
+    return PaycheckInput(
+        pay_date=date.fromisoformat(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
+        worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
+        residence_state=obj.get("residence_state", ""), birth_date=date.fromisoformat(birth) if birth else None,
+        earnings=earnings, w4=w4, state_certificates=certs,
+        ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
+        suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
+        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)))
 
 
 # ------------------------------------------------------------------------------------------------ chunk
@@ -292,7 +339,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         obj = engine_input(run, eng, worker, ctx.profiles.get(eng.worker_id), ctx.w9s.get(eng.worker_id), pay,
                            {f: before[f] for f in YTD_FIELDS},
                            ctx.suta.get(eng.work_state) if eng.type == "leased_employee" else None)
-        result = calculate_paycheck(to_engine_input(obj), tables)
+        result = calculate_paycheck(input_from_json(obj), tables)
         after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
         if eng.type != "leased_employee":      # a contractor's payments carry no wage bases: keep the worker's
             after = dict(before, gross=after["gross"], supplemental=after["supplemental"])
@@ -327,7 +374,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         line_rows.extend((pid,) + ln for ln in lines)
         ledger_input.append(("employee" if eng.type == "leased_employee" else "contractor", ctx.agency_id, r.gross,
                              r.net, [(ln[0], ln[1], ln[2], r_amount) for ln, r_amount in
-                                     ((ln, _dec(ln[3])) for ln in lines)]))
+                                     ((ln, _from_cents(ln[3])) for ln in lines)]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows)
 
@@ -358,7 +405,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     return True
 
 
-def _dec(units: int | None) -> Decimal:
+def _from_cents(units: int) -> Decimal:
     return Decimal(units) / 100
 
 
@@ -415,8 +462,6 @@ def _write_ytd(running: dict[int, dict], existing: dict, year: int) -> None:
         sets = ", ".join(f"{f} = ?" for f in YTD_STORED)
         s.connection().exec_driver_sql(f"UPDATE payroll_ytd SET {sets} WHERE id = ?",
                                        [tuple(cents(v[f]) for f in YTD_STORED) + (rid,) for rid, v in updates])
-    for row in existing.values():
-        s.expire(row)
 
 
 def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: int) -> None:

@@ -28,7 +28,7 @@ from .ledger import Posting, post_entry
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
 
-def _instructions(accounts: list[BankAccount]) -> list[DepositInstruction]:
+def _instructions(accounts) -> list[DepositInstruction]:
     return [DepositInstruction(account_key=str(a.id), kind=a.split_kind, priority=a.priority, amount=a.split_amount,
                                percent=a.split_percent) for a in accounts]
 
@@ -40,11 +40,13 @@ def create_payments(run: PayrollRun) -> int:
     checks = list(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
         Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0).order_by(Paycheck.id)))
     worker_ids = sorted({c.worker_id for c in checks})
-    accounts: dict[int, list[BankAccount]] = defaultdict(list)
-    for i in range(0, len(worker_ids), 20000):
-        for a in s.execute(sa.select(BankAccount).where(BankAccount.worker_id.in_(worker_ids[i:i + 20000]),
-                                                        BankAccount.status == "active")
-                           .order_by(BankAccount.priority, BankAccount.id)).scalars():
+    accounts: dict[int, list] = defaultdict(list)
+    for i in range(0, len(worker_ids), 20000):      # columns only: the account number stays encrypted here
+        for a in s.execute(sa.select(BankAccount.id, BankAccount.worker_id, BankAccount.routing_number,
+                                     BankAccount.account_last4, BankAccount.account_type, BankAccount.split_kind,
+                                     BankAccount.split_amount, BankAccount.split_percent, BankAccount.priority)
+                           .where(BankAccount.worker_id.in_(worker_ids[i:i + 20000]), BankAccount.status == "active")
+                           .order_by(BankAccount.priority, BankAccount.id)):
             accounts[a.worker_id].append(a)
     issues: list[Issue] = []
     rows = []
@@ -115,7 +117,8 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     if run.state not in ("approved", "paid"):
         raise DomainError(f"run #{run.id} is {run.state}; a NACHA file is made for an approved run", code="bad_state")
     s = db.session
-    todo = list(s.execute(sa.select(Payment, Worker.first_name, Worker.last_name, BankAccount.account_number)
+    todo = list(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number, Payment.account_type,
+                                    Payment.amount, Worker.first_name, Worker.last_name, BankAccount.account_number)
                           .join(Worker, Worker.id == Payment.worker_id)
                           .join(BankAccount, BankAccount.id == Payment.bank_account_id)
                           .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
@@ -129,9 +132,8 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     if len(files) >= len(MODIFIERS):
         raise DomainError("no NACHA file id modifier left for this run", code="too_many_files")
     info = originator()
-    entries = [Entry(name=f"{first} {last}", individual_id=str(p.paycheck_id), routing=p.routing_number,
-                     account=account, account_type=p.account_type, amount=p.amount)
-               for p, first, last, account in todo]
+    entries = [Entry(name=f"{p.first_name} {p.last_name}", individual_id=str(p.paycheck_id), routing=p.routing_number,
+                     account=p.account_number, account_type=p.account_type, amount=p.amount) for p in todo]
     modifier = MODIFIERS[len(files)]
     created_at = created_at or utcnow()
     # The settlement date asked of the bank: the pay date, or the next banking day when that is already past.
@@ -144,7 +146,7 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     s.add(f)
     s.flush()
     odfi = info.odfi_id
-    updates = [(f.id, trace_number(odfi, i + 1), p.id) for i, (p, *_rest) in enumerate(todo)]
+    updates = [(f.id, trace_number(odfi, i + 1), p.id) for i, p in enumerate(todo)]
     if is_postgres():
         s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_trace (id bigint, file_id bigint, trace varchar(15)) "
                           "ON COMMIT DELETE ROWS"))
@@ -155,7 +157,7 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     else:
         s.connection().exec_driver_sql("UPDATE payments SET nacha_file_id = ?, trace_number = ? WHERE id = ?", updates)
     if run.state == "paid":       # re-issues on a paid run go out with this file
-        ids = [p.id for p, *_r in todo]
+        ids = [p.id for p in todo]
         post_entry("payment", date.today(), f"Re-issued direct deposits for run {run.id}",
                    _postings_for_payments(ids), run_id=run.id)
         s.execute(sa.update(Payment).where(Payment.id.in_(ids)).values(status="sent"),

@@ -46,10 +46,14 @@ def register(run_ids: list[int]) -> tuple[list[str], Iterator[dict]]:
     zero = Decimal("0.00")
 
     def rows():
-        stmt = (sa.select(Paycheck, Worker.first_name, Worker.last_name, Client.name)
+        cols = [getattr(Paycheck, c) for c in ("id", "run_id", "kind", "worker_id", "engagement_id", "worker_type",
+                                                "work_state", "period_start", "period_end", "pay_date", "gross",
+                                                "employee_taxes", "deductions", "net", "employer_taxes")]
+        stmt = (sa.select(*cols, Worker.first_name, Worker.last_name, Client.name.label("client"))
                 .join(Worker, Worker.id == Paycheck.worker_id).join(Client, Client.id == Paycheck.client_id)
                 .where(Paycheck.run_id.in_(run_ids)).order_by(Paycheck.run_id, Paycheck.id))
-        for p, first, last, client in db.session.execute(stmt.execution_options(yield_per=5000)):
+        for p in db.session.execute(stmt.execution_options(yield_per=5000)):
+            first, last, client = p.first_name, p.last_name, p.client
             row = {"paycheck_id": p.id, "run_id": p.run_id, "kind": p.kind, "worker_id": p.worker_id,
                    "worker_name": f"{first} {last}", "engagement_id": p.engagement_id, "client": client,
                    "worker_type": p.worker_type, "work_state": p.work_state, "period_start": p.period_start,

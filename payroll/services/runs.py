@@ -162,6 +162,15 @@ def pre_run_checks(run_id: int) -> list[Issue]:
         add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
                       .where(pending).order_by(Engagement.id)),
             "unapproved_time", "worker {worker}: timesheets in the period are not approved yet")
+    from payroll.engine.states import supported_states
+
+    covered = sorted(supported_states(run.pay_date.year))
+    resident = sa.select(Worker.id).where(Worker.id == Engagement.worker_id, Worker.state != "",
+                                          Worker.state.not_in(covered)).exists()
+    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                  .where(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident))
+                  .order_by(Engagement.id)),
+        "unsupported_state", "worker {worker}: the work or residence state has no state tax module for the year")
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
     add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
                   .where(Engagement.type == "leased_employee", ~registered).order_by(Engagement.id)),
@@ -277,12 +286,13 @@ def approve_run(run_id: int, user) -> PayrollRun:
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     db.session.commit()
-    try:
+    from flask import current_app
+
+    if not current_app.extensions["celery"].conf.task_always_eager:
+        # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
         from payroll.tasks import render_run_paystubs
 
         render_run_paystubs.delay(run.id)
-    except Exception:      # pragma: no cover - rendering is a cache warm-up; stubs render on demand anyway
-        pass
     return run
 
 

@@ -1,0 +1,257 @@
+"""Benchmark: a regular payroll run for 100,000 workers on PostgreSQL, end to end, timed per phase.
+
+Run (PostgreSQL dev server; the database's schema is dropped and rebuilt):
+    /work/venv-dev/bin/python bench/bench_payroll_run.py [--n 100000] [--workers 2] [--paystubs 200]
+        [--url postgresql+psycopg://tandem@127.0.0.1:55432/tandem_bench]
+
+Phases: seed (not part of the run: workers, engagements, W-4/W-9, bank accounts, two approved weekly timesheets
+per hourly engagement, bulk COPY), pre-run checks, calculation (the real chunk service, in `--workers` processes
+each standing in for a Celery worker: paychecks, lines, YTD, journal persisted), finalize, approval (deposit
+payments split and stored), NACHA file, register rows, mark paid. Prints wall time per phase, paychecks/s, peak
+memory (getrusage of this process and of the calculation processes), then bulk paystub rendering throughput
+(reports.pdf.render_paystubs) over the first `--paystubs` paychecks.
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import os
+import random
+import resource
+import sys
+import time
+from datetime import date, timedelta
+from decimal import Decimal
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+DEFAULT_URL = "postgresql+psycopg://tandem@127.0.0.1:55432/tandem_bench"
+STATES = (("TX", "0.027"), ("CA", "0.034"), ("NY", "0.041"), ("FL", "0.027"), ("WA", "0.0122"), ("CO", "0.0305"),
+          ("IL", "0.0325"), ("GA", "0.027"))
+ROUTINGS = ("011000015", "021000021", "121000358", "322271627")
+ANCHOR = date(2026, 10, 26)          # Monday; biweekly periods Oct 26 - Nov 8, Nov 9 - Nov 22, ...
+CONFIG = {"TESTING": True, "SECRET_KEY": "bench", "ENCRYPTION_KEYS": "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE="}
+
+
+def make_app(url: str):
+    import tempfile
+
+    from backoffice.app import create_app
+
+    return create_app(dict(CONFIG, SQLALCHEMY_DATABASE_URI=url, PAYROLL_CHUNK_SIZE=2500,
+                           PAYSTUB_CACHE_DIR=tempfile.mkdtemp(prefix="bench-paystubs-")))
+
+
+def rebuild(app) -> None:
+    import sqlalchemy as sa
+    from flask_migrate import upgrade
+
+    from backoffice.extensions import db
+
+    with app.app_context():
+        with db.engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade()
+
+
+def seed(app, n: int, rng: random.Random) -> dict:
+    """Bulk seed through COPY; returns ids the run needs."""
+    import sqlalchemy as sa
+
+    from backoffice.crypto import encrypt
+    from backoffice.db import utcnow
+    from backoffice.extensions import db
+    from backoffice.security.access import sync_permissions
+    from backoffice.security.services import create_user
+    from backoffice.workers.models import Agency, Client, StateRegistration
+    from payroll.services.common import bulk_insert
+    from payroll.services.schedules import create_schedule
+
+    with app.app_context():
+        sync_permissions()
+        agency = Agency(legal_name="Tandem Staffing Partners LLC", ein="841234567", address_line1="500 Market St",
+                        city="Denver", state="CO", postal_code="80202")
+        for st, rate in STATES:
+            agency.registrations.append(StateRegistration(state=st, suta_rate=Decimal(rate)))
+        client = Client(name="Bench Client", state="TX")
+        db.session.add_all([agency, client])
+        db.session.commit()
+        hr = create_user("hr@bench.example", "hr", "bench-password-1")
+        hr2 = create_user("hr2@bench.example", "hr", "bench-password-1")
+        fin = create_user("finance@bench.example", "finance", "bench-password-1")
+        sched = create_schedule({"name": "Biweekly", "frequency": "biweekly", "anchor_start": ANCHOR,
+                                 "pay_lag_days": 5})
+        now = utcnow()
+        enc_account = {r: encrypt(f"{r[:4]}00012345") for r in ROUTINGS}   # four distinct ciphertexts reused
+        workers, engs, profiles, w9s, banks, sheets = [], [], [], [], [], []
+        for i in range(1, n + 1):
+            st = STATES[i % len(STATES)][0]
+            contractor = i % 4 == 0
+            workers.append((i, f"First{i}", "", f"Last{i}", "ssn", f"{i % 10000:04d}", False, date(1980, 1, 1) +
+                            timedelta(days=i % 9000), f"w{i}@bench.example", "", f"{i} Main St", "", "Austin", st,
+                            "78701", "active", now, now))
+            unit = "year" if (not contractor and i % 10 == 1) else "hour"
+            rate = Decimal(52000 + (i % 50) * 1000) if unit == "year" else Decimal(1800 + i % 4000) / 100
+            engs.append((i, i, client.id, "contractor" if contractor else "leased_employee", "", st, rate * 10000,
+                         unit, 0, "biweekly", date(2026, 1, 1), "active",
+                         "contractor" if contractor else "leased_employee", False, now, now))
+            if contractor:
+                w9s.append((i, f"First{i} Last{i}", "", "individual", "", "ssn", f"{i % 10000:04d}", True, False, "",
+                            now, now))
+            else:
+                profiles.append((i, date(2026, 1, 1), 2020, rng.choice(("single", "married_jointly")), False, 0, 0,
+                                 0, 0, False, 0, 0, "{}", "", now, now))
+            r = ROUTINGS[i % len(ROUTINGS)]
+            banks.append((i, "Bench Bank", r, enc_account[r], "2345", "checking", "remainder", 0, "manual", "active",
+                          now, now))
+            if unit == "hour":
+                for week in (date(2026, 11, 9), date(2026, 11, 16)):
+                    extra = Decimal(i % 7)
+                    sheets.append((i, week, 800, 800, 800, 800, int((8 + extra) * 100), 0, 0, 0, "", "", "approved",
+                                   "import", now, now))
+        bulk_insert("workers", ("id", "first_name", "middle_name", "last_name", "tin_type", "tin_last4",
+                                "tin_flagged", "birth_date", "email", "phone", "address_line1", "address_line2",
+                                "city", "state", "postal_code", "status", "created_at", "updated_at"), workers)
+        bulk_insert("engagements", ("id", "worker_id", "client_id", "type", "title", "work_state", "pay_rate",
+                                    "pay_unit", "bill_rate", "pay_frequency", "start_date", "status",
+                                    "classification", "overtime_exempt", "created_at", "updated_at"),
+                    [e[:6] + (int(e[6]),) + e[7:] for e in engs])
+        bulk_insert("tax_profiles", ("worker_id", "effective_date", "w4_version", "filing_status", "step2_checkbox",
+                                     "step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra",
+                                     "exempt", "allowances", "additional", "state_certificate", "signed_name",
+                                     "created_at", "updated_at"), profiles)
+        bulk_insert("w9_forms", ("worker_id", "legal_name", "business_name", "entity_type", "exempt_payee_code",
+                                 "tin_type", "tin_last4", "certified", "backup_withholding", "signed_name",
+                                 "created_at", "updated_at"), w9s)
+        bulk_insert("bank_accounts", ("worker_id", "bank_name", "routing_number", "account_number", "account_last4",
+                                      "account_type", "split_kind", "priority", "source", "status", "created_at",
+                                      "updated_at"), banks)
+        bulk_insert("timesheets", ("engagement_id", "week_start", "hours_mon", "hours_tue", "hours_wed",
+                                   "hours_thu", "hours_fri", "hours_sat", "hours_sun", "units", "note", "rejected_reason", "status",
+                                   "source", "created_at", "updated_at"), sheets)
+        for table in ("workers", "engagements"):
+            db.session.execute(sa.text(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))"))
+        db.session.commit()
+        db.session.execute(sa.text("ANALYZE"))
+        db.session.commit()
+        return {"schedule": sched.id, "hr": hr.id, "hr2": hr2.id, "finance": fin.id, "timesheets": len(sheets)}
+
+
+_APP = None     # the app, inherited by the forked calculation processes (create_app runs once per process)
+
+
+def _calc_worker(run_id: int, indexes: list[int], out) -> None:
+    """One calculation process (stands in for one Celery worker)."""
+    from backoffice.extensions import db
+    from payroll.services.calc import calculate_chunk
+
+    try:
+        with _APP.app_context():
+            db.engine.dispose(close=False)      # never share the parent's connections
+            for i in indexes:
+                calculate_chunk(run_id, i)
+        out.put(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+    except BaseException as exc:       # report instead of leaving the parent waiting
+        out.put(exc)
+        raise
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--n", type=int, default=100_000)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--paystubs", type=int, default=200)
+    ap.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    args = ap.parse_args()
+
+    global _APP
+    app = _APP = make_app(args.url)
+    rebuild(app)
+    rng = random.Random(2026)
+    t = time.perf_counter()
+    ids = seed(app, args.n, rng)
+    print(f"seed: {args.n:,} workers/engagements, {ids['timesheets']:,} approved timesheets in "
+          f"{time.perf_counter() - t:.1f} s (not part of the run)")
+
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from backoffice.security.models import User
+    from payroll.models import Paycheck
+    from payroll.services import payments, runs
+    from payroll.services.ledger import trial_balance
+    from payroll.services.register import register
+
+    phases = []
+
+    def phase(name, fn):
+        t0 = time.perf_counter()
+        result = fn()
+        phases.append((name, time.perf_counter() - t0))
+        print(f"  {name:<28} {phases[-1][1]:7.2f} s")
+        return result
+
+    with app.app_context():
+        hr, hr2, fin = (db.session.get(User, ids[k]) for k in ("hr", "hr2", "finance"))
+        print(f"run for {args.n:,} workers on {args.workers} processes:")
+        run = phase("create run", lambda: runs.create_regular_run(ids["schedule"], date(2026, 11, 16), hr))
+        run_id = run.id
+        issues = phase("pre-run checks", lambda: runs.pre_run_checks(run_id))
+        assert not issues, issues[:5]
+        phase("plan chunks", lambda: runs.start_calculation(run_id, hr, enqueue=False))
+        db.session.commit()
+        chunks = runs.pending_chunks(run_id)
+
+        def calculate():
+            q = multiprocessing.get_context("fork").Queue()
+            procs = [multiprocessing.get_context("fork").Process(
+                target=_calc_worker, args=(run_id, chunks[k::args.workers], q)) for k in range(args.workers)]
+            db.engine.dispose()
+            for p in procs:
+                p.start()
+            rss = [q.get() for _ in procs]
+            for r in rss:
+                if isinstance(r, BaseException):
+                    raise r
+            for p in procs:
+                p.join()
+                assert p.exitcode == 0
+            return max(rss)
+
+        child_rss = phase("calculate + persist", calculate)
+        phase("finalize", lambda: runs.finalize_run(run_id))
+        phase("approve (payments)", lambda: runs.approve_run(run_id, hr2))
+        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin))
+
+        def reg():
+            cols, rows = register([run_id])
+            return len(cols), sum(1 for _ in rows)
+
+        ncols, nrows = phase("register rows", reg)
+        phase("mark paid", lambda: runs.mark_paid(run_id, fin))
+        total = sum(s for _n, s in phases)
+        count = db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
+                                   .where(Paycheck.run_id == run_id)).scalar()
+        calc_s = dict(phases)["calculate + persist"]
+        tb = trial_balance(run_id)
+        print(f"total run time {total:.1f} s for {count:,} paychecks: {count / total:,.0f} paychecks/s overall, "
+              f"{count / calc_s:,.0f} paychecks/s in calculation")
+        print(f"register {nrows:,} rows × {ncols} columns; NACHA {nacha.entry_count:,} entries, "
+              f"{len(nacha.content):,} bytes; ledger balanced: {tb['balanced']} ({tb['debit']:,} each side)")
+        me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        print(f"peak memory: main process {me / 1024:,.0f} MiB, largest calculation process "
+              f"{child_rss / 1024:,.0f} MiB")
+
+        if args.paystubs:
+            from payroll.services.paystubs import render_run
+
+            db.engine.dispose()
+            t0 = time.perf_counter()
+            n = render_run(run_id, processes=args.workers, limit=args.paystubs)
+            dt = time.perf_counter() - t0
+            print(f"paystubs: {n} PDFs rendered in {dt:.1f} s = {n / dt:.1f} PDFs/s on {args.workers} processes "
+                  "(view built from the database + WeasyPrint)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,332 @@
+"""Payroll admin: pay schedules with a calendar, timesheets with approval, runs (checks, progress, actions, NACHA),
+paychecks, payments and the journal."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, jsonify, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_admin.actions import action
+from flask_login import current_user
+from markupsafe import Markup
+
+from backoffice.admin import ReadOnlyView, SecureModelView, deny, staff_only
+from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.extensions import db
+from backoffice.security.access import can
+from payroll.models import DAYS, Paycheck, PaySchedule, PayrollRun, Timesheet
+from payroll.models_ledger import JournalLine, Payment
+from payroll.payments.returns import RETURN_REASONS
+from payroll.services import payments, runs, schedules, timesheets
+
+
+def _flash_error(exc: DomainError) -> None:
+    if isinstance(exc, ValidationFailed):
+        flash(f"Refused — {len(exc.issues)} issue(s): " + "; ".join(str(i) for i in exc.issues[:20])
+              + (" …" if len(exc.issues) > 20 else ""), "error")
+    else:
+        flash(f"Refused: {exc.message}", "error")
+
+
+# ------------------------------------------------------------------------------------------------ schedules
+class PayScheduleAdmin(SecureModelView):
+    column_list = ("name", "frequency", "anchor_start", "pay_lag_days", "active")
+    column_searchable_list = ("name",)
+    column_filters = ("frequency", "active")
+    form_columns = ("name", "frequency", "anchor_start", "pay_lag_days", "active")
+    form_choices = {"frequency": [(f, f) for f in schedules.FREQUENCIES]}
+    service_fields = form_columns
+
+    def service_create(self, data):
+        return schedules.create_schedule(data)
+
+    def service_update(self, obj, data):
+        return schedules.update_schedule(obj.id, data)
+
+
+class PayCalendarView(BaseView):
+    """A month grid of every schedule's pay dates with US banking holidays marked."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "pay_schedule", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/")
+    def index(self):
+        today = date.today()
+        try:
+            year = int(request.args.get("year", today.year))
+            month = int(request.args.get("month", today.month))
+            grid = schedules.month_calendar(year, month)
+        except (ValueError, DomainError):
+            abort(404)
+        prev = (year, month - 1) if month > 1 else (year - 1, 12)
+        nxt = (year, month + 1) if month < 12 else (year + 1, 1)
+        return self.render("admin/payroll/calendar.html", grid=grid, year=year, month=month, prev=prev, nxt=nxt,
+                           title=date(year, month, 1).strftime("%B %Y"),
+                           schedules=db.session.execute(sa.select(PaySchedule).order_by(PaySchedule.name))
+                           .scalars().all())
+
+
+# ------------------------------------------------------------------------------------------------ timesheets
+class TimesheetAdmin(SecureModelView):
+    column_list = ("id", "engagement_id", "week_start", "hours_mon", "hours_tue", "hours_wed", "hours_thu",
+                   "hours_fri", "hours_sat", "hours_sun", "units", "status", "source", "paid_run_id")
+    column_labels = {f"hours_{d}": d.capitalize() for d in DAYS}
+    column_filters = ("status", "source", "week_start", "engagement_id", "paid_run_id")
+    column_searchable_list = ("note",)
+    column_default_sort = ("week_start", True)
+    form_columns = ("engagement_id", "week_start", *[f"hours_{d}" for d in DAYS], "units", "note")
+    service_fields = form_columns
+
+    def _data(self, data):
+        out = {"engagement_id": data.get("engagement_id"), "week_start": data.get("week_start"),
+               "units": data.get("units"), "note": data.get("note")}
+        out.update({d: data.get(f"hours_{d}") for d in DAYS})
+        return out
+
+    def service_create(self, data):
+        return timesheets.save_timesheet(self._data(data), current_user)
+
+    def service_update(self, obj, data):
+        merged = {"engagement_id": obj.engagement_id, "week_start": obj.week_start, **data}
+        return timesheets.save_timesheet(self._data(merged), current_user)
+
+    @action("approve", "Approve", "Approve the selected timesheets?")
+    def action_approve(self, ids):
+        done, refused = 0, []
+        for tid in ids:
+            try:
+                timesheets.approve_timesheet(int(tid), current_user)
+                done += 1
+            except DomainError as exc:
+                db.session.rollback()
+                refused.append(f"#{tid}: {exc.message}")
+        if done:
+            flash(f"{done} timesheet(s) approved.", "success")
+        if refused:
+            flash("Not approved — " + "; ".join(refused[:20]), "error")
+
+    @action("submit", "Submit", "Submit the selected drafts for approval?")
+    def action_submit(self, ids):
+        for tid in ids:
+            try:
+                timesheets.submit_timesheet(int(tid), current_user)
+            except DomainError as exc:
+                db.session.rollback()
+                flash(f"#{tid}: {exc.message}", "error")
+
+
+# ------------------------------------------------------------------------------------------------ runs
+def _run_link(view, context, model, name):
+    return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.id)}">Run #{model.id}</a>')
+
+
+class PayrollRunAdmin(ReadOnlyView):
+    column_list = ("id", "kind", "state", "description", "period_start", "period_end", "pay_date", "paycheck_count",
+                   "total_gross", "total_net", "chunks_done", "chunks_total")
+    column_filters = ("state", "kind", "pay_date", "period_start")
+    column_searchable_list = ("description",)
+    column_default_sort = ("id", True)
+    column_formatters = {"id": _run_link}
+    can_view_details = False
+
+
+class PayrollDeskView(BaseView):
+    """Run detail: pre-run checks, progress bar, actions (calculate, approve, pay, reverse) and the NACHA file."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "payroll_run", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    def _run(self, run_id: int) -> PayrollRun:
+        # always read the row afresh: workers update progress and state from other connections
+        run = db.session.get(PayrollRun, run_id, populate_existing=True)
+        if run is None:
+            abort(404)
+        return run
+
+    @expose("/", methods=["GET", "POST"])
+    def index(self):
+        if request.method == "POST":
+            try:
+                run = runs.create_regular_run(int(request.form["schedule_id"]),
+                                              date.fromisoformat(request.form["period_containing"]), current_user)
+                return redirect(url_for(".detail", run_id=run.id))
+            except (KeyError, ValueError):
+                flash("Choose a schedule and a date in the period.", "error")
+            except DomainError as exc:
+                _flash_error(exc)
+        recent = db.session.execute(sa.select(PayrollRun).order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
+        scheds = db.session.execute(sa.select(PaySchedule).where(PaySchedule.active.is_(True))
+                                    .order_by(PaySchedule.name)).scalars().all()
+        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=date.today(),
+                           can_create=can(current_user, "payroll_run", "create"))
+
+    @expose("/<int:run_id>")
+    def detail(self, run_id):
+        run = self._run(run_id)
+        issues = runs.pre_run_checks(run.id) if run.state in ("draft", "calculated") else []
+        files = run_files(run.id)
+        returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
+                                      .order_by(Payment.id)).scalars().all()
+        reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
+        return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
+                           files=files, returned=returned, reversal_runs=reversal,
+                           return_codes=sorted(RETURN_REASONS.items()),
+                           can_write=can(current_user, "payroll_run", "write"),
+                           can_pay=can(current_user, "payment", "create"))
+
+    @expose("/<int:run_id>/progress.json")
+    def progress(self, run_id):
+        run = self._run(run_id)
+        return jsonify({"state": run.state, "chunks_done": run.chunks_done, "chunks_total": run.chunks_total,
+                        "percent": run.progress_percent, "error": run.error})
+
+    @expose("/<int:run_id>/<string:verb>", methods=["POST"])
+    def act(self, run_id, verb):
+        self._run(run_id)
+        try:
+            if verb == "calculate":
+                runs.start_calculation(run_id, current_user)
+                flash("Calculation started.", "success")
+            elif verb == "resume":
+                sent = runs.resume_calculation(run_id, current_user)
+                flash(f"Re-sent {len(sent)} chunk(s).", "success")
+            elif verb == "approve":
+                runs.approve_run(run_id, current_user)
+                flash("Run approved.", "success")
+            elif verb == "nacha":
+                payments.generate_nacha(run_id, current_user)
+                flash("NACHA file generated.", "success")
+            elif verb == "pay":
+                runs.mark_paid(run_id, current_user)
+                flash("Run marked paid.", "success")
+            elif verb == "reverse":
+                rev = runs.reverse_run(run_id, current_user, request.form.get("reason", ""))
+                flash(f"Run reversed by run #{rev.id}.", "success")
+                return redirect(url_for(".detail", run_id=rev.id))
+            elif verb == "return":
+                payments.record_return(int(request.form.get("payment_id", 0)), request.form.get("code", ""),
+                                       current_user)
+                flash("Return recorded.", "success")
+            elif verb == "reissue-payment":
+                payments.reissue_payment(int(request.form.get("payment_id", 0)), current_user,
+                                         bank_account_id=int(request.form["bank_account_id"])
+                                         if request.form.get("bank_account_id") else None)
+                flash("Payment re-issued; generate the NACHA file to send it.", "success")
+            else:
+                abort(404)
+        except DomainError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+        except ValueError:
+            flash("Give a payment id.", "error")
+        return redirect(url_for(".detail", run_id=run_id))
+
+    @expose("/<int:run_id>/nacha/<int:file_id>")
+    def nacha_download(self, run_id, file_id):
+        if not can(current_user, "payment", "read"):
+            abort(403)
+        f = next((f for f in run_files(run_id) if f.id == file_id), None)
+        if f is None:
+            abort(404)
+        return Response(f.content, mimetype="text/plain", headers={
+            "Content-Disposition": f'attachment; filename="payroll-run-{run_id}-{f.file_id_modifier}.ach"'})
+
+    @expose("/paystub/<int:paycheck_id>")
+    def paystub(self, paycheck_id):
+        from payroll.services.paystubs import paystub_pdf
+
+        if not can(current_user, "paycheck", "read"):
+            abort(403)
+        try:
+            pdf = paystub_pdf(paycheck_id)
+        except NotFound:
+            abort(404)
+        return Response(pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="paystub-{paycheck_id}.pdf"'})
+
+    @expose("/paycheck/<int:paycheck_id>/<string:verb>", methods=["POST"])
+    def paycheck_act(self, paycheck_id, verb):
+        p = db.session.get(Paycheck, paycheck_id)
+        if p is None:
+            abort(404)
+        try:
+            if verb == "reverse":
+                rev = runs.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""))
+                flash(f"Paycheck reversed (run #{rev.run_id}).", "success")
+            elif verb == "reissue":
+                run = runs.reissue_paycheck(paycheck_id, current_user)
+                flash(f"Re-issued in correction run #{run.id}; it needs approval.", "success")
+                return redirect(url_for(".detail", run_id=run.id))
+            else:
+                abort(404)
+        except DomainError as exc:
+            db.session.rollback()
+            _flash_error(exc)
+        return redirect(url_for(".detail", run_id=p.run_id))
+
+
+def run_files(run_id: int):
+    from payroll.models_ledger import NachaFile
+
+    return db.session.execute(sa.select(NachaFile).where(NachaFile.run_id == run_id).order_by(NachaFile.id)
+                              ).scalars().all()
+
+
+# ------------------------------------------------------------------------------------------------ paychecks etc.
+def _paycheck_links(view, context, model, name):
+    stub = url_for("payroll_desk.paystub", paycheck_id=model.id)
+    return Markup(f'#{model.id} <a href="{stub}" title="paystub PDF">PDF</a>')
+
+
+class PaycheckAdmin(ReadOnlyView):
+    column_list = ("id", "run_id", "kind", "worker_id", "engagement_id", "worker_type", "work_state", "pay_date",
+                   "gross", "employee_taxes", "deductions", "net", "employer_taxes", "reverses_id")
+    column_filters = ("run_id", "worker_id", "engagement_id", "kind", "worker_type", "work_state", "pay_date")
+    column_default_sort = ("id", True)
+    column_formatters = {"id": _paycheck_links}
+    column_details_exclude_list = ("inputs",)
+    can_view_details = True
+
+
+class PaymentAdmin(ReadOnlyView):
+    column_list = ("id", "run_id", "paycheck_id", "worker_id", "routing_number", "account_last4", "account_type",
+                   "amount", "status", "trace_number", "return_code", "reissue_of_id")
+    column_filters = ("run_id", "worker_id", "status", "return_code")
+    column_default_sort = ("id", True)
+
+
+class JournalLineAdmin(ReadOnlyView):
+    column_list = ("id", "entry_id", "account", "detail", "state", "agency_id", "debit", "credit")
+    column_filters = ("entry_id", "account", "detail", "state")
+    column_default_sort = ("id", True)
+
+
+def _dashboard_cards():
+    waiting = db.session.execute(sa.select(sa.func.count()).select_from(PayrollRun)
+                                 .where(PayrollRun.state == "calculated")).scalar()
+    pending_time = db.session.execute(sa.select(sa.func.count()).select_from(Timesheet)
+                                      .where(Timesheet.status == "submitted")).scalar()
+    return [{"label": "Runs awaiting approval", "value": waiting},
+            {"label": "Timesheets awaiting approval", "value": pending_time}]
+
+
+def register(admin) -> None:
+    admin.add_view(PayrollDeskView(name="Payroll runs", endpoint="payroll_desk", url="/admin/payroll-runs",
+                                   category="Payroll"))
+    admin.add_view(PayrollRunAdmin(PayrollRun, name="All runs", endpoint="payroll_run", category="Payroll"))
+    admin.add_view(PaycheckAdmin(Paycheck, name="Paychecks", endpoint="paycheck", category="Payroll"))
+    admin.add_view(TimesheetAdmin(Timesheet, name="Timesheets", endpoint="timesheet", category="Payroll"))
+    admin.add_view(PayScheduleAdmin(PaySchedule, name="Pay schedules", endpoint="pay_schedule", category="Payroll"))
+    admin.add_view(PayCalendarView(name="Pay calendar", endpoint="pay_calendar", url="/admin/pay-calendar",
+                                   category="Payroll"))
+    admin.add_view(PaymentAdmin(Payment, name="Payments", endpoint="payment", category="Payroll"))
+    admin.add_view(JournalLineAdmin(JournalLine, name="Journal", endpoint="journal", category="Payroll"))
+    admin.dashboard_hooks.append(_dashboard_cards)

@@ -1,0 +1,81 @@
+"""`backoffice payroll ...`: NACHA file, pre-run checks, calculation and resume from the command line."""
+from __future__ import annotations
+
+import sys
+
+import click
+from flask.cli import with_appcontext
+
+
+def register(main) -> None:
+    main.add_command(payroll)
+
+
+@click.group()
+def payroll():
+    """Payroll runs."""
+
+
+def _fail(exc) -> None:
+    from backoffice.errors import ValidationFailed
+
+    click.echo(f"error: {exc.message if hasattr(exc, 'message') else exc}", err=True)
+    if isinstance(exc, ValidationFailed):
+        for issue in exc.issues:
+            click.echo(f"  {issue}", err=True)
+    sys.exit(1)
+
+
+@payroll.command("nacha")
+@click.argument("run_id", type=int)
+@click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
+              help="file to write (- for standard output)")
+@with_appcontext
+def nacha_cmd(run_id, output):
+    """Write the NACHA file of an approved or paid run (made on first request, the same bytes afterwards)."""
+    from backoffice.errors import DomainError
+    from payroll.services.payments import generate_nacha
+
+    try:
+        f = generate_nacha(run_id)
+    except DomainError as exc:
+        _fail(exc)
+    if output == "-":
+        click.echo(f.content, nl=False)
+        return
+    with open(output, "w", newline="") as fh:
+        fh.write(f.content)
+    click.echo(f"wrote {output}: {f.entry_count} entries, total {f.total_credit}", err=True)
+
+
+@payroll.command("checks")
+@click.argument("run_id", type=int)
+@with_appcontext
+def checks_cmd(run_id):
+    """List the run's blocking pre-run issues (exit status 1 when there are any)."""
+    from backoffice.errors import DomainError
+    from payroll.services.runs import pre_run_checks
+
+    try:
+        issues = pre_run_checks(run_id)
+    except DomainError as exc:
+        _fail(exc)
+    for issue in issues:
+        click.echo(f"{issue.code}\t{issue.field}\t{issue.message}")
+    click.echo(f"{len(issues)} blocking issue(s)", err=True)
+    sys.exit(1 if issues else 0)
+
+
+@payroll.command("resume")
+@click.argument("run_id", type=int)
+@with_appcontext
+def resume_cmd(run_id):
+    """Re-send the chunks of a calculating run that are not done (after a worker died)."""
+    from backoffice.errors import DomainError
+    from payroll.services.runs import resume_calculation
+
+    try:
+        sent = resume_calculation(run_id)
+    except DomainError as exc:
+        _fail(exc)
+    click.echo(f"re-sent {len(sent)} chunk(s)")

@@ -1,0 +1,95 @@
+"""Demo payroll: pay schedules, W-4/W-9 and deposit accounts for weekly workers, approved time, one paid run and
+one calculated run awaiting approval (called at the end of `backoffice seed-demo`)."""
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from backoffice.extensions import db
+from backoffice.security.models import User
+from backoffice.workers.models import Engagement, Worker
+from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
+from payroll.models import PaySchedule, Timesheet
+
+DEMO_ROUTINGS = ("011000015", "021000021", "121000358", "322271627")   # check digits valid
+
+
+def _user(email: str) -> User | None:
+    return db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def seed(rng: random.Random, today: date) -> list[str]:
+    from payroll.services import payments, runs
+    from payroll.services.calc import calculate_chunk
+    from payroll.services.schedules import create_schedule
+
+    if db.session.execute(sa.select(PaySchedule.id).limit(1)).first():
+        return ["payroll demo already present"]
+    anchor = date(2026, 1, 5)      # a Monday
+    weekly = create_schedule({"name": "Weekly", "frequency": "weekly", "anchor_start": anchor, "pay_lag_days": 5})
+    create_schedule({"name": "Biweekly", "frequency": "biweekly", "anchor_start": anchor, "pay_lag_days": 5})
+    create_schedule({"name": "Semimonthly", "frequency": "semimonthly", "anchor_start": date(2026, 1, 1),
+                     "pay_lag_days": 5})
+    hr, hr2, finance = _user("hr@tandem.example"), _user("hr2@tandem.example"), _user("finance@tandem.example")
+    if not (hr and hr2 and finance):
+        return ["payroll demo: demo users missing; schedules only"]
+
+    week2 = _monday(today) - timedelta(days=7)       # last full week: the calculated run
+    week1 = week2 - timedelta(days=7)                # the week before: the paid run
+    engagements = db.session.execute(sa.select(Engagement).where(
+        Engagement.pay_frequency == "weekly", Engagement.status == "active",
+        Engagement.start_date <= week1).order_by(Engagement.id)).scalars().all()
+    workers = {w.id: w for w in db.session.execute(sa.select(Worker).where(
+        Worker.id.in_({e.worker_id for e in engagements}))).scalars()}
+    has_w4 = set(db.session.execute(sa.select(TaxProfile.worker_id)).scalars())
+    has_w9 = set(db.session.execute(sa.select(W9Form.worker_id)).scalars())
+    has_bank = set(db.session.execute(sa.select(BankAccount.worker_id).where(BankAccount.status == "active"))
+                   .scalars())
+    for e in engagements:
+        w = workers[e.worker_id]
+        if e.type == "leased_employee" and w.id not in has_w4:
+            db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1),
+                                      filing_status=rng.choice(("single", "married_jointly", "head_of_household")),
+                                      signed_name=w.full_name))
+            has_w4.add(w.id)
+        if e.type == "contractor" and w.id not in has_w9:
+            db.session.add(W9Form(worker_id=w.id, legal_name=w.full_name, entity_type="individual", tin_type="ssn",
+                                  tin_last4=w.tin_last4, certified=True, signed_name=w.full_name))
+            has_w9.add(w.id)
+        if w.id not in has_bank:
+            account = f"{rng.randint(10**7, 10**9)}"
+            db.session.add(BankAccount(worker_id=w.id, bank_name="Demo Bank", routing_number=rng.choice(DEMO_ROUTINGS),
+                                       account_number=account, account_last4=account[-4:], account_type="checking",
+                                       split_kind="remainder", priority=0))
+            has_bank.add(w.id)
+        for week in (week1, week2):
+            days = [Decimal(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [Decimal(0), Decimal(0)]
+            db.session.add(Timesheet(engagement_id=e.id, week_start=week, status="approved", source="hr",
+                                     entered_by_id=hr.id, approved_by_id=hr2.id,
+                                     **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
+                                                                          "sun"), days)}))
+    db.session.commit()
+
+    def calculated(day: date):
+        run = runs.create_regular_run(weekly.id, day, hr)
+        runs.start_calculation(run.id, hr, enqueue=False)
+        for index in runs.pending_chunks(run.id):      # in-process, whatever broker is configured
+            calculate_chunk(run.id, index)
+        runs.finalize_run(run.id)
+        db.session.refresh(run)
+        return run
+
+    paid = calculated(week1)
+    runs.approve_run(paid.id, hr2)
+    payments.generate_nacha(paid.id, finance)
+    runs.mark_paid(paid.id, finance)
+    waiting = calculated(week2)
+    return [f"payroll: run #{paid.id} paid ({paid.paycheck_count} paychecks, net {paid.total_net}), "
+            f"run #{waiting.id} calculated and waiting for approval ({waiting.paycheck_count} paychecks)"]
