@@ -27,7 +27,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 DEFAULT_URL = "postgresql+psycopg://tandem@127.0.0.1:55432/tandem_bench"
 STATES = (("TX", "0.027"), ("CA", "0.034"), ("NY", "0.041"), ("FL", "0.027"), ("WA", "0.0122"), ("CO", "0.0305"),
-          ("IL", "0.0325"), ("GA", "0.027"))
+          ("IL", "0.0325"), ("PA", "0.03822"))
 ROUTINGS = ("011000015", "021000021", "121000358", "322271627")
 ANCHOR = date(2026, 10, 26)          # Monday; biweekly periods Oct 26 - Nov 8, Nov 9 - Nov 22, ...
 CONFIG = {"TESTING": True, "SECRET_KEY": "bench", "ENCRYPTION_KEYS": "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE="}
@@ -162,6 +162,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--paystubs", type=int, default=200)
     ap.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    ap.add_argument("--profile", action="store_true", help="calculate in this process under cProfile (top 30)")
     args = ap.parse_args()
 
     global _APP
@@ -203,6 +204,19 @@ def main() -> None:
         chunks = runs.pending_chunks(run_id)
 
         def calculate():
+            if args.profile:
+                import cProfile
+                import pstats
+
+                from payroll.services.calc import calculate_chunk
+
+                prof = cProfile.Profile()
+                prof.enable()
+                for i in chunks:
+                    calculate_chunk(run_id, i)
+                prof.disable()
+                pstats.Stats(prof).sort_stats("tottime").print_stats(30)
+                return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
             q = multiprocessing.get_context("fork").Queue()
             procs = [multiprocessing.get_context("fork").Process(
                 target=_calc_worker, args=(run_id, chunks[k::args.workers], q)) for k in range(args.workers)]

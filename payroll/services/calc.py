@@ -1,6 +1,7 @@
 """Run calculation: plan a run's engagements into chunks and calculate one chunk in one transaction (idempotent)."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -22,7 +23,7 @@ from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote import parse_input
 from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
-from .common import bulk_insert, cents, is_postgres, units4
+from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
 
 FORTY = Decimal(40)
@@ -166,30 +167,30 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     s = db.session
     engagements = list(s.execute(sa.select(
         Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
-        Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(Engagement.id.in_(engagement_ids))
+        Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(id_in(Engagement.id, engagement_ids))
         .order_by(Engagement.worker_id, Engagement.id)))
     worker_ids = sorted({e.worker_id for e in engagements})
     workers = {w.id: w for w in s.execute(sa.select(
         Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged)
-        .where(Worker.id.in_(worker_ids)))}
+        .where(id_in(Worker.id, worker_ids)))}
     profiles = _latest_by_worker(s.execute(sa.select(
         TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
         TaxProfile.step3_credits, TaxProfile.step4a_other_income, TaxProfile.step4b_deductions,
         TaxProfile.step4c_extra, TaxProfile.exempt, TaxProfile.allowances, TaxProfile.additional,
-        TaxProfile.state_certificate).where(TaxProfile.worker_id.in_(worker_ids),
+        TaxProfile.state_certificate).where(id_in(TaxProfile.worker_id, worker_ids),
                                             TaxProfile.effective_date <= run.pay_date)
         .order_by(TaxProfile.effective_date, TaxProfile.id)))
     w9s = _latest_by_worker(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
-                                      .where(W9Form.worker_id.in_(worker_ids)).order_by(W9Form.id)))
+                                      .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id)))
     sheets: dict[int, list] = defaultdict(list)
     if run.kind in ("regular", "final"):
         for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.units,
                                       *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
-                Timesheet.engagement_id.in_(engagement_ids), Timesheet.status == "approved",
+                id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
                 .order_by(Timesheet.week_start)):
             sheets[ts.engagement_id].append(ts)
-    adj_stmt = sa.select(PayrollAdjustment).where(PayrollAdjustment.engagement_id.in_(engagement_ids),
+    adj_stmt = sa.select(PayrollAdjustment).where(id_in(PayrollAdjustment.engagement_id, engagement_ids),
                                                   PayrollAdjustment.status == "pending")
     adj_stmt = adj_stmt.where(PayrollAdjustment.run_id == run.id) if run.kind != "regular" else adj_stmt.where(
         sa.or_(PayrollAdjustment.run_id.is_(None), PayrollAdjustment.run_id == run.id))
@@ -197,7 +198,7 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     for adj in s.execute(adj_stmt.order_by(PayrollAdjustment.id)).scalars():
         adjustments[adj.engagement_id].append(adj)
     ytd_stmt = sa.select(YearToDate.id, YearToDate.worker_id, *[getattr(YearToDate, f) for f in YTD_STORED]).where(
-        YearToDate.worker_id.in_(worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(YearToDate.worker_id)
+        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(YearToDate.worker_id)
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
     ytd = {y.worker_id: y for y in s.execute(ytd_stmt)}
@@ -324,6 +325,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     tables = tables_for(run.pay_date)
     explain = run.chunks_total * run.chunk_size <= explain_limit
     now = utcnow()
+    naive_now = now.replace(tzinfo=None)       # stored as naive UTC (UTCDateTime)
     year = run.pay_date.year
     running_ytd: dict[int, dict] = {}
     computed = []           # (engagement, pay, obj, result, delta)
@@ -357,12 +359,12 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                      run.period_start, run.period_end, run.pay_date, year, cents(r.gross),
                      cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
                      cents(deductions), cents(r.net),
-                     {"engine": obj, "labels": pay.labels, "ytd_delta": {k: str(v) for k, v in delta.items()}},
-                     now))
-    bulk_insert("paychecks", PAYCHECK_COLUMNS, rows)
+                     json.dumps({"engine": obj, "labels": pay.labels,
+                                 "ytd_delta": {k: str(v) for k, v in delta.items()}}), naive_now))
+    bulk_insert("paychecks", PAYCHECK_COLUMNS, rows, ready=True)
     ids = dict(s.execute(sa.select(Paycheck.engagement_id, Paycheck.id).where(
         Paycheck.run_id == run.id, Paycheck.kind == "regular",
-        Paycheck.engagement_id.in_([c[0].id for c in computed]))).all()) if computed else {}
+        id_in(Paycheck.engagement_id, [c[0].id for c in computed]))).all()) if computed else {}
 
     # lines
     line_rows = []
@@ -376,13 +378,13 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                              r.net, [(ln[0], ln[1], ln[2], r_amount) for ln, r_amount in
                                      ((ln, _from_cents(ln[3])) for ln in lines)]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
-    bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows)
+    bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
 
     # YTD, time and adjustments
     _write_ytd(running_ytd, ctx.ytd, year)
     sheet_ids = [tid for c in computed for tid in c[1].timesheet_ids]
     if sheet_ids:
-        s.execute(sa.update(Timesheet).where(Timesheet.id.in_(sheet_ids)).values(paid_run_id=run.id),
+        s.execute(sa.update(Timesheet).where(id_in(Timesheet.id, sheet_ids)).values(paid_run_id=run.id),
                   execution_options={"synchronize_session": False})
     for pid, adj_id in applied:
         s.execute(sa.update(PayrollAdjustment).where(PayrollAdjustment.id == adj_id)
@@ -419,7 +421,7 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
         hours = e.get("hours") or e.get("units")
         out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
                     units4(Decimal(e["rate"])) if "rate" in e else None, None,
-                    list(line.explanation) if explain else None))
+                    json.dumps(list(line.explanation)) if explain else None))
     taxable = r.taxable_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
         for line in group:
@@ -427,13 +429,14 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
                 continue
             base = taxable.get(line.code, taxable.get("state") if line.state else None)
             out.append((kind, line.code, line.state or "", cents(line.amount), None, None,
-                        cents(base) if base is not None else None, list(line.explanation) if explain else None))
+                        cents(base) if base is not None else None,
+                        json.dumps(list(line.explanation)) if explain else None))
     for line in r.deductions:
         if not line.amount:
             continue
         kind = "pretax_deduction" if line.code in PRETAX_TREATMENT else "posttax_deduction"
         out.append((kind, line.code, "", cents(line.amount), None, None, None,
-                    list(line.explanation) if explain else None))
+                    json.dumps(list(line.explanation)) if explain else None))
     return out
 
 

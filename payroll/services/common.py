@@ -50,7 +50,9 @@ def units4(value: Decimal | None) -> int | None:
 
 def _sqlite_value(v):
     if isinstance(v, datetime):
-        return v.astimezone(timezone.utc).replace(tzinfo=None).isoformat(" ")
+        if v.tzinfo is not None:
+            v = v.astimezone(timezone.utc).replace(tzinfo=None)
+        return v.isoformat(" ")
     if isinstance(v, date):
         return v.isoformat()
     if isinstance(v, (dict, list)):
@@ -59,16 +61,27 @@ def _sqlite_value(v):
 
 
 def _copy_value(v):
-    if isinstance(v, datetime):
+    if isinstance(v, datetime) and v.tzinfo is not None:
         return v.astimezone(timezone.utc).replace(tzinfo=None)
     if isinstance(v, (dict, list)):
         return json.dumps(v)
     return v
 
 
-def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> int:
+def id_in(column, ids: Sequence[int]):
+    """`column IN ids` as one array parameter on PostgreSQL (= ANY(%s)): a 2,500-id IN list costs more to
+    compile and send than the query takes to run."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import ARRAY
+
+        return column == sa.any_(sa.literal(list(ids), ARRAY(sa.BigInteger)))
+    return column.in_(list(ids))
+
+
+def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *, ready: bool = False) -> int:
     """Insert rows given in storage form (cents as int) in the current transaction: COPY on PostgreSQL,
-    executemany elsewhere. Returns the number of rows."""
+    executemany elsewhere. Returns the number of rows. `ready=True`: the rows hold only None, str, int, bool,
+    date and naive-UTC datetime values (JSON already dumped), so COPY takes them as they are."""
     conn = db.session.connection()
     n = 0
     if conn.dialect.name == "postgresql":
@@ -76,9 +89,15 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence]) ->
         cols = ", ".join(f'"{c}"' for c in columns)
         with raw.cursor() as cur:
             with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as cp:
-                for row in rows:
-                    cp.write_row([_copy_value(v) for v in row])
-                    n += 1
+                write = cp.write_row
+                if ready:
+                    for row in rows:
+                        write(row)
+                        n += 1
+                else:
+                    for row in rows:
+                        write([_copy_value(v) for v in row])
+                        n += 1
         return n
     data = [tuple(_sqlite_value(v) for v in row) for row in rows]
     if data:

@@ -1,6 +1,8 @@
 """Line explanations for stored paychecks: kept words, or the engine replayed on the stored input."""
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 
 from backoffice.extensions import db
@@ -29,5 +31,5 @@ def line_explanations(p: Paycheck) -> dict[int, list[str]]:
     out = {}
     for ln, row in zip(lines, replayed):
         if (ln.kind, ln.code, ln.state) == (row[0], row[1], row[2]):
-            out[ln.id] = row[7]
+            out[ln.id] = json.loads(row[7])
     return out
