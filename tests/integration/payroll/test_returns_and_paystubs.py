@@ -1,0 +1,82 @@
+"""ACH returns recorded and re-issued (by the return code's rules); worker-entered time; paystubs cached."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import achkit
+import pytest
+import sqlalchemy as sa
+
+from backoffice.errors import DomainError
+from tests.integration.payroll.conftest import WEEK1, assert_ledger_balanced
+
+
+def _paid_run(world, engagement):
+    from payroll.services import payments, runs
+
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance)
+    runs.mark_paid(run.id, world.finance)
+    return run
+
+
+def test_returned_payment_is_recorded_and_reissued_by_the_return_code_rules(db, world):
+    from backoffice.workers.profile_services import add_bank_account
+    from payroll.models_ledger import NachaFile, Payment
+    from payroll.services import payments
+
+    e = world.worker()
+    world.time(e)
+    run = _paid_run(world, e)
+    pay = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id)).scalar_one()
+    assert pay.status == "sent" and len(pay.trace_number) == 15
+    with pytest.raises(DomainError, match="unknown ACH return reason code R99"):
+        payments.record_return(pay.id, "R99", world.finance)
+    payments.record_return(pay.id, "R03", world.finance)            # no account / unable to locate
+    tb = assert_ledger_balanced()
+    assert tb["accounts"]["2400"] == -pay.amount                     # owed to the worker again
+    with pytest.raises(DomainError, match="R03"):
+        payments.reissue_payment(pay.id, world.finance)              # not to the same account
+    new_acct = add_bank_account(e.worker_id, {"routing_number": "021000021", "account_number": "4455667788",
+                                              "account_type": "savings"})
+    again = payments.reissue_payment(pay.id, world.finance, bank_account_id=new_acct.id)
+    assert (again.status, again.amount, again.reissue_of_id) == ("pending", pay.amount, pay.id)
+    f = payments.generate_nacha(run.id, world.finance)
+    assert (f.file_id_modifier, f.purpose, f.entry_count) == ("B", "reissue", 1)
+    (batch,) = achkit.parse(f.content)["batches"]
+    assert [(x["routing"], x["amount_cents"]) for x in batch["entries"]] == [("021000021", int(pay.amount * 100))]
+    tb = assert_ledger_balanced()
+    assert tb["accounts"]["2400"] == 0
+    assert db.session.execute(sa.select(sa.func.count()).select_from(NachaFile)).scalar() == 2
+
+
+def test_worker_enters_and_submits_own_time_and_cannot_touch_anothers(db, world, make_user):
+    from backoffice.errors import NotFound, PermissionDenied
+    from payroll.services.timesheets import approve_timesheet, save_timesheet, submit_timesheet
+
+    mine, theirs = world.worker(), world.worker()
+    me = make_user("worker", worker_id=mine.worker_id)
+    ts = save_timesheet({"engagement_id": mine.id, "week_start": WEEK1.isoformat(), "mon": "8", "tue": "7.5"}, me)
+    assert (ts.source, ts.status, ts.total_hours) == ("worker", "draft", Decimal("15.50"))
+    submit_timesheet(ts.id, me)
+    with pytest.raises(PermissionDenied):
+        approve_timesheet(ts.id, me)
+    with pytest.raises(NotFound):
+        save_timesheet({"engagement_id": theirs.id, "week_start": WEEK1.isoformat(), "mon": "8"}, me)
+
+
+def test_paystubs_render_in_bulk_into_the_cache_and_on_demand_reads_it(db, world):
+    from payroll.models import Paycheck
+    from payroll.services.paystubs import _cache_path, paystub_pdf, render_run
+
+    for _ in range(3):
+        world.time(world.worker())
+    run = _paid_run(world, None)
+    assert render_run(run.id, processes=1) == 3
+    assert render_run(run.id, processes=1) == 0                     # all cached
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars().first()
+    path = _cache_path(p)
+    assert path.exists() and paystub_pdf(p.id) == path.read_bytes()
+    assert path.read_bytes()[:5] == b"%PDF-"
