@@ -35,3 +35,6 @@ def calculated_run(db, world):
     db.session.expire_all()
     assert run.state == "calculated"
     return {"run": run, "ann": ann, "bo": bo, "cy": cy, "world": world}
+
+
+from tests.integration.payroll.conftest import celery_worker_factory, wait_for  # noqa: E402,F401 (shared fixture)
