@@ -165,10 +165,25 @@ def cents_text(values) -> pd.Series:
     return pd.Series(out, dtype=object)
 
 
+# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): names and memos come from
+# users, so such text is written with a leading apostrophe in CSV and as a plain string cell in XLSX.
+FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def defuse(text):
+    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_START) else text
+
+
 def csv_frame(sheet: Sheet) -> pd.DataFrame:
     out = sheet.frame.copy()
     for col in sheet.money_columns:
         out[col] = cents_text(out[col].to_numpy()).to_numpy()
+    money = set(sheet.money_columns)
+    for col in out.columns:
+        if col not in money and not pd.api.types.is_numeric_dtype(out[col].dtype):
+            risky = out[col].astype(object).map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            if risky.any():
+                out[col] = out[col].astype(object).map(defuse)
     return out
 
 
@@ -188,7 +203,7 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
     frozen first row, money as Decimal cells formatted #,##0.00, dates as dates, then a total row."""
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
+    from openpyxl.styles import Alignment, Font
 
     wb = Workbook(write_only=True)
     total = sum(len(s.frame) for s in sheets)
@@ -210,6 +225,8 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
         money_cell.number_format = MONEY_FORMAT
         date_cell = WriteOnlyCell(ws)
         date_cell.number_format = DATE_FORMAT
+        text_cell = WriteOnlyCell(ws)
+        text_cell.alignment = Alignment(horizontal="left")   # styled, so openpyxl gives it a cell of its own
         plain = []
         for col in cols:
             if col in sheet.money_columns:
@@ -226,7 +243,12 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
                 if value is None:
                     yield None
                 elif kind == "text":
-                    yield value
+                    if isinstance(value, str) and value.startswith("="):   # text, never a formula
+                        text_cell.value = value
+                        text_cell.data_type = "s"
+                        yield text_cell
+                    else:
+                        yield value
                 elif kind == "date":
                     date_cell.value = date.fromisoformat(value)
                     yield date_cell
