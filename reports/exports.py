@@ -181,7 +181,7 @@ def csv_frame(sheet: Sheet) -> pd.DataFrame:
     money = set(sheet.money_columns)
     for col in out.columns:
         if col not in money and not pd.api.types.is_numeric_dtype(out[col].dtype):
-            risky = out[col].astype(object).map(lambda v: isinstance(v, str) and v.startswith(FORMULA_START))
+            risky = out[col].astype("string").str.startswith(FORMULA_START, na=False)
             if risky.any():
                 out[col] = out[col].astype(object).map(defuse)
     return out
