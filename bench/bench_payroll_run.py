@@ -257,14 +257,29 @@ def main() -> None:
               f"{child_rss / 1024:,.0f} MiB")
 
         if args.paystubs:
-            from payroll.services.paystubs import render_run
+            from payroll.services.paystubs import paystub_view, render_run
+            from reports.pdf import render_paystubs
 
+            ids = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run_id).order_by(Paycheck.id)
+                                     .limit(args.paystubs)).scalars().all()
+            load = os.getloadavg()[0]
+            t0 = time.perf_counter()
+            views = [paystub_view(pid) for pid in ids]
+            t1 = time.perf_counter()
             db.engine.dispose()
+            cpu0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            n = sum(1 for _ in render_paystubs(views, processes=args.workers))
+            t2 = time.perf_counter()
+            cpu1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+            child_cpu = (cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime)
+            print(f"paystubs (1-min load average before: {load:.1f}): {len(views)} views from the database in "
+                  f"{t1 - t0:.2f} s ({len(views) / (t1 - t0):,.0f}/s); {n} PDFs rendered in {t2 - t1:.1f} s = "
+                  f"{n / (t2 - t1):.1f} PDFs/s on {args.workers} processes, {1000 * child_cpu / n:.0f} ms CPU per PDF")
             t0 = time.perf_counter()
             n = render_run(run_id, processes=args.workers, limit=args.paystubs)
             dt = time.perf_counter() - t0
-            print(f"paystubs: {n} PDFs rendered in {dt:.1f} s = {n / dt:.1f} PDFs/s on {args.workers} processes "
-                  "(view built from the database + WeasyPrint)")
+            print(f"  render_run (views + PDFs + cache files, as the Celery task does): {n} in {dt:.1f} s = "
+                  f"{n / dt:.1f} PDFs/s")
 
 
 if __name__ == "__main__":

@@ -11,9 +11,17 @@ from backoffice.errors import DomainError, ValidationFailed
 from tests.integration.payroll.conftest import WEEK1, assert_ledger_balanced
 
 
-def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db):
+def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeypatch):
+    import importlib
+
     from backoffice.demo import seed_demo
     from payroll.models import Paycheck, PayrollRun
+
+    for pkg in ("benefits", "compliance", "backoffice.workers.onboarding"):   # only the payroll part is tested here
+        try:
+            monkeypatch.setattr(importlib.import_module(f"{pkg}.demo"), "seed", lambda rng, today: [])
+        except ModuleNotFoundError:
+            pass
 
     lines = seed_demo(n_workers=60, today=date(2026, 11, 22))
     assert any(line.startswith("payroll: run #") for line in lines)
