@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
+import sqlalchemy.orm  # noqa: F401  (aliased)
 from flask import current_app
 
 from backoffice.db import utcnow
@@ -37,8 +38,11 @@ def create_payments(run: PayrollRun) -> int:
     """One Payment per deposit part of every paycheck with net pay above zero (in the caller's transaction).
     Raises ValidationFailed naming every worker whose accounts cannot take the money."""
     s = db.session
+    reversal = sa.orm.aliased(Paycheck)
+    reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
     checks = list(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
-        Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0).order_by(Paycheck.id)))
+        Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0, ~reversed_)   # reversed: not paid
+        .order_by(Paycheck.id)))
     worker_ids = sorted({c.worker_id for c in checks})
     accounts: dict[int, list] = defaultdict(list)
     for i in range(0, len(worker_ids), 20000):      # columns only: the account number stays encrypted here

@@ -80,7 +80,7 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         for i, ln in enumerate(lines):
             row = {"description": describe(code, state), "current": ln.amount,
                    "ytd": ytd_lines[key] - others if i == 0 else ln.amount}
-            if kind == "earning" and ln.hours is not None and ln.rate is not None:
+            if kind == "earning" and ln.hours is not None and ln.rate is not None and ln.amount >= 0:
                 row["hours"], row["rate"] = ln.hours, ln.rate
             steps = explanations.get(ln.id) or ln.explanation
             if with_explanations and steps:

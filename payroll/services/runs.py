@@ -455,7 +455,10 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | Non
     if p.kind == "reversal":
         raise DomainError("a reversal cannot be reversed", code="bad_state")
     run = get_run(p.run_id, lock=True)
-    if run.state not in ("calculated", "approved", "paid"):
+    if run.state == "approved":
+        raise DomainError(f"paycheck {p.id}: its run is approved and its deposits are not sent yet; reverse the whole "
+                          "run, or pay it first", code="bad_state")
+    if run.state not in ("calculated", "paid"):
         raise DomainError(f"paycheck {p.id}: its run is {run.state}", code="bad_state")
     todo = _reversible([p.id])
     if not todo:

@@ -80,3 +80,30 @@ def test_paystubs_render_in_bulk_into_the_cache_and_on_demand_reads_it(db, world
     path = _cache_path(p)
     assert path.exists() and paystub_pdf(p.id) == path.read_bytes()
     assert path.read_bytes()[:5] == b"%PDF-"
+
+
+def test_a_paycheck_reversed_before_approval_is_not_paid_and_its_stub_renders(db, world):
+    """Two workers calculated; one paycheck reversed while the run is only calculated: approval creates a deposit
+    for the other worker only, the NACHA file has one entry, and the reversal's paystub shows negative figures."""
+    from payroll.models import Paycheck
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+    from payroll.services.paystubs import paystub_view
+
+    a, b = world.worker(), world.worker()
+    world.time(a)
+    world.time(b)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    pa = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id, Paycheck.engagement_id == a.id)
+                            ).scalar_one()
+    rev = runs.reverse_paycheck(pa.id, world.hr, "left before payday")
+    runs.approve_run(run.id, world.hr2)
+    paid_to = db.session.execute(sa.select(Payment.paycheck_id).where(Payment.run_id == run.id)).scalars().all()
+    assert pa.id not in paid_to and len(paid_to) == 1
+    assert payments.generate_nacha(run.id, world.finance).entry_count == 1
+    with pytest.raises(DomainError, match="reverse the whole run"):
+        runs.reverse_paycheck(paid_to[0], world.hr)
+    view = paystub_view(rev.id)
+    assert view.gross_current == -pa.gross and view.net_current == -pa.net and view.gross_ytd == Decimal("0.00")
+    assert_ledger_balanced()
