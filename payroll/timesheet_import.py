@@ -90,6 +90,9 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     except Exception as exc:        # pandas/openpyxl raise many kinds for a damaged file
         kind = "XLSX" if is_xlsx else "CSV"
         raise ValidationFailed([Issue("file", f"could not be read as {kind}: {exc}", "unreadable")]) from None
+    if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
+        raise ValidationFailed([Issue("file", "the columns are separated by ';': save the CSV with commas, or upload "
+                                      "the XLSX", "unreadable", 1)])
     frame = frame.rename(columns=_column_names(frame.columns))
     _check_header(list(frame.columns))
     frame = frame.map(_cell)

@@ -153,6 +153,8 @@ def test_an_empty_or_unreadable_file_is_reported(db, people):
     hr = people["world"].hr
     assert [i.field for i in import_file(b"", "x.csv", hr).issues] == ["file"]
     assert [i.field for i in import_file(b"PK\x03\x04 broken", "x.xlsx", hr).issues] == ["file"]
+    semicolons = (";".join(HEADER) + "\n").encode()
+    assert "separated by ';'" in import_file(semicolons, "x.csv", hr).issues[0].message
     only_header = (",".join(HEADER) + "\n").encode()
     assert [i.message for i in import_file(only_header, "x.csv", hr).issues] == ["has no timesheet rows"]
 
