@@ -52,8 +52,23 @@ def calculate_chunk(self, run_id: int, index: int) -> bool:
 
 
 @shared_task(name="payroll.render_run_paystubs")
-def render_run_paystubs(run_id: int) -> int:
-    """Render (and cache) every paystub of a run; already cached ones are skipped."""
-    from payroll.services.paystubs import render_run
+def render_run_paystubs(run_id: int, batch: int = 200) -> int:
+    """Fan a run's paystubs out in batches, so every Celery worker process renders a share."""
+    import sqlalchemy as sa
 
-    return render_run(run_id)
+    from backoffice.extensions import db
+    from payroll.models import Paycheck
+
+    ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run_id).order_by(Paycheck.id))
+               .scalars())
+    for i in range(0, len(ids), batch):
+        render_paystub_batch.delay(run_id, ids[i:i + batch])
+    return len(ids)
+
+
+@shared_task(name="payroll.render_paystub_batch")
+def render_paystub_batch(run_id: int, paycheck_ids: list[int]) -> int:
+    """Render (and cache) some paystubs of a run; already cached ones are skipped. Safe to run twice."""
+    from payroll.services.paystubs import render_paychecks
+
+    return render_paychecks(paycheck_ids)

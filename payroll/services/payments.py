@@ -10,7 +10,7 @@ import sqlalchemy.orm  # noqa: F401  (aliased)
 from flask import current_app
 
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.security.access import can
@@ -54,15 +54,20 @@ def create_payments(run: PayrollRun) -> int:
             accounts[a.worker_id].append(a)
     issues: list[Issue] = []
     rows = []
-    now = utcnow()
+    now = utcnow().replace(tzinfo=None)
     for pid, wid, net in checks:
         accts = accounts.get(wid)
         if not accts:
             issues.append(Issue(f"paychecks[{pid}]", f"worker {wid} has no active deposit account", "no_bank_account"))
             continue
+        if len(accts) == 1 and accts[0].split_kind == "remainder":      # the common case: all of it to one account
+            a = accts[0]
+            rows.append((run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, cents(net),
+                         "pending", "", "", now))
+            continue
         try:
             parts = split_net_pay(net, _instructions(accts))
-        except Exception as exc:      # ValidationFailed from the split rules
+        except ValidationFailed as exc:
             issues.append(Issue(f"paychecks[{pid}]", f"worker {wid}: {exc}", "bad_deposit_split"))
             continue
         by_id = {str(a.id): a for a in accts}
@@ -73,7 +78,7 @@ def create_payments(run: PayrollRun) -> int:
     raise_if(issues)
     return bulk_insert("payments", ("run_id", "paycheck_id", "worker_id", "bank_account_id", "routing_number",
                                     "account_last4", "account_type", "amount", "status", "trace_number",
-                                    "return_code", "created_at"), rows)
+                                    "return_code", "created_at"), rows, ready=True)
 
 
 def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")

@@ -125,9 +125,10 @@ def cache_dir() -> Path:
 
 
 def _cache_path(p: Paycheck) -> Path:
-    """One file per paycheck and deposit state (a re-issued deposit changes the stub, so it gets a new file)."""
-    deposits = db.session.execute(sa.select(Payment.id, Payment.status).where(Payment.paycheck_id == p.id)
-                                  .order_by(Payment.id)).all()
+    """One file per paycheck and set of live deposits (a re-issued deposit changes the stub: a new file)."""
+    deposits = db.session.execute(sa.select(Payment.id).where(Payment.paycheck_id == p.id,
+                                                              Payment.status.in_(("pending", "sent")))
+                                  .order_by(Payment.id)).scalars().all()
     tag = hashlib.sha1(repr(deposits).encode()).hexdigest()[:10]
     return cache_dir() / str(p.run_id) / f"{p.id}-{tag}.pdf"
 
@@ -154,20 +155,26 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)        # atomic: a reader never sees half a file
 
 
-def render_run(run_id: int, *, processes: int | None = None, limit: int | None = None) -> int:
-    """Render every paystub of a run not cached yet (bulk, reports.pdf.render_paystubs). Returns how many."""
+def render_paychecks(paycheck_ids: list[int], *, processes: int | None = None) -> int:
+    """Render every paystub of these paychecks not cached yet (reports.pdf.render_paystubs). Returns how many."""
     from reports.pdf import render_paystubs
 
-    ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run_id).order_by(Paycheck.id)
-                                  .limit(limit)).scalars())
     todo = {}
-    for pid in ids:
-        path = _cache_path(db.session.get(Paycheck, pid))
+    for p in db.session.execute(sa.select(Paycheck).where(Paycheck.id.in_(paycheck_ids)).order_by(Paycheck.id)
+                                ).scalars():
+        path = _cache_path(p)
         if not path.exists():
-            todo[pid] = path
+            todo[p.id] = path
     views = (paystub_view(pid) for pid in todo)
     n = 0
     for key, pdf in render_paystubs(views, processes=processes):
         _write(todo[key], pdf)
         n += 1
     return n
+
+
+def render_run(run_id: int, *, processes: int | None = None, limit: int | None = None) -> int:
+    """Render every paystub of a run not cached yet, in this process (and its pool). Returns how many."""
+    ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run_id).order_by(Paycheck.id)
+                                  .limit(limit)).scalars())
+    return render_paychecks(ids, processes=processes)

@@ -164,7 +164,8 @@ def celery_worker_factory(app, redis_url):
     started: list[CeleryWorker] = []
 
     def start(env_extra: dict | None = None) -> CeleryWorker:
-        w = CeleryWorker(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, env_extra).start()
+        env = {"BACKOFFICE_PAYSTUB_CACHE_DIR": app.config["PAYSTUB_CACHE_DIR"], **(env_extra or {})}
+        w = CeleryWorker(app.config["SQLALCHEMY_DATABASE_URI"], redis_url, env).start()
         started.append(w)
         return w
 

@@ -93,6 +93,13 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     db.session.rollback()
     runs.approve_run(run.id, world.hr2)
     assert_ledger_balanced()
+    # approval sends the bulk paystub rendering to the workers: both stubs land in the cache
+    from payroll.services.paystubs import _cache_path
+
+    stubs = lambda: [_cache_path(p) for p in db.session.execute(  # noqa: E731
+        sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()]
+    wait_for(lambda: all(path.exists() for path in stubs()), timeout=120, what="paystubs rendered by the workers")
+    assert all(path.read_bytes()[:5] == b"%PDF-" for path in stubs())
     f = payments.generate_nacha(run.id, world.finance)
     assert achkit.validate(f.content) == {"ok": True, "errors": []}
     (batch,) = achkit.parse(f.content)["batches"]
