@@ -116,10 +116,11 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
     cities = {s: c for s, _w, _r, c in STATE_MIX}
     now = utcnow()
     worker_rows, eng_rows = [], []
-    first_id = (db.session.execute(sa.select(sa.func.max(Worker.id))).scalar() or 0) + 1
+    # Worker numbers in e-mail addresses continue after existing workers; the database assigns the ids.
+    first_no = (db.session.execute(sa.select(sa.func.max(Worker.id))).scalar() or 0) + 1
     used_ssn = set()
     for i in range(n_workers):
-        wid = first_id + i
+        wid = i  # index into worker_rows; replaced by the database id after the insert
         fn, ln = rng.choice(FIRST), rng.choice(LAST)
         st = rng.choice(states)
         ssn = _ssn(rng)
@@ -128,9 +129,9 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
         used_ssn.add(ssn)
         birth = date(1960, 1, 1) + timedelta(days=rng.randint(0, 365 * 44))
         worker_rows.append({
-            "id": wid, "first_name": fn, "middle_name": "", "last_name": ln, "tin_type": "ssn",
+            "first_name": fn, "middle_name": "", "last_name": ln, "tin_type": "ssn",
             "tin": ssn, "tin_last4": ssn[-4:], "tin_index": blind_index(ssn), "tin_flagged": False,
-            "birth_date": birth, "email": f"{fn.lower()}.{ln.lower()}.{wid}@workers.example.com",
+            "birth_date": birth, "email": f"{fn.lower()}.{ln.lower()}.{first_no + i}@workers.example.com",
             "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
             "address_line1": f"{rng.randint(10, 9999)} {rng.choice(LAST)} {rng.choice(('St', 'Ave', 'Rd', 'Blvd'))}",
             "address_line2": "", "city": rng.choice(cities[st]), "state": st,
@@ -151,13 +152,17 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
                 "start_date": start, "end_date": None, "status": "active",
                 "classification": typ, "overtime_exempt": False, "created_at": now, "updated_at": now,
             })
+    ids: list[int] = []
+    insert_workers = sa.insert(Worker).returning(Worker.id, sort_by_parameter_order=True)
     for chunk in range(0, len(worker_rows), 5000):
-        db.session.execute(sa.insert(Worker), worker_rows[chunk:chunk + 5000])
+        ids.extend(db.session.execute(insert_workers, worker_rows[chunk:chunk + 5000]).scalars())
+    for row in eng_rows:
+        row["worker_id"] = ids[row["worker_id"]]
     for chunk in range(0, len(eng_rows), 5000):
         db.session.execute(sa.insert(Engagement), eng_rows[chunk:chunk + 5000])
     db.session.flush()
 
-    _demo_users(clients[0].id, first_id)
+    _demo_users(clients[0].id, ids[0])
     db.session.commit()
     lines = [f"seeded agency with {len(clients)} clients, {n_workers} workers, {len(eng_rows)} engagements"]
     for pkg in ("payroll", "benefits", "compliance", "backoffice.workers.onboarding"):

@@ -33,7 +33,11 @@ def test_seed_demo_is_realistic(runner, db):
 
 
 def test_seed_demo_is_deterministic_for_a_seed(app, runner, db):
-    from tests.conftest import _wipe
+    from tests.conftest import _wipe as _wipe_tables
+
+    def _wipe(db):
+        db.session.rollback()          # end the test's read transaction: TRUNCATE waits for every lock
+        _wipe_tables(db)
 
     runner.invoke(main, args=["seed-demo", "--workers", "60", "--seed", "11"])
     first = _snapshot(db)
