@@ -1,15 +1,14 @@
 """The worker's view of their classification (/portal/classification): every test and factor, reviews, the PDF."""
 from __future__ import annotations
 
-from functools import wraps
-
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
+from backoffice.portal.access import worker_required
 from backoffice.security.access import can, scoped
 from backoffice.workers import assessment_services as svc
 from backoffice.workers.assessments import Assessment, Recheck, ReviewRequest
@@ -31,18 +30,6 @@ def review_tasks(worker) -> list[dict]:
     return [{"label": f"HR answered your classification review #{r.id}",
              "url": url_for("classification_portal.review", review_id=r.id)}
             for r in db.session.execute(stmt).scalars() if r.worker_id == worker.id]
-
-
-def worker_required(view):
-    """Anonymous visitors go to the sign-in page; other roles get 403; a worker reaches only their own rows."""
-    @wraps(view)
-    def wrapper(*args, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        if current_user.role != "worker" or not current_user.worker_id:
-            abort(403)
-        return view(*args, **kwargs)
-    return wrapper
 
 
 @bp.errorhandler(NotFound)
