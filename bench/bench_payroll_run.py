@@ -172,7 +172,8 @@ def main() -> None:
     t = time.perf_counter()
     ids = seed(app, args.n, rng)
     print(f"seed: {args.n:,} workers/engagements, {ids['timesheets']:,} approved timesheets in "
-          f"{time.perf_counter() - t:.1f} s (not part of the run)")
+          f"{time.perf_counter() - t:.1f} s (not part of the run); peak memory after seeding "
+          f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
 
     import sqlalchemy as sa
 
