@@ -107,3 +107,28 @@ def test_timesheet_rules_locked_after_approval_and_approver_scope(db, world, mak
                            {"line": 3, "engagement_id": "x", "week_start": "2026-11-09", "tue": "abc"}], world.hr)
     found = {(i.row, i.field) for i in exc.value.issues}
     assert found == {(2, "week_start"), (2, "mon"), (3, "engagement_id"), (3, "tue")}
+
+
+def test_final_pay_run_pays_unpaid_approved_time_and_the_final_amount(db, world):
+    """Termination: the approved, unpaid week (40 h × $25.00 = 1,000.00) plus $500.00 final pay (accrued PTO)
+    = 1,500.00 gross in one off-cycle run; the week is then marked paid by that run."""
+    from payroll.models import Paycheck, PaycheckLine, Timesheet
+    from payroll.services import runs
+
+    e = world.worker()
+    ts = world.time(e)
+    run = runs.create_off_cycle_run("final", date(2026, 11, 12), [
+        {"engagement_id": e.id, "code": "final_pay", "amount": "500.00", "note": "accrued PTO"}], world.hr,
+        frequency="weekly")
+    runs.start_calculation(run.id, world.hr)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    earnings = dict(db.session.execute(sa.select(PaycheckLine.code, PaycheckLine.amount).where(
+        PaycheckLine.paycheck_id == p.id, PaycheckLine.kind == "earning")).all())
+    assert earnings == {"regular": Decimal("1000.00"), "final_pay": Decimal("500.00")}
+    assert p.gross == Decimal("1500.00")
+    assert db.session.get(Timesheet, ts.id).paid_run_id == run.id
+    regular = world.regular_run()
+    assert runs.pre_run_checks(regular.id) == []
+    runs.start_calculation(regular.id, world.hr)
+    db.session.refresh(regular)
+    assert regular.paycheck_count == 0            # the week is not paid twice
