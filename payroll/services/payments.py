@@ -154,17 +154,15 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
                   created_by_id=user_id(user))
     s.add(f)
     s.flush()
-    odfi = info.odfi_id
-    updates = [(f.id, trace_number(odfi, i + 1), p.id) for i, p in enumerate(todo)]
-    if is_postgres():
-        s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_trace (id bigint, file_id bigint, trace varchar(15)) "
-                          "ON COMMIT DELETE ROWS"))
-        bulk_insert("tmp_trace", ("file_id", "trace", "id"), updates)
-        s.execute(sa.text("UPDATE payments p SET nacha_file_id = t.file_id, trace_number = t.trace "
-                          "FROM tmp_trace t WHERE p.id = t.id"))
-        s.execute(sa.text("DELETE FROM tmp_trace"))
-    else:
-        s.connection().exec_driver_sql("UPDATE payments SET nacha_file_id = ?, trace_number = ? WHERE id = ?", updates)
+    # The file's entries are the pending, unfiled payments in id order, so entry i has trace ODFI + i: one
+    # set-based UPDATE numbers them the same way (no row-by-row round trips for 100,000 payments).
+    odfi8 = trace_number(info.odfi_id, 1)[:8]
+    seq7 = "lpad(n.rn::text, 7, '0')" if is_postgres() else "substr('0000000' || n.rn, -7)"
+    s.execute(sa.text(
+        f"UPDATE payments SET nacha_file_id = :file_id, trace_number = :odfi || {seq7} "
+        "FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM payments WHERE run_id = :run_id "
+        "AND nacha_file_id IS NULL AND status = 'pending') AS n WHERE payments.id = n.id"),
+        {"file_id": f.id, "odfi": odfi8, "run_id": run.id})
     if run.state == "paid":       # re-issues on a paid run go out with this file
         ids = [p.id for p in todo]
         post_entry("payment", date.today(), f"Re-issued direct deposits for run {run.id}",
