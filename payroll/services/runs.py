@@ -1,27 +1,25 @@
-"""Payroll runs: creation, pre-run checks, calculation in chunks, approval, payment, reversal, re-issue, retro pay."""
+"""Payroll runs: creation, pre-run checks, calculation in chunks, approval and payment (corrections.py: reversal,
+re-issue, retro pay)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.money import ZERO, round_cents
-from backoffice.periods import PayFrequency
+from backoffice.money import round_cents
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
-from payroll.models import (ADJUSTMENT_CODES, Paycheck, PaycheckLine, PaySchedule, PayrollAdjustment, PayrollRun,
-                            RunChunk, Timesheet, YearToDate)
-from payroll.models_ledger import JournalEntry, Payment
+from payroll.models import ADJUSTMENT_CODES, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun, RunChunk, Timesheet
+from payroll.models_ledger import Payment
 
 from . import calc
-from .common import bulk_insert, cents, get_run, is_postgres, units4, user_id
-from .ledger import post_entry, postings_for_paychecks, raw_sum
+from .common import get_run, user_id
+from .ledger import post_entry, raw_sum
 from .schedules import period_and_pay_date
 
 OFF_CYCLE_KINDS = ("bonus", "correction", "final")
@@ -347,195 +345,6 @@ def update_run(run_id: int, data: dict, user) -> PayrollRun:
     return run
 
 
-# ------------------------------------------------------------------------------------------------ reversal
-def _reversible(paycheck_ids: list[int]) -> list[Paycheck]:
-    already = set(db.session.execute(sa.select(Paycheck.reverses_id).where(
-        Paycheck.reverses_id.in_(paycheck_ids))).scalars())
-    return [p for p in db.session.execute(sa.select(Paycheck).where(Paycheck.id.in_(paycheck_ids))
-                                          .order_by(Paycheck.id)).scalars() if p.id not in already]
-
-
-def _new_run_like(orig: PayrollRun, kind: str, state: str, user, reason: str, on: date) -> PayrollRun:
-    run = PayrollRun(kind=kind, state=state, frequency=orig.frequency, period_start=orig.period_start,
-                     period_end=orig.period_end, pay_date=on, reverses_run_id=orig.id if kind == "reversal" else None,
-                     description=f"{'Reversal' if kind == 'reversal' else 'Re-issue'} of run #{orig.id}",
-                     reason=reason[:500], prepared_by_id=user_id(user), chunk_size=orig.chunk_size)
-    db.session.add(run)
-    db.session.flush()
-    return run
-
-
-def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign: int, on: date) -> list[tuple]:
-    """Insert negated (sign -1, kind reversal) or copied (sign 1, kind reissue) paychecks with their lines and
-    YTD effect; returns the ledger input for them."""
-    s = db.session
-    lines_by = defaultdict(list)
-    for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id.in_([p.id for p in originals]))
-                        .order_by(PaycheckLine.id)).scalars():
-        lines_by[ln.paycheck_id].append(ln)
-    ledger = []
-    now = utcnow()
-    for p in originals:
-        new = Paycheck(run_id=run.id, engagement_id=p.engagement_id, worker_id=p.worker_id, client_id=p.client_id,
-                       agency_id=p.agency_id, kind=kind, worker_type=p.worker_type, work_state=p.work_state,
-                       period_start=p.period_start, period_end=p.period_end, pay_date=on if sign < 0 else p.pay_date,
-                       tax_year=p.tax_year, gross=sign * p.gross, employee_taxes=sign * p.employee_taxes,
-                       employer_taxes=sign * p.employer_taxes, deductions=sign * p.deductions, net=sign * p.net,
-                       reverses_id=p.id if sign < 0 else None, reissue_of_id=p.id if sign > 0 else None,
-                       inputs={"copy_of": p.id, "ytd_delta": p.inputs.get("ytd_delta", {})}, created_at=now)
-        s.add(new)
-        s.flush()
-        rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
-                 cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation)
-                for ln in lines_by[p.id]]
-        bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)
-        calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: Decimal(v) for k, v in
-                                                       p.inputs.get("ytd_delta", {}).items()}, sign)
-        ledger.append((p.worker_type, p.agency_id, sign * p.gross, sign * p.net,
-                       [(ln.kind, ln.code, ln.state, sign * ln.amount) for ln in lines_by[p.id]]))
-    return ledger
-
-
-def _reverse(orig_run: PayrollRun, paychecks: list[Paycheck], user, reason: str, on: date) -> PayrollRun:
-    if not paychecks:
-        raise DomainError("nothing to reverse: every paycheck is already reversed", code="already_reversed")
-    run = _new_run_like(orig_run, "reversal", "paid", user, reason, on)
-    ledger = _copy_paychecks(paychecks, run, "reversal", -1, on)
-    post_entry("reversal", on, f"Reversal of run {orig_run.id}" + (f": {reason}" if reason else ""),
-               postings_for_paychecks(ledger), run_id=run.id)
-    if orig_run.state == "paid":        # the money had gone out: mirror the cash side too
-        from .payments import payment_postings
-
-        post_entry("reversal", on, f"Reversal of direct deposits of run {orig_run.id}",
-                   [p for p in _mirror_payment(payment_postings(orig_run.id, [p.id for p in paychecks]))],
-                   run_id=run.id)
-    run.paycheck_count = len(paychecks)
-    run.total_gross = -sum((p.gross for p in paychecks), ZERO)
-    run.total_employee_taxes = -sum((p.employee_taxes for p in paychecks), ZERO)
-    run.total_employer_taxes = -sum((p.employer_taxes for p in paychecks), ZERO)
-    run.total_deductions = -sum((p.deductions for p in paychecks), ZERO)
-    run.total_net = -sum((p.net for p in paychecks), ZERO)
-    run.calculated_at = run.approved_at = run.paid_at = utcnow()
-    return run
-
-
-def _mirror_payment(postings):
-    from .ledger import mirror
-
-    return mirror(postings)
-
-
-def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) -> PayrollRun:
-    """Reverse a whole calculated, approved or paid run: a reversal run with a negative paycheck for every
-    paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
-    _require(user)
-    run = get_run(run_id, lock=True)
-    if run.state not in ("calculated", "approved", "paid"):
-        raise DomainError(f"run #{run.id} is {run.state}; only a calculated, approved or paid run can be reversed",
-                          code="bad_state")
-    if run.kind == "reversal":
-        raise DomainError("a reversal run cannot itself be reversed; re-issue the paychecks instead",
-                          code="bad_state")
-    ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
-                                                               Paycheck.kind != "reversal")).scalars())
-    rev = _reverse(run, _reversible(ids), user, reason, on or date.today())
-    run.state = "reversed"
-    run.reversed_at = utcnow()
-    run.reversed_by_id = user_id(user)
-    db.session.commit()
-    return rev
-
-
-def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | None = None) -> Paycheck:
-    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run."""
-    _require(user)
-    p = db.session.get(Paycheck, paycheck_id)
-    if p is None:
-        raise NotFound(f"paycheck {paycheck_id} not found")
-    if p.kind == "reversal":
-        raise DomainError("a reversal cannot be reversed", code="bad_state")
-    run = get_run(p.run_id, lock=True)
-    if run.state == "approved":
-        raise DomainError(f"paycheck {p.id}: its run is approved and its deposits are not sent yet; reverse the whole "
-                          "run, or pay it first", code="bad_state")
-    if run.state not in ("calculated", "paid"):
-        raise DomainError(f"paycheck {p.id}: its run is {run.state}", code="bad_state")
-    todo = _reversible([p.id])
-    if not todo:
-        raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
-    rev_run = _reverse(run, todo, user, reason, on or date.today())
-    db.session.commit()
-    return db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == rev_run.id)).scalar_one()
-
-
-def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
-    """Re-issue a reversed paycheck: a correction run (state calculated) holding a copy of it, to be approved by
-    a second user, filed in a NACHA file and paid like any run."""
-    _require(user)
-    p = db.session.get(Paycheck, paycheck_id)
-    if p is None:
-        raise NotFound(f"paycheck {paycheck_id} not found")
-    if not db.session.execute(sa.select(Paycheck.id).where(Paycheck.reverses_id == p.id)).scalar():
-        raise DomainError(f"paycheck {p.id} is not reversed; reverse it before re-issuing", code="not_reversed")
-    if db.session.execute(sa.select(Paycheck.id).where(Paycheck.reissue_of_id == p.id)).scalar():
-        raise DomainError(f"paycheck {p.id} is already re-issued", code="already_reissued")
-    orig_run = db.session.get(PayrollRun, p.run_id)
-    run = _new_run_like(orig_run, "correction", "calculated", user, "", p.pay_date)
-    ledger = _copy_paychecks([p], run, "reissue", 1, p.pay_date)
-    post_entry("reissue", p.pay_date, f"Re-issue of paycheck {p.id}", postings_for_paychecks(ledger), run_id=run.id)
-    run.paycheck_count = 1
-    run.total_gross, run.total_employee_taxes, run.total_employer_taxes = p.gross, p.employee_taxes, p.employer_taxes
-    run.total_deductions, run.total_net = p.deductions, p.net
-    run.calculated_at = utcnow()
-    db.session.commit()
-    return run
-
-
-# ------------------------------------------------------------------------------------------------ retro pay
-def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date | None = None
-                       ) -> PayrollAdjustment | None:
-    """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
-    time already paid since then becomes a pending `retro` adjustment that the next run pays."""
-    _require(user, "create")
-    from backoffice.workers.services import update_engagement
-
-    eng = db.session.get(Engagement, engagement_id)
-    if eng is None:
-        raise NotFound(f"engagement {engagement_id} not found")
-    old = eng.pay_rate
-    update_engagement(engagement_id, {"pay_rate": new_rate})
-    eng = db.session.get(Engagement, engagement_id)
-    diff_rate = eng.pay_rate - old
-    today = today or date.today()
-    if effective_date >= today or diff_rate == 0:
-        return None
-    amount = ZERO
-    hours_total = ZERO
-    notes = []
-    if eng.pay_unit == "hour":
-        for ts in db.session.execute(sa.select(Timesheet).where(
-                Timesheet.engagement_id == eng.id, Timesheet.paid_run_id.is_not(None),
-                Timesheet.week_start > effective_date - timedelta(days=7))).scalars():
-            daily = tuple(h if ts.week_start + timedelta(days=i) >= effective_date else ZERO
-                          for i, h in enumerate(ts.daily_hours))
-            reg, ot, dt = calc.week_hours(daily, eng.work_state,
-                                          eng.type == "leased_employee" and not eng.overtime_exempt)
-            amount += reg * diff_rate + ot * diff_rate * calc.ONE_HALF + dt * diff_rate * calc.TWO
-            hours_total += reg + ot + dt
-        notes.append(f"{hours_total} h paid since {effective_date} × rate change {old} → {eng.pay_rate}")
-    elif eng.pay_unit in ("year", "week"):
-        paid = db.session.execute(sa.select(raw_sum(PaycheckLine.amount)).join(
-            Paycheck, Paycheck.id == PaycheckLine.paycheck_id).where(
-            Paycheck.engagement_id == eng.id, PaycheckLine.kind == "earning", PaycheckLine.code == "salary",
-            Paycheck.period_start >= effective_date)).scalar()
-        paid = _d(paid)
-        amount = paid * diff_rate / old if old else ZERO
-        notes.append(f"salary paid since {effective_date} {paid} × ({eng.pay_rate} / {old} − 1)")
-    amount = round_cents(amount)
-    if amount <= 0:
-        return None
-    adj = PayrollAdjustment(engagement_id=eng.id, code="retro", amount=amount, note="; ".join(notes)[:500],
-                            created_by_id=user_id(user))
-    db.session.add(adj)
-    db.session.commit()
-    return adj
+# Reversal, re-issue and retro pay live in corrections.py; they are part of this module's interface.
+from .corrections import (record_rate_change, reissue_paycheck, reverse_paycheck,  # noqa: E402,F401
+                          reverse_run)

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
-from backoffice.periods import PayFrequency, Period
+from backoffice.periods import Period
 from payroll import calendar as paycal
 from payroll.models import PaySchedule
 
@@ -112,4 +112,4 @@ def upcoming(schedule: PaySchedule, start: date, count: int = 6) -> list[paycal.
 
 
 __all__ = ["create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_for_frequency",
-           "pay_dates_in", "month_calendar", "upcoming", "PayFrequency"]
+           "pay_dates_in", "month_calendar", "upcoming"]

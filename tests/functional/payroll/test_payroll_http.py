@@ -8,7 +8,7 @@ import achkit
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from tests.integration.payroll.conftest import WEEK1, World
+from tests.integration.payroll.conftest import World
 
 
 def _world(db, make_user):

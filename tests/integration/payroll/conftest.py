@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import pytest

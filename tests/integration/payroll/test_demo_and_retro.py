@@ -36,7 +36,7 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
 def test_retro_rate_change_adds_the_difference_to_the_next_run(db, world):
     """40 h paid at $25.00 in the week of 2 Nov; the rate becomes $26.50 from 2 Nov: 40 × 1.50 = 60.00 retro,
     paid with the next week's 40 h at the new rate (1,060.00) = 1,120.00 gross."""
-    from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment
+    from payroll.models import Paycheck, PaycheckLine
     from payroll.services import runs
 
     e = world.worker(rate="25.00")

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError, ValidationFailed
-from tests.integration.payroll.conftest import WEEK1, assert_ledger_balanced
+from tests.integration.payroll.conftest import assert_ledger_balanced
 
 
 def _paychecks(db, run_id):
