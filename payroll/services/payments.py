@@ -24,7 +24,7 @@ from payroll.payments.returns import can_reissue, return_reason
 from payroll.payments.splits import DepositInstruction, split_net_pay
 
 from .common import bulk_insert, cents, get_run, is_postgres, user_id
-from .ledger import Posting, post_entry
+from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
 
@@ -84,13 +84,11 @@ def create_payments(run: PayrollRun) -> int:
 def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
                      ) -> list[Posting]:
     """Cash out for a run's payments: Dr net pay payable, Cr cash (per agency)."""
-    stmt = (sa.select(Paycheck.agency_id, Payment.amount).join(Paycheck, Paycheck.id == Payment.paycheck_id)
-            .where(Payment.run_id == run_id, Payment.status.in_(statuses)))
+    stmt = (sa.select(Paycheck.agency_id, raw_sum(Payment.amount)).join(Paycheck, Paycheck.id == Payment.paycheck_id)
+            .where(Payment.run_id == run_id, Payment.status.in_(statuses)).group_by(Paycheck.agency_id))
     if paycheck_ids is not None:
         stmt = stmt.where(Payment.paycheck_id.in_(paycheck_ids))
-    totals: dict = defaultdict(Decimal)
-    for agency_id, amount in db.session.execute(stmt):
-        totals[agency_id] += amount
+    totals = {agency_id: Decimal(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
     out = []
     for agency_id, total in sorted(totals.items(), key=lambda kv: kv[0] or 0):
         if total:
