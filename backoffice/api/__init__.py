@@ -13,8 +13,30 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import csrf
 
 
+# What a person in a browser reads on an error page (the API answers JSON with the same status).
+_PAGE_ERRORS = {
+    403: ("Not allowed", "Your role does not give access to this page."),
+    404: ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
+    405: ("Not allowed", "This address does not accept that kind of request."),
+}
+
+
+def _wants_page() -> bool:
+    """A browser asking for a page (not the API, not a script asking for JSON)."""
+    if request.path.startswith("/api/"):
+        return False
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "text/html" or not request.accept_mimetypes.provided
+
+
 class TandemApi(Api):
     def handle_http_exception(self, error: HTTPException):
+        # flask-smorest registers this handler for the whole app; pages outside the API get an HTML page.
+        if _wants_page() and error.code and error.code >= 400:
+            from flask import render_template
+
+            title, message = _PAGE_ERRORS.get(error.code, (error.name, error.description))
+            return render_template("error.html", title=title, message=message), error.code
         data = getattr(error, "data", None) or {}
         messages = data.get("messages")
         if error.code == 422 and messages:
