@@ -5,13 +5,27 @@ from datetime import date
 
 import sqlalchemy as sa
 
+from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.portal.access import own_or_404, own_rows
-from payroll.models import Paycheck
+from payroll.models import Paycheck, PayrollRun
+
+
+def _released_runs():
+    """Runs whose paychecks a worker may see: approved or paid (or reversed after approval). A calculated run is
+    still a draft for payroll — it can be reversed or recalculated before anyone is paid."""
+    return sa.select(PayrollRun.id).where(sa.or_(
+        PayrollRun.state.in_(("approved", "paid")),
+        sa.and_(PayrollRun.state == "reversed", PayrollRun.approved_at.is_not(None))))
+
+
+def _released(stmt):
+    return stmt.where(Paycheck.run_id.in_(_released_runs()))
 
 
 def my_paychecks(limit: int | None = None) -> list[Paycheck]:
-    stmt = own_rows(sa.select(Paycheck), "paycheck").order_by(Paycheck.pay_date.desc(), Paycheck.id.desc())
+    stmt = _released(own_rows(sa.select(Paycheck), "paycheck"))\
+        .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc())
     if limit:
         stmt = stmt.limit(limit)
     return list(db.session.execute(stmt).scalars())
@@ -19,13 +33,16 @@ def my_paychecks(limit: int | None = None) -> list[Paycheck]:
 
 def last_paid() -> Paycheck | None:
     """The latest paycheck that is not a reversal (what the worker last took home)."""
-    stmt = own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck")\
+    stmt = _released(own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck"))\
         .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc()).limit(1)
     return db.session.execute(stmt).scalar_one_or_none()
 
 
 def my_paycheck(paycheck_id) -> Paycheck:
-    return own_or_404(Paycheck, "paycheck", paycheck_id)
+    paycheck = own_or_404(Paycheck, "paycheck", paycheck_id)
+    if db.session.execute(_released_runs().where(PayrollRun.id == paycheck.run_id)).first() is None:
+        raise NotFound(f"paycheck {paycheck.id} not found")
+    return paycheck
 
 
 def explanation(paycheck: Paycheck) -> dict:
