@@ -4,11 +4,12 @@ from __future__ import annotations
 import importlib
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
+from sqlalchemy.orm.attributes import InstrumentedAttribute
 from flask_admin.model.form import converts
 from wtforms import fields as wtf_fields
 from flask_admin.model import filters as model_filters
@@ -20,6 +21,7 @@ from wtforms import PasswordField, StringField
 from backoffice.audit import AuditLog
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
+from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
 from backoffice.security.models import ROLES, Permission, User
 
@@ -78,13 +80,38 @@ class SecureModelView(ModelView):
     export_types = ["csv", "xlsx"]
     export_max_rows = 100000
     service_fields: tuple[str, ...] = ()
+    # Money columns shown as $1,234.56 in the list and details (exports keep plain numbers).
+    money_columns: tuple[str, ...] = ()
     # Ask for an exact row count only up to this many rows (a COUNT(*) over 100k rows per page costs more).
     list_template = "admin/model/list.html"
 
     def __init__(self, model, *args, **kwargs):
         if not self.permission_model:
             self.permission_model = getattr(model, "__permission_model__", None) or model.__tablename__
+        if self.money_columns:
+            if self.column_formatters_export is None:
+                self.column_formatters_export = dict(self.column_formatters or {})
+            money = {name: _usd_formatter for name in self.money_columns}
+            self.column_formatters = {**money, **(self.column_formatters or {})}
         super().__init__(model, db, *args, **kwargs)
+
+    def search_placeholder(self):
+        """'Last name, first name, email' (the columns' labels), not the raw attribute names."""
+        if not self.column_searchable_list:
+            return None
+        names = []
+        for col in self.column_searchable_list:
+            if isinstance(col, InstrumentedAttribute):
+                label = self.column_labels.get(col.key) if col.class_ is self.model else None
+                label = label or (col.key.replace("_", " ") if col.class_ is self.model
+                                  else f"{col.class_.__name__} {col.key.replace('_', ' ')}")
+            else:
+                label = self.column_labels.get(col) or col.replace("_", " ").replace(".", " ")
+            names.append(str(label))
+        text = ", ".join(names)
+        if text[1:2].islower():
+            text = text[:1].lower() + text[1:]
+        return f"Search {text}" if text else None
 
     # ---- access
     def is_accessible(self) -> bool:
@@ -143,11 +170,18 @@ class SecureModelView(ModelView):
         return data
 
     def _apply_issues(self, form, exc: ValidationFailed) -> None:
+        """Each message goes under its own field; one banner says how many fields to correct."""
+        on_fields = 0
         for issue in exc.issues:
             name = issue.field[:-3] if issue.field.endswith("_id") and issue.field[:-3] in form._fields else issue.field
             if name in form._fields:
                 form._fields[name].errors = list(form._fields[name].errors or []) + [issue.message]
-            flash(f"{issue.field}: {issue.message}", "error")
+                on_fields += 1
+            else:
+                flash(f"{issue.field.replace('_', ' ')}: {issue.message}", "error")
+        if on_fields:
+            flash(f"Nothing was saved: {on_fields} field{'s' if on_fields != 1 else ''} to correct (see below).",
+                  "error")
 
     def create_model(self, form):
         try:
@@ -171,6 +205,38 @@ class SecureModelView(ModelView):
             db.session.rollback()
             flash(exc.message, "error")
         return False
+
+
+def _usd_formatter(view, context, model, name):
+    value = getattr(model, name)
+    return "" if value is None else fmt_usd(value)
+
+
+def _view_url(admin, endpoint: str) -> str | None:
+    view = next((v for v in admin._views if getattr(v, "endpoint", None) == endpoint), None)
+    return view.url.rstrip("/") + "/" if view is not None and view.is_accessible() else None
+
+
+def _reachable(admin, url: str) -> bool:
+    """Whether `url` belongs to an admin view this user may open (cards do not link to a 403)."""
+    path = url.split("?", 1)[0]
+    for v in admin._views:
+        base = getattr(v, "url", None)
+        if base and (path == base or path.startswith(base.rstrip("/") + "/")):
+            return v.is_accessible()
+    return True
+
+
+def filtered_list_url(endpoint: str, column: str, value) -> str | None:
+    """The list view `endpoint` filtered on `column` equal to `value` (None if that view has no such filter)."""
+    admin = current_app.extensions.get("tandem_admin")
+    view = next((v for v in getattr(admin, "_views", ()) if getattr(v, "endpoint", None) == endpoint), None)
+    for i, flt in enumerate(getattr(view, "_filters", None) or ()):
+        col = getattr(flt, "column", None)
+        key = getattr(col, "key", None) or (col if isinstance(col, str) else None)
+        if key == column and isinstance(flt, sqla_filters.FilterEqual):
+            return url_for(f"{endpoint}.index_view", **{f"flt0_{i}": value})
+    return None
 
 
 class ReadOnlyView(SecureModelView):
@@ -210,8 +276,14 @@ class DashboardView(AdminIndexView):
         extra_cards = []
         for hook in self.admin.dashboard_hooks:
             extra_cards.extend(hook() or [])
+        for c in extra_cards:  # a card may name the page behind its figure; only link what this user can open
+            url = c.get("url")
+            c["url"] = url if url and _reachable(self.admin, url) else None
         return self.render("admin/dashboard.html", by_type=by_type, by_client=by_client, by_state=by_state,
-                           workers=workers, active=active, extra_cards=extra_cards)
+                           workers=workers, active=active, extra_cards=extra_cards,
+                           workers_url=_view_url(self.admin, "workers"),
+                           engagements_url=filtered_list_url("engagements", "status", "active")
+                           if _view_url(self.admin, "engagements") else None)
 
 
 class UserAdmin(SecureModelView):
@@ -275,6 +347,7 @@ def init_admin(app) -> Admin:
     admin = Admin(app, name="Tandem", index_view=DashboardView(name="Dashboard", url="/admin"),
                   theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
     admin.dashboard_hooks = []
+    app.jinja_env.filters.setdefault("usd", fmt_usd)  # {{ amount|usd }} -> $1,234.56 in admin templates
     from backoffice.workers import admin as workers_admin
 
     workers_admin.register(admin)

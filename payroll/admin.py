@@ -11,7 +11,7 @@ from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
 
-from backoffice.admin import ReadOnlyView, SecureModelView, deny, staff_only
+from backoffice.admin import ReadOnlyView, SecureModelView, deny, filtered_list_url, staff_only
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
@@ -132,6 +132,10 @@ class PayrollRunAdmin(ReadOnlyView):
     column_searchable_list = ("description",)
     column_default_sort = ("id", True)
     column_formatters = {"id": _run_link}
+    column_formatters_export = {}
+    money_columns = ("total_gross", "total_net")
+    column_labels = {"id": "Run", "paycheck_count": "Paychecks", "total_gross": "Gross", "total_net": "Net",
+                     "chunks_done": "Chunks done", "chunks_total": "Chunks"}
     can_view_details = False
 
 
@@ -286,25 +290,48 @@ def _paycheck_links(view, context, model, name):
     return Markup(f'#{model.id} <a href="{stub}" title="paystub PDF">PDF</a>')
 
 
+def _paycheck_run(view, context, model, name):
+    return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.run_id)}">#{model.run_id}</a>')
+
+
+def _paycheck_worker(view, context, model, name):
+    label = Markup.escape(model.worker.full_name) if model.worker else model.worker_id
+    return Markup(f'<a href="{url_for("workers.details_view", id=model.worker_id)}">{label}</a>')
+
+
 class PaycheckAdmin(ReadOnlyView):
     column_list = ("id", "run_id", "kind", "worker_id", "engagement_id", "worker_type", "work_state", "pay_date",
                    "gross", "employee_taxes", "deductions", "net", "employer_taxes", "reverses_id")
     column_filters = ("run_id", "worker_id", "engagement_id", "kind", "worker_type", "work_state", "pay_date")
     column_default_sort = ("id", True)
-    column_formatters = {"id": _paycheck_links}
+    column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker}
+    column_formatters_export = {}
+    column_labels = {"id": "Paycheck", "run_id": "Run", "worker_id": "Worker", "engagement_id": "Engagement",
+                     "reverses_id": "Reverses paycheck"}
+    money_columns = ("gross", "employee_taxes", "deductions", "net", "employer_taxes")
     column_details_exclude_list = ("inputs",)
     can_view_details = True
+
+    def get_query(self):
+        from sqlalchemy.orm import joinedload
+
+        return super().get_query().options(joinedload(Paycheck.worker))
 
 
 class PaymentAdmin(ReadOnlyView):
     column_list = ("id", "run_id", "paycheck_id", "worker_id", "routing_number", "account_last4", "account_type",
                    "amount", "status", "trace_number", "return_code", "reissue_of_id")
+    column_labels = {"run_id": "Run", "paycheck_id": "Paycheck", "worker_id": "Worker", "account_last4": "Account",
+                     "reissue_of_id": "Re-issue of"}
+    money_columns = ("amount",)
     column_filters = ("run_id", "worker_id", "status", "return_code")
     column_default_sort = ("id", True)
 
 
 class JournalLineAdmin(ReadOnlyView):
     column_list = ("id", "entry_id", "account", "detail", "state", "agency_id", "debit", "credit")
+    column_labels = {"entry_id": "Entry", "agency_id": "Agency"}
+    money_columns = ("debit", "credit")
     column_filters = ("entry_id", "account", "detail", "state")
     column_default_sort = ("id", True)
 
@@ -314,8 +341,9 @@ def _dashboard_cards():
                                  .where(PayrollRun.state == "calculated")).scalar()
     pending_time = db.session.execute(sa.select(sa.func.count()).select_from(Timesheet)
                                       .where(Timesheet.status == "submitted")).scalar()
-    return [{"label": "Runs awaiting approval", "value": waiting},
-            {"label": "Timesheets awaiting approval", "value": pending_time}]
+    return [{"label": "Runs awaiting approval", "value": waiting, "url": url_for("payroll_desk.index")},
+            {"label": "Timesheets awaiting approval", "value": pending_time,
+             "url": filtered_list_url("timesheet", "status", "submitted") or url_for("timesheet.index_view")}]
 
 
 def register(admin) -> None:

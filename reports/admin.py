@@ -122,7 +122,8 @@ def dashboard_cards() -> list[dict]:
     if not runs:
         return []
     last = runs[-1]
-    return [{"label": f"Last run #{last['id']} gross ({last['pay_date']})", "value": fmt_usd(last["gross"])}]
+    return [{"label": f"Last run #{last['id']} gross ({last['pay_date']})", "value": fmt_usd(last["gross"]),
+             "url": url_for("payroll_desk.detail", run_id=last["id"])}]
 
 
 def register(admin) -> None:

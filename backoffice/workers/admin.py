@@ -1,12 +1,13 @@
 """Admin views for the agency, clients, workers and engagements."""
 from __future__ import annotations
 
+from flask import url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
 from markupsafe import Markup
 from wtforms import StringField
 
-from backoffice.admin import SecureModelView
+from backoffice.admin import SecureModelView, filtered_list_url
 from backoffice.geo import STATES
 from backoffice.workers import services
 from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Agency,
@@ -48,13 +49,40 @@ class ClientAdmin(SecureModelView):
         return services.update_client(obj.id, data)
 
 
+def _related(links) -> Markup:
+    """Links to the lists of a record's related rows (only the lists this user may open)."""
+    parts = [Markup('<a href="{}">{}</a>').format(url, label) for label, url in links if url]
+    return Markup(" · ").join(parts)
+
+
+def _worker_related(view, context, model, name):
+    return _related((("Engagements", filtered_list_url("engagements", "worker_id", model.id)),
+                     ("Paychecks", filtered_list_url("paycheck", "worker_id", model.id)),
+                     ("Classification", filtered_list_url("classification_assessments", "worker_id", model.id))))
+
+
+def _engagement_related(view, context, model, name):
+    return _related((("Paychecks", filtered_list_url("paycheck", "engagement_id", model.id)),
+                     ("Timesheets", filtered_list_url("timesheet", "engagement_id", model.id)),
+                     ("Classification", filtered_list_url("classification_assessments", "engagement_id",
+                                                          model.id))))
+
+
+def _engagement_worker(view, context, model, name):
+    if not model.worker:
+        return ""
+    return Markup('<a href="{}">{}</a>').format(url_for("workers.details_view", id=model.worker_id),
+                                                 model.worker.full_name)
+
+
 class WorkerAdmin(SecureModelView):
     permission_model = "worker"
-    column_list = ("id", "last_name", "first_name", "email", "tin_masked", "state", "status")
-    column_labels = {"tin_masked": "SSN/TIN"}
+    column_list = ("id", "last_name", "first_name", "email", "tin_masked", "state", "status", "related")
+    column_labels = {"tin_masked": "SSN/TIN", "tin_type": "TIN type", "tin_flagged": "TIN flagged",
+                     "related": "See also", "address_line1": "Address", "address_line2": "Address (line 2)"}
     column_details_list = ("id", "first_name", "middle_name", "last_name", "tin_type", "tin_masked", "tin_flagged",
                            "birth_date", "email", "phone", "address_line1", "address_line2", "city", "state",
-                           "postal_code", "status", "created_at", "updated_at")
+                           "postal_code", "status", "created_at", "updated_at", "related")
     column_export_list = ("id", "last_name", "first_name", "email", "tin_masked", "city", "state", "status")
     column_searchable_list = ("last_name", "first_name", "email")
     column_filters = ("state", "status", "tin_type", FilterEqual(Worker.tin_last4, "SSN last 4"))
@@ -62,11 +90,14 @@ class WorkerAdmin(SecureModelView):
     column_default_sort = ("id", True)
     form_columns = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
                     "address_line1", "address_line2", "city", "state", "postal_code", "status")
-    form_extra_fields = {"tin": StringField("SSN / TIN (leave blank to keep)")}
+    form_extra_fields = {"tin": StringField("SSN / TIN", description="Nine digits, e.g. 123-45-6789. When editing, "
+                                                                     "leave blank to keep the number on file.")}
     form_choices = {"state": STATE_CHOICES, "tin_type": [("ssn", "SSN"), ("ein", "EIN")],
                     "status": [(s, s) for s in ("onboarding", "active", "inactive", "terminated")]}
     service_fields = services.WORKER_FIELDS
-    column_formatters = {"tin_masked": lambda v, c, m, n: m.tin_masked}
+    column_formatters = {"tin_masked": lambda v, c, m, n: Markup('<span class="text-nowrap">{}</span>')
+                         .format(m.tin_masked or ""), "related": _worker_related}
+    column_formatters_export = {"tin_masked": lambda v, c, m, n: m.tin_masked}
 
     def form_data(self, form):
         data = super().form_data(form)
@@ -87,10 +118,11 @@ class WorkerAdmin(SecureModelView):
 class EngagementAdmin(SecureModelView):
     permission_model = "engagement"
     column_list = ("id", "worker", "client", "type", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                   "pay_frequency", "start_date", "end_date", "status", "classification")
+                   "pay_frequency", "start_date", "end_date", "status", "classification", "related")
+    column_labels = {"related": "See also", "overtime_exempt": "Exempt from overtime", "worker_id": "Worker id"}
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
     column_filters = ("type", "work_state", "status", "pay_frequency", "classification", "start_date",
-                      Client.name)
+                      Client.name, "worker_id")
     column_sortable_list = ("id", "type", "work_state", "pay_rate", "start_date", "status")
     column_default_sort = ("id", True)
     form_columns = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
@@ -103,8 +135,11 @@ class EngagementAdmin(SecureModelView):
                     "status": [(s, s) for s in ENGAGEMENT_STATUSES]}
     service_fields = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
                       "pay_frequency", "start_date", "end_date", "status", "overtime_exempt")
-    column_formatters = {"worker": lambda v, c, m, n: Markup.escape(m.worker.full_name) if m.worker else "",
-                         "type": lambda v, c, m, n: m.type.replace("_", " ")}
+    column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
+                         "related": _engagement_related}
+    column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
+                                "type": lambda v, c, m, n: m.type.replace("_", " ")}
+    column_export_exclude_list = ("related",)
 
     def get_query(self):
         from sqlalchemy.orm import joinedload

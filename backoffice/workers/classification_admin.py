@@ -39,10 +39,11 @@ class AssessmentAdmin(ReadOnlyView):
     column_list = ("id", "worker", "client", "engagement_id", "work_state", "as_of_date", "determination", "risk",
                    "status", "signed_determination", "signed_off_at")
     column_searchable_list = (Worker.last_name, Worker.email, Client.name)
-    column_filters = ("status", "determination", "risk", "work_state", "signed_determination", "as_of_date")
+    column_filters = ("status", "determination", "risk", "work_state", "signed_determination", "as_of_date",
+                      "engagement_id", "worker_id")
     column_sortable_list = ("id", "as_of_date", "determination", "risk", "status", "signed_off_at")
     column_default_sort = ("id", True)
-    column_labels = {"engagement_id": "Engagement", "signed_determination": "Signed as"}
+    column_labels = {"engagement_id": "Engagement", "worker_id": "Worker", "signed_determination": "Signed as"}
     column_export_list = ("id", "worker_id", "client_id", "engagement_id", "work_state", "as_of_date",
                           "determination", "risk", "employer_party", "status", "signed_determination",
                           "signed_off_at")
@@ -356,11 +357,13 @@ def dashboard_cards() -> list[dict]:
     if staff_only() and can(current_user, "classification_recheck", "read"):
         stmt = scoped(sa.select(sa.func.count(Recheck.id)).where(Recheck.status == "open"), current_user,
                       "classification_recheck")
-        cards.append({"label": "Open classification re-checks", "value": db.session.execute(stmt).scalar()})
+        cards.append({"label": "Open classification re-checks", "value": db.session.execute(stmt).scalar(),
+                      "url": url_for("classification.index")})
     if staff_only() and can(current_user, "classification_review", "read"):
         stmt = scoped(sa.select(sa.func.count(ReviewRequest.id)).where(ReviewRequest.status == "open"),
                       current_user, "classification_review")
-        cards.append({"label": "Classification reviews awaiting HR", "value": db.session.execute(stmt).scalar()})
+        cards.append({"label": "Classification reviews awaiting HR", "value": db.session.execute(stmt).scalar(),
+                      "url": url_for("classification_reviews.index_view")})
     return cards
 
 

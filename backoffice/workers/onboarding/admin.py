@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, request
+from flask import Response, abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
@@ -176,9 +176,10 @@ def dashboard_cards() -> list[dict]:
     has_section1 = sa.select(I9Record.id).where(I9Record.engagement_id == OnboardingCase.engagement_id).exists()
     overdue += db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
         open_, OnboardingCase.i9_due_date < date.today(), ~has_section1)).scalar()
-    return [{"label": "Onboarding in progress", "value": count},
-            {"label": f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", "value": stuck},
-            {"label": "I-9 section 2 overdue", "value": overdue}]
+    board = url_for("onboarding.index")
+    return [{"label": "Onboarding in progress", "value": count, "url": board},
+            {"label": f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", "value": stuck, "url": board},
+            {"label": "I-9 section 2 overdue", "value": overdue, "url": board}]
 
 
 def register(admin) -> None:
