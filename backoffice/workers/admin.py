@@ -120,6 +120,9 @@ class EngagementAdmin(SecureModelView):
     column_list = ("id", "worker", "client", "type", "work_state", "pay_rate", "pay_unit", "bill_rate",
                    "pay_frequency", "start_date", "end_date", "status", "classification", "related")
     column_labels = {"related": "See also", "overtime_exempt": "Exempt from overtime", "worker_id": "Worker id"}
+    column_details_list = ("id", "worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit",
+                           "bill_rate", "pay_frequency", "start_date", "end_date", "status", "classification",
+                           "overtime_exempt", "related")
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
     column_filters = ("type", "work_state", "status", "pay_frequency", "classification", "start_date",
                       Client.name, "worker_id")
