@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
@@ -13,6 +14,7 @@ from sqlalchemy.orm.attributes import InstrumentedAttribute
 from flask_admin.model.form import converts
 from wtforms import fields as wtf_fields
 from flask_admin.model import filters as model_filters
+from flask_admin.model import typefmt
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -66,8 +68,16 @@ def deny():
     abort(403)
 
 
+def _utc_formatter(view, value, name=None):
+    """A timestamp as people read it: 2026-11-22 17:32 UTC (stored values are timezone-aware UTC)."""
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
+
+
 class SecureModelView(ModelView):
     """A list/edit view behind the permission table; writes go through service functions."""
+
+    column_type_formatters = {**typefmt.BASE_FORMATTERS, datetime: _utc_formatter}
+    column_type_formatters_detail = {**typefmt.DETAIL_FORMATTERS, datetime: _utc_formatter}
 
     permission_model: str = ""
     form_base_class = FlaskForm

@@ -72,10 +72,24 @@ class PayCalendarView(BaseView):
 
 
 # ------------------------------------------------------------------------------------------------ timesheets
+def _engagement_link(view, context, model, name):
+    return Markup(f'<a href="{url_for("engagements.details_view", id=model.engagement_id)}">'
+                  f'#{model.engagement_id}</a>')
+
+
+def _paid_run_link(view, context, model, name):
+    if not model.paid_run_id:
+        return ""
+    return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.paid_run_id)}">#{model.paid_run_id}</a>')
+
+
 class TimesheetAdmin(SecureModelView):
+    column_formatters = {"engagement_id": _engagement_link, "paid_run_id": _paid_run_link}
+    column_formatters_export = {}
     column_list = ("id", "engagement_id", "week_start", "hours_mon", "hours_tue", "hours_wed", "hours_thu",
                    "hours_fri", "hours_sat", "hours_sun", "units", "status", "source", "paid_run_id")
-    column_labels = {f"hours_{d}": d.capitalize() for d in DAYS}
+    column_labels = {**{f"hours_{d}": d.capitalize() for d in DAYS}, "engagement_id": "Engagement",
+                     "paid_run_id": "Paid in run"}
     column_filters = ("status", "source", "week_start", "engagement_id", "paid_run_id")
     column_searchable_list = ("note",)
     column_default_sort = ("week_start", True)
