@@ -238,9 +238,12 @@ def _reachable(admin, url: str) -> bool:
 
 
 def filtered_list_url(endpoint: str, column: str, value) -> str | None:
-    """The list view `endpoint` filtered on `column` equal to `value` (None if that view has no such filter)."""
+    """The list view `endpoint` filtered on `column` equal to `value` (None if this user cannot open that list or
+    it has no such filter)."""
     admin = current_app.extensions.get("tandem_admin")
     view = next((v for v in getattr(admin, "_views", ()) if getattr(v, "endpoint", None) == endpoint), None)
+    if view is None or not view.is_accessible():
+        return None
     for i, flt in enumerate(getattr(view, "_filters", None) or ()):
         col = getattr(flt, "column", None)
         key = getattr(col, "key", None) or (col if isinstance(col, str) else None)

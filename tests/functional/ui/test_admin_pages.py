@@ -102,3 +102,12 @@ def test_a_bad_ssn_is_shown_on_its_field_with_one_banner_in_words(app, db, make_
                                               "state": "TX", "status": "active"}).get_data(as_text=True)
     assert "Nothing was saved: 2 fields to correct" in html
     assert "is not a valid SSN" in html and "tin: is not" not in html and "email: is not" not in html
+
+
+def test_see_also_links_only_to_lists_the_user_may_open(app, db, make_user, login):
+    """A client approver may read engagements but not paychecks: no link that would answer 403."""
+    worker, eng, _paycheck = _worker_with_paycheck(db)
+    c = app.test_client()
+    login(c, make_user("client_approver", client_id=eng.client_id))
+    html = c.get("/admin/workers/").get_data(as_text=True)
+    assert ">Engagements</a>" in html and ">Paychecks</a>" not in html
