@@ -111,3 +111,21 @@ def test_see_also_links_only_to_lists_the_user_may_open(app, db, make_user, logi
     login(c, make_user("client_approver", client_id=eng.client_id))
     html = c.get("/admin/workers/").get_data(as_text=True)
     assert ">Engagements</a>" in html and ">Paychecks</a>" not in html
+
+
+def test_the_preparer_of_a_run_is_told_another_user_must_approve_it(app, db, make_user, login):
+    from payroll.models import PayrollRun
+
+    _worker, _eng, paycheck = _worker_with_paycheck(db)
+    preparer, other = make_user("hr"), make_user("hr")
+    run = db.session.get(PayrollRun, paycheck.run_id)
+    run.state, run.prepared_by_id = "calculated", preparer.id
+    db.session.commit()
+    c = app.test_client()
+    login(c, preparer)
+    html = c.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
+    assert "a different user must approve it" in html
+    c2 = app.test_client()
+    login(c2, other)
+    html = c2.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
+    assert f"/admin/payroll-runs/{run.id}/approve" in html and "a different user must approve it" not in html
