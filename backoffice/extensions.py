@@ -36,6 +36,9 @@ def celery_init_app(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         task_ignore_result=False,
         broker_connection_retry_on_startup=True,
+        # With acks_late, a task whose worker died is redelivered after the visibility timeout; chunks are
+        # idempotent, so a short timeout only costs a possible duplicate delivery, never a duplicate paycheck.
+        broker_transport_options={"visibility_timeout": 900},
         imports=("payroll.tasks", "backoffice.tasks", "reports.tasks"),
     )
     celery.set_default()

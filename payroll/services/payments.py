@@ -104,7 +104,7 @@ def originator() -> Originator:
     cfg = current_app.config
     routing = cfg.get("PAYROLL_ODFI_ROUTING", "011000015")
     return Originator(company_name=agency.legal_name, immediate_destination=routing,
-                      immediate_origin=cfg.get("PAYROLL_IMMEDIATE_ORIGIN", routing), odfi_id=routing,
+                      immediate_origin=cfg.get("PAYROLL_IMMEDIATE_ORIGIN") or routing, odfi_id=routing,
                       destination_name=cfg.get("PAYROLL_ODFI_NAME", "FEDERAL RESERVE BANK"),
                       origin_name=agency.legal_name, ein=agency.ein)
 

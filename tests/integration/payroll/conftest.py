@@ -161,6 +161,7 @@ def celery_worker_factory(app, redis_url):
     celery = app.extensions["celery"]
     saved = dict(celery.conf)
     celery.conf.update(broker_url=redis_url, result_backend=redis_url, task_always_eager=False)
+    fresh_broker_pools(celery)
     started: list[CeleryWorker] = []
 
     def start(env_extra: dict | None = None) -> CeleryWorker:
@@ -174,7 +175,15 @@ def celery_worker_factory(app, redis_url):
         w.stop()
     celery.conf.update(broker_url=saved["broker_url"], result_backend=saved["result_backend"],
                        task_always_eager=saved["task_always_eager"])
-    # the broker connection pool is kept: every real-worker test uses the same Redis
+    fresh_broker_pools(celery)
+
+
+def fresh_broker_pools(celery) -> None:
+    """Celery builds its connection and producer pools at the first task sent (an eager task acquires a producer
+    too), so pools made while the broker was memory:// would swallow messages meant for Redis, and the reverse.
+    Drop them whenever the broker changes so the next send builds them from the current broker_url."""
+    celery._pool = None
+    celery.amqp._producer_pool = None
 
 
 def wait_for(predicate, timeout: float = 120, interval: float = 0.25, what: str = "condition"):

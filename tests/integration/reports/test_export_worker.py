@@ -9,17 +9,9 @@ from openpyxl import load_workbook
 
 from reports import exports
 from reports.queries import Selection
-from tests.integration.payroll.conftest import wait_for
+from tests.integration.payroll.conftest import fresh_broker_pools, wait_for
 
 pytestmark = pytest.mark.celery
-
-
-def fresh_broker_pools(celery) -> None:
-    """Celery builds its connection and producer pools at the first task sent — an eager task acquires a producer
-    too — so pools made while the broker was memory:// would swallow messages meant for Redis. Drop them so the
-    next send builds them from the current broker_url."""
-    celery._pool = None
-    celery.amqp._producer_pool = None
 
 
 def test_a_real_worker_builds_the_register_xlsx(db, app, calculated_run, celery_worker_factory):
