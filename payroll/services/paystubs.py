@@ -125,11 +125,16 @@ def cache_dir() -> Path:
 
 
 def _cache_path(p: Paycheck) -> Path:
-    """One file per paycheck and set of live deposits (a re-issued deposit changes the stub: a new file)."""
+    """One file per paycheck and set of live deposits (a re-issued deposit changes the stub: a new file).
+
+    The name also fingerprints whose paycheck it is (worker, engagement, dates, amounts): ids alone can repeat
+    after a database is restored or rebuilt, and a cached file must never show one worker another's paystub."""
     deposits = db.session.execute(sa.select(Payment.id).where(Payment.paycheck_id == p.id,
                                                               Payment.status.in_(("pending", "sent")))
                                   .order_by(Payment.id)).scalars().all()
-    tag = hashlib.sha1(repr(deposits).encode()).hexdigest()[:10]
+    identity = (p.worker_id, p.engagement_id, p.kind, p.period_start, p.period_end, p.pay_date, p.gross, p.net,
+                deposits)
+    tag = hashlib.sha256(repr(identity).encode()).hexdigest()[:20]
     return cache_dir() / str(p.run_id) / f"{p.id}-{tag}.pdf"
 
 
