@@ -310,7 +310,7 @@ class UserAdmin(SecureModelView):
     form_extra_fields = {"password": PasswordField("New password (leave blank to keep)")}
     form_ajax_refs = {"worker": {"fields": ("last_name", "email"), "page_size": 10},
                       "client": {"fields": ("name",), "page_size": 10}}
-    form_choices = {"role": [(r, r) for r in ROLES]}
+    form_choices = {"role": [(r, r.replace("_", " ").capitalize()) for r in ROLES]}
     service_fields = ("email", "name", "role", "active", "worker", "client", "password")
 
     def service_create(self, data):

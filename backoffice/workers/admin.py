@@ -68,6 +68,15 @@ def _engagement_related(view, context, model, name):
                                                           model.id))))
 
 
+def _rate(view, context, model, name):
+    """$28.75, or $0.1250 when a piece rate needs the extra places; exports keep the stored number."""
+    value = getattr(model, name)
+    if value is None:
+        return ""
+    places = max(2, min(4, -value.normalize().as_tuple().exponent))
+    return f"${value:,.{places}f}"
+
+
 def _engagement_worker(view, context, model, name):
     if not model.worker:
         return ""
@@ -139,7 +148,7 @@ class EngagementAdmin(SecureModelView):
     service_fields = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
                       "pay_frequency", "start_date", "end_date", "status", "overtime_exempt")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
-                         "related": _engagement_related}
+                         "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate}
     column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
                                 "type": lambda v, c, m, n: m.type.replace("_", " ")}
     column_export_exclude_list = ("related",)
