@@ -1,6 +1,6 @@
 """Benchmark: the payroll engine on 100,000 varied paychecks, reported as paychecks per second per core.
 
-Run: /work/venv-dev/bin/python bench/bench_engine.py [--n 100000] [--render] [--profile]
+Run: .venv/bin/python bench/bench_engine.py [--n 100000] [--render] [--profile]
 One process (one core); per-core speed is paychecks ÷ the process's CPU seconds (the wall-clock rate is printed too,
 it drops when other work shares the machine). Inputs are built before the clock starts; tables are loaded once, as in
 a payroll run.

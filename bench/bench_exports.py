@@ -4,7 +4,7 @@ Seeds one calculated run of N paychecks directly (COPY; figures that add up: net
 a balanced journal per chunk of 2,000 built by the payroll ledger's own posting function), then times each export.
 
 Run from the repository root (the database's schema is DROPPED and rebuilt by the migrations first):
-    /work/venv-dev/bin/python bench/bench_exports.py --paychecks 100000
+    .venv/bin/python bench/bench_exports.py --paychecks 100000
 Options: --database URL (default the dev server's tandem_ops2), --no-xlsx (CSV only), --keep (reuse seeded rows).
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DEFAULT_DB = "postgresql+psycopg://tandem@127.0.0.1:55432/tandem_ops2"
+DEFAULT_DB = os.environ.get("BACKOFFICE_BENCH_DATABASE_URL", "postgresql+psycopg://tandem@127.0.0.1:55432/tandem_ops2")
 STATES = np.array(["TX", "CA", "NY", "PA", "NC", "FL", "WA", "AZ", "IN", "KY"])
 NO_INCOME_TAX = {"TX", "FL", "WA"}
 PAY_DATE = date(2026, 11, 13)

@@ -36,7 +36,7 @@ PAGES = [
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--workers", type=int, default=100_000)
-    ap.add_argument("--database-url", default=None)
+    ap.add_argument("--database-url", default=os.environ.get("BACKOFFICE_BENCH_DATABASE_URL"))
     ap.add_argument("--repeat", type=int, default=20)
     args = ap.parse_args()
 

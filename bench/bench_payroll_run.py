@@ -1,7 +1,7 @@
 """Benchmark: a regular payroll run for 100,000 workers on PostgreSQL, end to end, timed per phase.
 
 Run (PostgreSQL dev server; the database's schema is dropped and rebuilt):
-    /work/venv-dev/bin/python bench/bench_payroll_run.py [--n 100000] [--workers 2] [--paystubs 200]
+    .venv/bin/python bench/bench_payroll_run.py [--n 100000] [--workers 2] [--paystubs 200]
         [--url postgresql+psycopg://tandem@127.0.0.1:55432/tandem_bench]
 
 Phases: seed (not part of the run: workers, engagements, W-4/W-9, bank accounts, two approved weekly timesheets
@@ -25,7 +25,7 @@ from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-DEFAULT_URL = "postgresql+psycopg://tandem@127.0.0.1:55432/tandem_bench"
+DEFAULT_URL = os.environ.get("BACKOFFICE_BENCH_DATABASE_URL", "postgresql+psycopg://tandem@127.0.0.1:55432/tandem_bench")
 STATES = (("TX", "0.027"), ("CA", "0.034"), ("NY", "0.041"), ("FL", "0.027"), ("WA", "0.0122"), ("CO", "0.0305"),
           ("IL", "0.0325"), ("PA", "0.03822"))
 ROUTINGS = ("011000015", "021000021", "121000358", "322271627")

@@ -1,7 +1,7 @@
 """Benchmark: bulk paystub PDF rendering throughput (PDFs per second) with 1 and 2 processes.
 
 Run from the repository root:
-    /work/venv-dev/bin/python bench/bench_paystubs.py --count 200 --processes 1 2 --repeat 3
+    .venv/bin/python bench/bench_paystubs.py --count 200 --processes 1 2 --repeat 3
 """
 from __future__ import annotations
 

@@ -31,3 +31,22 @@ ensure_debian_packages() {  # installs only what is missing
 }
 
 free_port() { "$PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# A throwaway PostgreSQL cluster on a free loopback port (initdb refuses root: run it as the postgres user).
+# Sets PG_URL (postgresql+psycopg://tandem@127.0.0.1:PORT/DB); pg_stop undoes it.
+PG_USER=postgres
+run_pg() { if [ "$(id -u)" = 0 ]; then runuser -u "$PG_USER" -- "$@"; else "$@"; fi; }
+pg_start() {  # $1: work dir, $2: database name
+  local work="$1" dbname="$2"
+  PGBIN=$(pg_config --bindir 2>/dev/null || dirname "$(command -v initdb)")
+  PGDATA="$work/pg"; PGPORT=$(free_port)
+  mkdir -p "$PGDATA"; chmod 755 "$work"
+  [ "$(id -u)" = 0 ] && chown "$PG_USER" "$PGDATA" "$work"
+  run_pg "$PGBIN/initdb" -D "$PGDATA" -U tandem --auth=trust -E UTF8 >/dev/null || { echo "initdb failed"; return 1; }
+  run_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$work/pg.log" -w \
+    -o "-h 127.0.0.1 -p $PGPORT -k $work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    start >/dev/null || { cat "$work/pg.log"; return 1; }
+  "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U tandem "$dbname" || return 1
+  PG_URL="postgresql+psycopg://tandem@127.0.0.1:$PGPORT/$dbname"
+}
+pg_stop() { [ -n "${PGDATA:-}" ] && [ -f "$PGDATA/postmaster.pid" ] && run_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m immediate stop >/dev/null 2>&1; true; }
