@@ -80,6 +80,8 @@ def _engagement_link(view, context, model, name):
 def _paid_run_link(view, context, model, name):
     if not model.paid_run_id:
         return ""
+    if not can(current_user, "payroll_run", "read"):   # a client approver sees the run number, not a link to a 403
+        return f"#{model.paid_run_id}"
     return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.paid_run_id)}">#{model.paid_run_id}</a>')
 
 
