@@ -117,11 +117,9 @@ class SecureModelView(ModelView):
                                   else f"{col.class_.__name__} {col.key.replace('_', ' ')}")
             else:
                 label = self.column_labels.get(col) or col.replace("_", " ").replace(".", " ")
-            names.append(str(label))
-        text = ", ".join(names)
-        if text[1:2].islower():
-            text = text[:1].lower() + text[1:]
-        return f"Search {text}" if text else None
+            label = str(label)
+            names.append(label[:1].lower() + label[1:] if label[1:2].islower() else label)  # keep "SSN", "IP"
+        return f"Search {', '.join(names)}" if names else None
 
     # ---- access
     def is_accessible(self) -> bool:
@@ -302,6 +300,7 @@ class DashboardView(AdminIndexView):
 class UserAdmin(SecureModelView):
     permission_model = "user"
     column_list = ("email", "name", "role", "active", "worker", "client", "last_login_at", "locked_until")
+    column_labels = {"last_login_at": "Last sign-in", "locked_until": "Locked until"}
     column_searchable_list = ("email", "name")
     column_filters = ("role", "active")
     column_exclude_list = ("password_hash",)
@@ -352,6 +351,8 @@ class AuditLogAdmin(ReadOnlyView):
     can_export = True
     column_default_sort = ("id", True)
     column_list = ("at", "user_email", "action", "model", "record_id", "changes", "ip")
+    column_labels = {"at": "When", "user_email": "Who", "model": "Record type", "record_id": "Record",
+                     "changes": "Changes (before → after)", "ip": "IP address"}
     column_searchable_list = ("user_email", "model", "record_id", "changes")
     column_filters = ("action", "model", "user_email", "at")
 

@@ -32,7 +32,7 @@ def test_search_boxes_name_the_columns_in_words(app, db, make_user, login):
     workers = c.get("/admin/workers/").get_data(as_text=True)
     assert 'placeholder="Search last name, first name, email"' in workers
     engagements = c.get("/admin/engagements/").get_data(as_text=True)
-    assert 'placeholder="Search title, work state, Worker last name, Client name"' in engagements
+    assert 'placeholder="Search title, work state, worker last name, client name"' in engagements
     assert "last_name" not in re.search(r'placeholder="Search[^"]*"', engagements).group(0)
 
 
