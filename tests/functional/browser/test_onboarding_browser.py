@@ -197,7 +197,8 @@ def test_w4_preview_updates_as_the_employee_types(app, db, chromium_path, live_s
             page.fill("#step3_credits", "2600")
             expect(page.locator("#preview-federal")).to_have_text("$81.15")
             page.fill("#step3_credits", "-5")
-            expect(page.locator("#preview-error")).to_contain_text("step3_credits: must be at least 0")
+            expect(page.locator("#preview-error")).to_contain_text(   # the field named by its label on the form
+                "Step 3 Claim dependents and other credits (annual, $): must be at least 0")
             expect(page.locator("#preview-federal")).to_have_text("—")
         finally:
             browser.close()
