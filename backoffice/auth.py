@@ -11,6 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
+from backoffice.audit import acting_as
 from backoffice.db import utcnow
 from backoffice.extensions import db, login
 from backoffice.security.models import ApiToken, User
@@ -34,6 +35,11 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
     generic = "Email or password is wrong."
     if user is None or not user.active:
         return None, generic
+    with acting_as(user):  # the audit log names the person signing in, not "system"
+        return _check_password(user, password, generic)
+
+
+def _check_password(user: User, password: str, generic: str) -> tuple[User | None, str | None]:
     now = utcnow()
     if user.is_locked(now):
         return None, "This account is locked after repeated failed sign-ins. Try again later or ask an admin."

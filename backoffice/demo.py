@@ -67,6 +67,12 @@ STATE_MIX = (
     ("NH", 1, "0.017", ("Manchester", "Nashua")),
 )
 
+# First three digits of ZIP codes in each state (USPS sectional centers), so demo addresses agree with the state.
+ZIP3 = {"CA": (900, 961), "TX": (750, 799), "FL": (320, 349), "NY": (100, 149), "IL": (600, 629),
+        "PA": (150, 196), "WA": (980, 994), "AZ": (850, 865), "CO": (800, 816), "NC": (270, 289),
+        "MI": (480, 499), "TN": (370, 385), "NV": (889, 898), "IN": (460, 479), "KY": (400, 427),
+        "LA": (700, 714), "NH": (30, 38)}
+
 CLIENTS = (
     ("Northwind Logistics", "IL", "warehouse associate", "25.00", "36.25"),
     ("Contoso Health", "CA", "medical assistant", "27.50", "41.00"),
@@ -135,7 +141,8 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
             "phone": f"555-{rng.randint(100, 999)}-{rng.randint(1000, 9999)}",
             "address_line1": f"{rng.randint(10, 9999)} {rng.choice(LAST)} {rng.choice(('St', 'Ave', 'Rd', 'Blvd'))}",
             "address_line2": "", "city": rng.choice(cities[st]), "state": st,
-            "postal_code": f"{rng.randint(10000, 99999)}", "status": "active", "created_at": now, "updated_at": now,
+            "postal_code": f"{rng.randint(*ZIP3[st]):03d}{rng.randint(1, 99):02d}", "status": "active",
+            "created_at": now, "updated_at": now,
         })
         n_eng = 2 if rng.random() < 0.12 else 1
         for k in range(n_eng):

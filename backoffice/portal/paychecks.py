@@ -9,14 +9,9 @@ from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.portal.access import own_or_404, own_rows
 from payroll.models import Paycheck, PayrollRun
+from payroll.scopes import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
 
 
-def _released_runs():
-    """Runs whose paychecks a worker may see: approved or paid (or reversed after approval). A calculated run is
-    still a draft for payroll — it can be reversed or recalculated before anyone is paid."""
-    return sa.select(PayrollRun.id).where(sa.or_(
-        PayrollRun.state.in_(("approved", "paid")),
-        sa.and_(PayrollRun.state == "reversed", PayrollRun.approved_at.is_not(None))))
 
 
 def _released(stmt):

@@ -14,7 +14,7 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.workers.models import Agency, Client, Worker
-from payroll.models import Paycheck, PaycheckLine
+from payroll.models import Paycheck, PaycheckLine, PayrollRun
 from payroll.models_ledger import Payment
 
 from .explain import line_explanations
@@ -127,13 +127,15 @@ def cache_dir() -> Path:
 def _cache_path(p: Paycheck) -> Path:
     """One file per paycheck and set of live deposits (a re-issued deposit changes the stub: a new file).
 
-    The name also fingerprints whose paycheck it is (worker, engagement, dates, amounts): ids alone can repeat
-    after a database is restored or rebuilt, and a cached file must never show one worker another's paystub."""
+    The name also fingerprints whose paycheck it is (worker, engagement, dates, amounts, the run's creation
+    time): ids alone can repeat after a database is restored or rebuilt, and a cached file must never show one
+    worker another's paystub."""
     deposits = db.session.execute(sa.select(Payment.id).where(Payment.paycheck_id == p.id,
                                                               Payment.status.in_(("pending", "sent")))
                                   .order_by(Payment.id)).scalars().all()
+    run_created = db.session.execute(sa.select(PayrollRun.created_at).where(PayrollRun.id == p.run_id)).scalar()
     identity = (p.worker_id, p.engagement_id, p.kind, p.period_start, p.period_end, p.pay_date, p.gross, p.net,
-                deposits)
+                deposits, run_created)
     tag = hashlib.sha256(repr(identity).encode()).hexdigest()[:20]
     return cache_dir() / str(p.run_id) / f"{p.id}-{tag}.pdf"
 

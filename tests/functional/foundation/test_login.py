@@ -73,3 +73,16 @@ def test_dashboard_shows_headcount(app, db, make_user, login):
     assert "Acme Robotics" in html and "leased employee" in html
     # 2 leased employees and 1 contractor, 3 engagements in CA
     assert re.search(r"leased employee</td>.*?<td class=\"text-right\"[^>]*>2</td>", html, re.S)
+
+
+def test_a_sign_in_is_audited_under_the_person_signing_in(app, db, make_user):
+    import json
+
+    from backoffice.audit import AuditLog
+
+    user = make_user("hr")
+    _post_login(app.test_client(), user.email, PASSWORD)
+    row = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "users", AuditLog.action == "update")
+                             .order_by(AuditLog.id.desc())).scalars().first()
+    assert row.user_email == user.email and row.record_id == str(user.id)
+    assert "last_login_at" in json.loads(row.changes)

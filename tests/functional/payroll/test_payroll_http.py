@@ -68,6 +68,7 @@ def test_paystub_pdf_shows_the_figures_to_its_owner_only(client, db, make_user, 
     """40 h × $25.00 = 1,000.00 gross; social security 6.2% = 62.00; Medicare 1.45% = 14.50; TX SUTA 2.7% = 27.00
     and FUTA 0.6% = 6.00 as employer contributions; the deposit shows only the account's last four digits."""
     from payroll.models import Paycheck
+    from payroll.services import runs
 
     w = _world(db, make_user)
     emp, run = _calculated_run(w)
@@ -75,6 +76,10 @@ def test_paystub_pdf_shows_the_figures_to_its_owner_only(client, db, make_user, 
     owner = make_user("worker", worker_id=emp.worker_id)
     other = make_user("worker", worker_id=w.worker().worker_id)
     assert client.get(f"/api/v1/paychecks/{p.id}/paystub.pdf", headers=token_for(other)).status_code == 404
+    # While the run is only calculated it is payroll's draft: not even its owner sees it yet.
+    assert client.get(f"/api/v1/paychecks/{p.id}/paystub.pdf", headers=token_for(owner)).status_code == 404
+    assert client.get(f"/api/v1/paychecks/{p.id}", headers=token_for(owner)).status_code == 404
+    runs.approve_run(run.id, w.hr2)
     r = client.get(f"/api/v1/paychecks/{p.id}/paystub.pdf", headers=token_for(owner))
     assert r.status_code == 200 and r.mimetype == "application/pdf"
     pdf = tmp_path / "stub.pdf"
