@@ -239,8 +239,9 @@ def determine(tests: list[TestResult]) -> tuple[str, str, tuple[str, ...]]:
             risk = "medium"
     elif all(r == "independent_contractor" for r in results):
         determination = "contractor"
-        against = [t.id for t in comparison if t.result in EMPLOYEE_RESULTS]
-        leaning = [f"{t.id}: {f.id}" for t in decisive for f in t.factors if f.counts and f.points_to == "employee"]
+        against = [t.title for t in comparison if t.result in EMPLOYEE_RESULTS]
+        leaning = [f"{t.title}: {f.id.replace('_', ' ')}" for t in decisive for f in t.factors
+                   if f.counts and f.points_to == "employee"]
         if against:
             risk = "high"
             reasons.append("A comparison standard finds an employee: " + ", ".join(against) + ".")
@@ -252,7 +253,7 @@ def determine(tests: list[TestResult]) -> tuple[str, str, tuple[str, ...]]:
     else:
         determination, risk = "needs_review", "high"
         reasons.append("Not enough is shown to decide: " + ", ".join(
-            t.id for t in decisive if t.result == "inconclusive") + " could not reach a result.")
+            t.title for t in decisive if t.result == "inconclusive") + " could not reach a result.")
     return determination, risk, tuple(reasons)
 
 

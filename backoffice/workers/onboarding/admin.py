@@ -80,6 +80,10 @@ class OnboardingBoard(BaseView):
             else:
                 if result.sent:
                     flash(f"Invitation sent to {result.invitation.email}.", "success")
+                elif not current_app.config.get("SMTP_HOST") and result.link:
+                    # Embedded default (no mail server): HR hands the single-use link over in person.
+                    flash(f"No mail server is configured (BACKOFFICE_SMTP_HOST), so nothing was emailed. Give "
+                          f"{result.invitation.email} this single-use link: {result.link}", "warning")
                 else:
                     flash(f"The worker and engagement are saved, but the email was not sent: {result.error} "
                           f"Use 'Resend invitation' on the case.", "error")

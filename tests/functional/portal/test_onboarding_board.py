@@ -143,3 +143,23 @@ def test_a_page_of_another_worker_is_a_plain_not_found_page(app, db, invite_and_
     p = invite_and_accept()
     r = p.http.get("/portal/documents/987654.pdf")
     assert r.status_code == 404 and b"<h1>Not found</h1>" in r.data
+
+
+def test_without_a_mail_server_hr_is_shown_the_link_and_it_works(app, db, acme, make_user, login):
+    """On the embedded default there is no SMTP server: HR gets the single-use link to hand over, and it opens."""
+    import html
+    import re
+
+    assert not app.config.get("SMTP_HOST")
+    http = _hr(app, make_user, login)
+    form = http.get("/admin/onboarding/invite")
+    r = http.post("/admin/onboarding/invite", data={
+        "csrf_token": csrf_token_from(form.data), "email": "lee@example.com", "first_name": "Lee",
+        "last_name": "Park", "client_id": str(acme.id), "type": "contractor", "work_state": "TX",
+        "pay_rate": "80", "pay_unit": "hour", "pay_frequency": "biweekly", "start_date": "2026-12-07"},
+        follow_redirects=True)
+    text = html.unescape(r.get_data(as_text=True))
+    link = re.search(r"single-use link: (\S+/portal/invite/[\w-]+)", text)
+    assert link, text[:2000]
+    path = "/portal/invite/" + link.group(1).rsplit("/portal/invite/", 1)[1]
+    assert isolated_client(app).get(path).status_code == 200
