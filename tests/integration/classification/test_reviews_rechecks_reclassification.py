@@ -230,7 +230,8 @@ def test_a_failure_half_way_leaves_nothing_behind(db, make_user, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("onboarding unavailable")
 
-    monkeypatch.setattr(svc, "_open_onboarding", boom)
+    from backoffice.workers import assessment_reclassification  # where reclassify looks the helper up
+    monkeypatch.setattr(assessment_reclassification, "_open_onboarding", boom)
     with pytest.raises(RuntimeError):
         svc.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-03-16")
     db.session.expire_all()
