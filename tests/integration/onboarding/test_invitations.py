@@ -146,7 +146,8 @@ def test_the_acceptance_is_in_the_audit_log_and_a_racing_second_claim_fails(db, 
                                                         AuditLog.changes.like("%accepted_at%"))).scalars().all()
     assert [(r.record_id, r.ip) for r in rows] == [(str(inv.id), "198.51.100.7")]
     # A second request that read the link as open before the first committed: its claim finds no open row.
-    monkeypatch.setattr(svc, "check_invitation", lambda _token: inv)
+    from backoffice.workers.onboarding import invitations  # where accept_invitation looks it up
+    monkeypatch.setattr(invitations, "check_invitation", lambda _token: inv)
     with pytest.raises(DomainError) as exc:
         svc.accept_invitation(token, "b-long-password-2", "b-long-password-2")
     assert exc.value.code == "invitation_used"
