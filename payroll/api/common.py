@@ -1,0 +1,66 @@
+"""Payroll operations API, shared part: the blueprint, request-body helpers, paging and scoped lookups."""
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_smorest import Blueprint
+
+from backoffice.api import current_api_user, json_body
+from backoffice.errors import Issue, NotFound
+from backoffice.extensions import db
+from backoffice.security.access import require, scoped
+
+
+blp = Blueprint("payroll", __name__, url_prefix="/api/v1", description="Payroll operations")
+
+
+def blueprints() -> list[Blueprint]:
+    return [blp]
+
+
+def _body(schema):
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
+
+
+def _maybe_body() -> dict:
+    """The JSON body when one was sent (reasons are optional)."""
+    from flask import request
+
+    body = json_body() if request.get_data(cache=True) else {}
+    return body if isinstance(body, dict) else {}
+
+
+def _date(data: dict, key: str, issues: list[Issue], required: bool = True) -> date | None:
+    v = data.get(key)
+    if v is None:
+        if required:
+            issues.append(Issue(key, "is required", "required"))
+        return None
+    try:
+        return date.fromisoformat(str(v))
+    except ValueError:
+        issues.append(Issue(key, "must be a date (YYYY-MM-DD)"))
+        return None
+
+
+def _page(model, perm, args, filters, order):
+    user = current_api_user()
+    require(user, perm, "read")
+    stmt = scoped(sa.select(model), user, perm)
+    count = scoped(sa.select(sa.func.count()).select_from(model), user, perm)
+    for f in filters:
+        stmt, count = stmt.where(f), count.where(f)
+    total = db.session.execute(count).scalar_one()
+    rows = db.session.execute(stmt.order_by(order).limit(args["per_page"])
+                              .offset((args["page"] - 1) * args["per_page"])).scalars().all()
+    return {"items": rows, "page": args["page"], "per_page": args["per_page"], "total": total}
+
+
+def _one(model, perm, ident):
+    user = current_api_user()
+    require(user, perm, "read")
+    obj = db.session.execute(scoped(sa.select(model).where(model.id == ident), user, perm)).scalar_one_or_none()
+    if obj is None:
+        raise NotFound(f"{perm} {ident} not found")
+    return obj

@@ -1,0 +1,69 @@
+"""Payroll operations API: paychecks, their explained lines and paystub PDF, reversal and reissue."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response
+
+from backoffice.api import current_api_user
+from backoffice.extensions import db
+from payroll.api.common import _body, _maybe_body, _one, _page, blp
+from payroll.api.schemas import PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage, ReasonIn, RunOut
+from payroll.models import Paycheck, PaycheckLine
+from payroll.services import runs
+from payroll.services.explain import line_explanations
+from payroll.services.paystubs import paystub_pdf
+
+
+@blp.route("/paychecks")
+@blp.arguments(PaycheckArgs, location="query")
+@blp.response(200, PaycheckPage)
+def list_paychecks(args):
+    """Paychecks (a worker sees their own)."""
+    f = []
+    if args["run_id"]:
+        f.append(Paycheck.run_id == args["run_id"])
+    if args["worker_id"]:
+        f.append(Paycheck.worker_id == args["worker_id"])
+    return _page(Paycheck, "paycheck", args, f, Paycheck.id.desc())
+
+
+@blp.route("/paychecks/<int:ident>")
+@blp.response(200, PaycheckDetail)
+def get_paycheck(ident):
+    """One paycheck with every line and the engine's explanation of it."""
+    p = _one(Paycheck, "paycheck", ident)
+    words = line_explanations(p)
+    lines = db.session.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
+                               .order_by(PaycheckLine.id)).scalars().all()
+    out = {name: getattr(p, name) for name in PaycheckOut._declared_fields}
+    out["lines"] = [{"kind": ln.kind, "code": ln.code, "state": ln.state, "amount": ln.amount, "hours": ln.hours,
+                     "rate": ln.rate, "explanation": words.get(ln.id) or ln.explanation or []} for ln in lines]
+    return out
+
+
+@blp.route("/paychecks/<int:ident>/paystub.pdf")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="application/pdf")
+def paystub(ident):
+    """The paystub PDF: for the worker who owns the paycheck and the roles allowed to read paychecks."""
+    _one(Paycheck, "paycheck", ident)
+    return Response(paystub_pdf(ident), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="paystub-{ident}.pdf"'})
+
+
+@blp.route("/paychecks/<int:ident>/reverse", methods=["POST"])
+@blp.doc(**_body(ReasonIn))
+@blp.response(200, PaycheckOut)
+def reverse_paycheck(ident):
+    """Reverse one paycheck (a negative paycheck in a reversal run)."""
+    user = current_api_user()
+    _one(Paycheck, "paycheck", ident)
+    return runs.reverse_paycheck(ident, user, str(_maybe_body().get("reason") or ""))
+
+
+@blp.route("/paychecks/<int:ident>/reissue", methods=["POST"])
+@blp.response(201, RunOut)
+def reissue_paycheck(ident):
+    """Re-issue a reversed paycheck in a correction run (to be approved and paid)."""
+    user = current_api_user()
+    _one(Paycheck, "paycheck", ident)
+    return runs.reissue_paycheck(ident, user)

@@ -1,0 +1,141 @@
+"""Payroll operations API: payroll runs (create, list, progress, checks, state transitions, NACHA file)."""
+from __future__ import annotations
+
+from flask import Response
+from flask.views import MethodView
+
+from backoffice.api import current_api_user, json_body
+from backoffice.errors import Issue, ValidationFailed
+from backoffice.extensions import db
+from backoffice.security.access import require
+from payroll.api.common import _body, _date, _maybe_body, _one, _page, blp
+from payroll.api.schemas import ChecksOut, ProgressOut, ReasonIn, RunArgs, RunIn, RunOut, RunPage
+from payroll.models import PayrollRun
+from payroll.services import payments, runs
+
+
+@blp.route("/payroll-runs")
+class RunsView(MethodView):
+    @blp.arguments(RunArgs, location="query")
+    @blp.response(200, RunPage)
+    def get(self, args):
+        """Payroll runs, newest first (filter by state and kind)."""
+        f = []
+        if args["state"]:
+            f.append(PayrollRun.state == args["state"])
+        if args["kind"]:
+            f.append(PayrollRun.kind == args["kind"])
+        return _page(PayrollRun, "payroll_run", args, f, PayrollRun.id.desc())
+
+    @blp.doc(**_body(RunIn))
+    @blp.response(201, RunOut)
+    def post(self):
+        """Create a draft run: regular {schedule_id, period_containing} or off-cycle {kind, pay_date, items}."""
+        user = current_api_user()
+        data = json_body()
+        if not isinstance(data, dict):
+            raise ValidationFailed([Issue("body", "must be an object")])
+        issues: list[Issue] = []
+        kind = data.get("kind", "regular")
+        if kind == "regular":
+            day = _date(data, "period_containing", issues)
+            if not isinstance(data.get("schedule_id"), int):
+                issues.append(Issue("schedule_id", "is required (a number)", "required"))
+            if issues:
+                raise ValidationFailed(issues)
+            return runs.create_regular_run(data["schedule_id"], day, user)
+        pay_date = _date(data, "pay_date", issues)
+        if issues:
+            raise ValidationFailed(issues)
+        return runs.create_off_cycle_run(kind, pay_date, data.get("items") or [], user,
+                                         description=str(data.get("description") or ""),
+                                         frequency=data.get("frequency") or "biweekly")
+
+
+@blp.route("/payroll-runs/<int:ident>")
+@blp.response(200, RunOut)
+def get_run(ident):
+    """One run with its totals and calculation progress."""
+    return _one(PayrollRun, "payroll_run", ident)
+
+
+@blp.route("/payroll-runs/<int:ident>/progress")
+@blp.response(200, ProgressOut)
+def run_progress(ident):
+    """Calculation progress (polled by the admin progress bar)."""
+    run = _one(PayrollRun, "payroll_run", ident)
+    return {"state": run.state, "chunks_done": run.chunks_done, "chunks_total": run.chunks_total,
+            "percent": run.progress_percent, "error": run.error}
+
+
+@blp.route("/payroll-runs/<int:ident>/checks")
+@blp.response(200, ChecksOut)
+def run_checks(ident):
+    """Pre-run checks: every blocking issue (missing W-4/W-9, no bank account, unapproved time, ...)."""
+    _one(PayrollRun, "payroll_run", ident)
+    issues = runs.pre_run_checks(ident)
+    return {"run_id": ident, "blocking": bool(issues), "issues": [i.as_dict() for i in issues]}
+
+
+def _run_action(ident: int, action: str):
+    user = current_api_user()
+    _one(PayrollRun, "payroll_run", ident)
+    body = _maybe_body() if action == "reverse" else {}
+    if action == "calculate":
+        return runs.start_calculation(ident, user)
+    if action == "approve":
+        return runs.approve_run(ident, user)
+    if action == "pay":
+        return runs.mark_paid(ident, user)
+    if action == "resume":
+        runs.resume_calculation(ident, user)
+        return db.session.get(PayrollRun, ident)
+    return runs.reverse_run(ident, user, str((body or {}).get("reason") or ""))
+
+
+@blp.route("/payroll-runs/<int:ident>/calculate", methods=["POST"])
+@blp.response(202, RunOut)
+def calculate_run(ident):
+    """draft → calculating (refused with every pre-run issue); the chunks are computed by Celery."""
+    return _run_action(ident, "calculate")
+
+
+@blp.route("/payroll-runs/<int:ident>/resume", methods=["POST"])
+@blp.response(202, RunOut)
+def resume_run(ident):
+    """Re-send the chunks not done (after a worker died); safe to repeat."""
+    return _run_action(ident, "resume")
+
+
+@blp.route("/payroll-runs/<int:ident>/approve", methods=["POST"])
+@blp.response(200, RunOut)
+def approve_run(ident):
+    """calculated → approved, by a user other than the preparer."""
+    return _run_action(ident, "approve")
+
+
+@blp.route("/payroll-runs/<int:ident>/pay", methods=["POST"])
+@blp.response(200, RunOut)
+def pay_run(ident):
+    """approved → paid (after the NACHA file); paying twice is refused."""
+    return _run_action(ident, "pay")
+
+
+@blp.route("/payroll-runs/<int:ident>/reverse", methods=["POST"])
+@blp.doc(**_body(ReasonIn))
+@blp.response(200, RunOut)
+def reverse_run(ident):
+    """Reverse the whole run by negative paychecks and mirror journal entries; returns the reversal run."""
+    return _run_action(ident, "reverse")
+
+
+@blp.route("/payroll-runs/<int:ident>/nacha")
+@blp.response(200, {"type": "string", "format": "binary"}, content_type="text/plain")
+def run_nacha(ident):
+    """The run's NACHA file (PPD credits, company entry description PAYROLL); made on first request."""
+    user = current_api_user()
+    _one(PayrollRun, "payroll_run", ident)
+    require(user, "payment", "read")
+    f = payments.generate_nacha(ident, user)
+    return Response(f.content, mimetype="text/plain", headers={
+        "Content-Disposition": f'attachment; filename="payroll-run-{ident}-{f.file_id_modifier}.ach"'})

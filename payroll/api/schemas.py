@@ -1,0 +1,191 @@
+"""Payroll operations API: request and response schemas (runs, paychecks, timesheets, pay schedules)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from payroll.models import RUN_KINDS, RUN_STATES, TIMESHEET_STATUSES
+from payroll.services import schedules
+
+
+class PageArgs(Schema):
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+
+
+class RunArgs(PageArgs):
+    state = fields.String(load_default=None, validate=validate.OneOf(RUN_STATES))
+    kind = fields.String(load_default=None, validate=validate.OneOf(RUN_KINDS))
+
+
+class RunOut(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    state = fields.String()
+    pay_schedule_id = fields.Integer(allow_none=True)
+    frequency = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    pay_date = fields.Date()
+    description = fields.String()
+    prepared_by_id = fields.Integer(allow_none=True)
+    approved_by_id = fields.Integer(allow_none=True)
+    reverses_run_id = fields.Integer(allow_none=True)
+    chunks_total = fields.Integer()
+    chunks_done = fields.Integer()
+    progress_percent = fields.Integer()
+    error = fields.String()
+    paycheck_count = fields.Integer()
+    total_gross = fields.Decimal(as_string=True)
+    total_employee_taxes = fields.Decimal(as_string=True)
+    total_employer_taxes = fields.Decimal(as_string=True)
+    total_deductions = fields.Decimal(as_string=True)
+    total_net = fields.Decimal(as_string=True)
+
+
+class RunPage(Schema):
+    items = fields.List(fields.Nested(RunOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class RunIn(Schema):
+    kind = fields.String(validate=validate.OneOf(("regular", "bonus", "correction", "final")),
+                         metadata={"description": "regular (default) or an off-cycle kind"})
+    schedule_id = fields.Integer(metadata={"description": "regular runs: the pay schedule"})
+    period_containing = fields.Date(metadata={"description": "regular runs: any day of the period to pay"})
+    pay_date = fields.Date(metadata={"description": "off-cycle runs"})
+    frequency = fields.String(metadata={"description": "off-cycle runs: withholding frequency (default biweekly)"})
+    description = fields.String()
+    items = fields.List(fields.Dict(), metadata={"description": "off-cycle runs: [{engagement_id, code, amount, note}]"})
+
+
+class ReasonIn(Schema):
+    reason = fields.String()
+
+
+class IssueOut(Schema):
+    field = fields.String()
+    message = fields.String()
+    code = fields.String()
+
+
+class ChecksOut(Schema):
+    run_id = fields.Integer()
+    blocking = fields.Boolean()
+    issues = fields.List(fields.Nested(IssueOut))
+
+
+class ProgressOut(Schema):
+    state = fields.String()
+    chunks_done = fields.Integer()
+    chunks_total = fields.Integer()
+    percent = fields.Integer()
+    error = fields.String()
+
+
+class LineOut(Schema):
+    kind = fields.String()
+    code = fields.String()
+    state = fields.String()
+    amount = fields.Decimal(as_string=True)
+    hours = fields.Decimal(as_string=True, allow_none=True)
+    rate = fields.Decimal(as_string=True, allow_none=True)
+    explanation = fields.List(fields.String())
+
+
+class PaycheckOut(Schema):
+    id = fields.Integer()
+    run_id = fields.Integer()
+    engagement_id = fields.Integer()
+    worker_id = fields.Integer()
+    kind = fields.String()
+    worker_type = fields.String()
+    work_state = fields.String()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    pay_date = fields.Date()
+    gross = fields.Decimal(as_string=True)
+    employee_taxes = fields.Decimal(as_string=True)
+    employer_taxes = fields.Decimal(as_string=True)
+    deductions = fields.Decimal(as_string=True)
+    net = fields.Decimal(as_string=True)
+    reverses_id = fields.Integer(allow_none=True)
+    reissue_of_id = fields.Integer(allow_none=True)
+
+
+class PaycheckDetail(PaycheckOut):
+    lines = fields.List(fields.Nested(LineOut))
+
+
+class PaycheckArgs(PageArgs):
+    run_id = fields.Integer(load_default=None)
+    worker_id = fields.Integer(load_default=None)
+
+
+class PaycheckPage(Schema):
+    items = fields.List(fields.Nested(PaycheckOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class TimesheetOut(Schema):
+    id = fields.Integer()
+    engagement_id = fields.Integer()
+    week_start = fields.Date()
+    hours_mon = fields.Decimal(as_string=True)
+    hours_tue = fields.Decimal(as_string=True)
+    hours_wed = fields.Decimal(as_string=True)
+    hours_thu = fields.Decimal(as_string=True)
+    hours_fri = fields.Decimal(as_string=True)
+    hours_sat = fields.Decimal(as_string=True)
+    hours_sun = fields.Decimal(as_string=True)
+    units = fields.Decimal(as_string=True)
+    total_hours = fields.Decimal(as_string=True)
+    status = fields.String()
+    source = fields.String()
+    paid_run_id = fields.Integer(allow_none=True)
+
+
+class TimesheetIn(Schema):
+    engagement_id = fields.Integer(required=True)
+    week_start = fields.Date(required=True, metadata={"description": "a Monday"})
+    mon = fields.Decimal(as_string=True)
+    tue = fields.Decimal(as_string=True)
+    wed = fields.Decimal(as_string=True)
+    thu = fields.Decimal(as_string=True)
+    fri = fields.Decimal(as_string=True)
+    sat = fields.Decimal(as_string=True)
+    sun = fields.Decimal(as_string=True)
+    units = fields.Decimal(as_string=True)
+    note = fields.String()
+
+
+class TimesheetArgs(PageArgs):
+    status = fields.String(load_default=None, validate=validate.OneOf(TIMESHEET_STATUSES))
+    engagement_id = fields.Integer(load_default=None)
+
+
+class TimesheetPage(Schema):
+    items = fields.List(fields.Nested(TimesheetOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class ScheduleOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    frequency = fields.String()
+    anchor_start = fields.Date()
+    pay_lag_days = fields.Integer()
+    active = fields.Boolean()
+
+
+class ScheduleIn(Schema):
+    name = fields.String(required=True)
+    frequency = fields.String(required=True, validate=validate.OneOf(schedules.FREQUENCIES))
+    anchor_start = fields.Date(required=True)
+    pay_lag_days = fields.Integer()
+    active = fields.Boolean()
