@@ -2,6 +2,8 @@
 gross, taxes and net per run; large XLSX built in the background with a progress bar."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import io
 from datetime import date
 
@@ -31,8 +33,11 @@ def run_chart(runs: list[dict]) -> list[dict]:
     return out
 
 
-def _pct(value, top) -> float:
-    return round(max(0.0, float(100 * value / top)), 1) if top else 0.0   # display width only, not money
+def _pct(value, top) -> Decimal:
+    """A bar's width in percent of the largest, to a tenth (display only)."""
+    if not top:
+        return Decimal(0)
+    return max(Decimal(0), Decimal(100) * value / top).quantize(Decimal("0.1"))
 
 
 class FinanceExportsView(BaseView):

@@ -205,20 +205,6 @@ class ClientsView(MethodView):
         return services.create_client(json_body())
 
 
-@blp.route("/clients/<int:client_id>")
-class ClientView(MethodView):
-    @blp.response(200, ClientOut)
-    def get(self, client_id):
-        """Get one client."""
-        return _get_scoped(Client, client_id, "client")
-
-    @blp.doc(**_body_doc(ClientIn))
-    @blp.response(200, ClientOut)
-    def patch(self, client_id):
-        """Update a client (only the fields sent)."""
-        _get_scoped(Client, client_id, "client")
-        require(current_api_user(), "client", "write")
-        return services.update_client(client_id, json_body())
 
 
 # ---------------------------------------------------------------- workers
@@ -249,20 +235,6 @@ class WorkersView(MethodView):
         return services.create_worker(json_body())
 
 
-@blp.route("/workers/<int:worker_id>")
-class WorkerView(MethodView):
-    @blp.response(200, WorkerOut)
-    def get(self, worker_id):
-        """Get one worker (a worker's token reaches only their own record; others answer 404)."""
-        return _get_scoped(Worker, worker_id, "worker")
-
-    @blp.doc(**_body_doc(WorkerIn))
-    @blp.response(200, WorkerOut)
-    def patch(self, worker_id):
-        """Update a worker (only the fields sent)."""
-        _get_scoped(Worker, worker_id, "worker")
-        require(current_api_user(), "worker", "write")
-        return services.update_worker(worker_id, json_body())
 
 
 # ---------------------------------------------------------------- engagements
@@ -290,17 +262,31 @@ class EngagementsView(MethodView):
         return services.create_engagement(json_body())
 
 
-@blp.route("/engagements/<int:engagement_id>")
-class EngagementView(MethodView):
-    @blp.response(200, EngagementOut)
-    def get(self, engagement_id):
-        """Get one engagement."""
-        return _get_scoped(Engagement, engagement_id, "engagement")
+# ---------------------------------------------------------------- one record: get and update
+def _item_view(collection: str, model, perm: str, out, inp, update, noun: str):
+    """GET and PATCH /api/v1/<collection>/<id>, behind the same access check and row scope as the lists."""
 
-    @blp.doc(**_body_doc(EngagementIn))
-    @blp.response(200, EngagementOut)
-    def patch(self, engagement_id):
-        """Update an engagement (only the fields sent)."""
-        _get_scoped(Engagement, engagement_id, "engagement")
-        require(current_api_user(), "engagement", "write")
-        return services.update_engagement(engagement_id, json_body())
+    key = f"{perm}_id"
+
+    class ItemView(MethodView):
+        @blp.response(200, out)
+        def get(self, **path):
+            return _get_scoped(model, path[key], perm)
+
+        @blp.doc(**_body_doc(inp))
+        @blp.response(200, out)
+        def patch(self, **path):
+            _get_scoped(model, path[key], perm)
+            require(current_api_user(), perm, "write")
+            return update(path[key], json_body())
+
+    ItemView.get.__doc__ = (f"Get one {noun} (scoped: a worker's token reaches only their own records; "
+                            "anything else answers 404).")
+    ItemView.patch.__doc__ = f"Update a {noun} (only the fields sent)."
+    blp.route(f"/{collection}/<int:{key}>", endpoint=f"{perm}_item")(ItemView)
+
+
+_item_view("clients", Client, "client", ClientOut, ClientIn, services.update_client, "client")
+_item_view("workers", Worker, "worker", WorkerOut, WorkerIn, services.update_worker, "worker")
+_item_view("engagements", Engagement, "engagement", EngagementOut, EngagementIn, services.update_engagement,
+           "engagement")
