@@ -1,7 +1,6 @@
 """The admin shell: flask-admin with one access check; each domain package registers its own views."""
 from __future__ import annotations
 
-import importlib
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -18,7 +17,7 @@ from flask_admin.model import typefmt
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField
 
 from backoffice.audit import AuditLog
 from backoffice.errors import DomainError, ValidationFailed
@@ -358,24 +357,17 @@ class AuditLogAdmin(ReadOnlyView):
 
 
 def init_admin(app) -> Admin:
+    """The admin shell (dashboard and theme); domains add their views in init_app, settings views come last."""
     admin = Admin(app, name="Tandem", index_view=DashboardView(name="Dashboard", url="/admin"),
                   theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
     admin.dashboard_hooks = []
     app.jinja_env.filters.setdefault("usd", fmt_usd)  # {{ amount|usd }} -> $1,234.56 in admin templates
-    from backoffice.workers import admin as workers_admin
+    app.extensions["tandem_admin"] = admin
+    return admin
 
-    workers_admin.register(admin)
-    for pkg in ("payroll", "benefits", "compliance", "reports", "backoffice.workers.onboarding"):
-        try:
-            mod = importlib.import_module(f"{pkg}.admin")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"{pkg}.admin", pkg):
-                continue
-            raise
-        mod.register(admin)
-    importlib.import_module("payroll.timesheet_import_admin").register(admin)  # timesheet CSV/XLSX import page
+
+def add_settings_views(admin) -> None:
+    """Users, permissions and the audit log: after every domain's views, so the menu keeps its order."""
     admin.add_view(UserAdmin(User, name="Users", category="Settings", endpoint="users"))
     admin.add_view(PermissionAdmin(Permission, name="Permissions", category="Settings", endpoint="permissions"))
     admin.add_view(AuditLogAdmin(AuditLog, name="Audit log", category="Settings", endpoint="audit_log"))
-    app.extensions["tandem_admin"] = admin
-    return admin

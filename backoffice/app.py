@@ -7,38 +7,23 @@ from typing import Mapping
 from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from backoffice import crypto
+from backoffice import auth, crypto, portal
+from backoffice.admin import add_settings_views, init_admin
+from backoffice.api import init_api
 from backoffice.config import load_config
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import celery_init_app, csrf, db, login, migrate
 
-# Domain packages that register models, admin views, API routes and portal pages. Each package exposes
-# optional `init_app(app)` hooks in these modules; missing modules are simply skipped.
-DOMAIN_MODULES = (
-    "backoffice.workers",
-    "payroll",
-    "benefits",
-    "compliance",
-    "reports",
-)
+import benefits
+import compliance
+import payroll
+import reports
+from backoffice import audit, classification, onboarding, workers  # noqa: F401  (audit: its table)
+from backoffice.security import models as security_models  # noqa: F401  (users, permissions, tokens)
 
-
-def import_models() -> None:
-    """Import every models module so metadata (and Alembic) sees all tables."""
-    import importlib
-
-    import backoffice.audit  # noqa: F401
-    import backoffice.security.models  # noqa: F401
-    import backoffice.workers.models  # noqa: F401
-    import backoffice.workers.profile  # noqa: F401
-    import backoffice.workers.scopes  # noqa: F401
-    for pkg in DOMAIN_MODULES[1:] + ("backoffice.workers.onboarding", "backoffice.portal"):
-        for mod in ("models", "scopes"):
-            try:
-                importlib.import_module(f"{pkg}.{mod}")
-            except ModuleNotFoundError as exc:
-                if exc.name not in (f"{pkg}.{mod}", pkg):
-                    raise
+# Every domain, once, in order. Each registers its models, row scopes, admin views, API blueprints, portal pages,
+# CLI commands, tasks and demo data in its init_app(app). The order is the admin menu's and the demo's order.
+DOMAINS = (workers, classification, payroll, benefits, compliance, reports, onboarding)
 
 
 def create_app(config: Mapping | None = None) -> Flask:
@@ -46,7 +31,6 @@ def create_app(config: Mapping | None = None) -> Flask:
     load_config(app, config)
     logging.getLogger("backoffice").setLevel(logging.INFO)
 
-    import_models()
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
     csrf.init_app(app)
@@ -56,34 +40,19 @@ def create_app(config: Mapping | None = None) -> Flask:
     crypto.init_app(app)
     celery_init_app(app)
 
-    from backoffice import auth
-
     app.register_blueprint(auth.bp)
-
-    from backoffice.admin import init_admin
-
-    init_admin(app)
-
-    from backoffice.api import init_api
-
+    admin = init_admin(app)
     init_api(app)
-
-    try:
-        from backoffice.portal import init_app as init_portal
-    except ImportError:
-        init_portal = None
-    if init_portal:
-        init_portal(app)
-    from backoffice.workers.classification_portal import init_app as init_classification_portal
-
-    init_classification_portal(app)  # worker's view of classification: /portal/classification
-
+    for domain in DOMAINS:
+        domain.init_app(app)
+    add_settings_views(admin)
+    portal.init_app(app)  # after the domains: they attach their pages to the portal blueprint
     _register_error_handlers(app)
 
     @app.get("/")
     def index():
         if current_user.is_authenticated and current_user.role == "worker":
-            return redirect("/portal/") if "portal" in app.blueprints else redirect(url_for("auth.login"))
+            return redirect("/portal/")
         if current_user.is_authenticated:
             return redirect("/admin/")
         return redirect(url_for("auth.login"))

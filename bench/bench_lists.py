@@ -44,7 +44,7 @@ def main() -> None:
     import sqlalchemy as sa
 
     from backoffice.app import create_app
-    from backoffice.demo import DEMO_PASSWORD, seed_demo
+    from backoffice.workers.demo import DEMO_PASSWORD, seed_demo
     from backoffice.extensions import db
     from backoffice.security.models import User
     from backoffice.security.services import issue_api_token

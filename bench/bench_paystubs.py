@@ -17,7 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from backoffice.money import round_cents  # noqa: E402
-from reports.paystub import PaystubView, paystub_from_dict  # noqa: E402
+from reports.paystub.records import PaystubView
+from reports.paystub.builder import paystub_from_dict
 
 FIRST = ["Maria", "James", "Aisha", "Wei", "Olga", "Carlos", "Priya", "Tom", "Fatima", "Kenji"]
 LAST = ["Gonzalez", "Smith", "Okafor", "Zhang", "Petrova", "Rivera", "Shah", "Brown", "Haddad", "Sato"]

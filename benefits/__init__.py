@@ -1,1 +1,14 @@
-"""Pooled benefits: plans, eligibility, enrollment, portable accounts."""
+"""Benefits: the agency's pooled plans, enrollment, payroll deductions and life events."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the models, row scopes, admin views, API, portal pages, CLI and tasks of this domain."""
+    # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
+    from backoffice.api import register_blueprints
+    from benefits import admin, api, cli, models, portal, tasks  # noqa: F401
+
+    admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, *api.blueprints())
+    portal.register()
+    cli.register(app.cli)

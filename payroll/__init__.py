@@ -1,1 +1,21 @@
-"""Payroll: the pure gross-to-net engine, runs, payments and paystubs."""
+"""Payroll: the pure gross-to-net engine, pay schedules, timesheets, runs, ledger, payments and paystubs."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the models, row scopes, admin views, API, portal pages, CLI, tasks and demo data of payroll."""
+    # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
+    from backoffice.api import register_blueprints
+    from backoffice.workers import add_demo_step
+    from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
+    from payroll.api import common
+    from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
+    from payroll.api import paycheck_views, run_views
+    from payroll.timesheets import cli as timesheet_cli, import_admin
+
+    admin.register(app.extensions["tandem_admin"])
+    import_admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, common.blp)
+    cli.register(app.cli)
+    timesheet_cli.register(app.cli)
+    add_demo_step(app, demo.seed)

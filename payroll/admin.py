@@ -18,7 +18,8 @@ from backoffice.security.access import can
 from payroll.models import DAYS, Paycheck, PaySchedule, PayrollRun, Timesheet
 from payroll.models_ledger import JournalLine, Payment
 from payroll.payments.returns import RETURN_REASONS
-from payroll.services import payments, runs, schedules, timesheets
+from payroll.services import corrections, payments, runs, schedules
+from payroll.timesheets import services as timesheets
 
 
 def _flash_error(exc: DomainError) -> None:
@@ -228,7 +229,7 @@ class PayrollDeskView(BaseView):
                 runs.mark_paid(run_id, current_user)
                 flash("Run marked paid.", "success")
             elif verb == "reverse":
-                rev = runs.reverse_run(run_id, current_user, request.form.get("reason", ""))
+                rev = corrections.reverse_run(run_id, current_user, request.form.get("reason", ""))
                 flash(f"Run reversed by run #{rev.id}.", "success")
                 return redirect(url_for(".detail", run_id=rev.id))
             elif verb == "return":
@@ -279,10 +280,10 @@ class PayrollDeskView(BaseView):
             abort(404)
         try:
             if verb == "reverse":
-                rev = runs.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""))
+                rev = corrections.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""))
                 flash(f"Paycheck reversed (run #{rev.run_id}).", "success")
             elif verb == "reissue":
-                run = runs.reissue_paycheck(paycheck_id, current_user)
+                run = corrections.reissue_paycheck(paycheck_id, current_user)
                 flash(f"Re-issued in correction run #{run.id}; it needs approval.", "success")
                 return redirect(url_for(".detail", run_id=run.id))
             else:

@@ -6,9 +6,12 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from backoffice.clitools import emit_or_fail, read_json
 
-def register(main) -> None:
-    main.add_command(payroll)
+
+def register(cli) -> None:
+    cli.add_command(payroll)
+    cli.add_command(paycheck)
 
 
 @click.group()
@@ -79,3 +82,17 @@ def resume_cmd(run_id):
     except DomainError as exc:
         _fail(exc)
     click.echo(f"re-sent {len(sent)} chunk(s)")
+
+
+@click.group()
+def paycheck():
+    """Paycheck calculations."""
+
+
+@paycheck.command("quote")
+@click.option("--input", "input_path", required=True, help="JSON file with one quote request or a list; - for stdin")
+def paycheck_quote_cmd(input_path):
+    """Quote a paycheck (gross to net) with every line explained; prints JSON."""
+    from payroll.engine.quote import quote
+
+    emit_or_fail(quote, read_json(input_path))

@@ -115,7 +115,3 @@ def export_job_file(job_id):
     path = exports.job_path(exports.jobs_dir(current_app), job_id, "." + job["format"])
     return send_file(path, mimetype=exports.MIMETYPES[job["format"]], as_attachment=True,
                      download_name=job["filename"])
-
-
-def blueprints() -> list[Blueprint]:
-    return [blp]

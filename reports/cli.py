@@ -50,8 +50,8 @@ def _export_command(kind: str, help_text: str):
     return command
 
 
-def register(main) -> None:
-    @main.group("reports")
+def register(cli) -> None:
+    @cli.group("reports")
     def reports_group():
         """Finance exports: payroll register, tax liability, GL journal (CSV or XLSX)."""
 

@@ -19,7 +19,8 @@ from weasyprint.urls import ensure_url
 
 from backoffice.errors import DomainError
 from backoffice.money import fmt_usd
-from reports.paystub import PaystubView, fmt_date, fmt_hours, fmt_rate
+from reports.paystub.records import PaystubView
+from reports.paystub.display import fmt_date, fmt_hours, fmt_rate
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 PAYSTUB_TEMPLATE = "pdf/paystub.html"

@@ -18,7 +18,7 @@ def _openapi(schema: dict) -> dict:
 
 
 def _docs():
-    from backoffice.workers.classification.api import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA
+    from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA
     from payroll.engine.quote import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
     def body(schema):
@@ -61,7 +61,7 @@ class ClassificationAssessments(MethodView):
         """Assess an engagement's classification under the IRS, DOL and state tests (one object or a list).
 
         The same JSON as `backoffice classify --input FILE`; see docs/classification.md."""
-        from backoffice.workers.classification.api import classify
+        from backoffice.classification.engine.classify import classify
 
         require(current_api_user(), "classification", "read")
         return jsonify(classify(json_body(), today=utcnow().date()))

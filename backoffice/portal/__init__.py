@@ -1,4 +1,4 @@
-"""The worker self-service portal: the `portal` blueprint at /portal (home, paychecks, documents, onboarding)."""
+"""The worker self-service portal: the `portal` blueprint at /portal. Each domain attaches its pages to `bp`."""
 from __future__ import annotations
 
 from flask import Blueprint
@@ -12,7 +12,7 @@ def add_task_hook(app, hook) -> None:
 
 
 def init_app(app) -> None:
-    """Register the portal pages (called by create_app)."""
-    from backoffice.portal import onboarding_views, views  # noqa: F401  (routes attach to bp)
+    """Register the portal blueprint, after the domains have attached their pages (called by create_app)."""
+    from backoffice.portal import views  # noqa: F401  (home and the shared pages attach to bp; views imports bp)
 
     app.register_blueprint(bp)

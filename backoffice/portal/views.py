@@ -11,11 +11,11 @@ from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.portal import bp
 from backoffice.portal.access import current_worker, own_or_404, own_rows, worker_required
-from backoffice.portal import paychecks as pay
+from payroll import portal as pay
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement
-from backoffice.workers.onboarding.models import I9Record, SignedDocument
-from backoffice.workers.onboarding.steps import STEP_LABELS
+from backoffice.onboarding.models import I9Record, SignedDocument
+from backoffice.onboarding.steps import STEP_LABELS
 from backoffice.workers.profile import BankAccount
 
 FREQ_LABELS = {"weekly": "weekly", "biweekly": "every two weeks", "semimonthly": "twice a month",
@@ -60,7 +60,7 @@ def classification_url(engagement_id: int) -> str | None:
 
 def open_tasks(worker) -> list[dict]:
     """What the worker still has to do: onboarding steps, then tasks other packages add with add_task_hook."""
-    from backoffice.workers.onboarding.services import next_step, open_cases
+    from backoffice.onboarding.services.cases import next_step, open_cases
 
     tasks = []
     for case in open_cases(worker.id):
@@ -183,7 +183,7 @@ def plaid_settings() -> dict | None:
 @bp.post("/bank-accounts")
 @worker_required
 def add_bank_account():
-    from backoffice.workers.onboarding.services import _account_fields
+    from backoffice.onboarding.services.wizard import _account_fields
     from backoffice.workers.profile_services import add_bank_account as add
 
     if not can(current_user, "bank_account", "create"):
@@ -231,7 +231,7 @@ def plaid_link_token():
 @worker_required
 def plaid_exchange():
     """Plaid Link's onSuccess posts here: {public_token, account_id, institution_name, split_kind, ...}."""
-    from backoffice.workers.onboarding.services import link_plaid_account
+    from backoffice.onboarding.services.wizard import link_plaid_account
 
     if not can(current_user, "bank_account", "create"):
         abort(403)
@@ -247,7 +247,7 @@ def plaid_exchange():
 @bp.route("/w4", methods=["GET", "POST"])
 @worker_required
 def w4():
-    from backoffice.workers.onboarding.services import save_w4_update
+    from backoffice.onboarding.services.wizard import save_w4_update
 
     worker = current_worker()
     engagement = _employee_engagement()

@@ -1,1 +1,18 @@
-"""Clients, workers, engagements, onboarding and classification."""
+"""Workers: clients, workers, engagements and each worker's profile (tax forms, bank accounts)."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the models, row scopes, admin views, API and CLI of this domain."""
+    # Here, not at the top: importing the package (for a model) must not load its web layers.
+    from backoffice.api import register_blueprints
+    from backoffice.workers import admin, api, cli, models, profile, scopes  # noqa: F401
+
+    admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, api.blp)
+    cli.register(app.cli)
+
+
+def add_demo_step(app, step) -> None:
+    """A domain's demo data, seeded in domain order by `backoffice seed-demo`: step(rng=, today=) -> [lines]."""
+    app.extensions.setdefault("demo_steps", []).append(step)

@@ -176,6 +176,3 @@ def register(admin) -> None:
     admin.add_view(EngagementAdmin(Engagement, name="Engagements", category="People", endpoint="engagements"))
     admin.add_view(ClientAdmin(Client, name="Clients", category="People", endpoint="clients"))
     admin.add_view(AgencyAdmin(Agency, name="Agency", category="Settings", endpoint="agency"))
-    from backoffice.workers.classification_admin import register as register_classification
-
-    register_classification(admin)

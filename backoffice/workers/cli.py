@@ -1,4 +1,4 @@
-"""Command line for workers: `backoffice import workers FILE` (CSV/XLSX, all rows or none) and re-checks."""
+"""Command line for workers: `backoffice seed-demo` and `backoffice import workers FILE` (CSV/XLSX, all rows or none)."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,9 @@ import click
 from flask.cli import with_appcontext
 
 
-def register(main) -> None:
-    main.add_command(import_group)
-    main.add_command(classification_group)
+def register(cli) -> None:
+    cli.add_command(seed_demo_cmd)
+    cli.add_command(import_group)
 
 
 @click.group("import")
@@ -63,19 +63,15 @@ def import_workers_cmd(path, dry_run, as_user, as_json):
         sys.exit(2)
 
 
-@click.group("classification")
-def classification_group():
-    """Classification records."""
-
-
-@classification_group.command("rechecks")
-@click.option("--today", default="", help="Evaluate as of this date (YYYY-MM-DD); default today.")
+@click.command("seed-demo")
+@click.option("--workers", "n_workers", default=200, show_default=True, help="How many workers to create.")
+@click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same agency).")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has workers.")
 @with_appcontext
-def rechecks_cmd(today):
-    """Raise re-checks for every open contractor engagement from timesheets, paychecks and new answers."""
-    from datetime import date
+def seed_demo_cmd(n_workers, seed, if_empty):
+    """Build a realistic demo agency: clients, workers in many states, both engagement types, demo logins."""
+    from backoffice.workers.demo import seed_demo
 
-    from backoffice.workers.assessment_services import run_rechecks
-
-    on = date.fromisoformat(today) if today else date.today()
-    click.echo(f"{run_rechecks(today=on)} new re-check(s) raised as of {on.isoformat()}")
+    summary = seed_demo(n_workers=n_workers, seed=seed, if_empty=if_empty)
+    for line in summary:
+        click.echo(line)

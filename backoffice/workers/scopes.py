@@ -5,6 +5,7 @@ import sqlalchemy as sa
 
 from backoffice.security.access import register_scope
 from backoffice.workers.models import Client, Engagement, Worker
+from backoffice.workers.profile import BankAccount
 
 
 @register_scope("worker", "worker")
@@ -35,59 +36,4 @@ def _approver_workers(stmt, user):
 
 @register_scope("bank_account", "worker")
 def _worker_bank_accounts(stmt, user):
-    from backoffice.workers.profile import BankAccount
-
     return stmt.where(BankAccount.worker_id == user.worker_id)
-
-
-
-# ---- classification records (backoffice/workers/assessments.py). Workers never see draft assessments (or their
-# evidence); client approvers see their client's assessments, evidence and re-checks but not review threads.
-from backoffice.workers import assessments as _cls  # noqa: E402  (also registers the tables)
-
-
-def _signed_assessment_ids(user):
-    return sa.select(_cls.Assessment.id).where(_cls.Assessment.worker_id == user.worker_id,
-                                               _cls.Assessment.status != "draft")
-
-
-@register_scope("classification", "worker")
-def _worker_assessments(stmt, user):
-    return stmt.where(_cls.Assessment.worker_id == user.worker_id, _cls.Assessment.status != "draft")
-
-
-@register_scope("classification_evidence", "worker")
-def _worker_evidence(stmt, user):
-    return stmt.where(_cls.EvidenceAttachment.worker_id == user.worker_id,
-                      _cls.EvidenceAttachment.assessment_id.in_(_signed_assessment_ids(user)))
-
-
-@register_scope("classification_review", "worker")
-def _worker_reviews(stmt, user):
-    return stmt.where(_cls.ReviewRequest.worker_id == user.worker_id)
-
-
-@register_scope("classification_review_message", "worker")
-def _worker_review_messages(stmt, user):
-    return stmt.where(_cls.ReviewMessage.review_id.in_(
-        sa.select(_cls.ReviewRequest.id).where(_cls.ReviewRequest.worker_id == user.worker_id)))
-
-
-@register_scope("classification_reclassification", "worker")
-def _worker_reclassifications(stmt, user):
-    return stmt.where(_cls.Reclassification.worker_id == user.worker_id)
-
-
-@register_scope("classification", "client_approver")
-def _approver_assessments(stmt, user):
-    return stmt.where(_cls.Assessment.client_id == user.client_id)
-
-
-@register_scope("classification_evidence", "client_approver")
-def _approver_evidence(stmt, user):
-    return stmt.where(_cls.EvidenceAttachment.client_id == user.client_id)
-
-
-@register_scope("classification_recheck", "client_approver")
-def _approver_rechecks(stmt, user):
-    return stmt.where(_cls.Recheck.client_id == user.client_id)

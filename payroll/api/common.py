@@ -15,10 +15,6 @@ from backoffice.security.access import require, scoped
 blp = Blueprint("payroll", __name__, url_prefix="/api/v1", description="Payroll operations")
 
 
-def blueprints() -> list[Blueprint]:
-    return [blp]
-
-
 def _body(schema):
     return {"requestBody": {"required": True, "content": {"application/json": {"schema": schema}}}}
 

@@ -9,7 +9,7 @@ from backoffice.extensions import db
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
 from payroll.api.schemas import PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage, ReasonIn, RunOut
 from payroll.models import Paycheck, PaycheckLine
-from payroll.services import runs
+from payroll.services import corrections
 from payroll.services.explain import line_explanations
 from payroll.services.paystubs import paystub_pdf
 
@@ -57,7 +57,7 @@ def reverse_paycheck(ident):
     """Reverse one paycheck (a negative paycheck in a reversal run)."""
     user = current_api_user()
     _one(Paycheck, "paycheck", ident)
-    return runs.reverse_paycheck(ident, user, str(_maybe_body().get("reason") or ""))
+    return corrections.reverse_paycheck(ident, user, str(_maybe_body().get("reason") or ""))
 
 
 @blp.route("/paychecks/<int:ident>/reissue", methods=["POST"])
@@ -66,4 +66,4 @@ def reissue_paycheck(ident):
     """Re-issue a reversed paycheck in a correction run (to be approved and paid)."""
     user = current_api_user()
     _one(Paycheck, "paycheck", ident)
-    return runs.reissue_paycheck(ident, user)
+    return corrections.reissue_paycheck(ident, user)

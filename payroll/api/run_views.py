@@ -11,7 +11,7 @@ from backoffice.security.access import require
 from payroll.api.common import _body, _date, _maybe_body, _one, _page, blp
 from payroll.api.schemas import ChecksOut, ProgressOut, ReasonIn, RunArgs, RunIn, RunOut, RunPage
 from payroll.models import PayrollRun
-from payroll.services import payments, runs
+from payroll.services import corrections, payments, runs
 
 
 @blp.route("/payroll-runs")
@@ -90,7 +90,7 @@ def _run_action(ident: int, action: str):
     if action == "resume":
         runs.resume_calculation(ident, user)
         return db.session.get(PayrollRun, ident)
-    return runs.reverse_run(ident, user, str((body or {}).get("reason") or ""))
+    return corrections.reverse_run(ident, user, str((body or {}).get("reason") or ""))
 
 
 @blp.route("/payroll-runs/<int:ident>/calculate", methods=["POST"])

@@ -113,7 +113,7 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
 
 
 def paystub_view(paycheck_id: int, *, with_explanations: bool = False):
-    from reports.paystub import paystub_from_dict
+    from reports.paystub.builder import paystub_from_dict
 
     return paystub_from_dict(paystub_data(paycheck_id, with_explanations=with_explanations),
                              include_explanations=with_explanations)

@@ -345,6 +345,4 @@ def update_run(run_id: int, data: dict, user) -> PayrollRun:
     return run
 
 
-# Reversal, re-issue and retro pay live in corrections.py; they are part of this module's interface.
-from .corrections import (record_rate_change, reissue_paycheck, reverse_paycheck,  # noqa: E402,F401
-                          reverse_run)
+

@@ -12,7 +12,7 @@ import zlib
 import pytest
 
 from backoffice.errors import DomainError
-from reports.paystub import paystub_from_dict
+from reports.paystub.builder import paystub_from_dict
 from reports.pdf import default_processes, render_html_to_pdf, render_paystub, render_paystubs
 
 FULL_SSN = "521-44-3307"

@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.serving import make_server
 
-from backoffice.workers.onboarding.models import OnboardingCase, SignedDocument
+from backoffice.onboarding.models import OnboardingCase, SignedDocument
 from backoffice.workers.profile import BankAccount, W9Form
 from tests.conftest import PASSWORD
 from tests.fakes.fake_plaid import running_fake_plaid_server
@@ -166,17 +166,17 @@ def test_w4_preview_updates_as_the_employee_types(app, db, chromium_path, live_s
     Step 3 credits $2,600 (100.00 a paycheck) → 81.15. Texas: no state income tax."""
     from playwright.sync_api import expect, sync_playwright
 
-    from backoffice.workers.onboarding import services as svc
+    from backoffice.onboarding.services import invitations, wizard
     from tests.integration.onboarding.support import invite_data
 
     mailbox, _ = wired
     make_agency()
     client = make_client("Acme Robotics")
-    result = svc.invite_worker(invite_data(client.id, type="leased_employee", work_state="TX", pay_rate="52000",
+    result = invitations.invite_worker(invite_data(client.id, type="leased_employee", work_state="TX", pay_rate="52000",
                                            pay_unit="year", first_name="Lee", last_name="Park",
                                            email="lee@example.com"), config=app.config, base_url=live_server)
-    svc.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "lee-password-01", "lee-password-01")
-    svc.save_profile(result.case, {"first_name": "Lee", "last_name": "Park", "tin": "123-45-6789",
+    invitations.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "lee-password-01", "lee-password-01")
+    wizard.save_profile(result.case, {"first_name": "Lee", "last_name": "Park", "tin": "123-45-6789",
                                    "birth_date": "1990-01-01", "address_line1": "1 Main St", "city": "Austin",
                                    "state": "TX", "postal_code": "78701"})
     with sync_playwright() as pw:

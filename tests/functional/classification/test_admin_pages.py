@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from backoffice.workers.assessments import Assessment, EvidenceAttachment, Recheck
+from backoffice.classification.models import Assessment, EvidenceAttachment, Recheck
 from backoffice.workers.models import Engagement
 from tests.conftest import csrf_token_from
 from tests.integration.classification.helpers import CONTRACTOR, LEASED, make_engagement
@@ -72,9 +72,9 @@ def test_a_client_approver_works_only_on_their_clients_engagements(db, client_fo
     hr = make_user("hr")
     mine = make_engagement()
     other = make_engagement(email="ann@example.com", name=("Ann", "Elm"))
-    from backoffice.workers import assessment_services as svc
+    from backoffice.classification.services import questionnaire
 
-    theirs = svc.start_assessment(other.id, user=hr)
+    theirs = questionnaire.start_assessment(other.id, user=hr)
     approver = make_user("client_approver", client_id=mine.client_id)
     c = client_for(approver)
     page = c.get("/admin/classification/new")
@@ -95,13 +95,13 @@ def test_a_client_approver_works_only_on_their_clients_engagements(db, client_fo
 def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_for, make_user):
     from payroll.models import Timesheet
 
-    from backoffice.workers import assessment_services as svc
+    from backoffice.classification.services import questionnaire
 
     hr = make_user("hr")
     eng = make_engagement(type_="contractor", start=date(2026, 1, 5))
-    a = svc.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-01-05")
-    svc.run_assessment(a.id, user=hr)
-    svc.sign_off(a.id, user=hr)
+    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-01-05")
+    questionnaire.run_assessment(a.id, user=hr)
+    questionnaire.sign_off(a.id, user=hr)
     for i in range(13):  # 13 weeks of 5 x 7 h = 35 h (> 30)
         db.session.add(Timesheet(engagement_id=eng.id, week_start=date(2026, 1, 5) + timedelta(weeks=i),
                                  status="approved", **{f"hours_{d}": Decimal(7) for d in
@@ -115,9 +115,9 @@ def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_
     rc = db.session.execute(sa.select(Recheck)).scalar_one()
     assert f'id="recheck-{rc.id}"' in listing and "long hours" in listing
     # HR re-assesses: the facts now describe employment; signing resolves the re-check
-    b = svc.start_assessment(eng.id, user=hr, answers=LEASED, as_of_date="2026-04-06")
-    svc.run_assessment(b.id, user=hr)
-    svc.sign_off(b.id, user=hr)
+    b = questionnaire.start_assessment(eng.id, user=hr, answers=LEASED, as_of_date="2026-04-06")
+    questionnaire.run_assessment(b.id, user=hr)
+    questionnaire.sign_off(b.id, user=hr)
     assert db.session.get(Recheck, rc.id).status == "resolved"
     detail = c.get(f"/admin/classification/{b.id}")
     assert b"reclassify-form" in detail.data

@@ -118,14 +118,14 @@ def test_my_engagements_links_to_the_classification_page(client_for, two_workers
 
 def test_after_reclassification_to_leased_employee_the_worker_is_asked_for_the_w4(db, client_for, two_workers):
     """The converted engagement's onboarding case (W-4, I-9) shows on the worker's home page."""
-    from backoffice.workers import assessment_services as svc
+    from backoffice.classification.services import questionnaire, reclassification
     from tests.integration.classification.helpers import LEASED
 
     bill, hr = two_workers["bill"], two_workers["hr"]
-    svc.save_answers(bill["draft"].id, LEASED, user=hr, as_of_date="2026-04-06")
-    svc.run_assessment(bill["draft"].id, user=hr)
-    svc.sign_off(bill["draft"].id, user=hr)
-    rec = svc.reclassify(bill["eng"].id, user=hr, to_type="leased_employee", effective_date="2026-04-13")
+    questionnaire.save_answers(bill["draft"].id, LEASED, user=hr, as_of_date="2026-04-06")
+    questionnaire.run_assessment(bill["draft"].id, user=hr)
+    questionnaire.sign_off(bill["draft"].id, user=hr)
+    rec = reclassification.reclassify(bill["eng"].id, user=hr, to_type="leased_employee", effective_date="2026-04-13")
     c = client_for(bill["user"])
     home = c.get("/portal/").data.decode()
     assert "W-4" in home

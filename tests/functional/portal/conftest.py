@@ -86,10 +86,10 @@ class Portal:
 @pytest.fixture
 def invite_and_accept(app, portal_config, mailbox, acme):
     """Invite a worker (the service HR's form calls), open the emailed link and set a password."""
-    from backoffice.workers.onboarding import services as svc
+    from backoffice.onboarding.services import invitations
 
     def go(**kw) -> Portal:
-        result = svc.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost")
+        result = invitations.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost")
         link = mailbox.last_link()
         path = "/" + link.split("/", 3)[3]
         http = isolated_client(app)

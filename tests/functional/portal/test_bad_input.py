@@ -17,8 +17,8 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.security.models import User
 from backoffice.workers.models import Worker
-from backoffice.workers.onboarding import services as svc
-from backoffice.workers.onboarding.models import Invitation, OnboardingCase, OnboardingStep, SignedDocument
+from backoffice.onboarding.services import invitations
+from backoffice.onboarding.models import Invitation, OnboardingCase, OnboardingStep, SignedDocument
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from tests.conftest import csrf_token_from
 from tests.functional.portal.conftest import field_errors, isolated_client
@@ -34,7 +34,7 @@ def _step_status(db, step: str) -> str:
 
 
 def _invited(app, acme, mailbox, **kw) -> str:
-    svc.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost")
+    invitations.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost")
     return "/" + mailbox.last_link().split("/", 3)[3]
 
 

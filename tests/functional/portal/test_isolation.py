@@ -9,8 +9,9 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from backoffice.workers.onboarding import services as svc
-from backoffice.workers.onboarding.models import OnboardingCase, SignedDocument
+from backoffice.onboarding.services import agreements, invitations, wizard
+from backoffice import extensions
+from backoffice.onboarding.models import OnboardingCase, SignedDocument
 from backoffice.workers.profile import BankAccount
 from tests.conftest import csrf_token_from
 from tests.functional.portal.conftest import isolated_client
@@ -22,22 +23,22 @@ PROFILE = {"tin_type": "ssn", "birth_date": "1988-02-03", "address_line1": "9 El
 
 def _onboard(app, acme, mailbox, email, first, last, tin, routing, account) -> dict:
     """A leased employee in Texas taken through profile, W-4, I-9 and a deposit account (agreement left open)."""
-    result = svc.invite_worker(invite_data(acme.id, email=email, first_name=first, last_name=last,
+    result = invitations.invite_worker(invite_data(acme.id, email=email, first_name=first, last_name=last,
                                            type="leased_employee", work_state="TX", pay_rate="30", pay_unit="hour"),
                                config=app.config, base_url="http://localhost")
     token = mailbox.last_link().rsplit("/", 1)[1]
-    user = svc.accept_invitation(token, "a-long-password-1", "a-long-password-1")
+    user = invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1")
     case = result.case
-    svc.save_profile(case, {**PROFILE, "first_name": first, "last_name": last, "tin": tin})
-    svc.save_w4(case, {"filing_status": "single", "signed_name": f"{first} {last}"})
-    svc.save_i9_section1(case, {"citizenship": "citizen", "attest": "1", "signed_name": f"{first} {last}"})
-    acct = svc.add_manual_account(case, {"routing_number": routing, "account_number": account,
+    wizard.save_profile(case, {**PROFILE, "first_name": first, "last_name": last, "tin": tin})
+    wizard.save_w4(case, {"filing_status": "single", "signed_name": f"{first} {last}"})
+    wizard.save_i9_section1(case, {"citizenship": "citizen", "attest": "1", "signed_name": f"{first} {last}"})
+    acct = wizard.add_manual_account(case, {"routing_number": routing, "account_number": account,
                                          "split_kind": "remainder"})
-    svc.finish_direct_deposit(case)
-    draft = svc.agreement_draft(case)
+    wizard.finish_direct_deposit(case)
+    draft = agreements.agreement_draft(case)
     paycheck = make_paycheck(case.worker, case.engagement, pay_date=date(2026, 11, 13), gross="2000.00",
                              federal="150.00", explanation=[f"Federal steps for {first}"])
-    doc = svc.db.session.execute(sa.select(SignedDocument).where(
+    doc = extensions.db.session.execute(sa.select(SignedDocument).where(
         SignedDocument.worker_id == case.worker_id, SignedDocument.status == "signed")).scalars().first()
     return {"user": user, "case_id": case.id, "engagement_id": case.engagement_id, "account_id": acct.id,
             "paycheck_id": paycheck.id, "document_id": doc.id, "draft_id": draft.id, "name": f"{first} {last}"}

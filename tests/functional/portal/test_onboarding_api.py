@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from backoffice.workers.onboarding.models import OnboardingCase
+from backoffice.onboarding.models import OnboardingCase
 
 
 def test_hr_invites_through_the_api_and_reads_the_board(app, db, portal_config, mailbox, acme, make_user,

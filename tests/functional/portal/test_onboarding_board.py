@@ -7,8 +7,8 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
-from backoffice.workers.onboarding import services as svc
-from backoffice.workers.onboarding.models import I9Record, OnboardingCase
+from backoffice.onboarding.services import invitations, wizard
+from backoffice.onboarding.models import I9Record, OnboardingCase
 from tests.conftest import csrf_token_from
 from tests.functional.portal.conftest import isolated_client
 from tests.integration.onboarding.support import invite_data
@@ -51,18 +51,18 @@ def test_the_invite_form_shows_each_error_on_its_field(app, db, portal_config, m
 
 def test_the_board_shows_step_since_when_stuck_and_i9_deadline(app, db, portal_config, mailbox, acme, make_user,
                                                                login):
-    fresh = svc.invite_worker(invite_data(acme.id, email="fresh@example.com", first_name="Fay", last_name="Fresh"),
+    fresh = invitations.invite_worker(invite_data(acme.id, email="fresh@example.com", first_name="Fay", last_name="Fresh"),
                               config=app.config, base_url="http://localhost")
-    stuck = svc.invite_worker(invite_data(acme.id, email="stuck@example.com", first_name="Sam", last_name="Stuck",
+    stuck = invitations.invite_worker(invite_data(acme.id, email="stuck@example.com", first_name="Sam", last_name="Stuck",
                                           type="leased_employee", work_state="TX", start_date="2026-11-02"),
                               config=app.config, base_url="http://localhost")
     token = mailbox.last_link().rsplit("/", 1)[1]
-    svc.accept_invitation(token, "a-long-password-1", "a-long-password-1")
-    svc.save_profile(stuck.case, {"first_name": "Sam", "last_name": "Stuck", "tin_type": "ssn", "tin": "123-45-6789",
+    invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1")
+    wizard.save_profile(stuck.case, {"first_name": "Sam", "last_name": "Stuck", "tin_type": "ssn", "tin": "123-45-6789",
                                   "birth_date": "1980-01-01", "address_line1": "1 A St", "city": "Austin",
                                   "state": "TX", "postal_code": "73301"})
-    svc.save_w4(stuck.case, {"filing_status": "single", "signed_name": "Sam Stuck"})
-    svc.save_i9_section1(stuck.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Sam Stuck"})
+    wizard.save_w4(stuck.case, {"filing_status": "single", "signed_name": "Sam Stuck"})
+    wizard.save_i9_section1(stuck.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Sam Stuck"})
     case = db.session.get(OnboardingCase, stuck.case.id)
     case.step_since = utcnow() - timedelta(days=6)
     db.session.commit()
@@ -90,14 +90,14 @@ def test_the_board_shows_step_since_when_stuck_and_i9_deadline(app, db, portal_c
 
 
 def test_hr_completes_i9_section2_with_list_b_and_c(app, db, portal_config, mailbox, acme, make_user, login):
-    result = svc.invite_worker(invite_data(acme.id, type="leased_employee", work_state="TX"), config=app.config,
+    result = invitations.invite_worker(invite_data(acme.id, type="leased_employee", work_state="TX"), config=app.config,
                                base_url="http://localhost")
-    svc.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "a-long-password-1", "a-long-password-1")
-    svc.save_profile(result.case, {"first_name": "Dana", "last_name": "Reyes", "tin": "123-45-6789",
+    invitations.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "a-long-password-1", "a-long-password-1")
+    wizard.save_profile(result.case, {"first_name": "Dana", "last_name": "Reyes", "tin": "123-45-6789",
                                    "birth_date": "1980-01-01", "address_line1": "1 A St", "city": "Austin",
                                    "state": "TX", "postal_code": "73301"})
-    svc.save_w4(result.case, {"filing_status": "single", "signed_name": "Dana Reyes"})
-    svc.save_i9_section1(result.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Dana Reyes"})
+    wizard.save_w4(result.case, {"filing_status": "single", "signed_name": "Dana Reyes"})
+    wizard.save_i9_section1(result.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Dana Reyes"})
     http = _hr(app, make_user, login)
     page = http.get(f"/admin/onboarding/case/{result.case.id}")
     assert b'id="i9-form"' in page.data
@@ -124,9 +124,9 @@ def test_workers_cannot_open_the_board(app, db, invite_and_accept):
 
 def test_the_board_says_when_a_link_expired_and_resending_fixes_it(app, db, portal_config, mailbox, acme,
                                                                    make_user, login):
-    from backoffice.workers.onboarding.models import Invitation
+    from backoffice.onboarding.models import Invitation
 
-    result = svc.invite_worker(invite_data(acme.id), config=app.config, base_url="http://localhost")
+    result = invitations.invite_worker(invite_data(acme.id), config=app.config, base_url="http://localhost")
     inv = db.session.get(Invitation, result.invitation.id)
     inv.expires_at = utcnow() - timedelta(hours=1)
     db.session.commit()

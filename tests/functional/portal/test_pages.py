@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from backoffice.workers.models import Engagement, Worker
-from backoffice.workers.onboarding.models import SignedDocument
+from backoffice.onboarding.models import SignedDocument
 from backoffice.workers.profile import TaxProfile
 from tests.functional.portal.conftest import field_errors
 from tests.integration.onboarding.support import make_paycheck

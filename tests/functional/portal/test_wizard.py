@@ -6,7 +6,7 @@ import hashlib
 import sqlalchemy as sa
 
 from backoffice.workers.models import Engagement, Worker
-from backoffice.workers.onboarding.models import I9Record, OnboardingCase, SignedDocument
+from backoffice.onboarding.models import I9Record, OnboardingCase, SignedDocument
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from tests.functional.portal.conftest import field_errors
 

@@ -48,8 +48,8 @@ def make_engagement(*, type_="contractor", state="TX", email=None, client=None, 
 
 
 def signed(eng, answers, hr, *, as_of=date(2026, 3, 2), note=""):
-    from backoffice.workers import assessment_services as svc
+    from backoffice.classification.services import questionnaire
 
-    a = svc.start_assessment(eng.id, user=hr, as_of_date=as_of, answers=answers)
-    svc.run_assessment(a.id, user=hr)
-    return svc.sign_off(a.id, user=hr, note=note)
+    a = questionnaire.start_assessment(eng.id, user=hr, as_of_date=as_of, answers=answers)
+    questionnaire.run_assessment(a.id, user=hr)
+    return questionnaire.sign_off(a.id, user=hr, note=note)

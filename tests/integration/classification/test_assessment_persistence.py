@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from backoffice.audit import AuditLog
 from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from backoffice.workers import assessment_services as svc
-from backoffice.workers.assessments import Assessment
+from backoffice.classification.services import common, questionnaire
+from backoffice.classification.models import Assessment
 from tests.integration.classification.helpers import CONTRACTOR, LEASED, make_engagement, signed
 
 
@@ -19,9 +19,9 @@ def test_running_a_draft_stores_the_whole_result_and_the_rule_set_versions(db, m
     """Pub 15-A 'Leased employees': the staffing firm is the employer of record, the worker an employee."""
     hr = make_user("hr")
     eng = make_engagement(type_="leased_employee")
-    a = svc.start_assessment(eng.id, user=hr, as_of_date="2026-03-02", answers=LEASED)
+    a = questionnaire.start_assessment(eng.id, user=hr, as_of_date="2026-03-02", answers=LEASED)
     assert a.status == "draft" and a.result is None and a.prepared_role == "hr"
-    svc.run_assessment(a.id, user=hr)
+    questionnaire.run_assessment(a.id, user=hr)
     db.session.expire_all()
     row = db.session.get(Assessment, a.id)
     assert row.determination == "leased_employee"
@@ -41,7 +41,7 @@ def test_invalid_answers_name_every_bad_field_and_nothing_is_saved(db, make_user
     bad = {"behavioral_control": {"schedule_set_by": "the_moon", "supervision": "sometimes"},
            "relationship": {"colour": "blue"}}
     with pytest.raises(ValidationFailed) as exc:
-        svc.start_assessment(eng.id, user=hr, answers=bad)
+        questionnaire.start_assessment(eng.id, user=hr, answers=bad)
     fields = {i.field for i in exc.value.issues}
     assert fields == {"answers.behavioral_control.schedule_set_by", "answers.behavioral_control.supervision",
                       "answers.relationship.colour"}
@@ -51,12 +51,12 @@ def test_invalid_answers_name_every_bad_field_and_nothing_is_saved(db, make_user
 def test_saving_new_answers_clears_the_result_so_a_stale_result_cannot_be_signed(db, make_user):
     hr = make_user("hr")
     eng = make_engagement()
-    a = svc.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-03-02")
-    svc.run_assessment(a.id, user=hr)
-    svc.save_answers(a.id, LEASED, user=hr)
+    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-03-02")
+    questionnaire.run_assessment(a.id, user=hr)
+    questionnaire.save_answers(a.id, LEASED, user=hr)
     assert a.result is None and a.determination is None
     with pytest.raises(DomainError, match="run the assessment"):
-        svc.sign_off(a.id, user=hr)
+        questionnaire.sign_off(a.id, user=hr)
 
 
 def test_sign_off_copies_the_determination_supersedes_the_previous_and_is_audited(db, make_user):
@@ -86,9 +86,9 @@ def test_sign_off_copies_the_determination_supersedes_the_previous_and_is_audite
 def test_a_signed_assessment_is_frozen(db, make_user):
     hr = make_user("hr")
     a = signed(make_engagement(), CONTRACTOR, hr)
-    for call in (lambda: svc.save_answers(a.id, LEASED, user=hr), lambda: svc.run_assessment(a.id, user=hr),
-                 lambda: svc.add_evidence(a.id, user=hr, filename="x.pdf", content=b"x"),
-                 lambda: svc.sign_off(a.id, user=hr)):
+    for call in (lambda: questionnaire.save_answers(a.id, LEASED, user=hr), lambda: questionnaire.run_assessment(a.id, user=hr),
+                 lambda: questionnaire.add_evidence(a.id, user=hr, filename="x.pdf", content=b"x"),
+                 lambda: questionnaire.sign_off(a.id, user=hr)):
         with pytest.raises(DomainError, match="signed off"):
             call()
 
@@ -104,7 +104,7 @@ def test_a_signed_assessment_is_frozen(db, make_user):
     ("needs_review", "contractor", "contract reviewed by counsel", True),
 ])
 def test_which_determinations_hr_may_sign(engine, chosen, note, allowed):
-    assert (svc._signable(engine, chosen, note) is None) is allowed
+    assert (questionnaire._signable(engine, chosen, note) is None) is allowed
 
 
 def test_only_hr_signs_off_and_a_client_approver_fills_only_their_clients_questionnaires(db, make_user):
@@ -112,31 +112,31 @@ def test_only_hr_signs_off_and_a_client_approver_fills_only_their_clients_questi
     eng = make_engagement()
     other = make_engagement(email="someone@example.com", name=("Ann", "Other"))
     approver = make_user("client_approver", client_id=eng.client_id)
-    a = svc.start_assessment(eng.id, user=approver, answers=CONTRACTOR, as_of_date="2026-03-02")
+    a = questionnaire.start_assessment(eng.id, user=approver, answers=CONTRACTOR, as_of_date="2026-03-02")
     assert a.prepared_role == "client_approver"
-    svc.run_assessment(a.id, user=approver)
-    att = svc.add_evidence(a.id, user=approver, filename="C:\\docs\\contract.pdf", content=b"%PDF-1.4 contract",
+    questionnaire.run_assessment(a.id, user=approver)
+    att = questionnaire.add_evidence(a.id, user=approver, filename="C:\\docs\\contract.pdf", content=b"%PDF-1.4 contract",
                            description="Signed project contract", answer_path="relationship.written_contract")
     assert att.filename == "contract.pdf" and att.uploaded_role == "client_approver"
     assert att.sha256 == hashlib.sha256(b"%PDF-1.4 contract").hexdigest()
     with pytest.raises(PermissionDenied):
-        svc.sign_off(a.id, user=approver)
+        questionnaire.sign_off(a.id, user=approver)
     with pytest.raises(NotFound):
-        svc.start_assessment(other.id, user=approver)
-    b = svc.start_assessment(other.id, user=hr)
+        questionnaire.start_assessment(other.id, user=approver)
+    b = questionnaire.start_assessment(other.id, user=hr)
     with pytest.raises(NotFound):
-        svc.get_assessment(b.id, approver)
-    svc.sign_off(a.id, user=hr)
+        common.get_assessment(b.id, approver)
+    questionnaire.sign_off(a.id, user=hr)
     worker = make_user("worker", worker_id=eng.worker_id)
     with pytest.raises(PermissionDenied):
-        svc.start_assessment(eng.id, user=worker)
+        questionnaire.start_assessment(eng.id, user=worker)
 
 
 def test_evidence_problems_are_all_named(db, make_user):
     hr = make_user("hr")
-    a = svc.start_assessment(make_engagement().id, user=hr)
+    a = questionnaire.start_assessment(make_engagement().id, user=hr)
     with pytest.raises(ValidationFailed) as exc:
-        svc.add_evidence(a.id, user=hr, filename="", content=b"", answer_path="relationship.colour",
+        questionnaire.add_evidence(a.id, user=hr, filename="", content=b"", answer_path="relationship.colour",
                          description="x" * 501)
     assert {(i.field, i.code) for i in exc.value.issues} == {
         ("file", "required"), ("answer_path", "invalid_choice"), ("description", "too_long")}

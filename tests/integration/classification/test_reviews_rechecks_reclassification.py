@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 from backoffice.audit import AuditLog
 from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from backoffice.workers import assessment_services as svc
-from backoffice.workers.assessments import Recheck, Reclassification, ReviewRequest
+from backoffice.classification.services import common, questionnaire, rechecks, reclassification, reviews
+from backoffice.classification.models import Recheck, Reclassification, ReviewRequest
 from backoffice.workers.models import Engagement
 from tests.integration.classification.helpers import CONTRACTOR, LEASED, make_engagement, signed
 
@@ -22,37 +22,37 @@ def test_the_worker_asks_for_a_review_and_hr_answers_in_the_same_thread(db, make
     eng = make_engagement()
     a = signed(eng, CONTRACTOR, hr)
     worker = make_user("worker", worker_id=eng.worker_id, name="Bill Plum")
-    review = svc.request_review(a.id, user=worker, comment="The client sets my hours now.")
+    review = reviews.request_review(a.id, user=worker, comment="The client sets my hours now.")
     assert review.status == "open" and review.worker_id == eng.worker_id
-    again = svc.request_review(a.id, user=worker, comment="Also they give me a uniform.")
+    again = reviews.request_review(a.id, user=worker, comment="Also they give me a uniform.")
     assert again.id == review.id  # one open thread per assessment
-    svc.post_message(review.id, user=hr, body="Thanks, we will re-assess next week.")
+    reviews.post_message(review.id, user=hr, body="Thanks, we will re-assess next week.")
     assert review.status == "answered"
-    svc.post_message(review.id, user=worker, body="OK")
+    reviews.post_message(review.id, user=worker, body="OK")
     assert review.status == "open"
-    svc.post_message(review.id, user=hr, body="Re-assessed; see the new assessment.", close=True)
+    reviews.post_message(review.id, user=hr, body="Re-assessed; see the new assessment.", close=True)
     assert review.status == "closed" and review.closed_by_id == hr.id
     assert [(m.author_role, m.author_name) for m in review.messages] == [
         ("worker", "Bill Plum"), ("worker", "Bill Plum"), ("hr", "Hanna HR"), ("worker", "Bill Plum"),
         ("hr", "Hanna HR")]
     with pytest.raises(DomainError, match="closed"):
-        svc.post_message(review.id, user=worker, body="one more thing")
+        reviews.post_message(review.id, user=worker, body="one more thing")
 
 
 def test_review_requests_need_a_comment_and_stay_within_the_workers_own_records(db, make_user):
     hr = make_user("hr")
     mine = signed(make_engagement(), CONTRACTOR, hr)
     theirs = signed(make_engagement(email="ann@example.com", name=("Ann", "Other")), CONTRACTOR, hr)
-    draft = svc.start_assessment(mine.engagement_id, user=hr)
+    draft = questionnaire.start_assessment(mine.engagement_id, user=hr)
     worker = make_user("worker", worker_id=mine.worker_id)
     with pytest.raises(ValidationFailed) as exc:
-        svc.request_review(mine.id, user=worker, comment="   ")
+        reviews.request_review(mine.id, user=worker, comment="   ")
     assert exc.value.issues[0].field == "comment"
     for other in (theirs.id, draft.id):
         with pytest.raises(NotFound):
-            svc.request_review(other, user=worker, comment="why?")
+            reviews.request_review(other, user=worker, comment="why?")
     with pytest.raises(PermissionDenied):
-        svc.request_review(mine.id, user=hr, comment="HR cannot open a worker's review")
+        reviews.request_review(mine.id, user=hr, comment="HR cannot open a worker's review")
     assert db.session.execute(sa.select(sa.func.count(ReviewRequest.id))).scalar() == 0
 
 
@@ -78,11 +78,11 @@ def test_thirteen_approved_weeks_over_thirty_hours_raise_one_long_hours_recheck(
         db.session.add(_timesheet(eng, monday + timedelta(weeks=i), "6.25"))
     db.session.add(_timesheet(eng, monday + timedelta(weeks=13), "8", status="submitted"))
     db.session.commit()
-    raised = svc.raise_rechecks(eng.id, today=date(2026, 4, 10))
+    raised = rechecks.raise_rechecks(eng.id, today=date(2026, 4, 10))
     assert [r.code for r in raised] == ["long_hours"]
     assert raised[0].since == monday and raised[0].facts["weeks"] == 13
     assert "more than 30 hours" in raised[0].explanation
-    assert svc.raise_rechecks(eng.id, today=date(2026, 4, 10)) == []  # raised once per signed assessment
+    assert rechecks.raise_rechecks(eng.id, today=date(2026, 4, 10)) == []  # raised once per signed assessment
 
 
 def test_twelve_weeks_or_a_thirty_hour_week_raise_nothing(db, make_user):
@@ -93,7 +93,7 @@ def test_twelve_weeks_or_a_thirty_hour_week_raise_nothing(db, make_user):
     for i in range(13):
         db.session.add(_timesheet(eng, monday + timedelta(weeks=i), "6" if i == 6 else "7"))  # week 7: 30 h
     db.session.commit()
-    assert svc.raise_rechecks(eng.id, today=date(2026, 4, 10)) == []
+    assert rechecks.raise_rechecks(eng.id, today=date(2026, 4, 10)) == []
 
 
 def _paycheck(eng, run, gross):
@@ -122,7 +122,7 @@ def test_one_client_paying_over_eighty_percent_of_a_contractors_income_raises_a_
     db.session.add_all([_paycheck(eng, paid, Decimal("8500.00")), _paycheck(other, paid, Decimal("1500.00")),
                         _paycheck(other, draft, Decimal("9000.00"))])
     db.session.commit()
-    raised = svc.raise_rechecks(eng.id, today=date(2026, 4, 10))
+    raised = rechecks.raise_rechecks(eng.id, today=date(2026, 4, 10))
     assert [r.code for r in raised] == ["dominant_client"]
     assert raised[0].facts["share"] == "0.8500"
     assert "85.0%" in raised[0].explanation
@@ -140,15 +140,15 @@ def test_new_answers_saying_the_client_sets_the_schedule_raise_a_recheck(db, mak
     hr = make_user("hr")
     eng = make_engagement()
     signed(eng, CONTRACTOR, hr, as_of=date(2026, 3, 2))  # the worker sets the schedule
-    assert svc.raise_rechecks(eng.id, today=date(2026, 5, 1)) == []
+    assert rechecks.raise_rechecks(eng.id, today=date(2026, 5, 1)) == []
     answers = json.loads(json.dumps(CONTRACTOR))
     answers["behavioral_control"]["schedule_set_by"] = "hiring_entity"
-    draft = svc.start_assessment(eng.id, user=hr, answers=answers, as_of_date="2026-04-20")
-    svc.run_assessment(draft.id, user=hr)
-    raised = svc.raise_rechecks(eng.id, today=date(2026, 5, 1))
+    draft = questionnaire.start_assessment(eng.id, user=hr, answers=answers, as_of_date="2026-04-20")
+    questionnaire.run_assessment(draft.id, user=hr)
+    raised = rechecks.raise_rechecks(eng.id, today=date(2026, 5, 1))
     assert [(r.code, r.since) for r in raised] == [("client_sets_schedule", date(2026, 4, 20))]
     # signing the new assessment resolves the open re-check
-    svc.sign_off(draft.id, user=hr, determination="leased_employee" if draft.determination != "contractor"
+    questionnaire.sign_off(draft.id, user=hr, determination="leased_employee" if draft.determination != "contractor"
                  else None, note="client now sets hours")
     assert db.session.get(Recheck, raised[0].id).status == "resolved"
 
@@ -160,7 +160,7 @@ def test_leased_employees_are_not_rechecked(db, make_user):
     for i in range(14):
         db.session.add(_timesheet(eng, date(2026, 1, 5) + timedelta(weeks=i), "9"))
     db.session.commit()
-    assert svc.run_rechecks(today=date(2026, 5, 1)) == 0
+    assert rechecks.run_rechecks(today=date(2026, 5, 1)) == 0
 
 
 # ------------------------------------------------------------------ reclassification
@@ -168,7 +168,7 @@ def test_contractor_to_leased_employee_converts_the_engagement_and_opens_w4_and_
     hr = make_user("hr")
     eng = make_engagement(type_="contractor", start=date(2026, 1, 5))
     a = signed(eng, LEASED, hr, as_of=date(2026, 3, 2))  # the tests now find an employee
-    rec = svc.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-03-16",
+    rec = reclassification.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-03-16",
                          note="client directs the work")
     db.session.expire_all()
     old = db.session.get(Engagement, eng.id)
@@ -181,11 +181,11 @@ def test_contractor_to_leased_employee_converts_the_engagement_and_opens_w4_and_
     assert rec.assessment_id == a.id and rec.from_type == "contractor"
     steps = [f["step"] for f in rec.follow_ups if f["kind"] == "onboarding_step"]
     assert steps[0] == "w4" and steps[-1] == "i9"  # TX has no state certificate
-    from backoffice.workers.onboarding.models import OnboardingCase
+    from backoffice.onboarding.models import OnboardingCase
 
     case = db.session.execute(sa.select(OnboardingCase).where(OnboardingCase.engagement_id == new.id)).scalar_one()
     assert [s.step for s in case.steps] == ["w4", "i9"] and case.current_step == "w4"
-    assert [x.id for x in svc.history(new.id)] == [a.id]  # the history follows the conversion
+    assert [x.id for x in common.history(new.id)] == [a.id]  # the history follows the conversion
     audited = {(log.model, log.action) for log in db.session.execute(sa.select(AuditLog)).scalars()}
     assert {("engagements", "update"), ("engagements", "create"), ("classification_reclassification", "create"),
             ("onboarding", "create")} <= audited
@@ -197,7 +197,7 @@ def test_leased_employee_to_contractor_records_a_cobra_event(db, make_user):
     hr = make_user("hr")
     eng = make_engagement(type_="leased_employee", start=date(2026, 1, 5))
     signed(eng, CONTRACTOR, hr, as_of=date(2026, 3, 2))
-    rec = svc.reclassify(eng.id, user=hr, to_type="contractor", effective_date=date(2026, 4, 1))
+    rec = reclassification.reclassify(eng.id, user=hr, to_type="contractor", effective_date=date(2026, 4, 1))
     event = db.session.execute(sa.select(LifeEvent)).scalar_one()
     assert (event.kind, event.event_date, event.status, event.worker_id, event.engagement_id) == (
         "cobra_qualifying_event", date(2026, 4, 1), "open", eng.worker_id, eng.id)
@@ -211,11 +211,11 @@ def test_reclassification_needs_a_matching_signed_assessment_and_a_date_after_th
     eng = make_engagement(type_="contractor", start=date(2026, 1, 5))
     signed(eng, CONTRACTOR, hr)  # signed as a contractor: no basis to convert
     with pytest.raises(ValidationFailed) as exc:
-        svc.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-01-05")
+        reclassification.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-01-05")
     assert {(i.field, i.code) for i in exc.value.issues} == {("effective_date", "before_start"),
                                                             ("to_type", "not_signed")}
     with pytest.raises(ValidationFailed) as exc:
-        svc.reclassify(eng.id, user=hr, to_type="contractor", effective_date="someday")
+        reclassification.reclassify(eng.id, user=hr, to_type="contractor", effective_date="someday")
     assert {i.field for i in exc.value.issues} == {"to_type", "effective_date"}
     assert db.session.execute(sa.select(sa.func.count(Engagement.id))).scalar() == 1
     assert db.session.execute(sa.select(sa.func.count(Reclassification.id))).scalar() == 0
@@ -230,10 +230,10 @@ def test_a_failure_half_way_leaves_nothing_behind(db, make_user, monkeypatch):
     def boom(*a, **k):
         raise RuntimeError("onboarding unavailable")
 
-    from backoffice.workers import assessment_reclassification  # where reclassify looks the helper up
+    from backoffice.classification.services import reclassification as assessment_reclassification
     monkeypatch.setattr(assessment_reclassification, "_open_onboarding", boom)
     with pytest.raises(RuntimeError):
-        svc.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-03-16")
+        reclassification.reclassify(eng.id, user=hr, to_type="leased_employee", effective_date="2026-03-16")
     db.session.expire_all()
     assert db.session.get(Engagement, eng.id).status == "active"
     assert db.session.execute(sa.select(sa.func.count(Engagement.id))).scalar() == 1

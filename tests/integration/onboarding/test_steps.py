@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backoffice.geo import STATES
 
-from backoffice.workers.onboarding.steps import (DATA_FILE, clean_state_certificate, i9_section2_due,
+from backoffice.onboarding.steps import (DATA_FILE, clean_state_certificate, i9_section2_due,
                                                  no_certificate_reason, plan_steps, state_form)
 
 TAIL = ["direct_deposit", "agreement"]

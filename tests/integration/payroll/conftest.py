@@ -76,7 +76,7 @@ class World:
 
     def time(self, engagement, hours=(8, 8, 8, 8, 8, 0, 0), week: date = WEEK1, approve: bool = True,
              units: str | None = None):
-        from payroll.services.timesheets import approve_timesheet, save_timesheet
+        from payroll.timesheets.services import approve_timesheet, save_timesheet
 
         data = {"engagement_id": engagement.id, "week_start": week.isoformat(),
                 **{d: str(h) for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), hours)}}

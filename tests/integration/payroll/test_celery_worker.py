@@ -70,9 +70,9 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     second HR user → NACHA file read back by achkit → paid; one paycheck reversed and re-issued. The ledger
     balances after every step and the register matches the paychecks to the cent."""
     from payroll.models import Paycheck
-    from payroll.services import payments, runs
+    from payroll.services import corrections, payments, runs
     from payroll.services.register import register
-    from payroll.services.timesheets import approve_timesheet, save_timesheet, submit_timesheet
+    from payroll.timesheets.services import approve_timesheet, save_timesheet, submit_timesheet
 
     approver = make_user("client_approver", client_id=world.client.id)
     emp = world.worker(rate="22.50", accounts=[{"kind": "fixed", "amount": Decimal("100.00"), "type": "savings",
@@ -126,11 +126,11 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
         assert (earn, taxes, deds, row["net"]) == (p.gross, p.employee_taxes, p.deductions, p.net)
         assert earn - taxes - deds == p.net
 
-    rev = runs.reverse_paycheck(checks[emp.id].id, world.hr, "hours keyed twice")
+    rev = corrections.reverse_paycheck(checks[emp.id].id, world.hr, "hours keyed twice")
     assert rev.net == -checks[emp.id].net
     tb = assert_ledger_balanced()
     assert tb["accounts"]["2400"] == 0          # every net pay owed is paid or reversed
-    correction = runs.reissue_paycheck(checks[emp.id].id, world.hr)
+    correction = corrections.reissue_paycheck(checks[emp.id].id, world.hr)
     runs.approve_run(correction.id, world.hr2)
     f2 = payments.generate_nacha(correction.id, world.finance)
     assert achkit.validate(f2.content)["ok"]

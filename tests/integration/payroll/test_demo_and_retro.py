@@ -14,10 +14,10 @@ from tests.integration.payroll.conftest import WEEK1, assert_ledger_balanced
 def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeypatch):
     import importlib
 
-    from backoffice.demo import seed_demo
+    from backoffice.workers.demo import seed_demo
     from payroll.models import Paycheck, PayrollRun
 
-    for pkg in ("benefits", "compliance", "backoffice.workers.onboarding"):   # only the payroll part is tested here
+    for pkg in ("benefits", "compliance", "backoffice.onboarding"):   # only the payroll part is tested here
         try:
             monkeypatch.setattr(importlib.import_module(f"{pkg}.demo"), "seed", lambda rng, today: [])
         except ModuleNotFoundError:
@@ -37,13 +37,13 @@ def test_retro_rate_change_adds_the_difference_to_the_next_run(db, world):
     """40 h paid at $25.00 in the week of 2 Nov; the rate becomes $26.50 from 2 Nov: 40 × 1.50 = 60.00 retro,
     paid with the next week's 40 h at the new rate (1,060.00) = 1,120.00 gross."""
     from payroll.models import Paycheck, PaycheckLine
-    from payroll.services import runs
+    from payroll.services import corrections, runs
 
     e = world.worker(rate="25.00")
     world.time(e)
     first = world.regular_run()
     runs.start_calculation(first.id, world.hr)
-    adj = runs.record_rate_change(e.id, "26.50", WEEK1, world.hr, today=date(2026, 11, 12))
+    adj = corrections.record_rate_change(e.id, "26.50", WEEK1, world.hr, today=date(2026, 11, 12))
     assert (adj.code, adj.amount, adj.status) == ("retro", Decimal("60.00"), "pending")
     from datetime import timedelta
 
@@ -83,7 +83,7 @@ def test_off_cycle_bonus_run_pays_only_its_items_at_the_supplemental_rate(db, wo
 
 
 def test_timesheet_rules_locked_after_approval_and_approver_scope(db, world, make_user):
-    from payroll.services.timesheets import approve_timesheet, import_timesheets, save_timesheet
+    from payroll.timesheets.services import approve_timesheet, import_timesheets, save_timesheet
 
     e = world.worker()
     ts = world.time(e)

@@ -55,7 +55,7 @@ def test_returned_payment_is_recorded_and_reissued_by_the_return_code_rules(db, 
 
 def test_worker_enters_and_submits_own_time_and_cannot_touch_anothers(db, world, make_user):
     from backoffice.errors import NotFound, PermissionDenied
-    from payroll.services.timesheets import approve_timesheet, save_timesheet, submit_timesheet
+    from payroll.timesheets.services import approve_timesheet, save_timesheet, submit_timesheet
 
     mine, theirs = world.worker(), world.worker()
     me = make_user("worker", worker_id=mine.worker_id)
@@ -88,7 +88,7 @@ def test_a_paycheck_reversed_before_approval_is_not_paid_and_its_stub_renders(db
     for the other worker only, the NACHA file has one entry, and the reversal's paystub shows negative figures."""
     from payroll.models import Paycheck
     from payroll.models_ledger import Payment
-    from payroll.services import payments, runs
+    from payroll.services import corrections, payments, runs
     from payroll.services.paystubs import paystub_view
 
     a, b = world.worker(), world.worker()
@@ -98,13 +98,13 @@ def test_a_paycheck_reversed_before_approval_is_not_paid_and_its_stub_renders(db
     runs.start_calculation(run.id, world.hr)
     pa = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id, Paycheck.engagement_id == a.id)
                             ).scalar_one()
-    rev = runs.reverse_paycheck(pa.id, world.hr, "left before payday")
+    rev = corrections.reverse_paycheck(pa.id, world.hr, "left before payday")
     runs.approve_run(run.id, world.hr2)
     paid_to = db.session.execute(sa.select(Payment.paycheck_id).where(Payment.run_id == run.id)).scalars().all()
     assert pa.id not in paid_to and len(paid_to) == 1
     assert payments.generate_nacha(run.id, world.finance).entry_count == 1
     with pytest.raises(DomainError, match="reverse the whole run"):
-        runs.reverse_paycheck(paid_to[0], world.hr)
+        corrections.reverse_paycheck(paid_to[0], world.hr)
     view = paystub_view(rev.id)
     assert view.gross_current == -pa.gross and view.net_current == -pa.net and view.gross_ytd == Decimal("0.00")
     assert_ledger_balanced()

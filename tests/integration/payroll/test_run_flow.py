@@ -135,7 +135,7 @@ def test_approval_payment_and_illegal_moves_are_refused_with_nothing_changed(db,
 
 def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     from payroll.models import Paycheck, YearToDate
-    from payroll.services import payments, runs
+    from payroll.services import corrections, payments, runs
 
     a, b = world.worker(), world.worker(state="CA", rate="30.00")
     world.time(a)
@@ -148,15 +148,15 @@ def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     pa = _paychecks(db, run.id)[a.id]
     ytd_before = db.session.execute(sa.select(YearToDate).where(YearToDate.worker_id == pa.worker_id)).scalar_one()
     assert ytd_before.gross == Decimal("1000.00")
-    rev = runs.reverse_paycheck(pa.id, world.hr, "wrong rate")
+    rev = corrections.reverse_paycheck(pa.id, world.hr, "wrong rate")
     assert (rev.gross, rev.net, rev.reverses_id) == (-pa.gross, -pa.net, pa.id)
     db.session.expire_all()
     assert db.session.execute(sa.select(YearToDate.gross).where(YearToDate.worker_id == pa.worker_id)
                               ).scalar_one() == Decimal("0.00")
     tb = assert_ledger_balanced()
     with pytest.raises(DomainError, match="already reversed"):
-        runs.reverse_paycheck(pa.id, world.hr)
-    correction = runs.reissue_paycheck(pa.id, world.hr)
+        corrections.reverse_paycheck(pa.id, world.hr)
+    correction = corrections.reissue_paycheck(pa.id, world.hr)
     assert correction.state == "calculated" and correction.kind == "correction"
     runs.approve_run(correction.id, world.hr2)
     payments.generate_nacha(correction.id, world.finance)

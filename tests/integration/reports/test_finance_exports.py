@@ -141,7 +141,7 @@ def test_a_date_range_includes_a_reversal_and_nets_it_out(db, calculated_run):
     """Reversing Ann's paycheck (same pay date) adds a row of -1,187.50: gross 3,187.50 − 1,187.50 = 2,000.00;
     Social Security withheld 123.23 − 73.63 = 49.60 (Bo's)."""
     from payroll.models import Paycheck
-    from payroll.services.runs import reverse_paycheck
+    from payroll.services.corrections import reverse_paycheck
 
     run, ann, world = calculated_run["run"], calculated_run["ann"], calculated_run["world"]
     pid = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from openpyxl import Workbook
 
 from backoffice.cli import main
-from payroll.timesheet_import import import_file
+from payroll.timesheets.importer import import_file
 from tests.conftest import csrf_token_from
 from tests.integration.payroll.conftest import World
 

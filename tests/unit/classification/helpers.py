@@ -1,7 +1,7 @@
 """Small helpers for classification tests: build answers, run classify, pick tests and factors by id."""
 from __future__ import annotations
 
-from backoffice.workers.classification.api import classify
+from backoffice.classification.engine.classify import classify
 
 AS_OF = "2026-11-22"
 

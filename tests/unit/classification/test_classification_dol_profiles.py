@@ -7,8 +7,8 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from backoffice.workers.classification.questionnaire import SCHEMA
-from tests.unit.classification.helpers import answers, factor_of, pick_test, run
+from backoffice.classification.engine.questionnaire import SCHEMA
+from tests.unit.classification.helpers import answers, factor_of, run
 
 DOL_IDS = {"dol_flsa_economic_reality", "dol_flsa_2024_six_factor", "dol_flsa_enforcement_fs13_2008",
            "dol_flsa_2026_proposed_core_factors"}

@@ -6,9 +6,9 @@ import datetime as dt
 
 import pytest
 
-from backoffice.workers.classification.engine import FactorResult, TestResult, determine, find_employer
-from backoffice.workers.classification.questionnaire import parse_answers
-from backoffice.workers.classification.rulesets import default_catalog
+from backoffice.classification.engine.determination import FactorResult, TestResult, determine, find_employer
+from backoffice.classification.engine.questionnaire import parse_answers
+from backoffice.classification.engine.rulesets import default_catalog
 
 DAY = dt.date(2026, 11, 22)
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import jsonschema
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from backoffice.workers.classification.api import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA, classify
-from backoffice.workers.classification.questionnaire import SCHEMA
+from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA, classify
+from backoffice.classification.engine.questionnaire import SCHEMA
 
 RESULTS = {"employee", "independent_contractor", "statutory_employee", "inconclusive"}
 ENUM_FIELDS = [(g, f, vals) for g, fields in SCHEMA.items() for f, vals in fields.items() if vals is not None]

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from backoffice.errors import ValidationFailed
-from backoffice.workers.classification.rechecks import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
+from backoffice.classification.engine.rechecks import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
 
 MONDAY = dt.date(2026, 1, 5)
 

@@ -7,8 +7,8 @@ import datetime as dt
 
 import pytest
 
-from backoffice.workers.classification.api import classify
-from backoffice.workers.classification.rulesets import (
+from backoffice.classification.engine.classify import classify
+from backoffice.classification.engine.rulesets import (
     TEST_IDS, RuleSetError, build_catalog, default_catalog, read_rule_files)
 
 REFERENCE_IDS = ("irs_common_law irs_statutory_employee dol_flsa_economic_reality dol_flsa_2024_six_factor "

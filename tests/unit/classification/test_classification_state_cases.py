@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from backoffice.workers.classification.engine import run_test
-from backoffice.workers.classification.questionnaire import parse_answers
-from backoffice.workers.classification.rulesets import default_catalog
+from backoffice.classification.engine.determination import run_test
+from backoffice.classification.engine.questionnaire import parse_answers
+from backoffice.classification.engine.rulesets import default_catalog
 from tests.unit.classification.helpers import answers, factor_of, pick_test, run
 
 # A worker who runs a real business: free from control and customarily engaged in an independent trade.

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from backoffice.errors import ValidationFailed
-from backoffice.workers.classification.api import classify
+from backoffice.classification.engine.classify import classify
 
 
 def issues_of(payload, **kw) -> dict[tuple, str]:

@@ -12,10 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backoffice.errors import ValidationFailed
-from reports.paystub import (
-    PAYSTUB_DICT_KEYS, AgencyInfo, Address, DepositLine, WorkerInfo, fmt_hours, fmt_rate, last4_digits,
-    mask_account, mask_ein, mask_ssn, paystub_from_dict,
-)
+from reports.paystub.builder import PAYSTUB_DICT_KEYS, paystub_from_dict
+from reports.paystub.records import AgencyInfo, Address, DepositLine, WorkerInfo
+from reports.paystub.display import fmt_hours, fmt_rate, last4_digits, mask_account, mask_ein, mask_ssn
 
 ADDRESS = {"line1": "200 Market Street", "line2": "Suite 400", "city": "Denver", "state": "CO",
            "postal_code": "80202"}

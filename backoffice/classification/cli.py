@@ -1,0 +1,41 @@
+"""Command line for classification: `backoffice classify` (the engine, JSON in and out) and re-checks."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from backoffice.clitools import emit_or_fail, read_json
+
+
+def register(cli) -> None:
+    cli.add_command(classify_cmd)
+    cli.add_command(classification_group)
+
+
+@click.command("classify")
+@click.option("--input", "input_path", required=True, help="JSON file with one assessment or a list; - for stdin")
+def classify_cmd(input_path):
+    """Classify an engagement (IRS, DOL and state tests) from questionnaire answers; prints JSON."""
+    from datetime import date
+
+    from backoffice.classification.engine.classify import classify
+
+    emit_or_fail(lambda payload: classify(payload, today=date.today()), read_json(input_path))
+
+
+@click.group("classification")
+def classification_group():
+    """Classification records."""
+
+
+@classification_group.command("rechecks")
+@click.option("--today", default="", help="Evaluate as of this date (YYYY-MM-DD); default today.")
+@with_appcontext
+def rechecks_cmd(today):
+    """Raise re-checks for every open contractor engagement from timesheets, paychecks and new answers."""
+    from datetime import date
+
+    from backoffice.classification.services.rechecks import run_rechecks
+
+    on = date.fromisoformat(today) if today else date.today()
+    click.echo(f"{run_rechecks(today=on)} new re-check(s) raised as of {on.isoformat()}")

@@ -1,0 +1,302 @@
+"""The pure classification engine: apply every test for the work state and date, then decide and explain."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from backoffice.classification.engine import conditions
+from backoffice.classification.engine.questionnaire import NOT_STATED, Answers
+from backoffice.classification.engine.rulesets import Catalog, Factor, RuleSet
+
+EMPLOYEE_RESULTS = ("employee", "statutory_employee")
+
+
+@dataclass(frozen=True)
+class AssessmentRequest:
+    work_state: str
+    as_of_date: _dt.date
+    answers: Answers
+
+
+@dataclass(frozen=True)
+class FactorResult:
+    id: str
+    title: str
+    finding: str
+    points_to: str
+    answers: Mapping[str, Any]
+    counts: bool
+    weight: int
+
+
+@dataclass(frozen=True)
+class TestResult:
+    __test__ = False  # a result record, not a pytest test class
+    id: str
+    version: str
+    title: str
+    question: str
+    result: str
+    role: str  # decisive | comparison
+    in_force: bool
+    explanation: str
+    factors: tuple[FactorResult, ...]
+    rule_set: RuleSet
+    profile: str | None = None
+    role_reason: str = ""
+
+
+@dataclass(frozen=True)
+class Employer:
+    party: str  # staffing_firm | hiring_entity | platform | none | undetermined
+    worksite: str | None
+    joint_employer: str | None  # possible | unlikely | None
+    explanation: str
+
+
+@dataclass(frozen=True)
+class Assessment:
+    work_state: str
+    as_of_date: _dt.date
+    determination: str
+    employer: Employer
+    risk: str
+    risk_reasons: tuple[str, ...]
+    summary: str
+    tests: tuple[TestResult, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def rule_set_versions(self) -> dict[str, str]:
+        return {t.rule_set.id: t.version for t in self.tests}
+
+
+def _display(answers: Answers, path: str) -> Any:
+    value = answers.get(path)
+    if isinstance(value, Mapping):
+        return dict(value) or NOT_STATED
+    return NOT_STATED if value is None else value
+
+
+def evaluate_factor(factor: Factor, answers: Answers) -> FactorResult:
+    """The first case whose condition holds gives the finding; otherwise the factor's default finding."""
+    chosen = next((c for c in factor.cases if conditions.holds(c.when, answers)), factor.otherwise)
+    shown = {path: _display(answers, path) for path in factor.fields}
+    return FactorResult(factor.id, factor.title, chosen.finding, chosen.points_to, shown, factor.counts,
+                        factor.weight)
+
+
+def _balance(factors: tuple[FactorResult, ...], rule: Mapping[str, Any]) -> tuple[str, str]:
+    counted = [f for f in factors if f.counts]
+    emp = sum(f.weight for f in counted if f.points_to == "employee")
+    ic = sum(f.weight for f in counted if f.points_to == "independent_contractor")
+    decided = sum(1 for f in counted if f.points_to != "neutral" and f.weight)
+    tally = (f"Weighing the factors: {emp} point(s) toward employee, {ic} toward independent contractor "
+             f"({decided} of {len(counted)} factors point one way).")
+    if decided < rule["min_decided"]:
+        return "inconclusive", tally + f" Fewer than {rule['min_decided']} factors could be decided."
+    if emp - ic >= rule["margin"]:
+        return "employee", tally
+    if ic - emp >= rule["margin"]:
+        return "independent_contractor", tally
+    return "inconclusive", tally + f" Neither side leads by {rule['margin']} or more."
+
+
+def decide(rule_set: RuleSet, factors: tuple[FactorResult, ...],
+           answers: Answers | None = None) -> tuple[str, str]:
+    """Apply the rule set's decision rule (data) to the factor results: (result, how it was reached)."""
+    rule = rule_set.decision
+    by_id = {f.id: f for f in factors}
+    method = rule["method"]
+    if method == "balance":
+        return _balance(factors, rule)
+    if method == "core_factors":
+        core = [by_id[c] for c in rule["core"]]
+        directions = {c.points_to for c in core}
+        if len(directions) == 1 and "neutral" not in directions:
+            (direction,) = directions
+            return direction, ("Both core factors point the same way, which the rule treats as a substantial "
+                               "likelihood that this is the right classification.")
+        result, tally = _balance(factors, rule["then"])
+        return result, "The two core factors do not both point the same way, so every factor is weighed. " + tally
+    if method == "all_prongs":
+        skipped = {fid for fid, cond in rule.get("not_applied", {}).items()
+                   if answers is not None and conditions.holds(cond, answers)}
+        prongs = [f for f in factors if f.counts and f.id not in skipped]
+        failed = [f.title for f in prongs if f.points_to == "employee"]
+        unproven = [f.title for f in prongs if f.points_to == "neutral"]
+        note = (" Not applied here: " + "; ".join(by_id[s].title for s in sorted(skipped)) + ".") if skipped else ""
+        if failed:
+            return "employee", ("The hiring entity must prove every part; these are not met: "
+                                + "; ".join(failed) + "." + note)
+        if unproven:
+            word = "Presumed employee: " if rule["unproven"] == "employee" else ""
+            return rule["unproven"], (word + "every part must be proven by the hiring business and these are "
+                                      "not yet shown: " + "; ".join(unproven) + "." + note)
+        return "independent_contractor", "Every part of the test that applies is met." + note
+    # statutory_employee
+    category = by_id[rule["category_factor"]]
+    if category.points_to == "employee":
+        missing = [by_id[c].title for c in rule["employee_conditions"] if by_id[c].points_to != "employee"]
+        if not missing:
+            return "statutory_employee", "A statutory-employee category applies and all of its conditions hold."
+        return "inconclusive", "A statutory-employee category is claimed but not shown: " + "; ".join(missing) + "."
+    if category.points_to == "independent_contractor":
+        missing = [by_id[c].title for c in rule["nonemployee_conditions"]
+                   if by_id[c].points_to != "independent_contractor"]
+        if not missing:
+            return "independent_contractor", "A statutory-nonemployee category applies and its conditions hold."
+        return "inconclusive", ("A statutory-nonemployee category is claimed but not shown: "
+                                + "; ".join(missing) + ".")
+    return "inconclusive", "No statutory category applies; the common-law test decides."
+
+
+def run_test(rule_set: RuleSet, answers: Answers) -> tuple[str, str, tuple[FactorResult, ...]]:
+    factors = tuple(evaluate_factor(f, answers) for f in rule_set.factors)
+    result, how = decide(rule_set, factors, answers)
+    text = rule_set.result_text.get(result) or rule_set.result_text.get("employee", "")
+    return result, f"{text} {how}".strip(), factors
+
+
+def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestResult], list[str]]:
+    j = catalog.jurisdictions
+    families: Mapping[str, list[str]] = j.get("families", {})
+    names = list(j.get("everywhere", ())) + list(j.get("states", {}).get(request.work_state, ()))
+    day, answers = request.as_of_date, request.answers
+    out: list[TestResult] = []
+    notes: list[str] = []
+    for name in names:
+        if name in families:
+            members = families[name]
+            in_force = [m for m in members if catalog.version_on(m, day)]
+            for member in members:
+                rs = catalog.version_on(member, day) or catalog.latest(member)
+                if rs is None or not conditions.holds(rs.applies_when, answers):
+                    continue
+                result, how, factors = run_test(rs, answers)
+                current = member in in_force[:1]
+                reason = ("in force for this date" if current else
+                          f"shown for comparison ({rs.status}; {rs.effective_note})".replace("; )", ")"))
+                out.append(TestResult(name if current else member, rs.version, rs.title, rs.question, result,
+                                      "decisive" if current else "comparison", current, how, factors, rs,
+                                      profile=member, role_reason=reason))
+            if not in_force:
+                notes.append(f"No {name} profile is in force on {day.isoformat()}; all are shown for comparison.")
+            continue
+        rs = catalog.version_on(name, day)
+        if rs is None:
+            notes.append(f"No version of {name} covers {day.isoformat()}; it was not applied.")
+            continue
+        if not conditions.holds(rs.applies_when, answers):
+            continue
+        result, how, factors = run_test(rs, answers)
+        decisive, reason = True, "applies to this work state and date"
+        if "when" in rs.decisive and not conditions.holds(rs.decisive["when"], answers):
+            decisive, reason = False, "its preconditions are not shown, so it is shown for comparison only"
+        if "when_result_in" in rs.decisive and result not in rs.decisive["when_result_in"]:
+            decisive, reason = False, "it does not change the outcome here, so it is shown for information only"
+        out.append(TestResult(name, rs.version, rs.title, rs.question, result,
+                              "decisive" if decisive else "comparison", True, how, factors, rs, role_reason=reason))
+    # A test superseded by another decisive test (e.g. CA ABC when an exemption sends the case to Borello).
+    decisive_ids = {t.rule_set.id for t in out if t.role == "decisive"}
+    final = []
+    for t in out:
+        over = [s for s in t.rule_set.superseded_by if s in decisive_ids]
+        if t.role == "decisive" and over:
+            t = TestResult(t.id, t.version, t.title, t.question, t.result, "comparison", t.in_force, t.explanation,
+                           t.factors, t.rule_set, t.profile, f"replaced by {', '.join(over)} for this engagement")
+        final.append(t)
+    return final, notes
+
+
+def determine(tests: list[TestResult]) -> tuple[str, str, tuple[str, ...]]:
+    """Determination and risk from the decisive tests (policy: any employee finding makes a leased employee)."""
+    decisive = [t for t in tests if t.role == "decisive"]
+    comparison = [t for t in tests if t.role == "comparison"]
+    results = [t.result for t in decisive]
+    reasons: list[str] = []
+    if not decisive:
+        return "needs_review", "high", ("No test could be applied for this state and date.",)
+    if any(r in EMPLOYEE_RESULTS for r in results):
+        determination = "leased_employee"
+        contrary = [t.id for t in decisive if t.result == "independent_contractor"]
+        undecided = [t.id for t in decisive if t.result == "inconclusive"]
+        presumed = [t.id for t in decisive if t.result == "employee" and t.rule_set.decision["method"] == "all_prongs"
+                    and not any(f.counts and f.points_to == "employee" for f in t.factors)]
+        risk = "low"
+        if contrary:
+            reasons.append("Tests disagree: " + ", ".join(contrary) + " found an independent contractor; the "
+                           "engagement is treated as employment because that satisfies every test.")
+            risk = "medium"
+        if undecided:
+            reasons.append("Not decided by " + ", ".join(undecided) + " (too few answers); employment is the safe "
+                           "treatment meanwhile.")
+            risk = "medium"
+        if presumed:
+            reasons.append("Employee by presumption only (parts of the test not yet shown): " + ", ".join(presumed)
+                           + ". More answers may change this.")
+            risk = "medium"
+    elif all(r == "independent_contractor" for r in results):
+        determination = "contractor"
+        against = [t.title for t in comparison if t.result in EMPLOYEE_RESULTS]
+        leaning = [f"{t.title}: {f.id.replace('_', ' ')}" for t in decisive for f in t.factors
+                   if f.counts and f.points_to == "employee"]
+        if against:
+            risk = "high"
+            reasons.append("A comparison standard finds an employee: " + ", ".join(against) + ".")
+        elif leaning:
+            risk = "medium"
+            reasons.append("Some factors point toward employment: " + ", ".join(leaning) + ".")
+        else:
+            risk = "low"
+    else:
+        determination, risk = "needs_review", "high"
+        reasons.append("Not enough is shown to decide: " + ", ".join(
+            t.title for t in decisive if t.result == "inconclusive") + " could not reach a result.")
+    return determination, risk, tuple(reasons)
+
+
+def find_employer(determination: str, answers: Answers) -> Employer:
+    """Who employs whom: three-party placements make the paying staffing firm the employer of record."""
+    arrangement = answers.get("engagement.arrangement")
+    paid_by = answers.get("financial_control.paid_by")
+    client_controls = (answers.get("behavioral_control.schedule_set_by") == "hiring_entity"
+                       or answers.get("behavioral_control.methods_controlled_by") == "hiring_entity"
+                       or answers.get("behavioral_control.supervision") == "close")
+    if determination == "contractor":
+        return Employer("none", None, None, "No one is the employer: the worker is in business for themselves. "
+                        "Payments are reported on Form 1099-NEC.")
+    if determination == "needs_review":
+        return Employer("undetermined", None, None, "The employer cannot be named until the classification is "
+                        "reviewed.")
+    if paid_by == "staffing_firm" or (arrangement == "staffing_firm_placement" and paid_by == NOT_STATED):
+        worksite = "client" if arrangement in ("staffing_firm_placement", NOT_STATED) else None
+        joint = "possible" if client_controls else "unlikely"
+        text = ("The staffing firm is the W-2 employer of record: it controls the payment of wages, so it withholds "
+                "and pays employment taxes (IRC 3401(d)(1)). ")
+        if worksite:
+            text += ("The client is the worksite employer; because the client directs the day-to-day work it may "
+                     "also be a joint employer under wage-and-hour law." if client_controls else
+                     "The client is the worksite; it does not direct the work closely, so joint employment is "
+                     "unlikely.")
+        return Employer("staffing_firm", worksite, joint if worksite else None, text)
+    if paid_by == "platform" or arrangement == "platform_or_referral":
+        return Employer("platform", None, None, "The platform that pays the worker is the employer.")
+    return Employer("hiring_entity", None, None, "The business the work is done for is the employer and must run "
+                    "payroll for this worker.")
+
+
+def assess(request: AssessmentRequest, catalog: Catalog) -> Assessment:
+    """Apply every test for the work state on the assessment date and decide; pure (no clock, no I/O)."""
+    tests, notes = _tests_for(catalog, request)
+    determination, risk, reasons = determine(tests)
+    employer = find_employer(determination, request.answers)
+    decisive = [t for t in tests if t.role == "decisive"]
+    words = {"leased_employee": "should be treated as an employee (a leased W-2 employee)",
+             "contractor": "can be treated as an independent contractor",
+             "needs_review": "needs a review by HR before it can be classified"}
+    summary = (f"This engagement {words[determination]}. Tests that decide it: "
+               + ", ".join(f"{t.title} ({t.result.replace('_', ' ')})" for t in decisive) + ".")
+    return Assessment(request.work_state, request.as_of_date, determination, employer, risk, reasons, summary,
+                      tuple(tests), tuple(notes))

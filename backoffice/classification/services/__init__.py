@@ -1,0 +1,1 @@
+"""Classification services: questionnaires and evidence, HR sign-off, review threads, re-checks, reclassification."""

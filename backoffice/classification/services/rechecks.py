@@ -1,0 +1,120 @@
+"""Classification services: re-checks raised when a contractor engagement's facts drift from its sign-off."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from backoffice import validation as v
+from backoffice.db import utcnow
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
+from backoffice.extensions import db
+from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, SIGN_OFF_ROLES, _audited_as_user, _check,
+                                                  _commit, _visible, current_signed)
+from backoffice.classification.engine.questionnaire import answer_value
+from backoffice.classification.models import Assessment, Recheck
+from backoffice.classification.engine import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
+from backoffice.classification.engine.questionnaire import NOT_STATED
+from backoffice.workers.models import Client, Engagement
+
+
+def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
+    """What the system knows about a contractor engagement since its signed assessment.
+
+    - approved timesheet hours per week since the assessment date (payroll's Timesheet);
+    - this year's contractor income per client from posted paychecks (reversals net out);
+    - schedule_set_by from the signed assessment and every assessment run after it."""
+    signed = current_signed(eng.id)
+    since = signed.as_of_date if signed else eng.start_date
+    weekly: list[WeekHours] = []
+    income: dict[str, Decimal] = {}
+    try:
+        from payroll.models import Paycheck, PayrollRun, Timesheet
+    except ImportError:  # payroll operations not installed: no hours or income facts
+        Timesheet = None
+    if Timesheet is not None:
+        sheets = db.session.execute(sa.select(Timesheet).where(
+            Timesheet.engagement_id == eng.id, Timesheet.status == "approved",
+            Timesheet.week_start >= since - timedelta(days=6), Timesheet.week_start <= today)
+            .order_by(Timesheet.week_start)).scalars()
+        weekly = [WeekHours(t.week_start, t.total_hours) for t in sheets]
+        rows = db.session.execute(
+            sa.select(Client.name, Paycheck.client_id, Paycheck.gross).join(Client, Client.id == Paycheck.client_id)
+            .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
+            .where(Paycheck.worker_id == eng.worker_id, Paycheck.worker_type == "contractor",
+                   Paycheck.tax_year == today.year, PayrollRun.state.in_(("approved", "paid", "reversed"))))
+        for name, client_id, gross in rows:
+            key = f"{name} (#{client_id})"
+            income[key] = income.get(key, Decimal(0)) + gross
+        income = {k: amt for k, amt in income.items() if amt > 0}
+    changes: list[ScheduleChange] = []
+    runs = db.session.execute(sa.select(Assessment).where(
+        Assessment.engagement_id == eng.id, Assessment.result.is_not(None))
+        .order_by(Assessment.as_of_date, Assessment.id)).scalars().all()
+    later = [a for a in runs if signed is None or a.id > signed.id]
+    if later:  # only answers newer than the signed assessment change the picture
+        for a in ([signed] if signed else []) + later:
+            value = answer_value(a.answers, "behavioral_control.schedule_set_by")
+            if value != NOT_STATED:
+                changes.append(ScheduleChange(a.as_of_date, value))
+    client_key = f"{eng.client.name} (#{eng.client_id})"
+    return RecheckFacts(weekly_hours=tuple(weekly), income_by_client=income,
+                        engagement_client=client_key if income else None, schedule_changes=tuple(changes))
+
+
+def raise_rechecks(engagement_id: int, *, today: date, commit: bool = True) -> list[Recheck]:
+    """Evaluate the re-check triggers for one contractor engagement; store each new one (once per assessment)."""
+    eng = db.session.get(Engagement, engagement_id)
+    if eng is None:
+        raise NotFound(f"engagement {engagement_id} not found")
+    if eng.type != "contractor" or eng.status not in OPEN_ENGAGEMENT_STATUSES:
+        return []
+    signed = current_signed(eng.id)
+    triggers = recheck_triggers(recheck_facts(eng, today=today))
+    existing = {rc.code for rc in db.session.execute(sa.select(Recheck).where(
+        Recheck.engagement_id == eng.id,
+        Recheck.assessment_id.is_(None) if signed is None else Recheck.assessment_id == signed.id)).scalars()}
+    new = []
+    for t in triggers:
+        if t.code in existing:
+            continue
+        rc = Recheck(engagement_id=eng.id, worker_id=eng.worker_id, client_id=eng.client_id,
+                     assessment_id=signed.id if signed else None, code=t.code, explanation=t.explanation,
+                     since=t.since, facts=dict(t.facts), status="open")
+        db.session.add(rc)
+        new.append(rc)
+    if commit:
+        _commit()
+    return new
+
+
+def run_rechecks(*, today: date) -> int:
+    """Evaluate every open contractor engagement; returns how many new re-checks were raised."""
+    ids = db.session.execute(sa.select(Engagement.id).where(
+        Engagement.type == "contractor", Engagement.status.in_(OPEN_ENGAGEMENT_STATUSES))
+        .order_by(Engagement.id)).scalars().all()
+    count = 0
+    for eid in ids:
+        count += len(raise_rechecks(eid, today=today, commit=False))
+    _commit()
+    return count
+
+
+@_audited_as_user
+def resolve_recheck(recheck_id, *, user, note: str, status: str = "resolved") -> Recheck:
+    _check(user, "write", "classification_recheck")
+    if user is not None and user.role not in SIGN_OFF_ROLES:
+        raise PermissionDenied("HR resolves re-checks")
+    rc = _visible(Recheck, recheck_id, user)
+    issues: list[Issue] = []
+    v.choice("status", status, ("resolved", "dismissed"), issues)
+    if not (note or "").strip():
+        issues.append(Issue("note", "say what was done about it", "required"))
+    raise_if(issues)
+    if rc.status != "open":
+        raise DomainError(f"re-check {rc.id} is already {rc.status}")
+    rc.status, rc.resolution_note = status, note.strip()
+    rc.resolved_at, rc.resolved_by_id = utcnow(), getattr(user, "id", None)
+    _commit()
+    return rc

@@ -1,0 +1,14 @@
+"""Onboarding: invite a worker, the self-onboarding wizard (tax forms, I-9, bank, e-signed agreement), HR's board."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Register the models, row scopes, admin views, API, portal pages and demo data of onboarding."""
+    # Here, not at the top: importing the package (for a model) must not load its web layers.
+    from backoffice.api import register_blueprints
+    from backoffice.onboarding import admin, api, demo, models, portal, scopes  # noqa: F401
+    from backoffice.workers import add_demo_step
+
+    admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, api.blp)
+    add_demo_step(app, demo.seed)

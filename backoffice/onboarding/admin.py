@@ -1,0 +1,192 @@
+"""HR's onboarding board (who is on which step, since when, I-9 deadlines), the invite form and case pages."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_login import current_user
+
+from backoffice.admin import deny, staff_only
+from backoffice.db import utcnow
+from backoffice.errors import DomainError, ValidationFailed
+from backoffice.extensions import db
+from backoffice.geo import STATES
+from backoffice.security.access import can, scoped
+from backoffice.workers.models import ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client
+from backoffice.onboarding.services import cases, invitations, wizard
+from backoffice.onboarding.models import (CASE_STATUSES, I9Record, Invitation, OnboardingCase,
+                                                  SignedDocument)
+from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows
+from backoffice.onboarding.steps import STEP_LABELS
+
+
+
+def _errors(exc: ValidationFailed) -> dict:
+    out: dict = {}
+    for i in exc.issues:
+        out.setdefault(i.field or "_form", []).append(i.message)
+    return out
+
+
+class OnboardingBoard(BaseView):
+    """Onboarding: the board, inviting a worker, a case's details, resending the link, I-9 section 2."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "onboarding", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/")
+    def index(self):
+        args = request.args
+        try:
+            stuck_days = max(0, int(args.get("stuck_days") or DEFAULT_STUCK_DAYS))
+            page = max(0, int(args.get("page") or 0))
+        except ValueError:
+            stuck_days, page = DEFAULT_STUCK_DAYS, 0
+        client_id = args.get("client_id") or ""
+        if client_id and not client_id.isdigit():
+            client_id = ""
+        filters = {"q": args.get("q", ""), "status": args.get("status", "") if args.get("status") in CASE_STATUSES
+                   else "", "step": args.get("step", "") if args.get("step") in STEP_LABELS else "",
+                   "type_": args.get("type", "") if args.get("type") in ENGAGEMENT_TYPES else "",
+                   "client_id": client_id, "stuck_only": args.get("stuck") == "1", "stuck_days": stuck_days,
+                   "sort": args.get("sort", "since")}
+        rows, total = board_rows(page=page, user=current_user, **filters)
+        clients = db.session.execute(sa.select(Client.id, Client.name).order_by(Client.name)).all()
+        return self.render("admin/onboarding/board.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
+                           filters=filters, args=args, clients=clients, statuses=CASE_STATUSES, steps=STEP_LABELS,
+                           types=ENGAGEMENT_TYPES, can_invite=can(current_user, "invitation", "create"))
+
+    @expose("/invite", methods=("GET", "POST"))
+    def invite(self):
+        if not can(current_user, "invitation", "create"):
+            abort(403)
+        errors: dict = {}
+        values = {"type": "contractor", "pay_unit": "hour", "pay_frequency": "biweekly",
+                  "start_date": (date.today() + timedelta(days=7)).isoformat()}
+        if request.method == "POST":
+            values = {k: (request.form.get(k) or "").strip() for k in cases.INVITE_FIELDS}
+            data = {k: val for k, val in values.items() if val != ""}
+            try:
+                result = invitations.invite_worker(data, config=current_app.config, base_url=request.url_root,
+                                           invited_by_id=current_user.id)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                errors = _errors(exc)
+            else:
+                if result.sent:
+                    flash(f"Invitation sent to {result.invitation.email}.", "success")
+                elif not current_app.config.get("SMTP_HOST") and result.link:
+                    # Embedded default (no mail server): HR hands the single-use link over in person.
+                    flash(f"No mail server is configured (BACKOFFICE_SMTP_HOST), so nothing was emailed. Give "
+                          f"{result.invitation.email} this single-use link: {result.link}", "warning")
+                else:
+                    flash(f"The worker and engagement are saved, but the email was not sent: {result.error} "
+                          f"Use 'Resend invitation' on the case.", "error")
+                return redirect(self.get_url(".case", case_id=result.case.id))
+        clients = db.session.execute(sa.select(Client.id, Client.name).where(Client.active.is_(True))
+                                     .order_by(Client.name)).all()
+        return self.render("admin/onboarding/invite.html", values=values, errors=errors, clients=clients,
+                           states=STATES, types=ENGAGEMENT_TYPES, units=PAY_UNITS, frequencies=PAY_FREQUENCIES)
+
+    def _case(self, case_id: int) -> OnboardingCase:
+        stmt = scoped(sa.select(OnboardingCase).where(OnboardingCase.id == case_id), current_user, "onboarding")
+        case = db.session.execute(stmt).scalar_one_or_none()
+        if case is None:
+            abort(404)
+        return case
+
+    @expose("/case/<int:case_id>")
+    def case(self, case_id: int, i9_errors: dict | None = None, i9_values: dict | None = None):
+        case = self._case(case_id)
+        sent = list(db.session.execute(sa.select(Invitation).where(
+            Invitation.engagement_id == case.engagement_id).order_by(Invitation.id.desc())).scalars())
+        docs = list(db.session.execute(sa.select(SignedDocument).where(
+            SignedDocument.engagement_id == case.engagement_id).order_by(SignedDocument.id)).scalars())
+        i9 = db.session.execute(sa.select(I9Record).where(I9Record.engagement_id == case.engagement_id))\
+            .scalar_one_or_none()
+        return self.render("admin/onboarding/case.html", case=case, labels=STEP_LABELS, invitations=sent,
+                           documents=docs, i9=i9, i9_errors=i9_errors or {}, i9_values=i9_values or {},
+                           now=utcnow(), can_invite=can(current_user, "invitation", "create"),
+                           can_i9=can(current_user, "document", "write")), (422 if i9_errors else 200)
+
+    @expose("/case/<int:case_id>/resend", methods=("POST",))
+    def resend(self, case_id: int):
+        if not can(current_user, "invitation", "create"):
+            abort(403)
+        case = self._case(case_id)
+        try:
+            result = invitations.resend_invitation(case.id, config=current_app.config, base_url=request.url_root,
+                                           invited_by_id=current_user.id)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash(f"A new invitation was sent to {result.invitation.email}." if result.sent else
+                  f"A new link was made but the email was not sent: {result.error}", "success" if result.sent
+                  else "error")
+        return redirect(self.get_url(".case", case_id=case.id))
+
+    @expose("/case/<int:case_id>/i9", methods=("POST",))
+    def i9_section2(self, case_id: int):
+        if not can(current_user, "document", "write"):
+            abort(403)
+        case = self._case(case_id)
+        i9 = db.session.execute(sa.select(I9Record).where(I9Record.engagement_id == case.engagement_id))\
+            .scalar_one_or_none()
+        if i9 is None:
+            flash("The worker has not signed section 1 yet.", "error")
+            return redirect(self.get_url(".case", case_id=case.id))
+        values = request.form.to_dict()
+        try:
+            wizard.complete_i9_section2(i9.id, values, by_user_id=current_user.id)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            return self.case(case.id, i9_errors=_errors(exc), i9_values=values)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            flash("I-9 section 2 recorded.", "success")
+        return redirect(self.get_url(".case", case_id=case.id))
+
+    @expose("/document/<int:document_id>.pdf")
+    def document(self, document_id: int):
+        if not can(current_user, "document", "read"):
+            abort(403)
+        stmt = scoped(sa.select(SignedDocument).where(SignedDocument.id == document_id), current_user, "document")
+        doc = db.session.execute(stmt).scalar_one_or_none()
+        if doc is None:
+            abort(404)
+        return Response(doc.pdf, mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{doc.filename}"',
+                                 "X-Content-SHA256": doc.sha256})
+
+
+def dashboard_cards() -> list[dict]:
+    if not (staff_only() and can(current_user, "onboarding", "read")):
+        return []
+    now = utcnow()
+    open_ = OnboardingCase.status.in_(("invited", "in_progress"))
+    count = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(open_)).scalar()
+    stuck = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
+        open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS))).scalar()
+    overdue = db.session.execute(sa.select(sa.func.count(I9Record.id)).where(
+        I9Record.section2_at.is_(None), I9Record.section2_due < date.today())).scalar()
+    has_section1 = sa.select(I9Record.id).where(I9Record.engagement_id == OnboardingCase.engagement_id).exists()
+    overdue += db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
+        open_, OnboardingCase.i9_due_date < date.today(), ~has_section1)).scalar()
+    board = url_for("onboarding.index")
+    return [{"label": "Onboarding in progress", "value": count, "url": board},
+            {"label": f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", "value": stuck, "url": board},
+            {"label": "I-9 section 2 overdue", "value": overdue, "url": board}]
+
+
+def register(admin) -> None:
+    admin.add_view(OnboardingBoard(name="Onboarding", endpoint="onboarding", url="/admin/onboarding",
+                                   category="People"))
+    admin.dashboard_hooks.append(dashboard_cards)

@@ -1,0 +1,97 @@
+"""The onboarding board's query: one row per case with its current step, time on it, progress and I-9 state."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from backoffice.db import utcnow
+from backoffice.extensions import db
+from backoffice.security.access import scoped
+from backoffice.workers.models import Client, Engagement, Worker
+from backoffice.onboarding.models import I9Record, Invitation, OnboardingCase
+from backoffice.onboarding.steps import STEP_LABELS
+
+DEFAULT_STUCK_DAYS = 3
+PAGE_SIZE = 50
+
+
+def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = "", client_id: str = "",
+               stuck_only: bool = False, stuck_days: int = DEFAULT_STUCK_DAYS, sort: str = "since",
+               page: int = 0, user=None) -> tuple[list[dict], int]:
+    """The board's rows (one per case) with the filters applied, and the total count."""
+    now = utcnow()
+    stmt = (sa.select(OnboardingCase, Worker, Engagement, Client)
+            .join(Worker, Worker.id == OnboardingCase.worker_id)
+            .join(Engagement, Engagement.id == OnboardingCase.engagement_id)
+            .join(Client, Client.id == Engagement.client_id))
+    if user is not None:
+        stmt = scoped(stmt, user, "onboarding")
+    if status:
+        stmt = stmt.where(OnboardingCase.status == status)
+    else:
+        stmt = stmt.where(OnboardingCase.status.in_(("invited", "in_progress")))
+    if step:
+        stmt = stmt.where(OnboardingCase.current_step == step, OnboardingCase.status != "invited")
+    if type_:
+        stmt = stmt.where(Engagement.type == type_)
+    if client_id:
+        stmt = stmt.where(Engagement.client_id == int(client_id))
+    if q:
+        like = f"%{q.strip().lower()}%"
+        stmt = stmt.where(sa.or_(sa.func.lower(Worker.first_name).like(like), sa.func.lower(Worker.last_name).like(like),
+                                 sa.func.lower(Worker.email).like(like), sa.func.lower(Client.name).like(like)))
+    if stuck_only:
+        stmt = stmt.where(OnboardingCase.step_since < now - timedelta(days=stuck_days),
+                          OnboardingCase.status.in_(("invited", "in_progress")))
+    total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
+    order = {"since": OnboardingCase.step_since.asc(), "name": Worker.last_name.asc(),
+             "start": Engagement.start_date.asc(), "i9": OnboardingCase.i9_due_date.asc()}.get(sort)
+    stmt = stmt.order_by(order if order is not None else OnboardingCase.step_since.asc(), OnboardingCase.id)
+    stmt = stmt.limit(PAGE_SIZE).offset(page * PAGE_SIZE)
+    i9s: dict = {}
+    latest: dict = {}
+    rows = []
+    result = db.session.execute(stmt).all()
+    if result:
+        ids = [eng.id for _, _, eng, _ in result]
+        i9s = {r.engagement_id: r for r in db.session.execute(
+            sa.select(I9Record).where(I9Record.engagement_id.in_(ids))).scalars()}
+        for inv in db.session.execute(sa.select(Invitation).where(Invitation.engagement_id.in_(ids))
+                                      .order_by(Invitation.id)).scalars():
+            latest[inv.engagement_id] = inv  # the newest link of each engagement wins
+    today = date.today()
+    for case, worker, eng, client in result:
+        days = (now - case.step_since).days
+        done = sum(1 for s in case.steps if s.status == "done")
+        i9 = i9s.get(eng.id)
+        i9_state, i9_text = i9_status(case, i9, today)
+        rows.append({"case": case, "worker": worker, "engagement": eng, "client": client,
+                     "step_label": (_invited_label(latest.get(eng.id), now) if case.status == "invited" else
+                                    STEP_LABELS.get(case.current_step or "", "Complete")),
+                     "days": days, "stuck": case.status in ("invited", "in_progress") and days > stuck_days,
+                     "progress": f"{done}/{len(case.steps)}", "i9_state": i9_state, "i9_text": i9_text})
+    return rows, total
+
+
+def i9_status(case: OnboardingCase, i9: I9Record | None, today: date) -> tuple[str, str]:
+    """(state, text) of the I-9 for the board: '' / due / overdue / done."""
+    if not any(s.step == "i9" for s in case.steps):
+        return "", "—"
+    if i9 is not None and i9.section2_at:
+        return "done", "section 2 done"
+    due = i9.section2_due if i9 else case.i9_due_date
+    waiting = "" if i9 else "section 1 not signed; "
+    if due is None:
+        return "", waiting + "no start date"
+    if due < today:
+        return "overdue", f"{waiting}section 2 overdue since {due}"
+    return "due", f"{waiting}section 2 due {due}"
+
+
+def _invited_label(inv: Invitation | None, now) -> str:
+    if inv is None or inv.sent_at is None:
+        return "Invitation not sent — resend it"
+    if inv.expires_at <= now:
+        return "Invitation expired — resend it"
+    return "Invitation not accepted yet"

@@ -1,0 +1,190 @@
+"""The invitation link and the onboarding wizard: one page per step, each saved in one transaction."""
+from __future__ import annotations
+
+from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+
+from backoffice.errors import DomainError, ValidationFailed
+from backoffice.extensions import db
+from backoffice.portal import bp
+from backoffice.portal.access import own_or_404, worker_required
+from backoffice.portal.views import client_ip, errors_of, plaid_settings
+from backoffice.security.access import can
+from backoffice.geo import STATES
+from backoffice.onboarding.services import agreements, cases, invitations, wizard
+from backoffice.onboarding.models import OnboardingCase
+from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
+
+INVITE_ERROR_STATUS = {"invitation_invalid": 404, "invitation_used": 410, "invitation_expired": 410,
+                       "invitation_revoked": 410}
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invite(token: str):
+    """Set a password with the emailed link (single use, expiring), then start the wizard signed in."""
+    try:
+        inv = invitations.check_invitation(token)
+    except DomainError as exc:
+        return render_template("portal/invite.html", link_error=exc.message, hide_nav=True), \
+            INVITE_ERROR_STATUS.get(exc.code, 400)
+    errors: dict = {}
+    if request.method == "POST":
+        try:
+            user = invitations.accept_invitation(token, request.form.get("password", ""),
+                                         request.form.get("password_confirm", ""), ip=client_ip())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = errors_of(exc)
+        except DomainError as exc:
+            db.session.rollback()
+            return render_template("portal/invite.html", link_error=exc.message, hide_nav=True), \
+                INVITE_ERROR_STATUS.get(exc.code, 400)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            login_user(user)
+            return redirect(url_for("portal.onboarding"))
+    return render_template("portal/invite.html", invitation=inv, errors=errors, hide_nav=True), \
+        (422 if errors else 200)
+
+
+@bp.get("/onboarding/")
+@worker_required
+def onboarding():
+    open_ones = cases.open_cases(current_user.worker_id)
+    if not open_ones:
+        flash("Your onboarding is complete.")
+        return redirect(url_for("portal.home"))
+    case = open_ones[0]
+    return redirect(url_for("portal.onboarding_step", case_id=case.id, step=cases.next_step(case) or "agreement"))
+
+
+def _case(case_id: int) -> OnboardingCase:
+    return own_or_404(OnboardingCase, "onboarding", case_id)
+
+
+def _can_write() -> None:
+    if not can(current_user, "onboarding", "write"):
+        abort(403)
+
+
+STEP_SAVERS = {"profile": lambda case, data: wizard.save_profile(case, data),
+               "w4": lambda case, data: wizard.save_w4(case, data, ip=client_ip(), user_agent=_ua()),
+               "state_certificate": lambda case, data: wizard.save_state_certificate(case, data, ip=client_ip(),
+                                                                                  user_agent=_ua()),
+               "i9": lambda case, data: wizard.save_i9_section1(case, data, ip=client_ip(), user_agent=_ua()),
+               "w9": lambda case, data: wizard.save_w9(case, data, ip=client_ip(), user_agent=_ua()),
+               "agreement": lambda case, data: agreements.sign_agreement(case, data, ip=client_ip(), user_agent=_ua())}
+
+
+def _ua() -> str:
+    return request.user_agent.string or ""
+
+
+@bp.route("/onboarding/<int:case_id>/<step>", methods=["GET", "POST"])
+@worker_required
+def onboarding_step(case_id: int, step: str):
+    case = _case(case_id)
+    if case.step(step) is None:
+        abort(404)
+    if case.status == "completed":
+        flash("Your onboarding is complete.")
+        return redirect(url_for("portal.home"))
+    if not cases.may_open(case, step):
+        return redirect(url_for("portal.onboarding_step", case_id=case.id, step=cases.next_step(case)))
+    errors: dict = {}
+    values = _initial_values(case, step)
+    if request.method == "POST":
+        _can_write()
+        values = request.form.to_dict()
+        try:
+            if step == "direct_deposit":
+                wizard.finish_direct_deposit(case)
+            else:
+                STEP_SAVERS[step](case, values)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = errors_of(exc)
+        else:
+            db.session.refresh(case)
+            if case.status == "completed":
+                flash("All done: your onboarding is complete.")
+                return redirect(url_for("portal.home"))
+            flash(f"{STEP_LABELS[step]}: saved.")
+            return redirect(url_for("portal.onboarding_step", case_id=case.id, step=cases.next_step(case)))
+    return _render_step(case, step, values, errors)
+
+
+def _initial_values(case: OnboardingCase, step: str) -> dict:
+    w = case.worker
+    if step == "profile":
+        return {"first_name": w.first_name, "middle_name": w.middle_name, "last_name": w.last_name,
+                "tin_type": w.tin_type, "birth_date": w.birth_date.isoformat() if w.birth_date else "",
+                "phone": w.phone, "address_line1": w.address_line1, "address_line2": w.address_line2,
+                "city": w.city, "state": w.state, "postal_code": w.postal_code}
+    if step == "w9":
+        return {"legal_name": w.full_name, "entity_type": "individual", "tin_type": w.tin_type}
+    if step == "w4":
+        return {"filing_status": "single"}
+    if step == "state_certificate":
+        form = state_form(case.engagement.work_state)
+        return {f["name"]: f["choices"][0][0] for f in (form.fields if form else ()) if f["type"] == "choice"}
+    return {}
+
+
+def _render_step(case, step, values, errors, bank_values=None, bank_errors=None):
+    from backoffice.workers.profile_services import active_accounts
+
+    ctx = {"case": case, "step": step, "labels": STEP_LABELS, "values": values, "errors": errors,
+           "worker": case.worker, "engagement": case.engagement, "hide_nav": False, "active_nav": "home"}
+    if step == "state_certificate":
+        ctx["form"] = state_form(case.engagement.work_state)
+        ctx["no_form_reason"] = no_certificate_reason(case.engagement.work_state)
+    if step == "w4":
+        ctx["preview_url"] = url_for("portal.w4_preview")
+    if step == "direct_deposit":
+        ctx.update(accounts=active_accounts(case.worker_id), plaid=plaid_settings(),
+                   bank_values=bank_values or {}, bank_errors=bank_errors or {})
+    if step == "agreement":
+        ctx["document"] = agreements.agreement_draft(case)
+    if step == "profile":
+        ctx["states"] = [("", "Choose…")] + [(c, f"{c} — {n}") for c, n in STATES.items()]
+    status = 422 if (errors or bank_errors) else 200
+    return render_template(f"portal/onboarding/{step}.html", **ctx), status
+
+
+@bp.post("/onboarding/<int:case_id>/direct_deposit/manual")
+@worker_required
+def onboarding_manual_account(case_id: int):
+    case = _case(case_id)
+    _can_write()
+    if not can(current_user, "bank_account", "create"):
+        abort(403)
+    try:
+        wizard.add_manual_account(case, request.form)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        shown = {k: v for k, v in request.form.items() if k not in ("account_number", "csrf_token")}
+        return _render_step(case, "direct_deposit", {}, {}, shown, errors_of(exc))
+    flash("Bank account added.")
+    return redirect(url_for("portal.onboarding_step", case_id=case.id, step="direct_deposit"))
+
+
+@bp.get("/onboarding/<int:case_id>/agreement.pdf")
+@worker_required
+def onboarding_agreement_pdf(case_id: int):
+    case = _case(case_id)
+    if case.step("agreement") is None or not cases.may_open(case, "agreement"):
+        abort(404)
+    doc = agreements.agreement_draft(case)
+    return Response(doc.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{doc.filename}"', "X-Content-SHA256": doc.sha256,
+        "Cache-Control": "private, no-store"})
+
+
+@bp.get("/onboarding/<int:case_id>/status")
+@worker_required
+def onboarding_status(case_id: int):
+    case = _case(case_id)
+    return jsonify({"id": case.id, "status": case.status, "current_step": case.current_step,
+                    "steps": [{"step": s.step, "status": s.status} for s in case.steps]})

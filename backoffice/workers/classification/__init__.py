@@ -1,7 +1,0 @@
-"""Worker classification engine (pure): questionnaire, dated rule sets as data, tests, determination, re-checks."""
-from backoffice.workers.classification.api import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA, classify
-from backoffice.workers.classification.rechecks import (
-    RecheckFacts, ScheduleChange, Trigger, WeekHours, recheck_triggers)
-
-__all__ = ["CLASSIFY_INPUT_SCHEMA", "CLASSIFY_OUTPUT_SCHEMA", "classify", "RecheckFacts", "ScheduleChange",
-           "Trigger", "WeekHours", "recheck_triggers"]

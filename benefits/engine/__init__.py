@@ -1,0 +1,1 @@
+"""Benefits engine: pure rules (no Flask, SQLAlchemy, Celery or clock); records in, result records out."""

@@ -1,0 +1,1 @@
+"""Benefits Celery tasks: thin, take ids, safe to run twice, sent after commit."""

@@ -1,0 +1,1 @@
+"""Compliance engine: pure rules (no Flask, SQLAlchemy, Celery or clock); records in, result records out."""

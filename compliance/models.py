@@ -1,0 +1,1 @@
+"""Compliance records (SQLAlchemy models, integer cents for money)."""

@@ -1,0 +1,1 @@
+"""Compliance services: the only place this domain's records change (one transaction each)."""

@@ -1,0 +1,1 @@
+"""Compliance Celery tasks: thin, take ids, safe to run twice, sent after commit."""
