@@ -15,6 +15,7 @@ from backoffice.audit import acting_as
 from backoffice.db import utcnow
 from backoffice.extensions import db, login
 from backoffice.security.models import ApiToken, User
+from backoffice.uow import transaction
 
 bp = Blueprint("auth", __name__)
 
@@ -39,6 +40,7 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
         return _check_password(user, password, generic)
 
 
+@transaction()
 def _check_password(user: User, password: str, generic: str) -> tuple[User | None, str | None]:
     now = utcnow()
     if user.is_locked(now):
@@ -48,12 +50,10 @@ def _check_password(user: User, password: str, generic: str) -> tuple[User | Non
         if user.failed_logins >= current_app.config["LOGIN_MAX_FAILURES"]:
             user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCKOUT_MINUTES"])
             user.failed_logins = 0
-        db.session.commit()
         return None, generic
     user.failed_logins = 0
     user.locked_until = None
     user.last_login_at = now
-    db.session.commit()
     return user, None
 
 

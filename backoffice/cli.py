@@ -58,11 +58,11 @@ def create_token_cmd(email, name):
 @with_appcontext
 def sync_permissions_cmd():
     """Load the shipped permission matrix (backoffice/security/permissions.csv) into the database."""
-    from backoffice.extensions import db
     from backoffice.security.access import sync_permissions
+    from backoffice.uow import transaction
 
-    n = sync_permissions()
-    db.session.commit()
+    with transaction():
+        n = sync_permissions()
     click.echo(f"{n} permission rows added")
 
 

@@ -6,8 +6,10 @@ import sqlalchemy as sa
 from backoffice.crypto import rotate
 from backoffice.db import EncryptedString
 from backoffice.extensions import db
+from backoffice.uow import transaction
 
 
+@transaction()
 def rotate_all() -> dict[str, int]:
     counts: dict[str, int] = {}
     conn = db.session.connection()
@@ -24,5 +26,4 @@ def rotate_all() -> dict[str, int]:
                 conn.execute(sa.update(raw).where(raw.c[pk.name] == row[pk.name]).values(**values))
                 n += len(values)
         counts[table.name] = n
-    db.session.commit()
     return counts

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.security.models import User
+from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.models import PaySchedule, Timesheet
@@ -52,30 +53,31 @@ def seed(rng: random.Random, today: date) -> list[str]:
     has_w9 = set(db.session.execute(sa.select(W9Form.worker_id)).scalars())
     has_bank = set(db.session.execute(sa.select(BankAccount.worker_id).where(BankAccount.status == "active"))
                    .scalars())
-    for e in engagements:
-        w = workers[e.worker_id]
-        if e.type == "leased_employee" and w.id not in has_w4:
-            db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1),
-                                      filing_status=rng.choice(("single", "married_jointly", "head_of_household")),
-                                      signed_name=w.full_name))
-            has_w4.add(w.id)
-        if e.type == "contractor" and w.id not in has_w9:
-            db.session.add(W9Form(worker_id=w.id, legal_name=w.full_name, entity_type="individual", tin_type="ssn",
-                                  tin_last4=w.tin_last4, certified=True, signed_name=w.full_name))
-            has_w9.add(w.id)
-        if w.id not in has_bank:
-            account = f"{rng.randint(10**7, 10**9)}"
-            db.session.add(BankAccount(worker_id=w.id, bank_name="Demo Bank", routing_number=rng.choice(DEMO_ROUTINGS),
-                                       account_number=account, account_last4=account[-4:], account_type="checking",
-                                       split_kind="remainder", priority=0))
-            has_bank.add(w.id)
-        for week in (week1, week2):
-            days = [Decimal(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [Decimal(0), Decimal(0)]
-            db.session.add(Timesheet(engagement_id=e.id, week_start=week, status="approved", source="hr",
-                                     entered_by_id=hr.id, approved_by_id=hr2.id,
-                                     **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
-                                                                          "sun"), days)}))
-    db.session.commit()
+    with transaction():
+        for e in engagements:
+            w = workers[e.worker_id]
+            if e.type == "leased_employee" and w.id not in has_w4:
+                db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1),
+                                          filing_status=rng.choice(("single", "married_jointly", "head_of_household")),
+                                          signed_name=w.full_name))
+                has_w4.add(w.id)
+            if e.type == "contractor" and w.id not in has_w9:
+                db.session.add(W9Form(worker_id=w.id, legal_name=w.full_name, entity_type="individual", tin_type="ssn",
+                                      tin_last4=w.tin_last4, certified=True, signed_name=w.full_name))
+                has_w9.add(w.id)
+            if w.id not in has_bank:
+                account = f"{rng.randint(10**7, 10**9)}"
+                db.session.add(BankAccount(worker_id=w.id, bank_name="Demo Bank",
+                                           routing_number=rng.choice(DEMO_ROUTINGS), account_number=account,
+                                           account_last4=account[-4:], account_type="checking",
+                                           split_kind="remainder", priority=0))
+                has_bank.add(w.id)
+            for week in (week1, week2):
+                days = [Decimal(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [Decimal(0), Decimal(0)]
+                db.session.add(Timesheet(engagement_id=e.id, week_start=week, status="approved", source="hr",
+                                         entered_by_id=hr.id, approved_by_id=hr2.id,
+                                         **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
+                                                                              "sun"), days)}))
 
     def calculated(day: date):
         run = runs.create_regular_run(weekly.id, day, hr)

@@ -13,12 +13,11 @@ RETRYABLE = (OperationalError,)     # SQLite "database is locked", PostgreSQL de
 @shared_task(name="payroll.calculate_run")
 def calculate_run(run_id: int) -> int:
     """Send one task per chunk not done yet (or finalize at once when none is left)."""
+    from backoffice.uow import transaction
     from payroll.services.runs import finalize_run, pending_chunks
 
-    todo = pending_chunks(run_id)
-    from backoffice.extensions import db
-
-    db.session.commit()
+    with transaction():  # ended before the chunks are sent: their tasks write from other sessions
+        todo = pending_chunks(run_id)
     if not todo:
         finalize_run(run_id)
         return 0
@@ -38,11 +37,8 @@ def calculate_chunk(self, run_id: int, index: int) -> bool:
     delay = float(current_app.config.get("PAYROLL_CHUNK_DELAY") or os.environ.get("BACKOFFICE_PAYROLL_CHUNK_DELAY")
                   or 0)
     try:
-        did = calc_chunk(run_id, index, pause=delay)
+        did = calc_chunk(run_id, index, pause=delay)     # rolled back on any error
     except RETRYABLE:
-        from backoffice.extensions import db
-
-        db.session.rollback()
         raise
     except Exception as exc:
         record_failure(run_id, f"chunk {index}: {type(exc).__name__}: {exc}")

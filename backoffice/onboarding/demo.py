@@ -9,6 +9,7 @@ from flask import current_app
 from backoffice.db import utcnow
 from backoffice.errors import ValidationFailed
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.workers.models import Client
 from backoffice.onboarding.services import cases, invitations, wizard
 from backoffice.onboarding import steps
@@ -49,8 +50,8 @@ def seed(rng, today: date | None = None) -> list[str]:
         signed = f"{first} {last}"
         for step in [s.step for s in case.steps][:done]:
             _do(case, step, state, signed, rng)
-        case.step_since = utcnow() - timedelta(days=days, hours=rng.randint(0, 20))
-        db.session.commit()
+        with transaction():
+            case.step_since = utcnow() - timedelta(days=days, hours=rng.randint(0, 20))
         made += 1
     return [f"onboarding: {made} invited workers at various steps (see Admin > People > Onboarding)"]
 
@@ -60,8 +61,8 @@ def _accept_token(result) -> str:
     import secrets
 
     token = secrets.token_urlsafe(32)
-    result.invitation.token_hash = cases.hash_token(token)
-    db.session.commit()
+    with transaction():
+        result.invitation.token_hash = cases.hash_token(token)
     return token
 
 

@@ -7,6 +7,7 @@ from backoffice import validation as v
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.security.models import ROLES, ApiToken, User
+from backoffice.uow import transaction
 
 MIN_PASSWORD = 10
 
@@ -34,6 +35,7 @@ def _clean(email, role, password, worker_id, client_id, current: User | None, is
     return out
 
 
+@transaction()
 def create_user(email: str, role: str, password: str | None = None, name: str = "", active: bool = True,
                 worker_id: int | None = None, client_id: int | None = None) -> User:
     issues: list[Issue] = []
@@ -44,10 +46,10 @@ def create_user(email: str, role: str, password: str | None = None, name: str = 
     if password:
         user.set_password(password)
     db.session.add(user)
-    db.session.commit()
     return user
 
 
+@transaction()
 def update_user(user_id: int, email: str | None = None, role: str | None = None, password: str | None = None,
                 name: str | None = None, active: bool | None = None, worker_id: int | None = None,
                 client_id: int | None = None) -> User:
@@ -69,13 +71,12 @@ def update_user(user_id: int, email: str | None = None, role: str | None = None,
         user.set_password(password)
         user.failed_logins = 0
         user.locked_until = None
-    db.session.commit()
     return user
 
 
+@transaction()
 def issue_api_token(user: User, name: str = "") -> str:
     """Create a token for `user` and return it in clear text (shown once; only its hash is stored)."""
     row, token = ApiToken.issue(user, name=name)
     db.session.add(row)
-    db.session.commit()
     return token

@@ -13,6 +13,7 @@ from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.security.access import sync_permissions
 from backoffice.security.models import User
+from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 
 DEMO_PASSWORD = "tandem-demo-2026"
@@ -96,12 +97,21 @@ def _ssn(rng: random.Random) -> str:
 
 def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, today: date | None = None) -> list[str]:
     """Create the demo agency. Returns lines to print (including the demo logins)."""
-    sync_permissions()
-    db.session.commit()
+    with transaction():
+        sync_permissions()
     if if_empty and db.session.execute(sa.select(Worker.id).limit(1)).first():
         return ["demo data already present; nothing added"] + demo_logins()
     rng = random.Random(seed)
     today = today or date(2026, 11, 22)
+    lines = [_seed_agency(rng, n_workers, today)]
+    for step in current_app.extensions.get("demo_steps", ()):  # each domain's demo, in domain order
+        lines.extend(step(rng=rng, today=today) or [])
+    return lines + demo_logins()
+
+
+@transaction()
+def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
+    """The agency, its clients, workers, engagements and demo logins, in one transaction; says what it made."""
     agency = Agency(legal_name="Tandem Staffing Partners LLC", ein="84-1234567", address_line1="500 Market St",
                     city="Denver", state="CO", postal_code="80202", phone="303-555-0100")
     for state, _w, rate, _c in STATE_MIX:
@@ -170,11 +180,7 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
     db.session.flush()
 
     _demo_users(clients[0].id, ids[0])
-    db.session.commit()
-    lines = [f"seeded agency with {len(clients)} clients, {n_workers} workers, {len(eng_rows)} engagements"]
-    for step in current_app.extensions.get("demo_steps", ()):  # each domain's demo, in domain order
-        lines.extend(step(rng=rng, today=today) or [])
-    return lines + demo_logins()
+    return f"seeded agency with {len(clients)} clients, {n_workers} workers, {len(eng_rows)} engagements"
 
 
 DEMO_USERS = (("admin@tandem.example", "admin"), ("hr@tandem.example", "hr"),

@@ -12,6 +12,7 @@ from backoffice.audit import acting_as
 from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
+from backoffice.uow import transaction
 from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.services import clean_engagement, clean_worker
 
@@ -156,7 +157,7 @@ def import_rows(header: list[str], rows: list[tuple[int, dict[str, str]]], *, dr
         return report
     by_email: dict[str, tuple[int, Worker, dict]] = {}
     clients: dict = {}
-    try:
+    with transaction():
         for line, row in rows:
             if not any(row.values()):
                 continue
@@ -224,13 +225,9 @@ def import_rows(header: list[str], rows: list[tuple[int, dict[str, str]]], *, dr
                         report.engagements_created += 1
             report.issues.extend(issues)
         if report.issues or dry_run:
-            db.session.rollback()
+            db.session.rollback()  # a bad row, or a dry run: nothing is written (the block commits nothing)
         else:
-            db.session.commit()
             report.committed = True
-    except Exception:
-        db.session.rollback()
-        raise
     return report
 
 

@@ -10,6 +10,7 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.workers.models import Worker
 from backoffice.workers.profile import (SPLIT_KINDS, W4_2019_MARITAL, W4_FILING_STATUSES, W9_ENTITY_TYPES,
                                         BankAccount, TaxProfile, W9Form)
@@ -67,14 +68,15 @@ def clean_w4(data: dict) -> dict:
     return out
 
 
+@transaction()
 def save_w4(worker_id: int, data: dict, *, signed_name: str = "") -> TaxProfile:
     _worker(worker_id)
     profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(), **clean_w4(data))
     db.session.add(profile)
-    db.session.commit()
     return profile
 
 
+@transaction()
 def save_w9(worker_id: int, data: dict) -> W9Form:
     """Record a W-9; a missing TIN or an uncertified form flags backup withholding (24%)."""
     worker = _worker(worker_id)
@@ -99,7 +101,6 @@ def save_w9(worker_id: int, data: dict) -> W9Form:
                   backup_withholding=(not digits) or (not certified) or worker.tin_flagged,
                   signed_name=str(data.get("signed_name") or data["legal_name"]), signed_at=utcnow())
     db.session.add(form)
-    db.session.commit()
     return form
 
 
@@ -114,6 +115,7 @@ def deposit_instructions(accounts: list[BankAccount]) -> list[DepositInstruction
                                amount=a.split_amount, percent=a.split_percent) for a in accounts]
 
 
+@transaction()
 def add_bank_account(worker_id: int, data: dict, *, source: str = "manual", plaid: dict | None = None) -> BankAccount:
     """Add a deposit account (manual entry validated by check digit, or from Plaid Auth).
 
@@ -147,17 +149,14 @@ def add_bank_account(worker_id: int, data: dict, *, source: str = "manual", plai
     problems = validate_instructions(
         [DepositInstruction(account_key=str(i), kind=a.split_kind, priority=a.priority, amount=a.split_amount,
                             percent=a.split_percent) for i, a in enumerate(planned)])
-    if problems:
-        db.session.rollback()
-        raise_if(problems)
+    raise_if(problems)
     db.session.add(acct)
-    db.session.commit()
     return acct
 
 
+@transaction()
 def remove_bank_account(worker_id: int, account_id: int) -> None:
     acct = db.session.get(BankAccount, account_id)
     if acct is None or acct.worker_id != worker_id:
         raise NotFound(f"bank account {account_id} not found")
     acct.status = "closed"
-    db.session.commit()

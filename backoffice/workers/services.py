@@ -9,6 +9,7 @@ from backoffice import validation as v
 from backoffice.crypto import blind_index
 from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client,
                                        Engagement, Worker)
 
@@ -24,14 +25,6 @@ def _unknown(data: dict, allowed, issues):
     for k in data:
         if k not in allowed:
             issues.append(Issue(k, "is not a known field", "unknown_field"))
-
-
-def _commit_or_rollback():
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
 
 
 # ---------------------------------------------------------------- clients
@@ -69,18 +62,18 @@ def clean_client(data: dict, *, partial: bool = False) -> dict:
     return out
 
 
+@transaction()
 def create_client(data: dict) -> Client:
     client = Client(**clean_client(data))
     db.session.add(client)
-    _commit_or_rollback()
     return client
 
 
+@transaction()
 def update_client(client_id: int, data: dict) -> Client:
     client = db.session.get(Client, client_id) or _raise_nf("client", client_id)
     for k, val in clean_client(data, partial=True).items():
         setattr(client, k, val)
-    _commit_or_rollback()
     return client
 
 
@@ -132,18 +125,18 @@ def clean_worker(data: dict, *, partial: bool = False, current: Worker | None = 
     return out
 
 
+@transaction()
 def create_worker(data: dict) -> Worker:
     worker = Worker(**clean_worker(data))
     db.session.add(worker)
-    _commit_or_rollback()
     return worker
 
 
+@transaction()
 def update_worker(worker_id: int, data: dict) -> Worker:
     worker = db.session.get(Worker, worker_id) or _raise_nf("worker", worker_id)
     for k, val in clean_worker(data, partial=True, current=worker).items():
         setattr(worker, k, val)
-    _commit_or_rollback()
     return worker
 
 
@@ -194,20 +187,20 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
     return out
 
 
+@transaction()
 def create_engagement(data: dict) -> Engagement:
     eng = Engagement(**clean_engagement(data))
     if eng.bill_rate is None:
         eng.bill_rate = Decimal(0)
     db.session.add(eng)
-    _commit_or_rollback()
     return eng
 
 
+@transaction()
 def update_engagement(engagement_id: int, data: dict) -> Engagement:
     eng = db.session.get(Engagement, engagement_id) or _raise_nf("engagement", engagement_id)
     for k, val in clean_engagement(data, partial=True, current=eng).items():
         setattr(eng, k, val)
-    _commit_or_rollback()
     return eng
 
 

@@ -14,6 +14,7 @@ from backoffice.extensions import db
 from backoffice.money import ZERO, round_cents
 from backoffice.periods import PayFrequency
 from backoffice.db import utcnow
+from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
 from payroll.engine import calculate_paycheck, tables_for
@@ -305,6 +306,7 @@ def _lock_chunk(run_id: int, index: int) -> RunChunk | None:
     return chunk
 
 
+@transaction()
 def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIMIT_DEFAULT, pause: float = 0) -> bool:
     """Calculate and post one chunk: paychecks, lines, YTD, timesheets/adjustments marked, one journal entry and
     the chunk's done mark — all in one transaction. Returns False (and changes nothing) when the chunk is already
@@ -312,12 +314,10 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     s = db.session
     chunk = _lock_chunk(run_id, index)
     if chunk is None or chunk.done_at is not None:
-        s.commit()
         return False
     run = s.get(PayrollRun, run_id)
     s.refresh(run)
     if run.state != "calculating":
-        s.commit()
         return False
     if is_postgres():
         s.execute(sa.update(RunChunk).where(RunChunk.id == chunk.id).values(attempts=RunChunk.attempts + 1))
@@ -403,7 +403,6 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         import time
 
         time.sleep(pause)
-    s.commit()
     return True
 
 

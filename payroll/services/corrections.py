@@ -11,6 +11,7 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO, round_cents
+from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 
@@ -97,6 +98,7 @@ def _mirror_payment(postings):
     return mirror(postings)
 
 
+@transaction()
 def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) -> PayrollRun:
     """Reverse a whole calculated, approved or paid run: a reversal run with a negative paycheck for every
     paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
@@ -114,10 +116,10 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) 
     run.state = "reversed"
     run.reversed_at = utcnow()
     run.reversed_by_id = user_id(user)
-    db.session.commit()
     return rev
 
 
+@transaction()
 def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | None = None) -> Paycheck:
     """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run."""
     _require(user)
@@ -136,10 +138,10 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | Non
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
     rev_run = _reverse(run, todo, user, reason, on or date.today())
-    db.session.commit()
     return db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == rev_run.id)).scalar_one()
 
 
+@transaction()
 def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
     """Re-issue a reversed paycheck: a correction run (state calculated) holding a copy of it, to be approved by
     a second user, filed in a NACHA file and paid like any run."""
@@ -159,11 +161,11 @@ def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
     run.total_gross, run.total_employee_taxes, run.total_employer_taxes = p.gross, p.employee_taxes, p.employer_taxes
     run.total_deductions, run.total_net = p.deductions, p.net
     run.calculated_at = utcnow()
-    db.session.commit()
     return run
 
 
 # ------------------------------------------------------------------------------------------------ retro pay
+@transaction()
 def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date | None = None
                        ) -> PayrollAdjustment | None:
     """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
@@ -209,5 +211,4 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
     adj = PayrollAdjustment(engagement_id=eng.id, code="retro", amount=amount, note="; ".join(notes)[:500],
                             created_by_id=user_id(user))
     db.session.add(adj)
-    db.session.commit()
     return adj

@@ -14,6 +14,7 @@ from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, Va
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.security.access import can
+from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
 from payroll.calendar import banking_day_on_or_after
@@ -114,6 +115,7 @@ def _require(user, action: str) -> None:
         raise PermissionDenied(f"{getattr(user, 'role', 'anonymous')} may not {action} payments")
 
 
+@transaction()
 def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     """The NACHA file of an approved or paid run. The first call writes the file with every pending payment and
     keeps it (later calls return the same bytes); payments re-issued after a return go into a new file
@@ -133,7 +135,6 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     files = list(s.execute(sa.select(NachaFile).where(NachaFile.run_id == run.id).order_by(NachaFile.id)).scalars())
     if not todo:
         if files:
-            s.commit()
             return files[0] if len(files) == 1 else files[-1]
         raise DomainError(f"run #{run.id} has no payments to file", code="no_payments")
     if len(files) >= len(MODIFIERS):
@@ -167,7 +168,6 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
                    _postings_for_payments(ids), run_id=run.id)
         s.execute(sa.update(Payment).where(Payment.id.in_(ids)).values(status="sent"),
                   execution_options={"synchronize_session": False})
-    s.commit()
     return f
 
 
@@ -183,6 +183,7 @@ def _postings_for_payments(payment_ids: list[int]) -> list[Posting]:
     return out
 
 
+@transaction()
 def record_return(payment_id: int, code: str, user, *, on: date | None = None) -> Payment:
     """A sent payment came back (R01 insufficient funds, R03 no account, ...): status returned, and the money is
     back in cash and owed to the worker again (Dr cash, Cr net pay payable)."""
@@ -198,10 +199,10 @@ def record_return(payment_id: int, code: str, user, *, on: date | None = None) -
     post_entry("return", on or date.today(), f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
                [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
                run_id=p.run_id)
-    db.session.commit()
     return p
 
 
+@transaction()
 def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None) -> Payment:
     """Pay a returned payment again, to the same account or another active account of the worker, when the
     return code allows it (e.g. R01 may go to the same account; R03 needs another one)."""
@@ -226,7 +227,6 @@ def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None
                   account_type=acct.account_type, amount=p.amount, status="pending", reissue_of_id=p.id)
     p.status = "reissued"
     db.session.add(new)
-    db.session.commit()
     return new
 
 

@@ -12,6 +12,7 @@ from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ra
 from backoffice.extensions import db
 from backoffice.money import round_cents
 from backoffice.security.access import can
+from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.models import ADJUSTMENT_CODES, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun, RunChunk, Timesheet
@@ -31,6 +32,7 @@ def _require(user, action: str = "write") -> None:
 
 
 # ------------------------------------------------------------------------------------------------ creation
+@transaction()
 def create_regular_run(schedule_id: int, period_containing: date, user) -> PayrollRun:
     """A draft regular run for the schedule period containing `period_containing` (pay date from the calendar).
     One regular run per schedule period (a second one is refused)."""
@@ -52,10 +54,10 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
                      description=f"{schedule.name} {period.start:%b %d}–{period.end:%b %d, %Y}",
                      prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))
     db.session.add(run)
-    db.session.commit()
     return run
 
 
+@transaction()
 def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, description: str = "",
                          frequency: str = "biweekly") -> PayrollRun:
     """A draft bonus / correction / final-pay run paying `items` [{engagement_id, code, amount, note?}].
@@ -81,7 +83,6 @@ def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, 
     db.session.flush()
     for c in cleaned:
         db.session.add(PayrollAdjustment(run_id=run.id, created_by_id=user_id(user), **c))
-    db.session.commit()
     return run
 
 
@@ -110,6 +111,7 @@ def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
     return {"engagement_id": eng_id, "code": code, "amount": amount, "note": note}
 
 
+@transaction()
 def add_adjustment(engagement_id: int, code: str, amount, user, *, note: str = "") -> PayrollAdjustment:
     """A pending extra earning paid by the next regular run that pays the engagement."""
     _require(user, "create")
@@ -118,7 +120,6 @@ def add_adjustment(engagement_id: int, code: str, amount, user, *, note: str = "
     raise_if([Issue(i.field.lstrip("."), i.message, i.code) for i in issues])
     adj = PayrollAdjustment(created_by_id=user_id(user), **c)
     db.session.add(adj)
-    db.session.commit()
     return adj
 
 
@@ -186,6 +187,16 @@ def pre_run_checks(run_id: int) -> list[Issue]:
 def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     """draft → calculating: refuse on any blocking pre-run issue; plan the chunks; enqueue the tasks after
     commit (each chunk is idempotent, so a retried or duplicated task never pays twice)."""
+    run = _plan_calculation(run_id, user)
+    if enqueue:
+        from payroll.tasks import calculate_run as task
+
+        task.delay(run.id)
+    return run
+
+
+@transaction()
+def _plan_calculation(run_id: int, user) -> PayrollRun:
     _require(user)
     run = get_run(run_id, lock=True)
     if run.state != "draft":
@@ -200,11 +211,6 @@ def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     run.chunks_done = 0
     run.error = ""
     run.calculation_started_at = utcnow()
-    db.session.commit()
-    if enqueue:
-        from payroll.tasks import calculate_run as task
-
-        task.delay(run.id)
     return run
 
 
@@ -219,11 +225,11 @@ def resume_calculation(run_id: int, user=None) -> list[int]:
     indexes sent. Safe to call any number of times."""
     if user is not None:
         _require(user)
-    run = get_run(run_id)
-    if run.state != "calculating":
-        raise DomainError(f"run #{run.id} is {run.state}, not calculating", code="bad_state")
-    todo = pending_chunks(run.id)
-    db.session.commit()
+    with transaction():  # ended before the chunks are sent: their tasks write from other sessions
+        run = get_run(run_id)
+        if run.state != "calculating":
+            raise DomainError(f"run #{run.id} is {run.state}, not calculating", code="bad_state")
+        todo = pending_chunks(run.id)
     from payroll.tasks import calculate_chunk as chunk_task
 
     if not todo:
@@ -233,6 +239,7 @@ def resume_calculation(run_id: int, user=None) -> list[int]:
     return todo
 
 
+@transaction()
 def finalize_run(run_id: int) -> bool:
     """calculating → calculated once every chunk is done: totals from the paychecks. A conditional UPDATE on the
     state makes it happen once even when two chunks finish at the same moment. Returns True if this call did it."""
@@ -240,7 +247,6 @@ def finalize_run(run_id: int) -> bool:
     total, done = s.execute(sa.select(sa.func.count(), sa.func.count(RunChunk.done_at))
                             .where(RunChunk.run_id == run_id)).one()
     if done < total:
-        s.commit()
         return False
     sums = s.execute(sa.select(sa.func.count(), raw_sum(Paycheck.gross), raw_sum(Paycheck.employee_taxes),
                                raw_sum(Paycheck.employer_taxes), raw_sum(Paycheck.deductions), raw_sum(Paycheck.net))
@@ -249,7 +255,6 @@ def finalize_run(run_id: int) -> bool:
         state="calculated", calculated_at=utcnow(), chunks_done=total, paycheck_count=sums[0],
         total_gross=_d(sums[1]), total_employee_taxes=_d(sums[2]), total_employer_taxes=_d(sums[3]),
         total_deductions=_d(sums[4]), total_net=_d(sums[5])), execution_options={"synchronize_session": False})
-    s.commit()
     return res.rowcount == 1
 
 
@@ -257,17 +262,29 @@ def _d(raw) -> Decimal:
     return Decimal(int(raw or 0)) / 100
 
 
+@transaction()
 def record_failure(run_id: int, message: str) -> None:
-    db.session.rollback()
     db.session.execute(sa.update(PayrollRun).where(PayrollRun.id == run_id).values(error=message[:2000]),
                        execution_options={"synchronize_session": False})
-    db.session.commit()
 
 
 # ------------------------------------------------------------------------------------------------ approval, payment
 def approve_run(run_id: int, user) -> PayrollRun:
     """calculated → approved by someone other than the preparer; creates the direct-deposit payments (net pay
     split over the worker's accounts). Refused with nothing changed on any blocking issue."""
+    run = _approve(run_id, user)
+    from flask import current_app
+
+    if not current_app.extensions["celery"].conf.task_always_eager:
+        # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
+        from payroll.tasks import render_run_paystubs
+
+        render_run_paystubs.delay(run.id)
+    return run
+
+
+@transaction()
+def _approve(run_id: int, user) -> PayrollRun:
     _require(user)
     run = get_run(run_id, lock=True)
     if run.state != "calculated":
@@ -283,17 +300,10 @@ def approve_run(run_id: int, user) -> PayrollRun:
     run.state = "approved"
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
-    db.session.commit()
-    from flask import current_app
-
-    if not current_app.extensions["celery"].conf.task_always_eager:
-        # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
-        from payroll.tasks import render_run_paystubs
-
-        render_run_paystubs.delay(run.id)
     return run
 
 
+@transaction()
 def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     """approved → paid once the NACHA file exists: posts cash out (Dr net pay payable, Cr cash)."""
     _require(user)
@@ -317,7 +327,6 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     run.state = "paid"
     run.paid_by_id = user_id(user)
     run.paid_at = utcnow()
-    s.commit()
     return run
 
 
@@ -328,6 +337,7 @@ def refuse_edit(run: PayrollRun) -> None:
                           code="run_immutable")
 
 
+@transaction()
 def update_run(run_id: int, data: dict, user) -> PayrollRun:
     """Edit a draft run's description or pay date. Refused once calculation has started."""
     _require(user)
@@ -341,7 +351,6 @@ def update_run(run_id: int, data: dict, user) -> PayrollRun:
     raise_if(issues)
     for k, v in data.items():
         setattr(run, k, v)
-    db.session.commit()
     return run
 
 

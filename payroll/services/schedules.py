@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.periods import Period
+from backoffice.uow import transaction
 from payroll import calendar as paycal
 from payroll.models import PaySchedule
 
@@ -59,20 +60,20 @@ def clean_schedule(data: dict, *, partial: bool = False) -> dict:
     return out
 
 
+@transaction()
 def create_schedule(data: dict) -> PaySchedule:
     sched = PaySchedule(**clean_schedule(data))
     db.session.add(sched)
-    db.session.commit()
     return sched
 
 
+@transaction()
 def update_schedule(schedule_id: int, data: dict) -> PaySchedule:
     sched = db.session.get(PaySchedule, schedule_id)
     if sched is None:
         raise NotFound(f"pay schedule {schedule_id} not found")
     for k, v in clean_schedule(data, partial=True).items():
         setattr(sched, k, v)
-    db.session.commit()
     return sched
 
 

@@ -351,11 +351,7 @@ def import_file(content: bytes, filename: str, user, *, dry_run: bool = False) -
         db.session.rollback()
         return result
     try:
-        timesheet_service.import_timesheets(rows, user)     # validates again, saves every row, one commit
+        timesheet_service.import_timesheets(rows, user)     # validates again, saves every row, one transaction
     except ValidationFailed as exc:        # a row changed under us between the check and the save
-        db.session.rollback()
         result.issues, result.created, result.replaced = exc.issues, 0, 0
-    except Exception:
-        db.session.rollback()
-        raise
     return result

@@ -11,6 +11,7 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import can
+from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
 from payroll.models import DAYS, Timesheet
 
@@ -98,6 +99,7 @@ def _may_enter(user, eng: Engagement) -> None:
         raise PermissionDenied("client approvers approve time; they do not enter it")
 
 
+@transaction()
 def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
     """Create or replace the week's timesheet of an engagement (HR: status draft; worker: draft until submitted).
     An approved timesheet is locked: changing it is refused."""
@@ -118,10 +120,10 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
     ts.status = "draft"
     ts.source = source or ("worker" if user.role == "worker" else "hr")
     ts.entered_by_id = user.id
-    db.session.commit()
     return ts
 
 
+@transaction()
 def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
     """All-or-nothing: validate every row (each dict may carry its file line number under `line`), raise
     ValidationFailed naming every bad row and field, else save them all as submitted time in one transaction."""
@@ -159,7 +161,6 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
             setattr(ts, k, v)
         ts.status, ts.source, ts.entered_by_id, ts.submitted_at = "submitted", "import", user.id, utcnow()
         out.append(ts)
-    db.session.commit()
     return out
 
 
@@ -170,6 +171,7 @@ def _get(timesheet_id: int) -> Timesheet:
     return ts
 
 
+@transaction()
 def submit_timesheet(timesheet_id: int, user) -> Timesheet:
     ts = _get(timesheet_id)
     _may_enter(user, ts.engagement)
@@ -178,7 +180,6 @@ def submit_timesheet(timesheet_id: int, user) -> Timesheet:
     if ts.total_hours == 0 and ts.units == 0:
         raise DomainError("an empty timesheet cannot be submitted", code="empty_timesheet")
     ts.status, ts.submitted_at = "submitted", utcnow()
-    db.session.commit()
     return ts
 
 
@@ -189,6 +190,7 @@ def _may_approve(user, ts: Timesheet) -> None:
         raise NotFound(f"timesheet {ts.id} not found")
 
 
+@transaction()
 def approve_timesheet(timesheet_id: int, user) -> Timesheet:
     """submitted (or an HR draft) → approved; approving twice is refused."""
     ts = _get(timesheet_id)
@@ -198,10 +200,10 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
     if ts.status == "rejected" or (ts.status == "draft" and user.role == "client_approver"):
         raise DomainError(f"timesheet #{ts.id} is {ts.status}; it must be submitted first", code="bad_state")
     ts.status, ts.approved_by_id, ts.approved_at = "approved", user.id, utcnow()
-    db.session.commit()
     return ts
 
 
+@transaction()
 def reject_timesheet(timesheet_id: int, user, reason: str) -> Timesheet:
     ts = _get(timesheet_id)
     _may_approve(user, ts)
@@ -210,7 +212,6 @@ def reject_timesheet(timesheet_id: int, user, reason: str) -> Timesheet:
     if not (reason or "").strip():
         raise DomainError("give a reason for the rejection", code="reason_required")
     ts.status, ts.rejected_reason = "rejected", reason.strip()[:500]
-    db.session.commit()
     return ts
 
 

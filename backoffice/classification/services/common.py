@@ -86,14 +86,6 @@ def _audited_as_user(fn):
     return wrapper
 
 
-def _commit() -> None:
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
 def history(engagement_id: int) -> list[Assessment]:
     """Every assessment of this engagement and of the engagements it was converted from or to, oldest first."""
     ids = _linked_engagements(engagement_id)

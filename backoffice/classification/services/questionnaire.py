@@ -11,8 +11,9 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.classification.services.common import (FILL_ROLES, MAX_EVIDENCE_BYTES, OPEN_ENGAGEMENT_STATUSES,
-                                                  SIGN_OFF_ROLES, _audited_as_user, _check, _commit, _engagement_for,
+                                                  SIGN_OFF_ROLES, _audited_as_user, _check, _engagement_for,
                                                   get_assessment)
 from backoffice.classification.models import Assessment, EvidenceAttachment, Recheck
 from backoffice.classification.engine import classify
@@ -46,6 +47,7 @@ def clean_answers(raw: dict) -> dict:
 
 # ------------------------------------------------------------------ assessments
 @_audited_as_user
+@transaction()
 def start_assessment(engagement_id, *, user, as_of_date=None, answers: dict | None = None,
                      today: date | None = None) -> Assessment:
     """Open a draft questionnaire for an engagement (HR, or the client approver of that engagement's client)."""
@@ -63,7 +65,6 @@ def start_assessment(engagement_id, *, user, as_of_date=None, answers: dict | No
                      status="draft", prepared_by_id=getattr(user, "id", None),
                      prepared_role=getattr(user, "role", "system"))
     db.session.add(row)
-    _commit()
     return row
 
 
@@ -76,6 +77,7 @@ def _draft(assessment_id, user) -> Assessment:
 
 
 @_audited_as_user
+@transaction()
 def save_answers(assessment_id, answers: dict, *, user, as_of_date=None) -> Assessment:
     """Replace a draft's answers (and date); the stored result no longer matches, so it is cleared."""
     _check(user, "write")
@@ -93,11 +95,11 @@ def save_answers(assessment_id, answers: dict, *, user, as_of_date=None) -> Asse
         row.answers = cleaned
         row.result = row.rule_set_versions = row.determination = row.risk = row.employer_party = None
         row.run_at = None
-    _commit()
     return row
 
 
 @_audited_as_user
+@transaction()
 def run_assessment(assessment_id, *, user) -> Assessment:
     """Classify the draft's answers with the engine and store the full result."""
     _check(user, "write")
@@ -110,11 +112,11 @@ def run_assessment(assessment_id, *, user) -> Assessment:
     row.risk = result["risk"]
     row.employer_party = result["employer"]["party"]
     row.run_at = utcnow()
-    _commit()
     return row
 
 
 @_audited_as_user
+@transaction()
 def add_evidence(assessment_id, *, user, filename: str, content: bytes, content_type: str = "",
                  description: str = "", answer_path: str = "") -> EvidenceAttachment:
     """Attach a document to a draft (HR or the client approver); its SHA-256 is kept with the bytes."""
@@ -140,7 +142,6 @@ def add_evidence(assessment_id, *, user, filename: str, content: bytes, content_
                              size=len(content), sha256=hashlib.sha256(content).hexdigest(), content=content,
                              uploaded_by_id=getattr(user, "id", None), uploaded_role=getattr(user, "role", "system"))
     db.session.add(att)
-    _commit()
     return att
 
 
@@ -158,6 +159,7 @@ def _signable(engine: str, chosen: str, note: str) -> str | None:
 
 
 @_audited_as_user
+@transaction()
 def sign_off(assessment_id, *, user, note: str = "", determination: str | None = None) -> Assessment:
     """HR signs the assessment: frozen, copied to the engagement, the previous signed one superseded."""
     _check(user, "write")
@@ -189,5 +191,4 @@ def sign_off(assessment_id, *, user, note: str = "", determination: str | None =
         rc.resolved_at = utcnow()
         rc.resolved_by_id = getattr(user, "id", None)
         rc.resolution_note = f"re-assessed: assessment #{row.id} signed off"
-    _commit()
     return row

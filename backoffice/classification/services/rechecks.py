@@ -10,8 +10,9 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, SIGN_OFF_ROLES, _audited_as_user, _check,
-                                                  _commit, _visible, current_signed)
+                                                  _visible, current_signed)
 from backoffice.classification.engine.questionnaire import answer_value
 from backoffice.classification.models import Assessment, Recheck
 from backoffice.classification.engine import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
@@ -63,7 +64,8 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
                         engagement_client=client_key if income else None, schedule_changes=tuple(changes))
 
 
-def raise_rechecks(engagement_id: int, *, today: date, commit: bool = True) -> list[Recheck]:
+@transaction()
+def raise_rechecks(engagement_id: int, *, today: date) -> list[Recheck]:
     """Evaluate the re-check triggers for one contractor engagement; store each new one (once per assessment)."""
     eng = db.session.get(Engagement, engagement_id)
     if eng is None:
@@ -84,11 +86,10 @@ def raise_rechecks(engagement_id: int, *, today: date, commit: bool = True) -> l
                      since=t.since, facts=dict(t.facts), status="open")
         db.session.add(rc)
         new.append(rc)
-    if commit:
-        _commit()
     return new
 
 
+@transaction()
 def run_rechecks(*, today: date) -> int:
     """Evaluate every open contractor engagement; returns how many new re-checks were raised."""
     ids = db.session.execute(sa.select(Engagement.id).where(
@@ -96,12 +97,12 @@ def run_rechecks(*, today: date) -> int:
         .order_by(Engagement.id)).scalars().all()
     count = 0
     for eid in ids:
-        count += len(raise_rechecks(eid, today=today, commit=False))
-    _commit()
+        count += len(raise_rechecks(eid, today=today))
     return count
 
 
 @_audited_as_user
+@transaction()
 def resolve_recheck(recheck_id, *, user, note: str, status: str = "resolved") -> Recheck:
     _check(user, "write", "classification_recheck")
     if user is not None and user.role not in SIGN_OFF_ROLES:
@@ -116,5 +117,4 @@ def resolve_recheck(recheck_id, *, user, note: str, status: str = "resolved") ->
         raise DomainError(f"re-check {rc.id} is already {rc.status}")
     rc.status, rc.resolution_note = status, note.strip()
     rc.resolved_at, rc.resolved_by_id = utcnow(), getattr(user, "id", None)
-    _commit()
     return rc

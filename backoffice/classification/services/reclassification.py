@@ -7,6 +7,7 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, PermissionDenied, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, SIGN_OFF_ROLES, _audited_as_user, _check,
                                                   _engagement_for, current_signed, get_assessment)
 from backoffice.classification.models import Reclassification
@@ -44,6 +45,7 @@ def _open_onboarding(new: Engagement, steps: list[str]) -> list[dict]:
 
 
 @_audited_as_user
+@transaction()
 def reclassify(engagement_id, *, user, to_type: str, effective_date, note: str = "",
                assessment_id=None) -> Reclassification:
     """Convert an engagement to the other type from `effective_date`, in one transaction.
@@ -86,32 +88,27 @@ def reclassify(engagement_id, *, user, to_type: str, effective_date, note: str =
         "bill_rate": old.bill_rate, "pay_frequency": old.pay_frequency, "start_date": eff,
         "end_date": old.end_date, "status": "pending" if to_type == "leased_employee" else "active",
         "overtime_exempt": old.overtime_exempt if to_type == "leased_employee" else False})
-    try:
-        old.end_date = eff - timedelta(days=1)
-        old.status = "ended"
-        new = Engagement(**new_data)
-        new.classification = to_type
-        db.session.add(new)
-        db.session.flush()
-        follow_ups = _open_onboarding(new, _onboarding_steps(to_type, new.work_state))
-        if to_type == "contractor":
-            from benefits.models import LifeEvent
+    old.end_date = eff - timedelta(days=1)
+    old.status = "ended"
+    new = Engagement(**new_data)
+    new.classification = to_type
+    db.session.add(new)
+    db.session.flush()
+    follow_ups = _open_onboarding(new, _onboarding_steps(to_type, new.work_state))
+    if to_type == "contractor":
+        from benefits.models import LifeEvent
 
-            event = LifeEvent(worker_id=old.worker_id, engagement_id=old.id, kind="cobra_qualifying_event",
-                              event_date=eff, status="open", source="reclassification",
-                              notes=(f"Engagement #{old.id} reclassified from leased employee to contractor from "
-                                     f"{eff.isoformat()} (new engagement #{new.id}): loss of employee status "
-                                     "is a COBRA qualifying event (termination of employment, 29 U.S.C. 1163(2))."))
-            db.session.add(event)
-            db.session.flush()
-            follow_ups.append({"kind": "cobra_event", "life_event_id": event.id, "status": "opened"})
-        rec = Reclassification(worker_id=old.worker_id, client_id=old.client_id, from_engagement_id=old.id,
-                               to_engagement_id=new.id, from_type=old.type, to_type=to_type, effective_date=eff,
-                               assessment_id=signed.id, note=(note or "").strip(), follow_ups=follow_ups,
-                               by_id=getattr(user, "id", None))
-        db.session.add(rec)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+        event = LifeEvent(worker_id=old.worker_id, engagement_id=old.id, kind="cobra_qualifying_event",
+                          event_date=eff, status="open", source="reclassification",
+                          notes=(f"Engagement #{old.id} reclassified from leased employee to contractor from "
+                                 f"{eff.isoformat()} (new engagement #{new.id}): loss of employee status "
+                                 "is a COBRA qualifying event (termination of employment, 29 U.S.C. 1163(2))."))
+        db.session.add(event)
+        db.session.flush()
+        follow_ups.append({"kind": "cobra_event", "life_event_id": event.id, "status": "opened"})
+    rec = Reclassification(worker_id=old.worker_id, client_id=old.client_id, from_engagement_id=old.id,
+                           to_engagement_id=new.id, from_type=old.type, to_type=to_type, effective_date=eff,
+                           assessment_id=signed.id, note=(note or "").strip(), follow_ups=follow_ups,
+                           by_id=getattr(user, "id", None))
+    db.session.add(rec)
     return rec

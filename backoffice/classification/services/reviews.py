@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.classification.services.common import (MAX_MESSAGE_CHARS, SIGN_OFF_ROLES, _audited_as_user, _check,
-                                                  _commit, get_assessment, get_review)
+                                                  get_assessment, get_review)
 from backoffice.classification.models import ReviewMessage, ReviewRequest
 
 
@@ -28,6 +29,7 @@ def _author_name(user) -> str:
 
 
 @_audited_as_user
+@transaction()
 def request_review(assessment_id, *, user, comment: str) -> ReviewRequest:
     """The worker asks HR to review a signed assessment; an open request on it gets the comment added."""
     if user is None or user.role != "worker":
@@ -47,11 +49,11 @@ def request_review(assessment_id, *, user, comment: str) -> ReviewRequest:
     review.status = "open"
     db.session.add(ReviewMessage(review_id=review.id, author_id=user.id, author_role="worker",
                                  author_name=_author_name(user), body=body))
-    _commit()
     return review
 
 
 @_audited_as_user
+@transaction()
 def post_message(review_id, *, user, body: str, close: bool = False) -> ReviewMessage:
     """A message in the thread: from the worker (reopens it) or from HR (answers it, or closes it)."""
     review = get_review(review_id, user)
@@ -74,5 +76,4 @@ def post_message(review_id, *, user, body: str, close: bool = False) -> ReviewMe
     msg = ReviewMessage(review_id=review.id, author_id=user.id, author_role=user.role,
                         author_name=_author_name(user), body=text)
     db.session.add(msg)
-    _commit()
     return msg

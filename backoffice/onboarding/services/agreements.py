@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
+from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Client, Engagement
 from backoffice.onboarding import documents
-from backoffice.onboarding.services.cases import _begin, _commit_or_rollback, _complete, _flag, _signature
+from backoffice.onboarding.services.cases import _begin, _complete, _flag, _signature
 from backoffice.onboarding.models import OnboardingCase, SignedDocument
 
 
@@ -18,6 +19,7 @@ def agreement_kind(engagement: Engagement) -> str:
     return "contractor_agreement" if engagement.type == "contractor" else "employment_agreement"
 
 
+@transaction()
 def agreement_draft(case: OnboardingCase) -> SignedDocument:
     """The agreement PDF the worker reads and signs; made once, so the bytes signed are the bytes shown."""
     _begin(case, "agreement")
@@ -34,10 +36,10 @@ def agreement_draft(case: OnboardingCase) -> SignedDocument:
     doc = SignedDocument(worker_id=case.worker_id, engagement_id=eng.id, kind=kind, title=title, status="draft",
                          pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
     db.session.add(doc)
-    _commit_or_rollback()
     return doc
 
 
+@transaction()
 def sign_agreement(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = "") -> SignedDocument:
     """Sign the draft: the typed name must be the worker's legal name; the hash shown must be the one stored."""
     row = _begin(case, "agreement")
@@ -63,5 +65,4 @@ def sign_agreement(case: OnboardingCase, data: dict, *, ip: str = "", user_agent
     doc.signed_ip = ip or ""
     doc.user_agent = (user_agent or "")[:300]
     _complete(case, row, {"document_id": doc.id, "sha256": doc.sha256})
-    _commit_or_rollback()
     return doc

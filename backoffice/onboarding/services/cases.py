@@ -89,14 +89,6 @@ def _complete(case: OnboardingCase, row: OnboardingStep, summary: dict | None = 
             case.worker.status = "active"
 
 
-def _commit_or_rollback() -> None:
-    try:
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
-
-
 def _signature(data: dict, issues: list[Issue]) -> str:
     name = " ".join(str(data.get("signed_name") or "").split())
     if not name:

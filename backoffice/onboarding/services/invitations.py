@@ -16,6 +16,7 @@ from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
 from backoffice.security.models import User
 from backoffice.security.services import MIN_PASSWORD
+from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Engagement, Worker
 from backoffice.onboarding.services.cases import (INVITE_FIELDS, OPEN_STATUSES, _collect, _nf, case_for_engagement,
                                                  hash_token)
@@ -54,8 +55,8 @@ def _deliver(inv: Invitation, token: str, config: Mapping, base_url: str) -> tup
         send_mail(config, inv.email, subject, body)
     except DomainError as exc:
         return link, False, exc.message
-    inv.sent_at = utcnow()
-    db.session.commit()
+    with transaction():
+        inv.sent_at = utcnow()
     return link, True, None
 
 
@@ -64,6 +65,14 @@ def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: 
 
     The records are committed before the email goes out; when sending fails the result says so and HR can
     resend from the board."""
+    inv, token, case = _open_case(data, config, invited_by_id)
+    link, sent, error = _deliver(inv, token, config, base_url)
+    return InviteResult(inv, case, link, sent, error)
+
+
+@transaction()
+def _open_case(data: dict, config: Mapping, invited_by_id: int | None) -> tuple[Invitation, str, OnboardingCase]:
+    """The worker (new, or matched by email), a pending engagement, its onboarding case and an invitation."""
     from backoffice.workers.services import clean_engagement, clean_worker
 
     issues: list[Issue] = []
@@ -107,14 +116,20 @@ def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: 
         case.i9_due_date = i9_section2_due(engagement.start_date)
     db.session.add(case)
     inv, token = _new_invitation(worker, engagement, int(config.get("INVITE_TTL_HOURS") or 72), invited_by_id)
-    db.session.commit()
-    link, sent, error = _deliver(inv, token, config, base_url)
-    return InviteResult(inv, case, link, sent, error)
+    return inv, token, case
 
 
 def resend_invitation(case_id: int, *, config: Mapping, base_url: str,
                       invited_by_id: int | None = None) -> InviteResult:
     """Revoke the case's unused links and send a fresh one (a new token, a new expiry)."""
+    inv, token, case = _renew_invitation(case_id, config, invited_by_id)
+    link, sent, error = _deliver(inv, token, config, base_url)
+    return InviteResult(inv, case, link, sent, error)
+
+
+@transaction()
+def _renew_invitation(case_id: int, config: Mapping,
+                      invited_by_id: int | None) -> tuple[Invitation, str, OnboardingCase]:
     case = db.session.get(OnboardingCase, case_id) or _nf("onboarding case", case_id)
     if case.status != "invited":
         raise DomainError("The worker has already accepted the invitation; they sign in with their password.",
@@ -126,9 +141,7 @@ def resend_invitation(case_id: int, *, config: Mapping, base_url: str,
         old.revoked_at = now
     inv, token = _new_invitation(case.worker, case.engagement, int(config.get("INVITE_TTL_HOURS") or 72),
                                  invited_by_id)
-    db.session.commit()
-    link, sent, error = _deliver(inv, token, config, base_url)
-    return InviteResult(inv, case, link, sent, error)
+    return inv, token, case
 
 
 def check_invitation(token: str, *, now=None) -> Invitation:
@@ -151,6 +164,7 @@ def check_invitation(token: str, *, now=None) -> Invitation:
     return inv
 
 
+@transaction()
 def accept_invitation(token: str, password: str, password_confirm: str, *, ip: str = "") -> User:
     """Use the link once: set the worker's password (creating their sign-in) and start the wizard."""
     inv = check_invitation(token)
@@ -177,7 +191,6 @@ def accept_invitation(token: str, password: str, password_confirm: str, *, ip: s
         Invitation.id == inv.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
         .values(accepted_at=now, accepted_ip=ip or "").execution_options(synchronize_session=False)).rowcount
     if claimed != 1:
-        db.session.rollback()
         raise DomainError("This invitation link has already been used. Sign in with your email and password "
                           "instead.", code="invitation_used")
     db.session.refresh(inv)
@@ -189,5 +202,4 @@ def accept_invitation(token: str, password: str, password_confirm: str, *, ip: s
     if case.status == "invited":
         case.status = "in_progress"
         case.step_since = now
-    db.session.commit()
     return user

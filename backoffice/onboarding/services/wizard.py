@@ -11,15 +11,17 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
 from backoffice.periods import age_on
+from backoffice.uow import transaction
 from backoffice.workers.models import Worker
 from backoffice.onboarding import documents
-from backoffice.onboarding.services.cases import (PROFILE_FIELDS, _begin, _collect, _commit_or_rollback, _complete,
+from backoffice.onboarding.services.cases import (PROFILE_FIELDS, _begin, _collect, _complete,
                                                  _flag, _nf, _signature, _store_copy)
 from backoffice.onboarding.models import I9_CITIZENSHIP, I9Record, OnboardingCase
 from backoffice.onboarding.steps import clean_state_certificate, i9_section2_due, rules, state_form
 from backoffice.workers.profile import W9_ENTITY_TYPES, TaxProfile
 
 
+@transaction()
 def save_profile(case: OnboardingCase, data: dict) -> Worker:
     """Legal name, SSN (or EIN for a contractor's business), birth date and residence address."""
     from backoffice.workers.services import clean_worker
@@ -57,7 +59,6 @@ def save_profile(case: OnboardingCase, data: dict) -> Worker:
     for k, val in clean.items():
         setattr(worker, k, val)
     _complete(case, row, {"tin_type": worker.tin_type, "state": worker.state})
-    _commit_or_rollback()
     return worker
 
 
@@ -88,20 +89,20 @@ def _w4_profile(worker: Worker, engagement_id: int | None, data: dict, ip: str, 
     return profile
 
 
+@transaction()
 def save_w4(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = "") -> TaxProfile:
     """Form W-4 (2020 and later) in the wizard: every amount 0 or more; signed; a PDF copy kept."""
     row = _begin(case, "w4")
     profile = _w4_profile(case.worker, case.engagement_id, data, ip, user_agent)
     _complete(case, row, {"filing_status": profile.filing_status, "exempt": profile.exempt})
-    _commit_or_rollback()
     return profile
 
 
+@transaction()
 def save_w4_update(worker_id: int, data: dict, *, ip: str = "", user_agent: str = "") -> TaxProfile:
     """A new W-4 from the portal after onboarding; it applies to paychecks paid from today."""
     worker = db.session.get(Worker, worker_id) or _nf("worker", worker_id)
     profile = _w4_profile(worker, None, data, ip, user_agent)
-    _commit_or_rollback()
     return profile
 
 
@@ -111,6 +112,7 @@ def _latest_profile(worker_id: int) -> TaxProfile | None:
         .scalar_one_or_none()
 
 
+@transaction()
 def save_state_certificate(case: OnboardingCase, data: dict, *, ip: str = "",
                            user_agent: str = "") -> TaxProfile:
     """The work state's certificate, stored as {state: fields} on a new TaxProfile row next to the W-4."""
@@ -136,10 +138,10 @@ def save_state_certificate(case: OnboardingCase, data: dict, *, ip: str = "",
     _store_copy(case.worker_id, case.engagement_id, "state_certificate", f"{state} {form.form}, {form.title}",
                 documents.state_certificate_html(case.worker, form, cert, signed), signed, ip, user_agent)
     _complete(case, row, {"state": state, "form": form.form})
-    _commit_or_rollback()
     return profile
 
 
+@transaction()
 def save_i9_section1(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = "") -> I9Record:
     """Form I-9 section 1 (the employee's attestation); section 2 falls due three business days after start."""
     row = _begin(case, "i9")
@@ -181,10 +183,10 @@ def save_i9_section1(case: OnboardingCase, data: dict, *, ip: str = "", user_age
     _store_copy(case.worker_id, case.engagement_id, "i9_section1", "Form I-9, section 1 (employee information and attestation)",
                 documents.i9_html(case.worker, status, until, signed), signed, ip, user_agent)
     _complete(case, row, {"citizenship": status, "section2_due": due.isoformat()})
-    _commit_or_rollback()
     return i9
 
 
+@transaction()
 def save_w9(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = ""):
     """Form W-9: name, entity type, TIN (missing → backup withholding flagged), certification, signature."""
     from backoffice.workers import profile_services
@@ -211,12 +213,7 @@ def save_w9(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str =
                 documents.w9_html(worker, form_data, tin[-4:] if tin else "", backup, signed), signed, ip,
                 user_agent)
     _complete(case, row, {"backup_withholding": backup, "tin_type": tin_type})
-    try:  # the shared service commits the W-9, the step and the copy together
-        form = profile_services.save_w9(worker.id, form_data)
-    except Exception:
-        db.session.rollback()
-        raise
-    return form
+    return profile_services.save_w9(worker.id, form_data)  # joins this transaction: W-9, step and copy together
 
 
 # ------------------------------------------------------------------ direct deposit
@@ -255,6 +252,7 @@ def link_plaid_account(worker_id: int, public_token: str, account_id: str | None
         "plaid_item_id": item_id, "plaid_access_token": access_token, "plaid_account_id": chosen.account_id})
 
 
+@transaction()
 def finish_direct_deposit(case: OnboardingCase) -> None:
     from backoffice.workers.profile_services import active_accounts, deposit_instructions
     from payroll.payments.splits import validate_instructions
@@ -265,12 +263,12 @@ def finish_direct_deposit(case: OnboardingCase) -> None:
         raise_if([Issue("accounts", "add at least one account (link your bank or enter it by hand)", "required")])
     raise_if(validate_instructions(deposit_instructions(accounts)))
     _complete(case, row, {"accounts": len(accounts), "sources": sorted({a.source for a in accounts})})
-    _commit_or_rollback()
 
 
 I9_LISTS = {"A": 1, "B": 1, "C": 1}
 
 
+@transaction()
 def complete_i9_section2(i9_id: int, data: dict, *, by_user_id: int) -> I9Record:
     """HR examined the documents: one from List A, or one from List B and one from List C."""
     i9 = db.session.get(I9Record, i9_id) or _nf("I-9", i9_id)
@@ -303,5 +301,4 @@ def complete_i9_section2(i9_id: int, data: dict, *, by_user_id: int) -> I9Record
     i9.section2_documents = docs
     i9.section2_by_id = by_user_id
     i9.section2_at = utcnow()
-    _commit_or_rollback()
     return i9
