@@ -1,0 +1,65 @@
+"""The kernel's unit of work: transaction() commits, rolls back on any error, and joins an outer one when nested."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from backoffice.uow import transaction
+from backoffice.workers.models import Client, Worker
+
+
+def _clients(db) -> list[str]:
+    db.session.rollback()           # read what is committed, not what this session holds
+    return sorted(db.session.execute(sa.select(Client.name)).scalars())
+
+
+def test_a_transaction_commits_what_its_block_wrote(db):
+    with transaction():
+        db.session.add(Client(name="Acme"))
+    assert _clients(db) == ["Acme"]
+
+
+def test_an_error_in_the_block_rolls_everything_back_and_is_raised_again(db):
+    with pytest.raises(ValueError, match="refused"):
+        with transaction():
+            db.session.add(Client(name="Acme"))
+            db.session.flush()
+            raise ValueError("refused")
+    assert _clients(db) == []
+
+
+def test_a_nested_block_joins_the_outer_one_and_nothing_is_committed_before_it_ends(db, app):
+    with transaction():
+        with transaction():
+            db.session.add(Client(name="Acme"))
+            db.session.flush()
+        with app.app_context():         # another session sees only committed rows
+            assert db.session.execute(sa.select(sa.func.count(Client.id))).scalar() == 0
+        db.session.add(Client(name="Beta"))
+    assert _clients(db) == ["Acme", "Beta"]
+
+
+def test_an_error_in_a_nested_block_rolls_back_the_outer_one_too(db):
+    @transaction()
+    def inner():
+        db.session.add(Client(name="Beta"))
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError):
+        with transaction():
+            db.session.add(Client(name="Acme"))
+            inner()
+    assert _clients(db) == []
+
+
+def test_a_commit_that_fails_on_a_unique_constraint_is_rolled_back_and_the_session_stays_usable(db):
+    with transaction():
+        db.session.add(Worker(first_name="Ann", last_name="Ames", email="ann@example.com"))
+    with pytest.raises(IntegrityError):
+        with transaction():
+            db.session.add(Worker(first_name="Ann", last_name="Other", email="ann@example.com"))
+    with transaction():
+        db.session.add(Client(name="Acme"))
+    assert _clients(db) == ["Acme"]
+    assert db.session.execute(sa.select(sa.func.count(Worker.id))).scalar() == 1
