@@ -20,7 +20,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField
 
 from backoffice.audit import AuditLog
-from backoffice.errors import DomainError, ValidationFailed
+from backoffice.errors import Issue, NotFound, Refusal
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
@@ -65,6 +65,37 @@ def deny():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=request.full_path))
     abort(403)
+
+
+MAX_FLASHED_ISSUES = 20  # a run's pre-run checks can name thousands; a flash travels in the session cookie
+
+
+class domain_errors(Refusal):  # noqa: N801 - a context manager, named like contextlib.suppress
+    """The admin's one translation of a refused service call: `with domain_errors("Not saved: ") as refused:`.
+
+    A DomainError raised in the block rolls the session back and is not raised on: it is flashed after `prefix`
+    (a ValidationFailed as its issues, each with its field, the first 20). On a form (form=True) a
+    ValidationFailed is not flashed but kept for the form (`refused.errors`, `refused.issues`). With
+    not_found_404=True a NotFound (the record the page acts on is not there, or not this user's) is the 404 page.
+    After the block `refused` is true when the call was refused (the page then answers 422 when it shows a form);
+    the rest of the block, such as the success message, did not run."""
+
+    def __init__(self, prefix: str = "", *, form: bool = False, not_found_404: bool = False):
+        self.prefix = prefix
+        self.form = form
+        self.not_found_404 = not_found_404
+
+    def kept(self) -> None:
+        db.session.rollback()
+        if self.not_found_404 and isinstance(self.error, NotFound):
+            abort(404)
+        if self.form and self.issues:
+            return
+        text = self.error.message
+        if self.issues:
+            text = "; ".join(str(i) for i in self.issues[:MAX_FLASHED_ISSUES])
+            text += " …" if len(self.issues) > MAX_FLASHED_ISSUES else ""
+        flash(self.prefix + text, "error")
 
 
 def _utc_formatter(view, value, name=None):
@@ -176,10 +207,10 @@ class SecureModelView(ModelView):
                 data[name] = value
         return data
 
-    def _apply_issues(self, form, exc: ValidationFailed) -> None:
+    def _apply_issues(self, form, issues: list[Issue]) -> None:
         """Each message goes under its own field; one banner says how many fields to correct."""
         on_fields = 0
-        for issue in exc.issues:
+        for issue in issues:
             name = issue.field[:-3] if issue.field.endswith("_id") and issue.field[:-3] in form._fields else issue.field
             if name in form._fields:
                 form._fields[name].errors = list(form._fields[name].errors or []) + [issue.message]
@@ -191,26 +222,16 @@ class SecureModelView(ModelView):
                   "error")
 
     def create_model(self, form):
-        try:
+        with domain_errors(form=True) as refused:
             return self.service_create(self.form_data(form))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            self._apply_issues(form, exc)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        self._apply_issues(form, refused.issues)
         return False
 
     def update_model(self, form, model):
-        try:
+        with domain_errors(form=True) as refused:
             self.service_update(model, self.form_data(form))
             return True
-        except ValidationFailed as exc:
-            db.session.rollback()
-            self._apply_issues(form, exc)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
+        self._apply_issues(form, refused.issues)
         return False
 
 

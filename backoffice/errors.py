@@ -70,3 +70,52 @@ def raise_if(issues: list[Issue]) -> None:
     """Raise ValidationFailed when the list is not empty."""
     if issues:
         raise ValidationFailed(issues)
+
+
+class Refusal:
+    """A DomainError caught by a `with` block and kept for a page to show, instead of raised on.
+
+    After `with Refusal() as refused: service(...)`, `refused` is true when the service raised a DomainError; it
+    holds the error, its issues (a ValidationFailed's), its messages by field and one message for the page. Each
+    surface says in a subclass which errors it keeps and what it does then (roll back, flash): see
+    backoffice.admin.domain_errors and backoffice.portal.form_errors."""
+
+    error: DomainError | None = None
+
+    def __enter__(self) -> Refusal:
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        if not isinstance(exc, DomainError) or not self.keeps(exc):
+            return False
+        self.error = exc
+        self.kept()
+        return True
+
+    def keeps(self, exc: DomainError) -> bool:
+        return True
+
+    def kept(self) -> None:
+        """What the surface does once it holds the error."""
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+    @property
+    def issues(self) -> list[Issue]:
+        return list(self.error.issues) if isinstance(self.error, ValidationFailed) else []
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """The issues' messages by field ("_form" for an issue that names none), to show each beside its field."""
+        out: dict[str, list[str]] = {}
+        for issue in self.issues:
+            out.setdefault(issue.field or "_form", []).append(issue.message)
+        return out
+
+    @property
+    def message(self) -> str:
+        """The refusal in words for the page: the issues' messages (each beside its field), or the error's."""
+        if self.issues:
+            return "; ".join(i.message for i in self.issues)
+        return self.error.message if self.error is not None else ""

@@ -11,8 +11,8 @@ from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
 
-from backoffice.admin import ReadOnlyView, SecureModelView, deny, filtered_list_url, staff_only
-from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
+from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
 from payroll.models import DAYS, Paycheck, PaySchedule, PayrollRun, Timesheet
@@ -20,14 +20,6 @@ from payroll.models_ledger import JournalLine, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, payments, runs, schedules
 from payroll.timesheets import services as timesheets
-
-
-def _flash_error(exc: DomainError) -> None:
-    if isinstance(exc, ValidationFailed):
-        flash(f"Refused — {len(exc.issues)} issue(s): " + "; ".join(str(i) for i in exc.issues[:20])
-              + (" …" if len(exc.issues) > 20 else ""), "error")
-    else:
-        flash(f"Refused: {exc.message}", "error")
 
 
 # ------------------------------------------------------------------------------------------------ schedules
@@ -114,27 +106,23 @@ class TimesheetAdmin(SecureModelView):
 
     @action("approve", "Approve", "Approve the selected timesheets?")
     def action_approve(self, ids):
-        done, refused = 0, []
+        done, refusals = 0, []
         for tid in ids:
-            try:
+            with domain_errors(form=True) as refused:    # one summary flash below, not one per timesheet
                 timesheets.approve_timesheet(int(tid), current_user)
                 done += 1
-            except DomainError as exc:
-                db.session.rollback()
-                refused.append(f"#{tid}: {exc.message}")
+            if refused:
+                refusals.append(f"#{tid}: {refused.message}")
         if done:
             flash(f"{done} timesheet(s) approved.", "success")
-        if refused:
-            flash("Not approved — " + "; ".join(refused[:20]), "error")
+        if refusals:
+            flash("Not approved — " + "; ".join(refusals[:20]), "error")
 
     @action("submit", "Submit", "Submit the selected drafts for approval?")
     def action_submit(self, ids):
         for tid in ids:
-            try:
+            with domain_errors(f"#{tid}: "):
                 timesheets.submit_timesheet(int(tid), current_user)
-            except DomainError as exc:
-                db.session.rollback()
-                flash(f"#{tid}: {exc.message}", "error")
 
 
 # ------------------------------------------------------------------------------------------------ runs
@@ -176,13 +164,12 @@ class PayrollDeskView(BaseView):
     def index(self):
         if request.method == "POST":
             try:
-                run = runs.create_regular_run(int(request.form["schedule_id"]),
-                                              date.fromisoformat(request.form["period_containing"]), current_user)
-                return redirect(url_for(".detail", run_id=run.id))
+                with domain_errors("Refused: "):
+                    run = runs.create_regular_run(int(request.form["schedule_id"]),
+                                                  date.fromisoformat(request.form["period_containing"]), current_user)
+                    return redirect(url_for(".detail", run_id=run.id))
             except (KeyError, ValueError):
                 flash("Choose a schedule and a date in the period.", "error")
-            except DomainError as exc:
-                _flash_error(exc)
         recent = db.session.execute(sa.select(PayrollRun).order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
         scheds = db.session.execute(sa.select(PaySchedule).where(PaySchedule.active.is_(True))
                                     .order_by(PaySchedule.name)).scalars().all()
@@ -213,39 +200,37 @@ class PayrollDeskView(BaseView):
     def act(self, run_id, verb):
         self._run(run_id)
         try:
-            if verb == "calculate":
-                runs.start_calculation(run_id, current_user)
-                flash("Calculation started.", "success")
-            elif verb == "resume":
-                sent = runs.resume_calculation(run_id, current_user)
-                flash(f"Re-sent {len(sent)} chunk(s).", "success")
-            elif verb == "approve":
-                runs.approve_run(run_id, current_user)
-                flash("Run approved.", "success")
-            elif verb == "nacha":
-                payments.generate_nacha(run_id, current_user)
-                flash("NACHA file generated.", "success")
-            elif verb == "pay":
-                runs.mark_paid(run_id, current_user)
-                flash("Run marked paid.", "success")
-            elif verb == "reverse":
-                rev = corrections.reverse_run(run_id, current_user, request.form.get("reason", ""))
-                flash(f"Run reversed by run #{rev.id}.", "success")
-                return redirect(url_for(".detail", run_id=rev.id))
-            elif verb == "return":
-                payments.record_return(int(request.form.get("payment_id", 0)), request.form.get("code", ""),
-                                       current_user)
-                flash("Return recorded.", "success")
-            elif verb == "reissue-payment":
-                payments.reissue_payment(int(request.form.get("payment_id", 0)), current_user,
-                                         bank_account_id=int(request.form["bank_account_id"])
-                                         if request.form.get("bank_account_id") else None)
-                flash("Payment re-issued; generate the NACHA file to send it.", "success")
-            else:
-                abort(404)
-        except DomainError as exc:
-            db.session.rollback()
-            _flash_error(exc)
+            with domain_errors("Refused: "):
+                if verb == "calculate":
+                    runs.start_calculation(run_id, current_user)
+                    flash("Calculation started.", "success")
+                elif verb == "resume":
+                    sent = runs.resume_calculation(run_id, current_user)
+                    flash(f"Re-sent {len(sent)} chunk(s).", "success")
+                elif verb == "approve":
+                    runs.approve_run(run_id, current_user)
+                    flash("Run approved.", "success")
+                elif verb == "nacha":
+                    payments.generate_nacha(run_id, current_user)
+                    flash("NACHA file generated.", "success")
+                elif verb == "pay":
+                    runs.mark_paid(run_id, current_user)
+                    flash("Run marked paid.", "success")
+                elif verb == "reverse":
+                    rev = corrections.reverse_run(run_id, current_user, request.form.get("reason", ""))
+                    flash(f"Run reversed by run #{rev.id}.", "success")
+                    return redirect(url_for(".detail", run_id=rev.id))
+                elif verb == "return":
+                    payments.record_return(int(request.form.get("payment_id", 0)), request.form.get("code", ""),
+                                           current_user)
+                    flash("Return recorded.", "success")
+                elif verb == "reissue-payment":
+                    payments.reissue_payment(int(request.form.get("payment_id", 0)), current_user,
+                                             bank_account_id=int(request.form["bank_account_id"])
+                                             if request.form.get("bank_account_id") else None)
+                    flash("Payment re-issued; generate the NACHA file to send it.", "success")
+                else:
+                    abort(404)
         except ValueError:
             flash("Give a payment id.", "error")
         return redirect(url_for(".detail", run_id=run_id))
@@ -278,7 +263,7 @@ class PayrollDeskView(BaseView):
         p = db.session.get(Paycheck, paycheck_id)
         if p is None:
             abort(404)
-        try:
+        with domain_errors("Refused: "):
             if verb == "reverse":
                 rev = corrections.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""))
                 flash(f"Paycheck reversed (run #{rev.run_id}).", "success")
@@ -288,9 +273,6 @@ class PayrollDeskView(BaseView):
                 return redirect(url_for(".detail", run_id=run.id))
             else:
                 abort(404)
-        except DomainError as exc:
-            db.session.rollback()
-            _flash_error(exc)
         return redirect(url_for(".detail", run_id=p.run_id))
 
 

@@ -11,8 +11,8 @@ from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from backoffice.admin import deny, staff_only
-from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
+from backoffice.admin import deny, domain_errors, staff_only
+from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.money import ZERO, fmt_usd
 from backoffice.security.access import can
 from reports import exports, queries
@@ -67,7 +67,7 @@ class FinanceExportsView(BaseView):
             kind, fmt = args["export"].split(":", 1)
         picked = {"run_id": args.get("run_id", "")} if args.get("scope") != "range" else {
             "start": args.get("start", ""), "end": args.get("end", "")}
-        try:
+        with domain_errors() as refused:
             exports.check_kind_format(kind, fmt)
             if picked.get("run_id", None) == "":
                 raise ValidationFailed([Issue("run_id", "choose a payroll run, or pick a date range")])
@@ -79,15 +79,10 @@ class FinanceExportsView(BaseView):
                 build_export.delay(job["id"])
                 return redirect(url_for(".job", job_id=job["id"]))
             out = exports.export(kind, sel, fmt)
-        except ValidationFailed as exc:
-            for issue in exc.issues:
-                flash(f"{issue.field}: {issue.message}", "error")
-            return redirect(url_for(".index", **{k: v for k, v in args.items() if k in ("run_id", "start", "end")}))
-        except DomainError as exc:
-            flash(exc.message, "error")
-            return redirect(url_for(".index"))
-        return send_file(io.BytesIO(out.content), mimetype=out.mimetype, as_attachment=True,
-                         download_name=out.filename)
+            return send_file(io.BytesIO(out.content), mimetype=out.mimetype, as_attachment=True,
+                             download_name=out.filename)
+        again = {k: v for k, v in args.items() if k in ("run_id", "start", "end")} if refused.issues else {}
+        return redirect(url_for(".index", **again))  # a bad selection is shown again to be corrected
 
     def _job(self, job_id: str) -> dict:
         job = exports.load_job(exports.jobs_dir(current_app), job_id)

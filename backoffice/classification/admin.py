@@ -9,8 +9,8 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
 
-from backoffice.admin import ReadOnlyView, deny, staff_only
-from backoffice.errors import DomainError, ValidationFailed
+from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
+from backoffice.errors import Issue
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
 from backoffice.classification.services import common, questionnaire, rechecks, reclassification, reviews
@@ -20,10 +20,10 @@ from backoffice.classification.models import Assessment, Recheck, ReviewRequest
 from backoffice.workers.models import Client, Engagement, Worker
 
 
-def _errors(exc: ValidationFailed) -> dict[str, list[str]]:
+def _errors(issues: list[Issue]) -> dict[str, list[str]]:
     """Issues keyed by form field name (`answers.group.field` is shown on the field `group.field`)."""
     out: dict[str, list[str]] = {}
-    for issue in exc.issues:
+    for issue in issues:
         name = issue.field[len("answers."):] if issue.field.startswith("answers.") else issue.field
         out.setdefault(name, []).append(issue.message)
     return out
@@ -113,18 +113,9 @@ class ClassificationView(BaseView):
 
     @expose("/rechecks/<int:recheck_id>/resolve", methods=("POST",))
     def resolve(self, recheck_id: int):
-        try:
+        with domain_errors("Not saved: ", not_found_404=True):
             rechecks.resolve_recheck(recheck_id, user=current_user, note=request.form.get("note", ""),
                                 status=request.form.get("status", "resolved"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash("Not saved: " + exc.message, "error")
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 404:
-                abort(404)
-            flash(exc.message, "error")
-        else:
             flash(f"Re-check #{recheck_id} closed.", "success")
         return redirect(url_for(".index"))
 
@@ -133,20 +124,13 @@ class ClassificationView(BaseView):
     def new(self):
         if not can(current_user, "classification", "create"):
             abort(403)
-        errors: dict = {}
+        refused = domain_errors(form=True)
         values = {"engagement_id": request.values.get("engagement_id", ""),
                   "as_of_date": request.values.get("as_of_date") or date.today().isoformat()}
         if request.method == "POST":
-            try:
+            with refused:
                 row = questionnaire.start_assessment(values["engagement_id"], user=current_user,
                                            as_of_date=values["as_of_date"])
-            except ValidationFailed as exc:
-                db.session.rollback()
-                errors = _errors(exc)
-            except DomainError as exc:
-                db.session.rollback()
-                errors = {"engagement_id": [exc.message]}
-            else:
                 flash(f"Assessment #{row.id} started.", "success")
                 return redirect(url_for(".edit", assessment_id=row.id))
         q = (request.args.get("q") or "").strip()
@@ -158,8 +142,8 @@ class ClassificationView(BaseView):
                                   Client.name.ilike(f"%{q}%")))
                     .order_by(Engagement.id).limit(25))
             matches = db.session.execute(scoped(stmt, current_user, "engagement")).scalars().all()
-        return self.render("admin/classification/new.html", values=values, errors=errors, q=q,
-                           matches=matches), (422 if errors else 200)
+        return self.render("admin/classification/new.html", values=values, errors=_errors(refused.issues), q=q,
+                           matches=matches), (422 if refused else 200)
 
     @expose("/<int:assessment_id>/edit", methods=("GET", "POST"))
     def edit(self, assessment_id: int):
@@ -168,27 +152,23 @@ class ClassificationView(BaseView):
             return redirect(url_for(".detail", assessment_id=row.id))
         if not can(current_user, "classification", "write"):
             abort(403)
-        errors: dict = {}
+        refused = domain_errors(form=True)
         answers = row.answers
         as_of = row.as_of_date.isoformat()
         if request.method == "POST":
             answers = labels.answers_from_form(request.form)
             as_of = request.form.get("as_of_date", as_of)
-            try:
+            with refused:
                 questionnaire.save_answers(row.id, answers, user=current_user, as_of_date=as_of)
                 if request.form.get("action") == "run":
                     questionnaire.run_assessment(row.id, user=current_user)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                errors = _errors(exc)
-            else:
                 flash("Answers saved." + (" The tests were run." if request.form.get("action") == "run" else ""),
                       "success")
                 target = ".detail" if request.form.get("action") == "run" else ".edit"
                 return redirect(url_for(target, assessment_id=row.id))
         return self.render("admin/classification/edit.html", a=row, form_spec=labels.questionnaire_form(),
-                           answers=answers, as_of=as_of, errors=errors, value_of=answer_value, labels=labels), \
-            (422 if errors else 200)
+                           answers=answers, as_of=as_of, errors=_errors(refused.issues), value_of=answer_value,
+                           labels=labels), (422 if refused else 200)
 
     @expose("/<int:assessment_id>")
     def detail(self, assessment_id: int):
@@ -215,50 +195,27 @@ class ClassificationView(BaseView):
 
     @expose("/<int:assessment_id>/run", methods=("POST",))
     def run(self, assessment_id: int):
-        try:
+        with domain_errors(not_found_404=True):
             questionnaire.run_assessment(assessment_id, user=current_user)
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 404:
-                abort(404)
-            flash(exc.message, "error")
         return redirect(url_for(".detail", assessment_id=assessment_id))
 
     @expose("/<int:assessment_id>/sign-off", methods=("POST",))
     def sign_off(self, assessment_id: int):
-        try:
+        with domain_errors("Not signed: ", not_found_404=True):
             questionnaire.sign_off(assessment_id, user=current_user, note=request.form.get("note", ""),
                          determination=request.form.get("determination") or None)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash("Not signed: " + "; ".join(i.message for i in exc.issues), "error")
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 404:
-                abort(404)
-            flash(exc.message, "error")
-        else:
             flash(f"Assessment #{assessment_id} signed off.", "success")
         return redirect(url_for(".detail", assessment_id=assessment_id))
 
     @expose("/<int:assessment_id>/evidence", methods=("POST",))
     def upload_evidence(self, assessment_id: int):
         upload = request.files.get("file")
-        try:
+        with domain_errors("Not attached: ", not_found_404=True):
             questionnaire.add_evidence(assessment_id, user=current_user, filename=upload.filename if upload else "",
                              content=upload.read() if upload else b"",
                              content_type=upload.mimetype if upload else "",
                              description=request.form.get("description", ""),
                              answer_path=request.form.get("answer_path", ""))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash("Not attached: " + "; ".join(f"{i.field}: {i.message}" for i in exc.issues), "error")
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 404:
-                abort(404)
-            flash(exc.message, "error")
-        else:
             flash("Evidence attached.", "success")
         return redirect(url_for(".edit", assessment_id=assessment_id))
 
@@ -277,19 +234,10 @@ class ClassificationView(BaseView):
     @expose("/engagements/<int:engagement_id>/reclassify", methods=("POST",))
     def reclassify(self, engagement_id: int):
         back = request.form.get("assessment_id", "")
-        try:
+        with domain_errors("Not converted: ", not_found_404=True):
             rec = reclassification.reclassify(engagement_id, user=current_user, to_type=request.form.get("to_type", ""),
                                  effective_date=request.form.get("effective_date", ""),
                                  note=request.form.get("note", ""), assessment_id=back or None)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            flash("Not converted: " + "; ".join(f"{i.field}: {i.message}" for i in exc.issues), "error")
-        except DomainError as exc:
-            db.session.rollback()
-            if exc.status_code == 404:
-                abort(404)
-            flash(exc.message, "error")
-        else:
             opened = ", ".join(f.get("step", f["kind"]).replace("_", " ") for f in rec.follow_ups)
             flash(f"Engagement #{rec.from_engagement_id} ends on {rec.from_engagement.end_date.isoformat()}; new "
                   f"{rec.to_type.replace('_', ' ')} engagement #{rec.to_engagement_id} from "
@@ -302,24 +250,18 @@ class ClassificationView(BaseView):
     @expose("/reviews/<int:review_id>", methods=("GET", "POST"))
     def review(self, review_id: int):
         review = common.get_review(review_id, current_user)
-        error = None
+        refused = domain_errors(form=True)
         if request.method == "POST":
-            try:
+            with refused:
                 reviews.post_message(review.id, user=current_user, body=request.form.get("body", ""),
                                  close=request.form.get("close") == "1")
-            except ValidationFailed as exc:
-                db.session.rollback()
-                error = "; ".join(i.message for i in exc.issues)
-            except DomainError as exc:
-                db.session.rollback()
-                error = exc.message
-            else:
                 flash("Reply sent." if request.form.get("close") != "1" else "Reply sent; the review is closed.",
                       "success")
                 return redirect(url_for(".review", review_id=review.id))
-        return self.render("admin/classification/review.html", review=review, a=review.assessment, error=error,
+        return self.render("admin/classification/review.html", review=review, a=review.assessment,
+                           error=refused.message if refused.issues else None,
                            can_reply=current_user.role in common.SIGN_OFF_ROLES and review.status != "closed"), \
-            (422 if error else 200)
+            (422 if refused else 200)
 
 
 class WorkerImportView(BaseView):
@@ -337,20 +279,18 @@ class WorkerImportView(BaseView):
 
         report = None
         error = None
+        refused = domain_errors(form=True)
         dry_run = request.form.get("dry_run") == "1" if request.method == "POST" else True
         if request.method == "POST":
             upload = request.files.get("file")
             if upload is None or not upload.filename:
                 error = "Choose a CSV or XLSX file."
             else:
-                try:
+                with refused:
                     report = importer.import_file(upload.read(), upload.filename, dry_run=dry_run,
                                                   user=current_user)
-                except DomainError as exc:
-                    db.session.rollback()
-                    error = exc.message
         return self.render("admin/classification/import.html", report=report, error=error, dry_run=dry_run,
-                           columns=importer.COLUMNS), (422 if (error or (report and report.issues)) else 200)
+                           columns=importer.COLUMNS), (422 if (error or refused or (report and report.issues)) else 200)
 
 
 def dashboard_cards() -> list[dict]:

@@ -8,9 +8,8 @@ from flask import Response, abort, current_app, flash, redirect, request, url_fo
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from backoffice.admin import deny, staff_only
+from backoffice.admin import deny, domain_errors, staff_only
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.geo import STATES
 from backoffice.security.access import can, scoped
@@ -21,13 +20,6 @@ from backoffice.onboarding.models import (CASE_STATUSES, I9Record, Invitation, O
 from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows
 from backoffice.onboarding.steps import STEP_LABELS
 
-
-
-def _errors(exc: ValidationFailed) -> dict:
-    out: dict = {}
-    for i in exc.issues:
-        out.setdefault(i.field or "_form", []).append(i.message)
-    return out
 
 
 class OnboardingBoard(BaseView):
@@ -65,19 +57,15 @@ class OnboardingBoard(BaseView):
     def invite(self):
         if not can(current_user, "invitation", "create"):
             abort(403)
-        errors: dict = {}
+        refused = domain_errors(form=True)
         values = {"type": "contractor", "pay_unit": "hour", "pay_frequency": "biweekly",
                   "start_date": (date.today() + timedelta(days=7)).isoformat()}
         if request.method == "POST":
             values = {k: (request.form.get(k) or "").strip() for k in cases.INVITE_FIELDS}
             data = {k: val for k, val in values.items() if val != ""}
-            try:
+            with refused:
                 result = invitations.invite_worker(data, config=current_app.config, base_url=request.url_root,
                                            invited_by_id=current_user.id)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                errors = _errors(exc)
-            else:
                 if result.sent:
                     flash(f"Invitation sent to {result.invitation.email}.", "success")
                 elif not current_app.config.get("SMTP_HOST") and result.link:
@@ -90,7 +78,7 @@ class OnboardingBoard(BaseView):
                 return redirect(self.get_url(".case", case_id=result.case.id))
         clients = db.session.execute(sa.select(Client.id, Client.name).where(Client.active.is_(True))
                                      .order_by(Client.name)).all()
-        return self.render("admin/onboarding/invite.html", values=values, errors=errors, clients=clients,
+        return self.render("admin/onboarding/invite.html", values=values, errors=refused.errors, clients=clients,
                            states=STATES, types=ENGAGEMENT_TYPES, units=PAY_UNITS, frequencies=PAY_FREQUENCIES)
 
     def _case(self, case_id: int) -> OnboardingCase:
@@ -119,13 +107,9 @@ class OnboardingBoard(BaseView):
         if not can(current_user, "invitation", "create"):
             abort(403)
         case = self._case(case_id)
-        try:
+        with domain_errors():
             result = invitations.resend_invitation(case.id, config=current_app.config, base_url=request.url_root,
                                            invited_by_id=current_user.id)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
             flash(f"A new invitation was sent to {result.invitation.email}." if result.sent else
                   f"A new link was made but the email was not sent: {result.error}", "success" if result.sent
                   else "error")
@@ -142,16 +126,11 @@ class OnboardingBoard(BaseView):
             flash("The worker has not signed section 1 yet.", "error")
             return redirect(self.get_url(".case", case_id=case.id))
         values = request.form.to_dict()
-        try:
+        with domain_errors(form=True) as refused:
             wizard.complete_i9_section2(i9.id, values, by_user_id=current_user.id)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            return self.case(case.id, i9_errors=_errors(exc), i9_values=values)
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
             flash("I-9 section 2 recorded.", "success")
+        if refused.issues:
+            return self.case(case.id, i9_errors=refused.errors, i9_values=values)
         return redirect(self.get_url(".case", case_id=case.id))
 
     @expose("/document/<int:document_id>.pdf")

@@ -5,7 +5,7 @@ from flask import Response, flash, request
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from backoffice.admin import deny, staff_only
+from backoffice.admin import deny, domain_errors, staff_only
 from backoffice.security.access import can
 from payroll.models import DAYS
 
@@ -37,15 +37,16 @@ class TimesheetImportView(BaseView):
                 flash("Choose a CSV or XLSX file to import.", "error")
             else:
                 filename = upload.filename
-                result = import_file(upload.read(), filename, current_user, dry_run=dry_run)
-                if result.ok and dry_run:
-                    flash(f"Dry run: {result.rows} rows are good ({result.created} new, {result.replaced} "
-                          "replacing earlier drafts). Nothing was saved.", "info")
-                elif result.ok:
-                    flash(f"Imported {result.rows} timesheets ({result.created} new, {result.replaced} replaced) "
-                          "as submitted time awaiting approval.", "success")
-                else:
-                    flash(f"{len(result.issues)} problem(s) found; nothing was imported.", "error")
+                with domain_errors():       # bad rows are in the result; a refusal (not allowed) is flashed
+                    result = import_file(upload.read(), filename, current_user, dry_run=dry_run)
+                    if result.ok and dry_run:
+                        flash(f"Dry run: {result.rows} rows are good ({result.created} new, {result.replaced} "
+                              "replacing earlier drafts). Nothing was saved.", "info")
+                    elif result.ok:
+                        flash(f"Imported {result.rows} timesheets ({result.created} new, {result.replaced} "
+                              "replaced) as submitted time awaiting approval.", "success")
+                    else:
+                        flash(f"{len(result.issues)} problem(s) found; nothing was imported.", "error")
         return self.render("admin/timesheets/import.html", result=result, filename=filename, days=DAYS,
                            max_rows=MAX_ROWS)
 
