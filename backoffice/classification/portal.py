@@ -6,8 +6,9 @@ from flask import Blueprint, Response, flash, redirect, render_template, request
 from flask_login import current_user
 
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.errors import NotFound
 from backoffice.extensions import db
+from backoffice.portal import form_errors
 from backoffice.portal.access import worker_required
 from backoffice.security.access import can, scoped
 from backoffice.classification.services import common, reviews
@@ -99,36 +100,26 @@ def assessment(assessment_id: int):
 @worker_required
 def request_review(assessment_id: int):
     comment = request.form.get("comment", "")
-    try:
+    with form_errors() as refused:
         review = reviews.request_review(assessment_id, user=current_user, comment=comment)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        return _assessment_page(assessment_id, comment, {i.field: [i.message] for i in exc.issues}), 422
-    flash("Your request was sent to HR. You will find their answer here.")
-    return redirect(url_for(".review", review_id=review.id))
+        flash("Your request was sent to HR. You will find their answer here.")
+        return redirect(url_for(".review", review_id=review.id))
+    return _assessment_page(assessment_id, comment, refused.errors), 422
 
 
 @bp.route("/reviews/<int:review_id>", methods=("GET", "POST"))
 @worker_required
 def review(review_id: int):
     review = common.get_review(review_id, current_user)
-    error = None
+    refused = form_errors(refusals=True)
     if request.method == "POST":
-        try:
+        with refused:
             reviews.post_message(review.id, user=current_user, body=request.form.get("body", ""))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            error = "; ".join(i.message for i in exc.issues)
-        except DomainError as exc:
-            db.session.rollback()
-            if isinstance(exc, NotFound):
-                raise
-            error = exc.message
-        else:
             flash("Message sent.")
             return redirect(url_for(".review", review_id=review.id))
     return render_template("portal/classification/review.html", **_ctx(review=review, a=review.assessment,
-                                                                         error=error)), (422 if error else 200)
+                                                                         error=refused.message or None)), \
+        (422 if refused else 200)
 
 
 @bp.get("/assessments/<int:assessment_id>/evidence/<int:evidence_id>")

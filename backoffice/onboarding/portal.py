@@ -4,11 +4,10 @@ from __future__ import annotations
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
-from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
-from backoffice.portal import bp
+from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, worker_required
-from backoffice.portal.views import client_ip, errors_of, plaid_settings
+from backoffice.portal.views import client_ip, plaid_settings
 from backoffice.security.access import can
 from backoffice.geo import STATES
 from backoffice.onboarding.services import agreements, cases, invitations, wizard
@@ -22,30 +21,21 @@ INVITE_ERROR_STATUS = {"invitation_invalid": 404, "invitation_used": 410, "invit
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invite(token: str):
     """Set a password with the emailed link (single use, expiring), then start the wizard signed in."""
-    try:
+    refused = form_errors(refusals=True)
+    with refused:
         inv = invitations.check_invitation(token)
-    except DomainError as exc:
-        return render_template("portal/invite.html", link_error=exc.message, hide_nav=True), \
-            INVITE_ERROR_STATUS.get(exc.code, 400)
-    errors: dict = {}
-    if request.method == "POST":
-        try:
+        if request.method == "POST":
             user = invitations.accept_invitation(token, request.form.get("password", ""),
-                                         request.form.get("password_confirm", ""), ip=client_ip())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = errors_of(exc)
-        except DomainError as exc:
-            db.session.rollback()
-            return render_template("portal/invite.html", link_error=exc.message, hide_nav=True), \
-                INVITE_ERROR_STATUS.get(exc.code, 400)
-        else:
+                                                 request.form.get("password_confirm", ""), ip=client_ip())
             if current_user.is_authenticated:
                 logout_user()
             login_user(user)
             return redirect(url_for("portal.onboarding"))
-    return render_template("portal/invite.html", invitation=inv, errors=errors, hide_nav=True), \
-        (422 if errors else 200)
+    if refused and not refused.issues:  # the link cannot be used: say why, with the status for that reason
+        return render_template("portal/invite.html", link_error=refused.message, hide_nav=True), \
+            INVITE_ERROR_STATUS.get(refused.error.code, 400)
+    return render_template("portal/invite.html", invitation=inv, errors=refused.errors, hide_nav=True), \
+        (422 if refused else 200)
 
 
 @bp.get("/onboarding/")
@@ -92,27 +82,23 @@ def onboarding_step(case_id: int, step: str):
         return redirect(url_for("portal.home"))
     if not cases.may_open(case, step):
         return redirect(url_for("portal.onboarding_step", case_id=case.id, step=cases.next_step(case)))
-    errors: dict = {}
+    refused = form_errors()
     values = _initial_values(case, step)
     if request.method == "POST":
         _can_write()
         values = request.form.to_dict()
-        try:
+        with refused:
             if step == "direct_deposit":
                 wizard.finish_direct_deposit(case)
             else:
                 STEP_SAVERS[step](case, values)
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = errors_of(exc)
-        else:
             db.session.refresh(case)
             if case.status == "completed":
                 flash("All done: your onboarding is complete.")
                 return redirect(url_for("portal.home"))
             flash(f"{STEP_LABELS[step]}: saved.")
             return redirect(url_for("portal.onboarding_step", case_id=case.id, step=cases.next_step(case)))
-    return _render_step(case, step, values, errors)
+    return _render_step(case, step, values, refused.errors)
 
 
 def _initial_values(case: OnboardingCase, step: str) -> dict:
@@ -160,14 +146,12 @@ def onboarding_manual_account(case_id: int):
     _can_write()
     if not can(current_user, "bank_account", "create"):
         abort(403)
-    try:
+    with form_errors() as refused:
         wizard.add_manual_account(case, request.form)
-    except ValidationFailed as exc:
-        db.session.rollback()
-        shown = {k: v for k, v in request.form.items() if k not in ("account_number", "csrf_token")}
-        return _render_step(case, "direct_deposit", {}, {}, shown, errors_of(exc))
-    flash("Bank account added.")
-    return redirect(url_for("portal.onboarding_step", case_id=case.id, step="direct_deposit"))
+        flash("Bank account added.")
+        return redirect(url_for("portal.onboarding_step", case_id=case.id, step="direct_deposit"))
+    shown = {k: v for k, v in request.form.items() if k not in ("account_number", "csrf_token")}
+    return _render_step(case, "direct_deposit", {}, {}, shown, refused.errors)
 
 
 @bp.get("/onboarding/<int:case_id>/agreement.pdf")

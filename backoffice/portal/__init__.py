@@ -1,9 +1,30 @@
-"""The worker self-service portal: the `portal` blueprint at /portal. Each domain attaches its pages to `bp`."""
+"""The worker portal: the `portal` blueprint at /portal (each domain attaches its pages to `bp`), its form errors."""
 from __future__ import annotations
 
 from flask import Blueprint
 
+from backoffice.errors import DomainError, NotFound, Refusal, ValidationFailed
+from backoffice.extensions import db
+
 bp = Blueprint("portal", __name__, url_prefix="/portal")
+
+
+class form_errors(Refusal):  # noqa: N801 - a context manager, named like contextlib.suppress
+    """The portal's one translation of a refused service call: `with form_errors() as refused:`.
+
+    A ValidationFailed raised in the block rolls the session back and is kept: the page is shown again with
+    `refused.errors` beside their fields, status 422. Any other DomainError goes on to the error handlers (a
+    NotFound to the portal's 404 page), unless the page shows refusals itself (refusals=True): then it is kept
+    too, for `refused.message` (a NotFound still goes on)."""
+
+    def __init__(self, *, refusals: bool = False):
+        self.refusals = refusals
+
+    def keeps(self, exc: DomainError) -> bool:
+        return isinstance(exc, ValidationFailed) or (self.refusals and not isinstance(exc, NotFound))
+
+    def kept(self) -> None:
+        db.session.rollback()
 
 
 def add_task_hook(app, hook) -> None:

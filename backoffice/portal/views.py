@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from backoffice.errors import DomainError, NotFound, ValidationFailed
+from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
-from backoffice.portal import bp
+from backoffice.portal import bp, form_errors
 from backoffice.portal.access import current_worker, own_or_404, own_rows, worker_required
 from payroll import portal as pay
 from backoffice.security.access import can
@@ -29,14 +29,6 @@ def _not_found(exc: NotFound):
     if request.accept_mimetypes.best == "application/json":
         return jsonify({"error": "not_found", "message": "not found"}), 404
     return render_template("portal/not_found.html"), 404
-
-
-def errors_of(exc: ValidationFailed) -> dict[str, list[str]]:
-    """Issues by form field, for the templates to show each message next to its field."""
-    out: dict[str, list[str]] = {}
-    for issue in exc.issues:
-        out.setdefault(issue.field or "_form", []).append(issue.message)
-    return out
 
 
 def client_ip() -> str:
@@ -147,20 +139,17 @@ def profile():
     from backoffice.workers.services import update_worker
 
     worker = current_worker()
-    errors: dict = {}
+    refused = form_errors()
     values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
     if request.method == "POST":
         if not can(current_user, "worker", "write"):
             abort(403)
         values = {k: (request.form.get(k) or "").strip() for k in CONTACT_FIELDS}
-        try:
+        with refused:
             update_worker(worker.id, values)
             flash("Your contact details are saved.")
             return redirect(url_for("portal.profile"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = errors_of(exc)
-    return _profile_page(worker, values, errors, {}, {})
+    return _profile_page(worker, values, refused.errors, {}, {})
 
 
 def _profile_page(worker, values, errors, bank_values, bank_errors, status=None):
@@ -190,15 +179,13 @@ def add_bank_account():
         abort(403)
     worker = current_worker()
     data = _account_fields(request.form)
-    try:
+    with form_errors() as refused:
         add(worker.id, data, source="manual")
         flash("Bank account added.")
         return redirect(url_for("portal.profile"))
-    except ValidationFailed as exc:
-        db.session.rollback()
-        values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
-        shown = {k: v for k, v in data.items() if k != "account_number"}
-        return _profile_page(worker, values, {}, shown, errors_of(exc))
+    values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
+    shown = {k: v for k, v in data.items() if k != "account_number"}
+    return _profile_page(worker, values, {}, shown, refused.errors)
 
 
 @bp.post("/bank-accounts/<int:account_id>/remove")
@@ -251,21 +238,19 @@ def w4():
 
     worker = current_worker()
     engagement = _employee_engagement()
-    errors: dict = {}
+    refused = form_errors()
     values = _w4_values(worker.id)
     if request.method == "POST" and engagement is not None:
         if not can(current_user, "worker", "write"):
             abort(403)
         values = request.form.to_dict()
-        try:
+        with refused:
             save_w4_update(worker.id, values, ip=client_ip(), user_agent=request.user_agent.string)
             flash("Your new Form W-4 is saved; it applies to paychecks paid from today.")
             return redirect(url_for("portal.w4"))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            errors = errors_of(exc)
-    return render_template("portal/w4.html", worker=worker, engagement=engagement, values=values, errors=errors,
-                           preview_url=url_for("portal.w4_preview"), active_nav="w4"), (422 if errors else 200)
+    return render_template("portal/w4.html", worker=worker, engagement=engagement, values=values,
+                           errors=refused.errors, preview_url=url_for("portal.w4_preview"), active_nav="w4"), \
+        (422 if refused else 200)
 
 
 def _employee_engagement():
