@@ -5,7 +5,7 @@ import click
 from flask.cli import FlaskGroup, with_appcontext
 
 from backoffice.app import create_app
-from backoffice.errors import ValidationFailed
+from backoffice.clitools import handle_domain_errors
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -22,17 +22,15 @@ def main():
 @click.option("--worker-id", type=int, default=None)
 @click.option("--client-id", type=int, default=None)
 @with_appcontext
+@handle_domain_errors
 def create_user_cmd(email, role, password, name, worker_id, client_id):
     """Create a user account."""
     from backoffice.security.access import sync_permissions
     from backoffice.security.services import create_user
 
     sync_permissions()
-    try:
-        user = create_user(email=email, role=role, password=password, name=name, worker_id=worker_id,
-                           client_id=client_id)
-    except ValidationFailed as exc:
-        raise click.ClickException(exc.message) from exc
+    user = create_user(email=email, role=role, password=password, name=name, worker_id=worker_id,
+                       client_id=client_id)
     click.echo(f"created user {user.id} {user.email} ({user.role})")
 
 
@@ -40,6 +38,7 @@ def create_user_cmd(email, role, password, name, worker_id, client_id):
 @click.option("--email", required=True)
 @click.option("--name", default="cli")
 @with_appcontext
+@handle_domain_errors
 def create_token_cmd(email, name):
     """Issue an API token for a user (printed once; only its hash is kept)."""
     import sqlalchemy as sa
@@ -56,6 +55,7 @@ def create_token_cmd(email, name):
 
 @main.command("sync-permissions")
 @with_appcontext
+@handle_domain_errors
 def sync_permissions_cmd():
     """Load the shipped permission matrix (backoffice/security/permissions.csv) into the database."""
     from backoffice.security.access import sync_permissions
@@ -68,6 +68,7 @@ def sync_permissions_cmd():
 
 @main.command("rotate-key")
 @with_appcontext
+@handle_domain_errors
 def rotate_key_cmd():
     """Re-encrypt every protected field under the first key of BACKOFFICE_ENCRYPTION_KEY.
 

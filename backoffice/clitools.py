@@ -1,6 +1,7 @@
 """What every domain's commands share: JSON input (numbers as Decimal) and domain errors printed, exit code 2."""
 from __future__ import annotations
 
+import functools
 import json
 import sys
 from decimal import Decimal
@@ -8,6 +9,21 @@ from decimal import Decimal
 import click
 
 from backoffice.errors import DomainError, ValidationFailed
+
+
+def handle_domain_errors(command):
+    """The command line's one translation of a refused call: the error as JSON on stderr, exit status 2.
+
+    Put it under the command's click decorators (next to the function), on every command."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except DomainError as exc:
+            body = exc.as_dict() if isinstance(exc, ValidationFailed) else {"error": exc.code, "message": exc.message}
+            click.echo(json.dumps(body, indent=2), err=True)
+            sys.exit(2)
+    return run
 
 
 def read_json(path: str):
@@ -18,13 +34,5 @@ def read_json(path: str):
         raise click.ClickException(f"input is not JSON: {exc}") from exc
 
 
-def emit_or_fail(fn, payload):
-    try:
-        result = fn(payload)
-    except ValidationFailed as exc:
-        click.echo(json.dumps(exc.as_dict(), indent=2), err=True)
-        sys.exit(2)
-    except DomainError as exc:
-        click.echo(json.dumps({"error": exc.code, "message": exc.message}, indent=2), err=True)
-        sys.exit(2)
+def emit_json(result) -> None:
     click.echo(json.dumps(result, indent=2))

@@ -6,7 +6,7 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from backoffice.clitools import emit_or_fail, read_json
+from backoffice.clitools import emit_json, handle_domain_errors, read_json
 
 
 def register(cli) -> None:
@@ -19,30 +19,17 @@ def payroll():
     """Payroll runs."""
 
 
-def _fail(exc) -> None:
-    from backoffice.errors import ValidationFailed
-
-    click.echo(f"error: {exc.message if hasattr(exc, 'message') else exc}", err=True)
-    if isinstance(exc, ValidationFailed):
-        for issue in exc.issues:
-            click.echo(f"  {issue}", err=True)
-    sys.exit(1)
-
-
 @payroll.command("nacha")
 @click.argument("run_id", type=int)
 @click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="file to write (- for standard output)")
 @with_appcontext
+@handle_domain_errors
 def nacha_cmd(run_id, output):
     """Write the NACHA file of an approved or paid run (made on first request, the same bytes afterwards)."""
-    from backoffice.errors import DomainError
     from payroll.services.payments import generate_nacha
 
-    try:
-        f = generate_nacha(run_id)
-    except DomainError as exc:
-        _fail(exc)
+    f = generate_nacha(run_id)
     if output == "-":
         click.echo(f.content, nl=False)
         return
@@ -54,15 +41,12 @@ def nacha_cmd(run_id, output):
 @payroll.command("checks")
 @click.argument("run_id", type=int)
 @with_appcontext
+@handle_domain_errors
 def checks_cmd(run_id):
     """List the run's blocking pre-run issues (exit status 1 when there are any)."""
-    from backoffice.errors import DomainError
     from payroll.services.runs import pre_run_checks
 
-    try:
-        issues = pre_run_checks(run_id)
-    except DomainError as exc:
-        _fail(exc)
+    issues = pre_run_checks(run_id)
     for issue in issues:
         click.echo(f"{issue.code}\t{issue.field}\t{issue.message}")
     click.echo(f"{len(issues)} blocking issue(s)", err=True)
@@ -72,15 +56,12 @@ def checks_cmd(run_id):
 @payroll.command("resume")
 @click.argument("run_id", type=int)
 @with_appcontext
+@handle_domain_errors
 def resume_cmd(run_id):
     """Re-send the chunks of a calculating run that are not done (after a worker died)."""
-    from backoffice.errors import DomainError
     from payroll.services.runs import resume_calculation
 
-    try:
-        sent = resume_calculation(run_id)
-    except DomainError as exc:
-        _fail(exc)
+    sent = resume_calculation(run_id)
     click.echo(f"re-sent {len(sent)} chunk(s)")
 
 
@@ -91,8 +72,9 @@ def paycheck():
 
 @paycheck.command("quote")
 @click.option("--input", "input_path", required=True, help="JSON file with one quote request or a list; - for stdin")
+@handle_domain_errors
 def paycheck_quote_cmd(input_path):
     """Quote a paycheck (gross to net) with every line explained; prints JSON."""
     from payroll.engine.quote import quote
 
-    emit_or_fail(quote, read_json(input_path))
+    emit_json(quote(read_json(input_path)))

@@ -1,12 +1,13 @@
 """`backoffice reports register|tax-liability|gl`: finance exports to a file (CSV or XLSX)."""
 from __future__ import annotations
 
-import json
 import sys
 import time
 
 import click
 from flask.cli import with_appcontext
+
+from backoffice.clitools import handle_domain_errors
 
 
 def _export_command(kind: str, help_text: str):
@@ -18,25 +19,18 @@ def _export_command(kind: str, help_text: str):
     @click.option("--output", "-o", "output", required=True, type=click.Path(dir_okay=False),
                   help="File to write ('-' for stdout, CSV only).")
     @with_appcontext
+    @handle_domain_errors
     def command(run_id, start, end, fmt, output):
-        from backoffice.errors import DomainError, ValidationFailed
         from reports import exports
 
         args = {"run_id": run_id, "start": start or "", "end": end or ""}
         started = time.perf_counter()
-        try:
-            sel = exports.parse_selection(args)
-            progress = None
-            if fmt == "xlsx" and output != "-":
-                def progress(done, total):
-                    click.echo(f"\r{done}/{total} rows", nl=False, err=True)
-            out = exports.export(kind, sel, fmt, progress=progress)
-        except ValidationFailed as exc:
-            click.echo(json.dumps(exc.as_dict(), indent=2), err=True)
-            sys.exit(2)
-        except DomainError as exc:
-            click.echo(json.dumps({"error": exc.code, "message": exc.message}, indent=2), err=True)
-            sys.exit(2)
+        sel = exports.parse_selection(args)
+        progress = None
+        if fmt == "xlsx" and output != "-":
+            def progress(done, total):
+                click.echo(f"\r{done}/{total} rows", nl=False, err=True)
+        out = exports.export(kind, sel, fmt, progress=progress)
         if output == "-":
             if fmt != "csv":
                 raise click.ClickException("write XLSX to a file, not stdout")

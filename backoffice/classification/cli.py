@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from backoffice.clitools import emit_or_fail, read_json
+from backoffice.clitools import emit_json, handle_domain_errors, read_json
 
 
 def register(cli) -> None:
@@ -14,13 +14,14 @@ def register(cli) -> None:
 
 @click.command("classify")
 @click.option("--input", "input_path", required=True, help="JSON file with one assessment or a list; - for stdin")
+@handle_domain_errors
 def classify_cmd(input_path):
     """Classify an engagement (IRS, DOL and state tests) from questionnaire answers; prints JSON."""
     from datetime import date
 
     from backoffice.classification.engine.classify import classify
 
-    emit_or_fail(lambda payload: classify(payload, today=date.today()), read_json(input_path))
+    emit_json(classify(read_json(input_path), today=date.today()))
 
 
 @click.group("classification")
@@ -31,6 +32,7 @@ def classification_group():
 @classification_group.command("rechecks")
 @click.option("--today", default="", help="Evaluate as of this date (YYYY-MM-DD); default today.")
 @with_appcontext
+@handle_domain_errors
 def rechecks_cmd(today):
     """Raise re-checks for every open contractor engagement from timesheets, paychecks and new answers."""
     from datetime import date

@@ -7,6 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from backoffice.clitools import handle_domain_errors
+
 
 def register(cli) -> None:
     cli.add_command(seed_demo_cmd)
@@ -25,13 +27,13 @@ def import_group():
               help="Email of the user the import runs as (permission checked; recorded in the audit log).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
+@handle_domain_errors
 def import_workers_cmd(path, dry_run, as_user, as_json):
     """Import workers and engagements from a CSV or XLSX file (columns in docs/classification.md).
 
     Nothing is written if any row is bad; every bad row is listed with its line number and column."""
     import sqlalchemy as sa
 
-    from backoffice.errors import DomainError
     from backoffice.extensions import db
     from backoffice.security.models import User
     from backoffice.workers.importer import import_file
@@ -43,10 +45,7 @@ def import_workers_cmd(path, dry_run, as_user, as_json):
             raise click.ClickException(f"no user with email {as_user}")
     with open(path, "rb") as fh:
         content = fh.read()
-    try:
-        report = import_file(content, path, dry_run=dry_run, user=user)
-    except DomainError as exc:
-        raise click.ClickException(exc.message) from exc
+    report = import_file(content, path, dry_run=dry_run, user=user)
     if as_json:
         click.echo(json.dumps(report.as_dict(), indent=2))
     else:
@@ -68,6 +67,7 @@ def import_workers_cmd(path, dry_run, as_user, as_json):
 @click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same agency).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has workers.")
 @with_appcontext
+@handle_domain_errors
 def seed_demo_cmd(n_workers, seed, if_empty):
     """Build a realistic demo agency: clients, workers in many states, both engagement types, demo logins."""
     from backoffice.workers.demo import seed_demo

@@ -7,6 +7,8 @@ import sys
 import click
 from flask.cli import with_appcontext
 
+from backoffice.clitools import handle_domain_errors
+
 
 @click.command("import")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -15,13 +17,13 @@ from flask.cli import with_appcontext
               help="Import as this user (HR or admin); default: the first active admin.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
 @with_appcontext
+@handle_domain_errors
 def import_cmd(path, dry_run, email, as_json):
     """Import timesheets from a CSV or XLSX file. Exit status 2 and every bad row (line, column, problem) when
     any row is wrong; nothing is saved then."""
     import sqlalchemy as sa
 
     from backoffice.audit import acting_as
-    from backoffice.errors import PermissionDenied
     from backoffice.extensions import db
     from backoffice.security.models import User
     from payroll.timesheets.importer import import_file
@@ -33,11 +35,8 @@ def import_cmd(path, dry_run, email, as_json):
         raise click.ClickException(f"no active user {email}" if email else "no active admin user: pass --user EMAIL")
     with open(path, "rb") as fh:
         content = fh.read()
-    try:
-        with acting_as(user):
-            result = import_file(content, path, user, dry_run=dry_run)
-    except PermissionDenied as exc:
-        raise click.ClickException(exc.message) from exc
+    with acting_as(user):
+        result = import_file(content, path, user, dry_run=dry_run)
     if as_json:
         click.echo(json.dumps(result.as_dict(), indent=2))
     elif result.ok:

@@ -159,5 +159,5 @@ def test_cli_writes_the_nacha_file(runner, db, make_user):
     assert out.exit_code == 0, out.output
     assert achkit.validate(out.output)["ok"]
     missing = runner.invoke(main, args=["payroll", "nacha", "999", "--output", "-"])
-    assert missing.exit_code == 1 and "not found" in missing.output
+    assert missing.exit_code == 2 and "not found" in missing.output
     assert Decimal(run.total_gross) == Decimal("1000.00")
