@@ -279,7 +279,7 @@ class WorkerImportView(BaseView):
 
         report = None
         error = None
-        refused = domain_errors(form=True)
+        refused = domain_errors()       # bad rows are in the report; a refusal (a file it cannot read) is flashed
         dry_run = request.form.get("dry_run") == "1" if request.method == "POST" else True
         if request.method == "POST":
             upload = request.files.get("file")
