@@ -12,6 +12,7 @@ from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ra
 from backoffice.extensions import db
 from backoffice.money import round_cents
 from backoffice.security.access import can
+from backoffice.tasks import enqueue as send_task, runs_in_process
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.models import ADJUSTMENT_CODES, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun, RunChunk, Timesheet
@@ -202,9 +203,7 @@ def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     run.calculation_started_at = utcnow()
     db.session.commit()
     if enqueue:
-        from payroll.tasks import calculate_run as task
-
-        task.delay(run.id)
+        send_task("payroll.calculate_run", run.id)
     return run
 
 
@@ -224,12 +223,10 @@ def resume_calculation(run_id: int, user=None) -> list[int]:
         raise DomainError(f"run #{run.id} is {run.state}, not calculating", code="bad_state")
     todo = pending_chunks(run.id)
     db.session.commit()
-    from payroll.tasks import calculate_chunk as chunk_task
-
     if not todo:
         finalize_run(run.id)
     for index in todo:
-        chunk_task.delay(run.id, index)
+        send_task("payroll.calculate_chunk", run.id, index)
     return todo
 
 
@@ -284,13 +281,9 @@ def approve_run(run_id: int, user) -> PayrollRun:
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     db.session.commit()
-    from flask import current_app
-
-    if not current_app.extensions["celery"].conf.task_always_eager:
+    if not runs_in_process():
         # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
-        from payroll.tasks import render_run_paystubs
-
-        render_run_paystubs.delay(run.id)
+        send_task("payroll.render_run_paystubs", run.id)
     return run
 
 
