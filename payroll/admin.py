@@ -15,7 +15,7 @@ from backoffice.admin import ReadOnlyView, SecureModelView, deny, filtered_list_
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
-from payroll.models import DAYS, Paycheck, PaySchedule, PayrollRun, Timesheet
+from payroll.models import DAYS, RUN_MACHINE, Paycheck, PaySchedule, PayrollRun, Timesheet
 from payroll.models_ledger import JournalLine, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, payments, runs, schedules
@@ -192,16 +192,17 @@ class PayrollDeskView(BaseView):
     @expose("/<int:run_id>")
     def detail(self, run_id):
         run = self._run(run_id)
-        issues = runs.pre_run_checks(run.id) if run.state in ("draft", "calculated") else []
+        # the pre-run checks are shown where they gate the next move (calculating, approving)
+        show_checks = bool({"calculate", "approve"} & set(RUN_MACHINE.actions(run.state)))
+        issues = runs.pre_run_checks(run.id) if show_checks else []
         files = run_files(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            files=files, returned=returned, reversal_runs=reversal,
-                           return_codes=sorted(RETURN_REASONS.items()),
-                           can_write=can(current_user, "payroll_run", "write"),
-                           can_pay=can(current_user, "payment", "create"))
+                           return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
+                           actions=runs.run_actions(run, current_user))
 
     @expose("/<int:run_id>/progress.json")
     def progress(self, run_id):

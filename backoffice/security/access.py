@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import sqlalchemy as sa
 from flask import g, has_request_context
@@ -11,6 +11,7 @@ from flask import g, has_request_context
 from backoffice.errors import PermissionDenied
 from backoffice.extensions import db
 from backoffice.security.models import ACTIONS, Permission
+from backoffice.states import allowed
 
 PERMISSIONS_CSV = Path(__file__).with_name("permissions.csv")
 
@@ -50,6 +51,12 @@ def can(user, model: str, action: str) -> bool:
     if user.role in SCOPED_ROLES and user.role not in _SCOPES.get(model, {}):
         return False
     return True
+
+
+def allowed_actions(record, user, rights: Mapping[str, tuple[str, str]]) -> frozenset[str]:
+    """The actions the record's state allows (its state machine) that `user` holds the right for; `rights` maps
+    each action to the (model, action) its service checks. Pages show their buttons from this."""
+    return frozenset(a for a in allowed(record) if a in rights and can(user, *rights[a]))
 
 
 def require(user, model: str, action: str) -> None:

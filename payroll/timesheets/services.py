@@ -11,11 +11,11 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import can
+from backoffice.states import check_move, transition
 from backoffice.workers.models import Engagement
-from payroll.models import DAYS, Timesheet
+from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
 
 MAX_DAY_HOURS = Decimal(24)
-EDITABLE = ("draft", "submitted", "rejected")
 
 
 def _decimal(value, field: str, issues: list[Issue], row: int | None, places: int, maximum: Decimal | None):
@@ -107,15 +107,15 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
     _may_enter(user, eng)
     ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id,
                                                        Timesheet.week_start == clean["week_start"])).scalar()
-    if ts is not None and ts.status not in EDITABLE:
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}: approved time is locked", code="timesheet_locked")
+    if ts is not None:
+        check_move(ts, "save")
     if ts is None:
-        ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"])
+        ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"], status=TimesheetStatus.DRAFT)
         db.session.add(ts)
     for k, v in clean.items():
         if k not in ("engagement_id", "week_start"):
             setattr(ts, k, v)
-    ts.status = "draft"
+    transition(ts, "save")
     ts.source = source or ("worker" if user.role == "worker" else "hr")
     ts.entered_by_id = user.id
     db.session.commit()
@@ -142,7 +142,7 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
             seen[key] = line
             existing = db.session.execute(sa.select(Timesheet.status).where(
                 Timesheet.engagement_id == key[0], Timesheet.week_start == key[1])).scalar()
-            if existing is not None and existing not in EDITABLE:
+            if existing is not None and not TIMESHEET_MACHINE.allows(existing, "import"):
                 issues.append(Issue("week_start", "that week is already approved (locked)", "timesheet_locked", line))
         cleaned.append(clean)
     if not rows:
@@ -153,11 +153,13 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
         ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == clean["engagement_id"],
                                                            Timesheet.week_start == clean["week_start"])).scalar()
         if ts is None:
-            ts = Timesheet(engagement_id=clean["engagement_id"], week_start=clean["week_start"])
+            ts = Timesheet(engagement_id=clean["engagement_id"], week_start=clean["week_start"],
+                           status=TimesheetStatus.DRAFT)
             db.session.add(ts)
         for k, v in clean.items():
             setattr(ts, k, v)
-        ts.status, ts.source, ts.entered_by_id, ts.submitted_at = "submitted", "import", user.id, utcnow()
+        transition(ts, "import")
+        ts.source, ts.entered_by_id, ts.submitted_at = "import", user.id, utcnow()
         out.append(ts)
     db.session.commit()
     return out
@@ -173,11 +175,11 @@ def _get(timesheet_id: int) -> Timesheet:
 def submit_timesheet(timesheet_id: int, user) -> Timesheet:
     ts = _get(timesheet_id)
     _may_enter(user, ts.engagement)
-    if ts.status not in ("draft", "rejected"):
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}; only a draft can be submitted", code="bad_state")
+    check_move(ts, "submit")
     if ts.total_hours == 0 and ts.units == 0:
         raise DomainError("an empty timesheet cannot be submitted", code="empty_timesheet")
-    ts.status, ts.submitted_at = "submitted", utcnow()
+    transition(ts, "submit")
+    ts.submitted_at = utcnow()
     db.session.commit()
     return ts
 
@@ -193,11 +195,11 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
     """submitted (or an HR draft) → approved; approving twice is refused."""
     ts = _get(timesheet_id)
     _may_approve(user, ts)
-    if ts.status == "approved":
-        raise DomainError(f"timesheet #{ts.id} is already approved", code="already_approved")
-    if ts.status == "rejected" or (ts.status == "draft" and user.role == "client_approver"):
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}; it must be submitted first", code="bad_state")
-    ts.status, ts.approved_by_id, ts.approved_at = "approved", user.id, utcnow()
+    check_move(ts, "approve")
+    if ts.status == TimesheetStatus.DRAFT and user.role == "client_approver":
+        raise DomainError(f"Timesheet #{ts.id} is draft: it must be submitted first", code="bad_state")
+    transition(ts, "approve")
+    ts.approved_by_id, ts.approved_at = user.id, utcnow()
     db.session.commit()
     return ts
 
@@ -205,11 +207,11 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
 def reject_timesheet(timesheet_id: int, user, reason: str) -> Timesheet:
     ts = _get(timesheet_id)
     _may_approve(user, ts)
-    if ts.status != "submitted":
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}; only submitted time can be rejected", code="bad_state")
+    check_move(ts, "reject")
     if not (reason or "").strip():
         raise DomainError("give a reason for the rejection", code="reason_required")
-    ts.status, ts.rejected_reason = "rejected", reason.strip()[:500]
+    transition(ts, "reject")
+    ts.rejected_reason = reason.strip()[:500]
     db.session.commit()
     return ts
 
