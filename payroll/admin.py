@@ -98,6 +98,13 @@ class TimesheetAdmin(SecureModelView):
     column_default_sort = ("week_start", True)
     form_columns = ("engagement_id", "week_start", *[f"hours_{d}" for d in DAYS], "units", "note")
     service_fields = form_columns
+    # The bulk actions are offered to those holding the right their service checks; the service still refuses a
+    # timesheet whose status does not allow the move.
+    action_rights = {"approve": ("timesheet_approval", "write"), "submit": ("timesheet_entry", "write")}
+
+    def is_action_allowed(self, name):
+        right = self.action_rights.get(name)
+        return super().is_action_allowed(name) and (right is None or can(current_user, *right))
 
     def _data(self, data):
         out = {"engagement_id": data.get("engagement_id"), "week_start": data.get("week_start"),

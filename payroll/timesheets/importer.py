@@ -331,7 +331,7 @@ def import_file(content: bytes, filename: str, user, *, dry_run: bool = False) -
     """Check a timesheet file and, unless dry_run or any row is bad, save every row as submitted time in one
     transaction (through payroll.timesheets.services.import_timesheets). Never raises for bad rows: the result
     carries every issue. Raises PermissionDenied when the user may not import."""
-    if user is None or not can(user, "timesheet", "create") or user.role in ("worker", "client_approver"):
+    if user is None or not (can(user, "timesheet", "create") and can(user, "timesheet_import", "create")):
         raise PermissionDenied("you may not import timesheets")
     result = ImportResult(dry_run=dry_run)
     try:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.security.access import can
+from backoffice.security.access import can, scoped
 from backoffice.states import check_move, transition
 from backoffice.workers.models import Engagement
 from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
@@ -90,12 +90,13 @@ def clean_timesheet(data: dict, *, row: int | None = None) -> tuple[dict, list[I
 
 
 def _may_enter(user, eng: Engagement) -> None:
-    if not can(user, "timesheet", "write"):
+    """Entering time takes the `timesheet_entry` right (client approvers approve time; they do not enter it), and
+    the engagement within the user's row scope (a worker: their own)."""
+    if not (can(user, "timesheet", "write") and can(user, "timesheet_entry", "write")):
         raise PermissionDenied("you may not enter timesheets")
-    if user.role == "worker" and eng.worker_id != user.worker_id:
+    if db.session.execute(scoped(sa.select(Engagement.id).where(Engagement.id == eng.id), user, "engagement")
+                          ).scalar() is None:
         raise NotFound("engagement not found")
-    if user.role == "client_approver":
-        raise PermissionDenied("client approvers approve time; they do not enter it")
 
 
 def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
@@ -125,7 +126,7 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
 def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
     """All-or-nothing: validate every row (each dict may carry its file line number under `line`), raise
     ValidationFailed naming every bad row and field, else save them all as submitted time in one transaction."""
-    if not can(user, "timesheet", "create") or user.role in ("worker", "client_approver"):
+    if not (can(user, "timesheet", "create") and can(user, "timesheet_import", "create")):
         raise PermissionDenied("you may not import timesheets")
     issues: list[Issue] = []
     cleaned = []
@@ -185,9 +186,12 @@ def submit_timesheet(timesheet_id: int, user) -> Timesheet:
 
 
 def _may_approve(user, ts: Timesheet) -> None:
-    if user is None or not can(user, "timesheet", "write") or user.role == "worker":
+    """Approving takes the `timesheet_approval` right and the timesheet within the user's row scope (a client
+    approver: their client's)."""
+    if user is None or not (can(user, "timesheet", "write") and can(user, "timesheet_approval", "write")):
         raise PermissionDenied("only HR or the client's approver may approve time")
-    if user.role == "client_approver" and ts.engagement.client_id != user.client_id:
+    if db.session.execute(scoped(sa.select(Timesheet.id).where(Timesheet.id == ts.id), user, "timesheet")
+                          ).scalar() is None:
         raise NotFound(f"timesheet {ts.id} not found")
 
 
@@ -196,7 +200,8 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
     ts = _get(timesheet_id)
     _may_approve(user, ts)
     check_move(ts, "approve")
-    if ts.status == TimesheetStatus.DRAFT and user.role == "client_approver":
+    if ts.status == TimesheetStatus.DRAFT and not can(user, "timesheet_entry", "write"):
+        # a draft is approved straight away only by someone who may enter time too (HR); others wait for it
         raise DomainError(f"Timesheet #{ts.id} is draft: it must be submitted first", code="bad_state")
     transition(ts, "approve")
     ts.approved_by_id, ts.approved_at = user.id, utcnow()
