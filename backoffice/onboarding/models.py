@@ -30,6 +30,7 @@ CASE_MACHINE = StateMachine("onboarding case", CaseStatus, field="status", moves
     Move("save_step", OPEN_STATUSES, None, "changed", code="onboarding_closed"),
     Move("complete", (CaseStatus.IN_PROGRESS,), CaseStatus.COMPLETED, "completed"),
 ))
+
 STEP_STATUSES = ("pending", "done")
 DOCUMENT_STATUSES = ("draft", "signed")
 I9_CITIZENSHIP = ("citizen", "noncitizen_national", "permanent_resident", "authorized_alien")

@@ -108,11 +108,11 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
     _may_enter(user, eng)
     ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id,
                                                        Timesheet.week_start == clean["week_start"])).scalar()
-    if ts is not None:
-        check_move(ts, "save")
     if ts is None:
         ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"], status=TimesheetStatus.DRAFT)
         db.session.add(ts)
+    else:
+        check_move(ts, "save")
     for k, v in clean.items():
         if k not in ("engagement_id", "week_start"):
             setattr(ts, k, v)
