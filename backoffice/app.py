@@ -7,9 +7,9 @@ from typing import Mapping
 from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from backoffice import auth, crypto, portal
+from backoffice import auth, crypto, engines_api, portal
 from backoffice.admin import add_settings_views, init_admin
-from backoffice.api import init_api
+from backoffice.api import init_api, register_blueprints
 from backoffice.config import load_config
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import celery_init_app, csrf, db, login, migrate
@@ -43,6 +43,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     app.register_blueprint(auth.bp)
     admin = init_admin(app)
     init_api(app)
+    register_blueprints(app, engines_api.blp)  # stateless endpoints over the pure engines (quote, classify)
     for domain in DOMAINS:
         domain.init_app(app)
     add_settings_views(admin)

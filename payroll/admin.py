@@ -270,7 +270,7 @@ class PayrollDeskView(BaseView):
 
     @expose("/paystub/<int:paycheck_id>")
     def paystub(self, paycheck_id):
-        from payroll.services.paystubs import paystub_pdf
+        from reports.paystubs import paystub_pdf
 
         if not can(current_user, "paycheck", "read"):
             abort(403)

@@ -22,7 +22,7 @@ from payroll.models import Paycheck, PayrollRun
 from payroll.models_ledger import NachaFile, Payment
 from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_number
 from payroll.payments.returns import can_reissue, return_reason
-from payroll.payments.splits import DepositInstruction, split_net_pay
+from backoffice.banking.splits import DepositInstruction, split_net_pay
 
 from .common import bulk_insert, cents, get_run, is_postgres, user_id
 from .ledger import Posting, post_entry, raw_sum

@@ -13,6 +13,7 @@ from backoffice.extensions import db
 from backoffice.money import round_cents
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
+from backoffice.tasks import enqueue as send_task, runs_in_process
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.models import (ADJUSTMENT_CODES, RUN_MACHINE, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun,
@@ -216,9 +217,7 @@ def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     run.calculation_started_at = utcnow()
     db.session.commit()
     if enqueue:
-        from payroll.tasks import calculate_run as task
-
-        task.delay(run.id)
+        send_task("payroll.calculate_run", run.id)
     return run
 
 
@@ -237,12 +236,10 @@ def resume_calculation(run_id: int, user=None) -> list[int]:
     check_move(run, "resume")
     todo = pending_chunks(run.id)
     db.session.commit()
-    from payroll.tasks import calculate_chunk as chunk_task
-
     if not todo:
         finalize_run(run.id)
     for index in todo:
-        chunk_task.delay(run.id, index)
+        send_task("payroll.calculate_chunk", run.id, index)
     return todo
 
 
@@ -296,13 +293,9 @@ def approve_run(run_id: int, user) -> PayrollRun:
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     db.session.commit()
-    from flask import current_app
-
-    if not current_app.extensions["celery"].conf.task_always_eager:
+    if not runs_in_process():
         # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
-        from payroll.tasks import render_run_paystubs
-
-        render_run_paystubs.delay(run.id)
+        send_task("payroll.render_run_paystubs", run.id)
     return run
 
 

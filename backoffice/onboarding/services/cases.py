@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
-from backoffice.onboarding import documents
+from backoffice.pdf import render_pdf
 from backoffice.onboarding.models import OPEN_STATUSES, OnboardingCase, OnboardingStep, SignedDocument
 from backoffice.states import allows, check_move, transition
 
@@ -109,7 +109,7 @@ def _flag(value) -> bool:
 
 def _store_copy(worker_id: int, engagement_id: int | None, kind: str, title: str, html: str, signed: str, ip: str,
                 user_agent: str) -> SignedDocument:
-    pdf = documents.render_pdf(html)
+    pdf = render_pdf(html)
     doc = SignedDocument(worker_id=worker_id, engagement_id=engagement_id, kind=kind, title=title,
                          status="signed", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
                          signed_name=signed, signed_at=utcnow(), signed_ip=ip or "",
