@@ -54,11 +54,9 @@ class TandemFilterConverter(sqla_filters.FilterConverter):
                                                      sqla_filters.FilterGreater, sqla_filters.FilterSmaller)]
 
 
-ADMIN_ROLES = ("admin", "hr", "finance", "compliance", "client_approver")
-
-
 def staff_only() -> bool:
-    return bool(current_user.is_authenticated and current_user.is_active and current_user.role in ADMIN_ROLES)
+    """Whether the signed-in user may open the admin site (the `admin_access` right of the permission matrix)."""
+    return can(current_user, "admin_access", "read")
 
 
 def deny():
