@@ -101,7 +101,7 @@ class ClassificationView(BaseView):
         return self.render("admin/classification/rechecks.html", rows=rows, today=date.today(),
                            can_run=can(current_user, "classification_recheck", "create"),
                            can_resolve=can(current_user, "classification_recheck", "write")
-                           and current_user.role in common.SIGN_OFF_ROLES)
+                           and can(current_user, "classification_sign_off", "write"))
 
     @expose("/rechecks/run", methods=("POST",))
     def run_rechecks(self):
@@ -179,7 +179,7 @@ class ClassificationView(BaseView):
         recheck_rows = db.session.execute(scoped(sa.select(Recheck).where(
             Recheck.engagement_id == row.engagement_id).order_by(Recheck.id.desc()), current_user,
             "classification_recheck")).scalars().all() if can(current_user, "classification_recheck", "read") else []
-        signer = current_user.role in common.SIGN_OFF_ROLES and can(current_user, "classification", "write")
+        signer = can(current_user, "classification_sign_off", "write") and can(current_user, "classification", "write")
         eng = row.engagement
         reclassify_to = None
         if (row.status == "signed_off" and row.signed_determination in ("leased_employee", "contractor")
@@ -260,7 +260,8 @@ class ClassificationView(BaseView):
                 return redirect(url_for(".review", review_id=review.id))
         return self.render("admin/classification/review.html", review=review, a=review.assessment,
                            error=refused.message if refused.issues else None,
-                           can_reply=current_user.role in common.SIGN_OFF_ROLES and review.status != "closed"), \
+                           can_reply=can(current_user, "classification_sign_off", "write")
+                           and review.status != "closed"), \
             (422 if refused else 200)
 
 

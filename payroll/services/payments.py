@@ -14,6 +14,7 @@ from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, Va
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.security.access import can
+from backoffice.states import check_move
 from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
@@ -22,7 +23,7 @@ from payroll.models import Paycheck, PayrollRun
 from payroll.models_ledger import NachaFile, Payment
 from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_number
 from payroll.payments.returns import can_reissue, return_reason
-from payroll.payments.splits import DepositInstruction, split_net_pay
+from backoffice.banking.splits import DepositInstruction, split_net_pay
 
 from .common import bulk_insert, cents, get_run, is_postgres, user_id
 from .ledger import Posting, post_entry, raw_sum
@@ -123,8 +124,7 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     if user is not None:
         _require(user, "create")
     run = get_run(run_id, lock=True)
-    if run.state not in ("approved", "paid"):
-        raise DomainError(f"run #{run.id} is {run.state}; a NACHA file is made for an approved run", code="bad_state")
+    check_move(run, "nacha")
     s = db.session
     todo = list(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number, Payment.account_type,
                                     Payment.amount, Worker.first_name, Worker.last_name, BankAccount.account_number)

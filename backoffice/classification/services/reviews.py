@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
+from backoffice.security.access import can
 from backoffice.uow import transaction
-from backoffice.classification.services.common import (MAX_MESSAGE_CHARS, SIGN_OFF_ROLES, _audited_as_user, _check,
+from backoffice.classification.services.common import (MAX_MESSAGE_CHARS, _audited_as_user, _check,
                                                   get_assessment, get_review)
 from backoffice.classification.models import ReviewMessage, ReviewRequest
 
@@ -67,7 +68,7 @@ def post_message(review_id, *, user, body: str, close: bool = False) -> ReviewMe
         review.status = "open"
     else:
         _check(user, "write", "classification_review")
-        if user.role not in SIGN_OFF_ROLES:
+        if not can(user, "classification_sign_off", "write"):
             raise PermissionDenied("HR answers review requests")
         review.status = "closed" if close else "answered"
         if close:
