@@ -7,7 +7,7 @@ from typing import Mapping
 from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from backoffice import auth, crypto, portal
+from backoffice import auth, clock, crypto, portal
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import init_api
 from backoffice.config import load_config
@@ -38,6 +38,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login.login_view = "auth.login"
     login.session_protection = "strong"
     crypto.init_app(app)
+    clock.init_app(app)
     celery_init_app(app)
 
     app.register_blueprint(auth.bp)

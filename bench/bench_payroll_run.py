@@ -177,6 +177,7 @@ def main() -> None:
 
     import sqlalchemy as sa
 
+    from backoffice.clock import clock
     from backoffice.extensions import db
     from backoffice.security.models import User
     from payroll.models import Paycheck
@@ -236,7 +237,7 @@ def main() -> None:
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))
         phase("approve (payments)", lambda: runs.approve_run(run_id, hr2))
-        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin))
+        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=clock().now()))
 
         def reg():
             cols, rows = register([run_id])

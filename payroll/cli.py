@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_or_fail, read_json
+from backoffice.clock import clock
 
 
 def register(cli) -> None:
@@ -40,7 +41,7 @@ def nacha_cmd(run_id, output):
     from payroll.services.payments import generate_nacha
 
     try:
-        f = generate_nacha(run_id)
+        f = generate_nacha(run_id, now=clock().now())
     except DomainError as exc:
         _fail(exc)
     if output == "-":

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.clock import FixedClock
 from backoffice.extensions import db
 from backoffice.security.models import User
 from backoffice.workers.models import Engagement, Worker
@@ -88,7 +89,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
 
     paid = calculated(week1)
     runs.approve_run(paid.id, hr2)
-    payments.generate_nacha(paid.id, finance)
+    payments.generate_nacha(paid.id, finance, now=FixedClock(today).now())   # the demo's own day
     runs.mark_paid(paid.id, finance)
     waiting = calculated(week2)
     return [f"payroll: run #{paid.id} paid ({paid.paycheck_count} paychecks, net {paid.total_net}), "

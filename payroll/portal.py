@@ -53,11 +53,10 @@ def paystub_pdf(paycheck: Paycheck) -> bytes:
     return render(paycheck.id)
 
 
-def next_pay_date(engagements, today: date | None = None) -> date | None:
-    """The earliest upcoming pay date over the worker's active engagements' pay schedules."""
+def next_pay_date(engagements, today: date) -> date | None:
+    """The earliest upcoming pay date (from `today` on) over the worker's active engagements' pay schedules."""
     from payroll.services.schedules import schedule_for_frequency, upcoming
 
-    today = today or date.today()
     dates = []
     for freq in sorted({e.pay_frequency for e in engagements if e.status in ("active", "pending")}):
         schedule = schedule_for_frequency(freq)

@@ -5,13 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 import io
-from datetime import date
 
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from backoffice.admin import deny, staff_only
+from backoffice.clock import clock
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.money import ZERO, fmt_usd
 from backoffice.security.access import can
@@ -53,7 +53,7 @@ class FinanceExportsView(BaseView):
     def index(self):
         runs = queries.recent_runs(limit=50)
         chart = run_chart([r for r in runs if r["paychecks"]][-12:])
-        today = date.today()
+        today = clock().today()
         values = {"run_id": request.args.get("run_id", ""), "start": request.args.get("start")
                   or today.replace(day=1).isoformat(), "end": request.args.get("end") or today.isoformat()}
         return self.render("admin/reports/finance_exports.html", runs=list(reversed(runs)), chart=chart,

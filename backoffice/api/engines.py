@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backoffice.api import current_api_user, json_body
-from backoffice.db import utcnow
+from backoffice.clock import clock
 from backoffice.security.access import require
 
 blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
@@ -64,4 +64,4 @@ class ClassificationAssessments(MethodView):
         from backoffice.classification.engine.classify import classify
 
         require(current_api_user(), "classification", "read")
-        return jsonify(classify(json_body(), today=utcnow().date()))
+        return jsonify(classify(json_body(), today=clock().today()))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from backoffice.clock import clock
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.portal import bp
@@ -23,7 +24,7 @@ INVITE_ERROR_STATUS = {"invitation_invalid": 404, "invitation_used": 410, "invit
 def accept_invite(token: str):
     """Set a password with the emailed link (single use, expiring), then start the wizard signed in."""
     try:
-        inv = invitations.check_invitation(token)
+        inv = invitations.check_invitation(token, now=clock().now())
     except DomainError as exc:
         return render_template("portal/invite.html", link_error=exc.message, hide_nav=True), \
             INVITE_ERROR_STATUS.get(exc.code, 400)
@@ -31,7 +32,7 @@ def accept_invite(token: str):
     if request.method == "POST":
         try:
             user = invitations.accept_invitation(token, request.form.get("password", ""),
-                                         request.form.get("password_confirm", ""), ip=client_ip())
+                                         request.form.get("password_confirm", ""), now=clock().now(), ip=client_ip())
         except ValidationFailed as exc:
             db.session.rollback()
             errors = errors_of(exc)
@@ -68,11 +69,13 @@ def _can_write() -> None:
         abort(403)
 
 
-STEP_SAVERS = {"profile": lambda case, data: wizard.save_profile(case, data),
-               "w4": lambda case, data: wizard.save_w4(case, data, ip=client_ip(), user_agent=_ua()),
-               "state_certificate": lambda case, data: wizard.save_state_certificate(case, data, ip=client_ip(),
-                                                                                  user_agent=_ua()),
-               "i9": lambda case, data: wizard.save_i9_section1(case, data, ip=client_ip(), user_agent=_ua()),
+STEP_SAVERS = {"profile": lambda case, data: wizard.save_profile(case, data, today=clock().today()),
+               "w4": lambda case, data: wizard.save_w4(case, data, today=clock().today(), ip=client_ip(),
+                                                       user_agent=_ua()),
+               "state_certificate": lambda case, data: wizard.save_state_certificate(
+                   case, data, today=clock().today(), ip=client_ip(), user_agent=_ua()),
+               "i9": lambda case, data: wizard.save_i9_section1(case, data, today=clock().today(), ip=client_ip(),
+                                                                user_agent=_ua()),
                "w9": lambda case, data: wizard.save_w9(case, data, ip=client_ip(), user_agent=_ua()),
                "agreement": lambda case, data: agreements.sign_agreement(case, data, ip=client_ip(), user_agent=_ua())}
 

@@ -26,8 +26,9 @@ def estimated_gross(engagement) -> Decimal | None:
 
 
 def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None = None,
-               pay_date: date | None = None) -> dict:
-    """Withholding per paycheck for this W-4. Bad inputs raise ValidationFailed with the form's field names.
+               pay_date: date) -> dict:
+    """Withholding per paycheck for this W-4, paid on `pay_date`. Bad inputs raise ValidationFailed with the form's
+    field names.
 
     Answer: {"pay_date", "pay_frequency", "gross", "federal_income_tax", "state_income_tax", "taxes": [{"code",
     "amount"}], "net", "explanation": [federal steps]}."""
@@ -62,7 +63,6 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
             issues.append(Issue("gross", "enter your usual gross pay per paycheck", "required"))
     if issues:
         raise ValidationFailed(issues)
-    pay_date = pay_date or date.today()
     payload = {"pay_date": pay_date.isoformat(), "pay_frequency": engagement.pay_frequency,
                "worker_type": "employee", "work_state": engagement.work_state,
                "residence_state": worker.state or engagement.work_state,

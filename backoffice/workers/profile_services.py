@@ -30,8 +30,8 @@ def current_tax_profile(worker_id: int, on: date) -> TaxProfile | None:
         .order_by(TaxProfile.effective_date.desc(), TaxProfile.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def clean_w4(data: dict) -> dict:
-    """Validate a W-4 (2020+ or 2019) as submitted; amounts are never negative."""
+def clean_w4(data: dict, *, today: date) -> dict:
+    """Validate a W-4 (2020+ or 2019) as submitted; amounts are never negative; effective `today` unless dated."""
     issues: list[Issue] = []
     version = data.get("version", data.get("w4_version", 2020))
     try:
@@ -61,15 +61,16 @@ def clean_w4(data: dict) -> dict:
     if not isinstance(cert, dict):
         issues.append(Issue("state_certificate", "must be an object of the state form's fields"))
     out["state_certificate"] = cert if isinstance(cert, dict) else {}
-    out["effective_date"] = v.a_date("effective_date", data.get("effective_date") or date.today().isoformat(),
+    out["effective_date"] = v.a_date("effective_date", data.get("effective_date") or today,
                                      issues)
     raise_if(issues)
     return out
 
 
-def save_w4(worker_id: int, data: dict, *, signed_name: str = "") -> TaxProfile:
+def save_w4(worker_id: int, data: dict, *, today: date, signed_name: str = "") -> TaxProfile:
     _worker(worker_id)
-    profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(), **clean_w4(data))
+    profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(),
+                         **clean_w4(data, today=today))
     db.session.add(profile)
     db.session.commit()
     return profile

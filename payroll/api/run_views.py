@@ -5,6 +5,7 @@ from flask import Response
 from flask.views import MethodView
 
 from backoffice.api import current_api_user, json_body
+from backoffice.clock import clock
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
@@ -90,7 +91,7 @@ def _run_action(ident: int, action: str):
     if action == "resume":
         runs.resume_calculation(ident, user)
         return db.session.get(PayrollRun, ident)
-    return corrections.reverse_run(ident, user, str((body or {}).get("reason") or ""))
+    return corrections.reverse_run(ident, user, str((body or {}).get("reason") or ""), on=clock().today())
 
 
 @blp.route("/payroll-runs/<int:ident>/calculate", methods=["POST"])
@@ -136,6 +137,6 @@ def run_nacha(ident):
     user = current_api_user()
     _one(PayrollRun, "payroll_run", ident)
     require(user, "payment", "read")
-    f = payments.generate_nacha(ident, user)
+    f = payments.generate_nacha(ident, user, now=clock().now())
     return Response(f.content, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="payroll-run-{ident}-{f.file_id_modifier}.ach"'})

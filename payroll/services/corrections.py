@@ -97,8 +97,8 @@ def _mirror_payment(postings):
     return mirror(postings)
 
 
-def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) -> PayrollRun:
-    """Reverse a whole calculated, approved or paid run: a reversal run with a negative paycheck for every
+def reverse_run(run_id: int, user, reason: str = "", *, on: date) -> PayrollRun:
+    """Reverse a whole calculated, approved or paid run on `on`: a reversal run with a negative paycheck for every
     paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
     _require(user)
     run = get_run(run_id, lock=True)
@@ -110,7 +110,7 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) 
                           code="bad_state")
     ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
                                                                Paycheck.kind != "reversal")).scalars())
-    rev = _reverse(run, _reversible(ids), user, reason, on or date.today())
+    rev = _reverse(run, _reversible(ids), user, reason, on)
     run.state = "reversed"
     run.reversed_at = utcnow()
     run.reversed_by_id = user_id(user)
@@ -118,8 +118,9 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) 
     return rev
 
 
-def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | None = None) -> Paycheck:
-    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run."""
+def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> Paycheck:
+    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run dated
+    `on`."""
     _require(user)
     p = db.session.get(Paycheck, paycheck_id)
     if p is None:
@@ -135,7 +136,7 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | Non
     todo = _reversible([p.id])
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
-    rev_run = _reverse(run, todo, user, reason, on or date.today())
+    rev_run = _reverse(run, todo, user, reason, on)
     db.session.commit()
     return db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == rev_run.id)).scalar_one()
 
@@ -164,7 +165,7 @@ def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
 
 
 # ------------------------------------------------------------------------------------------------ retro pay
-def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date | None = None
+def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date
                        ) -> PayrollAdjustment | None:
     """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
     time already paid since then becomes a pending `retro` adjustment that the next run pays."""
@@ -178,7 +179,6 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
     update_engagement(engagement_id, {"pay_rate": new_rate})
     eng = db.session.get(Engagement, engagement_id)
     diff_rate = eng.pay_rate - old
-    today = today or date.today()
     if effective_date >= today or diff_rate == 0:
         return None
     amount = ZERO

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Mapping
 
 import sqlalchemy as sa
@@ -33,10 +33,11 @@ class InviteResult:
     error: str | None = None
 
 
-def _new_invitation(worker: Worker, engagement: Engagement, ttl_hours: int, invited_by_id: int | None):
+def _new_invitation(worker: Worker, engagement: Engagement, ttl_hours: int, invited_by_id: int | None,
+                    now: datetime):
     token = secrets.token_urlsafe(32)
     inv = Invitation(worker_id=worker.id, engagement_id=engagement.id, email=worker.email,
-                     token_hash=hash_token(token), expires_at=utcnow() + timedelta(hours=ttl_hours),
+                     token_hash=hash_token(token), expires_at=now + timedelta(hours=ttl_hours),
                      invited_by_id=invited_by_id)
     db.session.add(inv)
     return inv, token
@@ -59,8 +60,9 @@ def _deliver(inv: Invitation, token: str, config: Mapping, base_url: str) -> tup
     return link, True, None
 
 
-def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: int | None = None) -> InviteResult:
-    """Create (or link) the worker and a pending engagement, open the onboarding case and email the link.
+def invite_worker(data: dict, *, now: datetime, config: Mapping, base_url: str,
+                  invited_by_id: int | None = None) -> InviteResult:
+    """Create (or link) the worker and a pending engagement, open the onboarding case `now` and email the link.
 
     The records are committed before the email goes out; when sending fails the result says so and HR can
     resend from the board."""
@@ -98,7 +100,6 @@ def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: 
     engagement = Engagement(worker_id=worker.id, status="pending", **eng_clean)
     db.session.add(engagement)
     db.session.flush()
-    now = utcnow()
     steps = plan_steps(engagement.type, engagement.work_state)
     case = OnboardingCase(worker_id=worker.id, engagement_id=engagement.id, status="invited",
                           current_step=steps[0], step_since=now, invited_at=now)
@@ -106,34 +107,32 @@ def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: 
     if "i9" in steps:  # the deadline runs from the start date, whether or not section 1 is signed yet
         case.i9_due_date = i9_section2_due(engagement.start_date)
     db.session.add(case)
-    inv, token = _new_invitation(worker, engagement, int(config.get("INVITE_TTL_HOURS") or 72), invited_by_id)
+    inv, token = _new_invitation(worker, engagement, int(config.get("INVITE_TTL_HOURS") or 72), invited_by_id, now)
     db.session.commit()
     link, sent, error = _deliver(inv, token, config, base_url)
     return InviteResult(inv, case, link, sent, error)
 
 
-def resend_invitation(case_id: int, *, config: Mapping, base_url: str,
+def resend_invitation(case_id: int, *, now: datetime, config: Mapping, base_url: str,
                       invited_by_id: int | None = None) -> InviteResult:
-    """Revoke the case's unused links and send a fresh one (a new token, a new expiry)."""
+    """Revoke the case's unused links and send a fresh one (a new token, expiring a TTL after `now`)."""
     case = db.session.get(OnboardingCase, case_id) or _nf("onboarding case", case_id)
     if case.status != "invited":
         raise DomainError("The worker has already accepted the invitation; they sign in with their password.",
                           code="already_accepted")
-    now = utcnow()
     for old in db.session.execute(sa.select(Invitation).where(Invitation.engagement_id == case.engagement_id,
                                                               Invitation.accepted_at.is_(None),
                                                               Invitation.revoked_at.is_(None))).scalars():
         old.revoked_at = now
     inv, token = _new_invitation(case.worker, case.engagement, int(config.get("INVITE_TTL_HOURS") or 72),
-                                 invited_by_id)
+                                 invited_by_id, now)
     db.session.commit()
     link, sent, error = _deliver(inv, token, config, base_url)
     return InviteResult(inv, case, link, sent, error)
 
 
-def check_invitation(token: str, *, now=None) -> Invitation:
-    """The invitation for a link, or a DomainError saying plainly why the link cannot be used."""
-    now = now or utcnow()
+def check_invitation(token: str, *, now: datetime) -> Invitation:
+    """The invitation for a link, or a DomainError saying plainly why the link cannot be used (expired by `now`)."""
     inv = db.session.execute(sa.select(Invitation).where(Invitation.token_hash == hash_token(token or "")))\
         .scalar_one_or_none()
     if inv is None:
@@ -151,9 +150,10 @@ def check_invitation(token: str, *, now=None) -> Invitation:
     return inv
 
 
-def accept_invitation(token: str, password: str, password_confirm: str, *, ip: str = "") -> User:
-    """Use the link once: set the worker's password (creating their sign-in) and start the wizard."""
-    inv = check_invitation(token)
+def accept_invitation(token: str, password: str, password_confirm: str, *, now: datetime, ip: str = "") -> User:
+    """Use the link once (`now`, before it expires): set the worker's password (creating their sign-in) and start
+    the wizard."""
+    inv = check_invitation(token, now=now)
     issues: list[Issue] = []
     if len(password or "") < MIN_PASSWORD:
         issues.append(Issue("password", f"must be at least {MIN_PASSWORD} characters", "too_short"))
@@ -171,7 +171,6 @@ def accept_invitation(token: str, password: str, password_confirm: str, *, ip: s
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    now = utcnow()
     # Single use even when two requests race: only one conditional update can claim the link.
     claimed = db.session.execute(sa.update(Invitation).where(
         Invitation.id == inv.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))
