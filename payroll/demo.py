@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
 from backoffice.clock import FixedClock
 from backoffice.extensions import db
+from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.workers.models import Engagement, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
@@ -71,7 +71,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
                                        split_kind="remainder", priority=0))
             has_bank.add(w.id)
         for week in (week1, week2):
-            days = [Decimal(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [Decimal(0), Decimal(0)]
+            days = [D(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [D(0), D(0)]
             db.session.add(Timesheet(engagement_id=e.id, week_start=week, status="approved", source="hr",
                                      entered_by_id=hr.id, approved_by_id=hr2.id,
                                      **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",

@@ -13,7 +13,7 @@ from flask_login import current_user
 from backoffice.admin import deny, staff_only
 from backoffice.clock import clock
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
-from backoffice.money import ZERO, fmt_usd
+from backoffice.money import D, ONE_HUNDRED, ZERO, fmt_usd
 from backoffice.security.access import can
 from reports import exports, queries
 
@@ -36,8 +36,8 @@ def run_chart(runs: list[dict]) -> list[dict]:
 def _pct(value, top) -> Decimal:
     """A bar's width in percent of the largest, to a tenth (display only)."""
     if not top:
-        return Decimal(0)
-    return max(Decimal(0), Decimal(100) * value / top).quantize(Decimal("0.1"))
+        return D(0)
+    return max(D(0), ONE_HUNDRED * value / top).quantize(Decimal("0.1"))
 
 
 class FinanceExportsView(BaseView):

@@ -12,13 +12,14 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
 from typing import Callable, Iterable
 
 import numpy as np
 import pandas as pd
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
+from backoffice.money import D
 from reports import frames, queries
 from reports.queries import Selection
 
@@ -85,15 +86,14 @@ def parse_selection(args) -> Selection:
 
 
 def _date(raw, name: str, issues: list[Issue]) -> date | None:
-    if isinstance(raw, date):
-        return raw
+    """One end of the date range: required unless a run is picked."""
     if not raw:
         issues.append(Issue(name, "required (an ISO date, e.g. 2026-01-31) unless run_id is given"))
         return None
     try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        issues.append(Issue(name, f"{raw!r} is not a date (use YYYY-MM-DD)"))
+        return parse_date(raw)
+    except ValueError as exc:
+        issues.append(Issue(name, str(exc)))
         return None
 
 
@@ -250,12 +250,12 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
                     else:
                         yield value
                 elif kind == "date":
-                    date_cell.value = date.fromisoformat(value)
+                    date_cell.value = parse_date(value)
                     yield date_cell
                 elif kind == "sparse" and value == 0:
                     yield None
                 else:
-                    money_cell.value = Decimal(value).scaleb(-2)
+                    money_cell.value = D(value).scaleb(-2)
                     yield money_cell
 
         for values in zip(*arrays):
@@ -336,7 +336,7 @@ def load_job(directory: str, job_id: str) -> dict:
 def job_selection(job: dict) -> Selection:
     if job.get("run_id") is not None:
         return Selection(run_id=int(job["run_id"]))
-    return Selection(start=date.fromisoformat(job["start"]), end=date.fromisoformat(job["end"]))
+    return Selection(start=parse_date(job["start"]), end=parse_date(job["end"]))
 
 
 def run_job(directory: str, job_id: str) -> dict:

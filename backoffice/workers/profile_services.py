@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -10,6 +9,7 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
+from backoffice.money import CENT
 from backoffice.workers.models import Worker
 from backoffice.workers.profile import (SPLIT_KINDS, W4_2019_MARITAL, W4_FILING_STATUSES, W9_ENTITY_TYPES,
                                         BankAccount, TaxProfile, W9Form)
@@ -125,9 +125,9 @@ def add_bank_account(worker_id: int, data: dict, *, source: str = "manual", plai
     acct_type = v.choice("account_type", data.get("account_type") or "checking", ("checking", "savings"), issues)
     amount = percent = None
     if kind == "fixed":
-        amount = v.amount("split_amount", data.get("split_amount"), issues, minimum=Decimal("0.01"))
+        amount = v.amount("split_amount", data.get("split_amount"), issues, minimum=CENT)
     if kind == "percent":
-        percent = v.amount("split_percent", data.get("split_percent"), issues, minimum=Decimal("0.01"))
+        percent = v.amount("split_percent", data.get("split_percent"), issues, minimum=CENT)
         if percent is not None and percent > 100:
             issues.append(Issue("split_percent", "must be at most 100"))
             percent = None

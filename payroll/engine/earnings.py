@@ -6,16 +6,16 @@ from decimal import Decimal
 from typing import Sequence
 
 from backoffice.errors import DomainError
-from backoffice.money import ZERO, round_cents
+from backoffice.money import D, ZERO, round_cents
 
 from .model import HOURLY_CODES, NONTAXABLE_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
 
-_Z = Decimal(0)
-_FORTY = Decimal(40)
-_EIGHT = Decimal(8)
-_TWELVE = Decimal(12)
-_HALF = Decimal("0.5")
-_THREE = Decimal(3)
+_Z = D(0)
+_FORTY = D(40)
+_EIGHT = D(8)
+_TWELVE = D(12)
+_HALF = D("0.5")
+_THREE = D(3)
 
 
 @dataclass(frozen=True, slots=True)

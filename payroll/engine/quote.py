@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import copy
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError, Issue, ValidationFailed
-from backoffice.money import fmt
+from backoffice.money import D, ZERO, fmt
 from backoffice.periods import PayFrequency
 
 from .model import (EARNING_CODES, FILING_STATUSES, HOURLY_CODES, MARITAL_STATUSES, POSTTAX_CODES,
@@ -202,14 +203,12 @@ class _Collector:
         if isinstance(v, bool) or isinstance(v, float):
             self.add(path, "give numbers as strings (\"12.50\") or integers, never JSON floats")
             return None
-        if isinstance(v, int):
-            d = Decimal(v)
-        elif isinstance(v, Decimal):
-            d = v
+        if isinstance(v, (int, Decimal)):
+            d = D(v)
         elif isinstance(v, str):
             try:
-                d = Decimal(v.strip())
-            except InvalidOperation:
+                d = D(v)
+            except ValueError:
                 self.add(path, f"not a number: {v!r}")
                 return None
         else:
@@ -242,7 +241,7 @@ class _Collector:
             self.add(path, "must be a date YYYY-MM-DD")
             return None
         try:
-            return date.fromisoformat(v)
+            return parse_date(v)
         except ValueError:
             self.add(path, f"not a date YYYY-MM-DD: {v!r}")
             return None
@@ -259,7 +258,7 @@ class _Collector:
         return v.upper()
 
 
-_MAX_RATE = Decimal(1)
+_MAX_RATE = D(1)
 
 
 def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, list[Issue]]:
@@ -310,7 +309,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
             continue
         if code in HOURLY_CODES:
             c.unknown(e, ("code", "hours", "rate", "regular_rate"), p)
-            hours = c.number(e, "hours", f"{p}.hours", True, Decimal(24 * 366))
+            hours = c.number(e, "hours", f"{p}.hours", True, D(24 * 366))
             rate = c.number(e, "rate", f"{p}.rate", True)
             rr = c.number(e, "regular_rate", f"{p}.regular_rate")
             earnings.append(Earning(code, hours=hours, rate=rate, regular_rate=rr))
@@ -400,7 +399,7 @@ def _parse_w4(wv: dict, c: _Collector):
             allowances = 0
         additional = c.number(wv, "additional", "w4.additional")
         return W4Legacy(marital_status=status, allowances=allowances,
-                        additional=additional if additional is not None else Decimal("0.00"),
+                        additional=additional if additional is not None else ZERO,
                         exempt=c.boolean(wv, "exempt", "w4.exempt"))
     c.add("w4.version", "must be 2020 (Form W-4 2020 or later) or 2019 (2019 or earlier)",
           "required" if version is None else "invalid")

@@ -4,14 +4,15 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError
 from backoffice.extensions import db
-from backoffice.money import ZERO, round_cents
+from backoffice.money import D, ZERO, round_cents
 from backoffice.periods import PayFrequency
 from backoffice.db import utcnow
 from backoffice.workers.models import Agency, Engagement, StateRegistration, Worker
@@ -26,11 +27,11 @@ from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, RunChu
 from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
 
-FORTY = Decimal(40)
-ONE_HALF = Decimal("1.5")
-TWO = Decimal(2)
-WEEKS_PER_PERIOD = {"weekly": Decimal(1), "biweekly": Decimal(2), "semimonthly": Decimal(52) / 24,
-                    "monthly": Decimal(52) / 12}
+FORTY = D(40)
+ONE_HALF = D("1.5")
+TWO = D(2)
+WEEKS_PER_PERIOD = {"weekly": D(1), "biweekly": D(2), "semimonthly": D(52) / 24,
+                    "monthly": D(52) / 12}
 # Adjustment code -> the engine's earning code. Retroactive pay increases are supplemental wages (Pub 15,
 # section 7); a correction of underpaid wages and final pay are regular wages.
 ADJUSTMENT_EARNING = {"retro": "bonus", "bonus": "bonus", "commission": "commission", "correction": "salary",
@@ -249,7 +250,7 @@ def to_engine_input(obj: dict):
 
 
 def _dec(v) -> Decimal | None:
-    return None if v is None else Decimal(v)
+    return None if v is None else D(v)
 
 
 def input_from_json(obj: dict) -> PaycheckInput:
@@ -263,21 +264,21 @@ def input_from_json(obj: dict) -> PaycheckInput:
     if wv is not None:
         if wv.get("version") == 2019:
             w4 = W4Legacy(marital_status=wv.get("marital_status", "single"), allowances=int(wv.get("allowances", 0)),
-                          additional=Decimal(wv.get("additional", "0")), exempt=bool(wv.get("exempt", False)))
+                          additional=D(wv.get("additional", "0")), exempt=bool(wv.get("exempt", False)))
         else:
             w4 = W4(filing_status=wv.get("filing_status", "single"), step2_checkbox=bool(wv.get("step2_checkbox")),
-                    step3_credits=Decimal(wv.get("step3_credits", "0")),
-                    step4a_other_income=Decimal(wv.get("step4a_other_income", "0")),
-                    step4b_deductions=Decimal(wv.get("step4b_deductions", "0")),
-                    step4c_extra=Decimal(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
+                    step3_credits=D(wv.get("step3_credits", "0")),
+                    step4a_other_income=D(wv.get("step4a_other_income", "0")),
+                    step4b_deductions=D(wv.get("step4b_deductions", "0")),
+                    step4c_extra=D(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
     certs = {k.upper(): v for k, v in (obj.get("state_certificates") or {}).items()}
     birth = obj.get("birth_date")
     return PaycheckInput(
-        pay_date=date.fromisoformat(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
+        pay_date=parse_date(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
         worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
-        residence_state=obj.get("residence_state", ""), birth_date=date.fromisoformat(birth) if birth else None,
+        residence_state=obj.get("residence_state", ""), birth_date=parse_date(birth) if birth else None,
         earnings=earnings, w4=w4, state_certificates=certs,
-        ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
+        ytd=EngineYTD(**{k: D(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
         aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)))
 
@@ -408,7 +409,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
 
 
 def _from_cents(units: int) -> Decimal:
-    return Decimal(units) / 100
+    return D(units) / 100
 
 
 def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
@@ -419,8 +420,8 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
     for i, line in enumerate(r.earnings):
         e = earnings[i]
         hours = e.get("hours") or e.get("units")
-        out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
-                    units4(Decimal(e["rate"])) if "rate" in e else None, None,
+        out.append(("earning", labels[i], "", cents(line.amount), units4(D(hours)) if hours else None,
+                    units4(D(e["rate"])) if "rate" in e else None, None,
                     json.dumps(list(line.explanation)) if explain else None))
     taxable = r.taxable_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
@@ -478,5 +479,5 @@ def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: 
         row = YearToDate(worker_id=worker_id, tax_year=year, **{f: ZERO for f in YTD_STORED})
         s.add(row)
     for f, v in delta.items():
-        setattr(row, f, getattr(row, f) + sign * Decimal(v))
+        setattr(row, f, getattr(row, f) + sign * D(v))
     s.flush()

@@ -3,14 +3,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
-from backoffice.money import ZERO, round_cents
+from backoffice.money import D, ZERO, round_cents
 from backoffice.workers.models import Engagement
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 
@@ -61,7 +60,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
                  cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation)
                 for ln in lines_by[p.id]]
         bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)
-        calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: Decimal(v) for k, v in
+        calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: D(v) for k, v in
                                                        p.inputs.get("ytd_delta", {}).items()}, sign)
         ledger.append((p.worker_type, p.agency_id, sign * p.gross, sign * p.net,
                        [(ln.kind, ln.code, ln.state, sign * ln.amount) for ln in lines_by[p.id]]))

@@ -12,7 +12,7 @@ from flask import current_app
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
-from backoffice.money import ZERO
+from backoffice.money import D, ZERO
 from backoffice.security.access import can
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
@@ -88,7 +88,7 @@ def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuse
             .where(Payment.run_id == run_id, Payment.status.in_(statuses)).group_by(Paycheck.agency_id))
     if paycheck_ids is not None:
         stmt = stmt.where(Payment.paycheck_id.in_(paycheck_ids))
-    totals = {agency_id: Decimal(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
+    totals = {agency_id: D(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
     out = []
     for agency_id, total in sorted(totals.items(), key=lambda kv: kv[0] or 0):
         if total:

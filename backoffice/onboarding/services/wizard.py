@@ -38,9 +38,7 @@ def save_profile(case: OnboardingCase, data: dict, *, today: date) -> Worker:
     if fields["postal_code"] and not _zip_ok(fields["postal_code"]):
         issues.append(Issue("postal_code", "must be a ZIP code: 5 digits, or ZIP+4 like 94103-1234",
                             "invalid_postal_code"))
-    birth = v.a_date("birth_date", fields["birth_date"], [], required_=False) if fields["birth_date"] else None
-    if fields["birth_date"] and birth is None:
-        issues.append(Issue("birth_date", f"{fields['birth_date']!r} is not a date (YYYY-MM-DD)", "invalid_date"))
+    birth = v.a_date("birth_date", fields["birth_date"], issues, required_=False)
     if birth is not None:
         minimum = int(rules()["minimum_work_age"])
         if birth >= today:

@@ -7,7 +7,7 @@ from functools import lru_cache
 from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import CENT, ZERO, round_cents
+from backoffice.money import D, ZERO, fmt_usd, round_cents
 
 from .rules import IncomeTax, StateRules, UnsupportedState
 
@@ -36,12 +36,6 @@ class Certificate:
     percentage: Decimal | None
     annual_allowance: Decimal | None
     reciprocity: bool
-
-
-def fmt_usd(amount: Decimal) -> str:
-    """$1,234.56 — the kernel's display form, inlined here because explanations are built on every paycheck."""
-    q = amount.quantize(CENT, ROUND_HALF_UP)
-    return f"${q:,}" if q >= 0 else f"-${-q:,}"
 
 
 def _pct(value: Decimal) -> str:
@@ -89,8 +83,8 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
             money[name] = None
             continue
         try:
-            amount = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
-        except ArithmeticError:
+            amount = D(value)
+        except (TypeError, ValueError):      # a float, a bool, or not a number at all
             amount = None
         if amount is None or not amount.is_finite() or amount < 0:
             issues.append(Issue(f"certificate.{state}.{name}", "must be an amount of 0 or more"))
@@ -101,8 +95,8 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
     if raw.get("percentage") not in (None, ""):
         value = raw["percentage"]
         try:
-            percentage = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
-        except ArithmeticError:
+            percentage = D(value)
+        except (TypeError, ValueError):
             percentage = None
         if percentage is None or not percentage.is_finite() or percentage < 0:
             issues.append(Issue(f"certificate.{state}.percentage", "must be a percentage such as \"2.0\""))
@@ -181,7 +175,7 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     """Unrounded withholding on this period's regular wages, appending the steps in plain English."""
     tax = rules.income_tax
     method = tax.method
-    p = Decimal(periods)
+    p = D(periods)
     status = cert.filing_status
     if wages.regular <= 0:
         steps.append("No regular wages this period after pre-tax exclusions.")
