@@ -183,7 +183,8 @@ def main() -> None:
     from payroll.models import Paycheck
     from payroll.services import payments, runs
     from payroll.services.ledger import trial_balance
-    from payroll.services.register import register
+    from reports.exports import register_rows
+    from reports.queries import Selection
 
     phases = []
 
@@ -240,7 +241,7 @@ def main() -> None:
         nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=clock().now()))
 
         def reg():
-            cols, rows = register([run_id])
+            cols, rows = register_rows(Selection(run_id=run_id))
             return len(cols), sum(1 for _ in rows)
 
         ncols, nrows = phase("register rows", reg)

@@ -203,7 +203,8 @@ class PayrollDeskView(BaseView):
                            files=files, returned=returned, reversal_runs=reversal,
                            return_codes=sorted(RETURN_REASONS.items()),
                            can_write=can(current_user, "payroll_run", "write"),
-                           can_pay=can(current_user, "payment", "create"))
+                           can_pay=can(current_user, "payment", "create"),
+                           can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
     def progress(self, run_id):

@@ -12,14 +12,14 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
 from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
-from backoffice.money import D
+from backoffice.money import D, from_cents
 from reports import frames, queries
 from reports.queries import Selection
 
@@ -113,7 +113,23 @@ def register_sheets(sel: Selection) -> list[Sheet]:
     lines = queries.paycheck_lines(sel)
     frame, money = frames.register(paychecks, lines)
     line_cols = set(money) - set(frames.REGISTER_TOTALS)
-    return [Sheet("Register", frame, money, ["pay_date", "period_start", "period_end"], sparse_columns=line_cols)]
+    return [Sheet("Register", frame, money, list(frames.REGISTER_DATES), sparse_columns=line_cols)]
+
+
+def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
+    """The register export's columns and rows as Python values (money Decimal, dates `date`), for code that
+    checks or reuses the figures rather than writing a file."""
+    (sheet,) = register_sheets(sel)
+    columns = list(sheet.frame.columns)
+    money, dates = set(sheet.money_columns), set(sheet.date_columns)
+    values = [_cell_values(sheet.frame[c]) for c in columns]
+
+    def rows() -> Iterator[dict]:
+        for row in zip(*values):
+            yield {c: from_cents(v) if c in money else parse_date(v) if c in dates and v else v
+                   for c, v in zip(columns, row)}
+
+    return columns, rows()
 
 
 def liability_sheets(sel: Selection) -> list[Sheet]:

@@ -71,7 +71,8 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     balances after every step and the register matches the paychecks to the cent."""
     from payroll.models import Paycheck
     from payroll.services import corrections, payments, runs
-    from payroll.services.register import register
+    from reports.exports import register_rows
+    from reports.queries import Selection
     from payroll.timesheets.services import approve_timesheet, save_timesheet, submit_timesheet
 
     approver = make_user("client_approver", client_id=world.client.id)
@@ -115,14 +116,14 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     runs.mark_paid(run.id, world.finance)
     assert_ledger_balanced()
 
-    columns, rows = register([run.id])
+    columns, rows = register_rows(Selection(run_id=run.id))
     rows = list(rows)
     assert len(rows) == 2
     for row in rows:
         p = db.session.get(Paycheck, row["paycheck_id"])
         earn = sum((row[c] for c in columns if c.startswith("earning:")), Decimal(0))
-        taxes = sum((row[c] for c in columns if c.startswith("tax:")), Decimal(0))
-        deds = sum((row[c] for c in columns if c.startswith("deduction:")), Decimal(0))
+        taxes = sum((row[c] for c in columns if c.startswith("ee_tax:")), Decimal(0))
+        deds = sum((row[c] for c in columns if c.startswith(("pretax:", "posttax:"))), Decimal(0))
         assert (earn, taxes, deds, row["net"]) == (p.gross, p.employee_taxes, p.deductions, p.net)
         assert earn - taxes - deds == p.net
 
