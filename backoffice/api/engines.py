@@ -19,7 +19,7 @@ def _openapi(schema: dict) -> dict:
 
 def _docs():
     from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA
-    from payroll.engine.quote import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
+    from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
     def body(schema):
         return {"required": True, "content": {"application/json": {"schema": _openapi(schema)}}}

@@ -11,6 +11,7 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import D, ZERO, round_cents
 from backoffice.workers.models import Engagement
+from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 
 from . import calc
@@ -189,9 +190,9 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
                 Timesheet.week_start > effective_date - timedelta(days=7))).scalars():
             daily = tuple(h if ts.week_start + timedelta(days=i) >= effective_date else ZERO
                           for i, h in enumerate(ts.daily_hours))
-            reg, ot, dt = calc.week_hours(daily, eng.work_state,
-                                          eng.type == "leased_employee" and not eng.overtime_exempt)
-            amount += reg * diff_rate + ot * diff_rate * calc.ONE_HALF + dt * diff_rate * calc.TWO
+            reg, ot, dt = week_hours(daily, eng.work_state, eng.type == "leased_employee" and not eng.overtime_exempt)
+            amount += (reg * diff_rate + ot * diff_rate * OVERTIME_MULTIPLIER
+                       + dt * diff_rate * DOUBLE_TIME_MULTIPLIER)
             hours_total += reg + ot + dt
         notes.append(f"{hours_total} h paid since {effective_date} × rate change {old} → {eng.pay_rate}")
     elif eng.pay_unit in ("year", "week"):

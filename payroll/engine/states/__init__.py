@@ -8,10 +8,11 @@ from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.geo import STATES
-from backoffice.money import D, ZERO, fmt_usd, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from backoffice.periods import PayFrequency
 
-from .income import Certificate, income_tax_amount, read_certificate, state_wages
+from .income import income_tax_amount
+from .inputs import Certificate, read_certificate, state_wages
 from .rules import (Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
                     versions_for_year)
 
@@ -180,8 +181,8 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
 def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> StateTaxLine:
     heads = _PROGRAM_HEADS.get(id(program))
     if heads is None:
-        heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {_pct(program.rate)} of wages", _pct(program.rate),
-                                               f"Source: {program.source}")
+        heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {fmt_pct(program.rate)} of wages",
+                                               fmt_pct(program.rate), f"Source: {program.source}")
     head, pct, source = heads
     if program.exemption_field:
         own = ctx.certificate.get(rules.state)
@@ -216,10 +217,6 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> Sta
             amount = cap
     steps.append(source)
     return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer)
-
-
-def _pct(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
 
 
 def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
