@@ -54,11 +54,9 @@ class TandemFilterConverter(sqla_filters.FilterConverter):
                                                      sqla_filters.FilterGreater, sqla_filters.FilterSmaller)]
 
 
-ADMIN_ROLES = ("admin", "hr", "finance", "compliance", "client_approver")
-
-
 def staff_only() -> bool:
-    return bool(current_user.is_authenticated and current_user.is_active and current_user.role in ADMIN_ROLES)
+    """Whether the signed-in user may open the admin site (the `admin_access` right of the permission matrix)."""
+    return can(current_user, "admin_access", "read")
 
 
 def deny():
@@ -219,7 +217,7 @@ def _usd_formatter(view, context, model, name):
     return "" if value is None else fmt_usd(value)
 
 
-def _view_url(admin, endpoint: str) -> str | None:
+def view_url(admin, endpoint: str) -> str | None:
     view = next((v for v in admin._views if getattr(v, "endpoint", None) == endpoint), None)
     return view.url.rstrip("/") + "/" if view is not None and view.is_accessible() else None
 
@@ -256,7 +254,7 @@ class ReadOnlyView(SecureModelView):
 
 
 class DashboardView(AdminIndexView):
-    """Home: headcount by client, engagement type and work state."""
+    """Home: each domain's figures and charts (dashboard_sections), then its cards (dashboard_hooks)."""
 
     def is_accessible(self):
         return staff_only()
@@ -266,34 +264,16 @@ class DashboardView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        from backoffice.workers.models import Client, Engagement, Worker
-
-        def grouped(col, label_col=None, limit=12):
-            stmt = sa.select(label_col if label_col is not None else col, sa.func.count(Engagement.id))
-            stmt = stmt.select_from(Engagement).where(Engagement.status == "active")
-            if label_col is not None:
-                stmt = stmt.join(Client, Client.id == Engagement.client_id)
-            stmt = scoped(stmt, current_user, "engagement")
-            stmt = stmt.group_by(label_col if label_col is not None else col)
-            stmt = stmt.order_by(sa.func.count(Engagement.id).desc()).limit(limit)
-            return [(str(k), n) for k, n in db.session.execute(stmt)]
-
-        by_type = grouped(Engagement.type)
-        by_client = grouped(Engagement.client_id, Client.name)
-        by_state = grouped(Engagement.work_state, limit=15)
-        workers = db.session.execute(scoped(sa.select(sa.func.count(Worker.id)), current_user, "worker")).scalar()
-        active = sum(n for _, n in by_type)
+        context: dict = {}
+        for section in self.admin.dashboard_sections:  # e.g. workers: headcount by client, type and work state
+            context.update(section(self.admin))
         extra_cards = []
         for hook in self.admin.dashboard_hooks:
             extra_cards.extend(hook() or [])
         for c in extra_cards:  # a card may name the page behind its figure; only link what this user can open
             url = c.get("url")
             c["url"] = url if url and _reachable(self.admin, url) else None
-        return self.render("admin/dashboard.html", by_type=by_type, by_client=by_client, by_state=by_state,
-                           workers=workers, active=active, extra_cards=extra_cards,
-                           workers_url=_view_url(self.admin, "workers"),
-                           engagements_url=filtered_list_url("engagements", "status", "active")
-                           if _view_url(self.admin, "engagements") else None)
+        return self.render("admin/dashboard.html", extra_cards=extra_cards, **context)
 
 
 class UserAdmin(SecureModelView):
@@ -361,6 +341,7 @@ def init_admin(app) -> Admin:
     admin = Admin(app, name="Tandem", index_view=DashboardView(name="Dashboard", url="/admin"),
                   theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
     admin.dashboard_hooks = []
+    admin.dashboard_sections = []
     app.jinja_env.filters.setdefault("usd", fmt_usd)  # {{ amount|usd }} -> $1,234.56 in admin templates
     app.extensions["tandem_admin"] = admin
     return admin

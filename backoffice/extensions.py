@@ -39,8 +39,7 @@ def celery_init_app(app: Flask) -> Celery:
         # With acks_late, a task whose worker died is redelivered after the visibility timeout; chunks are
         # idempotent, so a short timeout only costs a possible duplicate delivery, never a duplicate paycheck.
         broker_transport_options={"visibility_timeout": 900},
-        imports=("payroll.tasks", "backoffice.tasks", "reports.tasks"),
-    )
+    )  # tasks register as their modules are imported: backoffice.tasks by create_app, a domain's by its init_app
     celery.set_default()
     app.extensions["celery"] = celery
     return celery

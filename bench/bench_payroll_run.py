@@ -260,7 +260,7 @@ def main() -> None:
               f"{child_rss / 1024:,.0f} MiB")
 
         if args.paystubs:
-            from payroll.services.paystubs import paystub_view, render_run
+            from reports.paystubs import paystub_view, render_run
             from reports.pdf import render_paystubs
 
             ids = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run_id).order_by(Paycheck.id)

@@ -6,6 +6,7 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, CLI, tasks and demo data of payroll."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
+    from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step
     from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll.api import common
@@ -18,4 +19,5 @@ def init_app(app) -> None:
     register_blueprints(app, common.blp)
     cli.register(app.cli)
     timesheet_cli.register(app.cli)
+    add_home_hook(app, portal.home_cards)
     add_demo_step(app, demo.seed)

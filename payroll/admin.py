@@ -17,7 +17,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
-from payroll.models import DAYS, Paycheck, PaySchedule, PayrollRun, Timesheet
+from payroll.models import DAYS, RUN_MACHINE, Paycheck, PaySchedule, PayrollRun, Timesheet
 from payroll.models_ledger import JournalLine, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, payments, runs, schedules
@@ -100,6 +100,13 @@ class TimesheetAdmin(SecureModelView):
     column_default_sort = ("week_start", True)
     form_columns = ("engagement_id", "week_start", *[f"hours_{d}" for d in DAYS], "units", "note")
     service_fields = form_columns
+    # The bulk actions are offered to those holding the right their service checks; the service still refuses a
+    # timesheet whose status does not allow the move.
+    action_rights = {"approve": ("timesheet_approval", "write"), "submit": ("timesheet_entry", "write")}
+
+    def is_action_allowed(self, name):
+        right = self.action_rights.get(name)
+        return super().is_action_allowed(name) and (right is None or can(current_user, *right))
 
     def _data(self, data):
         out = {"engagement_id": data.get("engagement_id"), "week_start": data.get("week_start"),
@@ -194,16 +201,17 @@ class PayrollDeskView(BaseView):
     @expose("/<int:run_id>")
     def detail(self, run_id):
         run = self._run(run_id)
-        issues = runs.pre_run_checks(run.id) if run.state in ("draft", "calculated") else []
+        # the pre-run checks are shown where they gate the next move (calculating, approving)
+        show_checks = bool({"calculate", "approve"} & set(RUN_MACHINE.actions(run.state)))
+        issues = runs.pre_run_checks(run.id) if show_checks else []
         files = run_files(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            files=files, returned=returned, reversal_runs=reversal,
-                           return_codes=sorted(RETURN_REASONS.items()),
-                           can_write=can(current_user, "payroll_run", "write"),
-                           can_pay=can(current_user, "payment", "create"),
+                           return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
+                           actions=runs.run_actions(run, current_user),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
@@ -265,7 +273,7 @@ class PayrollDeskView(BaseView):
 
     @expose("/paystub/<int:paycheck_id>")
     def paystub(self, paycheck_id):
-        from payroll.services.paystubs import paystub_pdf
+        from reports.paystubs import paystub_pdf
 
         if not can(current_user, "paycheck", "read"):
             abort(403)

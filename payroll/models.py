@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,10 +11,60 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
 from backoffice.extensions import db
 from backoffice.money import D
+from backoffice.states import Move, StateMachine
+
+
+class RunState(StrEnum):
+    DRAFT = "draft"
+    CALCULATING = "calculating"
+    CALCULATED = "calculated"
+    APPROVED = "approved"
+    PAID = "paid"
+    REVERSED = "reversed"
+
+
+class TimesheetStatus(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+_R, _T = RunState, TimesheetStatus
+
+# The moves services/runs.py, services/corrections.py and services/payments.py make on a run (a stay move,
+# target None, is an action the state allows without changing it). Two runs are born past draft: a reversal run
+# is created paid, a re-issue's correction run calculated.
+RUN_MACHINE = StateMachine("run", RunState, field="state", moves=(
+    Move("calculate", (_R.DRAFT,), _R.CALCULATING, "calculated"),
+    Move("resume", (_R.CALCULATING,), None, "resumed"),
+    Move("finish", (_R.CALCULATING,), _R.CALCULATED, "finished"),
+    Move("approve", (_R.CALCULATED,), _R.APPROVED, "approved"),
+    Move("nacha", (_R.APPROVED, _R.PAID), None, "put in a NACHA file"),
+    Move("pay", (_R.APPROVED,), _R.PAID, "paid"),
+    Move("reverse", (_R.CALCULATED, _R.APPROVED, _R.PAID), _R.REVERSED, "reversed"),
+    Move("edit", (_R.DRAFT,), None, "edited", hint="reverse it instead", code="run_immutable"),
+    Move("reverse_paycheck", (_R.CALCULATED, _R.PAID), None, "reversed one paycheck at a time",
+         hint="an approved run's deposits are not sent yet: reverse the whole run, or pay it first"),
+    # ACH returns are recorded on a paid run's page; the service checks the payment's own status instead, since
+    # a return may still come back after the run is reversed.
+    Move("record_return", (_R.PAID,), None, "given an ACH return"),
+))
+
+# Timesheets: entered (saved) as drafts, submitted or imported, approved or rejected; approved time is locked.
+TIMESHEET_MACHINE = StateMachine("timesheet", TimesheetStatus, field="status", moves=(
+    Move("save", (_T.DRAFT, _T.SUBMITTED, _T.REJECTED), _T.DRAFT, "changed", hint="approved time is locked",
+         code="timesheet_locked"),
+    Move("import", (_T.DRAFT, _T.SUBMITTED, _T.REJECTED), _T.SUBMITTED, "replaced by an import",
+         hint="approved time is locked", code="timesheet_locked"),
+    Move("submit", (_T.DRAFT, _T.REJECTED), _T.SUBMITTED, "submitted"),
+    Move("approve", (_T.DRAFT, _T.SUBMITTED), _T.APPROVED, "approved"),
+    Move("reject", (_T.SUBMITTED,), _T.REJECTED, "rejected"),
+))
 
 RUN_KINDS = ("regular", "bonus", "correction", "final", "reversal")
-RUN_STATES = ("draft", "calculating", "calculated", "approved", "paid", "reversed")
-TIMESHEET_STATUSES = ("draft", "submitted", "approved", "rejected")
+RUN_STATES = tuple(s.value for s in RunState)
+TIMESHEET_STATUSES = tuple(s.value for s in TimesheetStatus)
 TIMESHEET_SOURCES = ("hr", "worker", "import")
 PAYCHECK_KINDS = ("regular", "reversal", "reissue")
 LINE_KINDS = ("earning", "employee_tax", "employer_tax", "pretax_deduction", "posttax_deduction")
@@ -56,6 +107,7 @@ class Timesheet(Timestamps, db.Model):
     __tablename__ = "timesheets"
     __audited__ = True
     __permission_model__ = "timesheet"
+    __states__ = TIMESHEET_MACHINE
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
     week_start: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
@@ -104,6 +156,7 @@ class PayrollRun(Timestamps, db.Model):
     __tablename__ = "payroll_runs"
     __audited__ = True
     __permission_model__ = "payroll_run"
+    __states__ = RUN_MACHINE
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(12), default="regular", nullable=False, index=True)
     state: Mapped[str] = mapped_column(sa.String(12), default="draft", nullable=False, index=True)

@@ -1,17 +1,21 @@
-"""The worker's paychecks (payroll.models.Paycheck), their paystub PDFs and tax explanations, and the next pay date."""
+"""Portal pages for the worker's paychecks: the list, each paystub PDF and its explanation; the home page's pay card."""
 from __future__ import annotations
 
 from datetime import date
 
 import sqlalchemy as sa
+from flask import Response, render_template
 
+from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
-from backoffice.portal.access import own_or_404, own_rows
+from backoffice.portal import bp
+from backoffice.portal.access import own_or_404, own_rows, worker_required
 from payroll.models import Paycheck, PayrollRun
 from payroll.scopes import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
-
-
+from payroll.services.paystubs import paystub_data
+from reports.paystubs import paystub_pdf as render_paystub
+from payroll.services.schedules import schedule_for_frequency, upcoming
 
 
 def _released(stmt):
@@ -42,21 +46,11 @@ def my_paycheck(paycheck_id) -> Paycheck:
 
 def explanation(paycheck: Paycheck) -> dict:
     """The paystub's lines with the engine's steps, in plain words: why each tax was withheld."""
-    from payroll.services.paystubs import paystub_data
-
     return paystub_data(paycheck.id, with_explanations=True)
-
-
-def paystub_pdf(paycheck: Paycheck) -> bytes:
-    from payroll.services.paystubs import paystub_pdf as render
-
-    return render(paycheck.id)
 
 
 def next_pay_date(engagements, today: date) -> date | None:
     """The earliest upcoming pay date (from `today` on) over the worker's active engagements' pay schedules."""
-    from payroll.services.schedules import schedule_for_frequency, upcoming
-
     dates = []
     for freq in sorted({e.pay_frequency for e in engagements if e.status in ("active", "pending")}):
         schedule = schedule_for_frequency(freq)
@@ -64,3 +58,31 @@ def next_pay_date(engagements, today: date) -> date | None:
             continue
         dates += [sp.pay_date for sp in upcoming(schedule, today, 3) if sp.pay_date >= today]
     return min(dates) if dates else None
+
+
+def home_cards(worker, engagements) -> dict:
+    """The portal home's pay card: the next pay date and the last net pay."""
+    return {"last": last_paid(), "next_pay": next_pay_date(engagements, clock().today())}
+
+
+@bp.get("/paychecks")
+@worker_required
+def paychecks():
+    return render_template("portal/paychecks.html", paychecks=my_paychecks(), active_nav="paychecks")
+
+
+@bp.get("/paychecks/<int:paycheck_id>.pdf")
+@worker_required
+def paystub_pdf(paycheck_id: int):
+    paycheck = my_paycheck(paycheck_id)
+    return Response(render_paystub(paycheck.id), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="paystub-{paycheck.pay_date}-{paycheck.id}.pdf"',
+        "Cache-Control": "private, no-store"})
+
+
+@bp.get("/paychecks/<int:paycheck_id>")
+@worker_required
+def paycheck_explanation(paycheck_id: int):
+    paycheck = my_paycheck(paycheck_id)
+    return render_template("portal/paycheck.html", paycheck=paycheck, stub=explanation(paycheck),
+                           active_nav="paychecks")

@@ -69,6 +69,6 @@ def render_run_paystubs(run_id: int, batch: int = 200) -> int:
 @shared_task(name="payroll.render_paystub_batch")
 def render_paystub_batch(run_id: int, paycheck_ids: list[int]) -> int:
     """Render (and cache) some paystubs of a run; already cached ones are skipped. Safe to run twice."""
-    from payroll.services.paystubs import render_paychecks
+    from reports.paystubs import render_paychecks
 
     return render_paychecks(paycheck_ids)

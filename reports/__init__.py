@@ -8,8 +8,10 @@ def init_app(app) -> None:
     """Register the admin views, API, CLI and tasks of reports."""
     # Here, not at the top: importing the package (for the pure frames) must not load its web layers.
     from backoffice.api import register_blueprints
-    from reports import admin, api, cli, tasks  # noqa: F401
+    from backoffice.pdf import set_renderer
+    from reports import admin, api, cli, pdf, tasks  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     cli.register(app.cli)
+    set_renderer(app, pdf.render_html_to_pdf)

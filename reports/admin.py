@@ -91,7 +91,7 @@ class FinanceExportsView(BaseView):
 
     def _job(self, job_id: str) -> dict:
         job = exports.load_job(exports.jobs_dir(current_app), job_id)
-        if job.get("user_id") != current_user.id and current_user.role != "admin":
+        if job.get("user_id") != current_user.id and not can(current_user, "export_jobs_all", "read"):
             raise NotFound("no such export job")
         return job
 

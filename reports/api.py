@@ -7,7 +7,7 @@ from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user
 from backoffice.errors import NotFound
-from backoffice.security.access import require
+from backoffice.security.access import can, require
 from reports import exports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Finance exports (CSV / XLSX)")
@@ -90,7 +90,7 @@ def _own_job(job_id: str) -> dict:
     user = current_api_user()
     require(user, "report", "read")
     job = exports.load_job(exports.jobs_dir(current_app), job_id)
-    if job.get("user_id") != user.id and user.role != "admin":
+    if job.get("user_id") != user.id and not can(user, "export_jobs_all", "read"):
         raise NotFound("no such export job")
     return job
 

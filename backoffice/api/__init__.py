@@ -92,8 +92,7 @@ def json_body() -> dict | list:
 
 
 def init_api(app) -> Api:
-    """The API shell: token authentication, JSON errors and the stateless engine endpoints. Domains add their
-    blueprints with register_blueprints."""
+    """The API shell: token authentication and JSON errors. Domains add their blueprints with register_blueprints."""
     app.config.setdefault("API_SPEC_OPTIONS", {
         "components": {"securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}}},
         "security": [{"bearerAuth": []}],
@@ -110,10 +109,6 @@ def init_api(app) -> Api:
         if request.blueprint in api_names:
             return authenticate_request()
         return None
-
-    from backoffice.api import engines  # imports this package's helpers: a real cycle
-
-    register_blueprints(app, engines.blp)
     return api
 
 

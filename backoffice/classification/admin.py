@@ -100,7 +100,7 @@ class ClassificationView(BaseView):
         return self.render("admin/classification/rechecks.html", rows=rows, today=clock().today(),
                            can_run=can(current_user, "classification_recheck", "create"),
                            can_resolve=can(current_user, "classification_recheck", "write")
-                           and current_user.role in common.SIGN_OFF_ROLES)
+                           and can(current_user, "classification_sign_off", "write"))
 
     @expose("/rechecks/run", methods=("POST",))
     def run_rechecks(self):
@@ -198,7 +198,7 @@ class ClassificationView(BaseView):
         recheck_rows = db.session.execute(scoped(sa.select(Recheck).where(
             Recheck.engagement_id == row.engagement_id).order_by(Recheck.id.desc()), current_user,
             "classification_recheck")).scalars().all() if can(current_user, "classification_recheck", "read") else []
-        signer = current_user.role in common.SIGN_OFF_ROLES and can(current_user, "classification", "write")
+        signer = can(current_user, "classification_sign_off", "write") and can(current_user, "classification", "write")
         eng = row.engagement
         reclassify_to = None
         if (row.status == "signed_off" and row.signed_determination in ("leased_employee", "contractor")
@@ -317,7 +317,8 @@ class ClassificationView(BaseView):
                       "success")
                 return redirect(url_for(".review", review_id=review.id))
         return self.render("admin/classification/review.html", review=review, a=review.assessment, error=error,
-                           can_reply=current_user.role in common.SIGN_OFF_ROLES and review.status != "closed"), \
+                           can_reply=can(current_user, "classification_sign_off", "write")
+                           and review.status != "closed"), \
             (422 if error else 200)
 
 

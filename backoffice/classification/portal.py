@@ -8,6 +8,7 @@ from flask_login import current_user
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
+from backoffice.portal import add_task_hook
 from backoffice.portal.access import worker_required
 from backoffice.security.access import can, scoped
 from backoffice.classification.services import common, reviews
@@ -21,7 +22,7 @@ bp = Blueprint("classification_portal", __name__, url_prefix="/portal/classifica
 def init_app(app) -> None:
     """Register the worker-facing classification pages (called by create_app after the portal)."""
     app.register_blueprint(bp)
-    app.extensions.setdefault("portal_task_hooks", []).append(review_tasks)
+    add_task_hook(app, review_tasks)
 
 
 def review_tasks(worker) -> list[dict]:

@@ -6,9 +6,11 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages and demo data of onboarding."""
     # Here, not at the top: importing the package (for a model) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.onboarding import admin, api, demo, models, portal, scopes  # noqa: F401
+    from backoffice.onboarding import admin, api, demo, models, portal, portal_profile, scopes  # noqa: F401
+    from backoffice.portal import add_task_hook
     from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
+    add_task_hook(app, portal.open_tasks, first=True)
     add_demo_step(app, demo.seed)

@@ -13,14 +13,16 @@ from backoffice.clock import clock
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.geo import STATES
-from backoffice.security.access import can, scoped
+from backoffice.security.access import allowed_actions, can, scoped
 from backoffice.workers.models import ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client
 from backoffice.onboarding.services import cases, invitations, wizard
-from backoffice.onboarding.models import (CASE_STATUSES, I9Record, Invitation, OnboardingCase,
+from backoffice.onboarding.models import (CASE_STATUSES, OPEN_STATUSES, I9Record, Invitation, OnboardingCase,
                                                   SignedDocument)
 from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows
 from backoffice.onboarding.steps import STEP_LABELS
 
+# The right each case action needs (the case page shows a button only for those).
+CASE_RIGHTS = {"resend": ("invitation", "create")}
 
 
 def _errors(exc: ValidationFailed) -> dict:
@@ -112,7 +114,7 @@ class OnboardingBoard(BaseView):
             .scalar_one_or_none()
         return self.render("admin/onboarding/case.html", case=case, labels=STEP_LABELS, invitations=sent,
                            documents=docs, i9=i9, i9_errors=i9_errors or {}, i9_values=i9_values or {},
-                           now=clock().now(), can_invite=can(current_user, "invitation", "create"),
+                           now=clock().now(), actions=allowed_actions(case, current_user, CASE_RIGHTS),
                            can_i9=can(current_user, "document", "write")), (422 if i9_errors else 200)
 
     @expose("/case/<int:case_id>/resend", methods=("POST",))
@@ -172,7 +174,7 @@ def dashboard_cards() -> list[dict]:
     if not (staff_only() and can(current_user, "onboarding", "read")):
         return []
     now, today = clock().now(), clock().today()
-    open_ = OnboardingCase.status.in_(("invited", "in_progress"))
+    open_ = OnboardingCase.status.in_(OPEN_STATUSES)
     count = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(open_)).scalar()
     stuck = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
         open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS))).scalar()

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.security.access import scoped
 from backoffice.workers.models import Client, Engagement, Worker
-from backoffice.onboarding.models import I9Record, Invitation, OnboardingCase
+from backoffice.onboarding.models import OPEN_STATUSES, I9Record, Invitation, OnboardingCase
 from backoffice.onboarding.steps import STEP_LABELS
 
 DEFAULT_STUCK_DAYS = 3
@@ -29,7 +29,7 @@ def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", ste
     if status:
         stmt = stmt.where(OnboardingCase.status == status)
     else:
-        stmt = stmt.where(OnboardingCase.status.in_(("invited", "in_progress")))
+        stmt = stmt.where(OnboardingCase.status.in_(OPEN_STATUSES))
     if step:
         stmt = stmt.where(OnboardingCase.current_step == step, OnboardingCase.status != "invited")
     if type_:
@@ -42,7 +42,7 @@ def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", ste
                                  sa.func.lower(Worker.email).like(like), sa.func.lower(Client.name).like(like)))
     if stuck_only:
         stmt = stmt.where(OnboardingCase.step_since < now - timedelta(days=stuck_days),
-                          OnboardingCase.status.in_(("invited", "in_progress")))
+                          OnboardingCase.status.in_(OPEN_STATUSES))
     total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
     order = {"since": OnboardingCase.step_since.asc(), "name": Worker.last_name.asc(),
              "start": Engagement.start_date.asc(), "i9": OnboardingCase.i9_due_date.asc()}.get(sort)
@@ -67,7 +67,7 @@ def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", ste
         rows.append({"case": case, "worker": worker, "engagement": eng, "client": client,
                      "step_label": (_invited_label(latest.get(eng.id), now) if case.status == "invited" else
                                     STEP_LABELS.get(case.current_step or "", "Complete")),
-                     "days": days, "stuck": case.status in ("invited", "in_progress") and days > stuck_days,
+                     "days": days, "stuck": case.status in OPEN_STATUSES and days > stuck_days,
                      "progress": f"{done}/{len(case.steps)}", "i9_state": i9_state, "i9_text": i9_text})
     return rows, total
 

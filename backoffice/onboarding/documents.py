@@ -19,12 +19,6 @@ CITIZENSHIP = {"citizen": "1. A citizen of the United States", "noncitizen_natio
                "3. A lawful permanent resident", "authorized_alien": "4. A noncitizen authorized to work"}
 
 
-def render_pdf(html: str) -> bytes:
-    from reports.pdf import render_html_to_pdf
-
-    return render_html_to_pdf(html)
-
-
 def _copy(title: str, subtitle: str, worker, rows: list[tuple[str, str]], signed: str, note: str = "") -> str:
     return render_template("portal/pdf/form_copy.html", title=title, subtitle=subtitle, worker=worker, rows=rows,
                            signed=signed, signed_at=utcnow(), note=note)

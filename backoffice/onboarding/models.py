@@ -2,14 +2,35 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from backoffice.db import BigId, EncryptedString, Timestamps, UTCDateTime
 from backoffice.extensions import db
+from backoffice.states import Move, StateMachine
 
-CASE_STATUSES = ("invited", "in_progress", "completed", "cancelled")
+
+class CaseStatus(StrEnum):
+    INVITED = "invited"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+CASE_STATUSES = tuple(s.value for s in CaseStatus)
+OPEN_STATUSES = (CaseStatus.INVITED.value, CaseStatus.IN_PROGRESS.value)
+
+# The moves services/cases.py and services/invitations.py make on a case. No service cancels a case yet.
+CASE_MACHINE = StateMachine("onboarding case", CaseStatus, field="status", moves=(
+    Move("resend", (CaseStatus.INVITED,), None, "re-invited",
+         hint="the worker has accepted the invitation and signs in with their password", code="already_accepted"),
+    Move("start", (CaseStatus.INVITED,), CaseStatus.IN_PROGRESS, "started"),
+    Move("save_step", OPEN_STATUSES, None, "changed", code="onboarding_closed"),
+    Move("complete", (CaseStatus.IN_PROGRESS,), CaseStatus.COMPLETED, "completed"),
+))
+
 STEP_STATUSES = ("pending", "done")
 DOCUMENT_STATUSES = ("draft", "signed")
 I9_CITIZENSHIP = ("citizen", "noncitizen_national", "permanent_resident", "authorized_alien")
@@ -46,6 +67,7 @@ class OnboardingCase(Timestamps, db.Model):
     __tablename__ = "onboarding_cases"
     __audited__ = True
     __permission_model__ = "onboarding"
+    __states__ = CASE_MACHINE
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, unique=True)

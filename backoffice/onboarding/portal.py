@@ -1,19 +1,21 @@
 """The invitation link and the onboarding wizard: one page per step, each saved in one transaction."""
 from __future__ import annotations
 
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+import sqlalchemy as sa
+from flask import Response, current_app, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
+from backoffice.banking.plaid_link import link_settings
 from backoffice.clock import clock
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db
 from backoffice.portal import bp
-from backoffice.portal.access import own_or_404, worker_required
-from backoffice.portal.views import client_ip, errors_of, plaid_settings
+from backoffice.portal.access import own_or_404, own_rows, worker_required
+from backoffice.portal.views import client_ip, errors_of
 from backoffice.security.access import can
 from backoffice.geo import STATES
 from backoffice.onboarding.services import agreements, cases, invitations, wizard
-from backoffice.onboarding.models import OnboardingCase
+from backoffice.onboarding.models import I9Record, OnboardingCase
 from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
 
 INVITE_ERROR_STATUS = {"invitation_invalid": 404, "invitation_used": 410, "invitation_expired": 410,
@@ -146,7 +148,7 @@ def _render_step(case, step, values, errors, bank_values=None, bank_errors=None)
     if step == "w4":
         ctx["preview_url"] = url_for("portal.w4_preview")
     if step == "direct_deposit":
-        ctx.update(accounts=active_accounts(case.worker_id), plaid=plaid_settings(),
+        ctx.update(accounts=active_accounts(case.worker_id), plaid=link_settings(current_app.config),
                    bank_values=bank_values or {}, bank_errors=bank_errors or {})
     if step == "agreement":
         ctx["document"] = agreements.agreement_draft(case)
@@ -191,3 +193,22 @@ def onboarding_status(case_id: int):
     case = _case(case_id)
     return jsonify({"id": case.id, "status": case.status, "current_step": case.current_step,
                     "steps": [{"step": s.step, "status": s.status} for s in case.steps]})
+
+
+def open_tasks(worker) -> list[dict]:
+    """Home-page tasks: each open onboarding case's next step, then each I-9 whose documents HR must still see."""
+    tasks = []
+    for case in cases.open_cases(worker.id):
+        left = [s for s in case.steps if s.status != "done"]
+        step = cases.next_step(case)
+        if step:
+            tasks.append({"label": f"Onboarding for {case.engagement.client.name}: {STEP_LABELS[step]} "
+                                   f"({len(left)} step{'s' if len(left) != 1 else ''} left)",
+                          "url": url_for("portal.onboarding_step", case_id=case.id, step=step)})
+    pending_i9 = db.session.execute(own_rows(sa.select(I9Record).where(I9Record.section2_at.is_(None)), "document")
+                                    .order_by(I9Record.section2_due)).scalars()
+    for i9 in pending_i9:
+        tasks.append({"label": f"Bring your original identity and work-authorization documents (Form I-9 lists) "
+                               f"to HR: they must be checked by {i9.section2_due:%A %B %-d, %Y}",
+                      "url": url_for("portal.documents")})
+    return tasks

@@ -26,13 +26,6 @@ def worker_required(view):
     return wrapper
 
 
-def current_worker():
-    """The signed-in worker's Worker row (through the row scope, like every other read)."""
-    from backoffice.workers.models import Worker
-
-    return own_or_404(Worker, "worker", current_user.worker_id)
-
-
 def own_or_404(model, permission_model: str, ident):
     """One row of `model` by id, only if the signed-in user may read it; otherwise NotFound (404)."""
     try:

@@ -3,21 +3,23 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Mapping
 
 import sqlalchemy as sa
 from flask import g, has_request_context
 
 from backoffice.errors import PermissionDenied
 from backoffice.extensions import db
-from backoffice.security.models import ACTIONS, Permission
+from backoffice.security.models import ACTION_RIGHTS, ACTIONS, Permission
+from backoffice.states import allowed
 
 PERMISSIONS_CSV = Path(__file__).with_name("permissions.csv")
 
 # model name -> role -> function(select, user) -> select restricted to the rows that role may see
 _SCOPES: dict[str, dict[str, Callable]] = {}
 
-# Roles whose rows are always scoped; a model without a scope for such a role is closed to it.
+# Roles whose rows are always scoped; a model without a scope for such a role is closed to it (a right in
+# ACTION_RIGHTS holds no rows, so no scope applies to it).
 SCOPED_ROLES = ("worker", "client_approver")
 
 
@@ -38,18 +40,27 @@ def _matrix_for(role: str) -> dict[str, dict[str, bool]]:
 
 
 def can(user, model: str, action: str) -> bool:
-    """May this user perform `action` (read/write/create/delete) on records of `model`?"""
+    """May this user perform `action` (read/write/create/delete) on records of `model`, or hold the right named
+    `model` (ACTION_RIGHTS, checked with its own column)?"""
     if action not in ACTIONS:
         raise ValueError(f"unknown action {action!r}")
+    if model in ACTION_RIGHTS and action != ACTION_RIGHTS[model]:
+        raise ValueError(f"the right {model!r} is checked with {ACTION_RIGHTS[model]!r}, not {action!r}")
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
     matrix = _matrix_for(user.role)
     rule = matrix.get(model) or matrix.get("*")
     if not rule or not rule[action]:
         return False
-    if user.role in SCOPED_ROLES and user.role not in _SCOPES.get(model, {}):
+    if user.role in SCOPED_ROLES and model not in ACTION_RIGHTS and user.role not in _SCOPES.get(model, {}):
         return False
     return True
+
+
+def allowed_actions(record, user, rights: Mapping[str, tuple[str, str]]) -> frozenset[str]:
+    """The actions the record's state allows (its state machine) that `user` holds the right for; `rights` maps
+    each action to the (model, action) its service checks. Pages show their buttons from this."""
+    return frozenset(a for a in allowed(record) if a in rights and can(user, *rights[a]))
 
 
 def require(user, model: str, action: str) -> None:

@@ -16,6 +16,17 @@ from backoffice.extensions import db
 
 ROLES = ("admin", "hr", "finance", "compliance", "worker", "client_approver")
 ACTIONS = ("read", "write", "create", "delete")
+# Rights that are not about one kind of record. Each is a row of the permission matrix whose "model" names the
+# right, granted by the one column given here (hr,classification_sign_off,0,1,0,0: HR may sign off).
+ACTION_RIGHTS = {
+    "admin_access": "read",               # open the admin site (staff)
+    "classification_fill": "create",      # fill in a classification questionnaire
+    "classification_sign_off": "write",   # sign off, reclassify, answer reviews, resolve re-checks
+    "timesheet_entry": "write",           # enter and submit time (a worker: their own)
+    "timesheet_approval": "write",        # approve or reject time (a client approver: their client's)
+    "timesheet_import": "create",         # import a file of timesheets
+    "export_jobs_all": "read",            # see every user's export jobs, not only one's own
+}
 
 _hasher = PasswordHasher()
 

@@ -6,7 +6,7 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API and CLI of this domain."""
     # Here, not at the top: importing the package (for a model) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.workers import admin, api, cli, models, profile, scopes  # noqa: F401
+    from backoffice.workers import admin, api, cli, models, portal, profile, scopes  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)

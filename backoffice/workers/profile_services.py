@@ -13,8 +13,8 @@ from backoffice.money import CENT
 from backoffice.workers.models import Worker
 from backoffice.workers.profile import (SPLIT_KINDS, W4_2019_MARITAL, W4_FILING_STATUSES, W9_ENTITY_TYPES,
                                         BankAccount, TaxProfile, W9Form)
-from payroll.payments.routing import compact_account_number, compact_routing_number, validate_bank_account
-from payroll.payments.splits import DepositInstruction, validate_instructions
+from backoffice.banking.routing import compact_account_number, compact_routing_number, validate_bank_account
+from backoffice.banking.splits import DepositInstruction, validate_instructions
 
 
 def _worker(worker_id: int) -> Worker:

@@ -12,7 +12,7 @@ from payroll.api.schemas import PaycheckArgs, PaycheckDetail, PaycheckOut, Paych
 from payroll.models import Paycheck, PaycheckLine
 from payroll.services import corrections
 from payroll.services.explain import line_explanations
-from payroll.services.paystubs import paystub_pdf
+from reports.paystubs import paystub_pdf
 
 
 @blp.route("/paychecks")

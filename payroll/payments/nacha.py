@@ -10,7 +10,7 @@ from typing import Sequence
 
 from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.money import CENT, D
-from payroll.payments.routing import (
+from backoffice.banking.routing import (
     compact_account_number,
     compact_routing_number,
     validate_account_number,

@@ -10,6 +10,7 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import D, ZERO, round_cents
+from backoffice.states import check_move, transition
 from backoffice.workers.models import Engagement
 from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
@@ -102,16 +103,14 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date) -> PayrollRun:
     paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
     _require(user)
     run = get_run(run_id, lock=True)
-    if run.state not in ("calculated", "approved", "paid"):
-        raise DomainError(f"run #{run.id} is {run.state}; only a calculated, approved or paid run can be reversed",
-                          code="bad_state")
+    check_move(run, "reverse")
     if run.kind == "reversal":
         raise DomainError("a reversal run cannot itself be reversed; re-issue the paychecks instead",
                           code="bad_state")
     ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
                                                                Paycheck.kind != "reversal")).scalars())
     rev = _reverse(run, _reversible(ids), user, reason, on)
-    run.state = "reversed"
+    transition(run, "reverse")
     run.reversed_at = utcnow()
     run.reversed_by_id = user_id(user)
     db.session.commit()
@@ -128,11 +127,7 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> P
     if p.kind == "reversal":
         raise DomainError("a reversal cannot be reversed", code="bad_state")
     run = get_run(p.run_id, lock=True)
-    if run.state == "approved":
-        raise DomainError(f"paycheck {p.id}: its run is approved and its deposits are not sent yet; reverse the whole "
-                          "run, or pay it first", code="bad_state")
-    if run.state not in ("calculated", "paid"):
-        raise DomainError(f"paycheck {p.id}: its run is {run.state}", code="bad_state")
+    check_move(run, "reverse_paycheck")
     todo = _reversible([p.id])
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")

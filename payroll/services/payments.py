@@ -14,6 +14,7 @@ from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, Va
 from backoffice.extensions import db
 from backoffice.money import D, ZERO
 from backoffice.security.access import can
+from backoffice.states import check_move
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
 from payroll.calendar import banking_day_on_or_after
@@ -21,7 +22,7 @@ from payroll.models import Paycheck, PayrollRun
 from payroll.models_ledger import NachaFile, Payment
 from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_number
 from payroll.payments.returns import can_reissue, return_reason
-from payroll.payments.splits import DepositInstruction, split_net_pay
+from backoffice.banking.splits import DepositInstruction, split_net_pay
 
 from .common import bulk_insert, cents, get_run, is_postgres, user_id
 from .ledger import Posting, post_entry, raw_sum
@@ -121,8 +122,7 @@ def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
     if user is not None:
         _require(user, "create")
     run = get_run(run_id, lock=True)
-    if run.state not in ("approved", "paid"):
-        raise DomainError(f"run #{run.id} is {run.state}; a NACHA file is made for an approved run", code="bad_state")
+    check_move(run, "nacha")
     s = db.session
     todo = list(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number, Payment.account_type,
                                     Payment.amount, Worker.first_name, Worker.last_name, BankAccount.account_number)

@@ -11,10 +11,13 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.money import D, round_cents
-from backoffice.security.access import can
+from backoffice.security.access import allowed_actions, can
+from backoffice.states import check_move, transition
+from backoffice.tasks import enqueue as send_task, runs_in_process
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
-from payroll.models import ADJUSTMENT_CODES, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun, RunChunk, Timesheet
+from payroll.models import (ADJUSTMENT_CODES, RUN_MACHINE, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun,
+                            RunChunk, Timesheet)
 from payroll.models_ledger import Payment
 
 from . import calc
@@ -24,10 +27,23 @@ from .schedules import period_and_pay_date
 
 OFF_CYCLE_KINDS = ("bonus", "correction", "final")
 
+# The right each run action needs (the services check the same; payments.py checks the payment ones).
+RUN_RIGHTS = {"calculate": ("payroll_run", "write"), "resume": ("payroll_run", "write"),
+              "approve": ("payroll_run", "write"), "pay": ("payroll_run", "write"),
+              "reverse": ("payroll_run", "write"), "nacha": ("payment", "create"),
+              "record_return": ("payment", "create")}
+
 
 def _require(user, action: str = "write") -> None:
     if user is None or not can(user, "payroll_run", action):
         raise PermissionDenied(f"{getattr(user, 'role', 'anonymous')} may not {action} payroll runs")
+
+
+def run_actions(run: PayrollRun, user) -> frozenset[str]:
+    """What `user` may do to the run now: its state's moves that they hold the right for (a reversal run is
+    never reversed itself)."""
+    actions = allowed_actions(run, user, RUN_RIGHTS)
+    return actions - {"reverse"} if run.kind == "reversal" else actions
 
 
 # ------------------------------------------------------------------------------------------------ creation
@@ -188,23 +204,20 @@ def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     commit (each chunk is idempotent, so a retried or duplicated task never pays twice)."""
     _require(user)
     run = get_run(run_id, lock=True)
-    if run.state != "draft":
-        raise DomainError(f"run #{run.id} is {run.state}; only a draft run can be calculated", code="bad_state")
+    check_move(run, "calculate")
     raise_if(pre_run_checks(run.id))
     chunks = calc.plan_chunks(run, run.chunk_size)
     db.session.query(RunChunk).filter(RunChunk.run_id == run.id).delete()
     for i, ids in enumerate(chunks):
         db.session.add(RunChunk(run_id=run.id, index=i, engagement_ids=ids))
-    run.state = "calculating"
+    transition(run, "calculate")
     run.chunks_total = len(chunks)
     run.chunks_done = 0
     run.error = ""
     run.calculation_started_at = utcnow()
     db.session.commit()
     if enqueue:
-        from payroll.tasks import calculate_run as task
-
-        task.delay(run.id)
+        send_task("payroll.calculate_run", run.id)
     return run
 
 
@@ -220,16 +233,13 @@ def resume_calculation(run_id: int, user=None) -> list[int]:
     if user is not None:
         _require(user)
     run = get_run(run_id)
-    if run.state != "calculating":
-        raise DomainError(f"run #{run.id} is {run.state}, not calculating", code="bad_state")
+    check_move(run, "resume")
     todo = pending_chunks(run.id)
     db.session.commit()
-    from payroll.tasks import calculate_chunk as chunk_task
-
     if not todo:
         finalize_run(run.id)
     for index in todo:
-        chunk_task.delay(run.id, index)
+        send_task("payroll.calculate_chunk", run.id, index)
     return todo
 
 
@@ -245,8 +255,9 @@ def finalize_run(run_id: int) -> bool:
     sums = s.execute(sa.select(sa.func.count(), raw_sum(Paycheck.gross), raw_sum(Paycheck.employee_taxes),
                                raw_sum(Paycheck.employer_taxes), raw_sum(Paycheck.deductions), raw_sum(Paycheck.net))
                      .where(Paycheck.run_id == run_id)).one()
-    res = s.execute(sa.update(PayrollRun).where(PayrollRun.id == run_id, PayrollRun.state == "calculating").values(
-        state="calculated", calculated_at=utcnow(), chunks_done=total, paycheck_count=sums[0],
+    finish = RUN_MACHINE.move("finish")
+    res = s.execute(sa.update(PayrollRun).where(PayrollRun.id == run_id, PayrollRun.state.in_(finish.sources)).values(
+        state=finish.target, calculated_at=utcnow(), chunks_done=total, paycheck_count=sums[0],
         total_gross=_d(sums[1]), total_employee_taxes=_d(sums[2]), total_employer_taxes=_d(sums[3]),
         total_deductions=_d(sums[4]), total_net=_d(sums[5])), execution_options={"synchronize_session": False})
     s.commit()
@@ -270,9 +281,7 @@ def approve_run(run_id: int, user) -> PayrollRun:
     split over the worker's accounts). Refused with nothing changed on any blocking issue."""
     _require(user)
     run = get_run(run_id, lock=True)
-    if run.state != "calculated":
-        raise DomainError(f"run #{run.id} is {run.state}; only a calculated run can be approved "
-                          "(approving twice is refused)", code="bad_state")
+    check_move(run, "approve")
     if run.prepared_by_id is not None and run.prepared_by_id == user_id(user):
         raise DomainError(f"run #{run.id} was prepared by you; a different user must approve it",
                           code="approver_is_preparer")
@@ -280,17 +289,13 @@ def approve_run(run_id: int, user) -> PayrollRun:
     from .payments import create_payments
 
     create_payments(run)
-    run.state = "approved"
+    transition(run, "approve")
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     db.session.commit()
-    from flask import current_app
-
-    if not current_app.extensions["celery"].conf.task_always_eager:
+    if not runs_in_process():
         # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
-        from payroll.tasks import render_run_paystubs
-
-        render_run_paystubs.delay(run.id)
+        send_task("payroll.render_run_paystubs", run.id)
     return run
 
 
@@ -298,10 +303,7 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     """approved → paid once the NACHA file exists: posts cash out (Dr net pay payable, Cr cash)."""
     _require(user)
     run = get_run(run_id, lock=True)
-    if run.state == "paid":
-        raise DomainError(f"run #{run.id} is already paid; paying twice is refused", code="already_paid")
-    if run.state != "approved":
-        raise DomainError(f"run #{run.id} is {run.state}; only an approved run can be paid", code="bad_state")
+    check_move(run, "pay")
     s = db.session
     has_payments = s.execute(sa.select(sa.func.count()).select_from(Payment).where(Payment.run_id == run.id)).scalar()
     unfiled = s.execute(sa.select(sa.func.count()).select_from(Payment).where(
@@ -314,7 +316,7 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
                run_id=run.id)
     s.execute(sa.update(Payment).where(Payment.run_id == run.id, Payment.status == "pending").values(status="sent"),
               execution_options={"synchronize_session": False})
-    run.state = "paid"
+    transition(run, "pay")
     run.paid_by_id = user_id(user)
     run.paid_at = utcnow()
     s.commit()
@@ -323,9 +325,7 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
 
 def refuse_edit(run: PayrollRun) -> None:
     """Any change to a run's inputs is refused once it is calculated (an approved run is immutable)."""
-    if run.state != "draft":
-        raise DomainError(f"run #{run.id} is {run.state}: it can no longer be edited; reverse it instead",
-                          code="run_immutable")
+    check_move(run, "edit")
 
 
 def update_run(run_id: int, data: dict, user) -> PayrollRun:

@@ -19,7 +19,7 @@ class TimesheetImportView(BaseView):
 
     def is_accessible(self):
         return (staff_only() and can(current_user, "timesheet", "create")
-                and current_user.role not in ("worker", "client_approver"))
+                and can(current_user, "timesheet_import", "create"))
 
     def inaccessible_callback(self, name, **kwargs):
         return deny()

@@ -29,7 +29,7 @@ from backoffice.errors import Issue, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.workers.models import Client, Engagement, Worker
-from payroll.models import DAYS, Timesheet
+from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet
 from payroll.timesheets import services as timesheet_service
 
 MAX_ROWS = 50_000
@@ -285,7 +285,7 @@ def check_rows(frame: pd.DataFrame) -> tuple[list[dict], list[Issue], set]:
     if seen:
         existing = _existing(list(seen))
         for key, status in existing.items():
-            if status not in timesheet_service.EDITABLE:
+            if not TIMESHEET_MACHINE.allows(status, "import"):
                 issues.append(Issue("week_start", f"the week of {key[1]} for engagement {key[0]} is already "
                                                   f"{status}: approved time is locked", "timesheet_locked",
                                     seen[key]))
@@ -332,7 +332,7 @@ def import_file(content: bytes, filename: str, user, *, dry_run: bool = False) -
     """Check a timesheet file and, unless dry_run or any row is bad, save every row as submitted time in one
     transaction (through payroll.timesheets.services.import_timesheets). Never raises for bad rows: the result
     carries every issue. Raises PermissionDenied when the user may not import."""
-    if user is None or not can(user, "timesheet", "create") or user.role in ("worker", "client_approver"):
+    if user is None or not (can(user, "timesheet", "create") and can(user, "timesheet_import", "create")):
         raise PermissionDenied("you may not import timesheets")
     result = ImportResult(dry_run=dry_run)
     try:

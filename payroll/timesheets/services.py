@@ -12,12 +12,12 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.money import D
-from backoffice.security.access import can
+from backoffice.security.access import can, scoped
+from backoffice.states import check_move, transition
 from backoffice.workers.models import Engagement
-from payroll.models import DAYS, Timesheet
+from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
 
 MAX_DAY_HOURS = D(24)
-EDITABLE = ("draft", "submitted", "rejected")
 
 
 def _decimal(value, field: str, issues: list[Issue], row: int | None, places: int, maximum: Decimal | None):
@@ -92,12 +92,13 @@ def clean_timesheet(data: dict, *, row: int | None = None) -> tuple[dict, list[I
 
 
 def _may_enter(user, eng: Engagement) -> None:
-    if not can(user, "timesheet", "write"):
+    """Entering time takes the `timesheet_entry` right (client approvers approve time; they do not enter it), and
+    the engagement within the user's row scope (a worker: their own)."""
+    if not (can(user, "timesheet", "write") and can(user, "timesheet_entry", "write")):
         raise PermissionDenied("you may not enter timesheets")
-    if user.role == "worker" and eng.worker_id != user.worker_id:
+    if db.session.execute(scoped(sa.select(Engagement.id).where(Engagement.id == eng.id), user, "engagement")
+                          ).scalar() is None:
         raise NotFound("engagement not found")
-    if user.role == "client_approver":
-        raise PermissionDenied("client approvers approve time; they do not enter it")
 
 
 def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
@@ -109,15 +110,15 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
     _may_enter(user, eng)
     ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id,
                                                        Timesheet.week_start == clean["week_start"])).scalar()
-    if ts is not None and ts.status not in EDITABLE:
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}: approved time is locked", code="timesheet_locked")
     if ts is None:
-        ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"])
+        ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"], status=TimesheetStatus.DRAFT)
         db.session.add(ts)
+    else:
+        check_move(ts, "save")
     for k, v in clean.items():
         if k not in ("engagement_id", "week_start"):
             setattr(ts, k, v)
-    ts.status = "draft"
+    transition(ts, "save")
     ts.source = source or ("worker" if user.role == "worker" else "hr")
     ts.entered_by_id = user.id
     db.session.commit()
@@ -127,7 +128,7 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
 def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
     """All-or-nothing: validate every row (each dict may carry its file line number under `line`), raise
     ValidationFailed naming every bad row and field, else save them all as submitted time in one transaction."""
-    if not can(user, "timesheet", "create") or user.role in ("worker", "client_approver"):
+    if not (can(user, "timesheet", "create") and can(user, "timesheet_import", "create")):
         raise PermissionDenied("you may not import timesheets")
     issues: list[Issue] = []
     cleaned = []
@@ -144,7 +145,7 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
             seen[key] = line
             existing = db.session.execute(sa.select(Timesheet.status).where(
                 Timesheet.engagement_id == key[0], Timesheet.week_start == key[1])).scalar()
-            if existing is not None and existing not in EDITABLE:
+            if existing is not None and not TIMESHEET_MACHINE.allows(existing, "import"):
                 issues.append(Issue("week_start", "that week is already approved (locked)", "timesheet_locked", line))
         cleaned.append(clean)
     if not rows:
@@ -155,11 +156,13 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
         ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == clean["engagement_id"],
                                                            Timesheet.week_start == clean["week_start"])).scalar()
         if ts is None:
-            ts = Timesheet(engagement_id=clean["engagement_id"], week_start=clean["week_start"])
+            ts = Timesheet(engagement_id=clean["engagement_id"], week_start=clean["week_start"],
+                           status=TimesheetStatus.DRAFT)
             db.session.add(ts)
         for k, v in clean.items():
             setattr(ts, k, v)
-        ts.status, ts.source, ts.entered_by_id, ts.submitted_at = "submitted", "import", user.id, utcnow()
+        transition(ts, "import")
+        ts.source, ts.entered_by_id, ts.submitted_at = "import", user.id, utcnow()
         out.append(ts)
     db.session.commit()
     return out
@@ -175,19 +178,22 @@ def _get(timesheet_id: int) -> Timesheet:
 def submit_timesheet(timesheet_id: int, user) -> Timesheet:
     ts = _get(timesheet_id)
     _may_enter(user, ts.engagement)
-    if ts.status not in ("draft", "rejected"):
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}; only a draft can be submitted", code="bad_state")
+    check_move(ts, "submit")
     if ts.total_hours == 0 and ts.units == 0:
         raise DomainError("an empty timesheet cannot be submitted", code="empty_timesheet")
-    ts.status, ts.submitted_at = "submitted", utcnow()
+    transition(ts, "submit")
+    ts.submitted_at = utcnow()
     db.session.commit()
     return ts
 
 
 def _may_approve(user, ts: Timesheet) -> None:
-    if user is None or not can(user, "timesheet", "write") or user.role == "worker":
+    """Approving takes the `timesheet_approval` right and the timesheet within the user's row scope (a client
+    approver: their client's)."""
+    if user is None or not (can(user, "timesheet", "write") and can(user, "timesheet_approval", "write")):
         raise PermissionDenied("only HR or the client's approver may approve time")
-    if user.role == "client_approver" and ts.engagement.client_id != user.client_id:
+    if db.session.execute(scoped(sa.select(Timesheet.id).where(Timesheet.id == ts.id), user, "timesheet")
+                          ).scalar() is None:
         raise NotFound(f"timesheet {ts.id} not found")
 
 
@@ -195,11 +201,12 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
     """submitted (or an HR draft) → approved; approving twice is refused."""
     ts = _get(timesheet_id)
     _may_approve(user, ts)
-    if ts.status == "approved":
-        raise DomainError(f"timesheet #{ts.id} is already approved", code="already_approved")
-    if ts.status == "rejected" or (ts.status == "draft" and user.role == "client_approver"):
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}; it must be submitted first", code="bad_state")
-    ts.status, ts.approved_by_id, ts.approved_at = "approved", user.id, utcnow()
+    check_move(ts, "approve")
+    if ts.status == TimesheetStatus.DRAFT and not can(user, "timesheet_entry", "write"):
+        # a draft is approved straight away only by someone who may enter time too (HR); others wait for it
+        raise DomainError(f"Timesheet #{ts.id} is draft: it must be submitted first", code="bad_state")
+    transition(ts, "approve")
+    ts.approved_by_id, ts.approved_at = user.id, utcnow()
     db.session.commit()
     return ts
 
@@ -207,11 +214,11 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
 def reject_timesheet(timesheet_id: int, user, reason: str) -> Timesheet:
     ts = _get(timesheet_id)
     _may_approve(user, ts)
-    if ts.status != "submitted":
-        raise DomainError(f"timesheet #{ts.id} is {ts.status}; only submitted time can be rejected", code="bad_state")
+    check_move(ts, "reject")
     if not (reason or "").strip():
         raise DomainError("give a reason for the rejection", code="reason_required")
-    ts.status, ts.rejected_reason = "rejected", reason.strip()[:500]
+    transition(ts, "reject")
+    ts.rejected_reason = reason.strip()[:500]
     db.session.commit()
     return ts
 

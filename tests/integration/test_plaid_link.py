@@ -7,8 +7,8 @@ import socket
 import pytest
 
 from backoffice.errors import DomainError
-from payroll.payments.plaid_link import LinkedAccount, PlaidError, PlaidLink
-from payroll.payments.routing import validate_bank_account
+from backoffice.banking.plaid_link import LinkedAccount, PlaidError, PlaidLink
+from backoffice.banking.routing import validate_bank_account
 from tests.fakes.fake_plaid import make_public_token, running_fake_plaid, running_fake_plaid_server
 
 

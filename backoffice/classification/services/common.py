@@ -1,4 +1,4 @@
-"""Classification services, shared part: roles, access checks, lookups and an engagement's assessment history."""
+"""Classification services, shared part: access checks, lookups and an engagement's assessment history."""
 from __future__ import annotations
 
 import functools
@@ -13,8 +13,6 @@ from backoffice.classification.models import Assessment, EvidenceAttachment, Rec
 from backoffice.workers.models import Engagement
 
 PERMISSION = "classification"
-FILL_ROLES = ("admin", "hr", "client_approver")  # who may fill in a questionnaire (with write permission)
-SIGN_OFF_ROLES = ("admin", "hr")  # who may sign off and reclassify
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 MAX_MESSAGE_CHARS = 5000
 OPEN_ENGAGEMENT_STATUSES = ("pending", "active")

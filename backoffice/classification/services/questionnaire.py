@@ -11,9 +11,9 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
-from backoffice.classification.services.common import (FILL_ROLES, MAX_EVIDENCE_BYTES, OPEN_ENGAGEMENT_STATUSES,
-                                                  SIGN_OFF_ROLES, _audited_as_user, _check, _commit, _engagement_for,
-                                                  get_assessment)
+from backoffice.security.access import can
+from backoffice.classification.services.common import (MAX_EVIDENCE_BYTES, OPEN_ENGAGEMENT_STATUSES, _audited_as_user,
+                                                  _check, _commit, _engagement_for, get_assessment)
 from backoffice.classification.models import Assessment, EvidenceAttachment, Recheck
 from backoffice.classification.engine import classify
 from backoffice.classification.engine.questionnaire import CRITERIA_MAPS, NOT_STATED, SCHEMA, parse_answers
@@ -51,7 +51,7 @@ def start_assessment(engagement_id, *, user, today: date, as_of_date=None,
     """Open a draft questionnaire for an engagement (HR, or the client approver of that engagement's client),
     as of `as_of_date` or else `today`."""
     _check(user, "create")
-    if user is not None and user.role not in FILL_ROLES:
+    if user is not None and not can(user, "classification_fill", "create"):
         raise PermissionDenied("only HR or the client's approver fills in a classification questionnaire")
     eng = _engagement_for(engagement_id, user)
     issues: list[Issue] = []
@@ -162,7 +162,7 @@ def _signable(engine: str, chosen: str, note: str) -> str | None:
 def sign_off(assessment_id, *, user, note: str = "", determination: str | None = None) -> Assessment:
     """HR signs the assessment: frozen, copied to the engagement, the previous signed one superseded."""
     _check(user, "write")
-    if user is not None and user.role not in SIGN_OFF_ROLES:
+    if user is not None and not can(user, "classification_sign_off", "write"):
         raise PermissionDenied("only HR signs off a classification")
     row = _draft(assessment_id, user)
     if row.result is None:

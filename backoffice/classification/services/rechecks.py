@@ -10,8 +10,9 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, SIGN_OFF_ROLES, _audited_as_user, _check,
-                                                  _commit, _visible, current_signed)
+from backoffice.security.access import can
+from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, _audited_as_user, _check, _commit,
+                                                  _visible, current_signed)
 from backoffice.classification.engine.questionnaire import answer_value
 from backoffice.classification.models import Assessment, Recheck
 from backoffice.classification.engine import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
@@ -105,7 +106,7 @@ def run_rechecks(*, today: date) -> int:
 @_audited_as_user
 def resolve_recheck(recheck_id, *, user, note: str, status: str = "resolved") -> Recheck:
     _check(user, "write", "classification_recheck")
-    if user is not None and user.role not in SIGN_OFF_ROLES:
+    if user is not None and not can(user, "classification_sign_off", "write"):
         raise PermissionDenied("HR resolves re-checks")
     rc = _visible(Recheck, recheck_id, user)
     issues: list[Issue] = []

@@ -7,7 +7,8 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, SIGN_OFF_ROLES, _audited_as_user, _check,
+from backoffice.security.access import can
+from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, _audited_as_user, _check,
                                                   _engagement_for, current_signed, get_assessment)
 from backoffice.classification.models import Reclassification
 from backoffice.workers.models import Engagement
@@ -56,7 +57,7 @@ def reclassify(engagement_id, *, user, to_type: str, effective_date, note: str =
 
     _check(user, "create", "classification_reclassification")
     _check(user, "create", "engagement")
-    if user is not None and user.role not in SIGN_OFF_ROLES:
+    if user is not None and not can(user, "classification_sign_off", "write"):
         raise PermissionDenied("only HR reclassifies an engagement")
     old = _engagement_for(engagement_id, user)
     issues: list[Issue] = []

@@ -6,8 +6,9 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.classification.services.common import (MAX_MESSAGE_CHARS, SIGN_OFF_ROLES, _audited_as_user, _check,
-                                                  _commit, get_assessment, get_review)
+from backoffice.security.access import can
+from backoffice.classification.services.common import (MAX_MESSAGE_CHARS, _audited_as_user, _check, _commit,
+                                                  get_assessment, get_review)
 from backoffice.classification.models import ReviewMessage, ReviewRequest
 
 
@@ -65,7 +66,7 @@ def post_message(review_id, *, user, body: str, close: bool = False) -> ReviewMe
         review.status = "open"
     else:
         _check(user, "write", "classification_review")
-        if user.role not in SIGN_OFF_ROLES:
+        if not can(user, "classification_sign_off", "write"):
             raise PermissionDenied("HR answers review requests")
         review.status = "closed" if close else "answered"
         if close:

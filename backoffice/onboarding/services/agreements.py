@@ -10,6 +10,7 @@ from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
 from backoffice.workers.models import Agency, Client, Engagement
 from backoffice.onboarding import documents
+from backoffice.pdf import render_pdf
 from backoffice.onboarding.services.cases import _begin, _commit_or_rollback, _complete, _flag, _signature
 from backoffice.onboarding.models import OnboardingCase, SignedDocument
 
@@ -30,7 +31,7 @@ def agreement_draft(case: OnboardingCase) -> SignedDocument:
         return doc
     agency = db.session.execute(sa.select(Agency).limit(1)).scalar_one_or_none()
     title, html = documents.agreement_html(case.worker, eng, db.session.get(Client, eng.client_id), agency)
-    pdf = documents.render_pdf(html)
+    pdf = render_pdf(html)
     doc = SignedDocument(worker_id=case.worker_id, engagement_id=eng.id, kind=kind, title=title, status="draft",
                          pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf))
     db.session.add(doc)

@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
-from backoffice.onboarding import documents
-from backoffice.onboarding.models import OnboardingCase, OnboardingStep, SignedDocument
+from backoffice.pdf import render_pdf
+from backoffice.onboarding.models import OPEN_STATUSES, OnboardingCase, OnboardingStep, SignedDocument
+from backoffice.states import allows, check_move, transition
 
 INVITE_FIELDS = ("email", "first_name", "last_name", "client_id", "type", "title", "work_state", "pay_rate",
                  "pay_unit", "bill_rate", "pay_frequency", "start_date")
 PROFILE_FIELDS = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "phone",
                   "address_line1", "address_line2", "city", "state", "postal_code")
-OPEN_STATUSES = ("invited", "in_progress")
 
 
 def hash_token(token: str) -> str:
@@ -60,8 +60,7 @@ def may_open(case: OnboardingCase, step: str) -> bool:
 
 
 def _begin(case: OnboardingCase, step: str) -> OnboardingStep:
-    if case.status not in OPEN_STATUSES:
-        raise DomainError("This onboarding is already finished.", code="onboarding_closed")
+    check_move(case, "save_step")
     if not may_open(case, step):
         raise DomainError("Finish the earlier steps first.", code="step_out_of_order")
     return case.step(step)
@@ -73,14 +72,14 @@ def _complete(case: OnboardingCase, row: OnboardingStep, summary: dict | None = 
     row.status = "done"
     row.completed_at = now
     row.summary = dict(summary or {})
-    if case.status == "invited":
-        case.status = "in_progress"
+    if allows(case, "start"):
+        transition(case, "start")
     following = next_step(case)
     if following != case.current_step:
         case.current_step = following
         case.step_since = now
     if following is None:
-        case.status = "completed"
+        transition(case, "complete")
         case.completed_at = now
         eng = case.engagement
         if eng.status == "pending":
@@ -110,7 +109,7 @@ def _flag(value) -> bool:
 
 def _store_copy(worker_id: int, engagement_id: int | None, kind: str, title: str, html: str, signed: str, ip: str,
                 user_agent: str) -> SignedDocument:
-    pdf = documents.render_pdf(html)
+    pdf = render_pdf(html)
     doc = SignedDocument(worker_id=worker_id, engagement_id=engagement_id, kind=kind, title=title,
                          status="signed", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf),
                          signed_name=signed, signed_at=utcnow(), signed_ip=ip or "",

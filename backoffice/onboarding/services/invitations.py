@@ -22,6 +22,7 @@ from backoffice.onboarding.services.cases import (INVITE_FIELDS, OPEN_STATUSES, 
 from backoffice.onboarding.mail import invitation_message, send_mail
 from backoffice.onboarding.models import Invitation, OnboardingCase, OnboardingStep
 from backoffice.onboarding.steps import i9_section2_due, plan_steps
+from backoffice.states import allows, check_move, transition
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,7 @@ def resend_invitation(case_id: int, *, now: datetime, config: Mapping, base_url:
                       invited_by_id: int | None = None) -> InviteResult:
     """Revoke the case's unused links and send a fresh one (a new token, expiring a TTL after `now`)."""
     case = db.session.get(OnboardingCase, case_id) or _nf("onboarding case", case_id)
-    if case.status != "invited":
-        raise DomainError("The worker has already accepted the invitation; they sign in with their password.",
-                          code="already_accepted")
+    check_move(case, "resend")
     for old in db.session.execute(sa.select(Invitation).where(Invitation.engagement_id == case.engagement_id,
                                                               Invitation.accepted_at.is_(None),
                                                               Invitation.revoked_at.is_(None))).scalars():
@@ -185,8 +184,8 @@ def accept_invitation(token: str, password: str, password_confirm: str, *, now: 
                             ip=ip or "", changes=json.dumps({"accepted_at": {"before": None, "after": now.isoformat()},
                                                              "accepted_ip": {"before": "", "after": ip or ""}})))
     case = case_for_engagement(inv.engagement_id)
-    if case.status == "invited":
-        case.status = "in_progress"
+    if allows(case, "start"):
+        transition(case, "start")
         case.step_since = now
     db.session.commit()
     return user

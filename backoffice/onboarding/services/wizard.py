@@ -239,7 +239,7 @@ def link_plaid_account(worker_id: int, public_token: str, account_id: str | None
                        *, config: Mapping, institution_name: str = ""):
     """Exchange Plaid Link's public token, read the ACH numbers (Auth) and add the chosen account."""
     from backoffice.workers.profile_services import add_bank_account
-    from payroll.payments.plaid_link import PlaidLink
+    from backoffice.banking.plaid_link import PlaidLink
 
     with PlaidLink.from_config(config) as link:
         access_token, item_id = link.exchange_public_token(public_token)
@@ -259,7 +259,7 @@ def link_plaid_account(worker_id: int, public_token: str, account_id: str | None
 
 def finish_direct_deposit(case: OnboardingCase) -> None:
     from backoffice.workers.profile_services import active_accounts, deposit_instructions
-    from payroll.payments.splits import validate_instructions
+    from backoffice.banking.splits import validate_instructions
 
     row = _begin(case, "direct_deposit")
     accounts = active_accounts(case.worker_id)

@@ -58,7 +58,7 @@ def test_api_run_flow_refusals_and_nacha(client, db, make_user, token_for):
     assert client.get(f"/api/v1/payroll-runs/{run_id}/nacha", headers=fin).data == nacha.data   # same bytes
     assert client.post(f"/api/v1/payroll-runs/{run_id}/pay", headers=fin).status_code == 200
     again = client.post(f"/api/v1/payroll-runs/{run_id}/pay", headers=fin)
-    assert again.status_code == 409 and "paying twice" in again.json["message"]
+    assert again.status_code == 409 and "cannot be paid twice" in again.json["message"]
     spec = client.get("/api/v1/openapi.json").json
     assert "/api/v1/payroll-runs/{ident}/nacha" in spec["paths"]
     assert "/api/v1/paychecks/{ident}/paystub.pdf" in spec["paths"]

@@ -95,7 +95,7 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     runs.approve_run(run.id, world.hr2)
     assert_ledger_balanced()
     # approval sends the bulk paystub rendering to the workers: both stubs land in the cache
-    from payroll.services.paystubs import _cache_path
+    from reports.paystubs import _cache_path
 
     stubs = lambda: [_cache_path(p) for p in db.session.execute(  # noqa: E731
         sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()]

@@ -70,7 +70,7 @@ def test_worker_enters_and_submits_own_time_and_cannot_touch_anothers(db, world,
 
 def test_paystubs_render_in_bulk_into_the_cache_and_on_demand_reads_it(db, world):
     from payroll.models import Paycheck
-    from payroll.services.paystubs import _cache_path, paystub_pdf, render_run
+    from reports.paystubs import _cache_path, paystub_pdf, render_run
 
     for _ in range(3):
         world.time(world.worker())
@@ -89,7 +89,7 @@ def test_a_paycheck_reversed_before_approval_is_not_paid_and_its_stub_renders(db
     from payroll.models import Paycheck
     from payroll.models_ledger import Payment
     from payroll.services import corrections, payments, runs
-    from payroll.services.paystubs import paystub_view
+    from reports.paystubs import paystub_view
 
     a, b = world.worker(), world.worker()
     world.time(a)

@@ -114,16 +114,16 @@ def test_approval_payment_and_illegal_moves_are_refused_with_nothing_changed(db,
     db.session.expire_all()
     assert run.state == "calculated" and run.approved_by_id is None
     runs.approve_run(run.id, world.hr2)
-    with pytest.raises(DomainError, match="approving twice"):
+    with pytest.raises(DomainError, match="cannot be approved twice"):
         runs.approve_run(run.id, world.hr2)
-    with pytest.raises(DomainError, match="can no longer be edited"):
+    with pytest.raises(DomainError, match="cannot be edited"):
         runs.update_run(run.id, {"description": "changed"}, world.hr)
     with pytest.raises(DomainError, match="generate the NACHA file"):
         runs.mark_paid(run.id, world.finance)
     payments.generate_nacha(run.id, world.finance, now=NOW)
     runs.mark_paid(run.id, world.finance)
     before = assert_ledger_balanced()
-    with pytest.raises(DomainError, match="paying twice"):
+    with pytest.raises(DomainError, match="cannot be paid twice"):
         runs.mark_paid(run.id, world.finance)
     assert assert_ledger_balanced() == before
     p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()

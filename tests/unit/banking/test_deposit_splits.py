@@ -8,8 +8,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backoffice.errors import ValidationFailed
-from payroll.payments.splits import DepositInstruction as I
-from payroll.payments.splits import DepositPart, split_net_pay, validate_instructions
+from backoffice.banking.splits import DepositInstruction as I
+from backoffice.banking.splits import DepositPart, split_net_pay, validate_instructions
 
 D = Decimal
 

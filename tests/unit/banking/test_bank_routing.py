@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from payroll.payments.routing import (
+from backoffice.banking.routing import (
     is_valid_routing_number,
     mask_account,
     validate_account_number,

@@ -1,4 +1,5 @@
-"""Stateless calculation endpoints: paycheck quotes and classification assessments (same JSON as the CLI)."""
+"""Stateless calculation endpoints over two pure engines: paycheck quotes and classification assessments (the same
+JSON as the CLI). Composed by create_app beside the domains, since it holds no records of its own."""
 from __future__ import annotations
 
 from flask import jsonify

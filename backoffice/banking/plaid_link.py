@@ -18,7 +18,7 @@ from plaid.model.products import Products
 from plaid.model.sandbox_public_token_create_request import SandboxPublicTokenCreateRequest
 
 from backoffice.errors import DomainError
-from payroll.payments.routing import mask_account
+from backoffice.banking.routing import mask_account
 
 log = logging.getLogger(__name__)
 
@@ -197,3 +197,10 @@ def _plaid_error_body(body: Any) -> dict:
     except ValueError:
         return {}
     return parsed if isinstance(parsed, dict) else {}
+
+
+def link_settings(config) -> dict | None:
+    """Plaid Link is offered when the app has Plaid keys; the script URL is configurable (tests use the fake's)."""
+    if not (config.get("PLAID_CLIENT_ID") and config.get("PLAID_SECRET")):
+        return None
+    return {"script_url": config.get("PLAID_LINK_SCRIPT_URL")}

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from backoffice.errors import DomainError
-from payroll.payments.plaid_link import LinkedAccount, PlaidLink
+from backoffice.banking.plaid_link import LinkedAccount, PlaidLink
 
 KEYS = {"BACKOFFICE_PLAID_CLIENT_ID": "id", "BACKOFFICE_PLAID_SECRET": "secret"}
 

@@ -1,0 +1,1 @@
+"""Banking shared by workers, onboarding and payroll: routing and account numbers, deposit splits, Plaid linking."""

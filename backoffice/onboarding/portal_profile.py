@@ -1,0 +1,198 @@
+"""The worker's own details after onboarding: contact details, bank accounts (manual or Plaid), a new Form W-4 with
+a live withholding preview, and the signed documents."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from backoffice.banking.plaid_link import link_settings
+from backoffice.clock import clock
+from backoffice.errors import DomainError, ValidationFailed
+from backoffice.extensions import db
+from backoffice.onboarding.models import SignedDocument
+from backoffice.portal import bp
+from backoffice.portal.access import own_or_404, own_rows, worker_required
+from backoffice.portal.views import client_ip, errors_of
+from backoffice.security.access import can
+from backoffice.workers.models import Engagement
+from backoffice.workers.portal import current_worker, my_engagements
+from backoffice.workers.profile import BankAccount
+
+
+@bp.get("/documents")
+@worker_required
+def documents():
+    docs = list(db.session.execute(own_rows(sa.select(SignedDocument), "document")
+                                   .order_by(SignedDocument.signed_at.desc(), SignedDocument.id.desc())).scalars())
+    return render_template("portal/documents.html", documents=docs, active_nav="documents")
+
+
+@bp.get("/documents/<int:document_id>.pdf")
+@worker_required
+def document_pdf(document_id: int):
+    doc = own_or_404(SignedDocument, "document", document_id)
+    return Response(doc.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{doc.filename}"', "X-Content-SHA256": doc.sha256,
+        "Cache-Control": "private, no-store"})
+
+
+# ------------------------------------------------------------------ profile and bank accounts
+CONTACT_FIELDS = ("phone", "address_line1", "address_line2", "city", "state", "postal_code")
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@worker_required
+def profile():
+    from backoffice.workers.services import update_worker
+
+    worker = current_worker()
+    errors: dict = {}
+    values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
+    if request.method == "POST":
+        if not can(current_user, "worker", "write"):
+            abort(403)
+        values = {k: (request.form.get(k) or "").strip() for k in CONTACT_FIELDS}
+        try:
+            update_worker(worker.id, values)
+            flash("Your contact details are saved.")
+            return redirect(url_for("portal.profile"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = errors_of(exc)
+    return _profile_page(worker, values, errors, {}, {})
+
+
+def _profile_page(worker, values, errors, bank_values, bank_errors, status=None):
+    from backoffice.workers.profile_services import active_accounts
+
+    code = status or (422 if (errors or bank_errors) else 200)
+    return render_template("portal/profile.html", worker=worker, values=values, errors=errors,
+                           accounts=active_accounts(worker.id), bank_values=bank_values, bank_errors=bank_errors,
+                           plaid=link_settings(current_app.config), active_nav="profile"), code
+
+
+@bp.post("/bank-accounts")
+@worker_required
+def add_bank_account():
+    from backoffice.onboarding.services.wizard import _account_fields
+    from backoffice.workers.profile_services import add_bank_account as add
+
+    if not can(current_user, "bank_account", "create"):
+        abort(403)
+    worker = current_worker()
+    data = _account_fields(request.form)
+    try:
+        add(worker.id, data, source="manual")
+        flash("Bank account added.")
+        return redirect(url_for("portal.profile"))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
+        shown = {k: v for k, v in data.items() if k != "account_number"}
+        return _profile_page(worker, values, {}, shown, errors_of(exc))
+
+
+@bp.post("/bank-accounts/<int:account_id>/remove")
+@worker_required
+def remove_bank_account(account_id: int):
+    from backoffice.workers.profile_services import remove_bank_account as remove
+
+    acct = own_or_404(BankAccount, "bank_account", account_id)
+    if not can(current_user, "bank_account", "delete"):
+        abort(403)
+    remove(current_user.worker_id, acct.id)
+    flash("Bank account removed. Check that one account still takes the rest of your pay.")
+    return redirect(url_for("portal.profile"))
+
+
+@bp.post("/api/plaid/link-token")
+@worker_required
+def plaid_link_token():
+    from backoffice.banking.plaid_link import PlaidLink
+
+    from backoffice.workers.models import Agency
+
+    agency = db.session.execute(sa.select(Agency.legal_name).order_by(Agency.id).limit(1)).scalar() or "Tandem"
+    with PlaidLink.from_config(current_app.config) as link:  # Link shows client_name (at most 30 characters)
+        token = link.create_link_token(f"worker-{current_user.worker_id}", client_name=agency[:30])
+    return jsonify({"link_token": token})
+
+
+@bp.post("/api/plaid/exchange")
+@worker_required
+def plaid_exchange():
+    """Plaid Link's onSuccess posts here: {public_token, account_id, institution_name, split_kind, ...}."""
+    from backoffice.onboarding.services.wizard import link_plaid_account
+
+    if not can(current_user, "bank_account", "create"):
+        abort(403)
+    body = request.get_json(silent=True) or {}
+    acct = link_plaid_account(current_user.worker_id, str(body.get("public_token") or ""),
+                              body.get("account_id"), body, config=current_app.config,
+                              institution_name=str(body.get("institution_name") or ""))
+    return jsonify({"id": acct.id, "bank_name": acct.bank_name, "account": acct.masked,
+                    "account_type": acct.account_type, "split_kind": acct.split_kind})
+
+
+# ------------------------------------------------------------------ W-4 with a live preview
+@bp.route("/w4", methods=["GET", "POST"])
+@worker_required
+def w4():
+    from backoffice.onboarding.services.wizard import save_w4_update
+
+    worker = current_worker()
+    engagement = _employee_engagement()
+    errors: dict = {}
+    values = _w4_values(worker.id)
+    if request.method == "POST" and engagement is not None:
+        if not can(current_user, "worker", "write"):
+            abort(403)
+        values = request.form.to_dict()
+        try:
+            save_w4_update(worker.id, values, today=clock().today(), ip=client_ip(),
+                           user_agent=request.user_agent.string)
+            flash("Your new Form W-4 is saved; it applies to paychecks paid from today.")
+            return redirect(url_for("portal.w4"))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            errors = errors_of(exc)
+    return render_template("portal/w4.html", worker=worker, engagement=engagement, values=values, errors=errors,
+                           preview_url=url_for("portal.w4_preview"), active_nav="w4"), (422 if errors else 200)
+
+
+def _employee_engagement():
+    emps = [e for e in my_engagements() if e.type == "leased_employee" and e.status in ("active", "pending")]
+    return emps[0] if emps else None
+
+
+def _w4_values(worker_id: int) -> dict:
+    from backoffice.workers.profile_services import current_tax_profile
+
+    p = current_tax_profile(worker_id, clock().today())
+    if p is None:
+        return {"filing_status": "single"}
+    return {"filing_status": p.filing_status, "step2_checkbox": p.step2_checkbox, "exempt": p.exempt,
+            "step3_credits": p.step3_credits, "step4a_other_income": p.step4a_other_income,
+            "step4b_deductions": p.step4b_deductions, "step4c_extra": p.step4c_extra}
+
+
+@bp.post("/api/w4-preview")
+@worker_required
+def w4_preview():
+    """JSON in (the W-4 fields as typed, optional gross and engagement_id), the quote's withholding out."""
+    from backoffice.onboarding.w4_preview import w4_preview as preview
+    from backoffice.workers.profile_services import current_tax_profile
+
+    body = request.get_json(silent=True) or {}
+    worker = current_worker()
+    if body.get("engagement_id"):
+        engagement = own_or_404(Engagement, "engagement", body["engagement_id"])
+    else:
+        engagement = _employee_engagement()
+    if engagement is None:
+        raise DomainError("You have no employee engagement to preview withholding for.", code="no_engagement")
+    today = clock().today()
+    profile = current_tax_profile(worker.id, today)
+    cert = dict(profile.state_certificate) if profile and profile.state_certificate else None
+    return jsonify(preview(worker, engagement, body, state_certificate=cert, pay_date=today))

@@ -1,0 +1,48 @@
+"""The worker's home page in the portal (open tasks and what each domain adds) and their engagements."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import current_app, render_template, url_for
+from flask_login import current_user
+
+from backoffice.extensions import db
+from backoffice.portal import bp
+from backoffice.portal.access import own_or_404, own_rows, worker_required
+from backoffice.workers.models import Engagement, Worker
+
+
+def current_worker() -> Worker:
+    """The signed-in worker's Worker row (through the row scope, like every other read)."""
+    return own_or_404(Worker, "worker", current_user.worker_id)
+
+
+def my_engagements() -> list[Engagement]:
+    stmt = own_rows(sa.select(Engagement), "engagement").order_by(Engagement.start_date.desc(), Engagement.id)
+    return list(db.session.execute(stmt).scalars())
+
+
+def open_tasks(worker) -> list[dict]:
+    """What the worker still has to do: the tasks each domain adds with add_task_hook, in domain order."""
+    tasks: list[dict] = []
+    for hook in current_app.extensions.get("portal_task_hooks", []):
+        tasks.extend(hook(worker) or [])
+    return tasks
+
+
+@bp.get("/")
+@worker_required
+def home():
+    worker = current_worker()
+    engagements = my_engagements()
+    cards: dict = {}
+    for hook in current_app.extensions.get("portal_home_hooks", []):  # e.g. payroll: next pay date, last net pay
+        cards.update(hook(worker, engagements))
+    return render_template("portal/home.html", worker=worker, tasks=open_tasks(worker), engagements=engagements,
+                           active_nav="home", **cards)
+
+
+@bp.get("/engagements")
+@worker_required
+def engagements():
+    rows = [(e, url_for("classification_portal.engagement", engagement_id=e.id)) for e in my_engagements()]
+    return render_template("portal/engagements.html", rows=rows, active_nav="engagements")
