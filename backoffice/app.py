@@ -12,6 +12,7 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, workers  # noqa: F401
+from backoffice import clock
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import init_api, register_blueprints
 from backoffice.config import load_config
@@ -38,6 +39,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     login.login_view = "auth.login"
     login.session_protection = "strong"
     crypto.init_app(app)
+    clock.init_app(app)
     celery_init_app(app)
 
     app.register_blueprint(auth.bp)

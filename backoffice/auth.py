@@ -12,7 +12,7 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired
 
 from backoffice.audit import acting_as
-from backoffice.db import utcnow
+from backoffice.clock import clock
 from backoffice.extensions import db, login
 from backoffice.security.models import ApiToken, User
 from backoffice.uow import transaction
@@ -42,7 +42,7 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None]:
 
 @transaction()
 def _check_password(user: User, password: str, generic: str) -> tuple[User | None, str | None]:
-    now = utcnow()
+    now = clock().now()
     if user.is_locked(now):
         return None, "This account is locked after repeated failed sign-ins. Try again later or ask an admin."
     if not user.check_password(password):
@@ -59,10 +59,11 @@ def _check_password(user: User, password: str, generic: str) -> tuple[User | Non
 
 def user_for_token(token: str) -> User | None:
     row = db.session.execute(sa.select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token))).scalar_one_or_none()
-    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at < utcnow()):
+    now = clock().now()
+    if row is None or row.revoked_at is not None or (row.expires_at and row.expires_at < now):
         return None
     user = row.user
-    return user if user.active and not user.is_locked() else None
+    return user if user.active and not user.is_locked(now) else None
 
 
 def _safe_next(target: str | None) -> str | None:

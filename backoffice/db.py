@@ -5,9 +5,11 @@ from datetime import datetime, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from backoffice.clock import SYSTEM_CLOCK
 from backoffice.money import D
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -63,7 +65,10 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Now, timezone-aware UTC, for column defaults and record stamps: the app's clock inside an app, so that a
+    fixed clock (tests, demos) stamps records with the same time it gives the services."""
+    clock = current_app.extensions.get("clock") if has_app_context() else None
+    return (clock or SYSTEM_CLOCK).now()
 
 
 class EncryptedString(TypeDecorator):

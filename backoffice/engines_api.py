@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backoffice.api import current_api_user, json_body
-from backoffice.db import utcnow
+from backoffice.clock import clock
 from backoffice.security.access import require
 
 blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
@@ -20,7 +20,7 @@ def _openapi(schema: dict) -> dict:
 
 def _docs():
     from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA
-    from payroll.engine.quote import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
+    from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
     def body(schema):
         return {"required": True, "content": {"application/json": {"schema": _openapi(schema)}}}
@@ -65,4 +65,4 @@ class ClassificationAssessments(MethodView):
         from backoffice.classification.engine.classify import classify
 
         require(current_api_user(), "classification", "read")
-        return jsonify(classify(json_body(), today=utcnow().date()))
+        return jsonify(classify(json_body(), today=clock().today()))

@@ -1,4 +1,4 @@
-"""US state codes (USPS) used for work and residence states."""
+"""The one list of US jurisdictions: the 50 states and DC by USPS code, for work, residence and tax data."""
 STATES = {
     "AL": "Alabama", "AK": "Alaska", "AZ": "Arizona", "AR": "Arkansas", "CA": "California", "CO": "Colorado",
     "CT": "Connecticut", "DE": "Delaware", "DC": "District of Columbia", "FL": "Florida", "GA": "Georgia",

@@ -58,3 +58,8 @@ def fmt_usd(amount: Decimal) -> str:
     a = round_cents(amount)
     sign = "-" if a < 0 else ""
     return f"{sign}${abs(a):,.2f}"
+
+
+def fmt_pct(rate: Decimal) -> str:
+    """Display form of a rate as a percentage, as few digits as it needs: 0.062 -> 6.2%, 0.22 -> 22%."""
+    return f"{(D(rate) * 100).normalize():f}%"

@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from email_validator import EmailNotValidError, validate_email
 from stdnum import exceptions as stdnum_exc
 from stdnum.us import ein as us_ein
 from stdnum.us import ssn as us_ssn
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue
 from backoffice.geo import STATES
+from backoffice.money import D
 
 
 def required(data: dict, fields, issues: list[Issue]) -> None:
@@ -61,16 +63,14 @@ def a_date(field: str, value, issues: list[Issue], *, required_: bool = True) ->
         if required_:
             issues.append(Issue(field, "is required", "required"))
         return None
-    if isinstance(value, date):
-        return value
     try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        issues.append(Issue(field, f"{value!r} is not a date (YYYY-MM-DD)", "invalid_date"))
+        return parse_date(value)
+    except ValueError as exc:
+        issues.append(Issue(field, str(exc), "invalid_date"))
         return None
 
 
-def amount(field: str, value, issues: list[Issue], *, minimum: Decimal | None = Decimal(0),
+def amount(field: str, value, issues: list[Issue], *, minimum: Decimal | None = D(0),
            places: int = 2, required_: bool = True) -> Decimal | None:
     if value in (None, ""):
         if required_:
@@ -79,8 +79,8 @@ def amount(field: str, value, issues: list[Issue], *, minimum: Decimal | None = 
     if isinstance(value, float):
         value = repr(value)
     try:
-        d = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
+        d = D(str(value))
+    except ValueError:
         issues.append(Issue(field, f"{value!r} is not a number", "invalid_number"))
         return None
     if not d.is_finite():

@@ -177,12 +177,14 @@ def main() -> None:
 
     import sqlalchemy as sa
 
+    from backoffice.clock import clock
     from backoffice.extensions import db
     from backoffice.security.models import User
     from payroll.models import Paycheck
     from payroll.services import payments, runs
     from payroll.services.ledger import trial_balance
-    from payroll.services.register import register
+    from reports.exports import register_rows
+    from reports.queries import Selection
 
     phases = []
 
@@ -236,10 +238,10 @@ def main() -> None:
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))
         phase("approve (payments)", lambda: runs.approve_run(run_id, hr2))
-        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin))
+        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=clock().now()))
 
         def reg():
-            cols, rows = register([run_id])
+            cols, rows = register_rows(Selection(run_id=run_id))
             return len(cols), sum(1 for _ in rows)
 
         ncols, nrows = phase("register rows", reg)

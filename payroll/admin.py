@@ -12,6 +12,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
+from backoffice.clock import clock
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
@@ -49,7 +51,7 @@ class PayCalendarView(BaseView):
 
     @expose("/")
     def index(self):
-        today = date.today()
+        today = clock().today()
         try:
             year = int(request.args.get("year", today.year))
             month = int(request.args.get("month", today.month))
@@ -173,14 +175,14 @@ class PayrollDeskView(BaseView):
             try:
                 with domain_errors("Refused: "):
                     run = runs.create_regular_run(int(request.form["schedule_id"]),
-                                                  date.fromisoformat(request.form["period_containing"]), current_user)
+                                                  parse_date(request.form["period_containing"]), current_user)
                     return redirect(url_for(".detail", run_id=run.id))
             except (KeyError, ValueError):
                 flash("Choose a schedule and a date in the period.", "error")
         recent = db.session.execute(sa.select(PayrollRun).order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
         scheds = db.session.execute(sa.select(PaySchedule).where(PaySchedule.active.is_(True))
                                     .order_by(PaySchedule.name)).scalars().all()
-        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=date.today(),
+        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=clock().today(),
                            can_create=can(current_user, "payroll_run", "create"))
 
     @expose("/<int:run_id>")
@@ -196,7 +198,8 @@ class PayrollDeskView(BaseView):
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            files=files, returned=returned, reversal_runs=reversal,
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
-                           actions=runs.run_actions(run, current_user))
+                           actions=runs.run_actions(run, current_user),
+                           can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
     def progress(self, run_id):
@@ -219,18 +222,19 @@ class PayrollDeskView(BaseView):
                     runs.approve_run(run_id, current_user)
                     flash("Run approved.", "success")
                 elif verb == "nacha":
-                    payments.generate_nacha(run_id, current_user)
+                    payments.generate_nacha(run_id, current_user, now=clock().now())
                     flash("NACHA file generated.", "success")
                 elif verb == "pay":
                     runs.mark_paid(run_id, current_user)
                     flash("Run marked paid.", "success")
                 elif verb == "reverse":
-                    rev = corrections.reverse_run(run_id, current_user, request.form.get("reason", ""))
+                    rev = corrections.reverse_run(run_id, current_user, request.form.get("reason", ""),
+                                                  on=clock().today())
                     flash(f"Run reversed by run #{rev.id}.", "success")
                     return redirect(url_for(".detail", run_id=rev.id))
                 elif verb == "return":
                     payments.record_return(int(request.form.get("payment_id", 0)), request.form.get("code", ""),
-                                           current_user)
+                                           current_user, on=clock().today())
                     flash("Return recorded.", "success")
                 elif verb == "reissue-payment":
                     payments.reissue_payment(int(request.form.get("payment_id", 0)), current_user,
@@ -273,7 +277,8 @@ class PayrollDeskView(BaseView):
             abort(404)
         with domain_errors("Refused: "):
             if verb == "reverse":
-                rev = corrections.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""))
+                rev = corrections.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""),
+                                                   on=clock().today())
                 flash(f"Paycheck reversed (run #{rev.run_id}).", "success")
             elif verb == "reissue":
                 run = corrections.reissue_paycheck(paycheck_id, current_user)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError
 from backoffice.periods import PayFrequency, Period, next_period, period_containing, previous_business_day
 
@@ -29,7 +30,7 @@ def bank_holidays(year: int) -> dict[date, str]:
     if rows is None:
         raise DomainError(f"no US banking-holiday calendar for {year} in {HOLIDAYS_FILE.name}",
                           code="no_holiday_calendar")
-    return {date.fromisoformat(r["observed"]): r["name"] for r in rows if r["observed"]}
+    return {parse_date(r["observed"]): r["name"] for r in rows if r["observed"]}
 
 
 def holidays_between(start: date, end: date) -> frozenset[date]:

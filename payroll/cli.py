@@ -7,6 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors, read_json
+from backoffice.clock import clock
 
 
 def register(cli) -> None:
@@ -29,7 +30,7 @@ def nacha_cmd(run_id, output):
     """Write the NACHA file of an approved or paid run (made on first request, the same bytes afterwards)."""
     from payroll.services.payments import generate_nacha
 
-    f = generate_nacha(run_id)
+    f = generate_nacha(run_id, now=clock().now())
     if output == "-":
         click.echo(f.content, nl=False)
         return

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.clock import FixedClock
 from backoffice.extensions import db
+from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, Worker
@@ -73,7 +74,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
                                            split_kind="remainder", priority=0))
                 has_bank.add(w.id)
             for week in (week1, week2):
-                days = [Decimal(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [Decimal(0), Decimal(0)]
+                days = [D(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [D(0), D(0)]
                 db.session.add(Timesheet(engagement_id=e.id, week_start=week, status="approved", source="hr",
                                          entered_by_id=hr.id, approved_by_id=hr2.id,
                                          **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
@@ -90,7 +91,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
 
     paid = calculated(week1)
     runs.approve_run(paid.id, hr2)
-    payments.generate_nacha(paid.id, finance)
+    payments.generate_nacha(paid.id, finance, now=FixedClock(today).now())   # the demo's own day
     runs.mark_paid(paid.id, finance)
     waiting = calculated(week2)
     return [f"payroll: run #{paid.id} paid ({paid.paycheck_count} paychecks, net {paid.total_net}), "

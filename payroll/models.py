@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
 from backoffice.extensions import db
+from backoffice.money import D
 from backoffice.states import Move, StateMachine
 
 
@@ -110,14 +111,14 @@ class Timesheet(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
     week_start: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
-    hours_mon: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hours_tue: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hours_wed: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hours_thu: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hours_fri: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hours_sat: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hours_sun: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    units: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"), nullable=False)   # piece / project
+    hours_mon: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hours_tue: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hours_wed: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hours_thu: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hours_fri: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hours_sat: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hours_sun: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    units: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)   # piece / project
     note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     status: Mapped[str] = mapped_column(sa.String(12), default="draft", nullable=False, index=True)
     source: Mapped[str] = mapped_column(sa.String(10), default="hr", nullable=False)
@@ -141,7 +142,7 @@ class Timesheet(Timestamps, db.Model):
 
     @property
     def total_hours(self) -> Decimal:
-        return sum(self.daily_hours, Decimal("0"))
+        return sum(self.daily_hours, D(0))
 
     def __str__(self) -> str:
         return f"Timesheet #{self.id} engagement {self.engagement_id} week of {self.week_start}"
@@ -182,11 +183,11 @@ class PayrollRun(Timestamps, db.Model):
     error: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     # totals, filled once when the last chunk is done
     paycheck_count: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
-    total_gross: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    total_employee_taxes: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    total_employer_taxes: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    total_deductions: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    total_net: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    total_gross: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    total_employee_taxes: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    total_employer_taxes: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    total_deductions: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    total_net: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
 
     pay_schedule = relationship(PaySchedule)
 
@@ -326,18 +327,18 @@ class YearToDate(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False)
     tax_year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
-    gross: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    federal_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    social_security_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    medicare_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    futa_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    suta_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    deferrals_401k: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    hsa: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    fsa: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    supplemental: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    net: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    gross: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    federal_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    social_security_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    medicare_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    futa_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    suta_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    deferrals_401k: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    hsa: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    fsa: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    supplemental: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    net: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
 
     __table_args__ = (sa.UniqueConstraint("worker_id", "tax_year", name="uq_payroll_ytd_worker_year"),)
 

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.db import BigId, Scaled, UTCDateTime, utcnow
 from backoffice.extensions import db
+from backoffice.money import D
 
 JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue")
 PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued")
@@ -63,8 +64,8 @@ class JournalLine(db.Model):
     detail: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
     state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
-    debit: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    credit: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    debit: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    credit: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
 
     __table_args__ = (sa.CheckConstraint("debit >= 0 and credit >= 0", name="ck_journal_lines_sides"),)
 

@@ -6,6 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Response, render_template
 
+from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.portal import bp
@@ -48,9 +49,8 @@ def explanation(paycheck: Paycheck) -> dict:
     return paystub_data(paycheck.id, with_explanations=True)
 
 
-def next_pay_date(engagements, today: date | None = None) -> date | None:
-    """The earliest upcoming pay date over the worker's active engagements' pay schedules."""
-    today = today or date.today()
+def next_pay_date(engagements, today: date) -> date | None:
+    """The earliest upcoming pay date (from `today` on) over the worker's active engagements' pay schedules."""
     dates = []
     for freq in sorted({e.pay_frequency for e in engagements if e.status in ("active", "pending")}):
         schedule = schedule_for_frequency(freq)
@@ -62,7 +62,7 @@ def next_pay_date(engagements, today: date | None = None) -> date | None:
 
 def home_cards(worker, engagements) -> dict:
     """The portal home's pay card: the next pay date and the last net pay."""
-    return {"last": last_paid(), "next_pay": next_pay_date(engagements)}
+    return {"last": last_paid(), "next_pay": next_pay_date(engagements, clock().today())}
 
 
 @bp.get("/paychecks")

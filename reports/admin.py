@@ -5,15 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import io
-from datetime import date
 
 from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from backoffice.admin import deny, domain_errors, staff_only
+from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, ValidationFailed
-from backoffice.money import ZERO, fmt_usd
+from backoffice.money import D, ONE_HUNDRED, ZERO, fmt_usd
 from backoffice.security.access import can
 from reports import exports, queries
 
@@ -36,8 +36,8 @@ def run_chart(runs: list[dict]) -> list[dict]:
 def _pct(value, top) -> Decimal:
     """A bar's width in percent of the largest, to a tenth (display only)."""
     if not top:
-        return Decimal(0)
-    return max(Decimal(0), Decimal(100) * value / top).quantize(Decimal("0.1"))
+        return D(0)
+    return max(D(0), ONE_HUNDRED * value / top).quantize(Decimal("0.1"))
 
 
 class FinanceExportsView(BaseView):
@@ -53,7 +53,7 @@ class FinanceExportsView(BaseView):
     def index(self):
         runs = queries.recent_runs(limit=50)
         chart = run_chart([r for r in runs if r["paychecks"]][-12:])
-        today = date.today()
+        today = clock().today()
         values = {"run_id": request.args.get("run_id", ""), "start": request.args.get("start")
                   or today.replace(day=1).isoformat(), "end": request.args.get("end") or today.isoformat()}
         return self.render("admin/reports/finance_exports.html", runs=list(reversed(runs)), chart=chart,

@@ -12,13 +12,14 @@ import os
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import numpy as np
 import pandas as pd
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
+from backoffice.money import D, from_cents
 from reports import frames, queries
 from reports.queries import Selection
 
@@ -85,15 +86,14 @@ def parse_selection(args) -> Selection:
 
 
 def _date(raw, name: str, issues: list[Issue]) -> date | None:
-    if isinstance(raw, date):
-        return raw
+    """One end of the date range: required unless a run is picked."""
     if not raw:
         issues.append(Issue(name, "required (an ISO date, e.g. 2026-01-31) unless run_id is given"))
         return None
     try:
-        return date.fromisoformat(str(raw).strip())
-    except ValueError:
-        issues.append(Issue(name, f"{raw!r} is not a date (use YYYY-MM-DD)"))
+        return parse_date(raw)
+    except ValueError as exc:
+        issues.append(Issue(name, str(exc)))
         return None
 
 
@@ -113,7 +113,23 @@ def register_sheets(sel: Selection) -> list[Sheet]:
     lines = queries.paycheck_lines(sel)
     frame, money = frames.register(paychecks, lines)
     line_cols = set(money) - set(frames.REGISTER_TOTALS)
-    return [Sheet("Register", frame, money, ["pay_date", "period_start", "period_end"], sparse_columns=line_cols)]
+    return [Sheet("Register", frame, money, list(frames.REGISTER_DATES), sparse_columns=line_cols)]
+
+
+def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
+    """The register export's columns and rows as Python values (money Decimal, dates `date`), for code that
+    checks or reuses the figures rather than writing a file."""
+    (sheet,) = register_sheets(sel)
+    columns = list(sheet.frame.columns)
+    money, dates = set(sheet.money_columns), set(sheet.date_columns)
+    values = [_cell_values(sheet.frame[c]) for c in columns]
+
+    def rows() -> Iterator[dict]:
+        for row in zip(*values):
+            yield {c: from_cents(v) if c in money else parse_date(v) if c in dates and v else v
+                   for c, v in zip(columns, row)}
+
+    return columns, rows()
 
 
 def liability_sheets(sel: Selection) -> list[Sheet]:
@@ -250,12 +266,12 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
                     else:
                         yield value
                 elif kind == "date":
-                    date_cell.value = date.fromisoformat(value)
+                    date_cell.value = parse_date(value)
                     yield date_cell
                 elif kind == "sparse" and value == 0:
                     yield None
                 else:
-                    money_cell.value = Decimal(value).scaleb(-2)
+                    money_cell.value = D(value).scaleb(-2)
                     yield money_cell
 
         for values in zip(*arrays):
@@ -336,7 +352,7 @@ def load_job(directory: str, job_id: str) -> dict:
 def job_selection(job: dict) -> Selection:
     if job.get("run_id") is not None:
         return Selection(run_id=int(job["run_id"]))
-    return Selection(start=date.fromisoformat(job["start"]), end=date.fromisoformat(job["end"]))
+    return Selection(start=parse_date(job["start"]), end=parse_date(job["end"]))
 
 
 def run_job(directory: str, job_id: str) -> dict:

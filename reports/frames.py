@@ -27,6 +27,7 @@ CODE_ORDER = {
 REGISTER_HEAD = ("paycheck_id", "run_id", "kind", "pay_date", "period_start", "period_end", "worker_id", "worker",
                  "worker_type", "engagement_id", "client", "agency", "work_state")
 REGISTER_TOTALS = ("gross", "employee_taxes", "employer_taxes", "deductions", "net")
+REGISTER_DATES = ("pay_date", "period_start", "period_end")
 
 # Tax codes: the human name and who collects it. State codes are collected by the state named on the line.
 TAX_NAMES = {

@@ -107,6 +107,19 @@ def db(app):
 
 
 @pytest.fixture
+def fixed_clock(app):
+    """The app's clock stopped at noon UTC on 2026-11-22 (move it with .set() or .advance()); restored afterwards."""
+    from datetime import date
+
+    from backoffice.clock import FixedClock
+
+    system = app.extensions["clock"]
+    app.extensions["clock"] = fixed = FixedClock(date(2026, 11, 22))
+    yield fixed
+    app.extensions["clock"] = system
+
+
+@pytest.fixture
 def client(app, db):
     return app.test_client()
 

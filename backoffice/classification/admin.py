@@ -1,8 +1,6 @@
 """Admin pages for classification: questionnaires, results, sign-off, evidence, review threads, re-checks, import."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
@@ -10,6 +8,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
+from backoffice.clock import clock
 from backoffice.errors import Issue
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
@@ -98,7 +97,7 @@ class ClassificationView(BaseView):
                       current_user, "classification_recheck")
         rows = db.session.execute(stmt.limit(500)).scalars().all() if can(
             current_user, "classification_recheck", "read") else []
-        return self.render("admin/classification/rechecks.html", rows=rows, today=date.today(),
+        return self.render("admin/classification/rechecks.html", rows=rows, today=clock().today(),
                            can_run=can(current_user, "classification_recheck", "create"),
                            can_resolve=can(current_user, "classification_recheck", "write")
                            and can(current_user, "classification_sign_off", "write"))
@@ -107,7 +106,7 @@ class ClassificationView(BaseView):
     def run_rechecks(self):
         if not can(current_user, "classification_recheck", "create"):
             abort(403)
-        count = rechecks.run_rechecks(today=date.today())
+        count = rechecks.run_rechecks(today=clock().today())
         flash(f"{count} new re-check{'s' if count != 1 else ''} raised.", "success")
         return redirect(url_for(".index"))
 
@@ -126,11 +125,11 @@ class ClassificationView(BaseView):
             abort(403)
         refused = domain_errors(form=True)
         values = {"engagement_id": request.values.get("engagement_id", ""),
-                  "as_of_date": request.values.get("as_of_date") or date.today().isoformat()}
+                  "as_of_date": request.values.get("as_of_date") or clock().today().isoformat()}
         if request.method == "POST":
             with refused:
                 row = questionnaire.start_assessment(values["engagement_id"], user=current_user,
-                                           as_of_date=values["as_of_date"])
+                                           as_of_date=values["as_of_date"], today=clock().today())
                 flash(f"Assessment #{row.id} started.", "success")
                 return redirect(url_for(".edit", assessment_id=row.id))
         q = (request.args.get("q") or "").strip()
@@ -191,7 +190,7 @@ class ClassificationView(BaseView):
                            form_spec=labels.questionnaire_form(), value_of=answer_value, labels=labels,
                            can_sign=signer and row.status == "draft" and row.result is not None,
                            can_edit=row.status == "draft" and can(current_user, "classification", "write"),
-                           reclassify_to=reclassify_to if signer else None, today=date.today())
+                           reclassify_to=reclassify_to if signer else None, today=clock().today())
 
     @expose("/<int:assessment_id>/run", methods=("POST",))
     def run(self, assessment_id: int):

@@ -5,6 +5,8 @@ import click
 from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors, read_json
+from backoffice.clock import clock
+from backoffice.dates import parse_date
 
 
 def register(cli) -> None:
@@ -14,14 +16,13 @@ def register(cli) -> None:
 
 @click.command("classify")
 @click.option("--input", "input_path", required=True, help="JSON file with one assessment or a list; - for stdin")
+@with_appcontext
 @handle_domain_errors
 def classify_cmd(input_path):
     """Classify an engagement (IRS, DOL and state tests) from questionnaire answers; prints JSON."""
-    from datetime import date
-
     from backoffice.classification.engine.classify import classify
 
-    emit_json(classify(read_json(input_path), today=date.today()))
+    emit_json(classify(read_json(input_path), today=clock().today()))
 
 
 @click.group("classification")
@@ -35,9 +36,10 @@ def classification_group():
 @handle_domain_errors
 def rechecks_cmd(today):
     """Raise re-checks for every open contractor engagement from timesheets, paychecks and new answers."""
-    from datetime import date
-
     from backoffice.classification.services.rechecks import run_rechecks
 
-    on = date.fromisoformat(today) if today else date.today()
+    try:
+        on = parse_date(today) if today else clock().today()
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--today") from None
     click.echo(f"{run_rechecks(today=on)} new re-check(s) raised as of {on.isoformat()}")

@@ -1,7 +1,7 @@
 """HR's onboarding board (who is on which step, since when, I-9 deadlines), the invite form and case pages."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, redirect, request, url_for
@@ -9,7 +9,7 @@ from flask_admin import BaseView, expose
 from flask_login import current_user
 
 from backoffice.admin import deny, domain_errors, staff_only
-from backoffice.db import utcnow
+from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.geo import STATES
 from backoffice.security.access import allowed_actions, can, scoped
@@ -49,7 +49,8 @@ class OnboardingBoard(BaseView):
                    "type_": args.get("type", "") if args.get("type") in ENGAGEMENT_TYPES else "",
                    "client_id": client_id, "stuck_only": args.get("stuck") == "1", "stuck_days": stuck_days,
                    "sort": args.get("sort", "since")}
-        rows, total = board_rows(page=page, user=current_user, **filters)
+        rows, total = board_rows(now=clock().now(), today=clock().today(), page=page, user=current_user,
+                                 **filters)
         clients = db.session.execute(sa.select(Client.id, Client.name).order_by(Client.name)).all()
         return self.render("admin/onboarding/board.html", rows=rows, total=total, page=page, page_size=PAGE_SIZE,
                            filters=filters, args=args, clients=clients, statuses=CASE_STATUSES, steps=STEP_LABELS,
@@ -61,13 +62,13 @@ class OnboardingBoard(BaseView):
             abort(403)
         refused = domain_errors(form=True)
         values = {"type": "contractor", "pay_unit": "hour", "pay_frequency": "biweekly",
-                  "start_date": (date.today() + timedelta(days=7)).isoformat()}
+                  "start_date": (clock().today() + timedelta(days=7)).isoformat()}
         if request.method == "POST":
             values = {k: (request.form.get(k) or "").strip() for k in cases.INVITE_FIELDS}
             data = {k: val for k, val in values.items() if val != ""}
             with refused:
-                result = invitations.invite_worker(data, config=current_app.config, base_url=request.url_root,
-                                           invited_by_id=current_user.id)
+                result = invitations.invite_worker(data, now=clock().now(), config=current_app.config,
+                                           base_url=request.url_root, invited_by_id=current_user.id)
                 if result.sent:
                     flash(f"Invitation sent to {result.invitation.email}.", "success")
                 elif not current_app.config.get("SMTP_HOST") and result.link:
@@ -101,7 +102,7 @@ class OnboardingBoard(BaseView):
             .scalar_one_or_none()
         return self.render("admin/onboarding/case.html", case=case, labels=STEP_LABELS, invitations=sent,
                            documents=docs, i9=i9, i9_errors=i9_errors or {}, i9_values=i9_values or {},
-                           now=utcnow(), actions=allowed_actions(case, current_user, CASE_RIGHTS),
+                           now=clock().now(), actions=allowed_actions(case, current_user, CASE_RIGHTS),
                            can_i9=can(current_user, "document", "write")), (422 if i9_errors else 200)
 
     @expose("/case/<int:case_id>/resend", methods=("POST",))
@@ -110,8 +111,8 @@ class OnboardingBoard(BaseView):
             abort(403)
         case = self._case(case_id)
         with domain_errors():
-            result = invitations.resend_invitation(case.id, config=current_app.config, base_url=request.url_root,
-                                           invited_by_id=current_user.id)
+            result = invitations.resend_invitation(case.id, now=clock().now(), config=current_app.config,
+                                           base_url=request.url_root, invited_by_id=current_user.id)
             flash(f"A new invitation was sent to {result.invitation.email}." if result.sent else
                   f"A new link was made but the email was not sent: {result.error}", "success" if result.sent
                   else "error")
@@ -151,16 +152,16 @@ class OnboardingBoard(BaseView):
 def dashboard_cards() -> list[dict]:
     if not (staff_only() and can(current_user, "onboarding", "read")):
         return []
-    now = utcnow()
+    now, today = clock().now(), clock().today()
     open_ = OnboardingCase.status.in_(OPEN_STATUSES)
     count = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(open_)).scalar()
     stuck = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
         open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS))).scalar()
     overdue = db.session.execute(sa.select(sa.func.count(I9Record.id)).where(
-        I9Record.section2_at.is_(None), I9Record.section2_due < date.today())).scalar()
+        I9Record.section2_at.is_(None), I9Record.section2_due < today)).scalar()
     has_section1 = sa.select(I9Record.id).where(I9Record.engagement_id == OnboardingCase.engagement_id).exists()
     overdue += db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
-        open_, OnboardingCase.i9_due_date < date.today(), ~has_section1)).scalar()
+        open_, OnboardingCase.i9_due_date < today, ~has_section1)).scalar()
     board = url_for("onboarding.index")
     return [{"label": "Onboarding in progress", "value": count, "url": board},
             {"label": f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", "value": stuck, "url": board},

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user, json_body
+from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
@@ -108,7 +109,7 @@ class Invitations(MethodView):
         require(user, "invitation", "create")
         body = json_body()
         data = {k: (str(v) if k in ("pay_rate", "bill_rate") else v) for k, v in dict(body).items()}
-        result = invitations.invite_worker(data, config=current_app.config,
+        result = invitations.invite_worker(data, now=clock().now(), config=current_app.config,
                                    base_url=current_app.config.get("BASE_URL") or request.url_root,
                                    invited_by_id=user.id)
         inv = result.invitation
@@ -125,9 +126,9 @@ class Board(MethodView):
         """The onboarding board: open cases (or `status`), their step, days on it, stuck flag and I-9 state."""
         user = current_api_user()
         require(user, "onboarding", "read")
-        rows, total = board_rows(q=args["q"], status=args["status"], step=args["step"], type_=args["type"],
-                                 client_id=str(args["client_id"] or ""), stuck_only=args["stuck"],
-                                 stuck_days=args["stuck_days"], page=args["page"], user=user)
+        rows, total = board_rows(now=clock().now(), today=clock().today(), q=args["q"], status=args["status"],
+                                 step=args["step"], type_=args["type"], client_id=str(args["client_id"] or ""),
+                                 stuck_only=args["stuck"], stuck_days=args["stuck_days"], page=args["page"], user=user)
         return {"total": total, "items": [_case_json(r) for r in rows]}
 
 
@@ -143,7 +144,8 @@ class OneCase(MethodView):
         if found is None:
             raise NotFound(f"onboarding case {case_id} not found")
         case = db.session.get(OnboardingCase, case_id)
-        rows, _ = board_rows(status=case.status, q=case.worker.email, user=user)
+        rows, _ = board_rows(now=clock().now(), today=clock().today(), status=case.status, q=case.worker.email,
+                             user=user)
         row = next((r for r in rows if r["case"].id == case_id), None)
         if row is None:
             raise NotFound(f"onboarding case {case_id} not found")

@@ -1,11 +1,10 @@
 """The onboarding board's query: one row per case with its current step, time on it, progress and I-9 state."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.security.access import scoped
 from backoffice.workers.models import Client, Engagement, Worker
@@ -16,11 +15,11 @@ DEFAULT_STUCK_DAYS = 3
 PAGE_SIZE = 50
 
 
-def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = "", client_id: str = "",
-               stuck_only: bool = False, stuck_days: int = DEFAULT_STUCK_DAYS, sort: str = "since",
-               page: int = 0, user=None) -> tuple[list[dict], int]:
-    """The board's rows (one per case) with the filters applied, and the total count."""
-    now = utcnow()
+def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", step: str = "", type_: str = "",
+               client_id: str = "", stuck_only: bool = False, stuck_days: int = DEFAULT_STUCK_DAYS,
+               sort: str = "since", page: int = 0, user=None) -> tuple[list[dict], int]:
+    """The board's rows (one per case) with the filters applied, and the total count; time on a step is counted
+    to `now`, an I-9 is overdue after `today`."""
     stmt = (sa.select(OnboardingCase, Worker, Engagement, Client)
             .join(Worker, Worker.id == OnboardingCase.worker_id)
             .join(Engagement, Engagement.id == OnboardingCase.engagement_id)
@@ -60,7 +59,6 @@ def board_rows(*, q: str = "", status: str = "", step: str = "", type_: str = ""
         for inv in db.session.execute(sa.select(Invitation).where(Invitation.engagement_id.in_(ids))
                                       .order_by(Invitation.id)).scalars():
             latest[inv.engagement_id] = inv  # the newest link of each engagement wins
-    today = date.today()
     for case, worker, eng, client in result:
         days = (now - case.step_since).days
         done = sum(1 for s in case.steps if s.status == "done")

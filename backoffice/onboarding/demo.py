@@ -6,7 +6,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from backoffice.db import utcnow
+from backoffice.clock import FixedClock
 from backoffice.errors import ValidationFailed
 from backoffice.extensions import db
 from backoffice.uow import transaction
@@ -26,8 +26,8 @@ def _ssn(rng) -> str:
     return f"{rng.randint(100, 665):03d}-{rng.randint(1, 99):02d}-{rng.randint(1, 9999):04d}"
 
 
-def seed(rng, today: date | None = None) -> list[str]:
-    today = today or date.today()
+def seed(rng, today: date) -> list[str]:
+    now = FixedClock(today).now()      # the demo's own day, not the machine's
     clients = list(db.session.execute(sa.select(Client).where(Client.active.is_(True)).order_by(Client.id)
                                       .limit(5)).scalars())
     if not clients:
@@ -41,17 +41,17 @@ def seed(rng, today: date | None = None) -> list[str]:
                 "pay_rate": str(rng.choice((28, 35, 48, 62, 75))), "pay_unit": "hour", "pay_frequency": "biweekly",
                 "start_date": (today + timedelta(days=rng.randint(-6, 14))).isoformat(), "title": "Specialist"}
         try:
-            result = invitations.invite_worker(data, config=config, base_url=config.get("BASE_URL") or "")
+            result = invitations.invite_worker(data, now=now, config=config, base_url=config.get("BASE_URL") or "")
         except ValidationFailed:
             continue  # already seeded
         case = result.case
         if done:
-            invitations.accept_invitation(_accept_token(result), "demo-password-1", "demo-password-1")
+            invitations.accept_invitation(_accept_token(result), "demo-password-1", "demo-password-1", now=now)
         signed = f"{first} {last}"
         for step in [s.step for s in case.steps][:done]:
-            _do(case, step, state, signed, rng)
+            _do(case, step, state, signed, rng, today)
         with transaction():
-            case.step_since = utcnow() - timedelta(days=days, hours=rng.randint(0, 20))
+            case.step_since = now - timedelta(days=days, hours=rng.randint(0, 20))
         made += 1
     return [f"onboarding: {made} invited workers at various steps (see Admin > People > Onboarding)"]
 
@@ -66,20 +66,20 @@ def _accept_token(result) -> str:
     return token
 
 
-def _do(case, step: str, state: str, signed: str, rng) -> None:
+def _do(case, step: str, state: str, signed: str, rng, today: date) -> None:
     if step == "profile":
         first, last = signed.split(" ", 1)
         wizard.save_profile(case, {"first_name": first, "last_name": last, "tin": _ssn(rng), "birth_date": "1988-05-17",
                                 "address_line1": f"{rng.randint(10, 999)} Market St", "city": "Springfield",
-                                "state": state, "postal_code": f"{rng.randint(10000, 99999)}"})
+                                "state": state, "postal_code": f"{rng.randint(10000, 99999)}"}, today=today)
     elif step == "w4":
-        wizard.save_w4(case, {"filing_status": "single", "signed_name": signed})
+        wizard.save_w4(case, {"filing_status": "single", "signed_name": signed}, today=today)
     elif step == "state_certificate":
         form = steps.state_form(state)
         values = {f["name"]: f["choices"][0][0] for f in form.fields if f["type"] == "choice"}
-        wizard.save_state_certificate(case, {**values, "signed_name": signed})
+        wizard.save_state_certificate(case, {**values, "signed_name": signed}, today=today)
     elif step == "i9":
-        wizard.save_i9_section1(case, {"citizenship": "citizen", "attest": "1", "signed_name": signed})
+        wizard.save_i9_section1(case, {"citizenship": "citizen", "attest": "1", "signed_name": signed}, today=today)
     elif step == "w9":
         wizard.save_w9(case, {"legal_name": signed, "entity_type": "individual", "tin_type": "ssn", "tin": "",
                            "certified": "1", "signed_name": signed})

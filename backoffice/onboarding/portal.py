@@ -6,6 +6,7 @@ from flask import Response, current_app, abort, flash, jsonify, redirect, render
 from flask_login import current_user, login_user, logout_user
 
 from backoffice.banking.plaid_link import link_settings
+from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, own_rows, worker_required
@@ -25,10 +26,11 @@ def accept_invite(token: str):
     """Set a password with the emailed link (single use, expiring), then start the wizard signed in."""
     refused = form_errors(refusals=True)
     with refused:
-        inv = invitations.check_invitation(token)
+        inv = invitations.check_invitation(token, now=clock().now())
         if request.method == "POST":
             user = invitations.accept_invitation(token, request.form.get("password", ""),
-                                                 request.form.get("password_confirm", ""), ip=client_ip())
+                                                 request.form.get("password_confirm", ""), now=clock().now(),
+                                                 ip=client_ip())
             if current_user.is_authenticated:
                 logout_user()
             login_user(user)
@@ -60,11 +62,13 @@ def _can_write() -> None:
         abort(403)
 
 
-STEP_SAVERS = {"profile": lambda case, data: wizard.save_profile(case, data),
-               "w4": lambda case, data: wizard.save_w4(case, data, ip=client_ip(), user_agent=_ua()),
-               "state_certificate": lambda case, data: wizard.save_state_certificate(case, data, ip=client_ip(),
-                                                                                  user_agent=_ua()),
-               "i9": lambda case, data: wizard.save_i9_section1(case, data, ip=client_ip(), user_agent=_ua()),
+STEP_SAVERS = {"profile": lambda case, data: wizard.save_profile(case, data, today=clock().today()),
+               "w4": lambda case, data: wizard.save_w4(case, data, today=clock().today(), ip=client_ip(),
+                                                       user_agent=_ua()),
+               "state_certificate": lambda case, data: wizard.save_state_certificate(
+                   case, data, today=clock().today(), ip=client_ip(), user_agent=_ua()),
+               "i9": lambda case, data: wizard.save_i9_section1(case, data, today=clock().today(), ip=client_ip(),
+                                                                user_agent=_ua()),
                "w9": lambda case, data: wizard.save_w9(case, data, ip=client_ip(), user_agent=_ua()),
                "agreement": lambda case, data: agreements.sign_agreement(case, data, ip=client_ip(), user_agent=_ua())}
 

@@ -2,13 +2,12 @@
 a live withholding preview, and the signed documents."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from backoffice.banking.plaid_link import link_settings
+from backoffice.clock import clock
 from backoffice.errors import DomainError
 from backoffice.extensions import db
 from backoffice.onboarding.models import SignedDocument
@@ -146,7 +145,8 @@ def w4():
             abort(403)
         values = request.form.to_dict()
         with refused:
-            save_w4_update(worker.id, values, ip=client_ip(), user_agent=request.user_agent.string)
+            save_w4_update(worker.id, values, today=clock().today(), ip=client_ip(),
+                           user_agent=request.user_agent.string)
             flash("Your new Form W-4 is saved; it applies to paychecks paid from today.")
             return redirect(url_for("portal.w4"))
     return render_template("portal/w4.html", worker=worker, engagement=engagement, values=values,
@@ -162,7 +162,7 @@ def _employee_engagement():
 def _w4_values(worker_id: int) -> dict:
     from backoffice.workers.profile_services import current_tax_profile
 
-    p = current_tax_profile(worker_id, date.today())
+    p = current_tax_profile(worker_id, clock().today())
     if p is None:
         return {"filing_status": "single"}
     return {"filing_status": p.filing_status, "step2_checkbox": p.step2_checkbox, "exempt": p.exempt,
@@ -185,6 +185,7 @@ def w4_preview():
         engagement = _employee_engagement()
     if engagement is None:
         raise DomainError("You have no employee engagement to preview withholding for.", code="no_engagement")
-    profile = current_tax_profile(worker.id, date.today())
+    today = clock().today()
+    profile = current_tax_profile(worker.id, today)
     cert = dict(profile.state_certificate) if profile and profile.state_certificate else None
-    return jsonify(preview(worker, engagement, body, state_certificate=cert))
+    return jsonify(preview(worker, engagement, body, state_certificate=cert, pay_date=today))

@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 
 from backoffice.errors import Issue
+from backoffice.money import D, CENT
 from backoffice.periods import add_business_days
 
 STEP_LABELS = {
@@ -116,13 +116,13 @@ def clean_state_certificate(form: StateForm, data: dict) -> tuple[dict, list[Iss
                 out[name] = "0.00"
                 continue
             try:
-                amount = Decimal(text.replace(",", "").lstrip("$"))
-            except InvalidOperation:
+                amount = D(text)
+            except ValueError:
                 issues.append(Issue(name, f"{text!r} is not an amount", "invalid_number"))
                 continue
             if not amount.is_finite() or amount < 0:
                 issues.append(Issue(name, "must be an amount of 0 or more", "too_small"))
-            elif amount != amount.quantize(Decimal("0.01")):
+            elif amount != amount.quantize(CENT):
                 issues.append(Issue(name, "has more than 2 decimal places", "too_precise"))
             else:
                 out[name] = f"{amount:.2f}"

@@ -2,20 +2,20 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from backoffice.errors import DomainError, Issue, ValidationFailed
-from backoffice.money import round_cents
+from backoffice.money import D, ZERO, round_cents
 from backoffice.periods import PayFrequency
 
 W4_INPUT_FIELDS = ("step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra")
-HOURS_PER_WEEK = Decimal(40)
+HOURS_PER_WEEK = D(40)
 
 
 def estimated_gross(engagement) -> Decimal | None:
     """A typical paycheck's gross pay for the engagement (40 hours a week for hourly pay); None when unknown."""
-    periods = Decimal(PayFrequency(engagement.pay_frequency).periods_per_year)
-    rate = Decimal(engagement.pay_rate)
+    periods = D(PayFrequency(engagement.pay_frequency).periods_per_year)
+    rate = D(engagement.pay_rate)
     if engagement.pay_unit == "hour":
         return round_cents(rate * HOURS_PER_WEEK * 52 / periods)
     if engagement.pay_unit == "week":
@@ -26,8 +26,9 @@ def estimated_gross(engagement) -> Decimal | None:
 
 
 def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None = None,
-               pay_date: date | None = None) -> dict:
-    """Withholding per paycheck for this W-4. Bad inputs raise ValidationFailed with the form's field names.
+               pay_date: date) -> dict:
+    """Withholding per paycheck for this W-4, paid on `pay_date`. Bad inputs raise ValidationFailed with the form's
+    field names.
 
     Answer: {"pay_date", "pay_frequency", "gross", "federal_income_tax", "state_income_tax", "taxes": [{"code",
     "amount"}], "net", "explanation": [federal steps]}."""
@@ -39,8 +40,8 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
     for f in W4_INPUT_FIELDS:
         text = str(form.get(f) or "0").strip().replace(",", "").lstrip("$") or "0"
         try:
-            amount = Decimal(text)
-        except InvalidOperation:
+            amount = D(text)
+        except ValueError:
             issues.append(Issue(f, f"{text!r} is not an amount", "invalid_number"))
             continue
         if not amount.is_finite() or amount < 0:
@@ -50,10 +51,10 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
     gross = None
     if form.get("gross") not in (None, ""):
         try:
-            gross = Decimal(str(form["gross"]).replace(",", "").lstrip("$"))
+            gross = D(str(form["gross"]))
             if not gross.is_finite() or gross <= 0:
-                raise InvalidOperation
-        except InvalidOperation:
+                raise ValueError
+        except ValueError:
             issues.append(Issue("gross", "must be an amount above 0", "invalid_number"))
             gross = None
     else:
@@ -62,7 +63,6 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
             issues.append(Issue("gross", "enter your usual gross pay per paycheck", "required"))
     if issues:
         raise ValidationFailed(issues)
-    pay_date = pay_date or date.today()
     payload = {"pay_date": pay_date.isoformat(), "pay_frequency": engagement.pay_frequency,
                "worker_type": "employee", "work_state": engagement.work_state,
                "residence_state": worker.state or engagement.work_state,
@@ -77,8 +77,8 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
         raise DomainError(f"No preview for this paycheck: {exc.message}", code="preview_unavailable") from exc
     taxes = result["employee_taxes"]
     by_code = {t["code"]: t for t in taxes}
-    state_total = sum((Decimal(t["amount"]) for t in taxes if t.get("state") and "income" in t["code"]),
-                      Decimal("0.00"))
+    state_total = sum((D(t["amount"]) for t in taxes if t.get("state") and "income" in t["code"]),
+                      ZERO)
     return {"pay_date": result["pay_date"], "pay_frequency": engagement.pay_frequency, "gross": result["gross"],
             "federal_income_tax": by_code.get("federal_income_tax", {}).get("amount", "0.00"),
             "state_income_tax": f"{state_total:.2f}",

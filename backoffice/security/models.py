@@ -69,8 +69,8 @@ class User(UserMixin, Timestamps, db.Model):
     def is_active(self) -> bool:  # flask-login
         return bool(self.active)
 
-    def is_locked(self, now: datetime | None = None) -> bool:
-        return bool(self.locked_until and self.locked_until > (now or utcnow()))
+    def is_locked(self, now: datetime) -> bool:
+        return bool(self.locked_until and self.locked_until > now)
 
     def __str__(self) -> str:
         return f"{self.email} ({self.role})"

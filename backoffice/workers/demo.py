@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import random
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -11,6 +10,7 @@ from flask import current_app
 from backoffice.crypto import blind_index
 from backoffice.db import utcnow
 from backoffice.extensions import db
+from backoffice.money import D, CENT
 from backoffice.security.access import sync_permissions
 from backoffice.security.models import User
 from backoffice.uow import transaction
@@ -117,14 +117,14 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
     for state, _w, rate, _c in STATE_MIX:
         agency.registrations.append(StateRegistration(state=state, withholding_account=f"{state}-WH-{rng.randint(10**6, 10**7-1)}",
                                                       suta_account=f"{state}-UI-{rng.randint(10**6, 10**7-1)}",
-                                                      suta_rate=Decimal(rate)))
+                                                      suta_rate=D(rate)))
     db.session.add(agency)
     clients = []
     for name, st, _t, _p, _b in CLIENTS:
         slug = name.split()[0].lower()
         clients.append(Client(name=name, legal_name=f"{name} Inc.", billing_contact_name=f"{rng.choice(FIRST)} {rng.choice(LAST)}",
                               billing_email=f"ap@{slug}.example.com", state=st, city="", payment_terms_days=rng.choice((15, 30, 45)),
-                              billing_method=rng.choice(("bill_rate", "cost_plus")), markup_rate=Decimal("0.4500")))
+                              billing_method=rng.choice(("bill_rate", "cost_plus")), markup_rate=D("0.4500")))
     db.session.add_all(clients)
     db.session.flush()
 
@@ -159,12 +159,12 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
             ci = rng.randrange(len(clients))
             _n, _cs, title, pay, bill = CLIENTS[ci]
             typ = "contractor" if rng.random() < 0.3 else "leased_employee"
-            rate = (Decimal(pay) * Decimal(rng.randint(90, 125)) / 100).quantize(Decimal("0.01"))
+            rate = (D(pay) * D(rng.randint(90, 125)) / 100).quantize(CENT)
             start = today - timedelta(days=rng.randint(30, 900))
             eng_rows.append({
                 "worker_id": wid, "client_id": clients[ci].id, "type": typ, "title": title,
                 "work_state": st if k == 0 else rng.choice(states), "pay_rate": rate,
-                "pay_unit": "hour", "bill_rate": (rate * Decimal(bill) / Decimal(pay)).quantize(Decimal("0.01")),
+                "pay_unit": "hour", "bill_rate": (rate * D(bill) / D(pay)).quantize(CENT),
                 "pay_frequency": rng.choice(("weekly", "biweekly", "biweekly", "semimonthly")),
                 "start_date": start, "end_date": None, "status": "active",
                 "classification": typ, "overtime_exempt": False, "created_at": now, "updated_at": now,

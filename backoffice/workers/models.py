@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.crypto import mask_ein, mask_ssn
 from backoffice.db import BigId, EncryptedString, Scaled, Timestamps
 from backoffice.extensions import db
+from backoffice.money import D
 
 ENGAGEMENT_TYPES = ("leased_employee", "contractor")
 ENGAGEMENT_STATUSES = ("pending", "active", "ended", "terminated")
@@ -68,7 +69,7 @@ class Client(Timestamps, db.Model):
     postal_code: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
     payment_terms_days: Mapped[int] = mapped_column(sa.Integer, default=30, nullable=False)
     billing_method: Mapped[str] = mapped_column(sa.String(16), default="bill_rate", nullable=False)
-    markup_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"), nullable=False)
+    markup_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     engagements = relationship("Engagement", back_populates="client")
@@ -126,7 +127,7 @@ class Engagement(Timestamps, db.Model):
     work_state: Mapped[str] = mapped_column(sa.String(2), nullable=False, index=True)
     pay_rate: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
     pay_unit: Mapped[str] = mapped_column(sa.String(10), default="hour", nullable=False)
-    bill_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=Decimal("0"), nullable=False)
+    bill_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)
     pay_frequency: Mapped[str] = mapped_column(sa.String(12), default="biweekly", nullable=False)
     start_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
     end_date: Mapped[date | None] = mapped_column(sa.Date)

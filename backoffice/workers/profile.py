@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.crypto import mask_account
 from backoffice.db import BigId, EncryptedString, Scaled, Timestamps, UTCDateTime
 from backoffice.extensions import db
+from backoffice.money import D
 
 W4_FILING_STATUSES = ("single", "married_jointly", "head_of_household")
 W4_2019_MARITAL = ("single", "married", "married_single_rate")
@@ -32,13 +33,13 @@ class TaxProfile(Timestamps, db.Model):
     w4_version: Mapped[int] = mapped_column(sa.Integer, default=2020, nullable=False)  # 2020 or 2019
     filing_status: Mapped[str] = mapped_column(sa.String(24), default="single", nullable=False)
     step2_checkbox: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
-    step3_credits: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    step4a_other_income: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    step4b_deductions: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
-    step4c_extra: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)
+    step3_credits: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    step4a_other_income: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    step4b_deductions: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    step4c_extra: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     exempt: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     allowances: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)  # 2019 form
-    additional: Mapped[Decimal] = mapped_column(Scaled(2), default=Decimal("0"), nullable=False)  # 2019 form
+    additional: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)  # 2019 form
     state_certificate: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)
     signed_name: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
     signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -10,6 +9,7 @@ from backoffice import validation as v
 from backoffice.db import utcnow
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
+from backoffice.money import CENT
 from backoffice.uow import transaction
 from backoffice.workers.models import Worker
 from backoffice.workers.profile import (SPLIT_KINDS, W4_2019_MARITAL, W4_FILING_STATUSES, W9_ENTITY_TYPES,
@@ -31,8 +31,8 @@ def current_tax_profile(worker_id: int, on: date) -> TaxProfile | None:
         .order_by(TaxProfile.effective_date.desc(), TaxProfile.id.desc()).limit(1)).scalar_one_or_none()
 
 
-def clean_w4(data: dict) -> dict:
-    """Validate a W-4 (2020+ or 2019) as submitted; amounts are never negative."""
+def clean_w4(data: dict, *, today: date) -> dict:
+    """Validate a W-4 (2020+ or 2019) as submitted; amounts are never negative; effective `today` unless dated."""
     issues: list[Issue] = []
     version = data.get("version", data.get("w4_version", 2020))
     try:
@@ -62,16 +62,17 @@ def clean_w4(data: dict) -> dict:
     if not isinstance(cert, dict):
         issues.append(Issue("state_certificate", "must be an object of the state form's fields"))
     out["state_certificate"] = cert if isinstance(cert, dict) else {}
-    out["effective_date"] = v.a_date("effective_date", data.get("effective_date") or date.today().isoformat(),
+    out["effective_date"] = v.a_date("effective_date", data.get("effective_date") or today,
                                      issues)
     raise_if(issues)
     return out
 
 
 @transaction()
-def save_w4(worker_id: int, data: dict, *, signed_name: str = "") -> TaxProfile:
+def save_w4(worker_id: int, data: dict, *, today: date, signed_name: str = "") -> TaxProfile:
     _worker(worker_id)
-    profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(), **clean_w4(data))
+    profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(),
+                         **clean_w4(data, today=today))
     db.session.add(profile)
     return profile
 
@@ -126,9 +127,9 @@ def add_bank_account(worker_id: int, data: dict, *, source: str = "manual", plai
     acct_type = v.choice("account_type", data.get("account_type") or "checking", ("checking", "savings"), issues)
     amount = percent = None
     if kind == "fixed":
-        amount = v.amount("split_amount", data.get("split_amount"), issues, minimum=Decimal("0.01"))
+        amount = v.amount("split_amount", data.get("split_amount"), issues, minimum=CENT)
     if kind == "percent":
-        percent = v.amount("split_percent", data.get("split_percent"), issues, minimum=Decimal("0.01"))
+        percent = v.amount("split_percent", data.get("split_percent"), issues, minimum=CENT)
         if percent is not None and percent > 100:
             issues.append(Issue("split_percent", "must be at most 100"))
             percent = None

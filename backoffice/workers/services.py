@@ -1,7 +1,6 @@
 """Services for clients, workers and engagements: validate every field, then write in one transaction."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -9,6 +8,7 @@ from backoffice import validation as v
 from backoffice.crypto import blind_index
 from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
+from backoffice.money import D
 from backoffice.uow import transaction
 from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client,
                                        Engagement, Worker)
@@ -191,7 +191,7 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
 def create_engagement(data: dict) -> Engagement:
     eng = Engagement(**clean_engagement(data))
     if eng.bill_rate is None:
-        eng.bill_rate = Decimal(0)
+        eng.bill_rate = D(0)
     db.session.add(eng)
     return eng
 

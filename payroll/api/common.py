@@ -1,13 +1,11 @@
 """Payroll operations API, shared part: the blueprint, request-body helpers, paging and scoped lookups."""
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask_smorest import Blueprint
 
 from backoffice.api import current_api_user, json_body
-from backoffice.errors import Issue, NotFound
+from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
 
@@ -25,19 +23,6 @@ def _maybe_body() -> dict:
 
     body = json_body() if request.get_data(cache=True) else {}
     return body if isinstance(body, dict) else {}
-
-
-def _date(data: dict, key: str, issues: list[Issue], required: bool = True) -> date | None:
-    v = data.get(key)
-    if v is None:
-        if required:
-            issues.append(Issue(key, "is required", "required"))
-        return None
-    try:
-        return date.fromisoformat(str(v))
-    except ValueError:
-        issues.append(Issue(key, "must be a date (YYYY-MM-DD)"))
-        return None
 
 
 def _page(model, perm, args, filters, order):

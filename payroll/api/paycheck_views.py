@@ -5,6 +5,7 @@ import sqlalchemy as sa
 from flask import Response
 
 from backoffice.api import current_api_user
+from backoffice.clock import clock
 from backoffice.extensions import db
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
 from payroll.api.schemas import PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage, ReasonIn, RunOut
@@ -57,7 +58,7 @@ def reverse_paycheck(ident):
     """Reverse one paycheck (a negative paycheck in a reversal run)."""
     user = current_api_user()
     _one(Paycheck, "paycheck", ident)
-    return corrections.reverse_paycheck(ident, user, str(_maybe_body().get("reason") or ""))
+    return corrections.reverse_paycheck(ident, user, str(_maybe_body().get("reason") or ""), on=clock().today())
 
 
 @blp.route("/paychecks/<int:ident>/reissue", methods=["POST"])

@@ -4,11 +4,13 @@ from __future__ import annotations
 from flask import Response
 from flask.views import MethodView
 
+from backoffice import validation as v
 from backoffice.api import current_api_user, json_body
+from backoffice.clock import clock
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
-from payroll.api.common import _body, _date, _maybe_body, _one, _page, blp
+from payroll.api.common import _body, _maybe_body, _one, _page, blp
 from payroll.api.schemas import ChecksOut, ProgressOut, ReasonIn, RunArgs, RunIn, RunOut, RunPage
 from payroll.models import PayrollRun
 from payroll.services import corrections, payments, runs
@@ -38,13 +40,13 @@ class RunsView(MethodView):
         issues: list[Issue] = []
         kind = data.get("kind", "regular")
         if kind == "regular":
-            day = _date(data, "period_containing", issues)
+            day = v.a_date("period_containing", data.get("period_containing"), issues)
             if not isinstance(data.get("schedule_id"), int):
                 issues.append(Issue("schedule_id", "is required (a number)", "required"))
             if issues:
                 raise ValidationFailed(issues)
             return runs.create_regular_run(data["schedule_id"], day, user)
-        pay_date = _date(data, "pay_date", issues)
+        pay_date = v.a_date("pay_date", data.get("pay_date"), issues)
         if issues:
             raise ValidationFailed(issues)
         return runs.create_off_cycle_run(kind, pay_date, data.get("items") or [], user,
@@ -90,7 +92,7 @@ def _run_action(ident: int, action: str):
     if action == "resume":
         runs.resume_calculation(ident, user)
         return db.session.get(PayrollRun, ident)
-    return corrections.reverse_run(ident, user, str((body or {}).get("reason") or ""))
+    return corrections.reverse_run(ident, user, str((body or {}).get("reason") or ""), on=clock().today())
 
 
 @blp.route("/payroll-runs/<int:ident>/calculate", methods=["POST"])
@@ -136,6 +138,6 @@ def run_nacha(ident):
     user = current_api_user()
     _one(PayrollRun, "payroll_run", ident)
     require(user, "payment", "read")
-    f = payments.generate_nacha(ident, user)
+    f = payments.generate_nacha(ident, user, now=clock().now())
     return Response(f.content, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="payroll-run-{ident}-{f.file_id_modifier}.ach"'})

@@ -4,13 +4,13 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from backoffice.money import round_cents
+from backoffice.money import D, round_cents
 from backoffice.periods import age_at_year_end
 
 from .model import Num, Pct
 from .tables import TaxTables
 
-_Z = Decimal(0)
+_Z = D(0)
 
 
 def deferral_limit(birth_date: date | None, t: TaxTables) -> tuple[Decimal, tuple]:

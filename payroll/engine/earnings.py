@@ -6,16 +6,16 @@ from decimal import Decimal
 from typing import Sequence
 
 from backoffice.errors import DomainError
-from backoffice.money import ZERO, round_cents
+from backoffice.money import D, ZERO, round_cents
 
 from .model import HOURLY_CODES, NONTAXABLE_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
 
-_Z = Decimal(0)
-_FORTY = Decimal(40)
-_EIGHT = Decimal(8)
-_TWELVE = Decimal(12)
-_HALF = Decimal("0.5")
-_THREE = Decimal(3)
+_Z = D(0)
+_FORTY = D(40)
+_EIGHT = D(8)
+_TWELVE = D(12)
+_HALF = D("0.5")
+_THREE = D(3)
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,3 +174,20 @@ def california_daily_overtime(daily_hours: Sequence[Decimal]) -> DailyOvertime:
         by_day.append((reg, ot, dt))
     return DailyOvertime(sum((d[0] for d in by_day), _Z), sum((d[1] for d in by_day), _Z),
                          sum((d[2] for d in by_day), _Z), tuple(by_day))
+
+
+OVERTIME_MULTIPLIER = D("1.5")          # FLSA section 7(a)(1); Cal. Labor Code 510(a)
+DOUBLE_TIME_MULTIPLIER = D(2)           # Cal. Labor Code 510(a): over 12 hours a day, over 8 on the seventh day
+
+
+def week_hours(daily: Sequence[Decimal], work_state: str, overtime: bool) -> tuple[Decimal, Decimal, Decimal]:
+    """(regular, overtime 1.5×, double time 2×) hours of one workweek: FLSA over 40 a week (29 U.S.C. 207(a)(1));
+    California's daily rules (Labor Code 510, california_daily_overtime) when the work state is CA; everything
+    regular when overtime does not apply (an exempt employee, a contractor)."""
+    total = sum(daily, ZERO)
+    if not overtime:
+        return total, ZERO, ZERO
+    if work_state == "CA":
+        ot = california_daily_overtime(daily)
+        return ot.regular_hours, ot.overtime_hours, ot.double_time_hours
+    return min(total, _FORTY), max(total - _FORTY, ZERO), ZERO

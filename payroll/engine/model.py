@@ -7,7 +7,7 @@ from decimal import Decimal
 from types import MappingProxyType
 from typing import Mapping, Union
 
-from backoffice.money import ZERO, fmt_usd
+from backoffice.money import ZERO, fmt_pct, fmt_usd
 from backoffice.periods import PayFrequency
 
 # --- explanation steps -------------------------------------------------------------------------------------------
@@ -30,7 +30,7 @@ class Num(Decimal):
 
 def _show(arg: object) -> str:
     if isinstance(arg, Pct):
-        return f"{(arg * 100).normalize():f}%"
+        return fmt_pct(arg)
     if isinstance(arg, Num):
         return f"{arg.normalize():f}" if arg == arg.to_integral_value() else f"{arg:f}"
     if isinstance(arg, Decimal):

@@ -5,7 +5,7 @@ from decimal import Decimal
 from types import MappingProxyType
 
 from backoffice.errors import DomainError
-from backoffice.money import ZERO, round_cents
+from backoffice.money import D, ZERO, round_cents
 
 from .deductions import cap_to_limit, ccpa_ordinary_limit, ccpa_support_limit, deferral_limit, hsa_limit
 from .earnings import sum_earnings
@@ -13,7 +13,7 @@ from .federal import backup_withholding, federal_income_tax
 from .model import PRETAX_TREATMENT, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
-_Z = Decimal(0)
+_Z = D(0)
 _DEFAULT_W4 = W4()
 _states_module = None
 

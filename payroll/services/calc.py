@@ -1,43 +1,24 @@
-"""Run calculation: plan a run's engagements into chunks and calculate one chunk in one transaction (idempotent)."""
+"""Run calculation: plan a run into chunks, calculate one chunk and write its paychecks, lines, YTD and journal."""
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
-from backoffice.errors import DomainError
-from backoffice.extensions import db
-from backoffice.money import ZERO, round_cents
-from backoffice.periods import PayFrequency
 from backoffice.db import utcnow
+from backoffice.extensions import db
+from backoffice.money import D, ZERO
 from backoffice.uow import transaction
-from backoffice.workers.models import Agency, Engagement, StateRegistration, Worker
-from backoffice.workers.profile import TaxProfile, W9Form
+from backoffice.workers.models import Engagement
 from payroll.engine import calculate_paycheck, tables_for
-from payroll.engine.earnings import california_daily_overtime
-from payroll.engine.model import PRETAX_TREATMENT, W4, Earning, PaycheckInput, W4Legacy
-from payroll.engine.model import YearToDate as EngineYTD
-from payroll.engine.quote import parse_input
-from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
+from payroll.engine.model import PRETAX_TREATMENT
+from payroll.models import Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
 from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
+from .paycheck_inputs import YTD_FIELDS, YTD_STORED, earnings_for, engine_input, input_from_json, load_context
 
-FORTY = Decimal(40)
-ONE_HALF = Decimal("1.5")
-TWO = Decimal(2)
-WEEKS_PER_PERIOD = {"weekly": Decimal(1), "biweekly": Decimal(2), "semimonthly": Decimal(52) / 24,
-                    "monthly": Decimal(52) / 12}
-# Adjustment code -> the engine's earning code. Retroactive pay increases are supplemental wages (Pub 15,
-# section 7); a correction of underpaid wages and final pay are regular wages.
-ADJUSTMENT_EARNING = {"retro": "bonus", "bonus": "bonus", "commission": "commission", "correction": "salary",
-                      "reimbursement": "reimbursement", "final_pay": "salary"}
-YTD_FIELDS = YearToDate.YTD_FIELDS
-YTD_STORED = YTD_FIELDS + ("net",)          # the engine's fields plus net pay
 EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each line's explanation in words
 
 
@@ -72,215 +53,6 @@ def plan_chunks(run: PayrollRun, chunk_size: int) -> list[list[int]]:
         chunks.append(current)
     return chunks
 
-
-# ------------------------------------------------------------------------------------------------ inputs
-@dataclass
-class EngagementPay:
-    """What one engagement earns in a run, before taxes: engine earnings (JSON form) and their line labels."""
-
-    earnings: list[dict] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    timesheet_ids: list[int] = field(default_factory=list)
-    adjustment_ids: list[int] = field(default_factory=list)
-
-
-def week_hours(daily: tuple[Decimal, ...], work_state: str, overtime: bool) -> tuple[Decimal, Decimal, Decimal]:
-    """(regular, overtime 1.5×, double time 2×) hours of one workweek: FLSA over 40 a week; California's daily
-    rules (Labor Code 510) when the work state is CA; everything regular when overtime does not apply."""
-    total = sum(daily, ZERO)
-    if not overtime:
-        return total, ZERO, ZERO
-    if work_state == "CA":
-        ot = california_daily_overtime(daily)
-        return ot.regular_hours, ot.overtime_hours, ot.double_time_hours
-    return min(total, FORTY), max(total - FORTY, ZERO), ZERO
-
-
-def earnings_for(eng, run: PayrollRun, sheets: list, adjustments: list) -> EngagementPay:
-    """Earnings from approved time (or salary on regular runs) plus pending adjustments."""
-    pay = EngagementPay()
-    rate = eng.pay_rate
-    employee = eng.type == "leased_employee"
-    pays_time = run.kind in ("regular", "final")
-    if pays_time and eng.pay_unit == "hour":
-        reg = ot = dt = ZERO
-        for ts in sheets:
-            daily = tuple(getattr(ts, f"hours_{d}") for d in DAYS)
-            r, o, d = week_hours(daily, eng.work_state, employee and not eng.overtime_exempt)
-            reg, ot, dt = reg + r, ot + o, dt + d
-            pay.timesheet_ids.append(ts.id)
-        if reg:
-            pay.earnings.append({"code": "regular", "hours": str(reg), "rate": str(rate)})
-            pay.labels.append("regular")
-        if ot:
-            pay.earnings.append({"code": "overtime", "hours": str(ot), "rate": str(rate * ONE_HALF),
-                                 "regular_rate": str(rate)})
-            pay.labels.append("overtime")
-        if dt:
-            pay.earnings.append({"code": "double_time", "hours": str(dt), "rate": str(rate * TWO),
-                                 "regular_rate": str(rate)})
-            pay.labels.append("double_time")
-    elif pays_time and eng.pay_unit in ("piece", "project"):
-        units = sum((ts.units for ts in sheets), ZERO)
-        pay.timesheet_ids.extend(ts.id for ts in sheets)
-        if units:
-            pay.earnings.append({"code": "piece", "units": str(units), "rate": str(rate)})
-            pay.labels.append(eng.pay_unit)
-    elif run.kind == "regular" and eng.pay_unit in ("week", "year"):
-        if eng.pay_unit == "year":
-            amount = round_cents(rate / PayFrequency(run.frequency).periods_per_year)
-        else:
-            amount = round_cents(rate * WEEKS_PER_PERIOD[run.frequency])
-        if amount:
-            pay.earnings.append({"code": "salary", "amount": str(amount)})
-            pay.labels.append("salary")
-    for adj in adjustments:
-        pay.earnings.append({"code": ADJUSTMENT_EARNING[adj.code], "amount": str(adj.amount)})
-        pay.labels.append(adj.code)
-        pay.adjustment_ids.append(adj.id)
-    return pay
-
-
-def _latest_by_worker(rows) -> dict:
-    out = {}
-    for row in rows:          # ordered by effective/created ascending: the last one wins
-        out[row.worker_id] = row
-    return out
-
-
-@dataclass
-class ChunkContext:
-    """Everything a chunk reads, loaded with one query per table."""
-
-    engagements: list
-    workers: dict
-    profiles: dict
-    w9s: dict
-    sheets: dict
-    adjustments: dict
-    ytd: dict
-    suta: dict
-    agency_id: int | None
-
-
-def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
-    """Column selects (no ORM objects: a Worker object would decrypt its TIN, which a paycheck does not need)."""
-    s = db.session
-    engagements = list(s.execute(sa.select(
-        Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
-        Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(id_in(Engagement.id, engagement_ids))
-        .order_by(Engagement.worker_id, Engagement.id)))
-    worker_ids = sorted({e.worker_id for e in engagements})
-    workers = {w.id: w for w in s.execute(sa.select(
-        Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged)
-        .where(id_in(Worker.id, worker_ids)))}
-    profiles = _latest_by_worker(s.execute(sa.select(
-        TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
-        TaxProfile.step3_credits, TaxProfile.step4a_other_income, TaxProfile.step4b_deductions,
-        TaxProfile.step4c_extra, TaxProfile.exempt, TaxProfile.allowances, TaxProfile.additional,
-        TaxProfile.state_certificate).where(id_in(TaxProfile.worker_id, worker_ids),
-                                            TaxProfile.effective_date <= run.pay_date)
-        .order_by(TaxProfile.effective_date, TaxProfile.id)))
-    w9s = _latest_by_worker(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
-                                      .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id)))
-    sheets: dict[int, list] = defaultdict(list)
-    if run.kind in ("regular", "final"):
-        for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.units,
-                                      *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
-                id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
-                Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
-                .order_by(Timesheet.week_start)):
-            sheets[ts.engagement_id].append(ts)
-    adj_stmt = sa.select(PayrollAdjustment).where(id_in(PayrollAdjustment.engagement_id, engagement_ids),
-                                                  PayrollAdjustment.status == "pending")
-    adj_stmt = adj_stmt.where(PayrollAdjustment.run_id == run.id) if run.kind != "regular" else adj_stmt.where(
-        sa.or_(PayrollAdjustment.run_id.is_(None), PayrollAdjustment.run_id == run.id))
-    adjustments: dict[int, list] = defaultdict(list)
-    for adj in s.execute(adj_stmt.order_by(PayrollAdjustment.id)).scalars():
-        adjustments[adj.engagement_id].append(adj)
-    ytd_stmt = sa.select(YearToDate.id, YearToDate.worker_id, *[getattr(YearToDate, f) for f in YTD_STORED]).where(
-        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(YearToDate.worker_id)
-    if is_postgres():
-        ytd_stmt = ytd_stmt.with_for_update()
-    ytd = {y.worker_id: y for y in s.execute(ytd_stmt)}
-    agency_id = s.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
-    suta = {}
-    if agency_id is not None:
-        suta = dict(s.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
-                              .where(StateRegistration.agency_id == agency_id)).all())
-    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id)
-
-
-def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,
-                 suta_rate: Decimal | None) -> dict:
-    """The engine input for one paycheck, in the quote's JSON form (stored on the paycheck, replayable)."""
-    employee = eng.type == "leased_employee"
-    obj = {"pay_date": run.pay_date.isoformat(), "pay_frequency": run.frequency,
-           "worker_type": "employee" if employee else "contractor", "earnings": pay.earnings,
-           "ytd": {k: str(v) for k, v in ytd.items() if v}}
-    if worker.birth_date:
-        obj["birth_date"] = worker.birth_date.isoformat()
-    if employee:
-        obj["work_state"] = eng.work_state
-        obj["residence_state"] = worker.state or eng.work_state
-        if profile is not None:
-            obj["w4"] = TaxProfile.w4_json(profile)      # the model's own mapping, applied to the selected row
-            if profile.state_certificate:
-                obj["state_certificates"] = profile.state_certificate
-        if suta_rate is not None:
-            obj["suta_rate"] = str(suta_rate)
-        if any(e["code"] in ("bonus", "commission") for e in pay.earnings) and any(
-                e["code"] not in ("bonus", "commission", "reimbursement") for e in pay.earnings):
-            obj["aggregate_supplemental"] = False
-    else:
-        if eng.work_state:
-            obj["work_state"] = eng.work_state
-        no_tin = not worker.tin_last4
-        if no_tin or worker.tin_flagged or (w9 is not None and w9.backup_withholding):
-            obj["tin_missing_or_flagged"] = True
-    return obj
-
-
-def to_engine_input(obj: dict):
-    """The validated PaycheckInput of a stored input (the quote API's parser): used to replay a paycheck."""
-    inp, issues = parse_input(obj)
-    if issues:
-        raise DomainError("; ".join(str(i) for i in issues), code="bad_engine_input")
-    return inp
-
-
-def _dec(v) -> Decimal | None:
-    return None if v is None else Decimal(v)
-
-
-def input_from_json(obj: dict) -> PaycheckInput:
-    """The PaycheckInput of an input built by engine_input, without re-validating it (the hot path: parse_input
-    costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
-    earnings = tuple(Earning(e["code"], amount=_dec(e.get("amount")), hours=_dec(e.get("hours")),
-                             rate=_dec(e.get("rate")), units=_dec(e.get("units")),
-                             regular_rate=_dec(e.get("regular_rate"))) for e in obj["earnings"])
-    w4 = None
-    wv = obj.get("w4")
-    if wv is not None:
-        if wv.get("version") == 2019:
-            w4 = W4Legacy(marital_status=wv.get("marital_status", "single"), allowances=int(wv.get("allowances", 0)),
-                          additional=Decimal(wv.get("additional", "0")), exempt=bool(wv.get("exempt", False)))
-        else:
-            w4 = W4(filing_status=wv.get("filing_status", "single"), step2_checkbox=bool(wv.get("step2_checkbox")),
-                    step3_credits=Decimal(wv.get("step3_credits", "0")),
-                    step4a_other_income=Decimal(wv.get("step4a_other_income", "0")),
-                    step4b_deductions=Decimal(wv.get("step4b_deductions", "0")),
-                    step4c_extra=Decimal(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
-    certs = {k.upper(): v for k, v in (obj.get("state_certificates") or {}).items()}
-    birth = obj.get("birth_date")
-    return PaycheckInput(
-        pay_date=date.fromisoformat(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
-        worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
-        residence_state=obj.get("residence_state", ""), birth_date=date.fromisoformat(birth) if birth else None,
-        earnings=earnings, w4=w4, state_certificates=certs,
-        ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
-        suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
-        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)))
 
 
 # ------------------------------------------------------------------------------------------------ chunk
@@ -407,7 +179,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
 
 
 def _from_cents(units: int) -> Decimal:
-    return Decimal(units) / 100
+    return D(units) / 100
 
 
 def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
@@ -418,8 +190,8 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
     for i, line in enumerate(r.earnings):
         e = earnings[i]
         hours = e.get("hours") or e.get("units")
-        out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
-                    units4(Decimal(e["rate"])) if "rate" in e else None, None,
+        out.append(("earning", labels[i], "", cents(line.amount), units4(D(hours)) if hours else None,
+                    units4(D(e["rate"])) if "rate" in e else None, None,
                     json.dumps(list(line.explanation)) if explain else None))
     taxable = r.taxable_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
@@ -477,5 +249,5 @@ def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: 
         row = YearToDate(worker_id=worker_id, tax_year=year, **{f: ZERO for f in YTD_STORED})
         s.add(row)
     for f, v in delta.items():
-        setattr(row, f, getattr(row, f) + sign * Decimal(v))
+        setattr(row, f, getattr(row, f) + sign * D(v))
     s.flush()

@@ -3,17 +3,17 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
-from backoffice.money import ZERO, round_cents
+from backoffice.money import D, ZERO, round_cents
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
+from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 
 from . import calc
@@ -63,7 +63,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
                  cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation)
                 for ln in lines_by[p.id]]
         bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)
-        calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: Decimal(v) for k, v in
+        calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: D(v) for k, v in
                                                        p.inputs.get("ytd_delta", {}).items()}, sign)
         ledger.append((p.worker_type, p.agency_id, sign * p.gross, sign * p.net,
                        [(ln.kind, ln.code, ln.state, sign * ln.amount) for ln in lines_by[p.id]]))
@@ -100,8 +100,8 @@ def _mirror_payment(postings):
 
 
 @transaction()
-def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) -> PayrollRun:
-    """Reverse a whole calculated, approved or paid run: a reversal run with a negative paycheck for every
+def reverse_run(run_id: int, user, reason: str = "", *, on: date) -> PayrollRun:
+    """Reverse a whole calculated, approved or paid run on `on`: a reversal run with a negative paycheck for every
     paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
     _require(user)
     run = get_run(run_id, lock=True)
@@ -111,7 +111,7 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) 
                           code="bad_state")
     ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
                                                                Paycheck.kind != "reversal")).scalars())
-    rev = _reverse(run, _reversible(ids), user, reason, on or date.today())
+    rev = _reverse(run, _reversible(ids), user, reason, on)
     transition(run, "reverse")
     run.reversed_at = utcnow()
     run.reversed_by_id = user_id(user)
@@ -119,8 +119,9 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date | None = None) 
 
 
 @transaction()
-def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | None = None) -> Paycheck:
-    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run."""
+def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> Paycheck:
+    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run dated
+    `on`."""
     _require(user)
     p = db.session.get(Paycheck, paycheck_id)
     if p is None:
@@ -132,7 +133,7 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date | Non
     todo = _reversible([p.id])
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
-    rev_run = _reverse(run, todo, user, reason, on or date.today())
+    rev_run = _reverse(run, todo, user, reason, on)
     return db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == rev_run.id)).scalar_one()
 
 
@@ -161,7 +162,7 @@ def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
 
 # ------------------------------------------------------------------------------------------------ retro pay
 @transaction()
-def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date | None = None
+def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date
                        ) -> PayrollAdjustment | None:
     """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
     time already paid since then becomes a pending `retro` adjustment that the next run pays."""
@@ -175,7 +176,6 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
     update_engagement(engagement_id, {"pay_rate": new_rate})
     eng = db.session.get(Engagement, engagement_id)
     diff_rate = eng.pay_rate - old
-    today = today or date.today()
     if effective_date >= today or diff_rate == 0:
         return None
     amount = ZERO
@@ -187,9 +187,9 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
                 Timesheet.week_start > effective_date - timedelta(days=7))).scalars():
             daily = tuple(h if ts.week_start + timedelta(days=i) >= effective_date else ZERO
                           for i, h in enumerate(ts.daily_hours))
-            reg, ot, dt = calc.week_hours(daily, eng.work_state,
-                                          eng.type == "leased_employee" and not eng.overtime_exempt)
-            amount += reg * diff_rate + ot * diff_rate * calc.ONE_HALF + dt * diff_rate * calc.TWO
+            reg, ot, dt = week_hours(daily, eng.work_state, eng.type == "leased_employee" and not eng.overtime_exempt)
+            amount += (reg * diff_rate + ot * diff_rate * OVERTIME_MULTIPLIER
+                       + dt * diff_rate * DOUBLE_TIME_MULTIPLIER)
             hours_total += reg + ot + dt
         notes.append(f"{hours_total} h paid since {effective_date} × rate change {old} → {eng.pay_rate}")
     elif eng.pay_unit in ("year", "week"):

@@ -9,7 +9,8 @@ from backoffice.extensions import db
 from payroll.engine import calculate_paycheck, tables_for
 from payroll.models import Paycheck, PaycheckLine
 
-from .calc import result_lines, to_engine_input
+from .calc import result_lines
+from .paycheck_inputs import to_engine_input
 
 
 def line_explanations(p: Paycheck) -> dict[int, list[str]]:

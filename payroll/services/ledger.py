@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from backoffice.errors import DomainError
 from backoffice.extensions import db
-from backoffice.money import ZERO
+from backoffice.money import D, ZERO
 from payroll.models_ledger import JournalEntry, JournalLine
 
 from .common import bulk_insert, cents
@@ -113,7 +113,7 @@ def trial_balance(run_id: int | None = None) -> dict:
     accounts = {}
     debit = credit = ZERO
     for account, d, c in db.session.execute(stmt):
-        d, c = Decimal(int(d)) / 100, Decimal(int(c)) / 100     # raw cents: sums bypass the column type
+        d, c = D(int(d)) / 100, D(int(c)) / 100     # raw cents: sums bypass the column type
         accounts[account] = d - c
         debit += d
         credit += c

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -12,7 +12,7 @@ from flask import current_app
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
-from backoffice.money import ZERO
+from backoffice.money import D, ZERO
 from backoffice.security.access import can
 from backoffice.states import check_move
 from backoffice.uow import transaction
@@ -90,7 +90,7 @@ def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuse
             .where(Payment.run_id == run_id, Payment.status.in_(statuses)).group_by(Paycheck.agency_id))
     if paycheck_ids is not None:
         stmt = stmt.where(Payment.paycheck_id.in_(paycheck_ids))
-    totals = {agency_id: Decimal(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
+    totals = {agency_id: D(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
     out = []
     for agency_id, total in sorted(totals.items(), key=lambda kv: kv[0] or 0):
         if total:
@@ -117,9 +117,9 @@ def _require(user, action: str) -> None:
 
 
 @transaction()
-def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
-    """The NACHA file of an approved or paid run. The first call writes the file with every pending payment and
-    keeps it (later calls return the same bytes); payments re-issued after a return go into a new file
+def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
+    """The NACHA file of an approved or paid run, created `now`. The first call writes the file with every pending
+    payment and keeps it (later calls return the same bytes); payments re-issued after a return go into a new file
     (next file id modifier) — on a paid run those are sent, and posted to cash, at once."""
     if user is not None:
         _require(user, "create")
@@ -143,10 +143,9 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
     entries = [Entry(name=f"{p.first_name} {p.last_name}", individual_id=str(p.paycheck_id), routing=p.routing_number,
                      account=p.account_number, account_type=p.account_type, amount=p.amount) for p in todo]
     modifier = MODIFIERS[len(files)]
-    created_at = created_at or utcnow()
     # The settlement date asked of the bank: the pay date, or the next banking day when that is already past.
-    effective = banking_day_on_or_after(max(run.pay_date, created_at.date()))
-    content = build_nacha_file(info, entries, effective_date=effective, created_at=created_at,
+    effective = banking_day_on_or_after(max(run.pay_date, now.date()))
+    content = build_nacha_file(info, entries, effective_date=effective, created_at=now,
                                file_id_modifier=modifier, company_entry_description="PAYROLL")
     f = NachaFile(run_id=run.id, file_id_modifier=modifier, purpose="run" if not files else "reissue",
                   entry_count=len(entries), total_credit=sum((e.amount for e in entries), ZERO), content=content,
@@ -164,7 +163,7 @@ def generate_nacha(run_id: int, user=None, *, created_at=None) -> NachaFile:
         {"file_id": f.id, "odfi": odfi8, "run_id": run.id})
     if run.state == "paid":       # re-issues on a paid run go out with this file
         ids = [p.id for p in todo]
-        post_entry("payment", date.today(), f"Re-issued direct deposits for run {run.id}",
+        post_entry("payment", now.date(), f"Re-issued direct deposits for run {run.id}",
                    _postings_for_payments(ids), run_id=run.id)
         s.execute(sa.update(Payment).where(Payment.id.in_(ids)).values(status="sent"),
                   execution_options={"synchronize_session": False})
@@ -184,9 +183,9 @@ def _postings_for_payments(payment_ids: list[int]) -> list[Posting]:
 
 
 @transaction()
-def record_return(payment_id: int, code: str, user, *, on: date | None = None) -> Payment:
-    """A sent payment came back (R01 insufficient funds, R03 no account, ...): status returned, and the money is
-    back in cash and owed to the worker again (Dr cash, Cr net pay payable)."""
+def record_return(payment_id: int, code: str, user, *, on: date) -> Payment:
+    """A sent payment came back (R01 insufficient funds, R03 no account, ...) on `on`: status returned, and the
+    money is back in cash and owed to the worker again (Dr cash, Cr net pay payable)."""
     _require(user, "write")
     reason = return_reason(code)
     p = db.session.get(Payment, payment_id)
@@ -196,7 +195,7 @@ def record_return(payment_id: int, code: str, user, *, on: date | None = None) -
         raise DomainError(f"payment {p.id} is {p.status}; only a sent payment can be returned", code="bad_state")
     p.status, p.return_code, p.returned_at = "returned", reason.code, utcnow()
     agency_id = db.session.get(Paycheck, p.paycheck_id).agency_id
-    post_entry("return", on or date.today(), f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
+    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
                [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
                run_id=p.run_id)
     return p

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.money import round_cents
+from backoffice.money import D, round_cents
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task, runs_in_process
@@ -115,7 +115,7 @@ def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
     if code not in ADJUSTMENT_CODES:
         issues.append(Issue(f"{where}.code", f"must be one of {', '.join(ADJUSTMENT_CODES)}"))
     try:
-        amount = Decimal(str(item.get("amount")))
+        amount = D(str(item.get("amount")))
         if not amount.is_finite() or amount <= 0:
             raise ValueError
         if round_cents(amount) != amount:
@@ -270,7 +270,7 @@ def finalize_run(run_id: int) -> bool:
 
 
 def _d(raw) -> Decimal:
-    return Decimal(int(raw or 0)) / 100
+    return D(int(raw or 0)) / 100
 
 
 @transaction()

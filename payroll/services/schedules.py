@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.periods import Period
@@ -39,7 +40,7 @@ def clean_schedule(data: dict, *, partial: bool = False) -> dict:
         anchor = data.get("anchor_start")
         if isinstance(anchor, str):
             try:
-                anchor = date.fromisoformat(anchor)
+                anchor = parse_date(anchor)
             except ValueError:
                 anchor = None
         if not isinstance(anchor, date):

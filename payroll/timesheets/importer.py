@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import sqlalchemy as sa
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
@@ -240,8 +241,8 @@ def _resolve(row: dict, line: int, workers: dict, clients: dict, engagements: di
 
 def _week(raw: str) -> date | None:
     try:
-        return date.fromisoformat(raw)
-    except (TypeError, ValueError):
+        return parse_date(raw)
+    except ValueError:
         return None
 
 

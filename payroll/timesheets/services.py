@@ -3,28 +3,30 @@ approved time is locked and only approved time is paid."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
+from backoffice.money import D
 from backoffice.security.access import can, scoped
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
 from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
 
-MAX_DAY_HOURS = Decimal(24)
+MAX_DAY_HOURS = D(24)
 
 
 def _decimal(value, field: str, issues: list[Issue], row: int | None, places: int, maximum: Decimal | None):
     if value in (None, ""):
-        return Decimal(0)
+        return D(0)
     try:
-        d = Decimal(str(value).strip())
-    except InvalidOperation:
+        d = D(str(value))
+    except ValueError:
         issues.append(Issue(field, f"{value!r} is not a number", "invalid", row))
         return None
     if not d.is_finite() or d < 0:
@@ -60,9 +62,9 @@ def clean_timesheet(data: dict, *, row: int | None = None) -> tuple[dict, list[I
     week = data.get("week_start")
     if isinstance(week, str):
         try:
-            week = date.fromisoformat(week.strip())
-        except ValueError:
-            issues.append(Issue("week_start", f"{week!r} is not a date (YYYY-MM-DD)", "invalid", row))
+            week = parse_date(week)
+        except ValueError as exc:
+            issues.append(Issue("week_start", str(exc), "invalid", row))
             week = None
     elif week is not None and not isinstance(week, date):
         issues.append(Issue("week_start", "must be a date", "invalid", row))

@@ -1,10 +1,10 @@
 """Paystub view model from plain dicts: paystub_from_dict names every bad field at once (pure)."""
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 from typing import Any, Callable, Mapping, Sequence
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, ValidationFailed, raise_if
 from backoffice.money import D
 from reports.paystub.display import WORKER_TYPE_LABELS, last4_digits
@@ -78,14 +78,6 @@ def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise TypeError(f"must be text, got {type(value).__name__}")
     return value
-
-
-def _date(value: Any) -> date:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        return date.fromisoformat(value)
-    raise TypeError(f"must be a date or 'YYYY-MM-DD', got {type(value).__name__}")
 
 
 def _worker_type(value: Any) -> str:
@@ -175,9 +167,9 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
         agency=agency, worker=worker,
         client_name=c.get(data, "client_name", "", _text),
         worker_type=c.get(data, "worker_type", "", _worker_type),
-        period_start=c.get(data, "period_start", "", _date),
-        period_end=c.get(data, "period_end", "", _date),
-        pay_date=c.get(data, "pay_date", "", _date),
+        period_start=c.get(data, "period_start", "", parse_date),
+        period_end=c.get(data, "period_end", "", parse_date),
+        pay_date=c.get(data, "pay_date", "", parse_date),
         check_number=c.get(data, "check_number", "", str),
         earnings=tuple(earnings), **{g: tuple(v) for g, v in groups.items()},
         gross_current=c.get(gross, "current", "gross", _money), gross_ytd=c.get(gross, "ytd", "gross", _money),

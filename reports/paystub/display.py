@@ -5,7 +5,7 @@ import re
 from datetime import date
 from decimal import Decimal
 
-from backoffice.money import D
+from backoffice.money import D, CENT
 
 WORKER_TYPE_LABELS = {
     "w2": "W-2 leased employee",
@@ -13,7 +13,7 @@ WORKER_TYPE_LABELS = {
 }
 
 _LAST4 = re.compile(r"^\d{4}$")
-_RATE_ROUNDING = Decimal("0.00005")   # half the last digit of a rate kept to 4 decimals
+_RATE_ROUNDING = D("0.00005")   # half the last digit of a rate kept to 4 decimals
 
 
 # --------------------------------------------------------------------------- display helpers
@@ -35,7 +35,7 @@ def mask_account(last4: str) -> str:
 
 def fmt_hours(hours: Decimal | None) -> str:
     """Hours with two decimals (40.00); blank for salaried or flat lines."""
-    return "" if hours is None else f"{D(hours).quantize(Decimal('0.01')):,.2f}"
+    return "" if hours is None else f"{D(hours).quantize(CENT):,.2f}"
 
 
 def fmt_rate(rate: Decimal | None) -> str:

@@ -211,7 +211,7 @@ class PaystubView:
                 expected = round_cents(exact)
                 # A rate stored to 4 decimals (e.g. half an FLSA regular rate) may be off by 0.00005 an hour
                 # from the rate the engine multiplied by; that much, and no more, is not a mismatch.
-                slack = Decimal("0.005") + abs(D(line.hours)) * _RATE_ROUNDING
+                slack = D("0.005") + abs(D(line.hours)) * _RATE_ROUNDING
                 if expected != line.current and abs(exact - line.current) > slack:
                     issues.append(Issue(
                         f"earnings[{i}].current",
@@ -256,7 +256,7 @@ class PaystubView:
     def total_hours(self) -> Decimal | None:
         """Hours over the hourly lines; None when no line is hourly (salary, fees), so none is printed."""
         hours = [e.hours for e in self.earnings if e.hours is not None]
-        return sum(hours, Decimal(0)) if hours else None
+        return sum(hours, D(0)) if hours else None
 
     @property
     def taxes_current(self) -> Decimal:

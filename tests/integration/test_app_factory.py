@@ -39,3 +39,16 @@ def test_environment_variables_configure_the_app(monkeypatch, tmp_path):
     assert app.config["PLAID_ENV"] == "production"
     assert app.config["PAYROLL_ODFI_ROUTING"] == "021000021"
     assert app.extensions["celery"].conf.task_always_eager is True      # no broker: eager
+
+
+def test_the_clock_is_the_system_clock_unless_configured_fixed(monkeypatch, app_config, tmp_path):
+    from datetime import date
+
+    from backoffice.app import create_app
+    from backoffice.clock import Clock
+
+    plain = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/plain.db"))
+    assert type(plain.extensions["clock"]) is Clock
+    monkeypatch.setenv("BACKOFFICE_CLOCK", "2026-01-05")
+    fixed = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/fixed.db"))
+    assert fixed.extensions["clock"].today() == date(2026, 1, 5)

@@ -4,10 +4,11 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any, Mapping
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, ValidationFailed
+from backoffice.geo import STATES
 from backoffice.classification.engine.determination import Assessment, AssessmentRequest, TestResult, assess
-from backoffice.classification.engine.questionnaire import (
-    CRITERIA_MAPS, SCHEMA, US_STATES, parse_answers, parse_date)
+from backoffice.classification.engine.questionnaire import CRITERIA_MAPS, SCHEMA, parse_answers
 from backoffice.classification.engine.rulesets import DIRECTIONS, RESULTS, Catalog, default_catalog
 
 TOP_LEVEL = ("work_state", "as_of_date", "answers", "reference")
@@ -22,7 +23,7 @@ def _parse_one(raw: Any, today: _dt.date | None, row: int | None) -> tuple[Asses
             issues.append(Issue(str(key), f"unknown field; expected {', '.join(TOP_LEVEL[:3])}", "unknown_field",
                                 row))
     state = raw.get("work_state")
-    if not isinstance(state, str) or state.strip().upper() not in US_STATES:
+    if not isinstance(state, str) or state.strip().upper() not in STATES:
         issues.append(Issue("work_state", "must be a two-letter US state code such as CA", "invalid_choice", row))
         state = None
     else:
@@ -33,8 +34,9 @@ def _parse_one(raw: Any, today: _dt.date | None, row: int | None) -> tuple[Asses
             issues.append(Issue("as_of_date", "required (YYYY-MM-DD)", "required", row))
         as_of = today
     else:
-        as_of = parse_date(raw["as_of_date"])
-        if as_of is None:
+        try:
+            as_of = parse_date(raw["as_of_date"])
+        except ValueError:
             issues.append(Issue("as_of_date", "must be a date written YYYY-MM-DD", "invalid_date", row))
     if "answers" not in raw:
         issues.append(Issue("answers", "required: the questionnaire groups", "required", row))
@@ -138,7 +140,7 @@ def _answers_schema() -> dict[str, Any]:
 _ONE_INPUT = {
     "type": "object", "additionalProperties": False, "required": ["work_state", "answers"],
     "properties": {
-        "work_state": {"type": "string", "enum": sorted(US_STATES)},
+        "work_state": {"type": "string", "enum": sorted(STATES)},
         "as_of_date": {"type": "string", "format": "date",
                        "description": "assessment date; the caller's today when omitted"},
         "reference": {"type": ["string", "integer"], "description": "echoed back unchanged"},

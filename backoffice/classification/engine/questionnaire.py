@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from backoffice.dates import parse_date
 from backoffice.errors import Issue
 
 NOT_STATED = "not_stated"
@@ -111,12 +112,6 @@ CRITERIA_MAPS: Mapping[str, tuple[str, ...]] = {
 DATE_FIELDS = ("as_of_date",)  # state_specific.as_of_date (the reference lists it there too)
 GROUPS = tuple(SCHEMA)
 
-# USPS codes for the 50 states and DC: the work states the engine accepts.
-US_STATES = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH "
-    "OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split())
-
-
 def known_field(path: str) -> bool:
     """Whether 'group.field' (or 'state_specific.map.key') names a questionnaire answer."""
     parts = path.split(".")
@@ -158,20 +153,6 @@ class Answers:
         """One group's answers as a plain dict (for display)."""
         prefix = name + "."
         return {k[len(prefix):]: v for k, v in self.values.items() if k.startswith(prefix)}
-
-
-def parse_date(value: Any) -> _dt.date | None:
-    """An ISO date (YYYY-MM-DD) or a date; None when it is neither."""
-    if isinstance(value, _dt.datetime):
-        return None
-    if isinstance(value, _dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return _dt.date.fromisoformat(value.strip())
-        except ValueError:
-            return None
-    return None
 
 
 def parse_answers(raw: Any, *, where: str = "answers", row: int | None = None) -> tuple[Answers, list[Issue]]:
@@ -233,8 +214,9 @@ def parse_answers(raw: Any, *, where: str = "answers", row: int | None = None) -
                         parsed[key] = flag
                 criteria[map_name] = MappingProxyType(parsed)
             if given.get("as_of_date") not in (None, NOT_STATED):
-                as_of = parse_date(given["as_of_date"])
-                if as_of is None:
+                try:
+                    as_of = parse_date(given["as_of_date"])
+                except ValueError:
                     bad(f"{group}.as_of_date", "must be a date written YYYY-MM-DD", "invalid_date")
     return Answers(MappingProxyType(values), MappingProxyType(criteria), as_of), issues
 

@@ -9,6 +9,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any, Mapping
 
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError
 from backoffice.classification.engine import conditions
 
@@ -108,8 +109,8 @@ def _date(value: Any, where: str, problems: list[str]) -> _dt.date | None:
     if value is None:
         return None
     try:
-        return _dt.date.fromisoformat(value)
-    except (TypeError, ValueError):
+        return parse_date(value)
+    except ValueError:
         problems.append(f"{where}: not a YYYY-MM-DD date: {value!r}")
         return None
 

@@ -48,15 +48,16 @@ def clean_answers(raw: dict) -> dict:
 # ------------------------------------------------------------------ assessments
 @_audited_as_user
 @transaction()
-def start_assessment(engagement_id, *, user, as_of_date=None, answers: dict | None = None,
-                     today: date | None = None) -> Assessment:
-    """Open a draft questionnaire for an engagement (HR, or the client approver of that engagement's client)."""
+def start_assessment(engagement_id, *, user, today: date, as_of_date=None,
+                     answers: dict | None = None) -> Assessment:
+    """Open a draft questionnaire for an engagement (HR, or the client approver of that engagement's client),
+    as of `as_of_date` or else `today`."""
     _check(user, "create")
     if user is not None and not can(user, "classification_fill", "create"):
         raise PermissionDenied("only HR or the client's approver fills in a classification questionnaire")
     eng = _engagement_for(engagement_id, user)
     issues: list[Issue] = []
-    as_of = v.a_date("as_of_date", as_of_date, issues, required_=False) or today or utcnow().date()
+    as_of = v.a_date("as_of_date", as_of_date, issues, required_=False) or today
     raise_if(issues)
     if eng.status not in OPEN_ENGAGEMENT_STATUSES:
         raise DomainError(f"engagement {eng.id} is {eng.status}: only a pending or active engagement is assessed")

@@ -18,6 +18,7 @@ from backoffice.classification.engine.questionnaire import answer_value
 from backoffice.classification.models import Assessment, Recheck
 from backoffice.classification.engine import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
 from backoffice.classification.engine.questionnaire import NOT_STATED
+from backoffice.money import ZERO
 from backoffice.workers.models import Client, Engagement
 
 
@@ -48,7 +49,7 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
                    Paycheck.tax_year == today.year, PayrollRun.state.in_(("approved", "paid", "reversed"))))
         for name, client_id, gross in rows:
             key = f"{name} (#{client_id})"
-            income[key] = income.get(key, Decimal(0)) + gross
+            income[key] = income.get(key, ZERO) + gross
         income = {k: amt for k, amt in income.items() if amt > 0}
     changes: list[ScheduleChange] = []
     runs = db.session.execute(sa.select(Assessment).where(

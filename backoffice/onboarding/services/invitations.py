@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Mapping
 
 import sqlalchemy as sa
@@ -35,10 +35,11 @@ class InviteResult:
     error: str | None = None
 
 
-def _new_invitation(worker: Worker, engagement: Engagement, ttl_hours: int, invited_by_id: int | None):
+def _new_invitation(worker: Worker, engagement: Engagement, ttl_hours: int, invited_by_id: int | None,
+                    now: datetime):
     token = secrets.token_urlsafe(32)
     inv = Invitation(worker_id=worker.id, engagement_id=engagement.id, email=worker.email,
-                     token_hash=hash_token(token), expires_at=utcnow() + timedelta(hours=ttl_hours),
+                     token_hash=hash_token(token), expires_at=now + timedelta(hours=ttl_hours),
                      invited_by_id=invited_by_id)
     db.session.add(inv)
     return inv, token
@@ -61,18 +62,20 @@ def _deliver(inv: Invitation, token: str, config: Mapping, base_url: str) -> tup
     return link, True, None
 
 
-def invite_worker(data: dict, *, config: Mapping, base_url: str, invited_by_id: int | None = None) -> InviteResult:
-    """Create (or link) the worker and a pending engagement, open the onboarding case and email the link.
+def invite_worker(data: dict, *, now: datetime, config: Mapping, base_url: str,
+                  invited_by_id: int | None = None) -> InviteResult:
+    """Create (or link) the worker and a pending engagement, open the onboarding case `now` and email the link.
 
     The records are committed before the email goes out; when sending fails the result says so and HR can
     resend from the board."""
-    inv, token, case = _open_case(data, config, invited_by_id)
+    inv, token, case = _open_case(data, now, config, invited_by_id)
     link, sent, error = _deliver(inv, token, config, base_url)
     return InviteResult(inv, case, link, sent, error)
 
 
 @transaction()
-def _open_case(data: dict, config: Mapping, invited_by_id: int | None) -> tuple[Invitation, str, OnboardingCase]:
+def _open_case(data: dict, now: datetime, config: Mapping,
+               invited_by_id: int | None) -> tuple[Invitation, str, OnboardingCase]:
     """The worker (new, or matched by email), a pending engagement, its onboarding case and an invitation."""
     from backoffice.workers.services import clean_engagement, clean_worker
 
@@ -108,7 +111,6 @@ def _open_case(data: dict, config: Mapping, invited_by_id: int | None) -> tuple[
     engagement = Engagement(worker_id=worker.id, status="pending", **eng_clean)
     db.session.add(engagement)
     db.session.flush()
-    now = utcnow()
     steps = plan_steps(engagement.type, engagement.work_state)
     case = OnboardingCase(worker_id=worker.id, engagement_id=engagement.id, status="invited",
                           current_step=steps[0], step_since=now, invited_at=now)
@@ -116,36 +118,34 @@ def _open_case(data: dict, config: Mapping, invited_by_id: int | None) -> tuple[
     if "i9" in steps:  # the deadline runs from the start date, whether or not section 1 is signed yet
         case.i9_due_date = i9_section2_due(engagement.start_date)
     db.session.add(case)
-    inv, token = _new_invitation(worker, engagement, int(config.get("INVITE_TTL_HOURS") or 72), invited_by_id)
+    inv, token = _new_invitation(worker, engagement, int(config.get("INVITE_TTL_HOURS") or 72), invited_by_id, now)
     return inv, token, case
 
 
-def resend_invitation(case_id: int, *, config: Mapping, base_url: str,
+def resend_invitation(case_id: int, *, now: datetime, config: Mapping, base_url: str,
                       invited_by_id: int | None = None) -> InviteResult:
-    """Revoke the case's unused links and send a fresh one (a new token, a new expiry)."""
-    inv, token, case = _renew_invitation(case_id, config, invited_by_id)
+    """Revoke the case's unused links and send a fresh one (a new token, expiring a TTL after `now`)."""
+    inv, token, case = _renew_invitation(case_id, now, config, invited_by_id)
     link, sent, error = _deliver(inv, token, config, base_url)
     return InviteResult(inv, case, link, sent, error)
 
 
 @transaction()
-def _renew_invitation(case_id: int, config: Mapping,
+def _renew_invitation(case_id: int, now: datetime, config: Mapping,
                       invited_by_id: int | None) -> tuple[Invitation, str, OnboardingCase]:
     case = db.session.get(OnboardingCase, case_id) or _nf("onboarding case", case_id)
     check_move(case, "resend")
-    now = utcnow()
     for old in db.session.execute(sa.select(Invitation).where(Invitation.engagement_id == case.engagement_id,
                                                               Invitation.accepted_at.is_(None),
                                                               Invitation.revoked_at.is_(None))).scalars():
         old.revoked_at = now
     inv, token = _new_invitation(case.worker, case.engagement, int(config.get("INVITE_TTL_HOURS") or 72),
-                                 invited_by_id)
+                                 invited_by_id, now)
     return inv, token, case
 
 
-def check_invitation(token: str, *, now=None) -> Invitation:
-    """The invitation for a link, or a DomainError saying plainly why the link cannot be used."""
-    now = now or utcnow()
+def check_invitation(token: str, *, now: datetime) -> Invitation:
+    """The invitation for a link, or a DomainError saying plainly why the link cannot be used (expired by `now`)."""
     inv = db.session.execute(sa.select(Invitation).where(Invitation.token_hash == hash_token(token or "")))\
         .scalar_one_or_none()
     if inv is None:
@@ -164,9 +164,10 @@ def check_invitation(token: str, *, now=None) -> Invitation:
 
 
 @transaction()
-def accept_invitation(token: str, password: str, password_confirm: str, *, ip: str = "") -> User:
-    """Use the link once: set the worker's password (creating their sign-in) and start the wizard."""
-    inv = check_invitation(token)
+def accept_invitation(token: str, password: str, password_confirm: str, *, now: datetime, ip: str = "") -> User:
+    """Use the link once (`now`, before it expires): set the worker's password (creating their sign-in) and start
+    the wizard."""
+    inv = check_invitation(token, now=now)
     issues: list[Issue] = []
     if len(password or "") < MIN_PASSWORD:
         issues.append(Issue("password", f"must be at least {MIN_PASSWORD} characters", "too_short"))
@@ -184,7 +185,6 @@ def accept_invitation(token: str, password: str, password_confirm: str, *, ip: s
     user.set_password(password)
     user.failed_logins = 0
     user.locked_until = None
-    now = utcnow()
     # Single use even when two requests race: only one conditional update can claim the link.
     claimed = db.session.execute(sa.update(Invitation).where(
         Invitation.id == inv.id, Invitation.accepted_at.is_(None), Invitation.revoked_at.is_(None))

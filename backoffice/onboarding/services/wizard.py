@@ -22,8 +22,9 @@ from backoffice.workers.profile import W9_ENTITY_TYPES, TaxProfile
 
 
 @transaction()
-def save_profile(case: OnboardingCase, data: dict) -> Worker:
-    """Legal name, SSN (or EIN for a contractor's business), birth date and residence address."""
+def save_profile(case: OnboardingCase, data: dict, *, today: date) -> Worker:
+    """Legal name, SSN (or EIN for a contractor's business), birth date (in the past, of working age on `today`)
+    and residence address."""
     from backoffice.workers.services import clean_worker
 
     row = _begin(case, "profile")
@@ -39,11 +40,8 @@ def save_profile(case: OnboardingCase, data: dict) -> Worker:
     if fields["postal_code"] and not _zip_ok(fields["postal_code"]):
         issues.append(Issue("postal_code", "must be a ZIP code: 5 digits, or ZIP+4 like 94103-1234",
                             "invalid_postal_code"))
-    birth = v.a_date("birth_date", fields["birth_date"], [], required_=False) if fields["birth_date"] else None
-    if fields["birth_date"] and birth is None:
-        issues.append(Issue("birth_date", f"{fields['birth_date']!r} is not a date (YYYY-MM-DD)", "invalid_date"))
+    birth = v.a_date("birth_date", fields["birth_date"], issues, required_=False)
     if birth is not None:
-        today = date.today()
         minimum = int(rules()["minimum_work_age"])
         if birth >= today:
             issues.append(Issue("birth_date", "must be in the past", "invalid_date"))
@@ -67,17 +65,18 @@ def _zip_ok(text: str) -> bool:
     return digits.isdigit() and (len(text) == 5 or (len(text) == 10 and text[5] == "-"))
 
 
-def _w4_profile(worker: Worker, engagement_id: int | None, data: dict, ip: str, user_agent: str) -> TaxProfile:
-    """Validate a W-4 (every amount 0 or more, signed) and add it, with a PDF copy, to the session."""
+def _w4_profile(worker: Worker, engagement_id: int | None, data: dict, ip: str, user_agent: str,
+                today: date) -> TaxProfile:
+    """Validate a W-4 (every amount 0 or more, signed) and add it, effective `today`, with a PDF copy, to the
+    session."""
     from backoffice.workers.profile_services import clean_w4
 
     issues: list[Issue] = []
     signed = _signature(data, issues)
     form = {k: data.get(k) for k in ("filing_status", "step3_credits", "step4a_other_income",
                                      "step4b_deductions", "step4c_extra")}
-    form.update(version=2020, step2_checkbox=_flag(data.get("step2_checkbox")), exempt=_flag(data.get("exempt")),
-                effective_date=date.today().isoformat())
-    clean = _collect(issues, clean_w4, form)
+    form.update(version=2020, step2_checkbox=_flag(data.get("step2_checkbox")), exempt=_flag(data.get("exempt")))
+    clean = _collect(issues, clean_w4, form, today=today)
     raise_if(issues)
     previous = _latest_profile(worker.id)
     profile = TaxProfile(worker_id=worker.id, signed_name=signed, signed_at=utcnow(), **clean)
@@ -90,19 +89,19 @@ def _w4_profile(worker: Worker, engagement_id: int | None, data: dict, ip: str, 
 
 
 @transaction()
-def save_w4(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = "") -> TaxProfile:
+def save_w4(case: OnboardingCase, data: dict, *, today: date, ip: str = "", user_agent: str = "") -> TaxProfile:
     """Form W-4 (2020 and later) in the wizard: every amount 0 or more; signed; a PDF copy kept."""
     row = _begin(case, "w4")
-    profile = _w4_profile(case.worker, case.engagement_id, data, ip, user_agent)
+    profile = _w4_profile(case.worker, case.engagement_id, data, ip, user_agent, today)
     _complete(case, row, {"filing_status": profile.filing_status, "exempt": profile.exempt})
     return profile
 
 
 @transaction()
-def save_w4_update(worker_id: int, data: dict, *, ip: str = "", user_agent: str = "") -> TaxProfile:
+def save_w4_update(worker_id: int, data: dict, *, today: date, ip: str = "", user_agent: str = "") -> TaxProfile:
     """A new W-4 from the portal after onboarding; it applies to paychecks paid from today."""
     worker = db.session.get(Worker, worker_id) or _nf("worker", worker_id)
-    profile = _w4_profile(worker, None, data, ip, user_agent)
+    profile = _w4_profile(worker, None, data, ip, user_agent, today)
     return profile
 
 
@@ -113,9 +112,10 @@ def _latest_profile(worker_id: int) -> TaxProfile | None:
 
 
 @transaction()
-def save_state_certificate(case: OnboardingCase, data: dict, *, ip: str = "",
+def save_state_certificate(case: OnboardingCase, data: dict, *, today: date, ip: str = "",
                            user_agent: str = "") -> TaxProfile:
-    """The work state's certificate, stored as {state: fields} on a new TaxProfile row next to the W-4."""
+    """The work state's certificate, stored as {state: fields} on a new TaxProfile row (effective `today`) next to
+    the W-4."""
     row = _begin(case, "state_certificate")
     state = case.engagement.work_state
     form = state_form(state)
@@ -127,7 +127,7 @@ def save_state_certificate(case: OnboardingCase, data: dict, *, ip: str = "",
     w4 = _latest_profile(case.worker_id)
     if w4 is None:
         raise DomainError("Fill in Form W-4 first.", code="step_out_of_order")
-    profile = TaxProfile(worker_id=case.worker_id, effective_date=date.today(), w4_version=w4.w4_version,
+    profile = TaxProfile(worker_id=case.worker_id, effective_date=today, w4_version=w4.w4_version,
                          filing_status=w4.filing_status, step2_checkbox=w4.step2_checkbox,
                          step3_credits=w4.step3_credits, step4a_other_income=w4.step4a_other_income,
                          step4b_deductions=w4.step4b_deductions, step4c_extra=w4.step4c_extra, exempt=w4.exempt,
@@ -142,8 +142,10 @@ def save_state_certificate(case: OnboardingCase, data: dict, *, ip: str = "",
 
 
 @transaction()
-def save_i9_section1(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = "") -> I9Record:
-    """Form I-9 section 1 (the employee's attestation); section 2 falls due three business days after start."""
+def save_i9_section1(case: OnboardingCase, data: dict, *, today: date, ip: str = "",
+                     user_agent: str = "") -> I9Record:
+    """Form I-9 section 1 (the employee's attestation; a work authorization must not have expired by `today`);
+    section 2 falls due three business days after start."""
     row = _begin(case, "i9")
     issues: list[Issue] = []
     signed = _signature(data, issues)
@@ -158,7 +160,7 @@ def save_i9_section1(case: OnboardingCase, data: dict, *, ip: str = "", user_age
             issues.append(Issue("uscis_number", "an A-Number is 7 to 9 digits, e.g. A012345678", "invalid_format"))
     if status == "authorized_alien":
         until = v.a_date("work_authorized_until", data.get("work_authorized_until"), issues)
-        if until is not None and until < date.today():
+        if until is not None and until < today:
             issues.append(Issue("work_authorized_until", "your work authorization has already expired",
                                 "expired"))
     if not _flag(data.get("attest")):

@@ -7,11 +7,13 @@ from decimal import Decimal
 from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import ZERO, round_cents
+from backoffice.geo import STATES
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from backoffice.periods import PayFrequency
 
-from .income import Certificate, fmt_usd, income_tax_amount, read_certificate, state_wages
-from .rules import (STATES_AND_DC, Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
+from .income import income_tax_amount
+from .inputs import Certificate, read_certificate, state_wages
+from .rules import (Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
                     versions_for_year)
 
 __all__ = [
@@ -19,7 +21,7 @@ __all__ = [
     "partially_supported_states",
 ]
 
-WEEKS_PER_YEAR = Decimal(52)
+WEEKS_PER_YEAR = D(52)
 ALL_PAY_PERIODS = frozenset(f.periods_per_year for f in PayFrequency)
 
 
@@ -97,7 +99,7 @@ def suta_wage_base(state: str, tax_year: int) -> Decimal:
 
 
 def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:
-    if state not in STATES_AND_DC:
+    if state not in STATES:
         raise UnsupportedState(f"{state!r} is not a US state or DC")
     versions = versions_for_year(tax_year).get(state, ())
     rules = versions[0] if versions else None
@@ -179,8 +181,8 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
 def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> StateTaxLine:
     heads = _PROGRAM_HEADS.get(id(program))
     if heads is None:
-        heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {_pct(program.rate)} of wages", _pct(program.rate),
-                                               f"Source: {program.source}")
+        heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {fmt_pct(program.rate)} of wages",
+                                               fmt_pct(program.rate), f"Source: {program.source}")
     head, pct, source = heads
     if program.exemption_field:
         own = ctx.certificate.get(rules.state)
@@ -208,17 +210,13 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> Sta
     amount = wages * program.rate
     steps.append(f"{fmt_usd(wages)} x {pct} = {fmt_usd(amount)}")
     if program.weekly_max is not None:
-        cap = program.weekly_max * WEEKS_PER_YEAR / Decimal(ctx.periods_per_year)
+        cap = program.weekly_max * WEEKS_PER_YEAR / D(ctx.periods_per_year)
         if amount > cap:
             steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
                          f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
     steps.append(source)
     return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer)
-
-
-def _pct(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
 
 
 def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:

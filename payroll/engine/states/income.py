@@ -1,150 +1,14 @@
-"""State income-tax withholding methods (flat, elected percentage, CA Method B, NY exact calculation), driven by data."""
+"""State income-tax withholding for one period: the annualised methods, supplemental and additional withholding."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
-from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import CENT, ZERO, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
+from .inputs import Certificate, Wages
+from .period_methods import PERIOD_METHODS, SUPPLEMENTAL_METHODS
 from .rules import IncomeTax, StateRules, UnsupportedState
-
-_STATUS_ALIASES = {
-    "single": "single",
-    "married": "married",
-    "married_jointly": "married",
-    "married_filing_jointly": "married",
-    "head_of_household": "head_of_household",
-    "married_single_rate": "single",
-    "married_filing_separately": "single",
-}
-_COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions")
-_MONEY_FIELDS = ("additional", "annual_allowance")
-
-
-@dataclass(frozen=True)
-class Certificate:
-    """A state withholding certificate, normalised; `given` is False when none was on file."""
-
-    given: bool
-    filing_status: str
-    counts: Mapping[str, int]
-    additional: Decimal
-    exempt: bool
-    percentage: Decimal | None
-    annual_allowance: Decimal | None
-    reciprocity: bool
-
-
-def fmt_usd(amount: Decimal) -> str:
-    """$1,234.56 — the kernel's display form, inlined here because explanations are built on every paycheck."""
-    q = amount.quantize(CENT, ROUND_HALF_UP)
-    return f"${q:,}" if q >= 0 else f"-${-q:,}"
-
-
-def _pct(value: Decimal) -> str:
-    return f"{(value * 100).normalize():f}%"
-
-
-def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
-    """Normalise the certificate fields; every bad field is reported at once (ValidationFailed)."""
-    if not raw:
-        return _NO_CERTIFICATE
-    try:
-        key = tuple(sorted(raw.items()))
-        hash(key)
-    except TypeError:
-        return _read_certificate(state, raw)
-    return _read_cached(state, key)
-
-
-@lru_cache(maxsize=4096)
-def _read_cached(state: str, items: tuple) -> Certificate:
-    return _read_certificate(state, dict(items))
-
-
-def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
-    issues: list[Issue] = []
-    status = "single"
-    if "filing_status" in raw and raw["filing_status"] not in (None, ""):
-        status = _STATUS_ALIASES.get(str(raw["filing_status"]).strip().lower(), "")
-        if not status:
-            issues.append(Issue(f"certificate.{state}.filing_status",
-                                f"unknown filing status {raw['filing_status']!r}"))
-            status = "single"
-    counts = {}
-    for name in _COUNT_FIELDS:
-        value = raw.get(name, 0) or 0
-        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
-            issues.append(Issue(f"certificate.{state}.{name}", "must be a whole number, 0 or more"))
-            counts[name] = 0
-        else:
-            counts[name] = int(value)
-    money = {}
-    for name in _MONEY_FIELDS:
-        value = raw.get(name)
-        if value in (None, ""):
-            money[name] = None
-            continue
-        try:
-            amount = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
-        except ArithmeticError:
-            amount = None
-        if amount is None or not amount.is_finite() or amount < 0:
-            issues.append(Issue(f"certificate.{state}.{name}", "must be an amount of 0 or more"))
-            money[name] = None
-        else:
-            money[name] = amount
-    percentage = None
-    if raw.get("percentage") not in (None, ""):
-        value = raw["percentage"]
-        try:
-            percentage = Decimal(str(value)) if not isinstance(value, (float, bool)) else None
-        except ArithmeticError:
-            percentage = None
-        if percentage is None or not percentage.is_finite() or percentage < 0:
-            issues.append(Issue(f"certificate.{state}.percentage", "must be a percentage such as \"2.0\""))
-            percentage = None
-    if issues:
-        raise ValidationFailed(issues)
-    return Certificate(
-        given=bool(raw),
-        filing_status=status,
-        counts=counts,
-        additional=money["additional"] or ZERO,
-        exempt=bool(raw.get("exempt", False)),
-        percentage=percentage,
-        annual_allowance=money["annual_allowance"],
-        reciprocity=raw.get("reciprocity", True) is not False,
-    )
-
-
-_NO_CERTIFICATE = Certificate(given=False, filing_status="single",
-                              counts={name: 0 for name in _COUNT_FIELDS}, additional=ZERO, exempt=False,
-                              percentage=None, annual_allowance=None, reciprocity=True)
-
-
-@dataclass(frozen=True)
-class Wages:
-    """This period's wages for one state's income tax, after that state's pre-tax exclusions."""
-
-    regular: Decimal
-    supplemental: Decimal
-    excluded: Decimal
-    ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
-
-
-def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
-                ytd_gross: Decimal = ZERO) -> Wages:
-    excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO)
-    regular = gross - supplemental - excluded
-    supp = supplemental
-    if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
-        supp = max(ZERO, supp + regular)
-        regular = ZERO
-    return Wages(regular, supp, excluded, ytd_gross)
 
 
 def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
@@ -168,11 +32,11 @@ def _annual_from_table(table, taxable: Decimal, steps: list[str], flat_above=())
         if taxable >= threshold:
             tax = taxable * rate
             steps.append(f"Net wages of {fmt_usd(taxable)} are at least {fmt_usd(threshold)}: "
-                         f"{_pct(rate)} of the whole amount = {fmt_usd(tax)}")
+                         f"{fmt_pct(rate)} of the whole amount = {fmt_usd(tax)}")
             return tax
     tax, i = table.tax(taxable)
     steps.append(f"Rate table row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
-                 f"{_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(tax)}")
+                 f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(tax)}")
     return tax
 
 
@@ -181,7 +45,7 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     """Unrounded withholding on this period's regular wages, appending the steps in plain English."""
     tax = rules.income_tax
     method = tax.method
-    p = Decimal(periods)
+    p = D(periods)
     status = cert.filing_status
     if wages.regular <= 0:
         steps.append("No regular wages this period after pre-tax exclusions.")
@@ -189,10 +53,10 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     if method == "elected_percentage":
         rate = _elected_rate(rules, cert, steps)
         amount = wages.regular * rate
-        steps.append(f"{fmt_usd(wages.regular)} x {_pct(rate)} = {fmt_usd(amount)}")
+        steps.append(f"{fmt_usd(wages.regular)} x {fmt_pct(rate)} = {fmt_usd(amount)}")
         return amount
-    if method in _PERIOD_METHODS:        # methods whose publication works per pay period, not annualised
-        return _PERIOD_METHODS[method](rules, cert, wages, periods, steps)
+    if method in PERIOD_METHODS:        # methods whose publication works per pay period, not annualised
+        return PERIOD_METHODS[method](rules, cert, wages, periods, steps)
     annual = wages.regular * p
     steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
     if method == "flat":
@@ -212,7 +76,7 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
             subtract += allowance
         taxable = max(ZERO, annual - subtract)
         annual_tax = taxable * tax.rate
-        steps.append(f"Taxable: {fmt_usd(taxable)} x {_pct(tax.rate)} = {fmt_usd(annual_tax)}")
+        steps.append(f"Taxable: {fmt_usd(taxable)} x {fmt_pct(tax.rate)} = {fmt_usd(annual_tax)}")
         credits = _subtract(tax, cert, status, steps, tax.credits, "Credit")
         if tax.params.get("certificate_annual_credit") and cert.annual_allowance:
             steps.append(f"Credit: the annual allowance amount from {tax.certificate_form}, "
@@ -301,143 +165,16 @@ def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[s
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
     gross_tax = annual * tax.rate
-    steps.append(f"{fmt_usd(annual)} x {_pct(tax.rate)} = {fmt_usd(gross_tax)}")
+    steps.append(f"{fmt_usd(annual)} x {fmt_pct(tax.rate)} = {fmt_usd(gross_tax)}")
     base = prm["base_allowance"][status]
     threshold = prm["phase_out_threshold"][status]
     over = max(ZERO, annual - threshold)
     reduction = over * prm["phase_out_rate"]["amount"]
     credit = max(ZERO, base - reduction)
-    steps.append(f"Credit: base allowance for {status} {fmt_usd(base)} less {_pct(prm['phase_out_rate']['amount'])} "
+    steps.append(f"Credit: base allowance for {status} {fmt_usd(base)} less {fmt_pct(prm['phase_out_rate']['amount'])} "
                  f"of wages over {fmt_usd(threshold)} ({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
     return max(ZERO, gross_tax - credit)
 
-
-def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
-    """A per-pay-period figure printed by the publication (params[name] keyed by pay periods a year)."""
-    value = rules.income_tax.params[name].get(str(periods))
-    if value is None:
-        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for {periods} "
-                               f"pay periods a year: {rules.publication} prints no figures for that payroll period")
-    return value
-
-
-def _dollars(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1), ROUND_HALF_UP)
-
-
-def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
-    allowance reduced by the phase-out rate on wages above the period threshold."""
-    wages = pay.regular
-    tax = rules.income_tax
-    prm = tax.params
-    status = "married" if cert.filing_status == "married" else "single"
-    base = _period_value(rules, f"period_base_allowance_{status}", periods)
-    threshold = _period_value(rules, f"period_phase_out_threshold_{status}", periods)
-    line2 = _dollars(wages * tax.rate)
-    steps.append(f"Line 2: {fmt_usd(wages)} x {_pct(tax.rate)} = {fmt_usd(line2)} (whole dollars)")
-    over = max(ZERO, wages - threshold)
-    reduction = _dollars(over * prm["phase_out_rate"]["amount"])
-    credit = max(ZERO, base - reduction)
-    steps.append(f"Allowance: base {fmt_usd(base)} for {status} ({periods} periods a year) less "
-                 f"{_pct(prm['phase_out_rate']['amount'])} of wages over {fmt_usd(threshold)} "
-                 f"({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
-    amount = max(ZERO, line2 - credit)
-    steps.append(f"Withholding: {fmt_usd(line2)} - {fmt_usd(credit)} = {fmt_usd(amount)}")
-    return amount
-
-
-def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
-    wages = pay.regular
-    tax = rules.income_tax
-    table = tax.tables.get(str(periods))
-    per = _period_value(rules, "period_exemption", periods)
-    if table is None:  # pragma: no cover - data validation pairs the two
-        raise ValueError(f"{rules.state}: exemption but no table for {periods} periods")
-    n = cert.counts["allowances"]
-    exemption = per * n
-    steps.append(f"Less {tax.certificate_form} exemptions: {n} x {fmt_usd(per)} a period = {fmt_usd(exemption)}")
-    taxable = max(ZERO, wages - exemption)
-    amount, i = table.tax(taxable)
-    steps.append(f"Table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
-                 f"{fmt_usd(table.bases[i])} plus {_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
-                 f"= {fmt_usd(amount)}")
-    return amount
-
-
-def _ma_retirement_room(rules: StateRules, pay: Wages) -> tuple[Decimal, Decimal]:
-    """(rate, what is left of the annual cap) for Circular M's Social Security / Medicare deduction. The year's
-    deductions so far are taken as rate x wages paid earlier this year (the context carries no YTD FICA)."""
-    prm = rules.income_tax.params
-    rate = prm["retirement_deduction_rate"]["amount"]
-    cap = prm["retirement_deduction_cap"]["amount"]
-    used = min(cap, pay.ytd_gross * rate) if pay.ytd_gross > 0 else ZERO
-    return rate, cap - used
-
-
-def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    """Massachusetts Circular M percentage method: wages less Social Security/Medicare (to $2,000 a year) and the
-    period's exemption amount, annualised at 5% plus the 4% surtax above the threshold, less head-of-household."""
-    tax = rules.income_tax
-    prm = tax.params
-    wages = pay.regular
-    n = cert.counts["allowances"]
-    limit = _period_value(rules, "period_no_tax_limit", periods)
-    if n >= 1 and wages < limit:
-        steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are below {fmt_usd(limit)} for "
-                     f"{periods} pay periods a year: no withholding.")
-        return ZERO
-    rate, room = _ma_retirement_room(rules, pay)
-    fica = round_cents(wages * rate)
-    deduction = min(fica, room)
-    steps.append(f"Less Social Security and Medicare, {_pct(rate)} x {fmt_usd(wages)} = {fmt_usd(fica)}, within the "
-                 f"{fmt_usd(prm['retirement_deduction_cap']['amount'])} a year still open ({fmt_usd(room)}): "
-                 f"{fmt_usd(deduction)}")
-    per = _period_value(rules, "period_exemption_per", periods)
-    base = _period_value(rules, "period_exemption_base", periods)
-    exemption = per * n + base if n else ZERO
-    steps.append(f"Less the exemption amount for {n} exemption(s): "
-                 + (f"{n} x {fmt_usd(per)} + {fmt_usd(base)} = {fmt_usd(exemption)}" if n else "$0.00"))
-    taxable = max(ZERO, wages - deduction - exemption)
-    annual = taxable * periods
-    threshold = prm["surtax_threshold"]["amount"]
-    surtax = prm["surtax_rate"]["amount"]
-    over = max(ZERO, annual - threshold)
-    annual_tax = annual * tax.rate + over * surtax
-    steps.append(f"Annualised: {fmt_usd(taxable)} x {periods} = {fmt_usd(annual)} x {_pct(tax.rate)}"
-                 + (f" plus {_pct(surtax)} of {fmt_usd(over)} above {fmt_usd(threshold)}" if over else "")
-                 + f" = {fmt_usd(annual_tax)}")
-    amount = annual_tax / periods
-    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
-    if cert.filing_status == "head_of_household":
-        hoh = _period_value(rules, "period_head_of_household", periods)
-        steps.append(f"Less the head-of-household amount {fmt_usd(hoh)}")
-        amount -= hoh
-    return max(ZERO, amount)
-
-
-def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    """Circular M: 5% of the supplemental payment less its Social Security/Medicare (while the $2,000 cap is open);
-    the surtax case (regular wages annualised plus supplemental above the threshold) is refused, not guessed."""
-    tax = rules.income_tax
-    threshold = tax.params["surtax_threshold"]["amount"]
-    if pay.regular * periods + pay.ytd_gross + pay.supplemental > threshold:
-        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for supplemental "
-                               f"wages when the year's wages may pass the {fmt_usd(threshold)} surtax threshold")
-    rate, room = _ma_retirement_room(rules, pay)
-    room -= min(round_cents(pay.regular * rate), room)
-    deduction = min(round_cents(pay.supplemental * rate), room)
-    adjusted = pay.supplemental - deduction
-    amount = adjusted * tax.rate
-    steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)} less Social Security and Medicare "
-                 f"{fmt_usd(deduction)} = {fmt_usd(adjusted)} x {_pct(tax.rate)} = {fmt_usd(amount)}")
-    return amount
-
-
-_PERIOD_METHODS = {"ut_period_credit": _ut_period_credit, "period_table": _period_table,
-                   "ma_circular_m": _ma_circular_m}
-_SUPPLEMENTAL_METHODS = {"ma_circular_m": _ma_supplemental}
 
 
 def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int, regular: Decimal,
@@ -445,8 +182,8 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     tax = rules.income_tax
     if wages.supplemental <= 0:
         return ZERO
-    if tax.method in _SUPPLEMENTAL_METHODS:
-        return _SUPPLEMENTAL_METHODS[tax.method](rules, cert, wages, periods, steps)
+    if tax.method in SUPPLEMENTAL_METHODS:
+        return SUPPLEMENTAL_METHODS[tax.method](rules, cert, wages, periods, steps)
     if tax.params.get("supplemental_aggregate"):
         combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross)
         inner: list[str] = []
@@ -461,7 +198,7 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     else:
         rate = tax.supplemental_rate
     amount = wages.supplemental * rate
-    steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {_pct(rate)} "
+    steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {fmt_pct(rate)} "
                  f"({tax.supplemental_label or 'flat supplemental rate'}) = {fmt_usd(amount)}")
     return amount
 

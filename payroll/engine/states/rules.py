@@ -10,14 +10,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Mapping
 
+from backoffice.dates import parse_date
 from backoffice.errors import DomainError
+from backoffice.geo import STATES
+from backoffice.money import D
 
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 
-STATES_AND_DC = frozenset(
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY "
-    "NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY".split()
-)
 FILING_STATUSES = ("single", "married", "head_of_household")
 PRETAX_CODES = ("401k", "section125", "hsa", "fsa")
 
@@ -32,7 +31,7 @@ class UnsupportedState(DomainError):
 def _dec(value: object, where: str) -> Decimal:
     if isinstance(value, bool) or not isinstance(value, (str, int)):
         raise ValueError(f"{where}: numbers in state data files are strings or integers, got {value!r}")
-    return Decimal(str(value))
+    return D(value)
 
 
 def _by_status(raw: object, where: str) -> Mapping[str, Decimal]:
@@ -106,7 +105,7 @@ class Program:
 class IncomeTax:
     method: str                          # none | flat | elected_percentage | ca_method_b | ny_exact | ut_credit
                                          # | ut_period_credit | period_table | ma_circular_m (per period)
-    rate: Decimal = Decimal(0)
+    rate: Decimal = D(0)
     subtractions: tuple[Subtraction, ...] = ()
     credits: tuple[Subtraction, ...] = ()
     tables: Mapping[str, BracketTable] = field(default_factory=dict)
@@ -221,7 +220,7 @@ def _parse_program(raw: dict, where: str) -> Program:
 
 def parse_state(raw: dict, where: str) -> StateRules:
     state = raw["state"]
-    if state not in STATES_AND_DC:
+    if state not in STATES:
         raise ValueError(f"{where}: unknown state {state!r}")
     income = raw.get("income_tax")
     return StateRules(
@@ -236,8 +235,8 @@ def parse_state(raw: dict, where: str) -> StateRules:
         reciprocity=dict(raw.get("reciprocity", {})),
         resident_top_up=bool(raw.get("resident_top_up", False)),
         notes=tuple(raw.get("notes", ())),
-        effective_from=date.fromisoformat(raw["effective_from"]) if raw.get("effective_from") else None,
-        effective_until=date.fromisoformat(raw["effective_until"]) if raw.get("effective_until") else None,
+        effective_from=parse_date(raw["effective_from"]) if raw.get("effective_from") else None,
+        effective_until=parse_date(raw["effective_until"]) if raw.get("effective_until") else None,
     )
 
 

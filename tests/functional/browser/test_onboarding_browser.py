@@ -166,6 +166,7 @@ def test_w4_preview_updates_as_the_employee_types(app, db, chromium_path, live_s
     Step 3 credits $2,600 (100.00 a paycheck) → 81.15. Texas: no state income tax."""
     from playwright.sync_api import expect, sync_playwright
 
+    from backoffice.clock import clock
     from backoffice.onboarding.services import invitations, wizard
     from tests.integration.onboarding.support import invite_data
 
@@ -174,11 +175,13 @@ def test_w4_preview_updates_as_the_employee_types(app, db, chromium_path, live_s
     client = make_client("Acme Robotics")
     result = invitations.invite_worker(invite_data(client.id, type="leased_employee", work_state="TX", pay_rate="52000",
                                            pay_unit="year", first_name="Lee", last_name="Park",
-                                           email="lee@example.com"), config=app.config, base_url=live_server)
-    invitations.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "lee-password-01", "lee-password-01")
+                                           email="lee@example.com"), config=app.config, base_url=live_server,
+                                           now=clock().now())
+    invitations.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "lee-password-01", "lee-password-01",
+                                  now=clock().now())
     wizard.save_profile(result.case, {"first_name": "Lee", "last_name": "Park", "tin": "123-45-6789",
                                    "birth_date": "1990-01-01", "address_line1": "1 Main St", "city": "Austin",
-                                   "state": "TX", "postal_code": "78701"})
+                                   "state": "TX", "postal_code": "78701"}, today=clock().today())
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:

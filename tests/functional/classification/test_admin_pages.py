@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.clock import clock
 from backoffice.classification.models import Assessment, EvidenceAttachment, Recheck
 from backoffice.workers.models import Engagement
 from tests.conftest import csrf_token_from
@@ -74,7 +75,7 @@ def test_a_client_approver_works_only_on_their_clients_engagements(db, client_fo
     other = make_engagement(email="ann@example.com", name=("Ann", "Elm"))
     from backoffice.classification.services import questionnaire
 
-    theirs = questionnaire.start_assessment(other.id, user=hr)
+    theirs = questionnaire.start_assessment(other.id, user=hr, today=clock().today())
     approver = make_user("client_approver", client_id=mine.client_id)
     c = client_for(approver)
     page = c.get("/admin/classification/new")
@@ -99,7 +100,8 @@ def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_
 
     hr = make_user("hr")
     eng = make_engagement(type_="contractor", start=date(2026, 1, 5))
-    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-01-05")
+    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-01-05",
+                                       today=clock().today())
     questionnaire.run_assessment(a.id, user=hr)
     questionnaire.sign_off(a.id, user=hr)
     for i in range(13):  # 13 weeks of 5 x 7 h = 35 h (> 30)
@@ -115,7 +117,7 @@ def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_
     rc = db.session.execute(sa.select(Recheck)).scalar_one()
     assert f'id="recheck-{rc.id}"' in listing and "long hours" in listing
     # HR re-assesses: the facts now describe employment; signing resolves the re-check
-    b = questionnaire.start_assessment(eng.id, user=hr, answers=LEASED, as_of_date="2026-04-06")
+    b = questionnaire.start_assessment(eng.id, user=hr, answers=LEASED, as_of_date="2026-04-06", today=clock().today())
     questionnaire.run_assessment(b.id, user=hr)
     questionnaire.sign_off(b.id, user=hr)
     assert db.session.get(Recheck, rc.id).status == "resolved"

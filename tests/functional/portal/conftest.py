@@ -86,10 +86,12 @@ class Portal:
 @pytest.fixture
 def invite_and_accept(app, portal_config, mailbox, acme):
     """Invite a worker (the service HR's form calls), open the emailed link and set a password."""
+    from backoffice.clock import clock
     from backoffice.onboarding.services import invitations
 
     def go(**kw) -> Portal:
-        result = invitations.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost")
+        result = invitations.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost",
+                                           now=clock().now())
         link = mailbox.last_link()
         path = "/" + link.split("/", 3)[3]
         http = isolated_client(app)

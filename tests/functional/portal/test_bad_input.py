@@ -14,6 +14,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from backoffice.clock import clock
 from backoffice.db import utcnow
 from backoffice.security.models import User
 from backoffice.workers.models import Worker
@@ -34,7 +35,8 @@ def _step_status(db, step: str) -> str:
 
 
 def _invited(app, acme, mailbox, **kw) -> str:
-    invitations.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost")
+    invitations.invite_worker(invite_data(acme.id, **kw), config=app.config, base_url="http://localhost",
+                              now=clock().now())
     return "/" + mailbox.last_link().split("/", 3)[3]
 
 

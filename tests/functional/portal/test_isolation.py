@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
+from backoffice.clock import clock
 from backoffice.onboarding.services import agreements, invitations, wizard
 from backoffice import extensions
 from backoffice.onboarding.models import OnboardingCase, SignedDocument
@@ -25,13 +26,14 @@ def _onboard(app, acme, mailbox, email, first, last, tin, routing, account) -> d
     """A leased employee in Texas taken through profile, W-4, I-9 and a deposit account (agreement left open)."""
     result = invitations.invite_worker(invite_data(acme.id, email=email, first_name=first, last_name=last,
                                            type="leased_employee", work_state="TX", pay_rate="30", pay_unit="hour"),
-                               config=app.config, base_url="http://localhost")
+                               config=app.config, base_url="http://localhost", now=clock().now())
     token = mailbox.last_link().rsplit("/", 1)[1]
-    user = invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1")
+    user = invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", now=clock().now())
     case = result.case
-    wizard.save_profile(case, {**PROFILE, "first_name": first, "last_name": last, "tin": tin})
-    wizard.save_w4(case, {"filing_status": "single", "signed_name": f"{first} {last}"})
-    wizard.save_i9_section1(case, {"citizenship": "citizen", "attest": "1", "signed_name": f"{first} {last}"})
+    wizard.save_profile(case, {**PROFILE, "first_name": first, "last_name": last, "tin": tin}, today=clock().today())
+    wizard.save_w4(case, {"filing_status": "single", "signed_name": f"{first} {last}"}, today=clock().today())
+    wizard.save_i9_section1(case, {"citizenship": "citizen", "attest": "1", "signed_name": f"{first} {last}"},
+                            today=clock().today())
     acct = wizard.add_manual_account(case, {"routing_number": routing, "account_number": account,
                                          "split_kind": "remainder"})
     wizard.finish_direct_deposit(case)

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from backoffice.clock import clock
 from backoffice.db import utcnow
 from backoffice.onboarding.services import invitations, wizard
 from backoffice.onboarding.models import I9Record, OnboardingCase
@@ -52,17 +53,18 @@ def test_the_invite_form_shows_each_error_on_its_field(app, db, portal_config, m
 def test_the_board_shows_step_since_when_stuck_and_i9_deadline(app, db, portal_config, mailbox, acme, make_user,
                                                                login):
     fresh = invitations.invite_worker(invite_data(acme.id, email="fresh@example.com", first_name="Fay", last_name="Fresh"),
-                              config=app.config, base_url="http://localhost")
+                              config=app.config, base_url="http://localhost", now=clock().now())
     stuck = invitations.invite_worker(invite_data(acme.id, email="stuck@example.com", first_name="Sam", last_name="Stuck",
                                           type="leased_employee", work_state="TX", start_date="2026-11-02"),
-                              config=app.config, base_url="http://localhost")
+                              config=app.config, base_url="http://localhost", now=clock().now())
     token = mailbox.last_link().rsplit("/", 1)[1]
-    invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1")
+    invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", now=clock().now())
     wizard.save_profile(stuck.case, {"first_name": "Sam", "last_name": "Stuck", "tin_type": "ssn", "tin": "123-45-6789",
                                   "birth_date": "1980-01-01", "address_line1": "1 A St", "city": "Austin",
-                                  "state": "TX", "postal_code": "73301"})
-    wizard.save_w4(stuck.case, {"filing_status": "single", "signed_name": "Sam Stuck"})
-    wizard.save_i9_section1(stuck.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Sam Stuck"})
+                                  "state": "TX", "postal_code": "73301"}, today=clock().today())
+    wizard.save_w4(stuck.case, {"filing_status": "single", "signed_name": "Sam Stuck"}, today=clock().today())
+    wizard.save_i9_section1(stuck.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Sam Stuck"},
+                            today=clock().today())
     case = db.session.get(OnboardingCase, stuck.case.id)
     case.step_since = utcnow() - timedelta(days=6)
     db.session.commit()
@@ -91,13 +93,15 @@ def test_the_board_shows_step_since_when_stuck_and_i9_deadline(app, db, portal_c
 
 def test_hr_completes_i9_section2_with_list_b_and_c(app, db, portal_config, mailbox, acme, make_user, login):
     result = invitations.invite_worker(invite_data(acme.id, type="leased_employee", work_state="TX"), config=app.config,
-                               base_url="http://localhost")
-    invitations.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "a-long-password-1", "a-long-password-1")
+                               base_url="http://localhost", now=clock().now())
+    invitations.accept_invitation(mailbox.last_link().rsplit("/", 1)[1], "a-long-password-1", "a-long-password-1",
+                                  now=clock().now())
     wizard.save_profile(result.case, {"first_name": "Dana", "last_name": "Reyes", "tin": "123-45-6789",
                                    "birth_date": "1980-01-01", "address_line1": "1 A St", "city": "Austin",
-                                   "state": "TX", "postal_code": "73301"})
-    wizard.save_w4(result.case, {"filing_status": "single", "signed_name": "Dana Reyes"})
-    wizard.save_i9_section1(result.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Dana Reyes"})
+                                   "state": "TX", "postal_code": "73301"}, today=clock().today())
+    wizard.save_w4(result.case, {"filing_status": "single", "signed_name": "Dana Reyes"}, today=clock().today())
+    wizard.save_i9_section1(result.case, {"citizenship": "citizen", "attest": "1", "signed_name": "Dana Reyes"},
+                            today=clock().today())
     http = _hr(app, make_user, login)
     page = http.get(f"/admin/onboarding/case/{result.case.id}")
     assert b'id="i9-form"' in page.data
@@ -126,7 +130,8 @@ def test_the_board_says_when_a_link_expired_and_resending_fixes_it(app, db, port
                                                                    make_user, login):
     from backoffice.onboarding.models import Invitation
 
-    result = invitations.invite_worker(invite_data(acme.id), config=app.config, base_url="http://localhost")
+    result = invitations.invite_worker(invite_data(acme.id), config=app.config, base_url="http://localhost",
+                                       now=clock().now())
     inv = db.session.get(Invitation, result.invitation.id)
     inv.expires_at = utcnow() - timedelta(hours=1)
     db.session.commit()

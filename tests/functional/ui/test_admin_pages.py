@@ -2,6 +2,8 @@
 engagements and paychecks, dashboard cards that open their page, and HTML error pages outside the API."""
 from __future__ import annotations
 
+import csv
+import io
 import re
 from datetime import date
 
@@ -129,3 +131,25 @@ def test_the_preparer_of_a_run_is_told_another_user_must_approve_it(app, db, mak
     login(c2, other)
     html = c2.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
     assert f"/admin/payroll-runs/{run.id}/approve" in html and "a different user must approve it" not in html
+
+
+def test_a_runs_page_downloads_its_payroll_register_from_the_finance_export(app, db, make_user, login):
+    """One register: the run page links the finance export's register for that run (gross 12,345.60, federal
+    1,000.00, net 10,401.16 — see _worker_with_paycheck)."""
+    from payroll.models import PayrollRun
+
+    _worker, _eng, paycheck = _worker_with_paycheck(db)
+    run = db.session.get(PayrollRun, paycheck.run_id)
+    run.paycheck_count = 1
+    db.session.commit()
+    c = app.test_client()
+    login(c, make_user("finance"))
+    html = c.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
+    link = re.search(r'href="([^"]*finance-exports/download[^"]*format=csv[^"]*)"', html).group(1)
+    assert f"run_id={run.id}" in link and "kind=register" in link
+    register = c.get(link.replace("&amp;", "&"))
+    assert register.status_code == 200 and register.mimetype == "text/csv"
+    (values,) = csv.DictReader(io.StringIO(register.get_data(as_text=True)))
+    assert values["worker"] == "Okafor, Dana"
+    assert (values["gross"], values["ee_tax:federal_income_tax"], values["net"]) == ("12345.60", "1000.00",
+                                                                                    "10401.16")

@@ -49,7 +49,8 @@ def make_engagement(*, type_="contractor", state="TX", email=None, client=None, 
 
 def signed(eng, answers, hr, *, as_of=date(2026, 3, 2), note=""):
     from backoffice.classification.services import questionnaire
+    from backoffice.clock import clock
 
-    a = questionnaire.start_assessment(eng.id, user=hr, as_of_date=as_of, answers=answers)
+    a = questionnaire.start_assessment(eng.id, user=hr, as_of_date=as_of, answers=answers, today=clock().today())
     questionnaire.run_assessment(a.id, user=hr)
     return questionnaire.sign_off(a.id, user=hr, note=note)

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.audit import AuditLog
+from backoffice.clock import clock
 from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from backoffice.classification.services import common, questionnaire
 from backoffice.classification.models import Assessment
@@ -19,7 +20,7 @@ def test_running_a_draft_stores_the_whole_result_and_the_rule_set_versions(db, m
     """Pub 15-A 'Leased employees': the staffing firm is the employer of record, the worker an employee."""
     hr = make_user("hr")
     eng = make_engagement(type_="leased_employee")
-    a = questionnaire.start_assessment(eng.id, user=hr, as_of_date="2026-03-02", answers=LEASED)
+    a = questionnaire.start_assessment(eng.id, user=hr, as_of_date="2026-03-02", answers=LEASED, today=clock().today())
     assert a.status == "draft" and a.result is None and a.prepared_role == "hr"
     questionnaire.run_assessment(a.id, user=hr)
     db.session.expire_all()
@@ -41,7 +42,7 @@ def test_invalid_answers_name_every_bad_field_and_nothing_is_saved(db, make_user
     bad = {"behavioral_control": {"schedule_set_by": "the_moon", "supervision": "sometimes"},
            "relationship": {"colour": "blue"}}
     with pytest.raises(ValidationFailed) as exc:
-        questionnaire.start_assessment(eng.id, user=hr, answers=bad)
+        questionnaire.start_assessment(eng.id, user=hr, answers=bad, today=clock().today())
     fields = {i.field for i in exc.value.issues}
     assert fields == {"answers.behavioral_control.schedule_set_by", "answers.behavioral_control.supervision",
                       "answers.relationship.colour"}
@@ -51,7 +52,8 @@ def test_invalid_answers_name_every_bad_field_and_nothing_is_saved(db, make_user
 def test_saving_new_answers_clears_the_result_so_a_stale_result_cannot_be_signed(db, make_user):
     hr = make_user("hr")
     eng = make_engagement()
-    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-03-02")
+    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-03-02",
+                                       today=clock().today())
     questionnaire.run_assessment(a.id, user=hr)
     questionnaire.save_answers(a.id, LEASED, user=hr)
     assert a.result is None and a.determination is None
@@ -112,7 +114,8 @@ def test_only_hr_signs_off_and_a_client_approver_fills_only_their_clients_questi
     eng = make_engagement()
     other = make_engagement(email="someone@example.com", name=("Ann", "Other"))
     approver = make_user("client_approver", client_id=eng.client_id)
-    a = questionnaire.start_assessment(eng.id, user=approver, answers=CONTRACTOR, as_of_date="2026-03-02")
+    a = questionnaire.start_assessment(eng.id, user=approver, answers=CONTRACTOR, as_of_date="2026-03-02",
+                                       today=clock().today())
     assert a.prepared_role == "client_approver"
     questionnaire.run_assessment(a.id, user=approver)
     att = questionnaire.add_evidence(a.id, user=approver, filename="C:\\docs\\contract.pdf", content=b"%PDF-1.4 contract",
@@ -122,19 +125,19 @@ def test_only_hr_signs_off_and_a_client_approver_fills_only_their_clients_questi
     with pytest.raises(PermissionDenied):
         questionnaire.sign_off(a.id, user=approver)
     with pytest.raises(NotFound):
-        questionnaire.start_assessment(other.id, user=approver)
-    b = questionnaire.start_assessment(other.id, user=hr)
+        questionnaire.start_assessment(other.id, user=approver, today=clock().today())
+    b = questionnaire.start_assessment(other.id, user=hr, today=clock().today())
     with pytest.raises(NotFound):
         common.get_assessment(b.id, approver)
     questionnaire.sign_off(a.id, user=hr)
     worker = make_user("worker", worker_id=eng.worker_id)
     with pytest.raises(PermissionDenied):
-        questionnaire.start_assessment(eng.id, user=worker)
+        questionnaire.start_assessment(eng.id, user=worker, today=clock().today())
 
 
 def test_evidence_problems_are_all_named(db, make_user):
     hr = make_user("hr")
-    a = questionnaire.start_assessment(make_engagement().id, user=hr)
+    a = questionnaire.start_assessment(make_engagement().id, user=hr, today=clock().today())
     with pytest.raises(ValidationFailed) as exc:
         questionnaire.add_evidence(a.id, user=hr, filename="", content=b"", answer_path="relationship.colour",
                          description="x" * 501)

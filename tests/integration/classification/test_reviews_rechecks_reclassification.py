@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.audit import AuditLog
+from backoffice.clock import clock
 from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from backoffice.classification.services import common, questionnaire, rechecks, reclassification, reviews
 from backoffice.classification.models import Recheck, Reclassification, ReviewRequest
@@ -43,7 +44,7 @@ def test_review_requests_need_a_comment_and_stay_within_the_workers_own_records(
     hr = make_user("hr")
     mine = signed(make_engagement(), CONTRACTOR, hr)
     theirs = signed(make_engagement(email="ann@example.com", name=("Ann", "Other")), CONTRACTOR, hr)
-    draft = questionnaire.start_assessment(mine.engagement_id, user=hr)
+    draft = questionnaire.start_assessment(mine.engagement_id, user=hr, today=clock().today())
     worker = make_user("worker", worker_id=mine.worker_id)
     with pytest.raises(ValidationFailed) as exc:
         reviews.request_review(mine.id, user=worker, comment="   ")
@@ -143,7 +144,8 @@ def test_new_answers_saying_the_client_sets_the_schedule_raise_a_recheck(db, mak
     assert rechecks.raise_rechecks(eng.id, today=date(2026, 5, 1)) == []
     answers = json.loads(json.dumps(CONTRACTOR))
     answers["behavioral_control"]["schedule_set_by"] = "hiring_entity"
-    draft = questionnaire.start_assessment(eng.id, user=hr, answers=answers, as_of_date="2026-04-20")
+    draft = questionnaire.start_assessment(eng.id, user=hr, answers=answers, as_of_date="2026-04-20",
+                                           today=clock().today())
     questionnaire.run_assessment(draft.id, user=hr)
     raised = rechecks.raise_rechecks(eng.id, today=date(2026, 5, 1))
     assert [(r.code, r.since) for r in raised] == [("client_sets_schedule", date(2026, 4, 20))]

@@ -23,7 +23,8 @@ def client_row(db):
 
 
 def _invite(mail_config, client_row, **kw):
-    return invitations.invite_worker(invite_data(client_row.id, **kw), config=mail_config, base_url="http://portal.test")
+    return invitations.invite_worker(invite_data(client_row.id, **kw), now=utcnow(), config=mail_config,
+                                     base_url="http://portal.test")
 
 
 def test_an_invitation_creates_worker_engagement_case_and_sends_the_link_by_smtp(db, mail_config, mailbox, client_row):
@@ -55,13 +56,14 @@ def test_an_invitation_creates_worker_engagement_case_and_sends_the_link_by_smtp
 def test_accepting_sets_the_password_once_and_the_link_cannot_be_reused(db, mail_config, mailbox, client_row):
     _invite(mail_config, client_row)
     token = mailbox.last_link().rsplit("/", 1)[1]
-    user = invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", ip="203.0.113.9")
+    user = invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", now=utcnow(),
+                                         ip="203.0.113.9")
     assert (user.role, user.email) == ("worker", "dana.contractor@example.com")
     assert user.check_password("a-long-password-1")
     case = db.session.execute(sa.select(OnboardingCase)).scalar_one()
     assert case.status == "in_progress"
     with pytest.raises(DomainError) as exc:
-        invitations.accept_invitation(token, "another-password-2", "another-password-2")
+        invitations.accept_invitation(token, "another-password-2", "another-password-2", now=utcnow())
     assert exc.value.code == "invitation_used"
     assert "already been used" in exc.value.message
     db.session.refresh(user)
@@ -75,7 +77,7 @@ def test_an_expired_link_is_refused_and_nothing_is_created(db, mail_config, mail
     inv.expires_at = utcnow() - timedelta(minutes=1)
     db.session.commit()
     with pytest.raises(DomainError) as exc:
-        invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1")
+        invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", now=utcnow())
     assert exc.value.code == "invitation_expired"
     assert "expired" in exc.value.message and "Ask HR" in exc.value.message
     assert db.session.execute(sa.select(sa.func.count(User.id))).scalar() == 0
@@ -84,7 +86,7 @@ def test_an_expired_link_is_refused_and_nothing_is_created(db, mail_config, mail
 
 def test_an_unknown_token_is_not_valid(db):
     with pytest.raises(DomainError) as exc:
-        invitations.check_invitation("not-a-real-token")
+        invitations.check_invitation("not-a-real-token", now=utcnow())
     assert exc.value.code == "invitation_invalid"
 
 
@@ -92,7 +94,7 @@ def test_password_too_short_and_mismatch_are_both_named(db, mail_config, mailbox
     _invite(mail_config, client_row)
     token = mailbox.last_link().rsplit("/", 1)[1]
     with pytest.raises(ValidationFailed) as exc:
-        invitations.accept_invitation(token, "short", "different")
+        invitations.accept_invitation(token, "short", "different", now=utcnow())
     assert {i.field for i in exc.value.issues} == {"password", "password_confirm"}
     assert db.session.execute(sa.select(Invitation.accepted_at)).scalar_one() is None
 
@@ -100,20 +102,20 @@ def test_password_too_short_and_mismatch_are_both_named(db, mail_config, mailbox
 def test_resending_revokes_the_old_link(db, mail_config, mailbox, client_row):
     result = _invite(mail_config, client_row)
     old = mailbox.last_link().rsplit("/", 1)[1]
-    invitations.resend_invitation(result.case.id, config=mail_config, base_url="http://portal.test")
+    invitations.resend_invitation(result.case.id, now=utcnow(), config=mail_config, base_url="http://portal.test")
     new = mailbox.last_link().rsplit("/", 1)[1]
     assert old != new and len(mailbox.messages) == 2
     with pytest.raises(DomainError) as exc:
-        invitations.check_invitation(old)
+        invitations.check_invitation(old, now=utcnow())
     assert exc.value.code == "invitation_revoked"
-    assert invitations.check_invitation(new).id != result.invitation.id
+    assert invitations.check_invitation(new, now=utcnow()).id != result.invitation.id
 
 
 def test_invite_names_every_bad_field_and_saves_nothing(db, mail_config, mailbox, client_row):
     with pytest.raises(ValidationFailed) as exc:
         invitations.invite_worker({"email": "not-an-email", "first_name": "", "client_id": client_row.id, "type": "intern",
                            "work_state": "ZZ", "pay_rate": "-5", "start_date": "2026-13-01"},
-                          config=mail_config, base_url="http://portal.test")
+                          now=utcnow(), config=mail_config, base_url="http://portal.test")
     fields = {i.field for i in exc.value.issues}
     assert {"email", "first_name", "last_name", "type", "work_state", "pay_rate", "start_date"} <= fields
     assert db.session.execute(sa.select(sa.func.count(Worker.id))).scalar() == 0
@@ -122,7 +124,8 @@ def test_invite_names_every_bad_field_and_saves_nothing(db, mail_config, mailbox
 
 def test_when_smtp_is_down_the_records_stay_and_the_result_says_so(db, app, client_row):
     config = dict(app.config, SMTP_HOST="127.0.0.1", SMTP_PORT=1)  # nothing listens on port 1
-    result = invitations.invite_worker(invite_data(client_row.id), config=config, base_url="http://portal.test")
+    result = invitations.invite_worker(invite_data(client_row.id), now=utcnow(), config=config,
+                                       base_url="http://portal.test")
     assert not result.sent and "could not be sent" in result.error
     assert result.invitation.sent_at is None
     assert db.session.execute(sa.select(OnboardingCase.status)).scalar_one() == "invited"
@@ -140,15 +143,15 @@ def test_the_acceptance_is_in_the_audit_log_and_a_racing_second_claim_fails(db, 
 
     _invite(mail_config, client_row)
     token = mailbox.last_link().rsplit("/", 1)[1]
-    inv = invitations.check_invitation(token)
-    invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", ip="198.51.100.7")
+    inv = invitations.check_invitation(token, now=utcnow())
+    invitations.accept_invitation(token, "a-long-password-1", "a-long-password-1", now=utcnow(), ip="198.51.100.7")
     rows = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "invitation",
                                                         AuditLog.changes.like("%accepted_at%"))).scalars().all()
     assert [(r.record_id, r.ip) for r in rows] == [(str(inv.id), "198.51.100.7")]
     # A second request that read the link as open before the first committed: its claim finds no open row.
-    monkeypatch.setattr(invitations, "check_invitation", lambda _token: inv)
+    monkeypatch.setattr(invitations, "check_invitation", lambda _token, now: inv)
     with pytest.raises(DomainError) as exc:
-        invitations.accept_invitation(token, "b-long-password-2", "b-long-password-2")
+        invitations.accept_invitation(token, "b-long-password-2", "b-long-password-2", now=utcnow())
     assert exc.value.code == "invitation_used"
     user = db.session.execute(sa.select(User)).scalar_one()
     assert user.check_password("a-long-password-1")

@@ -6,7 +6,7 @@ import signal
 import subprocess
 import sys
 import time
-from datetime import date
+from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import ROOT, TEST_KEY
 
 WEEK1 = date(2026, 11, 2)          # a Monday; the weekly schedule's periods run Monday to Sunday
+NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)   # when files are made and checks reversed: after each pay date
 ROUTING_A = "011000015"            # Federal Reserve Bank of Boston (check digit valid)
 ROUTING_B = "021000021"            # JPMorgan Chase (check digit valid)
 

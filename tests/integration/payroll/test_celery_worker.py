@@ -7,7 +7,7 @@ import achkit
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.payroll.conftest import WEEK1, assert_ledger_balanced, wait_for
+from tests.integration.payroll.conftest import NOW, WEEK1, assert_ledger_balanced, wait_for
 
 pytestmark = pytest.mark.celery
 
@@ -71,7 +71,8 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     balances after every step and the register matches the paychecks to the cent."""
     from payroll.models import Paycheck
     from payroll.services import corrections, payments, runs
-    from payroll.services.register import register
+    from reports.exports import register_rows
+    from reports.queries import Selection
     from payroll.timesheets.services import approve_timesheet, save_timesheet, submit_timesheet
 
     approver = make_user("client_approver", client_id=world.client.id)
@@ -100,7 +101,7 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
         sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()]
     wait_for(lambda: all(path.exists() for path in stubs()), timeout=120, what="paystubs rendered by the workers")
     assert all(path.read_bytes()[:5] == b"%PDF-" for path in stubs())
-    f = payments.generate_nacha(run.id, world.finance)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW)
     assert achkit.validate(f.content) == {"ok": True, "errors": []}
     (batch,) = achkit.parse(f.content)["batches"]
     assert batch["sec"] == "PPD" and batch["description"] == "PAYROLL"
@@ -115,24 +116,24 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     runs.mark_paid(run.id, world.finance)
     assert_ledger_balanced()
 
-    columns, rows = register([run.id])
+    columns, rows = register_rows(Selection(run_id=run.id))
     rows = list(rows)
     assert len(rows) == 2
     for row in rows:
         p = db.session.get(Paycheck, row["paycheck_id"])
         earn = sum((row[c] for c in columns if c.startswith("earning:")), Decimal(0))
-        taxes = sum((row[c] for c in columns if c.startswith("tax:")), Decimal(0))
-        deds = sum((row[c] for c in columns if c.startswith("deduction:")), Decimal(0))
+        taxes = sum((row[c] for c in columns if c.startswith("ee_tax:")), Decimal(0))
+        deds = sum((row[c] for c in columns if c.startswith(("pretax:", "posttax:"))), Decimal(0))
         assert (earn, taxes, deds, row["net"]) == (p.gross, p.employee_taxes, p.deductions, p.net)
         assert earn - taxes - deds == p.net
 
-    rev = corrections.reverse_paycheck(checks[emp.id].id, world.hr, "hours keyed twice")
+    rev = corrections.reverse_paycheck(checks[emp.id].id, world.hr, "hours keyed twice", on=NOW.date())
     assert rev.net == -checks[emp.id].net
     tb = assert_ledger_balanced()
     assert tb["accounts"]["2400"] == 0          # every net pay owed is paid or reversed
     correction = corrections.reissue_paycheck(checks[emp.id].id, world.hr)
     runs.approve_run(correction.id, world.hr2)
-    f2 = payments.generate_nacha(correction.id, world.finance)
+    f2 = payments.generate_nacha(correction.id, world.finance, now=NOW)
     assert achkit.validate(f2.content)["ok"]
     runs.mark_paid(correction.id, world.finance)
     tb = assert_ledger_balanced()

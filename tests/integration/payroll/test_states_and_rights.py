@@ -5,7 +5,7 @@ import pytest
 
 from backoffice.errors import DomainError, PermissionDenied
 
-from tests.integration.payroll.conftest import WEEK1
+from tests.integration.payroll.conftest import NOW, WEEK1
 
 
 def test_the_run_page_offers_each_role_the_moves_of_the_runs_state(db, world, make_user):
@@ -24,14 +24,14 @@ def test_the_run_page_offers_each_role_the_moves_of_the_runs_state(db, world, ma
     runs.approve_run(run.id, world.hr2)
     assert runs.run_actions(run, world.hr) == {"pay", "reverse"}
     assert runs.run_actions(run, world.finance) == {"nacha", "pay", "reverse"}
-    payments.generate_nacha(run.id, world.finance)
+    payments.generate_nacha(run.id, world.finance, now=NOW)
     runs.mark_paid(run.id, world.finance)
     assert runs.run_actions(run, world.finance) == {"nacha", "reverse", "record_return"}
-    rev = corrections.reverse_run(run.id, world.hr, "wrong rate")
+    rev = corrections.reverse_run(run.id, world.hr, "wrong rate", on=NOW.date())
     assert rev.state == "paid" and runs.run_actions(rev, world.finance) == {"nacha", "record_return"}
     assert runs.run_actions(run, world.finance) == frozenset()
     with pytest.raises(DomainError, match=f"^Run #{run.id} is already reversed: it cannot be reversed twice$"):
-        corrections.reverse_run(run.id, world.hr)
+        corrections.reverse_run(run.id, world.hr, on=NOW.date())
 
 
 def test_a_worker_enters_and_submits_their_time_but_does_not_approve_it(db, world, make_user):

@@ -63,6 +63,29 @@ def test_register_matches_the_paychecks_to_the_cent(db, calculated_run):
         assert row["pay_date"] == "2026-11-13"
 
 
+def test_register_rows_are_the_exports_figures_as_decimals_and_dates(db, calculated_run):
+    """The one register for code (the payroll celery test, the benchmark): same columns as the CSV, money as
+    Decimal, dates as dates; for each paycheck earnings - employee taxes - deductions = net."""
+    from datetime import date
+
+    run = calculated_run["run"]
+    sel = Selection(run_id=run.id)
+    columns, rows = exports.register_rows(sel)
+    rows = list(rows)
+    csv_out = csv_rows(exports.export("register", sel, "csv").content)
+    assert columns == list(csv_out[0]) and len(rows) == len(csv_out) == 3
+    stored = stored_paychecks(db, [run.id])
+    for row, text in zip(rows, csv_out):
+        p, _ = stored[row["paycheck_id"]]
+        assert row["pay_date"] == date(2026, 11, 13) and row["net"] == p.net == D(text["net"])
+        kinds = register_cells(row)
+        earned = sum((v for (kind, _, _), v in kinds.items() if kind == "earning"), D(0))
+        taxes = sum((v for (kind, _, _), v in kinds.items() if kind == "employee_tax"), D(0))
+        deducted = sum((v for (kind, _, _), v in kinds.items() if kind.endswith("_deduction")), D(0))
+        assert (earned, taxes, deducted) == (p.gross, p.employee_taxes, p.deductions)
+        assert earned - taxes - deducted == row["net"]
+
+
 def test_register_shows_the_hand_figures(db, calculated_run):
     """See the calculated_run fixture: Ann 1,000.00 + 187.50, Social Security 73.63, Medicare 17.22, FUTA 7.13,
     TX SUTA 32.06; the column totals of gross are 1,187.50 + 800.00 + 1,200.00 = 3,187.50."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 import pytest
 
 from backoffice.errors import ValidationFailed
-from payroll.engine.quote import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA, parse_input, quote
+from payroll.engine.quote import quote
+from payroll.engine.quote_input import parse_input
+from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
 
 def good(**over):

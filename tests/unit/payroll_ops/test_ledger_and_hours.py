@@ -6,7 +6,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from payroll.services.calc import week_hours
+from payroll.engine.earnings import week_hours
 from payroll.services.ledger import Posting, mirror, postings_for_paychecks
 
 D = Decimal

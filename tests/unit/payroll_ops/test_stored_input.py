@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from payroll.services.calc import input_from_json, to_engine_input
+from payroll.services.paycheck_inputs import input_from_json, to_engine_input
 
 CASES = [
     {"pay_date": "2026-11-13", "pay_frequency": "weekly", "worker_type": "employee", "work_state": "CA",

@@ -1,0 +1,280 @@
+"""The paycheck quote's request: the fields it may hold, parsed into a PaycheckInput with every bad field named."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from backoffice.dates import parse_date
+from backoffice.errors import Issue
+from backoffice.money import D, ZERO
+from backoffice.periods import PayFrequency
+
+from .model import (EARNING_CODES, FILING_STATUSES, HOURLY_CODES, MARITAL_STATUSES, POSTTAX_CODES,
+                    PRETAX_TREATMENT, Deduction, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
+from .tables import supported_tax_years
+
+FREQUENCIES = tuple(f.value for f in PayFrequency)
+AMOUNT_CODES = ("salary", "bonus", "commission", "reimbursement")
+YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
+              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
+              "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "ytd", "suta_rate",
+              "tin_missing_or_flagged", "aggregate_supplemental")
+W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
+                  "step4b_deductions", "step4c_extra", "exempt")
+W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
+
+
+class _Collector:
+    def __init__(self, prefix: str):
+        self.prefix = prefix
+        self.issues: list[Issue] = []
+
+    def add(self, path: str, message: str, code: str = "invalid") -> None:
+        self.issues.append(Issue(self.prefix + path, message, code))
+
+    def unknown(self, obj: dict, allowed: tuple, path: str) -> None:
+        for k in obj:
+            if k not in allowed:
+                self.add(f"{path}.{k}" if path else str(k), "unknown field", "unknown")
+
+    def number(self, obj: dict, key: str, path: str, required: bool = False, maximum: Decimal | None = None
+               ) -> Decimal | None:
+        if key not in obj or obj[key] is None:
+            if required:
+                self.add(path, "is required", "required")
+            return None
+        v = obj[key]
+        if isinstance(v, bool) or isinstance(v, float):
+            self.add(path, "give numbers as strings (\"12.50\") or integers, never JSON floats")
+            return None
+        if isinstance(v, (int, Decimal)):
+            d = D(v)
+        elif isinstance(v, str):
+            try:
+                d = D(v)
+            except ValueError:
+                self.add(path, f"not a number: {v!r}")
+                return None
+        else:
+            self.add(path, "must be a number as a string")
+            return None
+        if not d.is_finite() or d < 0:
+            self.add(path, "must be a non-negative number")
+            return None
+        if maximum is not None and d > maximum:
+            self.add(path, f"must be at most {maximum}")
+            return None
+        return d
+
+    def boolean(self, obj: dict, key: str, path: str) -> bool:
+        v = obj.get(key, False)
+        if v is None:
+            return False
+        if not isinstance(v, bool):
+            self.add(path, "must be true or false")
+            return False
+        return v
+
+    def iso_date(self, obj: dict, key: str, path: str, required: bool) -> date | None:
+        v = obj.get(key)
+        if v is None:
+            if required:
+                self.add(path, "is required", "required")
+            return None
+        if not isinstance(v, str):
+            self.add(path, "must be a date YYYY-MM-DD")
+            return None
+        try:
+            return parse_date(v)
+        except ValueError:
+            self.add(path, f"not a date YYYY-MM-DD: {v!r}")
+            return None
+
+    def state(self, obj: dict, key: str, path: str, required: bool) -> str:
+        v = obj.get(key)
+        if v is None or v == "":
+            if required:
+                self.add(path, "is required", "required")
+            return ""
+        if not isinstance(v, str) or len(v) != 2 or not v.isalpha() or not v.isascii():
+            self.add(path, "must be a two-letter state code")
+            return ""
+        return v.upper()
+
+
+_MAX_RATE = D(1)
+
+
+def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, list[Issue]]:
+    """Turn one JSON object into a PaycheckInput, or collect every issue with its path."""
+    c = _Collector(prefix)
+    if not isinstance(obj, dict):
+        c.add("", "must be an object")
+        return None, c.issues
+    c.unknown(obj, TOP_FIELDS, "")
+    pay_date = c.iso_date(obj, "pay_date", "pay_date", True)
+    if pay_date is not None and pay_date.year not in supported_tax_years():
+        c.add("pay_date", f"tax year {pay_date.year} is not supported (supported: "
+              f"{', '.join(map(str, supported_tax_years()))})", "unsupported")
+    freq = None
+    fv = obj.get("pay_frequency")
+    if fv is None:
+        c.add("pay_frequency", "is required", "required")
+    elif fv not in FREQUENCIES:
+        c.add("pay_frequency", f"must be one of {', '.join(FREQUENCIES)}")
+    else:
+        freq = PayFrequency(fv)
+    worker_type = obj.get("worker_type")
+    if worker_type is None:
+        c.add("worker_type", "is required", "required")
+    elif worker_type not in ("employee", "contractor"):
+        c.add("worker_type", "must be employee or contractor")
+    employee = worker_type == "employee"
+    work_state = c.state(obj, "work_state", "work_state", employee)
+    residence_state = c.state(obj, "residence_state", "residence_state", employee)
+    birth_date = c.iso_date(obj, "birth_date", "birth_date", False)
+    if birth_date and pay_date and birth_date > pay_date:
+        c.add("birth_date", "is after the pay date")
+
+    earnings = []
+    ev = obj.get("earnings")
+    if not isinstance(ev, list) or not ev:
+        c.add("earnings", "must be a non-empty list", "required" if ev is None else "invalid")
+        ev = []
+    for i, e in enumerate(ev):
+        p = f"earnings[{i}]"
+        if not isinstance(e, dict):
+            c.add(p, "must be an object")
+            continue
+        code = e.get("code")
+        if code not in EARNING_CODES:
+            c.add(f"{p}.code", f"must be one of {', '.join(sorted(EARNING_CODES))}",
+                  "required" if code is None else "invalid")
+            continue
+        if code in HOURLY_CODES:
+            c.unknown(e, ("code", "hours", "rate", "regular_rate"), p)
+            hours = c.number(e, "hours", f"{p}.hours", True, D(24 * 366))
+            rate = c.number(e, "rate", f"{p}.rate", True)
+            rr = c.number(e, "regular_rate", f"{p}.regular_rate")
+            earnings.append(Earning(code, hours=hours, rate=rate, regular_rate=rr))
+        elif code == "piece":
+            c.unknown(e, ("code", "units", "rate"), p)
+            earnings.append(Earning(code, units=c.number(e, "units", f"{p}.units", True),
+                                    rate=c.number(e, "rate", f"{p}.rate", True)))
+        else:
+            c.unknown(e, ("code", "amount"), p)
+            earnings.append(Earning(code, amount=c.number(e, "amount", f"{p}.amount", True)))
+
+    w4 = None
+    wv = obj.get("w4")
+    if wv is not None:
+        if not employee:
+            if worker_type == "contractor":
+                c.add("w4", "contractors have no Form W-4 (remove it)")
+        elif not isinstance(wv, dict):
+            c.add("w4", "must be an object")
+        else:
+            w4 = _parse_w4(wv, c)
+
+    certs = obj.get("state_certificates") or {}
+    if not isinstance(certs, dict) or not all(isinstance(v, dict) for v in certs.values()):
+        c.add("state_certificates", "must be an object of state code -> certificate object")
+        certs = {}
+    else:
+        for k in certs:
+            if not (isinstance(k, str) and len(k) == 2 and k.isalpha()):
+                c.add(f"state_certificates.{k}", "must be keyed by a two-letter state code")
+        certs = {k.upper(): v for k, v in certs.items() if isinstance(k, str)}
+
+    pretax = _parse_deductions(obj, "pretax_deductions", tuple(PRETAX_TREATMENT), c)
+    posttax = _parse_deductions(obj, "posttax_deductions", tuple(sorted(POSTTAX_CODES)), c)
+    if pretax and worker_type == "contractor":
+        c.add("pretax_deductions", "contractors have no pre-tax deductions")
+    if worker_type == "contractor":
+        for i, d in enumerate(posttax):
+            if d.code == "roth_401k":
+                c.add(f"posttax_deductions[{i}].code", "contractors have no 401(k) deferrals")
+
+    ytd = YearToDate()
+    yv = obj.get("ytd")
+    if yv is not None:
+        if not isinstance(yv, dict):
+            c.add("ytd", "must be an object")
+        else:
+            c.unknown(yv, YTD_FIELDS, "ytd")
+            values = {f: c.number(yv, f, f"ytd.{f}") for f in YTD_FIELDS if f in yv}
+            ytd = YearToDate(**{k: v for k, v in values.items() if v is not None})
+
+    suta_rate = c.number(obj, "suta_rate", "suta_rate", False, _MAX_RATE)
+    tin_flag = c.boolean(obj, "tin_missing_or_flagged", "tin_missing_or_flagged")
+    if tin_flag and employee:
+        c.add("tin_missing_or_flagged", "backup withholding applies to contractors only")
+    aggregate = c.boolean(obj, "aggregate_supplemental", "aggregate_supplemental")
+
+    if c.issues:
+        return None, c.issues
+    return PaycheckInput(
+        pay_date=pay_date, pay_frequency=freq, worker_type=worker_type, work_state=work_state,
+        residence_state=residence_state, birth_date=birth_date, earnings=tuple(earnings), w4=w4,
+        state_certificates=certs, pretax_deductions=pretax, posttax_deductions=posttax, ytd=ytd,
+        suta_rate=suta_rate, tin_missing_or_flagged=tin_flag, aggregate_supplemental=aggregate), []
+
+
+def _parse_w4(wv: dict, c: _Collector):
+    version = wv.get("version")
+    if version == 2020:
+        c.unknown(wv, W4_2020_FIELDS, "w4")
+        status = wv.get("filing_status", "single")
+        if status not in FILING_STATUSES:
+            c.add("w4.filing_status", f"must be one of {', '.join(FILING_STATUSES)}")
+        nums = {k: c.number(wv, k, f"w4.{k}") for k in
+                ("step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra")}
+        return W4(filing_status=status, step2_checkbox=c.boolean(wv, "step2_checkbox", "w4.step2_checkbox"),
+                  exempt=c.boolean(wv, "exempt", "w4.exempt"),
+                  **{k: v for k, v in nums.items() if v is not None})
+    if version == 2019:
+        c.unknown(wv, W4_2019_FIELDS, "w4")
+        status = wv.get("marital_status", "single")
+        if status not in MARITAL_STATUSES:
+            c.add("w4.marital_status", f"must be one of {', '.join(MARITAL_STATUSES)}")
+        allowances = wv.get("allowances", 0)
+        if isinstance(allowances, bool) or not isinstance(allowances, int) or allowances < 0:
+            c.add("w4.allowances", "must be a whole number, 0 or more")
+            allowances = 0
+        additional = c.number(wv, "additional", "w4.additional")
+        return W4Legacy(marital_status=status, allowances=allowances,
+                        additional=additional if additional is not None else ZERO,
+                        exempt=c.boolean(wv, "exempt", "w4.exempt"))
+    c.add("w4.version", "must be 2020 (Form W-4 2020 or later) or 2019 (2019 or earlier)",
+          "required" if version is None else "invalid")
+    return None
+
+
+def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple[Deduction, ...]:
+    v = obj.get(key)
+    if v is None:
+        return ()
+    if not isinstance(v, list):
+        c.add(key, "must be a list")
+        return ()
+    out = []
+    for i, d in enumerate(v):
+        p = f"{key}[{i}]"
+        if not isinstance(d, dict):
+            c.add(p, "must be an object")
+            continue
+        c.unknown(d, ("code", "amount", "options"), p)
+        code = d.get("code")
+        if code not in codes:
+            c.add(f"{p}.code", f"must be one of {', '.join(codes)}", "required" if code is None else "invalid")
+        amount = c.number(d, "amount", f"{p}.amount", True)
+        options = d.get("options") or {}
+        if not isinstance(options, dict):
+            c.add(f"{p}.options", "must be an object")
+            options = {}
+        elif code == "hsa" and options.get("coverage", "family") not in ("self_only", "family"):
+            c.add(f"{p}.options.coverage", "must be self_only or family")
+        if code in codes and amount is not None:
+            out.append(Deduction(code, amount, dict(options)))
+    return tuple(out)

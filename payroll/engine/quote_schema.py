@@ -1,0 +1,93 @@
+"""JSON Schemas (2020-12) of the paycheck quote's request and response, for the API's OpenAPI document."""
+from __future__ import annotations
+
+from .model import EARNING_CODES, FILING_STATUSES, MARITAL_STATUSES, POSTTAX_CODES, PRETAX_TREATMENT
+from .quote_input import FREQUENCIES, YTD_FIELDS
+
+_MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "US dollars, two decimals"}
+_NUMBER_IN = {"type": ["string", "integer"], "pattern": r"^\d+(\.\d+)?$",
+              "description": "a non-negative decimal as a string (\"12.50\") or an integer; JSON floats are refused"}
+_STATE = {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "two-letter USPS code"}
+_LINE = {
+    "type": "object", "required": ["code", "amount", "explanation"],
+    "properties": {"code": {"type": "string"}, "amount": _MONEY,
+                   "explanation": {"type": "array", "items": {"type": "string"}},
+                   "state": {"type": "string", "description": "present on state lines"}},
+}
+_DEDUCTION_IN = {
+    "type": "object", "required": ["code", "amount"],
+    "properties": {"code": {"type": "string"}, "amount": _NUMBER_IN,
+                   "options": {"type": "object", "description": "hsa: {coverage: self_only|family}; child_support: "
+                               "{supports_other_family: bool, arrears_over_12_weeks: bool}"}},
+    "additionalProperties": False,
+}
+_OBJECT_IN = {
+    "type": "object",
+    "required": ["pay_date", "pay_frequency", "worker_type", "earnings"],
+    "additionalProperties": False,
+    "properties": {
+        "pay_date": {"type": "string", "format": "date"},
+        "pay_frequency": {"enum": list(FREQUENCIES)},
+        "worker_type": {"enum": ["employee", "contractor"]},
+        "work_state": _STATE, "residence_state": _STATE,
+        "birth_date": {"type": "string", "format": "date"},
+        "earnings": {"type": "array", "minItems": 1, "items": {
+            "type": "object", "required": ["code"], "additionalProperties": False,
+            "properties": {"code": {"enum": sorted(EARNING_CODES)}, "hours": _NUMBER_IN, "rate": _NUMBER_IN,
+                           "units": _NUMBER_IN, "amount": _NUMBER_IN, "regular_rate": _NUMBER_IN},
+            "description": "{code, hours, rate} for regular/overtime/double_time; {code: piece, units, rate}; "
+                           "{code, amount} for salary, bonus, commission, reimbursement"}},
+        "w4": {"oneOf": [
+            {"type": "object", "additionalProperties": False, "required": ["version"], "properties": {
+                "version": {"const": 2020}, "filing_status": {"enum": list(FILING_STATUSES)},
+                "step2_checkbox": {"type": "boolean"}, "step3_credits": _NUMBER_IN,
+                "step4a_other_income": _NUMBER_IN, "step4b_deductions": _NUMBER_IN, "step4c_extra": _NUMBER_IN,
+                "exempt": {"type": "boolean"}}},
+            {"type": "object", "additionalProperties": False, "required": ["version"], "properties": {
+                "version": {"const": 2019}, "marital_status": {"enum": list(MARITAL_STATUSES)},
+                "allowances": {"type": "integer", "minimum": 0}, "additional": _NUMBER_IN,
+                "exempt": {"type": "boolean"}}}]},
+        "state_certificates": {"type": "object", "additionalProperties": {"type": "object"},
+                               "description": "state withholding certificate fields by state code"},
+        "pretax_deductions": {"type": "array", "items": _DEDUCTION_IN,
+                              "description": "codes: " + ", ".join(PRETAX_TREATMENT)},
+        "posttax_deductions": {"type": "array", "items": _DEDUCTION_IN,
+                               "description": "codes: " + ", ".join(sorted(POSTTAX_CODES))},
+        "ytd": {"type": "object", "additionalProperties": False,
+                "properties": {f: _NUMBER_IN for f in YTD_FIELDS}},
+        "suta_rate": {**_NUMBER_IN, "description": "the agency's unemployment rate in the work state, e.g. \"0.034\""},
+        "tin_missing_or_flagged": {"type": "boolean"},
+        "aggregate_supplemental": {"type": "boolean"},
+    },
+}
+QUOTE_INPUT_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "PaycheckQuoteRequest",
+    "oneOf": [_OBJECT_IN, {"type": "array", "items": _OBJECT_IN}],
+}
+_OBJECT_OUT = {
+    "type": "object",
+    "required": ["pay_date", "tax_year", "worker_type", "gross", "earnings", "employee_taxes", "employer_taxes",
+                 "deductions", "net"],
+    "properties": {
+        "pay_date": {"type": "string", "format": "date"}, "tax_year": {"type": "integer"},
+        "worker_type": {"enum": ["employee", "contractor"]},
+        "gross": _MONEY, "net": _MONEY,
+        "earnings": {"type": "array", "items": _LINE},
+        "employee_taxes": {"type": "array", "items": _LINE,
+                           "description": "federal_income_tax, social_security, medicare, additional_medicare, "
+                                          "state_income_tax and other state programs; backup_withholding for "
+                                          "contractors"},
+        "employer_taxes": {"type": "array", "items": _LINE,
+                           "description": "social_security, medicare, futa, suta, employer state programs"},
+        "deductions": {"type": "array", "items": _LINE},
+        "taxable_wages": {"type": "object", "additionalProperties": _MONEY},
+        "ytd": {"type": "object", "additionalProperties": _MONEY},
+        "qualified_overtime_premium": _MONEY,
+    },
+}
+QUOTE_OUTPUT_SCHEMA: dict = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "PaycheckQuoteResponse",
+    "oneOf": [_OBJECT_OUT, {"type": "array", "items": _OBJECT_OUT}],
+}

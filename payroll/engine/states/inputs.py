@@ -1,0 +1,139 @@
+"""What state withholding starts from: the employee's state certificate, normalised, and the state's wages."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from typing import Mapping
+
+from backoffice.errors import Issue, ValidationFailed
+from backoffice.money import D, ZERO
+
+from .rules import IncomeTax
+
+_STATUS_ALIASES = {
+    "single": "single",
+    "married": "married",
+    "married_jointly": "married",
+    "married_filing_jointly": "married",
+    "head_of_household": "head_of_household",
+    "married_single_rate": "single",
+    "married_filing_separately": "single",
+}
+_COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions")
+_MONEY_FIELDS = ("additional", "annual_allowance")
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """A state withholding certificate, normalised; `given` is False when none was on file."""
+
+    given: bool
+    filing_status: str
+    counts: Mapping[str, int]
+    additional: Decimal
+    exempt: bool
+    percentage: Decimal | None
+    annual_allowance: Decimal | None
+    reciprocity: bool
+
+
+
+
+def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
+    """Normalise the certificate fields; every bad field is reported at once (ValidationFailed)."""
+    if not raw:
+        return _NO_CERTIFICATE
+    try:
+        key = tuple(sorted(raw.items()))
+        hash(key)
+    except TypeError:
+        return _read_certificate(state, raw)
+    return _read_cached(state, key)
+
+
+@lru_cache(maxsize=4096)
+def _read_cached(state: str, items: tuple) -> Certificate:
+    return _read_certificate(state, dict(items))
+
+
+def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
+    issues: list[Issue] = []
+    status = "single"
+    if "filing_status" in raw and raw["filing_status"] not in (None, ""):
+        status = _STATUS_ALIASES.get(str(raw["filing_status"]).strip().lower(), "")
+        if not status:
+            issues.append(Issue(f"certificate.{state}.filing_status",
+                                f"unknown filing status {raw['filing_status']!r}"))
+            status = "single"
+    counts = {}
+    for name in _COUNT_FIELDS:
+        value = raw.get(name, 0) or 0
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+            issues.append(Issue(f"certificate.{state}.{name}", "must be a whole number, 0 or more"))
+            counts[name] = 0
+        else:
+            counts[name] = int(value)
+    money = {}
+    for name in _MONEY_FIELDS:
+        value = raw.get(name)
+        if value in (None, ""):
+            money[name] = None
+            continue
+        try:
+            amount = D(value)
+        except (TypeError, ValueError):      # a float, a bool, or not a number at all
+            amount = None
+        if amount is None or not amount.is_finite() or amount < 0:
+            issues.append(Issue(f"certificate.{state}.{name}", "must be an amount of 0 or more"))
+            money[name] = None
+        else:
+            money[name] = amount
+    percentage = None
+    if raw.get("percentage") not in (None, ""):
+        value = raw["percentage"]
+        try:
+            percentage = D(value)
+        except (TypeError, ValueError):
+            percentage = None
+        if percentage is None or not percentage.is_finite() or percentage < 0:
+            issues.append(Issue(f"certificate.{state}.percentage", "must be a percentage such as \"2.0\""))
+            percentage = None
+    if issues:
+        raise ValidationFailed(issues)
+    return Certificate(
+        given=bool(raw),
+        filing_status=status,
+        counts=counts,
+        additional=money["additional"] or ZERO,
+        exempt=bool(raw.get("exempt", False)),
+        percentage=percentage,
+        annual_allowance=money["annual_allowance"],
+        reciprocity=raw.get("reciprocity", True) is not False,
+    )
+
+
+_NO_CERTIFICATE = Certificate(given=False, filing_status="single",
+                              counts={name: 0 for name in _COUNT_FIELDS}, additional=ZERO, exempt=False,
+                              percentage=None, annual_allowance=None, reciprocity=True)
+
+
+@dataclass(frozen=True)
+class Wages:
+    """This period's wages for one state's income tax, after that state's pre-tax exclusions."""
+
+    regular: Decimal
+    supplemental: Decimal
+    excluded: Decimal
+    ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
+
+
+def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
+                ytd_gross: Decimal = ZERO) -> Wages:
+    excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO)
+    regular = gross - supplemental - excluded
+    supp = supplemental
+    if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
+        supp = max(ZERO, supp + regular)
+        regular = ZERO
+    return Wages(regular, supp, excluded, ytd_gross)
