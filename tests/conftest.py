@@ -1,4 +1,4 @@
-"""Shared fixtures: one app per test session on SQLite or PostgreSQL, a clean database per test, logins."""
+"""Shared fixtures: one app per test session on SQLite or PostgreSQL, a rolled-back transaction per test, logins."""
 from __future__ import annotations
 
 import os
@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
 from flask.testing import FlaskClient
+from flask_sqlalchemy.session import Session as FlaskSession
 
 ROOT = Path(__file__).resolve().parent.parent
 IN_CI = bool(os.environ.get("CI"))
@@ -52,16 +53,34 @@ class IsolatedClient(FlaskClient):
     """A test client whose every request runs in its own app context, as in production.
 
     The `db` fixture keeps one app context open for the whole test; without this, requests would share its `g`
-    (flask-login's cached user, flask-wtf's CSRF token) across clients and requests. After each request the
-    test's own session is rolled back so the test reads what the request committed."""
+    (flask-login's cached user, flask-wtf's CSRF token) across clients and requests. The test's own session is
+    rolled back before each request (the request sees only what was committed) and after it (the test reads
+    what the request committed)."""
 
     def open(self, *args, **kwargs):
         from backoffice.extensions import db
 
+        db.session.rollback()
         with self.application.app_context():
             response = super().open(*args, **kwargs)
         db.session.rollback()
         return response
+
+
+def isolated_client(app) -> IsolatedClient:
+    """One more signed-out IsolatedClient (its own cookies)."""
+    return IsolatedClient(app, app.response_class, use_cookies=True)
+
+
+class JoinableSession(FlaskSession):
+    """flask-sqlalchemy's session, except that a `bind` given to the session factory wins over the app's engine
+    (flask-sqlalchemy's get_bind always picks the engine): how the `db` fixture joins every session to its
+    connection."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if bind is None and self.bind is not None:
+            return self.bind
+        return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
 
 
 @pytest.fixture(scope="session")
@@ -70,14 +89,19 @@ def app(app_config):
 
     from backoffice.app import create_app
     from backoffice.extensions import db
+    from backoffice.security.access import sync_permissions
 
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
+    db.session.session_factory.class_ = JoinableSession
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.begin() as conn:
                 conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
+        _wipe(db)
+        sync_permissions()
+        db.session.commit()
     return app
 
 
@@ -92,19 +116,62 @@ def _wipe(db):
 
 
 @pytest.fixture
-def db(app):
-    """An app context with an empty database (permissions loaded); wiped again afterwards."""
+def db(request, app):
+    """An app context on a database holding only the permission table, in a transaction rolled back afterwards.
+
+    Every session (the test's and each request's, one per app context) runs in a SAVEPOINT of one connection's
+    outer transaction, so commits are real to the code under test and all of it is undone at the end. Tests
+    marked `real_commits` (other processes or threads read the database) get real commits instead, on a wiped
+    database, wiped again afterwards."""
     from backoffice.extensions import db as _db
+
+    if request.node.get_closest_marker("real_commits"):
+        yield from _committed(app, _db)
+    else:
+        yield from _rolled_back(app, _db)
+
+
+def _rolled_back(app, _db):
+    factory = _db.session.session_factory
+    saved = dict(factory.kw)
+    with app.app_context():
+        connection = _db.engine.connect()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # pysqlite begins transactions itself and breaks SAVEPOINT; take over (SQLAlchemy's documented recipe).
+        dbapi = connection.connection.driver_connection
+        saved_level, dbapi.isolation_level = dbapi.isolation_level, None
+    outer = connection.begin()
+    if sqlite:
+        connection.exec_driver_sql("BEGIN")
+    factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        with app.app_context():
+            yield _db
+            _db.session.rollback()
+    finally:
+        factory.kw = saved
+        outer.rollback()
+        if sqlite:
+            dbapi.isolation_level = saved_level
+        connection.close()
+
+
+def _committed(app, _db):
     from backoffice.security.access import sync_permissions
 
     with app.app_context():
         _wipe(_db)
         sync_permissions()
         _db.session.commit()
-        yield _db
-        _db.session.rollback()
-        _db.session.remove()
-        _wipe(_db)
+        try:
+            yield _db
+        finally:
+            _db.session.rollback()
+            _db.session.remove()
+            _wipe(_db)
+            sync_permissions()          # back to what every rolled-back test starts from
+            _db.session.commit()
 
 
 @pytest.fixture
@@ -120,11 +187,11 @@ def runner(app, db):
 # ------------------------------------------------------------------ people and logins
 @pytest.fixture
 def make_user(db):
-    from backoffice.security.services import create_user
+    """A user of a role made by the real create_user service; signs in with PASSWORD."""
+    from tests.factories import UserFactory
 
     def make(role: str, email: str | None = None, **kw):
-        return create_user(email=email or f"{role}.{os.urandom(3).hex()}@example.com", role=role,
-                           password=PASSWORD, **kw)
+        return UserFactory(role=role, **({"email": email} if email else {}), **kw)
     return make
 
 
