@@ -27,13 +27,29 @@ def need(what: str, available: bool, hint: str):
     pytest.skip(f"{what} not available ({hint})")
 
 
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "")          # "gw0", "gw1"... under pytest -n; else ""
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory):
+    """BACKOFFICE_TEST_DATABASE_URL (a database of its own per xdist worker), else a SQLite file per worker."""
     url = os.environ.get("BACKOFFICE_TEST_DATABASE_URL")
     if url:
-        return url
+        return _own_database(url, XDIST_WORKER) if XDIST_WORKER else url
     path = tmp_path_factory.mktemp("db") / "test.db"
     return f"sqlite:///{path}"
+
+
+def _own_database(url: str, worker: str) -> str:
+    """A fresh PostgreSQL database named after the given one and the xdist worker (tandem_test_gw0) on its server."""
+    base = sa.engine.make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 @pytest.fixture(scope="session")
@@ -75,12 +91,53 @@ def isolated_client(app) -> IsolatedClient:
 class JoinableSession(FlaskSession):
     """flask-sqlalchemy's session, except that a `bind` given to the session factory wins over the app's engine
     (flask-sqlalchemy's get_bind always picks the engine): how the `db` fixture joins every session to its
-    connection."""
+    connection.
+
+    On that shared connection each session's transaction is a SAVEPOINT, and one opened while another session's
+    is still open (an eager Celery task's, a request's) nests inside it. So that ending the outer one does not
+    undo what the inner one committed, a session that wrote nothing in its SAVEPOINT releases it instead of
+    rolling it back: with real connections the inner commit would have stood on its own."""
 
     def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
         if bind is None and self.bind is not None:
             return self.bind
         return super().get_bind(mapper=mapper, clause=clause, bind=bind, **kwargs)
+
+    def rollback(self) -> None:
+        if self._wrote_nothing():
+            self.commit()
+        else:
+            super().rollback()
+
+    def close(self) -> None:
+        if self._wrote_nothing():
+            self.commit()
+        super().close()
+
+    def _wrote_nothing(self) -> bool:
+        if self.bind is None or not self.in_transaction() or self.new or self.dirty or self.deleted:
+            return False
+        savepoints = self.bind.info.get("savepoints")
+        return bool(savepoints) and not savepoints[-1][1]
+
+
+def _track_savepoints(connection) -> None:
+    """Keep connection.info["savepoints"]: the open SAVEPOINTs, innermost last, each with whether anything but a
+    SELECT ran while it was the innermost (what JoinableSession asks before releasing one)."""
+    stack = connection.info["savepoints"] = []
+
+    @sa.event.listens_for(connection, "before_cursor_execute")
+    def _seen(conn, cursor, statement, parameters, context, executemany):
+        words = statement.split(None, 3)
+        verb = words[0].upper() if words else ""
+        if verb == "SAVEPOINT":
+            stack.append([words[1], False])
+        elif verb in ("RELEASE", "ROLLBACK") and len(words) >= 2 and "SAVEPOINT" in (w.upper() for w in words):
+            name = words[-1]
+            while stack and stack.pop()[0] != name:
+                pass
+        elif verb not in ("SELECT", "WITH", "PRAGMA") and stack:
+            stack[-1][1] = True
 
 
 @pytest.fixture(scope="session")
@@ -144,6 +201,7 @@ def _rolled_back(app, _db):
     outer = connection.begin()
     if sqlite:
         connection.exec_driver_sql("BEGIN")
+    _track_savepoints(connection)
     factory.configure(bind=connection, join_transaction_mode="create_savepoint")
     try:
         with app.app_context():
@@ -152,6 +210,7 @@ def _rolled_back(app, _db):
     finally:
         factory.kw = saved
         outer.rollback()
+        connection.info.pop("savepoints", None)
         if sqlite:
             dbapi.isolation_level = saved_level
         connection.close()
@@ -230,7 +289,13 @@ def csrf_token_from(html: bytes) -> str:
 # ------------------------------------------------------------------ real parts
 @pytest.fixture(scope="session")
 def redis_url():
+    """BACKOFFICE_TEST_REDIS_URL; under xdist, worker gwN uses the database number after it plus N (its own queue)."""
     url = os.environ.get("BACKOFFICE_TEST_REDIS_URL")
+    if url and XDIST_WORKER:
+        from urllib.parse import urlsplit, urlunsplit
+
+        parts = urlsplit(url)
+        url = urlunsplit(parts._replace(path=f"/{int(parts.path.strip('/') or 0) + int(XDIST_WORKER[2:])}"))
     ok = False
     if url:
         try:
