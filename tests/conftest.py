@@ -150,6 +150,7 @@ def app(app_config):
 
     app = create_app(app_config)
     app.test_client_class = IsolatedClient
+    _cheap_password_hashes()
     db.session.session_factory.class_ = JoinableSession
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
@@ -160,6 +161,16 @@ def app(app_config):
         sync_permissions()
         db.session.commit()
     return app
+
+
+def _cheap_password_hashes() -> None:
+    """Argon2id at its lowest cost instead of the production one (about half a second per hash or check here):
+    tests check that passwords are stored as argon2id hashes and checked, not how costly the hash is."""
+    from argon2 import PasswordHasher
+
+    from backoffice.security import models
+
+    models._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
 def _wipe(db):
