@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -208,7 +207,8 @@ def _rolled_back(app, _db):
     if sqlite:
         # pysqlite begins transactions itself and breaks SAVEPOINT; take over (SQLAlchemy's documented recipe).
         dbapi = connection.connection.driver_connection
-        saved_level, dbapi.isolation_level = dbapi.isolation_level, None
+        saved_level = dbapi.isolation_level
+        dbapi.isolation_level = None
     outer = connection.begin()
     if sqlite:
         connection.exec_driver_sql("BEGIN")

@@ -24,7 +24,7 @@ class Factory(SQLAlchemyModelFactory):
 
     class Meta:
         abstract = True
-        sqlalchemy_session_factory = lambda: db.session  # noqa: E731 (the session of the current app context)
+        sqlalchemy_session = db.session          # the scoped session: the current app context's own
         sqlalchemy_session_persistence = "commit"
 
 

@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from tests.integration.payroll.conftest import world  # noqa: F401 (the shared fixture)
+from tests.integration.payroll.conftest import World
+
+
+@pytest.fixture
+def world(db, make_user):
+    return World(db, make_user)
 
 
 @pytest.fixture

@@ -12,12 +12,17 @@ from openpyxl import Workbook
 from backoffice.cli import main
 from payroll.timesheet_import import import_file
 from tests.conftest import csrf_token_from
-from tests.integration.payroll.conftest import world  # noqa: F401 (the shared fixture)
+from tests.integration.payroll.conftest import World
 
 HEADER = ["engagement_id", "worker_email", "client", "week_start", "mon", "tue", "wed", "thu", "fri", "sat", "sun",
           "notes"]
 WEEK = "2026-11-02"        # a Monday
 NEXT = "2026-11-09"
+
+
+@pytest.fixture
+def world(db, make_user):
+    return World(db, make_user)
 
 
 @pytest.fixture
