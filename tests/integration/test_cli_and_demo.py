@@ -1,6 +1,7 @@
 """The CLI: seed-demo builds a realistic, deterministic agency; create-user and create-token work."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 
 from backoffice.cli import main
@@ -32,6 +33,7 @@ def test_seed_demo_is_realistic(runner, db):
     assert any(n == 2 for n in per_worker.values())           # some workers hold two engagements
 
 
+@pytest.mark.real_commits          # wipes the tables between seeds (ids restart), as on an empty database
 def test_seed_demo_is_deterministic_for_a_seed(app, runner, db):
     from tests.conftest import _wipe as _wipe_tables
 

@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 from tests.fakes.fake_plaid import running_fake_plaid_server
 from tests.integration.onboarding.support import free_port, make_agency, make_client, running_smtp
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.real_commits]     # the live server thread reads what the test commits
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]

@@ -4,26 +4,14 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from flask.testing import FlaskClient
 
-
-class IsolatedClient(FlaskClient):
-    """Each request in its own app context (the `db` fixture holds one open); the test session is rolled back
-    afterwards so the test reads what the request committed."""
-
-    def open(self, *args, **kwargs):
-        from backoffice.extensions import db
-
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.rollback()
-        return response
+from tests.conftest import isolated_client
 
 
 @pytest.fixture
 def client_for(app, db, login):
     def make(user):
-        c = IsolatedClient(app, app.response_class, use_cookies=True)
+        c = isolated_client(app)
         login(c, user)
         return c
     return make

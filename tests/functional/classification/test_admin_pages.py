@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import io
 from datetime import date, timedelta
-from decimal import Decimal
 
 import sqlalchemy as sa
 
@@ -94,7 +93,7 @@ def test_a_client_approver_works_only_on_their_clients_engagements(db, client_fo
 
 
 def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_for, make_user):
-    from payroll.models import Timesheet
+    from tests.factories import TimesheetFactory
 
     from backoffice.classification.services import questionnaire
 
@@ -105,10 +104,7 @@ def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_
     questionnaire.run_assessment(a.id, user=hr)
     questionnaire.sign_off(a.id, user=hr)
     for i in range(13):  # 13 weeks of 5 x 7 h = 35 h (> 30)
-        db.session.add(Timesheet(engagement_id=eng.id, week_start=date(2026, 1, 5) + timedelta(weeks=i),
-                                 status="approved", **{f"hours_{d}": Decimal(7) for d in
-                                                       ("mon", "tue", "wed", "thu", "fri")}))
-    db.session.commit()
+        TimesheetFactory(engagement=eng, week_start=date(2026, 1, 5) + timedelta(weeks=i), hours=(7, 7, 7, 7, 7, 0, 0))
     c = client_for(hr)
     page = c.get("/admin/classification/")
     ran = c.post("/admin/classification/rechecks/run", data={"csrf_token": csrf_token_from(page.data)})

@@ -1,6 +1,9 @@
 """Each role reaches exactly what the permission table grants, through the admin and the API."""
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 
 # The grants of backoffice/security/permissions.csv, written out by hand (r read, w write, c create, d delete).
@@ -61,18 +64,18 @@ ROLES = ("admin", "hr", "finance", "compliance", "client_approver")
 
 @pytest.fixture
 def world(db, make_user):
-    from backoffice.workers import services
+    from tests.factories import ClientFactory, EngagementFactory, WorkerFactory
 
-    c1 = services.create_client({"name": "Acme"})
-    c2 = services.create_client({"name": "Globex"})
-    w1 = services.create_worker({"first_name": "Ana", "last_name": "One", "email": "ana@example.com",
-                                 "tin": "123-45-6789", "state": "CA"})
-    w2 = services.create_worker({"first_name": "Bo", "last_name": "Two", "email": "bo@example.com",
-                                 "tin": "234-56-7890", "state": "TX"})
-    e1 = services.create_engagement({"worker_id": w1.id, "client_id": c1.id, "type": "leased_employee",
-                                     "work_state": "CA", "pay_rate": "25.00", "start_date": "2026-01-05"})
-    e2 = services.create_engagement({"worker_id": w2.id, "client_id": c2.id, "type": "contractor",
-                                     "work_state": "TX", "pay_rate": "60.00", "start_date": "2026-02-02"})
+    c1 = ClientFactory(name="Acme")
+    c2 = ClientFactory(name="Globex")
+    w1 = WorkerFactory(first_name="Ana", last_name="One", email="ana@example.com", tin="123456789", tin_last4="6789",
+                       state="CA")
+    w2 = WorkerFactory(first_name="Bo", last_name="Two", email="bo@example.com", tin="234567890", tin_last4="7890",
+                       state="TX")
+    e1 = EngagementFactory(worker=w1, client=c1, type="leased_employee", work_state="CA", pay_rate=Decimal("25.00"),
+                           start_date=date(2026, 1, 5))
+    e2 = EngagementFactory(worker=w2, client=c2, type="contractor", work_state="TX", pay_rate=Decimal("60.00"),
+                           start_date=date(2026, 2, 2))
     return dict(c1=c1, c2=c2, w1=w1, w2=w2, e1=e1, e2=e2)
 
 

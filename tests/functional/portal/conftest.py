@@ -5,31 +5,10 @@ import html as html_lib
 import re
 
 import pytest
-from flask.testing import FlaskClient
 
-from tests.conftest import csrf_token_from
+from tests.conftest import csrf_token_from, isolated_client
 from tests.fakes.fake_plaid import running_fake_plaid_server
 from tests.integration.onboarding.support import invite_data, make_agency, make_client, running_smtp
-
-
-class IsolatedClient(FlaskClient):
-    """A test client whose every request runs in its own app context, as in production.
-
-    The `db` fixture keeps one app context open for the whole test; requests would otherwise share its `g`
-    (flask-login's cached user, flask-wtf's CSRF token) across clients. After each request the test's own
-    session is rolled back so the test reads what the request committed."""
-
-    def open(self, *args, **kwargs):
-        from backoffice.extensions import db
-
-        with self.application.app_context():
-            response = super().open(*args, **kwargs)
-        db.session.rollback()
-        return response
-
-
-def isolated_client(app) -> IsolatedClient:
-    return IsolatedClient(app, app.response_class, use_cookies=True)
 
 
 @pytest.fixture

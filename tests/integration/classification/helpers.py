@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from backoffice.workers.services import create_client, create_engagement, create_worker
+from tests.factories import ClientFactory, EngagementFactory, WorkerFactory
 
 # Pub 15-A, section 1 "Leased employees" (IRC 3401(d)(1)): a staffing firm that hires, pays and may reassign the
 # workers it places is their employer; the publication's answer is an employee (leased employee here).
@@ -39,12 +39,11 @@ CONTRACTOR = {
 
 def make_engagement(*, type_="contractor", state="TX", email=None, client=None, start=date(2026, 1, 5),
                     name=("Bill", "Plum")):
-    client = client or create_client({"name": f"Client {name[1]}"})
-    worker = create_worker({"first_name": name[0], "last_name": name[1],
-                            "email": email or f"{name[0].lower()}.{name[1].lower()}@example.com", "state": state})
-    eng = create_engagement({"worker_id": worker.id, "client_id": client.id, "type": type_, "work_state": state,
-                             "pay_rate": Decimal("55.00"), "start_date": start, "title": "Roofer"})
-    return eng
+    client = client or ClientFactory(name=f"Client {name[1]}")
+    worker = WorkerFactory(first_name=name[0], last_name=name[1],
+                           email=email or f"{name[0].lower()}.{name[1].lower()}@example.com", state=state)
+    return EngagementFactory(worker=worker, client=client, type=type_, work_state=state, pay_rate=Decimal("55.00"),
+                             start_date=start, title="Roofer")
 
 
 def signed(eng, answers, hr, *, as_of=date(2026, 3, 2), note=""):

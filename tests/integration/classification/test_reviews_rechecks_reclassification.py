@@ -59,11 +59,10 @@ def test_review_requests_need_a_comment_and_stay_within_the_workers_own_records(
 
 # ------------------------------------------------------------------ re-checks
 def _timesheet(eng, week_start, hours_per_day, status="approved"):
-    from payroll.models import Timesheet
+    from tests.factories import TimesheetFactory
 
-    ts = Timesheet(engagement_id=eng.id, week_start=week_start, status=status,
-                   **{f"hours_{d}": Decimal(hours_per_day) for d in ("mon", "tue", "wed", "thu", "fri")})
-    return ts
+    h = Decimal(hours_per_day)
+    return TimesheetFactory.build(engagement=eng, week_start=week_start, status=status, hours=(h, h, h, h, h, 0, 0))
 
 
 def test_thirteen_approved_weeks_over_thirty_hours_raise_one_long_hours_recheck(db, make_user):

@@ -67,13 +67,10 @@ def make_client(name: str = "Acme Robotics"):
 
 
 def make_agency():
-    from backoffice.extensions import db
-    from backoffice.workers.models import Agency
+    from tests.factories import AgencyFactory
 
-    agency = Agency(legal_name="Tandem Staffing LLC", ein="12-3456789", state="CA")
-    db.session.add(agency)
-    db.session.commit()
-    return agency
+    return AgencyFactory(legal_name="Tandem Staffing LLC", ein="12-3456789", state="CA", address_line1="", city="",
+                         postal_code="", suta_rates={})
 
 
 def invite_data(client_id: int, **kw) -> dict:
@@ -91,30 +88,20 @@ def smtp_config(app_config: dict, box: Mailbox) -> dict:
 def make_paycheck(worker, engagement, *, pay_date, gross: str, federal: str, explanation: list[str]):
     """A posted paycheck written directly (as payroll operations would): gross, federal income tax,
     social security 6.2% and Medicare 1.45% of gross, no deductions; net = gross − taxes."""
-    from datetime import timedelta
     from decimal import Decimal
 
-    from backoffice.extensions import db
-    from payroll.models import Paycheck, PaycheckLine, PayrollRun
+    from tests.factories import PaycheckFactory, PaycheckLineFactory, PayrollRunFactory
 
     g, fit = Decimal(gross), Decimal(federal)
     ss = (g * Decimal("0.062")).quantize(Decimal("0.01"))
     med = (g * Decimal("0.0145")).quantize(Decimal("0.01"))
     taxes = fit + ss + med
-    run = PayrollRun(frequency="biweekly", period_start=pay_date - timedelta(days=19),
-                     period_end=pay_date - timedelta(days=6), pay_date=pay_date, state="paid")
-    db.session.add(run)
-    db.session.flush()
-    p = Paycheck(run_id=run.id, engagement_id=engagement.id, worker_id=worker.id, client_id=engagement.client_id,
-                 worker_type="employee", work_state=engagement.work_state, period_start=run.period_start,
-                 period_end=run.period_end, pay_date=pay_date, tax_year=pay_date.year, gross=g, employee_taxes=taxes,
-                 employer_taxes=ss + med, deductions=Decimal("0"), net=g - taxes, inputs={})
-    db.session.add(p)
-    db.session.flush()
+    run = PayrollRunFactory(pay_date=pay_date)
+    p = PaycheckFactory(run=run, engagement=engagement, worker_id=worker.id, gross=g, employee_taxes=taxes,
+                        employer_taxes=ss + med)
     for kind, code, amount, steps in (("earning", "salary", g, ["Salary for the period"]),
                                       ("employee_tax", "federal_income_tax", fit, explanation),
                                       ("employee_tax", "social_security", ss, ["6.2% of social security wages"]),
                                       ("employee_tax", "medicare", med, ["1.45% of Medicare wages"])):
-        db.session.add(PaycheckLine(paycheck_id=p.id, kind=kind, code=code, amount=amount, explanation=steps))
-    db.session.commit()
+        PaycheckLineFactory(paycheck=p, kind=kind, code=code, amount=amount, explanation=steps)
     return p

@@ -20,59 +20,43 @@ ROUTING_B = "021000021"            # JPMorgan Chase (check digit valid)
 
 
 class World:
-    """Builds the records a payroll run needs, with the real models (and services where they exist)."""
+    """Builds the records a payroll run needs with the factories (tests/factories.py) and the payroll services."""
 
     def __init__(self, db, make_user):
-        from backoffice.workers.models import Agency, Client, StateRegistration
-        from payroll.services.schedules import create_schedule
+        from tests.factories import AgencyFactory, ClientFactory, PayScheduleFactory
 
         self.db = db
         self.hr = make_user("hr")
         self.hr2 = make_user("hr")
         self.finance = make_user("finance")
-        self.agency = Agency(legal_name="Tandem Staffing Partners LLC", ein="841234567", address_line1="500 Market St",
-                             city="Denver", state="CO", postal_code="80202")
-        for st, rate in (("TX", "0.027"), ("CA", "0.034"), ("CO", "0.0305")):
-            self.agency.registrations.append(StateRegistration(state=st, suta_rate=Decimal(rate)))
-        self.client = Client(name="Acme Logistics", state="TX")
-        db.session.add_all([self.agency, self.client])
-        db.session.commit()
-        self.schedule = create_schedule({"name": "Weekly", "frequency": "weekly", "anchor_start": WEEK1,
-                                         "pay_lag_days": 5})
+        self.agency = AgencyFactory(suta_rates={"TX": "0.027", "CA": "0.034", "CO": "0.0305"})
+        self.client = ClientFactory(name="Acme Logistics", state="TX")
+        self.schedule = PayScheduleFactory(name="Weekly", frequency="weekly", anchor_start=WEEK1, pay_lag_days=5)
         self._n = 0
 
     def worker(self, kind: str = "leased_employee", state: str = "TX", rate: str = "25.00", unit: str = "hour",
                tin: bool = True, flagged: bool = False, w4: bool = True, bank: bool = True, frequency: str = "weekly",
                classification: str | None = "same", accounts: list[dict] | None = None):
-        from backoffice.workers.models import Engagement, Worker
-        from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
+        from tests.factories import (BankAccountFactory, EngagementFactory, TaxProfileFactory, W9FormFactory,
+                                     WorkerFactory)
 
         self._n += 1
         n = self._n
-        w = Worker(first_name=f"Pat{n}", last_name=f"Lee{n}", email=f"w{n}.{os.urandom(2).hex()}@example.com",
-                   tin=f"12345{n:04d}" if tin else None, tin_last4=f"{n:04d}" if tin else "", tin_flagged=flagged,
-                   birth_date=date(1985, 5, 5), state=state, address_line1=f"{n} Main St", city="Austin",
-                   postal_code="78701")
-        self.db.session.add(w)
-        self.db.session.flush()
-        e = Engagement(worker_id=w.id, client_id=self.client.id, type=kind, work_state=state,
-                       pay_rate=Decimal(rate), pay_unit=unit, pay_frequency=frequency, start_date=date(2026, 1, 1),
-                       classification=(kind if classification == "same" else classification))
-        self.db.session.add(e)
+        w = WorkerFactory(n=n, payroll_ready=True, state=state, tin_flagged=flagged,
+                          **({} if tin else {"tin": None, "tin_last4": ""}))
+        e = EngagementFactory(worker=w, client=self.client, type=kind, work_state=state, pay_rate=Decimal(rate),
+                              pay_unit=unit, pay_frequency=frequency,
+                              classification=(kind if classification == "same" else classification))
         if kind == "leased_employee" and w4:
-            self.db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1), filing_status="single"))
+            TaxProfileFactory(worker=w)
         if kind == "contractor" and w4:
-            self.db.session.add(W9Form(worker_id=w.id, legal_name=w.full_name, entity_type="individual",
-                                       tin_type="ssn", tin_last4=w.tin_last4, certified=True))
+            W9FormFactory(worker=w)
         if bank:
             for i, a in enumerate(accounts or [{}]):
-                acct = a.get("account", f"9{n:05d}{i}")
-                self.db.session.add(BankAccount(
-                    worker_id=w.id, bank_name="Bank", routing_number=a.get("routing", ROUTING_A), account_number=acct,
-                    account_last4=acct[-4:], account_type=a.get("type", "checking"),
-                    split_kind=a.get("kind", "remainder"), split_amount=a.get("amount"),
-                    split_percent=a.get("percent"), priority=i))
-        self.db.session.commit()
+                BankAccountFactory(worker=w, routing_number=a.get("routing", ROUTING_A),
+                                   account_number=a.get("account", f"9{n:05d}{i}"),
+                                   account_type=a.get("type", "checking"), split_kind=a.get("kind", "remainder"),
+                                   split_amount=a.get("amount"), split_percent=a.get("percent"), priority=i)
         return e
 
     def time(self, engagement, hours=(8, 8, 8, 8, 8, 0, 0), week: date = WEEK1, approve: bool = True,

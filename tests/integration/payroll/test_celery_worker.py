@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from tests.integration.payroll.conftest import NOW, WEEK1, assert_ledger_balanced, wait_for
 
-pytestmark = pytest.mark.celery
+pytestmark = [pytest.mark.celery, pytest.mark.real_commits]      # worker processes read what the test commits
 
 
 def _run_state(db, run_id):

@@ -11,7 +11,7 @@ from reports import exports
 from reports.queries import Selection
 from tests.integration.payroll.conftest import fresh_broker_pools, wait_for
 
-pytestmark = pytest.mark.celery
+pytestmark = [pytest.mark.celery, pytest.mark.real_commits]      # a worker process reads what the test commits
 
 
 def test_a_real_worker_builds_the_register_xlsx(db, app, calculated_run, celery_worker_factory):
