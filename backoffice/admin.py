@@ -6,18 +6,19 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
+from flask_admin import form as admin_form
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
-from sqlalchemy.orm.attributes import InstrumentedAttribute
-from flask_admin.model.form import converts
-from wtforms import fields as wtf_fields
 from flask_admin.model import filters as model_filters
 from flask_admin.model import typefmt
+from flask_admin.model.form import converts
 from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.attributes import InstrumentedAttribute
 from wtforms import PasswordField
+from wtforms import fields as wtf_fields
 
 from backoffice.audit import AuditLog
 from backoffice.errors import Issue, NotFound, Refusal
@@ -25,6 +26,8 @@ from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
 from backoffice.security.models import ROLES, Permission, User
+from backoffice.security.services import create_user, update_user
+
 
 class TandemModelConverter(AdminModelConverter):
     """Form fields for our column types: scaled decimals as decimal inputs, UTC timestamps as datetimes."""
@@ -36,8 +39,6 @@ class TandemModelConverter(AdminModelConverter):
 
     @converts("UTCDateTime")
     def conv_utc_datetime(self, field_args, **extra):
-        from flask_admin import form as admin_form
-
         return admin_form.DateTimeField(**field_args)
 
 
@@ -313,13 +314,9 @@ class UserAdmin(SecureModelView):
     service_fields = ("email", "name", "role", "active", "worker", "client", "password")
 
     def service_create(self, data):
-        from backoffice.security.services import create_user
-
         return create_user(**_user_args(data))
 
     def service_update(self, obj, data):
-        from backoffice.security.services import update_user
-
         return update_user(obj.id, **_user_args(data))
 
 

@@ -2,10 +2,17 @@
 from __future__ import annotations
 
 import click
+import sqlalchemy as sa
 from flask.cli import FlaskGroup, with_appcontext
 
 from backoffice.app import create_app
 from backoffice.clitools import handle_domain_errors
+from backoffice.extensions import db
+from backoffice.rotation import rotate_all
+from backoffice.security.access import sync_permissions
+from backoffice.security.models import User
+from backoffice.security.services import create_user, issue_api_token
+from backoffice.uow import transaction
 
 
 @click.group(cls=FlaskGroup, create_app=create_app)
@@ -25,8 +32,6 @@ def main():
 @handle_domain_errors
 def create_user_cmd(email, role, password, name, worker_id, client_id):
     """Create a user account."""
-    from backoffice.security.access import sync_permissions
-    from backoffice.security.services import create_user
 
     sync_permissions()
     user = create_user(email=email, role=role, password=password, name=name, worker_id=worker_id,
@@ -41,11 +46,6 @@ def create_user_cmd(email, role, password, name, worker_id, client_id):
 @handle_domain_errors
 def create_token_cmd(email, name):
     """Issue an API token for a user (printed once; only its hash is kept)."""
-    import sqlalchemy as sa
-
-    from backoffice.extensions import db
-    from backoffice.security.models import User
-    from backoffice.security.services import issue_api_token
 
     user = db.session.execute(sa.select(User).where(User.email == email.lower())).scalar_one_or_none()
     if user is None:
@@ -58,8 +58,6 @@ def create_token_cmd(email, name):
 @handle_domain_errors
 def sync_permissions_cmd():
     """Load the shipped permission matrix (backoffice/security/permissions.csv) into the database."""
-    from backoffice.security.access import sync_permissions
-    from backoffice.uow import transaction
 
     with transaction():
         n = sync_permissions()
@@ -74,8 +72,6 @@ def rotate_key_cmd():
 
     Rotation: put the new key first and keep the old one after it (comma-separated), run this command,
     then drop the old key."""
-    from backoffice.rotation import rotate_all
-
     for table, count in rotate_all().items():
         click.echo(f"{table}: {count} values re-encrypted")
 

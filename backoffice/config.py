@@ -7,6 +7,8 @@ import secrets
 from pathlib import Path
 from typing import Mapping
 
+from cryptography.fernet import Fernet
+
 # Environment variable -> Flask config key. Read only inside create_app, never at import time.
 ENV_VARS = {
     "BACKOFFICE_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
@@ -83,8 +85,6 @@ def _instance_secrets(instance_path: str) -> dict:
     path = Path(instance_path) / "secrets.json"
     if path.exists():
         return json.loads(path.read_text())
-    from cryptography.fernet import Fernet
-
     data = {"SECRET_KEY": secrets.token_urlsafe(48), "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data))

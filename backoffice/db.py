@@ -10,6 +10,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from backoffice.clock import SYSTEM_CLOCK
+from backoffice.crypto import decrypt, encrypt
 from backoffice.money import D
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
@@ -80,15 +81,11 @@ class EncryptedString(TypeDecorator):
     def process_bind_param(self, value, dialect):
         if value is None:
             return None
-        from backoffice.crypto import encrypt
-
         return encrypt(value)
 
     def process_result_value(self, value, dialect):
         if value is None:
             return None
-        from backoffice.crypto import decrypt
-
         return decrypt(value)
 
 

@@ -7,8 +7,11 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from backoffice.api import current_api_user, json_body
+from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA, classify
 from backoffice.clock import clock
 from backoffice.security.access import require
+from payroll.engine.quote import quote
+from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
 blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
 
@@ -19,8 +22,6 @@ def _openapi(schema: dict) -> dict:
 
 
 def _docs():
-    from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA
-    from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
     def body(schema):
         return {"required": True, "content": {"application/json": {"schema": _openapi(schema)}}}
@@ -49,8 +50,6 @@ class PaycheckQuotes(MethodView):
         """Quote paychecks: gross to net with every tax and deduction explained (one object or a list).
 
         The same JSON as `backoffice paycheck quote --input FILE`; see docs/paycheck-quote.md."""
-        from payroll.engine.quote import quote
-
         # A quote reads no stored data: any signed-in role may ask (workers use it for W-4 what-ifs).
         return jsonify(quote(json_body()))
 
@@ -62,7 +61,5 @@ class ClassificationAssessments(MethodView):
         """Assess an engagement's classification under the IRS, DOL and state tests (one object or a list).
 
         The same JSON as `backoffice classify --input FILE`; see docs/classification.md."""
-        from backoffice.classification.engine.classify import classify
-
         require(current_api_user(), "classification", "read")
         return jsonify(classify(json_body(), today=clock().today()))

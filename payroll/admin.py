@@ -10,6 +10,7 @@ from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
 from backoffice.clock import clock
@@ -17,11 +18,12 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
-from payroll.models import DAYS, RUN_MACHINE, Paycheck, PaySchedule, PayrollRun, Timesheet
-from payroll.models_ledger import JournalLine, Payment
+from payroll.models import DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet
+from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, payments, runs, schedules
 from payroll.timesheets import services as timesheets
+from reports.paystubs import paystub_pdf
 
 
 # ------------------------------------------------------------------------------------------------ schedules
@@ -259,8 +261,6 @@ class PayrollDeskView(BaseView):
 
     @expose("/paystub/<int:paycheck_id>")
     def paystub(self, paycheck_id):
-        from reports.paystubs import paystub_pdf
-
         if not can(current_user, "paycheck", "read"):
             abort(403)
         try:
@@ -290,8 +290,6 @@ class PayrollDeskView(BaseView):
 
 
 def run_files(run_id: int):
-    from payroll.models_ledger import NachaFile
-
     return db.session.execute(sa.select(NachaFile).where(NachaFile.run_id == run_id).order_by(NachaFile.id)
                               ).scalars().all()
 
@@ -325,8 +323,6 @@ class PaycheckAdmin(ReadOnlyView):
     can_view_details = True
 
     def get_query(self):
-        from sqlalchemy.orm import joinedload
-
         return super().get_query().options(joinedload(Paycheck.worker))
 
 

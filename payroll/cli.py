@@ -8,6 +8,9 @@ from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors, read_json
 from backoffice.clock import clock
+from payroll.engine.quote import quote
+from payroll.services.payments import generate_nacha
+from payroll.services.runs import pre_run_checks, resume_calculation
 
 
 def register(cli) -> None:
@@ -28,8 +31,6 @@ def payroll():
 @handle_domain_errors
 def nacha_cmd(run_id, output):
     """Write the NACHA file of an approved or paid run (made on first request, the same bytes afterwards)."""
-    from payroll.services.payments import generate_nacha
-
     f = generate_nacha(run_id, now=clock().now())
     if output == "-":
         click.echo(f.content, nl=False)
@@ -45,8 +46,6 @@ def nacha_cmd(run_id, output):
 @handle_domain_errors
 def checks_cmd(run_id):
     """List the run's blocking pre-run issues (exit status 1 when there are any)."""
-    from payroll.services.runs import pre_run_checks
-
     issues = pre_run_checks(run_id)
     for issue in issues:
         click.echo(f"{issue.code}\t{issue.field}\t{issue.message}")
@@ -60,8 +59,6 @@ def checks_cmd(run_id):
 @handle_domain_errors
 def resume_cmd(run_id):
     """Re-send the chunks of a calculating run that are not done (after a worker died)."""
-    from payroll.services.runs import resume_calculation
-
     sent = resume_calculation(run_id)
     click.echo(f"re-sent {len(sent)} chunk(s)")
 
@@ -76,6 +73,4 @@ def paycheck():
 @handle_domain_errors
 def paycheck_quote_cmd(input_path):
     """Quote a paycheck (gross to net) with every line explained; prints JSON."""
-    from payroll.engine.quote import quote
-
     emit_json(quote(read_json(input_path)))

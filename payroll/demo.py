@@ -15,6 +15,9 @@ from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.models import PaySchedule, Timesheet
+from payroll.services import payments, runs
+from payroll.services.calc import calculate_chunk
+from payroll.services.schedules import create_schedule
 
 DEMO_ROUTINGS = ("011000015", "021000021", "121000358", "322271627")   # check digits valid
 
@@ -28,9 +31,6 @@ def _monday(d: date) -> date:
 
 
 def seed(rng: random.Random, today: date) -> list[str]:
-    from payroll.services import payments, runs
-    from payroll.services.calc import calculate_chunk
-    from payroll.services.schedules import create_schedule
 
     if db.session.execute(sa.select(PaySchedule.id).limit(1)).first():
         return ["payroll demo already present"]

@@ -346,12 +346,11 @@ class YearToDate(db.Model):
                   "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
 
 
+from backoffice.errors import DomainError
 from payroll.models_ledger import JournalEntry, JournalLine, Payment  # noqa: E402,F401  (registers the tables)
 
 
 def _refuse_change(mapper, connection, target) -> None:
-    from backoffice.errors import DomainError
-
     raise DomainError(f"{type(target).__name__} #{target.id} is posted: it is never updated or deleted; "
                       "reverse it instead", code="posted_is_immutable")
 

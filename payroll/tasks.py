@@ -3,9 +3,17 @@ from __future__ import annotations
 
 import os
 
+import sqlalchemy as sa
 from celery import shared_task
 from flask import current_app
 from sqlalchemy.exc import OperationalError
+
+from backoffice.extensions import db
+from backoffice.uow import transaction
+from payroll.models import Paycheck
+from payroll.services.calc import calculate_chunk as calc_chunk
+from payroll.services.runs import finalize_run, pending_chunks, record_failure
+from reports.paystubs import render_paychecks
 
 RETRYABLE = (OperationalError,)     # SQLite "database is locked", PostgreSQL deadlock / lost connection
 
@@ -13,8 +21,6 @@ RETRYABLE = (OperationalError,)     # SQLite "database is locked", PostgreSQL de
 @shared_task(name="payroll.calculate_run")
 def calculate_run(run_id: int) -> int:
     """Send one task per chunk not done yet (or finalize at once when none is left)."""
-    from backoffice.uow import transaction
-    from payroll.services.runs import finalize_run, pending_chunks
 
     with transaction():  # ended before the chunks are sent: their tasks write from other sessions
         todo = pending_chunks(run_id)
@@ -30,8 +36,6 @@ def calculate_run(run_id: int) -> int:
              retry_backoff_max=10, max_retries=20)
 def calculate_chunk(self, run_id: int, index: int) -> bool:
     """Calculate one chunk (a no-op when it is already done), then finalize the run if it was the last."""
-    from payroll.services.calc import calculate_chunk as calc_chunk
-    from payroll.services.runs import finalize_run, record_failure
 
     # Test hook only (the worker-kill test widens the window in which a chunk is in flight); read per call.
     delay = float(current_app.config.get("PAYROLL_CHUNK_DELAY") or os.environ.get("BACKOFFICE_PAYROLL_CHUNK_DELAY")
@@ -50,10 +54,6 @@ def calculate_chunk(self, run_id: int, index: int) -> bool:
 @shared_task(name="payroll.render_run_paystubs")
 def render_run_paystubs(run_id: int, batch: int = 200) -> int:
     """Fan a run's paystubs out in batches, so every Celery worker process renders a share."""
-    import sqlalchemy as sa
-
-    from backoffice.extensions import db
-    from payroll.models import Paycheck
 
     ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run_id).order_by(Paycheck.id))
                .scalars())
@@ -65,6 +65,4 @@ def render_run_paystubs(run_id: int, batch: int = 200) -> int:
 @shared_task(name="payroll.render_paystub_batch")
 def render_paystub_batch(run_id: int, paycheck_ids: list[int]) -> int:
     """Render (and cache) some paystubs of a run; already cached ones are skipped. Safe to run twice."""
-    from reports.paystubs import render_paychecks
-
     return render_paychecks(paycheck_ids)

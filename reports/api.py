@@ -1,12 +1,14 @@
 """Finance-export API: payroll register, tax-liability summary and GL journal as CSV or XLSX; background XLSX jobs."""
 from __future__ import annotations
 
+import io
+
 from flask import current_app, jsonify, send_file, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user
-from backoffice.errors import NotFound
+from backoffice.errors import DomainError, NotFound
 from backoffice.security.access import can, require
 from reports import exports
 
@@ -59,8 +61,6 @@ def _export(kind: str, args: dict):
 
 
 def _send(content: bytes, mimetype: str, filename: str):
-    import io
-
     return send_file(io.BytesIO(content), mimetype=mimetype, as_attachment=True, download_name=filename)
 
 
@@ -106,8 +106,6 @@ def export_job(job_id):
 @blp.doc(responses={"200": FILE_RESPONSES["200"], "409": {"description": "not finished yet"}})
 def export_job_file(job_id):
     """The finished file of a background export."""
-    from backoffice.errors import DomainError
-
     job = _own_job(job_id)
     if job["state"] != "done":
         raise DomainError(f"the export is {job['state']} ({job.get('done', 0)} of {job.get('total', 0)} rows)",

@@ -15,6 +15,8 @@ import pandas as pd
 import sqlalchemy as sa
 
 from backoffice.extensions import db
+from payroll.models import PayrollRun
+from payroll.models_ledger import ACCOUNTS
 
 # Runs whose paychecks count in a date-range report: a run still calculating has only some of its paychecks.
 REPORTABLE_RUN_STATES = ("calculated", "approved", "paid", "reversed")
@@ -184,16 +186,12 @@ def journal_lines(sel: Selection) -> pd.DataFrame:
 
 def account_names() -> dict[str, str]:
     """The chart of accounts the payroll journal posts to (code -> name)."""
-    from payroll.models_ledger import ACCOUNTS
-
     return dict(ACCOUNTS)
 
 
 # ------------------------------------------------------------------------------------------------ runs (chart)
 def recent_runs(limit: int = 12) -> list[dict]:
     """The latest runs with their stored totals (newest last), for the admin chart and the run picker."""
-    from payroll.models import PayrollRun
-
     rows = db.session.execute(sa.select(PayrollRun).order_by(PayrollRun.pay_date.desc(), PayrollRun.id.desc())
                               .limit(limit)).scalars().all()
     return [{"id": r.id, "kind": r.kind, "state": r.state, "pay_date": r.pay_date, "label": str(r),
@@ -203,8 +201,6 @@ def recent_runs(limit: int = 12) -> list[dict]:
 
 
 def run_exists(run_id: int) -> bool:
-    from payroll.models import PayrollRun
-
     return db.session.get(PayrollRun, run_id) is not None
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 from celery import shared_task
 from flask import current_app
 
+from backoffice.extensions import db
+
 
 @shared_task(name="reports.build_export")
 def build_export(job_id: str) -> str:
     """Write the export job's file (see reports.exports.run_job); safe to run twice. Returns the job state."""
-    from backoffice.extensions import db
     from reports import exports
 
     try:

@@ -8,9 +8,9 @@ from flask import g, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
+from backoffice.auth import user_for_token
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import csrf
-
 
 # What a person in a browser reads on an error page (the API answers JSON with the same status).
 _PAGE_ERRORS = {
@@ -66,8 +66,6 @@ def current_api_user():
 
 def authenticate_request():
     """Every API request needs `Authorization: Bearer <token>`."""
-    from backoffice.auth import user_for_token
-
     if request.method == "OPTIONS" or request.path.endswith("/openapi.json"):
         return None
     header = request.headers.get("Authorization", "")

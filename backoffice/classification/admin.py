@@ -8,14 +8,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
+from backoffice.classification import labels
+from backoffice.classification.engine.questionnaire import answer_value
+from backoffice.classification.models import Assessment, Recheck, ReviewRequest
+from backoffice.classification.portal import evidence_pack_response, evidence_response
+from backoffice.classification.services import common, questionnaire, rechecks, reclassification, reviews
 from backoffice.clock import clock
 from backoffice.errors import Issue
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
-from backoffice.classification.services import common, questionnaire, rechecks, reclassification, reviews
-from backoffice.classification import labels
-from backoffice.classification.engine.questionnaire import answer_value
-from backoffice.classification.models import Assessment, Recheck, ReviewRequest
+from backoffice.workers import importer
 from backoffice.workers.models import Client, Engagement, Worker
 
 
@@ -220,14 +222,10 @@ class ClassificationView(BaseView):
 
     @expose("/<int:assessment_id>/evidence/<int:evidence_id>")
     def evidence(self, assessment_id: int, evidence_id: int):
-        from backoffice.classification.portal import evidence_response
-
         return evidence_response(common.get_evidence(assessment_id, evidence_id, current_user))
 
     @expose("/<int:assessment_id>/evidence-pack.pdf")
     def evidence_pack(self, assessment_id: int):
-        from backoffice.classification.portal import evidence_pack_response
-
         return evidence_pack_response(self._assessment(assessment_id), current_user)
 
     @expose("/engagements/<int:engagement_id>/reclassify", methods=("POST",))
@@ -275,8 +273,6 @@ class WorkerImportView(BaseView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
-        from backoffice.workers import importer
-
         report = None
         error = None
         refused = domain_errors()       # bad rows are in the report; a refusal (a file it cannot read) is flashed

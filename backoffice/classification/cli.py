@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from backoffice.classification.engine.classify import classify
+from backoffice.classification.services.rechecks import run_rechecks
 from backoffice.clitools import emit_json, handle_domain_errors, read_json
 from backoffice.clock import clock
 from backoffice.dates import parse_date
@@ -20,8 +22,6 @@ def register(cli) -> None:
 @handle_domain_errors
 def classify_cmd(input_path):
     """Classify an engagement (IRS, DOL and state tests) from questionnaire answers; prints JSON."""
-    from backoffice.classification.engine.classify import classify
-
     emit_json(classify(read_json(input_path), today=clock().today()))
 
 
@@ -36,8 +36,6 @@ def classification_group():
 @handle_domain_errors
 def rechecks_cmd(today):
     """Raise re-checks for every open contractor engagement from timesheets, paychecks and new answers."""
-    from backoffice.classification.services.rechecks import run_rechecks
-
     try:
         on = parse_date(today) if today else clock().today()
     except ValueError as exc:

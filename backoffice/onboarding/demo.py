@@ -1,6 +1,7 @@
 """Demo onboarding: invited workers at every stage, some stuck, so HR's board has something to show."""
 from __future__ import annotations
 
+import secrets
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -9,10 +10,10 @@ from flask import current_app
 from backoffice.clock import FixedClock
 from backoffice.errors import ValidationFailed
 from backoffice.extensions import db
+from backoffice.onboarding import steps
+from backoffice.onboarding.services import cases, invitations, wizard
 from backoffice.uow import transaction
 from backoffice.workers.models import Client
-from backoffice.onboarding.services import cases, invitations, wizard
-from backoffice.onboarding import steps
 
 FIRST = ("Avery", "Jordan", "Riley", "Morgan", "Quinn", "Rowan", "Skyler", "Emerson", "Harper", "Sage")
 LAST = ("Alvarez", "Brooks", "Chen", "Dubois", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen")
@@ -58,8 +59,6 @@ def seed(rng, today: date) -> list[str]:
 
 def _accept_token(result) -> str:
     """The demo never emails the link: give the invitation a known token so it can be accepted here."""
-    import secrets
-
     token = secrets.token_urlsafe(32)
     with transaction():
         result.invitation.token_hash = cases.hash_token(token)

@@ -2,20 +2,21 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, current_app, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user, login_user, logout_user
 
 from backoffice.banking.plaid_link import link_settings
 from backoffice.clock import clock
 from backoffice.extensions import db
+from backoffice.geo import STATES
+from backoffice.onboarding.models import I9Record, OnboardingCase
+from backoffice.onboarding.services import agreements, cases, invitations, wizard
+from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from backoffice.portal.views import client_ip
 from backoffice.security.access import can
-from backoffice.geo import STATES
-from backoffice.onboarding.services import agreements, cases, invitations, wizard
-from backoffice.onboarding.models import I9Record, OnboardingCase
-from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
+from backoffice.workers.profile_services import active_accounts
 
 INVITE_ERROR_STATUS = {"invitation_invalid": 404, "invitation_used": 410, "invitation_expired": 410,
                        "invitation_revoked": 410}
@@ -125,8 +126,6 @@ def _initial_values(case: OnboardingCase, step: str) -> dict:
 
 
 def _render_step(case, step, values, errors, bank_values=None, bank_errors=None):
-    from backoffice.workers.profile_services import active_accounts
-
     ctx = {"case": case, "step": step, "labels": STEP_LABELS, "values": values, "errors": errors,
            "worker": case.worker, "engagement": case.engagement, "hide_nav": False, "active_nav": "home"}
     if step == "state_certificate":

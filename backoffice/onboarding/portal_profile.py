@@ -6,18 +6,24 @@ import sqlalchemy as sa
 from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from backoffice.banking.plaid_link import link_settings
+from backoffice.banking.plaid_link import PlaidLink, link_settings
 from backoffice.clock import clock
 from backoffice.errors import DomainError
 from backoffice.extensions import db
 from backoffice.onboarding.models import SignedDocument
+from backoffice.onboarding.services.wizard import _account_fields, link_plaid_account, save_w4_update
+from backoffice.onboarding.w4_preview import w4_preview as preview
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from backoffice.portal.views import client_ip
 from backoffice.security.access import can
-from backoffice.workers.models import Engagement
+from backoffice.workers.models import Agency, Engagement
 from backoffice.workers.portal import current_worker, my_engagements
 from backoffice.workers.profile import BankAccount
+from backoffice.workers.profile_services import active_accounts, current_tax_profile
+from backoffice.workers.profile_services import add_bank_account as add
+from backoffice.workers.profile_services import remove_bank_account as remove
+from backoffice.workers.services import update_worker
 
 
 @bp.get("/documents")
@@ -44,8 +50,6 @@ CONTACT_FIELDS = ("phone", "address_line1", "address_line2", "city", "state", "p
 @bp.route("/profile", methods=["GET", "POST"])
 @worker_required
 def profile():
-    from backoffice.workers.services import update_worker
-
     worker = current_worker()
     refused = form_errors()
     values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
@@ -61,8 +65,6 @@ def profile():
 
 
 def _profile_page(worker, values, errors, bank_values, bank_errors, status=None):
-    from backoffice.workers.profile_services import active_accounts
-
     code = status or (422 if (errors or bank_errors) else 200)
     return render_template("portal/profile.html", worker=worker, values=values, errors=errors,
                            accounts=active_accounts(worker.id), bank_values=bank_values, bank_errors=bank_errors,
@@ -72,8 +74,6 @@ def _profile_page(worker, values, errors, bank_values, bank_errors, status=None)
 @bp.post("/bank-accounts")
 @worker_required
 def add_bank_account():
-    from backoffice.onboarding.services.wizard import _account_fields
-    from backoffice.workers.profile_services import add_bank_account as add
 
     if not can(current_user, "bank_account", "create"):
         abort(403)
@@ -91,8 +91,6 @@ def add_bank_account():
 @bp.post("/bank-accounts/<int:account_id>/remove")
 @worker_required
 def remove_bank_account(account_id: int):
-    from backoffice.workers.profile_services import remove_bank_account as remove
-
     acct = own_or_404(BankAccount, "bank_account", account_id)
     if not can(current_user, "bank_account", "delete"):
         abort(403)
@@ -104,10 +102,6 @@ def remove_bank_account(account_id: int):
 @bp.post("/api/plaid/link-token")
 @worker_required
 def plaid_link_token():
-    from backoffice.banking.plaid_link import PlaidLink
-
-    from backoffice.workers.models import Agency
-
     agency = db.session.execute(sa.select(Agency.legal_name).order_by(Agency.id).limit(1)).scalar() or "Tandem"
     with PlaidLink.from_config(current_app.config) as link:  # Link shows client_name (at most 30 characters)
         token = link.create_link_token(f"worker-{current_user.worker_id}", client_name=agency[:30])
@@ -118,8 +112,6 @@ def plaid_link_token():
 @worker_required
 def plaid_exchange():
     """Plaid Link's onSuccess posts here: {public_token, account_id, institution_name, split_kind, ...}."""
-    from backoffice.onboarding.services.wizard import link_plaid_account
-
     if not can(current_user, "bank_account", "create"):
         abort(403)
     body = request.get_json(silent=True) or {}
@@ -134,8 +126,6 @@ def plaid_exchange():
 @bp.route("/w4", methods=["GET", "POST"])
 @worker_required
 def w4():
-    from backoffice.onboarding.services.wizard import save_w4_update
-
     worker = current_worker()
     engagement = _employee_engagement()
     refused = form_errors()
@@ -160,8 +150,6 @@ def _employee_engagement():
 
 
 def _w4_values(worker_id: int) -> dict:
-    from backoffice.workers.profile_services import current_tax_profile
-
     p = current_tax_profile(worker_id, clock().today())
     if p is None:
         return {"filing_status": "single"}
@@ -174,8 +162,6 @@ def _w4_values(worker_id: int) -> dict:
 @worker_required
 def w4_preview():
     """JSON in (the W-4 fields as typed, optional gross and engagement_id), the quote's withholding out."""
-    from backoffice.onboarding.w4_preview import w4_preview as preview
-    from backoffice.workers.profile_services import current_tax_profile
 
     body = request.get_json(silent=True) or {}
     worker = current_worker()

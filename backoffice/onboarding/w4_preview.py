@@ -5,8 +5,9 @@ from datetime import date
 from decimal import Decimal
 
 from backoffice.errors import DomainError, Issue, ValidationFailed
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import ZERO, D, round_cents
 from backoffice.periods import PayFrequency
+from payroll.engine.quote import quote
 
 W4_INPUT_FIELDS = ("step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra")
 HOURS_PER_WEEK = D(40)
@@ -32,8 +33,6 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
 
     Answer: {"pay_date", "pay_frequency", "gross", "federal_income_tax", "state_income_tax", "taxes": [{"code",
     "amount"}], "net", "explanation": [federal steps]}."""
-    from payroll.engine.quote import quote
-
     issues: list[Issue] = []
     w4: dict = {"version": 2020, "filing_status": form.get("filing_status") or "single",
                 "step2_checkbox": _flag(form.get("step2_checkbox")), "exempt": _flag(form.get("exempt"))}

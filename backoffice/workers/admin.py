@@ -7,6 +7,7 @@ from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 from wtforms import StringField
 
 from backoffice.admin import SecureModelView, filtered_list_url, view_url
@@ -14,8 +15,17 @@ from backoffice.extensions import db
 from backoffice.geo import STATES
 from backoffice.security.access import scoped
 from backoffice.workers import services
-from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Agency,
-                                       Client, Engagement, StateRegistration, Worker)
+from backoffice.workers.models import (
+    ENGAGEMENT_STATUSES,
+    ENGAGEMENT_TYPES,
+    PAY_FREQUENCIES,
+    PAY_UNITS,
+    Agency,
+    Client,
+    Engagement,
+    StateRegistration,
+    Worker,
+)
 
 STATE_CHOICES = [(c, f"{c} — {n}") for c, n in STATES.items()]
 
@@ -158,8 +168,6 @@ class EngagementAdmin(SecureModelView):
     column_export_exclude_list = ("related",)
 
     def get_query(self):
-        from sqlalchemy.orm import joinedload
-
         return super().get_query().options(joinedload(Engagement.worker), joinedload(Engagement.client))
 
     def form_data(self, form):

@@ -5,9 +5,14 @@ import json
 import sys
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from backoffice.clitools import handle_domain_errors
+from backoffice.extensions import db
+from backoffice.security.models import User
+from backoffice.workers.demo import seed_demo
+from backoffice.workers.importer import import_file
 
 
 def register(cli) -> None:
@@ -32,11 +37,6 @@ def import_workers_cmd(path, dry_run, as_user, as_json):
     """Import workers and engagements from a CSV or XLSX file (columns in docs/classification.md).
 
     Nothing is written if any row is bad; every bad row is listed with its line number and column."""
-    import sqlalchemy as sa
-
-    from backoffice.extensions import db
-    from backoffice.security.models import User
-    from backoffice.workers.importer import import_file
 
     user = None
     if as_user:
@@ -70,8 +70,6 @@ def import_workers_cmd(path, dry_run, as_user, as_json):
 @handle_domain_errors
 def seed_demo_cmd(n_workers, seed, if_empty):
     """Build a realistic demo agency: clients, workers in many states, both engagement types, demo logins."""
-    from backoffice.workers.demo import seed_demo
-
     summary = seed_demo(n_workers=n_workers, seed=seed, if_empty=if_empty)
     for line in summary:
         click.echo(line)

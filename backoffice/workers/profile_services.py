@@ -6,16 +6,24 @@ from datetime import date
 import sqlalchemy as sa
 
 from backoffice import validation as v
+from backoffice.banking.routing import compact_account_number, compact_routing_number, validate_bank_account
+from backoffice.banking.splits import DepositInstruction, validate_instructions
 from backoffice.db import utcnow
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.money import CENT
 from backoffice.uow import transaction
 from backoffice.workers.models import Worker
-from backoffice.workers.profile import (SPLIT_KINDS, W4_2019_MARITAL, W4_FILING_STATUSES, W9_ENTITY_TYPES,
-                                        BankAccount, TaxProfile, W9Form)
-from backoffice.banking.routing import compact_account_number, compact_routing_number, validate_bank_account
-from backoffice.banking.splits import DepositInstruction, validate_instructions
+from backoffice.workers.profile import (
+    SPLIT_KINDS,
+    W4_2019_MARITAL,
+    W4_FILING_STATUSES,
+    W9_ENTITY_TYPES,
+    BankAccount,
+    TaxProfile,
+    W9Form,
+)
+from backoffice.workers.services import update_worker
 
 
 def _worker(worker_id: int) -> Worker:
@@ -90,8 +98,6 @@ def save_w9(worker_id: int, data: dict) -> W9Form:
     if tin:
         digits = (v.ein if tin_type == "ein" else v.ssn)("tin", tin, issues)
     raise_if(issues)
-    from backoffice.workers.services import update_worker
-
     if digits:
         update_worker(worker.id, {"tin_type": tin_type, "tin": digits})
     certified = bool(data.get("certified"))

@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import request
 from flask_smorest import Blueprint
 
 from backoffice.api import current_api_user, json_body
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
-
 
 blp = Blueprint("payroll", __name__, url_prefix="/api/v1", description="Payroll operations")
 
@@ -19,8 +19,6 @@ def _body(schema):
 
 def _maybe_body() -> dict:
     """The JSON body when one was sent (reasons are optional)."""
-    from flask import request
-
     body = json_body() if request.get_data(cache=True) else {}
     return body if isinstance(body, dict) else {}
 

@@ -9,16 +9,17 @@ import sqlalchemy as sa
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import ZERO, D, round_cents
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
+from backoffice.workers.services import update_engagement
 from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 
 from . import calc
 from .common import bulk_insert, cents, get_run, units4, user_id
-from .ledger import post_entry, postings_for_paychecks, raw_sum
+from .ledger import mirror, post_entry, postings_for_paychecks, raw_sum
 from .runs import _d, _require
 
 
@@ -94,8 +95,6 @@ def _reverse(orig_run: PayrollRun, paychecks: list[Paycheck], user, reason: str,
 
 
 def _mirror_payment(postings):
-    from .ledger import mirror
-
     return mirror(postings)
 
 
@@ -167,8 +166,6 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
     """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
     time already paid since then becomes a pending `retro` adjustment that the next run pays."""
     _require(user, "create")
-    from backoffice.workers.services import update_engagement
-
     eng = db.session.get(Engagement, engagement_id)
     if eng is None:
         raise NotFound(f"engagement {engagement_id} not found")

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from flask import current_app
 
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
@@ -13,17 +14,28 @@ from backoffice.extensions import db
 from backoffice.money import D, round_cents
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
-from backoffice.tasks import enqueue as send_task, runs_in_process
+from backoffice.tasks import enqueue as send_task
+from backoffice.tasks import runs_in_process
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
-from payroll.models import (ADJUSTMENT_CODES, RUN_MACHINE, Paycheck, PaySchedule, PayrollAdjustment, PayrollRun,
-                            RunChunk, Timesheet)
+from payroll.engine.states import supported_states
+from payroll.models import (
+    ADJUSTMENT_CODES,
+    RUN_MACHINE,
+    Paycheck,
+    PayrollAdjustment,
+    PayrollRun,
+    PaySchedule,
+    RunChunk,
+    Timesheet,
+)
 from payroll.models_ledger import Payment
 
 from . import calc
 from .common import get_run, user_id
 from .ledger import post_entry, raw_sum
+from .payments import create_payments, payment_postings
 from .schedules import period_and_pay_date
 
 OFF_CYCLE_KINDS = ("bonus", "correction", "final")
@@ -63,8 +75,6 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
     if dup:
         raise DomainError(f"run #{dup} already pays {schedule.name} for {period.start}–{period.end}",
                           code="duplicate_run")
-    from flask import current_app
-
     run = PayrollRun(kind="regular", state="draft", pay_schedule_id=schedule.id, frequency=schedule.frequency,
                      period_start=period.start, period_end=period.end, pay_date=pay_date,
                      description=f"{schedule.name} {period.start:%b %d}–{period.end:%b %d, %Y}",
@@ -90,8 +100,6 @@ def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, 
         issues.append(Issue("items", "an off-cycle run needs at least one item", "required"))
     cleaned = [_clean_adjustment(item, f"items[{i}]", issues) for i, item in enumerate(items or [])]
     raise_if(issues)
-    from flask import current_app
-
     run = PayrollRun(kind=kind, state="draft", frequency=frequency, period_start=pay_date, period_end=pay_date,
                      pay_date=pay_date, description=description or f"{kind.replace('_', ' ').title()} {pay_date}",
                      prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))
@@ -177,8 +185,6 @@ def pre_run_checks(run_id: int) -> list[Issue]:
         add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
                       .where(pending).order_by(Engagement.id)),
             "unapproved_time", "worker {worker}: timesheets in the period are not approved yet")
-    from payroll.engine.states import supported_states
-
     covered = sorted(supported_states(run.pay_date.year))
     resident = sa.select(Worker.id).where(Worker.id == Engagement.worker_id, Worker.state != "",
                                           Worker.state.not_in(covered)).exists()
@@ -299,8 +305,6 @@ def _approve(run_id: int, user) -> PayrollRun:
         raise DomainError(f"run #{run.id} was prepared by you; a different user must approve it",
                           code="approver_is_preparer")
     raise_if([i for i in pre_run_checks(run.id) if i.code == "negative_net"])
-    from .payments import create_payments
-
     create_payments(run)
     transition(run, "approve")
     run.approved_by_id = user_id(user)
@@ -320,8 +324,6 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
         Payment.run_id == run.id, Payment.nacha_file_id.is_(None))).scalar()
     if has_payments and unfiled:
         raise DomainError(f"run #{run.id}: generate the NACHA file before marking it paid", code="no_nacha_file")
-    from .payments import payment_postings
-
     post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", payment_postings(run.id),
                run_id=run.id)
     s.execute(sa.update(Payment).where(Payment.run_id == run.id, Payment.status == "pending").values(status="sent"),

@@ -5,9 +5,14 @@ import json
 import sys
 
 import click
+import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from backoffice.audit import acting_as
 from backoffice.clitools import handle_domain_errors
+from backoffice.extensions import db
+from backoffice.security.models import User
+from payroll.timesheets.importer import import_file
 
 
 @click.command("import")
@@ -21,12 +26,6 @@ from backoffice.clitools import handle_domain_errors
 def import_cmd(path, dry_run, email, as_json):
     """Import timesheets from a CSV or XLSX file. Exit status 2 and every bad row (line, column, problem) when
     any row is wrong; nothing is saved then."""
-    import sqlalchemy as sa
-
-    from backoffice.audit import acting_as
-    from backoffice.extensions import db
-    from backoffice.security.models import User
-    from payroll.timesheets.importer import import_file
 
     stmt = sa.select(User).where(User.active.is_(True))
     stmt = stmt.where(User.email == email.lower()) if email else stmt.where(User.role == "admin").order_by(User.id)

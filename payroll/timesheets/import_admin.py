@@ -8,6 +8,7 @@ from flask_login import current_user
 from backoffice.admin import deny, domain_errors, staff_only
 from backoffice.security.access import can
 from payroll.models import DAYS
+from payroll.timesheets.importer import MAX_ROWS, import_file
 
 TEMPLATE_CSV = ("engagement_id,worker_email,client,week_start," + ",".join(DAYS) + ",units,notes\n"
                 "1,,,2026-01-05,8,8,8,8,8,0,0,,\n"
@@ -26,8 +27,6 @@ class TimesheetImportView(BaseView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
-        from payroll.timesheets.importer import MAX_ROWS, import_file
-
         result = None
         filename = ""
         if request.method == "POST":

@@ -4,15 +4,22 @@ from __future__ import annotations
 from datetime import timedelta
 
 from backoffice import validation as v
+from backoffice.classification.models import Reclassification
+from backoffice.classification.services.common import (
+    OPEN_ENGAGEMENT_STATUSES,
+    _audited_as_user,
+    _check,
+    _engagement_for,
+    current_signed,
+    get_assessment,
+)
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.uow import transaction
-from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, _audited_as_user, _check,
-                                                  _engagement_for, current_signed, get_assessment)
-from backoffice.classification.models import Reclassification
 from backoffice.workers.models import Engagement
+from backoffice.workers.services import clean_engagement
 
 
 # ------------------------------------------------------------------ reclassification
@@ -55,8 +62,6 @@ def reclassify(engagement_id, *, user, to_type: str, effective_date, note: str =
     worker, client, title, state and rates. To leased employee: the W-4 (and state certificate) and I-9
     onboarding steps open. To contractor: a COBRA qualifying event is recorded for the benefits module (and
     the W-9 step opens). A signed-off assessment of this engagement with that determination is required."""
-    from backoffice.workers.services import clean_engagement
-
     _check(user, "create", "classification_reclassification")
     _check(user, "create", "engagement")
     if user is not None and not can(user, "classification_sign_off", "write"):

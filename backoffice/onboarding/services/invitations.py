@@ -14,16 +14,23 @@ from backoffice.audit import AuditLog
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
-from backoffice.security.models import User
-from backoffice.security.services import MIN_PASSWORD
-from backoffice.uow import transaction
-from backoffice.workers.models import Agency, Engagement, Worker
-from backoffice.onboarding.services.cases import (INVITE_FIELDS, OPEN_STATUSES, _collect, _nf, case_for_engagement,
-                                                 hash_token)
 from backoffice.onboarding.mail import invitation_message, send_mail
 from backoffice.onboarding.models import Invitation, OnboardingCase, OnboardingStep
+from backoffice.onboarding.services.cases import (
+    INVITE_FIELDS,
+    OPEN_STATUSES,
+    _collect,
+    _nf,
+    case_for_engagement,
+    hash_token,
+)
 from backoffice.onboarding.steps import i9_section2_due, plan_steps
+from backoffice.security.models import User
+from backoffice.security.services import MIN_PASSWORD
 from backoffice.states import allows, check_move, transition
+from backoffice.uow import transaction
+from backoffice.workers.models import Agency, Engagement, Worker
+from backoffice.workers.services import clean_engagement, clean_worker
 
 
 @dataclass(frozen=True)
@@ -77,8 +84,6 @@ def invite_worker(data: dict, *, now: datetime, config: Mapping, base_url: str,
 def _open_case(data: dict, now: datetime, config: Mapping,
                invited_by_id: int | None) -> tuple[Invitation, str, OnboardingCase]:
     """The worker (new, or matched by email), a pending engagement, its onboarding case and an invitation."""
-    from backoffice.workers.services import clean_engagement, clean_worker
-
     issues: list[Issue] = []
     for k in data:
         if k not in INVITE_FIELDS:

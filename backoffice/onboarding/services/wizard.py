@@ -7,26 +7,37 @@ from typing import Mapping
 import sqlalchemy as sa
 
 from backoffice import validation as v
+from backoffice.banking.plaid_link import PlaidLink
+from backoffice.banking.splits import validate_instructions
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
+from backoffice.onboarding import documents
+from backoffice.onboarding.models import I9_CITIZENSHIP, I9Record, OnboardingCase
+from backoffice.onboarding.services.cases import (
+    PROFILE_FIELDS,
+    _begin,
+    _collect,
+    _complete,
+    _flag,
+    _nf,
+    _signature,
+    _store_copy,
+)
+from backoffice.onboarding.steps import clean_state_certificate, i9_section2_due, rules, state_form
 from backoffice.periods import age_on
 from backoffice.uow import transaction
+from backoffice.workers import profile_services
 from backoffice.workers.models import Worker
-from backoffice.onboarding import documents
-from backoffice.onboarding.services.cases import (PROFILE_FIELDS, _begin, _collect, _complete,
-                                                 _flag, _nf, _signature, _store_copy)
-from backoffice.onboarding.models import I9_CITIZENSHIP, I9Record, OnboardingCase
-from backoffice.onboarding.steps import clean_state_certificate, i9_section2_due, rules, state_form
 from backoffice.workers.profile import W9_ENTITY_TYPES, TaxProfile
+from backoffice.workers.profile_services import active_accounts, add_bank_account, clean_w4, deposit_instructions
+from backoffice.workers.services import clean_worker
 
 
 @transaction()
 def save_profile(case: OnboardingCase, data: dict, *, today: date) -> Worker:
     """Legal name, SSN (or EIN for a contractor's business), birth date (in the past, of working age on `today`)
     and residence address."""
-    from backoffice.workers.services import clean_worker
-
     row = _begin(case, "profile")
     worker = case.worker
     issues: list[Issue] = []
@@ -69,8 +80,6 @@ def _w4_profile(worker: Worker, engagement_id: int | None, data: dict, ip: str, 
                 today: date) -> TaxProfile:
     """Validate a W-4 (every amount 0 or more, signed) and add it, effective `today`, with a PDF copy, to the
     session."""
-    from backoffice.workers.profile_services import clean_w4
-
     issues: list[Issue] = []
     signed = _signature(data, issues)
     form = {k: data.get(k) for k in ("filing_status", "step3_credits", "step4a_other_income",
@@ -191,8 +200,6 @@ def save_i9_section1(case: OnboardingCase, data: dict, *, today: date, ip: str =
 @transaction()
 def save_w9(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str = ""):
     """Form W-9: name, entity type, TIN (missing → backup withholding flagged), certification, signature."""
-    from backoffice.workers import profile_services
-    from backoffice.workers.services import clean_worker
 
     row = _begin(case, "w9")
     worker = case.worker
@@ -221,8 +228,6 @@ def save_w9(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str =
 # ------------------------------------------------------------------ direct deposit
 def add_manual_account(case: OnboardingCase, data: dict):
     """A deposit account typed in by the worker (routing number validated by its ABA check digit)."""
-    from backoffice.workers.profile_services import add_bank_account
-
     _begin(case, "direct_deposit")
     return add_bank_account(case.worker_id, _account_fields(data), source="manual")
 
@@ -235,8 +240,6 @@ def _account_fields(data: dict) -> dict:
 def link_plaid_account(worker_id: int, public_token: str, account_id: str | None, split: dict,
                        *, config: Mapping, institution_name: str = ""):
     """Exchange Plaid Link's public token, read the ACH numbers (Auth) and add the chosen account."""
-    from backoffice.workers.profile_services import add_bank_account
-    from backoffice.banking.plaid_link import PlaidLink
 
     with PlaidLink.from_config(config) as link:
         access_token, item_id = link.exchange_public_token(public_token)
@@ -256,8 +259,6 @@ def link_plaid_account(worker_id: int, public_token: str, account_id: str | None
 
 @transaction()
 def finish_direct_deposit(case: OnboardingCase) -> None:
-    from backoffice.workers.profile_services import active_accounts, deposit_instructions
-    from backoffice.banking.splits import validate_instructions
 
     row = _begin(case, "direct_deposit")
     accounts = active_accounts(case.worker_id)
