@@ -29,6 +29,7 @@ def test_an_error_in_the_block_rolls_everything_back_and_is_raised_again(db):
     assert _clients(db) == []
 
 
+@pytest.mark.real_commits  # another session must not see the uncommitted rows: no shared test transaction
 def test_a_nested_block_joins_the_outer_one_and_nothing_is_committed_before_it_ends(db, app):
     with transaction():
         with transaction():
