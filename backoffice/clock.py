@@ -35,7 +35,7 @@ class FixedClock(Clock):
         else:
             self._now = datetime.combine(at, time(12), tzinfo=timezone.utc)
 
-    def advance(self, **delta: float) -> None:
+    def advance(self, **delta: int) -> None:
         """Move the clock on by a timedelta's keywords (days=1, hours=3)."""
         self._now += timedelta(**delta)
 
