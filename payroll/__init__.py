@@ -11,7 +11,7 @@ def init_app(app) -> None:
     from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
-    from payroll.api import paycheck_views, run_views
+    from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
     from payroll.timesheets import cli as timesheet_cli, import_admin
 
     admin.register(app.extensions["tandem_admin"])
