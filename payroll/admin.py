@@ -199,6 +199,7 @@ class PayrollDeskView(BaseView):
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            files=files, returned=returned, reversal_runs=reversal,
+                           held=payments.held_payments(run.id),
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
