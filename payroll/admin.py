@@ -328,10 +328,11 @@ class PaycheckAdmin(ReadOnlyView):
 
 
 class PaymentAdmin(ReadOnlyView):
-    column_list = ("id", "run_id", "paycheck_id", "worker_id", "routing_number", "account_last4", "account_type",
-                   "amount", "status", "trace_number", "return_code", "reissue_of_id")
+    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "routing_number", "account_last4",
+                   "account_type", "amount", "status", "hold_reason", "trace_number", "return_code", "reissue_of_id",
+                   "created_by_id")
     column_labels = {"run_id": "Run", "paycheck_id": "Paycheck", "worker_id": "Worker", "account_last4": "Account",
-                     "reissue_of_id": "Re-issue of"}
+                     "reissue_of_id": "Re-issue of", "hold_reason": "Held because", "created_by_id": "Created by"}
     money_columns = ("amount",)
     column_filters = ("run_id", "worker_id", "status", "return_code")
     column_default_sort = ("id", True)
