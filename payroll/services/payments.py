@@ -256,8 +256,13 @@ def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None
     p = db.session.get(Payment, payment_id)
     if p is None:
         raise NotFound(f"payment {payment_id} not found")
+    get_run(p.run_id, lock=True)        # no reversal or NACHA file of the run in between
+    db.session.refresh(p)
     if p.status not in ("returned", "held"):
         _claim(p, ("returned", "held"), "reissued")          # refuses, in words
+    if db.session.execute(sa.select(Paycheck.id).where(Paycheck.reverses_id == p.paycheck_id)).scalar():
+        raise DomainError(f"paycheck {p.paycheck_id} is reversed: payment {p.id} is not owed any more",
+                          code="paycheck_reversed")
     if p.status == "held":
         target_id = bank_account_id or db.session.execute(
             sa.select(BankAccount.id).where(BankAccount.worker_id == p.worker_id, BankAccount.status == "active")

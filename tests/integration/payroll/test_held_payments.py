@@ -4,6 +4,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import achkit
+import pytest
 import sqlalchemy as sa
 
 from tests.integration.payroll.conftest import NOW, assert_ledger_balanced
@@ -76,3 +77,31 @@ def test_the_run_page_lists_held_payments_with_the_reason(db, world, client, log
     page = client.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
     assert 'id="held-payments"' in page
     assert "$1,200.00 held: no active bank account" in page
+
+
+def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
+    """Held 1,200.00, then the paycheck is reversed (not owed any more): releasing the payment is refused and
+    nothing is filed; net pay payable nets to zero (1,200.00 held − 1,200.00 reversed)."""
+    from backoffice.errors import DomainError
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from payroll.services import corrections, payments, runs
+
+    a, b = world.worker(kind="contractor", rate="25.00"), world.worker(kind="contractor", rate="30.00")
+    for e in (a, b):
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
+    remove_bank_account(b.worker_id, old.id)
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance, now=NOW)
+    runs.mark_paid(run.id, world.finance)
+    (held,) = payments.held_payments(run.id)
+    corrections.reverse_paycheck(held.paycheck_id, world.hr, "left before payday", on=NOW.date())
+    add_bank_account(b.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
+                                   "account_type": "checking"})
+    with pytest.raises(DomainError, match="reversed") as exc:
+        payments.reissue_payment(held.id, world.finance)
+    assert exc.value.code == "paycheck_reversed"
+    assert assert_ledger_balanced()["accounts"]["2400"] == Decimal("0.00")
