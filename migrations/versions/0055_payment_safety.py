@@ -31,29 +31,43 @@ payments = sa.table("payments", sa.column("id", sa.Integer), sa.column("paycheck
 nacha_files = sa.table("nacha_files", sa.column("id", sa.Integer), sa.column("content", sa.Text))
 
 
-def _refuse_duplicates(conn) -> None:
+def _plan_parts(conn) -> dict[int, int]:
+    """Each existing payment's part: first payments 0, 1, ... per paycheck in id order; a re-issue its
+    original's (re-issues come after their originals: ids grow)."""
+    rows = conn.execute(sa.text("SELECT id, paycheck_id, reissue_of_id FROM payments ORDER BY id")).all()
+    part: dict[int, int] = {}
+    seen: dict[int, int] = {}
+    for pid, paycheck_id, of in rows:
+        if of is None:
+            part[pid] = seen.get(paycheck_id, 0)
+            seen[paycheck_id] = part[pid] + 1
+        else:
+            part[pid] = part.get(of, 0)
+    return part
+
+
+def _refuse_duplicates(conn, part: dict[int, int]) -> None:
+    """Checked before any change (SQLite runs DDL outside the transaction: a step that stopped half-way could
+    not be run again)."""
     problems = []
     for table in ("payments", "paychecks"):
         dup = conn.execute(sa.text(f"SELECT reissue_of_id, count(*) FROM {table} WHERE reissue_of_id IS NOT NULL "
-                                   "GROUP BY reissue_of_id HAVING count(*) > 1")).all()
+                                   "GROUP BY reissue_of_id HAVING count(*) > 1 ORDER BY reissue_of_id")).all()
         problems += [f"{table}: {n} re-issues of #{rid}" for rid, n in dup]
-    dup = conn.execute(sa.text(f"SELECT paycheck_id, part, count(*) FROM payments WHERE {LIVE} "
-                               "GROUP BY paycheck_id, part HAVING count(*) > 1")).all()
-    problems += [f"payments: {n} live payments of paycheck #{pid} part {part}" for pid, part, n in dup]
+    live: dict[tuple[int, int], list[int]] = {}
+    for pid, paycheck_id in conn.execute(sa.text(f"SELECT id, paycheck_id FROM payments WHERE {LIVE} ORDER BY id")):
+        live.setdefault((paycheck_id, part[pid]), []).append(pid)
+    problems += [f"payments: live payments {ids} of paycheck #{pc} part {n}"
+                 for (pc, n), ids in sorted(live.items()) if len(ids) > 1]
     if problems:
         raise RuntimeError("0055_payment_safety: paid twice already; settle these by hand, then upgrade again: "
                            + "; ".join(problems))
 
 
-def _number_parts(conn) -> None:
-    conn.execute(sa.text(
-        "UPDATE payments SET part = (SELECT count(*) FROM payments AS p2 WHERE p2.paycheck_id = payments.paycheck_id "
-        "AND p2.reissue_of_id IS NULL AND p2.id < payments.id) WHERE reissue_of_id IS NULL"))
-    part = dict(conn.execute(sa.select(payments.c.id, payments.c.part).where(payments.c.reissue_of_id.is_(None))).all())
-    for pid, of in conn.execute(sa.select(payments.c.id, payments.c.reissue_of_id)
-                                .where(payments.c.reissue_of_id.is_not(None)).order_by(payments.c.id)).all():
-        part[pid] = part.get(of, 0)          # re-issues come after their original: ids grow
-        conn.execute(payments.update().where(payments.c.id == pid).values(part=part[pid]))
+def _number_parts(conn, part: dict[int, int]) -> None:
+    for pid, n in part.items():
+        if n:
+            conn.execute(payments.update().where(payments.c.id == pid).values(part=n))
 
 
 def _encrypt_nacha_files(conn) -> None:
@@ -75,6 +89,8 @@ def _decrypt_nacha_files(conn) -> None:
 
 def upgrade():
     conn = op.get_bind()
+    part = _plan_parts(conn)
+    _refuse_duplicates(conn, part)
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('part', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('hold_reason', sa.String(length=200), server_default='', nullable=False))
@@ -88,8 +104,7 @@ def upgrade():
                                          "status in ('pending','sent','returned','reissued','held')")
         batch_op.create_check_constraint('ck_payments_account',
                                          "status in ('held','reissued') or bank_account_id is not null")
-    _number_parts(conn)
-    _refuse_duplicates(conn)
+    _number_parts(conn, part)
     with op.batch_alter_table('payments', schema=None) as batch_op:
         batch_op.drop_index('ix_payments_reissue_of_id')
         batch_op.create_index('ix_payments_reissue_of_id', ['reissue_of_id'], unique=True)
