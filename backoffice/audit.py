@@ -150,6 +150,18 @@ def _write(session, flush_context):
     session.connection().execute(AuditLog.__table__.insert(), rows)
 
 
+def log_change(action: str, model: str, record_id: str, changes: dict, session: Session | None = None) -> None:
+    """One audit record written by hand, by the actor of the session, for a change made in bulk (COPY, a
+    set-based UPDATE) that the flush hooks never see: e.g. every payment of a run created at approval."""
+    session = session or db.session()
+    actor = _actor(session)
+    session.connection().execute(AuditLog.__table__.insert(), [{
+        "at": utcnow(), "user_id": getattr(actor, "id", None), "user_email": getattr(actor, "email", "") or "system",
+        "action": action, "model": model, "record_id": record_id[:64],
+        "changes": json.dumps(changes, sort_keys=True, default=str),
+        "ip": ((request.remote_addr or "") if has_request_context() else "")}])
+
+
 @event.listens_for(AuditLog, "before_update")
 @event.listens_for(AuditLog, "before_delete")
 def _append_only(mapper, connection, target):

@@ -80,15 +80,27 @@ DEFAULTS: dict = {
 }
 
 
-def _instance_secrets(instance_path: str) -> dict:
-    """Development secrets kept in instance/secrets.json (created once) when none are configured."""
+DEV_SECRETS_VAR = "BACKOFFICE_DEV_SECRETS"
+
+
+def _instance_secrets(instance_path: str, *, create: bool) -> dict:
+    """Development secrets kept in instance/secrets.json, for keys not configured. An existing file is used; a new
+    one is made only on request (`create`, BACKOFFICE_DEV_SECRETS=1, which ./scripts/run sets): a key generated
+    silently next to a database whose key went missing would make every encrypted field unreadable, and a
+    server started without its configured keys would write new data under a key nobody keeps."""
     path = Path(instance_path) / "secrets.json"
     if path.exists():
         return json.loads(path.read_text())
+    if not create:
+        raise RuntimeError(
+            "no encryption key: set BACKOFFICE_ENCRYPTION_KEY (Fernet key(s), comma-separated, current first) and "
+            f"BACKOFFICE_SECRET_KEY, or keep them in {path}; for a development machine only, set "
+            f"{DEV_SECRETS_VAR}=1 to generate them into that file once (./scripts/run does)")
     data = {"SECRET_KEY": secrets.token_urlsafe(48), "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data))
-    path.chmod(0o600)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)     # never readable by others, not even briefly
+    with os.fdopen(fd, "w") as fh:
+        fh.write(json.dumps(data))
     return data
 
 
@@ -110,7 +122,7 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
             app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or "test-secret"
             app.config["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"] or Fernet.generate_key().decode()
         else:
-            dev = _instance_secrets(app.instance_path)
+            dev = _instance_secrets(app.instance_path, create=environ.get(DEV_SECRETS_VAR, "") == "1")
             app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or dev["SECRET_KEY"]
             app.config["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"] or dev["ENCRYPTION_KEYS"]
     uri = app.config["SQLALCHEMY_DATABASE_URI"]

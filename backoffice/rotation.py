@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every EncryptedString column under the primary key."""
+"""Key rotation: re-encrypt every EncryptedString column under the primary key (SSN/TIN, bank numbers, Plaid
+tokens, NACHA file contents: whatever a model declares EncryptedString is found here, none is listed by hand)."""
 from __future__ import annotations
 
 import sqlalchemy as sa

@@ -199,6 +199,7 @@ class PayrollDeskView(BaseView):
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            files=files, returned=returned, reversal_runs=reversal,
+                           held=payments.held_payments(run.id),
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
@@ -327,10 +328,11 @@ class PaycheckAdmin(ReadOnlyView):
 
 
 class PaymentAdmin(ReadOnlyView):
-    column_list = ("id", "run_id", "paycheck_id", "worker_id", "routing_number", "account_last4", "account_type",
-                   "amount", "status", "trace_number", "return_code", "reissue_of_id")
+    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "routing_number", "account_last4",
+                   "account_type", "amount", "status", "hold_reason", "trace_number", "return_code", "reissue_of_id",
+                   "created_by_id")
     column_labels = {"run_id": "Run", "paycheck_id": "Paycheck", "worker_id": "Worker", "account_last4": "Account",
-                     "reissue_of_id": "Re-issue of"}
+                     "reissue_of_id": "Re-issue of", "hold_reason": "Held because", "created_by_id": "Created by"}
     money_columns = ("amount",)
     column_filters = ("run_id", "worker_id", "status", "return_code")
     column_default_sort = ("id", True)

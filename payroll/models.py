@@ -278,7 +278,7 @@ class Paycheck(db.Model):
     deductions: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     net: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), unique=True)
-    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True)
+    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True, unique=True)  # once
     inputs: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)      # the engine input, replayable
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 

@@ -7,12 +7,14 @@ from decimal import Decimal
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.db import BigId, Scaled, UTCDateTime, utcnow
+from backoffice.db import BigId, EncryptedString, Scaled, UTCDateTime, utcnow
 from backoffice.extensions import db
 from backoffice.money import D
 
 JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue")
-PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued")
+PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued", "held")
+# A payment that is on its way or may still go: at most one per paycheck part (uq_payments_live_part).
+LIVE_PAYMENT_STATUSES = ("pending", "sent", "held")
 
 # The chart of accounts the payroll journal posts to (code -> name). Liability lines carry a `detail`
 # (tax or deduction code) and a `state` so the GL shows one liability per tax, per agency and per state.
@@ -75,17 +77,19 @@ class JournalLine(db.Model):
 
 
 class NachaFile(db.Model):
-    """A NACHA file as generated (kept so a download is byte-identical every time)."""
+    """A NACHA file as generated (kept so a download is byte-identical every time). It holds every worker's full
+    account number, so its content is encrypted at rest with the app's keys (and re-encrypted by rotate-key)."""
 
     __tablename__ = "nacha_files"
     __permission_model__ = "payment"
+    __audited__ = True
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
     file_id_modifier: Mapped[str] = mapped_column(sa.String(1), nullable=False)
     purpose: Mapped[str] = mapped_column(sa.String(10), default="run", nullable=False)   # run | reissue
     entry_count: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     total_credit: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
-    content: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    content: Mapped[str] = mapped_column(EncryptedString(), nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
@@ -96,32 +100,46 @@ class Payment(db.Model):
     """One direct-deposit credit: part of a paycheck's net pay to one of the worker's accounts.
 
     The account number is read (decrypted) from the BankAccount only when a NACHA file is written. A return
-    (R01, R03, ...) sets `status=returned` and `return_code`; a re-issue is a new Payment with `reissue_of_id`."""
+    (R01, R03, ...) sets `status=returned` and `return_code`; a re-issue is a new Payment with `reissue_of_id`
+    and the same `part`. A paycheck whose worker had no usable account at approval gets one `held` payment (no
+    account, `hold_reason` says why), released later by a re-issue to an account.
+
+    Exactly once, in the database: one live (pending, sent or held) payment per paycheck part, and one re-issue
+    per payment at most."""
 
     __tablename__ = "payments"
     __permission_model__ = "payment"
+    __audited__ = True
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
     paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, index=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
-    bank_account_id: Mapped[int] = mapped_column(sa.ForeignKey("bank_accounts.id"), nullable=False)
+    bank_account_id: Mapped[int | None] = mapped_column(sa.ForeignKey("bank_accounts.id"))     # None while held
     routing_number: Mapped[str] = mapped_column(sa.String(9), nullable=False)
     account_last4: Mapped[str] = mapped_column(sa.String(4), nullable=False)
     account_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False, index=True)
+    part: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
+    hold_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
     nacha_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nacha_files.id"), index=True)
     trace_number: Mapped[str] = mapped_column(sa.String(15), default="", nullable=False)
     return_code: Mapped[str] = mapped_column(sa.String(3), default="", nullable=False)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"), index=True)
+    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"), index=True, unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (
-        sa.CheckConstraint("status in ('pending','sent','returned','reissued')", name="ck_payments_status"),
+        sa.CheckConstraint("status in ('pending','sent','returned','reissued','held')", name="ck_payments_status"),
         sa.CheckConstraint("amount > 0", name="ck_payments_amount"),
+        sa.CheckConstraint("status in ('held','reissued') or bank_account_id is not null",
+                           name="ck_payments_account"),
+        sa.Index("uq_payments_live_part", "paycheck_id", "part", unique=True,
+                 sqlite_where=sa.text("status in ('pending','sent','held')"),
+                 postgresql_where=sa.text("status in ('pending','sent','held')")),
     )
 
     @property
     def masked_account(self) -> str:
-        return f"*****{self.account_last4}"
+        return f"*****{self.account_last4}" if self.account_last4 else "(held: no account)"

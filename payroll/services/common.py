@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
+from backoffice.uow import for_update
 from payroll.models import PayrollRun
 
 
@@ -18,10 +19,11 @@ def is_postgres() -> bool:
 
 
 def get_run(run_id: int, *, lock: bool = False) -> PayrollRun:
-    """The run, optionally locked FOR UPDATE (PostgreSQL) so two state changes never interleave."""
+    """The run, optionally locked until the unit of work ends (FOR UPDATE on PostgreSQL, the write lock on
+    SQLite: backoffice.uow.for_update) so two state changes never interleave."""
     stmt = sa.select(PayrollRun).where(PayrollRun.id == run_id)
-    if lock and is_postgres():
-        stmt = stmt.with_for_update()
+    if lock:
+        stmt = for_update(stmt)
     run = db.session.execute(stmt).scalar_one_or_none()
     if run is None:
         raise NotFound(f"payroll run {run_id} not found")

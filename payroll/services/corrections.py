@@ -11,7 +11,7 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO, D, round_cents
 from backoffice.states import check_move, transition
-from backoffice.uow import transaction
+from backoffice.uow import transaction, unique_or_refuse
 from backoffice.workers.models import Engagement
 from backoffice.workers.services import update_engagement
 from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
@@ -144,13 +144,15 @@ def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
     p = db.session.get(Paycheck, paycheck_id)
     if p is None:
         raise NotFound(f"paycheck {paycheck_id} not found")
+    orig_run = get_run(p.run_id, lock=True)         # the checks below hold until the commit
     if not db.session.execute(sa.select(Paycheck.id).where(Paycheck.reverses_id == p.id)).scalar():
         raise DomainError(f"paycheck {p.id} is not reversed; reverse it before re-issuing", code="not_reversed")
     if db.session.execute(sa.select(Paycheck.id).where(Paycheck.reissue_of_id == p.id)).scalar():
         raise DomainError(f"paycheck {p.id} is already re-issued", code="already_reissued")
-    orig_run = db.session.get(PayrollRun, p.run_id)
     run = _new_run_like(orig_run, "correction", "calculated", user, "", p.pay_date)
-    ledger = _copy_paychecks([p], run, "reissue", 1, p.pay_date)
+    with unique_or_refuse("ix_paychecks_reissue_of_id", f"paycheck {p.id} is already re-issued", "already_reissued",
+                          columns="paychecks.reissue_of_id"):      # and the database allows one re-issue only
+        ledger = _copy_paychecks([p], run, "reissue", 1, p.pay_date)
     post_entry("reissue", p.pay_date, f"Re-issue of paycheck {p.id}", postings_for_paychecks(ledger), run_id=run.id)
     run.paycheck_count = 1
     run.total_gross, run.total_employee_taxes, run.total_employer_taxes = p.gross, p.employee_taxes, p.employer_taxes

@@ -10,12 +10,13 @@ import sqlalchemy.orm  # noqa: F401  (aliased)
 from flask import current_app
 
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
+from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
 from backoffice.money import D, ZERO
 from backoffice.security.access import can
 from backoffice.states import check_move
-from backoffice.uow import transaction
+from backoffice.audit import log_change
+from backoffice.uow import transaction, unique_or_refuse
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
 from payroll.calendar import banking_day_on_or_after
@@ -36,9 +37,18 @@ def _instructions(accounts) -> list[DepositInstruction]:
                                percent=a.split_percent) for a in accounts]
 
 
-def create_payments(run: PayrollRun) -> int:
-    """One Payment per deposit part of every paycheck with net pay above zero (in the caller's transaction).
-    Raises ValidationFailed naming every worker whose accounts cannot take the money."""
+NO_ACCOUNT = "no active bank account"
+PAYMENT_COLUMNS = ("run_id", "paycheck_id", "worker_id", "bank_account_id", "routing_number", "account_last4",
+                   "account_type", "amount", "status", "trace_number", "return_code", "created_at", "part",
+                   "hold_reason", "created_by_id")
+
+
+def create_payments(run: PayrollRun, user=None) -> int:
+    """One Payment per deposit part of every paycheck with net pay above zero (in the caller's transaction), part
+    0, 1, ... in the order of the worker's accounts. A paycheck whose worker has no active account (closed after
+    calculation) or whose deposit split cannot be applied gets one `held` payment of its whole net pay, with the
+    reason: it is not filed or paid until it is released to an account (`reissue_payment`), and the rest of the
+    run pays. The database keeps one live payment per paycheck part (uq_payments_live_part)."""
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
     reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
@@ -54,33 +64,45 @@ def create_payments(run: PayrollRun) -> int:
                            .where(BankAccount.worker_id.in_(worker_ids[i:i + 20000]), BankAccount.status == "active")
                            .order_by(BankAccount.priority, BankAccount.id)):
             accounts[a.worker_id].append(a)
-    issues: list[Issue] = []
     rows = []
     now = utcnow().replace(tzinfo=None)
+    by = user_id(user)
+
+    def held(pid, wid, net, reason):
+        rows.append((run.id, pid, wid, None, "", "", "", cents(net), "held", "", "", now, 0, reason[:200], by))
+
     for pid, wid, net in checks:
         accts = accounts.get(wid)
         if not accts:
-            issues.append(Issue(f"paychecks[{pid}]", f"worker {wid} has no active deposit account", "no_bank_account"))
+            held(pid, wid, net, NO_ACCOUNT)
             continue
         if len(accts) == 1 and accts[0].split_kind == "remainder":      # the common case: all of it to one account
             a = accts[0]
             rows.append((run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, cents(net),
-                         "pending", "", "", now))
+                         "pending", "", "", now, 0, "", by))
             continue
         try:
             parts = split_net_pay(net, _instructions(accts))
         except ValidationFailed as exc:
-            issues.append(Issue(f"paychecks[{pid}]", f"worker {wid}: {exc}", "bad_deposit_split"))
+            held(pid, wid, net, f"deposit split cannot be applied: {exc}")
             continue
         by_id = {str(a.id): a for a in accts}
-        for part in parts:
+        for n, part in enumerate(parts):
             a = by_id[part.account_key]
             rows.append((run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type,
-                         cents(part.amount), "pending", "", "", now))
-    raise_if(issues)
-    return bulk_insert("payments", ("run_id", "paycheck_id", "worker_id", "bank_account_id", "routing_number",
-                                    "account_last4", "account_type", "amount", "status", "trace_number",
-                                    "return_code", "created_at"), rows, ready=True)
+                         cents(part.amount), "pending", "", "", now, n, "", by))
+    count = bulk_insert("payments", PAYMENT_COLUMNS, rows, ready=True)
+    # Written in bulk (COPY), past the flush hooks: one audit record for the lot.
+    log_change("create", "payment", f"run {run.id}", {
+        "count": count, "total_cents": sum(r[7] for r in rows),
+        "held": [{"paycheck_id": r[1], "reason": r[13]} for r in rows if r[8] == "held"]})
+    return count
+
+
+def held_payments(run_id: int) -> list[Payment]:
+    """The run's payments waiting for an account (shown on the run page, released with reissue_payment)."""
+    return list(db.session.execute(sa.select(Payment).where(Payment.run_id == run_id, Payment.status == "held")
+                                   .order_by(Payment.id)).scalars())
 
 
 def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
@@ -161,6 +183,8 @@ def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
         "FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM payments WHERE run_id = :run_id "
         "AND nacha_file_id IS NULL AND status = 'pending') AS n WHERE payments.id = n.id"),
         {"file_id": f.id, "odfi": odfi8, "run_id": run.id})
+    log_change("update", "payment", f"run {run.id}", {"nacha_file_id": {"before": None, "after": f.id},
+                                                       "count": len(todo)})
     if run.state == "paid":       # re-issues on a paid run go out with this file
         ids = [p.id for p in todo]
         post_entry("payment", now.date(), f"Re-issued direct deposits for run {run.id}",
@@ -182,18 +206,36 @@ def _postings_for_payments(payment_ids: list[int]) -> list[Posting]:
     return out
 
 
+def _claim(p: Payment, expected: tuple[str, ...], new: str) -> None:
+    """Move payment `p` from one of the `expected` statuses to `new` as a compare-and-set in the database (UPDATE
+    ... WHERE status IN expected): of two simultaneous calls exactly one matches the row; the other is refused
+    with the status it finds ("already returned"). The ORM change follows, so the audit log records it."""
+    if p.status in expected:
+        res = db.session.execute(sa.update(Payment).where(Payment.id == p.id, Payment.status.in_(expected))
+                                 .values(status=new), execution_options={"synchronize_session": False})
+        if res.rowcount == 1:
+            p.status = new
+            return
+        db.session.refresh(p)
+    if p.status == new:
+        raise DomainError(f"payment {p.id} is already {new}", code=f"already_{new}")
+    verb = "returned" if new == "returned" else "re-issued"
+    raise DomainError(f"payment {p.id} is {p.status}; only a {' or '.join(expected)} payment can be {verb}",
+                      code="bad_state")
+
+
 @transaction()
 def record_return(payment_id: int, code: str, user, *, on: date) -> Payment:
     """A sent payment came back (R01 insufficient funds, R03 no account, ...) on `on`: status returned, and the
-    money is back in cash and owed to the worker again (Dr cash, Cr net pay payable)."""
+    money is back in cash and owed to the worker again (Dr cash, Cr net pay payable). Recorded once: a second
+    call, even a simultaneous one, is refused as "already returned"."""
     _require(user, "write")
     reason = return_reason(code)
     p = db.session.get(Payment, payment_id)
     if p is None:
         raise NotFound(f"payment {payment_id} not found")
-    if p.status != "sent":
-        raise DomainError(f"payment {p.id} is {p.status}; only a sent payment can be returned", code="bad_state")
-    p.status, p.return_code, p.returned_at = "returned", reason.code, utcnow()
+    _claim(p, ("sent",), "returned")
+    p.return_code, p.returned_at = reason.code, utcnow()
     agency_id = db.session.get(Paycheck, p.paycheck_id).agency_id
     post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
                [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
@@ -204,29 +246,50 @@ def record_return(payment_id: int, code: str, user, *, on: date) -> Payment:
 @transaction()
 def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None) -> Payment:
     """Pay a returned payment again, to the same account or another active account of the worker, when the
-    return code allows it (e.g. R01 may go to the same account; R03 needs another one)."""
+    return code allows it (e.g. R01 may go to the same account; R03 needs another one); or release a held
+    payment to an active account of the worker (the one given, else the first by priority).
+
+    Once only: the original moves to `reissued` by compare-and-set, and the database holds at most one re-issue
+    per payment (unique reissue_of_id) and one live payment per paycheck part; a second call, simultaneous or
+    not, is refused as "already re-issued"."""
     _require(user, "create")
     p = db.session.get(Payment, payment_id)
     if p is None:
         raise NotFound(f"payment {payment_id} not found")
-    if p.status != "returned":
-        raise DomainError(f"payment {p.id} is {p.status}; only a returned payment can be re-issued", code="bad_state")
-    target_id = bank_account_id or p.bank_account_id
-    same = target_id == p.bank_account_id
-    if not can_reissue(p.return_code, same_account=same):
-        reason = return_reason(p.return_code)
-        raise DomainError(f"payment {p.id} was returned {reason.code} ({reason.title}): "
-                          f"{'not to the same account' if same else 'cannot be re-issued'}. {reason.action}",
-                          code="reissue_not_allowed")
+    get_run(p.run_id, lock=True)        # no reversal or NACHA file of the run in between
+    db.session.refresh(p)
+    if p.status not in ("returned", "held"):
+        _claim(p, ("returned", "held"), "reissued")          # refuses, in words
+    if db.session.execute(sa.select(Paycheck.id).where(Paycheck.reverses_id == p.paycheck_id)).scalar():
+        raise DomainError(f"paycheck {p.paycheck_id} is reversed: payment {p.id} is not owed any more",
+                          code="paycheck_reversed")
+    if p.status == "held":
+        target_id = bank_account_id or db.session.execute(
+            sa.select(BankAccount.id).where(BankAccount.worker_id == p.worker_id, BankAccount.status == "active")
+            .order_by(BankAccount.priority, BankAccount.id).limit(1)).scalar()
+        if target_id is None:
+            raise DomainError(f"payment {p.id} is held: worker {p.worker_id} has {NO_ACCOUNT} yet",
+                              code="no_bank_account")
+    else:
+        target_id = bank_account_id or p.bank_account_id
+        same = target_id == p.bank_account_id
+        if not can_reissue(p.return_code, same_account=same):
+            reason = return_reason(p.return_code)
+            raise DomainError(f"payment {p.id} was returned {reason.code} ({reason.title}): "
+                              f"{'not to the same account' if same else 'cannot be re-issued'}. {reason.action}",
+                              code="reissue_not_allowed")
     acct = db.session.get(BankAccount, target_id)
     if acct is None or acct.worker_id != p.worker_id or acct.status != "active":
         raise DomainError("the re-issue account must be an active account of the same worker", code="bad_account")
+    _claim(p, ("returned", "held"), "reissued")
     new = Payment(run_id=p.run_id, paycheck_id=p.paycheck_id, worker_id=p.worker_id, bank_account_id=acct.id,
                   routing_number=acct.routing_number, account_last4=acct.account_last4,
-                  account_type=acct.account_type, amount=p.amount, status="pending", reissue_of_id=p.id)
-    p.status = "reissued"
-    db.session.add(new)
+                  account_type=acct.account_type, amount=p.amount, status="pending", reissue_of_id=p.id,
+                  part=p.part, created_by_id=user_id(user))
+    with unique_or_refuse("ix_payments_reissue_of_id", f"payment {p.id} is already re-issued", "already_reissued",
+                          columns="payments.reissue_of_id"):
+        db.session.add(new)
     return new
 
 
-__all__ = ["create_payments", "payment_postings", "generate_nacha", "record_return", "reissue_payment", "originator"]
+__all__ = ["create_payments", "held_payments", "payment_postings", "generate_nacha", "record_return", "reissue_payment", "originator"]

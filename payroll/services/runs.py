@@ -16,7 +16,7 @@ from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task
 from backoffice.tasks import runs_in_process
-from backoffice.uow import transaction
+from backoffice.uow import transaction, transition_once
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.engine.states import supported_states
@@ -175,9 +175,10 @@ def pre_run_checks(run_id: int) -> list[Issue]:
         "missing_w9", "worker {worker}: no Form W-9 on file")
     has_bank = sa.select(BankAccount.id).where(BankAccount.worker_id == Engagement.worker_id,
                                                BankAccount.status == "active").exists()
-    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                  .where(~has_bank).order_by(Engagement.id)),
-        "no_bank_account", "worker {worker}: no active direct-deposit account")
+    if run.state == "draft":     # once calculated, a missing account holds that worker's payment, not the run
+        add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                      .where(~has_bank).order_by(Engagement.id)),
+            "no_bank_account", "worker {worker}: no active direct-deposit account")
     if run.kind in ("regular", "final"):
         pending = sa.select(Timesheet.id).where(
             Timesheet.engagement_id == Engagement.id, Timesheet.status.in_(("draft", "submitted")),
@@ -305,8 +306,8 @@ def _approve(run_id: int, user) -> PayrollRun:
         raise DomainError(f"run #{run.id} was prepared by you; a different user must approve it",
                           code="approver_is_preparer")
     raise_if([i for i in pre_run_checks(run.id) if i.code == "negative_net"])
-    create_payments(run)
-    transition(run, "approve")
+    create_payments(run, user)
+    transition_once(run, "approve")     # compare-and-set: a second approval that got past the lock is refused
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     return run
@@ -320,15 +321,15 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     check_move(run, "pay")
     s = db.session
     has_payments = s.execute(sa.select(sa.func.count()).select_from(Payment).where(Payment.run_id == run.id)).scalar()
-    unfiled = s.execute(sa.select(sa.func.count()).select_from(Payment).where(
-        Payment.run_id == run.id, Payment.nacha_file_id.is_(None))).scalar()
+    unfiled = s.execute(sa.select(sa.func.count()).select_from(Payment).where(   # held payments wait for an account
+        Payment.run_id == run.id, Payment.nacha_file_id.is_(None), Payment.status == "pending")).scalar()
     if has_payments and unfiled:
         raise DomainError(f"run #{run.id}: generate the NACHA file before marking it paid", code="no_nacha_file")
     post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", payment_postings(run.id),
                run_id=run.id)
     s.execute(sa.update(Payment).where(Payment.run_id == run.id, Payment.status == "pending").values(status="sent"),
               execution_options={"synchronize_session": False})
-    transition(run, "pay")
+    transition_once(run, "pay")
     run.paid_by_id = user_id(user)
     run.paid_at = utcnow()
     return run

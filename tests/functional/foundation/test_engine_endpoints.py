@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -75,8 +76,13 @@ def test_openapi_documents_the_engine_endpoints(client):
 
 
 def _cli(*args, stdin: str):
+    # The command line reads the same configuration as the server: keys come from the environment (a fresh
+    # checkout has no instance/secrets.json, and none is generated without BACKOFFICE_DEV_SECRETS=1).
+    from tests.conftest import TEST_KEY, TEST_SECRET
+
+    env = dict(os.environ, BACKOFFICE_ENCRYPTION_KEY=TEST_KEY, BACKOFFICE_SECRET_KEY=TEST_SECRET)
     return subprocess.run([sys.executable, "-m", "backoffice.cli", *args], input=stdin, capture_output=True,
-                          text=True, timeout=120)
+                          text=True, timeout=120, env=env)
 
 
 def test_cli_quote_reads_stdin_and_prints_the_same_json(tmp_path):

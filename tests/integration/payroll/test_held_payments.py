@@ -1,0 +1,107 @@
+"""One worker closing their bank account after calculation holds their payment, not the whole run."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import achkit
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.payroll.conftest import NOW, assert_ledger_balanced
+
+
+def test_an_account_closed_after_calculation_holds_that_payment_and_the_rest_of_the_run_pays(db, world):
+    """Contractors (net = gross): 25.00 × 40 = 1,000.00, 30.00 × 40 = 1,200.00, 40.00 × 40 = 1,600.00.
+    The 1,200.00 worker closes their account after calculation: approval goes through; 1,000.00 + 1,600.00 =
+    2,600.00 go in the NACHA file and out of cash; 1,200.00 is held and stays owed (net pay payable 2400).
+    Released to a new account, it goes in file B and cash out reaches 3,800.00; nothing is owed any more."""
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    a, b, c = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00", "40.00"))
+    for e in (a, b, c):
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
+    remove_bank_account(b.worker_id, old.id)
+
+    runs.approve_run(run.id, world.hr2)
+    pays = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id).order_by(Payment.amount)).scalars()
+    assert [(p.worker_id, p.amount, p.status, p.hold_reason, p.bank_account_id is None) for p in pays] == [
+        (a.worker_id, Decimal("1000.00"), "pending", "", False),
+        (b.worker_id, Decimal("1200.00"), "held", "no active bank account", True),
+        (c.worker_id, Decimal("1600.00"), "pending", "", False)]
+    assert {p.created_by_id for p in db.session.execute(sa.select(Payment)).scalars()} == {world.hr2.id}
+
+    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    assert (f.entry_count, f.total_credit) == (2, Decimal("2600.00"))
+    (batch,) = achkit.parse(f.content)["batches"]
+    assert sorted(x["amount_cents"] for x in batch["entries"]) == [100000, 160000]
+    runs.mark_paid(run.id, world.finance)
+    tb = assert_ledger_balanced()
+    assert (tb["accounts"]["1000"], tb["accounts"]["2400"]) == (Decimal("-2600.00"), Decimal("-1200.00"))
+
+    (held,) = payments.held_payments(run.id)
+    new_acct = add_bank_account(b.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
+                                              "account_type": "checking"})
+    released = payments.reissue_payment(held.id, world.finance)
+    assert (released.status, released.amount, released.bank_account_id, released.reissue_of_id) == (
+        "pending", Decimal("1200.00"), new_acct.id, held.id)
+    f2 = payments.generate_nacha(run.id, world.finance, now=NOW)
+    assert (f2.file_id_modifier, f2.entry_count, f2.total_credit) == ("B", 1, Decimal("1200.00"))
+    tb = assert_ledger_balanced()
+    assert (tb["accounts"]["1000"], tb["accounts"]["2400"]) == (Decimal("-3800.00"), Decimal("0.00"))
+    assert payments.held_payments(run.id) == []
+
+
+def test_the_run_page_lists_held_payments_with_the_reason(db, world, client, login):
+    """The page of an approved run shows the held payment (1,200.00) and why; the pre-run checks of a calculated
+    run no longer call the closed account blocking."""
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import remove_bank_account
+    from payroll.services import runs
+
+    a, b = world.worker(kind="contractor", rate="25.00"), world.worker(kind="contractor", rate="30.00")
+    for e in (a, b):
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
+    remove_bank_account(b.worker_id, old.id)
+    assert [i.code for i in runs.pre_run_checks(run.id)] == []
+    runs.approve_run(run.id, world.hr2)
+    login(client, world.hr)
+    page = client.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
+    assert 'id="held-payments"' in page
+    assert "$1,200.00 held: no active bank account" in page
+
+
+def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
+    """Held 1,200.00, then the paycheck is reversed (not owed any more): releasing the payment is refused and
+    nothing is filed; net pay payable nets to zero (1,200.00 held − 1,200.00 reversed)."""
+    from backoffice.errors import DomainError
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from payroll.services import corrections, payments, runs
+
+    a, b = world.worker(kind="contractor", rate="25.00"), world.worker(kind="contractor", rate="30.00")
+    for e in (a, b):
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
+    remove_bank_account(b.worker_id, old.id)
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance, now=NOW)
+    runs.mark_paid(run.id, world.finance)
+    (held,) = payments.held_payments(run.id)
+    corrections.reverse_paycheck(held.paycheck_id, world.hr, "left before payday", on=NOW.date())
+    add_bank_account(b.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
+                                   "account_type": "checking"})
+    with pytest.raises(DomainError, match="reversed") as exc:
+        payments.reissue_payment(held.id, world.finance)
+    assert exc.value.code == "paycheck_reversed"
+    assert assert_ledger_balanced()["accounts"]["2400"] == Decimal("0.00")
