@@ -116,10 +116,10 @@ def period_and_pay_date(schedule: PaySchedule, day: date) -> tuple[Period, date]
     return period, paycal.pay_date_for(period.end, schedule.pay_lag_days)
 
 
-def schedule_for_frequency(frequency: str) -> PaySchedule | None:
-    return db.session.execute(sa.select(PaySchedule).where(PaySchedule.frequency == frequency,
-                                                           PaySchedule.active.is_(True))
-                              .order_by(PaySchedule.id)).scalars().first()
+def schedule_of(schedule_id: int) -> PaySchedule | None:
+    """An engagement's pay schedule (engagements.pay_schedule_id), if it is active."""
+    sched = db.session.get(PaySchedule, schedule_id)
+    return sched if sched is not None and sched.active else None
 
 
 def pay_dates_in(start: date, end: date) -> dict[date, list[str]]:
@@ -145,5 +145,5 @@ def upcoming(schedule: PaySchedule, start: date, count: int = 6) -> list[paycal.
     return periods[:count]
 
 
-__all__ = ["choices", "create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_for_frequency",
+__all__ = ["choices", "create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_of",
            "pay_dates_in", "month_calendar", "upcoming"]
