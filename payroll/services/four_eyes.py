@@ -100,9 +100,25 @@ def check_approver(run: PayrollRun, user) -> None:
         raise DomainError(f"run #{run.id} has no recorded preparer, so no one can show they did not change it; "
                           "reverse it and prepare it again under a named user", code="no_preparer")
     uid = user_id(user)
-    mine = [WORDS[r.role].format(ref=r.ref) for r in rows if r.user_id == uid]
+    mine = _in_words([r for r in rows if r.user_id == uid])
     if run.prepared_by_id == uid and not any(r.role == "created" and r.user_id == uid for r in rows):
         mine.insert(0, WORDS["created"])
     if mine:
         raise DomainError(f"you may not approve run #{run.id}: you {'; '.join(mine)}. Whoever changed a run's "
                           "inputs may not approve it (four eyes): a different user must", code="approver_changed_inputs")
+
+
+def _in_words(rows: list[RunContributor], shown: int = 3) -> list[str]:
+    """One phrase per kind of contribution, naming at most `shown` records ("approved timesheet #3, timesheet #4,
+    timesheet #9 and 57 more"), so a refusal stays readable on a run of thousands."""
+    by_role: dict[str, list[str]] = {}
+    for r in rows:
+        by_role.setdefault(r.role, []).append(r.ref)
+    out = []
+    for role in WORDS:
+        refs = by_role.get(role)
+        if refs is None:
+            continue
+        named = ", ".join(refs[:shown]) + (f" and {len(refs) - shown} more" if len(refs) > shown else "")
+        out.append(WORDS[role].format(ref=named))
+    return out

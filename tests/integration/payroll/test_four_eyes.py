@@ -126,3 +126,18 @@ def test_reversing_one_paycheck_of_a_paid_run_takes_two_people_too(db, world):
     with pytest.raises(DomainError, match="requested it"):
         corrections.reverse_paycheck(p.id, world.hr, on=NOW.date())
     assert corrections.reverse_paycheck(p.id, world.hr2, on=NOW.date()).net == -p.net
+
+
+def test_the_refusal_names_a_few_records_of_each_kind_and_counts_the_rest(db, world):
+    """Five workers' time approved by the timekeeper: 3 timesheets named, "and 2 more"."""
+    from payroll.services import runs
+
+    for _ in range(5):
+        world.time(world.worker())
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    with pytest.raises(DomainError) as exc:
+        runs.approve_run(run.id, world.timekeeper)
+    # the timekeeper only approved (hr entered the time): one phrase, three timesheets named, two counted
+    assert exc.value.message.count("timesheet #") == 3 and "approved timesheet #" in exc.value.message
+    assert "and 2 more" in exc.value.message
