@@ -114,8 +114,9 @@ def seed(app, n: int, rng: random.Random) -> dict:
                                 "city", "state", "postal_code", "status", "created_at", "updated_at"), workers)
         bulk_insert("engagements", ("id", "worker_id", "client_id", "type", "title", "work_state", "pay_rate",
                                     "pay_unit", "bill_rate", "pay_frequency", "start_date", "status",
-                                    "classification", "overtime_exempt", "created_at", "updated_at"),
-                    [e[:6] + (int(e[6]),) + e[7:] for e in engs])
+                                    "classification", "overtime_exempt", "created_at", "updated_at",
+                                    "pay_schedule_id"),      # a regular run pays its schedule's engagements
+                    [e[:6] + (int(e[6]),) + e[7:] + (sched.id,) for e in engs])
         bulk_insert("tax_profiles", ("worker_id", "effective_date", "w4_version", "filing_status", "step2_checkbox",
                                      "step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra",
                                      "exempt", "allowances", "additional", "state_certificate", "signed_name",

@@ -7,11 +7,12 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.portal import add_home_hook
-    from backoffice.workers import add_demo_step
+    from backoffice.workers import add_demo_step, set_pay_schedule_choices
     from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
+    from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
 
     admin.register(app.extensions["tandem_admin"])
@@ -21,3 +22,4 @@ def init_app(app) -> None:
     timesheet_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
     add_demo_step(app, demo.seed)
+    set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list

@@ -21,7 +21,7 @@ from backoffice.security.access import can
 from payroll.models import DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
-from payroll.services import corrections, payments, runs, schedules
+from payroll.services import corrections, four_eyes, payments, runs, schedules
 from payroll.timesheets import services as timesheets
 from reports.paystubs import paystub_pdf
 
@@ -197,9 +197,13 @@ class PayrollDeskView(BaseView):
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
+        # four eyes: who changed the run's inputs (they may not approve it) and the open reversal requests
+        mine = [c for c in four_eyes.contributions(run.id) if c.user_id == current_user.id]
+        requests = corrections.open_requests(run.id)
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
-                           files=files, returned=returned, reversal_runs=reversal,
+                           files=files, returned=returned, reversal_runs=reversal, my_contributions=mine,
                            held=payments.held_payments(run.id),
+                           run_request=next((r for r in requests if r.paycheck_id is None), None),
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
@@ -230,6 +234,9 @@ class PayrollDeskView(BaseView):
                 elif verb == "pay":
                     runs.mark_paid(run_id, current_user)
                     flash("Run marked paid.", "success")
+                elif verb == "request_reversal":
+                    req = corrections.request_reversal(current_user, request.form.get("reason", ""), run_id=run_id)
+                    flash(f"Reversal requested (request #{req.id}); a different user must carry it out.", "success")
                 elif verb == "reverse":
                     rev = corrections.reverse_run(run_id, current_user, request.form.get("reason", ""),
                                                   on=clock().today())
@@ -277,7 +284,11 @@ class PayrollDeskView(BaseView):
         if p is None:
             abort(404)
         with domain_errors("Refused: "):
-            if verb == "reverse":
+            if verb == "request_reversal":
+                req = corrections.request_reversal(current_user, request.form.get("reason", ""), paycheck_id=p.id)
+                flash(f"Reversal of paycheck #{p.id} requested (request #{req.id}); a different user must carry "
+                      "it out.", "success")
+            elif verb == "reverse":
                 rev = corrections.reverse_paycheck(paycheck_id, current_user, request.form.get("reason", ""),
                                                    on=clock().today())
                 flash(f"Paycheck reversed (run #{rev.run_id}).", "success")

@@ -46,7 +46,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
     week2 = _monday(today) - timedelta(days=7)       # last full week: the calculated run
     week1 = week2 - timedelta(days=7)                # the week before: the paid run
     engagements = db.session.execute(sa.select(Engagement).where(
-        Engagement.pay_frequency == "weekly", Engagement.status == "active",
+        Engagement.pay_schedule_id == weekly.id, Engagement.status == "active",
         Engagement.start_date <= week1).order_by(Engagement.id)).scalars().all()
     workers = {w.id: w for w in db.session.execute(sa.select(Worker).where(
         Worker.id.in_({e.worker_id for e in engagements}))).scalars()}
@@ -75,8 +75,10 @@ def seed(rng: random.Random, today: date) -> list[str]:
                 has_bank.add(w.id)
             for week in (week1, week2):
                 days = [D(rng.choice((7, 8, 8, 8, 9, 10))) for _ in range(5)] + [D(0), D(0)]
+                # HR enters and approves the time and prepares the runs; hr2, who changed none of it, approves
+                # the runs (four eyes: whoever approved the time may not approve the run that pays it)
                 db.session.add(Timesheet(engagement_id=e.id, week_start=week, status="approved", source="hr",
-                                         entered_by_id=hr.id, approved_by_id=hr2.id,
+                                         entered_by_id=hr.id, approved_by_id=hr.id,
                                          **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
                                                                               "sun"), days)}))
 

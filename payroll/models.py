@@ -75,9 +75,11 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 class PaySchedule(Timestamps, db.Model):
     """How often and when one group of engagements is paid: the frequency, the first period and the pay lag.
 
-    Engagements are paid on the active schedule of their `pay_frequency`. Periods are computed from
-    `anchor_start` (the first day of a period); the pay date is `pay_lag_days` after the period end, moved to the
-    previous banking day when it falls on a weekend or US banking holiday (payroll/calendar.py)."""
+    A schedule owns its engagements (`engagements.pay_schedule_id`): its regular runs pay those and no others,
+    whatever other schedule shares the frequency. Periods are computed from `anchor_start` (the first day of a
+    period); the pay date is `pay_lag_days` after the period end, moved to the previous banking day when it falls
+    on a weekend or US banking holiday (payroll/calendar.py). Once the schedule has a run, its calendar (anchor and
+    frequency) is fixed: services/schedules.py refuses the change."""
 
     __tablename__ = "pay_schedules"
     __audited__ = True
@@ -251,6 +253,51 @@ class PayrollAdjustment(Timestamps, db.Model):
     )
 
 
+class RunContributor(db.Model):
+    """Someone who changed what a run pays, and how: created it, started its calculation, entered, edited or
+    approved time it pays, added an adjustment it pays, changed the pay rate of an engagement it pays since that
+    engagement's last approved run. Written by the services as it happens (creation, calculation) and by each chunk
+    for the inputs it used; the approver must be none of them (services/four_eyes.py)."""
+
+    __tablename__ = "payroll_run_contributors"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    role: Mapped[str] = mapped_column(sa.String(20), nullable=False)
+    ref: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)    # e.g. "timesheet 12"
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "user_id", "role", "ref", name="uq_run_contributors"),
+        sa.CheckConstraint("role in ('created','calculated','time_entered','time_approved','adjustment',"
+                           "'rate_change')", name="ck_run_contributors_role"),
+    )
+
+
+class ReversalRequest(Timestamps, db.Model):
+    """A request to reverse a paid run (paycheck_id empty) or one paycheck of it. The money has gone out, so one
+    person asks and a different person carries it out (services/corrections.py): `open` → `done`."""
+
+    __tablename__ = "payroll_reversal_requests"
+    __audited__ = True
+    __permission_model__ = "payroll_run"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
+    reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    status: Mapped[str] = mapped_column(sa.String(10), default="open", nullable=False)
+    requested_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False)
+    approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    reversal_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"))
+
+    __table_args__ = (sa.CheckConstraint("status in ('open','done')", name="ck_reversal_requests_status"),)
+
+    def __str__(self) -> str:
+        what = f"paycheck #{self.paycheck_id}" if self.paycheck_id else f"run #{self.run_id}"
+        return f"Reversal request #{self.id} for {what} ({self.status})"
+
+
 class Paycheck(db.Model):
     """One engagement's pay in one run (one paycheck per engagement: a worker with two engagements gets two).
 
@@ -295,6 +342,27 @@ class Paycheck(db.Model):
 
     def __str__(self) -> str:
         return f"Paycheck #{self.id} ({self.kind})"
+
+
+class PaidSalaryPeriod(db.Model):
+    """The days a salary paycheck paid, claimed once per engagement: a period is paid once per engagement whatever
+    the schedule. The database refuses a second unreleased claim overlapping any day of another one (migration
+    0050: an EXCLUDE constraint on PostgreSQL, a trigger on SQLite), so neither a second schedule, an engagement
+    moved between schedules nor two calculations at once can pay a day twice. Reversing the paycheck releases
+    the claim (`released_at`, `released_by_paycheck_id` = the reversal), so a re-issue or a correction may pay
+    those days again. Hourly and piece pay are safe already: each timesheet is marked with the run that paid it."""
+
+    __tablename__ = "paid_salary_periods"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    period_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    period_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, unique=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    released_by_paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
+
+    __table_args__ = (sa.CheckConstraint("period_end >= period_start", name="ck_paid_salary_periods_dates"),)
 
 
 class PaycheckLine(db.Model):
@@ -346,7 +414,8 @@ class YearToDate(db.Model):
                   "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
 
 
-from backoffice.errors import DomainError
+from backoffice.errors import DomainError, Issue, ValidationFailed
+from backoffice.workers.models import Engagement
 from payroll.models_ledger import JournalEntry, JournalLine, Payment  # noqa: E402,F401  (registers the tables)
 
 
@@ -358,3 +427,32 @@ def _refuse_change(mapper, connection, target) -> None:
 for _model in (Paycheck, PaycheckLine, JournalEntry, JournalLine):
     sa.event.listen(_model, "before_update", _refuse_change)
     sa.event.listen(_model, "before_delete", _refuse_change)
+
+
+# ------------------------------------------------------------------------------------------------ schedule of an engagement
+# `engagements.pay_schedule_id` lives on the workers' table, but pay schedules are payroll's: workers never imports
+# payroll, so payroll keeps the pair right here, whoever writes the engagement (services, admin, API, importer,
+# onboarding, reclassification, demo, factories). A schedule given wins and sets `pay_frequency` to its frequency;
+# without one (or when only the frequency changes) the engagement goes on the first active schedule of its
+# frequency, the lowest id — the schedule such an engagement was paid on before schedules owned engagements.
+def _default_schedule(connection, frequency: str | None) -> int | None:
+    return connection.execute(sa.select(PaySchedule.id).where(PaySchedule.frequency == (frequency or "biweekly"))
+                              .order_by(PaySchedule.active.desc(), PaySchedule.id).limit(1)).scalar()
+
+
+def _sync_schedule(mapper, connection, target, *, new: bool) -> None:
+    state = sa.inspect(target)
+    schedule_changed = new or state.attrs.pay_schedule_id.history.has_changes()
+    if target.pay_schedule_id is not None and schedule_changed:
+        freq = connection.execute(sa.select(PaySchedule.frequency).where(PaySchedule.id == target.pay_schedule_id)
+                                  ).scalar()
+        if freq is None:
+            raise ValidationFailed([Issue("pay_schedule_id", f"no pay schedule with id {target.pay_schedule_id}",
+                                          "not_found")])
+        target.pay_frequency = freq
+    elif new or target.pay_schedule_id is None or state.attrs.pay_frequency.history.has_changes():
+        target.pay_schedule_id = _default_schedule(connection, target.pay_frequency)
+
+
+sa.event.listen(Engagement, "before_insert", lambda m, c, t: _sync_schedule(m, c, t, new=True))
+sa.event.listen(Engagement, "before_update", lambda m, c, t: _sync_schedule(m, c, t, new=False))

@@ -15,7 +15,7 @@ from payroll.models import Paycheck, PayrollRun
 from payroll.scopes import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
 from payroll.services.paystubs import paystub_data
 from reports.paystubs import paystub_pdf as render_paystub
-from payroll.services.schedules import schedule_for_frequency, upcoming
+from payroll.services.schedules import schedule_of, upcoming
 
 
 def _released(stmt):
@@ -52,8 +52,9 @@ def explanation(paycheck: Paycheck) -> dict:
 def next_pay_date(engagements, today: date) -> date | None:
     """The earliest upcoming pay date (from `today` on) over the worker's active engagements' pay schedules."""
     dates = []
-    for freq in sorted({e.pay_frequency for e in engagements if e.status in ("active", "pending")}):
-        schedule = schedule_for_frequency(freq)
+    for sid in sorted({e.pay_schedule_id for e in engagements
+                       if e.status in ("active", "pending") and e.pay_schedule_id is not None}):
+        schedule = schedule_of(sid)
         if schedule is None:
             continue
         dates += [sp.pay_date for sp in upcoming(schedule, today, 3) if sp.pay_date >= today]

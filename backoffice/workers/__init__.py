@@ -16,3 +16,14 @@ def init_app(app) -> None:
 def add_demo_step(app, step) -> None:
     """A domain's demo data, seeded in domain order by `backoffice seed-demo`: step(rng=, today=) -> [lines]."""
     app.extensions.setdefault("demo_steps", []).append(step)
+
+
+def set_pay_schedule_choices(app, choices) -> None:
+    """Pay schedules are payroll's (a domain above this one): payroll hands the engagement form its list,
+    choices() -> [(id, label)], so workers never imports payroll."""
+    app.extensions["pay_schedule_choices"] = choices
+
+
+def pay_schedule_choices(app) -> list[tuple[int, str]]:
+    fn = app.extensions.get("pay_schedule_choices")
+    return list(fn()) if fn else []

@@ -8,13 +8,14 @@ from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms import StringField
+from flask import current_app
+from wtforms import SelectField, StringField
 
 from backoffice.admin import SecureModelView, filtered_list_url, view_url
 from backoffice.extensions import db
 from backoffice.geo import STATES
 from backoffice.security.access import scoped
-from backoffice.workers import services
+from backoffice.workers import pay_schedule_choices, services
 from backoffice.workers.models import (
     ENGAGEMENT_STATUSES,
     ENGAGEMENT_TYPES,
@@ -142,17 +143,22 @@ class EngagementAdmin(SecureModelView):
     permission_model = "engagement"
     column_list = ("id", "worker", "client", "type", "work_state", "pay_rate", "pay_unit", "bill_rate",
                    "pay_frequency", "start_date", "end_date", "status", "classification", "related")
-    column_labels = {"related": "See also", "overtime_exempt": "Exempt from overtime", "worker_id": "Worker id"}
+    column_labels = {"related": "See also", "overtime_exempt": "Exempt from overtime", "worker_id": "Worker id",
+                     "pay_schedule_id": "Pay schedule"}
     column_details_list = ("id", "worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit",
-                           "bill_rate", "pay_frequency", "start_date", "end_date", "status", "classification",
-                           "overtime_exempt", "related")
+                           "bill_rate", "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status",
+                           "classification", "overtime_exempt", "related")
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
     column_filters = ("type", "work_state", "status", "pay_frequency", "classification", "start_date",
                       Client.name, "worker_id")
     column_sortable_list = ("id", "type", "work_state", "pay_rate", "start_date", "status")
     column_default_sort = ("id", True)
     form_columns = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                    "pay_frequency", "start_date", "end_date", "status", "overtime_exempt")
+                    "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
+    # the schedule whose runs pay the engagement; blank = the first active schedule of the pay frequency
+    form_extra_fields = {"pay_schedule_id": SelectField("Pay schedule", choices=[], validate_choice=False,
+                                                        description="Blank: the first active schedule of the pay "
+                                                                    "frequency. A schedule sets the frequency.")}
     form_ajax_refs = {"worker": {"fields": ("last_name", "first_name", "email"), "page_size": 10},
                       "client": {"fields": ("name",), "page_size": 10}}
     form_choices = {"type": [(t, t.replace("_", " ")) for t in ENGAGEMENT_TYPES],
@@ -160,7 +166,7 @@ class EngagementAdmin(SecureModelView):
                     "pay_frequency": [(f, f) for f in PAY_FREQUENCIES],
                     "status": [(s, s) for s in ENGAGEMENT_STATUSES]}
     service_fields = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                      "pay_frequency", "start_date", "end_date", "status", "overtime_exempt")
+                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
                          "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate}
     column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
@@ -169,6 +175,19 @@ class EngagementAdmin(SecureModelView):
 
     def get_query(self):
         return super().get_query().options(joinedload(Engagement.worker), joinedload(Engagement.client))
+
+    def _with_schedules(self, form):
+        form.pay_schedule_id.choices = [("", "(default for the frequency)")] + [
+            (str(i), label) for i, label in pay_schedule_choices(current_app)]
+        if form.pay_schedule_id.data not in (None, ""):
+            form.pay_schedule_id.data = str(form.pay_schedule_id.data)
+        return form
+
+    def create_form(self, obj=None):
+        return self._with_schedules(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._with_schedules(super().edit_form(obj))
 
     def form_data(self, form):
         data = super().form_data(form)

@@ -123,6 +123,7 @@ class EngagementOut(Schema):
     pay_unit = fields.String()
     bill_rate = fields.Decimal(as_string=True)
     pay_frequency = fields.String()
+    pay_schedule_id = fields.Integer(allow_none=True, metadata={"description": "the pay schedule whose runs pay it"})
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
     status = fields.String()
@@ -139,6 +140,8 @@ class EngagementIn(Schema):
     pay_unit = fields.String()
     bill_rate = fields.Decimal(as_string=True)
     pay_frequency = fields.String()
+    pay_schedule_id = fields.Integer(allow_none=True, metadata={
+        "description": "the pay schedule whose runs pay it; default: the first active schedule of pay_frequency"})
     start_date = fields.Date(required=True)
     end_date = fields.Date(allow_none=True)
     status = fields.String()

@@ -43,6 +43,8 @@ ENGAGEMENT_COLUMNS = (
     ("pay_unit", "pay_unit", False, "hour (default), week, year, piece or project"),
     ("bill_rate", "bill_rate", False, "dollars billed to the client per unit"),
     ("pay_frequency", "pay_frequency", False, "weekly, biweekly (default), semimonthly or monthly"),
+    ("pay_schedule_id", "pay_schedule_id", False,
+     "id of the pay schedule that pays it (default: the first active schedule of the pay frequency)"),
     ("start_date", "start_date", True, "YYYY-MM-DD"),
     ("end_date", "end_date", False, "YYYY-MM-DD"),
     ("engagement_status", "status", False, "pending, active (default), ended or terminated"),

@@ -115,7 +115,8 @@ class Worker(Timestamps, db.Model):
 
 
 class Engagement(Timestamps, db.Model):
-    """A worker placed with a client: leased employee (W-2) or contractor (1099), in a work state, at a rate."""
+    """A worker placed with a client: leased employee (W-2) or contractor (1099), in a work state, at a rate, paid on
+    one pay schedule."""
 
     __tablename__ = "engagements"
     __audited__ = True
@@ -129,6 +130,9 @@ class Engagement(Timestamps, db.Model):
     pay_unit: Mapped[str] = mapped_column(sa.String(10), default="hour", nullable=False)
     bill_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)
     pay_frequency: Mapped[str] = mapped_column(sa.String(12), default="biweekly", nullable=False)
+    # The pay schedule whose regular runs pay this engagement (payroll's table, named not imported: payroll sits
+    # above workers and keeps `pay_frequency` equal to the schedule's frequency, see payroll/models.py).
+    pay_schedule_id: Mapped[int | None] = mapped_column(sa.ForeignKey("pay_schedules.id"), index=True)
     start_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
     end_date: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(12), default="active", nullable=False, index=True)

@@ -18,7 +18,7 @@ CLIENT_FIELDS = ("name", "legal_name", "ein", "billing_contact_name", "billing_e
 WORKER_FIELDS = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
                  "address_line1", "address_line2", "city", "state", "postal_code", "status")
 ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                     "pay_frequency", "start_date", "end_date", "status", "overtime_exempt")
+                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
 
 
 def _unknown(data: dict, allowed, issues):
@@ -169,6 +169,15 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
         out["pay_unit"] = v.choice("pay_unit", data["pay_unit"], PAY_UNITS, issues)
     if "pay_frequency" in data:
         out["pay_frequency"] = v.choice("pay_frequency", data["pay_frequency"], PAY_FREQUENCIES, issues)
+    if "pay_schedule_id" in data:
+        # None or "" puts the engagement on the default schedule of its frequency (payroll keeps the pair right)
+        if data["pay_schedule_id"] in (None, ""):
+            out["pay_schedule_id"] = None
+        else:
+            try:
+                out["pay_schedule_id"] = int(data["pay_schedule_id"])
+            except (TypeError, ValueError):
+                issues.append(Issue("pay_schedule_id", "must be the id of a pay schedule"))
     if "status" in data:
         out["status"] = v.choice("status", data["status"], ENGAGEMENT_STATUSES, issues)
     if "title" in data:

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0055_payment_safety'
-down_revision = '0040_permission_rights'
+down_revision = '0050_payroll_schedules'
 branch_labels = None
 depends_on = None
 

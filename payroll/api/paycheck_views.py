@@ -8,7 +8,8 @@ from backoffice.api import current_api_user
 from backoffice.clock import clock
 from backoffice.extensions import db
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
-from payroll.api.schemas import PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage, ReasonIn, RunOut
+from payroll.api.schemas import (PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage, ReasonIn,
+                                 ReversalRequestOut, RunOut)
 from payroll.models import Paycheck, PaycheckLine
 from payroll.services import corrections
 from payroll.services.explain import line_explanations
@@ -55,10 +56,21 @@ def paystub(ident):
 @blp.doc(**_body(ReasonIn))
 @blp.response(200, PaycheckOut)
 def reverse_paycheck(ident):
-    """Reverse one paycheck (a negative paycheck in a reversal run)."""
+    """Reverse one paycheck (a negative paycheck in a reversal run). On a paid run this carries out an open
+    reversal request made by a different user (409 otherwise)."""
     user = current_api_user()
     _one(Paycheck, "paycheck", ident)
     return corrections.reverse_paycheck(ident, user, str(_maybe_body().get("reason") or ""), on=clock().today())
+
+
+@blp.route("/paychecks/<int:ident>/reversal-request", methods=["POST"])
+@blp.doc(**_body(ReasonIn))
+@blp.response(201, ReversalRequestOut)
+def request_paycheck_reversal(ident):
+    """Request the reversal of one paycheck of a paid run; a different user carries it out with POST .../reverse."""
+    user = current_api_user()
+    _one(Paycheck, "paycheck", ident)
+    return corrections.request_reversal(user, str(_maybe_body().get("reason") or ""), paycheck_id=ident)
 
 
 @blp.route("/paychecks/<int:ident>/reissue", methods=["POST"])

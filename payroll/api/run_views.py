@@ -11,7 +11,8 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
-from payroll.api.schemas import ChecksOut, ProgressOut, ReasonIn, RunArgs, RunIn, RunOut, RunPage
+from payroll.api.schemas import (ChecksOut, ProgressOut, ReasonIn, ReversalRequestOut, RunArgs, RunIn, RunOut,
+                                 RunPage)
 from payroll.models import PayrollRun
 from payroll.services import corrections, payments, runs
 
@@ -127,8 +128,19 @@ def pay_run(ident):
 @blp.doc(**_body(ReasonIn))
 @blp.response(200, RunOut)
 def reverse_run(ident):
-    """Reverse the whole run by negative paychecks and mirror journal entries; returns the reversal run."""
+    """Reverse the whole run by negative paychecks and mirror journal entries; returns the reversal run. A paid run
+    needs two people: this carries out an open reversal request made by a different user (409 otherwise)."""
     return _run_action(ident, "reverse")
+
+
+@blp.route("/payroll-runs/<int:ident>/reversal-request", methods=["POST"])
+@blp.doc(**_body(ReasonIn))
+@blp.response(201, ReversalRequestOut)
+def request_run_reversal(ident):
+    """Request the reversal of a paid run; a different user carries it out with POST .../reverse."""
+    user = current_api_user()
+    _one(PayrollRun, "payroll_run", ident)
+    return corrections.request_reversal(user, str((_maybe_body() or {}).get("reason") or ""), run_id=ident)
 
 
 @blp.route("/payroll-runs/<int:ident>/nacha")

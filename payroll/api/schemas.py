@@ -64,6 +64,18 @@ class ReasonIn(Schema):
     reason = fields.String()
 
 
+class ReversalRequestOut(Schema):
+    """A request to reverse a paid run (paycheck_id null) or one paycheck; a different user carries it out."""
+    id = fields.Integer()
+    run_id = fields.Integer()
+    paycheck_id = fields.Integer(allow_none=True)
+    reason = fields.String()
+    status = fields.String()
+    requested_by_id = fields.Integer()
+    approved_by_id = fields.Integer(allow_none=True)
+    reversal_run_id = fields.Integer(allow_none=True)
+
+
 class IssueOut(Schema):
     field = fields.String()
     message = fields.String()

@@ -15,6 +15,7 @@ from payroll.engine import calculate_paycheck, tables_for
 from payroll.engine.model import PRETAX_TREATMENT
 from payroll.models import Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
+from . import four_eyes, paid_periods
 from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
 from .paycheck_inputs import YTD_FIELDS, YTD_STORED, earnings_for, engine_input, input_from_json, load_context
@@ -24,10 +25,11 @@ EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each li
 
 # ------------------------------------------------------------------------------------------------ scope
 def engagements_in_scope(run: PayrollRun) -> sa.Select:
-    """Engagement ids a run pays, ordered so one worker's engagements are adjacent."""
+    """Engagement ids a run pays, ordered so one worker's engagements are adjacent. A regular run pays the
+    engagements of its schedule (not every engagement of its frequency: two schedules may share one)."""
     if run.kind == "regular":
         stmt = sa.select(Engagement.id, Engagement.worker_id).where(
-            Engagement.pay_frequency == run.frequency,
+            Engagement.pay_schedule_id == run.pay_schedule_id,
             Engagement.start_date <= run.period_end,
             sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= run.period_start),
             Engagement.status.in_(("active", "ended", "terminated")))
@@ -151,6 +153,12 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                                      ((ln, _from_cents(ln[3])) for ln in lines)]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
+
+    # the salary period, claimed once per engagement (the database refuses an overlap); who changed the inputs
+    paid_periods.claim(run, [(c[0].id, ids[c[0].id]) for c in computed if "salary" in c[1].labels],
+                       run.period_start, run.period_end)
+    four_eyes.record_chunk_inputs(run, [c[0].id for c in computed], [t for c in computed for t in c[1].timesheet_ids],
+                                  [a for c in computed for a in c[1].adjustment_ids])
 
     # YTD, time and adjustments
     _write_ytd(running_ytd, ctx.ytd, year)

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
+from backoffice.audit import acting_as
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO, D, round_cents
@@ -15,9 +16,9 @@ from backoffice.uow import transaction, unique_or_refuse
 from backoffice.workers.models import Engagement
 from backoffice.workers.services import update_engagement
 from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
-from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
+from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest, Timesheet
 
-from . import calc
+from . import calc, four_eyes, paid_periods
 from .common import bulk_insert, cents, get_run, units4, user_id
 from .ledger import mirror, post_entry, postings_for_paychecks, raw_sum
 from .runs import _d, _require
@@ -37,6 +38,7 @@ def _new_run_like(orig: PayrollRun, kind: str, state: str, user, reason: str, on
                      reason=reason[:500], prepared_by_id=user_id(user), chunk_size=orig.chunk_size)
     db.session.add(run)
     db.session.flush()
+    four_eyes.record(run.id, user, "created")
     return run
 
 
@@ -60,6 +62,10 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
                        inputs={"copy_of": p.id, "ytd_delta": p.inputs.get("ytd_delta", {})}, created_at=now)
         s.add(new)
         s.flush()
+        if sign < 0:        # the reversed paycheck's salary days are free to be paid again (re-issue, correction)
+            paid_periods.release([(p.id, new.id)])
+        else:
+            paid_periods.claim_again(p.id, run, new.id)
         rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
                  cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation)
                 for ln in lines_by[p.id]]
@@ -101,26 +107,30 @@ def _mirror_payment(postings):
 @transaction()
 def reverse_run(run_id: int, user, reason: str = "", *, on: date) -> PayrollRun:
     """Reverse a whole calculated, approved or paid run on `on`: a reversal run with a negative paycheck for every
-    paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`."""
+    paycheck not reversed yet, mirror journal entries, YTD taken back; the run becomes `reversed`. A paid run's
+    money has gone out: its reversal carries out an open request (request_reversal) made by a different user."""
     _require(user)
     run = get_run(run_id, lock=True)
     check_move(run, "reverse")
     if run.kind == "reversal":
         raise DomainError("a reversal run cannot itself be reversed; re-issue the paychecks instead",
                           code="bad_state")
+    request = _second_person(run, user) if run.state == "paid" else None
+    reason = reason or (request.reason if request else "")
     ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
                                                                Paycheck.kind != "reversal")).scalars())
     rev = _reverse(run, _reversible(ids), user, reason, on)
     transition(run, "reverse")
     run.reversed_at = utcnow()
     run.reversed_by_id = user_id(user)
+    _done(request, user, rev)
     return rev
 
 
 @transaction()
 def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> Paycheck:
     """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run dated
-    `on`."""
+    `on`. On a paid run it carries out an open request for that paycheck made by a different user."""
     _require(user)
     p = db.session.get(Paycheck, paycheck_id)
     if p is None:
@@ -132,8 +142,82 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> P
     todo = _reversible([p.id])
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
-    rev_run = _reverse(run, todo, user, reason, on)
+    request = _second_person(run, user, paycheck_id=p.id) if run.state == "paid" else None
+    rev_run = _reverse(run, todo, user, reason or (request.reason if request else ""), on)
+    _done(request, user, rev_run)
     return db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == rev_run.id)).scalar_one()
+
+
+# ------------------------------------------------------------------------------------------------ two people
+@transaction()
+def request_reversal(user, reason: str = "", *, run_id: int | None = None,
+                     paycheck_id: int | None = None) -> ReversalRequest:
+    """Ask for a paid run (run_id) or one of its paychecks (paycheck_id) to be reversed. The money has gone out:
+    a different user carries the request out with reverse_run / reverse_paycheck. Asking twice returns the open
+    request."""
+    _require(user)
+    if (run_id is None) == (paycheck_id is None):
+        raise DomainError("name either the run or one paycheck to reverse", code="bad_request")
+    if paycheck_id is not None:
+        p = db.session.get(Paycheck, paycheck_id)
+        if p is None:
+            raise NotFound(f"paycheck {paycheck_id} not found")
+        if p.kind == "reversal":
+            raise DomainError("a reversal cannot be reversed", code="bad_state")
+        run = get_run(p.run_id, lock=True)
+        check_move(run, "reverse_paycheck")
+        if not _reversible([p.id]):
+            raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
+    else:
+        run = get_run(run_id, lock=True)
+        check_move(run, "reverse")
+        if run.kind == "reversal":
+            raise DomainError("a reversal run cannot itself be reversed; re-issue the paychecks instead",
+                              code="bad_state")
+    if run.state != "paid":
+        raise DomainError(f"run #{run.id} is {run.state}, not paid: no money has gone out, so it is reversed "
+                          "directly, without a request", code="no_request_needed")
+    open_ = _open_request(run.id, paycheck_id)
+    if open_ is not None:
+        return open_
+    req = ReversalRequest(run_id=run.id, paycheck_id=paycheck_id, reason=(reason or "")[:500],
+                          requested_by_id=user_id(user))
+    db.session.add(req)
+    db.session.flush()
+    return req
+
+
+def open_requests(run_id: int) -> list[ReversalRequest]:
+    return list(db.session.execute(sa.select(ReversalRequest).where(
+        ReversalRequest.run_id == run_id, ReversalRequest.status == "open").order_by(ReversalRequest.id)).scalars())
+
+
+def _open_request(run_id: int, paycheck_id: int | None) -> ReversalRequest | None:
+    cond = (ReversalRequest.paycheck_id.is_(None) if paycheck_id is None
+            else ReversalRequest.paycheck_id == paycheck_id)
+    return db.session.execute(sa.select(ReversalRequest).where(
+        ReversalRequest.run_id == run_id, cond, ReversalRequest.status == "open")).scalars().first()
+
+
+def _second_person(run: PayrollRun, user, *, paycheck_id: int | None = None) -> ReversalRequest:
+    """The open request a reversal of paid money carries out; refused without one, or by its own requester."""
+    what = f"paycheck #{paycheck_id} of paid run #{run.id}" if paycheck_id else f"paid run #{run.id}"
+    req = _open_request(run.id, paycheck_id)
+    if req is None:
+        raise DomainError(f"reversing {what} takes two people: request the reversal first, then a different user "
+                          "carries it out", code="reversal_needs_request")
+    if req.requested_by_id == user_id(user):
+        raise DomainError(f"you requested it (reversal request #{req.id} for {what}): a different user must carry "
+                          "out the reversal", code="reversal_same_person")
+    return req
+
+
+def _done(request: ReversalRequest | None, user, reversal_run: PayrollRun) -> None:
+    if request is not None:
+        request.status = "done"
+        request.approved_by_id = user_id(user)
+        request.approved_at = utcnow()
+        request.reversal_run_id = reversal_run.id
 
 
 @transaction()
@@ -172,7 +256,9 @@ def record_rate_change(engagement_id: int, new_rate, effective_date: date, user,
     if eng is None:
         raise NotFound(f"engagement {engagement_id} not found")
     old = eng.pay_rate
-    update_engagement(engagement_id, {"pay_rate": new_rate})
+    with acting_as(user):       # the audit log names who changed the rate: four eyes reads it (four_eyes.py)
+        update_engagement(engagement_id, {"pay_rate": new_rate})
+        db.session.flush()      # the audit row is written on flush: inside the block, under the user's name
     eng = db.session.get(Engagement, engagement_id)
     diff_rate = eng.pay_rate - old
     if effective_date >= today or diff_rate == 0:

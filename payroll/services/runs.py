@@ -32,7 +32,7 @@ from payroll.models import (
 )
 from payroll.models_ledger import Payment
 
-from . import calc
+from . import calc, four_eyes, paid_periods
 from .common import get_run, user_id
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
@@ -63,7 +63,7 @@ def run_actions(run: PayrollRun, user) -> frozenset[str]:
 @transaction()
 def create_regular_run(schedule_id: int, period_containing: date, user) -> PayrollRun:
     """A draft regular run for the schedule period containing `period_containing` (pay date from the calendar).
-    One regular run per schedule period (a second one is refused)."""
+    One regular run per schedule period: a second one, or one sharing a day with it, is refused."""
     _require(user, "create")
     schedule = db.session.get(PaySchedule, schedule_id)
     if schedule is None:
@@ -71,7 +71,8 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
     period, pay_date = period_and_pay_date(schedule, period_containing)
     dup = db.session.execute(sa.select(PayrollRun.id).where(
         PayrollRun.pay_schedule_id == schedule.id, PayrollRun.kind == "regular",
-        PayrollRun.period_start == period.start, PayrollRun.state != "reversed")).scalar()
+        PayrollRun.period_start <= period.end, PayrollRun.period_end >= period.start,
+        PayrollRun.state != "reversed")).scalar()
     if dup:
         raise DomainError(f"run #{dup} already pays {schedule.name} for {period.start}–{period.end}",
                           code="duplicate_run")
@@ -80,6 +81,8 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
                      description=f"{schedule.name} {period.start:%b %d}–{period.end:%b %d, %Y}",
                      prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))
     db.session.add(run)
+    db.session.flush()
+    four_eyes.record(run.id, user, "created")
     return run
 
 
@@ -105,6 +108,7 @@ def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, 
                      prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))
     db.session.add(run)
     db.session.flush()
+    four_eyes.record(run.id, user, "created")
     for c in cleaned:
         db.session.add(PayrollAdjustment(run_id=run.id, created_by_id=user_id(user), **c))
     return run
@@ -197,6 +201,7 @@ def pre_run_checks(run_id: int) -> list[Issue]:
     add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
                   .where(Engagement.type == "leased_employee", ~registered).order_by(Engagement.id)),
         "no_state_registration", "worker {worker}: the agency has no registration (SUTA rate) in the work state")
+    issues.extend(paid_periods.run_issues(run, scope))
     if run.state in ("calculated", "approved"):
         for pid, wid, net in s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
                 Paycheck.run_id == run.id, Paycheck.net < 0)):
@@ -231,6 +236,7 @@ def _plan_calculation(run_id: int, user) -> PayrollRun:
     run.chunks_done = 0
     run.error = ""
     run.calculation_started_at = utcnow()
+    four_eyes.record(run.id, user, "calculated")
     return run
 
 
@@ -288,8 +294,10 @@ def record_failure(run_id: int, message: str) -> None:
 
 # ------------------------------------------------------------------------------------------------ approval, payment
 def approve_run(run_id: int, user) -> PayrollRun:
-    """calculated → approved by someone other than the preparer; creates the direct-deposit payments (net pay
-    split over the worker's accounts). Refused with nothing changed on any blocking issue."""
+    """calculated → approved by someone who changed none of its inputs (four_eyes.py: not its preparer, not who
+    started the calculation, entered or approved its time, added its adjustments or changed its rates); creates
+    the direct-deposit payments (net pay split over the worker's accounts). Refused with nothing changed on any
+    blocking issue."""
     run = _approve(run_id, user)
     if not runs_in_process():
         # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
@@ -302,9 +310,7 @@ def _approve(run_id: int, user) -> PayrollRun:
     _require(user)
     run = get_run(run_id, lock=True)
     check_move(run, "approve")
-    if run.prepared_by_id is not None and run.prepared_by_id == user_id(user):
-        raise DomainError(f"run #{run.id} was prepared by you; a different user must approve it",
-                          code="approver_is_preparer")
+    four_eyes.check_approver(run, user)
     raise_if([i for i in pre_run_checks(run.id) if i.code == "negative_net"])
     create_payments(run, user)
     transition_once(run, "approve")     # compare-and-set: a second approval that got past the lock is refused

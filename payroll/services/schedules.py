@@ -7,12 +7,13 @@ from datetime import date, timedelta
 import sqlalchemy as sa
 
 from backoffice.dates import parse_date
-from backoffice.errors import Issue, NotFound, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.periods import Period
 from backoffice.uow import transaction
 from payroll import calendar as paycal
-from payroll.models import PaySchedule
+from backoffice.workers.models import Engagement
+from payroll.models import PayrollRun, PaySchedule
 
 FREQUENCIES = ("weekly", "biweekly", "semimonthly", "monthly")
 
@@ -63,19 +64,50 @@ def clean_schedule(data: dict, *, partial: bool = False) -> dict:
 
 @transaction()
 def create_schedule(data: dict) -> PaySchedule:
+    """A new schedule; engagements of its frequency that are on no schedule yet (made before any schedule of the
+    frequency existed) join it, as they would have had it existed."""
     sched = PaySchedule(**clean_schedule(data))
     db.session.add(sched)
+    db.session.flush()
+    db.session.execute(sa.update(Engagement).where(Engagement.pay_schedule_id.is_(None),
+                                                   Engagement.pay_frequency == sched.frequency)
+                       .values(pay_schedule_id=sched.id), execution_options={"synchronize_session": False})
     return sched
+
+
+CALENDAR_FIELDS = ("anchor_start", "frequency")     # what decides the periods; fixed once a run exists
 
 
 @transaction()
 def update_schedule(schedule_id: int, data: dict) -> PaySchedule:
+    """Edit a schedule. Its calendar (anchor_start, frequency) is refused once it has a run: moving it would make
+    new periods overlap paid ones (and the runs already made would no longer be periods of the schedule). To pay on
+    another calendar, make a new schedule and move the engagements to it; the once-per-period rule keeps any day
+    from being paid twice. The name, pay lag (future runs' pay dates) and active flag stay editable."""
     sched = db.session.get(PaySchedule, schedule_id)
     if sched is None:
         raise NotFound(f"pay schedule {schedule_id} not found")
-    for k, v in clean_schedule(data, partial=True).items():
+    cleaned = clean_schedule(data, partial=True)
+    moved = [k for k in CALENDAR_FIELDS if k in cleaned and cleaned[k] != getattr(sched, k)]
+    if moved:
+        first = db.session.execute(sa.select(PayrollRun.id).where(PayrollRun.pay_schedule_id == sched.id)
+                                   .order_by(PayrollRun.id).limit(1)).scalar()
+        if first is not None:
+            raise DomainError(f"{' and '.join(moved)} of pay schedule {sched.name!r} cannot change: it has runs "
+                              f"(run #{first} and later); make a new schedule and move the engagements to it",
+                              code="schedule_has_runs")
+    for k, v in cleaned.items():
         setattr(sched, k, v)
+    if "frequency" in moved:         # no run yet: the schedule's engagements follow its new frequency
+        db.session.execute(sa.update(Engagement).where(Engagement.pay_schedule_id == sched.id)
+                           .values(pay_frequency=sched.frequency), execution_options={"synchronize_session": False})
     return sched
+
+
+def choices() -> list[tuple[int, str]]:
+    """Every schedule as (id, "Name (frequency)"), active ones first: the engagement form's list."""
+    return [(sc.id, str(sc) + ("" if sc.active else " — inactive")) for sc in db.session.execute(
+        sa.select(PaySchedule).order_by(PaySchedule.active.desc(), PaySchedule.name, PaySchedule.id)).scalars()]
 
 
 def period_and_pay_date(schedule: PaySchedule, day: date) -> tuple[Period, date]:
@@ -84,10 +116,10 @@ def period_and_pay_date(schedule: PaySchedule, day: date) -> tuple[Period, date]
     return period, paycal.pay_date_for(period.end, schedule.pay_lag_days)
 
 
-def schedule_for_frequency(frequency: str) -> PaySchedule | None:
-    return db.session.execute(sa.select(PaySchedule).where(PaySchedule.frequency == frequency,
-                                                           PaySchedule.active.is_(True))
-                              .order_by(PaySchedule.id)).scalars().first()
+def schedule_of(schedule_id: int) -> PaySchedule | None:
+    """An engagement's pay schedule (engagements.pay_schedule_id), if it is active."""
+    sched = db.session.get(PaySchedule, schedule_id)
+    return sched if sched is not None and sched.active else None
 
 
 def pay_dates_in(start: date, end: date) -> dict[date, list[str]]:
@@ -113,5 +145,5 @@ def upcoming(schedule: PaySchedule, start: date, count: int = 6) -> list[paycal.
     return periods[:count]
 
 
-__all__ = ["create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_for_frequency",
+__all__ = ["choices", "create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_of",
            "pay_dates_in", "month_calendar", "upcoming"]

@@ -91,7 +91,8 @@ def reclassify(engagement_id, *, user, to_type: str, effective_date, note: str =
     new_data = clean_engagement({
         "worker_id": old.worker_id, "client_id": old.client_id, "type": to_type, "title": old.title,
         "work_state": old.work_state, "pay_rate": old.pay_rate, "pay_unit": old.pay_unit,
-        "bill_rate": old.bill_rate, "pay_frequency": old.pay_frequency, "start_date": eff,
+        "bill_rate": old.bill_rate, "pay_frequency": old.pay_frequency, "pay_schedule_id": old.pay_schedule_id,
+        "start_date": eff,
         "end_date": old.end_date, "status": "pending" if to_type == "leased_employee" else "active",
         "overtime_exempt": old.overtime_exempt if to_type == "leased_employee" else False})
     old.end_date = eff - timedelta(days=1)

@@ -26,8 +26,11 @@ class World:
         from tests.factories import AgencyFactory, ClientFactory, PayScheduleFactory
 
         self.db = db
+        self.make_user = make_user
         self.hr = make_user("hr")
         self.hr2 = make_user("hr")
+        # approves the time `time()` enters: whoever approves time may not approve the run that pays it (four eyes)
+        self.timekeeper = make_user("hr")
         self.finance = make_user("finance")
         self.agency = AgencyFactory(suta_rates={"TX": "0.027", "CA": "0.034", "CO": "0.0305"})
         self.client = ClientFactory(name="Acme Logistics", state="TX")
@@ -69,7 +72,7 @@ class World:
             data["units"] = units
         ts = save_timesheet(data, self.hr)
         if approve:
-            approve_timesheet(ts.id, self.hr2)
+            approve_timesheet(ts.id, self.timekeeper)
         return ts
 
     def regular_run(self, day: date = WEEK1, user=None):

@@ -127,7 +127,8 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
         assert (earn, taxes, deds, row["net"]) == (p.gross, p.employee_taxes, p.deductions, p.net)
         assert earn - taxes - deds == p.net
 
-    rev = corrections.reverse_paycheck(checks[emp.id].id, world.hr, "hours keyed twice", on=NOW.date())
+    corrections.request_reversal(world.hr, "hours keyed twice", paycheck_id=checks[emp.id].id)   # paid: two people
+    rev = corrections.reverse_paycheck(checks[emp.id].id, world.hr2, "hours keyed twice", on=NOW.date())
     assert rev.net == -checks[emp.id].net
     tb = assert_ledger_balanced()
     assert tb["accounts"]["2400"] == 0          # every net pay owed is paid or reversed

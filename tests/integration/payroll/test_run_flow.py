@@ -109,7 +109,7 @@ def test_approval_payment_and_illegal_moves_are_refused_with_nothing_changed(db,
     with pytest.raises(DomainError, match="only a calculated run"):
         runs.approve_run(run.id, world.hr2)
     runs.start_calculation(run.id, world.hr)
-    with pytest.raises(DomainError, match="prepared by you"):
+    with pytest.raises(DomainError, match="you prepared it"):
         runs.approve_run(run.id, world.hr)
     db.session.expire_all()
     assert run.state == "calculated" and run.approved_by_id is None
@@ -148,7 +148,8 @@ def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     pa = _paychecks(db, run.id)[a.id]
     ytd_before = db.session.execute(sa.select(YearToDate).where(YearToDate.worker_id == pa.worker_id)).scalar_one()
     assert ytd_before.gross == Decimal("1000.00")
-    rev = corrections.reverse_paycheck(pa.id, world.hr, "wrong rate", on=NOW.date())
+    corrections.request_reversal(world.hr, "wrong rate", paycheck_id=pa.id)      # paid: two people
+    rev = corrections.reverse_paycheck(pa.id, world.hr2, "wrong rate", on=NOW.date())
     assert (rev.gross, rev.net, rev.reverses_id) == (-pa.gross, -pa.net, pa.id)
     db.session.expire_all()
     assert db.session.execute(sa.select(YearToDate.gross).where(YearToDate.worker_id == pa.worker_id)

@@ -27,6 +27,7 @@ def test_the_run_page_offers_each_role_the_moves_of_the_runs_state(db, world, ma
     payments.generate_nacha(run.id, world.finance, now=NOW)
     runs.mark_paid(run.id, world.finance)
     assert runs.run_actions(run, world.finance) == {"nacha", "reverse", "record_return"}
+    corrections.request_reversal(world.finance, "wrong rate", run_id=run.id)     # paid: two people
     rev = corrections.reverse_run(run.id, world.hr, "wrong rate", on=NOW.date())
     assert rev.state == "paid" and runs.run_actions(rev, world.finance) == {"nacha", "record_return"}
     assert runs.run_actions(run, world.finance) == frozenset()

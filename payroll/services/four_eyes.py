@@ -1,0 +1,124 @@
+"""Four eyes on a run: who changed what it pays, recorded as data, and the rule that none of them approves it.
+
+The inputs a member of staff can change, and so the contributions recorded (payroll_run_contributors):
+  created         made the run (regular, off-cycle, or the correction run of a re-issue)
+  calculated      started its calculation (decides when the inputs are read)
+  time_entered    entered, edited or imported a timesheet the run pays (the last saver, and every editor the
+                  audit log names)
+  time_approved   approved a timesheet the run pays (approval is what makes time payable)
+  adjustment      added an adjustment (bonus, retro, correction, ...) the run pays
+  rate_change     changed the pay rate of an engagement the run pays, since that engagement was last in an
+                  approved run (an earlier change was already seen by that run's approver)
+Creation and calculation are written when they happen; the rest by each chunk from the rows it actually paid.
+Worker-entered time names the worker, who holds no right to approve a run anyway."""
+from __future__ import annotations
+
+import json
+
+import sqlalchemy as sa
+
+from backoffice.audit import AuditLog
+from backoffice.errors import DomainError
+from backoffice.extensions import db
+from payroll.models import Paycheck, PayrollAdjustment, PayrollRun, RunContributor, Timesheet
+
+from .common import id_in, user_id
+
+WORDS = {"created": "prepared it", "calculated": "started its calculation", "time_entered": "entered or edited {ref}",
+         "time_approved": "approved {ref}", "adjustment": "added {ref}", "rate_change": "changed the pay rate of {ref}"}
+
+
+def record(run_id: int, user, role: str, ref: str = "") -> None:
+    """Note that `user` changed the run's inputs (idempotent)."""
+    uid = user if isinstance(user, int) else user_id(user)
+    if uid is None:
+        return
+    exists = db.session.execute(sa.select(RunContributor.id).where(
+        RunContributor.run_id == run_id, RunContributor.user_id == uid, RunContributor.role == role,
+        RunContributor.ref == ref)).scalar()
+    if exists is None:
+        db.session.add(RunContributor(run_id=run_id, user_id=uid, role=role, ref=ref))
+        db.session.flush()
+
+
+def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_ids: list[int],
+                        adjustment_ids: list[int]) -> None:
+    """Record who entered, edited and approved the time, added the adjustments and changed the rates one chunk
+    paid. A chunk's rows are its own (one chunk per engagement), so the rows never collide across chunks."""
+    found: set[tuple[int, str, str]] = set()
+    if timesheet_ids:
+        for tid, entered, approved in db.session.execute(sa.select(
+                Timesheet.id, Timesheet.entered_by_id, Timesheet.approved_by_id).where(id_in(Timesheet.id,
+                                                                                            timesheet_ids))):
+            found.add((entered, "time_entered", f"timesheet #{tid}"))
+            found.add((approved, "time_approved", f"timesheet #{tid}"))
+        for rid, uid, changes in _audit_rows("timesheet", timesheet_ids):
+            if "approved_by_id" not in json.loads(changes or "{}"):
+                found.add((uid, "time_entered", f"timesheet #{rid}"))
+    if adjustment_ids:
+        for aid, created in db.session.execute(sa.select(PayrollAdjustment.id, PayrollAdjustment.created_by_id)
+                                               .where(id_in(PayrollAdjustment.id, adjustment_ids))):
+            found.add((created, "adjustment", f"adjustment #{aid}"))
+    if engagement_ids:
+        last = dict(db.session.execute(sa.select(Paycheck.engagement_id, sa.func.max(PayrollRun.approved_at))
+                                       .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
+                                       .where(id_in(Paycheck.engagement_id, engagement_ids),
+                                              PayrollRun.approved_at.is_not(None), PayrollRun.id != run.id)
+                                       .group_by(Paycheck.engagement_id)).all())
+        for rid, uid, changes, at in _audit_rows("engagements", engagement_ids, with_at=True):
+            since = last.get(rid)
+            if "pay_rate" in json.loads(changes or "{}") and (since is None or at > since):
+                found.add((uid, "rate_change", f"engagement #{rid}"))
+    rows = [{"run_id": run.id, "user_id": uid, "role": role, "ref": ref} for uid, role, ref in sorted(
+        found, key=lambda r: (r[1], r[2], r[0] or 0)) if uid is not None]
+    if rows:
+        db.session.execute(sa.insert(RunContributor), rows)
+
+
+def _audit_rows(model: str, ids: list[int], *, with_at: bool = False):
+    """(record id, user id, changes JSON[, at]) of the audit log's updates and creations of these records."""
+    cols = [AuditLog.record_id, AuditLog.user_id, AuditLog.changes] + ([AuditLog.at] if with_at else [])
+    out = []
+    for i in range(0, len(ids), 500):
+        batch = [str(x) for x in ids[i:i + 500]]
+        for row in db.session.execute(sa.select(*cols).where(
+                AuditLog.model == model, AuditLog.action.in_(("create", "update")), AuditLog.record_id.in_(batch),
+                AuditLog.user_id.is_not(None))):
+            out.append((int(row[0]),) + tuple(row[1:]))
+    return out
+
+
+def contributions(run_id: int) -> list[RunContributor]:
+    return list(db.session.execute(sa.select(RunContributor).where(RunContributor.run_id == run_id)
+                                   .order_by(RunContributor.id)).scalars())
+
+
+def check_approver(run: PayrollRun, user) -> None:
+    """Refuse an approver who changed the run's inputs, and any approver of a run with no recorded preparer."""
+    rows = contributions(run.id)
+    if run.prepared_by_id is None and not any(r.role == "created" for r in rows):
+        raise DomainError(f"run #{run.id} has no recorded preparer, so no one can show they did not change it; "
+                          "reverse it and prepare it again under a named user", code="no_preparer")
+    uid = user_id(user)
+    mine = _in_words([r for r in rows if r.user_id == uid])
+    if run.prepared_by_id == uid and not any(r.role == "created" and r.user_id == uid for r in rows):
+        mine.insert(0, WORDS["created"])
+    if mine:
+        raise DomainError(f"you may not approve run #{run.id}: you {'; '.join(mine)}. Whoever changed a run's "
+                          "inputs may not approve it (four eyes): a different user must", code="approver_changed_inputs")
+
+
+def _in_words(rows: list[RunContributor], shown: int = 3) -> list[str]:
+    """One phrase per kind of contribution, naming at most `shown` records ("approved timesheet #3, timesheet #4,
+    timesheet #9 and 57 more"), so a refusal stays readable on a run of thousands."""
+    by_role: dict[str, list[str]] = {}
+    for r in rows:
+        by_role.setdefault(r.role, []).append(r.ref)
+    out = []
+    for role in WORDS:
+        refs = by_role.get(role)
+        if refs is None:
+            continue
+        named = ", ".join(refs[:shown]) + (f" and {len(refs) - shown} more" if len(refs) > shown else "")
+        out.append(WORDS[role].format(ref=named))
+    return out
