@@ -227,6 +227,7 @@ def test_the_same_reversed_paycheck_reissued_at_once_makes_one_correction_run(ap
     run_id = _paid_run(db, world)
     p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run_id,
                                                      Paycheck.net == Decimal("1600.00"))).scalar_one()
+    corrections.request_reversal(world.hr2, "wrong hours", paycheck_id=p.id)   # paid money: two people
     corrections.reverse_paycheck(p.id, world.hr, "wrong hours", on=NOW.date())
     db.session.commit()
     _slow(monkeypatch, corrections, "_new_run_like")

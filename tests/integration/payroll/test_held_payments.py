@@ -98,6 +98,7 @@ def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
     payments.generate_nacha(run.id, world.finance, now=NOW)
     runs.mark_paid(run.id, world.finance)
     (held,) = payments.held_payments(run.id)
+    corrections.request_reversal(world.hr2, "left before payday", paycheck_id=held.paycheck_id)  # two people
     corrections.reverse_paycheck(held.paycheck_id, world.hr, "left before payday", on=NOW.date())
     add_bank_account(b.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
                                    "account_type": "checking"})
