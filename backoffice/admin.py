@@ -25,6 +25,7 @@ from backoffice.errors import Issue, NotFound, Refusal
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
+from backoffice.security.headers import csp_nonce
 from backoffice.security.models import ROLES, Permission, User
 from backoffice.security.services import create_user, update_user
 
@@ -357,6 +358,7 @@ class AuditLogAdmin(ReadOnlyView):
 def init_admin(app) -> Admin:
     """The admin shell (dashboard and theme); domains add their views in init_app, settings views come last."""
     admin = Admin(app, name="Tandem", index_view=DashboardView(name="Dashboard", url="/admin"),
+                  csp_nonce_generator=csp_nonce,  # flask-admin's inline scripts run under the response's nonce
                   theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
     admin.dashboard_hooks = []
     admin.dashboard_sections = []

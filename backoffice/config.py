@@ -64,7 +64,8 @@ DEFAULTS: dict = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
-    "WTF_CSRF_TIME_LIMIT": None,
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # seconds; the cookie's life (sessions also end server-side)
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a form's CSRF token expires after a working day
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCKOUT_MINUTES": 15,
     "INVITE_TTL_HOURS": 72,
@@ -113,6 +114,7 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
             dev = _instance_secrets(app.instance_path)
             app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or dev["SECRET_KEY"]
             app.config["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"] or dev["ENCRYPTION_KEYS"]
+    _cookie_security(app, config or {})
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
@@ -120,3 +122,13 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
         opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+
+
+def _cookie_security(app, explicit: Mapping) -> None:
+    """Behind https (BASE_URL starts with https://) cookies are sent only over TLS and links are built as https."""
+    https = str(app.config.get("BASE_URL") or "").lower().startswith("https://")
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key not in explicit:
+            app.config[key] = https
+    if "PREFERRED_URL_SCHEME" not in explicit:
+        app.config["PREFERRED_URL_SCHEME"] = "https" if https else "http"
