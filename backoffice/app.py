@@ -12,7 +12,7 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, workers  # noqa: F401
-from backoffice import clock
+from backoffice import account, clock
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import init_api, register_blueprints
 from backoffice.config import load_config
@@ -51,6 +51,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     for domain in DOMAINS:
         domain.init_app(app)
     add_settings_views(admin)
+    account.register(admin)  # My account: two-factor sign-in, one's own API tokens
     portal.init_app(app)  # after the domains: they attach their pages to the portal blueprint
     _register_error_handlers(app)
 
