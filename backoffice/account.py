@@ -3,7 +3,7 @@ tokens (see and revoke)."""
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, session
+from flask import flash, redirect, request, session
 from flask_admin import BaseView, expose
 from flask_login import current_user
 

@@ -6,8 +6,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
-from flask_admin.actions import action
 from flask_admin import form as admin_form
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -22,13 +22,13 @@ from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
 from backoffice.audit import AuditLog
+from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, Refusal
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
+from backoffice.security import mfa
 from backoffice.security.access import can, scoped
 from backoffice.security.headers import csp_nonce
-from backoffice.clock import clock
-from backoffice.security import mfa
 from backoffice.security.models import ROLES, ApiToken, Permission, User
 from backoffice.security.services import create_user, revoke_api_token, update_user
 from backoffice.security.sessions import end_user_sessions

@@ -6,7 +6,16 @@ from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -79,14 +88,17 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None, in
     return user, None, 200
 
 
-def _signed_in(user: User) -> None:
-    """The password (and the code, if enrolled) were right: a new server-side session."""
+def sign_in(user: User) -> None:
+    """The password (and the code, if enrolled) were right: a new server-side session (also after accepting an
+    invitation)."""
     now = clock().now()
     with acting_as(user), transaction():  # the audit log names the person signing in, not "system"
         user.failed_logins = 0
         user.last_login_at = now
     end_session(session.pop(SID, None), now)  # a session this browser had before ends
     session.pop(MFA_PENDING, None)
+    if current_user.is_authenticated:
+        logout_user()
     login_user(user)
     session.permanent = True  # the cookie lives PERMANENT_SESSION_LIFETIME; the row decides sooner
     session[SID] = start_session(user, now)
@@ -114,7 +126,7 @@ def login_view():
             session[MFA_PENDING] = [user.id, clock().now().timestamp()]
             return redirect(url_for("auth.mfa", next=_safe_next(request.args.get("next"))))
         if user:
-            _signed_in(user)
+            sign_in(user)
             return _landing(user)
     return render_template("auth/login.html", form=form, error=error), status
 
@@ -142,7 +154,7 @@ def mfa_view():
             error, status = THROTTLED, 429
         elif mfa.check(user.id, form.code.data, now):
             throttle.record(user.email, _ip(), now, succeeded=True)
-            _signed_in(user)
+            sign_in(user)
             return _landing(user)
         else:
             throttle.record(user.email, _ip(), now, succeeded=False)

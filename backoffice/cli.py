@@ -7,10 +7,10 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from backoffice.app import create_app
 from backoffice.clitools import handle_domain_errors
+from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.rotation import rotate_all
 from backoffice.security.access import sync_permissions
-from backoffice.clock import clock
 from backoffice.security.models import ApiToken, User
 from backoffice.security.services import (
     MAX_TOKEN_DAYS,

@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
+from backoffice.auth import sign_in
 from backoffice.banking.plaid_link import link_settings
 from backoffice.clock import clock
 from backoffice.extensions import db
@@ -32,9 +43,7 @@ def accept_invite(token: str):
             user = invitations.accept_invitation(token, request.form.get("password", ""),
                                                  request.form.get("password_confirm", ""), now=clock().now(),
                                                  ip=client_ip())
-            if current_user.is_authenticated:
-                logout_user()
-            login_user(user)
+            sign_in(user)  # a new server-side session; one this browser had before ends
             return redirect(url_for("portal.onboarding"))
     if refused and not refused.issues:  # the link cannot be used: say why, with the status for that reason
         return render_template("portal/invite.html", link_error=refused.message, hide_nav=True), \

@@ -7,9 +7,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from backoffice import validation as v
+from backoffice.db import utcnow
 from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
-from backoffice.db import utcnow
 from backoffice.security.models import ROLES, ApiToken, User
 from backoffice.security.sessions import end_user_sessions
 from backoffice.uow import transaction

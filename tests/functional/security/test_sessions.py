@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from backoffice.security.services import update_user
 from tests.conftest import PASSWORD, csrf_token_from, isolated_client
 
