@@ -13,6 +13,12 @@ PERMISSIONS_POLICY = ("accelerometer=(), camera=(), geolocation=(), gyroscope=()
                       "payment=(), usb=(), fullscreen=(self)")
 
 
+# The one inline event handler allowed, by its SHA-256: flask-admin's delete button asks
+# onclick="return faHelpers.safeConfirm('Are you sure you want to delete this record?');" (bootstrap4
+# row_actions.html). Without it the question would be blocked and a click would delete unasked.
+ALLOWED_HANDLERS = ("'unsafe-hashes' 'sha256-gikCNhEl+fhjSb8779qEr3zNPPm8nyTyg8MPyBYs+Tw='",)
+
+
 def csp_nonce() -> str:
     """This response's script nonce (one per request; templates write it as <script nonce="{{ csp_nonce() }}">)."""
     if "csp_nonce" not in g:
@@ -34,7 +40,7 @@ def content_security_policy(nonce: str, plaid_script_url: str | None) -> str:
     extra = f" {plaid}" if plaid else ""
     return "; ".join((
         "default-src 'self'",
-        f"script-src 'self' 'nonce-{nonce}'{extra}",
+        f"script-src 'self' 'nonce-{nonce}' {' '.join(ALLOWED_HANDLERS)}{extra}",
         "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "font-src 'self' data:",

@@ -139,3 +139,23 @@ def test_the_base_url_comes_from_the_environment(monkeypatch, app_config, tmp_pa
     env = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/env.db"))
     assert env.config["BASE_URL"] == "https://payroll.agency.example"
     assert env.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_the_only_inline_handler_on_an_admin_list_is_allowed_by_its_hash(app, db, make_user, login):
+    """flask-admin's delete button asks "Are you sure?" in an onclick=""; the policy allows exactly that text by
+    its SHA-256 ('unsafe-hashes'), so the question is asked and no other inline handler runs."""
+    import base64
+    import hashlib
+    import html as html_lib
+
+    c = isolated_client(app)
+    login(c, make_user("admin"))
+    resp = c.get("/admin/permissions/")
+    script_src = assert_security_headers(resp)["script-src"].split()
+    handlers = {html_lib.unescape(h) for h in re.findall(r'onclick="([^"]*)"', resp.get_data(as_text=True))}
+    deletes = {h for h in handlers if "safeConfirm" in h}
+    assert deletes, "the permission list has delete buttons"
+    assert "'unsafe-hashes'" in script_src
+    for handler in deletes:
+        digest = base64.b64encode(hashlib.sha256(handler.encode()).digest()).decode()
+        assert f"'sha256-{digest}'" in script_src
