@@ -325,6 +325,9 @@ class UserAdmin(SecureModelView):
     def service_update(self, obj, data):
         return update_user(obj.id, **_user_args(data))
 
+    def is_action_allowed(self, name):
+        return self.can_edit and super().is_action_allowed(name)  # both actions change users: write right
+
     @action("end_sessions", "End sessions", "Sign the selected users out everywhere?")
     def action_end_sessions(self, ids):
         if not self.can_edit:
@@ -354,6 +357,9 @@ class ApiTokenAdmin(ReadOnlyView):
     column_details_exclude_list = ("token_hash",)
     column_export_exclude_list = ("token_hash",)
     can_export = False
+
+    def is_action_allowed(self, name):
+        return self._can("write") and super().is_action_allowed(name)
 
     @action("revoke", "Revoke", "Revoke the selected API tokens? Requests with them are refused at once.")
     def action_revoke(self, ids):

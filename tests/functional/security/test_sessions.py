@@ -109,3 +109,11 @@ def test_a_csrf_token_older_than_eight_hours_is_refused(app, db, make_user, monk
     resp = browser.post("/login", data={"email": user.email, "password": PASSWORD, "csrf_token": token})
     assert resp.status_code == 400
     assert app.config["WTF_CSRF_TIME_LIMIT"] == 8 * 3600
+
+
+def test_hr_who_may_only_read_users_is_not_offered_the_session_actions(app, db, make_user, login):
+    hr = isolated_client(app)
+    login(hr, make_user("hr"))
+    page = hr.get("/admin/users/")
+    assert page.status_code == 200
+    assert b"End sessions" not in page.data and b"Reset two-factor" not in page.data
