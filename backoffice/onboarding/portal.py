@@ -24,6 +24,7 @@ from backoffice.onboarding.models import I9Record, OnboardingCase
 from backoffice.onboarding.services import agreements, cases, invitations, wizard
 from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
 from backoffice.portal import bp, form_errors
+from backoffice.security.headers import frameable_by_self
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from backoffice.portal.views import client_ip
 from backoffice.security.access import can
@@ -170,6 +171,7 @@ def onboarding_manual_account(case_id: int):
 
 @bp.get("/onboarding/<int:case_id>/agreement.pdf")
 @worker_required
+@frameable_by_self  # shown in an <iframe> on the signing step
 def onboarding_agreement_pdf(case_id: int):
     case = _case(case_id)
     if case.step("agreement") is None or not cases.may_open(case, "agreement"):

@@ -3,6 +3,7 @@ sniffing, a same-origin referrer, no powerful browser features, and HSTS when th
 from __future__ import annotations
 
 import secrets
+from functools import wraps
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g
@@ -26,12 +27,22 @@ def csp_nonce() -> str:
     return g.csp_nonce
 
 
+def frameable_by_self(view):
+    """For a response our own pages show in an <iframe> (the agreement PDF on the signing step): framing by the
+    same origin is allowed, by anyone else still refused."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        g.csp_frame_self = True
+        return view(*args, **kwargs)
+    return wrapper
+
+
 def _origin(url: str | None) -> str | None:
     parts = urlsplit(url or "")
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else None
 
 
-def content_security_policy(nonce: str, plaid_script_url: str | None) -> str:
+def content_security_policy(nonce: str, plaid_script_url: str | None, frame_self: bool = False) -> str:
     """Scripts only from us, with this response's nonce, and from the Plaid Link script's origin.
 
     Styles keep 'unsafe-inline': the admin (flask-admin, Bootstrap, select2) and our templates set style=""
@@ -45,11 +56,11 @@ def content_security_policy(nonce: str, plaid_script_url: str | None) -> str:
         "img-src 'self' data:",
         "font-src 'self' data:",
         f"connect-src 'self'{extra}",
-        f"frame-src {plaid}" if plaid else "frame-src 'none'",  # Plaid Link opens in an iframe from its CDN
+        f"frame-src 'self'{extra}",  # our agreement PDF; Plaid Link opens in an iframe from its CDN
         "object-src 'none'",
         "base-uri 'self'",
         "form-action 'self'",
-        "frame-ancestors 'none'",
+        "frame-ancestors 'self'" if frame_self else "frame-ancestors 'none'",
     ))
 
 
@@ -60,8 +71,10 @@ def is_https(config) -> bool:
 def _add_headers(response):
     config = current_app.config
     headers = response.headers
-    headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), config.get("PLAID_LINK_SCRIPT_URL"))
-    headers["X-Frame-Options"] = "DENY"  # frame-ancestors for browsers without CSP level 2
+    frame_self = bool(g.get("csp_frame_self"))
+    headers["Content-Security-Policy"] = content_security_policy(csp_nonce(), config.get("PLAID_LINK_SCRIPT_URL"),
+                                                                 frame_self)
+    headers["X-Frame-Options"] = "SAMEORIGIN" if frame_self else "DENY"  # for browsers without CSP level 2
     headers["X-Content-Type-Options"] = "nosniff"
     headers["Referrer-Policy"] = "same-origin"  # an invitation link's token never leaves in a Referer
     headers["Permissions-Policy"] = PERMISSIONS_POLICY

@@ -82,7 +82,7 @@ def test_the_portal_allows_the_plaid_link_script_from_its_configured_origin(app,
     finally:
         app.config["PLAID_LINK_SCRIPT_URL"] = saved
     assert "https://cdn.plaid.com" in directives["script-src"].split()
-    assert "https://cdn.plaid.com" in directives["frame-src"].split()
+    assert directives["frame-src"].split() == ["'self'", "https://cdn.plaid.com"]  # + our own agreement PDF
 
 
 def test_an_api_response_and_an_api_error_carry_the_headers(app, db, make_user, token_for):
