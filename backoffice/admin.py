@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin import form as admin_form
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -21,12 +22,16 @@ from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
 from backoffice.audit import AuditLog
+from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, Refusal
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
+from backoffice.security import mfa
 from backoffice.security.access import can, scoped
-from backoffice.security.models import ROLES, Permission, User
-from backoffice.security.services import create_user, update_user
+from backoffice.security.headers import csp_nonce
+from backoffice.security.models import ROLES, ApiToken, Permission, User
+from backoffice.security.services import create_user, revoke_api_token, update_user
+from backoffice.security.sessions import end_user_sessions
 
 
 class TandemModelConverter(AdminModelConverter):
@@ -304,8 +309,9 @@ class UserAdmin(SecureModelView):
     column_labels = {"last_login_at": "Last sign-in", "locked_until": "Locked until"}
     column_searchable_list = ("email", "name")
     column_filters = ("role", "active")
-    column_exclude_list = ("password_hash",)
-    column_details_exclude_list = ("password_hash",)
+    column_exclude_list = ("password_hash", "totp_secret", "mfa_recovery_codes", "totp_last_step")
+    column_details_exclude_list = ("password_hash", "totp_secret", "mfa_recovery_codes", "totp_last_step")
+    column_export_exclude_list = ("password_hash", "totp_secret", "mfa_recovery_codes", "totp_last_step")
     form_columns = ("email", "name", "role", "active", "worker", "client")
     form_extra_fields = {"password": PasswordField("New password (leave blank to keep)")}
     form_ajax_refs = {"worker": {"fields": ("last_name", "email"), "page_size": 10},
@@ -318,6 +324,50 @@ class UserAdmin(SecureModelView):
 
     def service_update(self, obj, data):
         return update_user(obj.id, **_user_args(data))
+
+    def is_action_allowed(self, name):
+        return self.can_edit and super().is_action_allowed(name)  # both actions change users: write right
+
+    @action("end_sessions", "End sessions", "Sign the selected users out everywhere?")
+    def action_end_sessions(self, ids):
+        if not self.can_edit:
+            abort(403)
+        ended = sum(end_user_sessions(int(i), clock().now()) for i in ids)
+        flash(f"{ended} session{'s' if ended != 1 else ''} ended.", "success")
+
+    @action("reset_mfa", "Reset two-factor sign-in", "Turn two-factor sign-in off for the selected users (they "
+                                                       "enrol again)?")
+    def action_reset_mfa(self, ids):
+        if not self.can_edit:
+            abort(403)
+        for i in ids:
+            mfa.reset(int(i))
+        flash(f"Two-factor sign-in reset for {len(ids)} user{'s' if len(ids) != 1 else ''}.", "success")
+
+
+class ApiTokenAdmin(ReadOnlyView):
+    """Every API token (only its prefix is known): when it expires, when it was last used; revoke."""
+
+    permission_model = "api_token"
+    column_default_sort = ("id", True)
+    column_list = ("prefix", "name", "user", "created_at", "expires_at", "last_used_at", "revoked_at")
+    column_labels = {"prefix": "Token", "last_used_at": "Last used", "revoked_at": "Revoked"}
+    column_searchable_list = ("prefix", "name")
+    column_filters = ("expires_at", "revoked_at", "last_used_at")
+    column_details_exclude_list = ("token_hash",)
+    column_export_exclude_list = ("token_hash",)
+    can_export = False
+
+    def is_action_allowed(self, name):
+        return self._can("write") and super().is_action_allowed(name)
+
+    @action("revoke", "Revoke", "Revoke the selected API tokens? Requests with them are refused at once.")
+    def action_revoke(self, ids):
+        if not self._can("write"):
+            abort(403)
+        for i in ids:
+            revoke_api_token(int(i), clock().now())
+        flash(f"{len(ids)} API token{'s' if len(ids) != 1 else ''} revoked.", "success")
 
 
 def _user_args(data):
@@ -357,6 +407,7 @@ class AuditLogAdmin(ReadOnlyView):
 def init_admin(app) -> Admin:
     """The admin shell (dashboard and theme); domains add their views in init_app, settings views come last."""
     admin = Admin(app, name="Tandem", index_view=DashboardView(name="Dashboard", url="/admin"),
+                  csp_nonce_generator=csp_nonce,  # flask-admin's inline scripts run under the response's nonce
                   theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
     admin.dashboard_hooks = []
     admin.dashboard_sections = []
@@ -368,5 +419,6 @@ def init_admin(app) -> Admin:
 def add_settings_views(admin) -> None:
     """Users, permissions and the audit log: after every domain's views, so the menu keeps its order."""
     admin.add_view(UserAdmin(User, name="Users", category="Settings", endpoint="users"))
+    admin.add_view(ApiTokenAdmin(ApiToken, name="API tokens", category="Settings", endpoint="api_tokens"))
     admin.add_view(PermissionAdmin(Permission, name="Permissions", category="Settings", endpoint="permissions"))
     admin.add_view(AuditLogAdmin(AuditLog, name="Audit log", category="Settings", endpoint="audit_log"))

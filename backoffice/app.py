@@ -12,12 +12,13 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, workers  # noqa: F401
-from backoffice import clock
+from backoffice import account, clock
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import init_api, register_blueprints
 from backoffice.config import load_config
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import celery_init_app, csrf, db, login, migrate
+from backoffice.security import headers as security_headers
 from backoffice.security import models as security_models  # noqa: F401  (users, permissions, API tokens: their tables)
 
 # Every domain, once, in order. Each registers its models, row scopes, admin views, API blueprints, portal pages,
@@ -41,6 +42,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     crypto.init_app(app)
     clock.init_app(app)
     celery_init_app(app)
+    security_headers.init_app(app)  # CSP, framing, HSTS: on every response, errors included
 
     app.register_blueprint(auth.bp)
     admin = init_admin(app)
@@ -49,6 +51,7 @@ def create_app(config: Mapping | None = None) -> Flask:
     for domain in DOMAINS:
         domain.init_app(app)
     add_settings_views(admin)
+    account.register(admin)  # My account: two-factor sign-in, one's own API tokens
     portal.init_app(app)  # after the domains: they attach their pages to the portal blueprint
     _register_error_handlers(app)
 

@@ -7,11 +7,18 @@ from flask.cli import FlaskGroup, with_appcontext
 
 from backoffice.app import create_app
 from backoffice.clitools import handle_domain_errors
+from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.rotation import rotate_all
 from backoffice.security.access import sync_permissions
-from backoffice.security.models import User
-from backoffice.security.services import create_user, issue_api_token
+from backoffice.security.models import ApiToken, User
+from backoffice.security.services import (
+    MAX_TOKEN_DAYS,
+    create_user,
+    issue_api_token,
+    revoke_api_token,
+    revoke_api_tokens_of,
+)
 from backoffice.uow import transaction
 
 
@@ -41,16 +48,45 @@ def create_user_cmd(email, role, password, name, worker_id, client_id):
 
 @main.command("create-token")
 @click.option("--email", required=True)
-@click.option("--name", default="cli")
+@click.option("--name", default="cli", help="What the token is for (shown in the admin's token list).")
+@click.option("--ttl-days", type=click.IntRange(1, MAX_TOKEN_DAYS), default=None,
+              help="Days until the token expires: 1 to 366. Default: API_TOKEN_TTL_DAYS, 90 days. After that the "
+                   "API answers 401 token_expired and a new token must be issued.")
 @with_appcontext
 @handle_domain_errors
-def create_token_cmd(email, name):
-    """Issue an API token for a user (printed once; only its hash is kept)."""
+def create_token_cmd(email, name, ttl_days):
+    """Issue an API token for a user (printed once; only its hash is kept). It expires (90 days unless
+    --ttl-days says otherwise) and can be revoked at any time with `backoffice revoke-token`."""
 
     user = db.session.execute(sa.select(User).where(User.email == email.lower())).scalar_one_or_none()
     if user is None:
         raise click.ClickException(f"no user with email {email}")
-    click.echo(issue_api_token(user, name))
+    click.echo(issue_api_token(user, name, ttl_days=ttl_days))
+
+
+@main.command("revoke-token")
+@click.option("--prefix", help="The token's first 10 characters (tdm_…), as the admin's token list shows them.")
+@click.option("--email", help="Revoke every token of this user instead.")
+@with_appcontext
+@handle_domain_errors
+def revoke_token_cmd(prefix, email):
+    """Revoke API tokens at once: one by its prefix, or all of a user's by --email."""
+
+    now = clock().now()
+    if bool(prefix) == bool(email):
+        raise click.UsageError("give either --prefix or --email")
+    if email:
+        user = db.session.execute(sa.select(User).where(User.email == email.lower())).scalar_one_or_none()
+        if user is None:
+            raise click.ClickException(f"no user with email {email}")
+        n = revoke_api_tokens_of(user.id, now)
+        click.echo(f"{n} API token{'s' if n != 1 else ''} revoked for {user.email}")
+        return
+    rows = db.session.execute(sa.select(ApiToken).where(ApiToken.prefix == prefix)).scalars().all()
+    if len(rows) != 1:
+        raise click.ClickException(f"{len(rows)} tokens start with {prefix}; give the exact 10-character prefix")
+    revoke_api_token(rows[0].id, now)
+    click.echo(f"API token {prefix}… ({rows[0].name}, {rows[0].user.email}) revoked")
 
 
 @main.command("sync-permissions")

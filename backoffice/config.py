@@ -33,6 +33,8 @@ ENV_VARS = {
     "BACKOFFICE_PAYROLL_IMMEDIATE_ORIGIN": "PAYROLL_IMMEDIATE_ORIGIN",
     "BACKOFFICE_REPORTS_EXPORT_DIR": "REPORTS_EXPORT_DIR",
     "BACKOFFICE_CLOCK": "CLOCK",
+    "BACKOFFICE_REQUIRE_MFA": "REQUIRE_MFA",
+    "BACKOFFICE_SMTP_TLS": "SMTP_TLS",
 }
 
 DEFAULTS: dict = {
@@ -52,6 +54,7 @@ DEFAULTS: dict = {
     "SMTP_PORT": 25,
     "SMTP_USER": None,
     "SMTP_PASSWORD": None,
+    "SMTP_TLS": "starttls",  # "starttls": verified TLS whenever the server offers it, required before a password; "off": never
     "MAIL_FROM": "Tandem <no-reply@tandem.local>",
     "BASE_URL": "http://127.0.0.1:5000",
     "PAYSTUB_CACHE_DIR": None,
@@ -64,9 +67,15 @@ DEFAULTS: dict = {
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
-    "WTF_CSRF_TIME_LIMIT": None,
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCKOUT_MINUTES": 15,
+    "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # seconds; the cookie's life (sessions also end server-side)
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a form's CSRF token expires after a working day
+    "SESSION_IDLE_MINUTES": 60,  # a signed-in session unused this long ends
+    "SESSION_MAX_HOURS": 12,  # and every session ends this long after sign-in, however busy
+    "LOGIN_MAX_FAILURES": 5,  # failed sign-ins for one email from one address within the window, then wait
+    "LOGIN_IP_MAX_FAILURES": 20,  # failed sign-ins from one address (any email) within the window, then wait
+    "LOGIN_WINDOW_MINUTES": 15,
+    "REQUIRE_MFA": False,  # BACKOFFICE_REQUIRE_MFA=1: admin and finance must use a second factor
+    "API_TOKEN_TTL_DAYS": 90,  # a new API token's life unless `create-token --ttl-days` says otherwise
     "INVITE_TTL_HOURS": 72,
     "PAYROLL_CHUNK_SIZE": 2000,
     "API_TITLE": "Tandem back office API",
@@ -125,6 +134,8 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
             dev = _instance_secrets(app.instance_path, create=environ.get(DEV_SECRETS_VAR, "") == "1")
             app.config["SECRET_KEY"] = app.config["SECRET_KEY"] or dev["SECRET_KEY"]
             app.config["ENCRYPTION_KEYS"] = app.config["ENCRYPTION_KEYS"] or dev["ENCRYPTION_KEYS"]
+    _cookie_security(app, config or {})
+    app.config["REQUIRE_MFA"] = str(app.config.get("REQUIRE_MFA") or "").strip().lower() in ("1", "true", "yes", "on")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
@@ -132,3 +143,13 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
         opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         opts.setdefault("connect_args", {"timeout": 30})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+
+
+def _cookie_security(app, explicit: Mapping) -> None:
+    """Behind https (BASE_URL starts with https://) cookies are sent only over TLS and links are built as https."""
+    https = str(app.config.get("BASE_URL") or "").lower().startswith("https://")
+    for key in ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"):
+        if key not in explicit:
+            app.config[key] = https
+    if "PREFERRED_URL_SCHEME" not in explicit:
+        app.config["PREFERRED_URL_SCHEME"] = "https" if https else "http"

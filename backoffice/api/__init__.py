@@ -8,7 +8,7 @@ from flask import g, jsonify, request
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
 
-from backoffice.auth import user_for_token
+from backoffice.auth import TOKEN_REFUSALS, check_token
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import csrf
 
@@ -71,9 +71,10 @@ def authenticate_request():
     header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return jsonify({"error": "unauthorized", "message": "send an API token: Authorization: Bearer <token>"}), 401
-    user = user_for_token(header[7:].strip())
+    user, refused = check_token(header[7:].strip())
     if user is None:
-        return jsonify({"error": "unauthorized", "message": "the API token is invalid, expired or revoked"}), 401
+        error, message = TOKEN_REFUSALS[refused]
+        return jsonify({"error": error, "message": message}), 401
     g.api_user = user
     return None
 

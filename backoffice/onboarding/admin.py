@@ -68,7 +68,7 @@ class OnboardingBoard(BaseView):
             data = {k: val for k, val in values.items() if val != ""}
             with refused:
                 result = invitations.invite_worker(data, now=clock().now(), config=current_app.config,
-                                           base_url=request.url_root, invited_by_id=current_user.id)
+                                           invited_by_id=current_user.id)
                 if result.sent:
                     flash(f"Invitation sent to {result.invitation.email}.", "success")
                 elif not current_app.config.get("SMTP_HOST") and result.link:
@@ -112,7 +112,7 @@ class OnboardingBoard(BaseView):
         case = self._case(case_id)
         with domain_errors():
             result = invitations.resend_invitation(case.id, now=clock().now(), config=current_app.config,
-                                           base_url=request.url_root, invited_by_id=current_user.id)
+                                           invited_by_id=current_user.id)
             flash(f"A new invitation was sent to {result.invitation.email}." if result.sent else
                   f"A new link was made but the email was not sent: {result.error}", "success" if result.sent
                   else "error")

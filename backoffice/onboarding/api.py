@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, request
+from flask import current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
@@ -11,12 +11,12 @@ from backoffice.api import current_api_user, json_body
 from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
-from backoffice.security.access import require, scoped
-from backoffice.workers.models import ENGAGEMENT_TYPES
-from backoffice.onboarding.services import invitations
 from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, board_rows
 from backoffice.onboarding.models import CASE_STATUSES, OnboardingCase
+from backoffice.onboarding.services import invitations
 from backoffice.onboarding.steps import STEP_LABELS
+from backoffice.security.access import require, scoped
+from backoffice.workers.models import ENGAGEMENT_TYPES
 
 blp = Blueprint("onboarding_api", __name__, url_prefix="/api/v1", description="Invitations and onboarding")
 
@@ -110,8 +110,7 @@ class Invitations(MethodView):
         body = json_body()
         data = {k: (str(v) if k in ("pay_rate", "bill_rate") else v) for k, v in dict(body).items()}
         result = invitations.invite_worker(data, now=clock().now(), config=current_app.config,
-                                   base_url=current_app.config.get("BASE_URL") or request.url_root,
-                                   invited_by_id=user.id)
+                                           invited_by_id=user.id)
         inv = result.invitation
         return {"invitation_id": inv.id, "case_id": result.case.id, "worker_id": inv.worker_id,
                 "engagement_id": inv.engagement_id, "expires_at": inv.expires_at, "sent": result.sent,

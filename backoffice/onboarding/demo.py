@@ -42,7 +42,7 @@ def seed(rng, today: date) -> list[str]:
                 "pay_rate": str(rng.choice((28, 35, 48, 62, 75))), "pay_unit": "hour", "pay_frequency": "biweekly",
                 "start_date": (today + timedelta(days=rng.randint(-6, 14))).isoformat(), "title": "Specialist"}
         try:
-            result = invitations.invite_worker(data, now=now, config=config, base_url=config.get("BASE_URL") or "")
+            result = invitations.invite_worker(data, now=now, config=config)
         except ValidationFailed:
             continue  # already seeded
         case = result.case

@@ -2,9 +2,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
+from backoffice.auth import sign_in
 from backoffice.banking.plaid_link import link_settings
 from backoffice.clock import clock
 from backoffice.extensions import db
@@ -13,6 +24,7 @@ from backoffice.onboarding.models import I9Record, OnboardingCase
 from backoffice.onboarding.services import agreements, cases, invitations, wizard
 from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
 from backoffice.portal import bp, form_errors
+from backoffice.security.headers import frameable_by_self
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from backoffice.portal.views import client_ip
 from backoffice.security.access import can
@@ -32,9 +44,7 @@ def accept_invite(token: str):
             user = invitations.accept_invitation(token, request.form.get("password", ""),
                                                  request.form.get("password_confirm", ""), now=clock().now(),
                                                  ip=client_ip())
-            if current_user.is_authenticated:
-                logout_user()
-            login_user(user)
+            sign_in(user)  # a new server-side session; one this browser had before ends
             return redirect(url_for("portal.onboarding"))
     if refused and not refused.issues:  # the link cannot be used: say why, with the status for that reason
         return render_template("portal/invite.html", link_error=refused.message, hide_nav=True), \
@@ -161,6 +171,7 @@ def onboarding_manual_account(case_id: int):
 
 @bp.get("/onboarding/<int:case_id>/agreement.pdf")
 @worker_required
+@frameable_by_self  # shown in an <iframe> on the signing step
 def onboarding_agreement_pdf(case_id: int):
     case = _case(case_id)
     if case.step("agreement") is None or not cases.may_open(case, "agreement"):

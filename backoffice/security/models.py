@@ -1,4 +1,5 @@
-"""User accounts, API tokens and the role × model permission table."""
+"""User accounts, their sign-in sessions, second factor and API tokens, sign-in attempts, and the role × model
+permission table."""
 from __future__ import annotations
 
 import hashlib
@@ -11,7 +12,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from backoffice.db import BigId, Timestamps, UTCDateTime, utcnow
+from backoffice.db import BigId, EncryptedString, Timestamps, UTCDateTime, utcnow
 from backoffice.extensions import db
 
 ROLES = ("admin", "hr", "finance", "compliance", "worker", "client_approver")
@@ -34,7 +35,7 @@ _hasher = PasswordHasher()
 class User(UserMixin, Timestamps, db.Model):
     __tablename__ = "users"
     __audited__ = True
-    __audit_mask__ = ("password_hash",)
+    __audit_mask__ = ("password_hash", "totp_secret", "mfa_recovery_codes")
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), unique=True, nullable=False)
@@ -47,6 +48,12 @@ class User(UserMixin, Timestamps, db.Model):
     failed_logins: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Second factor (TOTP, RFC 6238): the shared secret encrypted at rest, set when a first code confirmed it;
+    # the last time step accepted (a code works once); the unused recovery codes as SHA-256 hashes (JSON list).
+    totp_secret: Mapped[str | None] = mapped_column(EncryptedString())
+    mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    mfa_recovery_codes: Mapped[str | None] = mapped_column(sa.Text)
 
     worker = relationship("Worker", foreign_keys=[worker_id])
     client = relationship("Client", foreign_keys=[client_id])
@@ -72,8 +79,46 @@ class User(UserMixin, Timestamps, db.Model):
     def is_locked(self, now: datetime) -> bool:
         return bool(self.locked_until and self.locked_until > now)
 
+    @property
+    def mfa_enabled(self) -> bool:
+        return self.mfa_enabled_at is not None and bool(self.totp_secret)
+
     def __str__(self) -> str:
         return f"{self.email} ({self.role})"
+
+
+class UserSession(db.Model):
+    """One signed-in browser. The cookie holds a random id; only its SHA-256 is stored. A session ends when it is
+    revoked (sign-out, password change, deactivation, an admin) or has been idle or open too long."""
+
+    __tablename__ = "user_sessions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ip: Mapped[str] = mapped_column(sa.String(64), default="", nullable=False)
+    user_agent: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+
+    user = relationship(User)
+
+    @staticmethod
+    def hash(sid: str) -> str:
+        return hashlib.sha256(sid.encode()).hexdigest()
+
+
+class LoginAttempt(db.Model):
+    """One sign-in attempt, kept for a day: what the per-address and per-(account, address) throttles count."""
+
+    __tablename__ = "login_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False, index=True)
+    ip: Mapped[str] = mapped_column(sa.String(64), nullable=False)
+    email: Mapped[str] = mapped_column(sa.String(254), nullable=False)
+    succeeded: Mapped[bool] = mapped_column(sa.Boolean, nullable=False)
+
+    __table_args__ = (sa.Index("ix_login_attempts_ip_at", "ip", "at"),)
 
 
 class ApiToken(Timestamps, db.Model):
@@ -96,11 +141,22 @@ class ApiToken(Timestamps, db.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user: User, name: str = "", ttl_days: int | None = None) -> tuple["ApiToken", str]:
+    def issue(cls, user: User, name: str = "", ttl_days: int | None = None,
+              now: datetime | None = None) -> tuple["ApiToken", str]:
         token = "tdm_" + secrets.token_urlsafe(32)
         row = cls(user=user, name=name, token_hash=cls.hash(token), prefix=token[:10],
-                  expires_at=(utcnow() + timedelta(days=ttl_days)) if ttl_days else None)
+                  expires_at=((now or utcnow()) + timedelta(days=ttl_days)) if ttl_days else None)
         return row, token
+
+    def status(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… {self.name}"
 
 
 class Permission(db.Model):
@@ -120,3 +176,19 @@ class Permission(db.Model):
 
     def __str__(self) -> str:
         return f"{self.role}:{self.model}"
+
+
+_DUMMY: dict[int, str] = {}
+
+
+def verify_dummy_password(password: str) -> bool:
+    """Check `password` against a throw-away hash (always False): a sign-in for an email with no account costs
+    what a real check costs, so the time taken does not tell whether the account exists."""
+    key = id(_hasher)
+    if key not in _DUMMY:
+        _DUMMY[key] = _hasher.hash(secrets.token_urlsafe(16))
+    try:
+        _hasher.verify(_DUMMY[key], password)
+    except (VerificationError, InvalidHashError):
+        pass
+    return False

@@ -1,12 +1,17 @@
 """User and API-token services."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import sqlalchemy as sa
+from flask import current_app
 
 from backoffice import validation as v
-from backoffice.errors import Issue, NotFound, raise_if
+from backoffice.db import utcnow
+from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.security.models import ROLES, ApiToken, User
+from backoffice.security.sessions import end_user_sessions
 from backoffice.uow import transaction
 
 MIN_PASSWORD = 10
@@ -63,6 +68,7 @@ def update_user(user_id: int, email: str | None = None, role: str | None = None,
         setattr(user, k, val)
     if name is not None:
         user.name = name
+    ends_sessions = bool(password) or (active is not None and not active and user.active)
     if active is not None:
         user.active = bool(active)
     user.worker_id = worker_id if worker_id is not None else user.worker_id
@@ -71,12 +77,40 @@ def update_user(user_id: int, email: str | None = None, role: str | None = None,
         user.set_password(password)
         user.failed_logins = 0
         user.locked_until = None
+    if ends_sessions:  # a new password or a deactivation signs the person out everywhere
+        end_user_sessions(user.id, utcnow())
     return user
 
 
+MAX_TOKEN_DAYS = 366
+
+
 @transaction()
-def issue_api_token(user: User, name: str = "") -> str:
-    """Create a token for `user` and return it in clear text (shown once; only its hash is stored)."""
-    row, token = ApiToken.issue(user, name=name)
+def issue_api_token(user: User, name: str = "", ttl_days: int | None = None) -> str:
+    """Create a token for `user` and return it in clear text (shown once; only its hash is stored). It expires
+    after `ttl_days` (default API_TOKEN_TTL_DAYS, 90; at most a year)."""
+    days = int(ttl_days if ttl_days is not None else current_app.config["API_TOKEN_TTL_DAYS"])
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationFailed([Issue("ttl_days", f"must be between 1 and {MAX_TOKEN_DAYS} days", "out_of_range")])
+    row, token = ApiToken.issue(user, name=name, ttl_days=days, now=utcnow())
     db.session.add(row)
     return token
+
+
+@transaction()
+def revoke_api_token(token_id: int, now: datetime, owner_id: int | None = None) -> ApiToken:
+    """Revoke a token (at once: the next request with it is refused). With `owner_id`, only that user's own."""
+    row = db.session.get(ApiToken, token_id)
+    if row is None or (owner_id is not None and row.user_id != owner_id):
+        raise NotFound(f"API token {token_id} not found")
+    if row.revoked_at is None:
+        row.revoked_at = now
+    return row
+
+
+@transaction()
+def revoke_api_tokens_of(user_id: int, now: datetime) -> int:
+    """Revoke every live token of a user; how many."""
+    result = db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user_id,
+                                                          ApiToken.revoked_at.is_(None)).values(revoked_at=now))
+    return result.rowcount or 0

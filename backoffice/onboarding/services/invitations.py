@@ -52,8 +52,10 @@ def _new_invitation(worker: Worker, engagement: Engagement, ttl_hours: int, invi
     return inv, token
 
 
-def _deliver(inv: Invitation, token: str, config: Mapping, base_url: str) -> tuple[str, bool, str | None]:
-    link = f"{base_url.rstrip('/')}/portal/invite/{token}"
+def _deliver(inv: Invitation, token: str, config: Mapping, base_url: str | None) -> tuple[str, bool, str | None]:
+    # The link's address is the configured BACKOFFICE_BASE_URL, never the request's Host header: a forged Host
+    # would otherwise send the worker's single-use token to whoever the attacker names.
+    link = f"{(base_url or config['BASE_URL']).rstrip('/')}/portal/invite/{token}"
     eng = inv.engagement
     agency = db.session.execute(sa.select(Agency).limit(1)).scalar_one_or_none()
     label = "leased employee" if eng.type == "leased_employee" else "independent contractor"
@@ -69,7 +71,7 @@ def _deliver(inv: Invitation, token: str, config: Mapping, base_url: str) -> tup
     return link, True, None
 
 
-def invite_worker(data: dict, *, now: datetime, config: Mapping, base_url: str,
+def invite_worker(data: dict, *, now: datetime, config: Mapping, base_url: str | None = None,
                   invited_by_id: int | None = None) -> InviteResult:
     """Create (or link) the worker and a pending engagement, open the onboarding case `now` and email the link.
 
@@ -127,7 +129,7 @@ def _open_case(data: dict, now: datetime, config: Mapping,
     return inv, token, case
 
 
-def resend_invitation(case_id: int, *, now: datetime, config: Mapping, base_url: str,
+def resend_invitation(case_id: int, *, now: datetime, config: Mapping, base_url: str | None = None,
                       invited_by_id: int | None = None) -> InviteResult:
     """Revoke the case's unused links and send a fresh one (a new token, expiring a TTL after `now`)."""
     inv, token, case = _renew_invitation(case_id, now, config, invited_by_id)

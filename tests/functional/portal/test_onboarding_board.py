@@ -32,7 +32,7 @@ def test_hr_invites_from_the_admin_and_the_worker_gets_the_email(app, db, portal
         "last_name": "Moreno", "client_id": str(acme.id), "type": "contractor", "work_state": "TX",
         "pay_rate": "80", "pay_unit": "hour", "pay_frequency": "biweekly", "start_date": "2026-12-07"})
     assert r.status_code == 302 and "/admin/onboarding/case/" in r.headers["Location"]
-    assert mailbox.last_link().startswith("http://localhost/portal/invite/")
+    assert mailbox.last_link().startswith(app.config["BASE_URL"] + "/portal/invite/")  # BACKOFFICE_BASE_URL
     board = http.get("/admin/onboarding/")
     assert b"Kai Moreno" in board.data and b"Invitation not accepted yet" in board.data
 

@@ -45,6 +45,10 @@ def test_a_contractor_completes_every_step(db, invite_and_accept, fake_plaid):
     page = p.http.get(p.step_url("agreement"))
     pdf = p.http.get(f"/portal/onboarding/{p.case_id}/agreement.pdf")
     assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    # the page shows it in an <iframe>: our own pages may frame it, no other site may (the page itself: nobody)
+    assert "frame-ancestors 'self'" in pdf.headers["Content-Security-Policy"]
+    assert pdf.headers["X-Frame-Options"] == "SAMEORIGIN"
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
     sha = hashlib.sha256(pdf.data).hexdigest()
     assert sha.encode() in page.data  # the page shows the fingerprint of the exact bytes it serves
     r = p.post(p.step_url("agreement"), {"agree": "1", "signed_name": "Dana Reyes", "document_sha256": sha})

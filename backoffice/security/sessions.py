@@ -1,0 +1,68 @@
+"""Server-side sign-in sessions: one row per signed-in browser, checked on every request, ended on sign-out,
+password change, deactivation or by an admin, and after an idle or an absolute timeout."""
+from __future__ import annotations
+
+import secrets
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app, has_request_context, request
+
+from backoffice.extensions import db
+from backoffice.security.models import User, UserSession
+from backoffice.uow import transaction
+
+SEEN_EVERY = timedelta(minutes=1)  # last_seen_at is written at most once a minute per session
+
+
+def _limits() -> tuple[timedelta, timedelta]:
+    config = current_app.config
+    return timedelta(minutes=int(config["SESSION_IDLE_MINUTES"])), timedelta(hours=int(config["SESSION_MAX_HOURS"]))
+
+
+@transaction()
+def start_session(user: User, now: datetime) -> str:
+    """A new session for `user`; returns the random id the cookie carries (only its hash is stored)."""
+    sid = secrets.token_urlsafe(32)
+    ip = (request.remote_addr or "")[:64] if has_request_context() else ""
+    agent = (request.user_agent.string or "")[:200] if has_request_context() else ""
+    db.session.add(UserSession(user_id=user.id, token_hash=UserSession.hash(sid), created_at=now,
+                               last_seen_at=now, ip=ip, user_agent=agent))
+    return sid
+
+
+def user_for_session(sid: str | None, user_id: int, now: datetime) -> User | None:
+    """The user of a live session, or None (unknown, ended, timed out, or the account is inactive)."""
+    if not sid:
+        return None
+    row = db.session.execute(sa.select(UserSession).where(UserSession.token_hash == UserSession.hash(sid)))\
+        .scalar_one_or_none()
+    if row is None or row.revoked_at is not None or row.user_id != user_id:
+        return None
+    idle, longest = _limits()
+    if now - row.last_seen_at > idle or now - row.created_at > longest:
+        with transaction():
+            row.revoked_at = now
+        return None
+    if not row.user.active:
+        return None
+    if now - row.last_seen_at >= SEEN_EVERY:
+        with transaction():  # runs first thing in the request (auth's before_request), before any view writes
+            row.last_seen_at = now
+    return row.user
+
+
+@transaction()
+def end_session(sid: str | None, now: datetime) -> None:
+    if sid:
+        db.session.execute(sa.update(UserSession).where(UserSession.token_hash == UserSession.hash(sid),
+                                                        UserSession.revoked_at.is_(None)).values(revoked_at=now))
+
+
+@transaction()
+def end_user_sessions(user_id: int, now: datetime) -> int:
+    """End every session of a user (password changed, deactivated, or an admin said so); how many were open."""
+    result = db.session.execute(sa.update(UserSession).where(UserSession.user_id == user_id,
+                                                             UserSession.revoked_at.is_(None))
+                                .values(revoked_at=now))
+    return result.rowcount or 0
