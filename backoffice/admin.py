@@ -1,11 +1,15 @@
 """The admin shell: flask-admin with one access check; each domain package registers its own views."""
 from __future__ import annotations
 
-from datetime import datetime
+import csv
+import io
+from datetime import date, datetime, timezone
+from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
 from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.helpers import get_redirect_target
 from flask_admin import form as admin_form
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
@@ -17,11 +21,13 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.attributes import InstrumentedAttribute
+from werkzeug.utils import secure_filename
 from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
 from backoffice.audit import AuditLog
 from backoffice.errors import Issue, NotFound, Refusal
+from backoffice.exports import escape_cell, runs_as_formula
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
@@ -220,6 +226,27 @@ class SecureModelView(ModelView):
             flash(f"Nothing was saved: {on_fields} field{'s' if on_fields != 1 else ''} to correct (see below).",
                   "error")
 
+    # ---- exports: every cell through the one formula escape (backoffice.exports)
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str):
+        """The list as CSV or XLSX. Text a spreadsheet would run (=, +, -, @, tab, CR) never reaches it as a
+        formula: in CSV it gets a leading apostrophe; in XLSX it is a string cell marked as text. Numbers are
+        number cells in XLSX and plain digits in CSV."""
+        if not self.can_export or export_type not in self.export_types:
+            flash("Permission denied.", "error")
+            return redirect(get_redirect_target() or self.get_url(".index_view"))
+        columns = list(self._export_columns)
+        _count, data = self._export_data()
+        rows = ([self.get_export_value(row, name) for name, _label in columns] for row in data)
+        headers = [str(label) for _name, label in columns]
+        name = self.get_export_name(export_type=export_type)
+        disposition = {"Content-Disposition": f"attachment;filename={secure_filename(name)}"}
+        if export_type == "csv":
+            return Response(stream_with_context(_csv_lines(headers, rows)), headers=disposition,
+                            mimetype="text/csv")
+        return Response(_xlsx_bytes(headers, rows), headers=disposition,
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
     def create_model(self, form):
         with domain_errors(form=True) as refused:
             return self.service_create(self.form_data(form))
@@ -232,6 +259,66 @@ class SecureModelView(ModelView):
             return True
         self._apply_issues(form, refused.issues)
         return False
+
+
+def _csv_lines(headers, rows):
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+
+    def line(values):
+        writer.writerow(values)
+        out = buf.getvalue()
+        buf.seek(0)
+        buf.truncate()
+        return out
+
+    yield line([escape_cell(h) for h in headers])
+    for values in rows:
+        yield line([escape_cell("" if v is None else str(v)) for v in values])
+
+
+def _xlsx_bytes(headers, rows) -> bytes:
+    """A one-sheet workbook (openpyxl, write-only): bold header; numbers, dates and booleans typed; text as text."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Export")
+    ws.freeze_panes = "A2"
+    head = []
+    for h in headers:
+        cell = WriteOnlyCell(ws, value=h)
+        cell.font = Font(bold=True)
+        cell.data_type = "s"
+        head.append(cell)
+    ws.append(head)
+    for values in rows:
+        ws.append([_xlsx_cell(ws, WriteOnlyCell, v) for v in values])
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def _xlsx_cell(ws, cell_class, value):
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or isinstance(value, (int, Decimal)):
+        return value
+    if isinstance(value, datetime):
+        cell = cell_class(ws, value=value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value)
+        cell.number_format = "yyyy-mm-dd hh:mm"
+        return cell
+    if isinstance(value, date):
+        cell = cell_class(ws, value=value)
+        cell.number_format = "yyyy-mm-dd"
+        return cell
+    text = str(value)
+    cell = cell_class(ws, value=text)
+    cell.data_type = "s"                 # never "f": openpyxl would store "=..." as a formula
+    if runs_as_formula(text):
+        cell.quotePrefix = True          # and a spreadsheet keeps it text when the cell is edited
+    return cell
 
 
 def _usd_formatter(view, context, model, name):
