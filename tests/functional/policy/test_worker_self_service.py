@@ -1,0 +1,101 @@
+"""A worker changes only their self-service fields, through the API and the portal alike (the field policy).
+
+Regression (issue 9, point 4): PATCH /api/v1/workers/<own id> passed the whole body on, so a worker could change
+their own SSN, status and birth date, and learn whether any SSN was on file ("already on file for another
+worker")."""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+
+# What the portal's profile page let a worker change before the policy was data (CONTACT_FIELDS): phone and home
+# address. Everything else (legal name, SSN, birth date, email, status) is HR's.
+SELF_SERVICE = {"phone", "address_line1", "address_line2", "city", "state", "postal_code"}
+REFUSED = "you may not change this; ask HR"
+
+
+@pytest.fixture
+def people(db, make_user):
+    from tests.factories import WorkerFactory
+
+    me = WorkerFactory(first_name="Mia", last_name="Self", email="mia@example.com", tin="123456789",
+                       tin_last4="6789", tin_index=_index("123456789"), birth_date=date(1990, 4, 12),
+                       status="active", phone="555-0100")
+    other = WorkerFactory(first_name="Ola", last_name="Other", email="ola@example.com", tin="219099998",
+                          tin_last4="9998", tin_index=_index("219099998"))
+    return {"me": me, "other": other, "user": make_user("worker", worker_id=me.id), "hr": make_user("hr")}
+
+
+def _index(digits):
+    from backoffice.crypto import blind_index
+
+    return blind_index(digits)
+
+
+def test_the_portal_and_the_api_grant_a_worker_the_same_writable_fields():
+    from backoffice.security.field_policy import writable_fields
+
+    assert writable_fields("worker", "api", "worker") == SELF_SERVICE
+    assert writable_fields("worker", "portal", "worker") == SELF_SERVICE
+
+
+@pytest.mark.parametrize("body", [{"tin": "456-78-9012"}, {"status": "terminated"}, {"birth_date": "1970-01-01"},
+                                  {"last_name": "Else"}, {"email": "new@example.com"}])
+def test_a_worker_may_not_patch_fields_outside_self_service(app, db, people, token_for, body):
+    from backoffice.workers.models import Worker
+
+    me = people["me"]
+    resp = app.test_client().patch(f"/api/v1/workers/{me.id}", json={"phone": "555-0199", **body},
+                                   headers=token_for(people["user"]))
+    assert resp.status_code == 422, resp.get_json()
+    (field,) = body
+    assert resp.get_json()["issues"] == [{"field": field, "message": REFUSED, "code": "not_writable"}]
+    again = db.session.get(Worker, me.id)
+    assert (again.phone, again.tin_last4, again.status, again.birth_date, again.last_name) == (
+        "555-0100", "6789", "active", date(1990, 4, 12), "Self")      # nothing written, not even the phone
+
+
+def test_a_worker_patches_their_own_phone_and_address(app, people, token_for):
+    me = people["me"]
+    resp = app.test_client().patch(f"/api/v1/workers/{me.id}", json={"phone": "555-0199", "city": "Austin"},
+                                   headers=token_for(people["user"]))
+    assert resp.status_code == 200, resp.get_json()
+    assert (resp.get_json()["phone"], resp.get_json()["city"]) == ("555-0199", "Austin")
+
+
+def test_hr_keeps_every_worker_field(app, people, token_for):
+    me = people["me"]
+    resp = app.test_client().patch(f"/api/v1/workers/{me.id}", json={"status": "inactive", "tin": "456-78-9012",
+                                                                      "birth_date": "1991-01-02"},
+                                   headers=token_for(people["hr"]))
+    assert resp.status_code == 200, resp.get_json()
+    body = resp.get_json()
+    assert (body["status"], body["tin_masked"], body["birth_date"]) == ("inactive", "***-**-9012", "1991-01-02")
+
+
+def test_hr_still_learns_that_an_ssn_is_on_file_for_another_worker(app, people, token_for):
+    resp = app.test_client().patch(f"/api/v1/workers/{people['me'].id}", json={"tin": "219-09-9998"},
+                                   headers=token_for(people["hr"]))
+    assert resp.status_code == 422
+    assert resp.get_json()["issues"][0]["message"] == "is already on file for another worker"
+
+
+def test_a_worker_cannot_use_the_api_to_test_whether_an_ssn_is_on_file(app, people, token_for):
+    c = app.test_client()
+    headers = token_for(people["user"])
+    taken = c.patch(f"/api/v1/workers/{people['me'].id}", json={"tin": "219-09-9998"}, headers=headers)
+    free = c.patch(f"/api/v1/workers/{people['me'].id}", json={"tin": "345-67-8901"}, headers=headers)
+    assert taken.status_code == free.status_code == 422
+    assert taken.get_json() == free.get_json()
+
+
+def test_the_portal_profile_form_offers_exactly_the_self_service_fields(app, people, login):
+    c = app.test_client()
+    login(c, people["user"])
+    html = c.get("/portal/profile").get_data(as_text=True)
+    form = html.split('<form method="post" novalidate>', 1)[1].split("</form>", 1)[0]
+    names = set(re.findall(r'<input[^>]*name="([^"]+)"', form)) - {"csrf_token"}
+    assert names == SELF_SERVICE
