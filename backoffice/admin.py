@@ -7,12 +7,14 @@ from datetime import date, datetime, timezone
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
+from flask import (Response, abort, current_app, flash, has_request_context, redirect, request, stream_with_context,
+                   url_for)
 from flask_admin import Admin, AdminIndexView, expose
 from flask_admin.helpers import get_redirect_target
 from flask_admin import form as admin_form
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader, create_ajax_loader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import filters as model_filters
 from flask_admin.model import typefmt
@@ -31,6 +33,7 @@ from backoffice.exports import escape_cell, runs_as_formula
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
+from backoffice.security.field_policy import may_read
 from backoffice.security.models import ROLES, Permission, User
 from backoffice.security.services import create_user, update_user
 
@@ -108,6 +111,75 @@ def _utc_formatter(view, value, name=None):
     return value.strftime("%Y-%m-%d %H:%M UTC") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
 
 
+def permission_model_of(cls) -> str:
+    """The permission-matrix name of a mapped class: its admin view's `permission_model`, else the model's own."""
+    admin = current_app.extensions.get("tandem_admin")
+    for view in getattr(admin, "_views", ()):
+        if isinstance(view, SecureModelView) and view.model is cls:
+            return view.permission_model
+    return getattr(cls, "__permission_model__", None) or cls.__tablename__
+
+
+def _mapped_class(table):
+    for mapper in db.Model.registry.mappers:
+        if mapper.local_table is table:
+            return mapper.class_
+    return None
+
+
+AJAX_LIMIT = 20   # rows one lookup answers, whatever `limit` the request asks for
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """The lookup behind every form_ajax_refs select: only rows the user's row scope allows (the remote model's
+    scope, as in its own list), searched only in fields the user may read, at most AJAX_LIMIT rows a call."""
+
+    def _permission_model(self) -> str:
+        return permission_model_of(self.model)
+
+    def _scoped(self, stmt):
+        return scoped(stmt, current_user, self._permission_model())
+
+    def get_one(self, pk):
+        try:
+            ident = int(pk)
+        except (TypeError, ValueError):
+            return None
+        return db.session.execute(self._scoped(sa.select(self.model).where(self.model.id == ident))
+                                  ).scalar_one_or_none()
+
+    def get_list(self, term, offset=0, limit=AJAX_LIMIT):
+        stmt = self._scoped(sa.select(self.model))
+        term = (term or "").strip()
+        if term:
+            perm = self._permission_model()
+            fields = [f for f in self._cached_fields if may_read(current_user, "admin", perm, f.key)]
+            if not fields:
+                return []
+            stmt = stmt.where(sa.or_(*(sa.cast(f, sa.String).ilike(f"%{term}%") for f in fields)))
+        stmt = stmt.order_by(self.order_by if self.order_by is not None else self.model.id)
+        limit = max(1, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
+        return db.session.execute(stmt.offset(max(0, int(offset or 0))).limit(limit)).scalars().all()
+
+
+def _policy_filtered(name: str):
+    """A cached column list of flask-admin (set once at start-up) read through the field policy per request."""
+    store = "_all" + name
+
+    def get(self):
+        value = self.__dict__.get(store)
+        if value is None or not has_request_context():
+            return value
+        if isinstance(value, dict):
+            return {k: v for k, v in value.items() if self.readable(k)}
+        return [item for item in value if self.readable(item[0])]
+
+    def set_(self, value):
+        self.__dict__[store] = value
+
+    return property(get, set_)
+
+
 class SecureModelView(ModelView):
     """A list/edit view behind the permission table; writes go through service functions."""
 
@@ -140,12 +212,59 @@ class SecureModelView(ModelView):
             self.column_formatters = {**money, **(self.column_formatters or {})}
         super().__init__(model, db, *args, **kwargs)
 
+    # ---- the field policy: columns, details, exports, sorting, search and filters show only readable fields
+    _list_columns = _policy_filtered("_list_columns")
+    _details_columns = _policy_filtered("_details_columns")
+    _export_columns = _policy_filtered("_export_columns")
+    _sortable_columns = _policy_filtered("_sortable_columns")
+    _search_fields = _policy_filtered("_search_fields")
+
+    def readable(self, column) -> bool:
+        """May the signed-in user read this column (a name of this view's model, or a column of any model) here?
+        (backoffice/security/field_policy.csv, surface "admin")"""
+        if isinstance(column, str):
+            return may_read(current_user, "admin", self.permission_model, column.split(".", 1)[0])
+        cls = getattr(column, "class_", None)
+        if cls is None and getattr(column, "table", None) is not None:
+            cls = _mapped_class(column.table)
+        model = self.permission_model if cls is None or cls is self.model else permission_model_of(cls)
+        return may_read(current_user, "admin", model, getattr(column, "key", ""))
+
+    def _readable_filter(self, index: int) -> bool:
+        column = getattr(self._filters[index], "column", None)
+        return column is None or self.readable(column)
+
+    def _get_list_filter_args(self):
+        """A filter on a field the user may not read would answer for it (an SSN-last-4 filter): not applied."""
+        args = super()._get_list_filter_args()
+        return None if args is None else [a for a in args if self._readable_filter(a[0])]
+
+    def _get_filter_groups(self):
+        groups = super()._get_filter_groups()
+        if not groups:
+            return groups
+        kept = {key: [i for i in items if self._readable_filter(i["index"])] for key, items in groups.items()}
+        return type(groups)((key, items) for key, items in kept.items() if items)
+
+    def _create_ajax_loader(self, name, options):
+        loader = create_ajax_loader(self.model, self.session, name, name, options)
+        return ScopedAjaxLoader(name, self.session, loader.model, **options)
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self):
+        """Only for those who fill this view's forms (create or write on its model); rows scoped, AJAX_LIMIT."""
+        if not (self._can("create") or self._can("write")):
+            abort(403)
+        return super().ajax_lookup()
+
     def search_placeholder(self):
         """'Last name, first name, email' (the columns' labels), not the raw attribute names."""
         if not self.column_searchable_list:
             return None
         names = []
         for col in self.column_searchable_list:
+            if has_request_context() and not self.readable(col):
+                continue
             if isinstance(col, InstrumentedAttribute):
                 label = self.column_labels.get(col.key) if col.class_ is self.model else None
                 label = label or (col.key.replace("_", " ") if col.class_ is self.model
