@@ -246,6 +246,12 @@ class SecureModelView(ModelView):
         kept = {key: [i for i in items if self._readable_filter(i["index"])] for key, items in groups.items()}
         return type(groups)((key, items) for key, items in kept.items() if items)
 
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        if search.strip() and not self._search_fields:   # nothing here this user may search in: no row matches
+            return (query.filter(sa.false()), None if count_query is None else count_query.filter(sa.false()),
+                    joins, count_joins)
+        return super()._apply_search(query, count_query, joins, count_joins, search)
+
     def _create_ajax_loader(self, name, options):
         loader = create_ajax_loader(self.model, self.session, name, name, options)
         return ScopedAjaxLoader(name, self.session, loader.model, **options)

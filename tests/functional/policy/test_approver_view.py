@@ -160,3 +160,15 @@ def test_the_lookup_answers_at_most_twenty_rows(app, db, world, make_user, login
     found = json.loads(c.get(LOOKUP).data)
     assert len(found) == 20
     assert len(json.loads(c.get("/admin/engagements/ajax/lookup/?name=worker&query=Lookup&limit=5").data)) == 5
+
+
+def test_a_search_with_no_column_the_user_may_read_finds_nothing(approver, world, monkeypatch):
+    """Were an approver to read none of the searchable columns, a search matches no row (rather than all, or an
+    empty OR)."""
+    import backoffice.admin as admin_shell
+
+    real = admin_shell.may_read
+    monkeypatch.setattr(admin_shell, "may_read", lambda user, surface, model, field: real(
+        user, surface, model, field) and field not in ("last_name", "first_name"))
+    html = approver.get("/admin/workers/?search=Ann").get_data(as_text=True)
+    assert "Approved" not in html and "Colleague" not in html
