@@ -99,3 +99,18 @@ def test_the_portal_profile_form_offers_exactly_the_self_service_fields(app, peo
     form = html.split('<form method="post" novalidate>', 1)[1].split("</form>", 1)[0]
     names = set(re.findall(r'<input[^>]*name="([^"]+)"', form)) - {"csrf_token"}
     assert names == SELF_SERVICE
+
+
+def test_a_tampered_portal_form_naming_a_field_outside_self_service_is_refused_by_name(app, db, people, login):
+    from backoffice.workers.models import Worker
+    from tests.conftest import csrf_token_from
+    from tests.functional.portal.conftest import field_errors
+
+    c = app.test_client()
+    login(c, people["user"])
+    token = csrf_token_from(c.get("/portal/profile").data)
+    resp = c.post("/portal/profile", data={"csrf_token": token, "phone": "555-0199", "status": "terminated"})
+    assert resp.status_code == 422
+    assert field_errors(resp.data)["status"] == f"status: {REFUSED}"
+    again = db.session.get(Worker, people["me"].id)
+    assert (again.phone, again.status) == ("555-0100", "active")
