@@ -33,7 +33,7 @@ from backoffice.exports import escape_cell, runs_as_formula
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
-from backoffice.security.field_policy import may_read
+from backoffice.security.field_policy import may_read, require_writable
 from backoffice.security.models import ROLES, Permission, User
 from backoffice.security.services import create_user, update_user
 
@@ -374,13 +374,17 @@ class SecureModelView(ModelView):
 
     def create_model(self, form):
         with domain_errors(form=True) as refused:
-            return self.service_create(self.form_data(form))
+            data = self.form_data(form)
+            require_writable(current_user, "admin", self.permission_model, data)
+            return self.service_create(data)
         self._apply_issues(form, refused.issues)
         return False
 
     def update_model(self, form, model):
         with domain_errors(form=True) as refused:
-            self.service_update(model, self.form_data(form))
+            data = self.form_data(form)
+            require_writable(current_user, "admin", self.permission_model, data)
+            self.service_update(model, data)
             return True
         self._apply_issues(form, refused.issues)
         return False

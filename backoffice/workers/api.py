@@ -195,11 +195,16 @@ def _searchable(perm, columns):
     return [col for col in columns if may_read(user, "api", perm, col.key)]
 
 
+FIELDS = {"client": services.CLIENT_FIELDS, "worker": services.WORKER_FIELDS,
+          "engagement": services.ENGAGEMENT_FIELDS}
+
+
 def _writable_body(perm) -> dict:
-    """The JSON body, refused with every field the caller may not write named (never silently ignored)."""
+    """The JSON body, refused with every known field the caller may not write named (never silently ignored);
+    a field that is no field at all is the service's to name ("is not a known field")."""
     body = json_body()
     if isinstance(body, dict):
-        require_writable(current_api_user(), "api", perm, body)
+        require_writable(current_api_user(), "api", perm, [k for k in body if k in FIELDS[perm]])
     return body
 
 

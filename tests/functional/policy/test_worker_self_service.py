@@ -114,3 +114,32 @@ def test_a_tampered_portal_form_naming_a_field_outside_self_service_is_refused_b
     assert field_errors(resp.data)["status"] == f"status: {REFUSED}"
     again = db.session.get(Worker, people["me"].id)
     assert (again.phone, again.status) == ("555-0100", "active")
+
+
+def test_a_field_that_is_no_field_at_all_is_named_as_unknown_not_as_hrs(app, db, people, token_for):
+    resp = app.test_client().patch(f"/api/v1/workers/{people['me'].id}", json={"phone": "555-0199", "shoe": 9},
+                                   headers=token_for(people["user"]))
+    assert resp.status_code == 422
+    assert resp.get_json()["issues"] == [{"field": "shoe", "message": "is not a known field", "code": "unknown_field"}]
+
+
+def test_admin_forms_ask_the_same_policy(app, db, make_user, login, monkeypatch, tmp_path):
+    """Were HR's admin grant on workers narrowed to names, the admin's create form would refuse the SSN field by
+    name and save nothing (the admin surface reads the same CSV as the API and the portal)."""
+    from backoffice.security import field_policy
+    from backoffice.workers.models import Worker
+    from tests.conftest import csrf_token_from
+
+    narrowed = tmp_path / "policy.csv"
+    narrowed.write_text("role,surface,model,field,access\n" + "".join(
+        f"hr,admin,worker,{f},write\n" for f in ("first_name", "last_name", "email", "state", "status")))
+    read_csv = field_policy.load_field_policy.__wrapped__
+    monkeypatch.setattr(field_policy, "load_field_policy", lambda path=None: read_csv(narrowed))
+    c = app.test_client()
+    login(c, make_user("hr"))
+    token = csrf_token_from(c.get("/admin/workers/new/").data)
+    html = c.post("/admin/workers/new/", data={"csrf_token": token, "first_name": "Test", "last_name": "New",
+                                              "tin_type": "ssn", "tin": "219-09-9998", "email": "t@example.com",
+                                              "state": "TX", "status": "active"}).get_data(as_text=True)
+    assert REFUSED in html
+    assert db.session.query(Worker).filter_by(email="t@example.com").count() == 0
