@@ -1,10 +1,7 @@
 """The admin shell: flask-admin with one access check; each domain package registers its own views."""
 from __future__ import annotations
 
-import csv
-import io
-from datetime import date, datetime, timezone
-from decimal import Decimal
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import (Response, abort, current_app, flash, has_request_context, redirect, request, stream_with_context,
@@ -14,7 +11,7 @@ from flask_admin.helpers import get_redirect_target
 from flask_admin import form as admin_form
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
-from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader, create_ajax_loader
+from flask_admin.contrib.sqla.ajax import create_ajax_loader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import filters as model_filters
 from flask_admin.model import typefmt
@@ -27,9 +24,10 @@ from werkzeug.utils import secure_filename
 from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
+from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
 from backoffice.audit import AuditLog
 from backoffice.errors import Issue, NotFound, Refusal
-from backoffice.exports import escape_cell, runs_as_formula
+from backoffice.exports import csv_lines, xlsx_bytes
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can, scoped
@@ -111,75 +109,6 @@ def _utc_formatter(view, value, name=None):
     return value.strftime("%Y-%m-%d %H:%M UTC") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
 
 
-def permission_model_of(cls) -> str:
-    """The permission-matrix name of a mapped class: its admin view's `permission_model`, else the model's own."""
-    admin = current_app.extensions.get("tandem_admin")
-    for view in getattr(admin, "_views", ()):
-        if isinstance(view, SecureModelView) and view.model is cls:
-            return view.permission_model
-    return getattr(cls, "__permission_model__", None) or cls.__tablename__
-
-
-def _mapped_class(table):
-    for mapper in db.Model.registry.mappers:
-        if mapper.local_table is table:
-            return mapper.class_
-    return None
-
-
-AJAX_LIMIT = 20   # rows one lookup answers, whatever `limit` the request asks for
-
-
-class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """The lookup behind every form_ajax_refs select: only rows the user's row scope allows (the remote model's
-    scope, as in its own list), searched only in fields the user may read, at most AJAX_LIMIT rows a call."""
-
-    def _permission_model(self) -> str:
-        return permission_model_of(self.model)
-
-    def _scoped(self, stmt):
-        return scoped(stmt, current_user, self._permission_model())
-
-    def get_one(self, pk):
-        try:
-            ident = int(pk)
-        except (TypeError, ValueError):
-            return None
-        return db.session.execute(self._scoped(sa.select(self.model).where(self.model.id == ident))
-                                  ).scalar_one_or_none()
-
-    def get_list(self, term, offset=0, limit=AJAX_LIMIT):
-        stmt = self._scoped(sa.select(self.model))
-        term = (term or "").strip()
-        if term:
-            perm = self._permission_model()
-            fields = [f for f in self._cached_fields if may_read(current_user, "admin", perm, f.key)]
-            if not fields:
-                return []
-            stmt = stmt.where(sa.or_(*(sa.cast(f, sa.String).ilike(f"%{term}%") for f in fields)))
-        stmt = stmt.order_by(self.order_by if self.order_by is not None else self.model.id)
-        limit = max(1, min(int(limit or AJAX_LIMIT), AJAX_LIMIT))
-        return db.session.execute(stmt.offset(max(0, int(offset or 0))).limit(limit)).scalars().all()
-
-
-def _policy_filtered(name: str):
-    """A cached column list of flask-admin (set once at start-up) read through the field policy per request."""
-    store = "_all" + name
-
-    def get(self):
-        value = self.__dict__.get(store)
-        if value is None or not has_request_context():
-            return value
-        if isinstance(value, dict):
-            return {k: v for k, v in value.items() if self.readable(k)}
-        return [item for item in value if self.readable(item[0])]
-
-    def set_(self, value):
-        self.__dict__[store] = value
-
-    return property(get, set_)
-
-
 class SecureModelView(ModelView):
     """A list/edit view behind the permission table; writes go through service functions."""
 
@@ -213,11 +142,11 @@ class SecureModelView(ModelView):
         super().__init__(model, db, *args, **kwargs)
 
     # ---- the field policy: columns, details, exports, sorting, search and filters show only readable fields
-    _list_columns = _policy_filtered("_list_columns")
-    _details_columns = _policy_filtered("_details_columns")
-    _export_columns = _policy_filtered("_export_columns")
-    _sortable_columns = _policy_filtered("_sortable_columns")
-    _search_fields = _policy_filtered("_search_fields")
+    _list_columns = policy_filtered("_list_columns")
+    _details_columns = policy_filtered("_details_columns")
+    _export_columns = policy_filtered("_export_columns")
+    _sortable_columns = policy_filtered("_sortable_columns")
+    _search_fields = policy_filtered("_search_fields")
 
     def readable(self, column) -> bool:
         """May the signed-in user read this column (a name of this view's model, or a column of any model) here?
@@ -226,7 +155,7 @@ class SecureModelView(ModelView):
             return may_read(current_user, "admin", self.permission_model, column.split(".", 1)[0])
         cls = getattr(column, "class_", None)
         if cls is None and getattr(column, "table", None) is not None:
-            cls = _mapped_class(column.table)
+            cls = mapped_class(column.table)
         model = self.permission_model if cls is None or cls is self.model else permission_model_of(cls)
         return may_read(current_user, "admin", model, getattr(column, "key", ""))
 
@@ -367,9 +296,9 @@ class SecureModelView(ModelView):
         name = self.get_export_name(export_type=export_type)
         disposition = {"Content-Disposition": f"attachment;filename={secure_filename(name)}"}
         if export_type == "csv":
-            return Response(stream_with_context(_csv_lines(headers, rows)), headers=disposition,
+            return Response(stream_with_context(csv_lines(headers, rows)), headers=disposition,
                             mimetype="text/csv")
-        return Response(_xlsx_bytes(headers, rows), headers=disposition,
+        return Response(xlsx_bytes(headers, rows), headers=disposition,
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
     def create_model(self, form):
@@ -388,66 +317,6 @@ class SecureModelView(ModelView):
             return True
         self._apply_issues(form, refused.issues)
         return False
-
-
-def _csv_lines(headers, rows):
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-
-    def line(values):
-        writer.writerow(values)
-        out = buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-        return out
-
-    yield line([escape_cell(h) for h in headers])
-    for values in rows:
-        yield line([escape_cell("" if v is None else str(v)) for v in values])
-
-
-def _xlsx_bytes(headers, rows) -> bytes:
-    """A one-sheet workbook (openpyxl, write-only): bold header; numbers, dates and booleans typed; text as text."""
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Export")
-    ws.freeze_panes = "A2"
-    head = []
-    for h in headers:
-        cell = WriteOnlyCell(ws, value=h)
-        cell.font = Font(bold=True)
-        cell.data_type = "s"
-        head.append(cell)
-    ws.append(head)
-    for values in rows:
-        ws.append([_xlsx_cell(ws, WriteOnlyCell, v) for v in values])
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
-
-
-def _xlsx_cell(ws, cell_class, value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or isinstance(value, (int, Decimal)):
-        return value
-    if isinstance(value, datetime):
-        cell = cell_class(ws, value=value.astimezone(timezone.utc).replace(tzinfo=None) if value.tzinfo else value)
-        cell.number_format = "yyyy-mm-dd hh:mm"
-        return cell
-    if isinstance(value, date):
-        cell = cell_class(ws, value=value)
-        cell.number_format = "yyyy-mm-dd"
-        return cell
-    text = str(value)
-    cell = cell_class(ws, value=text)
-    cell.data_type = "s"                 # never "f": openpyxl would store "=..." as a formula
-    if runs_as_formula(text):
-        cell.quotePrefix = True          # and a spreadsheet keeps it text when the cell is edited
-    return cell
 
 
 def _usd_formatter(view, context, model, name):

@@ -9,7 +9,6 @@ import re
 from datetime import date
 
 import pytest
-import sqlalchemy as sa
 
 # What the portal's profile page let a worker change before the policy was data (CONTACT_FIELDS): phone and home
 # address. Everything else (legal name, SSN, birth date, email, status) is HR's.
