@@ -4,12 +4,15 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import (Response, abort, current_app, flash, has_request_context, redirect, request, stream_with_context,
+                   url_for)
 from flask_admin import Admin, AdminIndexView, expose
+from flask_admin.helpers import get_redirect_target
 from flask_admin import form as admin_form
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_admin.contrib.sqla.ajax import create_ajax_loader
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model import filters as model_filters
 from flask_admin.model import typefmt
@@ -18,16 +21,20 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.attributes import InstrumentedAttribute
+from werkzeug.utils import secure_filename
 from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
+from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
 from backoffice.audit import AuditLog
 from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, Refusal
+from backoffice.exports import csv_lines, xlsx_bytes
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security import mfa
 from backoffice.security.access import can, scoped
+from backoffice.security.field_policy import may_read, require_writable
 from backoffice.security.headers import csp_nonce
 from backoffice.security.models import ROLES, ApiToken, Permission, User
 from backoffice.security.services import create_user, revoke_api_token, update_user
@@ -139,12 +146,65 @@ class SecureModelView(ModelView):
             self.column_formatters = {**money, **(self.column_formatters or {})}
         super().__init__(model, db, *args, **kwargs)
 
+    # ---- the field policy: columns, details, exports, sorting, search and filters show only readable fields
+    _list_columns = policy_filtered("_list_columns")
+    _details_columns = policy_filtered("_details_columns")
+    _export_columns = policy_filtered("_export_columns")
+    _sortable_columns = policy_filtered("_sortable_columns")
+    _search_fields = policy_filtered("_search_fields")
+
+    def readable(self, column) -> bool:
+        """May the signed-in user read this column (a name of this view's model, or a column of any model) here?
+        (backoffice/security/field_policy.csv, surface "admin")"""
+        if isinstance(column, str):
+            return may_read(current_user, "admin", self.permission_model, column.split(".", 1)[0])
+        cls = getattr(column, "class_", None)
+        if cls is None and getattr(column, "table", None) is not None:
+            cls = mapped_class(column.table)
+        model = self.permission_model if cls is None or cls is self.model else permission_model_of(cls)
+        return may_read(current_user, "admin", model, getattr(column, "key", ""))
+
+    def _readable_filter(self, index: int) -> bool:
+        column = getattr(self._filters[index], "column", None)
+        return column is None or self.readable(column)
+
+    def _get_list_filter_args(self):
+        """A filter on a field the user may not read would answer for it (an SSN-last-4 filter): not applied."""
+        args = super()._get_list_filter_args()
+        return None if args is None else [a for a in args if self._readable_filter(a[0])]
+
+    def _get_filter_groups(self):
+        groups = super()._get_filter_groups()
+        if not groups:
+            return groups
+        kept = {key: [i for i in items if self._readable_filter(i["index"])] for key, items in groups.items()}
+        return type(groups)((key, items) for key, items in kept.items() if items)
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        if search.strip() and not self._search_fields:   # nothing here this user may search in: no row matches
+            return (query.filter(sa.false()), None if count_query is None else count_query.filter(sa.false()),
+                    joins, count_joins)
+        return super()._apply_search(query, count_query, joins, count_joins, search)
+
+    def _create_ajax_loader(self, name, options):
+        loader = create_ajax_loader(self.model, self.session, name, name, options)
+        return ScopedAjaxLoader(name, self.session, loader.model, **options)
+
+    @expose("/ajax/lookup/")
+    def ajax_lookup(self):
+        """Only for those who fill this view's forms (create or write on its model); rows scoped, AJAX_LIMIT."""
+        if not (self._can("create") or self._can("write")):
+            abort(403)
+        return super().ajax_lookup()
+
     def search_placeholder(self):
         """'Last name, first name, email' (the columns' labels), not the raw attribute names."""
         if not self.column_searchable_list:
             return None
         names = []
         for col in self.column_searchable_list:
+            if has_request_context() and not self.readable(col):
+                continue
             if isinstance(col, InstrumentedAttribute):
                 label = self.column_labels.get(col.key) if col.class_ is self.model else None
                 label = label or (col.key.replace("_", " ") if col.class_ is self.model
@@ -225,15 +285,40 @@ class SecureModelView(ModelView):
             flash(f"Nothing was saved: {on_fields} field{'s' if on_fields != 1 else ''} to correct (see below).",
                   "error")
 
+    # ---- exports: every cell through the one formula escape (backoffice.exports)
+    @expose("/export/<export_type>/")
+    def export(self, export_type: str):
+        """The list as CSV or XLSX. Text a spreadsheet would run (=, +, -, @, tab, CR) never reaches it as a
+        formula: in CSV it gets a leading apostrophe; in XLSX it is a string cell marked as text. Numbers are
+        number cells in XLSX and plain digits in CSV."""
+        if not self.can_export or export_type not in self.export_types:
+            flash("Permission denied.", "error")
+            return redirect(get_redirect_target() or self.get_url(".index_view"))
+        columns = list(self._export_columns)
+        _count, data = self._export_data()
+        rows = ([self.get_export_value(row, name) for name, _label in columns] for row in data)
+        headers = [str(label) for _name, label in columns]
+        name = self.get_export_name(export_type=export_type)
+        disposition = {"Content-Disposition": f"attachment;filename={secure_filename(name)}"}
+        if export_type == "csv":
+            return Response(stream_with_context(csv_lines(headers, rows)), headers=disposition,
+                            mimetype="text/csv")
+        return Response(xlsx_bytes(headers, rows), headers=disposition,
+                        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
     def create_model(self, form):
         with domain_errors(form=True) as refused:
-            return self.service_create(self.form_data(form))
+            data = self.form_data(form)
+            require_writable(current_user, "admin", self.permission_model, data)
+            return self.service_create(data)
         self._apply_issues(form, refused.issues)
         return False
 
     def update_model(self, form, model):
         with domain_errors(form=True) as refused:
-            self.service_update(model, self.form_data(form))
+            data = self.form_data(form)
+            require_writable(current_user, "admin", self.permission_model, data)
+            self.service_update(model, data)
             return True
         self._apply_issues(form, refused.issues)
         return False

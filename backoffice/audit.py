@@ -166,3 +166,14 @@ def log_change(action: str, model: str, record_id: str, changes: dict, session: 
 @event.listens_for(AuditLog, "before_delete")
 def _append_only(mapper, connection, target):
     raise RuntimeError("the audit log is append-only")
+
+
+def record_event(action: str, model: str, record_id, note: dict) -> None:
+    """Append one row that is not a record's change (e.g. `tin_conflict`: HR follows up), by the acting user, in
+    the caller's transaction."""
+    session = db.session()
+    actor = _actor(session)
+    session.add(AuditLog(at=utcnow(), user_id=getattr(actor, "id", None),
+                         user_email=getattr(actor, "email", "") or "system", action=action, model=model,
+                         record_id=str(record_id), changes=json.dumps(note, sort_keys=True, default=str),
+                         ip=((request.remote_addr or "") if has_request_context() else "")))

@@ -60,6 +60,8 @@ class ClassificationAssessments(MethodView):
     def post(self):
         """Assess an engagement's classification under the IRS, DOL and state tests (one object or a list).
 
-        The same JSON as `backoffice classify --input FILE`; see docs/classification.md."""
-        require(current_api_user(), "classification", "read")
+        The same JSON as `backoffice classify --input FILE`; see docs/classification.md. Takes the right to fill in
+        a questionnaire (`classification_fill`: HR), not only to read results: running the tests on answers about
+        an engagement is filling one in (client approvers and workers read results; they do not run them)."""
+        require(current_api_user(), "classification_fill", "create")
         return jsonify(classify(json_body(), today=clock().today()))

@@ -19,6 +19,7 @@ import pandas as pd
 
 from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
+from backoffice.exports import FORMULA_START, escape_cell, runs_as_formula
 from backoffice.money import D, from_cents
 from reports import frames, queries
 from reports.queries import Selection
@@ -181,25 +182,16 @@ def cents_text(values) -> pd.Series:
     return pd.Series(out, dtype=object)
 
 
-# A spreadsheet reads a cell starting with one of these as a formula (CSV injection): names and memos come from
-# users, so such text is written with a leading apostrophe in CSV and as a plain string cell in XLSX.
-FORMULA_START = ("=", "+", "@", "\t", "\r")
-
-
-def defuse(text):
-    return "'" + text if isinstance(text, str) and text.startswith(FORMULA_START) else text
-
-
 def csv_frame(sheet: Sheet) -> pd.DataFrame:
     out = sheet.frame.copy()
     for col in sheet.money_columns:
         out[col] = cents_text(out[col].to_numpy()).to_numpy()
     money = set(sheet.money_columns)
-    for col in out.columns:
+    for col in out.columns:   # names and memos come from users: never hand a spreadsheet a formula
         if col not in money and not pd.api.types.is_numeric_dtype(out[col].dtype):
             risky = out[col].astype("string").str.startswith(FORMULA_START, na=False)
             if risky.any():
-                out[col] = out[col].astype(object).map(defuse)
+                out[col] = out[col].astype(object).map(escape_cell)
     return out
 
 
@@ -243,6 +235,9 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
         date_cell.number_format = DATE_FORMAT
         text_cell = WriteOnlyCell(ws)
         text_cell.alignment = Alignment(horizontal="left")   # styled, so openpyxl gives it a cell of its own
+        formula_text_cell = WriteOnlyCell(ws)
+        formula_text_cell.alignment = Alignment(horizontal="left")
+        formula_text_cell.quotePrefix = True
         plain = []
         for col in cols:
             if col in sheet.money_columns:
@@ -259,10 +254,10 @@ def write_xlsx(target, sheets: list[Sheet], *, progress: Progress | None = None,
                 if value is None:
                     yield None
                 elif kind == "text":
-                    if isinstance(value, str) and value.startswith("="):   # text, never a formula
-                        text_cell.value = value
-                        text_cell.data_type = "s"
-                        yield text_cell
+                    if runs_as_formula(value):    # the exact text in a string cell marked as text, never a formula
+                        formula_text_cell.value = value
+                        formula_text_cell.data_type = "s"
+                        yield formula_text_cell
                     else:
                         yield value
                 elif kind == "date":

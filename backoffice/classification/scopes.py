@@ -1,5 +1,6 @@
-"""Row scopes for classification records: workers never see draft assessments (or their evidence); client
-approvers see their client's assessments, evidence and re-checks but not review threads."""
+"""Row scopes for classification records: workers never see draft assessments (or their evidence). Client
+approvers hold no classification rights (issue 9: they see what they need to approve time); should an admin grant
+them some, these scopes keep them to their client's assessments, evidence and re-checks, never review threads."""
 from __future__ import annotations
 
 import sqlalchemy as sa

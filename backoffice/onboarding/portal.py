@@ -22,6 +22,7 @@ from backoffice.extensions import db
 from backoffice.geo import STATES
 from backoffice.onboarding.models import I9Record, OnboardingCase
 from backoffice.onboarding.services import agreements, cases, invitations, wizard
+from backoffice.workers.services import flag_tin_conflicts
 from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
 from backoffice.portal import bp, form_errors
 from backoffice.security.headers import frameable_by_self
@@ -108,7 +109,8 @@ def onboarding_step(case_id: int, step: str):
             if step == "direct_deposit":
                 wizard.finish_direct_deposit(case)
             else:
-                STEP_SAVERS[step](case, values)
+                with flag_tin_conflicts(case.worker_id):   # an SSN on file for someone else: HR is told
+                    STEP_SAVERS[step](case, values)
             db.session.refresh(case)
             if case.status == "completed":
                 flash("All done: your onboarding is complete.")

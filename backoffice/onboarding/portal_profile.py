@@ -17,13 +17,14 @@ from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from backoffice.portal.views import client_ip
 from backoffice.security.access import can
+from backoffice.security.field_policy import ALL, require_writable, writable_fields
 from backoffice.workers.models import Agency, Engagement
 from backoffice.workers.portal import current_worker, my_engagements
 from backoffice.workers.profile import BankAccount
 from backoffice.workers.profile_services import active_accounts, current_tax_profile
 from backoffice.workers.profile_services import add_bank_account as add
 from backoffice.workers.profile_services import remove_bank_account as remove
-from backoffice.workers.services import update_worker
+from backoffice.workers.services import WORKER_FIELDS, flag_tin_conflicts, update_worker
 
 
 @bp.get("/documents")
@@ -44,7 +45,15 @@ def document_pdf(document_id: int):
 
 
 # ------------------------------------------------------------------ profile and bank accounts
-CONTACT_FIELDS = ("phone", "address_line1", "address_line2", "city", "state", "postal_code")
+# The worker's self-service fields are the field policy's (backoffice/security/field_policy.csv, surface
+# "portal"), the same the API grants; here they are only put in the form's order with their labels.
+FIELD_LABELS = {"phone": "Phone", "address_line1": "Address", "address_line2": "Address line 2", "city": "City",
+                "state": "State (2 letters)", "postal_code": "ZIP code"}
+
+
+def contact_fields() -> tuple[str, ...]:
+    granted = writable_fields(current_user.role, "portal", "worker")
+    return tuple(f for f in WORKER_FIELDS if f in granted or ALL in granted)
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -52,13 +61,17 @@ CONTACT_FIELDS = ("phone", "address_line1", "address_line2", "city", "state", "p
 def profile():
     worker = current_worker()
     refused = form_errors()
-    values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
+    fields = contact_fields()
+    values = {k: getattr(worker, k) for k in fields}
     if request.method == "POST":
         if not can(current_user, "worker", "write"):
             abort(403)
-        values = {k: (request.form.get(k) or "").strip() for k in CONTACT_FIELDS}
+        values = {k: (request.form.get(k) or "").strip() for k in fields}
         with refused:
-            update_worker(worker.id, values)
+            # a posted field outside the policy (a tampered form) is refused by name, never dropped
+            require_writable(current_user, "portal", "worker", [k for k in request.form if k in WORKER_FIELDS])
+            with flag_tin_conflicts(worker.id):
+                update_worker(worker.id, values, self_service=True)
             flash("Your contact details are saved.")
             return redirect(url_for("portal.profile"))
     return _profile_page(worker, values, refused.errors, {}, {})
@@ -66,7 +79,8 @@ def profile():
 
 def _profile_page(worker, values, errors, bank_values, bank_errors, status=None):
     code = status or (422 if (errors or bank_errors) else 200)
-    return render_template("portal/profile.html", worker=worker, values=values, errors=errors,
+    fields = [(name, FIELD_LABELS.get(name, name.replace("_", " ").capitalize())) for name in contact_fields()]
+    return render_template("portal/profile.html", worker=worker, values=values, errors=errors, fields=fields,
                            accounts=active_accounts(worker.id), bank_values=bank_values, bank_errors=bank_errors,
                            plaid=link_settings(current_app.config), active_nav="profile"), code
 
@@ -83,7 +97,7 @@ def add_bank_account():
         add(worker.id, data, source="manual")
         flash("Bank account added.")
         return redirect(url_for("portal.profile"))
-    values = {k: getattr(worker, k) for k in CONTACT_FIELDS}
+    values = {k: getattr(worker, k) for k in contact_fields()}
     shown = {k: v for k, v in data.items() if k != "account_number"}
     return _profile_page(worker, values, {}, shown, refused.errors)
 

@@ -7,10 +7,11 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user, json_body
-from backoffice.errors import NotFound
+from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.geo import STATES
-from backoffice.security.access import require, scoped
+from backoffice.security.access import can, require, scoped
+from backoffice.security.field_policy import Visible, may_read, require_writable
 from backoffice.workers import services
 from backoffice.workers.models import ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, Client, Engagement, Worker
 
@@ -176,7 +177,38 @@ def _listing(model, perm, filters, args, order):
     count = scoped(sa.select(sa.func.count()).select_from(model), user, perm)
     for cond in filters:
         stmt, count = stmt.where(cond), count.where(cond)
-    return paginate(stmt, count, args, order)
+    page = paginate(stmt, count, args, order)
+    page["items"] = [Visible(row, user, "api", perm) for row in page["items"]]
+    return page
+
+
+def _readable_filters(perm, args, names) -> None:
+    """A filter on a field the caller may not read would tell them its value (an approver filtering workers by
+    home state): refused, each named."""
+    user = current_api_user()
+    issues = [Issue(name, "you may not filter on this", "not_readable") for name in names
+              if args.get(name) is not None and not may_read(user, "api", perm, name)]
+    if issues:
+        raise ValidationFailed(issues)
+
+
+def _searchable(perm, columns):
+    """The search columns the caller may read (an approver's search by email would test addresses)."""
+    user = current_api_user()
+    return [col for col in columns if may_read(user, "api", perm, col.key)]
+
+
+FIELDS = {"client": services.CLIENT_FIELDS, "worker": services.WORKER_FIELDS,
+          "engagement": services.ENGAGEMENT_FIELDS}
+
+
+def _writable_body(perm) -> dict:
+    """The JSON body, refused with every known field the caller may not write named (never silently ignored);
+    a field that is no field at all is the service's to name ("is not a known field")."""
+    body = json_body()
+    if isinstance(body, dict):
+        require_writable(current_api_user(), "api", perm, [k for k in body if k in FIELDS[perm]])
+    return body
 
 
 def _body_doc(schema):
@@ -190,10 +222,11 @@ class ClientsView(MethodView):
     @blp.response(200, page_schema(ClientOut))
     def get(self, args):
         """List clients (search by name or billing email; filter by state and active)."""
+        _readable_filters("client", args, ("state", "active"))
         f = []
         if args["q"]:
             like = f"%{args['q']}%"
-            f.append(sa.or_(Client.name.ilike(like), Client.billing_email.ilike(like)))
+            f.append(sa.or_(*(c.ilike(like) for c in _searchable("client", (Client.name, Client.billing_email)))))
         if args["state"]:
             f.append(Client.state == args["state"])
         if args["active"] is not None:
@@ -205,7 +238,7 @@ class ClientsView(MethodView):
     def post(self):
         """Create a client."""
         require(current_api_user(), "client", "create")
-        return services.create_client(json_body())
+        return services.create_client(_writable_body("client"))
 
 
 
@@ -217,10 +250,12 @@ class WorkersView(MethodView):
     @blp.response(200, page_schema(WorkerOut))
     def get(self, args):
         """List workers (search by name or email; filter by state, status, client)."""
+        _readable_filters("worker", args, ("state", "status"))
         f = []
         if args["q"]:
             like = f"{args['q']}%"
-            f.append(sa.or_(Worker.last_name.ilike(like), Worker.first_name.ilike(like), Worker.email.ilike(like)))
+            f.append(sa.or_(*(c.ilike(like) for c in _searchable("worker", (Worker.last_name, Worker.first_name,
+                                                                             Worker.email)))))
         if args["state"]:
             f.append(Worker.state == args["state"])
         if args["status"]:
@@ -235,7 +270,7 @@ class WorkersView(MethodView):
     def post(self):
         """Create a worker. The SSN/TIN is stored encrypted and only ever returned masked."""
         require(current_api_user(), "worker", "create")
-        return services.create_worker(json_body())
+        return services.create_worker(_writable_body("worker"))
 
 
 
@@ -247,6 +282,7 @@ class EngagementsView(MethodView):
     @blp.response(200, page_schema(EngagementOut))
     def get(self, args):
         """List engagements (filter by worker, client, type, work state, status)."""
+        _readable_filters("engagement", args, ("worker_id", "client_id", "type", "work_state", "status"))
         f = []
         for key, col in (("worker_id", Engagement.worker_id), ("client_id", Engagement.client_id),
                          ("type", Engagement.type), ("work_state", Engagement.work_state),
@@ -262,7 +298,7 @@ class EngagementsView(MethodView):
     def post(self):
         """Create an engagement (worker × client, leased_employee or contractor)."""
         require(current_api_user(), "engagement", "create")
-        return services.create_engagement(json_body())
+        return services.create_engagement(_writable_body("engagement"))
 
 
 # ---------------------------------------------------------------- one record: get and update
@@ -274,22 +310,34 @@ def _item_view(collection: str, model, perm: str, out, inp, update, noun: str):
     class ItemView(MethodView):
         @blp.response(200, out)
         def get(self, **path):
-            return _get_scoped(model, path[key], perm)
+            return Visible(_get_scoped(model, path[key], perm), current_api_user(), "api", perm)
 
         @blp.doc(**_body_doc(inp))
         @blp.response(200, out)
         def patch(self, **path):
             _get_scoped(model, path[key], perm)
-            require(current_api_user(), perm, "write")
-            return update(path[key], json_body())
+            user = current_api_user()
+            require(user, perm, "write")
+            return Visible(update(path[key], _writable_body(perm), user), user, "api", perm)
 
     ItemView.get.__doc__ = (f"Get one {noun} (scoped: a worker's token reaches only their own records; "
-                            "anything else answers 404).")
-    ItemView.patch.__doc__ = f"Update a {noun} (only the fields sent)."
+                            "anything else answers 404; only the fields the caller's role may read).")
+    ItemView.patch.__doc__ = (f"Update a {noun} (only the fields sent). A field the caller's role may not write "
+                              "(backoffice/security/field_policy.csv) is refused with 422, naming it.")
     blp.route(f"/{collection}/<int:{key}>", endpoint=f"{perm}_item")(ItemView)
 
 
-_item_view("clients", Client, "client", ClientOut, ClientIn, services.update_client, "client")
-_item_view("workers", Worker, "worker", WorkerOut, WorkerIn, services.update_worker, "worker")
-_item_view("engagements", Engagement, "engagement", EngagementOut, EngagementIn, services.update_engagement,
-           "engagement")
+_item_view("clients", Client, "client", ClientOut, ClientIn,
+           lambda ident, data, user: services.update_client(ident, data), "client")
+def _update_worker(ident, data, user):
+    """Only those who create workers (HR) learn that an SSN is already on file for someone else; anyone else's
+    attempt is refused in the same words whoever holds it, and HR is told."""
+    if can(user, "worker", "create"):
+        return services.update_worker(ident, data)
+    with services.flag_tin_conflicts(ident):
+        return services.update_worker(ident, data, self_service=True)
+
+
+_item_view("workers", Worker, "worker", WorkerOut, WorkerIn, _update_worker, "worker")
+_item_view("engagements", Engagement, "engagement", EngagementOut, EngagementIn,
+           lambda ident, data, user: services.update_engagement(ident, data), "engagement")

@@ -1,10 +1,12 @@
 """Services for clients, workers and engagements: validate every field, then write in one transaction."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
 from backoffice import validation as v
+from backoffice.audit import record_event
 from backoffice.crypto import blind_index
 from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
@@ -82,7 +84,15 @@ def _raise_nf(kind, ident):
 
 
 # ---------------------------------------------------------------- workers
-def clean_worker(data: dict, *, partial: bool = False, current: Worker | None = None) -> dict:
+# What a worker reads when the SSN they typed is already on file for someone else: the same words whoever holds
+# it, so the form cannot be used to test numbers; HR is told instead (flag_tin_conflicts).
+TIN_HELD = "this SSN cannot be used here; HR will contact you"
+
+
+def clean_worker(data: dict, *, partial: bool = False, current: Worker | None = None,
+                 self_service: bool = False) -> dict:
+    """Validate a worker's fields. `self_service`: the worker is the one typing (portal, wizard, their own API
+    token), so an SSN on file for another worker is refused without saying so (TIN_HELD, code tin_conflict)."""
     issues: list[Issue] = []
     _unknown(data, WORKER_FIELDS, issues)
     out: dict = {}
@@ -120,7 +130,8 @@ def clean_worker(data: dict, *, partial: bool = False, current: Worker | None = 
         if current is not None:
             q = q.where(Worker.id != current.id)
         if db.session.execute(q).first():
-            issues.append(Issue("tin", "is already on file for another worker", "duplicate"))
+            issues.append(Issue("tin", TIN_HELD, "tin_conflict") if self_service else
+                          Issue("tin", "is already on file for another worker", "duplicate"))
     raise_if(issues)
     return out
 
@@ -133,11 +144,30 @@ def create_worker(data: dict) -> Worker:
 
 
 @transaction()
-def update_worker(worker_id: int, data: dict) -> Worker:
+def update_worker(worker_id: int, data: dict, *, self_service: bool = False) -> Worker:
     worker = db.session.get(Worker, worker_id) or _raise_nf("worker", worker_id)
-    for k, val in clean_worker(data, partial=True, current=worker).items():
+    for k, val in clean_worker(data, partial=True, current=worker, self_service=self_service).items():
         setattr(worker, k, val)
     return worker
+
+
+@contextmanager
+def flag_tin_conflicts(worker_id: int):
+    """Around a worker's own change, in the entry point (outside the service's unit of work): when it is refused
+    because the SSN is on file for another worker, tell HR with an audit-log row `tin_conflict` on the worker,
+    written in a unit of work of its own after the refused one was rolled back."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        if any(i.code == "tin_conflict" for i in exc.issues):
+            record_tin_conflict(worker_id)
+        raise
+
+
+@transaction()
+def record_tin_conflict(worker_id: int) -> None:
+    record_event("tin_conflict", "worker", worker_id,
+                 {"tin": "the worker entered an SSN already on file for another worker; HR to follow up"})
 
 
 # ---------------------------------------------------------------- engagements

@@ -50,11 +50,11 @@ def clean_answers(raw: dict) -> dict:
 @transaction()
 def start_assessment(engagement_id, *, user, today: date, as_of_date=None,
                      answers: dict | None = None) -> Assessment:
-    """Open a draft questionnaire for an engagement (HR, or the client approver of that engagement's client),
-    as of `as_of_date` or else `today`."""
+    """Open a draft questionnaire for an engagement (a holder of the `classification_fill` right: HR; within
+    their row scope), as of `as_of_date` or else `today`."""
     _check(user, "create")
     if user is not None and not can(user, "classification_fill", "create"):
-        raise PermissionDenied("only HR or the client's approver fills in a classification questionnaire")
+        raise PermissionDenied("only HR fills in a classification questionnaire")
     eng = _engagement_for(engagement_id, user)
     issues: list[Issue] = []
     as_of = v.a_date("as_of_date", as_of_date, issues, required_=False) or today
@@ -120,7 +120,7 @@ def run_assessment(assessment_id, *, user) -> Assessment:
 @transaction()
 def add_evidence(assessment_id, *, user, filename: str, content: bytes, content_type: str = "",
                  description: str = "", answer_path: str = "") -> EvidenceAttachment:
-    """Attach a document to a draft (HR or the client approver); its SHA-256 is kept with the bytes."""
+    """Attach a document to a draft (HR); its SHA-256 is kept with the bytes."""
     _check(user, "create", "classification_evidence")
     row = _draft(assessment_id, user)
     issues: list[Issue] = []

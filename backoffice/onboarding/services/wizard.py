@@ -63,7 +63,7 @@ def save_profile(case: OnboardingCase, data: dict, *, today: date) -> Worker:
         "middle_name", "address_line2", "phone"))}
     if birth is not None:
         candidate["birth_date"] = birth
-    clean = _collect(issues, clean_worker, candidate, partial=True, current=worker)
+    clean = _collect(issues, clean_worker, candidate, partial=True, current=worker, self_service=True)
     raise_if(issues)
     for k, val in clean.items():
         setattr(worker, k, val)
@@ -210,7 +210,8 @@ def save_w9(case: OnboardingCase, data: dict, *, ip: str = "", user_agent: str =
     tin_type = v.choice("tin_type", data.get("tin_type") or "ssn", ("ssn", "ein"), issues)
     tin = str(data.get("tin") or "").strip()
     if tin and tin_type:
-        _collect(issues, clean_worker, {"tin_type": tin_type, "tin": tin}, partial=True, current=worker)
+        _collect(issues, clean_worker, {"tin_type": tin_type, "tin": tin}, partial=True, current=worker,
+                 self_service=True)
     if not _flag(data.get("certified")):
         issues.append(Issue("certified", "tick the box to certify the statements of Part II", "required"))
     raise_if(issues)

@@ -68,28 +68,23 @@ def test_hr_fills_the_generated_form_runs_attaches_evidence_and_signs_off(db, cl
     assert listing.status_code == 200 and b"signed_off" in listing.data
 
 
-def test_a_client_approver_works_only_on_their_clients_engagements(db, client_for, make_user):
+def test_a_client_approver_neither_fills_in_nor_opens_assessments(db, client_for, make_user):
+    """Issue 9: approvers see what they need to approve time; classifying their workers is HR's."""
     hr = make_user("hr")
     mine = make_engagement()
-    other = make_engagement(email="ann@example.com", name=("Ann", "Elm"))
     from backoffice.classification.services import questionnaire
 
-    theirs = questionnaire.start_assessment(other.id, user=hr, today=clock().today())
-    approver = make_user("client_approver", client_id=mine.client_id)
-    c = client_for(approver)
-    page = c.get("/admin/classification/new")
-    token = csrf_token_from(page.data)
-    refused = c.post("/admin/classification/new", data={"engagement_id": other.id, "as_of_date": "2026-03-02",
+    ours = questionnaire.start_assessment(mine.id, user=hr, today=clock().today())
+    c = client_for(make_user("client_approver", client_id=mine.client_id))
+    assert c.get("/admin/classification/new").status_code == 403
+    token = csrf_token_from(c.get("/admin/engagements/").data)
+    refused = c.post("/admin/classification/new", data={"engagement_id": mine.id, "as_of_date": "2026-03-02",
                                                          "csrf_token": token})
-    assert refused.status_code == 422 and b"not found" in refused.data
-    ok = c.post("/admin/classification/new", data={"engagement_id": mine.id, "as_of_date": "2026-03-02",
-                                                    "csrf_token": token})
-    assert ok.status_code == 302
-    assert c.get(f"/admin/classification/{theirs.id}").status_code == 404
-    assert c.get(f"/admin/classification/{theirs.id}/evidence-pack.pdf").status_code == 404
-    mine_a = db.session.execute(sa.select(Assessment).where(Assessment.engagement_id == mine.id)).scalar_one()
-    detail = c.get(f"/admin/classification/{mine_a.id}")
-    assert detail.status_code == 200 and b"sign-off-form" not in detail.data  # HR signs off
+    assert refused.status_code == 403
+    assert c.get(f"/admin/classification/{ours.id}").status_code == 403
+    assert c.post(f"/admin/classification/{ours.id}/run", data={"csrf_token": token}).status_code == 403
+    assert c.get(f"/admin/classification/{ours.id}/evidence-pack.pdf").status_code == 403
+    assert db.session.execute(sa.select(sa.func.count(Assessment.id))).scalar() == 1
 
 
 def test_open_rechecks_page_and_reclassification_from_the_assessment(db, client_for, make_user):

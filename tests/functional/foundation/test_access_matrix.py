@@ -40,10 +40,9 @@ EXPECTED = {
         "document": "r",
         "timesheet_entry": "w",
     },
-    "client_approver": {
-        "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "classification": "rwc",
-        "classification_evidence": "rwc", "classification_recheck": "r",
-        "admin_access": "r", "classification_fill": "c", "timesheet_approval": "w",
+    "client_approver": {   # what they need to approve time (issue 9): no classification
+        "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw",
+        "admin_access": "r", "timesheet_approval": "w",
     },
 }
 # The rights that are not about one kind of record, each granted by one column.

@@ -109,31 +109,36 @@ def test_which_determinations_hr_may_sign(engine, chosen, note, allowed):
     assert (questionnaire._signable(engine, chosen, note) is None) is allowed
 
 
-def test_only_hr_signs_off_and_a_client_approver_fills_only_their_clients_questionnaires(db, make_user):
+def test_only_hr_fills_in_runs_and_signs_off_questionnaires(db, make_user):
+    """Issue 9: a client approver (and a worker) neither fills in, runs, adds evidence to nor reads one."""
     hr = make_user("hr")
     eng = make_engagement()
-    other = make_engagement(email="someone@example.com", name=("Ann", "Other"))
     approver = make_user("client_approver", client_id=eng.client_id)
-    a = questionnaire.start_assessment(eng.id, user=approver, answers=CONTRACTOR, as_of_date="2026-03-02",
-                                       today=clock().today())
-    assert a.prepared_role == "client_approver"
-    questionnaire.run_assessment(a.id, user=approver)
-    att = questionnaire.add_evidence(a.id, user=approver, filename="C:\\docs\\contract.pdf", content=b"%PDF-1.4 contract",
-                           description="Signed project contract", answer_path="relationship.written_contract")
-    assert att.filename == "contract.pdf" and att.uploaded_role == "client_approver"
-    assert att.sha256 == hashlib.sha256(b"%PDF-1.4 contract").hexdigest()
     with pytest.raises(PermissionDenied):
+        questionnaire.start_assessment(eng.id, user=approver, answers=CONTRACTOR, as_of_date="2026-03-02",
+                                       today=clock().today())
+    a = questionnaire.start_assessment(eng.id, user=hr, answers=CONTRACTOR, as_of_date="2026-03-02",
+                                       today=clock().today())
+    assert a.prepared_role == "hr"
+    att = questionnaire.add_evidence(a.id, user=hr, filename="C:\\docs\\contract.pdf", content=b"%PDF-1.4 contract",
+                                     description="Signed project contract",
+                                     answer_path="relationship.written_contract")
+    assert att.filename == "contract.pdf" and att.uploaded_role == "hr"
+    assert att.sha256 == hashlib.sha256(b"%PDF-1.4 contract").hexdigest()
+    with pytest.raises((PermissionDenied, NotFound)):
+        questionnaire.run_assessment(a.id, user=approver)
+    with pytest.raises((PermissionDenied, NotFound)):
+        questionnaire.add_evidence(a.id, user=approver, filename="x.pdf", content=b"x", description="x",
+                                   answer_path="relationship.written_contract")
+    with pytest.raises((PermissionDenied, NotFound)):
+        common.get_assessment(a.id, approver)
+    questionnaire.run_assessment(a.id, user=hr)
+    with pytest.raises((PermissionDenied, NotFound)):
         questionnaire.sign_off(a.id, user=approver)
-    with pytest.raises(NotFound):
-        questionnaire.start_assessment(other.id, user=approver, today=clock().today())
-    b = questionnaire.start_assessment(other.id, user=hr, today=clock().today())
-    with pytest.raises(NotFound):
-        common.get_assessment(b.id, approver)
     questionnaire.sign_off(a.id, user=hr)
     worker = make_user("worker", worker_id=eng.worker_id)
     with pytest.raises(PermissionDenied):
         questionnaire.start_assessment(eng.id, user=worker, today=clock().today())
-
 
 def test_evidence_problems_are_all_named(db, make_user):
     hr = make_user("hr")

@@ -95,14 +95,15 @@ def test_kind_and_format_are_checked_together():
 
 
 def test_text_that_a_spreadsheet_would_run_as_a_formula_is_defused():
-    """OWASP CSV injection: a name starting with = + @ gets a leading apostrophe in CSV; in XLSX it stays the exact
-    text in a string cell (openpyxl would otherwise store "=..." as a formula)."""
+    """OWASP CSV injection: a name starting with = + - @ gets a leading apostrophe in CSV; in XLSX it stays the
+    exact text in a string cell marked quotePrefix (openpyxl would otherwise store "=..." as a formula)."""
     frame = pd.DataFrame({"worker": ['=HYPERLINK("http://evil","x")', "+1 555", "@SUM(A1)", "Ames, Ann", "-5 Co"],
                           "gross": [100, 200, 300, 400, 500]})
     sheet = exports.Sheet("Register", frame, ["gross"])
     rows = list(csv.DictReader(io.StringIO(exports.csv_bytes(sheet).decode())))
     assert [r["worker"] for r in rows] == ["'=HYPERLINK(\"http://evil\",\"x\")", "'+1 555", "'@SUM(A1)", "Ames, Ann",
-                                           "-5 Co"]
+                                           "'-5 Co"]
     ws = load_workbook(io.BytesIO(exports.xlsx_bytes([sheet])))["Register"]
-    assert ws["A2"].value == '=HYPERLINK("http://evil","x")' and ws["A2"].data_type == "s"
+    assert ws["A2"].value == '=HYPERLINK("http://evil","x")' and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
+    assert ws["A6"].value == "-5 Co" and ws["A6"].quotePrefix
     assert [ws[f"A{i}"].data_type for i in range(2, 7)] == ["s"] * 5
