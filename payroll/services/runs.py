@@ -11,7 +11,7 @@ from flask import current_app
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.money import D, round_cents
+from backoffice.money import MONEY, D, number_problem
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task
@@ -124,11 +124,13 @@ def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
         issues.append(Issue(f"{where}.code", f"must be one of {', '.join(ADJUSTMENT_CODES)}"))
     try:
         amount = D(str(item.get("amount")))
-        if not amount.is_finite() or amount <= 0:
+        if amount <= 0:
             raise ValueError
-        if round_cents(amount) != amount:
-            issues.append(Issue(f"{where}.amount", "has fractions of a cent"))
-    except (ValueError, ArithmeticError):
+        problem = number_problem(amount, MONEY)
+        if problem is not None:
+            issues.append(Issue(f"{where}.amount", "has fractions of a cent" if problem[0] == "too_precise"
+                                else problem[1], problem[0]))
+    except ValueError:
         issues.append(Issue(f"{where}.amount", "must be an amount above zero"))
         amount = None
     note = str(item.get("note") or "")[:500]
