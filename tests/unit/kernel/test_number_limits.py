@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from backoffice import validation as v
-from backoffice.money import D, HOURS, MONEY, PERCENT, RATE, UNITS, number_problem
+from backoffice.money import HOURS, MONEY, PERCENT, RATE, UNITS, D, number_problem
 
 
 @pytest.mark.parametrize("raw,value", [
