@@ -9,10 +9,12 @@ from flask_smorest import Blueprint
 from backoffice.api import current_api_user, json_body
 from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA, classify
 from backoffice.clock import clock
+from backoffice.errors import Issue, ValidationFailed
 from backoffice.security.access import require
 from payroll.engine.quote import quote
 from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
+MAX_QUOTES = 500
 blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
 
 
@@ -50,8 +52,14 @@ class PaycheckQuotes(MethodView):
         """Quote paychecks: gross to net with every tax and deduction explained (one object or a list).
 
         The same JSON as `backoffice paycheck quote --input FILE`; see docs/paycheck-quote.md."""
-        # A quote reads no stored data: any signed-in role may ask (workers use it for W-4 what-ifs).
-        return jsonify(quote(json_body()))
+        # A quote reads no stored data, but each one is a full gross-to-net: staff who read payroll may ask, a
+        # list at most MAX_QUOTES long (workers' W-4 what-ifs go through the portal's one-paycheck preview).
+        require(current_api_user(), "payroll_run", "read")
+        body = json_body()
+        if isinstance(body, list) and len(body) > MAX_QUOTES:
+            raise ValidationFailed([Issue("body", f"at most {MAX_QUOTES} quotes in one request (got {len(body)})",
+                                          "too_many")])
+        return jsonify(quote(body))
 
 
 @blp.route("/classification-assessments")

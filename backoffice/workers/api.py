@@ -7,21 +7,20 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user, json_body
+from backoffice.api.fields import Day, Days, Id, Number, Page, PerPage
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.geo import STATES
+from backoffice.money import PERCENT, RATE
 from backoffice.security.access import require, scoped
 from backoffice.workers import services
 from backoffice.workers.models import ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, Client, Engagement, Worker
 
 blp = Blueprint("core", __name__, url_prefix="/api/v1", description="Clients, workers and engagements")
 
-MAX_PER_PAGE = 200
-
-
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = Page()
+    per_page = PerPage()
     q = fields.String(load_default=None, metadata={"description": "search text"})
 
 
@@ -33,12 +32,12 @@ class ClientArgs(PageArgs):
 class WorkerArgs(PageArgs):
     state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
     status = fields.String(load_default=None)
-    client_id = fields.Integer(load_default=None)
+    client_id = Id(load_default=None)
 
 
 class EngagementArgs(PageArgs):
-    worker_id = fields.Integer(load_default=None)
-    client_id = fields.Integer(load_default=None)
+    worker_id = Id(load_default=None)
+    client_id = Id(load_default=None)
     type = fields.String(load_default=None, validate=validate.OneOf(ENGAGEMENT_TYPES))
     work_state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
     status = fields.String(load_default=None, validate=validate.OneOf(ENGAGEMENT_STATUSES))
@@ -71,9 +70,9 @@ class ClientIn(Schema):
     city = fields.String()
     state = fields.String(metadata={"example": "CA"})
     postal_code = fields.String()
-    payment_terms_days = fields.Integer()
+    payment_terms_days = Days()
     billing_method = fields.String(validate=validate.OneOf(["bill_rate", "cost_plus"]))
-    markup_rate = fields.Decimal(as_string=True)
+    markup_rate = Number(PERCENT, places=4)
     active = fields.Boolean()
 
 
@@ -101,7 +100,7 @@ class WorkerIn(Schema):
     last_name = fields.String(required=True)
     tin_type = fields.String(validate=validate.OneOf(["ssn", "ein"]))
     tin = fields.String(metadata={"description": "SSN (123-45-6789) or EIN; stored encrypted, never returned"})
-    birth_date = fields.Date()
+    birth_date = Day()
     email = fields.Email(required=True)
     phone = fields.String()
     address_line1 = fields.String()
@@ -130,17 +129,17 @@ class EngagementOut(Schema):
 
 
 class EngagementIn(Schema):
-    worker_id = fields.Integer(required=True)
-    client_id = fields.Integer(required=True)
+    worker_id = Id(required=True)
+    client_id = Id(required=True)
     type = fields.String(required=True, validate=validate.OneOf(ENGAGEMENT_TYPES))
     title = fields.String()
     work_state = fields.String(required=True)
-    pay_rate = fields.Decimal(as_string=True, required=True)
+    pay_rate = Number(RATE, required=True)
     pay_unit = fields.String()
-    bill_rate = fields.Decimal(as_string=True)
+    bill_rate = Number(RATE)
     pay_frequency = fields.String()
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = Day(required=True)
+    end_date = Day(allow_none=True)
     status = fields.String()
 
 
