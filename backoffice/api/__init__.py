@@ -7,6 +7,7 @@ from decimal import Decimal
 from flask import g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
+import marshmallow
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
 
@@ -144,6 +145,9 @@ def init_api(app) -> Api:
     })
     api = TandemApi(app)
     api.register_converter(RecordIdConverter, integerconverter2paramschema)
+    # Decimals travel as strings ("12.50": money is never a JSON float), and the document says so (apispec would
+    # say `number`, and every client validating against it would reject our answers).
+    api.register_field(marshmallow.fields.Decimal, "string", "decimal")
     app.extensions["tandem_api"] = api  # the spec is served without auth (it documents, it does not disclose data)
     api_names = app.extensions["tandem_api_blueprints"] = set()
 
