@@ -15,6 +15,16 @@ from backoffice.geo import STATES
 from backoffice.money import MONEY, D, NumberKind, number_problem
 
 
+# Record ids are PostgreSQL `integer`s: an id outside 1..MAX_ID names no record, and would overflow the query's
+# parameter (OverflowError on SQLite, an out-of-range error on PostgreSQL) if it reached the database.
+MAX_ID = 2**31 - 1
+
+
+def is_record_id(value) -> bool:
+    """True for a whole number (not a bool) from 1 to MAX_ID: one that may name a record, so may be looked up."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
+
+
 def required(data: dict, fields, issues: list[Issue]) -> None:
     for f in fields:
         v = data.get(f)

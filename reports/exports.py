@@ -333,7 +333,7 @@ def new_job(directory: str, kind: str, sel: Selection, fmt: str, user_id: int | 
 
 
 def job_path(directory: str, job_id: str, suffix: str) -> str:
-    if not job_id.isalnum():
+    if not (job_id.isalnum() and job_id.isascii() and len(job_id) <= 64):     # ours are 32 hex digits
         raise NotFound("no such export job")
     return os.path.join(directory, f"{job_id}{suffix}")
 

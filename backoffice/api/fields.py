@@ -8,9 +8,8 @@ from werkzeug.routing import IntegerConverter
 
 from backoffice.dates import EARLIEST, LATEST
 from backoffice.money import MONEY, NumberKind, number_problem
+from backoffice.validation import MAX_ID
 
-# The largest record id: PostgreSQL's `integer` (ids are 32-bit there; a larger one is an error, not a miss).
-MAX_ID = 2**31 - 1
 # Lists: at most MAX_PER_PAGE rows a page and MAX_PAGE pages (2,000,000 rows; filter rather than page further).
 MAX_PER_PAGE = 200
 MAX_PAGE = 10_000

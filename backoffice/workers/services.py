@@ -154,7 +154,7 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
             except (TypeError, ValueError):
                 issues.append(Issue(f, "must be an id"))
                 continue
-            if db.session.get(model, ident) is None:
+            if not v.is_record_id(ident) or db.session.get(model, ident) is None:
                 issues.append(Issue(f, f"no {model.__tablename__[:-1]} with id {ident}", "not_found"))
             out[f] = ident
     if data.get("type"):

@@ -17,6 +17,7 @@ from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task
 from backoffice.tasks import runs_in_process
 from backoffice.uow import transaction
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.engine.states import supported_states
@@ -65,7 +66,7 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
     """A draft regular run for the schedule period containing `period_containing` (pay date from the calendar).
     One regular run per schedule period (a second one is refused)."""
     _require(user, "create")
-    schedule = db.session.get(PaySchedule, schedule_id)
+    schedule = db.session.get(PaySchedule, schedule_id) if is_record_id(schedule_id) else None
     if schedule is None:
         raise NotFound(f"pay schedule {schedule_id} not found")
     period, pay_date = period_and_pay_date(schedule, period_containing)
@@ -116,7 +117,7 @@ def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
         issues.append(Issue(where, "must be an object"))
         return out
     eng_id = item.get("engagement_id")
-    eng = db.session.get(Engagement, eng_id) if isinstance(eng_id, int) else None
+    eng = db.session.get(Engagement, eng_id) if is_record_id(eng_id) else None
     if eng is None:
         issues.append(Issue(f"{where}.engagement_id", f"engagement {eng_id!r} not found", "not_found"))
     code = item.get("code")

@@ -15,6 +15,7 @@ from backoffice.money import HOURS, UNITS, D, NumberKind, number_problem
 from backoffice.security.access import can, scoped
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Engagement
 from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
 
@@ -58,7 +59,7 @@ def clean_timesheet(data: dict, *, row: int | None = None) -> tuple[dict, list[I
     except (TypeError, ValueError):
         issues.append(Issue("engagement_id", "is required (a number)", "required", row))
         eng_id = None
-    eng = db.session.get(Engagement, eng_id) if eng_id is not None else None
+    eng = db.session.get(Engagement, eng_id) if is_record_id(eng_id) else None
     if eng_id is not None and eng is None:
         issues.append(Issue("engagement_id", f"engagement {eng_id} not found", "not_found", row))
     week = data.get("week_start")

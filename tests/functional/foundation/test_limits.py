@@ -113,6 +113,38 @@ def test_an_id_in_the_path_too_large_for_the_database_is_simply_not_found(client
     assert resp.status_code == 404 and resp.is_json
 
 
+BIG = 10**20              # beyond any integer column: it used to reach the query and overflow (a 500)
+
+
+@pytest.mark.parametrize("method,url,body,field", [
+    ("post", "/api/v1/timesheets", {"engagement_id": BIG, "week_start": "2026-11-02"}, "engagement_id"),
+    ("post", "/api/v1/timesheets", {"engagement_id": str(BIG), "week_start": "2026-11-02"}, "engagement_id"),
+    ("post", "/api/v1/engagements", {"worker_id": BIG, "client_id": BIG, "type": "contractor", "work_state": "TX",
+                                     "pay_rate": "1", "start_date": "2026-01-01"}, "worker_id"),
+    ("patch", "/api/v1/engagements/{e}", {"client_id": BIG}, "client_id"),
+    ("post", "/api/v1/invitations", {"email": "a@example.com", "first_name": "A", "last_name": "B", "client_id": BIG,
+                                     "type": "contractor", "work_state": "TX", "pay_rate": "1",
+                                     "start_date": "2026-01-01"}, "client_id"),
+    ("post", "/api/v1/payroll-runs", {"kind": "bonus", "pay_date": "2026-12-04",
+                                      "items": [{"engagement_id": BIG, "code": "bonus", "amount": "5"}]},
+     "items[0].engagement_id"),
+])
+def test_an_id_in_a_body_too_large_for_the_database_is_not_found(client, engagement, hr, method, url, body, field):
+    resp = getattr(client, method)(url.format(e=engagement.id), json=body, headers=hr)
+    assert field in _fields(resp)
+
+
+def test_a_regular_run_for_a_schedule_id_too_large_is_not_found(client, db, hr):
+    resp = client.post("/api/v1/payroll-runs", json={"schedule_id": BIG, "period_containing": "2026-11-03"},
+                       headers=hr)
+    assert resp.status_code == 404
+
+
+def test_an_export_job_id_too_long_for_a_file_name_is_not_found(client, db, make_user, token_for):
+    resp = client.get("/api/v1/reports/jobs/" + "a" * 300, headers=token_for(make_user("finance")))
+    assert resp.status_code == 404          # it used to reach open(): OSError, file name too long (a 500)
+
+
 def test_paycheck_quotes_are_for_staff_who_read_payroll(client, engagement, make_user, token_for):
     for user in (make_user("worker", worker_id=engagement.worker_id),
                  make_user("client_approver", client_id=engagement.client_id)):
