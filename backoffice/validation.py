@@ -115,7 +115,7 @@ def choice(field: str, value, allowed, issues: list[Issue], *, required_: bool =
         if required_:
             issues.append(Issue(field, "is required", "required"))
         return None
-    if value not in allowed:
+    if not isinstance(value, (str, int)) or value not in allowed:     # a list or object is never a choice
         issues.append(Issue(field, f"{value!r} is not one of {', '.join(allowed)}", "invalid_choice"))
         return None
     return value

@@ -1,6 +1,6 @@
 """Fuzz the whole API from its own OpenAPI document as a worker, HR and a client approver, and print the figures.
 
-Run: PYTHONPATH=. .venv/bin/python bench/fuzz_api.py [--examples 25] [--seed-db sqlite:///...]
+Run: PYTHONPATH=. .venv/bin/python bench/fuzz_api.py [--examples 25] [--negative] [--database URL]
 The same checks as tests/functional/test_api_fuzz.py (which runs a few cases per operation in the suite), with
 more cases: a fresh SQLite database (or the URL given) migrated and seeded with two clients and three workers;
 every operation fuzzed `--examples` times per role (derandomized: the same cases each run), then every GET with a
@@ -21,6 +21,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--examples", type=int, default=25, help="generated cases per operation and role")
+    parser.add_argument("--negative", action="store_true", help="also as many cases that break the schema")
     parser.add_argument("--database", help="a database URL (default: a new SQLite file, removed afterwards)")
     args = parser.parse_args(argv)
 
@@ -53,8 +54,9 @@ def main(argv=None) -> int:
         client = app.test_client()
         schema = load_schema(app, client)
         figures = sweep(app, client, schema, agency, Figures())
-        fuzz(app, client, schema, agency, max_examples=args.examples, figures=figures)
-    print(f"examples per operation and role: {args.examples}")
+        fuzz(app, client, schema, agency, max_examples=args.examples, figures=figures, negative=args.negative)
+    print(f"examples per operation and role: {args.examples}" + (" positive + as many negative" if args.negative
+                                                                  else " (positive)"))
     print("\n".join(figures.lines()))
     print(f"seconds: {time.monotonic() - started:.0f}")
     return 1 if figures.server_errors or figures.leaks else 0

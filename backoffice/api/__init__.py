@@ -99,6 +99,14 @@ def json_body() -> dict | list:
     return data
 
 
+def json_object() -> dict:
+    """The request's JSON when it must be one object (a record to create or change): anything else is a 422."""
+    data = json_body()
+    if not isinstance(data, dict):
+        raise ValidationFailed([Issue("body", "must be a JSON object", "invalid")])
+    return data
+
+
 class JSONTooDeep(ValueError):
     pass
 

@@ -7,7 +7,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_object
 from backoffice.api.fields import Day, Days, Id, Number, Page
 from backoffice.clock import clock
 from backoffice.errors import NotFound
@@ -109,7 +109,7 @@ class Invitations(MethodView):
         single-use link. Every bad field is named (422)."""
         user = current_api_user()
         require(user, "invitation", "create")
-        body = json_body()
+        body = json_object()
         data = {k: (str(v) if k in ("pay_rate", "bill_rate") else v) for k, v in dict(body).items()}
         result = invitations.invite_worker(data, now=clock().now(), config=current_app.config,
                                    base_url=current_app.config.get("BASE_URL") or request.url_root,

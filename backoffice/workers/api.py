@@ -6,7 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_object
 from backoffice.api.fields import Day, Days, Id, Number, Page, PerPage
 from backoffice.errors import NotFound
 from backoffice.extensions import db
@@ -201,7 +201,7 @@ class ClientsView(MethodView):
     def post(self):
         """Create a client."""
         require(current_api_user(), "client", "create")
-        return services.create_client(json_body())
+        return services.create_client(json_object())
 
 
 
@@ -231,7 +231,7 @@ class WorkersView(MethodView):
     def post(self):
         """Create a worker. The SSN/TIN is stored encrypted and only ever returned masked."""
         require(current_api_user(), "worker", "create")
-        return services.create_worker(json_body())
+        return services.create_worker(json_object())
 
 
 
@@ -258,7 +258,7 @@ class EngagementsView(MethodView):
     def post(self):
         """Create an engagement (worker × client, leased_employee or contractor)."""
         require(current_api_user(), "engagement", "create")
-        return services.create_engagement(json_body())
+        return services.create_engagement(json_object())
 
 
 # ---------------------------------------------------------------- one record: get and update
@@ -277,7 +277,7 @@ def _item_view(collection: str, model, perm: str, out, inp, update, noun: str):
         def patch(self, **path):
             _get_scoped(model, path[key], perm)
             require(current_api_user(), perm, "write")
-            return update(path[key], json_body())
+            return update(path[key], json_object())
 
     ItemView.get.__doc__ = (f"Get one {noun} (scoped: a worker's token reaches only their own records; "
                             "anything else answers 404).")

@@ -162,6 +162,20 @@ def test_a_list_of_more_than_500_quotes_is_refused_before_any_is_computed(client
 
 
 # ------------------------------------------------------------------ bodies
+@pytest.mark.parametrize("method,url", [("post", "/api/v1/clients"), ("post", "/api/v1/workers"),
+                                        ("post", "/api/v1/engagements"), ("patch", "/api/v1/clients/{c}"),
+                                        ("post", "/api/v1/pay-schedules"), ("post", "/api/v1/invitations")])
+def test_a_list_where_a_record_belongs_is_refused_naming_body(client, engagement, hr, method, url):
+    """Found by the negative fuzz: the services called .get on the list (AttributeError, a 500)."""
+    resp = getattr(client, method)(url.format(c=engagement.client_id), json=[{"name": "x"}], headers=hr)
+    assert _fields(resp) == {"body"}
+
+
+def test_a_list_as_a_pay_frequency_is_refused_naming_it(client, db, hr):
+    body = {"name": "W", "frequency": ["weekly"], "anchor_start": "2026-11-02"}
+    assert _fields(client.post("/api/v1/pay-schedules", json=body, headers=hr)) == {"frequency"}
+
+
 def test_deeply_nested_json_is_refused_not_a_recursion_error(client, db, hr):
     deep = "[" * 100_000 + "]" * 100_000
     resp = client.post("/api/v1/paycheck-quotes", data=deep, content_type="application/json", headers=hr)
