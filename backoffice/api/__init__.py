@@ -4,10 +4,10 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import marshmallow
 from flask import g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
-import marshmallow
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
 
