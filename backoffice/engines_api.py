@@ -14,7 +14,8 @@ from backoffice.security.access import require
 from payroll.engine.quote import quote
 from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
-MAX_QUOTES = 500
+# The most items one request may hold: each is a full calculation, so a longer list is a batch job (the CLI).
+MAX_ITEMS = 500
 blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
 
 
@@ -45,6 +46,13 @@ def _docs():
 _DOCS = _docs()
 
 
+def _capped(body, what: str):
+    if isinstance(body, list) and len(body) > MAX_ITEMS:
+        raise ValidationFailed([Issue("body", f"at most {MAX_ITEMS} {what} in one request (got {len(body)})",
+                                      "too_many")])
+    return body
+
+
 @blp.route("/paycheck-quotes")
 class PaycheckQuotes(MethodView):
     @blp.doc(**_DOCS["quote"])
@@ -55,11 +63,7 @@ class PaycheckQuotes(MethodView):
         # A quote reads no stored data, but each one is a full gross-to-net: staff who read payroll may ask, a
         # list at most MAX_QUOTES long (workers' W-4 what-ifs go through the portal's one-paycheck preview).
         require(current_api_user(), "payroll_run", "read")
-        body = json_body()
-        if isinstance(body, list) and len(body) > MAX_QUOTES:
-            raise ValidationFailed([Issue("body", f"at most {MAX_QUOTES} quotes in one request (got {len(body)})",
-                                          "too_many")])
-        return jsonify(quote(body))
+        return jsonify(quote(_capped(json_body(), "quotes")))
 
 
 @blp.route("/classification-assessments")
@@ -70,4 +74,4 @@ class ClassificationAssessments(MethodView):
 
         The same JSON as `backoffice classify --input FILE`; see docs/classification.md."""
         require(current_api_user(), "classification", "read")
-        return jsonify(classify(json_body(), today=clock().today()))
+        return jsonify(classify(_capped(json_body(), "assessments"), today=clock().today()))

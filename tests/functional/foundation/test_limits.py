@@ -161,6 +161,13 @@ def test_a_list_of_more_than_500_quotes_is_refused_before_any_is_computed(client
     assert client.post("/api/v1/paycheck-quotes", json=[QUOTE] * 3, headers=hr).status_code == 200
 
 
+def test_a_list_of_more_than_500_assessments_is_refused(client, db, hr):
+    one = {"work_state": "CA", "as_of_date": "2026-06-01", "answers": {}}
+    resp = client.post("/api/v1/classification-assessments", json=[one] * 501, headers=hr)
+    assert _fields(resp) == {"body"}
+    assert "500" in resp.get_json()["issues"][0]["message"]
+
+
 # ------------------------------------------------------------------ bodies
 @pytest.mark.parametrize("method,url", [("post", "/api/v1/clients"), ("post", "/api/v1/workers"),
                                         ("post", "/api/v1/engagements"), ("patch", "/api/v1/clients/{c}"),
