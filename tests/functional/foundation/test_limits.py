@@ -102,6 +102,14 @@ def test_pages_and_ids_in_the_query_are_bounded(client, db, hr, url, field):
     assert field in _fields(client.get(url, headers=hr))
 
 
+@pytest.mark.parametrize("page", ["99999999999999999999", "-3"])
+def test_an_admin_list_page_out_of_range_shows_an_empty_or_first_page(app, db, make_user, login, page):
+    """A page past 2^63 overflowed the OFFSET (a 500); a negative one is an error on PostgreSQL."""
+    c = app.test_client()
+    login(c, make_user("hr"))
+    assert c.get(f"/admin/workers/?page={page}").status_code == 200
+
+
 def test_the_page_limits_are_in_the_openapi_document(client, db):
     params = {p["name"]: p["schema"] for p in
               client.get("/api/v1/openapi.json").get_json()["paths"]["/api/v1/workers"]["get"]["parameters"]}
