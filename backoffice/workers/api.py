@@ -83,7 +83,7 @@ class WorkerOut(Schema):
     last_name = fields.String()
     tin_type = fields.String()
     tin_masked = fields.String(metadata={"description": "masked SSN/EIN, e.g. ***-**-1234"})
-    birth_date = fields.Date()
+    birth_date = fields.Date(allow_none=True)
     email = fields.String()
     phone = fields.String()
     address_line1 = fields.String()
