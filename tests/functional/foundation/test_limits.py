@@ -220,9 +220,12 @@ def test_a_form_over_the_size_limit_gets_413_page(client, db):
     assert b"<html" in resp.data.lower() and b"too large" in resp.data.lower()
 
 
-def test_the_size_limit_comes_from_the_environment(monkeypatch):
-    from backoffice.app import create_app
+def test_the_size_limit_comes_from_the_environment(tmp_path):
+    """load_config, not create_app: a second app would take over the shared Celery app for the tests after it."""
+    from flask import Flask
 
-    monkeypatch.setenv("BACKOFFICE_MAX_CONTENT_LENGTH", "1048576")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    from backoffice.config import load_config
+
+    app = Flask("limits", instance_path=str(tmp_path))
+    load_config(app, {"TESTING": True}, environ={"BACKOFFICE_MAX_CONTENT_LENGTH": "1048576"})
     assert app.config["MAX_CONTENT_LENGTH"] == 1048576
