@@ -26,6 +26,7 @@ from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
 from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
+from backoffice.api.fields import MAX_PAGE
 from backoffice.audit import AuditLog
 from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, Refusal
@@ -135,6 +136,13 @@ class SecureModelView(ModelView):
     money_columns: tuple[str, ...] = ()
     # Ask for an exact row count only up to this many rows (a COUNT(*) over 100k rows per page costs more).
     list_template = "admin/model/list.html"
+
+    def _get_list_extra_args(self):
+        """flask-admin's list arguments, the page kept within 0..MAX_PAGE: a larger one overflowed the OFFSET (a
+        500), a negative one is refused by PostgreSQL. Past the end the list is simply empty."""
+        args = super()._get_list_extra_args()
+        args.page = min(max(args.page or 0, 0), MAX_PAGE)
+        return args
 
     def __init__(self, model, *args, **kwargs):
         if not self.permission_model:

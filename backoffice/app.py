@@ -14,7 +14,7 @@ from flask_login import current_user
 from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, workers  # noqa: F401
 from backoffice import account, clock
 from backoffice.admin import add_settings_views, init_admin
-from backoffice.api import init_api, register_blueprints
+from backoffice.api import bound_requests, init_api, register_blueprints
 from backoffice.config import load_config
 from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import celery_init_app, csrf, db, login, migrate
@@ -31,6 +31,7 @@ DOMAINS = (workers, classification, payroll, benefits, compliance, reports, onbo
 def create_app(config: Mapping | None = None) -> Flask:
     app = Flask("backoffice", instance_relative_config=True, template_folder="../templates")
     load_config(app, config)
+    bound_requests(app)                 # before any route: bounded ids in URLs, bounded JSON
     logging.getLogger("backoffice").setLevel(logging.INFO)
 
     db.init_app(app)

@@ -35,6 +35,7 @@ ENV_VARS = {
     "BACKOFFICE_CLOCK": "CLOCK",
     "BACKOFFICE_REQUIRE_MFA": "REQUIRE_MFA",
     "BACKOFFICE_SMTP_TLS": "SMTP_TLS",
+    "BACKOFFICE_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
 }
 
 DEFAULTS: dict = {
@@ -86,6 +87,9 @@ DEFAULTS: dict = {
     "OPENAPI_SWAGGER_UI_PATH": None,
     "FLASK_ADMIN_SWATCH": "cerulean",
     "TESTING": False,
+    # The largest request body (bytes): larger ones get 413 before anything reads them. The biggest real upload
+    # is a worker or timesheet import (capped lower still, see docs/security.d/limits.md).
+    "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
 }
 
 
@@ -121,6 +125,8 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
             app.config[key] = environ[var]
     if config:
         app.config.update(config)
+    if app.config.get("MAX_CONTENT_LENGTH") is not None:
+        app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_CONTENT_LENGTH"])
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "backoffice.db")

@@ -9,10 +9,13 @@ from flask_smorest import Blueprint
 from backoffice.api import current_api_user, json_body
 from backoffice.classification.engine.classify import CLASSIFY_INPUT_SCHEMA, CLASSIFY_OUTPUT_SCHEMA, classify
 from backoffice.clock import clock
+from backoffice.errors import Issue, ValidationFailed
 from backoffice.security.access import require
 from payroll.engine.quote import quote
 from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
 
+# The most items one request may hold: each is a full calculation, so a longer list is a batch job (the CLI).
+MAX_ITEMS = 500
 blp = Blueprint("engines", __name__, url_prefix="/api/v1", description="Paycheck quotes and classification")
 
 
@@ -43,6 +46,13 @@ def _docs():
 _DOCS = _docs()
 
 
+def _capped(body, what: str):
+    if isinstance(body, list) and len(body) > MAX_ITEMS:
+        raise ValidationFailed([Issue("body", f"at most {MAX_ITEMS} {what} in one request (got {len(body)})",
+                                      "too_many")])
+    return body
+
+
 @blp.route("/paycheck-quotes")
 class PaycheckQuotes(MethodView):
     @blp.doc(**_DOCS["quote"])
@@ -50,8 +60,10 @@ class PaycheckQuotes(MethodView):
         """Quote paychecks: gross to net with every tax and deduction explained (one object or a list).
 
         The same JSON as `backoffice paycheck quote --input FILE`; see docs/paycheck-quote.md."""
-        # A quote reads no stored data: any signed-in role may ask (workers use it for W-4 what-ifs).
-        return jsonify(quote(json_body()))
+        # A quote reads no stored data, but each one is a full gross-to-net: staff who read payroll may ask, a
+        # list at most MAX_QUOTES long (workers' W-4 what-ifs go through the portal's one-paycheck preview).
+        require(current_api_user(), "payroll_run", "read")
+        return jsonify(quote(_capped(json_body(), "quotes")))
 
 
 @blp.route("/classification-assessments")
@@ -64,4 +76,4 @@ class ClassificationAssessments(MethodView):
         a questionnaire (`classification_fill`: HR), not only to read results: running the tests on answers about
         an engagement is filling one in (client approvers and workers read results; they do not run them)."""
         require(current_api_user(), "classification_fill", "create")
-        return jsonify(classify(json_body(), today=clock().today()))
+        return jsonify(classify(_capped(json_body(), "assessments"), today=clock().today()))

@@ -1,6 +1,8 @@
 """Money as Decimal: one constructor, one rounding rule (half-up to the cent), integer cents for storage."""
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0.00")
@@ -8,20 +10,69 @@ CENT = Decimal("0.01")
 ONE_HUNDRED = Decimal(100)
 
 
+# A number as a person types it: an optional sign, an optional "$", then either plain digits or digits grouped
+# in threes by commas ("1,250.00"), an optional fraction and an optional exponent. A comma anywhere else
+# ("12,50", a decimal comma) is refused rather than guessed at: dropping it would read 12.50 as 1250.
+_NUMBER = re.compile(r"(?P<sign>[+-]?)\$?(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d*)?|\d+(?:\.\d*)?|\.\d+)"
+                     r"(?P<exp>[eE][+-]?\d+)?")
+
+
 def D(value: object) -> Decimal:
-    """The one way to make a number: from str, int or Decimal (never float)."""
+    """The one way to make a number: from str, int or Decimal (never float); refuses NaN and infinities.
+
+    A string may carry a "$" and thousands separators in their places ("$1,250.00"); anything else that is
+    not plainly one number ("12,50", "1_000", "NaN") raises ValueError."""
     if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise ValueError(f"not a finite number: {value!r}")
         return value
     if isinstance(value, bool) or isinstance(value, float):
         raise TypeError(f"money and rates are never {type(value).__name__}: {value!r}")
     if isinstance(value, int):
         return Decimal(value)
     if isinstance(value, str):
+        m = _NUMBER.fullmatch(value.strip())
+        if m is None:
+            raise ValueError(f"not a number: {value!r}")
         try:
-            return Decimal(value.strip().replace(",", "").replace("$", ""))
-        except InvalidOperation as exc:
+            return Decimal(m["sign"] + m["digits"].replace(",", "") + (m["exp"] or ""))
+        except InvalidOperation as exc:                      # an exponent beyond Decimal's range
             raise ValueError(f"not a number: {value!r}") from exc
     raise TypeError(f"cannot make a number from {type(value).__name__}")
+
+
+@dataclass(frozen=True)
+class NumberKind:
+    """What a number stands for, and so how large it may be and how many decimal places it may carry.
+
+    The bounds are far above any real figure (a billion dollars, a year of hours) and far below what storage
+    holds (integer cents in a 64-bit column): an input beyond them is a typo or an attack, refused by name."""
+
+    name: str
+    maximum: Decimal          # the largest magnitude accepted (inclusive), negative amounts likewise
+    places: int               # at most this many decimal places
+
+
+MONEY = NumberKind("money", Decimal("999999999.99"), 2)
+HOURS = NumberKind("hours", Decimal("10000"), 2)           # a leap year has 8,784 hours
+UNITS = NumberKind("units", Decimal("1000000"), 4)         # piece-work units in one period
+RATE = NumberKind("rate", Decimal("1000000"), 4)           # pay or bill rate per hour, unit or period
+PERCENT = NumberKind("percent", Decimal("10"), 6)          # a fraction (0.062 is 6.2%), at most 1000%
+
+
+def number_problem(value: Decimal, kind: NumberKind, places: int | None = None) -> tuple[str, str] | None:
+    """What is wrong with a number of this kind, as (code, message), or None. Checks the magnitude before the
+    scale, so an absurd exponent is never quantized (Decimal's context would raise InvalidOperation)."""
+    places = kind.places if places is None else places
+    if not value.is_finite():
+        return "invalid_number", "must be a finite number"
+    if value.copy_abs() > kind.maximum:         # copy_abs: no context, so no Overflow on 1e999999999
+        if value < 0:
+            return "too_small", f"must be at least -{kind.maximum} ({kind.name})"
+        return "too_large", f"must be at most {kind.maximum} ({kind.name})"
+    if value != value.quantize(Decimal(1).scaleb(-places)):
+        return "too_precise", f"has more than {places} decimal places"
+    return None
 
 
 def round_cents(amount: Decimal) -> Decimal:

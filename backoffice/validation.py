@@ -12,7 +12,17 @@ from stdnum.us import ssn as us_ssn
 from backoffice.dates import parse_date
 from backoffice.errors import Issue
 from backoffice.geo import STATES
-from backoffice.money import D
+from backoffice.money import MONEY, D, NumberKind, number_problem
+
+
+# Record ids are PostgreSQL `integer`s: an id outside 1..MAX_ID names no record, and would overflow the query's
+# parameter (OverflowError on SQLite, an out-of-range error on PostgreSQL) if it reached the database.
+MAX_ID = 2**31 - 1
+
+
+def is_record_id(value) -> bool:
+    """True for a whole number (not a bool) from 1 to MAX_ID: one that may name a record, so may be looked up."""
+    return isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_ID
 
 
 def required(data: dict, fields, issues: list[Issue]) -> None:
@@ -71,7 +81,9 @@ def a_date(field: str, value, issues: list[Issue], *, required_: bool = True) ->
 
 
 def amount(field: str, value, issues: list[Issue], *, minimum: Decimal | None = D(0),
-           places: int = 2, required_: bool = True) -> Decimal | None:
+           places: int | None = None, kind: NumberKind = MONEY, required_: bool = True) -> Decimal | None:
+    """A Decimal of a kind (money unless told: its range and scale in backoffice.money), or an Issue naming the
+    field: never an exception, however absurd the input ("1e30", "NaN", "1e-30", "12,50")."""
     if value in (None, ""):
         if required_:
             issues.append(Issue(field, "is required", "required"))
@@ -79,20 +91,23 @@ def amount(field: str, value, issues: list[Issue], *, minimum: Decimal | None = 
     if isinstance(value, float):
         value = repr(value)
     try:
-        d = D(str(value))
+        d = D(value if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else str(value))
     except ValueError:
-        issues.append(Issue(field, f"{value!r} is not a number", "invalid_number"))
+        issues.append(Issue(field, f"{value!r} is not a number" if not _is_nan_text(value)
+                            else "must be a finite number", "invalid_number"))
         return None
-    if not d.is_finite():
-        issues.append(Issue(field, "must be a finite number", "invalid_number"))
+    problem = number_problem(d, kind, places)
+    if problem is not None:
+        issues.append(Issue(field, problem[1], problem[0]))
         return None
     if minimum is not None and d < minimum:
         issues.append(Issue(field, f"must be at least {minimum} (got {d})", "too_small"))
         return None
-    if d != d.quantize(Decimal(1).scaleb(-places)):
-        issues.append(Issue(field, f"has more than {places} decimal places", "too_precise"))
-        return None
     return d
+
+
+def _is_nan_text(value) -> bool:
+    return str(value).strip().lstrip("+-").lower() in ("nan", "snan", "inf", "infinity")
 
 
 def choice(field: str, value, allowed, issues: list[Issue], *, required_: bool = True):
@@ -100,7 +115,7 @@ def choice(field: str, value, allowed, issues: list[Issue], *, required_: bool =
         if required_:
             issues.append(Issue(field, "is required", "required"))
         return None
-    if value not in allowed:
+    if not isinstance(value, (str, int)) or value not in allowed:     # a list or object is never a choice
         issues.append(Issue(field, f"{value!r} is not one of {', '.join(allowed)}", "invalid_choice"))
         return None
     return value

@@ -70,8 +70,8 @@ class PayCalendarView(BaseView):
 
 # ------------------------------------------------------------------------------------------------ timesheets
 def _engagement_link(view, context, model, name):
-    return Markup(f'<a href="{url_for("engagements.details_view", id=model.engagement_id)}">'
-                  f'#{model.engagement_id}</a>')
+    return Markup('<a href="{}">#{}</a>').format(url_for("engagements.details_view", id=model.engagement_id),
+                                                 model.engagement_id)
 
 
 def _paid_run_link(view, context, model, name):
@@ -79,7 +79,8 @@ def _paid_run_link(view, context, model, name):
         return ""
     if not can(current_user, "payroll_run", "read"):   # a client approver sees the run number, not a link to a 403
         return f"#{model.paid_run_id}"
-    return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.paid_run_id)}">#{model.paid_run_id}</a>')
+    return Markup('<a href="{}">#{}</a>').format(url_for("payroll_desk.detail", run_id=model.paid_run_id),
+                                                 model.paid_run_id)
 
 
 class TimesheetAdmin(SecureModelView):
@@ -138,7 +139,7 @@ class TimesheetAdmin(SecureModelView):
 
 # ------------------------------------------------------------------------------------------------ runs
 def _run_link(view, context, model, name):
-    return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.id)}">Run #{model.id}</a>')
+    return Markup('<a href="{}">Run #{}</a>').format(url_for("payroll_desk.detail", run_id=model.id), model.id)
 
 
 class PayrollRunAdmin(ReadOnlyView):
@@ -309,16 +310,16 @@ def run_files(run_id: int):
 # ------------------------------------------------------------------------------------------------ paychecks etc.
 def _paycheck_links(view, context, model, name):
     stub = url_for("payroll_desk.paystub", paycheck_id=model.id)
-    return Markup(f'#{model.id} <a href="{stub}" title="paystub PDF">PDF</a>')
+    return Markup('#{} <a href="{}" title="paystub PDF">PDF</a>').format(model.id, stub)
 
 
 def _paycheck_run(view, context, model, name):
-    return Markup(f'<a href="{url_for("payroll_desk.detail", run_id=model.run_id)}">#{model.run_id}</a>')
+    return Markup('<a href="{}">#{}</a>').format(url_for("payroll_desk.detail", run_id=model.run_id), model.run_id)
 
 
 def _paycheck_worker(view, context, model, name):
-    label = Markup.escape(model.worker.full_name) if model.worker else model.worker_id
-    return Markup(f'<a href="{url_for("workers.details_view", id=model.worker_id)}">{label}</a>')
+    label = model.worker.full_name if model.worker else model.worker_id
+    return Markup('<a href="{}">{}</a>').format(url_for("workers.details_view", id=model.worker_id), label)
 
 
 class PaycheckAdmin(ReadOnlyView):

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user
+from backoffice.api.fields import Day, Id
 from backoffice.errors import DomainError, NotFound
 from backoffice.security.access import can, require
 from reports import exports
@@ -25,9 +26,10 @@ FILE_RESPONSES = {
 
 
 class ExportArgs(Schema):
-    run_id = fields.Integer(load_default=None, metadata={"description": "one payroll run"})
-    start = fields.Date(load_default=None, metadata={"description": "first pay date (with end, instead of run_id)"})
-    end = fields.Date(load_default=None, metadata={"description": "last pay date, inclusive"})
+    run_id = Id(load_default=None, metadata={"description": "one payroll run"})
+    start = Day(load_default=None, metadata={"description": "first pay date (with end, instead of run_id)"})
+    end = Day(load_default=None, metadata={"description": f"last pay date, inclusive (at most "
+                                                          f"{exports.MAX_RANGE_DAYS} days after start)"})
     format = fields.String(load_default="csv", validate=validate.OneOf(exports.FORMATS))
 
 

@@ -30,6 +30,8 @@ MIMETYPES = {"csv": "text/csv; charset=utf-8",
              "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 # Above this many paychecks (or journal lines) an XLSX is built by a background task, not in the request.
 XLSX_INLINE_LIMIT = 20_000
+# The longest date range one export covers: a year, leap years included. Longer ones are a year at a time.
+MAX_RANGE_DAYS = 366
 MONEY_FORMAT = "#,##0.00"
 DATE_FORMAT = "yyyy-mm-dd"
 _FRACTIONS = np.array([f"{i:02d}" for i in range(100)], dtype=object)
@@ -81,6 +83,9 @@ def parse_selection(args) -> Selection:
     end = _date(end_raw, "end", issues)
     if start and end and end < start:
         issues.append(Issue("end", "must be on or after start"))
+    elif start and end and (end - start).days + 1 > MAX_RANGE_DAYS:
+        issues.append(Issue("end", f"a range covers at most {MAX_RANGE_DAYS} days (a year; {start} to {end} is "
+                                   f"{(end - start).days + 1}): export a year at a time", "range_too_long"))
     if issues:
         raise ValidationFailed(issues)
     return Selection(start=start, end=end)
@@ -323,7 +328,7 @@ def new_job(directory: str, kind: str, sel: Selection, fmt: str, user_id: int | 
 
 
 def job_path(directory: str, job_id: str, suffix: str) -> str:
-    if not job_id.isalnum():
+    if not (job_id.isalnum() and job_id.isascii() and len(job_id) <= 64):     # ours are 32 hex digits
         raise NotFound("no such export job")
     return os.path.join(directory, f"{job_id}{suffix}")
 

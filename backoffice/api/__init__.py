@@ -4,10 +4,14 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+import marshmallow
 from flask import g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
+from flask_smorest.spec.plugins import integerconverter2paramschema
 from werkzeug.exceptions import HTTPException
 
+from backoffice.api.fields import RecordIdConverter
 from backoffice.auth import TOKEN_REFUSALS, check_token
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import csrf
@@ -17,7 +21,11 @@ _PAGE_ERRORS = {
     403: ("Not allowed", "Your role does not give access to this page."),
     404: ("Page not found", "There is no page at this address. It may have moved, or the link may be mistyped."),
     405: ("Not allowed", "This address does not accept that kind of request."),
+    413: ("Too large", "What was sent is larger than this site accepts. Send a smaller file, or split it."),
 }
+# JSON nested deeper than this is refused (no request of ours nests past about six levels); the C decoder itself
+# gives up with RecursionError near a thousand, which used to surface as a 500.
+MAX_JSON_DEPTH = 32
 
 
 def _wants_page() -> bool:
@@ -82,12 +90,58 @@ def authenticate_request():
 def json_body() -> dict | list:
     """The request's JSON; numbers with a fraction become Decimal (money is never float)."""
     try:
-        data = json.loads(request.get_data(cache=True) or b"null", parse_float=Decimal)
+        data = loads_bounded(request.get_data(cache=True) or b"null", parse_float=Decimal)
+    except JSONTooDeep as exc:
+        raise ValidationFailed([Issue("body", str(exc), "too_deep")]) from None
     except ValueError:
         data = None
     if not isinstance(data, (dict, list)):
         raise ValidationFailed([Issue("body", "must be a JSON object or list (Content-Type: application/json)")])
     return data
+
+
+def json_object() -> dict:
+    """The request's JSON when it must be one object (a record to create or change): anything else is a 422."""
+    data = json_body()
+    if not isinstance(data, dict):
+        raise ValidationFailed([Issue("body", "must be a JSON object", "invalid")])
+    return data
+
+
+class JSONTooDeep(ValueError):
+    pass
+
+
+def loads_bounded(text, **kw):
+    """json.loads, refusing documents nested deeper than MAX_JSON_DEPTH (JSONTooDeep, a ValueError)."""
+    try:
+        data = json.loads(text, **kw)
+    except RecursionError:
+        raise JSONTooDeep(f"is nested more than {MAX_JSON_DEPTH} levels deep") from None
+    stack = [(data, 1)]
+    while stack:                                  # iterative: the check itself must not recurse
+        node, depth = stack.pop()
+        if depth > MAX_JSON_DEPTH:
+            raise JSONTooDeep(f"is nested more than {MAX_JSON_DEPTH} levels deep")
+        if isinstance(node, dict):
+            stack.extend((v, depth + 1) for v in node.values())
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1) for v in node)
+    return data
+
+
+class BoundedJSONProvider(DefaultJSONProvider):
+    """Flask's JSON, except that request.get_json refuses deeply nested documents with a 400 (ValueError)."""
+
+    def loads(self, s, **kwargs):
+        return loads_bounded(s, **kwargs)
+
+
+def bound_requests(app) -> None:
+    """Limits every request shares, set before any route exists: record ids in URLs (a RecordIdConverter for
+    `<int:...>`) and bounded JSON. MAX_CONTENT_LENGTH is configuration (backoffice.config)."""
+    app.url_map.converters["int"] = RecordIdConverter
+    app.json = BoundedJSONProvider(app)
 
 
 def init_api(app) -> Api:
@@ -99,6 +153,10 @@ def init_api(app) -> Api:
                                 "`Authorization: Bearer <token>` (create one with `backoffice create-token`)."},
     })
     api = TandemApi(app)
+    api.register_converter(RecordIdConverter, integerconverter2paramschema)
+    # Decimals travel as strings ("12.50": money is never a JSON float), and the document says so (apispec would
+    # say `number`, and every client validating against it would reject our answers).
+    api.register_field(marshmallow.fields.Decimal, "string", "decimal")
     app.extensions["tandem_api"] = api  # the spec is served without auth (it documents, it does not disclose data)
     api_names = app.extensions["tandem_api_blueprints"] = set()
 

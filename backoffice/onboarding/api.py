@@ -7,10 +7,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_object
+from backoffice.api.fields import Day, Days, Id, Number, Page
 from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
+from backoffice.money import RATE
 from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, board_rows
 from backoffice.onboarding.models import CASE_STATUSES, OnboardingCase
 from backoffice.onboarding.services import invitations
@@ -25,15 +27,15 @@ class InvitationIn(Schema):
     email = fields.Email(required=True)
     first_name = fields.String(metadata={"description": "required when no worker has this email"})
     last_name = fields.String()
-    client_id = fields.Integer(required=True)
+    client_id = Id(required=True)
     type = fields.String(required=True, validate=validate.OneOf(ENGAGEMENT_TYPES))
     title = fields.String()
     work_state = fields.String(required=True)
-    pay_rate = fields.Decimal(as_string=True, required=True)
+    pay_rate = Number(RATE, required=True)
     pay_unit = fields.String()
-    bill_rate = fields.Decimal(as_string=True)
+    bill_rate = Number(RATE)
     pay_frequency = fields.String()
-    start_date = fields.Date(required=True)
+    start_date = Day(required=True)
 
 
 class InvitationOut(Schema):
@@ -51,10 +53,10 @@ class BoardArgs(Schema):
     status = fields.String(load_default="", validate=validate.OneOf(("",) + CASE_STATUSES))
     step = fields.String(load_default="", validate=validate.OneOf([""] + list(STEP_LABELS)))
     type = fields.String(load_default="", validate=validate.OneOf(("",) + ENGAGEMENT_TYPES))
-    client_id = fields.Integer(load_default=None)
+    client_id = Id(load_default=None)
     stuck = fields.Boolean(load_default=False)
-    stuck_days = fields.Integer(load_default=DEFAULT_STUCK_DAYS, validate=validate.Range(min=0))
-    page = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    stuck_days = Days(load_default=DEFAULT_STUCK_DAYS)
+    page = Page(load_default=0, min=0)
 
 
 class StepOut(Schema):
@@ -107,7 +109,7 @@ class Invitations(MethodView):
         single-use link. Every bad field is named (422)."""
         user = current_api_user()
         require(user, "invitation", "create")
-        body = json_body()
+        body = json_object()
         data = {k: (str(v) if k in ("pay_rate", "bill_rate") else v) for k, v in dict(body).items()}
         result = invitations.invite_worker(data, now=clock().now(), config=current_app.config,
                                            invited_by_id=user.id)

@@ -6,10 +6,12 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_object
+from backoffice.api.fields import Day, Days, Id, Number, Page, PerPage
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.geo import STATES
+from backoffice.money import PERCENT, RATE
 from backoffice.security.access import can, require, scoped
 from backoffice.security.field_policy import Visible, may_read, require_writable
 from backoffice.workers import services
@@ -17,12 +19,9 @@ from backoffice.workers.models import ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, Cli
 
 blp = Blueprint("core", __name__, url_prefix="/api/v1", description="Clients, workers and engagements")
 
-MAX_PER_PAGE = 200
-
-
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=MAX_PER_PAGE))
+    page = Page()
+    per_page = PerPage()
     q = fields.String(load_default=None, metadata={"description": "search text"})
 
 
@@ -34,12 +33,12 @@ class ClientArgs(PageArgs):
 class WorkerArgs(PageArgs):
     state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
     status = fields.String(load_default=None)
-    client_id = fields.Integer(load_default=None)
+    client_id = Id(load_default=None)
 
 
 class EngagementArgs(PageArgs):
-    worker_id = fields.Integer(load_default=None)
-    client_id = fields.Integer(load_default=None)
+    worker_id = Id(load_default=None)
+    client_id = Id(load_default=None)
     type = fields.String(load_default=None, validate=validate.OneOf(ENGAGEMENT_TYPES))
     work_state = fields.String(load_default=None, validate=validate.OneOf(list(STATES)))
     status = fields.String(load_default=None, validate=validate.OneOf(ENGAGEMENT_STATUSES))
@@ -72,9 +71,9 @@ class ClientIn(Schema):
     city = fields.String()
     state = fields.String(metadata={"example": "CA"})
     postal_code = fields.String()
-    payment_terms_days = fields.Integer()
+    payment_terms_days = Days()
     billing_method = fields.String(validate=validate.OneOf(["bill_rate", "cost_plus"]))
-    markup_rate = fields.Decimal(as_string=True)
+    markup_rate = Number(PERCENT, places=4)
     active = fields.Boolean()
 
 
@@ -85,7 +84,7 @@ class WorkerOut(Schema):
     last_name = fields.String()
     tin_type = fields.String()
     tin_masked = fields.String(metadata={"description": "masked SSN/EIN, e.g. ***-**-1234"})
-    birth_date = fields.Date()
+    birth_date = fields.Date(allow_none=True)
     email = fields.String()
     phone = fields.String()
     address_line1 = fields.String()
@@ -102,7 +101,7 @@ class WorkerIn(Schema):
     last_name = fields.String(required=True)
     tin_type = fields.String(validate=validate.OneOf(["ssn", "ein"]))
     tin = fields.String(metadata={"description": "SSN (123-45-6789) or EIN; stored encrypted, never returned"})
-    birth_date = fields.Date()
+    birth_date = Day()
     email = fields.Email(required=True)
     phone = fields.String()
     address_line1 = fields.String()
@@ -132,19 +131,19 @@ class EngagementOut(Schema):
 
 
 class EngagementIn(Schema):
-    worker_id = fields.Integer(required=True)
-    client_id = fields.Integer(required=True)
+    worker_id = Id(required=True)
+    client_id = Id(required=True)
     type = fields.String(required=True, validate=validate.OneOf(ENGAGEMENT_TYPES))
     title = fields.String()
     work_state = fields.String(required=True)
-    pay_rate = fields.Decimal(as_string=True, required=True)
+    pay_rate = Number(RATE, required=True)
     pay_unit = fields.String()
-    bill_rate = fields.Decimal(as_string=True)
+    bill_rate = Number(RATE)
     pay_frequency = fields.String()
     pay_schedule_id = fields.Integer(allow_none=True, metadata={
         "description": "the pay schedule whose runs pay it; default: the first active schedule of pay_frequency"})
-    start_date = fields.Date(required=True)
-    end_date = fields.Date(allow_none=True)
+    start_date = Day(required=True)
+    end_date = Day(allow_none=True)
     status = fields.String()
 
 
@@ -205,9 +204,8 @@ FIELDS = {"client": services.CLIENT_FIELDS, "worker": services.WORKER_FIELDS,
 def _writable_body(perm) -> dict:
     """The JSON body, refused with every known field the caller may not write named (never silently ignored);
     a field that is no field at all is the service's to name ("is not a known field")."""
-    body = json_body()
-    if isinstance(body, dict):
-        require_writable(current_api_user(), "api", perm, [k for k in body if k in FIELDS[perm]])
+    body = json_object()
+    require_writable(current_api_user(), "api", perm, [k for k in body if k in FIELDS[perm]])
     return body
 
 

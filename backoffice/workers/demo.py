@@ -101,7 +101,7 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
         sync_permissions()
     if if_empty and db.session.execute(sa.select(Worker.id).limit(1)).first():
         return ["demo data already present; nothing added"] + demo_logins()
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # nosec B311 # demo data, reproducible by seed
     today = today or date(2026, 11, 22)
     lines = [_seed_agency(rng, n_workers, today)]
     for step in current_app.extensions.get("demo_steps", ()):  # each domain's demo, in domain order

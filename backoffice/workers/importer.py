@@ -13,6 +13,7 @@ from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
 from backoffice.uow import transaction
+from backoffice.uploads import MAX_ROWS, check_row_count, check_spreadsheet
 from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.services import clean_engagement, clean_worker
 
@@ -100,18 +101,20 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
     import pandas as pd
 
     name = (filename or "").lower()
+    check_spreadsheet(content, filename)                # size, and an XLSX's unpacked size, before reading
     try:
         if name.endswith(".csv"):
             frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                                encoding="utf-8-sig")
+                                encoding="utf-8-sig", nrows=MAX_ROWS + 1)
         elif name.endswith(".xlsx"):
-            frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl")
+            frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl", nrows=MAX_ROWS + 1)
         else:
             raise DomainError("the file must be a .csv or an .xlsx file", code="unsupported_file")
     except DomainError:
         raise
     except Exception as exc:  # pandas raises many kinds for a malformed file
         raise DomainError(f"the file could not be read: {exc}", code="unreadable_file") from exc
+    check_row_count(len(frame), filename)
     header = [str(c).strip() for c in frame.columns]
     rows = []
     for index, record in enumerate(frame.itertuples(index=False, name=None)):

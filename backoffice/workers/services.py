@@ -10,7 +10,7 @@ from backoffice.audit import record_event
 from backoffice.crypto import blind_index
 from backoffice.errors import Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
-from backoffice.money import D
+from backoffice.money import PERCENT, RATE, D
 from backoffice.uow import transaction
 from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNITS, Client,
                                        Engagement, Worker)
@@ -57,7 +57,7 @@ def clean_client(data: dict, *, partial: bool = False) -> dict:
     if "billing_method" in data:
         out["billing_method"] = v.choice("billing_method", data["billing_method"], ("bill_rate", "cost_plus"), issues)
     if "markup_rate" in data:
-        out["markup_rate"] = v.amount("markup_rate", data["markup_rate"], issues, places=4)
+        out["markup_rate"] = v.amount("markup_rate", data["markup_rate"], issues, kind=PERCENT, places=4)
     if "active" in data:
         out["active"] = bool(data["active"])
     raise_if(issues)
@@ -184,7 +184,7 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
             except (TypeError, ValueError):
                 issues.append(Issue(f, "must be an id"))
                 continue
-            if db.session.get(model, ident) is None:
+            if not v.is_record_id(ident) or db.session.get(model, ident) is None:
                 issues.append(Issue(f, f"no {model.__tablename__[:-1]} with id {ident}", "not_found"))
             out[f] = ident
     if data.get("type"):
@@ -192,9 +192,9 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
     if data.get("work_state"):
         out["work_state"] = v.state_code("work_state", data["work_state"], issues)
     if data.get("pay_rate") not in (None, ""):
-        out["pay_rate"] = v.amount("pay_rate", data["pay_rate"], issues, places=4)
+        out["pay_rate"] = v.amount("pay_rate", data["pay_rate"], issues, kind=RATE)
     if data.get("bill_rate") not in (None, ""):
-        out["bill_rate"] = v.amount("bill_rate", data["bill_rate"], issues, places=4)
+        out["bill_rate"] = v.amount("bill_rate", data["bill_rate"], issues, kind=RATE)
     if "pay_unit" in data:
         out["pay_unit"] = v.choice("pay_unit", data["pay_unit"], PAY_UNITS, issues)
     if "pay_frequency" in data:

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from backoffice.api.fields import Day, Id, Number, Page, PerPage
+from backoffice.money import HOURS, UNITS
 from payroll.models import RUN_KINDS, RUN_STATES, TIMESHEET_STATUSES
 from payroll.services import schedules
 
 
 class PageArgs(Schema):
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
-    per_page = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    page = Page()
+    per_page = PerPage()
 
 
 class RunArgs(PageArgs):
@@ -52,9 +54,9 @@ class RunPage(Schema):
 class RunIn(Schema):
     kind = fields.String(validate=validate.OneOf(("regular", "bonus", "correction", "final")),
                          metadata={"description": "regular (default) or an off-cycle kind"})
-    schedule_id = fields.Integer(metadata={"description": "regular runs: the pay schedule"})
-    period_containing = fields.Date(metadata={"description": "regular runs: any day of the period to pay"})
-    pay_date = fields.Date(metadata={"description": "off-cycle runs"})
+    schedule_id = Id(metadata={"description": "regular runs: the pay schedule"})
+    period_containing = Day(metadata={"description": "regular runs: any day of the period to pay"})
+    pay_date = Day(metadata={"description": "off-cycle runs"})
     frequency = fields.String(metadata={"description": "off-cycle runs: withholding frequency (default biweekly)"})
     description = fields.String()
     items = fields.List(fields.Dict(), metadata={"description": "off-cycle runs: [{engagement_id, code, amount, note}]"})
@@ -131,8 +133,8 @@ class PaycheckDetail(PaycheckOut):
 
 
 class PaycheckArgs(PageArgs):
-    run_id = fields.Integer(load_default=None)
-    worker_id = fields.Integer(load_default=None)
+    run_id = Id(load_default=None)
+    worker_id = Id(load_default=None)
 
 
 class PaycheckPage(Schema):
@@ -161,22 +163,22 @@ class TimesheetOut(Schema):
 
 
 class TimesheetIn(Schema):
-    engagement_id = fields.Integer(required=True)
-    week_start = fields.Date(required=True, metadata={"description": "a Monday"})
-    mon = fields.Decimal(as_string=True)
-    tue = fields.Decimal(as_string=True)
-    wed = fields.Decimal(as_string=True)
-    thu = fields.Decimal(as_string=True)
-    fri = fields.Decimal(as_string=True)
-    sat = fields.Decimal(as_string=True)
-    sun = fields.Decimal(as_string=True)
-    units = fields.Decimal(as_string=True)
+    engagement_id = Id(required=True)
+    week_start = Day(required=True, metadata={"description": "a Monday"})
+    mon = Number(HOURS)
+    tue = Number(HOURS)
+    wed = Number(HOURS)
+    thu = Number(HOURS)
+    fri = Number(HOURS)
+    sat = Number(HOURS)
+    sun = Number(HOURS)
+    units = Number(UNITS)
     note = fields.String()
 
 
 class TimesheetArgs(PageArgs):
     status = fields.String(load_default=None, validate=validate.OneOf(TIMESHEET_STATUSES))
-    engagement_id = fields.Integer(load_default=None)
+    engagement_id = Id(load_default=None)
 
 
 class TimesheetPage(Schema):
@@ -198,6 +200,6 @@ class ScheduleOut(Schema):
 class ScheduleIn(Schema):
     name = fields.String(required=True)
     frequency = fields.String(required=True, validate=validate.OneOf(schedules.FREQUENCIES))
-    anchor_start = fields.Date(required=True)
-    pay_lag_days = fields.Integer()
+    anchor_start = Day(required=True)
+    pay_lag_days = fields.Integer(validate=validate.Range(min=0, max=31))
     active = fields.Boolean()

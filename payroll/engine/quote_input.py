@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from backoffice.dates import parse_date
 from backoffice.errors import Issue
-from backoffice.money import D, ZERO
+from backoffice.money import HOURS, MONEY, PERCENT, RATE, UNITS, ZERO, D, NumberKind, number_problem
 from backoffice.periods import PayFrequency
 
 from .model import (EARNING_CODES, FILING_STATUSES, HOURLY_CODES, MARITAL_STATUSES, POSTTAX_CODES,
@@ -23,6 +23,8 @@ TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residen
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
 W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
+QUOTE_PLACES = 6
+MAX_ALLOWANCES = 99         # a 2019 W-4 allowance count; more is a typo (each is worth $4,300 a year)
 
 
 class _Collector:
@@ -38,8 +40,10 @@ class _Collector:
             if k not in allowed:
                 self.add(f"{path}.{k}" if path else str(k), "unknown field", "unknown")
 
-    def number(self, obj: dict, key: str, path: str, required: bool = False, maximum: Decimal | None = None
-               ) -> Decimal | None:
+    def number(self, obj: dict, key: str, path: str, required: bool = False, maximum: Decimal | None = None,
+               kind: NumberKind = MONEY) -> Decimal | None:
+        """A non-negative number of a kind (its range from backoffice.money; up to QUOTE_PLACES decimal places:
+        the engine rounds each line itself), or an issue naming the path."""
         if key not in obj or obj[key] is None:
             if required:
                 self.add(path, "is required", "required")
@@ -48,19 +52,20 @@ class _Collector:
         if isinstance(v, bool) or isinstance(v, float):
             self.add(path, "give numbers as strings (\"12.50\") or integers, never JSON floats")
             return None
-        if isinstance(v, (int, Decimal)):
-            d = D(v)
-        elif isinstance(v, str):
-            try:
-                d = D(v)
-            except ValueError:
-                self.add(path, f"not a number: {v!r}")
-                return None
-        else:
+        if not isinstance(v, (int, Decimal, str)):
             self.add(path, "must be a number as a string")
             return None
-        if not d.is_finite() or d < 0:
+        try:
+            d = D(v)
+        except ValueError:
+            self.add(path, f"not a number: {v!r}" if isinstance(v, str) else "must be a non-negative number")
+            return None
+        if d < 0:
             self.add(path, "must be a non-negative number")
+            return None
+        problem = number_problem(d, kind, QUOTE_PLACES)
+        if problem is not None:
+            self.add(path, problem[1], problem[0])
             return None
         if maximum is not None and d > maximum:
             self.add(path, f"must be at most {maximum}")
@@ -154,14 +159,14 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
             continue
         if code in HOURLY_CODES:
             c.unknown(e, ("code", "hours", "rate", "regular_rate"), p)
-            hours = c.number(e, "hours", f"{p}.hours", True, D(24 * 366))
-            rate = c.number(e, "rate", f"{p}.rate", True)
-            rr = c.number(e, "regular_rate", f"{p}.regular_rate")
+            hours = c.number(e, "hours", f"{p}.hours", True, D(24 * 366), kind=HOURS)
+            rate = c.number(e, "rate", f"{p}.rate", True, kind=RATE)
+            rr = c.number(e, "regular_rate", f"{p}.regular_rate", kind=RATE)
             earnings.append(Earning(code, hours=hours, rate=rate, regular_rate=rr))
         elif code == "piece":
             c.unknown(e, ("code", "units", "rate"), p)
-            earnings.append(Earning(code, units=c.number(e, "units", f"{p}.units", True),
-                                    rate=c.number(e, "rate", f"{p}.rate", True)))
+            earnings.append(Earning(code, units=c.number(e, "units", f"{p}.units", True, kind=UNITS),
+                                    rate=c.number(e, "rate", f"{p}.rate", True, kind=RATE)))
         else:
             c.unknown(e, ("code", "amount"), p)
             earnings.append(Earning(code, amount=c.number(e, "amount", f"{p}.amount", True)))
@@ -206,7 +211,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
             values = {f: c.number(yv, f, f"ytd.{f}") for f in YTD_FIELDS if f in yv}
             ytd = YearToDate(**{k: v for k, v in values.items() if v is not None})
 
-    suta_rate = c.number(obj, "suta_rate", "suta_rate", False, _MAX_RATE)
+    suta_rate = c.number(obj, "suta_rate", "suta_rate", False, _MAX_RATE, kind=PERCENT)
     tin_flag = c.boolean(obj, "tin_missing_or_flagged", "tin_missing_or_flagged")
     if tin_flag and employee:
         c.add("tin_missing_or_flagged", "backup withholding applies to contractors only")
@@ -239,8 +244,8 @@ def _parse_w4(wv: dict, c: _Collector):
         if status not in MARITAL_STATUSES:
             c.add("w4.marital_status", f"must be one of {', '.join(MARITAL_STATUSES)}")
         allowances = wv.get("allowances", 0)
-        if isinstance(allowances, bool) or not isinstance(allowances, int) or allowances < 0:
-            c.add("w4.allowances", "must be a whole number, 0 or more")
+        if isinstance(allowances, bool) or not isinstance(allowances, int) or not 0 <= allowances <= MAX_ALLOWANCES:
+            c.add("w4.allowances", f"must be a whole number from 0 to {MAX_ALLOWANCES}")
             allowances = 0
         additional = c.number(wv, "additional", "w4.additional")
         return W4Legacy(marital_status=status, allowances=allowances,

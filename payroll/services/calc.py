@@ -238,11 +238,12 @@ def _write_ytd(running: dict[int, dict], existing: dict, year: int) -> None:
         bulk_insert("tmp_ytd", ("id", "worker_id", "tax_year") + YTD_STORED,
                     [(rid, 0, year) + tuple(cents(v[f]) for f in YTD_STORED) for rid, v in updates])
         sets = ", ".join(f"{f} = t.{f}" for f in YTD_STORED)
-        s.execute(sa.text(f"UPDATE payroll_ytd y SET {sets} FROM tmp_ytd t WHERE y.id = t.id"))
+        # the column names come from YTD_STORED, a constant; values are bound
+        s.execute(sa.text(f"UPDATE payroll_ytd y SET {sets} FROM tmp_ytd t WHERE y.id = t.id"))  # nosec B608
         s.execute(sa.text("DELETE FROM tmp_ytd"))
     else:
         sets = ", ".join(f"{f} = ?" for f in YTD_STORED)
-        s.connection().exec_driver_sql(f"UPDATE payroll_ytd SET {sets} WHERE id = ?",
+        s.connection().exec_driver_sql(f"UPDATE payroll_ytd SET {sets} WHERE id = ?",  # nosec B608
                                        [tuple(cents(v[f]) for f in YTD_STORED) + (rid,) for rid, v in updates])
 
 

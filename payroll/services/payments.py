@@ -179,7 +179,8 @@ def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
     odfi8 = trace_number(info.odfi_id, 1)[:8]
     seq7 = "lpad(n.rn::text, 7, '0')" if is_postgres() else "substr('0000000' || n.rn, -7)"
     s.execute(sa.text(
-        f"UPDATE payments SET nacha_file_id = :file_id, trace_number = :odfi || {seq7} "
+        # seq7 is one of two literal SQL expressions; values are bound
+        f"UPDATE payments SET nacha_file_id = :file_id, trace_number = :odfi || {seq7} "  # nosec B608
         "FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM payments WHERE run_id = :run_id "
         "AND nacha_file_id IS NULL AND status = 'pending') AS n WHERE payments.id = n.id"),
         {"file_id": f.id, "odfi": odfi8, "run_id": run.id})

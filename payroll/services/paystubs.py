@@ -49,6 +49,9 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         raise DomainError(f"worker {worker.id} has no TIN on file; the paystub cannot show the masked number",
                           code="no_tin")
     agency = s.get(Agency, p.agency_id) if p.agency_id else s.execute(sa.select(Agency).order_by(Agency.id)).scalar()
+    if agency is None:              # a paystub names its employer: none set up yet is a refusal, not a crash
+        raise DomainError("the agency is not set up (Settings → Agency); a paystub names the employer",
+                          code="no_agency")
     client = s.get(Client, p.client_id)
     upto = sa.or_(Paycheck.pay_date < p.pay_date, sa.and_(Paycheck.pay_date == p.pay_date, Paycheck.id <= p.id))
     ytd_lines: dict[tuple, object] = defaultdict(lambda: ZERO)

@@ -11,12 +11,13 @@ from flask import current_app
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.money import D, round_cents
+from backoffice.money import MONEY, D, number_problem
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task
 from backoffice.tasks import runs_in_process
 from backoffice.uow import transaction, transition_once
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.engine.states import supported_states
@@ -65,7 +66,7 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
     """A draft regular run for the schedule period containing `period_containing` (pay date from the calendar).
     One regular run per schedule period: a second one, or one sharing a day with it, is refused."""
     _require(user, "create")
-    schedule = db.session.get(PaySchedule, schedule_id)
+    schedule = db.session.get(PaySchedule, schedule_id) if is_record_id(schedule_id) else None
     if schedule is None:
         raise NotFound(f"pay schedule {schedule_id} not found")
     period, pay_date = period_and_pay_date(schedule, period_containing)
@@ -120,7 +121,7 @@ def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
         issues.append(Issue(where, "must be an object"))
         return out
     eng_id = item.get("engagement_id")
-    eng = db.session.get(Engagement, eng_id) if isinstance(eng_id, int) else None
+    eng = db.session.get(Engagement, eng_id) if is_record_id(eng_id) else None
     if eng is None:
         issues.append(Issue(f"{where}.engagement_id", f"engagement {eng_id!r} not found", "not_found"))
     code = item.get("code")
@@ -128,11 +129,13 @@ def _clean_adjustment(item: dict, where: str, issues: list[Issue]) -> dict:
         issues.append(Issue(f"{where}.code", f"must be one of {', '.join(ADJUSTMENT_CODES)}"))
     try:
         amount = D(str(item.get("amount")))
-        if not amount.is_finite() or amount <= 0:
+        if amount <= 0:
             raise ValueError
-        if round_cents(amount) != amount:
-            issues.append(Issue(f"{where}.amount", "has fractions of a cent"))
-    except (ValueError, ArithmeticError):
+        problem = number_problem(amount, MONEY)
+        if problem is not None:
+            issues.append(Issue(f"{where}.amount", "has fractions of a cent" if problem[0] == "too_precise"
+                                else problem[1], problem[0]))
+    except ValueError:
         issues.append(Issue(f"{where}.amount", "must be an amount above zero"))
         amount = None
     note = str(item.get("note") or "")[:500]
@@ -158,7 +161,6 @@ def pre_run_checks(run_id: int) -> list[Issue]:
     run = get_run(run_id)
     s = db.session
     scope = calc.engagements_in_scope(run).subquery()
-    eng = sa.select(Engagement).join(scope, scope.c.id == Engagement.id)
     issues: list[Issue] = []
 
     def add(rows, code, message):

@@ -33,7 +33,7 @@ def clean_schedule(data: dict, *, partial: bool = False) -> dict:
         out["name"] = name
     if "frequency" in data or not partial:
         freq = data.get("frequency")
-        if freq not in FREQUENCIES:
+        if not isinstance(freq, str) or freq not in FREQUENCIES:
             issues.append(Issue("frequency", f"must be one of {', '.join(FREQUENCIES)}",
                                 "required" if freq is None else "invalid"))
         out["frequency"] = freq

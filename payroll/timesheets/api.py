@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_body, json_object
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.security.access import require
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
@@ -27,7 +27,7 @@ class SchedulesView(MethodView):
     def post(self):
         """Create a pay schedule (frequency, first period start, days from period end to pay date)."""
         require(current_api_user(), "pay_schedule", "create")
-        return schedules.create_schedule(json_body())
+        return schedules.create_schedule(json_object())
 
 
 # ---------------------------------------------------------------- timesheets

@@ -27,13 +27,14 @@ import sqlalchemy as sa
 from backoffice.dates import parse_date
 from backoffice.errors import Issue, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
+from backoffice import uploads
 from backoffice.security.access import can
+from backoffice.uploads import check_row_count, check_spreadsheet
 from backoffice.workers.models import Client, Engagement, Worker
 from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet
 from payroll.timesheets import services as timesheet_service
 
-MAX_ROWS = 50_000
-MAX_BYTES = 20 * 1024 * 1024
+MAX_ROWS = uploads.MAX_ROWS       # and the file size and XLSX limits of backoffice.uploads
 FIRST_DATA_LINE = 2
 ALIASES = {
     "engagement": "engagement_id", "engagementid": "engagement_id", "engagement_id": "engagement_id",
@@ -75,22 +76,23 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     index = the file's line number. Raises ValidationFailed for an unreadable file or unknown/missing columns."""
     if not content:
         raise ValidationFailed([Issue("file", "is empty", "required", 1)])
-    if len(content) > MAX_BYTES:
-        raise ValidationFailed([Issue("file", f"is larger than {MAX_BYTES // (1024 * 1024)} MB", "too_large")])
+    check_spreadsheet(content, filename)                # size, and an XLSX's unpacked size, before reading
     is_xlsx = filename.lower().endswith((".xlsx", ".xlsm")) or content[:2] == b"PK"
     try:
         if is_xlsx:
-            frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl", sheet_name=0)
+            frame = pd.read_excel(io.BytesIO(content), dtype=object, engine="openpyxl", sheet_name=0,
+                                  nrows=MAX_ROWS + 1)
         else:
             text = content.decode("utf-8-sig")
             frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skip_blank_lines=False,
-                                skipinitialspace=True)
+                                skipinitialspace=True, nrows=MAX_ROWS + 1)
     except UnicodeDecodeError:
         raise ValidationFailed([Issue("file", "is not UTF-8 text (save the CSV as UTF-8, or upload XLSX)",
                                       "unreadable")]) from None
     except Exception as exc:        # pandas/openpyxl raise many kinds for a damaged file
         kind = "XLSX" if is_xlsx else "CSV"
         raise ValidationFailed([Issue("file", f"could not be read as {kind}: {exc}", "unreadable")]) from None
+    check_row_count(len(frame), filename)       # read stopped at MAX_ROWS + 1 lines: more means refused, not cut
     if len(frame.columns) == 1 and ";" in str(frame.columns[0]):
         raise ValidationFailed([Issue("file", "the columns are separated by ';': save the CSV with commas, or upload "
                                       "the XLSX", "unreadable", 1)])
@@ -99,9 +101,6 @@ def read_table(content: bytes, filename: str) -> pd.DataFrame:
     frame = frame.map(_cell)
     frame.index = range(FIRST_DATA_LINE, FIRST_DATA_LINE + len(frame))
     frame = frame[(frame != "").any(axis=1)] if len(frame.columns) else frame
-    if len(frame) > MAX_ROWS:
-        raise ValidationFailed([Issue("file", f"has {len(frame)} rows; import at most {MAX_ROWS} at a time",
-                                      "too_large")])
     return frame
 
 

@@ -11,32 +11,35 @@ from backoffice.db import utcnow
 from backoffice.dates import parse_date
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.money import D
+from backoffice.money import HOURS, UNITS, D, NumberKind, number_problem
 from backoffice.security.access import can, scoped
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Engagement
 from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
 
 MAX_DAY_HOURS = D(24)
 
 
-def _decimal(value, field: str, issues: list[Issue], row: int | None, places: int, maximum: Decimal | None):
+def _decimal(value, field: str, issues: list[Issue], row: int | None, kind: NumberKind, maximum: Decimal | None):
+    """Hours or units: zero when blank; a negative, absurd or too precise figure is an Issue naming the field."""
     if value in (None, ""):
         return D(0)
     try:
-        d = D(str(value))
+        d = D(value if isinstance(value, (int, Decimal)) and not isinstance(value, bool) else str(value))
     except ValueError:
         issues.append(Issue(field, f"{value!r} is not a number", "invalid", row))
         return None
-    if not d.is_finite() or d < 0:
+    if d < 0:
         issues.append(Issue(field, "must be zero or more", "invalid", row))
+        return None
+    problem = number_problem(d, kind)
+    if problem is not None:
+        issues.append(Issue(field, problem[1], "invalid", row))
         return None
     if maximum is not None and d > maximum:
         issues.append(Issue(field, f"must be at most {maximum}", "invalid", row))
-        return None
-    if d != d.quantize(Decimal(1).scaleb(-places)):
-        issues.append(Issue(field, f"at most {places} decimal places", "invalid", row))
         return None
     return d
 
@@ -56,7 +59,7 @@ def clean_timesheet(data: dict, *, row: int | None = None) -> tuple[dict, list[I
     except (TypeError, ValueError):
         issues.append(Issue("engagement_id", "is required (a number)", "required", row))
         eng_id = None
-    eng = db.session.get(Engagement, eng_id) if eng_id is not None else None
+    eng = db.session.get(Engagement, eng_id) if is_record_id(eng_id) else None
     if eng_id is not None and eng is None:
         issues.append(Issue("engagement_id", f"engagement {eng_id} not found", "not_found", row))
     week = data.get("week_start")
@@ -74,8 +77,8 @@ def clean_timesheet(data: dict, *, row: int | None = None) -> tuple[dict, list[I
     elif week is not None and week.weekday() != 0:
         issues.append(Issue("week_start", f"{week} is a {week:%A}; a timesheet week starts on Monday", "invalid", row))
     for day in DAYS:
-        out[f"hours_{day}"] = _decimal(data.get(day), day, issues, row, 2, MAX_DAY_HOURS)
-    out["units"] = _decimal(data.get("units"), "units", issues, row, 4, None)
+        out[f"hours_{day}"] = _decimal(data.get(day), day, issues, row, HOURS, MAX_DAY_HOURS)
+    out["units"] = _decimal(data.get("units"), "units", issues, row, UNITS, None)
     out["note"] = str(data.get("note") or "")[:500]
     if eng is not None and week is not None:
         week_end = week + timedelta(days=6)
