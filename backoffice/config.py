@@ -88,7 +88,7 @@ DEFAULTS: dict = {
     "FLASK_ADMIN_SWATCH": "cerulean",
     "TESTING": False,
     # The largest request body (bytes): larger ones get 413 before anything reads them. The biggest real upload
-    # is a worker or timesheet import (capped lower still, see docs/security.d/limits.md).
+    # is a worker or timesheet import (capped lower still, see docs/security.md).
     "MAX_CONTENT_LENGTH": 16 * 1024 * 1024,
 }
 

@@ -9,7 +9,7 @@ from backoffice.security.field_policy import (ALL, DOC_BEGIN, DOC_END, SURFACES,
                                               policy_markdown, readable_fields, with_policy_markdown,
                                               writable_fields)
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "security.d" / "access.md"
+DOC = Path(__file__).resolve().parents[3] / "docs" / "security.md"
 # Written out by hand: what the portal's profile page let a worker change before the policy was data.
 SELF_SERVICE = {"phone", "address_line1", "address_line2", "city", "state", "postal_code"}
 
