@@ -191,10 +191,12 @@ def _readable_filters(perm, args, names) -> None:
         raise ValidationFailed(issues)
 
 
-def _searchable(perm, columns):
-    """The search columns the caller may read (an approver's search by email would test addresses)."""
+def _search(perm, columns, like):
+    """A search over the columns the caller may read (an approver's search by email would test addresses);
+    with none readable nothing matches."""
     user = current_api_user()
-    return [col for col in columns if may_read(user, "api", perm, col.key)]
+    readable = [col for col in columns if may_read(user, "api", perm, col.key)]
+    return sa.or_(*(c.ilike(like) for c in readable)) if readable else sa.false()
 
 
 FIELDS = {"client": services.CLIENT_FIELDS, "worker": services.WORKER_FIELDS,
@@ -224,7 +226,7 @@ class ClientsView(MethodView):
         f = []
         if args["q"]:
             like = f"%{args['q']}%"
-            f.append(sa.or_(*(c.ilike(like) for c in _searchable("client", (Client.name, Client.billing_email)))))
+            f.append(_search("client", (Client.name, Client.billing_email), like))
         if args["state"]:
             f.append(Client.state == args["state"])
         if args["active"] is not None:
@@ -252,8 +254,7 @@ class WorkersView(MethodView):
         f = []
         if args["q"]:
             like = f"{args['q']}%"
-            f.append(sa.or_(*(c.ilike(like) for c in _searchable("worker", (Worker.last_name, Worker.first_name,
-                                                                             Worker.email)))))
+            f.append(_search("worker", (Worker.last_name, Worker.first_name, Worker.email), like))
         if args["state"]:
             f.append(Worker.state == args["state"])
         if args["status"]:
