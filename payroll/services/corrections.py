@@ -127,11 +127,9 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date) -> PayrollRun:
     return rev
 
 
-@transaction()
-def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> Paycheck:
-    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run dated
-    `on`. On a paid run it carries out an open request for that paycheck made by a different user."""
-    _require(user)
+def _paycheck_to_reverse(paycheck_id: int) -> tuple[Paycheck, PayrollRun, list[Paycheck]]:
+    """The paycheck, its run (locked) and what of it is still reversible; refused when there is nothing to
+    reverse (unknown, itself a reversal, already reversed, or a run state that allows no reversal)."""
     p = db.session.get(Paycheck, paycheck_id)
     if p is None:
         raise NotFound(f"paycheck {paycheck_id} not found")
@@ -142,6 +140,15 @@ def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> P
     todo = _reversible([p.id])
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
+    return p, run, todo
+
+
+@transaction()
+def reverse_paycheck(paycheck_id: int, user, reason: str = "", *, on: date) -> Paycheck:
+    """Reverse one paycheck of a calculated/approved/paid run by a negative paycheck in a new reversal run dated
+    `on`. On a paid run it carries out an open request for that paycheck made by a different user."""
+    _require(user)
+    p, run, todo = _paycheck_to_reverse(paycheck_id)
     request = _second_person(run, user, paycheck_id=p.id) if run.state == "paid" else None
     rev_run = _reverse(run, todo, user, reason or (request.reason if request else ""), on)
     _done(request, user, rev_run)
@@ -159,15 +166,7 @@ def request_reversal(user, reason: str = "", *, run_id: int | None = None,
     if (run_id is None) == (paycheck_id is None):
         raise DomainError("name either the run or one paycheck to reverse", code="bad_request")
     if paycheck_id is not None:
-        p = db.session.get(Paycheck, paycheck_id)
-        if p is None:
-            raise NotFound(f"paycheck {paycheck_id} not found")
-        if p.kind == "reversal":
-            raise DomainError("a reversal cannot be reversed", code="bad_state")
-        run = get_run(p.run_id, lock=True)
-        check_move(run, "reverse_paycheck")
-        if not _reversible([p.id]):
-            raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")
+        _p, run, _todo = _paycheck_to_reverse(paycheck_id)
     else:
         run = get_run(run_id, lock=True)
         check_move(run, "reverse")
