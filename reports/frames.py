@@ -16,7 +16,8 @@ KIND_PREFIX = {"earning": "earning", "employee_tax": "ee_tax", "employer_tax": "
                "pretax_deduction": "pretax", "posttax_deduction": "posttax"}
 # Codes listed first within their kind (the rest follow alphabetically).
 CODE_ORDER = {
-    "earning": ("regular", "overtime", "double_time", "salary", "piece", "project", "bonus", "commission", "retro",
+    "earning": ("regular", "overtime", "double_time", "overtime_premium", "double_time_premium", "salary", "piece",
+                "min_wage_makeup", "project", "bonus", "commission", "retro",
                 "correction", "final_pay", "reimbursement"),
     "employee_tax": ("federal_income_tax", "social_security", "medicare", "additional_medicare",
                      "backup_withholding"),

@@ -8,7 +8,7 @@ from typing import Sequence
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
-from .model import HOURLY_CODES, NONTAXABLE_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
+from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
 
 _Z = D(0)
 _FORTY = D(40)
@@ -60,6 +60,8 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
             premium = round_cents(e.hours * e.regular_rate * _HALF)
             steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part only: {} h × half the regular "
                        "rate {} = {}", Num(e.hours), e.regular_rate, premium),)
+    elif code in PREMIUM_CODES:
+        return _premium_line(e)
     elif code == "piece":
         if e.units is None or e.rate is None:
             raise DomainError("earning piece needs units and rate")
@@ -76,6 +78,30 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
         else:
             steps = ((code.capitalize() + " {}", amount),)
     return Line(code, amount, steps), premium
+
+
+def _premium_line(e: Earning) -> tuple[Line, Decimal]:
+    """An overtime or double-time premium from the workweek engine: regular wages; its FLSA part (given, or half the
+    regular rate for its hours) is the qualified overtime premium, never more than the line."""
+    if e.amount is None:
+        raise DomainError(f"earning {e.code} needs an amount")
+    amount = round_cents(e.amount)
+    name = "Overtime premium" if e.code == "overtime_premium" else "Double-time premium"
+    if e.hours is not None and e.regular_rate is not None:
+        steps: tuple = ((name + " {}: {} h at the regular rate {} (straight time paid on the regular lines)",
+                         amount, Num(e.hours), e.regular_rate),)
+    else:
+        steps = ((name + " {}", amount),)
+    if e.qualified_premium is not None:
+        premium = e.qualified_premium
+    elif e.hours is not None and e.regular_rate is not None:
+        premium = round_cents(e.hours * e.regular_rate * _HALF)
+    else:
+        premium = amount if e.code == "overtime_premium" else _Z
+    premium = min(round_cents(premium), amount)
+    if premium:
+        steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part: {}", premium),)
+    return Line(e.code, amount, steps), premium
 
 
 def _times_text(quantity: Decimal, unit: str, rate: Decimal, per: str, amount: Decimal) -> list:

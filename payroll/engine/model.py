@@ -126,7 +126,11 @@ class W4Legacy:
 
 AnyW4 = Union[W4, W4Legacy]
 
-REGULAR_CODES = frozenset({"regular", "overtime", "double_time", "salary", "piece"})
+# Premium codes come from the workweek engine (payroll/engine/workweek.py): the straight time is already paid on the
+# regular/piece lines, the premium line is the extra half (or whole) of the week's regular rate. Regular wages.
+PREMIUM_CODES = frozenset({"overtime_premium", "double_time_premium"})
+MAKEUP_CODES = frozenset({"min_wage_makeup"})
+REGULAR_CODES = frozenset({"regular", "overtime", "double_time", "salary", "piece"}) | PREMIUM_CODES | MAKEUP_CODES
 SUPPLEMENTAL_CODES = frozenset({"bonus", "commission"})
 NONTAXABLE_CODES = frozenset({"reimbursement"})
 EARNING_CODES = REGULAR_CODES | SUPPLEMENTAL_CODES | NONTAXABLE_CODES
@@ -137,7 +141,10 @@ HOURLY_CODES = frozenset({"regular", "overtime", "double_time"})
 class Earning:
     """One earning: hourly {code, hours, rate}, piece {units, rate}, or an amount (salary, bonus, commission,
     reimbursement). For overtime, `regular_rate` (if given) is the FLSA regular rate used for the qualified
-    overtime premium; otherwise the premium is one third of the overtime rate (the 0.5x part of 1.5x)."""
+    overtime premium; otherwise the premium is one third of the overtime rate (the 0.5x part of 1.5x).
+    overtime_premium / double_time_premium {amount, hours, regular_rate, qualified_premium}: the workweek engine's
+    premium lines, whose FLSA part (`qualified_premium`) is the qualified overtime premium; min_wage_makeup
+    {amount, hours}: regular wages."""
 
     code: str
     amount: Decimal | None = None
@@ -145,6 +152,7 @@ class Earning:
     rate: Decimal | None = None
     units: Decimal | None = None
     regular_rate: Decimal | None = None
+    qualified_premium: Decimal | None = None
 
 
 # Deduction codes and their tax treatment: (exempt from federal income tax, exempt from FICA/FUTA/SUTA).

@@ -9,8 +9,8 @@ from backoffice.errors import Issue
 from backoffice.money import HOURS, MONEY, PERCENT, RATE, UNITS, ZERO, D, NumberKind, number_problem
 from backoffice.periods import PayFrequency
 
-from .model import (EARNING_CODES, FILING_STATUSES, HOURLY_CODES, MARITAL_STATUSES, POSTTAX_CODES,
-                    PRETAX_TREATMENT, Deduction, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
+from .model import (EARNING_CODES, FILING_STATUSES, HOURLY_CODES, MAKEUP_CODES, MARITAL_STATUSES, POSTTAX_CODES,
+                    PREMIUM_CODES, PRETAX_TREATMENT, Deduction, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
 from .tables import supported_tax_years
 
 FREQUENCIES = tuple(f.value for f in PayFrequency)
@@ -163,6 +163,20 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
             rate = c.number(e, "rate", f"{p}.rate", True, kind=RATE)
             rr = c.number(e, "regular_rate", f"{p}.regular_rate", kind=RATE)
             earnings.append(Earning(code, hours=hours, rate=rate, regular_rate=rr))
+        elif code in PREMIUM_CODES:
+            c.unknown(e, ("code", "amount", "hours", "regular_rate", "qualified_premium"), p)
+            amount = c.number(e, "amount", f"{p}.amount", True)
+            qp = c.number(e, "qualified_premium", f"{p}.qualified_premium")
+            if amount is not None and qp is not None and qp > amount:
+                c.add(f"{p}.qualified_premium", "must not be more than the amount")
+            earnings.append(Earning(code, amount=amount,
+                                    hours=c.number(e, "hours", f"{p}.hours", False, D(24 * 366), kind=HOURS),
+                                    regular_rate=c.number(e, "regular_rate", f"{p}.regular_rate", kind=RATE),
+                                    qualified_premium=qp))
+        elif code in MAKEUP_CODES:
+            c.unknown(e, ("code", "amount", "hours"), p)
+            earnings.append(Earning(code, amount=c.number(e, "amount", f"{p}.amount", True),
+                                    hours=c.number(e, "hours", f"{p}.hours", False, D(24 * 366), kind=HOURS)))
         elif code == "piece":
             c.unknown(e, ("code", "units", "rate"), p)
             earnings.append(Earning(code, units=c.number(e, "units", f"{p}.units", True, kind=UNITS),

@@ -34,9 +34,12 @@ _OBJECT_IN = {
         "earnings": {"type": "array", "minItems": 1, "items": {
             "type": "object", "required": ["code"], "additionalProperties": False,
             "properties": {"code": {"enum": sorted(EARNING_CODES)}, "hours": _NUMBER_IN, "rate": _NUMBER_IN,
-                           "units": _NUMBER_IN, "amount": _NUMBER_IN, "regular_rate": _NUMBER_IN},
+                           "units": _NUMBER_IN, "amount": _NUMBER_IN, "regular_rate": _NUMBER_IN,
+                           "qualified_premium": _NUMBER_IN},
             "description": "{code, hours, rate} for regular/overtime/double_time; {code: piece, units, rate}; "
-                           "{code, amount} for salary, bonus, commission, reimbursement"}},
+                           "{code, amount} for salary, bonus, commission, reimbursement; {code: overtime_premium or "
+                           "double_time_premium, amount, hours, regular_rate, qualified_premium} and {code: "
+                           "min_wage_makeup, amount, hours} from the workweek engine"}},
         "w4": {"oneOf": [
             {"type": "object", "additionalProperties": False, "required": ["version"], "properties": {
                 "version": {"const": 2020}, "filing_status": {"enum": list(FILING_STATUSES)},

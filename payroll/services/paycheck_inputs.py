@@ -206,7 +206,8 @@ def input_from_json(obj: dict) -> PaycheckInput:
     costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
     earnings = tuple(Earning(e["code"], amount=_dec(e.get("amount")), hours=_dec(e.get("hours")),
                              rate=_dec(e.get("rate")), units=_dec(e.get("units")),
-                             regular_rate=_dec(e.get("regular_rate"))) for e in obj["earnings"])
+                             regular_rate=_dec(e.get("regular_rate")),
+                             qualified_premium=_dec(e.get("qualified_premium"))) for e in obj["earnings"])
     w4 = None
     wv = obj.get("w4")
     if wv is not None:

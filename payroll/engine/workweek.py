@@ -1,0 +1,577 @@
+"""The FLSA workweek of one worker across all of the agency's clients: regular rate, weekly and state daily
+overtime, minimum-wage make-up and a bonus that re-opens several workweeks (pure: no database, no clock).
+
+Rules (docs/pay-rules.md states them with their sources):
+
+- Hours add up across engagements and clients: the agency is the employer (29 CFR 791.2 joint employment).
+- Straight time for every hour is paid at the entry's own rate (hourly pay, piece pay); the regular rate is the
+  week's total straight-time compensation (hourly pay, piece pay, non-discretionary bonuses, minimum-wage make-up)
+  ÷ the week's total hours (29 CFR 778.109, 778.111, 778.115), kept unrounded. Each overtime hour is then owed the
+  extra half of the regular rate, each double-time hour the extra whole regular rate. Each premium line is rounded
+  once to the cent, half up.
+- Which hours are overtime: hours are taken in day order (and in the order given within a day). The state daily
+  rule of the hours' work state marks a day's hours over its threshold; the remaining straight hours past the 40th
+  of the week are weekly overtime. Daily and weekly overtime do not pyramid. An overtime hour belongs to the
+  engagement (and so the client) whose entry it falls in, and each engagement gets its own premium line.
+- The qualified overtime premium (W-2 box 12 code TT) is the FLSA part only: half the regular rate for the hours
+  over 40 in the week.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from backoffice.errors import DomainError
+from backoffice.money import D, ZERO, round_cents
+
+from .model import Num
+
+DATA_FILE = Path(__file__).with_name("data") / "pay_rules.json"
+FORTY = D(40)
+HALF = D("0.5")
+ONE = D(1)
+EIGHT = D(8)
+DAY_HOURS = D(24)
+RATE_PLACES = Decimal("0.0001")      # how the unrounded regular rate is shown in explanations
+
+REGULAR, PIECE, BONUS = "regular", "piece", "bonus"
+OVERTIME_PREMIUM, DOUBLE_TIME_PREMIUM, MIN_WAGE_MAKEUP = "overtime_premium", "double_time_premium", "min_wage_makeup"
+
+
+# --- inputs ------------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class TimeEntry:
+    """Hours of one engagement on one day at an hourly rate."""
+
+    engagement_id: int
+    client_id: int | None
+    work_state: str
+    day: date
+    hours: Decimal
+    rate: Decimal
+    overtime_exempt: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class PieceEntry:
+    """Units (tasks, pieces) of one engagement completed on one day at a rate per unit, with the hours worked."""
+
+    engagement_id: int
+    client_id: int | None
+    work_state: str
+    day: date
+    units: Decimal
+    rate: Decimal
+    hours: Decimal
+    overtime_exempt: bool = False
+
+    @property
+    def pay(self) -> Decimal:
+        return self.units * self.rate
+
+
+@dataclass(frozen=True, slots=True)
+class WeekBonus:
+    """A non-discretionary bonus earned in this workweek (29 CFR 778.208-778.211): part of the regular rate."""
+
+    engagement_id: int
+    client_id: int | None
+    amount: Decimal
+    label: str = BONUS
+
+
+@dataclass(frozen=True, slots=True)
+class Workweek:
+    """Everything one worker did for the agency in one workweek (Monday to Sunday), whatever the client."""
+
+    start: date
+    time: tuple[TimeEntry, ...] = ()
+    pieces: tuple[PieceEntry, ...] = ()
+    bonuses: tuple[WeekBonus, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MultiWeekBonus:
+    """A non-discretionary bonus covering several workweeks, paid after them (29 CFR 778.209)."""
+
+    engagement_id: int
+    client_id: int | None
+    amount: Decimal
+    label: str = BONUS
+
+
+# --- the dated rules ---------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DailyRule:
+    """One state's daily overtime rule for a span of dates."""
+
+    state: str
+    effective_from: date
+    effective_to: date | None
+    overtime_after: Decimal | None           # hours in a day after which each hour is overtime (1.5x)
+    double_time_after: Decimal | None        # ... after which each hour is double time (2x)
+    seventh_day: bool                        # CA: the seventh consecutive day of work in the workweek
+    only_below_min_wage_multiple: Decimal | None   # NV: applies only when the rate is below this × minimum wage
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class MinimumWage:
+    rate: Decimal
+    source: str
+    jurisdiction: str          # "federal" or the state code whose rate applies
+
+
+@dataclass(frozen=True, slots=True)
+class PayRules:
+    """Minimum wages and daily overtime rules as dated data (payroll/engine/data/pay_rules.json)."""
+
+    federal: tuple[tuple[date, date | None, Decimal, str], ...]
+    state_minimum: Mapping[str, tuple[tuple[date, date | None, Decimal | None, str], ...]]
+    daily: Mapping[str, tuple[DailyRule, ...]]
+
+    def minimum_wage(self, state: str, day: date) -> MinimumWage:
+        """The higher of the federal and the state minimum wage on the day (29 U.S.C. 218(a))."""
+        fed = _dated(self.federal, day)
+        if fed is None:
+            raise DomainError(f"no federal minimum wage for {day}")
+        best = MinimumWage(fed[2], fed[3], "federal")
+        st = _dated(self.state_minimum.get(state, ()), day)
+        if st is not None and st[2] is not None and st[2] > best.rate:
+            best = MinimumWage(st[2], st[3], state)
+        return best
+
+    def daily_rule(self, state: str, day: date) -> DailyRule | None:
+        for rule in self.daily.get(state, ()):
+            if rule.effective_from <= day and (rule.effective_to is None or day <= rule.effective_to):
+                return rule
+        return None
+
+
+def _dated(rows, day: date):
+    for row in rows:
+        if row[0] <= day and (row[1] is None or day <= row[1]):
+            return row
+    return None
+
+
+def _day(v: str | None) -> date | None:
+    return None if v is None else date.fromisoformat(v)
+
+
+def _dec(v: str | None) -> Decimal | None:
+    return None if v is None else D(v)
+
+
+def rules_from_json(data: Mapping) -> PayRules:
+    """PayRules from the data file's JSON shape (tests pass their own)."""
+    federal = tuple((_day(r["effective_from"]), _day(r["effective_to"]), D(r["rate"]), r["source"])
+                    for r in data["federal_minimum_wage"])
+    states = {st: tuple((_day(r["effective_from"]), _day(r["effective_to"]), _dec(r["rate"]), r["source"])
+                        for r in rows) for st, rows in data.get("state_minimum_wage", {}).items()}
+    daily = {st: tuple(DailyRule(st, _day(r["effective_from"]), _day(r["effective_to"]), _dec(r["overtime_after"]),
+                                 _dec(r["double_time_after"]), bool(r["seventh_day"]),
+                                 _dec(r["only_below_min_wage_multiple"]), r["source"]) for r in rows)
+             for st, rows in data.get("daily_overtime", {}).items()}
+    return PayRules(federal, states, daily)
+
+
+@lru_cache(maxsize=1)
+def pay_rules() -> PayRules:
+    """The rules in payroll/engine/data/pay_rules.json, read once."""
+    return rules_from_json(json.loads(DATA_FILE.read_text()))
+
+
+# --- results -----------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class WorkLine:
+    """One earnings line of a workweek, attributed to its engagement and client."""
+
+    code: str
+    engagement_id: int
+    client_id: int | None
+    amount: Decimal
+    week_start: date
+    hours: Decimal | None = None
+    units: Decimal | None = None
+    rate: Decimal | None = None
+    regular_rate: Decimal | None = None      # the week's regular rate, unrounded
+    qualified_premium: Decimal = ZERO        # the FLSA part of an overtime premium (W-2 box 12 TT)
+    label: str = ""
+    steps: tuple = ()
+
+    def as_earning(self) -> dict:
+        """The line in the run's earning-dict form (numbers as strings)."""
+        d: dict = {"code": self.code, "amount": str(self.amount), "engagement_id": self.engagement_id,
+                   "client_id": self.client_id, "label": self.label or self.code,
+                   "week_start": self.week_start.isoformat()}
+        for k in ("hours", "units", "rate"):
+            v = getattr(self, k)
+            if v is not None:
+                d[k] = str(v)
+        if self.regular_rate is not None:
+            d["regular_rate"] = str(self.regular_rate.quantize(RATE_PLACES))
+        if self.code in (OVERTIME_PREMIUM, DOUBLE_TIME_PREMIUM):
+            d["qualified_premium"] = str(self.qualified_premium)
+        return d
+
+
+@dataclass(frozen=True, slots=True)
+class WorkweekResult:
+    """The workweek's lines and the figures behind them (kept to re-open the week for a later bonus)."""
+
+    start: date
+    lines: tuple[WorkLine, ...]
+    hours: Decimal                          # non-exempt hours worked (the regular rate's divisor)
+    straight_time: Decimal                  # total straight-time compensation, make-up included, unrounded
+    regular_rate: Decimal                   # unrounded
+    overtime_hours: Decimal                 # owed the extra half (daily and weekly)
+    double_time_hours: Decimal              # owed the extra whole
+    flsa_overtime_hours: Decimal            # hours over 40 (the qualified premium's hours)
+    minimum_wage_due: Decimal
+    min_wage_makeup: Decimal
+    qualified_overtime_premium: Decimal
+    steps: tuple = ()
+
+    @property
+    def total(self) -> Decimal:
+        return sum((ln.amount for ln in self.lines), ZERO)
+
+
+# --- the engine --------------------------------------------------------------------------------------------------
+
+@dataclass(slots=True)
+class _Item:
+    """One entry (time or piece) while the week is computed."""
+
+    order: int
+    engagement_id: int
+    client_id: int | None
+    work_state: str
+    day: date
+    hours: Decimal
+    pay: Decimal                    # straight-time pay, unrounded
+    rate: Decimal                   # the hourly rate; for pieces, piece pay ÷ hours (for Nevada's test)
+    piece: bool
+    exempt: bool
+    overtime: Decimal = ZERO
+    double_time: Decimal = ZERO
+    daily_reasons: list = field(default_factory=list)
+
+
+def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekResult:
+    """Pay one worker's workweek across every engagement: straight time, make-up, premiums, with explanations."""
+    rules = rules or pay_rules()
+    items = _items(week)
+    lines = _straight_lines(week, items)
+    covered = [it for it in items if not it.exempt]
+    hours = sum((it.hours for it in covered), ZERO)
+    bonus_total = sum((b.amount for b in week.bonuses), ZERO)
+
+    due, makeup_lines = _minimum_wage(week, covered, lines, rules)
+    makeup = sum((ln.amount for ln in makeup_lines), ZERO)
+    lines += makeup_lines
+
+    straight = sum((it.pay for it in covered), ZERO) + bonus_total + makeup
+    regular_rate = straight / hours if hours else ZERO
+    _classify(covered, rules)
+    ot_hours = sum((it.overtime for it in covered), ZERO)
+    dt_hours = sum((it.double_time for it in covered), ZERO)
+    flsa_hours = max(hours - FORTY, ZERO)
+    premium_lines = _premium_lines(week, covered, regular_rate)
+    qualified_total = round_cents(flsa_hours * regular_rate * HALF)
+    premium_lines = _allocate_qualified(premium_lines, qualified_total, regular_rate, flsa_hours)
+    lines += premium_lines
+
+    rr_shown = regular_rate.quantize(RATE_PLACES)
+    steps = (
+        ("Workweek from {}: {} h worked for all clients together (29 CFR 778.103: each workweek stands alone)",
+         week.start.isoformat(), Num(hours)),
+        ("Regular rate = straight-time pay {} (hourly and piece pay, non-discretionary bonuses {}, minimum-wage "
+         "make-up {}) ÷ {} h = {} (kept unrounded; 29 CFR 778.109, 778.111, 778.115)",
+         round_cents(straight), round_cents(bonus_total), makeup, Num(hours), Num(rr_shown)),
+        ("Overtime hours {} (1.5×), double-time hours {} (2×); hours over 40 (FLSA) {}",
+         Num(ot_hours), Num(dt_hours), Num(flsa_hours)),
+        ("Qualified overtime premium (W-2 box 12 TT, FLSA part only) = {} h × half of {} = {}",
+         Num(flsa_hours), Num(rr_shown), qualified_total),
+    )
+    return WorkweekResult(week.start, tuple(lines), hours, straight, regular_rate, ot_hours, dt_hours, flsa_hours,
+                          due, makeup, sum((ln.qualified_premium for ln in premium_lines), ZERO), steps)
+
+
+def _items(week: Workweek) -> list[_Item]:
+    end = week.start + timedelta(days=6)
+    if week.start.weekday() != 0:
+        raise DomainError(f"a workweek starts on a Monday, not {week.start}")
+    out: list[_Item] = []
+    for i, e in enumerate(week.time):
+        _check_entry(e, week.start, end)
+        out.append(_Item(i, e.engagement_id, e.client_id, e.work_state, e.day, e.hours, e.hours * e.rate, e.rate,
+                         False, e.overtime_exempt))
+    n = len(out)
+    for i, p in enumerate(week.pieces):
+        _check_entry(p, week.start, end)
+        if p.units < 0:
+            raise DomainError("piece units must not be negative")
+        rate = p.pay / p.hours if p.hours else p.pay
+        out.append(_Item(n + i, p.engagement_id, p.client_id, p.work_state, p.day, p.hours, p.pay, rate, True,
+                         p.overtime_exempt))
+    for b in week.bonuses:
+        if b.amount < 0:
+            raise DomainError("a bonus must not be negative")
+    per_day: dict[date, Decimal] = {}
+    for it in out:
+        per_day[it.day] = per_day.get(it.day, ZERO) + it.hours
+    for day, h in per_day.items():
+        if h > DAY_HOURS:
+            raise DomainError(f"{h} hours on {day}: a day has 24")
+    out.sort(key=lambda it: (it.day, it.order))
+    return out
+
+
+def _check_entry(e, start: date, end: date) -> None:
+    if not start <= e.day <= end:
+        raise DomainError(f"{e.day} is outside the workweek {start} to {end}")
+    if e.hours < 0 or e.rate < 0:
+        raise DomainError("hours and rates must not be negative")
+
+
+def _straight_lines(week: Workweek, items: list[_Item]) -> list[WorkLine]:
+    """Straight time at each entry's own rate: one line per engagement and rate (hourly) or rate (piece)."""
+    groups: dict[tuple, list[_Item]] = {}
+    for it in items:
+        groups.setdefault((it.engagement_id, it.client_id, it.piece, it.rate if not it.piece else None), []
+                          ).append(it)
+    lines = []
+    piece_by_key: dict[tuple, list[PieceEntry]] = {}
+    for p in week.pieces:
+        piece_by_key.setdefault((p.engagement_id, p.client_id, p.rate), []).append(p)
+    for (eng, client, piece, rate), its in groups.items():
+        if piece:
+            continue
+        h = sum((it.hours for it in its), ZERO)
+        amount = round_cents(h * rate)
+        lines.append(WorkLine(REGULAR, eng, client, amount, week.start, hours=h, rate=rate, label=REGULAR,
+                              steps=(("{} h × {} an hour = {}", Num(h), rate, amount),)))
+    for (eng, client, rate), ps in piece_by_key.items():
+        units = sum((p.units for p in ps), ZERO)
+        h = sum((p.hours for p in ps), ZERO)
+        amount = round_cents(units * rate)
+        lines.append(WorkLine(PIECE, eng, client, amount, week.start, hours=h, units=units, rate=rate, label=PIECE,
+                              steps=(("{} units × {} a unit = {} ({} h worked)", Num(units), rate, amount,
+                                      Num(h)),)))
+    for b in week.bonuses:
+        amount = round_cents(b.amount)
+        lines.append(WorkLine(BONUS, b.engagement_id, b.client_id, amount, week.start, label=b.label,
+                              steps=(("Non-discretionary bonus {} for the workweek: part of the regular rate "
+                                      "(29 CFR 778.208)", amount),)))
+    return lines
+
+
+def _minimum_wage(week: Workweek, covered: list[_Item], lines: list[WorkLine], rules: PayRules
+                  ) -> tuple[Decimal, list[WorkLine]]:
+    """A make-up line when the week's straight-time pay is below the minimum wage for the hours worked: each hour
+    at the higher of the federal and its work state's minimum wage (FLSA 206; 29 CFR 776.4: the workweek is the
+    unit). The make-up goes to the engagements whose own pay fell short, in engagement order."""
+    due_by_eng: dict[tuple, Decimal] = {}
+    for it in covered:
+        mw = rules.minimum_wage(it.work_state, it.day)
+        key = (it.engagement_id, it.client_id)
+        due_by_eng[key] = due_by_eng.get(key, ZERO) + it.hours * mw.rate
+    due = round_cents(sum(due_by_eng.values(), ZERO))
+    covered_engs = set(due_by_eng)
+    paid_by_eng: dict[tuple, Decimal] = {k: ZERO for k in due_by_eng}
+    for ln in lines:
+        key = (ln.engagement_id, ln.client_id)
+        if key in covered_engs and ln.code in (REGULAR, PIECE, BONUS):
+            paid_by_eng[key] += ln.amount
+    paid = sum(paid_by_eng.values(), ZERO)
+    makeup = due - paid
+    if makeup <= 0:
+        return due, []
+    out = []
+    left = makeup
+    hours_total = sum((it.hours for it in covered), ZERO)
+    for key, owed in due_by_eng.items():
+        short = round_cents(owed) - paid_by_eng[key]
+        if short <= 0 or left <= 0:
+            continue
+        amount = min(short, left)
+        left -= amount
+        h = sum((it.hours for it in covered if (it.engagement_id, it.client_id) == key), ZERO)
+        out.append(WorkLine(MIN_WAGE_MAKEUP, key[0], key[1], amount, week.start, hours=h, label=MIN_WAGE_MAKEUP,
+                            steps=(("Minimum wage for the week: {} h at each hour's minimum wage = {}; straight-time "
+                                    "pay {}; make-up {} (FLSA section 6, 29 U.S.C. 206; state minimum wage where "
+                                    "higher; counts toward the regular rate, 29 CFR 778.111(b))",
+                                    Num(hours_total), due, paid, makeup),
+                                   ("This engagement's share: {} h owed {}, paid {}: make-up {}",
+                                    Num(h), round_cents(owed), paid_by_eng[key], amount))))
+    return due, out
+
+
+def _classify(items: list[_Item], rules: PayRules) -> None:
+    """Mark each item's overtime and double-time hours: state daily rules first (by the hours' work state, hours
+    in day order), then straight hours past the 40th of the week (no pyramiding)."""
+    days_worked = {it.day for it in items if it.hours > 0}
+    seventh = len(days_worked) == 7
+    last_day = max(days_worked) if days_worked else None
+    straight_so_far = ZERO
+    day_hours: dict[date, Decimal] = {}
+    for it in items:
+        before = day_hours.get(it.day, ZERO)
+        after = before + it.hours
+        day_hours[it.day] = after
+        ot = dt = ZERO
+        rule = rules.daily_rule(it.work_state, it.day)
+        if rule is not None and rule.only_below_min_wage_multiple is not None:
+            limit = rule.only_below_min_wage_multiple * rules.minimum_wage(it.work_state, it.day).rate
+            if it.rate >= limit:
+                rule = None
+        if rule is not None:
+            if rule.seventh_day and seventh and it.day == last_day:
+                ot_from, dt_from = ZERO, EIGHT
+            else:
+                ot_from, dt_from = rule.overtime_after, rule.double_time_after
+            if dt_from is not None:
+                dt = _overlap(before, after, dt_from, None)
+            if ot_from is not None:
+                ot = _overlap(before, after, ot_from, dt_from)
+            if ot or dt:
+                it.daily_reasons.append(rule)
+        straight = it.hours - ot - dt
+        if straight_so_far + straight > FORTY:
+            moved = min(straight, straight_so_far + straight - FORTY)
+            straight -= moved
+            ot += moved
+        straight_so_far += straight
+        it.overtime, it.double_time = ot, dt
+
+
+def _overlap(a: Decimal, b: Decimal, lo: Decimal, hi: Decimal | None) -> Decimal:
+    """Hours of the span [a, b) of a day that fall in [lo, hi)."""
+    top = b if hi is None else min(b, hi)
+    return max(top - max(a, lo), ZERO)
+
+
+def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) -> list[WorkLine]:
+    by_eng: dict[tuple, list[_Item]] = {}
+    for it in items:
+        by_eng.setdefault((it.engagement_id, it.client_id), []).append(it)
+    out = []
+    rr = regular_rate.quantize(RATE_PLACES)
+    for (eng, client), its in by_eng.items():
+        ot = sum((it.overtime for it in its), ZERO)
+        dt = sum((it.double_time for it in its), ZERO)
+        sources = sorted({r.source.split(":")[0] for it in its for r in it.daily_reasons})
+        why = ("; daily rule: " + "; ".join(sources)) if sources else ""
+        if ot:
+            amount = round_cents(ot * regular_rate * HALF)
+            out.append(WorkLine(OVERTIME_PREMIUM, eng, client, amount, week.start, hours=ot,
+                                rate=round_cents(regular_rate * HALF), regular_rate=regular_rate,
+                                label=OVERTIME_PREMIUM, steps=(
+                                    ("Overtime premium: {} h × half the regular rate ({} ÷ 2 ≈ {}) = {}, rounded "
+                                     "once to the cent, half up (straight time for these hours is already paid; "
+                                     "FLSA 7(a), 29 CFR 778.107" + why + ")",
+                                     Num(ot), Num(rr), round_cents(regular_rate * HALF), amount),)))
+        if dt:
+            amount = round_cents(dt * regular_rate)
+            out.append(WorkLine(DOUBLE_TIME_PREMIUM, eng, client, amount, week.start, hours=dt,
+                                rate=round_cents(regular_rate), regular_rate=regular_rate,
+                                label=DOUBLE_TIME_PREMIUM, steps=(
+                                    ("Double-time premium: {} h × the whole regular rate {} = {}, rounded once to "
+                                     "the cent, half up (straight time already paid" + why + ")",
+                                     Num(dt), Num(rr), amount),)))
+    return out
+
+
+def _allocate_qualified(lines: list[WorkLine], total: Decimal, regular_rate: Decimal, flsa_hours: Decimal
+                        ) -> list[WorkLine]:
+    """Spread the week's qualified premium over its premium lines, latest first (the hours over 40 are the week's
+    last hours), each line at most half the regular rate for its hours."""
+    if not lines or total <= 0:
+        return lines
+    left = total
+    out = list(lines)
+    for i in range(len(out) - 1, -1, -1):
+        ln = out[i]
+        cap = min(round_cents(ln.hours * regular_rate * HALF), ln.amount)
+        if i == 0:
+            cap = min(left, ln.amount)
+        q = min(cap, left)
+        left -= q
+        if q:
+            out[i] = _with(ln, qualified_premium=q, steps=ln.steps + (
+                ("Qualified overtime premium (W-2 box 12 TT) on this line: {} of the week's {} ({} h over 40)",
+                 q, total, Num(flsa_hours)),))
+        if left <= 0:
+            break
+    return out
+
+
+def _with(line: WorkLine, **changes) -> WorkLine:
+    values = {f: getattr(line, f) for f in WorkLine.__dataclass_fields__}
+    values.update(changes)
+    return WorkLine(**values)
+
+
+# --- a bonus for several workweeks (29 CFR 778.209) --------------------------------------------------------------
+
+def reopen_for_bonus(bonus: MultiWeekBonus, weeks: Sequence[WorkweekResult], by: str = "week"
+                     ) -> tuple[WorkLine, ...]:
+    """The bonus line and the extra overtime premium it adds to each workweek it covers.
+
+    29 CFR 778.209(a): a bonus earned over several workweeks is apportioned back over them, the regular rate of each
+    re-opened, and the extra overtime compensation paid. 778.209(b): where the bonus cannot be identified with
+    particular weeks, an equal amount per week (by="week") or per hour (by="hour") is a reasonable assumption. Each
+    week's share raises its regular rate by share ÷ hours; each overtime hour is owed half that increase (double-time
+    hours the whole increase); the FLSA part is half the increase for the hours over 40. Each week's premium is
+    rounded once to the cent, half up."""
+    if bonus.amount < 0:
+        raise DomainError("a bonus must not be negative")
+    if not weeks:
+        raise DomainError("a multi-week bonus needs the workweeks it covers")
+    if by not in ("week", "hour"):
+        raise DomainError("allocate by week or by hour")
+    total_hours = sum((w.hours for w in weeks), ZERO)
+    amount = round_cents(bonus.amount)
+    lines = [WorkLine(BONUS, bonus.engagement_id, bonus.client_id, amount, weeks[-1].start, label=bonus.label,
+                      steps=(("Non-discretionary bonus {} for the {} workweeks from {} to {}: apportioned {} "
+                              "(29 CFR 778.209)", amount, len(weeks), weeks[0].start.isoformat(),
+                              weeks[-1].start.isoformat(), "equally per week" if by == "week" else "per hour"),))]
+    for w in weeks:
+        if by == "week":
+            share = bonus.amount / len(weeks)
+        else:
+            share = bonus.amount * w.hours / total_hours if total_hours else ZERO
+        if not w.hours or not (w.overtime_hours or w.double_time_hours):
+            continue
+        increase = share / w.hours
+        premium = round_cents(increase * (w.overtime_hours * HALF + w.double_time_hours))
+        qualified = min(round_cents(increase * HALF * w.flsa_overtime_hours), premium)
+        if not premium:
+            continue
+        inc = Num(increase.quantize(RATE_PLACES))
+        lines.append(WorkLine(OVERTIME_PREMIUM, bonus.engagement_id, bonus.client_id, premium, w.start,
+                              hours=w.overtime_hours + w.double_time_hours, regular_rate=w.regular_rate + increase,
+                              qualified_premium=qualified, label="bonus_overtime_premium", steps=(
+                                  ("Bonus share for the workweek from {}: {} ÷ {} h = {} more on the regular rate",
+                                   w.start.isoformat(), round_cents(share), Num(w.hours), inc),
+                                  ("Extra overtime premium = {} × (½ × {} overtime h + {} double-time h) = {}, "
+                                   "rounded once to the cent, half up (29 CFR 778.209(a))",
+                                   inc, Num(w.overtime_hours), Num(w.double_time_hours), premium),
+                                  ("Qualified overtime premium (W-2 box 12 TT) = {} × ½ × {} h over 40 = {}",
+                                   inc, Num(w.flsa_overtime_hours), qualified))))
+    return tuple(lines)
+
+
+def workweek_start(day: date) -> date:
+    """The Monday that starts the workweek holding `day` (the agency's workweek is Monday to Sunday)."""
+    return day - timedelta(days=day.weekday())
