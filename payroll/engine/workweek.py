@@ -400,11 +400,13 @@ def _minimum_wage(week: Workweek, covered: list[_Item], lines: list[WorkLine], r
     out = []
     left = makeup
     hours_total = sum((it.hours for it in covered), ZERO)
-    for key, owed in due_by_eng.items():
-        short = round_cents(owed) - paid_by_eng[key]
-        if short <= 0 or left <= 0:
-            continue
-        amount = min(short, left)
+    shorts = [(key, owed, round_cents(owed) - paid_by_eng[key]) for key, owed in due_by_eng.items()]
+    shorts = [s for s in shorts if s[2] > 0] or shorts[-1:]
+    for n, (key, owed, short) in enumerate(shorts):
+        if left <= 0:
+            break
+        # the last engagement takes what is left: per-engagement cents can round below the week's total
+        amount = left if n == len(shorts) - 1 else min(short, left)
         left -= amount
         h = sum((it.hours for it in covered if (it.engagement_id, it.client_id) == key), ZERO)
         out.append(WorkLine(MIN_WAGE_MAKEUP, key[0], key[1], amount, week.start, hours=h, label=MIN_WAGE_MAKEUP,
