@@ -26,6 +26,7 @@ ACTION_RIGHTS = {
     "timesheet_entry": "write",           # enter and submit time (a worker: their own)
     "timesheet_approval": "write",        # approve or reject time (a client approver: their client's)
     "timesheet_import": "create",         # import a file of timesheets
+    "task_import": "create",              # import a file of task completions
     "export_jobs_all": "read",            # see every user's export jobs, not only one's own
 }
 
