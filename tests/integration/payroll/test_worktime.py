@@ -65,7 +65,7 @@ def test_tasks_pay_per_unit_with_their_minutes_as_hours_and_a_make_up_when_short
     pay = worker_earnings(run(), [e], {}, {5: tasks}, {})
     assert [(x["code"], x["amount"]) for x in pay.earnings] == [("piece", "30.00"), ("min_wage_makeup", "42.50")]
     assert D(pay.earnings[0]["hours"]) == 10 and pay.task_ids == list(range(100, 110))
-    assert engine_earning(pay.earnings[0]) == {"code": "piece", "units": "30", "rate": "1"}
+    assert engine_earning(pay.earnings[0]) == {"code": "piece", "units": "30.00", "rate": "1"}
 
 
 def test_a_weeks_bonus_adjustment_enters_the_regular_rate():
