@@ -19,36 +19,37 @@ EXPECTED = {
         "audit_log": "r", "report": "r",
         "admin_access": "r", "classification_fill": "c", "classification_sign_off": "w", "timesheet_entry": "w",
         "timesheet_approval": "w", "timesheet_import": "c",
+        "task_completion": "rwcd", "task_import": "c",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
         "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "bank_account": "r", "report": "r",
-        "invoice": "rwc",
+        "invoice": "rwc", "task_completion": "r",
         "admin_access": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
         "journal": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
-        "filing": "rwc", "audit_log": "r", "report": "r",
+        "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r",
         "admin_access": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
         "classification": "r", "classification_evidence": "r", "classification_review": "rc",
         "classification_review_message": "rc", "classification_reclassification": "r", "onboarding": "rw",
-        "document": "r",
+        "document": "r", "task_completion": "rc",
         "timesheet_entry": "w",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
-        "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw",
+        "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
         "admin_access": "r", "timesheet_approval": "w",
     },
 }
 # The rights that are not about one kind of record, each granted by one column.
 RIGHTS = {"admin_access": "read", "classification_fill": "create", "classification_sign_off": "write",
           "timesheet_entry": "write", "timesheet_approval": "write", "timesheet_import": "create",
-          "export_jobs_all": "read"}
+          "task_import": "create", "export_jobs_all": "read"}
 
 
 def granted(role: str, model: str, action: str = "read") -> bool:
