@@ -13,7 +13,7 @@ def init_app(app) -> None:
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
     from payroll.piecework import api as task_api, models as task_models, scopes as task_scopes  # noqa: F401
-    from payroll.piecework import admin as task_admin, cli as task_cli
+    from payroll.piecework import admin as task_admin, cli as task_cli, demo as task_demo
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
 
@@ -26,4 +26,5 @@ def init_app(app) -> None:
     task_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
     add_demo_step(app, demo.seed)
+    add_demo_step(app, task_demo.seed)
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list

@@ -185,3 +185,13 @@ def test_admin_import_page_list_and_export(db, world, desk, client, login, make_
     login(client, make_user("finance"))
     assert client.get("/admin/task-import/").status_code == 403
     assert client.get("/admin/task_completion/").status_code == 200     # finance reads the list
+
+
+def test_the_demo_has_a_desk_worker_with_recorded_tasks(db, runner):
+    res = runner.invoke(main, args=["seed-demo", "--workers", "30", "--seed", "5"])
+    assert res.exit_code == 0, res.output
+    assert "tasks: engagement #" in res.output
+    saved = tasks(db)
+    assert len(saved) >= 15 and {t.status for t in saved} == {"recorded"}
+    assert all(t.amount == (t.units * t.rate).quantize(D("0.01")) for t in saved)
+    assert saved[0].engagement.pay_unit == "piece"
