@@ -15,11 +15,15 @@ import pandas as pd
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from payroll.models import PayrollRun
+from payroll.models import PayrollRun, released_runs
 from payroll.models_ledger import ACCOUNTS
 
-# Runs whose paychecks count in a date-range report: a run still calculating has only some of its paychecks.
-REPORTABLE_RUN_STATES = ("calculated", "approved", "paid", "reversed")
+
+
+def _released_sql() -> str:
+    """The ids of the runs a date-range report counts (payroll.models.released_runs: issued, not drafts) as SQL."""
+    return str(released_runs().compile(dialect=db.session.get_bind().dialect,
+                                       compile_kwargs={"literal_binds": True}))
 
 
 @dataclass(frozen=True)
@@ -39,16 +43,16 @@ class Selection:
 def _paycheck_filter(sel: Selection, alias: str = "p") -> tuple[str, dict]:
     if sel.run_id is not None:
         return f"{alias}.run_id = :run_id", {"run_id": int(sel.run_id)}
-    states = ", ".join(f"'{s}'" for s in REPORTABLE_RUN_STATES)
     # B608 (SQL from strings) is marked here and below: fixed fragments, every value a bound parameter
     return (f"{alias}.pay_date BETWEEN :start AND :end AND {alias}.run_id IN "  # nosec B608
-            f"(SELECT id FROM payroll_runs WHERE state IN ({states}))"), {"start": sel.start, "end": sel.end}
+            f"({_released_sql()})"), {"start": sel.start, "end": sel.end}
 
 
 def _journal_filter(sel: Selection) -> tuple[str, dict]:
     if sel.run_id is not None:
         return "e.run_id = :run_id", {"run_id": int(sel.run_id)}
-    return "e.entry_date BETWEEN :start AND :end", {"start": sel.start, "end": sel.end}
+    return (f"e.entry_date BETWEEN :start AND :end AND (e.run_id IS NULL OR e.run_id IN "  # nosec B608
+            f"({_released_sql()}))"), {"start": sel.start, "end": sel.end}
 
 
 def read_frame(sql: str, params: dict, dtypes: dict[str, str]) -> pd.DataFrame:
