@@ -84,10 +84,40 @@ class IssueOut(Schema):
     code = fields.String()
 
 
+class RunExceptionOut(Schema):
+    worker_id = fields.Integer()
+    worker_name = fields.String()
+    engagement_id = fields.Integer(allow_none=True)
+    code = fields.String()
+    message = fields.String()
+    action = fields.String(metadata={"description": "hold (left out of the run, paid later) or note (paid, stated)"})
+    held = fields.Boolean()
+
+
 class ChecksOut(Schema):
     run_id = fields.Integer()
     blocking = fields.Boolean()
-    issues = fields.List(fields.Nested(IssueOut))
+    issues = fields.List(fields.Nested(IssueOut), metadata={"description": "run-level problems that block the run"})
+    exceptions = fields.List(fields.Nested(RunExceptionOut),
+                             metadata={"description": "per-paycheck problems: they hold or annotate one paycheck"})
+
+
+class HoldIn(Schema):
+    worker_id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+
+
+class HoldOut(Schema):
+    id = fields.Integer()
+    run_id = fields.Integer()
+    worker_id = fields.Integer()
+    code = fields.String()
+    reason = fields.String()
+    released_run_id = fields.Integer(allow_none=True)
+
+
+class PayHoldsIn(Schema):
+    pay_date = fields.Date(required=True)
 
 
 class ProgressOut(Schema):

@@ -13,7 +13,7 @@ from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
 from payroll.engine import calculate_paycheck, tables_for
 from payroll.engine.model import PRETAX_TREATMENT
-from payroll.models import Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
+from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
 from . import four_eyes, paid_periods
 from .common import bulk_insert, cents, id_in, is_postgres, units4
@@ -28,6 +28,10 @@ EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each li
 def engagements_in_scope(run: PayrollRun) -> sa.Select:
     """Engagement ids a run pays, ordered so one worker's engagements are adjacent. A regular run pays the
     engagements of its schedule (not every engagement of its frequency: two schedules may share one)."""
+    orig = db.session.get(PayrollRun, run.pays_holds_of_run_id) if run.pays_holds_of_run_id else None
+    if orig is not None and orig.kind == "regular":     # the held workers' engagements of the held run
+        held = sa.select(PaycheckHold.worker_id).where(PaycheckHold.released_run_id == run.id)
+        return engagements_in_scope(orig).where(Engagement.worker_id.in_(held))
     if run.kind == "regular":
         stmt = sa.select(Engagement.id, Engagement.worker_id).where(
             Engagement.pay_schedule_id == run.pay_schedule_id,
