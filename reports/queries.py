@@ -113,25 +113,27 @@ def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
 PAYCHECK_DTYPES = {
     "paycheck_id": "int", "run_id": "int", "kind": "string", "pay_date": "date", "period_start": "date",
     "period_end": "date", "worker_id": "int", "worker": "string", "worker_type": "string",
-    "engagement_id": "int", "client_id": "int", "client": "string", "agency_id": "Int", "agency": "string",
+    "engagement_id": "Int", "client_id": "Int", "client": "string", "agency_id": "Int", "agency": "string",
     "work_state": "string", "gross": "cents", "employee_taxes": "cents", "employer_taxes": "cents",
-    "deductions": "cents", "net": "cents",
+    "deductions": "cents", "net": "cents", "qualified_overtime_premium": "cents",
 }
 
 LINE_DTYPES = {"paycheck_id": "int", "kind": "string", "code": "string", "state": "string", "amount": "cents"}
 
 
 def paychecks(sel: Selection) -> pd.DataFrame:
-    """One row per paycheck with its worker, engagement, client, agency, state, dates and stored totals."""
+    """One row per paycheck with its worker, engagement and client (empty, "Several clients", when one paycheck pays
+    several engagements: its earning lines name theirs), agency, state, dates and stored totals."""
     where, params = _paycheck_filter(sel)
     sql = f"""
         SELECT p.id, p.run_id, p.kind, p.pay_date, p.period_start, p.period_end, p.worker_id,
-               w.last_name || ', ' || w.first_name, p.worker_type, p.engagement_id, p.client_id, c.name,
+               w.last_name || ', ' || w.first_name, p.worker_type, p.engagement_id, p.client_id,
+               COALESCE(c.name, 'Several clients'),
                p.agency_id, COALESCE(a.legal_name, ''), p.work_state,
-               p.gross, p.employee_taxes, p.employer_taxes, p.deductions, p.net
+               p.gross, p.employee_taxes, p.employer_taxes, p.deductions, p.net, p.qualified_overtime_premium
         FROM paychecks p
         JOIN workers w ON w.id = p.worker_id
-        JOIN clients c ON c.id = p.client_id
+        LEFT JOIN clients c ON c.id = p.client_id
         LEFT JOIN agencies a ON a.id = p.agency_id
         WHERE {where}
         ORDER BY p.pay_date, p.run_id, p.id"""  # nosec B608
