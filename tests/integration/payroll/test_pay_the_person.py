@@ -122,3 +122,93 @@ def test_paystub_year_to_date_counts_issued_runs_only(db, world):
     assert paystub_data(p2.id)["gross"]["ytd"] == Decimal("2000.00")
     frame = paychecks(Selection(start=date(2026, 11, 1), end=date(2026, 11, 30)))
     assert list(frame["paycheck_id"]) == [p1.id]
+
+
+def _bulk_workers(world, n: int, first_id: int = 50001) -> list[int]:
+    """n leased employees in TX at $20.00/h on the weekly schedule, each with a W-4, a bank account and 40 approved
+    hours in the week of 2 November, inserted in bulk (the factories take ~20 ms a worker)."""
+    from datetime import date
+
+    from backoffice.crypto import encrypt
+    from backoffice.db import utcnow
+    from payroll.services.common import bulk_insert
+
+    now = utcnow().replace(tzinfo=None)
+    ids = list(range(first_id, first_id + n))
+    acct = encrypt("000123456789")
+    bulk_insert("workers", ("id", "first_name", "middle_name", "last_name", "tin_type", "tin_last4", "tin_flagged",
+                            "birth_date", "email", "phone", "address_line1", "address_line2", "city", "state",
+                            "postal_code", "status", "created_at", "updated_at"),
+                [(i, f"First{i}", "", f"Last{i}", "ssn", f"{i % 10000:04d}", False, date(1985, 5, 5),
+                  f"w{i}@bulk.example", "", "1 Main St", "", "Austin", "TX", "78701", "active", now, now)
+                 for i in ids])
+    bulk_insert("engagements", ("id", "worker_id", "client_id", "type", "title", "work_state", "pay_rate", "pay_unit",
+                                "bill_rate", "pay_frequency", "start_date", "status", "classification",
+                                "overtime_exempt", "created_at", "updated_at", "pay_schedule_id"),
+                [(i, i, world.client.id, "leased_employee", "", "TX", 200000, "hour", 0, "weekly", date(2026, 1, 1),
+                  "active", "leased_employee", False, now, now, world.schedule.id) for i in ids])
+    bulk_insert("tax_profiles", ("worker_id", "effective_date", "w4_version", "filing_status", "step2_checkbox",
+                                 "step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra", "exempt",
+                                 "allowances", "additional", "state_certificate", "signed_name", "created_at",
+                                 "updated_at"),
+                [(i, date(2026, 1, 1), 2020, "single", False, 0, 0, 0, 0, False, 0, 0, "{}", "", now, now)
+                 for i in ids])
+    bulk_insert("bank_accounts", ("worker_id", "bank_name", "routing_number", "account_number", "account_last4",
+                                  "account_type", "split_kind", "priority", "source", "status", "created_at",
+                                  "updated_at"),
+                [(i, "Bulk Bank", "011000015", acct, "6789", "checking", "remainder", 0, "manual", "active", now, now)
+                 for i in ids])
+    bulk_insert("timesheets", ("engagement_id", "week_start", "hours_mon", "hours_tue", "hours_wed", "hours_thu",
+                               "hours_fri", "hours_sat", "hours_sun", "units", "note", "rejected_reason", "status",
+                               "source", "approved_by_id", "created_at", "updated_at"),
+                [(i, date(2026, 11, 2), 800, 800, 800, 800, 800, 0, 0, 0, "", "", "approved", "import",
+                  world.timekeeper.id, now, now) for i in ids])
+    return ids
+
+
+def test_a_run_of_1000_paychecks_with_3_held_completes_and_an_off_cycle_run_pays_the_3_once(db, world):
+    """1,000 workers at 40 h × $20.00 = 800.00 gross each. HR holds 3 (reasons given); the run calculates 997
+    paychecks, is approved and its NACHA file credits the 997 nets; an off-cycle run made from the holds pays the 3
+    (same gross 800.00 each, same week's time); its NACHA file credits their 3 nets. Nothing is paid twice: every
+    worker has exactly one paycheck, every timesheet is marked paid by exactly one run, the two files' credits add
+    up to the 1,000 nets, the ledger balances and net pay payable (2400) is zero once both runs are paid."""
+    import achkit
+
+    from payroll.models import Paycheck, Timesheet
+    from payroll.models_ledger import NachaFile
+    from payroll.services import holds, payments, runs
+    from payroll.services.ledger import trial_balance
+    from tests.integration.payroll.conftest import NOW
+
+    ids = _bulk_workers(world, 1000)
+    run = world.regular_run()
+    for wid in ids[:3]:
+        holds.hold_paycheck(run.id, wid, f"worker {wid}: bank details being checked", world.hr)
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    first = payments.generate_nacha(run.id, world.finance, now=NOW)
+    runs.mark_paid(run.id, world.hr2)
+    db.session.expire_all()
+    assert run.paycheck_count == 997 and first.entry_count == 997
+    off = holds.pay_holds(run.id, run.pay_date, world.hr)
+    runs.start_calculation(off.id, world.hr)
+    runs.approve_run(off.id, world.hr2)
+    second = payments.generate_nacha(off.id, world.finance, now=NOW)
+    runs.mark_paid(off.id, world.hr2)
+    db.session.expire_all()
+    checks = db.session.execute(sa.select(Paycheck.worker_id, Paycheck.run_id, Paycheck.gross, Paycheck.net)
+                                .where(Paycheck.worker_id.in_(ids))).all()
+    assert len(checks) == 1000 and len({c.worker_id for c in checks}) == 1000
+    assert {c.gross for c in checks} == {Decimal("800.00")}
+    assert sorted(c.worker_id for c in checks if c.run_id == off.id) == ids[:3]
+    paid_by = db.session.execute(sa.select(Timesheet.paid_run_id, sa.func.count()).where(
+        Timesheet.engagement_id.in_(ids)).group_by(Timesheet.paid_run_id)).all()
+    assert dict(paid_by) == {run.id: 997, off.id: 3}
+    nets = sum((c.net for c in checks), Decimal(0))
+    files = db.session.execute(sa.select(NachaFile).where(NachaFile.run_id.in_((run.id, off.id)))).scalars().all()
+    assert sum((f.total_credit for f in files), Decimal(0)) == nets
+    for f in files:
+        assert achkit.validate(f.content)["ok"]
+        assert achkit.parse(f.content)["control"]["total_credit"] == int(f.total_credit * 100)   # cents
+    tb = trial_balance()
+    assert tb["balanced"] and tb["accounts"].get("2400", Decimal(0)) == 0
