@@ -135,13 +135,17 @@ class LineOut(Schema):
     amount = fields.Decimal(as_string=True)
     hours = fields.Decimal(as_string=True, allow_none=True)
     rate = fields.Decimal(as_string=True, allow_none=True)
+    engagement_id = fields.Integer(allow_none=True, metadata={"description": "earning lines: where it was earned"})
+    client_id = fields.Integer(allow_none=True)
     explanation = fields.List(fields.String())
 
 
 class PaycheckOut(Schema):
     id = fields.Integer()
     run_id = fields.Integer()
-    engagement_id = fields.Integer()
+    engagement_id = fields.Integer(allow_none=True, metadata={
+        "description": "set when the paycheck pays one engagement; its earning lines name theirs otherwise"})
+    client_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer()
     kind = fields.String()
     worker_type = fields.String()
@@ -154,6 +158,8 @@ class PaycheckOut(Schema):
     employer_taxes = fields.Decimal(as_string=True)
     deductions = fields.Decimal(as_string=True)
     net = fields.Decimal(as_string=True)
+    qualified_overtime_premium = fields.Decimal(as_string=True, metadata={
+        "description": "the FLSA overtime premium of this paycheck (W-2 box 12 code TT, 2026+)"})
     reverses_id = fields.Integer(allow_none=True)
     reissue_of_id = fields.Integer(allow_none=True)
 
