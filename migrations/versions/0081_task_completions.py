@@ -1,7 +1,7 @@
 """task completions: desk work paid per task (units × rate, minutes worked), task_ref unique per engagement
 
 Revision ID: 0081_task_completions
-Revises: 0070_field_policy
+Revises: 0080_pay_the_person
 
 Also gives the roles their rows for the new `task_completion` model when the permission matrix is already loaded
 (a new install gets them from permissions.csv through sync-permissions).
@@ -12,7 +12,7 @@ from alembic import op
 import backoffice.db
 
 revision = '0081_task_completions'
-down_revision = '0070_field_policy'
+down_revision = '0080_pay_the_person'
 branch_labels = None
 depends_on = None
 

@@ -8,7 +8,7 @@ from backoffice.api import current_api_user, json_body
 from backoffice.api.fields import Day, Id, Number
 from backoffice.money import RATE, UNITS
 from backoffice.security.access import require
-from payroll.api.common import _body, _one, _page, blp
+from payroll.api.common import _one, _page, blp
 from payroll.api.schemas import PageArgs
 
 from . import services

@@ -18,6 +18,7 @@ from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun
 from . import four_eyes, paid_periods
 from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
+from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
                               primary_engagement, worker_pay)
 
@@ -180,6 +181,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     if sheet_ids:
         s.execute(sa.update(Timesheet).where(id_in(Timesheet.id, sheet_ids)).values(paid_run_id=run.id),
                   execution_options={"synchronize_session": False})
+    mark_tasks_paid(run.id, [tid for c in computed for tid in c[2].task_ids])
     for pid, adj_id in applied:
         s.execute(sa.update(PayrollAdjustment).where(PayrollAdjustment.id == adj_id)
                   .values(status="applied", paycheck_id=pid, run_id=run.id),

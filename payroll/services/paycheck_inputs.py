@@ -11,24 +11,20 @@ import sqlalchemy as sa
 from backoffice.dates import parse_date
 from backoffice.errors import DomainError
 from backoffice.extensions import db
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import D, ZERO
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Agency, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
-from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import parse_input
 from payroll.models import DAYS, PaycheckHold, PayrollAdjustment, PayrollRun, Timesheet, YearToDate
 
-from .common import id_in, is_postgres
+from payroll.piecework.services import unpaid_tasks
 
-WEEKS_PER_PERIOD = {"weekly": D(1), "biweekly": D(2), "semimonthly": D(52) / 24,
-                    "monthly": D(52) / 12}
-# Adjustment code -> the engine's earning code. Retroactive pay increases are supplemental wages (Pub 15,
-# section 7); a correction of underpaid wages and final pay are regular wages.
-ADJUSTMENT_EARNING = {"retro": "bonus", "bonus": "bonus", "commission": "commission", "correction": "salary",
-                      "reimbursement": "reimbursement", "final_pay": "salary"}
+from .common import id_in, is_postgres
+from .worktime import engine_earning, worker_earnings
+
 YTD_FIELDS = YearToDate.YTD_FIELDS
 YTD_STORED = YTD_FIELDS + ("net",)          # the engine's fields plus net pay
 
@@ -44,6 +40,7 @@ class EngagementPay:
     timesheet_ids: list[int] = field(default_factory=list)
     adjustment_ids: list[int] = field(default_factory=list)
     salary_engagement_ids: list[int] = field(default_factory=list)
+    task_ids: list[int] = field(default_factory=list)
 
     def add(self, other: "EngagementPay", engagement_id: int, client_id: int) -> None:
         self.earnings += other.earnings
@@ -60,12 +57,16 @@ def worker_type_of(eng) -> str:
 
 
 def worker_pay(engs: list, run: PayrollRun, ctx: "ChunkContext") -> EngagementPay:
-    """Everything one worker earns in a run over all of their engagements of one worker type (one paycheck)."""
-    pay = EngagementPay()
-    for eng in engs:
-        pay.add(earnings_for(eng, run, ctx.sheets.get(eng.id, []), ctx.adjustments.get(eng.id, [])),
-                eng.id, eng.client_id)
-    return pay
+    """Everything one worker earns in a run over all of their engagements of one worker type (one paycheck): the
+    FLSA workweek across clients, state daily overtime, piece and task pay, minimum-wage make-up and bonuses in the
+    regular rate (payroll/services/worktime.py over the pure payroll/engine/workweek.py)."""
+    w = worker_earnings(run, engs, ctx.sheets, ctx.tasks, ctx.adjustments)
+    return EngagementPay(earnings=[engine_earning(e) for e in w.earnings], labels=[e["label"] for e in w.earnings],
+                         sources=[(e["engagement_id"], e["client_id"]) for e in w.earnings],
+                         timesheet_ids=w.timesheet_ids, adjustment_ids=w.adjustment_ids,
+                         salary_engagement_ids=sorted({e["engagement_id"] for e in w.earnings
+                                                       if e["label"] == "salary"}),
+                         task_ids=w.task_ids)
 
 
 def primary_engagement(engs: list, pay: EngagementPay):
@@ -89,51 +90,6 @@ def pays_salary(run: PayrollRun) -> bool:
 
 
 
-def earnings_for(eng, run: PayrollRun, sheets: list, adjustments: list) -> EngagementPay:
-    """Earnings from approved time (or salary on regular runs) plus pending adjustments."""
-    pay = EngagementPay()
-    rate = eng.pay_rate
-    employee = eng.type == "leased_employee"
-    time = pays_time(run)
-    if time and eng.pay_unit == "hour":
-        reg = ot = dt = ZERO
-        for ts in sheets:
-            daily = tuple(getattr(ts, f"hours_{d}") for d in DAYS)
-            r, o, d = week_hours(daily, eng.work_state, employee and not eng.overtime_exempt)
-            reg, ot, dt = reg + r, ot + o, dt + d
-            pay.timesheet_ids.append(ts.id)
-        if reg:
-            pay.earnings.append({"code": "regular", "hours": str(reg), "rate": str(rate)})
-            pay.labels.append("regular")
-        if ot:
-            pay.earnings.append({"code": "overtime", "hours": str(ot), "rate": str(rate * OVERTIME_MULTIPLIER),
-                                 "regular_rate": str(rate)})
-            pay.labels.append("overtime")
-        if dt:
-            pay.earnings.append({"code": "double_time", "hours": str(dt), "rate": str(rate * DOUBLE_TIME_MULTIPLIER),
-                                 "regular_rate": str(rate)})
-            pay.labels.append("double_time")
-    elif time and eng.pay_unit in ("piece", "project"):
-        units = sum((ts.units for ts in sheets), ZERO)
-        pay.timesheet_ids.extend(ts.id for ts in sheets)
-        if units:
-            pay.earnings.append({"code": "piece", "units": str(units), "rate": str(rate)})
-            pay.labels.append(eng.pay_unit)
-    elif pays_salary(run) and eng.pay_unit in ("week", "year"):
-        if eng.pay_unit == "year":
-            amount = round_cents(rate / PayFrequency(run.frequency).periods_per_year)
-        else:
-            amount = round_cents(rate * WEEKS_PER_PERIOD[run.frequency])
-        if amount:
-            pay.earnings.append({"code": "salary", "amount": str(amount)})
-            pay.labels.append("salary")
-    for adj in adjustments:
-        pay.earnings.append({"code": ADJUSTMENT_EARNING[adj.code], "amount": str(adj.amount)})
-        pay.labels.append(adj.code)
-        pay.adjustment_ids.append(adj.id)
-    return pay
-
-
 def _latest_by_worker(rows) -> dict:
     out = {}
     for row in rows:          # ordered by effective/created ascending: the last one wins
@@ -155,6 +111,7 @@ class ChunkContext:
     suta: dict
     agency_id: int | None
     held: set = field(default_factory=set)       # worker ids whose paychecks are held out of this run
+    tasks: dict = field(default_factory=dict)    # recorded, unpaid task completions by engagement id
 
     def by_worker(self):
         """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
@@ -186,7 +143,7 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
                                       .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id)))
     sheets: dict[int, list] = defaultdict(list)
     if pays_time(run):
-        for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.units,
+        for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.units,
                                       *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
                 id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
@@ -214,7 +171,8 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     if agency_id is not None:
         suta = dict(s.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
                               .where(StateRegistration.agency_id == agency_id)).all())
-    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held)
+    tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
+    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks)
 
 
 def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,

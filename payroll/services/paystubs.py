@@ -18,7 +18,7 @@ from .explain import line_explanations
 LABELS = {
     "regular": "Regular", "overtime": "Overtime", "double_time": "Double time", "salary": "Salary",
     "overtime_premium": "Overtime premium", "double_time_premium": "Double-time premium",
-    "min_wage_makeup": "Minimum-wage make-up", "task": "Task pay",
+    "min_wage_makeup": "Minimum-wage make-up", "bonus_overtime_premium": "Overtime premium on a bonus",
     "piece": "Piece work", "project": "Project", "bonus": "Bonus", "commission": "Commission",
     "retro": "Retroactive pay", "correction": "Correction", "reimbursement": "Reimbursement",
     "final_pay": "Final pay", "federal_income_tax": "Federal income tax", "social_security": "Social Security",

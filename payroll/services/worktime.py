@@ -20,7 +20,8 @@ from payroll.piecework.services import mark_tasks_paid  # noqa: F401  (re-export
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EMPLOYEE = "leased_employee"
-# Adjustment code -> engine earning code (as payroll/services/paycheck_inputs.py maps them).
+# Adjustment code -> the engine's earning code. Retroactive pay increases are supplemental wages (Pub 15,
+# section 7); a correction of underpaid wages and final pay are regular wages.
 ADJUSTMENT_EARNING = {"retro": "bonus", "bonus": "bonus", "commission": "commission", "correction": "salary",
                       "reimbursement": "reimbursement", "final_pay": "salary"}
 # Bonuses and commissions are non-discretionary unless shown otherwise (29 CFR 778.211(c), 778.117): they enter
@@ -82,7 +83,7 @@ def _sheet_entries(eng, sheets: Iterable) -> tuple[list[TimeEntry], list[PieceEn
         if eng.pay_unit == "hour":
             time += [TimeEntry(eng.id, eng.client_id, eng.work_state, day, h, D(eng.pay_rate), exempt)
                      for day, h in worked]
-        elif eng.pay_unit == "piece":
+        elif eng.pay_unit in ("piece", "project"):
             units = D(ts.units or 0)
             if not units and not worked:
                 continue
@@ -115,7 +116,9 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
     Time and tasks are paid by regular and final runs; adjustments by whichever run they belong to (the caller
     loads the right ones)."""
     pay = WorkerPay()
-    pays_time = run.kind in ("regular", "final")
+    # regular and final runs pay time; so does a run paying another run's holds (as paycheck_inputs.pays_time)
+    holds = getattr(run, "pays_holds_of_run_id", None) is not None
+    pays_time = run.kind in ("regular", "final") or holds
     by_week: dict[date, dict[str, list]] = defaultdict(lambda: {"time": [], "pieces": []})
     contractor_lines: list[WorkLine] = []
     employee_engs = []
@@ -136,9 +139,10 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
                 by_week[workweek_start(p.day)]["pieces"].append(p)
         else:
             contractor_lines += _contractor_lines(eng, time, pieces, run)
-        if run.kind == "regular" and eng.pay_unit in ("week", "year"):
+        if (run.kind == "regular" or holds) and eng.pay_unit in ("week", "year"):
             _salary(pay, eng, run)
 
+    projects = frozenset(e.id for e in engagements if e.pay_unit == "project")
     week_starts = sorted(by_week)
     bonuses, other_adjustments = [], []
     for eng in engagements:
@@ -157,7 +161,7 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
                         week_bonuses.get(start, ()))
         result = compute_workweek(week, rules)
         pay.weeks.append(result)
-        pay.earnings += [_as_dict(ln, "employee") for ln in result.lines]
+        pay.earnings += [_as_dict(ln, "employee", projects=projects) for ln in result.lines]
     if bonuses and not single:
         for eng, adj in bonuses:
             lines = reopen_for_bonus(MultiWeekBonus(eng.id, eng.client_id, D(adj.amount), adj.code), pay.weeks)
@@ -168,12 +172,14 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
         pay.earnings.append({"code": ADJUSTMENT_EARNING[adj.code], "amount": str(adj.amount),
                              "engagement_id": eng.id, "client_id": eng.client_id, "label": adj.code,
                              "worker_type": "employee" if eng.type == EMPLOYEE else "contractor"})
-    pay.earnings += [_as_dict(ln, "contractor") for ln in contractor_lines]
+    pay.earnings += [_as_dict(ln, "contractor", projects=projects) for ln in contractor_lines]
     return pay
 
 
-def _as_dict(line: WorkLine, worker_type: str, code: str | None = None) -> dict:
+def _as_dict(line: WorkLine, worker_type: str, code: str | None = None, projects: frozenset = frozenset()) -> dict:
     d = line.as_earning()
+    if line.code == "piece" and line.engagement_id in projects:     # units of a project engagement
+        d["label"] = "project"
     if code:
         d["code"] = code
     elif line.code == "bonus":          # a week's bonus or commission adjustment keeps its own earning code

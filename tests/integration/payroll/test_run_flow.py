@@ -25,8 +25,9 @@ def _lines(db, paycheck_id):
 
 
 def test_regular_run_pays_approved_time_with_overtime_and_posts_a_balanced_journal(db, world):
-    """TX employee, 45 h at $25.00 in the week: 40 × 25 = 1,000.00 regular + 5 × 37.50 = 187.50 overtime =
-    1,187.50 gross. Social security 6.2% = 73.63 (73.625 half-up); Medicare 1.45% = 17.22 (17.21875);
+    """TX employee, 45 h at $25.00 in the week: straight time 45 × 25 = 1,125.00; regular rate 1,125 ÷ 45 = 25.00;
+    overtime premium 5 × 12.50 = 62.50 (the workweek engine: straight time for every hour, then the extra half of
+    the regular rate) = 1,187.50 gross, as 40 × 25 + 5 × 37.50. Social security 6.2% = 73.63 (73.625 half-up); Medicare 1.45% = 17.22 (17.21875);
     employer FUTA 0.6% = 7.13 (7.125); TX SUTA at the agency's 2.7% = 32.06 (32.0625).
     Contractor, 30 h at $40 with a TIN and no B-notice: 1,200.00 paid, nothing withheld."""
     from payroll.services import runs
@@ -46,8 +47,9 @@ def test_regular_run_pays_approved_time_with_overtime_and_posts_a_balanced_journ
     e = checks[emp.id]
     assert e.gross == Decimal("1187.50")
     lines = _lines(db, e.id)
-    assert lines[("earning", "regular")] == Decimal("1000.00")
-    assert lines[("earning", "overtime")] == Decimal("187.50")
+    assert lines[("earning", "regular")] == Decimal("1125.00")
+    assert lines[("earning", "overtime_premium")] == Decimal("62.50")
+    assert e.qualified_overtime_premium == Decimal("62.50")
     assert lines[("employee_tax", "social_security")] == Decimal("73.63")
     assert lines[("employee_tax", "medicare")] == Decimal("17.22")
     assert lines[("employer_tax", "futa")] == Decimal("7.13")

@@ -14,7 +14,7 @@ def world(db, make_user):
 @pytest.fixture
 def calculated_run(db, world):
     """Week of 2 Nov 2026 (weekly schedule, pay date Fri 13 Nov), TX, agency SUTA rate 2.7%:
-    Ann: 45 h at $25.00 -> regular 40 × 25 = 1,000.00 + overtime 5 × 37.50 = 187.50 = gross 1,187.50;
+    Ann: 45 h at $25.00 -> straight time 45 × 25 = 1,125.00 + overtime premium 5 × 12.50 = 62.50 = gross 1,187.50;
          Social Security 6.2% = 73.63 (73.625), Medicare 1.45% = 17.22 (17.21875), both also owed by the employer;
          FUTA 0.6% = 7.13 (7.125); TX SUTA 2.7% = 32.06 (32.0625).
     Bo:  40 h at $20.00 -> regular 800.00; Social Security 49.60, Medicare 11.60 (each side); FUTA 4.80;

@@ -87,13 +87,13 @@ def test_register_rows_are_the_exports_figures_as_decimals_and_dates(db, calcula
 
 
 def test_register_shows_the_hand_figures(db, calculated_run):
-    """See the calculated_run fixture: Ann 1,000.00 + 187.50, Social Security 73.63, Medicare 17.22, FUTA 7.13,
+    """See the calculated_run fixture: Ann 1,125.00 straight time + 62.50 overtime premium, Social Security 73.63, Medicare 17.22, FUTA 7.13,
     TX SUTA 32.06; the column totals of gross are 1,187.50 + 800.00 + 1,200.00 = 3,187.50."""
     run, ann = calculated_run["run"], calculated_run["ann"]
     rows = csv_rows(exports.export("register", Selection(run_id=run.id), "csv").content)
     by_eng = {int(r["engagement_id"]): r for r in rows}
     a = by_eng[ann.id]
-    assert (a["earning:regular"], a["earning:overtime"], a["gross"]) == ("1000.00", "187.50", "1187.50")
+    assert (a["earning:regular"], a["earning:overtime_premium"], a["gross"]) == ("1125.00", "62.50", "1187.50")
     assert (a["ee_tax:social_security"], a["ee_tax:medicare"]) == ("73.63", "17.22")
     assert (a["er_tax:social_security"], a["er_tax:futa"], a["er_tax:suta:TX"]) == ("73.63", "7.13", "32.06")
     assert by_eng[calculated_run["cy"].id]["net"] == "1200.00"
