@@ -21,13 +21,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from backoffice.errors import DomainError
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import CENT, D, ZERO
 
 from .model import Num
 
@@ -39,14 +39,21 @@ EIGHT = D(8)
 DAY_HOURS = D(24)
 RATE_PLACES = Decimal("0.0001")      # how the unrounded regular rate is shown in explanations
 
+
+def round_cents(amount: Decimal) -> Decimal:
+    """backoffice.money.round_cents (half up to the cent) without its D() check: every figure here is a Decimal."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
 REGULAR, PIECE, BONUS = "regular", "piece", "bonus"
 OVERTIME_PREMIUM, DOUBLE_TIME_PREMIUM, MIN_WAGE_MAKEUP = "overtime_premium", "double_time_premium", "min_wage_makeup"
 
 
 # --- inputs ------------------------------------------------------------------------------------------------------
+# Entries and lines are NamedTuples, not frozen dataclasses: as immutable, and a run makes several per worker and
+# week for 100,000 workers, where a frozen dataclass's __init__ (one object.__setattr__ per field) cost more than
+# the arithmetic.
 
-@dataclass(frozen=True, slots=True)
-class TimeEntry:
+class TimeEntry(NamedTuple):
     """Hours of one engagement on one day at an hourly rate."""
 
     engagement_id: int
@@ -58,8 +65,7 @@ class TimeEntry:
     overtime_exempt: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class PieceEntry:
+class PieceEntry(NamedTuple):
     """Units (tasks, pieces) of one engagement completed on one day at a rate per unit, with the hours worked."""
 
     engagement_id: int
@@ -76,8 +82,7 @@ class PieceEntry:
         return self.units * self.rate
 
 
-@dataclass(frozen=True, slots=True)
-class WeekBonus:
+class WeekBonus(NamedTuple):
     """A non-discretionary bonus earned in this workweek (29 CFR 778.208-778.211): part of the regular rate."""
 
     engagement_id: int
@@ -136,9 +141,18 @@ class PayRules:
     federal: tuple[tuple[date, date | None, Decimal, str], ...]
     state_minimum: Mapping[str, tuple[tuple[date, date | None, Decimal | None, str], ...]]
     daily: Mapping[str, tuple[DailyRule, ...]]
+    # (state, day) -> answer: a run asks the same few questions for every worker (not part of equality)
+    _memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def minimum_wage(self, state: str, day: date) -> MinimumWage:
         """The higher of the federal and the state minimum wage on the day (29 U.S.C. 218(a))."""
+        key = ("mw", state, day)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = self._minimum_wage(state, day)
+        return hit
+
+    def _minimum_wage(self, state: str, day: date) -> MinimumWage:
         fed = _dated(self.federal, day)
         if fed is None:
             raise DomainError(f"no federal minimum wage for {day}")
@@ -149,6 +163,13 @@ class PayRules:
         return best
 
     def daily_rule(self, state: str, day: date) -> DailyRule | None:
+        key = ("daily", state, day)
+        if key in self._memo:
+            return self._memo[key]
+        rule = self._memo[key] = self._daily_rule(state, day)
+        return rule
+
+    def _daily_rule(self, state: str, day: date) -> DailyRule | None:
         for rule in self.daily.get(state, ()):
             if rule.effective_from <= day and (rule.effective_to is None or day <= rule.effective_to):
                 return rule
@@ -191,8 +212,7 @@ def pay_rules() -> PayRules:
 
 # --- results -----------------------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
-class WorkLine:
+class WorkLine(NamedTuple):
     """One earnings line of a workweek, attributed to its engagement and client."""
 
     code: str
@@ -273,18 +293,23 @@ def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekR
     items = _items(week)
     lines = _straight_lines(week, items)
     covered = [it for it in items if not it.exempt]
-    hours = sum((it.hours for it in covered), ZERO)
-    bonus_total = sum((b.amount for b in week.bonuses), ZERO)
+    hours = pay_total = ZERO
+    for it in covered:
+        hours += it.hours
+        pay_total += it.pay
+    bonus_total = sum((b.amount for b in week.bonuses), ZERO) if week.bonuses else ZERO
 
     due, makeup_lines = _minimum_wage(week, covered, lines, rules)
     makeup = sum((ln.amount for ln in makeup_lines), ZERO)
     lines += makeup_lines
 
-    straight = sum((it.pay for it in covered), ZERO) + bonus_total + makeup
+    straight = pay_total + bonus_total + makeup
     regular_rate = straight / hours if hours else ZERO
     _classify(covered, rules)
-    ot_hours = sum((it.overtime for it in covered), ZERO)
-    dt_hours = sum((it.double_time for it in covered), ZERO)
+    ot_hours = dt_hours = ZERO
+    for it in covered:
+        ot_hours += it.overtime
+        dt_hours += it.double_time
     flsa_hours = max(hours - FORTY, ZERO)
     premium_lines = _premium_lines(week, covered, regular_rate)
     qualified_total = round_cents(flsa_hours * regular_rate * HALF)
@@ -470,8 +495,12 @@ def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) ->
     out = []
     rr = regular_rate.quantize(RATE_PLACES)
     for (eng, client), its in by_eng.items():
-        ot = sum((it.overtime for it in its), ZERO)
-        dt = sum((it.double_time for it in its), ZERO)
+        ot = dt = ZERO
+        for it in its:
+            ot += it.overtime
+            dt += it.double_time
+        if not (ot or dt):
+            continue
         sources = sorted({r.source.split(":")[0] for it in its for r in it.daily_reasons})
         why = ("; daily rule: " + "; ".join(sources)) if sources else ""
         if ot:
@@ -519,9 +548,7 @@ def _allocate_qualified(lines: list[WorkLine], total: Decimal, regular_rate: Dec
 
 
 def _with(line: WorkLine, **changes) -> WorkLine:
-    values = {f: getattr(line, f) for f in WorkLine.__dataclass_fields__}
-    values.update(changes)
-    return WorkLine(**values)
+    return line._replace(**changes)
 
 
 # --- a bonus for several workweeks (29 CFR 778.209) --------------------------------------------------------------

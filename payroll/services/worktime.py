@@ -78,11 +78,14 @@ def _sheet_entries(eng, sheets: Iterable) -> tuple[list[TimeEntry], list[PieceEn
     time, pieces = [], []
     exempt = bool(eng.overtime_exempt)
     for ts in sheets:
-        days = [(ts.week_start + timedelta(days=i), D(getattr(ts, f"hours_{d}") or 0)) for i, d in enumerate(DAYS)]
-        worked = [(day, h) for day, h in days if h > 0]
+        worked = []
+        for i, d in enumerate(DAYS):
+            h = getattr(ts, f"hours_{d}")
+            if h:
+                worked.append((ts.week_start + timedelta(days=i), h if type(h) is Decimal else D(h)))
         if eng.pay_unit == "hour":
-            time += [TimeEntry(eng.id, eng.client_id, eng.work_state, day, h, D(eng.pay_rate), exempt)
-                     for day, h in worked]
+            rate = eng.pay_rate if type(eng.pay_rate) is Decimal else D(eng.pay_rate)
+            time += [TimeEntry(eng.id, eng.client_id, eng.work_state, day, h, rate, exempt) for day, h in worked]
         elif eng.pay_unit in ("piece", "project"):
             units = D(ts.units or 0)
             if not units and not worked:
