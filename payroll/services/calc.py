@@ -173,7 +173,8 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     paid_periods.claim(run, salary_claims, run.period_start, run.period_end)
     four_eyes.record_chunk_inputs(run, [e.id for c in computed for e in c[1]],
                                   [t for c in computed for t in c[2].timesheet_ids],
-                                  [a for c in computed for a in c[2].adjustment_ids])
+                                  [a for c in computed for a in c[2].adjustment_ids],
+                                  [t for c in computed for t in c[2].task_ids])
 
     # YTD, time and adjustments
     _write_ytd(running_ytd, ctx.ytd, year)

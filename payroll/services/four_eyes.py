@@ -42,10 +42,17 @@ def record(run_id: int, user, role: str, ref: str = "") -> None:
 
 
 def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_ids: list[int],
-                        adjustment_ids: list[int]) -> None:
-    """Record who entered, edited and approved the time, added the adjustments and changed the rates one chunk
-    paid. A chunk's rows are its own (one chunk per engagement), so the rows never collide across chunks."""
+                        adjustment_ids: list[int], task_ids: list[int] = ()) -> None:
+    """Record who entered, edited and approved the time, recorded the tasks, added the adjustments and changed the
+    rates one chunk paid. A chunk's rows are its own (one chunk per engagement), so the rows never collide across
+    chunks."""
     found: set[tuple[int, str, str]] = set()
+    if task_ids:
+        from payroll.piecework.models import TaskCompletion     # payroll's own sub-package, loaded with the app
+
+        for tid, created in db.session.execute(sa.select(TaskCompletion.id, TaskCompletion.created_by_id)
+                                               .where(id_in(TaskCompletion.id, list(task_ids)))):
+            found.add((created, "time_entered", f"task #{tid}"))
     if timesheet_ids:
         for tid, entered, approved in db.session.execute(sa.select(
                 Timesheet.id, Timesheet.entered_by_id, Timesheet.approved_by_id).where(id_in(Timesheet.id,

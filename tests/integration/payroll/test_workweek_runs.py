@@ -86,6 +86,10 @@ def test_tasks_are_paid_once_with_a_minimum_wage_make_up(db, world):
         ("piece", D("54.00")), ("min_wage_makeup", D("4.00"))]
     assert {(t.status, t.paid_run_id) for t in db.session.execute(sa.select(TaskCompletion)).scalars()} == {
         ("paid", run.id)}
+    from payroll.models import RunContributor            # four eyes: whoever recorded the tasks is on the run
+    roles = db.session.execute(sa.select(RunContributor.user_id, RunContributor.role, RunContributor.ref)
+                               .where(RunContributor.run_id == run.id)).all()
+    assert sum(1 for u, r, ref in roles if u == world.hr.id and r == "time_entered" and ref.startswith("task #")) == 4
     from datetime import date
 
     from payroll.services import runs
