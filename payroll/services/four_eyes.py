@@ -21,6 +21,7 @@ from backoffice.audit import AuditLog
 from backoffice.errors import DomainError
 from backoffice.extensions import db
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, RunContributor, Timesheet
+from payroll.piecework.models import TaskCompletion
 
 from .common import id_in, user_id
 
@@ -48,8 +49,6 @@ def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_id
     chunks."""
     found: set[tuple[int, str, str]] = set()
     if task_ids:
-        from payroll.piecework.models import TaskCompletion     # payroll's own sub-package, loaded with the app
-
         for tid, created in db.session.execute(sa.select(TaskCompletion.id, TaskCompletion.created_by_id)
                                                .where(id_in(TaskCompletion.id, list(task_ids)))):
             found.add((created, "time_entered", f"task #{tid}"))
