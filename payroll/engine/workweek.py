@@ -290,6 +290,84 @@ class _Item:
 def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekResult:
     """Pay one worker's workweek across every engagement: straight time, make-up, premiums, with explanations."""
     rules = rules or pay_rules()
+    simple = _simple_week(week, rules)
+    if simple is not None:
+        return simple
+    return _compute(week, rules)
+
+
+def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
+    """The common week, computed directly: hours of one engagement at one rate, no pieces, bonuses or exempt hours,
+    no daily rule in the work state and the rate at least the minimum wage every day. Then the regular rate is the
+    rate, and the overtime hours are the hours past 40, all FLSA hours. Gives exactly what _compute gives (a
+    property test holds the two together); anything else returns None."""
+    time = week.time
+    if week.pieces or week.bonuses or not time:
+        return None
+    first = time[0]
+    eng, client, state, rate = first.engagement_id, first.client_id, first.work_state, first.rate
+    end = week.start + timedelta(days=6)
+    if week.start.weekday() != 0:
+        return None
+    hours = ZERO
+    last = None
+    for e in time:
+        if (e.engagement_id != eng or e.client_id != client or e.work_state != state or e.rate != rate
+                or e.overtime_exempt or not week.start <= e.day <= end or e.hours < 0 or e.hours > DAY_HOURS
+                or (last is not None and e.day <= last)):
+            return None
+        last = e.day
+        if rules.daily_rule(state, e.day) is not None or rate < rules.minimum_wage(state, e.day).rate:
+            return None
+        hours += e.hours
+    if rate < 0:
+        return None
+    amount = round_cents(hours * rate)
+    lines = [WorkLine(REGULAR, eng, client, amount, week.start, hours=hours, rate=rate, label=REGULAR,
+                      steps=(("{} h × {} an hour = {}", Num(hours), rate, amount),))]
+    due = ZERO
+    for e in time:
+        due += e.hours * rules.minimum_wage(state, e.day).rate
+    due = round_cents(due)
+    regular_rate = (hours * rate) / hours if hours else ZERO
+    ot = hours - FORTY if hours > FORTY else ZERO
+    qualified = round_cents(ot * regular_rate * HALF)
+    if ot:
+        premium = [WorkLine(OVERTIME_PREMIUM, eng, client, qualified, week.start, hours=ot,
+                            rate=round_cents(regular_rate * HALF), regular_rate=regular_rate, label=OVERTIME_PREMIUM,
+                            steps=_premium_steps(ot, regular_rate, qualified, ""))]
+        premium = _allocate_qualified(premium, qualified, regular_rate, ot)
+        lines += premium
+    return WorkweekResult(week.start, tuple(lines), hours, hours * rate, regular_rate, ot, ZERO, ot, due, ZERO,
+                          qualified if ot else ZERO,
+                          _week_steps(week.start, hours, hours * rate, ZERO, ZERO, regular_rate, ot, ZERO, ot,
+                                      qualified))
+
+
+def _premium_steps(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:
+    return (("Overtime premium: {} h × half the regular rate ({} ÷ 2 ≈ {}) = {}, rounded once to the cent, half up "
+             "(straight time for these hours is already paid; FLSA 7(a), 29 CFR 778.107" + why + ")",
+             Num(ot), Num(regular_rate.quantize(RATE_PLACES)), round_cents(regular_rate * HALF), amount),)
+
+
+def _week_steps(start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours, flsa_hours,
+                qualified_total) -> tuple:
+    rr_shown = regular_rate.quantize(RATE_PLACES)
+    return (
+        ("Workweek from {}: {} h worked for all clients together (29 CFR 778.103: each workweek stands alone)",
+         start.isoformat(), Num(hours)),
+        ("Regular rate = straight-time pay {} (hourly and piece pay, non-discretionary bonuses {}, minimum-wage "
+         "make-up {}) ÷ {} h = {} (kept unrounded; 29 CFR 778.109, 778.111, 778.115)",
+         round_cents(straight), round_cents(bonus_total), makeup, Num(hours), Num(rr_shown)),
+        ("Overtime hours {} (1.5×), double-time hours {} (2×); hours over 40 (FLSA) {}",
+         Num(ot_hours), Num(dt_hours), Num(flsa_hours)),
+        ("Qualified overtime premium (W-2 box 12 TT, FLSA part only) = {} h × half of {} = {}",
+         Num(flsa_hours), Num(rr_shown), qualified_total),
+    )
+
+
+def _compute(week: Workweek, rules: PayRules) -> WorkweekResult:
+    """Any week: every engagement, rate, piece, bonus, state rule and the minimum wage."""
     items = _items(week)
     lines = _straight_lines(week, items)
     covered = [it for it in items if not it.exempt]
@@ -316,18 +394,8 @@ def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekR
     premium_lines = _allocate_qualified(premium_lines, qualified_total, regular_rate, flsa_hours)
     lines += premium_lines
 
-    rr_shown = regular_rate.quantize(RATE_PLACES)
-    steps = (
-        ("Workweek from {}: {} h worked for all clients together (29 CFR 778.103: each workweek stands alone)",
-         week.start.isoformat(), Num(hours)),
-        ("Regular rate = straight-time pay {} (hourly and piece pay, non-discretionary bonuses {}, minimum-wage "
-         "make-up {}) ÷ {} h = {} (kept unrounded; 29 CFR 778.109, 778.111, 778.115)",
-         round_cents(straight), round_cents(bonus_total), makeup, Num(hours), Num(rr_shown)),
-        ("Overtime hours {} (1.5×), double-time hours {} (2×); hours over 40 (FLSA) {}",
-         Num(ot_hours), Num(dt_hours), Num(flsa_hours)),
-        ("Qualified overtime premium (W-2 box 12 TT, FLSA part only) = {} h × half of {} = {}",
-         Num(flsa_hours), Num(rr_shown), qualified_total),
-    )
+    steps = _week_steps(week.start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours,
+                        flsa_hours, qualified_total)
     return WorkweekResult(week.start, tuple(lines), hours, straight, regular_rate, ot_hours, dt_hours, flsa_hours,
                           due, makeup, sum((ln.qualified_premium for ln in premium_lines), ZERO), steps)
 
@@ -353,12 +421,18 @@ def _items(week: Workweek) -> list[_Item]:
         if b.amount < 0:
             raise DomainError("a bonus must not be negative")
     per_day: dict[date, Decimal] = {}
+    ordered = True
+    last = None
     for it in out:
         per_day[it.day] = per_day.get(it.day, ZERO) + it.hours
+        if last is not None and it.day < last:
+            ordered = False
+        last = it.day
     for day, h in per_day.items():
         if h > DAY_HOURS:
             raise DomainError(f"{h} hours on {day}: a day has 24")
-    out.sort(key=lambda it: (it.day, it.order))
+    if not ordered:
+        out.sort(key=lambda it: (it.day, it.order))
     return out
 
 
@@ -507,11 +581,7 @@ def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) ->
             amount = round_cents(ot * regular_rate * HALF)
             out.append(WorkLine(OVERTIME_PREMIUM, eng, client, amount, week.start, hours=ot,
                                 rate=round_cents(regular_rate * HALF), regular_rate=regular_rate,
-                                label=OVERTIME_PREMIUM, steps=(
-                                    ("Overtime premium: {} h × half the regular rate ({} ÷ 2 ≈ {}) = {}, rounded "
-                                     "once to the cent, half up (straight time for these hours is already paid; "
-                                     "FLSA 7(a), 29 CFR 778.107" + why + ")",
-                                     Num(ot), Num(rr), round_cents(regular_rate * HALF), amount),)))
+                                label=OVERTIME_PREMIUM, steps=_premium_steps(ot, regular_rate, amount, why)))
         if dt:
             amount = round_cents(dt * regular_rate)
             out.append(WorkLine(DOUBLE_TIME_PREMIUM, eng, client, amount, week.start, hours=dt,
@@ -539,16 +609,17 @@ def _allocate_qualified(lines: list[WorkLine], total: Decimal, regular_rate: Dec
         q = min(cap, left)
         left -= q
         if q:
-            out[i] = _with(ln, qualified_premium=q, steps=ln.steps + (
-                ("Qualified overtime premium (W-2 box 12 TT) on this line: {} of the week's {} ({} h over 40)",
-                 q, total, Num(flsa_hours)),))
+            out[i] = _with_qualified(ln, q, (
+                "Qualified overtime premium (W-2 box 12 TT) on this line: {} of the week's {} ({} h over 40)",
+                q, total, Num(flsa_hours)))
         if left <= 0:
             break
     return out
 
 
-def _with(line: WorkLine, **changes) -> WorkLine:
-    return line._replace(**changes)
+def _with_qualified(line: WorkLine, q: Decimal, step: tuple) -> WorkLine:
+    """The line with its qualified premium and one more step (positional: NamedTuple._replace is slow)."""
+    return WorkLine._make(line[:9] + (q, line.label, line.steps + (step,)))
 
 
 # --- a bonus for several workweeks (29 CFR 778.209) --------------------------------------------------------------

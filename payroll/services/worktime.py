@@ -63,8 +63,9 @@ def engine_earning(d: dict) -> dict:
     most 4 places (a task's minutes ÷ 60 may not end)."""
     keys = _ENGINE_KEYS.get(d["code"], ("code", "amount"))
     out = {k: d[k] for k in keys if k in d}
-    if "hours" in out:
-        out["hours"] = str(D(out["hours"]).quantize(Decimal("0.0001")))
+    h = out.get("hours")
+    if h is not None and "." in h and len(h) - h.index(".") > 5:       # more than 4 places
+        out["hours"] = str(D(h).quantize(Decimal("0.0001")))
     return out
 
 

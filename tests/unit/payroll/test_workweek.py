@@ -286,3 +286,20 @@ def test_pay_is_never_below_the_minimum_wage_and_straight_time_is_the_sum_of_ent
     assert r.overtime_hours + r.double_time_hours >= r.flsa_overtime_hours
     assert all(ln.qualified_premium <= ln.amount for ln in premiums)
     assert r.qualified_overtime_premium <= (r.flsa_overtime_hours * r.regular_rate / 2).quantize(D("0.01")) + D("0.01")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(["TX", "NY", "FL", "WA", "CA", "NV", "CO"]), st.decimals(min_value=0, max_value=80, places=2),
+       st.lists(st.decimals(min_value=0, max_value=16, places=2), min_size=1, max_size=7))
+def test_the_common_week_shortcut_gives_exactly_what_the_full_computation_gives(state, rate, per_day):
+    """compute_workweek takes a shortcut for one engagement at one rate with no daily rule and no make-up; the
+    lines, figures and explanations must be those of the full computation (_compute)."""
+    from payroll.engine.workweek import _compute
+
+    week = Workweek(MON, hours(1, 10, state, str(rate), [h for h in per_day]))
+    if not week.time:
+        return
+    fast, full = compute_workweek(week), _compute(week, pay_rules())
+    assert fast == full
+    assert [render_steps(ln.steps) for ln in fast.lines] == [render_steps(ln.steps) for ln in full.lines]
+    assert render_steps(fast.steps) == render_steps(full.steps)
