@@ -14,7 +14,8 @@ from typing import Iterable, Sequence
 
 from backoffice.money import D, ZERO, round_cents
 from backoffice.periods import PayFrequency
-from payroll.engine.workweek import (MultiWeekBonus, PayRules, PieceEntry, TimeEntry, WeekBonus, WorkLine, Workweek,
+from payroll.engine.pay_rules import PayRules
+from payroll.engine.workweek import (MultiWeekBonus, PieceEntry, TimeEntry, WeekBonus, WorkLine, Workweek,
                                      WorkweekResult, compute_workweek, reopen_for_bonus, workweek_start)
 from payroll.piecework.services import mark_tasks_paid  # noqa: F401  (re-exported: calc marks the tasks it paid)
 

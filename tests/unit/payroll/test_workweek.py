@@ -13,8 +13,9 @@ from payroll.engine import Earning
 from payroll.engine.earnings import earning_line
 from payroll.engine.model import render_steps
 from payroll.engine.quote_input import parse_input
+from payroll.engine.pay_rules import pay_rules
 from payroll.engine.workweek import (MultiWeekBonus, PieceEntry, TimeEntry, WeekBonus, Workweek, compute_workweek,
-                                     pay_rules, reopen_for_bonus, workweek_start)
+                                     reopen_for_bonus, workweek_start)
 
 D = Decimal
 MON = date(2026, 3, 2)          # a Monday in 2026
