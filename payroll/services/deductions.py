@@ -338,7 +338,8 @@ def deductions_for(worker_ids: list[int], run: PayrollRun, worker_type: str = "e
         rows = [d for d in rows if d.code not in PRETAX_DEDUCTION_CODES and d.code != "roth_401k"]
     taken = collected([d.id for d in rows if d.goal is not None])
     out: dict[int, dict] = {}
-    for d in sorted(rows, key=lambda d: (d.worker_id, d.received_date or d.start_date, d.id)):
+    for d in sorted(rows, key=lambda d: (d.worker_id, d.code not in ORDER_CODES, d.received_date or d.start_date,
+                                         d.id)):
         remaining = None
         if d.goal is not None:
             remaining = d.goal - taken.get(d.id, ZERO)
