@@ -8,14 +8,17 @@ def init_app(app) -> None:
     from backoffice.api import register_blueprints
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step, set_pay_schedule_choices
-    from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
+    from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
+    from payroll import portal_deductions  # noqa: F401  (its page attaches to the portal blueprint)
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
+    from payroll.api import deduction_views  # noqa: F401  (routes attach to common.blp)
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
 
     admin.register(app.extensions["tandem_admin"])
+    admin_deductions.register(app.extensions["tandem_admin"])
     import_admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, common.blp)
     cli.register(app.cli)

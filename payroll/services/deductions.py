@@ -226,7 +226,9 @@ def clean_contribution(data: dict, current: EmployerContribution | None = None) 
 
 # --- writes ----------------------------------------------------------------------------------------------------
 
-def _worker(worker_id: int) -> Worker:
+def _worker(worker_id: int | None) -> Worker:
+    if not isinstance(worker_id, int) or isinstance(worker_id, bool):
+        raise_if([Issue("worker_id", "choose the worker", "required")])
     w = db.session.get(Worker, worker_id)
     if w is None:
         raise NotFound(f"worker {worker_id} not found")
