@@ -57,9 +57,10 @@ class _WorkerForm(SecureModelView):
         data["worker_id"] = data.pop("worker", None)      # on edit the worker is not on the form (edit rules)
         return data
 
-    @property
-    def form_edit_rules(self):
-        return tuple(c for c in self.form_columns if c != "worker")
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        del form.worker                                   # a deduction stays with its worker
+        return form
 
 
 class WorkerDeductionAdmin(_WorkerForm):
