@@ -9,7 +9,7 @@ def init_app(app) -> None:
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step, set_pay_schedule_choices
     from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
-    from payroll import portal_deductions  # noqa: F401  (its page attaches to the portal blueprint)
+    from payroll import demo_deductions, portal_deductions  # noqa: F401  (the page attaches to the portal)
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
@@ -24,5 +24,6 @@ def init_app(app) -> None:
     cli.register(app.cli)
     timesheet_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
+    add_demo_step(app, demo_deductions.seed)   # before the runs, which withhold them
     add_demo_step(app, demo.seed)
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list

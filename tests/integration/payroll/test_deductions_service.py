@@ -212,3 +212,14 @@ def test_year_to_date_counts_only_released_runs(db):
         db.session.add(PaycheckLine(paycheck_id=p.id, kind="pretax_deduction", code="401k", amount=D("60.00")))
     db.session.flush()
     assert svc.year_to_date_by_code(w.id, 2026) == {("pretax_deduction", "401k"): D("120.00")}
+
+
+def test_the_demo_has_elections_orders_and_a_loan(runner, db):
+    from backoffice.cli import main
+
+    result = runner.invoke(main, args=["seed-demo", "--workers", "40", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    codes = sorted(db.session.execute(sa.select(WorkerDeduction.code)).scalars())
+    assert codes == ["401k", "401k", "child_support", "garnishment", "hsa", "loan", "roth_401k", "section125"]
+    contributions = sorted(db.session.execute(sa.select(EmployerContribution.code)).scalars())
+    assert contributions == ["401k_match", "401k_match", "hsa_employer", "premium_employer_share"]
