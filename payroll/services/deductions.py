@@ -235,11 +235,21 @@ def _worker(worker_id: int | None) -> Worker:
     return w
 
 
+def _ref_free(model, clean: dict, current_id: int | None = None) -> None:
+    """`external_ref` is unique (the database says so too): name the field instead of failing on the insert."""
+    ref = clean.get("external_ref")
+    if ref and db.session.execute(sa.select(model.id).where(model.external_ref == ref,
+                                                            model.id != (current_id or 0))).first():
+        raise_if([Issue("external_ref", f"{ref!r} is already used by another record", "duplicate")])
+
+
 @transaction()
 def create_deduction(worker_id: int, data: dict) -> WorkerDeduction:
     """A new recurring deduction or order for a worker (audited)."""
     _worker(worker_id)
-    row = WorkerDeduction(worker_id=worker_id, **clean_deduction(data))
+    clean = clean_deduction(data)
+    _ref_free(WorkerDeduction, clean)
+    row = WorkerDeduction(worker_id=worker_id, **clean)
     db.session.add(row)
     db.session.flush()
     return row
@@ -250,7 +260,9 @@ def update_deduction(deduction_id: int, data: dict) -> WorkerDeduction:
     row = db.session.get(WorkerDeduction, deduction_id)
     if row is None:
         raise NotFound(f"deduction {deduction_id} not found")
-    for k, v in clean_deduction(data, row).items():
+    clean = clean_deduction(data, row)
+    _ref_free(WorkerDeduction, clean, row.id)
+    for k, v in clean.items():
         setattr(row, k, v)
     db.session.flush()
     return row
@@ -259,7 +271,9 @@ def update_deduction(deduction_id: int, data: dict) -> WorkerDeduction:
 @transaction()
 def create_contribution(worker_id: int, data: dict) -> EmployerContribution:
     _worker(worker_id)
-    row = EmployerContribution(worker_id=worker_id, **clean_contribution(data))
+    clean = clean_contribution(data)
+    _ref_free(EmployerContribution, clean)
+    row = EmployerContribution(worker_id=worker_id, **clean)
     db.session.add(row)
     db.session.flush()
     return row
@@ -270,7 +284,9 @@ def update_contribution(contribution_id: int, data: dict) -> EmployerContributio
     row = db.session.get(EmployerContribution, contribution_id)
     if row is None:
         raise NotFound(f"employer contribution {contribution_id} not found")
-    for k, v in clean_contribution(data, row).items():
+    clean = clean_contribution(data, row)
+    _ref_free(EmployerContribution, clean, row.id)
+    for k, v in clean.items():
         setattr(row, k, v)
     db.session.flush()
     return row

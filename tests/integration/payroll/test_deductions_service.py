@@ -187,6 +187,10 @@ def test_bad_fields_are_named(db):
         svc.create_contribution(w.id, {"code": "hsa_employer", "match_up_to_1": "0.03", "match_rate_1": "1",
                                        "start_date": "2026-01-01"})
     assert [i.field for i in exc.value.issues] == ["match_up_to_1"]
+    svc.create_deduction(w.id, {"code": "fsa", "amount": "20", "start_date": "2026-01-01", "external_ref": "e:1"})
+    with pytest.raises(ValidationFailed) as exc:      # an enrollment written twice is named, not a 500
+        svc.create_deduction(w.id, {"code": "fsa", "amount": "20", "start_date": "2026-01-01", "external_ref": "e:1"})
+    assert [(i.field, i.code) for i in exc.value.issues] == [("external_ref", "duplicate")]
 
 
 def test_remittance_marks_only_withholdings_that_are_due(db):
