@@ -41,6 +41,7 @@ class WorkerDeduction(Timestamps, db.Model):
     order received (`received_date`, then id)."""
 
     __tablename__ = "worker_deductions"
+    __audited__ = True
     __permission_model__ = "worker_deduction"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
@@ -98,6 +99,7 @@ class DeductionTake(db.Model):
     payee (one row per paycheck and deduction, written when the run is calculated; a reversal writes the negative)."""
 
     __tablename__ = "deduction_takes"
+    __audited__ = True                 # remittance is recorded by editing a row: who marked it, when
     __permission_model__ = "worker_deduction"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     deduction_id: Mapped[int] = mapped_column(sa.ForeignKey("worker_deductions.id"), nullable=False, index=True)
@@ -128,6 +130,7 @@ class EmployerContribution(Timestamps, db.Model):
     share of premiums."""
 
     __tablename__ = "employer_contributions"
+    __audited__ = True
     __permission_model__ = "employer_contribution"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)

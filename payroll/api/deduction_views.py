@@ -12,7 +12,8 @@ from backoffice.extensions import db
 from backoffice.security.access import require, scoped
 from backoffice.workers.models import Worker
 from payroll.api.common import _body, blp
-from payroll.models_deductions import EmployerContribution
+from payroll.models_deductions import (CONTRIBUTION_CODES, DEDUCTION_CODES, DEDUCTION_SOURCES, DEDUCTION_STATUSES,
+                                       HSA_COVERAGES, EmployerContribution)
 from payroll.services import deductions as svc
 
 _MONEY = {"as_string": True, "allow_none": True}
@@ -46,12 +47,54 @@ class DeductionOut(Schema):
     remaining = fields.Decimal(**_MONEY, metadata={"description": "left of the goal"})
 
 
-class DeductionIn(Schema):
-    """Fields of a deduction (see DeductionOut); exactly one of amount and percent; orders need case_number,
-    received_date and payee_name."""
+_S = {"allow_none": True}
 
-    class Meta:
-        unknown = "include"
+
+class DeductionIn(Schema):
+    """A deduction: exactly one of amount (per paycheck) and percent (a fraction: 0.06 is 6%, of gross wages; of
+    disposable earnings for an order); orders (child_support, garnishment, student_loan, tax_levy) need
+    case_number, received_date and payee_name. Validated by the service: each bad field is a 422 naming it."""
+
+    code = fields.String(required=True, metadata={"enum": list(DEDUCTION_CODES)})
+    amount = fields.String(**_S, metadata={"description": "money as a string, \"150.00\""})
+    percent = fields.String(**_S, metadata={"description": "a fraction as a string, \"0.06\""})
+    goal = fields.String(**_S, metadata={"description": "the total to collect (a loan)"})
+    start_date = fields.String(required=True, metadata={"format": "date"})
+    end_date = fields.String(**_S, metadata={"format": "date"})
+    status = fields.String(metadata={"enum": list(DEDUCTION_STATUSES)})
+    source = fields.String(metadata={"enum": list(DEDUCTION_SOURCES)})
+    external_ref = fields.String(**_S)
+    hsa_coverage = fields.String(**_S, metadata={"enum": list(HSA_COVERAGES)})
+    note = fields.String()
+    case_number = fields.String(**_S)
+    issuing_state = fields.String(**_S)
+    issuing_agency = fields.String(**_S)
+    received_date = fields.String(**_S, metadata={"format": "date"})
+    supports_other_family = fields.Boolean()
+    arrears_over_12_weeks = fields.Boolean()
+    payee_name = fields.String(**_S)
+    payee_address = fields.String(**_S)
+    payee_fips = fields.String(**_S)
+
+
+class ContributionIn(Schema):
+    """An employer contribution: exactly one of amount, percent (of gross wages) and a match (match_up_to_1 with
+    match_rate_1, optionally a second tier) for 401k_match; rates are fractions."""
+
+    code = fields.String(required=True, metadata={"enum": list(CONTRIBUTION_CODES)})
+    amount = fields.String(**_S)
+    percent = fields.String(**_S)
+    match_up_to_1 = fields.String(**_S)
+    match_rate_1 = fields.String(**_S)
+    match_up_to_2 = fields.String(**_S)
+    match_rate_2 = fields.String(**_S)
+    hsa_coverage = fields.String(**_S, metadata={"enum": list(HSA_COVERAGES)})
+    start_date = fields.String(required=True, metadata={"format": "date"})
+    end_date = fields.String(**_S, metadata={"format": "date"})
+    status = fields.String()
+    source = fields.String()
+    external_ref = fields.String(**_S)
+    note = fields.String()
 
 
 class DeductionList(Schema):
@@ -131,7 +174,7 @@ def list_contributions(ident):
 
 
 @blp.route("/workers/<int:ident>/employer-contributions", methods=["POST"])
-@blp.doc(**_body(DeductionIn))
+@blp.doc(**_body(ContributionIn))
 @blp.response(201, ContributionOut)
 def add_contribution(ident):
     require(current_api_user(), "employer_contribution", "create")

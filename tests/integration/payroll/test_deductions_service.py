@@ -67,6 +67,10 @@ def test_the_loader_gives_each_worker_the_fragment_for_the_engine(db):
     assert frag["employer_contributions"][0]["match"] == [
         {"up_to_percent": "0.030000", "match_percent": "1.000000"},
         {"up_to_percent": "0.020000", "match_percent": "0.500000"}]
+    from backoffice.audit import AuditLog
+    audited = db.session.execute(sa.select(AuditLog.action).where(AuditLog.record_id == str(ids["loan"]),
+                                                                  AuditLog.model.like("%deduction%"))).scalars().all()
+    assert audited == ["create"]
     contractor = svc.deductions_for([w.id], run, "contractor")[w.id]
     assert contractor["pretax_deductions"] == [] and contractor["employer_contributions"] == []
     assert [x["code"] for x in contractor["posttax_deductions"]] == ["garnishment", "child_support", "loan"]
