@@ -10,9 +10,12 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from backoffice.periods import PayFrequency
 from payroll.engine import Earning, PaycheckInput, W4, YearToDate, calculate_paycheck, load_tables
-from payroll.engine.deductions import apply_posttax
+from payroll.engine.deductions import apply_posttax, ccpa_ordinary_limit, ccpa_support_limit
 from payroll.engine.model import Deduction, EmployerContribution
 from payroll.engine.quote import quote
 from payroll.engine.quote_input import deduction_kwargs, parse_input
@@ -197,3 +200,27 @@ def test_bad_deduction_fields_are_named():
                   "employer_contributions": [{"code": "premium_employer_share", "amount": "1"}]}
     _, issues = parse_input(contractor)
     assert [i.field for i in issues] == ["employer_contributions"]
+
+_cents = st.decimals(min_value=0, max_value=3000, places=2, allow_nan=False, allow_infinity=False)
+
+
+@settings(max_examples=300, deadline=None)
+@given(disposable=_cents, support=_cents, creditor=_cents, student=_cents, other_family=st.booleans(),
+       arrears=st.booleans(), periods=st.sampled_from([52, 26, 24, 12]), available=_cents)
+def test_orders_never_exceed_the_ccpa_limits_nor_the_net(disposable, support, creditor, student, other_family,
+                                                         arrears, periods, available):
+    """Whatever the orders ask: support ≤ its limit; creditor + student loan ≤ the ordinary limit less support
+    (never below zero); the student loan ≤ 15%; everything together ≤ what is left of the pay."""
+    lines, _ = apply_posttax((Deduction("garnishment", creditor), Deduction("student_loan", student),
+                              Deduction("child_support", support, {"supports_other_family": other_family,
+                                                                   "arrears_over_12_weeks": arrears})),
+                             wages=disposable, disposable=disposable, available=available, deferred=D(0),
+                             ytd=YearToDate(), birth_date=None, periods=periods, t=T26)
+    got = {x.code: x.amount for x in lines}
+    assert [x.code for x in lines][0] == "child_support"
+    assert got["child_support"] <= ccpa_support_limit(disposable, other_family, arrears, T26)[0]
+    ordinary = ccpa_ordinary_limit(disposable, periods, T26)[0]
+    assert got["garnishment"] + got["student_loan"] <= max(ordinary - got["child_support"], D(0))
+    assert got["student_loan"] <= disposable * D("0.15")
+    assert sum(got.values()) <= available
+    assert all(v >= 0 for v in got.values())
