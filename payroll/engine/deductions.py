@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
 from backoffice.errors import DomainError
 from backoffice.money import ZERO, D, round_cents
@@ -15,6 +15,13 @@ from .model import (GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATM
 from .tables import TaxTables
 
 _Z = D(0)
+_CENT = Decimal("0.01")
+
+
+def cap_cents(limit: Decimal) -> Decimal:
+    """A legal maximum in cents, cut down (not rounded half-up): 25% of $845.42 is $211.355, and withholding
+    $211.36 would exceed the law's 25% by half a cent. Withheld amounts themselves round half-up as usual."""
+    return limit.quantize(_CENT, rounding=ROUND_DOWN)
 
 
 def deferral_limit(birth_date: date | None, t: TaxTables) -> tuple[Decimal, tuple]:
@@ -65,12 +72,12 @@ def ccpa_ordinary_limit(disposable: Decimal, periods: int, t: TaxTables) -> tupl
     excess = disposable - floor
     if excess < 0:
         excess = _Z
-    limit = round_cents(min(quarter, excess))
+    limit = cap_cents(min(quarter, excess))
     return limit, (
         ("Disposable earnings (wages less taxes required by law): {}", disposable),
         ("CCPA limit: the lesser of {} × {} = {} and the amount by which disposable earnings exceed {} × the "
-         "federal minimum wage {} = {}, i.e. {}; limit {} ({})",
-         t.ccpa_ordinary_percent, disposable, round_cents(quarter), Num(multiple.normalize()),
+         "federal minimum wage {} = {}, i.e. {}; limit {} (cut to the cent) ({})",
+         t.ccpa_ordinary_percent, disposable, cap_cents(quarter), Num(multiple.normalize()),
          t.federal_minimum_wage, floor, round_cents(excess), limit, t.ccpa_source),
     )
 
@@ -81,7 +88,7 @@ def ccpa_support_limit(disposable: Decimal, supports_other_family: bool, arrears
     pct = t.support_percent_other_family if supports_other_family else t.support_percent_no_other_family
     if arrears_over_12_weeks:
         pct = Pct(pct + t.support_arrears_add)
-    limit = round_cents(disposable * pct)
+    limit = cap_cents(disposable * pct)
     return limit, (
         ("Disposable earnings (wages less taxes required by law): {}", disposable),
         ("CCPA support-order limit {} of disposable earnings" +
@@ -228,7 +235,7 @@ def apply_posttax(deductions: tuple[Deduction, ...], wages: Decimal, disposable:
             limit = limit if limit > 0 else ZERO
             amount, steps = cap_to_limit(requested, ordinary_taken, limit, lsteps, "Garnishments", "this period")
             if code == "student_loan":
-                own = round_cents(disposable * t.student_loan_percent)
+                own = cap_cents(disposable * t.student_loan_percent)
                 if amount > own:
                     steps += (("A student-loan or federal-debt garnishment is at most {} of disposable earnings: "
                                "{} ({})", t.student_loan_percent, own, t.student_loan_source),)

@@ -82,10 +82,11 @@ def test_a_paycheck_takes_the_orders_in_priority_and_records_what_it_took_once(d
     1,240 + 12% × (38,460 − 19,900) = 3,467.20 ÷ 52 = 66.68. FICA wages 965.00: SS 59.83, Medicare 13.99.
     Taxes 140.50; disposable earnings 1,000 − 140.50 = 859.50.
     Support first (even though the creditor's order was received earlier): 150.00 (limit 50% = 429.75).
-    Creditor: lesser of 25% × 859.50 = 214.875 and 859.50 − 217.50 → 214.88, less support 150.00 = 64.88.
+    Creditor: lesser of 25% × 859.50 = 214.875 and 859.50 − 217.50 → 214.87 (a legal maximum is cut to the
+    cent), less support 150.00 = 64.87.
     Loan: 100.00 asked, 50.00 left of its 250.00 goal → 50.00 and the loan is completed.
     Match: 3% of pay = 30.00 × 100% + next 2% = 20.00 × 50% = 40.00; employer premium 250.00.
-    Net = 1,000 − 140.50 − 95.00 − 150.00 − 64.88 − 50.00 = 499.62."""
+    Net = 1,000 − 140.50 − 95.00 − 150.00 − 64.87 − 50.00 = 499.63."""
     w, eng, ids = _setup(db)
     run = PayrollRunFactory(pay_date=PAY_DATE, frequency="weekly", state="calculating")
     obj = {"pay_date": PAY_DATE.isoformat(), "pay_frequency": "weekly", "worker_type": "employee",
@@ -97,8 +98,8 @@ def test_a_paycheck_takes_the_orders_in_priority_and_records_what_it_took_once(d
     r = calculate_paycheck(inp, tables_for(PAY_DATE))
     assert [(x.code, x.amount) for x in r.deductions] == [
         ("401k", D("60.00")), ("section125", D("35.00")), ("child_support", D("150.00")),
-        ("garnishment", D("64.88")), ("loan", D("50.00"))]
-    assert r.employee_tax_total == D("140.50") and r.net == D("499.62")
+        ("garnishment", D("64.87")), ("loan", D("50.00"))]
+    assert r.employee_tax_total == D("140.50") and r.net == D("499.63")
     assert [(x.code, x.amount) for x in r.employer_contributions] == [
         ("401k_match", D("40.00")), ("premium_employer_share", D("250.00"))]
 
@@ -109,7 +110,7 @@ def test_a_paycheck_takes_the_orders_in_priority_and_records_what_it_took_once(d
     takes = {t.deduction_id: t for t in db.session.execute(
         sa.select(DeductionTake).where(DeductionTake.paycheck_id == p.id)).scalars()}
     assert takes[ids["child_support"]].remittance_status == "due"
-    assert takes[ids["garnishment"]].amount == D("64.88")
+    assert takes[ids["garnishment"]].amount == D("64.87")
     assert takes[ids["401k"]].remittance_status == "none"
     assert db.session.get(WorkerDeduction, ids["loan"]).status == "completed"
     assert "loan" not in [x["code"] for x in svc.deductions_for([w.id], run)[w.id]["posttax_deductions"]]

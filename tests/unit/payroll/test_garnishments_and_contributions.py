@@ -53,21 +53,21 @@ def test_child_support_comes_before_a_creditor_garnishment_and_shares_the_ccpa_l
     earnings = 1,000 − 154.58 = 845.42.
     The creditor order is listed first, but support goes first (Fact Sheet #30).
     Support (supports another family, 50%): limit 422.71; asks 150.00 → 150.00.
-    Creditor: CCPA limit = lesser of 25% × 845.42 = 211.355 and 845.42 − 30 × 7.25 (217.50) = 627.92 → 211.36
-    (half-up); less support 150.00 → 61.36 of the 100.00 asked.
-    Net = 1,000 − 154.58 − 150.00 − 61.36 = 634.06."""
+    Creditor: CCPA limit = lesser of 25% × 845.42 = 211.355 and 845.42 − 30 × 7.25 (217.50) = 627.92 → 211.35
+    (a legal maximum is cut to the cent, never rounded up past the law); less support 150.00 → 61.35 of the 100.00
+    asked. Net = 1,000 − 154.58 − 150.00 − 61.35 = 634.07."""
     r = paycheck(weekly_1000(), posttax=[
         Deduction("garnishment", D(100), ref="wd:2"),
         Deduction("child_support", D(150), {"supports_other_family": True}, ref="wd:1")])
     assert [(x.code, x.amount, x.ref) for x in r.deductions] == [
-        ("child_support", D("150.00"), "wd:1"), ("garnishment", D("61.36"), "wd:2")]
-    assert r.net == D("634.06")
-    assert any("Less support withheld this period $150.00: $61.36" in s for s in r.deductions[1].explanation)
+        ("child_support", D("150.00"), "wd:1"), ("garnishment", D("61.35"), "wd:2")]
+    assert r.net == D("634.07")
+    assert any("Less support withheld this period $150.00: $61.35" in s for s in r.deductions[1].explanation)
 
 
 def test_no_creditor_garnishment_when_support_takes_a_quarter_or_more():
-    """Same paycheck: disposable 845.42, ordinary limit 211.36. Support asks 250.00 (≤ the 50% limit 422.71), which
-    is more than 211.36, so the creditor order gets 0.00 (Fact Sheet #30). Net = 1,000 − 154.58 − 250 = 595.42."""
+    """Same paycheck: disposable 845.42, ordinary limit 211.35. Support asks 250.00 (≤ the 50% limit 422.71), which
+    is more than 211.35, so the creditor order gets 0.00 (Fact Sheet #30). Net = 1,000 − 154.58 − 250 = 595.42."""
     r = paycheck(weekly_1000(), posttax=[Deduction("child_support", D(250)), Deduction("garnishment", D(100))])
     assert [(x.code, x.amount) for x in r.deductions] == [("child_support", D("250.00")), ("garnishment", D("0.00"))]
     assert r.net == D("595.42")
@@ -76,7 +76,7 @@ def test_no_creditor_garnishment_when_support_takes_a_quarter_or_more():
 def test_support_order_is_capped_at_its_own_ccpa_limit_and_may_be_a_percent():
     """Disposable 845.42. An order of 70% of disposable earnings = 591.794 → 591.79 asks more than the 60% limit of
     a worker with no other family who is over 12 weeks in arrears (60% + 5% = 65%): 845.42 × 0.65 = 549.523 →
-    549.52."""
+    549.52 (cut to the cent)."""
     r = paycheck(weekly_1000(), posttax=[Deduction("child_support", percent=D("0.70"), options={
         "supports_other_family": False, "arrears_over_12_weeks": True})])
     assert r.deductions[0].amount == D("549.52")
