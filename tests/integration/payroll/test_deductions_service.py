@@ -232,3 +232,28 @@ def test_the_demo_has_elections_orders_and_a_loan(runner, db):
     assert codes == ["401k", "401k", "child_support", "garnishment", "hsa", "loan", "roth_401k", "section125"]
     contributions = sorted(db.session.execute(sa.select(EmployerContribution.code)).scalars())
     assert contributions == ["401k_match", "401k_match", "hsa_employer", "premium_employer_share"]
+
+
+def test_reversing_and_reissuing_a_paycheck_moves_what_it_took(db, world):
+    """A calculated run's paycheck took 40.00 of a 100.00 loan (60.00 left). Reversing the paycheck gives the 40.00
+    back (collected 0.00); re-issuing it takes it again (collected 40.00)."""
+    from payroll.models import Paycheck
+    from payroll.services import corrections, runs
+    from tests.integration.payroll.conftest import NOW
+
+    emp = world.worker()
+    world.time(emp)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    loan = svc.create_deduction(emp.worker_id, {"code": "loan", "amount": "40.00", "goal": "100.00",
+                                                "start_date": "2026-01-01"})
+    db.session.add(DeductionTake(deduction_id=loan.id, paycheck_id=p.id, worker_id=emp.worker_id,
+                                 pay_date=p.pay_date, amount=D("40.00")))
+    db.session.flush()
+    rev = corrections.reverse_paycheck(p.id, world.hr, "wrong hours", on=NOW.date())
+    assert svc.collected([loan.id]) == {loan.id: D("0.00")}
+    assert db.session.execute(sa.select(DeductionTake.amount).where(DeductionTake.paycheck_id == rev.id)
+                              ).scalar_one() == D("-40.00")
+    corrections.reissue_paycheck(p.id, world.hr)
+    assert svc.collected([loan.id]) == {loan.id: D("40.00")}
