@@ -2,7 +2,7 @@
 contributions, the employer_contribution paycheck line kind, and the rights to them
 
 Revision ID: 0082_deductions
-Revises: 0070_field_policy
+Revises: 0080_pay_the_person
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 import backoffice.db
 
 revision = '0082_deductions'
-down_revision = '0070_field_policy'
+down_revision = '0080_pay_the_person'
 branch_labels = None
 depends_on = None
 
