@@ -257,3 +257,41 @@ def test_reversing_and_reissuing_a_paycheck_moves_what_it_took(db, world):
                               ).scalar_one() == D("-40.00")
     corrections.reissue_paycheck(p.id, world.hr)
     assert svc.collected([loan.id]) == {loan.id: D("40.00")}
+
+
+def test_a_run_withholds_support_before_the_creditor_within_the_ccpa_and_books_the_match(db, world):
+    """Through a real run: TX, 40 h × $25.00 = $1,000.00 weekly, W-4 single: FIT 78.08, SS 62.00, Medicare 14.50
+    (as test_paycheck); disposable earnings 845.42. Child support 150.00 first; the creditor order (received
+    earlier) gets 25% × 845.42 = 211.355 → 211.35 less 150.00 = 61.35. Net = 1,000 − 154.58 − 150 − 61.35 =
+    634.07. A $50 premium share from the employer is stored as an employer_contribution line and booked to
+    6300/2500; the run's takes are recorded once (calculated twice: no second row)."""
+    from payroll.models import Paycheck
+    from payroll.services import runs
+    from payroll.services.calc import calculate_chunk
+    from payroll.services.ledger import trial_balance
+
+    emp = world.worker()
+    world.time(emp)
+    order = dict(ORDER, source="court_order")
+    cs = svc.create_deduction(emp.worker_id, dict(order, code="child_support", amount="150.00",
+                                                  start_date="2026-01-01", received_date="2026-03-01"))
+    cr = svc.create_deduction(emp.worker_id, dict(order, code="garnishment", amount="100.00",
+                                                  start_date="2026-01-01", received_date="2026-02-01",
+                                                  case_number="CV-9", payee_name="Acme Collections"))
+    svc.create_contribution(emp.worker_id, {"code": "premium_employer_share", "amount": "50.00",
+                                            "start_date": "2026-01-01"})
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    lines = {(ln.kind, ln.code): ln.amount for ln in db.session.execute(
+        sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)).scalars()}
+    assert lines[("posttax_deduction", "child_support")] == D("150.00")
+    assert lines[("posttax_deduction", "garnishment")] == D("61.35")
+    assert lines[("employer_contribution", "premium_employer_share")] == D("50.00")
+    assert (p.gross, p.net) == (D("1000.00"), D("634.07"))
+    takes = dict(db.session.execute(sa.select(DeductionTake.deduction_id, DeductionTake.amount)
+                                    .where(DeductionTake.paycheck_id == p.id)).all())
+    assert takes == {cs.id: D("150.00"), cr.id: D("61.35")}
+    assert calculate_chunk(run.id, 0) is False                    # a done chunk is not calculated again
+    tb = trial_balance(run.id)
+    assert tb["balanced"] and tb["accounts"]["6300"] == D("50.00") and tb["accounts"]["2500"] == D("-50.00")
