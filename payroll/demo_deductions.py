@@ -3,7 +3,7 @@ HSA, a child-support order, a creditor garnishment and a loan with a goal — on
 from __future__ import annotations
 
 import random
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -19,9 +19,10 @@ SAFE_HARBOR = {"code": "401k_match", "match_up_to_1": "0.03", "match_rate_1": "1
 def seed(rng: random.Random, today: date) -> list[str]:
     if db.session.execute(sa.select(WorkerDeduction.id).limit(1)).first():
         return ["deductions demo already present"]
+    # leased employees on weekly pay who started before the demo's two weeks of runs: the runs withhold these
     ids = list(db.session.execute(sa.select(Engagement.worker_id).where(
-        Engagement.type == "leased_employee", Engagement.status == "active").order_by(Engagement.id)
-        .limit(20)).scalars().unique())
+        Engagement.type == "leased_employee", Engagement.status == "active", Engagement.pay_frequency == "weekly",
+        Engagement.start_date <= today - timedelta(days=21)).order_by(Engagement.id).limit(20)).scalars().unique())
     if len(ids) < 3:
         return ["deductions demo: fewer than three leased employees; none added"]
     start = date(today.year, 1, 1).isoformat()
