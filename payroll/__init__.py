@@ -8,16 +8,19 @@ def init_app(app) -> None:
     from backoffice.api import register_blueprints
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step, set_pay_schedule_choices
-    from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
+    from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
+    from payroll import demo_deductions, portal_deductions  # noqa: F401  (the page attaches to the portal)
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
     from payroll.piecework import api as task_api, models as task_models, scopes as task_scopes  # noqa: F401
     from payroll.piecework import admin as task_admin, cli as task_cli, demo as task_demo
+    from payroll.api import deduction_views  # noqa: F401  (routes attach to common.blp)
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
 
     admin.register(app.extensions["tandem_admin"])
+    admin_deductions.register(app.extensions["tandem_admin"])
     import_admin.register(app.extensions["tandem_admin"])
     task_admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, common.blp)
@@ -25,6 +28,7 @@ def init_app(app) -> None:
     timesheet_cli.register(app.cli)
     task_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
+    add_demo_step(app, demo_deductions.seed)   # before the runs, which withhold them
     add_demo_step(app, demo.seed)
     add_demo_step(app, task_demo.seed)
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list

@@ -67,7 +67,8 @@ RUN_STATES = tuple(s.value for s in RunState)
 TIMESHEET_STATUSES = tuple(s.value for s in TimesheetStatus)
 TIMESHEET_SOURCES = ("hr", "worker", "import")
 PAYCHECK_KINDS = ("regular", "reversal", "reissue")
-LINE_KINDS = ("earning", "employee_tax", "employer_tax", "pretax_deduction", "posttax_deduction")
+LINE_KINDS = ("earning", "employee_tax", "employer_tax", "pretax_deduction", "posttax_deduction",
+              "employer_contribution")
 ADJUSTMENT_CODES = ("retro", "bonus", "commission", "correction", "reimbursement", "final_pay")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -423,7 +424,7 @@ class PaycheckLine(db.Model):
     # earning lines: the engagement and client the pay was earned at (billing and cost by client); null on taxes
     engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
     client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
-    kind: Mapped[str] = mapped_column(sa.String(18), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(24), nullable=False)
     code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
@@ -434,7 +435,7 @@ class PaycheckLine(db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("kind in ('earning','employee_tax','employer_tax','pretax_deduction',"
-                           "'posttax_deduction')", name="ck_paycheck_lines_kind"),
+                           "'posttax_deduction','employer_contribution')", name="ck_paycheck_lines_kind"),
     )
 
 
@@ -473,6 +474,7 @@ class YearToDate(db.Model):
 from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.workers.models import Engagement
 from payroll.models_ledger import JournalEntry, JournalLine, Payment  # noqa: E402,F401  (registers the tables)
+from payroll.models_deductions import DeductionTake, EmployerContribution, WorkerDeduction  # noqa: E402,F401
 
 
 def _refuse_change(mapper, connection, target) -> None:

@@ -23,3 +23,15 @@ def _approver_timesheets(stmt, user):
 @register_scope("paycheck", "worker")
 def _worker_paychecks(stmt, user):
     return stmt.where(Paycheck.worker_id == user.worker_id, Paycheck.run_id.in_(released_runs()))
+
+
+@register_scope("worker_deduction", "worker")
+def _worker_deductions(stmt, user):
+    from payroll.models_deductions import WorkerDeduction
+    return stmt.where(WorkerDeduction.worker_id == user.worker_id)
+
+
+@register_scope("employer_contribution", "worker")
+def _worker_contributions(stmt, user):
+    from payroll.models_deductions import EmployerContribution
+    return stmt.where(EmployerContribution.worker_id == user.worker_id)

@@ -13,7 +13,7 @@ import pandas as pd
 # ------------------------------------------------------------------------------------------------ labels
 # Column prefix per line kind, in register order.
 KIND_PREFIX = {"earning": "earning", "employee_tax": "ee_tax", "employer_tax": "er_tax",
-               "pretax_deduction": "pretax", "posttax_deduction": "posttax"}
+               "pretax_deduction": "pretax", "posttax_deduction": "posttax", "employer_contribution": "er_contrib"}
 # Codes listed first within their kind (the rest follow alphabetically).
 CODE_ORDER = {
     "earning": ("regular", "overtime", "double_time", "overtime_premium", "double_time_premium", "salary", "piece",
@@ -23,7 +23,8 @@ CODE_ORDER = {
                      "backup_withholding"),
     "employer_tax": ("social_security", "medicare", "futa"),
     "pretax_deduction": ("401k", "section125", "hsa", "fsa"),
-    "posttax_deduction": ("roth_401k", "child_support", "garnishment", "other"),
+    "posttax_deduction": ("roth_401k", "child_support", "garnishment", "student_loan", "tax_levy", "loan", "other"),
+    "employer_contribution": ("401k_match", "hsa_employer", "premium_employer_share"),
 }
 REGISTER_HEAD = ("paycheck_id", "run_id", "kind", "pay_date", "period_start", "period_end", "worker_id", "worker",
                  "worker_type", "engagement_id", "client", "agency", "work_state")

@@ -1,16 +1,27 @@
-"""Deductions: annual limits (402(g) with catch-up, HSA, health FSA) and the CCPA garnishment limits."""
+"""Deductions: annual limits (402(g) with catch-up, HSA, health FSA), the CCPA garnishment limits shared by several
+orders, goals, and the pre-tax and post-tax steps of a paycheck."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 
-from backoffice.money import D, round_cents
+from backoffice.errors import DomainError
+from backoffice.money import ZERO, D, round_cents
 from backoffice.periods import age_at_year_end
 
-from .model import Num, Pct
+from .model import (GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES, Deduction, Line,
+                    Num, Pct, YearToDate)
 from .tables import TaxTables
 
 _Z = D(0)
+_CENT = Decimal("0.01")
+
+
+def cap_cents(limit: Decimal) -> Decimal:
+    """A legal maximum in cents, cut down (not rounded half-up): 25% of $845.42 is $211.355, and withholding
+    $211.36 would exceed the law's 25% by half a cent. Withheld amounts themselves round half-up as usual."""
+    return limit.quantize(_CENT, rounding=ROUND_DOWN)
 
 
 def deferral_limit(birth_date: date | None, t: TaxTables) -> tuple[Decimal, tuple]:
@@ -61,12 +72,12 @@ def ccpa_ordinary_limit(disposable: Decimal, periods: int, t: TaxTables) -> tupl
     excess = disposable - floor
     if excess < 0:
         excess = _Z
-    limit = round_cents(min(quarter, excess))
+    limit = cap_cents(min(quarter, excess))
     return limit, (
         ("Disposable earnings (wages less taxes required by law): {}", disposable),
         ("CCPA limit: the lesser of {} × {} = {} and the amount by which disposable earnings exceed {} × the "
-         "federal minimum wage {} = {}, i.e. {}; limit {} ({})",
-         t.ccpa_ordinary_percent, disposable, round_cents(quarter), Num(multiple.normalize()),
+         "federal minimum wage {} = {}, i.e. {}; limit {} (cut to the cent) ({})",
+         t.ccpa_ordinary_percent, disposable, cap_cents(quarter), Num(multiple.normalize()),
          t.federal_minimum_wage, floor, round_cents(excess), limit, t.ccpa_source),
     )
 
@@ -77,10 +88,181 @@ def ccpa_support_limit(disposable: Decimal, supports_other_family: bool, arrears
     pct = t.support_percent_other_family if supports_other_family else t.support_percent_no_other_family
     if arrears_over_12_weeks:
         pct = Pct(pct + t.support_arrears_add)
-    limit = round_cents(disposable * pct)
+    limit = cap_cents(disposable * pct)
     return limit, (
         ("Disposable earnings (wages less taxes required by law): {}", disposable),
         ("CCPA support-order limit {} of disposable earnings" +
          (" (supports another family" if supports_other_family else " (no other family") +
          (", over 12 weeks in arrears)" if arrears_over_12_weeks else ")") + ": {}", pct, limit),
     )
+
+
+# --- one deduction's request: amount or percent, capped at what is left of its goal ------------------------------
+
+def requested_amount(d: Deduction, base: Decimal, base_label: str) -> tuple[Decimal, tuple]:
+    """The amount a deduction asks for this period: its fixed amount, or its percent of `base` (gross wages for
+    elections and loans, disposable earnings for garnishments), stopped at the balance left of its goal."""
+    if d.percent is not None:
+        amount = round_cents(base * d.percent)
+        steps: tuple = (("{} of " + base_label + " {} = {}", Pct(d.percent), base, amount),)
+    else:
+        amount = round_cents(d.amount)
+        steps = ()
+    if d.goal_remaining is not None:
+        left = round_cents(d.goal_remaining) if d.goal_remaining > 0 else ZERO
+        if amount > left:
+            steps += (("Balance left to collect {} (the goal is reached with this paycheck): {} instead of {}",
+                       left, left, amount),)
+            amount = left
+        else:
+            steps += (("Balance left to collect before this paycheck {}", left),)
+    return amount, steps
+
+
+# --- pre-tax deductions, with annual limits -------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class PretaxOutcome:
+    lines: tuple[Line, ...]
+    fit_exempt: Decimal          # taken out of income-tax wages
+    fica_exempt: Decimal         # taken out of social security, Medicare, FUTA and SUTA wages (cafeteria plan)
+    by_treatment: dict           # code -> amount (state rules read it)
+    deferred: Decimal            # traditional 401(k) deferrals this period
+    hsa: Decimal
+    fsa: Decimal
+    wages_left: Decimal          # wages less the pre-tax deductions
+
+
+def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToDate, birth_date: date | None,
+                 t: TaxTables) -> PretaxOutcome:
+    """401(k), Section 125 premiums, HSA and health FSA, in the order given, each at most its annual limit and
+    together at most the wages of the period."""
+    lines: list[Line] = []
+    fit_exempt = fica_exempt = deferred = hsa_taken = fsa_taken = _Z
+    by_treatment: dict[str, Decimal] = {}
+    room_in_wages = wages
+    for d in deductions:
+        code = d.code
+        treatment = PRETAX_TREATMENT.get(code)
+        if treatment is None:
+            raise DomainError(f"unknown pre-tax deduction {code!r}")
+        requested, rsteps = requested_amount(d, wages, "gross wages")
+        if code == "401k":
+            limit, lsteps = deferral_limit(birth_date, t)
+            amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred, limit, lsteps,
+                                         "Elective deferrals")
+            deferred += amount
+            steps = (("Traditional 401(k): exempt from federal income tax, subject to social security and "
+                      "Medicare ({})", t.deferral_source),) + rsteps + steps
+        elif code == "hsa":
+            coverage = str(d.options.get("coverage", "family"))
+            limit, lsteps = hsa_limit(birth_date, coverage, t)
+            amount, steps = cap_to_limit(requested, ytd.hsa + hsa_taken, limit, lsteps, "HSA contributions")
+            hsa_taken += amount
+            steps = (("HSA through a cafeteria plan: exempt from income tax, social security, Medicare and FUTA",),
+                     ) + rsteps + steps
+        elif code == "fsa":
+            amount, steps = cap_to_limit(requested, ytd.fsa + fsa_taken, t.fsa_limit,
+                                         (("Health FSA limit {} ({})", t.fsa_limit, t.fsa_source),),
+                                         "Health FSA salary reductions")
+            fsa_taken += amount
+            steps = (("Health FSA through a cafeteria plan: exempt from income tax, social security, Medicare "
+                      "and FUTA",),) + rsteps + steps
+        else:
+            amount = requested
+            steps = rsteps + (("Section 125 premium {}: exempt from income tax, social security, Medicare and FUTA",
+                               amount),)
+        if amount > room_in_wages:
+            steps += (("Reduced to the wages left this period: {}", room_in_wages),)
+            amount = room_in_wages
+        room_in_wages -= amount
+        fit_exempt += amount
+        if treatment[1]:
+            fica_exempt += amount
+        by_treatment[code] = by_treatment.get(code, _Z) + amount
+        lines.append(Line(code, amount, steps, ref=d.ref))
+    return PretaxOutcome(tuple(lines), fit_exempt, fica_exempt, by_treatment, deferred, hsa_taken, fsa_taken,
+                         room_in_wages)
+
+
+# --- post-tax deductions: garnishments in priority order, then Roth 401(k), loans, other ----------------------
+
+_POSTTAX_RANK = {"child_support": 0, "garnishment": 1, "student_loan": 1, "tax_levy": 1, "roth_401k": 2,
+                 "loan": 3, "other": 3}
+
+
+def posttax_order(deductions: tuple[Deduction, ...]) -> tuple[Deduction, ...]:
+    """Support orders first, then the other garnishments and levies in the order given (the caller gives them in
+    the order the orders were received), then Roth deferrals, then loans and other deductions (a stable sort)."""
+    if len(deductions) < 2:
+        return deductions
+    return tuple(sorted(deductions, key=lambda d: _POSTTAX_RANK.get(d.code, 9)))
+
+
+def apply_posttax(deductions: tuple[Deduction, ...], wages: Decimal, disposable: Decimal, available: Decimal,
+                  deferred: Decimal, ytd: YearToDate, birth_date: date | None, periods: int,
+                  t: TaxTables) -> tuple[tuple[Line, ...], Decimal]:
+    """The post-tax deductions of one paycheck and the Roth deferrals among them.
+
+    Several garnishments share the CCPA limits (15 U.S.C. 1673; DOL WHD Fact Sheet #30): support orders come
+    first, within the support limit (50/55/60/65% of disposable earnings); ordinary garnishments (creditor
+    orders, administrative student-loan and federal-debt garnishments) share the ordinary limit (the lesser of
+    25% of disposable earnings and the excess over 30 × the federal minimum wage a week) less what support
+    already took, so nothing when support takes 25% or more. A student-loan order is also at most 15% of
+    disposable earnings. Tax levies are outside the CCPA (1673(b)(1)(C)): their amount comes from the levy
+    notice. Every deduction stops where net pay would go below zero."""
+    lines: list[Line] = []
+    support_taken = ordinary_taken = roth = _Z
+    ordinary_limit = None
+    olsteps: tuple = ()
+    for d in posttax_order(deductions):
+        code = d.code
+        if code in GARNISHMENT_CODES:
+            requested, rsteps = requested_amount(d, disposable, "disposable earnings")
+        else:
+            requested, rsteps = requested_amount(d, wages, "gross wages")
+        if code in SUPPORT_CODES:
+            limit, lsteps = ccpa_support_limit(disposable, bool(d.options.get("supports_other_family", True)),
+                                               bool(d.options.get("arrears_over_12_weeks", False)), t)
+            amount, steps = cap_to_limit(requested, support_taken, limit, lsteps, "Support withheld", "this period")
+            support_taken += amount
+        elif code in ORDINARY_GARNISHMENT_CODES:
+            if ordinary_limit is None:
+                ordinary_limit, olsteps = ccpa_ordinary_limit(disposable, periods, t)
+            limit = ordinary_limit - support_taken
+            lsteps = olsteps + ((("Less support withheld this period {}: {}", support_taken,
+                                  limit if limit > 0 else ZERO),) if support_taken else ())
+            limit = limit if limit > 0 else ZERO
+            amount, steps = cap_to_limit(requested, ordinary_taken, limit, lsteps, "Garnishments", "this period")
+            if code == "student_loan":
+                own = cap_cents(disposable * t.student_loan_percent)
+                if amount > own:
+                    steps += (("A student-loan or federal-debt garnishment is at most {} of disposable earnings: "
+                               "{} ({})", t.student_loan_percent, own, t.student_loan_source),)
+                    amount = own
+            ordinary_taken += amount
+        elif code == "tax_levy":
+            amount, steps = requested, (("Tax levy {} as computed from the levy notice (exempt amount, IRS Pub "
+                                         "1494); the CCPA limits do not apply to tax debts "
+                                         "(15 U.S.C. 1673(b)(1)(C))", requested),)
+        elif code == "roth_401k":
+            limit, lsteps = deferral_limit(birth_date, t)
+            amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred + roth, limit, lsteps,
+                                         "Elective deferrals (traditional + Roth)")
+            roth += amount
+            steps = (("Roth 401(k): after tax, counts toward the same 402(g) limit",),) + steps
+        elif code == "loan":
+            amount, steps = requested, (("Loan repayment {}", requested),)
+        elif code == "other":
+            amount, steps = requested, (("After-tax deduction {}", requested),)
+        else:
+            raise DomainError(f"unknown post-tax deduction {code!r}")
+        steps = rsteps + steps
+        if amount > available:
+            steps += (("Reduced to {} so net pay does not go below zero", available if available > 0 else ZERO),)
+            if code == "roth_401k":
+                roth -= amount - (available if available > 0 else ZERO)
+            amount = available if available > 0 else ZERO
+        available -= amount
+        lines.append(Line(code, amount, steps, ref=d.ref))
+    return tuple(lines), roth

@@ -67,6 +67,7 @@ class Line:
     amount: Decimal
     steps: tuple = ()
     state: str | None = None      # two-letter code for state lines, None for federal/other lines
+    ref: str | None = None        # deduction and contribution lines: the caller's id of the source ("wd:12")
 
     @property
     def explanation(self) -> tuple[str, ...]:
@@ -76,6 +77,8 @@ class Line:
         d = {"code": self.code, "amount": str(self.amount), "explanation": list(self.explanation)}
         if self.state is not None:
             d["state"] = self.state
+        if self.ref is not None:
+            d["ref"] = self.ref
         return d
 
 
@@ -162,17 +165,44 @@ PRETAX_TREATMENT: Mapping[str, tuple[bool, bool]] = MappingProxyType({
     "hsa": (True, True),          # HSA through a cafeteria plan (IRC 125, 223)
     "fsa": (True, True),          # health FSA (IRC 125(i))
 })
-POSTTAX_CODES = frozenset({"roth_401k", "garnishment", "child_support", "other"})
+# Garnishments (orders the employer must honour), in the order the CCPA treats them: support orders first.
+SUPPORT_CODES = frozenset({"child_support"})
+ORDINARY_GARNISHMENT_CODES = frozenset({"garnishment", "student_loan"})   # share the CCPA 25% limit
+GARNISHMENT_CODES = SUPPORT_CODES | ORDINARY_GARNISHMENT_CODES | {"tax_levy"}
+POSTTAX_CODES = frozenset({"roth_401k", "loan", "other"}) | GARNISHMENT_CODES
+CONTRACTOR_POSTTAX_CODES = POSTTAX_CODES - {"roth_401k"}
+EMPLOYER_CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "premium_employer_share")
 
 
 @dataclass(frozen=True, slots=True)
 class Deduction:
-    """A deduction requested for this period. Options: hsa {"coverage": "self_only"|"family"};
+    """A deduction requested for this period: a fixed `amount`, or `percent` (a fraction, 0.06 = 6%) of gross
+    wages (elections, loans) or of disposable earnings (garnishments). `goal_remaining` (the part of a loan or
+    order's total still to collect) caps it. `ref` is the caller's id, carried onto the line.
+    Options: hsa {"coverage": "self_only"|"family"};
     child_support {"supports_other_family": bool, "arrears_over_12_weeks": bool}."""
 
     code: str
-    amount: Decimal
+    amount: Decimal = ZERO
     options: Mapping[str, object] = field(default_factory=dict)
+    percent: Decimal | None = None
+    goal_remaining: Decimal | None = None
+    ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EmployerContribution:
+    """What the employer pays on top of wages: `401k_match` by a `match` formula ((share of pay, match rate) tiers
+    applied in turn to the deferral taken this period, e.g. ((0.03, 1), (0.02, 0.5)) = 100% of the first 3% +
+    50% of the next 2%), or a fixed `amount`, or `percent` of gross wages; `hsa_employer` (shares the HSA limit
+    with the employee's own contributions; options {"coverage": ...}); `premium_employer_share`."""
+
+    code: str
+    amount: Decimal = ZERO
+    percent: Decimal | None = None
+    match: tuple[tuple[Decimal, Decimal], ...] = ()
+    options: Mapping[str, object] = field(default_factory=dict)
+    ref: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,7 +218,7 @@ class YearToDate:
     futa_wages: Decimal = ZERO
     suta_wages: Decimal = ZERO
     deferrals_401k: Decimal = ZERO          # traditional + Roth elective deferrals (402(g))
-    hsa: Decimal = ZERO
+    hsa: Decimal = ZERO                     # employee (cafeteria) and employer HSA contributions: one IRC 223 limit
     fsa: Decimal = ZERO
     supplemental: Decimal = ZERO
     qualified_overtime_premium: Decimal = ZERO
@@ -209,6 +239,7 @@ class PaycheckInput:
     state_certificates: Mapping[str, Mapping[str, object]] = field(default_factory=dict)   # by state code
     pretax_deductions: tuple[Deduction, ...] = ()
     posttax_deductions: tuple[Deduction, ...] = ()
+    employer_contributions: tuple[EmployerContribution, ...] = ()
     ytd: YearToDate = field(default_factory=YearToDate)
     suta_rate: Decimal | None = None                   # the agency's SUI rate in the work state (None: not computed)
     tin_missing_or_flagged: bool = False               # contractors: backup withholding applies
@@ -229,6 +260,7 @@ class PaycheckResult:
     ytd: YearToDate                                    # year to date including this paycheck
     qualified_overtime_premium: Decimal                # this period; W-2 box 12 code TT accumulates it
     tax_year: int = 0
+    employer_contributions: tuple[Line, ...] = ()      # paid by the employer on top of wages, not taxable wages here
 
     @property
     def employee_tax_total(self) -> Decimal:
@@ -237,3 +269,7 @@ class PaycheckResult:
     @property
     def deduction_total(self) -> Decimal:
         return sum((d.amount for d in self.deductions), ZERO)
+
+    @property
+    def employer_contribution_total(self) -> Decimal:
+        return sum((c.amount for c in self.employer_contributions), ZERO)

@@ -1,16 +1,16 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
-from decimal import Decimal
 from types import MappingProxyType
 
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
-from .deductions import cap_to_limit, ccpa_ordinary_limit, ccpa_support_limit, deferral_limit, hsa_limit
+from .contributions import employer_contributions
+from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
-from .model import PRETAX_TREATMENT, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
+from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
 _Z = D(0)
@@ -47,6 +47,8 @@ def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
 def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     if inp.pretax_deductions:
         raise DomainError("contractors have no pre-tax deductions")
+    if inp.employer_contributions:
+        raise DomainError("contractors have no employer contributions")
     payment = earnings.wages
     taxes: tuple[Line, ...] = ()
     if inp.tin_missing_or_flagged:
@@ -55,16 +57,16 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     withheld = taxes[0].amount if taxes else ZERO
     available = payment - withheld
     deductions = []
-    for d in inp.posttax_deductions:
-        if d.code not in ("other", "garnishment", "child_support"):
+    for d in posttax_order(inp.posttax_deductions):
+        if d.code not in CONTRACTOR_POSTTAX_CODES:
             raise DomainError(f"deduction {d.code} does not apply to a contractor")
-        amount = round_cents(d.amount)
-        steps = ((d.code.replace("_", " ").capitalize() + " requested {}", amount),)
+        amount, rsteps = requested_amount(d, payment, "the payment")
+        steps = rsteps + ((d.code.replace("_", " ").capitalize() + " requested {}", amount),)
         if amount > available:
             steps += (("Reduced to {} so the payment does not go below zero", available),)
             amount = available
         available -= amount
-        deductions.append(Line(d.code, amount, steps))
+        deductions.append(Line(d.code, amount, steps, ref=d.ref))
     deducted = sum((x.amount for x in deductions), ZERO)
     gross = earnings.gross
     ytd = inp.ytd
@@ -83,51 +85,10 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     wages = earnings.wages
 
     # --- pre-tax deductions, with annual limits -------------------------------------------------------------
-    deductions: list[Line] = []
-    fit_exempt = fica_exempt = _Z
-    by_treatment: dict[str, Decimal] = {}
-    deferred = hsa_taken = fsa_taken = _Z
-    room_in_wages = wages
-    for d in inp.pretax_deductions:
-        code = d.code
-        treatment = PRETAX_TREATMENT.get(code)
-        if treatment is None:
-            raise DomainError(f"unknown pre-tax deduction {code!r}")
-        requested = round_cents(d.amount)
-        if code == "401k":
-            limit, lsteps = deferral_limit(inp.birth_date, t)
-            amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred, limit, lsteps,
-                                         "Elective deferrals")
-            deferred += amount
-            steps = (("Traditional 401(k): exempt from federal income tax, subject to social security and "
-                      "Medicare ({})", t.deferral_source),) + steps
-        elif code == "hsa":
-            coverage = str(d.options.get("coverage", "family"))
-            limit, lsteps = hsa_limit(inp.birth_date, coverage, t)
-            amount, steps = cap_to_limit(requested, ytd.hsa + hsa_taken, limit, lsteps, "HSA contributions")
-            hsa_taken += amount
-            steps = (("HSA through a cafeteria plan: exempt from income tax, social security, Medicare and FUTA",),
-                     ) + steps
-        elif code == "fsa":
-            amount, steps = cap_to_limit(requested, ytd.fsa + fsa_taken, t.fsa_limit,
-                                         (("Health FSA limit {} ({})", t.fsa_limit, t.fsa_source),),
-                                         "Health FSA salary reductions")
-            fsa_taken += amount
-            steps = (("Health FSA through a cafeteria plan: exempt from income tax, social security, Medicare "
-                      "and FUTA",),) + steps
-        else:
-            amount = requested
-            steps = (("Section 125 premium {}: exempt from income tax, social security, Medicare and FUTA",
-                      amount),)
-        if amount > room_in_wages:
-            steps += (("Reduced to the wages left this period: {}", room_in_wages),)
-            amount = room_in_wages
-        room_in_wages -= amount
-        fit_exempt += amount
-        if treatment[1]:
-            fica_exempt += amount
-        by_treatment[code] = by_treatment.get(code, _Z) + amount
-        deductions.append(Line(code, amount, steps))
+    pre = apply_pretax(inp.pretax_deductions, wages, ytd, inp.birth_date, t)
+    deductions: list[Line] = list(pre.lines)
+    fit_exempt, fica_exempt, by_treatment = pre.fit_exempt, pre.fica_exempt, pre.by_treatment
+    deferred, room_in_wages = pre.deferred, pre.wages_left
 
     # --- wage bases -------------------------------------------------------------------------------------------
     fit_regular = earnings.regular - fit_exempt
@@ -236,46 +197,17 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
             ("{} × the agency's {} rate {} = {}", suta_wages, inp.work_state, Pct(inp.suta_rate), suta)),
             inp.work_state))
 
-    # --- post-tax deductions: support orders, garnishments, Roth 401(k), other --------------------------------
+    # --- post-tax deductions: support orders, garnishments, Roth 401(k), loans, other --------------------------
     taxes_total = fit + other_taxes
     disposable = wages - taxes_total
-    available = room_in_wages - taxes_total
-    support_taken = _Z
-    garnish_taken = _Z
-    ordinary_limit = None
-    posttax = inp.posttax_deductions
-    for d in (sorted(posttax, key=_posttax_order) if len(posttax) > 1 else posttax):
-        code = d.code
-        requested = round_cents(d.amount)
-        if code == "child_support":
-            limit, lsteps = ccpa_support_limit(disposable, bool(d.options.get("supports_other_family", True)),
-                                               bool(d.options.get("arrears_over_12_weeks", False)), t)
-            amount, steps = cap_to_limit(requested, support_taken, limit, lsteps, "Support withheld", "this period")
-            support_taken += amount
-        elif code == "garnishment":
-            if ordinary_limit is None:
-                ordinary_limit, olsteps = ccpa_ordinary_limit(disposable, periods, t)
-            limit = ordinary_limit - support_taken
-            steps_l = olsteps + ((("Less support withheld this period {}: {}", support_taken, limit),)
-                                 if support_taken else ())
-            amount, steps = cap_to_limit(requested, garnish_taken, limit if limit > 0 else ZERO, steps_l,
-                                         "Garnishments", "this period")
-            garnish_taken += amount
-        elif code == "roth_401k":
-            limit, lsteps = deferral_limit(inp.birth_date, t)
-            amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred, limit, lsteps,
-                                         "Elective deferrals (traditional + Roth)")
-            deferred += amount
-            steps = (("Roth 401(k): after tax, counts toward the same 402(g) limit",),) + steps
-        elif code == "other":
-            amount, steps = requested, (("After-tax deduction {}", requested),)
-        else:
-            raise DomainError(f"unknown post-tax deduction {code!r}")
-        if amount > available:
-            steps += (("Reduced to {} so net pay does not go below zero", available if available > 0 else ZERO),)
-            amount = available if available > 0 else ZERO
-        available -= amount
-        deductions.append(Line(code, amount, steps))
+    posttax, roth = apply_posttax(inp.posttax_deductions, wages, disposable, room_in_wages - taxes_total, deferred,
+                                  ytd, inp.birth_date, periods, t)
+    deductions.extend(posttax)
+    deferred += roth
+
+    # --- employer contributions (401(k) match on the deferral taken, HSA, premiums) ----------------------------
+    contributions, hsa_employer = employer_contributions(inp.employer_contributions, wages, deferred,
+                                                         ytd.hsa + pre.hsa, inp.birth_date, t)
 
     employee_total = taxes_total
     deduction_total = sum((x.amount for x in deductions), _Z)
@@ -290,8 +222,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         ytd.futa_wages + futa_wages,
         ytd.suta_wages + suta_wages,
         ytd.deferrals_401k + deferred,
-        ytd.hsa + hsa_taken,
-        ytd.fsa + fsa_taken,
+        ytd.hsa + pre.hsa + hsa_employer,               # employee and employer: one IRC 223 limit
+        ytd.fsa + pre.fsa,
         ytd.supplemental + earnings.supplemental,
         ytd.qualified_overtime_premium + premium,
     )
@@ -302,11 +234,5 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     return PaycheckResult(
         gross=gross, earnings=earnings.lines, employee_taxes=tuple(employee_taxes),
         employer_taxes=tuple(employer_taxes), deductions=tuple(deductions), net=net,
-        taxable_wages=taxable, ytd=new_ytd, qualified_overtime_premium=premium, tax_year=t.year)
-
-
-_POSTTAX_ORDER = {"child_support": 0, "garnishment": 1, "roth_401k": 2, "other": 3}
-
-
-def _posttax_order(d) -> int:
-    return _POSTTAX_ORDER.get(d.code, 9)
+        taxable_wages=taxable, ytd=new_ytd, qualified_overtime_premium=premium, tax_year=t.year,
+        employer_contributions=contributions)

@@ -59,7 +59,7 @@ def _compute(inp: PaycheckInput, prefix: str) -> dict:
 
 
 def result_to_json(inp: PaycheckInput, r: PaycheckResult) -> dict:
-    return {
+    out = {
         "pay_date": inp.pay_date.isoformat(),
         "tax_year": r.tax_year,
         "worker_type": inp.worker_type,
@@ -73,3 +73,6 @@ def result_to_json(inp: PaycheckInput, r: PaycheckResult) -> dict:
         "ytd": {f: fmt(getattr(r.ytd, f)) for f in YTD_FIELDS},
         "qualified_overtime_premium": fmt(r.qualified_overtime_premium),
     }
+    if r.employer_contributions:        # only when asked for: a quote without them keeps its old shape
+        out["employer_contributions"] = [line.as_dict() for line in r.employer_contributions]
+    return out

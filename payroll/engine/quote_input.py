@@ -9,8 +9,9 @@ from backoffice.errors import Issue
 from backoffice.money import HOURS, MONEY, PERCENT, RATE, UNITS, ZERO, D, NumberKind, number_problem
 from backoffice.periods import PayFrequency
 
-from .model import (EARNING_CODES, FILING_STATUSES, HOURLY_CODES, MAKEUP_CODES, MARITAL_STATUSES, POSTTAX_CODES,
-                    PREMIUM_CODES, PRETAX_TREATMENT, Deduction, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
+from .model import (CONTRACTOR_POSTTAX_CODES, EARNING_CODES, EMPLOYER_CONTRIBUTION_CODES, FILING_STATUSES,
+                    HOURLY_CODES, MAKEUP_CODES, MARITAL_STATUSES, POSTTAX_CODES, PREMIUM_CODES, PRETAX_TREATMENT,
+                    Deduction, EmployerContribution, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
 from .tables import supported_tax_years
 
 FREQUENCIES = tuple(f.value for f in PayFrequency)
@@ -18,7 +19,8 @@ AMOUNT_CODES = ("salary", "bonus", "commission", "reimbursement")
 YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
               "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
 TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
-              "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "ytd", "suta_rate",
+              "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "employer_contributions", "ytd",
+              "suta_rate",
               "tin_missing_or_flagged", "aggregate_supplemental")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
@@ -212,8 +214,11 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         c.add("pretax_deductions", "contractors have no pre-tax deductions")
     if worker_type == "contractor":
         for i, d in enumerate(posttax):
-            if d.code == "roth_401k":
+            if d.code not in CONTRACTOR_POSTTAX_CODES:
                 c.add(f"posttax_deductions[{i}].code", "contractors have no 401(k) deferrals")
+    employer = _parse_contributions(obj, c)
+    if employer and worker_type == "contractor":
+        c.add("employer_contributions", "contractors have no employer contributions")
 
     ytd = YearToDate()
     yv = obj.get("ytd")
@@ -236,7 +241,8 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
     return PaycheckInput(
         pay_date=pay_date, pay_frequency=freq, worker_type=worker_type, work_state=work_state,
         residence_state=residence_state, birth_date=birth_date, earnings=tuple(earnings), w4=w4,
-        state_certificates=certs, pretax_deductions=pretax, posttax_deductions=posttax, ytd=ytd,
+        state_certificates=certs, pretax_deductions=pretax, posttax_deductions=posttax,
+        employer_contributions=employer, ytd=ytd,
         suta_rate=suta_rate, tin_missing_or_flagged=tin_flag, aggregate_supplemental=aggregate), []
 
 
@@ -270,6 +276,36 @@ def _parse_w4(wv: dict, c: _Collector):
     return None
 
 
+DEDUCTION_FIELDS = ("code", "amount", "percent", "goal_remaining", "ref", "options")
+CONTRIBUTION_FIELDS = ("code", "amount", "percent", "match", "ref", "options")
+MAX_REF = 40
+
+
+def _amount_or_percent(d: dict, p: str, c: _Collector, allow_match: bool = False) -> tuple:
+    """Exactly one of `amount` (money) and `percent` (a fraction, 0.06 = 6%, at most 1) — or `match` tiers."""
+    given = [k for k in (("amount", "percent", "match") if allow_match else ("amount", "percent"))
+             if d.get(k) is not None]
+    if len(given) != 1:
+        c.add(f"{p}.amount", "give exactly one of " + (", ".join(("amount", "percent", "match")) if allow_match
+                                                       else "amount and percent"),
+              "required" if not given else "invalid")
+        return None, None, False
+    amount = c.number(d, "amount", f"{p}.amount")
+    percent = c.number(d, "percent", f"{p}.percent", maximum=_MAX_RATE, kind=PERCENT)
+    ok = (amount is not None) or (percent is not None) or given == ["match"]
+    return amount, percent, ok
+
+
+def _ref(d: dict, p: str, c: _Collector) -> str | None:
+    ref = d.get("ref")
+    if ref is None:
+        return None
+    if not isinstance(ref, str) or not 0 < len(ref) <= MAX_REF:
+        c.add(f"{p}.ref", f"must be a string of 1 to {MAX_REF} characters")
+        return None
+    return ref
+
+
 def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple[Deduction, ...]:
     v = obj.get(key)
     if v is None:
@@ -283,17 +319,97 @@ def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple
         if not isinstance(d, dict):
             c.add(p, "must be an object")
             continue
-        c.unknown(d, ("code", "amount", "options"), p)
+        c.unknown(d, DEDUCTION_FIELDS, p)
         code = d.get("code")
         if code not in codes:
             c.add(f"{p}.code", f"must be one of {', '.join(codes)}", "required" if code is None else "invalid")
-        amount = c.number(d, "amount", f"{p}.amount", True)
+        amount, percent, ok = _amount_or_percent(d, p, c)
+        goal = c.number(d, "goal_remaining", f"{p}.goal_remaining")
+        ref = _ref(d, p, c)
         options = d.get("options") or {}
         if not isinstance(options, dict):
             c.add(f"{p}.options", "must be an object")
             options = {}
         elif code == "hsa" and options.get("coverage", "family") not in ("self_only", "family"):
             c.add(f"{p}.options.coverage", "must be self_only or family")
-        if code in codes and amount is not None:
-            out.append(Deduction(code, amount, dict(options)))
+        if code in codes and ok:
+            out.append(Deduction(code, amount if amount is not None else ZERO, dict(options), percent=percent,
+                                 goal_remaining=goal, ref=ref))
     return tuple(out)
+
+
+def _parse_contributions(obj: dict, c: _Collector) -> tuple[EmployerContribution, ...]:
+    key = "employer_contributions"
+    v = obj.get(key)
+    if v is None:
+        return ()
+    if not isinstance(v, list):
+        c.add(key, "must be a list")
+        return ()
+    out = []
+    for i, d in enumerate(v):
+        p = f"{key}[{i}]"
+        if not isinstance(d, dict):
+            c.add(p, "must be an object")
+            continue
+        c.unknown(d, CONTRIBUTION_FIELDS, p)
+        code = d.get("code")
+        if code not in EMPLOYER_CONTRIBUTION_CODES:
+            c.add(f"{p}.code", f"must be one of {', '.join(EMPLOYER_CONTRIBUTION_CODES)}",
+                  "required" if code is None else "invalid")
+        amount, percent, ok = _amount_or_percent(d, p, c, allow_match=True)
+        match = ()
+        if d.get("match") is not None:
+            match = _parse_match(d["match"], f"{p}.match", c)
+            if code != "401k_match":
+                c.add(f"{p}.match", "a match formula is for 401k_match only")
+        ref = _ref(d, p, c)
+        options = d.get("options") or {}
+        if not isinstance(options, dict):
+            c.add(f"{p}.options", "must be an object")
+            options = {}
+        elif code == "hsa_employer" and options.get("coverage", "family") not in ("self_only", "family"):
+            c.add(f"{p}.options.coverage", "must be self_only or family")
+        if code in EMPLOYER_CONTRIBUTION_CODES and ok:
+            out.append(EmployerContribution(code, amount if amount is not None else ZERO, percent, match,
+                                            dict(options), ref))
+    return tuple(out)
+
+
+def _parse_match(v: object, p: str, c: _Collector) -> tuple:
+    """[{"up_to_percent": "0.03", "match_percent": "1"}, ...]: tiers of pay (fractions) and their match rates."""
+    if not isinstance(v, list) or not v or len(v) > 5:
+        c.add(p, "must be a list of 1 to 5 tiers {up_to_percent, match_percent}")
+        return ()
+    tiers = []
+    for j, tier in enumerate(v):
+        tp = f"{p}[{j}]"
+        if not isinstance(tier, dict):
+            c.add(tp, "must be an object")
+            continue
+        c.unknown(tier, ("up_to_percent", "match_percent"), tp)
+        share = c.number(tier, "up_to_percent", f"{tp}.up_to_percent", True, _MAX_RATE, kind=PERCENT)
+        rate = c.number(tier, "match_percent", f"{tp}.match_percent", True, _MAX_RATE, kind=PERCENT)
+        if share is not None and rate is not None:
+            tiers.append((share, rate))
+    return tuple(tiers)
+
+
+def deduction_kwargs(obj: dict) -> dict:
+    """The deduction and contribution fields of an input built by the service layer, without re-validating them
+    (the run's hot path; `parse_input` is the validating twin and unit tests check they agree)."""
+    out = {}
+    for key in ("pretax_deductions", "posttax_deductions"):
+        items = obj.get(key)
+        if items:
+            out[key] = tuple(Deduction(d["code"], D(d.get("amount") or 0), d.get("options") or {},
+                                       percent=D(d["percent"]) if d.get("percent") is not None else None,
+                                       goal_remaining=D(d["goal_remaining"]) if d.get("goal_remaining") is not None
+                                       else None, ref=d.get("ref")) for d in items)
+    items = obj.get("employer_contributions")
+    if items:
+        out["employer_contributions"] = tuple(EmployerContribution(
+            d["code"], D(d.get("amount") or 0), D(d["percent"]) if d.get("percent") is not None else None,
+            tuple((D(m["up_to_percent"]), D(m["match_percent"])) for m in d.get("match") or ()),
+            d.get("options") or {}, d.get("ref")) for d in items)
+    return out

@@ -1,7 +1,8 @@
 """JSON Schemas (2020-12) of the paycheck quote's request and response, for the API's OpenAPI document."""
 from __future__ import annotations
 
-from .model import EARNING_CODES, FILING_STATUSES, MARITAL_STATUSES, POSTTAX_CODES, PRETAX_TREATMENT
+from .model import (EARNING_CODES, EMPLOYER_CONTRIBUTION_CODES, FILING_STATUSES, MARITAL_STATUSES, POSTTAX_CODES,
+                    PRETAX_TREATMENT)
 from .quote_input import FREQUENCIES, YTD_FIELDS
 
 _MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "US dollars, two decimals"}
@@ -12,13 +13,33 @@ _LINE = {
     "type": "object", "required": ["code", "amount", "explanation"],
     "properties": {"code": {"type": "string"}, "amount": _MONEY,
                    "explanation": {"type": "array", "items": {"type": "string"}},
-                   "state": {"type": "string", "description": "present on state lines"}},
+                   "state": {"type": "string", "description": "present on state lines"},
+                   "ref": {"type": "string", "description": "present on deduction and contribution lines given a ref"}},
 }
+_PERCENT_IN = {**_NUMBER_IN, "description": "a fraction: \"0.06\" is 6% (at most 1)"}
+_REF = {"type": "string", "maxLength": 40, "description": "the caller's id of the source, echoed on the line"}
 _DEDUCTION_IN = {
-    "type": "object", "required": ["code", "amount"],
-    "properties": {"code": {"type": "string"}, "amount": _NUMBER_IN,
+    "type": "object", "required": ["code"],
+    "description": "exactly one of amount and percent (of gross wages; of disposable earnings for garnishments)",
+    "properties": {"code": {"type": "string"}, "amount": _NUMBER_IN, "percent": _PERCENT_IN,
+                   "goal_remaining": {**_NUMBER_IN, "description": "balance left to collect: caps the deduction"},
+                   "ref": _REF,
                    "options": {"type": "object", "description": "hsa: {coverage: self_only|family}; child_support: "
                                "{supports_other_family: bool, arrears_over_12_weeks: bool}"}},
+    "additionalProperties": False,
+}
+_CONTRIBUTION_IN = {
+    "type": "object", "required": ["code"],
+    "description": "exactly one of amount, percent (of gross wages) and match (401k_match only)",
+    "properties": {"code": {"enum": list(EMPLOYER_CONTRIBUTION_CODES)}, "amount": _NUMBER_IN, "percent": _PERCENT_IN,
+                   "match": {"type": "array", "minItems": 1, "maxItems": 5, "items": {
+                       "type": "object", "required": ["up_to_percent", "match_percent"], "additionalProperties": False,
+                       "properties": {"up_to_percent": _PERCENT_IN, "match_percent": _PERCENT_IN}},
+                       "description": "tiers applied in turn to the deferral taken: 100% of the first 3% + 50% of "
+                                      "the next 2% is [{up_to_percent: 0.03, match_percent: 1}, "
+                                      "{up_to_percent: 0.02, match_percent: 0.5}]"},
+                   "ref": _REF,
+                   "options": {"type": "object", "description": "hsa_employer: {coverage: self_only|family}"}},
     "additionalProperties": False,
 }
 _OBJECT_IN = {
@@ -56,6 +77,7 @@ _OBJECT_IN = {
                               "description": "codes: " + ", ".join(PRETAX_TREATMENT)},
         "posttax_deductions": {"type": "array", "items": _DEDUCTION_IN,
                                "description": "codes: " + ", ".join(sorted(POSTTAX_CODES))},
+        "employer_contributions": {"type": "array", "items": _CONTRIBUTION_IN},
         "ytd": {"type": "object", "additionalProperties": False,
                 "properties": {f: _NUMBER_IN for f in YTD_FIELDS}},
         "suta_rate": {**_NUMBER_IN, "description": "the agency's unemployment rate in the work state, e.g. \"0.034\""},
@@ -84,6 +106,8 @@ _OBJECT_OUT = {
         "employer_taxes": {"type": "array", "items": _LINE,
                            "description": "social_security, medicare, futa, suta, employer state programs"},
         "deductions": {"type": "array", "items": _LINE},
+        "employer_contributions": {"type": "array", "items": _LINE,
+                                   "description": "present when the request had employer contributions"},
         "taxable_wages": {"type": "object", "additionalProperties": _MONEY},
         "ytd": {"type": "object", "additionalProperties": _MONEY},
         "qualified_overtime_premium": _MONEY,

@@ -87,6 +87,8 @@ class TaxTables:
     support_percent_other_family: Pct
     support_percent_no_other_family: Pct
     support_arrears_add: Pct
+    student_loan_percent: Pct
+    student_loan_source: str
 
     def schedule(self, kind: str, status: str) -> Schedule:
         return self.schedules[(kind, status)]
@@ -173,6 +175,8 @@ def load_tables(year: int) -> TaxTables:
         support_percent_other_family=Pct(ccpa["support_percent"]["supports_other_family"]),
         support_percent_no_other_family=Pct(ccpa["support_percent"]["no_other_family"]),
         support_arrears_add=Pct(ccpa["support_percent"]["arrears_add"]),
+        student_loan_percent=Pct(ccpa["student_loan_percent"]),
+        student_loan_source=ccpa["student_loan_publication"],
     )
 
 

@@ -16,6 +16,7 @@ from payroll.engine.model import PRETAX_TREATMENT
 from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
 from . import four_eyes, paid_periods
+from .deductions import deductions_for, employer_contribution_lines, record_taken
 from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
 from .worktime import mark_tasks_paid
@@ -110,6 +111,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     year = run.pay_date.year
     running_ytd: dict[tuple[int, str], dict] = {}
     computed = []           # (key (worker_id, worker_type), engagements, pay, obj, result, delta)
+    frags = _deduction_fragments(ctx, run)
     for key, engs in ctx.by_worker():
         worker_id, wtype = key
         if worker_id in ctx.held:
@@ -125,7 +127,8 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         worker, profile, w9 = ctx.workers[worker_id], ctx.profiles.get(worker_id), ctx.w9s.get(worker_id)
         obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
                            {f: before[f] for f in YTD_FIELDS},
-                           ctx.suta.get(primary.work_state) if wtype == "employee" else None)
+                           ctx.suta.get(primary.work_state) if wtype == "employee" else None,
+                           deductions=frags[wtype].get(worker_id))
         result = calculate_paycheck(input_from_json(obj), tables)
         after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
         after["net"] = before["net"] + result.net
@@ -161,13 +164,16 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     salary_claims = []
     for key, engs, pay, obj, r, delta, notes in computed:
         pid = ids[key]
-        lines = result_lines(r, obj, pay.labels, explain, pay.sources)
+        lines = result_lines(r, obj, pay.labels, explain, pay.sources) + employer_contribution_lines(r, explain)
         line_rows.extend((pid,) + ln for ln in lines)
         ledger_input.append((key[1], ctx.agency_id, r.gross, r.net,
                              [(ln[0], ln[1], ln[2], _from_cents(ln[3])) for ln in lines]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
         salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
+    for wtype in ("employee", "contractor"):        # what each deduction took: goals and remittance, once
+        record_taken({c[0][0]: ids[c[0]] for c in computed if c[0][1] == wtype},
+                     {c[0][0]: c[4] for c in computed if c[0][1] == wtype})
 
     # the salary period, claimed once per engagement (the database refuses an overlap); who changed the inputs
     paid_periods.claim(run, salary_claims, run.period_start, run.period_end)
@@ -201,6 +207,15 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
 
         time.sleep(pause)
     return True
+
+
+def _deduction_fragments(ctx, run: PayrollRun) -> dict[str, dict]:
+    """The deductions to merge into each paycheck's engine input, by worker type then worker: a worker paid both
+    ways carries them on the W-2 paycheck only; a held worker's are not taken."""
+    keys = [k for k, _ in ctx.by_worker() if k[0] not in ctx.held]
+    employees = sorted({w for w, t in keys if t == "employee"})
+    contractors = sorted({w for w, t in keys if t == "contractor"} - set(employees))
+    return {"employee": deductions_for(employees, run), "contractor": deductions_for(contractors, run, "contractor")}
 
 
 def _from_cents(units: int) -> Decimal:

@@ -18,7 +18,7 @@ from backoffice.workers.services import update_engagement
 from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest, Timesheet
 
-from . import calc, four_eyes, paid_periods
+from . import calc, deductions, four_eyes, paid_periods
 from .common import bulk_insert, cents, get_run, units4, user_id
 from .ledger import mirror, post_entry, postings_for_paychecks, raw_sum
 from .runs import _d, _require
@@ -67,6 +67,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
             paid_periods.release([(p.id, new.id)])
         else:
             paid_periods.claim_again(p.id, run, new.id)
+        deductions.copy_takes(p.id, new.id, sign)      # goals and remittance follow the paycheck
         rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
                  cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation,
                  ln.engagement_id, ln.client_id)

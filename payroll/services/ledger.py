@@ -18,7 +18,9 @@ from .common import bulk_insert, cents
 
 EXPENSE_ACCOUNT = {"employee": "6100", "contractor": "6150"}
 LIABILITY_FOR_KIND = {"employee_tax": "2100", "employer_tax": "2200", "pretax_deduction": "2300",
-                      "posttax_deduction": "2300"}
+                      "posttax_deduction": "2300", "employer_contribution": "2500"}
+# Lines the employer pays on top of wages: an expense debit against their liability credit.
+EXPENSE_FOR_KIND = {"employer_tax": "6200", "employer_contribution": "6300"}
 
 
 @dataclass(frozen=True)
@@ -44,8 +46,8 @@ def postings_for_paychecks(paychecks: Iterable[tuple]) -> list[Posting]:
         for kind, code, state, amount in lines:
             if kind == "earning":
                 continue
-            if kind == "employer_tax":
-                signed[("6200", code, state, agency_id)] += amount
+            if kind in EXPENSE_FOR_KIND:
+                signed[(EXPENSE_FOR_KIND[kind], code, state, agency_id)] += amount
             signed[(LIABILITY_FOR_KIND[kind], code, state, agency_id)] -= amount
     out = []
     for (account, detail, state, agency_id), amount in sorted(signed.items(), key=lambda kv: kv[0][:3]):

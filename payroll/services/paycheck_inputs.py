@@ -17,7 +17,7 @@ from backoffice.workers.models import Agency, Engagement, StateRegistration, Wor
 from backoffice.workers.profile import TaxProfile, W9Form
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
-from payroll.engine.quote_input import parse_input
+from payroll.engine.quote_input import deduction_kwargs, parse_input
 from payroll.models import DAYS, PaycheckHold, PayrollAdjustment, PayrollRun, Timesheet, YearToDate
 
 from payroll.piecework.services import unpaid_tasks
@@ -176,8 +176,9 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
 
 
 def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,
-                 suta_rate: Decimal | None) -> dict:
-    """The engine input for one paycheck, in the quote's JSON form (stored on the paycheck, replayable)."""
+                 suta_rate: Decimal | None, deductions: dict | None = None) -> dict:
+    """The engine input for one paycheck, in the quote's JSON form (stored on the paycheck, replayable).
+    `deductions` is the worker's fragment from payroll.services.deductions.deductions_for."""
     employee = eng.type == "leased_employee"
     obj = {"pay_date": run.pay_date.isoformat(), "pay_frequency": run.frequency,
            "worker_type": "employee" if employee else "contractor", "earnings": pay.earnings,
@@ -202,6 +203,8 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
         no_tin = not worker.tin_last4
         if no_tin or worker.tin_flagged or (w9 is not None and w9.backup_withholding):
             obj["tin_missing_or_flagged"] = True
+    if deductions:
+        obj.update({k: v for k, v in deductions.items() if v})
     return obj
 
 
@@ -264,4 +267,4 @@ def input_from_json(obj: dict) -> PaycheckInput:
         earnings=earnings, w4=w4, state_certificates=certs,
         ytd=EngineYTD(**{k: D(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
-        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)))
+        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)), **deduction_kwargs(obj))

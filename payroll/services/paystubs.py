@@ -26,6 +26,8 @@ LABELS = {
     "backup_withholding": "Backup withholding", "state_income_tax": "income tax", "401k": "401(k)",
     "roth_401k": "Roth 401(k)", "section125": "Section 125 premium", "hsa": "HSA", "fsa": "Health FSA",
     "garnishment": "Garnishment", "child_support": "Child support", "other": "Other deduction",
+    "student_loan": "Student loan garnishment", "tax_levy": "Tax levy", "loan": "Loan repayment",
+    "401k_match": "401(k) match", "hsa_employer": "HSA (employer)", "premium_employer_share": "Premiums (employer)",
 }
 
 
@@ -82,7 +84,8 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
                         .order_by(PaycheckLine.id)).scalars():
         current[(ln.kind, ln.code, ln.state)].append(ln)
-    groups = {"earning": [], "employee_tax": [], "pretax_deduction": [], "posttax_deduction": [], "employer_tax": []}
+    groups = {"earning": [], "employee_tax": [], "pretax_deduction": [], "posttax_deduction": [], "employer_tax": [],
+              "employer_contribution": []}
     seen = set()
     for key, lines in current.items():
         seen.add(key)
@@ -117,7 +120,7 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         "period_start": p.period_start, "period_end": p.period_end, "pay_date": p.pay_date,
         "earnings": groups["earning"], "employee_taxes": groups["employee_tax"],
         "pre_tax_deductions": groups["pretax_deduction"], "post_tax_deductions": groups["posttax_deduction"],
-        "employer_contributions": groups["employer_tax"],
+        "employer_contributions": groups["employer_tax"] + groups["employer_contribution"],
         "gross": {"current": p.gross, "ytd": gross_ytd}, "net": {"current": p.net, "ytd": net_ytd},
         "deposits": deposits if p.net > 0 else [],
         "qualified_overtime_premium": {"current": p.qualified_overtime_premium, "ytd": premium_ytd},

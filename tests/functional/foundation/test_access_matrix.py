@@ -20,11 +20,13 @@ EXPECTED = {
         "admin_access": "r", "classification_fill": "c", "classification_sign_off": "w", "timesheet_entry": "w",
         "timesheet_approval": "w", "timesheet_import": "c",
         "task_completion": "rwcd", "task_import": "c",
+        "worker_deduction": "rwc", "employer_contribution": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
         "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "bank_account": "r", "report": "r",
         "invoice": "rwc", "task_completion": "r",
+        "invoice": "rwc", "worker_deduction": "rw", "employer_contribution": "r",
         "admin_access": "r",
     },
     "compliance": {
@@ -32,6 +34,7 @@ EXPECTED = {
         "journal": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
         "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r",
+        "filing": "rwc", "audit_log": "r", "report": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",
     },
     "worker": {
@@ -39,6 +42,7 @@ EXPECTED = {
         "classification": "r", "classification_evidence": "r", "classification_review": "rc",
         "classification_review_message": "rc", "classification_reclassification": "r", "onboarding": "rw",
         "document": "r", "task_completion": "rc",
+        "document": "r", "worker_deduction": "r", "employer_contribution": "r",
         "timesheet_entry": "w",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification

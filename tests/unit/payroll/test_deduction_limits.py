@@ -53,6 +53,7 @@ def test_cap_stops_at_the_limit_and_says_so():
     ("500", 26, "65.00", "biweekly: 60 × 7.25 = 435; 500 − 435 = 65 < 125"),
     ("1000", 24, "250.00", "semimonthly: 65 × 7.25 = 471.25; 25% = 250 < 528.75"),
     ("1000", 12, "57.50", "monthly: 130 × 7.25 = 942.50; 1000 − 942.50 = 57.50 < 250"),
+    ("845.42", 52, "211.35", "weekly: 25% = 211.355, cut to the cent (a legal maximum is never rounded up)"),
 ])
 def test_ccpa_ordinary_garnishment_limit(disposable, periods, limit, why):
     assert ccpa_ordinary_limit(D(disposable), periods, T26)[0] == D(limit), why

@@ -20,6 +20,21 @@ CASES = [
      "w4": {"version": 2019, "marital_status": "married", "allowances": 3, "additional": "10.00"}},
     {"pay_date": "2026-11-13", "pay_frequency": "weekly", "worker_type": "contractor", "work_state": "TX",
      "earnings": [{"code": "piece", "units": "3.5000", "rate": "400.0000"}], "tin_missing_or_flagged": True},
+    # deductions and employer contributions as payroll.services.deductions.deductions_for gives them
+    {"pay_date": "2026-11-13", "pay_frequency": "weekly", "worker_type": "employee", "work_state": "TX",
+     "residence_state": "TX", "earnings": [{"code": "salary", "amount": "1000.00"}],
+     "pretax_deductions": [{"code": "401k", "percent": "0.060000", "ref": "wd:1"},
+                           {"code": "hsa", "amount": "50.00", "ref": "wd:2", "options": {"coverage": "self_only"}}],
+     "posttax_deductions": [{"code": "child_support", "amount": "150.00", "ref": "wd:3",
+                             "options": {"supports_other_family": True, "arrears_over_12_weeks": False}},
+                            {"code": "loan", "amount": "100.00", "goal_remaining": "35.50", "ref": "wd:4"}],
+     "employer_contributions": [{"code": "401k_match", "ref": "ec:1",
+                                 "match": [{"up_to_percent": "0.030000", "match_percent": "1.000000"}]},
+                                {"code": "hsa_employer", "amount": "25.00", "ref": "ec:2",
+                                 "options": {"coverage": "self_only"}}]},
+    {"pay_date": "2026-11-13", "pay_frequency": "weekly", "worker_type": "contractor", "work_state": "TX",
+     "earnings": [{"code": "salary", "amount": "900.00"}],
+     "posttax_deductions": [{"code": "loan", "percent": "0.1", "goal_remaining": "40.00", "ref": "wd:9"}]},
 ]
 
 

@@ -111,6 +111,17 @@ def test_register_adds_repeated_lines_and_ignores_lines_of_other_paychecks():
     assert int(frame[kind_columns(frame, "earning")].to_numpy().sum()) == 12550
 
 
+def test_register_has_employer_contribution_columns_after_the_deductions():
+    """Paycheck 101 with a 401(k) match of 25.00 (half the 50.00 deferral) and child support of 40.00: one column
+    each, the employer's after the deductions; the match is not part of any paycheck total."""
+    extra = lines([(101, "pretax_deduction", "401k", "", 5000), (101, "posttax_deduction", "child_support", "", 4000),
+                   (101, "employer_contribution", "401k_match", "", 2500)])
+    frame, _ = frames.register(PAYCHECKS.iloc[:1], extra)
+    assert frame.loc[0, "er_contrib:401k_match"] == 2500 and frame.loc[0, "posttax:child_support"] == 4000
+    cols = list(frame.columns)
+    assert cols.index("posttax:child_support") < cols.index("er_contrib:401k_match")
+
+
 def test_register_of_paychecks_without_lines_has_only_the_totals():
     frame, money = frames.register(PAYCHECKS, lines([]))
     assert money == list(frames.REGISTER_TOTALS)

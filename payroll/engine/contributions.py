@@ -1,0 +1,73 @@
+"""Employer contributions on a paycheck: the 401(k) match from the deferral taken, employer HSA within the one HSA
+limit, the employer's share of premiums. Paid on top of wages; not taxable wages (cafeteria plan and 401(k))."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from backoffice.errors import DomainError
+from backoffice.money import D, round_cents
+
+from .deductions import cap_to_limit, hsa_limit
+from .model import EmployerContribution, Line, Pct
+from .tables import TaxTables
+
+_Z = D(0)
+
+
+def _fixed_or_percent(c: EmployerContribution, wages: Decimal, what: str) -> tuple[Decimal, tuple]:
+    if c.percent is not None:
+        amount = round_cents(wages * c.percent)
+        return amount, ((what + ": {} of gross wages {} = {}", Pct(c.percent), wages, amount),)
+    amount = round_cents(c.amount)
+    return amount, ((what + ": {} a paycheck", amount),)
+
+
+def match_401k(c: EmployerContribution, wages: Decimal, deferred: Decimal) -> tuple[Decimal, tuple]:
+    """The match on the deferral actually taken this period (traditional + Roth): each tier matches, at its rate,
+    the part of the deferral that falls within its share of pay, in turn (100% of the first 3% + 50% of the next
+    2% matches a 6% deferral with 4% of pay)."""
+    if not c.match:
+        return _fixed_or_percent(c, wages, "401(k) employer contribution")
+    steps: list = [("401(k) match on the deferrals taken this period {} (traditional and Roth) out of gross wages {}",
+                    deferred, wages)]
+    left = deferred
+    total = _Z
+    for share, rate in c.match:
+        band = round_cents(wages * share)
+        matched_on = left if left < band else band
+        part = round_cents(matched_on * rate)
+        steps.append(("{} of the next {} of pay ({}): deferral {} in this band × {} = {}",
+                      Pct(rate), Pct(share), band, matched_on, Pct(rate), part))
+        total += part
+        left -= matched_on
+    steps.append(("Employer match {}", total))
+    return total, tuple(steps)
+
+
+def employer_contributions(contributions: tuple[EmployerContribution, ...], wages: Decimal, deferred: Decimal,
+                           hsa_used: Decimal, birth_date: date | None,
+                           t: TaxTables) -> tuple[tuple[Line, ...], Decimal]:
+    """The employer's lines and the employer HSA amount (it counts toward the year's HSA limit with the employee's
+    own: `hsa_used` is the year to date before this paycheck plus the employee's HSA this period)."""
+    lines = []
+    hsa_employer = _Z
+    for c in contributions:
+        if c.code == "401k_match":
+            amount, steps = match_401k(c, wages, deferred)
+        elif c.code == "hsa_employer":
+            requested, rsteps = _fixed_or_percent(c, wages, "Employer HSA contribution")
+            coverage = str(c.options.get("coverage", "family"))
+            limit, lsteps = hsa_limit(birth_date, coverage, t)
+            amount, steps = cap_to_limit(requested, hsa_used + hsa_employer, limit, lsteps,
+                                         "HSA contributions (employee and employer)")
+            steps = rsteps + (("Employer HSA contributions share the one HSA limit with the employee's (IRC 223(b)); "
+                               "not wages through a cafeteria plan (IRC 106(d))",),) + steps
+            hsa_employer += amount
+        elif c.code == "premium_employer_share":
+            amount, steps = _fixed_or_percent(c, wages, "Employer share of premiums")
+            steps += (("Employer-paid health coverage is not wages (IRC 106)",),)
+        else:
+            raise DomainError(f"unknown employer contribution {c.code!r}")
+        lines.append(Line(c.code, amount, steps, ref=c.ref))
+    return tuple(lines), hsa_employer
