@@ -25,24 +25,21 @@ EXPECTED = {
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
         "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "bank_account": "r", "report": "r",
-        "invoice": "rwc", "task_completion": "r",
-        "invoice": "rwc", "worker_deduction": "rw", "employer_contribution": "r",
+        "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
         "admin_access": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
         "journal": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
-        "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r",
-        "filing": "rwc", "audit_log": "r", "report": "r", "worker_deduction": "r", "employer_contribution": "r",
+        "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
         "classification": "r", "classification_evidence": "r", "classification_review": "rc",
         "classification_review_message": "rc", "classification_reclassification": "r", "onboarding": "rw",
-        "document": "r", "task_completion": "rc",
-        "document": "r", "worker_deduction": "r", "employer_contribution": "r",
+        "document": "r", "task_completion": "rc", "worker_deduction": "r", "employer_contribution": "r",
         "timesheet_entry": "w",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification

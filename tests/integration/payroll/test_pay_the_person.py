@@ -195,6 +195,7 @@ def test_a_run_of_1000_paychecks_with_3_held_completes_and_an_off_cycle_run_pays
     runs.approve_run(off.id, world.hr2)
     second = payments.generate_nacha(off.id, world.finance, now=NOW)
     runs.mark_paid(off.id, world.hr2)
+    assert second.entry_count == 3
     db.session.expire_all()
     checks = db.session.execute(sa.select(Paycheck.worker_id, Paycheck.run_id, Paycheck.gross, Paycheck.net)
                                 .where(Paycheck.worker_id.in_(ids))).all()
