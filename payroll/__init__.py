@@ -8,7 +8,7 @@ def init_app(app) -> None:
     from backoffice.api import register_blueprints
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step, set_pay_schedule_choices
-    from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
+    from payroll import admin, cli, demo, models, models_ledger, models_money, portal, scopes, tasks  # noqa: F401
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)

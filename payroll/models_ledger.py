@@ -11,7 +11,7 @@ from backoffice.db import BigId, EncryptedString, Scaled, UTCDateTime, utcnow
 from backoffice.extensions import db
 from backoffice.money import D
 
-JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue")
+JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue", "deposit")
 PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued", "held")
 # A payment that is on its way or may still go: at most one per paycheck part (uq_payments_live_part).
 LIVE_PAYMENT_STATUSES = ("pending", "sent", "held")
@@ -49,7 +49,7 @@ class JournalEntry(db.Model):
     lines = relationship("JournalLine", order_by="JournalLine.id", viewonly=True)
 
     __table_args__ = (
-        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue')",
+        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue','deposit')",
                            name="ck_journal_entries_kind"),
         sa.UniqueConstraint("run_id", "kind", "chunk_index", name="uq_journal_entries_run_chunk"),
     )
