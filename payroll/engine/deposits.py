@@ -213,6 +213,7 @@ def _quarter(days, q_start: date, q_end: date, schedule: str, holidays, rules: F
     acc = ZERO
     acc_start: date | None = None
     key: tuple | None = None
+    fresh_from = q_start            # the day after the last next-day deposit: a new accumulation starts there
 
     def period(day: date, sched: str) -> tuple[date, date]:
         if sched == MONTHLY:
@@ -227,9 +228,9 @@ def _quarter(days, q_start: date, q_end: date, schedule: str, holidays, rules: F
             if sched == MONTHLY:
                 due, why = monthly_due(end, holidays), f"monthly: the 15th of the month after {end:%B %Y}"
             else:
-                due, why = semiweekly_due(last, holidays), (f"semiweekly: paydays {max(start, acc_start)}..{end} "
+                due, why = semiweekly_due(last, holidays), (f"semiweekly: paydays {max(start, fresh_from)}..{end} "
                                                            f"→ 3 banking days after the period")
-            out.append(Deposit(max(start, acc_start), end, due, acc, why))
+            out.append(Deposit(max(start, fresh_from), end, due, acc, why))
         acc, acc_start, key = ZERO, None, None
 
     for day, amount in days:
@@ -244,6 +245,7 @@ def _quarter(days, q_start: date, q_end: date, schedule: str, holidays, rules: F
                                f"next-day: {acc} accumulated by {day} ≥ {rules.next_day_threshold}; due the next "
                                f"business day"))
             acc, acc_start, key = ZERO, None, None
+            fresh_from = day + timedelta(days=1)
             if schedule == MONTHLY:
                 schedule, became = SEMIWEEKLY, day + timedelta(days=1)
     flush()

@@ -22,13 +22,13 @@ EXPECTED = {
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
-        "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "bank_account": "r", "report": "r",
+        "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "tax_deposit": "rwc", "bank_account": "r", "report": "r",
         "invoice": "rwc",
         "admin_access": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
-        "journal": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
+        "journal": "r", "tax_deposit": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
         "filing": "rwc", "audit_log": "r", "report": "r",
         "admin_access": "r",
