@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from backoffice.audit import record_event
 from backoffice.banking.routing import validate_account_number, validate_routing_number
-from backoffice.errors import DomainError, PermissionDenied
+from backoffice.errors import NotFound, PermissionDenied
 from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.uow import transaction, unique_or_refuse, write_lock
@@ -172,7 +172,7 @@ def bank_files(limit: int = 200) -> list[BankFile]:
 def file_entries(file_id: int) -> list[BankFileEntry]:
     f = db.session.get(BankFile, file_id)
     if f is None:
-        raise DomainError(f"bank file {file_id} not found", code="not_found")
+        raise NotFound(f"bank file {file_id} not found")
     return list(db.session.execute(sa.select(BankFileEntry).where(BankFileEntry.file_id == file_id)
                                    .order_by(BankFileEntry.line)).scalars())
 
