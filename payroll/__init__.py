@@ -8,7 +8,8 @@ def init_app(app) -> None:
     from backoffice.api import register_blueprints
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step, set_pay_schedule_choices
-    from payroll import admin, cli, demo, models, models_ledger, models_money, portal, scopes, tasks  # noqa: F401
+    from payroll import (admin, cli, demo, demo_money, models, models_ledger, models_money, portal,  # noqa: F401
+                         scopes, tasks)
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
@@ -22,4 +23,5 @@ def init_app(app) -> None:
     timesheet_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
     add_demo_step(app, demo.seed)
+    add_demo_step(app, demo_money.seed)        # deposits and a bank return file, after the paid run
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list
