@@ -8,7 +8,6 @@ settlement; later returns (R05, R07, R10, R11, R29 for unauthorized consumer deb
 payroll credits. A later return still flips a payment from settled to returned: "settled" is as of a date."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
