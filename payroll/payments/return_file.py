@@ -148,7 +148,7 @@ def parse_correction(code: str, data: str) -> Correction | None:
         return Correction(routing_number=raw[:9].strip() or None)
     if code == "C03":
         routing, account = raw[:9].strip(), raw[12:29].strip()
-        if not account and len(parts) == 2:
+        if raw[9:12].strip() and len(parts) == 2:      # positions 10-12 are blank in the Appendix Five layout
             routing, account = parts
         return Correction(routing_number=routing or None, account_number=account or None)
     if code == "C05":

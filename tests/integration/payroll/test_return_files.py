@@ -163,3 +163,31 @@ def test_cli_imports_a_return_file_and_prints_counts(app, db, world, three_paid,
     assert "matched: 0  unmatched: 0  already imported: 3" in out.output
     assert db.session.get(Payment, p1.id).status == "returned"
     assert Decimal(p1.amount) > 0
+
+
+def test_noc_c02_and_c06_correct_routing_and_account_type_and_a_bad_routing_is_refused(db, world, three_paid):
+    """C02 moves the first account to routing 121000358 (check digit valid); C06 gives the second account number
+    5544332211 and transaction code 32 (savings); a C02 to 123456789 (check digit wrong) changes nothing and is
+    reported as refused; C09 (individual id) is recorded only."""
+    from backoffice.workers.profile import BankAccount
+    from payroll.payments.return_file import ReturnItem, corrected_data_field, write_return_file
+    from payroll.services.bank_files import import_return_file
+
+    _, (p1, p2, p3) = three_paid
+    items = []
+    for p, code, data in ((p1, "C02", corrected_data_field("C02", routing="121000358")),
+                          (p2, "C06", corrected_data_field("C06", account="5544332211", account_type="savings")),
+                          (p3, "C02", corrected_data_field("C02", routing="123456789")),
+                          (p3, "C09", "NEWID")):
+        items.append(ReturnItem(code=code, original_trace=p.trace_number, individual_id=str(p.paycheck_id),
+                                name="W", receiver_routing=p.routing_number, account="1", account_type="checking",
+                                amount=p.amount, corrected_data=data))
+    text = write_return_file(items, odfi_routing=ROUTING_A, company_name="Tandem", company_id="1123456789",
+                             created_at=NOW, settlement=NOW.date())
+    r = import_return_file(text, world.finance, on=NOW.date())
+    assert [line["outcome"] for line in r.lines] == ["noc_applied", "noc_applied", "refused", "noc_recorded"]
+    a1, a2, a3 = (db.session.get(BankAccount, p.bank_account_id) for p in (p1, p2, p3))
+    assert a1.routing_number == "121000358"
+    assert (a2.account_number, a2.account_last4, a2.account_type) == ("5544332211", "2211", "savings")
+    assert a3.routing_number == ROUTING_A
+    assert (r.matched, r.refused) == (3, 1)
