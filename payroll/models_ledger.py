@@ -123,7 +123,7 @@ class Payment(db.Model):
     part: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     hold_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
     nacha_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nacha_files.id"), index=True)
-    trace_number: Mapped[str] = mapped_column(sa.String(15), default="", nullable=False)
+    trace_number: Mapped[str] = mapped_column(sa.String(15), default="", nullable=False, index=True)
     return_code: Mapped[str] = mapped_column(sa.String(3), default="", nullable=False)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"), index=True, unique=True)

@@ -8,7 +8,7 @@ Revises: 0070_field_policy
 - bank_files: the bank's return/NOC files, encrypted, unique by SHA-256 (a second import changes nothing).
 - bank_file_entries: each return/NOC and its outcome; a (payment, code) pair counts once
   (uq_bank_file_entries_counted, partial).
-- journal_entries.kind accepts 'deposit'.
+- journal_entries.kind accepts 'deposit'; payments.trace_number indexed (returns are matched by it).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -95,6 +95,8 @@ def upgrade():
     )
     op.create_index('ix_bank_file_entries_file_id', 'bank_file_entries', ['file_id'])
     op.create_index('ix_bank_file_entries_payment_id', 'bank_file_entries', ['payment_id'])
+    # a return is matched to its payment by original trace number (and paycheck id): index the lookup
+    op.create_index('ix_payments_trace_number', 'payments', ['trace_number'])
     op.create_index('uq_bank_file_entries_counted', 'bank_file_entries', ['payment_id', 'code'], unique=True,
                     sqlite_where=sa.text('counted'), postgresql_where=sa.text('counted'))
 
@@ -102,6 +104,7 @@ def upgrade():
 def downgrade():
     if op.get_bind().execute(sa.text("SELECT count(*) FROM journal_entries WHERE kind = 'deposit'")).scalar():
         raise RuntimeError("0083_money_loop: deposit journal entries exist; they cannot be dropped (append-only)")
+    op.drop_index('ix_payments_trace_number', table_name='payments')
     op.drop_table('bank_file_entries')
     op.drop_table('bank_files')
     op.drop_table('tax_deposits')
