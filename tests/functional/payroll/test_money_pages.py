@@ -115,3 +115,13 @@ def test_return_file_upload_from_the_admin_and_reconciliation_export(client, db,
     xlsx = client.get("/admin/payment-reconciliation/?export=xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert client.get("/admin/payment-reconciliation/?run_id=abc", follow_redirects=True).status_code == 200
+
+
+def test_dashboard_shows_finance_the_deposits_due_and_the_returns_to_reissue(client, db, make_user, login):
+    w = World(db, make_user)
+    login(client, w.finance)
+    page = client.get("/admin/").data.decode()
+    assert "Tax deposits due within 7 days or overdue" in page and "Returned payments not re-issued" in page
+    other = client.application.test_client()
+    login(other, w.hr)
+    assert "Tax deposits due within 7 days" not in other.get("/admin/").data.decode()
