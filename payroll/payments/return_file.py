@@ -357,5 +357,6 @@ def write_return_file(items: Sequence[ReturnItem], *, odfi_routing: str, company
                 + _num(0, 12) + _num(file_credit, 12) + _alpha("", 39))
     while len(recs) % 10:
         recs.append("9" * RECORD_LENGTH)
-    assert all(len(r) == RECORD_LENGTH for r in recs), [len(r) for r in recs]   # nosec B101 - a writer bug
+    # every record 94 characters, or this writer has a bug (not an input error)
+    assert all(len(r) == RECORD_LENGTH for r in recs), [len(r) for r in recs]   # nosec B101
     return "\n".join(recs) + "\n"
