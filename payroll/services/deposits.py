@@ -62,6 +62,12 @@ def ledger_lookback_total(year: int) -> Decimal | None:
     return sum((v for (_, _, detail, _, _), v in rows.items() if TAX_OF_DETAIL.get(detail) == "941"), ZERO)
 
 
+def _next_day_since(since: date) -> bool:
+    return db.session.execute(sa.select(TaxDeposit.id).where(
+        TaxDeposit.tax.in_(("941", "945")), TaxDeposit.rule.like("next-day%"),
+        TaxDeposit.period_end >= since).limit(1)).first() is not None
+
+
 def _covered(agency_id, tax: str, state: str, start: date, end: date) -> dict[tuple, Decimal]:
     """What deposits already planned for this tax and overlapping this period cover, per liability line."""
     covered: dict[tuple, Decimal] = defaultdict(Decimal)
@@ -97,6 +103,10 @@ def plan_deposits(start: date, end: date, user, *, lookback_total: Decimal | Non
     lookback = lookback_total if lookback_total is not None else (
         ledger_lookback_total(start.year) if use_ledger_lookback else None)
     fed_schedule, _why = schedule.depositor_schedule(lookback)
+    if fed_schedule == schedule.MONTHLY and _next_day_since(date(start.year - 1, 1, 1)):
+        # Pub. 15: a monthly depositor that incurred a $100,000 next-day obligation is semiweekly for the rest of
+        # that year and the next one
+        fed_schedule = schedule.SEMIWEEKLY
     # FUTA accumulates over the calendar year: read it from January 1.
     rows = _liability_rows(min(start, date(start.year, 1, 1)), end)
     groups: dict[tuple, dict[tuple, Decimal]] = defaultdict(lambda: defaultdict(Decimal))

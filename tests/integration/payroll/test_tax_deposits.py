@@ -142,3 +142,28 @@ def test_cli_plans_lists_and_pays(app, db, world):
     out = runner.invoke(args=["payroll", "deposits", "list", "--status", "paid"])
     assert "paid 2026-12-10 EFT1234" in out.output
     assert_ledger_balanced()
+
+
+def test_after_a_next_day_deposit_a_monthly_depositor_plans_semiweekly(db, world):
+    """A new employer (monthly) whose first run owes $100,000 or more of 941 taxes on its pay date (Friday 13
+    November 2026) deposits them the next business day (Monday 16 November) and is semiweekly from then on: a
+    plan made afterwards for the next run (paid Friday 20 November) gives Wednesday 25 November, not 15 December.
+    Thirty workers at $500.00 × 40 h = $600,000 of wages the first week (941 taxes far above $100,000), two of
+    them the second week ($40,000 of wages: well under)."""
+    from payroll.services import payments, runs
+    from payroll.services.deposits import plan_deposits
+
+    es = [world.worker(state="TX", rate="500.00") for _ in range(30)]
+    due = []
+    for week in range(2):
+        start = WEEK1 + timedelta(weeks=week)
+        for e in (es if week == 0 else es[:2]):
+            world.time(e, week=start)
+        run = world.regular_run(start)
+        runs.start_calculation(run.id, world.hr)
+        runs.approve_run(run.id, world.hr2)
+        payments.generate_nacha(run.id, world.finance, now=NOW)
+        runs.mark_paid(run.id, world.finance)
+        made = plan_deposits(run.pay_date, run.pay_date, world.finance)
+        due.append([(d.due_date, d.rule.split(":")[0]) for d in made if d.tax == "941"])
+    assert due == [[(date(2026, 11, 16), "next-day")], [(date(2026, 11, 25), "semiweekly")]]
