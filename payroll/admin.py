@@ -397,4 +397,7 @@ def register(admin) -> None:
                                    category="Payroll"))
     admin.add_view(PaymentAdmin(Payment, name="Payments", endpoint="payment", category="Payroll"))
     admin.add_view(JournalLineAdmin(JournalLine, name="Journal", endpoint="journal", category="Payroll"))
+    from payroll.admin_money import register as register_money
+
+    register_money(admin)           # tax deposits, bank return files, payment reconciliation
     admin.dashboard_hooks.append(_dashboard_cards)

@@ -14,6 +14,9 @@ from payroll.services.runs import paycheck_exceptions, pre_run_checks, resume_ca
 
 
 def register(cli) -> None:
+    from payroll.cli_money import register as register_money
+
+    register_money(payroll)         # payroll returns import / payroll deposits plan|list|pay
     cli.add_command(payroll)
     cli.add_command(paycheck)
 

@@ -475,6 +475,7 @@ from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.workers.models import Engagement
 from payroll.models_ledger import JournalEntry, JournalLine, Payment  # noqa: E402,F401  (registers the tables)
 from payroll.models_deductions import DeductionTake, EmployerContribution, WorkerDeduction  # noqa: E402,F401
+from payroll.models_money import BankFile, BankFileEntry, TaxDeposit  # noqa: E402,F401  (registers the tables)
 
 
 def _refuse_change(mapper, connection, target) -> None:

@@ -11,7 +11,7 @@ from backoffice.db import BigId, EncryptedString, Scaled, UTCDateTime, utcnow
 from backoffice.extensions import db
 from backoffice.money import D
 
-JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue")
+JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue", "deposit")
 PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued", "held")
 # A payment that is on its way or may still go: at most one per paycheck part (uq_payments_live_part).
 LIVE_PAYMENT_STATUSES = ("pending", "sent", "held")
@@ -51,7 +51,7 @@ class JournalEntry(db.Model):
     lines = relationship("JournalLine", order_by="JournalLine.id", viewonly=True)
 
     __table_args__ = (
-        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue')",
+        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue','deposit')",
                            name="ck_journal_entries_kind"),
         sa.UniqueConstraint("run_id", "kind", "chunk_index", name="uq_journal_entries_run_chunk"),
     )
@@ -125,7 +125,7 @@ class Payment(db.Model):
     part: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     hold_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
     nacha_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nacha_files.id"), index=True)
-    trace_number: Mapped[str] = mapped_column(sa.String(15), default="", nullable=False)
+    trace_number: Mapped[str] = mapped_column(sa.String(15), default="", nullable=False, index=True)
     return_code: Mapped[str] = mapped_column(sa.String(3), default="", nullable=False)
     returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"), index=True, unique=True)

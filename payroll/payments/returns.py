@@ -90,6 +90,64 @@ _REASONS = (
        False, True, True, "Confirm the account with the payee in writing before any re-issue."),
 )
 
+
+# The rest of Appendix Four's table (R18-R85): entry-format, ENR, RCK, dishonored and IAT returns. Most cannot
+# happen to a payroll credit; a format or settlement problem may be re-sent once corrected, the others are
+# reviewed with the ODFI (no ACH re-issue from here).
+_FORMAT = "Correct the entry (the field named in the addenda) and re-issue."
+_REVIEW = "Not expected for payroll credits; review the entry with the ODFI before paying again."
+_REASONS += tuple(_r(code, title, title + ".", False, other, False, _FORMAT if other else _REVIEW) for code, title, other in (
+    ("R18", "Improper effective entry date", True),
+    ("R19", "Amount field error", True),
+    ("R21", "Invalid company identification", False),
+    ("R22", "Invalid individual ID number", True),
+    ("R25", "Addenda error", True),
+    ("R26", "Mandatory field error", True),
+    ("R27", "Trace number error", True),
+    ("R28", "Routing number check digit error", True),
+    ("R30", "RDFI not a participant in the check truncation program", False),
+    ("R31", "Permissible return entry (CCD and CTX only)", False),
+    ("R32", "RDFI non-settlement", True),
+    ("R33", "Return of XCK entry", False),
+    ("R34", "Limited participation DFI", True),
+    ("R35", "Return of improper debit entry", False),
+    ("R36", "Return of improper credit entry", False),
+    ("R37", "Source document presented for payment", False),
+    ("R38", "Stop payment on source document", False),
+    ("R39", "Improper source document / source document presented for payment", False),
+    ("R40", "Return of ENR entry by federal government agency", False),
+    ("R41", "Invalid transaction code (ENR)", False),
+    ("R42", "Routing number or check digit error (ENR)", False),
+    ("R43", "Invalid DFI account number (ENR)", False),
+    ("R44", "Invalid individual ID number or identification number (ENR)", False),
+    ("R45", "Invalid individual name or company name (ENR)", False),
+    ("R46", "Invalid representative payee indicator (ENR)", False),
+    ("R47", "Duplicate enrollment (ENR)", False),
+    ("R50", "State law affecting RCK acceptance", False),
+    ("R51", "Item related to RCK entry is ineligible or RCK entry is improper", False),
+    ("R52", "Stop payment on item related to RCK entry", False),
+    ("R53", "Item and RCK entry presented for payment", False),
+    ("R61", "Misrouted return", False),
+    ("R62", "Return of erroneous or reversing debit", False),
+    ("R67", "Duplicate return", False),
+    ("R68", "Untimely return", False),
+    ("R69", "Field error(s)", False),
+    ("R70", "Permissible return entry not accepted / return not requested by ODFI", False),
+    ("R71", "Misrouted dishonored return", False),
+    ("R72", "Untimely dishonored return", False),
+    ("R73", "Timely original return", False),
+    ("R74", "Corrected return", False),
+    ("R75", "Return not a duplicate", False),
+    ("R76", "No errors found", False),
+    ("R77", "Non-acceptance of R62 dishonored return", False),
+    ("R80", "IAT entry coding error", False),
+    ("R81", "Non-participant in IAT program", False),
+    ("R82", "Invalid foreign receiving DFI identification", False),
+    ("R83", "Foreign receiving DFI unable to settle", False),
+    ("R84", "Entry not processed by gateway", False),
+    ("R85", "Incorrectly coded outbound international payment", False),
+))
+
 RETURN_REASONS: Mapping[str, ReturnReason] = MappingProxyType({r.code: r for r in _REASONS})
 
 

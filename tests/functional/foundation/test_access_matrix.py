@@ -24,13 +24,14 @@ EXPECTED = {
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
-        "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "bank_account": "r", "report": "r",
+        "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "tax_deposit": "rwc",
+        "bank_account": "r", "report": "r",
         "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
         "admin_access": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
-        "journal": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
+        "journal": "r", "tax_deposit": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
         "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",

@@ -31,6 +31,16 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
     assert all(n > 0 for *_x, n in states)
     assert db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)).scalar() == sum(n for *_x, n in states)
     assert_ledger_balanced()
+    # the money loop: the quarter's deposits, one paid and the rest due; one return file with an R01 and a C01
+    from payroll.models_ledger import Payment
+    from payroll.models_money import BankFileEntry, TaxDeposit
+
+    statuses = db.session.execute(sa.select(TaxDeposit.status).order_by(TaxDeposit.id)).scalars().all()
+    assert statuses[0] == "paid" and "due" in statuses[1:]
+    assert sorted(db.session.execute(sa.select(BankFileEntry.code, BankFileEntry.outcome)).all()) == [
+        ("C01", "noc_applied"), ("R01", "returned")]
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Payment)
+                              .where(Payment.status == "returned")).scalar() == 1
 
 
 def test_retro_rate_change_adds_the_difference_to_the_next_run(db, world):
