@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from backoffice import validation as v
+from backoffice.banking.routing import validate_bank_account
 from backoffice.errors import DomainError, Issue, ValidationFailed, raise_if
 from backoffice.geo import STATES
 from backoffice.onboarding.steps import _data as certificate_data
@@ -184,9 +185,10 @@ def clean_certificate_json(state: str, data: dict) -> dict:
             issues.append(Issue(name, "must be a whole number, 0 or more", "invalid_type"))
         elif kind in ("choice", "money") and (isinstance(value, (bool, list, dict)) or value is None):
             issues.append(Issue(name, "must be a string", "invalid_type"))
-    raise_if(issues)
-    cert, issues = clean_state_certificate(form, {k: ("true" if val is True else val) for k, val in body.items()})
-    raise_if(issues)
+    flagged = {i.field for i in issues}
+    cert, more = clean_state_certificate(form, {k: ("true" if val is True else val) for k, val in body.items()
+                                                if k not in flagged})
+    raise_if(issues + [i for i in more if i.field not in flagged])
     return cert
 
 
@@ -254,6 +256,11 @@ def post_bank_account(worker_id: int, data: dict) -> BankAccount:
     for key, needed in (("split_amount", "fixed"), ("split_percent", "percent")):
         if data.get(key) not in (None, "") and kind != needed:
             issues.append(Issue(key, f"is only for split_kind {needed}", "not_allowed"))
+    if issues:          # name the numbers' problems too, not only the shape's
+        numbers = [data.get(k) if isinstance(data.get(k), str) else None for k in ("routing_number",
+                                                                                   "account_number")]
+        named = {i.field for i in issues}
+        issues += [i for i in validate_bank_account(*numbers) if i.field not in named]
     raise_if(issues)
     return profile_services.add_bank_account(worker_id, data, source="manual")
 
