@@ -49,14 +49,14 @@ def taxable_wages(p: Paycheck) -> dict[str, Decimal]:
     inputs = p.inputs or {}
     if "copy_of" in inputs:
         source = db.session.get(Paycheck, inputs["copy_of"])
-        return {k: round_cents(_sign(p) * v) for k, v in taxable_wages(source).items()} if source else {}
+        return {k: round_cents(_sign(p) * v) + ZERO for k, v in taxable_wages(source).items()} if source else {}
     engine = inputs.get("engine")
     if not engine:
         return {}
     if engine.get("worker_type") == "contractor":
-        base = db.session.execute(sa.select(sa.func.sum(PaycheckLine.taxable_wages)).where(
-            PaycheckLine.paycheck_id == p.id, PaycheckLine.code == "backup_withholding")).scalar()
-        return {"backup_withholding": round_cents(D(base) / 100 if base is not None else ZERO)}
+        bases = db.session.execute(sa.select(PaycheckLine.taxable_wages).where(
+            PaycheckLine.paycheck_id == p.id, PaycheckLine.code == "backup_withholding")).scalars()
+        return {"backup_withholding": round_cents(sum((b for b in bases if b is not None), ZERO))}
     delta = {f: D(str(v)) for f, v in (inputs.get("ytd_delta") or {}).items()}
     base = {code: round_cents(delta.get(field, ZERO)) for code, field in EMPLOYEE_WAGE_BASES}
     # Additional Medicare: this paycheck's Medicare wages above the year's threshold (IRC 3102(f)), the engine's rule.
