@@ -209,13 +209,20 @@ class W4Out(Schema):
 
 
 class StateCertificateIn(Schema):
-    """The state's certificate fields (GET the state's form in docs/api.md) plus `effective_date`."""
+    """The state's certificate fields plus `effective_date`: a state with a form in onboarding's data takes that
+    form's fields only (CA DE 4: filing_status, allowances, additional_allowances, additional, exempt; see
+    docs/api.md); any other state the fields the engine reads."""
     filing_status = fields.String()
     allowances = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
     additional_allowances = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
-    additional = Number(MONEY)
+    dependents = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    personal_exemptions = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    additional = Number(MONEY, metadata={"description": "extra withholding per pay period"})
+    annual_allowance = Number(MONEY)
+    percentage = fields.String(metadata={"description": "AZ A-4: the elected rate, e.g. \"2.0\""})
     exempt = fields.Boolean()
-    effective_date = Day()
+    reciprocity = fields.Boolean()
+    effective_date = Day(metadata={"description": "default today; a worker's own form: today or later"})
     signed_name = fields.String()
 
 
@@ -248,7 +255,7 @@ class W9Out(Schema):
     entity_type = fields.String()
     exempt_payee_code = fields.String()
     tin_type = fields.String()
-    tin_masked = fields.String()
+    tin = fields.String(metadata={"description": "masked: ***-**-6789 (SSN) or **-***6789 (EIN)"})
     certified = fields.Boolean()
     backup_withholding = fields.Boolean()
     signed_name = fields.String()
@@ -353,15 +360,15 @@ def put_state_certificate(worker_id: int, state: str):
 @forms_blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": W9In}}})
 @forms_blp.response(200, W9Out)
 def put_w9(worker_id: int):
-    """File a Form W-9 (contractors). The TIN is stored encrypted on the worker and returned masked; without a
-    TIN, or not certified, backup withholding (24%) is flagged."""
+    """File a Form W-9 (contractors). The TIN is write-only: stored encrypted on the worker, returned masked;
+    without a TIN, or not certified, backup withholding (24%) is flagged."""
     user = _form_user(worker_id, "worker", "write")
     body = _form_body(user, "w9_form", tax_forms.W9_FIELDS)
     self_service = _self_service(user)
     with acting_as(user), (flag_tin_conflicts(worker_id) if self_service else nullcontext()):
         form = tax_forms.put_w9(worker_id, body, self_service=self_service)
     masked = mask_ein(form.tin_last4) if form.tin_type == "ein" else mask_ssn(form.tin_last4)
-    return {**{k: getattr(form, k) for k in W9Out._declared_fields if k != "tin_masked"}, "tin_masked": masked}
+    return {**{k: getattr(form, k) for k in W9Out._declared_fields if k != "tin"}, "tin": masked}
 
 
 @forms_blp.route("/workers/<int:worker_id>/bank-accounts", methods=["POST"])

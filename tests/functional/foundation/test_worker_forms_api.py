@@ -114,7 +114,7 @@ def test_a_w9_stores_the_tin_encrypted_and_flags_backup_withholding_when_uncerti
                                                 "tin_type": "ein", "tin": "12-3456789", "certified": False})
     assert ok.status_code == 200, ok.get_json()
     body = ok.get_json()
-    assert (body["tin_masked"], body["backup_withholding"]) == ("**-***6789", True)   # not certified: 24%
+    assert (body["tin"], body["backup_withholding"]) == ("**-***6789", True)   # not certified: 24%
     assert "123456789" not in ok.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Worker, own.id).tin == "123456789"

@@ -96,7 +96,7 @@ def test_a_new_worker_is_made_payable_and_paid_through_the_api_alone(client, db,
     w9 = _ok(client.put(f"/api/v1/workers/{bo['id']}/w9", headers=hr, json={
         "legal_name": "Bo Park", "entity_type": "individual", "tin_type": "ssn", "tin": "402-34-5678",
         "certified": True, "signed_name": "Bo Park"}))
-    assert (w9["tin_masked"], w9["backup_withholding"]) == ("***-**-5678", False)
+    assert (w9["tin"], w9["backup_withholding"]) == ("***-**-5678", False)
     _ok(client.post(f"/api/v1/workers/{bo['id']}/bank-accounts", headers=hr,
                     json={"routing_number": ROUTING_A, "account_number": "55501234"}), 201)
     _classify(client, hr, bo_job, CONTRACTOR, "contractor")
