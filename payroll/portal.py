@@ -13,7 +13,8 @@ from backoffice.portal import bp
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from payroll.models import Paycheck, PayrollRun
 from payroll.models import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
-from payroll.services.paystubs import paystub_data
+from payroll.services.paycheck_figures import paycheck_figures
+from payroll.services.paystubs import describe, paystub_data
 from reports.paystubs import paystub_pdf as render_paystub
 from payroll.services.schedules import schedule_of, upcoming
 
@@ -86,4 +87,4 @@ def paystub_pdf(paycheck_id: int):
 def paycheck_explanation(paycheck_id: int):
     paycheck = my_paycheck(paycheck_id)
     return render_template("portal/paycheck.html", paycheck=paycheck, stub=explanation(paycheck),
-                           active_nav="paychecks")
+                           figures=paycheck_figures(paycheck), describe=describe, active_nav="paychecks")

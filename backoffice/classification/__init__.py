@@ -6,10 +6,12 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Register the models, row scopes, admin views, portal pages and CLI of this domain."""
+    """Register the models, row scopes, admin views, API, portal pages and CLI of this domain."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
-    from backoffice.classification import admin, cli, models, portal, scopes  # noqa: F401
+    from backoffice.api import register_blueprints
+    from backoffice.classification import admin, api, cli, models, portal, scopes  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, api.blp)
     portal.init_app(app)
     cli.register(app.cli)

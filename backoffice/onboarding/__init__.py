@@ -11,6 +11,6 @@ def init_app(app) -> None:
     from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])
-    register_blueprints(app, api.blp)
+    register_blueprints(app, api.blp, api.forms_blp)
     add_task_hook(app, portal.open_tasks, first=True)
     add_demo_step(app, demo.seed)

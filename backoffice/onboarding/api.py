@@ -1,5 +1,8 @@
-"""Onboarding API: invite a worker (the link goes by email), and read the board and one case."""
+"""Onboarding API: invite a worker (the link goes by email), read the board and one case; file a worker's W-4,
+state certificates and W-9 and add deposit accounts (what makes a worker payable)."""
 from __future__ import annotations
+
+from contextlib import nullcontext
 
 import sqlalchemy as sa
 from flask import current_app
@@ -9,16 +12,23 @@ from marshmallow import Schema, fields, validate
 
 from backoffice.api import current_api_user, json_object
 from backoffice.api.fields import Day, Days, Id, Number, Page
+from backoffice.audit import acting_as
 from backoffice.clock import clock
+from backoffice.crypto import mask_ein, mask_ssn
 from backoffice.errors import NotFound
 from backoffice.extensions import db
-from backoffice.money import RATE
+from backoffice.money import MONEY, RATE
 from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, board_rows
 from backoffice.onboarding.models import CASE_STATUSES, OnboardingCase
-from backoffice.onboarding.services import invitations
-from backoffice.onboarding.steps import STEP_LABELS
-from backoffice.security.access import require, scoped
-from backoffice.workers.models import ENGAGEMENT_TYPES
+from backoffice.onboarding.services import invitations, tax_forms
+from backoffice.onboarding.steps import STEP_LABELS, state_form
+from backoffice.security.access import can, require, scoped
+from backoffice.security.field_policy import require_writable
+from backoffice.workers.models import ENGAGEMENT_TYPES, Worker
+from backoffice.workers.profile import SPLIT_KINDS, W9_ENTITY_TYPES, TaxProfile
+from backoffice.workers.services import flag_tin_conflicts
+from payroll.engine.model import FILING_STATUSES, MARITAL_STATUSES
+from payroll.engine.quote_input import MAX_ALLOWANCES, W4_2019_FIELDS, W4_2020_FIELDS
 
 blp = Blueprint("onboarding_api", __name__, url_prefix="/api/v1", description="Invitations and onboarding")
 
@@ -151,3 +161,227 @@ class OneCase(MethodView):
         if row is None:
             raise NotFound(f"onboarding case {case_id} not found")
         return _case_json(row)
+
+
+# ------------------------------------------------------------------ a worker's payroll forms and deposit accounts
+forms_blp = Blueprint("worker_forms_api", __name__, url_prefix="/api/v1",
+                      description="A worker's tax forms (W-4, state certificates, W-9) and direct-deposit accounts")
+MASK = "****"
+
+
+class W4In(Schema):
+    """The paycheck quote's `w4` fields (docs/paycheck-quote.md) plus `effective_date` and `signed_name`."""
+    version = fields.Integer(validate=validate.OneOf((2020, 2019)),
+                             metadata={"description": "2020 (Form W-4 2020 and later, the default) or 2019"})
+    filing_status = fields.String(validate=validate.OneOf(FILING_STATUSES), metadata={"description": "2020 form"})
+    step2_checkbox = fields.Boolean(metadata={"description": "2020 form"})
+    step3_credits = Number(MONEY, metadata={"description": "2020 form, annual"})
+    step4a_other_income = Number(MONEY, metadata={"description": "2020 form, annual"})
+    step4b_deductions = Number(MONEY, metadata={"description": "2020 form, annual"})
+    step4c_extra = Number(MONEY, metadata={"description": "2020 form, per pay period"})
+    marital_status = fields.String(validate=validate.OneOf(MARITAL_STATUSES), metadata={"description": "2019 form"})
+    allowances = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES),
+                                metadata={"description": "2019 form"})
+    additional = Number(MONEY, metadata={"description": "2019 form, per pay period"})
+    exempt = fields.Boolean(metadata={"description": "claims exemption: nothing else may be filled in"})
+    effective_date = Day(metadata={"description": "default today; a worker's own form: today or later"})
+    signed_name = fields.String()
+
+
+class W4Out(Schema):
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    effective_date = fields.Date()
+    version = fields.Integer()
+    filing_status = fields.String()
+    step2_checkbox = fields.Boolean()
+    step3_credits = fields.Decimal(as_string=True)
+    step4a_other_income = fields.Decimal(as_string=True)
+    step4b_deductions = fields.Decimal(as_string=True)
+    step4c_extra = fields.Decimal(as_string=True)
+    marital_status = fields.String()
+    allowances = fields.Integer()
+    additional = fields.Decimal(as_string=True)
+    exempt = fields.Boolean()
+    signed_name = fields.String()
+    state_certificates = fields.Dict(keys=fields.String(), values=fields.Dict(),
+                                     metadata={"description": "the state certificates in effect with it"})
+
+
+class StateCertificateIn(Schema):
+    """The state's certificate fields plus `effective_date`: a state with a form in onboarding's data takes that
+    form's fields only (CA DE 4: filing_status, allowances, additional_allowances, additional, exempt; see
+    docs/api.md); any other state the fields the engine reads."""
+    filing_status = fields.String()
+    allowances = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    additional_allowances = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    dependents = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    personal_exemptions = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    additional = Number(MONEY, metadata={"description": "extra withholding per pay period"})
+    annual_allowance = Number(MONEY)
+    percentage = fields.String(metadata={"description": "AZ A-4: the elected rate, e.g. \"2.0\""})
+    exempt = fields.Boolean()
+    reciprocity = fields.Boolean()
+    effective_date = Day(metadata={"description": "default today; a worker's own form: today or later"})
+    signed_name = fields.String()
+
+
+class StateCertificateOut(Schema):
+    worker_id = fields.Integer()
+    tax_profile_id = fields.Integer()
+    state = fields.String()
+    form = fields.String(allow_none=True, metadata={"description": "the state's form, e.g. DE 4"})
+    effective_date = fields.Date()
+    certificate = fields.Dict()
+
+
+class W9In(Schema):
+    legal_name = fields.String(required=True)
+    business_name = fields.String()
+    entity_type = fields.String(required=True, validate=validate.OneOf(W9_ENTITY_TYPES))
+    exempt_payee_code = fields.String()
+    tin_type = fields.String(validate=validate.OneOf(("ssn", "ein")))
+    tin = fields.String(metadata={"description": "SSN or EIN; stored encrypted on the worker, never returned"})
+    certified = fields.Boolean(metadata={"description": "Part II signed; false (or no TIN) flags backup "
+                                                        "withholding at 24%"})
+    signed_name = fields.String()
+
+
+class W9Out(Schema):
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    legal_name = fields.String()
+    business_name = fields.String()
+    entity_type = fields.String()
+    exempt_payee_code = fields.String()
+    tin_type = fields.String()
+    tin = fields.String(metadata={"description": "masked: ***-**-6789 (SSN) or **-***6789 (EIN)"})
+    certified = fields.Boolean()
+    backup_withholding = fields.Boolean()
+    signed_name = fields.String()
+
+
+class BankAccountIn(Schema):
+    bank_name = fields.String()
+    routing_number = fields.String(required=True, metadata={"description": "9 digits, ABA check digit; "
+                                                                           "write-only"})
+    account_number = fields.String(required=True, metadata={"description": "write-only, returned masked"})
+    account_type = fields.String(validate=validate.OneOf(("checking", "savings")))
+    split_kind = fields.String(validate=validate.OneOf(SPLIT_KINDS), metadata={
+        "description": "remainder (default: takes the rest, replacing the previous remainder account), percent "
+                       "or fixed"})
+    split_amount = Number(MONEY, metadata={"description": "split_kind fixed"})
+    split_percent = Number(MONEY, metadata={"description": "split_kind percent (the percents at most 100)"})
+    priority = fields.Integer(validate=validate.Range(min=0, max=tax_forms.MAX_PRIORITY))
+
+
+class BankAccountOut(Schema):
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    bank_name = fields.String()
+    routing_number = fields.String(metadata={"description": "masked: ****0015"})
+    account_number = fields.String(metadata={"description": "masked: ****6789"})
+    account_type = fields.String()
+    split_kind = fields.String()
+    split_amount = fields.Decimal(as_string=True, allow_none=True)
+    split_percent = fields.Decimal(as_string=True, allow_none=True)
+    priority = fields.Integer()
+    source = fields.String()
+    status = fields.String()
+
+
+def _form_user(worker_id: int, model: str, action: str):
+    """The caller, when they may reach this worker (a worker: only themselves; anyone else's id is 404, as on
+    GET /workers/<id>) and `action` records of `model`."""
+    user = current_api_user()
+    require(user, "worker", "read")
+    found = db.session.execute(scoped(sa.select(Worker.id).where(Worker.id == worker_id), user, "worker")) \
+        .scalar_one_or_none()
+    if found is None:
+        raise NotFound(f"worker {worker_id} not found")
+    require(user, model, action)
+    return user
+
+
+def _form_body(user, model: str, known) -> dict:
+    body = json_object()
+    require_writable(user, "api", model, [k for k in body if k in known])
+    return body
+
+
+def _self_service(user) -> bool:
+    """The worker typing their own form (HR, who create workers, enter forms received on paper)."""
+    return not can(user, "worker", "create")
+
+
+def _w4_json(p: TaxProfile) -> dict:
+    return {"id": p.id, "worker_id": p.worker_id, "effective_date": p.effective_date, "signed_name": p.signed_name,
+            **p.w4_json(), "state_certificates": dict(p.state_certificate or {})}
+
+
+def _masked(number: str) -> str:
+    return MASK + (number or "")[-4:]
+
+
+@forms_blp.route("/workers/<int:worker_id>/w4", methods=["PUT"])
+@forms_blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": W4In}}})
+@forms_blp.response(200, W4Out)
+def put_w4(worker_id: int):
+    """File a Form W-4 for the worker, effective from `effective_date` (default today): the paycheck quote's `w4`
+    fields. A new row each time (the history is kept); the state certificates on file carry over. Every bad field
+    is named (422): unknown fields, JSON types, amounts, an exempt form with anything else filled in."""
+    user = _form_user(worker_id, "worker", "write")
+    body = _form_body(user, "tax_profile", W4_2020_FIELDS + W4_2019_FIELDS + tax_forms.W4_EXTRA_FIELDS)
+    with acting_as(user):
+        profile = tax_forms.put_w4(worker_id, body, today=clock().today(), self_service=_self_service(user))
+    return _w4_json(profile)
+
+
+@forms_blp.route("/workers/<int:worker_id>/state-certificates/<state>", methods=["PUT"])
+@forms_blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": StateCertificateIn}}})
+@forms_blp.response(200, StateCertificateOut)
+def put_state_certificate(worker_id: int, state: str):
+    """File the worker's withholding certificate for `state` (e.g. CA: DE 4), effective from `effective_date`:
+    the state's form fields where the state has a form (docs/api.md), else the fields the engine reads. The state
+    must be one whose withholding the engine computes and that has a certificate (TX: no income tax, 422); the
+    worker must have a W-4 effective that day (409)."""
+    user = _form_user(worker_id, "worker", "write")
+    body = _form_body(user, "tax_profile", tax_forms.ENGINE_CERTIFICATE_FIELDS + tax_forms.W4_EXTRA_FIELDS)
+    with acting_as(user):
+        profile = tax_forms.put_state_certificate(worker_id, state, body, today=clock().today(),
+                                                  self_service=_self_service(user))
+    code = state.strip().upper()
+    form = state_form(code)
+    return {"worker_id": worker_id, "tax_profile_id": profile.id, "state": code, "form": form.form if form else None,
+            "effective_date": profile.effective_date, "certificate": profile.state_certificate[code]}
+
+
+@forms_blp.route("/workers/<int:worker_id>/w9", methods=["PUT"])
+@forms_blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": W9In}}})
+@forms_blp.response(200, W9Out)
+def put_w9(worker_id: int):
+    """File a Form W-9 (contractors). The TIN is write-only: stored encrypted on the worker, returned masked;
+    without a TIN, or not certified, backup withholding (24%) is flagged."""
+    user = _form_user(worker_id, "worker", "write")
+    body = _form_body(user, "w9_form", tax_forms.W9_FIELDS)
+    self_service = _self_service(user)
+    with acting_as(user), (flag_tin_conflicts(worker_id) if self_service else nullcontext()):
+        form = tax_forms.put_w9(worker_id, body, self_service=self_service)
+    masked = mask_ein(form.tin_last4) if form.tin_type == "ein" else mask_ssn(form.tin_last4)
+    return {**{k: getattr(form, k) for k in W9Out._declared_fields if k != "tin"}, "tin": masked}
+
+
+@forms_blp.route("/workers/<int:worker_id>/bank-accounts", methods=["POST"])
+@forms_blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": BankAccountIn}}})
+@forms_blp.response(201, BankAccountOut)
+def post_bank_account(worker_id: int):
+    """Add a direct-deposit account and its share of net pay. The numbers are write-only: the answer shows them
+    masked (****6789). The worker's accounts must still split net pay: one remainder account, percents at most
+    100 (422 naming the field otherwise)."""
+    user = _form_user(worker_id, "bank_account", "create")
+    body = _form_body(user, "bank_account", tax_forms.BANK_FIELDS)
+    with acting_as(user):
+        acct = tax_forms.post_bank_account(worker_id, body)
+    out = {k: getattr(acct, k) for k in BankAccountOut._declared_fields if k not in ("routing_number",
+                                                                                      "account_number")}
+    return {**out, "routing_number": _masked(acct.routing_number), "account_number": MASK + acct.account_last4}

@@ -50,7 +50,7 @@ class TaxProfile(Timestamps, db.Model):
         """The W-4 as the payroll engine's quote interface expects it."""
         if self.w4_version == 2019:
             return {"version": 2019, "marital_status": self.filing_status, "allowances": self.allowances,
-                    "additional": str(self.additional)}
+                    "additional": str(self.additional), "exempt": self.exempt}
         return {"version": 2020, "filing_status": self.filing_status, "step2_checkbox": self.step2_checkbox,
                 "step3_credits": str(self.step3_credits), "step4a_other_income": str(self.step4a_other_income),
                 "step4b_deductions": str(self.step4b_deductions), "step4c_extra": str(self.step4c_extra),

@@ -66,6 +66,7 @@ def clean_w4(data: dict, *, today: date) -> dict:
         except (TypeError, ValueError):
             issues.append(Issue("allowances", "must be a whole number, 0 or more"))
         out["additional"] = v.amount("additional", data.get("additional", "0") or "0", issues)
+        out["exempt"] = bool(data.get("exempt", False))
     cert = data.get("state_certificate") or {}
     if not isinstance(cert, dict):
         issues.append(Issue("state_certificate", "must be an object of the state form's fields"))
@@ -78,16 +79,23 @@ def clean_w4(data: dict, *, today: date) -> dict:
 
 @transaction()
 def save_w4(worker_id: int, data: dict, *, today: date, signed_name: str = "") -> TaxProfile:
+    """A new W-4 row; without `state_certificate` in `data` the certificates of the W-4 it follows carry over."""
     _worker(worker_id)
-    profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(),
-                         **clean_w4(data, today=today))
+    clean = clean_w4(data, today=today)
+    if "state_certificate" not in data:
+        previous = current_tax_profile(worker_id, clean["effective_date"]) or db.session.execute(
+            sa.select(TaxProfile).where(TaxProfile.worker_id == worker_id)
+            .order_by(TaxProfile.effective_date, TaxProfile.id).limit(1)).scalar_one_or_none()
+        clean["state_certificate"] = dict(previous.state_certificate or {}) if previous is not None else {}
+    profile = TaxProfile(worker_id=worker_id, signed_name=signed_name, signed_at=utcnow(), **clean)
     db.session.add(profile)
     return profile
 
 
 @transaction()
-def save_w9(worker_id: int, data: dict) -> W9Form:
-    """Record a W-9; a missing TIN or an uncertified form flags backup withholding (24%)."""
+def save_w9(worker_id: int, data: dict, *, self_service: bool = False) -> W9Form:
+    """Record a W-9; a missing TIN or an uncertified form flags backup withholding (24%). `self_service`: the
+    worker is typing (an SSN on file for someone else is refused without saying so: workers.services)."""
     worker = _worker(worker_id)
     issues: list[Issue] = []
     v.required(data, ["legal_name", "entity_type"], issues)
@@ -99,7 +107,7 @@ def save_w9(worker_id: int, data: dict) -> W9Form:
         digits = (v.ein if tin_type == "ein" else v.ssn)("tin", tin, issues)
     raise_if(issues)
     if digits:
-        update_worker(worker.id, {"tin_type": tin_type, "tin": digits})
+        update_worker(worker.id, {"tin_type": tin_type, "tin": digits}, self_service=self_service)
     certified = bool(data.get("certified"))
     form = W9Form(worker_id=worker.id, legal_name=str(data["legal_name"]).strip(),
                   business_name=str(data.get("business_name") or "").strip(), entity_type=entity,

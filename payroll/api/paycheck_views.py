@@ -13,6 +13,7 @@ from payroll.api.schemas import (PaycheckArgs, PaycheckDetail, PaycheckOut, Payc
 from payroll.models import Paycheck, PaycheckLine
 from payroll.services import corrections
 from payroll.services.explain import line_explanations
+from payroll.services.paycheck_figures import paycheck_figures
 from reports.paystubs import paystub_pdf
 
 
@@ -32,7 +33,8 @@ def list_paychecks(args):
 @blp.route("/paychecks/<int:ident>")
 @blp.response(200, PaycheckDetail)
 def get_paycheck(ident):
-    """One paycheck with every line and the engine's explanation of it."""
+    """One paycheck with every line and the engine's explanation of it, its taxable wages by tax and its year to
+    date after it (the paycheck quote's `taxable_wages` and `ytd` objects)."""
     p = _one(Paycheck, "paycheck", ident)
     words = line_explanations(p)
     lines = db.session.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
@@ -41,6 +43,7 @@ def get_paycheck(ident):
     out["lines"] = [{"kind": ln.kind, "code": ln.code, "state": ln.state, "amount": ln.amount, "hours": ln.hours,
                      "rate": ln.rate, "engagement_id": ln.engagement_id, "client_id": ln.client_id,
                      "explanation": words.get(ln.id) or ln.explanation or []} for ln in lines]
+    out.update(paycheck_figures(p))
     return out
 
 

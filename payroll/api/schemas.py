@@ -166,6 +166,14 @@ class PaycheckOut(Schema):
 
 class PaycheckDetail(PaycheckOut):
     lines = fields.List(fields.Nested(LineOut))
+    taxable_wages = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True), metadata={
+        "description": "the wage base each tax was computed on, by tax code, as the paycheck quote's "
+                       "`taxable_wages` (employee: federal_income_tax, social_security, medicare, "
+                       "additional_medicare, futa, suta; contractor: backup_withholding); negative on a reversal"})
+    ytd = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True), metadata={
+        "description": "year to date including this paycheck, as the paycheck quote's `ytd` (gross, federal_wages, "
+                       "social_security_wages, medicare_wages, futa_wages, suta_wages, deferrals_401k, hsa, fsa, "
+                       "supplemental, qualified_overtime_premium)"})
 
 
 class PaycheckArgs(PageArgs):

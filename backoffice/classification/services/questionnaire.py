@@ -66,6 +66,7 @@ def start_assessment(engagement_id, *, user, today: date, as_of_date=None,
                      status="draft", prepared_by_id=getattr(user, "id", None),
                      prepared_role=getattr(user, "role", "system"))
     db.session.add(row)
+    db.session.flush()          # its id, for a caller that runs it in the same unit of work (the API)
     return row
 
 
