@@ -495,3 +495,26 @@ def _sync_schedule(mapper, connection, target, *, new: bool) -> None:
 
 sa.event.listen(Engagement, "before_insert", lambda m, c, t: _sync_schedule(m, c, t, new=True))
 sa.event.listen(Engagement, "before_update", lambda m, c, t: _sync_schedule(m, c, t, new=False))
+
+
+# ------------------------------------------------------------------------------------------------ rate history
+# Whoever changes an engagement's pay rate (the engagement form, the API, an import), the history gets the new rate
+# effective the day it was saved. A back-dated change goes through payroll.services.retro.change_rate, which
+# records its own row with the effective date (and marks the engagement so this hook stays out of the way).
+def _record_rate(mapper, connection, target) -> None:
+    hist = sa.inspect(target).attrs.pay_rate.history
+    if not hist.has_changes() or getattr(target, "_rate_change_recorded", False):
+        return
+    from backoffice.audit import _actor
+    from backoffice.clock import clock
+
+    session = sa.inspect(target).session
+    actor = _actor(session) if session is not None else None
+    now = utcnow()
+    connection.execute(EngagementRate.__table__.insert().values(
+        engagement_id=target.id, rate=target.pay_rate, previous_rate=hist.deleted[0] if hist.deleted else None,
+        effective_date=clock().today(), note="", retro_status="none", created_by_id=getattr(actor, "id", None),
+        created_at=now, updated_at=now))
+
+
+sa.event.listen(Engagement, "after_update", _record_rate)
