@@ -18,6 +18,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
+from payroll import admin_corrections
 from payroll.models import DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
@@ -310,7 +311,8 @@ def run_files(run_id: int):
 # ------------------------------------------------------------------------------------------------ paychecks etc.
 def _paycheck_links(view, context, model, name):
     stub = url_for("payroll_desk.paystub", paycheck_id=model.id)
-    return Markup('#{} <a href="{}" title="paystub PDF">PDF</a>').format(model.id, stub)
+    page = url_for("corrections.paycheck", paycheck_id=model.id)
+    return Markup('<a href="{}">#{}</a> <a href="{}" title="paystub PDF">PDF</a>').format(page, model.id, stub)
 
 
 def _paycheck_run(view, context, model, name):
@@ -338,15 +340,23 @@ class PaycheckAdmin(ReadOnlyView):
     def get_query(self):
         return super().get_query().options(joinedload(Paycheck.worker))
 
+    @expose("/details/")
+    def details_view(self):
+        """The paycheck page (payroll/admin_corrections.py): lines, payments and the corrections one may make."""
+        pid = request.args.get("id", "")
+        if not pid.isdigit():
+            abort(404)
+        return redirect(url_for("corrections.paycheck", paycheck_id=int(pid)))
+
 
 class PaymentAdmin(ReadOnlyView):
-    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "routing_number", "account_last4",
-                   "account_type", "amount", "status", "hold_reason", "trace_number", "return_code", "reissue_of_id",
-                   "created_by_id")
+    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "method", "check_number", "routing_number",
+                   "account_last4", "account_type", "amount", "status", "hold_reason", "trace_number", "return_code",
+                   "reissue_of_id", "created_by_id")
     column_labels = {"run_id": "Run", "paycheck_id": "Paycheck", "worker_id": "Worker", "account_last4": "Account",
                      "reissue_of_id": "Re-issue of", "hold_reason": "Held because", "created_by_id": "Created by"}
     money_columns = ("amount",)
-    column_filters = ("run_id", "worker_id", "status", "return_code")
+    column_filters = ("run_id", "worker_id", "status", "return_code", "method", "check_number", "check_date")
     column_default_sort = ("id", True)
 
 
@@ -378,5 +388,6 @@ def register(admin) -> None:
     admin.add_view(PayCalendarView(name="Pay calendar", endpoint="pay_calendar", url="/admin/pay-calendar",
                                    category="Payroll"))
     admin.add_view(PaymentAdmin(Payment, name="Payments", endpoint="payment", category="Payroll"))
+    admin_corrections.register(admin)
     admin.add_view(JournalLineAdmin(JournalLine, name="Journal", endpoint="journal", category="Payroll"))
     admin.dashboard_hooks.append(_dashboard_cards)

@@ -128,6 +128,31 @@ class PaycheckOut(Schema):
     reissue_of_id = fields.Integer(allow_none=True)
 
 
+class ManualCheckIn(Schema):
+    """A paper check that paid a paycheck's unpaid net."""
+    check_number = fields.String(required=True, metadata={"description": "the number printed on the check "
+                                                                        "(digits; unique per agency)"})
+    check_date = Day(required=True)
+    amount = Number(required=True, metadata={"description": "the paycheck's unpaid net (of payment_id when given)"})
+    payment_id = fields.Integer(metadata={"description": "optional: the one held/returned/unfiled payment it pays"})
+
+
+class PaymentOut(Schema):
+    """A payment of a paycheck: a direct deposit (method ach) or a paper check (method check)."""
+    id = fields.Integer()
+    run_id = fields.Integer()
+    paycheck_id = fields.Integer()
+    worker_id = fields.Integer()
+    method = fields.String()
+    part = fields.Integer()
+    amount = fields.Decimal(as_string=True)
+    status = fields.String()
+    check_number = fields.String(allow_none=True)
+    check_date = fields.Date(allow_none=True)
+    reissue_of_id = fields.Integer(allow_none=True)
+    void_reason = fields.String()
+
+
 class PaycheckDetail(PaycheckOut):
     lines = fields.List(fields.Nested(LineOut))
 
