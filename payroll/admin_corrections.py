@@ -11,7 +11,7 @@ from markupsafe import Markup
 from backoffice import validation as v
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
 from backoffice.clock import clock
-from backoffice.errors import Issue, ValidationFailed
+from backoffice.errors import Issue, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
 from backoffice.workers.models import Client, Engagement, Worker
@@ -152,18 +152,13 @@ class CorrectionsView(BaseView):
         errors: dict[str, str] = {}
         status = 200
         if request.method == "POST":
-            issues: list[Issue] = []
-            pay_date = v.a_date("pay_date", form.get("pay_date"), issues)
             used = [(i, r) for i, r in enumerate(rows) if any((r.get("engagement_id"), r.get("amount")))]
-            if not used:
-                issues.append(Issue("items", "choose at least one worker and amount", "required"))
-            for i, r in used:
-                if not r.get("engagement_id"):
-                    issues.append(Issue(f"items[{i}].engagement_id", "choose the worker (type a name, then pick "
-                                                                       "the engagement)", "required"))
             with domain_errors("Not created: ", form=True) as refused:
-                if issues:
-                    raise ValidationFailed(issues)
+                issues: list[Issue] = []
+                pay_date = v.a_date("pay_date", form.get("pay_date"), issues)
+                if not used:
+                    issues.append(Issue("items", "choose at least one worker and amount", "required"))
+                raise_if(issues)
                 items = [{"engagement_id": _int(r.get("engagement_id")), "code": r.get("code"),
                           "amount": r.get("amount"), "note": r.get("note", "")} for _i, r in used]
                 run = runs.create_off_cycle_run(form.get("kind", ""), pay_date, items, current_user,
@@ -173,14 +168,7 @@ class CorrectionsView(BaseView):
                 return redirect(url_for("payroll_desk.detail", run_id=run.id))
             if refused:
                 status = 422
-                index = {f"items[{n}]": f"items[{i}]" for n, (i, _r) in enumerate(used)}   # service → form rows
-                for issue in refused.issues:
-                    field = issue.field
-                    for svc, row in index.items():
-                        if field.startswith(svc + "."):
-                            field = row + field[len(svc):]
-                            break
-                    errors[field] = issue.message
+                errors = _row_errors(refused.issues, used)
                 flash(f"Nothing was created: {len(errors)} field(s) to correct (see below).", "error")
         labels = _labels_for([_int(r.get("engagement_id")) for r in rows])
         return self.render("admin/payroll/off_cycle.html", rows=rows, errors=errors, labels=labels,
@@ -239,6 +227,22 @@ class CorrectionsView(BaseView):
             else:
                 abort(404)
         return redirect(url_for(".retro_page", change_id=change_id))
+
+
+def _row_errors(issues: list[Issue], used: list[tuple[int, dict]]) -> dict[str, str]:
+    """The service's issues (items[n] of the items sent) under the form's rows (items[i] of the rows shown)."""
+    out: dict[str, str] = {}
+    for issue in issues:
+        field, message = issue.field, issue.message
+        if field.startswith("items[") and "]." in field:
+            n = int(field[6:field.index("]")])
+            i, row = used[n]
+            name = field[field.index("].") + 2:]
+            field = f"items[{i}].{name}"
+            if name == "engagement_id" and not row.get("engagement_id"):
+                message = "choose the worker (type a name, then pick the engagement)"
+        out.setdefault(field, message)
+    return out
 
 
 def _int(value):
