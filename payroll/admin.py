@@ -19,7 +19,8 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
 from payroll import admin_corrections
-from payroll.models import DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet
+from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
+                            Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, four_eyes, payments, runs, schedules
@@ -373,7 +374,16 @@ def _dashboard_cards():
                                  .where(PayrollRun.state == "calculated")).scalar()
     pending_time = db.session.execute(sa.select(sa.func.count()).select_from(Timesheet)
                                       .where(Timesheet.status == "submitted")).scalar()
+    requests = db.session.execute(sa.select(sa.func.count()).select_from(ReversalRequest)
+                                  .where(ReversalRequest.status == "open")).scalar()
+    retro = db.session.execute(sa.select(sa.func.count()).select_from(EngagementRate)
+                               .where(EngagementRate.retro_status == "pending")).scalar()
     return [{"label": "Runs awaiting approval", "value": waiting, "url": url_for("payroll_desk.index")},
+            {"label": "Reversal requests to carry out", "value": requests,
+             "url": filtered_list_url("reversal_request", "status", "open") or url_for("reversal_request.index_view")},
+            {"label": "Retro pay to confirm", "value": retro,
+             "url": filtered_list_url("engagement_rate", "retro_status", "pending")
+             or url_for("engagement_rate.index_view")},
             {"label": "Timesheets awaiting approval", "value": pending_time,
              "url": filtered_list_url("timesheet", "status", "submitted") or url_for("timesheet.index_view")}]
 

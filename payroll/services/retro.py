@@ -100,7 +100,9 @@ def change_rate(engagement_id: int, data: dict, user, *, today: date) -> Engagem
     finally:
         eng._rate_change_recorded = False
     result = retro_for(change) if effective < today else None
-    if result is not None and any(p.included for p in result.paychecks):
+    # pending when any paycheck already written is owed a difference, even one HR must figure by hand (a period
+    # that starts before the effective date): the page shows it, HR confirms or dismisses
+    if result is not None and any(ln.difference for p in result.paychecks for ln in p.lines):
         change.retro_status, change.retro_amount = "pending", result.total
     return change
 
