@@ -11,7 +11,8 @@ def init_app(app) -> None:
     from payroll import admin, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
-    from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
+    # routes attach to common.blp, after the timesheets'
+    from payroll.api import paycheck_views, rate_views, run_views  # noqa: F401
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
 

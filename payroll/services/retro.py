@@ -10,7 +10,7 @@ import sqlalchemy.orm  # noqa: F401  (aliased)
 from backoffice import validation as v
 from backoffice.audit import acting_as
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, Issue, NotFound, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.money import RATE
 from backoffice.uow import for_update, transaction, unique_or_refuse
@@ -78,6 +78,8 @@ def change_rate(engagement_id: int, data: dict, user, *, today: date) -> Engagem
     eng = db.session.get(Engagement, engagement_id) if v.is_record_id(engagement_id) else None
     if eng is None:
         raise NotFound(f"engagement {engagement_id} not found")
+    if not isinstance(data, dict):
+        raise ValidationFailed([Issue("body", "must be an object")])
     issues: list[Issue] = []
     rate = v.amount("rate", data.get("rate"), issues, kind=RATE)
     effective = v.a_date("effective_date", data.get("effective_date"), issues)

@@ -283,3 +283,25 @@ def test_the_paycheck_page_records_a_check_for_finance_only(client, db, make_use
                                                  "check_date": "2026-11-13", "amount": str(p.net)},
                     follow_redirects=True)
     assert b"Check no. 2001" in r.data and b"check no. 2001" in r.data and b"Void check" in r.data
+
+
+def test_api_rate_change_shows_the_retro_then_confirms_it_once(client, db, make_user, token_for, fixed_clock):
+    """$25.00 → $25.50 from 2 Nov over the paid week of 2 Nov (40 h): 40 × $0.50 = $20.00."""
+    w = World(db, make_user)
+    e = w.worker(rate="25.00")
+    _paid_run(w, [e])
+    hr = token_for(w.hr)
+    bad = client.post(f"/api/v1/engagements/{e.id}/rate-changes", headers=hr,
+                      json={"rate": "-1", "effective_date": "2026-11-02"})
+    assert bad.status_code == 422 and bad.json["issues"][0]["field"] == "rate", bad.json
+    r = client.post(f"/api/v1/engagements/{e.id}/rate-changes", headers=hr,
+                    json={"rate": "25.50", "effective_date": "2026-11-02", "note": "raise"})
+    assert r.status_code == 201, r.json
+    assert (r.json["retro_status"], Decimal(r.json["retro"]["total"])) == ("pending", Decimal("20.00"))
+    (pc,) = r.json["retro"]["paychecks"]
+    assert pc["lines"][0]["explanation"] == "40.00 h regular × (25.50 − 25.00) = $20.00"
+    ok = client.post(f"/api/v1/rate-changes/{r.json['id']}/confirm", headers=hr)
+    assert ok.status_code == 201 and (ok.json["code"], Decimal(ok.json["amount"])) == ("retro", Decimal("20.00"))
+    again = client.post(f"/api/v1/rate-changes/{r.json['id']}/confirm", headers=hr)
+    assert again.status_code == 409 and again.json["error"] == "retro_confirmed", again.json
+    assert client.get(f"/api/v1/rate-changes/{r.json['id']}", headers=hr).json["retro_status"] == "confirmed"
