@@ -207,6 +207,7 @@ class PayrollDeskView(BaseView):
                            files=files, returned=returned, reversal_runs=reversal, my_contributions=mine,
                            held=payments.held_payments(run.id),
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
+                           paycheck_requests=[r for r in requests if r.paycheck_id is not None],
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
