@@ -40,7 +40,7 @@ def paycheck_actions(p: Paycheck, run: PayrollRun, user) -> dict:
     may_run = can(user, "payroll_run", "write")
     acts: set[str] = set()
     notes: list[str] = []
-    request_ = corrections._open_request(run.id, p.id) if p.kind != "reversal" else None
+    request_ = corrections.open_request(run.id, p.id) if p.kind != "reversal" else None
     if p.kind != "reversal" and not reversed_by and may_run:
         if run.state == "paid":
             if request_ is None:

@@ -187,6 +187,11 @@ def open_requests(run_id: int) -> list[ReversalRequest]:
         ReversalRequest.run_id == run_id, ReversalRequest.status == "open").order_by(ReversalRequest.id)).scalars())
 
 
+def open_request(run_id: int, paycheck_id: int | None = None) -> ReversalRequest | None:
+    """The open request to reverse the run (paycheck_id None) or that one paycheck of it."""
+    return _open_request(run_id, paycheck_id)
+
+
 def _open_request(run_id: int, paycheck_id: int | None) -> ReversalRequest | None:
     cond = (ReversalRequest.paycheck_id.is_(None) if paycheck_id is None
             else ReversalRequest.paycheck_id == paycheck_id)

@@ -285,6 +285,15 @@ def test_the_paycheck_page_records_a_check_for_finance_only(client, db, make_use
                                                  "check_date": "2026-11-13", "amount": str(p.net)},
                     follow_redirects=True)
     assert b"Check no. 2001" in r.data and b"check no. 2001" in r.data and b"Void check" in r.data
+    listing = client.get("/admin/payment/")          # the Payments list shows the method and the check number
+    assert listing.status_code == 200 and b"col-check_number" in listing.data and b"2001" in listing.data
+    assert client.get(f"/admin/paycheck/details/?id={p.id}").headers["Location"].endswith(
+        f"/admin/corrections/paycheck/{p.id}")
+    from backoffice.audit import AuditLog
+
+    made = db.session.execute(sa.select(AuditLog.user_id, AuditLog.action).where(
+        AuditLog.model == "payment", AuditLog.changes.like('%2001%'))).all()
+    assert made == [(w.finance.id, "create")]
 
 
 def test_api_rate_change_shows_the_retro_then_confirms_it_once(client, db, make_user, token_for, fixed_clock):
