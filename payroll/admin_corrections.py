@@ -177,7 +177,8 @@ class CorrectionsView(BaseView):
     # ------------------------------------------------------------------------------------ rate changes, retro
     @expose("/engagement/<int:engagement_id>/rate", methods=["GET", "POST"])
     def rate_change(self, engagement_id):
-        if not can(current_user, "payroll_run", "create"):
+        may_change = can(current_user, "payroll_run", "create")      # others see the history only
+        if request.method == "POST" and not may_change:
             abort(403)
         eng = db.session.execute(scoped(sa.select(Engagement).where(Engagement.id == engagement_id), current_user,
                                         "engagement")).scalar_one_or_none()
@@ -200,7 +201,7 @@ class CorrectionsView(BaseView):
                 errors = {i.field: i.message for i in refused.issues}
                 flash(f"Nothing was saved: {len(errors)} field(s) to correct (see below).", "error")
         return self.render("admin/payroll/rate_change.html", eng=eng, errors=errors, form=request.form,
-                           history=retro.history(eng.id), today=clock().today()), status
+                           history=retro.history(eng.id), today=clock().today(), may_change=may_change), status
 
     @expose("/rate-change/<int:change_id>")
     def retro_page(self, change_id):

@@ -176,6 +176,12 @@ def test_a_back_dated_rate_change_shows_the_retro_per_paycheck_and_confirming_tw
     adj = db.session.execute(sa.select(PayrollAdjustment)).scalar_one()
     assert (adj.code, adj.amount, adj.status, adj.rate_change_id) == ("retro", Decimal("87.50"), "pending", change.id)
 
+    client.get("/logout")
+    login(client, make_user("compliance"))                 # may read runs, may not change rates: history only
+    seen = client.get(url)
+    assert seen.status_code == 200 and b"Pay rate history" in seen.data and b'id="rate-form"' not in seen.data
+    assert client.post(url, data={"csrf_token": csrf_token_from(seen.data), "rate": "30"}).status_code == 403
+
     w.time(e, week=week2 + timedelta(days=7))
     nxt = w.regular_run(week2 + timedelta(days=7))
     runs.start_calculation(nxt.id, w.hr)
