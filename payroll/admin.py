@@ -23,7 +23,7 @@ from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, Payroll
                             Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
-from payroll.services import corrections, four_eyes, payments, runs, schedules
+from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
 from payroll.timesheets import services as timesheets
 from reports.paystubs import paystub_pdf
 
@@ -196,6 +196,8 @@ class PayrollDeskView(BaseView):
         # the pre-run checks are shown where they gate the next move (calculating, approving)
         show_checks = bool({"calculate", "approve"} & set(RUN_MACHINE.actions(run.state)))
         issues = runs.pre_run_checks(run.id) if show_checks else []
+        exceptions = runs.paycheck_exceptions(run.id)
+        payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
         files = run_files(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
@@ -204,6 +206,11 @@ class PayrollDeskView(BaseView):
         mine = [c for c in four_eyes.contributions(run.id) if c.user_id == current_user.id]
         requests = corrections.open_requests(run.id)
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
+                           exceptions=exceptions[:500], exception_count=len(exceptions), payable=payable,
+                           held_workers=len({e.worker_id for e in exceptions if e.held}),
+                           open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
+                           holds_runs=db.session.execute(sa.select(PayrollRun).where(
+                               PayrollRun.pays_holds_of_run_id == run.id)).scalars().all(),
                            files=files, returned=returned, reversal_runs=reversal, my_contributions=mine,
                            held=payments.held_payments(run.id),
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
@@ -238,6 +245,17 @@ class PayrollDeskView(BaseView):
                 elif verb == "pay":
                     runs.mark_paid(run_id, current_user)
                     flash("Run marked paid.", "success")
+                elif verb == "hold":
+                    hold = holds.hold_paycheck(run_id, request.form.get("worker_id", type=int),
+                                               request.form.get("reason", ""), current_user)
+                    flash(f"{hold.worker.full_name}'s paycheck is held out of this run.", "success")
+                elif verb == "release_hold":
+                    holds.release_hold(request.form.get("hold_id", type=int), current_user)
+                    flash("Hold released: the worker is paid by this run.", "success")
+                elif verb == "pay_holds":
+                    new = holds.pay_holds(run_id, parse_date(request.form.get("pay_date", "")), current_user)
+                    flash(f"Off-cycle run #{new.id} pays the held paychecks; calculate and approve it.", "success")
+                    return redirect(url_for(".detail", run_id=new.id))
                 elif verb == "request_reversal":
                     req = corrections.request_reversal(current_user, request.form.get("reason", ""), run_id=run_id)
                     flash(f"Reversal requested (request #{req.id}); a different user must carry it out.", "success")

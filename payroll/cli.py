@@ -10,7 +10,7 @@ from backoffice.clitools import emit_json, handle_domain_errors, read_json
 from backoffice.clock import clock
 from payroll.engine.quote import quote
 from payroll.services.payments import generate_nacha
-from payroll.services.runs import pre_run_checks, resume_calculation
+from payroll.services.runs import paycheck_exceptions, pre_run_checks, resume_calculation
 
 
 def register(cli) -> None:
@@ -45,12 +45,57 @@ def nacha_cmd(run_id, output):
 @with_appcontext
 @handle_domain_errors
 def checks_cmd(run_id):
-    """List the run's blocking pre-run issues (exit status 1 when there are any)."""
+    """List the run's blocking issues and its paychecks' exceptions (hold or note); exit status 1 when blocked."""
     issues = pre_run_checks(run_id)
     for issue in issues:
         click.echo(f"{issue.code}\t{issue.field}\t{issue.message}")
-    click.echo(f"{len(issues)} blocking issue(s)", err=True)
+    exceptions = paycheck_exceptions(run_id)
+    for e in exceptions:
+        click.echo(f"{e.action}{' (held)' if e.held else ''}\t{e.code}\tworker {e.worker_id} {e.worker_name}\t"
+                   f"{e.message}")
+    click.echo(f"{len(issues)} blocking issue(s), {len(exceptions)} paycheck exception(s)", err=True)
     sys.exit(1 if issues else 0)
+
+
+def _user(email: str):
+    import sqlalchemy as sa
+
+    from backoffice.security.models import User
+    from backoffice.extensions import db
+
+    user = db.session.execute(sa.select(User).where(User.email == email.lower())).scalar_one_or_none()
+    if user is None:
+        raise click.ClickException(f"no user with email {email}")
+    return user
+
+
+@payroll.command("hold")
+@click.argument("run_id", type=int)
+@click.argument("worker_id", type=int)
+@click.option("--reason", required=True, help="why the paycheck is held (shown on the run)")
+@click.option("--user", "as_user", required=True, help="email of the HR user holding it (rights checked, audited)")
+@with_appcontext
+@handle_domain_errors
+def hold_cmd(run_id, worker_id, reason, as_user):
+    """Hold a worker's paycheck out of a draft run; the run goes on without it."""
+    from payroll.services.holds import hold_paycheck
+
+    hold = hold_paycheck(run_id, worker_id, reason, _user(as_user))
+    click.echo(f"hold {hold.id}: worker {worker_id} held out of run {run_id}")
+
+
+@payroll.command("pay-holds")
+@click.argument("run_id", type=int)
+@click.option("--pay-date", required=True, type=click.DateTime(formats=["%Y-%m-%d"]))
+@click.option("--user", "as_user", required=True, help="email of the HR user creating the run")
+@with_appcontext
+@handle_domain_errors
+def pay_holds_cmd(run_id, pay_date, as_user):
+    """Create an off-cycle run paying the paychecks held out of RUN_ID."""
+    from payroll.services.holds import pay_holds
+
+    run = pay_holds(run_id, pay_date.date(), _user(as_user))
+    click.echo(f"run {run.id}: pays the held paychecks of run {run_id} on {run.pay_date}")
 
 
 @payroll.command("resume")

@@ -12,10 +12,10 @@ from backoffice.extensions import db
 from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.uow import transaction
-from backoffice.workers.models import Engagement, Worker
+from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.models import PaySchedule, Timesheet
-from payroll.services import payments, runs
+from payroll.services import holds, payments, runs
 from payroll.services.calc import calculate_chunk
 from payroll.services.schedules import create_schedule
 
@@ -54,6 +54,9 @@ def seed(rng: random.Random, today: date) -> list[str]:
     has_w9 = set(db.session.execute(sa.select(W9Form.worker_id)).scalars())
     has_bank = set(db.session.execute(sa.select(BankAccount.worker_id).where(BankAccount.status == "active"))
                    .scalars())
+    second = _second_client_engagement(engagements, weekly.id)
+    if second is not None:
+        engagements = list(engagements) + [second]
     with transaction():
         for e in engagements:
             w = workers[e.worker_id]
@@ -82,8 +85,11 @@ def seed(rng: random.Random, today: date) -> list[str]:
                                          **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
                                                                               "sun"), days)}))
 
-    def calculated(day: date):
+    def calculated(day: date, hold=None):
         run = runs.create_regular_run(weekly.id, day, hr)
+        if hold is not None:     # an HR hold the newcomer sees on the run page (paid later by an off-cycle run)
+            holds.hold_paycheck(run.id, hold, "Demo: the worker reported a wrong home address; HR is checking",
+                                hr)
         runs.start_calculation(run.id, hr, enqueue=False)
         for index in runs.pending_chunks(run.id):      # in-process, whatever broker is configured
             calculate_chunk(run.id, index)
@@ -95,10 +101,33 @@ def seed(rng: random.Random, today: date) -> list[str]:
     runs.approve_run(paid.id, hr2)
     payments.generate_nacha(paid.id, finance, now=FixedClock(today).now())   # the demo's own day
     runs.mark_paid(paid.id, finance)
-    waiting = calculated(week2)
-    return [f"payroll: run #{paid.id} paid ({paid.paycheck_count} paychecks, net {paid.total_net}), "
-            f"run #{waiting.id} calculated and waiting for approval ({waiting.paycheck_count} paychecks)"
-            ] + _corrections(paid, week1, hr, finance, today)
+    held = next((e.worker_id for e in engagements if e.type == "leased_employee"
+                 and (second is None or e.worker_id != second.worker_id)), None)
+    waiting = calculated(week2, hold=held)
+    out = [f"payroll: run #{paid.id} paid ({paid.paycheck_count} paychecks, net {paid.total_net}), "
+           f"run #{waiting.id} calculated and waiting for approval ({waiting.paycheck_count} paychecks"
+           f"{', 1 held by HR' if held else ''})"]
+    if second is not None:
+        out.append(f"payroll: worker #{second.worker_id} works for two clients; each run pays them one paycheck")
+    return out + _corrections(paid, week1, hr, finance, today)
+
+
+def _second_client_engagement(engagements, schedule_id: int):
+    """A leased employee of the weekly schedule also placed at a second client (weekend shifts): the paychecks
+    show one paycheck per person with earning lines per client."""
+    first = next((e for e in engagements if e.type == "leased_employee" and e.pay_unit == "hour"
+                  and not e.overtime_exempt), None)
+    other = db.session.execute(sa.select(Client.id).where(Client.id != (first.client_id if first else 0))
+                               .order_by(Client.id).limit(1)).scalar() if first else None
+    if other is None:
+        return None
+    with transaction():
+        eng = Engagement(worker_id=first.worker_id, client_id=other, type="leased_employee", title="Weekend shifts",
+                         work_state=first.work_state, pay_rate=D("22.50"), pay_unit="hour", bill_rate=D("33.75"),
+                         pay_frequency="weekly", pay_schedule_id=schedule_id, start_date=first.start_date,
+                         status="active", classification="leased_employee")
+        db.session.add(eng)
+    return eng
 
 
 def _corrections(paid, week1: date, hr, finance, today: date) -> list[str]:

@@ -179,6 +179,8 @@ class PayrollRun(Timestamps, db.Model):
     reversed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     reverses_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    # an off-cycle run that pays the paychecks held out of another run (services/holds.py)
+    pays_holds_of_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     chunk_size: Mapped[int] = mapped_column(sa.Integer, default=2000, nullable=False)
     chunks_total: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
     chunks_done: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
@@ -210,6 +212,17 @@ class PayrollRun(Timestamps, db.Model):
 
     def __str__(self) -> str:
         return f"Run #{self.id} {self.kind} {self.period_start}–{self.period_end} pay {self.pay_date} ({self.state})"
+
+
+def released_runs() -> sa.Select:
+    """Ids of the runs whose paychecks count as issued: approved or paid, or reversed after approval; a reversal
+    run only when the run it reverses had been approved. A calculated run is still a draft for payroll (it can be
+    reversed before anyone is paid): workers do not see it, and year to date, registers and the GL leave it out."""
+    reversed_run = sa.orm.aliased(PayrollRun)
+    return sa.select(PayrollRun.id).outerjoin(reversed_run, reversed_run.id == PayrollRun.reverses_run_id).where(
+        sa.or_(sa.and_(PayrollRun.state.in_(("approved", "paid")),
+                       sa.or_(PayrollRun.kind != "reversal", reversed_run.approved_at.is_not(None))),
+               sa.and_(PayrollRun.state == "reversed", PayrollRun.approved_at.is_not(None))))
 
 
 class RunChunk(db.Model):
@@ -338,7 +351,11 @@ class ReversalRequest(Timestamps, db.Model):
 
 
 class Paycheck(db.Model):
-    """One engagement's pay in one run (one paycheck per engagement: a worker with two engagements gets two).
+    """One worker's pay in one run: ONE paycheck per worker, worker type and kind, whatever clients the worker
+    worked for (the agency is the employer of record; taxes are computed on the combined wages). A worker who is
+    both a leased employee and a contractor gets a paycheck (`worker_type` employee) and a contractor payment
+    (`worker_type` contractor), never mixed. Each earning line names its engagement and client;
+    `engagement_id`/`client_id` here are set only when the paycheck pays a single engagement.
 
     Posted when written; never updated. A reversal is a new paycheck of kind `reversal` with every amount
     negated and `reverses_id` set; a re-issue is a new paycheck of kind `reissue` in a correction run."""
@@ -347,9 +364,9 @@ class Paycheck(db.Model):
     __permission_model__ = "paycheck"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
-    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
-    client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), nullable=False, index=True)
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"), index=True)
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
     kind: Mapped[str] = mapped_column(sa.String(10), default="regular", nullable=False)
     worker_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)          # employee | contractor
@@ -363,6 +380,8 @@ class Paycheck(db.Model):
     employer_taxes: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     deductions: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     net: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    # the FLSA overtime premium of this paycheck (the half-time part; W-2 box 12 code TT from 2026)
+    qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), unique=True)
     reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True, unique=True)  # once
     inputs: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)      # the engine input, replayable
@@ -374,13 +393,40 @@ class Paycheck(db.Model):
     lines = relationship("PaycheckLine", order_by="PaycheckLine.id", viewonly=True)
 
     __table_args__ = (
-        sa.UniqueConstraint("run_id", "engagement_id", "kind", name="uq_paychecks_run_engagement_kind"),
+        sa.UniqueConstraint("run_id", "worker_id", "worker_type", "kind", name="uq_paychecks_run_worker_kind"),
         sa.CheckConstraint("kind in ('regular','reversal','reissue')", name="ck_paychecks_kind"),
         sa.CheckConstraint("gross - employee_taxes - deductions = net", name="ck_paychecks_net"),
     )
 
     def __str__(self) -> str:
         return f"Paycheck #{self.id} ({self.kind})"
+
+
+class PaycheckHold(db.Model):
+    """A worker's paycheck held out of a run: by HR with a reason, or automatically for a problem that makes the
+    paycheck impossible to compute (an unsupported state, no classification, salary days already paid). The run
+    goes on without it; the worker's time and adjustments stay unpaid, to be paid by a later regular run or by an
+    off-cycle run made from the holds (`released_run_id`). One hold per worker and worker type per run."""
+
+    __tablename__ = "paycheck_holds"
+    __audited__ = True
+    __permission_model__ = "payroll_run"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    code: Mapped[str] = mapped_column(sa.String(40), default="held_by_hr", nullable=False)
+    reason: Mapped[str] = mapped_column(sa.String(500), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    released_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+
+    run = relationship(PayrollRun, foreign_keys=[run_id])
+    worker = relationship("Worker")
+
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "worker_id", name="uq_paycheck_holds_run_worker"),
+        sa.CheckConstraint("length(reason) > 0", name="ck_paycheck_holds_reason"),
+    )
 
 
 class PaidSalaryPeriod(db.Model):
@@ -396,12 +442,14 @@ class PaidSalaryPeriod(db.Model):
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
     period_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
     period_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
-    paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, unique=True)
+    paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
     released_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     released_by_paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
 
-    __table_args__ = (sa.CheckConstraint("period_end >= period_start", name="ck_paid_salary_periods_dates"),)
+    __table_args__ = (sa.CheckConstraint("period_end >= period_start", name="ck_paid_salary_periods_dates"),
+                      sa.UniqueConstraint("paycheck_id", "engagement_id",
+                                          name="uq_paid_salary_periods_paycheck_engagement"))
 
 
 class PaycheckLine(db.Model):
@@ -411,6 +459,9 @@ class PaycheckLine(db.Model):
     __tablename__ = "paycheck_lines"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, index=True)
+    # earning lines: the engagement and client the pay was earned at (billing and cost by client); null on taxes
+    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
     kind: Mapped[str] = mapped_column(sa.String(18), nullable=False)
     code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
@@ -427,13 +478,17 @@ class PaycheckLine(db.Model):
 
 
 class YearToDate(db.Model):
-    """Running totals per worker and calendar year, updated in the same transaction that posts a paycheck, so a
-    run never re-sums history. Field names follow payroll.engine.YearToDate."""
+    """Running totals per worker, calendar year and worker type, updated in the same transaction that posts a
+    paycheck, so a run never re-sums history: the withholding basis (wage bases, caps) of the next calculation.
+    W-2 wages (`employee`) and contractor pay (`contractor`) are separate rows: contractor pay never enters a wage
+    base. What a paystub shows as year to date is summed from released paychecks instead (services/paystubs.py).
+    Field names follow payroll.engine.YearToDate."""
 
     __tablename__ = "payroll_ytd"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False)
     tax_year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    worker_type: Mapped[str] = mapped_column(sa.String(10), default="employee", nullable=False)
     gross: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     federal_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     social_security_wages: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
@@ -447,7 +502,8 @@ class YearToDate(db.Model):
     qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     net: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
 
-    __table_args__ = (sa.UniqueConstraint("worker_id", "tax_year", name="uq_payroll_ytd_worker_year"),)
+    __table_args__ = (sa.UniqueConstraint("worker_id", "tax_year", "worker_type", name="uq_payroll_ytd_worker_year"),
+                      sa.CheckConstraint("worker_type in ('employee','contractor')", name="ck_payroll_ytd_type"))
 
     YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
                   "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")

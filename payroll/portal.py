@@ -12,7 +12,7 @@ from backoffice.extensions import db
 from backoffice.portal import bp
 from backoffice.portal.access import own_or_404, own_rows, worker_required
 from payroll.models import Paycheck, PayrollRun
-from payroll.scopes import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
+from payroll.models import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
 from payroll.services.paystubs import paystub_data
 from reports.paystubs import paystub_pdf as render_paystub
 from payroll.services.schedules import schedule_of, upcoming

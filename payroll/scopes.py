@@ -5,7 +5,7 @@ import sqlalchemy as sa
 
 from backoffice.security.access import register_scope
 from backoffice.workers.models import Engagement
-from payroll.models import Paycheck, PayrollRun, Timesheet
+from payroll.models import Paycheck, Timesheet, released_runs
 
 
 @register_scope("timesheet", "worker")
@@ -18,14 +18,6 @@ def _worker_timesheets(stmt, user):
 def _approver_timesheets(stmt, user):
     theirs = sa.select(Engagement.id).where(Engagement.client_id == user.client_id)
     return stmt.where(Timesheet.engagement_id.in_(theirs))
-
-
-def released_runs():
-    """Runs whose paychecks a worker may see: approved or paid (or reversed after approval). A calculated run is
-    still a draft for payroll — it can be reversed or recalculated before anyone is paid."""
-    return sa.select(PayrollRun.id).where(sa.or_(
-        PayrollRun.state.in_(("approved", "paid")),
-        sa.and_(PayrollRun.state == "reversed", PayrollRun.approved_at.is_not(None))))
 
 
 @register_scope("paycheck", "worker")

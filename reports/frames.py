@@ -27,6 +27,7 @@ CODE_ORDER = {
 REGISTER_HEAD = ("paycheck_id", "run_id", "kind", "pay_date", "period_start", "period_end", "worker_id", "worker",
                  "worker_type", "engagement_id", "client", "agency", "work_state")
 REGISTER_TOTALS = ("gross", "employee_taxes", "employer_taxes", "deductions", "net")
+REGISTER_MEMO = ("qualified_overtime_premium",)   # after the totals when read: the FLSA premium, W-2 box 12 TT
 REGISTER_DATES = ("pay_date", "period_start", "period_end")
 
 # Tax codes: the human name and who collects it. State codes are collected by the state named on the line.
@@ -91,9 +92,10 @@ def register(paychecks: pd.DataFrame, lines: pd.DataFrame) -> tuple[pd.DataFrame
         matrix = _sum_by(flat, lines["amount"].to_numpy(np.int64)[keep], n * len(labels)).reshape(n, len(labels))
     head = paychecks.loc[:, list(REGISTER_HEAD)].reset_index(drop=True)
     body = pd.DataFrame(matrix, columns=labels)
-    totals = paychecks.loc[:, list(REGISTER_TOTALS)].reset_index(drop=True)
+    tail = list(REGISTER_TOTALS) + [c for c in REGISTER_MEMO if c in paychecks.columns]
+    totals = paychecks.loc[:, tail].reset_index(drop=True)
     frame = pd.concat([head, body, totals], axis=1)
-    return frame, labels + list(REGISTER_TOTALS)
+    return frame, labels + tail
 
 
 def _sum_by(flat: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:

@@ -15,11 +15,15 @@ import pandas as pd
 import sqlalchemy as sa
 
 from backoffice.extensions import db
-from payroll.models import PayrollRun
+from payroll.models import PayrollRun, released_runs
 from payroll.models_ledger import ACCOUNTS
 
-# Runs whose paychecks count in a date-range report: a run still calculating has only some of its paychecks.
-REPORTABLE_RUN_STATES = ("calculated", "approved", "paid", "reversed")
+
+
+def _released_sql() -> str:
+    """The ids of the runs a date-range report counts (payroll.models.released_runs: issued, not drafts) as SQL."""
+    return str(released_runs().compile(dialect=db.session.get_bind().dialect,
+                                       compile_kwargs={"literal_binds": True}))
 
 
 @dataclass(frozen=True)
@@ -39,16 +43,16 @@ class Selection:
 def _paycheck_filter(sel: Selection, alias: str = "p") -> tuple[str, dict]:
     if sel.run_id is not None:
         return f"{alias}.run_id = :run_id", {"run_id": int(sel.run_id)}
-    states = ", ".join(f"'{s}'" for s in REPORTABLE_RUN_STATES)
     # B608 (SQL from strings) is marked here and below: fixed fragments, every value a bound parameter
     return (f"{alias}.pay_date BETWEEN :start AND :end AND {alias}.run_id IN "  # nosec B608
-            f"(SELECT id FROM payroll_runs WHERE state IN ({states}))"), {"start": sel.start, "end": sel.end}
+            f"({_released_sql()})"), {"start": sel.start, "end": sel.end}
 
 
 def _journal_filter(sel: Selection) -> tuple[str, dict]:
     if sel.run_id is not None:
         return "e.run_id = :run_id", {"run_id": int(sel.run_id)}
-    return "e.entry_date BETWEEN :start AND :end", {"start": sel.start, "end": sel.end}
+    return (f"e.entry_date BETWEEN :start AND :end AND (e.run_id IS NULL OR e.run_id IN "  # nosec B608
+            f"({_released_sql()}))"), {"start": sel.start, "end": sel.end}
 
 
 def read_frame(sql: str, params: dict, dtypes: dict[str, str]) -> pd.DataFrame:
@@ -109,25 +113,27 @@ def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
 PAYCHECK_DTYPES = {
     "paycheck_id": "int", "run_id": "int", "kind": "string", "pay_date": "date", "period_start": "date",
     "period_end": "date", "worker_id": "int", "worker": "string", "worker_type": "string",
-    "engagement_id": "int", "client_id": "int", "client": "string", "agency_id": "Int", "agency": "string",
+    "engagement_id": "Int", "client_id": "Int", "client": "string", "agency_id": "Int", "agency": "string",
     "work_state": "string", "gross": "cents", "employee_taxes": "cents", "employer_taxes": "cents",
-    "deductions": "cents", "net": "cents",
+    "deductions": "cents", "net": "cents", "qualified_overtime_premium": "cents",
 }
 
 LINE_DTYPES = {"paycheck_id": "int", "kind": "string", "code": "string", "state": "string", "amount": "cents"}
 
 
 def paychecks(sel: Selection) -> pd.DataFrame:
-    """One row per paycheck with its worker, engagement, client, agency, state, dates and stored totals."""
+    """One row per paycheck with its worker, engagement and client (empty, "Several clients", when one paycheck pays
+    several engagements: its earning lines name theirs), agency, state, dates and stored totals."""
     where, params = _paycheck_filter(sel)
     sql = f"""
         SELECT p.id, p.run_id, p.kind, p.pay_date, p.period_start, p.period_end, p.worker_id,
-               w.last_name || ', ' || w.first_name, p.worker_type, p.engagement_id, p.client_id, c.name,
+               w.last_name || ', ' || w.first_name, p.worker_type, p.engagement_id, p.client_id,
+               COALESCE(c.name, 'Several clients'),
                p.agency_id, COALESCE(a.legal_name, ''), p.work_state,
-               p.gross, p.employee_taxes, p.employer_taxes, p.deductions, p.net
+               p.gross, p.employee_taxes, p.employer_taxes, p.deductions, p.net, p.qualified_overtime_premium
         FROM paychecks p
         JOIN workers w ON w.id = p.worker_id
-        JOIN clients c ON c.id = p.client_id
+        LEFT JOIN clients c ON c.id = p.client_id
         LEFT JOIN agencies a ON a.id = p.agency_id
         WHERE {where}
         ORDER BY p.pay_date, p.run_id, p.id"""  # nosec B608

@@ -1,7 +1,7 @@
 """corrections: engagement rate history with retro status, one retro adjustment per rate change, manual checks
 
 Revision ID: 0085_corrections
-Revises: 0070_field_policy
+Revises: 0080_pay_the_person
 
 - engagement_rates: each pay rate of an engagement from its effective date, who entered it, and the retro
   decision on a back-dated change (none / pending / confirmed / dismissed, with the amount).
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0085_corrections'
-down_revision = '0070_field_policy'
+down_revision = '0080_pay_the_person'
 branch_labels = None
 depends_on = None
 

@@ -41,7 +41,8 @@ def get_paycheck(ident):
                                .order_by(PaycheckLine.id)).scalars().all()
     out = {name: getattr(p, name) for name in PaycheckOut._declared_fields}
     out["lines"] = [{"kind": ln.kind, "code": ln.code, "state": ln.state, "amount": ln.amount, "hours": ln.hours,
-                     "rate": ln.rate, "explanation": words.get(ln.id) or ln.explanation or []} for ln in lines]
+                     "rate": ln.rate, "engagement_id": ln.engagement_id, "client_id": ln.client_id,
+                     "explanation": words.get(ln.id) or ln.explanation or []} for ln in lines]
     return out
 
 

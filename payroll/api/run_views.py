@@ -5,16 +5,16 @@ from flask import Response
 from flask.views import MethodView
 
 from backoffice import validation as v
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_body, json_object
 from backoffice.clock import clock
-from backoffice.errors import Issue, ValidationFailed
+from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
-from payroll.api.schemas import (ChecksOut, ProgressOut, ReasonIn, ReversalRequestOut, RunArgs, RunIn, RunOut,
-                                 RunPage)
-from payroll.models import PayrollRun
-from payroll.services import corrections, payments, runs
+from payroll.api.schemas import (ChecksOut, HoldIn, HoldOut, PayHoldsIn, ProgressOut, ReasonIn, ReversalRequestOut,
+                                 RunArgs, RunIn, RunOut, RunPage)
+from payroll.models import PaycheckHold, PayrollRun
+from payroll.services import corrections, holds, payments, runs
 
 
 @blp.route("/payroll-runs")
@@ -74,10 +74,48 @@ def run_progress(ident):
 @blp.route("/payroll-runs/<int:ident>/checks")
 @blp.response(200, ChecksOut)
 def run_checks(ident):
-    """Pre-run checks: every blocking issue (missing W-4/W-9, no bank account, unapproved time, ...)."""
+    """Run checks: the run-level issues that block it, and every paycheck's exception (missing W-4 or W-9, no bank
+    account, unapproved time, unsupported state, ...) with what it does: hold the paycheck or note it."""
     _one(PayrollRun, "payroll_run", ident)
     issues = runs.pre_run_checks(ident)
-    return {"run_id": ident, "blocking": bool(issues), "issues": [i.as_dict() for i in issues]}
+    return {"run_id": ident, "blocking": bool(issues), "issues": [i.as_dict() for i in issues],
+            "exceptions": [e.as_dict() for e in runs.paycheck_exceptions(ident)]}
+
+
+@blp.route("/payroll-runs/<int:ident>/holds", methods=["POST"])
+@blp.doc(**_body(HoldIn))
+@blp.response(201, HoldOut)
+def hold_paycheck(ident):
+    """Hold a worker's paycheck out of a draft run with a reason; the run goes on without it."""
+    _one(PayrollRun, "payroll_run", ident)
+    data = json_object()
+    return holds.hold_paycheck(ident, data.get("worker_id"), str(data.get("reason") or ""), current_api_user())
+
+
+@blp.route("/payroll-runs/<int:ident>/holds/<int:hold_id>", methods=["DELETE"])
+@blp.response(204)
+def release_hold(ident, hold_id):
+    """Take a hold off a draft run: the worker is paid by it after all."""
+    _one(PayrollRun, "payroll_run", ident)
+    hold = db.session.get(PaycheckHold, hold_id)
+    if hold is None or hold.run_id != ident:
+        raise NotFound(f"hold {hold_id} not found")
+    holds.release_hold(hold_id, current_api_user())
+    return ""
+
+
+@blp.route("/payroll-runs/<int:ident>/pay-holds", methods=["POST"])
+@blp.doc(**_body(PayHoldsIn))
+@blp.response(201, RunOut)
+def pay_holds(ident):
+    """An off-cycle run (kind correction) paying the paychecks held out of this run."""
+    _one(PayrollRun, "payroll_run", ident)
+    data = json_object()
+    issues: list[Issue] = []
+    pay_date = v.a_date("pay_date", data.get("pay_date"), issues)
+    if issues:
+        raise ValidationFailed(issues)
+    return holds.pay_holds(ident, pay_date, current_api_user())
 
 
 def _run_action(ident: int, action: str):

@@ -84,10 +84,40 @@ class IssueOut(Schema):
     code = fields.String()
 
 
+class RunExceptionOut(Schema):
+    worker_id = fields.Integer()
+    worker_name = fields.String()
+    engagement_id = fields.Integer(allow_none=True)
+    code = fields.String()
+    message = fields.String()
+    action = fields.String(metadata={"description": "hold (left out of the run, paid later) or note (paid, stated)"})
+    held = fields.Boolean()
+
+
 class ChecksOut(Schema):
     run_id = fields.Integer()
     blocking = fields.Boolean()
-    issues = fields.List(fields.Nested(IssueOut))
+    issues = fields.List(fields.Nested(IssueOut), metadata={"description": "run-level problems that block the run"})
+    exceptions = fields.List(fields.Nested(RunExceptionOut),
+                             metadata={"description": "per-paycheck problems: they hold or annotate one paycheck"})
+
+
+class HoldIn(Schema):
+    worker_id = fields.Integer(required=True)
+    reason = fields.String(required=True)
+
+
+class HoldOut(Schema):
+    id = fields.Integer()
+    run_id = fields.Integer()
+    worker_id = fields.Integer()
+    code = fields.String()
+    reason = fields.String()
+    released_run_id = fields.Integer(allow_none=True)
+
+
+class PayHoldsIn(Schema):
+    pay_date = fields.Date(required=True)
 
 
 class ProgressOut(Schema):
@@ -105,13 +135,17 @@ class LineOut(Schema):
     amount = fields.Decimal(as_string=True)
     hours = fields.Decimal(as_string=True, allow_none=True)
     rate = fields.Decimal(as_string=True, allow_none=True)
+    engagement_id = fields.Integer(allow_none=True, metadata={"description": "earning lines: where it was earned"})
+    client_id = fields.Integer(allow_none=True)
     explanation = fields.List(fields.String())
 
 
 class PaycheckOut(Schema):
     id = fields.Integer()
     run_id = fields.Integer()
-    engagement_id = fields.Integer()
+    engagement_id = fields.Integer(allow_none=True, metadata={
+        "description": "set when the paycheck pays one engagement; its earning lines name theirs otherwise"})
+    client_id = fields.Integer(allow_none=True)
     worker_id = fields.Integer()
     kind = fields.String()
     worker_type = fields.String()
@@ -124,6 +158,8 @@ class PaycheckOut(Schema):
     employer_taxes = fields.Decimal(as_string=True)
     deductions = fields.Decimal(as_string=True)
     net = fields.Decimal(as_string=True)
+    qualified_overtime_premium = fields.Decimal(as_string=True, metadata={
+        "description": "the FLSA overtime premium of this paycheck (W-2 box 12 code TT, 2026+)"})
     reverses_id = fields.Integer(allow_none=True)
     reissue_of_id = fields.Integer(allow_none=True)
 

@@ -13,12 +13,13 @@ from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
 from payroll.engine import calculate_paycheck, tables_for
 from payroll.engine.model import PRETAX_TREATMENT
-from payroll.models import Paycheck, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
+from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
 from . import four_eyes, paid_periods
 from .common import bulk_insert, cents, id_in, is_postgres, units4
 from .ledger import post_entry, postings_for_paychecks
-from .paycheck_inputs import YTD_FIELDS, YTD_STORED, earnings_for, engine_input, input_from_json, load_context
+from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
+                              primary_engagement, worker_pay)
 
 EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each line's explanation in words
 
@@ -27,6 +28,10 @@ EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each li
 def engagements_in_scope(run: PayrollRun) -> sa.Select:
     """Engagement ids a run pays, ordered so one worker's engagements are adjacent. A regular run pays the
     engagements of its schedule (not every engagement of its frequency: two schedules may share one)."""
+    orig = db.session.get(PayrollRun, run.pays_holds_of_run_id) if run.pays_holds_of_run_id else None
+    if orig is not None and orig.kind == "regular":     # the held workers' engagements of the held run
+        held = sa.select(PaycheckHold.worker_id).where(PaycheckHold.released_run_id == run.id)
+        return engagements_in_scope(orig).where(Engagement.worker_id.in_(held))
     if run.kind == "regular":
         stmt = sa.select(Engagement.id, Engagement.worker_id).where(
             Engagement.pay_schedule_id == run.pay_schedule_id,
@@ -60,8 +65,9 @@ def plan_chunks(run: PayrollRun, chunk_size: int) -> list[list[int]]:
 # ------------------------------------------------------------------------------------------------ chunk
 PAYCHECK_COLUMNS = ("run_id", "engagement_id", "worker_id", "client_id", "agency_id", "kind", "worker_type",
                     "work_state", "period_start", "period_end", "pay_date", "tax_year", "gross", "employee_taxes",
-                    "employer_taxes", "deductions", "net", "inputs", "created_at")
-LINE_COLUMNS = ("paycheck_id", "kind", "code", "state", "amount", "hours", "rate", "taxable_wages", "explanation")
+                    "employer_taxes", "deductions", "net", "qualified_overtime_premium", "inputs", "created_at")
+LINE_COLUMNS = ("paycheck_id", "kind", "code", "state", "amount", "hours", "rate", "taxable_wages", "explanation",
+                "engagement_id", "client_id")
 
 
 def _lock_chunk(run_id: int, index: int) -> RunChunk | None:
@@ -101,68 +107,76 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     now = utcnow()
     naive_now = now.replace(tzinfo=None)       # stored as naive UTC (UTCDateTime)
     year = run.pay_date.year
-    running_ytd: dict[int, dict] = {}
-    computed = []           # (engagement, pay, obj, result, delta)
-    for eng in ctx.engagements:
-        worker = ctx.workers[eng.worker_id]
-        pay = earnings_for(eng, run, ctx.sheets.get(eng.id, []), ctx.adjustments.get(eng.id, []))
+    running_ytd: dict[tuple[int, str], dict] = {}
+    computed = []           # (key (worker_id, worker_type), engagements, pay, obj, result, delta)
+    for key, engs in ctx.by_worker():
+        worker_id, wtype = key
+        if worker_id in ctx.held:
+            continue
+        pay = worker_pay(engs, run, ctx)
         if not pay.earnings:
             continue
-        if eng.worker_id not in running_ytd:
-            row = ctx.ytd.get(eng.worker_id)
-            running_ytd[eng.worker_id] = {f: (getattr(row, f) if row else ZERO) for f in YTD_STORED}
-        before = running_ytd[eng.worker_id]
-        obj = engine_input(run, eng, worker, ctx.profiles.get(eng.worker_id), ctx.w9s.get(eng.worker_id), pay,
+        if key not in running_ytd:
+            row = ctx.ytd.get(key)
+            running_ytd[key] = {f: (getattr(row, f) if row else ZERO) for f in YTD_STORED}
+        before = running_ytd[key]
+        primary = primary_engagement(engs, pay)
+        worker, profile, w9 = ctx.workers[worker_id], ctx.profiles.get(worker_id), ctx.w9s.get(worker_id)
+        obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
                            {f: before[f] for f in YTD_FIELDS},
-                           ctx.suta.get(eng.work_state) if eng.type == "leased_employee" else None)
+                           ctx.suta.get(primary.work_state) if wtype == "employee" else None)
         result = calculate_paycheck(input_from_json(obj), tables)
         after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
-        if eng.type != "leased_employee":      # a contractor's payments carry no wage bases: keep the worker's
-            after = dict(before, gross=after["gross"], supplemental=after["supplemental"])
         after["net"] = before["net"] + result.net
         delta = {f: after[f] - before[f] for f in YTD_STORED if after[f] != before[f]}
-        running_ytd[eng.worker_id] = after
-        computed.append((eng, pay, obj, result, delta))
+        running_ytd[key] = after
+        notes = paycheck_notes(engs, primary, pay, profile, worker, w9)
+        computed.append((key, engs, pay, obj, result, delta, notes))
 
-    # paychecks
+    # paychecks: one per worker and worker type
     rows = []
-    for eng, pay, obj, r, delta in computed:
-        deductions = r.deduction_total
-        rows.append((run.id, eng.id, eng.worker_id, eng.client_id, ctx.agency_id, "regular",
-                     "employee" if eng.type == "leased_employee" else "contractor", eng.work_state or "",
+    for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
+        paid = sorted({eid for eid, _ in pay.sources})
+        single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
+        stored = {"engine": obj, "labels": pay.labels, "sources": [list(x) for x in pay.sources],
+                  "ytd_delta": {k: str(v) for k, v in delta.items()}}
+        if notes:
+            stored["notes"] = notes
+        rows.append((run.id, single.id if single else None, worker_id, single.client_id if single else None,
+                     ctx.agency_id, "regular", wtype, obj.get("work_state", ""),
                      run.period_start, run.period_end, run.pay_date, year, cents(r.gross),
                      cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
-                     cents(deductions), cents(r.net),
-                     json.dumps({"engine": obj, "labels": pay.labels,
-                                 "ytd_delta": {k: str(v) for k, v in delta.items()}}), naive_now))
+                     cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
+                     json.dumps(stored), naive_now))
     bulk_insert("paychecks", PAYCHECK_COLUMNS, rows, ready=True)
-    ids = dict(s.execute(sa.select(Paycheck.engagement_id, Paycheck.id).where(
+    ids = {(w, t): i for w, t, i in s.execute(sa.select(Paycheck.worker_id, Paycheck.worker_type, Paycheck.id).where(
         Paycheck.run_id == run.id, Paycheck.kind == "regular",
-        id_in(Paycheck.engagement_id, [c[0].id for c in computed]))).all()) if computed else {}
+        id_in(Paycheck.worker_id, sorted({c[0][0] for c in computed}))))} if computed else {}
 
     # lines
     line_rows = []
     ledger_input = []
     applied = []
-    for eng, pay, obj, r, delta in computed:
-        pid = ids[eng.id]
-        lines = result_lines(r, obj, pay.labels, explain)
+    salary_claims = []
+    for key, engs, pay, obj, r, delta, notes in computed:
+        pid = ids[key]
+        lines = result_lines(r, obj, pay.labels, explain, pay.sources)
         line_rows.extend((pid,) + ln for ln in lines)
-        ledger_input.append(("employee" if eng.type == "leased_employee" else "contractor", ctx.agency_id, r.gross,
-                             r.net, [(ln[0], ln[1], ln[2], r_amount) for ln, r_amount in
-                                     ((ln, _from_cents(ln[3])) for ln in lines)]))
+        ledger_input.append((key[1], ctx.agency_id, r.gross, r.net,
+                             [(ln[0], ln[1], ln[2], _from_cents(ln[3])) for ln in lines]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
+        salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
 
     # the salary period, claimed once per engagement (the database refuses an overlap); who changed the inputs
-    paid_periods.claim(run, [(c[0].id, ids[c[0].id]) for c in computed if "salary" in c[1].labels],
-                       run.period_start, run.period_end)
-    four_eyes.record_chunk_inputs(run, [c[0].id for c in computed], [t for c in computed for t in c[1].timesheet_ids],
-                                  [a for c in computed for a in c[1].adjustment_ids])
+    paid_periods.claim(run, salary_claims, run.period_start, run.period_end)
+    four_eyes.record_chunk_inputs(run, [e.id for c in computed for e in c[1]],
+                                  [t for c in computed for t in c[2].timesheet_ids],
+                                  [a for c in computed for a in c[2].adjustment_ids])
 
     # YTD, time and adjustments
     _write_ytd(running_ytd, ctx.ytd, year)
-    sheet_ids = [tid for c in computed for tid in c[1].timesheet_ids]
+    sheet_ids = [tid for c in computed for tid in c[2].timesheet_ids]
     if sheet_ids:
         s.execute(sa.update(Timesheet).where(id_in(Timesheet.id, sheet_ids)).values(paid_run_id=run.id),
                   execution_options={"synchronize_session": False})
@@ -190,17 +204,19 @@ def _from_cents(units: int) -> Decimal:
     return D(units) / 100
 
 
-def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
-    """Storage rows (kind, code, state, amount cents, hours, rate, taxable wages cents, explanation) for one
-    paycheck; zero-amount tax and deduction lines are left out."""
+def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list | None = None) -> list[tuple]:
+    """Storage rows (kind, code, state, amount cents, hours, rate, taxable wages cents, explanation, engagement_id,
+    client_id) for one paycheck; earning lines name the engagement and client of `sources` (parallel to the
+    earnings); zero-amount tax and deduction lines are left out."""
     out = []
     earnings = obj["earnings"]
     for i, line in enumerate(r.earnings):
         e = earnings[i]
         hours = e.get("hours") or e.get("units")
+        eng_id, client_id = sources[i] if sources else (None, None)
         out.append(("earning", labels[i], "", cents(line.amount), units4(D(hours)) if hours else None,
                     units4(D(e["rate"])) if "rate" in e else None, None,
-                    json.dumps(list(line.explanation)) if explain else None))
+                    json.dumps(list(line.explanation)) if explain else None, eng_id, client_id))
     taxable = r.taxable_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
         for line in group:
@@ -209,34 +225,34 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool) -> list[tuple]:
             base = taxable.get(line.code, taxable.get("state") if line.state else None)
             out.append((kind, line.code, line.state or "", cents(line.amount), None, None,
                         cents(base) if base is not None else None,
-                        json.dumps(list(line.explanation)) if explain else None))
+                        json.dumps(list(line.explanation)) if explain else None, None, None))
     for line in r.deductions:
         if not line.amount:
             continue
         kind = "pretax_deduction" if line.code in PRETAX_TREATMENT else "posttax_deduction"
         out.append((kind, line.code, "", cents(line.amount), None, None, None,
-                    json.dumps(list(line.explanation)) if explain else None))
+                    json.dumps(list(line.explanation)) if explain else None, None, None))
     return out
 
 
-def _write_ytd(running: dict[int, dict], existing: dict, year: int) -> None:
+def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) -> None:
     """Store the new year-to-date figures: UPDATE the rows read (locked) at the start, INSERT the new ones."""
     s = db.session
     new_rows = []
     updates = []
-    for worker_id, vals in running.items():
-        row = existing.get(worker_id)
+    for (worker_id, wtype), vals in running.items():
+        row = existing.get((worker_id, wtype))
         if row is None:
-            new_rows.append((worker_id, year) + tuple(cents(vals[f]) for f in YTD_STORED))
+            new_rows.append((worker_id, year, wtype) + tuple(cents(vals[f]) for f in YTD_STORED))
         else:
             updates.append((row.id, vals))
-    bulk_insert("payroll_ytd", ("worker_id", "tax_year") + YTD_STORED, new_rows)
+    bulk_insert("payroll_ytd", ("worker_id", "tax_year", "worker_type") + YTD_STORED, new_rows)
     if not updates:
         return
     if is_postgres():
         s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_ytd (LIKE payroll_ytd) ON COMMIT DELETE ROWS"))
-        bulk_insert("tmp_ytd", ("id", "worker_id", "tax_year") + YTD_STORED,
-                    [(rid, 0, year) + tuple(cents(v[f]) for f in YTD_STORED) for rid, v in updates])
+        bulk_insert("tmp_ytd", ("id", "worker_id", "tax_year", "worker_type") + YTD_STORED,
+                    [(rid, 0, year, "employee") + tuple(cents(v[f]) for f in YTD_STORED) for rid, v in updates])
         sets = ", ".join(f"{f} = t.{f}" for f in YTD_STORED)
         # the column names come from YTD_STORED, a constant; values are bound
         s.execute(sa.text(f"UPDATE payroll_ytd y SET {sets} FROM tmp_ytd t WHERE y.id = t.id"))  # nosec B608
@@ -247,15 +263,18 @@ def _write_ytd(running: dict[int, dict], existing: dict, year: int) -> None:
                                        [tuple(cents(v[f]) for f in YTD_STORED) + (rid,) for rid, v in updates])
 
 
-def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: int) -> None:
+def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: int,
+                    worker_type: str = "employee") -> None:
     """Add (sign=1) or subtract (sign=-1) one paycheck's year-to-date contribution (reversals, re-issues)."""
     s = db.session
-    stmt = sa.select(YearToDate).where(YearToDate.worker_id == worker_id, YearToDate.tax_year == year)
+    stmt = sa.select(YearToDate).where(YearToDate.worker_id == worker_id, YearToDate.tax_year == year,
+                                       YearToDate.worker_type == worker_type)
     if is_postgres():
         stmt = stmt.with_for_update()
     row = s.execute(stmt).scalar_one_or_none()
     if row is None:
-        row = YearToDate(worker_id=worker_id, tax_year=year, **{f: ZERO for f in YTD_STORED})
+        row = YearToDate(worker_id=worker_id, tax_year=year, worker_type=worker_type,
+                         **{f: ZERO for f in YTD_STORED})
         s.add(row)
     for f, v in delta.items():
         setattr(row, f, getattr(row, f) + sign * D(v))

@@ -54,6 +54,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
                        period_start=p.period_start, period_end=p.period_end, pay_date=on if sign < 0 else p.pay_date,
                        tax_year=p.tax_year, gross=sign * p.gross, employee_taxes=sign * p.employee_taxes,
                        employer_taxes=sign * p.employer_taxes, deductions=sign * p.deductions, net=sign * p.net,
+                       qualified_overtime_premium=sign * p.qualified_overtime_premium,
                        reverses_id=p.id if sign < 0 else None, reissue_of_id=p.id if sign > 0 else None,
                        inputs={"copy_of": p.id, "ytd_delta": p.inputs.get("ytd_delta", {})}, created_at=now)
         s.add(new)
@@ -63,11 +64,13 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
         else:
             paid_periods.claim_again(p.id, run, new.id)
         rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
-                 cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation)
+                 cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation,
+                 ln.engagement_id, ln.client_id)
                 for ln in lines_by[p.id]]
         bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)
         calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: D(v) for k, v in
-                                                       p.inputs.get("ytd_delta", {}).items()}, sign)
+                                                       p.inputs.get("ytd_delta", {}).items()}, sign,
+                            p.worker_type)
         ledger.append((p.worker_type, p.agency_id, sign * p.gross, sign * p.net,
                        [(ln.kind, ln.code, ln.state, sign * ln.amount) for ln in lines_by[p.id]]))
     return ledger

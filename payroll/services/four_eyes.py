@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from backoffice.audit import AuditLog
 from backoffice.errors import DomainError
 from backoffice.extensions import db
-from payroll.models import Paycheck, PayrollAdjustment, PayrollRun, RunContributor, Timesheet
+from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, RunContributor, Timesheet
 
 from .common import id_in, user_id
 
@@ -60,11 +60,12 @@ def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_id
                                                .where(id_in(PayrollAdjustment.id, adjustment_ids))):
             found.add((created, "adjustment", f"adjustment #{aid}"))
     if engagement_ids:
-        last = dict(db.session.execute(sa.select(Paycheck.engagement_id, sa.func.max(PayrollRun.approved_at))
+        last = dict(db.session.execute(sa.select(PaycheckLine.engagement_id, sa.func.max(PayrollRun.approved_at))
+                                       .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
                                        .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
-                                       .where(id_in(Paycheck.engagement_id, engagement_ids),
+                                       .where(id_in(PaycheckLine.engagement_id, engagement_ids),
                                               PayrollRun.approved_at.is_not(None), PayrollRun.id != run.id)
-                                       .group_by(Paycheck.engagement_id)).all())
+                                       .group_by(PaycheckLine.engagement_id)).all())
         for rid, uid, changes, at in _audit_rows("engagements", engagement_ids, with_at=True):
             since = last.get(rid)
             if "pay_rate" in json.loads(changes or "{}") and (since is None or at > since):

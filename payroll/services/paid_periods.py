@@ -80,7 +80,6 @@ def release(pairs: list[tuple[int, int]]) -> None:
 
 def claim_again(original_paycheck_id: int, run: PayrollRun, new_paycheck_id: int) -> None:
     """A re-issue pays the days its original paid (and whose claim the reversal released)."""
-    old = db.session.execute(sa.select(PaidSalaryPeriod).where(PaidSalaryPeriod.paycheck_id == original_paycheck_id)
-                             ).scalar_one_or_none()
-    if old is not None:
+    for old in db.session.execute(sa.select(PaidSalaryPeriod).where(
+            PaidSalaryPeriod.paycheck_id == original_paycheck_id).order_by(PaidSalaryPeriod.id)).scalars().all():
         claim(run, [(old.engagement_id, new_paycheck_id)], old.period_start, old.period_end)

@@ -19,7 +19,7 @@ from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER,
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import parse_input
-from payroll.models import DAYS, PayrollAdjustment, PayrollRun, Timesheet, YearToDate
+from payroll.models import DAYS, PaycheckHold, PayrollAdjustment, PayrollRun, Timesheet, YearToDate
 
 from .common import id_in, is_postgres
 
@@ -35,12 +35,57 @@ YTD_STORED = YTD_FIELDS + ("net",)          # the engine's fields plus net pay
 
 @dataclass
 class EngagementPay:
-    """What one engagement earns in a run, before taxes: engine earnings (JSON form) and their line labels."""
+    """What a worker earns in a run, before taxes: engine earnings (JSON form), their line labels and, parallel to
+    them, the (engagement_id, client_id) each earning was earned at."""
 
     earnings: list[dict] = field(default_factory=list)
     labels: list[str] = field(default_factory=list)
+    sources: list[tuple[int, int]] = field(default_factory=list)
     timesheet_ids: list[int] = field(default_factory=list)
     adjustment_ids: list[int] = field(default_factory=list)
+    salary_engagement_ids: list[int] = field(default_factory=list)
+
+    def add(self, other: "EngagementPay", engagement_id: int, client_id: int) -> None:
+        self.earnings += other.earnings
+        self.labels += other.labels
+        self.sources += [(engagement_id, client_id)] * len(other.earnings)
+        self.timesheet_ids += other.timesheet_ids
+        self.adjustment_ids += other.adjustment_ids
+        if "salary" in other.labels:
+            self.salary_engagement_ids.append(engagement_id)
+
+
+def worker_type_of(eng) -> str:
+    return "employee" if eng.type == "leased_employee" else "contractor"
+
+
+def worker_pay(engs: list, run: PayrollRun, ctx: "ChunkContext") -> EngagementPay:
+    """Everything one worker earns in a run over all of their engagements of one worker type (one paycheck)."""
+    pay = EngagementPay()
+    for eng in engs:
+        pay.add(earnings_for(eng, run, ctx.sheets.get(eng.id, []), ctx.adjustments.get(eng.id, [])),
+                eng.id, eng.client_id)
+    return pay
+
+
+def primary_engagement(engs: list, pay: EngagementPay):
+    """The engagement whose work state the paycheck's state taxes follow: the one with the most earnings (the
+    first on a tie). Wages earned in two states in one paycheck are taxed by this one state: see the notes."""
+    totals: dict[int, Decimal] = {}
+    for e, (eid, _) in zip(pay.earnings, pay.sources):
+        amount = D(e["amount"]) if "amount" in e else D(e.get("hours") or e.get("units") or 0) * D(e["rate"])
+        totals[eid] = totals.get(eid, ZERO) + amount
+    paid = [e for e in engs if e.id in totals]
+    return max(paid, key=lambda e: (totals[e.id], -e.id)) if paid else engs[0]
+
+
+def pays_time(run: PayrollRun) -> bool:
+    """Regular and final-pay runs pay approved time; so does a run paying the holds of another run."""
+    return run.kind in ("regular", "final") or run.pays_holds_of_run_id is not None
+
+
+def pays_salary(run: PayrollRun) -> bool:
+    return run.kind == "regular" or run.pays_holds_of_run_id is not None
 
 
 
@@ -49,8 +94,8 @@ def earnings_for(eng, run: PayrollRun, sheets: list, adjustments: list) -> Engag
     pay = EngagementPay()
     rate = eng.pay_rate
     employee = eng.type == "leased_employee"
-    pays_time = run.kind in ("regular", "final")
-    if pays_time and eng.pay_unit == "hour":
+    time = pays_time(run)
+    if time and eng.pay_unit == "hour":
         reg = ot = dt = ZERO
         for ts in sheets:
             daily = tuple(getattr(ts, f"hours_{d}") for d in DAYS)
@@ -68,13 +113,13 @@ def earnings_for(eng, run: PayrollRun, sheets: list, adjustments: list) -> Engag
             pay.earnings.append({"code": "double_time", "hours": str(dt), "rate": str(rate * DOUBLE_TIME_MULTIPLIER),
                                  "regular_rate": str(rate)})
             pay.labels.append("double_time")
-    elif pays_time and eng.pay_unit in ("piece", "project"):
+    elif time and eng.pay_unit in ("piece", "project"):
         units = sum((ts.units for ts in sheets), ZERO)
         pay.timesheet_ids.extend(ts.id for ts in sheets)
         if units:
             pay.earnings.append({"code": "piece", "units": str(units), "rate": str(rate)})
             pay.labels.append(eng.pay_unit)
-    elif run.kind == "regular" and eng.pay_unit in ("week", "year"):
+    elif pays_salary(run) and eng.pay_unit in ("week", "year"):
         if eng.pay_unit == "year":
             amount = round_cents(rate / PayFrequency(run.frequency).periods_per_year)
         else:
@@ -109,6 +154,14 @@ class ChunkContext:
     ytd: dict
     suta: dict
     agency_id: int | None
+    held: set = field(default_factory=set)       # worker ids whose paychecks are held out of this run
+
+    def by_worker(self):
+        """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
+        groups: dict[tuple[int, str], list] = {}
+        for eng in self.engagements:
+            groups.setdefault((eng.worker_id, worker_type_of(eng)), []).append(eng)
+        return groups.items()
 
 
 def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
@@ -132,7 +185,7 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     w9s = _latest_by_worker(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
                                       .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id)))
     sheets: dict[int, list] = defaultdict(list)
-    if run.kind in ("regular", "final"):
+    if pays_time(run):
         for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.units,
                                       *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
                 id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
@@ -141,22 +194,27 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
             sheets[ts.engagement_id].append(ts)
     adj_stmt = sa.select(PayrollAdjustment).where(id_in(PayrollAdjustment.engagement_id, engagement_ids),
                                                   PayrollAdjustment.status == "pending")
-    adj_stmt = adj_stmt.where(PayrollAdjustment.run_id == run.id) if run.kind != "regular" else adj_stmt.where(
+    regular_like = run.kind == "regular" or run.pays_holds_of_run_id is not None
+    adj_stmt = adj_stmt.where(PayrollAdjustment.run_id == run.id) if not regular_like else adj_stmt.where(
         sa.or_(PayrollAdjustment.run_id.is_(None), PayrollAdjustment.run_id == run.id))
     adjustments: dict[int, list] = defaultdict(list)
     for adj in s.execute(adj_stmt.order_by(PayrollAdjustment.id)).scalars():
         adjustments[adj.engagement_id].append(adj)
-    ytd_stmt = sa.select(YearToDate.id, YearToDate.worker_id, *[getattr(YearToDate, f) for f in YTD_STORED]).where(
-        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(YearToDate.worker_id)
+    ytd_stmt = sa.select(YearToDate.id, YearToDate.worker_id, YearToDate.worker_type,
+                         *[getattr(YearToDate, f) for f in YTD_STORED]).where(
+        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(
+        YearToDate.worker_id, YearToDate.worker_type)
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
-    ytd = {y.worker_id: y for y in s.execute(ytd_stmt)}
+    ytd = {(y.worker_id, y.worker_type): y for y in s.execute(ytd_stmt)}
+    held = set(s.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
+                                                                  id_in(PaycheckHold.worker_id, worker_ids))).scalars())
     agency_id = s.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
     suta = {}
     if agency_id is not None:
         suta = dict(s.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
                               .where(StateRegistration.agency_id == agency_id)).all())
-    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id)
+    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held)
 
 
 def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,
@@ -187,6 +245,25 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
         if no_tin or worker.tin_flagged or (w9 is not None and w9.backup_withholding):
             obj["tin_missing_or_flagged"] = True
     return obj
+
+
+def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9) -> list[str]:
+    """What a paystub states about how this paycheck was computed when something was missing or unusual."""
+    notes = []
+    employee = primary.type == "leased_employee"
+    if employee and profile is None:
+        notes.append("No Form W-4 on file: federal income tax withheld as Single with no adjustments "
+                     "(IRS Pub 15-T, \"Employees who don't provide Form W-4\").")
+    clients = {c for _, c in pay.sources}
+    if len(clients) > 1:
+        notes.append(f"Pay from {len(clients)} clients in one paycheck: taxes are computed on the combined wages.")
+    states = sorted({e.work_state for e in engs if e.id in {eid for eid, _ in pay.sources} and e.work_state})
+    if employee and len(states) > 1:
+        notes.append(f"Wages earned in {', '.join(states)}: state taxes follow {primary.work_state}, the state "
+                     "with the most earnings in this paycheck.")
+    if not employee and (not worker.tin_last4 or worker.tin_flagged or (w9 is not None and w9.backup_withholding)):
+        notes.append("Backup withholding applies: no correct TIN on file (IRC 3406).")
+    return notes
 
 
 def to_engine_input(obj: dict):

@@ -10,7 +10,7 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.workers.models import Agency, Client, Worker
-from payroll.models import Paycheck, PaycheckLine
+from payroll.models import Paycheck, PaycheckLine, released_runs
 from payroll.models_ledger import Payment
 
 from .explain import line_explanations
@@ -52,19 +52,29 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     if agency is None:              # a paystub names its employer: none set up yet is a refusal, not a crash
         raise DomainError("the agency is not set up (Settings → Agency); a paystub names the employer",
                           code="no_agency")
-    client = s.get(Client, p.client_id)
-    upto = sa.or_(Paycheck.pay_date < p.pay_date, sa.and_(Paycheck.pay_date == p.pay_date, Paycheck.id <= p.id))
+    client_names = sorted(set(s.execute(sa.select(Client.name).where(Client.id.in_(
+        sa.select(PaycheckLine.client_id).where(PaycheckLine.paycheck_id == p.id)))).scalars()))
+    if not client_names and p.client_id:
+        client_names = [s.get(Client, p.client_id).name]
+    # year to date: this worker's issued paychecks of the same kind of pay (W-2 wages and contractor pay are
+    # separate documents) up to this one; a draft run's paychecks count only on their own paystub
+    upto = sa.and_(
+        Paycheck.worker_type == p.worker_type,
+        sa.or_(Paycheck.pay_date < p.pay_date, sa.and_(Paycheck.pay_date == p.pay_date, Paycheck.id <= p.id)),
+        sa.or_(Paycheck.id == p.id, Paycheck.run_id.in_(released_runs())))
     ytd_lines: dict[tuple, object] = defaultdict(lambda: ZERO)
     for kind, code, state, amount in s.execute(
             sa.select(PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state, PaycheckLine.amount)
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year, upto)):
         ytd_lines[(kind, code, state)] += amount
-    gross_ytd = net_ytd = ZERO
-    for gross, net in s.execute(sa.select(Paycheck.gross, Paycheck.net).where(
-            Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year, upto)):
+    gross_ytd = net_ytd = premium_ytd = ZERO
+    for gross, net, premium in s.execute(sa.select(Paycheck.gross, Paycheck.net, Paycheck.qualified_overtime_premium)
+                                         .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year,
+                                                upto)):
         gross_ytd += gross
         net_ytd += net
+        premium_ytd += premium
     explanations = line_explanations(p) if with_explanations else {}
     current: dict[tuple, list] = defaultdict(list)
     for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
@@ -101,11 +111,13 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         "worker": {"name": worker.full_name, "worker_id": str(worker.id), "ssn": worker.tin_last4,
                    "address": _addr(worker.address_line1, worker.city, worker.state, worker.postal_code,
                                     worker.address_line2)},
-        "client_name": client.name, "worker_type": "w2" if p.worker_type == "employee" else "1099",
+        "client_name": ", ".join(client_names), "worker_type": "w2" if p.worker_type == "employee" else "1099",
         "period_start": p.period_start, "period_end": p.period_end, "pay_date": p.pay_date,
         "earnings": groups["earning"], "employee_taxes": groups["employee_tax"],
         "pre_tax_deductions": groups["pretax_deduction"], "post_tax_deductions": groups["posttax_deduction"],
         "employer_contributions": groups["employer_tax"],
         "gross": {"current": p.gross, "ytd": gross_ytd}, "net": {"current": p.net, "ytd": net_ytd},
         "deposits": deposits if p.net > 0 else [],
+        "qualified_overtime_premium": {"current": p.qualified_overtime_premium, "ytd": premium_ytd},
+        "notes": list((p.inputs or {}).get("notes", [])),
     }

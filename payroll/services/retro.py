@@ -30,7 +30,7 @@ def paid_earnings(engagement_id: int, since: date) -> list[PaidEarning]:
     """The hourly and salary earning lines of the engagement's paychecks whose period ends on or after `since`,
     in runs that pay them, leaving out reversed paychecks (a re-issue counts in their place).
 
-    The engagement is read from `paychecks.engagement_id`: a paycheck pays one engagement."""
+    A paycheck pays a worker across engagements: the earning lines name theirs (`paycheck_lines.engagement_id`)."""
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
     reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
@@ -39,7 +39,7 @@ def paid_earnings(engagement_id: int, since: date) -> list[PaidEarning]:
                   PaycheckLine.hours, PaycheckLine.rate, PaycheckLine.amount)
         .join(PaycheckLine, PaycheckLine.paycheck_id == Paycheck.id)
         .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
-        .where(Paycheck.engagement_id == engagement_id, Paycheck.kind.in_(("regular", "reissue")), ~reversed_,
+        .where(PaycheckLine.engagement_id == engagement_id, Paycheck.kind.in_(("regular", "reissue")), ~reversed_,
                PayrollRun.state.in_(PAID_RUN_STATES), Paycheck.period_end >= since, PaycheckLine.kind == "earning",
                PaycheckLine.code.in_((*HOURLY_CODES, SALARY_CODE)))
         .order_by(Paycheck.period_start, Paycheck.id, PaycheckLine.id))

@@ -2,6 +2,7 @@
 re-issue, retro pay)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -25,6 +26,7 @@ from payroll.models import (
     ADJUSTMENT_CODES,
     RUN_MACHINE,
     Paycheck,
+    PaycheckHold,
     PayrollAdjustment,
     PayrollRun,
     PaySchedule,
@@ -35,6 +37,7 @@ from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
 from .common import get_run, user_id
+from .paycheck_inputs import pays_time
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
 from .schedules import period_and_pay_date
@@ -155,62 +158,129 @@ def add_adjustment(engagement_id: int, code: str, amount, user, *, note: str = "
 
 
 # ------------------------------------------------------------------------------------------------ checks
-def pre_run_checks(run_id: int) -> list[Issue]:
-    """Every blocking issue with a run: missing W-4 / W-9, no bank account, unapproved time, unclassified
-    engagement, no state registration for SUTA, nothing to pay; after calculation, negative net pay."""
-    run = get_run(run_id)
+# What each per-paycheck problem does (docs/payroll-operations.md, "Exceptions, not blockers"): `hold` — the
+# paycheck cannot be computed right, so the worker is held out of the run automatically (paid later by a regular
+# or an off-cycle run once fixed); `note` — the paycheck is paid and the problem is stated. Only run-level
+# problems (nothing to pay; a negative net pay before approval) block the run.
+EXCEPTION_ACTIONS = {
+    "unclassified": "hold", "unsupported_state": "hold", "no_state_registration": "hold",
+    "period_already_paid": "hold",
+    "missing_w4": "note", "missing_w9": "note", "no_bank_account": "note", "unapproved_time": "note",
+}
+
+
+@dataclass(frozen=True)
+class RunException:
+    """One paycheck's problem in a run, by worker (with the engagement it comes from)."""
+
+    worker_id: int
+    worker_name: str
+    engagement_id: int | None
+    code: str
+    message: str
+    action: str          # hold | note
+    held: bool           # the worker is held out of this run (automatically or by HR)
+
+    def as_dict(self) -> dict:
+        return {"worker_id": self.worker_id, "worker_name": self.worker_name, "engagement_id": self.engagement_id,
+                "code": self.code, "message": self.message, "action": self.action, "held": self.held}
+
+
+def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
+    """(code, engagement id, worker id, message) for every per-paycheck problem of the run's engagements."""
     s = db.session
     scope = calc.engagements_in_scope(run).subquery()
-    issues: list[Issue] = []
+    found: list[tuple[str, int, int, str]] = []
 
     def add(rows, code, message):
-        for eid, wid in rows:
-            issues.append(Issue(f"engagements[{eid}]", message.format(worker=wid), code))
+        found.extend((code, eid, wid, message) for eid, wid in rows)
 
-    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                  .where(Engagement.classification.is_(None)).order_by(Engagement.id)),
-        "unclassified", "worker {worker}: engagement has no signed-off classification")
+    def scoped(*where):
+        return s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
+                         .where(*where).order_by(Engagement.id))
+
+    add(scoped(Engagement.classification.is_(None)), "unclassified",
+        "no signed-off classification: held until the engagement is classified")
     has_w4 = sa.select(TaxProfile.id).where(TaxProfile.worker_id == Engagement.worker_id,
                                             TaxProfile.effective_date <= run.pay_date).exists()
-    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                  .where(Engagement.type == "leased_employee", ~has_w4).order_by(Engagement.id)),
-        "missing_w4", "worker {worker}: no Form W-4 effective on the pay date")
+    add(scoped(Engagement.type == "leased_employee", ~has_w4), "missing_w4",
+        "no Form W-4 effective on the pay date: withheld as Single with no adjustments (Pub 15-T)")
     has_w9 = sa.select(W9Form.id).where(W9Form.worker_id == Engagement.worker_id).exists()
-    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                  .where(Engagement.type == "contractor", ~has_w9).order_by(Engagement.id)),
-        "missing_w9", "worker {worker}: no Form W-9 on file")
+    add(scoped(Engagement.type == "contractor", ~has_w9), "missing_w9",
+        "no Form W-9 on file: backup withholding applies while no correct TIN is on file")
     has_bank = sa.select(BankAccount.id).where(BankAccount.worker_id == Engagement.worker_id,
                                                BankAccount.status == "active").exists()
     if run.state == "draft":     # once calculated, a missing account holds that worker's payment, not the run
-        add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                      .where(~has_bank).order_by(Engagement.id)),
-            "no_bank_account", "worker {worker}: no active direct-deposit account")
-    if run.kind in ("regular", "final"):
+        add(scoped(~has_bank), "no_bank_account",
+            "no active direct-deposit account: the payment is held until one is added")
+    if pays_time(run):
         pending = sa.select(Timesheet.id).where(
             Timesheet.engagement_id == Engagement.id, Timesheet.status.in_(("draft", "submitted")),
             Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6)).exists()
-        add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                      .where(pending).order_by(Engagement.id)),
-            "unapproved_time", "worker {worker}: timesheets in the period are not approved yet")
+        add(scoped(pending), "unapproved_time",
+            "timesheets in the period are not approved: that time is paid by a later run once approved")
     covered = sorted(supported_states(run.pay_date.year))
     resident = sa.select(Worker.id).where(Worker.id == Engagement.worker_id, Worker.state != "",
                                           Worker.state.not_in(covered)).exists()
-    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                  .where(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident))
-                  .order_by(Engagement.id)),
-        "unsupported_state", "worker {worker}: the work or residence state has no state tax module for the year")
+    add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),
+        "unsupported_state", "the work or residence state has no state tax module for the year: held")
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
-    add(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)
-                  .where(Engagement.type == "leased_employee", ~registered).order_by(Engagement.id)),
-        "no_state_registration", "worker {worker}: the agency has no registration (SUTA rate) in the work state")
-    issues.extend(paid_periods.run_issues(run, scope))
+    add(scoped(Engagement.type == "leased_employee", ~registered), "no_state_registration",
+        "the agency has no registration (SUTA rate) in the work state: held")
+    owners = dict(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)).all())
+    for issue in paid_periods.run_issues(run, scope):
+        eid = int(issue.field.split("[")[1].rstrip("]"))
+        found.append((issue.code, eid, owners.get(eid), issue.message))
+    return found
+
+
+def paycheck_exceptions(run_id: int) -> list[RunException]:
+    """Every per-paycheck problem of the run, by worker, with what it does (hold or note) and whether the worker
+    is held; HR holds are listed too (code held_by_hr)."""
+    run = get_run(run_id)
+    s = db.session
+    holds = {h.worker_id: h for h in s.execute(sa.select(PaycheckHold).where(PaycheckHold.run_id == run.id))
+             .scalars()}
+    problems = _engagement_problems(run) if run.state == "draft" else []
+    ids = {wid for _, _, wid, _ in problems} | set(holds)
+    names = {w.id: f"{w.first_name} {w.last_name}" for w in s.execute(
+        sa.select(Worker.id, Worker.first_name, Worker.last_name).where(Worker.id.in_(ids)))} if ids else {}
+    out = [RunException(wid, names.get(wid, f"worker {wid}"), eid, code, message, EXCEPTION_ACTIONS.get(code, "hold"),
+                        wid in holds or EXCEPTION_ACTIONS.get(code) == "hold")
+           for code, eid, wid, message in problems]
+    out += [RunException(h.worker_id, names.get(h.worker_id, f"worker {h.worker_id}"), None, h.code, h.reason,
+                         "hold", True) for h in holds.values() if h.code == "held_by_hr"]
+    return sorted(out, key=lambda e: (e.worker_name, e.code))
+
+
+def pre_run_checks(run_id: int) -> list[Issue]:
+    """The run-level problems that block it: nothing to pay; after calculation, a negative net pay (a paycheck
+    cannot pay less than nothing). Per-paycheck problems are exceptions (paycheck_exceptions), not blockers."""
+    run = get_run(run_id)
+    s = db.session
+    issues: list[Issue] = []
     if run.state in ("calculated", "approved"):
         for pid, wid, net in s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
                 Paycheck.run_id == run.id, Paycheck.net < 0)):
             issues.append(Issue(f"paychecks[{pid}]", f"worker {wid}: negative net pay {net}", "negative_net"))
-    elif run.state == "draft" and not s.execute(sa.select(sa.func.count()).select_from(scope)).scalar():
-        issues.append(Issue("run", "no engagement is paid by this run", "empty_run"))
+    elif run.state == "draft":
+        scope = calc.engagements_in_scope(run).subquery()
+        if not s.execute(sa.select(sa.func.count()).select_from(scope)).scalar():
+            issues.append(Issue("run", "no engagement is paid by this run", "empty_run"))
     return issues
+
+
+def _hold_automatically(run: PayrollRun, user) -> int:
+    """Hold out of the run every worker with a problem that makes the paycheck wrong (EXCEPTION_ACTIONS hold)."""
+    held = set(db.session.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id)).scalars())
+    rows = {}
+    for code, _eid, wid, message in _engagement_problems(run):
+        if EXCEPTION_ACTIONS.get(code, "hold") == "hold" and wid not in held and wid not in rows:
+            rows[wid] = {"run_id": run.id, "worker_id": wid, "code": code, "reason": message[:500],
+                         "created_by_id": user_id(user), "created_at": utcnow()}
+    if rows:
+        db.session.execute(sa.insert(PaycheckHold), list(rows.values()))
+    return len(rows)
 
 
 # ------------------------------------------------------------------------------------------------ calculation
@@ -229,6 +299,7 @@ def _plan_calculation(run_id: int, user) -> PayrollRun:
     run = get_run(run_id, lock=True)
     check_move(run, "calculate")
     raise_if(pre_run_checks(run.id))
+    _hold_automatically(run, user)
     chunks = calc.plan_chunks(run, run.chunk_size)
     db.session.query(RunChunk).filter(RunChunk.run_id == run.id).delete()
     for i, ids in enumerate(chunks):

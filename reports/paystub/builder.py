@@ -30,6 +30,8 @@ dates as datetime.date or 'YYYY-MM-DD'):
   gross, net         {current, ytd}
   deposits           optional [{bank_name, account_type, account_number, amount}]
                      account_number: full number or just its last 4 digits
+  notes              optional [str]: how the paycheck was computed when something was missing or unusual
+  qualified_overtime_premium  optional {current, ytd}: the FLSA overtime premium (W-2 box 12 code TT, 2026+)
   explanation        on any line: list of the engine's explanation steps (str), printed only when
                      paystub_from_dict(..., include_explanations=True)
 """
@@ -163,6 +165,13 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
 
     gross = c.get(data, "gross", "", default={})
     net = c.get(data, "net", "", default={})
+    premium = c.get(data, "qualified_overtime_premium", "", optional=True, default=None)
+    if premium is not None:
+        extra = {"qualified_overtime_premium_current": c.get(premium, "current", "qualified_overtime_premium", _money),
+                 "qualified_overtime_premium_ytd": c.get(premium, "ytd", "qualified_overtime_premium", _money)}
+    else:
+        extra = {}
+    extra["notes"] = tuple(str(n) for n in (c.get(data, "notes", "", optional=True, default=()) or ()))
     fields = dict(
         agency=agency, worker=worker,
         client_name=c.get(data, "client_name", "", _text),
@@ -176,7 +185,7 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
         net_current=c.get(net, "current", "net", _money), net_ytd=c.get(net, "ytd", "net", _money),
         deposits=tuple(deposits), explanations=tuple(explanations),
         paycheck_id=data.get("paycheck_id"),
-        engagement=c.get(data, "engagement", "", _text, optional=True, default=""),
+        engagement=c.get(data, "engagement", "", _text, optional=True, default=""), **extra,
     )
     raise_if(c.issues)  # shape problems first: sums over missing fields would only add noise
     view = c.build(PaystubView, "", **fields)

@@ -163,10 +163,13 @@ class PaystubView:
     explanations: tuple[LineExplanation, ...] = ()
     paycheck_id: int | str | None = None
     engagement: str = ""
+    notes: tuple[str, ...] = ()
+    qualified_overtime_premium_current: Decimal | None = None   # W-2 box 12 code TT (2026+), shown when not None
+    qualified_overtime_premium_ytd: Decimal | None = None
 
     def __post_init__(self) -> None:
         for name in ("earnings", "employee_taxes", "pre_tax_deductions", "post_tax_deductions",
-                     "employer_contributions", "deposits", "explanations"):
+                     "employer_contributions", "deposits", "explanations", "notes"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         raise_if(self._issues())
 

@@ -107,9 +107,10 @@ def test_a_run_pays_the_engagements_of_its_schedule_not_of_its_frequency(db, wor
 
 def test_an_engagement_moved_onto_an_overlapping_schedule_is_refused_naming_it_and_the_dates(db, world):
     """Paid 2–8 November on the Monday schedule, then moved to a weekly schedule anchored on Thursday: its period
-    5–11 November overlaps the paid 5–8 November, so calculation is refused and names the engagement and dates."""
-    from backoffice.errors import ValidationFailed
+    5–11 November overlaps the paid 5–8 November, so the paycheck is held out of the run (an exception naming the
+    engagement and the dates) and the run pays nothing for it."""
     from backoffice.workers.services import update_engagement
+    from payroll.models import Paycheck
     from payroll.services import runs
     from tests.factories import PayScheduleFactory
 
@@ -118,10 +119,11 @@ def test_an_engagement_moved_onto_an_overlapping_schedule_is_refused_naming_it_a
     _pay(world, world.regular_run())
     update_engagement(sal.id, {"pay_schedule_id": thursday.id})
     run = runs.create_regular_run(thursday.id, date(2026, 11, 9), world.hr)
-    with pytest.raises(ValidationFailed) as exc:
-        runs.start_calculation(run.id, world.hr)
-    text = str(exc.value)
-    assert f"engagements[{sal.id}]" in text and "2026-11-05" in text and "2026-11-02" in text, text
+    [exc] = runs.paycheck_exceptions(run.id)
+    assert (exc.engagement_id, exc.code, exc.held) == (sal.id, "period_already_paid", True)
+    assert "2026-11-05" in exc.message and "2026-11-02" in exc.message, exc.message
+    runs.start_calculation(run.id, world.hr)
+    assert world.db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).first() is None
 
 
 def test_the_database_refuses_an_overlapping_paid_period_even_past_the_checks(db, world, monkeypatch):

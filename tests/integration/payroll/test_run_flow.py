@@ -75,28 +75,78 @@ def test_contractor_without_tin_or_flagged_gets_24_percent_backup_withholding(db
     assert p.net == Decimal("912.00")
 
 
-def test_pre_run_checks_list_every_blocking_issue_and_calculation_is_refused(db, world):
+def test_per_paycheck_problems_are_exceptions_not_blockers_and_the_run_goes_on(db, world):
+    """Issue 10 point 4. Five workers with a problem each and one without: nothing blocks the run.
+    - no W-4: paid, withheld as Single with no adjustments (Pub 15-T), and the paystub says so;
+    - contractor with no W-9 (TIN on file): paid, noted;
+    - no bank account: paid (the payment is held until an account is added), noted;
+    - unclassified engagement: held automatically, no paycheck;
+    - unapproved time: noted; that time is not paid by this run.
+    40 h at $25.00 = $1,000.00 gross for each paid employee."""
+    from payroll.models import Paycheck, PaycheckHold
     from payroll.services import runs
+    from payroll.services.paystubs import paystub_data
 
     no_w4 = world.worker(w4=False)
     no_w9 = world.worker(kind="contractor", w4=False)
     no_bank = world.worker(bank=False)
     unclassified = world.worker(classification=None)
     pending = world.worker()
-    for e in (no_w4, no_w9, no_bank, unclassified):
+    fine = world.worker()
+    for e in (no_w4, no_w9, no_bank, unclassified, fine):
         world.time(e)
     world.time(pending, approve=False)
     run = world.regular_run()
-    found = {(i.field, i.code) for i in runs.pre_run_checks(run.id)}
-    assert found == {(f"engagements[{no_w4.id}]", "missing_w4"), (f"engagements[{no_w9.id}]", "missing_w9"),
-                     (f"engagements[{no_bank.id}]", "no_bank_account"),
-                     (f"engagements[{unclassified.id}]", "unclassified"),
-                     (f"engagements[{pending.id}]", "unapproved_time")}
-    with pytest.raises(ValidationFailed) as exc:
-        runs.start_calculation(run.id, world.hr)
-    assert len(exc.value.issues) == 5
+    assert runs.pre_run_checks(run.id) == []
+    found = {(e.worker_id, e.code, e.action, e.held) for e in runs.paycheck_exceptions(run.id)}
+    assert found == {(no_w4.worker_id, "missing_w4", "note", False), (no_w9.worker_id, "missing_w9", "note", False),
+                     (no_bank.worker_id, "no_bank_account", "note", False),
+                     (unclassified.worker_id, "unclassified", "hold", True),
+                     (pending.worker_id, "unapproved_time", "note", False)}
+    runs.start_calculation(run.id, world.hr)
     db.session.expire_all()
-    assert run.state == "draft"
+    assert run.state == "calculated"
+    paid = {p.worker_id: p for p in db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()}
+    assert set(paid) == {no_w4.worker_id, no_w9.worker_id, no_bank.worker_id, fine.worker_id}
+    assert paid[no_w4.worker_id].gross == paid[fine.worker_id].gross == Decimal("1000.00")
+    hold = db.session.execute(sa.select(PaycheckHold).where(PaycheckHold.run_id == run.id)).scalar_one()
+    assert (hold.worker_id, hold.code) == (unclassified.worker_id, "unclassified")
+    stub = paystub_data(paid[no_w4.worker_id].id)
+    assert any("No Form W-4" in n and "Single with no adjustments" in n for n in stub["notes"])
+
+
+def test_hr_holds_a_paycheck_out_of_a_draft_run_with_a_reason_and_an_off_cycle_run_pays_it(db, world):
+    """Two workers, 40 h at $25.00 each. HR holds one (reason required, twice refused); the run pays the other;
+    an off-cycle run made from the holds pays the held one's same week of time; the week is paid once: a second
+    holds run is refused and the regular run's time is marked paid by exactly one run each."""
+    from payroll.models import Paycheck, Timesheet
+    from payroll.services import holds, runs
+
+    a, b = world.worker(), world.worker()
+    ta, tb = world.time(a), world.time(b)
+    run = world.regular_run()
+    with pytest.raises(ValidationFailed) as exc:
+        holds.hold_paycheck(run.id, b.worker_id, "  ", world.hr)
+    assert exc.value.issues[0].field == "reason"
+    holds.hold_paycheck(run.id, b.worker_id, "address dispute", world.hr)
+    with pytest.raises(DomainError) as exc:
+        holds.hold_paycheck(run.id, b.worker_id, "again", world.hr)
+    assert exc.value.code == "already_held"
+    runs.start_calculation(run.id, world.hr)
+    db.session.expire_all()
+    assert [p.worker_id for p in db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()] \
+        == [a.worker_id]
+    assert db.session.get(Timesheet, tb.id).paid_run_id is None
+    off = holds.pay_holds(run.id, run.pay_date, world.hr)
+    with pytest.raises(DomainError) as exc:
+        holds.pay_holds(run.id, run.pay_date, world.hr)
+    assert exc.value.code == "no_holds"
+    runs.start_calculation(off.id, world.hr)
+    db.session.expire_all()
+    checks = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == off.id)).scalars().all()
+    assert [(p.worker_id, p.gross) for p in checks] == [(b.worker_id, Decimal("1000.00"))]
+    assert db.session.get(Timesheet, ta.id).paid_run_id == run.id
+    assert db.session.get(Timesheet, tb.id).paid_run_id == off.id
 
 
 def test_approval_payment_and_illegal_moves_are_refused_with_nothing_changed(db, world):

@@ -161,16 +161,25 @@ def test_xlsx_opens_and_has_the_same_totals_as_the_csv(db, calculated_run, kind)
 
 
 def test_a_date_range_includes_a_reversal_and_nets_it_out(db, calculated_run):
-    """Reversing Ann's paycheck (same pay date) adds a row of -1,187.50: gross 3,187.50 − 1,187.50 = 2,000.00;
-    Social Security withheld 123.23 − 73.63 = 49.60 (Bo's)."""
+    """A date range counts issued runs only: while the run is calculated (a draft) the range is empty. Once it
+    is approved and paid, reversing Ann's paycheck (same pay date; requested by one person, carried out by
+    another) adds a row of -1,187.50: gross 3,187.50 − 1,187.50 = 2,000.00; Social Security withheld
+    123.23 − 73.63 = 49.60 (Bo's)."""
+    from tests.integration.payroll.conftest import NOW
     from payroll.models import Paycheck
-    from payroll.services.corrections import reverse_paycheck
+    from payroll.services import payments, runs
+    from payroll.services.corrections import request_reversal, reverse_paycheck
 
     run, ann, world = calculated_run["run"], calculated_run["ann"], calculated_run["world"]
+    sel = exports.parse_selection({"start": "2026-11-01", "end": "2026-11-30"})
+    assert csv_rows(exports.export("register", sel, "csv").content) == []
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance, now=NOW)
+    runs.mark_paid(run.id, world.hr2)
     pid = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
                                                           Paycheck.engagement_id == ann.id)).scalar_one()
-    reverse_paycheck(pid, world.hr, "wrong hours", on=run.pay_date)
-    sel = exports.parse_selection({"start": "2026-11-01", "end": "2026-11-30"})
+    request_reversal(world.hr, "wrong hours", paycheck_id=pid)
+    reverse_paycheck(pid, world.hr2, "wrong hours", on=run.pay_date)
     rows = csv_rows(exports.export("register", sel, "csv").content)
     assert len(rows) == 4
     assert [r["gross"] for r in rows if r["kind"] == "reversal"] == ["-1187.50"]
