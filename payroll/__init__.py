@@ -13,7 +13,8 @@ def init_app(app) -> None:
     from payroll import demo_money, models_money  # noqa: F401
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
-    from payroll.api import paycheck_views, run_views  # noqa: F401  (routes attach to common.blp, after timesheets)
+    # routes attach to common.blp, after the timesheets'
+    from payroll.api import paycheck_views, rate_views, run_views  # noqa: F401
     from payroll.piecework import api as task_api, models as task_models, scopes as task_scopes  # noqa: F401
     from payroll.piecework import admin as task_admin, cli as task_cli, demo as task_demo
     from payroll.api import deduction_views  # noqa: F401  (routes attach to common.blp)

@@ -18,7 +18,9 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
-from payroll.models import DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet
+from payroll import admin_corrections
+from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
+                            Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
@@ -212,6 +214,7 @@ class PayrollDeskView(BaseView):
                            files=files, returned=returned, reversal_runs=reversal, my_contributions=mine,
                            held=payments.held_payments(run.id),
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
+                           paycheck_requests=[r for r in requests if r.paycheck_id is not None],
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
@@ -328,7 +331,8 @@ def run_files(run_id: int):
 # ------------------------------------------------------------------------------------------------ paychecks etc.
 def _paycheck_links(view, context, model, name):
     stub = url_for("payroll_desk.paystub", paycheck_id=model.id)
-    return Markup('#{} <a href="{}" title="paystub PDF">PDF</a>').format(model.id, stub)
+    page = url_for("corrections.paycheck", paycheck_id=model.id)
+    return Markup('<a href="{}">#{}</a> <a href="{}" title="paystub PDF">PDF</a>').format(page, model.id, stub)
 
 
 def _paycheck_run(view, context, model, name):
@@ -356,15 +360,23 @@ class PaycheckAdmin(ReadOnlyView):
     def get_query(self):
         return super().get_query().options(joinedload(Paycheck.worker))
 
+    @expose("/details/")
+    def details_view(self):
+        """The paycheck page (payroll/admin_corrections.py): lines, payments and the corrections one may make."""
+        pid = request.args.get("id", "")
+        if not pid.isdigit():
+            abort(404)
+        return redirect(url_for("corrections.paycheck", paycheck_id=int(pid)))
+
 
 class PaymentAdmin(ReadOnlyView):
-    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "routing_number", "account_last4",
-                   "account_type", "amount", "status", "hold_reason", "trace_number", "return_code", "reissue_of_id",
-                   "created_by_id")
+    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "method", "check_number", "routing_number",
+                   "account_last4", "account_type", "amount", "status", "hold_reason", "trace_number", "return_code",
+                   "reissue_of_id", "created_by_id")
     column_labels = {"run_id": "Run", "paycheck_id": "Paycheck", "worker_id": "Worker", "account_last4": "Account",
                      "reissue_of_id": "Re-issue of", "hold_reason": "Held because", "created_by_id": "Created by"}
     money_columns = ("amount",)
-    column_filters = ("run_id", "worker_id", "status", "return_code")
+    column_filters = ("run_id", "worker_id", "status", "return_code", "method", "check_number", "check_date")
     column_default_sort = ("id", True)
 
 
@@ -381,7 +393,16 @@ def _dashboard_cards():
                                  .where(PayrollRun.state == "calculated")).scalar()
     pending_time = db.session.execute(sa.select(sa.func.count()).select_from(Timesheet)
                                       .where(Timesheet.status == "submitted")).scalar()
+    requests = db.session.execute(sa.select(sa.func.count()).select_from(ReversalRequest)
+                                  .where(ReversalRequest.status == "open")).scalar()
+    retro = db.session.execute(sa.select(sa.func.count()).select_from(EngagementRate)
+                               .where(EngagementRate.retro_status == "pending")).scalar()
     return [{"label": "Runs awaiting approval", "value": waiting, "url": url_for("payroll_desk.index")},
+            {"label": "Reversal requests to carry out", "value": requests,
+             "url": filtered_list_url("reversal_request", "status", "open") or url_for("reversal_request.index_view")},
+            {"label": "Retro pay to confirm", "value": retro,
+             "url": filtered_list_url("engagement_rate", "retro_status", "pending")
+             or url_for("engagement_rate.index_view")},
             {"label": "Timesheets awaiting approval", "value": pending_time,
              "url": filtered_list_url("timesheet", "status", "submitted") or url_for("timesheet.index_view")}]
 
@@ -396,6 +417,7 @@ def register(admin) -> None:
     admin.add_view(PayCalendarView(name="Pay calendar", endpoint="pay_calendar", url="/admin/pay-calendar",
                                    category="Payroll"))
     admin.add_view(PaymentAdmin(Payment, name="Payments", endpoint="payment", category="Payroll"))
+    admin_corrections.register(admin)
     admin.add_view(JournalLineAdmin(JournalLine, name="Journal", endpoint="journal", category="Payroll"))
     from payroll.admin_money import register as register_money
 

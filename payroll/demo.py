@@ -109,7 +109,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
            f"{', 1 held by HR' if held else ''})"]
     if second is not None:
         out.append(f"payroll: worker #{second.worker_id} works for two clients; each run pays them one paycheck")
-    return out
+    return out + _corrections(paid, week1, hr, finance, today)
 
 
 def _second_client_engagement(engagements, schedule_id: int):
@@ -128,3 +128,31 @@ def _second_client_engagement(engagements, schedule_id: int):
                          status="active", classification="leased_employee")
         db.session.add(eng)
     return eng
+
+
+def _corrections(paid, week1: date, hr, finance, today: date) -> list[str]:
+    """One of each correction waiting for someone: a reversal request for a second HR user to carry out, an ACH
+    return paid by a paper check, and a back-dated raise whose retro pay HR has not confirmed yet."""
+    from payroll.models import Paycheck
+    from payroll.models_ledger import Payment
+    from payroll.services import checks, corrections, retro
+
+    pays = db.session.execute(sa.select(Paycheck).join(Engagement, Engagement.id == Paycheck.engagement_id).where(
+        Paycheck.run_id == paid.id, Engagement.pay_unit == "hour").order_by(Paycheck.id).limit(3)).scalars().all()
+    if len(pays) < 3:
+        return ["payroll demo: too few hourly paychecks for the correction examples"]
+    out = []
+    req = corrections.request_reversal(hr, "demo: hours billed to the wrong client", paycheck_id=pays[0].id)
+    out.append(f"payroll: reversal request #{req.id} for paycheck #{pays[0].id} waits for a second HR user")
+    sent = db.session.execute(sa.select(Payment).where(Payment.paycheck_id == pays[1].id)
+                              .order_by(Payment.id).limit(1)).scalar_one()
+    payments.record_return(sent.id, "R03", finance, on=today)
+    check = checks.record_manual_check(pays[1].id, {"check_number": "100001", "check_date": today.isoformat(),
+                                                    "amount": str(sent.amount), "payment_id": sent.id}, finance)
+    out.append(f"payroll: ACH payment #{sent.id} returned R03, paid by check no. {check.check_number}")
+    eng = db.session.get(Engagement, pays[2].engagement_id)
+    change = retro.change_rate(eng.id, {"rate": str(eng.pay_rate + D("1.00")), "effective_date": week1.isoformat(),
+                                        "note": "demo: raise back-dated to the paid week"}, hr, today=today)
+    out.append(f"payroll: rate change #{change.id} of engagement #{eng.id} has retro pay {change.retro_amount} "
+               f"waiting for HR's confirmation ({change.retro_status})")
+    return out

@@ -259,12 +259,51 @@ class PayrollAdjustment(Timestamps, db.Model):
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # the back-dated rate change whose retro difference this is: one adjustment per rate change, by the database
+    rate_change_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagement_rates.id"), index=True,
+                                                          unique=True)
 
     __table_args__ = (
         sa.CheckConstraint("code in ('retro','bonus','commission','correction','reimbursement','final_pay')",
                            name="ck_adjustments_code"),
         sa.CheckConstraint("status in ('pending','applied','cancelled')", name="ck_adjustments_status"),
     )
+
+
+RETRO_STATUSES = ("none", "pending", "confirmed", "dismissed")
+
+
+class EngagementRate(Timestamps, db.Model):
+    """One pay rate of an engagement from `effective_date` (the history; `engagements.pay_rate` stays the current
+    rate). A change dated in the past is `pending` until HR has seen the retro difference per past paycheck and
+    confirmed it (a `retro` adjustment for the next run, payroll_adjustments.rate_change_id) or dismissed it;
+    `none` when nothing already paid is affected (services/retro.py)."""
+
+    __tablename__ = "engagement_rates"
+    __audited__ = True
+    __permission_model__ = "payroll_run"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    rate: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
+    previous_rate: Mapped[Decimal | None] = mapped_column(Scaled(4))
+    effective_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    retro_status: Mapped[str] = mapped_column(sa.String(10), default="none", nullable=False, index=True)
+    retro_amount: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    engagement = relationship("Engagement")
+
+    __table_args__ = (
+        sa.CheckConstraint("rate >= 0", name="ck_engagement_rates_rate"),
+        sa.CheckConstraint("retro_status in ('none','pending','confirmed','dismissed')",
+                           name="ck_engagement_rates_retro_status"),
+    )
+
+    def __str__(self) -> str:
+        return f"Rate {self.rate} from {self.effective_date} (engagement #{self.engagement_id})"
 
 
 class RunContributor(db.Model):
@@ -515,3 +554,26 @@ def _sync_schedule(mapper, connection, target, *, new: bool) -> None:
 
 sa.event.listen(Engagement, "before_insert", lambda m, c, t: _sync_schedule(m, c, t, new=True))
 sa.event.listen(Engagement, "before_update", lambda m, c, t: _sync_schedule(m, c, t, new=False))
+
+
+# ------------------------------------------------------------------------------------------------ rate history
+# Whoever changes an engagement's pay rate (the engagement form, the API, an import), the history gets the new rate
+# effective the day it was saved. A back-dated change goes through payroll.services.retro.change_rate, which
+# records its own row with the effective date (and marks the engagement so this hook stays out of the way).
+def _record_rate(mapper, connection, target) -> None:
+    hist = sa.inspect(target).attrs.pay_rate.history
+    if not hist.has_changes() or getattr(target, "_rate_change_recorded", False):
+        return
+    from backoffice.audit import _actor
+    from backoffice.clock import clock
+
+    session = sa.inspect(target).session
+    actor = _actor(session) if session is not None else None
+    now = utcnow()
+    connection.execute(EngagementRate.__table__.insert().values(
+        engagement_id=target.id, rate=target.pay_rate, previous_rate=hist.deleted[0] if hist.deleted else None,
+        effective_date=clock().today(), note="", retro_status="none", created_by_id=getattr(actor, "id", None),
+        created_at=now, updated_at=now))
+
+
+sa.event.listen(Engagement, "after_update", _record_rate)

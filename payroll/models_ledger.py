@@ -12,7 +12,8 @@ from backoffice.extensions import db
 from backoffice.money import D
 
 JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue", "deposit")
-PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued", "held")
+PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued", "held", "voided")
+PAYMENT_METHODS = ("ach", "check")
 # A payment that is on its way or may still go: at most one per paycheck part (uq_payments_live_part).
 LIVE_PAYMENT_STATUSES = ("pending", "sent", "held")
 
@@ -131,12 +132,26 @@ class Payment(db.Model):
     reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payments.id"), index=True, unique=True)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    # A manual (paper) check: method `check`, its number unique per agency (the agency's payroll account), its
+    # date; never put in a NACHA file (those take `pending` payments, a check is `sent` when recorded); a voided
+    # check keeps its number (a check number is used once, voided or not).
+    method: Mapped[str] = mapped_column(sa.String(5), default="ach", server_default="ach", nullable=False)
+    check_number: Mapped[str | None] = mapped_column(sa.String(20))
+    check_date: Mapped[date | None] = mapped_column(sa.Date)
+    check_agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    void_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
 
     __table_args__ = (
-        sa.CheckConstraint("status in ('pending','sent','returned','reissued','held')", name="ck_payments_status"),
+        sa.CheckConstraint("status in ('pending','sent','returned','reissued','held','voided')",
+                           name="ck_payments_status"),
         sa.CheckConstraint("amount > 0", name="ck_payments_amount"),
-        sa.CheckConstraint("status in ('held','reissued') or bank_account_id is not null",
+        sa.CheckConstraint("method = 'check' or status in ('held','reissued') or bank_account_id is not null",
                            name="ck_payments_account"),
+        sa.CheckConstraint("method in ('ach','check')", name="ck_payments_method"),
+        sa.CheckConstraint("(method = 'check') = (check_number is not null and check_date is not null)",
+                           name="ck_payments_check_fields"),
+        sa.UniqueConstraint("check_agency_id", "check_number", name="uq_payments_check_number"),
         sa.Index("uq_payments_live_part", "paycheck_id", "part", unique=True,
                  sqlite_where=sa.text("status in ('pending','sent','held')"),
                  postgresql_where=sa.text("status in ('pending','sent','held')")),
@@ -144,4 +159,6 @@ class Payment(db.Model):
 
     @property
     def masked_account(self) -> str:
+        if self.method == "check":
+            return f"check no. {self.check_number}"
         return f"*****{self.account_last4}" if self.account_last4 else "(held: no account)"

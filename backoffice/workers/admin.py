@@ -80,7 +80,16 @@ def _engagement_related(view, context, model, name):
     return _related((("Paychecks", filtered_list_url("paycheck", "engagement_id", model.id)),
                      ("Timesheets", filtered_list_url("timesheet", "engagement_id", model.id)),
                      ("Classification", filtered_list_url("classification_assessments", "engagement_id",
-                                                          model.id))))
+                                                          model.id)),
+                     ("Pay rate history", _view_link("corrections", "rate_change", engagement_id=model.id))))
+
+
+def _view_link(endpoint: str, page: str, **args) -> str | None:
+    """A page of another domain's admin view (by endpoint name: workers imports no domain above it), or None when
+    this user cannot open that view."""
+    view = next((x for x in getattr(current_app.extensions.get("tandem_admin"), "_views", ())
+                 if getattr(x, "endpoint", None) == endpoint), None)
+    return url_for(f"{endpoint}.{page}", **args) if view is not None and view.is_accessible() else None
 
 
 def _rate(view, context, model, name):

@@ -8,10 +8,12 @@ from backoffice.api import current_api_user
 from backoffice.clock import clock
 from backoffice.extensions import db
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
-from payroll.api.schemas import (PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage, ReasonIn,
-                                 ReversalRequestOut, RunOut)
+from backoffice.api import json_body
+from payroll.api.schemas import (ManualCheckIn, PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage,
+                                 PaymentOut, ReasonIn, ReversalRequestOut, RunOut)
 from payroll.models import Paycheck, PaycheckLine
-from payroll.services import corrections
+from payroll.models_ledger import Payment
+from payroll.services import checks, corrections
 from payroll.services.explain import line_explanations
 from payroll.services.paycheck_figures import paycheck_figures
 from reports.paystubs import paystub_pdf
@@ -84,3 +86,24 @@ def reissue_paycheck(ident):
     user = current_api_user()
     _one(Paycheck, "paycheck", ident)
     return corrections.reissue_paycheck(ident, user)
+
+
+@blp.route("/paychecks/<int:ident>/manual-check", methods=["POST"])
+@blp.doc(**_body(ManualCheckIn))
+@blp.response(201, PaymentOut)
+def record_manual_check(ident):
+    """Record a paper check that paid the paycheck's unpaid net (held, returned, voided or unfiled payments):
+    422 naming the field for a bad or duplicate check number or a wrong amount; never put in a NACHA file."""
+    user = current_api_user()
+    _one(Paycheck, "paycheck", ident)
+    return checks.record_manual_check(ident, json_body(), user)
+
+
+@blp.route("/payments/<int:ident>/void", methods=["POST"])
+@blp.doc(**_body(ReasonIn))
+@blp.response(200, PaymentOut)
+def void_check(ident):
+    """Void a recorded paper check: the net is owed again (on a paid run the cash comes back)."""
+    user = current_api_user()
+    _one(Payment, "payment", ident)
+    return checks.void_check(ident, user, str(_maybe_body().get("reason") or ""), on=clock().today())

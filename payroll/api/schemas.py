@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from backoffice.api.fields import Day, Id, Number, Page, PerPage
-from backoffice.money import HOURS, UNITS
+from backoffice.money import HOURS, RATE, UNITS
 from payroll.models import RUN_KINDS, RUN_STATES, TIMESHEET_STATUSES
 from payroll.services import schedules
 
@@ -162,6 +162,87 @@ class PaycheckOut(Schema):
         "description": "the FLSA overtime premium of this paycheck (W-2 box 12 code TT, 2026+)"})
     reverses_id = fields.Integer(allow_none=True)
     reissue_of_id = fields.Integer(allow_none=True)
+
+
+class ManualCheckIn(Schema):
+    """A paper check that paid a paycheck's unpaid net."""
+    check_number = fields.String(required=True, metadata={"description": "the number printed on the check "
+                                                                        "(digits; unique per agency)"})
+    check_date = Day(required=True)
+    amount = Number(required=True, metadata={"description": "the paycheck's unpaid net (of payment_id when given)"})
+    payment_id = fields.Integer(metadata={"description": "optional: the one held/returned/unfiled payment it pays"})
+
+
+class PaymentOut(Schema):
+    """A payment of a paycheck: a direct deposit (method ach) or a paper check (method check)."""
+    id = fields.Integer()
+    run_id = fields.Integer()
+    paycheck_id = fields.Integer()
+    worker_id = fields.Integer()
+    method = fields.String()
+    part = fields.Integer()
+    amount = fields.Decimal(as_string=True)
+    status = fields.String()
+    check_number = fields.String(allow_none=True)
+    check_date = fields.Date(allow_none=True)
+    reissue_of_id = fields.Integer(allow_none=True)
+    void_reason = fields.String()
+
+
+class RateChangeIn(Schema):
+    rate = Number(RATE, required=True, metadata={"description": "the new pay rate (per the engagement's unit)"})
+    effective_date = Day(required=True, metadata={"description": "today or earlier; earlier shows the retro pay"})
+    note = fields.String()
+
+
+class RetroLineOut(Schema):
+    code = fields.String()
+    hours = fields.Decimal(as_string=True, allow_none=True)
+    paid_rate = fields.Decimal(as_string=True, allow_none=True)
+    difference = fields.Decimal(as_string=True)
+    explanation = fields.String()
+
+
+class RetroPaycheckOut(Schema):
+    paycheck_id = fields.Integer()
+    pay_date = fields.Date()
+    period_start = fields.Date()
+    period_end = fields.Date()
+    included = fields.Boolean(metadata={"description": "false: the period starts before the effective date"})
+    reason = fields.String()
+    difference = fields.Decimal(as_string=True)
+    lines = fields.List(fields.Nested(RetroLineOut))
+
+
+class RetroOut(Schema):
+    total = fields.Decimal(as_string=True)
+    paychecks = fields.List(fields.Nested(RetroPaycheckOut))
+    explanation = fields.List(fields.String())
+
+
+class RateChangeOut(Schema):
+    """A pay rate of an engagement from a date, and the retro decision on pay already written."""
+    id = fields.Integer()
+    engagement_id = fields.Integer()
+    rate = fields.Decimal(as_string=True)
+    previous_rate = fields.Decimal(as_string=True, allow_none=True)
+    effective_date = fields.Date()
+    note = fields.String()
+    retro_status = fields.String()
+    retro_amount = fields.Decimal(as_string=True, allow_none=True)
+    retro = fields.Nested(RetroOut)
+
+
+class AdjustmentOut(Schema):
+    id = fields.Integer()
+    engagement_id = fields.Integer()
+    code = fields.String()
+    amount = fields.Decimal(as_string=True)
+    status = fields.String()
+    note = fields.String()
+    rate_change_id = fields.Integer(allow_none=True)
+    run_id = fields.Integer(allow_none=True)
+    paycheck_id = fields.Integer(allow_none=True)
 
 
 class PaycheckDetail(PaycheckOut):

@@ -2,26 +2,22 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, timedelta
+from datetime import date
 
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
-from backoffice.audit import acting_as
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
-from backoffice.money import ZERO, D, round_cents
+from backoffice.money import ZERO, D
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction, unique_or_refuse
-from backoffice.workers.models import Engagement
-from backoffice.workers.services import update_engagement
-from payroll.engine.earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER, week_hours
-from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest, Timesheet
+from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest
 
 from . import calc, deductions, four_eyes, paid_periods
 from .common import bulk_insert, cents, get_run, units4, user_id
-from .ledger import mirror, post_entry, postings_for_paychecks, raw_sum
-from .runs import _d, _require
+from .ledger import mirror, post_entry, postings_for_paychecks
+from .runs import _require
 
 
 def _reversible(paycheck_ids: list[int]) -> list[Paycheck]:
@@ -195,6 +191,11 @@ def open_requests(run_id: int) -> list[ReversalRequest]:
         ReversalRequest.run_id == run_id, ReversalRequest.status == "open").order_by(ReversalRequest.id)).scalars())
 
 
+def open_request(run_id: int, paycheck_id: int | None = None) -> ReversalRequest | None:
+    """The open request to reverse the run (paycheck_id None) or that one paycheck of it."""
+    return _open_request(run_id, paycheck_id)
+
+
 def _open_request(run_id: int, paycheck_id: int | None) -> ReversalRequest | None:
     cond = (ReversalRequest.paycheck_id.is_(None) if paycheck_id is None
             else ReversalRequest.paycheck_id == paycheck_id)
@@ -252,46 +253,13 @@ def reissue_paycheck(paycheck_id: int, user) -> PayrollRun:
 @transaction()
 def record_rate_change(engagement_id: int, new_rate, effective_date: date, user, *, today: date
                        ) -> PayrollAdjustment | None:
-    """Change an engagement's pay rate from `effective_date`. When that date is in the past, the difference on
-    time already paid since then becomes a pending `retro` adjustment that the next run pays."""
-    _require(user, "create")
-    eng = db.session.get(Engagement, engagement_id)
-    if eng is None:
-        raise NotFound(f"engagement {engagement_id} not found")
-    old = eng.pay_rate
-    with acting_as(user):       # the audit log names who changed the rate: four eyes reads it (four_eyes.py)
-        update_engagement(engagement_id, {"pay_rate": new_rate})
-        db.session.flush()      # the audit row is written on flush: inside the block, under the user's name
-    eng = db.session.get(Engagement, engagement_id)
-    diff_rate = eng.pay_rate - old
-    if effective_date >= today or diff_rate == 0:
+    """Change an engagement's pay rate from `effective_date` and, when pay already written since then is owed a
+    positive difference, confirm it at once as a pending `retro` adjustment the next run pays (the API's and
+    the tests' one step; the admin shows HR the difference per paycheck first: services/retro.py)."""
+    from . import retro
+
+    change = retro.change_rate(engagement_id, {"rate": new_rate, "effective_date": effective_date}, user,
+                               today=today)
+    if change.retro_status != "pending" or not change.retro_amount or change.retro_amount <= 0:
         return None
-    amount = ZERO
-    hours_total = ZERO
-    notes = []
-    if eng.pay_unit == "hour":
-        for ts in db.session.execute(sa.select(Timesheet).where(
-                Timesheet.engagement_id == eng.id, Timesheet.paid_run_id.is_not(None),
-                Timesheet.week_start > effective_date - timedelta(days=7))).scalars():
-            daily = tuple(h if ts.week_start + timedelta(days=i) >= effective_date else ZERO
-                          for i, h in enumerate(ts.daily_hours))
-            reg, ot, dt = week_hours(daily, eng.work_state, eng.type == "leased_employee" and not eng.overtime_exempt)
-            amount += (reg * diff_rate + ot * diff_rate * OVERTIME_MULTIPLIER
-                       + dt * diff_rate * DOUBLE_TIME_MULTIPLIER)
-            hours_total += reg + ot + dt
-        notes.append(f"{hours_total} h paid since {effective_date} × rate change {old} → {eng.pay_rate}")
-    elif eng.pay_unit in ("year", "week"):
-        paid = db.session.execute(sa.select(raw_sum(PaycheckLine.amount)).join(
-            Paycheck, Paycheck.id == PaycheckLine.paycheck_id).where(
-            PaycheckLine.engagement_id == eng.id, PaycheckLine.kind == "earning", PaycheckLine.code == "salary",
-            Paycheck.period_start >= effective_date)).scalar()
-        paid = _d(paid)
-        amount = paid * diff_rate / old if old else ZERO
-        notes.append(f"salary paid since {effective_date} {paid} × ({eng.pay_rate} / {old} − 1)")
-    amount = round_cents(amount)
-    if amount <= 0:
-        return None
-    adj = PayrollAdjustment(engagement_id=eng.id, code="retro", amount=amount, note="; ".join(notes)[:500],
-                            created_by_id=user_id(user))
-    db.session.add(adj)
-    return adj
+    return retro.confirm_retro(change.id, user)

@@ -30,6 +30,15 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
     assert [(s, a is not None) for s, a, _n in states] == [("paid", True), ("calculated", False)]
     assert all(n > 0 for *_x, n in states)
     assert db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)).scalar() == sum(n for *_x, n in states)
+    # one correction of each kind waits for someone: a reversal request, a paper check, a retro to confirm
+    from payroll.models import EngagementRate, ReversalRequest
+    from payroll.models_ledger import Payment
+
+    assert db.session.execute(sa.select(ReversalRequest.status)).scalars().all() == ["open"]
+    assert db.session.execute(sa.select(Payment.check_number).where(Payment.method == "check")).scalars().all() == [
+        "100001"]
+    (change,) = db.session.execute(sa.select(EngagementRate)).scalars().all()
+    assert change.retro_status == "pending" and change.retro_amount > 0
     assert_ledger_balanced()
     # the money loop: the quarter's deposits, one paid and the rest due; one return file with an R01 and a C01
     from payroll.models_ledger import Payment
