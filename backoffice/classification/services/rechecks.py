@@ -33,7 +33,7 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
     weekly: list[WeekHours] = []
     income: dict[str, Decimal] = {}
     try:
-        from payroll.models import Paycheck, PayrollRun, Timesheet
+        from payroll.models import Paycheck, PaycheckLine, Timesheet, released_runs
     except ImportError:  # payroll operations not installed: no hours or income facts
         Timesheet = None
     if Timesheet is not None:
@@ -42,11 +42,14 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
             Timesheet.week_start >= since - timedelta(days=6), Timesheet.week_start <= today)
             .order_by(Timesheet.week_start)).scalars()
         weekly = [WeekHours(t.week_start, t.total_hours) for t in sheets]
+        # one payment per person and run: each earning line names the client it was earned at
         rows = db.session.execute(
-            sa.select(Client.name, Paycheck.client_id, Paycheck.gross).join(Client, Client.id == Paycheck.client_id)
-            .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
+            sa.select(Client.name, PaycheckLine.client_id, PaycheckLine.amount)
+            .join(Client, Client.id == PaycheckLine.client_id)
+            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(Paycheck.worker_id == eng.worker_id, Paycheck.worker_type == "contractor",
-                   Paycheck.tax_year == today.year, PayrollRun.state.in_(("approved", "paid", "reversed"))))
+                   PaycheckLine.kind == "earning", Paycheck.tax_year == today.year,
+                   Paycheck.run_id.in_(released_runs())))
         for name, client_id, gross in rows:
             key = f"{name} (#{client_id})"
             income[key] = income.get(key, ZERO) + gross

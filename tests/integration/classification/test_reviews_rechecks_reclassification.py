@@ -96,10 +96,18 @@ def test_twelve_weeks_or_a_thirty_hour_week_raise_nothing(db, make_user):
     assert rechecks.raise_rechecks(eng.id, today=date(2026, 4, 10)) == []
 
 
-def _paycheck(eng, run, gross):
+def _earning(paycheck, eng, amount):
+    from payroll.models import PaycheckLine
+
+    return PaycheckLine(paycheck_id=paycheck.id, kind="earning", code="regular", amount=amount,
+                        engagement_id=eng.id, client_id=eng.client_id)
+
+
+def _paycheck(eng, run, gross, **over):
     from payroll.models import Paycheck
 
-    return Paycheck(run_id=run.id, engagement_id=eng.id, worker_id=eng.worker_id, client_id=eng.client_id,
+    over = {"engagement_id": eng.id, "client_id": eng.client_id, **over}
+    return Paycheck(run_id=run.id, worker_id=eng.worker_id, **over,
                     worker_type="contractor", work_state=eng.work_state, period_start=run.period_start,
                     period_end=run.period_end, pay_date=run.pay_date, tax_year=run.pay_date.year, gross=gross,
                     employee_taxes=Decimal(0), employer_taxes=Decimal(0), deductions=Decimal(0), net=gross)
@@ -119,8 +127,13 @@ def test_one_client_paying_over_eighty_percent_of_a_contractors_income_raises_a_
                        pay_date=date(2026, 4, 3), state="draft")
     db.session.add_all([paid, draft])
     db.session.flush()
-    db.session.add_all([_paycheck(eng, paid, Decimal("8500.00")), _paycheck(other, paid, Decimal("1500.00")),
-                        _paycheck(other, draft, Decimal("9000.00"))])
+    # one contractor payment per person and run; its earning lines name the client each part was earned at
+    one = _paycheck(eng, paid, Decimal("10000.00"), client_id=None, engagement_id=None)
+    late = _paycheck(other, draft, Decimal("9000.00"))
+    db.session.add_all([one, late])
+    db.session.flush()
+    db.session.add_all([_earning(one, eng, Decimal("8500.00")), _earning(one, other, Decimal("1500.00")),
+                        _earning(late, other, Decimal("9000.00"))])
     db.session.commit()
     raised = rechecks.raise_rechecks(eng.id, today=date(2026, 4, 10))
     assert [r.code for r in raised] == ["dominant_client"]
