@@ -11,7 +11,10 @@ from .earnings import DOUBLE_TIME_MULTIPLIER, OVERTIME_MULTIPLIER
 
 # The hourly earning lines a rate change re-prices, with the multiple of the base rate each one pays
 # (FLSA section 7(a)(1) and Cal. Labor Code 510(a): overtime 1.5×, double time 2×).
-HOURLY_CODES = {"regular": D(1), "overtime": OVERTIME_MULTIPLIER, "double_time": DOUBLE_TIME_MULTIPLIER}
+HOURLY_CODES = {"regular": D(1), "overtime": OVERTIME_MULTIPLIER, "double_time": DOUBLE_TIME_MULTIPLIER,
+                # runs pay straight time for every hour plus premium lines (payroll/engine/workweek.py): the
+                # overtime premium is half the rate an hour, the double-time premium one more rate an hour
+                "overtime_premium": OVERTIME_MULTIPLIER - 1, "double_time_premium": DOUBLE_TIME_MULTIPLIER - 1}
 SALARY_CODE = "salary"
 RATE_PLACES = Decimal("0.0001")
 

@@ -143,7 +143,8 @@ def test_a_bonus_run_from_the_admin_form_with_the_worker_chosen_by_name(client, 
 
 def test_a_back_dated_rate_change_shows_the_retro_per_paycheck_and_confirming_twice_adds_it_once(
         client, db, make_user, login, fixed_clock):
-    """$25.00 → $26.00 from 2 Nov. Week of 2 Nov: 45 h = 40 regular + 5 overtime: 40 × $1 + 5 × 1.5 × $1 = $47.50.
+    """$25.00 → $26.00 from 2 Nov. Week of 2 Nov: 45 h paid as straight time for all 45 h plus a 5 h overtime
+    premium at half the rate: 45 × $1 + 5 × 0.5 × $1 = $47.50.
     Week of 9 Nov: 40 h: 40 × $1 = $40.00. Retro $87.50, one adjustment, paid by the next run."""
     from payroll.models import EngagementRate, PayrollAdjustment
     from payroll.services import runs
@@ -163,7 +164,7 @@ def test_a_back_dated_rate_change_shows_the_retro_per_paycheck_and_confirming_tw
     r = client.post(url, data={"csrf_token": csrf_token_from(page.data), "rate": "26.00",
                                "effective_date": WEEK1.isoformat(), "note": "annual raise"}, follow_redirects=True)
     assert r.status_code == 200 and b"check the retro pay below" in r.data
-    assert b"5.00 h overtime \xc3\x97 1.5 \xc3\x97 (26.00 \xe2\x88\x92 25.00) = $7.50" in r.data
+    assert b"5.00 h overtime premium \xc3\x97 0.5 \xc3\x97 (26.00 \xe2\x88\x92 25.00) = $2.50" in r.data
     assert b'id="retro-total">$87.50' in r.data
     change = db.session.execute(sa.select(EngagementRate).where(EngagementRate.note == "annual raise")).scalar_one()
     assert (change.retro_status, change.retro_amount, change.previous_rate) == ("pending", Decimal("87.50"),
