@@ -111,7 +111,7 @@ class Worker(Timestamps, db.Model):
         return mask_ein(self.tin_last4) if self.tin_type == "ein" else mask_ssn(self.tin_last4)
 
     def __str__(self) -> str:
-        return f"{self.full_name} (#{self.id})"
+        return self.full_name
 
 
 class Engagement(Timestamps, db.Model):
@@ -149,5 +149,10 @@ class Engagement(Timestamps, db.Model):
         sa.CheckConstraint("end_date is null or end_date >= start_date", name="ck_engagements_dates"),
     )
 
+    TYPE_WORDS = {"leased_employee": "leased", "contractor": "contractor"}
+
     def __str__(self) -> str:
-        return f"#{self.id} {self.type} @ {self.client_id} ({self.work_state})"
+        """How people name an engagement: "Ana Silva at Northwind, leased, TX" (lists, pickers, messages)."""
+        worker = self.worker.full_name if self.worker is not None else f"worker {self.worker_id}"
+        client = self.client.name if self.client is not None else f"client {self.client_id}"
+        return f"{worker} at {client}, {self.TYPE_WORDS.get(self.type, self.type)}, {self.work_state}"
