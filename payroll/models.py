@@ -28,6 +28,7 @@ class TimesheetStatus(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+    DISPUTED = "disputed"
 
 
 _R, _T = RunState, TimesheetStatus
@@ -51,16 +52,21 @@ RUN_MACHINE = StateMachine("run", RunState, field="state", moves=(
     Move("record_return", (_R.PAID,), None, "given an ACH return"),
 ))
 
-# Timesheets: entered (saved) as drafts, submitted or imported, approved or rejected; approved time is locked.
+# Timesheets: entered (saved) as drafts, submitted or imported, approved, rejected (back to the worker, with a
+# reason) or disputed (the client's approver contests the time: back to HR and the worker, with a reason); approved
+# time is locked. A rejected or disputed sheet is fixed (saved, imported) and submitted again.
+_FIXABLE = (_T.DRAFT, _T.SUBMITTED, _T.REJECTED, _T.DISPUTED)
 TIMESHEET_MACHINE = StateMachine("timesheet", TimesheetStatus, field="status", moves=(
-    Move("save", (_T.DRAFT, _T.SUBMITTED, _T.REJECTED), _T.DRAFT, "changed", hint="approved time is locked",
+    Move("save", _FIXABLE, _T.DRAFT, "changed", hint="approved time is locked", code="timesheet_locked"),
+    Move("import", _FIXABLE, _T.SUBMITTED, "replaced by an import", hint="approved time is locked",
          code="timesheet_locked"),
-    Move("import", (_T.DRAFT, _T.SUBMITTED, _T.REJECTED), _T.SUBMITTED, "replaced by an import",
-         hint="approved time is locked", code="timesheet_locked"),
-    Move("submit", (_T.DRAFT, _T.REJECTED), _T.SUBMITTED, "submitted"),
+    Move("submit", (_T.DRAFT, _T.REJECTED, _T.DISPUTED), _T.SUBMITTED, "submitted"),
     Move("approve", (_T.DRAFT, _T.SUBMITTED), _T.APPROVED, "approved"),
     Move("reject", (_T.SUBMITTED,), _T.REJECTED, "rejected"),
+    Move("dispute", (_T.SUBMITTED,), _T.DISPUTED, "disputed"),
 ))
+# The moves that need a reason (stored on the sheet and in its history).
+TIMESHEET_REASONED = ("reject", "dispute")
 
 RUN_KINDS = ("regular", "bonus", "correction", "final", "reversal")
 RUN_STATES = tuple(s.value for s in RunState)
@@ -130,13 +136,17 @@ class Timesheet(Timestamps, db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejected_reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    disputed_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="", nullable=False)
     paid_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
 
     engagement = relationship("Engagement")
+    events = relationship("TimesheetEvent", back_populates="timesheet", order_by="TimesheetEvent.id",
+                          lazy="select", passive_deletes=True)
 
     __table_args__ = (
         sa.UniqueConstraint("engagement_id", "week_start", name="uq_timesheets_engagement_week"),
-        sa.CheckConstraint("status in ('draft','submitted','approved','rejected')", name="ck_timesheets_status"),
+        sa.CheckConstraint("status in ('draft','submitted','approved','rejected','disputed')",
+                           name="ck_timesheets_status"),
     )
 
     @property
@@ -147,8 +157,60 @@ class Timesheet(Timestamps, db.Model):
     def total_hours(self) -> Decimal:
         return sum(self.daily_hours, D(0))
 
+    @property
+    def reason(self) -> str:
+        """Why the sheet came back, while it is rejected or disputed ("" otherwise)."""
+        if self.status == TimesheetStatus.REJECTED:
+            return self.rejected_reason
+        if self.status == TimesheetStatus.DISPUTED:
+            return self.disputed_reason
+        return ""
+
     def __str__(self) -> str:
-        return f"Timesheet #{self.id} engagement {self.engagement_id} week of {self.week_start}"
+        """"Ana Silva at Northwind, week of 2026-11-02" (the engagement's worker and client)."""
+        eng = self.engagement
+        if eng is None or eng.worker is None or eng.client is None:
+            return f"Timesheet #{self.id} week of {self.week_start}"
+        return f"{eng.worker} at {eng.client.name}, week of {self.week_start}"
+
+
+TIMESHEET_ACTIONS = ("create", *(m.action for m in TIMESHEET_MACHINE.moves))
+
+
+class TimesheetEvent(db.Model):
+    """One step in a timesheet's approval history: who did what (saved, submitted, imported, approved, rejected,
+    disputed), when, from which status to which, and why. Append-only: written by the timesheet services."""
+
+    __tablename__ = "timesheet_events"
+    __permission_model__ = "timesheet"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    timesheet_id: Mapped[int] = mapped_column(sa.ForeignKey("timesheets.id", ondelete="CASCADE"), nullable=False,
+                                              index=True)
+    action: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    from_status: Mapped[str | None] = mapped_column(sa.String(12))
+    to_status: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+    timesheet = relationship("Timesheet", back_populates="events")
+    user = relationship("User")
+
+    __table_args__ = (
+        sa.CheckConstraint("action in ('create','save','import','submit','approve','reject','dispute')",
+                           name="ck_timesheet_events_action"),
+        sa.CheckConstraint("action not in ('reject','dispute') or reason <> ''", name="ck_timesheet_events_reason"),
+    )
+
+    @property
+    def words(self) -> str:
+        """The step in words: "rejected", "disputed", "submitted" ..."""
+        return {"create": "entered", "save": "changed", "import": "imported", "submit": "submitted",
+                "approve": "approved", "reject": "rejected", "dispute": "disputed"}[self.action]
+
+    @property
+    def who(self) -> str:
+        return (self.user.name or self.user.email) if self.user is not None else "system"
 
 
 class PayrollRun(Timestamps, db.Model):

@@ -25,6 +25,7 @@ ACTION_RIGHTS = {
     "classification_sign_off": "write",   # sign off, reclassify, answer reviews, resolve re-checks
     "timesheet_entry": "write",           # enter and submit time (a worker: their own)
     "timesheet_approval": "write",        # approve or reject time (a client approver: their client's)
+    "timesheet_dispute": "write",         # dispute submitted time (the client's approver contests it)
     "timesheet_import": "create",         # import a file of timesheets
     "task_import": "create",              # import a file of task completions
     "export_jobs_all": "read",            # see every user's export jobs, not only one's own

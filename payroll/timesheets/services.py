@@ -1,15 +1,17 @@
-"""Timesheets: entered by HR, submitted by the worker or imported; approved by the client's approver or HR;
-approved time is locked and only approved time is paid."""
+"""Timesheets: entered by HR, submitted by the worker or imported; approved, rejected or disputed (with a reason)
+by the client's approver or HR; approved time is locked and only approved time is paid. Every move is written to
+the timesheet's history (timesheet_events)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from backoffice.db import utcnow
 from backoffice.dates import parse_date
-from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.money import HOURS, UNITS, D, NumberKind, number_problem
 from backoffice.security.access import can, scoped
@@ -17,9 +19,19 @@ from backoffice.states import check_move, transition
 from backoffice.uow import transaction
 from backoffice.validation import is_record_id
 from backoffice.workers.models import Engagement
-from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetStatus
+from payroll.models import DAYS, TIMESHEET_MACHINE, Timesheet, TimesheetEvent, TimesheetStatus
 
 MAX_DAY_HOURS = D(24)
+MAX_REASON = 500
+
+
+def _move(ts: Timesheet, action: str, user, reason: str = "") -> str:
+    """Make the state table's move and write it to the sheet's history (who, when, from which status, why)."""
+    before = None if action == "create" else ts.status
+    after = transition(ts, "save" if action == "create" else action)
+    db.session.add(TimesheetEvent(timesheet=ts, action=action, from_status=before, to_status=str(after),
+                                  reason=reason, user_id=getattr(user, "id", None), at=utcnow()))
+    return after
 
 
 def _decimal(value, field: str, issues: list[Issue], row: int | None, kind: NumberKind, maximum: Decimal | None):
@@ -115,15 +127,17 @@ def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
     _may_enter(user, eng)
     ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id,
                                                        Timesheet.week_start == clean["week_start"])).scalar()
+    action = "save"
     if ts is None:
         ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"], status=TimesheetStatus.DRAFT)
         db.session.add(ts)
+        action = "create"
     else:
         check_move(ts, "save")
     for k, v in clean.items():
         if k not in ("engagement_id", "week_start"):
             setattr(ts, k, v)
-    transition(ts, "save")
+    _move(ts, action, user)
     ts.source = source or ("worker" if user.role == "worker" else "hr")
     ts.entered_by_id = user.id
     return ts
@@ -166,7 +180,7 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
             db.session.add(ts)
         for k, v in clean.items():
             setattr(ts, k, v)
-        transition(ts, "import")
+        _move(ts, "import", user)
         ts.source, ts.entered_by_id, ts.submitted_at = "import", user.id, utcnow()
         out.append(ts)
     return out
@@ -186,19 +200,34 @@ def submit_timesheet(timesheet_id: int, user) -> Timesheet:
     check_move(ts, "submit")
     if ts.total_hours == 0 and ts.units == 0:
         raise DomainError("an empty timesheet cannot be submitted", code="empty_timesheet")
-    transition(ts, "submit")
+    _move(ts, "submit", user)
     ts.submitted_at = utcnow()
     return ts
 
 
 def _may_approve(user, ts: Timesheet) -> None:
-    """Approving takes the `timesheet_approval` right and the timesheet within the user's row scope (a client
-    approver: their client's)."""
-    if user is None or not (can(user, "timesheet", "write") and can(user, "timesheet_approval", "write")):
-        raise PermissionDenied("only HR or the client's approver may approve time")
+    """Approving, rejecting and disputing take the `timesheet_approval` right and the timesheet within the user's
+    row scope (a client approver: their client's)."""
+    if not may_review(user):
+        raise PermissionDenied("only HR or the client's approver may approve, reject or dispute time")
     if db.session.execute(scoped(sa.select(Timesheet.id).where(Timesheet.id == ts.id), user, "timesheet")
                           ).scalar() is None:
         raise NotFound(f"timesheet {ts.id} not found")
+
+
+def may_review(user) -> bool:
+    """Whether the user holds the rights to approve, reject and dispute time (rows aside)."""
+    return user is not None and can(user, "timesheet", "write") and can(user, "timesheet_approval", "write")
+
+
+def may_dispute(user) -> bool:
+    """Whether the user may dispute time: the client's approver contests it (HR rejects it instead)."""
+    return may_review(user) and can(user, "timesheet_dispute", "write")
+
+
+def may_enter(user) -> bool:
+    """Whether the user holds the rights to enter, change and submit time (rows aside)."""
+    return user is not None and can(user, "timesheet", "write") and can(user, "timesheet_entry", "write")
 
 
 @transaction()
@@ -210,20 +239,45 @@ def approve_timesheet(timesheet_id: int, user) -> Timesheet:
     if ts.status == TimesheetStatus.DRAFT and not can(user, "timesheet_entry", "write"):
         # a draft is approved straight away only by someone who may enter time too (HR); others wait for it
         raise DomainError(f"Timesheet #{ts.id} is draft: it must be submitted first", code="bad_state")
-    transition(ts, "approve")
+    _move(ts, "approve", user)
     ts.approved_by_id, ts.approved_at = user.id, utcnow()
     return ts
 
 
+def clean_reason(reason) -> str:
+    """A rejection's or dispute's reason: required, at most 500 characters; else ValidationFailed naming `reason`."""
+    text = reason.strip() if isinstance(reason, str) else ""
+    if not text:
+        raise ValidationFailed([Issue("reason", "is required: say what is wrong with the time", "required")])
+    if len(text) > MAX_REASON:
+        raise ValidationFailed([Issue("reason", f"must be at most {MAX_REASON} characters", "invalid")])
+    return text
+
+
 @transaction()
 def reject_timesheet(timesheet_id: int, user, reason: str) -> Timesheet:
+    """submitted → rejected, with a reason the worker and HR see: the worker fixes the time and submits again."""
     ts = _get(timesheet_id)
     _may_approve(user, ts)
     check_move(ts, "reject")
-    if not (reason or "").strip():
-        raise DomainError("give a reason for the rejection", code="reason_required")
-    transition(ts, "reject")
-    ts.rejected_reason = reason.strip()[:500]
+    text = clean_reason(reason)
+    _move(ts, "reject", user, text)
+    ts.rejected_reason = text
+    return ts
+
+
+@transaction()
+def dispute_timesheet(timesheet_id: int, user, reason: str) -> Timesheet:
+    """submitted → disputed: the client's approver contests the time (hours not worked, the wrong week), with a
+    reason; HR and the worker see it, fix the sheet and submit it again."""
+    ts = _get(timesheet_id)
+    _may_approve(user, ts)
+    if not may_dispute(user):
+        raise PermissionDenied("only the client's approver may dispute time; HR rejects it with a reason")
+    check_move(ts, "dispute")
+    text = clean_reason(reason)
+    _move(ts, "dispute", user, text)
+    ts.disputed_reason = text
     return ts
 
 
@@ -234,3 +288,41 @@ def approve_many(ids: list[int], user) -> int:
         approve_timesheet(tid, user)
         n += 1
     return n
+
+
+def reject_many(ids: list[int], user, reason: str) -> tuple[int, list[tuple[int, str]]]:
+    """Reject several with one reason, each in its own transaction: returns how many were rejected and, for each
+    refused one, its id and the refusal in words (a missing reason refuses them all before any is touched)."""
+    clean_reason(reason)
+    done, refused = 0, []
+    for tid in ids:
+        try:
+            reject_timesheet(tid, user, reason)
+            done += 1
+        except DomainError as exc:
+            refused.append((tid, exc.message))
+    return done, refused
+
+
+# ---------------------------------------------------------------- what a page shows
+def allowed_actions(ts: Timesheet, user) -> tuple[str, ...]:
+    """The review and entry moves this user may make on this sheet now: the state table's moves from its status
+    (backoffice.states) ∩ the user's rights. A page offers exactly these buttons; the services check the same."""
+    out = []
+    for action in TIMESHEET_MACHINE.actions(ts.status):
+        if action in ("approve", "reject", "dispute") and may_review(user):
+            if action == "approve" and ts.status == TimesheetStatus.DRAFT and not may_enter(user):
+                continue
+            if action == "dispute" and not may_dispute(user):
+                continue
+            out.append(action)
+        elif action in ("submit", "save") and may_enter(user):
+            out.append(action)
+    return tuple(out)
+
+
+def history(ts: Timesheet) -> list[TimesheetEvent]:
+    """The sheet's approval history, oldest first, with who made each step."""
+    return list(db.session.execute(
+        sa.select(TimesheetEvent).where(TimesheetEvent.timesheet_id == ts.id)
+        .options(joinedload(TimesheetEvent.user)).order_by(TimesheetEvent.id)).scalars())

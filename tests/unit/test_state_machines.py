@@ -19,9 +19,10 @@ RUN_MOVES = {
 }
 TIMESHEET_MOVES = {
     "draft": {"save", "import", "submit", "approve"},
-    "submitted": {"save", "import", "approve", "reject"},
+    "submitted": {"save", "import", "approve", "reject", "dispute"},
     "approved": set(),
     "rejected": {"save", "import", "submit"},
+    "disputed": {"save", "import", "submit"},
 }
 CASE_MOVES = {
     "invited": {"resend", "start", "save_step"},
@@ -42,6 +43,7 @@ def test_each_state_allows_exactly_these_actions(machine, table):
     (RUN_MACHINE, "approve", "approved"), (RUN_MACHINE, "pay", "paid"), (RUN_MACHINE, "reverse", "reversed"),
     (RUN_MACHINE, "nacha", None), (TIMESHEET_MACHINE, "save", "draft"), (TIMESHEET_MACHINE, "import", "submitted"),
     (TIMESHEET_MACHINE, "approve", "approved"), (TIMESHEET_MACHINE, "reject", "rejected"),
+    (TIMESHEET_MACHINE, "dispute", "disputed"),
     (CASE_MACHINE, "start", "in_progress"), (CASE_MACHINE, "complete", "completed"), (CASE_MACHINE, "resend", None),
 ])
 def test_each_move_leads_to_its_state(machine, action, target):

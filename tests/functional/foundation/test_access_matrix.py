@@ -45,13 +45,13 @@ EXPECTED = {
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
-        "admin_access": "r", "timesheet_approval": "w",
+        "admin_access": "r", "timesheet_approval": "w", "timesheet_dispute": "w",
     },
 }
 # The rights that are not about one kind of record, each granted by one column.
 RIGHTS = {"admin_access": "read", "classification_fill": "create", "classification_sign_off": "write",
           "timesheet_entry": "write", "timesheet_approval": "write", "timesheet_import": "create",
-          "task_import": "create", "export_jobs_all": "read"}
+          "timesheet_dispute": "write", "task_import": "create", "export_jobs_all": "read"}
 
 
 def granted(role: str, model: str, action: str = "read") -> bool:
