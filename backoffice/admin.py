@@ -35,7 +35,7 @@ from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security import mfa
 from backoffice.security.access import can, scoped
-from backoffice.security.field_policy import may_read, require_writable
+from backoffice.security.field_policy import may_read, may_write, require_writable
 from backoffice.security.headers import csp_nonce
 from backoffice.security.models import ROLES, ApiToken, Permission, User
 from backoffice.security.services import create_user, revoke_api_token, update_user
@@ -239,7 +239,11 @@ class SecureModelView(ModelView):
 
     @property
     def can_edit(self):
-        return self._can("write") and self.allow_edit
+        """Write on the model and every field the form saves writable under the field policy: no edit pencil where
+        saving would be refused (a client approver may approve time but not change it)."""
+        if not (self._can("write") and self.allow_edit):
+            return False
+        return all(may_write(current_user, "admin", self.permission_model, f) for f in self.service_fields)
 
     @property
     def can_delete(self):

@@ -114,3 +114,13 @@ def fmt_usd(amount: Decimal) -> str:
 def fmt_pct(rate: Decimal) -> str:
     """Display form of a rate as a percentage, as few digits as it needs: 0.062 -> 6.2%, 0.22 -> 22%."""
     return f"{(D(rate) * 100).normalize():f}%"
+
+
+def fmt_qty(value: Decimal | None) -> str:
+    """Hours or units as people write them, as few digits as needed: 8.50 -> 8.5, 12.0000 -> 12, 1234.25 ->
+    1,234.25; blank for None."""
+    if value is None:
+        return ""
+    d = D(value).normalize()
+    places = max(0, -d.as_tuple().exponent)
+    return f"{d:,.{places}f}"

@@ -7,7 +7,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import BaseView, expose
-from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
@@ -19,12 +18,12 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
 from payroll import admin_corrections
-from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
+from payroll.models import (RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
                             Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
-from payroll.timesheets import services as timesheets
+from payroll.timesheets import admin as timesheet_admin
 from reports.paystubs import paystub_pdf
 
 
@@ -68,75 +67,6 @@ class PayCalendarView(BaseView):
                            title=date(year, month, 1).strftime("%B %Y"),
                            schedules=db.session.execute(sa.select(PaySchedule).order_by(PaySchedule.name))
                            .scalars().all())
-
-
-# ------------------------------------------------------------------------------------------------ timesheets
-def _engagement_link(view, context, model, name):
-    return Markup('<a href="{}">#{}</a>').format(url_for("engagements.details_view", id=model.engagement_id),
-                                                 model.engagement_id)
-
-
-def _paid_run_link(view, context, model, name):
-    if not model.paid_run_id:
-        return ""
-    if not can(current_user, "payroll_run", "read"):   # a client approver sees the run number, not a link to a 403
-        return f"#{model.paid_run_id}"
-    return Markup('<a href="{}">#{}</a>').format(url_for("payroll_desk.detail", run_id=model.paid_run_id),
-                                                 model.paid_run_id)
-
-
-class TimesheetAdmin(SecureModelView):
-    column_formatters = {"engagement_id": _engagement_link, "paid_run_id": _paid_run_link}
-    column_formatters_export = {}
-    column_list = ("id", "engagement_id", "week_start", "hours_mon", "hours_tue", "hours_wed", "hours_thu",
-                   "hours_fri", "hours_sat", "hours_sun", "units", "status", "source", "paid_run_id")
-    column_labels = {**{f"hours_{d}": d.capitalize() for d in DAYS}, "engagement_id": "Engagement",
-                     "paid_run_id": "Paid in run"}
-    column_filters = ("status", "source", "week_start", "engagement_id", "paid_run_id")
-    column_searchable_list = ("note",)
-    column_default_sort = ("week_start", True)
-    form_columns = ("engagement_id", "week_start", *[f"hours_{d}" for d in DAYS], "units", "note")
-    service_fields = form_columns
-    # The bulk actions are offered to those holding the right their service checks; the service still refuses a
-    # timesheet whose status does not allow the move.
-    action_rights = {"approve": ("timesheet_approval", "write"), "submit": ("timesheet_entry", "write")}
-
-    def is_action_allowed(self, name):
-        right = self.action_rights.get(name)
-        return super().is_action_allowed(name) and (right is None or can(current_user, *right))
-
-    def _data(self, data):
-        out = {"engagement_id": data.get("engagement_id"), "week_start": data.get("week_start"),
-               "units": data.get("units"), "note": data.get("note")}
-        out.update({d: data.get(f"hours_{d}") for d in DAYS})
-        return out
-
-    def service_create(self, data):
-        return timesheets.save_timesheet(self._data(data), current_user)
-
-    def service_update(self, obj, data):
-        merged = {"engagement_id": obj.engagement_id, "week_start": obj.week_start, **data}
-        return timesheets.save_timesheet(self._data(merged), current_user)
-
-    @action("approve", "Approve", "Approve the selected timesheets?")
-    def action_approve(self, ids):
-        done, refusals = 0, []
-        for tid in ids:
-            with domain_errors(form=True) as refused:    # one summary flash below, not one per timesheet
-                timesheets.approve_timesheet(int(tid), current_user)
-                done += 1
-            if refused:
-                refusals.append(f"#{tid}: {refused.message}")
-        if done:
-            flash(f"{done} timesheet(s) approved.", "success")
-        if refusals:
-            flash("Not approved — " + "; ".join(refusals[:20]), "error")
-
-    @action("submit", "Submit", "Submit the selected drafts for approval?")
-    def action_submit(self, ids):
-        for tid in ids:
-            with domain_errors(f"#{tid}: "):
-                timesheets.submit_timesheet(int(tid), current_user)
 
 
 # ------------------------------------------------------------------------------------------------ runs
@@ -412,7 +342,7 @@ def register(admin) -> None:
                                    category="Payroll"))
     admin.add_view(PayrollRunAdmin(PayrollRun, name="All runs", endpoint="payroll_run", category="Payroll"))
     admin.add_view(PaycheckAdmin(Paycheck, name="Paychecks", endpoint="paycheck", category="Payroll"))
-    admin.add_view(TimesheetAdmin(Timesheet, name="Timesheets", endpoint="timesheet", category="Payroll"))
+    admin.add_view(timesheet_admin.register(admin))          # payroll/timesheets/admin.py
     admin.add_view(PayScheduleAdmin(PaySchedule, name="Pay schedules", endpoint="pay_schedule", category="Payroll"))
     admin.add_view(PayCalendarView(name="Pay calendar", endpoint="pay_calendar", url="/admin/pay-calendar",
                                    category="Payroll"))

@@ -5,10 +5,12 @@ from __future__ import annotations
 from flask import Response, flash, request
 from flask_admin import BaseView, expose
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
 from backoffice.uploads import MAX_ROWS
-from payroll.admin import _engagement_link, _paid_run_link
+from backoffice.workers.models import Engagement
+from payroll.timesheets.admin import engagement_link, paid_run_link
 
 from .importer import TEMPLATE_CSV, import_file, may_import
 from .models import TaskCompletion
@@ -17,7 +19,7 @@ from .models import TaskCompletion
 class TaskCompletionAdmin(ReadOnlyView):
     """Recorded through the API or an import; paid once by a run (paid_run_id)."""
 
-    column_formatters = {"engagement_id": _engagement_link, "paid_run_id": _paid_run_link}
+    column_formatters = {"engagement_id": engagement_link, "paid_run_id": paid_run_link}
     column_formatters_export = {}
     column_list = ("id", "engagement_id", "task_ref", "work_date", "units", "rate", "amount", "minutes", "status",
                    "source", "paid_run_id", "completed_at")
@@ -26,6 +28,10 @@ class TaskCompletionAdmin(ReadOnlyView):
     column_filters = ("status", "source", "work_date", "engagement_id", "paid_run_id", "task_ref")
     column_searchable_list = ("task_ref",)
     column_default_sort = ("id", True)
+
+    def get_query(self):   # the engagement column reads "Ana Silva at Northwind, leased, TX": one query a page
+        return super().get_query().options(joinedload(TaskCompletion.engagement).joinedload(Engagement.worker),
+                                           joinedload(TaskCompletion.engagement).joinedload(Engagement.client))
 
 
 class TaskImportView(BaseView):

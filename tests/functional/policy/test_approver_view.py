@@ -54,7 +54,7 @@ def _no_secrets(text: str, where: str) -> None:
 def test_admin_pages_show_the_approver_names_engagements_and_bill_rates_only(approver, world):
     pages = {"/admin/workers/": "Ann", f"/admin/workers/details/?id={world['ann'].id}": "Approved",
              "/admin/engagements/": "$41.75", f"/admin/engagements/details/?id={world['e_ann'].id}": "Forklift",
-             "/admin/timesheet/": "8.00", "/admin/clients/": "Acme Corp", "/admin/": "Dashboard"}
+             "/admin/timesheet/": "Ann Approved at Acme Corp", "/admin/clients/": "Acme Corp", "/admin/": "Dashboard"}
     for url, expected in pages.items():
         resp = approver.get(url)
         assert resp.status_code == 200, url
