@@ -66,6 +66,11 @@ class ReasonIn(Schema):
     reason = fields.String()
 
 
+class RequiredReasonIn(Schema):
+    reason = fields.String(required=True, metadata={"description": "why (at most 500 characters); the worker and "
+                                                                   "HR read it"})
+
+
 class ReversalRequestOut(Schema):
     """A request to reverse a paid run (paycheck_id null) or one paycheck; a different user carries it out."""
     id = fields.Integer()
@@ -285,6 +290,25 @@ class TimesheetOut(Schema):
     status = fields.String()
     source = fields.String()
     paid_run_id = fields.Integer(allow_none=True)
+    reason = fields.String(metadata={"description": "why the sheet came back, while it is rejected or disputed"})
+
+
+class TimesheetEventOut(Schema):
+    """One step of a timesheet's approval history."""
+    action = fields.String(metadata={"description": "create, save, import, submit, approve, reject or dispute"})
+    from_status = fields.String(allow_none=True)
+    to_status = fields.String()
+    reason = fields.String()
+    by = fields.String(attribute="who", metadata={"description": "the user's name (or email)"})
+    by_role = fields.Function(lambda e: e.user.role if e.user is not None else None, allow_none=True)
+    at = fields.DateTime()
+
+
+class TimesheetDetailOut(TimesheetOut):
+    """A timesheet with its reasons and its approval history (oldest step first)."""
+    rejected_reason = fields.String()
+    disputed_reason = fields.String()
+    history = fields.List(fields.Nested(TimesheetEventOut))
 
 
 class TimesheetIn(Schema):

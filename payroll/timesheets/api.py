@@ -1,4 +1,5 @@
-"""Payroll operations API: pay schedules and timesheets (list, create, submit, approve, reject)."""
+"""Payroll operations API: pay schedules and timesheets (list, one with its history, create, submit, approve, reject,
+dispute)."""
 from __future__ import annotations
 
 from flask.views import MethodView
@@ -7,8 +8,8 @@ from backoffice.api import current_api_user, json_body, json_object
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.security.access import require
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
-from payroll.api.schemas import (PageArgs, ReasonIn, ScheduleIn, ScheduleOut, TimesheetArgs, TimesheetIn,
-                                 TimesheetOut, TimesheetPage)
+from payroll.api.schemas import (PageArgs, RequiredReasonIn, ScheduleIn, ScheduleOut, TimesheetArgs,
+                                 TimesheetDetailOut, TimesheetIn, TimesheetOut, TimesheetPage)
 from payroll.models import PaySchedule, Timesheet
 from payroll.services import schedules
 from payroll.timesheets import services as timesheets
@@ -56,6 +57,24 @@ class TimesheetsView(MethodView):
         return timesheets.save_timesheet(body, user)
 
 
+@blp.route("/timesheets/<int:ident>")
+@blp.response(200, TimesheetDetailOut)
+def timesheet_detail(ident):
+    """One week with its reasons and approval history (`history`: who entered, submitted, approved, rejected or
+    disputed it, when and why). Another worker's or client's sheet is a 404."""
+    ts = _one(Timesheet, "timesheet", ident)
+    ts.history = timesheets.history(ts)
+    return ts
+
+
+def _reason() -> str:
+    """The body's `reason` (a string); anything else is a 422 naming `reason`."""
+    reason = _maybe_body().get("reason")
+    if reason is not None and not isinstance(reason, str):
+        raise ValidationFailed([Issue("reason", "must be text", "invalid")])
+    return reason or ""
+
+
 def _ts_action(ident: int, action: str):
     user = current_api_user()
     _one(Timesheet, "timesheet", ident)
@@ -63,7 +82,9 @@ def _ts_action(ident: int, action: str):
         return timesheets.submit_timesheet(ident, user)
     if action == "approve":
         return timesheets.approve_timesheet(ident, user)
-    return timesheets.reject_timesheet(ident, user, str(_maybe_body().get("reason") or ""))
+    if action == "dispute":
+        return timesheets.dispute_timesheet(ident, user, _reason())
+    return timesheets.reject_timesheet(ident, user, _reason())
 
 
 @blp.route("/timesheets/<int:ident>/submit", methods=["POST"])
@@ -81,8 +102,17 @@ def approve_timesheet(ident):
 
 
 @blp.route("/timesheets/<int:ident>/reject", methods=["POST"])
-@blp.doc(**_body(ReasonIn))
+@blp.doc(**_body(RequiredReasonIn))
 @blp.response(200, TimesheetOut)
 def reject_timesheet(ident):
-    """Send a submitted week back with a reason."""
+    """Send a submitted week back to the worker with a reason (`{"reason": ...}`, required: 422 naming `reason`)."""
     return _ts_action(ident, "reject")
+
+
+@blp.route("/timesheets/<int:ident>/dispute", methods=["POST"])
+@blp.doc(**_body(RequiredReasonIn))
+@blp.response(200, TimesheetOut)
+def dispute_timesheet(ident):
+    """The client's approver disputes a submitted week with a reason (`{"reason": ...}`, required: 422 naming
+    `reason`); HR and the worker fix it and submit it again."""
+    return _ts_action(ident, "dispute")
