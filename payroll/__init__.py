@@ -6,7 +6,7 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, CLI, tasks and demo data of payroll."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.portal import add_home_hook
+    from backoffice.portal import add_home_hook, add_task_hook
     from backoffice.workers import add_demo_step, set_pay_schedule_choices
     from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll import demo_deductions, portal_deductions  # noqa: F401  (the page attaches to the portal)
@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from payroll.api import deduction_views  # noqa: F401  (routes attach to common.blp)
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
+    from payroll.timesheets import portal as timesheet_portal   # the worker's time pages attach to the portal
 
     admin.register(app.extensions["tandem_admin"])
     admin_deductions.register(app.extensions["tandem_admin"])
@@ -30,6 +31,7 @@ def init_app(app) -> None:
     timesheet_cli.register(app.cli)
     task_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
+    add_task_hook(app, timesheet_portal.sent_back_tasks)   # a rejected or disputed week to fix
     add_demo_step(app, demo_deductions.seed)   # before the runs, which withhold them
     add_demo_step(app, demo.seed)
     add_demo_step(app, task_demo.seed)
