@@ -20,7 +20,7 @@ def init_app(app) -> None:
     from payroll.api import deduction_views  # noqa: F401  (routes attach to common.blp)
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
-    from payroll.timesheets import portal as timesheet_portal   # the worker's time pages attach to the portal
+    from payroll.timesheets import demo as timesheet_demo, portal as timesheet_portal   # pages attach to the portal
 
     admin.register(app.extensions["tandem_admin"])
     admin_deductions.register(app.extensions["tandem_admin"])
@@ -34,6 +34,7 @@ def init_app(app) -> None:
     add_task_hook(app, timesheet_portal.sent_back_tasks)   # a rejected or disputed week to fix
     add_demo_step(app, demo_deductions.seed)   # before the runs, which withhold them
     add_demo_step(app, demo.seed)
+    add_demo_step(app, timesheet_demo.seed)    # a rejected and a disputed week, after the runs' approved time
     add_demo_step(app, task_demo.seed)
     add_demo_step(app, demo_money.seed)        # deposits and a bank return file, after the paid run
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list
