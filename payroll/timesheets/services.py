@@ -25,9 +25,10 @@ MAX_DAY_HOURS = D(24)
 MAX_REASON = 500
 
 
-def _move(ts: Timesheet, action: str, user, reason: str = "") -> str:
-    """Make the state table's move and write it to the sheet's history (who, when, from which status, why)."""
-    before = None if action == "create" else ts.status
+def _move(ts: Timesheet, action: str, user, reason: str = "", *, new: bool = False) -> str:
+    """Make the state table's move and write it to the sheet's history (who, when, from which status, why; a new
+    sheet comes from no status)."""
+    before = None if new or action == "create" else ts.status
     after = transition(ts, "save" if action == "create" else action)
     db.session.add(TimesheetEvent(timesheet=ts, action=action, from_status=before, to_status=str(after),
                                   reason=reason, user_id=getattr(user, "id", None), at=utcnow()))
@@ -174,13 +175,14 @@ def import_timesheets(rows: list[dict], user) -> list[Timesheet]:
     for clean in cleaned:
         ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == clean["engagement_id"],
                                                            Timesheet.week_start == clean["week_start"])).scalar()
-        if ts is None:
+        new = ts is None
+        if new:
             ts = Timesheet(engagement_id=clean["engagement_id"], week_start=clean["week_start"],
                            status=TimesheetStatus.DRAFT)
             db.session.add(ts)
         for k, v in clean.items():
             setattr(ts, k, v)
-        _move(ts, "import", user)
+        _move(ts, "import", user, new=new)
         ts.source, ts.entered_by_id, ts.submitted_at = "import", user.id, utcnow()
         out.append(ts)
     return out
