@@ -215,7 +215,7 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
             "no active direct-deposit account: the payment is held until one is added")
     if pays_time(run):
         pending = sa.select(Timesheet.id).where(
-            Timesheet.engagement_id == Engagement.id, Timesheet.status.in_(("draft", "submitted")),
+            Timesheet.engagement_id == Engagement.id, Timesheet.status != "approved",   # rejected, disputed too
             Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6)).exists()
         add(scoped(pending), "unapproved_time",
             "timesheets in the period are not approved: that time is paid by a later run once approved")

@@ -9,6 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from tests.integration.payroll.conftest import world  # noqa: F401  (the payroll test world: schedule, HR, runs)
 
 WEEK = date(2026, 11, 2)
 
@@ -153,3 +154,22 @@ def test_an_import_writes_the_history_too(db, people):
 def test_a_sheet_reads_as_the_worker_at_the_client_and_the_week(db, people):
     ts = _submitted(people)
     assert str(ts) == "Ana Silva at Acme Corp, week of 2026-11-02"
+
+
+def test_a_rejected_or_disputed_week_is_unapproved_time_in_the_run(db, world, make_user):
+    """Three workers of one client in the run's week: one approved (paid), one rejected and one disputed (noted as
+    unapproved_time, paid by a later run once fixed and approved), none blocking the run."""
+    from payroll.services import runs
+    from payroll.timesheets.services import dispute_timesheet, reject_timesheet, submit_timesheet
+
+    paid, rejected, disputed = world.worker(), world.worker(), world.worker()
+    world.time(paid)
+    approver = make_user("client_approver", client_id=world.client.id)
+    for eng, move, reason in ((rejected, reject_timesheet, "fix Tuesday"), (disputed, dispute_timesheet,
+                                                                             "not on site")):
+        ts = submit_timesheet(world.time(eng, approve=False).id, world.hr)
+        move(ts.id, approver, reason)
+    run = world.regular_run()
+    assert runs.pre_run_checks(run.id) == []
+    found = {(e.worker_id, e.code) for e in runs.paycheck_exceptions(run.id) if e.code == "unapproved_time"}
+    assert found == {(rejected.worker_id, "unapproved_time"), (disputed.worker_id, "unapproved_time")}
