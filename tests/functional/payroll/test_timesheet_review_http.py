@@ -177,3 +177,45 @@ def test_units_read_as_people_write_them(as_hr, world):
                           units=Decimal("12.5000"))
     html = as_hr.get(f"/admin/timesheet/details/?id={ts.id}").get_data(as_text=True)
     assert "12.5 units" in html and "12.5000" not in html
+
+
+def test_hr_fixes_a_week_through_the_edit_form_and_an_approved_week_stays_locked(db, as_hr, world):
+    ana, cy = world["ana_ts"], world["cy_ts"]
+    form = as_hr.get(f"/admin/timesheet/edit/?id={ana.id}")
+    html = form.get_data(as_text=True)
+    assert form.status_code == 200 and "Ana Silva at Acme Corp, week of 2026-11-02" in html
+    assert 'name="engagement"' not in html and 'name="week_start"' not in html       # what the sheet is stays
+    data = {f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+                                            ("8", "8", "8", "8", "8", "0", "0"))}
+    resp = as_hr.post(f"/admin/timesheet/edit/?id={ana.id}", data={**data, "units": "0", "note": "fixed",
+                                                                  "csrf_token": csrf_token_from(form.data)})
+    assert resp.status_code == 302
+    fixed = _status(db, ana)
+    assert (fixed.status, str(fixed.total_hours), fixed.engagement_id) == ("draft", "40.00", world["e_ana"].id)
+    locked = as_hr.get(f"/admin/timesheet/edit/?id={cy.id}", follow_redirects=True).get_data(as_text=True)
+    assert "approved time is locked" in locked and 'id="sheet-title"' in locked
+
+
+def test_the_export_names_the_worker_client_and_engagement(as_hr):
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(as_hr.get("/admin/timesheet/export/csv/").get_data(as_text=True))))
+    header = rows[0]
+    assert header[:4] == ["Worker", "Client", "Engagement", "Week of"], header
+    ana = next(r for r in rows if r[0] == "Ana Silva")
+    assert ana[1:3] == ["Acme Corp", "Ana Silva at Acme Corp, leased, TX"]
+    assert ana[header.index("Total hours")] == "40.00"
+
+
+def test_the_dashboard_card_links_the_approver_to_their_submitted_time(app, as_approver, world):
+    from flask_login import login_user
+
+    from backoffice.admin import filtered_list_url
+
+    with app.test_request_context():
+        login_user(world["approver"])
+        url = filtered_list_url("timesheet", "status", "submitted")
+    assert url is not None
+    html = as_approver.get(url).get_data(as_text=True)
+    assert "Ana Silva" in html and "Cy Colleague" not in html      # Cy's week is approved
