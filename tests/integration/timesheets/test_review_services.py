@@ -9,9 +9,16 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
-from tests.integration.payroll.conftest import world  # noqa: F401  (the payroll test world: schedule, HR, runs)
 
 WEEK = date(2026, 11, 2)
+
+
+@pytest.fixture
+def world(db, make_user):
+    """The payroll tests' world: a client, a weekly schedule, HR users, workers ready to be paid, runs."""
+    from tests.integration.payroll.conftest import World
+
+    return World(db, make_user)
 
 
 @pytest.fixture
