@@ -219,3 +219,15 @@ def test_the_dashboard_card_links_the_approver_to_their_submitted_time(app, as_a
     assert url is not None
     html = as_approver.get(url).get_data(as_text=True)
     assert "Ana Silva" in html and "Cy Colleague" not in html      # Cy's week is approved
+
+
+def test_every_sort_with_a_search_answers_and_posts_need_the_csrf_token(as_hr, world):
+    """Sorting by worker or client joins the same tables the search joins: each still answers, in order."""
+    for sort in range(len(("worker", "client", "engagement", "week_start", "mon", "tue", "wed", "thu", "fri", "sat",
+                           "sun", "total_hours", "units", "status"))):
+        for desc in ("", "&desc=1"):
+            resp = as_hr.get(f"/admin/timesheet/?search=Acme&sort={sort}{desc}")
+            assert resp.status_code == 200, (sort, desc)
+    by_worker = as_hr.get("/admin/timesheet/?sort=0").get_data(as_text=True)       # by last name
+    assert by_worker.index("Cy Colleague") < by_worker.index("Bo Elsewhere") < by_worker.index("Ana Silva")
+    assert as_hr.post(f"/admin/timesheet/{world['ana_ts'].id}/approve").status_code == 400      # no CSRF token
