@@ -231,3 +231,26 @@ def test_every_sort_with_a_search_answers_and_posts_need_the_csrf_token(as_hr, w
     by_worker = as_hr.get("/admin/timesheet/?sort=0").get_data(as_text=True)       # by last name
     assert by_worker.index("Cy Colleague") < by_worker.index("Bo Elsewhere") < by_worker.index("Ana Silva")
     assert as_hr.post(f"/admin/timesheet/{world['ana_ts'].id}/approve").status_code == 400      # no CSRF token
+
+
+def test_a_page_of_timesheets_costs_the_same_queries_for_3_rows_or_23(db, app, as_hr, world):
+    """Names come eager-loaded: 20 more weeks (of 20 more workers) add no query to the list page."""
+    from sqlalchemy import event
+
+    from tests.factories import EngagementFactory, TimesheetFactory
+
+    def queries() -> int:
+        seen = []
+        listener = lambda *args: seen.append(1)      # noqa: E731
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert as_hr.get("/admin/timesheet/").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(seen)
+
+    queries()                                         # warm the caches (permissions, field policy)
+    before = queries()
+    for _ in range(20):
+        TimesheetFactory(engagement=EngagementFactory(), week_start=WEEK, status="submitted")
+    assert queries() == before
