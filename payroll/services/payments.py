@@ -26,7 +26,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import bulk_insert, cents, get_run, is_postgres, user_id
+from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -52,18 +52,19 @@ def create_payments(run: PayrollRun, user=None) -> int:
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
     reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
-    checks = list(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
+    checks = plain_rows(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
         Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0, ~reversed_)   # reversed: not paid
         .order_by(Paycheck.id)))
-    worker_ids = sorted({c.worker_id for c in checks})
     accounts: dict[int, list] = defaultdict(list)
-    for i in range(0, len(worker_ids), 20000):      # columns only: the account number stays encrypted here
-        for a in s.execute(sa.select(BankAccount.id, BankAccount.worker_id, BankAccount.routing_number,
-                                     BankAccount.account_last4, BankAccount.account_type, BankAccount.split_kind,
-                                     BankAccount.split_amount, BankAccount.split_percent, BankAccount.priority)
-                           .where(BankAccount.worker_id.in_(worker_ids[i:i + 20000]), BankAccount.status == "active")
-                           .order_by(BankAccount.priority, BankAccount.id)):
-            accounts[a.worker_id].append(a)
+    # columns only: the account number stays encrypted here; the run's workers by subquery (no list of ids)
+    for a in plain_rows(s.execute(sa.select(
+            BankAccount.id, BankAccount.worker_id, BankAccount.routing_number, BankAccount.account_last4,
+            BankAccount.account_type, BankAccount.split_kind, BankAccount.split_amount, BankAccount.split_percent,
+            BankAccount.priority)
+            .where(BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)),
+                   BankAccount.status == "active")
+            .order_by(BankAccount.priority, BankAccount.id))):
+        accounts[a.worker_id].append(a)
     rows = []
     now = utcnow().replace(tzinfo=None)
     by = user_id(user)
