@@ -104,7 +104,7 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     """Integer cents from storage back to Decimal dollars."""
-    return (Decimal(int(cents)) / ONE_HUNDRED).quantize(CENT)
+    return Decimal(int(cents)).scaleb(-2)        # exact, two places: 12345 -> 123.45, 0 -> 0.00
 
 
 def fmt(amount: Decimal) -> str:
