@@ -32,6 +32,7 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
     since = signed.as_of_date if signed else eng.start_date
     weekly: list[WeekHours] = []
     income: dict[str, Decimal] = {}
+    income_from: date | None = None
     try:
         from payroll.models import Paycheck, PaycheckLine, Timesheet, released_runs
     except ImportError:  # payroll operations not installed: no hours or income facts
@@ -44,15 +45,20 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
         weekly = [WeekHours(t.week_start, t.total_hours) for t in sheets]
         # one payment per person and run: each earning line names the client it was earned at
         rows = db.session.execute(
-            sa.select(Client.name, PaycheckLine.client_id, PaycheckLine.amount)
+            sa.select(Client.name, PaycheckLine.client_id, PaycheckLine.amount, Paycheck.pay_date)
             .join(Client, Client.id == PaycheckLine.client_id)
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(Paycheck.worker_id == eng.worker_id, Paycheck.worker_type == "contractor",
                    PaycheckLine.kind == "earning", Paycheck.tax_year == today.year,
-                   Paycheck.run_id.in_(released_runs())))
-        for name, client_id, gross in rows:
-            key = f"{name} (#{client_id})"
+                   Paycheck.run_id.in_(released_runs()))).all()
+        names: dict[int, str] = {}
+        for name, client_id, _gross, _day in rows:     # a client by its name; the id only when two share one
+            if client_id not in names:
+                names[client_id] = name if name not in names.values() else f"{name} (#{client_id})"
+        for _name, client_id, gross, day in rows:
+            key = names[client_id]
             income[key] = income.get(key, ZERO) + gross
+            income_from = day if income_from is None or day < income_from else income_from
         income = {k: amt for k, amt in income.items() if amt > 0}
     changes: list[ScheduleChange] = []
     runs = db.session.execute(sa.select(Assessment).where(
@@ -64,9 +70,9 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
             value = answer_value(a.answers, "behavioral_control.schedule_set_by")
             if value != NOT_STATED:
                 changes.append(ScheduleChange(a.as_of_date, value))
-    client_key = f"{eng.client.name} (#{eng.client_id})"
-    return RecheckFacts(weekly_hours=tuple(weekly), income_by_client=income,
-                        engagement_client=client_key if income else None, schedule_changes=tuple(changes))
+    client_key = next((k for k in income if k in (eng.client.name, f"{eng.client.name} (#{eng.client_id})")), None)
+    return RecheckFacts(weekly_hours=tuple(weekly), income_by_client=income, engagement_client=client_key,
+                        income_from=income_from if income else None, schedule_changes=tuple(changes))
 
 
 @transaction()
