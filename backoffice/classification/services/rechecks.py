@@ -15,7 +15,7 @@ from backoffice.uow import transaction
 from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, _audited_as_user, _check,
                                                   _visible, current_signed)
 from backoffice.classification.engine.questionnaire import answer_value
-from backoffice.classification.models import Assessment, Recheck
+from backoffice.classification.models import Assessment, Recheck, RecheckRun
 from backoffice.classification.engine import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
 from backoffice.classification.engine.questionnaire import NOT_STATED
 from backoffice.money import ZERO
@@ -101,15 +101,44 @@ def raise_rechecks(engagement_id: int, *, today: date) -> list[Recheck]:
 
 
 @transaction()
-def run_rechecks(*, today: date) -> int:
-    """Evaluate every open contractor engagement; returns how many new re-checks were raised."""
+def run_rechecks(*, today: date, trigger: str = "manual", user=None) -> int:
+    """Evaluate every open contractor engagement; returns how many new re-checks were raised. The pass is
+    recorded (RecheckRun: when, why, by whom, what it found), so the admin shows when re-checks last ran."""
+    return _run(today=today, trigger=trigger, user=user).raised
+
+
+def _run(*, today: date, trigger: str, user, schedule_day: date | None = None) -> RecheckRun:
     ids = db.session.execute(sa.select(Engagement.id).where(
         Engagement.type == "contractor", Engagement.status.in_(OPEN_ENGAGEMENT_STATUSES))
         .order_by(Engagement.id)).scalars().all()
-    count = 0
+    run = RecheckRun(as_of_date=today, trigger=trigger, schedule_day=schedule_day, started_at=utcnow(),
+                     by_id=getattr(user, "id", None))
+    db.session.add(run)
+    db.session.flush()      # a second scheduled pass for the same day stops here (uq schedule_day)
+    found: dict[str, int] = {}
     for eid in ids:
-        count += len(raise_rechecks(eid, today=today))
-    return count
+        for rc in raise_rechecks(eid, today=today):
+            found[rc.code] = found.get(rc.code, 0) + 1
+    run.engagements_checked, run.raised, run.found = len(ids), sum(found.values()), found
+    run.finished_at = utcnow()
+    return run
+
+
+def run_scheduled_rechecks(*, today: date) -> RecheckRun | None:
+    """The daily pass (Celery beat): at most once per day; None when today's pass has already run."""
+    if db.session.execute(sa.select(RecheckRun.id).where(RecheckRun.schedule_day == today)).first():
+        return None
+    try:
+        with transaction():
+            return _run(today=today, trigger="schedule", user=None, schedule_day=today)
+    except sa.exc.IntegrityError:       # another worker ran today's pass at the same moment
+        return None
+
+
+def last_runs(limit: int = 5) -> list[RecheckRun]:
+    """The latest passes of the re-checks, newest first (the admin's "last ran" panel)."""
+    return list(db.session.execute(sa.select(RecheckRun).order_by(RecheckRun.started_at.desc(), RecheckRun.id.desc())
+                                   .limit(limit)).scalars())
 
 
 @_audited_as_user
