@@ -3,6 +3,7 @@ once per day and once per finding, and the admin shows when they ran; a worker m
 unclassified engagement."""
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -168,3 +169,36 @@ def test_the_worker_asks_hr_to_classify_an_unclassified_engagement_and_reads_the
     seen = w.get(f"/portal/classification/reviews/{review_id}").data.decode()
     assert "We will assess it this week." in seen and "HR (Hanna HR)" in seen
     assert "not classified yet" in seen
+
+
+def test_unclassified_is_shown_in_the_admin_list_the_api_and_the_portal(app, db, make_user, login, token_for):
+    """Two engagements: Bill's signed (the Pub 15-A roofer example: contractor), Ann's with nothing signed."""
+    from tests.conftest import isolated_client
+
+    hr = make_user("hr")
+    bill = make_engagement(name=("Bill", "Plum"))
+    ann = make_engagement(name=("Ann", "Elm"), email="ann@example.com")
+    signed(bill, CONTRACTOR, hr)
+    c = isolated_client(app)
+    login(c, hr)
+    listing = " ".join(c.get("/admin/engagements/").data.decode().split())
+    rows = {int(m.group(1)): m.group(2) for m in re.finditer(r'<td class="col-id"> (\d+) </td>(.*?)</tr>', listing)}
+    ann_row, bill_row = rows[ann.id], rows[bill.id]
+    assert '<td class="col-classification"> unclassified </td>' in ann_row
+    assert '<td class="col-classification"> contractor </td>' in bill_row
+    details = c.get(f"/admin/engagements/details/?id={ann.id}").data.decode()
+    assert "unclassified" in details
+    export = c.get("/admin/engagements/export/csv/").data.decode()
+    assert "unclassified" in export
+
+    api = token_for(hr)
+    one = app.test_client().get(f"/api/v1/engagements/{ann.id}", headers=api).get_json()
+    assert (one["classification"], one["classification_status"]) == (None, "unclassified")
+    page = app.test_client().get("/api/v1/engagements", headers=api).get_json()["items"]
+    assert {e["id"]: (e["classification"], e["classification_status"]) for e in page} == {
+        ann.id: (None, "unclassified"), bill.id: ("contractor", "classified")}
+
+    worker = isolated_client(app)
+    login(worker, make_user("worker", worker_id=ann.worker_id))
+    index = worker.get("/portal/classification/").data.decode()
+    assert "Unclassified" in index and "Signed classification" not in index
