@@ -177,8 +177,12 @@ class ClassificationView(BaseView):
                                   Client.name.ilike(f"%{q}%")))
                     .order_by(Engagement.id).limit(25))
             matches = db.session.execute(scoped(stmt, current_user, "engagement")).scalars().all()
+        chosen = None
+        if str(values["engagement_id"]).strip().isdigit():
+            chosen = db.session.execute(scoped(sa.select(Engagement).where(
+                Engagement.id == int(values["engagement_id"])), current_user, "engagement")).scalar_one_or_none()
         return self.render("admin/classification/new.html", values=values, errors=_errors(refused.issues), q=q,
-                           matches=matches), (422 if refused else 200)
+                           matches=matches, chosen=chosen), (422 if refused else 200)
 
     @expose("/<int:assessment_id>/edit", methods=("GET", "POST"))
     def edit(self, assessment_id: int):

@@ -55,7 +55,8 @@ def test_the_run_page_links_hr_to_start_the_assessment(app, db, world, login):
     assert "paid, assess" in page
     link = f'href="/admin/classification/new?engagement_id={unclassified.id}"'
     assert f"{link}>Start the assessment</a>" in page
-    assert c.get(f"/admin/classification/new?engagement_id={unclassified.id}").status_code == 200
+    start = c.get(f"/admin/classification/new?engagement_id={unclassified.id}")
+    assert start.status_code == 200 and b"now unclassified" in start.data
     finance = isolated_client(app)
     login(finance, world.finance)
     seen = finance.get(f"/admin/payroll-runs/{run.id}")
