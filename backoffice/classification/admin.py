@@ -327,9 +327,30 @@ class WorkerImportView(BaseView):
                            columns=importer.COLUMNS), (422 if (error or refused or (report and report.issues)) else 200)
 
 
+def _unclassified_list_url() -> str | None:
+    """The engagements list filtered on "classification is empty" (None if this user cannot open it)."""
+    from flask_admin.contrib.sqla import filters
+
+    admin = current_app.extensions.get("tandem_admin")
+    view = next((v for v in getattr(admin, "_views", ()) if getattr(v, "endpoint", None) == "engagements"), None)
+    if view is None or not view.is_accessible():
+        return None
+    for i, flt in enumerate(getattr(view, "_filters", None) or ()):
+        if getattr(getattr(flt, "column", None), "key", None) == "classification" and isinstance(
+                flt, filters.FilterEmpty):
+            return url_for("engagements.index_view", **{f"flt0_{i}": "1"})
+    return None
+
+
 def dashboard_cards() -> list[dict]:
-    """Open re-checks and review requests waiting for HR."""
+    """Open engagements no signed assessment classifies; open re-checks and review requests waiting for HR."""
     cards = []
+    if staff_only() and can(current_user, "classification", "create") and can(current_user, "engagement", "read"):
+        stmt = scoped(sa.select(sa.func.count(Engagement.id)).where(
+            Engagement.classification.is_(None), Engagement.status.in_(common.OPEN_ENGAGEMENT_STATUSES)),
+            current_user, "engagement")
+        cards.append({"label": "Engagements not classified", "value": db.session.execute(stmt).scalar(),
+                      "url": _unclassified_list_url() or url_for("classification.new")})
     if staff_only() and can(current_user, "classification_recheck", "read"):
         stmt = scoped(sa.select(sa.func.count(Recheck.id)).where(Recheck.status == "open"), current_user,
                       "classification_recheck")

@@ -202,3 +202,23 @@ def test_unclassified_is_shown_in_the_admin_list_the_api_and_the_portal(app, db,
     login(worker, make_user("worker", worker_id=ann.worker_id))
     index = worker.get("/portal/classification/").data.decode()
     assert "Unclassified" in index and "Signed classification" not in index
+
+
+def test_hr_dashboard_counts_unclassified_engagements_and_links_to_them(app, db, make_user, login):
+    """Two open engagements, one signed: 1 not classified; the card's list shows Ann's engagement, not Bill's."""
+    from tests.conftest import isolated_client
+
+    hr = make_user("hr")
+    bill = make_engagement(name=("Bill", "Plum"))
+    ann = make_engagement(name=("Ann", "Elm"), email="ann@example.com")
+    signed(bill, CONTRACTOR, hr)
+    c = isolated_client(app)
+    login(c, hr)
+    home = " ".join(c.get("/admin/").data.decode().split())
+    card = home[:home.index("Engagements not classified")]
+    card = card[card.rindex("<a"):]
+    url = re.search(r'href="([^"]+)"', card).group(1).replace("&amp;", "&")
+    assert "/admin/engagements/?flt0_" in url
+    assert re.search(r'Engagements not classified</a></div> <div class="tandem-big">1</div>', home)
+    listing = c.get(url).data.decode()
+    assert f'<td class="col-id"> {ann.id} </td>' in " ".join(listing.split()) and "Bill Plum" not in listing
