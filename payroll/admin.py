@@ -207,6 +207,7 @@ class PayrollDeskView(BaseView):
         requests = corrections.open_requests(run.id)
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            exceptions=exceptions[:500], exception_count=len(exceptions), payable=payable,
+                           can_assess=can(current_user, "classification_fill", "create"),  # unclassified: assess
                            held_workers=len({e.worker_id for e in exceptions if e.held}),
                            open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
