@@ -2,7 +2,7 @@
 about an unclassified engagement
 
 Revision ID: 0090_classification_truth
-Revises: 0085_corrections
+Revises: 0086_run_speed
 
 - engagements.classification is cleared where no signed assessment classifies the engagement (its own, or the
   one it was converted on by a reclassification): the demo and older imports filled it with the engagement's
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0090_classification_truth'
-down_revision = '0085_corrections'
+down_revision = '0086_run_speed'
 branch_labels = None
 depends_on = None
 
