@@ -129,4 +129,4 @@ def descriptive_date(pay_date: date) -> str:
 
 
 __all__ = ["Cutoff", "EffectiveDatePlan", "plan_effective_date", "effective_date_problem", "descriptive_date",
-           "is_banking_day", "next_banking_day"]
+           "is_banking_day", "next_banking_day", "previous_banking_day"]
