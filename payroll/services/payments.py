@@ -295,9 +295,10 @@ def record_return(payment_id: int, code: str, user, *, on: date) -> Payment:
     _claim(p, ("sent",), "returned")
     p.return_code, p.returned_at = reason.code, utcnow()
     agency_id = db.session.get(Paycheck, p.paycheck_id).agency_id
-    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
+    worker = db.session.get(Worker, p.worker_id)
+    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id} to {worker}",
                [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
-               run_id=p.run_id)
+               run_id=p.run_id, paycheck_id=p.paycheck_id)
     return p
 
 
