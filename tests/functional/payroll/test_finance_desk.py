@@ -201,3 +201,25 @@ def test_an_ach_return_is_recorded_and_reissued_from_the_payments_page(client, d
     assert hr.post(f"/admin/payment/{p.id}/return", data={"csrf_token": token, "code": "R01"}).status_code in (
         400, 403)
     assert client.get("/admin/payment/details/?id=999999").status_code == 404
+
+
+def test_a_return_file_and_reconciliation_name_the_worker_and_the_run(client, db, make_user, login, fixed_clock):
+    """An R01 in the bank's return file: the file's page names the worker, client, agency, the run and the reason in
+    words, and links to the payment's page; reconciliation names the run."""
+    from payroll.models_ledger import Payment
+    from payroll.services import bank_files
+    from tests.integration.payroll.test_return_files import return_file_for
+
+    w = World(db, make_user)
+    e, run = _paid(w)
+    p = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id)).scalar_one()
+    bank_files.import_return_file(return_file_for([(p, "R01")]), w.finance, on=date(2026, 11, 30))
+    fixed_clock.set(LATE)
+    login(client, w.finance)
+    listing = client.get("/admin/return-files/").data.decode()
+    file_id = re.search(r'/admin/return-files/(\d+)"', listing).group(1)
+    page = client.get(f"/admin/return-files/{file_id}").data.decode()
+    for text in (e.worker.full_name, "Acme Logistics", w.agency.legal_name, "Weekly run Nov 2–8, 2026",
+                 "Insufficient funds", f"/admin/payment/details/?id={p.id}"):
+        assert text in page, text
+    assert "Weekly run Nov 2–8, 2026" in client.get("/admin/payment-reconciliation/").data.decode()
