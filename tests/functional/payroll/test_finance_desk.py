@@ -129,6 +129,12 @@ def test_finance_lists_show_names_runs_and_dollars_not_ids(client, db, make_user
     found = client.get(f"/admin/payment/?search={worker.last_name}").data.decode()
     assert f"/admin/payment/details/?id={p.id}" in found
     assert f"/admin/payment/details/?id={p.id}" not in client.get("/admin/payment/?search=Nobodyhere").data.decode()
+    for url in ("/admin/payment/?sort=3", "/admin/payment/?sort=4&desc=1", "/admin/payment/?flt1_4=2026-11-13",
+                "/admin/journal/?sort=0", "/admin/journal/?flt1_4=2026-11-13", "/admin/payment/export/xlsx/",
+                "/admin/nacha-files/?from=2026-11-01&to=2026-11-30&late=1&q=weekly",
+                f"/admin/payment/?flt1_0={run.id}"):
+        assert client.get(url).status_code == 200, url
+    assert "not a date" in client.get("/admin/nacha-files/?from=someday", follow_redirects=True).data.decode()
     rows = list(csv.reader(io.StringIO(client.get("/admin/payment/export/csv/").data.decode())))
     head = rows[0]
     row = dict(zip(head, rows[1]))
