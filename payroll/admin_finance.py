@@ -383,6 +383,8 @@ def register(admin) -> None:
     if app is not None:
         app.jinja_env.globals.setdefault("nacha_status", nacha_status)
         app.jinja_env.globals.setdefault("run_label", run_label)
+        # the run page shows its Payments / Reconciliation links only to those who may open them (no 403 links)
+        app.jinja_env.globals.setdefault("can_read_payments", lambda: can(current_user, "payment", "read"))
 
 
 __all__ = ["PaymentAdmin", "JournalLineAdmin", "NachaFileView", "nacha_status", "register", "Worker"]

@@ -106,6 +106,8 @@ def test_no_generate_on_a_paid_run_nor_for_a_role_without_the_right(client, db, 
     _e2, approved = _approved(w, WEEK1 + timedelta(days=7))
     hr_page = hr.get(f"/admin/payroll-runs/{approved.id}").data.decode()
     assert "Generate NACHA file" not in hr_page and "/admin/nacha-files/" not in hr_page
+    assert "/admin/payment/" not in hr_page and "/admin/payment-reconciliation/" not in hr_page
+    assert "/admin/payment/?flt1_0=" in client.get(f"/admin/payroll-runs/{approved.id}").data.decode()
     assert "/admin/nacha-files/" not in hr.get(f"/admin/payroll-runs/{paid.id}").data.decode()
     assert hr.get(f"/admin/nacha-files/run/{approved.id}").status_code == 403
     assert hr.get("/admin/nacha-files/").status_code == 403
