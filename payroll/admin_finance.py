@@ -20,7 +20,6 @@ from backoffice.exports import csv_lines, xlsx_bytes
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
 from backoffice.security.access import can
-from backoffice.workers.models import Worker
 from backoffice.workers.profile import BankAccount
 from payroll.labels import day_label, run_label
 from payroll.models import Paycheck, PayrollRun
@@ -89,11 +88,6 @@ def _reissue_of(view, context, model, name):
         if model.reissue_of_id else ""
 
 
-def _user(view, context, model, name):
-    user = getattr(model, "created_by", None)
-    return getattr(user, "name", "") or getattr(user, "email", "") or ""
-
-
 # ------------------------------------------------------------------------------------------------ payments
 class PaymentAdmin(ReadOnlyView):
     """Every direct deposit and manual check: who, which client and agency, which run, how much, what happened.
@@ -121,7 +115,6 @@ class PaymentAdmin(ReadOnlyView):
     column_sortable_list = ("id", "amount", "status", ("worker", "worker.last_name"), ("run", "run.pay_date"))
     column_default_sort = ("id", True)
     can_view_details = True
-    details_template = "admin/payroll/payment.html"
 
     def get_query(self):
         return super().get_query().options(
@@ -387,4 +380,4 @@ def register(admin) -> None:
         app.jinja_env.globals.setdefault("can_read_payments", lambda: can(current_user, "payment", "read"))
 
 
-__all__ = ["PaymentAdmin", "JournalLineAdmin", "NachaFileView", "nacha_status", "register", "Worker"]
+__all__ = ["PaymentAdmin", "JournalLineAdmin", "NachaFileView", "nacha_status", "register"]
