@@ -231,3 +231,38 @@ def test_a_return_file_and_reconciliation_name_the_worker_and_the_run(client, db
                  "Insufficient funds", f"/admin/payment/details/?id={p.id}"):
         assert text in page, text
     assert "Weekly run Nov 2–8, 2026" in client.get("/admin/payment-reconciliation/").data.decode()
+
+
+def test_a_held_payment_is_released_from_its_page_to_an_account_picked_by_name(client, db, make_user, login):
+    """The worker's only account was closed after calculation: approval holds the payment. The run page links to
+    the payment's page, which names the worker's new account (*****7788) to release it to — no typed ids."""
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from payroll.models_ledger import Payment
+    from payroll.services import runs
+
+    w = World(db, make_user)
+    e = w.worker()
+    w.time(e)
+    run = w.regular_run()
+    runs.start_calculation(run.id, w.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == e.worker_id)).scalars()
+    remove_bank_account(e.worker_id, old.id)
+    runs.approve_run(run.id, w.hr2)
+    held = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id)).scalar_one()
+    assert held.status == "held"
+    login(client, w.finance)
+    run_page = client.get(f"/admin/payroll-runs/{run.id}").data.decode()
+    assert f"/admin/payment/details/?id={held.id}" in run_page and "account id" not in run_page
+    page = client.get(f"/admin/payment/details/?id={held.id}").data.decode()
+    assert "Release to an account" in page and "has no active bank account" in page
+    acct = add_bank_account(e.worker_id, {"routing_number": "021000021", "account_number": "4455667788",
+                                          "account_type": "checking"})
+    page = client.get(f"/admin/payment/details/?id={held.id}")
+    assert b"*****7788" in page.data
+    done = client.post(f"/admin/payment/{held.id}/reissue", data={"csrf_token": csrf_token_from(page.data),
+                                                                  "bank_account_id": str(acct.id)},
+                       follow_redirects=True)
+    assert b"Re-issued as payment" in done.data
+    new = db.session.execute(sa.select(Payment).where(Payment.reissue_of_id == held.id)).scalar_one()
+    assert (new.status, new.bank_account_id) == ("pending", acct.id)
