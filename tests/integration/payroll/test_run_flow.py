@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError, ValidationFailed
-from tests.integration.payroll.conftest import NOW, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, assert_ledger_balanced
 
 
 def _paychecks(db, run_id):
@@ -177,7 +177,7 @@ def test_approval_payment_and_illegal_moves_are_refused_with_nothing_changed(db,
         runs.update_run(run.id, {"description": "changed"}, world.hr)
     with pytest.raises(DomainError, match="generate the NACHA file"):
         runs.mark_paid(run.id, world.finance)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     before = assert_ledger_balanced()
     with pytest.raises(DomainError, match="cannot be paid twice"):
@@ -200,7 +200,7 @@ def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     pa = _paychecks(db, run.id)[a.id]
     ytd_before = db.session.execute(sa.select(YearToDate).where(YearToDate.worker_id == pa.worker_id)).scalar_one()
@@ -217,7 +217,7 @@ def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     correction = corrections.reissue_paycheck(pa.id, world.hr)
     assert correction.state == "calculated" and correction.kind == "correction"
     runs.approve_run(correction.id, world.hr2)
-    payments.generate_nacha(correction.id, world.finance, now=NOW)
+    payments.generate_nacha(correction.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(correction.id, world.finance)
     assert_ledger_balanced()
     db.session.expire_all()
