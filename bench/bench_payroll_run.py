@@ -20,7 +20,7 @@ import random
 import resource
 import sys
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -179,7 +179,6 @@ def main() -> None:
 
     import sqlalchemy as sa
 
-    from backoffice.clock import clock
     from backoffice.extensions import db
     from backoffice.security.models import User
     from payroll.models import Paycheck
@@ -244,7 +243,10 @@ def main() -> None:
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))
         phase("approve (payments)", lambda: runs.approve_run(run_id, hr2))
-        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=clock().now()))
+        # made three days before the pay date, in time for the ODFI's cut-off (a file made after it must name a
+        # later settlement date)
+        made = datetime.combine(run.pay_date - timedelta(days=3), datetime.min.time(), timezone.utc) + timedelta(hours=14)
+        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
 
         def reg():
             cols, rows = register_rows(Selection(run_id=run_id))

@@ -1,7 +1,7 @@
 """finance desk: the effective entry date each NACHA file asked for
 
 Revision ID: 0089_finance_desk
-Revises: 0085_corrections
+Revises: 0090_classification_truth
 
 - nacha_files.effective_date: the settlement date written in the file's batch header (the run's pay date, or the
   later banking day chosen when the pay date was past or too close for the bank's cut-off). Files made before
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0089_finance_desk'
-down_revision = '0085_corrections'
+down_revision = '0090_classification_truth'
 branch_labels = None
 depends_on = None
 
