@@ -1,7 +1,7 @@
 """timesheet review: disputed status with a reason, and each timesheet's approval history
 
 Revision ID: 0087_timesheet_review
-Revises: 0085_corrections
+Revises: 0089_finance_desk
 
 - timesheets.status may be `disputed` (the client's approver contests the time; HR or the worker fixes it and
   submits again); `disputed_reason` keeps the approver's reason as `rejected_reason` keeps a rejection's.
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = '0087_timesheet_review'
-down_revision = '0085_corrections'
+down_revision = '0089_finance_desk'
 branch_labels = None
 depends_on = None
 
