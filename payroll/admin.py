@@ -23,7 +23,7 @@ from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, Payroll
                             Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
-from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
+from payroll.services import corrections, four_eyes, holds, payments, run_desk, runs, schedules
 from payroll.timesheets import services as timesheets
 from reports.paystubs import paystub_pdf
 
@@ -176,54 +176,68 @@ class PayrollDeskView(BaseView):
 
     @expose("/", methods=["GET", "POST"])
     def index(self):
+        today = clock().today()
+        chosen = {"schedule_id": request.form.get("schedule_id", ""),
+                  "period_containing": request.form.get("period_containing") or today.isoformat()}
+        warning, status = "", 200
         if request.method == "POST":
             try:
-                with domain_errors("Refused: "):
-                    run = runs.create_regular_run(int(request.form["schedule_id"]),
-                                                  parse_date(request.form["period_containing"]), current_user)
+                refused = domain_errors("Refused: ", form=True)
+                with refused:
+                    run = runs.create_regular_run(int(chosen["schedule_id"]), parse_date(chosen["period_containing"]),
+                                                  current_user, today=today,
+                                                  confirm_past_pay_date=request.form.get("confirm_past_pay_date") == "1")
                     return redirect(url_for(".detail", run_id=run.id))
+                status = 422
+                past = [i for i in refused.issues if i.code == "past_pay_date"]
+                if past:        # asked again with a box to tick: the warning is the page, not a flash
+                    warning = past[0].message.split(". Confirm")[0]
+                elif refused.issues:
+                    flash("Refused: " + "; ".join(str(i) for i in refused.issues), "error")
             except (KeyError, ValueError):
                 flash("Choose a schedule and a date in the period.", "error")
-        recent = db.session.execute(sa.select(PayrollRun).order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
+                status = 422
+        recent = db.session.execute(sa.select(PayrollRun).options(joinedload(PayrollRun.pay_schedule))
+                                    .order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
         scheds = db.session.execute(sa.select(PaySchedule).where(PaySchedule.active.is_(True))
                                     .order_by(PaySchedule.name)).scalars().all()
-        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=clock().today(),
-                           can_create=can(current_user, "payroll_run", "create"))
+        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=today, chosen=chosen,
+                           past_warning=warning, can_create=can(current_user, "payroll_run", "create")), status
 
     @expose("/<int:run_id>")
     def detail(self, run_id):
         run = self._run(run_id)
-        # the pre-run checks are shown where they gate the next move (calculating, approving)
+        # the checks are shown where they gate the next move (calculating, approving): blocking checks and
+        # paycheck exceptions in one table, named, with a link to fix each and a hold form
         show_checks = bool({"calculate", "approve"} & set(RUN_MACHINE.actions(run.state)))
-        issues = runs.pre_run_checks(run.id) if show_checks else []
-        exceptions = runs.paycheck_exceptions(run.id)
+        kind = request.args.get("kind", "")[:40]
+        problems = run_desk.run_problems(run.id, code=kind)
         payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
         files = run_files(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
-        # four eyes: who changed the run's inputs (they may not approve it) and the open reversal requests
-        mine = [c for c in four_eyes.contributions(run.id) if c.user_id == current_user.id]
         requests = corrections.open_requests(run.id)
-        return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
-                           exceptions=exceptions[:500], exception_count=len(exceptions), payable=payable,
-                           held_workers=len({e.worker_id for e in exceptions if e.held}),
+        return self.render("admin/payroll/run_detail.html", run=run, payable=payable,
                            open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
                                PayrollRun.pays_holds_of_run_id == run.id)).scalars().all(),
-                           files=files, returned=returned, reversal_runs=reversal, my_contributions=mine,
+                           files=files, returned=returned, reversal_runs=reversal,
                            held=payments.held_payments(run.id),
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
                            paycheck_requests=[r for r in requests if r.paycheck_id is not None],
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
+                           buttons=run_desk.run_buttons(run, current_user), status=run_desk.run_status(run),
+                           problems=problems, kind=kind, fixes=problem_fixes(problems.rows), may=_may_open(),
+                           problem_title=run_desk.title,
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
     def progress(self, run_id):
         run = self._run(run_id)
         return jsonify({"state": run.state, "chunks_done": run.chunks_done, "chunks_total": run.chunks_total,
-                        "percent": run.progress_percent, "error": run.error})
+                        "percent": run.progress_percent, "error": run.error, "status": run_desk.run_status(run)})
 
     @expose("/<int:run_id>/<string:verb>", methods=["POST"])
     def act(self, run_id, verb):
@@ -232,7 +246,8 @@ class PayrollDeskView(BaseView):
             with domain_errors("Refused: "):
                 if verb == "calculate":
                     runs.start_calculation(run_id, current_user)
-                    flash("Calculation started.", "success")
+                    # in-process (eager) calculation is done by now: say what the run is, not what was asked
+                    flash(run_desk.run_status(self._run(run_id)), "success")
                 elif verb == "resume":
                     sent = runs.resume_calculation(run_id, current_user)
                     flash(f"Re-sent {len(sent)} chunk(s).", "success")
@@ -321,6 +336,50 @@ class PayrollDeskView(BaseView):
             else:
                 abort(404)
         return redirect(url_for(".detail", run_id=p.run_id))
+
+
+def _may_open() -> dict[str, bool]:
+    """Which pages the run page may link to for this user (a link to a page that answers 403 is a dead end)."""
+    u = current_user
+    return {"payments": can(u, "payment", "read"), "nacha": can(u, "payment", "read"),
+            "reconciliation": can(u, "payment", "read"), "paychecks": can(u, "paycheck", "read"),
+            "workers": can(u, "worker", "read"), "engagements": can(u, "engagement", "read"),
+            "hold": can(u, "payroll_run", "write")}
+
+
+def _fix(row) -> tuple[str, str] | None:
+    """(label, url) of the page that fixes one run problem, if this user may open it."""
+    u = current_user
+    worker = row.worker_id
+    if row.code in ("missing_w4", "missing_w9", "no_bank_account"):
+        # the worker gives these themselves (onboarding or the portal): HR chases them from the onboarding board
+        what = {"missing_w4": "the W-4", "missing_w9": "the W-9", "no_bank_account": "a bank account"}[row.code]
+        if can(u, "onboarding", "read") and row.worker_name:
+            return f"Ask for {what} (onboarding)", url_for("onboarding.index", q=row.worker_name, status="")
+        if can(u, "worker", "read") and worker:
+            return f"Ask for {what}", url_for("workers.details_view", id=worker)
+    elif row.code == "unapproved_time" and can(u, "timesheet", "read") and row.engagement_id:
+        url = filtered_list_url("timesheet", "engagement_id", row.engagement_id)
+        return ("Approve the time", url) if url else None
+    elif row.code == "unclassified" and can(u, "classification", "create") and row.engagement_id:
+        return "Classify the engagement", url_for("classification.new", engagement_id=row.engagement_id)
+    elif row.code == "unsupported_state" and row.engagement_id and can(u, "engagement", "write"):
+        return "Check the work state", url_for("engagements.edit_view", id=row.engagement_id)
+    elif row.code == "no_state_registration" and can(u, "agency", "write"):
+        return "Add the state registration", url_for("agency.index_view")
+    elif row.code == "period_already_paid" and worker and can(u, "paycheck", "read"):
+        url = filtered_list_url("paycheck", "worker_id", worker)
+        return ("See the worker's paychecks", url) if url else None
+    elif row.code == "negative_net" and row.paycheck_id and can(u, "paycheck", "read"):
+        return "Open the paycheck", url_for("corrections.paycheck", paycheck_id=row.paycheck_id)
+    elif row.code == "empty_run" and can(u, "engagement", "read"):
+        return "Engagements on this schedule", url_for("engagements.index_view")
+    return None
+
+
+def problem_fixes(rows) -> list[tuple[str, str] | None]:
+    """The fix link of each row (same order)."""
+    return [_fix(r) for r in rows]
 
 
 def run_files(run_id: int):
