@@ -18,12 +18,13 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
+from backoffice.workers.models import Engagement
 from payroll import admin_corrections
 from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
                             Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
-from payroll.services import corrections, four_eyes, holds, payments, run_desk, runs, schedules
+from payroll.services import corrections, holds, payments, run_desk, runs, schedules
 from payroll.timesheets import services as timesheets
 from reports.paystubs import paystub_pdf
 
@@ -141,7 +142,7 @@ class TimesheetAdmin(SecureModelView):
 
 # ------------------------------------------------------------------------------------------------ runs
 def _run_link(view, context, model, name):
-    return Markup('<a href="{}">Run #{}</a>').format(url_for("payroll_desk.detail", run_id=model.id), model.id)
+    return Markup('<a href="{}">{}</a>').format(url_for("payroll_desk.detail", run_id=model.id), str(model))
 
 
 class PayrollRunAdmin(ReadOnlyView):
@@ -156,6 +157,9 @@ class PayrollRunAdmin(ReadOnlyView):
     column_labels = {"id": "Run", "paycheck_count": "Paychecks", "total_gross": "Gross", "total_net": "Net",
                      "chunks_done": "Chunks done", "chunks_total": "Chunks"}
     can_view_details = False
+
+    def get_query(self):
+        return super().get_query().options(joinedload(PayrollRun.pay_schedule))     # the run's name
 
 
 class PayrollDeskView(BaseView):
@@ -395,7 +399,16 @@ def _paycheck_links(view, context, model, name):
 
 
 def _paycheck_run(view, context, model, name):
-    return Markup('<a href="{}">#{}</a>').format(url_for("payroll_desk.detail", run_id=model.run_id), model.run_id)
+    return Markup('<a href="{}">{}</a>').format(url_for("payroll_desk.detail", run_id=model.run_id), str(model.run))
+
+
+def _paycheck_engagement(view, context, model, name):
+    if model.engagement is None:        # a paycheck paying several engagements names each on its lines
+        return "several" if model.engagement_id is None else ""
+    if not can(current_user, "engagement", "read"):
+        return str(model.engagement)
+    return Markup('<a href="{}">{}</a>').format(url_for("engagements.details_view", id=model.engagement_id),
+                                                str(model.engagement))
 
 
 def _paycheck_worker(view, context, model, name):
@@ -408,7 +421,8 @@ class PaycheckAdmin(ReadOnlyView):
                    "gross", "employee_taxes", "deductions", "net", "employer_taxes", "reverses_id")
     column_filters = ("run_id", "worker_id", "engagement_id", "kind", "worker_type", "work_state", "pay_date")
     column_default_sort = ("id", True)
-    column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker}
+    column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker,
+                         "engagement_id": _paycheck_engagement}
     column_formatters_export = {}
     column_labels = {"id": "Paycheck", "run_id": "Run", "worker_id": "Worker", "engagement_id": "Engagement",
                      "reverses_id": "Reverses paycheck"}
@@ -417,7 +431,11 @@ class PaycheckAdmin(ReadOnlyView):
     can_view_details = True
 
     def get_query(self):
-        return super().get_query().options(joinedload(Paycheck.worker))
+        # names, not ids, on a page of 50 without 150 more queries
+        return super().get_query().options(
+            joinedload(Paycheck.worker), joinedload(Paycheck.run).joinedload(PayrollRun.pay_schedule),
+            joinedload(Paycheck.engagement).joinedload(Engagement.worker),
+            joinedload(Paycheck.engagement).joinedload(Engagement.client))
 
     @expose("/details/")
     def details_view(self):
