@@ -167,7 +167,7 @@ class CorrectionsView(BaseView):
         form = request.form
         rows = _item_rows(form) if request.method == "POST" else [{} for _ in range(FORM_ROWS)]
         errors: dict[str, str] = {}
-        status = 200
+        status, past = 200, False
         if request.method == "POST":
             used = [(i, r) for i, r in enumerate(rows) if any((r.get("engagement_id"), r.get("amount")))]
             with domain_errors("Not created: ", form=True) as refused:
@@ -179,16 +179,18 @@ class CorrectionsView(BaseView):
                 items = [{"engagement_id": _int(r.get("engagement_id")), "code": r.get("code"),
                           "amount": r.get("amount"), "note": r.get("note", "")} for _i, r in used]
                 run = runs.create_off_cycle_run(form.get("kind", ""), pay_date, items, current_user,
-                                                description=form.get("description", "")[:200])
+                                                description=form.get("description", "")[:200], today=clock().today(),
+                                                confirm_past_pay_date=form.get("confirm_past_pay_date") == "1")
                 flash(f"{OFF_CYCLE_LABELS.get(run.kind, run.kind)} run #{run.id} created as a draft; calculate it, "
                       "then a different user approves it.", "success")
                 return redirect(url_for("payroll_desk.detail", run_id=run.id))
             if refused:
                 status = 422
                 errors = _row_errors(refused.issues, used)
+                past = any(i.code == "past_pay_date" for i in refused.issues)    # asked again, with a box to tick
                 flash(f"Nothing was created: {len(errors)} field(s) to correct (see below).", "error")
         labels = _labels_for([_int(r.get("engagement_id")) for r in rows])
-        return self.render("admin/payroll/off_cycle.html", rows=rows, errors=errors, labels=labels,
+        return self.render("admin/payroll/off_cycle.html", rows=rows, errors=errors, labels=labels, past_pay_date=past,
                            kinds=OFF_CYCLE_LABELS, codes=ADJUSTMENT_CODES, form=form, today=clock().today()), status
 
     # ------------------------------------------------------------------------------------ rate changes, retro

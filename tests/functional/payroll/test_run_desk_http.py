@@ -207,6 +207,27 @@ def test_the_admin_paycheck_page_explains_every_line_as_the_worker_sees_it(clien
     for step in ss["explanation"]:
         assert step.replace("&", "&amp;").replace("'", "&#39;").replace('"', "&#34;") in box, step
     assert html.count("<summary>Why</summary>") >= 3
-    assert f"Weekly run Nov 2–8, 2026 · pay Nov 13" in html          # the run named in the breadcrumb
+    assert "Weekly run Nov 2–8, 2026 · pay Nov 13" in html          # the run named in the breadcrumb
     listing = _html(client, f"/admin/paycheck/?flt1_0={run.id}")
     assert "Weekly run Nov 2–8, 2026 · pay Nov 13" in listing and str(emp) in listing
+
+
+def test_an_off_cycle_run_dated_today_asks_to_confirm_in_the_admin_form(client, db, make_user, login, fixed_clock):
+    """Clock: 22 Nov 2026; a $500.00 bonus dated 22 Nov (the form's default) is refused with the warning under the
+    pay date and a box to tick; ticked, the draft bonus run is created."""
+    from payroll.models import PayrollRun
+
+    w = World(db, make_user)
+    e = w.worker()
+    login(client, w.hr)
+    page = client.get("/admin/corrections/off-cycle")
+    assert 'value="2026-11-22"' in page.data.decode()
+    data = {"csrf_token": csrf_token_from(page.data), "rows": "1", "kind": "bonus", "pay_date": "2026-11-22",
+            "items-0-engagement_id": str(e.id), "items-0-code": "bonus", "items-0-amount": "500.00"}
+    r = client.post("/admin/corrections/off-cycle", data=data)
+    html = r.data.decode()
+    assert r.status_code == 422 and 'id="past-pay-date-warning"' in html and "Nov 22, 2026 is today" in html
+    assert db.session.execute(sa.select(sa.func.count()).select_from(PayrollRun)).scalar() == 0
+    r = client.post("/admin/corrections/off-cycle", data={**data, "confirm_past_pay_date": "1"})
+    assert r.status_code == 302
+    assert db.session.execute(sa.select(PayrollRun.kind, PayrollRun.pay_date)).one() == ("bonus", date(2026, 11, 22))
