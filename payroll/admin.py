@@ -18,7 +18,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.workers.models import Engagement
+from backoffice.workers.models import Engagement, Worker
 from payroll import admin_corrections
 from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
                             Timesheet)
@@ -218,6 +218,7 @@ class PayrollDeskView(BaseView):
         problems = run_desk.run_problems(run.id, code=kind)
         payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
         files = run_files(run.id)
+        held = payments.held_payments(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
@@ -227,7 +228,7 @@ class PayrollDeskView(BaseView):
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
                                PayrollRun.pays_holds_of_run_id == run.id)).scalars().all(),
                            files=files, returned=returned, reversal_runs=reversal,
-                           held=payments.held_payments(run.id),
+                           held=held, held_names=_worker_names({p.worker_id for p in held}),
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
                            paycheck_requests=[r for r in requests if r.paycheck_id is not None],
                            return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
@@ -342,26 +343,51 @@ class PayrollDeskView(BaseView):
         return redirect(url_for(".detail", run_id=p.run_id))
 
 
+def _worker_names(ids: set[int]) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {w.id: str(w) for w in db.session.execute(sa.select(Worker).where(Worker.id.in_(sorted(ids)))).scalars()}
+
+
 def _may_open() -> dict[str, bool]:
     """Which pages the run page may link to for this user (a link to a page that answers 403 is a dead end)."""
     u = current_user
     return {"payments": can(u, "payment", "read"), "nacha": can(u, "payment", "read"),
             "reconciliation": can(u, "payment", "read"), "paychecks": can(u, "paycheck", "read"),
             "workers": can(u, "worker", "read"), "engagements": can(u, "engagement", "read"),
-            "hold": can(u, "payroll_run", "write")}
+            "hold": can(u, "payroll_run", "write"), "pay_holds": can(u, "payroll_run", "create"),
+            "release_payment": can(u, "payment", "create")}
 
 
-def _fix(row) -> tuple[str, str] | None:
+# Onboarding sits above payroll in the domain layers (setup.cfg), so its table is named here, not imported: the
+# run page only needs which engagement has an onboarding case, to link HR to it.
+_ONBOARDING_CASES = sa.table("onboarding_cases", sa.column("id"), sa.column("engagement_id"), sa.column("worker_id"))
+
+
+def _onboarding_cases(rows) -> dict[int, int]:
+    """{worker id: onboarding case id} for the rows' workers that have a case (the latest one)."""
+    ids = sorted({r.worker_id for r in rows if r.worker_id and r.code in _WORKER_GIVES})
+    if not ids or not can(current_user, "onboarding", "read"):
+        return {}
+    c = _ONBOARDING_CASES.c
+    return dict(db.session.execute(sa.select(c.worker_id, sa.func.max(c.id)).where(c.worker_id.in_(ids))
+                                   .group_by(c.worker_id)).all())
+
+
+_WORKER_GIVES = {"missing_w4": "the W-4", "missing_w9": "the W-9", "no_bank_account": "a bank account"}
+
+
+def _fix(row, cases: dict[int, int]) -> tuple[str, str] | None:
     """(label, url) of the page that fixes one run problem, if this user may open it."""
     u = current_user
     worker = row.worker_id
-    if row.code in ("missing_w4", "missing_w9", "no_bank_account"):
-        # the worker gives these themselves (onboarding or the portal): HR chases them from the onboarding board
-        what = {"missing_w4": "the W-4", "missing_w9": "the W-9", "no_bank_account": "a bank account"}[row.code]
-        if can(u, "onboarding", "read") and row.worker_name:
-            return f"Ask for {what} (onboarding)", url_for("onboarding.index", q=row.worker_name, status="")
+    if row.code in _WORKER_GIVES:
+        # the worker gives these themselves (onboarding or the portal): HR chases them from the onboarding case
+        what = _WORKER_GIVES[row.code]
+        if worker in cases:
+            return f"Ask for {what} (onboarding)", url_for("onboarding.case", case_id=cases[worker])
         if can(u, "worker", "read") and worker:
-            return f"Ask for {what}", url_for("workers.details_view", id=worker)
+            return f"Ask for {what} (the worker's page)", url_for("workers.details_view", id=worker)
     elif row.code == "unapproved_time" and can(u, "timesheet", "read") and row.engagement_id:
         url = filtered_list_url("timesheet", "engagement_id", row.engagement_id)
         return ("Approve the time", url) if url else None
@@ -383,7 +409,8 @@ def _fix(row) -> tuple[str, str] | None:
 
 def problem_fixes(rows) -> list[tuple[str, str] | None]:
     """The fix link of each row (same order)."""
-    return [_fix(r) for r in rows]
+    cases = _onboarding_cases(rows)
+    return [_fix(r, cases) for r in rows]
 
 
 def run_files(run_id: int):
