@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
 from backoffice.clock import clock
 from backoffice.dates import parse_date
-from backoffice.errors import DomainError, NotFound
+from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement, Worker
@@ -216,6 +216,11 @@ class PayrollDeskView(BaseView):
         show_checks = bool({"calculate", "approve"} & set(RUN_MACHINE.actions(run.state)))
         kind = request.args.get("kind", "")[:40]
         problems = run_desk.run_problems(run.id, code=kind)
+        try:            # the pay-holds form sent back to confirm a pay date today or past
+            asked = parse_date(request.args["holds_pay_date"])
+            holds_warning = runs.past_pay_date_issue(asked, clock().today(), False)
+        except (KeyError, ValueError):
+            asked, holds_warning = None, None
         payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
         files = run_files(run.id)
         held = payments.held_payments(run.id)
@@ -235,7 +240,8 @@ class PayrollDeskView(BaseView):
                            actions=runs.run_actions(run, current_user),
                            buttons=run_desk.run_buttons(run, current_user), status=run_desk.run_status(run),
                            problems=problems, kind=kind, fixes=problem_fixes(problems.rows), may=_may_open(),
-                           problem_title=run_desk.title,
+                           problem_title=run_desk.title, holds_pay_date=asked,
+                           holds_warning=holds_warning.message.split(". Confirm")[0] if holds_warning else "",
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
@@ -273,7 +279,15 @@ class PayrollDeskView(BaseView):
                     holds.release_hold(request.form.get("hold_id", type=int), current_user)
                     flash("Hold released: the worker is paid by this run.", "success")
                 elif verb == "pay_holds":
-                    new = holds.pay_holds(run_id, parse_date(request.form.get("pay_date", "")), current_user)
+                    day = request.form.get("pay_date", "")
+                    try:
+                        new = holds.pay_holds(run_id, parse_date(day), current_user, today=clock().today(),
+                                              confirm_past_pay_date=request.form.get("confirm_past_pay_date") == "1")
+                    except ValidationFailed as refused:
+                        if [i.code for i in refused.issues] != ["past_pay_date"]:
+                            raise
+                        # asked again on the run page: the date kept, the warning and a box to tick
+                        return redirect(url_for(".detail", run_id=run_id, holds_pay_date=day) + "#held-paychecks")
                     flash(f"Off-cycle run #{new.id} pays the held paychecks; calculate and approve it.", "success")
                     return redirect(url_for(".detail", run_id=new.id))
                 elif verb == "request_reversal":

@@ -118,9 +118,13 @@ def pay_holds(ident):
     data = json_object()
     issues: list[Issue] = []
     pay_date = v.a_date("pay_date", data.get("pay_date"), issues)
+    confirm = data.get("confirm_past_pay_date", False)
+    if not isinstance(confirm, bool):
+        issues.append(Issue("confirm_past_pay_date", "must be true or false"))
     if issues:
         raise ValidationFailed(issues)
-    return holds.pay_holds(ident, pay_date, current_api_user())
+    return holds.pay_holds(ident, pay_date, current_api_user(), today=clock().today(),
+                           confirm_past_pay_date=confirm)
 
 
 def _run_action(ident: int, action: str):

@@ -120,6 +120,8 @@ class HoldOut(Schema):
 
 class PayHoldsIn(Schema):
     pay_date = fields.Date(required=True)
+    confirm_past_pay_date = fields.Boolean(metadata={"description": "pay although the date is today or already "
+                                                                    "past (otherwise a 422 on pay_date)"})
 
 
 class ProgressOut(Schema):

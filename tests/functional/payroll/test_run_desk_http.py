@@ -231,3 +231,39 @@ def test_an_off_cycle_run_dated_today_asks_to_confirm_in_the_admin_form(client, 
     r = client.post("/admin/corrections/off-cycle", data={**data, "confirm_past_pay_date": "1"})
     assert r.status_code == 302
     assert db.session.execute(sa.select(PayrollRun.kind, PayrollRun.pay_date)).one() == ("bonus", date(2026, 11, 22))
+
+
+def test_paying_held_paychecks_on_a_past_date_asks_to_confirm_on_the_run_page_and_in_the_api(
+        client, db, make_user, login, token_for, fixed_clock):
+    """Clock: 22 Nov 2026. One of two workers is held by HR out of the 2–8 Nov run; once it is calculated, an
+    off-cycle run for the hold dated 20 Nov (past) comes back with the warning and a box to tick (admin) or a 422
+    on pay_date (API); confirmed, the correction run is created, paying the held worker."""
+    from payroll.models import PayrollRun
+    from payroll.services import holds, runs
+
+    w = World(db, make_user)
+    kept, held = w.worker(), w.worker()
+    for e in (kept, held):
+        w.time(e)
+    run = w.regular_run()
+    holds.hold_paycheck(run.id, held.worker_id, "address being checked", w.hr)
+    runs.start_calculation(run.id, w.hr)
+    api = client.post(f"/api/v1/payroll-runs/{run.id}/pay-holds", json={"pay_date": "2026-11-20"},
+                      headers=token_for(w.hr))
+    assert api.status_code == 422 and api.json["issues"][0]["field"] == "pay_date", api.json
+
+    login(client, w.hr)
+    page = _html(client, f"/admin/payroll-runs/{run.id}")
+    token = csrf_token_from(page.encode())
+    r = client.post(f"/admin/payroll-runs/{run.id}/pay_holds", data={"csrf_token": token, "pay_date": "2026-11-20"})
+    assert r.status_code == 302 and "holds_pay_date=2026-11-20" in r.headers["Location"]
+    html = _html(client, r.headers["Location"])
+    warning = html[html.index('id="holds-past-pay-date-warning"'):][:600]
+    assert "Nov 20, 2026 is already past (today is Nov 22, 2026)" in warning
+    assert 'value="2026-11-20"' in html
+    assert db.session.execute(sa.select(sa.func.count()).select_from(PayrollRun)).scalar() == 1
+    r = client.post(f"/admin/payroll-runs/{run.id}/pay_holds", data={"csrf_token": token, "pay_date": "2026-11-20",
+                                                                      "confirm_past_pay_date": "1"})
+    new = db.session.execute(sa.select(PayrollRun).where(PayrollRun.pays_holds_of_run_id == run.id)).scalar_one()
+    assert r.headers["Location"].endswith(f"/admin/payroll-runs/{new.id}")
+    assert (new.kind, new.pay_date) == ("correction", date(2026, 11, 20))
