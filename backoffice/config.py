@@ -36,6 +36,8 @@ ENV_VARS = {
     "BACKOFFICE_REQUIRE_MFA": "REQUIRE_MFA",
     "BACKOFFICE_SMTP_TLS": "SMTP_TLS",
     "BACKOFFICE_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+    "BACKOFFICE_CLASSIFICATION_RECHECK_HOUR": "CLASSIFICATION_RECHECK_HOUR",
+    "BACKOFFICE_CLASSIFICATION_HOLD_UNCLASSIFIED": "CLASSIFICATION_HOLD_UNCLASSIFIED",
 }
 
 DEFAULTS: dict = {
@@ -79,6 +81,10 @@ DEFAULTS: dict = {
     "API_TOKEN_TTL_DAYS": 90,  # a new API token's life unless `create-token --ttl-days` says otherwise
     "INVITE_TTL_HOURS": 72,
     "PAYROLL_CHUNK_SIZE": 2000,
+    "CLASSIFICATION_RECHECK_HOUR": 6,  # UTC hour of the daily classification re-checks (Celery beat)
+    # An engagement with no signed classification: False -> paid as its type, listed in the run's exceptions as
+    # "assess"; True -> its worker is held out of the run until HR signs an assessment (docs/classification.md)
+    "CLASSIFICATION_HOLD_UNCLASSIFIED": False,
     "API_TITLE": "Tandem back office API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -405,8 +405,9 @@ def _fix(row, cases: dict[int, int]) -> tuple[str, str] | None:
     elif row.code == "unapproved_time" and can(u, "timesheet", "read") and row.engagement_id:
         url = filtered_list_url("timesheet", "engagement_id", row.engagement_id)
         return ("Approve the time", url) if url else None
-    elif row.code == "unclassified" and can(u, "classification", "create") and row.engagement_id:
-        return "Classify the engagement", url_for("classification.new", engagement_id=row.engagement_id)
+    elif (row.code == "unclassified" and row.engagement_id and can(u, "classification", "create")
+          and can(u, "classification_fill", "create")):
+        return "Start the assessment", url_for("classification.new", engagement_id=row.engagement_id)
     elif row.code == "unsupported_state" and row.engagement_id and can(u, "engagement", "write"):
         return "Check the work state", url_for("engagements.edit_view", id=row.engagement_id)
     elif row.code == "no_state_registration" and can(u, "agency", "write"):

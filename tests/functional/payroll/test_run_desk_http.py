@@ -153,8 +153,8 @@ def test_a_past_or_same_day_pay_date_is_a_422_on_pay_date_in_the_api_unless_conf
 
 def test_the_problems_table_names_workers_and_engagements_links_a_fix_and_filters_by_kind(
         client, db, make_user, login):
-    """Three workers in a draft run: one with no W-4 (paid, noted), one not classified (held), one with time not
-    approved (noted). Each row names the worker and the engagement ("… at Acme Logistics, …"), says the problem in
+    """Three workers in a draft run: one with no W-4 (paid, noted), one not classified (paid as its type while HR
+    assesses it), one with time not approved (noted). Each row names the worker and the engagement ("… at Acme Logistics, …"), says the problem in
     words and links the page that fixes it; the kinds are counted and filter the table."""
     w = World(db, make_user)
     no_w4 = w.worker(w4=False)
@@ -174,10 +174,10 @@ def test_the_problems_table_names_workers_and_engagements_links_a_fix_and_filter
     assert "at Acme Logistics" in table
     assert "No W-4" in table and "Not classified" in table and "Time not approved" in table
     assert "missing_w4" not in table.replace('data-code="missing_w4"', "") and "engagements[" not in table
-    assert f"/admin/classification/new?engagement_id={unclassified.id}" in table     # classify it
-    assert "Approve the time" in table and "Ask for the W-4" in table
-    assert ">held<" in table and "paid, noted" in table
-    assert table.count('name="reason"') == 2            # hold this paycheck: the two not already held
+    assert f"/admin/classification/new?engagement_id={unclassified.id}" in table     # assess it
+    assert "Start the assessment" in table and "Approve the time" in table and "Ask for the W-4" in table
+    assert "paid, assess" in table and "paid, noted" in table
+    assert table.count('name="reason"') == 3            # hold this paycheck: none is held yet
     kinds = html[html.index('id="problem-kinds"'):]
     assert "All 3" in kinds and "No W-4 1" in kinds and "Not classified 1" in kinds
     only = _html(client, f"/admin/payroll-runs/{run.id}?kind=missing_w4")

@@ -77,17 +77,22 @@ def test_contractor_without_tin_or_flagged_gets_24_percent_backup_withholding(db
     assert p.net == Decimal("912.00")
 
 
-def test_per_paycheck_problems_are_exceptions_not_blockers_and_the_run_goes_on(db, world):
+def test_per_paycheck_problems_are_exceptions_not_blockers_and_the_run_goes_on(db, world, monkeypatch):
     """Issue 10 point 4. Five workers with a problem each and one without: nothing blocks the run.
     - no W-4: paid, withheld as Single with no adjustments (Pub 15-T), and the paystub says so;
     - contractor with no W-9 (TIN on file): paid, noted;
     - no bank account: paid (the payment is held until an account is added), noted;
-    - unclassified engagement: held automatically, no paycheck;
+    - unclassified engagement: held automatically, no paycheck (the agency's CLASSIFICATION_HOLD_UNCLASSIFIED
+      setting; by default it is paid and listed as "assess", see tests/integration/classification);
     - unapproved time: noted; that time is not paid by this run.
     40 h at $25.00 = $1,000.00 gross for each paid employee."""
+    from flask import current_app
+
     from payroll.models import Paycheck, PaycheckHold
     from payroll.services import runs
     from payroll.services.paystubs import paystub_data
+
+    monkeypatch.setitem(current_app.config, "CLASSIFICATION_HOLD_UNCLASSIFIED", True)
 
     no_w4 = world.worker(w4=False)
     no_w9 = world.worker(kind="contractor", w4=False)
