@@ -18,12 +18,11 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.workers.models import Engagement, Worker
+from backoffice.workers.models import Engagement
 from payroll import admin_corrections, admin_finance
 from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
                             Timesheet)
 from payroll.models_ledger import NachaFile, Payment
-from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, holds, payments, run_desk, runs, schedules
 from payroll.timesheets import services as timesheets
 from reports.paystubs import paystub_pdf
@@ -222,7 +221,6 @@ class PayrollDeskView(BaseView):
         except (KeyError, ValueError):
             asked, holds_warning = None, None
         payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
-        files = run_files(run.id)
         held = payments.held_payments(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
@@ -232,11 +230,11 @@ class PayrollDeskView(BaseView):
                            open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
                                PayrollRun.pays_holds_of_run_id == run.id)).scalars().all(),
-                           files=files, returned=returned, reversal_runs=reversal,
-                           held=held, held_names=_worker_names({p.worker_id for p in held}),
+                           returned=returned, reversal_runs=reversal,
+                           held=held,
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
                            paycheck_requests=[r for r in requests if r.paycheck_id is not None],
-                           return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
+                           show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
                            buttons=run_desk.run_buttons(run, current_user), status=run_desk.run_status(run),
                            problems=problems, kind=kind, fixes=problem_fixes(problems.rows), may=_may_open(),
@@ -355,12 +353,6 @@ class PayrollDeskView(BaseView):
             else:
                 abort(404)
         return redirect(url_for(".detail", run_id=p.run_id))
-
-
-def _worker_names(ids: set[int]) -> dict[int, str]:
-    if not ids:
-        return {}
-    return {w.id: str(w) for w in db.session.execute(sa.select(Worker).where(Worker.id.in_(sorted(ids)))).scalars()}
 
 
 def _may_open() -> dict[str, bool]:

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from tests.integration.payroll.conftest import NOW, World
+from tests.integration.payroll.conftest import NOW, SETTLES, World
 
 
 def _calculated(w, emp=None):
@@ -73,10 +73,10 @@ def test_hr_gets_no_link_to_payments_or_nacha_files_and_finance_does(client, db,
     w = World(db, make_user)
     _emp, run = _calculated(w)
     runs.approve_run(run.id, w.hr2)
-    payments.generate_nacha(run.id, w.finance, now=NOW)
+    payments.generate_nacha(run.id, w.finance, now=NOW, effective_date=SETTLES)
     login(client, w.hr)
     html = _html(client, f"/admin/payroll-runs/{run.id}")
-    assert "/admin/payment/" not in html and f"/admin/payroll-runs/{run.id}/nacha/" not in html
+    assert "/admin/payment/" not in html and "/admin/nacha-files/" not in html
     assert "Generate NACHA file" not in html            # HR holds no payment right: no button at all
     opened = 0
     for url in sorted(_admin_links(html)):
@@ -91,7 +91,7 @@ def test_hr_gets_no_link_to_payments_or_nacha_files_and_finance_does(client, db,
 
     login(client, w.finance)
     html = _html(client, f"/admin/payroll-runs/{run.id}")
-    assert "/admin/payment/" in html and f"/admin/payroll-runs/{run.id}/nacha/" in html
+    assert "/admin/payment/" in html and "/admin/nacha-files/" in html
     assert "Mark paid" in html
 
 
