@@ -14,15 +14,15 @@ from sqlalchemy.orm import joinedload
 from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
 from backoffice.clock import clock
 from backoffice.dates import parse_date
-from backoffice.errors import DomainError, NotFound
+from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
+from backoffice.workers.models import Engagement
 from payroll import admin_corrections, admin_finance
 from payroll.models import (RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
                             Timesheet)
 from payroll.models_ledger import NachaFile, Payment
-from payroll.payments.returns import RETURN_REASONS
-from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
+from payroll.services import corrections, holds, payments, run_desk, runs, schedules
 from payroll.timesheets import admin as timesheet_admin
 from reports.paystubs import paystub_pdf
 
@@ -71,7 +71,7 @@ class PayCalendarView(BaseView):
 
 # ------------------------------------------------------------------------------------------------ runs
 def _run_link(view, context, model, name):
-    return Markup('<a href="{}">Run #{}</a>').format(url_for("payroll_desk.detail", run_id=model.id), model.id)
+    return Markup('<a href="{}">{}</a>').format(url_for("payroll_desk.detail", run_id=model.id), str(model))
 
 
 class PayrollRunAdmin(ReadOnlyView):
@@ -86,6 +86,9 @@ class PayrollRunAdmin(ReadOnlyView):
     column_labels = {"id": "Run", "paycheck_count": "Paychecks", "total_gross": "Gross", "total_net": "Net",
                      "chunks_done": "Chunks done", "chunks_total": "Chunks"}
     can_view_details = False
+
+    def get_query(self):
+        return super().get_query().options(joinedload(PayrollRun.pay_schedule))     # the run's name
 
 
 class PayrollDeskView(BaseView):
@@ -106,55 +109,74 @@ class PayrollDeskView(BaseView):
 
     @expose("/", methods=["GET", "POST"])
     def index(self):
+        today = clock().today()
+        chosen = {"schedule_id": request.form.get("schedule_id", ""),
+                  "period_containing": request.form.get("period_containing") or today.isoformat()}
+        warning, status = "", 200
         if request.method == "POST":
             try:
-                with domain_errors("Refused: "):
-                    run = runs.create_regular_run(int(request.form["schedule_id"]),
-                                                  parse_date(request.form["period_containing"]), current_user)
+                refused = domain_errors("Refused: ", form=True)
+                with refused:
+                    run = runs.create_regular_run(int(chosen["schedule_id"]), parse_date(chosen["period_containing"]),
+                                                  current_user, today=today,
+                                                  confirm_past_pay_date=request.form.get("confirm_past_pay_date") == "1")
                     return redirect(url_for(".detail", run_id=run.id))
+                status = 422
+                past = [i for i in refused.issues if i.code == "past_pay_date"]
+                if past:        # asked again with a box to tick: the warning is the page, not a flash
+                    warning = past[0].message.split(". Confirm")[0]
+                elif refused.issues:
+                    flash("Refused: " + "; ".join(str(i) for i in refused.issues), "error")
             except (KeyError, ValueError):
                 flash("Choose a schedule and a date in the period.", "error")
-        recent = db.session.execute(sa.select(PayrollRun).order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
+                status = 422
+        recent = db.session.execute(sa.select(PayrollRun).options(joinedload(PayrollRun.pay_schedule))
+                                    .order_by(PayrollRun.id.desc()).limit(25)).scalars().all()
         scheds = db.session.execute(sa.select(PaySchedule).where(PaySchedule.active.is_(True))
                                     .order_by(PaySchedule.name)).scalars().all()
-        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=clock().today(),
-                           can_create=can(current_user, "payroll_run", "create"))
+        return self.render("admin/payroll/runs.html", runs=recent, schedules=scheds, today=today, chosen=chosen,
+                           past_warning=warning, can_create=can(current_user, "payroll_run", "create")), status
 
     @expose("/<int:run_id>")
     def detail(self, run_id):
         run = self._run(run_id)
-        # the pre-run checks are shown where they gate the next move (calculating, approving)
+        # the checks are shown where they gate the next move (calculating, approving): blocking checks and
+        # paycheck exceptions in one table, named, with a link to fix each and a hold form
         show_checks = bool({"calculate", "approve"} & set(RUN_MACHINE.actions(run.state)))
-        issues = runs.pre_run_checks(run.id) if show_checks else []
-        exceptions = runs.paycheck_exceptions(run.id)
+        kind = request.args.get("kind", "")[:40]
+        problems = run_desk.run_problems(run.id, code=kind)
+        try:            # the pay-holds form sent back to confirm a pay date today or past
+            asked = parse_date(request.args["holds_pay_date"])
+            holds_warning = runs.past_pay_date_issue(asked, clock().today(), False)
+        except (KeyError, ValueError):
+            asked, holds_warning = None, None
         payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
-        files = run_files(run.id)
+        held = payments.held_payments(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
-        # four eyes: who changed the run's inputs (they may not approve it) and the open reversal requests
-        mine = [c for c in four_eyes.contributions(run.id) if c.user_id == current_user.id]
         requests = corrections.open_requests(run.id)
-        return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
-                           exceptions=exceptions[:500], exception_count=len(exceptions), payable=payable,
-                           can_assess=can(current_user, "classification_fill", "create"),  # unclassified: assess
-                           held_workers=len({e.worker_id for e in exceptions if e.held}),
+        return self.render("admin/payroll/run_detail.html", run=run, payable=payable,
                            open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
                                PayrollRun.pays_holds_of_run_id == run.id)).scalars().all(),
-                           files=files, returned=returned, reversal_runs=reversal, my_contributions=mine,
-                           held=payments.held_payments(run.id),
+                           returned=returned, reversal_runs=reversal,
+                           held=held,
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
                            paycheck_requests=[r for r in requests if r.paycheck_id is not None],
-                           return_codes=sorted(RETURN_REASONS.items()), show_checks=show_checks,
+                           show_checks=show_checks,
                            actions=runs.run_actions(run, current_user),
+                           buttons=run_desk.run_buttons(run, current_user), status=run_desk.run_status(run),
+                           problems=problems, kind=kind, fixes=problem_fixes(problems.rows), may=_may_open(),
+                           problem_title=run_desk.title, holds_pay_date=asked,
+                           holds_warning=holds_warning.message.split(". Confirm")[0] if holds_warning else "",
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
     def progress(self, run_id):
         run = self._run(run_id)
         return jsonify({"state": run.state, "chunks_done": run.chunks_done, "chunks_total": run.chunks_total,
-                        "percent": run.progress_percent, "error": run.error})
+                        "percent": run.progress_percent, "error": run.error, "status": run_desk.run_status(run)})
 
     @expose("/<int:run_id>/<string:verb>", methods=["POST"])
     def act(self, run_id, verb):
@@ -163,7 +185,8 @@ class PayrollDeskView(BaseView):
             with domain_errors("Refused: "):
                 if verb == "calculate":
                     runs.start_calculation(run_id, current_user)
-                    flash("Calculation started.", "success")
+                    # in-process (eager) calculation is done by now: say what the run is, not what was asked
+                    flash(run_desk.run_status(self._run(run_id)), "success")
                 elif verb == "resume":
                     sent = runs.resume_calculation(run_id, current_user)
                     flash(f"Re-sent {len(sent)} chunk(s).", "success")
@@ -184,7 +207,15 @@ class PayrollDeskView(BaseView):
                     holds.release_hold(request.form.get("hold_id", type=int), current_user)
                     flash("Hold released: the worker is paid by this run.", "success")
                 elif verb == "pay_holds":
-                    new = holds.pay_holds(run_id, parse_date(request.form.get("pay_date", "")), current_user)
+                    day = request.form.get("pay_date", "")
+                    try:
+                        new = holds.pay_holds(run_id, parse_date(day), current_user, today=clock().today(),
+                                              confirm_past_pay_date=request.form.get("confirm_past_pay_date") == "1")
+                    except ValidationFailed as refused:
+                        if [i.code for i in refused.issues] != ["past_pay_date"]:
+                            raise
+                        # asked again on the run page: the date kept, the warning and a box to tick
+                        return redirect(url_for(".detail", run_id=run_id, holds_pay_date=day) + "#held-paychecks")
                     flash(f"Off-cycle run #{new.id} pays the held paychecks; calculate and approve it.", "success")
                     return redirect(url_for(".detail", run_id=new.id))
                 elif verb == "request_reversal":
@@ -254,6 +285,71 @@ class PayrollDeskView(BaseView):
         return redirect(url_for(".detail", run_id=p.run_id))
 
 
+def _may_open() -> dict[str, bool]:
+    """Which pages the run page may link to for this user (a link to a page that answers 403 is a dead end)."""
+    u = current_user
+    return {"payments": can(u, "payment", "read"), "nacha": can(u, "payment", "read"),
+            "reconciliation": can(u, "payment", "read"), "paychecks": can(u, "paycheck", "read"),
+            "workers": can(u, "worker", "read"), "engagements": can(u, "engagement", "read"),
+            "hold": can(u, "payroll_run", "write"), "pay_holds": can(u, "payroll_run", "create"),
+            "release_payment": can(u, "payment", "create")}
+
+
+# Onboarding sits above payroll in the domain layers (setup.cfg), so its table is named here, not imported: the
+# run page only needs which engagement has an onboarding case, to link HR to it.
+_ONBOARDING_CASES = sa.table("onboarding_cases", sa.column("id"), sa.column("engagement_id"), sa.column("worker_id"))
+
+
+def _onboarding_cases(rows) -> dict[int, int]:
+    """{worker id: onboarding case id} for the rows' workers that have a case (the latest one)."""
+    ids = sorted({r.worker_id for r in rows if r.worker_id and r.code in _WORKER_GIVES})
+    if not ids or not can(current_user, "onboarding", "read"):
+        return {}
+    c = _ONBOARDING_CASES.c
+    return dict(db.session.execute(sa.select(c.worker_id, sa.func.max(c.id)).where(c.worker_id.in_(ids))
+                                   .group_by(c.worker_id)).all())
+
+
+_WORKER_GIVES = {"missing_w4": "the W-4", "missing_w9": "the W-9", "no_bank_account": "a bank account"}
+
+
+def _fix(row, cases: dict[int, int]) -> tuple[str, str] | None:
+    """(label, url) of the page that fixes one run problem, if this user may open it."""
+    u = current_user
+    worker = row.worker_id
+    if row.code in _WORKER_GIVES:
+        # the worker gives these themselves (onboarding or the portal): HR chases them from the onboarding case
+        what = _WORKER_GIVES[row.code]
+        if worker in cases:
+            return f"Ask for {what} (onboarding)", url_for("onboarding.case", case_id=cases[worker])
+        if can(u, "worker", "read") and worker:
+            return f"Ask for {what} (the worker's page)", url_for("workers.details_view", id=worker)
+    elif row.code == "unapproved_time" and can(u, "timesheet", "read") and row.engagement_id:
+        url = filtered_list_url("timesheet", "engagement_id", row.engagement_id)
+        return ("Approve the time", url) if url else None
+    elif (row.code == "unclassified" and row.engagement_id and can(u, "classification", "create")
+          and can(u, "classification_fill", "create")):
+        return "Start the assessment", url_for("classification.new", engagement_id=row.engagement_id)
+    elif row.code == "unsupported_state" and row.engagement_id and can(u, "engagement", "write"):
+        return "Check the work state", url_for("engagements.edit_view", id=row.engagement_id)
+    elif row.code == "no_state_registration" and can(u, "agency", "write"):
+        return "Add the state registration", url_for("agency.index_view")
+    elif row.code == "period_already_paid" and worker and can(u, "paycheck", "read"):
+        url = filtered_list_url("paycheck", "worker_id", worker)
+        return ("See the worker's paychecks", url) if url else None
+    elif row.code == "negative_net" and row.paycheck_id and can(u, "paycheck", "read"):
+        return "Open the paycheck", url_for("corrections.paycheck", paycheck_id=row.paycheck_id)
+    elif row.code == "empty_run" and can(u, "engagement", "read"):
+        return "Engagements on this schedule", url_for("engagements.index_view")
+    return None
+
+
+def problem_fixes(rows) -> list[tuple[str, str] | None]:
+    """The fix link of each row (same order)."""
+    cases = _onboarding_cases(rows)
+    return [_fix(r, cases) for r in rows]
+
+
 def run_files(run_id: int):
     return db.session.execute(sa.select(NachaFile).where(NachaFile.run_id == run_id).order_by(NachaFile.id)
                               ).scalars().all()
@@ -267,7 +363,16 @@ def _paycheck_links(view, context, model, name):
 
 
 def _paycheck_run(view, context, model, name):
-    return Markup('<a href="{}">#{}</a>').format(url_for("payroll_desk.detail", run_id=model.run_id), model.run_id)
+    return Markup('<a href="{}">{}</a>').format(url_for("payroll_desk.detail", run_id=model.run_id), str(model.run))
+
+
+def _paycheck_engagement(view, context, model, name):
+    if model.engagement is None:        # a paycheck paying several engagements names each on its lines
+        return "several" if model.engagement_id is None else ""
+    if not can(current_user, "engagement", "read"):
+        return str(model.engagement)
+    return Markup('<a href="{}">{}</a>').format(url_for("engagements.details_view", id=model.engagement_id),
+                                                str(model.engagement))
 
 
 def _paycheck_worker(view, context, model, name):
@@ -280,7 +385,8 @@ class PaycheckAdmin(ReadOnlyView):
                    "gross", "employee_taxes", "deductions", "net", "employer_taxes", "reverses_id")
     column_filters = ("run_id", "worker_id", "engagement_id", "kind", "worker_type", "work_state", "pay_date")
     column_default_sort = ("id", True)
-    column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker}
+    column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker,
+                         "engagement_id": _paycheck_engagement}
     column_formatters_export = {}
     column_labels = {"id": "Paycheck", "run_id": "Run", "worker_id": "Worker", "engagement_id": "Engagement",
                      "reverses_id": "Reverses paycheck"}
@@ -289,7 +395,11 @@ class PaycheckAdmin(ReadOnlyView):
     can_view_details = True
 
     def get_query(self):
-        return super().get_query().options(joinedload(Paycheck.worker))
+        # names, not ids, on a page of 50 without 150 more queries
+        return super().get_query().options(
+            joinedload(Paycheck.worker), joinedload(Paycheck.run).joinedload(PayrollRun.pay_schedule),
+            joinedload(Paycheck.engagement).joinedload(Engagement.worker),
+            joinedload(Paycheck.engagement).joinedload(Engagement.client))
 
     @expose("/details/")
     def details_view(self):

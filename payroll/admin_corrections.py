@@ -7,17 +7,20 @@ from flask import abort, flash, jsonify, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from backoffice import validation as v
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
 from backoffice.clock import clock
-from backoffice.errors import Issue, raise_if
+from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
 from backoffice.workers.models import Client, Engagement, Worker
-from payroll.models import ADJUSTMENT_CODES, EngagementRate, Paycheck, PaycheckLine, PayrollRun, ReversalRequest, Timesheet
+from payroll.models import (ADJUSTMENT_CODES, EngagementRate, Paycheck, PaycheckHold, PaycheckLine, PayrollRun,
+                            ReversalRequest, Timesheet)
 from payroll.models_ledger import Payment
 from payroll.services import checks, corrections, retro, runs
+from payroll.services.paystubs import paystub_data
 
 OFF_CYCLE_LABELS = {"bonus": "Bonus", "correction": "Correction", "final": "Final pay"}
 FORM_ROWS = 5            # item rows shown at first; the page adds more on request
@@ -87,8 +90,22 @@ class CorrectionsView(BaseView):
         pays = db.session.execute(sa.select(Payment).where(Payment.paycheck_id == p.id).order_by(Payment.id)
                                   ).scalars().all() if can(current_user, "payment", "read") else []
         owed = sum((x.amount for x in checks.replaceable(p.id)), p.net * 0)
+        # the paystub with its explanations, exactly as the worker reads it in the portal
+        stub, stub_problem = None, ""
+        try:
+            stub = paystub_data(p.id, with_explanations=True)
+        except DomainError as refused:
+            stub_problem = refused.message
+        held = db.session.execute(sa.select(PaycheckHold).options(joinedload(PaycheckHold.run)).where(
+            PaycheckHold.worker_id == p.worker_id,
+            sa.or_(PaycheckHold.run_id == p.run_id, PaycheckHold.released_run_id == p.run_id))
+            .order_by(PaycheckHold.id)).scalars().all()
+        engagement = db.session.execute(sa.select(Engagement).options(
+            joinedload(Engagement.worker), joinedload(Engagement.client)).where(Engagement.id == p.engagement_id)
+        ).scalar_one_or_none() if p.engagement_id else None
         return self.render("admin/payroll/paycheck.html", p=p, run=run, lines=lines, payments=pays, owed=owed,
-                           today=clock().today(), **paycheck_actions(p, run, current_user))
+                           today=clock().today(), stub=stub, stub_problem=stub_problem, holds=held,
+                           engagement=engagement, **paycheck_actions(p, run, current_user))
 
     @expose("/paycheck/<int:paycheck_id>/<string:verb>", methods=["POST"])
     def paycheck_act(self, paycheck_id, verb):
@@ -150,7 +167,7 @@ class CorrectionsView(BaseView):
         form = request.form
         rows = _item_rows(form) if request.method == "POST" else [{} for _ in range(FORM_ROWS)]
         errors: dict[str, str] = {}
-        status = 200
+        status, past = 200, False
         if request.method == "POST":
             used = [(i, r) for i, r in enumerate(rows) if any((r.get("engagement_id"), r.get("amount")))]
             with domain_errors("Not created: ", form=True) as refused:
@@ -162,16 +179,18 @@ class CorrectionsView(BaseView):
                 items = [{"engagement_id": _int(r.get("engagement_id")), "code": r.get("code"),
                           "amount": r.get("amount"), "note": r.get("note", "")} for _i, r in used]
                 run = runs.create_off_cycle_run(form.get("kind", ""), pay_date, items, current_user,
-                                                description=form.get("description", "")[:200])
+                                                description=form.get("description", "")[:200], today=clock().today(),
+                                                confirm_past_pay_date=form.get("confirm_past_pay_date") == "1")
                 flash(f"{OFF_CYCLE_LABELS.get(run.kind, run.kind)} run #{run.id} created as a draft; calculate it, "
                       "then a different user approves it.", "success")
                 return redirect(url_for("payroll_desk.detail", run_id=run.id))
             if refused:
                 status = 422
                 errors = _row_errors(refused.issues, used)
+                past = any(i.code == "past_pay_date" for i in refused.issues)    # asked again, with a box to tick
                 flash(f"Nothing was created: {len(errors)} field(s) to correct (see below).", "error")
         labels = _labels_for([_int(r.get("engagement_id")) for r in rows])
-        return self.render("admin/payroll/off_cycle.html", rows=rows, errors=errors, labels=labels,
+        return self.render("admin/payroll/off_cycle.html", rows=rows, errors=errors, labels=labels, past_pay_date=past,
                            kinds=OFF_CYCLE_LABELS, codes=ADJUSTMENT_CODES, form=form, today=clock().today()), status
 
     # ------------------------------------------------------------------------------------ rate changes, retro

@@ -274,7 +274,33 @@ class PayrollRun(Timestamps, db.Model):
         return int(100 * self.chunks_done / self.chunks_total)
 
     def __str__(self) -> str:
-        return f"Run #{self.id} {self.kind} {self.period_start}–{self.period_end} pay {self.pay_date} ({self.state})"
+        """The run as people name it: "Biweekly run Nov 2–15, 2026 · pay Nov 20" (regular: its schedule and
+        period), "Bonus run · pay Nov 20, 2026" (off-cycle). Lists eager-load `pay_schedule`."""
+        return run_name(self.kind, self.pay_schedule.name if self.pay_schedule_id and self.pay_schedule else "",
+                        self.period_start, self.period_end, self.pay_date)
+
+
+def _day(d: date, *, year: bool) -> str:
+    return f"{d:%b} {d.day}, {d.year}" if year else f"{d:%b} {d.day}"
+
+
+def period_words(start: date, end: date) -> str:
+    """A period as people write it: "Nov 2–15, 2026", "Oct 27 – Nov 9, 2026", "Dec 28, 2026 – Jan 10, 2027"."""
+    if start == end:
+        return _day(start, year=True)
+    if start.year != end.year:
+        return f"{_day(start, year=True)} – {_day(end, year=True)}"
+    if start.month != end.month:
+        return f"{_day(start, year=False)} – {_day(end, year=True)}"
+    return f"{start:%b} {start.day}–{end.day}, {end.year}"
+
+
+def run_name(kind: str, schedule_name: str, period_start: date, period_end: date, pay_date: date) -> str:
+    """See PayrollRun.__str__."""
+    if kind == "regular":
+        label = f"{schedule_name or 'Regular'} run {period_words(period_start, period_end)}"
+        return f"{label} · pay {_day(pay_date, year=pay_date.year != period_end.year)}"
+    return f"{kind.replace('_', ' ').capitalize()} run · pay {_day(pay_date, year=True)}"
 
 
 def released_runs() -> sa.Select:

@@ -17,7 +17,8 @@ from backoffice.workers.models import ENGAGEMENT_TYPES, PAY_FREQUENCIES, PAY_UNI
 from backoffice.onboarding.services import cases, invitations, wizard
 from backoffice.onboarding.models import (CASE_STATUSES, OPEN_STATUSES, I9Record, Invitation, OnboardingCase,
                                                   SignedDocument)
-from backoffice.onboarding.board import DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows
+from backoffice.onboarding.board import (DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows, days_on_step,
+                                         stuck_since)
 from backoffice.onboarding.steps import STEP_LABELS
 
 # The right each case action needs (the case page shows a button only for those).
@@ -102,7 +103,8 @@ class OnboardingBoard(BaseView):
             .scalar_one_or_none()
         return self.render("admin/onboarding/case.html", case=case, labels=STEP_LABELS, invitations=sent,
                            documents=docs, i9=i9, i9_errors=i9_errors or {}, i9_values=i9_values or {},
-                           now=clock().now(), actions=allowed_actions(case, current_user, CASE_RIGHTS),
+                           now=clock().now(), days=days_on_step(case.step_since, clock().today()),
+                           actions=allowed_actions(case, current_user, CASE_RIGHTS),
                            can_i9=can(current_user, "document", "write")), (422 if i9_errors else 200)
 
     @expose("/case/<int:case_id>/resend", methods=("POST",))
@@ -152,11 +154,11 @@ class OnboardingBoard(BaseView):
 def dashboard_cards() -> list[dict]:
     if not (staff_only() and can(current_user, "onboarding", "read")):
         return []
-    now, today = clock().now(), clock().today()
+    today = clock().today()
     open_ = OnboardingCase.status.in_(OPEN_STATUSES)
     count = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(open_)).scalar()
     stuck = db.session.execute(sa.select(sa.func.count(OnboardingCase.id)).where(
-        open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS))).scalar()
+        open_, OnboardingCase.step_since < stuck_since(today, DEFAULT_STUCK_DAYS))).scalar()
     overdue = db.session.execute(sa.select(sa.func.count(I9Record.id)).where(
         I9Record.section2_at.is_(None), I9Record.section2_due < today)).scalar()
     has_section1 = sa.select(I9Record.id).where(I9Record.engagement_id == OnboardingCase.engagement_id).exists()

@@ -1,7 +1,7 @@
 """The onboarding board's query: one row per case with its current step, time on it, progress and I-9 state."""
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
@@ -15,11 +15,24 @@ DEFAULT_STUCK_DAYS = 3
 PAGE_SIZE = 50
 
 
+def days_on_step(since: datetime, today: date) -> int:
+    """Days on the current step, counted as people count them beside a date: from the UTC date the step began to
+    `today` (the clock's UTC date). Two cases that began on the same date show the same count whatever the hour
+    (counting elapsed 24-hour spans made 9 and 8 days for one date). Every page and the API count with this."""
+    return (today - since.astimezone(timezone.utc).date()).days
+
+
+def stuck_since(today: date, stuck_days: int) -> datetime:
+    """The moment before which a step began if it has been on for more than `stuck_days` days (days_on_step >
+    stuck_days), for filtering in SQL: the start of the UTC day `stuck_days` days before `today`."""
+    return datetime.combine(today - timedelta(days=stuck_days), time(0), tzinfo=timezone.utc)
+
+
 def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", step: str = "", type_: str = "",
                client_id: str = "", stuck_only: bool = False, stuck_days: int = DEFAULT_STUCK_DAYS,
                sort: str = "since", page: int = 0, user=None) -> tuple[list[dict], int]:
-    """The board's rows (one per case) with the filters applied, and the total count; time on a step is counted
-    to `now`, an I-9 is overdue after `today`."""
+    """The board's rows (one per case) with the filters applied, and the total count; days on a step are counted
+    to `today` (days_on_step), an I-9 is overdue after `today`; `now` decides whether an invitation expired."""
     stmt = (sa.select(OnboardingCase, Worker, Engagement, Client)
             .join(Worker, Worker.id == OnboardingCase.worker_id)
             .join(Engagement, Engagement.id == OnboardingCase.engagement_id)
@@ -41,7 +54,7 @@ def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", ste
         stmt = stmt.where(sa.or_(sa.func.lower(Worker.first_name).like(like), sa.func.lower(Worker.last_name).like(like),
                                  sa.func.lower(Worker.email).like(like), sa.func.lower(Client.name).like(like)))
     if stuck_only:
-        stmt = stmt.where(OnboardingCase.step_since < now - timedelta(days=stuck_days),
+        stmt = stmt.where(OnboardingCase.step_since < stuck_since(today, stuck_days),
                           OnboardingCase.status.in_(OPEN_STATUSES))
     total = db.session.execute(sa.select(sa.func.count()).select_from(stmt.subquery())).scalar()
     order = {"since": OnboardingCase.step_since.asc(), "name": Worker.last_name.asc(),
@@ -60,7 +73,7 @@ def board_rows(*, now: datetime, today: date, q: str = "", status: str = "", ste
                                       .order_by(Invitation.id)).scalars():
             latest[inv.engagement_id] = inv  # the newest link of each engagement wins
     for case, worker, eng, client in result:
-        days = (now - case.step_since).days
+        days = days_on_step(case.step_since, today)
         done = sum(1 for s in case.steps if s.status == "done")
         i9 = i9s.get(eng.id)
         i9_state, i9_text = i9_status(case, i9, today)

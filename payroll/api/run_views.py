@@ -34,26 +34,31 @@ class RunsView(MethodView):
     @blp.doc(**_body(RunIn))
     @blp.response(201, RunOut)
     def post(self):
-        """Create a draft run: regular {schedule_id, period_containing} or off-cycle {kind, pay_date, items}."""
+        """Create a draft run: regular {schedule_id, period_containing} or off-cycle {kind, pay_date, items}.
+        A pay date today or already past is a 422 on `pay_date` unless `confirm_past_pay_date` is true."""
         user = current_api_user()
         data = json_body()
         if not isinstance(data, dict):
             raise ValidationFailed([Issue("body", "must be an object")])
         issues: list[Issue] = []
         kind = data.get("kind", "regular")
+        confirm = data.get("confirm_past_pay_date", False)
+        if not isinstance(confirm, bool):
+            issues.append(Issue("confirm_past_pay_date", "must be true or false"))
+        past = {"today": clock().today(), "confirm_past_pay_date": confirm is True}
         if kind == "regular":
             day = v.a_date("period_containing", data.get("period_containing"), issues)
             if not isinstance(data.get("schedule_id"), int):
                 issues.append(Issue("schedule_id", "is required (a number)", "required"))
             if issues:
                 raise ValidationFailed(issues)
-            return runs.create_regular_run(data["schedule_id"], day, user)
+            return runs.create_regular_run(data["schedule_id"], day, user, **past)
         pay_date = v.a_date("pay_date", data.get("pay_date"), issues)
         if issues:
             raise ValidationFailed(issues)
         return runs.create_off_cycle_run(kind, pay_date, data.get("items") or [], user,
                                          description=str(data.get("description") or ""),
-                                         frequency=data.get("frequency") or "biweekly")
+                                         frequency=data.get("frequency") or "biweekly", **past)
 
 
 @blp.route("/payroll-runs/<int:ident>")
@@ -114,9 +119,13 @@ def pay_holds(ident):
     data = json_object()
     issues: list[Issue] = []
     pay_date = v.a_date("pay_date", data.get("pay_date"), issues)
+    confirm = data.get("confirm_past_pay_date", False)
+    if not isinstance(confirm, bool):
+        issues.append(Issue("confirm_past_pay_date", "must be true or false"))
     if issues:
         raise ValidationFailed(issues)
-    return holds.pay_holds(ident, pay_date, current_api_user())
+    return holds.pay_holds(ident, pay_date, current_api_user(), today=clock().today(),
+                           confirm_past_pay_date=confirm)
 
 
 def _run_action(ident: int, action: str):

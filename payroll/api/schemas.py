@@ -60,6 +60,8 @@ class RunIn(Schema):
     frequency = fields.String(metadata={"description": "off-cycle runs: withholding frequency (default biweekly)"})
     description = fields.String()
     items = fields.List(fields.Dict(), metadata={"description": "off-cycle runs: [{engagement_id, code, amount, note}]"})
+    confirm_past_pay_date = fields.Boolean(metadata={"description": "create the run although its pay date is today "
+                                                                    "or already past (otherwise a 422 on pay_date)"})
 
 
 class ReasonIn(Schema):
@@ -124,6 +126,8 @@ class HoldOut(Schema):
 
 class PayHoldsIn(Schema):
     pay_date = fields.Date(required=True)
+    confirm_past_pay_date = fields.Boolean(metadata={"description": "pay although the date is today or already "
+                                                                    "past (otherwise a 422 on pay_date)"})
 
 
 class ProgressOut(Schema):

@@ -19,7 +19,7 @@ from payroll.models import PaycheckHold, PayrollAdjustment, PayrollRun
 
 from . import calc, four_eyes
 from .common import get_run, user_id
-from .runs import _require
+from .runs import _require, past_pay_date_issue
 
 
 @transaction()
@@ -83,10 +83,12 @@ def open_holds(run_id: int) -> list[PaycheckHold]:
 
 
 @transaction()
-def pay_holds(run_id: int, pay_date: date, user, *, description: str = "") -> PayrollRun:
+def pay_holds(run_id: int, pay_date: date, user, *, description: str = "", today: date | None = None,
+              confirm_past_pay_date: bool = False) -> PayrollRun:
     """A draft off-cycle run (kind correction) paying the paychecks held out of run `run_id` once it is
     calculated: the held workers' approved unpaid time up to its period end, their salary for its period and
-    their pending adjustments. Each hold is released to one run only."""
+    their pending adjustments. Each hold is released to one run only. A pay date on or before `today` is refused
+    with a warning on `pay_date` unless `confirm_past_pay_date` (runs.past_pay_date_issue)."""
     _require(user, "create")
     orig = get_run(run_id, lock=True)
     if orig.state in ("draft", "calculating"):
@@ -94,6 +96,9 @@ def pay_holds(run_id: int, pay_date: date, user, *, description: str = "") -> Pa
                           code="run_not_calculated")
     if not isinstance(pay_date, date):
         raise ValidationFailed([Issue("pay_date", "is required", "required")])
+    past = past_pay_date_issue(pay_date, today, confirm_past_pay_date)
+    if past is not None:
+        raise ValidationFailed([past])
     holds = open_holds(orig.id)
     if not holds:
         raise DomainError(f"run #{orig.id} has no held paycheck left to pay", code="no_holds")

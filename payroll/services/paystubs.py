@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO
-from backoffice.workers.models import Agency, Client, Worker
+from backoffice.workers.models import Agency, Client, Engagement, Worker
 from payroll.models import Paycheck, PaycheckLine, released_runs
 from payroll.models_ledger import Payment
 
@@ -84,6 +85,11 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
                         .order_by(PaycheckLine.id)).scalars():
         current[(ln.kind, ln.code, ln.state)].append(ln)
+    # each earning line names the engagement it pays ("Ana Silva at Northwind, leased, TX")
+    engagement_ids = {ln.engagement_id for lines in current.values() for ln in lines if ln.engagement_id}
+    engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(
+        joinedload(Engagement.worker), joinedload(Engagement.client)).where(Engagement.id.in_(engagement_ids)))
+        .scalars()} if engagement_ids else {}
     groups = {"earning": [], "employee_tax": [], "pretax_deduction": [], "posttax_deduction": [], "employer_tax": [],
               "employer_contribution": []}
     seen = set()
@@ -96,6 +102,10 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
                    "ytd": ytd_lines[key] - others if i == 0 else ln.amount}
             if kind == "earning" and ln.hours is not None and ln.rate is not None and ln.amount >= 0:
                 row["hours"], row["rate"] = ln.hours, ln.rate
+            if kind == "earning" and ln.engagement_id in engagements:
+                eng = engagements[ln.engagement_id]
+                row["engagement_id"], row["engagement"] = eng.id, str(eng)
+                row["client"] = eng.client.name if eng.client else ""
             steps = explanations.get(ln.id) or ln.explanation
             if with_explanations and steps:
                 row["explanation"] = list(steps)

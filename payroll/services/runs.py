@@ -64,10 +64,23 @@ def run_actions(run: PayrollRun, user) -> frozenset[str]:
 
 
 # ------------------------------------------------------------------------------------------------ creation
+def past_pay_date_issue(pay_date: date, today: date | None, confirmed: bool) -> Issue | None:
+    """The warning for a run whose pay date is today or already past (the deposits cannot arrive on it: an ACH
+    credit settles a banking day or more after the file is sent), unless the user confirmed it. No `today` (a
+    script, the demo, a test building records) means no one to warn."""
+    if today is None or confirmed or not isinstance(pay_date, date) or pay_date > today:
+        return None
+    when = "today" if pay_date == today else f"already past (today is {today:%b} {today.day}, {today.year})"
+    return Issue("pay_date", f"the pay date {pay_date:%b} {pay_date.day}, {pay_date.year} is {when}: the deposits "
+                 "cannot arrive on it. Confirm to create the run anyway (confirm_past_pay_date)", "past_pay_date")
+
+
 @transaction()
-def create_regular_run(schedule_id: int, period_containing: date, user) -> PayrollRun:
+def create_regular_run(schedule_id: int, period_containing: date, user, *, today: date | None = None,
+                       confirm_past_pay_date: bool = False) -> PayrollRun:
     """A draft regular run for the schedule period containing `period_containing` (pay date from the calendar).
-    One regular run per schedule period: a second one, or one sharing a day with it, is refused."""
+    One regular run per schedule period: a second one, or one sharing a day with it, is refused. A pay date on or
+    before `today` is refused with a warning on `pay_date` unless `confirm_past_pay_date`."""
     _require(user, "create")
     schedule = db.session.get(PaySchedule, schedule_id) if is_record_id(schedule_id) else None
     if schedule is None:
@@ -80,6 +93,7 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
     if dup:
         raise DomainError(f"run #{dup} already pays {schedule.name} for {period.start}–{period.end}",
                           code="duplicate_run")
+    raise_if([i for i in [past_pay_date_issue(pay_date, today, confirm_past_pay_date)] if i])
     run = PayrollRun(kind="regular", state="draft", pay_schedule_id=schedule.id, frequency=schedule.frequency,
                      period_start=period.start, period_end=period.end, pay_date=pay_date,
                      description=f"{schedule.name} {period.start:%b %d}–{period.end:%b %d, %Y}",
@@ -92,9 +106,11 @@ def create_regular_run(schedule_id: int, period_containing: date, user) -> Payro
 
 @transaction()
 def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, description: str = "",
-                         frequency: str = "biweekly") -> PayrollRun:
+                         frequency: str = "biweekly", today: date | None = None,
+                         confirm_past_pay_date: bool = False) -> PayrollRun:
     """A draft bonus / correction / final-pay run paying `items` [{engagement_id, code, amount, note?}].
-    A final-pay run also pays the engagement's approved, unpaid time. Every bad item is reported."""
+    A final-pay run also pays the engagement's approved, unpaid time. Every bad item is reported; then a pay date
+    on or before `today` is refused with a warning unless `confirm_past_pay_date`."""
     _require(user, "create")
     issues: list[Issue] = []
     if kind not in OFF_CYCLE_KINDS:
@@ -107,6 +123,7 @@ def create_off_cycle_run(kind: str, pay_date: date, items: list[dict], user, *, 
         issues.append(Issue("items", "an off-cycle run needs at least one item", "required"))
     cleaned = [_clean_adjustment(item, f"items[{i}]", issues) for i, item in enumerate(items or [])]
     raise_if(issues)
+    raise_if([i for i in [past_pay_date_issue(pay_date, today, confirm_past_pay_date)] if i])
     run = PayrollRun(kind=kind, state="draft", frequency=frequency, period_start=pay_date, period_end=pay_date,
                      pay_date=pay_date, description=description or f"{kind.replace('_', ' ').title()} {pay_date}",
                      prepared_by_id=user_id(user), chunk_size=int(current_app.config.get("PAYROLL_CHUNK_SIZE", 2000)))

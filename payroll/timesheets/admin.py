@@ -167,7 +167,9 @@ class TimesheetAdmin(SecureModelView):
     column_filters = (WorkerFilter(), ClientFilter(),
                       sqla_filters.FilterEqual(Timesheet.status, "Status",
                                                options=[(s, s) for s in TIMESHEET_STATUSES]),
-                      "week_start", "source")
+                      "week_start", "source",
+                      # the links "Timesheets" (engagement page) and "Approve the time" (run page) filter on it
+                      sqla_filters.FilterEqual(Timesheet.engagement_id, "Engagement"))
     column_default_sort = ("week_start", True)
     form_columns = ("engagement", "week_start", *[f"hours_{d}" for d in DAYS], "units", "note")
     form_ajax_refs = {"engagement": {"fields": ("title",), "page_size": 10, "placeholder": "Worker, client or title"}}

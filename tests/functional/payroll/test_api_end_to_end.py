@@ -46,7 +46,8 @@ def _time(client, hr, timekeeper, engagement, week, hours):
 
 def _paid_week(client, w, hr, hr2, day):
     run = _ok(client.post("/api/v1/payroll-runs", headers=hr,
-                          json={"schedule_id": w.schedule.id, "period_containing": day}), 201)
+                          json={"schedule_id": w.schedule.id, "period_containing": day,
+                                "confirm_past_pay_date": True}), 201)
     checks = _ok(client.get(f"/api/v1/payroll-runs/{run['id']}/checks", headers=hr))
     assert (checks["issues"], checks["exceptions"]) == ([], [])     # payable: nothing held, nothing to note
     _ok(client.post(f"/api/v1/payroll-runs/{run['id']}/calculate", headers=hr), 202)

@@ -36,8 +36,8 @@ def test_api_run_flow_refusals_and_nacha(client, db, make_user, token_for, fixed
     emp = w.worker()
     w.time(emp)
     hr, hr2, fin = token_for(w.hr), token_for(w.hr2), token_for(w.finance)
-    r = client.post("/api/v1/payroll-runs", json={"schedule_id": w.schedule.id, "period_containing": "2026-11-04"},
-                    headers=hr)
+    r = client.post("/api/v1/payroll-runs", json={"schedule_id": w.schedule.id, "period_containing": "2026-11-04",
+                                                  "confirm_past_pay_date": True}, headers=hr)
     assert r.status_code == 201, r.json
     run_id = r.json["id"]
     assert (r.json["state"], r.json["pay_date"]) == ("draft", "2026-11-13")
@@ -122,12 +122,12 @@ def test_admin_run_pages_actions_and_calendar(client, db, make_user, login):
     page = client.get("/admin/payroll-runs/")
     assert page.status_code == 200 and b"New regular run" in page.data
     r = client.post("/admin/payroll-runs/", data={"schedule_id": w.schedule.id, "period_containing": "2026-11-05",
-                                                  "csrf_token": csrf_token_from(page.data)})
+                                                  "confirm_past_pay_date": "1", "csrf_token": csrf_token_from(page.data)})
     assert r.status_code == 302
     run = db.session.execute(sa.select(PayrollRun)).scalar_one()
     detail = client.get(f"/admin/payroll-runs/{run.id}")
     # unapproved time is a paycheck exception (noted, not paid by this run), not a blocker: named by worker
-    assert b"unapproved_time" in detail.data and b"no blocking issue" in detail.data
+    assert b"Time not approved" in detail.data and b"no blocking issue" in detail.data
     assert emp.worker.first_name.encode() in detail.data and b'id="hold-form"' in detail.data
     token = csrf_token_from(detail.data)
     assert client.post(f"/admin/payroll-runs/{run.id}/calculate").status_code == 400        # no CSRF token
@@ -146,9 +146,10 @@ def test_admin_run_pages_actions_and_calendar(client, db, make_user, login):
     db.session.expire_all()
     assert db.session.get(Timesheet, ts.id).status == "approved"
     r = client.post(f"/admin/payroll-runs/{run.id}/calculate", data={"csrf_token": token}, follow_redirects=True)
-    assert b"Calculation started" in r.data
+    assert b"Calculated: review and approve." in r.data       # eager: calculated by the time the page answers
     prog = client.get(f"/admin/payroll-runs/{run.id}/progress.json").json
-    assert prog == {"state": "calculated", "chunks_done": 1, "chunks_total": 1, "percent": 100, "error": ""}
+    assert prog == {"state": "calculated", "chunks_done": 1, "chunks_total": 1, "percent": 100, "error": "",
+                    "status": "Calculated: review and approve."}
     detail = client.get(f"/admin/payroll-runs/{run.id}")
     assert b'id="progress-bar"' in detail.data and b"Approve" in detail.data
     cal = client.get("/admin/pay-calendar/?year=2026&month=11")

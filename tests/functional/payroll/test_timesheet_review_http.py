@@ -254,3 +254,16 @@ def test_a_page_of_timesheets_costs_the_same_queries_for_3_rows_or_23(db, app, a
     for _ in range(20):
         TimesheetFactory(engagement=EngagementFactory(), week_start=WEEK, status="submitted")
     assert queries() == before
+
+
+def test_the_engagement_pages_link_opens_that_engagements_weeks(app, as_hr, world):
+    """The engagement page's "Timesheets" and the run page's "Approve the time" link to the list filtered on it."""
+    from flask_login import login_user
+
+    from backoffice.admin import filtered_list_url
+
+    with app.test_request_context():
+        login_user(world["hr"])
+        url = filtered_list_url("timesheet", "engagement_id", world["e_ana"].id)
+    html = as_hr.get(url).get_data(as_text=True)
+    assert "Ana Silva" in html and "Cy Colleague" not in html and "Bo Elsewhere" not in html

@@ -126,11 +126,13 @@ def test_the_preparer_of_a_run_is_told_another_user_must_approve_it(app, db, mak
     c = app.test_client()
     login(c, preparer)
     html = c.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
-    assert "a different user must approve it" in html
+    # the button the server would refuse is disabled, saying why (issue 11: not refused only after the click)
+    assert "You prepared this run: another person approves it (four eyes)." in html
+    assert f"/admin/payroll-runs/{run.id}/approve" not in html
     c2 = app.test_client()
     login(c2, other)
     html = c2.get(f"/admin/payroll-runs/{run.id}").get_data(as_text=True)
-    assert f"/admin/payroll-runs/{run.id}/approve" in html and "a different user must approve it" not in html
+    assert f"/admin/payroll-runs/{run.id}/approve" in html and "another person approves" not in html
 
 
 def test_a_runs_page_downloads_its_payroll_register_from_the_finance_export(app, db, make_user, login):
