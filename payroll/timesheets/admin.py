@@ -169,7 +169,7 @@ class TimesheetAdmin(SecureModelView):
                                                options=[(s, s) for s in TIMESHEET_STATUSES]),
                       "week_start", "source",
                       # the links "Timesheets" (engagement page) and "Approve the time" (run page) filter on it
-                      sqla_filters.FilterEqual(Timesheet.engagement_id, "Engagement"))
+                      sqla_filters.IntEqualFilter(Timesheet.engagement_id, "Engagement"))
     column_default_sort = ("week_start", True)
     form_columns = ("engagement", "week_start", *[f"hours_{d}" for d in DAYS], "units", "note")
     form_ajax_refs = {"engagement": {"fields": ("title",), "page_size": 10, "placeholder": "Worker, client or title"}}
