@@ -12,15 +12,14 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
+from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, staff_only
 from backoffice.clock import clock
 from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
 from payroll import admin_corrections
-from payroll.models import (DAYS, RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
-                            Timesheet)
+from payroll.models import (DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet)
 from payroll.models_ledger import JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
@@ -388,25 +387,6 @@ class JournalLineAdmin(ReadOnlyView):
     column_default_sort = ("id", True)
 
 
-def _dashboard_cards():
-    waiting = db.session.execute(sa.select(sa.func.count()).select_from(PayrollRun)
-                                 .where(PayrollRun.state == "calculated")).scalar()
-    pending_time = db.session.execute(sa.select(sa.func.count()).select_from(Timesheet)
-                                      .where(Timesheet.status == "submitted")).scalar()
-    requests = db.session.execute(sa.select(sa.func.count()).select_from(ReversalRequest)
-                                  .where(ReversalRequest.status == "open")).scalar()
-    retro = db.session.execute(sa.select(sa.func.count()).select_from(EngagementRate)
-                               .where(EngagementRate.retro_status == "pending")).scalar()
-    return [{"label": "Runs awaiting approval", "value": waiting, "url": url_for("payroll_desk.index")},
-            {"label": "Reversal requests to carry out", "value": requests,
-             "url": filtered_list_url("reversal_request", "status", "open") or url_for("reversal_request.index_view")},
-            {"label": "Retro pay to confirm", "value": retro,
-             "url": filtered_list_url("engagement_rate", "retro_status", "pending")
-             or url_for("engagement_rate.index_view")},
-            {"label": "Timesheets awaiting approval", "value": pending_time,
-             "url": filtered_list_url("timesheet", "status", "submitted") or url_for("timesheet.index_view")}]
-
-
 def register(admin) -> None:
     admin.add_view(PayrollDeskView(name="Payroll runs", endpoint="payroll_desk", url="/admin/payroll-runs",
                                    category="Payroll"))
@@ -422,4 +402,3 @@ def register(admin) -> None:
     from payroll.admin_money import register as register_money
 
     register_money(admin)           # tax deposits, bank return files, payment reconciliation
-    admin.dashboard_hooks.append(_dashboard_cards)
