@@ -1,7 +1,7 @@
 """Each role's dashboard: the figures and charts of its daily work, scoped to what it may see.
 
-HR: people (active engagements by type, work state and client), onboarding in progress and stuck, time to approve
-timesheets, runs by state. Finance: cash out by pay date, tax deposits due, payment exceptions (held, returned),
+HR: people (active engagements by type, work state and client), onboarding in progress and stuck (the onboarding
+domain's cards), time to approve timesheets, runs by state. Finance: cash out by pay date, tax deposits due, payment exceptions (held, returned),
 gross/taxes/net per run. Client approver: their client's time waiting, by age (no agency-wide figure). Compliance:
 what is due (tax deposits by due date) and what is wrong (unclassified engagements, missing W-4, W-9 or I-9,
 returned payments). Every count links to the page listing what it counts, filtered, or to a drill-down of its rows
@@ -22,8 +22,7 @@ from backoffice.charts import Bar, Card, Chart, top_with_other
 from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.money import fmt_usd
-from backoffice.onboarding.board import DEFAULT_STUCK_DAYS
-from backoffice.onboarding.models import OPEN_STATUSES, I9Record, OnboardingCase
+from backoffice.onboarding.models import I9Record
 from backoffice.security.access import scoped
 from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
@@ -101,20 +100,14 @@ def people_by_client() -> Chart:
 
 
 def hr_cards() -> list[Card]:
-    now = clock().now()
+    """Active workers, time waiting for approval, runs waiting for a second approver. (Onboarding in progress,
+    stuck and overdue I-9s are the onboarding domain's own cards, backoffice/onboarding/admin.py.)"""
     workers = _scoped_count(sa.select(sa.func.count(Worker.id)).where(Worker.status == "active"), "worker")
-    open_ = OnboardingCase.status.in_(OPEN_STATUSES)
-    onboarding = _count(sa.select(sa.func.count(OnboardingCase.id)).where(open_))
-    stuck = _count(sa.select(sa.func.count(OnboardingCase.id)).where(
-        open_, OnboardingCase.step_since < now - timedelta(days=DEFAULT_STUCK_DAYS)))
     waiting = _scoped_count(sa.select(sa.func.count(Timesheet.id)).where(Timesheet.status == "submitted"),
                             "timesheet")
     to_approve = _scoped_count(sa.select(sa.func.count(PayrollRun.id)).where(PayrollRun.state == "calculated"),
                                "payroll_run")
-    board = url_for("onboarding.index")
     return [Card("Active workers", f"{workers:,}", list_url("workers", status="active")),
-            Card("Onboarding in progress", f"{onboarding:,}", board),
-            Card(f"Onboarding stuck > {DEFAULT_STUCK_DAYS} days", f"{stuck:,}", board, tone="warn" if stuck else ""),
             Card("Timesheets awaiting approval", f"{waiting:,}", list_url("timesheet", status="submitted")),
             Card("Runs awaiting approval", f"{to_approve:,}", list_url("payroll_run", state="calculated"),
                  tone="warn" if to_approve else "")]
