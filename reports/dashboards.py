@@ -166,13 +166,14 @@ def _reissued():
 def cash_out_by_pay_date() -> Chart:
     """Per pay date of the latest approved or paid runs: net pay to workers and the taxes owed on it (employee
     withholding plus employer taxes), from the runs' stored totals."""
+    # each column summed on its own: a sum of (a + b) would lose the columns' cents-to-Decimal conversion
     stmt = (sa.select(PayrollRun.pay_date, sa.func.sum(PayrollRun.total_net),
-                      sa.func.sum(PayrollRun.total_employee_taxes + PayrollRun.total_employer_taxes))
+                      sa.func.sum(PayrollRun.total_employee_taxes), sa.func.sum(PayrollRun.total_employer_taxes))
             .where(PayrollRun.state.in_(("approved", "paid")))
             .group_by(PayrollRun.pay_date).order_by(PayrollRun.pay_date.desc()).limit(RECENT_PAY_DATES))
     rows = list(reversed(db.session.execute(stmt).all()))
-    bars = tuple(Bar(day.isoformat(), (_d(net), _d(taxes)), list_url("payroll_run", pay_date=day.isoformat()))
-                 for day, net, taxes in rows)
+    bars = tuple(Bar(day.isoformat(), (_d(net), _d(employee) + _d(employer)),
+                     list_url("payroll_run", pay_date=day.isoformat())) for day, net, employee, employer in rows)
     return Chart("cash_out_by_pay_date", "Cash out by pay date", bars, series=("Net pay", "Taxes"), unit="usd",
                  category="Pay date", note="approved and paid runs", empty="No approved or paid run yet.")
 
