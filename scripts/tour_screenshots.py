@@ -25,7 +25,6 @@ SHOTS = [
     ("finance-dashboard.png", "finance@tandem.example", "/admin/", DESKTOP),
     ("approver-dashboard.png", "approver@tandem.example", "/admin/", DESKTOP),
     ("compliance-dashboard.png", "compliance@tandem.example", "/admin/", DESKTOP),
-    ("admin-dashboard.png", "admin@tandem.example", "/admin/", DESKTOP),
     ("workers-list.png", "hr@tandem.example", "/admin/workers/", DESKTOP),
     ("payroll-run.png", "hr@tandem.example", "/admin/payroll-runs/2", DESKTOP),
     ("portal-home-phone.png", "worker@tandem.example", "/portal/", PHONE),
@@ -45,8 +44,11 @@ def main() -> int:
         print("Chromium is needed: apt-get install chromium", file=sys.stderr)
         return 2
     work = Path(tempfile.mkdtemp(prefix="tandem-tour-"))
-    env = dict(os.environ, BACKOFFICE_DATABASE_URL=f"sqlite:///{work / 'tour.db'}", BACKOFFICE_DEV_SECRETS="1",
-               PYTHONPATH=str(ROOT))
+    from cryptography.fernet import Fernet
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BACKOFFICE_")}    # not the caller's database
+    env.update(BACKOFFICE_DATABASE_URL=f"sqlite:///{work / 'tour.db'}", BACKOFFICE_SECRET_KEY=os.urandom(24).hex(),
+               BACKOFFICE_ENCRYPTION_KEY=Fernet.generate_key().decode(), PYTHONPATH=str(ROOT))
     backoffice = [sys.executable, "-c", "import sys; from backoffice.cli import main; sys.exit(main())"]
     subprocess.run(backoffice + ["db", "upgrade"], env=env, check=True, cwd=ROOT, capture_output=True)
     subprocess.run(backoffice + ["seed-demo", "--workers", os.environ.get("DEMO_WORKERS", "200")], env=env,
