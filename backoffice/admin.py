@@ -25,9 +25,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 from werkzeug.utils import secure_filename
-from wtforms import PasswordField
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import RequestRedirect
+from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
 from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
@@ -365,10 +365,11 @@ def may_open(url: str | None) -> bool:
         return True                                   # another site: not ours to judge
     adapter = current_app.url_map.bind(request.host, url_scheme=request.scheme)
     try:
-        endpoint, _args = adapter.match(parts.path, method="GET")
-    except RequestRedirect as moved:                  # /admin -> /admin/: judge where it goes
-        endpoint, _args = adapter.match(urlsplit(moved.new_url).path, method="GET")
-    except HTTPException:
+        try:
+            endpoint, _args = adapter.match(parts.path, method="GET")
+        except RequestRedirect as moved:              # /admin -> /admin/: judge where it goes
+            endpoint, _args = adapter.match(urlsplit(moved.new_url).path, method="GET")
+    except HTTPException:                             # no such page, or not one to open (POST only)
         return False
     blueprint, _, function = endpoint.rpartition(".")
     admin = current_app.extensions.get("tandem_admin")
