@@ -60,7 +60,7 @@ def test_the_work_state_chart_keeps_every_state_with_an_other_row(app, db, make_
     chart = _chart(html, "people_by_state")
     rows = re.findall(r'<th scope="row"[^>]*>(.*?)</th>', chart, re.S)
     assert len(rows) == 15 and "Other (3 more)" in rows[-1]
-    values = [int(v) for v in re.findall(r'tandem-chart-value">(\d+)</td>', chart)]
+    values = [int(v) for v in re.findall(r'tandem-chart-value">(\d+)</div>', chart)]
     assert values[-1] == 3 and sum(values) == 17
     assert "TX" not in rows
     az = re.search(r'<a href="([^"]+)">AZ</a>', chart).group(1).replace("&amp;", "&")
@@ -86,7 +86,7 @@ def test_the_approver_sees_their_clients_time_waiting_by_age_and_nothing_agency_
     assert re.search(r'Timesheets waiting for you</a></div>\s*<div class="tandem-big">2</div>', html)
     assert "Runs awaiting approval" not in html and "Active workers" not in html
     chart = _chart(html, "time_waiting_by_age")
-    values = dict(re.findall(r'<a href="[^"]+">([^<]+)</a></th>.*?tandem-chart-value">(\d+)</td>', chart, re.S))
+    values = dict(re.findall(r'<a href="[^"]+">([^<]+)</a></th>.*?tandem-chart-value">(\d+)</div>', chart, re.S))
     assert values == {"Today": "1", "1 day": "0", "2–3 days": "0", "4–7 days": "1", "More than 7 days": "0"}
     links = page_links(html, "http://localhost/admin/")
     assert dead_links(lambda u: c.get(u).status_code, links) == []
