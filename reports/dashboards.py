@@ -26,7 +26,7 @@ from backoffice.onboarding.models import I9Record
 from backoffice.security.access import scoped
 from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
-from payroll.models import PayrollRun, Timesheet
+from payroll.models import EngagementRate, PayrollRun, ReversalRequest, Timesheet
 from payroll.models_ledger import Payment
 from payroll.models_money import TaxDeposit
 
@@ -100,17 +100,26 @@ def people_by_client() -> Chart:
 
 
 def hr_cards() -> list[Card]:
-    """Active workers, time waiting for approval, runs waiting for a second approver. (Onboarding in progress,
+    """Active workers, time waiting for approval, runs waiting for a second approver, reversal requests and retro
+    pay waiting for someone (docs/corrections.md). (Onboarding in progress,
     stuck and overdue I-9s are the onboarding domain's own cards, backoffice/onboarding/admin.py.)"""
     workers = _scoped_count(sa.select(sa.func.count(Worker.id)).where(Worker.status == "active"), "worker")
     waiting = _scoped_count(sa.select(sa.func.count(Timesheet.id)).where(Timesheet.status == "submitted"),
                             "timesheet")
     to_approve = _scoped_count(sa.select(sa.func.count(PayrollRun.id)).where(PayrollRun.state == "calculated"),
                                "payroll_run")
+    requests = _scoped_count(sa.select(sa.func.count(ReversalRequest.id)).where(ReversalRequest.status == "open"),
+                             "payroll_run")
+    retro = _scoped_count(sa.select(sa.func.count(EngagementRate.id)).where(EngagementRate.retro_status == "pending"),
+                          "payroll_run")
     return [Card("Active workers", f"{workers:,}", list_url("workers", status="active")),
             Card("Timesheets awaiting approval", f"{waiting:,}", list_url("timesheet", status="submitted")),
             Card("Runs awaiting approval", f"{to_approve:,}", list_url("payroll_run", state="calculated"),
-                 tone="warn" if to_approve else "")]
+                 tone="warn" if to_approve else ""),
+            Card("Reversal requests to carry out", f"{requests:,}", list_url("reversal_request", status="open"),
+                 tone="warn" if requests else ""),
+            Card("Retro pay to confirm", f"{retro:,}", list_url("engagement_rate", retro_status="pending"),
+                 tone="warn" if retro else "")]
 
 
 def _day(column):
