@@ -31,11 +31,16 @@ ENV_VARS = {
     "BACKOFFICE_PAYROLL_ODFI_ROUTING": "PAYROLL_ODFI_ROUTING",
     "BACKOFFICE_PAYROLL_ODFI_NAME": "PAYROLL_ODFI_NAME",
     "BACKOFFICE_PAYROLL_IMMEDIATE_ORIGIN": "PAYROLL_IMMEDIATE_ORIGIN",
+    "BACKOFFICE_NACHA_CUTOFF_DAYS": "NACHA_CUTOFF_DAYS",
+    "BACKOFFICE_NACHA_CUTOFF_TIME": "NACHA_CUTOFF_TIME",
+    "BACKOFFICE_NACHA_CUTOFF_TIMEZONE": "NACHA_CUTOFF_TIMEZONE",
     "BACKOFFICE_REPORTS_EXPORT_DIR": "REPORTS_EXPORT_DIR",
     "BACKOFFICE_CLOCK": "CLOCK",
     "BACKOFFICE_REQUIRE_MFA": "REQUIRE_MFA",
     "BACKOFFICE_SMTP_TLS": "SMTP_TLS",
     "BACKOFFICE_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
+    "BACKOFFICE_CLASSIFICATION_RECHECK_HOUR": "CLASSIFICATION_RECHECK_HOUR",
+    "BACKOFFICE_CLASSIFICATION_HOLD_UNCLASSIFIED": "CLASSIFICATION_HOLD_UNCLASSIFIED",
 }
 
 DEFAULTS: dict = {
@@ -63,6 +68,11 @@ DEFAULTS: dict = {
     "PAYROLL_ODFI_ROUTING": "011000015",
     "PAYROLL_ODFI_NAME": "FEDERAL RESERVE BANK",
     "PAYROLL_IMMEDIATE_ORIGIN": None,
+    # The ODFI's cut-off for a payroll file: it must arrive NACHA_CUTOFF_DAYS banking days before the effective
+    # entry date (the pay date), by NACHA_CUTOFF_TIME (HH:MM) in NACHA_CUTOFF_TIMEZONE (the bank's set-up sheet).
+    "NACHA_CUTOFF_DAYS": 1,
+    "NACHA_CUTOFF_TIME": "17:00",
+    "NACHA_CUTOFF_TIMEZONE": "America/New_York",
     "REPORTS_EXPORT_DIR": None,
     "CLOCK": None,  # none -> the system clock; an ISO date or time fixes it (demos, replaying a day), see clock.py
     "SESSION_COOKIE_HTTPONLY": True,
@@ -79,6 +89,10 @@ DEFAULTS: dict = {
     "API_TOKEN_TTL_DAYS": 90,  # a new API token's life unless `create-token --ttl-days` says otherwise
     "INVITE_TTL_HOURS": 72,
     "PAYROLL_CHUNK_SIZE": 2000,
+    "CLASSIFICATION_RECHECK_HOUR": 6,  # UTC hour of the daily classification re-checks (Celery beat)
+    # An engagement with no signed classification: False -> paid as its type, listed in the run's exceptions as
+    # "assess"; True -> its worker is held out of the run until HR signs an assessment (docs/classification.md)
+    "CLASSIFICATION_HOLD_UNCLASSIFIED": False,
     "API_TITLE": "Tandem back office API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -26,3 +26,8 @@ def parse_date(value: object) -> date:
     if not EARLIEST <= day <= LATEST:
         raise ValueError(f"{day.isoformat()} is not between {EARLIEST.year} and {LATEST.year}")
     return day
+
+
+def long_date(day: date) -> str:
+    """A date as people write it in a sentence: March 2, 2026 (no leading zero, the month in words)."""
+    return f"{day:%B} {day.day}, {day.year}"

@@ -17,11 +17,19 @@ _NUMBER = re.compile(r"(?P<sign>[+-]?)\$?(?P<digits>\d{1,3}(?:,\d{3})+(?:\.\d*)?
                      r"(?P<exp>[eE][+-]?\d+)?")
 
 
+_PLAIN = re.compile(r"-?\d+(?:\.\d+)?")      # "12", "-3.50": most numbers, read without the full pattern
+
+
 def D(value: object) -> Decimal:
     """The one way to make a number: from str, int or Decimal (never float); refuses NaN and infinities.
 
     A string may carry a "$" and thousands separators in their places ("$1,250.00"); anything else that is
     not plainly one number ("12,50", "1_000", "NaN") raises ValueError."""
+    kind = type(value)
+    if kind is Decimal and value.is_finite():          # the common cases first (a run makes hundreds of thousands)
+        return value
+    if kind is str and _PLAIN.fullmatch(value):
+        return Decimal(value)
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise ValueError(f"not a finite number: {value!r}")
@@ -96,7 +104,7 @@ def to_cents(amount: Decimal) -> int:
 
 def from_cents(cents: int) -> Decimal:
     """Integer cents from storage back to Decimal dollars."""
-    return (Decimal(int(cents)) / ONE_HUNDRED).quantize(CENT)
+    return Decimal(int(cents)).scaleb(-2)        # exact, two places: 12345 -> 123.45, 0 -> 0.00
 
 
 def fmt(amount: Decimal) -> str:

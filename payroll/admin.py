@@ -18,9 +18,9 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.security.access import can
-from payroll import admin_corrections
+from payroll import admin_corrections, admin_finance
 from payroll.models import (DAYS, RUN_MACHINE, Paycheck, PayrollRun, PaySchedule, Timesheet)
-from payroll.models_ledger import JournalLine, NachaFile, Payment
+from payroll.models_ledger import NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import corrections, four_eyes, holds, payments, runs, schedules
 from payroll.timesheets import services as timesheets
@@ -206,6 +206,7 @@ class PayrollDeskView(BaseView):
         requests = corrections.open_requests(run.id)
         return self.render("admin/payroll/run_detail.html", run=run, issues=issues[:200], issue_count=len(issues),
                            exceptions=exceptions[:500], exception_count=len(exceptions), payable=payable,
+                           can_assess=can(current_user, "classification_fill", "create"),  # unclassified: assess
                            held_workers=len({e.worker_id for e in exceptions if e.held}),
                            open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
@@ -368,23 +369,6 @@ class PaycheckAdmin(ReadOnlyView):
         return redirect(url_for("corrections.paycheck", paycheck_id=int(pid)))
 
 
-class PaymentAdmin(ReadOnlyView):
-    column_list = ("id", "run_id", "paycheck_id", "part", "worker_id", "method", "check_number", "routing_number",
-                   "account_last4", "account_type", "amount", "status", "hold_reason", "trace_number", "return_code",
-                   "reissue_of_id", "created_by_id")
-    column_labels = {"run_id": "Run", "paycheck_id": "Paycheck", "worker_id": "Worker", "account_last4": "Account",
-                     "reissue_of_id": "Re-issue of", "hold_reason": "Held because", "created_by_id": "Created by"}
-    money_columns = ("amount",)
-    column_filters = ("run_id", "worker_id", "status", "return_code", "method", "check_number", "check_date")
-    column_default_sort = ("id", True)
-
-
-class JournalLineAdmin(ReadOnlyView):
-    column_list = ("id", "entry_id", "account", "detail", "state", "agency_id", "debit", "credit")
-    column_labels = {"entry_id": "Entry", "agency_id": "Agency"}
-    money_columns = ("debit", "credit")
-    column_filters = ("entry_id", "account", "detail", "state")
-    column_default_sort = ("id", True)
 
 
 def register(admin) -> None:
@@ -396,9 +380,8 @@ def register(admin) -> None:
     admin.add_view(PayScheduleAdmin(PaySchedule, name="Pay schedules", endpoint="pay_schedule", category="Payroll"))
     admin.add_view(PayCalendarView(name="Pay calendar", endpoint="pay_calendar", url="/admin/pay-calendar",
                                    category="Payroll"))
-    admin.add_view(PaymentAdmin(Payment, name="Payments", endpoint="payment", category="Payroll"))
+    admin_finance.register(admin)   # payments (each with its page: ACH return, re-issue), NACHA files, journal
     admin_corrections.register(admin)
-    admin.add_view(JournalLineAdmin(JournalLine, name="Journal", endpoint="journal", category="Payroll"))
     from payroll.admin_money import register as register_money
 
     register_money(admin)           # tax deposits, bank return files, payment reconciliation

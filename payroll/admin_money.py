@@ -14,7 +14,9 @@ from backoffice.dates import parse_date
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.exports import csv_lines, xlsx_bytes
 from backoffice.security.access import can
+from payroll.labels import run_label
 from payroll.models_money import DEPOSIT_TAXES
+from payroll.payments.returns import RETURN_REASONS
 from payroll.services import bank_files, deposits, reconciliation
 
 MAX_UPLOAD = 5 * 1024 * 1024     # a return file is 94 bytes a record; 5 MB is ~50,000 returns
@@ -134,8 +136,39 @@ class ReturnFileView(BaseView):
     def detail(self, file_id):
         with domain_errors(not_found_404=True):
             entries = bank_files.file_entries(file_id)
-            return self.render("admin/payroll/return_file.html", file_id=file_id, entries=entries)
+            return self.render("admin/payroll/return_file.html", file_id=file_id, entries=entries,
+                               pays=_payments_by_id({e.payment_id for e in entries if e.payment_id}),
+                               reasons=RETURN_REASONS, run_label=run_label)
         abort(404)
+
+
+def _payments_by_id(ids) -> dict:
+    """The payments named by a return file, with worker, client, agency and run loaded in one query."""
+    if not ids:
+        return {}
+    import sqlalchemy as sa
+    from sqlalchemy.orm import joinedload
+
+    from backoffice.extensions import db
+    from payroll.models_ledger import Payment
+
+    rows = db.session.execute(sa.select(Payment).where(Payment.id.in_(sorted(ids))).options(
+        joinedload(Payment.worker), joinedload(Payment.run), joinedload(Payment.client),
+        joinedload(Payment.agency))).scalars()
+    return {p.id: p for p in rows}
+
+
+def _run_names(ids) -> dict[int, str]:
+    """Run id -> "Weekly run Nov 2–8, 2026" for a page of runs, in one query."""
+    if not ids:
+        return {}
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from payroll.models import PayrollRun
+
+    return {r.id: run_label(r) for r in db.session.execute(sa.select(PayrollRun).where(
+        PayrollRun.id.in_(sorted(set(ids))))).scalars()}
 
 
 class ReconciliationView(BaseView):
@@ -167,6 +200,7 @@ class ReconciliationView(BaseView):
                            reconciliation.reconciliation_rows(as_of, **filters), fmt)
         runs, total = reconciliation.reconcile(as_of, **filters)
         return self.render("admin/payroll/reconciliation.html", runs=runs, total=total, as_of=as_of,
+                           names=_run_names([r.run_id for r in runs]),
                            columns=reconciliation.COLUMNS, labels=reconciliation.LABELS, args=request.args,
                            days=reconciliation.SETTLEMENT_DAYS)
 

@@ -30,11 +30,15 @@ def payroll():
 @click.argument("run_id", type=int)
 @click.option("--output", "output", required=True, type=click.Path(dir_okay=False, writable=True),
               help="file to write (- for standard output)")
+@click.option("--effective-date", "effective_date", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="settle on this banking day (YYYY-MM-DD) when the pay date is past or too close for the bank's "
+                   "cut-off; without it such a file is refused")
 @with_appcontext
 @handle_domain_errors
-def nacha_cmd(run_id, output):
-    """Write the NACHA file of an approved or paid run (made on first request, the same bytes afterwards)."""
-    f = generate_nacha(run_id, now=clock().now())
+def nacha_cmd(run_id, output, effective_date):
+    """Write the NACHA file of an approved run, settling on its pay date (made on first request, the same bytes
+    afterwards); a pay date past or too close for the bank's cut-off needs --effective-date."""
+    f = generate_nacha(run_id, now=clock().now(), effective_date=effective_date.date() if effective_date else None)
     if output == "-":
         click.echo(f.content, nl=False)
         return

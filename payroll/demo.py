@@ -3,18 +3,19 @@ one calculated run awaiting approval (called at the end of `backoffice seed-demo
 from __future__ import annotations
 
 import random
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
-from backoffice.clock import FixedClock
 from backoffice.extensions import db
 from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.uow import transaction
 from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
+from payroll.calendar import holidays_between
 from payroll.models import PaySchedule, Timesheet
+from payroll.payments.ach_dates import previous_banking_day
 from payroll.services import holds, payments, runs
 from payroll.services.calc import calculate_chunk
 from payroll.services.schedules import create_schedule
@@ -99,7 +100,11 @@ def seed(rng: random.Random, today: date) -> list[str]:
 
     paid = calculated(week1)
     runs.approve_run(paid.id, hr2)
-    payments.generate_nacha(paid.id, finance, now=FixedClock(today).now())   # the demo's own day
+    # the file went to the bank two banking days before the pay date, at 10:00 New York time (15:00 UTC): it
+    # settles on the pay date, as a run's file should
+    closed = holidays_between(paid.pay_date - timedelta(days=14), paid.pay_date)
+    made = previous_banking_day(previous_banking_day(paid.pay_date, closed), closed)
+    payments.generate_nacha(paid.id, finance, now=datetime.combine(made, time(15, 0), tzinfo=timezone.utc))
     runs.mark_paid(paid.id, finance)
     held = next((e.worker_id for e in engagements if e.type == "leased_employee"
                  and (second is None or e.worker_id != second.worker_id)), None)
@@ -125,7 +130,7 @@ def _second_client_engagement(engagements, schedule_id: int):
         eng = Engagement(worker_id=first.worker_id, client_id=other, type="leased_employee", title="Weekend shifts",
                          work_state=first.work_state, pay_rate=D("22.50"), pay_unit="hour", bill_rate=D("33.75"),
                          pay_frequency="weekly", pay_schedule_id=schedule_id, start_date=first.start_date,
-                         status="active", classification="leased_employee")
+                         status="active")
         db.session.add(eng)
     return eng
 

@@ -364,11 +364,12 @@ class Paycheck(db.Model):
     __tablename__ = "paychecks"
     __permission_model__ = "paycheck"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
+    # run_id is looked up through uq_paychecks_run_worker_kind, which it leads; agency_id has no index (0086)
+    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False)
     engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
     client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"), index=True)
-    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"), index=True)
+    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     kind: Mapped[str] = mapped_column(sa.String(10), default="regular", nullable=False)
     worker_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)          # employee | contractor
     work_state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False, index=True)
@@ -461,7 +462,7 @@ class PaycheckLine(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, index=True)
     # earning lines: the engagement and client the pay was earned at (billing and cost by client); null on taxes
-    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
+    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"))    # partial index below
     client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
     kind: Mapped[str] = mapped_column(sa.String(24), nullable=False)
     code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
@@ -475,6 +476,10 @@ class PaycheckLine(db.Model):
     __table_args__ = (
         sa.CheckConstraint("kind in ('earning','employee_tax','employer_tax','pretax_deduction',"
                            "'posttax_deduction','employer_contribution')", name="ck_paycheck_lines_kind"),
+        # earning lines only: tax and deduction lines name no engagement and stay out of the index (0086)
+        sa.Index("ix_paycheck_lines_engagement_id", "engagement_id",
+                 postgresql_where=sa.text("engagement_id IS NOT NULL"),
+                 sqlite_where=sa.text("engagement_id IS NOT NULL")),
     )
 
 

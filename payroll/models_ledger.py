@@ -50,6 +50,8 @@ class JournalEntry(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     lines = relationship("JournalLine", order_by="JournalLine.id", viewonly=True)
+    run = relationship("PayrollRun", viewonly=True)
+    paycheck = relationship("Paycheck", viewonly=True)
 
     __table_args__ = (
         sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue','deposit')",
@@ -74,6 +76,9 @@ class JournalLine(db.Model):
 
     __table_args__ = (sa.CheckConstraint("debit >= 0 and credit >= 0", name="ck_journal_lines_sides"),)
 
+    entry = relationship(JournalEntry, viewonly=True)
+    agency = relationship("Agency", viewonly=True)
+
     @property
     def account_name(self) -> str:
         return ACCOUNTS.get(self.account, self.account)
@@ -93,10 +98,20 @@ class NachaFile(db.Model):
     entry_count: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     total_credit: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     content: Mapped[str] = mapped_column(EncryptedString(), nullable=False)
+    # the settlement date the batch header asks for (the pay date, or a later one chosen knowingly); None for files
+    # made before it was recorded
+    effective_date: Mapped[date | None] = mapped_column(sa.Date)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (sa.UniqueConstraint("run_id", "file_id_modifier", name="uq_nacha_files_run_modifier"),)
+
+    run = relationship("PayrollRun", viewonly=True)
+    created_by = relationship("User", viewonly=True)
+
+    def __str__(self) -> str:
+        return f"NACHA file {self.file_id_modifier} of {self.run}" if self.run is not None else \
+            f"NACHA file {self.file_id_modifier}"
 
 
 class Payment(db.Model):
@@ -156,6 +171,21 @@ class Payment(db.Model):
                  sqlite_where=sa.text("status in ('pending','sent','held')"),
                  postgresql_where=sa.text("status in ('pending','sent','held')")),
     )
+
+    run = relationship("PayrollRun", viewonly=True)
+    paycheck = relationship("Paycheck", viewonly=True)
+    worker = relationship("Worker", viewonly=True)
+    nacha_file = relationship(NachaFile, viewonly=True)
+    reissue_of = relationship("Payment", remote_side=[id], viewonly=True)
+    # the client and agency of the paycheck (a paycheck paying several clients' engagements has no single client)
+    client = relationship("Client", secondary="paychecks", primaryjoin="Payment.paycheck_id == Paycheck.id",
+                          secondaryjoin="Paycheck.client_id == Client.id", viewonly=True, uselist=False)
+    agency = relationship("Agency", secondary="paychecks", primaryjoin="Payment.paycheck_id == Paycheck.id",
+                          secondaryjoin="Paycheck.agency_id == Agency.id", viewonly=True, uselist=False)
+
+    def __str__(self) -> str:
+        who = str(self.worker) if self.worker is not None else f"worker {self.worker_id}"
+        return f"Payment of {self.amount:,.2f} to {who}"
 
     @property
     def masked_account(self) -> str:

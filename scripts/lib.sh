@@ -44,7 +44,7 @@ pg_start() {  # $1: work dir, $2: database name
   [ "$(id -u)" = 0 ] && chown "$PG_USER" "$PGDATA" "$work"
   run_pg "$PGBIN/initdb" -D "$PGDATA" -U tandem --auth=trust -E UTF8 >/dev/null || { echo "initdb failed"; return 1; }
   run_pg "$PGBIN/pg_ctl" -D "$PGDATA" -l "$work/pg.log" -w \
-    -o "-h 127.0.0.1 -p $PGPORT -k $work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+    -o "-h 127.0.0.1 -p $PGPORT -k $work -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 ${PG_EXTRA_OPTS:-}" \
     start >/dev/null || { cat "$work/pg.log"; return 1; }
   "$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U tandem "$dbname" || return 1
   PG_URL="postgresql+psycopg://tandem@127.0.0.1:$PGPORT/$dbname"

@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
-from backoffice.classification import labels
+from backoffice.classification import labels, recheck_hour
 from backoffice.classification.engine.questionnaire import answer_value
 from backoffice.classification.models import Assessment, Recheck, ReviewRequest
 from backoffice.classification.portal import evidence_pack_response, evidence_response
 from backoffice.classification.services import common, questionnaire, rechecks, reclassification, reviews
 from backoffice.clock import clock
+from backoffice.dates import long_date
 from backoffice.errors import Issue
 from backoffice.extensions import db
 from backoffice.security.access import can, scoped
@@ -51,8 +53,24 @@ class AssessmentAdmin(ReadOnlyView):
                           "determination", "risk", "employer_party", "status", "signed_determination",
                           "signed_off_at")
     column_formatters = {"id": _link("classification.detail", assessment_id="id"),
-                         "worker": lambda v, c, m, n: m.worker.full_name if m.worker else ""}
+                         "worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
+                         "engagement_id": lambda v, c, m, n: str(m.engagement) if m.engagement else "",
+                         "determination": lambda v, c, m, n: labels.RESULT_LABELS.get(m.determination, "not run"),
+                         "signed_determination": lambda v, c, m, n: labels.RESULT_LABELS.get(
+                             m.signed_determination, "not signed")}
     can_view_details = False
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Assessment.worker), joinedload(Assessment.client),
+                                           joinedload(Assessment.engagement).joinedload(Engagement.worker),
+                                           joinedload(Assessment.engagement).joinedload(Engagement.client))
+
+
+def _review_about(view, context, model, name):
+    if model.assessment_id is None:
+        return f"{model.engagement} (unclassified: asks HR to classify)" if model.engagement else ""
+    return Markup('<a href="{}">Assessment #{}</a>').format(
+        url_for("classification.detail", assessment_id=model.assessment_id), model.assessment_id)
 
 
 class ReviewAdmin(ReadOnlyView):
@@ -62,10 +80,14 @@ class ReviewAdmin(ReadOnlyView):
     column_filters = ("status", "created_at")
     column_sortable_list = ("id", "status", "created_at", "updated_at")
     column_default_sort = ("updated_at", True)
-    column_labels = {"assessment_id": "Assessment", "updated_at": "Last message"}
+    column_labels = {"assessment_id": "About", "updated_at": "Last message"}
     column_formatters = {"id": _link("classification.review", review_id="id"),
-                         "worker": lambda v, c, m, n: m.worker.full_name if m.worker else ""}
+                         "worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
+                         "assessment_id": _review_about}
     can_view_details = False
+
+    def get_query(self):
+        return super().get_query().options(joinedload(ReviewRequest.worker), joinedload(ReviewRequest.engagement))
 
 
 class RecheckAdmin(ReadOnlyView):
@@ -76,8 +98,17 @@ class RecheckAdmin(ReadOnlyView):
     column_filters = ("status", "code", "since", "created_at")
     column_sortable_list = ("id", "code", "since", "status", "created_at")
     column_default_sort = ("id", True)
-    column_labels = {"engagement_id": "Engagement", "created_at": "Raised"}
-    column_formatters = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else ""}
+    column_labels = {"engagement_id": "Engagement", "created_at": "Raised", "resolution_note": "What was done"}
+    column_formatters = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
+                         "engagement_id": lambda v, c, m, n: str(m.engagement) if m.engagement else "",
+                         "code": lambda v, c, m, n: labels.RECHECK_LABELS.get(m.code, m.code),
+                         "since": lambda v, c, m, n: long_date(m.since) if m.since else ""}
+    column_formatters_export = {"engagement_id": lambda v, c, m, n: str(m.engagement) if m.engagement else ""}
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Recheck.worker),
+                                           joinedload(Recheck.engagement).joinedload(Engagement.client),
+                                           joinedload(Recheck.engagement).joinedload(Engagement.worker))
 
 
 class ClassificationView(BaseView):
@@ -95,11 +126,14 @@ class ClassificationView(BaseView):
     # ---------------------------------------------------------------- re-checks
     @expose("/")
     def index(self):
-        stmt = scoped(sa.select(Recheck).where(Recheck.status == "open").order_by(Recheck.id.desc()),
+        stmt = scoped(sa.select(Recheck).where(Recheck.status == "open").order_by(Recheck.id.desc())
+                      .options(joinedload(Recheck.worker), joinedload(Recheck.engagement).joinedload(Engagement.client)),
                       current_user, "classification_recheck")
         rows = db.session.execute(stmt.limit(500)).scalars().all() if can(
             current_user, "classification_recheck", "read") else []
         return self.render("admin/classification/rechecks.html", rows=rows, today=clock().today(),
+                           runs=rechecks.last_runs(5), long_date=long_date, labels=labels,
+                           recheck_hour=recheck_hour(current_app),
                            can_run=can(current_user, "classification_recheck", "create"),
                            can_resolve=can(current_user, "classification_recheck", "write")
                            and can(current_user, "classification_sign_off", "write"))
@@ -108,7 +142,7 @@ class ClassificationView(BaseView):
     def run_rechecks(self):
         if not can(current_user, "classification_recheck", "create"):
             abort(403)
-        count = rechecks.run_rechecks(today=clock().today())
+        count = rechecks.run_rechecks(today=clock().today(), trigger="manual", user=current_user)
         flash(f"{count} new re-check{'s' if count != 1 else ''} raised.", "success")
         return redirect(url_for(".index"))
 
@@ -143,8 +177,12 @@ class ClassificationView(BaseView):
                                   Client.name.ilike(f"%{q}%")))
                     .order_by(Engagement.id).limit(25))
             matches = db.session.execute(scoped(stmt, current_user, "engagement")).scalars().all()
+        chosen = None
+        if str(values["engagement_id"]).strip().isdigit():
+            chosen = db.session.execute(scoped(sa.select(Engagement).where(
+                Engagement.id == int(values["engagement_id"])), current_user, "engagement")).scalar_one_or_none()
         return self.render("admin/classification/new.html", values=values, errors=_errors(refused.issues), q=q,
-                           matches=matches), (422 if refused else 200)
+                           matches=matches, chosen=chosen), (422 if refused else 200)
 
     @expose("/<int:assessment_id>/edit", methods=("GET", "POST"))
     def edit(self, assessment_id: int):
@@ -255,7 +293,7 @@ class ClassificationView(BaseView):
                 flash("Reply sent." if request.form.get("close") != "1" else "Reply sent; the review is closed.",
                       "success")
                 return redirect(url_for(".review", review_id=review.id))
-        return self.render("admin/classification/review.html", review=review, a=review.assessment,
+        return self.render("admin/classification/review.html", review=review, a=review.assessment, labels=labels,
                            error=refused.message if refused.issues else None,
                            can_reply=can(current_user, "classification_sign_off", "write")
                            and review.status != "closed"), \
@@ -289,9 +327,30 @@ class WorkerImportView(BaseView):
                            columns=importer.COLUMNS), (422 if (error or refused or (report and report.issues)) else 200)
 
 
+def _unclassified_list_url() -> str | None:
+    """The engagements list filtered on "classification is empty" (None if this user cannot open it)."""
+    from flask_admin.contrib.sqla import filters
+
+    admin = current_app.extensions.get("tandem_admin")
+    view = next((v for v in getattr(admin, "_views", ()) if getattr(v, "endpoint", None) == "engagements"), None)
+    if view is None or not view.is_accessible():
+        return None
+    for i, flt in enumerate(getattr(view, "_filters", None) or ()):
+        if getattr(getattr(flt, "column", None), "key", None) == "classification" and isinstance(
+                flt, filters.FilterEmpty):
+            return url_for("engagements.index_view", **{f"flt0_{i}": "1"})
+    return None
+
+
 def dashboard_cards() -> list[dict]:
-    """Open re-checks and review requests waiting for HR."""
+    """Open engagements no signed assessment classifies; open re-checks and review requests waiting for HR."""
     cards = []
+    if staff_only() and can(current_user, "classification", "create") and can(current_user, "engagement", "read"):
+        stmt = scoped(sa.select(sa.func.count(Engagement.id)).where(
+            Engagement.classification.is_(None), Engagement.status.in_(common.OPEN_ENGAGEMENT_STATUSES)),
+            current_user, "engagement")
+        cards.append({"label": "Engagements not classified", "value": db.session.execute(stmt).scalar(),
+                      "url": _unclassified_list_url() or url_for("classification.new")})
     if staff_only() and can(current_user, "classification_recheck", "read"):
         stmt = scoped(sa.select(sa.func.count(Recheck.id)).where(Recheck.status == "open"), current_user,
                       "classification_recheck")

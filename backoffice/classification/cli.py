@@ -40,4 +40,4 @@ def rechecks_cmd(today):
         on = parse_date(today) if today else clock().today()
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--today") from None
-    click.echo(f"{run_rechecks(today=on)} new re-check(s) raised as of {on.isoformat()}")
+    click.echo(f"{run_rechecks(today=on, trigger='command')} new re-check(s) raised as of {on.isoformat()}")

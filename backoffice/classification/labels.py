@@ -76,6 +76,9 @@ RESULT_LABELS = {"employee": "employee", "independent_contractor": "independent 
                  "statutory_employee": "statutory employee", "inconclusive": "could not decide",
                  "leased_employee": "leased employee (W-2)", "contractor": "independent contractor (1099)",
                  "needs_review": "needs review"}
+RECHECK_LABELS = {"long_hours": "long hours", "dominant_client": "one client pays most",
+                  "client_sets_schedule": "client sets the schedule"}
+RECHECK_RUN_TRIGGERS = {"schedule": "daily schedule", "manual": "run by hand", "command": "command line"}
 
 
 def humanize(value) -> str:

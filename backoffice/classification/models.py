@@ -99,8 +99,8 @@ class ReviewRequest(Timestamps, db.Model):
     __audited__ = True
     __permission_model__ = "classification_review"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    assessment_id: Mapped[int] = mapped_column(sa.ForeignKey("classification_assessments.id"), nullable=False,
-                                               index=True)
+    # None: the worker asks HR to classify an engagement that has no signed assessment yet
+    assessment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("classification_assessments.id"), index=True)
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
     client_id: Mapped[int] = mapped_column(sa.ForeignKey("clients.id"), nullable=False, index=True)
@@ -110,6 +110,7 @@ class ReviewRequest(Timestamps, db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
 
     assessment = relationship(Assessment)
+    engagement = relationship("Engagement")
     worker = relationship("Worker")
     messages = relationship("ReviewMessage", back_populates="review", order_by="ReviewMessage.id")
 
@@ -118,7 +119,8 @@ class ReviewRequest(Timestamps, db.Model):
     )
 
     def __str__(self) -> str:
-        return f"Review #{self.id} of assessment #{self.assessment_id} ({self.status})"
+        about = f"assessment #{self.assessment_id}" if self.assessment_id else "an unclassified engagement"
+        return f"Review #{self.id} of {about} ({self.status})"
 
 
 class ReviewMessage(db.Model):
@@ -163,10 +165,48 @@ class Recheck(Timestamps, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint("status in ('open','resolved','dismissed')", name="ck_class_rechecks_status"),
+        # One finding of a kind per engagement and signed assessment (and one while none is signed): a re-check
+        # run twice, or the schedule and the button at once, never raises the same finding twice.
+        sa.UniqueConstraint("engagement_id", "assessment_id", "code", name="uq_class_rechecks_once"),
+        sa.Index("uq_class_rechecks_once_unsigned", "engagement_id", "code", unique=True,
+                 sqlite_where=sa.text("assessment_id IS NULL"), postgresql_where=sa.text("assessment_id IS NULL")),
     )
 
     def __str__(self) -> str:
         return f"Re-check #{self.id} {self.code} ({self.status})"
+
+
+RECHECK_RUN_TRIGGERS = ("schedule", "manual", "command")
+
+
+class RecheckRun(db.Model):
+    """One pass of the re-checks over every open contractor engagement: when, why, what it found.
+
+    A scheduled pass sets `schedule_day`, unique, so the daily beat entry delivered twice checks once."""
+
+    __tablename__ = "classification_recheck_runs"
+    __audited__ = True
+    __permission_model__ = "classification_recheck"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    as_of_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    trigger: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    schedule_day: Mapped[date | None] = mapped_column(sa.Date)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    engagements_checked: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    raised: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    found: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)  # {code: new findings}
+    by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    by = relationship("User")
+
+    __table_args__ = (
+        sa.CheckConstraint("trigger in ('schedule','manual','command')", name="ck_class_recheck_runs_trigger"),
+        sa.UniqueConstraint("schedule_day", name="uq_classification_recheck_runs_schedule_day"),
+    )
+
+    def __str__(self) -> str:
+        return f"Re-check run of {self.as_of_date.isoformat()} ({self.trigger})"
 
 
 class Reclassification(db.Model):

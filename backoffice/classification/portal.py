@@ -76,8 +76,29 @@ def engagement(engagement_id: int):
     current = common.basis(eng.id)
     if current is not None:
         return redirect(url_for(".assessment", assessment_id=current.id))
+    return _engagement_page(eng)
+
+
+def _engagement_page(eng, comment: str = "", errors: dict | None = None) -> str:
+    """An unclassified engagement: what that means, earlier assessments, and a form to ask HR."""
+    asked = db.session.execute(scoped(sa.select(ReviewRequest).where(
+        ReviewRequest.engagement_id == eng.id, ReviewRequest.assessment_id.is_(None)).order_by(ReviewRequest.id),
+        current_user, "classification_review")).scalars().all()
     return render_template("portal/classification/engagement.html",
-                           **_ctx(eng=eng, history=_visible_history(eng.id)))
+                           **_ctx(eng=eng, history=_visible_history(eng.id), reviews=asked, comment=comment,
+                                  errors=errors or {}))
+
+
+@bp.post("/<int:engagement_id>/ask")
+@worker_required
+def ask_hr(engagement_id: int):
+    eng = _my_engagement(engagement_id)
+    comment = request.form.get("comment", "")
+    with form_errors() as refused:
+        review = reviews.request_classification(eng.id, user=current_user, comment=comment)
+        flash("Your request was sent to HR. You will find their answer here.")
+        return redirect(url_for(".review", review_id=review.id))
+    return _engagement_page(eng, comment, refused.errors), 422
 
 
 def _assessment_page(assessment_id, comment: str = "", errors: dict | None = None) -> str:

@@ -173,9 +173,11 @@ class EngagementAdmin(SecureModelView):
     service_fields = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
                       "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
-                         "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate}
+                         "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate,
+                         "classification": lambda v, c, m, n: m.classification_words}
     column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
-                                "type": lambda v, c, m, n: m.type.replace("_", " ")}
+                                "type": lambda v, c, m, n: m.type.replace("_", " "),
+                                "classification": lambda v, c, m, n: m.classification_words}
     column_export_exclude_list = ("related",)
 
     def get_query(self):

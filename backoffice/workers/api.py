@@ -127,7 +127,11 @@ class EngagementOut(Schema):
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
     status = fields.String()
-    classification = fields.String(allow_none=True)
+    classification = fields.String(allow_none=True, metadata={
+        "description": "the signed determination (leased_employee or contractor); null while no assessment is "
+                       "signed: the engagement is unclassified"})
+    classification_status = fields.String(metadata={
+        "description": "unclassified, classified, or reclassification_due (signed as the other type)"})
 
 
 class EngagementIn(Schema):

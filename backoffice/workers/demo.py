@@ -167,7 +167,7 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
                 "pay_unit": "hour", "bill_rate": (rate * D(bill) / D(pay)).quantize(CENT),
                 "pay_frequency": rng.choice(("weekly", "biweekly", "biweekly", "semimonthly")),
                 "start_date": start, "end_date": None, "status": "active",
-                "classification": typ, "overtime_exempt": False, "created_at": now, "updated_at": now,
+                "classification": None, "overtime_exempt": False, "created_at": now, "updated_at": now,
             })
     ids: list[int] = []
     insert_workers = sa.insert(Worker).returning(Worker.id, sort_by_parameter_order=True)

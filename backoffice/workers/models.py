@@ -150,6 +150,26 @@ class Engagement(Timestamps, db.Model):
     )
 
     TYPE_WORDS = {"leased_employee": "leased", "contractor": "contractor"}
+    CLASSIFICATION_WORDS = {"leased_employee": "leased employee", "contractor": "contractor"}
+
+    @property
+    def classification_status(self) -> str:
+        """`unclassified` (no signed assessment), `classified` (signed as its type) or `reclassification_due`
+        (signed as the other type: HR converts the engagement). `classification` is written only by a sign-off."""
+        if self.classification is None:
+            return "unclassified"
+        return "classified" if self.classification == self.type else "reclassification_due"
+
+    @property
+    def classification_words(self) -> str:
+        """How a person reads the classification: "unclassified", "contractor", or "leased employee (engaged as
+        contractor: reclassify)"."""
+        if self.classification is None:
+            return "unclassified"
+        words = self.CLASSIFICATION_WORDS.get(self.classification, self.classification.replace("_", " "))
+        if self.classification != self.type:
+            words += f" (engaged as {self.CLASSIFICATION_WORDS.get(self.type, self.type)}: reclassify)"
+        return words
 
     def __str__(self) -> str:
         """How people name an engagement: "Ana Silva at Northwind, leased, TX" (lists, pickers, messages)."""

@@ -7,6 +7,7 @@ from flask.views import MethodView
 from backoffice import validation as v
 from backoffice.api import current_api_user, json_body, json_object
 from backoffice.clock import clock
+from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
@@ -182,12 +183,27 @@ def request_run_reversal(ident):
 
 
 @blp.route("/payroll-runs/<int:ident>/nacha")
+@blp.doc(parameters=[{"in": "query", "name": "effective_date", "required": False, "schema": {"type": "string",
+                      "format": "date"}, "description": "the settlement date to ask for when the pay date is past "
+                      "or too close for the bank's cut-off (NACHA_CUTOFF_*); refused (422) otherwise"}])
 @blp.response(200, {"type": "string", "format": "binary"}, content_type="text/plain")
 def run_nacha(ident):
-    """The run's NACHA file (PPD credits, company entry description PAYROLL); made on first request."""
+    """The run's NACHA file (PPD credits, company entry description PAYROLL, descriptive date the pay date),
+    made on first request and settling on the run's pay date. When the pay date is past or too close for the
+    bank's cut-off the request is refused with 422 on `effective_date`, unless `?effective_date=YYYY-MM-DD` (a
+    later banking day the cut-off allows) is given."""
+    from flask import request
+
     user = current_api_user()
     _one(PayrollRun, "payroll_run", ident)
     require(user, "payment", "read")
-    f = payments.generate_nacha(ident, user, now=clock().now())
+    raw = (request.args.get("effective_date") or "").strip()
+    effective = None
+    if raw:
+        try:
+            effective = parse_date(raw)
+        except Exception:   # noqa: BLE001 - any unreadable date is the same answer
+            raise ValidationFailed([Issue("effective_date", f"{raw!r} is not a date (YYYY-MM-DD)")]) from None
+    f = payments.generate_nacha(ident, user, now=clock().now(), effective_date=effective)
     return Response(f.content, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="payroll-run-{ident}-{f.file_id_modifier}.ach"'})

@@ -90,7 +90,8 @@ class RunExceptionOut(Schema):
     engagement_id = fields.Integer(allow_none=True)
     code = fields.String()
     message = fields.String()
-    action = fields.String(metadata={"description": "hold (left out of the run, paid later) or note (paid, stated)"})
+    action = fields.String(metadata={"description": "hold (left out of the run, paid later), note (paid, stated) or "
+                                                    "assess (paid as its type; HR assesses the classification)"})
     held = fields.Boolean()
 
 

@@ -571,6 +571,9 @@ def reopen_for_bonus(bonus: MultiWeekBonus, weeks: Sequence[WorkweekResult], by:
     return tuple(lines)
 
 
+_BACK_TO_MONDAY = tuple(timedelta(days=i) for i in range(7))
+
+
 def workweek_start(day: date) -> date:
     """The Monday that starts the workweek holding `day` (the agency's workweek is Monday to Sunday)."""
-    return day - timedelta(days=day.weekday())
+    return day - _BACK_TO_MONDAY[day.weekday()]

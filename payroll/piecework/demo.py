@@ -37,7 +37,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
         eng = Engagement(worker_id=worker.id, client_id=client.id, type="leased_employee", title=TITLE,
                          work_state=worker.state, pay_rate=RATE, pay_unit="piece", bill_rate=D("9.75"),
                          pay_frequency=schedule.frequency, pay_schedule_id=schedule.id,
-                         start_date=monday - timedelta(days=28), status="active", classification="leased_employee")
+                         start_date=monday - timedelta(days=28), status="active")
         db.session.add(eng)
         db.session.flush()
     items = []

@@ -15,7 +15,7 @@ from backoffice.security.access import can, scoped
 from backoffice.uow import transaction
 from backoffice.validation import is_record_id
 from backoffice.workers.models import Engagement
-from payroll.services.common import id_in
+from payroll.services.common import id_in, plain_rows
 
 from .models import TaskCompletion
 
@@ -275,6 +275,6 @@ def unpaid_tasks(engagement_ids: list[int], through: date) -> dict[int, list]:
                      TaskCompletion.rate, TaskCompletion.amount, TaskCompletion.minutes).where(
         id_in(TaskCompletion.engagement_id, engagement_ids), TaskCompletion.paid_run_id.is_(None),
         TaskCompletion.work_date <= through).order_by(TaskCompletion.work_date, TaskCompletion.id)
-    for row in db.session.execute(stmt):
+    for row in plain_rows(db.session.execute(stmt)):
         out.setdefault(row.engagement_id, []).append(row)
     return out

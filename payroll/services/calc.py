@@ -17,7 +17,7 @@ from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun
 
 from . import four_eyes, paid_periods
 from .deductions import deductions_for, employer_contribution_lines, record_taken
-from .common import bulk_insert, cents, id_in, is_postgres, units4
+from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
 from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
@@ -152,10 +152,17 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                      cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
                      cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
                      json.dumps(stored), naive_now))
-    bulk_insert("paychecks", PAYCHECK_COLUMNS, rows, ready=True)
-    ids = {(w, t): i for w, t, i in s.execute(sa.select(Paycheck.worker_id, Paycheck.worker_type, Paycheck.id).where(
-        Paycheck.run_id == run.id, Paycheck.kind == "regular",
-        id_in(Paycheck.worker_id, sorted({c[0][0] for c in computed}))))} if computed else {}
+    new_ids = reserve_ids("paychecks", len(rows))
+    if new_ids is not None:
+        bulk_insert("paychecks", ("id",) + PAYCHECK_COLUMNS, [(i,) + r for i, r in zip(new_ids, rows)], ready=True)
+        ids = {c[0]: i for c, i in zip(computed, new_ids)}
+    else:
+        bulk_insert("paychecks", PAYCHECK_COLUMNS, rows, ready=True)
+        ids = {(w, t): i for w, t, i in s.execute(sa.select(Paycheck.worker_id, Paycheck.worker_type, Paycheck.id)
+                                                  .where(Paycheck.run_id == run.id, Paycheck.kind == "regular",
+                                                         id_in(Paycheck.worker_id,
+                                                               sorted({c[0][0] for c in computed}))))} \
+            if computed else {}
 
     # lines
     line_rows = []
@@ -232,8 +239,8 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
         e = earnings[i]
         hours = e.get("hours") or e.get("units")
         eng_id, client_id = sources[i] if sources else (None, None)
-        out.append(("earning", labels[i], "", cents(line.amount), units4(D(hours)) if hours else None,
-                    units4(D(e["rate"])) if "rate" in e else None, None,
+        out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
+                    units4(Decimal(e["rate"])) if "rate" in e else None, None,
                     json.dumps(list(line.explanation)) if explain else None, eng_id, client_id))
     taxable = r.taxable_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):

@@ -86,10 +86,10 @@ def _audit_rows(model: str, ids: list[int], *, with_at: bool = False):
     """(record id, user id, changes JSON[, at]) of the audit log's updates and creations of these records."""
     cols = [AuditLog.record_id, AuditLog.user_id, AuditLog.changes] + ([AuditLog.at] if with_at else [])
     out = []
-    for i in range(0, len(ids), 500):
-        batch = [str(x) for x in ids[i:i + 500]]
+    for i in range(0, len(ids), 5000):
+        batch = [str(x) for x in ids[i:i + 5000]]
         for row in db.session.execute(sa.select(*cols).where(
-                AuditLog.model == model, AuditLog.action.in_(("create", "update")), AuditLog.record_id.in_(batch),
+                AuditLog.model == model, AuditLog.action.in_(("create", "update")), id_in(AuditLog.record_id, batch),
                 AuditLog.user_id.is_not(None))):
             out.append((int(row[0]),) + tuple(row[1:]))
     return out

@@ -22,7 +22,7 @@ from payroll.models import DAYS, PaycheckHold, PayrollAdjustment, PayrollRun, Ti
 
 from payroll.piecework.services import unpaid_tasks
 
-from .common import id_in, is_postgres
+from .common import id_in, is_postgres, plain_rows
 from .worktime import engine_earning, worker_earnings
 
 YTD_FIELDS = YearToDate.YTD_FIELDS
@@ -72,6 +72,8 @@ def worker_pay(engs: list, run: PayrollRun, ctx: "ChunkContext") -> EngagementPa
 def primary_engagement(engs: list, pay: EngagementPay):
     """The engagement whose work state the paycheck's state taxes follow: the one with the most earnings (the
     first on a tie). Wages earned in two states in one paycheck are taxed by this one state: see the notes."""
+    if len(engs) == 1:
+        return engs[0]
     totals: dict[int, Decimal] = {}
     for e, (eid, _) in zip(pay.earnings, pay.sources):
         amount = D(e["amount"]) if "amount" in e else D(e.get("hours") or e.get("units") or 0) * D(e["rate"])
@@ -124,30 +126,30 @@ class ChunkContext:
 def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     """Column selects (no ORM objects: a Worker object would decrypt its TIN, which a paycheck does not need)."""
     s = db.session
-    engagements = list(s.execute(sa.select(
+    engagements = plain_rows(s.execute(sa.select(
         Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
         Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(id_in(Engagement.id, engagement_ids))
         .order_by(Engagement.worker_id, Engagement.id)))
     worker_ids = sorted({e.worker_id for e in engagements})
-    workers = {w.id: w for w in s.execute(sa.select(
+    workers = {w.id: w for w in plain_rows(s.execute(sa.select(
         Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged)
-        .where(id_in(Worker.id, worker_ids)))}
-    profiles = _latest_by_worker(s.execute(sa.select(
+        .where(id_in(Worker.id, worker_ids))))}
+    profiles = _latest_by_worker(plain_rows(s.execute(sa.select(
         TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
         TaxProfile.step3_credits, TaxProfile.step4a_other_income, TaxProfile.step4b_deductions,
         TaxProfile.step4c_extra, TaxProfile.exempt, TaxProfile.allowances, TaxProfile.additional,
         TaxProfile.state_certificate).where(id_in(TaxProfile.worker_id, worker_ids),
                                             TaxProfile.effective_date <= run.pay_date)
-        .order_by(TaxProfile.effective_date, TaxProfile.id)))
-    w9s = _latest_by_worker(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
-                                      .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id)))
+        .order_by(TaxProfile.effective_date, TaxProfile.id))))
+    w9s = _latest_by_worker(plain_rows(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
+                                                 .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id))))
     sheets: dict[int, list] = defaultdict(list)
     if pays_time(run):
-        for ts in s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.units,
+        for ts in plain_rows(s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.units,
                                       *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
                 id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
-                .order_by(Timesheet.week_start)):
+                .order_by(Timesheet.week_start))):
             sheets[ts.engagement_id].append(ts)
     adj_stmt = sa.select(PayrollAdjustment).where(id_in(PayrollAdjustment.engagement_id, engagement_ids),
                                                   PayrollAdjustment.status == "pending")
@@ -163,7 +165,7 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         YearToDate.worker_id, YearToDate.worker_type)
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
-    ytd = {(y.worker_id, y.worker_type): y for y in s.execute(ytd_stmt)}
+    ytd = {(y.worker_id, y.worker_type): y for y in plain_rows(s.execute(ytd_stmt))}
     held = set(s.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
                                                                   id_in(PaycheckHold.worker_id, worker_ids))).scalars())
     agency_id = s.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
@@ -236,16 +238,15 @@ def to_engine_input(obj: dict):
 
 
 def _dec(v) -> Decimal | None:
-    return None if v is None else D(v)
+    """A number of an input built by engine_input (a str of a Decimal, or an int): Decimal reads it as it is."""
+    return None if v is None else Decimal(v)
 
 
 def input_from_json(obj: dict) -> PaycheckInput:
     """The PaycheckInput of an input built by engine_input, without re-validating it (the hot path: parse_input
     costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
-    earnings = tuple(Earning(e["code"], amount=_dec(e.get("amount")), hours=_dec(e.get("hours")),
-                             rate=_dec(e.get("rate")), units=_dec(e.get("units")),
-                             regular_rate=_dec(e.get("regular_rate")),
-                             qualified_premium=_dec(e.get("qualified_premium"))) for e in obj["earnings"])
+    earnings = tuple(Earning(e["code"], **{k: Decimal(v) for k, v in e.items() if k != "code" and v is not None})
+                     for e in obj["earnings"])
     w4 = None
     wv = obj.get("w4")
     if wv is not None:
@@ -265,6 +266,6 @@ def input_from_json(obj: dict) -> PaycheckInput:
         worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
         residence_state=obj.get("residence_state", ""), birth_date=parse_date(birth) if birth else None,
         earnings=earnings, w4=w4, state_certificates=certs,
-        ytd=EngineYTD(**{k: D(v) for k, v in (obj.get("ytd") or {}).items()}),
+        ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
         aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)), **deduction_kwargs(obj))

@@ -2,15 +2,16 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (aliased)
 from flask import current_app
 
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
 from backoffice.money import D, ZERO
 from backoffice.security.access import can
@@ -19,14 +20,16 @@ from backoffice.audit import log_change
 from backoffice.uow import transaction, unique_or_refuse
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
-from payroll.calendar import banking_day_on_or_after
+from payroll.calendar import holidays_between
 from payroll.models import Paycheck, PayrollRun
 from payroll.models_ledger import NachaFile, Payment
+from payroll.payments.ach_dates import (Cutoff, EffectiveDatePlan, descriptive_date, effective_date_problem,
+                                       plan_effective_date)
 from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_number
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import bulk_insert, cents, get_run, is_postgres, user_id
+from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -52,18 +55,19 @@ def create_payments(run: PayrollRun, user=None) -> int:
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
     reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
-    checks = list(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
+    checks = plain_rows(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
         Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0, ~reversed_)   # reversed: not paid
         .order_by(Paycheck.id)))
-    worker_ids = sorted({c.worker_id for c in checks})
     accounts: dict[int, list] = defaultdict(list)
-    for i in range(0, len(worker_ids), 20000):      # columns only: the account number stays encrypted here
-        for a in s.execute(sa.select(BankAccount.id, BankAccount.worker_id, BankAccount.routing_number,
-                                     BankAccount.account_last4, BankAccount.account_type, BankAccount.split_kind,
-                                     BankAccount.split_amount, BankAccount.split_percent, BankAccount.priority)
-                           .where(BankAccount.worker_id.in_(worker_ids[i:i + 20000]), BankAccount.status == "active")
-                           .order_by(BankAccount.priority, BankAccount.id)):
-            accounts[a.worker_id].append(a)
+    # columns only: the account number stays encrypted here; the run's workers by subquery (no list of ids)
+    for a in plain_rows(s.execute(sa.select(
+            BankAccount.id, BankAccount.worker_id, BankAccount.routing_number, BankAccount.account_last4,
+            BankAccount.account_type, BankAccount.split_kind, BankAccount.split_amount, BankAccount.split_percent,
+            BankAccount.priority)
+            .where(BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)),
+                   BankAccount.status == "active")
+            .order_by(BankAccount.priority, BankAccount.id))):
+        accounts[a.worker_id].append(a)
     rows = []
     now = utcnow().replace(tzinfo=None)
     by = user_id(user)
@@ -138,11 +142,64 @@ def _require(user, action: str) -> None:
         raise PermissionDenied(f"{getattr(user, 'role', 'anonymous')} may not {action} payments")
 
 
+def nacha_cutoff() -> tuple[Cutoff, ZoneInfo]:
+    """The ODFI's cut-off from configuration (NACHA_CUTOFF_DAYS, NACHA_CUTOFF_TIME, NACHA_CUTOFF_TIMEZONE)."""
+    cfg = current_app.config
+    try:
+        hours, minutes = str(cfg.get("NACHA_CUTOFF_TIME", "17:00")).split(":")
+        cutoff = Cutoff(days=int(cfg.get("NACHA_CUTOFF_DAYS", 1)), time=time(int(hours), int(minutes)))
+        zone = ZoneInfo(str(cfg.get("NACHA_CUTOFF_TIMEZONE", "America/New_York")))
+    except (ValueError, TypeError, ZoneInfoNotFoundError) as exc:
+        raise DomainError(f"the NACHA cut-off settings are not usable ({exc}): NACHA_CUTOFF_DAYS is a number of "
+                          "banking days, NACHA_CUTOFF_TIME HH:MM, NACHA_CUTOFF_TIMEZONE a zone such as "
+                          "America/New_York", code="bad_nacha_cutoff") from None
+    return cutoff, zone
+
+
+def _bank_time(now: datetime, zone: ZoneInfo) -> datetime:
+    """`now` as a naive time at the bank (a naive `now` is taken as UTC)."""
+    aware = now if now.tzinfo is not None else now.replace(tzinfo=timezone.utc)
+    return aware.astimezone(zone).replace(tzinfo=None)
+
+
+def _holidays_around(*days: date) -> frozenset[date]:
+    return holidays_between(min(days) - timedelta(days=14), max(days) + timedelta(days=21))
+
+
+def nacha_plan(run: PayrollRun, now: datetime) -> EffectiveDatePlan:
+    """Whether a NACHA file made `now` can settle on the run's pay date, and the earliest date it can settle."""
+    cutoff, zone = nacha_cutoff()
+    local = _bank_time(now, zone)
+    return plan_effective_date(run.pay_date, local, cutoff, _holidays_around(run.pay_date, local.date()))
+
+
+def _effective_date(run: PayrollRun, now: datetime, chosen: date | None, reissue: bool) -> date:
+    """The effective entry date of the next file of `run`: the pay date when the cut-off still allows it; a chosen
+    later banking day; for re-issues of a paid run (the pay date is behind them) the earliest possible day. A
+    run's first file whose pay date can no longer be met needs the date chosen: refused otherwise."""
+    plan = nacha_plan(run, now)
+    if chosen is not None:
+        if not isinstance(chosen, date) or isinstance(chosen, datetime):
+            raise ValidationFailed([Issue("effective_date", "the effective entry date must be a date (YYYY-MM-DD)")])
+        problem = effective_date_problem(chosen, plan, _holidays_around(chosen, plan.earliest))
+        if problem:
+            raise ValidationFailed([Issue("effective_date", problem, "invalid")])
+        return chosen
+    if plan.on_time or reissue:
+        return plan.proposed
+    raise ValidationFailed([Issue(
+        "effective_date", f"{plan.problem}. Give effective_date {plan.earliest.isoformat()} (or a later banking day) "
+        "to send the file late, knowing the workers are paid late; or do not send it", "pay_date_too_close")])
+
+
 @transaction()
-def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
-    """The NACHA file of an approved or paid run, created `now`. The first call writes the file with every pending
-    payment and keeps it (later calls return the same bytes); payments re-issued after a return go into a new file
-    (next file id modifier) — on a paid run those are sent, and posted to cash, at once."""
+def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: date | None = None) -> NachaFile:
+    """The NACHA file of an approved run, created `now`, settling on the run's pay date (effective entry date, and
+    the pay date as the descriptive date "NOV 13"). When the pay date is past or too close for the ODFI's cut-off
+    (NACHA_CUTOFF_*), the file is refused unless `effective_date` (a banking day the cut-off allows, not before
+    the pay date) is given. The first call writes the file with every pending payment and keeps it (later calls
+    return the same bytes); payments re-issued after a return go into a new file (next file id modifier), settling
+    the earliest day possible — on a paid run those are sent, and posted to cash, at once."""
     if user is not None:
         _require(user, "create")
     run = get_run(run_id, lock=True)
@@ -161,17 +218,17 @@ def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
         raise DomainError(f"run #{run.id} has no payments to file", code="no_payments")
     if len(files) >= len(MODIFIERS):
         raise DomainError("no NACHA file id modifier left for this run", code="too_many_files")
+    effective = _effective_date(run, now, effective_date, reissue=bool(files) or run.state == "paid")
     info = originator()
     entries = [Entry(name=f"{p.first_name} {p.last_name}", individual_id=str(p.paycheck_id), routing=p.routing_number,
                      account=p.account_number, account_type=p.account_type, amount=p.amount) for p in todo]
     modifier = MODIFIERS[len(files)]
-    # The settlement date asked of the bank: the pay date, or the next banking day when that is already past.
-    effective = banking_day_on_or_after(max(run.pay_date, now.date()))
     content = build_nacha_file(info, entries, effective_date=effective, created_at=now,
-                               file_id_modifier=modifier, company_entry_description="PAYROLL")
+                               file_id_modifier=modifier, company_entry_description="PAYROLL",
+                               company_descriptive_date=descriptive_date(run.pay_date))
     f = NachaFile(run_id=run.id, file_id_modifier=modifier, purpose="run" if not files else "reissue",
                   entry_count=len(entries), total_credit=sum((e.amount for e in entries), ZERO), content=content,
-                  created_by_id=user_id(user))
+                  effective_date=effective, created_by_id=user_id(user))
     s.add(f)
     s.flush()
     # The file's entries are the pending, unfiled payments in id order, so entry i has trace ODFI + i: one
@@ -185,7 +242,8 @@ def generate_nacha(run_id: int, user=None, *, now: datetime) -> NachaFile:
         "AND nacha_file_id IS NULL AND status = 'pending') AS n WHERE payments.id = n.id"),
         {"file_id": f.id, "odfi": odfi8, "run_id": run.id})
     log_change("update", "payment", f"run {run.id}", {"nacha_file_id": {"before": None, "after": f.id},
-                                                       "count": len(todo)})
+                                                       "count": len(todo), "effective_date": effective.isoformat(),
+                                                       "pay_date": run.pay_date.isoformat()})
     if run.state == "paid":       # re-issues on a paid run go out with this file
         ids = [p.id for p in todo]
         post_entry("payment", now.date(), f"Re-issued direct deposits for run {run.id}",
@@ -238,9 +296,10 @@ def record_return(payment_id: int, code: str, user, *, on: date) -> Payment:
     _claim(p, ("sent",), "returned")
     p.return_code, p.returned_at = reason.code, utcnow()
     agency_id = db.session.get(Paycheck, p.paycheck_id).agency_id
-    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id}",
+    worker = db.session.get(Worker, p.worker_id)
+    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id} to {worker}",
                [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
-               run_id=p.run_id)
+               run_id=p.run_id, paycheck_id=p.paycheck_id)
     return p
 
 
@@ -293,4 +352,4 @@ def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None
     return new
 
 
-__all__ = ["create_payments", "held_payments", "payment_postings", "generate_nacha", "record_return", "reissue_payment", "originator"]
+__all__ = ["create_payments", "held_payments", "payment_postings", "generate_nacha", "nacha_plan", "nacha_cutoff", "record_return", "reissue_payment", "originator"]

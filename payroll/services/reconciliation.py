@@ -1,8 +1,9 @@
 """Payment reconciliation per run: sent, settled, in the return window, returned, re-issued, held, not yet sent.
 
 "Settled" here: a payment that went out in a NACHA file (status sent) and has had no return for
-SETTLEMENT_DAYS banking days after its settlement date. The settlement date is the file's effective entry date —
-the run's pay date, or the day the file was made when that was later (re-issues). Nacha's rule is that an RDFI
+SETTLEMENT_DAYS banking days after its settlement date. The settlement date is the file's effective entry date as
+recorded (the run's pay date, or the later day chosen when the pay date could not be met, re-issues included); for
+files made before it was recorded, the pay date or the day the file was made when that was later. Nacha's rule is that an RDFI
 returns most entries (R01-R04, R06-R09, R12-R29 ...) by the opening of business on the second banking day after
 settlement; later returns (R05, R07, R10, R11, R29 for unauthorized consumer debits, 60 days) concern debits, not
 payroll credits. A later return still flips a payment from settled to returned: "settled" is as of a date."""
@@ -62,7 +63,7 @@ def reconcile(as_of: date, *, run_id: int | None = None, start: date | None = No
     with payments in one of the COLUMNS (e.g. status="outstanding")."""
     stmt = (sa.select(Payment.run_id, Payment.status, Payment.amount, Payment.return_code, Payment.reissue_of_id,
                       Payment.nacha_file_id, PayrollRun.kind, PayrollRun.state, PayrollRun.pay_date,
-                      NachaFile.created_at)
+                      NachaFile.created_at, NachaFile.effective_date)
             .join(PayrollRun, PayrollRun.id == Payment.run_id)
             .outerjoin(NachaFile, NachaFile.id == Payment.nacha_file_id))
     if run_id is not None:
@@ -85,7 +86,8 @@ def reconcile(as_of: date, *, run_id: int | None = None, start: date | None = No
             hits.append("sent")
             if r.status == "sent":
                 made = r.created_at.date() if r.created_at else r.pay_date
-                settles = add_banking_days(max(r.pay_date, made), SETTLEMENT_DAYS, holidays)
+                settlement = r.effective_date or max(r.pay_date, made)   # files before 0089 did not record it
+                settles = add_banking_days(settlement, SETTLEMENT_DAYS, holidays)
                 hits.append("settled" if settles <= as_of else "in_window")
         if r.return_code:
             hits.append("returned")

@@ -160,13 +160,27 @@ def add_adjustment(engagement_id: int, code: str, amount, user, *, note: str = "
 # ------------------------------------------------------------------------------------------------ checks
 # What each per-paycheck problem does (docs/payroll-operations.md, "Exceptions, not blockers"): `hold` — the
 # paycheck cannot be computed right, so the worker is held out of the run automatically (paid later by a regular
-# or an off-cycle run once fixed); `note` — the paycheck is paid and the problem is stated. Only run-level
-# problems (nothing to pay; a negative net pay before approval) block the run.
+# or an off-cycle run once fixed); `note` — the paycheck is paid and the problem is stated; `assess` — paid as
+# the engagement's type while HR assesses its classification (held instead when the agency's setting
+# CLASSIFICATION_HOLD_UNCLASSIFIED says so, see exception_action). Only run-level problems (nothing to pay; a
+# negative net pay before approval) block the run.
 EXCEPTION_ACTIONS = {
-    "unclassified": "hold", "unsupported_state": "hold", "no_state_registration": "hold",
+    "unclassified": "assess", "unsupported_state": "hold", "no_state_registration": "hold",
     "period_already_paid": "hold",
     "missing_w4": "note", "missing_w9": "note", "no_bank_account": "note", "unapproved_time": "note",
 }
+
+
+def _hold_unclassified() -> bool:
+    return str(current_app.config.get("CLASSIFICATION_HOLD_UNCLASSIFIED") or "").strip().lower() in (
+        "1", "true", "yes", "on")
+
+
+def exception_action(code: str) -> str:
+    """What a paycheck problem does in a run: hold, note or assess (EXCEPTION_ACTIONS, with the agency's setting)."""
+    if code == "unclassified" and _hold_unclassified():
+        return "hold"
+    return EXCEPTION_ACTIONS.get(code, "hold")
 
 
 @dataclass(frozen=True)
@@ -178,7 +192,7 @@ class RunException:
     engagement_id: int | None
     code: str
     message: str
-    action: str          # hold | note
+    action: str          # hold | note | assess
     held: bool           # the worker is held out of this run (automatically or by HR)
 
     def as_dict(self) -> dict:
@@ -200,7 +214,8 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
                          .where(*where).order_by(Engagement.id))
 
     add(scoped(Engagement.classification.is_(None)), "unclassified",
-        "no signed-off classification: held until the engagement is classified")
+        "no signed classification assessment: held until HR signs one" if _hold_unclassified() else
+        "no signed classification assessment: paid as its engagement type; HR assesses the engagement")
     has_w4 = sa.select(TaxProfile.id).where(TaxProfile.worker_id == Engagement.worker_id,
                                             TaxProfile.effective_date <= run.pay_date).exists()
     add(scoped(Engagement.type == "leased_employee", ~has_w4), "missing_w4",
@@ -245,8 +260,8 @@ def paycheck_exceptions(run_id: int) -> list[RunException]:
     ids = {wid for _, _, wid, _ in problems} | set(holds)
     names = {w.id: f"{w.first_name} {w.last_name}" for w in s.execute(
         sa.select(Worker.id, Worker.first_name, Worker.last_name).where(Worker.id.in_(ids)))} if ids else {}
-    out = [RunException(wid, names.get(wid, f"worker {wid}"), eid, code, message, EXCEPTION_ACTIONS.get(code, "hold"),
-                        wid in holds or EXCEPTION_ACTIONS.get(code) == "hold")
+    out = [RunException(wid, names.get(wid, f"worker {wid}"), eid, code, message, exception_action(code),
+                        wid in holds or exception_action(code) == "hold")
            for code, eid, wid, message in problems]
     out += [RunException(h.worker_id, names.get(h.worker_id, f"worker {h.worker_id}"), None, h.code, h.reason,
                          "hold", True) for h in holds.values() if h.code == "held_by_hr"]
@@ -275,7 +290,7 @@ def _hold_automatically(run: PayrollRun, user) -> int:
     held = set(db.session.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id)).scalars())
     rows = {}
     for code, _eid, wid, message in _engagement_problems(run):
-        if EXCEPTION_ACTIONS.get(code, "hold") == "hold" and wid not in held and wid not in rows:
+        if exception_action(code) == "hold" and wid not in held and wid not in rows:
             rows[wid] = {"run_id": run.id, "worker_id": wid, "code": code, "reason": message[:500],
                          "created_by_id": user_id(user), "created_at": utcnow()}
     if rows:

@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from operator import attrgetter
 from typing import Iterable, Sequence
 
 from backoffice.money import D, ZERO, round_cents
@@ -74,32 +75,35 @@ def _hours(minutes: int) -> Decimal:
     return D(minutes) / 60
 
 
+_DAILY_HOURS = attrgetter(*(f"hours_{d}" for d in DAYS))       # a timesheet's seven days, in one call
+_DAY_OFFSETS = tuple(timedelta(days=i) for i in range(7))
+
+
 def _sheet_entries(eng, sheets: Iterable) -> tuple[list[TimeEntry], list[PieceEntry]]:
     """An hourly engagement's hours per day; a piece engagement's weekly units spread over the days worked (in
     proportion to the hours, to 4 places, the last day taking the rest) with those days' hours."""
     time, pieces = [], []
     exempt = bool(eng.overtime_exempt)
+    unit = eng.pay_unit
+    eng_id, client_id, state = eng.id, eng.client_id, eng.work_state
+    rate = eng.pay_rate if type(eng.pay_rate) is Decimal else D(eng.pay_rate)
     for ts in sheets:
-        worked = []
-        for i, d in enumerate(DAYS):
-            h = getattr(ts, f"hours_{d}")
-            if h:
-                worked.append((ts.week_start + timedelta(days=i), h if type(h) is Decimal else D(h)))
-        if eng.pay_unit == "hour":
-            rate = eng.pay_rate if type(eng.pay_rate) is Decimal else D(eng.pay_rate)
-            time += [TimeEntry(eng.id, eng.client_id, eng.work_state, day, h, rate, exempt) for day, h in worked]
-        elif eng.pay_unit in ("piece", "project"):
+        start = ts.week_start
+        worked = [(start + _DAY_OFFSETS[i], h if type(h) is Decimal else D(h))
+                  for i, h in enumerate(_DAILY_HOURS(ts)) if h]
+        if unit == "hour":
+            time += [TimeEntry(eng_id, client_id, state, day, h, rate, exempt) for day, h in worked]
+        elif unit in ("piece", "project"):
             units = D(ts.units or 0)
             if not units and not worked:
                 continue
-            worked = worked or [(ts.week_start, ZERO)]
+            worked = worked or [(start, ZERO)]
             total = sum((h for _, h in worked), ZERO)
             left = units
             for n, (day, h) in enumerate(worked):
                 share = left if n == len(worked) - 1 else (units * h / total).quantize(Decimal("0.0001"))
                 left -= share
-                pieces.append(PieceEntry(eng.id, eng.client_id, eng.work_state, day, share, D(eng.pay_rate), h,
-                                         exempt))
+                pieces.append(PieceEntry(eng_id, client_id, state, day, share, rate, h, exempt))
     return time, pieces
 
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any, Mapping, Sequence
 
 from backoffice.errors import Issue, raise_if
-from backoffice.money import D
+from backoffice.dates import long_date
+from backoffice.money import D, fmt_pct, fmt_usd
 from backoffice.classification.engine.questionnaire import SCHEMA
 from backoffice.classification.engine.rulesets import default_catalog
 
@@ -33,6 +34,7 @@ class RecheckFacts:
     weekly_hours: Sequence[WeekHours] = field(default_factory=tuple)
     income_by_client: Mapping[str, Decimal] = field(default_factory=dict)  # this year's income per client
     engagement_client: str | None = None  # the client of this engagement, when income_by_client is given
+    income_from: _dt.date | None = None  # the first pay date counted in income_by_client (the share's "since")
     schedule_changes: Sequence[ScheduleChange] = field(default_factory=tuple)
 
 
@@ -78,8 +80,8 @@ def _long_hours(facts: RecheckFacts, limit: Decimal, weeks_needed: int) -> Trigg
         return None
     return Trigger(
         "long_hours",
-        f"Worked more than {limit} hours every week for {len(best)} weeks in a row (from "
-        f"{best[0].week_start.isoformat()}), which is at least 3 months: steady full-time work looks like "
+        f"Worked more than {limit.normalize():f} hours every week for {len(best)} weeks in a row (from the week of "
+        f"{long_date(best[0].week_start)}), which is at least 3 months: steady full-time work looks like "
         "employment, so the classification should be checked again.",
         best[0].week_start,
         {"weeks": len(best), "lowest_week_hours": str(min(w.hours for w in best)), "limit": str(limit)})
@@ -94,11 +96,14 @@ def _dominant_client(facts: RecheckFacts, share_limit: Decimal) -> Trigger | Non
     if share <= share_limit:
         return None
     shown = (share * 100).quantize(Decimal("0.1"))
+    period = f"since {long_date(facts.income_from)}" if facts.income_from else "this year"
     return Trigger(
         "dominant_client",
-        f"{shown}% of the contractor's income comes from one client ({client}), more than "
-        f"{(share_limit * 100).normalize()}%: depending on one client points toward economic dependence.",
-        None, {"client": client, "share": str(share.quantize(Decimal("0.0001"))), "limit": str(share_limit)})
+        f"{shown}% of the contractor's income comes from one client ({client}): {fmt_usd(amount)} of "
+        f"{fmt_usd(total)} paid {period}, more than {fmt_pct(share_limit)}. Depending on one client points "
+        "toward economic dependence.",
+        facts.income_from, {"client": client, "share": str(share.quantize(Decimal("0.0001"))),
+                            "limit": str(share_limit), "amount": str(amount), "total": str(total)})
 
 
 def _client_sets_schedule(facts: RecheckFacts, values: Sequence[str]) -> Trigger | None:
@@ -115,7 +120,7 @@ def _client_sets_schedule(facts: RecheckFacts, values: Sequence[str]) -> Trigger
     who = "the client" if latest.schedule_set_by == "hiring_entity" else "the end customer"
     return Trigger(
         "client_sets_schedule",
-        f"Since {latest.on.isoformat()} {who} sets the worker's schedule: setting hours is control of the kind an "
+        f"Since {long_date(latest.on)} {who} sets the worker's schedule: setting hours is control of the kind an "
         "employer has, so the classification should be checked again.",
         latest.on, {"schedule_set_by": changes[-1].schedule_set_by, "previously": before})
 

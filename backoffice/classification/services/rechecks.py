@@ -15,7 +15,7 @@ from backoffice.uow import transaction
 from backoffice.classification.services.common import (OPEN_ENGAGEMENT_STATUSES, _audited_as_user, _check,
                                                   _visible, current_signed)
 from backoffice.classification.engine.questionnaire import answer_value
-from backoffice.classification.models import Assessment, Recheck
+from backoffice.classification.models import Assessment, Recheck, RecheckRun
 from backoffice.classification.engine import RecheckFacts, ScheduleChange, WeekHours, recheck_triggers
 from backoffice.classification.engine.questionnaire import NOT_STATED
 from backoffice.money import ZERO
@@ -32,6 +32,7 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
     since = signed.as_of_date if signed else eng.start_date
     weekly: list[WeekHours] = []
     income: dict[str, Decimal] = {}
+    income_from: date | None = None
     try:
         from payroll.models import Paycheck, PaycheckLine, Timesheet, released_runs
     except ImportError:  # payroll operations not installed: no hours or income facts
@@ -44,15 +45,20 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
         weekly = [WeekHours(t.week_start, t.total_hours) for t in sheets]
         # one payment per person and run: each earning line names the client it was earned at
         rows = db.session.execute(
-            sa.select(Client.name, PaycheckLine.client_id, PaycheckLine.amount)
+            sa.select(Client.name, PaycheckLine.client_id, PaycheckLine.amount, Paycheck.pay_date)
             .join(Client, Client.id == PaycheckLine.client_id)
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(Paycheck.worker_id == eng.worker_id, Paycheck.worker_type == "contractor",
                    PaycheckLine.kind == "earning", Paycheck.tax_year == today.year,
-                   Paycheck.run_id.in_(released_runs())))
-        for name, client_id, gross in rows:
-            key = f"{name} (#{client_id})"
+                   Paycheck.run_id.in_(released_runs()))).all()
+        names: dict[int, str] = {}
+        for name, client_id, _gross, _day in rows:     # a client by its name; the id only when two share one
+            if client_id not in names:
+                names[client_id] = name if name not in names.values() else f"{name} (#{client_id})"
+        for _name, client_id, gross, day in rows:
+            key = names[client_id]
             income[key] = income.get(key, ZERO) + gross
+            income_from = day if income_from is None or day < income_from else income_from
         income = {k: amt for k, amt in income.items() if amt > 0}
     changes: list[ScheduleChange] = []
     runs = db.session.execute(sa.select(Assessment).where(
@@ -64,9 +70,9 @@ def recheck_facts(eng: Engagement, *, today: date) -> RecheckFacts:
             value = answer_value(a.answers, "behavioral_control.schedule_set_by")
             if value != NOT_STATED:
                 changes.append(ScheduleChange(a.as_of_date, value))
-    client_key = f"{eng.client.name} (#{eng.client_id})"
-    return RecheckFacts(weekly_hours=tuple(weekly), income_by_client=income,
-                        engagement_client=client_key if income else None, schedule_changes=tuple(changes))
+    client_key = next((k for k in income if k in (eng.client.name, f"{eng.client.name} (#{eng.client_id})")), None)
+    return RecheckFacts(weekly_hours=tuple(weekly), income_by_client=income, engagement_client=client_key,
+                        income_from=income_from if income else None, schedule_changes=tuple(changes))
 
 
 @transaction()
@@ -95,15 +101,44 @@ def raise_rechecks(engagement_id: int, *, today: date) -> list[Recheck]:
 
 
 @transaction()
-def run_rechecks(*, today: date) -> int:
-    """Evaluate every open contractor engagement; returns how many new re-checks were raised."""
+def run_rechecks(*, today: date, trigger: str = "manual", user=None) -> int:
+    """Evaluate every open contractor engagement; returns how many new re-checks were raised. The pass is
+    recorded (RecheckRun: when, why, by whom, what it found), so the admin shows when re-checks last ran."""
+    return _run(today=today, trigger=trigger, user=user).raised
+
+
+def _run(*, today: date, trigger: str, user, schedule_day: date | None = None) -> RecheckRun:
     ids = db.session.execute(sa.select(Engagement.id).where(
         Engagement.type == "contractor", Engagement.status.in_(OPEN_ENGAGEMENT_STATUSES))
         .order_by(Engagement.id)).scalars().all()
-    count = 0
+    run = RecheckRun(as_of_date=today, trigger=trigger, schedule_day=schedule_day, started_at=utcnow(),
+                     by_id=getattr(user, "id", None))
+    db.session.add(run)
+    db.session.flush()      # a second scheduled pass for the same day stops here (uq schedule_day)
+    found: dict[str, int] = {}
     for eid in ids:
-        count += len(raise_rechecks(eid, today=today))
-    return count
+        for rc in raise_rechecks(eid, today=today):
+            found[rc.code] = found.get(rc.code, 0) + 1
+    run.engagements_checked, run.raised, run.found = len(ids), sum(found.values()), found
+    run.finished_at = utcnow()
+    return run
+
+
+def run_scheduled_rechecks(*, today: date) -> RecheckRun | None:
+    """The daily pass (Celery beat): at most once per day; None when today's pass has already run."""
+    if db.session.execute(sa.select(RecheckRun.id).where(RecheckRun.schedule_day == today)).first():
+        return None
+    try:
+        with transaction():
+            return _run(today=today, trigger="schedule", user=None, schedule_day=today)
+    except sa.exc.IntegrityError:       # another worker ran today's pass at the same moment
+        return None
+
+
+def last_runs(limit: int = 5) -> list[RecheckRun]:
+    """The latest passes of the re-checks, newest first (the admin's "last ran" panel)."""
+    return list(db.session.execute(sa.select(RecheckRun).order_by(RecheckRun.started_at.desc(), RecheckRun.id.desc())
+                                   .limit(limit)).scalars())
 
 
 @_audited_as_user

@@ -9,7 +9,7 @@ from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.uow import transaction
 from backoffice.classification.services.common import (MAX_MESSAGE_CHARS, _audited_as_user, _check,
-                                                  get_assessment, get_review)
+                                                  _engagement_for, basis, get_assessment, get_review)
 from backoffice.classification.models import ReviewMessage, ReviewRequest
 
 
@@ -45,6 +45,36 @@ def request_review(assessment_id, *, user, comment: str) -> ReviewRequest:
     if review is None:
         review = ReviewRequest(assessment_id=row.id, engagement_id=row.engagement_id, worker_id=row.worker_id,
                                client_id=row.client_id, status="open", opened_by_id=user.id)
+        db.session.add(review)
+        db.session.flush()
+    review.status = "open"
+    db.session.add(ReviewMessage(review_id=review.id, author_id=user.id, author_role="worker",
+                                 author_name=_author_name(user), body=body))
+    return review
+
+
+@_audited_as_user
+@transaction()
+def request_classification(engagement_id, *, user, comment: str) -> ReviewRequest:
+    """The worker asks HR to classify one of their engagements that no signed assessment classifies yet (or
+    about which they have something to say before it is assessed); an open request on it gets the comment added.
+    Another worker's engagement, or one already classified, is NotFound / refused: ask about its assessment."""
+    if user is None or user.role != "worker":
+        raise PermissionDenied("only the worker asks for a review")
+    _check(user, "create", "classification_review")
+    eng = _engagement_for(engagement_id, user)
+    if eng.worker_id != user.worker_id:
+        raise NotFound(f"engagement {eng.id} not found")
+    if basis(eng.id) is not None:
+        raise DomainError("this engagement has a signed classification: ask for a review of its assessment",
+                          code="classified")
+    body = _message_body(comment)
+    review = db.session.execute(sa.select(ReviewRequest).where(
+        ReviewRequest.engagement_id == eng.id, ReviewRequest.assessment_id.is_(None),
+        ReviewRequest.status != "closed")).scalar_one_or_none()
+    if review is None:
+        review = ReviewRequest(assessment_id=None, engagement_id=eng.id, worker_id=eng.worker_id,
+                               client_id=eng.client_id, status="open", opened_by_id=user.id)
         db.session.add(review)
         db.session.flush()
     review.status = "open"

@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from tests.integration.payroll.conftest import NOW, WEEK1, World
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1, World
 
 
 def _paid_run(w, engagements, hours=(8, 8, 8, 8, 8, 0, 0), week=WEEK1):
@@ -20,7 +20,7 @@ def _paid_run(w, engagements, hours=(8, 8, 8, 8, 8, 0, 0), week=WEEK1):
     run = w.regular_run(week)
     runs.start_calculation(run.id, w.hr)
     runs.approve_run(run.id, w.hr2)
-    payments.generate_nacha(run.id, w.finance, now=NOW)
+    payments.generate_nacha(run.id, w.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, w.finance)
     return run
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from tests.integration.payroll.conftest import NOW, World
+from tests.integration.payroll.conftest import NOW, SETTLES, World
 
 
 def _paid_run(db, w):
@@ -16,7 +16,7 @@ def _paid_run(db, w):
     run = w.regular_run()
     runs.start_calculation(run.id, w.hr)
     runs.approve_run(run.id, w.hr2)
-    payments.generate_nacha(run.id, w.finance, now=NOW)
+    payments.generate_nacha(run.id, w.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, w.finance)
     return run
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
-from tests.integration.payroll.conftest import NOW, WEEK1, World
+from tests.integration.payroll.conftest import WEEK1, World
 from tests.integration.payroll.test_return_files import CORRECTED, return_file_for
 
 
@@ -24,7 +24,9 @@ def _paid_runs(w, weeks=1, rate="60.00"):
         run = w.regular_run(start)
         runs.start_calculation(run.id, w.hr)
         runs.approve_run(run.id, w.hr2)
-        payments.generate_nacha(run.id, w.finance, now=NOW)
+        # the file goes to the bank on the Wednesday before the Friday pay date, on time: it settles on the pay date
+        sent = datetime.combine(start + timedelta(days=9), time(15), tzinfo=timezone.utc)
+        payments.generate_nacha(run.id, w.finance, now=sent)
         runs.mark_paid(run.id, w.finance)
         out.append(run)
     return out

@@ -25,7 +25,13 @@ def _calculated_run(w):
     return emp, run
 
 
-def test_api_run_flow_refusals_and_nacha(client, db, make_user, token_for):
+def test_api_run_flow_refusals_and_nacha(client, db, make_user, token_for, fixed_clock):
+    """The NACHA file is asked for on Tuesday 1 December 2026, 15:00 UTC (10:00 in New York, before the 17:00
+    cut-off): the pay date, Friday 13 November, is past, so the API refuses (422 on effective_date) until the
+    finance user names a settlement date; the first one the bank takes is one banking day later, 2 December."""
+    from datetime import datetime, timezone
+
+    fixed_clock.set(datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))
     w = _world(db, make_user)
     emp = w.worker()
     w.time(emp)
@@ -48,11 +54,22 @@ def test_api_run_flow_refusals_and_nacha(client, db, make_user, token_for):
     assert client.post(f"/api/v1/payroll-runs/{run_id}/approve", headers=hr2).status_code == 200
     twice = client.post(f"/api/v1/payroll-runs/{run_id}/approve", headers=hr2)
     assert twice.status_code == 409
-    nacha = client.get(f"/api/v1/payroll-runs/{run_id}/nacha", headers=fin)
+    late = client.get(f"/api/v1/payroll-runs/{run_id}/nacha", headers=fin)
+    assert late.status_code == 422, late.json
+    (issue,) = late.json["issues"]
+    assert (issue["field"], issue["code"]) == ("effective_date", "pay_date_too_close")
+    assert "2026-11-13 is already past" in issue["message"] and "2026-12-02" in issue["message"]
+    early = client.get(f"/api/v1/payroll-runs/{run_id}/nacha?effective_date=2026-12-01", headers=fin)
+    assert early.status_code == 422 and "too early" in early.json["issues"][0]["message"]
+    junk = client.get(f"/api/v1/payroll-runs/{run_id}/nacha?effective_date=soon", headers=fin)
+    assert junk.status_code == 422 and junk.json["issues"][0]["field"] == "effective_date"
+    nacha = client.get(f"/api/v1/payroll-runs/{run_id}/nacha?effective_date=2026-12-02", headers=fin)
     assert nacha.status_code == 200 and nacha.mimetype == "text/plain"
     text = nacha.data.decode()
     assert achkit.validate(text)["ok"]
     (batch,) = achkit.parse(text)["batches"]
+    assert batch["effective_date"] == "261202"
+    assert text.splitlines()[1][63:69] == "NOV 13"     # company descriptive date, positions 64-69: the pay date
     net = Decimal(client.get(f"/api/v1/payroll-runs/{run_id}", headers=hr).json["total_net"])
     assert batch["description"] == "PAYROLL" and batch["control"]["total_credit"] == int(net * 100)
     assert client.get(f"/api/v1/payroll-runs/{run_id}/nacha", headers=fin).data == nacha.data   # same bytes
@@ -150,17 +167,26 @@ def test_admin_run_pages_actions_and_calendar(client, db, make_user, login):
         assert finance_client.get(url).status_code == 200, url
 
 
-def test_cli_writes_the_nacha_file(runner, db, make_user):
+def test_cli_writes_the_nacha_file(runner, db, make_user, fixed_clock):
+    """On Tuesday 1 December 2026 (10:00 New York) the pay date 13 November is past: the command refuses without
+    --effective-date, and writes the file settling on the date given."""
+    from datetime import datetime, timezone
+
     from payroll.services import runs
 
+    fixed_clock.set(datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc))
     w = _world(db, make_user)
     emp, run = _calculated_run(w)
     runs.approve_run(run.id, w.hr2)
     from backoffice.cli import main
 
-    out = runner.invoke(main, args=["payroll", "nacha", str(run.id), "--output", "-"])
+    refused = runner.invoke(main, args=["payroll", "nacha", str(run.id), "--output", "-"])
+    assert refused.exit_code == 2 and "effective_date" in refused.output and "2026-12-02" in refused.output
+    out = runner.invoke(main, args=["payroll", "nacha", str(run.id), "--output", "-", "--effective-date",
+                                    "2026-12-02"])
     assert out.exit_code == 0, out.output
     assert achkit.validate(out.output)["ok"]
+    assert achkit.parse(out.output)["batches"][0]["effective_date"] == "261202"
     missing = runner.invoke(main, args=["payroll", "nacha", "999", "--output", "-"])
     assert missing.exit_code == 2 and "not found" in missing.output
     assert Decimal(run.total_gross) == Decimal("1000.00")

@@ -15,6 +15,10 @@ from tests.conftest import ROOT, TEST_KEY
 
 WEEK1 = date(2026, 11, 2)          # a Monday; the weekly schedule's periods run Monday to Sunday
 NOW = datetime(2026, 12, 1, 15, 0, tzinfo=timezone.utc)   # when files are made and checks reversed: after each pay date
+# The first day a NACHA file made at NOW can settle: NOW is Tuesday 1 December, 10:00 in New York, before the
+# default 17:00 cut-off; one banking day later is Wednesday 2 December. A run's pay date is past by then, so its
+# file is sent late, knowingly (generate_nacha refuses a past pay date without an effective date).
+SETTLES = date(2026, 12, 2)
 ROUTING_A = "011000015"            # Federal Reserve Bank of Boston (check digit valid)
 ROUTING_B = "021000021"            # JPMorgan Chase (check digit valid)
 

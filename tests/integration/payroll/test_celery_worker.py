@@ -7,7 +7,7 @@ import achkit
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.payroll.conftest import NOW, WEEK1, assert_ledger_balanced, wait_for
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1, assert_ledger_balanced, wait_for
 
 pytestmark = [pytest.mark.celery, pytest.mark.real_commits]      # worker processes read what the test commits
 
@@ -101,7 +101,7 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
         sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()]
     wait_for(lambda: all(path.exists() for path in stubs()), timeout=120, what="paystubs rendered by the workers")
     assert all(path.read_bytes()[:5] == b"%PDF-" for path in stubs())
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     assert achkit.validate(f.content) == {"ok": True, "errors": []}
     (batch,) = achkit.parse(f.content)["batches"]
     assert batch["sec"] == "PPD" and batch["description"] == "PAYROLL"
@@ -134,7 +134,7 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     assert tb["accounts"]["2400"] == 0          # every net pay owed is paid or reversed
     correction = corrections.reissue_paycheck(checks[emp.id].id, world.hr)
     runs.approve_run(correction.id, world.hr2)
-    f2 = payments.generate_nacha(correction.id, world.finance, now=NOW)
+    f2 = payments.generate_nacha(correction.id, world.finance, now=NOW, effective_date=SETTLES)
     assert achkit.validate(f2.content)["ok"]
     runs.mark_paid(correction.id, world.finance)
     tb = assert_ledger_balanced()

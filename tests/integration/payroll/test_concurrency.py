@@ -21,7 +21,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError
-from tests.integration.payroll.conftest import NOW
+from tests.integration.payroll.conftest import NOW, SETTLES
 
 pytestmark = pytest.mark.real_commits
 
@@ -91,7 +91,7 @@ def _paid_run(db, world):
 
     run_id = _calculated_run(db, world)
     runs.approve_run(run_id, world.hr2)
-    payments.generate_nacha(run_id, world.finance, now=NOW)
+    payments.generate_nacha(run_id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run_id, world.finance)
     db.session.commit()
     return run_id
@@ -156,7 +156,7 @@ def test_the_same_nacha_file_requested_at_once_is_made_once_and_every_caller_get
     db.session.commit()
     _slow(monkeypatch, payments, "originator")
     fin = world.finance.id
-    results = race(app, lambda user: payments.generate_nacha(run_id, user(fin), now=NOW).content)
+    results = race(app, lambda user: payments.generate_nacha(run_id, user(fin), now=NOW, effective_date=SETTLES).content)
     winners = _winners(results)
     assert len(winners) == THREADS, results                  # a repeated download is not an error: same bytes
     assert len({r[1] for r in winners}) == 1
@@ -173,7 +173,7 @@ def test_the_same_run_marked_paid_at_once_posts_cash_out_once(app, db, world, mo
 
     run_id = _calculated_run(db, world)
     runs.approve_run(run_id, world.hr2)
-    payments.generate_nacha(run_id, world.finance, now=NOW)
+    payments.generate_nacha(run_id, world.finance, now=NOW, effective_date=SETTLES)
     db.session.commit()
     _slow(monkeypatch, runs, "payment_postings")
     fin = world.finance.id

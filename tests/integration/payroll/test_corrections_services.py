@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError
-from tests.integration.payroll.conftest import NOW, WEEK1, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1, assert_ledger_balanced
 
 TODAY = date(2026, 11, 22)
 
@@ -40,7 +40,7 @@ def test_a_check_after_an_ach_return_on_a_paid_run_pays_cash_once_and_a_void_bri
 
     e = world.worker(kind="contractor")
     run = _approved(world, [e])
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     assert _cash() == Decimal("-1000.00")
     pay = db.session.execute(sa.select(Payment)).scalar_one()
@@ -72,7 +72,7 @@ def test_a_check_takes_an_unfiled_deposit_out_of_the_nacha_file(db, world):
     pa = db.session.execute(sa.select(Paycheck).where(Paycheck.engagement_id == a.id)).scalar_one()
     checks.record_manual_check(pa.id, {"check_number": "77", "check_date": "2026-11-13", "amount": "1000.00"},
                                world.finance)
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     assert (f.entry_count, f.total_credit) == (1, Decimal("1200.00"))
 
 
@@ -89,7 +89,7 @@ def test_a_check_is_refused_once_the_deposit_is_filed_and_for_an_unapproved_run(
     with pytest.raises(DomainError, match="approved"):
         checks.record_manual_check(p.id, data, world.finance)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     with pytest.raises(DomainError, match="on their way"):
         checks.record_manual_check(p.id, data, world.finance)
 

@@ -29,6 +29,11 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
                                 .order_by(PayrollRun.id)).all()
     assert [(s, a is not None) for s, a, _n in states] == [("paid", True), ("calculated", False)]
     assert all(n > 0 for *_x, n in states)
+    from payroll.models_ledger import NachaFile     # the paid run's file went to the bank in time: pay date
+
+    nacha = db.session.execute(sa.select(NachaFile)).scalar_one()
+    assert nacha.effective_date == db.session.get(PayrollRun, nacha.run_id).pay_date
+    assert nacha.content.splitlines()[1][69:75] == nacha.effective_date.strftime("%y%m%d")
     assert db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)).scalar() == sum(n for *_x, n in states)
     # one correction of each kind waits for someone: a reversal request, a paper check, a retro to confirm
     from payroll.models import EngagementRate, ReversalRequest

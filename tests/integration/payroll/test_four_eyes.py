@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError
-from tests.integration.payroll.conftest import NOW
+from tests.integration.payroll.conftest import NOW, SETTLES
 
 
 def test_whoever_started_the_calculation_may_not_approve_the_run(db, world):
@@ -90,7 +90,7 @@ def _paid_run(db, world):
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     return run
 

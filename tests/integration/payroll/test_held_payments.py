@@ -7,7 +7,7 @@ import achkit
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.payroll.conftest import NOW, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, assert_ledger_balanced
 
 
 def test_an_account_closed_after_calculation_holds_that_payment_and_the_rest_of_the_run_pays(db, world):
@@ -36,7 +36,7 @@ def test_an_account_closed_after_calculation_holds_that_payment_and_the_rest_of_
         (c.worker_id, Decimal("1600.00"), "pending", "", False)]
     assert {p.created_by_id for p in db.session.execute(sa.select(Payment)).scalars()} == {world.hr2.id}
 
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     assert (f.entry_count, f.total_credit) == (2, Decimal("2600.00"))
     (batch,) = achkit.parse(f.content)["batches"]
     assert sorted(x["amount_cents"] for x in batch["entries"]) == [100000, 160000]
@@ -50,7 +50,7 @@ def test_an_account_closed_after_calculation_holds_that_payment_and_the_rest_of_
     released = payments.reissue_payment(held.id, world.finance)
     assert (released.status, released.amount, released.bank_account_id, released.reissue_of_id) == (
         "pending", Decimal("1200.00"), new_acct.id, held.id)
-    f2 = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f2 = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     assert (f2.file_id_modifier, f2.entry_count, f2.total_credit) == ("B", 1, Decimal("1200.00"))
     tb = assert_ledger_balanced()
     assert (tb["accounts"]["1000"], tb["accounts"]["2400"]) == (Decimal("-3800.00"), Decimal("0.00"))
@@ -95,7 +95,7 @@ def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
     (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
     remove_bank_account(b.worker_id, old.id)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     (held,) = payments.held_payments(run.id)
     corrections.request_reversal(world.hr2, "left before payday", paycheck_id=held.paycheck_id)  # two people

@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 import sqlalchemy as sa
 
-from tests.integration.payroll.conftest import NOW
+from tests.integration.payroll.conftest import NOW, SETTLES
 from tests.integration.payroll.test_concurrency import THREADS, _slow, _winners, race
 
 pytestmark = pytest.mark.real_commits
@@ -23,7 +23,7 @@ def _paid_run(db, world):
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     db.session.commit()
     return run.id

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from cryptography.fernet import Fernet, InvalidToken
 
 from tests.conftest import TEST_KEY
-from tests.integration.payroll.conftest import NOW
+from tests.integration.payroll.conftest import NOW, SETTLES
 
 ACCOUNT = "7766554433"       # the worker's full account number: it must never sit in the database in clear
 
@@ -34,7 +34,7 @@ def test_a_nacha_file_is_stored_encrypted_and_downloads_in_clear(db, world, clie
     from payroll.services import payments
 
     run = _approved_run(world)
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     clear = f.content
     assert ACCOUNT in clear and clear.startswith("101")
     raw = _raw_content(db, f.id)
@@ -53,7 +53,7 @@ def test_rotate_key_re_encrypts_nacha_files_and_the_old_key_alone_no_longer_read
     from payroll.services import payments
 
     run = _approved_run(world)
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     before = f.content
     old_key, new_key = app.config["ENCRYPTION_KEYS"], Fernet.generate_key().decode()
     saved = app.extensions["crypto"]
@@ -82,7 +82,7 @@ def test_the_migration_encrypts_files_written_in_clear_before_it_and_leaves_toke
 
     migration = importlib.import_module("migrations.versions.0055_payment_safety")
     run = _approved_run(world)
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     clear = f.content
     token = _raw_content(db, f.id)
     db.session.execute(sa.text("UPDATE nacha_files SET content = :c WHERE id = :id"), {"c": clear, "id": f.id})

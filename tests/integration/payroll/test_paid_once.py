@@ -9,7 +9,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError
-from tests.integration.payroll.conftest import NOW, WEEK1
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1
 
 SALARY = "52000"        # a year, paid weekly: 52,000 / 52 = 1,000.00 a week
 
@@ -157,7 +157,7 @@ def test_a_reversed_salary_paycheck_releases_its_period_for_the_reissue(db, worl
 
     sal = world.worker(rate=SALARY, unit="year")
     run = _pay(world, world.regular_run())
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
     corrections.request_reversal(world.hr, "wrong account", paycheck_id=p.id)

@@ -178,7 +178,7 @@ def test_a_run_of_1000_paychecks_with_3_held_completes_and_an_off_cycle_run_pays
     from payroll.models_ledger import NachaFile
     from payroll.services import holds, payments, runs
     from payroll.services.ledger import trial_balance
-    from tests.integration.payroll.conftest import NOW
+    from tests.integration.payroll.conftest import NOW, SETTLES
 
     ids = _bulk_workers(world, 1000)
     run = world.regular_run()
@@ -186,14 +186,14 @@ def test_a_run_of_1000_paychecks_with_3_held_completes_and_an_off_cycle_run_pays
         holds.hold_paycheck(run.id, wid, f"worker {wid}: bank details being checked", world.hr)
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    first = payments.generate_nacha(run.id, world.finance, now=NOW)
+    first = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.hr2)
     db.session.expire_all()
     assert run.paycheck_count == 997 and first.entry_count == 997
     off = holds.pay_holds(run.id, run.pay_date, world.hr)
     runs.start_calculation(off.id, world.hr)
     runs.approve_run(off.id, world.hr2)
-    second = payments.generate_nacha(off.id, world.finance, now=NOW)
+    second = payments.generate_nacha(off.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(off.id, world.hr2)
     assert second.entry_count == 3
     db.session.expire_all()

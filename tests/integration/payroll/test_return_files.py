@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import PermissionDenied, ValidationFailed
-from tests.integration.payroll.conftest import NOW, ROUTING_A, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, ROUTING_A, assert_ledger_balanced
 
 CORRECTED = "7766554433"
 
@@ -21,7 +21,7 @@ def _paid_run(world):
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     return run
 

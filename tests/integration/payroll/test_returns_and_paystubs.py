@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError
-from tests.integration.payroll.conftest import NOW, WEEK1, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1, assert_ledger_balanced
 
 
 def _paid_run(world, engagement):
@@ -17,7 +17,7 @@ def _paid_run(world, engagement):
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     return run
 
@@ -31,7 +31,7 @@ def test_returned_payment_is_recorded_and_reissued_by_the_return_code_rules(db, 
     world.time(e)
     run = _paid_run(world, e)
     pay = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id)).scalar_one()
-    (first,) = achkit.parse(payments.generate_nacha(run.id, world.finance, now=NOW).content)["batches"]
+    (first,) = achkit.parse(payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES).content)["batches"]
     assert pay.status == "sent" and pay.trace_number == first["entries"][0]["trace_number"] == "011000010000001"
     with pytest.raises(DomainError, match="unknown ACH return reason code R99"):
         payments.record_return(pay.id, "R99", world.finance, on=NOW.date())
@@ -44,7 +44,7 @@ def test_returned_payment_is_recorded_and_reissued_by_the_return_code_rules(db, 
                                               "account_type": "savings"})
     again = payments.reissue_payment(pay.id, world.finance, bank_account_id=new_acct.id)
     assert (again.status, again.amount, again.reissue_of_id) == ("pending", pay.amount, pay.id)
-    f = payments.generate_nacha(run.id, world.finance, now=NOW)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     assert (f.file_id_modifier, f.purpose, f.entry_count) == ("B", "reissue", 1)
     (batch,) = achkit.parse(f.content)["batches"]
     assert [(x["routing"], x["amount_cents"]) for x in batch["entries"]] == [("021000021", int(pay.amount * 100))]
@@ -102,7 +102,7 @@ def test_a_paycheck_reversed_before_approval_is_not_paid_and_its_stub_renders(db
     runs.approve_run(run.id, world.hr2)
     paid_to = db.session.execute(sa.select(Payment.paycheck_id).where(Payment.run_id == run.id)).scalars().all()
     assert pa.id not in paid_to and len(paid_to) == 1
-    assert payments.generate_nacha(run.id, world.finance, now=NOW).entry_count == 1
+    assert payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES).entry_count == 1
     with pytest.raises(DomainError, match="reverse the whole run"):
         corrections.reverse_paycheck(paid_to[0], world.hr, on=NOW.date())
     view = paystub_view(rev.id)

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError, ValidationFailed
-from tests.integration.payroll.conftest import NOW, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, assert_ledger_balanced
 
 
 def _paychecks(db, run_id):
@@ -77,17 +77,22 @@ def test_contractor_without_tin_or_flagged_gets_24_percent_backup_withholding(db
     assert p.net == Decimal("912.00")
 
 
-def test_per_paycheck_problems_are_exceptions_not_blockers_and_the_run_goes_on(db, world):
+def test_per_paycheck_problems_are_exceptions_not_blockers_and_the_run_goes_on(db, world, monkeypatch):
     """Issue 10 point 4. Five workers with a problem each and one without: nothing blocks the run.
     - no W-4: paid, withheld as Single with no adjustments (Pub 15-T), and the paystub says so;
     - contractor with no W-9 (TIN on file): paid, noted;
     - no bank account: paid (the payment is held until an account is added), noted;
-    - unclassified engagement: held automatically, no paycheck;
+    - unclassified engagement: held automatically, no paycheck (the agency's CLASSIFICATION_HOLD_UNCLASSIFIED
+      setting; by default it is paid and listed as "assess", see tests/integration/classification);
     - unapproved time: noted; that time is not paid by this run.
     40 h at $25.00 = $1,000.00 gross for each paid employee."""
+    from flask import current_app
+
     from payroll.models import Paycheck, PaycheckHold
     from payroll.services import runs
     from payroll.services.paystubs import paystub_data
+
+    monkeypatch.setitem(current_app.config, "CLASSIFICATION_HOLD_UNCLASSIFIED", True)
 
     no_w4 = world.worker(w4=False)
     no_w9 = world.worker(kind="contractor", w4=False)
@@ -172,7 +177,7 @@ def test_approval_payment_and_illegal_moves_are_refused_with_nothing_changed(db,
         runs.update_run(run.id, {"description": "changed"}, world.hr)
     with pytest.raises(DomainError, match="generate the NACHA file"):
         runs.mark_paid(run.id, world.finance)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     before = assert_ledger_balanced()
     with pytest.raises(DomainError, match="cannot be paid twice"):
@@ -195,7 +200,7 @@ def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     pa = _paychecks(db, run.id)[a.id]
     ytd_before = db.session.execute(sa.select(YearToDate).where(YearToDate.worker_id == pa.worker_id)).scalar_one()
@@ -212,7 +217,7 @@ def test_reverse_and_reissue_one_paycheck_keeps_ytd_and_ledger_right(db, world):
     correction = corrections.reissue_paycheck(pa.id, world.hr)
     assert correction.state == "calculated" and correction.kind == "correction"
     runs.approve_run(correction.id, world.hr2)
-    payments.generate_nacha(correction.id, world.finance, now=NOW)
+    payments.generate_nacha(correction.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(correction.id, world.finance)
     assert_ledger_balanced()
     db.session.expire_all()

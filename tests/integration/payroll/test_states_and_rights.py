@@ -5,7 +5,7 @@ import pytest
 
 from backoffice.errors import DomainError, PermissionDenied
 
-from tests.integration.payroll.conftest import NOW, WEEK1
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1
 
 
 def test_the_run_page_offers_each_role_the_moves_of_the_runs_state(db, world, make_user):
@@ -24,7 +24,7 @@ def test_the_run_page_offers_each_role_the_moves_of_the_runs_state(db, world, ma
     runs.approve_run(run.id, world.hr2)
     assert runs.run_actions(run, world.hr) == {"pay", "reverse"}
     assert runs.run_actions(run, world.finance) == {"nacha", "pay", "reverse"}
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
     assert runs.run_actions(run, world.finance) == {"nacha", "reverse", "record_return"}
     corrections.request_reversal(world.finance, "wrong rate", run_id=run.id)     # paid: two people

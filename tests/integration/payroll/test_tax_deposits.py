@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import DomainError, PermissionDenied, ValidationFailed
-from tests.integration.payroll.conftest import NOW, WEEK1, assert_ledger_balanced
+from tests.integration.payroll.conftest import NOW, SETTLES, WEEK1, assert_ledger_balanced
 
 Q4 = (date(2026, 10, 1), date(2026, 12, 31))
 
@@ -28,7 +28,7 @@ def _pay_quarter(world):
         run = world.regular_run(start)
         runs.start_calculation(run.id, world.hr)
         runs.approve_run(run.id, world.hr2)
-        payments.generate_nacha(run.id, world.finance, now=NOW)
+        payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
         runs.mark_paid(run.id, world.finance)
         out.append(run)
     return out
@@ -104,7 +104,7 @@ def test_a_late_run_adds_only_the_uncovered_difference(db, world):
         run = world.regular_run(start)
         runs.start_calculation(run.id, world.hr)
         runs.approve_run(run.id, world.hr2)
-        payments.generate_nacha(run.id, world.finance, now=NOW)
+        payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
         runs.mark_paid(run.id, world.finance)
         made = plan_deposits(*Q4, world.finance, lookback_total=Decimal("60000"))   # semiweekly depositor
         totals.append({d.tax: d for d in made})
@@ -162,7 +162,7 @@ def test_after_a_next_day_deposit_a_monthly_depositor_plans_semiweekly(db, world
         run = world.regular_run(start)
         runs.start_calculation(run.id, world.hr)
         runs.approve_run(run.id, world.hr2)
-        payments.generate_nacha(run.id, world.finance, now=NOW)
+        payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
         runs.mark_paid(run.id, world.finance)
         made = plan_deposits(run.pay_date, run.pay_date, world.finance)
         due.append([(d.due_date, d.rule.split(":")[0]) for d in made if d.tax == "941"])

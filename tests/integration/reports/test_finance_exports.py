@@ -165,7 +165,7 @@ def test_a_date_range_includes_a_reversal_and_nets_it_out(db, calculated_run):
     is approved and paid, reversing Ann's paycheck (same pay date; requested by one person, carried out by
     another) adds a row of -1,187.50: gross 3,187.50 − 1,187.50 = 2,000.00; Social Security withheld
     123.23 − 73.63 = 49.60 (Bo's)."""
-    from tests.integration.payroll.conftest import NOW
+    from tests.integration.payroll.conftest import NOW, SETTLES
     from payroll.models import Paycheck
     from payroll.services import payments, runs
     from payroll.services.corrections import request_reversal, reverse_paycheck
@@ -174,7 +174,7 @@ def test_a_date_range_includes_a_reversal_and_nets_it_out(db, calculated_run):
     sel = exports.parse_selection({"start": "2026-11-01", "end": "2026-11-30"})
     assert csv_rows(exports.export("register", sel, "csv").content) == []
     runs.approve_run(run.id, world.hr2)
-    payments.generate_nacha(run.id, world.finance, now=NOW)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.hr2)
     pid = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
                                                           Paycheck.engagement_id == ann.id)).scalar_one()

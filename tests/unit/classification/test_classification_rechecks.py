@@ -58,10 +58,34 @@ def test_one_client_over_eighty_percent_of_income(incomes, expected):
 
 
 def test_dominant_client_explanation_names_the_client_and_share():
+    """9,000 of 9,000 + 1,000 = 10,000 is 90.0%, over the 80% limit."""
     (trigger,) = recheck_triggers(RecheckFacts(income_by_client={"Acme": Decimal("9000.00"),
                                                                  "Beta": Decimal("1000.00")}))
-    assert trigger.facts == {"client": "Acme", "share": "0.9000", "limit": "0.80"}
+    assert trigger.facts == {"client": "Acme", "share": "0.9000", "limit": "0.80", "amount": "9000.00",
+                             "total": "10000.00"}
     assert trigger.explanation.startswith("90.0% of the contractor's income comes from one client (Acme)")
+    assert trigger.since is None
+
+
+def test_dominant_client_text_is_in_words_with_money_percent_and_the_date_it_is_counted_from():
+    """Issue 11: the limit read "more than 8E+1%" (Decimal 80 normalized). $12,500.00 of $12,500.00 + $1,500.00
+    = $14,000.00 is 12,500 / 14,000 = 89.29 -> 89.3%; counted from the first pay date, 2026-03-06."""
+    (trigger,) = recheck_triggers(RecheckFacts(income_by_client={"Northwind": Decimal("12500.00"),
+                                                                 "Acme": Decimal("1500.00")},
+                                               income_from=dt.date(2026, 3, 6)))
+    assert trigger.explanation == (
+        "89.3% of the contractor's income comes from one client (Northwind): $12,500.00 of $14,000.00 paid since "
+        "March 6, 2026, more than 80%. Depending on one client points toward economic dependence.")
+    assert trigger.since == dt.date(2026, 3, 6)
+    assert "E+" not in trigger.explanation
+
+
+def test_long_hours_and_schedule_texts_give_dates_in_words():
+    (hours,) = recheck_triggers(RecheckFacts(weekly_hours=weeks(*["31"] * 13)))
+    assert "more than 30 hours every week for 13 weeks in a row (from the week of January 5, 2026)" in \
+        hours.explanation
+    (schedule,) = recheck_triggers(RecheckFacts(schedule_changes=(ScheduleChange(dt.date(2026, 3, 1), "end_customer"),)))
+    assert schedule.explanation.startswith("Since March 1, 2026 the end customer sets the worker's schedule")
 
 
 def test_client_taking_over_the_schedule_raises_a_recheck_from_the_day_it_changed():
