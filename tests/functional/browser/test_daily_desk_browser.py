@@ -107,7 +107,7 @@ def test_client_approver_daily_desk(demo, browser):
     assert audit(page, demo) == {}
     text = page.inner_text("#dashboard-cards")
     assert "Runs awaiting approval" not in text and "Active workers" not in text       # nothing agency-wide
-    assert int(page.inner_text("[data-card='Timesheets waiting for you'] .tandem-big")) > 0
+    assert int(page.inner_text("[data-card='timesheets-waiting-for-you'] .tandem-big")) > 0
     _card(page, "Timesheets waiting for you").click()
     page.wait_for_url("**/admin/timesheet/**")
     # TODO(issue 11 part A, timesheets): rows read "#216"; flip names=True at merge.
