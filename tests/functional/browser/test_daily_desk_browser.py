@@ -96,7 +96,8 @@ def test_finance_daily_desk(demo, browser):
     page.goto(demo + "/admin/")
     _card(page, "Returned payments not re-issued").click()
     page.wait_for_url("**/admin/payment/**")
-    # TODO(issue 11 part C, finance): the payments list reads "Worker 199"; flip names=True at merge.
+    # TODO(issue 11 part C, finance): names the worker now, but rows still read "Payment 1" and "Paycheck 1" (ids
+    # where the payment's and paycheck's names belong); flip names=True when they read as names.
     assert audit(page, demo, names=False) == {}
     page.goto(demo + "/admin/finance-exports/")
     assert audit(page, demo) == {}
