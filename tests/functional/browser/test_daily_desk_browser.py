@@ -70,13 +70,13 @@ def test_hr_run_pages_offer_no_dead_link(demo, browser):
     """The paid run's NACHA files, Payments and Reconciliation once linked HR to pages answering 403."""
     page = sign_in(browser, demo, LOGINS["hr"], DEMO_PASSWORD)
     page.goto(demo + "/admin/payroll-runs/1")
-    # TODO(issue 11 part B, run page): names on the run page; flip names=True at merge.
-    assert audit(page, demo, names=False) == {}
+    assert audit(page, demo) == {}
     page.goto(demo + "/admin/payroll-runs/2")
-    # TODO(issue 11 part B, run page): pre-run checks read "engagements[2]" / "worker 2"; flip names=True at merge.
-    # TODO(issue 11 part B, run page): Approve is enabled for the run's preparer and refused after the click
-    # (four eyes); when the page marks it disabled, assert here that the preparer's Approve button is disabled.
-    assert audit(page, demo, names=False) == {}
+    assert audit(page, demo) == {}
+    # hr@ prepared the demo's calculated run: Approve is shown disabled, saying why (four eyes), not refused later
+    approve = page.locator("#action-approve button")
+    assert approve.count() == 1 and approve.is_disabled()
+    assert "four eyes" in page.inner_text("#why-approve")
 
 
 def test_finance_daily_desk(demo, browser):
@@ -96,9 +96,7 @@ def test_finance_daily_desk(demo, browser):
     page.goto(demo + "/admin/")
     _card(page, "Returned payments not re-issued").click()
     page.wait_for_url("**/admin/payment/**")
-    # TODO(issue 11 part C, finance): names the worker now, but rows still read "Payment 1" and "Paycheck 1" (ids
-    # where the payment's and paycheck's names belong); flip names=True when they read as names.
-    assert audit(page, demo, names=False) == {}
+    assert audit(page, demo) == {}
     page.goto(demo + "/admin/finance-exports/")
     assert audit(page, demo) == {}
 
@@ -130,8 +128,7 @@ def test_compliance_daily_desk(demo, browser):
     assert audit(page, demo) == {}
     for run in (1, 2):                                # the paid run's NACHA files once answered compliance 403
         page.goto(f"{demo}/admin/payroll-runs/{run}")
-        # TODO(issue 11 part B, run page): pre-run checks read "engagements[2]"; flip names=True at merge.
-        assert audit(page, demo, names=False) == {}, run
+        assert audit(page, demo) == {}, run
 
 
 def test_worker_on_a_phone(demo, browser):
