@@ -1,7 +1,10 @@
 """The admin shell: flask-admin with one access check; each domain package registers its own views."""
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Callable
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import (Response, abort, current_app, flash, has_request_context, redirect, request, stream_with_context,
@@ -22,12 +25,15 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.attributes import InstrumentedAttribute
 from werkzeug.utils import secure_filename
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RequestRedirect
 from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
 from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
 from backoffice.api.fields import MAX_PAGE
 from backoffice.audit import AuditLog
+from backoffice.charts import Card, Chart
 from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, Refusal
 from backoffice.exports import csv_lines, xlsx_bytes
@@ -346,14 +352,38 @@ def view_url(admin, endpoint: str) -> str | None:
     return view.url.rstrip("/") + "/" if view is not None and view.is_accessible() else None
 
 
-def _reachable(admin, url: str) -> bool:
-    """Whether `url` belongs to an admin view this user may open (cards do not link to a 403)."""
-    path = url.split("?", 1)[0]
-    for v in admin._views:
-        base = getattr(v, "url", None)
-        if base and (path == base or path.startswith(base.rstrip("/") + "/")):
-            return v.is_accessible()
-    return True
+# Pages of a model view that need more than the read right (flask-admin only redirects away from them).
+_VIEW_ACTION_RIGHT = {"create_view": "can_create", "edit_view": "can_edit", "delete_view": "can_delete",
+                      "details_view": "can_view_details", "export": "can_export"}
+
+
+def may_open(url: str | None) -> bool:
+    """Whether the signed-in user may open `url`: the admin view that serves it lets them in (its own
+    is_accessible, and for a model view's create/edit/details page the matching right). Links, buttons and
+    dashboard cards are shown only when this is true, so no page offers a link that answers 403. A URL outside the
+    admin (portal, sign-in) is checked by its own page and counts as openable; an unknown path does not."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    if parts.netloc and parts.netloc != request.host:
+        return True                                   # another site: not ours to judge
+    adapter = current_app.url_map.bind(request.host, url_scheme=request.scheme)
+    try:
+        try:
+            endpoint, _args = adapter.match(parts.path, method="GET")
+        except RequestRedirect as moved:              # /admin -> /admin/: judge where it goes
+            endpoint, _args = adapter.match(urlsplit(moved.new_url).path, method="GET")
+    except HTTPException:                             # no such page, or not one to open (POST only)
+        return False
+    blueprint, _, function = endpoint.rpartition(".")
+    admin = current_app.extensions.get("tandem_admin")
+    view = next((v for v in getattr(admin, "_views", ()) if getattr(v, "endpoint", None) == blueprint), None)
+    if view is None:
+        return True
+    if not view.is_accessible():
+        return False
+    flag = _VIEW_ACTION_RIGHT.get(function)
+    return bool(getattr(view, flag, True)) if flag and isinstance(view, ModelView) else True
 
 
 def filtered_list_url(endpoint: str, column: str, value) -> str | None:
@@ -371,14 +401,82 @@ def filtered_list_url(endpoint: str, column: str, value) -> str | None:
     return None
 
 
+def list_url(endpoint: str, **equal) -> str | None:
+    """The list view `endpoint` filtered on each column equal to its value (list_url("engagements",
+    status="active", work_state="TX")); None when this user cannot open that list or it lacks one of the
+    filters (a link that would not filter is not offered as if it did)."""
+    admin = current_app.extensions.get("tandem_admin")
+    view = next((v for v in getattr(admin, "_views", ()) if getattr(v, "endpoint", None) == endpoint), None)
+    if view is None or not view.is_accessible():
+        return None
+    args = {}
+    for n, (column, value) in enumerate(equal.items()):
+        for i, flt in enumerate(getattr(view, "_filters", None) or ()):
+            col = getattr(flt, "column", None)
+            key = getattr(col, "key", None) or (col if isinstance(col, str) else None)
+            if key == column and isinstance(flt, sqla_filters.FilterEqual):
+                args[f"flt{n}_{i}"] = value
+                break
+        else:
+            return None
+    return url_for(f"{endpoint}.index_view", **args)
+
+
 class ReadOnlyView(SecureModelView):
     allow_create = False
     allow_edit = False
     allow_delete = False
 
 
+@dataclass(frozen=True)
+class Panel:
+    """One part of a dashboard: a chart or a few cards, built for the signed-in user by `build()` (its queries
+    scoped to what that user may see), shown only to a user holding `right` (model, action)."""
+    name: str
+    build: Callable[[], Chart | list[Card]]
+    right: tuple[str, str] = ("admin_access", "read")
+
+
+@dataclass(frozen=True)
+class DrillDown:
+    """The rows behind a dashboard figure that no list page filters for (workers missing a W-4 …): a title, the
+    column headers and `rows()`, each row a list of cells, a cell text or (text, url)."""
+    name: str
+    title: str
+    headers: tuple[str, ...]
+    rows: Callable[[], list[list]]
+    right: tuple[str, str] = ("admin_access", "read")
+
+
+DRILL_DOWN_LIMIT = 500   # rows a drill-down page shows; its CSV has them all
+
+
+def add_panel(admin, panel: Panel) -> None:
+    admin.dashboard_panels[panel.name] = panel
+
+
+def add_drill_down(admin, drill: DrillDown) -> None:
+    admin.dashboard_drill_downs[drill.name] = drill
+
+
+def chart_for(admin, name: str) -> Chart | None:
+    """The chart panel `name` built for the signed-in user, bars linking only to pages they may open (None when
+    there is no such chart or they lack its right)."""
+    panel = admin.dashboard_panels.get(name)
+    if panel is None or not can(current_user, *panel.right):
+        return None
+    chart = panel.build()
+    return linked_only_where_allowed(chart) if isinstance(chart, Chart) else None
+
+
+def linked_only_where_allowed(chart: Chart) -> Chart:
+    return replace(chart, bars=tuple(bar if may_open(bar.url) else replace(bar, url=None) for bar in chart.bars))
+
+
 class DashboardView(AdminIndexView):
-    """Home: each domain's figures and charts (dashboard_sections), then its cards (dashboard_hooks)."""
+    """Home: the signed-in role's dashboard. `admin.dashboard_layout` names each role's panels in order (a role
+    without a layout, such as admin, sees every panel); each panel shows only when the user holds its right, and a
+    card or bar links only to a page the user may open (`may_open`)."""
 
     def is_accessible(self):
         return staff_only()
@@ -386,18 +484,52 @@ class DashboardView(AdminIndexView):
     def inaccessible_callback(self, name, **kwargs):
         return deny()
 
+    def panels_for_user(self) -> list[Panel]:
+        names = self.admin.dashboard_layout.get(current_user.role) or list(self.admin.dashboard_panels)
+        panels = (self.admin.dashboard_panels.get(n) for n in names)
+        return [p for p in panels if p is not None and can(current_user, *p.right)]
+
     @expose("/")
     def index(self):
-        context: dict = {}
-        for section in self.admin.dashboard_sections:  # e.g. workers: headcount by client, type and work state
-            context.update(section(self.admin))
-        extra_cards = []
-        for hook in self.admin.dashboard_hooks:
-            extra_cards.extend(hook() or [])
-        for c in extra_cards:  # a card may name the page behind its figure; only link what this user can open
-            url = c.get("url")
-            c["url"] = url if url and _reachable(self.admin, url) else None
-        return self.render("admin/dashboard.html", extra_cards=extra_cards, **context)
+        cards: list[Card] = []
+        charts: list[Chart] = []
+        for panel in self.panels_for_user():
+            built = panel.build()
+            if isinstance(built, Chart):
+                charts.append(linked_only_where_allowed(built))
+            else:
+                cards.extend(c if may_open(c.url) else replace(c, url=None) for c in built)
+        for hook in self.admin.dashboard_hooks:   # a domain's extra cards (dicts), linked only where allowed
+            for c in hook() or []:
+                cards.append(Card(c["label"], str(c["value"]), c.get("url") if may_open(c.get("url")) else None))
+        return self.render("admin/dashboard.html", cards=cards, charts=charts)
+
+    @expose("/chart/<key>.csv")
+    def chart_csv(self, key: str):
+        """A chart's figures as CSV, for this user (the same scoped queries as the chart on the page)."""
+        chart = chart_for(self.admin, key)
+        if chart is None:
+            abort(404)
+        disposition = {"Content-Disposition": f"attachment;filename={secure_filename(key)}-{clock().today()}.csv"}
+        return Response(stream_with_context(csv_lines(chart.csv_headers(), chart.csv_rows())), headers=disposition,
+                        mimetype="text/csv")
+
+    @expose("/list/<key>")
+    def drill_down(self, key: str):
+        """The rows behind a dashboard figure (a table with names and links), or all of them as CSV."""
+        drill = self.admin.dashboard_drill_downs.get(key)
+        if drill is None or not can(current_user, *drill.right):
+            abort(404)
+        rows = drill.rows()
+        if request.args.get("format") == "csv":
+            disposition = {"Content-Disposition": f"attachment;filename={secure_filename(key)}.csv"}
+            plain = ([c[0] if isinstance(c, tuple) else c for c in row] for row in rows)
+            return Response(stream_with_context(csv_lines(drill.headers, plain)), headers=disposition,
+                            mimetype="text/csv")
+        cells = [[(c if isinstance(c, tuple) else (c, None)) for c in row] for row in rows[:DRILL_DOWN_LIMIT]]
+        cells = [[(t, u if may_open(u) else None) for t, u in row] for row in cells]
+        return self.render("admin/drill_down.html", drill=drill, rows=cells, total=len(rows),
+                           limit=DRILL_DOWN_LIMIT)
 
 
 class UserAdmin(SecureModelView):
@@ -507,8 +639,14 @@ def init_admin(app) -> Admin:
                   csp_nonce_generator=csp_nonce,  # flask-admin's inline scripts run under the response's nonce
                   theme=Bootstrap4Theme(swatch="cerulean", fluid=True, base_template="admin/tandem_base.html"))
     admin.dashboard_hooks = []
-    admin.dashboard_sections = []
+    admin.dashboard_sections = []     # kept for domains not yet moved to panels (none on main)
+    admin.dashboard_panels = {}       # name -> Panel (add_panel)
+    admin.dashboard_drill_downs = {}  # name -> DrillDown (add_drill_down)
+    admin.dashboard_layout = {}       # role -> panel names, in order (reports/dashboards.py)
     app.jinja_env.filters.setdefault("usd", fmt_usd)  # {{ amount|usd }} -> $1,234.56 in admin templates
+    # The one check templates use to show a link, button or menu entry: {% if may_open(url) %}, or
+    # {% if can(current_user, "payment", "read") %} — never a hand-written list of roles.
+    app.jinja_env.globals.update(can=can, may_open=may_open)
     app.extensions["tandem_admin"] = admin
     return admin
 

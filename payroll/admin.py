@@ -19,8 +19,7 @@ from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement
 from payroll import admin_corrections, admin_finance
-from payroll.models import (RUN_MACHINE, EngagementRate, Paycheck, PayrollRun, PaySchedule, ReversalRequest,
-                            Timesheet)
+from payroll.models import RUN_MACHINE, Paycheck, PayrollRun, PaySchedule
 from payroll.models_ledger import NachaFile, Payment
 from payroll.services import corrections, holds, payments, run_desk, runs, schedules
 from payroll.timesheets import admin as timesheet_admin
@@ -410,23 +409,6 @@ class PaycheckAdmin(ReadOnlyView):
         return redirect(url_for("corrections.paycheck", paycheck_id=int(pid)))
 
 
-def _dashboard_cards():
-    waiting = db.session.execute(sa.select(sa.func.count()).select_from(PayrollRun)
-                                 .where(PayrollRun.state == "calculated")).scalar()
-    pending_time = db.session.execute(sa.select(sa.func.count()).select_from(Timesheet)
-                                      .where(Timesheet.status == "submitted")).scalar()
-    requests = db.session.execute(sa.select(sa.func.count()).select_from(ReversalRequest)
-                                  .where(ReversalRequest.status == "open")).scalar()
-    retro = db.session.execute(sa.select(sa.func.count()).select_from(EngagementRate)
-                               .where(EngagementRate.retro_status == "pending")).scalar()
-    return [{"label": "Runs awaiting approval", "value": waiting, "url": url_for("payroll_desk.index")},
-            {"label": "Reversal requests to carry out", "value": requests,
-             "url": filtered_list_url("reversal_request", "status", "open") or url_for("reversal_request.index_view")},
-            {"label": "Retro pay to confirm", "value": retro,
-             "url": filtered_list_url("engagement_rate", "retro_status", "pending")
-             or url_for("engagement_rate.index_view")},
-            {"label": "Timesheets awaiting approval", "value": pending_time,
-             "url": filtered_list_url("timesheet", "status", "submitted") or url_for("timesheet.index_view")}]
 
 
 def register(admin) -> None:
@@ -443,4 +425,3 @@ def register(admin) -> None:
     from payroll.admin_money import register as register_money
 
     register_money(admin)           # tax deposits, bank return files, payment reconciliation
-    admin.dashboard_hooks.append(_dashboard_cards)

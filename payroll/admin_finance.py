@@ -67,13 +67,15 @@ def _payment_agency(view, context, model, name):
 
 
 def _payment_page(view, context, model, name):
-    return _link("payment.details_view", f"Payment {model.id}", id=model.id)
+    return _link("payment.details_view", "Open", id=model.id)
 
 
 def _paycheck_cell(view, context, model, name):
     if not model.paycheck_id:
         return ""
-    return _link("corrections.paycheck", f"Paycheck {model.paycheck_id}", paycheck_id=model.paycheck_id)
+    d = model.paycheck.pay_date if model.paycheck is not None else None
+    label = f"Paycheck, pay {d:%b} {d.day}, {d.year}" if d is not None else "Paycheck"
+    return _link("corrections.paycheck", label, paycheck_id=model.paycheck_id)
 
 
 def _return_code(view, context, model, name):
@@ -84,7 +86,7 @@ def _return_code(view, context, model, name):
 
 
 def _reissue_of(view, context, model, name):
-    return _link("payment.details_view", f"Payment {model.reissue_of_id}", id=model.reissue_of_id) \
+    return _link("payment.details_view", "the returned payment", id=model.reissue_of_id) \
         if model.reissue_of_id else ""
 
 

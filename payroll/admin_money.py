@@ -2,7 +2,7 @@
 payment reconciliation per run (sent, settled, returned, re-issued) with CSV/XLSX export."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from flask import Response, abort, flash, redirect, request, stream_with_context, url_for
 from flask_admin import BaseView, expose
@@ -205,27 +205,6 @@ class ReconciliationView(BaseView):
                            days=reconciliation.SETTLEMENT_DAYS)
 
 
-def _dashboard_cards():
-    """Deposits overdue or due within a week, and returned payments not yet re-issued (finance's to-do)."""
-    if not can(current_user, "tax_deposit", "read"):
-        return []
-    import sqlalchemy as sa
-
-    from backoffice.extensions import db
-    from payroll.models_ledger import Payment
-    from payroll.models_money import TaxDeposit
-
-    soon = clock().today() + timedelta(days=7)
-    due = db.session.execute(sa.select(sa.func.count()).select_from(TaxDeposit).where(
-        TaxDeposit.status == "due", TaxDeposit.due_date <= soon)).scalar()
-    returned = db.session.execute(sa.select(sa.func.count()).select_from(Payment)
-                                  .where(Payment.status == "returned")).scalar()
-    return [{"label": "Tax deposits due within 7 days or overdue", "value": due,
-             "url": url_for("tax_deposits.index")},
-            {"label": "Returned payments not re-issued", "value": returned,
-             "url": url_for("reconciliation.index", status="outstanding")}]
-
-
 def register(admin) -> None:
     admin.add_view(TaxDepositView(name="Tax deposits", endpoint="tax_deposits", url="/admin/tax-deposits",
                                   category="Payroll"))
@@ -233,4 +212,3 @@ def register(admin) -> None:
                                   category="Payroll"))
     admin.add_view(ReconciliationView(name="Payment reconciliation", endpoint="reconciliation",
                                       url="/admin/payment-reconciliation", category="Payroll"))
-    admin.dashboard_hooks.append(_dashboard_cards)

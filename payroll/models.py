@@ -434,6 +434,8 @@ class ReversalRequest(Timestamps, db.Model):
 
     __table_args__ = (sa.CheckConstraint("status in ('open','done')", name="ck_reversal_requests_status"),)
 
+    paycheck = relationship("Paycheck", foreign_keys=[paycheck_id], viewonly=True)
+
     def __str__(self) -> str:
         what = f"paycheck #{self.paycheck_id}" if self.paycheck_id else f"run #{self.run_id}"
         return f"Reversal request #{self.id} for {what} ({self.status})"
@@ -488,8 +490,14 @@ class Paycheck(db.Model):
         sa.CheckConstraint("gross - employee_taxes - deductions = net", name="ck_paychecks_net"),
     )
 
+    KIND_WORDS = {"reversal": " (reversal)", "reissue": " (re-issue)"}
+
     def __str__(self) -> str:
-        return f"Paycheck #{self.id} ({self.kind})"
+        """"Alice Silva's paycheck, pay Nov 13, 2026" (lists, links, messages: no raw id)."""
+        who = str(self.worker) if self.worker is not None else "A worker"
+        d = self.pay_date
+        when = f", pay {d:%b} {d.day}, {d.year}" if d is not None else ""
+        return f"{who}'s paycheck{when}{self.KIND_WORDS.get(self.kind, '')}"
 
 
 class PaycheckHold(db.Model):

@@ -2,7 +2,6 @@
 gross, taxes and net per run; large XLSX built in the background with a progress bar."""
 from __future__ import annotations
 
-from decimal import Decimal
 
 import io
 
@@ -10,34 +9,14 @@ from flask import current_app, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 
-from backoffice.admin import deny, domain_errors, staff_only
+from backoffice.admin import chart_for, deny, domain_errors, staff_only
 from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, ValidationFailed
-from backoffice.money import D, ONE_HUNDRED, ZERO, fmt_usd
+from backoffice.money import fmt_usd
 from backoffice.security.access import can
-from reports import exports, queries
+from reports import dashboards, exports, queries
 
 KIND_LABELS = {"register": "Payroll register", "tax-liability": "Tax liability", "gl": "GL journal"}
-
-
-def run_chart(runs: list[dict]) -> list[dict]:
-    """Bar widths (percent of the largest gross) for gross, employee + employer taxes and net per run."""
-    top = max((r["gross"] for r in runs), default=ZERO) or 1
-    out = []
-    for r in runs:
-        taxes = r["employee_taxes"] + r["employer_taxes"]
-        out.append(dict(r, taxes=taxes, bars=[
-            ("gross", "Gross", r["gross"], _pct(r["gross"], top)),
-            ("taxes", "Taxes (employee + employer)", taxes, _pct(taxes, top)),
-            ("net", "Net", r["net"], _pct(r["net"], top))]))
-    return out
-
-
-def _pct(value, top) -> Decimal:
-    """A bar's width in percent of the largest, to a tenth (display only)."""
-    if not top:
-        return D(0)
-    return max(D(0), ONE_HUNDRED * value / top).quantize(Decimal("0.1"))
 
 
 class FinanceExportsView(BaseView):
@@ -52,7 +31,7 @@ class FinanceExportsView(BaseView):
     @expose("/")
     def index(self):
         runs = queries.recent_runs(limit=50)
-        chart = run_chart([r for r in runs if r["paychecks"]][-12:])
+        chart = chart_for(self.admin, "run_totals")      # the dashboard's chart (reports/dashboards.py run_totals)
         today = clock().today()
         values = {"run_id": request.args.get("run_id", ""), "start": request.args.get("start")
                   or today.replace(day=1).isoformat(), "end": request.args.get("end") or today.isoformat()}
@@ -114,20 +93,8 @@ class FinanceExportsView(BaseView):
                          download_name=job["filename"])
 
 
-def dashboard_cards() -> list[dict]:
-    """The last calculated run's gross and net on the dashboard (finance, HR, compliance)."""
-    if not (staff_only() and can(current_user, "report", "read")):
-        return []
-    runs = [r for r in queries.recent_runs(limit=5) if r["paychecks"]]
-    if not runs:
-        return []
-    last = runs[-1]
-    return [{"label": f"Last run #{last['id']} gross ({last['pay_date']})", "value": fmt_usd(last["gross"]),
-             "url": url_for("payroll_desk.detail", run_id=last["id"])}]
-
-
 def register(admin) -> None:
     admin.add_view(FinanceExportsView(name="Finance exports", endpoint="finance_exports",
                                       url="/admin/finance-exports", category="Reports"))
-    admin.dashboard_hooks.append(dashboard_cards)
+    dashboards.register(admin)          # each role's dashboard: cards, charts, drill-downs
 

@@ -1,20 +1,16 @@
 """Admin views for the agency, clients, workers and engagements."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import url_for
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.filters import FilterEqual
-from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from flask import current_app
 from wtforms import SelectField, StringField
 
-from backoffice.admin import SecureModelView, filtered_list_url, view_url
-from backoffice.extensions import db
+from backoffice.admin import SecureModelView, filtered_list_url
 from backoffice.geo import STATES
-from backoffice.security.access import scoped
 from backoffice.workers import pay_schedule_choices, services
 from backoffice.workers.models import (
     ENGAGEMENT_STATUSES,
@@ -214,29 +210,7 @@ class EngagementAdmin(SecureModelView):
 
 
 def register(admin) -> None:
-    admin.dashboard_sections.append(headcount)
     admin.add_view(WorkerAdmin(Worker, name="Workers", category="People", endpoint="workers"))
     admin.add_view(EngagementAdmin(Engagement, name="Engagements", category="People", endpoint="engagements"))
     admin.add_view(ClientAdmin(Client, name="Clients", category="People", endpoint="clients"))
     admin.add_view(AgencyAdmin(Agency, name="Agency", category="Settings", endpoint="agency"))
-
-
-def headcount(admin) -> dict:
-    """The dashboard's headcount: workers, active engagements, and charts by engagement type, client and state."""
-    def grouped(col, label_col=None, limit=12):
-        stmt = sa.select(label_col if label_col is not None else col, sa.func.count(Engagement.id))
-        stmt = stmt.select_from(Engagement).where(Engagement.status == "active")
-        if label_col is not None:
-            stmt = stmt.join(Client, Client.id == Engagement.client_id)
-        stmt = scoped(stmt, current_user, "engagement")
-        stmt = stmt.group_by(label_col if label_col is not None else col)
-        stmt = stmt.order_by(sa.func.count(Engagement.id).desc()).limit(limit)
-        return [(str(k), n) for k, n in db.session.execute(stmt)]
-
-    by_type = grouped(Engagement.type)
-    workers = db.session.execute(scoped(sa.select(sa.func.count(Worker.id)), current_user, "worker")).scalar()
-    return {"by_type": by_type, "by_client": grouped(Engagement.client_id, Client.name),
-            "by_state": grouped(Engagement.work_state, limit=15), "workers": workers,
-            "active": sum(n for _, n in by_type), "workers_url": view_url(admin, "workers"),
-            "engagements_url": filtered_list_url("engagements", "status", "active")
-            if view_url(admin, "engagements") else None}

@@ -70,9 +70,11 @@ def test_dashboard_shows_headcount(app, db, make_user, login):
     c = app.test_client()
     login(c, make_user("hr"))
     html = c.get("/admin/").get_data(as_text=True)
-    assert "Acme Robotics" in html and "leased employee" in html
+    assert "Acme Robotics" in html and "Leased employees" in html
     # 2 leased employees and 1 contractor, 3 engagements in CA
-    assert re.search(r"leased employee</td>.*?<td class=\"text-right\"[^>]*>2</td>", html, re.S)
+    assert re.search(r"Leased employees</a></th>.*?tandem-chart-value\">2</div>", html, re.S)
+    assert re.search(r"Contractors</a></th>.*?tandem-chart-value\">1</div>", html, re.S)
+    assert re.search(r"CA</a></th>.*?tandem-chart-value\">3</div>", html, re.S)
 
 
 def test_a_sign_in_is_audited_under_the_person_signing_in(app, db, make_user):

@@ -59,7 +59,7 @@ def test_one_paycheck_of_a_paid_run_is_requested_by_hr_reversed_by_hr2_then_reis
     again = client.get(page_url)
     assert b"You requested this reversal" in again.data and b"Reverse this paycheck" not in again.data
     run_page = client.get(f"/admin/payroll-runs/{run.id}").data
-    assert b'id="paycheck-requests"' in run_page and f"Paycheck #{p.id}</a>:".encode() in run_page
+    assert b'id="paycheck-requests"' in run_page and f"{p.worker.full_name}&#39;s paycheck, pay".encode() in run_page
     # a forged POST by the requester is refused by the service with the reason, not a 500
     own = _post(client, f"{page_url}/reverse", {}, page_url)
     assert b"a different user must carry out the reversal" in own.data

@@ -76,8 +76,10 @@ def test_dashboard_cards_link_to_their_pages(app, db, make_user, login):
     c = app.test_client()
     login(c, make_user("hr"))
     html = c.get("/admin/").get_data(as_text=True)
-    assert 'href="/admin/payroll-runs/" class="stretched-link">Runs awaiting approval' in html
-    assert 'class="stretched-link">Workers' in html
+    runs = re.search(r'href="([^"]+)" class="stretched-link">Runs awaiting approval', html).group(1)
+    assert re.fullmatch(r"/admin/payroll_run/\?flt0_\d+=calculated", runs)      # the runs it counts, filtered
+    assert c.get(runs.replace("&amp;", "&")).status_code == 200
+    assert 'class="stretched-link">Active workers' in html
 
 
 def test_pages_outside_the_api_answer_errors_in_html(app, db, make_user, login):
