@@ -125,9 +125,9 @@ def test_finance_lists_show_names_runs_and_dollars_not_ids(client, db, make_user
     login(client, w.finance)
     payments_page = client.get("/admin/payment/").data.decode()
     for text in (worker.full_name, "Acme Logistics", w.agency.legal_name, "Weekly run Nov 2–8, 2026",
-                 f"${p.amount:,.2f}", f"Payment {p.id}"):
+                 f"${p.amount:,.2f}", "Paycheck, pay Nov 13, 2026"):
         assert text in payments_page, text
-    assert not re.search(r"Worker \d+", payments_page)
+    assert not re.search(r"(?:Worker|Payment|Paycheck) \d+", payments_page)
     found = client.get(f"/admin/payment/?search={worker.last_name}").data.decode()
     assert f"/admin/payment/details/?id={p.id}" in found
     assert f"/admin/payment/details/?id={p.id}" not in client.get("/admin/payment/?search=Nobodyhere").data.decode()
