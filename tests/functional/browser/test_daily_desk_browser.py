@@ -1,9 +1,6 @@
 """Each role's daily task on the demo, in Chromium (Playwright, headless): HR, finance, a client approver and
 compliance at a desk, a worker on a phone. On every page visited: no raw id where a name belongs, no link to a
-page that answers 403 (or 404/500), no enabled button the server would refuse.
-
-Pages that belong to other parts of issue 11 and still show raw ids on main have that one check turned off with a
-TODO naming the part (the lead turns them on at merge); every other check on those pages stays on."""
+page that answers 403 (or 404/500), no enabled button the server would refuse."""
 from __future__ import annotations
 
 import pytest
@@ -50,8 +47,7 @@ def test_hr_daily_desk(demo, browser):
     page.goto(demo + "/admin/")
     _card(page, "Timesheets awaiting approval").click()
     page.wait_for_url("**/admin/timesheet/**")
-    # TODO(issue 11 part A, timesheets): the timesheet list still reads "#222" for a row; flip names=True at merge.
-    assert audit(page, demo, names=False) == {}
+    assert audit(page, demo) == {}
     # onboarding board
     page.goto(demo + "/admin/")
     page.locator("#dashboard-cards a.stretched-link", has_text="Onboarding in progress").first.click()
@@ -109,8 +105,7 @@ def test_client_approver_daily_desk(demo, browser):
     assert int(page.inner_text("[data-card='timesheets-waiting-for-you'] .tandem-big")) > 0
     _card(page, "Timesheets waiting for you").click()
     page.wait_for_url("**/admin/timesheet/**")
-    # TODO(issue 11 part A, timesheets): rows read "#216"; flip names=True at merge.
-    assert audit(page, demo, names=False) == {}
+    assert audit(page, demo) == {}
 
 
 def test_compliance_daily_desk(demo, browser):
