@@ -120,7 +120,7 @@ def record_manual_check(paycheck_id: int, data: dict, user) -> Payment:
                           "duplicate_check_number", columns="payments.check_agency_id, payments.check_number"):
         db.session.add(check)
     if run.state == "paid":
-        post_entry("payment", check_date, f"Manual check no. {number} for paycheck {p.id}",
+        post_entry("payment", check_date, f"Manual check no. {number} for {p}",
                    _cash(agency_id, owed, out=True), run_id=run.id)
     return check
 

@@ -297,7 +297,7 @@ def record_return(payment_id: int, code: str, user, *, on: date) -> Payment:
     p.return_code, p.returned_at = reason.code, utcnow()
     agency_id = db.session.get(Paycheck, p.paycheck_id).agency_id
     worker = db.session.get(Worker, p.worker_id)
-    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of payment {p.id} to {worker}",
+    post_entry("return", on, f"ACH return {reason.code} ({reason.title}) of the {p.amount:,.2f} payment to {worker}",
                [Posting("1000", "", "", agency_id, p.amount, ZERO), Posting("2400", "", "", agency_id, ZERO, p.amount)],
                run_id=p.run_id, paycheck_id=p.paycheck_id)
     return p

@@ -147,7 +147,7 @@ def test_finance_lists_show_names_runs_and_dollars_not_ids(client, db, make_user
     payments.record_return(p.id, "R01", w.finance, on=date(2026, 11, 30))   # a return entry names the worker
     journal = client.get("/admin/journal/").data.decode()
     for text in (w.agency.legal_name, "Weekly run Nov 2–8, 2026", "2400 Net pay payable", worker.full_name,
-                 f"ACH return R01 (Insufficient funds) of payment {p.id} to {worker.full_name}"):
+                 f"ACH return R01 (Insufficient funds) of the {p.amount:,.2f} payment to {worker.full_name}"):
         assert text in journal, text
     assert not re.search(r"Agency \d+", journal)
     assert client.get("/admin/journal/export/xlsx/").data[:2] == b"PK"
