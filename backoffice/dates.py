@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from backoffice.errors import Issue, ValidationFailed
+
 # A payroll, tax or birth date outside these years is a typo (0202-01-01, 2206-01-01), not a date to act on.
 EARLIEST = date(1900, 1, 1)
 LATEST = date(2199, 12, 31)
@@ -31,3 +33,15 @@ def parse_date(value: object) -> date:
 def long_date(day: date) -> str:
     """A date as people write it in a sentence: March 2, 2026 (no leading zero, the month in words)."""
     return f"{day:%B} {day.day}, {day.year}"
+
+
+def optional_date(raw: str | None, field: str) -> date | None:
+    """A form or query field holding an optional date: None when empty, else the date, or a ValidationFailed
+    naming the field and the reason."""
+    raw = (raw or "").strip()
+    if not raw:
+        return None
+    try:
+        return parse_date(raw)
+    except ValueError as exc:
+        raise ValidationFailed([Issue(field, str(exc))]) from None

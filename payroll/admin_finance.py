@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
 from backoffice.clock import clock
-from backoffice.dates import parse_date
+from backoffice.dates import optional_date, parse_date
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.exports import csv_lines, xlsx_bytes
 from backoffice.extensions import db
@@ -163,13 +163,8 @@ class PaymentAdmin(ReadOnlyView):
 
 
 def _form_date(name: str, *, default: date) -> date:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return default
-    try:
-        return parse_date(raw)
-    except Exception:   # noqa: BLE001 - any unreadable date is the same answer
-        raise ValidationFailed([Issue(name, f"{raw!r} is not a date (YYYY-MM-DD)")]) from None
+    day = optional_date(request.form.get(name), name)
+    return default if day is None else day
 
 
 def _payment_context(p: Payment) -> dict:
@@ -332,13 +327,7 @@ class NachaFileView(BaseView):
         now = clock().now()
         if request.method == "POST":
             with domain_errors("No file made: "):
-                raw = (request.form.get("effective_date") or "").strip()
-                chosen = None
-                if raw:
-                    try:
-                        chosen = parse_date(raw)
-                    except Exception:   # noqa: BLE001 - any unreadable date is the same answer
-                        raise ValidationFailed([Issue("effective_date", f"{raw!r} is not a date")]) from None
+                chosen = optional_date(request.form.get("effective_date"), "effective_date")
                 f = payments.generate_nacha(run.id, current_user, now=now, effective_date=chosen)
                 flash(f"NACHA file {f.file_id_modifier} made: {f.entry_count} payment(s), {fmt_usd(f.total_credit)}, "
                       f"settling {day_label(f.effective_date)}.", "success")

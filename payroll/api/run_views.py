@@ -7,7 +7,7 @@ from flask.views import MethodView
 from backoffice import validation as v
 from backoffice.api import current_api_user, json_body, json_object
 from backoffice.clock import clock
-from backoffice.dates import parse_date
+from backoffice.dates import optional_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import require
@@ -206,13 +206,7 @@ def run_nacha(ident):
     user = current_api_user()
     _one(PayrollRun, "payroll_run", ident)
     require(user, "payment", "read")
-    raw = (request.args.get("effective_date") or "").strip()
-    effective = None
-    if raw:
-        try:
-            effective = parse_date(raw)
-        except Exception:   # noqa: BLE001 - any unreadable date is the same answer
-            raise ValidationFailed([Issue("effective_date", f"{raw!r} is not a date (YYYY-MM-DD)")]) from None
+    effective = optional_date(request.args.get("effective_date"), "effective_date")
     f = payments.generate_nacha(ident, user, now=clock().now(), effective_date=effective)
     return Response(f.content, mimetype="text/plain", headers={
         "Content-Disposition": f'attachment; filename="payroll-run-{ident}-{f.file_id_modifier}.ach"'})
