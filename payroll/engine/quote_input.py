@@ -306,19 +306,25 @@ def _ref(d: dict, p: str, c: _Collector) -> str | None:
     return ref
 
 
-def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple[Deduction, ...]:
+def _objects(obj: dict, key: str, c: _Collector):
+    """(path, item) for each object in the optional list obj[key]; a non-list or a non-object item is reported."""
     v = obj.get(key)
     if v is None:
-        return ()
+        return
     if not isinstance(v, list):
         c.add(key, "must be a list")
-        return ()
-    out = []
+        return
     for i, d in enumerate(v):
         p = f"{key}[{i}]"
-        if not isinstance(d, dict):
+        if isinstance(d, dict):
+            yield p, d
+        else:
             c.add(p, "must be an object")
-            continue
+
+
+def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple[Deduction, ...]:
+    out = []
+    for p, d in _objects(obj, key, c):
         c.unknown(d, DEDUCTION_FIELDS, p)
         code = d.get("code")
         if code not in codes:
@@ -339,19 +345,8 @@ def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple
 
 
 def _parse_contributions(obj: dict, c: _Collector) -> tuple[EmployerContribution, ...]:
-    key = "employer_contributions"
-    v = obj.get(key)
-    if v is None:
-        return ()
-    if not isinstance(v, list):
-        c.add(key, "must be a list")
-        return ()
     out = []
-    for i, d in enumerate(v):
-        p = f"{key}[{i}]"
-        if not isinstance(d, dict):
-            c.add(p, "must be an object")
-            continue
+    for p, d in _objects(obj, "employer_contributions", c):
         c.unknown(d, CONTRIBUTION_FIELDS, p)
         code = d.get("code")
         if code not in EMPLOYER_CONTRIBUTION_CODES:
