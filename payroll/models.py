@@ -118,7 +118,8 @@ class Timesheet(Timestamps, db.Model):
     __permission_model__ = "timesheet"
     __states__ = TIMESHEET_MACHINE
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False, index=True)
+    # engagement_id lookups use uq_timesheets_engagement_week, which it leads (0095: no index of its own)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False)
     week_start: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     hours_mon: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     hours_tue: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)

@@ -197,9 +197,10 @@ def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekR
 
 def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
     """The common week, computed directly: hours of one engagement at one rate, no pieces, bonuses or exempt hours,
-    no daily rule in the work state and the rate at least the minimum wage every day. Then the regular rate is the
-    rate, and the overtime hours are the hours past 40, all FLSA hours. Gives exactly what _compute gives (a
-    property test holds the two together); anything else returns None."""
+    no day past its state's daily overtime threshold (nor a seventh day where that counts) and the rate at least the
+    minimum wage every day. Then the regular rate is the rate, and the overtime hours are the hours past 40, all
+    FLSA hours. Gives exactly what _compute gives (a property test holds the two together); anything else returns
+    None."""
     time = week.time
     if week.pieces or week.bonuses or not time:
         return None
@@ -216,7 +217,10 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
                 or (last is not None and e.day <= last)):
             return None
         last = e.day
-        if rules.daily_rule(state, e.day) is not None or rate < rules.minimum_wage(state, e.day).rate:
+        rule = rules.daily_rule(state, e.day)
+        if rule is not None and not _under_daily_rule(rule, e.hours, time):
+            return None
+        if rate < rules.minimum_wage(state, e.day).rate:
             return None
         hours += e.hours
     if rate < 0:
@@ -241,6 +245,16 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
                           qualified if ot else ZERO,
                           _week_steps(week.start, hours, hours * rate, ZERO, ZERO, regular_rate, ot, ZERO, ot,
                                       qualified))
+
+
+def _under_daily_rule(rule, hours: Decimal, time: tuple) -> bool:
+    """A day of one entry that the state's daily rule leaves at straight time: not past its thresholds, and not the
+    seventh day worked in the week where the rule counts it (_classify marks exactly these hours)."""
+    if rule.overtime_after is not None and hours > rule.overtime_after:
+        return False
+    if rule.double_time_after is not None and hours > rule.double_time_after:
+        return False
+    return not (rule.seventh_day and sum(1 for e in time if e.hours > 0) == 7)
 
 
 def _premium_steps(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:

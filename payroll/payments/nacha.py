@@ -227,6 +227,8 @@ def _account_type_value(value: AccountType | str) -> str:
 
 def _to_ascii(text: str) -> str:
     """Upper-case printable ASCII: accents dropped (JOSÉ -> JOSE), anything else becomes a space."""
+    if type(text) is str and text.isascii() and text.isprintable():    # most names: nothing to drop
+        return text.upper()
     decomposed = unicodedata.normalize("NFKD", str(text or ""))
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     return "".join(c if " " <= c <= "~" else " " for c in stripped).upper()
