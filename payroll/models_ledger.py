@@ -137,7 +137,7 @@ class Payment(db.Model):
     account_last4: Mapped[str] = mapped_column(sa.String(4), nullable=False)
     account_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False, index=True)
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False)      # partial index below
     part: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     hold_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
     nacha_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nacha_files.id"))        # partial index below
@@ -177,6 +177,10 @@ class Payment(db.Model):
         sa.Index("ix_payments_nacha_file_id", "nacha_file_id",
                  sqlite_where=sa.text("nacha_file_id IS NOT NULL"),
                  postgresql_where=sa.text("nacha_file_id IS NOT NULL")),
+        # the statuses looked for across runs (held, returned); pending and sent rows, nearly all, stay out
+        sa.Index("ix_payments_status", "status",
+                 sqlite_where=sa.text("status IN ('held','returned','reissued','voided')"),
+                 postgresql_where=sa.text("status IN ('held','returned','reissued','voided')")),
         sa.Index("ix_payments_trace_number", "trace_number",
                  sqlite_where=sa.text("trace_number <> ''"), postgresql_where=sa.text("trace_number <> ''")),
         sa.Index("uq_payments_live_part", "paycheck_id", "part", unique=True,

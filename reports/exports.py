@@ -128,12 +128,18 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     (sheet,) = register_sheets(sel)
     columns = list(sheet.frame.columns)
     money, dates = set(sheet.money_columns), set(sheet.date_columns)
-    values = [_cell_values(sheet.frame[c]) for c in columns]
+    values = []
+    for c in columns:           # converted a column at a time: one test per column, not one per cell
+        cells = _cell_values(sheet.frame[c])
+        if c in money:
+            cells = [from_cents(v) for v in cells]
+        elif c in dates:
+            cells = [parse_date(v) if v else v for v in cells]
+        values.append(cells)
 
     def rows() -> Iterator[dict]:
         for row in zip(*values):
-            yield {c: from_cents(v) if c in money else parse_date(v) if c in dates and v else v
-                   for c, v in zip(columns, row)}
+            yield dict(zip(columns, row))
 
     return columns, rows()
 
