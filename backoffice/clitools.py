@@ -1,10 +1,14 @@
 """What every domain's commands share: JSON input (numbers as Decimal) and domain errors printed, exit code 2."""
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import sys
 from decimal import Decimal
+from typing import IO, Iterable, Iterator
+
+import orjson
 
 import click
 
@@ -36,3 +40,31 @@ def read_json(path: str):
 
 def emit_json(result) -> None:
     click.echo(json.dumps(result, indent=2))
+
+
+@contextlib.contextmanager
+def open_text(path: str) -> Iterator[IO[str]]:
+    """A text file to read line by line, or stdin for "-"."""
+    if path == "-":
+        yield sys.stdin
+        return
+    try:
+        f = open(path, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
+    with f:
+        yield f
+
+
+def write_jsonl(results: Iterable[dict]) -> int:
+    """Print each result as one line of compact JSON (orjson: the results are strings, numbers and lists) as it
+    comes; returns how many were refusals (a result with an `error` and its `line`)."""
+    out = sys.stdout.buffer
+    refused = 0
+    for result in results:
+        if "error" in result and "line" in result:
+            refused += 1
+        out.write(orjson.dumps(result, default=str))
+        out.write(b"\n")
+    out.flush()
+    return refused

@@ -6,9 +6,9 @@ import sys
 import click
 from flask.cli import with_appcontext
 
-from backoffice.clitools import emit_json, handle_domain_errors, read_json
+from backoffice.clitools import handle_domain_errors
 from backoffice.clock import clock
-from payroll.engine.quote import quote
+from payroll.cli_engine import paycheck
 from payroll.services.payments import generate_nacha
 from payroll.services.runs import paycheck_exceptions, pre_run_checks, resume_calculation
 
@@ -115,14 +115,3 @@ def resume_cmd(run_id):
     click.echo(f"re-sent {len(sent)} chunk(s)")
 
 
-@click.group()
-def paycheck():
-    """Paycheck calculations."""
-
-
-@paycheck.command("quote")
-@click.option("--input", "input_path", required=True, help="JSON file with one quote request or a list; - for stdin")
-@handle_domain_errors
-def paycheck_quote_cmd(input_path):
-    """Quote a paycheck (gross to net) with every line explained; prints JSON."""
-    emit_json(quote(read_json(input_path)))

@@ -4,9 +4,9 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
-from backoffice.classification.engine.classify import classify
+from backoffice.classification.cli_engine import classify_cmd
 from backoffice.classification.services.rechecks import run_rechecks
-from backoffice.clitools import emit_json, handle_domain_errors, read_json
+from backoffice.clitools import handle_domain_errors
 from backoffice.clock import clock
 from backoffice.dates import parse_date
 
@@ -14,15 +14,6 @@ from backoffice.dates import parse_date
 def register(cli) -> None:
     cli.add_command(classify_cmd)
     cli.add_command(classification_group)
-
-
-@click.command("classify")
-@click.option("--input", "input_path", required=True, help="JSON file with one assessment or a list; - for stdin")
-@with_appcontext
-@handle_domain_errors
-def classify_cmd(input_path):
-    """Classify an engagement (IRS, DOL and state tests) from questionnaire answers; prints JSON."""
-    emit_json(classify(read_json(input_path), today=clock().today()))
 
 
 @click.group("classification")

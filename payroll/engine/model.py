@@ -73,8 +73,11 @@ class Line:
     def explanation(self) -> tuple[str, ...]:
         return render_steps(self.steps)
 
-    def as_dict(self) -> dict:
-        d = {"code": self.code, "amount": str(self.amount), "explanation": list(self.explanation)}
+    def as_dict(self, explain: bool = True) -> dict:
+        """The line as JSON; without `explain` its figures only (the steps are not rendered at all)."""
+        d = {"code": self.code, "amount": str(self.amount)}
+        if explain:
+            d["explanation"] = list(self.explanation)
         if self.state is not None:
             d["state"] = self.state
         if self.ref is not None:

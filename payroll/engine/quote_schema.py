@@ -10,9 +10,10 @@ _NUMBER_IN = {"type": ["string", "integer"], "pattern": r"^\d+(\.\d+)?$",
               "description": "a non-negative decimal as a string (\"12.50\") or an integer; JSON floats are refused"}
 _STATE = {"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "two-letter USPS code"}
 _LINE = {
-    "type": "object", "required": ["code", "amount", "explanation"],
+    "type": "object", "required": ["code", "amount"],
     "properties": {"code": {"type": "string"}, "amount": _MONEY,
-                   "explanation": {"type": "array", "items": {"type": "string"}},
+                   "explanation": {"type": "array", "items": {"type": "string"},
+                                   "description": "the steps in words; left out when the request says explain: false"},
                    "state": {"type": "string", "description": "present on state lines"},
                    "ref": {"type": "string", "description": "present on deduction and contribution lines given a ref"}},
 }
@@ -52,6 +53,8 @@ _OBJECT_IN = {
         "worker_type": {"enum": ["employee", "contractor"]},
         "work_state": _STATE, "residence_state": _STATE,
         "birth_date": {"type": "string", "format": "date"},
+        "explain": {"type": "boolean", "default": True,
+                    "description": "false: figures only, no explanation lines (much faster for long lists)"},
         "earnings": {"type": "array", "minItems": 1, "items": {
             "type": "object", "required": ["code"], "additionalProperties": False,
             "properties": {"code": {"enum": sorted(EARNING_CODES)}, "hours": _NUMBER_IN, "rate": _NUMBER_IN,

@@ -112,3 +112,44 @@ def test_json_numbers_are_read_as_decimals_not_floats(client, hr_headers):
                        headers=hr_headers)
     assert resp.status_code == 200, resp.get_json()
     assert resp.get_json()["gross"] == "1000.10"
+
+
+def _entry(*args, stdin="", code=""):
+    """The console script's own module (backoffice.entry), as `backoffice ARGS` runs it."""
+    from tests.conftest import TEST_KEY, TEST_SECRET
+
+    env = dict(os.environ, BACKOFFICE_ENCRYPTION_KEY=TEST_KEY, BACKOFFICE_SECRET_KEY=TEST_SECRET)
+    cmd = [sys.executable, "-c", code] if code else [sys.executable, "-m", "backoffice.entry"]
+    return subprocess.run([*cmd, *args], input=stdin, capture_output=True, text=True, timeout=120, env=env)
+
+
+def test_engine_commands_start_without_building_the_app():
+    """`backoffice paycheck quote` and `backoffice classify` need no database: the console script runs them
+    without importing the web app (backoffice.app), and they answer as before (net 845.42 by hand, above)."""
+    probe = ("import sys\nfrom backoffice.entry import run\ntry:\n    run(sys.argv[1:])\nexcept SystemExit as e:\n"
+             "    print('exit', e.code, 'app' if 'backoffice.app' in sys.modules else 'no-app', file=sys.stderr)\n")
+    out = _entry("paycheck", "quote", "--input", "-", stdin=json.dumps(WEEKLY_TX), code=probe)
+    assert json.loads(out.stdout)["net"] == EXPECTED_NET
+    assert out.stderr.strip() == "exit 0 no-app"
+    out = _entry("classify", "--input", "-", stdin=json.dumps([CONTRACTOR_CA]), code=probe)
+    assert isinstance(json.loads(out.stdout), list) and out.stderr.strip() == "exit 0 no-app"
+    # any other command goes through the Flask CLI, which builds the app
+    out = _entry("routes", code=probe)
+    assert out.stderr.strip().endswith("exit 0 app"), out.stderr
+
+
+def test_cli_quote_json_lines_without_explanations(tmp_path):
+    """--jsonl: one result per line as compact JSON; a refused line in its place; exit status 2 when any was."""
+    path = tmp_path / "quotes.jsonl"
+    path.write_text("\n".join([json.dumps(WEEKLY_TX), json.dumps(dict(WEEKLY_TX, worker_type="robot")),
+                               json.dumps(WEEKLY_TX)]) + "\n")
+    out = _entry("paycheck", "quote", "--input", str(path), "--jsonl", "--no-explain")
+    lines = [json.loads(x) for x in out.stdout.splitlines()]
+    assert [x.get("net") for x in lines] == [EXPECTED_NET, None, EXPECTED_NET]
+    assert lines[1]["line"] == 2 and lines[1]["issues"][0]["field"] == "worker_type"
+    assert "explanation" not in lines[0]["employee_taxes"][0]
+    assert out.returncode == 2
+    good = tmp_path / "good.jsonl"
+    good.write_text(json.dumps(WEEKLY_TX) + "\n")
+    out = _entry("paycheck", "quote", "--input", str(good), "--jsonl")
+    assert out.returncode == 0 and json.loads(out.stdout)["employee_taxes"][0]["explanation"]

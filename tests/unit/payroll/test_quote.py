@@ -67,3 +67,61 @@ def test_state_certificate_problems_are_named_by_request_path():
         quote([WEEKLY_TX, ca, ca])
     fields = {i.field for i in e.value.issues}
     assert {"[1].state_certificates.CA.filing_status", "[2].state_certificates.CA.allowances"} <= fields
+
+
+def _figures(out):
+    """A quote's figures: everything but the explanation lines."""
+    if isinstance(out, list):
+        return [_figures(o) for o in out]
+    return {k: ([{f: v for f, v in line.items() if f != "explanation"} for line in val] if isinstance(val, list)
+                else val) for k, val in out.items()}
+
+
+def test_explain_false_gives_the_same_figures_without_explanations():
+    """The figures do not depend on the explanations: the same quotes with and without them (issue 18). Known
+    figures kept: net 895.42 (test_one_object_in_one_object_out_with_hand_figures) and 760.00 for the
+    contractor."""
+    california = dict(WEEKLY_TX, work_state="CA", residence_state="CA", earnings=[
+        {"code": "regular", "hours": "40", "rate": "31.25"}, {"code": "overtime", "hours": "6", "rate": "31.25"}],
+        pretax_deductions=[{"code": "401k", "percent": "0.06"}])
+    requests = [WEEKLY_TX, CONTRACTOR, california]
+    explained = quote(requests)
+    bare = quote([dict(r, explain=False) for r in requests])
+    assert _figures(bare) == _figures(explained)
+    assert (bare[0]["net"], bare[1]["net"]) == ("895.42", "760.00")
+    for out in bare:
+        for section in ("earnings", "employee_taxes", "employer_taxes", "deductions"):
+            assert all("explanation" not in line for line in out[section])
+    assert all("explanation" in line for line in explained[2]["employee_taxes"])
+    # the command line's --no-explain overrides each request; a request's own false holds for one object too
+    assert _figures(quote(requests, explain=False)) == _figures(explained)
+    assert "explanation" not in quote(dict(WEEKLY_TX, explain=False))["employee_taxes"][0]
+    assert "explanation" in quote(dict(WEEKLY_TX, explain=True))["employee_taxes"][0]
+
+
+def test_explain_must_be_true_or_false():
+    import pytest
+
+    from backoffice.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as exc:
+        quote([WEEKLY_TX, dict(WEEKLY_TX, explain="no")])
+    assert [(i.field, i.message) for i in exc.value.issues] == [("[1].explain", "must be true or false")]
+
+
+def test_json_lines_one_result_per_line_refused_lines_in_place():
+    """Lines 1 and 4 are quotes (net 895.42 and, with its number read as Decimal 1000.10 + 50 reimbursement, gross
+    1050.10); line 2 is blank and skipped; line 3 names its bad field; line 5 is not JSON; line 6 is a list."""
+    from payroll.engine.quote import quote_lines
+
+    decimal_text = json.dumps(WEEKLY_TX).replace('"1000.00"', "1000.10")
+    lines = [json.dumps(WEEKLY_TX), "", json.dumps(dict(WEEKLY_TX, worker_type="robot")), decimal_text,
+             "{not json", "[1, 2]"]
+    out = list(quote_lines(lines, explain=False))
+    assert len(out) == 5
+    assert out[0]["net"] == "895.42" and "explanation" not in out[0]["employee_taxes"][0]
+    assert out[1]["line"] == 3 and out[1]["error"] == "validation_failed"
+    assert [i["field"] for i in out[1]["issues"]] == ["worker_type"]
+    assert out[2]["gross"] == "1050.10"
+    assert (out[3]["line"], out[3]["error"]) == (5, "invalid_json")
+    assert (out[4]["line"], out[4]["error"]) == (6, "validation_failed")
