@@ -85,7 +85,9 @@ def number_problem(value: Decimal, kind: NumberKind, places: int | None = None) 
 
 def round_cents(amount: Decimal) -> Decimal:
     """Round half-up to the cent: the single rounding rule for every money line."""
-    return D(amount).quantize(CENT, rounding=ROUND_HALF_UP)
+    if type(amount) is not Decimal or not amount.is_finite():    # a finite Decimal (nearly every call) as it is
+        amount = D(amount)
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def round_dollars(amount: Decimal) -> Decimal:

@@ -180,7 +180,9 @@ def load_tables(year: int) -> TaxTables:
     )
 
 
+@lru_cache(maxsize=1)
 def supported_tax_years() -> tuple[int, ...]:
+    """The years with federal tables on disk (read once: every quote's pay date is checked against them)."""
     return tuple(sorted(int(p.name) for p in DATA_DIR.iterdir()
                         if p.is_dir() and p.name.isdigit() and (p / "federal.json").exists()))
 
