@@ -17,7 +17,7 @@ from .tables import supported_tax_years
 FREQUENCIES = tuple(f.value for f in PayFrequency)
 AMOUNT_CODES = ("salary", "bonus", "commission", "reimbursement")
 YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
-              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium", "dcfsa", "employer_401k")
 TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
               "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "employer_contributions", "ytd",
               "suta_rate",
