@@ -82,6 +82,7 @@ def cap_to_limit(requested: Decimal, used: Decimal, limit: Decimal, limit_steps:
     if requested <= room:
         return requested, limit_steps + (("{} so far {} {}; room left {}; requested {} fits",
                                           what, scope, used, room, requested),)
+    room = round_cents(room)           # a limit less cents taken is whole cents; the line shows two decimals
     return room, limit_steps + (("{} so far {} {}; room left {}; requested {} is capped at {}",
                                  what, scope, used, room, requested, room),)
 
