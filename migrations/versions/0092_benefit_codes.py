@@ -17,7 +17,7 @@ from alembic import op
 import backoffice.db
 
 revision = '0092_benefit_codes'
-down_revision = '0087_timesheet_review'
+down_revision = '0095_write_cost'
 branch_labels = None
 depends_on = None
 

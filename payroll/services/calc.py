@@ -128,7 +128,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
                            {f: before[f] for f in YTD_FIELDS},
                            ctx.suta.get(primary.work_state) if wtype == "employee" else None,
-                           deductions=frags[wtype].get(worker_id))
+                           deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id))
         result = calculate_paycheck(input_from_json(obj), tables)
         after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
         after["net"] = before["net"] + result.net

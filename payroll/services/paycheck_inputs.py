@@ -114,6 +114,7 @@ class ChunkContext:
     agency_id: int | None
     held: set = field(default_factory=set)       # worker ids whose paychecks are held out of this run
     tasks: dict = field(default_factory=dict)    # recorded, unpaid task completions by engagement id
+    prior_fica: dict = field(default_factory=dict)   # worker id -> last year's W-2 social security wages
 
     def by_worker(self):
         """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
@@ -166,6 +167,10 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
     ytd = {(y.worker_id, y.worker_type): y for y in plain_rows(s.execute(ytd_stmt))}
+    # last year's FICA wages from the agency (one employer across clients): the 401(k) Roth catch-up rule
+    prior_fica = dict(s.execute(sa.select(YearToDate.worker_id, YearToDate.social_security_wages).where(
+        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year - 1,
+        YearToDate.worker_type == "employee")).all())
     held = set(s.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
                                                                   id_in(PaycheckHold.worker_id, worker_ids))).scalars())
     agency_id = s.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
@@ -174,13 +179,16 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         suta = dict(s.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
                               .where(StateRegistration.agency_id == agency_id)).all())
     tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
-    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks)
+    return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
+                        prior_fica)
 
 
 def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,
-                 suta_rate: Decimal | None, deductions: dict | None = None) -> dict:
+                 suta_rate: Decimal | None, deductions: dict | None = None,
+                 prior_year_fica_wages: Decimal | None = None) -> dict:
     """The engine input for one paycheck, in the quote's JSON form (stored on the paycheck, replayable).
-    `deductions` is the worker's fragment from payroll.services.deductions.deductions_for."""
+    `deductions` is the worker's fragment from payroll.services.deductions.deductions_for; with deductions, an
+    employee's last-year FICA wages go in too (whether a 401(k) catch-up must be Roth, SECURE 2.0 §603)."""
     employee = eng.type == "leased_employee"
     obj = {"pay_date": run.pay_date.isoformat(), "pay_frequency": run.frequency,
            "worker_type": "employee" if employee else "contractor", "earnings": pay.earnings,
@@ -207,6 +215,8 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
             obj["tin_missing_or_flagged"] = True
     if deductions:
         obj.update({k: v for k, v in deductions.items() if v})
+        if employee and prior_year_fica_wages is not None:
+            obj["prior_year_fica_wages"] = str(prior_year_fica_wages)
     return obj
 
 
@@ -268,4 +278,5 @@ def input_from_json(obj: dict) -> PaycheckInput:
         earnings=earnings, w4=w4, state_certificates=certs,
         ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
-        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)), **deduction_kwargs(obj))
+        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)),
+        prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")), **deduction_kwargs(obj))

@@ -299,3 +299,35 @@ def test_a_run_withholds_support_before_the_creditor_within_the_ccpa_and_books_t
     assert calculate_chunk(run.id, 0) is False                    # a done chunk is not calculated again
     tb = trial_balance(run.id)
     assert tb["balanced"] and tb["accounts"]["6300"] == D("50.00") and tb["accounts"]["2500"] == D("-50.00")
+
+
+def test_a_run_reads_last_years_fica_wages_for_the_roth_catch_up(db, world):
+    """SECURE 2.0 §603 through a real run (2026): two workers aged 56, each already at the 2026 402(g) limit of
+    $24,500 (Notice 2025-67) and electing 10% of $1,000.00 = $100.00 of traditional 401(k) — all of it catch-up.
+    Last year's W-2 social security wages from the agency were $160,000.00 for one (over the $150,000 threshold:
+    the catch-up must be Roth, an after-tax roth_401k line) and $100,000.00 for the other (pre-tax 401k line).
+    The run reads them from the 2025 employee year-to-date row and stores them in the paycheck's input."""
+    from payroll.models import Paycheck, YearToDate
+    from payroll.services import runs
+
+    over, under = world.worker(), world.worker()
+    for e, prior in ((over, "160000.00"), (under, "100000.00")):
+        e.worker.birth_date = date(1970, 3, 1)
+        world.time(e)
+        for year, fields in ((2025, {"social_security_wages": D(prior)}), (2026, {"deferrals_401k": D("24500.00")})):
+            db.session.add(YearToDate(worker_id=e.worker_id, tax_year=year, worker_type="employee",
+                                      **{f: fields.get(f, D("0.00")) for f in YearToDate.YTD_FIELDS + ("net",)}))
+        svc.create_deduction(e.worker_id, {"code": "401k", "percent": "0.10", "start_date": "2026-01-01"})
+    db.session.flush()
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    by_worker = {p.worker_id: p for p in db.session.execute(
+        sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalars()}
+
+    def deductions(p):
+        return {(ln.kind, ln.code): ln.amount for ln in db.session.execute(
+            sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)).scalars() if "deduction" in ln.kind}
+
+    assert deductions(by_worker[over.worker_id]) == {("posttax_deduction", "roth_401k"): D("100.00")}
+    assert deductions(by_worker[under.worker_id]) == {("pretax_deduction", "401k"): D("100.00")}
+    assert by_worker[over.worker_id].inputs["engine"]["prior_year_fica_wages"] == "160000.00"

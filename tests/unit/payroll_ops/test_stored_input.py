@@ -23,6 +23,7 @@ CASES = [
     # deductions and employer contributions as payroll.services.deductions.deductions_for gives them
     {"pay_date": "2026-11-13", "pay_frequency": "weekly", "worker_type": "employee", "work_state": "TX",
      "residence_state": "TX", "earnings": [{"code": "salary", "amount": "1000.00"}],
+     "prior_year_fica_wages": "160000.00",
      "pretax_deductions": [{"code": "401k", "percent": "0.060000", "ref": "wd:1"},
                            {"code": "hsa", "amount": "50.00", "ref": "wd:2", "options": {"coverage": "self_only"}}],
      "posttax_deductions": [{"code": "child_support", "amount": "150.00", "ref": "wd:3",
