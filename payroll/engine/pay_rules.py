@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -65,6 +65,16 @@ class PayRules:
             best = MinimumWage(st[2], st[3], state)
         return best
 
+    def week(self, state: str, monday: date) -> tuple[tuple[DailyRule | None, MinimumWage], ...]:
+        """(daily rule, minimum wage) for each day of the week from `monday`, Monday first (asked once per state and
+        week: a run asks it for every worker)."""
+        key = ("week", state, monday)
+        hit = self._memo.get(key)
+        if hit is None:
+            hit = self._memo[key] = tuple((self.daily_rule(state, d), self.minimum_wage(state, d))
+                                          for d in (monday + _DAYS[i] for i in range(7)))
+        return hit
+
     def daily_rule(self, state: str, day: date) -> DailyRule | None:
         key = ("daily", state, day)
         if key in self._memo:
@@ -77,6 +87,9 @@ class PayRules:
             if rule.effective_from <= day and (rule.effective_to is None or day <= rule.effective_to):
                 return rule
         return None
+
+
+_DAYS = tuple(timedelta(days=i) for i in range(7))
 
 
 def _dated(rows, day: date):

@@ -209,28 +209,27 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
     end = week.start + timedelta(days=6)
     if week.start.weekday() != 0:
         return None
-    hours = ZERO
+    hours = due = ZERO
     last = None
+    days = rules.week(state, week.start)
     for e in time:
         if (e.engagement_id != eng or e.client_id != client or e.work_state != state or e.rate != rate
                 or e.overtime_exempt or not week.start <= e.day <= end or e.hours < 0 or e.hours > DAY_HOURS
                 or (last is not None and e.day <= last)):
             return None
         last = e.day
-        rule = rules.daily_rule(state, e.day)
+        rule, minimum = days[e.day.weekday()]
         if rule is not None and not _under_daily_rule(rule, e.hours, time):
             return None
-        if rate < rules.minimum_wage(state, e.day).rate:
+        if rate < minimum.rate:
             return None
         hours += e.hours
+        due += e.hours * minimum.rate
     if rate < 0:
         return None
     amount = round_cents(hours * rate)
     lines = [WorkLine(REGULAR, eng, client, amount, week.start, hours=hours, rate=rate, label=REGULAR,
                       steps=(("{} h × {} an hour = {}", Num(hours), rate, amount),))]
-    due = ZERO
-    for e in time:
-        due += e.hours * rules.minimum_wage(state, e.day).rate
     due = round_cents(due)
     regular_rate = (hours * rate) / hours if hours else ZERO
     ot = hours - FORTY if hours > FORTY else ZERO
