@@ -1,7 +1,7 @@
 """Run calculation: plan a run into chunks, calculate one chunk and write its paychecks, lines, YTD and journal."""
 from __future__ import annotations
 
-import json
+import orjson
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -151,7 +151,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                      run.period_start, run.period_end, run.pay_date, year, cents(r.gross),
                      cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
                      cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
-                     json.dumps(stored), naive_now))
+                     _json(stored), naive_now))
     new_ids = reserve_ids("paychecks", len(rows))
     if new_ids is not None:
         bulk_insert("paychecks", ("id",) + PAYCHECK_COLUMNS, [(i,) + r for i, r in zip(new_ids, rows)], ready=True)
@@ -225,6 +225,12 @@ def _deduction_fragments(ctx, run: PayrollRun) -> dict[str, dict]:
     return {"employee": deductions_for(employees, run), "contractor": deductions_for(contractors, run, "contractor")}
 
 
+def _json(value) -> str:
+    """JSON text for a stored column (orjson: the stored input is strings, numbers and lists; several times faster
+    than the standard library on a run's 100,000 inputs)."""
+    return orjson.dumps(value).decode()
+
+
 def _from_cents(units: int) -> Decimal:
     return D(units) / 100
 
@@ -241,7 +247,7 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
         eng_id, client_id = sources[i] if sources else (None, None)
         out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
                     units4(Decimal(e["rate"])) if "rate" in e else None, None,
-                    json.dumps(list(line.explanation)) if explain else None, eng_id, client_id))
+                    _json(list(line.explanation)) if explain else None, eng_id, client_id))
     taxable = r.taxable_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
         for line in group:
@@ -250,13 +256,13 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
             base = taxable.get(line.code, taxable.get("state") if line.state else None)
             out.append((kind, line.code, line.state or "", cents(line.amount), None, None,
                         cents(base) if base is not None else None,
-                        json.dumps(list(line.explanation)) if explain else None, None, None))
+                        _json(list(line.explanation)) if explain else None, None, None))
     for line in r.deductions:
         if not line.amount:
             continue
         kind = "pretax_deduction" if line.code in PRETAX_TREATMENT else "posttax_deduction"
         out.append((kind, line.code, "", cents(line.amount), None, None, None,
-                    json.dumps(list(line.explanation)) if explain else None, None, None))
+                    _json(list(line.explanation)) if explain else None, None, None))
     return out
 
 
