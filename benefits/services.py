@@ -59,7 +59,7 @@ class _Context:
     expected_gross: Decimal | None               # a typical paycheck's gross (for a 401(k) estimate)
 
 
-def _context(worker_id: int, on: date) -> _Context:
+def worker_context(worker_id: int, on: date) -> _Context:
     worker = db.session.get(Worker, worker_id)
     if worker is None:
         raise NotFound(f"worker {worker_id} not found")
@@ -180,7 +180,7 @@ def open_window(on: date, plan_year_start: date | None = None) -> EnrollmentWind
 def plan_offers(worker_id: int, on: date) -> list[PlanOffer]:
     """Every active plan whose plan year has not ended on `on`, with whether the worker may enroll, why (in
     words), the cost of each tier for the worker's client and pay frequency, and the open enrollment window."""
-    ctx = _context(worker_id, on)
+    ctx = worker_context(worker_id, on)
     plans = db.session.execute(sa.select(BenefitPlan).where(BenefitPlan.active.is_(True),
                                                             BenefitPlan.plan_year_end >= on)
                                .order_by(BenefitPlan.plan_year_start, BenefitPlan.kind, BenefitPlan.name)
@@ -487,7 +487,7 @@ def enroll(data: dict) -> Enrollment:
     plan = db.session.get(BenefitPlan, d["plan_id"])
     if plan is None or not plan.active:
         raise_if([Issue("plan_id", f"no active plan {d['plan_id']}", "not_found")])
-    ctx = _context(d["worker_id"], today)
+    ctx = worker_context(d["worker_id"], today)
     issues: list[Issue] = []
     eff, window_id, event_id = _window_and_date(d, plan, ctx, today, issues)
     on = eff or today
@@ -547,7 +547,7 @@ def election_item(e: Enrollment, on: date, ctx: _Context | None = None) -> dict:
 
 def current_elections(worker_id: int, on: date) -> list[dict]:
     """The worker's elections and waivers in force on `on` or starting later (not cancelled, not ended before)."""
-    ctx = _context(worker_id, on)
+    ctx = worker_context(worker_id, on)
     rows = db.session.execute(
         sa.select(Enrollment).where(Enrollment.worker_id == worker_id, Enrollment.status != "cancelled",
                                     sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date >= on))
@@ -812,7 +812,7 @@ def close_enrollment(window_id: int) -> dict:
             continue
         if plan.kind in HEALTH_KINDS and not old.waived and old.coverage_tier not in {t.tier for t in plan.tiers}:
             continue
-        ctx = ctxs.setdefault(old.worker_id, _context(old.worker_id, w.plan_year_start))
+        ctx = ctxs.setdefault(old.worker_id, worker_context(old.worker_id, w.plan_year_start))
         d = {"event": "open_enrollment", "waive": old.waived, "reason": old.waive_reason,
              "coverage_tier": old.coverage_tier, "deferral_percent": old.deferral_percent,
              "roth_percent": old.roth_percent, "annual_amount": old.annual_amount}
@@ -824,13 +824,13 @@ def close_enrollment(window_id: int) -> dict:
     for plan in new_plans:
         if plan.kind != "401k" or not plan.default_deferral_percent:
             continue
-        leased = db.session.execute(sa.select(sa.distinct(Engagement.worker_id)).where(
+        leased = db.session.execute(sa.select(Engagement.worker_id).distinct().where(
             Engagement.type == "leased_employee", Engagement.status == "active",
             sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= w.plan_year_start))).scalars().all()
         for wid in leased:
             if (wid, "401k") in chosen:
                 continue
-            ctx = ctxs.setdefault(wid, _context(wid, w.plan_year_start))
+            ctx = ctxs.setdefault(wid, worker_context(wid, w.plan_year_start))
             if not check(_plan_rules(plan), _facts(ctx, w.plan_year_start, False), w.plan_year_start).eligible:
                 continue
             _elect({"event": "open_enrollment", "waive": False, "reason": "", "coverage_tier": None,
