@@ -324,6 +324,9 @@ def _window_and_date(d: dict, plan: BenefitPlan, ctx: _Context, today: date, iss
                                      f"closed on {fmt_day(ev.window_closes_on)}", "outside_window"))
         return None, None, None
     rule_eff = rules.life_event_window(ev.kind, ev.event_date, today).effective_date
+    if eff is not None and eff < rule_eff:
+        issues.append(Issue("effective_date", f"a change for your {ev.kind.replace('_', ' ')} takes effect on "
+                                              f"{fmt_day(rule_eff)} at the earliest"))
     return (eff or rule_eff), None, ev.id
 
 
@@ -493,7 +496,7 @@ def enroll(data: dict) -> Enrollment:
     on = eff or today
     hdhp = _hdhp_enrollment(ctx.worker.id, on) is not None
     result = check(_plan_rules(plan), _facts(ctx, on, hdhp), on)
-    if not result.eligible and not d["waive"]:
+    if not result.eligible and not d["waive"] or (eff is None and not issues):
         issues.append(Issue("plan_id", result.reason, "not_eligible"))
     if eff is not None and not (plan.plan_year_start <= eff <= plan.plan_year_end):
         issues.append(Issue("effective_date", f"is outside the plan year {fmt_day(plan.plan_year_start)} to "

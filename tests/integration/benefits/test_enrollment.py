@@ -286,3 +286,21 @@ def test_the_database_refuses_what_the_service_refuses(db):
         with _db.session.begin_nested():
             _db.session.add(LifeEvent(worker_id=w.id, kind="marriage", event_date=date(2026, 1, 1),
                                       status="denied"))
+
+
+def test_the_cli_schedules_opens_and_closes_open_enrollment_and_shows_offers(runner, db, fixed_clock):
+    from backoffice.cli import main
+    plans = make_plans(2027)
+    w = _leased()
+    r = runner.invoke(main, ["benefits", "window", "2027-01-01", "2026-11-01", "2026-11-30"])
+    assert r.exit_code == 0, r.output
+    wid = int(r.output.split()[1].rstrip(":"))
+    assert runner.invoke(main, ["benefits", "open-window", str(wid)]).exit_code == 0
+    r = runner.invoke(main, ["benefits", "offers", str(w.id)])
+    assert "Pooled PPO (2027) [medical]: eligible. Eligible from Jan 1, 2027" in r.output
+    assert "family: premium 1800.00/mo, employer 0.00/mo; per paycheck you 830.77" in r.output
+    r = runner.invoke(main, ["benefits", "close-window", str(wid)])
+    assert r.exit_code == 0 and '"defaulted": 1' in r.output          # the 401(k) default for the worker
+    assert plans["401k"].id in {i["plan_id"] for i in svc.current_elections(w.id, date(2027, 1, 1))}
+    r = runner.invoke(main, ["benefits", "close-window", str(wid)])
+    assert r.exit_code == 2 and "illegal_state" in r.output
