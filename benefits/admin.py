@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors, filtered_list_url
 from backoffice.security.access import can
 from backoffice.workers.models import Worker
-from benefits import services as svc
+from benefits import plan_services as plans_svc, services as svc
 from benefits.models import (NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS, Beneficiary, BenefitPlan,
                              ClientContributionRule, Dependent, Enrollment, EnrollmentWindow, LifeEvent, PlanTier)
 
@@ -63,8 +63,8 @@ class BenefitPlanAdmin(SecureModelView):
                                 "rules": lambda v, c, m, n: "; ".join(str(r) for r in m.rules)}
     money_columns = ("deductible_individual", "deductible_family", "out_of_pocket_individual",
                      "out_of_pocket_family", "max_annual_amount")
-    column_details_list = svc.PLAN_FIELDS + ("tiers", "rules")
-    form_columns = svc.PLAN_FIELDS
+    column_details_list = plans_svc.PLAN_FIELDS + ("tiers", "rules")
+    form_columns = plans_svc.PLAN_FIELDS
     form_choices = {"kind": _choices(PLAN_KINDS), "network_type": [("", "")] + [(x, x) for x in NETWORK_TYPES]}
     form_args = {"waiting_days": {"description": "At most 90 days (29 CFR 2590.715-2708)."},
                  "match_up_to_1": {"description": _PCT + " Safe harbor: 0.03 at 1, then 0.02 at 0.5."},
@@ -76,10 +76,10 @@ class BenefitPlanAdmin(SecureModelView):
         return super().get_query().options(joinedload(BenefitPlan.tiers))
 
     def service_create(self, data):
-        return svc.create_plan(_plain(data))
+        return plans_svc.create_plan(_plain(data))
 
     def service_update(self, obj, data):
-        return svc.update_plan(obj.id, _plain(data))
+        return plans_svc.update_plan(obj.id, _plain(data))
 
 
 def _plain(data: dict) -> dict:
@@ -103,10 +103,10 @@ class PlanTierAdmin(SecureModelView):
     service_fields = form_columns
 
     def service_create(self, data):
-        return svc.set_tier(data.get("plan"), data.get("tier"), _plain(data).get("monthly_premium"))
+        return plans_svc.set_tier(data.get("plan"), data.get("tier"), _plain(data).get("monthly_premium"))
 
     def service_update(self, obj, data):
-        return svc.set_tier(obj.plan_id, obj.tier, _plain(data).get("monthly_premium"))
+        return plans_svc.set_tier(obj.plan_id, obj.tier, _plain(data).get("monthly_premium"))
 
 
 class ContributionRuleAdmin(SecureModelView):
@@ -123,11 +123,11 @@ class ContributionRuleAdmin(SecureModelView):
     service_fields = form_columns
 
     def service_create(self, data):
-        return svc.set_rule(data.get("plan"), data.get("client"), data.get("method"),
+        return plans_svc.set_rule(data.get("plan"), data.get("client"), data.get("method"),
                             _plain(data).get("value"), data.get("note") or "")
 
     def service_update(self, obj, data):
-        return svc.set_rule(obj.plan_id, obj.client_id, data.get("method"), _plain(data).get("value"),
+        return plans_svc.set_rule(obj.plan_id, obj.client_id, data.get("method"), _plain(data).get("value"),
                             data.get("note") or "")
 
 
@@ -143,7 +143,7 @@ class EnrollmentWindowAdmin(SecureModelView):
     allow_edit = False
 
     def service_create(self, data):
-        return svc.create_window(data["plan_year_start"], data["opens_on"], data["closes_on"])
+        return plans_svc.create_window(data["plan_year_start"], data["opens_on"], data["closes_on"])
 
     def is_action_allowed(self, name):
         return super().is_action_allowed(name) and can(current_user, "benefit_window", "write")
@@ -152,7 +152,7 @@ class EnrollmentWindowAdmin(SecureModelView):
     def action_open(self, ids):
         for i in ids:
             with domain_errors("Not opened: "):
-                svc.open_enrollment(int(i))
+                plans_svc.open_enrollment(int(i))
                 flash(f"Window {i} is open.", "success")
 
     @action("close", "Close", "Close the selected windows? Workers who did nothing keep their elections or get "

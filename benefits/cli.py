@@ -7,7 +7,7 @@ from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import services as svc
+from benefits import plan_services as plans_svc, services as svc
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -35,7 +35,7 @@ def offers_cmd(worker_id, on):
 @handle_domain_errors
 def window_cmd(plan_year_start, opens_on, closes_on):
     """Schedule open enrollment for the plan year starting PLAN_YEAR_START (dates YYYY-MM-DD)."""
-    w = svc.create_window(plan_year_start.date(), opens_on.date(), closes_on.date())
+    w = plans_svc.create_window(plan_year_start.date(), opens_on.date(), closes_on.date())
     click.echo(f"window {w.id}: {w}")
 
 
@@ -45,7 +45,7 @@ def window_cmd(plan_year_start, opens_on, closes_on):
 @handle_domain_errors
 def open_cmd(window_id):
     """Open a scheduled open-enrollment window."""
-    click.echo(str(svc.open_enrollment(window_id)))
+    click.echo(str(plans_svc.open_enrollment(window_id)))
 
 
 @click.command("close-window")

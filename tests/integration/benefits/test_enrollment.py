@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backoffice.errors import ValidationFailed
 from backoffice.extensions import db as _db
-from benefits import services as svc
+from benefits import plan_services as plans_svc, services as svc
 from benefits.models import BenefitPlan, ClientContributionRule, Dependent, Enrollment, LifeEvent, PlanTier
 from payroll.models_deductions import CONTRIBUTION_CODES, EmployerContribution, WorkerDeduction
 from tests.factories import ClientFactory, EngagementFactory, PaycheckFactory, PayrollRunFactory, WorkerFactory
@@ -245,8 +245,8 @@ def test_closing_open_enrollment_keeps_elections_and_gives_the_401k_default(db, 
     keeper, chooser = _leased(), _leased()
     svc.enroll({"worker_id": keeper.id, "plan_id": plans["ppo"].id, "event": "new_hire",
                 "effective_date": "2026-12-01", "coverage_tier": "employee"})
-    window = svc.create_window(date(2027, 1, 1), date(2026, 11, 1), date(2026, 11, 30))
-    svc.open_enrollment(window.id)
+    window = plans_svc.create_window(date(2027, 1, 1), date(2026, 11, 1), date(2026, 11, 30))
+    plans_svc.open_enrollment(window.id)
     svc.enroll({"worker_id": chooser.id, "plan_id": plans27["401k"].id, "event": "open_enrollment",
                 "deferral_percent": "0.10"})
     result = svc.close_enrollment(window.id)
