@@ -65,7 +65,8 @@ class BenefitPlanAdmin(SecureModelView):
                      "out_of_pocket_family", "max_annual_amount")
     column_details_list = plans_svc.PLAN_FIELDS + ("tiers", "rules")
     form_columns = plans_svc.PLAN_FIELDS
-    form_choices = {"kind": _choices(PLAN_KINDS), "network_type": [("", "")] + [(x, x) for x in NETWORK_TYPES]}
+    form_choices = {"kind": _choices(PLAN_KINDS), "network_type": [("", "")] + [(x, x) for x in NETWORK_TYPES],
+                    "commuter_kind": [("", ""), ("transit", "transit"), ("parking", "parking")]}
     form_args = {"waiting_days": {"description": "At most 90 days (29 CFR 2590.715-2708)."},
                  "match_up_to_1": {"description": _PCT + " Safe harbor: 0.03 at 1, then 0.02 at 0.5."},
                  "default_deferral_percent": {"description": _PCT + " The automatic-enrollment default."},

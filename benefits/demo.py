@@ -70,6 +70,7 @@ def _plans(year: int, bump: Decimal) -> list[BenefitPlan]:
     for name, (kind, limit) in ACCOUNTS.items():
         plans.append(BenefitPlan(kind=kind, name=name, plan_year_start=start, plan_year_end=end,
                                  max_annual_amount=D(limit) if limit else None, source_note=SOURCE,
+                                 commuter_kind="transit" if kind == "commuter" else None,
                                  contractors_eligible=kind == "529"))
     return plans
 

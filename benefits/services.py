@@ -346,7 +346,8 @@ def _check_health(d: dict, plan: BenefitPlan, eff: date, worker_id: int, issues:
     found = {x.id: x for x in deps if x.worker_id == worker_id and x.active}
     missing = [i for i in d["dependent_ids"] if i not in found]
     if missing:
-        issues.append(Issue("dependent_ids", f"no dependent {', '.join(map(str, missing))} of this worker", "not_found"))
+        issues.append(Issue("dependent_ids", f"no dependent {', '.join(map(str, missing))} of this worker",
+                            "not_found"))
         return []
     for dep in found.values():
         if dep.relationship == "child" and rules.child_too_old(dep.birth_date, eff):
@@ -430,6 +431,8 @@ def _write_payroll_rows(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None
             pay.create_contribution(e.worker_id, {**base, "code": "401k_match", "external_ref": ref(e.id), **match})
         return
     extra = {}
+    if plan.kind == "commuter" and "commuter_kind" in pay.DEDUCTION_FIELDS:      # the field comes with 0092 (B)
+        extra["commuter_kind"] = plan.commuter_kind or "transit"
     if plan.kind == "hsa":
         hdhp = _hdhp_enrollment(e.worker_id, e.effective_date)
         extra["hsa_coverage"] = "self_only" if hdhp is None or hdhp.coverage_tier == "employee" else "family"

@@ -314,7 +314,7 @@ def test_dependent_care_commuter_and_529_elections_become_their_deductions(db, f
     made = {}
     for kind, annual in (("dcfsa", "5200.00"), ("commuter", "2600.00"), ("529", "1300.00")):
         plan = BenefitPlan(kind=kind, name=kind.upper(), plan_year_start=date(2026, 1, 1),
-                           plan_year_end=date(2026, 12, 31))
+                           plan_year_end=date(2026, 12, 31), commuter_kind="transit" if kind == "commuter" else None)
         _db.session.add(plan)
         _db.session.flush()
         e = svc.enroll({"worker_id": w.id, "plan_id": plan.id, "event": "new_hire", "annual_amount": annual})
