@@ -12,3 +12,6 @@ def init_app(app) -> None:
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
+    from benefits import portable      # portable benefits (contractors, part-timers): its own package
+
+    portable.init_app(app)
