@@ -163,8 +163,8 @@ def credit_run(run: PayrollRun) -> int:
     for rule in s.execute(sa.select(PortableRule).where(PortableRule.engagement_id.in_(
             {e for _, e in groups})).order_by(PortableRule.start_date)).scalars():
         rules[rule.engagement_id].append(rule)
-    done = set(s.execute(sa.select(PortableEntry.paycheck_id, PortableEntry.engagement_id).where(
-        PortableEntry.paycheck_id.in_({p for p, _ in groups}))).tuples())
+    done = {tuple(r) for r in s.execute(sa.select(PortableEntry.paycheck_id, PortableEntry.engagement_id).where(
+        PortableEntry.paycheck_id.in_({p for p, _ in groups}))).all()}
     made = 0
     for (paycheck_id, engagement_id), lines in sorted(groups.items()):
         first = lines[0]
@@ -190,7 +190,7 @@ def reverse_credits(reversal_run: PayrollRun) -> int:
     is reversed once (unique reverses_entry_id). Returns the number of reversal entries."""
     s = db.session
     pairs = dict(s.execute(sa.select(Paycheck.reverses_id, Paycheck.id).where(
-        Paycheck.run_id == reversal_run.id, Paycheck.reverses_id.is_not(None))).tuples())
+        Paycheck.run_id == reversal_run.id, Paycheck.reverses_id.is_not(None))).all())
     if not pairs:
         return 0
     credits = s.execute(sa.select(PortableEntry).where(

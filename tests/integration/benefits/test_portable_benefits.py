@@ -1,0 +1,240 @@
+"""Portable benefits through real runs: credits when a run is paid (hand figures), once per paycheck and
+engagement, taken back when the paycheck is reversed; a balance the database keeps at zero or above; uses and
+payouts."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from backoffice.errors import DomainError, PermissionDenied, ValidationFailed
+from tests.integration.payroll.conftest import NOW, SETTLES, World
+
+D = Decimal
+
+
+@pytest.fixture
+def world(db, make_user):
+    return World(db, make_user)
+
+
+def _rule(engagement, **kw):
+    from benefits.portable import services as svc
+
+    data = {"engagement_id": engagement.id, "method": "per_hour", "amount_per_hour": "1.50", "funded_by": "client",
+            "start_date": "2026-01-01", **kw}
+    if data["method"] == "percent_of_pay":
+        data.pop("amount_per_hour", None)
+    return svc.create_rule(data)
+
+
+def _paid_run(world):
+    from payroll.services import payments, runs
+
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    return run
+
+
+def _entries(db, worker_id):
+    from benefits.portable.models import PortableEntry
+
+    return db.session.execute(sa.select(PortableEntry).where(PortableEntry.worker_id == worker_id)
+                              .order_by(PortableEntry.id)).scalars().all()
+
+
+def _balance(db, worker_id):
+    from benefits.portable.models import PortableAccount
+
+    db.session.expire_all()
+    return db.session.execute(sa.select(PortableAccount.balance).where(PortableAccount.worker_id == worker_id)
+                              ).scalar_one_or_none()
+
+
+def test_a_paid_run_credits_each_workers_account_with_hand_figures(db, world):
+    """Contractor: 5 × 8 h = 40 h × $1.50 client-funded = $60.00, reported on 1099-NEC box 1. Leased employee:
+    40 h × $25.00 = $1,000.00 pay × 2% agency-funded = $20.00, reported as W-2 wages. Nothing is credited while
+    the run is only approved; everything when it is paid, dated on the pay date."""
+    from payroll.models import Paycheck
+    from payroll.services import runs
+
+    con = world.worker(kind="contractor", rate="30.00")
+    emp = world.worker()
+    plain = world.worker()                     # no rule: no account
+    for e in (con, emp, plain):
+        world.time(e)
+    _rule(con)
+    _rule(emp, method="percent_of_pay", percent="0.02", funded_by="agency")
+    run = _paid_run(world)
+    assert _entries(db, con.worker_id) == [] and _balance(db, con.worker_id) is None
+    runs.mark_paid(run.id, world.finance)
+    (c,) = _entries(db, con.worker_id)
+    pay = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id,
+                                                       Paycheck.worker_id == con.worker_id)).scalar_one()
+    assert (c.kind, c.amount, c.balance_after, c.basis) == ("credit", D("60.00"), D("60.00"), D("40"))
+    assert (c.engagement_id, c.client_id, c.paycheck_id) == (con.id, world.client.id, pay.id)
+    assert (c.funded_by, c.reporting_category, c.tax_year, c.entry_date) == ("client", "1099_nec_box1", 2026,
+                                                                            pay.pay_date)
+    (e,) = _entries(db, emp.worker_id)
+    assert (e.amount, e.reporting_category, e.funded_by) == (D("20.00"), "w2_wages", "agency")
+    assert _balance(db, con.worker_id) == D("60.00") and _balance(db, emp.worker_id) == D("20.00")
+    assert _entries(db, plain.worker_id) == []
+    from benefits.portable.services import nec_box1_totals
+    assert nec_box1_totals(2026) == {con.worker_id: D("60.00")}
+
+
+def test_paying_or_crediting_twice_makes_no_second_credit(db, world):
+    """The hook ran once at payment; running the credit again (directly or through the backfill) adds nothing,
+    and a second row for the same paycheck and engagement is refused by the database."""
+    from benefits.portable import services as svc
+    from benefits.portable.models import PortableEntry
+    from payroll.services import runs
+
+    con = world.worker(kind="contractor", rate="30.00")
+    world.time(con)
+    _rule(con)
+    run = _paid_run(world)
+    runs.mark_paid(run.id, world.finance)
+    with pytest.raises(DomainError, match="cannot be paid twice"):
+        runs.mark_paid(run.id, world.finance)
+    assert svc.credit_run(run) == 0 and svc.credit_paid_runs() == 0
+    (c,) = _entries(db, con.worker_id)
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(PortableEntry(account_id=c.account_id, worker_id=c.worker_id, kind="credit",
+                                         amount=D("60.00"), balance_after=D("120.00"), entry_date=c.entry_date,
+                                         engagement_id=c.engagement_id, paycheck_id=c.paycheck_id,
+                                         reporting_category="1099_nec_box1"))
+            db.session.flush()
+    assert _balance(db, con.worker_id) == D("60.00")
+
+
+def test_a_reversed_paycheck_takes_its_credit_back_and_a_reissue_credits_again(db, world):
+    """Paid 60.00; the paycheck is reversed (two people: paid run): −60.00, balance 0.00, reported as a negative
+    1099-NEC box 1 amount; the re-issue is paid: +60.00 again."""
+    from benefits.portable.services import nec_box1_totals
+    from payroll.models import Paycheck
+    from payroll.services import corrections, payments, runs
+
+    con = world.worker(kind="contractor", rate="30.00")
+    world.time(con)
+    _rule(con)
+    run = _paid_run(world)
+    runs.mark_paid(run.id, world.finance)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    corrections.request_reversal(world.hr, "wrong hours", paycheck_id=p.id)
+    rev = corrections.reverse_paycheck(p.id, world.hr2, "wrong hours", on=NOW.date())
+    credit, back = _entries(db, con.worker_id)
+    assert (back.kind, back.amount, back.balance_after, back.reverses_entry_id) == ("reversal", D("-60.00"),
+                                                                                  D("0.00"), credit.id)
+    assert (back.paycheck_id, back.engagement_id, back.entry_date) == (rev.id, con.id, NOW.date())
+    assert nec_box1_totals(2026) == {con.worker_id: D("0.00")}
+    correction = corrections.reissue_paycheck(p.id, world.hr)
+    runs.approve_run(correction.id, world.hr2)
+    payments.generate_nacha(correction.id, world.finance, now=NOW, effective_date=SETTLES)
+    runs.mark_paid(correction.id, world.finance)
+    assert [e.amount for e in _entries(db, con.worker_id)] == [D("60.00"), D("-60.00"), D("60.00")]
+    assert _balance(db, con.worker_id) == D("60.00")
+
+
+def test_a_reversal_after_the_money_was_used_takes_back_only_what_is_left(db, world):
+    """60.00 credited, 50.00 used toward December's premium: the reversal takes 10.00 and says 50.00 was used;
+    the balance stays at 0.00, never below."""
+    from benefits.portable import services as svc
+    from payroll.models import Paycheck
+    from payroll.services import corrections, runs
+
+    con = world.worker(kind="contractor", rate="30.00")
+    world.time(con)
+    _rule(con)
+    run = _paid_run(world)
+    runs.mark_paid(run.id, world.finance)
+    use = svc.apply_to_premium(con.worker_id, 7, date(2026, 12, 1), "50.00")
+    assert (use.kind, use.amount, use.balance_after) == ("use", D("-50.00"), D("10.00"))
+    assert svc.apply_to_premium(con.worker_id, 7, date(2026, 12, 1), "50.00").id == use.id   # once a month
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    corrections.request_reversal(world.hr, "wrong hours", paycheck_id=p.id)
+    corrections.reverse_paycheck(p.id, world.hr2, "wrong hours", on=NOW.date())
+    back = _entries(db, con.worker_id)[-1]
+    assert (back.amount, back.balance_after) == (D("-10.00"), D("0.00"))
+    assert "$50.00 was already used" in back.memo
+    assert svc.apply_to_premium(con.worker_id, 7, date(2027, 1, 1), "50.00") is None     # nothing left
+
+
+def test_the_database_refuses_a_negative_balance(db, world):
+    from benefits.portable.models import PortableAccount, PortableEntry
+
+    con = world.worker(kind="contractor")
+    acct = PortableAccount(worker_id=con.worker_id, balance=D("5.00"), opened_on=date(2026, 1, 1))
+    db.session.add(acct)
+    db.session.flush()
+    with pytest.raises(IntegrityError, match="(?i)check"):
+        with db.session.begin_nested():
+            db.session.execute(sa.update(PortableAccount).where(PortableAccount.id == acct.id)
+                               .values(balance=D("-0.01")))
+    with pytest.raises(IntegrityError, match="(?i)check"):
+        with db.session.begin_nested():
+            db.session.add(PortableEntry(account_id=acct.id, worker_id=con.worker_id, kind="use", amount=D("-6.00"),
+                                         balance_after=D("-1.00"), entry_date=date(2026, 12, 1)))
+            db.session.flush()
+    db.session.expire_all()
+    assert db.session.get(PortableAccount, acct.id).balance == D("5.00")
+
+
+def test_rules_refuse_bad_fields_and_overlaps_naming_the_field(db, world):
+    from benefits.portable import services as svc
+
+    con = world.worker(kind="contractor")
+    with pytest.raises(ValidationFailed) as bad:
+        svc.create_rule({"engagement_id": 999999, "method": "weekly", "funded_by": "me", "start_date": "2026-13-01",
+                         "colour": "red"})
+    assert {i.field for i in bad.value.issues} == {"engagement_id", "method", "funded_by", "start_date", "colour"}
+    with pytest.raises(ValidationFailed) as bad:
+        svc.create_rule({"engagement_id": con.id, "method": "percent_of_pay", "percent": "2", "funded_by": "agency",
+                         "start_date": "2026-01-01"})
+    assert [(i.field, i.code) for i in bad.value.issues] == [("percent", "too_large")]
+    first = _rule(con, end_date=None)
+    with pytest.raises(ValidationFailed, match="overlaps"):
+        _rule(con, start_date="2026-06-01")
+    svc.update_rule(first.id, {"end_date": "2026-05-31"})
+    later = _rule(con, start_date="2026-06-01", amount_per_hour="2.00")
+    assert later.amount_per_hour == D("2.00")
+
+
+def test_a_payout_is_requested_approved_by_hr_and_recorded_paid_by_finance(db, world, make_user):
+    """Balance 60.00: a 70.00 request is refused on `amount`; 40.00 is requested, a second 30.00 is refused (only
+    20.00 left after the pending request); HR approves (balance 20.00, a payout entry); finance records the ACH."""
+    from benefits.portable import services as svc
+    from payroll.services import runs
+
+    con = world.worker(kind="contractor", rate="30.00")
+    world.time(con)
+    _rule(con)
+    run = _paid_run(world)
+    runs.mark_paid(run.id, world.finance)
+    me = make_user("worker", worker_id=con.worker_id)
+    with pytest.raises(ValidationFailed) as bad:
+        svc.request_payout(con.worker_id, {"amount": "70.00"}, me, today=NOW.date())
+    assert [i.field for i in bad.value.issues] == ["amount"]
+    p = svc.request_payout(con.worker_id, {"amount": "40.00", "reason": "dentist"}, me, today=NOW.date())
+    with pytest.raises(ValidationFailed, match=r"\$20.00 available"):
+        svc.request_payout(con.worker_id, {"amount": "30.00"}, me, today=NOW.date())
+    with pytest.raises(PermissionDenied):
+        svc.approve_payout(p.id, me, today=NOW.date())
+    with pytest.raises(PermissionDenied):
+        svc.approve_payout(p.id, world.finance, today=NOW.date())
+    svc.approve_payout(p.id, world.hr, today=NOW.date())
+    assert _balance(db, con.worker_id) == D("20.00")
+    out = _entries(db, con.worker_id)[-1]
+    assert (out.kind, out.amount, out.payout_id) == ("payout", D("-40.00"), p.id)
+    with pytest.raises(DomainError, match="approved, not requested"):
+        svc.approve_payout(p.id, world.hr, today=NOW.date())
+    with pytest.raises(ValidationFailed):
+        svc.mark_payout_paid(p.id, world.finance, paid_on="", payment_ref="")
+    paid = svc.mark_payout_paid(p.id, world.finance, paid_on="2026-12-02", payment_ref="TRACE-1")
+    assert (paid.status, paid.paid_on) == ("paid", date(2026, 12, 2))
