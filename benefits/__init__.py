@@ -12,6 +12,7 @@ def init_app(app) -> None:
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
-    from benefits import portable      # portable benefits (contractors, part-timers): its own package
+    from benefits import census_admin, portable      # census page; portable benefits: its own package
 
+    census_admin.register(app.extensions["tandem_admin"])
     portable.init_app(app)

@@ -12,7 +12,7 @@ from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors
 from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.workers.models import Client, Engagement, Worker
+from backoffice.workers.models import Engagement, Worker
 from benefits.engine.portable import FUNDERS, METHODS
 
 from . import services as svc
@@ -45,7 +45,7 @@ class PortableRuleAdmin(SecureModelView):
     column_list = ("id", "engagement", "method", "amount_per_hour", "percent", "funded_by", "start_date",
                    "end_date", "note")
     column_labels = {"amount_per_hour": "Per hour worked", "percent": "Percent of pay", "funded_by": "Funded by"}
-    column_searchable_list = (Worker.last_name, Worker.first_name, Client.name, "note")
+    column_searchable_list = (Engagement.title, "note")
     column_filters = ("method", "funded_by", "start_date", "end_date", "engagement_id")
     column_formatters = {"percent": _percent}
     column_default_sort = ("id", True)
@@ -60,12 +60,7 @@ class PortableRuleAdmin(SecureModelView):
     service_fields = form_columns
 
     def get_query(self):
-        return super().get_query().join(Engagement, Engagement.id == PortableRule.engagement_id).join(
-            Worker, Worker.id == Engagement.worker_id).join(Client, Client.id == Engagement.client_id)
-
-    def get_count_query(self):
-        return super().get_count_query().join(Engagement, Engagement.id == PortableRule.engagement_id).join(
-            Worker, Worker.id == Engagement.worker_id).join(Client, Client.id == Engagement.client_id)
+        return super().get_query().options(joinedload(PortableRule.engagement))
 
     def form_data(self, form):
         data = super().form_data(form)
@@ -93,11 +88,7 @@ class PortableAccountAdmin(ReadOnlyView):
     money_columns = ("balance",)
 
     def get_query(self):
-        return super().get_query().join(Worker, Worker.id == PortableAccount.worker_id).options(
-            joinedload(PortableAccount.worker))
-
-    def get_count_query(self):
-        return super().get_count_query().join(Worker, Worker.id == PortableAccount.worker_id)
+        return super().get_query().options(joinedload(PortableAccount.worker))
 
 
 class PortableEntryAdmin(ReadOnlyView):
@@ -117,11 +108,7 @@ class PortableEntryAdmin(ReadOnlyView):
     money_columns = ("amount", "balance_after")
 
     def get_query(self):
-        return super().get_query().join(Worker, Worker.id == PortableEntry.worker_id).options(
-            joinedload(PortableEntry.worker), joinedload(PortableEntry.client))
-
-    def get_count_query(self):
-        return super().get_count_query().join(Worker, Worker.id == PortableEntry.worker_id)
+        return super().get_query().options(joinedload(PortableEntry.worker), joinedload(PortableEntry.client))
 
 
 def _decide_link(view, context, model, name):
@@ -149,11 +136,7 @@ class PortablePayoutAdmin(ReadOnlyView):
     money_columns = ("amount",)
 
     def get_query(self):
-        return super().get_query().join(Worker, Worker.id == PortablePayout.worker_id).options(
-            joinedload(PortablePayout.worker))
-
-    def get_count_query(self):
-        return super().get_count_query().join(Worker, Worker.id == PortablePayout.worker_id)
+        return super().get_query().options(joinedload(PortablePayout.worker))
 
     def _payout_or_404(self, ident):
         obj = self.get_one(str(ident))

@@ -3,7 +3,7 @@ database keeps at zero or above, its ledger (credit/use/payout/reversal, one cre
 payout requests
 
 Revision ID: 0093_portable_benefits
-Revises: 0087_timesheet_review
+Revises: 0091_benefit_plans
 
 - benefit_portable_rules: per engagement, per_hour (amount_per_hour) or percent_of_pay (percent, millionths),
   funded by the client or the agency, effective-dated.
@@ -21,7 +21,7 @@ import backoffice.db
 
 
 revision = '0093_portable_benefits'
-down_revision = '0087_timesheet_review'
+down_revision = '0091_benefit_plans'  # on main: the lead re-chains (brief: 0087_timesheet_review)
 branch_labels = None
 depends_on = None
 
