@@ -10,11 +10,12 @@ def init_app(app) -> None:
     from backoffice.workers import add_demo_step
     from payroll import hooks
 
-    from . import admin, api, demo, models, portal, scopes, services  # noqa: F401
+    from . import admin, api, cli, demo, models, portal, scopes, services  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())
     add_home_hook(app, portal.home_cards)
+    cli.register(app.cli)
     add_demo_step(app, demo.seed)                      # after payroll's: credits the run it paid
     hooks.add_hook(app, hooks.RUN_PAID, services.credit_run)
     hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, services.reverse_credits)

@@ -6,9 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy import event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
+from backoffice.errors import DomainError
 from backoffice.extensions import db
 from backoffice.money import D
 from benefits.engine.portable import FUNDERS, METHODS
@@ -140,6 +142,13 @@ class PortableEntry(db.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount} on {self.entry_date}"
+
+
+@event.listens_for(PortableEntry, "before_update")
+@event.listens_for(PortableEntry, "before_delete")
+def _posted(mapper, connection, target):
+    raise DomainError(f"portable entry #{target.id} is posted: it is never updated or deleted; post a reversal",
+                      code="posted")
 
 
 class PortablePayout(Timestamps, db.Model):

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-import sqlalchemy as sa
 
 from tests.conftest import csrf_token_from
 from tests.factories import ClientFactory, EngagementFactory, WorkerFactory

@@ -238,3 +238,40 @@ def test_a_payout_is_requested_approved_by_hr_and_recorded_paid_by_finance(db, w
         svc.mark_payout_paid(p.id, world.finance, paid_on="", payment_ref="")
     paid = svc.mark_payout_paid(p.id, world.finance, paid_on="2026-12-02", payment_ref="TRACE-1")
     assert (paid.status, paid.paid_on) == ("paid", date(2026, 12, 2))
+
+
+def test_a_posted_entry_is_never_updated(db, world):
+    from payroll.services import runs
+
+    con = world.worker(kind="contractor", rate="30.00")
+    world.time(con)
+    _rule(con)
+    run = _paid_run(world)
+    runs.mark_paid(run.id, world.finance)
+    (c,) = _entries(db, con.worker_id)
+    c.amount = D("600.00")
+    with pytest.raises(DomainError, match="never updated"):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_the_demo_credits_contractors_from_the_paid_run_and_the_cli_backfills_nothing_twice(runner, db):
+    """seed-demo: rules on contractors who were paid, credited from the demo's paid run; every credit is its rule's
+    rate × its basis (hours or pay), to the cent; `portable-benefits credit` then finds nothing left to credit."""
+    from backoffice.cli import main
+    from backoffice.money import round_cents
+    from benefits.portable.models import PortableEntry, PortableRule
+
+    result = runner.invoke(main, args=["seed-demo", "--workers", "120", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "portable benefits: rules on" in result.output
+    credits = db.session.execute(sa.select(PortableEntry, PortableRule).join(
+        PortableRule, PortableRule.id == PortableEntry.rule_id).where(PortableEntry.kind == "credit")).all()
+    assert credits, result.output
+    for entry, rule in credits:
+        assert entry.amount == round_cents(entry.basis * rule.rate)
+        assert entry.reporting_category in ("1099_nec_box1", "w2_wages")
+    again = runner.invoke(main, args=["portable-benefits", "credit"])
+    assert again.exit_code == 0 and "0 credit(s) made" in again.output, again.output
+    bad = runner.invoke(main, args=["portable-benefits", "credit", "--since", "2026-13-01"])
+    assert bad.exit_code != 0 and "--since" in bad.output
