@@ -42,9 +42,11 @@ class Credit:
     explanation: str
 
 
-def credit_for(terms: Terms, lines: Sequence[EarningLine]) -> Credit:
+def credit_for(terms: Terms, lines: Sequence[EarningLine], paid_from_account: Decimal = ZERO) -> Credit:
     """The credit one paycheck's earning lines for one engagement give under `terms`, rounded half-up to the cent
-    once (not per line). Negative lines (a correction) count with their sign; a credit is never below zero."""
+    once (not per line). Negative lines (a correction) count with their sign; a credit is never below zero.
+    `paid_from_account`: the part of the lines that is the account's own money coming back (a payout or premium
+    use paid as a bonus line): not pay for work, so it earns no percent-of-pay credit."""
     if terms.method not in METHODS:
         raise ValueError(f"unknown method {terms.method!r}")
     if terms.method == "per_hour":
@@ -52,7 +54,7 @@ def credit_for(terms: Terms, lines: Sequence[EarningLine]) -> Credit:
         amount = max(round_cents(basis * terms.rate), ZERO)
         words = f"{basis.normalize():f} h worked × ${terms.rate} an hour = ${amount}"
     else:
-        basis = sum((D(ln.amount) for ln in lines if ln.code not in NOT_PAY_CODES), ZERO)
+        basis = sum((D(ln.amount) for ln in lines if ln.code not in NOT_PAY_CODES), ZERO) - D(paid_from_account)
         amount = max(round_cents(basis * terms.rate), ZERO)
         words = f"{(terms.rate * 100).normalize():f}% of ${basis} pay = ${amount}"
     return Credit(amount, basis, f"{words}, funded by the {terms.funded_by}")
@@ -61,6 +63,13 @@ def credit_for(terms: Terms, lines: Sequence[EarningLine]) -> Credit:
 def reporting_category(worker_type: str) -> str:
     """`1099_nec_box1` for a contractor's credit, `w2_wages` for an employee's."""
     return REPORTING[worker_type]
+
+
+def payout_line_code(engagement_type: str) -> str:
+    """The paycheck line that pays money out of the account: a contractor's credit was income when made (1099-NEC
+    box 1), so paying it out is not income again (`reimbursement`, no tax); a leased employee's credit is wages
+    that no paycheck has withheld on yet, so it is paid as supplemental wages (`bonus`, Pub 15 section 7)."""
+    return "reimbursement" if engagement_type == "contractor" else "bonus"
 
 
 def reversal_amount(credited: Decimal, balance: Decimal) -> tuple[Decimal, Decimal]:

@@ -17,5 +17,5 @@ def init_app(app) -> None:
     add_home_hook(app, portal.home_cards)
     cli.register(app.cli)
     add_demo_step(app, demo.seed)                      # after payroll's: credits the run it paid
-    hooks.add_hook(app, hooks.RUN_PAID, services.credit_run)
+    hooks.add_hook(app, hooks.RUN_PAID, services.run_paid)
     hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, services.reverse_credits)

@@ -77,10 +77,10 @@ class PortableRuleAdmin(SecureModelView):
 class PortableAccountAdmin(ReadOnlyView):
     """Every worker's portable account with its balance."""
 
-    column_list = ("id", "worker", "balance", "opened_on", "updated_at")
-    column_labels = {"updated_at": "Last movement"}
+    column_list = ("id", "worker", "balance", "use_for_premiums", "opened_on", "updated_at")
+    column_labels = {"updated_at": "Last movement", "use_for_premiums": "Toward premiums"}
     column_searchable_list = (Worker.last_name, Worker.first_name, Worker.email)
-    column_filters = ("balance", "opened_on", "worker_id")
+    column_filters = ("balance", "use_for_premiums", "opened_on", "worker_id")
     column_sortable_list = ("id", "balance", "opened_on", "updated_at")
     column_default_sort = ("balance", True)
     column_formatters = {"worker": _worker}
@@ -114,7 +114,7 @@ class PortableEntryAdmin(ReadOnlyView):
 def _decide_link(view, context, model, name):
     if model.status == "requested":
         return Markup('<a href="{}">Approve or refuse</a>').format(url_for(".decide_view", id=model.id))
-    if model.status == "approved":
+    if model.status == "approved" and model.method == "off_cycle_ach":
         return Markup('<a href="{}">Record payment</a>').format(url_for(".paid_view", id=model.id))
     return ""
 
@@ -123,11 +123,11 @@ class PortablePayoutAdmin(ReadOnlyView):
     """Payout requests: HR approves or refuses (approval takes the amount out of the account); finance pays it by
     off-cycle ACH and records the date and trace number."""
 
-    column_list = ("id", "worker", "amount", "status", "requested_on", "reason", "decision_note", "paid_on",
-                   "payment_ref", "next")
+    column_list = ("id", "worker", "amount", "status", "method", "requested_on", "reason", "decision_note",
+                   "paid_on", "payment_ref", "next")
     column_labels = {"next": "", "payment_ref": "Trace / check number"}
     column_searchable_list = (Worker.last_name, Worker.first_name, "reason", "payment_ref")
-    column_filters = ("status", "requested_on", "paid_on", "worker_id")
+    column_filters = ("status", "method", "requested_on", "paid_on", "worker_id")
     column_default_sort = ("id", True)
     column_formatters = {"worker": _worker, "next": _decide_link}
     column_formatters_export = {"worker": _worker_export}

@@ -1,4 +1,5 @@
-"""`backoffice portable-benefits credit [--since D]` (credit paid runs not credited yet) and `... balance WORKER_ID`."""
+"""`backoffice portable-benefits credit [--since D]` (credit paid runs not credited yet), `... apply-premiums
+--month YYYY-MM --user EMAIL` and `... balance WORKER_ID`."""
 from __future__ import annotations
 
 import click
@@ -27,6 +28,32 @@ def credit_cmd(since):
     except ValueError:
         raise click.BadParameter(f"{since!r} is not a date (YYYY-MM-DD)", param_hint="--since") from None
     click.echo(f"{svc.credit_paid_runs(day)} credit(s) made")
+
+
+@portable_group.command("apply-premiums")
+@click.option("--month", required=True, help="The month (YYYY-MM) whose premiums the balances go toward.")
+@click.option("--user", "email", required=True, help="The HR user the paycheck lines are added as.")
+@with_appcontext
+@handle_domain_errors
+def apply_premiums_cmd(month, email):
+    """For workers who chose it: a portable_premium use per health enrollment for the month, paid back with the
+    next paycheck; safe to run twice."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from backoffice.security.models import User
+
+    from . import services as svc
+
+    try:
+        first = parse_date(f"{month}-01")
+    except ValueError:
+        raise click.BadParameter(f"{month!r} is not a month (YYYY-MM)", param_hint="--month") from None
+    user = db.session.execute(sa.select(User).where(User.email == email.lower(), User.active.is_(True))
+                              ).scalar_one_or_none()
+    if user is None:
+        raise click.BadParameter(f"no active user {email}", param_hint="--user")
+    click.echo(f"{svc.apply_premiums(first, user)} premium use(s) made")
 
 
 @portable_group.command("balance")

@@ -18,7 +18,9 @@ from benefits.engine.portable import FUNDERS, METHODS
 ENTRY_KINDS = ("credit", "use", "payout", "reversal")
 REPORTING_CATEGORIES = ("1099_nec_box1", "w2_wages")
 PAYOUT_STATUSES = ("requested", "approved", "rejected", "paid")
-PAYOUT_METHODS = ("off_cycle_ach",)
+# next_paycheck: a line of the worker's next regular paycheck (a payroll adjustment); off_cycle_ach: finance pays
+# it outside payroll and records the trace number (a worker with no active engagement on a pay schedule)
+PAYOUT_METHODS = ("next_paycheck", "off_cycle_ach")
 
 
 def _in(column: str, values: tuple) -> str:
@@ -76,6 +78,8 @@ class PortableAccount(Timestamps, db.Model):
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, unique=True)
     balance: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     opened_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    # the worker's choice: each month, use the balance toward the employee share of their pooled-plan premiums
+    use_for_premiums: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
 
     worker = relationship("Worker")
 
@@ -117,6 +121,8 @@ class PortableEntry(db.Model):
     payout_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_portable_payouts.id"), unique=True)
     # a use: what it paid for, e.g. "portable_premium:benefit_enrollment:12:2026-12" (one per enrollment and month)
     use_ref: Mapped[str | None] = mapped_column(sa.String(80), unique=True)
+    # a use paid back to the worker as a line of their next paycheck (the premium the paycheck deducted)
+    adjustment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_adjustments.id"), unique=True)
     memo: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
@@ -153,7 +159,9 @@ def _posted(mapper, connection, target):
 
 class PortablePayout(Timestamps, db.Model):
     """A worker's request to be paid (part of) their balance: `requested` → `approved` (HR; the amount leaves the
-    account then, as a `payout` entry) or `rejected` → `paid` (finance records the off-cycle ACH with its trace)."""
+    account then, as a `payout` entry, and becomes a line of the worker's next paycheck) or `rejected` → `paid`
+    (when the run carrying that line is paid; or, with no engagement on a pay schedule, when finance records the
+    off-cycle ACH and its trace number)."""
 
     __tablename__ = "benefit_portable_payouts"
     __audited__ = True
@@ -162,7 +170,9 @@ class PortablePayout(Timestamps, db.Model):
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     status: Mapped[str] = mapped_column(sa.String(10), default="requested", nullable=False, index=True)
-    method: Mapped[str] = mapped_column(sa.String(16), default="off_cycle_ach", nullable=False)
+    method: Mapped[str] = mapped_column(sa.String(16), default="next_paycheck", nullable=False)
+    # next_paycheck: the payroll adjustment that pays it (paid when the run that carries it is paid)
+    adjustment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_adjustments.id"), unique=True)
     reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     requested_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))

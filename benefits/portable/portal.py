@@ -24,6 +24,12 @@ def portable_benefits():
         return render_template("portal/portable_benefits.html", v=None, words=KIND_WORDS,
                                active_nav="portable")
     errors: dict[str, str] = {}
+    if request.method == "POST" and request.form.get("action") == "premiums":
+        svc.set_use_for_premiums(current_user.worker_id, request.form.get("use_for_premiums") == "1",
+                                 today=clock().today())
+        flash("Saved: your balance " + ("will" if request.form.get("use_for_premiums") == "1" else "will not")
+              + " be used toward your plan premiums each month.", "success")
+        return redirect(url_for("portal.portable_benefits"))
     if request.method == "POST":
         if not can(current_user, "portable_payout", "create"):
             flash("You may not request a payout.", "error")

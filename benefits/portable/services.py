@@ -16,9 +16,9 @@ from backoffice.security.access import can
 from backoffice.uow import for_update, transaction
 from backoffice.validation import a_date, amount as an_amount, choice, is_record_id
 from backoffice.workers.models import Client, Engagement
-from benefits.engine.portable import FUNDERS, METHODS, EarningLine, Terms, credit_for, reporting_category, \
-    reversal_amount
-from payroll.models import Paycheck, PaycheckLine, PayrollRun
+from benefits.engine.portable import FUNDERS, METHODS, EarningLine, Terms, credit_for, payout_line_code, \
+    reporting_category, reversal_amount
+from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun
 
 from .models import PortableAccount, PortableEntry, PortablePayout, PortableRule
 
@@ -141,6 +141,39 @@ def _rule_on(rules: list[PortableRule], day: date) -> PortableRule | None:
     return next((r for r in rules if r.start_date <= day and (r.end_date is None or r.end_date >= day)), None)
 
 
+def _account_adjustments():
+    """Ids of the payroll adjustments that pay the account's own money back (payouts and premium uses)."""
+    return sa.union(sa.select(PortablePayout.adjustment_id).where(PortablePayout.adjustment_id.is_not(None)),
+                    sa.select(PortableEntry.adjustment_id).where(PortableEntry.adjustment_id.is_not(None)))
+
+
+def _paid_from_account(paycheck_ids) -> dict[tuple[int, int], object]:
+    """{(paycheck, engagement): the account's money those paychecks paid back} — not pay for work."""
+    out: dict[tuple[int, int], object] = defaultdict(lambda: ZERO)
+    for pid, eid, amount in db.session.execute(sa.select(
+            PayrollAdjustment.paycheck_id, PayrollAdjustment.engagement_id, PayrollAdjustment.amount).where(
+            PayrollAdjustment.paycheck_id.in_(paycheck_ids), PayrollAdjustment.id.in_(_account_adjustments()))).all():
+        out[(pid, eid)] += amount
+    return out
+
+
+def _payouts_paid_by(run: PayrollRun) -> int:
+    """Payouts paid as a line of this run's paychecks become `paid` (date: the pay date; reference: the paycheck)."""
+    rows = db.session.execute(sa.select(PortablePayout, PayrollAdjustment.paycheck_id).join(
+        PayrollAdjustment, PayrollAdjustment.id == PortablePayout.adjustment_id).join(
+        Paycheck, Paycheck.id == PayrollAdjustment.paycheck_id).where(
+        Paycheck.run_id == run.id, PortablePayout.status == "approved")).all()
+    for payout, paycheck_id in rows:
+        payout.status, payout.paid_on, payout.payment_ref = "paid", run.pay_date, f"paycheck #{paycheck_id}"
+    return len(rows)
+
+
+def run_paid(run: PayrollRun) -> int:
+    """payroll.hooks RUN_PAID: credit the run's pay (credit_run) and mark the payouts it carried as paid."""
+    _payouts_paid_by(run)
+    return credit_run(run)
+
+
 def credit_run(run: PayrollRun) -> int:
     """Credit the portable accounts from a run that has just been paid (payroll.hooks RUN_PAID, inside
     mark_paid's unit of work): for each paycheck and each engagement with a rule in force on the paycheck's
@@ -163,6 +196,7 @@ def credit_run(run: PayrollRun) -> int:
     for rule in s.execute(sa.select(PortableRule).where(PortableRule.engagement_id.in_(
             {e for _, e in groups})).order_by(PortableRule.start_date)).scalars():
         rules[rule.engagement_id].append(rule)
+    back_from_account = _paid_from_account({p for p, _ in groups})
     done = {tuple(r) for r in s.execute(sa.select(PortableEntry.paycheck_id, PortableEntry.engagement_id).where(
         PortableEntry.paycheck_id.in_({p for p, _ in groups}))).all()}
     made = 0
@@ -172,7 +206,8 @@ def credit_run(run: PayrollRun) -> int:
         if rule is None or (paycheck_id, engagement_id) in done:
             continue
         credit = credit_for(Terms(rule.method, rule.rate, rule.funded_by),
-                            [EarningLine(ln.code, ln.amount, ln.hours) for ln in lines])
+                            [EarningLine(ln.code, ln.amount, ln.hours) for ln in lines],
+                            back_from_account.get((paycheck_id, engagement_id), ZERO))
         if credit.amount <= 0:
             continue
         _post(first.worker_id, "credit", credit.amount, first.pay_date, engagement_id=engagement_id,
@@ -216,11 +251,12 @@ def reverse_credits(reversal_run: PayrollRun) -> int:
 
 
 @transaction()
-def apply_to_premium(worker_id: int, enrollment_id: int, month: date, premium, *, user=None) -> PortableEntry | None:
+def apply_to_premium(worker_id: int, enrollment_id: int, month: date, premium, *, user=None,
+                     pay_back: bool = False) -> PortableEntry | None:
     """Use the balance toward one month's premium of a pooled-plan enrollment (the `portable_premium` use): takes
     min(premium, balance), once per enrollment and month (unique use_ref; a second call returns the first use).
-    Returns None when the balance is zero. For benefits.services to call when it bills a month's premium; the
-    deduction for that month is then the premium less the use's amount."""
+    Returns None when the balance is zero. With `pay_back`, the amount is paid to the worker as a line of their
+    next paycheck (payroll deducts the full premium; the account bears this part of it)."""
     ref = f"portable_premium:benefit_enrollment:{enrollment_id}:{month:%Y-%m}"
     existing = db.session.execute(sa.select(PortableEntry).where(PortableEntry.use_ref == ref)).scalar_one_or_none()
     if existing is not None:
@@ -232,8 +268,47 @@ def apply_to_premium(worker_id: int, enrollment_id: int, month: date, premium, *
     used = min(premium, acct.balance)
     if used <= 0:
         return None
+    adj = _pay_line(worker_id, used, user, month, f"Portable benefits toward the {month:%B %Y} premium") \
+        if pay_back else None
     return _post(worker_id, "use", -used, month, use_ref=ref, created_by_id=_user_id(user),
-                 memo=f"Toward the {month:%B %Y} premium (${premium}) of enrollment #{enrollment_id}")
+                 adjustment_id=adj.id if adj is not None else None,
+                 memo=f"Toward the {month:%B %Y} premium (${premium}) of enrollment #{enrollment_id}"
+                      + (": paid back with the next paycheck" if adj is not None else ""))
+
+
+@transaction()
+def set_use_for_premiums(worker_id: int, on: bool, *, today: date) -> PortableAccount:
+    """The worker's choice to use the balance toward their pooled-plan premiums each month."""
+    acct = _locked_account(worker_id, today)
+    acct.use_for_premiums = bool(on)
+    return acct
+
+
+@transaction()
+def apply_premiums(month: date, user) -> int:
+    """For every account whose worker chose it (use_for_premiums) and has a balance: a `portable_premium` use per
+    medical, dental or vision enrollment in force on the month's first day, for min(balance, the employee's
+    monthly premium), once per enrollment and month. The premium is still deducted by payroll; the use is paid
+    back to the worker as a line of their next paycheck (as a payout), so the account, not the worker, bears it.
+    Returns the number of uses made."""
+    from benefits.models import HEALTH_KINDS, BenefitPlan, Enrollment
+
+    first = month.replace(day=1)
+    s = db.session
+    rows = s.execute(sa.select(Enrollment).join(BenefitPlan, BenefitPlan.id == Enrollment.plan_id).join(
+        PortableAccount, PortableAccount.worker_id == Enrollment.worker_id).where(
+        PortableAccount.use_for_premiums.is_(True), PortableAccount.balance > 0, BenefitPlan.kind.in_(HEALTH_KINDS),
+        Enrollment.status == "active", Enrollment.waived.is_(False), Enrollment.employee_monthly > 0,
+        Enrollment.effective_date <= first, sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date >= first))
+        .order_by(Enrollment.worker_id, Enrollment.id)).scalars().all()
+    made = 0
+    for e in rows:
+        ref = f"portable_premium:benefit_enrollment:{e.id}:{first:%Y-%m}"
+        if s.execute(sa.select(PortableEntry.id).where(PortableEntry.use_ref == ref)).first():
+            continue
+        if apply_to_premium(e.worker_id, e.id, first, e.employee_monthly, user=user, pay_back=True) is not None:
+            made += 1
+    return made
 
 
 # --- payouts -------------------------------------------------------------------------------------------------------
@@ -275,15 +350,43 @@ def _payout(payout_id: int, status: str) -> PortablePayout:
     return p
 
 
+def _paying_engagement(worker_id: int, today: date) -> Engagement | None:
+    """The engagement whose next regular run pays the account's money back: the worker's active engagement on a
+    pay schedule that started last."""
+    return db.session.execute(sa.select(Engagement).where(
+        Engagement.worker_id == worker_id, Engagement.status == "active", Engagement.pay_schedule_id.is_not(None),
+        Engagement.start_date <= today, sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= today))
+        .order_by(Engagement.start_date.desc(), Engagement.id.desc()).limit(1)).scalar_one_or_none()
+
+
+def _pay_line(worker_id: int, amount, user, today: date, note: str) -> PayrollAdjustment | None:
+    """A line of the worker's next regular paycheck paying `amount` out of the account (engine.payout_line_code:
+    `reimbursement` for a contractor, `bonus` for a leased employee), or None when no engagement is on a pay
+    schedule. Through payroll's own service, as any adjustment (rights, four eyes)."""
+    from payroll.services.runs import add_adjustment
+
+    eng = _paying_engagement(worker_id, today)
+    if eng is None:
+        return None
+    adj = add_adjustment(eng.id, payout_line_code(eng.type), amount, user, note=note)
+    db.session.flush()
+    return adj
+
+
 @transaction()
 def approve_payout(payout_id: int, user, *, today: date, note: str = "") -> PortablePayout:
     """HR approves a requested payout: the amount leaves the account now (a `payout` entry; refused when the
-    balance is short). Finance then pays it by an off-cycle ACH and records it (mark_payout_paid)."""
+    balance is short) and is paid as a line of the worker's next regular paycheck (method `next_paycheck`; the
+    payout becomes `paid` when that run is paid) — or, when the worker has no engagement on a pay schedule, by an
+    off-cycle ACH that finance records (method `off_cycle_ach`, mark_payout_paid)."""
     if not can(user, "portable_payout", "write"):
         raise PermissionDenied("only HR approves portable-benefit payouts")
     p = _payout(payout_id, "requested")
+    adj = _pay_line(p.worker_id, p.amount, user, today, f"Portable benefits payout #{p.id}")
+    p.method, p.adjustment_id = ("next_paycheck", adj.id) if adj is not None else ("off_cycle_ach", None)
+    how = "paid with the next paycheck" if adj is not None else "paid by off-cycle ACH"
     _post(p.worker_id, "payout", -p.amount, today, payout_id=p.id, created_by_id=_user_id(user),
-          memo=f"Payout request #{p.id} approved: paid by off-cycle ACH to the worker's account")
+          memo=f"Payout request #{p.id} approved: {how}")
     p.status, p.decided_by_id, p.decided_at, p.decision_note = "approved", _user_id(user), utcnow(), note[:500]
     return p
 
@@ -310,6 +413,9 @@ def mark_payout_paid(payout_id: int, user, *, paid_on, payment_ref: str) -> Port
         issues.append(Issue("payment_ref", "give the ACH trace or check number", "required"))
     raise_if(issues)
     p = _payout(payout_id, "approved")
+    if p.method != "off_cycle_ach":
+        raise DomainError(f"payout request #{p.id} is paid with the next paycheck: it is marked paid when that run "
+                          "is paid", code="bad_state")
     p.status, p.paid_on, p.payment_ref = "paid", day, payment_ref.strip()[:60]
     return p
 
@@ -336,6 +442,7 @@ def account_view(worker_id: int) -> dict:
                       .order_by(PortableRule.start_date)).all()
     credited = sum((e["amount"] for e in entries if e["kind"] in ("credit", "reversal")), ZERO)
     return {"worker_id": worker_id, "balance": acct.balance if acct else ZERO, "credited": credited,
+            "use_for_premiums": bool(acct and acct.use_for_premiums),
             "entries": entries, "payouts": payouts,
             "rules": [{"rule": r, "client": name} for r, name in rules]}
 

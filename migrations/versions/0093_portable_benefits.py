@@ -11,7 +11,10 @@ Revises: 0091_benefit_plans
 - benefit_portable_entries: signed amounts with `balance_after` (CHECK >= 0); UNIQUE (paycheck_id, engagement_id)
   makes a credit idempotent; reverses_entry_id, payout_id and use_ref are unique; reporting_category
   1099_nec_box1 | w2_wages on credits and reversals.
-- benefit_portable_payouts: requested -> approved | rejected -> paid (date and trace number).
+- benefit_portable_payouts: requested -> approved | rejected -> paid; paid as a line of the next paycheck (a
+  payroll adjustment, adjustment_id unique) or, with no engagement on a pay schedule, by off-cycle ACH.
+- accounts.use_for_premiums: the worker's choice to use the balance toward pooled-plan premiums each month; a
+  premium use paid back with the next paycheck names its adjustment (entries.adjustment_id, unique).
 - rights portable_benefit_rule, portable_benefit, portable_payout, added to a loaded permission matrix only.
 """
 import sqlalchemy as sa
@@ -45,6 +48,7 @@ def upgrade():
     sa.Column('worker_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('balance', backoffice.db.Scaled(), nullable=False),
     sa.Column('opened_on', sa.Date(), nullable=False),
+    sa.Column('use_for_premiums', sa.Boolean(), nullable=False),
     sa.Column('created_at', backoffice.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', backoffice.db.UTCDateTime(), nullable=False),
     sa.CheckConstraint('balance >= 0', name='ck_benefit_portable_accounts_balance'),
@@ -65,15 +69,18 @@ def upgrade():
     sa.Column('decision_note', sa.String(length=500), nullable=False),
     sa.Column('paid_on', sa.Date(), nullable=True),
     sa.Column('payment_ref', sa.String(length=60), nullable=True),
+    sa.Column('adjustment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', backoffice.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', backoffice.db.UTCDateTime(), nullable=False),
-    sa.CheckConstraint("method in ('off_cycle_ach')", name='ck_benefit_portable_payouts_method'),
+    sa.CheckConstraint("method in ('next_paycheck','off_cycle_ach')", name='ck_benefit_portable_payouts_method'),
     sa.CheckConstraint("status <> 'paid' or (paid_on is not null and payment_ref is not null)", name='ck_benefit_portable_payouts_paid'),
     sa.CheckConstraint("status in ('requested','approved','rejected','paid')", name='ck_benefit_portable_payouts_status'),
     sa.CheckConstraint('amount > 0', name='ck_benefit_portable_payouts_amount'),
+    sa.ForeignKeyConstraint(['adjustment_id'], ['payroll_adjustments.id'], ),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ),
-    sa.PrimaryKeyConstraint('id')
+    sa.PrimaryKeyConstraint('id'),
+    sa.UniqueConstraint('adjustment_id')
     )
     with op.batch_alter_table('benefit_portable_payouts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_benefit_portable_payouts_status'), ['status'], unique=False)
@@ -120,6 +127,7 @@ def upgrade():
     sa.Column('reverses_entry_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('payout_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('use_ref', sa.String(length=80), nullable=True),
+    sa.Column('adjustment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('memo', sa.String(length=300), nullable=False),
     sa.Column('created_by_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
     sa.Column('created_at', backoffice.db.UTCDateTime(), nullable=False),
@@ -131,6 +139,7 @@ def upgrade():
     sa.CheckConstraint("reporting_category is null or reporting_category in ('1099_nec_box1','w2_wages')", name='ck_benefit_portable_entries_reporting'),
     sa.CheckConstraint('balance_after >= 0', name='ck_benefit_portable_entries_balance_after'),
     sa.ForeignKeyConstraint(['account_id'], ['benefit_portable_accounts.id'], ),
+    sa.ForeignKeyConstraint(['adjustment_id'], ['payroll_adjustments.id'], ),
     sa.ForeignKeyConstraint(['client_id'], ['clients.id'], ),
     sa.ForeignKeyConstraint(['created_by_id'], ['users.id'], ),
     sa.ForeignKeyConstraint(['engagement_id'], ['engagements.id'], ),
@@ -141,6 +150,7 @@ def upgrade():
     sa.ForeignKeyConstraint(['worker_id'], ['workers.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('paycheck_id', 'engagement_id', name='uq_benefit_portable_entries_paycheck_engagement'),
+    sa.UniqueConstraint('adjustment_id'),
     sa.UniqueConstraint('payout_id'),
     sa.UniqueConstraint('reverses_entry_id'),
     sa.UniqueConstraint('use_ref')

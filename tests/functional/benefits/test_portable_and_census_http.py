@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import sqlalchemy as sa
+
 
 from tests.conftest import csrf_token_from
 from tests.factories import ClientFactory, EngagementFactory, WorkerFactory
@@ -74,6 +76,13 @@ def test_the_portal_page_lists_every_entry_and_takes_a_payout_request(client, db
     done = client.post("/portal/portable-benefits", data={"amount": "10.00", "csrf_token": token},
                        follow_redirects=True)
     assert "Payout of $10.00 requested" in done.data.decode()
+    saved = client.post("/portal/portable-benefits", data={"action": "premiums", "use_for_premiums": "1",
+                                                           "csrf_token": token}, follow_redirects=True)
+    assert "will be used toward your plan premiums" in saved.data.decode()
+    from benefits.portable.models import PortableAccount
+    db.session.expire_all()
+    assert db.session.execute(sa.select(PortableAccount.use_for_premiums).where(
+        PortableAccount.worker_id == me.id)).scalar_one() is True
     home = client.get("/portal/").data.decode()
     assert "My portable benefits: $60.00" in home
 

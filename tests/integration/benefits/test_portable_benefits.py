@@ -206,17 +206,21 @@ def test_rules_refuse_bad_fields_and_overlaps_naming_the_field(db, world):
     assert later.amount_per_hour == D("2.00")
 
 
-def test_a_payout_is_requested_approved_by_hr_and_recorded_paid_by_finance(db, world, make_user):
+def test_a_payout_is_approved_by_hr_and_paid_as_a_line_of_the_next_paycheck(db, world, make_user):
     """Balance 60.00: a 70.00 request is refused on `amount`; 40.00 is requested, a second 30.00 is refused (only
-    20.00 left after the pending request); HR approves (balance 20.00, a payout entry); finance records the ACH."""
+    20.00 left after the pending request); HR approves: balance 20.00, a payout entry, and a 40.00 `reimbursement`
+    adjustment on the contractor's engagement (the credit was 1099 income already). The next week's run pays it:
+    the payout is `paid`, and that week's credit is still 40 h × $1.50 = 60.00 (balance 80.00)."""
     from benefits.portable import services as svc
-    from payroll.services import runs
+    from benefits.portable.models import PortablePayout
+    from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment
+    from payroll.services import payments, runs
+    from tests.integration.payroll.conftest import WEEK1
 
     con = world.worker(kind="contractor", rate="30.00")
     world.time(con)
     _rule(con)
-    run = _paid_run(world)
-    runs.mark_paid(run.id, world.finance)
+    runs.mark_paid(_paid_run(world).id, world.finance)
     me = make_user("worker", worker_id=con.worker_id)
     with pytest.raises(ValidationFailed) as bad:
         svc.request_payout(con.worker_id, {"amount": "70.00"}, me, today=NOW.date())
@@ -228,16 +232,76 @@ def test_a_payout_is_requested_approved_by_hr_and_recorded_paid_by_finance(db, w
         svc.approve_payout(p.id, me, today=NOW.date())
     with pytest.raises(PermissionDenied):
         svc.approve_payout(p.id, world.finance, today=NOW.date())
-    svc.approve_payout(p.id, world.hr, today=NOW.date())
+    week2 = date(2026, 11, 9)
+    svc.approve_payout(p.id, world.hr, today=week2)
     assert _balance(db, con.worker_id) == D("20.00")
     out = _entries(db, con.worker_id)[-1]
     assert (out.kind, out.amount, out.payout_id) == ("payout", D("-40.00"), p.id)
+    p = db.session.get(PortablePayout, p.id)
+    adj = db.session.get(PayrollAdjustment, p.adjustment_id)
+    assert (p.method, adj.code, adj.amount, adj.engagement_id) == ("next_paycheck", "reimbursement", D("40.00"), con.id)
     with pytest.raises(DomainError, match="approved, not requested"):
         svc.approve_payout(p.id, world.hr, today=NOW.date())
-    with pytest.raises(ValidationFailed):
-        svc.mark_payout_paid(p.id, world.finance, paid_on="", payment_ref="")
-    paid = svc.mark_payout_paid(p.id, world.finance, paid_on="2026-12-02", payment_ref="TRACE-1")
-    assert (paid.status, paid.paid_on) == ("paid", date(2026, 12, 2))
+    with pytest.raises(DomainError, match="paid with the next paycheck"):
+        svc.mark_payout_paid(p.id, world.finance, paid_on="2026-12-02", payment_ref="TRACE-1")
+    world.time(con, week=week2)
+    run2 = world.regular_run(week2)
+    runs.start_calculation(run2.id, world.hr)
+    runs.approve_run(run2.id, world.hr2)
+    payments.generate_nacha(run2.id, world.finance, now=NOW, effective_date=SETTLES)
+    runs.mark_paid(run2.id, world.finance)
+    pay2 = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run2.id)).scalar_one()
+    lines = {ln.code: ln.amount for ln in db.session.execute(sa.select(PaycheckLine).where(
+        PaycheckLine.paycheck_id == pay2.id, PaycheckLine.kind == "earning")).scalars()}
+    assert lines["reimbursement"] == D("40.00")
+    db.session.expire_all()
+    p = db.session.get(PortablePayout, p.id)
+    assert (p.status, p.paid_on, p.payment_ref) == ("paid", pay2.pay_date, f"paycheck #{pay2.id}")
+    assert _entries(db, con.worker_id)[-1].amount == D("60.00") and _balance(db, con.worker_id) == D("80.00")
+    assert WEEK1 < week2
+
+
+def test_premium_uses_are_paid_back_as_bonus_for_an_employee_and_earn_no_percent_credit(db, world):
+    """Leased employee, 2% of pay agency-funded: week 1 pays $1,000.00 → credit 20.00. The worker chose to use the
+    account toward premiums; a family medical enrollment costs the employee $150.00 a month: December's use is
+    min(150.00, 20.00) = 20.00, paid back as a $20.00 `bonus` line (supplemental wages). Week 2: $1,000.00 + the
+    $20.00 bonus; the credit is 2% × 1,000.00 = 20.00, not 2% × 1,020.00 (the bonus is the account's own money).
+    Applying December again adds nothing."""
+    from benefits.models import BenefitPlan, Enrollment
+    from benefits.portable import services as svc
+    from payroll.models import PayrollAdjustment
+    from payroll.services import payments, runs
+
+    emp = world.worker()
+    world.time(emp)
+    _rule(emp, method="percent_of_pay", percent="0.02", funded_by="agency")
+    runs.mark_paid(_paid_run(world).id, world.finance)
+    assert _balance(db, emp.worker_id) == D("20.00")
+    plan = BenefitPlan(kind="medical", name="Gold PPO", plan_year_start=date(2026, 1, 1),
+                       plan_year_end=date(2026, 12, 31))
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add(Enrollment(worker_id=emp.worker_id, plan_id=plan.id, event="new_hire", coverage_tier="family",
+                              effective_date=date(2026, 2, 1), employee_monthly=D("150.00")))
+    db.session.flush()
+    assert svc.apply_premiums(date(2026, 11, 1), world.hr) == 0          # not chosen yet
+    svc.set_use_for_premiums(emp.worker_id, True, today=NOW.date())
+    assert svc.apply_premiums(date(2026, 11, 1), world.hr) == 1
+    assert svc.apply_premiums(date(2026, 11, 1), world.hr) == 0          # once per enrollment and month
+    use = _entries(db, emp.worker_id)[-1]
+    assert (use.kind, use.amount, use.balance_after) == ("use", D("-20.00"), D("0.00"))
+    assert use.use_ref.startswith("portable_premium:benefit_enrollment:")
+    adj = db.session.get(PayrollAdjustment, use.adjustment_id)
+    assert (adj.code, adj.amount) == ("bonus", D("20.00"))
+    week2 = date(2026, 11, 9)
+    world.time(emp, week=week2)
+    run2 = world.regular_run(week2)
+    runs.start_calculation(run2.id, world.hr)
+    runs.approve_run(run2.id, world.hr2)
+    payments.generate_nacha(run2.id, world.finance, now=NOW, effective_date=SETTLES)
+    runs.mark_paid(run2.id, world.finance)
+    credit = _entries(db, emp.worker_id)[-1]
+    assert (credit.kind, credit.amount, credit.basis) == ("credit", D("20.00"), D("1000.00"))
 
 
 def test_a_posted_entry_is_never_updated(db, world):
@@ -275,3 +339,9 @@ def test_the_demo_credits_contractors_from_the_paid_run_and_the_cli_backfills_no
     assert again.exit_code == 0 and "0 credit(s) made" in again.output, again.output
     bad = runner.invoke(main, args=["portable-benefits", "credit", "--since", "2026-13-01"])
     assert bad.exit_code != 0 and "--since" in bad.output
+    premiums = runner.invoke(main, args=["portable-benefits", "apply-premiums", "--month", "2026-12", "--user",
+                                         "hr@tandem.example"])
+    assert premiums.exit_code == 0 and "premium use(s) made" in premiums.output, premiums.output
+    worker_id = credits[0][0].worker_id
+    shown = runner.invoke(main, args=["portable-benefits", "balance", str(worker_id)])
+    assert shown.exit_code == 0 and '"balance"' in shown.output
