@@ -10,7 +10,7 @@ from backoffice.api import current_api_user, json_object
 from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
-from backoffice.security.access import require, scoped
+from backoffice.security.access import can, require, scoped
 from backoffice.workers.models import Worker
 
 from . import services as svc
@@ -72,7 +72,7 @@ def portable_benefits(ident):
     """The worker's portable-benefits balance and every credit, use, payout and reversal, newest first."""
     _visible_worker(ident, "portable_benefit")
     view = svc.account_view(ident)
-    if not _may(current_api_user(), "portable_payout"):
+    if not can(current_api_user(), "portable_payout", "read"):
         view["payouts"] = []
     return view
 
@@ -86,12 +86,6 @@ def request_payout(ident):
     require(user, "portable_payout", "create")
     _visible_worker(ident, "portable_payout")
     return svc.request_payout(ident, json_object(), user, today=clock().today())
-
-
-def _may(user, perm: str) -> bool:
-    from backoffice.security.access import can
-
-    return can(user, perm, "read")
 
 
 def blueprints() -> list:
