@@ -16,9 +16,10 @@ from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Worker
 from benefits import services as svc
-from benefits.models import PLAN_KINDS, BenefitPlan, Dependent
+from benefits.models import PLAN_KINDS, Beneficiary, BenefitPlan, Dependent
 
 blp = Blueprint("benefits", __name__, url_prefix="/api/v1", description="Benefits: plans, enrollments, elections")
 _MONEY = {"as_string": True, "allow_none": True}
@@ -129,6 +130,31 @@ class DependentList(Schema):
     items = fields.List(fields.Nested(DependentOut))
 
 
+class BeneficiaryIn(Schema):
+    plan_kind = fields.String(required=True, metadata={"enum": ["401k", "life"]})
+    level = fields.String(metadata={"enum": ["primary", "contingent"]})
+    name = fields.String()
+    relationship = fields.String()
+    birth_date = fields.Date()
+    dependent_id = fields.Integer()
+    share_percent = fields.String(required=True, metadata={"description": "a fraction: \"0.5\" is 50%"})
+
+
+class BeneficiaryOut(Schema):
+    id = fields.Integer()
+    worker_id = fields.Integer()
+    plan_kind = fields.String()
+    level = fields.String()
+    name = fields.String()
+    relationship = fields.String()
+    dependent_id = fields.Integer(allow_none=True)
+    share_percent = fields.Decimal(as_string=True)
+
+
+class BeneficiaryList(Schema):
+    items = fields.List(fields.Nested(BeneficiaryOut))
+
+
 class LifeEventIn(Schema):
     kind = fields.String(required=True, metadata={"enum": ["marriage", "birth", "adoption", "loss_of_coverage",
                                                            "move", "divorce", "death"]})
@@ -199,7 +225,7 @@ def _worker_id_arg() -> int | None:
     raw = request.args.get("worker_id")
     if raw in (None, ""):
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and is_record_id(int(raw))):
         raise_if([Issue("worker_id", "must be a worker id (a whole number)")])
     return int(raw)
 
@@ -259,6 +285,24 @@ def list_dependents(ident):
 def post_dependent(ident):
     _own_worker(ident, "benefit_dependent", "create")
     return svc.add_dependent(ident, json_object())
+
+
+@blp.route("/workers/<int:ident>/beneficiaries")
+@blp.response(200, BeneficiaryList)
+def list_beneficiaries(ident):
+    _own_worker(ident, "benefit_dependent")
+    rows = db.session.execute(sa.select(Beneficiary).where(Beneficiary.worker_id == ident)
+                              .order_by(Beneficiary.plan_kind, Beneficiary.level, Beneficiary.id)).scalars().all()
+    return {"items": rows}
+
+
+@blp.route("/workers/<int:ident>/beneficiaries", methods=["POST"])
+@blp.doc(**_body(BeneficiaryIn))
+@blp.response(201, BeneficiaryOut)
+def post_beneficiary(ident):
+    """A primary or contingent beneficiary of the 401(k) or life benefit (one level's shares at most 100%)."""
+    _own_worker(ident, "benefit_dependent", "create")
+    return svc.add_beneficiary(ident, json_object())
 
 
 @blp.route("/workers/<int:ident>/life-events", methods=["POST"])

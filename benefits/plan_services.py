@@ -12,8 +12,8 @@ from backoffice.errors import DomainError, Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.uow import transaction
 from benefits.engine.eligibility import MAX_WAITING_DAYS
-from benefits.models import (HEALTH_KINDS, NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS, BenefitPlan,
-                             ClientContributionRule, EnrollmentWindow, PlanTier)
+from benefits.models import (COMMUTER_KINDS, HEALTH_KINDS, NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS,
+                             BenefitPlan, ClientContributionRule, EnrollmentWindow, PlanTier)
 from benefits.services import fraction_field, money_field
 
 
@@ -55,7 +55,8 @@ def open_enrollment(window_id: int) -> EnrollmentWindow:
 PLAN_FIELDS = ("kind", "name", "carrier", "network_type", "plan_year_start", "plan_year_end",
                "deductible_individual", "deductible_family", "out_of_pocket_individual", "out_of_pocket_family",
                "waiting_days", "min_weekly_hours", "contractors_eligible", "hdhp", "match_up_to_1", "match_rate_1",
-               "match_up_to_2", "match_rate_2", "default_deferral_percent", "max_annual_amount", "source_note",
+               "match_up_to_2", "match_rate_2", "default_deferral_percent", "max_annual_amount", "commuter_kind",
+               "source_note",
                "active")
 _PLAN_MONEY = ("deductible_individual", "deductible_family", "out_of_pocket_individual", "out_of_pocket_family",
                "max_annual_amount", "min_weekly_hours")
@@ -79,6 +80,9 @@ def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
     for key, size in (("carrier", 120), ("source_note", 500)):
         if key in data:
             out[key] = str(data.get(key) or "").strip()[:size]
+    if "commuter_kind" in data:
+        out["commuter_kind"] = v.choice("commuter_kind", data["commuter_kind"], COMMUTER_KINDS, issues,
+                                        required_=False) or None
     if "network_type" in data:
         out["network_type"] = v.choice("network_type", data["network_type"], NETWORK_TYPES, issues,
                                        required_=False) or None
@@ -111,6 +115,8 @@ def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
             issues.append(Issue("match_rate_" + n, f"give match_up_to_{n} and match_rate_{n} together"))
     if g("match_up_to_1") is not None and g("kind") != "401k":
         issues.append(Issue("match_up_to_1", "a match formula is for the 401(k) plan only"))
+    if g("commuter_kind") is not None and g("kind") != "commuter":
+        issues.append(Issue("commuter_kind", "is for commuter plans only"))
     if g("hdhp") and g("kind") != "medical":
         issues.append(Issue("hdhp", "only a medical plan is a high-deductible health plan"))
     if g("name") and g("plan_year_start") and db.session.execute(sa.select(BenefitPlan.id).where(

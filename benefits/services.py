@@ -84,10 +84,12 @@ def worker_context(worker_id: int, on: date) -> _Context:
 
 def _average_weekly_hours(worker_id: int, on: date) -> Decimal | None:
     """Average hours a week over the approved timesheets of the last 13 weeks (None when there are none)."""
-    cols = (Timesheet.hours_mon + Timesheet.hours_tue + Timesheet.hours_wed + Timesheet.hours_thu
-            + Timesheet.hours_fri + Timesheet.hours_sat + Timesheet.hours_sun)
+    days = (Timesheet.hours_mon, Timesheet.hours_tue, Timesheet.hours_wed, Timesheet.hours_thu, Timesheet.hours_fri,
+            Timesheet.hours_sat, Timesheet.hours_sun)
+    raw = sum((sa.cast(c, sa.BigInteger) for c in days[1:]), sa.cast(days[0], sa.BigInteger))
     row = db.session.execute(
-        sa.select(sa.func.sum(cols), sa.func.count(sa.distinct(Timesheet.week_start)))
+        sa.select(sa.func.coalesce(sa.func.sum(raw), 0, type_=sa.BigInteger),
+                  sa.func.count(Timesheet.week_start.distinct()))
         .join(Engagement, Engagement.id == Timesheet.engagement_id)
         .where(Engagement.worker_id == worker_id, Engagement.type == "leased_employee",
                Timesheet.status == "approved", Timesheet.week_start > on - timedelta(weeks=HOURS_LOOKBACK_WEEKS),
@@ -95,7 +97,7 @@ def _average_weekly_hours(worker_id: int, on: date) -> Decimal | None:
     total, weeks = row
     if not weeks:
         return None
-    return D(int(total or 0)) / 100 / weeks      # raw cents: SUM bypasses the column type
+    return D(int(total)) / 100 / weeks      # hundredths of an hour: the casts bypass the column type
 
 
 def _hdhp_enrollment(worker_id: int, on: date) -> Enrollment | None:
@@ -346,7 +348,8 @@ def _check_health(d: dict, plan: BenefitPlan, eff: date, worker_id: int, issues:
     found = {x.id: x for x in deps if x.worker_id == worker_id and x.active}
     missing = [i for i in d["dependent_ids"] if i not in found]
     if missing:
-        issues.append(Issue("dependent_ids", f"no dependent {', '.join(map(str, missing))} of this worker", "not_found"))
+        issues.append(Issue("dependent_ids", f"no dependent {', '.join(map(str, missing))} of this worker",
+                            "not_found"))
         return []
     for dep in found.values():
         if dep.relationship == "child" and rules.child_too_old(dep.birth_date, eff):
@@ -430,6 +433,8 @@ def _write_payroll_rows(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None
             pay.create_contribution(e.worker_id, {**base, "code": "401k_match", "external_ref": ref(e.id), **match})
         return
     extra = {}
+    if plan.kind == "commuter" and "commuter_kind" in pay.DEDUCTION_FIELDS:      # the field comes with 0092 (B)
+        extra["commuter_kind"] = plan.commuter_kind or "transit"
     if plan.kind == "hsa":
         hdhp = _hdhp_enrollment(e.worker_id, e.effective_date)
         extra["hsa_coverage"] = "self_only" if hdhp is None or hdhp.coverage_tier == "employee" else "family"

@@ -117,3 +117,17 @@ def test_a_worker_reports_a_life_event_with_its_document(client, db, fixed_clock
     assert r.status_code == 201 and (r.json["status"], r.json["document_name"]) == ("requested", "cert.pdf")
     assert client.post(f"/api/v1/workers/{other.id}/life-events", headers=mine, json={
         "kind": "marriage", "event_date": "2026-11-20"}).status_code == 404
+
+
+def test_beneficiaries_add_up_to_at_most_100_percent_per_level(client, db, fixed_clock, make_user, token_for):
+    me, other = _leased(), _leased()
+    mine = token_for(make_user("worker", worker_id=me.id))
+    url = f"/api/v1/workers/{me.id}/beneficiaries"
+    r = client.post(url, headers=mine, json={"plan_kind": "401k", "name": "Ana Lee", "share_percent": "0.6"})
+    assert r.status_code == 201 and r.json["share_percent"] == "0.600000"
+    r = client.post(url, headers=mine, json={"plan_kind": "401k", "name": "Bo Lee", "share_percent": "0.5"})
+    assert r.status_code == 422 and r.json["issues"][0]["field"] == "share_percent"      # 60% + 50% = 110%
+    assert client.post(url, headers=mine, json={"plan_kind": "401k", "name": "Bo Lee", "level": "contingent",
+                                                "share_percent": "1"}).status_code == 201
+    assert [b["name"] for b in client.get(url, headers=mine).json["items"]] == ["Bo Lee", "Ana Lee"]
+    assert client.get(f"/api/v1/workers/{other.id}/beneficiaries", headers=mine).status_code == 404

@@ -13,7 +13,7 @@ from backoffice.errors import ValidationFailed
 from backoffice.extensions import db as _db
 from benefits import plan_services as plans_svc, services as svc
 from benefits.models import BenefitPlan, ClientContributionRule, Dependent, Enrollment, LifeEvent, PlanTier
-from payroll.models_deductions import CONTRIBUTION_CODES, EmployerContribution, WorkerDeduction
+from payroll.models_deductions import CONTRIBUTION_CODES, DEDUCTION_CODES, EmployerContribution, WorkerDeduction
 from tests.factories import ClientFactory, EngagementFactory, PaycheckFactory, PayrollRunFactory, WorkerFactory
 from tests.integration.benefits.plans import add_rule, make_plans
 
@@ -304,3 +304,54 @@ def test_the_cli_schedules_opens_and_closes_open_enrollment_and_shows_offers(run
     assert plans["401k"].id in {i["plan_id"] for i in svc.current_elections(w.id, date(2027, 1, 1))}
     r = runner.invoke(main, ["benefits", "close-window", str(wid)])
     assert r.exit_code == 2 and "illegal_state" in r.output
+
+
+@pytest.mark.skipif(not {"dcfsa", "commuter", "529"} <= set(DEDUCTION_CODES),
+                    reason="the dcfsa, commuter and 529 codes come with branch benefits-engine (B)")
+def test_dependent_care_commuter_and_529_elections_become_their_deductions(db, fixed_clock):
+    """DCFSA 5,200.00 / 26 = 200.00; commuter 2,600.00 / 26 = 100.00; 529 1,300.00 / 26 = 50.00 a paycheck."""
+    w = _leased()
+    made = {}
+    for kind, annual in (("dcfsa", "5200.00"), ("commuter", "2600.00"), ("529", "1300.00")):
+        plan = BenefitPlan(kind=kind, name=kind.upper(), plan_year_start=date(2026, 1, 1),
+                           plan_year_end=date(2026, 12, 31), commuter_kind="transit" if kind == "commuter" else None)
+        _db.session.add(plan)
+        _db.session.flush()
+        e = svc.enroll({"worker_id": w.id, "plan_id": plan.id, "event": "new_hire", "annual_amount": annual})
+        made[kind] = [(r.code, r.amount) for r in _rows(WorkerDeduction, e.id)]
+    assert made == {"dcfsa": [("dcfsa", D("200.00"))], "commuter": [("commuter", D("100.00"))],
+                    "529": [("529", D("50.00"))]}
+
+
+def test_elections_and_dependents_are_in_the_audit_log_with_the_ssn_masked(db, fixed_clock):
+    from backoffice.audit import AuditLog
+    plans = make_plans()
+    w = _leased()
+    dep = svc.add_dependent(w.id, {"first_name": "Ana", "last_name": "Lee", "relationship": "spouse",
+                                   "birth_date": "1986-02-03", "ssn": "123-45-6789"})
+    e = svc.enroll({"worker_id": w.id, "plan_id": plans["dental"].id, "event": "new_hire",
+                    "coverage_tier": "employee"})
+    rows = {(a.model, a.record_id): a for a in _db.session.execute(sa.select(AuditLog)).scalars()}
+    assert ("benefit_enrollment", str(e.id)) in rows
+    logged = rows[("benefit_dependent", str(dep.id))]
+    import json
+    assert "123456789" not in logged.changes and json.loads(logged.changes)["ssn"] == {"after": "***"}
+
+
+def test_an_hours_rule_reads_the_approved_timesheets_of_the_last_13_weeks(db, fixed_clock):
+    """Two approved weeks of 22.50 hours (4.5 h × 5) average 22.5 a week: under a 30-hour rule, not eligible; a
+    worker with weeks of 40 and 35 hours averages 37.5 and is."""
+    from tests.factories import TimesheetFactory
+    plans = make_plans()
+    plans["ppo"].min_weekly_hours = D(30)
+    part, full = _leased(start=date(2026, 9, 1)), _leased(start=date(2026, 9, 1))
+    for worker, weeks in ((part, ((4.5,) * 5 + (0, 0), (4.5,) * 5 + (0, 0))),
+                          (full, ((8,) * 5 + (0, 0), (7,) * 5 + (0, 0)))):
+        eng = worker.engagements[0]
+        for n, hours in enumerate(weeks):
+            TimesheetFactory(engagement=eng, week_start=date(2026, 11, 2 + 7 * n), hours=hours)
+    assert svc._average_weekly_hours(part.id, date(2026, 11, 22)) == D("22.5")
+    offers = {o.plan.name: o for o in svc.plan_offers(part.id, date(2026, 11, 22))}
+    assert not offers["Pooled PPO"].eligible and "you average 22.5" in offers["Pooled PPO"].reason
+    assert svc._average_weekly_hours(full.id, date(2026, 11, 22)) == D("37.5")
+    assert {o.plan.name: o for o in svc.plan_offers(full.id, date(2026, 11, 22))}["Pooled PPO"].eligible
