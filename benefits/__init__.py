@@ -14,3 +14,7 @@ def init_app(app) -> None:
     portal.register()
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
+    from benefits import census_admin, portable      # census page; portable benefits: its own package
+
+    census_admin.register(app.extensions["tandem_admin"])
+    portable.init_app(app)

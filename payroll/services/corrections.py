@@ -12,6 +12,7 @@ from backoffice.extensions import db
 from backoffice.money import ZERO, D
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction, unique_or_refuse
+from payroll import hooks
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest
 
 from . import calc, deductions, four_eyes, paid_periods
@@ -82,6 +83,7 @@ def _reverse(orig_run: PayrollRun, paychecks: list[Paycheck], user, reason: str,
         raise DomainError("nothing to reverse: every paycheck is already reversed", code="already_reversed")
     run = _new_run_like(orig_run, "reversal", "paid", user, reason, on)
     ledger = _copy_paychecks(paychecks, run, "reversal", -1, on)
+    hooks.fire(hooks.PAYCHECKS_REVERSED, run)   # e.g. benefits takes back the reversed pay's portable credits
     post_entry("reversal", on, f"Reversal of run {orig_run.id}" + (f": {reason}" if reason else ""),
                postings_for_paychecks(ledger), run_id=run.id)
     if orig_run.state == "paid":        # the money had gone out: mirror the cash side too

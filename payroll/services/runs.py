@@ -33,6 +33,7 @@ from payroll.models import (
     RunChunk,
     Timesheet,
 )
+from payroll import hooks
 from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
@@ -443,6 +444,7 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     transition_once(run, "pay")
     run.paid_by_id = user_id(user)
     run.paid_at = utcnow()
+    hooks.fire(hooks.RUN_PAID, run)     # e.g. benefits credits portable-benefit accounts from the paid pay
     return run
 
 

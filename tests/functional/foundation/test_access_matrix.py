@@ -23,6 +23,7 @@ EXPECTED = {
         "worker_deduction": "rwc", "employer_contribution": "rwc",
         "benefit_plan": "rwc", "benefit_window": "rwc", "benefit_enrollment": "rwc", "benefit_dependent": "rwc",
         "life_event": "rwc",
+        "portable_benefit_rule": "rwc", "portable_benefit": "r", "portable_payout": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -31,6 +32,7 @@ EXPECTED = {
         "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
         "admin_access": "r",
         "benefit_plan": "r", "benefit_window": "r", "benefit_enrollment": "r", "life_event": "r",
+        "portable_benefit_rule": "r", "portable_benefit": "r", "portable_payout": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -39,6 +41,7 @@ EXPECTED = {
         "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",
         "benefit_plan": "r", "benefit_enrollment": "r", "life_event": "r",
+        "portable_benefit": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -47,6 +50,7 @@ EXPECTED = {
         "document": "r", "task_completion": "rc", "worker_deduction": "r", "employer_contribution": "r",
         "timesheet_entry": "w",
         "benefit_plan": "r", "benefit_enrollment": "rc", "benefit_dependent": "rc", "life_event": "rc",
+        "timesheet_entry": "w", "portable_benefit": "r", "portable_payout": "rc",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
