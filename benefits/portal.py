@@ -1,6 +1,395 @@
-"""Benefits pages of the worker portal (they attach to backoffice.portal.bp)."""
+"""Benefits pages of the worker portal (attached to backoffice.portal.bp): plans side by side, the enrollment
+wizard, current elections and balances, life-event requests and the confirmation PDF."""
 from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+from backoffice.clock import clock
+from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
+from backoffice.extensions import db
+from backoffice.money import D, fmt_usd
+from backoffice.pdf import render_pdf
+from backoffice.portal import bp, form_errors
+from backoffice.portal.access import worker_required
+from benefits import balances, services, whatif, wizard
+from benefits.models import Dependent, Enrollment
+from payroll.models import Paycheck, released_runs
+
+DRAFT_KEY = "benefits_draft"
+KIND_LABELS = {"medical": "Medical", "dental": "Dental", "vision": "Vision", "401k": "401(k)", "hsa": "HSA",
+               "fsa": "Health FSA", "dcfsa": "Dependent care FSA", "commuter": "Commuter (transit and parking)",
+               "529": "529 education savings"}
+LIFE_EVENT_CHOICES = (("marriage", "Marriage"), ("birth", "Birth"), ("adoption", "Adoption"),
+                      ("loss_of_coverage", "Loss of other coverage"), ("move", "Move"), ("divorce", "Divorce"),
+                      ("death", "Death of a dependent"))
+MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 
 
 def register() -> None:
-    """Attach this domain's portal pages (none yet)."""
+    """The pages attach to the portal blueprint when this module is imported; the home card through the hook."""
+
+
+@bp.record_once
+def _home_card(state) -> None:
+    from backoffice.portal import add_home_hook
+
+    add_home_hook(state.app, home_card)
+
+
+def home_card(worker, engagements) -> dict:
+    """The portal home's benefits card: how many elections are in force and whether a window is open."""
+    today = clock().today()
+    try:
+        elections = services.current_elections(worker.id, today)
+    except DomainError:
+        elections = []
+    return {"benefits_card": {"elections": len([e for e in elections if not e.get("waived")]),
+                              "url": url_for("portal.benefits")}}
+
+
+# ------------------------------------------------------------------------------------------------ helpers
+def _worker_id() -> int:
+    return int(current_user.worker_id)
+
+
+def _offers(today: date):
+    return services.plan_offers(_worker_id(), today)
+
+
+def _event_and_date(offers, today: date) -> tuple[str, date]:
+    """Open enrollment when a window is open (effective on its plan year's start), else the new-hire window
+    (effective today; the service refuses it when the window has closed or the waiting period has not passed)."""
+    for o in offers:
+        if o.window is not None:
+            return "open_enrollment", o.window.plan_year_start
+    return "new_hire", today
+
+
+def _last_paycheck() -> Paycheck | None:
+    stmt = (sa.select(Paycheck).where(Paycheck.worker_id == _worker_id(), Paycheck.kind == "regular",
+                                      Paycheck.worker_type == "employee", Paycheck.run_id.in_(released_runs()))
+            .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc()).limit(1))
+    return db.session.execute(stmt).scalar_one_or_none()
+
+
+def _whatif_rows(chosen: str | None, roth: bool = False):
+    """The take-home table from the last paycheck's stored engine input; ([], why) when there is none."""
+    paycheck = _last_paycheck()
+    engine_input = (paycheck.inputs or {}).get("engine") if paycheck is not None else None
+    if not engine_input:
+        return [], None, "Shown after your first paycheck as an employee."
+    percents = set(whatif.PERCENTS)
+    try:
+        if chosen not in (None, ""):
+            p = D(chosen)
+            if 0 <= p <= 100:
+                percents.add(p)
+        return whatif.take_home_table(engine_input, sorted(percents), roth=roth), paycheck, None
+    except (DomainError, ValueError) as exc:
+        return [], paycheck, getattr(exc, "message", str(exc))
+
+
+def own_dependent(dependent_id) -> Dependent:
+    """One of the signed-in worker's dependents; another's (or none) is a 404."""
+    row = db.session.get(Dependent, int(dependent_id)) if str(dependent_id).isdigit() else None
+    if row is None or row.worker_id != _worker_id():
+        raise NotFound("dependent not found")
+    return row
+
+
+def own_enrollment(enrollment_id) -> Enrollment:
+    row = db.session.get(Enrollment, int(enrollment_id)) if str(enrollment_id).isdigit() else None
+    if row is None or row.worker_id != _worker_id():
+        raise NotFound("enrollment not found")
+    return row
+
+
+def _my_dependents() -> list[Dependent]:
+    return list(db.session.execute(sa.select(Dependent).where(Dependent.worker_id == _worker_id())
+                                   .order_by(Dependent.id)).scalars())
+
+
+def _my_life_events():
+    from benefits.models import LifeEvent
+
+    return list(db.session.execute(sa.select(LifeEvent).where(LifeEvent.worker_id == _worker_id())
+                                   .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc())).scalars())
+
+
+def employer_vested_percent(worker_id: int, today: date):
+    """The match's vested percent from helper B's vesting engine when it is there; None otherwise (the page then
+    states the plan's schedule). HOOK for the merge: payroll.engine vesting (`vested_percent`)."""
+    try:
+        from payroll.engine import vesting  # type: ignore[attr-defined]  # noqa: F401
+    except ImportError:
+        return None
+    return None
+
+
+# ------------------------------------------------------------------------------------------------ the tab
+@bp.get("/benefits")
+@worker_required
+def benefits():
+    today = clock().today()
+    offers = _offers(today)
+    worker_id = _worker_id()
+    return render_template(
+        "portal/benefits/index.html", offers=offers, kinds=KIND_LABELS,
+        elections=services.current_elections(worker_id, today),
+        retirement=balances.retirement_by_source(worker_id, employer_vested_percent(worker_id, today)),
+        vesting_known=employer_vested_percent(worker_id, today) is not None,
+        accounts=balances.accounts_this_year(worker_id, today.year), year=today.year,
+        life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors={}, values={},
+        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, active_nav="benefits")
+
+
+def _portable_url() -> str | None:
+    """HOOK for helper C: the portable-benefit balance page, when its route exists."""
+    try:
+        return url_for("portal.portable_benefits")
+    except Exception:   # noqa: BLE001 - werkzeug BuildError: the page is not there (yet)
+        return None
+
+
+@bp.post("/benefits/life-events")
+@worker_required
+def life_event_request():
+    today = clock().today()
+    values = request.form.to_dict()
+    upload = request.files.get("document")
+    document = None
+    if upload is not None and upload.filename:
+        content = upload.read(MAX_DOCUMENT_BYTES + 1)
+        if len(content) > MAX_DOCUMENT_BYTES:
+            refused = ValidationFailed([Issue("document", "is larger than 10 MB", "too_large")])
+            return _index_with_errors(today, values, {"document": [refused.issues[0].message]})
+        document = (upload.filename, content)
+    with form_errors() as refused:
+        services.request_life_event(_worker_id(), values, document)
+        flash("Your life-event request is sent to HR. You have 30 days from the event to change your elections "
+              "(60 for a birth or adoption under some plans); HR tells you when it is approved.")
+        return redirect(url_for("portal.benefits") + "#life-events")
+    return _index_with_errors(today, values, refused.errors)
+
+
+def _index_with_errors(today, values, errors):
+    worker_id = _worker_id()
+    return render_template(
+        "portal/benefits/index.html", offers=_offers(today), kinds=KIND_LABELS,
+        elections=services.current_elections(worker_id, today),
+        retirement=balances.retirement_by_source(worker_id, employer_vested_percent(worker_id, today)),
+        vesting_known=employer_vested_percent(worker_id, today) is not None,
+        accounts=balances.accounts_this_year(worker_id, today.year), year=today.year,
+        life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors=errors, values=values,
+        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, active_nav="benefits"), 422
+
+
+@bp.get("/benefits/enrollments/<int:enrollment_id>")
+@worker_required
+def benefit_enrollment(enrollment_id: int):
+    enrollment = own_enrollment(enrollment_id)
+    return render_template("portal/benefits/enrollment.html", e=enrollment, kinds=KIND_LABELS,
+                           active_nav="benefits")
+
+
+@bp.get("/benefits/dependents/<int:dependent_id>")
+@worker_required
+def benefit_dependent(dependent_id: int):
+    dependent = own_dependent(dependent_id)
+    return render_template("portal/benefits/dependent.html", d=dependent, active_nav="benefits")
+
+
+# ------------------------------------------------------------------------------------------------ the wizard
+def _draft() -> dict:
+    draft = session.get(DRAFT_KEY)
+    if not draft or draft.get("worker_id") != _worker_id():
+        draft = wizard.new_draft(_worker_id())
+    return draft
+
+
+def _save(draft: dict) -> None:
+    session[DRAFT_KEY] = draft
+    session.modified = True
+
+
+def _plans_by_kind(offers) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for o in offers:
+        out.setdefault(o.plan.kind, []).append(o)
+    return out
+
+
+def _errors_of(issues, step: str) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for i in issues:
+        if wizard.step_of(i.field) == step:
+            out.setdefault(i.field, []).append(i.message)
+    return out
+
+
+def _next(step: str) -> str:
+    return wizard.STEPS[min(wizard.STEPS.index(step) + 1, len(wizard.STEPS) - 1)]
+
+
+@bp.route("/benefits/enroll", methods=["GET"])
+@worker_required
+def benefits_enroll_start():
+    return redirect(url_for("portal.benefits_enroll", step="dependents"))
+
+
+@bp.post("/benefits/enroll/restart")
+@worker_required
+def benefits_enroll_restart():
+    session.pop(DRAFT_KEY, None)
+    return redirect(url_for("portal.benefits_enroll", step="dependents"))
+
+
+@bp.route("/benefits/enroll/<step>", methods=["GET", "POST"])
+@worker_required
+def benefits_enroll(step: str):
+    if step not in wizard.STEPS:
+        abort(404)
+    today = clock().today()
+    draft = _draft()
+    offers = _offers(today)
+    event, effective = _event_and_date(offers, today)
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        form = request.form
+        if step == "dependents" and form.get("action") == "add":
+            issues = wizard.add_new_dependent(draft, form.to_dict())
+            if not issues:
+                issues = [i for i in wizard.check(draft, event, effective) if i.field.startswith("dependents")]
+                if issues:      # the service refused it: take it back off the draft and show why
+                    draft["new_dependents"].pop()
+                    index = len(draft["new_dependents"])
+                    issues = [Issue(i.field.replace(f"dependents[{index}]", "dependent"), i.message, i.code)
+                              for i in issues if i.field.startswith(f"dependents[{index}]")]
+            else:
+                issues = [Issue(i.field.replace(f"dependents[{len(draft['new_dependents'])}]", "dependent"),
+                                i.message, i.code) for i in issues]
+            _save(draft)
+            if not issues:
+                flash("Dependent added to your enrollment (saved when you confirm).")
+                return redirect(url_for("portal.benefits_enroll", step="dependents"))
+            errors = {i.field.removeprefix("dependent."): [i.message] for i in issues}
+            return _step_page(step, draft, offers, event, effective, errors, form.to_dict()), 422
+        if step == "dependents" and form.get("action", "").startswith("remove:"):
+            wizard.drop_new_dependent(draft, form["action"].removeprefix("remove:"))
+            _save(draft)
+            return redirect(url_for("portal.benefits_enroll", step="dependents"))
+        if step == "tier":
+            for c in form.getlist("covered"):
+                if c.startswith("d:"):
+                    own_dependent(c.removeprefix("d:"))          # another worker's dependent id: 404
+                elif c.removeprefix("n:") not in {d["key"] for d in draft["new_dependents"]}:
+                    raise NotFound("dependent not found")
+            wizard.keep_tier(draft, form)
+        elif step == "plans":
+            allowed = {str(o.plan.id) for o in offers if o.plan.kind in wizard.HEALTH_KINDS}
+            for kind in wizard.HEALTH_KINDS:
+                choice = form.get(kind) or ""
+                if choice and choice.removeprefix("waive:") not in allowed:
+                    raise NotFound("plan not found")
+            wizard.keep_plans(draft, form.to_dict())
+        elif step == "retirement":
+            plan_id = form.get("plan_id") or ""
+            if plan_id and plan_id not in {str(o.plan.id) for o in offers if o.plan.kind == "401k"}:
+                raise NotFound("plan not found")
+            wizard.keep_retirement(draft, form.to_dict())
+            if form.get("action") == "whatif":          # recompute the table with this percent, stay here
+                _save(draft)
+                return redirect(url_for("portal.benefits_enroll", step="retirement"))
+        elif step == "accounts":
+            by_kind = {k: v[0].plan.id for k, v in _plans_by_kind(offers).items() if k in wizard.ACCOUNT_KINDS}
+            wizard.keep_accounts(draft, form.to_dict(), by_kind)
+        elif step == "beneficiaries":
+            wizard.keep_beneficiaries(draft, form)
+        elif step == "review":
+            with form_errors(refusals=True) as refused:
+                enrollments = wizard.confirm(draft, event, effective)
+                session.pop(DRAFT_KEY, None)
+                session["benefits_confirmed"] = [e.id for e in enrollments]
+                flash("Your elections are saved. Keep the confirmation PDF.")
+                return redirect(url_for("portal.benefits_done"))
+            errors = refused.errors or {"review": [refused.message]}
+            return _step_page(step, draft, offers, event, effective, errors, {}), 422
+        if step not in draft["done"]:
+            draft["done"].append(step)
+        _save(draft)
+        issues = [i for i in wizard.check(draft, event, effective) if wizard.step_of(i.field) == step]
+        if issues:
+            return _step_page(step, draft, offers, event, effective, _errors_of(issues, step), form.to_dict()), 422
+        return redirect(url_for("portal.benefits_enroll", step=_next(step)))
+    if step == "review":
+        issues = wizard.check(draft, event, effective)
+        errors = {i.field: [i.message] for i in issues}
+    return _step_page(step, draft, offers, event, effective, errors, {})
+
+
+def _step_page(step, draft, offers, event, effective, errors, values):
+    by_kind = _plans_by_kind(offers)
+    existing = _my_dependents()
+    ctx = {"step": step, "steps": wizard.STEPS, "titles": wizard.STEP_TITLES, "draft": draft, "offers": offers,
+           "by_kind": by_kind, "kinds": KIND_LABELS, "tiers": wizard.TIERS, "tier_labels": wizard.TIER_LABELS,
+           "relationships": wizard.RELATIONSHIPS, "existing": existing, "event": event, "effective": effective,
+           "errors": errors, "values": values, "usd": fmt_usd,
+           "health_kinds": wizard.HEALTH_KINDS, "account_kinds": wizard.ACCOUNT_KINDS, "active_nav": "benefits"}
+    if step == "retirement":
+        r = draft.get("retirement") or {}
+        roth = bool(r.get("roth_percent") not in (None, "", "0")) and not r.get("deferral_percent")
+        rows, paycheck, why = _whatif_rows(r.get("deferral_percent") or r.get("roth_percent"), roth=roth)
+        ctx.update(whatif=rows, whatif_paycheck=paycheck, whatif_why=why)
+    if step == "review":
+        ctx["summary"] = _summary(draft, offers, existing)
+    return render_template(f"portal/benefits/step_{step}.html", **ctx)
+
+
+def _summary(draft: dict, offers, existing) -> dict:
+    """What the review step lists: each election with its cost per paycheck for the chosen tier."""
+    offer_of = {str(o.plan.id): o for o in offers}
+    names = {f"d:{d.id}": f"{d.first_name} {d.last_name}" for d in existing}
+    names.update({f"n:{d['key']}": f"{d['first_name']} {d['last_name']}" for d in draft["new_dependents"]})
+    health = []
+    for kind in wizard.HEALTH_KINDS:
+        choice = draft["plans"].get(kind)
+        if not choice:
+            continue
+        if choice.startswith("waive:"):
+            health.append({"kind": kind, "waived": True, "reason": draft["waive_reasons"].get(kind, "")})
+            continue
+        offer = offer_of.get(choice)
+        cost = next((t for t in offer.tiers if t.tier == draft["tier"]), None) if offer else None
+        health.append({"kind": kind, "waived": False, "plan": offer.plan if offer else None, "cost": cost})
+    return {"health": health, "covered": [names.get(c, c) for c in draft["covered"]],
+            "retirement": draft.get("retirement") or {},
+            "retirement_plan": (offer_of.get(str((draft.get("retirement") or {}).get("plan_id"))) or None),
+            "accounts": [(k, offer_of.get(a["plan_id"]), a["annual_amount"]) for k, a in draft["accounts"].items()]}
+
+
+@bp.get("/benefits/enroll/done")
+@worker_required
+def benefits_done():
+    today = clock().today()
+    return render_template("portal/benefits/done.html", elections=services.current_elections(_worker_id(), today),
+                           kinds=KIND_LABELS, active_nav="benefits")
+
+
+@bp.get("/benefits/confirmation.pdf")
+@worker_required
+def benefits_confirmation_pdf():
+    """The worker's elections in force today, as a PDF to keep (read back by pdftotext in the tests)."""
+    from backoffice.workers.portal import current_worker
+
+    today = clock().today()
+    worker = current_worker()
+    html = render_template("portal/pdf/benefits_confirmation.html", worker=worker, today=today,
+                           elections=services.current_elections(worker.id, today), kinds=KIND_LABELS,
+                           dependents=_my_dependents())
+    return Response(render_pdf(html), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="benefits-confirmation-{today.isoformat()}.pdf"',
+        "Cache-Control": "no-store"})

@@ -1,0 +1,210 @@
+"""The enrollment wizard's draft: the steps, what each step keeps, and the confirmation that saves it all at once.
+
+The draft is a plain dict the portal keeps in the worker's session (a dependent's SSN only encrypted); nothing is
+written before `confirm`, which adds the new dependents and beneficiaries and makes every election through
+`benefits.services` in one unit of work: all of it, or nothing with every refusal named. `check` runs the same
+calls inside a savepoint that is rolled back, so each step can show the service's own refusals beside its fields.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from backoffice.crypto import decrypt, encrypt
+from backoffice.errors import Issue, ValidationFailed
+from backoffice.extensions import db
+from backoffice.uow import transaction, write_lock
+from benefits import services
+
+STEPS = ("dependents", "tier", "plans", "retirement", "accounts", "beneficiaries", "review")
+STEP_TITLES = {"dependents": "Dependents", "tier": "Coverage", "plans": "Health plans", "retirement": "401(k)",
+               "accounts": "Accounts", "beneficiaries": "Beneficiaries", "review": "Review"}
+HEALTH_KINDS = ("medical", "dental", "vision")
+ACCOUNT_KINDS = ("hsa", "fsa", "dcfsa", "commuter", "529")
+TIERS = ("employee", "employee_spouse", "employee_children", "family")
+TIER_LABELS = {"employee": "You only", "employee_spouse": "You and your spouse or partner",
+               "employee_children": "You and your children", "family": "You and your family"}
+RELATIONSHIPS = ("spouse", "child", "domestic_partner")
+DEPENDENT_FIELDS = ("first_name", "last_name", "relationship", "birth_date", "ssn")
+BENEFICIARY_FIELDS = ("name", "relationship", "percent", "kind")
+
+
+class _DryRun(Exception):
+    """Raised inside the savepoint of `check` to roll it back."""
+
+
+def new_draft(worker_id: int) -> dict:
+    return {"worker_id": worker_id, "new_dependents": [], "tier": "employee", "covered": [], "plans": {},
+            "waive_reasons": {}, "retirement": {}, "accounts": {}, "beneficiaries": [], "done": []}
+
+
+def step_of(field: str) -> str:
+    """The wizard step whose form holds a refused field (fields are named as on the forms: `dependents[0].ssn`,
+    `medical.coverage_tier`, `401k.deferral_percent`, `hsa.annual_amount`, `beneficiaries[1].percent`)."""
+    head = field.split(".", 1)[0]
+    if head.startswith("dependents"):
+        return "dependents"
+    if head.startswith("beneficiaries"):
+        return "beneficiaries"
+    if head in HEALTH_KINDS:
+        tail = field.split(".", 1)[1] if "." in field else ""
+        return "tier" if tail in ("coverage_tier", "dependent_ids") else "plans"
+    if head == "401k":
+        return "retirement"
+    if head in ACCOUNT_KINDS:
+        return "accounts"
+    return "review"
+
+
+# ------------------------------------------------------------------------------------------------ each step's form
+def add_new_dependent(draft: dict, form: dict) -> list[Issue]:
+    """Keep a dependent typed on the first step (checked by the service at `check`); the SSN only encrypted."""
+    i = len(draft["new_dependents"])
+    issues = [Issue(f"dependents[{i}].{f}", "is required", "required")
+              for f in ("first_name", "last_name", "relationship", "birth_date") if not str(form.get(f) or "").strip()]
+    if issues:
+        return issues
+    row = {f: str(form.get(f) or "").strip() for f in DEPENDENT_FIELDS if f != "ssn"}
+    ssn = str(form.get("ssn") or "").strip()
+    row["ssn_enc"] = encrypt(ssn) if ssn else ""
+    row["ssn_last4"] = ssn[-4:] if ssn else ""
+    row["key"] = f"n{i + 1}"
+    draft["new_dependents"].append(row)
+    return []
+
+
+def drop_new_dependent(draft: dict, key: str) -> None:
+    draft["new_dependents"] = [d for d in draft["new_dependents"] if d["key"] != key]
+    draft["covered"] = [c for c in draft["covered"] if c != f"n:{key}"]
+
+
+def keep_tier(draft: dict, form) -> None:
+    draft["tier"] = form.get("coverage_tier") or "employee"
+    draft["covered"] = [c for c in form.getlist("covered")] if hasattr(form, "getlist") else list(form.get("covered")
+                                                                                                or [])
+
+
+def keep_plans(draft: dict, form: dict) -> None:
+    for kind in HEALTH_KINDS:
+        choice = str(form.get(kind) or "")
+        if choice:
+            draft["plans"][kind] = choice          # a plan id, or "waive"
+        else:
+            draft["plans"].pop(kind, None)
+        draft["waive_reasons"][kind] = str(form.get(f"{kind}_waive_reason") or "").strip()
+
+
+def keep_retirement(draft: dict, form: dict) -> None:
+    plan = str(form.get("plan_id") or "")
+    draft["retirement"] = {"plan_id": plan, "deferral_percent": str(form.get("deferral_percent") or "").strip(),
+                           "roth_percent": str(form.get("roth_percent") or "").strip()} if plan else {}
+
+
+def keep_accounts(draft: dict, form: dict, plans_by_kind: dict) -> None:
+    out = {}
+    for kind in ACCOUNT_KINDS:
+        amount = str(form.get(f"{kind}_annual_amount") or "").strip().replace(",", "").lstrip("$")
+        plan = plans_by_kind.get(kind)
+        if amount and plan is not None:
+            out[kind] = {"plan_id": str(plan), "annual_amount": amount}
+    draft["accounts"] = out
+
+
+def keep_beneficiaries(draft: dict, form) -> None:
+    rows = []
+    for i in range(3):
+        row = {f: str(form.get(f"b{i}_{f}") or "").strip() for f in BENEFICIARY_FIELDS}
+        if row["name"]:
+            rows.append(row)
+    draft["beneficiaries"] = rows
+
+
+# ------------------------------------------------------------------------------------------------ saving it
+def _plan_calls(draft: dict, event: str, effective: date) -> list[tuple[str, dict]]:
+    """(form prefix, enroll data) for every election of the draft; dependent ids filled in by `_apply`."""
+    base = {"worker_id": draft["worker_id"], "event": event, "effective_date": effective.isoformat()}
+    calls = []
+    for kind in HEALTH_KINDS:
+        choice = draft["plans"].get(kind)
+        if not choice:
+            continue
+        plan_id, waive = (choice[len("waive:"):], True) if choice.startswith("waive:") else (choice, False)
+        if waive:
+            calls.append((kind, {**base, "plan_id": int(plan_id), "waive": True,
+                                 "reason": draft["waive_reasons"].get(kind, "")}))
+        else:
+            calls.append((kind, {**base, "plan_id": int(plan_id), "coverage_tier": draft["tier"],
+                                 "dependent_ids": list(draft["covered"])}))
+    r = draft.get("retirement") or {}
+    if r.get("plan_id"):
+        calls.append(("401k", {**base, "plan_id": int(r["plan_id"]), "deferral_percent": r["deferral_percent"] or "0",
+                               "roth_percent": r.get("roth_percent") or "0"}))
+    for kind, a in (draft.get("accounts") or {}).items():
+        calls.append((kind, {**base, "plan_id": int(a["plan_id"]), "annual_amount": a["annual_amount"]}))
+    return calls
+
+
+def _renamed(prefix: str, exc: ValidationFailed) -> list[Issue]:
+    return [Issue(f"{prefix}.{i.field}" if i.field else prefix, i.message, i.code) for i in exc.issues]
+
+
+def _apply(draft: dict, event: str, effective: date) -> list:
+    """Make every call of the draft; each in a savepoint so that every refusal is collected, not just the first.
+    Raises ValidationFailed with the fields named as on the wizard's forms."""
+    worker_id = draft["worker_id"]
+    issues: list[Issue] = []
+    ids: dict[str, int] = {}
+    for i, dep in enumerate(draft["new_dependents"]):
+        data = {f: dep.get(f, "") for f in DEPENDENT_FIELDS if f != "ssn"}
+        if dep.get("ssn_enc"):
+            data["ssn"] = decrypt(dep["ssn_enc"])
+        try:
+            with db.session.begin_nested():
+                ids[f"n:{dep['key']}"] = services.add_dependent(worker_id, data).id
+        except ValidationFailed as exc:
+            issues += _renamed(f"dependents[{i}]", exc)
+    enrollments = []
+    for prefix, data in _plan_calls(draft, event, effective):
+        if "dependent_ids" in data:
+            data["dependent_ids"] = [ids[c] if c.startswith("n:") else int(c.removeprefix("d:"))
+                                     for c in data["dependent_ids"] if not c.startswith("n:") or c in ids]
+        try:
+            with db.session.begin_nested():
+                enrollments.append(services.enroll(data))
+        except ValidationFailed as exc:
+            issues += _renamed(prefix, exc)
+    for i, b in enumerate(draft["beneficiaries"]):
+        try:
+            with db.session.begin_nested():
+                services.add_beneficiary(worker_id, dict(b))
+        except ValidationFailed as exc:
+            issues += _renamed(f"beneficiaries[{i}]", exc)
+    if issues:
+        raise ValidationFailed(issues)
+    return enrollments
+
+
+def check(draft: dict, event: str, effective: date) -> list[Issue]:
+    """The refusals `confirm` would meet, without saving anything (the calls run in a savepoint rolled back)."""
+    issues: list[Issue] = []
+    with transaction():
+        write_lock()            # SQLite: the savepoint must sit inside a real transaction
+        try:
+            with db.session.begin_nested():
+                try:
+                    _apply(draft, event, effective)
+                except ValidationFailed as exc:
+                    issues = exc.issues
+                raise _DryRun
+        except _DryRun:
+            pass
+    return issues
+
+
+@transaction()
+def confirm(draft: dict, event: str, effective: date) -> list:
+    """Save the whole draft: new dependents, every election (as recurring deductions and employer contributions,
+    by `services.enroll`) and the beneficiaries — or nothing, raising ValidationFailed naming each field."""
+    if not any((draft["new_dependents"], draft["plans"], draft.get("retirement"), draft.get("accounts"),
+                draft["beneficiaries"])):
+        raise ValidationFailed([Issue("review", "nothing chosen yet: pick at least one plan or waive it", "required")])
+    return _apply(draft, event, effective)
