@@ -338,7 +338,8 @@ def _step_page(step, draft, offers, event, effective, errors, values):
            "by_kind": by_kind, "kinds": KIND_LABELS, "tiers": wizard.TIERS, "tier_labels": wizard.TIER_LABELS,
            "relationships": wizard.RELATIONSHIPS, "existing": existing, "event": event, "effective": effective,
            "errors": errors, "values": values, "usd": fmt_usd,
-           "health_kinds": wizard.HEALTH_KINDS, "account_kinds": wizard.ACCOUNT_KINDS, "active_nav": "benefits"}
+           "health_kinds": wizard.HEALTH_KINDS, "account_kinds": wizard.ACCOUNT_KINDS, "step_of": wizard.step_of,
+           "active_nav": "benefits"}
     if step == "retirement":
         r = draft.get("retirement") or {}
         roth = bool(r.get("roth_percent") not in (None, "", "0")) and not r.get("deferral_percent")

@@ -14,18 +14,15 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.uow import transaction, write_lock
 from benefits import services
+from benefits.models import ACCOUNT_KINDS, HEALTH_KINDS, RELATIONSHIPS, TIERS  # noqa: F401  (the steps' choices)
 
 STEPS = ("dependents", "tier", "plans", "retirement", "accounts", "beneficiaries", "review")
 STEP_TITLES = {"dependents": "Dependents", "tier": "Coverage", "plans": "Health plans", "retirement": "401(k)",
                "accounts": "Accounts", "beneficiaries": "Beneficiaries", "review": "Review"}
-HEALTH_KINDS = ("medical", "dental", "vision")
-ACCOUNT_KINDS = ("hsa", "fsa", "dcfsa", "commuter", "529")
-TIERS = ("employee", "employee_spouse", "employee_children", "family")
 TIER_LABELS = {"employee": "You only", "employee_spouse": "You and your spouse or partner",
                "employee_children": "You and your children", "family": "You and your family"}
-RELATIONSHIPS = ("spouse", "child", "domestic_partner")
 DEPENDENT_FIELDS = ("first_name", "last_name", "relationship", "birth_date", "ssn")
-BENEFICIARY_FIELDS = ("name", "relationship", "percent", "kind")
+BENEFICIARY_FIELDS = ("name", "relationship", "share_percent", "plan_kind", "level")
 
 
 class _DryRun(Exception):
