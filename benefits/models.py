@@ -320,7 +320,9 @@ class Enrollment(Timestamps, db.Model):
         sa.CheckConstraint("not waived or waive_reason <> ''", name="ck_benefit_enrollments_waiver_reason"),
         sa.CheckConstraint("end_date is null or end_date >= effective_date", name="ck_benefit_enrollments_dates"),
         sa.CheckConstraint("pay_periods is null or pay_periods > 0", name="ck_benefit_enrollments_pay_periods"),
-        sa.UniqueConstraint("worker_id", "plan_id", "effective_date", name="uq_benefit_enrollments_worker_plan_date"),
+        # One live election per worker, plan and start (a change the same day cancels the one it replaces).
+        sa.Index("uq_benefit_enrollments_worker_plan_date", "worker_id", "plan_id", "effective_date", unique=True,
+                 sqlite_where=sa.text("status <> 'cancelled'"), postgresql_where=sa.text("status <> 'cancelled'")),
     )
 
     @property

@@ -245,8 +245,10 @@ def upgrade():
         sa.ForeignKeyConstraint(['window_id'], ['benefit_enrollment_windows.id']),
         sa.ForeignKeyConstraint(['replaces_id'], ['benefit_enrollments.id']),
         sa.PrimaryKeyConstraint('id'),
-        sa.UniqueConstraint('worker_id', 'plan_id', 'effective_date', name='uq_benefit_enrollments_worker_plan_date'),
     )
+    op.create_index('uq_benefit_enrollments_worker_plan_date', 'benefit_enrollments',
+                    ['worker_id', 'plan_id', 'effective_date'], unique=True,
+                    sqlite_where=sa.text("status <> 'cancelled'"), postgresql_where=sa.text("status <> 'cancelled'"))
     op.create_index('ix_benefit_enrollments_worker_id', 'benefit_enrollments', ['worker_id'])
     op.create_index('ix_benefit_enrollments_plan_id', 'benefit_enrollments', ['plan_id'])
     op.create_index('ix_benefit_enrollments_status', 'benefit_enrollments', ['status'])
