@@ -11,12 +11,12 @@ from flask_login import current_user
 from backoffice.clock import clock
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
-from backoffice.money import D, fmt_usd
+from backoffice.money import D, fmt_pct, fmt_usd
 from backoffice.pdf import render_pdf
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import worker_required
 from benefits import balances, services, whatif, wizard
-from benefits.models import Dependent, Enrollment
+from benefits.models import TIER_LABELS, Dependent, Enrollment
 from payroll.models import Paycheck, released_runs
 
 DRAFT_KEY = "benefits_draft"
@@ -52,6 +52,21 @@ def home_card(worker, engagements) -> dict:
 
 
 # ------------------------------------------------------------------------------------------------ helpers
+def describe_election(item: dict) -> str:
+    """An election in words for the lists and the PDF: "Family", "6% traditional, 2% Roth", "$1,200.00 a year"."""
+    if item.get("waived"):
+        return "Waived" + (f" ({item['waive_reason']})" if item.get("waive_reason") else "")
+    parts = []
+    if item.get("coverage_tier"):
+        parts.append(TIER_LABELS.get(item["coverage_tier"], item["coverage_tier"]))
+    for key, label in (("deferral_percent", "traditional"), ("roth_percent", "Roth")):
+        if item.get(key) not in (None, "") and D(item[key]):
+            parts.append(f"{fmt_pct(D(item[key]))} {label}")
+    if item.get("annual_amount") not in (None, ""):
+        parts.append(f"{fmt_usd(D(item['annual_amount']))} a year")
+    return ", ".join(parts)
+
+
 def _worker_id() -> int:
     return int(current_user.worker_id)
 
@@ -144,7 +159,7 @@ def benefits():
         vesting_known=employer_vested_percent(worker_id, today) is not None,
         accounts=balances.accounts_this_year(worker_id, today.year), year=today.year,
         life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors={}, values={},
-        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, active_nav="benefits")
+        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, describe=describe_election, active_nav="benefits")
 
 
 def _portable_url() -> str | None:
@@ -169,7 +184,8 @@ def life_event_request():
             return _index_with_errors(today, values, {"document": [refused.issues[0].message]})
         document = (upload.filename, content)
     with form_errors() as refused:
-        services.request_life_event(_worker_id(), values, document)
+        services.request_life_event(_worker_id(), {k: values.get(k, "") for k in ("kind", "event_date", "notes")},
+                                    document)
         flash("Your life-event request is sent to HR. You have 30 days from the event to change your elections "
               "(60 for a birth or adoption under some plans); HR tells you when it is approved.")
         return redirect(url_for("portal.benefits") + "#life-events")
@@ -185,15 +201,15 @@ def _index_with_errors(today, values, errors):
         vesting_known=employer_vested_percent(worker_id, today) is not None,
         accounts=balances.accounts_this_year(worker_id, today.year), year=today.year,
         life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors=errors, values=values,
-        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, active_nav="benefits"), 422
+        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, describe=describe_election, active_nav="benefits"), 422
 
 
 @bp.get("/benefits/enrollments/<int:enrollment_id>")
 @worker_required
 def benefit_enrollment(enrollment_id: int):
     enrollment = own_enrollment(enrollment_id)
-    return render_template("portal/benefits/enrollment.html", e=enrollment, kinds=KIND_LABELS,
-                           active_nav="benefits")
+    return render_template("portal/benefits/enrollment.html", e=enrollment, kinds=KIND_LABELS, pct=fmt_pct,
+                           usd=fmt_usd, tier_labels=TIER_LABELS, active_nav="benefits")
 
 
 @bp.get("/benefits/dependents/<int:dependent_id>")
@@ -377,7 +393,7 @@ def _summary(draft: dict, offers, existing) -> dict:
 def benefits_done():
     today = clock().today()
     return render_template("portal/benefits/done.html", elections=services.current_elections(_worker_id(), today),
-                           kinds=KIND_LABELS, active_nav="benefits")
+                           kinds=KIND_LABELS, describe=describe_election, active_nav="benefits")
 
 
 @bp.get("/benefits/confirmation.pdf")
@@ -390,7 +406,7 @@ def benefits_confirmation_pdf():
     worker = current_worker()
     html = render_template("portal/pdf/benefits_confirmation.html", worker=worker, today=today,
                            elections=services.current_elections(worker.id, today), kinds=KIND_LABELS,
-                           dependents=_my_dependents())
+                           dependents=_my_dependents(), describe=describe_election)
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="benefits-confirmation-{today.isoformat()}.pdf"',
         "Cache-Control": "no-store"})

@@ -12,6 +12,7 @@ from datetime import date
 from backoffice.crypto import decrypt, encrypt
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.extensions import db
+from backoffice.money import D
 from backoffice.uow import transaction, write_lock
 from benefits import services
 from benefits.models import ACCOUNT_KINDS, HEALTH_KINDS, RELATIONSHIPS, TIERS  # noqa: F401  (the steps' choices)
@@ -93,7 +94,7 @@ def keep_plans(draft: dict, form: dict) -> None:
 def keep_retirement(draft: dict, form: dict) -> None:
     plan = str(form.get("plan_id") or "")
     draft["retirement"] = {"plan_id": plan, "deferral_percent": str(form.get("deferral_percent") or "").strip(),
-                           "roth_percent": str(form.get("roth_percent") or "").strip()} if plan else {}
+                           "roth_percent": str(form.get("roth_percent") or "").strip()}
 
 
 def keep_accounts(draft: dict, form: dict, plans_by_kind: dict) -> None:
@@ -132,12 +133,55 @@ def _plan_calls(draft: dict, event: str, effective: date) -> list[tuple[str, dic
             calls.append((kind, {**base, "plan_id": int(plan_id), "coverage_tier": draft["tier"],
                                  "dependent_ids": list(draft["covered"])}))
     r = draft.get("retirement") or {}
-    if r.get("plan_id"):
-        calls.append(("401k", {**base, "plan_id": int(r["plan_id"]), "deferral_percent": r["deferral_percent"] or "0",
-                               "roth_percent": r.get("roth_percent") or "0"}))
+    if r.get("plan_id") and not any(percent_issue("x", r.get(k)) for k in ("deferral_percent", "roth_percent")):
+        calls.append(("401k", {**base, "plan_id": int(r["plan_id"]),
+                               "deferral_percent": as_fraction(r.get("deferral_percent")),
+                               "roth_percent": as_fraction(r.get("roth_percent"))}))
     for kind, a in (draft.get("accounts") or {}).items():
         calls.append((kind, {**base, "plan_id": int(a["plan_id"]), "annual_amount": a["annual_amount"]}))
     return calls
+
+
+def percent_issue(field: str, text: str | None) -> Issue | None:
+    """A percent as the worker types it (6 or 6.5, at most 100), or the issue naming the field."""
+    text = (text or "").strip().rstrip("%").strip()
+    if not text:
+        return None
+    try:
+        value = D(text)
+    except ValueError:
+        return Issue(field, f"{text!r} is not a number: type the percent of pay, e.g. 6", "invalid_number")
+    if not value.is_finite() or value < 0:
+        return Issue(field, "must be 0 or more", "too_small")
+    if value > 100:
+        return Issue(field, f"{text}% is over 100% of pay", "over_100")
+    return None
+
+
+def as_fraction(text: str | None) -> str | None:
+    """The services take percents as fractions ("0.06" is 6%); the forms as the worker types them ("6")."""
+    text = (text or "").strip().rstrip("%").strip()
+    return str(D(text) / 100) if text else None
+
+
+def _form_issues(draft: dict) -> list[Issue]:
+    """What is wrong with the typed percents before any service sees them (their messages speak of fractions)."""
+    issues = []
+    r = draft.get("retirement") or {}
+    if r.get("plan_id"):
+        issues += [i for i in (percent_issue("401k.deferral_percent", r.get("deferral_percent")),
+                               percent_issue("401k.roth_percent", r.get("roth_percent"))) if i]
+        if not issues and not (as_fraction(r.get("deferral_percent")) or as_fraction(r.get("roth_percent"))):
+            issues.append(Issue("401k.deferral_percent", "enter a percent of pay (e.g. 6), or choose no 401(k) "
+                                                         "for now", "required"))
+        elif not issues and D(r.get("deferral_percent") or 0) + D(r.get("roth_percent") or 0) > 100:
+            issues.append(Issue("401k.roth_percent", "traditional and Roth together are over 100% of pay",
+                                "over_100"))
+    for i, b in enumerate(draft["beneficiaries"]):
+        problem = percent_issue(f"beneficiaries[{i}].share_percent", b.get("share_percent"))
+        if problem:
+            issues.append(problem)
+    return issues
 
 
 def _renamed(prefix: str, exc: ValidationFailed) -> list[Issue]:
@@ -148,7 +192,8 @@ def _apply(draft: dict, event: str, effective: date) -> list:
     """Make every call of the draft; each in a savepoint so that every refusal is collected, not just the first.
     Raises ValidationFailed with the fields named as on the wizard's forms."""
     worker_id = draft["worker_id"]
-    issues: list[Issue] = []
+    issues: list[Issue] = _form_issues(draft)
+    typed_wrong = {i.field.split(".", 1)[0] for i in issues}      # those calls are left out, the rest still checked
     ids: dict[str, int] = {}
     for i, dep in enumerate(draft["new_dependents"]):
         data = {f: dep.get(f, "") for f in DEPENDENT_FIELDS if f != "ssn"}
@@ -161,6 +206,8 @@ def _apply(draft: dict, event: str, effective: date) -> list:
             issues += _renamed(f"dependents[{i}]", exc)
     enrollments = []
     for prefix, data in _plan_calls(draft, event, effective):
+        if prefix in typed_wrong:
+            continue
         if "dependent_ids" in data:
             data["dependent_ids"] = [ids[c] if c.startswith("n:") else int(c.removeprefix("d:"))
                                      for c in data["dependent_ids"] if not c.startswith("n:") or c in ids]
@@ -170,9 +217,11 @@ def _apply(draft: dict, event: str, effective: date) -> list:
         except ValidationFailed as exc:
             issues += _renamed(prefix, exc)
     for i, b in enumerate(draft["beneficiaries"]):
+        if f"beneficiaries[{i}]" in typed_wrong:
+            continue
         try:
             with db.session.begin_nested():
-                services.add_beneficiary(worker_id, dict(b))
+                services.add_beneficiary(worker_id, {**b, "share_percent": as_fraction(b.get("share_percent"))})
         except ValidationFailed as exc:
             issues += _renamed(f"beneficiaries[{i}]", exc)
     if issues:
