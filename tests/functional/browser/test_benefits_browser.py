@@ -126,6 +126,11 @@ def test_a_leased_employee_enrolls_on_a_phone_and_the_next_paycheck_takes_it(app
                                   text=True, check=True).stdout
             assert "Benefits elections confirmation" in text and "Tandem PPO Gold" in text
             assert "150.00" in text and "Luis Garcia" in text
+        except Exception:
+            import os
+            if os.environ.get("BD_DEBUG"):
+                open("/tmp/bd_debug.html", "w").write(phone.content())
+            raise
         finally:
             browser.close()
 

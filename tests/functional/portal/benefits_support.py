@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from backoffice.extensions import db
+from backoffice.money import round_cents
 
 YEAR_START, YEAR_END = date(2026, 1, 1), date(2026, 12, 31)
 # Monthly premiums chosen so that a weekly paycheck's share is whole cents: 1,300.00 × 12 / 52 = 300.00 a week,
@@ -33,7 +34,7 @@ def make_plans(client_id: int | None = None) -> dict:
     hdhp = plan(kind="medical", name="Tandem HDHP Silver", carrier="Blue Shield", network_type="HDHP", hdhp=True,
                 deductible_individual=Decimal("3400.00"), deductible_family=Decimal("6800.00"))
     for tier, premium in MEDICAL_TIERS.items():
-        db.session.add(PlanTier(plan_id=hdhp.id, tier=tier, monthly_premium=Decimal(premium) / 2))
+        db.session.add(PlanTier(plan_id=hdhp.id, tier=tier, monthly_premium=round_cents(Decimal(premium) / 2)))
     db.session.add(ClientContributionRule(plan_id=hdhp.id, client_id=None, method="percent_tier",
                                           value=Decimal("0.5")))
     dental = plan(kind="dental", name="Tandem Dental", carrier="Delta Dental", min_weekly_hours=Decimal("50"))
