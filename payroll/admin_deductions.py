@@ -14,7 +14,7 @@ from backoffice.clock import clock
 from backoffice.dates import parse_date
 from backoffice.security.access import can
 from backoffice.workers.models import Worker
-from payroll.models_deductions import (CONTRIBUTION_CODES, CONTRIBUTION_SOURCES, CONTRIBUTION_STATUSES,
+from payroll.models_deductions import (COMMUTER_KINDS, CONTRIBUTION_CODES, CONTRIBUTION_SOURCES, CONTRIBUTION_STATUSES,
                                        DEDUCTION_CODES, DEDUCTION_SOURCES, DEDUCTION_STATUSES, HSA_COVERAGES,
                                        ORDER_CODES, ORDER_LABELS, DeductionTake, EmployerContribution,
                                        WorkerDeduction)
@@ -76,15 +76,16 @@ class WorkerDeductionAdmin(_WorkerForm):
     column_formatters = {"worker": _worker, "percent": _percent, "related": _withholdings}
     money_columns = ("amount", "goal")
     form_columns = ("worker", "code", "amount", "percent", "goal", "start_date", "end_date", "status", "source",
-                    "hsa_coverage", "external_ref", "note")
+                    "hsa_coverage", "commuter_kind", "external_ref", "note")
     form_choices = {"code": _choices(DEDUCTION_CODES, ORDER_LABELS), "status": _choices(DEDUCTION_STATUSES),
-                    "source": _choices(DEDUCTION_SOURCES), "hsa_coverage": [("", "")] + _choices(HSA_COVERAGES)}
+                    "source": _choices(DEDUCTION_SOURCES), "hsa_coverage": [("", "")] + _choices(HSA_COVERAGES),
+                    "commuter_kind": [("", "")] + _choices(COMMUTER_KINDS)}
     form_args = {"percent": {"description": _PCT + " Of gross wages (of disposable earnings for an order)."},
                  "amount": {"description": "Per paycheck. Give an amount or a percent, not both."},
                  "goal": {"description": "The total to collect (a loan): deductions stop when it is reached."}}
     service_fields = form_columns
     can_view_details = True
-    column_details_list = column_list + ("hsa_coverage", "note", "case_number", "issuing_state",
+    column_details_list = column_list + ("hsa_coverage", "commuter_kind", "note", "case_number", "issuing_state",
                                          "issuing_agency", "received_date", "payee_name", "related")
 
     def get_query(self):

@@ -32,7 +32,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
     svc.create_contribution(a, {**SAFE_HARBOR, "start_date": start, "source": "benefits"})
     svc.create_deduction(a, {"code": "section125", "amount": "45.00", "start_date": start, "source": "benefits",
                              "note": "Medical, employee only (pre-tax)"})
-    svc.create_contribution(a, {"code": "premium_employer_share", "amount": "180.00", "start_date": start,
+    svc.create_contribution(a, {"code": "health_employer", "amount": "180.00", "start_date": start,
                                 "source": "benefits"})
     svc.create_deduction(b, {"code": "401k", "percent": "0.04", "start_date": start, "source": "benefits"})
     svc.create_deduction(b, {"code": "roth_401k", "percent": "0.02", "start_date": start, "source": "benefits"})

@@ -602,13 +602,16 @@ class YearToDate(db.Model):
     fsa: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     supplemental: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    dcfsa: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)           # IRC 129 (0092)
+    employer_401k: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)   # 415(c) (0092)
     net: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
 
     __table_args__ = (sa.UniqueConstraint("worker_id", "tax_year", "worker_type", name="uq_payroll_ytd_worker_year"),
                       sa.CheckConstraint("worker_type in ('employee','contractor')", name="ck_payroll_ytd_type"))
 
     YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
-                  "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+                  "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium", "dcfsa",
+                  "employer_401k")
 
 
 from backoffice.errors import DomainError, Issue, ValidationFailed

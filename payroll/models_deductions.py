@@ -12,19 +12,21 @@ from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
 from backoffice.extensions import db
 
 # Codes: the engine's (payroll.engine.model PRETAX_TREATMENT, POSTTAX_CODES), each a deduction a worker can carry.
-PRETAX_DEDUCTION_CODES = ("401k", "section125", "hsa", "fsa")
+PRETAX_DEDUCTION_CODES = ("401k", "section125", "hsa", "fsa", "dcfsa", "commuter")
 ORDER_CODES = ("child_support", "garnishment", "student_loan", "tax_levy")   # garnishment = a creditor's order
-POSTTAX_DEDUCTION_CODES = ("roth_401k", "loan", "other") + ORDER_CODES
+POSTTAX_DEDUCTION_CODES = ("roth_401k", "529", "loan", "other") + ORDER_CODES
 DEDUCTION_CODES = PRETAX_DEDUCTION_CODES + POSTTAX_DEDUCTION_CODES
 ORDER_LABELS = {"child_support": "child support", "garnishment": "creditor garnishment",
                 "student_loan": "student loan / federal debt (AWG)", "tax_levy": "tax levy"}
 DEDUCTION_STATUSES = ("active", "paused", "completed", "ended")
 DEDUCTION_SOURCES = ("hr", "benefits", "court_order")
-CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "premium_employer_share")
+# health_employer was premium_employer_share before 0092 (employer-paid health coverage, IRC 106)
+CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "health_employer")
 CONTRIBUTION_STATUSES = ("active", "ended")
 CONTRIBUTION_SOURCES = ("hr", "benefits")
 REMITTANCE_STATUSES = ("none", "due", "remitted")
 HSA_COVERAGES = ("self_only", "family")
+COMMUTER_KINDS = ("transit", "parking")          # IRC 132(f)(2)(A) and (B): each its own monthly limit
 # Scaled(6) stores a fraction as millionths: 1000000 is 100%.
 _PERCENT_OK = "percent is null or (percent > 0 and percent <= 1000000)"
 
@@ -55,6 +57,7 @@ class WorkerDeduction(Timestamps, db.Model):
     source: Mapped[str] = mapped_column(sa.String(12), default="hr", nullable=False)
     external_ref: Mapped[str | None] = mapped_column(sa.String(60), unique=True)   # e.g. the benefits enrollment
     hsa_coverage: Mapped[str | None] = mapped_column(sa.String(10))
+    commuter_kind: Mapped[str | None] = mapped_column(sa.String(8))      # commuter: transit | parking (0092)
     note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     # --- garnishment orders --------------------------------------------------------------------------------
     case_number: Mapped[str | None] = mapped_column(sa.String(60))
@@ -80,6 +83,8 @@ class WorkerDeduction(Timestamps, db.Model):
         sa.CheckConstraint("end_date is null or end_date >= start_date", name="ck_worker_deductions_dates"),
         sa.CheckConstraint("hsa_coverage is null or " + _in("hsa_coverage", HSA_COVERAGES),
                            name="ck_worker_deductions_hsa_coverage"),
+        sa.CheckConstraint("commuter_kind is null or (code = 'commuter' and " + _in("commuter_kind", COMMUTER_KINDS)
+                           + ")", name="ck_worker_deductions_commuter_kind"),
         sa.CheckConstraint("not " + _in("code", ORDER_CODES) + " or (case_number is not null and received_date "
                            "is not null and payee_name is not null)", name="ck_worker_deductions_order"),
         sa.Index("ix_worker_deductions_worker_dates", "worker_id", "start_date"),

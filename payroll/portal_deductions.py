@@ -13,9 +13,11 @@ from payroll.models_deductions import ORDER_LABELS
 from payroll.services.deductions import worker_summary
 
 LABELS = {"401k": "401(k)", "roth_401k": "Roth 401(k)", "section125": "Health premiums (pre-tax, Section 125)",
-          "hsa": "HSA", "fsa": "Health FSA", "loan": "Loan repayment", "other": "Other",
+          "hsa": "HSA", "fsa": "Health FSA", "dcfsa": "Dependent care FSA (pre-tax)",
+          "commuter": "Commuter transit/parking (pre-tax)", "529": "529 education savings (after tax)",
+          "loan": "Loan repayment", "other": "Other",
           "401k_match": "401(k) match", "hsa_employer": "HSA (employer)",
-          "premium_employer_share": "Health premiums (employer share)", **ORDER_LABELS}
+          "health_employer": "Health premiums (employer share)", **ORDER_LABELS}
 
 
 @bp.get("/deductions")

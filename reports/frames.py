@@ -22,9 +22,10 @@ CODE_ORDER = {
     "employee_tax": ("federal_income_tax", "social_security", "medicare", "additional_medicare",
                      "backup_withholding"),
     "employer_tax": ("social_security", "medicare", "futa"),
-    "pretax_deduction": ("401k", "section125", "hsa", "fsa"),
-    "posttax_deduction": ("roth_401k", "child_support", "garnishment", "student_loan", "tax_levy", "loan", "other"),
-    "employer_contribution": ("401k_match", "hsa_employer", "premium_employer_share"),
+    "pretax_deduction": ("401k", "section125", "hsa", "fsa", "dcfsa", "commuter"),
+    "posttax_deduction": ("roth_401k", "529", "child_support", "garnishment", "student_loan", "tax_levy", "loan",
+                          "other"),
+    "employer_contribution": ("401k_match", "hsa_employer", "health_employer"),
 }
 REGISTER_HEAD = ("paycheck_id", "run_id", "kind", "pay_date", "period_start", "period_end", "worker_id", "worker",
                  "worker_type", "engagement_id", "client", "agency", "work_state")

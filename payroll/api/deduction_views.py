@@ -12,8 +12,8 @@ from backoffice.extensions import db
 from backoffice.security.access import require, scoped
 from backoffice.workers.models import Worker
 from payroll.api.common import _body, blp
-from payroll.models_deductions import (CONTRIBUTION_CODES, DEDUCTION_CODES, DEDUCTION_SOURCES, DEDUCTION_STATUSES,
-                                       HSA_COVERAGES, EmployerContribution)
+from payroll.models_deductions import (COMMUTER_KINDS, CONTRIBUTION_CODES, DEDUCTION_CODES, DEDUCTION_SOURCES,
+                                       DEDUCTION_STATUSES, HSA_COVERAGES, EmployerContribution)
 from payroll.services import deductions as svc
 
 _MONEY = {"as_string": True, "allow_none": True}
@@ -32,6 +32,7 @@ class DeductionOut(Schema):
     source = fields.String()
     external_ref = fields.String(allow_none=True)
     hsa_coverage = fields.String(allow_none=True)
+    commuter_kind = fields.String(allow_none=True)
     note = fields.String()
     case_number = fields.String(allow_none=True)
     issuing_state = fields.String(allow_none=True)
@@ -65,6 +66,8 @@ class DeductionIn(Schema):
     source = fields.String(metadata={"enum": list(DEDUCTION_SOURCES)})
     external_ref = fields.String(**_S)
     hsa_coverage = fields.String(**_S, metadata={"enum": list(HSA_COVERAGES)})
+    commuter_kind = fields.String(**_S, metadata={"enum": list(COMMUTER_KINDS),
+                                                  "description": "commuter only: transit or parking"})
     note = fields.String()
     case_number = fields.String(**_S)
     issuing_state = fields.String(**_S)

@@ -1,4 +1,5 @@
-"""Deductions: annual limits (402(g) with catch-up, HSA, health FSA), the CCPA garnishment limits shared by several
+"""Deductions: annual limits (402(g) with catch-up and the Roth catch-up rule, HSA, health FSA, dependent-care FSA,
+commuter monthly limits), the CCPA garnishment limits shared by several
 orders, goals, and the pre-tax and post-tax steps of a paycheck."""
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from backoffice.errors import DomainError
 from backoffice.money import ZERO, D, round_cents
 from backoffice.periods import age_at_year_end
 
-from .model import (GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES, Deduction, Line,
-                    Num, Pct, YearToDate)
+from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES,
+                    Deduction, Line, Num, Pct, YearToDate)
+from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps
 from .tables import TaxTables
 
 _Z = D(0)
@@ -40,7 +42,12 @@ def deferral_limit(birth_date: date | None, t: TaxTables) -> tuple[Decimal, tupl
                     t.deferral_limit, why, catch_up, Num(age), limit),)
 
 
-def hsa_limit(birth_date: date | None, coverage: str, t: TaxTables) -> tuple[Decimal, tuple]:
+def hsa_limit(birth_date: date | None, coverage: str, t: TaxTables,
+              coverage_by_month=None) -> tuple[Decimal, tuple]:
+    """The year's HSA limit: self-only or family (+ the age-55 catch-up), or prorated by month when the coverage
+    changes during the year (`coverage_by_month`, 12 entries, IRC 223(b)(2))."""
+    if coverage_by_month is not None:
+        return hsa_prorated_limit(tuple(coverage_by_month), birth_date, t)
     base = t.hsa_self_only if coverage == "self_only" else t.hsa_family
     label = "self-only" if coverage == "self_only" else "family"
     if birth_date is not None and age_at_year_end(birth_date, t.year) >= 55:
@@ -131,14 +138,45 @@ class PretaxOutcome:
     hsa: Decimal
     fsa: Decimal
     wages_left: Decimal          # wages less the pre-tax deductions
+    dcfsa: Decimal = _Z
+    deemed_roth: tuple = ()      # Roth 401(k) deductions for catch-ups that must be Roth (SECURE 2.0 section 603)
+
+
+def _no_figure(what: str, t: TaxTables):
+    return DomainError(f"no {what} for tax year {t.year} in its limits data", code="unsupported_tax_year")
+
+
+def _commuter_limit(d: Deduction, periods: int | None, t: TaxTables) -> tuple[Decimal, Decimal, tuple]:
+    """(limit, used, steps) for a commuter deduction: the month's limit less what this month already took when
+    `month_to_date` is given; otherwise the monthly limit spread over the pay periods (× 12 ÷ periods a year)."""
+    kind = str(d.options.get("kind", "transit"))
+    if kind not in COMMUTER_KINDS:
+        raise DomainError(f"commuter kind must be one of {', '.join(COMMUTER_KINDS)}, not {kind!r}")
+    monthly = t.transit_monthly if kind == "transit" else t.parking_monthly
+    if monthly is None:
+        raise _no_figure("qualified transportation (IRC 132(f)) limit", t)
+    label = "Transit" if kind == "transit" else "Qualified parking"
+    if "month_to_date" in d.options:
+        return monthly, D(str(d.options["month_to_date"])), (
+            (label + " monthly limit {} ({})", monthly, t.transportation_source),)
+    if not periods:
+        raise DomainError("the commuter limit needs the pay frequency or the month to date")
+    limit = cap_cents(monthly * 12 / periods)
+    return limit, _Z, ((label + " monthly limit {} × 12 ÷ {} pay periods = {} a paycheck ({})",
+                        monthly, Num(periods), limit, t.transportation_source),)
 
 
 def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToDate, birth_date: date | None,
-                 t: TaxTables) -> PretaxOutcome:
-    """401(k), Section 125 premiums, HSA and health FSA, in the order given, each at most its annual limit and
-    together at most the wages of the period."""
+                 t: TaxTables, prior_year_fica_wages: Decimal | None = None,
+                 periods: int | None = None) -> PretaxOutcome:
+    """401(k), Section 125 premiums, HSA, health FSA, dependent-care FSA and commuter benefits, in the order given,
+    each at most its limit and together at most the wages of the period. A traditional 401(k) deferral of a worker
+    whose catch-ups must be Roth stops at the 402(g) limit; the rest of it, up to the catch-up, comes back in
+    `deemed_roth` for the post-tax step."""
     lines: list[Line] = []
-    fit_exempt = fica_exempt = deferred = hsa_taken = fsa_taken = _Z
+    fit_exempt = fica_exempt = deferred = hsa_taken = fsa_taken = dcfsa_taken = _Z
+    deemed: list[Deduction] = []
+    commuter_taken: dict[str, Decimal] = {}
     by_treatment: dict[str, Decimal] = {}
     room_in_wages = wages
     for d in deductions:
@@ -149,14 +187,25 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
         requested, rsteps = requested_amount(d, wages, "gross wages")
         if code == "401k":
             limit, lsteps = deferral_limit(birth_date, t)
-            amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred, limit, lsteps,
-                                         "Elective deferrals")
+            used = ytd.deferrals_401k + deferred
+            if limit > t.deferral_limit and roth_catch_up_required(birth_date, prior_year_fica_wages, t):
+                amount, steps = cap_to_limit(requested, used, t.deferral_limit,
+                                             lsteps + roth_catch_up_steps(prior_year_fica_wages, t),
+                                             "Pre-tax elective deferrals (catch-ups excluded)")
+                rest = requested - amount
+                catch_room = limit - used - amount
+                roth = rest if rest <= catch_room else (catch_room if catch_room > 0 else _Z)
+                if roth > 0:
+                    deemed.append(Deduction("roth_401k", roth, {"deemed_roth_catch_up": True}, ref=d.ref))
+                    steps += (("{} of this deferral continues as a Roth catch-up (after tax)", roth),)
+            else:
+                amount, steps = cap_to_limit(requested, used, limit, lsteps, "Elective deferrals")
             deferred += amount
             steps = (("Traditional 401(k): exempt from federal income tax, subject to social security and "
                       "Medicare ({})", t.deferral_source),) + rsteps + steps
         elif code == "hsa":
             coverage = str(d.options.get("coverage", "family"))
-            limit, lsteps = hsa_limit(birth_date, coverage, t)
+            limit, lsteps = hsa_limit(birth_date, coverage, t, d.options.get("coverage_by_month"))
             amount, steps = cap_to_limit(requested, ytd.hsa + hsa_taken, limit, lsteps, "HSA contributions")
             hsa_taken += amount
             steps = (("HSA through a cafeteria plan: exempt from income tax, social security, Medicare and FUTA",),
@@ -168,6 +217,27 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
             fsa_taken += amount
             steps = (("Health FSA through a cafeteria plan: exempt from income tax, social security, Medicare "
                       "and FUTA",),) + rsteps + steps
+        elif code == "dcfsa":
+            mfs = bool(d.options.get("married_filing_separately", False))
+            limit = t.dcfsa_limit_mfs if mfs else t.dcfsa_limit
+            if limit is None:
+                raise _no_figure("dependent-care assistance (IRC 129) limit", t)
+            amount, steps = cap_to_limit(requested, ytd.dcfsa + dcfsa_taken, limit,
+                                         (("Dependent-care FSA limit {}" + (" (married filing separately)"
+                                           if mfs else "") + " ({})", limit, t.dcfsa_source),),
+                                         "Dependent-care FSA salary reductions")
+            dcfsa_taken += amount
+            steps = (("Dependent-care FSA (IRC 129) through a cafeteria plan: exempt from income tax, social "
+                      "security, Medicare and FUTA",),) + rsteps + steps
+        elif code == "commuter":
+            limit, used, lsteps = _commuter_limit(d, periods, t)
+            kind = str(d.options.get("kind", "transit"))
+            amount, steps = cap_to_limit(requested, used + commuter_taken.get(kind, _Z), limit, lsteps,
+                                         "Commuter benefits",
+                                         "this month" if "month_to_date" in d.options else "this period")
+            commuter_taken[kind] = commuter_taken.get(kind, _Z) + amount
+            steps = (("Commuter benefit (IRC 132(f)): exempt from income tax, social security, Medicare and FUTA "
+                      "within the monthly limit",),) + rsteps + steps
         else:
             amount = requested
             steps = rsteps + (("Section 125 premium {}: exempt from income tax, social security, Medicare and FUTA",
@@ -182,13 +252,13 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
         by_treatment[code] = by_treatment.get(code, _Z) + amount
         lines.append(Line(code, amount, steps, ref=d.ref))
     return PretaxOutcome(tuple(lines), fit_exempt, fica_exempt, by_treatment, deferred, hsa_taken, fsa_taken,
-                         room_in_wages)
+                         room_in_wages, dcfsa_taken, tuple(deemed))
 
 
 # --- post-tax deductions: garnishments in priority order, then Roth 401(k), loans, other ----------------------
 
 _POSTTAX_RANK = {"child_support": 0, "garnishment": 1, "student_loan": 1, "tax_levy": 1, "roth_401k": 2,
-                 "loan": 3, "other": 3}
+                 "529": 3, "loan": 3, "other": 3}
 
 
 def posttax_order(deductions: tuple[Deduction, ...]) -> tuple[Deduction, ...]:
@@ -250,7 +320,12 @@ def apply_posttax(deductions: tuple[Deduction, ...], wages: Decimal, disposable:
             amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred + roth, limit, lsteps,
                                          "Elective deferrals (traditional + Roth)")
             roth += amount
-            steps = (("Roth 401(k): after tax, counts toward the same 402(g) limit",),) + steps
+            steps = (("Roth 401(k) catch-up (deemed Roth, SECURE 2.0 section 603): after tax, within the same "
+                      "402(g) limit and catch-up",) if d.options.get("deemed_roth_catch_up") else
+                     ("Roth 401(k): after tax, counts toward the same 402(g) limit",),) + steps
+        elif code == "529":
+            amount, steps = requested, (("529 education savings {}: after tax (no federal exclusion, IRC 529)",
+                                         requested),)
         elif code == "loan":
             amount, steps = requested, (("Loan repayment {}", requested),)
         elif code == "other":

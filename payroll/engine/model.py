@@ -164,14 +164,21 @@ PRETAX_TREATMENT: Mapping[str, tuple[bool, bool]] = MappingProxyType({
     "section125": (True, True),   # cafeteria-plan premiums (IRC 125)
     "hsa": (True, True),          # HSA through a cafeteria plan (IRC 125, 223)
     "fsa": (True, True),          # health FSA (IRC 125(i))
+    "dcfsa": (True, True),        # dependent-care FSA (IRC 129; 3121(a)(18), 3306(b)(13)), within the 129 limit
+    "commuter": (True, True),     # transit and parking (IRC 132(f); 3121(a)(20)), within the monthly limits
 })
 # Garnishments (orders the employer must honour), in the order the CCPA treats them: support orders first.
 SUPPORT_CODES = frozenset({"child_support"})
 ORDINARY_GARNISHMENT_CODES = frozenset({"garnishment", "student_loan"})   # share the CCPA 25% limit
 GARNISHMENT_CODES = SUPPORT_CODES | ORDINARY_GARNISHMENT_CODES | {"tax_levy"}
-POSTTAX_CODES = frozenset({"roth_401k", "loan", "other"}) | GARNISHMENT_CODES
+# "529": a qualified tuition program (IRC 529) by payroll deduction is after tax: there is no federal exclusion.
+POSTTAX_CODES = frozenset({"roth_401k", "529", "loan", "other"}) | GARNISHMENT_CODES
 CONTRACTOR_POSTTAX_CODES = POSTTAX_CODES - {"roth_401k"}
-EMPLOYER_CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "premium_employer_share")
+# Employer lines, not wages: 401(k) match (IRC 402(a), 3121(a)(5)(A)), employer HSA (IRC 106(d)), employer-paid
+# health coverage (IRC 106(a)). An employer contribution to a worker's 529 account is taxable wages (there is no
+# exclusion): it is not an employer-contribution code; pay it as an earning.
+EMPLOYER_CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "health_employer")
+COMMUTER_KINDS = ("transit", "parking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,7 +186,12 @@ class Deduction:
     """A deduction requested for this period: a fixed `amount`, or `percent` (a fraction, 0.06 = 6%) of gross
     wages (elections, loans) or of disposable earnings (garnishments). `goal_remaining` (the part of a loan or
     order's total still to collect) caps it. `ref` is the caller's id, carried onto the line.
-    Options: hsa {"coverage": "self_only"|"family"};
+    Options: hsa {"coverage": "self_only"|"family"}; dcfsa {"married_filing_separately": bool};
+    commuter {"kind": "transit"|"parking", "month_to_date": the pre-tax amount taken earlier in this calendar
+    month (without it the monthly limit is spread over the pay periods: × 12 ÷ periods per year)};
+    hsa may also say {"coverage_by_month": 12 of "self_only"|"family"|"none", January first} for a coverage change
+    during the year (IRC 223(b)(2): the sum over months of 1/12 of the limit for the coverage on the month's first
+    day);
     child_support {"supports_other_family": bool, "arrears_over_12_weeks": bool}."""
 
     code: str
@@ -195,7 +207,8 @@ class EmployerContribution:
     """What the employer pays on top of wages: `401k_match` by a `match` formula ((share of pay, match rate) tiers
     applied in turn to the deferral taken this period, e.g. ((0.03, 1), (0.02, 0.5)) = 100% of the first 3% +
     50% of the next 2%), or a fixed `amount`, or `percent` of gross wages; `hsa_employer` (shares the HSA limit
-    with the employee's own contributions; options {"coverage": ...}); `premium_employer_share`."""
+    with the employee's own contributions; options {"coverage": ...}); `health_employer` (employer-paid health
+    coverage, IRC 106). The match stops where the year's 415(c) annual additions would be exceeded."""
 
     code: str
     amount: Decimal = ZERO
@@ -222,6 +235,8 @@ class YearToDate:
     fsa: Decimal = ZERO
     supplemental: Decimal = ZERO
     qualified_overtime_premium: Decimal = ZERO
+    dcfsa: Decimal = ZERO                   # dependent-care FSA (IRC 129 limit)
+    employer_401k: Decimal = ZERO           # employer 401(k) contributions (415(c) annual additions)
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +259,9 @@ class PaycheckInput:
     suta_rate: Decimal | None = None                   # the agency's SUI rate in the work state (None: not computed)
     tin_missing_or_flagged: bool = False               # contractors: backup withholding applies
     aggregate_supplemental: bool = False               # withhold on bonus/commission by the aggregate method
+    # SECURE 2.0 section 603: last year's FICA wages (W-2 box 3) from this employer; None = not known (a
+    # catch-up-eligible worker's catch-ups are then made Roth, the safe side; 0 = no wages here last year)
+    prior_year_fica_wages: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -85,7 +85,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     wages = earnings.wages
 
     # --- pre-tax deductions, with annual limits -------------------------------------------------------------
-    pre = apply_pretax(inp.pretax_deductions, wages, ytd, inp.birth_date, t)
+    pre = apply_pretax(inp.pretax_deductions, wages, ytd, inp.birth_date, t, inp.prior_year_fica_wages, periods)
     deductions: list[Line] = list(pre.lines)
     fit_exempt, fica_exempt, by_treatment = pre.fit_exempt, pre.fica_exempt, pre.by_treatment
     deferred, room_in_wages = pre.deferred, pre.wages_left
@@ -200,21 +200,22 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     # --- post-tax deductions: support orders, garnishments, Roth 401(k), loans, other --------------------------
     taxes_total = fit + other_taxes
     disposable = wages - taxes_total
-    posttax, roth = apply_posttax(inp.posttax_deductions, wages, disposable, room_in_wages - taxes_total, deferred,
-                                  ytd, inp.birth_date, periods, t)
+    posttax, roth = apply_posttax(inp.posttax_deductions + pre.deemed_roth, wages, disposable,
+                                  room_in_wages - taxes_total, deferred, ytd, inp.birth_date, periods, t)
     deductions.extend(posttax)
     deferred += roth
 
     # --- employer contributions (401(k) match on the deferral taken, HSA, premiums) ----------------------------
     contributions, hsa_employer = employer_contributions(inp.employer_contributions, wages, deferred,
-                                                         ytd.hsa + pre.hsa, inp.birth_date, t)
+                                                         ytd.hsa + pre.hsa, inp.birth_date, t,
+                                                         ytd.deferrals_401k + deferred, ytd.employer_401k)
 
     employee_total = taxes_total
     deduction_total = sum((x.amount for x in deductions), _Z)
     gross = earnings.gross
     net = gross - employee_total - deduction_total
     premium = earnings.qualified_overtime_premium
-    new_ytd = YearToDate(          # positional, in field order (gross ... qualified_overtime_premium)
+    new_ytd = YearToDate(          # positional, in field order (gross ... employer_401k)
         ytd.gross + wages,                              # gross wages: reimbursements are not wages
         ytd.federal_wages + fit_wages,
         ytd.social_security_wages + ss_wages,
@@ -226,6 +227,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         ytd.fsa + pre.fsa,
         ytd.supplemental + earnings.supplemental,
         ytd.qualified_overtime_premium + premium,
+        ytd.dcfsa + pre.dcfsa,
+        ytd.employer_401k + sum((c.amount for c in contributions if c.code == "401k_match"), _Z),
     )
     taxable = MappingProxyType({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,

@@ -9,19 +9,19 @@ from backoffice.errors import Issue
 from backoffice.money import HOURS, MONEY, PERCENT, RATE, UNITS, ZERO, D, NumberKind, number_problem
 from backoffice.periods import PayFrequency
 
-from .model import (CONTRACTOR_POSTTAX_CODES, EARNING_CODES, EMPLOYER_CONTRIBUTION_CODES, FILING_STATUSES,
-                    HOURLY_CODES, MAKEUP_CODES, MARITAL_STATUSES, POSTTAX_CODES, PREMIUM_CODES, PRETAX_TREATMENT,
-                    Deduction, EmployerContribution, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
+from .model import (COMMUTER_KINDS, CONTRACTOR_POSTTAX_CODES, EARNING_CODES, EMPLOYER_CONTRIBUTION_CODES,
+                    FILING_STATUSES, HOURLY_CODES, MAKEUP_CODES, MARITAL_STATUSES, POSTTAX_CODES, PREMIUM_CODES,
+                    PRETAX_TREATMENT, Deduction, EmployerContribution, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
 from .tables import supported_tax_years
 
 FREQUENCIES = tuple(f.value for f in PayFrequency)
 AMOUNT_CODES = ("salary", "bonus", "commission", "reimbursement")
 YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
-              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium", "dcfsa", "employer_401k")
 TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
               "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "employer_contributions", "ytd",
               "suta_rate",
-              "tin_missing_or_flagged", "aggregate_supplemental")
+              "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
 W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
@@ -235,6 +235,9 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
     if tin_flag and employee:
         c.add("tin_missing_or_flagged", "backup withholding applies to contractors only")
     aggregate = c.boolean(obj, "aggregate_supplemental", "aggregate_supplemental")
+    prior_fica = c.number(obj, "prior_year_fica_wages", "prior_year_fica_wages")
+    if prior_fica is not None and not employee:
+        c.add("prior_year_fica_wages", "is for employees (the Roth catch-up rule of a 401(k))")
 
     if c.issues:
         return None, c.issues
@@ -243,7 +246,8 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         residence_state=residence_state, birth_date=birth_date, earnings=tuple(earnings), w4=w4,
         state_certificates=certs, pretax_deductions=pretax, posttax_deductions=posttax,
         employer_contributions=employer, ytd=ytd,
-        suta_rate=suta_rate, tin_missing_or_flagged=tin_flag, aggregate_supplemental=aggregate), []
+        suta_rate=suta_rate, tin_missing_or_flagged=tin_flag, aggregate_supplemental=aggregate,
+        prior_year_fica_wages=prior_fica), []
 
 
 def _parse_w4(wv: dict, c: _Collector):
@@ -277,6 +281,10 @@ def _parse_w4(wv: dict, c: _Collector):
 
 
 DEDUCTION_FIELDS = ("code", "amount", "percent", "goal_remaining", "ref", "options")
+HSA_MONTH_COVERAGES = ("self_only", "family", "none")
+# Inputs stored before migration 0092 name employer-paid health coverage by its old code; replaying one (a
+# reversal, a retro recalculation) reads it under the new name.
+LEGACY_CONTRIBUTION_CODES = {"premium_employer_share": "health_employer"}
 CONTRIBUTION_FIELDS = ("code", "amount", "percent", "match", "ref", "options")
 MAX_REF = 40
 
@@ -336,12 +344,35 @@ def _parse_deductions(obj: dict, key: str, codes: tuple, c: _Collector) -> tuple
         if not isinstance(options, dict):
             c.add(f"{p}.options", "must be an object")
             options = {}
-        elif code == "hsa" and options.get("coverage", "family") not in ("self_only", "family"):
-            c.add(f"{p}.options.coverage", "must be self_only or family")
+        else:
+            options = _options(code, options, p, c)
         if code in codes and ok:
             out.append(Deduction(code, amount if amount is not None else ZERO, dict(options), percent=percent,
                                  goal_remaining=goal, ref=ref))
     return tuple(out)
+
+
+def _options(code: object, options: dict, p: str, c: _Collector) -> dict:
+    """Check the options the engine reads for a code (each problem named by its path); others pass unchanged."""
+    out = dict(options)
+    if code in ("hsa", "hsa_employer"):
+        if options.get("coverage", "family") not in ("self_only", "family"):
+            c.add(f"{p}.options.coverage", "must be self_only or family")
+        months = options.get("coverage_by_month")
+        if months is not None and (not isinstance(months, list) or len(months) != 12
+                                   or any(m not in HSA_MONTH_COVERAGES for m in months)):
+            c.add(f"{p}.options.coverage_by_month", "must be a list of 12 months, January first, each one of "
+                  + ", ".join(HSA_MONTH_COVERAGES))
+    elif code == "dcfsa":
+        c.boolean(options, "married_filing_separately", f"{p}.options.married_filing_separately")
+    elif code == "commuter":
+        if options.get("kind", "transit") not in COMMUTER_KINDS:
+            c.add(f"{p}.options.kind", "must be " + " or ".join(COMMUTER_KINDS))
+        if "month_to_date" in options:
+            mtd = c.number(options, "month_to_date", f"{p}.options.month_to_date", True)
+            if mtd is not None:
+                out["month_to_date"] = mtd
+    return out
 
 
 def _parse_contributions(obj: dict, c: _Collector) -> tuple[EmployerContribution, ...]:
@@ -363,8 +394,8 @@ def _parse_contributions(obj: dict, c: _Collector) -> tuple[EmployerContribution
         if not isinstance(options, dict):
             c.add(f"{p}.options", "must be an object")
             options = {}
-        elif code == "hsa_employer" and options.get("coverage", "family") not in ("self_only", "family"):
-            c.add(f"{p}.options.coverage", "must be self_only or family")
+        else:
+            options = _options(code, options, p, c)
         if code in EMPLOYER_CONTRIBUTION_CODES and ok:
             out.append(EmployerContribution(code, amount if amount is not None else ZERO, percent, match,
                                             dict(options), ref))
@@ -404,7 +435,8 @@ def deduction_kwargs(obj: dict) -> dict:
     items = obj.get("employer_contributions")
     if items:
         out["employer_contributions"] = tuple(EmployerContribution(
-            d["code"], D(d.get("amount") or 0), D(d["percent"]) if d.get("percent") is not None else None,
+            LEGACY_CONTRIBUTION_CODES.get(d["code"], d["code"]), D(d.get("amount") or 0),
+            D(d["percent"]) if d.get("percent") is not None else None,
             tuple((D(m["up_to_percent"]), D(m["match_percent"])) for m in d.get("match") or ()),
             d.get("options") or {}, d.get("ref")) for d in items)
     return out

@@ -24,7 +24,10 @@ _DEDUCTION_IN = {
     "properties": {"code": {"type": "string"}, "amount": _NUMBER_IN, "percent": _PERCENT_IN,
                    "goal_remaining": {**_NUMBER_IN, "description": "balance left to collect: caps the deduction"},
                    "ref": _REF,
-                   "options": {"type": "object", "description": "hsa: {coverage: self_only|family}; child_support: "
+                   "options": {"type": "object", "description": "hsa: {coverage: self_only|family, "
+                               "coverage_by_month: 12 of self_only|family|none, January first}; dcfsa: "
+                               "{married_filing_separately: bool}; commuter: {kind: transit|parking, month_to_date: "
+                               "amount taken earlier this month}; child_support: "
                                "{supports_other_family: bool, arrears_over_12_weeks: bool}"}},
     "additionalProperties": False,
 }
@@ -83,6 +86,9 @@ _OBJECT_IN = {
         "suta_rate": {**_NUMBER_IN, "description": "the agency's unemployment rate in the work state, e.g. \"0.034\""},
         "tin_missing_or_flagged": {"type": "boolean"},
         "aggregate_supplemental": {"type": "boolean"},
+        "prior_year_fica_wages": {**_NUMBER_IN, "description": "last year's FICA wages (W-2 box 3) from this employer: "
+                                  "over the year's threshold, 401(k) catch-ups are Roth (SECURE 2.0 section 603); "
+                                  "left out, a catch-up-eligible worker's catch-ups are Roth"},
     },
 }
 QUOTE_INPUT_SCHEMA: dict = {

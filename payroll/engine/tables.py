@@ -89,6 +89,19 @@ class TaxTables:
     support_arrears_add: Pct
     student_loan_percent: Pct
     student_loan_source: str
+    # Benefits limits (issue 12). None where a year's data file does not give the figure: the engine then refuses
+    # the deduction that needs it ("fail closed") instead of guessing.
+    roth_catch_up_source: str = ""
+    roth_catch_up_required: bool = False             # SECURE 2.0 section 603 in force for the year
+    roth_catch_up_threshold: Decimal | None = None   # prior-year FICA wages from this employer over this amount
+    annual_additions_source: str = ""
+    annual_additions_limit: Decimal | None = None    # IRC 415(c)(1)(A)
+    dcfsa_source: str = ""
+    dcfsa_limit: Decimal | None = None               # IRC 129(a)(2)(A)
+    dcfsa_limit_mfs: Decimal | None = None
+    transportation_source: str = ""
+    transit_monthly: Decimal | None = None           # IRC 132(f)(2)(A)
+    parking_monthly: Decimal | None = None           # IRC 132(f)(2)(B)
 
     def schedule(self, kind: str, status: str) -> Schedule:
         return self.schedules[(kind, status)]
@@ -177,7 +190,29 @@ def load_tables(year: int) -> TaxTables:
         support_arrears_add=Pct(ccpa["support_percent"]["arrears_add"]),
         student_loan_percent=Pct(ccpa["student_loan_percent"]),
         student_loan_source=ccpa["student_loan_publication"],
+        **_benefit_limits(lim),
     )
+
+
+def _benefit_limits(lim: dict) -> dict:
+    """The benefits figures of limits.json (Roth catch-up, 415(c), dependent care, commuter) that the year gives."""
+    out: dict = {}
+    roth = lim.get("roth_catch_up_603")
+    if roth is not None:
+        out.update(roth_catch_up_source=roth["publication"], roth_catch_up_required=bool(roth["required"]),
+                   roth_catch_up_threshold=D(roth["prior_year_fica_wages_over"]))
+    add = lim.get("annual_additions_415c")
+    if add is not None:
+        out.update(annual_additions_source=add["publication"], annual_additions_limit=D(add["limit"]))
+    dc = lim.get("dependent_care_129")
+    if dc is not None:
+        out.update(dcfsa_source=dc["publication"], dcfsa_limit=D(dc["limit"]),
+                   dcfsa_limit_mfs=D(dc["married_filing_separately"]))
+    tr = lim.get("qualified_transportation_132f")
+    if tr is not None:
+        out.update(transportation_source=tr["publication"], transit_monthly=D(tr["transit_monthly"]),
+                   parking_monthly=D(tr["parking_monthly"]))
+    return out
 
 
 def supported_tax_years() -> tuple[int, ...]:

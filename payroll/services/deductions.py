@@ -16,7 +16,7 @@ from backoffice.money import MONEY, PERCENT, ZERO, D, number_problem
 from backoffice.uow import transaction
 from backoffice.workers.models import Worker
 from payroll.models import Paycheck, PaycheckLine, PayrollRun
-from payroll.models_deductions import (CONTRIBUTION_CODES, CONTRIBUTION_SOURCES, CONTRIBUTION_STATUSES,
+from payroll.models_deductions import (COMMUTER_KINDS, CONTRIBUTION_CODES, CONTRIBUTION_SOURCES, CONTRIBUTION_STATUSES,
                                        DEDUCTION_CODES, DEDUCTION_SOURCES, DEDUCTION_STATUSES, HSA_COVERAGES,
                                        ORDER_CODES, PRETAX_DEDUCTION_CODES, DeductionTake, EmployerContribution,
                                        WorkerDeduction)
@@ -36,8 +36,8 @@ def _released():
 _TEXT = {"note": 500, "case_number": 60, "issuing_agency": 120, "payee_name": 120, "payee_address": 300,
          "external_ref": 60}
 DEDUCTION_FIELDS = ("code", "amount", "percent", "start_date", "end_date", "goal", "status", "source",
-                    "external_ref", "hsa_coverage", "note", "case_number", "issuing_state", "issuing_agency",
-                    "received_date", "supports_other_family", "arrears_over_12_weeks", "payee_name",
+                    "external_ref", "hsa_coverage", "commuter_kind", "note", "case_number", "issuing_state",
+                    "issuing_agency", "received_date", "supports_other_family", "arrears_over_12_weeks", "payee_name",
                     "payee_address", "payee_fips")
 CONTRIBUTION_FIELDS = ("code", "amount", "percent", "match_up_to_1", "match_rate_1", "match_up_to_2",
                        "match_rate_2", "hsa_coverage", "start_date", "end_date", "status", "source", "external_ref",
@@ -148,6 +148,7 @@ def clean_deduction(data: dict, current: WorkerDeduction | None = None) -> dict:
     c.choice("status", DEDUCTION_STATUSES, "active")
     c.choice("source", DEDUCTION_SOURCES, "hr")
     c.choice("hsa_coverage", HSA_COVERAGES, required=False)
+    c.choice("commuter_kind", COMMUTER_KINDS, required=False)
     for key in ("note", "case_number", "issuing_agency", "payee_name", "payee_address", "external_ref"):
         c.text(key)
     c.flag("supports_other_family", True)
@@ -190,6 +191,11 @@ def _check_deduction_whole(c: _Clean, cur) -> None:
                 c.issues.append(Issue(key, why, "required"))
     if g("hsa_coverage") is not None and g("code") != "hsa":
         c.issues.append(Issue("hsa_coverage", "is for HSA deductions only"))
+    if g("code") == "commuter" and g("commuter_kind") is None:
+        c.issues.append(Issue("commuter_kind", "a commuter deduction is transit or parking: each has its own "
+                              "monthly limit (IRC 132(f)(2))", "required"))
+    elif g("commuter_kind") is not None and g("code") != "commuter":
+        c.issues.append(Issue("commuter_kind", "is for commuter deductions only"))
 
 
 def clean_contribution(data: dict, current: EmployerContribution | None = None) -> dict:
@@ -322,6 +328,8 @@ def _deduction_item(d: WorkerDeduction, remaining: Decimal | None) -> dict:
                            "arrears_over_12_weeks": d.arrears_over_12_weeks}
     elif d.code == "hsa" and d.hsa_coverage:
         item["options"] = {"coverage": d.hsa_coverage}
+    elif d.code == "commuter" and d.commuter_kind:
+        item["options"] = {"kind": d.commuter_kind}
     return item
 
 
@@ -389,9 +397,14 @@ def employer_contribution_lines(result, explain: bool = True) -> list[tuple]:
 # --- what each paycheck took ----------------------------------------------------------------------------------
 
 def _refs(lines, prefix: str):
+    """(id, amount) per source, summed: one deduction can give two lines (a traditional 401(k) deferral whose
+    catch-up continues as a deemed Roth deferral, SECURE 2.0 section 603)."""
+    out: dict[int, Decimal] = {}
     for line in lines:
         if line.ref and line.ref.startswith(prefix) and line.amount:
-            yield int(line.ref[len(prefix):]), line.amount
+            key = int(line.ref[len(prefix):])
+            out[key] = out.get(key, ZERO) + line.amount
+    return out.items()
 
 
 @transaction()

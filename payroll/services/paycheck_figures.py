@@ -14,7 +14,7 @@ from payroll.models import Paycheck, PaycheckLine
 
 # The quote's `ytd` fields (payroll.engine.quote_input.YTD_FIELDS), in its order; the stored YTD adds `net`.
 YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
-              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+              "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium", "dcfsa", "employer_401k")
 # The quote's `taxable_wages` for an employee: each tax code's wage base is what it added to this YTD field
 # (payroll.engine.paycheck: new_ytd = ytd + the wages each tax was computed on).
 EMPLOYEE_WAGE_BASES = (("federal_income_tax", "federal_wages"), ("social_security", "social_security_wages"),

@@ -26,9 +26,10 @@ LABELS = {
     "medicare": "Medicare", "additional_medicare": "Additional Medicare", "futa": "FUTA", "suta": "SUTA",
     "backup_withholding": "Backup withholding", "state_income_tax": "income tax", "401k": "401(k)",
     "roth_401k": "Roth 401(k)", "section125": "Section 125 premium", "hsa": "HSA", "fsa": "Health FSA",
+    "dcfsa": "Dependent care FSA", "commuter": "Commuter (transit/parking)", "529": "529 education savings",
     "garnishment": "Garnishment", "child_support": "Child support", "other": "Other deduction",
     "student_loan": "Student loan garnishment", "tax_levy": "Tax levy", "loan": "Loan repayment",
-    "401k_match": "401(k) match", "hsa_employer": "HSA (employer)", "premium_employer_share": "Premiums (employer)",
+    "401k_match": "401(k) match", "hsa_employer": "HSA (employer)", "health_employer": "Health coverage (employer)",
 }
 
 

@@ -18,7 +18,7 @@ from backoffice.money import D
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 
 FILING_STATUSES = ("single", "married", "head_of_household")
-PRETAX_CODES = ("401k", "section125", "hsa", "fsa")
+PRETAX_CODES = ("401k", "section125", "hsa", "fsa", "dcfsa", "commuter")
 
 
 class UnsupportedState(DomainError):

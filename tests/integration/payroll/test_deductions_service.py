@@ -45,7 +45,7 @@ def _setup(db):
                                  pay_date=earlier.pay_date, amount=D("200.00")))
     svc.create_contribution(w.id, {"code": "401k_match", "match_up_to_1": "0.03", "match_rate_1": "1",
                                    "match_up_to_2": "0.02", "match_rate_2": "0.5", "start_date": "2026-01-01"})
-    svc.create_contribution(w.id, {"code": "premium_employer_share", "amount": "250.00",
+    svc.create_contribution(w.id, {"code": "health_employer", "amount": "250.00",
                                    "start_date": "2026-01-01"})
     db.session.flush()
     return w, eng, ids
@@ -101,7 +101,7 @@ def test_a_paycheck_takes_the_orders_in_priority_and_records_what_it_took_once(d
         ("garnishment", D("64.87")), ("loan", D("50.00"))]
     assert r.employee_tax_total == D("140.50") and r.net == D("499.63")
     assert [(x.code, x.amount) for x in r.employer_contributions] == [
-        ("401k_match", D("40.00")), ("premium_employer_share", D("250.00"))]
+        ("401k_match", D("40.00")), ("health_employer", D("250.00"))]
 
     p = PaycheckFactory(run=run, engagement=eng, gross=r.gross, employee_taxes=r.employee_tax_total,
                         deductions=r.deduction_total)
@@ -118,7 +118,7 @@ def test_a_paycheck_takes_the_orders_in_priority_and_records_what_it_took_once(d
     # the employer's lines are stored as their own kind, and the ledger books them (6300 expense, 2500 payable)
     rows = svc.employer_contribution_lines(r, explain=False)
     assert [(k, c, cents) for k, c, _, cents, *_ in rows] == [("employer_contribution", "401k_match", 4000),
-                                                             ("employer_contribution", "premium_employer_share",
+                                                             ("employer_contribution", "health_employer",
                                                               25000)]
     db.session.add(PaycheckLine(paycheck_id=p.id, kind="employer_contribution", code="401k_match",
                                 amount=D("40.00")))
@@ -129,7 +129,7 @@ def test_a_paycheck_takes_the_orders_in_priority_and_records_what_it_took_once(d
     postings = postings_for_paychecks([("employee", None, r.gross, r.net, lines)])
     check_balanced(postings)
     by = {(pp.account, pp.detail): (pp.debit, pp.credit) for pp in postings}
-    assert by[("6300", "premium_employer_share")] == (D("250.00"), D(0))
+    assert by[("6300", "health_employer")] == (D("250.00"), D(0))
     assert by[("2500", "401k_match")] == (D(0), D("40.00"))
 
     # a reversal gives back what the paycheck took: the loan's goal re-opens
@@ -231,7 +231,7 @@ def test_the_demo_has_elections_orders_and_a_loan(runner, db):
     codes = sorted(db.session.execute(sa.select(WorkerDeduction.code)).scalars())
     assert codes == ["401k", "401k", "child_support", "garnishment", "hsa", "loan", "roth_401k", "section125"]
     contributions = sorted(db.session.execute(sa.select(EmployerContribution.code)).scalars())
-    assert contributions == ["401k_match", "401k_match", "hsa_employer", "premium_employer_share"]
+    assert contributions == ["401k_match", "401k_match", "hsa_employer", "health_employer"]
     # the demo's runs withhold them: the order's and the match's lines are on the demo paychecks
     codes = set(db.session.execute(sa.select(PaycheckLine.code).where(PaycheckLine.kind.in_(
         ("posttax_deduction", "employer_contribution")))).scalars())
@@ -282,7 +282,7 @@ def test_a_run_withholds_support_before_the_creditor_within_the_ccpa_and_books_t
     cr = svc.create_deduction(emp.worker_id, dict(order, code="garnishment", amount="100.00",
                                                   start_date="2026-01-01", received_date="2026-02-01",
                                                   case_number="CV-9", payee_name="Acme Collections"))
-    svc.create_contribution(emp.worker_id, {"code": "premium_employer_share", "amount": "50.00",
+    svc.create_contribution(emp.worker_id, {"code": "health_employer", "amount": "50.00",
                                             "start_date": "2026-01-01"})
     run = world.regular_run()
     runs.start_calculation(run.id, world.hr)
@@ -291,7 +291,7 @@ def test_a_run_withholds_support_before_the_creditor_within_the_ccpa_and_books_t
         sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)).scalars()}
     assert lines[("posttax_deduction", "child_support")] == D("150.00")
     assert lines[("posttax_deduction", "garnishment")] == D("61.35")
-    assert lines[("employer_contribution", "premium_employer_share")] == D("50.00")
+    assert lines[("employer_contribution", "health_employer")] == D("50.00")
     assert (p.gross, p.net) == (D("1000.00"), D("634.07"))
     takes = dict(db.session.execute(sa.select(DeductionTake.deduction_id, DeductionTake.amount)
                                     .where(DeductionTake.paycheck_id == p.id)).all())

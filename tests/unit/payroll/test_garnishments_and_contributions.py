@@ -160,14 +160,14 @@ PAYLOAD = {"pay_date": "2026-06-05", "pay_frequency": "biweekly", "worker_type":
            "employer_contributions": [
                {"code": "401k_match", "ref": "ec:1", "match": [{"up_to_percent": "0.03", "match_percent": "1"},
                                                                {"up_to_percent": "0.02", "match_percent": "0.5"}]},
-               {"code": "premium_employer_share", "amount": "250.00", "ref": "ec:2"}]}
+               {"code": "health_employer", "amount": "250.00", "ref": "ec:2"}]}
 
 
 def test_the_quote_takes_percent_goal_ref_and_employer_contributions():
     """401(k) 6% of 2,000 = 120.00; match 80.00 (as above); employer premium 250.00; loan 40.00 (its goal)."""
     out = quote(PAYLOAD)
     assert [(x["code"], x["amount"], x["ref"]) for x in out["employer_contributions"]] == [
-        ("401k_match", "80.00", "ec:1"), ("premium_employer_share", "250.00", "ec:2")]
+        ("401k_match", "80.00", "ec:1"), ("health_employer", "250.00", "ec:2")]
     by_code = {x["code"]: x for x in out["deductions"]}
     assert by_code["401k"]["amount"] == "120.00" and by_code["loan"]["amount"] == "40.00"
 
@@ -197,7 +197,7 @@ def test_bad_deduction_fields_are_named():
     assert ("employer_contributions[1].code", "invalid") in fields
     contractor = {"pay_date": "2026-06-05", "pay_frequency": "weekly", "worker_type": "contractor",
                   "earnings": [{"code": "salary", "amount": "500"}],
-                  "employer_contributions": [{"code": "premium_employer_share", "amount": "1"}]}
+                  "employer_contributions": [{"code": "health_employer", "amount": "1"}]}
     _, issues = parse_input(contractor)
     assert [i.field for i in issues] == ["employer_contributions"]
 

@@ -102,9 +102,10 @@ def test_402g_limit_stops_traditional_and_roth_deferrals():
 
 
 def test_402g_super_catch_up_age_61():
-    """Born 1965-05-05 → 61 at 31 Dec 2026: 24,500 + 11,250 = 35,750; YTD 35,000 → request 1,000 capped at 750."""
+    """Born 1965-05-05 → 61 at 31 Dec 2026: 24,500 + 11,250 = 35,750; YTD 35,000 → request 1,000 capped at 750.
+    Prior-year FICA wages $120,000 are under the $150,000 Roth catch-up threshold: the catch-up may stay pre-tax."""
     r = paycheck([salary(5000)], birth=date(1965, 5, 5), ytd=YearToDate(deferrals_401k=D(35000)),
-                 pretax=[Deduction("401k", D(1000))])
+                 pretax=[Deduction("401k", D(1000))], prior_year_fica_wages=D(120000))
     assert r.deductions[0].amount == D("750.00")
 
 
