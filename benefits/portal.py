@@ -9,7 +9,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 
 from backoffice.clock import clock
-from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
+from backoffice.errors import DomainError, Issue, NotFound
 from backoffice.extensions import db
 from backoffice.money import D, fmt_pct, fmt_usd
 from backoffice.pdf import render_pdf
@@ -128,6 +128,13 @@ def _my_dependents() -> list[Dependent]:
                                    .order_by(Dependent.id)).scalars())
 
 
+def _my_beneficiaries():
+    from benefits.models import Beneficiary
+
+    return list(db.session.execute(sa.select(Beneficiary).where(Beneficiary.worker_id == _worker_id())
+                                   .order_by(Beneficiary.plan_kind, Beneficiary.level, Beneficiary.id)).scalars())
+
+
 def _my_life_events():
     from benefits.models import LifeEvent
 
@@ -135,31 +142,52 @@ def _my_life_events():
                                    .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc())).scalars())
 
 
-def employer_vested_percent(worker_id: int, today: date):
-    """The match's vested percent from helper B's vesting engine when it is there; None otherwise (the page then
-    states the plan's schedule). HOOK for the merge: payroll.engine vesting (`vested_percent`)."""
-    try:
-        from payroll.engine import vesting  # type: ignore[attr-defined]  # noqa: F401
-    except ImportError:
-        return None
-    return None
+STATUTORY_SLOWEST = "graded_6"     # IRC 411(a)(2)(B)(ii): the slowest graded schedule a plan may have
+
+
+def employer_vesting(worker_id: int, today: date) -> tuple[D, str]:
+    """(vested fraction of the match, how it was found in words) from payroll.engine.retirement: years of service
+    counted across every client (elapsed time, Treas. Reg. 1.410(a)-7) on the plan's schedule. A plan without a
+    schedule of its own is shown on the slowest one the law allows, so the figure is never more than is vested."""
+    from backoffice.workers.models import Engagement
+    from benefits.models import BenefitPlan
+    from payroll.engine.retirement import vested_percent, years_of_service
+
+    spans = db.session.execute(sa.select(Engagement.start_date, Engagement.end_date)
+                               .where(Engagement.worker_id == worker_id)).all()
+    years = years_of_service([(s, e) for s, e in spans], today)
+    plan = db.session.execute(sa.select(BenefitPlan).join(Enrollment, Enrollment.plan_id == BenefitPlan.id).where(
+        Enrollment.worker_id == worker_id, BenefitPlan.kind == "401k", Enrollment.status != "cancelled")
+        .order_by(Enrollment.effective_date.desc())).scalars().first()
+    schedule = getattr(plan, "vesting_schedule", None) if plan is not None else None
+    fraction = vested_percent(schedule or STATUTORY_SLOWEST, years)
+    how = (f"{years} completed {'year' if years == 1 else 'years'} of service with the agency, counted across "
+           f"clients, on the plan's {(schedule or '').replace('_', ' ')} schedule" if schedule else
+           f"{years} completed {'year' if years == 1 else 'years'} of service with the agency, counted across "
+           "clients, on the slowest schedule the law allows (20% after 2 years, 20% more each year to 100% after 6, "
+           "IRC 411(a)(2)(B)); your plan's own schedule may vest you faster: ask HR")
+    return fraction, how
 
 
 # ------------------------------------------------------------------------------------------------ the tab
 @bp.get("/benefits")
 @worker_required
 def benefits():
-    today = clock().today()
-    offers = _offers(today)
+    return _index_page(clock().today(), {}, {})
+
+
+def _index_page(today: date, values: dict, errors: dict, status: int = 200):
+    """The tab: elections, offers side by side, 401(k) by source with vesting, accounts, life events."""
     worker_id = _worker_id()
+    vested, vesting_how = employer_vesting(worker_id, today)
     return render_template(
-        "portal/benefits/index.html", offers=offers, kinds=KIND_LABELS,
+        "portal/benefits/index.html", offers=_offers(today), kinds=KIND_LABELS,
         elections=services.current_elections(worker_id, today),
-        retirement=balances.retirement_by_source(worker_id, employer_vested_percent(worker_id, today)),
-        vesting_known=employer_vested_percent(worker_id, today) is not None,
+        retirement=balances.retirement_by_source(worker_id, vested * 100), vesting_how=vesting_how,
         accounts=balances.accounts_this_year(worker_id, today.year), year=today.year,
-        life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors={}, values={},
-        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, describe=describe_election, active_nav="benefits")
+        life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors=errors, values=values,
+        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, describe=describe_election,
+        active_nav="benefits"), status
 
 
 def _portable_url() -> str | None:
@@ -180,8 +208,7 @@ def life_event_request():
     if upload is not None and upload.filename:
         content = upload.read(MAX_DOCUMENT_BYTES + 1)
         if len(content) > MAX_DOCUMENT_BYTES:
-            refused = ValidationFailed([Issue("document", "is larger than 10 MB", "too_large")])
-            return _index_with_errors(today, values, {"document": [refused.issues[0].message]})
+            return _index_page(today, values, {"document": ["is over 10 MiB"]}, 422)
         document = (upload.filename, content)
     with form_errors() as refused:
         services.request_life_event(_worker_id(), {k: values.get(k, "") for k in ("kind", "event_date", "notes")},
@@ -189,19 +216,7 @@ def life_event_request():
         flash("Your life-event request is sent to HR. You have 30 days from the event to change your elections "
               "(60 for a birth or adoption under some plans); HR tells you when it is approved.")
         return redirect(url_for("portal.benefits") + "#life-events")
-    return _index_with_errors(today, values, refused.errors)
-
-
-def _index_with_errors(today, values, errors):
-    worker_id = _worker_id()
-    return render_template(
-        "portal/benefits/index.html", offers=_offers(today), kinds=KIND_LABELS,
-        elections=services.current_elections(worker_id, today),
-        retirement=balances.retirement_by_source(worker_id, employer_vested_percent(worker_id, today)),
-        vesting_known=employer_vested_percent(worker_id, today) is not None,
-        accounts=balances.accounts_this_year(worker_id, today.year), year=today.year,
-        life_events=_my_life_events(), life_event_choices=LIFE_EVENT_CHOICES, errors=errors, values=values,
-        portable_url=_portable_url(), draft=session.get(DRAFT_KEY), usd=fmt_usd, describe=describe_election, active_nav="benefits"), 422
+    return _index_page(today, values, refused.errors or {"_form": [refused.message]}, 422)
 
 
 @bp.get("/benefits/enrollments/<int:enrollment_id>")
@@ -406,7 +421,8 @@ def benefits_confirmation_pdf():
     worker = current_worker()
     html = render_template("portal/pdf/benefits_confirmation.html", worker=worker, today=today,
                            elections=services.current_elections(worker.id, today), kinds=KIND_LABELS,
-                           dependents=_my_dependents(), describe=describe_election)
+                           dependents=_my_dependents(), describe=describe_election, pct=fmt_pct,
+                           beneficiaries=_my_beneficiaries())
     return Response(render_pdf(html), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="benefits-confirmation-{today.isoformat()}.pdf"',
         "Cache-Control": "no-store"})

@@ -119,18 +119,19 @@ def test_a_leased_employee_enrolls_on_a_phone_and_the_next_paycheck_takes_it(app
             assert db.session.execute(sa.select(sa.func.count()).select_from(Enrollment)).scalar() == 0
             phone.click("#confirm")
             expect(phone.locator("#confirmation")).to_contain_text("Tandem PPO Gold")
-            pdf = phone.request.get(phone.locator("#confirmation-pdf").get_attribute("href"))
+            pdf = phone.request.get(live_server + phone.locator("#confirmation-pdf").get_attribute("href"))
             assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
             (tmp_path / "c.pdf").write_bytes(pdf.body())
             text = subprocess.run([pdftotext, "-layout", str(tmp_path / "c.pdf"), "-"], capture_output=True,
                                   text=True, check=True).stdout
-            assert "Benefits elections confirmation" in text and "Tandem PPO Gold" in text
-            assert "150.00" in text and "Luis Garcia" in text
-        except Exception:
-            import os
-            if os.environ.get("BD_DEBUG"):
-                open("/tmp/bd_debug.html", "w").write(phone.content())
-            raise
+            assert "Benefits elections confirmation" in text
+            medical = next(line for line in text.splitlines() if line.startswith("Medical"))
+            assert "Tandem PPO Gold" in medical and "Family" in medical
+            assert medical.split()[-3:] == ["2026-11-09", "$150.00", "$150.00"]
+            k401 = next(line for line in text.splitlines() if line.startswith("401(k)"))
+            assert "6% traditional" in k401
+            assert k401.split()[-3:] == ["2026-11-09", "$60.00", "$40.00"]      # 6% of 1,000.00; match 30 + 10
+            assert "Beneficiaries: Luis Garcia (401(k), primary, 100%)" in text
         finally:
             browser.close()
 
