@@ -1,6 +1,66 @@
-"""`backoffice benefits ...` commands."""
+"""`backoffice benefits ...`: a worker's offers (eligibility in words, cost per tier), open-enrollment windows
+(schedule, open, close)."""
 from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from backoffice.clitools import emit_json, handle_domain_errors
+from backoffice.clock import clock
+from benefits import plan_services as plans_svc, services as svc
+
+DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("offers")
+@click.argument("worker_id", type=int)
+@click.option("--on", "on", type=DAY, default=None, help="The day to judge (YYYY-MM-DD); default: today.")
+@with_appcontext
+@handle_domain_errors
+def offers_cmd(worker_id, on):
+    """The plans a worker may enroll in, why (or why not), and each tier's cost per paycheck."""
+    day = on.date() if on else clock().today()
+    for o in svc.plan_offers(worker_id, day):
+        click.echo(f"{o.plan} [{o.plan.kind}]: {'eligible' if o.eligible else 'not eligible'}. {o.reason}")
+        for t in o.tiers:
+            click.echo(f"    {t.tier}: premium {t.monthly_premium}/mo, employer {t.employer_monthly}/mo; per paycheck"
+                       f" you {t.per_paycheck_employee}, employer {t.per_paycheck_employer}")
+
+
+@click.command("window")
+@click.argument("plan_year_start", type=DAY)
+@click.argument("opens_on", type=DAY)
+@click.argument("closes_on", type=DAY)
+@with_appcontext
+@handle_domain_errors
+def window_cmd(plan_year_start, opens_on, closes_on):
+    """Schedule open enrollment for the plan year starting PLAN_YEAR_START (dates YYYY-MM-DD)."""
+    w = plans_svc.create_window(plan_year_start.date(), opens_on.date(), closes_on.date())
+    click.echo(f"window {w.id}: {w}")
+
+
+@click.command("open-window")
+@click.argument("window_id", type=int)
+@with_appcontext
+@handle_domain_errors
+def open_cmd(window_id):
+    """Open a scheduled open-enrollment window."""
+    click.echo(str(plans_svc.open_enrollment(window_id)))
+
+
+@click.command("close-window")
+@click.argument("window_id", type=int)
+@with_appcontext
+@handle_domain_errors
+def close_cmd(window_id):
+    """Close open enrollment: who did nothing keeps their elections or gets the plan's default."""
+    emit_json(svc.close_enrollment(window_id))
 
 
 def register(cli) -> None:
-    """Add this domain's commands to the `backoffice` command line (none yet)."""
+    """Add the `benefits` command group."""
+    @cli.group("benefits")
+    def group():
+        """Benefits: offers and open enrollment."""
+    for cmd in (offers_cmd, window_cmd, open_cmd, close_cmd):
+        group.add_command(cmd)

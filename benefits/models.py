@@ -18,6 +18,7 @@ PLAN_KINDS = ("medical", "dental", "vision", "401k", "hsa", "fsa", "dcfsa", "com
 HEALTH_KINDS = ("medical", "dental", "vision")          # priced by coverage tier, paid under section 125
 ACCOUNT_KINDS = ("hsa", "fsa", "dcfsa", "commuter", "529")   # an annual amount spread over the paychecks
 NETWORK_TYPES = ("HMO", "PPO", "EPO", "HDHP")
+COMMUTER_KINDS = ("transit", "parking")     # IRC 132(f)(2)(A) and (B): each its own monthly limit
 TIERS = ("employee", "employee_spouse", "employee_children", "family")
 TIER_LABELS = {"employee": "Employee only", "employee_spouse": "Employee + spouse",
                "employee_children": "Employee + children", "family": "Family"}
@@ -78,6 +79,7 @@ class BenefitPlan(Timestamps, db.Model):
     default_deferral_percent: Mapped[Decimal | None] = mapped_column(Scaled(6))
     # Accounts: the most a worker may elect a year under this plan (the law's limit, from its publication).
     max_annual_amount: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    commuter_kind: Mapped[str | None] = mapped_column(sa.String(8))     # a commuter plan: transit or parking
     source_note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
@@ -90,6 +92,8 @@ class BenefitPlan(Timestamps, db.Model):
         sa.CheckConstraint(_in("kind", PLAN_KINDS), name="ck_benefit_plans_kind"),
         sa.CheckConstraint("network_type is null or " + _in("network_type", NETWORK_TYPES),
                            name="ck_benefit_plans_network_type"),
+        sa.CheckConstraint("commuter_kind is null or (kind = 'commuter' and " + _in("commuter_kind", COMMUTER_KINDS)
+                           + ")", name="ck_benefit_plans_commuter_kind"),
         sa.CheckConstraint(f"waiting_days >= 0 and waiting_days <= {MAX_WAITING_DAYS}",
                            name="ck_benefit_plans_waiting_days"),
         sa.CheckConstraint("plan_year_end >= plan_year_start", name="ck_benefit_plans_plan_year"),

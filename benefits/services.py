@@ -59,7 +59,7 @@ class _Context:
     expected_gross: Decimal | None               # a typical paycheck's gross (for a 401(k) estimate)
 
 
-def _context(worker_id: int, on: date) -> _Context:
+def worker_context(worker_id: int, on: date) -> _Context:
     worker = db.session.get(Worker, worker_id)
     if worker is None:
         raise NotFound(f"worker {worker_id} not found")
@@ -180,7 +180,7 @@ def open_window(on: date, plan_year_start: date | None = None) -> EnrollmentWind
 def plan_offers(worker_id: int, on: date) -> list[PlanOffer]:
     """Every active plan whose plan year has not ended on `on`, with whether the worker may enroll, why (in
     words), the cost of each tier for the worker's client and pay frequency, and the open enrollment window."""
-    ctx = _context(worker_id, on)
+    ctx = worker_context(worker_id, on)
     plans = db.session.execute(sa.select(BenefitPlan).where(BenefitPlan.active.is_(True),
                                                             BenefitPlan.plan_year_end >= on)
                                .order_by(BenefitPlan.plan_year_start, BenefitPlan.kind, BenefitPlan.name)
@@ -210,7 +210,7 @@ def _int_id(key: str, value, issues: list[Issue], required: bool = True) -> int 
     return int(value)
 
 
-def _fraction(key: str, value, issues: list[Issue]) -> Decimal | None:
+def fraction_field(key: str, value, issues: list[Issue]) -> Decimal | None:
     if value in (None, ""):
         return None
     if isinstance(value, (bool, float)):
@@ -232,7 +232,7 @@ def _fraction(key: str, value, issues: list[Issue]) -> Decimal | None:
     return None
 
 
-def _money(key: str, value, issues: list[Issue]) -> Decimal | None:
+def money_field(key: str, value, issues: list[Issue]) -> Decimal | None:
     if value in (None, ""):
         return None
     got = v.amount(key, value, issues)
@@ -269,12 +269,12 @@ def _parse(data: dict) -> dict:
         issues.append(Issue("dependent_ids", "must be a list of dependent ids"))
         deps = []
     out["dependent_ids"] = sorted({int(d) for d in deps})
-    out["deferral_percent"] = _fraction("deferral_percent", data.get("deferral_percent"), issues)
-    out["roth_percent"] = _fraction("roth_percent", data.get("roth_percent"), issues)
+    out["deferral_percent"] = fraction_field("deferral_percent", data.get("deferral_percent"), issues)
+    out["roth_percent"] = fraction_field("roth_percent", data.get("roth_percent"), issues)
     if (out["deferral_percent"] or ZERO) + (out["roth_percent"] or ZERO) > 1:
         issues.append(Issue("roth_percent", "traditional and Roth deferrals together are over 100% of pay",
                             "over_100"))
-    out["annual_amount"] = _money("annual_amount", data.get("annual_amount"), issues)
+    out["annual_amount"] = money_field("annual_amount", data.get("annual_amount"), issues)
     raise_if(issues)
     return out
 
@@ -324,6 +324,9 @@ def _window_and_date(d: dict, plan: BenefitPlan, ctx: _Context, today: date, iss
                                      f"closed on {fmt_day(ev.window_closes_on)}", "outside_window"))
         return None, None, None
     rule_eff = rules.life_event_window(ev.kind, ev.event_date, today).effective_date
+    if eff is not None and eff < rule_eff:
+        issues.append(Issue("effective_date", f"a change for your {ev.kind.replace('_', ' ')} takes effect on "
+                                              f"{fmt_day(rule_eff)} at the earliest"))
     return (eff or rule_eff), None, ev.id
 
 
@@ -343,7 +346,8 @@ def _check_health(d: dict, plan: BenefitPlan, eff: date, worker_id: int, issues:
     found = {x.id: x for x in deps if x.worker_id == worker_id and x.active}
     missing = [i for i in d["dependent_ids"] if i not in found]
     if missing:
-        issues.append(Issue("dependent_ids", f"no dependent {', '.join(map(str, missing))} of this worker", "not_found"))
+        issues.append(Issue("dependent_ids", f"no dependent {', '.join(map(str, missing))} of this worker",
+                            "not_found"))
         return []
     for dep in found.values():
         if dep.relationship == "child" and rules.child_too_old(dep.birth_date, eff):
@@ -427,6 +431,8 @@ def _write_payroll_rows(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None
             pay.create_contribution(e.worker_id, {**base, "code": "401k_match", "external_ref": ref(e.id), **match})
         return
     extra = {}
+    if plan.kind == "commuter" and "commuter_kind" in pay.DEDUCTION_FIELDS:      # the field comes with 0092 (B)
+        extra["commuter_kind"] = plan.commuter_kind or "transit"
     if plan.kind == "hsa":
         hdhp = _hdhp_enrollment(e.worker_id, e.effective_date)
         extra["hsa_coverage"] = "self_only" if hdhp is None or hdhp.coverage_tier == "employee" else "family"
@@ -487,13 +493,13 @@ def enroll(data: dict) -> Enrollment:
     plan = db.session.get(BenefitPlan, d["plan_id"])
     if plan is None or not plan.active:
         raise_if([Issue("plan_id", f"no active plan {d['plan_id']}", "not_found")])
-    ctx = _context(d["worker_id"], today)
+    ctx = worker_context(d["worker_id"], today)
     issues: list[Issue] = []
     eff, window_id, event_id = _window_and_date(d, plan, ctx, today, issues)
     on = eff or today
     hdhp = _hdhp_enrollment(ctx.worker.id, on) is not None
     result = check(_plan_rules(plan), _facts(ctx, on, hdhp), on)
-    if not result.eligible and not d["waive"]:
+    if not result.eligible and not d["waive"] or (eff is None and not issues):
         issues.append(Issue("plan_id", result.reason, "not_eligible"))
     if eff is not None and not (plan.plan_year_start <= eff <= plan.plan_year_end):
         issues.append(Issue("effective_date", f"is outside the plan year {fmt_day(plan.plan_year_start)} to "
@@ -547,7 +553,7 @@ def election_item(e: Enrollment, on: date, ctx: _Context | None = None) -> dict:
 
 def current_elections(worker_id: int, on: date) -> list[dict]:
     """The worker's elections and waivers in force on `on` or starting later (not cancelled, not ended before)."""
-    ctx = _context(worker_id, on)
+    ctx = worker_context(worker_id, on)
     rows = db.session.execute(
         sa.select(Enrollment).where(Enrollment.worker_id == worker_id, Enrollment.status != "cancelled",
                                     sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date >= on))
@@ -658,7 +664,7 @@ def add_beneficiary(worker_id: int, data: dict) -> Beneficiary:
     name = str(data.get("name") or (dep.full_name if dep else "")).strip()
     if not name or len(name) > 200:
         issues.append(Issue("name", "is required (at most 200 characters)", "required"))
-    share = _fraction("share_percent", data.get("share_percent"), issues)
+    share = fraction_field("share_percent", data.get("share_percent"), issues)
     if share is None and "share_percent" not in [i.field for i in issues]:
         issues.append(Issue("share_percent", "is required (a fraction: 0.5 is 50%)", "required"))
     elif share is not None and share <= 0:
@@ -743,38 +749,7 @@ def decide_life_event(event_id: int, approve: bool, reason: str = "", user_id: i
     return ev
 
 
-# --- open enrollment ------------------------------------------------------------------------------------------
-
-@transaction()
-def create_window(plan_year_start: date, opens_on: date, closes_on: date) -> EnrollmentWindow:
-    issues = []
-    if closes_on < opens_on:
-        issues.append(Issue("closes_on", "is before the window opens"))
-    if opens_on >= plan_year_start:
-        issues.append(Issue("opens_on", "must be before the plan year starts"))
-    if db.session.execute(sa.select(EnrollmentWindow.id).where(
-            EnrollmentWindow.kind == "open_enrollment", EnrollmentWindow.plan_year_start == plan_year_start)).first():
-        issues.append(Issue("plan_year_start", f"there is already an open enrollment for {plan_year_start.year}",
-                            "duplicate"))
-    raise_if(issues)
-    w = EnrollmentWindow(kind="open_enrollment", plan_year_start=plan_year_start, opens_on=opens_on,
-                         closes_on=closes_on, status="scheduled")
-    db.session.add(w)
-    db.session.flush()
-    return w
-
-
-@transaction()
-def open_enrollment(window_id: int) -> EnrollmentWindow:
-    w = db.session.get(EnrollmentWindow, window_id)
-    if w is None:
-        raise NotFound(f"enrollment window {window_id} not found")
-    if w.status != "scheduled":
-        raise DomainError(f"this window is {w.status}; only a scheduled window opens", code="illegal_state")
-    w.status = "open"
-    db.session.flush()
-    return w
-
+# --- open enrollment: closing it ---------------------------------------------------------------------------
 
 # Health FSA and dependent-care FSA elections are made each plan year (they do not carry over here).
 NO_ROLLOVER = ("fsa", "dcfsa")
@@ -812,7 +787,7 @@ def close_enrollment(window_id: int) -> dict:
             continue
         if plan.kind in HEALTH_KINDS and not old.waived and old.coverage_tier not in {t.tier for t in plan.tiers}:
             continue
-        ctx = ctxs.setdefault(old.worker_id, _context(old.worker_id, w.plan_year_start))
+        ctx = ctxs.setdefault(old.worker_id, worker_context(old.worker_id, w.plan_year_start))
         d = {"event": "open_enrollment", "waive": old.waived, "reason": old.waive_reason,
              "coverage_tier": old.coverage_tier, "deferral_percent": old.deferral_percent,
              "roth_percent": old.roth_percent, "annual_amount": old.annual_amount}
@@ -824,13 +799,13 @@ def close_enrollment(window_id: int) -> dict:
     for plan in new_plans:
         if plan.kind != "401k" or not plan.default_deferral_percent:
             continue
-        leased = db.session.execute(sa.select(sa.distinct(Engagement.worker_id)).where(
+        leased = db.session.execute(sa.select(Engagement.worker_id).distinct().where(
             Engagement.type == "leased_employee", Engagement.status == "active",
             sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= w.plan_year_start))).scalars().all()
         for wid in leased:
             if (wid, "401k") in chosen:
                 continue
-            ctx = ctxs.setdefault(wid, _context(wid, w.plan_year_start))
+            ctx = ctxs.setdefault(wid, worker_context(wid, w.plan_year_start))
             if not check(_plan_rules(plan), _facts(ctx, w.plan_year_start, False), w.plan_year_start).eligible:
                 continue
             _elect({"event": "open_enrollment", "waive": False, "reason": "", "coverage_tier": None,
@@ -840,3 +815,4 @@ def close_enrollment(window_id: int) -> dict:
             defaulted += 1
     db.session.flush()
     return {"kept": kept, "defaulted": defaulted}
+

@@ -72,6 +72,7 @@ def upgrade():
         sa.Column('hdhp', sa.Boolean(), nullable=False),
         *[sa.Column(c, backoffice.db.Scaled(6), nullable=True) for c in rates],
         sa.Column('max_annual_amount', backoffice.db.Scaled(2), nullable=True),
+        sa.Column('commuter_kind', sa.String(length=8), nullable=True),
         sa.Column('source_note', sa.String(length=500), nullable=False),
         sa.Column('active', sa.Boolean(), nullable=False),
         *_timestamps(),
@@ -79,6 +80,8 @@ def upgrade():
                            name='ck_benefit_plans_kind'),
         sa.CheckConstraint("network_type is null or network_type in ('HMO','PPO','EPO','HDHP')",
                            name='ck_benefit_plans_network_type'),
+        sa.CheckConstraint("commuter_kind is null or (kind = 'commuter' and commuter_kind in ('transit','parking'))",
+                           name='ck_benefit_plans_commuter_kind'),
         sa.CheckConstraint("waiting_days >= 0 and waiting_days <= 90", name='ck_benefit_plans_waiting_days'),
         sa.CheckConstraint("plan_year_end >= plan_year_start", name='ck_benefit_plans_plan_year'),
         sa.CheckConstraint(" and ".join(f"({c} is null or {c} >= 0)" for c in money + (

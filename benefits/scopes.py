@@ -1,0 +1,26 @@
+"""Row scopes for benefits records: every worker sees the plans; a worker sees only their own elections,
+dependents, beneficiaries and life events."""
+from __future__ import annotations
+
+from backoffice.security.access import register_scope
+from benefits.models import Dependent, Enrollment, LifeEvent
+
+
+@register_scope("benefit_plan", "worker")
+def _worker_plans(stmt, user):
+    return stmt
+
+
+@register_scope("benefit_enrollment", "worker")
+def _worker_enrollments(stmt, user):
+    return stmt.where(Enrollment.worker_id == user.worker_id)
+
+
+@register_scope("benefit_dependent", "worker")
+def _worker_dependents(stmt, user):
+    return stmt.where(Dependent.worker_id == user.worker_id)
+
+
+@register_scope("life_event", "worker")
+def _worker_life_events(stmt, user):
+    return stmt.where(LifeEvent.worker_id == user.worker_id)
