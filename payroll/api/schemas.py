@@ -264,7 +264,7 @@ class PaycheckDetail(PaycheckOut):
     ytd = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True), metadata={
         "description": "year to date including this paycheck, as the paycheck quote's `ytd` (gross, federal_wages, "
                        "social_security_wages, medicare_wages, futa_wages, suta_wages, deferrals_401k, hsa, fsa, "
-                       "supplemental, qualified_overtime_premium)"})
+                       "supplemental, qualified_overtime_premium, dcfsa, employer_401k)"})
 
 
 class PaycheckArgs(PageArgs):

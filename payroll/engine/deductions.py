@@ -42,6 +42,22 @@ def deferral_limit(birth_date: date | None, t: TaxTables) -> tuple[Decimal, tupl
                     t.deferral_limit, why, catch_up, Num(age), limit),)
 
 
+def within_415c(limit: Decimal, lsteps: tuple, ytd: YearToDate, t: TaxTables) -> tuple[Decimal, Decimal, tuple]:
+    """(deferral limit, pre-tax base, steps) once the employer's 401(k) money this year is counted: deferrals are
+    annual additions too (IRC 415(c)), so when employer contributions leave less than the 402(g) limit, deferrals
+    stop at what they leave (no catch-up on top: the engine counts deferrals up to the 402(g) limit as annual
+    additions, the cautious reading). Costs one comparison when there is no employer money."""
+    if not ytd.employer_401k or t.annual_additions_limit is None:
+        return limit, t.deferral_limit, lsteps
+    room = t.annual_additions_limit - ytd.employer_401k
+    if room >= t.deferral_limit:
+        return limit, t.deferral_limit, lsteps
+    room = room if room > 0 else _Z
+    return room, room, lsteps + (("415(c) annual additions limit {} less employer 401(k) contributions this year {} "
+                                  "leaves {} for deferrals ({})", t.annual_additions_limit, ytd.employer_401k, room,
+                                  t.annual_additions_source),)
+
+
 def hsa_limit(birth_date: date | None, coverage: str, t: TaxTables,
               coverage_by_month=None) -> tuple[Decimal, tuple]:
     """The year's HSA limit: self-only or family (+ the age-55 catch-up), or prorated by month when the coverage
@@ -66,6 +82,7 @@ def cap_to_limit(requested: Decimal, used: Decimal, limit: Decimal, limit_steps:
     if requested <= room:
         return requested, limit_steps + (("{} so far {} {}; room left {}; requested {} fits",
                                           what, scope, used, room, requested),)
+    room = round_cents(room)           # a limit less cents taken is whole cents; the line shows two decimals
     return room, limit_steps + (("{} so far {} {}; room left {}; requested {} is capped at {}",
                                  what, scope, used, room, requested, room),)
 
@@ -186,10 +203,10 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
             raise DomainError(f"unknown pre-tax deduction {code!r}")
         requested, rsteps = requested_amount(d, wages, "gross wages")
         if code == "401k":
-            limit, lsteps = deferral_limit(birth_date, t)
+            limit, base, lsteps = within_415c(*deferral_limit(birth_date, t), ytd, t)
             used = ytd.deferrals_401k + deferred
-            if limit > t.deferral_limit and roth_catch_up_required(birth_date, prior_year_fica_wages, t):
-                amount, steps = cap_to_limit(requested, used, t.deferral_limit,
+            if limit > base and roth_catch_up_required(birth_date, prior_year_fica_wages, t):
+                amount, steps = cap_to_limit(requested, used, base,
                                              lsteps + roth_catch_up_steps(prior_year_fica_wages, t),
                                              "Pre-tax elective deferrals (catch-ups excluded)")
                 rest = requested - amount
@@ -316,7 +333,7 @@ def apply_posttax(deductions: tuple[Deduction, ...], wages: Decimal, disposable:
                                          "1494); the CCPA limits do not apply to tax debts "
                                          "(15 U.S.C. 1673(b)(1)(C))", requested),)
         elif code == "roth_401k":
-            limit, lsteps = deferral_limit(birth_date, t)
+            limit, _, lsteps = within_415c(*deferral_limit(birth_date, t), ytd, t)
             amount, steps = cap_to_limit(requested, ytd.deferrals_401k + deferred + roth, limit, lsteps,
                                          "Elective deferrals (traditional + Roth)")
             roth += amount

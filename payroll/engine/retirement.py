@@ -62,9 +62,8 @@ def roth_catch_up_steps(prior_year_fica_wages: Decimal | None, t: TaxTables) -> 
     else:
         why = ("Prior-year FICA wages from this employer {} are over {}", prior_year_fica_wages,
                t.roth_catch_up_threshold)
-    return (why, ("Catch-ups past the 402(g) limit {} must be Roth (SECURE 2.0 section 603); the plan deems them "
-                  "Roth and continues them as Roth deferrals after tax (deemed Roth election, Treas. Reg. "
-                  "1.414(v)-2, T.D. 10033) ({})", t.deferral_limit, t.roth_catch_up_source))
+    return (why, ("Catch-ups past the 402(g) limit {} must be Roth: the plan deems them Roth and continues them as "
+                  "Roth deferrals after tax ({})", t.deferral_limit, t.roth_catch_up_source))
 
 
 # --- 415(c): annual additions ----------------------------------------------------------------------------------

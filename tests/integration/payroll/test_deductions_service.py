@@ -231,7 +231,7 @@ def test_the_demo_has_elections_orders_and_a_loan(runner, db):
     codes = sorted(db.session.execute(sa.select(WorkerDeduction.code)).scalars())
     assert codes == ["401k", "401k", "child_support", "garnishment", "hsa", "loan", "roth_401k", "section125"]
     contributions = sorted(db.session.execute(sa.select(EmployerContribution.code)).scalars())
-    assert contributions == ["401k_match", "401k_match", "hsa_employer", "health_employer"]
+    assert contributions == ["401k_match", "401k_match", "health_employer", "hsa_employer"]
     # the demo's runs withhold them: the order's and the match's lines are on the demo paychecks
     codes = set(db.session.execute(sa.select(PaycheckLine.code).where(PaycheckLine.kind.in_(
         ("posttax_deduction", "employer_contribution")))).scalars())

@@ -309,3 +309,12 @@ def test_auto_enroll_outside_414a_is_refused_naming_the_field(initial, step, cap
     with pytest.raises(ValidationFailed) as e:
         auto_enroll_percent(date(2026, 1, 1), date(2026, 6, 1), D(initial), D(step), D(cap))
     assert [i.field for i in e.value.issues] == [field]
+
+
+def test_deferrals_stop_where_employer_money_leaves_no_415c_room():
+    """2026: employer 401(k) money so far 50,000 leaves 72,000 − 50,000 = 22,000 for deferrals (under 24,500, and
+    no catch-up on top). YTD deferrals 21,800, request 500 → 200, even at 56."""
+    r = paycheck(10000, pretax=[Deduction("401k", D(500))], birth=date(1970, 3, 1), prior=D(0),
+                 ytd=YearToDate(deferrals_401k=D(21800), employer_401k=D(50000)))
+    assert amounts(r) == [("401k", D(200))]
+    assert any("415(c)" in s for s in r.deductions[0].explanation)
