@@ -72,7 +72,10 @@ def _worker_id() -> int:
 
 
 def _offers(today: date):
-    return services.plan_offers(_worker_id(), today)
+    """The offers grouped as a worker compares them: health plans first, then the 401(k), then the accounts."""
+    order = list(KIND_LABELS)
+    return sorted(services.plan_offers(_worker_id(), today),
+                  key=lambda o: (order.index(o.plan.kind) if o.plan.kind in order else len(order), o.plan.name))
 
 
 def _event_and_date(offers, today: date) -> tuple[str, date]:
