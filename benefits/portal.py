@@ -14,7 +14,8 @@ from backoffice.extensions import db
 from backoffice.money import D, fmt_pct, fmt_usd
 from backoffice.pdf import render_pdf
 from backoffice.portal import bp, form_errors
-from backoffice.portal.access import worker_required
+from backoffice.portal.access import own_or_404, own_rows, worker_required
+from backoffice.security.access import can
 from benefits import balances, services, whatif, wizard
 from benefits.models import TIER_LABELS, Dependent, Enrollment
 from payroll.models import Paycheck, released_runs
@@ -112,28 +113,30 @@ def _whatif_rows(chosen: str | None, roth: bool = False):
 
 
 def own_dependent(dependent_id) -> Dependent:
-    """One of the signed-in worker's dependents; another's (or none) is a 404."""
-    row = db.session.get(Dependent, int(dependent_id)) if str(dependent_id).isdigit() else None
-    if row is None or row.worker_id != _worker_id():
-        raise NotFound("dependent not found")
-    return row
+    """One of the signed-in worker's dependents (row scope `benefit_dependent`); another's, or none, is a 404."""
+    return own_or_404(Dependent, "benefit_dependent", dependent_id)
 
 
 def own_enrollment(enrollment_id) -> Enrollment:
-    row = db.session.get(Enrollment, int(enrollment_id)) if str(enrollment_id).isdigit() else None
-    if row is None or row.worker_id != _worker_id():
-        raise NotFound("enrollment not found")
-    return row
+    return own_or_404(Enrollment, "benefit_enrollment", enrollment_id)
+
+
+def _require(permission_model: str, action: str) -> None:
+    """A right from the permission table (backoffice/security/permissions.csv), else 403."""
+    if not can(current_user, permission_model, action):
+        abort(403)
 
 
 def _my_dependents() -> list[Dependent]:
-    return list(db.session.execute(sa.select(Dependent).where(Dependent.worker_id == _worker_id())
-                                   .order_by(Dependent.id)).scalars())
+    return list(db.session.execute(own_rows(sa.select(Dependent), "benefit_dependent")
+                                   .where(Dependent.active.is_(True)).order_by(Dependent.id)).scalars())
 
 
 def _my_beneficiaries():
     from benefits.models import Beneficiary
 
+    if not can(current_user, "benefit_dependent", "read"):     # beneficiaries share the dependents' right
+        return []
     return list(db.session.execute(sa.select(Beneficiary).where(Beneficiary.worker_id == _worker_id())
                                    .order_by(Beneficiary.plan_kind, Beneficiary.level, Beneficiary.id)).scalars())
 
@@ -141,7 +144,7 @@ def _my_beneficiaries():
 def _my_life_events():
     from benefits.models import LifeEvent
 
-    return list(db.session.execute(sa.select(LifeEvent).where(LifeEvent.worker_id == _worker_id())
+    return list(db.session.execute(own_rows(sa.select(LifeEvent), "life_event")
                                    .order_by(LifeEvent.event_date.desc(), LifeEvent.id.desc())).scalars())
 
 
@@ -176,6 +179,7 @@ def employer_vesting(worker_id: int, today: date) -> tuple[D, str]:
 @bp.get("/benefits")
 @worker_required
 def benefits():
+    _require("benefit_enrollment", "read")
     return _index_page(clock().today(), {}, {})
 
 
@@ -204,6 +208,7 @@ def _portable_url() -> str | None:
 @bp.post("/benefits/life-events")
 @worker_required
 def life_event_request():
+    _require("life_event", "create")
     today = clock().today()
     values = request.form.to_dict()
     upload = request.files.get("document")
@@ -287,6 +292,11 @@ def benefits_enroll_restart():
 def benefits_enroll(step: str):
     if step not in wizard.STEPS:
         abort(404)
+    _require("benefit_enrollment", "read")
+    if request.method == "POST":
+        _require("benefit_enrollment", "create")
+        if step == "dependents":
+            _require("benefit_dependent", "create")
     today = clock().today()
     draft = _draft()
     offers = _offers(today)
@@ -418,6 +428,7 @@ def benefits_done():
 @worker_required
 def benefits_confirmation_pdf():
     """The worker's elections in force today, as a PDF to keep (read back by pdftotext in the tests)."""
+    _require("benefit_enrollment", "read")
     from backoffice.workers.portal import current_worker
 
     today = clock().today()

@@ -166,3 +166,23 @@ def test_a_leased_employee_enrolls_on_a_phone_and_the_next_paycheck_takes_it(app
     assert lines[("employee_tax", "social_security")].amount == Decimal("52.70")
     assert lines[("employee_tax", "medicare")].amount == Decimal("12.33")
     assert lines[("employee_tax", "federal_income_tax")].amount == Decimal("52.88")
+
+    # --- the worker reads it on the phone once the run is approved
+    runs.approve_run(run.id, world.hr2)
+    db.session.commit()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        try:
+            phone = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True).new_page()
+            phone.set_default_timeout(15_000)
+            _login(phone, live_server, worker.email)
+            phone.goto(f"{live_server}/portal/paychecks/{paycheck.id}")
+            wages = phone.locator("#taxable-wages")
+            expect(wages).to_contain_text("$790.00")
+            expect(wages).to_contain_text("$850.00")
+            body = phone.locator("main")
+            for amount in ("$150.00", "$60.00", "$40.00", "$52.88"):
+                expect(body).to_contain_text(amount)
+            assert _fits(phone)
+        finally:
+            browser.close()

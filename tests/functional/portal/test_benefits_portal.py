@@ -223,3 +223,28 @@ def test_the_401k_balance_by_source_comes_from_released_paychecks(setup):
     assert "$20.00" in row("employee_roth")
     assert "$40.00" in row("employer_match") and ">0%<" in row("employer_match").replace(" ", "")
     assert "0 completed years of service" in html
+
+
+def test_only_a_signed_in_worker_reaches_the_tab(app, setup, make_user, login):
+    anonymous = isolated_client(app)
+    resp = anonymous.get("/portal/benefits")
+    assert resp.status_code == 302 and "/login" in resp.headers["Location"]
+    staff = isolated_client(app)
+    login(staff, make_user("hr", email="hr.person@example.com"))
+    assert staff.get("/portal/benefits").status_code == 403
+    assert staff.get("/portal/benefits/enroll/dependents").status_code == 403
+    assert setup["http"].get("/portal/benefits").status_code == 200
+
+
+def test_a_worker_without_the_right_to_enroll_may_look_but_not_post(setup):
+    """Rights are data: take `benefit_enrollment:create` from the worker role and the wizard's forms answer 403."""
+    from backoffice.extensions import db
+    from backoffice.security.models import Permission
+
+    row = db.session.execute(sa.select(Permission).where(Permission.role == "worker",
+                                                         Permission.model == "benefit_enrollment")).scalar_one()
+    row.can_create = False
+    db.session.commit()             # each request reads the table in its own session
+    http = setup["http"]
+    assert http.get("/portal/benefits/enroll/plans").status_code == 200
+    assert _step(http, "plans", {"medical": str(setup["plans"]["medical"].id)}).status_code == 403
