@@ -2,6 +2,7 @@
 wizard, current elections and balances, life-event requests and the confirmation PDF."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -9,7 +10,7 @@ from flask import Response, abort, flash, redirect, render_template, request, se
 from flask_login import current_user
 
 from backoffice.clock import clock
-from backoffice.errors import DomainError, Issue, NotFound
+from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import D, fmt_pct, fmt_usd
 from backoffice.pdf import render_pdf
@@ -287,100 +288,119 @@ def benefits_enroll_restart():
     return redirect(url_for("portal.benefits_enroll", step="dependents"))
 
 
+@dataclass
+class _Wizard:
+    """One request of the wizard: the step, the worker's draft, today's offers and the event they enroll under."""
+
+    step: str
+    draft: dict
+    offers: list
+    event: str
+    effective: date
+
+    def page(self, errors: dict | None = None, values: dict | None = None, status: int = 200):
+        return _step_page(self, errors or {}, values or {}), status
+
+    def stay(self):
+        _save(self.draft)
+        return redirect(url_for("portal.benefits_enroll", step=self.step))
+
+
 @bp.route("/benefits/enroll/<step>", methods=["GET", "POST"])
 @worker_required
 def benefits_enroll(step: str):
     if step not in wizard.STEPS:
         abort(404)
     _require("benefit_enrollment", "read")
-    if request.method == "POST":
-        _require("benefit_enrollment", "create")
-        if step == "dependents":
-            _require("benefit_dependent", "create")
     today = clock().today()
-    draft = _draft()
     offers = _offers(today)
-    event, effective = _event_and_date(offers, today)
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        form = request.form
-        if step == "dependents" and form.get("action") == "add":
-            issues = wizard.add_new_dependent(draft, form.to_dict())
-            if not issues:
-                issues = [i for i in wizard.check(draft, event, effective) if i.field.startswith("dependents")]
-                if issues:      # the service refused it: take it back off the draft and show why
-                    draft["new_dependents"].pop()
-                    index = len(draft["new_dependents"])
-                    issues = [Issue(i.field.replace(f"dependents[{index}]", "dependent"), i.message, i.code)
-                              for i in issues if i.field.startswith(f"dependents[{index}]")]
-            else:
-                issues = [Issue(i.field.replace(f"dependents[{len(draft['new_dependents'])}]", "dependent"),
-                                i.message, i.code) for i in issues]
-            _save(draft)
-            if not issues:
-                flash("Dependent added to your enrollment (saved when you confirm).")
-                return redirect(url_for("portal.benefits_enroll", step="dependents"))
-            errors = {i.field.removeprefix("dependent."): [i.message] for i in issues}
-            return _step_page(step, draft, offers, event, effective, errors, form.to_dict()), 422
-        if step == "dependents" and form.get("action", "").startswith("remove:"):
-            wizard.drop_new_dependent(draft, form["action"].removeprefix("remove:"))
-            _save(draft)
-            return redirect(url_for("portal.benefits_enroll", step="dependents"))
-        if step == "tier":
-            for c in form.getlist("covered"):
-                if c.startswith("d:"):
-                    own_dependent(c.removeprefix("d:"))          # another worker's dependent id: 404
-                elif c.removeprefix("n:") not in {d["key"] for d in draft["new_dependents"]}:
-                    raise NotFound("dependent not found")
-            wizard.keep_tier(draft, form)
-        elif step == "plans":
-            allowed = {str(o.plan.id) for o in offers if o.plan.kind in wizard.HEALTH_KINDS}
-            for kind in wizard.HEALTH_KINDS:
-                choice = form.get(kind) or ""
-                if choice and choice.removeprefix("waive:") not in allowed:
-                    raise NotFound("plan not found")
-            wizard.keep_plans(draft, form.to_dict())
-        elif step == "retirement":
-            plan_id = form.get("plan_id") or ""
-            if plan_id and plan_id not in {str(o.plan.id) for o in offers if o.plan.kind == "401k"}:
-                raise NotFound("plan not found")
-            wizard.keep_retirement(draft, form.to_dict())
-            if form.get("action") == "whatif":          # recompute the table with this percent, stay here
-                _save(draft)
-                return redirect(url_for("portal.benefits_enroll", step="retirement"))
-        elif step == "accounts":
-            by_kind = {k: v[0].plan.id for k, v in _plans_by_kind(offers).items() if k in wizard.ACCOUNT_KINDS}
-            wizard.keep_accounts(draft, form.to_dict(), by_kind)
-        elif step == "beneficiaries":
-            wizard.keep_beneficiaries(draft, form)
-        elif step == "review":
-            with form_errors(refusals=True) as refused:
-                enrollments = wizard.confirm(draft, event, effective)
-                session.pop(DRAFT_KEY, None)
-                session["benefits_confirmed"] = [e.id for e in enrollments]
-                flash("Your elections are saved. Keep the confirmation PDF.")
-                return redirect(url_for("portal.benefits_done"))
-            errors = refused.errors or {"review": [refused.message]}
-            return _step_page(step, draft, offers, event, effective, errors, {}), 422
-        if step not in draft["done"]:
-            draft["done"].append(step)
-        _save(draft)
-        issues = [i for i in wizard.check(draft, event, effective) if wizard.step_of(i.field) == step]
-        if issues:
-            return _step_page(step, draft, offers, event, effective, _errors_of(issues, step), form.to_dict()), 422
-        return redirect(url_for("portal.benefits_enroll", step=_next(step)))
+    w = _Wizard(step, _draft(), offers, *_event_and_date(offers, today))
+    if request.method == "GET":
+        issues = wizard.check(w.draft, w.event, w.effective) if step == "review" else []
+        return w.page({i.field: [i.message] for i in issues})
+    _require("benefit_enrollment", "create")
+    if step == "dependents":
+        _require("benefit_dependent", "create")
+        if request.form.get("action") == "add":
+            return _add_dependent(w, request.form.to_dict())
+        if request.form.get("action", "").startswith("remove:"):
+            wizard.drop_new_dependent(w.draft, request.form["action"].removeprefix("remove:"))
+            return w.stay()
     if step == "review":
-        issues = wizard.check(draft, event, effective)
-        errors = {i.field: [i.message] for i in issues}
-    return _step_page(step, draft, offers, event, effective, errors, {})
+        return _confirm(w)
+    _keep(w, request.form)
+    if step == "retirement" and request.form.get("action") == "whatif":   # the table at this percent; stay here
+        return w.stay()
+    if step not in w.draft["done"]:
+        w.draft["done"].append(step)
+    _save(w.draft)
+    issues = [i for i in wizard.check(w.draft, w.event, w.effective) if wizard.step_of(i.field) == step]
+    if issues:
+        return w.page(_errors_of(issues, step), request.form.to_dict(), 422)
+    return redirect(url_for("portal.benefits_enroll", step=_next(step)))
 
 
-def _step_page(step, draft, offers, event, effective, errors, values):
+def _add_dependent(w: _Wizard, form: dict):
+    """Keep a typed dependent in the draft once the service's own checks pass (run on the draft, rolled back)."""
+    index = len(w.draft["new_dependents"])
+    issues = wizard.add_new_dependent(w.draft, form)
+    if not issues:
+        issues = [i for i in wizard.check(w.draft, w.event, w.effective)
+                  if i.field.startswith(f"dependents[{index}]")]
+        if issues:              # the service refused it: take it back off the draft and show why
+            w.draft["new_dependents"].pop()
+    _save(w.draft)
+    if not issues:
+        flash("Dependent added to your enrollment (saved when you confirm).")
+        return w.stay()
+    errors: dict[str, list[str]] = {}
+    for i in issues:
+        errors.setdefault(i.field.removeprefix(f"dependents[{index}]."), []).append(i.message)
+    return w.page(errors, form, 422)
+
+
+def _keep(w: _Wizard, form) -> None:
+    """Put one step's answers in the draft; an id that is not one of the worker's own (or on offer) is a 404."""
+    if w.step == "tier":
+        for c in form.getlist("covered"):
+            if c.startswith("d:"):
+                own_dependent(c.removeprefix("d:"))
+            elif c.removeprefix("n:") not in {d["key"] for d in w.draft["new_dependents"]}:
+                raise NotFound("dependent not found")
+        wizard.keep_tier(w.draft, form)
+    elif w.step == "plans":
+        allowed = {str(o.plan.id) for o in w.offers if o.plan.kind in wizard.HEALTH_KINDS}
+        if any((form.get(k) or "") and form[k].removeprefix("waive:") not in allowed for k in wizard.HEALTH_KINDS):
+            raise NotFound("plan not found")
+        wizard.keep_plans(w.draft, form.to_dict())
+    elif w.step == "retirement":
+        plan_id = form.get("plan_id") or ""
+        if plan_id and plan_id not in {str(o.plan.id) for o in w.offers if o.plan.kind == "401k"}:
+            raise NotFound("plan not found")
+        wizard.keep_retirement(w.draft, form.to_dict())
+    elif w.step == "accounts":
+        by_kind = {k: v[0].plan.id for k, v in _plans_by_kind(w.offers).items() if k in wizard.ACCOUNT_KINDS}
+        wizard.keep_accounts(w.draft, form.to_dict(), by_kind)
+    elif w.step == "beneficiaries":
+        wizard.keep_beneficiaries(w.draft, form)
+
+
+def _confirm(w: _Wizard):
+    with form_errors(refusals=True) as refused:
+        wizard.confirm(w.draft, w.event, w.effective)
+        session.pop(DRAFT_KEY, None)
+        flash("Your elections are saved. Keep the confirmation PDF.")
+        return redirect(url_for("portal.benefits_done"))
+    return w.page(refused.errors or {"review": [refused.message]}, None, 422)
+
+
+def _step_page(w: _Wizard, errors: dict, values: dict):
+    step, draft, offers = w.step, w.draft, w.offers
     by_kind = _plans_by_kind(offers)
     existing = _my_dependents()
     ctx = {"step": step, "steps": wizard.STEPS, "titles": wizard.STEP_TITLES, "draft": draft, "offers": offers,
            "by_kind": by_kind, "kinds": KIND_LABELS, "tiers": wizard.TIERS, "tier_labels": wizard.TIER_LABELS,
-           "relationships": wizard.RELATIONSHIPS, "existing": existing, "event": event, "effective": effective,
+           "relationships": wizard.RELATIONSHIPS, "existing": existing, "event": w.event, "effective": w.effective,
            "errors": errors, "values": values, "usd": fmt_usd,
            "health_kinds": wizard.HEALTH_KINDS, "account_kinds": wizard.ACCOUNT_KINDS, "step_of": wizard.step_of,
            "active_nav": "benefits"}
