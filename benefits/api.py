@@ -16,6 +16,7 @@ from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Worker
 from benefits import services as svc
 from benefits.models import PLAN_KINDS, Beneficiary, BenefitPlan, Dependent
@@ -224,7 +225,7 @@ def _worker_id_arg() -> int | None:
     raw = request.args.get("worker_id")
     if raw in (None, ""):
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and is_record_id(int(raw))):
         raise_if([Issue("worker_id", "must be a worker id (a whole number)")])
     return int(raw)
 

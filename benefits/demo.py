@@ -13,6 +13,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Client, Engagement
@@ -43,6 +44,7 @@ ACCOUNTS = {  # name: (kind, annual limit 2026)
     "Dependent Care FSA": ("dcfsa", "7500.00"), "Commuter Transit": ("commuter", "4080.00"),
     "529 Education Savings": ("529", None),
 }
+NAMES = ("Alex", "Sam", "Jordan", "Riley", "Maya", "Leo", "Ava", "Noah")
 DEFERRALS = (D("0.03"), D("0.04"), D("0.06"), D("0.10"))
 OPEN_ENROLLMENT = (date(2026, 11, 1), date(2026, 12, 11))    # for plan year 2027
 
@@ -99,7 +101,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
             elif p.kind == "hsa":
                 rule_rows.append({"plan_id": p.id, "client_id": None, "method": "flat", "value": D("50"),
                                   "note": "agency seed: $50 a month"})
-    db.session.execute(sa.insert(ClientContributionRule), rule_rows)
+    db.session.execute(ClientContributionRule.__table__.insert(), rule_rows)
     db.session.add(EnrollmentWindow(kind="open_enrollment", plan_year_start=date(2027, 1, 1),
                                     opens_on=OPEN_ENROLLMENT[0], closes_on=OPEN_ENROLLMENT[1],
                                     status="open" if OPEN_ENROLLMENT[0] <= today <= OPEN_ENROLLMENT[1]
@@ -123,6 +125,7 @@ def _enroll(mine: random.Random, today: date, plans: dict, rich: int | None) -> 
     rule_of = {(r.plan_id, r.client_id): r for r in db.session.execute(sa.select(ClientContributionRule)).scalars()}
     prices = {p.id: {t.tier: t.monthly_premium for t in p.tiers} for p in plans.values()}
     health_employer = "health_employer" in CONTRIBUTION_CODES        # arrives with the benefits-engine branch
+    stamp = {"created_at": utcnow(), "updated_at": utcnow()}        # one stamp, not the clock read per row
     enrollments, deps, choices = [], [], []
     for wid, e in first.items():
         if wid in taken:
@@ -148,8 +151,9 @@ def _enroll(mine: random.Random, today: date, plans: dict, rich: int | None) -> 
         if mine.random() < 0.65:
             picks.append((plans["Tandem 401(k) Multiple-Employer Plan"], mine.choice(DEFERRALS)))
         for plan, choice in picks:
-            row = {"worker_id": wid, "plan_id": plan.id, "event": "new_hire" if e.start_date.year == 2026
-                   else "open_enrollment", "status": "active", "effective_date": eff, "end_date": date(2026, 12, 31),
+            row = {**stamp, "worker_id": wid, "plan_id": plan.id,
+                   "event": "new_hire" if e.start_date.year == 2026 else "open_enrollment", "status": "active",
+                   "effective_date": eff, "end_date": date(2026, 12, 31),
                    "waived": False, "waive_reason": "", "pay_periods": periods, "coverage_tier": None,
                    "deferral_percent": None, "roth_percent": None, "annual_amount": None, "employee_monthly": None,
                    "employer_monthly": None, "per_paycheck_employee": None, "per_paycheck_employer": None}
@@ -173,14 +177,14 @@ def _enroll(mine: random.Random, today: date, plans: dict, rich: int | None) -> 
             choices.append((plan, choice))
     if not enrollments:
         return "benefits: plans for 2026 and 2027; no leased employees to enroll"
-    db.session.execute(sa.insert(Enrollment), enrollments)
+    db.session.execute(Enrollment.__table__.insert(), enrollments)
     ids = dict(((r.worker_id, r.plan_id), r.id) for r in db.session.execute(
         sa.select(Enrollment.worker_id, Enrollment.plan_id, Enrollment.id)))
     deductions, contributions, links = [], [], []
     for row, (plan, choice) in zip(enrollments, choices):
         eid = ids[(row["worker_id"], row["plan_id"])]
-        base = {"worker_id": row["worker_id"], "start_date": row["effective_date"], "end_date": row["end_date"],
-                "status": "active", "source": "benefits", "note": plan.name}
+        base = {**stamp, "worker_id": row["worker_id"], "start_date": row["effective_date"],
+                "end_date": row["end_date"], "status": "active", "source": "benefits", "note": plan.name}
         ref = f"benefit_enrollment:{eid}"
         if plan.kind == "401k":
             deductions.append({**base, "code": "401k", "percent": row["deferral_percent"], "amount": None,
@@ -205,17 +209,18 @@ def _enroll(mine: random.Random, today: date, plans: dict, rich: int | None) -> 
             people = ([("spouse", 1988)] if choice != "employee_children" else []) + \
                 ([("child", 2014), ("child", 2018)] if choice != "employee_spouse" else [])
             for rel, year in people:
-                deps.append({"worker_id": wid, "first_name": mine.choice(("Alex", "Sam", "Jordan", "Riley", "Maya",
-                                                                          "Leo", "Ava", "Noah")),
+                deps.append({**stamp, "worker_id": wid,
+                             "first_name": mine.choice(NAMES),
                              "last_name": "Family", "relationship": rel,
                              "birth_date": date(year + mine.randint(-3, 3), mine.randint(1, 12), mine.randint(1, 28)),
                              "ssn": None, "ssn_last4": "", "active": True, "_enrollment": eid})
     if deductions:
-        db.session.execute(sa.insert(WorkerDeduction), deductions)
+        db.session.execute(WorkerDeduction.__table__.insert(), deductions)
     if contributions:
-        db.session.execute(sa.insert(EmployerContribution), contributions)
+        db.session.execute(EmployerContribution.__table__.insert(), contributions)
     if deps:
-        db.session.execute(sa.insert(Dependent), [{k: x for k, x in d.items() if k != "_enrollment"} for d in deps])
+        db.session.execute(Dependent.__table__.insert(),
+                           [{k: x for k, x in d.items() if k != "_enrollment"} for d in deps])
         dep_ids = db.session.execute(sa.select(Dependent.id).order_by(Dependent.id)).scalars().all()
         links = [{"enrollment_id": d["_enrollment"], "dependent_id": i} for d, i in zip(deps, dep_ids[-len(deps):])]
         db.session.execute(sa.insert(enrollment_dependents), links)

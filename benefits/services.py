@@ -84,10 +84,12 @@ def worker_context(worker_id: int, on: date) -> _Context:
 
 def _average_weekly_hours(worker_id: int, on: date) -> Decimal | None:
     """Average hours a week over the approved timesheets of the last 13 weeks (None when there are none)."""
-    cols = (Timesheet.hours_mon + Timesheet.hours_tue + Timesheet.hours_wed + Timesheet.hours_thu
-            + Timesheet.hours_fri + Timesheet.hours_sat + Timesheet.hours_sun)
+    days = (Timesheet.hours_mon, Timesheet.hours_tue, Timesheet.hours_wed, Timesheet.hours_thu, Timesheet.hours_fri,
+            Timesheet.hours_sat, Timesheet.hours_sun)
+    raw = sum((sa.cast(c, sa.BigInteger) for c in days[1:]), sa.cast(days[0], sa.BigInteger))
     row = db.session.execute(
-        sa.select(sa.func.sum(cols), sa.func.count(sa.distinct(Timesheet.week_start)))
+        sa.select(sa.func.coalesce(sa.func.sum(raw), 0, type_=sa.BigInteger),
+                  sa.func.count(Timesheet.week_start.distinct()))
         .join(Engagement, Engagement.id == Timesheet.engagement_id)
         .where(Engagement.worker_id == worker_id, Engagement.type == "leased_employee",
                Timesheet.status == "approved", Timesheet.week_start > on - timedelta(weeks=HOURS_LOOKBACK_WEEKS),
@@ -95,7 +97,7 @@ def _average_weekly_hours(worker_id: int, on: date) -> Decimal | None:
     total, weeks = row
     if not weeks:
         return None
-    return D(int(total or 0)) / 100 / weeks      # raw cents: SUM bypasses the column type
+    return D(int(total)) / 100 / weeks      # hundredths of an hour: the casts bypass the column type
 
 
 def _hdhp_enrollment(worker_id: int, on: date) -> Enrollment | None:

@@ -73,3 +73,25 @@ def test_hr_approves_and_denies_life_events(client, db, fixed_clock, make_user, 
                                                          "csrf_token": csrf_token_from(page.data)})
     db.session.refresh(move)
     assert (move.status, move.decision_reason) == ("denied", "no proof of address")
+
+
+def test_hr_opens_and_closes_open_enrollment_from_the_windows_list(client, db, fixed_clock, make_user, login):
+    """Closing runs as a task (eager here): the worker with no 401(k) election gets the plan's 3% default."""
+    from benefits import plan_services
+    from benefits.models import Enrollment, EnrollmentWindow
+    plans27 = make_plans(2027)
+    w = WorkerFactory(payroll_ready=True)
+    EngagementFactory(worker=w, start_date=date(2026, 1, 5))
+    window = plan_services.create_window(date(2027, 1, 1), date(2026, 11, 1), date(2026, 11, 30))
+    login(client, make_user("hr"))
+    token = csrf_token_from(client.get("/admin/benefit_window/").data)
+    client.post("/admin/benefit_window/action/", data={"action": "open", "rowid": [str(window.id)],
+                                                         "csrf_token": token})
+    db.session.refresh(window)
+    assert window.status == "open"
+    client.post("/admin/benefit_window/action/", data={"action": "close", "rowid": [str(window.id)],
+                                                         "csrf_token": token})
+    db.session.expire_all()
+    assert db.session.get(EnrollmentWindow, window.id).status == "closed"
+    [e] = db.session.query(Enrollment).filter_by(worker_id=w.id).all()
+    assert (e.plan_id, e.deferral_percent, e.effective_date) == (plans27["401k"].id, D("0.030000"), date(2027, 1, 1))

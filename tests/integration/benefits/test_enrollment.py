@@ -336,3 +336,22 @@ def test_elections_and_dependents_are_in_the_audit_log_with_the_ssn_masked(db, f
     logged = rows[("benefit_dependent", str(dep.id))]
     import json
     assert "123456789" not in logged.changes and json.loads(logged.changes)["ssn"] == {"after": "***"}
+
+
+def test_an_hours_rule_reads_the_approved_timesheets_of_the_last_13_weeks(db, fixed_clock):
+    """Two approved weeks of 22.50 hours (4.5 h × 5) average 22.5 a week: under a 30-hour rule, not eligible; a
+    worker with weeks of 40 and 35 hours averages 37.5 and is."""
+    from tests.factories import TimesheetFactory
+    plans = make_plans()
+    plans["ppo"].min_weekly_hours = D(30)
+    part, full = _leased(start=date(2026, 9, 1)), _leased(start=date(2026, 9, 1))
+    for worker, weeks in ((part, ((4.5,) * 5 + (0, 0), (4.5,) * 5 + (0, 0))),
+                          (full, ((8,) * 5 + (0, 0), (7,) * 5 + (0, 0)))):
+        eng = worker.engagements[0]
+        for n, hours in enumerate(weeks):
+            TimesheetFactory(engagement=eng, week_start=date(2026, 11, 2 + 7 * n), hours=hours)
+    assert svc._average_weekly_hours(part.id, date(2026, 11, 22)) == D("22.5")
+    offers = {o.plan.name: o for o in svc.plan_offers(part.id, date(2026, 11, 22))}
+    assert not offers["Pooled PPO"].eligible and "you average 22.5" in offers["Pooled PPO"].reason
+    assert svc._average_weekly_hours(full.id, date(2026, 11, 22)) == D("37.5")
+    assert {o.plan.name: o for o in svc.plan_offers(full.id, date(2026, 11, 22))}["Pooled PPO"].eligible
