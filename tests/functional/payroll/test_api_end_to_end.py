@@ -108,7 +108,8 @@ def test_a_new_worker_is_made_payable_and_paid_through_the_api_alone(client, db,
     week1 = _paid_week(client, w, hr, hr2, "2026-11-04")
     thousand = {k: "1000.00" for k in ("federal_income_tax", "social_security", "medicare", "futa", "suta")}
     assert week1[ana["id"]]["taxable_wages"] == {**thousand, "additional_medicare": "0.00"}
-    zero = {k: "0.00" for k in ("deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")}
+    zero = {k: "0.00" for k in ("deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium",
+                                "dcfsa", "employer_401k")}
     wages = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages")
     assert week1[ana["id"]]["ytd"] == {**{k: "1000.00" for k in wages}, **zero}
     assert week1[bo["id"]]["taxable_wages"] == {"backup_withholding": "0.00"}

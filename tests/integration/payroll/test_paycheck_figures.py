@@ -7,7 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 
 WAGES = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages")
-OTHERS = ("deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium")
+OTHERS = ("deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium", "dcfsa", "employer_401k")
 CODES = ("federal_income_tax", "social_security", "medicare", "futa", "suta")
 
 
