@@ -21,6 +21,8 @@ EXPECTED = {
         "timesheet_approval": "w", "timesheet_import": "c",
         "task_completion": "rwcd", "task_import": "c",
         "worker_deduction": "rwc", "employer_contribution": "rwc",
+        "benefit_plan": "rwc", "benefit_window": "rwc", "benefit_enrollment": "rwc", "benefit_dependent": "rwc",
+        "life_event": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -28,6 +30,7 @@ EXPECTED = {
         "bank_account": "r", "report": "r",
         "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
         "admin_access": "r",
+        "benefit_plan": "r", "benefit_window": "r", "benefit_enrollment": "r", "life_event": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -35,6 +38,7 @@ EXPECTED = {
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
         "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",
+        "benefit_plan": "r", "benefit_enrollment": "r", "life_event": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -42,6 +46,7 @@ EXPECTED = {
         "classification_review_message": "rc", "classification_reclassification": "r", "onboarding": "rw",
         "document": "r", "task_completion": "rc", "worker_deduction": "r", "employer_contribution": "r",
         "timesheet_entry": "w",
+        "benefit_plan": "r", "benefit_enrollment": "rc", "benefit_dependent": "rc", "life_event": "rc",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
