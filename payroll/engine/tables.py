@@ -119,6 +119,27 @@ def _load(year: int, name: str) -> dict:
     return data
 
 
+def _benefit_limits(lim: dict) -> dict:
+    """The benefits figures of limits.json (Roth catch-up, 415(c), dependent care, commuter) that the year gives."""
+    out: dict = {}
+    roth = lim.get("roth_catch_up_603")
+    if roth is not None:
+        out.update(roth_catch_up_source=roth["publication"], roth_catch_up_required=bool(roth["required"]),
+                   roth_catch_up_threshold=D(roth["prior_year_fica_wages_over"]))
+    add = lim.get("annual_additions_415c")
+    if add is not None:
+        out.update(annual_additions_source=add["publication"], annual_additions_limit=D(add["limit"]))
+    dc = lim.get("dependent_care_129")
+    if dc is not None:
+        out.update(dcfsa_source=dc["publication"], dcfsa_limit=D(dc["limit"]),
+                   dcfsa_limit_mfs=D(dc["married_filing_separately"]))
+    tr = lim.get("qualified_transportation_132f")
+    if tr is not None:
+        out.update(transportation_source=tr["publication"], transit_monthly=D(tr["transit_monthly"]),
+                   parking_monthly=D(tr["parking_monthly"]))
+    return out
+
+
 @lru_cache(maxsize=None)
 def load_tables(year: int) -> TaxTables:
     """Read and check one tax year's data files (cached: read once per process)."""
@@ -192,27 +213,6 @@ def load_tables(year: int) -> TaxTables:
         student_loan_source=ccpa["student_loan_publication"],
         **_benefit_limits(lim),
     )
-
-
-def _benefit_limits(lim: dict) -> dict:
-    """The benefits figures of limits.json (Roth catch-up, 415(c), dependent care, commuter) that the year gives."""
-    out: dict = {}
-    roth = lim.get("roth_catch_up_603")
-    if roth is not None:
-        out.update(roth_catch_up_source=roth["publication"], roth_catch_up_required=bool(roth["required"]),
-                   roth_catch_up_threshold=D(roth["prior_year_fica_wages_over"]))
-    add = lim.get("annual_additions_415c")
-    if add is not None:
-        out.update(annual_additions_source=add["publication"], annual_additions_limit=D(add["limit"]))
-    dc = lim.get("dependent_care_129")
-    if dc is not None:
-        out.update(dcfsa_source=dc["publication"], dcfsa_limit=D(dc["limit"]),
-                   dcfsa_limit_mfs=D(dc["married_filing_separately"]))
-    tr = lim.get("qualified_transportation_132f")
-    if tr is not None:
-        out.update(transportation_source=tr["publication"], transit_monthly=D(tr["transit_monthly"]),
-                   parking_monthly=D(tr["parking_monthly"]))
-    return out
 
 
 def supported_tax_years() -> tuple[int, ...]:
