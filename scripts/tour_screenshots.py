@@ -29,6 +29,7 @@ SHOTS = [
     ("payroll-run.png", "hr@tandem.example", "/admin/payroll-runs/2", DESKTOP),
     ("portal-home-phone.png", "worker@tandem.example", "/portal/", PHONE),
     ("portal-paycheck-phone.png", "worker@tandem.example", "/portal/paychecks/1", PHONE),
+    ("portal-benefits-phone.png", "worker@tandem.example", "/portal/benefits", PHONE),
 ]
 
 
@@ -38,7 +39,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def main() -> int:
+def main(only: list[str] | None = None) -> int:
+    """Every shot, or only the files named (e.g. `scripts/tour-screenshots portal-benefits-phone.png`)."""
+    shots = [s for s in SHOTS if not only or s[0] in only]
     chromium = os.environ.get("BACKOFFICE_TEST_CHROMIUM") or shutil.which("chromium")
     if not chromium:
         print("Chromium is needed: apt-get install chromium", file=sys.stderr)
@@ -73,7 +76,7 @@ def main() -> int:
     try:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-            for filename, email, path, viewport in SHOTS:
+            for filename, email, path, viewport in shots:
                 page = browser.new_context(viewport=viewport).new_page()
                 page.goto(f"{base}/login")
                 page.fill("#email", email)
@@ -93,4 +96,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:]))
