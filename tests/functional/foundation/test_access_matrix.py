@@ -50,7 +50,7 @@ EXPECTED = {
         "document": "r", "task_completion": "rc", "worker_deduction": "r", "employer_contribution": "r",
         "timesheet_entry": "w",
         "benefit_plan": "r", "benefit_enrollment": "rc", "benefit_dependent": "rc", "life_event": "rc",
-        "timesheet_entry": "w", "portable_benefit": "r", "portable_payout": "rc",
+        "portable_benefit": "r", "portable_payout": "rc",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
