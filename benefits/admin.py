@@ -10,12 +10,31 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors, filtered_list_url
+from backoffice.admin import (
+    ReadOnlyView,
+    SecureModelView,
+    domain_errors,
+    filtered_list_url,
+)
+from backoffice.money import D
 from backoffice.security.access import can
 from backoffice.workers.models import Worker
-from benefits import plan_services as plans_svc, services as svc
-from benefits.models import (NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS, Beneficiary, BenefitPlan,
-                             ClientContributionRule, Dependent, Enrollment, EnrollmentWindow, LifeEvent, PlanTier)
+from benefits import plan_services as plans_svc
+from benefits import services as svc
+from benefits.models import (
+    NETWORK_TYPES,
+    PLAN_KINDS,
+    RULE_METHODS,
+    TIER_LABELS,
+    Beneficiary,
+    BenefitPlan,
+    ClientContributionRule,
+    Dependent,
+    Enrollment,
+    EnrollmentWindow,
+    LifeEvent,
+    PlanTier,
+)
 
 _PCT = "A fraction: 0.06 is 6%."
 
@@ -171,6 +190,14 @@ class EnrollmentWindowAdmin(SecureModelView):
                   "given (see the enrollments list).", "success")
 
 
+def _effective(view, context, model, name):
+    """The date, and for an election effective before the day it was made, the link to its retro preview."""
+    made = model.created_at.date() if model.created_at else None
+    if made is None or model.waived or model.effective_date >= made:
+        return model.effective_date
+    return Markup('{} · <a href="{}">retro</a>').format(model.effective_date, url_for(".retro_view", id=model.id))
+
+
 class EnrollmentAdmin(ReadOnlyView):
     """Every election and waiver (the census): search by worker or plan, filter, export CSV/XLSX."""
 
@@ -182,8 +209,10 @@ class EnrollmentAdmin(ReadOnlyView):
     column_filters = ("event", "status", "coverage_tier", "waived", "effective_date", "worker_id", "plan_id",
                       BenefitPlan.kind)
     column_default_sort = ("id", True)
-    column_formatters = {"worker": _worker, "deferral_percent": _percent, "roth_percent": _percent}
-    column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else ""}
+    column_formatters = {"worker": _worker, "deferral_percent": _percent, "roth_percent": _percent,
+                         "effective_date": _effective}
+    column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
+                                "effective_date": lambda v, c, m, n: m.effective_date}
     money_columns = ("annual_amount", "per_paycheck_employee", "per_paycheck_employer", "employee_monthly",
                      "employer_monthly")
     column_details_list = column_list + ("employee_monthly", "employer_monthly", "pay_periods", "waive_reason",
@@ -191,6 +220,28 @@ class EnrollmentAdmin(ReadOnlyView):
 
     def get_query(self):
         return super().get_query().options(joinedload(Enrollment.worker), joinedload(Enrollment.plan))
+
+    @expose("/retro/<int:id>", methods=("GET", "POST"))
+    def retro_view(self, id):
+        """An election effective before it was made: the paychecks since and what it would have deducted, shown
+        before HR applies the difference as a one-time deduction on the next paycheck (once: the database keeps
+        one retro deduction per enrollment)."""
+        enrollment = self.get_one(str(id))
+        if enrollment is None:
+            abort(404)
+        may_apply = can(current_user, "benefit_enrollment", "write")
+        if request.method == "POST":
+            if not may_apply:
+                abort(403)
+            with domain_errors("Retro deduction not created: "):
+                made = svc.apply_retro(id)
+                flash(f"One-time deduction of ${made.amount:,} on the next paycheck." if made
+                      else "Nothing to collect: no paycheck since the effective date.", "success")
+            return redirect(url_for(".retro_view", id=id))
+        rows = svc.retro_preview(id)
+        return self.render("admin/benefits/retro.html", enrollment=enrollment, rows=rows,
+                           total=sum((D(r["difference"]) for r in rows), D("0.00")),
+                           applied=svc.retro_applied(id), may_apply=may_apply)
 
 
 class DependentAdmin(ReadOnlyView):

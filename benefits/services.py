@@ -596,6 +596,12 @@ def retro_preview(enrollment_id: int) -> list[dict]:
     return out
 
 
+def retro_applied(enrollment_id: int) -> WorkerDeduction | None:
+    """The one-time retro deduction already created for this enrollment, if any."""
+    return db.session.execute(sa.select(WorkerDeduction).where(
+        WorkerDeduction.external_ref == ref(enrollment_id, "retro"))).scalar_one_or_none()
+
+
 @transaction()
 def apply_retro(enrollment_id: int) -> WorkerDeduction | None:
     """Collect the retro difference as a one-time deduction on the next paycheck (goal = amount = the total)."""

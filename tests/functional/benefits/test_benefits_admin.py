@@ -95,3 +95,45 @@ def test_hr_opens_and_closes_open_enrollment_from_the_windows_list(client, db, f
     assert db.session.get(EnrollmentWindow, window.id).status == "closed"
     [e] = db.session.query(Enrollment).filter_by(worker_id=w.id).all()
     assert (e.plan_id, e.deferral_percent, e.effective_date) == (plans27["401k"].id, D("0.030000"), date(2027, 1, 1))
+
+
+def test_hr_sees_a_retro_deduction_before_collecting_it_once(client, db, fixed_clock, make_user, login):
+    """A birth on Nov 15 approved on Nov 22: employee + children PPO from Nov 15 at 1,100.00 × 12 / 26 = 507.69 a
+    paycheck (as test_enrollment). One paycheck was paid since (Nov 20, gross 2,000.00): the retro page shows the
+    507.69 it would have taken before HR collects it; collecting makes one one-time deduction of 507.69, and the
+    page then says it is applied (a second POST adds nothing). Finance may look, not collect."""
+    from payroll.models_deductions import WorkerDeduction
+    from tests.factories import PaycheckFactory, PayrollRunFactory
+
+    plans = make_plans()
+    fixed_clock.set(date(2026, 10, 5))
+    w = WorkerFactory(payroll_ready=True)
+    EngagementFactory(worker=w, start_date=date(2026, 10, 1), pay_frequency="biweekly", pay_rate=D("25.00"))
+    svc.enroll({"worker_id": w.id, "plan_id": plans["ppo"].id, "event": "new_hire", "coverage_tier": "employee"})
+    fixed_clock.set(date(2026, 11, 22))
+    PaycheckFactory(worker=w, run=PayrollRunFactory(pay_date=date(2026, 11, 20), state="paid"),
+                    pay_date=date(2026, 11, 20), gross=D("2000.00"))
+    ev = svc.request_life_event(w.id, {"kind": "birth", "event_date": "2026-11-15"}, ("birth.pdf", b"%PDF-1.4 x"))
+    svc.decide_life_event(ev.id, True)
+    baby = svc.add_dependent(w.id, {"first_name": "Eve", "last_name": "Lee", "relationship": "child",
+                                    "birth_date": "2026-11-15"})
+    second = svc.enroll({"worker_id": w.id, "plan_id": plans["ppo"].id, "event": "life_event",
+                         "coverage_tier": "employee_children", "dependent_ids": [baby.id]})
+    login(client, make_user("finance"))
+    listing = client.get("/admin/benefit_enrollment/")
+    assert f"/admin/benefit_enrollment/retro/{second.id}".encode() in listing.data
+    page = client.get(f"/admin/benefit_enrollment/retro/{second.id}")
+    assert page.status_code == 200 and b"$507.69" in page.data and b"Collect" not in page.data
+    assert client.post(f"/admin/benefit_enrollment/retro/{second.id}",
+                       data={"csrf_token": csrf_token_from(page.data)}).status_code == 403
+    client.get("/logout")
+    login(client, make_user("hr"))
+    page = client.get(f"/admin/benefit_enrollment/retro/{second.id}")
+    assert b"Collect $507.69 on the next paycheck" in page.data
+    for _ in range(2):
+        client.post(f"/admin/benefit_enrollment/retro/{second.id}", data={"csrf_token": csrf_token_from(page.data)})
+    retro = db.session.query(WorkerDeduction).filter(WorkerDeduction.external_ref.like("%:retro")).all()
+    assert [(d.code, d.amount, d.goal) for d in retro] == [("section125", D("507.69"), D("507.69"))]
+    assert b"Applied: a one-time deduction of $507.69" in client.get(
+        f"/admin/benefit_enrollment/retro/{second.id}").data
+    assert client.get("/admin/benefit_enrollment/retro/999999").status_code == 404
