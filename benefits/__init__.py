@@ -14,7 +14,21 @@ def init_app(app) -> None:
     portal.register()
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
+    _schedule_escalation(app)
     from benefits import census_admin, portable      # census page; portable benefits: its own package
 
     census_admin.register(app.extensions["tandem_admin"])
     portable.init_app(app)
+
+
+def _schedule_escalation(app) -> None:
+    """The Celery beat entry: automatic 401(k) escalation checked every day at 05:00 (the clock's time zone)."""
+    from celery.schedules import crontab
+
+    celery = app.extensions.get("celery")
+    if celery is None:
+        return
+    entries = dict(celery.conf.beat_schedule or {})
+    entries["benefits-escalation-daily"] = {"task": "benefits.escalate_deferrals",
+                                            "schedule": crontab(hour=5, minute=0)}
+    celery.conf.beat_schedule = entries

@@ -24,6 +24,7 @@ from benefits import services as svc
 from benefits.models import (
     NETWORK_TYPES,
     PLAN_KINDS,
+    VESTING_SCHEDULES,
     RULE_METHODS,
     TIER_LABELS,
     Beneficiary,
@@ -37,6 +38,8 @@ from benefits.models import (
 )
 
 _PCT = "A fraction: 0.06 is 6%."
+VESTING_LABELS = {"immediate": "immediate (100% at once)", "cliff_2": "2-year cliff", "cliff_3": "3-year cliff",
+                  "graded_6": "2-to-6-year graded (20% a year)"}
 
 
 def _choices(values, labels=None):
@@ -76,7 +79,8 @@ class BenefitPlanAdmin(SecureModelView):
     column_default_sort = ("plan_year_start", True)
     column_formatters = {"tiers": _tiers, "rules": _rules,
                          **{k: _percent for k in ("match_up_to_1", "match_rate_1", "match_up_to_2", "match_rate_2",
-                                                   "default_deferral_percent")}}
+                                                   "default_deferral_percent", "escalation_step",
+                                                   "escalation_cap")}}
     column_formatters_export = {"tiers": lambda v, c, m, n: "; ".join(f"{t.tier} {t.monthly_premium}"
                                                                      for t in m.tiers),
                                 "rules": lambda v, c, m, n: "; ".join(str(r) for r in m.rules)}
@@ -85,11 +89,19 @@ class BenefitPlanAdmin(SecureModelView):
     column_details_list = plans_svc.PLAN_FIELDS + ("tiers", "rules")
     form_columns = plans_svc.PLAN_FIELDS
     form_choices = {"kind": _choices(PLAN_KINDS), "network_type": [("", "")] + [(x, x) for x in NETWORK_TYPES],
-                    "commuter_kind": [("", ""), ("transit", "transit"), ("parking", "parking")]}
+                    "commuter_kind": [("", ""), ("transit", "transit"), ("parking", "parking")],
+                    "vesting_schedule": _choices(VESTING_SCHEDULES, VESTING_LABELS)}
     form_args = {"waiting_days": {"description": "At most 90 days (29 CFR 2590.715-2708)."},
                  "match_up_to_1": {"description": _PCT + " Safe harbor: 0.03 at 1, then 0.02 at 0.5."},
                  "default_deferral_percent": {"description": _PCT + " The automatic-enrollment default."},
-                 "min_weekly_hours": {"description": "Average hours a week to be eligible (e.g. 30); empty: any."}}
+                 "min_weekly_hours": {"description": "Average hours a week to be eligible (e.g. 30); empty: any."},
+                 "vesting_schedule": {"description": "How the 401(k) match vests, by years of service across clients "
+                                                     "(a safe-harbor match is immediate)."},
+                 "escalation_step": {"description": _PCT + " Automatic escalation each year of an auto-enrolled "
+                                                           "worker (IRC 414A: at least 0.01)."},
+                 "escalation_cap": {"description": _PCT + " Where escalation stops (IRC 414A: 0.10 to 0.15)."},
+                 "match_true_up": {"description": "True up the match after the year on the whole year's pay "
+                                                  "(backoffice benefits true-up)."}}
     service_fields = form_columns
 
     def get_query(self):

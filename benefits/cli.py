@@ -2,12 +2,15 @@
 (schedule, open, close)."""
 from __future__ import annotations
 
+import csv
+import io
+
 import click
 from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import plan_services as plans_svc, services as svc
+from benefits import plan_services as plans_svc, retirement_services as retirement, services as svc
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -57,10 +60,37 @@ def close_cmd(window_id):
     emit_json(svc.close_enrollment(window_id))
 
 
+@click.command("escalate")
+@click.option("--on", "on", type=DAY, default=None, help="The day (YYYY-MM-DD); default: today.")
+@with_appcontext
+@handle_domain_errors
+def escalate_cmd(on):
+    """Raise auto-enrolled workers' 401(k) percent on their anniversaries (the plan's step, up to its cap)."""
+    day = on.date() if on else clock().today()
+    click.echo(f"{retirement.escalate_deferrals(day)} worker(s) raised on {day.isoformat()}")
+
+
+@click.command("true-up")
+@click.option("--year", type=int, required=True, help="The plan year (calendar year) to true up.")
+@with_appcontext
+@handle_domain_errors
+def true_up_cmd(year):
+    """The 401(k) match each worker is still owed for YEAR (plans with match_true_up), as CSV."""
+    rows = retirement.true_up_due(year)
+    buf = io.StringIO()
+    out = csv.writer(buf)
+    out.writerow(("worker_id", "worker", "plan", "year_pay", "deferrals", "match_paid", "true_up"))
+    for r in rows:
+        out.writerow((r["worker_id"], r["worker"], r["plan"], r["year_pay"], r["deferrals"], r["match_paid"],
+                      r["true_up"]))
+    click.echo(buf.getvalue(), nl=False)
+    click.echo(f"{len(rows)} worker(s), {retirement.total(rows)} in all", err=True)
+
+
 def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
-        """Benefits: offers and open enrollment."""
-    for cmd in (offers_cmd, window_cmd, open_cmd, close_cmd):
+        """Benefits: offers, open enrollment, 401(k) escalation and true-up."""
+    for cmd in (offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd):
         group.add_command(cmd)

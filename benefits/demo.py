@@ -68,7 +68,9 @@ def _plans(year: int, bump: Decimal) -> list[BenefitPlan]:
     plans.append(BenefitPlan(kind="401k", name="Tandem 401(k) Multiple-Employer Plan",
                              carrier="Pooled plan trustee (illustrative)", plan_year_start=start, plan_year_end=end,
                              match_up_to_1=D("0.03"), match_rate_1=D("1"), match_up_to_2=D("0.02"),
-                             match_rate_2=D("0.5"), default_deferral_percent=D("0.03"), source_note=SOURCE))
+                             match_rate_2=D("0.5"), default_deferral_percent=D("0.03"), source_note=SOURCE,
+                             vesting_schedule="immediate", escalation_step=D("0.01"), escalation_cap=D("0.10"),
+                             match_true_up=True))
     for name, (kind, limit) in ACCOUNTS.items():
         plans.append(BenefitPlan(kind=kind, name=name, plan_year_start=start, plan_year_end=end,
                                  max_annual_amount=D(limit) if limit else None, source_note=SOURCE,

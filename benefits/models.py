@@ -29,6 +29,7 @@ RELATIONSHIPS = ("spouse", "child", "domestic_partner")
 BENEFICIARY_PLANS = ("401k", "life")
 BENEFICIARY_LEVELS = ("primary", "contingent")
 ENROLLMENT_EVENTS = ("new_hire", "open_enrollment", "life_event")
+VESTING_SCHEDULES = ("immediate", "cliff_2", "cliff_3", "graded_6")    # payroll.engine.retirement.vesting_schedule
 ENROLLMENT_STATUSES = ("active", "ended", "cancelled")
 QUALIFYING_EVENTS = ("marriage", "birth", "adoption", "loss_of_coverage", "move", "divorce", "death")
 LIFE_EVENT_KINDS = ("cobra_qualifying_event",) + QUALIFYING_EVENTS
@@ -82,6 +83,21 @@ class BenefitPlan(Timestamps, db.Model):
     commuter_kind: Mapped[str | None] = mapped_column(sa.String(8))     # a commuter plan: transit or parking
     source_note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+    # 401(k): how the match vests (payroll/engine/data/retirement_plan_rules.json; safe-harbor money is immediate),
+    # automatic escalation of an auto-enrolled worker's percent (IRC 414A: +step a year up to cap), and whether
+    # the match is trued up after the year on the whole year's pay
+    vesting_schedule: Mapped[str] = mapped_column(sa.String(10), default="immediate", server_default="immediate",
+                                                  nullable=False)
+    escalation_step: Mapped[Decimal | None] = mapped_column(Scaled(6))
+    escalation_cap: Mapped[Decimal | None] = mapped_column(Scaled(6))
+    match_true_up: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(),
+                                                nullable=False)
+
+    @property
+    def match_tiers(self) -> tuple[tuple[Decimal, Decimal], ...]:
+        """The 401(k) match formula as (share of pay, match rate) tiers, in turn (payroll.engine.retirement)."""
+        return tuple((up, rate) for up, rate in ((self.match_up_to_1, self.match_rate_1),
+                                                 (self.match_up_to_2, self.match_rate_2)) if up is not None)
 
     tiers = relationship("PlanTier", back_populates="plan", cascade="all, delete-orphan",
                          order_by="PlanTier.id")
@@ -90,6 +106,9 @@ class BenefitPlan(Timestamps, db.Model):
 
     __table_args__ = (
         sa.CheckConstraint(_in("kind", PLAN_KINDS), name="ck_benefit_plans_kind"),
+        sa.CheckConstraint(_in("vesting_schedule", VESTING_SCHEDULES), name="ck_benefit_plans_vesting_schedule"),
+        sa.CheckConstraint("(escalation_step is null) = (escalation_cap is null) and (escalation_step is null or "
+                           "(escalation_step > 0 and escalation_cap <= 150000))", name="ck_benefit_plans_escalation"),
         sa.CheckConstraint("network_type is null or " + _in("network_type", NETWORK_TYPES),
                            name="ck_benefit_plans_network_type"),
         sa.CheckConstraint("commuter_kind is null or (kind = 'commuter' and " + _in("commuter_kind", COMMUTER_KINDS)
@@ -307,6 +326,10 @@ class Enrollment(Timestamps, db.Model):
     life_event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_life_events.id"))
     window_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_enrollment_windows.id"))
     replaces_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_enrollments.id"))
+    # the plan's default given to a worker who did nothing (and its yearly escalations); a worker's own election
+    # is not, and stops the escalation
+    auto_enrolled: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(),
+                                                nullable=False)
 
     worker = relationship("Worker")
     plan = relationship(BenefitPlan)

@@ -8,13 +8,14 @@ from datetime import date
 import sqlalchemy as sa
 
 from backoffice import validation as v
-from backoffice.errors import DomainError, Issue, NotFound, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.uow import transaction
 from benefits.engine.eligibility import MAX_WAITING_DAYS
 from benefits.models import (COMMUTER_KINDS, HEALTH_KINDS, NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS,
-                             BenefitPlan, ClientContributionRule, EnrollmentWindow, PlanTier)
+                             BenefitPlan, ClientContributionRule, EnrollmentWindow, PlanTier, VESTING_SCHEDULES)
 from benefits.services import fraction_field, money_field
+from payroll.engine.retirement import auto_enroll_percent
 
 
 # --- open-enrollment windows ------------------------------------------------------------------------------------------
@@ -56,11 +57,12 @@ PLAN_FIELDS = ("kind", "name", "carrier", "network_type", "plan_year_start", "pl
                "deductible_individual", "deductible_family", "out_of_pocket_individual", "out_of_pocket_family",
                "waiting_days", "min_weekly_hours", "contractors_eligible", "hdhp", "match_up_to_1", "match_rate_1",
                "match_up_to_2", "match_rate_2", "default_deferral_percent", "max_annual_amount", "commuter_kind",
-               "source_note",
+               "source_note", "vesting_schedule", "escalation_step", "escalation_cap", "match_true_up",
                "active")
 _PLAN_MONEY = ("deductible_individual", "deductible_family", "out_of_pocket_individual", "out_of_pocket_family",
                "max_annual_amount", "min_weekly_hours")
-_PLAN_FRACTIONS = ("match_up_to_1", "match_rate_1", "match_up_to_2", "match_rate_2", "default_deferral_percent")
+_PLAN_FRACTIONS = ("match_up_to_1", "match_rate_1", "match_up_to_2", "match_rate_2", "default_deferral_percent",
+                   "escalation_step", "escalation_cap")
 
 
 def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
@@ -104,7 +106,10 @@ def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
             issues.append(Issue("waiting_days", "at most 90 days (29 CFR 2590.715-2708)"))
         else:
             out["waiting_days"] = int(raw)
-    for key in ("contractors_eligible", "hdhp", "active"):
+    if "vesting_schedule" in data:
+        out["vesting_schedule"] = v.choice("vesting_schedule", data["vesting_schedule"] or "immediate",
+                                           VESTING_SCHEDULES, issues)
+    for key in ("contractors_eligible", "hdhp", "active", "match_true_up"):
         if key in data:
             out[key] = bool(data[key])
     g = lambda k: out[k] if k in out else getattr(current, k, None)  # noqa: E731 - the value after the change
@@ -117,6 +122,7 @@ def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
         issues.append(Issue("match_up_to_1", "a match formula is for the 401(k) plan only"))
     if g("commuter_kind") is not None and g("kind") != "commuter":
         issues.append(Issue("commuter_kind", "is for commuter plans only"))
+    _check_escalation(g, issues)
     if g("hdhp") and g("kind") != "medical":
         issues.append(Issue("hdhp", "only a medical plan is a high-deductible health plan"))
     if g("name") and g("plan_year_start") and db.session.execute(sa.select(BenefitPlan.id).where(
@@ -125,6 +131,25 @@ def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
         issues.append(Issue("name", "another plan of that plan year has this name", "duplicate"))
     raise_if(issues)
     return out
+
+
+def _check_escalation(g, issues: list[Issue]) -> None:
+    """Automatic escalation: step and cap together, on a 401(k) plan with a default percent, within IRC 414A
+    (payroll.engine.retirement.auto_enroll_percent says what is out of bounds)."""
+    step, cap = g("escalation_step"), g("escalation_cap")
+    if step is None and cap is None:
+        return
+    if step is None or cap is None:
+        issues.append(Issue("escalation_cap" if cap is None else "escalation_step",
+                            "give escalation_step and escalation_cap together"))
+    elif g("kind") != "401k" or g("default_deferral_percent") is None:
+        issues.append(Issue("escalation_step", "escalation is for a 401(k) plan with a default_deferral_percent"))
+    else:
+        try:
+            auto_enroll_percent(date(2026, 1, 1), date(2026, 1, 1), g("default_deferral_percent"), step, cap)
+        except ValidationFailed as exc:
+            names = {"initial": "default_deferral_percent", "step": "escalation_step", "cap": "escalation_cap"}
+            issues += [Issue(names.get(i.field, i.field), i.message, i.code) for i in exc.issues]
 
 
 @transaction()

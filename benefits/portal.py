@@ -154,8 +154,9 @@ STATUTORY_SLOWEST = "graded_6"     # IRC 411(a)(2)(B)(ii): the slowest graded sc
 
 def employer_vesting(worker_id: int, today: date) -> tuple[D, str]:
     """(vested fraction of the match, how it was found in words) from payroll.engine.retirement: years of service
-    counted across every client (elapsed time, Treas. Reg. 1.410(a)-7) on the plan's schedule. A plan without a
-    schedule of its own is shown on the slowest one the law allows, so the figure is never more than is vested."""
+    counted across every client (elapsed time, Treas. Reg. 1.410(a)-7) on the plan's schedule (BenefitPlan
+    vesting_schedule). A worker with no 401(k) election is shown the slowest schedule the law allows, so the figure
+    is never more than is vested."""
     from backoffice.workers.models import Engagement
     from benefits.models import BenefitPlan
     from payroll.engine.retirement import vested_percent, years_of_service
@@ -166,7 +167,7 @@ def employer_vesting(worker_id: int, today: date) -> tuple[D, str]:
     plan = db.session.execute(sa.select(BenefitPlan).join(Enrollment, Enrollment.plan_id == BenefitPlan.id).where(
         Enrollment.worker_id == worker_id, BenefitPlan.kind == "401k", Enrollment.status != "cancelled")
         .order_by(Enrollment.effective_date.desc())).scalars().first()
-    schedule = getattr(plan, "vesting_schedule", None) if plan is not None else None
+    schedule = plan.vesting_schedule if plan is not None else None
     fraction = vested_percent(schedule or STATUTORY_SLOWEST, years)
     how = (f"{years} completed {'year' if years == 1 else 'years'} of service with the agency, counted across "
            f"clients, on the plan's {(schedule or '').replace('_', ' ')} schedule" if schedule else

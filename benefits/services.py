@@ -799,9 +799,10 @@ def close_enrollment(window_id: int) -> dict:
         d = {"event": "open_enrollment", "waive": old.waived, "reason": old.waive_reason,
              "coverage_tier": old.coverage_tier, "deferral_percent": old.deferral_percent,
              "roth_percent": old.roth_percent, "annual_amount": old.annual_amount}
-        _elect(d, plan, ctx, w.plan_year_start, window_id=w.id,
-               dependents=[x for x in old.dependents
-                           if not (x.relationship == "child" and rules.child_too_old(x.birth_date, w.plan_year_start))])
+        carried = _elect(d, plan, ctx, w.plan_year_start, window_id=w.id,
+                         dependents=[x for x in old.dependents if not (
+                             x.relationship == "child" and rules.child_too_old(x.birth_date, w.plan_year_start))])
+        carried.auto_enrolled = old.auto_enrolled
         chosen.add((old.worker_id, plan.kind))
         kept += 1
     for plan in new_plans:
@@ -816,9 +817,10 @@ def close_enrollment(window_id: int) -> dict:
             ctx = ctxs.setdefault(wid, worker_context(wid, w.plan_year_start))
             if not check(_plan_rules(plan), _facts(ctx, w.plan_year_start, False), w.plan_year_start).eligible:
                 continue
-            _elect({"event": "open_enrollment", "waive": False, "reason": "", "coverage_tier": None,
-                    "deferral_percent": plan.default_deferral_percent, "roth_percent": None, "annual_amount": None},
-                   plan, ctx, w.plan_year_start, window_id=w.id)
+            default = _elect({"event": "open_enrollment", "waive": False, "reason": "", "coverage_tier": None,
+                              "deferral_percent": plan.default_deferral_percent, "roth_percent": None,
+                              "annual_amount": None}, plan, ctx, w.plan_year_start, window_id=w.id)
+            default.auto_enrolled = True        # escalated each year by retirement_services.escalate_deferrals
             chosen.add((wid, "401k"))
             defaulted += 1
     db.session.flush()

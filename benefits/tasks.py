@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from backoffice.clock import clock
 from backoffice.errors import DomainError
-from benefits import services
+from benefits import retirement_services, services
 
 
 @shared_task(name="benefits.close_enrollment")
@@ -15,3 +16,9 @@ def close_enrollment(window_id: int) -> dict | None:
         return services.close_enrollment(window_id)
     except DomainError:
         return None
+
+
+@shared_task(name="benefits.escalate_deferrals")
+def escalate_deferrals() -> int:
+    """Daily (Celery beat): today's 401(k) escalations; a second run the same day raises no one again."""
+    return retirement_services.escalate_deferrals(clock().today())

@@ -128,18 +128,12 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     (sheet,) = register_sheets(sel)
     columns = list(sheet.frame.columns)
     money, dates = set(sheet.money_columns), set(sheet.date_columns)
-    values = []
-    for c in columns:           # converted a column at a time: one test per column, not one per cell
-        cells = _cell_values(sheet.frame[c])
-        if c in money:
-            cells = [from_cents(v) for v in cells]
-        elif c in dates:
-            cells = [parse_date(v) if v else v for v in cells]
-        values.append(cells)
+    values = [_cell_values(sheet.frame[c]) for c in columns]
 
     def rows() -> Iterator[dict]:
         for row in zip(*values):
-            yield dict(zip(columns, row))
+            yield {c: from_cents(v) if c in money else parse_date(v) if c in dates and v else v
+                   for c, v in zip(columns, row)}
 
     return columns, rows()
 
