@@ -201,12 +201,13 @@ def test_a_life_event_is_sent_with_its_document_or_refused_field_by_field(setup)
 def test_the_401k_balance_by_source_comes_from_released_paychecks(setup):
     """One approved week (40 h × 25.00 = 1,000.00) with a 6% traditional and 2% Roth election and the safe-harbor
     match: 60.00 traditional, 20.00 Roth, match 100% × 3% + 50% × 2% = 40.00. Deferrals are 100% vested; the match,
-    with 0 completed years of service on the slowest statutory schedule, 0% (0.00)."""
+    with 0 completed years of service on a plan vesting it on the 2-to-6-year graded schedule, 0% (0.00)."""
     from benefits import services
     from payroll.services import runs
     from tests.integration.payroll.conftest import WEEK1
 
     world, emp = setup["world"], setup["mine"]
+    setup["plans"]["401k"].vesting_schedule = "graded_6"
     services.enroll({"worker_id": emp.worker_id, "plan_id": setup["plans"]["401k"].id, "event": "new_hire",
                      "effective_date": "2026-11-02", "deferral_percent": "0.06", "roth_percent": "0.02"})
     world.time(emp, week=WEEK1)
