@@ -315,6 +315,9 @@ class Enrollment(Timestamps, db.Model):
     coverage_tier: Mapped[str | None] = mapped_column(sa.String(20))
     deferral_percent: Mapped[Decimal | None] = mapped_column(Scaled(6))
     roth_percent: Mapped[Decimal | None] = mapped_column(Scaled(6))
+    # or a dollar amount a paycheck instead of a percent (one or the other for each of traditional and Roth)
+    deferral_amount: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    roth_amount: Mapped[Decimal | None] = mapped_column(Scaled(2))
     annual_amount: Mapped[Decimal | None] = mapped_column(Scaled(2))
     waived: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     waive_reason: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
@@ -340,6 +343,9 @@ class Enrollment(Timestamps, db.Model):
         sa.CheckConstraint(_in("status", ENROLLMENT_STATUSES), name="ck_benefit_enrollments_status"),
         sa.CheckConstraint("coverage_tier is null or " + _in("coverage_tier", TIERS),
                            name="ck_benefit_enrollments_tier"),
+        sa.CheckConstraint("(deferral_percent is null or deferral_amount is null) and (roth_percent is null or "
+                           "roth_amount is null) and coalesce(deferral_amount, 1) > 0 and coalesce(roth_amount, 1) > 0",
+                           name="ck_benefit_enrollments_deferral_amounts"),
         sa.CheckConstraint(f"({_fraction('deferral_percent')}) and ({_fraction('roth_percent')}) and "
                            f"coalesce(deferral_percent, 0) + coalesce(roth_percent, 0) <= {_ONE}",
                            name="ck_benefit_enrollments_percents"),

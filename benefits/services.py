@@ -34,7 +34,8 @@ HOURS_LOOKBACK_WEEKS = 13
 MAX_DOCUMENT_BYTES = 10 * 1024 * 1024
 DOCUMENT_TYPES = {b"%PDF": "pdf", b"\x89PNG": "png", b"\xff\xd8\xff": "jpg"}
 ENROLL_FIELDS = ("worker_id", "plan_id", "event", "effective_date", "coverage_tier", "dependent_ids",
-                 "deferral_percent", "roth_percent", "annual_amount", "waive", "reason", "life_event_id")
+                 "deferral_percent", "roth_percent", "deferral_amount", "roth_amount", "annual_amount", "waive",
+                 "reason", "life_event_id")
 
 
 def _today() -> date:
@@ -276,6 +277,12 @@ def _parse(data: dict) -> dict:
     if (out["deferral_percent"] or ZERO) + (out["roth_percent"] or ZERO) > 1:
         issues.append(Issue("roth_percent", "traditional and Roth deferrals together are over 100% of pay",
                             "over_100"))
+    for key, pct in (("deferral_amount", "deferral_percent"), ("roth_amount", "roth_percent")):
+        out[key] = money_field(key, data.get(key), issues)
+        if out[key] is not None and out[key] <= 0:
+            issues.append(Issue(key, "must be more than zero (dollars a paycheck)"))
+        if out[key] is not None and out[pct] is not None:
+            issues.append(Issue(key, f"give {pct} or {key}, not both"))
     out["annual_amount"] = money_field("annual_amount", data.get("annual_amount"), issues)
     raise_if(issues)
     return out
@@ -363,9 +370,10 @@ def _check_health(d: dict, plan: BenefitPlan, eff: date, worker_id: int, issues:
 
 def _check_other(d: dict, plan: BenefitPlan, issues: list[Issue]) -> None:
     if plan.kind == "401k":
-        if not d["waive"] and not (d["deferral_percent"] or d["roth_percent"]):
-            issues.append(Issue("deferral_percent", "give deferral_percent and/or roth_percent (0.06 is 6%), or "
-                                                    "waive", "required"))
+        if not d["waive"] and not (d["deferral_percent"] or d["roth_percent"] or d.get("deferral_amount")
+                                   or d.get("roth_amount")):
+            issues.append(Issue("deferral_percent", "give deferral_percent and/or roth_percent (0.06 is 6%), or a "
+                                                    "deferral_amount / roth_amount a paycheck, or waive", "required"))
     elif plan.kind in ACCOUNT_KINDS and not d["waive"]:
         if not d["annual_amount"]:
             issues.append(Issue("annual_amount", "give the amount a year to put in", "required"))
@@ -421,12 +429,11 @@ def _write_payroll_rows(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None
             "end_date": e.end_date.isoformat() if e.end_date else None,
             "note": f"{plan.name}" + (f", {TIER_LABELS[e.coverage_tier].lower()}" if e.coverage_tier else "")}
     if plan.kind == "401k":
-        if e.deferral_percent:
-            pay.create_deduction(e.worker_id, {**base, "code": "401k", "percent": str(e.deferral_percent),
-                                               "external_ref": ref(e.id)})
-        if e.roth_percent:
-            pay.create_deduction(e.worker_id, {**base, "code": "roth_401k", "percent": str(e.roth_percent),
-                                               "external_ref": ref(e.id, "roth")})
+        for code, pct, amount, part in (("401k", e.deferral_percent, e.deferral_amount, ""),
+                                        ("roth_401k", e.roth_percent, e.roth_amount, "roth")):
+            if pct or amount:
+                pay.create_deduction(e.worker_id, {**base, "code": code, "external_ref": ref(e.id, part),
+                                                   **({"percent": str(pct)} if pct else {"amount": str(amount)})})
         if plan.match:
             match = {f"match_up_to_{i}": str(u) for i, (u, _r) in enumerate(plan.match, 1)}
             match.update({f"match_rate_{i}": str(r) for i, (_u, r) in enumerate(plan.match, 1)})
@@ -472,6 +479,8 @@ def _elect(d: dict, plan: BenefitPlan, ctx: _Context, eff: date, *, window_id=No
                    coverage_tier=None if d["waive"] else d["coverage_tier"],
                    deferral_percent=None if d["waive"] else d["deferral_percent"],
                    roth_percent=None if d["waive"] else d["roth_percent"],
+                   deferral_amount=None if d["waive"] else d.get("deferral_amount"),
+                   roth_amount=None if d["waive"] else d.get("roth_amount"),
                    annual_amount=None if d["waive"] else d["annual_amount"],
                    window_id=window_id, life_event_id=life_event_id, replaces_id=replaced)
     e.dependents = list(dependents)
@@ -532,6 +541,9 @@ def election_item(e: Enrollment, on: date, ctx: _Context | None = None) -> dict:
     if plan.kind == "401k" and not e.waived:
         gross = ctx.expected_gross if ctx is not None else None
         pct = (e.deferral_percent or ZERO) + (e.roth_percent or ZERO)
+        dollars = (e.deferral_amount or ZERO) + (e.roth_amount or ZERO)
+        if gross and dollars:           # a dollar election is that share of the expected paycheck
+            pct += dollars / gross
         if gross is not None:
             employee = round_cents(gross * pct)
             employer = ZERO
@@ -546,6 +558,7 @@ def election_item(e: Enrollment, on: date, ctx: _Context | None = None) -> dict:
             "effective_date": e.effective_date.isoformat(), "end_date": _as_str(e.end_date),
             "coverage_tier": e.coverage_tier, "dependent_ids": [x.id for x in e.dependents],
             "deferral_percent": _as_str(e.deferral_percent), "roth_percent": _as_str(e.roth_percent),
+            "deferral_amount": _as_str(e.deferral_amount), "roth_amount": _as_str(e.roth_amount),
             "annual_amount": _as_str(e.annual_amount), "waived": e.waived, "waive_reason": e.waive_reason,
             "employee_monthly": _as_str(e.employee_monthly), "employer_monthly": _as_str(e.employer_monthly),
             "per_paycheck_employee": str(employee if employee is not None else ZERO),
@@ -589,7 +602,8 @@ def retro_preview(enrollment_id: int) -> list[dict]:
         if e.per_paycheck_employee and e.plan.kind != "401k":
             would = e.per_paycheck_employee
         else:
-            would = round_cents(pc.gross * ((e.deferral_percent or ZERO) + (e.roth_percent or ZERO)))
+            would = (round_cents(pc.gross * ((e.deferral_percent or ZERO) + (e.roth_percent or ZERO)))
+                     + (e.deferral_amount or ZERO) + (e.roth_amount or ZERO))
         out.append({"paycheck_id": pc.id, "pay_date": pc.pay_date.isoformat(), "gross": str(pc.gross),
                     "code": "401k" if e.plan.kind == "401k" else DEDUCTION_CODE.get(e.plan.kind, ""),
                     "would_deduct": str(would), "deducted": "0.00", "difference": str(would)})
@@ -798,7 +812,8 @@ def close_enrollment(window_id: int) -> dict:
         ctx = ctxs.setdefault(old.worker_id, worker_context(old.worker_id, w.plan_year_start))
         d = {"event": "open_enrollment", "waive": old.waived, "reason": old.waive_reason,
              "coverage_tier": old.coverage_tier, "deferral_percent": old.deferral_percent,
-             "roth_percent": old.roth_percent, "annual_amount": old.annual_amount}
+             "roth_percent": old.roth_percent, "annual_amount": old.annual_amount,
+             "deferral_amount": old.deferral_amount, "roth_amount": old.roth_amount}
         carried = _elect(d, plan, ctx, w.plan_year_start, window_id=w.id,
                          dependents=[x for x in old.dependents if not (
                              x.relationship == "child" and rules.child_too_old(x.birth_date, w.plan_year_start))])

@@ -103,3 +103,24 @@ def test_escalation_runs_daily_and_both_are_on_the_command_line(app, runner, db,
     assert out.exit_code == 0 and "0 worker(s) raised on 2026-06-01" in out.output
     out = runner.invoke(args=["benefits", "true-up", "--year", "2026"])
     assert out.exit_code == 0 and "worker_id,worker,plan,year_pay,deferrals,match_paid,true_up\n" in out.output
+
+
+def test_a_deferral_may_be_dollars_a_paycheck_but_not_both_ways(db, fixed_clock):
+    """$100.00 of traditional 401(k) a paycheck and 2% Roth: a 401k deduction of a fixed 100.00 and a roth_401k
+    deduction of 2% of gross. A percent and an amount for the same deferral are refused naming the amount, nothing
+    saved; so is a zero amount."""
+    plans = make_plans(2026)
+    fixed_clock.set(date(2026, 1, 5))
+    w = _leased()
+    base = {"worker_id": w.id, "plan_id": plans["401k"].id, "event": "new_hire", "effective_date": "2026-01-05"}
+    for bad, field in (({"deferral_percent": "0.05", "deferral_amount": "100.00"}, "deferral_amount"),
+                       ({"roth_amount": "0"}, "roth_amount")):
+        with pytest.raises(ValidationFailed) as exc:
+            svc.enroll({**base, **bad})
+        assert field in [i.field for i in exc.value.issues]
+    e = svc.enroll({**base, "deferral_amount": "100.00", "roth_percent": "0.02"})
+    rows = _db.session.execute(sa.select(WorkerDeduction.code, WorkerDeduction.amount, WorkerDeduction.percent)
+                               .where(WorkerDeduction.worker_id == w.id).order_by(WorkerDeduction.code)).all()
+    assert [tuple(r) for r in rows] == [("401k", D("100.00"), None), ("roth_401k", None, D("0.02"))]
+    item = next(x for x in svc.current_elections(w.id, date(2026, 1, 5)) if x["id"] == e.id)
+    assert (item["deferral_amount"], item["roth_percent"]) == ("100.00", "0.020000")
