@@ -22,7 +22,8 @@ from benefits.engine.eligibility import PlanRules, WorkerFacts, check, fmt_day
 from benefits.models import (ACCOUNT_KINDS, BENEFICIARY_LEVELS, BENEFICIARY_PLANS, ENROLLMENT_EVENTS,
                              HEALTH_KINDS, QUALIFYING_EVENTS, RELATIONSHIPS, TIER_LABELS, Beneficiary, BenefitPlan,
                              ClientContributionRule, Dependent, Enrollment, EnrollmentWindow, LifeEvent)
-from payroll.models import Paycheck, PayrollRun, Timesheet
+from payroll.calendar import schedule_periods
+from payroll.models import Paycheck, PayrollRun, PaySchedule, Timesheet
 from payroll.models_deductions import EmployerContribution, WorkerDeduction
 from payroll.services import deductions as pay
 
@@ -455,6 +456,19 @@ def _write_payroll_rows(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None
                                                   "amount": str(e.per_paycheck_employer), "external_ref": ref(e.id)})
 
 
+def paychecks_left(ctx: _Context, start: date, end: date) -> int:
+    """The worker's pay dates from `start` to `end` (the plan year's end): from the leased engagement's pay
+    schedule (payroll.calendar), else the year's paychecks prorated by days, rounded up; at least one."""
+    leased = next((e for e in ctx.engagements if e.type == "leased_employee"), None)
+    schedule = db.session.get(PaySchedule, leased.pay_schedule_id) if leased is not None and \
+        leased.pay_schedule_id else None
+    if schedule is not None:
+        n = len(schedule_periods(schedule.frequency, schedule.anchor_start, schedule.pay_lag_days, start, end))
+    else:
+        n = -(-ctx.periods * ((end - start).days + 1) // 365)
+    return max(1, min(n, ctx.periods))
+
+
 def _price(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None:
     e.pay_periods = ctx.periods
     if e.waived:
@@ -464,8 +478,9 @@ def _price(e: Enrollment, plan: BenefitPlan, ctx: _Context) -> None:
         e.employer_monthly = cost.employer_monthly
         e.employee_monthly = cost.monthly_premium - cost.employer_monthly
         e.per_paycheck_employee, e.per_paycheck_employer = cost.per_paycheck_employee, cost.per_paycheck_employer
-    elif plan.kind in ACCOUNT_KINDS:
-        e.per_paycheck_employee = rules.annual_per_paycheck(e.annual_amount, ctx.periods)
+    elif plan.kind in ACCOUNT_KINDS:      # the year's election over the paychecks left in the plan year
+        e.per_paycheck_employee = rules.annual_per_paycheck(
+            e.annual_amount, paychecks_left(ctx, e.effective_date, plan.plan_year_end))
         employer = account_employer_monthly(plan, ctx.client_id) if plan.kind == "hsa" else ZERO
         e.employer_monthly = employer
         e.per_paycheck_employer = rules.per_paycheck(employer, ctx.periods)

@@ -112,13 +112,14 @@ def test_401k_traditional_and_roth_percents_and_the_safe_harbor_match(db, fixed_
 
 
 def test_an_fsa_election_is_spread_over_the_paychecks(db, fixed_clock):
-    """3,300.00 a year / 26 = 126.923… → 126.92 a paycheck."""
+    """3,300.00 for the plan year from Dec 1 over the paychecks left: a biweekly worker with no schedule counts
+    26 × 31 days / 365 = 2.2 → 3 paychecks (rounded up), so 3,300.00 / 3 = 1,100.00 a paycheck."""
     plans = make_plans()
     w = _leased()
     e = svc.enroll({"worker_id": w.id, "plan_id": plans["fsa"].id, "event": "new_hire",
                     "effective_date": "2026-12-01", "annual_amount": "3300.00"})
     [row] = _rows(WorkerDeduction, e.id)
-    assert (row.code, row.amount) == ("fsa", D("126.92"))
+    assert (row.code, row.amount) == ("fsa", D("1100.00"))
     _refused({"worker_id": w.id, "plan_id": plans["fsa"].id, "event": "new_hire", "annual_amount": "3500.00"},
              "annual_amount")                                  # over the plan's 3,400.00
 
@@ -177,7 +178,8 @@ def test_contractors_are_refused_group_plans_with_the_reason(db, fixed_clock):
 
 
 def test_an_hsa_with_the_hdhp_and_a_waiver(db, fixed_clock):
-    """HDHP employee-only from Dec 1, then the HSA: 2,600.00 a year / 26 = 100.00 a paycheck, self-only."""
+    """HDHP employee-only from Dec 1, then the HSA: 2,600.00 over the 3 paychecks left (26 × 31 / 365 = 2.2,
+    rounded up) = 866.666… → 866.67 a paycheck, self-only."""
     plans = make_plans()
     w = _leased()
     svc.enroll({"worker_id": w.id, "plan_id": plans["hdhp"].id, "event": "new_hire", "effective_date": "2026-12-01",
@@ -185,7 +187,7 @@ def test_an_hsa_with_the_hdhp_and_a_waiver(db, fixed_clock):
     e = svc.enroll({"worker_id": w.id, "plan_id": plans["hsa"].id, "event": "new_hire",
                     "effective_date": "2026-12-01", "annual_amount": "2600.00"})
     [row] = _rows(WorkerDeduction, e.id)
-    assert (row.code, row.amount, row.hsa_coverage) == ("hsa", D("100.00"), "self_only")
+    assert (row.code, row.amount, row.hsa_coverage) == ("hsa", D("866.67"), "self_only")
     waiver = svc.enroll({"worker_id": w.id, "plan_id": plans["dental"].id, "event": "new_hire", "waive": True,
                          "reason": "covered by my spouse's plan"})
     assert waiver.waived and _rows(WorkerDeduction, waiver.id) == []
@@ -309,7 +311,8 @@ def test_the_cli_schedules_opens_and_closes_open_enrollment_and_shows_offers(run
 @pytest.mark.skipif(not {"dcfsa", "commuter", "529"} <= set(DEDUCTION_CODES),
                     reason="the dcfsa, commuter and 529 codes come with branch benefits-engine (B)")
 def test_dependent_care_commuter_and_529_elections_become_their_deductions(db, fixed_clock):
-    """DCFSA 5,200.00 / 26 = 200.00; commuter 2,600.00 / 26 = 100.00; 529 1,300.00 / 26 = 50.00 a paycheck."""
+    """From the start on Nov 16 to Dec 31 (46 days): 26 × 46 / 365 = 3.3 → 4 paychecks left. DCFSA 5,200.00 / 4 =
+    1,300.00; commuter 2,600.00 / 4 = 650.00; 529 1,300.00 / 4 = 325.00 a paycheck."""
     w = _leased()
     made = {}
     for kind, annual in (("dcfsa", "5200.00"), ("commuter", "2600.00"), ("529", "1300.00")):
@@ -319,8 +322,8 @@ def test_dependent_care_commuter_and_529_elections_become_their_deductions(db, f
         _db.session.flush()
         e = svc.enroll({"worker_id": w.id, "plan_id": plan.id, "event": "new_hire", "annual_amount": annual})
         made[kind] = [(r.code, r.amount) for r in _rows(WorkerDeduction, e.id)]
-    assert made == {"dcfsa": [("dcfsa", D("200.00"))], "commuter": [("commuter", D("100.00"))],
-                    "529": [("529", D("50.00"))]}
+    assert made == {"dcfsa": [("dcfsa", D("1300.00"))], "commuter": [("commuter", D("650.00"))],
+                    "529": [("529", D("325.00"))]}
 
 
 def test_elections_and_dependents_are_in_the_audit_log_with_the_ssn_masked(db, fixed_clock):

@@ -124,3 +124,20 @@ def test_a_deferral_may_be_dollars_a_paycheck_but_not_both_ways(db, fixed_clock)
     assert [tuple(r) for r in rows] == [("401k", D("100.00"), None), ("roth_401k", None, D("0.02"))]
     item = next(x for x in svc.current_elections(w.id, date(2026, 1, 5)) if x["id"] == e.id)
     assert (item["deferral_amount"], item["roth_percent"]) == ("100.00", "0.020000")
+
+
+def test_an_account_election_is_spread_over_the_pay_dates_left_on_the_workers_schedule(db, fixed_clock):
+    """A biweekly schedule anchored Mon Jan 5, 2026, paid 5 days after each period: pay dates Jan 23 + 14 days,
+    so Nov 27, Dec 11 and Dec 25 (Christmas: paid Thu Dec 24). An FSA of 3,300.00 from Dec 1 has two pay dates left
+    in the plan year (Dec 11, Dec 24): 1,650.00 a paycheck."""
+    from tests.factories import PayScheduleFactory
+
+    plans = make_plans(2026)
+    fixed_clock.set(date(2026, 11, 20))
+    w = WorkerFactory(payroll_ready=True)
+    sched = PayScheduleFactory(frequency="biweekly", anchor_start=date(2026, 1, 5), pay_lag_days=5)
+    EngagementFactory(worker=w, start_date=date(2026, 11, 16), pay_frequency="biweekly", pay_rate=D("25.00"),
+                      pay_schedule_id=sched.id)
+    e = svc.enroll({"worker_id": w.id, "plan_id": plans["fsa"].id, "event": "new_hire",
+                    "effective_date": "2026-12-01", "annual_amount": "3300.00"})
+    assert e.per_paycheck_employee == D("1650.00")
