@@ -386,6 +386,14 @@ def may_open(url: str | None) -> bool:
     return bool(getattr(view, flag, True)) if flag and isinstance(view, ModelView) else True
 
 
+def selected_ids() -> list[int]:
+    """The record ids a list action passed on to its own page (`?ids=1,2,3`); 404 when one is not a number."""
+    try:
+        return [int(x) for x in (request.values.get("ids") or "").split(",") if x]
+    except ValueError:
+        abort(404)
+
+
 def filtered_list_url(endpoint: str, column: str, value) -> str | None:
     """The list view `endpoint` filtered on `column` equal to `value` (None if this user cannot open that list or
     it has no such filter)."""

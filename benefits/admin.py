@@ -10,12 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from backoffice.admin import (
-    ReadOnlyView,
-    SecureModelView,
-    domain_errors,
-    filtered_list_url,
-)
+from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors, filtered_list_url, selected_ids
 from backoffice.money import D
 from backoffice.security.access import can
 from backoffice.workers.models import Worker
@@ -317,10 +312,7 @@ class LifeEventAdmin(ReadOnlyView):
     def deny_view(self):
         if not can(current_user, "life_event", "write"):
             abort(403)
-        try:
-            ids = [int(x) for x in (request.values.get("ids") or "").split(",") if x]
-        except ValueError:
-            abort(404)
+        ids = selected_ids()
         if request.method == "POST":
             reason = (request.form.get("reason") or "").strip()
             if not reason:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors, filtered_list_url
+from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors, filtered_list_url, selected_ids
 from backoffice.clock import clock
 from backoffice.dates import parse_date
 from backoffice.security.access import can
@@ -153,10 +153,7 @@ class DeductionTakeAdmin(ReadOnlyView):
     def remit_view(self):
         if not can(current_user, "worker_deduction", "write"):
             abort(403)
-        try:
-            ids = [int(x) for x in (request.values.get("ids") or "").split(",") if x]
-        except ValueError:
-            abort(404)
+        ids = selected_ids()
         if request.method == "POST":
             with domain_errors("Not recorded: "):
                 try:
