@@ -92,6 +92,13 @@ class MeasurementPolicy:
                 and MIN_STABILITY_MONTHS <= st and st < sm):
             out.append(Issue(prefix + "stability_months", f"must not be shorter than the standard measurement "
                              f"period ({sm} months) (§54.4980H-3(d)(1)(iv))", "out_of_range"))
+        im = self.initial_months
+        if (isinstance(im, int) and isinstance(st, int) and not isinstance(im, bool) and not isinstance(st, bool)
+                and MIN_STABILITY_MONTHS <= st and im <= MAX_MEASUREMENT_MONTHS and st < im):
+            out.append(Issue(prefix + "stability_months", f"must not be shorter than the initial measurement "
+                             f"period ({im} months): a new employee found full time keeps the status for a "
+                             "stability period as long as the ongoing employees' (§54.4980H-3(d)(3))",
+                             "out_of_range"))
         if self.initial_start not in INITIAL_STARTS:
             out.append(Issue(prefix + "initial_start", "must be one of " + ", ".join(INITIAL_STARTS)))
         return out
