@@ -647,10 +647,9 @@ def _result(t: _Test, said: list[str], inp: MeasureInput, admin_words: list[str]
     months = ((t.stability[1].year - t.stability[0].year) * 12 + t.stability[1].month - t.stability[0].month
               + 1)
     if t.full_time:
-        why = (f"the same length as the standard stability period ({p.stability_months} months, "
-               "§54.4980H-3(d)(3))" if t.kind == "initial"
-               else f"at least six months and not shorter than the {p.standard_months}-month measurement period "
-                    "(§54.4980H-3(d)(1))")
+        why = ("as long as the ongoing employees' stability period, §54.4980H-3(d)(3)" if t.kind == "initial"
+               else f"at least six months and not shorter than the {p.standard_months}-month measurement period, "
+                    "§54.4980H-3(d)(1)")
         out.append(f"Stability period {_span(t.stability)} ({months} months, {why}): full time for all of it "
                    "while employed, whatever the hours worked in it.")
         now = inp.hours.get(_month_key(inp.as_of))
