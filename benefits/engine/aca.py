@@ -374,6 +374,8 @@ def _start_date(inp: MeasureInput) -> _Start:
     employee with a new start date (§54.4980H-3(d)(6)); a shorter break leaves a continuing employee."""
     start, rehired, said = inp.hire_date, False, []
     for b_start, b_end in sorted(inp.breaks):
+        if b_start > inp.as_of:                 # a break after the day asked about changes nothing about it
+            continue
         if b_end >= inp.as_of:
             said.append(f"The employee has had no hours of service since {long_date(b_start)} (a break running "
                         f"to {long_date(b_end)}); the status below holds while the employee remains employed.")
