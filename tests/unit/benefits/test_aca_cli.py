@@ -70,3 +70,17 @@ def test_json_lines_answer_line_by_line_and_exit_2_when_one_was_refused(tmp_path
 def test_input_that_is_not_json_is_refused_without_a_traceback():
     out = _cli("--input", "-", stdin="not json")
     assert "input is not JSON" in out.stderr and "Traceback" not in out.stderr
+
+
+def test_the_other_benefits_commands_still_go_through_the_app_and_list_aca_measure():
+    """Only `benefits aca-measure` is app-free; `backoffice benefits --help` builds the app and lists it beside
+    the database commands (offers, window, ...)."""
+    import os
+
+    from tests.conftest import TEST_KEY, TEST_SECRET
+
+    env = dict(os.environ, BACKOFFICE_ENCRYPTION_KEY=TEST_KEY, BACKOFFICE_SECRET_KEY=TEST_SECRET)
+    out = subprocess.run([sys.executable, "-c", PROBE, "benefits", "--help"], capture_output=True, text=True,
+                         timeout=120, env=env)
+    assert out.stderr.strip().endswith("exit 0 app"), out.stderr
+    assert "aca-measure" in out.stdout and "offers" in out.stdout
