@@ -356,7 +356,8 @@ def measure(inp: MeasureInput) -> MeasureResult:
             raise ValidationFailed([Issue("employee_kind", (
                 f"the employee is not an ongoing employee on {inp.as_of.isoformat()}: an ongoing employee has been "
                 "employed through a complete standard measurement period (§54.4980H-1(a)(31)), and the first "
-                f"stability period from one of this employee's begins on {first.isoformat()}; give the new "
+                f"stability period after one this employee worked through begins on {first.isoformat()}; give "
+                "the new "
                 "employee's kind (new_variable_hour, new_seasonal, new_part_time or new_full_time)"))])
         kind = "new_variable_hour"
         said.append("Being a new employee on return, and not yet through a standard measurement period, the "
