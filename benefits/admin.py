@@ -24,6 +24,7 @@ from benefits.models import (
     TIER_LABELS,
     Beneficiary,
     BenefitPlan,
+    Carrier,
     ClientContributionRule,
     Dependent,
     Enrollment,
@@ -67,7 +68,7 @@ class BenefitPlanAdmin(SecureModelView):
     """The master plan's plans by plan year; tiers and client rules are edited on their own lists (linked)."""
 
     permission_model = "benefit_plan"
-    column_list = ("id", "kind", "name", "carrier", "network_type", "plan_year_start", "plan_year_end",
+    column_list = ("id", "kind", "name", "carrier_ref", "network_type", "plan_year_start", "plan_year_end",
                    "waiting_days", "hdhp", "active", "tiers")
     column_searchable_list = ("name", "carrier")
     column_filters = ("kind", "network_type", "plan_year_start", "active", "hdhp")
@@ -116,6 +117,28 @@ def _plain(data: dict) -> dict:
         out[k] = x.isoformat() if hasattr(x, "isoformat") else (str(x) if x is not None and not isinstance(
             x, (bool, str, int)) else x)
     return out
+
+
+class CarrierAdmin(SecureModelView):
+    """The carriers the health plans are placed with: where the 834 files go and whose bills are reconciled."""
+
+    permission_model = "benefit_plan"
+    column_list = ("code", "name", "receiver_qualifier", "receiver_id", "group_number", "contact_email", "active")
+    column_searchable_list = ("code", "name", "group_number")
+    column_filters = ("active",)
+    column_default_sort = "code"
+    form_columns = plans_svc.CARRIER_FIELDS
+    form_args = {"code": {"description": "Short code operators type (e.g. SUMMIT): capitals, digits, - or _."},
+                 "receiver_id": {"description": "The carrier's interchange receiver id (ISA08), from its "
+                                                "trading-partner set-up."},
+                 "receiver_qualifier": {"description": "ISA07: ZZ (mutually defined), 30 (FEIN), 01 (DUNS)…"}}
+    service_fields = form_columns
+
+    def service_create(self, data):
+        return plans_svc.save_carrier(_plain(data))
+
+    def service_update(self, obj, data):
+        return plans_svc.save_carrier(_plain(data), obj.id)
 
 
 class PlanTierAdmin(SecureModelView):
@@ -340,6 +363,7 @@ def register(admin) -> None:
     """Add this domain's views to the admin."""
     cat = "Benefits"
     admin.add_view(BenefitPlanAdmin(BenefitPlan, name="Plans", endpoint="benefit_plan", category=cat))
+    admin.add_view(CarrierAdmin(Carrier, name="Carriers", endpoint="benefit_carrier", category=cat))
     admin.add_view(PlanTierAdmin(PlanTier, name="Tiers and rates", endpoint="benefit_plan_tier", category=cat))
     admin.add_view(ContributionRuleAdmin(ClientContributionRule, name="Employer contribution rules",
                                          endpoint="benefit_contribution_rule", category=cat))

@@ -10,10 +10,18 @@ from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import plan_services as plans_svc, retirement_services as retirement, services as svc
+from benefits import carriers, plan_services as plans_svc, retirement_services as retirement, services as svc
 from benefits.cli_engine import aca_measure_cmd
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
+
+
+@click.command("carriers")
+@with_appcontext
+def carriers_cmd():
+    """The carriers' codes, one per line (for `edi834 --carrier` and `reconcile --carrier`)."""
+    for c in carriers.carriers():
+        click.echo(c.code)
 
 
 @click.command("offers")
@@ -93,6 +101,6 @@ def register(cli) -> None:
     @cli.group("benefits")
     def group():
         """Benefits: offers, open enrollment, 401(k) escalation and true-up."""
-    for cmd in (offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd):
+    for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd):
         group.add_command(cmd)
     group.add_command(aca_measure_cmd)      # listed in --help here; `backoffice.entry` runs it without the app

@@ -18,8 +18,8 @@ from backoffice.extensions import db
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Client, Engagement
 from benefits.engine import elections as rules
-from benefits.models import (BenefitPlan, ClientContributionRule, Dependent, Enrollment, EnrollmentWindow, PlanTier,
-                             enrollment_dependents)
+from benefits.models import (BenefitPlan, Carrier, ClientContributionRule, Dependent, Enrollment, EnrollmentWindow,
+                             PlanTier, enrollment_dependents)
 from payroll.models_deductions import (CONTRIBUTION_CODES, DEDUCTION_CODES, EmployerContribution,
                                        WorkerDeduction)
 
@@ -47,6 +47,24 @@ ACCOUNTS = {  # name: (kind, annual limit 2026)
 NAMES = ("Alex", "Sam", "Jordan", "Riley", "Maya", "Leo", "Ava", "Noah")
 DEFERRALS = (D("0.03"), D("0.04"), D("0.06"), D("0.10"))
 OPEN_ENROLLMENT = (date(2026, 11, 1), date(2026, 12, 11))    # for plan year 2027
+CARRIERS = {  # carrier name on the plans: (code, FEIN, interchange receiver id, group number) — illustrative
+    "Summit Mutual Health (illustrative)": ("SUMMIT", "990000001", "SUMMITHLTH", "SMH-100200"),
+    "Harbor Care HMO (illustrative)": ("HARBOR", "990000002", "HARBORCARE", "HCH-55010"),
+    "Bright Smile Dental (illustrative)": ("BRIGHT", "990000003", "BRIGHTSMILE", "BSD-7781"),
+    "ClearView Vision (illustrative)": ("CLEARVIEW", "990000004", "CLEARVIEWVSN", "CVV-3300"),
+}
+
+
+def _carriers(plans: list[BenefitPlan]) -> None:
+    """One carrier per insurer named on the health plans, each plan linked to its carrier."""
+    made = {}
+    for name, (code, fein, receiver, group) in CARRIERS.items():
+        made[name] = Carrier(code=code, name=name.replace(" (illustrative)", ""), fein=fein, receiver_id=receiver,
+                             group_number=group, contact_email=f"enrollment@{code.lower()}.example")
+    db.session.add_all(made.values())
+    for p in plans:
+        if p.carrier in made:
+            p.carrier_ref = made[p.carrier]
 
 
 def _plans(year: int, bump: Decimal) -> list[BenefitPlan]:
@@ -84,6 +102,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
         return ["benefits demo already present"]
     mine = random.Random(2026)  # nosec B311 # demo data, reproducible
     p26, p27 = _plans(2026, D(1)), _plans(2027, D("1.07"))
+    _carriers(p26 + p27)
     db.session.add_all(p26 + p27)
     db.session.flush()
     by_name = {p.name: p for p in p26}

@@ -47,6 +47,34 @@ def _fraction(column: str) -> str:
     return f"{column} is null or ({column} >= 0 and {column} <= {_ONE})"
 
 
+class Carrier(Timestamps, db.Model):
+    """An insurance carrier (or administrator) the agency's health plans are placed with: where its X12 834
+    enrollment files go and whose monthly bills are reconciled. `code` is the short name operators type
+    (`backoffice benefits edi834 --carrier SUMMIT`); the interchange ids are the carrier's trading-partner set-up
+    (ISA05/06 qualifier and id of the receiver; the sponsor side is the agency's EIN)."""
+
+    __tablename__ = "benefit_carriers"
+    __audited__ = True
+    __permission_model__ = "benefit_plan"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(15), nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    fein: Mapped[str] = mapped_column(sa.String(9), default="", nullable=False)           # N1*IN identifier
+    receiver_qualifier: Mapped[str] = mapped_column(sa.String(2), default="ZZ", nullable=False)   # ISA07
+    receiver_id: Mapped[str] = mapped_column(sa.String(15), nullable=False)                       # ISA08, GS03
+    group_number: Mapped[str] = mapped_column(sa.String(30), default="", nullable=False)  # the master policy
+    contact_email: Mapped[str] = mapped_column(sa.String(254), default="", nullable=False)
+    active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
+
+    __table_args__ = (
+        sa.CheckConstraint("code <> '' and code = upper(code)", name="ck_benefit_carriers_code"),
+        sa.CheckConstraint("receiver_id <> ''", name="ck_benefit_carriers_receiver"),
+    )
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
 class BenefitPlan(Timestamps, db.Model):
     """One plan of the agency's master plan for one plan year: a medical/dental/vision plan priced by tier, the
     401(k) multiple-employer plan (match formula and auto-enrollment default as data), or an account (HSA, health
@@ -59,7 +87,9 @@ class BenefitPlan(Timestamps, db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(10), nullable=False, index=True)
     name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
-    carrier: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False)
+    carrier: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False)   # the name workers see
+    # the carrier the plan's enrollment files and bills are exchanged with (health plans; null for accounts)
+    carrier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_carriers.id"), index=True)
     network_type: Mapped[str | None] = mapped_column(sa.String(4))
     plan_year_start: Mapped[date] = mapped_column(sa.Date, nullable=False)
     plan_year_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
@@ -99,6 +129,7 @@ class BenefitPlan(Timestamps, db.Model):
         return tuple((up, rate) for up, rate in ((self.match_up_to_1, self.match_rate_1),
                                                  (self.match_up_to_2, self.match_rate_2)) if up is not None)
 
+    carrier_ref = relationship(Carrier)
     tiers = relationship("PlanTier", back_populates="plan", cascade="all, delete-orphan",
                          order_by="PlanTier.id")
     rules = relationship("ClientContributionRule", back_populates="plan", cascade="all, delete-orphan",

@@ -13,7 +13,8 @@ from backoffice.extensions import db
 from backoffice.uow import transaction
 from benefits.engine.eligibility import MAX_WAITING_DAYS
 from benefits.models import (COMMUTER_KINDS, HEALTH_KINDS, NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS,
-                             BenefitPlan, ClientContributionRule, EnrollmentWindow, PlanTier, VESTING_SCHEDULES)
+                             BenefitPlan, Carrier, ClientContributionRule, EnrollmentWindow, PlanTier,
+                             VESTING_SCHEDULES)
 from benefits.services import fraction_field, money_field
 from payroll.engine.retirement import auto_enroll_percent
 
@@ -53,7 +54,7 @@ def open_enrollment(window_id: int) -> EnrollmentWindow:
 
 # --- plans, tiers and contribution rules (HR) -----------------------------------------------------------------
 
-PLAN_FIELDS = ("kind", "name", "carrier", "network_type", "plan_year_start", "plan_year_end",
+PLAN_FIELDS = ("kind", "name", "carrier", "carrier_id", "network_type", "plan_year_start", "plan_year_end",
                "deductible_individual", "deductible_family", "out_of_pocket_individual", "out_of_pocket_family",
                "waiting_days", "min_weekly_hours", "contractors_eligible", "hdhp", "match_up_to_1", "match_rate_1",
                "match_up_to_2", "match_rate_2", "default_deferral_percent", "max_annual_amount", "commuter_kind",
@@ -63,6 +64,58 @@ _PLAN_MONEY = ("deductible_individual", "deductible_family", "out_of_pocket_indi
                "max_annual_amount", "min_weekly_hours")
 _PLAN_FRACTIONS = ("match_up_to_1", "match_rate_1", "match_up_to_2", "match_rate_2", "default_deferral_percent",
                    "escalation_step", "escalation_cap")
+
+
+CARRIER_FIELDS = ("code", "name", "fein", "receiver_qualifier", "receiver_id", "group_number", "contact_email",
+                  "active")
+
+
+@transaction()
+def save_carrier(data: dict, carrier_id: int | None = None) -> Carrier:
+    """Create a carrier, or change one (`carrier_id`); every problem named by its field."""
+    current = db.session.get(Carrier, carrier_id) if carrier_id is not None else None
+    if carrier_id is not None and current is None:
+        raise NotFound(f"carrier {carrier_id} not found")
+    issues: list[Issue] = [Issue(str(k), "is not a field of a carrier", "unknown_field")
+                           for k in sorted(data) if k not in CARRIER_FIELDS]
+    out: dict = {}
+    text = {k: str(data.get(k) if data.get(k) is not None else "").strip() for k in CARRIER_FIELDS if k in data}
+    if "code" in text or current is None:
+        code = text.get("code", "").upper()
+        if not code or len(code) > 15 or not code.replace("_", "").replace("-", "").isalnum():
+            issues.append(Issue("code", "is required: up to 15 letters, digits, - or _"))
+        elif db.session.execute(sa.select(Carrier.id).where(Carrier.code == code,
+                                                            Carrier.id != getattr(current, "id", 0))).first():
+            issues.append(Issue("code", "another carrier has this code", "duplicate"))
+        out["code"] = code
+    for key, size, required in (("name", 120, True), ("receiver_id", 15, True), ("group_number", 30, False),
+                                ("contact_email", 254, False)):
+        if key in text or (current is None and required):
+            value = text.get(key, "")
+            if (required and not value) or len(value) > size:
+                issues.append(Issue(key, f"is required (at most {size} characters)" if required
+                                    else f"at most {size} characters"))
+            out[key] = value
+    if "fein" in text:
+        fein = text["fein"].replace("-", "")
+        if fein and not (fein.isdigit() and len(fein) == 9):
+            issues.append(Issue("fein", "must be the carrier's 9-digit employer identification number"))
+        out["fein"] = fein
+    if "receiver_qualifier" in text:
+        qual = text["receiver_qualifier"] or "ZZ"
+        if qual not in ("01", "14", "20", "27", "28", "29", "30", "33", "ZZ"):
+            issues.append(Issue("receiver_qualifier", "is not an ISA interchange id qualifier (e.g. ZZ, 30, 01)"))
+        out["receiver_qualifier"] = qual
+    if "active" in data:
+        out["active"] = bool(data["active"])
+    raise_if(issues)
+    row = current or Carrier()
+    for key, value in out.items():
+        setattr(row, key, value)
+    if current is None:
+        db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
@@ -82,6 +135,14 @@ def clean_plan(data: dict, current: BenefitPlan | None = None) -> dict:
     for key, size in (("carrier", 120), ("source_note", 500)):
         if key in data:
             out[key] = str(data.get(key) or "").strip()[:size]
+    if "carrier_id" in data:
+        raw = data.get("carrier_id")
+        if raw in (None, ""):
+            out["carrier_id"] = None
+        elif not str(raw).isdigit() or db.session.get(Carrier, int(raw)) is None:
+            issues.append(Issue("carrier_id", "is not a carrier (see Benefits > Carriers)", "not_found"))
+        else:
+            out["carrier_id"] = int(raw)
     if "commuter_kind" in data:
         out["commuter_kind"] = v.choice("commuter_kind", data["commuter_kind"], COMMUTER_KINDS, issues,
                                         required_=False) or None
