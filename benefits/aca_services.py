@@ -12,7 +12,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
-from backoffice.clock import clock, utcnow
+from backoffice.clock import clock
 from backoffice.dates import long_date
 from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.extensions import db
@@ -306,7 +306,7 @@ def build_aca_months(year: int, month: int | None = None) -> int:
         sa.select(AcaMonth).where(AcaMonth.year == year, AcaMonth.month.in_([int(k[5:]) for k in keys]))).scalars()}
     windows = _windows_by_worker(list(emps))
     w2 = _w2_wages(year)
-    now = utcnow()
+    now = clock().now()
     count = 0
     clients = {e.client_id for e in emps.values()}
     for key in keys:
@@ -335,6 +335,7 @@ def build_aca_months(year: int, month: int | None = None) -> int:
             count += 1
             if built.status == "full_time" and built.stability is not None and built.basis == "look_back":
                 _open_window(emp, built, windows)
+    _look_ahead(emps, keys[-1], policy, hours, windows)
     db.session.flush()
     _close_past_windows()
     _end_finished_stability(emps, keys[-1], policy, hours)
@@ -352,6 +353,28 @@ def _windows_by_worker(worker_ids: list[int]) -> dict[int, list[AcaWindow]]:
 
 def _covering(windows, day: date) -> AcaWindow | None:
     return next((w for w in windows if w.status != "ended" and w.stability_start <= day <= w.stability_end), None)
+
+
+def _look_ahead(emps: dict, last_key: str, policy, hours: dict, windows: dict) -> None:
+    """At the end of an administrative period the next stability period is already decided: measured on the first
+    day of the month after the last one built, a worker full time for a stability period starting that day gets
+    the window now, so coverage can start with the period."""
+    nxt = month_bounds(last_key)[1] + timedelta(days=1)
+    for emp in emps.values():
+        if not emp.employed_on(nxt) or emp.hire_date > nxt:
+            continue
+        kind = employee_kind(emp, nxt, policy)
+        if kind == "new_full_time":
+            continue
+        mine = hours.get(emp.worker.id, {})
+        result = aca.measure(aca.MeasureInput(
+            hire_date=emp.hire_date, employee_kind=kind, policy=policy, as_of=nxt,
+            hours={k: v for k, v in mine.items() if k < month_key(nxt)},
+            breaks=tuple(b for b in emp.breaks() if b[0] <= nxt)))
+        if result.status == "full_time" and result.stability_period and result.stability_period[0] == nxt:
+            _open_window(emp, _Built(result.status, "look_back", result.average_monthly_hours,
+                                     result.measurement_period, result.stability_period,
+                                     tuple(result.explanation)), windows)
 
 
 def _open_window(emp: _Employment, built: _Built, windows: dict) -> AcaWindow | None:
@@ -410,7 +433,8 @@ def _end_finished_stability(emps: dict, last_key: str, policy, hours: dict) -> N
         for e in db.session.execute(sa.select(Enrollment).where(
                 Enrollment.worker_id == w.worker_id, Enrollment.event == ACA_EVENT, Enrollment.status == "active",
                 Enrollment.effective_date <= w.stability_end,
-                sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date > w.stability_end))).scalars():
+                sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date >= w.stability_end))).scalars():
+            # (an election may already end with its plan year on the same day: it ends, for this reason, too)
             e.end_date, e.status = w.stability_end, "ended"
             services._end_payroll_rows(e.id, w.stability_end)
             ended.append(e)
@@ -453,7 +477,7 @@ def notify_windows(config=None) -> int:
                 w.email_error = exc.message[:300]
             continue
         with transaction():
-            w.emailed_at, w.email_error = utcnow(), ""
+            w.emailed_at, w.email_error = clock().now(), ""
         sent += 1
     return sent
 
