@@ -9,6 +9,7 @@ import sys
 APP_FREE = {
     ("paycheck", "quote"): ("payroll.cli_engine", "quote_cmd"),
     ("classify",): ("backoffice.classification.cli_engine", "classify_cmd"),
+    ("benefits", "aca-measure"): ("benefits.cli_engine", "aca_measure_cmd"),
 }
 
 
