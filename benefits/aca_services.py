@@ -149,21 +149,28 @@ def _add_months(day: date, n: int) -> date:
     return date(day.year + y, m + 1, 1)
 
 
-def employee_kind(emp: _Employment, as_of: date, policy: aca.MeasurementPolicy) -> str:
-    """`ongoing` once employed through a whole standard measurement period that ended by `as_of`
-    (§54.4980H-1(a)(31)); before that `new_full_time` for a salaried worker (reasonably expected to work full time)
-    and `new_variable_hour` for an hourly one (a staffing firm cannot tell a temporary placement's hours ahead,
+def _new_kind(emp: _Employment) -> str:
+    """A new employee's kind: `new_full_time` for a salaried worker (reasonably expected to work full time),
+    `new_variable_hour` for an hourly one (a staffing firm cannot tell a placement's hours ahead,
     §54.4980H-1(a)(49))."""
-    y = as_of.year
-    while True:
-        start = date(y, policy.anchor_month, 1)
-        end = _add_months(start, policy.standard_months) - timedelta(days=1)
-        if end < as_of:
-            break
-        y -= 1
-    if emp.hire_date <= start:
-        return "ongoing"
     return "new_full_time" if emp.monthly_salary is not None else "new_variable_hour"
+
+
+def _measure(emp: _Employment, as_of: date, hours: dict[str, Decimal], policy,
+             through: str) -> tuple[aca.MeasureResult, str]:
+    """The engine's result on `as_of` from the hours of months up to `through`, and the kind used: `ongoing` once
+    the worker's first standard stability period has begun (the engine says when not, §54.4980H-1(a)(31)), else
+    the new employee's kind."""
+    known = {k: v for k, v in hours.items() if k <= through}
+    breaks = tuple(b for b in emp.breaks() if b[0] <= as_of)
+    for kind in ("ongoing", _new_kind(emp)):
+        try:
+            return aca.measure(aca.MeasureInput(hire_date=emp.hire_date, employee_kind=kind, policy=policy,
+                                                hours=known, as_of=as_of, breaks=breaks)), kind
+        except ValidationFailed as exc:
+            if kind != "ongoing" or not any(i.field == "employee_kind" for i in exc.issues):
+                raise
+    raise AssertionError("unreachable")
 
 
 # --- the month's offer -------------------------------------------------------------------------------------------
@@ -234,11 +241,7 @@ def _status(emp: _Employment, key: str, hours: dict[str, Decimal], policy) -> _B
     if not emp.employed_between(first, last):
         return _Built("non_employee", "monthly", None, None, None,
                       (f"Not a leased employee of the agency on any day of {first:%B %Y}.",))
-    kind = employee_kind(emp, last, policy)
-    known = {k: v for k, v in hours.items() if k <= key}
-    inp = aca.MeasureInput(hire_date=emp.hire_date, employee_kind=kind, policy=policy, hours=known, as_of=last,
-                           breaks=tuple(b for b in emp.breaks() if b[0] <= last))
-    result = aca.measure(inp)
+    result, kind = _measure(emp, last, hours, policy, key)
     basis = "monthly" if kind == "new_full_time" else "look_back"
     return _Built(result.status, basis, result.average_monthly_hours, result.measurement_period,
                   result.stability_period, tuple(result.explanation))
@@ -363,14 +366,9 @@ def _look_ahead(emps: dict, last_key: str, policy, hours: dict, windows: dict) -
     for emp in emps.values():
         if not emp.employed_on(nxt) or emp.hire_date > nxt:
             continue
-        kind = employee_kind(emp, nxt, policy)
+        result, kind = _measure(emp, nxt, hours.get(emp.worker.id, {}), policy, last_key)
         if kind == "new_full_time":
             continue
-        mine = hours.get(emp.worker.id, {})
-        result = aca.measure(aca.MeasureInput(
-            hire_date=emp.hire_date, employee_kind=kind, policy=policy, as_of=nxt,
-            hours={k: v for k, v in mine.items() if k < month_key(nxt)},
-            breaks=tuple(b for b in emp.breaks() if b[0] <= nxt)))
         if result.status == "full_time" and result.stability_period and result.stability_period[0] == nxt:
             _open_window(emp, _Built(result.status, "look_back", result.average_monthly_hours,
                                      result.measurement_period, result.stability_period,
