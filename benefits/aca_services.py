@@ -17,7 +17,7 @@ from backoffice.dates import long_date
 from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.money import ZERO, D, fmt_usd
-from backoffice.onboarding.mail import send_mail
+from backoffice.mailport import send_mail
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, Worker
 from benefits import services
@@ -453,10 +453,9 @@ def open_window_for(worker_id: int, on: date) -> AcaWindow | None:
     return services.aca_window_open(worker_id, on)
 
 
-def notify_windows(config=None) -> int:
+def notify_windows() -> int:
     """E-mail each worker whose ACA window is open and not yet e-mailed (once: `emailed_at`); a failure is kept in
     `email_error` and retried on the next run. Returns how many were sent."""
-    config = config if config is not None else current_app.config
     today = clock().today()
     ids = db.session.execute(sa.select(AcaWindow.id).where(AcaWindow.status == "open",
                                                            AcaWindow.emailed_at.is_(None),
@@ -469,7 +468,7 @@ def notify_windows(config=None) -> int:
         try:
             if not worker.email:
                 raise DomainError("the worker has no e-mail address")
-            send_mail(config, worker.email, subject, body)
+            send_mail(worker.email, subject, body)
         except DomainError as exc:
             with transaction():
                 w.email_error = exc.message[:300]
