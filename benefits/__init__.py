@@ -15,7 +15,7 @@ def init_app(app) -> None:
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
     _schedule_escalation(app)
-    from benefits import aca_admin       # ACA months and windows (admin lists; the portal page is in portal.py)
+    from benefits import aca_admin, aca_portal  # noqa: F401  ACA months and windows: admin lists, portal pages
 
     aca_admin.register(app.extensions["tandem_admin"])
     from benefits import census_admin, portable      # census page; portable benefits: its own package

@@ -221,7 +221,7 @@ def _aca_covers(w: AcaWindow, plan: BenefitPlan) -> bool:
         w.stability_start, w.opens_on)
 
 
-def _aca_effective(w: AcaWindow, today: date) -> date:
+def aca_effective(w: AcaWindow, today: date) -> date:
     """Coverage from the stability period's first day, or (chosen after it began) the first of the next month."""
     if today <= w.stability_start:
         return w.stability_start
@@ -353,7 +353,7 @@ def _window_and_date(d: dict, plan: BenefitPlan, ctx: _Context, today: date, iss
             issues.append(Issue("event", "no ACA enrollment window of yours is open for this plan (it opens when the "
                                          "look-back finds you full time)", "outside_window"))
             return None, None, None
-        first = _aca_effective(w, today)
+        first = aca_effective(w, today)
         eff = eff or first
         if not (first <= eff <= w.stability_end):
             issues.append(Issue("effective_date", f"coverage for your stability period starts between "
