@@ -15,9 +15,10 @@ def init_app(app) -> None:
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
     _schedule_escalation(app)
-    from benefits import aca_admin, aca_portal  # noqa: F401  ACA months and windows: admin lists, portal pages
+    from benefits import aca_admin, aca_demo, aca_portal  # noqa: F401  ACA months and windows: admin, portal, demo
 
     aca_admin.register(app.extensions["tandem_admin"])
+    add_demo_step(app, aca_demo.seed)
     from benefits import census_admin, portable      # census page; portable benefits: its own package
 
     census_admin.register(app.extensions["tandem_admin"])
