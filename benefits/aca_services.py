@@ -169,7 +169,9 @@ def _measure(emp: _Employment, as_of: date, hours: dict[str, Decimal], policy,
                                                 hours=known, as_of=as_of, breaks=breaks)), kind
         except ValidationFailed as exc:
             if kind != "ongoing" or not any(i.field == "employee_kind" for i in exc.issues):
-                raise
+                # the worker's records do not make a valid measurement: say whose, and what
+                raise ValidationFailed([Issue("worker_id", f"worker #{emp.worker.id}: {i.field}: {i.message}")
+                                        for i in exc.issues]) from None
     raise AssertionError("unreachable")
 
 

@@ -243,3 +243,26 @@ def test_an_aca_election_outside_a_window_is_refused_naming_the_event(db, fixed_
         svc.enroll({"worker_id": w.id, "plan_id": plans["ppo"].id, "event": "aca_full_time",
                     "coverage_tier": "employee"})
     assert "event" in {i.field for i in exc.value.issues}
+
+
+def test_the_cli_builds_a_month_and_says_how_many(runner, db, january_2026):
+    """One leased worker hired Jun 1, 2024: January 2026 gives one ACA month; a month 13 is refused by name."""
+    from backoffice.cli import main
+    _plans()
+    w, _ = _worker()
+    out = runner.invoke(main, args=["benefits", "aca-months", "--year", "2026", "--month", "1"])
+    assert out.exit_code == 0, out.output
+    assert "ACA month(s) built for 2026-01" in out.output
+    assert _row(w, 2026, 1).status == "not_full_time"
+    bad = runner.invoke(main, args=["benefits", "aca-months", "--year", "2026", "--month", "13"])
+    assert bad.exit_code != 0 and "--month" in bad.output
+
+
+def test_the_monthly_task_builds_the_month_just_ended(db, fixed_clock):
+    """Run on Feb 1, 2026 (the beat's day), the task builds January 2026."""
+    from benefits.tasks import build_aca_months
+    fixed_clock.set(date(2026, 2, 1))
+    _plans()
+    w, _ = _worker()
+    assert build_aca_months.apply().get() >= 1
+    assert _row(w, 2026, 1).month == 1
