@@ -1,6 +1,6 @@
 """ACA records: monthly ACA status with the 1095-C line 14/15/16 codes (benefit_aca_months), the per-worker
 enrollment window a full-time finding opens for a stability period (benefit_aca_windows), the enrollment event
-`aca_full_time`, and the `aca_month` right (HR, finance and compliance read; HR writes; a worker reads their own)
+`aca_full_time`, and the `aca_month` right (HR, finance and compliance read; a worker reads their own)
 
 Revision ID: 0098_aca_records
 Revises: 0096_plan_vesting
@@ -18,7 +18,7 @@ depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 # (role, right, read, write, create, delete), as permissions.csv ships them; added to a loaded matrix only.
-ROWS = [("hr", "aca_month", 1, 1, 0, 0), ("finance", "aca_month", 1, 0, 0, 0), ("compliance", "aca_month", 1, 0, 0, 0),
+ROWS = [("hr", "aca_month", 1, 0, 0, 0), ("finance", "aca_month", 1, 0, 0, 0), ("compliance", "aca_month", 1, 0, 0, 0),
         ("worker", "aca_month", 1, 0, 0, 0)]
 permissions = sa.table("permissions", sa.column("role", sa.String), sa.column("model", sa.String),
                        sa.column("can_read", sa.Boolean), sa.column("can_write", sa.Boolean),
