@@ -356,7 +356,8 @@ def measure(inp: MeasureInput) -> MeasureResult:
             raise ValidationFailed([Issue("employee_kind", (
                 f"the employee is not an ongoing employee on {inp.as_of.isoformat()}: an ongoing employee has been "
                 "employed through a complete standard measurement period (§54.4980H-1(a)(31)), and the first "
-                f"stability period from one of this employee's begins on {first.isoformat()}; give the new "
+                f"stability period after one this employee worked through begins on {first.isoformat()}; give "
+                "the new "
                 "employee's kind (new_variable_hour, new_seasonal, new_part_time or new_full_time)"))])
         kind = "new_variable_hour"
         said.append("Being a new employee on return, and not yet through a standard measurement period, the "
@@ -374,6 +375,8 @@ def _start_date(inp: MeasureInput) -> _Start:
     employee with a new start date (§54.4980H-3(d)(6)); a shorter break leaves a continuing employee."""
     start, rehired, said = inp.hire_date, False, []
     for b_start, b_end in sorted(inp.breaks):
+        if b_start > inp.as_of:                 # a break after the day asked about changes nothing about it
+            continue
         if b_end >= inp.as_of:
             said.append(f"The employee has had no hours of service since {long_date(b_start)} (a break running "
                         f"to {long_date(b_end)}); the status below holds while the employee remains employed.")
@@ -647,10 +650,9 @@ def _result(t: _Test, said: list[str], inp: MeasureInput, admin_words: list[str]
     months = ((t.stability[1].year - t.stability[0].year) * 12 + t.stability[1].month - t.stability[0].month
               + 1)
     if t.full_time:
-        why = (f"the same length as the standard stability period ({p.stability_months} months, "
-               "§54.4980H-3(d)(3))" if t.kind == "initial"
-               else f"at least six months and not shorter than the {p.standard_months}-month measurement period "
-                    "(§54.4980H-3(d)(1))")
+        why = ("as long as the ongoing employees' stability period, §54.4980H-3(d)(3)" if t.kind == "initial"
+               else f"at least six months and not shorter than the {p.standard_months}-month measurement period, "
+                    "§54.4980H-3(d)(1)")
         out.append(f"Stability period {_span(t.stability)} ({months} months, {why}): full time for all of it "
                    "while employed, whatever the hours worked in it.")
         now = inp.hours.get(_month_key(inp.as_of))

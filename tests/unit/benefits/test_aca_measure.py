@@ -365,3 +365,16 @@ def test_bad_input_names_the_field(obj, field):
     with pytest.raises(ValidationFailed) as exc:
         MeasureInput.from_json({**base, **obj})
     assert field in [i.field for i in exc.value.issues], exc.value.issues
+
+
+def test_a_break_under_way_on_the_day_asked_about_keeps_the_status_and_a_later_one_is_ignored():
+    """Away since Aug 1, 2026 (still away on Aug 20): no return yet, so no new start; the 2026 stability period
+    (from the 1,560 / 12 = 130.00 of Nov 2024 – Oct 2025, the six-week-break case) still holds. A break that
+    starts after as_of changes nothing."""
+    for breaks in ([{"start": "2026-08-01", "end": "2026-12-31"}], [{"start": "2026-09-01", "end": "2026-12-31"}]):
+        r = run(hire_date="2018-03-01", employee_kind="ongoing", as_of="2026-08-20", hours=REHIRE_HOURS,
+                breaks=breaks)
+        assert r.status == "full_time" and period(r, "stability_period") == ("2026-01-01", "2026-12-31")
+    away = run(hire_date="2018-03-01", employee_kind="ongoing", as_of="2026-08-20", hours=REHIRE_HOURS,
+               breaks=[{"start": "2026-08-01", "end": "2026-12-31"}])
+    assert any("no hours of service since August 1, 2026" in s for s in away.explanation)
