@@ -4,7 +4,6 @@ status (a per-worker enrollment window for a stability period, the notice in the
 of the stability period for a worker no longer full time)."""
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,7 +15,7 @@ from backoffice.clock import clock
 from backoffice.dates import long_date
 from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.extensions import db
-from backoffice.money import ZERO, D, fmt_usd
+from backoffice.money import ZERO
 from backoffice.mailport import send_mail
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, Worker
@@ -30,7 +29,6 @@ from benefits.models import BenefitPlan, Enrollment, LifeEvent
 from payroll.engine.model import PREMIUM_CODES
 from payroll.models import Paycheck, PaycheckLine, YearToDate, released_runs
 
-log = logging.getLogger(__name__)
 ACA_EVENT = "aca_full_time"
 WINDOW_DAYS = 30            # the worker's window to elect coverage for the stability period, from its opening
 COBRA_REDUCTION = "reduction_of_hours"
@@ -138,8 +136,8 @@ def _employments(year: int) -> dict[int, _Employment]:
 
 
 def measurement_policy() -> aca.MeasurementPolicy:
-    """The agency's look-back policy: BACKOFFICE_ACA_MEASUREMENT (the CLI's `measurement` object), else the
-    engine's default (a 12-month standard measurement period from Nov 1, the administrative months, a 12-month
+    """The agency's look-back policy: the app config ACA_MEASUREMENT (a mapping like the CLI's `measurement`),
+    else the engine's default (a 12-month standard measurement period from Nov 1, the administrative months, a 12-month
     stability period from Jan 1)."""
     return aca.MeasurementPolicy.from_json(current_app.config.get("ACA_MEASUREMENT") or {})
 
@@ -265,8 +263,11 @@ def _month_record(emp: _Employment, key: str, built: _Built, offer: _Offer | Non
     lnap = employed and not offered and first < _add_months(first_full, 3)
     harbor = None
     if offered and share is not None and y is not None and built.status == "full_time" and not enrolled:
-        months = sum(1 for m in range(1, 13) if emp.employed_between(*month_bounds(f"{first.year:04d}-{m:02d}"))
-                     and (m <= first.month or clock().today() > date(first.year, 12, 31)))
+        # box 1 wages are the year to date (the whole year once it is over): spread over the months employed
+        # in the year so far
+        today = clock().today()
+        months = sum(1 for m in range(1, 13) if date(first.year, m, 1) <= today
+                     and emp.employed_between(*month_bounds(f"{first.year:04d}-{m:02d}")))
         harbor = affordability(share, y, hourly_rate=emp.hourly_rate, monthly_salary=emp.monthly_salary,
                                w2_wages=w2, w2_months=months or None)
     facts = MonthFacts(employed=employed, status=built.status, offered=offered, offers_spouse=bool(
@@ -487,16 +488,3 @@ def window_message(w: AcaWindow, worker: Worker) -> tuple[str, str]:
             f"{long_date(w.closes_on)}. Coverage you choose lasts at least until {long_date(w.stability_end)}, "
             "even if your hours go down.\n")
     return subject, body
-
-
-def worker_status(worker_id: int, on: date) -> dict:
-    """What the portal shows: the latest ACA month up to `on`, the open window and the explanation."""
-    row = db.session.execute(sa.select(AcaMonth).where(
-        AcaMonth.worker_id == worker_id,
-        (AcaMonth.year * 100 + AcaMonth.month) <= on.year * 100 + on.month)
-        .order_by(AcaMonth.year.desc(), AcaMonth.month.desc()).limit(1)).scalar_one_or_none()
-    return {"month": row, "window": open_window_for(worker_id, on)}
-
-
-def share_words(share: Decimal | None) -> str:
-    return "" if share is None else fmt_usd(D(share))
