@@ -15,6 +15,10 @@ def init_app(app) -> None:
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
     _schedule_escalation(app)
+    from benefits import aca_admin, aca_demo, aca_portal  # noqa: F401  ACA months and windows: admin, portal, demo
+
+    aca_admin.register(app.extensions["tandem_admin"])
+    add_demo_step(app, aca_demo.seed)
     from benefits import census_admin, portable      # census page; portable benefits: its own package
 
     census_admin.register(app.extensions["tandem_admin"])
@@ -22,7 +26,8 @@ def init_app(app) -> None:
 
 
 def _schedule_escalation(app) -> None:
-    """The Celery beat entry: automatic 401(k) escalation checked every day at 05:00 (the clock's time zone)."""
+    """The Celery beat entries: automatic 401(k) escalation checked every day at 05:00 (the clock's time zone); the
+    monthly ACA records on the 1st at 04:00 (the month just ended)."""
     from celery.schedules import crontab
 
     celery = app.extensions.get("celery")
@@ -31,4 +36,6 @@ def _schedule_escalation(app) -> None:
     entries = dict(celery.conf.beat_schedule or {})
     entries["benefits-escalation-daily"] = {"task": "benefits.escalate_deferrals",
                                             "schedule": crontab(hour=5, minute=0)}
+    entries["benefits-aca-months-monthly"] = {"task": "benefits.build_aca_months",
+                                              "schedule": crontab(day_of_month=1, hour=4, minute=0)}
     celery.conf.beat_schedule = entries

@@ -96,11 +96,28 @@ def true_up_cmd(year):
     click.echo(f"{len(rows)} worker(s), {retirement.total(rows)} in all", err=True)
 
 
+@click.command("aca-months")
+@click.option("--year", type=int, required=True, help="The calendar year (YYYY).")
+@click.option("--month", type=click.IntRange(1, 12), default=None, help="One month (1-12); default: every month "
+                                                                          "of the year begun so far.")
+@with_appcontext
+@handle_domain_errors
+def aca_months_cmd(year, month):
+    """Build the monthly ACA records (status, 1095-C lines 14/15/16) from payroll's hours, open the windows of
+    workers found full time and e-mail them (once)."""
+    from benefits import aca_services
+
+    n = aca_services.build_aca_months(year, month)
+    sent = aca_services.notify_windows()
+    click.echo(f"{n} ACA month(s) built for {year}" + (f"-{month:02d}" if month else "") + f"; {sent} e-mail(s) sent")
+
+
 def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
         """Benefits: offers, open enrollment, 401(k) escalation and true-up."""
-    for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd):
+    for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd,
+                aca_months_cmd):
         group.add_command(cmd)
     group.add_command(aca_measure_cmd)      # listed in --help here; `backoffice.entry` runs it without the app

@@ -86,6 +86,9 @@ def _event_and_date(offers, today: date) -> tuple[str, date]:
     for o in offers:
         if o.window is not None:
             return "open_enrollment", o.window.plan_year_start
+    aca = services.aca_window_open(_worker_id(), today)      # found full time: the stability period's window
+    if aca is not None:
+        return "aca_full_time", services.aca_effective(aca, today)
     return "new_hire", today
 
 

@@ -3,6 +3,7 @@ dependents, beneficiaries and life events."""
 from __future__ import annotations
 
 from backoffice.security.access import register_scope
+from benefits.aca_models import AcaMonth, AcaWindow
 from benefits.models import Dependent, Enrollment, LifeEvent
 
 
@@ -24,3 +25,11 @@ def _worker_dependents(stmt, user):
 @register_scope("life_event", "worker")
 def _worker_life_events(stmt, user):
     return stmt.where(LifeEvent.worker_id == user.worker_id)
+
+
+@register_scope("aca_month", "worker")
+def _worker_aca(stmt, user):
+    """A worker's own ACA months and windows (the one right covers both tables)."""
+    entity = stmt.column_descriptions[0]["entity"] if stmt.column_descriptions else None
+    model = AcaWindow if entity is AcaWindow else AcaMonth
+    return stmt.where(model.worker_id == user.worker_id)

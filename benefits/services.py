@@ -3,6 +3,7 @@ cost per tier), elections and waivers (validated, effective-dated, turned into p
 employer contributions), dependents, beneficiaries, life-event requests and HR's decisions, open enrollment."""
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -18,6 +19,7 @@ from backoffice.uow import transaction
 from backoffice import validation as v
 from backoffice.workers.models import Engagement, Worker
 from benefits.engine import elections as rules
+from benefits.aca_models import AcaWindow
 from benefits.engine.eligibility import PlanRules, WorkerFacts, check, fmt_day
 from benefits.models import (ACCOUNT_KINDS, BENEFICIARY_LEVELS, BENEFICIARY_PLANS, ENROLLMENT_EVENTS,
                              HEALTH_KINDS, QUALIFYING_EVENTS, RELATIONSHIPS, TIER_LABELS, Beneficiary, BenefitPlan,
@@ -191,14 +193,39 @@ def plan_offers(worker_id: int, on: date) -> list[PlanOffer]:
                                ).scalars().all()
     hdhp = _hdhp_enrollment(worker_id, on) is not None
     facts = _facts(ctx, on, hdhp)
+    aca_window = aca_window_open(worker_id, on)
     out = []
     for plan in plans:
         result = check(_plan_rules(plan), facts if plan.kind != "hsa" else WorkerFacts(
             facts.engagement_types, facts.hire_date, facts.average_weekly_hours,
             hdhp or _hdhp_enrollment(worker_id, max(on, plan.plan_year_start)) is not None), on)
-        out.append(PlanOffer(plan, result.eligible, result.reason, tier_costs(plan, ctx.client_id, ctx.periods),
+        eligible, reason = result.eligible, result.reason
+        if aca_window is not None and _aca_covers(aca_window, plan):
+            eligible, reason = True, aca_window.reason     # full time by the look-back: offered, whatever the hours
+        out.append(PlanOffer(plan, eligible, reason, tier_costs(plan, ctx.client_id, ctx.periods),
                              open_window(on, plan.plan_year_start)))
     return out
+
+
+# --- ACA full-time status (benefits.aca_services opens the window) ------------------------------------------------
+
+def aca_window_open(worker_id: int, on: date) -> AcaWindow | None:
+    """The worker's open ACA window on `on`: found full time for a stability period, offered medical coverage."""
+    return db.session.execute(sa.select(AcaWindow).where(
+        AcaWindow.worker_id == worker_id, AcaWindow.status == "open", AcaWindow.opens_on <= on,
+        AcaWindow.closes_on >= on).order_by(AcaWindow.stability_start.desc())).scalars().first()
+
+
+def _aca_covers(w: AcaWindow, plan: BenefitPlan) -> bool:
+    return plan.kind in HEALTH_KINDS and plan.plan_year_start <= w.stability_end and plan.plan_year_end >= max(
+        w.stability_start, w.opens_on)
+
+
+def aca_effective(w: AcaWindow, today: date) -> date:
+    """Coverage from the stability period's first day, or (chosen after it began) the first of the next month."""
+    if today <= w.stability_start:
+        return w.stability_start
+    return date(today.year + (today.month == 12), today.month % 12 + 1, 1)
 
 
 # --- validation of an election ----------------------------------------------------------------------------------
@@ -319,6 +346,18 @@ def _window_and_date(d: dict, plan: BenefitPlan, ctx: _Context, today: date, iss
         if eff < result.eligible_from:
             issues.append(Issue("effective_date", f"coverage can start no earlier than {fmt_day(result.eligible_from)} "
                                                   "(the waiting period)"))
+        return eff, None, None
+    if event == "aca_full_time":
+        w = aca_window_open(ctx.worker.id, today)
+        if w is None or not _aca_covers(w, plan):
+            issues.append(Issue("event", "no ACA enrollment window of yours is open for this plan (it opens when the "
+                                         "look-back finds you full time)", "outside_window"))
+            return None, None, None
+        first = aca_effective(w, today)
+        eff = eff or first
+        if not (first <= eff <= w.stability_end):
+            issues.append(Issue("effective_date", f"coverage for your stability period starts between "
+                                                  f"{fmt_day(first)} and {fmt_day(w.stability_end)}"))
         return eff, None, None
     # a qualifying life event: HR approved it and its window is still open
     stmt = sa.select(LifeEvent).where(LifeEvent.worker_id == ctx.worker.id, LifeEvent.status == "approved")
@@ -525,6 +564,8 @@ def enroll(data: dict) -> Enrollment:
     on = eff or today
     hdhp = _hdhp_enrollment(ctx.worker.id, on) is not None
     result = check(_plan_rules(plan), _facts(ctx, on, hdhp), on)
+    if d["event"] == "aca_full_time" and eff is not None:
+        result = dataclasses.replace(result, eligible=True)     # the look-back's full-time status makes it so
     if not result.eligible and not d["waive"] or (eff is None and not issues):
         issues.append(Issue("plan_id", result.reason, "not_eligible"))
     if eff is not None and not (plan.plan_year_start <= eff <= plan.plan_year_end):

@@ -1,6 +1,8 @@
 """Benefits Celery tasks: thin, take ids, safe to run twice, sent after commit."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from celery import shared_task
 
 from backoffice.clock import clock
@@ -22,3 +24,18 @@ def close_enrollment(window_id: int) -> dict | None:
 def escalate_deferrals() -> int:
     """Daily (Celery beat): today's 401(k) escalations; a second run the same day raises no one again."""
     return retirement_services.escalate_deferrals(clock().today())
+
+
+@shared_task(name="benefits.build_aca_months")
+def build_aca_months(year: int | None = None, month: int | None = None) -> int:
+    """Monthly (Celery beat, the 1st): the month just ended (or the one named); upserts, so safe to run twice; the
+    e-mails go after the commit, each once."""
+    from benefits import aca_services
+
+    if year is None or month is None:
+        first = clock().today().replace(day=1)
+        last_month = first - timedelta(days=1)
+        year, month = last_month.year, last_month.month
+    n = aca_services.build_aca_months(year, month)
+    aca_services.notify_windows()
+    return n

@@ -1,0 +1,92 @@
+"""Demo ACA records: three variable-hour leased employees hired Sep 10, 2025 (one of them splitting the week between
+two clients), whose hours of service from Oct 2025 are loaded as history runs (hours only, no money: the months
+before go-live were paid by the prior payroll provider, and the hours are all the ACA needs); then the monthly ACA
+records of 2026 are built for every leased employee, so the admin list and the portal show them. Deterministic."""
+from __future__ import annotations
+
+import random
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from backoffice.db import utcnow
+from backoffice.extensions import db
+from backoffice.uow import transaction
+from backoffice.workers.models import Client, Engagement, Worker
+from benefits import aca_services
+from benefits.engine.service_hours import month_bounds, months_between
+from payroll.models import Paycheck, PaycheckLine, PayrollRun
+
+D = Decimal
+HIRED = date(2025, 9, 10)
+# monthly hours of service Oct 2025 – Oct 2026 (13 months): 12-month initial measurement Oct 2025 – Sep 2026
+PEOPLE = (("Rosa", "Variable", ("152", "148", "160", "139", "141", "150", "155", "147", "138", "162", "149", "151",
+                                "150"), "18.50"),      # Oct 2025 – Sep 2026: 1,792 / 12 = 149.33, full time
+          ("Theo", "Variable", ("96", "88", "104", "91", "99", "101", "87", "93", "95", "98", "90", "94", "97"),
+           "17.25"),                                   # 1,136 / 12 = 94.67: not full time
+          ("Ines", "Variable", ("70", "72", "68", "75", "71", "66", "74", "69", "73", "70", "72", "68", "71"),
+           "21.00"))                                   # each at two clients: 2 × 848 / 12 = 141.33, full time
+HISTORY = "ACA demo: hours of service carried over from the prior payroll provider (no pay in this system)"
+
+
+def seed(rng: random.Random, today: date) -> list[str]:
+    if db.session.execute(sa.select(Worker.id).where(Worker.email == "rosa.variable@demo.tandem.example")).first():
+        return ["ACA demo already present"]
+    clients = db.session.execute(sa.select(Client).order_by(Client.id).limit(2)).scalars().all()
+    if len(clients) < 2:
+        return ["ACA demo: needs two clients"]
+    last = f"{today.year:04d}-{today.month - 1:02d}" if today.month > 1 else f"{today.year - 1:04d}-12"
+    months = [m for m in months_between("2025-10", last)][:13]
+    with transaction():
+        engs = _workers(clients)
+        _history(engs, months)
+    n = aca_services.build_aca_months(2026)
+    return [f"ACA: 3 variable-hour workers with hours from {months[0]} to {months[-1]}; {n} ACA months of 2026 built"]
+
+
+def _workers(clients) -> list[tuple[Engagement, tuple, Engagement | None]]:
+    out = []
+    for i, (first, last, hours, rate) in enumerate(PEOPLE):
+        w = Worker(first_name=first, last_name=last, email=f"{first.lower()}.{last.lower()}@demo.tandem.example",
+                   state="IL", city="Chicago", address_line1=f"{100 + i} Demo St", postal_code="60601")
+        db.session.add(w)
+        db.session.flush()
+        eng = Engagement(worker_id=w.id, client_id=clients[0].id, type="leased_employee", title="warehouse associate",
+                         work_state="IL", pay_rate=D(rate), pay_unit="hour", pay_frequency="monthly",
+                         start_date=HIRED, status="active")
+        second = None
+        if first == "Ines":
+            second = Engagement(worker_id=w.id, client_id=clients[1].id, type="leased_employee",
+                                title="event staff", work_state="IL", pay_rate=D(rate), pay_unit="hour",
+                                pay_frequency="monthly", start_date=HIRED, status="active")
+            db.session.add(second)
+        db.session.add(eng)
+        db.session.flush()
+        out.append((eng, hours, second))
+    return out
+
+
+def _history(engs, months: list[str]) -> None:
+    """One history run a month (state paid, hours only) with a paycheck for each demo worker."""
+    now = utcnow()
+    for idx, key in enumerate(months):
+        start, end = month_bounds(key)
+        run = PayrollRun(kind="regular", state="paid", frequency="monthly", period_start=start, period_end=end,
+                         pay_date=end, description=HISTORY, approved_at=now, paid_at=now)
+        db.session.add(run)
+        db.session.flush()
+        for eng, hours, second in engs:
+            pc = Paycheck(run_id=run.id, engagement_id=eng.id, worker_id=eng.worker_id, client_id=eng.client_id,
+                          worker_type="employee", work_state="IL", period_start=start, period_end=end, pay_date=end,
+                          tax_year=end.year, gross=D(0), employee_taxes=D(0), employer_taxes=D(0), deductions=D(0),
+                          net=D(0), inputs={"note": HISTORY})
+            db.session.add(pc)
+            db.session.flush()
+            h = D(hours[idx])
+            parts = [(eng, h)] if second is None else [(eng, h), (second, h)]
+            for e, part in parts:
+                db.session.add(PaycheckLine(paycheck_id=pc.id, engagement_id=e.id, client_id=e.client_id,
+                                            kind="earning", code="regular", amount=D(0), hours=part,
+                                            explanation=[HISTORY]))
+    db.session.flush()
