@@ -7,7 +7,7 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.workers import add_demo_step
-    from benefits import admin, api, cli, demo, models, portal, scopes, tasks  # noqa: F401
+    from benefits import admin, api, cli, cobra_models, demo, models, portal, scopes, tasks  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())
