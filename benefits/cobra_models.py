@@ -7,7 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime
 from backoffice.extensions import db
@@ -59,6 +59,11 @@ class CobraCase(Timestamps, db.Model):
     status: Mapped[str] = mapped_column(sa.String(24), default="pending_notice", nullable=False, index=True)
     billed_with_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_cobra_cases.id"))
     explanation: Mapped[list] = mapped_column(sa.JSON, default=list, nullable=False)
+    # what the desk must watch next and by when (kept by every service and the daily task: filterable and sorted)
+    next_action: Mapped[str] = mapped_column(sa.String(60), default="", nullable=False)
+    next_due_on: Mapped[date | None] = mapped_column(sa.Date, index=True)
+    # the election notice as sent (the PDF is the record of what the beneficiary was told)
+    election_notice_pdf: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
     notes: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -54,6 +54,9 @@ def upgrade():
         sa.Column('status', sa.String(24), nullable=False),
         sa.Column('billed_with_id', ID, nullable=True),
         sa.Column('explanation', sa.JSON(), nullable=False),
+        sa.Column('next_action', sa.String(60), nullable=False),
+        sa.Column('next_due_on', sa.Date(), nullable=True),
+        sa.Column('election_notice_pdf', sa.LargeBinary(), nullable=True),
         sa.Column('notes', sa.Text(), nullable=False),
         sa.Column('closed_at', backoffice.db.UTCDateTime(), nullable=True),
         *_stamps(),
@@ -85,6 +88,7 @@ def upgrade():
         batch.create_index('ix_benefit_cobra_cases_dependent_id', ['dependent_id'])
         batch.create_index('ix_benefit_cobra_cases_life_event_id', ['life_event_id'])
         batch.create_index('ix_benefit_cobra_cases_status', ['status'])
+        batch.create_index('ix_benefit_cobra_cases_next_due_on', ['next_due_on'])
     op.create_index('uq_benefit_cobra_cases_worker_event', 'benefit_cobra_cases',
                     ['worker_id', 'event_kind', 'event_date'], unique=True,
                     sqlite_where=sa.text('dependent_id is null'), postgresql_where=sa.text('dependent_id is null'))
