@@ -10,13 +10,14 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
-from flask import current_app, render_template
+from flask import render_template
 
 from backoffice import validation as v
 from backoffice.clock import clock
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
+from backoffice.mailport import send_mail
 from backoffice.money import D, round_cents
 from backoffice.pdf import render_pdf
 from backoffice.uow import transaction
@@ -308,16 +309,10 @@ def send_election_notice(case_id: int, on: date | None = None) -> Sent:
                 f"notice (PDF) is in your portal under Benefits > COBRA; it gives the plans, the monthly premium "
                 f"and every deadline.\n")
     try:
-        send_mail = _mailer()
-        send_mail(current_app.config, to, subject, body)
+        send_mail(to, subject, body)
         return Sent(c, True, f"election notice sent; e-mailed to {to}")
     except DomainError as exc:
         return Sent(c, False, f"election notice sent (PDF in the portal); e-mail not sent: {exc.message}")
-
-
-def _mailer():
-    from backoffice.onboarding.mail import send_mail
-    return send_mail
 
 
 def _check_open_window(c: CobraCase, day: date, field: str) -> None:

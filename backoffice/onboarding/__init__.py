@@ -14,3 +14,7 @@ def init_app(app) -> None:
     register_blueprints(app, api.blp, api.forms_blp)
     add_task_hook(app, portal.open_tasks, first=True)
     add_demo_step(app, demo.seed)
+    from backoffice.mailport import set_sender
+    from backoffice.onboarding.mail import send_mail
+
+    set_sender(app, send_mail)      # the e-mail port for the domains below onboarding (benefits' COBRA notices)

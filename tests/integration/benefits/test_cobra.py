@@ -232,3 +232,23 @@ def test_the_due_list_shows_what_is_next_soonest_first(db, fixed_clock):
     assert [(r["next"], r["due_on"], r["days_left"]) for r in rows] == [
         ("send the election notice", "2026-12-03", 12)] * 2
     assert cobra.due_list(date(2026, 11, 21), within_days=5) == []
+
+
+def test_the_election_notice_is_e_mailed_to_the_worker_after_the_commit(app, db, fixed_clock):
+    """With a mail server: the worker gets the election deadline (Jan 1, 2027: notice Nov 2 + 60) by e-mail."""
+    from tests.integration.onboarding.support import running_smtp
+
+    w, spouse, cases = _terminated(fixed_clock)
+    fixed_clock.set(date(2026, 11, 2))
+    saved = {k: app.config.get(k) for k in ("SMTP_HOST", "SMTP_PORT")}
+    try:
+        with running_smtp() as box:
+            app.config.update(SMTP_HOST=box.host, SMTP_PORT=box.port)
+            sent = cobra.send_election_notice(cases["employee"].id)
+            assert sent.emailed, sent.message
+            assert box.arrived.wait(5)
+    finally:
+        app.config.update(saved)
+    [msg] = box.messages
+    body = msg.get_payload(decode=True).decode()
+    assert msg["To"] == w.email and "until Jan 1, 2027" in body and "ended on Oct 31, 2026" in body
