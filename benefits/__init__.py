@@ -7,9 +7,11 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.workers import add_demo_step
-    from benefits import admin, api, cli, cobra_models, demo, models, portal, scopes, tasks  # noqa: F401
+    from benefits import (admin, api, cli, cobra_admin, cobra_models, cobra_portal, demo, models,  # noqa: F401
+                          portal, scopes, tasks)
 
     admin.register(app.extensions["tandem_admin"])
+    cobra_admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
@@ -31,4 +33,5 @@ def _schedule_escalation(app) -> None:
     entries = dict(celery.conf.beat_schedule or {})
     entries["benefits-escalation-daily"] = {"task": "benefits.escalate_deferrals",
                                             "schedule": crontab(hour=5, minute=0)}
+    entries["benefits-cobra-daily"] = {"task": "benefits.cobra_daily", "schedule": crontab(hour=5, minute=15)}
     celery.conf.beat_schedule = entries

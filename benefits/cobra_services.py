@@ -320,6 +320,8 @@ def _check_open_window(c: CobraCase, day: date, field: str) -> None:
         raise DomainError(f"COBRA case {c.id} is {c.status}: no election to make")
     if day < c.event_date:
         raise ValidationFailed([Issue(field, "is before the qualifying event")])
+    if day > _today():
+        raise ValidationFailed([Issue(field, "is in the future")])
     if day > c.election_deadline:
         raise ValidationFailed([Issue(field, f"is after the election deadline, {c.election_deadline.isoformat()} "
                                              "(60 days, 29 U.S.C. 1165(a)(1))", "too_late")])

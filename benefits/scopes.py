@@ -2,7 +2,10 @@
 dependents, beneficiaries and life events."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from backoffice.security.access import register_scope
+from benefits.cobra_models import CobraCase, CobraPremium
 from benefits.models import Dependent, Enrollment, LifeEvent
 
 
@@ -24,3 +27,13 @@ def _worker_dependents(stmt, user):
 @register_scope("life_event", "worker")
 def _worker_life_events(stmt, user):
     return stmt.where(LifeEvent.worker_id == user.worker_id)
+
+
+@register_scope("cobra_case", "worker")
+def _worker_cobra_cases(stmt, user):
+    return stmt.where(CobraCase.worker_id == user.worker_id)
+
+
+@register_scope("cobra_premium", "worker")
+def _worker_cobra_premiums(stmt, user):
+    return stmt.where(CobraPremium.case_id.in_(sa.select(CobraCase.id).where(CobraCase.worker_id == user.worker_id)))

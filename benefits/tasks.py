@@ -5,7 +5,7 @@ from celery import shared_task
 
 from backoffice.clock import clock
 from backoffice.errors import DomainError
-from benefits import retirement_services, services
+from benefits import cobra_services, retirement_services, services
 
 
 @shared_task(name="benefits.close_enrollment")
@@ -22,3 +22,10 @@ def close_enrollment(window_id: int) -> dict | None:
 def escalate_deferrals() -> int:
     """Daily (Celery beat): today's 401(k) escalations; a second run the same day raises no one again."""
     return retirement_services.escalate_deferrals(clock().today())
+
+
+@shared_task(name="benefits.cobra_daily")
+def cobra_daily() -> dict:
+    """Daily (Celery beat): COBRA events to cases, terminations swept, premiums billed, cases expired or ended for
+    non-payment (after the grace period) or at the maximum. A second run the same day bills and ends nothing more."""
+    return cobra_services.run_daily(clock().today())

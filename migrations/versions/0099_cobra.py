@@ -15,6 +15,18 @@ branch_labels = None
 depends_on = None
 
 ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
+# (role, right, read, write, create, delete), as permissions.csv ships them; added to a loaded matrix only.
+# HR runs the desk; finance reads cases and records payments; compliance reads; a worker reads their own.
+ROWS = [
+    ("hr", "cobra_case", 1, 1, 1, 0), ("hr", "cobra_premium", 1, 1, 1, 0),
+    ("finance", "cobra_case", 1, 0, 0, 0), ("finance", "cobra_premium", 1, 1, 1, 0),
+    ("compliance", "cobra_case", 1, 0, 0, 0), ("compliance", "cobra_premium", 1, 0, 0, 0),
+    ("worker", "cobra_case", 1, 0, 0, 0), ("worker", "cobra_premium", 1, 0, 0, 0),
+]
+RIGHTS = ("cobra_case", "cobra_premium")
+permissions = sa.table("permissions", sa.column("role", sa.String), sa.column("model", sa.String),
+                       sa.column("can_read", sa.Boolean), sa.column("can_write", sa.Boolean),
+                       sa.column("can_create", sa.Boolean), sa.column("can_delete", sa.Boolean))
 
 
 def _stamps():
@@ -122,8 +134,17 @@ def upgrade():
         batch.create_index('ix_benefit_cobra_premiums_case_id', ['case_id'])
         batch.create_index('ix_benefit_cobra_premiums_grace_end', ['grace_end'])
 
+    conn = op.get_bind()
+    if conn.execute(sa.select(sa.func.count()).select_from(permissions)).scalar():
+        have = {(r, m) for r, m in conn.execute(sa.select(permissions.c.role, permissions.c.model))}
+        rows = [{"role": role, "model": right, "can_read": bool(r), "can_write": bool(w), "can_create": bool(c),
+                 "can_delete": bool(d)} for role, right, r, w, c, d in ROWS if (role, right) not in have]
+        if rows:
+            conn.execute(permissions.insert(), rows)
+
 
 def downgrade():
+    op.execute(permissions.delete().where(permissions.c.model.in_(RIGHTS)))
     op.drop_table('benefit_cobra_premiums')
     op.drop_index('uq_benefit_cobra_cases_dependent_event', table_name='benefit_cobra_cases')
     op.drop_index('uq_benefit_cobra_cases_worker_event', table_name='benefit_cobra_cases')
