@@ -7,8 +7,8 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.workers import add_demo_step
-    from benefits import (admin, api, cli, cobra_admin, cobra_models, cobra_portal, demo, models,  # noqa: F401
-                          portal, scopes, tasks)
+    from benefits import (admin, api, cli, cobra_admin, cobra_demo, cobra_models, cobra_portal, demo,  # noqa: F401
+                          models, portal, scopes, tasks)
 
     admin.register(app.extensions["tandem_admin"])
     cobra_admin.register(app.extensions["tandem_admin"])
@@ -16,6 +16,7 @@ def init_app(app) -> None:
     portal.register()
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
+    add_demo_step(app, cobra_demo.seed)
     _schedule_escalation(app)
     from benefits import census_admin, portable      # census page; portable benefits: its own package
 

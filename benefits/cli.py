@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import plan_services as plans_svc, retirement_services as retirement, services as svc
+from benefits import cobra_services as cobra, plan_services as plans_svc, retirement_services as retirement
+from benefits import services as svc
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -87,10 +88,41 @@ def true_up_cmd(year):
     click.echo(f"{len(rows)} worker(s), {retirement.total(rows)} in all", err=True)
 
 
+@click.command("cobra-due")
+@click.option("--on", "on", type=DAY, default=None, help="The day (YYYY-MM-DD); default: today.")
+@click.option("--within", type=click.IntRange(0, 3650), default=None,
+              help="Only what is due within this many days (overdue included).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list instead of lines.")
+@with_appcontext
+@handle_domain_errors
+def cobra_due_cmd(on, within, as_json):
+    """What is due next on each open COBRA case (notice, election deadline, premium grace end, maximum), soonest
+    first: one line each, "<due date> (<days> d) case #<id> <beneficiary> [<status>]: <what>"."""
+    day = on.date() if on else clock().today()
+    rows = cobra.due_list(day, within)
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['due_on']} ({r['days_left']:+d} d) case #{r['case_id']} {r['beneficiary']} [{r['status']}]: "
+                   f"{r['next']}")
+    click.echo(f"{len(rows)} case(s) with something due", err=True)
+
+
+@click.command("cobra-run")
+@click.option("--on", "on", type=DAY, default=None, help="The day (YYYY-MM-DD); default: today.")
+@with_appcontext
+@handle_domain_errors
+def cobra_run_cmd(on):
+    """Today's COBRA pass (what the beat task runs): events to cases, premiums billed, cases expired or ended."""
+    emit_json(cobra.run_daily(on.date() if on else clock().today()))
+
+
 def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
-        """Benefits: offers, open enrollment, 401(k) escalation and true-up."""
-    for cmd in (offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd):
+        """Benefits: offers, open enrollment, 401(k) escalation and true-up, COBRA."""
+    for cmd in (offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd, cobra_due_cmd,
+                cobra_run_cmd):
         group.add_command(cmd)

@@ -252,3 +252,52 @@ def test_the_election_notice_is_e_mailed_to_the_worker_after_the_commit(app, db,
     [msg] = box.messages
     body = msg.get_payload(decode=True).decode()
     assert msg["To"] == w.email and "until Jan 1, 2027" in body and "ended on Oct 31, 2026" in body
+
+
+def test_cobra_due_lists_what_is_next_and_cobra_run_bills_once(runner, db, fixed_clock):
+    """On Nov 21, 2026 both cases wait for the election notice due Dec 3 (+12 days). After the election (Dec 10)
+    the run on Dec 10 bills November and December (2 months) once; the second run bills nothing."""
+    import json
+
+    w, spouse, cases = _terminated(fixed_clock)
+    out = runner.invoke(args=["benefits", "cobra-due", "--on", "2026-11-21", "--within", "30"])
+    assert out.exit_code == 0, out.output
+    lines = [x for x in out.output.splitlines() if x.startswith("2026-")]
+    assert lines == [f"2026-12-03 (+12 d) case #{c.id} {c.beneficiary_name} [pending_notice]: send the election "
+                     "notice" for c in sorted(cases.values(), key=lambda c: c.id)]
+    fixed_clock.set(date(2026, 11, 2))
+    for c in cases.values():
+        cobra.send_election_notice(c.id)
+    fixed_clock.set(date(2026, 12, 10))
+    cobra.record_election(cases["employee"].id, "2026-12-10")
+    first = json.loads(runner.invoke(args=["benefits", "cobra-run", "--on", "2026-12-10"]).output)
+    second = json.loads(runner.invoke(args=["benefits", "cobra-run", "--on", "2026-12-10"]).output)
+    assert (first["billed"], second["billed"]) == (2, 0)
+    bad = runner.invoke(args=["benefits", "cobra-due", "--within", "-3"])
+    assert bad.exit_code != 0 and "within" in bad.output.lower()
+
+
+def test_the_demo_terminates_a_family_and_leaves_an_elected_case_with_a_premium_paid_and_one_due(db, fixed_clock):
+    """Demo day Nov 22, 2026: termination Sep 1 + 14 = Sep 15; lost Sep 30, COBRA from Oct 1; notice Sep 20,
+    elected Sep 30, first premium due Sep 30 + 45 = Nov 14. Billed to Nov 22: October (begins after the election:
+    due Oct 1, timely to max(Oct 31, Nov 14) = Nov 14) and November (due Nov 1, timely to max(Dec 1, Nov 14) =
+    Dec 1), 1,275.00 each: October paid on Oct 1, November due."""
+    import random
+
+    from benefits import cobra_demo
+    from benefits.models import Enrollment
+
+    w, spouse, e, _ = covered_couple()
+    [line] = cobra_demo.seed(random.Random(1), date(2026, 11, 22))
+    assert "premium(s) paid" in line
+    cases = _db.session.execute(sa.select(CobraCase).order_by(CobraCase.id)).scalars().all()
+    assert [(c.beneficiary, c.status, c.event_date, c.elected_on) for c in cases] == [
+        ("employee", "elected", date(2026, 9, 15), date(2026, 9, 30)),
+        ("spouse", "elected", date(2026, 9, 15), date(2026, 9, 30))]
+    assert cases[1].billed_with_id == cases[0].id
+    assert [(p.coverage_month, p.amount_due, p.grace_end, p.paid_on) for p in cases[0].premiums] == [
+        (date(2026, 10, 1), D("1275.00"), date(2026, 11, 14), date(2026, 10, 1)),
+        (date(2026, 11, 1), D("1275.00"), date(2026, 12, 1), None)]
+    assert (cases[0].next_due_on, _db.session.get(Enrollment, e.id).end_date) == (date(2026, 12, 1),
+                                                                                  date(2026, 9, 30))
+    assert cobra_demo.seed(random.Random(1), date(2026, 11, 22)) == ["COBRA demo already present"]
