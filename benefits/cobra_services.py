@@ -374,7 +374,7 @@ def record_waiver(case_id: int, waived_on) -> CobraCase:
 
 # --- premiums ---------------------------------------------------------------------------------------------------
 
-def _billable(on: date):
+def _billable():
     return sa.select(CobraCase).where(CobraCase.status == "elected", CobraCase.billed_with_id.is_(None))
 
 
@@ -390,7 +390,7 @@ def bill_premiums(on: date | None = None) -> int:
     and month. Returns the number of months billed."""
     day = on or _today()
     billed = 0
-    for c in db.session.execute(_billable(day).with_for_update()).scalars().all():
+    for c in db.session.execute(_billable().with_for_update()).scalars().all():
         have = set(db.session.execute(sa.select(CobraPremium.coverage_month)
                                       .where(CobraPremium.case_id == c.id)).scalars())
         for m in _schedule(c, day):
@@ -466,7 +466,7 @@ def enforce(on: date | None = None) -> dict:
         c.status, c.coverage_end, c.closed_at = "expired", c.loss_of_coverage, utcnow()
         _refresh_next(c, day)
         out["expired"] += 1
-    for c in db.session.execute(_billable(day).with_for_update()).scalars().all():
+    for c in db.session.execute(_billable().with_for_update()).scalars().all():
         end = _nonpayment_end(c, day)
         if end is not None:
             _close(c, "terminated_nonpayment", end)
