@@ -117,8 +117,13 @@ def _elected(fixed_clock):
 def test_billing_twice_bills_once_and_the_first_payment_covers_the_months_before_the_election(db, fixed_clock):
     """On Jan 2, 2027: November and December 2026 (begun by the election) due Jan 24 with the first payment; January
     due Jan 1, timely to max(Jan 31, Jan 24) = Jan 31. 1,275.00 each; the spouse is billed on the worker's case."""
+    from backoffice.audit import AuditLog
+
     me, sp = _elected(fixed_clock)
     assert (me.first_premium_due, sp.billed_with_id) == (date(2027, 1, 24), me.id)
+    changes = " ".join(a.changes for a in _db.session.execute(sa.select(AuditLog).where(
+        AuditLog.model == "cobra_case", AuditLog.record_id == str(me.id))).scalars())
+    assert '"elected"' in changes and "2026-12-10" in changes          # the election is in the audit log
     fixed_clock.set(date(2027, 1, 2))
     assert cobra.bill_premiums(date(2027, 1, 2)) == 3
     assert cobra.bill_premiums(date(2027, 1, 2)) == 0
