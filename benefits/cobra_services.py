@@ -204,7 +204,10 @@ def process_open_events() -> list[CobraCase]:
     made = []
     for ev in events:
         kind = ev.source if ev.source in engine.EVENT_KINDS else "termination"
-        made += _open(ev.worker_id, kind, ev.event_date, life_event_id=ev.id, notes=ev.notes)
+        # reclassification dates its event from the first day as a contractor: employee status (and the
+        # coverage that went with it) ended the day before, which is the qualifying event's date
+        day = ev.event_date - timedelta(days=1) if kind == "reclassification" else ev.event_date
+        made += _open(ev.worker_id, kind, day, life_event_id=ev.id, notes=ev.notes)
         ev.status = "processed"
         ev.decided_at = utcnow()
     return made

@@ -213,16 +213,19 @@ def test_coverage_ends_at_the_maximum_of_18_months(db, fixed_clock):
 
 
 def test_reclassification_events_and_terminated_engagements_open_cases_once(db, fixed_clock):
-    """The reclassification hook: an open `cobra_qualifying_event` life event becomes cases (kind reclassification,
-    18 months) and is processed. The termination sweep: an engagement ended Nov 13, 2026 with coverage that day
+    """The reclassification hook: an open `cobra_qualifying_event` life event (a contractor from Sep 1, 2026)
+    becomes cases dated Aug 31, the last day as an employee (coverage lost that day: the end of August; 18 months)
+    and is processed. The termination sweep: an engagement ended Nov 13, 2026 with coverage that day
     opens a termination case; a second sweep opens nothing."""
     w, spouse, _, plans = covered_couple()
     _db.session.add(LifeEvent(worker_id=w.id, kind="cobra_qualifying_event", event_date=date(2026, 9, 1),
                               status="open", source="reclassification"))
     _db.session.flush()
     made = cobra.process_open_events()
-    assert sorted((c.beneficiary, c.event_kind, c.max_months) for c in made) == [
-        ("employee", "reclassification", 18), ("spouse", "reclassification", 18)]
+    assert sorted((c.beneficiary, c.event_kind, c.event_date, c.loss_of_coverage, c.max_months) for c in made) == [
+        ("employee", "reclassification", date(2026, 8, 31), date(2026, 8, 31), 18),
+        ("spouse", "reclassification", date(2026, 8, 31), date(2026, 8, 31), 18)]
+    assert _db.session.execute(sa.select(LifeEvent.status)).scalar_one() == "processed"
     assert cobra.process_open_events() == []
     w2, _, _, _ = covered_couple(end=date(2026, 11, 13), status="terminated", plans=plans)
     made = cobra.sweep_terminations(date(2026, 11, 22))
