@@ -7,13 +7,16 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.workers import add_demo_step
-    from benefits import admin, api, cli, demo, models, portal, scopes, tasks  # noqa: F401
+    from benefits import (admin, api, cli, cobra_admin, cobra_demo, cobra_models, cobra_portal, demo,  # noqa: F401
+                          models, portal, scopes, tasks)
 
     admin.register(app.extensions["tandem_admin"])
+    cobra_admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
+    add_demo_step(app, cobra_demo.seed)
     _schedule_escalation(app)
     from benefits import aca_admin, aca_demo, aca_portal  # noqa: F401  ACA months and windows: admin, portal, demo
 
@@ -38,4 +41,5 @@ def _schedule_escalation(app) -> None:
                                             "schedule": crontab(hour=5, minute=0)}
     entries["benefits-aca-months-monthly"] = {"task": "benefits.build_aca_months",
                                               "schedule": crontab(day_of_month=1, hour=4, minute=0)}
+    entries["benefits-cobra-daily"] = {"task": "benefits.cobra_daily", "schedule": crontab(hour=5, minute=15)}
     celery.conf.beat_schedule = entries

@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import carriers, plan_services as plans_svc, retirement_services as retirement, services as svc
+from benefits import carriers, cobra_services as cobra, plan_services as plans_svc
+from benefits import retirement_services as retirement, services as svc
 from benefits.cli_engine import aca_measure_cmd
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -112,12 +113,42 @@ def aca_months_cmd(year, month):
     click.echo(f"{n} ACA month(s) built for {year}" + (f"-{month:02d}" if month else "") + f"; {sent} e-mail(s) sent")
 
 
+@click.command("cobra-due")
+@click.option("--on", "on", type=DAY, default=None, help="The day (YYYY-MM-DD); default: today.")
+@click.option("--within", type=click.IntRange(0, 3650), default=None,
+              help="Only what is due within this many days (overdue included).")
+@click.option("--json", "as_json", is_flag=True, help="A JSON list instead of lines.")
+@with_appcontext
+@handle_domain_errors
+def cobra_due_cmd(on, within, as_json):
+    """What is due next on each open COBRA case (notice, election deadline, premium grace end, maximum), soonest
+    first: one line each, "<due date> (<days> d) case #<id> <beneficiary> [<status>]: <what>"."""
+    day = on.date() if on else clock().today()
+    rows = cobra.due_list(day, within)
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['due_on']} ({r['days_left']:+d} d) case #{r['case_id']} {r['beneficiary']} [{r['status']}]: "
+                   f"{r['next']}")
+    click.echo(f"{len(rows)} case(s) with something due", err=True)
+
+
+@click.command("cobra-run")
+@click.option("--on", "on", type=DAY, default=None, help="The day (YYYY-MM-DD); default: today.")
+@with_appcontext
+@handle_domain_errors
+def cobra_run_cmd(on):
+    """Today's COBRA pass (what the beat task runs): events to cases, premiums billed, cases expired or ended."""
+    emit_json(cobra.run_daily(on.date() if on else clock().today()))
+
+
 def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
-        """Benefits: offers, open enrollment, 401(k) escalation and true-up."""
+        """Benefits: offers, open enrollment, 401(k) escalation and true-up, ACA status, COBRA, carriers."""
     for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd,
-                aca_months_cmd):
+                aca_months_cmd, cobra_due_cmd, cobra_run_cmd):
         group.add_command(cmd)
     group.add_command(aca_measure_cmd)      # listed in --help here; `backoffice.entry` runs it without the app

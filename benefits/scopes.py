@@ -2,8 +2,11 @@
 dependents, beneficiaries and life events."""
 from __future__ import annotations
 
+import sqlalchemy as sa
+
 from backoffice.security.access import register_scope
 from benefits.aca_models import AcaMonth, AcaWindow
+from benefits.cobra_models import CobraCase, CobraPremium
 from benefits.models import Dependent, Enrollment, LifeEvent
 
 
@@ -33,3 +36,13 @@ def _worker_aca(stmt, user):
     entity = stmt.column_descriptions[0]["entity"] if stmt.column_descriptions else None
     model = AcaWindow if entity is AcaWindow else AcaMonth
     return stmt.where(model.worker_id == user.worker_id)
+
+
+@register_scope("cobra_case", "worker")
+def _worker_cobra_cases(stmt, user):
+    return stmt.where(CobraCase.worker_id == user.worker_id)
+
+
+@register_scope("cobra_premium", "worker")
+def _worker_cobra_premiums(stmt, user):
+    return stmt.where(CobraPremium.case_id.in_(sa.select(CobraCase.id).where(CobraCase.worker_id == user.worker_id)))

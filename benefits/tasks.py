@@ -7,7 +7,7 @@ from celery import shared_task
 
 from backoffice.clock import clock
 from backoffice.errors import DomainError
-from benefits import retirement_services, services
+from benefits import cobra_services, retirement_services, services
 
 
 @shared_task(name="benefits.close_enrollment")
@@ -39,3 +39,10 @@ def build_aca_months(year: int | None = None, month: int | None = None) -> int:
     n = aca_services.build_aca_months(year, month)
     aca_services.notify_windows()
     return n
+
+
+@shared_task(name="benefits.cobra_daily")
+def cobra_daily() -> dict:
+    """Daily (Celery beat): COBRA events to cases, terminations swept, premiums billed, cases expired or ended for
+    non-payment (after the grace period) or at the maximum. A second run the same day bills and ends nothing more."""
+    return cobra_services.run_daily(clock().today())

@@ -25,6 +25,7 @@ EXPECTED = {
         "life_event": "rwc",
         "portable_benefit_rule": "rwc", "portable_benefit": "r", "portable_payout": "rwc",
         "aca_month": "r",
+        "cobra_case": "rwc", "cobra_premium": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -35,6 +36,7 @@ EXPECTED = {
         "benefit_plan": "r", "benefit_window": "r", "benefit_enrollment": "r", "life_event": "r",
         "portable_benefit_rule": "r", "portable_benefit": "r", "portable_payout": "r",
         "aca_month": "r",
+        "cobra_case": "r", "cobra_premium": "rwc",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -45,6 +47,7 @@ EXPECTED = {
         "benefit_plan": "r", "benefit_enrollment": "r", "life_event": "r",
         "portable_benefit": "r",
         "aca_month": "r",
+        "cobra_case": "r", "cobra_premium": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -55,6 +58,7 @@ EXPECTED = {
         "benefit_plan": "r", "benefit_enrollment": "rc", "benefit_dependent": "rc", "life_event": "rc",
         "portable_benefit": "r", "portable_payout": "rc",
         "aca_month": "r",
+        "cobra_case": "r", "cobra_premium": "r",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",

@@ -19,6 +19,7 @@ def test_seed_demo_enrolls_leased_employees_and_the_next_run_sees_their_deductio
     result = runner.invoke(main, args=["seed-demo", "--workers", "120", "--seed", "5"])
     assert result.exit_code == 0, result.output
     assert "benefits: 22 plans" in result.output
+    assert "COBRA: worker" in result.output             # one terminated family: elected, a premium paid, one due
     assert db.session.execute(sa.select(sa.func.count()).select_from(BenefitPlan)).scalar() == 22
     rows = db.session.execute(sa.select(Enrollment)).scalars().all()
     by_kind: dict[str, list[Enrollment]] = {}
