@@ -15,9 +15,10 @@ def init_app(app) -> None:
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
     _schedule_escalation(app)
-    from benefits import census_admin, portable      # census page; portable benefits: its own package
+    from benefits import census_admin, edi_admin, edi_models, portable  # noqa: F401 - census; 834 files; portable
 
     census_admin.register(app.extensions["tandem_admin"])
+    edi_admin.register(app.extensions["tandem_admin"])
     portable.init_app(app)
 
 
