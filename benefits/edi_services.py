@@ -279,7 +279,9 @@ def build(carrier: Carrier | int | str, kind: str, *, as_of: date | None = None,
     c = _carrier(carrier)
     db.session.execute(for_update(sa.select(Carrier.id).where(Carrier.id == c.id))).one()
     p = plan(c, kind, as_of=as_of, usage=usage)
-    if kind == "change" and not p.changes:
+    if not p.changes:     # an 834 without a member is not a valid file (loop 2000 is required): none is written
+        if kind == "full":
+            return BuildResult(None, p, f"{c.code}: nobody is covered on {p.as_of}; no file written")
         since = f" since file {p.previous.control_number} of {p.previous.as_of}" if p.previous else ""
         return BuildResult(None, p, f"{c.code}: no member added, changed or termed{since}; no file written")
     last = db.session.execute(sa.select(sa.func.max(EdiFile.control_number))

@@ -156,6 +156,8 @@ def validate(f: EnrollmentFile) -> None:
     for name, party in (("sponsor", f.sponsor), ("insurer", f.insurer)):
         if not clean(party.identifier):
             issues.append(Issue(f"{name}.identifier", "is required (N104)"))
+    if not f.members:
+        issues.append(Issue("members", "an 834 carries at least one member (loop 2000 is required)"))
     for i, m in enumerate(f.members):
         where = f"members[{i}]"
         if m.relationship not in RELATIONSHIP_CODES.values():

@@ -101,6 +101,19 @@ def test_delimiters_in_a_name_are_taken_out_and_bad_fields_are_named():
         "members[0].coverages[0].coverage_level", "members[0].coverages[0].end"}
 
 
+def test_a_file_without_members_is_refused_as_pyx12_refuses_it():
+    """Loop 2000 is required: the writer will not write an 834 with no member, and pyx12 says the same of one."""
+    with pytest.raises(ValidationFailed) as exc:
+        e.write(_file([]))
+    assert [i.field for i in exc.value.issues] == ["members"]
+    f = _file([])
+    body = e.transaction_segments(f)
+    text = "~".join([e.write(_file(_family())).split("~")[0], "GS*BE*841234567*SUMMITHLTH*20261203*0905*42*X*"
+                     "005010X220A1", *body, "GE*1*42", "IEA*1*000000042"]) + "~"
+    verdict = check(text)
+    assert not verdict.accepted and any("2000" in err for err in verdict.errors)
+
+
 # ------------------------------------------------------------------------------------------ change decisions
 
 def _member(sub="W1", rel="self", tier="family", start="2027-01-01", end=None, plan_id=1, event="new_hire",
