@@ -29,6 +29,10 @@ def _engaged(**kw):
 
 @pytest.fixture
 def world(db, fixed_clock):
+    return _seed()
+
+
+def _seed():
     """Carrier SUMMIT holds the PPO and dental plans. Wen Lee: family PPO from 2026-12-01 with spouse Ana and child
     Bo (no SSNs known for them); Xi Chen: employee-only PPO from 2026-12-01."""
     AgencyFactory()
