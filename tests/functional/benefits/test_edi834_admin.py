@@ -28,6 +28,8 @@ def test_hr_previews_builds_lists_and_downloads_a_full_file(client, db, fixed_cl
     assert (f.kind, f.control_number, f.member_count, f.created_by_id) == ("full", 1, 4, hr.id)
     listing = client.get("/admin/benefit_edi_file/?search=" + f.sha256[:12])
     assert listing.status_code == 200 and b"SUMMIT" in listing.data and b"Download" in listing.data
+    csv = client.get("/admin/benefit_edi_file/export/csv/")
+    assert csv.status_code == 200 and b"SUMMIT" in csv.data and world["w"].tin.encode() not in csv.data
     got = client.get(f"/admin/benefit_edi_file/download/{f.id}")
     assert got.status_code == 200 and "834-SUMMIT-full-000000001.x12" in got.headers["Content-Disposition"]
     assert check(got.data.decode()).accepted
