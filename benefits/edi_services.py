@@ -97,11 +97,13 @@ def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def snapshot(carrier_id: int, since: date, as_of: date) -> dict:
+def snapshot(carrier_id: int, since: date, as_of: date, *, in_force_first: bool = False) -> dict:
     """Every member covered by the carrier's plans from `since` on (up to LOOK_AHEAD_DAYS past `as_of`), as the
     change engine compares them (format in benefits/engine/carrier_changes.py). For each member and line of
     coverage the election starting last is the one that counts (an open-enrollment election from 1 January
-    replaces the one ending 31 December: a change, not a term)."""
+    replaces the one ending 31 December: a change, not a term); with `in_force_first` (a full file) the one in
+    force on `as_of` counts when there is one (the audit states today's coverage; the next change file then sends
+    the coming election as a change)."""
     rows = [m for m in covered_members(carrier_id, since, as_of + timedelta(days=LOOK_AHEAD_DAYS))
             if m.plan_kind in edi834.INSURANCE_LINES]
     workers = {w.id: w for w in db.session.execute(
@@ -111,9 +113,13 @@ def snapshot(carrier_id: int, since: date, as_of: date) -> dict:
         sa.select(Dependent).where(Dependent.id.in_(dep_ids))).scalars()} if dep_ids else {}
     out: dict[str, dict] = {}
     chosen: dict[tuple[str, str], CoveredMember] = {}
+    def rank(m: CoveredMember) -> tuple:
+        in_force = in_force_first and m.start <= as_of and (m.end is None or m.end >= as_of)
+        return (in_force, m.start, m.enrollment_id)
+
     for m in rows:
         key = (m.member_id, m.plan_kind)
-        if key not in chosen or (m.start, m.enrollment_id) >= (chosen[key].start, chosen[key].enrollment_id):
+        if key not in chosen or rank(m) >= rank(chosen[key]):
             chosen[key] = m
     for (mid, kind), m in sorted(chosen.items()):
         member = out.get(mid)
@@ -160,7 +166,7 @@ def plan(carrier: Carrier | int | str, kind: str, *, as_of: date | None = None, 
     _check(kind, usage)
     previous = last_file(c.id, usage)
     if kind == "full":
-        snap = snapshot(c.id, as_of, as_of)
+        snap = snapshot(c.id, as_of, as_of, in_force_first=True)
         decided = changes_engine.audit(snap)
         before = {}
     else:

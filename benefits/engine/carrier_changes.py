@@ -83,12 +83,14 @@ def _coverage_changes(before: Mapping, now: Mapping) -> tuple[list[CoverageChang
         elif new is None:
             out.append(CoverageChange(kind, TERM, _gone_coverage_end(old)))
             said.append(f"{kind} ended")
-        elif new.get("end") and new.get("end") != old.get("end"):
-            out.append(CoverageChange(kind, TERM, _day(new["end"])))
-            said.append(f"{kind} ends {new['end']}")
         else:
             moved = [f for f in COVERAGE_FIELDS if old.get(f) != new.get(f)]
-            if moved:
+            new_election = old.get("plan_id") != new.get("plan_id") or old.get("start") != new.get("start")
+            ends_sooner = new.get("end") and (not old.get("end") or new["end"] < old["end"])
+            if ends_sooner and not new_election:
+                out.append(CoverageChange(kind, TERM, _day(new["end"])))
+                said.append(f"{kind} ends {new['end']}")
+            elif moved:
                 out.append(CoverageChange(kind, CHANGE))
                 said.extend(f"{kind} {'plan' if f == 'plan_id' else f}" for f in moved)
     return out, said
@@ -100,8 +102,9 @@ def decide(previous: Mapping[str, Mapping] | None, current: Mapping[str, Mapping
 
     - in `current`, not in `previous`: 021 add (reason from the election's event: 28 new hire, EC otherwise; 09
       when on COBRA);
-    - in both: 024 term when every coverage now has an end and at least one end is new; 001 change when any
-      counted field or coverage differs (reason 09 COBRA > EC coverage > 25 identity > 43 address); else nothing;
+    - in both: 024 term when a coverage's election (same plan and start) now ends sooner than last sent and every
+      coverage has an end; 001 change when any counted field or coverage differs (another plan or start is a new
+      election: a change, whatever its end) (reason 09 COBRA > EC coverage > 25 identity > 43 address); else nothing;
     - in `previous` only: 024 term of every coverage still open when last sent (ended on the end sent, else on its
       start: cancelled before it began); a member whose every coverage had been sent with an end before `as_of`
       was termed already and is simply dropped."""

@@ -171,3 +171,32 @@ def test_the_command_writes_the_file_and_names_an_unknown_carrier(world, runner,
     assert res.exit_code == 0 and res.stdout == "" and "no file written" in res.stderr
     res = runner.invoke(args=["benefits", "edi834", "--carrier", "NOPE", "--kind", "full", "--output", "-"])
     assert res.exit_code == 2 and '"field": "--carrier"' in res.stderr and "SUMMIT" in res.stderr
+
+
+def test_open_enrollment_next_year_is_sent_as_a_change_and_a_full_file_states_todays_coverage(world):
+    """Xi re-elects for 2027 (plan year 2027's PPO, employee + spouse from 2027-01-01) while 2026 coverage runs to
+    2026-12-31. The change file of 2026-12-10 sends Xi as 001 (EC): HD 001 with the 2027 plan and DTP*348 =
+    20270101. A full file of the same day states the coverage in force (the 2026 PPO, 20261201 to 20261231)."""
+    x = world["x"]
+    edi.build("SUMMIT", "full", as_of=date(2026, 12, 1))
+    plans27 = make_plans(2027)
+    plans27["ppo"].carrier_id = world["carrier"].id
+    spouse = svc.add_dependent(x.id, {"first_name": "Mei", "last_name": "Chen", "relationship": "spouse",
+                                      "birth_date": "1990-04-05"})
+    _db.session.flush()
+    from benefits.models import Enrollment
+    _db.session.add(Enrollment(worker_id=x.id, plan_id=plans27["ppo"].id, event="open_enrollment",
+                               effective_date=date(2027, 1, 1), end_date=date(2027, 12, 31),
+                               coverage_tier="employee_spouse", dependents=[spouse]))
+    _db.session.flush()
+    f = edi.build("SUMMIT", "change", as_of=date(2026, 12, 10)).file
+    assert check(f.content).accepted
+    assert [s[1:5] for s in _ins(f.content)] == [["Y", "18", "001", "EC"], ["N", "01", "021", "EC"]]
+    segs = segments(f.content)
+    assert segs[segs.index(["HD", "001", "", "HLT", "Pooled PPO", "ESP"]) + 1] == ["DTP", "348", "D8", "20270101"]
+    full = edi.build("SUMMIT", "full", as_of=date(2026, 12, 10)).file
+    xi = [s for s in segments(full.content)]
+    start = xi.index(["REF", "0F", f"W{x.id}"])
+    hd = next(i for i in range(start, len(xi)) if xi[i][0] == "HD")
+    assert xi[hd:hd + 3] == [["HD", "030", "", "HLT", "Pooled PPO", "EMP"], ["DTP", "348", "D8", "20261201"],
+                             ["DTP", "349", "D8", "20261231"]]

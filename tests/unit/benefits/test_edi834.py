@@ -173,11 +173,19 @@ def test_a_member_termed_before_is_not_termed_again():
 
 
 def test_open_enrollment_rollover_is_a_change_not_a_term():
-    """The 2027 election (plan 2, from 2027-01-01) replaces the 2026 one (plan 1): 001 for the plan and start."""
-    before = {"W1": _member(plan_id=1, start="2026-01-01")}
-    now = {"W1": _member(plan_id=2, start="2027-01-01", event="open_enrollment")}
+    """The 2027 election (plan 2, 2027-01-01 to 2027-12-31) replaces the 2026 one (plan 1, to 2026-12-31): a new
+    election, so 001 for the plan, start and end, not a term although both have ends. An end moved later on the
+    same election is a change too; moved sooner, a term."""
+    before = {"W1": _member(plan_id=1, start="2026-01-01", end="2026-12-31")}
+    now = {"W1": _member(plan_id=2, start="2027-01-01", end="2027-12-31", event="open_enrollment")}
     (c,) = cc.decide(before, now, date(2026, 12, 10))
-    assert (c.maintenance, c.reason, c.fields) == ("001", "EC", ("medical plan", "medical start"))
+    assert (c.maintenance, c.reason, c.fields) == ("001", "EC", ("medical plan", "medical start", "medical end"))
+    later = {"W1": _member(plan_id=1, start="2026-01-01", end="2027-03-31")}
+    assert [(c.maintenance, c.coverages) for c in cc.decide(before, later, date(2026, 12, 10))] == [
+        ("001", (cc.CoverageChange("medical", "001"),))]
+    sooner = {"W1": _member(plan_id=1, start="2026-01-01", end="2026-12-15")}
+    assert [(c.maintenance, c.coverages) for c in cc.decide(before, sooner, date(2026, 12, 10))] == [
+        ("024", (cc.CoverageChange("medical", "024", date(2026, 12, 15)),))]
 
 
 def test_moving_to_cobra_is_a_change_with_reason_09_and_subscribers_come_before_dependents():
