@@ -19,7 +19,7 @@ from benefits.carriers import CoveredMember, carrier_by_code, covered_members
 from benefits.edi_models import EDI_FILE_KINDS, EdiFile
 from benefits.engine import carrier_changes as changes_engine, edi834
 from benefits.engine.carrier_changes import MemberChange
-from benefits.models import Carrier, Dependent
+from benefits.models import Carrier, Dependent, Enrollment
 
 # How far ahead a file looks for coverage already elected: a new hire's or open enrollment's election that starts
 # within this many days is sent before it begins (carriers want adds ahead of the effective date).
@@ -145,8 +145,6 @@ def snapshot(carrier_id: int, since: date, as_of: date, *, in_force_first: bool 
 
 def _events(snap: dict) -> None:
     """Each coverage's election event (new_hire | open_enrollment | life_event), for the add's reason code."""
-    from benefits.models import Enrollment
-
     ids = {c["enrollment_id"] for m in snap.values() for c in m["coverages"].values()}
     if not ids:
         return
@@ -203,7 +201,7 @@ def _ssns(members: list[dict]) -> dict[str, str]:
     return out
 
 
-def _employment(member: dict, as_of: date, workers: dict[int, Worker]) -> str:
+def _employment(member: dict, workers: dict[int, Worker]) -> str:
     """INS08: TE for a subscriber on COBRA or no longer active with the agency, FT otherwise (the product keeps no
     scheduled hours per engagement, and only benefit-eligible, i.e. full-time, workers hold these plans)."""
     w = workers.get(member["worker_id"])
@@ -239,7 +237,7 @@ def _engine_members(p: Plan) -> list[edi834.Member]:
             reason=ch.reason, subscriber_id=m["subscriber_id"], member_id=ch.member_id,
             last_name=m["last_name"], first_name=m["first_name"], middle_name=m.get("middle_name") or "",
             coverages=tuple(coverages), benefit_status="C" if m.get("cobra") else "A",
-            employment_status=_employment(m, p.as_of, workers) if subscriber else None,
+            employment_status=_employment(m, workers) if subscriber else None,
             ssn=ssns.get(ch.member_id), birth_date=date.fromisoformat(m["birth_date"]) if m["birth_date"] else None,
             address=edi834.Address(**a) if a else None,
             eligibility_begin=min(starts) if starts and ch.maintenance in (edi834.ADD, edi834.AUDIT) else None,
