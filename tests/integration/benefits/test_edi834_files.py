@@ -200,3 +200,13 @@ def test_open_enrollment_next_year_is_sent_as_a_change_and_a_full_file_states_to
     hd = next(i for i in range(start, len(xi)) if xi[i][0] == "HD")
     assert xi[hd:hd + 3] == [["HD", "030", "", "HLT", "Pooled PPO", "EMP"], ["DTP", "348", "D8", "20261201"],
                              ["DTP", "349", "D8", "20261231"]]
+
+
+def test_the_usage_setting_makes_test_files_unless_told(world, app, monkeypatch):
+    """EDI834_USAGE = T (BACKOFFICE_EDI834_USAGE): files built without saying are T; --usage P still wins."""
+    from backoffice.config import ENV_VARS
+
+    assert ENV_VARS["BACKOFFICE_EDI834_USAGE"] == "EDI834_USAGE" and app.config["EDI834_USAGE"] == "P"
+    monkeypatch.setitem(app.config, "EDI834_USAGE", "T")
+    assert edi.build("SUMMIT", "full", as_of=date(2026, 12, 1)).file.usage == "T"
+    assert edi.build("SUMMIT", "full", as_of=date(2026, 12, 1), usage="P").file.usage == "P"
