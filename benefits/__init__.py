@@ -15,10 +15,11 @@ def init_app(app) -> None:
     cli.register(app.cli)
     add_demo_step(app, demo.seed)
     _schedule_escalation(app)
-    from benefits import census_admin, edi_admin, edi_models, portable  # noqa: F401 - census; 834 files; portable
+    from benefits import census_admin, edi_admin, edi_demo, edi_models, portable  # noqa: F401 - census; 834; portable
 
     census_admin.register(app.extensions["tandem_admin"])
     edi_admin.register(app.extensions["tandem_admin"])
+    add_demo_step(app, edi_demo.seed)           # after demo.seed: the carriers and enrollments are there
     portable.init_app(app)
 
 
