@@ -41,6 +41,7 @@ ENV_VARS = {
     "BACKOFFICE_MAX_CONTENT_LENGTH": "MAX_CONTENT_LENGTH",
     "BACKOFFICE_CLASSIFICATION_RECHECK_HOUR": "CLASSIFICATION_RECHECK_HOUR",
     "BACKOFFICE_CLASSIFICATION_HOLD_UNCLASSIFIED": "CLASSIFICATION_HOLD_UNCLASSIFIED",
+    "BACKOFFICE_EDI834_USAGE": "EDI834_USAGE",
 }
 
 DEFAULTS: dict = {
@@ -93,6 +94,8 @@ DEFAULTS: dict = {
     # An engagement with no signed classification: False -> paid as its type, listed in the run's exceptions as
     # "assess"; True -> its worker is held out of the run until HR signs an assessment (docs/classification.md)
     "CLASSIFICATION_HOLD_UNCLASSIFIED": False,
+    # ISA15 of the carriers' 834 files: P (production) unless set to T (test) for a carrier's test environment
+    "EDI834_USAGE": "P",
     "API_TITLE": "Tandem back office API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

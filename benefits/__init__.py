@@ -7,30 +7,26 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.workers import add_demo_step
-    from benefits import (admin, api, cli, cobra_admin, cobra_demo, cobra_models, cobra_portal, demo,  # noqa: F401
-                          models, portal, scopes, tasks)
+    from benefits import (aca_admin, aca_demo, aca_portal, admin, api, census_admin, cli, cobra_admin,  # noqa: F401
+                          cobra_demo, cobra_models, cobra_portal, demo, edi_admin, edi_demo, edi_models, models,
+                          portable, portal, scopes, tasks)
 
-    admin.register(app.extensions["tandem_admin"])
-    cobra_admin.register(app.extensions["tandem_admin"])
+    tandem_admin = app.extensions["tandem_admin"]
+    for views in (admin, cobra_admin, aca_admin, census_admin, edi_admin):
+        views.register(tandem_admin)
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
-    add_demo_step(app, demo.seed)
-    add_demo_step(app, cobra_demo.seed)
+    # demo steps in order: the plans, carriers and enrollments first; then what reads them
+    for step in (demo.seed, cobra_demo.seed, aca_demo.seed, edi_demo.seed):
+        add_demo_step(app, step)
     _schedule_escalation(app)
-    from benefits import aca_admin, aca_demo, aca_portal  # noqa: F401  ACA months and windows: admin, portal, demo
-
-    aca_admin.register(app.extensions["tandem_admin"])
-    add_demo_step(app, aca_demo.seed)
-    from benefits import census_admin, portable      # census page; portable benefits: its own package
-
-    census_admin.register(app.extensions["tandem_admin"])
     portable.init_app(app)
 
 
 def _schedule_escalation(app) -> None:
     """The Celery beat entries: automatic 401(k) escalation checked every day at 05:00 (the clock's time zone); the
-    monthly ACA records on the 1st at 04:00 (the month just ended)."""
+    monthly ACA records on the 1st at 04:00 (the month just ended); the COBRA pass every day at 05:15."""
     from celery.schedules import crontab
 
     celery = app.extensions.get("celery")

@@ -10,7 +10,8 @@ from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import carriers, cobra_services as cobra, plan_services as plans_svc
+from backoffice.errors import Issue, NotFound, ValidationFailed
+from benefits import carriers, cobra_services as cobra, edi_services as edi_svc, plan_services as plans_svc
 from benefits import retirement_services as retirement, services as svc
 from benefits.cli_engine import aca_measure_cmd
 
@@ -23,6 +24,35 @@ def carriers_cmd():
     """The carriers' codes, one per line (for `edi834 --carrier` and `reconcile --carrier`)."""
     for c in carriers.carriers():
         click.echo(c.code)
+
+
+@click.command("edi834")
+@click.option("--carrier", "carrier_code", required=True, help="The carrier's code (see `backoffice benefits carriers`).")
+@click.option("--kind", type=click.Choice(["full", "change"]), required=True,
+              help="full: every current member (030); change: adds, changes and terms since the last file.")
+@click.option("--output", "output", required=True, help="The file to write; - for standard output.")
+@click.option("--as-of", "as_of", type=DAY, default=None, help="The day the file describes (YYYY-MM-DD); default: today.")
+@click.option("--usage", type=click.Choice(["P", "T"]), default=None,
+              help="ISA15: P production, T test; default: the EDI834_USAGE setting (P).")
+@with_appcontext
+@handle_domain_errors
+def edi834_cmd(carrier_code, kind, output, as_of, usage):
+    """Build and keep the carrier's next X12 834 file (005010X220A1) and write it to OUTPUT. A change file with
+    nothing to send writes nothing and says so (exit 0)."""
+    try:
+        carrier = carriers.carrier_by_code(carrier_code)
+    except NotFound:
+        raise ValidationFailed([Issue("--carrier", f"no carrier has the code {carrier_code!r}; the codes are: "
+                                      + (", ".join(c.code for c in carriers.carriers()) or "none"),
+                                      code="not_found")]) from None
+    result = edi_svc.build(carrier, kind, as_of=as_of.date() if as_of else None, usage=usage)
+    if result.file is not None:
+        if output == "-":
+            click.echo(result.file.content, nl=False)
+        else:
+            with open(output, "w", encoding="ascii", newline="") as fh:
+                fh.write(result.file.content)
+    click.echo(result.message, err=True)
 
 
 @click.command("offers")
@@ -147,8 +177,8 @@ def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
-        """Benefits: offers, open enrollment, 401(k) escalation and true-up, ACA status, COBRA, carriers."""
-    for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd,
+        """Benefits: offers, open enrollment, 401(k) escalation and true-up, ACA status, COBRA, carriers and 834s."""
+    for cmd in (carriers_cmd, edi834_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd,
                 aca_months_cmd, cobra_due_cmd, cobra_run_cmd):
         group.add_command(cmd)
     group.add_command(aca_measure_cmd)      # listed in --help here; `backoffice.entry` runs it without the app

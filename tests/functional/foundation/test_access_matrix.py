@@ -22,7 +22,7 @@ EXPECTED = {
         "task_completion": "rwcd", "task_import": "c",
         "worker_deduction": "rwc", "employer_contribution": "rwc",
         "benefit_plan": "rwc", "benefit_window": "rwc", "benefit_enrollment": "rwc", "benefit_dependent": "rwc",
-        "life_event": "rwc",
+        "benefit_edi_file": "rc", "life_event": "rwc",
         "portable_benefit_rule": "rwc", "portable_benefit": "r", "portable_payout": "rwc",
         "aca_month": "r",
         "cobra_case": "rwc", "cobra_premium": "rwc",
