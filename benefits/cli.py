@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 
 import click
 from flask.cli import with_appcontext
 
 from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
-from benefits import carriers, plan_services as plans_svc, retirement_services as retirement, services as svc
+from backoffice.errors import Issue, ValidationFailed
+from benefits import carriers, plan_services as plans_svc, recon_services as recon, retirement_services as retirement
+from benefits import services as svc
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
 
@@ -95,10 +98,36 @@ def true_up_cmd(year):
     click.echo(f"{len(rows)} worker(s), {retirement.total(rows)} in all", err=True)
 
 
+@click.command("reconcile")
+@click.option("--carrier", "carrier", required=True, help="The carrier's code (see `backoffice benefits carriers`).")
+@click.option("--month", "month", required=True, help="The bill's month, YYYY-MM.")
+@click.option("--bill", "bill_path", required=True, type=click.Path(dir_okay=False),
+              help="The carrier's bill as CSV (docs/premium-reconciliation.md), or - for stdin.")
+@with_appcontext
+@handle_domain_errors
+def reconcile_cmd(carrier, month, bill_path):
+    """Import a carrier's monthly bill (the same file again re-uses its import) and reconcile it with the
+    enrollments, member by member: one line per variance. Exit 0 when every variance is explained, 1 when any is
+    not, 2 when the file or an option is refused (the errors name the row and column, on stderr)."""
+    try:
+        content = sys.stdin.buffer.read() if bill_path == "-" else open(bill_path, "rb").read()
+    except OSError as exc:
+        raise ValidationFailed([Issue("bill", f"cannot read {bill_path}: {exc.strerror}", "unreadable")]) from exc
+    bill = recon.import_bill(carrier, month, content, filename=bill_path)
+    result = recon.reconcile(bill.id)
+    rows = recon.variances(bill.id)
+    for v in rows:
+        click.echo(recon.variance_line(v))
+    unexplained = [v for v in rows if not v.explained]
+    click.echo(f"{bill}: {bill.line_count} line(s), billed {result.billed_total}, enrollments {result.expected_total}; "
+               f"{len(rows)} variance(s), {len(unexplained)} unexplained", err=True)
+    sys.exit(1 if unexplained else 0)
+
+
 def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
         """Benefits: offers, open enrollment, 401(k) escalation and true-up."""
-    for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd):
+    for cmd in (carriers_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd, reconcile_cmd):
         group.add_command(cmd)

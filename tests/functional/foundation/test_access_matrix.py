@@ -22,7 +22,7 @@ EXPECTED = {
         "task_completion": "rwcd", "task_import": "c",
         "worker_deduction": "rwc", "employer_contribution": "rwc",
         "benefit_plan": "rwc", "benefit_window": "rwc", "benefit_enrollment": "rwc", "benefit_dependent": "rwc",
-        "life_event": "rwc",
+        "life_event": "rwc", "premium_bill": "rwc",
         "portable_benefit_rule": "rwc", "portable_benefit": "r", "portable_payout": "rwc",
     },
     "finance": {
@@ -32,6 +32,7 @@ EXPECTED = {
         "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
         "admin_access": "r",
         "benefit_plan": "r", "benefit_window": "r", "benefit_enrollment": "r", "life_event": "r",
+        "premium_bill": "rwc",
         "portable_benefit_rule": "r", "portable_benefit": "r", "portable_payout": "r",
     },
     "compliance": {
@@ -40,7 +41,7 @@ EXPECTED = {
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
         "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",
-        "benefit_plan": "r", "benefit_enrollment": "r", "life_event": "r",
+        "benefit_plan": "r", "benefit_enrollment": "r", "life_event": "r", "premium_bill": "r",
         "portable_benefit": "r",
     },
     "worker": {
