@@ -110,7 +110,11 @@ def reconcile_cmd(carrier, month, bill_path):
     enrollments, member by member: one line per variance. Exit 0 when every variance is explained, 1 when any is
     not, 2 when the file or an option is refused (the errors name the row and column, on stderr)."""
     try:
-        content = sys.stdin.buffer.read() if bill_path == "-" else open(bill_path, "rb").read()
+        if bill_path == "-":
+            content = sys.stdin.buffer.read()
+        else:
+            with open(bill_path, "rb") as f:
+                content = f.read()
     except OSError as exc:
         raise ValidationFailed([Issue("bill", f"cannot read {bill_path}: {exc.strerror}", "unreadable")]) from exc
     bill = recon.import_bill(carrier, month, content, filename=bill_path)

@@ -217,8 +217,8 @@ class PremiumPoolView(BaseView):
 
 def register(admin) -> None:
     cat = "Benefits"
-    admin.add_view(CarrierBillAdmin(CarrierBill, db, name="Carrier bills", endpoint="benefit_carrier_bill",
+    admin.add_view(CarrierBillAdmin(CarrierBill, name="Carrier bills", endpoint="benefit_carrier_bill",
                                     category=cat))
-    admin.add_view(PremiumVarianceAdmin(PremiumVariance, db, name="Premium variances",
+    admin.add_view(PremiumVarianceAdmin(PremiumVariance, name="Premium variances",
                                         endpoint="benefit_premium_variance", category=cat))
     admin.add_view(PremiumPoolView(name="Premium pool", endpoint="premium_pool", category=cat))

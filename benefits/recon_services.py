@@ -160,7 +160,7 @@ def reconcile(bill_id: int) -> Reconciliation:
             setattr(row, name, getattr(v, name))
         row.name = (v.name or "")[:250]
         row.reason = v.reason[:500]
-        if row.explained_by_id is None:            # a person's explanation stands
+        if row.explained_at is None:               # a person's explanation stands
             row.explained = v.explained
     for key, row in have.items():
         if key not in found:
