@@ -203,3 +203,25 @@ def test_the_reconcile_command_exits_0_when_all_is_explained_1_when_not_and_2_on
             ("billed_not_enrolled", m["w5"], "600.00", "UNEXPLAINED")])
     if case == "bad":
         assert '"row": 2' in out.output and '"field": "premium"' in out.output
+
+
+def test_seed_demo_leaves_a_summit_bill_with_exactly_three_unexplained_variances(runner, db, app, tmp_path,
+                                                                                  monkeypatch):
+    """The demo's SUMMIT bill for November 2026 leaves one member off, bills one who is not enrolled and one
+    subscriber $25.00 over the tier: reconciled, exactly those three, and the file is where the output says."""
+    from pathlib import Path
+
+    from backoffice.cli import main
+
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    result = runner.invoke(main, args=["seed-demo", "--workers", "120", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    line = next(ln for ln in result.output.splitlines() if ln.startswith("premium reconciliation:"))
+    bill = db.session.execute(sa.select(CarrierBill)).scalar_one()
+    assert (bill.carrier.code, bill.month, bill.unexplained) == ("SUMMIT", date(2026, 11, 1), 3)
+    rows = recon.variances(bill.id)
+    assert sorted(v.kind for v in rows) == ["billed_not_enrolled", "enrolled_not_billed", "rate_difference"]
+    assert next(v.amount for v in rows if v.kind == "rate_difference") == D("25.00")
+    path = Path(app.instance_path) / "demo" / "SUMMIT-2026-11-bill.csv"
+    assert str(path) in line and path.read_bytes().startswith(b"member_id,last_name")
+    assert sum(a["amount"] for a in recon.pool_allocation(None, "2026-11")) == bill.total

@@ -176,3 +176,14 @@ def test_the_parts_add_up_to_the_total_exactly_and_each_is_within_a_cent_of_its_
         exact = amount * ws[k] / whole
         assert abs(part - exact) < D("0.01")
         assert part == part.quantize(D("0.01"))
+
+
+def test_the_documented_sample_bill_reads_as_eight_lines():
+    """docs/samples/premium-bill-sample.csv: six current lines for November 2026, a retro add for September and a
+    retro term for October; total 652 + 1,905 + 933 + 652 - 433 = 3,709.00."""
+    from pathlib import Path
+
+    text = (Path(__file__).parents[3] / "docs" / "samples" / "premium-bill-sample.csv").read_text()
+    got = parse_bill(text, NOV)
+    assert [ln.adjustment_type for ln in got] == ["current"] * 6 + ["retro_add", "retro_term"]
+    assert sum(ln.premium for ln in got) == D("3709.00")
