@@ -12,11 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime
 from backoffice.extensions import db
 from benefits.engine.reconcile import ADJUSTMENTS, KINDS
-from benefits.models import TIERS, BenefitPlan, Carrier
-
-
-def _in(column: str, values: tuple) -> str:
-    return f"{column} in ({','.join(repr(v) for v in values)})"
+from benefits.models import TIERS, BenefitPlan, Carrier, _in
 
 
 class CarrierBill(db.Model):

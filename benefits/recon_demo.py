@@ -17,8 +17,7 @@ from flask import current_app
 from backoffice.extensions import db
 from backoffice.workers.models import Engagement
 from benefits import recon_services as recon
-from benefits.carriers import covered_members
-from benefits.engine.reconcile import COLUMNS, last_day
+from benefits.engine.reconcile import COLUMNS
 from benefits.models import BenefitPlan, Carrier, PlanTier
 from benefits.models_bills import CarrierBill
 
@@ -29,19 +28,14 @@ OVERBILLED = Decimal("25.00")
 def bill_rows(carrier_id: int, month: date) -> tuple[list[list[str]], dict[str, str]] | None:
     """The demo bill's rows (header first) and which member plays which part; None when the carrier covers fewer
     than two subscribers that month or no other leased employee can be the extra member."""
-    members = covered_members(carrier_id, month, last_day(month))
-    latest = {}
-    for m in members:
-        k = (m.member_id, m.plan_id)
-        if k not in latest or m.start > latest[k].start:
-            latest[k] = m
-    subs = sorted((m for m in latest.values() if m.dependent_id is None), key=lambda m: (m.worker_id, m.plan_id))
+    members = recon.month_members(carrier_id, month)
+    subs = [m for m in members if m.dependent_id is None]
     if len(subs) < 2:
         return None
     alone = [m for m in subs if m.coverage_tier == "employee"]
     missing = (alone or subs)[0]
     overbilled = next(m for m in subs if m is not missing)
-    covered = {m.worker_id for m in latest.values()}
+    covered = {m.worker_id for m in members}
     extra_worker = db.session.execute(
         sa.select(Engagement.worker_id).where(Engagement.type == "leased_employee",
                                               Engagement.worker_id.not_in(covered or {-1}))
@@ -52,7 +46,7 @@ def bill_rows(carrier_id: int, month: date) -> tuple[list[list[str]], dict[str, 
     if extra_worker is None or rate is None:
         return None
     rows = [list(COLUMNS)]
-    for m in sorted(latest.values(), key=lambda m: (m.worker_id, m.plan_id, m.dependent_id or 0)):
+    for m in members:
         if m.subscriber_id == missing.subscriber_id and m.plan_id == missing.plan_id:
             continue
         premium = m.monthly_premium + (OVERBILLED if m is overbilled else 0)

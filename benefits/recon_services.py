@@ -20,8 +20,8 @@ from backoffice.money import ZERO, D
 from backoffice.uow import transaction
 from benefits.carriers import CoveredMember, carrier_by_code, covered_members
 from benefits.engine.pool import largest_remainder
-from benefits.engine.reconcile import (BillLine, Coverage, Reconciliation, last_day, month_of, parse_bill,
-                                       reconcile as match)
+from benefits.engine.reconcile import (BillLine, Coverage, Reconciliation, in_force_at_month_end, last_day, month_of,
+                                       parse_bill, reconcile as match)
 from benefits.models import BenefitPlan, Carrier, Enrollment
 from benefits.models_bills import CarrierBill, CarrierBillLine, PremiumVariance
 from payroll.models import Paycheck, PayrollRun
@@ -213,17 +213,19 @@ def latest_bills(carrier_id: int | None, month) -> list[CarrierBill]:
     return [out[k] for k in sorted(out)]
 
 
+def month_members(carrier_id: int, month: date, subscribers_only: bool = False) -> list[CoveredMember]:
+    """The carrier's members in `month` (covered any day of it), one per member and plan: the election in force at
+    the month's end (the reconciliation's rule), ordered by worker, plan and dependent."""
+    rows = in_force_at_month_end(covered_members(carrier_id, month, last_day(month))).values()
+    return sorted((m for m in rows if not subscribers_only or m.dependent_id is None),
+                  key=lambda m: (m.worker_id, m.plan_id, m.dependent_id or 0))
+
+
 def _premium_by_client(carrier_id: int, month: date) -> dict[int | None, object]:
-    """Each client's workers' premiums in the month (subscriber rows; the tier in force at the month's end). COBRA
-    continuants pay their own premium, and members with no leased engagement have no client: both fall to None,
-    the agency's own share."""
-    latest: dict[tuple[str, int], CoveredMember] = {}
-    for m in covered_members(carrier_id, month, last_day(month)):
-        k = (m.member_id, m.plan_id)
-        if m.dependent_id is None and (k not in latest or m.start > latest[k].start):
-            latest[k] = m
+    """Each client's workers' premiums in the month (subscriber rows). COBRA continuants pay their own premium, and
+    members with no leased engagement have no client: both fall to None, the agency's own share."""
     weights: dict[int | None, object] = defaultdict(lambda: ZERO)
-    for m in latest.values():
+    for m in month_members(carrier_id, month, subscribers_only=True):
         weights[None if m.cobra else m.client_id] += m.monthly_premium
     return dict(weights)
 
@@ -274,15 +276,8 @@ def employee_deductions(carrier_id: int | None, first: date, last: date) -> dict
 def _employer_monthly(carrier_id: int | None, month: date) -> object:
     carrier_ids = [carrier_id] if carrier_id is not None else list(db.session.execute(
         sa.select(Carrier.id).order_by(Carrier.id)).scalars())
-    total = ZERO
-    for cid in carrier_ids:
-        latest: dict[tuple[str, int], CoveredMember] = {}
-        for m in covered_members(cid, month, last_day(month)):
-            k = (m.member_id, m.plan_id)
-            if m.dependent_id is None and not m.cobra and (k not in latest or m.start > latest[k].start):
-                latest[k] = m
-        total += sum((m.employer_monthly for m in latest.values()), ZERO)
-    return total
+    return sum((m.employer_monthly for cid in carrier_ids for m in month_members(cid, month, subscribers_only=True)
+                if not m.cobra), ZERO)
 
 
 def monthly_funding(carrier_id: int | None, last_month, months: int = 12) -> list[dict]:

@@ -264,9 +264,10 @@ def parse_bill(text: str, month: date) -> tuple[BillLine, ...]:
 
 # --- matching ---------------------------------------------------------------------------------------------------
 
-def _by_member(coverages: Sequence[Coverage]) -> dict[tuple[str, int], Coverage]:
-    """One coverage per member and plan in a month: when an election changed within the month (a new tier from the
-    15th), the one that started last is the month's (the carrier bills the tier in force at the month's end)."""
+def in_force_at_month_end(coverages: Sequence[Coverage]) -> dict[tuple[str, int], Coverage]:
+    """One coverage per (member id, plan id) in a month: when an election changed within the month (a new tier
+    from the 15th), the one that started last is the month's (the carrier bills the tier in force at the month's
+    end). Reads only member_id, plan_id and start, so it takes `covered_members` rows as well."""
     out: dict[tuple[str, int], Coverage] = {}
     for c in coverages:
         k = (c.member_id, c.plan_id)
@@ -378,9 +379,9 @@ def reconcile(month: date, lines: Sequence[BillLine],
     """The bill's lines for `month` against the coverage the enrollments give each month (`expected[month]`, and
     each earlier month a retro line names). Every line's `plan_id` is set (the service resolves the names)."""
     current = [ln for ln in lines if ln.adjustment_type == "current"]
-    this_month = _by_member(expected.get(month, ()))
+    this_month = in_force_at_month_end(expected.get(month, ()))
     variances = _current(month, current, this_month)
-    by_month = {m: _by_member(c) for m, c in expected.items()}
+    by_month = {m: in_force_at_month_end(c) for m, c in expected.items()}
     retro = sorted((ln for ln in lines if ln.adjustment_type != "current"),
                    key=lambda ln: (ln.coverage_month, _sort_key(ln.member_id, ln.plan_id, ln.plan)))
     for ln in retro:
