@@ -16,10 +16,11 @@ def init_app(app) -> None:
     add_demo_step(app, demo.seed)
     _schedule_escalation(app)
     from benefits import census_admin, portable      # census page; portable benefits: its own package
-    from benefits import models_bills, recon_admin, recon_demo  # noqa: F401 - carrier bills and reconciliation
+    from benefits import models_bills, recon_admin, recon_api, recon_demo  # noqa: F401 - carrier bills
 
     census_admin.register(app.extensions["tandem_admin"])
     recon_admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, *recon_api.blueprints())
     add_demo_step(app, recon_demo.seed)
     portable.init_app(app)
 

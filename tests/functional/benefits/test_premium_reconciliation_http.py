@@ -97,3 +97,21 @@ def test_the_pool_page_shows_the_split_and_the_funding_on_a_phone(app, pool, mak
     alloc = c.get("/admin/premium_pool/export/allocation.csv?month=2026-12").data.decode().splitlines()
     assert [ln.split(",")[1:] for ln in alloc[1:]] == [["Acme", "1880.33"], ["Brio", "609.84"], ["Cato", "609.83"]]
     assert c.get("/admin/premium_pool/export/funding.xlsx?month=2026-12").status_code == 200
+
+
+def test_the_api_gives_finance_the_months_split_and_names_a_bad_argument(app, pool, make_user, token_for):  # noqa: F811
+    """The three-variance bill's split as on the pool page: 1,880.33 + 609.84 + 609.83 = 3,100.00."""
+    recon.reconcile(recon.import_bill("EXH", "2026-12", three_variance_bill(pool)).id)
+    c = app.test_client()
+    finance = token_for(make_user("finance"))
+    r = c.get("/api/v1/premium-pool/allocation?month=2026-12&carrier=exh", headers=finance)
+    assert r.status_code == 200, r.json
+    acme, brio, cato = pool["clients"]
+    assert r.json == {"month": "2026-12", "carrier": "EXH", "total": "3100.00", "items": [
+        {"client_id": acme.id, "amount": "1880.33"}, {"client_id": brio.id, "amount": "609.84"},
+        {"client_id": cato.id, "amount": "609.83"}]}
+    bad = c.get("/api/v1/premium-pool/allocation?month=2026-13&carrier=NOPE", headers=finance)
+    assert bad.status_code == 422 and {i["field"] for i in bad.json["issues"]} == {"month", "carrier"}
+    worker = token_for(make_user("worker", worker_id=pool["workers"]["w1"].id))
+    assert c.get("/api/v1/premium-pool/allocation?month=2026-12", headers=worker).status_code == 403
+    assert "/api/v1/premium-pool/allocation" in c.get("/api/v1/openapi.json").json["paths"]
