@@ -12,6 +12,7 @@ from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, filtered_list_url, selected_ids, staff_only
 from backoffice.charts import Bar, Chart
@@ -57,10 +58,7 @@ class CarrierBillAdmin(ReadOnlyView):
     list_template = "admin/benefits/bill_list.html"
 
     def get_query(self):
-        return super().get_query().join(Carrier, Carrier.id == CarrierBill.carrier_id)
-
-    def get_count_query(self):
-        return super().get_count_query().join(Carrier, Carrier.id == CarrierBill.carrier_id)
+        return super().get_query().options(joinedload(CarrierBill.carrier))
 
     def is_action_allowed(self, name):
         return super().is_action_allowed(name) and can(current_user, RIGHT, "write")

@@ -26,6 +26,12 @@ def test_the_pages_follow_the_premium_bill_right(app, pool, make_user, login, ro
     for page in PAGES:
         assert c.get(page).status_code == status, (role, page)
     assert c.get("/admin/benefit_carrier_bill/import/").status_code == (200 if role in ("hr", "finance") else 403)
+    if status == 200:                        # search and filters work on both lists
+        bills = c.get("/admin/benefit_carrier_bill/?search=EXH")
+        assert bills.status_code == 200 and "3 unexplained" in bills.data.decode()
+        w4 = ids(pool)["w4"]
+        found = c.get(f"/admin/benefit_premium_variance/?search={w4}").data.decode()
+        assert w4 in found and ids(pool)["w5"] not in found
 
 
 def test_finance_uploads_a_bill_reads_the_variances_explains_one_and_exports_them(app, pool, db, make_user,  # noqa: F811
