@@ -194,7 +194,7 @@ def explain_variance(variance_id: int, note: str, user_id: int | None = None) ->
     bill = v.bill
     bill.unexplained = db.session.execute(sa.select(sa.func.count()).select_from(PremiumVariance).where(
         PremiumVariance.bill_id == bill.id, PremiumVariance.explained.is_(False))).scalar_one()
-    record_event("premium_variance_explained", "premium_bill", bill.id,
+    record_event("explained", "premium_bill", bill.id,
                  {"variance_id": v.id, "key": v.key, "amount": str(v.amount), "note": note})
     return v
 

@@ -75,7 +75,7 @@ def test_finance_uploads_a_bill_reads_the_variances_explains_one_and_exports_the
     db.session.refresh(missing)
     assert (missing.explained, missing.note) == (True, "added late")
     assert db.session.execute(sa.select(sa.func.count()).select_from(AuditLog).where(
-        AuditLog.action == "premium_variance_explained")).scalar() == 1
+        AuditLog.action == "explained", AuditLog.model == "premium_bill")).scalar() == 1
 
 
 def test_compliance_may_not_explain_a_variance(app, pool, db, make_user, login):  # noqa: F811
