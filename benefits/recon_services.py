@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from backoffice.audit import record_event
 from backoffice.clock import clock
 from backoffice.db import utcnow
-from backoffice.errors import Issue, NotFound, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.money import ZERO, D
 from backoffice.uow import transaction
@@ -99,7 +99,12 @@ def import_bill(carrier, month, content: bytes, filename: str = "", user_id: int
                        line_count=len(lines), filename=(filename or "")[:200], sha256=digest, imported_at=utcnow(),
                        imported_by_id=user_id)
     db.session.add(bill)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError as exc:          # the same file imported at the same moment by someone else
+        raise DomainError("this bill was imported by another user just now: open the carrier bills list",
+                          code="duplicate") from exc
     db.session.execute(sa.insert(CarrierBillLine), [
         {"bill_id": bill.id, "row": ln.row, "member_id": ln.member_id, "last_name": ln.last_name,
          "first_name": ln.first_name, "plan_name": ln.plan, "plan_id": ln.plan_id,

@@ -301,7 +301,7 @@ def _current(month: date, lines: list[BillLine], expected: dict[tuple[str, int],
                                 billed_premium=ln.premium, row=ln.row))
         elif cov is not None and ln is None:
             out.append(Variance("enrolled_not_billed", cov.member_id, cov.name, cov.plan_id, cov.plan_name, month,
-                                -cov.monthly_premium, False,
+                                ZERO - cov.monthly_premium, False,
                                 f"enrolled in {cov.plan_name} ({cov.coverage_tier}, {_money(cov.monthly_premium)} a "
                                 f"month) since {cov.start.isoformat()} but not on the bill",
                                 expected_tier=cov.coverage_tier, expected_premium=cov.monthly_premium))
