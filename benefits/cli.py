@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
 
 import click
 from flask.cli import with_appcontext
@@ -12,7 +13,7 @@ from backoffice.clitools import emit_json, handle_domain_errors
 from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from benefits import carriers, cobra_services as cobra, edi_services as edi_svc, plan_services as plans_svc
-from benefits import retirement_services as retirement, services as svc
+from benefits import recon_services as recon, retirement_services as retirement, services as svc
 from benefits.cli_engine import aca_measure_cmd
 
 DAY = click.DateTime(formats=["%Y-%m-%d"])
@@ -173,12 +174,43 @@ def cobra_run_cmd(on):
     emit_json(cobra.run_daily(on.date() if on else clock().today()))
 
 
+@click.command("reconcile")
+@click.option("--carrier", "carrier", required=True, help="The carrier's code (see `backoffice benefits carriers`).")
+@click.option("--month", "month", required=True, help="The bill's month, YYYY-MM.")
+@click.option("--bill", "bill_path", required=True, type=click.Path(dir_okay=False),
+              help="The carrier's bill as CSV (docs/premium-reconciliation.md), or - for stdin.")
+@with_appcontext
+@handle_domain_errors
+def reconcile_cmd(carrier, month, bill_path):
+    """Import a carrier's monthly bill (the same file again re-uses its import) and reconcile it with the
+    enrollments, member by member: one line per variance. Exit 0 when every variance is explained, 1 when any is
+    not, 2 when the file or an option is refused (the errors name the row and column, on stderr)."""
+    try:
+        if bill_path == "-":
+            content = sys.stdin.buffer.read()
+        else:
+            with open(bill_path, "rb") as f:
+                content = f.read()
+    except OSError as exc:
+        raise ValidationFailed([Issue("bill", f"cannot read {bill_path}: {exc.strerror}", "unreadable")]) from exc
+    bill = recon.import_bill(carrier, month, content, filename=bill_path)
+    result = recon.reconcile(bill.id)
+    rows = recon.variances(bill.id)
+    for v in rows:
+        click.echo(recon.variance_line(v))
+    unexplained = [v for v in rows if not v.explained]
+    click.echo(f"{bill}: {bill.line_count} line(s), billed {result.billed_total}, enrollments {result.expected_total}; "
+               f"{len(rows)} variance(s), {len(unexplained)} unexplained", err=True)
+    sys.exit(1 if unexplained else 0)
+
+
 def register(cli) -> None:
     """Add the `benefits` command group."""
     @cli.group("benefits")
     def group():
-        """Benefits: offers, open enrollment, 401(k) escalation and true-up, ACA status, COBRA, carriers and 834s."""
-    for cmd in (carriers_cmd, edi834_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd, true_up_cmd,
-                aca_months_cmd, cobra_due_cmd, cobra_run_cmd):
+        """Benefits: offers, open enrollment, 401(k) escalation and true-up, ACA status, COBRA, carriers, 834s and
+        bills."""
+    for cmd in (carriers_cmd, edi834_cmd, reconcile_cmd, offers_cmd, window_cmd, open_cmd, close_cmd, escalate_cmd,
+                true_up_cmd, aca_months_cmd, cobra_due_cmd, cobra_run_cmd):
         group.add_command(cmd)
     group.add_command(aca_measure_cmd)      # listed in --help here; `backoffice.entry` runs it without the app
