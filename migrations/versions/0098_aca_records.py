@@ -3,7 +3,7 @@ enrollment window a full-time finding opens for a stability period (benefit_aca_
 `aca_full_time`, and the `aca_month` right (HR, finance and compliance read; a worker reads their own)
 
 Revision ID: 0098_aca_records
-Revises: 0096_plan_vesting
+Revises: 0097_benefit_carriers
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,7 +12,7 @@ import backoffice.db
 from backoffice.db import Scaled
 
 revision = '0098_aca_records'
-down_revision = '0096_plan_vesting'
+down_revision = '0097_benefit_carriers'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 monthly premiums billed and paid on it (benefit_cobra_premiums, unique per case and month)
 
 Revision ID: 0099_cobra
-Revises: 0096_plan_vesting
+Revises: 0098_aca_records
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 import backoffice.db
 
 revision = '0099_cobra'
-down_revision = '0096_plan_vesting'
+down_revision = '0098_aca_records'
 branch_labels = None
 depends_on = None
 

@@ -3,7 +3,7 @@ carrier, members, sha256, the content encrypted, the member snapshot the next ch
 right benefit_edi_file (HR reads and builds), added to a loaded permission matrix only
 
 Revision ID: 0101_edi834
-Revises: 0097_benefit_carriers
+Revises: 0099_cobra
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ from alembic import op
 from backoffice.db import BigId, EncryptedString, UTCDateTime
 
 revision = '0101_edi834'
-down_revision = '0097_benefit_carriers'
+down_revision = '0099_cobra'
 branch_labels = None
 depends_on = None
 

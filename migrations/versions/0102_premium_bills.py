@@ -3,7 +3,7 @@ sha256), the variances of their reconciliation member by member (unique per bill
 carries a note), and the premium_bill right (HR and finance import and explain, compliance reads)
 
 Revision ID: 0102_premium_bills
-Revises: 0097_benefit_carriers
+Revises: 0101_edi834
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ from alembic import op
 from backoffice.db import BigId, Scaled, UTCDateTime
 
 revision = '0102_premium_bills'
-down_revision = '0097_benefit_carriers'
+down_revision = '0101_edi834'
 branch_labels = None
 depends_on = None
 
