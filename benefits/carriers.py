@@ -43,7 +43,7 @@ class CoveredMember:
     coverage_tier: str
     start: date                  # coverage begins (the election's effective date)
     end: date | None             # coverage ends (inclusive), None while open
-    enrollment_id: int
+    enrollment_id: int | None    # the election it continues (COBRA: the one the beneficiary lost)
     client_id: int | None        # the client of the worker's leased engagement when coverage starts in the window
     monthly_premium: Decimal     # the tier's total premium (subscriber row; 0 on a dependent's)
     employee_monthly: Decimal
@@ -66,8 +66,15 @@ def carriers() -> list[Carrier]:
 def covered_members(carrier_id: int, first: date, last: date | None = None) -> list[CoveredMember]:
     """Everyone covered by the carrier's plans on any day from `first` to `last` (inclusive; `last` None: `first`
     only), subscribers first then their dependents, ordered by worker and plan. Waived and cancelled elections are
-    not coverage."""
+    not coverage; elected COBRA continuation is (`cobra=True`)."""
     last = last or first
+    members = _active_members(carrier_id, first, last) + _cobra_members(carrier_id, first, last)
+    return sorted(members, key=lambda m: (m.worker_id, m.plan_id, m.start, m.dependent_id is not None,
+                                          m.dependent_id or 0))
+
+
+def _active_members(carrier_id: int, first: date, last: date) -> list[CoveredMember]:
+    """Coverage through an election of an active worker."""
     rows = db.session.execute(
         sa.select(Enrollment, BenefitPlan, Worker)
         .join(BenefitPlan, BenefitPlan.id == Enrollment.plan_id)
@@ -117,4 +124,44 @@ def covered_members(carrier_id: int, first: date, last: date | None = None) -> l
                                      relationship=d.relationship, first_name=d.first_name, last_name=d.last_name,
                                      birth_date=d.birth_date, monthly_premium=ZERO, employee_monthly=ZERO,
                                      employer_monthly=ZERO, **common))
+    return out
+
+
+def _cobra_members(carrier_id: int, first: date, last: date) -> list[CoveredMember]:
+    """Continuation coverage (COBRA) elected by a qualified beneficiary, from the day after coverage was lost to its
+    end (non-payment or the maximum). A dependent who elected with the worker is covered under the worker's tier and
+    billed on the worker's case; one who elected alone is their own subscriber at the employee-only rate. The
+    continuant pays the whole premium (no client, no employer share)."""
+    from benefits.cobra_models import CobraCase
+
+    plans = {p.id: p for p in db.session.execute(
+        sa.select(BenefitPlan).where(BenefitPlan.carrier_id == carrier_id)).scalars()}
+    if not plans:
+        return []
+    cases = db.session.execute(sa.select(CobraCase).where(
+        CobraCase.elected_on.is_not(None), CobraCase.coverage_start <= last,
+        sa.func.coalesce(CobraCase.coverage_end, CobraCase.coverage_max_end) >= first)).scalars().all()
+    by_id = {c.id: c for c in cases}
+    out: list[CoveredMember] = []
+    for c in cases:
+        w, dep = c.worker, c.dependent
+        together = dep is not None and c.billed_with_id is not None
+        payer = by_id.get(c.billed_with_id) if together else None
+        for p in c.plans or []:
+            plan = plans.get(int(p["plan_id"]))
+            if plan is None:
+                continue
+            tier = next((q["tier"] for q in (payer.plans if payer else []) if q["plan_id"] == p["plan_id"]),
+                        p["tier"])
+            premium = ZERO if together else Decimal(str(p["monthly_cost"]))
+            out.append(CoveredMember(
+                member_id=member_id(w.id, dep.id if dep else None),
+                subscriber_id=member_id(w.id, None if (dep is None or together) else dep.id),
+                worker_id=w.id, dependent_id=dep.id if dep else None,
+                relationship=dep.relationship if dep else "self",
+                first_name=dep.first_name if dep else w.first_name, last_name=dep.last_name if dep else w.last_name,
+                birth_date=dep.birth_date if dep else w.birth_date, plan_id=plan.id, plan_name=plan.name,
+                plan_kind=plan.kind, coverage_tier=tier, start=c.coverage_start,
+                end=c.coverage_end or c.coverage_max_end, enrollment_id=p.get("enrollment_id"), client_id=None,
+                monthly_premium=premium, employee_monthly=premium, employer_monthly=ZERO, cobra=True))
     return out
