@@ -16,8 +16,8 @@ from backoffice.workers.models import Engagement
 from benefits import cobra_services as cobra
 from benefits.cobra_models import CobraCase, CobraPremium
 from benefits.engine import cobra as engine
-from benefits.models import BenefitPlan, Enrollment
-from payroll.models_deductions import EmployerContribution, WorkerDeduction
+from benefits.models import PLAN_KINDS, BenefitPlan, Enrollment
+from benefits.services import end_elections
 
 
 def _family_enrollment(before: date) -> Enrollment | None:
@@ -36,15 +36,7 @@ def _terminate(worker_id: int, event: date, loss: date) -> None:
                                                    Engagement.type == "leased_employee",
                                                    Engagement.status == "active")
                        .values(end_date=event, status="terminated"))
-    ids = list(db.session.execute(sa.select(Enrollment.id).where(
-        Enrollment.worker_id == worker_id, Enrollment.status == "active", Enrollment.effective_date <= loss)
-    ).scalars())
-    db.session.execute(sa.update(Enrollment).where(Enrollment.id.in_(ids)).values(end_date=loss, status="ended"))
-    refs = [f"benefit_enrollment:{i}" for i in ids]
-    for model in (WorkerDeduction, EmployerContribution):
-        db.session.execute(sa.update(model).where(model.external_ref.in_(refs),
-                                                  sa.or_(model.end_date.is_(None), model.end_date > loss))
-                           .values(end_date=loss))
+    end_elections(worker_id, loss, PLAN_KINDS)
 
 
 def seed(rng: random.Random, today: date) -> list[str]:

@@ -25,6 +25,7 @@ from backoffice.workers.models import Agency, Engagement, Worker
 from benefits.cobra_models import OPEN_STATUSES, CobraCase, CobraPremium
 from benefits.engine import cobra as engine
 from benefits.models import HEALTH_KINDS, TIER_LABELS, BenefitPlan, Dependent, Enrollment, LifeEvent, PlanTier
+from benefits.services import end_elections
 
 # The events that make the worker a qualified beneficiary (with the covered spouse and children); the others make
 # only dependents qualified beneficiaries (29 U.S.C. 1163).
@@ -145,6 +146,8 @@ def _open(worker_id: int, event_kind: str, event_date: date, *, life_event_id: i
         db.session.add(c)
         made.append(c)
     db.session.flush()
+    if made and event_kind in WORKER_EVENTS + ("death",):      # the worker's own coverage ends with the loss
+        end_elections(worker_id, made[0].loss_of_coverage)
     return made
 
 

@@ -444,6 +444,26 @@ def _end_payroll_rows(enrollment_id: int, end: date | None) -> None:
                 update(row.id, {"end_date": end.isoformat()})
 
 
+def end_elections(worker_id: int, last_day: date, kinds: tuple[str, ...] = HEALTH_KINDS) -> list[int]:
+    """End the worker's elections of these kinds of plan on `last_day` (coverage lost: a termination, a reduction of
+    hours, a reclassification), with their payroll rows; an election not started by then is cancelled. Returns the
+    ids of the elections it changed. The caller's transaction holds it."""
+    changed = []
+    for e in db.session.execute(
+            sa.select(Enrollment).join(BenefitPlan, BenefitPlan.id == Enrollment.plan_id)
+            .where(Enrollment.worker_id == worker_id, BenefitPlan.kind.in_(kinds), Enrollment.status == "active",
+                   sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date > last_day))).scalars().all():
+        if e.effective_date > last_day:
+            e.status = "cancelled"
+            _end_payroll_rows(e.id, None)
+        else:
+            e.end_date = last_day
+            _end_payroll_rows(e.id, last_day)
+        changed.append(e.id)
+    db.session.flush()
+    return changed
+
+
 def _replace(worker_id: int, plan: BenefitPlan, eff: date) -> int | None:
     """End the elections the new one replaces the day before it starts (cancel those not started yet)."""
     replaced = None

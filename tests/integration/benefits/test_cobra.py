@@ -15,7 +15,7 @@ from backoffice.errors import DomainError, ValidationFailed
 from backoffice.extensions import db as _db
 from benefits import cobra_services as cobra
 from benefits.cobra_models import CobraCase, CobraPremium
-from benefits.models import LifeEvent
+from benefits.models import BenefitPlan, LifeEvent
 from tests.integration.benefits.cobra_support import covered_couple
 
 D = Decimal
@@ -309,3 +309,26 @@ def test_the_demo_terminates_a_family_and_leaves_an_elected_case_with_a_premium_
     assert (cases[0].next_due_on, _db.session.get(Enrollment, e.id).end_date) == (date(2026, 12, 1),
                                                                                   date(2026, 9, 30))
     assert cobra_demo.seed(random.Random(1), date(2026, 11, 22)) == ["COBRA demo already present"]
+
+
+def test_elected_continuation_is_covered_by_the_carrier_and_billed_on_the_worker(db, fixed_clock):
+    """The couple elected on Dec 10, 2026 (coverage from Nov 1, the day after the loss): in December the PPO's
+    carrier covers the worker (COBRA, the employee + spouse tier's full 1,250.00 a month, no client to charge) and
+    the spouse under the worker's tier (billed on the worker's case: 0); in October they were covered as active
+    employees, not on COBRA."""
+    from benefits import carriers, plan_services
+
+    me, sp = _elected(fixed_clock)
+    plan_id = me.plans[0]["plan_id"]
+    carrier = plan_services.save_carrier({"code": "EXH", "name": "Example Health", "receiver_id": "EXH"})
+    _db.session.get(BenefitPlan, plan_id).carrier_id = carrier.id
+    _db.session.flush()
+    december = carriers.covered_members(carrier.id, date(2026, 12, 1), date(2026, 12, 31))
+    assert [(m.member_id, m.relationship, m.cobra, m.coverage_tier, m.monthly_premium, m.client_id, m.start)
+            for m in december] == [
+        (f"W{me.worker_id}", "self", True, "employee_spouse", D("1250.00"), None, date(2026, 11, 1)),
+        (f"W{me.worker_id}D{sp.dependent_id}", "spouse", True, "employee_spouse", D("0.00"), None,
+         date(2026, 11, 1))]
+    assert {m.subscriber_id for m in december} == {f"W{me.worker_id}"}
+    october = carriers.covered_members(carrier.id, date(2026, 10, 1), date(2026, 10, 31))
+    assert [(m.relationship, m.cobra) for m in october] == [("self", False), ("spouse", False)]
