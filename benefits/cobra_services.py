@@ -562,15 +562,3 @@ def case_timeline(c: CobraCase) -> list[tuple[date, str, bool]]:
         rows.append((c.coverage_end, f"coverage ended ({c.status.replace('_', ' ')})", True))
     return sorted(rows, key=lambda r: r[0])
 
-
-def worker_cases(worker_id: int) -> list[CobraCase]:
-    return list(db.session.execute(sa.select(CobraCase).where(CobraCase.worker_id == worker_id)
-                                   .order_by(CobraCase.event_date.desc(), CobraCase.id)).scalars())
-
-
-def worker_case(worker_id: int, case_id: int) -> CobraCase:
-    """One of the worker's own cases (another's: NotFound, the same as none)."""
-    c = db.session.get(CobraCase, case_id)
-    if c is None or c.worker_id != worker_id:
-        raise NotFound(f"COBRA case {case_id} not found")
-    return c
