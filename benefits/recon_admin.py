@@ -63,6 +63,9 @@ class CarrierBillAdmin(ReadOnlyView):
     def is_action_allowed(self, name):
         return super().is_action_allowed(name) and can(current_user, RIGHT, "write")
 
+    def may_import(self) -> bool:
+        return can(current_user, RIGHT, "create")
+
     @action("reconcile", "Reconcile again", "Match the selected bills with the enrollments as they are now?")
     def action_reconcile(self, ids):
         for i in ids:
@@ -74,7 +77,7 @@ class CarrierBillAdmin(ReadOnlyView):
     @expose("/import/", methods=("GET", "POST"))
     def import_view(self):
         """Upload a carrier's bill (CSV) for a month: imported all-or-nothing, then reconciled."""
-        if not can(current_user, RIGHT, "create"):
+        if not self.may_import():
             abort(403)
         carriers = list(db.session.execute(sa.select(Carrier).order_by(Carrier.code)).scalars())
         form = {"carrier": request.form.get("carrier", ""), "month": request.form.get("month", "")}

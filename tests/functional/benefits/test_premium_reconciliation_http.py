@@ -30,6 +30,7 @@ def test_the_pages_follow_the_premium_bill_right(app, pool, make_user, login, ro
     if status == 200:                        # search and filters work on both lists
         bills = c.get("/admin/benefit_carrier_bill/?search=EXH")
         assert bills.status_code == 200 and "3 unexplained" in bills.data.decode()
+        assert ('id="bill-import"' in bills.data.decode()) is (role != "compliance")     # no link to a 403
         w4 = ids(pool)["w4"]
         found = c.get(f"/admin/benefit_premium_variance/?search={w4}").data.decode()
         alone = r"(?<![A-Za-z0-9]){}(?![A-Za-z0-9])"      # the member id as a word (not inside a CSRF token)
