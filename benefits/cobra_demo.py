@@ -3,7 +3,8 @@ ago; cases open for the worker and the spouse, the notice goes out five days lat
 (the spouse billed on the worker's case), every month billed to today, all paid but the latest, which is due.
 
 Deterministic (no random draw: the enrolled family with the highest worker id) and fast (no PDF is rendered: the
-notice is built when it is opened). Dates follow `today`, the demo's day, not the clock."""
+notice is built when it is opened). Dates follow `today`, the demo's day; premiums are billed to the later of it and
+the clock's day."""
 from __future__ import annotations
 
 import random
@@ -11,6 +12,7 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.workers.models import Engagement
 from benefits import cobra_services as cobra
@@ -62,7 +64,10 @@ def seed(rng: random.Random, today: date) -> list[str]:
         if c is not mine:
             c.billed_with_id = mine.id
     db.session.flush()
-    schedule = cobra._schedule(mine, today)
+    # billed through the later of the demo's day and the real one, so the latest month is still within its grace
+    # whenever the demo is loaded (the daily COBRA pass would otherwise end the coverage on the first run)
+    through = max(today, clock().today())
+    schedule = cobra._schedule(mine, through)
     for n, m in enumerate(schedule, start=1):
         paid = n < len(schedule)
         db.session.add(CobraPremium(case_id=mine.id, coverage_month=m.month, month_number=m.number,
@@ -72,7 +77,7 @@ def seed(rng: random.Random, today: date) -> list[str]:
     db.session.flush()
     for c in cases:
         db.session.refresh(c)
-        cobra._refresh_next(c, today)
+        cobra._refresh_next(c, through)
     db.session.flush()
     due = schedule[-1]
     return [f"COBRA: worker #{worker_id} terminated {event.isoformat()}, {len(cases)} case(s) elected; "
