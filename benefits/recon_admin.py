@@ -23,7 +23,7 @@ from backoffice.workers.models import Client
 from benefits import recon_services as recon
 from benefits.engine.reconcile import KINDS, month_of
 from benefits.models import Carrier
-from benefits.models_bills import CarrierBill, PremiumVariance
+from benefits.recon_models import CarrierBill, PremiumVariance
 
 RIGHT = "premium_bill"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

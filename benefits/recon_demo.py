@@ -19,7 +19,7 @@ from backoffice.workers.models import Engagement
 from benefits import recon_services as recon
 from benefits.engine.reconcile import COLUMNS
 from benefits.models import BenefitPlan, Carrier, PlanTier
-from benefits.models_bills import CarrierBill
+from benefits.recon_models import CarrierBill
 
 CARRIER = "SUMMIT"
 OVERBILLED = Decimal("25.00")

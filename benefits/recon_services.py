@@ -23,7 +23,7 @@ from benefits.engine.pool import largest_remainder
 from benefits.engine.reconcile import (BillLine, Coverage, Reconciliation, in_force_at_month_end, last_day, month_of,
                                        parse_bill, reconcile as match)
 from benefits.models import BenefitPlan, Carrier, Enrollment
-from benefits.models_bills import CarrierBill, CarrierBillLine, PremiumVariance
+from benefits.recon_models import CarrierBill, CarrierBillLine, PremiumVariance
 from payroll.models import Paycheck, PayrollRun
 from payroll.models_deductions import DeductionTake, WorkerDeduction
 

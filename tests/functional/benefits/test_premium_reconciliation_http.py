@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from backoffice.audit import AuditLog
 from benefits import recon_services as recon
-from benefits.models_bills import CarrierBill, PremiumVariance
+from benefits.recon_models import CarrierBill, PremiumVariance
 from tests.conftest import csrf_token_from
 from tests.integration.benefits.test_premium_reconciliation import HEAD, ids, pool, three_variance_bill  # noqa: F401
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from backoffice.audit import AuditLog
 from backoffice.errors import ValidationFailed
 from benefits import plan_services as plans_svc, recon_services as recon, services as svc
-from benefits.models_bills import CarrierBill, CarrierBillLine, PremiumVariance
+from benefits.recon_models import CarrierBill, CarrierBillLine, PremiumVariance
 from payroll.models_deductions import DeductionTake, WorkerDeduction
 from tests.factories import ClientFactory, EngagementFactory, PaycheckFactory, PayrollRunFactory, WorkerFactory
 from tests.integration.benefits.plans import add_rule, make_plans
