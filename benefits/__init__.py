@@ -9,12 +9,12 @@ def init_app(app) -> None:
     from backoffice.workers import add_demo_step
     from benefits import (aca_admin, aca_demo, aca_portal, admin, api, census_admin, cli, cobra_admin,  # noqa: F401
                           cobra_demo, cobra_models, cobra_portal, demo, edi_admin, edi_demo, edi_models, models,
-                          portable, portal, recon_admin, recon_api, recon_demo, recon_models, scopes, tasks)
+                          ops_api, portable, portal, recon_admin, recon_api, recon_demo, recon_models, scopes, tasks)
 
     tandem_admin = app.extensions["tandem_admin"]
     for views in (admin, cobra_admin, aca_admin, census_admin, edi_admin, recon_admin):
         views.register(tandem_admin)
-    register_blueprints(app, *api.blueprints(), *recon_api.blueprints())
+    register_blueprints(app, *api.blueprints(), *recon_api.blueprints(), *ops_api.blueprints())
     portal.register()
     cli.register(app.cli)
     # demo steps in order: the plans, carriers and enrollments first; then what reads them
