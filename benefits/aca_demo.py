@@ -1,7 +1,7 @@
 """Demo ACA records: three variable-hour leased employees hired Sep 10, 2025 (one of them splitting the week between
-two clients), whose hours of service from Oct 2025 are loaded as history runs (hours only, no money: the months
-before go-live were paid by the prior payroll provider, and the hours are all the ACA needs); then the monthly ACA
-records of 2026 are built for every leased employee, so the admin list and the portal show them. Deterministic."""
+two clients), whose hours of service from Oct 2025 come from the prior payroll provider (`AcaPriorHours`: the
+months before go-live were paid elsewhere, and the hours are all the ACA needs); then the monthly ACA records of
+2026 are built for every leased employee, so the admin list and the portal show them. Deterministic."""
 from __future__ import annotations
 
 import random
@@ -10,13 +10,12 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.uow import transaction
 from backoffice.workers.models import Client, Engagement, Worker
 from benefits import aca_services
+from benefits.aca_models import AcaPriorHours
 from benefits.engine.service_hours import month_bounds, months_between
-from payroll.models import Paycheck, PaycheckLine, PayrollRun
 
 D = Decimal
 HIRED = date(2025, 9, 10)
@@ -27,7 +26,7 @@ PEOPLE = (("Rosa", "Variable", ("152", "148", "160", "139", "141", "150", "155",
            "17.25"),                                   # 1,136 / 12 = 94.67: not full time
           ("Ines", "Variable", ("70", "72", "68", "75", "71", "66", "74", "69", "73", "70", "72", "68", "71"),
            "21.00"))                                   # each at two clients: 2 × 848 / 12 = 141.33, full time
-HISTORY = "ACA demo: hours of service carried over from the prior payroll provider (no pay in this system)"
+HISTORY = "ACA demo: hours of service reported by the prior payroll provider"
 
 
 def seed(rng: random.Random, today: date) -> list[str]:
@@ -68,25 +67,12 @@ def _workers(clients) -> list[tuple[Engagement, tuple, Engagement | None]]:
 
 
 def _history(engs, months: list[str]) -> None:
-    """One history run a month (state paid, hours only) with a paycheck for each demo worker."""
-    now = utcnow()
+    """Each demo worker's hours of service a month as the prior payroll provider reported them (one row per worker
+    and month; Ines's are her hours at both clients together)."""
+    rows = []
     for idx, key in enumerate(months):
-        start, end = month_bounds(key)
-        run = PayrollRun(kind="regular", state="paid", frequency="monthly", period_start=start, period_end=end,
-                         pay_date=end, description=HISTORY, approved_at=now, paid_at=now)
-        db.session.add(run)
-        db.session.flush()
         for eng, hours, second in engs:
-            pc = Paycheck(run_id=run.id, engagement_id=eng.id, worker_id=eng.worker_id, client_id=eng.client_id,
-                          worker_type="employee", work_state="IL", period_start=start, period_end=end, pay_date=end,
-                          tax_year=end.year, gross=D(0), employee_taxes=D(0), employer_taxes=D(0), deductions=D(0),
-                          net=D(0), inputs={"note": HISTORY})
-            db.session.add(pc)
-            db.session.flush()
-            h = D(hours[idx])
-            parts = [(eng, h)] if second is None else [(eng, h), (second, h)]
-            for e, part in parts:
-                db.session.add(PaycheckLine(paycheck_id=pc.id, engagement_id=e.id, client_id=e.client_id,
-                                            kind="earning", code="regular", amount=D(0), hours=part,
-                                            explanation=[HISTORY]))
+            h = D(hours[idx]) * (2 if second is not None else 1)
+            rows.append(AcaPriorHours(worker_id=eng.worker_id, month=month_bounds(key)[0], hours=h, source=HISTORY))
+    db.session.add_all(rows)
     db.session.flush()

@@ -20,6 +20,26 @@ def _in(column: str, values: tuple) -> str:
     return f"{column} in ({','.join(repr(v) for v in values)})"
 
 
+class AcaPriorHours(Timestamps, db.Model):
+    """Hours of service a worker had in a month before this system paid them (from the prior payroll provider, when
+    an agency moves its payroll mid-measurement): added to the paid payroll's hours for the look-back measurement.
+    One row per worker and month."""
+
+    __tablename__ = "benefit_aca_prior_hours"
+    __audited__ = True
+    __permission_model__ = "aca_month"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    month: Mapped[date] = mapped_column(sa.Date, nullable=False)          # the month's first day
+    hours: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    source: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+
+    __table_args__ = (
+        sa.UniqueConstraint("worker_id", "month", name="uq_benefit_aca_prior_hours_worker_month"),
+        sa.CheckConstraint("hours >= 0", name="ck_benefit_aca_prior_hours_hours"),
+    )
+
+
 class AcaMonth(Timestamps, db.Model):
     """One worker's ACA month: status (full time, not, in initial measurement, not an employee), how it was found
     (look-back or monthly), the measurement and stability periods that apply, the hours of service of the month

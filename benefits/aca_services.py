@@ -20,7 +20,7 @@ from backoffice.mailport import send_mail
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement, Worker
 from benefits import services
-from benefits.aca_models import AcaMonth, AcaWindow
+from benefits.aca_models import AcaMonth, AcaPriorHours, AcaWindow
 from benefits.engine import aca
 from benefits.engine.aca_lines import MonthFacts, month_codes
 from benefits.engine.affordability import affordability, year_data
@@ -62,13 +62,22 @@ def _hours_rows(first: str, last: str, worker_ids: list[int] | None):
 def bulk_monthly_hours(first_month: str, last_month: str,
                        worker_ids: list[int] | None = None) -> dict[int, dict[str, Decimal]]:
     """Every worker's hours of service per month "YYYY-MM" from first_month to last_month (all of them when
-    worker_ids is None), summed across all of the agency's clients, from approved or paid payroll (one query).
+    worker_ids is None), summed across all of the agency's clients, from approved or paid payroll (one query), plus
+    the hours a prior payroll provider paid (`AcaPriorHours`, for an agency that moved its payroll here).
     Hours paid for leave count as hours of service (§54.4980H-1(a)(24)); a pay period spanning two months is split
     by days (benefits.engine.service_hours)."""
     periods: dict[int, list] = {}
     for worker_id, start, end, hours in _hours_rows(first_month, last_month, worker_ids):
         periods.setdefault(worker_id, []).append((start, end, hours))
-    return {w: monthly_totals(rows, first_month, last_month) for w, rows in periods.items()}
+    out = {w: monthly_totals(rows, first_month, last_month) for w, rows in periods.items()}
+    prior = sa.select(AcaPriorHours.worker_id, AcaPriorHours.month, AcaPriorHours.hours).where(
+        AcaPriorHours.month >= month_bounds(first_month)[0], AcaPriorHours.month <= month_bounds(last_month)[0])
+    if worker_ids is not None:
+        prior = prior.where(AcaPriorHours.worker_id.in_(worker_ids))
+    for worker_id, month, hours in db.session.execute(prior):        # before this system paid them
+        months = out.setdefault(worker_id, monthly_totals((), first_month, last_month))
+        months[month_key(month)] += hours
+    return out
 
 
 def monthly_hours(worker_id: int, first_month: str, last_month: str) -> dict[str, Decimal]:

@@ -94,6 +94,20 @@ def upgrade():
     )
     op.create_index('ix_benefit_aca_windows_worker_id', 'benefit_aca_windows', ['worker_id'])
     op.create_index('ix_benefit_aca_windows_status', 'benefit_aca_windows', ['status'])
+    op.create_table(
+        'benefit_aca_prior_hours',
+        sa.Column('id', ID, nullable=False),
+        sa.Column('worker_id', ID, nullable=False),
+        sa.Column('month', sa.Date(), nullable=False),
+        sa.Column('hours', backoffice.db.Scaled(2), nullable=False),
+        sa.Column('source', sa.String(200), nullable=False),
+        *_stamps(),
+        sa.ForeignKeyConstraint(['worker_id'], ['workers.id']),
+        sa.PrimaryKeyConstraint('id'),
+        sa.UniqueConstraint('worker_id', 'month', name='uq_benefit_aca_prior_hours_worker_month'),
+        sa.CheckConstraint('hours >= 0', name='ck_benefit_aca_prior_hours_hours'),
+    )
+    op.create_index('ix_benefit_aca_prior_hours_worker_id', 'benefit_aca_prior_hours', ['worker_id'])
     with op.batch_alter_table('benefit_enrollments') as batch:
         batch.drop_constraint('ck_benefit_enrollments_event', type_='check')
         batch.create_check_constraint('ck_benefit_enrollments_event', _NEW_EVENTS)
@@ -113,5 +127,6 @@ def downgrade():
     with op.batch_alter_table('benefit_enrollments') as batch:
         batch.drop_constraint('ck_benefit_enrollments_event', type_='check')
         batch.create_check_constraint('ck_benefit_enrollments_event', _OLD_EVENTS)
+    op.drop_table('benefit_aca_prior_hours')
     op.drop_table('benefit_aca_windows')
     op.drop_table('benefit_aca_months')

@@ -10,10 +10,11 @@ from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from backoffice.extensions import db as _db
 from benefits import aca_services as acas, services as svc
-from benefits.aca_models import AcaMonth, AcaWindow
+from benefits.aca_models import AcaMonth, AcaPriorHours, AcaWindow
 from benefits.models import Enrollment, LifeEvent
 from payroll.models import YearToDate
 from tests.factories import (ClientFactory, EngagementFactory, PaycheckFactory, PaycheckLineFactory,
@@ -86,6 +87,23 @@ def test_hours_of_service_add_up_across_two_clients_from_paid_payroll_only(db):
     _paycheck(c, date(2026, 1, 5), date(2026, 1, 18), [(c, "regular", "20", "500")])
     assert acas.monthly_hours(w.id, "2026-01", "2026-02") == {"2026-01": D("75.50"), "2026-02": D("0")}
     assert acas.bulk_monthly_hours("2026-01", "2026-01")[w.id] == {"2026-01": D("75.50")}
+
+
+def test_hours_a_prior_provider_paid_add_to_those_paid_here(db):
+    """Go-live mid-December 2025: the prior provider reported 120.00 h for November and 60.00 h for December;
+    this system paid Dec 15–28 with 64.00 h. November 120.00; December 60 + 64 = 124.00; a worker with prior hours
+    only appears in the bulk read too. The same worker and month twice is refused by the database."""
+    w, eng = _worker()
+    other, _ = _worker()
+    for who, month, hours in ((w, date(2025, 11, 1), "120"), (w, date(2025, 12, 1), "60"),
+                              (other, date(2025, 11, 1), "30")):
+        _db.session.add(AcaPriorHours(worker_id=who.id, month=month, hours=D(hours), source="prior provider"))
+    _paycheck(eng, date(2025, 12, 15), date(2025, 12, 28), [(eng, "regular", "64", "960")])
+    assert acas.monthly_hours(w.id, "2025-11", "2025-12") == {"2025-11": D("120.00"), "2025-12": D("124.00")}
+    assert acas.bulk_monthly_hours("2025-11", "2025-11")[other.id] == {"2025-11": D("30.00")}
+    with pytest.raises(IntegrityError), _db.session.begin_nested():
+        _db.session.add(AcaPriorHours(worker_id=w.id, month=date(2025, 11, 1), hours=D("1"), source="again"))
+        _db.session.flush()
 
 
 def test_a_pay_period_spanning_two_months_is_split_by_days(db):
@@ -210,8 +228,8 @@ def test_a_worker_found_full_time_gets_a_window_an_offer_and_one_email(db, fixed
 
 def test_coverage_elected_in_the_window_lasts_to_the_end_of_the_stability_period(db, fixed_clock):
     """Enrolled through the ACA window from Jan 1, 2026 (to the plan year's end, Dec 31). Hours fall to 100 a month
-    from Nov 2025: building June 2026 ends nothing; building January 2027 (the stability period over, the new look-back Nov 2025 – Oct 2026
-    averaging 100) ends the coverage on Dec 31, 2026 and writes a COBRA qualifying event (reduction of hours)."""
+    from Nov 2025: building June 2026 ends nothing; building January 2027 (the stability period over, the new
+    look-back Nov 2025 – Oct 2026 averaging 100) ends the coverage on Dec 31, 2026 and writes a COBRA qualifying event (reduction of hours)."""
     fixed_clock.set(date(2026, 1, 1))
     plans, w, eng = _full_time_2025()
     acas.build_aca_months(2025, 12)
