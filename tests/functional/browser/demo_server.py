@@ -49,13 +49,16 @@ def running_demo(workers: int = 40):
                                   stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         base = f"http://127.0.0.1:{port}"
         try:
-            for _ in range(100):
+            deadline = time.monotonic() + 120      # building the app takes seconds, more on a loaded machine
+            while True:
                 try:
-                    urllib.request.urlopen(f"{base}/login", timeout=2)
+                    urllib.request.urlopen(f"{base}/login", timeout=5)
                     break
                 except OSError:
                     if server.poll() is not None:
                         raise RuntimeError(server.stderr.read().decode()[-2000:])
+                    if time.monotonic() > deadline:
+                        raise RuntimeError(f"the demo server did not answer on {base} within 120 s")
                     time.sleep(0.2)
             yield base
         finally:
