@@ -125,6 +125,12 @@ class CobraCaseAdmin(ReadOnlyView):
         return self._act(id, "cobra_case", lambda: "Elected; first premium due "
                          f"{cobra.record_election(id, day).first_premium_due}.")
 
+    @expose("/case/<int:id>/disability", methods=("POST",))
+    def disability_view(self, id):
+        form = {k: request.form.get(k) for k in ("onset", "determined_on", "notified_on")}
+        return self._act(id, "cobra_case", lambda: "Disability recorded; coverage may last to "
+                         f"{cobra.record_disability(id, form)[0].coverage_max_end}.")
+
     @expose("/case/<int:id>/pay", methods=("POST",))
     def pay_view(self, id):
         c = self.get_one(str(id))

@@ -56,6 +56,10 @@ class CobraCase(Timestamps, db.Model):
     coverage_max_end: Mapped[date] = mapped_column(sa.Date, nullable=False)
     disability_extended: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     coverage_end: Mapped[date | None] = mapped_column(sa.Date)        # when it actually ended
+    # the Social Security Administration's disability determination, as HR recorded it (the 29-month extension)
+    disability_onset: Mapped[date | None] = mapped_column(sa.Date)
+    disability_determined_on: Mapped[date | None] = mapped_column(sa.Date)
+    disability_notified_on: Mapped[date | None] = mapped_column(sa.Date)
     status: Mapped[str] = mapped_column(sa.String(24), default="pending_notice", nullable=False, index=True)
     billed_with_id: Mapped[int | None] = mapped_column(sa.ForeignKey("benefit_cobra_cases.id"))
     explanation: Mapped[list] = mapped_column(sa.JSON, default=list, nullable=False)
@@ -81,6 +85,9 @@ class CobraCase(Timestamps, db.Model):
         sa.CheckConstraint("(beneficiary = 'employee') = (dependent_id is null)",
                            name="ck_benefit_cobra_cases_beneficiary_dependent"),
         sa.CheckConstraint("monthly_cost >= 0", name="ck_benefit_cobra_cases_cost"),
+        sa.CheckConstraint("(disability_onset is null) = (disability_determined_on is null) and "
+                           "(disability_onset is null) = (disability_notified_on is null)",
+                           name="ck_benefit_cobra_cases_disability"),
         sa.CheckConstraint("max_months between 18 and 36",
                            name="ck_benefit_cobra_cases_max_months"),
         sa.CheckConstraint("coverage_max_end >= coverage_start and coverage_start > loss_of_coverage",

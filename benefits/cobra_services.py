@@ -95,6 +95,9 @@ def _facts(c: CobraCase, **override) -> engine.CobraFacts:
                   loss_rule=c.loss_rule, employer_is_administrator=c.employer_is_administrator,
                   administrator_notified_on=c.administrator_notified_on,
                   election_notice_sent_on=c.election_notice_sent_on, elected_on=c.elected_on)
+    if c.disability_onset is not None:
+        values["disability"] = engine.Disability(c.disability_onset, c.disability_determined_on,
+                                                 c.disability_notified_on)
     values.update(override)
     return engine.CobraFacts(**values)
 
@@ -352,6 +355,39 @@ def record_election(case_id: int, elected_on) -> CobraCase:
                 dep_case.billed_with_id = c.id
     _refresh_next(c, _today())
     return c
+
+
+@transaction()
+def record_disability(case_id: int, data: dict) -> list[CobraCase]:
+    """The Social Security Administration found a qualified beneficiary disabled: `onset`, `determined_on` and
+    `notified_on` (the day the administrator was told). Recorded on every open case of the same event (the
+    extension covers the whole family, 29 U.S.C. 1162(2)(A)) and the deadlines recomputed: 29 months when the
+    disability began in the first 60 days of COBRA coverage and the notice came within 60 days of the
+    determination and before the 18 months ended; otherwise the case says why not. Returns the cases."""
+    issues: list[Issue] = []
+    onset = v.a_date("onset", data.get("onset"), issues)
+    determined = v.a_date("determined_on", data.get("determined_on"), issues)
+    notified = v.a_date("notified_on", data.get("notified_on"), issues)
+    if onset and determined and determined < onset:
+        issues.append(Issue("determined_on", "is before the disability's onset"))
+    if determined and notified and notified < determined:
+        issues.append(Issue("notified_on", "is before the determination"))
+    if notified and notified > _today():
+        issues.append(Issue("notified_on", "is in the future"))
+    raise_if(issues)
+    c = _case(case_id, lock=True)
+    if c.status not in OPEN_STATUSES:
+        raise DomainError(f"case #{c.id} is {c.status}: a disability is recorded on an open case")
+    family = [c] + [x for x in db.session.execute(sa.select(CobraCase).where(
+        CobraCase.worker_id == c.worker_id, CobraCase.event_kind == c.event_kind,
+        CobraCase.event_date == c.event_date, CobraCase.id != c.id,
+        CobraCase.status.in_(OPEN_STATUSES))).scalars()]
+    for x in family:
+        x.disability_onset, x.disability_determined_on, x.disability_notified_on = onset, determined, notified
+        _apply(x, engine.deadlines(_facts(x)))
+        _refresh_next(x, _today())
+    db.session.flush()
+    return family
 
 
 def _worker_case_elected(c: CobraCase) -> int | None:

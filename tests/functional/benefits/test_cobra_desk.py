@@ -46,6 +46,19 @@ def test_hr_records_the_event_sends_the_notice_and_records_the_election(client, 
     assert (me.status, me.first_premium_due) == ("elected", date(2026, 12, 17))
     # without the CSRF token nothing happens
     assert client.post(f"/admin/cobra_case/case/{me.id}/notice", data={}).status_code in (400, 302)
+    # the Social Security disability determination: disabled from Nov 15 (day 15 of COBRA from Nov 1), determined
+    # Nov 20, told the same day: 29 months from Nov 1, 2026, to Mar 31, 2029, for the worker and the spouse
+    page, token = _case_page(client, me.id)
+    assert b"Record a Social Security disability determination" in page.data
+    client.post(f"/admin/cobra_case/case/{me.id}/disability", data={
+        "csrf_token": token, "onset": "2026-11-15", "determined_on": "2026-11-20", "notified_on": "2026-11-02"})
+    db.session.refresh(me)
+    assert me.max_months == 18                      # told before the determination: refused, nothing changed
+    client.post(f"/admin/cobra_case/case/{me.id}/disability", data={
+        "csrf_token": token, "onset": "2026-10-25", "determined_on": "2026-10-30", "notified_on": "2026-11-02"})
+    db.session.refresh(me)
+    assert (me.max_months, me.coverage_max_end) == (29, date(2029, 3, 31))
+    assert b"extended to 29 months" in _case_page(client, me.id)[0].data
 
 
 def test_the_desk_filters_due_within_days_searches_and_exports(client, db, fixed_clock, make_user, login):

@@ -212,6 +212,33 @@ def test_coverage_ends_at_the_maximum_of_18_months(db, fixed_clock):
     assert (me.status, me.coverage_end) == ("ended", date(2028, 4, 30))
 
 
+def test_a_disability_recorded_in_time_extends_the_family_to_29_months_at_150_percent(db, fixed_clock):
+    """COBRA from Nov 1, 2026 (elected Dec 10). The worker disabled from Nov 20, 2026 (day 20 of the first 60),
+    determined Jan 5, 2027, the administrator told Feb 1, 2027 (27 days later, within 60): both the worker's and
+    the spouse's cases run 29 months from Nov 1, 2026, to Mar 31, 2029; month 19 (May 2028) costs 150% of the
+    1,250.00: 1,875.00, month 18 still 102%: 1,275.00. A notice 61 days after the determination extends nothing and
+    the case says why; a determination before the onset is refused naming the field."""
+    from benefits.engine import cobra as engine
+
+    me, sp = _elected(fixed_clock)
+    fixed_clock.set(date(2027, 2, 1))
+    with pytest.raises(ValidationFailed) as exc:
+        cobra.record_disability(me.id, {"onset": "2026-11-20", "determined_on": "2026-11-01",
+                                        "notified_on": "2027-02-01"})
+    assert [i.field for i in exc.value.issues] == ["determined_on"]
+    cases = cobra.record_disability(me.id, {"onset": "2026-11-20", "determined_on": "2027-01-05",
+                                            "notified_on": "2027-02-01"})
+    assert {(c.beneficiary, c.max_months, c.coverage_max_end, c.disability_extended) for c in cases} == {
+        ("employee", 29, date(2029, 3, 31), True), ("spouse", 29, date(2029, 3, 31), True)}
+    assert engine.monthly_premium(me.monthly_cost, 19, True) == D("1875.00")
+    assert engine.monthly_premium(me.monthly_cost, 18, True) == D("1275.00")
+    late = cobra.record_disability(me.id, {"onset": "2026-11-20", "determined_on": "2026-11-25",
+                                           "notified_on": "2027-01-25"})
+    assert (late[0].max_months, late[0].coverage_max_end, late[0].disability_extended) == (18, date(2028, 4, 30),
+                                                                                          False)
+    assert any("No disability extension" in line for line in late[0].explanation)
+
+
 def test_reclassification_events_and_terminated_engagements_open_cases_once(db, fixed_clock):
     """The reclassification hook: an open `cobra_qualifying_event` life event (a contractor from Sep 1, 2026)
     becomes cases dated Aug 31, the last day as an employee (coverage lost that day: the end of August; 18 months)
