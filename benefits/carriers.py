@@ -59,6 +59,18 @@ def carrier_by_code(code: str) -> Carrier:
     return row
 
 
+def carrier_of(carrier: Carrier | int | str) -> Carrier:
+    """A carrier given as itself, its id or its code (NotFound naming it otherwise)."""
+    if isinstance(carrier, Carrier):
+        return carrier
+    if isinstance(carrier, int):
+        row = db.session.get(Carrier, carrier)
+        if row is None:
+            raise NotFound(f"carrier {carrier} not found")
+        return row
+    return carrier_by_code(str(carrier))
+
+
 def carriers() -> list[Carrier]:
     return list(db.session.execute(sa.select(Carrier).order_by(Carrier.code)).scalars())
 

@@ -15,7 +15,7 @@ from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.uow import for_update, transaction, unique_or_refuse
 from backoffice.workers.models import Agency, Worker
-from benefits.carriers import CoveredMember, carrier_by_code, covered_members
+from benefits.carriers import CoveredMember, carrier_of, covered_members
 from benefits.edi_models import EDI_FILE_KINDS, EdiFile
 from benefits.engine import carrier_changes as changes_engine, edi834
 from benefits.engine.carrier_changes import MemberChange
@@ -57,15 +57,6 @@ def usage_default() -> str:
     return value if value in edi834.USAGE_INDICATORS else "P"
 
 
-def _carrier(carrier: Carrier | int | str) -> Carrier:
-    if isinstance(carrier, Carrier):
-        return carrier
-    if isinstance(carrier, int):
-        row = db.session.get(Carrier, carrier)
-        if row is None:
-            raise NotFound(f"carrier {carrier} not found")
-        return row
-    return carrier_by_code(carrier)
 
 
 def _check(kind: str, usage: str) -> None:
@@ -158,7 +149,7 @@ def _events(snap: dict) -> None:
 
 def plan(carrier: Carrier | int | str, kind: str, *, as_of: date | None = None, usage: str | None = None) -> Plan:
     """What a file of `kind` built now would carry (nothing is written): the preview and the build both use it."""
-    c = _carrier(carrier)
+    c = carrier_of(carrier)
     as_of = as_of or clock().today()
     usage = (usage or usage_default()).upper()
     _check(kind, usage)
@@ -280,7 +271,7 @@ def build(carrier: Carrier | int | str, kind: str, *, as_of: date | None = None,
     PostgreSQL, the write lock on SQLite), so two builds for one carrier run one after the other: each takes the
     next control number and compares with the file the other just kept. A change file with nothing to say is not
     written (`file` None, the message says so)."""
-    c = _carrier(carrier)
+    c = carrier_of(carrier)
     db.session.execute(for_update(sa.select(Carrier.id).where(Carrier.id == c.id))).one()
     p = plan(c, kind, as_of=as_of, usage=usage)
     if not p.changes:     # an 834 without a member is not a valid file (loop 2000 is required): none is written

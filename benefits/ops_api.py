@@ -4,33 +4,17 @@ A worker reads their own (row scopes); HR, finance and compliance read all as th
 fit are 422 naming the field."""
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields, validate
 
-from backoffice.api import current_api_user
+from backoffice.api import page_of
 from backoffice.api.fields import Id, Page, PerPage
-from backoffice.extensions import db
-from backoffice.security.access import require, scoped
 from benefits.aca_models import AcaMonth
 from benefits.cobra_models import CASE_STATUSES, CobraCase
 from benefits.engine.aca_lines import STATUSES as ACA_STATUSES
 
 blp = Blueprint("benefits_ops_api", __name__, url_prefix="/api/v1",
                 description="Benefits operations: ACA months and COBRA cases")
-
-
-def _page(model, perm: str, args: dict, filters: list, order) -> dict:
-    user = current_api_user()
-    require(user, perm, "read")
-    stmt = scoped(sa.select(model), user, perm)
-    count = scoped(sa.select(sa.func.count()).select_from(model), user, perm)
-    for f in filters:
-        stmt, count = stmt.where(f), count.where(f)
-    rows = db.session.execute(stmt.order_by(*order).limit(args["per_page"])
-                              .offset((args["page"] - 1) * args["per_page"])).scalars().all()
-    return {"items": rows, "page": args["page"], "per_page": args["per_page"],
-            "total": db.session.execute(count).scalar_one()}
 
 
 class AcaMonthArgs(Schema):
@@ -83,7 +67,7 @@ def list_aca_months(args):
         f.append(AcaMonth.worker_id == args["worker_id"])
     if args["status"]:
         f.append(AcaMonth.status == args["status"])
-    return _page(AcaMonth, "aca_month", args, f, (AcaMonth.worker_id, AcaMonth.month))
+    return page_of(AcaMonth, "aca_month", args, f, (AcaMonth.worker_id, AcaMonth.month))
 
 
 class CobraArgs(Schema):
@@ -136,7 +120,7 @@ def list_cobra_cases(args):
         f.append(CobraCase.status == args["status"])
     if args["worker_id"]:
         f.append(CobraCase.worker_id == args["worker_id"])
-    return _page(CobraCase, "cobra_case", args, f, (CobraCase.next_due_on.is_(None), CobraCase.next_due_on,
+    return page_of(CobraCase, "cobra_case", args, f, (CobraCase.next_due_on.is_(None), CobraCase.next_due_on,
                                                      CobraCase.id))
 
 

@@ -18,7 +18,7 @@ from backoffice.errors import DomainError, Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.money import ZERO, D
 from backoffice.uow import transaction
-from benefits.carriers import CoveredMember, carrier_by_code, covered_members
+from benefits.carriers import CoveredMember, carrier_of, covered_members
 from benefits.engine.pool import largest_remainder
 from benefits.engine.reconcile import (BillLine, Coverage, Reconciliation, in_force_at_month_end, last_day, month_of,
                                        parse_bill, reconcile as match)
@@ -41,15 +41,6 @@ def _month(value) -> date:
         raise_if([Issue("month", str(exc))])
 
 
-def _carrier(carrier) -> Carrier:
-    if isinstance(carrier, Carrier):
-        return carrier
-    if isinstance(carrier, int):
-        row = db.session.get(Carrier, carrier)
-        if row is None:
-            raise NotFound(f"carrier {carrier} not found")
-        return row
-    return carrier_by_code(str(carrier))
 
 
 def _plans_by_name(carrier_id: int) -> dict[str, list[BenefitPlan]]:
@@ -81,7 +72,7 @@ def import_bill(carrier, month, content: bytes, filename: str = "", user_id: int
     """Store a carrier's bill for `month` (date or "YYYY-MM") from its CSV bytes; every bad cell is named by row and
     column and nothing is saved when any is bad. The same file (sha256) for the same carrier and month is the bill
     already imported, returned as it is (the database's unique key says so too)."""
-    c = _carrier(carrier)
+    c = carrier_of(carrier)
     m = _month(month)
     if len(content) > MAX_BYTES:
         raise_if([Issue("file", f"larger than {MAX_BYTES // (1024 * 1024)} MB", "too_large")])

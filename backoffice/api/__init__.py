@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import marshmallow
+import sqlalchemy as sa
 from flask import g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
 from flask_smorest import Api
@@ -14,7 +15,8 @@ from werkzeug.exceptions import HTTPException
 from backoffice.api.fields import RecordIdConverter
 from backoffice.auth import TOKEN_REFUSALS, check_token
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.extensions import csrf
+from backoffice.extensions import csrf, db
+from backoffice.security.access import require, scoped
 
 # What a person in a browser reads on an error page (the API answers JSON with the same status).
 _PAGE_ERRORS = {
@@ -85,6 +87,21 @@ def authenticate_request():
         return jsonify({"error": error, "message": message}), 401
     g.api_user = user
     return None
+
+
+def page_of(model, perm: str, args: dict, filters: list, order) -> dict:
+    """One page of a list endpoint: the rows of `model` the caller may read (the `perm` right, its row scope),
+    narrowed by `filters`, ordered by `order` (a clause or a tuple of them), with `page`, `per_page` and `total`."""
+    user = current_api_user()
+    require(user, perm, "read")
+    stmt = scoped(sa.select(model), user, perm)
+    count = scoped(sa.select(sa.func.count()).select_from(model), user, perm)
+    for f in filters:
+        stmt, count = stmt.where(f), count.where(f)
+    total = db.session.execute(count).scalar_one()
+    rows = db.session.execute(stmt.order_by(*(order if isinstance(order, tuple) else (order,)))
+                              .limit(args["per_page"]).offset((args["page"] - 1) * args["per_page"])).scalars().all()
+    return {"items": rows, "page": args["page"], "per_page": args["per_page"], "total": total}
 
 
 def json_body() -> dict | list:

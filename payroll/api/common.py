@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask import request
 from flask_smorest import Blueprint
 
-from backoffice.api import current_api_user, json_body
+from backoffice.api import current_api_user, json_body, page_of
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
@@ -23,17 +23,7 @@ def _maybe_body() -> dict:
     return body if isinstance(body, dict) else {}
 
 
-def _page(model, perm, args, filters, order):
-    user = current_api_user()
-    require(user, perm, "read")
-    stmt = scoped(sa.select(model), user, perm)
-    count = scoped(sa.select(sa.func.count()).select_from(model), user, perm)
-    for f in filters:
-        stmt, count = stmt.where(f), count.where(f)
-    total = db.session.execute(count).scalar_one()
-    rows = db.session.execute(stmt.order_by(order).limit(args["per_page"])
-                              .offset((args["page"] - 1) * args["per_page"])).scalars().all()
-    return {"items": rows, "page": args["page"], "per_page": args["per_page"], "total": total}
+_page = page_of           # the shell's list page: the right, its row scope, filters, order
 
 
 def _one(model, perm, ident):
