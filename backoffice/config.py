@@ -42,6 +42,11 @@ ENV_VARS = {
     "BACKOFFICE_CLASSIFICATION_RECHECK_HOUR": "CLASSIFICATION_RECHECK_HOUR",
     "BACKOFFICE_CLASSIFICATION_HOLD_UNCLASSIFIED": "CLASSIFICATION_HOLD_UNCLASSIFIED",
     "BACKOFFICE_EDI834_USAGE": "EDI834_USAGE",
+    "BACKOFFICE_IRS_TCC": "IRS_TCC",
+    "BACKOFFICE_SSA_BSO_USER_ID": "SSA_BSO_USER_ID",
+    "BACKOFFICE_FILER_CONTACT_NAME": "FILER_CONTACT_NAME",
+    "BACKOFFICE_FILER_CONTACT_PHONE": "FILER_CONTACT_PHONE",
+    "BACKOFFICE_FILER_CONTACT_EMAIL": "FILER_CONTACT_EMAIL",
 }
 
 DEFAULTS: dict = {
@@ -96,6 +101,13 @@ DEFAULTS: dict = {
     "CLASSIFICATION_HOLD_UNCLASSIFIED": False,
     # ISA15 of the carriers' 834 files: P (production) unless set to T (test) for a carrier's test environment
     "EDI834_USAGE": "P",
+    # e-file transmitters (compliance): the IRS Transmitter Control Code for FIRE/IRIS (5 characters), the SSA
+    # Business Services Online user id for EFW2 (8 characters), and who the agencies call about a file
+    "IRS_TCC": "",
+    "SSA_BSO_USER_ID": "",
+    "FILER_CONTACT_NAME": "",
+    "FILER_CONTACT_PHONE": "",
+    "FILER_CONTACT_EMAIL": "",
     "API_TITLE": "Tandem back office API",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",

@@ -6,7 +6,7 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, CLI and tasks of this domain."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from compliance import admin, api, cli, models, portal, tasks  # noqa: F401
+    from compliance import admin, api, cli, models, portal, scopes, tasks  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())

@@ -26,6 +26,7 @@ EXPECTED = {
         "portable_benefit_rule": "rwc", "portable_benefit": "r", "portable_payout": "rwc",
         "aca_month": "r",
         "cobra_case": "rwc", "cobra_premium": "rwc",
+        "filing": "r", "filing_copy": "r",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -38,12 +39,13 @@ EXPECTED = {
         "portable_benefit_rule": "r", "portable_benefit": "r", "portable_payout": "r",
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "rwc",
+        "filing": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
         "journal": "r", "tax_deposit": "r", "classification": "r", "classification_evidence": "r", "classification_review": "r",
         "classification_review_message": "r", "classification_recheck": "r", "classification_reclassification": "r",
-        "filing": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
+        "filing": "rwc", "filing_copy": "rwc", "audit_log": "r", "report": "r", "task_completion": "r", "worker_deduction": "r", "employer_contribution": "r",
         "admin_access": "r",
         "benefit_plan": "r", "benefit_enrollment": "r", "life_event": "r", "premium_bill": "r",
         "portable_benefit": "r",
@@ -60,6 +62,7 @@ EXPECTED = {
         "portable_benefit": "r", "portable_payout": "rc",
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
+        "filing_copy": "r",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
