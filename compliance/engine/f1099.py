@@ -62,6 +62,7 @@ class Contractor:
     box1: Decimal               # nonemployee compensation: the gross of the contractor paychecks
     box4: Decimal               # backup withholding
     states: tuple[StateAmount, ...] = field(default_factory=tuple)
+    business_name: str = ""     # W-9 line 2 (business / disregarded entity name), printed under the name
 
 
 def reportable(c: Contractor, limit: Decimal) -> bool:
@@ -72,6 +73,7 @@ def reportable(c: Contractor, limit: Decimal) -> bool:
 def recipient(c: Contractor) -> dict:
     return {"worker_id": c.worker_id, "name": c.name, "tin_type": c.tin_type, "tin_last4": c.tin_last4,
             "address": c.address, "city": c.city, "state": c.state, "zip": c.zip,
+            "business_name": c.business_name,
             "box1": fmt(c.box1), "box4": fmt(c.box4), "tin_missing": not c.tin_last4,
             "states": [{"state": s.state, "box5": fmt(s.withheld), "box6": s.state_id, "box7": fmt(s.income)}
                        for s in c.states if round_cents(s.withheld) or round_cents(s.income)]}
@@ -98,7 +100,7 @@ def summary(content: dict) -> str:
             + (f", {content['tin_missing']} without TIN" if content.get("tin_missing") else ""))
 
 
-_COMPARED = ("box1", "box4", "states", "name", "tin_type", "tin_last4")
+_COMPARED = ("box1", "box4", "states", "name", "business_name", "tin_type", "tin_last4")
 
 
 def correct(filed: dict, current: dict) -> dict | None:

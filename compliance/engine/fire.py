@@ -112,6 +112,7 @@ class Payee:
     local_tax_withheld: Decimal = Decimal("0")
     cfsf_state: str = ""        # the state the IRS forwards this return to (CF/SF), '' for none
     second_tin_notice: bool = False
+    name_2: str = ""            # second payee name line (W-9 line 2 business name), 328–367
 
 
 def clean(text: object) -> str:
@@ -254,6 +255,7 @@ def write(year: int, transmitter: Transmitter, payer: Payer, payees: list[Payee]
             b.put(f"amount_{code}", cents(amt, 12, f"{p.name} amount {code}"), right=True, fill="0")
             totals[code] += round_cents(amt)
         b.put("payee_name", clean(p.name))
+        b.put("payee_name_2", clean(p.name_2))
         b.put("payee_address", clean(p.address))
         b.put("payee_city", clean(p.city))
         b.put("payee_state", clean(p.state))

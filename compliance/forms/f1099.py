@@ -23,6 +23,7 @@ from backoffice.extensions import db
 from backoffice.money import ZERO, D
 from backoffice.pdf import render_pdf
 from backoffice.workers.models import Worker
+from backoffice.workers.profile import W9Form
 from compliance import sources
 from compliance.engine import f1099 as engine, fire, iris
 from compliance.registry import ExportContext, FormSpec, Period, register
@@ -46,6 +47,17 @@ def _state_ids() -> dict[str, str]:
     return {st: (r.get("withholding_account") or "") for st, r in regs.items()}
 
 
+def _latest_w9(ids: list[int]) -> dict[int, W9Form]:
+    """Each contractor's latest W-9: line 1 (the name on their tax return) is the recipient's name, line 2 the
+    business name (Instructions for Forms 1099-MISC and 1099-NEC: the name that goes with the TIN)."""
+    out: dict[int, W9Form] = {}
+    for i in range(0, len(ids), 900):
+        for f in db.session.execute(sa.select(W9Form).where(W9Form.worker_id.in_(ids[i:i + 900]))
+                                    .order_by(W9Form.worker_id, W9Form.id)).scalars():
+            out[f.worker_id] = f
+    return out
+
+
 def gather(year: int, period: Period) -> Gathered:
     """Every contractor paid in the year (released runs; reversals net out): box 1 the gross, box 4 the backup
     withholding lines, per state the state income tax withheld and the income it was withheld on."""
@@ -64,12 +76,16 @@ def gather(year: int, period: Period) -> Gathered:
     for i in range(0, len(ids), 900):
         for w in db.session.execute(sa.select(Worker).where(Worker.id.in_(ids[i:i + 900]))).scalars():
             workers[w.id] = w
+    w9 = _latest_w9(ids)
     state_ids = _state_ids()
     out = []
     for wid in ids:
         w, a = workers[wid], acc[wid]
+        form = w9.get(wid)
         out.append(engine.Contractor(
-            worker_id=wid, name=w.full_name, tin_type="EIN" if w.tin_type == "ein" else "SSN",
+            worker_id=wid, name=(form.legal_name if form and form.legal_name else w.full_name),
+            business_name=(form.business_name if form else ""),
+            tin_type="EIN" if w.tin_type == "ein" else "SSN",
             tin_last4=w.tin_last4 or "", address=" ".join(x for x in (w.address_line1, w.address_line2) if x),
             city=w.city, state=w.state, zip=w.postal_code, box1=a["box1"], box4=a["box4"],
             states=tuple(engine.StateAmount(st, v[0], v[1], state_ids.get(st, ""))
@@ -140,7 +156,8 @@ def export_fire(content: dict, ctx: ExportContext) -> bytes:
     for r in content["recipients"]:
         states = r.get("states") or []
         payees.append(fire.Payee(
-            tin_type=r["tin_type"], tin=tins.get(r["worker_id"], ""), name=r["name"], address=r["address"],
+            tin_type=r["tin_type"], tin=tins.get(r["worker_id"], ""), name=r["name"],
+            name_2=r.get("business_name", ""), address=r["address"],
             city=r["city"], state=r["state"], zip=r["zip"], account=f"W{r['worker_id']}",
             amounts={"1": D(r["box1"]), "4": D(r["box4"])}, corrected=r.get("corrected", ""),
             state_tax_withheld=sum((D(s["box5"]) for s in states), ZERO),

@@ -22,7 +22,7 @@ from compliance.models import Filing
 from payroll.models_ledger import JournalEntry
 from payroll.models_money import TaxDeposit
 from tests.factories import (AgencyFactory, EngagementFactory, PaycheckFactory, PaycheckLineFactory,
-                             PayrollRunFactory, WorkerFactory)
+                             PayrollRunFactory, W9FormFactory, WorkerFactory)
 
 
 def _run(pay_date, state="paid"):
@@ -45,7 +45,8 @@ def _pay(worker, run, gross, backup="0", worker_type="contractor", eng=None):
 def year(db, app, monkeypatch):
     """Ana (SSN …0001): 700.00 (Mar 14) + 550.00 (Jun 13) = 1,250.00 → reported.
     Ben (SSN): 450.00 (Jun 13) → under $600, no withholding → not reported.
-    Cole (EIN 98-7654321): 500.00 (Mar 14) with 120.00 backup withholding (24%) → reported.
+    Cole (EIN 98-7654321, W-9 line 1 "Cole Design LLC", line 2 "Cole Studio"): 500.00 (Mar 14) with 120.00
+    backup withholding (24%) → reported under the W-9's name.
     Not counted: an employee's 5,000.00, Ana's 900.00 in a calculated (unreleased) run, Ana's 2026 payment."""
     monkeypatch.setitem(app.config, "IRS_TCC", "5AB12")
     monkeypatch.setitem(app.config, "FILER_CONTACT_NAME", "Robin Filer")
@@ -56,6 +57,8 @@ def year(db, app, monkeypatch):
     ben = WorkerFactory(first_name="Ben", last_name="Under", tin="123450002", tin_last4="0002")
     cole = WorkerFactory(first_name="Cole", last_name="Design", tin_type="ein", tin="987654321", tin_last4="4321",
                          address_line1="3 Elm Ave", city="Boulder", state="CO", postal_code="80301")
+    W9FormFactory(worker=cole, legal_name="Cole Design LLC", business_name="Cole Studio", entity_type="llc_p",
+                  tin_type="ein")
     emp = WorkerFactory(first_name="Eli", last_name="Employee", tin="123450009", tin_last4="0009")
     mar, jun = _run(date(2025, 3, 14)), _run(date(2025, 6, 13))
     e_ana = _pay(ana, mar, "700.00")
@@ -79,7 +82,8 @@ def test_1099_nec_content_has_the_two_reported_recipients_and_no_full_tin(year):
     f = _db.session.get(Filing, r.filing_id)
     c = f.content
     assert [(x["name"], x["box1"], x["box4"], x["tin_type"], x["tin_last4"]) for x in c["recipients"]] == [
-        ("Ana Over", "1250.00", "0.00", "SSN", "0001"), ("Cole Design", "500.00", "120.00", "EIN", "4321")]
+        ("Ana Over", "1250.00", "0.00", "SSN", "0001"), ("Cole Design LLC", "500.00", "120.00", "EIN", "4321")]
+    assert c["recipients"][1]["business_name"] == "Cole Studio"
     assert c["totals"] == {"count": 2, "box1": "1750.00", "box4": "120.00"}
     assert c["not_reported"] == {"count": 1, "box1": "450.00"} and c["threshold"] == "600.00"
     assert f.due_date == date(2026, 2, 2)           # Jan 31 2026 is a Saturday → Monday Feb 2
@@ -99,7 +103,7 @@ def test_cli_exports_csv_fire_and_pdf_with_full_tins_only_there_and_audited(year
                        "state", "zip", "box1", "box4"]
     assert rows[1:] == [["841234567", "123450001", "SSN", "Ana Over", "1 Oak St", "Austin", "TX", "78701",
                          "1250.00", "0.00"],
-                        ["841234567", "987654321", "EIN", "Cole Design", "3 Elm Ave", "Boulder", "CO", "80301",
+                        ["841234567", "987654321", "EIN", "Cole Design LLC", "3 Elm Ave", "Boulder", "CO", "80301",
                          "500.00", "120.00"]]
 
     out = tmp_path / "nec.fire"
@@ -113,6 +117,8 @@ def test_cli_exports_csv_fire_and_pdf_with_full_tins_only_there_and_audited(year
     assert [(b["payee_tin"], b["tin_type"], b["amount_1"], b["amount_4"]) for b in recs[2:4]] == [
         ("123450001", "2", "000000125000", "000000000000"), ("987654321", "1", "000000050000", "000000012000")]
     assert recs[4]["total_1"] == "000000000000175000" and recs[4]["total_4"] == "000000000000012000"
+    assert recs[3]["payee_name"].strip() == "COLE DESIGN LLC" and recs[3]["payee_name_2"].strip() == "COLE STUDIO"
+    assert recs[3]["name_control"] == "COLE"
 
     out = tmp_path / "nec.pdf"
     res = runner.invoke(args=["filings", "export", "--form", "1099-nec", "--year", "2025", "--format", "pdf",

@@ -28,7 +28,7 @@ ANA = fire.Payee(tin_type="SSN", tin="123450001", name="Ana María Over", addres
 COLE = fire.Payee(tin_type="EIN", tin="987654321", name="The Cole Design LLC", address="3 Elm Ave",
                   city="Boulder", state="CO", zip="80301-1234", account="W3",
                   amounts={"1": Decimal("500.00"), "4": Decimal("120.00")}, state_tax_withheld=Decimal("22.00"),
-                  cfsf_state="CO")
+                  cfsf_state="CO", name_2="Cole Studio")
 
 
 def pos(rec: str, start: int, end: int) -> str:
@@ -133,6 +133,7 @@ def test_payee_records_fields_for_an_ssn_and_an_ein():
     assert pos(b1, 747, 748) == "  "                      # combined federal/state code: not participating
 
     assert pos(b2, 7, 10) == "COLE"                       # a business: leading THE dropped
+    assert pos(b2, 328, 367) == "COLE STUDIO".ljust(40)   # second payee name line
     assert pos(b2, 11, 11) == "1"                         # TIN type 1: EIN
     assert pos(b2, 12, 20) == "987654321"
     assert pos(b2, 55, 66) == "000000050000"              # 500.00
