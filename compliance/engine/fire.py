@@ -167,7 +167,8 @@ class _Record:
     def bytes(self) -> bytes:
         self.buf[748:750] = ["\r", "\n"]
         out = "".join(self.buf).encode("ascii")
-        assert len(out) == RECORD
+        if len(out) != RECORD:          # clean() keeps ASCII only, so this is a writer bug, never the data's
+            raise DomainError(f"{self.kind} record is {len(out)} bytes, not {RECORD}", code="bad_record")
         return out
 
 
