@@ -27,7 +27,7 @@ COLUMNS = ["Form Type", "Tax Year", "Payer TIN", "Payer Name", "Payer Address", 
            "Box 5 State Tax Withheld (2)", "Box 6 State/Payer State No. (2)", "Box 7 State Income (2)"]
 
 
-def rows(year: int, payer: dict, recipients: list[dict], tins: dict[int, str], corrected: bool = False) -> list[list]:
+def rows(year: int, payer: dict, recipients: list[dict], tins: dict[int, str]) -> list[list]:
     """One row per recipient; `tins` maps worker id → full TIN digits ('' when none)."""
     out = []
     for r in recipients:
@@ -39,16 +39,16 @@ def rows(year: int, payer: dict, recipients: list[dict], tins: dict[int, str], c
         out.append(["1099-NEC", str(year), payer["ein"], payer["name"], payer["address"], payer["city"],
                     payer["state"], payer["zip"], "".join(ch for ch in payer.get("phone", "") if ch.isdigit()),
                     r["tin_type"], tins.get(r["worker_id"], ""), r["name"], r["address"], r["city"], r["state"],
-                    r["zip"], f"W{r['worker_id']}", "X" if corrected or r.get("corrected") else "", "",
+                    r["zip"], f"W{r['worker_id']}", "X" if r.get("corrected") else "", "",
                     r["box1"], "", r["box4"], *state_cells])
     return out
 
 
-def write(year: int, payer: dict, recipients: list[dict], tins: dict[int, str], corrected: bool = False) -> bytes:
+def write(year: int, payer: dict, recipients: list[dict], tins: dict[int, str]) -> bytes:
     """The CSV (header + rows). The portal takes 250 returns a file: more recipients than that must be split into
     several uploads; this writes them all and the caller says so."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(COLUMNS)
-    w.writerows(rows(year, payer, recipients, tins, corrected))
+    w.writerows(rows(year, payer, recipients, tins))
     return buf.getvalue().encode("utf-8")

@@ -113,16 +113,25 @@ def _tins(content: dict, ctx: ExportContext) -> dict[int, str]:
             for r in content["recipients"] if not r.get("tin_missing")}
 
 
+def _copies(content: dict) -> list[dict]:
+    """The returns an export writes: the recipients, and for a corrected return its late originals after them
+    (recipients who were not on the filed return: original returns, no "G")."""
+    return list(content["recipients"]) + (list(content.get("late_originals", [])) if _corrected(content) else [])
+
+
 def export_csv(content: dict, ctx: ExportContext) -> bytes:
-    """One row per recipient, the columns the issue names (a corrected return adds `corrected`, "G")."""
+    """One row per recipient, the columns the issue names (a corrected return adds `corrected`: "G" for a
+    corrected return, blank for a late original)."""
     corrected = _corrected(content)
-    tins = _tins(content, ctx)
+    rows = _copies(content)
+    tins = _tins({"recipients": rows}, ctx)
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow(CSV_COLUMNS + (["corrected"] if corrected else []))
-    for r in content["recipients"]:
+    for r in rows:
         w.writerow([ctx.employer["ein"], tins.get(r["worker_id"], ""), r["tin_type"], r["name"], r["address"],
-                    r["city"], r["state"], r["zip"], r["box1"], r["box4"]] + (["G"] if corrected else []))
+                    r["city"], r["state"], r["zip"], r["box1"], r["box4"]] + ([r.get("corrected", "")] if corrected
+                                                                             else []))
     return buf.getvalue().encode("utf-8")
 
 
@@ -138,6 +147,19 @@ def _transmitter(ctx: ExportContext) -> tuple[fire.Transmitter, fire.Payer]:
 
 
 def export_fire(content: dict, ctx: ExportContext) -> bytes:
+    return _fire(content["recipients"], content, ctx)
+
+
+def export_fire_late(content: dict, ctx: ExportContext) -> bytes:
+    """A corrected return's late originals as an original FIRE file (original and corrected returns are not
+    mixed in one file)."""
+    if not _corrected(content):
+        raise ValidationFailed([Issue("format", "fire-late is the late original returns of a corrected 1099-NEC "
+                                      "(--form 1099-nec-c); export this return as fire", code="unknown_format")])
+    return _fire(content.get("late_originals", []), content, ctx)
+
+
+def _fire(recipients: list[dict], content: dict, ctx: ExportContext) -> bytes:
     """The FIRE file (Publication 1220) for the year: T, A, B per recipient, C, (K per CF/SF state when the
     `cfsf` option is set), F. A corrected return writes only its corrected B records, with "G" in position 6;
     late originals go in an original file of their own. Refused without BACKOFFICE_IRS_TCC, and for tax years
@@ -148,12 +170,12 @@ def export_fire(content: dict, ctx: ExportContext) -> bytes:
                                       "through IRIS (format iris-csv)", code="fire_retired")])
     t, p = _transmitter(ctx)
     fire.check(t, p)                          # before any TIN is revealed
-    if not content["recipients"]:
-        raise DomainError(f"the {year} 1099-NEC has no recipients: nothing to file", code="empty_file")
-    tins = _tins(content, ctx)
+    if not recipients:
+        raise DomainError(f"the {year} 1099-NEC has no returns for this file: nothing to file", code="empty_file")
+    tins = _tins({"recipients": recipients}, ctx)
     cfsf = bool(ctx.options.get("cfsf"))
     payees = []
-    for r in content["recipients"]:
+    for r in recipients:
         states = r.get("states") or []
         payees.append(fire.Payee(
             tin_type=r["tin_type"], tin=tins.get(r["worker_id"], ""), name=r["name"],
@@ -170,10 +192,10 @@ def export_iris(content: dict, ctx: ExportContext) -> bytes:
     """The IRIS Taxpayer Portal CSV (columns are this product's names: the template's header row could not be
     confirmed, see compliance/engine/iris.py)."""
     year = int(content.get("year") or content.get("corrected", {}).get("year"))
-    if len(content["recipients"]) > iris.MAX_ROWS:
-        raise DomainError(f"{len(content['recipients'])} returns: the IRIS portal takes {iris.MAX_ROWS} a file; "
+    if len(_copies(content)) > iris.MAX_ROWS:
+        raise DomainError(f"{len(_copies(content))} returns: the IRIS portal takes {iris.MAX_ROWS} a file; "
                           "use IRIS A2A for this volume", code="too_many_rows")
-    return iris.write(year, ctx.employer, content["recipients"], _tins(content, ctx), _corrected(content))
+    return iris.write(year, ctx.employer, _copies(content), _tins({"recipients": _copies(content)}, ctx))
 
 
 def _mask(r: dict) -> str:
@@ -189,13 +211,16 @@ def export_pdf(content: dict, ctx: ExportContext) -> bytes:
     year = int(content.get("year") or content.get("corrected", {}).get("year"))
     e = ctx.employer
     html = render_template("pdf/compliance/f1099_nec.html", year=year, employer=e,
-                           payer_tin=f"{e['ein'][:2]}-{e['ein'][2:]}", corrected=_corrected(content),
+                           payer_tin=f"{e['ein'][:2]}-{e['ein'][2:]}",
                            recipients=[dict(r, tin_masked=_mask(r), states=(r.get("states") or [])[:2])
-                                       for r in content["recipients"]])
+                                       for r in _copies(content)])
     return render_pdf(html)
 
 
-_EXPORTS = {"csv": export_csv, "fire": export_fire, "iris-csv": export_iris, "pdf": export_pdf}
+# One dict for both specs: a correction is stored as a `1099-nec` filing (revision ≥ 1), so the services export
+# it through this spec; the functions look at the content.
+_EXPORTS = {"csv": export_csv, "fire": export_fire, "fire-late": export_fire_late, "iris-csv": export_iris,
+            "pdf": export_pdf}
 
 
 def _applies(year: int) -> bool:
@@ -209,7 +234,7 @@ SPEC = register(FormSpec(
 
 CORRECTED = register(FormSpec(
     code="1099-nec-c", title="Form 1099-NEC (corrected)", gather=gather, build=build,
-    summary=engine.corrected_summary, exports={"fire": export_fire, "pdf": export_pdf, "csv": export_csv},
+    summary=engine.corrected_summary, exports=_EXPORTS,
     applies=lambda year: False,              # never built on its own: `filings correct --form 1099-nec` makes it
     worker_list="recipients", order=61))
 

@@ -154,36 +154,48 @@ def test_iris_csv_has_one_row_per_recipient(year):
     assert rows[2][head.index("Box 4 Federal Income Tax Withheld")] == "120.00"
 
 
-def test_corrected_1099_after_filing_has_the_changed_recipient_with_g(year, runner, tmp_path):
-    """Filed: Ana 1,250.00. Then a late-approved 2025 payment of 100.00 to Ana → 1,350.00: the correction holds
-    Ana only (Cole unchanged), "G" in B position 6, the C total 135000 cents; the original stays as filed."""
+def test_corrected_1099_after_filing_has_the_changed_recipient_with_g(year, runner, tmp_path, pdftotext):
+    """Filed: Ana 1,250.00, Cole 500.00. Then late-approved 2025 payments: 100.00 to Ana → 1,350.00, and 250.00
+    to Ben → 450.00 + 250.00 = 700.00 ≥ 600. The correction holds Ana only ("G" in B position 6, C total 135000
+    cents; Cole unchanged is not on it); Ben was never filed, so he is a late original (fire-late, no "G").
+    The original stays as filed."""
     (r,) = svc.build_year(2025, ["1099-nec"])
     svc.review(r.filing_id)
     svc.finalize(r.filing_id)
     svc.mark_filed(r.filing_id, "FIRE-2026-0001")
     filed = dict(svc.get(r.filing_id).content)
     _pay(year["ana"], _run(date(2025, 12, 19)), "100.00", eng=year["e_ana"])
+    _pay(year["ben"], _run(date(2025, 12, 19)), "250.00")
     res = runner.invoke(args=["filings", "correct", "--form", "1099-nec", "--year", "2025"])
     assert res.exit_code == 0, res.output
     c = svc.find("1099-nec", 2025, latest=True)
     assert c.revision == 1 and c.title == "Form 1099-NEC (corrected)"
     assert [(x["name"], x["box1"], x["corrected"], x["prior"]["box1"]) for x in c.content["recipients"]] == [
         ("Ana Over", "1350.00", "G", "1250.00")]
+    assert [(x["name"], x["box1"]) for x in c.content["late_originals"]] == [("Ben Under", "700.00")]
     original = svc.get(r.filing_id)
     assert original.status == "amended" and original.content == filed
 
-    out = tmp_path / "c.fire"
-    res = runner.invoke(args=["filings", "export", "--form", "1099-nec-c", "--year", "2025", "--format", "fire",
-                              "--output", str(out)])
-    assert res.exit_code == 0, res.output
-    recs = fire.read(out.read_bytes())
+    def export(fmt, name):
+        out = tmp_path / name
+        res = runner.invoke(args=["filings", "export", "--form", "1099-nec-c", "--year", "2025", "--format", fmt,
+                                  "--output", str(out)])
+        assert res.exit_code == 0, res.output
+        return out
+
+    recs = fire.read(export("fire", "c.fire").read_bytes())
     assert [x["_kind"] for x in recs] == ["T", "A", "B", "C", "F"]
     assert recs[2]["corrected"] == "G" and recs[2]["amount_1"] == "000000135000"
     assert recs[3]["total_1"] == "000000000000135000"
-    out = tmp_path / "c.csv"
-    assert runner.invoke(args=["filings", "export", "--form", "1099-nec-c", "--year", "2025", "--format", "csv",
-                               "--output", str(out)]).exit_code == 0
-    assert out.read_text().splitlines()[1].endswith(",1350.00,0.00,G")
+    late = fire.read(export("fire-late", "late.fire").read_bytes())
+    assert [(x["_kind"], x.get("corrected"), x.get("amount_1")) for x in late if x["_kind"] == "B"] == [
+        ("B", " ", "000000070000")]
+    lines = export("csv", "c.csv").read_text().splitlines()
+    assert lines[0].endswith(",box4,corrected")
+    assert lines[1].endswith(",1350.00,0.00,G") and lines[2].endswith(",700.00,0.00,")
+    text = subprocess.run([pdftotext, "-layout", str(export("pdf", "c.pdf")), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    assert "Ana Over" in text and "Ben Under" in text and "1350.00" in text
 
 
 def test_1099_nec_c_before_any_correction_is_a_clear_not_found(year, runner, tmp_path):
