@@ -7,7 +7,7 @@ import click
 from flask.cli import with_appcontext
 
 from backoffice.clitools import handle_domain_errors
-from backoffice.errors import Issue, ValidationFailed
+from backoffice.errors import Issue, NotFound, ValidationFailed
 from compliance import registry, services as svc
 
 
@@ -47,6 +47,13 @@ def _period_options(fn):
 
 
 def _find(form, year, quarter, state, *, latest=False):
+    base = next((x for x in registry.specs() if x.correction_form == form and x.code != form), None)
+    if base is not None:             # a correcting form (e.g. 1099-nec-c): the latest correction of its base form
+        f = _find(base.code, year, quarter, state, latest=True)
+        if not f.revision:
+            raise NotFound(f"{f} has no correction yet: run `backoffice filings correct --form {base.code} "
+                           f"--year {year}` after it is filed")
+        return f
     s = registry.spec(form)
     if s is None:
         raise ValidationFailed([Issue("--form", f"no form {form!r}; the forms are: "

@@ -1,0 +1,1 @@
+"""One module per form family: its FormSpec (registered at import), `gather` (queries) and export functions."""
