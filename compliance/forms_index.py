@@ -1,3 +1,4 @@
 """Every form module, imported once so each registers its FormSpec (compliance.registry). One line per form
 family; keep the list sorted."""
 from __future__ import annotations
+from compliance.forms import f940, f941  # noqa: F401  (Forms 940, 941, 941-detail, 941-X)
