@@ -58,6 +58,15 @@ def _find(form, year, quarter, state, *, latest=False):
     if not quarterly and quarter is not None:
         raise ValidationFailed([Issue("--quarter", f"{s.title} is a yearly form: leave --quarter out",
                                       code="not_allowed")])
+    # a correcting form (941-x) is a correction filing of its base form: the latest one
+    base = next((x for x in registry.specs() if x.correction_form == s.code and x.code != s.code), None)
+    if base is not None:
+        f = svc.find(base.code, year, quarter or 0, (state or "").upper(), latest=True)
+        if f.revision == 0:
+            from backoffice.errors import NotFound
+            raise NotFound(f"no {s.title} for {f.period_label}: correct the filed {base.title} first "
+                           f"(`backoffice filings correct --form {base.code} ...`)")
+        return f
     return svc.find(form, year, quarter or 0, (state or "").upper(), latest=latest)
 
 

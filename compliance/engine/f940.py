@@ -30,6 +30,7 @@ from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
 DATA_FILE = Path(__file__).with_name("data") / "f940.json"
+RATE = Decimal("0.001")
 QUARTER_KEYS = ("line16a", "line16b", "line16c", "line16d")
 
 
@@ -113,7 +114,7 @@ def build(y: Year) -> dict:
         rate = r.credit_reduction.get(st, ZERO)
         cr = round_cents(wages * rate)
         line11 += cr
-        schedule_a[st] = {"wages": _s(wages), "rate": str(rate), "credit_reduction": _s(cr)}
+        schedule_a[st] = {"wages": _s(wages), "rate": str(rate.quantize(RATE)), "credit_reduction": _s(cr)}
     line12 = line8 + line9 + line10 + line11
     line13 = y.deposits
     quarters = [round_cents(by_quarter[q] * r.net_rate) for q in (1, 2, 3)]
