@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from backoffice.errors import DomainError
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import ZERO, D, round_cents
 
 DATA_FILE = Path(__file__).with_name("data") / "f940.json"
 RATE = Decimal("0.001")

@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal as D
 
 import pytest
@@ -33,7 +33,7 @@ FEB, MAR = date(2025, 2, 14), date(2025, 3, 14)
 def _run(pay_date, start, end):
     from tests.factories import PayrollRunFactory
     return PayrollRunFactory(pay_date=pay_date, period_start=start, period_end=end, state="paid",
-                             approved_at=datetime(2025, 1, 2, tzinfo=timezone.utc))
+                             approved_at=datetime(2025, 1, 2, tzinfo=UTC))
 
 
 def _pay(run, eng, gross, *, fit="0.00", section125="0.00", k401="0.00", futa_rate="0.006"):
@@ -225,7 +225,7 @@ def test_940_with_a_worker_over_the_base_and_a_credit_reduction_state(quarter, r
     e3 = EngagementFactory(worker=WorkerFactory(payroll_ready=True, state="TX"), work_state="TX")
     _pay(quarter["mar_run"], e3, "9000.00", fit="900.00")
     _paid_deposit("940", date(2025, 1, 1), date(2025, 3, 31), D("50.00"))
-    (r,) = svc.build_year(2025, ["940"])
+    svc.build_year(2025, ["940"])
     f = svc.find("940", 2025)
     c = f.content
     assert [c[k] for k in ("line3", "line4", "line5", "line6", "line7", "line8", "line11", "line12", "line13",

@@ -33,7 +33,7 @@ import pytest
 from backoffice.errors import DomainError
 from compliance.engine import f941
 
-ZERO = D("0")
+ZERO = D(0)
 
 
 def _row(pid, worker, pay, period, gross, fit, ss, med, *, ss_wages=None, addl_wages=ZERO, addl=ZERO,
@@ -129,7 +129,7 @@ def test_941x_from_a_reversal_in_the_filed_quarter():
 def test_rates_are_data_per_year():
     r = f941.rates(2025)
     assert (r.social_security, r.medicare, r.additional_medicare, r.additional_medicare_threshold) == (
-        D("0.124"), D("0.029"), D("0.009"), D("200000"))
+        D("0.124"), D("0.029"), D("0.009"), D(200000))
     assert "Form 941" in r.source
     with pytest.raises(DomainError, match="no Form 941 rates for 1999"):
         f941.rates(1999)
