@@ -16,7 +16,7 @@ from backoffice.money import ZERO
 from backoffice.pdf import render_pdf
 from compliance import registry, sources
 from compliance.engine import f940 as engine
-from compliance.forms.f941 import _holidays, paid_deposits
+from compliance.forms.f941 import _holidays, paid_deposits, signed_wage
 from compliance.registry import ExportContext, FormSpec, Period
 from payroll.engine import deposits as schedule
 from payroll.engine.model import PRETAX_TREATMENT
@@ -25,10 +25,9 @@ FUTA_EXEMPT = tuple(code for code, (_fit, fica) in PRETAX_TREATMENT.items() if f
 
 
 def payment_of(pt: sources.PaycheckTaxes) -> engine.Payment:
-    sign = -1 if pt.kind == "reversal" else 1
     exempt = sum((pt.amount("pretax_deduction", code) for code in FUTA_EXEMPT), ZERO)
     return engine.Payment(pt.paycheck_id, pt.worker_id, pt.pay_date, pt.work_state,
-                          sign * pt.wage("employee_tax", "medicare") + exempt, exempt)
+                          signed_wage(pt, "employee_tax", "medicare") + exempt, exempt)
 
 
 def gather(year: int, period: Period) -> engine.Year:

@@ -39,12 +39,17 @@ def _holidays(start: date, end: date) -> frozenset[date]:
         return frozenset()
 
 
+def signed_wage(pt: sources.PaycheckTaxes, kind: str, code: str, state: str = FED):
+    """A line's taxable wages with the paycheck's sign: payroll copies a reversal's `taxable_wages` unsigned onto
+    its negated lines (payroll/services/corrections.py), so a reversal's positive wage is negated here."""
+    w = pt.wage(kind, code, state)
+    return -w if pt.kind == "reversal" and w > 0 else w
+
+
 def row_of(pt: sources.PaycheckTaxes, period: tuple | None = None, reversed_: bool = False) -> engine.PaycheckRow:
     """One paycheck's federal figures (signed: a reversal's wages negated like its amounts)."""
-    sign = -1 if pt.kind == "reversal" else 1
-
     def wage(kind: str, code: str):
-        return sign * pt.wage(kind, code, FED)
+        return signed_wage(pt, kind, code)
 
     medicare_wages = wage("employee_tax", "medicare")
     if ("employee_tax", "federal_income_tax", FED) in pt.wages:
