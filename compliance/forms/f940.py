@@ -2,7 +2,7 @@
 compliance.engine.f940.
 
 Read here: the year's released employee paychecks (compliance.sources.paycheck_taxes): line 3's payments are the
-Medicare wages (a reversal's stored unsigned: negated) plus the pre-tax deductions exempt from FICA and FUTA
+Medicare wages (a reversal's negative: `signed_wage`) plus the pre-tax deductions exempt from FICA and FUTA
 (payroll.engine.model.PRETAX_TREATMENT: cafeteria plan, HSA, FSA, dependent care, commuter), which are line 4;
 the paycheck's work state decides the Schedule A state. Deposits: TaxDeposit tax 940, paid, period in the year."""
 from __future__ import annotations
