@@ -51,8 +51,8 @@ def _find(form, year, quarter, state, *, latest=False):
     if base is not None:             # a correcting form (e.g. 1099-nec-c): the latest correction of its base form
         f = _find(base.code, year, quarter, state, latest=True)
         if not f.revision:
-            raise NotFound(f"{f} has no correction yet: run `backoffice filings correct --form {base.code} "
-                           f"--year {year}` after it is filed")
+            raise NotFound(f"{f} has no correction yet: correct the filed {base.title} first (`backoffice "
+                           f"filings correct --form {base.code} --year {year}` once it is filed)")
         return f
     s = registry.spec(form)
     if s is None:

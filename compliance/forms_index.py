@@ -2,4 +2,5 @@
 family; keep the list sorted."""
 from __future__ import annotations
 
+from compliance.forms import f940, f941  # noqa: F401  (Forms 940, 941, 941-detail, 941-X)
 from compliance.forms import f945, f1099  # noqa: F401
