@@ -28,7 +28,7 @@ STATE_LINES = (("employer_tax", "suta"), ("employee_tax", "state_income_tax"))
 def _states_with(year: int, lines=STATE_LINES) -> list[str]:
     """States with a SUTA or state income tax line on a released W-2 paycheck paid in the year."""
     cond = sa.or_(*(sa.and_(PaycheckLine.kind == k, PaycheckLine.code == c) for k, c in lines))
-    q = (sa.select(sa.distinct(PaycheckLine.state)).join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+    q = (sa.select(PaycheckLine.state).distinct().join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
          .where(cond, PaycheckLine.state != "", Paycheck.worker_type == "employee",
                 Paycheck.pay_date >= date(year, 1, 1), Paycheck.pay_date <= date(year, 12, 31),
                 Paycheck.run_id.in_(released_runs())))
