@@ -107,6 +107,22 @@ def build_1095c(data: Aca1095Input) -> dict:
             "employees": rows, "count": len(rows), "due": due_dates(data.year)}
 
 
+def correct_1095c(filed: dict, current: dict) -> dict | None:
+    """Corrected Forms 1095-C (the same form, CORRECTED checked) for the employees whose form differs from what was
+    filed, or who were missing from it; None when nothing differs. The content is the current year's with only
+    those employees (what is exported and furnished) and, under "corrected", the whole current content (what the
+    next correction compares with). An employee filed for but no longer owed a form is listed in `withdrawn` (the
+    instructions: a corrected return is not how a form filed in error is withdrawn; the officer decides)."""
+    before = {e["worker_id"]: e for e in filed.get("employees", [])}
+    now = {e["worker_id"]: e for e in current.get("employees", [])}
+    changed = [e for wid, e in now.items() if before.get(wid) != e]
+    withdrawn = sorted(wid for wid in before if wid not in now)
+    if not changed and not withdrawn:
+        return None
+    return {**current, "corrected_form": True, "employees": changed, "count": len(changed),
+            "withdrawn": withdrawn, "corrected": current}
+
+
 def offer_indicator(full_time: int, offered: int) -> str:
     """Column (a): "yes" when minimum essential coverage was offered to at least 95% of the month's full-time
     employees (and their dependents). With no full-time employee nobody lacked an offer: "yes"."""

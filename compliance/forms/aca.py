@@ -121,7 +121,8 @@ def _due_1094c(year: int, period: Period) -> date:
 register(FormSpec(
     code="1095-c", title="Form 1095-C", gather=gather_1095c, build=aca.build_1095c,
     summary=lambda c: f"{c['count']} employees; furnish by {c['due']['furnish']}",
-    exports={"json": _json, "pdf": _pdf_1095c}, due=_due_1095c, worker_list="employees", order=70))
+    exports={"json": _json, "pdf": _pdf_1095c}, due=_due_1095c, worker_list="employees", order=70,
+    correction_form="1095-c", correct=aca.correct_1095c))
 
 register(FormSpec(
     code="1094-c", title="Form 1094-C", gather=gather_1094c, build=aca.build_1094c,

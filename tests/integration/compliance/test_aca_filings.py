@@ -105,3 +105,23 @@ def test_1095c_and_1094c_export_json_and_pdf(world, runner, tmp_path):
         text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "1094-c.pdf"), "-"], capture_output=True,
                               text=True).stdout
         assert "Tandem Staffing Partners LLC" in text and "2026-03-31" in text
+
+
+def test_a_filed_1095c_is_corrected_for_the_changed_employee_only(world):
+    """Filed with Ben's July share at $110.00; benefits then rebuilds Ben's July at $95.00: the correction
+    (revision 1) carries Ben only, July "95.00"; the original stays as filed (amended)."""
+    r = svc.build_year(2025, ["1095-c"])[0]
+    svc.review(r.filing_id)
+    svc.finalize(r.filing_id)
+    svc.mark_filed(r.filing_id, "AIR-1095C-001")
+    row = _db.session.query(AcaMonth).filter_by(worker_id=world["ben"].id, year=2025, month=7).one()
+    row.employee_share = Decimal("95.00")
+    _db.session.commit()
+    c = svc.correct(r.filing_id)
+    assert (c.revision, c.form, c.title) == (1, "1095-c", "Form 1095-C")
+    assert [e["worker_id"] for e in c.content["employees"]] == [world["ben"].id]
+    assert c.content["employees"][0]["line15"]["07"] == "95.00" and c.content["corrected_form"] is True
+    original = svc.get(r.filing_id)
+    assert original.status == "amended"
+    assert original.content["employees"][1]["line15"]["07"] == "110.00"
+    assert svc.export(c, "pdf")[:5] == b"%PDF-"

@@ -92,3 +92,19 @@ def test_due_dates_for_2025_forms_come_from_the_instructions_and_later_years_fro
     leap year); paper Mon Feb 28, 2028; electronic Fri Mar 31, 2028."""
     assert aca.due_dates(2025) == {"furnish": "2026-03-02", "paper": "2026-03-02", "electronic": "2026-03-31"}
     assert aca.due_dates(2027) == {"furnish": "2028-03-01", "paper": "2028-02-28", "electronic": "2028-03-31"}
+
+
+def test_a_correction_lists_only_the_employees_whose_form_changed():
+    """Filed: Ann 1E/85.00/2C all year and Bo. Now Ann's share is 90.00 from July and Bo is unchanged: the
+    corrected 1095-C carries Ann only (count 1), with the whole current content kept under "corrected"; equal
+    content: None."""
+    ann = _emp(1, "Ann Able", _same("full_time", "1E", "85.00", "2C"))
+    bo = _emp(2, "Bo Best", _same("full_time", "1B", "20.00", "2H"))
+    filed = aca.build_1095c(aca.Aca1095Input(2025, (ann, bo)))
+    assert aca.correct_1095c(filed, filed) is None
+    ann2 = _emp(1, "Ann Able", _same("full_time", "1E", "85.00", "2C", range(1, 7))
+                + _same("full_time", "1E", "90.00", "2C", range(7, 13)))
+    now = aca.build_1095c(aca.Aca1095Input(2025, (ann2, bo)))
+    c = aca.correct_1095c(filed, now)
+    assert [e["worker_id"] for e in c["employees"]] == [1] and c["count"] == 1 and c["corrected_form"] is True
+    assert c["employees"][0]["line15"]["07"] == "90.00" and c["corrected"] == now and c["withdrawn"] == []
