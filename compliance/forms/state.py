@@ -49,6 +49,19 @@ def _state_paychecks(first: date, last: date, state: str):
     return sources.paycheck_taxes(first, last, "employee", worker_ids=ids) if ids else iter(())
 
 
+def state_wages(p: sources.PaycheckTaxes, state: str) -> Decimal:
+    """The state wages (W-2 box 16) of one paycheck for a state it withheld income tax for: the taxable wages on
+    its `state_income_tax` line when payroll recorded them, else the wages federal income tax was computed on
+    (payroll leaves taxable_wages empty on state income tax lines today; the states the demo withholds for start
+    from federal wages). 0 for a paycheck without a state income tax line for the state."""
+    key = ("employee_tax", "state_income_tax", state)
+    if key not in p.amounts and key not in p.wages:
+        return ZERO
+    if key in p.wages:
+        return p.wages[key]
+    return p.wage("employee_tax", "federal_income_tax")
+
+
 def _json(content: dict, ctx: ExportContext) -> bytes:
     return json.dumps(content, indent=2, sort_keys=True).encode()
 
@@ -87,7 +100,7 @@ def gather_state_wage(year: int, period: Period) -> sr.StateWageInput:
         if p.work_state == st:
             s[0] += p.gross
         s[1] += p.wage("employer_tax", "suta", st)
-        s[2] += p.wage("employee_tax", "state_income_tax", st)
+        s[2] += state_wages(p, st)
         s[3] += p.amount("employee_tax", "state_income_tax", st)
         s[4] += p.amount("employer_tax", "suta", st)
     workers = _workers(sums)
@@ -133,7 +146,7 @@ def gather_state_recon(year: int, period: Period) -> sr.StateReconInput:
         for p in _state_paychecks(first, last, st):
             key = ("employee_tax", "state_income_tax", st)
             if key in p.amounts or key in p.wages:
-                wages += p.wage(*key)
+                wages += state_wages(p, st)
                 tax += p.amount(*key)
                 workers.add(p.worker_id)
         quarters[q] = (wages, tax)

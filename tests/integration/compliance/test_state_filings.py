@@ -176,3 +176,21 @@ def test_new_hire_reports_per_quarter_and_work_state(world, runner, tmp_path):
     assert (r["employer_fein"], r["employee_ssn"], r["last_name"], r["hire_date"], r["work_state"]) == (
         "841234567", world["ann"].tin, "Avery", "2025-01-06", "CA")
     assert (r["employer_name"], r["employer_city"], r["city"]) == ("Tandem Staffing Partners LLC", "Denver", "Austin")
+
+
+def test_state_wages_fall_back_to_federal_wages_when_the_state_line_has_none(world):
+    """Payroll leaves taxable_wages empty on state income tax lines today: Nia (NY) paid May 9, 2025, gross
+    2,100.00, federal income tax computed on 2,000.00 (100.00 of 401(k) pre-tax), NY tax 90.00 with no taxable
+    wages → NY state wages 2,000.00; SUTA wages 2,100.00 × 0.041 = 86.10 (NY not registered here: due 0.00)."""
+    nia = WorkerFactory(payroll_ready=True, first_name="Nia", last_name="Nash", state="NY")
+    run = PayrollRunFactory(pay_date=date(2025, 5, 9), approved_at=datetime(2025, 5, 1, tzinfo=timezone.utc))
+    _pay(EngagementFactory(worker=nia, start_date=date(2024, 1, 1)), run, "2100.00",
+         [("employee_tax", "federal_income_tax", "", D("150.00"), D("2000.00")),
+          ("employee_tax", "state_income_tax", "NY", D("90.00"), None),
+          ("employer_tax", "suta", "NY", D("86.10"), D("2100.00"))])
+    svc.build_year(2025, ["state-wage", "state-recon"])
+    c = svc.find("state-wage", 2025, 2, "NY").content
+    assert c["employees"][0]["sit_wages"] == "2000.00" and c["employees"][0]["sit_withheld"] == "90.00"
+    assert (c["registered"], c["totals"]["suta_due"], c["totals"]["suta_booked"]) == (False, "0.00", "86.10")
+    assert svc.find("state-recon", 2025, 0, "NY").content["w2"] == {"count": 1, "box16": "2000.00",
+                                                                   "box17": "90.00"}
