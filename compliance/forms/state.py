@@ -170,14 +170,28 @@ register(FormSpec(
 
 # ---- new-hire ---------------------------------------------------------------------------------------------------
 
-def _leased_engagements(last: date) -> list[tuple[int, str, date, date | None]]:
+def _leased_engagements(last: date, worker_ids=None) -> list[tuple[int, str, date, date | None]]:
+    where = [Engagement.type == "leased_employee", Engagement.start_date <= last]
+    if worker_ids is not None:
+        where.append(Engagement.worker_id.in_(worker_ids))
     return [tuple(r) for r in db.session.execute(
         sa.select(Engagement.worker_id, Engagement.work_state, Engagement.start_date, Engagement.end_date)
-        .where(Engagement.type == "leased_employee", Engagement.start_date <= last)).all()]
+        .where(*where)).all()]
 
 
 def _hires(year: int) -> list[tuple[int, str, date, bool]]:
     return sr.hires_from_engagements(_leased_engagements(date(year, 12, 31)), date(year, 1, 1), date(year, 12, 31))
+
+
+def _hires_in(first: date, last: date, state: str) -> list[tuple[int, str, date, bool]]:
+    """The hires of one quarter and state: only the workers with a leased engagement starting there then are read
+    (with their earlier engagements, which decide hire or not)."""
+    ids = sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
+        Engagement.type == "leased_employee", Engagement.work_state == state,
+        Engagement.start_date >= first, Engagement.start_date <= last)).scalars()))
+    if not ids:
+        return []
+    return [h for h in sr.hires_from_engagements(_leased_engagements(last, ids), first, last) if h[1] == state]
 
 
 def new_hire_periods(year: int) -> list[Period]:
@@ -187,7 +201,7 @@ def new_hire_periods(year: int) -> list[Period]:
 
 def gather_new_hire(year: int, period: Period) -> sr.NewHireInput:
     first, last = sr.quarter_bounds(year, period.quarter)
-    found = [h for h in _hires(year) if h[1] == period.state and first <= h[2] <= last]
+    found = _hires_in(first, last, period.state)
     workers = _workers({h[0] for h in found})
     hires = tuple(sr.Hire(wid, workers[wid].first_name, workers[wid].middle_name, workers[wid].last_name,
                           workers[wid].tin_last4,
