@@ -15,6 +15,7 @@ from backoffice.security.access import can
 from backoffice.uow import for_update, transaction, write_lock
 from payroll.calendar import holidays_between
 from payroll.engine import deposits as schedule
+from payroll.models import released_runs
 from payroll.models_ledger import JournalEntry, JournalLine
 from payroll.models_money import TaxDeposit
 
@@ -45,7 +46,10 @@ def _liability_rows(start: date, end: date):
                       JournalEntry.entry_date, JournalLine.credit, JournalLine.debit)
             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
             .where(JournalLine.account.in_(LIABILITY_ACCOUNTS), JournalEntry.kind != "deposit",
-                   JournalEntry.entry_date >= start, JournalEntry.entry_date <= end))
+                   JournalEntry.entry_date >= start, JournalEntry.entry_date <= end,
+                   # a run's liabilities are owed once it is released (approved): a calculated run may still be
+                   # reversed, and its journal entry is then undone before anyone is paid
+                   sa.or_(JournalEntry.run_id.is_(None), JournalEntry.run_id.in_(released_runs()))))
     out: dict[tuple, Decimal] = defaultdict(Decimal)
     for agency_id, account, detail, state, day, credit, debit in db.session.execute(stmt):
         out[(agency_id, account, detail, state or "", day)] += credit - debit

@@ -167,3 +167,21 @@ def test_after_a_next_day_deposit_a_monthly_depositor_plans_semiweekly(db, world
         made = plan_deposits(run.pay_date, run.pay_date, world.finance)
         due.append([(d.due_date, d.rule.split(":")[0]) for d in made if d.tax == "941"])
     assert due == [[(date(2026, 11, 16), "next-day")], [(date(2026, 11, 25), "semiweekly")]]
+
+
+def test_a_calculated_run_owes_nothing_until_it_is_approved(db, world):
+    """A run is a draft for payroll until approved (it may still be reversed before anyone is paid): planning while
+    it is only calculated plans no deposit; once approved, the same plan covers it. One Texas employee, $200.00 an
+    hour × 40 h = $8,000.00: the 941 deposit then holds FIT + 2 × 6.2% + 2 × 1.45% of it, the run's lines' sum."""
+    from payroll.services import runs
+    from payroll.services.deposits import plan_deposits
+
+    e = world.worker(state="TX", rate="200.00")
+    world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    runs.start_calculation(run.id, world.hr)
+    assert plan_deposits(*Q4, world.finance, lookback_total=Decimal("60000")) == []
+    runs.approve_run(run.id, world.hr2)
+    made = {d.tax: d for d in plan_deposits(*Q4, world.finance, lookback_total=Decimal("60000"))}
+    expected = _line_total(("federal_income_tax", "social_security", "medicare", "additional_medicare"))
+    assert made["941"].amount == expected and expected > Decimal("8000") * Decimal("0.153")
