@@ -267,6 +267,9 @@ class PaycheckInput:
     prior_year_fica_wages: Decimal | None = None
 
 
+_NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class PaycheckResult:
     """The paycheck: every line with its explanation, the taxable wages per tax, and the updated year to date."""
@@ -282,6 +285,9 @@ class PaycheckResult:
     qualified_overtime_premium: Decimal                # this period; W-2 box 12 code TT accumulates it
     tax_year: int = 0
     employer_contributions: tuple[Line, ...] = ()      # paid by the employer on top of wages, not taxable wages here
+    # the wages each state line was computed on, by (code, state): income tax after the state's own pre-tax
+    # exclusions, programs up to their wage base (W-2 box 16, the state wage reports)
+    state_wages: Mapping[tuple[str, str], Decimal] = field(default_factory=lambda: _NO_STATE_WAGES)
 
     @property
     def employee_tax_total(self) -> Decimal:

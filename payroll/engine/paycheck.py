@@ -146,9 +146,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         certificate=inp.state_certificates,      # nested by state code: {"CA": {...}, "NY": {...}}
         federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date)
     state_ee: list[Line] = []
+    state_wages: dict[tuple[str, str], Decimal] = {}
     for s in states.compute_state_taxes(ctx):
         line = Line(s.code, s.amount, s.explanation, s.state)   # plain strings are steps too
         (employer_taxes if s.employer else state_ee).append(line)
+        if s.wages is not None:
+            state_wages[(s.code, s.state)] = s.wages
 
     # --- federal income tax --------------------------------------------------------------------------------
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
@@ -238,4 +241,5 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         gross=gross, earnings=earnings.lines, employee_taxes=tuple(employee_taxes),
         employer_taxes=tuple(employer_taxes), deductions=tuple(deductions), net=net,
         taxable_wages=taxable, ytd=new_ytd, qualified_overtime_premium=premium, tax_year=t.year,
+        state_wages=MappingProxyType(state_wages),
         employer_contributions=contributions)

@@ -249,11 +249,14 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
                     units4(Decimal(e["rate"])) if "rate" in e else None, None,
                     _json(list(line.explanation)) if explain else None, eng_id, client_id))
     taxable = r.taxable_wages
+    state_wages = r.state_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
         for line in group:
             if not line.amount:
                 continue
-            base = taxable.get(line.code, taxable.get("state") if line.state else None)
+            base = state_wages.get((line.code, line.state)) if line.state else None
+            if base is None:
+                base = taxable.get(line.code)
             out.append((kind, line.code, line.state or "", cents(line.amount), None, None,
                         cents(base) if base is not None else None,
                         _json(list(line.explanation)) if explain else None, None, None))

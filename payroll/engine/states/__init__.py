@@ -47,6 +47,7 @@ class StateTaxLine:
     amount: Decimal
     explanation: tuple[str, ...]
     employer: bool = False
+    wages: Decimal | None = None     # the wages the line was computed on (W-2 box 16, state wage reports)
 
 
 def _supported_ranges(tax_year: int) -> dict[str, tuple[tuple[date | None, date | None], ...]]:
@@ -175,7 +176,8 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
     amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
     steps.extend(rules.notes)
     steps.append(_source(rules))
-    return StateTaxLine("state_income_tax", rules.state, amount, tuple(steps))
+    return StateTaxLine("state_income_tax", rules.state, amount, tuple(steps),
+                        wages=wages.regular + wages.supplemental)
 
 
 def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> StateTaxLine:
@@ -216,7 +218,7 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> Sta
                          f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
     steps.append(source)
-    return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer)
+    return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer, wages)
 
 
 def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:

@@ -193,3 +193,20 @@ def test_2025_paycheck_uses_2025_wage_base():
     r = paycheck([salary(1000)], pay_date=date(2025, 12, 5),
                  ytd=YearToDate(social_security_wages=D(176000), medicare_wages=D(176000)))
     assert tax(r, "social_security") == D("6.20")
+
+
+def test_each_state_line_carries_the_wages_it_was_computed_on():
+    """Biweekly $2,000 with a 401(k) deferral of $100 and a Section 125 premium of $50 (W-2 box 16 and the state
+    wage reports read these wages).
+    Pennsylvania taxes 401(k) deferrals (PA Personal Income Tax Guide, Compensation: elective deferrals are not
+    excluded) but not Section 125 premiums: PA wages 2,000 − 50 = 1,950; at 3.07% = 59.865 → 59.87.
+    California excludes both from its wages (as federal income tax does): 2,000 − 150 = 1,850."""
+    pretax = [Deduction("401k", D(100)), Deduction("section125", D(50))]
+    pa = paycheck([Earning("regular", hours=D(80), rate=D(25))], freq=PayFrequency.BIWEEKLY, state="PA",
+                  pretax=pretax)
+    assert pa.state_wages[("state_income_tax", "PA")] == D("1950.00")
+    assert tax(pa, "state_income_tax") == D("59.87")
+    ca = paycheck([Earning("regular", hours=D(80), rate=D(25))], freq=PayFrequency.BIWEEKLY, state="CA",
+                  pretax=pretax)
+    assert ca.state_wages[("state_income_tax", "CA")] == D("1850.00")
+    assert pa.taxable_wages["federal_income_tax"] == ca.taxable_wages["federal_income_tax"] == D("1850.00")
