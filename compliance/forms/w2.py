@@ -35,7 +35,7 @@ def gather_w2(year: int, period: Period) -> W2Input:
     by_worker: dict[int, list[W2Paycheck]] = defaultdict(list)
     for p in sources.paycheck_taxes(date(year, 1, 1), date(year, 12, 31), "employee"):
         by_worker[p.worker_id].append(W2Paycheck(p.pay_date, p.work_state, p.gross, p.qualified_overtime_premium,
-                                                 p.amounts, p.wages))
+                                                 p.amounts, reversal_wages(p.kind, p.wages)))
     ids = sorted(by_worker)
     workers = []
     for i in range(0, len(ids), 1000):
@@ -47,6 +47,16 @@ def gather_w2(year: int, period: Period) -> W2Input:
     return W2Input(year=year, ss_wage_base=load_tables(year).ss_wage_base,
                    state_ids={st: r.get("withholding_account") or "" for st, r in regs.items()},
                    workers=tuple(workers))
+
+
+def reversal_wages(kind: str, wages: dict) -> dict:
+    """A reversal paycheck's lines keep the original's `taxable_wages` unsigned (payroll.services.corrections
+    copies them as they are and negates only the amounts; payroll.services.paycheck_figures negates them when it
+    reads them): negate them here so the year nets out. Values already negative (a reader that negates them
+    first) are left alone."""
+    if kind == "reversal" and any(v > 0 for v in wages.values()):
+        return {k: -v for k, v in wages.items()}
+    return wages
 
 
 def due_w2(year: int, period: Period) -> date:
