@@ -4,7 +4,7 @@ build with compliance.engine.w2 (pure), export the SSA EFW2 file (compliance.eng
 - `w2` (yearly, due to SSA and to employees by January 31 of the next year, moved to the next business day):
   exports `efw2` (the SSA wage file, full SSNs through ctx.reveal_tin) and `pdf` (employee copies B, C and 2,
   one page each per employee, SSN truncated to the last four as Treas. Reg. 301.6109-4 allows on employee
-  copies), `json`. Corrected by `w2c` (correct_w2: previously reported and correct amounts per employee).
+  copies; options {"worker_id": id} prints that employee's copies only), `json`. Corrected by `w2c` (correct_w2: previously reported and correct amounts per employee).
 - `w3` (yearly): the transmittal's totals, exports `json` and `pdf`.
 - `w2c`: title and exports (`json`, `pdf`) of a W-2c filing's content; never built on its own (a W-2c is made
   by `filings correct --form w2` from the differences)."""
@@ -117,9 +117,13 @@ def _employer_view(ctx: ExportContext) -> dict:
 def export_w2_pdf(content: dict, ctx: ExportContext) -> bytes:
     if _is_w2c(content):
         return export_w2c_pdf(content, ctx)
-    if not content["employees"]:
-        raise DomainError("there are no W-2s for this year", code="nothing_to_print")
-    html = render_template("pdf/compliance/w2.html", year=content["tax_year"], employees=content["employees"],
+    employees = content["employees"]
+    if ctx.options.get("worker_id") is not None:          # one employee's copies (the portal, a reprint)
+        employees = [e for e in employees if e["worker_id"] == int(ctx.options["worker_id"])]
+    if not employees:
+        raise DomainError("there are no W-2s for this year" + (" for this worker" if content["employees"] else ""),
+                          code="nothing_to_print")
+    html = render_template("pdf/compliance/w2.html", year=content["tax_year"], employees=employees,
                            employer=_employer_view(ctx), copies=COPIES)
     return render_pdf(html)
 

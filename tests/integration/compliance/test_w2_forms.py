@@ -176,3 +176,14 @@ def test_reversal_after_filing_makes_a_w2c_for_that_worker_only(year, make_user,
     assert _db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
                                .where(Paycheck.reverses_id == second.id)).scalar_one() == 1
     assert D(c.content["corrected"]["totals"]["box1"]) == D("220720.00") - D("4400.00")
+
+
+def test_one_workers_copies(year, pdftotext, tmp_path):
+    """options {"worker_id": Cara's id}: her three copies only (box 1 1,920.00, NY PFL 7.40)."""
+    ids, _ = year
+    svc.build_year(2025, ["w2"])
+    f, _e = _w2(ids)
+    text = _text(pdftotext, svc.export(f, "pdf", {"worker_id": ids[13]}), tmp_path)
+    pages = [p for p in text.split("\f") if p.strip()]
+    assert len(pages) == 3 and all("XXX-XX-3333" in p and "1920.00" in p and "NY PFL 7.40" in p for p in pages)
+    assert "XXX-XX-1111" not in text
