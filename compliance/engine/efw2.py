@@ -122,7 +122,9 @@ def record(layout: tuple, values: dict[str, str]) -> str:
             v = v[:width].ljust(width)
         out.append(v)
     rec = "".join(out)
-    assert len(rec) == RECORD, (layout[0], len(rec))
+    if len(rec) != RECORD:
+        raise DomainError(f"EFW2 {values.get('id', '?')} record is {len(rec)} characters, not {RECORD}",
+                          code="efw2_layout")
     return rec
 
 
