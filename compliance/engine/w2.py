@@ -14,8 +14,10 @@ Where each box comes from (General Instructions for Forms W-2 and W-3; paycheck 
   overtime compensation (tax years 2026 on: 2026 Form W-2; 2025 has transition relief, IR-2025-82).
 - box 13 retirement plan: a 401(k) or Roth 401(k) deferral or an employer match in the year.
 - box 14: state programs withheld from the employee (CA SDI, NY SDI and PFL, WA PFML and LTC ...), labelled.
-- boxes 15–17 per state: the state income tax lines' taxable wages and tax; a paycheck in a state with state
-  income tax lines but none on it (nothing withheld) adds its box 1 wages to its work state.
+- boxes 15–17 per state: the state income tax lines' tax, and their taxable wages when the line carries them
+  (payroll stores none on state lines today: then the paycheck's box 1 wages, i.e. state wages = federal wages);
+  a paycheck in a state with state income tax lines but none on it (nothing withheld) adds its box 1 wages to
+  its work state.
 - boxes 18–20: local lines (none are computed today: the list is kept empty)."""
 from __future__ import annotations
 
@@ -134,7 +136,7 @@ def employee_w2(w: W2Worker, inp: W2Input) -> dict | None:
                 b14[BOX14_LABELS.get((state, code), f"{state} {BOX14_CODES[code]}")] += amount
             if kind == "employee_tax" and code == "state_income_tax":
                 st_tax[state] += amount
-                st_wages[state] += p.wages.get((kind, code, state), ZERO)
+                st_wages[state] += p.wages.get((kind, code, state), fit_wages)
         if p.work_state in sit_states and ("employee_tax", "state_income_tax", p.work_state) not in p.amounts:
             st_wages[p.work_state] += fit_wages
     if not any(box.values()) and not any(codes.values()):
