@@ -58,6 +58,13 @@ def _find(form, year, quarter, state, *, latest=False):
     if not quarterly and quarter is not None:
         raise ValidationFailed([Issue("--quarter", f"{s.title} is a yearly form: leave --quarter out",
                                       code="not_allowed")])
+    base = next((x for x in registry.specs() if x.correction_form == s.code and x.code != s.code), None)
+    if base is not None:                   # a correcting form (w2c, 941-x): the last correction of its return
+        f = svc.find(base.code, year, quarter or 0, (state or "").upper(), latest=True)
+        if f.revision == 0:
+            raise ValidationFailed([Issue("--form", f"{base.title} for {year} has no {s.title}: run `backoffice "
+                                          f"filings correct --form {base.code}` after filing", code="not_found")])
+        return f
     return svc.find(form, year, quarter or 0, (state or "").upper(), latest=latest)
 
 

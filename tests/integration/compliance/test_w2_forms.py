@@ -110,6 +110,13 @@ def test_cli_exports_the_efw2_file(year, runner, tmp_path):
     assert json.loads(ev.changes)["full_tins"] == 3 and json.loads(ev.changes)["format"] == "efw2"
 
 
+def test_w2c_export_before_any_correction_is_refused(year, runner, tmp_path):
+    runner.invoke(main, ["filings", "build", "--year", "2025", "--form", "w2"])
+    r = runner.invoke(main, ["filings", "export", "--form", "w2c", "--year", "2025", "--format", "pdf",
+                             "--output", str(tmp_path / "x")])
+    assert r.exit_code == 2 and "filings correct --form w2" in r.output
+
+
 def test_efw2_refused_without_a_bso_user_id(year, runner, app, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "SSA_BSO_USER_ID", "")
     runner.invoke(main, ["filings", "build", "--year", "2025", "--form", "w2"])
@@ -147,7 +154,7 @@ def test_w2_pdf_has_copies_b_c_2_per_employee(year, pdftotext, tmp_path):
         assert s in w3, s
 
 
-def test_reversal_after_filing_makes_a_w2c_for_that_worker_only(year, make_user, pdftotext, tmp_path):
+def test_reversal_after_filing_makes_a_w2c_for_that_worker_only(year, make_user, pdftotext, tmp_path, runner):
     """Filed 2025 W-2s; then Ana's 28 March paycheck is reversed (payroll's reverse_run of the run that holds only
     it: a negative copy dated 11 April 2025): her box 1 goes from 8,800.00 to 4,400.00, box 2 1,000.00 → 500.00, CA box 16 8,800.00 →
     4,400.00. The W-2c lists Ana only, with the previously reported and correct amounts; the filed W-2 stays."""
@@ -171,6 +178,11 @@ def test_reversal_after_filing_makes_a_w2c_for_that_worker_only(year, make_user,
     text = _text(pdftotext, svc.export(c, "pdf"), tmp_path)
     assert "Form W-2c" in text and "8800.00" in text and "4400.00" in text and "XXX-XX-1111" in text
     assert json.loads(svc.export(c, "json"))["employees"][0]["worker_id"] == ids[11]
+    out = tmp_path / "w2c.json"                 # the CLI finds the last correction by the correcting form's code
+    r = runner.invoke(main, ["filings", "export", "--form", "w2c", "--year", "2025", "--format", "json",
+                             "--output", str(out)])
+    assert r.exit_code == 0, r.output
+    assert json.loads(out.read_text())["employees"][0]["previous"]["box1"] == "8800.00"
     with pytest.raises(Exception, match="EFW2C"):
         svc.export(c, "efw2")
     assert _db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
