@@ -8,6 +8,13 @@ no Puerto Rico/territory or optional state records are written). Alphanumeric fi
 justified and blank filled; money fields are dollars and cents without a decimal point, right justified and zero
 filled (11 positions in RW, 15 in RT). Positions below are 1-based and inclusive, as in the publication.
 
+Where the positions were checked (the publication's PDF itself could not be opened here): RA, RW 1–138, RT and
+RF against the record transcriptions quoted in /work/shared/reference/us-payroll-facts.md §5.4 and the
+NEOGOV/Deltek layout pages found in the reference corpus; RE 1–173 and 220–221 against the PA MMREF layout quoted
+there. RE 174–219 (kind of employer, foreign address, employment code), RE 222–318 (employer contact fields,
+added to EFW2 in later years) and the RW money fields past 264 are from the compiler's knowledge of the
+publication: check them against the TY2025 PDF (or AccuWage Online) before the first real submission.
+
 Test files: the EFW2 RA record has no test indicator (the publication's RA layout, positions 1–512, has none;
 SSA tests wage files with AccuWage Online in Business Services Online before submission, and AccuWage's desktop
 version is Windows-only), so `test_file` writes the same records; the CLI flag only notes the intent."""
