@@ -12,8 +12,8 @@ Where the positions were checked (the publication's PDF itself could not be open
 RF against the record transcriptions quoted in /work/shared/reference/us-payroll-facts.md §5.4 and the
 NEOGOV/Deltek layout pages found in the reference corpus; RE 1–173 and 220–221 against the PA MMREF layout quoted
 there. RE 174–219 (kind of employer, foreign address, employment code), RE 222–318 (employer contact fields,
-added to EFW2 in later years) and RW 139–512 (the money fields and indicators) are from the compiler's knowledge of the
-publication: check them against the TY2025 PDF (or AccuWage Online) before the first real submission.
+added to EFW2 in later years) and RW 139–512 (the money fields and indicators) are from the compiler's
+knowledge of the publication: check them against the TY2025 PDF (or AccuWage Online) before the first real submission.
 
 Test files: the EFW2 RA record has no test indicator (the publication's RA layout, positions 1–512, has none;
 SSA tests wage files with AccuWage Online in Business Services Online before submission, and AccuWage's desktop
