@@ -7,8 +7,8 @@ Where each box comes from (General Instructions for Forms W-2 and W-3; paycheck 
   deductions the engine excludes from income tax wages (PRETAX_TREATMENT: 401(k), section 125, HSA, FSA, DCFSA,
   commuter).
 - box 2: federal income tax withheld. box 3/4: social security wages (the engine's, capped at the year's wage
-  base; not re-capped here, so the reconciliation check can see an excess) and tax. box 5/6: Medicare wages and Medicare +
-  Additional Medicare tax. box 10: dependent care (DCFSA) deductions.
+  base; not re-capped here, so the reconciliation check can see an excess) and tax. box 5/6: Medicare wages and
+  Medicare + Additional Medicare tax. box 10: dependent care (DCFSA) deductions.
 - box 12: D 401(k) deferrals, AA Roth 401(k), W employer + employee (pre-tax) HSA, DD employer + employee cost
   of employer-sponsored health coverage (section 125 premiums + employer health contributions), TT qualified
   overtime compensation (tax years 2026 on: 2026 Form W-2; 2025 has transition relief, IR-2025-82).

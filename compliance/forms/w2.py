@@ -4,7 +4,8 @@ build with compliance.engine.w2 (pure), export the SSA EFW2 file (compliance.eng
 - `w2` (yearly, due to SSA and to employees by January 31 of the next year, moved to the next business day):
   exports `efw2` (the SSA wage file, full SSNs through ctx.reveal_tin) and `pdf` (employee copies B, C and 2,
   one page each per employee, SSN truncated to the last four as Treas. Reg. 301.6109-4 allows on employee
-  copies; options {"worker_id": id} prints that employee's copies only), `json`. Corrected by `w2c` (correct_w2: previously reported and correct amounts per employee).
+  copies; options {"worker_id": id} prints that employee's copies only), `json`. Corrected by `w2c`
+  (correct_w2: previously reported and correct amounts per employee).
 - `w3` (yearly): the transmittal's totals, exports `json` and `pdf`.
 - `w2c`: title and exports (`json`, `pdf`) of a W-2c filing's content; never built on its own (a W-2c is made
   by `filings correct --form w2` from the differences)."""

@@ -156,7 +156,8 @@ def test_w2_pdf_has_copies_b_c_2_per_employee(year, pdftotext, tmp_path):
 
 def test_reversal_after_filing_makes_a_w2c_for_that_worker_only(year, make_user, pdftotext, tmp_path, runner):
     """Filed 2025 W-2s; then Ana's 28 March paycheck is reversed (payroll's reverse_run of the run that holds only
-    it: a negative copy dated 11 April 2025): her box 1 goes from 8,800.00 to 4,400.00, box 2 1,000.00 → 500.00, CA box 16 8,800.00 →
+    it: a negative copy dated 11 April 2025): her box 1 goes from 8,800.00 to 4,400.00, box 2 1,000.00 → 500.00,
+    CA box 16 8,800.00 →
     4,400.00. The W-2c lists Ana only, with the previously reported and correct amounts; the filed W-2 stays."""
     from payroll.services import corrections
     ids, second = year

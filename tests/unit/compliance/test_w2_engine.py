@@ -24,7 +24,8 @@ def by_id(content):
 def test_every_box_of_the_three_w2s():
     """Ana (2 × the same paycheck): box 1 2 × 4,400 = 8,800.00; 2: 1,000.00; 3/5: 2 × 4,700 = 9,400.00; 4: 582.80;
     6: 136.30; 12 D 600.00, W (100 + 50) × 2 = 300.00, AA 300.00, DD (200 + 400) × 2 = 1,200.00; 13 retirement;
-    14 CA SDI 110.00; CA 16 8,800.00 (the CA lines carry no taxable wages: box 1's), 17 400.00 with the employer's CA id.
+    14 CA SDI 110.00; CA 16 8,800.00 (the CA lines carry no taxable wages: box 1's), 17 400.00 with the
+    employer's CA id.
     Ben: 1 210,000.00; 2 46,200.00; 3 176,100.00 (the wage base); 4 10,918.20 (= 176,100 × 6.2%); 5 210,000.00;
     6 2,175 + 870 + 90 = 3,135.00; no box 12, no retirement plan, no state rows (TX).
     Cara: 1 960 + 960 = 1,920.00; 2 5.00; 3/5 1,920.00; 4 119.04; 6 27.84; 10 80.00; 14 NY PFL 7.40, NY SDI 1.20;

@@ -13,8 +13,9 @@ ET, PRE, POST, EC, EARN = "employee_tax", "pretax_deduction", "posttax_deduction
 def ana_paycheck(day: date) -> tuple:
     """Ana Ruiz, CA: salary 5,000.00; 401(k) 300.00, section 125 200.00, HSA 100.00 pre-tax; Roth 401(k) 150.00;
     employer: match 150.00, health 400.00, HSA 50.00. FIT wages 5,000 − 300 − 200 − 100 = 4,400.00, FIT 500.00;
-    FICA wages 5,000 − 200 − 100 = 4,700.00: SS 291.40 (4,700 × 6.2%), Medicare 68.15 (× 1.45%); CA SIT 200.00 (its
-    line without taxable wages, as payroll stores state lines: CA wages = the FIT wages 4,400.00); CA SDI 55.00."""
+    FICA wages 5,000 − 200 − 100 = 4,700.00: SS 291.40 (4,700 × 6.2%), Medicare 68.15 (× 1.45%);
+    CA SIT 200.00 (its line without taxable wages, as payroll stores state lines: CA wages = the FIT wages
+    4,400.00); CA SDI 55.00."""
     amounts = {(EARN, "salary", ""): D("5000.00"), (PRE, "401k", ""): D("300.00"), (PRE, "section125", ""): D("200.00"),
                (PRE, "hsa", ""): D("100.00"), (POST, "roth_401k", ""): D("150.00"),
                (EC, "401k_match", ""): D("150.00"), (EC, "health_employer", ""): D("400.00"),
