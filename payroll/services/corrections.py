@@ -66,7 +66,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
             paid_periods.claim_again(p.id, run, new.id)
         deductions.copy_takes(p.id, new.id, sign)      # goals and remittance follow the paycheck
         rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
-                 cents(ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation,
+                 cents(sign * ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation,
                  ln.engagement_id, ln.client_id)
                 for ln in lines_by[p.id]]
         bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)

@@ -49,6 +49,11 @@ def test_a_reversal_negates_the_taxable_wages_and_takes_its_year_to_date_back(wo
     taxable, after = _figures(reversal)
     assert taxable == {**{c: "-1000.00" for c in CODES}, "additional_medicare": "0.00"}
     assert after == {**{k: "1000.00" for k in WAGES}, **{k: "0.00" for k in OTHERS}}
+    # the stored lines carry the sign too (the tax liability report and the filings sum them)
+    from payroll.models import PaycheckLine
+    stored = dict(db.session.execute(sa.select(PaycheckLine.code, PaycheckLine.taxable_wages).where(
+        PaycheckLine.paycheck_id == reversal.id, PaycheckLine.kind == "employee_tax")).all())
+    assert str(stored["federal_income_tax"]) == str(stored["social_security"]) == "-1000.00"
 
     correction = corrections.reissue_paycheck(p.id, world.hr)
     reissued = _paychecks(db, correction.id)[emp.worker_id]
