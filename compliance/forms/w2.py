@@ -51,10 +51,9 @@ def gather_w2(year: int, period: Period) -> W2Input:
 
 
 def reversal_wages(kind: str, wages: dict) -> dict:
-    """A reversal paycheck's lines keep the original's `taxable_wages` unsigned (payroll.services.corrections
-    copies them as they are and negates only the amounts; payroll.services.paycheck_figures negates them when it
-    reads them): negate them here so the year nets out. Values already negative (a reader that negates them
-    first) are left alone."""
+    """Reversal lines stored before main's b0bc3f4 kept the original's `taxable_wages` unsigned (only the
+    amounts were negated): negate those here so the year nets out. Reversals made since carry them negated and
+    are left alone (as are values a reader negated first)."""
     if kind == "reversal" and any(v > 0 for v in wages.values()):
         return {k: -v for k, v in wages.items()}
     return wages
