@@ -113,11 +113,12 @@ def run_checks(year: int, today: date | None = None) -> list[Finding]:
 
     def need(code: str, quarter: int = 0, label: str = "") -> dict | None:
         c = content_of(code, year, quarter)
+        label = label or f"{code} {year}" + (f" Q{quarter}" if quarter else "")
         if c is None and registry.spec(code) is not None:
-            out.append(checks.not_built(label or f"{code} {year}" + (f" Q{quarter}" if quarter else ""), year))
+            out.append(checks.not_built(label, year))
         elif c is None:
             out.append(Finding("form_missing", checks.WARNING, f"no {code} form is registered: its checks were "
-                               "not run", f"{code} {year}"))
+                               "not run", label))
         return c
 
     q941 = {q: need("941", q) for q in QUARTERS}
