@@ -25,3 +25,11 @@ def schedule(app) -> None:
     entries = dict(celery.conf.beat_schedule or {})
     entries["compliance-calendar-digest-daily"] = {"task": DIGEST_TASK, "schedule": crontab(hour=7, minute=0)}
     celery.conf.beat_schedule = entries
+
+
+@shared_task(name="compliance.deliver_copies")
+def deliver_copies(filing_id: int) -> dict:
+    """After a yearly form is made final: e-mail its copies to the workers who consented, paper for the others;
+    delivered copies are skipped, so safe to run twice."""
+    from compliance import copy_services
+    return copy_services.deliver_copies(filing_id)
