@@ -101,7 +101,7 @@ def send_digest(today: date | None = None) -> ReminderDigest | None:
                                  due_soon=sum(1 for i in items if i.status == cal.DUE_SOON))
             db.session.add(row)
             db.session.flush()
-            record_event("compliance_digest", "reminder_digest", row.id,
+            record_event("digest_sent", "reminder_digest", row.id,
                          {"day": today.isoformat(), "recipients": len(to), "late": row.late,
                           "due_soon": row.due_soon})
     except sa.exc.IntegrityError:

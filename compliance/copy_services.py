@@ -134,7 +134,7 @@ def deliver_copies(filing_id: int) -> dict:
             continue
         with transaction():
             copy.delivery, copy.delivered_at = "email", utcnow()
-            record_event("tax_form_delivered", "filing_copy", copy.id, {"form": copy.form, "year": copy.tax_year,
+            record_event("form_delivered", "filing_copy", copy.id, {"form": copy.form, "year": copy.tax_year,
                                                                         "delivery": "email"})
         done["email"] += 1
     return done
