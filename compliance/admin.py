@@ -18,7 +18,7 @@ from backoffice.extensions import db
 from backoffice.security.access import can
 from compliance import registry, services as svc
 from compliance.copy_services import flat_rows
-from compliance.models import Filing
+from compliance.models import Filing, FilingCopy
 
 RIGHT = "filing"
 MAX_ROWS = 50           # rows of a per-worker list shown on the filing page (the exports carry them all)
@@ -178,6 +178,20 @@ def _cell(v) -> str:
     return "" if v is None else str(v)
 
 
+class FilingCopyAdmin(ReadOnlyView):
+    """The workers' copies of the yearly forms (W-2, W-2c, 1099-NEC, 1095-C) and how each was delivered."""
+
+    permission_model = "filing_copy"
+    column_list = ("tax_year", "form", "worker", "filing", "delivery", "delivered_at")
+    column_searchable_list = ("form",)
+    column_filters = ("tax_year", "form", "worker_id", "delivery", "delivered_at")
+    column_sortable_list = ("tax_year", "form", "delivery", "delivered_at")
+    column_default_sort = [("tax_year", True), ("form", False)]
+    column_formatters = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else m.worker_id}
+    column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
+                                "filing": lambda v, c, m, n: str(m.filing)}
+
+
 class ComplianceDashboard(BaseView):
     """What is due (the calendar), what is wrong (the checks), what was filed; charts."""
 
@@ -205,3 +219,5 @@ def register(admin) -> None:
     """Add this domain's views to the admin."""
     admin.add_view(ComplianceDashboard(name="Dashboard", endpoint="compliance_dashboard", category="Compliance"))
     admin.add_view(FilingAdmin(Filing, name="Filings", endpoint="filing", category="Compliance"))
+    admin.add_view(FilingCopyAdmin(FilingCopy, name="Workers' copies", endpoint="filing_copy",
+                                   category="Compliance"))

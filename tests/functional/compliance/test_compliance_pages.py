@@ -4,6 +4,7 @@ for each role (lifecycle buttons with CSRF, exports with full TINs for complianc
 from __future__ import annotations
 
 import json
+import subprocess
 from datetime import date
 
 import pytest
@@ -161,3 +162,27 @@ def test_the_filing_page_compliance_moves_it_on_hr_reads_without_full_tins(w2_to
     efw2 = _page(co, f"/admin/filing/show/{f_id}/export/efw2")
     assert efw2.data.decode().split() == [a.tin.replace("-", ""), b.tin.replace("-", "")]
     _page(co, "/admin/filing/show/999999", 404)
+
+
+def test_staff_list_the_copies_a_worker_cannot(w2_toy, make_user, login, app):
+    a, b, _sent = w2_toy
+    _final_w2()
+    hr = isolated_client(app)
+    login(hr, make_user("hr"))
+    page = _page(hr, "/admin/filing_copy/?flt0_0=2025")
+    assert a.full_name.encode() in page.data and b.full_name.encode() in page.data
+    wk = isolated_client(app)
+    login(wk, make_user("worker", worker_id=a.id))
+    assert wk.get("/admin/filing_copy/").status_code in (302, 403)
+
+
+def test_a_form_without_a_pdf_export_gives_a_plain_pdf_of_the_copy(w2_toy, monkeypatch, pdftotext):
+    """The generic copy: the worker's figures as a table (box1 50000.00), read back with pdftotext."""
+    a, _b, _sent = w2_toy
+    monkeypatch.setitem(registry._SPECS, "w2", toy_spec("w2", worker_list="employees", figures=FIGURES))
+    f = _final_w2()
+    copy = _db.session.query(FilingCopy).filter_by(filing_id=f.id, worker_id=a.id).one()
+    pdf = copy_services.copy_pdf(copy)
+    assert pdf.startswith(b"%PDF")
+    text = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "2025 Form W-2" in text and "box1" in text and "50000.00" in text and "60000.00" not in text
