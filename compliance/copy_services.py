@@ -29,10 +29,21 @@ COPY_FORMS = {"w2": "W-2", "w2c": "W-2c", "1099-nec": "1099-NEC", "1095-c": "109
 
 
 def _entries(content: dict, key: str) -> list[dict]:
-    """The per-worker entries of a filing's content: `content[key]`, or a correction's `corrected[key]`."""
+    """The per-worker entries of a filing's content: `content[key]`; for a correction made by
+    `services.correct` ({"original": filed, "corrected": now, ...}) without its own list, one entry per worker whose
+    figures changed, carrying both (`original`, `corrected`) as a W-2c or corrected 1099 shows them."""
     rows = content.get(key)
     if rows is None and isinstance(content.get("corrected"), dict):
-        rows = content["corrected"].get(key)
+        before = {int(r["worker_id"]): r for r in (content.get("original") or {}).get(key) or []
+                  if isinstance(r, dict) and r.get("worker_id")}
+        rows = []
+        for r in content["corrected"].get(key) or []:
+            if not isinstance(r, dict) or not r.get("worker_id"):
+                continue
+            was = before.get(int(r["worker_id"]))
+            if was != r:
+                rows.append({"worker_id": r["worker_id"], "name": r.get("name", ""), "original": was or {},
+                             "corrected": r})
     return [r for r in (rows or []) if isinstance(r, dict) and r.get("worker_id")]
 
 

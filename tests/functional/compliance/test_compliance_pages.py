@@ -186,3 +186,22 @@ def test_a_form_without_a_pdf_export_gives_a_plain_pdf_of_the_copy(w2_toy, monke
     assert pdf.startswith(b"%PDF")
     text = subprocess.run([pdftotext, "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
     assert "2025 Form W-2" in text and "box1" in text and "50000.00" in text and "60000.00" not in text
+
+
+def test_a_correction_cuts_copies_only_for_the_workers_whose_figures_changed(w2_toy, monkeypatch):
+    """After filing, B's box 1 goes from 60,000.00 to 61,000.00: the correction (toy: original and corrected
+    contents, as services.correct makes them) made final cuts one W-2c copy, B's, with both figures."""
+    a, b, _sent = w2_toy
+    spec = registry.spec("w2")
+    monkeypatch.setitem(registry._SPECS, "w2", registry.FormSpec(**{
+        **{k: getattr(spec, k) for k in spec.__dataclass_fields__}, "correction_form": "w2c",
+        "correct": lambda filed, now: None if filed == now else {"original": filed, "corrected": now}}))
+    f = _final_w2()
+    svc.mark_filed(f.id, "SSA-1")
+    FIGURES[(2025, 0)]["employees"][1] = {**FIGURES[(2025, 0)]["employees"][1], "box1": "61000.00"}
+    c = svc.correct(f.id)
+    svc.review(c.id)
+    svc.finalize(c.id)
+    copies = _db.session.query(FilingCopy).filter_by(filing_id=c.id).all()
+    assert [(x.worker_id, x.form, x.content["original"]["box1"], x.content["corrected"]["box1"])
+            for x in copies] == [(b.id, "w2c", "60000.00", "61000.00")]
