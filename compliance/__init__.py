@@ -12,3 +12,4 @@ def init_app(app) -> None:
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
+    tasks.schedule(app)

@@ -110,10 +110,47 @@ correct_cmd = _move("correct", svc.correct,
                     "between what was filed and the books now.")
 
 
+@click.command("check")
+@click.option("--year", type=int, required=True, help="The tax year (YYYY).")
+@with_appcontext
+@handle_domain_errors
+def check_cmd(year):
+    """Run the reconciliation checks of YEAR (941s = W-3 = ledger, wage base, Schedule B, deposits, 1099 TINs, W-2
+    FICA, I-9s, classification re-checks, ACA affordability): one line per finding; exit 0 when clean, 1 when
+    anything was found."""
+    from compliance.check_services import run_checks
+    found = run_checks(year)
+    for f in found:
+        click.echo(str(f))
+    errors = sum(1 for f in found if f.severity == "error")
+    click.echo(f"{year}: {len(found)} finding(s), {errors} error(s)" if found else f"{year}: clean", err=True)
+    sys.exit(1 if found else 0)
+
+
+@click.command("calendar")
+@click.option("--year", type=int, required=True, help="The tax year (YYYY); yearly forms fall due in the next.")
+@click.option("--status", type=click.Choice(["done", "late", "due_soon", "upcoming"]), multiple=True,
+              help="Only these statuses (repeatable).")
+@with_appcontext
+@handle_domain_errors
+def calendar_cmd(year, status):
+    """Every due date of YEAR (deposits, 941/940/945, W-2/W-3, 1099-NEC, 1095-C/1094-C, state reports), moved off
+    weekends and holidays, with its status today: done, late, due_soon (14 days), upcoming."""
+    from compliance.calendar_services import year_items
+    for i in year_items(year):
+        if status and i.status not in status:
+            continue
+        moved = f" (from {i.nominal})" if i.moved else ""
+        amount = f"  {i.amount}" if i.amount else ""
+        click.echo(f"{i.due}  {i.status:<9} {i.what}{amount}{moved}")
+
+
 def register(cli) -> None:
     """Add the `filings` command group."""
     @cli.group("filings")
     def group():
-        """Compliance filings: build the year's drafts, review, finalize, mark filed, correct, export."""
-    for cmd in (build_cmd, list_cmd, export_cmd, review_cmd, finalize_cmd, file_cmd, correct_cmd):
+        """Compliance filings: build the year's drafts, review, finalize, mark filed, correct, export; check and
+        calendar."""
+    for cmd in (build_cmd, list_cmd, export_cmd, review_cmd, finalize_cmd, file_cmd, correct_cmd, check_cmd,
+                calendar_cmd):
         group.add_command(cmd)

@@ -150,3 +150,46 @@ class FilingCopy(db.Model):
     worker = relationship("Worker")
 
     __table_args__ = (sa.UniqueConstraint("filing_id", "worker_id", name="uq_compliance_filing_copies"),)
+
+
+class DeliveryConsent(Timestamps, db.Model):
+    """A worker's consent to receive their tax forms electronically (Treas. Reg. §31.6051-1(j) for the W-2, the same
+    rules for the 1099 and 1095-C): who gave it, when, from where, and when it was withdrawn. One row per giving; the
+    worker's current consent is the latest row without `withdrawn_at`. Never deleted (the record is the proof)."""
+
+    __tablename__ = "compliance_delivery_consents"
+    __audited__ = True
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    given_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    given_ip: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", nullable=False)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    worker = relationship("Worker")
+
+    __table_args__ = (
+        sa.CheckConstraint("withdrawn_at is null or withdrawn_at >= given_at",
+                           name="ck_compliance_delivery_consents_order"),
+    )
+
+    @property
+    def active(self) -> bool:
+        return self.withdrawn_at is None
+
+
+class ReminderDigest(db.Model):
+    """The compliance calendar's daily e-mail: one row per day (unique), so the beat task delivered twice, or run
+    by hand the same day, sends once."""
+
+    __tablename__ = "compliance_reminder_digests"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
+    recipients: Mapped[list] = mapped_column(sa.JSON, default=list, nullable=False)
+    due_soon: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    late: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("day", name="uq_compliance_reminder_digests_day"),)

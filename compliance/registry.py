@@ -66,6 +66,20 @@ class FormSpec:
     # forms whose filing content carries one entry per worker: key of that list in the content, for copies
     worker_list: str | None = None
     order: int = 100                            # position in `filings build` output
+    # export formats of this form that print full TINs (besides FULL_TIN_EXPORTS): compliance and admin only
+    tin_formats: frozenset[str] = frozenset()
+
+
+# The exports that print full SSNs/EINs (ctx.reveal_tin), whatever form registers them: (form or "*", format).
+# Only users with the `filing` write right (compliance, admin) download these; HR and finance read the others.
+FULL_TIN_EXPORTS: frozenset[tuple[str, str]] = frozenset({
+    ("*", "efw2"), ("*", "fire"), ("*", "iris-csv"), ("1099-nec", "csv"), ("new-hire", "csv"),
+    ("new-hires", "csv")})
+
+
+def prints_full_tins(s: "FormSpec", fmt: str) -> bool:
+    """Whether the export `fmt` of the form prints full TINs (see FULL_TIN_EXPORTS and FormSpec.tin_formats)."""
+    return fmt in s.tin_formats or ("*", fmt) in FULL_TIN_EXPORTS or (s.code, fmt) in FULL_TIN_EXPORTS
 
 
 _SPECS: dict[str, FormSpec] = {}

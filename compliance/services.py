@@ -165,6 +165,11 @@ def finalize(filing_id: int, user_id: int | None = None) -> Filing:
         db.session.flush()
         transition_once(f, "finalize")
         f.finalized_at, f.finalized_by_id = utcnow(), user_id
+        from compliance.copy_services import cut_copies   # a yearly form's workers' copies, with the lock
+        copies = cut_copies(f.id)
+    if copies:
+        from backoffice.tasks import enqueue
+        enqueue("compliance.deliver_copies", f.id)        # after the commit: the e-mails to those who consented
     return f
 
 

@@ -17,6 +17,10 @@ def init_app(app) -> None:
     cli.register(app.cli)
     schedule_rechecks(app, tasks.RECHECKS_TASK)
     app.extensions.setdefault("demo_steps", []).append(demo.seed)
+    from backoffice.classification.compliance_checks import open_recheck_findings
+    from compliance.check_services import add_check_source
+
+    add_check_source(app, "rechecks", open_recheck_findings)
 
 
 def recheck_hour(app) -> int:

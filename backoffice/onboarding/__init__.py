@@ -18,3 +18,7 @@ def init_app(app) -> None:
     from backoffice.onboarding.mail import send_mail
 
     set_sender(app, send_mail)      # the e-mail port for the domains below onboarding (benefits' COBRA notices)
+    from backoffice.onboarding.compliance_checks import i9_findings
+    from compliance.check_services import add_check_source
+
+    add_check_source(app, "i9", i9_findings)       # the compliance checks' I-9 part (compliance reads no onboarding)
