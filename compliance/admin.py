@@ -141,7 +141,7 @@ class FilingAdmin(ReadOnlyView):
         if not may_export(spec, fmt):
             abort(403)
         with domain_errors(f"{f} not exported: ") as refused:
-            data = svc.export(f, fmt)
+            data = svc.export(f, fmt, full_tins=may_write())
         if refused:
             return redirect(url_for(".show", filing_id=filing_id))
         ext = {"efw2": "txt", "fire": "txt", "iris-csv": "csv"}.get(fmt, fmt)

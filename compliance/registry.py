@@ -73,8 +73,8 @@ class FormSpec:
 # The exports that print full SSNs/EINs (ctx.reveal_tin), whatever form registers them: (form or "*", format).
 # Only users with the `filing` write right (compliance, admin) download these; HR and finance read the others.
 FULL_TIN_EXPORTS: frozenset[tuple[str, str]] = frozenset({
-    ("*", "efw2"), ("*", "fire"), ("*", "iris-csv"), ("1099-nec", "csv"), ("new-hire", "csv"),
-    ("new-hires", "csv")})
+    ("*", "efw2"), ("*", "fire"), ("*", "fire-late"), ("*", "iris-csv"), ("1099-nec", "csv"),
+    ("1099-nec-c", "csv"), ("new-hire", "csv"), ("state-wage", "csv")})
 
 
 def prints_full_tins(s: "FormSpec", fmt: str) -> bool:

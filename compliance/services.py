@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from backoffice.audit import record_event
 from backoffice.clock import clock
 from backoffice.db import utcnow
-from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
+from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
 from backoffice.states import check_move
 from backoffice.uow import for_update, transaction, transition_once
@@ -234,7 +234,7 @@ def _title(code: str) -> str:
     return other.title if other else code.upper()
 
 
-def export(filing: Filing, fmt: str, options: dict | None = None) -> bytes:
+def export(filing: Filing, fmt: str, options: dict | None = None, *, full_tins: bool = True) -> bytes:
     """The filing rendered in `fmt` (a key of its spec's exports). Audited: who exported which filing, in which
     format, and how many full TINs it printed. Callers check the `filing` permission first (compliance, admin)."""
     s = _spec(filing.form)
@@ -246,6 +246,8 @@ def export(filing: Filing, fmt: str, options: dict | None = None) -> bytes:
 
     def reveal_tin(kind: str, worker_id: int) -> str:
         from backoffice.workers.models import Worker
+        if not full_tins:       # the caller may not see full TINs: an export that would print one is refused
+            raise PermissionDenied(f"{s.title} as {fmt} prints full TINs: only compliance and admin export it")
         w = db.session.get(Worker, worker_id)
         if w is None:
             raise NotFound(f"no worker #{worker_id}")
