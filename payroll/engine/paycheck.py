@@ -1,6 +1,7 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
+from decimal import Decimal
 from types import MappingProxyType
 
 from backoffice.errors import DomainError
