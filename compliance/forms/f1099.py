@@ -26,8 +26,8 @@ from backoffice.workers.models import Worker
 from backoffice.workers.profile import W9Form
 from compliance import sources
 from compliance.engine import f1099 as engine, fire, iris
+from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period, register
-from payroll.calendar import banking_day_on_or_after
 
 CSV_COLUMNS = ["payer_tin", "recipient_tin", "recipient_tin_type", "recipient_name", "address", "city", "state",
                "zip", "box1", "box4"]
@@ -95,12 +95,6 @@ def gather(year: int, period: Period) -> Gathered:
 
 def build(data: Gathered) -> dict:
     return engine.build(data.year, data.contractors)
-
-
-def due(year: int, period: Period) -> date:
-    """January 31 of the next year, to the IRS and to recipients (no automatic extension); a weekend or legal
-    holiday moves it to the next business day (Instructions for Forms 1099-MISC and 1099-NEC, "When To File")."""
-    return banking_day_on_or_after(date(year + 1, 1, 31))
 
 
 def _corrected(content: dict) -> bool:
@@ -229,7 +223,7 @@ def _applies(year: int) -> bool:
 
 SPEC = register(FormSpec(
     code="1099-nec", title="Form 1099-NEC", gather=gather, build=build, summary=engine.summary,
-    exports=_EXPORTS, correction_form="1099-nec-c", correct=engine.correct, due=due, applies=_applies,
+    exports=_EXPORTS, correction_form="1099-nec-c", correct=engine.correct, due=due_by_rule("1099-nec"), applies=_applies,
     worker_list="recipients", order=60))
 
 CORRECTED = register(FormSpec(

@@ -8,7 +8,7 @@ the paycheck's work state decides the Schedule A state. Deposits: TaxDeposit tax
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 
 from flask import render_template
 
@@ -16,9 +16,9 @@ from backoffice.money import ZERO
 from backoffice.pdf import render_pdf
 from compliance import registry, sources
 from compliance.engine import f940 as engine
-from compliance.forms.f941 import _holidays, paid_deposits, signed_wage
+from compliance.forms.f941 import paid_deposits, signed_wage
+from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period
-from payroll.engine import deposits as schedule
 from payroll.engine.model import PRETAX_TREATMENT
 
 FUTA_EXEMPT = tuple(code for code, (_fit, fica) in PRETAX_TREATMENT.items() if fica)
@@ -36,12 +36,6 @@ def gather(year: int, period: Period) -> engine.Year:
                        deposits=paid_deposits("940", first, last))
 
 
-def due(year: int, period: Period) -> date:
-    """January 31 of the next year, the next business day when that is a weekend or holiday."""
-    d = date(year + 1, 1, 31)
-    return schedule.on_or_after(d, _holidays(d, d + timedelta(days=14)))
-
-
 def export_json(content: dict, ctx: ExportContext) -> bytes:
     return (json.dumps(engine.interface(content), indent=2) + "\n").encode()
 
@@ -52,4 +46,4 @@ def export_pdf(content: dict, ctx: ExportContext) -> bytes:
 
 F940 = registry.register(FormSpec(
     code="940", title="Form 940", gather=gather, build=engine.build, summary=engine.summary,
-    exports={"json": export_json, "pdf": export_pdf}, due=due, order=20))
+    exports={"json": export_json, "pdf": export_pdf}, due=due_by_rule("940"), order=20))

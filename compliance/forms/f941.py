@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -23,6 +23,7 @@ from backoffice.money import ZERO
 from backoffice.pdf import render_pdf
 from compliance import registry, sources
 from compliance.engine import f941 as engine
+from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period
 from payroll.calendar import holidays_between
 from payroll.engine import deposits as schedule
@@ -117,12 +118,6 @@ def gather_detail(year: int, period: Period) -> tuple[int, int, tuple]:
     return year, period.quarter, quarter_rows(year, period.quarter)
 
 
-def due(year: int, period: Period) -> date:
-    """The last day of the month after the quarter, the next business day when that is a weekend or holiday."""
-    q_end = engine.quarter_bounds(year, period.quarter)[1]
-    return schedule.return_due(q_end, _holidays(q_end, q_end + timedelta(days=45)))
-
-
 # ------------------------------------------------------------------------------------------------ exports
 def _json(obj) -> bytes:
     return (json.dumps(obj, indent=2, sort_keys=False) + "\n").encode()
@@ -165,12 +160,12 @@ def export_x_pdf(content: dict, ctx: ExportContext) -> bytes:
 F941 = registry.register(FormSpec(
     code="941", title="Form 941", gather=gather, build=engine.build, periods=registry.quarterly,
     summary=engine.summary, exports={"json": export_json, "pdf": export_pdf}, correction_form="941-x",
-    correct=engine.correct, due=due, order=10))
+    correct=engine.correct, due=due_by_rule("941"), order=10))
 
 F941_DETAIL = registry.register(FormSpec(
     code="941-detail", title="Form 941 detail (per paycheck)",
     gather=gather_detail, build=lambda data: engine.detail(*data), periods=registry.quarterly,
-    summary=engine.detail_summary, exports={"csv": export_detail_csv}, due=due, order=11))
+    summary=engine.detail_summary, exports={"csv": export_detail_csv}, due=due_by_rule("941"), order=11))
 
 # 941-X is never built on its own: `filings correct --form 941` makes it (a correction filing of the 941);
 # registered for its title and exports, and so `filings export --form 941-x` finds the latest correction.

@@ -14,8 +14,8 @@ from backoffice.money import ZERO
 from backoffice.pdf import render_pdf
 from compliance import sources
 from compliance.engine import f945 as engine
+from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period, register
-from payroll.calendar import banking_day_on_or_after
 from payroll.models_money import TaxDeposit
 
 
@@ -34,13 +34,6 @@ def build(data: engine.F945Input) -> dict:
     return engine.build(data)
 
 
-def due(year: int, period: Period) -> date:
-    """January 31 of the next year (Instructions for Form 945, "When Must You File?"; the next business day when
-    it falls on a weekend or legal holiday). Those who deposited all taxes when due have until February 10; the
-    calendar shows the first date."""
-    return banking_day_on_or_after(date(year + 1, 1, 31))
-
-
 def export_json(content: dict, ctx: ExportContext) -> bytes:
     return json.dumps(content, indent=2, sort_keys=True).encode()
 
@@ -53,5 +46,5 @@ def export_pdf(content: dict, ctx: ExportContext) -> bytes:
 
 SPEC = register(FormSpec(
     code="945", title="Form 945", gather=gather, build=build, summary=engine.summary,
-    exports={"json": export_json, "pdf": export_pdf}, due=due, order=40))
+    exports={"json": export_json, "pdf": export_pdf}, due=due_by_rule("945"), order=40))
 

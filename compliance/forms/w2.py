@@ -25,8 +25,8 @@ from backoffice.workers.models import Worker
 from compliance import sources
 from compliance.engine import efw2
 from compliance.engine.w2 import W2Input, W2Paycheck, W2Worker, build_w2, build_w3, correct_w2
+from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period, register
-from payroll.calendar import banking_day_on_or_after
 from payroll.engine.tables import load_tables
 
 
@@ -57,12 +57,6 @@ def reversal_wages(kind: str, wages: dict) -> dict:
     if kind == "reversal" and any(v > 0 for v in wages.values()):
         return {k: -v for k, v in wages.items()}
     return wages
-
-
-def due_w2(year: int, period: Period) -> date:
-    """January 31 of the next year (W-2 Copy A to SSA with the W-3, and the employee copies), on the next
-    business day when it falls on a weekend or legal holiday (IRC 7503): TY2025 → Monday 2 February 2026."""
-    return banking_day_on_or_after(date(year + 1, 1, 31))
 
 
 def summary_w2(content: dict) -> str:
@@ -160,11 +154,11 @@ def export_w2c_pdf(content: dict, ctx: ExportContext) -> bytes:
 W2 = register(FormSpec(
     code="w2", title="Form W-2", gather=gather_w2, build=build_w2, summary=summary_w2,
     exports={"efw2": export_efw2, "pdf": export_w2_pdf, "json": export_json},
-    correction_form="w2c", correct=correct_w2, due=due_w2, worker_list="employees", order=40))
+    correction_form="w2c", correct=correct_w2, due=due_by_rule("w2"), worker_list="employees", order=40))
 
 W3 = register(FormSpec(
     code="w3", title="Form W-3", gather=lambda year, period: build_w2(gather_w2(year, period)), build=build_w3,
-    summary=summary_w3, exports={"json": export_json, "pdf": export_w3_pdf}, due=due_w2, order=41))
+    summary=summary_w3, exports={"json": export_json, "pdf": export_w3_pdf}, due=due_by_rule("w2"), order=41))
 
 
 def _not_built(year: int, period: Period):
