@@ -2,7 +2,7 @@
 compliance.engine.f940.
 
 Read here: the year's released employee paychecks (compliance.sources.paycheck_taxes): line 3's payments are the
-Medicare wages (a reversal's negative: `signed_wage`) plus the pre-tax deductions exempt from FICA and FUTA
+Medicare wages (a reversal's negative) plus the pre-tax deductions exempt from FICA and FUTA
 (payroll.engine.model.PRETAX_TREATMENT: cafeteria plan, HSA, FSA, dependent care, commuter), which are line 4;
 the paycheck's work state decides the Schedule A state. Deposits: TaxDeposit tax 940, paid, period in the year."""
 from __future__ import annotations
@@ -16,7 +16,7 @@ from backoffice.money import ZERO
 from backoffice.pdf import render_pdf
 from compliance import registry, sources
 from compliance.engine import f940 as engine
-from compliance.forms.f941 import paid_deposits, signed_wage
+from compliance.forms.f941 import paid_deposits
 from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period
 from payroll.engine.model import PRETAX_TREATMENT
@@ -27,7 +27,7 @@ FUTA_EXEMPT = tuple(code for code, (_fit, fica) in PRETAX_TREATMENT.items() if f
 def payment_of(pt: sources.PaycheckTaxes) -> engine.Payment:
     exempt = sum((pt.amount("pretax_deduction", code) for code in FUTA_EXEMPT), ZERO)
     return engine.Payment(pt.paycheck_id, pt.worker_id, pt.pay_date, pt.work_state,
-                          signed_wage(pt, "employee_tax", "medicare") + exempt, exempt)
+                          pt.wage("employee_tax", "medicare") + exempt, exempt)
 
 
 def gather(year: int, period: Period) -> engine.Year:

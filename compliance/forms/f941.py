@@ -2,7 +2,7 @@
 what they read from the books, and their exports. The figures are compliance.engine.f941's.
 
 Read here: released employee paychecks of the quarter (compliance.sources.paycheck_taxes; a reversal's wages
-signed like its amounts: `signed_wage`), their pay periods (line 1),
+are negative like its amounts), their pay periods (line 1),
 the 941 deposits paid for the quarter (TaxDeposit tax 941, status paid, period starting in the quarter: line 13),
 and the depositor schedule (payroll.engine.deposits from the ledger's lookback total, as payroll plans deposits;
 semiweekly also after a $100,000 next-day deposit since January 1 of the prior year)."""
@@ -40,17 +40,10 @@ def _holidays(start: date, end: date) -> frozenset[date]:
         return frozenset()
 
 
-def signed_wage(pt: sources.PaycheckTaxes, kind: str, code: str, state: str = FED):
-    """A line's taxable wages with the paycheck's sign. Payroll writes a reversal's `taxable_wages` negated like its
-    amounts (since b0bc3f4); reversals written before that carry them unsigned, and those are negated here."""
-    w = pt.wage(kind, code, state)
-    return -w if pt.kind == "reversal" and w > 0 else w
-
-
 def row_of(pt: sources.PaycheckTaxes, period: tuple | None = None, reversed_: bool = False) -> engine.PaycheckRow:
     """One paycheck's federal figures (a reversal's wages negative like its amounts)."""
     def wage(kind: str, code: str):
-        return signed_wage(pt, kind, code)
+        return pt.wage(kind, code)
 
     medicare_wages = wage("employee_tax", "medicare")
     if ("employee_tax", "federal_income_tax", FED) in pt.wages:

@@ -36,7 +36,7 @@ def gather_w2(year: int, period: Period) -> W2Input:
     by_worker: dict[int, list[W2Paycheck]] = defaultdict(list)
     for p in sources.paycheck_taxes(date(year, 1, 1), date(year, 12, 31), "employee"):
         by_worker[p.worker_id].append(W2Paycheck(p.pay_date, p.work_state, p.gross, p.qualified_overtime_premium,
-                                                 p.amounts, reversal_wages(p.kind, p.wages)))
+                                                 p.amounts, p.wages))
     ids = sorted(by_worker)
     workers = []
     for i in range(0, len(ids), 1000):
@@ -48,15 +48,6 @@ def gather_w2(year: int, period: Period) -> W2Input:
     return W2Input(year=year, ss_wage_base=load_tables(year).ss_wage_base,
                    state_ids={st: r.get("withholding_account") or "" for st, r in regs.items()},
                    workers=tuple(workers))
-
-
-def reversal_wages(kind: str, wages: dict) -> dict:
-    """Reversal lines stored before main's b0bc3f4 kept the original's `taxable_wages` unsigned (only the
-    amounts were negated): negate those here so the year nets out. Reversals made since carry them negated and
-    are left alone (as are values a reader negated first)."""
-    if kind == "reversal" and any(v > 0 for v in wages.values()):
-        return {k: -v for k, v in wages.items()}
-    return wages
 
 
 def summary_w2(content: dict) -> str:

@@ -134,16 +134,3 @@ def test_rates_are_data_per_year():
     with pytest.raises(DomainError, match="no Form 941 rates for 1999"):
         f941.rates(1999)
 
-
-def test_a_reversals_wages_are_negative_whether_stored_signed_or_not():
-    """Payroll now stores a reversal's taxable wages negated (−1,000.00); reversals written before stored them
-    unsigned (1,000.00): both read −1,000.00; a regular paycheck's stay positive."""
-    from compliance.forms.f941 import signed_wage
-    from compliance.sources import PaycheckTaxes
-
-    def pt(kind, wage):
-        return PaycheckTaxes(1, 1, "employee", kind, 1, date(2025, 3, 14), "TX", ZERO, ZERO, ZERO,
-                             wages={("employee_tax", "medicare", ""): D(wage)})
-    assert signed_wage(pt("reversal", "-1000.00"), "employee_tax", "medicare") == D("-1000.00")
-    assert signed_wage(pt("reversal", "1000.00"), "employee_tax", "medicare") == D("-1000.00")
-    assert signed_wage(pt("regular", "1000.00"), "employee_tax", "medicare") == D("1000.00")
