@@ -97,9 +97,13 @@ def id_in(column, ids: Sequence):
 
         if isinstance(column.type, sa.String):
             return column == sa.any_(sa.literal(list(ids), ARRAY(sa.Text)))
-        # integer ids travel as one array literal ("{1,2,3}"): psycopg dumps a Python list element by element
+        # integer ids travel as one array literal ("{1,2,3}"): psycopg dumps a Python list element by element.
+        # The literal is sent untyped (NullType: no ::VARCHAR), so PostgreSQL reads the parameter itself as a
+        # bigint[] (CAST($1 AS BIGINT[])) and plans with the array as a constant: hashed `= ANY` and a row
+        # estimate from the ids. Sent as text, the cast was an I/O coercion evaluated at run time: the planner
+        # could pick a sequential scan that compared every row with all 2,500 ids (9 s for 9,000 timesheets).
         text = "{" + ",".join(str(int(i)) for i in ids) + "}"
-        return column == sa.any_(sa.cast(sa.literal(text, sa.Text), ARRAY(sa.BigInteger)))
+        return column == sa.any_(sa.cast(sa.literal(text, sa.types.NullType()), ARRAY(sa.BigInteger)))
     return column.in_(list(ids))
 
 

@@ -125,28 +125,32 @@ class ChunkContext:
 
 
 def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
-    """Column selects (no ORM objects: a Worker object would decrypt its TIN, which a paycheck does not need)."""
+    """Column selects (no ORM objects: a Worker object would decrypt its TIN, which a paycheck does not need),
+    run on the session's connection: a column select through Session.execute goes through the ORM's row loading
+    (about 3% of a run's calculation CPU at 20,000 workers for nothing: the rows are plain columns)."""
     s = db.session
-    engagements = plain_rows(s.execute(sa.select(
+    s.flush()                   # the connection does not autoflush: pending ORM changes first
+    c = s.connection()
+    engagements = plain_rows(c.execute(sa.select(
         Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
         Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(id_in(Engagement.id, engagement_ids))
         .order_by(Engagement.worker_id, Engagement.id)))
     worker_ids = sorted({e.worker_id for e in engagements})
-    workers = {w.id: w for w in plain_rows(s.execute(sa.select(
+    workers = {w.id: w for w in plain_rows(c.execute(sa.select(
         Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged)
         .where(id_in(Worker.id, worker_ids))))}
-    profiles = _latest_by_worker(plain_rows(s.execute(sa.select(
+    profiles = _latest_by_worker(plain_rows(c.execute(sa.select(
         TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
         TaxProfile.step3_credits, TaxProfile.step4a_other_income, TaxProfile.step4b_deductions,
         TaxProfile.step4c_extra, TaxProfile.exempt, TaxProfile.allowances, TaxProfile.additional,
         TaxProfile.state_certificate).where(id_in(TaxProfile.worker_id, worker_ids),
                                             TaxProfile.effective_date <= run.pay_date)
         .order_by(TaxProfile.effective_date, TaxProfile.id))))
-    w9s = _latest_by_worker(plain_rows(s.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
+    w9s = _latest_by_worker(plain_rows(c.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
                                                  .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id))))
     sheets: dict[int, list] = defaultdict(list)
     if pays_time(run):
-        for ts in plain_rows(s.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.units,
+        for ts in plain_rows(c.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.units,
                                       *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
                 id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
@@ -166,17 +170,17 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         YearToDate.worker_id, YearToDate.worker_type)
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
-    ytd = {(y.worker_id, y.worker_type): y for y in plain_rows(s.execute(ytd_stmt))}
+    ytd = {(y.worker_id, y.worker_type): y for y in plain_rows(c.execute(ytd_stmt))}
     # last year's FICA wages from the agency (one employer across clients): the 401(k) Roth catch-up rule
-    prior_fica = dict(s.execute(sa.select(YearToDate.worker_id, YearToDate.social_security_wages).where(
+    prior_fica = dict(c.execute(sa.select(YearToDate.worker_id, YearToDate.social_security_wages).where(
         id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year - 1,
         YearToDate.worker_type == "employee")).all())
-    held = set(s.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
+    held = set(c.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
                                                                   id_in(PaycheckHold.worker_id, worker_ids))).scalars())
-    agency_id = s.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
+    agency_id = c.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
     suta = {}
     if agency_id is not None:
-        suta = dict(s.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
+        suta = dict(c.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
                               .where(StateRegistration.agency_id == agency_id)).all())
     tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
