@@ -1,7 +1,7 @@
 """run speed: paycheck lines' references checked once per statement, not once per row (PostgreSQL)
 
 Revision ID: 0110_runspeed
-Revises: 0104_compliance_filings
+Revises: 0106_reversal_wages_sign
 
 A payroll run writes about nine lines per paycheck (930,000 for 100,000 workers). Each line's three foreign keys
 (paycheck, and on earning lines engagement and client) were checked by PostgreSQL row by row: one internal query
@@ -18,7 +18,7 @@ SQLite keeps the declared foreign keys (the models are unchanged). Downgrade res
 from alembic import op
 
 revision = '0110_runspeed'
-down_revision = '0104_compliance_filings'
+down_revision = '0106_reversal_wages_sign'
 branch_labels = None
 depends_on = None
 
