@@ -29,7 +29,6 @@ from payroll.calendar import holidays_between
 from payroll.engine.states import supported_states
 from payroll.models import Paycheck, PayrollRun, PaySchedule, Timesheet
 from payroll.models_deductions import EmployerContribution, WorkerDeduction
-from payroll.models_money import TaxDeposit
 from payroll.payments.ach_dates import next_banking_day, previous_banking_day
 from payroll.services import corrections, deductions, payments, runs
 from payroll.services.calc import calculate_chunk
