@@ -297,23 +297,31 @@ def _approve_and_pay(run_id: int, pay_date: date, approver, finance, *, late: bo
 
 
 def _reverse_and_reissue(year: int, hr, hr2, finance) -> list[str]:
-    """A paycheck of the first regular run paid in May (hours billed to the wrong week) reversed a week later
-    and re-issued: the reversal nets it out of the YTD, the re-issue pays it again."""
+    """The smallest employee paycheck of May's regular runs (sent to a closed account) reversed and re-issued:
+    the reversal nets it out of the YTD, the re-issue pays it again. The reversal is dated the pay date of the
+    largest regular run of the next two weeks, so its negative liability lands in a deposit period whose
+    liabilities outweigh it (the deposit service plans no deposit for a period whose liabilities net negative,
+    and leaves such a credit in the ledger)."""
     p = db.session.execute(sa.select(Paycheck).join(PayrollRun, PayrollRun.id == Paycheck.run_id).where(
         PayrollRun.kind == "regular", PayrollRun.state == "paid", Paycheck.worker_type == "employee",
-        Paycheck.kind == "regular", PayrollRun.pay_date >= date(year, 5, 1))
-        .order_by(PayrollRun.pay_date, Paycheck.id).limit(1)).scalar_one_or_none()
+        Paycheck.kind == "regular", Paycheck.gross > 0,
+        PayrollRun.pay_date.between(date(year, 5, 1), date(year, 5, 31)))
+        .order_by(Paycheck.gross, Paycheck.id).limit(1)).scalar_one_or_none()
     if p is None:
         return [f"history {year}: no paid paycheck to reverse"]
-    on = p.pay_date + timedelta(days=7)
+    on = db.session.execute(sa.select(PayrollRun.pay_date).where(
+        PayrollRun.kind == "regular", PayrollRun.state == "paid",
+        PayrollRun.pay_date > p.pay_date, PayrollRun.pay_date <= p.pay_date + timedelta(days=14))
+        .order_by((PayrollRun.total_employee_taxes + PayrollRun.total_employer_taxes).desc(), PayrollRun.pay_date)
+        .limit(1)).scalar() or p.pay_date + timedelta(days=7)
     with _clock_at(on):
         corrections.request_reversal(hr, "demo: direct deposit sent to a closed account", paycheck_id=p.id)
         corrections.reverse_paycheck(p.id, hr2, on=on)
         rerun = corrections.reissue_paycheck(p.id, hr)
     closed = holidays_between(on, on + timedelta(days=14))
     _approve_and_pay(rerun.id, next_banking_day(next_banking_day(on, closed), closed), hr2, finance, late=True)
-    return [f"history {year}: paycheck #{p.id} (worker #{p.worker_id}) reversed on {on} and re-issued "
-            f"by run #{rerun.id}"]
+    return [f"history {year}: paycheck #{p.id} (worker #{p.worker_id}, paid {p.pay_date}) reversed on {on} and "
+            f"re-issued by run #{rerun.id}"]
 
 
 def _deposits(rng: random.Random, year: int, finance) -> list[str]:
