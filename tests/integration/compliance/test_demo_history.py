@@ -110,11 +110,12 @@ def check_every_2025_tax_deposit_is_paid_and_the_tax_liability_accounts_of_2025_
     assert deps and all(d.status == "paid" for d in deps)
     assert all(d.paid_on == d.due_date for d in deps if d.due_date is not None)
     assert {d.tax for d in deps} >= {"941", "945", "SIT", "SUI"}
-    by_detail = dict(db.session.execute(sa.select(
-        JournalLine.detail, sa.func.sum(JournalLine.credit) - sa.func.sum(JournalLine.debit))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalLine.account.in_(("2100", "2200")), JournalEntry.entry_date <= date(2026, 6, 30))
-        .group_by(JournalLine.detail)).all())
+    by_detail: dict[str, Decimal] = defaultdict(Decimal)
+    for detail, credit, debit in db.session.execute(sa.select(JournalLine.detail, JournalLine.credit, JournalLine.debit)
+                                                    .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                                                    .where(JournalLine.account.in_(("2100", "2200")),
+                                                           JournalEntry.entry_date <= date(2026, 6, 30))):
+        by_detail[detail] += credit - debit
     assert {k: v for k, v in by_detail.items() if k != "futa" and v != 0} == {}
     futa_left = by_detail.get("futa", ZERO)
     assert 0 <= futa_left <= 500
