@@ -170,8 +170,8 @@ def _prepare(rng: random.Random, year: int, covered: set[str], plan: dict, hr: U
 
 
 def _profiles(rng, year, leased, contractors, workers) -> None:
-    """A W-4 effective January 1 for every paid leased employee, a W-9 for every contractor but one (paid with
-    backup withholding: no TIN certified), BACKUP_WITHHOLDING contractors the IRS notified, bank accounts."""
+    """A W-4 effective January 1 for every paid leased employee, a W-9 for every contractor but one, who never
+    gave a TIN (paid with backup withholding), BACKUP_WITHHOLDING contractors the IRS notified, bank accounts."""
     has_w4 = set(db.session.execute(sa.select(TaxProfile.worker_id).where(
         TaxProfile.effective_date <= date(year, 1, 1))).scalars())
     has_w9 = set(db.session.execute(sa.select(W9Form.worker_id)).scalars())
@@ -184,6 +184,9 @@ def _profiles(rng, year, leased, contractors, workers) -> None:
                                       signed_name=workers[e.worker_id].full_name))
             has_w4.add(e.worker_id)
     no_w9 = next((e.worker_id for e in contractors if e.worker_id not in has_w9), None)
+    if no_w9 is not None:        # never gave a TIN: paid with backup withholding, a 1099-NEC with no TIN
+        w = workers[no_w9]
+        w.tin, w.tin_last4, w.tin_index = None, "", None
     backup = 0
     for e in contractors:
         w = workers[e.worker_id]
@@ -227,6 +230,8 @@ def _timesheets(rng, year, paid, plan, hr, term, contractors) -> int:
         while week + timedelta(days=6) <= last and week <= end and (small != e.id or weeks < 1):
             hours = {d: D(rng.choice((7, 8, 8, 8, 9, 10))) if i < 5 and week + timedelta(days=i) <= end else ZERO
                      for i, d in enumerate(WEEKDAYS)}
+            if small == e.id:        # one short day: under $500 at any demo rate
+                hours = {d: ZERO for d in WEEKDAYS} | {"mon": min(D(8), max(D(1), D(int(D(500) / e.pay_rate))))}
             submitted = datetime.combine(week + timedelta(days=7), time(9), tzinfo=timezone.utc)
             rows.append({"engagement_id": e.id, "week_start": week, "status": "approved", "source": "hr",
                          "entered_by_id": hr.id, "approved_by_id": hr.id, "submitted_at": submitted,

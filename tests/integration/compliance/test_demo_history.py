@@ -122,14 +122,19 @@ def check_every_2025_tax_deposit_is_paid_and_the_tax_liability_accounts_of_2025_
 
 
 def check_contractors_with_backup_withholding_and_one_under_the_threshold(db):
-    """Contractors: the W-9s of two say the IRS notified them (24% backup withholding, Form 945), one has no W-9
-    (withheld too: no TIN certified), and one worked a single week (paid under the $600 1099-NEC threshold)."""
+    """Contractors: a W-9 says the IRS notified one (24% backup withholding, Form 945), one never gave a TIN
+    (withheld too, IRC 3406), and one worked one short day (hours = ⌊$500 ÷ rate⌋, so under the $600 1099-NEC
+    threshold of 2025)."""
     from payroll.models import Paycheck, PaycheckLine
 
     withheld = set(db.session.execute(sa.select(Paycheck.worker_id).join(
         PaycheckLine, PaycheckLine.paycheck_id == Paycheck.id).where(
         Paycheck.tax_year == 2025, PaycheckLine.code == "backup_withholding")).scalars())
     assert len(withheld) >= 2
+    from backoffice.workers.models import Worker
+
+    no_tin = db.session.execute(sa.select(Worker.id).where(Worker.tin_last4 == "")).scalars().all()
+    assert len(no_tin) == 1 and no_tin[0] in withheld
     totals = dict(db.session.execute(sa.select(Paycheck.worker_id, sa.func.sum(Paycheck.gross)).where(
         Paycheck.tax_year == 2025, Paycheck.worker_type == "contractor").group_by(Paycheck.worker_id)).all())
     assert any(0 < t < 600 for t in totals.values())
