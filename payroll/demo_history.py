@@ -150,7 +150,10 @@ def _prepare(rng: random.Random, year: int, covered: set[str], plan: dict, hr: U
     term = None
     multi = {wid for wid, n in db.session.execute(sa.select(Engagement.worker_id, sa.func.count()).group_by(
         Engagement.worker_id)).all() if n > 1}
-    leaving = next((e for e in leased if e.start_date < first_day and e.worker_id not in multi
+    # ... and who has no deduction or benefit of the demo's 2026 (benefits writes them through payroll)
+    enrolled = set(db.session.execute(sa.select(WorkerDeduction.worker_id)).scalars()) | set(
+        db.session.execute(sa.select(EmployerContribution.worker_id)).scalars())
+    leaving = next((e for e in leased if e.start_date < first_day and e.worker_id not in multi | enrolled
                     and e.pay_frequency != "weekly"), None)
     with transaction():
         if leaving is not None:
@@ -163,7 +166,8 @@ def _prepare(rng: random.Random, year: int, covered: set[str], plan: dict, hr: U
         _profiles(rng, year, leased, contractors, workers)
         sheets = _timesheets(rng, year, paid, plan, hr, term, contractors)
         _benefits(year, leased, term)
-    bonus_people = [e for e in leased if term is None or e.id != term["engagement_id"]][:BONUS_WORKERS]
+    bonus_people = [e for e in leased if (term is None or e.id != term["engagement_id"])
+                    and e.start_date <= date(year, 11, 1)][:BONUS_WORKERS]
     bonus = [{"engagement_id": e.id, "code": "bonus", "amount": str(D(rng.randint(5, 30)) * 50),
               "note": "year-end bonus"} for e in bonus_people]
     return {"timesheets": sheets, "paid": len(paid), "held": held, "terminated": term, "bonus": bonus}
