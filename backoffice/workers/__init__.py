@@ -18,6 +18,12 @@ def add_demo_step(app, step) -> None:
     app.extensions.setdefault("demo_steps", []).append(step)
 
 
+def set_demo_history(app, step) -> None:
+    """Payroll's step paying a complete past year (`seed-demo --history YEAR`): step(rng=, today=, year=) ->
+    [lines], run after every demo step."""
+    app.extensions["demo_history"] = step
+
+
 def set_pay_schedule_choices(app, choices) -> None:
     """Pay schedules are payroll's (a domain above this one): payroll hands the engagement form its list,
     choices() -> [(id, label)], so workers never imports payroll."""

@@ -66,10 +66,12 @@ def import_workers_cmd(path, dry_run, as_user, as_json):
 @click.option("--workers", "n_workers", default=200, show_default=True, help="How many workers to create.")
 @click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same agency).")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has workers.")
+@click.option("--history", type=int, default=None, metavar="YEAR",
+              help="Also pay a complete past year (e.g. 2025) for the compliance forms to file from.")
 @with_appcontext
 @handle_domain_errors
-def seed_demo_cmd(n_workers, seed, if_empty):
+def seed_demo_cmd(n_workers, seed, if_empty, history):
     """Build a realistic demo agency: clients, workers in many states, both engagement types, demo logins."""
-    summary = seed_demo(n_workers=n_workers, seed=seed, if_empty=if_empty)
+    summary = seed_demo(n_workers=n_workers, seed=seed, if_empty=if_empty, history=history)
     for line in summary:
         click.echo(line)

@@ -95,8 +95,11 @@ def _ssn(rng: random.Random) -> str:
             return f"{area:03d}{rng.randint(1, 99):02d}{rng.randint(1, 9999):04d}"
 
 
-def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, today: date | None = None) -> list[str]:
-    """Create the demo agency. Returns lines to print (including the demo logins)."""
+def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, today: date | None = None,
+              history: int | None = None) -> list[str]:
+    """Create the demo agency; with `history` (a past year), also a complete paid year of payroll after the
+    demo's own steps (the step payroll registers with set_demo_history). Returns lines to print (including the
+    demo logins)."""
     with transaction():
         sync_permissions()
     if if_empty and db.session.execute(sa.select(Worker.id).limit(1)).first():
@@ -106,6 +109,11 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
     lines = [_seed_agency(rng, n_workers, today)]
     for step in current_app.extensions.get("demo_steps", ()):  # each domain's demo, in domain order
         lines.extend(step(rng=rng, today=today) or [])
+    if history is not None:
+        step = current_app.extensions.get("demo_history")
+        # its own random stream: the year paid does not change the agency a seed gives
+        lines.extend(step(rng=random.Random(seed * 1000 + history), today=today, year=history) if step  # nosec B311
+                     else [f"history: no payroll domain to pay {history}; nothing added"])
     return lines + demo_logins()
 
 
