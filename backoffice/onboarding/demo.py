@@ -13,7 +13,8 @@ from backoffice.extensions import db
 from backoffice.onboarding import steps
 from backoffice.onboarding.services import cases, invitations, wizard
 from backoffice.uow import transaction
-from backoffice.workers.models import Client
+from backoffice.onboarding.models import I9Record
+from backoffice.workers.models import Client, Engagement, Worker
 
 FIRST = ("Avery", "Jordan", "Riley", "Morgan", "Quinn", "Rowan", "Skyler", "Emerson", "Harper", "Sage")
 LAST = ("Alvarez", "Brooks", "Chen", "Dubois", "Eze", "Fischer", "Gupta", "Haddad", "Ito", "Jensen")
@@ -54,7 +55,34 @@ def seed(rng, today: date) -> list[str]:
         with transaction():
             case.step_since = now - timedelta(days=days, hours=rng.randint(0, 20))
         made += 1
-    return [f"onboarding: {made} invited workers at various steps (see Admin > People > Onboarding)"]
+    filed = _i9s_on_file(today)
+    return [f"onboarding: {made} invited workers at various steps (see Admin > People > Onboarding)",
+            f"onboarding: Forms I-9 on file for {filed} leased employees already at work"]
+
+
+def _i9s_on_file(today: date) -> int:
+    """The demo's leased employees at work were onboarded before the product: their Forms I-9 are on file (section
+    1 signed on the start date, section 2 done by HR the next day with a List A document), so the compliance
+    checks find none missing. Engagements that already have an I-9 (onboarding cases) are left as they are."""
+    from backoffice.security.models import User
+
+    hr = db.session.execute(sa.select(User.id).where(User.email == "hr@tandem.example")).scalar()
+    have = sa.select(I9Record.engagement_id)
+    rows = db.session.execute(
+        sa.select(Engagement.id, Engagement.worker_id, Engagement.start_date, Worker.first_name, Worker.last_name)
+        .join(Worker, Worker.id == Engagement.worker_id)
+        .where(Engagement.type == "leased_employee", Engagement.start_date <= today, Engagement.id.not_in(have))
+        .order_by(Engagement.id)).all()
+    with transaction():
+        for eng_id, worker_id, start, first, last in rows:
+            signed = FixedClock(start).now()
+            db.session.add(I9Record(
+                worker_id=worker_id, engagement_id=eng_id, citizenship="citizen", section1_signed_name=f"{first} {last}",
+                section1_signed_at=signed, start_date=start, section2_due=steps.i9_section2_due(start),
+                section2_documents=[{"list": "A", "title": "U.S. Passport", "issuer": "U.S. Department of State",
+                                     "number_last4": f"{eng_id % 10000:04d}", "expires": None}],
+                section2_by_id=hr, section2_at=signed + timedelta(days=1)))
+    return len(rows)
 
 
 def _accept_token(result) -> str:
