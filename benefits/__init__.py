@@ -6,7 +6,7 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, CLI and tasks of this domain."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.workers import add_demo_step
+    from backoffice.workers import add_demo_history, add_demo_step
     from benefits import (aca_admin, aca_demo, aca_portal, admin, api, census_admin, cli, cobra_admin,  # noqa: F401
                           cobra_demo, cobra_models, cobra_portal, demo, edi_admin, edi_demo, edi_models, models,
                           ops_api, portable, portal, recon_admin, recon_api, recon_demo, recon_models, scopes, tasks)
@@ -20,6 +20,7 @@ def init_app(app) -> None:
     # demo steps in order: the plans, carriers and enrollments first; then what reads them
     for step in (demo.seed, cobra_demo.seed, aca_demo.seed, edi_demo.seed, recon_demo.seed):
         add_demo_step(app, step)
+    add_demo_history(app, aca_demo.history)      # after payroll's: the year's ACA months from its paid hours
     _schedule_escalation(app)
     portable.init_app(app)
 

@@ -76,3 +76,31 @@ def _history(engs, months: list[str]) -> None:
             rows.append(AcaPriorHours(worker_id=eng.worker_id, month=month_bounds(key)[0], hours=h, source=HISTORY))
     db.session.add_all(rows)
     db.session.flush()
+
+
+PRIOR_SOURCE = "demo: hours of service reported by the prior payroll provider before the history year"
+PRIOR_MONTHLY_HOURS = D("173.33")      # 40 hours a week × 52 ÷ 12
+
+
+def history(rng: random.Random, today: date, year: int) -> list[str]:
+    """`seed-demo --history YEAR`: the year's ACA months from the hours payroll paid in it (1095-C, 1094-C). The
+    leased employees hired before the year worked full time under the prior payroll provider: their hours from
+    November two years before (the standard measurement period that decides the year's stability period) to
+    December of the year before come in as prior hours, so the look-back finds them full time as it would have."""
+    first = date(year - 2, 11, 1)
+    have = sa.select(AcaPriorHours.worker_id)
+    rows = db.session.execute(
+        sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date))
+        .where(Engagement.type == "leased_employee", Engagement.start_date < date(year, 1, 1),
+               Engagement.worker_id.not_in(have))
+        .group_by(Engagement.worker_id).order_by(Engagement.worker_id)).all()
+    with transaction():
+        for worker_id, start in rows:
+            month = max(first, start.replace(day=1))
+            while month < date(year, 1, 1):
+                db.session.add(AcaPriorHours(worker_id=worker_id, month=month, hours=PRIOR_MONTHLY_HOURS,
+                                             source=PRIOR_SOURCE))
+                month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    n = aca_services.build_aca_months(year)
+    return [f"history {year}: prior hours for {len(rows)} leased employees hired before it; "
+            f"{n} ACA months built from the hours paid"]

@@ -7,7 +7,7 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.portal import add_home_hook, add_task_hook
-    from backoffice.workers import add_demo_step, set_demo_history, set_pay_schedule_choices
+    from backoffice.workers import add_demo_step, add_demo_history, set_pay_schedule_choices
     from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll import demo_deductions, portal_deductions  # noqa: F401  (the page attaches to the portal)
     from payroll import demo_history, demo_money, demo_time, models_money  # noqa: F401
@@ -38,5 +38,5 @@ def init_app(app) -> None:
     add_demo_step(app, task_demo.seed)
     add_demo_step(app, demo_money.seed)        # deposits and a bank return file, after the paid run
     add_demo_step(app, demo_time.seed)         # when time was submitted and approved; time waiting (dashboards)
-    set_demo_history(app, demo_history.seed)   # `seed-demo --history YEAR`: a complete paid past year
+    add_demo_history(app, demo_history.seed)   # `seed-demo --history YEAR`: a complete paid past year
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list

@@ -18,10 +18,10 @@ def add_demo_step(app, step) -> None:
     app.extensions.setdefault("demo_steps", []).append(step)
 
 
-def set_demo_history(app, step) -> None:
-    """Payroll's step paying a complete past year (`seed-demo --history YEAR`): step(rng=, today=, year=) ->
-    [lines], run after every demo step."""
-    app.extensions["demo_history"] = step
+def add_demo_history(app, step) -> None:
+    """A domain's part of a complete past year (`seed-demo --history YEAR`), run after every demo step, in domain
+    order (payroll pays the year, then benefits builds its ACA months): step(rng=, today=, year=) -> [lines]."""
+    app.extensions.setdefault("demo_history", []).append(step)
 
 
 def set_pay_schedule_choices(app, choices) -> None:

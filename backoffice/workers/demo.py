@@ -98,7 +98,7 @@ def _ssn(rng: random.Random) -> str:
 def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, today: date | None = None,
               history: int | None = None) -> list[str]:
     """Create the demo agency; with `history` (a past year), also a complete paid year of payroll after the
-    demo's own steps (the step payroll registers with set_demo_history). Returns lines to print (including the
+    demo's own steps (the steps domains register with add_demo_history). Returns lines to print (including the
     demo logins)."""
     with transaction():
         sync_permissions()
@@ -110,10 +110,12 @@ def seed_demo(n_workers: int = 200, seed: int = 42, if_empty: bool = False, toda
     for step in current_app.extensions.get("demo_steps", ()):  # each domain's demo, in domain order
         lines.extend(step(rng=rng, today=today) or [])
     if history is not None:
-        step = current_app.extensions.get("demo_history")
-        # its own random stream: the year paid does not change the agency a seed gives
-        lines.extend(step(rng=random.Random(seed * 1000 + history), today=today, year=history) if step  # nosec B311
-                     else [f"history: no payroll domain to pay {history}; nothing added"])
+        steps = current_app.extensions.get("demo_history", ())
+        if not steps:
+            lines.append(f"history: no payroll domain to pay {history}; nothing added")
+        for step in steps:
+            # its own random stream: the year paid does not change the agency a seed gives
+            lines.extend(step(rng=random.Random(seed * 1000 + history), today=today, year=history) or [])  # nosec B311
     return lines + demo_logins()
 
 
