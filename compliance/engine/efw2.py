@@ -8,12 +8,16 @@ no Puerto Rico/territory or optional state records are written). Alphanumeric fi
 justified and blank filled; money fields are dollars and cents without a decimal point, right justified and zero
 filled (11 positions in RW, 15 in RT). Positions below are 1-based and inclusive, as in the publication.
 
-Where the positions were checked (the publication's PDF itself could not be opened here): RA, RW 1–138, RT and
-RF against the record transcriptions quoted in /work/shared/reference/us-payroll-facts.md §5.4 and the
-NEOGOV/Deltek layout pages found in the reference corpus; RE 1–173 and 220–221 against the PA MMREF layout quoted
-there. RE 174–219 (kind of employer, foreign address, employment code), RE 222–318 (employer contact fields,
-added to EFW2 in later years) and RW 139–512 (the money fields and indicators) are from the compiler's
-knowledge of the publication: check them against the TY2025 PDF (or AccuWage Online) before the first real submission.
+Where the positions were checked (the publication's PDF itself could not be opened here; every field of the
+tables below is asserted in tests/unit/compliance/test_efw2.py, and docs/filings-w2.md lists the sources):
+- against transcriptions of the publication's layouts (NEOGOV wiki, ccare.neogov.com): RA 1–498; RE 1–221;
+  RW 1–133 and 463–473 (code DD); RT 1–189 and 295–309 (code DD);
+- only against two independent open-source EFW2 writers (which agree with each other and with these tables):
+  RA 499–512; RE 222–318 (employer contact fields, absent from the older transcriptions, which show 222–512
+  blank) and 319–512; RW 134–462 and 474–512; RT 190–294 and 310–512; RF 1–512.
+The RT code-DD total sits at 295–309, before C (310–324), third-party sick-pay FIT (325–339), V, Y, AA, BB and
+FF (400–414); an earlier version of this table had C at 295 and DD at 385. Check against the TY2025 PDF (or
+AccuWage Online) before the first real submission.
 
 Test files: the EFW2 RA record has no test indicator (the publication's RA layout, positions 1–512, has none;
 SSA tests wage files with AccuWage Online in Business Services Online before submission, and AccuWage's desktop
@@ -69,9 +73,9 @@ RT = ((1, 2, "id"), (3, 9, "count"), (10, 24, "box1"), (25, 39, "box2"), (40, 54
       (70, 84, "box5"), (85, 99, "box6"), (100, 114, "box7"), (115, 129, "blank1"), (130, 144, "box10"),
       (145, 159, "code_D"), (160, 174, "code_E"), (175, 189, "code_F"), (190, 204, "code_G"),
       (205, 219, "code_H"), (220, 234, "blank2"), (235, 249, "nq457"), (250, 264, "code_W"),
-      (265, 279, "nq_not457"), (280, 294, "code_Q"), (295, 309, "code_C"), (310, 324, "third_party_fit"),
-      (325, 339, "code_V"), (340, 354, "code_Y"), (355, 369, "code_AA"), (370, 384, "code_BB"),
-      (385, 399, "code_DD"), (400, 414, "code_FF"), (415, 512, "blank3"))
+      (265, 279, "nq_not457"), (280, 294, "code_Q"), (295, 309, "code_DD"), (310, 324, "code_C"),
+      (325, 339, "third_party_fit"), (340, 354, "code_V"), (355, 369, "code_Y"), (370, 384, "code_AA"),
+      (385, 399, "code_BB"), (400, 414, "code_FF"), (415, 512, "blank3"))
 RF = ((1, 2, "id"), (3, 7, "blank1"), (8, 16, "count"), (17, 512, "blank2"))
 
 RW_MONEY = ("box1", "box2", "box3", "box4", "box5", "box6", "box7", "box10")
