@@ -122,7 +122,16 @@ def seed(rng: random.Random, today: date, year: int = 2025) -> list[str]:
     out.append(f"history {year}: year-end bonus for {len(people['bonus'])} leased employees on {bonus_day}")
     out += _reverse_and_reissue(year, hr, hr2, finance)
     out += _deposits(rng, year, finance)
+    _analyze()
     return out
+
+
+def _analyze() -> None:
+    """A year was just bulk-loaded: on PostgreSQL, refresh the planner's statistics so the queries that follow
+    (the ACA months, the filings) are planned for the tables as they now are, not as they were when empty.
+    ANALYZE may run in a transaction and then sees its rows (the tests' one outer transaction too)."""
+    if db.session.connection().dialect.name == "postgresql":
+        db.session.execute(sa.text("ANALYZE"))
 
 
 # ------------------------------------------------------------------------------------------------ the people
