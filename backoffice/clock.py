@@ -1,7 +1,9 @@
 """The clock: today's date and the current UTC time, held by the app so that tests and demos can fix them."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
+from typing import Iterator
 
 from flask import current_app
 
@@ -66,3 +68,15 @@ def init_app(app) -> None:
 def clock() -> Clock:
     """The app's clock, for entry points (admin and portal views, API handlers, CLI commands, tasks, demo)."""
     return current_app.extensions["clock"]
+
+
+@contextmanager
+def clock_at(at: date | datetime) -> Iterator[FixedClock]:
+    """The app's clock stopped at `at` (a date means noon UTC) for one step of demo data or a replay; the previous
+    clock afterwards."""
+    before = current_app.extensions.get("clock")
+    current_app.extensions["clock"] = fixed = FixedClock(at)
+    try:
+        yield fixed
+    finally:
+        current_app.extensions["clock"] = before

@@ -6,10 +6,12 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, CLI and tasks of this domain."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from compliance import admin, api, cli, models, portal, scopes, tasks  # noqa: F401
+    from backoffice.workers import add_demo_history
+    from compliance import admin, api, cli, demo, models, portal, scopes, tasks  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())
     portal.register()
     cli.register(app.cli)
     tasks.schedule(app)
+    add_demo_history(app, demo.history)     # after payroll's and benefits': the past year's filings, filed

@@ -10,13 +10,11 @@ and get no time entered. Deterministic for the demo's seed."""
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
-from flask import current_app
 
-from backoffice.clock import FixedClock
+from backoffice.clock import clock_at
 from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.money import D, ZERO
@@ -47,17 +45,6 @@ def _user(email: str) -> User | None:
     return db.session.execute(sa.select(User).where(User.email == email)).scalar_one_or_none()
 
 
-@contextmanager
-def _clock_at(at: date | datetime):
-    """The app's clock stopped at `at` (a date means noon UTC) for one step; the previous clock afterwards."""
-    before = current_app.extensions.get("clock")
-    current_app.extensions["clock"] = FixedClock(at)
-    try:
-        yield
-    finally:
-        current_app.extensions["clock"] = before
-
-
 def _nacha_time(pay_date: date) -> datetime:
     """The file goes to the bank two banking days before the pay date at 10:00 New York (15:00 UTC)."""
     closed = holidays_between(pay_date - timedelta(days=14), pay_date)
@@ -85,7 +72,8 @@ def seed(rng: random.Random, today: date, year: int = 2025) -> list[str]:
         return ["history: demo users or pay schedules missing; nothing added"]
     covered = set(supported_states(year))
     plan = {s.id: regular_pay_dates(s, year) for s in schedules}
-    with _clock_at(date(year, 1, 2)):
+    _demo_worker_hired_in(year)
+    with clock_at(date(year, 1, 2)):
         people = _prepare(rng, year, covered, plan, hr)
     out = [f"history {year}: {people['timesheets']} approved timesheets, {people['paid']} engagements in covered "
            f"states, {people['held']} leased engagements outside them (held by the runs)"]
@@ -135,6 +123,21 @@ def _analyze() -> None:
 
 
 # ------------------------------------------------------------------------------------------------ the people
+def _demo_worker_hired_in(year: int) -> None:
+    """The portal's demo login (worker@) shows a newcomer their tax forms: their first engagement is moved back to
+    the first Monday of June of the year, so the year pays them and their W-2 is among the year's."""
+    worker_id = db.session.execute(sa.select(User.worker_id).where(User.email == "worker@tandem.example")).scalar()
+    if worker_id is None:
+        return
+    first = db.session.execute(sa.select(Engagement).where(Engagement.worker_id == worker_id)
+                               .order_by(Engagement.start_date, Engagement.id).limit(1)).scalars().first()
+    if first is None or first.start_date.year <= year:
+        return
+    june = date(year, 6, 1)
+    with transaction():
+        first.start_date = june + timedelta(days=(7 - june.weekday()) % 7)
+
+
 def _prepare(rng: random.Random, year: int, covered: set[str], plan: dict, hr: User) -> dict:
     """W-4s, W-9s and bank accounts the year needs, the year's approved time, benefit deductions, a terminated
     worker; one transaction. Returns what the runs need."""
@@ -291,7 +294,7 @@ def _benefits(year: int, leased, term) -> None:
 def _pay(create, pay_date: date, hr, hr2, finance) -> PayrollRun | None:
     """Create (three days before the pay date), calculate, approve (hr2), file the NACHA and mark paid."""
     nacha_at = _nacha_time(pay_date)
-    with _clock_at(nacha_at - timedelta(days=1)):
+    with clock_at(nacha_at - timedelta(days=1)):
         run = create()
         if runs.pre_run_checks(run.id):          # nothing to pay (e.g. no one in scope): left as a draft
             return None
@@ -306,11 +309,11 @@ def _approve_and_pay(run_id: int, pay_date: date, approver, finance, *, late: bo
     """Approve, send the NACHA file two banking days before `pay_date` and mark paid on it; `late`: the run's own
     pay date is past (a re-issue), so the file settles on `pay_date` instead (its effective date)."""
     nacha_at = _nacha_time(pay_date)
-    with _clock_at(nacha_at - timedelta(hours=3)):
+    with clock_at(nacha_at - timedelta(hours=3)):
         runs.approve_run(run_id, approver)
-    with _clock_at(nacha_at):
+    with clock_at(nacha_at):
         payments.generate_nacha(run_id, finance, now=nacha_at, effective_date=pay_date if late else None)
-    with _clock_at(pay_date):
+    with clock_at(pay_date):
         return runs.mark_paid(run_id, finance, on=pay_date)
 
 
@@ -332,7 +335,7 @@ def _reverse_and_reissue(year: int, hr, hr2, finance) -> list[str]:
         PayrollRun.pay_date > p.pay_date, PayrollRun.pay_date <= p.pay_date + timedelta(days=14))
         .order_by((PayrollRun.total_employee_taxes + PayrollRun.total_employer_taxes).desc(), PayrollRun.pay_date)
         .limit(1)).scalar() or p.pay_date + timedelta(days=7)
-    with _clock_at(on):
+    with clock_at(on):
         corrections.request_reversal(hr, "demo: direct deposit sent to a closed account", paycheck_id=p.id)
         corrections.reverse_paycheck(p.id, hr2, on=on)
         rerun = corrections.reissue_paycheck(p.id, hr)
@@ -347,12 +350,12 @@ def _deposits(rng: random.Random, year: int, finance) -> list[str]:
     schedule: a month after its period). The lookback period's Form 941 total is the year's own 941 liability
     (the agency was the same size under its prior provider), so the agency is a semiweekly depositor when it
     exceeds $50,000."""
-    with _clock_at(date(year + 1, 1, 2)):
+    with clock_at(date(year + 1, 1, 2)):
         made = plan_deposits(date(year, 1, 1), date(year, 12, 31), finance, lookback_total=_year_941(year))
     paid = 0
     for d in sorted(made, key=lambda d: (d.due_date or d.period_end + timedelta(days=30), d.id)):
         on = d.due_date or d.period_end + timedelta(days=30)
-        with _clock_at(on):
+        with clock_at(on):
             pay_deposit(d.id, finance, paid_on=on, confirmation=f"EFT{rng.randint(10**8, 10**9 - 1)}")
         paid += 1
     total = sum((d.amount for d in made), ZERO)
