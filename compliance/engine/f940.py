@@ -27,7 +27,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from backoffice.errors import DomainError
-from backoffice.money import ZERO, D, round_cents
+from backoffice.money import D, ZERO, fmt, round_cents
 
 DATA_FILE = Path(__file__).with_name("data") / "f940.json"
 RATE = Decimal("0.001")
@@ -79,9 +79,6 @@ class Year:
     rates: Rates | None = None
 
 
-def _s(x: Decimal) -> str:
-    return str(round_cents(x))
-
 
 def build(y: Year) -> dict:
     r = y.rates or rates(y.year)
@@ -114,7 +111,7 @@ def build(y: Year) -> dict:
         rate = r.credit_reduction.get(st, ZERO)
         cr = round_cents(wages * rate)
         line11 += cr
-        schedule_a[st] = {"wages": _s(wages), "rate": str(rate.quantize(RATE)), "credit_reduction": _s(cr)}
+        schedule_a[st] = {"wages": fmt(wages), "rate": str(rate.quantize(RATE)), "credit_reduction": fmt(cr)}
     line12 = line8 + line9 + line10 + line11
     line13 = y.deposits
     quarters = [round_cents(by_quarter[q] * r.net_rate) for q in (1, 2, 3)]
@@ -124,12 +121,12 @@ def build(y: Year) -> dict:
         "year": y.year, "employees": len(subject),
         "line1a": states[0] if len(states) == 1 else "", "line1b": len(states) > 1,
         "line2": any(D(v["credit_reduction"]) != 0 for v in schedule_a.values()),
-        "line3": _s(line3), "line4": _s(line4), "line5": _s(line5), "line6": _s(line6), "line7": _s(line7),
-        "line8": _s(line8), "line9": _s(line9), "line10": _s(line10), "line11": _s(line11), "line12": _s(line12),
-        "line13": _s(line13), "line14": _s(max(line12 - line13, ZERO)), "line15": _s(max(line13 - line12, ZERO)),
-        **{k: _s(v) for k, v in zip(QUARTER_KEYS, quarters)}, "line17": _s(sum(quarters, ZERO)),
+        "line3": fmt(line3), "line4": fmt(line4), "line5": fmt(line5), "line6": fmt(line6), "line7": fmt(line7),
+        "line8": fmt(line8), "line9": fmt(line9), "line10": fmt(line10), "line11": fmt(line11), "line12": fmt(line12),
+        "line13": fmt(line13), "line14": fmt(max(line12 - line13, ZERO)), "line15": fmt(max(line13 - line12, ZERO)),
+        **{k: fmt(v) for k, v in zip(QUARTER_KEYS, quarters)}, "line17": fmt(sum(quarters, ZERO)),
         "schedule_a": schedule_a,
-        "futa_wages_by_quarter": {str(q): _s(by_quarter[q]) for q in (1, 2, 3, 4)},
+        "futa_wages_by_quarter": {str(q): fmt(by_quarter[q]) for q in (1, 2, 3, 4)},
         "rates": {"wage_base": str(r.wage_base), "net_rate": str(r.net_rate),
                   "credit_reduction": {k: str(v) for k, v in sorted(r.credit_reduction.items())},
                   "credit_reduction_source": r.credit_reduction_source, "provisional": r.provisional,

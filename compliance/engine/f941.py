@@ -28,7 +28,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from backoffice.errors import DomainError
-from backoffice.money import ZERO, D, round_cents
+from backoffice.money import D, ZERO, fmt, round_cents
 
 DATA_FILE = Path(__file__).with_name("data") / "f941.json"
 
@@ -106,9 +106,6 @@ class Quarter:
     rates: Rates | None = None
 
 
-def _s(x: Decimal) -> str:
-    return str(round_cents(x))
-
 
 def twelfth(year: int, quarter: int) -> date:
     return date(year, 3 * quarter, 12)
@@ -156,14 +153,14 @@ def build(q: Quarter) -> dict:
         by_day[row.pay_date] += row.liability
     months = [sum((a for d, a in by_day.items() if d.month == first.month + i), ZERO) for i in range(3)]
     lines = {
-        "line1": len(employees), "line2": _s(line2), "line3": _s(line3),
+        "line1": len(employees), "line2": fmt(line2), "line3": fmt(line3),
         "line4": c5a == 0 and c5c == 0 and line2 != 0,   # a checkbox: no wages subject to SS or Medicare
-        "line5a_col1": _s(c5a), "line5a_col2": _s(t5a), "line5b_col1": _s(c5b), "line5b_col2": _s(t5b),
-        "line5c_col1": _s(c5c), "line5c_col2": _s(t5c), "line5d_col1": _s(c5d), "line5d_col2": _s(t5d),
-        "line5e": _s(line5e), "line5f": _s(line5f), "line6": _s(line6), "line7": _s(line7), "line8": _s(line8),
-        "line9": _s(line9), "line10": _s(line10), "line11": _s(line11), "line12": _s(line12),
-        "line13": _s(line13), "line14": _s(max(line12 - line13, ZERO)), "line15": _s(max(line13 - line12, ZERO)),
-        "line16_month1": _s(months[0]), "line16_month2": _s(months[1]), "line16_month3": _s(months[2]),
+        "line5a_col1": fmt(c5a), "line5a_col2": fmt(t5a), "line5b_col1": fmt(c5b), "line5b_col2": fmt(t5b),
+        "line5c_col1": fmt(c5c), "line5c_col2": fmt(t5c), "line5d_col1": fmt(c5d), "line5d_col2": fmt(t5d),
+        "line5e": fmt(line5e), "line5f": fmt(line5f), "line6": fmt(line6), "line7": fmt(line7), "line8": fmt(line8),
+        "line9": fmt(line9), "line10": fmt(line10), "line11": fmt(line11), "line12": fmt(line12),
+        "line13": fmt(line13), "line14": fmt(max(line12 - line13, ZERO)), "line15": fmt(max(line13 - line12, ZERO)),
+        "line16_month1": fmt(months[0]), "line16_month2": fmt(months[1]), "line16_month3": fmt(months[2]),
     }
     content = {"year": q.year, "quarter": q.quarter, **lines, "depositor": q.depositor,
                "depositor_why": q.depositor_why, "paychecks": len(q.rows),
@@ -172,7 +169,7 @@ def build(q: Quarter) -> dict:
                          "additional_medicare_threshold": str(r.additional_medicare_threshold),
                          "source": r.source}}
     if q.depositor == "semiweekly":
-        content["schedule_b"] = {d.isoformat(): _s(a) for d, a in sorted(by_day.items())}
+        content["schedule_b"] = {d.isoformat(): fmt(a) for d, a in sorted(by_day.items())}
     return content
 
 
@@ -194,10 +191,10 @@ def detail(year: int, quarter: int, rows: tuple[PaycheckRow, ...]) -> dict:
     """The quarter's paychecks, one row each (DETAIL_COLUMNS; the employee's amounts withheld), with totals."""
     out = []
     for row in sorted(rows, key=lambda x: (x.pay_date, x.worker_id, x.paycheck_id)):
-        out.append([row.worker_id, row.pay_date.isoformat(), _s(row.gross), _s(row.fit), _s(row.ss_wages),
-                    _s(row.medicare_wages), _s(ZERO), _s(row.add_medicare_wages), _s(row.ss_employee),
-                    _s(row.medicare_employee), _s(row.add_medicare)])
-    totals = {c: _s(sum((D(r[i]) for r in out), ZERO)) for i, c in enumerate(DETAIL_COLUMNS) if i >= 2}
+        out.append([row.worker_id, row.pay_date.isoformat(), fmt(row.gross), fmt(row.fit), fmt(row.ss_wages),
+                    fmt(row.medicare_wages), fmt(ZERO), fmt(row.add_medicare_wages), fmt(row.ss_employee),
+                    fmt(row.medicare_employee), fmt(row.add_medicare)])
+    totals = {c: fmt(sum((D(r[i]) for r in out), ZERO)) for i, c in enumerate(DETAIL_COLUMNS) if i >= 2}
     return {"year": year, "quarter": quarter, "columns": list(DETAIL_COLUMNS), "rows": out, "totals": totals}
 
 
@@ -249,14 +246,14 @@ def correct(filed: dict, current: dict) -> dict | None:
             col4 = round_cents(diff * getattr(r, mult))
         if col4 is not None:
             total += col4
-        lines[key] = {"label": label, "form941_line": src, "col1": _s(col1), "col2": _s(col2), "col3": _s(diff),
-                      "col4": _s(col4) if col4 is not None else None}
+        lines[key] = {"label": label, "form941_line": src, "col1": fmt(col1), "col2": fmt(col2), "col3": fmt(diff),
+                      "col4": fmt(col4) if col4 is not None else None}
     if all(D(v["col3"]) == 0 for v in lines.values()) and D(filed["line12"]) == D(current["line12"]):
         return None
     # column 4 recomputes the tax at the rates; the books' own figure moves by line 12's difference: the rest is
     # a fractions-of-cents difference already inside line 15's column 3 (it carries line 7)
-    return {"year": current["year"], "quarter": current["quarter"], "lines": lines, "total": _s(total),
-            "line12_difference": _s(D(current["line12"]) - D(filed["line12"])),
+    return {"year": current["year"], "quarter": current["quarter"], "lines": lines, "total": fmt(total),
+            "line12_difference": fmt(D(current["line12"]) - D(filed["line12"])),
             "overreported": total < 0, "original": filed, "corrected": current}
 
 
