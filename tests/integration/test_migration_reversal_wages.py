@@ -5,28 +5,15 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from tests.integration.migration_support import app_before
+
 REVISION = "0106_reversal_wages_sign"
 
 
 @pytest.fixture
 def before_0106(app, app_config, tmp_path):
-    """A fresh app on its own SQLite file, migrated to the step before 0106; the session's app restored after."""
-    from alembic.script import ScriptDirectory
-    from flask import current_app
-    from flask_migrate import upgrade
-
-    from backoffice import crypto
-    from backoffice.app import create_app
-
-    other = create_app(dict(app_config, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path}/old.db"))
-    with other.app_context():
-        config = current_app.extensions["migrate"].migrate.get_config()
-        previous = ScriptDirectory.from_config(config).get_revision(REVISION).down_revision
-        upgrade(revision=previous)
-        yield other, previous
-    app.extensions["celery"].set_current()
-    app.extensions["celery"].set_default()
-    crypto._STATE["last"] = app.extensions["crypto"]
+    with app_before(app, app_config, tmp_path, REVISION) as pair:
+        yield pair
 
 
 def test_old_reversal_lines_get_negative_taxable_wages_and_back(before_0106):
