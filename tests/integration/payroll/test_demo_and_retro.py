@@ -19,9 +19,11 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
 
     for pkg in ("benefits", "compliance", "backoffice.onboarding"):   # only the payroll part is tested here
         try:
-            monkeypatch.setattr(importlib.import_module(f"{pkg}.demo"), "seed", lambda rng, today: [])
+            module = importlib.import_module(f"{pkg}.demo")
         except ModuleNotFoundError:
-            pass
+            continue
+        if hasattr(module, "seed"):          # compliance's demo has only a history step (seed-demo --history)
+            monkeypatch.setattr(module, "seed", lambda rng, today: [])
 
     lines = seed_demo(n_workers=60, today=date(2026, 11, 22))
     assert any(line.startswith("payroll: run #") for line in lines)
