@@ -59,7 +59,9 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         return PERIOD_METHODS[method](rules, cert, wages, periods, steps)
     annual = wages.regular * p
     steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
-    if method == "flat":
+    if method == "annual_table":
+        annual_tax = _annual_table(tax, cert, annual, steps)
+    elif method == "flat":
         subtractions = tax.subtractions
         if not cert.given and tax.params.get("no_deductions_without_certificate"):
             subtractions = ()            # e.g. LA R-1306: no L-4 -> no standard deduction at all
@@ -98,6 +100,33 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     else:
         steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")
     return per_period
+
+
+def _table_for(tax: IncomeTax, status: str):
+    """The annual rate table for a filing status: tables are keyed by status; a status the publication prints no
+    table for uses params.table_for_status[status] (e.g. head of household -> single)."""
+    table = tax.tables.get(status)
+    if table is None:
+        alias = tax.params.get("table_for_status", {}).get(status)
+        table = tax.tables.get(alias) if alias else tax.tables.get("single")
+    return table
+
+
+def _annual_table(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+    """The annualised percentage method most states print: annual wages less the subtractions (a standard
+    deduction, so much per allowance or exemption), the status's rate table, less credits (so much per
+    exemption); the caller divides by the pay periods (and rounds to the dollar where the state says so)."""
+    status = cert.filing_status
+    subtractions = tax.subtractions
+    if not cert.given and tax.params.get("no_deductions_without_certificate"):
+        subtractions = ()
+        steps.append(f"No {tax.certificate_form}: no deduction is subtracted.")
+    subtract = _subtract(tax, cert, status, steps, subtractions, "Less")
+    taxable = max(ZERO, annual - subtract)
+    steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
+    annual_tax = _annual_from_table(_table_for(tax, status), taxable, steps)
+    credits = _subtract(tax, cert, status, steps, tax.credits, "Credit")
+    return max(ZERO, annual_tax - credits)
 
 
 def _elected_rate(rules: StateRules, cert: Certificate, steps: list[str]) -> Decimal:

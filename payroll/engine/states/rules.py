@@ -103,7 +103,7 @@ class Program:
 
 @dataclass(frozen=True)
 class IncomeTax:
-    method: str                          # none | flat | elected_percentage | ca_method_b | ny_exact | ut_credit
+    method: str                          # none | flat | annual_table | elected_percentage | ca_method_b | ny_exact | ut_credit
                                          # | ut_period_credit | period_table | ma_circular_m (per period)
     rate: Decimal = D(0)
     subtractions: tuple[Subtraction, ...] = ()
@@ -160,7 +160,9 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
         tables[status] = BracketTable.parse(rows, f"{where}.tables.{status}")
     params = {}
     for key, value in (raw.get("params") or {}).items():
-        if isinstance(value, dict):
+        if key == "table_for_status":     # status -> the status whose table it uses (words, not numbers)
+            params[key] = {str(k): str(v) for k, v in value.items()}
+        elif isinstance(value, dict):
             params[key] = _by_status(value, f"{where}.params.{key}") if set(value) == set(FILING_STATUSES) else {
                 k: _dec(v, f"{where}.params.{key}.{k}") for k, v in value.items()}
         elif isinstance(value, list):
