@@ -1,7 +1,7 @@
 """What state withholding starts from: the employee's state certificate, normalised, and the state's wages."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from typing import Mapping
@@ -22,6 +22,9 @@ _STATUS_ALIASES = {
 }
 _COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions")
 _MONEY_FIELDS = ("additional", "annual_allowance")
+# Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
+# table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
+_TEXT_FIELDS = ("rate_table", "withholding_code", "county")
 
 
 @dataclass(frozen=True)
@@ -36,8 +39,7 @@ class Certificate:
     percentage: Decimal | None
     annual_allowance: Decimal | None
     reciprocity: bool
-
-
+    text: Mapping[str, str] = field(default_factory=dict)    # _TEXT_FIELDS given, stripped and upper-cased
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
@@ -99,6 +101,15 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         if percentage is None or not percentage.is_finite() or percentage < 0:
             issues.append(Issue(f"certificate.{state}.percentage", "must be a percentage such as \"2.0\""))
             percentage = None
+    text = {}
+    for name in _TEXT_FIELDS:
+        value = raw.get(name)
+        if value in (None, ""):
+            continue
+        if not isinstance(value, str) or len(value.strip()) > 40:
+            issues.append(Issue(f"certificate.{state}.{name}", "must be a short code such as \"A\""))
+        else:
+            text[name] = value.strip().upper()
     if issues:
         raise ValidationFailed(issues)
     return Certificate(
@@ -110,6 +121,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         percentage=percentage,
         annual_allowance=money["annual_allowance"],
         reciprocity=raw.get("reciprocity", True) is not False,
+        text=text,
     )
 
 

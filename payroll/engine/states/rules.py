@@ -134,6 +134,13 @@ class StateRules:
     notes: tuple[str, ...]
     effective_from: date | None = None   # first pay date the figures apply to (mid-year table changes)
     effective_until: date | None = None  # last pay date they are known to apply to (tables replaced mid-year)
+    # How far the figures are checked: "example" (the tests reproduce the state's own worked examples, listed in
+    # `examples` with their pages), "formula" (no published example: hand calculations from the formula), or
+    # "unconfirmed" (read from a secondary reproduction; see `unconfirmed`). `not_modelled`: what the engine
+    # leaves out for this state (said, never silently zero).
+    confidence: str = "unconfirmed"
+    examples: tuple[str, ...] = ()
+    not_modelled: tuple[str, ...] = ()
 
 
 def _parse_subtractions(raw: list, where: str) -> tuple[Subtraction, ...]:
@@ -239,7 +246,19 @@ def parse_state(raw: dict, where: str) -> StateRules:
         notes=tuple(raw.get("notes", ())),
         effective_from=parse_date(raw["effective_from"]) if raw.get("effective_from") else None,
         effective_until=parse_date(raw["effective_until"]) if raw.get("effective_until") else None,
+        confidence=_confidence(raw.get("confidence", "unconfirmed"), where),
+        examples=tuple(raw.get("examples", ())),
+        not_modelled=tuple(raw.get("not_modelled", ())),
     )
+
+
+CONFIDENCE_LEVELS = ("example", "formula", "unconfirmed")
+
+
+def _confidence(value: object, where: str) -> str:
+    if value not in CONFIDENCE_LEVELS:
+        raise ValueError(f"{where}: confidence must be one of {CONFIDENCE_LEVELS}, got {value!r}")
+    return str(value)
 
 
 VERSION_MARK = "@"   # "UT@2026-07-01.json": a later version of UT's rules within the same tax year
