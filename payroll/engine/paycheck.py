@@ -138,6 +138,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     employer_taxes.append(Line("medicare", medicare_er, (ss_src,
                                ("{} × {} employer rate = {}", fica_wages, t.medicare_employer_rate, medicare_er))))
 
+    # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
+    fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
+                        wages, fit_exempt, fit_wages)]
+    fit = round_cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
+                                         inp.aggregate_supplemental, t, fit_steps))
+
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
     states = _states()
     ctx = states.StateContext(
@@ -145,7 +151,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         residence_state=inp.residence_state, gross=wages, supplemental=earnings.supplemental,
         pretax=by_treatment, ytd_gross=ytd.gross,
         certificate=inp.state_certificates,      # nested by state code: {"CA": {...}, "NY": {...}}
-        federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date)
+        federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date, federal_income_tax=fit)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in states.compute_state_taxes(ctx):
@@ -154,11 +160,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         if s.wages is not None:
             state_wages[(s.code, s.state)] = s.wages
 
-    # --- federal income tax --------------------------------------------------------------------------------
-    fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
-                        wages, fit_exempt, fit_wages)]
-    fit = round_cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
-                                         inp.aggregate_supplemental, t, fit_steps))
+    # --- federal income tax, limited to the wages left ------------------------------------------------------
     other_taxes = ss_ee + medicare_ee + addl + sum((s.amount for s in state_ee), _Z)
     available = room_in_wages - other_taxes
     if fit > available:

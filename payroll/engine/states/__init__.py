@@ -38,6 +38,7 @@ class StateContext:
     certificate: Mapping[str, object]
     federal_filing_status: str
     birth_date: date | None = None
+    federal_income_tax: Decimal = ZERO    # this paycheck's federal withholding (AL, OR subtract it; MT, ... do not)
 
 
 @dataclass(frozen=True)

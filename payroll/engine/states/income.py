@@ -11,6 +11,12 @@ from .period_methods import PERIOD_METHODS, SUPPLEMENTAL_METHODS
 from .rules import IncomeTax, StateRules, UnsupportedState
 
 
+# State-specific annualised methods, registered by the modules imported at the bottom of this file:
+# name -> fn(rules, cert, wages, annual, periods, steps) -> the annual tax, unrounded (the caller divides by the
+# periods and rounds as params.round_to_dollar says). Per-period methods register in period_methods.PERIOD_METHODS.
+ANNUAL_METHODS: dict = {}
+
+
 def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
     total = ZERO
     for s in items:
@@ -91,6 +97,8 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         annual_tax = _ny_exact(tax, cert, annual, steps)
     elif method == "ut_credit":
         annual_tax = _ut_credit(tax, cert, annual, steps)
+    elif method in ANNUAL_METHODS:
+        annual_tax = ANNUAL_METHODS[method](rules, cert, wages, annual, periods, steps)
     else:  # pragma: no cover - data validation keeps this out
         raise ValueError(f"unknown income tax method {method!r}")
     per_period = annual_tax / p
@@ -250,3 +258,6 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
         steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
     return total
+
+
+# The state-method modules register themselves (they import from this module, hence at the bottom).
