@@ -21,7 +21,7 @@ except ImportError:
 
 D = Decimal
 NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
-BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}   # MD 2025 is refused: its mid-year figures are not confirmed
+BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}   # MD 2025: only from 1 July (the earlier formula is not confirmed)
 
 
 def test_supported_states_2026():
@@ -30,7 +30,8 @@ def test_supported_states_2026():
 
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
-    assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),)}
+    assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),),
+                                                "MD": ((date(2025, 7, 1), None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
                                                 "GA": ((date(2026, 5, 11), None),),

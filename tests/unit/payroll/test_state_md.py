@@ -1,7 +1,9 @@
 """Maryland 2026 (Employer Withholding Guide): annual wages less $3,400 and $3,200 per MW507 exemption, the state
-table from 4.75% plus the county rate (2.25% for nonresidents), nothing under $5,000 a year. 2025 is refused."""
+table from 4.75% plus the county rate (2.25% for nonresidents), nothing under $5,000 a year. 2025 from 1 July
+(flat $3,350 deduction); earlier 2025 pay dates are refused."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -68,9 +70,22 @@ def test_an_unknown_county_is_named():
     assert [i.field for i in err.value.issues] == ["certificate.MD.county"]
 
 
-def test_2025_is_refused_not_guessed():
+def test_2025_before_july_is_refused_not_guessed():
     with pytest.raises(UnsupportedState, match="MD"):
-        income_tax(ctx("MD", year=2025))
+        income_tax(ctx("MD", year=2025, pay_date=date(2025, 6, 30)))
+
+
+def test_2025_from_july_uses_the_flat_3350_deduction_and_2025_county_rates():
+    """1 July 2025, Allegany (3.03% in 2025, 3.20% in 2026), biweekly 3,000, one exemption:
+    78,000 - 3,350 - 3,200 = 71,450 x (4.75% + 3.03%) = 5,558.81 / 26 = 213.8004 -> 213.80."""
+    got = income_tax(ctx("MD", pay_date=date(2025, 7, 1), certificate=md(1, "ALLEGANY")))
+    assert got == D("213.80")
+
+
+def test_2025_without_a_county_uses_that_years_highest_rate():
+    """No MW507 in August 2025: one exemption, Dorchester 3.20% (its 2025 rate):
+    71,450 x 7.95% = 5,680.275 / 26 = 218.472 -> 218.47."""
+    assert income_tax(ctx("MD", pay_date=date(2025, 8, 1))) == D("218.47")
 
 
 def test_pennsylvania_resident_working_in_maryland_with_mw507_pays_pennsylvania():
