@@ -105,7 +105,7 @@ def _md_state_and_county(rules: StateRules, cert: Certificate, wages: Wages, ann
     taxable = max(ZERO, annual - subtract)
     steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
     state_tax = _annual_from_table(tax.tables[status], taxable, steps)
-    county = cert.text.get("county")
+    county = _county_code(cert.text.get("county"))
     rates = prm["county_rates"]
     if county is None:
         county = prm["default_county"][0]
@@ -157,6 +157,16 @@ def _vt_period_tables(rules: StateRules, cert: Certificate, pay: Wages, periods:
                  f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
                  f"= {fmt_usd(amount)}")
     return amount
+
+
+def _county_code(name: str | None) -> str | None:
+    """MW507's county as the data's code: "Prince George's County" -> PRINCE_GEORGES, "St. Mary's" -> ST_MARYS."""
+    if name is None:
+        return None
+    code = name.upper().replace("'", "").replace(".", "").replace("-", " ").strip()
+    if code.endswith(" COUNTY"):
+        code = code[: -len(" COUNTY")]
+    return "_".join(code.split())
 
 
 def _tier_rate(rows: tuple, taxable: Decimal) -> Decimal:

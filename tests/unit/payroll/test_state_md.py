@@ -64,6 +64,12 @@ def test_maryland_2026_by_hand(case_id, kwargs, expected, hand):
     assert income_tax(ctx("MD", **kwargs)) == D(expected), hand
 
 
+@pytest.mark.parametrize("written", ["Prince George's County", "prince georges", "PRINCE_GEORGES"])
+def test_county_names_as_written_on_mw507_are_understood(written):
+    """Prince George's 3.20%, the same as Montgomery: 218.32."""
+    assert income_tax(ctx("MD", certificate=md(1, written))) == D("218.32")
+
+
 def test_an_unknown_county_is_named():
     with pytest.raises(ValidationFailed) as err:
         income_tax(ctx("MD", certificate=md(1, "ATLANTIS")))
