@@ -78,5 +78,13 @@ def test_new_jersey_resident_working_in_arizona_gets_the_difference():
                                                 ("state_income_tax", "NJ"): D("60.74")}
 
 
+def test_new_jersey_work_pennsylvania_resident_withholds_pennsylvania_with_nj_165():
+    """NJ-PA reciprocity: with NJ-165 (the default) no NJ income tax; PA 3.07% x 3,000 = 92.10 instead. The NJ
+    worker contributions follow the NJ work: 2026 UI + workforce 0.425% x 3,000 = 12.75."""
+    assert lines(ctx("NJ", residence="PA")) == {("state_income_tax", "NJ"): D("0.00"),
+                                                ("state_income_tax", "PA"): D("92.10"),
+                                                ("state_unemployment_employee", "NJ"): D("12.75")}
+
+
 def test_explanation_names_the_table():
     assert "rate table C chosen on NJ-W4" in explanation(nj(24, "5000", rate_table="C"))
