@@ -46,9 +46,14 @@ def test_reciprocity_declined_withholds_for_the_work_state():
     assert lines(c) == {("state_income_tax", "PA"): D("92.10"), ("state_unemployment_employee", "PA"): D("2.10")}
 
 
-def test_reciprocal_residence_state_not_covered_is_named():
-    with pytest.raises(UnsupportedState, match="NJ"):
-        lines(ctx("PA", residence="NJ"))
+def test_pennsylvania_work_new_jersey_resident_withholds_new_jersey_instead():
+    """PA-NJ reciprocity (REV-420 on file by default): PA 0.00, NJ withholds as at home. NJ-WT, biweekly 3,000,
+    no NJ-W4 (table A, no allowance): table A biweekly rows (annual / 26): over 2,885 ($75,000 / 26 = 2,884.62 ->
+    2,885) base 112.69 ($2,930 / 26) at 7%: 112.69 + 115.00 x 7% = 112.69 + 8.05 = 120.74.
+    PA UC 0.07% x 3,000 = 2.10 follows the PA work."""
+    assert lines(ctx("PA", residence="NJ")) == {("state_income_tax", "PA"): D("0.00"),
+                                                ("state_income_tax", "NJ"): D("120.74"),
+                                                ("state_unemployment_employee", "PA"): D("2.10")}
 
 
 def test_texas_work_california_resident_gets_full_california_top_up():
@@ -79,15 +84,16 @@ def test_no_top_up_when_work_state_tax_is_higher():
 
 
 def test_uncovered_residence_without_reciprocity_is_explained_not_an_error():
-    c = ctx("CA", residence="OR")
-    assert lines(c)[("state_income_tax", "CA")] == D("134.01")
+    """OR 2025 is refused (no tables): a CA worker living in OR keeps exactly the CA withholding, explained."""
+    c = ctx("CA", residence="OR", year=2025)
+    assert lines(c)[("state_income_tax", "CA")] == lines(ctx("CA", year=2025))[("state_income_tax", "CA")]
     assert "Residence state OR is not covered" in explanation(c)
 
 
-@pytest.mark.parametrize("state", ["OR", "NJ", "DC"])
-def test_uncovered_work_state_raises_naming_it(state):
+@pytest.mark.parametrize("state, year", [("OR", 2025), ("DC", 2026)])
+def test_uncovered_work_state_raises_naming_it(state, year):
     with pytest.raises(UnsupportedState, match=state):
-        lines(ctx(state))
+        lines(ctx(state, year=year))
 
 
 def test_year_without_data_raises():
