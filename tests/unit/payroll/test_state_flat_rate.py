@@ -37,6 +37,10 @@ CASES = [
     ("IN-bonus", dict(state="IN", periods=52, gross="1200", supplemental="200",
                       certificate={"IN": {"personal_exemptions": 1}}), "34.83",
      "regular (52,000 - 1,000) x 2.95% = 1,504.50 / 52 = 28.9327 -> 28.93; bonus 200 x 2.95% = 5.90; 34.83"),
+    ("IN-adopted-dependent", dict(state="IN", certificate={"IN": {"personal_exemptions": 2, "dependents": 1,
+                                                                  "adopted_dependents": 1}}), "81.13",
+     "DN #1 with the adopted-dependent table: 78,000 - 2 x 1,000 - 1 x 1,500 - 1 x 3,000 = 71,500 x 2.95% "
+     "= 2,109.25 / 26 = 81.125 -> 81.13"),
     ("IN-2025", dict(state="IN", year=2025, certificate={"IN": {"personal_exemptions": 1}}), "88.85",
      "IN 2025 at 3.0%: (78,000 - 1,000) x 3% = 2,310 / 26 = 88.846 -> 88.85"),
     # NC-30: the withholding rate is 0.1 point above the income tax rate (2026: 3.99% + 0.1 = 4.09%; 2025: 4.35%) and
