@@ -66,16 +66,16 @@ def test_arizona_work_california_resident_top_up_is_the_difference():
 
 
 def test_new_york_resident_working_in_california():
-    """CA withholds 134.01 (+ SDI 39.00); NY resident amount 140.30 - 134.01 = 6.29 top-up."""
+    """CA withholds 134.01 (+ SDI 39.00); NY resident amount 140.28 (NYS-50-T-NYS per period) - 134.01 = 6.27 top-up."""
     assert lines(ctx("CA", residence="NY")) == {("state_income_tax", "CA"): D("134.01"),
-                                                ("state_income_tax", "NY"): D("6.29"),
+                                                ("state_income_tax", "NY"): D("6.27"),
                                                 ("state_disability", "CA"): D("39.00")}
 
 
 def test_no_top_up_when_work_state_tax_is_higher():
-    """NY 140.30 >= CA 134.01: CA top-up 0.00 (line kept, explained). NY SDI/PFL follow the NY work."""
+    """NY 140.28 >= CA 134.01: CA top-up 0.00 (line kept, explained). NY SDI/PFL follow the NY work."""
     got = lines(ctx("NY", residence="CA"))
-    assert got[("state_income_tax", "NY")] == D("140.30") and got[("state_income_tax", "CA")] == D("0.00")
+    assert got[("state_income_tax", "NY")] == D("140.28") and got[("state_income_tax", "CA")] == D("0.00")
 
 
 def test_uncovered_residence_without_reciprocity_is_explained_not_an_error():
