@@ -263,3 +263,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 # The state-method modules register themselves (they import from this module, hence at the bottom).
 
 from . import ny_period  # noqa: E402,F401  (registers "ny_period_exact")
+from . import period_flat  # noqa: E402,F401  (registers "period_flat")
