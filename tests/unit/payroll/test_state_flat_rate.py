@@ -41,6 +41,10 @@ CASES = [
                                                                   "adopted_dependents": 1}}), "81.13",
      "DN #1 with the adopted-dependent table: 78,000 - 2 x 1,000 - 1 x 1,500 - 1 x 3,000 = 71,500 x 2.95% "
      "= 2,109.25 / 26 = 81.125 -> 81.13"),
+    ("IN-DN1-example", dict(state="IN", periods=52, gross="800",
+                            certificate={"IN": {"personal_exemptions": 5, "dependents": 4, "adopted_dependents": 2}}),
+     "13.96", "Departmental Notice #1 (01-26) example: 5 x 1,000 + (3 + 1 first-time) x 1,500 + 2 x 3,000 = 17,000 "
+     "/ 52 = 326.92; 800 - 326.92 = 473.08 x 2.95% = 13.9559 -> 13.96"),
     ("IN-2025", dict(state="IN", year=2025, certificate={"IN": {"personal_exemptions": 1}}), "88.85",
      "IN 2025 at 3.0%: (78,000 - 1,000) x 3% = 2,310 / 26 = 88.846 -> 88.85"),
     # NC-30's percentage method per payroll period: the withholding rate is 0.1 point above the income tax rate
