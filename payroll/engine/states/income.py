@@ -264,3 +264,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 
 from . import ny_period  # noqa: E402,F401  (registers "ny_period_exact")
 from . import period_flat  # noqa: E402,F401  (registers "period_flat")
+from . import ca_period  # noqa: E402,F401  (registers "ca_method_b_period")
