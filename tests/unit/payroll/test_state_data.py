@@ -59,6 +59,20 @@ def test_every_state_file_names_its_publication_and_year(year):
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
+def test_every_state_file_states_its_confidence(year):
+    """Each file says how far its figures are checked (issue 15): an "example" file lists the publication's worked
+    examples its tests reproduce; an "unconfirmed" file says in `unconfirmed` where its figures came from."""
+    for path in sorted((DATA_ROOT / str(year) / "states").glob("*.json")):
+        raw = json.loads(path.read_text())
+        assert raw.get("confidence") in ("example", "formula", "unconfirmed"), path
+        assert isinstance(raw.get("examples"), list) and isinstance(raw.get("not_modelled"), list), path
+        if raw["confidence"] == "example":
+            assert raw["examples"], f"{path}: confidence 'example' but no examples listed"
+        if raw["confidence"] == "unconfirmed" and raw.get("income_tax"):
+            assert raw.get("unconfirmed"), f"{path}: unconfirmed figures must say where they came from"
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
 def test_rules_parse_once_and_are_cached(year):
     assert rules_for_year(year) is rules_for_year(year)
 
