@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backoffice.geo import STATES
 from payroll.engine.states import (UnsupportedState, compute_state_taxes, partially_supported_states,
-                                   supported_states, suta_wage_base)
+                                   supported_states, suta_new_employer_rate, suta_wage_base)
 from payroll.engine.states.rules import DATA_ROOT, rules_for_year, versions_for_year
 
 try:  # the folder may or may not be a package
@@ -169,3 +169,25 @@ def test_rate_tables_are_internally_consistent(year):
             for i in range(len(table.overs) - 1):
                 expected = table.bases[i] + (table.overs[i + 1] - table.overs[i]) * table.rates[i]
                 assert abs(table.bases[i + 1] - expected) <= tolerance[state], (state, status, table.overs[i + 1])
+
+
+@pytest.mark.parametrize("state, year, expected", [("CA", 2026, "0.034"), ("FL", 2026, "0.027"), ("PA", 2026, "0.03822"),
+                                                   ("NC", 2025, "0.01")])
+def test_suta_new_employer_rate_where_confirmed(state, year, expected):
+    """New-employer SUTA rates read from the sources named in suta_wage_bases.json (e.g. CA 3.4%, PA 3.822%)."""
+    assert suta_new_employer_rate(state, year) == D(expected)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_suta_file_lists_a_new_employer_rate_or_null_for_every_jurisdiction(year):
+    """Every one of the 51 jurisdictions carries the key: a rate with its source, or null (not confirmed), which is
+    refused rather than guessed."""
+    raw = json.loads((DATA_ROOT / str(year) / "suta_wage_bases.json").read_text())["wage_bases"]
+    assert set(raw) == set(STATES)
+    for state, entry in raw.items():
+        assert "new_employer_rate" in entry, state
+        if entry["new_employer_rate"] is None:
+            with pytest.raises(UnsupportedState, match=state):
+                suta_new_employer_rate(state, year)
+        else:
+            assert entry["new_employer_rate"]["source"].strip()
