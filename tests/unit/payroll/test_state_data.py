@@ -29,7 +29,8 @@ def test_supported_states_2026():
 
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
-    assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),)}
+    assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),),
+                                                "MA": ((None, None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
                                                 "GA": ((date(2026, 5, 11), None),),
@@ -38,7 +39,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"}
 
 
 def test_no_data_year_supports_nothing():
