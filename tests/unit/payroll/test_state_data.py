@@ -30,7 +30,7 @@ def test_supported_states_2026():
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
     assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),),
-                                                "MA": ((None, None),)}
+                                                "MA": ((None, None),), "OH": ((date(2025, 10, 1), None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
                                                 "GA": ((date(2026, 5, 11), None),),
