@@ -261,7 +261,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 
 
 # The state-method modules register themselves (they import from this module, hence at the bottom).
-
-from . import ny_period  # noqa: E402,F401  (registers "ny_period_exact")
-from . import period_flat  # noqa: E402,F401  (registers "period_flat")
-from . import ca_period  # noqa: E402,F401  (registers "ca_method_b_period")
+from . import ca_period, ny_period, period_flat  # noqa: E402,F401  (CA Method B, NYS-50 Method II, NC-30/IA per period)
