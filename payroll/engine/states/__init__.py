@@ -14,10 +14,12 @@ from backoffice.periods import PayFrequency
 from .income import income_tax_amount
 from .inputs import Certificate, read_certificate, state_wages
 from .rules import (Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
+                    suta_new_employer_rates_for_year,
                     versions_for_year)
 
 __all__ = [
     "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
+    "suta_new_employer_rate",
     "partially_supported_states",
 ]
 
@@ -98,6 +100,15 @@ def suta_wage_base(state: str, tax_year: int) -> Decimal:
     if entry is None or entry[0] is None:
         raise UnsupportedState(f"the SUTA taxable wage base for {state} in {tax_year} is not confirmed yet")
     return entry[0]
+
+
+def suta_new_employer_rate(state: str, tax_year: int) -> Decimal:
+    """The SUTA rate a new (not yet experience-rated) employer pays in the state, from suta_wage_bases.json."""
+    state = state.upper()
+    rate = suta_new_employer_rates_for_year(tax_year).get(state, (None, ""))[0]
+    if rate is None:
+        raise UnsupportedState(f"the SUTA new-employer rate for {state} in {tax_year} is not confirmed yet")
+    return rate
 
 
 def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:

@@ -263,3 +263,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 # The state-method modules register themselves (they import from this module, hence at the bottom).
 from . import methods_std  # noqa: E402,F401  (SC VA VT WI WV MD)
 from . import methods_stc  # noqa: E402,F401  (NE NJ NM OK OR RI)
+from . import ca_period, ny_period, period_flat  # noqa: E402,F401  (CA Method B, NYS-50 Method II, NC-30/IA per period)

@@ -324,3 +324,18 @@ def suta_bases_for_year(tax_year: int) -> Mapping[str, tuple[Decimal | None, str
         amount = entry.get("amount")
         out[state] = (None if amount is None else _dec(amount, f"{path.name}.{state}"), entry.get("source", ""))
     return out
+
+
+@lru_cache(maxsize=None)
+def suta_new_employer_rates_for_year(tax_year: int) -> Mapping[str, tuple[Decimal | None, str]]:
+    """state -> (new-employer SUTA rate or None when not confirmed, source) from suta_wage_bases.json."""
+    path = DATA_ROOT / str(tax_year) / "suta_wage_bases.json"
+    if not path.is_file():
+        return {}
+    raw = json.loads(path.read_text(encoding="utf-8"))
+    out = {}
+    for state, entry in raw["wage_bases"].items():
+        rate = entry.get("new_employer_rate")
+        out[state] = (None, "") if rate is None else (_dec(rate["rate"], f"{path.name}.{state}.new_employer_rate"),
+                                                       rate["source"])
+    return out

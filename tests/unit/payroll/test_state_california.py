@@ -16,31 +16,30 @@ D = Decimal
 
 
 def test_single_no_de4_biweekly_3000():
-    """EDD 2026 Method B, no DE 4 on file -> single, 0 allowances.
-    Annual wages 3,000 x 26 = 78,000 > low-income exemption 18,895.
-    Less standard deduction 5,706 -> taxable 72,294.
-    Single table row over 57,542: 2,186.15 + 8.8% x (72,294 - 57,542 = 14,752) = 2,186.15 + 1,298.176 = 3,484.326.
-    Exemption credit 0 x 168.30 = 0. Per period 3,484.326 / 26 = 134.0125 -> 134.01.
+    """EDD 2026 Method B per period, no DE 4 on file -> single, 0 allowances; biweekly 3,000.
+    Table 1: 3,000 > 727 (biweekly low-income exemption). Table 3: less 219 -> taxable 2,781.
+    Biweekly single rate table, row over 2,214: 84.16 + 8.8% x 567 = 84.16 + 49.896 = 134.056.
+    Table 4: 0 allowances -> 0. Withholding 134.06 (annualised it was 134.01: 5 cents off the printed tables).
     SDI 2026: 3,000 x 1.3% = 39.00 (no wage cap)."""
     c = ctx("CA", gross="3000.00")
-    assert lines(c) == {("state_income_tax", "CA"): D("134.01"), ("state_disability", "CA"): D("39.00")}
+    assert lines(c) == {("state_income_tax", "CA"): D("134.06"), ("state_disability", "CA"): D("39.00")}
     text = explanation(c)
-    assert "No DE 4 on file" in text and "$72,294.00" in text and "Method B" in text
+    assert "No DE 4 on file" in text and "$2,781.00" in text and "Method B" in text
 
 
 def test_married_three_allowances_one_estimated_monthly_5000():
     """Married, DE 4 line 1 = 3 regular allowances, line 2 = 1 estimated-deduction allowance, monthly 5,000.
-    Annual 60,000; married with 2+ allowances -> low-income exemption 37,790 (exceeded), standard deduction 11,412.
-    Taxable 60,000 - 1,000 - 11,412 = 47,588.
-    Married row over 22,158: 243.74 + 2.2% x 25,430 = 243.74 + 559.46 = 803.20.
-    Less credit 3 x 168.30 = 504.90 -> 298.30. Monthly 298.30 / 12 = 24.858 -> 24.86. SDI 5,000 x 1.3% = 65.00."""
+    Married with 2+ allowances: monthly low-income exemption 3,149 (exceeded), standard deduction 951.
+    Table 2: 1 estimated-deduction allowance, monthly 83. Taxable 5,000 - 83 - 951 = 3,966.
+    Monthly married table, row over 1,848: 20.33 + 2.2% x 2,118 = 20.33 + 46.596 = 66.926.
+    Table 4: 3 allowances monthly 42.08 -> 24.846 -> 24.85. SDI 5,000 x 1.3% = 65.00."""
     c = ctx("CA", periods=12, gross="5000.00",
             certificate={"CA": {"filing_status": "married", "allowances": 3, "additional_allowances": 1}})
-    assert lines(c) == {("state_income_tax", "CA"): D("24.86"), ("state_disability", "CA"): D("65.00")}
+    assert lines(c) == {("state_income_tax", "CA"): D("24.85"), ("state_disability", "CA"): D("65.00")}
 
 
 def test_low_income_exemption_means_no_tax():
-    """Single, 1 allowance, weekly 350: annual 18,200 is not above the 18,895 low-income exemption -> 0.
+    """Single, 1 allowance, weekly 350: not above the weekly low-income exemption 363 (Table 1) -> 0.
     SDI still applies: 350 x 1.3% = 4.55."""
     c = ctx("CA", periods=52, gross="350.00", certificate={"CA": {"filing_status": "single", "allowances": 1}})
     assert lines(c) == {("state_income_tax", "CA"): D("0.00"), ("state_disability", "CA"): D("4.55")}
@@ -48,35 +47,35 @@ def test_low_income_exemption_means_no_tax():
 
 
 def test_head_of_household_two_allowances_weekly_2000():
-    """Head of household, 2 allowances, weekly 2,000: annual 104,000; standard deduction 11,412 -> 92,588.
-    HOH row over 83,805: 2,641.80 + 8.8% x 8,783 = 2,641.80 + 772.904 = 3,414.704.
-    Less 2 x 168.30 = 336.60 -> 3,078.104; / 52 = 59.1943 -> 59.19."""
+    """Head of household, 2 allowances, weekly 2,000: weekly standard deduction 219 -> 1,781.
+    Weekly head-of-household table, row over 1,612: 50.85 + 8.8% x 169 = 50.85 + 14.872 = 65.722.
+    Table 4: 2 allowances weekly 6.47 -> 59.252 -> 59.25."""
     c = ctx("CA", periods=52, gross="2000.00",
             certificate={"CA": {"filing_status": "head_of_household", "allowances": 2}})
-    assert income_tax(c) == D("59.19")
+    assert income_tax(c) == D("59.25")
 
 
 def test_bonus_at_supplemental_rate_and_sdi_on_all_wages():
     """Biweekly 4,000 of which 1,000 bonus; single, 1 allowance.
-    Regular 3,000: 3,484.326 (as above) - 168.30 = 3,316.026 / 26 = 127.539 -> 127.54.
-    Bonus 1,000 x 10.23% (DE 44 bonus rate) = 102.30. Total 229.84. SDI 4,000 x 1.3% = 52.00."""
+    Regular 3,000: 134.056 (as above) - 1 allowance biweekly 6.47 = 127.586 -> 127.59.
+    Bonus 1,000 x 10.23% (DE 44 bonus rate) = 102.30. Total 229.89. SDI 4,000 x 1.3% = 52.00."""
     c = ctx("CA", gross="4000.00", supplemental="1000.00", certificate={"CA": {"allowances": 1}})
-    assert lines(c) == {("state_income_tax", "CA"): D("229.84"), ("state_disability", "CA"): D("52.00")}
+    assert lines(c) == {("state_income_tax", "CA"): D("229.89"), ("state_disability", "CA"): D("52.00")}
 
 
 def test_pretax_california_taxes_hsa_but_not_401k():
     """Biweekly 3,000 with 401(k) 200 and HSA (cafeteria) 100. California excludes the 401(k) deferral but not
-    HSA contributions: CA wages 2,800 -> annual 72,800 - 5,706 = 67,094.
-    Row over 57,542: 2,186.15 + 8.8% x 9,552 = 2,186.15 + 840.576 = 3,026.726 / 26 = 116.4125 -> 116.41.
+    HSA contributions: CA wages 2,800 - 219 = 2,581.
+    Biweekly single row over 2,214: 84.16 + 8.8% x 367 = 84.16 + 32.296 = 116.456 -> 116.46.
     SDI wages exclude cafeteria-plan amounts (HSA) but not 401(k): (3,000 - 100) x 1.3% = 37.70."""
     c = ctx("CA", gross="3000.00", pretax={"401k": "200", "hsa": "100"})
-    assert lines(c) == {("state_income_tax", "CA"): D("116.41"), ("state_disability", "CA"): D("37.70")}
+    assert lines(c) == {("state_income_tax", "CA"): D("116.46"), ("state_disability", "CA"): D("37.70")}
     assert "Not excluded for CA income tax: hsa" in explanation(c)
 
 
 def test_additional_withholding_and_exempt():
-    """DE 4 line 3 additional 25.00 on the first case: 134.01 + 25.00 = 159.01. Exempt: 0 income tax, SDI stays."""
-    assert income_tax(ctx("CA", certificate={"CA": {"additional": "25.00"}})) == D("159.01")
+    """DE 4 line 3 additional 25.00 on the first case: 134.06 + 25.00 = 159.06. Exempt: 0 income tax, SDI stays."""
+    assert income_tax(ctx("CA", certificate={"CA": {"additional": "25.00"}})) == D("159.06")
     exempt = ctx("CA", certificate={"CA": {"exempt": True}})
     assert lines(exempt) == {("state_income_tax", "CA"): D("0.00"), ("state_disability", "CA"): D("39.00")}
 
@@ -107,3 +106,30 @@ def test_low_income_exemption_boundary(annual_wage, allowances, expected_zero):
     assert (amount == 0) is expected_zero
     if not expected_zero:
         assert amount == D("168.86")
+
+
+# EDD 2026 Method B worked per payroll period (Tables 1-4 and the period's rate table), by hand.
+PER_PERIOD = [
+    ("weekly-12-allowances", 52, "2000", {"allowances": 12}, "79.12",
+     "Table 3 weekly 110 -> 1,890; over 1,399: 67.77 + 10.23% x 491 = 117.9993; Table 4 prints 0-10 allowances, so "
+     "12 x the one-allowance 3.24 = 38.88 -> 79.1193 -> 79.12 (annualised: 79.20)"),
+    ("weekly-15-estimated", 52, "3000", {"additional_allowances": 15}, "191.14",
+     "Table 2 beyond 10: 15 x 19 = 285; less 110 -> 2,605; over 1,399: 67.77 + 10.23% x 1,206 = 191.1438 -> 191.14"),
+    ("daily-married-1", 260, "300", {"filing_status": "married", "allowances": 1}, "6.19",
+     "daily low-income exemption 73 (married, 0-1 allowances); less 22 -> 278; daily married over 202: "
+     "3.50 + 4.4% x 76 = 6.844; less 0.65 -> 6.194 -> 6.19"),
+    ("quarterly-single-2", 4, "30000", {"allowances": 2}, "1859.48",
+     "less 1,427 -> 28,573; quarterly single over 18,181: 880.53 + 10.23% x 10,392 = 1,943.6316; less 2 allowances "
+     "84.15 -> 1,859.4816 -> 1,859.48"),
+]
+
+
+@pytest.mark.parametrize("case_id, periods, gross, certificate, expected, hand", PER_PERIOD,
+                         ids=[c[0] for c in PER_PERIOD])
+def test_method_b_per_period_tables(case_id, periods, gross, certificate, expected, hand):
+    assert income_tax(ctx("CA", periods=periods, gross=gross, certificate={"CA": certificate})) == D(expected), hand
+
+
+def test_more_than_ten_allowances_is_explained():
+    text = explanation(ctx("CA", periods=52, gross="2000", certificate={"CA": {"allowances": 12}}))
+    assert "12 x the one-allowance amount $3.24" in text

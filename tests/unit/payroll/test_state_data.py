@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from backoffice.geo import STATES
 from payroll.engine.states import (UnsupportedState, compute_state_taxes, partially_supported_states,
-                                   supported_states, suta_wage_base)
+                                   supported_states, suta_new_employer_rate, suta_wage_base)
 from payroll.engine.states.rules import DATA_ROOT, rules_for_year, versions_for_year
 
 try:  # the folder may or may not be a package
@@ -32,7 +32,8 @@ def test_supported_states_2026():
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
     assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),),
-                                                "MD": ((date(2025, 7, 1), None),)}
+                                                "MD": ((date(2025, 7, 1), None),),
+                                                "MA": ((None, None),), "OH": ((date(2025, 10, 1), None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
                                                 "GA": ((date(2026, 5, 11), None),),
@@ -41,7 +42,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA"} | (BATCH_STD - {"MD"}) | (BATCH_STC - {"OR"})
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | (BATCH_STD - {"MD"}) | (BATCH_STC - {"OR"})
 
 
 def test_no_data_year_supports_nothing():
@@ -59,6 +60,20 @@ def test_every_state_file_names_its_publication_and_year(year):
             assert raw["source_url"].startswith("https://"), path
         else:
             assert raw.get("unsupported"), f"{path}: a file without income-tax rules must say why"
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_every_state_file_states_its_confidence(year):
+    """Each file says how far its figures are checked (issue 15): an "example" file lists the publication's worked
+    examples its tests reproduce; an "unconfirmed" file says in `unconfirmed` where its figures came from."""
+    for path in sorted((DATA_ROOT / str(year) / "states").glob("*.json")):
+        raw = json.loads(path.read_text())
+        assert raw.get("confidence") in ("example", "formula", "unconfirmed"), path
+        assert isinstance(raw.get("examples"), list) and isinstance(raw.get("not_modelled"), list), path
+        if raw["confidence"] == "example":
+            assert raw["examples"], f"{path}: confidence 'example' but no examples listed"
+        if raw["confidence"] == "unconfirmed" and raw.get("income_tax"):
+            assert raw.get("unconfirmed"), f"{path}: unconfirmed figures must say where they came from"
 
 
 @pytest.mark.parametrize("year", [2025, 2026])
@@ -167,3 +182,25 @@ def test_rate_tables_are_internally_consistent(year):
             for i in range(len(table.overs) - 1):
                 expected = table.bases[i] + (table.overs[i + 1] - table.overs[i]) * table.rates[i]
                 assert abs(table.bases[i + 1] - expected) <= tolerance[state], (state, status, table.overs[i + 1])
+
+
+@pytest.mark.parametrize("state, year, expected", [("CA", 2026, "0.034"), ("FL", 2026, "0.027"), ("PA", 2026, "0.03822"),
+                                                   ("NC", 2025, "0.01")])
+def test_suta_new_employer_rate_where_confirmed(state, year, expected):
+    """New-employer SUTA rates read from the sources named in suta_wage_bases.json (e.g. CA 3.4%, PA 3.822%)."""
+    assert suta_new_employer_rate(state, year) == D(expected)
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_suta_file_lists_a_new_employer_rate_or_null_for_every_jurisdiction(year):
+    """Every one of the 51 jurisdictions carries the key: a rate with its source, or null (not confirmed), which is
+    refused rather than guessed."""
+    raw = json.loads((DATA_ROOT / str(year) / "suta_wage_bases.json").read_text())["wage_bases"]
+    assert set(raw) == set(STATES)
+    for state, entry in raw.items():
+        assert "new_employer_rate" in entry, state
+        if entry["new_employer_rate"] is None:
+            with pytest.raises(UnsupportedState, match=state):
+                suta_new_employer_rate(state, year)
+        else:
+            assert entry["new_employer_rate"]["source"].strip()

@@ -13,7 +13,8 @@ except ImportError:
 D = Decimal
 
 # The first five are the official examples of the 2026 formula (its four-step method per period:
-# T1 = wages - periodic deduction, T2 = T1 x 3.8%, T3 = T2 - allowance / periods); the hand column annualises.
+# T1 = wages - periodic deduction, T2 = T1 x 3.8%, T3 = T2 - allowance / periods), which the engine follows; on
+# these five the annualised figure (also shown) comes to the same cents.
 CASES = [
     ("official-biweekly-other", dict(periods=26, gross="2100", certificate={"IA": {"annual_allowance": "40"}}), "59.26",
      "(2,100 - 500) x 3.8% = 60.80 - 40/26 = 59.26; annualised 54,600 - 13,000 = 41,600 x 3.8% = 1,580.80 - 40 "
@@ -32,6 +33,12 @@ CASES = [
     ("legacy-form-count", dict(periods=26, gross="2100", certificate={"IA": {"allowances": 2}}), "57.72",
      "2023-or-earlier IA W-4 with 2 allowances = 2 x $40 = 80: 1,580.80 - 80 = 1,500.80 / 26 = 57.7231 -> 57.72"),
     ("no-ia-w4", dict(), "95.00", "no IA W-4: 78,000 - 13,000 = 65,000 x 3.8% = 2,470 / 26 = 95.00"),
+    ("semimonthly-per-period-rounding", dict(periods=24, gross="1000.22"), "17.42",
+     "the formula per period: (1,000.22 - 541.67) = 458.55 x 3.8% = 17.4249 -> 17.42; annualised it would be "
+     "(24,005.28 - 13,000) x 3.8% / 24 = 17.4250 -> 17.43, a cent off (issue 15)"),
+    ("quarterly-annualised", dict(periods=4, gross="15000", certificate={"IA": {"annual_allowance": "40"}}), "436.50",
+     "no quarterly deduction printed: annualise as the instructions say, 60,000 - 13,000 = 47,000 x 3.8% = 1,786 "
+     "- 40 = 1,746 / 4 = 436.50"),
 ]
 
 

@@ -36,6 +36,7 @@ def test_idaho_before_the_july_2025_tables_is_refused():
 
 @pytest.mark.parametrize("periods, gross, status, expected, hand", [
     (26, "3000", "single", "77.84", "R-1306 2025: (78,000 - 12,500) x 3.09% = 2,023.95 / 26 = 77.844 -> 77.84"),
+    (52, "700", "single", "14.20", "R-1306 (1/25) example 1: (700 - 12,500/52 = 240.38) x 3.09% = 14.2022 -> 14.20"),
     (12, "4000", "married", "59.23", "(48,000 - 25,000) x 3.09% = 710.70 / 12 = 59.225 -> 59.23 (half up)"),
     (52, "200", "single", "0.00", "10,400 a year is below the 12,500 standard deduction"),
 ])

@@ -8,9 +8,9 @@ import pytest
 from payroll.engine.states import UnsupportedState, partially_supported_states, supported_states
 
 try:  # the folder may or may not be a package
-    from .test_state_helpers import ctx, explanation, income_tax
+    from .test_state_helpers import ctx, explanation, income_tax, lines
 except ImportError:
-    from test_state_helpers import ctx, explanation, income_tax
+    from test_state_helpers import ctx, explanation, income_tax, lines
 
 D = Decimal
 
@@ -65,8 +65,16 @@ def test_massachusetts_is_partly_supported():
     assert partially_supported_states(2026)["MA"] == ((None, None),)
 
 
-def test_explanation_shows_the_fica_deduction_and_pfml_gap():
+def test_explanation_shows_the_fica_deduction():
     text = explanation(ctx("MA", periods=52, gross="1000", certificate={"MA": {"allowances": 2}}))
     assert "7.65% x $1,000.00 = $76.50" in text
     assert "2 x $19.00 + $66.00 = $104.00" in text
-    assert "PFML contributions are not computed" in text
+
+
+@pytest.mark.parametrize("year, ytd, expected", [(2026, "0", "4.60"), (2026, "184000", "2.30"), (2026, "184500", "0.00"),
+                                                 (2025, "175600", "2.30")])
+def test_pfml_employee_share_up_to_the_social_security_wage_base(year, ytd, expected):
+    """MA PFML employee share 0.28% medical + 0.18% family = 0.46%: weekly 1,000 x 0.46% = 4.60. With 184,000 paid
+    this year only 500 is left under the 2026 base of 184,500 -> 2.30; 2025's base is 176,100 (175,600 + 500)."""
+    c = ctx("MA", year=year, periods=52, gross="1000", ytd=ytd)
+    assert lines(c)[("state_pfml", "MA")] == D(expected)

@@ -60,3 +60,23 @@ def test_michigan_resident_working_in_ohio_pays_michigan():
 def test_explanation_names_the_table_row():
     text = explanation(ctx("OH", certificate={"OH": {"allowances": 2}}))
     assert "row over $1,001.92: $17.78 plus 2.99% of $1,948.08 = $76.03" in text
+
+
+OCTOBER_2025 = date(2025, 10, 17)
+
+
+def test_october_2025_tables_apply_to_wages_paid_from_1_october_2025():
+    """EY Tax Alert 2025-1929 / PayrollOrg: the October 2025 tables apply to wages paid on or after 1 October 2025,
+    so the 2026 biweekly case comes to the same 76.03 (3,000 - 2 x 25.00 = 2,950; 17.78 + 2.99% x 1,948.08)."""
+    assert income_tax(ctx("OH", year=2025, pay_date=OCTOBER_2025, certificate={"OH": {"allowances": 2}})) == D("76.03")
+
+
+def test_2025_supplemental_rate_is_the_statutory_3_5_percent():
+    """Weekly 600 with a 200 bonus in October 2025: regular 400 -> 7.10; bonus 200 x 3.5% = 7.00; 14.10."""
+    c = ctx("OH", year=2025, pay_date=OCTOBER_2025, periods=52, gross="600", supplemental="200")
+    assert income_tax(c) == D("14.10")
+
+
+def test_pay_dates_before_october_2025_are_refused():
+    with pytest.raises(UnsupportedState, match="OH"):
+        income_tax(ctx("OH", year=2025, pay_date=date(2025, 9, 26)))

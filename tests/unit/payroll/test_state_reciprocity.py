@@ -57,30 +57,30 @@ def test_pennsylvania_work_new_jersey_resident_withholds_new_jersey_instead():
 
 
 def test_texas_work_california_resident_gets_full_california_top_up():
-    """CA requires withholding on residents' out-of-state wages less the other state's tax: TX 0, so CA 134.01
+    """CA requires withholding on residents' out-of-state wages less the other state's tax: TX 0, so CA 134.06
     (the single biweekly 3,000 Method B case). CA SDI is not due on Texas work."""
     c = ctx("TX", residence="CA")
-    assert lines(c) == {("state_income_tax", "TX"): D("0.00"), ("state_income_tax", "CA"): D("134.01")}
+    assert lines(c) == {("state_income_tax", "TX"): D("0.00"), ("state_income_tax", "CA"): D("134.06")}
     assert "top-up" in explanation(c, state="CA")
 
 
 def test_arizona_work_california_resident_top_up_is_the_difference():
-    """AZ default 2.0% x 3,000 = 60.00; CA 134.01 - 60.00 = 74.01."""
+    """AZ default 2.0% x 3,000 = 60.00; CA 134.06 - 60.00 = 74.06."""
     assert lines(ctx("AZ", residence="CA")) == {("state_income_tax", "AZ"): D("60.00"),
-                                                ("state_income_tax", "CA"): D("74.01")}
+                                                ("state_income_tax", "CA"): D("74.06")}
 
 
 def test_new_york_resident_working_in_california():
-    """CA withholds 134.01 (+ SDI 39.00); NY resident amount 140.30 - 134.01 = 6.29 top-up."""
-    assert lines(ctx("CA", residence="NY")) == {("state_income_tax", "CA"): D("134.01"),
-                                                ("state_income_tax", "NY"): D("6.29"),
+    """CA withholds 134.06 (+ SDI 39.00); NY resident amount 140.28 (NYS-50-T-NYS per period) - 134.06 = 6.22 top-up."""
+    assert lines(ctx("CA", residence="NY")) == {("state_income_tax", "CA"): D("134.06"),
+                                                ("state_income_tax", "NY"): D("6.22"),
                                                 ("state_disability", "CA"): D("39.00")}
 
 
 def test_no_top_up_when_work_state_tax_is_higher():
-    """NY 140.30 >= CA 134.01: CA top-up 0.00 (line kept, explained). NY SDI/PFL follow the NY work."""
+    """NY 140.28 >= CA 134.06: CA top-up 0.00 (line kept, explained). NY SDI/PFL follow the NY work."""
     got = lines(ctx("NY", residence="CA"))
-    assert got[("state_income_tax", "NY")] == D("140.30") and got[("state_income_tax", "CA")] == D("0.00")
+    assert got[("state_income_tax", "NY")] == D("140.28") and got[("state_income_tax", "CA")] == D("0.00")
 
 
 def test_uncovered_residence_without_reciprocity_is_explained_not_an_error():
@@ -115,10 +115,10 @@ def test_every_bad_certificate_field_is_named():
 
 def test_flat_certificate_mapping_is_accepted_too():
     """A certificate given without the state-code nesting applies to the work state: married 3 / 1 monthly 5,000
-    in CA -> 24.86 (see the California tests)."""
+    in CA -> 24.85 (see the California tests)."""
     c = ctx("CA", periods=12, gross="5000",
             certificate={"filing_status": "married", "allowances": 3, "additional_allowances": 1})
-    assert lines(c)[("state_income_tax", "CA")] == D("24.86")
+    assert lines(c)[("state_income_tax", "CA")] == D("24.85")
 
 
 _pay = st.decimals(min_value=D("0"), max_value=D("40000"), places=2)
