@@ -71,6 +71,10 @@ def _one(state: str, year: int) -> Jurisdiction:
         if r.income_tax.pay_periods is not None:
             periods &= set(r.income_tax.pay_periods)
     reasons = [r.unsupported for r in refused if r.unsupported]
+    for r in usable:
+        statuses = r.income_tax.params.get("unsupported_statuses", ())
+        if statuses:
+            reasons.append(f"filing status {', '.join(statuses)} refused (its table is not confirmed)")
     if not usable:
         status = "unsupported"
     elif _covered_days(spans, year) < (date(year, 12, 31) - date(year, 1, 1)).days + 1 or periods != set(
@@ -84,6 +88,8 @@ def _one(state: str, year: int) -> Jurisdiction:
                            + " are refused")
     else:
         status = "supported"
+        if reasons:          # whole year, but a filing status is refused: say so beside "supported"
+            status = "partial"
     methods = []
     for r in usable:
         if r.income_tax.method not in methods:
