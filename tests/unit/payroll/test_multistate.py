@@ -22,7 +22,9 @@ YEARS = (2025, 2026)
 
 
 def _form_code(form: str) -> str:
-    return form.split()[0].rstrip(",")
+    """'Form 44-016 (Employee ...)' and '44-016' -> '44-016': the form's number, however a file words it."""
+    words = form.replace("Form ", "", 1).split() if form.startswith("Form ") else form.split()
+    return words[0].rstrip(",").upper()
 
 
 @pytest.mark.parametrize("year", YEARS)
