@@ -103,3 +103,19 @@ def test_the_states_command_lists_every_jurisdiction_as_json_csv_and_table():
 def test_the_states_command_refuses_a_silly_year():
     out = CliRunner().invoke(paycheck, ["states", "--year", "1066"])
     assert out.exit_code == 2 and "unsupported_state" in out.output
+
+
+def test_the_console_script_runs_the_states_command_without_the_app():
+    """`backoffice paycheck states --year 2026 --format csv` goes through backoffice.entry's app-free commands."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    out = subprocess.run([sys.executable, "-m", "backoffice.entry", "paycheck", "states", "--year", "2026",
+                          "--format", "csv"], capture_output=True, text=True, cwd=root, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(root)})
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(io.StringIO(out.stdout)))
+    assert len(rows) == 51 and rows[-1]["state"] == "WY"
