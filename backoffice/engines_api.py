@@ -71,6 +71,10 @@ class PaycheckQuotes(MethodView):
 
 @blp.route("/paycheck-states")
 class PaycheckStates(MethodView):
+    @blp.doc(parameters=[{"in": "query", "name": "year", "required": True, "schema": {"type": "integer"},
+                          "description": "the tax year, e.g. 2026"}],
+             responses={"200": {"description": "one object per jurisdiction (51), in order of the USPS code"},
+                        "422": {"description": "no year given"}})
     def get(self):
         """Every jurisdiction (50 states + DC) for a tax year (`?year=2026`): supported, partial or refused, with its
         method, source, confidence, pay dates, programs, reciprocity and what is not modelled.

@@ -165,3 +165,6 @@ def test_api_lists_every_jurisdictions_coverage(client, hr_headers):
     assert rows["NJ"]["status"] == "unsupported" and rows["NJ"]["reason"]
     assert rows["PA"]["reciprocity_form"].startswith("REV-420")
     assert client.get("/api/v1/paycheck-states", headers=hr_headers).status_code == 422
+    spec = client.get("/api/v1/openapi.json").json
+    params = spec["paths"]["/api/v1/paycheck-states"]["get"]["parameters"]
+    assert [p["name"] for p in params] == ["year"]
