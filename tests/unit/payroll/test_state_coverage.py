@@ -25,11 +25,11 @@ def _pay_dates(year):
     """The 1st and 15th of every month and the last day of the year: every version boundary in the data lies
     between two of these, so a covered span and a refused gap are both visited."""
     days = [date(year, m, d) for m in range(1, 13) for d in (1, 15)] + [date(year, 12, 31)]
-    for versions in versions_for_year(year).values():   # and each version's own first and last day
+    for versions in versions_for_year(year).values():   # and each version's first and last day, and the next
         for r in versions:
             days += [d for d in (r.effective_from, r.effective_until) if d is not None]
-            days += [d + timedelta(days=1) for d in (r.effective_until,) if d is not None and d.month < 12 or (
-                d is not None and d.day < 31)]
+            if r.effective_until is not None:
+                days.append(r.effective_until + timedelta(days=1))
     return sorted(set(d for d in days if d.year == year))
 
 
