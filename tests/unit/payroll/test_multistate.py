@@ -5,6 +5,8 @@ import json
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backoffice.errors import ValidationFailed
 from backoffice.geo import STATES
@@ -186,3 +188,22 @@ def test_shares_that_name_no_state_are_reported():
 def test_one_state_in_the_shares_is_the_plain_calculation():
     """All hours in PA: 3,000 x 3.07% = 92.10, as without shares."""
     assert lines(_split("PA", "PA", [("PA", "40")]))[("state_income_tax", "PA")] == D("92.10")
+
+
+FLAT = {"PA": D("0.0307"), "IL": D("0.0495"), "IN": D("0.0295")}   # 2026, no allowances without a certificate
+
+
+@settings(max_examples=60, deadline=None)
+@given(gross=st.decimals(min_value=100, max_value=20000, places=2),
+       hours=st.lists(st.integers(min_value=1, max_value=60), min_size=3, max_size=3))
+def test_a_split_among_flat_rate_states_withholds_each_rate_on_its_share(gross, hours):
+    """A Texas resident (no residence-state tax, no reciprocity) split among PA, IL and IN, which tax a flat rate
+    with no allowance when no certificate is on file: each state's line is its rate x the whole pay x its share
+    of the hours, to the cent (each line rounds once)."""
+    c = _split("TX", "TX", list(zip(FLAT, map(str, hours))), gross=str(gross))
+    got = lines(c)
+    total = sum(hours)
+    for (state, rate), h in zip(FLAT.items(), hours):
+        whole = (gross * rate).quantize(D("0.01"), rounding="ROUND_HALF_UP")
+        share = D(h) / D(total)
+        assert abs(got[("state_income_tax", state)] - whole * share) <= D("0.005") + D("1e-9"), state
