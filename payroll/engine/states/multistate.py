@@ -168,11 +168,14 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
     home_share = ZERO
     home_line = None
     program_lines: list = []
-    for state, _measure, fraction in parts:
+    allotted = ZERO
+    for i, (state, _measure, fraction) in enumerate(parts):
         alone = replace(ctx, work_state=state, residence_state=state, work_shares=(), office_state="")
-        share_ctx = replace(alone, gross=ctx.gross * fraction, supplemental=ctx.supplemental * fraction,
-                            pretax={k: v * fraction for k, v in ctx.pretax.items()})
-        share_wages = round_cents(ctx.gross * fraction)
+        # each share's wages to the cent; the last takes what is left, so the shares add up to the gross
+        share_wages = round_cents(ctx.gross * fraction) if i < len(parts) - 1 else ctx.gross - allotted
+        allotted += share_wages
+        share_ctx = replace(alone, gross=share_wages, supplemental=round_cents(ctx.supplemental * fraction),
+                            pretax={k: round_cents(v * fraction) for k, v in ctx.pretax.items()})
         form = reciprocity(state, home) if state != home else None
         if form is not None:
             home_share += fraction
@@ -192,7 +195,9 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
             else:
                 withheld_elsewhere += amount
             lines.append(line)
-        program_lines.extend(x for x in single(share_ctx) if x.code != "state_income_tax")
+        share_step = f"{state} share of the wages ({_pct(fraction)} by {measure}): {fmt_usd(share_wages)}"
+        program_lines.extend(replace(x, explanation=(share_step, *x.explanation))
+                             for x in single(share_ctx) if x.code != "state_income_tax")
 
     if home_share or resident_top_up(home):
         whole_home = home_line[1] if home_line else None
