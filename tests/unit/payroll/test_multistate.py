@@ -207,3 +207,12 @@ def test_a_split_among_flat_rate_states_withholds_each_rate_on_its_share(gross, 
         whole = (gross * rate).quantize(D("0.01"), rounding="ROUND_HALF_UP")
         share = D(h) / D(total)
         assert abs(got[("state_income_tax", state)] - whole * share) <= D("0.005") + D("1e-9"), state
+
+
+def test_the_shares_wages_add_up_to_the_gross():
+    """100.00 split 1 h / 1 h / 1 h among IL, IN, PA (in that order): 33.33, 33.33 and the rest, 33.34 (W-2 box 16
+    per state adds up to the pay)."""
+    got = {x.state: x.wages for x in compute_state_taxes(_split("TX", "TX", [("PA", "1"), ("IL", "1"), ("IN", "1")],
+                                                                 gross="100.00"))
+           if x.code == "state_income_tax" and x.state != "TX"}
+    assert got == {"IL": D("33.33"), "IN": D("33.33"), "PA": D("33.34")}
