@@ -2,7 +2,9 @@
 JSON as the CLI). Composed by create_app beside the domains, since it holds no records of its own."""
 from __future__ import annotations
 
-from flask import jsonify
+from dataclasses import asdict
+
+from flask import jsonify, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -13,6 +15,7 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.security.access import require
 from payroll.engine.quote import quote
 from payroll.engine.quote_schema import QUOTE_INPUT_SCHEMA, QUOTE_OUTPUT_SCHEMA
+from payroll.engine.states.coverage import coverage
 
 # The most items one request may hold: each is a full calculation, so a longer list is a batch job (the CLI).
 MAX_ITEMS = 500
@@ -64,6 +67,24 @@ class PaycheckQuotes(MethodView):
         # list at most MAX_QUOTES long (workers' W-4 what-ifs go through the portal's one-paycheck preview).
         require(current_api_user(), "payroll_run", "read")
         return jsonify(quote(_capped(json_body(), "quotes")))
+
+
+@blp.route("/paycheck-states")
+class PaycheckStates(MethodView):
+    @blp.doc(parameters=[{"in": "query", "name": "year", "required": True, "schema": {"type": "integer"},
+                          "description": "the tax year, e.g. 2026"}],
+             responses={"200": {"description": "one object per jurisdiction (51), in order of the USPS code"},
+                        "422": {"description": "no year given"}})
+    def get(self):
+        """Every jurisdiction (50 states + DC) for a tax year (`?year=2026`): supported, partial or refused, with its
+        method, source, confidence, pay dates, programs, reciprocity and what is not modelled.
+
+        The same JSON as `backoffice paycheck states --year 2026 --format json`."""
+        require(current_api_user(), "payroll_run", "read")
+        raw = request.args.get("year", "")
+        if not raw.isdigit():
+            raise ValidationFailed([Issue("year", "give the tax year, e.g. ?year=2026", "required")])
+        return jsonify([asdict(r) for r in coverage(int(raw))])
 
 
 @blp.route("/classification-assessments")

@@ -8,6 +8,7 @@ import sys
 # (words of the command) -> (module, click command): commands that read JSON, run a pure engine and print JSON
 APP_FREE = {
     ("paycheck", "quote"): ("payroll.cli_engine", "quote_cmd"),
+    ("paycheck", "states"): ("payroll.cli_engine", "states_cmd"),
     ("classify",): ("backoffice.classification.cli_engine", "classify_cmd"),
     ("benefits", "aca-measure"): ("benefits.cli_engine", "aca_measure_cmd"),
 }

@@ -18,7 +18,7 @@ from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
 from backoffice.workers.models import Engagement
-from payroll import admin_corrections, admin_finance
+from payroll import admin_corrections, admin_finance, admin_states
 from payroll.models import RUN_MACHINE, Paycheck, PayrollRun, PaySchedule
 from payroll.models_ledger import NachaFile, Payment
 from payroll.services import corrections, holds, payments, run_desk, runs, schedules
@@ -422,6 +422,7 @@ def register(admin) -> None:
                                    category="Payroll"))
     admin_finance.register(admin)   # payments (each with its page: ACH return, re-issue), NACHA files, journal
     admin_corrections.register(admin)
+    admin_states.register(admin)    # state coverage (payroll/admin_states.py)
     from payroll.admin_money import register as register_money
 
     register_money(admin)           # tax deposits, bank return files, payment reconciliation

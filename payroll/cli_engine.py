@@ -34,3 +34,23 @@ def quote_cmd(input_path, jsonl, no_explain):
         refused = write_jsonl(quote_lines(lines, explain=explain))
     if refused:
         sys.exit(2)
+
+
+@paycheck.command("states")
+@click.option("--year", "tax_year", type=int, required=True, help="tax year, e.g. 2026")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@handle_domain_errors
+def states_cmd(tax_year, fmt):
+    """Every jurisdiction (50 states + DC) for a tax year: supported, partial or refused, with its method, source,
+    confidence, pay dates, programs and what is not modelled. Nothing is withheld as a silent zero."""
+    from dataclasses import asdict
+
+    from payroll.engine.states.coverage import coverage, coverage_csv, coverage_table
+
+    rows = coverage(tax_year)
+    if fmt == "json":
+        emit_json([asdict(r) for r in rows])
+    elif fmt == "csv":
+        click.echo(coverage_csv(rows), nl=False)
+    else:
+        click.echo(coverage_table(rows), nl=False)

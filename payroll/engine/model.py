@@ -265,6 +265,12 @@ class PaycheckInput:
     # SECURE 2.0 section 603: last year's FICA wages (W-2 box 3) from this employer; None = not known (a
     # catch-up-eligible worker's catch-ups are then made Roth, the safe side; 0 = no wages here last year)
     prior_year_fica_wages: Decimal | None = None
+    # Several work states in one period: (state, hours or wages) each, from the earnings lines; the states split
+    # the wages by them (payroll/engine/states/multistate.py). Empty: all wages are earned in work_state.
+    work_shares: tuple[tuple[str, Decimal], ...] = ()
+    share_measure: str = "hours"                       # "hours" | "wages": what work_shares counts
+    office_state: str = ""                             # the employer location a remote worker is assigned to
+    remote_for_convenience: bool = False               # works away from it by choice (convenience-of-employer rule)
 
 
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})

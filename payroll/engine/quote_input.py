@@ -21,7 +21,8 @@ YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages
 TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
               "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "employer_contributions", "ytd",
               "suta_rate",
-              "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages")
+              "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages",
+              "work_shares", "office_state", "remote_for_convenience")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
 W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
@@ -239,6 +240,10 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
     if prior_fica is not None and not employee:
         c.add("prior_year_fica_wages", "is for employees (the Roth catch-up rule of a 401(k))")
 
+    shares, measure = _parse_work_shares(obj, c, employee)
+    office_state = c.state(obj, "office_state", "office_state", False)
+    convenience = c.boolean(obj, "remote_for_convenience", "remote_for_convenience")
+
     if c.issues:
         return None, c.issues
     return PaycheckInput(
@@ -247,7 +252,34 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         state_certificates=certs, pretax_deductions=pretax, posttax_deductions=posttax,
         employer_contributions=employer, ytd=ytd,
         suta_rate=suta_rate, tin_missing_or_flagged=tin_flag, aggregate_supplemental=aggregate,
-        prior_year_fica_wages=prior_fica), []
+        prior_year_fica_wages=prior_fica, work_shares=shares, share_measure=measure, office_state=office_state,
+        remote_for_convenience=convenience), []
+
+
+def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:
+    """[{state, hours} ...] or [{state, wages} ...]: where the period's work was done (one measure for all)."""
+    raw = obj.get("work_shares")
+    if raw in (None, []):
+        return (), "hours"
+    if not isinstance(raw, list) or not employee:
+        c.add("work_shares", "must be a list of {state, hours} or {state, wages}, for employees")
+        return (), "hours"
+    measures = {k for item in raw if isinstance(item, dict) for k in item if k in ("hours", "wages")}
+    if len(measures) != 1:
+        c.add("work_shares", "give hours for every state or wages for every state")
+        return (), "hours"
+    measure = measures.pop()
+    out = []
+    for i, item in enumerate(raw):
+        if not isinstance(item, dict):
+            c.add(f"work_shares[{i}]", "must be an object")
+            continue
+        c.unknown(item, ("state", measure), f"work_shares[{i}]")
+        state = c.state(item, "state", f"work_shares[{i}].state", True)
+        amount = c.number(item, measure, f"work_shares[{i}].{measure}", True)
+        if state and amount is not None:
+            out.append((state, amount))
+    return tuple(out), measure
 
 
 def _parse_w4(wv: dict, c: _Collector):

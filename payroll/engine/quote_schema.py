@@ -89,6 +89,15 @@ _OBJECT_IN = {
         "suta_rate": {**_NUMBER_IN, "description": "the agency's unemployment rate in the work state, e.g. \"0.034\""},
         "tin_missing_or_flagged": {"type": "boolean"},
         "aggregate_supplemental": {"type": "boolean"},
+        "work_shares": {"type": "array", "items": {
+            "type": "object", "required": ["state"], "additionalProperties": False,
+            "properties": {"state": _STATE, "hours": _NUMBER_IN, "wages": _NUMBER_IN}},
+            "description": "where this period's work was done: hours (or wages) per state, one measure for all; each "
+                           "state withholds on its share (its tax on the whole pay x the share)"},
+        "office_state": {**_STATE, "description": "the employer location a remote worker is assigned to"},
+        "remote_for_convenience": {"type": "boolean", "description": "works away from office_state by choice: the "
+                                   "convenience-of-the-employer states (NY, DE, NE, PA; CT, NJ for residents of "
+                                   "those) tax that work"},
         "prior_year_fica_wages": {**_NUMBER_IN, "description": "last year's FICA wages (W-2 box 3) from this employer: "
                                   "over the year's threshold, 401(k) catch-ups are Roth (SECURE 2.0 section 603); "
                                   "left out, a catch-up-eligible worker's catch-ups are Roth"},

@@ -21,7 +21,7 @@ from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
 from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
-                              primary_engagement, worker_pay)
+                              primary_engagement, work_shares, worker_pay)
 
 EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each line's explanation in words
 
@@ -129,6 +129,9 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                            {f: before[f] for f in YTD_FIELDS},
                            ctx.suta.get(primary.work_state) if wtype == "employee" else None,
                            deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id))
+        shares = work_shares(engs, pay) if wtype == "employee" else []
+        if shares:
+            obj["work_shares"] = shares
         result = calculate_paycheck(input_from_json(obj), tables)
         after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
         after["net"] = before["net"] + result.net

@@ -82,6 +82,26 @@ def primary_engagement(engs: list, pay: EngagementPay):
     return max(paid, key=lambda e: (totals[e.id], -e.id)) if paid else engs[0]
 
 
+def work_shares(engs: list, pay: EngagementPay) -> list[dict]:
+    """Where an employee's paycheck was earned, from its earnings lines (each carries its engagement, and so its
+    work state): [{state, hours}] when every wage line has hours, else [{state, wages}]; [] for one state.
+    Reimbursements are not wages and are left out."""
+    state_of = {e.id: e.work_state for e in engs}
+    lines = [(state_of.get(eid), e) for e, (eid, _) in zip(pay.earnings, pay.sources)
+             if e["code"] != "reimbursement" and state_of.get(eid)]
+    if len({s for s, _ in lines}) < 2:
+        return []
+    measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
+    totals: dict[str, Decimal] = {}
+    for state, e in lines:
+        if measure == "hours":
+            amount = D(e["hours"])
+        else:
+            amount = D(e["amount"]) if "amount" in e else D(e.get("hours") or e.get("units") or 0) * D(e["rate"])
+        totals[state] = totals.get(state, ZERO) + amount
+    return [{"state": s, measure: str(a)} for s, a in sorted(totals.items()) if a > 0]
+
+
 def pays_time(run: PayrollRun) -> bool:
     """Regular and final-pay runs pay approved time; so does a run paying the holds of another run."""
     return run.kind in ("regular", "final") or run.pays_holds_of_run_id is not None
@@ -236,8 +256,9 @@ def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9)
         notes.append(f"Pay from {len(clients)} clients in one paycheck: taxes are computed on the combined wages.")
     states = sorted({e.work_state for e in engs if e.id in {eid for eid, _ in pay.sources} and e.work_state})
     if employee and len(states) > 1:
-        notes.append(f"Wages earned in {', '.join(states)}: state taxes follow {primary.work_state}, the state "
-                     "with the most earnings in this paycheck.")
+        notes.append(f"Wages earned in {', '.join(states)}: each state withholds on its share of the wages (by "
+                     f"the hours, or else the wages, earned there); unemployment insurance follows "
+                     f"{primary.work_state}, the state with the most earnings in this paycheck.")
     if not employee and (not worker.tin_last4 or worker.tin_flagged or (w9 is not None and w9.backup_withholding)):
         notes.append("Backup withholding applies: no correct TIN on file (IRC 3406).")
     return notes
@@ -274,6 +295,8 @@ def input_from_json(obj: dict) -> PaycheckInput:
                     step4b_deductions=D(wv.get("step4b_deductions", "0")),
                     step4c_extra=D(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
     certs = {k.upper(): v for k, v in (obj.get("state_certificates") or {}).items()}
+    shares = obj.get("work_shares") or ()
+    measure = "wages" if shares and "wages" in shares[0] else "hours"
     birth = obj.get("birth_date")
     return PaycheckInput(
         pay_date=parse_date(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
@@ -283,4 +306,7 @@ def input_from_json(obj: dict) -> PaycheckInput:
         ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
         aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)),
-        prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")), **deduction_kwargs(obj))
+        prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")),
+        work_shares=tuple((s["state"].upper(), Decimal(s[measure])) for s in shares), share_measure=measure,
+        office_state=(obj.get("office_state") or "").upper(),
+        remote_for_convenience=bool(obj.get("remote_for_convenience", False)), **deduction_kwargs(obj))

@@ -13,6 +13,7 @@ from backoffice.periods import PayFrequency
 
 from .income import income_tax_amount
 from .inputs import Certificate, read_certificate, state_wages
+from .multistate import compute_allocated, convenience_state, reciprocal_form
 from .rules import (Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
                     suta_new_employer_rates_for_year,
                     versions_for_year)
@@ -41,6 +42,13 @@ class StateContext:
     federal_filing_status: str
     birth_date: date | None = None
     federal_income_tax: Decimal = ZERO    # this paycheck's federal withholding (AL, OR subtract it; MT, ... do not)
+    # Several work states in one period: (state, hours or wages) pairs from the earnings lines (multistate.py)
+    work_shares: tuple[tuple[str, Decimal], ...] = ()
+    share_measure: str = "hours"
+    # The employer location a remote worker is assigned to, and whether they work away from it for their own
+    # convenience (NY and the other convenience-of-the-employer states tax that work: reciprocity.json)
+    office_state: str = ""
+    remote_for_convenience: bool = False
 
 
 @dataclass(frozen=True)
@@ -233,24 +241,48 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> Sta
     return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer, wages)
 
 
+def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:
+    """The reciprocal exemption form for this pair when the worker's work-state certificate claims it."""
+    work = _rules(work_state, ctx.pay_date.year, ctx.pay_date)
+    form = reciprocal_form(work_state, home_state, ctx.pay_date.year, work.reciprocity)
+    return form if form is not None and _certificate_for(ctx, work_state).reciprocity else None
+
+
+def _asks_top_up(home_state: str, pay_date: date) -> bool:
+    home = rules_at(home_state, pay_date.year, pay_date)
+    return bool(home is not None and home.unsupported is None and home.income_tax is not None
+                and home.income_tax.method != "none" and home.resident_top_up)
+
+
 def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     """Every state tax line for one paycheck: work-state (or reciprocal residence-state) income tax, any
     resident top-up, and the work state's disability / family-leave programs."""
     if ctx.periods_per_year < 1:
         raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
     year = ctx.pay_date.year
+    if len({s.upper() for s, m in ctx.work_shares if m}) > 1:
+        return compute_allocated(ctx, compute_state_taxes, ctx.work_shares, lambda w, h: _claimed_form(ctx, w, h),
+                                 lambda h: _asks_top_up(h, ctx.pay_date), ctx.share_measure)
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
+    convenience = convenience_state(ctx.office_state.upper(), work_state, home_state, ctx.remote_for_convenience,
+                                    year)
+    convenience_note = []
+    if convenience is not None:
+        convenience_note = [f"Works remotely in {work_state} for their own convenience for an employer location in "
+                            f"{convenience.state}: {convenience.state}'s convenience-of-the-employer rule treats the "
+                            f"work as done in {convenience.state} ({convenience.source})."]
+        work_state = convenience.state
     work = _rules(work_state, year, ctx.pay_date)
     lines: list[StateTaxLine] = []
 
-    if home_state != work_state and home_state in work.reciprocity:
+    form = reciprocal_form(work_state, home_state, year, work.reciprocity) if home_state != work_state else None
+    if form is not None:
         work_cert = _certificate_for(ctx, work_state)
         if work_cert.reciprocity:
             home = _rules(home_state, year, ctx.pay_date)
             home_cert = _certificate_for(ctx, home_state)
-            form = work.reciprocity[home_state]
-            lead = [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
+            lead = convenience_note + [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
                     f"withheld instead."]
             lines.append(StateTaxLine("state_income_tax", work_state, ZERO, tuple(lead + [_source(work)])))
@@ -259,7 +291,7 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
             return lines
 
     work_cert = _certificate_for(ctx, work_state)
-    lead = []
+    lead = list(convenience_note)
     if home_state != work_state:
         lead.append(f"Works in {work_state}, lives in {home_state}: {work_state} (the work state) withholds.")
     work_line = _income_line(ctx, work, work_cert, lead)

@@ -153,3 +153,18 @@ def test_cli_quote_json_lines_without_explanations(tmp_path):
     good.write_text(json.dumps(WEEKLY_TX) + "\n")
     out = _entry("paycheck", "quote", "--input", str(good), "--jsonl")
     assert out.returncode == 0 and json.loads(out.stdout)["employee_taxes"][0]["explanation"]
+
+
+def test_api_lists_every_jurisdictions_coverage(client, hr_headers):
+    """GET /api/v1/paycheck-states?year=2026: the 51 jurisdictions, as `backoffice paycheck states --format json`."""
+    resp = client.get("/api/v1/paycheck-states?year=2026", headers=hr_headers)
+    assert resp.status_code == 200, resp.get_json()
+    rows = {r["state"]: r for r in resp.get_json()}
+    assert len(rows) == 51
+    assert rows["TX"]["status"] == "supported" and rows["TX"]["method"] == "none"
+    assert rows["NJ"]["status"] == "unsupported" and rows["NJ"]["reason"]
+    assert rows["PA"]["reciprocity_form"].startswith("REV-420")
+    assert client.get("/api/v1/paycheck-states", headers=hr_headers).status_code == 422
+    spec = client.get("/api/v1/openapi.json").json
+    params = spec["paths"]["/api/v1/paycheck-states"]["get"]["parameters"]
+    assert [p["name"] for p in params] == ["year"]

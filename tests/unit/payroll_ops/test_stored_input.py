@@ -36,6 +36,14 @@ CASES = [
     {"pay_date": "2026-11-13", "pay_frequency": "weekly", "worker_type": "contractor", "work_state": "TX",
      "earnings": [{"code": "salary", "amount": "900.00"}],
      "posttax_deductions": [{"code": "loan", "percent": "0.1", "goal_remaining": "40.00", "ref": "wd:9"}]},
+    # a paycheck earned in two states (payroll.services.paycheck_inputs.work_shares) and a remote worker
+    {"pay_date": "2026-11-13", "pay_frequency": "biweekly", "worker_type": "employee", "work_state": "PA",
+     "residence_state": "PA", "earnings": [{"code": "regular", "hours": "40", "rate": "75.0000"}],
+     "work_shares": [{"state": "IL", "hours": "16.00"}, {"state": "PA", "hours": "24.00"}]},
+    {"pay_date": "2026-11-13", "pay_frequency": "biweekly", "worker_type": "employee", "work_state": "NJ",
+     "residence_state": "NJ", "earnings": [{"code": "salary", "amount": "3000.00"}],
+     "work_shares": [{"state": "NY", "wages": "300.00"}, {"state": "NJ", "wages": "2700.00"}],
+     "office_state": "NY", "remote_for_convenience": True},
 ]
 
 

@@ -1,0 +1,25 @@
+"""Payroll → State coverage: the admin's read-only list of every jurisdiction for a year, with a CSV copy."""
+from __future__ import annotations
+
+import csv
+import io
+
+
+def test_hr_reads_every_jurisdictions_coverage_and_its_csv(client, make_user, login):
+    login(client, make_user("hr"))
+    page = client.get("/admin/state-coverage/?year=2026")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert body.count('<tr id="state-') == 51
+    assert 'id="state-NJ"' in body and "REV-420" in body and "convenience rule (all)" in body
+    export = client.get("/admin/state-coverage/?year=2026&export=csv")
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    assert len(rows) == 51 and {r["status"] for r in rows} >= {"supported", "unsupported"}
+    assert client.get("/admin/state-coverage/?year=abc").status_code == 404
+
+
+def test_a_client_approver_cannot_open_the_page(client, make_user, login):
+    from tests.factories import ClientFactory
+
+    login(client, make_user("client_approver", client_id=ClientFactory().id))
+    assert client.get("/admin/state-coverage/?year=2026").status_code in (302, 403)
