@@ -165,7 +165,7 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
                      f"{status} schedule.")
     if not cert.given and tax.method != "elected_percentage":   # that method says it itself
         steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
-    wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax, ctx.ytd_gross)
+    wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax, ctx.ytd_gross, ctx.federal_income_tax)
     if ctx.pretax:
         excluded = [c for c, a in ctx.pretax.items() if a and c in tax.exempt_pretax]
         taxed = [c for c, a in ctx.pretax.items() if a and c not in tax.exempt_pretax]

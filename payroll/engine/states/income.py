@@ -222,7 +222,8 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     if tax.method in SUPPLEMENTAL_METHODS:
         return SUPPLEMENTAL_METHODS[tax.method](rules, cert, wages, periods, steps)
     if tax.params.get("supplemental_aggregate"):
-        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross)
+        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross,
+                         wages.federal_income_tax)
         inner: list[str] = []
         total = regular_withholding(rules, cert, combined, periods, inner)
         amount = total - regular
@@ -261,3 +262,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 
 
 # The state-method modules register themselves (they import from this module, hence at the bottom).
+from . import methods_sta  # noqa: E402,F401  (AL, AR, DE)

@@ -138,14 +138,15 @@ class Wages:
     supplemental: Decimal
     excluded: Decimal
     ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
+    federal_income_tax: Decimal = ZERO   # this paycheck's federal withholding (AL subtracts it, annualised)
 
 
 def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
-                ytd_gross: Decimal = ZERO) -> Wages:
+                ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO) -> Wages:
     excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO)
     regular = gross - supplemental - excluded
     supp = supplemental
     if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
         supp = max(ZERO, supp + regular)
         regular = ZERO
-    return Wages(regular, supp, excluded, ytd_gross)
+    return Wages(regular, supp, excluded, ytd_gross, federal_income_tax)
