@@ -3,6 +3,7 @@ annualised federal income tax, personal and dependent exemptions, 2% / 4% / 5%."
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -85,3 +86,23 @@ def test_the_paycheck_engine_hands_its_federal_withholding_to_alabama():
     """The state line is computed after federal withholding: with a W-4 giving federal tax, AL is lower than
     it would be with none (the federal amount is subtracted)."""
     assert income_tax(al(periods=26, gross="1000", federal_tax="50")) < income_tax(al(periods=26, gross="1000"))
+
+
+def test_a_whole_alabama_paycheck_subtracts_the_federal_withholding_it_computed():
+    """Weekly $850 salary, federal W-4 (2020+) married filing jointly, A-4 married with 2 dependents, June 2026.
+    Federal (Pub 15-T 2026, Worksheet 1A): 44,200 - 12,900 = 31,300 -> 10% x (31,300 - 19,300) = 1,200 / 52
+    = 23.0769 -> 23.08.
+    Alabama: 44,200 - 5,000 - 23.08 x 52 (1,200.16) - 3,000 - 2,000 = 32,999.84 -> 220 + 5% x 26,999.84
+    = 1,569.992 / 52 = 30.1921 -> 30.19."""
+    from backoffice.periods import PayFrequency
+    from payroll.engine import Earning, PaycheckInput, W4, calculate_paycheck, tables_for
+
+    pay_date = date(2026, 6, 5)
+    inp = PaycheckInput(pay_date=pay_date, pay_frequency=PayFrequency.WEEKLY, worker_type="employee",
+                        work_state="AL", residence_state="AL", earnings=(Earning("salary", amount=D("850")),),
+                        w4=W4("married_jointly"),
+                        state_certificates={"AL": {"filing_status": "married", "dependents": 2}})
+    result = calculate_paycheck(inp, tables_for(pay_date))
+    taxes = {line.code: line.amount for line in result.employee_taxes}
+    assert taxes["federal_income_tax"] == D("23.08")
+    assert taxes["state_income_tax"] == D("30.19")

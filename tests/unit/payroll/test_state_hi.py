@@ -8,9 +8,9 @@ from decimal import Decimal
 import pytest
 
 try:  # the folder may or may not be a package
-    from .test_state_helpers import ctx, explanation, income_tax
+    from .test_state_helpers import ctx, explanation, income_tax, lines
 except ImportError:
-    from test_state_helpers import ctx, explanation, income_tax
+    from test_state_helpers import ctx, explanation, income_tax, lines
 
 D = Decimal
 
@@ -51,3 +51,14 @@ def test_hawaii_by_hand_and_by_booklet_a(case_id, kwargs, expected, hand):
 
 def test_explanation_names_booklet_a():
     assert "Booklet A" in explanation(ctx("HI", pay_date=date(2026, 2, 6)))
+
+
+@pytest.mark.parametrize("year, periods, gross, expected", [
+    (2026, 52, "1000", "5.00"), (2026, 52, "2000", "7.50"), (2026, 26, "4000", "15.00"),
+    (2025, 52, "2000", "7.21"), (2025, 12, "1000", "5.00")])
+def test_hawaii_tdi_employee_half_percent_capped_weekly(year, periods, gross, expected):
+    """0.5% of wages: 1,000 -> 5.00; capped at the weekly maximum (2026 $7.50, 2025 $7.21) x 52 / periods:
+    weekly 2,000 -> 10.00 capped at 7.50; biweekly 4,000 -> 20.00 capped at 15.00; monthly 1,000 -> 5.00
+    (cap 7.21 x 52 / 12 = 31.24)."""
+    got = lines(ctx("HI", year=year, pay_date=date(year, 4, 3), periods=periods, gross=gross))
+    assert got[("state_disability", "HI")] == D(expected)
