@@ -263,3 +263,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 
 # The state-method modules register themselves (they import from this module, hence at the bottom).
 from . import methods_sta  # noqa: E402,F401  (AL, AR, DE)
+from . import methods_sta2  # noqa: E402,F401  (CT)
