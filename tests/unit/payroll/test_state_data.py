@@ -25,7 +25,7 @@ NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
 
 def test_supported_states_2026():
     assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA",
-                                               "AL", "AR", "DE", "HI"}
+                                               "AL", "AR", "DE", "HI", "CT"}
 
 
 def test_partly_supported_states():
@@ -39,7 +39,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "AL", "DE", "HI"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "AL", "DE", "HI", "CT"}
 
 
 def test_no_data_year_supports_nothing():
@@ -121,6 +121,8 @@ def test_withholding_is_never_negative_and_never_falls_when_pay_rises(state, gro
                                                                        allowances, supplemental_share):
     """For the same certificate, more wages never mean less state withholding, and no line is negative."""
     cert = {state: {"filing_status": status, "allowances": allowances}}
+    if state == "CT":   # a CT-W4 gives a withholding code; a married one must (A, C or D)
+        cert[state]["withholding_code"] = {"single": "F", "married": "C", "head_of_household": "B"}[status]
     low = ctx(state, periods=periods, gross=str(gross), supplemental=str((gross * supplemental_share).quantize(
         D("0.01"))), certificate=cert)
     high = ctx(state, periods=periods, gross=str(gross + extra), supplemental=str(low.supplemental),
