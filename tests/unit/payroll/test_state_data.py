@@ -25,7 +25,7 @@ NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
 
 def test_supported_states_2026():
     assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA",
-                                               "AL", "AR", "DE", "HI", "CT"}
+                                               "AL", "AR", "DE", "HI", "CT", "DC"}
 
 
 def test_partly_supported_states():
@@ -39,7 +39,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "AL", "DE", "HI", "CT"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "AL", "DE", "HI", "CT", "DC"}
 
 
 def test_no_data_year_supports_nothing():
