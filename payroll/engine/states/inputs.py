@@ -21,7 +21,7 @@ _STATUS_ALIASES = {
     "married_filing_separately": "single",
 }
 _COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions")
-_MONEY_FIELDS = ("additional", "annual_allowance")
+_MONEY_FIELDS = ("additional", "annual_allowance", "reduction")
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
 # table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
 _TEXT_FIELDS = ("rate_table", "withholding_code", "county")
@@ -40,6 +40,7 @@ class Certificate:
     annual_allowance: Decimal | None
     reciprocity: bool
     text: Mapping[str, str] = field(default_factory=dict)    # _TEXT_FIELDS given, stripped and upper-cased
+    reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3)
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
@@ -122,6 +123,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         annual_allowance=money["annual_allowance"],
         reciprocity=raw.get("reciprocity", True) is not False,
         text=text,
+        reduction=money["reduction"] or ZERO,
     )
 
 
