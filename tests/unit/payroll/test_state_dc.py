@@ -66,3 +66,11 @@ def test_a_nonresident_has_nothing_withheld_for_the_district(year, home):
 def test_explanation_names_the_allowance_and_the_notice():
     text = explanation(_dc(2026, {"allowances": 2}, periods=26, gross="3000"))
     assert "2 x $4,300.00 = $8,600.00" in text and "OTR Tax Notice 2022-08" in text
+
+
+def test_dc_paid_family_leave_is_an_employer_contribution_in_2025():
+    """OPFL's 2025 rate table: 0.75% of wages, paid by the employer: 0.75% x 3,000 = 22.50, nothing withheld."""
+    from payroll.engine.states import compute_state_taxes
+    pfl = [line for line in compute_state_taxes(_dc(2025, {"allowances": 2}, periods=26, gross="3000"))
+           if line.code == "state_pfml"]
+    assert len(pfl) == 1 and pfl[0].amount == D("22.50") and pfl[0].employer is True
