@@ -133,3 +133,14 @@ def test_ct_paid_leave_half_percent_up_to_the_social_security_wage_base(year, yt
     """0.5% of 1,000 = 5.00; only the wages below the base (184,500 in 2026, 176,100 in 2025) are charged."""
     got = lines(_ct(year, "F", periods=52, gross="1000", ytd=ytd))
     assert got[("state_pfml", "CT")] == D(expected)
+
+
+@pytest.mark.parametrize("year", YEARS)
+def test_a_resident_working_in_pennsylvania_tops_up_to_the_connecticut_amount(year):
+    """Conn. Agencies Regs. s. 12-705(a)-2(b): Connecticut withholds only what its tax exceeds the work state's.
+    Weekly 1,000, code F: Connecticut 36.52 (52,000: Table B 2,110, Table E 0.10, 1,899 / 52); Pennsylvania 3.07%
+    = 30.70; top-up 5.82."""
+    got = lines(ctx("PA", year=year, pay_date=date(year, 3, 13), periods=52, gross="1000", residence="CT",
+                    certificate={"CT": {"withholding_code": "F"}}))
+    assert got[("state_income_tax", "PA")] == D("30.70")
+    assert got[("state_income_tax", "CT")] == D("5.82")
