@@ -222,7 +222,8 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     if tax.method in SUPPLEMENTAL_METHODS:
         return SUPPLEMENTAL_METHODS[tax.method](rules, cert, wages, periods, steps)
     if tax.params.get("supplemental_aggregate"):
-        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross)
+        combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross,
+                         wages.federal_income_tax)
         inner: list[str] = []
         total = regular_withholding(rules, cert, combined, periods, inner)
         amount = total - regular
@@ -264,3 +265,5 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 from . import methods_std  # noqa: E402,F401  (SC VA VT WI WV MD)
 from . import methods_stc  # noqa: E402,F401  (NE NJ NM OK OR RI)
 from . import ca_period, ny_period, period_flat  # noqa: E402,F401  (CA Method B, NYS-50 Method II, NC-30/IA per period)
+from . import methods_sta  # noqa: E402,F401  (AL, AR, DE)
+from . import methods_sta2  # noqa: E402,F401  (CT)

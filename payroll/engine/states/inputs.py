@@ -22,7 +22,7 @@ _STATUS_ALIASES = {
 }
 # adopted_dependents: IN WH-4 line 8, adopted children, $3,000 each (Departmental Notice #1).
 _COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions", "adopted_dependents")
-_MONEY_FIELDS = ("additional", "annual_allowance")
+_MONEY_FIELDS = ("additional", "annual_allowance", "reduction")   # reduction: CT-W4 line 3
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
 # table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
 _TEXT_FIELDS = ("rate_table", "withholding_code", "county")
@@ -41,6 +41,7 @@ class Certificate:
     annual_allowance: Decimal | None
     reciprocity: bool
     text: Mapping[str, str] = field(default_factory=dict)    # _TEXT_FIELDS given, stripped and upper-cased
+    reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3)
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
@@ -123,6 +124,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         annual_allowance=money["annual_allowance"],
         reciprocity=raw.get("reciprocity", True) is not False,
         text=text,
+        reduction=money["reduction"] or ZERO,
     )
 
 
@@ -139,7 +141,7 @@ class Wages:
     supplemental: Decimal
     excluded: Decimal
     ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
-    federal_income_tax: Decimal = ZERO   # this paycheck's federal withholding (OR subtracts it)
+    federal_income_tax: Decimal = ZERO   # this paycheck's federal withholding (AL and OR subtract it)
 
 
 def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],

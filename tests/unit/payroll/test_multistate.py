@@ -117,11 +117,14 @@ def test_connecticut_applies_its_rule_only_to_residents_of_convenience_states():
     assert convenience_state("TX", "CA", "CA", True, 2026) is None        # TX has no such rule
 
 
-def test_connecticut_convenience_is_refused_while_connecticut_is_not_covered():
+def test_connecticut_taxes_a_new_york_resident_working_from_home_for_its_office():
+    """NY has a convenience rule, so CT applies its own to NY residents: the work counts as done in CT. No CT-W4:
+    6.99% x 3,000 = 209.70 (Circular CT); CT Paid Leave 0.5% x 3,000 = 15.00. New York (residence) withholds
+    only what its own 140.28 (NYS-50-T-NYS, biweekly 3,000, single) exceeds CT's 209.70: 0.00."""
     c = ctx("NY", residence="NY")
     c = type(c)(**{**c.__dict__, "office_state": "CT", "remote_for_convenience": True})
-    with pytest.raises(UnsupportedState, match="CT"):
-        compute_state_taxes(c)
+    assert lines(c) == {("state_income_tax", "CT"): D("209.70"), ("state_pfml", "CT"): D("15.00"),
+                        ("state_income_tax", "NY"): D("0.00")}
 
 
 # --- a worker who works in several states in one period ---------------------------------------------------------
