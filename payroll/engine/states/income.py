@@ -261,3 +261,5 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 
 
 # The state-method modules register themselves (they import from this module, hence at the bottom).
+
+from . import methods_stb  # noqa: E402,F401  (KS ME MN MO MT ND)
