@@ -25,7 +25,7 @@ NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
 
 def test_supported_states_2026():
     assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA",
-                                                 "MN", "ND", "MT"}
+                                                 "MN", "ND", "MT", "ME"}
 
 
 def test_partly_supported_states():

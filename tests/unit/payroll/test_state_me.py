@@ -1,13 +1,11 @@
-"""Maine 2025 (withholding tables, percentage method): annual wages less W-4ME allowances and the standard
-deduction phased out above $100,000 / $200,050, the single or married schedule, whole dollars; Maine PFML.
-2026 is refused: its rate schedules could not be read."""
+"""Maine 2025 and 2026 (withholding tables, percentage method): annual wages less W-4ME allowances and the standard
+deduction phased out above $100,000 / $200,050 (2026: $102,250 / $204,550), the single or married schedule, whole
+dollars; Maine PFML. No Maine worked example was read: every figure is a hand calculation from the tables."""
 from __future__ import annotations
 
 from decimal import Decimal
 
 import pytest
-
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax, lines
@@ -53,10 +51,50 @@ def test_maine_pfml_half_and_half_to_the_wage_base():
     assert lines(ctx("ME", year=2025, ytd="175000"))[("state_pfml", "ME")] == D("5.50")
 
 
-def test_maine_2026_is_refused_with_the_reason():
-    with pytest.raises(UnsupportedState, match="ME.*rate schedules"):
-        income_tax(ctx("ME", year=2026))
+CASES_2026 = [
+    ("no-w4me-biweekly", dict(), "160.00",
+     "single: 78,000 - 12,450 = 65,550; over 64,850: 4,117 + 7.15% x 700 (50.05) = 4,167.05 / 26 = 160.27 -> 160"),
+    ("married-two-allowances-monthly", dict(periods=12, gross="6000",
+                                            certificate={"ME": {"filing_status": "married", "allowances": 2}}),
+     "163.00", "72,000 - 2 x 5,300 - 27,750 = 33,650 x 5.8% = 1,951.70 / 12 = 162.64 -> 163"),
+    ("weekly-single-one-allowance", dict(periods=52, gross="800", certificate={"ME": {"allowances": 1}}), "27.00",
+     "41,600 - 5,300 - 12,450 = 23,850 x 5.8% = 1,383.30 / 52 = 26.60 -> 27"),
+    ("standard-deduction-partly-phased-out", dict(gross="4000"), "233.00",
+     "104,000: ratio (177,250 - 104,000) / 75,000 = 0.97667 -> 0.9767; 12,450 x 0.9767 = 12,159.92; "
+     "104,000 - 12,159.92 = 91,840.09; 4,117 + 7.15% x 26,990.09 (1,929.79) = 6,046.79 / 26 = 232.57 -> 233"),
+    ("married-partly-phased-out-monthly", dict(periods=12, gross="18000",
+                                               certificate={"ME": {"filing_status": "married"}}), "1048.00",
+     "216,000: ratio (354,550 - 216,000) / 150,000 = 0.92367 -> 0.9237; 27,750 x 0.9237 = 25,632.68; "
+     "216,000 - 25,632.68 = 190,367.33; 8,237 + 7.15% x 60,617.33 (4,334.14) = 12,571.14 / 12 = 1,047.59 -> 1,048"),
+    ("high-earner-no-standard-deduction", dict(periods=12, gross="20000"), "1387.00",
+     "240,000 is past 177,250: no deduction; 4,117 + 7.15% x 175,150 (12,523.23) = 16,640.23 / 12 = 1,386.69 -> 1,387"),
+    ("low-earner", dict(periods=52, gross="200"), "0.00", "10,400 a year is under the 12,450 deduction"),
+    ("head-of-household-uses-the-single-schedule", dict(certificate={"ME": {"filing_status": "head_of_household"}}),
+     "160.00", "as the first case"),
+    ("bonus-at-5", dict(gross="3000", supplemental="1000"), "143.00",
+     "regular 2,000: 52,000 - 12,450 = 39,550; over 27,400: 1,589 + 6.75% x 12,150 (820.13) = 2,409.13 / 26 = 92.66 "
+     "-> 93; bonus 5% x 1,000 = 50; 143"),
+    ("additional", dict(certificate={"ME": {"additional": "10"}}), "170.00", "160 + 10"),
+    ("exempt", dict(certificate={"ME": {"exempt": True}}), "0.00", "W-4ME exemption"),
+]
+
+
+@pytest.mark.parametrize("case_id, kwargs, expected, hand", CASES_2026, ids=[c[0] for c in CASES_2026])
+def test_maine_2026_by_hand(case_id, kwargs, expected, hand):
+    assert income_tax(ctx("ME", year=2026, **kwargs)) == D(expected), hand
+
+
+def test_maine_pfml_2026_to_the_new_wage_base():
+    """2026: 1% split 0.5% / 0.5% up to $184,500: 3,000 x 0.5% = 15.00; with 184,000 paid before, 500 is left:
+    500 x 0.5% = 2.50 (under the 2025 base of $176,100 nothing would be left)."""
+    got = lines(ctx("ME", year=2026))
+    assert got[("state_pfml", "ME")] == D("15.00") and got[("state_pfml_employer", "ME")] == D("15.00")
+    assert lines(ctx("ME", year=2026, ytd="184000"))[("state_pfml", "ME")] == D("2.50")
 
 
 def test_explanation_shows_the_phase_out():
     assert "phased out above $100,000.00" in explanation(ctx("ME", year=2025, gross="4000"))
+
+
+def test_explanation_shows_the_2026_phase_out():
+    assert "phased out above $102,250.00" in explanation(ctx("ME", year=2026, gross="4000"))
