@@ -263,3 +263,4 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
 # The state-method modules register themselves (they import from this module, hence at the bottom).
 
 from . import methods_stb  # noqa: E402,F401  (KS ME MN MO MT ND)
+from . import methods_stb2  # noqa: E402,F401  (KS, second batch)

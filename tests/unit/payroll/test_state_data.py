@@ -25,7 +25,7 @@ NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
 
 def test_supported_states_2026():
     assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA",
-                                                 "MN", "ND", "MT", "ME"}
+                                                 "MN", "ND", "MT", "ME", "KS"}
 
 
 def test_partly_supported_states():
@@ -40,7 +40,7 @@ def test_partly_supported_states():
 
 def test_supported_states_2025():
     assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA",
-                                                "MN", "ND", "MT", "MO", "ME"}
+                                                "MN", "ND", "MT", "MO", "ME", "KS"}
 
 
 def test_no_data_year_supports_nothing():
@@ -152,7 +152,7 @@ def test_rate_tables_are_internally_consistent(year):
     tolerance = {"CA": D("0.005"), "NY": D("3"), "OH": D("0.01")}   # OH prints per-period bases to the cent
     # MN and ND print annual bases to the cent; MT and MO bases are kept as the exact products; Maine prints
     # whole-dollar bases (26,800 x 5.8% = 1,554.40 -> $1,554).
-    tolerance.update({"MN": D("0.005"), "ND": D("0.005"), "MT": D("0"), "MO": D("0"), "ME": D("1")})
+    tolerance.update({"MN": D("0.005"), "ND": D("0.005"), "MT": D("0"), "MO": D("0"), "ME": D("1"), "KS": D("0")})
     for state, rules in ((s, r) for s, vs in versions_for_year(year).items() for r in vs):
         if not rules.income_tax or not rules.income_tax.tables:
             continue
