@@ -22,6 +22,12 @@ def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, step
     if annual <= start:
         steps.append(f"Less the standard deduction for {status}: {fmt_usd(full)}")
         return full
+    if prm.get("deduction_round_to_dollar"):   # the 2026 booklet: full x (end - wages) / range, whole dollars
+        deduction = max(ZERO, full * (start + width - annual) / width).quantize(Decimal(1), ROUND_HALF_UP)
+        steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
+                     f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)}, to the dollar = "
+                     f"{fmt_usd(deduction)}")
+        return deduction
     ratio = max(ZERO, (start + width - annual) / width).quantize(_RATIO_PLACES, ROUND_HALF_UP)
     deduction = full * ratio
     steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
@@ -41,7 +47,11 @@ def me_phase_out(rules: StateRules, cert: Certificate, wages: Wages, annual: Dec
     taxable = max(ZERO, annual - allowances - deduction)
     steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(allowances)} - {fmt_usd(deduction)} = "
                  f"{fmt_usd(taxable)}")
-    return _annual_from_table(_table_for(tax, status), taxable, steps)
+    annual_tax = _annual_from_table(_table_for(tax, status), taxable, steps)
+    if tax.params.get("annual_tax_round_to_dollar"):
+        annual_tax = annual_tax.quantize(Decimal(1), ROUND_HALF_UP)
+        steps.append(f"Annual tax to the dollar: {fmt_usd(annual_tax)}")
+    return annual_tax
 
 
 ANNUAL_METHODS["me_phase_out"] = me_phase_out

@@ -53,19 +53,25 @@ def test_maine_pfml_half_and_half_to_the_wage_base():
 
 CASES_2026 = [
     ("no-w4me-biweekly", dict(), "160.00",
-     "single: 78,000 - 12,450 = 65,550; over 64,850: 4,117 + 7.15% x 700 (50.05) = 4,167.05 / 26 = 160.27 -> 160"),
+     "single: 78,000 - 12,450 = 65,550; over 64,850: 4,117 + 7.15% x 700 (50.05) = 4,167.05 -> 4,167 / 26 = 160.27 "
+     "-> 160"),
     ("married-two-allowances-monthly", dict(periods=12, gross="6000",
                                             certificate={"ME": {"filing_status": "married", "allowances": 2}}),
      "163.00", "72,000 - 2 x 5,300 - 27,750 = 33,650 x 5.8% = 1,951.70 / 12 = 162.64 -> 163"),
     ("weekly-single-one-allowance", dict(periods=52, gross="800", certificate={"ME": {"allowances": 1}}), "27.00",
      "41,600 - 5,300 - 12,450 = 23,850 x 5.8% = 1,383.30 / 52 = 26.60 -> 27"),
     ("standard-deduction-partly-phased-out", dict(gross="4000"), "233.00",
-     "104,000: ratio (177,250 - 104,000) / 75,000 = 0.97667 -> 0.9767; 12,450 x 0.9767 = 12,159.92; "
-     "104,000 - 12,159.92 = 91,840.09; 4,117 + 7.15% x 26,990.09 (1,929.79) = 6,046.79 / 26 = 232.57 -> 233"),
+     "104,000: 12,450 x (177,250 - 104,000) / 75,000 = 12,159.25 -> 12,159; 104,000 - 12,159 = 91,841; "
+     "4,117 + 7.15% x 26,991 (1,929.86) = 6,046.86 -> 6,047 / 26 = 232.58 -> 233"),
     ("married-partly-phased-out-monthly", dict(periods=12, gross="18000",
                                                certificate={"ME": {"filing_status": "married"}}), "1048.00",
-     "216,000: ratio (354,550 - 216,000) / 150,000 = 0.92367 -> 0.9237; 27,750 x 0.9237 = 25,632.68; "
-     "216,000 - 25,632.68 = 190,367.33; 8,237 + 7.15% x 60,617.33 (4,334.14) = 12,571.14 / 12 = 1,047.59 -> 1,048"),
+     "216,000: 27,750 x (354,550 - 216,000) / 150,000 = 25,631.75 -> 25,632; 216,000 - 25,632 = 190,368; "
+     "8,237 + 7.15% x 60,618 (4,334.19) = 12,571.19 -> 12,571 / 12 = 1,047.58 -> 1,048"),
+    ("married-two-allowances-weekly-4500", dict(periods=52, gross="4500",
+                                                certificate={"ME": {"filing_status": "married", "allowances": 2}}),
+     "257.00", "234,000: deduction 27,750 x 120,550 / 150,000 = 22,301.75 -> 22,302 (the booklet's Example 3 figure); "
+     "234,000 - 10,600 - 22,302 = 201,098; 8,237 + 7.15% x 71,348 (5,101.38) = 13,338.38 -> 13,338 / 52 = 256.50 "
+     "-> 257 (the $257 the booklet's Example 3 is cited with; its inputs were not read)"),
     ("high-earner-no-standard-deduction", dict(periods=12, gross="20000"), "1387.00",
      "240,000 is past 177,250: no deduction; 4,117 + 7.15% x 175,150 (12,523.23) = 16,640.23 / 12 = 1,386.69 -> 1,387"),
     ("low-earner", dict(periods=52, gross="200"), "0.00", "10,400 a year is under the 12,450 deduction"),
@@ -96,5 +102,8 @@ def test_explanation_shows_the_phase_out():
     assert "phased out above $100,000.00" in explanation(ctx("ME", year=2025, gross="4000"))
 
 
-def test_explanation_shows_the_2026_phase_out():
-    assert "phased out above $102,250.00" in explanation(ctx("ME", year=2026, gross="4000"))
+def test_explanation_shows_the_2026_phase_out_to_the_dollar():
+    """2026 booklet, Example 3 (as transcribed): $27,750 x $120,550 / $150,000 = $22,302 (exactly $22,301.75)."""
+    text = explanation(ctx("ME", year=2026, periods=52, gross="4500",
+                           certificate={"ME": {"filing_status": "married", "allowances": 2}}))
+    assert "phased out above $204,550.00" in text and "to the dollar = $22,302.00" in text
