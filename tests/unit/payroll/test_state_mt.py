@@ -1,5 +1,6 @@
 """Montana 2025 and 2026 (ARM 42.17.105 formula by MW-4 filing status): 0% up to the federal standard deduction,
-4.7% on the next band, 5.9% (2025) / 5.65% (2026) above; whole dollars; reciprocity with North Dakota (MT-R)."""
+4.7% on the next band, 5.9% (2025) / 5.65% (2026) above; whole dollars; reciprocity with North Dakota (MT-R).
+2026 is worked per pay period from the guide's printed tables (W = A + B x (G - C)), as transcribed."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -32,17 +33,37 @@ CASES_2025 = [
 ]
 
 CASES_2026 = [
+    ("guide-example-semimonthly-single", dict(periods=24, gross="1375"), "33.00",
+     "2026 guide example (as transcribed): semimonthly single table, 4.7% x (1,375 - 671) = 33.088 -> 33"),
     ("no-mw4-biweekly", dict(), "117.00",
-     "78,000; over 63,600: 2,232.50 (4.7% x 47,500) + 5.65% x 14,400 (813.60) = 3,046.10 / 26 = 117.16 -> 117"),
+     "single biweekly table, from 2,446: 86 + 5.65% x 554 (31.30) = 117.30 -> 117"),
+    ("monthly-single-above-the-top-threshold", dict(periods=12, gross="6000"), "227.00",
+     "single monthly table, from 5,300: 187 + 5.65% x 700 (39.55) = 226.55 -> 227 (annualised it would be "
+     "2,232.50 + 5.65% x 8,400 = 2,707.10 / 12 = 225.59 -> 226: the printed $187 is rounded up)"),
     ("married-monthly", dict(periods=12, gross="6000", certificate={"MT": {"filing_status": "married"}}), "156.00",
-     "72,000 - 32,200 = 39,800 x 4.7% = 1,870.60 / 12 = 155.88 -> 156"),
+     "married monthly table, from 2,683: 4.7% x 3,317 = 155.90 -> 156"),
     ("head-of-household-weekly", dict(periods=52, gross="1000",
                                       certificate={"MT": {"filing_status": "head_of_household"}}), "25.00",
-     "52,000 - 24,150 = 27,850 x 4.7% = 1,308.95 / 52 = 25.17 -> 25"),
+     "head-of-household weekly table, from 464: 4.7% x 536 = 25.19 -> 25"),
+    ("married-filing-separately-uses-the-single-table", dict(
+        periods=12, gross="6000", certificate={"MT": {"filing_status": "married_filing_separately"}}), "227.00",
+     "MW-4 line 2: as the single monthly case"),
+    ("low-earner-under-the-zero-band", dict(periods=52, gross="300"), "0.00", "300 a week is under 310"),
+    ("annual-payroll", dict(periods=1, gross="80000"), "3160.00",
+     "single annual table, from 63,600: 2,233 + 5.65% x 16,400 (926.60) = 3,159.60 -> 3,160"),
     ("bonus-by-the-aggregate-method", dict(gross="3000", supplemental="1000"), "117.00",
-     "regular 2,000: 52,000 - 16,100 = 35,900 x 4.7% = 1,687.30 / 26 = 64.90 -> 65; regular + bonus 3,000 = 117 "
-     "(first case); bonus part 117 - 65 = 52; total 65 + 52 = 117"),
+     "regular 2,000: 4.7% x (2,000 - 619) = 64.91 -> 65; regular + bonus 3,000 = 117 (second case); bonus part "
+     "117 - 65 = 52; total 65 + 52 = 117"),
+    ("additional", dict(certificate={"MT": {"additional": "15"}}), "132.00", "117 + 15"),
+    ("exempt", dict(certificate={"MT": {"exempt": True}}), "0.00", "MW-4 section 2 exemption"),
 ]
+
+
+def test_montana_2026_quarterly_payroll_uses_the_annual_table():
+    """No quarterly table is printed: 15,000 x 4 = 60,000 on the single annual table, from 16,100: 4.7% x 43,900 =
+    2,063.30 / 4 = 515.83 -> 516."""
+    assert income_tax(ctx("MT", year=2026, periods=4, gross="15000")) == D("516.00")
+    assert "No table printed for 4 pay periods" in explanation(ctx("MT", year=2026, periods=4, gross="15000"))
 
 
 @pytest.mark.parametrize("case_id, kwargs, expected, hand", CASES_2025, ids=[c[0] for c in CASES_2025])
