@@ -190,6 +190,8 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
         if len(set(keysets)) != 1:
             raise ValueError(f"{where}: per-period figures must list the same pay periods")
         pay_periods = frozenset(int(k) for k in keysets[0])
+    elif method in ("status_period_table", "ks_k4_period") and not params.get("annualise_unprinted_periods"):
+        pay_periods = frozenset(int(k.partition(":")[0]) for k in tables)   # tables keyed "<periods>:<status>"
     supplemental = raw.get("supplemental_rate")
     exempt = frozenset(raw.get("exempt_pretax", ()))
     unknown = exempt - set(PRETAX_CODES)

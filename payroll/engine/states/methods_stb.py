@@ -1,0 +1,57 @@
+"""State withholding methods for KS ME MN MO MT ND that the generic annual_table cannot express (Maine's phase-out)."""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from backoffice.money import ZERO, fmt_usd
+
+from .income import ANNUAL_METHODS, _annual_from_table, _subtract, _table_for
+from .inputs import Certificate, Wages
+from .rules import StateRules
+
+_RATIO_PLACES = Decimal("0.0001")
+
+
+def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, steps: list[str]) -> Decimal:
+    """Maine withholding tables: the standard deduction is whole up to the phase-out start, then shrinks by the
+    share of the phase-out range the annual wages have used (the ratio to four places), down to nothing."""
+    prm = rules.income_tax.params
+    full = prm["standard_deduction"][status]
+    start = prm["phase_out_start"][status]
+    width = prm["phase_out_range"][status]
+    if annual <= start:
+        steps.append(f"Less the standard deduction for {status}: {fmt_usd(full)}")
+        return full
+    if prm.get("deduction_round_to_dollar"):   # the 2026 booklet: full x (end - wages) / range, whole dollars
+        deduction = max(ZERO, full * (start + width - annual) / width).quantize(Decimal(1), ROUND_HALF_UP)
+        steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
+                     f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)}, to the dollar = "
+                     f"{fmt_usd(deduction)}")
+        return deduction
+    ratio = max(ZERO, (start + width - annual) / width).quantize(_RATIO_PLACES, ROUND_HALF_UP)
+    deduction = full * ratio
+    steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
+                 f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)} = {fmt_usd(full)} x {ratio} "
+                 f"= {fmt_usd(deduction)}")
+    return deduction
+
+
+def me_phase_out(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
+                 steps: list[str]) -> Decimal:
+    """Maine Revenue Services withholding tables, percentage method: annual wages less W-4ME allowances and the
+    (phased-out) standard deduction, then the single or married rate schedule; the caller divides by the periods."""
+    tax = rules.income_tax
+    status = "married" if cert.filing_status == "married" else "single"   # Maine prints two schedules only
+    allowances = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
+    deduction = _me_standard_deduction(rules, status, annual, steps)
+    taxable = max(ZERO, annual - allowances - deduction)
+    steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(allowances)} - {fmt_usd(deduction)} = "
+                 f"{fmt_usd(taxable)}")
+    annual_tax = _annual_from_table(_table_for(tax, status), taxable, steps)
+    if tax.params.get("annual_tax_round_to_dollar"):
+        annual_tax = annual_tax.quantize(Decimal(1), ROUND_HALF_UP)
+        steps.append(f"Annual tax to the dollar: {fmt_usd(annual_tax)}")
+    return annual_tax
+
+
+ANNUAL_METHODS["me_phase_out"] = me_phase_out
