@@ -20,7 +20,9 @@ _STATUS_ALIASES = {
     "married_single_rate": "single",
     "married_filing_separately": "single",
 }
-_COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions")
+# adopted_dependents: IN WH-4 line 7 (each adopted dependent first claimed this year adds $3,000, Departmental
+# Notice #1)
+_COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions", "adopted_dependents")
 _MONEY_FIELDS = ("additional", "annual_allowance")
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
 # table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
