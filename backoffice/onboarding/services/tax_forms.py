@@ -149,7 +149,8 @@ def certificate_state(state: str, on: date) -> str:
                         "invalid_state")])
     year = _engine_year(on)
     data = certificate_data()
-    if code in data["no_income_tax_on_wages"]["states"] or code in data["no_certificate"]:
+    if code in data["no_income_tax_on_wages"]["states"] or code in data["no_certificate"] \
+            or code in data["federal_w4"]:
         raise_if([Issue("state", no_certificate_reason(code), "no_certificate")])
     if code not in supported_states(year) and code not in partially_supported_states(year):
         raise_if([Issue("state", f"the payroll engine does not compute {code} withholding for {year} yet, so a "

@@ -82,9 +82,9 @@ def test_a_state_certificate_is_checked_against_the_states_form_and_the_engine(c
     assert ok.status_code == 200, ok.get_json()
     assert ok.get_json()["certificate"] == {"filing_status": "married", "allowances": 2, "additional_allowances": 0,
                                             "additional": "10.00", "exempt": False}
-    # Colorado has no form in onboarding's data: the fields the engine reads, checked by the engine.
+    # Colorado's optional DR 0004 (onboarding's data): line 2, the annual allowance, an amount of 0 or more.
     co = client.put(f"{url}/CO", headers=t["hr"], json={"annual_allowance": "-3", "effective_date": "2026-11-22"})
-    assert _issues(co) == {"annual_allowance": "invalid"}
+    assert _issues(co) == {"annual_allowance": "too_small"}
     assert client.put(f"{url}/CO", headers=t["hr"], json={"annual_allowance": "4000",
                                                           "effective_date": "2026-11-22"}).status_code == 200
     # Both certificates ride on the W-4 in effect, and a later W-4 keeps them.
