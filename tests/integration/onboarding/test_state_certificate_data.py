@@ -27,6 +27,7 @@ def test_every_income_tax_state_has_a_form_or_says_why_not():
     assert covered == INCOME_TAX
     assert not covered & set(DATA["no_income_tax_on_wages"]["states"])
     assert len(set(DATA["forms"]) & set(DATA["federal_w4"])) == 0
+    assert [f.state for f in state_forms()] == FORMS
 
 
 @pytest.mark.parametrize("state", ["NM", "ND", "UT"])
