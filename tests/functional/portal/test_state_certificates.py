@@ -102,3 +102,46 @@ def test_the_portal_state_page_previews_and_saves_a_new_mi_w4(db, invite_and_acc
     assert r.status_code == 422 and set(field_errors(r.data)) == {"allowances", "signed_name"}
     # A state with no form of the worker's: not found, not another state's page.
     assert p.http.get("/portal/state-certificate?state=TX").status_code == 404
+
+
+def test_hr_sees_and_corrects_the_nj_w4_on_the_case_page_with_an_audit_entry(app, db, portal_config, mailbox, acme,
+                                                                            make_user, login):
+    from backoffice.audit import AuditLog
+    from backoffice.clock import clock
+    from backoffice.onboarding.services import invitations, wizard
+    from tests.conftest import csrf_token_from
+    from tests.functional.portal.conftest import isolated_client
+    from tests.integration.onboarding.support import invite_data
+
+    result = invitations.invite_worker(invite_data(acme.id, type="leased_employee", work_state="NJ"),
+                                       config=app.config, base_url="http://localhost", now=clock().now())
+    case = result.case
+    wizard.save_profile(case, {"first_name": "Dana", "last_name": "Reyes", "tin": "123-45-6789",
+                               "birth_date": "1980-01-01", "address_line1": "1 A St", "city": "Yardley",
+                               "state": "PA", "postal_code": "19067"}, today=clock().today())
+    wizard.save_w4(case, {"filing_status": "single", "signed_name": "Dana Reyes"}, today=clock().today())
+    wizard.save_state_certificate(case, {"filing_status": "single", "rate_table": "A", "allowances": "0",
+                                         "signed_name": "Dana Reyes"}, today=clock().today())
+    hr = make_user("hr")
+    http = isolated_client(app)
+    login(http, hr)
+    url = f"/admin/onboarding/case/{case.id}"
+    page = http.get(url)
+    assert page.status_code == 200 and b'data-state="NJ"' in page.data and b"NJ NJ-W4" in page.data
+    assert b"3. Wage chart rate table" in page.data and b'id="cert-form"' in page.data
+    # A paper NJ-W4 received: married, rate table B, 2 allowances. A typo first: the field named, nothing saved.
+    r = http.post(f"{url}/state-certificate", data={"csrf_token": csrf_token_from(page.data),
+                                                    "filing_status": "married", "rate_table": "G",
+                                                    "allowances": "2", "signed_name": "Dana Reyes"})
+    assert r.status_code == 422 and b"is not one of the options" in r.data
+    r = http.post(f"{url}/state-certificate", data={"csrf_token": csrf_token_from(page.data),
+                                                    "filing_status": "married", "rate_table": "B",
+                                                    "allowances": "2", "signed_name": "Dana Reyes"})
+    assert r.status_code == 302
+    latest = db.session.execute(sa.select(TaxProfile).order_by(TaxProfile.id.desc())).scalars().first()
+    assert latest.state_certificate["NJ"] == {"filing_status": "married", "rate_table": "B", "allowances": 2,
+                                              "additional": "0.00", "exempt": False, "reciprocity": False}
+    entry = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "worker", AuditLog.action == "create",
+                                                         AuditLog.record_id == str(latest.id))).scalar_one()
+    assert entry.user_id == hr.id
+    assert b"Married/Civil union couple joint" in http.get(url).data
