@@ -132,7 +132,7 @@ def clean_state_certificate(form: StateForm, data: dict) -> tuple[dict, list[Iss
             if text not in allowed:
                 issues.append(Issue(name, "choose one of the options" if not text else
                                     f"{text!r} is not one of the options", "invalid_choice"))
-            else:
+            elif text:                      # a blank choice the form allows (NJ-W4 line 3 not used) is left out
                 out[name] = text
         elif kind == "count":
             if text == "":

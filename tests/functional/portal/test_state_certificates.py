@@ -50,7 +50,7 @@ def test_a_worker_in_new_jersey_living_in_pennsylvania_files_the_nj_w4_with_its_
                                                 "additional": "15.00", "exempt": False, "reciprocity": True}}
     doc = db.session.execute(sa.select(SignedDocument).where(SignedDocument.kind == "state_certificate")).scalar_one()
     text = _pdf_text(pdftotext, doc.pdf)
-    assert "NJ NJ-W4" in text and "NJ-W4 (6-20)" in text
+    assert "NJ NJ-W4" in text and "NJ-W4 (1-21)" in text
     assert "Wage chart rate table" in text and "Married/Civil union couple joint" in text and "$15.00" in text
     assert "Nia Cole" in text
 

@@ -104,12 +104,24 @@ def test_nj_w4_takes_a_rate_table_letter_and_names_a_bad_one():
 
 
 def test_a_count_above_the_forms_largest_is_named():
-    """VA-4 line 1: personal exemptions are yourself and your spouse, so at most 2 (the field's max)."""
+    """VA-4 line 1(b): one exemption each for age 65 and blindness, for you and your spouse (worksheet lines 5(a),
+    5(b), 6(a), 6(b)), so at most 4."""
     form = state_form("VA")
-    _, issues = clean_state_certificate(form, {"personal_exemptions": "3"})
-    assert [(i.field, i.code) for i in issues] == [("personal_exemptions", "too_large")]
-    cert, issues = clean_state_certificate(form, {"personal_exemptions": "2"})
-    assert issues == [] and cert["personal_exemptions"] == 2
+    _, issues = clean_state_certificate(form, {"personal_exemptions": "3", "additional_allowances": "5"})
+    assert [(i.field, i.code) for i in issues] == [("additional_allowances", "too_large")]
+    cert, issues = clean_state_certificate(form, {"personal_exemptions": "3", "additional_allowances": "4"})
+    assert issues == [] and (cert["personal_exemptions"], cert["additional_allowances"]) == (3, 4)
+
+
+def test_the_nj_w4_rate_table_may_be_left_blank_and_is_then_left_out():
+    """NJ-W4 line 3 is completed only by those who use the wage chart (basic instructions, line 2)."""
+    cert, issues = clean_state_certificate(state_form("NJ"), {"filing_status": "single", "rate_table": ""})
+    assert issues == [] and "rate_table" not in cert
+
+
+def test_maryland_without_an_mw507_starts_from_one_exemption():
+    """Md. Code, Tax-General § 10-910(b)(1)(ii): no certificate (or an invalid one) → 1 exemption."""
+    assert dict(state_form("MD").default) == {"filing_status": "single", "allowances": 1}
 
 
 def test_the_wh4_adopted_dependents_line_is_an_engine_key():
