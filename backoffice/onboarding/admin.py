@@ -19,7 +19,8 @@ from backoffice.onboarding.models import (CASE_STATUSES, OPEN_STATUSES, I9Record
                                                   SignedDocument)
 from backoffice.onboarding.board import (DEFAULT_STUCK_DAYS, PAGE_SIZE, board_rows, days_on_step,
                                          stuck_since)
-from backoffice.onboarding.steps import STEP_LABELS
+from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
+from backoffice.workers.profile_services import current_tax_profile
 
 # The right each case action needs (the case page shows a button only for those).
 CASE_RIGHTS = {"resend": ("invitation", "create")}
@@ -93,7 +94,8 @@ class OnboardingBoard(BaseView):
         return case
 
     @expose("/case/<int:case_id>")
-    def case(self, case_id: int, i9_errors: dict | None = None, i9_values: dict | None = None):
+    def case(self, case_id: int, i9_errors: dict | None = None, i9_values: dict | None = None,
+             cert_errors: dict | None = None, cert_values: dict | None = None):
         case = self._case(case_id)
         sent = list(db.session.execute(sa.select(Invitation).where(
             Invitation.engagement_id == case.engagement_id).order_by(Invitation.id.desc())).scalars())
@@ -105,7 +107,30 @@ class OnboardingBoard(BaseView):
                            documents=docs, i9=i9, i9_errors=i9_errors or {}, i9_values=i9_values or {},
                            now=clock().now(), days=days_on_step(case.step_since, clock().today()),
                            actions=allowed_actions(case, current_user, CASE_RIGHTS),
-                           can_i9=can(current_user, "document", "write")), (422 if i9_errors else 200)
+                           can_i9=can(current_user, "document", "write"),
+                           certificates=_certificates(case), cert_form=state_form(case.engagement.work_state),
+                           no_cert_reason=no_certificate_reason(case.engagement.work_state),
+                           cert_errors=cert_errors or {}, cert_values=cert_values or {},
+                           can_correct=can(current_user, "worker", "write")), \
+            (422 if (i9_errors or cert_errors) else 200)
+
+    @expose("/case/<int:case_id>/state-certificate", methods=("POST",))
+    def state_certificate(self, case_id: int):
+        """HR corrects the worker's work-state certificate (a paper form received, or a mistake): a new tax-profile
+        row effective today with a PDF copy; the audit log names HR."""
+        if not can(current_user, "worker", "write"):
+            abort(403)
+        case = self._case(case_id)
+        values = request.form.to_dict()
+        with domain_errors(form=True) as refused:
+            wizard.save_state_certificate_update(case.worker_id, case.engagement.work_state, values,
+                                                 today=clock().today(), ip=request.remote_addr or "",
+                                                 user_agent=request.user_agent.string or "")
+            flash(f"{case.engagement.work_state} certificate corrected: it applies to paychecks paid from today.",
+                  "success")
+        if refused.issues:
+            return self.case(case.id, cert_errors=refused.errors, cert_values=values)
+        return redirect(self.get_url(".case", case_id=case.id))
 
     @expose("/case/<int:case_id>/resend", methods=("POST",))
     def resend(self, case_id: int):
@@ -149,6 +174,24 @@ class OnboardingBoard(BaseView):
         return Response(doc.pdf, mimetype="application/pdf",
                         headers={"Content-Disposition": f'inline; filename="{doc.filename}"',
                                  "X-Content-SHA256": doc.sha256})
+
+
+def _certificates(case: OnboardingCase) -> list[dict]:
+    """The worker's state certificates in effect today, each line labelled as on its form."""
+    profile = current_tax_profile(case.worker_id, clock().today())
+    out = []
+    for code, cert in sorted(((profile.state_certificate or {}) if profile else {}).items()):
+        form = state_form(code)
+        labels = {f["name"]: f for f in form.fields} if form else {}
+        lines = []
+        for name, value in cert.items():
+            f = labels.get(name, {})
+            if f.get("type") == "choice":
+                value = dict(map(tuple, f["choices"])).get(value, value)
+            lines.append((f.get("label", name), value))
+        out.append({"state": code, "form": form.form if form else "", "effective_date": profile.effective_date,
+                    "signed_name": profile.signed_name, "lines": lines})
+    return out
 
 
 def dashboard_cards() -> list[dict]:

@@ -217,6 +217,11 @@ class StateCertificateIn(Schema):
     additional_allowances = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
     dependents = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
     personal_exemptions = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES))
+    adopted_dependents = fields.Integer(validate=validate.Range(min=0, max=MAX_ALLOWANCES),
+                                        metadata={"description": "IN WH-4 line 7"})
+    rate_table = fields.String(metadata={"description": "NJ-W4 line 3: A to E"})
+    withholding_code = fields.String(metadata={"description": "CT-W4 line 1: A to F"})
+    county = fields.String(metadata={"description": "MD MW507, IN WH-4: the county code of onboarding's data"})
     additional = Number(MONEY, metadata={"description": "extra withholding per pay period"})
     annual_allowance = Number(MONEY)
     percentage = fields.String(metadata={"description": "AZ A-4: the elected rate, e.g. \"2.0\""})
@@ -232,7 +237,12 @@ class StateCertificateOut(Schema):
     state = fields.String()
     form = fields.String(allow_none=True, metadata={"description": "the state's form, e.g. DE 4"})
     effective_date = fields.Date()
+    signed_name = fields.String()
     certificate = fields.Dict()
+
+
+class StateCertificatesArgs(Schema):
+    on = Day(metadata={"description": "the day the certificates are in effect (default today)"})
 
 
 class W9In(Schema):
@@ -354,6 +364,16 @@ def put_state_certificate(worker_id: int, state: str):
     form = state_form(code)
     return {"worker_id": worker_id, "tax_profile_id": profile.id, "state": code, "form": form.form if form else None,
             "effective_date": profile.effective_date, "certificate": profile.state_certificate[code]}
+
+
+@forms_blp.route("/workers/<int:worker_id>/state-certificates", methods=["GET"])
+@forms_blp.arguments(StateCertificatesArgs, location="query")
+@forms_blp.response(200, StateCertificateOut(many=True))
+def get_state_certificates(args, worker_id: int):
+    """The worker's state withholding certificates in effect on `on` (default today), one per state. A worker sees
+    only their own (anyone else's id is 404); HR corrects one with PUT (a new, audited tax-profile row)."""
+    _form_user(worker_id, "worker", "read")
+    return tax_forms.state_certificates(worker_id, on=args.get("on") or clock().today())
 
 
 @forms_blp.route("/workers/<int:worker_id>/w9", methods=["PUT"])

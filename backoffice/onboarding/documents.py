@@ -49,7 +49,9 @@ def state_certificate_html(worker, form, cert: dict, signed: str) -> str:
             value = fmt_usd(value)
         rows.append((f["label"], str(value)))
     return _copy(f"{form.state} {form.form}", f"{form.title} ({form.revision}) — copy of what you submitted",
-                 worker, rows, signed)
+                 worker, rows, signed, f"Signed electronically. The lines above are those of {form.state} "
+                 f"{form.form} ({form.revision}) as filled in; the official form and its worksheets: "
+                 f"{form.source_url}")
 
 
 def i9_html(worker, citizenship: str, until: date | None, signed: str) -> str:

@@ -133,7 +133,12 @@ def _initial_values(case: OnboardingCase, step: str) -> dict:
         return {"filing_status": "single"}
     if step == "state_certificate":
         form = state_form(case.engagement.work_state)
-        return {f["name"]: f["choices"][0][0] for f in (form.fields if form else ()) if f["type"] == "choice"}
+        if form is None:
+            return {}
+        values = {k: val for k, val in form.default}     # what the state applies without a form, as the start
+        values.update({f["name"]: f["choices"][0][0] for f in form.fields
+                       if f["type"] == "choice" and f["name"] not in values})
+        return values
     return {}
 
 
@@ -143,6 +148,7 @@ def _render_step(case, step, values, errors, bank_values=None, bank_errors=None)
     if step == "state_certificate":
         ctx["form"] = state_form(case.engagement.work_state)
         ctx["no_form_reason"] = no_certificate_reason(case.engagement.work_state)
+        ctx["preview_url"] = url_for("portal.state_certificate_preview_api")
     if step == "w4":
         ctx["preview_url"] = url_for("portal.w4_preview")
     if step == "direct_deposit":

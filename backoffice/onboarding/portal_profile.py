@@ -8,10 +8,17 @@ from flask_login import current_user
 
 from backoffice.banking.plaid_link import PlaidLink, link_settings
 from backoffice.clock import clock
-from backoffice.errors import DomainError
+from backoffice.errors import DomainError, raise_if
 from backoffice.extensions import db
 from backoffice.onboarding.models import SignedDocument
-from backoffice.onboarding.services.wizard import _account_fields, link_plaid_account, save_w4_update
+from backoffice.onboarding.services.wizard import (
+    _account_fields,
+    link_plaid_account,
+    save_state_certificate_update,
+    save_w4_update,
+)
+from backoffice.onboarding.steps import clean_state_certificate, no_certificate_reason, state_form
+from backoffice.onboarding.w4_preview import state_certificate_preview
 from backoffice.onboarding.w4_preview import w4_preview as preview
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, own_rows, worker_required
@@ -189,3 +196,73 @@ def w4_preview():
     profile = current_tax_profile(worker.id, today)
     cert = dict(profile.state_certificate) if profile and profile.state_certificate else None
     return jsonify(preview(worker, engagement, body, state_certificate=cert, pay_date=today))
+
+
+# ------------------------------------------------------------------ state withholding certificate with a what-if
+def _certificate_state(engagement) -> str:
+    """The state whose certificate the page shows: `?state=` (e.g. CO's optional DR 0004), else the work state."""
+    asked = (request.values.get("state") or "").strip().upper()
+    if asked:
+        return asked if state_form(asked) is not None else abort(404)
+    return engagement.work_state.upper() if engagement is not None else ""
+
+
+@bp.route("/state-certificate", methods=["GET", "POST"])
+@worker_required
+def state_certificate():
+    """The worker's state withholding certificate after onboarding: the state's own form (from onboarding's data),
+    signed, with a PDF copy, and the per-paycheck what-if."""
+    worker = current_worker()
+    engagement = _employee_engagement()
+    state = _certificate_state(engagement)
+    form = state_form(state) if state else None
+    refused = form_errors()
+    on_file = _certificate_on_file(worker.id, state)
+    values = dict(on_file or {})
+    if form is not None and not values:
+        values = {k: val for k, val in form.default}
+        values.update({f["name"]: f["choices"][0][0] for f in form.fields
+                       if f["type"] == "choice" and f["name"] not in values})
+    if request.method == "POST" and form is not None and engagement is not None:
+        if not can(current_user, "worker", "write"):
+            abort(403)
+        values = request.form.to_dict()
+        with refused:
+            save_state_certificate_update(worker.id, state, values, today=clock().today(), ip=client_ip(),
+                                          user_agent=request.user_agent.string)
+            flash(f"Your {state} {form.form} is saved; it applies to paychecks paid from today.")
+            return redirect(url_for("portal.state_certificate", state=state))
+    reason = no_certificate_reason(state) if state else "You have no employee engagement."
+    return render_template("portal/state_certificate.html", worker=worker, engagement=engagement, form=form,
+                           state=state, values=values, errors=refused.errors, on_file=on_file,
+                           no_form_reason=reason, preview_url=url_for("portal.state_certificate_preview_api"),
+                           active_nav="w4"), (422 if refused else 200)
+
+
+def _certificate_on_file(worker_id: int, state: str) -> dict | None:
+    p = current_tax_profile(worker_id, clock().today())
+    return dict(p.state_certificate[state]) if p and state and state in (p.state_certificate or {}) else None
+
+
+@bp.post("/api/state-certificate-preview")
+@worker_required
+def state_certificate_preview_api():
+    """JSON in (the state form's fields as typed, optional gross), the state withholding per paycheck out: with the
+    certificate on file (or the state's no-certificate default) and with the one typed. Bad fields: 422 naming
+    them."""
+    body = request.get_json(silent=True) or {}
+    worker = current_worker()
+    engagement = _employee_engagement()
+    if engagement is None:
+        raise DomainError("You have no employee engagement to preview withholding for.", code="no_engagement")
+    form = state_form(engagement.work_state)
+    if form is None:
+        raise DomainError(no_certificate_reason(engagement.work_state), code="no_state_form")
+    typed, issues = clean_state_certificate(form, {k: ("true" if val is True else val) for k, val in body.items()})
+    raise_if(issues)
+    today = clock().today()
+    profile = current_tax_profile(worker.id, today)
+    w4 = profile.w4_json() if profile is not None else {}
+    return jsonify(state_certificate_preview(worker, engagement, w4, typed,
+                                             _certificate_on_file(worker.id, form.state), pay_date=today,
+                                             gross=body.get("gross")))

@@ -24,6 +24,9 @@ DATA_FILE = Path(__file__).with_name("data") / "state_certificates.json"
 RULES_FILE = Path(__file__).with_name("data") / "onboarding_rules.json"
 
 
+MAX_COUNT = 99          # the engine's largest allowance count (payroll.engine.quote_input.MAX_ALLOWANCES)
+
+
 @dataclass(frozen=True)
 class StateForm:
     state: str
@@ -32,6 +35,13 @@ class StateForm:
     revision: str
     source_url: str
     fields: tuple[dict, ...]
+    no_certificate: str = ""             # what the employer does when none is filed (the state's instructions)
+    default: tuple[tuple[str, object], ...] = ()     # the certificate the engine is given when none is filed
+    optional: bool = False               # offered, not required (CO DR 0004): no wizard step
+    not_modelled: tuple[str, ...] = ()
+
+    def field(self, name: str) -> dict | None:
+        return next((f for f in self.fields if f["name"] == name), None)
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +61,19 @@ def state_form(state: str) -> StateForm | None:
     if raw is None:
         return None
     return StateForm(state=state.upper(), form=raw["form"], title=raw["title"], revision=raw["revision"],
-                     source_url=raw["source_url"], fields=tuple(raw["fields"]))
+                     source_url=raw["source_url"], fields=tuple(raw["fields"]),
+                     no_certificate=raw.get("no_certificate", ""), default=tuple(raw.get("default", {}).items()),
+                     optional=bool(raw.get("optional")), not_modelled=tuple(raw.get("not_modelled", ())))
+
+
+def state_forms() -> list[StateForm]:
+    """Every state certificate onboarding collects, by state code."""
+    return [state_form(code) for code in sorted(_data()["forms"])]
+
+
+def uses_federal_w4(state: str) -> bool:
+    """The state withholds from the employee's federal Form W-4 and has no certificate of its own (NM, ND, UT)."""
+    return (state or "").upper() in _data()["federal_w4"]
 
 
 def no_certificate_reason(state: str) -> str:
@@ -60,8 +82,13 @@ def no_certificate_reason(state: str) -> str:
     state = (state or "").upper()
     if state in data["no_income_tax_on_wages"]["states"]:
         return f"{state} has no income tax on wages: no state withholding certificate."
+    if state in data["federal_w4"]:
+        return data["federal_w4"][state]
     if state in data["no_certificate"]:
         return data["no_certificate"][state]
+    form = state_form(state)
+    if form is not None and form.optional:
+        return f"The {state} {form.form} is optional: {form.no_certificate}"
     return f"No {state} withholding certificate is collected online yet: HR will send the paper form."
 
 
@@ -70,7 +97,8 @@ def plan_steps(engagement_type: str, work_state: str) -> list[str]:
     steps = ["profile"]
     if engagement_type == "leased_employee":
         steps.append("w4")
-        if state_form(work_state) is not None:
+        form = state_form(work_state)
+        if form is not None and not form.optional:
             steps.append("state_certificate")
         steps.append("i9")
     elif engagement_type == "contractor":
@@ -90,7 +118,9 @@ def i9_section2_due(start_date: date, closed_days: frozenset[date] = frozenset()
 
 
 def clean_state_certificate(form: StateForm, data: dict) -> tuple[dict, list[Issue]]:
-    """Validate a state certificate as submitted; keys are the engine's certificate fields."""
+    """Validate a state certificate as submitted; keys are the engine's certificate fields. Every bad field is
+    named by its key. A blank count is 0; a blank `additional` is 0.00; any other blank amount is left out (the
+    engine then applies the state's own default, e.g. CO's allowance for the W-4 status)."""
     issues: list[Issue] = []
     out: dict = {}
     for f in form.fields:
@@ -102,18 +132,21 @@ def clean_state_certificate(form: StateForm, data: dict) -> tuple[dict, list[Iss
             if text not in allowed:
                 issues.append(Issue(name, "choose one of the options" if not text else
                                     f"{text!r} is not one of the options", "invalid_choice"))
-            else:
+            elif text:                      # a blank choice the form allows (NJ-W4 line 3 not used) is left out
                 out[name] = text
         elif kind == "count":
             if text == "":
                 out[name] = 0
             elif not text.isdigit():
                 issues.append(Issue(name, "must be a whole number, 0 or more", "invalid_number"))
+            elif int(text) > int(f.get("max", MAX_COUNT)):
+                issues.append(Issue(name, f"must be at most {f.get('max', MAX_COUNT)} ({f['label']})", "too_large"))
             else:
                 out[name] = int(text)
         elif kind == "money":
             if text == "":
-                out[name] = "0.00"
+                if name == "additional":
+                    out[name] = "0.00"
                 continue
             try:
                 amount = D(text)

@@ -90,3 +90,20 @@ def _flag(value) -> bool:
     if isinstance(value, bool):
         return value
     return str(value or "").strip().lower() in ("1", "true", "on", "yes")
+
+
+def state_certificate_preview(worker, engagement, w4: dict, typed: dict, on_file: dict | None, *,
+                              pay_date: date, gross: object = None) -> dict:
+    """The state W-4 what-if: one paycheck's state withholding with the certificate on file (`on_file`, None: the
+    state's no-certificate default) and with the one being typed (`typed`, already cleaned), the W-4 on file (`w4`,
+    the quote's fields) unchanged. Answer: {"state", "gross", "before", "after", "difference", "net_before",
+    "net_after"}."""
+    state = engagement.work_state.upper()
+    form = {**{k: v for k, v in w4.items()}, "gross": gross}
+    before = w4_preview(worker, engagement, form, state_certificate={state: dict(on_file)} if on_file else None,
+                        pay_date=pay_date)
+    after = w4_preview(worker, engagement, form, state_certificate={state: dict(typed)}, pay_date=pay_date)
+    difference = D(after["state_income_tax"]) - D(before["state_income_tax"])
+    return {"state": state, "pay_date": after["pay_date"], "gross": after["gross"],
+            "before": before["state_income_tax"], "after": after["state_income_tax"],
+            "difference": f"{difference:.2f}", "net_before": before["net"], "net_after": after["net"]}

@@ -26,8 +26,8 @@ W4_AMOUNTS = ("step3_credits", "step4a_other_income", "step4b_deductions", "step
 # A state certificate without a form of its own in onboarding's data is read by the engine: these are the fields
 # it understands (payroll.engine.states.inputs).
 ENGINE_CERTIFICATE_FIELDS = ("filing_status", "allowances", "additional_allowances", "dependents",
-                             "personal_exemptions", "additional", "annual_allowance", "exempt", "percentage",
-                             "reciprocity")
+                             "personal_exemptions", "adopted_dependents", "additional", "annual_allowance", "exempt",
+                             "percentage", "reciprocity", "rate_table", "withholding_code", "county")
 W9_FIELDS = ("legal_name", "business_name", "entity_type", "exempt_payee_code", "tin_type", "tin", "certified",
              "signed_name")
 BANK_FIELDS = ("bank_name", "routing_number", "account_number", "account_type", "split_kind", "split_amount",
@@ -149,7 +149,8 @@ def certificate_state(state: str, on: date) -> str:
                         "invalid_state")])
     year = _engine_year(on)
     data = certificate_data()
-    if code in data["no_income_tax_on_wages"]["states"] or code in data["no_certificate"]:
+    if code in data["no_income_tax_on_wages"]["states"] or code in data["no_certificate"] \
+            or code in data["federal_w4"]:
         raise_if([Issue("state", no_certificate_reason(code), "no_certificate")])
     if code not in supported_states(year) and code not in partially_supported_states(year):
         raise_if([Issue("state", f"the payroll engine does not compute {code} withholding for {year} yet, so a "
@@ -179,6 +180,8 @@ def clean_certificate_json(state: str, data: dict) -> dict:
     kinds = {f["name"]: f["type"] for f in form.fields}
     for name, value in body.items():
         kind = kinds.get(name)
+        if value is None and kind in ("bool", "count", "money"):
+            continue                        # null: the field left blank
         if kind == "bool" and not isinstance(value, bool):
             issues.append(Issue(name, "must be true or false", "invalid_type"))
         elif kind == "count" and (isinstance(value, bool) or not isinstance(value, (int, str))):
@@ -264,3 +267,19 @@ def post_bank_account(worker_id: int, data: dict) -> BankAccount:
     raise_if(issues)
     return profile_services.add_bank_account(worker_id, data, source="manual")
 
+
+
+# ------------------------------------------------------------------ reading a worker's state certificates
+def state_certificates(worker_id: int, *, on: date) -> list[dict]:
+    """The state certificates in effect on `on`: one row per state, with its form (onboarding's data) or None, the
+    tax profile they sit on and its effective date and signer."""
+    profile = profile_services.current_tax_profile(worker_id, on)
+    if profile is None:
+        return []
+    out = []
+    for code, cert in sorted((profile.state_certificate or {}).items()):
+        form = state_form(code)
+        out.append({"worker_id": worker_id, "tax_profile_id": profile.id, "state": code,
+                    "form": form.form if form else None, "effective_date": profile.effective_date,
+                    "signed_name": profile.signed_name, "certificate": dict(cert)})
+    return out

@@ -120,6 +120,32 @@ def _latest_profile(worker_id: int) -> TaxProfile | None:
         .scalar_one_or_none()
 
 
+def _state_profile(worker: Worker, engagement_id: int | None, state: str, data: dict, ip: str, user_agent: str,
+                   today: date) -> tuple[TaxProfile, object]:
+    """Validate `state`'s certificate (its form's fields, signed) and add it, effective `today`, on a new TaxProfile
+    row copying the latest W-4 (the other states' certificates kept), with a PDF copy, to the session."""
+    form = state_form(state)
+    if form is None:
+        raise DomainError(f"{state} has no withholding certificate to fill in", code="no_state_form")
+    cert, issues = clean_state_certificate(form, data)
+    signed = _signature(data, issues)
+    raise_if(issues)
+    w4 = _latest_profile(worker.id)
+    if w4 is None:
+        raise DomainError("Fill in Form W-4 first.", code="step_out_of_order")
+    profile = TaxProfile(worker_id=worker.id, effective_date=today, w4_version=w4.w4_version,
+                         filing_status=w4.filing_status, step2_checkbox=w4.step2_checkbox,
+                         step3_credits=w4.step3_credits, step4a_other_income=w4.step4a_other_income,
+                         step4b_deductions=w4.step4b_deductions, step4c_extra=w4.step4c_extra, exempt=w4.exempt,
+                         allowances=w4.allowances, additional=w4.additional,
+                         state_certificate={**(w4.state_certificate or {}), form.state: cert},
+                         signed_name=signed, signed_at=utcnow())
+    db.session.add(profile)
+    _store_copy(worker.id, engagement_id, "state_certificate", f"{form.state} {form.form}, {form.title}",
+                documents.state_certificate_html(worker, form, cert, signed), signed, ip, user_agent)
+    return profile, form
+
+
 @transaction()
 def save_state_certificate(case: OnboardingCase, data: dict, *, today: date, ip: str = "",
                            user_agent: str = "") -> TaxProfile:
@@ -127,26 +153,18 @@ def save_state_certificate(case: OnboardingCase, data: dict, *, today: date, ip:
     the W-4."""
     row = _begin(case, "state_certificate")
     state = case.engagement.work_state
-    form = state_form(state)
-    if form is None:
-        raise DomainError(f"{state} has no withholding certificate to fill in", code="no_state_form")
-    cert, issues = clean_state_certificate(form, data)
-    signed = _signature(data, issues)
-    raise_if(issues)
-    w4 = _latest_profile(case.worker_id)
-    if w4 is None:
-        raise DomainError("Fill in Form W-4 first.", code="step_out_of_order")
-    profile = TaxProfile(worker_id=case.worker_id, effective_date=today, w4_version=w4.w4_version,
-                         filing_status=w4.filing_status, step2_checkbox=w4.step2_checkbox,
-                         step3_credits=w4.step3_credits, step4a_other_income=w4.step4a_other_income,
-                         step4b_deductions=w4.step4b_deductions, step4c_extra=w4.step4c_extra, exempt=w4.exempt,
-                         allowances=w4.allowances, additional=w4.additional,
-                         state_certificate={**(w4.state_certificate or {}), state: cert},
-                         signed_name=signed, signed_at=utcnow())
-    db.session.add(profile)
-    _store_copy(case.worker_id, case.engagement_id, "state_certificate", f"{state} {form.form}, {form.title}",
-                documents.state_certificate_html(case.worker, form, cert, signed), signed, ip, user_agent)
+    profile, form = _state_profile(case.worker, case.engagement_id, state, data, ip, user_agent, today)
     _complete(case, row, {"state": state, "form": form.form})
+    return profile
+
+
+@transaction()
+def save_state_certificate_update(worker_id: int, state: str, data: dict, *, today: date, ip: str = "",
+                                  user_agent: str = "") -> TaxProfile:
+    """A new state certificate from the portal after onboarding (or an optional one, CO DR 0004); it applies to
+    paychecks paid from today."""
+    worker = db.session.get(Worker, worker_id) or _nf("worker", worker_id)
+    profile, _ = _state_profile(worker, None, state.upper(), data, ip, user_agent, today)
     return profile
 
 

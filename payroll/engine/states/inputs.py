@@ -20,7 +20,7 @@ _STATUS_ALIASES = {
     "married_single_rate": "single",
     "married_filing_separately": "single",
 }
-# adopted_dependents: IN WH-4 line 8, adopted children, $3,000 each (Departmental Notice #1).
+# adopted_dependents: IN WH-4, adopted dependents first claimed this year, $3,000 each (Departmental Notice #1).
 _COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions", "adopted_dependents")
 _MONEY_FIELDS = ("additional", "annual_allowance", "reduction")   # reduction: CT-W4 line 3
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate

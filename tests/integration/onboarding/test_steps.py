@@ -60,8 +60,10 @@ def test_days_the_employer_is_closed_do_not_count():
 
 
 def test_every_form_names_its_source_and_only_engine_certificate_fields():
-    engine_keys = {"filing_status", "allowances", "additional_allowances", "dependents", "personal_exemptions",
-                   "additional", "annual_allowance", "percentage", "exempt"}
+    from payroll.engine.states.inputs import _COUNT_FIELDS, _MONEY_FIELDS, _TEXT_FIELDS
+
+    engine_keys = {"filing_status", "percentage", "exempt", "reciprocity", *_COUNT_FIELDS, *_MONEY_FIELDS,
+                   *_TEXT_FIELDS}
     data = json.loads(DATA_FILE.read_text())
     assert {"CA", "NY", "IL"} <= set(data["forms"])
     for state, form in data["forms"].items():
@@ -127,4 +129,5 @@ def test_every_plan_starts_with_the_profile_and_ends_with_pay_and_signature(kind
         assert "w9" in steps and not {"w4", "i9", "state_certificate"} & set(steps)
     else:
         assert {"w4", "i9"} <= set(steps) and "w9" not in steps
-        assert ("state_certificate" in steps) == (state_form(state) is not None)
+        form = state_form(state)
+        assert ("state_certificate" in steps) == (form is not None and not form.optional)
