@@ -24,6 +24,7 @@ NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
 BATCH_STA = {"AL", "AR", "DE", "HI", "CT", "DC"}
 BATCH_STB = {"KS", "ME", "MN", "MO", "MT", "ND"}
 BATCH_STC = {"NE", "NJ", "NM", "OK", "OR", "RI"}
+GAPA_2025 = {"CO", "MS", "GA", "NY"}   # GA 2025 in two versions (5.39% to 30 June, 5.19% from 1 July); NY on NYS-50-T-NYS (1/23)
 BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}   # MD 2025: only from 1 July (the earlier formula is not confirmed)
 
 
@@ -44,7 +45,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | (BATCH_STD - {"MD"}) | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | GAPA_2025 | (BATCH_STD - {"MD"}) | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB
 
 
 def test_no_data_year_supports_nothing():

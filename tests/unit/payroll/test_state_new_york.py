@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax, lines
@@ -67,9 +66,11 @@ def test_head_of_household_uses_single_table():
     assert "single table" in explanation(c)
 
 
-def test_2025_is_refused_rather_than_guessed():
-    with pytest.raises(UnsupportedState, match="NY"):
-        lines(ctx("NY", year=2025))
+def test_2025_uses_the_1_23_edition_not_the_2026_tables():
+    """2025 is worked on NYS-50-T-NYS (1/23) (see test_state_ny_2025.py): the 2026 single weekly example (8.01 at 4.40%)
+    comes out 8.20 on the 2025 row (6.54 + 4.5% x 36.95)."""
+    c = ctx("NY", year=2025, periods=52, gross="400", certificate={"NY": {"allowances": 3}})
+    assert income_tax(c) == D("8.20")
 
 
 # NYS-50-T-NYS (1/26) Method II, the publication's own examples (Table A, then the period's exact-calculation table).
