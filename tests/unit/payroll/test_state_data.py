@@ -24,7 +24,7 @@ NO_TAX = {"AK", "FL", "NV", "NH", "SD", "TN", "TX", "WA", "WY"}
 BATCH_STA = {"AL", "AR", "DE", "HI", "CT", "DC"}
 BATCH_STB = {"KS", "ME", "MN", "MO", "MT", "ND"}
 BATCH_STC = {"NE", "NJ", "NM", "OK", "OR", "RI"}
-BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}   # MD 2025: only from 1 July (the earlier formula is not confirmed)
+BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}
 
 
 def test_supported_states_2026():
@@ -34,7 +34,6 @@ def test_supported_states_2026():
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
     assert partially_supported_states(2025) == {"UT": ((None, date(2025, 5, 31)), (date(2025, 7, 1), None)),
-                                                "MD": ((date(2025, 7, 1), None),),
                                                 "MA": ((None, None),), "OH": ((date(2025, 10, 1), None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
@@ -44,7 +43,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | (BATCH_STD - {"MD"}) | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB | {"ID"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | BATCH_STD | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB | {"ID"}
 
 
 def test_no_data_year_supports_nothing():

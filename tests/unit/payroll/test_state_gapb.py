@@ -1,5 +1,6 @@
-"""Pay dates filled in by gapb: Idaho before 1 July 2025 (the 1 July 2024 tables) and Utah to 31 May 2025 (Pub 14's
-1 June 2024 tables), each worked by hand from the published formula (whole-dollar withholding)."""
+"""Pay dates filled in by gapb: Idaho before 1 July 2025 (the 1 July 2024 tables), Utah to 31 May 2025 (Pub 14's
+1 June 2024 tables) and Maryland before 1 July 2025 (15% standard deduction between limits), each worked by hand from
+the published formula."""
 from __future__ import annotations
 
 from datetime import date
@@ -39,8 +40,7 @@ def test_idaho_2025_switches_to_the_5_3_percent_tables_on_1_july():
     assert income_tax(ctx("ID", year=2025, pay_date=date(2025, 6, 30))) == D("139.00")
     assert income_tax(ctx("ID", year=2025, pay_date=date(2025, 7, 1))) == D("128.00")
     assert "ID" in supported_states(2025)
-    assert "5.695%" in explanation(ctx("ID", year=2025, pay_date=SPRING_2025)) or \
-        "1 July 2024" in explanation(ctx("ID", year=2025, pay_date=SPRING_2025))
+    assert "tables effective 1 July 2024" in explanation(ctx("ID", year=2025, pay_date=SPRING_2025))
 
 
 UT_CASES = [
@@ -69,3 +69,51 @@ def test_utah_2025_pay_dates_by_period_start():
         income_tax(ctx("UT", year=2025, pay_date=date(2025, 6, 13)))
     assert income_tax(ctx("UT", year=2025, pay_date=date(2025, 7, 1), gross="3100")) == D("140.00")
     assert partially_supported_states(2025)["UT"] == ((None, date(2025, 5, 31)), (date(2025, 7, 1), None))
+
+
+def md(exemptions=None, county=None, status=None):
+    cert = {}
+    if exemptions is not None:
+        cert["allowances"] = exemptions
+    if county:
+        cert["county"] = county
+    if status:
+        cert["filing_status"] = status
+    return {"MD": cert}
+
+
+MD_CASES = [
+    ("biweekly-single-at-the-maximum", dict(periods=26, gross="3000", certificate=md(1, "MONTGOMERY")), "221.84",
+     "78,000 x 15% = 11,700 -> the 2,250 maximum; 78,000 - 2,250 - 3,200 = 72,550 x (4.75% + 3.20%) = 5,767.7250 "
+     "/ 26 = 221.8356 -> 221.84"),
+    ("weekly-single-between-the-limits", dict(periods=52, gross="210", certificate=md(0, "HOWARD")), "14.19",
+     "10,920 x 15% = 1,638 (between 1,500 and 2,250); 10,920 - 1,638 = 9,282 x 7.95% = 737.919 / 52 = 14.1907 -> 14.19"),
+    ("weekly-single-at-the-minimum", dict(periods=52, gross="150", certificate=md(0, "MONTGOMERY")), "9.63",
+     "7,800 x 15% = 1,170 -> the 1,500 minimum; 6,300 x 7.95% = 500.85 / 52 = 9.6317 -> 9.63"),
+    ("monthly-joint-at-the-maximum", dict(periods=12, gross="5000", certificate=md(2, "HOWARD", "married")), "325.29",
+     "60,000 x 15% = 9,000 -> the joint maximum 4,500; 60,000 - 4,500 - 6,400 = 49,100 x 7.95% = 3,903.45 / 12 "
+     "= 325.2875 -> 325.29"),
+    ("monthly-joint-between-the-limits", dict(periods=12, gross="1700", certificate=md(0, "HOWARD", "married")),
+     "114.88", "20,400 x 15% = 3,060 (between 3,000 and 4,500); 17,340 x 7.95% = 1,378.53 / 12 = 114.8775 -> 114.88"),
+    ("monthly-joint-at-the-minimum", dict(periods=12, gross="1550", certificate=md(0, "HOWARD", "married")), "103.35",
+     "18,600 x 15% = 2,790 -> the joint minimum 3,000; 15,600 x 7.95% = 1,240.20 / 12 = 103.35"),
+    ("below-5000-a-year", dict(periods=52, gross="90", certificate=md(0, "HOWARD")), "0.00",
+     "4,680 a year is below the 5,000 minimum: nothing withheld"),
+]
+
+
+@pytest.mark.parametrize("case_id, kwargs, expected, hand", MD_CASES, ids=[c[0] for c in MD_CASES])
+def test_maryland_before_hb352_by_hand(case_id, kwargs, expected, hand):
+    assert income_tax(ctx("MD", year=2025, pay_date=SPRING_2025, **kwargs)) == D(expected), hand
+
+
+def test_maryland_2025_switches_to_the_flat_deduction_on_1_july():
+    """30 June: 221.84 (first case). 1 July: 78,000 - 3,350 - 3,200 = 71,450 x 7.95% = 5,680.275 / 26 = 218.47.
+    Maryland 2025 is now covered on every pay date."""
+    cert = md(1, "MONTGOMERY")
+    assert income_tax(ctx("MD", year=2025, pay_date=date(2025, 6, 30), certificate=cert)) == D("221.84")
+    assert income_tax(ctx("MD", year=2025, pay_date=date(2025, 7, 1), certificate=cert)) == D("218.47")
+    assert "MD" in supported_states(2025)
+    text = explanation(ctx("MD", year=2025, pay_date=SPRING_2025, certificate=cert))
+    assert ("Less Maryland standard deduction for withholding (15% of $78,000.00, at least $1,500.00 and at most "
+            "$2,250.00, single): $2,250.00") in text
