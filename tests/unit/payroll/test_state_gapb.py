@@ -117,3 +117,19 @@ def test_maryland_2025_switches_to_the_flat_deduction_on_1_july():
     text = explanation(ctx("MD", year=2025, pay_date=SPRING_2025, certificate=cert))
     assert ("Less Maryland standard deduction for withholding (15% of $78,000.00, at least $1,500.00 and at most "
             "$2,250.00, single): $2,250.00") in text
+
+
+@pytest.mark.parametrize("state, certificate, federal", [
+    ("ID", {"ID": {"allowances": 1}}, "single"), ("ID", {"ID": {"filing_status": "married"}}, "single"),
+    ("UT", {}, "single"), ("UT", {}, "married_jointly"),
+    ("MD", md(1, "MONTGOMERY"), "single"), ("MD", md(2, "ANNE_ARUNDEL", "married"), "single"),
+])
+def test_withholding_never_falls_as_wages_rise(state, certificate, federal):
+    """Biweekly wages from $0 to $12,000 in $37 steps on the versions added here: each step withholds at least as much
+    as the one before (none of these formulas steps down; the whole-dollar rounding of ID and UT only flattens)."""
+    last = D("0")
+    for gross in range(0, 12000, 37):
+        got = income_tax(ctx(state, year=2025, pay_date=SPRING_2025, periods=26, gross=str(gross),
+                             certificate=certificate, federal=federal))
+        assert got >= last, (state, gross, got, last)
+        last = got
