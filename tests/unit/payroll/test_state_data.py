@@ -25,7 +25,7 @@ BATCH_STA = {"AL", "AR", "DE", "HI", "CT", "DC"}
 BATCH_STB = {"KS", "ME", "MN", "MO", "MT", "ND"}
 BATCH_STC = {"NE", "NJ", "NM", "OK", "OR", "RI"}
 GAPA_2025 = {"CO", "MS", "GA", "NY"}   # GA 2025 in two versions (5.39% to 30 June, 5.19% from 1 July); NY on NYS-50-T-NYS (1/23)
-BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}   # MD 2025: only from 1 July (the earlier formula is not confirmed)
+BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}
 
 
 def test_supported_states_2026():
@@ -34,8 +34,7 @@ def test_supported_states_2026():
 
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
-    assert partially_supported_states(2025) == {"ID": ((date(2025, 7, 1), None),), "UT": ((date(2025, 6, 1), None),),
-                                                "MD": ((date(2025, 7, 1), None),),
+    assert partially_supported_states(2025) == {"UT": ((None, date(2025, 5, 31)), (date(2025, 7, 1), None)),
                                                 "MA": ((None, None),), "OH": ((date(2025, 10, 1), None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
@@ -45,7 +44,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | GAPA_2025 | (BATCH_STD - {"MD"}) | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | GAPA_2025 | BATCH_STD | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB | {"ID"}
 
 
 def test_no_data_year_supports_nothing():

@@ -29,9 +29,10 @@ def test_idaho_by_hand(periods, gross, certificate, expected, hand):
     assert income_tax(c) == D(expected), hand
 
 
-def test_idaho_before_the_july_2025_tables_is_refused():
-    with pytest.raises(UnsupportedState, match="ID"):
-        income_tax(ctx("ID", year=2025, pay_date=date(2025, 6, 20)))
+def test_idaho_before_the_july_2025_tables_uses_the_july_2024_tables():
+    """20 June 2025, biweekly 3,000 single: (78,000 - 14,600) x 5.695% = 3,610.63 / 26 = 138.87 -> 139
+    (more cases in test_state_gapb.py)."""
+    assert income_tax(ctx("ID", year=2025, pay_date=date(2025, 6, 20))) == D("139.00")
 
 
 @pytest.mark.parametrize("periods, gross, status, expected, hand", [

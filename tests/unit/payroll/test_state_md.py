@@ -1,6 +1,6 @@
 """Maryland 2026 (Employer Withholding Guide): annual wages less $3,400 and $3,200 per MW507 exemption, the state
 table from 4.75% plus the county rate (2.25% for nonresidents), nothing under $5,000 a year. 2025 from 1 July
-(flat $3,350 deduction); earlier 2025 pay dates are refused."""
+(flat $3,350 deduction); earlier 2025 pay dates (15% deduction) are tested in test_state_gapb.py."""
 from __future__ import annotations
 
 from datetime import date
@@ -9,7 +9,6 @@ from decimal import Decimal
 import pytest
 
 from backoffice.errors import ValidationFailed
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax, lines
@@ -76,9 +75,10 @@ def test_an_unknown_county_is_named():
     assert [i.field for i in err.value.issues] == ["certificate.MD.county"]
 
 
-def test_2025_before_july_is_refused_not_guessed():
-    with pytest.raises(UnsupportedState, match="MD"):
-        income_tax(ctx("MD", year=2025, pay_date=date(2025, 6, 30)))
+def test_2025_before_july_uses_the_15_percent_deduction():
+    """30 June 2025, biweekly 3,000, one exemption, Montgomery: 78,000 x 15% -> the 2,250 maximum; 72,550 x 7.95%
+    = 5,767.725 / 26 = 221.84 (more cases in test_state_gapb.py)."""
+    assert income_tax(ctx("MD", year=2025, pay_date=date(2025, 6, 30), certificate=md(1, "MONTGOMERY"))) == D("221.84")
 
 
 def test_2025_from_july_uses_the_flat_3350_deduction_and_2025_county_rates():

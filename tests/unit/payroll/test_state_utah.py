@@ -1,4 +1,5 @@
-"""Utah's credit-based withholding (Pub 14, tables from 1 June 2025), using the federal W-4 filing status."""
+"""Utah's credit-based withholding (Pub 14, tables for periods from 1 June 2025, used from 1 July 2025 pay dates), using
+the federal W-4 filing status."""
 from __future__ import annotations
 
 from datetime import date
@@ -14,7 +15,7 @@ except ImportError:
     from test_state_helpers import ctx, explanation, income_tax
 
 D = Decimal
-JUNE = date(2025, 6, 20)
+JUNE = date(2025, 7, 18)   # a pay date whose period began after 1 June 2025 (June pay dates are refused)
 
 
 @pytest.mark.parametrize("periods, gross, federal, expected, hand", [
@@ -41,9 +42,11 @@ def test_bonus_by_the_aggregate_method():
     assert "aggregate method" in explanation(c)
 
 
-def test_pay_dates_before_the_june_2025_tables_are_refused():
-    with pytest.raises(UnsupportedState, match="UT"):
-        income_tax(ctx("UT", year=2025, pay_date=date(2025, 3, 6)))
+def test_june_2025_pay_dates_are_refused():
+    """Periods beginning 1 June 2025 use these tables, earlier ones the 1 June 2024 tables: a June pay date may be
+    either (the 1 June 2024 tables to 31 May are tested in test_state_gapb.py)."""
+    with pytest.raises(UnsupportedState, match="UT.*2025-06-20"):
+        income_tax(ctx("UT", year=2025, pay_date=date(2025, 6, 20)))
 
 
 def test_2026_uses_the_june_2025_tables_until_may_then_stops():
