@@ -294,6 +294,10 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     lead = list(convenience_note)
     if home_state != work_state:
         lead.append(f"Works in {work_state}, lives in {home_state}: {work_state} (the work state) withholds.")
+        if form is not None:
+            lead.append(f"{work_state} and {home_state} have a reciprocal agreement, but no claim of it is on file: "
+                        f"with {form} (the {work_state} certificate's reciprocity claim) {work_state} would "
+                        f"withhold nothing and {home_state} would withhold instead.")
     work_line = _income_line(ctx, work, work_cert, lead)
     lines.append(work_line)
 

@@ -146,9 +146,9 @@ def test_pennsylvania_resident_working_in_pennsylvania_and_illinois():
 
 
 def test_reciprocity_moves_the_kentucky_share_to_indiana():
-    """IN resident, 20 h in IN and 20 h in KY; KY-IN reciprocity (42A809 claimed by default): KY 0;
+    """IN resident, 20 h in IN and 20 h in KY; KY-IN reciprocity (42A809 on file: the KY certificate claims it): KY 0;
     IN on the whole pay 78,000 x 2.95% / 26 = 88.50 x (50% own + 50% reciprocal) = 88.50."""
-    c = _split("IN", "IN", [("IN", "20"), ("KY", "20")])
+    c = _split("IN", "IN", [("IN", "20"), ("KY", "20")], certificate={"KY": {"reciprocity": True}})
     assert lines(c) == {("state_income_tax", "KY"): D("0.00"), ("state_income_tax", "IN"): D("88.50")}
     assert "42A809" in explanation(c, state="KY")
 
