@@ -153,6 +153,17 @@ def test_reciprocity_moves_the_kentucky_share_to_indiana():
     assert "42A809" in explanation(c, state="KY")
 
 
+def test_reciprocity_not_claimed_leaves_the_kentucky_share_with_kentucky():
+    """The same IN resident without a KY certificate claiming the exemption (no 42A809 on file): KY withholds on its
+    share. KY 2026 on the whole pay: (78,000 - 3,360 standard deduction) x 3.5% = 2,612.40 / 26 = 100.48 x 50% =
+    50.24; IN on its own share only: 88.50 x 50% = 44.25 (IN asks no withholding on wages earned elsewhere). The
+    KY line says the exemption could be claimed."""
+    c = _split("IN", "IN", [("IN", "20"), ("KY", "20")])
+    assert lines(c) == {("state_income_tax", "KY"): D("50.24"), ("state_income_tax", "IN"): D("44.25")}
+    text = explanation(c, state="KY")
+    assert "no claim of it is on file" in text and "42A809" in text
+
+
 def test_california_resident_gets_a_top_up_over_the_illinois_share():
     """CA resident, 20 h in CA and 20 h in IL (biweekly 3,000, single, no DE 4).
     IL 148.50 x 50% = 74.25. CA on the whole pay (Method B per period, as test_state_reciprocity: 134.06) less
