@@ -101,3 +101,21 @@ def test_admin_form_edits_the_work_location_and_names_the_field_in_error(app, db
     c.post("/admin/engagements/new/", data={**form, "office_state": "NY"})
     e = db.session.execute(sa.select(Engagement)).scalar_one()
     assert (e.office_state, e.remote_for_convenience) == ("NY", True)
+
+
+def test_the_worker_import_takes_the_work_location_and_names_a_bad_cell(db, base):
+    """A CSV row with office_state NY and remote_for_convenience yes makes that engagement; a row claiming
+    convenience with no office is refused on its line, naming the column."""
+    from backoffice.workers.importer import import_file
+
+    c, _w = base
+    head = ("first_name,last_name,email,state,client_id,engagement_type,work_state,pay_rate,start_date,"
+            "office_state,remote_for_convenience\n")
+    ok = f"Bo,Kim,bo@example.com,NJ,{c.id},leased_employee,NJ,30,2026-03-01,NY,yes\n"
+    report = import_file((head + ok).encode(), "workers.csv")
+    assert report.engagements_created == 1 and not report.issues
+    e = db.session.execute(sa.select(Engagement).where(Engagement.office_state.is_not(None))).scalar_one()
+    assert (e.office_state, e.remote_for_convenience) == ("NY", True)
+    bad = f"Cy,Lee,cy@example.com,NJ,{c.id},leased_employee,NJ,30,2026-03-01,,yes\n"
+    report = import_file((head + bad).encode(), "workers.csv", dry_run=True)
+    assert [(i.field, i.row) for i in report.issues] == [("remote_for_convenience", 2)]
