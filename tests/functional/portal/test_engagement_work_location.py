@@ -10,9 +10,13 @@ def test_engagements_page_says_on_site_then_remote_for_an_office(db, invite_and_
     p = invite_and_accept(type="leased_employee", work_state="NJ", email="lee@example.com", first_name="Lee",
                           last_name="Park", pay_rate="52000", pay_unit="year", pay_frequency="biweekly")
     eng = db.session.execute(sa.select(Engagement)).scalar_one()
-    assert b"Works on site in NJ" in p.http.get("/portal/engagements").data
+    assert b"You work on site in NJ." in p.http.get("/portal/engagements").data
     eng.office_state, eng.remote_for_convenience = "NY", True
     db.session.commit()
     page = p.http.get("/portal/engagements").data
-    assert b"Works remote in NJ for their own convenience, assigned to an employer location in NY" in page
+    assert b"You work remotely in NJ by your own choice, for an employer location in NY" in page
     assert b"as if done at the office" in page
+    eng.remote_for_convenience = False
+    db.session.commit()
+    page = p.http.get("/portal/engagements").data
+    assert b"You work remotely in NJ because your employer requires it" in page
