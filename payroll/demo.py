@@ -11,7 +11,7 @@ from backoffice.extensions import db
 from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.uow import transaction
-from backoffice.workers.models import Client, Engagement, Worker
+from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.calendar import holidays_between
 from payroll.models import PaySchedule, Timesheet
@@ -58,13 +58,16 @@ def seed(rng: random.Random, today: date) -> list[str]:
     second = _second_client_engagement(engagements, weekly.id)
     if second is not None:
         engagements = list(engagements) + [second]
+    commuter = _pa_commuter(engagements, workers, has_w4, second)
     with transaction():
         for e in engagements:
             w = workers[e.worker_id]
             if e.type == "leased_employee" and w.id not in has_w4:
+                # the PA commuter's NJ certificate claims the NJ-PA reciprocal exemption (NJ-165 on file)
+                cert = {"NJ": {"reciprocity": True}} if commuter is not None and e.id == commuter.id else {}
                 db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1),
                                           filing_status=rng.choice(("single", "married_jointly", "head_of_household")),
-                                          signed_name=w.full_name))
+                                          signed_name=w.full_name, state_certificate=cert))
                 has_w4.add(w.id)
             if e.type == "contractor" and w.id not in has_w9:
                 db.session.add(W9Form(worker_id=w.id, legal_name=w.full_name, entity_type="individual", tin_type="ssn",
@@ -114,7 +117,31 @@ def seed(rng: random.Random, today: date) -> list[str]:
            f"{', 1 held by HR' if held else ''})"]
     if second is not None:
         out.append(f"payroll: worker #{second.worker_id} works for two clients; each run pays them one paycheck")
+    if commuter is not None:
+        out.append(f"payroll: worker #{commuter.worker_id} lives in PA and works in NJ with NJ-165 on file: PA tax "
+                   f"is withheld, no NJ income tax, NJ's worker contributions still apply")
     return out + _corrections(paid, week1, hr, finance, today)
+
+
+def _pa_commuter(engagements, workers, has_w4: set, second):
+    """One weekly leased worker made a Pennsylvania resident working in New Jersey, with NJ-165 on file (the NJ-PA
+    reciprocal agreement, docs/multistate.md): the demo shows a run withholding PA tax and NJ's programs."""
+    for e in engagements:
+        w = workers[e.worker_id]
+        if e.type != "leased_employee" or w.id in has_w4 or (second is not None and w.id == second.worker_id):
+            continue
+        if sum(1 for x in engagements if x.worker_id == w.id) > 1:
+            continue
+        with transaction():
+            e.work_state = "NJ"
+            w.state, w.city, w.postal_code = "PA", "Philadelphia", "19103"
+            agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()
+            if agency is not None and not any(r.state == "NJ" for r in agency.registrations):
+                # the demo agency's NJ accounts; its SUTA rate is a demo assigned rate like the other states'
+                agency.registrations.append(StateRegistration(state="NJ", withholding_account="NJ-WH-1000001",
+                                                              suta_account="NJ-UI-1000001", suta_rate=D("0.028")))
+        return e
+    return None
 
 
 def _second_client_engagement(engagements, schedule_id: int):

@@ -68,6 +68,11 @@ def w4_preview(worker, engagement, form: dict, *, state_certificate: dict | None
                "earnings": [{"code": "salary", "amount": f"{round_cents(gross):.2f}"}], "w4": w4}
     if state_certificate:
         payload["state_certificates"] = state_certificate
+    office = getattr(engagement, "office_state", None)
+    if office and office != engagement.work_state:      # as a run passes it (payroll/services/paycheck_inputs.py)
+        payload["office_state"] = office
+        if getattr(engagement, "remote_for_convenience", False):
+            payload["remote_for_convenience"] = True
     try:
         result = quote(payload)
     except ValidationFailed as exc:

@@ -149,17 +149,26 @@ class EngagementAdmin(SecureModelView):
     column_list = ("id", "worker", "client", "type", "work_state", "pay_rate", "pay_unit", "bill_rate",
                    "pay_frequency", "start_date", "end_date", "status", "classification", "related")
     column_labels = {"related": "See also", "overtime_exempt": "Exempt from overtime", "worker_id": "Worker id",
-                     "pay_schedule_id": "Pay schedule"}
+                     "pay_schedule_id": "Pay schedule", "office_state": "Office state (remote worker)",
+                     "remote_for_convenience": "Remote for their own convenience"}
+    column_descriptions = {
+        "office_state": "The employer location a remote worker is assigned to, when in another state than the work "
+                        "state. Blank: works on site in the work state.",
+        "remote_for_convenience": "Works away from the office state by choice, not because the employer requires "
+                                  "it: NY, DE, NE and PA (CT and NJ for residents of such states) then tax the work "
+                                  "as done at the office (convenience of the employer)."}
     column_details_list = ("id", "worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit",
                            "bill_rate", "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status",
-                           "classification", "overtime_exempt", "related")
+                           "classification", "overtime_exempt", "office_state", "remote_for_convenience",
+                           "related")
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
     column_filters = ("type", "work_state", "status", "pay_frequency", "classification", "start_date",
                       Client.name, "worker_id")
     column_sortable_list = ("id", "type", "work_state", "pay_rate", "start_date", "status")
     column_default_sort = ("id", True)
     form_columns = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                    "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
+                    "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
+                    "office_state", "remote_for_convenience")
     # the schedule whose runs pay the engagement; blank = the first active schedule of the pay frequency
     form_extra_fields = {"pay_schedule_id": SelectField("Pay schedule", choices=[], validate_choice=False,
                                                         description="Blank: the first active schedule of the pay "
@@ -167,11 +176,13 @@ class EngagementAdmin(SecureModelView):
     form_ajax_refs = {"worker": {"fields": ("last_name", "first_name", "email"), "page_size": 10},
                       "client": {"fields": ("name",), "page_size": 10}}
     form_choices = {"type": [(t, t.replace("_", " ")) for t in ENGAGEMENT_TYPES],
-                    "work_state": STATE_CHOICES, "pay_unit": [(u, u) for u in PAY_UNITS],
+                    "work_state": STATE_CHOICES, "office_state": STATE_CHOICES,
+                    "pay_unit": [(u, u) for u in PAY_UNITS],
                     "pay_frequency": [(f, f) for f in PAY_FREQUENCIES],
                     "status": [(s, s) for s in ENGAGEMENT_STATUSES]}
     service_fields = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
+                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
+                    "office_state", "remote_for_convenience")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
                          "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate,
                          "classification": lambda v, c, m, n: m.classification_words}

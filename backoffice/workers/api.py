@@ -132,6 +132,11 @@ class EngagementOut(Schema):
                        "signed: the engagement is unclassified"})
     classification_status = fields.String(metadata={
         "description": "unclassified, classified, or reclassification_due (signed as the other type)"})
+    office_state = fields.String(allow_none=True, metadata={
+        "description": "the employer location a remote worker is assigned to (two letters); null: on site"})
+    remote_for_convenience = fields.Boolean(metadata={
+        "description": "works away from office_state by their own choice, not the employer's necessity: "
+                       "NY, DE, NE, PA (and CT/NJ for residents of such states) tax that work as done at the office"})
 
 
 class EngagementIn(Schema):
@@ -149,6 +154,10 @@ class EngagementIn(Schema):
     start_date = Day(required=True)
     end_date = Day(allow_none=True)
     status = fields.String()
+    office_state = fields.String(allow_none=True, metadata={
+        "description": "the employer location a remote worker is assigned to (two letters); blank: on site"})
+    remote_for_convenience = fields.Boolean(metadata={
+        "description": "works away from office_state for their own convenience (needs office_state)"})
 
 
 def page_schema(item):

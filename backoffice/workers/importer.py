@@ -50,6 +50,10 @@ ENGAGEMENT_COLUMNS = (
     ("end_date", "end_date", False, "YYYY-MM-DD"),
     ("engagement_status", "status", False, "pending, active (default), ended or terminated"),
     ("overtime_exempt", "overtime_exempt", False, "yes/no (default no)"),
+    ("office_state", "office_state", False,
+     "a remote worker's employer location, two letters, when in another state than work_state"),
+    ("remote_for_convenience", "remote_for_convenience", False,
+     "yes/no (default no): works away from office_state by their own choice (docs/multistate.md)"),
 )
 COLUMNS = WORKER_COLUMNS + ENGAGEMENT_COLUMNS
 _WORKER_FIELD_TO_COLUMN = {f: c for c, f, _, _ in WORKER_COLUMNS}
@@ -216,6 +220,13 @@ def import_rows(header: list[str], rows: list[tuple[int, dict[str, str]]], *, dr
                     else:
                         issues.append(Issue("overtime_exempt", "must be yes or no", "invalid_choice", line))
                         del eng_data["overtime_exempt"]
+                if "remote_for_convenience" in eng_data:
+                    flag = eng_data["remote_for_convenience"].lower()
+                    if flag in _TRUE or flag in _FALSE:
+                        eng_data["remote_for_convenience"] = flag in _TRUE
+                    else:
+                        issues.append(Issue("remote_for_convenience", "must be yes or no", "invalid_choice", line))
+                        del eng_data["remote_for_convenience"]
                 try:
                     cleaned_eng = clean_engagement(eng_data, partial=True)
                 except ValidationFailed as exc:

@@ -138,6 +138,13 @@ class Engagement(Timestamps, db.Model):
     status: Mapped[str] = mapped_column(sa.String(12), default="active", nullable=False, index=True)
     classification: Mapped[str | None] = mapped_column(sa.String(20))  # last signed-off determination
     overtime_exempt: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    # Where the worker works from (docs/multistate.md): the employer location they are assigned to, when it is in
+    # another state than work_state (a remote worker), and whether they work away from it for their own
+    # convenience rather than the employer's necessity. NY, DE, NE and PA (and CT/NJ for residents of such states)
+    # tax that work as if done at the office (the convenience-of-the-employer rule).
+    office_state: Mapped[str | None] = mapped_column(sa.String(2))
+    remote_for_convenience: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False,
+                                                         server_default=sa.false())
 
     worker = relationship(Worker, back_populates="engagements")
     client = relationship(Client, back_populates="engagements")
@@ -159,6 +166,14 @@ class Engagement(Timestamps, db.Model):
         if self.classification is None:
             return "unclassified"
         return "classified" if self.classification == self.type else "reclassification_due"
+
+    @property
+    def work_location_words(self) -> str:
+        """Where the worker works from, in words (the portal and the admin details page)."""
+        if not self.office_state or self.office_state == self.work_state:
+            return f"on site in {self.work_state}"
+        why = "for their own convenience" if self.remote_for_convenience else "as the employer requires"
+        return f"remote in {self.work_state} {why}, assigned to an employer location in {self.office_state}"
 
     @property
     def classification_words(self) -> str:

@@ -20,7 +20,8 @@ CLIENT_FIELDS = ("name", "legal_name", "ein", "billing_contact_name", "billing_e
 WORKER_FIELDS = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
                  "address_line1", "address_line2", "city", "state", "postal_code", "status")
 ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
-                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt")
+                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
+                     "office_state", "remote_for_convenience")
 
 
 def _unknown(data: dict, allowed, issues):
@@ -214,6 +215,7 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
         out["title"] = str(data["title"] or "").strip()
     if "overtime_exempt" in data:
         out["overtime_exempt"] = bool(data["overtime_exempt"])
+    _clean_work_location(data, out, current, issues)
     if data.get("start_date") not in (None, ""):
         out["start_date"] = v.a_date("start_date", data["start_date"], issues)
     if "end_date" in data:
@@ -224,6 +226,29 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
         issues.append(Issue("end_date", f"{end} is before the start date {start}", "before_start"))
     raise_if(issues)
     return out
+
+
+def _clean_work_location(data: dict, out: dict, current: Engagement | None, issues: list[Issue]) -> None:
+    """office_state (optional: the employer location a remote worker is assigned to) and remote_for_convenience
+    (works away from it by choice): the convenience-of-the-employer rule needs both (docs/multistate.md)."""
+    if "office_state" in data:
+        out["office_state"] = (v.state_code("office_state", data["office_state"], issues)
+                               if data["office_state"] not in (None, "") else None)
+    if "remote_for_convenience" in data:
+        flag = data["remote_for_convenience"]
+        if isinstance(flag, str):
+            flag = flag.strip().lower() in ("1", "true", "yes", "y", "on")
+        out["remote_for_convenience"] = bool(flag)
+    office = out.get("office_state", current.office_state if current else None)
+    work = out.get("work_state", current.work_state if current else None)
+    remote = out.get("remote_for_convenience", current.remote_for_convenience if current else False)
+    if remote and not office:
+        issues.append(Issue("remote_for_convenience", "needs office_state: the employer location in another state "
+                                                      "that the worker works away from", "office_required"))
+    elif remote and office and work and office == work:
+        issues.append(Issue("remote_for_convenience", f"the office state {office} is the work state: a worker "
+                                                      f"remote for their convenience works in another state than "
+                                                      f"the office", "office_is_work_state"))
 
 
 @transaction()

@@ -153,7 +153,8 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     c = s.connection()
     engagements = plain_rows(c.execute(sa.select(
         Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
-        Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt).where(id_in(Engagement.id, engagement_ids))
+        Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt, Engagement.office_state,
+        Engagement.remote_for_convenience).where(id_in(Engagement.id, engagement_ids))
         .order_by(Engagement.worker_id, Engagement.id)))
     worker_ids = sorted({e.worker_id for e in engagements})
     workers = {w.id: w for w in plain_rows(c.execute(sa.select(
@@ -222,6 +223,13 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
     if employee:
         obj["work_state"] = eng.work_state
         obj["residence_state"] = worker.state or eng.work_state
+        office = getattr(eng, "office_state", None)
+        if office and office != eng.work_state:
+            # a remote worker's employer location: the engine applies the office state's convenience-of-the-employer
+            # rule when they work away from it by choice (docs/multistate.md)
+            obj["office_state"] = office
+            if getattr(eng, "remote_for_convenience", False):
+                obj["remote_for_convenience"] = True
         if profile is not None:
             obj["w4"] = TaxProfile.w4_json(profile)      # the model's own mapping, applied to the selected row
             if profile.state_certificate:

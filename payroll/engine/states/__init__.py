@@ -248,6 +248,13 @@ def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | 
     return form if form is not None and _certificate_for(ctx, work_state).reciprocity else None
 
 
+def _unclaimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:
+    """The reciprocal exemption form for this pair when the states have an agreement the certificate does not claim."""
+    work = _rules(work_state, ctx.pay_date.year, ctx.pay_date)
+    form = reciprocal_form(work_state, home_state, ctx.pay_date.year, work.reciprocity)
+    return form if form is not None and not _certificate_for(ctx, work_state).reciprocity else None
+
+
 def _asks_top_up(home_state: str, pay_date: date) -> bool:
     home = rules_at(home_state, pay_date.year, pay_date)
     return bool(home is not None and home.unsupported is None and home.income_tax is not None
@@ -262,7 +269,8 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     year = ctx.pay_date.year
     if len({s.upper() for s, m in ctx.work_shares if m}) > 1:
         return compute_allocated(ctx, compute_state_taxes, ctx.work_shares, lambda w, h: _claimed_form(ctx, w, h),
-                                 lambda h: _asks_top_up(h, ctx.pay_date), ctx.share_measure)
+                                 lambda h: _asks_top_up(h, ctx.pay_date), ctx.share_measure,
+                                 lambda w, h: _unclaimed_form(ctx, w, h))
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
     convenience = convenience_state(ctx.office_state.upper(), work_state, home_state, ctx.remote_for_convenience,
@@ -294,6 +302,10 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
     lead = list(convenience_note)
     if home_state != work_state:
         lead.append(f"Works in {work_state}, lives in {home_state}: {work_state} (the work state) withholds.")
+        if form is not None:
+            lead.append(f"{work_state} and {home_state} have a reciprocal agreement, but no claim of it is on file: "
+                        f"with {form} (the {work_state} certificate's reciprocity claim) {work_state} would "
+                        f"withhold nothing and {home_state} would withhold instead.")
     work_line = _income_line(ctx, work, work_cert, lead)
     lines.append(work_line)
 

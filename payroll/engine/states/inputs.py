@@ -122,7 +122,9 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         exempt=bool(raw.get("exempt", False)),
         percentage=percentage,
         annual_allowance=money["annual_allowance"],
-        reciprocity=raw.get("reciprocity", True) is not False,
+        # a reciprocal exemption applies only when the certificate on file claims it (the work state's exemption
+        # form: NJ-165, REV-420, IT 4NR, ...); with no claim the work state withholds (docs/multistate.md)
+        reciprocity=raw.get("reciprocity") is True,
         text=text,
         reduction=money["reduction"] or ZERO,
     )
@@ -130,7 +132,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
 
 _NO_CERTIFICATE = Certificate(given=False, filing_status="single",
                               counts={name: 0 for name in _COUNT_FIELDS}, additional=ZERO, exempt=False,
-                              percentage=None, annual_allowance=None, reciprocity=True)
+                              percentage=None, annual_allowance=None, reciprocity=False)
 
 
 @dataclass(frozen=True)

@@ -143,7 +143,8 @@ def _pct(fraction: Decimal) -> str:
 
 
 def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, Decimal]], reciprocity: Callable,
-                      resident_top_up: Callable, measure: str = "hours") -> list:
+                      resident_top_up: Callable, measure: str = "hours",
+                      unclaimed: Callable | None = None) -> list:
     """State lines for a paycheck earned in several states, each state's share of the wages by `measure`.
 
     The rule used (and why): each work state's income tax is computed on the whole pay as if it had all been
@@ -156,7 +157,8 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
 
     `single(ctx)` computes one state's lines for a one-state context; `reciprocity(work, home)` returns the
     exemption form or None (the certificate claim already checked); `resident_top_up(home)` says whether the
-    home state asks for withholding on wages earned elsewhere."""
+    home state asks for withholding on wages earned elsewhere; `unclaimed(work, home)` returns the exemption form
+    when the two states have an agreement that the worker's certificate does not claim (said in the explanation)."""
     from . import StateTaxLine      # the package imports this module: import the line type when first used
 
     parts = _shares(work_shares)
@@ -185,7 +187,13 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
         else:
             whole = next(x for x in single(alone) if x.code == "state_income_tax")
             amount = round_cents(whole.amount * fraction)
-            steps = (head, f"{state} withholding on the whole pay as if all earned in {state}: "
+            not_claimed = unclaimed(state, home) if unclaimed is not None and state != home else None
+            if not_claimed:
+                head_steps = (head, f"{state} and {home} have a reciprocal agreement, but no claim of it is on "
+                                    f"file: with {not_claimed} {state} would withhold nothing on this share.")
+            else:
+                head_steps = (head,)
+            steps = (*head_steps, f"{state} withholding on the whole pay as if all earned in {state}: "
                            f"{fmt_usd(whole.amount)}", *("  " + s for s in whole.explanation),
                      f"x {state} share {_pct(fraction)} = {fmt_usd(amount)}")
             line = StateTaxLine("state_income_tax", state, amount, steps, wages=share_wages)

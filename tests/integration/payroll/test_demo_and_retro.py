@@ -37,6 +37,19 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
     assert nacha.effective_date == db.session.get(PayrollRun, nacha.run_id).pay_date
     assert nacha.content.splitlines()[1][69:75] == nacha.effective_date.strftime("%y%m%d")
     assert db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)).scalar() == sum(n for *_x, n in states)
+    # the PA resident working in NJ with NJ-165 on file: PA tax withheld, no NJ income tax, NJ's worker contribution
+    assert any(line.startswith("payroll: worker #") and "NJ-165" in line for line in lines)
+    from payroll.models import PaycheckLine
+
+    commuter = [p for p in db.session.execute(sa.select(Paycheck)).scalars()
+                if (p.inputs["engine"].get("work_state"), p.inputs["engine"].get("residence_state")) == ("NJ", "PA")]
+    assert commuter
+    for p in commuter:
+        taxes = {(ln.code, ln.state): ln.amount for ln in db.session.execute(
+            sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id, PaycheckLine.kind == "employee_tax"))
+            .scalars()}
+        assert taxes[("state_income_tax", "PA")] > 0 and taxes.get(("state_income_tax", "NJ"), 0) == 0
+        assert taxes[("state_unemployment_employee", "NJ")] > 0
     # one correction of each kind waits for someone: a reversal request, a paper check, a retro to confirm
     from payroll.models import EngagementRate, ReversalRequest
     from payroll.models_ledger import Payment

@@ -146,11 +146,22 @@ def test_pennsylvania_resident_working_in_pennsylvania_and_illinois():
 
 
 def test_reciprocity_moves_the_kentucky_share_to_indiana():
-    """IN resident, 20 h in IN and 20 h in KY; KY-IN reciprocity (42A809 claimed by default): KY 0;
+    """IN resident, 20 h in IN and 20 h in KY; KY-IN reciprocity (42A809 on file: the KY certificate claims it): KY 0;
     IN on the whole pay 78,000 x 2.95% / 26 = 88.50 x (50% own + 50% reciprocal) = 88.50."""
-    c = _split("IN", "IN", [("IN", "20"), ("KY", "20")])
+    c = _split("IN", "IN", [("IN", "20"), ("KY", "20")], certificate={"KY": {"reciprocity": True}})
     assert lines(c) == {("state_income_tax", "KY"): D("0.00"), ("state_income_tax", "IN"): D("88.50")}
     assert "42A809" in explanation(c, state="KY")
+
+
+def test_reciprocity_not_claimed_leaves_the_kentucky_share_with_kentucky():
+    """The same IN resident without a KY certificate claiming the exemption (no 42A809 on file): KY withholds on its
+    share. KY 2026 on the whole pay: (78,000 - 3,360 standard deduction) x 3.5% = 2,612.40 / 26 = 100.48 x 50% =
+    50.24; IN on its own share only: 88.50 x 50% = 44.25 (IN asks no withholding on wages earned elsewhere). The
+    KY line says the exemption could be claimed."""
+    c = _split("IN", "IN", [("IN", "20"), ("KY", "20")])
+    assert lines(c) == {("state_income_tax", "KY"): D("50.24"), ("state_income_tax", "IN"): D("44.25")}
+    text = explanation(c, state="KY")
+    assert "no claim of it is on file" in text and "42A809" in text
 
 
 def test_california_resident_gets_a_top_up_over_the_illinois_share():

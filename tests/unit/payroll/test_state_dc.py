@@ -56,9 +56,9 @@ def test_district_by_hand(year, case_id, cert, kwargs, expected, hand):
 @pytest.mark.parametrize("year", YEARS)
 @pytest.mark.parametrize("home", ["PA", "FL"])
 def test_a_nonresident_has_nothing_withheld_for_the_district(year, home):
-    """The District cannot tax nonresidents: with D-4A (the default) the DC line is zero and the residence state's
+    """The District cannot tax nonresidents: with D-4A on file (the DC certificate's claim) the DC line is zero and the residence state's
     own withholding applies (PA: 3.07% of 3,000 = 92.10; FL: none)."""
-    got = lines(_dc(year, periods=26, gross="3000", residence=home))
+    got = lines(_dc(year, {"reciprocity": True}, periods=26, gross="3000", residence=home))
     assert got[("state_income_tax", "DC")] == D("0.00")
     assert got[("state_income_tax", home)] == {"PA": D("92.10"), "FL": D("0.00")}[home]
 

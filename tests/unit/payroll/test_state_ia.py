@@ -55,7 +55,7 @@ def test_bonus_at_the_supplemental_rate():
 
 def test_illinois_resident_working_in_iowa_pays_illinois():
     """Reciprocity (44-016): no IA tax; IL 2026 with no IL-W-4: 78,000 x 4.95% / 26 = 148.50."""
-    got = lines(ctx("IA", residence="IL"))
+    got = lines(ctx("IA", residence="IL", certificate={"IA": {"reciprocity": True}}))
     assert got[("state_income_tax", "IA")] == D("0.00")
     assert got[("state_income_tax", "IL")] == D("148.50")
 

@@ -42,7 +42,7 @@ def test_explanation_names_the_2026_allowance_and_booklet():
 def test_kentucky_resident_working_in_illinois_pays_kentucky_under_reciprocity():
     """IL-W-5-NR on file: IL withholds nothing; KY 2026 formula on the same pay:
     (78,000 - 3,360) x 3.5% = 2,612.40 / 26 = 100.4769 -> 100.48."""
-    got = lines(ctx("IL", residence="KY", certificate={"IL": {"allowances": 1}}))
+    got = lines(ctx("IL", residence="KY", certificate={"IL": {"allowances": 1, "reciprocity": True}}))
     assert got[("state_income_tax", "IL")] == D("0.00")
     assert got[("state_income_tax", "KY")] == D("100.48")
 

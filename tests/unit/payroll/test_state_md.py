@@ -95,7 +95,7 @@ def test_2025_without_a_county_uses_that_years_highest_rate():
 
 
 def test_pennsylvania_resident_working_in_maryland_with_mw507_pays_pennsylvania():
-    got = lines(ctx("MD", residence="PA"))
+    got = lines(ctx("MD", residence="PA", certificate={"MD": {"reciprocity": True}}))
     assert got[("state_income_tax", "MD")] == D("0.00") and ("state_income_tax", "PA") in got
 
 

@@ -34,14 +34,14 @@ def test_michigan_2026_by_hand(case_id, kwargs, expected, hand):
 def test_illinois_resident_working_in_michigan_pays_illinois():
     """Reciprocity (Form 446): no MI tax; IL 2026 on the same pay with one IL-W-4 allowance:
     (78,000 - 2,925) x 4.95% = 3,716.2125 / 26 = 142.93."""
-    got = lines(ctx("MI", residence="IL", certificate={"IL": {"allowances": 1}}))
+    got = lines(ctx("MI", residence="IL", certificate={"IL": {"allowances": 1}, "MI": {"reciprocity": True}}))
     assert got[("state_income_tax", "MI")] == D("0.00")
     assert got[("state_income_tax", "IL")] == D("142.93")
 
 
 def test_michigan_resident_working_in_illinois_pays_michigan():
     """IL-W-5-NR on file: IL withholds nothing; MI with two exemptions as in the first case: 108.21."""
-    got = lines(ctx("IL", residence="MI", certificate={"MI": {"allowances": 2}}))
+    got = lines(ctx("IL", residence="MI", certificate={"MI": {"allowances": 2}, "IL": {"reciprocity": True}}))
     assert got[("state_income_tax", "IL")] == D("0.00")
     assert got[("state_income_tax", "MI")] == D("108.21")
 

@@ -70,7 +70,7 @@ def test_paid_leave_stops_at_the_social_security_wage_base():
 
 def test_north_dakota_resident_working_in_minnesota_is_withheld_for_north_dakota():
     """MWR on file: no MN tax; ND 2026 single: 78,000 - 57,625 = 20,375 x 1.95% = 397.31 / 26 = 15.28 -> 15."""
-    got = lines(ctx("MN", year=2026, residence="ND"))
+    got = lines(ctx("MN", year=2026, residence="ND", certificate={"MN": {"reciprocity": True}}))
     assert got[("state_income_tax", "MN")] == D("0.00")
     assert got[("state_income_tax", "ND")] == D("15.00")
 

@@ -78,7 +78,7 @@ def test_montana_2026_by_hand(case_id, kwargs, expected, hand):
 
 def test_north_dakota_resident_working_in_montana_is_withheld_for_north_dakota():
     """MT-R on file: no MT tax; ND 2026 single biweekly 3,000 = 15 (see test_state_nd)."""
-    got = lines(ctx("MT", year=2026, residence="ND"))
+    got = lines(ctx("MT", year=2026, residence="ND", certificate={"MT": {"reciprocity": True}}))
     assert got[("state_income_tax", "MT")] == D("0.00") and got[("state_income_tax", "ND")] == D("15.00")
 
 

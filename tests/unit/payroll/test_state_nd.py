@@ -51,7 +51,7 @@ def test_north_dakota_2026_by_hand(case_id, kwargs, expected, hand):
 
 def test_minnesota_resident_working_in_north_dakota_is_withheld_for_minnesota():
     """NDW-R on file: no ND tax; MN 2025 single biweekly 3,000 = 174 (see test_state_mn)."""
-    got = lines(ctx("ND", year=2025, residence="MN"))
+    got = lines(ctx("ND", year=2025, residence="MN", certificate={"ND": {"reciprocity": True}}))
     assert got[("state_income_tax", "ND")] == D("0.00") and got[("state_income_tax", "MN")] == D("174.00")
 
 

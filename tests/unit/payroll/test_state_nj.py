@@ -79,9 +79,9 @@ def test_new_jersey_resident_working_in_arizona_gets_the_difference():
 
 
 def test_new_jersey_work_pennsylvania_resident_withholds_pennsylvania_with_nj_165():
-    """NJ-PA reciprocity: with NJ-165 (the default) no NJ income tax; PA 3.07% x 3,000 = 92.10 instead. The NJ
+    """NJ-PA reciprocity: with NJ-165 on file (the NJ certificate claims it) no NJ income tax; PA 3.07% x 3,000 = 92.10 instead. The NJ
     worker contributions follow the NJ work: 2026 UI + workforce 0.425% x 3,000 = 12.75."""
-    assert lines(ctx("NJ", residence="PA")) == {("state_income_tax", "NJ"): D("0.00"),
+    assert lines(ctx("NJ", residence="PA", certificate={"NJ": {"reciprocity": True}})) == {("state_income_tax", "NJ"): D("0.00"),
                                                 ("state_income_tax", "PA"): D("92.10"),
                                                 ("state_unemployment_employee", "NJ"): D("12.75")}
 

@@ -52,7 +52,7 @@ def test_ohio_is_partly_supported_not_in_the_whole_year_list():
 
 def test_michigan_resident_working_in_ohio_pays_michigan():
     """Reciprocity (IT 4NR): no OH tax; MI with two exemptions: (78,000 - 11,800) x 4.25% / 26 = 108.21."""
-    got = lines(ctx("OH", residence="MI", certificate={"MI": {"allowances": 2}}))
+    got = lines(ctx("OH", residence="MI", certificate={"MI": {"allowances": 2}, "OH": {"reciprocity": True}}))
     assert got[("state_income_tax", "OH")] == D("0.00")
     assert got[("state_income_tax", "MI")] == D("108.21")
 

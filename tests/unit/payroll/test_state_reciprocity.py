@@ -21,7 +21,7 @@ D = Decimal
 def test_pa_work_in_resident_withholds_indiana_under_reciprocity():
     """PA-IN reciprocal agreement (REV-420): no PA tax; IN tax instead, 78,000 x 2.95% / 26 = 88.50.
     PA's employee UC contribution follows the PA work: 3,000 x 0.07% = 2.10."""
-    c = ctx("PA", residence="IN")
+    c = ctx("PA", residence="IN", certificate={"PA": {"reciprocity": True}})
     assert lines(c) == {("state_income_tax", "PA"): D("0.00"), ("state_income_tax", "IN"): D("88.50"),
                         ("state_unemployment_employee", "PA"): D("2.10")}
     assert "REV-420" in explanation(c)
@@ -29,13 +29,13 @@ def test_pa_work_in_resident_withholds_indiana_under_reciprocity():
 
 def test_in_work_pa_resident_withholds_pennsylvania():
     """IN-PA reciprocity (WH-47): PA tax 3,000 x 3.07% = 92.10, IN 0."""
-    assert lines(ctx("IN", residence="PA")) == {("state_income_tax", "IN"): D("0.00"),
+    assert lines(ctx("IN", residence="PA", certificate={"IN": {"reciprocity": True}})) == {("state_income_tax", "IN"): D("0.00"),
                                                 ("state_income_tax", "PA"): D("92.10")}
 
 
 def test_ky_work_in_resident():
     """KY-IN reciprocity (42A809): IN tax 88.50 instead of KY."""
-    assert lines(ctx("KY", residence="IN")) == {("state_income_tax", "KY"): D("0.00"),
+    assert lines(ctx("KY", residence="IN", certificate={"KY": {"reciprocity": True}})) == {("state_income_tax", "KY"): D("0.00"),
                                                 ("state_income_tax", "IN"): D("88.50")}
 
 
@@ -47,11 +47,11 @@ def test_reciprocity_declined_withholds_for_the_work_state():
 
 
 def test_pennsylvania_work_new_jersey_resident_withholds_new_jersey_instead():
-    """PA-NJ reciprocity (REV-420 on file by default): PA 0.00, NJ withholds as at home. NJ-WT, biweekly 3,000,
+    """PA-NJ reciprocity (REV-420 on file: the PA certificate claims it): PA 0.00, NJ withholds as at home. NJ-WT, biweekly 3,000,
     no NJ-W4 (table A, no allowance): table A biweekly rows (annual / 26): over 2,885 ($75,000 / 26 = 2,884.62 ->
     2,885) base 112.69 ($2,930 / 26) at 7%: 112.69 + 115.00 x 7% = 112.69 + 8.05 = 120.74.
     PA UC 0.07% x 3,000 = 2.10 follows the PA work."""
-    assert lines(ctx("PA", residence="NJ")) == {("state_income_tax", "PA"): D("0.00"),
+    assert lines(ctx("PA", residence="NJ", certificate={"PA": {"reciprocity": True}})) == {("state_income_tax", "PA"): D("0.00"),
                                                 ("state_income_tax", "NJ"): D("120.74"),
                                                 ("state_unemployment_employee", "PA"): D("2.10")}
 
@@ -148,3 +148,21 @@ def test_periods_must_be_positive():
 def test_residence_state_without_top_up_is_explained(work, home, says):
     assert says in explanation(ctx(work, residence=home))
     assert ("state_income_tax", home) not in lines(ctx(work, residence=home))
+
+
+def test_reciprocity_not_claimed_is_withheld_for_the_work_state_and_says_how_to_claim():
+    """NJ work, PA resident, no NJ certificate claiming the exemption: the exemption applies only when claimed
+    (NJ-165), so NJ withholds as for any worker: NJ-WT table A biweekly 3,000 = 120.74 (as the PA-work NJ-resident
+    case above); PA asks no withholding on its residents' wages earned elsewhere. NJ UI + workforce 0.425% x 3,000
+    = 12.75. The explanation says the employee could file NJ-165."""
+    c = ctx("NJ", residence="PA")
+    assert lines(c) == {("state_income_tax", "NJ"): D("120.74"),
+                        ("state_unemployment_employee", "NJ"): D("12.75")}
+    text = explanation(c, state="NJ")
+    assert "no claim of it is on file" in text and "NJ-165" in text
+
+
+def test_a_flat_certificate_without_the_claim_does_not_exempt():
+    """An NJ-W4 with allowances but no reciprocity claim: NJ still withholds (not 0.00)."""
+    c = ctx("NJ", residence="PA", certificate={"NJ": {"allowances": 0}})
+    assert lines(c)[("state_income_tax", "NJ")] == D("120.74")

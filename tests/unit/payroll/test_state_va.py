@@ -71,7 +71,7 @@ def test_virginia_covers_the_whole_of_2025_in_two_versions():
 def test_maryland_resident_working_in_virginia_pays_maryland_with_va4():
     """Reciprocity: VA withholds nothing; MD (2026, no MW507: one exemption, highest county rate 3.30%) is withheld:
     78,000 - 3,400 - 3,200 = 71,400 x (4.75% + 3.30%) = 5,747.70 / 26 = 221.065 -> 221.07."""
-    got = lines(ctx("VA", residence="MD"))
+    got = lines(ctx("VA", residence="MD", certificate={"VA": {"reciprocity": True}}))
     assert got[("state_income_tax", "VA")] == D("0.00") and got[("state_income_tax", "MD")] == D("221.07")
 
 

@@ -62,7 +62,7 @@ def test_wisconsin_by_hand(year, case_id, kwargs, expected, hand):
 
 
 def test_illinois_resident_with_w220_has_illinois_tax_withheld():
-    got = lines(ctx("WI", residence="IL"))
+    got = lines(ctx("WI", residence="IL", certificate={"WI": {"reciprocity": True}}))
     assert got[("state_income_tax", "WI")] == D("0.00") and ("state_income_tax", "IL") in got
 
 
