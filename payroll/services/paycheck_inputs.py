@@ -15,6 +15,7 @@ from backoffice.money import D, ZERO
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Agency, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
+from payroll.engine.locals import locality_from_json
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import deduction_kwargs, parse_input
@@ -283,4 +284,9 @@ def input_from_json(obj: dict) -> PaycheckInput:
         ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
         aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)),
-        prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")), **deduction_kwargs(obj))
+        prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")),
+        residence_locality=locality_from_json(obj.get("residence_locality")),
+        work_locality=locality_from_json(obj.get("work_locality")),
+        local_certificate=obj.get("local_certificate") or {},
+        ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
+        **deduction_kwargs(obj))

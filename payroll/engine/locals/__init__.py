@@ -12,7 +12,16 @@ from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes",
-           "localities_for_year", "coverage"]
+           "localities_for_year", "coverage", "locality_from_json", "locality_issues", "LOCALITY_FIELDS",
+           "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
+
+LOCALITY_FIELDS = ("state", "city", "county", "psd_code", "school_district", "transit_district")
+# local certificate fields: city_exemptions (Detroit DW-4 and other Michigan city certificates), city_allowances
+# (IT-2104 line 2, New York City), filing_status (else the state certificate's), school_district_exemptions (Ohio
+# IT 4), lst_exempt (PA LST exemption certificate), withhold_residence_city (Ohio: withhold the residence city's tax)
+LOCAL_CERTIFICATE_FIELDS = ("city_exemptions", "city_allowances", "filing_status", "school_district_exemptions",
+                            "lst_exempt", "withhold_residence_city")
+TRANSIT_DISTRICTS = ("TRIMET", "LTD")
 
 
 @dataclass(frozen=True)
@@ -20,7 +29,7 @@ class Locality:
     """Where a worker lives or works, as far as local taxes need it (set by HR or derived from the address)."""
 
     state: str
-    city: str = ""
+    city: str = ""                # the municipality that taxes (not the postal city: suburbs share postal names)
     county: str = ""
     psd_code: str = ""            # Pennsylvania political subdivision code (DCED register, 6 digits)
     school_district: str = ""     # Ohio school district number (4 digits, as on IT 4 / SD 100)
@@ -58,6 +67,46 @@ class LocalTaxLine:
     explanation: tuple[str, ...]
     employer: bool = False
     wages: Decimal | None = None     # W-2 box 18
+
+
+def locality_issues(raw: Mapping[str, object], where: str) -> list[Issue]:
+    """What is wrong with a locality's fields (each issue names its field), as HR or the quote API gives them."""
+    from backoffice.geo import STATES
+    issues = []
+    for key in raw:
+        if key not in LOCALITY_FIELDS:
+            issues.append(Issue(f"{where}.{key}", f"unknown field (expected one of {', '.join(LOCALITY_FIELDS)})"))
+    state = str(raw.get("state") or "").upper()
+    if state not in STATES:
+        issues.append(Issue(f"{where}.state", "must be a two-letter US state or DC"))
+    psd = str(raw.get("psd_code") or "").strip()
+    if psd and not (len(psd) == 6 and psd.isdigit()):
+        issues.append(Issue(f"{where}.psd_code", "must be the 6-digit Pennsylvania PSD code (DCED register)"))
+    if psd and state and state != "PA":
+        issues.append(Issue(f"{where}.psd_code", "is for a Pennsylvania locality only"))
+    sd = str(raw.get("school_district") or "").strip().upper()
+    if sd and not (sd == "NONE" or (len(sd) == 4 and sd.isdigit())):
+        issues.append(Issue(f"{where}.school_district", "must be the 4-digit Ohio school district number, or NONE"))
+    if sd and state and state != "OH":
+        issues.append(Issue(f"{where}.school_district", "is for an Ohio locality only"))
+    transit = str(raw.get("transit_district") or "").strip().upper()
+    if transit and transit not in TRANSIT_DISTRICTS:
+        issues.append(Issue(f"{where}.transit_district", f"must be one of {', '.join(TRANSIT_DISTRICTS)}"))
+    for key in ("city", "county"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > 100):
+            issues.append(Issue(f"{where}.{key}", "must be text of at most 100 characters"))
+    return issues
+
+
+def locality_from_json(raw: Mapping[str, object] | None) -> Locality | None:
+    """A Locality from its JSON form (validated before with locality_issues)."""
+    if not raw:
+        return None
+    return Locality(state=str(raw.get("state") or "").upper(), city=str(raw.get("city") or "").strip(),
+                    county=str(raw.get("county") or "").strip(), psd_code=str(raw.get("psd_code") or "").strip(),
+                    school_district=str(raw.get("school_district") or "").strip().upper(),
+                    transit_district=str(raw.get("transit_district") or "").strip().upper())
 
 
 def _in(rule: LocalRules, loc: Locality | None) -> bool:
@@ -361,11 +410,13 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
         if loc is None:
             continue
         state = loc.state.upper()
-        if state == "PA" and not loc.psd_code:
-            raise UnsupportedLocality(f"Pennsylvania {where} locality has no PSD code: every Pennsylvania "
-                                      f"municipality levies an earned income tax, so the {where} PSD code is needed "
-                                      f"(set it on the worker's {'address' if where == 'residence' else 'work site'})")
-        if state == "PA" and not any(r.method == "pa_eit" and _in(r, loc) for r in here):
+        known = any(r.method == "pa_eit" and _in(r, loc) for r in here)
+        if state == "PA" and not loc.psd_code and not known:
+            raise UnsupportedLocality(f"Pennsylvania {where} locality {loc.city or ''} has no PSD code: every "
+                                      f"Pennsylvania municipality levies an earned income tax, so the {where} PSD code "
+                                      f"is needed (set it on the worker's "
+                                      f"{'address' if where == 'residence' else 'work site'})")
+        if state == "PA" and not known:
             raise UnsupportedLocality(f"Pennsylvania PSD code {loc.psd_code} ({where}): its earned income tax rates "
                                       f"are not in the data yet (only the PSD codes listed in "
                                       f"data/{ctx.pay_date.year}/locals/PA.json are)")
