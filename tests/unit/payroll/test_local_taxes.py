@@ -101,9 +101,14 @@ def test_nyc_is_withheld_only_from_residents():
     assert amounts(ctx(Locality("NJ", city="Hoboken"), NYC)) == {}
 
 
-def test_nyc_single_or_biweekly_is_refused_until_its_table_is_in_the_data():
-    with pytest.raises(UnsupportedLocality, match="single table"):
-        compute_local_taxes(ctx(NYC, NYC, state_certs={"NY": {"filing_status": "single"}}))
+def test_nyc_single_weekly_uses_its_own_allowances_on_the_single_or_married_rates():
+    """Single, 0 allowances, weekly $1,000: Table A single 0 = $96.15; net $903.85; line 5: (903.85 - 481) x .0435
+    = 18.39; + 16.02 = $34.41 (hand calculation; page 30's dollar-to-dollar table is one table for single or
+    married)."""
+    assert amounts(ctx(NYC, NYC, state_certs={"NY": {"filing_status": "single"}})) == {"NYC": D("34.41")}
+
+
+def test_nyc_biweekly_is_refused_until_its_table_is_in_the_data():
     with pytest.raises(UnsupportedLocality, match="26 pay periods"):
         compute_local_taxes(ctx(NYC, NYC, periods=26, state_certs={"NY": {"filing_status": "married"}}))
 
