@@ -1,0 +1,93 @@
+"""Local taxes in a payroll run: a worker in New York City and one in Detroit, each with hand figures; the stored
+lines name their locality and the wages they were computed on (W-2 boxes 18-20)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.payroll.conftest import WEEK1
+
+
+def _local_lines(db, run_id: int, worker_id: int) -> dict[str, tuple[str, str, str]]:
+    from payroll.models import Paycheck, PaycheckLine
+
+    rows = db.session.execute(sa.select(PaycheckLine.locality, PaycheckLine.code, PaycheckLine.amount,
+                                        PaycheckLine.taxable_wages, PaycheckLine.kind)
+                              .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                              .where(Paycheck.run_id == run_id, Paycheck.worker_id == worker_id,
+                                     PaycheckLine.locality != "")).all()
+    return {loc: (code, str(amount), str(wages)) for loc, code, amount, wages, _ in rows}
+
+
+def _run(world, *engagements):
+    from payroll.services import runs
+
+    for e in engagements:
+        world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    runs.start_calculation(run.id, world.hr)
+    return run
+
+
+@pytest.fixture
+def agency_in(world):
+    from backoffice.workers.models import StateRegistration
+
+    def register(*states):
+        for st in states:
+            world.db.session.add(StateRegistration(agency_id=world.agency.id, state=st, suta_rate=Decimal("0.03")))
+        world.db.session.flush()
+    return register
+
+
+def test_a_brooklyn_resident_pays_new_york_city_resident_tax_on_a_weekly_run(world, db, agency_in, fixed_clock):
+    """40 h x $25.00 = $1,000.00 weekly; IT-2104 single, 0 allowances (the factory's W-4 is single; no NY
+    certificate). NYS-50-T-NYC: Table A weekly single 0 = $96.15, net $903.85; Table II-A line 5:
+    (903.85 - 481) x .0435 = 18.39 + 16.02 = $34.41, on $1,000.00 of NYC wages."""
+    agency_in("NY")
+    e = world.worker(state="NY")
+    e.worker.city = "Brooklyn"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"NYC": ("local_income_tax", "34.41", "1000.00")}
+
+
+def test_a_detroit_resident_pays_the_resident_rate_less_one_dw4_exemption(world, db, agency_in, fixed_clock):
+    """$1,000.00 weekly; DW-4 with 1 exemption: $600 / 52 = $11.54; ($1,000.00 - 11.54) x 2.4% = $23.72 (Form
+    5469 method)."""
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Detroit"
+    e.worker.local_certificate = {"city_exemptions": 1}
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"MI-DETROIT": ("local_income_tax", "23.72", "1000.00")}
+
+
+def test_a_detroit_nonresident_working_at_a_detroit_site_pays_the_nonresident_rate(world, db, agency_in,
+                                                                                   fixed_clock):
+    """Lives in Ann Arbor (no city tax in the data), works at the client's Detroit site (engagement work city):
+    $1,000.00 x 1.2% = $12.00, no DW-4 exemptions on file."""
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Ann Arbor"
+    e.work_city = "Detroit"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"MI-DETROIT": ("local_income_tax", "12.00", "1000.00")}
+
+
+def test_the_paycheck_input_states_the_localities_it_was_computed_for(world, db, agency_in, fixed_clock):
+    from payroll.models import Paycheck
+
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Detroit"
+    db.session.flush()
+    run = _run(world, e)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    engine = p.inputs["engine"]
+    assert engine["residence_locality"] == {"state": "MI", "city": "Detroit"}
+    assert engine["work_locality"] == {"state": "MI"}
