@@ -91,3 +91,19 @@ def test_the_paycheck_input_states_the_localities_it_was_computed_for(world, db,
     engine = p.inputs["engine"]
     assert engine["residence_locality"] == {"state": "MI", "city": "Detroit"}
     assert engine["work_locality"] == {"state": "MI"}
+
+
+def test_the_paystub_names_the_local_line_and_states_the_localities(world, db, agency_in, fixed_clock):
+    from payroll.models import Paycheck
+    from payroll.services.paystubs import paystub_data
+
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Detroit"
+    db.session.flush()
+    run = _run(world, e)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    data = paystub_data(p.id)
+    local = [t for t in data["employee_taxes"] if "local" in t["description"]]
+    assert [(t["description"], str(t["current"])) for t in local] == [("Detroit local income tax (MI)", "24.00")]
+    assert "Local taxes: lives in Detroit, MI; works in MI." in data["notes"]
