@@ -107,3 +107,23 @@ def test_the_paystub_names_the_local_line_and_states_the_localities(world, db, a
     local = [t for t in data["employee_taxes"] if "local" in t["description"]]
     assert [(t["description"], str(t["current"])) for t in local] == [("Detroit local income tax (MI)", "24.00")]
     assert "Local taxes: lives in Detroit, MI; works in MI." in data["notes"]
+
+
+def test_hr_sets_localities_with_errors_naming_each_field(world, db):
+    from backoffice.errors import ValidationFailed
+    from backoffice.workers import services
+
+    e = world.worker(state="PA")
+    with pytest.raises(ValidationFailed) as bad:
+        services.update_worker(e.worker_id, {"psd_code": "51-01", "school_district": "12",
+                                             "local_certificate": {"city_exemptions": -1, "color": "red"}})
+    fields = {i.field for i in bad.value.issues}
+    assert {"psd_code", "school_district", "local_certificate.city_exemptions", "local_certificate.color"} <= fields
+    w = services.update_worker(e.worker_id, {"psd_code": "510101", "county": "Philadelphia",
+                                             "local_certificate": {"lst_exempt": True}})
+    assert (w.psd_code, w.county, w.local_certificate) == ("510101", "Philadelphia", {"lst_exempt": True})
+    with pytest.raises(ValidationFailed) as bad:
+        services.update_engagement(e.id, {"work_psd_code": "x", "work_transit_district": "MAX"})
+    assert {i.field for i in bad.value.issues} == {"work_psd_code", "work_transit_district"}
+    eng = services.update_engagement(e.id, {"work_city": "Philadelphia", "work_psd_code": "510101"})
+    assert (eng.work_city, eng.work_psd_code) == ("Philadelphia", "510101")
