@@ -12,7 +12,7 @@ from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes",
-           "localities_for_year", "coverage", "locality_from_json", "locality_issues", "LOCALITY_FIELDS",
+           "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
 
 LOCALITY_FIELDS = ("state", "city", "county", "psd_code", "school_district", "transit_district")
@@ -433,6 +433,17 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
                 raise UnsupportedLocality(f"Ohio school district {district}: not in data/{ctx.pay_date.year}/locals/"
                                           f"OH.json, so whether it levies an income tax is not known here; add it, "
                                           f"or set NONE if the district has no income tax")
+
+
+def locality_refusal(residence: Locality | None, work: Locality | None, pay_date: date,
+                     periods_per_year: int) -> str | None:
+    """Why local taxes cannot be computed for this worker on this pay date (a run holds the worker), or None."""
+    try:
+        compute_local_taxes(LocalContext(pay_date=pay_date, periods_per_year=periods_per_year, residence=residence,
+                                         work=work, gross=ZERO))
+    except UnsupportedLocality as exc:
+        return exc.message
+    return None
 
 
 def coverage(tax_year: int) -> list[dict]:

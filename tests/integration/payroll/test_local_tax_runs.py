@@ -127,3 +127,29 @@ def test_hr_sets_localities_with_errors_naming_each_field(world, db):
     assert {i.field for i in bad.value.issues} == {"work_psd_code", "work_transit_district"}
     eng = services.update_engagement(e.id, {"work_city": "Philadelphia", "work_psd_code": "510101"})
     assert (eng.work_city, eng.work_psd_code) == ("Philadelphia", "510101")
+
+
+def test_a_worker_whose_local_tax_cannot_be_computed_is_held_not_paid_with_a_zero(world, db, agency_in,
+                                                                                    fixed_clock):
+    """A Pennsylvania resident of Erie with no PSD code on file: every PA municipality levies an EIT, so the run
+    holds the worker (exception unsupported_locality) and pays the others."""
+    from payroll.models import Paycheck, PaycheckHold
+    from payroll.services import runs
+
+    agency_in("PA")
+    erie = world.worker(state="PA")
+    erie.worker.city = "Erie"
+    ok = world.worker(state="TX")
+    db.session.flush()
+    for e in (erie, ok):
+        world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    problems = [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_locality"]
+    assert [(x.worker_id, x.action, x.held) for x in problems] == [(erie.worker_id, "hold", True)]
+    assert "no PSD code" in problems[0].message
+    runs.start_calculation(run.id, world.hr)
+    holds = db.session.execute(sa.select(PaycheckHold.worker_id, PaycheckHold.code)
+                               .where(PaycheckHold.run_id == run.id)).all()
+    assert holds == [(erie.worker_id, "unsupported_locality")]
+    paid = set(db.session.execute(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)).scalars())
+    assert paid == {ok.worker_id}
