@@ -68,6 +68,10 @@ STATE_MIX = (
     ("NH", 1, "0.017", ("Manchester", "Nashua")),
 )
 
+# Pennsylvania PSD codes of the demo's PA cities that the local-tax data holds (payroll/engine/data/<year>/locals/
+# PA.json); demo workers elsewhere in PA are held by runs until HR sets their PSD code, as real ones would be.
+DEMO_PSD = {("PA", "Philadelphia"): "510101", ("PA", "Pittsburgh"): "700102"}
+
 # First three digits of ZIP codes in each state (USPS sectional centers), so demo addresses agree with the state.
 ZIP3 = {"CA": (900, 961), "TX": (750, 799), "FL": (320, 349), "NY": (100, 149), "IL": (600, 629),
         "PA": (150, 196), "WA": (980, 994), "AZ": (850, 865), "CO": (800, 816), "NC": (270, 289),
@@ -164,6 +168,7 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
             "postal_code": f"{rng.randint(*ZIP3[st]):03d}{rng.randint(1, 99):02d}", "status": "active",
             "created_at": now, "updated_at": now,
         })
+        worker_rows[-1]["psd_code"] = DEMO_PSD.get((st, worker_rows[-1]["city"]), "")
         n_eng = 2 if rng.random() < 0.12 else 1
         for k in range(n_eng):
             ci = rng.randrange(len(clients))
