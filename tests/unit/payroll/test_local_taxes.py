@@ -379,3 +379,20 @@ def test_quote_input_and_stored_input_read_localities_alike():
     stored = input_from_json(obj)
     assert (parsed.residence_locality, parsed.work_locality, dict(parsed.local_certificate), parsed.ytd_local_taxes) \
         == (stored.residence_locality, stored.work_locality, dict(stored.local_certificate), stored.ytd_local_taxes)
+
+
+def test_a_columbus_worker_living_in_a_school_district_with_income_tax(monkeypatch):
+    """Lives and works in Columbus, in a (test) traditional-base school district at 1.25%, biweekly $2,000 with
+    $100 401(k), Ohio IT 4 with 1 exemption. No real school district is in the data yet (the Department's 2025/2026
+    rate list could not be read), so the district here is a stand-in; the Columbus rule is the data's.
+    Columbus: qualifying wages keep the 401(k): $2,000 x 2.5% = $50.00.
+    School district (Ohio FAQ formula): $2,000 - $100 = $1,900 federal wages; less 1 x $650 / 26 = $25.00:
+    $1,875.00 x 1.25% = $23.4375 -> $23.44."""
+    real = [r for r in localities_for_year(2026) if r.code == "OH-COLUMBUS"]
+    sd = parse_locality({**SD_TRADITIONAL, "rates": {"resident": "0.0125"},
+                         "exempt_pretax": ["401k", "section125", "hsa", "fsa", "dcfsa", "commuter"]}, "OH", 2026, "t")
+    monkeypatch.setattr("payroll.engine.locals.localities_for_year", lambda year: (*real, sd))
+    home = Locality("OH", city="Columbus", school_district="9999")
+    got = amounts(ctx(home, Locality("OH", city="Columbus"), gross="2000.00", periods=26, pretax={"401k": "100"},
+                      cert={"school_district_exemptions": 1}))
+    assert got == {"OH-COLUMBUS": D("50.00"), "OH-SD-TEST": D("23.44")}
