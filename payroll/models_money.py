@@ -49,7 +49,7 @@ class TaxDeposit(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (
-        sa.CheckConstraint("tax in ('941','945','940','SIT','SUI','SPROG')", name="ck_tax_deposits_tax"),
+        sa.CheckConstraint("tax in ('941','945','940','SIT','SUI','SPROG','LOCAL')", name="ck_tax_deposits_tax"),
         sa.CheckConstraint("status in ('due','paid')", name="ck_tax_deposits_status"),
         sa.CheckConstraint("amount > 0", name="ck_tax_deposits_amount"),
         sa.CheckConstraint("status = 'due' or (paid_on is not null and journal_entry_id is not null)",

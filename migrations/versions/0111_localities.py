@@ -7,6 +7,7 @@ workers: municipality (when the taxing municipality is not the postal city), cou
 school_district (Ohio), local_certificate (DW-4 exemptions, PA LST exemption, Ohio IT 4 school district exemptions).
 engagements: work_city, work_county, work_psd_code, work_transit_district (the work site; empty: the client's
 address). paycheck_lines: locality (the locality code of a local tax line, W-2 box 20). All default to empty.
+tax_deposits: tax may be LOCAL (local taxes withheld, planned for deposit by state).
 """
 import sqlalchemy as sa
 from alembic import op
@@ -28,9 +29,16 @@ def upgrade():
     for name, size in ENGAGEMENT:
         op.add_column('engagements', sa.Column(name, sa.String(size), nullable=False, server_default=''))
     op.add_column('paycheck_lines', sa.Column('locality', sa.String(16), nullable=False, server_default=''))
+    with op.batch_alter_table('tax_deposits') as batch:
+        batch.drop_constraint('ck_tax_deposits_tax', type_='check')
+        batch.create_check_constraint('ck_tax_deposits_tax', "tax in ('941','945','940','SIT','SUI','SPROG','LOCAL')")
 
 
 def downgrade():
+    op.execute("DELETE FROM tax_deposits WHERE tax = 'LOCAL'")
+    with op.batch_alter_table('tax_deposits') as batch:
+        batch.drop_constraint('ck_tax_deposits_tax', type_='check')
+        batch.create_check_constraint('ck_tax_deposits_tax', "tax in ('941','945','940','SIT','SUI','SPROG')")
     with op.batch_alter_table('paycheck_lines') as batch:
         batch.drop_column('locality')
     with op.batch_alter_table('engagements') as batch:
