@@ -13,7 +13,7 @@ from backoffice.extensions import db
 # What a deposit pays: 941 (federal income tax withheld, social security and Medicare, both shares), 945
 # (backup withholding), 940 (FUTA), SIT (a state's income tax withheld), SUI (a state's unemployment insurance,
 # employer and employee shares), SPROG (a state's disability / family-leave / long-term-care programs).
-DEPOSIT_TAXES = ("941", "945", "940", "SIT", "SUI", "SPROG")
+DEPOSIT_TAXES = ("941", "945", "940", "SIT", "SUI", "SPROG", "LOCAL")
 DEPOSIT_STATUSES = ("due", "paid")
 
 
