@@ -157,7 +157,8 @@ def _second_client_engagement(engagements, schedule_id: int):
         eng = Engagement(worker_id=first.worker_id, client_id=other, type="leased_employee", title="Weekend shifts",
                          work_state=first.work_state, pay_rate=D("22.50"), pay_unit="hour", bill_rate=D("33.75"),
                          pay_frequency="weekly", pay_schedule_id=schedule_id, start_date=first.start_date,
-                         status="active")
+                         status="active", work_city=first.work_city, work_county=first.work_county,
+                         work_psd_code=first.work_psd_code, work_transit_district=first.work_transit_district)
         db.session.add(eng)
     return eng
 

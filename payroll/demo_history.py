@@ -302,6 +302,8 @@ def _pay(create, pay_date: date, hr, hr2, finance) -> PayrollRun | None:
         for index in runs.pending_chunks(run.id):
             calculate_chunk(run.id, index)
         runs.finalize_run(run.id)
+    if not db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id).limit(1)).first():
+        return None          # everyone in scope held (e.g. a local tax the data cannot compute): nothing to pay
     return _approve_and_pay(run.id, pay_date, hr2, finance)
 
 

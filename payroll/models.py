@@ -564,6 +564,7 @@ class PaycheckLine(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(24), nullable=False)
     code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
     state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
+    locality: Mapped[str] = mapped_column(sa.String(16), default="", nullable=False)   # local tax lines (W-2 box 20)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     hours: Mapped[Decimal | None] = mapped_column(Scaled(4))
     rate: Mapped[Decimal | None] = mapped_column(Scaled(4))

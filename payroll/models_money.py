@@ -13,7 +13,7 @@ from backoffice.extensions import db
 # What a deposit pays: 941 (federal income tax withheld, social security and Medicare, both shares), 945
 # (backup withholding), 940 (FUTA), SIT (a state's income tax withheld), SUI (a state's unemployment insurance,
 # employer and employee shares), SPROG (a state's disability / family-leave / long-term-care programs).
-DEPOSIT_TAXES = ("941", "945", "940", "SIT", "SUI", "SPROG")
+DEPOSIT_TAXES = ("941", "945", "940", "SIT", "SUI", "SPROG", "LOCAL")
 DEPOSIT_STATUSES = ("due", "paid")
 
 
@@ -49,7 +49,7 @@ class TaxDeposit(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     __table_args__ = (
-        sa.CheckConstraint("tax in ('941','945','940','SIT','SUI','SPROG')", name="ck_tax_deposits_tax"),
+        sa.CheckConstraint("tax in ('941','945','940','SIT','SUI','SPROG','LOCAL')", name="ck_tax_deposits_tax"),
         sa.CheckConstraint("status in ('due','paid')", name="ck_tax_deposits_status"),
         sa.CheckConstraint("amount > 0", name="ck_tax_deposits_amount"),
         sa.CheckConstraint("status = 'due' or (paid_on is not null and journal_entry_id is not null)",

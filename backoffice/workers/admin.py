@@ -108,17 +108,21 @@ class WorkerAdmin(SecureModelView):
     permission_model = "worker"
     column_list = ("id", "last_name", "first_name", "email", "tin_masked", "state", "status", "related")
     column_labels = {"tin_masked": "SSN/TIN", "tin_type": "TIN type", "tin_flagged": "TIN flagged",
-                     "related": "See also", "address_line1": "Address", "address_line2": "Address (line 2)"}
+                     "related": "See also", "address_line1": "Address", "address_line2": "Address (line 2)",
+                     "municipality": "Taxing municipality (if not the city)", "psd_code": "PA PSD code",
+                     "school_district": "Ohio school district no."}
     column_details_list = ("id", "first_name", "middle_name", "last_name", "tin_type", "tin_masked", "tin_flagged",
                            "birth_date", "email", "phone", "address_line1", "address_line2", "city", "state",
-                           "postal_code", "status", "created_at", "updated_at", "related")
+                           "postal_code", "municipality", "county", "psd_code", "school_district",
+                           "local_certificate", "status", "created_at", "updated_at", "related")
     column_export_list = ("id", "last_name", "first_name", "email", "tin_masked", "city", "state", "status")
     column_searchable_list = ("last_name", "first_name", "email")
     column_filters = ("state", "status", "tin_type", FilterEqual(Worker.tin_last4, "SSN last 4"))
     column_sortable_list = ("id", "last_name", "first_name", "email", "state", "status")
     column_default_sort = ("id", True)
     form_columns = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
-                    "address_line1", "address_line2", "city", "state", "postal_code", "status")
+                    "address_line1", "address_line2", "city", "state", "postal_code", "status",
+                    "municipality", "county", "psd_code", "school_district")
     form_extra_fields = {"tin": StringField("SSN / TIN", description="Nine digits, e.g. 123-45-6789. When editing, "
                                                                      "leave blank to keep the number on file.")}
     form_choices = {"state": STATE_CHOICES, "tin_type": [("ssn", "SSN"), ("ein", "EIN")],
@@ -150,14 +154,18 @@ class EngagementAdmin(SecureModelView):
                    "pay_frequency", "start_date", "end_date", "status", "classification", "related")
     column_labels = {"related": "See also", "overtime_exempt": "Exempt from overtime", "worker_id": "Worker id",
                      "pay_schedule_id": "Pay schedule", "office_state": "Office state (remote worker)",
-                     "remote_for_convenience": "Remote for their own convenience"}
+                     "remote_for_convenience": "Remote for their own convenience",
+                     "work_city": "Work site city (taxing municipality)",
+                     "work_county": "Work site county", "work_psd_code": "Work site PA PSD code",
+                     "work_transit_district": "Work site transit district (OR)"}
     column_descriptions = {
         "office_state": "The employer location a remote worker is assigned to, when in another state than the work "
                         "state. Blank: works on site in the work state.",
         "remote_for_convenience": "Works away from the office state by choice, not because the employer requires "
                                   "it: NY, DE, NE and PA (CT and NJ for residents of such states) then tax the work "
                                   "as done at the office (convenience of the employer)."}
-    column_details_list = ("id", "worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit",
+    column_details_list = ("id", "worker", "client", "type", "title", "work_state", "work_city", "work_county",
+                           "work_psd_code", "work_transit_district", "pay_rate", "pay_unit",
                            "bill_rate", "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status",
                            "classification", "overtime_exempt", "office_state", "remote_for_convenience",
                            "related")
@@ -166,7 +174,8 @@ class EngagementAdmin(SecureModelView):
                       Client.name, "worker_id")
     column_sortable_list = ("id", "type", "work_state", "pay_rate", "start_date", "status")
     column_default_sort = ("id", True)
-    form_columns = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
+    form_columns = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
+                    "work_transit_district", "pay_rate", "pay_unit", "bill_rate",
                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
                     "office_state", "remote_for_convenience")
     # the schedule whose runs pay the engagement; blank = the first active schedule of the pay frequency
@@ -180,9 +189,10 @@ class EngagementAdmin(SecureModelView):
                     "pay_unit": [(u, u) for u in PAY_UNITS],
                     "pay_frequency": [(f, f) for f in PAY_FREQUENCIES],
                     "status": [(s, s) for s in ENGAGEMENT_STATUSES]}
-    service_fields = ("worker", "client", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
+    service_fields = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
+                      "work_transit_district", "pay_rate", "pay_unit", "bill_rate",
                       "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
-                    "office_state", "remote_for_convenience")
+                      "office_state", "remote_for_convenience")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
                          "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate,
                          "classification": lambda v, c, m, n: m.classification_words}

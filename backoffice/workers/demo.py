@@ -54,7 +54,8 @@ STATE_MIX = (
     ("FL", 9, "0.027", ("Miami", "Orlando", "Tampa", "Jacksonville")),
     ("NY", 8, "0.041", ("New York", "Buffalo", "Rochester", "Albany")),
     ("IL", 6, "0.0325", ("Chicago", "Naperville", "Springfield")),
-    ("PA", 6, "0.03822", ("Philadelphia", "Pittsburgh", "Allentown")),
+    # PA: only places whose earned income tax the local data holds (three entries keep the random draws as before)
+    ("PA", 6, "0.03822", ("Philadelphia", "Pittsburgh", "Pittsburgh")),
     ("WA", 5, "0.012", ("Seattle", "Spokane", "Tacoma")),
     ("AZ", 4, "0.02", ("Phoenix", "Tucson", "Mesa")),
     ("CO", 4, "0.017", ("Denver", "Boulder", "Aurora")),
@@ -67,6 +68,33 @@ STATE_MIX = (
     ("LA", 1, "0.0209", ("New Orleans", "Baton Rouge")),
     ("NH", 1, "0.017", ("Manchester", "Nashua")),
 )
+
+# Pennsylvania PSD codes of the demo's PA cities that the local-tax data holds (payroll/engine/data/<year>/locals/
+# PA.json); demo workers elsewhere in PA are held by runs until HR sets their PSD code, as real ones would be.
+DEMO_PSD = {("PA", "Philadelphia"): "510101", ("PA", "Pittsburgh"): "700102"}
+
+
+
+def _away_from_refused_localities(worker_rows: list[dict], eng_rows: list[dict]) -> None:
+    """Indiana's county tax is not in the local data (runs hold Indiana workers), so the demo's Indiana draws are
+    placed in Louisville, KY instead, after every random draw (the other demo figures stay as they were)."""
+    for w in worker_rows:
+        if w["state"] == "IN":
+            w.update(state="KY", city="Louisville", postal_code="40202")
+    for e in eng_rows:
+        if e["work_state"] == "IN":
+            e["work_state"] = "KY"
+
+
+def _demo_work_site(work_state: str, worker: dict) -> dict:
+    """A PA engagement's work site (Act 32 needs its PSD code): where the worker lives when that is in PA, else
+    Philadelphia. Elsewhere the client's address stands for the work site."""
+    if work_state != "PA":
+        return {"work_city": "", "work_psd_code": ""}
+    if worker["state"] == "PA" and worker.get("psd_code"):
+        return {"work_city": worker["city"], "work_psd_code": worker["psd_code"]}
+    return {"work_city": "Philadelphia", "work_psd_code": "510101"}
+
 
 # First three digits of ZIP codes in each state (USPS sectional centers), so demo addresses agree with the state.
 ZIP3 = {"CA": (900, 961), "TX": (750, 799), "FL": (320, 349), "NY": (100, 149), "IL": (600, 629),
@@ -164,6 +192,7 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
             "postal_code": f"{rng.randint(*ZIP3[st]):03d}{rng.randint(1, 99):02d}", "status": "active",
             "created_at": now, "updated_at": now,
         })
+        worker_rows[-1]["psd_code"] = DEMO_PSD.get((st, worker_rows[-1]["city"]), "")
         n_eng = 2 if rng.random() < 0.12 else 1
         for k in range(n_eng):
             ci = rng.randrange(len(clients))
@@ -179,6 +208,8 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
                 "start_date": start, "end_date": None, "status": "active",
                 "classification": None, "overtime_exempt": False, "created_at": now, "updated_at": now,
             })
+            eng_rows[-1].update(_demo_work_site(eng_rows[-1]["work_state"], worker_rows[-1]))
+    _away_from_refused_localities(worker_rows, eng_rows)
     ids: list[int] = []
     insert_workers = sa.insert(Worker).returning(Worker.id, sort_by_parameter_order=True)
     for chunk in range(0, len(worker_rows), 5000):

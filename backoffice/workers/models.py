@@ -98,6 +98,15 @@ class Worker(Timestamps, db.Model):
     city: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
     state: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False, index=True)
     postal_code: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
+    # where local taxes place the worker's home (payroll/engine/locals): the taxing municipality when it is not the
+    # postal city, the county (IN, KY, MD), the Pennsylvania PSD code and the Ohio school district number (IT 4)
+    municipality: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    county: Mapped[str] = mapped_column(sa.String(60), default="", nullable=False)
+    psd_code: Mapped[str] = mapped_column(sa.String(6), default="", nullable=False)
+    school_district: Mapped[str] = mapped_column(sa.String(4), default="", nullable=False)
+    # local withholding certificate fields (payroll.engine.locals.LOCAL_CERTIFICATE_FIELDS): DW-4 exemptions, the
+    # PA LST exemption, Ohio IT 4 school district exemptions, Ohio residence-city withholding
+    local_certificate: Mapped[dict | None] = mapped_column(sa.JSON)
     status: Mapped[str] = mapped_column(sa.String(16), default="active", nullable=False, index=True)
 
     engagements = relationship("Engagement", back_populates="worker", order_by="Engagement.id")
@@ -126,6 +135,11 @@ class Engagement(Timestamps, db.Model):
     type: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
     title: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
     work_state: Mapped[str] = mapped_column(sa.String(2), nullable=False, index=True)
+    # the work site for local taxes (empty: the client's address when it is in the work state)
+    work_city: Mapped[str] = mapped_column(sa.String(100), default="", nullable=False)
+    work_county: Mapped[str] = mapped_column(sa.String(60), default="", nullable=False)
+    work_psd_code: Mapped[str] = mapped_column(sa.String(6), default="", nullable=False)
+    work_transit_district: Mapped[str] = mapped_column(sa.String(8), default="", nullable=False)
     pay_rate: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
     pay_unit: Mapped[str] = mapped_column(sa.String(10), default="hour", nullable=False)
     bill_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)

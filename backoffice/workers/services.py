@@ -18,10 +18,73 @@ from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PA
 CLIENT_FIELDS = ("name", "legal_name", "ein", "billing_contact_name", "billing_email", "address_line1", "city",
                  "state", "postal_code", "payment_terms_days", "billing_method", "markup_rate", "active")
 WORKER_FIELDS = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
-                 "address_line1", "address_line2", "city", "state", "postal_code", "status")
+                 "address_line1", "address_line2", "city", "state", "postal_code", "status",
+                 "municipality", "county", "psd_code", "school_district", "local_certificate")
 ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
-                     "office_state", "remote_for_convenience")
+                     "office_state", "remote_for_convenience", "work_city", "work_county", "work_psd_code",
+                     "work_transit_district")
+# local certificate fields (payroll.engine.locals.LOCAL_CERTIFICATE_FIELDS; named here, not imported: payroll sits
+# above workers): whole numbers, yes/no flags and the NYC filing status
+_LOCAL_COUNTS = ("city_exemptions", "city_allowances", "school_district_exemptions")
+_LOCAL_FLAGS = ("lst_exempt", "withhold_residence_city")
+TRANSIT_DISTRICTS = ("TRIMET", "LTD")
+
+
+def clean_locality(data: dict, out: dict, issues: list, prefix: str = "") -> None:
+    """The local-tax place fields (a worker's home with no prefix, an engagement's work site with 'work_'): the
+    municipality/city and county as text, the 6-digit Pennsylvania PSD code, the 4-digit Ohio school district number
+    (or NONE), the Oregon transit district."""
+    for f in (("city", "county") if prefix else ("municipality", "county")):
+        key = prefix + f
+        if key in data:
+            text = str(data[key] or "").strip()
+            if len(text) > (60 if f == "county" else 100):
+                issues.append(Issue(key, "is too long"))
+            out[key] = text
+    psd = prefix + "psd_code"
+    if psd in data:
+        value = str(data[psd] or "").strip().replace("-", "")
+        if value and not (len(value) == 6 and value.isdigit()):
+            issues.append(Issue(psd, "must be the 6-digit Pennsylvania PSD code (DCED register), e.g. 510101"))
+        out[psd] = value
+    sd = prefix + "school_district"
+    if sd in data:
+        value = str(data[sd] or "").strip().upper()
+        if value and not (value == "NONE" or (len(value) == 4 and value.isdigit())):
+            issues.append(Issue(sd, "must be the 4-digit Ohio school district number (Ohio IT 4), or NONE"))
+        out[sd] = value
+    transit = prefix + "transit_district"
+    if transit in data:
+        value = str(data[transit] or "").strip().upper()
+        if value and value not in TRANSIT_DISTRICTS:
+            issues.append(Issue(transit, f"must be one of {', '.join(TRANSIT_DISTRICTS)} or empty"))
+        out[transit] = value
+
+
+def clean_local_certificate(value, issues: list) -> dict | None:
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, dict):
+        issues.append(Issue("local_certificate", "must be an object"))
+        return None
+    out = {}
+    for k, x in value.items():
+        if k in _LOCAL_COUNTS:
+            try:
+                n = int(str(x))
+            except ValueError:
+                n = -1
+            if n < 0 or n > 99:
+                issues.append(Issue(f"local_certificate.{k}", "must be a whole number from 0 to 99"))
+            out[k] = n
+        elif k in _LOCAL_FLAGS:
+            out[k] = bool(x)
+        elif k == "filing_status":
+            out[k] = v.choice(f"local_certificate.{k}", x, ("single", "married"), issues)
+        else:
+            issues.append(Issue(f"local_certificate.{k}", "is not a known local certificate field", "unknown_field"))
+    return out
 
 
 def _unknown(data: dict, allowed, issues):
@@ -120,6 +183,9 @@ def clean_worker(data: dict, *, partial: bool = False, current: Worker | None = 
         out["state"] = v.state_code("state", data["state"], issues)
     if "status" in data:
         out["status"] = v.choice("status", data["status"], ("onboarding", "active", "inactive", "terminated"), issues)
+    clean_locality(data, out, issues)
+    if "local_certificate" in data:
+        out["local_certificate"] = clean_local_certificate(data["local_certificate"], issues)
     if out.get("email"):
         q = sa.select(Worker.id).where(Worker.email == out["email"])
         if current is not None:
@@ -216,6 +282,7 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
     if "overtime_exempt" in data:
         out["overtime_exempt"] = bool(data["overtime_exempt"])
     _clean_work_location(data, out, current, issues)
+    clean_locality(data, out, issues, prefix="work_")
     if data.get("start_date") not in (None, ""):
         out["start_date"] = v.a_date("start_date", data["start_date"], issues)
     if "end_date" in data:

@@ -2,13 +2,13 @@
 their own convenience (the convenience-of-the-employer rule, docs/multistate.md)
 
 Revision ID: 0113_engagement_remote
-Revises: 0110_runspeed
+Revises: 0111_localities
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0113_engagement_remote'
-down_revision = '0110_runspeed'
+down_revision = '0111_localities'
 branch_labels = None
 depends_on = None
 

@@ -68,6 +68,7 @@ class Line:
     steps: tuple = ()
     state: str | None = None      # two-letter code for state lines, None for federal/other lines
     ref: str | None = None        # deduction and contribution lines: the caller's id of the source ("wd:12")
+    locality: str | None = None   # local tax lines: the locality's code in data/<year>/locals ("NYC", "PA-510101")
 
     @property
     def explanation(self) -> tuple[str, ...]:
@@ -82,6 +83,8 @@ class Line:
             d["state"] = self.state
         if self.ref is not None:
             d["ref"] = self.ref
+        if self.locality is not None:
+            d["locality"] = self.locality
         return d
 
 
@@ -271,6 +274,13 @@ class PaycheckInput:
     share_measure: str = "hours"                       # "hours" | "wages": what work_shares counts
     office_state: str = ""                             # the employer location a remote worker is assigned to
     remote_for_convenience: bool = False               # works away from it by choice (convenience-of-employer rule)
+    # local taxes (payroll/engine/locals): where the worker lives and works (None: not stated, no local tax is
+    # computed), the local certificate fields (DW-4 exemptions, LST exemption, Ohio IT 4 school district
+    # exemptions, ...) and the local tax withheld so far this year by locality code (the LST's $52 a year)
+    residence_locality: object | None = None
+    work_locality: object | None = None
+    local_certificate: Mapping[str, object] = field(default_factory=dict)
+    ytd_local_taxes: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})
@@ -294,6 +304,11 @@ class PaycheckResult:
     # the wages each state line was computed on, by (code, state): income tax after the state's own pre-tax
     # exclusions, programs up to their wage base (W-2 box 16, the state wage reports)
     state_wages: Mapping[tuple[str, str], Decimal] = field(default_factory=lambda: _NO_STATE_WAGES)
+    # the wages each local line was computed on, by (code, locality code) (W-2 box 18), and each locality's name
+    # (box 20) with the worker's residence and work localities as stated (the paystub says them)
+    local_wages: Mapping[tuple[str, str], Decimal] = field(default_factory=lambda: _NO_STATE_WAGES)
+    local_names: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    localities: tuple[str, str] | None = None           # (residence, work) descriptions, when stated
 
     @property
     def employee_tax_total(self) -> Decimal:

@@ -11,6 +11,7 @@ from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
+from .locals import LocalContext, compute_local_taxes
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
@@ -161,6 +162,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         (employer_taxes if s.employer else state_ee).append(line)
         if s.wages is not None:
             state_wages[(s.code, s.state)] = s.wages
+    local_wages, local_names = _local_lines(inp, periods, wages, by_treatment, state_ee, employer_taxes)
 
     # --- federal income tax, limited to the wages left ------------------------------------------------------
     other_taxes = ss_ee + medicare_ee + addl + sum((s.amount for s in state_ee), _Z)
@@ -247,4 +249,37 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         employer_taxes=tuple(employer_taxes), deductions=tuple(deductions), net=net,
         taxable_wages=taxable, ytd=new_ytd, qualified_overtime_premium=premium, tax_year=t.year,
         state_wages=MappingProxyType(state_wages),
-        employer_contributions=contributions)
+        employer_contributions=contributions,
+        local_wages=MappingProxyType(local_wages), local_names=MappingProxyType(local_names),
+        localities=_localities(inp))
+
+
+def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list, employer: list):
+    """City, county, school-district, PA EIT/LST and transit taxes (payroll/engine/locals), appended to the
+    employee's or the employer's taxes; returns (wages by (code, locality), locality names)."""
+    if inp.residence_locality is None and inp.work_locality is None:
+        return {}, {}
+    state_tax: dict[str, Decimal] = {}
+    for line in employee:
+        if line.code == "state_income_tax" and line.state:
+            state_tax[line.state] = state_tax.get(line.state, _Z) + line.amount
+    ctx = LocalContext(pay_date=inp.pay_date, periods_per_year=periods, residence=inp.residence_locality,
+                       work=inp.work_locality, gross=wages, pretax=pretax, certificate=inp.local_certificate,
+                       state_certificates=inp.state_certificates, state_income_tax=state_tax,
+                       ytd_local=inp.ytd_local_taxes)
+    local_wages: dict[tuple[str, str], Decimal] = {}
+    names: dict[str, str] = {}
+    for s in compute_local_taxes(ctx):
+        (employer if s.employer else employee).append(Line(s.code, s.amount, s.explanation, s.state,
+                                                           locality=s.locality))
+        names[s.locality] = s.name
+        if s.wages is not None:
+            local_wages[(s.code, s.locality)] = s.wages
+    return local_wages, names
+
+
+def _localities(inp: PaycheckInput) -> tuple[str, str] | None:
+    if inp.residence_locality is None and inp.work_locality is None:
+        return None
+    return tuple(loc.describe() if loc is not None else "not stated"
+                 for loc in (inp.residence_locality, inp.work_locality))

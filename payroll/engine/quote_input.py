@@ -12,6 +12,7 @@ from backoffice.periods import PayFrequency
 from .model import (COMMUTER_KINDS, CONTRACTOR_POSTTAX_CODES, EARNING_CODES, EMPLOYER_CONTRIBUTION_CODES,
                     FILING_STATUSES, HOURLY_CODES, MAKEUP_CODES, MARITAL_STATUSES, POSTTAX_CODES, PREMIUM_CODES,
                     PRETAX_TREATMENT, Deduction, EmployerContribution, Earning, PaycheckInput, W4, W4Legacy, YearToDate)
+from .locals import LOCAL_CERTIFICATE_FIELDS, locality_from_json, locality_issues
 from .tables import supported_tax_years
 
 FREQUENCIES = tuple(f.value for f in PayFrequency)
@@ -22,7 +23,8 @@ TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residen
               "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "employer_contributions", "ytd",
               "suta_rate",
               "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages",
-              "work_shares", "office_state", "remote_for_convenience")
+              "work_shares", "office_state", "remote_for_convenience",
+              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
 W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
@@ -243,6 +245,33 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
     shares, measure = _parse_work_shares(obj, c, employee)
     office_state = c.state(obj, "office_state", "office_state", False)
     convenience = c.boolean(obj, "remote_for_convenience", "remote_for_convenience")
+    localities = {}
+    for key in ("residence_locality", "work_locality"):
+        raw = obj.get(key)
+        if raw is None:
+            continue
+        if not isinstance(raw, dict):
+            c.add(key, "must be an object (state, city, county, psd_code, school_district, transit_district)")
+            continue
+        c.issues.extend(locality_issues(raw, prefix + key))
+        localities[key] = locality_from_json(raw)
+    local_cert = obj.get("local_certificate") or {}
+    if not isinstance(local_cert, dict):
+        c.add("local_certificate", "must be an object")
+        local_cert = {}
+    for key in local_cert:
+        if key not in LOCAL_CERTIFICATE_FIELDS:
+            c.add(f"local_certificate.{key}", f"unknown field (expected one of {', '.join(LOCAL_CERTIFICATE_FIELDS)})")
+    ytd_local = {}
+    yl = obj.get("ytd_local_taxes")
+    if yl is not None:
+        if not isinstance(yl, dict):
+            c.add("ytd_local_taxes", "must be an object of locality code -> amount")
+        else:
+            ytd_local = {str(k): v for k, v in ((k, c.number(yl, k, f"ytd_local_taxes.{k}")) for k in yl)
+                         if v is not None}
+    if localities and not employee:
+        c.add("residence_locality", "local taxes are withheld from employees only")
 
     if c.issues:
         return None, c.issues
@@ -253,7 +282,9 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         employer_contributions=employer, ytd=ytd,
         suta_rate=suta_rate, tin_missing_or_flagged=tin_flag, aggregate_supplemental=aggregate,
         prior_year_fica_wages=prior_fica, work_shares=shares, share_measure=measure, office_state=office_state,
-        remote_for_convenience=convenience), []
+        remote_for_convenience=convenience, residence_locality=localities.get("residence_locality"),
+        work_locality=localities.get("work_locality"), local_certificate=dict(local_cert),
+        ytd_local_taxes=ytd_local), []
 
 
 def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:

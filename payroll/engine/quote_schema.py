@@ -15,8 +15,20 @@ _LINE = {
                    "explanation": {"type": "array", "items": {"type": "string"},
                                    "description": "the steps in words; left out when the request says explain: false"},
                    "state": {"type": "string", "description": "present on state lines"},
+                   "locality": {"type": "string", "description": "present on local tax lines: the locality's code "
+                                "(NYC, PA-510101, MI-DETROIT, ...)"},
                    "ref": {"type": "string", "description": "present on deduction and contribution lines given a ref"}},
 }
+_LOCALITY_IN = {
+    "type": "object", "required": ["state"], "additionalProperties": False,
+    "description": "where the worker lives or works, for local taxes (none given: no local tax is computed)",
+    "properties": {"state": _STATE,
+                   "city": {"type": "string", "maxLength": 100, "description": "the taxing municipality"},
+                   "county": {"type": "string", "maxLength": 100},
+                   "psd_code": {"type": "string", "pattern": r"^\d{6}$", "description": "Pennsylvania PSD code"},
+                   "school_district": {"type": "string", "pattern": r"^(\d{4}|NONE)$",
+                                       "description": "Ohio school district number, or NONE"},
+                   "transit_district": {"enum": ["TRIMET", "LTD"]}}}
 _PERCENT_IN = {**_NUMBER_IN, "description": "a fraction: \"0.06\" is 6% (at most 1)"}
 _REF = {"type": "string", "maxLength": 40, "description": "the caller's id of the source, echoed on the line"}
 _DEDUCTION_IN = {
@@ -98,6 +110,15 @@ _OBJECT_IN = {
         "remote_for_convenience": {"type": "boolean", "description": "works away from office_state by choice: the "
                                    "convenience-of-the-employer states (NY, DE, NE, PA; CT, NJ for residents of "
                                    "those) tax that work"},
+        "residence_locality": _LOCALITY_IN, "work_locality": _LOCALITY_IN,
+        "local_certificate": {"type": "object", "additionalProperties": False, "properties": {
+            "city_exemptions": {"type": "integer", "minimum": 0}, "city_allowances": {"type": "integer", "minimum": 0},
+            "filing_status": {"type": "string"}, "school_district_exemptions": {"type": "integer", "minimum": 0},
+            "lst_exempt": {"type": "boolean"}, "withhold_residence_city": {"type": "boolean"}},
+            "description": "local withholding certificate fields (Detroit DW-4 exemptions, IT-2104 NYC allowances, "
+                           "Ohio IT 4 school district exemptions, PA LST exemption, Ohio residence-city withholding)"},
+        "ytd_local_taxes": {"type": "object", "additionalProperties": _NUMBER_IN,
+                            "description": "local tax withheld so far this year by locality code (the PA LST cap)"},
         "prior_year_fica_wages": {**_NUMBER_IN, "description": "last year's FICA wages (W-2 box 3) from this employer: "
                                   "over the year's threshold, 401(k) catch-ups are Roth (SECURE 2.0 section 603); "
                                   "left out, a catch-up-eligible worker's catch-ups are Roth"},

@@ -69,7 +69,7 @@ PAYCHECK_COLUMNS = ("run_id", "engagement_id", "worker_id", "client_id", "agency
                     "work_state", "period_start", "period_end", "pay_date", "tax_year", "gross", "employee_taxes",
                     "employer_taxes", "deductions", "net", "qualified_overtime_premium", "inputs", "created_at")
 LINE_COLUMNS = ("paycheck_id", "kind", "code", "state", "amount", "hours", "rate", "taxable_wages", "explanation",
-                "engagement_id", "client_id")
+                "engagement_id", "client_id", "locality")
 
 
 def _lock_chunk(run_id: int, index: int) -> RunChunk | None:
@@ -128,7 +128,8 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
                            {f: before[f] for f in YTD_FIELDS},
                            ctx.suta.get(primary.work_state) if wtype == "employee" else None,
-                           deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id))
+                           deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id),
+                           local_ytd=ctx.local_ytd.get(worker_id))
         shares = work_shares(engs, pay) if wtype == "employee" else []
         if shares:
             obj["work_shares"] = shares
@@ -236,7 +237,7 @@ def _json(value) -> str:
 
 def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list | None = None) -> list[tuple]:
     """Storage rows (kind, code, state, amount cents, hours, rate, taxable wages cents, explanation, engagement_id,
-    client_id) for one paycheck; earning lines name the engagement and client of `sources` (parallel to the
+    client_id, locality) for one paycheck; earning lines name the engagement and client of `sources` (parallel to the
     earnings); zero-amount tax and deduction lines are left out."""
     out = []
     earnings = obj["earnings"]
@@ -246,25 +247,29 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
         eng_id, client_id = sources[i] if sources else (None, None)
         out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
                     units4(Decimal(e["rate"])) if "rate" in e else None, None,
-                    _json(list(line.explanation)) if explain else None, eng_id, client_id))
+                    _json(list(line.explanation)) if explain else None, eng_id, client_id, ""))
     taxable = r.taxable_wages
     state_wages = r.state_wages
+    local_wages = r.local_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
         for line in group:
             if not line.amount:
                 continue
-            base = state_wages.get((line.code, line.state)) if line.state else None
-            if base is None:
-                base = taxable.get(line.code)
+            if line.locality:
+                base = local_wages.get((line.code, line.locality))
+            else:
+                base = state_wages.get((line.code, line.state)) if line.state else None
+                if base is None:
+                    base = taxable.get(line.code)
             out.append((kind, line.code, line.state or "", cents(line.amount), None, None,
                         cents(base) if base is not None else None,
-                        _json(list(line.explanation)) if explain else None, None, None))
+                        _json(list(line.explanation)) if explain else None, None, None, line.locality or ""))
     for line in r.deductions:
         if not line.amount:
             continue
         kind = "pretax_deduction" if line.code in PRETAX_TREATMENT else "posttax_deduction"
         out.append((kind, line.code, "", cents(line.amount), None, None, None,
-                    _json(list(line.explanation)) if explain else None, None, None))
+                    _json(list(line.explanation)) if explain else None, None, None, ""))
     return out
 
 

@@ -67,7 +67,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
         deductions.copy_takes(p.id, new.id, sign)      # goals and remittance follow the paycheck
         rows = [(new.id, ln.kind, ln.code, ln.state, cents(sign * ln.amount), units4(ln.hours), units4(ln.rate),
                  cents(sign * ln.taxable_wages) if ln.taxable_wages is not None else None, ln.explanation,
-                 ln.engagement_id, ln.client_id)
+                 ln.engagement_id, ln.client_id, ln.locality)
                 for ln in lines_by[p.id]]
         bulk_insert("paycheck_lines", calc.LINE_COLUMNS, rows)
         calc.apply_ytd_delta(p.worker_id, p.tax_year, {k: D(v) for k, v in

@@ -387,10 +387,10 @@ def deductions_for(worker_ids: list[int], run: PayrollRun, worker_type: str = "e
 
 def employer_contribution_lines(result, explain: bool = True) -> list[tuple]:
     """Storage rows for the employer's contributions of one paycheck, in the shape of calc.result_lines (kind,
-    code, state, amount cents, hours, rate, taxable wages cents, explanation, engagement_id, client_id): the run
-    appends them."""
+    code, state, amount cents, hours, rate, taxable wages cents, explanation, engagement_id, client_id, locality):
+    the run appends them."""
     return [("employer_contribution", line.code, "", cents(line.amount), None, None, None,
-             json.dumps(list(line.explanation)) if explain else None, None, None)
+             json.dumps(list(line.explanation)) if explain else None, None, None, "")
             for line in result.employer_contributions if line.amount]
 
 

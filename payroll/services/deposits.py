@@ -30,6 +30,11 @@ TAX_OF_DETAIL = {
     "state_income_tax": "SIT",
     "suta": "SUI", "state_unemployment_employee": "SUI",
     "state_disability": "SPROG", "state_family_leave": "SPROG", "state_pfml": "SPROG", "state_ltc": "SPROG",
+    # local taxes (payroll/engine/locals), by state: no local deposit schedule is in the data yet, so they are
+    # planned quarterly with the reason said (NYC and Yonkers are remitted with NYS withholding; PA EIT/LST to
+    # each tax collection district; Ohio cities, Detroit, Louisville, Lexington, TriMet to their own collectors)
+    "local_income_tax": "LOCAL", "local_services_tax": "LOCAL", "school_district_tax": "LOCAL",
+    "transit_tax": "LOCAL",
 }
 FEDERAL = ("941", "945", "940")
 

@@ -13,12 +13,14 @@ from backoffice.errors import DomainError
 from backoffice.extensions import db
 from backoffice.money import D, ZERO
 from backoffice.periods import PayFrequency
-from backoffice.workers.models import Agency, Engagement, StateRegistration, Worker
+from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
+from payroll.engine.locals import locality_from_json
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import deduction_kwargs, parse_input
-from payroll.models import DAYS, PaycheckHold, PayrollAdjustment, PayrollRun, Timesheet, YearToDate
+from payroll.models import (DAYS, Paycheck, PaycheckHold, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet,
+                            YearToDate)
 
 from payroll.piecework.services import unpaid_tasks
 
@@ -135,6 +137,7 @@ class ChunkContext:
     held: set = field(default_factory=set)       # worker ids whose paychecks are held out of this run
     tasks: dict = field(default_factory=dict)    # recorded, unpaid task completions by engagement id
     prior_fica: dict = field(default_factory=dict)   # worker id -> last year's W-2 social security wages
+    local_ytd: dict = field(default_factory=dict)    # worker id -> {locality: LST withheld this year}
 
     def by_worker(self):
         """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
@@ -154,11 +157,15 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     engagements = plain_rows(c.execute(sa.select(
         Engagement.id, Engagement.worker_id, Engagement.client_id, Engagement.type, Engagement.work_state,
         Engagement.pay_rate, Engagement.pay_unit, Engagement.overtime_exempt, Engagement.office_state,
-        Engagement.remote_for_convenience).where(id_in(Engagement.id, engagement_ids))
+        Engagement.remote_for_convenience, Engagement.work_city,
+        Engagement.work_county, Engagement.work_psd_code, Engagement.work_transit_district,
+        Client.city.label("client_city"), Client.state.label("client_state"))
+        .join(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, engagement_ids))
         .order_by(Engagement.worker_id, Engagement.id)))
     worker_ids = sorted({e.worker_id for e in engagements})
     workers = {w.id: w for w in plain_rows(c.execute(sa.select(
-        Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged)
+        Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged, Worker.city,
+        Worker.municipality, Worker.county, Worker.psd_code, Worker.school_district, Worker.local_certificate)
         .where(id_in(Worker.id, worker_ids))))}
     profiles = _latest_by_worker(plain_rows(c.execute(sa.select(
         TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
@@ -204,13 +211,22 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         suta = dict(c.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
                               .where(StateRegistration.agency_id == agency_id)).all())
     tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
+    # the Local Services Tax withheld so far this year (PA: at most $52 a year from one employer)
+    local_ytd: dict[int, dict[str, Decimal]] = defaultdict(dict)
+    for worker_id, locality, amount in c.execute(sa.select(
+            Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
+            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+            .where(id_in(Paycheck.worker_id, worker_ids), Paycheck.tax_year == run.pay_date.year,
+                   PaycheckLine.code == "local_services_tax", PaycheckLine.locality != "")
+            .group_by(Paycheck.worker_id, PaycheckLine.locality)).all():
+        local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
-                        prior_fica)
+                        prior_fica, dict(local_ytd))
 
 
 def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,
                  suta_rate: Decimal | None, deductions: dict | None = None,
-                 prior_year_fica_wages: Decimal | None = None) -> dict:
+                 prior_year_fica_wages: Decimal | None = None, local_ytd: dict | None = None) -> dict:
     """The engine input for one paycheck, in the quote's JSON form (stored on the paycheck, replayable).
     `deductions` is the worker's fragment from payroll.services.deductions.deductions_for; with deductions, an
     employee's last-year FICA wages go in too (whether a 401(k) catch-up must be Roth, SECURE 2.0 §603)."""
@@ -234,6 +250,7 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
             obj["w4"] = TaxProfile.w4_json(profile)      # the model's own mapping, applied to the selected row
             if profile.state_certificate:
                 obj["state_certificates"] = profile.state_certificate
+        obj.update(locality_input(eng, worker, local_ytd))
         if suta_rate is not None:
             obj["suta_rate"] = str(suta_rate)
         if any(e["code"] in ("bonus", "commission") for e in pay.earnings) and any(
@@ -249,6 +266,46 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
         obj.update({k: v for k, v in deductions.items() if v})
         if employee and prior_year_fica_wages is not None:
             obj["prior_year_fica_wages"] = str(prior_year_fica_wages)
+    return obj
+
+
+def residence_locality(worker) -> dict | None:
+    """The worker's home as local taxes need it (JSON form), from the address and the fields HR sets."""
+    if not getattr(worker, "state", ""):
+        return None
+    out = {"state": worker.state.upper(), "city": getattr(worker, "municipality", "") or getattr(worker, "city", "")}
+    for key in ("county", "psd_code", "school_district"):
+        value = getattr(worker, key, "")
+        if value:
+            out[key] = value
+    return {k: v for k, v in out.items() if v}
+
+
+def work_locality(eng) -> dict | None:
+    """The engagement's work site (JSON form): its own fields, else the client's address in the work state."""
+    state = (eng.work_state or "").upper()
+    if not state:
+        return None
+    city = getattr(eng, "work_city", "") or (
+        getattr(eng, "client_city", "") if (getattr(eng, "client_state", "") or "").upper() == state else "")
+    out = {"state": state, "city": city, "county": getattr(eng, "work_county", ""),
+           "psd_code": getattr(eng, "work_psd_code", ""), "transit_district": getattr(eng, "work_transit_district", "")}
+    return {k: v for k, v in out.items() if v}
+
+
+def locality_input(eng, worker, local_ytd: dict | None = None) -> dict:
+    """The engine input's local-tax fields: residence and work localities, the local certificate, LST so far."""
+    obj = {}
+    home, work = residence_locality(worker), work_locality(eng)
+    if home:
+        obj["residence_locality"] = home
+    if work:
+        obj["work_locality"] = work
+    cert = getattr(worker, "local_certificate", None)
+    if cert:
+        obj["local_certificate"] = cert
+    if local_ytd:
+        obj["ytd_local_taxes"] = {k: str(v) for k, v in local_ytd.items()}
     return obj
 
 
@@ -317,4 +374,9 @@ def input_from_json(obj: dict) -> PaycheckInput:
         prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")),
         work_shares=tuple((s["state"].upper(), Decimal(s[measure])) for s in shares), share_measure=measure,
         office_state=(obj.get("office_state") or "").upper(),
-        remote_for_convenience=bool(obj.get("remote_for_convenience", False)), **deduction_kwargs(obj))
+        remote_for_convenience=bool(obj.get("remote_for_convenience", False)),
+        residence_locality=locality_from_json(obj.get("residence_locality")),
+        work_locality=locality_from_json(obj.get("work_locality")),
+        local_certificate=obj.get("local_certificate") or {},
+        ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
+        **deduction_kwargs(obj))

@@ -30,12 +30,43 @@ LABELS = {
     "garnishment": "Garnishment", "child_support": "Child support", "other": "Other deduction",
     "student_loan": "Student loan garnishment", "tax_levy": "Tax levy", "loan": "Loan repayment",
     "401k_match": "401(k) match", "hsa_employer": "HSA (employer)", "health_employer": "Health coverage (employer)",
+    "local_income_tax": "local income tax", "local_services_tax": "Local Services Tax",
+    "school_district_tax": "school district tax", "transit_tax": "transit tax",
 }
 
 
-def describe(code: str, state: str = "") -> str:
+def describe(code: str, state: str = "", locality: str = "", tax_year: int | None = None) -> str:
     label = LABELS.get(code, code.replace("_", " ").capitalize())
+    if locality:
+        return f"{locality_name(locality, tax_year)} {label} ({state})" if state else f"{locality} {label}"
     return f"{state} {label}" if state else label
+
+
+def locality_name(code: str, tax_year: int | None) -> str:
+    """A local tax line's locality as people say it ("Detroit"), from the year's local data; else its code."""
+    from payroll.engine.locals import localities_for_year
+    for year in ((tax_year,) if tax_year else ()):
+        for rule in localities_for_year(year):
+            if rule.code == code:
+                return rule.name
+    return code
+
+
+def locality_note(inputs: dict | None) -> str | None:
+    """The paystub's statement of the localities local taxes were computed for."""
+    engine = (inputs or {}).get("engine") or {}
+    home, work = engine.get("residence_locality"), engine.get("work_locality")
+    if not home and not work:
+        return None
+
+    def words(loc):
+        if not loc:
+            return "not stated"
+        parts = [loc.get("city", ""), loc.get("county") and f"{loc['county']} County",
+                 loc.get("psd_code") and f"PSD {loc['psd_code']}",
+                 loc.get("school_district") and f"school district {loc['school_district']}", loc.get("state", "")]
+        return ", ".join(p for p in parts if p)
+    return f"Local taxes: lives in {words(home)}; works in {words(work)}."
 
 
 def _addr(line1, city, state, postal, line2=""):
@@ -69,11 +100,12 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         sa.or_(Paycheck.pay_date < p.pay_date, sa.and_(Paycheck.pay_date == p.pay_date, Paycheck.id <= p.id)),
         sa.or_(Paycheck.id == p.id, Paycheck.run_id.in_(released_runs())))
     ytd_lines: dict[tuple, object] = defaultdict(lambda: ZERO)
-    for kind, code, state, amount in s.execute(
-            sa.select(PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state, PaycheckLine.amount)
+    for kind, code, state, locality, amount in s.execute(
+            sa.select(PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state, PaycheckLine.locality,
+                      PaycheckLine.amount)
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year, upto)):
-        ytd_lines[(kind, code, state)] += amount
+        ytd_lines[(kind, code, state, locality)] += amount
     gross_ytd = net_ytd = premium_ytd = ZERO
     for gross, net, premium in s.execute(sa.select(Paycheck.gross, Paycheck.net, Paycheck.qualified_overtime_premium)
                                          .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year,
@@ -85,7 +117,7 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     current: dict[tuple, list] = defaultdict(list)
     for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
                         .order_by(PaycheckLine.id)).scalars():
-        current[(ln.kind, ln.code, ln.state)].append(ln)
+        current[(ln.kind, ln.code, ln.state, ln.locality)].append(ln)
     # each earning line names the engagement it pays ("Ana Silva at Northwind, leased, TX")
     engagement_ids = {ln.engagement_id for lines in current.values() for ln in lines if ln.engagement_id}
     engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(
@@ -96,10 +128,10 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     seen = set()
     for key, lines in current.items():
         seen.add(key)
-        kind, code, state = key
+        kind, code, state, locality = key
         others = sum((ln.amount for ln in lines[1:]), ZERO)
         for i, ln in enumerate(lines):
-            row = {"description": describe(code, state), "current": ln.amount,
+            row = {"description": describe(code, state, locality, p.tax_year), "current": ln.amount,
                    "ytd": ytd_lines[key] - others if i == 0 else ln.amount}
             if kind == "earning" and ln.hours is not None and ln.rate is not None and ln.amount >= 0:
                 row["hours"], row["rate"] = ln.hours, ln.rate
@@ -113,8 +145,9 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
             groups[kind].append(row)
     for key, amount in ytd_lines.items():       # lines earlier this year but not in this paycheck
         if key not in seen and amount:
-            kind, code, state = key
-            groups[kind].append({"description": describe(code, state), "current": ZERO, "ytd": amount})
+            kind, code, state, locality = key
+            groups[kind].append({"description": describe(code, state, locality, p.tax_year), "current": ZERO,
+                                 "ytd": amount})
     deposits = [{"bank_name": "Direct deposit", "account_type": pay.account_type,
                  "account_number": pay.account_last4, "amount": pay.amount}
                 for pay in s.execute(sa.select(Payment).where(Payment.paycheck_id == p.id,
@@ -135,5 +168,5 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         "gross": {"current": p.gross, "ytd": gross_ytd}, "net": {"current": p.net, "ytd": net_ytd},
         "deposits": deposits if p.net > 0 else [],
         "qualified_overtime_premium": {"current": p.qualified_overtime_premium, "ytd": premium_ytd},
-        "notes": list((p.inputs or {}).get("notes", [])),
+        "notes": list((p.inputs or {}).get("notes", [])) + [n for n in (locality_note(p.inputs),) if n],
     }

@@ -19,8 +19,10 @@ from backoffice.tasks import enqueue as send_task
 from backoffice.tasks import runs_in_process
 from backoffice.uow import transaction, transition_once
 from backoffice.validation import is_record_id
-from backoffice.workers.models import Engagement, StateRegistration, Worker
+from backoffice.periods import PayFrequency
+from backoffice.workers.models import Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
+from payroll.engine.locals import localities_for_year, locality_from_json, locality_refusal
 from payroll.engine.states import supported_states
 from payroll.models import (
     ADJUSTMENT_CODES,
@@ -38,7 +40,7 @@ from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
 from .common import get_run, user_id
-from .paycheck_inputs import pays_time
+from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
 from .schedules import period_and_pay_date
@@ -218,6 +220,32 @@ class RunException:
                 "code": self.code, "message": self.message, "action": self.action, "held": self.held}
 
 
+def _locality_problems(run: PayrollRun, scope) -> list[tuple[str, int, int, str]]:
+    """Employees whose home or work site levies a local tax the data cannot compute (payroll/engine/locals): held,
+    never paid with a silent zero. Only workers living or working in a state with local data are looked at."""
+    states = sorted({r.state for r in localities_for_year(run.pay_date.year)})
+    if not states:
+        return []
+    rows = db.session.execute(
+        sa.select(Engagement.id, Engagement.worker_id, Engagement.work_state, Engagement.work_city,
+                  Engagement.work_county, Engagement.work_psd_code, Engagement.work_transit_district,
+                  Client.city.label("client_city"), Client.state.label("client_state"), Worker.state, Worker.city,
+                  Worker.municipality, Worker.county, Worker.psd_code, Worker.school_district)
+        .join(scope, scope.c.id == Engagement.id).join(Worker, Worker.id == Engagement.worker_id)
+        .join(Client, Client.id == Engagement.client_id)
+        .where(Engagement.type == "leased_employee",
+               sa.or_(Engagement.work_state.in_(states), Worker.state.in_(states)))
+        .order_by(Engagement.id)).all()
+    periods = PayFrequency(run.frequency).periods_per_year
+    found = []
+    for r in rows:
+        why = locality_refusal(locality_from_json(residence_locality(r)), locality_from_json(work_locality(r)),
+                               run.pay_date, periods)
+        if why:
+            found.append(("unsupported_locality", r.id, r.worker_id, f"local tax cannot be computed: {why}: held"))
+    return found
+
+
 def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
     """(code, engagement id, worker id, message) for every per-paycheck problem of the run's engagements."""
     s = db.session
@@ -257,6 +285,7 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
                                           Worker.state.not_in(covered)).exists()
     add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),
         "unsupported_state", "the work or residence state has no state tax module for the year: held")
+    found.extend(_locality_problems(run, scope))
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
     add(scoped(Engagement.type == "leased_employee", ~registered), "no_state_registration",
         "the agency has no registration (SUTA rate) in the work state: held")

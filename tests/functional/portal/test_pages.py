@@ -165,3 +165,13 @@ def test_signed_copies_are_pdfs_with_the_right_content_and_hash(db, invite_and_a
         else:
             assert "A citizen of the United States" in text and "***-**-6789" in text
             assert "123-45-6789" not in text
+
+
+def test_the_profile_page_shows_where_local_taxes_are_figured(db, invite_and_accept):
+    p = invite_and_accept()
+    w = db.session.execute(sa.select(Worker)).scalar_one()
+    w.city, w.state, w.psd_code = "Philadelphia", "PA", "510101"
+    db.session.commit()
+    page = p.http.get("/portal/profile")
+    assert page.status_code == 200
+    assert b"Where your local taxes are figured" in page.data and b"Home: Philadelphia, PA PSD 510101, PA" in page.data

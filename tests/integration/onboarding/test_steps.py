@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from backoffice.geo import STATES
@@ -111,6 +111,7 @@ def test_a_saved_de4_is_read_by_the_payroll_engine():
     assert _ca_tax(exempt) == Decimal("0.00")
 
 
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])   # slow only on a loaded machine
 @given(start=st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)),
        closed=st.frozensets(st.dates(min_value=date(2020, 1, 1), max_value=date(2036, 1, 31)), max_size=20))
 def test_the_i9_deadline_is_the_third_open_weekday_after_the_start(start, closed):

@@ -1,0 +1,455 @@
+"""Local payroll taxes: city, county, school-district, PA EIT/LST and transit taxes, from the worker's localities."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Mapping
+
+from backoffice.errors import Issue, ValidationFailed
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
+
+from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
+
+__all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes",
+           "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
+           "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
+
+LOCALITY_FIELDS = ("state", "city", "county", "psd_code", "school_district", "transit_district")
+# local certificate fields: city_exemptions (Detroit DW-4 and other Michigan city certificates), city_allowances
+# (IT-2104 line 2, New York City), filing_status (else the state certificate's), school_district_exemptions (Ohio
+# IT 4), lst_exempt (PA LST exemption certificate), withhold_residence_city (Ohio: withhold the residence city's tax)
+LOCAL_CERTIFICATE_FIELDS = ("city_exemptions", "city_allowances", "filing_status", "school_district_exemptions",
+                            "lst_exempt", "withhold_residence_city")
+TRANSIT_DISTRICTS = ("TRIMET", "LTD")
+
+
+@dataclass(frozen=True)
+class Locality:
+    """Where a worker lives or works, as far as local taxes need it (set by HR or derived from the address)."""
+
+    state: str
+    city: str = ""                # the municipality that taxes (not the postal city: suburbs share postal names)
+    county: str = ""
+    psd_code: str = ""            # Pennsylvania political subdivision code (DCED register, 6 digits)
+    school_district: str = ""     # Ohio school district number (4 digits, as on IT 4 / SD 100)
+    transit_district: str = ""    # Oregon: TRIMET or LTD when the site is inside the district
+
+    def describe(self) -> str:
+        parts = [p for p in (self.city.title() if self.city else "", self.county and f"{self.county.title()} County",
+                             self.psd_code and f"PSD {self.psd_code}",
+                             self.school_district and f"school district {self.school_district}",
+                             self.transit_district and f"{self.transit_district} district") if p]
+        return ", ".join(parts + [self.state.upper()])
+
+
+@dataclass(frozen=True)
+class LocalContext:
+    pay_date: date
+    periods_per_year: int
+    residence: Locality | None
+    work: Locality | None
+    gross: Decimal                                   # wages this period (supplemental included)
+    pretax: Mapping[str, Decimal] = field(default_factory=dict)         # by treatment code
+    certificate: Mapping[str, object] = field(default_factory=dict)     # local certificate fields (see _cert)
+    state_certificates: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
+    state_income_tax: Mapping[str, Decimal] = field(default_factory=dict)   # this paycheck's state withholding
+    ytd_local: Mapping[str, Decimal] = field(default_factory=dict)      # withheld so far this year, by locality code
+
+
+@dataclass(frozen=True)
+class LocalTaxLine:
+    code: str                 # local_income_tax | local_services_tax | school_district_tax | transit_tax
+    locality: str             # the locality's code in the data ("NYC", "PA-510101", ...)
+    name: str                 # the locality's name, for the paystub and W-2 box 20
+    state: str
+    amount: Decimal
+    explanation: tuple[str, ...]
+    employer: bool = False
+    wages: Decimal | None = None     # W-2 box 18
+
+
+def locality_issues(raw: Mapping[str, object], where: str) -> list[Issue]:
+    """What is wrong with a locality's fields (each issue names its field), as HR or the quote API gives them."""
+    from backoffice.geo import STATES
+    issues = []
+    for key in raw:
+        if key not in LOCALITY_FIELDS:
+            issues.append(Issue(f"{where}.{key}", f"unknown field (expected one of {', '.join(LOCALITY_FIELDS)})"))
+    state = str(raw.get("state") or "").upper()
+    if state not in STATES:
+        issues.append(Issue(f"{where}.state", "must be a two-letter US state or DC"))
+    psd = str(raw.get("psd_code") or "").strip()
+    if psd and not (len(psd) == 6 and psd.isdigit()):
+        issues.append(Issue(f"{where}.psd_code", "must be the 6-digit Pennsylvania PSD code (DCED register)"))
+    if psd and state and state != "PA":
+        issues.append(Issue(f"{where}.psd_code", "is for a Pennsylvania locality only"))
+    sd = str(raw.get("school_district") or "").strip().upper()
+    if sd and not (sd == "NONE" or (len(sd) == 4 and sd.isdigit())):
+        issues.append(Issue(f"{where}.school_district", "must be the 4-digit Ohio school district number, or NONE"))
+    if sd and state and state != "OH":
+        issues.append(Issue(f"{where}.school_district", "is for an Ohio locality only"))
+    transit = str(raw.get("transit_district") or "").strip().upper()
+    if transit and transit not in TRANSIT_DISTRICTS:
+        issues.append(Issue(f"{where}.transit_district", f"must be one of {', '.join(TRANSIT_DISTRICTS)}"))
+    for key in ("city", "county"):
+        value = raw.get(key)
+        if value is not None and (not isinstance(value, str) or len(value) > 100):
+            issues.append(Issue(f"{where}.{key}", "must be text of at most 100 characters"))
+    return issues
+
+
+def locality_from_json(raw: Mapping[str, object] | None) -> Locality | None:
+    """A Locality from its JSON form (validated before with locality_issues)."""
+    if not raw:
+        return None
+    return Locality(state=str(raw.get("state") or "").upper(), city=str(raw.get("city") or "").strip(),
+                    county=str(raw.get("county") or "").strip(), psd_code=str(raw.get("psd_code") or "").strip(),
+                    school_district=str(raw.get("school_district") or "").strip().upper(),
+                    transit_district=str(raw.get("transit_district") or "").strip().upper())
+
+
+def _in(rule: LocalRules, loc: Locality | None) -> bool:
+    if loc is None or loc.state.upper() != rule.state:
+        return False
+    m = rule.match
+    return bool(("whole_state" in m)
+                or ("cities" in m and norm(loc.city) in m["cities"])
+                or ("psd_codes" in m and norm(loc.psd_code) in m["psd_codes"])
+                or ("school_districts" in m and norm(loc.school_district) in m["school_districts"])
+                or ("counties" in m and norm(loc.county) in m["counties"])
+                or ("transit_districts" in m and norm(loc.transit_district) in m["transit_districts"]))
+
+
+def _source(rule: LocalRules) -> str:
+    dates = ""
+    if rule.effective_from or rule.effective_until:
+        dates = (f", pay dates {rule.effective_from.isoformat() if rule.effective_from else 'from January 1'}"
+                 f" to {rule.effective_until.isoformat() if rule.effective_until else 'December 31'}")
+    return f"Source: {rule.publication}{dates} ({rule.confidence})."
+
+
+def _wages(rule: LocalRules, ctx: LocalContext, steps: list[str]) -> Decimal:
+    excluded = sum((a for c, a in ctx.pretax.items() if c in rule.exempt_pretax and a), ZERO)
+    wages = ctx.gross - excluded if ctx.gross > excluded else ZERO
+    if excluded:
+        steps.append(f"Wages {fmt_usd(ctx.gross)} less pre-tax deductions {rule.name} excludes "
+                     f"({', '.join(sorted(c for c in ctx.pretax if c in rule.exempt_pretax))}) "
+                     f"{fmt_usd(excluded)} = {fmt_usd(wages)}")
+    else:
+        steps.append(f"{rule.name} wages: {fmt_usd(wages)}")
+    return wages
+
+
+def _count(raw: Mapping[str, object], key: str, default: int = 0) -> int:
+    value = raw.get(key)
+    if value in (None, ""):
+        return default
+    try:
+        n = int(str(value))
+    except ValueError:
+        raise ValidationFailed([Issue(f"local_certificate.{key}", f"must be a whole number, got {value!r}")])
+    if n < 0:
+        raise ValidationFailed([Issue(f"local_certificate.{key}", "must not be negative")])
+    return n
+
+
+def _line(rule: LocalRules, amount: Decimal, steps: list[str], wages: Decimal | None) -> LocalTaxLine:
+    steps = steps + [f"Not modelled: {n}" for n in rule.not_modelled] + [_source(rule)]
+    return LocalTaxLine(rule.kind, rule.code, rule.name, rule.state, round_cents(amount), tuple(steps),
+                        rule.employer, wages)
+
+
+# --- methods -------------------------------------------------------------------------------------------------
+
+def _flat(rule: LocalRules, ctx: LocalContext, rate: Decimal, who: str) -> LocalTaxLine:
+    steps = [f"{rule.name} {who}: {fmt_pct(rate)} of wages"]
+    wages = _wages(rule, ctx, steps)
+    taxable = wages
+    per = rule.params.get("exemption_per_allowance")
+    if per is not None:
+        n = _count(ctx.certificate, "city_exemptions", 0)
+        if ctx.certificate.get("city_exemptions") in (None, ""):
+            steps.append(f"No city withholding certificate on file: no exemptions "
+                         f"({rule.params.get('default_certificate', 'the city withholds at its rate on all wages')})")
+        allowance = round_cents(per * n / D(ctx.periods_per_year))
+        taxable = max(ZERO, wages - allowance)
+        steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods = "
+                     f"{fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
+    amount = taxable * rate
+    steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
+    return _line(rule, amount, steps, wages)
+
+
+def _period_table(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+    """NYS-50-T-NYC Method II: per-period deduction and exemption allowances, then the period's rate table."""
+    ny = ctx.state_certificates.get(rule.state) or {}
+    status_raw = str(ctx.certificate.get("filing_status") or ny.get("filing_status") or "single").lower()
+    status = "married" if status_raw.startswith("married") and status_raw != "married_single_rate" else "single"
+    n = _count(ctx.certificate, "city_allowances", _count(ny, "allowances", 0))
+    key = f"{ctx.periods_per_year}:{status}"
+    table = rule.tables.get(key)
+    prm = rule.params
+    if table is None:
+        have = ", ".join(sorted(rule.tables)) or "none"
+        raise UnsupportedLocality(
+            f"{rule.name} withholding: the {status} table for {ctx.periods_per_year} pay periods a year is not in "
+            f"the data yet (tables held, periods:status: {have}); source {rule.publication}")
+    steps = [f"{rule.name} resident tax, {rule.params.get('method_label', 'exact calculation method')}: "
+             f"{status}, {n} allowance(s), {ctx.periods_per_year} pay periods a year"]
+    wages = _wages(rule, ctx, steps)
+    deduction = prm["deduction"][key]
+    exemption = prm["exemption"][str(ctx.periods_per_year)] * n
+    net = max(ZERO, wages - deduction - exemption)
+    steps.append(f"Less deduction allowance {fmt_usd(deduction)} and {n} x "
+                 f"{fmt_usd(prm['exemption'][str(ctx.periods_per_year)])} exemption allowance(s): net wages "
+                 f"{fmt_usd(net)}")
+    i = table.row_for(net)
+    product = round_cents((net - table.overs[i]) * table.rates[i])
+    amount = product + table.adds[i]
+    steps.append(f"Line {i + 1}: ({fmt_usd(net)} - {fmt_usd(table.overs[i])}) x {table.rates[i]} = "
+                 f"{fmt_usd(product)}; plus {fmt_usd(table.adds[i])} = {fmt_usd(amount)}")
+    return _line(rule, amount, steps, wages)
+
+
+def _state_surcharge(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+    rate = rule.rates["resident"]
+    state_tax = ctx.state_income_tax.get(rule.state, ZERO)
+    steps = [f"{rule.name} resident income tax surcharge: {fmt_pct(rate)} of the {rule.state} income tax "
+             f"withheld this period ({fmt_usd(state_tax)})"]
+    wages = _wages(rule, ctx, [])
+    amount = state_tax * rate
+    steps.append(f"{fmt_usd(state_tax)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
+    return _line(rule, amount, steps, wages)
+
+
+def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+    annual = rule.params["annual_amount"]
+    steps = [f"{rule.name} Local Services Tax: {fmt_usd(annual)} a year, withheld pro rata each pay period at the "
+             f"place of employment"]
+    if ctx.certificate.get("lst_exempt"):
+        threshold = rule.params.get("low_income_exemption")
+        steps.append("Exempt: the employee filed the LST exemption certificate"
+                     + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
+                        if threshold is not None else ""))
+        return _line(rule, ZERO, steps, None)
+    per = round_cents(annual / D(ctx.periods_per_year))
+    done = ctx.ytd_local.get(rule.code, ZERO)
+    room = max(ZERO, annual - done)
+    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)}")
+    if per > room:
+        steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
+        per = room
+    return _line(rule, per, steps, ctx.gross)
+
+
+def _oh_school_district(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+    rate = rule.rates["resident"]
+    base = str(rule.params.get("base", "traditional"))
+    steps = [f"{rule.name} (SD {', '.join(sorted(rule.match.get('school_districts', ())))}) school district income "
+             f"tax, {base} base: {fmt_pct(rate)}"]
+    wages = _wages(rule, ctx, steps)
+    taxable = wages
+    if base == "traditional":
+        per = rule.params["exemption_amount"]
+        n = _count(ctx.certificate, "school_district_exemptions",
+                   _count(ctx.state_certificates.get("OH") or {}, "personal_exemptions", 0))
+        allowance = per * n / D(ctx.periods_per_year)
+        taxable = max(ZERO, wages - allowance)
+        steps.append(f"Less {n} Ohio personal exemption(s) x {fmt_usd(per)} / {ctx.periods_per_year} periods = "
+                     f"{fmt_usd(round_cents(allowance))}: {fmt_usd(round_cents(taxable))}")
+    amount = taxable * rate
+    steps.append(f"{fmt_usd(round_cents(taxable))} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
+    return _line(rule, amount, steps, wages)
+
+
+def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+    """Act 32: withhold the higher of the resident rate (home PSD) and the work PSD's nonresident rate; Philadelphia's
+    wage tax instead where the worker lives or works in Philadelphia, the resident EIT credited with it."""
+    lines = []
+    phila_work = work is not None and bool(work.params.get("philadelphia")) and work is not home
+    if phila_work:
+        rate = work.rates["nonresident"]
+        lines.append(_flat(work, ctx, rate, "wage tax, nonresident working in the city"))
+        if home is not None:
+            steps = [f"{home.name} resident earned income tax: {fmt_pct(home.rates['resident'])}"]
+            wages = _wages(home, ctx, steps)
+            owed = wages * home.rates["resident"]
+            credit = lines[0].amount
+            steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, less "
+                         f"the Philadelphia wage tax withheld {fmt_usd(credit)} (credited against the resident EIT)")
+            lines.append(_line(home, max(ZERO, owed - credit), steps, wages))
+        return lines
+    if home is not None and home.params.get("philadelphia"):
+        return [_flat(home, ctx, home.rates["resident"], "wage tax, resident")]
+    res_rate = home.rates["resident"] if home is not None else None
+    nr_rate = work.rates.get("nonresident") if work is not None and work is not home else None
+    if home is not None and (nr_rate is None or res_rate >= nr_rate):
+        why = (f"the resident rate {fmt_pct(res_rate)} is not below the work place's ({work.name}) nonresident rate "
+               f"{fmt_pct(nr_rate)}" if nr_rate is not None else "lives and works in the same place, or works outside "
+               "Pennsylvania's tax collection districts")
+        line = _flat(home, ctx, res_rate, "earned income tax, resident")
+        return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
+                             (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
+                             + line.explanation, line.employer, line.wages)]
+    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place")
+    why = (f"the work place's nonresident rate {fmt_pct(nr_rate)} is above the resident rate {fmt_pct(res_rate)} "
+           f"({home.name})" if home is not None else "the worker does not live in Pennsylvania")
+    return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
+                         (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
+                         + line.explanation, line.employer, line.wages)]
+
+
+def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+    """Ohio (ORC 718): the work city's tax is withheld; a resident of another taxing city owes its tax less the credit
+    it grants for the work city's tax, withheld when the employee asks for it (local certificate)."""
+    lines = []
+    if work is not None:
+        who = "resident working in the city" if work is home else "tax on wages earned in the city"
+        lines.append(_flat(work, ctx, work.rates["resident" if work is home else "nonresident"], who))
+    if home is not None and home is not work:
+        steps = [f"{home.name} resident tax: {fmt_pct(home.rates['resident'])} of wages"]
+        wages = _wages(home, ctx, steps)
+        owed = wages * home.rates["resident"]
+        work_tax = lines[0].amount if lines else ZERO
+        credit = ZERO
+        if work_tax:
+            factor = home.params.get("credit_factor", ZERO)
+            limit = home.params.get("credit_rate_limit", ZERO)
+            credit = min(work_tax, wages * limit) * factor
+            steps.append(f"Credit for the {work.name} tax {fmt_usd(work_tax)}: {fmt_pct(factor)} of it, on up to "
+                         f"{fmt_pct(limit)} of wages = {fmt_usd(round_cents(credit))}")
+        net = max(ZERO, owed - credit)
+        steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, less "
+                     f"credit = {fmt_usd(round_cents(net))}")
+        if not ctx.certificate.get("withhold_residence_city"):
+            steps.append("Not withheld: an Ohio employer withholds for the work city; the employee has not asked for "
+                         f"{home.name} resident withholding, so it is settled on the employee's {home.name} return.")
+            net = ZERO
+        lines.append(_line(home, net, steps, wages))
+    return lines
+
+
+def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
+    if rule.method == "period_table":
+        return _period_table(rule, ctx)
+    if rule.method == "state_tax_surcharge":
+        return _state_surcharge(rule, ctx)
+    if rule.method == "pa_lst":
+        return _pa_lst(rule, ctx)
+    if rule.method == "oh_school_district":
+        return _oh_school_district(rule, ctx)
+    if rule.method == "flat":
+        if rule.applies == "residents_or_workers":
+            return _flat(rule, ctx, rule.rates["resident"], "tax")
+        key = "resident" if resident else "nonresident"
+        if key not in rule.rates:
+            key = "resident" if "resident" in rule.rates else "nonresident"
+        return _flat(rule, ctx, rule.rates[key], "resident" if resident else "nonresident")
+    raise UnsupportedLocality(f"{rule.name}: method {rule.method} is not computed by itself")
+
+
+# --- the paycheck's local lines ----------------------------------------------------------------------------------
+
+def _applicable(ctx: LocalContext) -> tuple[list[LocalRules], list[LocalRules]]:
+    """(rules covering the pay date whose place the worker lives or works in, rules that do not cover it)."""
+    here, missing = [], []
+    by_code: dict[str, list[LocalRules]] = {}
+    for rule in localities_for_year(ctx.pay_date.year):
+        if _in(rule, ctx.residence) or _in(rule, ctx.work):
+            by_code.setdefault(rule.code, []).append(rule)
+    for code, versions in by_code.items():
+        current = next((r for r in versions if r.covers(ctx.pay_date)), None)
+        if current is None:
+            missing.append(versions[0])
+        else:
+            here.append(current)
+    return here, missing
+
+
+def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
+    """Every local tax line of one paycheck. A locality whose tax is in the data but not for this pay date, or
+    marked unsupported, raises UnsupportedLocality (never a silent zero)."""
+    if ctx.periods_per_year < 1:
+        raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
+    if ctx.residence is None and ctx.work is None:
+        return []
+    here, missing = _applicable(ctx)
+    for rule in missing:
+        raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not in the data for a pay date of "
+                                  f"{ctx.pay_date.isoformat()}; source {rule.publication}")
+    for rule in here:
+        if rule.unsupported:
+            raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not supported yet: {rule.unsupported}")
+    _check_required(ctx, here)
+    lines: list[LocalTaxLine] = []
+    groups: dict[str, list[LocalRules]] = {}
+    for rule in here:
+        if rule.method in ("pa_eit", "oh_municipal"):
+            groups.setdefault(rule.method, []).append(rule)
+            continue
+        lives = _in(rule, ctx.residence)
+        works = _in(rule, ctx.work)
+        if rule.applies == "residents" and not lives:
+            continue
+        if rule.applies == "nonresidents" and (lives or not works):
+            continue
+        if rule.applies == "workers" and not works:
+            continue
+        lines.append(_one(rule, ctx, lives))
+    for method, rules in groups.items():
+        home = next((r for r in rules if _in(r, ctx.residence)), None)
+        work = next((r for r in rules if _in(r, ctx.work)), None)
+        lines.extend((_pa_eit if method == "pa_eit" else _oh_municipal)(home, work, ctx))
+    return lines
+
+
+def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
+    """Places where a local tax is certain but the worker's locality does not say which: refuse, naming the field."""
+    for where, loc in (("residence", ctx.residence), ("work", ctx.work)):
+        if loc is None:
+            continue
+        state = loc.state.upper()
+        known = any(r.method == "pa_eit" and _in(r, loc) for r in here)
+        if state == "PA" and not loc.psd_code and not known:
+            raise UnsupportedLocality(f"Pennsylvania {where} locality {loc.city or ''} has no PSD code: every "
+                                      f"Pennsylvania municipality levies an earned income tax, so the {where} PSD code "
+                                      f"is needed (set it on the worker's "
+                                      f"{'address' if where == 'residence' else 'work site'})")
+        if state == "PA" and not known:
+            raise UnsupportedLocality(f"Pennsylvania PSD code {loc.psd_code} ({where}): its earned income tax rates "
+                                      f"are not in the data yet (only the PSD codes listed in "
+                                      f"data/{ctx.pay_date.year}/locals/PA.json are)")
+        if state == "OH" and where == "work" and not any(r.method == "oh_municipal" and _in(r, loc) for r in here):
+            raise UnsupportedLocality(f"Ohio work city {loc.city or '(none given)'!s}: its municipal income tax rate "
+                                      f"is not in the data yet (only the cities in data/{ctx.pay_date.year}/locals/"
+                                      f"OH.json are); set the work city or add the city's rate")
+        if state == "OH" and where == "residence":
+            district = norm(loc.school_district)
+            if not district:
+                raise UnsupportedLocality("Ohio residence has no school district number (Ohio IT 4): set it, or NONE "
+                                          "for a district without a school district income tax")
+            if district != "NONE" and not any(r.method == "oh_school_district" and _in(r, loc) for r in here):
+                raise UnsupportedLocality(f"Ohio school district {district}: not in data/{ctx.pay_date.year}/locals/"
+                                          f"OH.json, so whether it levies an income tax is not known here; add it, "
+                                          f"or set NONE if the district has no income tax")
+
+
+def locality_refusal(residence: Locality | None, work: Locality | None, pay_date: date,
+                     periods_per_year: int) -> str | None:
+    """Why local taxes cannot be computed for this worker on this pay date (a run holds the worker), or None."""
+    try:
+        compute_local_taxes(LocalContext(pay_date=pay_date, periods_per_year=periods_per_year, residence=residence,
+                                         work=work, gross=ZERO))
+    except UnsupportedLocality as exc:
+        return exc.message
+    return None
+
+
+def coverage(tax_year: int) -> list[dict]:
+    """One row per local tax in the year's data: code, name, state, kind, method, confidence, source, dates, gaps."""
+    return [{"code": r.code, "name": r.name, "state": r.state, "kind": r.kind, "method": r.method,
+             "confidence": r.confidence, "publication": r.publication, "source_url": r.source_url,
+             "effective_from": r.effective_from, "effective_until": r.effective_until,
+             "unsupported": r.unsupported, "not_modelled": list(r.not_modelled), "unconfirmed": list(r.unconfirmed)}
+            for r in localities_for_year(tax_year)]

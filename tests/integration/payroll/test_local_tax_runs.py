@@ -1,0 +1,155 @@
+"""Local taxes in a payroll run: a worker in New York City and one in Detroit, each with hand figures; the stored
+lines name their locality and the wages they were computed on (W-2 boxes 18-20)."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.payroll.conftest import WEEK1
+
+
+def _local_lines(db, run_id: int, worker_id: int) -> dict[str, tuple[str, str, str]]:
+    from payroll.models import Paycheck, PaycheckLine
+
+    rows = db.session.execute(sa.select(PaycheckLine.locality, PaycheckLine.code, PaycheckLine.amount,
+                                        PaycheckLine.taxable_wages, PaycheckLine.kind)
+                              .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                              .where(Paycheck.run_id == run_id, Paycheck.worker_id == worker_id,
+                                     PaycheckLine.locality != "")).all()
+    return {loc: (code, str(amount), str(wages)) for loc, code, amount, wages, _ in rows}
+
+
+def _run(world, *engagements):
+    from payroll.services import runs
+
+    for e in engagements:
+        world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    runs.start_calculation(run.id, world.hr)
+    return run
+
+
+@pytest.fixture
+def agency_in(world):
+    from backoffice.workers.models import StateRegistration
+
+    def register(*states):
+        for st in states:
+            world.db.session.add(StateRegistration(agency_id=world.agency.id, state=st, suta_rate=Decimal("0.03")))
+        world.db.session.flush()
+    return register
+
+
+def test_a_brooklyn_resident_pays_new_york_city_resident_tax_on_a_weekly_run(world, db, agency_in, fixed_clock):
+    """40 h x $25.00 = $1,000.00 weekly; IT-2104 single, 0 allowances (the factory's W-4 is single; no NY
+    certificate). NYS-50-T-NYC: Table A weekly single 0 = $96.15, net $903.85; Table II-A line 5:
+    (903.85 - 481) x .0435 = 18.39 + 16.02 = $34.41, on $1,000.00 of NYC wages."""
+    agency_in("NY")
+    e = world.worker(state="NY")
+    e.worker.city = "Brooklyn"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"NYC": ("local_income_tax", "34.41", "1000.00")}
+
+
+def test_a_detroit_resident_pays_the_resident_rate_less_one_dw4_exemption(world, db, agency_in, fixed_clock):
+    """$1,000.00 weekly; DW-4 with 1 exemption: $600 / 52 = $11.54; ($1,000.00 - 11.54) x 2.4% = $23.72 (Form
+    5469 method)."""
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Detroit"
+    e.worker.local_certificate = {"city_exemptions": 1}
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"MI-DETROIT": ("local_income_tax", "23.72", "1000.00")}
+
+
+def test_a_detroit_nonresident_working_at_a_detroit_site_pays_the_nonresident_rate(world, db, agency_in,
+                                                                                   fixed_clock):
+    """Lives in Ann Arbor (no city tax in the data), works at the client's Detroit site (engagement work city):
+    $1,000.00 x 1.2% = $12.00, no DW-4 exemptions on file."""
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Ann Arbor"
+    e.work_city = "Detroit"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"MI-DETROIT": ("local_income_tax", "12.00", "1000.00")}
+
+
+def test_the_paycheck_input_states_the_localities_it_was_computed_for(world, db, agency_in, fixed_clock):
+    from payroll.models import Paycheck
+
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Detroit"
+    db.session.flush()
+    run = _run(world, e)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    engine = p.inputs["engine"]
+    assert engine["residence_locality"] == {"state": "MI", "city": "Detroit"}
+    assert engine["work_locality"] == {"state": "MI"}
+
+
+def test_the_paystub_names_the_local_line_and_states_the_localities(world, db, agency_in, fixed_clock):
+    from payroll.models import Paycheck
+    from payroll.services.paystubs import paystub_data
+
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Detroit"
+    db.session.flush()
+    run = _run(world, e)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    data = paystub_data(p.id)
+    local = [t for t in data["employee_taxes"] if "local" in t["description"]]
+    assert [(t["description"], str(t["current"])) for t in local] == [("Detroit local income tax (MI)", "24.00")]
+    assert "Local taxes: lives in Detroit, MI; works in MI." in data["notes"]
+
+
+def test_hr_sets_localities_with_errors_naming_each_field(world, db):
+    from backoffice.errors import ValidationFailed
+    from backoffice.workers import services
+
+    e = world.worker(state="PA")
+    with pytest.raises(ValidationFailed) as bad:
+        services.update_worker(e.worker_id, {"psd_code": "51-01", "school_district": "12",
+                                             "local_certificate": {"city_exemptions": -1, "color": "red"}})
+    fields = {i.field for i in bad.value.issues}
+    assert {"psd_code", "school_district", "local_certificate.city_exemptions", "local_certificate.color"} <= fields
+    w = services.update_worker(e.worker_id, {"psd_code": "510101", "county": "Philadelphia",
+                                             "local_certificate": {"lst_exempt": True}})
+    assert (w.psd_code, w.county, w.local_certificate) == ("510101", "Philadelphia", {"lst_exempt": True})
+    with pytest.raises(ValidationFailed) as bad:
+        services.update_engagement(e.id, {"work_psd_code": "x", "work_transit_district": "MAX"})
+    assert {i.field for i in bad.value.issues} == {"work_psd_code", "work_transit_district"}
+    eng = services.update_engagement(e.id, {"work_city": "Philadelphia", "work_psd_code": "510101"})
+    assert (eng.work_city, eng.work_psd_code) == ("Philadelphia", "510101")
+
+
+def test_a_worker_whose_local_tax_cannot_be_computed_is_held_not_paid_with_a_zero(world, db, agency_in,
+                                                                                    fixed_clock):
+    """A Pennsylvania resident of Erie with no PSD code on file: every PA municipality levies an EIT, so the run
+    holds the worker (exception unsupported_locality) and pays the others."""
+    from payroll.models import Paycheck, PaycheckHold
+    from payroll.services import runs
+
+    agency_in("PA")
+    erie = world.worker(state="PA")
+    erie.worker.city = "Erie"
+    ok = world.worker(state="TX")
+    db.session.flush()
+    for e in (erie, ok):
+        world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    problems = [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_locality"]
+    assert [(x.worker_id, x.action, x.held) for x in problems] == [(erie.worker_id, "hold", True)]
+    assert "no PSD code" in problems[0].message
+    runs.start_calculation(run.id, world.hr)
+    holds = db.session.execute(sa.select(PaycheckHold.worker_id, PaycheckHold.code)
+                               .where(PaycheckHold.run_id == run.id)).all()
+    assert holds == [(erie.worker_id, "unsupported_locality")]
+    paid = set(db.session.execute(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)).scalars())
+    assert paid == {ok.worker_id}
