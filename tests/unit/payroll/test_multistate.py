@@ -101,10 +101,12 @@ def test_new_york_taxes_a_new_jersey_resident_working_from_home_for_convenience(
 
 def test_remote_work_for_the_employers_necessity_is_taxed_where_it_is_done():
     """Not for convenience: the work state (NJ) withholds exactly as for a worker who never had a NY office
-    (NJ on 3,000 biweekly, rate table A: 120.74; NJ UI/WF 0.425% x 3,000 = 12.75), and NY nothing."""
+    (NJ on 3,000 biweekly, rate table A: 120.74; NJ UI/WF 0.425% x 3,000 = 12.75; 2026 TDI 0.19% x 3,000 = 5.70,
+    FLI 0.23% x 3,000 = 6.90), and NY nothing."""
     c = ctx("NJ", residence="NJ")
     c = type(c)(**{**c.__dict__, "office_state": "NY", "remote_for_convenience": False})
-    assert lines(c) == {("state_income_tax", "NJ"): D("120.74"), ("state_unemployment_employee", "NJ"): D("12.75")}
+    assert lines(c) == {("state_income_tax", "NJ"): D("120.74"), ("state_unemployment_employee", "NJ"): D("12.75"),
+                        ("state_disability", "NJ"): D("5.70"), ("state_family_leave", "NJ"): D("6.90")}
 
 
 def test_connecticut_applies_its_rule_only_to_residents_of_convenience_states():

@@ -65,10 +65,21 @@ def test_2025_worker_contributions():
 
 
 def test_2026_unemployment_contribution_stops_at_the_wage_base():
-    """44,800 wage base: 44,500 paid earlier, so 300 x 0.425% = 1.275 -> 1.28; TDI/FLI 2026 are not modelled."""
+    """44,800 wage base: 44,500 paid earlier, so 300 x 0.425% = 1.275 -> 1.28. TDI/FLI have their own 171,100
+    worker base, still far off: the whole 1,000 counts, TDI 0.19% = 1.90, FLI 0.23% = 2.30."""
     got = lines(nj(52, "1000", ytd="44500"))
     assert got[("state_unemployment_employee", "NJ")] == D("1.28")
-    assert ("state_disability", "NJ") not in got
+    assert (got[("state_disability", "NJ")], got[("state_family_leave", "NJ")]) == (D("1.90"), D("2.30"))
+
+
+def test_2026_tdi_and_fli_stop_at_the_171100_worker_base():
+    """Risk Strategies' table of NJDOL's 2026 rates (30 Oct 2025): TDI 0.19% and FLI 0.23% of the first 171,100
+    (maxima 325.09 and 393.53). Weekly 1,000 with 170,600 paid earlier: only 500 counts, TDI 0.95, FLI 1.15;
+    a year's pay of 200,000 in one payment reaches exactly the printed maxima."""
+    got = lines(nj(52, "1000", ytd="170600"))
+    assert (got[("state_disability", "NJ")], got[("state_family_leave", "NJ")]) == (D("0.95"), D("1.15"))
+    got = lines(nj(1, "200000"))
+    assert (got[("state_disability", "NJ")], got[("state_family_leave", "NJ")]) == (D("325.09"), D("393.53"))
 
 
 def test_new_jersey_resident_working_in_arizona_gets_the_difference():
@@ -79,11 +90,15 @@ def test_new_jersey_resident_working_in_arizona_gets_the_difference():
 
 
 def test_new_jersey_work_pennsylvania_resident_withholds_pennsylvania_with_nj_165():
-    """NJ-PA reciprocity: with NJ-165 on file (the NJ certificate claims it) no NJ income tax; PA 3.07% x 3,000 = 92.10 instead. The NJ
-    worker contributions follow the NJ work: 2026 UI + workforce 0.425% x 3,000 = 12.75."""
-    assert lines(ctx("NJ", residence="PA", certificate={"NJ": {"reciprocity": True}})) == {("state_income_tax", "NJ"): D("0.00"),
+    """NJ-PA reciprocity: with NJ-165 on file (the NJ certificate claims it) no NJ income tax; PA 3.07% x 3,000 =
+    92.10 instead. The NJ worker contributions follow the NJ work: 2026 UI + workforce 0.425% x 3,000 = 12.75;
+    TDI 0.19% x 3,000 = 5.70; FLI 0.23% x 3,000 = 6.90."""
+    assert lines(ctx("NJ", residence="PA", certificate={"NJ": {"reciprocity": True}})) == {
+        ("state_income_tax", "NJ"): D("0.00"),
                                                 ("state_income_tax", "PA"): D("92.10"),
-                                                ("state_unemployment_employee", "NJ"): D("12.75")}
+                                                ("state_unemployment_employee", "NJ"): D("12.75"),
+                                                ("state_disability", "NJ"): D("5.70"),
+                                                ("state_family_leave", "NJ"): D("6.90")}
 
 
 def test_explanation_names_the_table():

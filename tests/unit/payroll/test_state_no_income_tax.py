@@ -33,9 +33,10 @@ def test_zero_income_tax_with_the_reason(state, gross, supplemental, periods, ye
 
 def test_washington_pfml_and_wa_cares_2026():
     """ESD 2026: premium 1.13% of wages, employees pay 71.43%: 3,000 x 1.13% x 71.43% = 24.21477 -> 24.21.
-    WA Cares 0.58%: 3,000 x 0.58% = 17.40."""
+    WA Cares 0.58%: 3,000 x 0.58% = 17.40. Employer share (50+ employees) 28.57%: 3,000 x 1.13% x 28.57% =
+    9.68523 -> 9.69, an employer line."""
     assert lines(ctx("WA")) == {("state_income_tax", "WA"): D("0.00"), ("state_pfml", "WA"): D("24.21"),
-                                ("state_ltc", "WA"): D("17.40")}
+                                ("state_ltc", "WA"): D("17.40"), ("state_pfml_employer", "WA"): D("9.69")}
 
 
 def test_washington_pfml_matches_the_esd_worked_examples():
@@ -64,8 +65,17 @@ def test_alaska_employee_unemployment_contribution():
     assert lines(ctx("AK", ytd="53000"))[("state_unemployment_employee", "AK")] == D("6.00")
 
 
-def test_no_employer_lines_are_mixed_in():
-    assert all(not line.employer for line in compute_state_taxes(ctx("WA")))
+def test_only_the_pfml_employer_share_is_an_employer_line():
+    assert {line.code for line in compute_state_taxes(ctx("WA")) if line.employer} == {"state_pfml_employer"}
+
+
+def test_washington_pfml_employer_share_matches_the_esd_examples():
+    """ESD 2026: $2,000 x 1.13% = $22.60, employer 28.57% = 6.45682 -> 6.46 (the employee's 16.14 is the rest).
+    2025: 0.92% x 28.48% = 0.262016%: 3,000 x 0.262016% = 7.86048 -> 7.86. Capped at the Social Security base
+    like the employee share: 184,000 paid earlier, 1,000 pay, 500 counts: 500 x 0.322841% = 1.614 -> 1.61."""
+    assert lines(ctx("WA", gross="2000"))[("state_pfml_employer", "WA")] == D("6.46")
+    assert lines(ctx("WA", year=2025))[("state_pfml_employer", "WA")] == D("7.86")
+    assert lines(ctx("WA", gross="1000", ytd="184000"))[("state_pfml_employer", "WA")] == D("1.61")
 
 
 def test_wa_cares_exemption_letter_stops_the_premium_but_not_pfml():

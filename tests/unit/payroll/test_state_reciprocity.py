@@ -154,10 +154,11 @@ def test_reciprocity_not_claimed_is_withheld_for_the_work_state_and_says_how_to_
     """NJ work, PA resident, no NJ certificate claiming the exemption: the exemption applies only when claimed
     (NJ-165), so NJ withholds as for any worker: NJ-WT table A biweekly 3,000 = 120.74 (as the PA-work NJ-resident
     case above); PA asks no withholding on its residents' wages earned elsewhere. NJ UI + workforce 0.425% x 3,000
-    = 12.75. The explanation says the employee could file NJ-165."""
+    = 12.75; 2026 TDI 0.19% x 3,000 = 5.70; FLI 0.23% x 3,000 = 6.90. The explanation says the employee could
+    file NJ-165."""
     c = ctx("NJ", residence="PA")
-    assert lines(c) == {("state_income_tax", "NJ"): D("120.74"),
-                        ("state_unemployment_employee", "NJ"): D("12.75")}
+    assert lines(c) == {("state_income_tax", "NJ"): D("120.74"), ("state_unemployment_employee", "NJ"): D("12.75"),
+                        ("state_disability", "NJ"): D("5.70"), ("state_family_leave", "NJ"): D("6.90")}
     text = explanation(c, state="NJ")
     assert "no claim of it is on file" in text and "NJ-165" in text
 
