@@ -58,7 +58,18 @@ def test_reader_agrees_with_the_file_for_every_state(year):
     pytest.param("NJ", 2026, "0.028", id="NJ-2026-caretax-2.8pct"),
     pytest.param("WI", 2026, "0.0305", id="WI-2026-caretax-3.05pct"),
     pytest.param("DE", 2026, "0.018", id="DE-2026-caretax-1.8pct"),
-    pytest.param("NY", 2026, "0.034", id="NY-2026-caretax-3.4pct"),
+    pytest.param("NY", 2026, "0.04025", id="NY-2026-BloombergTax-4.1pct-total-less-0.075pct-RSF"),
+    pytest.param("NY", 2025, "0.04025", id="NY-2025-dol.ny.gov-UI-rate-4.025pct-plus-RSF-is-4.1pct"),
+    pytest.param("PA", 2025, "0.03822", id="PA-2025-pa.gov-2023-and-thereafter-3.822pct"),
+    pytest.param("ID", 2025, "0.01", id="ID-2025-Idaho-governor-13Dec2024-remains-1.0pct"),
+    pytest.param("AR", 2025, "0.019", id="AR-2025-ThomasCo-remains-1.9pct"),
+    pytest.param("IN", 2025, "0.025", id="IN-2025-in.gov-DWD-new-employer-2.5pct"),
+    pytest.param("NM", 2025, "0.01", id="NM-2025-ThomasCo-greater-of-industry-average-or-1pct"),
+    pytest.param("NV", 2025, "0.0295", id="NV-2025-NRS-612.540-2.95pct"),
+    pytest.param("AZ", 2025, "0.02", id="AZ-2025-new-employer-table-2.0pct"),
+    pytest.param("IL", 2025, "0.0353", id="IL-2025-new-employer-table-3.53pct"),
+    pytest.param("KY", 2025, "0.027", id="KY-2025-new-employer-table-2.7pct"),
+    pytest.param("MI", 2025, "0.027", id="MI-2025-new-employer-table-2.7pct"),
 ])
 def test_spot_new_employer_rates(state, year, rate):
     assert suta_new_employer_rate(state, year) == D(rate)
