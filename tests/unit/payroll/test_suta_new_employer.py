@@ -70,6 +70,15 @@ def test_reader_agrees_with_the_file_for_every_state(year):
     pytest.param("IL", 2025, "0.0353", id="IL-2025-new-employer-table-3.53pct"),
     pytest.param("KY", 2025, "0.027", id="KY-2025-new-employer-table-2.7pct"),
     pytest.param("MI", 2025, "0.027", id="MI-2025-new-employer-table-2.7pct"),
+    pytest.param("MA", 2025, "0.0213", id="MA-2025-mass.gov-as-of-2025-new-employers-2.13pct"),
+    pytest.param("GA", 2025, "0.0264", id="GA-2025-2.70pct-less-OCGA-34-8-181-0.06pct-assessment"),
+    pytest.param("VA", 2025, "0.025", id="VA-2025-Code-60.2-526B-2.5pct"),
+    pytest.param("ND", 2025, "0.0103", id="ND-2025-BloombergTax-positive-balance-1.03pct"),
+    pytest.param("OK", 2025, "0.015", id="OK-2025-OESC-newly-established-1.5pct"),
+    pytest.param("NE", 2025, "0.0125", id="NE-2025-dol.nebraska.gov-non-construction-1.25pct"),
+    pytest.param("SC", 2025, "0.01", id="SC-2025-dew.sc.gov-class-12-or-1pct-floor"),
+    pytest.param("MO", 2025, "0.02376", id="MO-2025-MoDOL-unchanged-2.376pct"),
+    pytest.param("VT", 2025, "0.01", id="VT-2025-VDOL-most-employers-1pct"),
 ])
 def test_spot_new_employer_rates(state, year, rate):
     assert suta_new_employer_rate(state, year) == D(rate)
