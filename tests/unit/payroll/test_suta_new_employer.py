@@ -87,3 +87,13 @@ def test_spot_new_employer_rates(state, year, rate):
 def test_a_year_without_a_file_refuses():
     with pytest.raises(UnsupportedState, match="CA"):
         suta_new_employer_rate("CA", 2019)
+
+
+@pytest.mark.parametrize("state", ["NJ", "TN", "NH"])
+def test_2025_rates_that_change_within_the_year_stay_refused(state):
+    """NJ sets rates by fiscal year (new employers 3.1% incl. 0.1175% workforce funds to 30 Jun 2025, a lower column
+    from 1 Jul 2025), TN sets its new-employer rate July to June (2.7% to 30 Jun 2025, the later rate not yet published
+    per Bloomberg Tax, Jul 2025) and NH subtracts a quarterly trust-fund reduction from 2.7%: one calendar-year figure
+    would be wrong for part of 2025, so the reader refuses rather than guess."""
+    with pytest.raises(UnsupportedState, match=state):
+        suta_new_employer_rate(state, 2025)
