@@ -1,0 +1,102 @@
+"""Indiana county income tax (Departmental Notice #1, R46 / 01-26): the county rate on wages less the WH-4 exemptions."""
+from __future__ import annotations
+
+import json
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from payroll.engine.locals import LocalContext, Locality, UnsupportedLocality, compute_local_taxes
+from payroll.engine.locals.rules import localities_for_year
+
+D = Decimal
+PAY = date(2026, 3, 6)
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def county_tax(residence, work, *, gross="1000.00", periods=52, wh4=None, pretax=None, pay_date=PAY):
+    lines = compute_local_taxes(LocalContext(
+        pay_date=pay_date, periods_per_year=periods, residence=residence, work=work, gross=D(gross),
+        pretax={k: D(v) for k, v in (pretax or {}).items()},
+        state_certificates={"IN": wh4} if wh4 is not None else {}))
+    assert [ln.locality for ln in lines] == ["IN-COUNTY"]
+    return lines[0]
+
+
+def test_departmental_notice_1_example_weekly_800_county_4_73():
+    """DN #1 (R46 / 01-26) example: weekly $800; 5 personal, 3 dependent + 1 first-time (4 x $1,500), 2 adopted
+    ($3,000 each) exemptions: (5,000 + 6,000 + 6,000) / 52 = 326.92; 800 - 326.92 = 473.08; the example's 1% county
+    rate (Harrison County is 1% in 2026): 4.7308 -> 4.73."""
+    line = county_tax(Locality("IN", county="Harrison"), None, gross="800.00",
+                      wh4={"personal_exemptions": 5, "dependents": 4, "adopted_dependents": 2})
+    assert line.amount == D("4.73")
+    assert line.wages == D("800.00")
+    assert any("326.92" in s and "473.08" in s for s in line.explanation)
+
+
+def test_marion_county_resident_biweekly_one_exemption():
+    """Marion 2.02%; biweekly 2,000, 1 personal exemption: 1,000 / 26 = 38.46; 1,961.54 x 2.02% = 39.6231 -> 39.62."""
+    line = county_tax(Locality("IN", city="Indianapolis", county="Marion"), None, gross="2000.00", periods=26,
+                      wh4={"personal_exemptions": 1})
+    assert line.amount == D("39.62")
+
+
+def test_no_wh4_no_exemptions_and_the_address_county():
+    """No WH-4: no exemptions; St. Joseph County 1.75% x 1,000 = 17.50 (the address's 'St. Joseph' is ST_JOSEPH)."""
+    assert county_tax(Locality("IN", city="South Bend", county="St. Joseph"), None).amount == D("17.50")
+
+
+def test_wh4_county_of_january_1_wins_over_the_current_address():
+    """Lived in Marion on January 1 (WH-4), moved to Hamilton since: Marion 2.02% x 1,000 = 20.20 (Hamilton: 11.00)."""
+    line = county_tax(Locality("IN", county="Hamilton"), None, wh4={"county": "MARION"})
+    assert line.amount == D("20.20")
+
+
+def test_illinois_resident_working_in_lake_county_pays_the_work_county_rate():
+    """An Indiana nonresident pays the rate of the county of principal work: Lake 1.5% x 1,000 = 15.00."""
+    line = county_tax(Locality("IL", city="Chicago", county="Cook"), Locality("IN", city="Hammond", county="Lake"))
+    assert line.amount == D("15.00")
+
+
+def test_ohio_resident_under_reciprocity_still_owes_the_work_county_tax():
+    """Ohio resident (state tax exempt by reciprocity) working in Fort Wayne, WH-4 county ALLEN, 1 exemption:
+    1,000 / 52 = 19.23; 980.77 x 1.59% = 15.5942 -> 15.59."""
+    line = county_tax(Locality("OH", city="Defiance", school_district="NONE"),
+                      Locality("IN", city="Fort Wayne", county="Allen"),
+                      wh4={"county": "ALLEN", "personal_exemptions": 1, "reciprocity": True})
+    assert line.amount == D("15.59")
+
+
+def test_401k_is_not_county_taxable():
+    """Marion 2.02%: (1,000 - 100 of 401(k)) x 2.02% = 18.18."""
+    line = county_tax(Locality("IN", county="Marion"), None, pretax={"401k": "100.00"})
+    assert line.amount == D("18.18")
+    assert line.wages == D("900.00")
+
+
+def test_a_worker_whose_county_is_unknown_is_refused():
+    with pytest.raises(UnsupportedLocality, match="county is not known"):
+        compute_local_taxes(LocalContext(pay_date=PAY, periods_per_year=52, residence=Locality("IN", city="Muncie"),
+                                         work=None, gross=D("1000")))
+
+
+def test_an_unknown_county_name_is_refused():
+    with pytest.raises(UnsupportedLocality, match="not in the data"):
+        county_tax(Locality("IN", county="Atlantis"), None)
+
+
+def test_2025_is_still_refused():
+    with pytest.raises(UnsupportedLocality, match="2025"):
+        county_tax(Locality("IN", county="Marion"), None, pay_date=date(2025, 6, 6))
+
+
+def test_the_2026_data_has_exactly_the_wh4_counties_of_onboarding():
+    """The county codes must be the onboarding certificate's 92 WH-4 counties (backoffice/onboarding/data)."""
+    forms = json.loads((ROOT / "backoffice/onboarding/data/state_certificates.json").read_text())["forms"]
+    field = next(f for f in forms["IN"]["fields"] if f["name"] == "county")
+    rule = next(r for r in localities_for_year(2026) if r.code == "IN-COUNTY")
+    assert set(rule.params["county_rates"]) == {c[0] for c in field["choices"]}
+    assert len(rule.params["county_rates"]) == 92
+    assert all(D("0.005") <= r <= D("0.0338") for r in rule.params["county_rates"].values())
