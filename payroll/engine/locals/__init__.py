@@ -287,6 +287,9 @@ def _county_rate(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     if county not in rates:
         raise UnsupportedLocality(f"{rule.name}: county {county} is not in the data for {ctx.pay_date.year} "
                                   f"(data/{ctx.pay_date.year}/locals/{rule.state}.json); source {rule.publication}")
+    if county in rule.params.get("refused_counties", ()):
+        raise UnsupportedLocality(f"{rule.name}: county {county} for a pay date of {ctx.pay_date.isoformat()} is "
+                                  f"refused: {rule.params.get('refused_reason', 'its rate is not known')}")
     rate = rates[county]
     steps = [f"{rule.name}: {county.replace('_', ' ').title()} County ({why}), {fmt_pct(rate)}"]
     wages = _wages(rule, ctx, steps)

@@ -265,9 +265,9 @@ def test_oregon_resident_working_in_washington_still_pays_the_statewide_transit_
     assert amounts(ctx(Locality("OR", city="Salem"), Locality("WA", city="Vancouver"))) == {"OR-STT": D("1.00")}
 
 
-def test_indiana_county_tax_is_refused_in_2025_while_its_rates_are_not_in_the_data():
-    with pytest.raises(UnsupportedLocality, match="Departmental Notice #1"):
-        compute_local_taxes(ctx(Locality("IN", city="Indianapolis", county="Marion"), None, pay_date=date(2025, 3, 7)))
+def test_indiana_county_tax_without_a_known_county_is_refused():
+    with pytest.raises(UnsupportedLocality, match="county is not known"):
+        compute_local_taxes(ctx(Locality("IN", city="Indianapolis"), None))
 
 
 def test_no_locality_given_computes_no_local_tax():

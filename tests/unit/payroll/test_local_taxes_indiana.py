@@ -87,9 +87,23 @@ def test_an_unknown_county_name_is_refused():
         county_tax(Locality("IN", county="Atlantis"), None)
 
 
-def test_2025_is_still_refused():
-    with pytest.raises(UnsupportedLocality, match="2025"):
-        county_tax(Locality("IN", county="Marion"), None, pay_date=date(2025, 6, 6))
+def test_2025_marion_weekly():
+    """2025 (inferred January 2025 notice): Marion 2.02%; 1,000 - 1,000 / 52 (19.23) = 980.77 x 2.02% = 19.8116
+    -> 19.81."""
+    line = county_tax(Locality("IN", county="Marion"), None, pay_date=date(2025, 6, 6), wh4={"personal_exemptions": 1})
+    assert line.amount == D("19.81")
+
+
+@pytest.mark.parametrize("pay_date, expected", [(date(2025, 12, 5), "19.50"), (date(2026, 1, 2), "23.50")])
+def test_howard_county_rate_rises_on_january_1_2026(pay_date, expected):
+    """Howard County 1.95% in 2025, 2.35% from January 1, 2026 (DOR announcement): 1,000 x rate."""
+    assert county_tax(Locality("IN", county="Howard"), None, pay_date=pay_date).amount == D(expected)
+
+
+def test_2025_county_with_an_october_change_of_unknown_year_is_refused_before_october():
+    with pytest.raises(UnsupportedLocality, match="Henry|HENRY"):
+        county_tax(Locality("IN", county="Henry"), None, pay_date=date(2025, 6, 6))
+    assert county_tax(Locality("IN", county="Henry"), None, pay_date=date(2025, 10, 3)).amount == D("20.20")
 
 
 def test_the_2026_data_has_exactly_the_wh4_counties_of_onboarding():
