@@ -313,6 +313,31 @@ def _county_rate(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     return _line(rule, amount, steps, wages)
 
 
+def _annualized_exclusion(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
+    """NYS-50-T-Y Method VIII (Yonkers nonresident earnings tax): annualize the period's wages; none withheld under
+    the threshold; otherwise less the annual exclusion of the row the annualized pay falls in, times the rate, divided
+    by the pay periods."""
+    rate = rule.rates["resident" if resident and "resident" in rule.rates else "nonresident"]
+    steps = [f"{rule.name}: {fmt_pct(rate)} of annualized wages less the annual exclusion (annualized method)"]
+    wages = _wages(rule, ctx, steps)
+    n = D(ctx.periods_per_year)
+    annual = wages * n
+    floor = D(rule.params["no_tax_below"])
+    if annual < floor:
+        steps.append(f"Annualized wages {fmt_usd(annual)} ({fmt_usd(wages)} x {ctx.periods_per_year}) are under "
+                     f"{fmt_usd(floor)}: nothing withheld")
+        return _line(rule, ZERO, steps, wages)
+    exclusion = ZERO
+    for over, amount in rule.params["annual_exclusions"]:
+        if annual > D(over):
+            exclusion = D(amount)
+    amount = max(ZERO, annual - exclusion) * rate / n
+    steps.append(f"Annualized wages {fmt_usd(annual)} less exclusion {fmt_usd(exclusion)} = "
+                 f"{fmt_usd(annual - exclusion)}; x {fmt_pct(rate)} / {ctx.periods_per_year} periods = "
+                 f"{fmt_usd(round_cents(amount))}")
+    return _line(rule, amount, steps, wages)
+
+
 def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
     """Act 32: withhold the higher of the resident rate (home PSD) and the work PSD's nonresident rate; Philadelphia's
     wage tax instead where the worker lives or works in Philadelphia, the resident EIT credited with it."""
@@ -391,6 +416,8 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
         return _oh_school_district(rule, ctx)
     if rule.method == "county_rate":
         return _county_rate(rule, ctx)
+    if rule.method == "annualized_exclusion":
+        return _annualized_exclusion(rule, ctx, resident)
     if rule.method == "flat":
         if rule.applies == "residents_or_workers":
             return _flat(rule, ctx, rule.rates["resident"], "tax")

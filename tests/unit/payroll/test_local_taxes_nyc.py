@@ -66,3 +66,28 @@ def test_per_period_tables_are_the_annual_schedule_divided(periods):
     for add, a in zip(table.adds, annual):
         assert abs(add - a / periods) <= D("0.005")
     assert rule.tables[f"{periods}:married"] == table
+
+
+# --- Yonkers nonresident earnings tax, NYS-50-T-Y (1/26) Method VIII ----------------------------------------------
+
+def yonkers_nr(gross, periods, pay_date=date(2026, 4, 3)):
+    lines = compute_local_taxes(LocalContext(
+        pay_date=pay_date, periods_per_year=periods, residence=Locality("NY", city="White Plains"),
+        work=Locality("NY", city="Yonkers"), gross=D(gross)))
+    assert [ln.locality for ln in lines] == ["YONKERS-NR"]
+    return lines[0].amount
+
+
+@pytest.mark.parametrize("gross, periods, expected", [
+    ("75.00", 52, "0.00"),     # 75 x 52 = 3,900: under $4,000, nothing withheld
+    ("200.00", 52, "0.81"),    # 10,400 - 2,000 = 8,400 x .005 = 42.00 / 52 = 0.8077
+    ("400.00", 24, "1.38"),    # 9,600 - 3,000 = 6,600 x .005 = 33.00 / 24 = 1.375
+])
+def test_yonkers_nonresident_publication_examples(gross, periods, expected):
+    """NYS-50-T-Y (1/26) examples (as transcribed): weekly $75 -> 0; weekly $200 -> 0.81; semimonthly $400 -> 1.38."""
+    assert yonkers_nr(gross, periods) == D(expected)
+
+
+def test_yonkers_nonresident_over_30000_annualized_has_no_exclusion():
+    """Biweekly 1,500: 39,000 annualized, over 30,000: no exclusion; 39,000 x .005 / 26 = 7.50."""
+    assert yonkers_nr("1500.00", 26) == D("7.50")
