@@ -114,3 +114,21 @@ def test_the_2026_data_has_exactly_the_wh4_counties_of_onboarding():
     assert set(rule.params["county_rates"]) == {c[0] for c in field["choices"]}
     assert len(rule.params["county_rates"]) == 92
     assert all(D("0.005") <= r <= D("0.0338") for r in rule.params["county_rates"].values())
+
+
+# --- Oregon: Lane Transit District (kept here with the other newly filled localities) -----------------------------
+
+def test_lane_transit_district_employer_tax_2026():
+    """Eugene work site, $1,000.00: employer LTD tax 0.80% = 8.00 (LTD payroll tax page), and the employee's
+    statewide transit tax 0.1% = 1.00."""
+    lines = compute_local_taxes(LocalContext(pay_date=PAY, periods_per_year=52, residence=Locality("OR", city="Eugene"),
+                                             work=Locality("OR", city="Eugene"), gross=D("1000.00")))
+    got = {(ln.locality, ln.employer): ln.amount for ln in lines}
+    assert got == {("OR-LTD", True): D("8.00"), ("OR-STT", False): D("1.00")}
+
+
+def test_lane_transit_district_2025_is_still_refused():
+    with pytest.raises(UnsupportedLocality, match="Lane Transit"):
+        compute_local_taxes(LocalContext(pay_date=date(2025, 5, 2), periods_per_year=52,
+                                         residence=Locality("OR", city="Eugene"), work=Locality("OR", city="Eugene"),
+                                         gross=D("1000.00")))
