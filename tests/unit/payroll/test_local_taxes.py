@@ -205,9 +205,9 @@ def test_ohio_residence_city_tax_is_not_withheld_unless_asked():
     assert got == {"OH-COLUMBUS": D("50.00"), "OH-CLEVELAND": D("0.00")}
 
 
-def test_ohio_city_with_an_unconfirmed_rate_is_refused():
-    with pytest.raises(UnsupportedLocality, match="Toledo rate could not be confirmed"):
-        compute_local_taxes(ctx(COLUMBUS, Locality("OH", city="Toledo")))
+def test_ohio_work_city_not_in_the_data_is_refused():
+    with pytest.raises(UnsupportedLocality, match="Ohio work city Lima"):
+        compute_local_taxes(ctx(COLUMBUS, Locality("OH", city="Lima")))
 
 
 def test_ohio_resident_without_a_school_district_number_is_refused():

@@ -132,3 +132,29 @@ def test_lane_transit_district_2025_is_still_refused():
         compute_local_taxes(LocalContext(pay_date=date(2025, 5, 2), periods_per_year=52,
                                          residence=Locality("OR", city="Eugene"), work=Locality("OR", city="Eugene"),
                                          gross=D("1000.00")))
+
+
+# --- Ohio: Toledo, Akron, Dayton ----------------------------------------------------------------------------------
+
+def _oh(home, work, pay_date=PAY, cert=None):
+    lines = compute_local_taxes(LocalContext(pay_date=pay_date, periods_per_year=52, residence=home, work=work,
+                                             gross=D("1000.00"), certificate=cert or {}))
+    return {ln.locality: ln.amount for ln in lines}
+
+
+@pytest.mark.parametrize("city, code", [("Toledo", "OH-TOLEDO"), ("Akron", "OH-AKRON"), ("Dayton", "OH-DAYTON")])
+@pytest.mark.parametrize("pay_date", [date(2025, 6, 6), PAY])
+def test_toledo_akron_dayton_withhold_2_5_percent_at_the_work_city(city, code, pay_date):
+    """Each city's rate is 2.5% in 2025 and 2026 (Toledo 2.25% + 0.25% to 2028; Akron 2.25% + 0.25% since 2018;
+    Dayton 2.25% + 0.25% renewed for 2025-2032): a nonresident (Columbus resident, no residence withholding asked)
+    working there, $1,000 x 2.5% = 25.00; the Columbus resident line is not withheld."""
+    got = _oh(Locality("OH", city="Columbus", school_district="NONE"), Locality("OH", city=city), pay_date)
+    assert got == {code: D("25.00"), "OH-COLUMBUS": D("0.00")}
+
+
+def test_dayton_resident_working_in_columbus_owes_nothing_more_after_the_full_credit():
+    """Dayton resident asking for residence withholding, working in Columbus: Columbus 2.5% = 25.00; Dayton 2.5% =
+    25.00 less its full credit (100% of the Columbus tax, up to 2.5% of wages) = 0.00."""
+    got = _oh(Locality("OH", city="Dayton", school_district="NONE"), Locality("OH", city="Columbus"),
+              cert={"withhold_residence_city": True})
+    assert got == {"OH-COLUMBUS": D("25.00"), "OH-DAYTON": D("0.00")}
