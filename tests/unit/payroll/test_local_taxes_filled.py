@@ -1,4 +1,5 @@
-"""Indiana county income tax (Departmental Notice #1, R46 / 01-26): the county rate on wages less the WH-4 exemptions."""
+"""Localities filled in for issue 15: Indiana county income tax (Departmental Notice #1, R46 / 01-26: the county rate on
+wages less the WH-4 exemptions), Lane Transit District, and Toledo, Akron and Dayton."""
 from __future__ import annotations
 
 import json
@@ -116,7 +117,7 @@ def test_the_2026_data_has_exactly_the_wh4_counties_of_onboarding():
     assert all(D("0.005") <= r <= D("0.0338") for r in rule.params["county_rates"].values())
 
 
-# --- Oregon: Lane Transit District (kept here with the other newly filled localities) -----------------------------
+# --- Oregon: Lane Transit District -------------------------------------------------------------------------------
 
 def test_lane_transit_district_employer_tax_2026():
     """Eugene work site, $1,000.00: employer LTD tax 0.80% = 8.00 (LTD payroll tax page), and the employee's
