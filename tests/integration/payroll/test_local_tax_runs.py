@@ -91,6 +91,24 @@ def test_a_marion_county_resident_pays_the_indiana_county_tax(world, db, agency_
     assert _local_lines(db, run.id, e.worker_id) == {"IN-COUNTY": ("local_income_tax", "20.20", "1000.00")}
 
 
+def test_an_indiana_worker_with_the_county_only_on_the_wh4_is_paid_not_held(world, db, agency_in, fixed_clock):
+    """No county on the address; the WH-4 names Hamilton County (01-92 code HAMILTON) and 1 personal exemption:
+    $1,000.00 weekly less $1,000 / 52 = 19.23: 980.77 x 1.1% = 10.7885 -> $10.79 (Departmental Notice #1, 2026)."""
+    from payroll.services import runs
+    from tests.factories import TaxProfileFactory
+
+    agency_in("IN")
+    e = world.worker(state="IN")
+    e.worker.city = "Carmel"
+    TaxProfileFactory(worker=e.worker, state_certificate={"IN": {"county": "HAMILTON", "personal_exemptions": 1}})
+    db.session.flush()
+    world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    assert [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_locality"] == []
+    runs.start_calculation(run.id, world.hr)
+    assert _local_lines(db, run.id, e.worker_id) == {"IN-COUNTY": ("local_income_tax", "10.79", "1000.00")}
+
+
 def test_the_paycheck_input_states_the_localities_it_was_computed_for(world, db, agency_in, fixed_clock):
     from payroll.models import Paycheck
 
