@@ -159,3 +159,19 @@ def test_dayton_resident_working_in_columbus_owes_nothing_more_after_the_full_cr
     got = _oh(Locality("OH", city="Dayton", school_district="NONE"), Locality("OH", city="Columbus"),
               cert={"withhold_residence_city": True})
     assert got == {"OH-COLUMBUS": D("25.00"), "OH-DAYTON": D("0.00")}
+
+
+def test_cincinnati_resident_working_in_columbus_gets_credit_up_to_cincinnatis_rate():
+    """Cincinnati resident asking for residence withholding, working in Columbus: Columbus 2.5% = 25.00; Cincinnati
+    1.8% = 18.00, less its credit (100% of the Columbus tax, up to 1.8% of wages = 18.00) = 0.00."""
+    got = _oh(Locality("OH", city="Cincinnati", school_district="NONE"), Locality("OH", city="Columbus"),
+              cert={"withhold_residence_city": True})
+    assert got == {"OH-COLUMBUS": D("25.00"), "OH-CINCINNATI": D("0.00")}
+
+
+def test_dayton_resident_working_in_cincinnati_owes_dayton_the_difference():
+    """Dayton resident asking for residence withholding, working in Cincinnati: Cincinnati 1.8% = 18.00; Dayton 2.5%
+    = 25.00 less its credit (100% of the Cincinnati tax 18.00, within Dayton's 2.5% limit) = 7.00."""
+    got = _oh(Locality("OH", city="Dayton", school_district="NONE"), Locality("OH", city="Cincinnati"),
+              cert={"withhold_residence_city": True})
+    assert got == {"OH-CINCINNATI": D("18.00"), "OH-DAYTON": D("7.00")}
