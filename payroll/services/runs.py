@@ -220,6 +220,20 @@ class RunException:
                 "code": self.code, "message": self.message, "action": self.action, "held": self.held}
 
 
+def _state_certificates(pay_date: date, worker_ids: list[int]) -> dict[int, dict]:
+    """Each worker's state certificates in force on the pay date (the latest tax profile), by upper-case state: the
+    local-tax check reads the county on Indiana's WH-4 from them."""
+    out: dict[int, dict] = {}
+    if not worker_ids:
+        return out
+    for wid, cert in db.session.execute(
+            sa.select(TaxProfile.worker_id, TaxProfile.state_certificate)
+            .where(TaxProfile.worker_id.in_(sorted(set(worker_ids))), TaxProfile.effective_date <= pay_date)
+            .order_by(TaxProfile.effective_date, TaxProfile.id)):
+        out[wid] = {str(k).upper(): v for k, v in (cert or {}).items()}
+    return out
+
+
 def _locality_problems(run: PayrollRun, scope) -> list[tuple[str, int, int, str]]:
     """Employees whose home or work site levies a local tax the data cannot compute (payroll/engine/locals): held,
     never paid with a silent zero. Only workers living or working in a state with local data are looked at."""
@@ -237,10 +251,11 @@ def _locality_problems(run: PayrollRun, scope) -> list[tuple[str, int, int, str]
                sa.or_(Engagement.work_state.in_(states), Worker.state.in_(states)))
         .order_by(Engagement.id)).all()
     periods = PayFrequency(run.frequency).periods_per_year
+    certificates = _state_certificates(run.pay_date, [r.worker_id for r in rows])
     found = []
     for r in rows:
         why = locality_refusal(locality_from_json(residence_locality(r)), locality_from_json(work_locality(r)),
-                               run.pay_date, periods)
+                               run.pay_date, periods, certificates.get(r.worker_id))
         if why:
             found.append(("unsupported_locality", r.id, r.worker_id, f"local tax cannot be computed: {why}: held"))
     return found

@@ -263,6 +263,81 @@ def _oh_school_district(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     return _line(rule, amount, steps, wages)
 
 
+def _county_key(text: object) -> str:
+    return norm(str(text or "")).replace(" ", "_")
+
+
+def _county_rate(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+    """Indiana county income tax (Departmental Notice #1): the rate of the county on the WH-4 (the county of residence
+    on January 1; for an Indiana nonresident, the county of principal work), on wages less the WH-4 exemptions a
+    year divided by the pay periods; without a WH-4 county, the worker's home county, else the work county."""
+    cert = ctx.state_certificates.get(rule.state) or {}
+    rates = rule.params["county_rates"]
+    lives_here = ctx.residence is not None and ctx.residence.state.upper() == rule.state
+    if cert.get("county"):
+        county, why = _county_key(cert["county"]), "the county on the WH-4"
+    elif lives_here and ctx.residence.county:
+        county, why = _county_key(ctx.residence.county), "the county of residence on the worker's address"
+    elif not lives_here and ctx.work is not None and ctx.work.county:
+        county, why = _county_key(ctx.work.county), "the work county (the worker lives outside the state)"
+    else:
+        raise UnsupportedLocality(
+            f"{rule.name}: the worker's county is not known (set the county on the {rule.state} withholding "
+            f"certificate, or the county of the worker's {'address' if lives_here else 'work site'})")
+    if county not in rates:
+        raise UnsupportedLocality(f"{rule.name}: county {county} is not in the data for {ctx.pay_date.year} "
+                                  f"(data/{ctx.pay_date.year}/locals/{rule.state}.json); source {rule.publication}")
+    if county in rule.params.get("refused_counties", ()):
+        raise UnsupportedLocality(f"{rule.name}: county {county} for a pay date of {ctx.pay_date.isoformat()} is "
+                                  f"refused: {rule.params.get('refused_reason', 'its rate is not known')}")
+    rate = rates[county]
+    steps = [f"{rule.name}: {county.replace('_', ' ').title()} County ({why}), {fmt_pct(rate)}"]
+    wages = _wages(rule, ctx, steps)
+    if not cert:
+        steps.append(f"No {rule.state} withholding certificate on file: no exemptions "
+                     f"({rule.params.get('default_certificate', 'none allowed')})")
+    annual = ZERO
+    parts = []
+    for key, per in rule.params.get("exemptions", {}).items():
+        n = _count(cert, key, 0)
+        if n:
+            annual += per * n
+            parts.append(f"{n} {key.replace('_', ' ')} x {fmt_usd(per)}")
+    allowance = round_cents(annual / D(ctx.periods_per_year))
+    taxable = max(ZERO, wages - allowance)
+    if parts:
+        steps.append(f"Less exemptions ({', '.join(parts)} = {fmt_usd(annual)} a year) / {ctx.periods_per_year} "
+                     f"periods = {fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
+    amount = taxable * rate
+    steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
+    return _line(rule, amount, steps, wages)
+
+
+def _annualized_exclusion(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
+    """NYS-50-T-Y Method VIII (Yonkers nonresident earnings tax): annualize the period's wages; none withheld under
+    the threshold; otherwise less the annual exclusion of the row the annualized pay falls in, times the rate, divided
+    by the pay periods."""
+    rate = rule.rates["resident" if resident and "resident" in rule.rates else "nonresident"]
+    steps = [f"{rule.name}: {fmt_pct(rate)} of annualized wages less the annual exclusion (annualized method)"]
+    wages = _wages(rule, ctx, steps)
+    n = D(ctx.periods_per_year)
+    annual = wages * n
+    floor = D(rule.params["no_tax_below"])
+    if annual < floor:
+        steps.append(f"Annualized wages {fmt_usd(annual)} ({fmt_usd(wages)} x {ctx.periods_per_year}) are under "
+                     f"{fmt_usd(floor)}: nothing withheld")
+        return _line(rule, ZERO, steps, wages)
+    exclusion = ZERO
+    for over, amount in rule.params["annual_exclusions"]:
+        if annual > D(over):
+            exclusion = D(amount)
+    amount = max(ZERO, annual - exclusion) * rate / n
+    steps.append(f"Annualized wages {fmt_usd(annual)} less exclusion {fmt_usd(exclusion)} = "
+                 f"{fmt_usd(annual - exclusion)}; x {fmt_pct(rate)} / {ctx.periods_per_year} periods = "
+                 f"{fmt_usd(round_cents(amount))}")
+    return _line(rule, amount, steps, wages)
+
+
 def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
     """Act 32: withhold the higher of the resident rate (home PSD) and the work PSD's nonresident rate; Philadelphia's
     wage tax instead where the worker lives or works in Philadelphia, the resident EIT credited with it."""
@@ -339,6 +414,10 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
         return _pa_lst(rule, ctx)
     if rule.method == "oh_school_district":
         return _oh_school_district(rule, ctx)
+    if rule.method == "county_rate":
+        return _county_rate(rule, ctx)
+    if rule.method == "annualized_exclusion":
+        return _annualized_exclusion(rule, ctx, resident)
     if rule.method == "flat":
         if rule.applies == "residents_or_workers":
             return _flat(rule, ctx, rule.rates["resident"], "tax")
@@ -436,11 +515,12 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
 
 
 def locality_refusal(residence: Locality | None, work: Locality | None, pay_date: date,
-                     periods_per_year: int) -> str | None:
+                     periods_per_year: int,
+                     state_certificates: Mapping[str, Mapping[str, object]] | None = None) -> str | None:
     """Why local taxes cannot be computed for this worker on this pay date (a run holds the worker), or None."""
     try:
         compute_local_taxes(LocalContext(pay_date=pay_date, periods_per_year=periods_per_year, residence=residence,
-                                         work=work, gross=ZERO))
+                                         work=work, gross=ZERO, state_certificates=state_certificates or {}))
     except UnsupportedLocality as exc:
         return exc.message
     return None

@@ -44,14 +44,14 @@ def agency_in(world):
 
 def test_a_brooklyn_resident_pays_new_york_city_resident_tax_on_a_weekly_run(world, db, agency_in, fixed_clock):
     """40 h x $25.00 = $1,000.00 weekly; IT-2104 single, 0 allowances (the factory's W-4 is single; no NY
-    certificate). NYS-50-T-NYC: Table A weekly single 0 = $96.15, net $903.85; Table II-A line 5:
-    (903.85 - 481) x .0435 = 18.39 + 16.02 = $34.41, on $1,000.00 of NYC wages."""
+    certificate). NYS-50-T-NYC (1/26): Table A weekly single 0 = $96.15, net $903.85; weekly line 5:
+    (903.85 - 481) x .0415 = 17.55 + 15.06 = $32.61, on $1,000.00 of NYC wages."""
     agency_in("NY")
     e = world.worker(state="NY")
     e.worker.city = "Brooklyn"
     db.session.flush()
     run = _run(world, e)
-    assert _local_lines(db, run.id, e.worker_id) == {"NYC": ("local_income_tax", "34.41", "1000.00")}
+    assert _local_lines(db, run.id, e.worker_id) == {"NYC": ("local_income_tax", "32.61", "1000.00")}
 
 
 def test_a_detroit_resident_pays_the_resident_rate_less_one_dw4_exemption(world, db, agency_in, fixed_clock):
@@ -77,6 +77,36 @@ def test_a_detroit_nonresident_working_at_a_detroit_site_pays_the_nonresident_ra
     db.session.flush()
     run = _run(world, e)
     assert _local_lines(db, run.id, e.worker_id) == {"MI-DETROIT": ("local_income_tax", "12.00", "1000.00")}
+
+
+def test_a_marion_county_resident_pays_the_indiana_county_tax(world, db, agency_in, fixed_clock):
+    """$1,000.00 weekly, Indianapolis, Marion County (address), no WH-4 on file (no exemptions): Marion 2.02%
+    (Departmental Notice #1, 2026) x $1,000.00 = $20.20."""
+    agency_in("IN")
+    e = world.worker(state="IN")
+    e.worker.city = "Indianapolis"
+    e.worker.county = "Marion"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"IN-COUNTY": ("local_income_tax", "20.20", "1000.00")}
+
+
+def test_an_indiana_worker_with_the_county_only_on_the_wh4_is_paid_not_held(world, db, agency_in, fixed_clock):
+    """No county on the address; the WH-4 names Hamilton County (01-92 code HAMILTON) and 1 personal exemption:
+    $1,000.00 weekly less $1,000 / 52 = 19.23: 980.77 x 1.1% = 10.7885 -> $10.79 (Departmental Notice #1, 2026)."""
+    from payroll.services import runs
+    from tests.factories import TaxProfileFactory
+
+    agency_in("IN")
+    e = world.worker(state="IN")
+    e.worker.city = "Carmel"
+    TaxProfileFactory(worker=e.worker, state_certificate={"IN": {"county": "HAMILTON", "personal_exemptions": 1}})
+    db.session.flush()
+    world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    assert [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_locality"] == []
+    runs.start_calculation(run.id, world.hr)
+    assert _local_lines(db, run.id, e.worker_id) == {"IN-COUNTY": ("local_income_tax", "10.79", "1000.00")}
 
 
 def test_the_paycheck_input_states_the_localities_it_was_computed_for(world, db, agency_in, fixed_clock):
