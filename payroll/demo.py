@@ -134,7 +134,8 @@ def _pa_commuter(engagements, workers, has_w4: set, second):
             continue
         with transaction():
             e.work_state = "NJ"
-            w.state, w.city, w.postal_code = "PA", "Philadelphia", "19103"
+            # Pittsburgh (PSD 700102): its earned income tax is in the local data for every demo pay date
+            w.state, w.city, w.postal_code, w.psd_code = "PA", "Pittsburgh", "15222", "700102"
             agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()
             if agency is not None and not any(r.state == "NJ" for r in agency.registrations):
                 # the demo agency's NJ accounts; its SUTA rate is a demo assigned rate like the other states'

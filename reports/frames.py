@@ -46,6 +46,8 @@ TAX_NAMES = {
     "state_disability": "State disability insurance",
     "state_family_leave": "State paid family leave",
     "state_pfml": "State paid family and medical leave",
+    "state_pfml_employer": "State paid family and medical leave (employer share)",
+    "vt_child_care": "Vermont child care contribution",
     "state_ltc": "State long-term care",
     "state_unemployment_employee": "State unemployment (employee share)",
 }

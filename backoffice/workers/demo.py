@@ -54,8 +54,9 @@ STATE_MIX = (
     ("FL", 9, "0.027", ("Miami", "Orlando", "Tampa", "Jacksonville")),
     ("NY", 8, "0.041", ("New York", "Buffalo", "Rochester", "Albany")),
     ("IL", 6, "0.0325", ("Chicago", "Naperville", "Springfield")),
-    # PA: only places whose earned income tax the local data holds (three entries keep the random draws as before)
-    ("PA", 6, "0.03822", ("Philadelphia", "Pittsburgh", "Pittsburgh")),
+    # PA: only places whose earned income tax the local data holds for the demo's pay dates (Philadelphia's rates
+    # from 1 July 2026 are not in it; three entries keep the random draws as before)
+    ("PA", 6, "0.03822", ("Pittsburgh", "Pittsburgh", "Pittsburgh")),
     ("WA", 5, "0.012", ("Seattle", "Spokane", "Tacoma")),
     ("AZ", 4, "0.02", ("Phoenix", "Tucson", "Mesa")),
     ("CO", 4, "0.017", ("Denver", "Boulder", "Aurora")),
@@ -88,12 +89,12 @@ def _away_from_refused_localities(worker_rows: list[dict], eng_rows: list[dict])
 
 def _demo_work_site(work_state: str, worker: dict) -> dict:
     """A PA engagement's work site (Act 32 needs its PSD code): where the worker lives when that is in PA, else
-    Philadelphia. Elsewhere the client's address stands for the work site."""
+    Pittsburgh. Elsewhere the client's address stands for the work site."""
     if work_state != "PA":
         return {"work_city": "", "work_psd_code": ""}
     if worker["state"] == "PA" and worker.get("psd_code"):
         return {"work_city": worker["city"], "work_psd_code": worker["psd_code"]}
-    return {"work_city": "Philadelphia", "work_psd_code": "510101"}
+    return {"work_city": "Pittsburgh", "work_psd_code": "700102"}
 
 
 # First three digits of ZIP codes in each state (USPS sectional centers), so demo addresses agree with the state.

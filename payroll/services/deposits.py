@@ -30,6 +30,7 @@ TAX_OF_DETAIL = {
     "state_income_tax": "SIT",
     "suta": "SUI", "state_unemployment_employee": "SUI",
     "state_disability": "SPROG", "state_family_leave": "SPROG", "state_pfml": "SPROG", "state_ltc": "SPROG",
+    "state_pfml_employer": "SPROG", "vt_child_care": "SPROG",
     # local taxes (payroll/engine/locals), by state: no local deposit schedule is in the data yet, so they are
     # planned quarterly with the reason said (NYC and Yonkers are remitted with NYS withholding; PA EIT/LST to
     # each tax collection district; Ohio cities, Detroit, Louisville, Lexington, TriMet to their own collectors)

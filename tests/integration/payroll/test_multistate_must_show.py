@@ -1,8 +1,7 @@
 """Issue 15's "Must show" multi-state runs, each through a real run (create, calculate, approve) with the hand
 figures in the docstring; and an engagement's office location reaching the engine (convenience of the employer).
 
-The local-tax runs (NYC, Detroit, Columbus with a school district) wait for the local-tax engine: it is not on this
-branch (no payroll/engine/locals)."""
+The local-tax runs (NYC, Detroit) are in test_local_tax_runs.py."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -30,7 +29,8 @@ def _explanations(db, paycheck_id: int, state: str) -> str:
 
 
 def _nj_commuter(world, *, claimed: bool):
-    """A Pennsylvania resident placed at a New Jersey site: 40 h at $25.00 in the week (weekly gross 1,000.00)."""
+    """A Pennsylvania resident (Pittsburgh, PSD 700102: a PA home needs its PSD code, Act 32) placed at a New Jersey
+    site: 40 h at $25.00 in the week (weekly gross 1,000.00)."""
     from backoffice.workers.models import StateRegistration
     from tests.factories import TaxProfileFactory
 
@@ -39,6 +39,7 @@ def _nj_commuter(world, *, claimed: bool):
     world.db.session.add(StateRegistration(agency=world.agency, state="NJ", suta_rate=D("0.028")))
     eng = world.worker(state="PA", rate="25.00", w4=False)
     eng.work_state = "NJ"
+    eng.worker.city, eng.worker.psd_code = "Pittsburgh", "700102"
     TaxProfileFactory(worker=eng.worker, state_certificate={"NJ": {"reciprocity": True}} if claimed else {})
     world.db.session.flush()
     world.time(eng)
@@ -70,6 +71,10 @@ def test_worker_in_new_jersey_living_in_pennsylvania_with_nj_165(db, world):
     assert amounts.get(("state_income_tax", "NJ"), D("0.00")) == D("0.00")
     assert amounts[("state_unemployment_employee", "NJ")] == D("4.25")
     assert ("state_unemployment_employee", "PA") not in amounts
+    # Pittsburgh's resident earned income tax (city 1% + Pittsburgh School District 2% = 3%, docs/local-taxes.md):
+    # 3% x 1,000.00 = 30.00; the work is outside PA, so no local services tax
+    assert amounts[("local_income_tax", "PA")] == D("30.00")
+    assert ("local_services_tax", "PA") not in amounts
     assert "NJ-165" in _explanations(db, p.id, "PA") + _explanations(db, p.id, "NJ")
     runs.approve_run(run.id, world.hr2)
     db.session.expire_all()
