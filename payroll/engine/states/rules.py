@@ -315,29 +315,26 @@ def rules_at(state: str, tax_year: int, pay_date: date) -> StateRules | None:
 
 
 @lru_cache(maxsize=None)
-def suta_bases_for_year(tax_year: int) -> Mapping[str, tuple[Decimal | None, str]]:
-    """state -> (taxable wage base or None when not confirmed, source) from suta_wage_bases.json."""
+def _suta_file(tax_year: int) -> tuple[str, Mapping[str, dict]]:
+    """(file name, state -> entry) of the year's suta_wage_bases.json, read once; ("", {}) without a file."""
     path = DATA_ROOT / str(tax_year) / "suta_wage_bases.json"
     if not path.is_file():
-        return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    out = {}
-    for state, entry in raw["wage_bases"].items():
-        amount = entry.get("amount")
-        out[state] = (None if amount is None else _dec(amount, f"{path.name}.{state}"), entry.get("source", ""))
-    return out
+        return "", {}
+    return path.name, json.loads(path.read_text(encoding="utf-8"))["wage_bases"]
+
+
+@lru_cache(maxsize=None)
+def suta_bases_for_year(tax_year: int) -> Mapping[str, tuple[Decimal | None, str]]:
+    """state -> (taxable wage base or None when not confirmed, source) from suta_wage_bases.json."""
+    name, entries = _suta_file(tax_year)
+    return {state: (None if entry.get("amount") is None else _dec(entry["amount"], f"{name}.{state}"),
+                    entry.get("source", "")) for state, entry in entries.items()}
 
 
 @lru_cache(maxsize=None)
 def suta_new_employer_rates_for_year(tax_year: int) -> Mapping[str, tuple[Decimal | None, str]]:
     """state -> (new-employer SUTA rate or None when not confirmed, source) from suta_wage_bases.json."""
-    path = DATA_ROOT / str(tax_year) / "suta_wage_bases.json"
-    if not path.is_file():
-        return {}
-    raw = json.loads(path.read_text(encoding="utf-8"))
-    out = {}
-    for state, entry in raw["wage_bases"].items():
-        rate = entry.get("new_employer_rate")
-        out[state] = (None, "") if rate is None else (_dec(rate["rate"], f"{path.name}.{state}.new_employer_rate"),
-                                                       rate["source"])
-    return out
+    name, entries = _suta_file(tax_year)
+    return {state: (None, "") if entry.get("new_employer_rate") is None else (
+        _dec(entry["new_employer_rate"]["rate"], f"{name}.{state}.new_employer_rate"),
+        entry["new_employer_rate"]["source"]) for state, entry in entries.items()}
