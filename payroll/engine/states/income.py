@@ -1,10 +1,10 @@
 """State income-tax withholding for one period: the annualised methods, supplemental and additional withholding."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, SUPPLEMENTAL_METHODS
@@ -103,7 +103,7 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
         raise ValueError(f"unknown income tax method {method!r}")
     per_period = annual_tax / p
     if tax.params.get("round_to_dollar"):
-        per_period = per_period.quantize(Decimal(1), ROUND_HALF_UP)
+        per_period = round_dollars(per_period)
         steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods}, rounded to the dollar = {fmt_usd(per_period)}")
     else:
         steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")

@@ -1,10 +1,10 @@
 """State methods for Alabama, Arkansas and Delaware, whose publications do not fit the generic annual table."""
 from __future__ import annotations
 
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import ZERO, fmt_pct, fmt_usd
+from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table
 from .inputs import Certificate, Wages
@@ -92,7 +92,7 @@ def _ar_formula(rules: StateRules, cert: Certificate, wages: Wages, annual: Deci
         net = (net / 100).to_integral_value(ROUND_FLOOR) * 100 + 50
         steps.append(f"Below {fmt_usd(prm['midpoint_below'])}: the middle of its $100 range, {fmt_usd(net)}")
     start, rate, adjustment = next(row for row in reversed(prm["brackets"]) if net >= row[0])
-    gross_tax = max(ZERO, net * rate - adjustment).quantize(Decimal(1), ROUND_HALF_UP)
+    gross_tax = round_dollars(max(ZERO, net * rate - adjustment))
     steps.append(f"Bracket from {fmt_usd(start)}: {fmt_usd(net)} x {fmt_pct(rate)} - {fmt_usd(adjustment)}, "
                  f"rounded to the dollar = {fmt_usd(gross_tax)}")
     n = cert.counts["allowances"]

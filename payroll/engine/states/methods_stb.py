@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-from backoffice.money import ZERO, fmt_usd
+from backoffice.money import ZERO, fmt_usd, round_dollars
 
 from .income import ANNUAL_METHODS, _annual_from_table, _subtract, _table_for
 from .inputs import Certificate, Wages
@@ -23,7 +23,7 @@ def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, step
         steps.append(f"Less the standard deduction for {status}: {fmt_usd(full)}")
         return full
     if prm.get("deduction_round_to_dollar"):   # the 2026 booklet: full x (end - wages) / range, whole dollars
-        deduction = max(ZERO, full * (start + width - annual) / width).quantize(Decimal(1), ROUND_HALF_UP)
+        deduction = round_dollars(max(ZERO, full * (start + width - annual) / width))
         steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
                      f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)}, to the dollar = "
                      f"{fmt_usd(deduction)}")
@@ -49,7 +49,7 @@ def me_phase_out(rules: StateRules, cert: Certificate, wages: Wages, annual: Dec
                  f"{fmt_usd(taxable)}")
     annual_tax = _annual_from_table(_table_for(tax, status), taxable, steps)
     if tax.params.get("annual_tax_round_to_dollar"):
-        annual_tax = annual_tax.quantize(Decimal(1), ROUND_HALF_UP)
+        annual_tax = round_dollars(annual_tax)
         steps.append(f"Annual tax to the dollar: {fmt_usd(annual_tax)}")
     return annual_tax
 

@@ -3,9 +3,9 @@ KW-100 percentage method, worked per pay period from the printed period tables a
 per-period table by filing status (Montana's 2026 guide)."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from backoffice.money import ZERO, fmt_pct, fmt_usd
+from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
@@ -81,7 +81,7 @@ def status_period_table(rules: StateRules, cert: Certificate, pay: Wages, period
                      f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
                      f"{fmt_usd(pay.regular - table.overs[i])} = {fmt_usd(amount)}")
     if tax.params.get("round_to_dollar"):
-        amount = amount.quantize(Decimal(1), ROUND_HALF_UP)
+        amount = round_dollars(amount)
         steps.append(f"Rounded to the dollar: {fmt_usd(amount)}")
     return amount
 

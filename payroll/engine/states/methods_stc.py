@@ -1,19 +1,15 @@
 """State withholding methods for NE, NJ, NM, OK, RI (per-period tables from annual schedules) and OR (federal subtraction)."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
 from .income import ANNUAL_METHODS
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
 from .rules import BracketTable, StateRules, UnsupportedState
-
-
-def _dollars(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1), ROUND_HALF_UP)
 
 
 def period_rows(table: BracketTable, periods: int, cumulative: bool) -> list[tuple[Decimal, Decimal, Decimal]]:
@@ -24,7 +20,7 @@ def period_rows(table: BracketTable, periods: int, cumulative: bool) -> list[tup
     p = D(periods)
     rows: list[tuple[Decimal, Decimal, Decimal]] = []
     for i, (over, base, rate) in enumerate(zip(table.overs, table.bases, table.rates)):
-        floor = _dollars(over / p)
+        floor = round_dollars(over / p)
         if cumulative and rows:
             prev_floor, prev_base, prev_rate = rows[-1]
             amount = round_cents(prev_base + (floor - prev_floor) * prev_rate)
@@ -94,7 +90,7 @@ def _period_percentage(rules: StateRules, cert: Certificate, pay: Wages, periods
                  f"{fmt_usd(floor)}: {fmt_usd(base)} plus {fmt_pct(rate)} of {fmt_usd(max(ZERO, taxable - floor))} "
                  f"= {fmt_usd(amount)}")
     if prm.get("round_to_dollar"):
-        rounded = _dollars(amount)
+        rounded = round_dollars(amount)
         steps.append(f"Rounded to the whole dollar: {fmt_usd(rounded)}")
         return rounded
     return amount

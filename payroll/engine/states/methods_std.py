@@ -3,10 +3,10 @@ WI (W-166 alternate method), VT (GB-1210) and MD (Employer Withholding Guide, st
 from __future__ import annotations
 
 from dataclasses import replace
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table, _subtract, _table_for
 from .inputs import Certificate, Wages
@@ -42,7 +42,7 @@ def _annual_tax_to_dollar(rules: StateRules, cert: Certificate, wages: Wages, an
     """The rate-table method with the annual tax rounded to the whole dollar before it is divided by the pay
     periods, as Virginia's printed example does (annual tax $2,628, semimonthly $109.50)."""
     annual_tax = _annual_table(rules.income_tax, cert, annual, steps)
-    rounded = annual_tax.quantize(Decimal(1), ROUND_HALF_UP)
+    rounded = round_dollars(annual_tax)
     steps.append(f"Annual tax {fmt_usd(annual_tax)} rounded to the whole dollar: {fmt_usd(rounded)}")
     return rounded
 
@@ -130,7 +130,7 @@ def vt_period_table(annual: BracketTable, periods: int) -> BracketTable:
     divided by the pay periods, rounded to the whole dollar; each row's base is the tax on the rows below it at
     those rounded widths, rounded to the cent (2025 weekly single: 74 / 1,024 / 2,375 / 4,875; 31.83, 120.99, 310.99)."""
     p = D(periods)
-    overs = tuple((over / p).quantize(Decimal(1), ROUND_HALF_UP) for over in annual.overs)
+    overs = tuple(round_dollars(over / p) for over in annual.overs)
     bases, running = [], ZERO
     for i, over in enumerate(overs):
         if i:

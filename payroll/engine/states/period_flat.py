@@ -4,9 +4,9 @@ share of any credit, rounded as the publication says; a payroll period the publi
 worked by its annualized method on the annual amounts."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from backoffice.money import ZERO, fmt_pct, fmt_usd
+from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
@@ -42,7 +42,7 @@ def _period_flat(rules: StateRules, cert: Certificate, pay: Wages, periods: int,
                      f"{fmt_usd(subtract)}) x {fmt_pct(tax.rate)}" + (f" - {fmt_usd(credit)}" if credit else "")
                      + f", / {periods} = {fmt_usd(amount)}")
     if prm.get("round_to_dollar"):
-        amount = amount.quantize(Decimal(1), ROUND_HALF_UP)
+        amount = round_dollars(amount)
         steps.append(f"Rounded to the whole dollar: {fmt_usd(amount)}")
     return amount
 

@@ -1,9 +1,9 @@
 """State withholding methods worked per pay period from printed figures: UT schedules, period tables, MA."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from backoffice.money import ZERO, fmt_pct, fmt_usd, round_cents
+from backoffice.money import ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
 from .inputs import Certificate, Wages
 from .rules import StateRules, UnsupportedState
@@ -18,10 +18,6 @@ def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
     return value
 
 
-def _dollars(value: Decimal) -> Decimal:
-    return value.quantize(Decimal(1), ROUND_HALF_UP)
-
-
 def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
     """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
     allowance reduced by the phase-out rate on wages above the period threshold."""
@@ -31,10 +27,10 @@ def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods:
     status = "married" if cert.filing_status == "married" else "single"
     base = _period_value(rules, f"period_base_allowance_{status}", periods)
     threshold = _period_value(rules, f"period_phase_out_threshold_{status}", periods)
-    line2 = _dollars(wages * tax.rate)
+    line2 = round_dollars(wages * tax.rate)
     steps.append(f"Line 2: {fmt_usd(wages)} x {fmt_pct(tax.rate)} = {fmt_usd(line2)} (whole dollars)")
     over = max(ZERO, wages - threshold)
-    reduction = _dollars(over * prm["phase_out_rate"]["amount"])
+    reduction = round_dollars(over * prm["phase_out_rate"]["amount"])
     credit = max(ZERO, base - reduction)
     steps.append(f"Allowance: base {fmt_usd(base)} for {status} ({periods} periods a year) less "
                  f"{fmt_pct(prm['phase_out_rate']['amount'])} of wages over {fmt_usd(threshold)} "
