@@ -426,3 +426,6 @@ def register(admin) -> None:
     from payroll.admin_money import register as register_money
 
     register_money(admin)           # tax deposits, bank return files, payment reconciliation
+    from payroll.admin_workers_comp import register as register_workers_comp
+
+    register_workers_comp(admin)    # class codes & rates, premiums by paycheck, the premium report
