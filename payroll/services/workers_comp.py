@@ -57,6 +57,13 @@ def paycheck_premiums(paycheck_id: int) -> list[WorkersCompPremium]:
         WorkersCompPremium.paycheck_id == paycheck_id).order_by(WorkersCompPremium.engagement_id)).scalars())
 
 
+def run_premium(run_id: int) -> Decimal | None:
+    """The premium a run's paychecks accrued in all (None: none accrued)."""
+    total = db.session.execute(sa.select(sa.func.sum(sa.cast(WorkersCompPremium.premium, sa.BigInteger))).where(
+        WorkersCompPremium.run_id == run_id)).scalar()
+    return from_cents(total) if total is not None else None
+
+
 def rate_table() -> list[wc.WcRate]:
     """Every rate row, for the engine (a few hundred rows: read once per chunk)."""
     return [wc.WcRate(r.id, r.state, r.class_code, r.basis, r.rate_per_100, r.rate_per_hour, r.effective_from,

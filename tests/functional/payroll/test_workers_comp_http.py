@@ -102,6 +102,10 @@ def test_the_paycheck_shows_its_premium_and_the_report_totals_it_by_state_and_cl
     login(client, finance)
     page = client.get(f"/admin/paycheck/details/?id={p.id}", follow_redirects=True)
     assert page.status_code == 200 and b"Workers' comp premium" in page.data and b"51.19" in page.data
+    run_page = client.get(f"/admin/payroll-runs/{p.run_id}")
+    assert run_page.status_code == 200 and b'id="run-workers-comp"' in run_page.data and b"$51.19" in run_page.data
+    premiums = client.get("/admin/workers_comp_premium/?search=7219")
+    assert premiums.status_code == 200 and b"-$51.19" in premiums.data
     r = client.get("/admin/workers-comp-report/?from=2026-01-01&to=2026-12-31&format=csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
     rows = list(csv.DictReader(io.StringIO(r.data.decode())))
