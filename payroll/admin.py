@@ -334,6 +334,10 @@ def _fix(row, cases: dict[int, int]) -> tuple[str, str] | None:
         return "Start the assessment", url_for("classification.new", engagement_id=row.engagement_id)
     elif row.code == "unsupported_state" and row.engagement_id and can(u, "engagement", "write"):
         return "Check the work state", url_for("engagements.edit_view", id=row.engagement_id)
+    elif row.code == "no_wc_class" and row.engagement_id and can(u, "engagement", "write"):
+        return "Set the class code", url_for("engagements.edit_view", id=row.engagement_id)
+    elif row.code == "no_wc_rate" and can(u, "workers_comp_class", "create"):
+        return "Add the rate", url_for("workers_comp_class.create_view")
     elif row.code == "no_state_registration" and can(u, "agency", "write"):
         return "Add the state registration", url_for("agency.index_view")
     elif row.code == "period_already_paid" and worker and can(u, "paycheck", "read"):

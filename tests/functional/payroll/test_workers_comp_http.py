@@ -142,3 +142,20 @@ def test_the_cli_lists_the_rates_in_force_in_one_state(runner, db):
     assert len(lines) == 13
     clerical = next(ln for ln in lines if ln[1] == "8810")
     assert clerical[:5] == ["WA", "8810", "0.0500/hour", "2026-01-01", ""]
+
+
+def test_the_draft_run_page_names_the_engagement_without_a_class_code_with_a_way_to_fix_it(client, db, make_user,
+                                                                                          login):
+    """A leased employee with no class code, once the agency keeps rates: noted (not held), with a link to the
+    engagement's form."""
+    from tests.integration.payroll.conftest import World
+
+    _seeded(db)
+    w = World(db, make_user)
+    emp = w.worker()
+    w.time(emp)
+    run = w.regular_run()
+    login(client, w.hr)
+    html = client.get(f"/admin/payroll-runs/{run.id}").data.decode()
+    assert "No workers&#39; comp class code" in html or "No workers' comp class code" in html
+    assert f"/admin/engagements/edit/?id={emp.id}" in html
