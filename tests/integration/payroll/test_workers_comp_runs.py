@@ -193,3 +193,27 @@ def test_the_seed_file_loads_once_and_names_a_source_for_every_row(db, world):
                               .where(WorkersCompClass.source == "")).scalar() == 0
     in_force = workers_comp.rates_in_force(date(2026, 11, 13), "WA")
     assert in_force and all(r.basis == "hours" and r.rate_per_hour is not None for r in in_force)
+
+
+def test_a_reissued_paycheck_accrues_the_premium_again_at_the_original_rate_and_date(db, world):
+    """Paycheck of 1,000.00 at 6.50: 65.00; reversed (-65.00); re-issued in a correction run dated like the
+    original (13 Nov): +65.00 again, even though a 7.00 rate started since — the copy is the original's figures."""
+    from payroll.models import Paycheck
+    from payroll.models_workers_comp import WorkersCompPremium
+    from payroll.services import corrections
+
+    _rate(world)
+    emp = _classed(db, world.worker(state="TX", rate="25.00"))
+    world.time(emp)
+    run = _calculated(db, world)
+    orig = _paycheck(db, run.id, emp.id)
+    corrections.reverse_paycheck(orig.id, world.hr, "wrong account", on=date(2026, 11, 20))
+    _rate(world, rate="7.00", start="2026-11-21")
+    corr = corrections.reissue_paycheck(orig.id, world.hr2)
+    again = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == corr.id)).scalar_one()
+    row = db.session.execute(sa.select(WorkersCompPremium).where(WorkersCompPremium.paycheck_id == again.id)
+                             ).scalar_one()
+    assert (row.premium, row.rate_per_100, row.pay_date) == (Decimal("65.00"), Decimal("6.5000"), date(2026, 11, 13))
+    total = db.session.execute(sa.select(sa.func.sum(WorkersCompPremium.premium))).scalar()
+    assert total == Decimal("65.00")        # +65 − 65 + 65
+    assert assert_ledger_balanced()["accounts"]["6400"] == Decimal("65.00")
