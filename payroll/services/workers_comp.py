@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -101,6 +101,7 @@ class ChunkAccrual:
     engagements: dict        # id -> (work_state, wc_class_code)
     rates: dict              # (state, code) -> [WcRate]
     rows: list
+    memo: dict = field(default_factory=dict)     # (state, code) -> (StateRule, WcRate | None)
 
     @classmethod
     def load(cls, run_id: int, pay_date: date, agency_id: int | None, engagement_ids: list[int]) -> "ChunkAccrual":
@@ -131,11 +132,11 @@ class ChunkAccrual:
             state, code = self.engagements.get(eid, ("", None))
             if not code:
                 continue
-            rate = wc.rate_on(self.rates.get((state, code), ()), state, code, self.pay_date)
+            rule, rate = self._rule_and_rate(state, code)
             if rate is None:
                 continue
             try:
-                p = wc.premium(earnings, wc.state_rule(state), rate)
+                p = wc.premium(earnings, rule, rate)
             except wc.NotPriced:
                 continue
             if not p.premium and not p.wages:
@@ -146,6 +147,15 @@ class ChunkAccrual:
             if p.premium:
                 out.append((LEDGER_KIND, code, state, p.premium))
         return out
+
+    def _rule_and_rate(self, state: str, code: str) -> tuple:
+        """The state's rule and the class's rate on the pay date: the same for every paycheck of the chunk."""
+        key = (state, code)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = (wc.state_rule(state),
+                                    wc.rate_on(self.rates.get(key, ()), state, code, self.pay_date))
+        return hit
 
     def write(self) -> int:
         return bulk_insert("workers_comp_premiums", PREMIUM_COLUMNS, self.rows, ready=True)
