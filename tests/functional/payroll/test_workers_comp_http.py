@@ -159,3 +159,37 @@ def test_the_draft_run_page_names_the_engagement_without_a_class_code_with_a_way
     html = client.get(f"/admin/payroll-runs/{run.id}").data.decode()
     assert "No workers&#39; comp class code" in html or "No workers' comp class code" in html
     assert f"/admin/engagements/edit/?id={emp.id}" in html
+
+
+def test_the_engagement_form_and_the_worker_import_take_the_class_code(client, db, make_user, login):
+    """The admin form stores 8810 (typed " 8810 ") and names a bad code beside its field; the import takes 7219 on
+    its line and names a bad cell."""
+    from backoffice.workers.importer import import_file
+    from backoffice.workers.models import Engagement
+
+    w, c0 = WorkerFactory(), ClientFactory()
+    db.session.commit()
+    login(client, make_user("hr"))
+    page = client.get("/admin/engagements/new/")
+    assert page.status_code == 200 and b"Workers&#39; comp class code" in page.data
+    form = {"csrf_token": csrf_token_from(page.data), "worker": str(w.id), "client": str(c0.id),
+            "type": "leased_employee", "work_state": "TX", "pay_rate": "30", "bill_rate": "40", "pay_unit": "hour",
+            "pay_frequency": "weekly", "start_date": "2026-01-05", "status": "active", "wc_class_code": "88/10"}
+    html = client.post("/admin/engagements/new/", data=form).get_data(as_text=True)
+    assert "must be a workers&#39; comp class code" in html or "must be a workers' comp class code" in html
+    r = client.post("/admin/engagements/new/", data={**form, "wc_class_code": " 8810 "})
+    assert r.status_code == 302
+    assert db.session.execute(sa.select(Engagement.wc_class_code).where(Engagement.worker_id == w.id)).scalar() \
+        == "8810"
+
+    c = ClientFactory()
+    db.session.commit()
+    head = "first_name,last_name,email,state,client_id,engagement_type,work_state,pay_rate,start_date,wc_class_code\n"
+    ok = f"Bo,Kim,bo@example.com,TX,{c.id},leased_employee,TX,30,2026-03-01,7219\n"
+    report = import_file((head + ok).encode(), "workers.csv")
+    assert report.engagements_created == 1 and not report.issues
+    assert db.session.execute(sa.select(Engagement.wc_class_code).where(Engagement.client_id == c.id)).scalar() \
+        == "7219"
+    bad = f"Cy,Lee,cy@example.com,TX,{c.id},leased_employee,TX,30,2026-03-01,72-19\n"
+    report = import_file((head + bad).encode(), "workers.csv", dry_run=True)
+    assert [(i.field, i.row) for i in report.issues] == [("wc_class_code", 2)]
