@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from backoffice.money import D
 from payroll.engine import workers_comp as wc
@@ -106,3 +108,33 @@ def test_the_rate_in_force_is_chosen_by_the_pay_date_with_inclusive_ends():
 def test_states_without_their_own_rule_follow_ncci_and_the_four_monopolistic_funds_are_marked():
     assert wc.state_rule("GA").overtime_premium_excluded and wc.state_rule("GA").basis == "payroll"
     assert wc.monopolistic_states() == ["ND", "OH", "WA", "WY"]
+
+
+_cents = st.integers(min_value=0, max_value=500_000).map(lambda c: D(c) / 100)
+_hours = st.integers(min_value=1, max_value=8000).map(lambda h: D(h) / 100)
+_line = st.one_of(
+    st.builds(lambda a, h: WcEarning("regular", a, h), _cents, _hours),
+    st.builds(lambda a, h, r: WcEarning("overtime", a, h, r), _cents, _hours, st.one_of(st.none(), _cents)),
+    st.builds(lambda a, h: WcEarning("double_time", a, h), _cents, _hours),
+    st.builds(lambda a, h: WcEarning("overtime_premium", a, h, D("20")), _cents, _hours),
+    st.builds(lambda a: WcEarning("bonus", a), _cents),
+    st.builds(lambda a: WcEarning("reimbursement", a), _cents),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_line, min_size=1, max_size=8), st.sampled_from(["TX", "ND", "CA"]),
+       st.integers(min_value=1, max_value=200_000).map(lambda r: D(r) / 10000))
+def test_the_premium_is_the_rate_on_wages_between_zero_and_the_remuneration(earnings, state, rate):
+    """For any earnings: 0 ≤ overtime excluded ≤ remuneration (reimbursements never counted), wages = remuneration
+    − excluded, premium = round_cents(wages × rate ÷ 100) and never negative."""
+    from backoffice.money import round_cents
+
+    p = wc.premium(earnings, wc.state_rule(state), _rate(str(rate), state=state))
+    paid = sum((e.amount for e in earnings if e.code != "reimbursement"), D(0))
+    assert p.gross_wages == paid
+    assert D(0) <= p.overtime_excluded <= p.gross_wages
+    assert p.wages == p.gross_wages - p.overtime_excluded
+    assert p.premium == round_cents(p.wages * rate / 100) >= 0
+    if state == "ND":
+        assert p.overtime_excluded == 0
