@@ -38,12 +38,13 @@ from payroll.models import (
 from payroll import hooks
 from payroll.models_ledger import Payment
 
-from . import calc, four_eyes, paid_periods, workers_comp
+from . import calc, four_eyes, paid_periods
 from .common import get_run, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
 from .schedules import period_and_pay_date
+from .workers_comp import engagement_problems as workers_comp_problems
 
 OFF_CYCLE_KINDS = ("bonus", "correction", "final")
 
@@ -303,7 +304,7 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
     add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),
         "unsupported_state", "the work or residence state has no state tax module for the year: held")
     found.extend(_locality_problems(run, scope))
-    found.extend(workers_comp.engagement_problems(run, scope))
+    found.extend(workers_comp_problems(run, scope))
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
     add(scoped(Engagement.type == "leased_employee", ~registered), "no_state_registration",
         "the agency has no registration (SUTA rate) in the work state: held")

@@ -161,6 +161,19 @@ class ChunkAccrual:
         return bulk_insert("workers_comp_premiums", PREMIUM_COLUMNS, self.rows, ready=True)
 
 
+def accrue_chunk(run, agency_id: int | None, engagement_ids: list[int], computed: list, ids: dict,
+                 ledger_input: list) -> int:
+    """Price a chunk's employee paychecks and write their premium rows (one bulk insert), adding each one's ledger
+    lines to its entry of `ledger_input` (parallel to `computed`: calc.calculate_chunk's paychecks as (key
+    (worker_id, worker_type), engagements, pay, engine input, result, …), `ids` their paycheck ids by key)."""
+    comp = ChunkAccrual.load(run.id, run.pay_date, agency_id, engagement_ids)
+    for c, entry in zip(computed, ledger_input):
+        key, _engs, pay, obj, result = c[:5]
+        if key[1] == "employee":
+            entry[4].extend(comp.price(ids[key], key[0], obj["earnings"], result.earnings, pay.sources))
+    return comp.write()
+
+
 def copy_premiums(pairs: list[tuple[int, int]], run_id: int, sign: int, pay_date_of: dict[int, date]
                   ) -> dict[int, list[tuple]]:
     """Copy the premium rows of paychecks (original id, new id) to their reversal (sign -1: negated) or re-issue
