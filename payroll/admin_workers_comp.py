@@ -62,7 +62,9 @@ class WorkersCompClassAdmin(SecureModelView):
                                   "illustrative."}}
     service_fields = form_columns
     can_view_details = True
-    column_details_list = column_list[:-2] + ("created_by", "created_at", "updated_at")
+    column_details_list = ("state", "class_code", "description", "basis", "rate_per_100", "rate_per_hour",
+                           "effective_from", "effective_to", "source", "created_by", "created_at", "updated_at",
+                           "related")
 
     def service_create(self, data):
         return svc.add_rate(data, current_user)

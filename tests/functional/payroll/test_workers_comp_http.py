@@ -193,3 +193,15 @@ def test_the_engagement_form_and_the_worker_import_take_the_class_code(client, d
     bad = f"Cy,Lee,cy@example.com,TX,{c.id},leased_employee,TX,30,2026-03-01,72-19\n"
     report = import_file((head + bad).encode(), "workers.csv", dry_run=True)
     assert [(i.field, i.row) for i in report.issues] == [("wc_class_code", 2)]
+
+
+def test_a_rate_details_page_names_its_source_and_links_its_history(client, db, make_user, login):
+    from payroll.services import workers_comp
+
+    row = workers_comp.add_rate({"state": "FL", "class_code": "8810", "description": "Clerical",
+                                 "rate_per_100": "0.18", "effective_from": "2026-01-01",
+                                 "source": "carrier policy WC-123, 2026 renewal"})
+    login(client, make_user("compliance"))
+    page = client.get(f"/admin/workers_comp_class/details/?id={row.id}")
+    assert page.status_code == 200 and b"carrier policy WC-123" in page.data and b"History" in page.data
+    assert client.get("/admin/workers_comp_class/new/").status_code in (302, 403)      # compliance reads only
