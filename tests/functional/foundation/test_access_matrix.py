@@ -67,6 +67,7 @@ EXPECTED = {
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
         "admin_access": "r", "timesheet_approval": "w", "timesheet_dispute": "w",
+        "invoice": "r",   # their client's issued invoices (backoffice/billing/scopes.py)
     },
 }
 # The rights that are not about one kind of record, each granted by one column.
