@@ -11,3 +11,5 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, CLI and demo data of billing."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.billing import models, scopes  # noqa: F401
+    from backoffice.billing import receivables
+    receivables.init_app(app)     # payments, aging, statements, credit notes, write-offs (receivables.py)
