@@ -3,6 +3,7 @@ the hours split their paychecks used), and the cost of paychecks at cost-plus cl
 invoice line holds its source key."""
 from __future__ import annotations
 
+import importlib
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -169,8 +170,8 @@ def unbilled_paychecks(client_ids: Sequence[int], through: date) -> list[tuple[e
 def workers_comp_premiums(paycheck_ids: list[int]) -> dict[tuple[int, int], Decimal]:
     """{(paycheck id, engagement id): premium} from payroll's workers' comp accrual; nothing before it exists."""
     try:
-        from payroll.services.workers_comp import premiums_for
-    except ImportError:             # the workers' comp branch is not merged: no premium to bill
+        premiums_for = importlib.import_module("payroll.services.workers_comp").premiums_for
+    except ImportError:             # a build without workers' comp accrual: no premium to bill
         return {}
     out: dict[tuple[int, int], Decimal] = {}
     for chunk in _chunks(paycheck_ids, 2000):
