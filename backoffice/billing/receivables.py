@@ -7,4 +7,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from backoffice.billing import receivables_models  # noqa: F401
+    from backoffice.billing import credit_notes, receivables_models  # noqa: F401
+    from payroll import hooks
+
+    hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, credit_notes.paychecks_reversed)
