@@ -11,3 +11,7 @@ def init_app(app) -> None:
     from payroll import hooks
 
     hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, credit_notes.paychecks_reversed)
+    from backoffice.api import register_blueprints
+    from backoffice.billing import receivables_api
+
+    register_blueprints(app, receivables_api.blp)
