@@ -15,3 +15,6 @@ def init_app(app) -> None:
     from backoffice.billing import receivables_api
 
     register_blueprints(app, receivables_api.blp)
+    from backoffice.billing import receivables_admin
+
+    receivables_admin.register(app.extensions["tandem_admin"])
