@@ -11,7 +11,8 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, CLI and demo data of billing."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.billing import api, cli, models, scopes  # noqa: F401
+    from backoffice.billing import admin, api, cli, models, scopes  # noqa: F401
 
+    admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     cli.register(app.cli)

@@ -15,7 +15,7 @@ from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.security.access import require, scoped
 
-blp = Blueprint("billing", __name__, url_prefix="/api/v1", description="Client invoices")
+blp = Blueprint("billing_api", __name__, url_prefix="/api/v1", description="Client invoices")
 
 LINE_FIELDS = ("id", "worker_id", "engagement_id", "timesheet_id", "paycheck_id", "task_completion_id",
                "description", "quantity", "unit", "rate", "amount", "breakdown")
