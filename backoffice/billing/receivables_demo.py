@@ -17,11 +17,13 @@ from backoffice.security.models import User
 from backoffice.workers.models import Client
 from payroll.models import Paycheck, PaycheckLine, PayrollRun
 
-SHORT_TERMS = 10        # days: the demo's last paid week, invoiced the Monday after, is past due on the demo day
+# days: due on receipt. The demo's paid week is invoiced the Monday a week before the demo day's week, 7 to 13
+# days before it, so that invoice is past due on the demo day
+SHORT_TERMS = 0
 
 
 def short_terms(rng: random.Random, today: date) -> list[str]:
-    """Before billing's demo issues its invoices: the first client paid in a paid run goes on Net 10 terms."""
+    """Before billing's demo issues its invoices: the first client paid in a paid run pays on receipt."""
     client_id = db.session.execute(
         sa.select(PaycheckLine.client_id).join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
         .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
@@ -32,7 +34,7 @@ def short_terms(rng: random.Random, today: date) -> list[str]:
     client = db.session.get(Client, client_id)
     client.payment_terms_days = SHORT_TERMS
     db.session.commit()
-    return [f"receivables: {client.name} on Net {SHORT_TERMS} terms"]
+    return [f"receivables: {client.name} pays on receipt (terms {SHORT_TERMS} days)"]
 
 
 def _user(email: str):
