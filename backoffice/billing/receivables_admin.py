@@ -17,7 +17,7 @@ from backoffice.billing.aging import aging_report
 from backoffice.billing.buckets import BUCKETS, totals
 from backoffice.billing.models import OPEN_STATUSES, Invoice
 from backoffice.billing.receivables_models import PAYMENT_METHODS, ClientPayment, WriteOff
-from backoffice.billing.statements import statement, statement_html, statement_pdf
+from backoffice.billing.statements import statement, statement_pdf
 from backoffice.clock import clock
 from backoffice.dates import optional_date
 from backoffice.errors import Issue, ValidationFailed
@@ -274,7 +274,6 @@ class StatementView(BaseView):
         st = self._statement()
         clients = list(db.session.execute(sa.select(Client.id, Client.name).order_by(Client.name)).all())
         return self.render("admin/billing/statement.html", st=st, clients=clients, as_of=_as_of(),
-                           statement_body=statement_html(st) if st else "",
                            may_pay=can(current_user, "client_payment", "create"),
                            may_write_off=can(current_user, "write_off", "create"),
                            may_credit=can(current_user, "invoice", "create"))
