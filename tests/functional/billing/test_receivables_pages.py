@@ -88,6 +88,10 @@ def test_the_aging_page_and_its_csv_show_the_same_buckets(app, books, make_user,
         "1000.00", "300.00", "1300.00")
     xlsx = c.get("/admin/billing_aging/export.xlsx?as_of=2026-06-30")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
+    from openpyxl import load_workbook
+    sheet = load_workbook(io.BytesIO(xlsx.data)).active
+    last = [c.value for c in list(sheet.iter_rows())[-1]]
+    assert (last[1], float(last[8])) == ("Total", 1300.0)         # a number cell, not text
     past_due = c.get("/admin/billing_aging/export.csv?as_of=2026-06-30&past_due=1").data.decode()
     assert "Birch Foods" in past_due and "Acme" not in past_due
 
