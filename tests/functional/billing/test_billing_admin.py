@@ -64,7 +64,8 @@ def test_finance_drafts_invoices_by_form_then_issues_one_and_voids_the_other(cli
     assert 'id="invoice-issue"' not in after and 'id="invoice-send"' in after
 
 
-def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup):
+def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup, fixed_clock):
+    """Issued Nov 9, net 30: due Dec 9 — not overdue on Nov 22, both overdue on Dec 10."""
     from backoffice.billing.services.invoicing import create_invoices
     from datetime import date
 
@@ -74,6 +75,9 @@ def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup)
     assert "INV-000002" in listing and "INV-000001" not in listing
     overdue = client.get("/admin/invoice/?flt0_3=1").get_data(as_text=True)       # Overdue: yes (due Dec 9)
     assert "INV-000001" not in overdue
+    fixed_clock.set(date(2026, 12, 10))
+    overdue = client.get("/admin/invoice/?flt0_3=1").get_data(as_text=True)
+    assert "INV-000001" in overdue and "INV-000002" in overdue
     csv = client.get("/admin/invoice/export/csv/").get_data(as_text=True)
     header, *rows = csv.strip().splitlines()
     assert header.startswith("Id,Number,Client,Kind,Status,Overdue")
