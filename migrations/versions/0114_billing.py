@@ -8,6 +8,8 @@ Revises: 0113_engagement_remote
 - engagements: ot_bill_rate, dt_bill_rate (null: 1.5x / 2x bill_rate). task_completions: bill_rate per unit.
 - invoice_sequences: the next number per agency and kind, read under a row lock at issue (gapless numbers).
 - invoices, invoice_lines: lines name what they bill by a unique source_key (nothing billed twice).
+- permissions: a client's approver reads invoices (their client's, by row scope); added to a loaded matrix only
+  (finance's invoice right was already shipped).
 - journal_entries: kind widened to 12 characters and accepts 'invoice', 'receipt', 'credit_note', 'write_off';
   invoice_id (FK invoices) and client_payment_id (its FK comes with the client_payments table).
 """
@@ -25,6 +27,11 @@ ID = sa.BigInteger().with_variant(sa.Integer(), 'sqlite')
 KINDS_OLD = "kind in ('payroll','payment','reversal','return','reissue','deposit')"
 KINDS_NEW = ("kind in ('payroll','payment','reversal','return','reissue','deposit',"
              "'invoice','receipt','credit_note','write_off')")
+# (role, right, read, write, create, delete), as permissions.csv ships them; added to a loaded matrix only.
+ROWS = [("client_approver", "invoice", 1, 0, 0, 0)]
+permissions = sa.table("permissions", sa.column("role", sa.String), sa.column("model", sa.String),
+                       sa.column("can_read", sa.Boolean), sa.column("can_write", sa.Boolean),
+                       sa.column("can_create", sa.Boolean), sa.column("can_delete", sa.Boolean))
 
 
 def upgrade():
@@ -123,8 +130,17 @@ def upgrade():
         batch.create_index('ix_journal_entries_invoice_id', ['invoice_id'])
         batch.create_index('ix_journal_entries_client_payment_id', ['client_payment_id'])
 
+    conn = op.get_bind()
+    if conn.execute(sa.select(sa.func.count()).select_from(permissions)).scalar():
+        have = {(r, m) for r, m in conn.execute(sa.select(permissions.c.role, permissions.c.model))}
+        rows = [{"role": role, "model": right, "can_read": bool(r), "can_write": bool(w), "can_create": bool(c),
+                 "can_delete": bool(d)} for role, right, r, w, c, d in ROWS if (role, right) not in have]
+        if rows:
+            conn.execute(permissions.insert(), rows)
+
 
 def downgrade():
+    op.execute(permissions.delete().where(permissions.c.role == "client_approver", permissions.c.model == "invoice"))
     with op.batch_alter_table('journal_entries') as batch:
         batch.drop_index('ix_journal_entries_client_payment_id')
         batch.drop_index('ix_journal_entries_invoice_id')

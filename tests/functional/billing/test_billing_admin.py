@@ -64,7 +64,8 @@ def test_finance_drafts_invoices_by_form_then_issues_one_and_voids_the_other(cli
     assert 'id="invoice-issue"' not in after and 'id="invoice-send"' in after
 
 
-def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup):
+def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup, fixed_clock):
+    """Issued Nov 9, net 30: due Dec 9 — not overdue on Nov 22, both overdue on Dec 10."""
     from backoffice.billing.services.invoicing import create_invoices
     from datetime import date
 
@@ -72,8 +73,12 @@ def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup)
     login(client, setup["finance"])
     listing = client.get("/admin/invoice/?search=Beacon").get_data(as_text=True)
     assert "INV-000002" in listing and "INV-000001" not in listing
-    overdue = client.get("/admin/invoice/?flt0_3=1").get_data(as_text=True)       # Overdue: yes (due Dec 9)
+    overdue = client.get("/admin/invoice/?flt0_15=1").get_data(as_text=True)      # filter 15: Overdue is yes
     assert "INV-000001" not in overdue
+    fixed_clock.set(date(2026, 12, 10))
+    login(client, setup["finance"])            # the session from Nov 22 has expired by then
+    overdue = client.get("/admin/invoice/?flt0_15=1").get_data(as_text=True)
+    assert "INV-000001" in overdue and "INV-000002" in overdue
     csv = client.get("/admin/invoice/export/csv/").get_data(as_text=True)
     header, *rows = csv.strip().splitlines()
     assert header.startswith("Id,Number,Client,Kind,Status,Overdue")
