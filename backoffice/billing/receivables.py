@@ -7,17 +7,14 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from backoffice.billing import credit_notes, receivables_models  # noqa: F401
+    """Models, payroll's reversal hook (credit notes), the API, admin pages, CLI commands and demo steps."""
+    from backoffice.api import register_blueprints
+    from backoffice.billing import (credit_notes, receivables_admin, receivables_api, receivables_cli,  # noqa: F401
+                                    receivables_demo, receivables_models)
     from payroll import hooks
 
     hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, credit_notes.paychecks_reversed)
-    from backoffice.api import register_blueprints
-    from backoffice.billing import receivables_api
-
     register_blueprints(app, receivables_api.blp)
-    from backoffice.billing import receivables_admin
-
     receivables_admin.register(app.extensions["tandem_admin"])
-    from backoffice.billing import receivables_demo
-
-    receivables_demo.register(app)        # after billing's demo step, which issues the invoices
+    receivables_cli.register(app)          # into billing's `billing` command group
+    receivables_demo.register(app)         # after billing's demo step, which issues the invoices
