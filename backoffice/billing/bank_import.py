@@ -17,7 +17,7 @@ from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.security.access import require
-from backoffice.uow import transaction, unique_or_refuse, write_lock
+from backoffice.uow import for_update, transaction, unique_or_refuse, write_lock
 from backoffice.workers.models import Client
 
 
@@ -70,6 +70,10 @@ def import_statement(content: bytes, filename: str, user, *, today: date) -> Sta
     if issues:
         raise ValidationFailed(issues)
     matches = match_lines(lines, _open_invoices(), _clients())
+    ids = sorted({m.invoice_id for m in matches if m.invoice_id is not None})
+    if ids:     # lock what the matches pay, in id order (no deadlock with another import), then match on what is
+        db.session.execute(for_update(sa.select(Invoice.id).where(Invoice.id.in_(ids)).order_by(Invoice.id))).all()
+        matches = match_lines(lines, _open_invoices(), _clients())       # locked: the balances as they stand
     record = BankStatementImport(filename=(filename or "statement.csv")[:255], sha256=digest, rows=len(lines),
                                  skipped=skipped, total=sum((ln.amount for ln in lines), ZERO),
                                  created_by_id=getattr(user, "id", None))
