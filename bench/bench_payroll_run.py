@@ -138,6 +138,24 @@ def seed(app, n: int, rng: random.Random) -> dict:
         return {"schedule": sched.id, "hr": hr.id, "hr2": hr2.id, "finance": fin.id, "timesheets": len(sheets)}
 
 
+def _classify(app) -> None:
+    """Workers' comp: the seed rates (payroll/data/workers_comp_rates.csv) and a class code on every leased
+    engagement, five codes in turn."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from payroll.services.workers_comp import seed_rates
+
+    with app.app_context():
+        seed_rates()
+        codes = ("8810", "7219", "8292", "8017", "9015")
+        db.session.execute(sa.text(
+            "UPDATE engagements SET wc_class_code = CASE id % 5 " +
+            " ".join(f"WHEN {i} THEN '{c}'" for i, c in enumerate(codes)) +
+            " END WHERE type = 'leased_employee'"))
+        db.session.commit()
+
+
 _APP = None     # the app, inherited by the forked calculation processes (create_app runs once per process)
 
 
@@ -165,6 +183,10 @@ def main() -> None:
     ap.add_argument("--paystubs", type=int, default=200)
     ap.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     ap.add_argument("--profile", action="store_true", help="calculate in this process under cProfile (top 30)")
+    ap.add_argument("--no-wc", dest="wc", action="store_false",
+                    help="leave the workers' comp class table empty and the engagements without class codes (the "
+                         "run as before workers' comp); by default the seed rates are loaded and every leased "
+                         "engagement gets one of five class codes, so each employee paycheck accrues a premium")
     args = ap.parse_args()
 
     global _APP
@@ -173,6 +195,8 @@ def main() -> None:
     rng = random.Random(2026)
     t = time.perf_counter()
     ids = seed(app, args.n, rng)
+    if args.wc:
+        _classify(app)
     print(f"seed: {args.n:,} workers/engagements, {ids['timesheets']:,} approved timesheets in "
           f"{time.perf_counter() - t:.1f} s (not part of the run); peak memory after seeding "
           f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MiB")
@@ -261,6 +285,12 @@ def main() -> None:
         tb = trial_balance(run_id)
         print(f"total run time {total:.1f} s for {count:,} paychecks: {count / total:,.0f} paychecks/s overall, "
               f"{count / calc_s:,.0f} paychecks/s in calculation")
+        from payroll.models_workers_comp import WorkersCompPremium
+
+        wc_rows, wc_total = db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(
+            sa.cast(WorkersCompPremium.premium, sa.BigInteger)), 0)).where(WorkersCompPremium.run_id == run_id)).one()
+        print(f"workers' comp: {wc_rows:,} premium rows, {Decimal(int(wc_total)).scaleb(-2):,} accrued "
+              f"(6400 in the ledger: {tb['accounts'].get('6400', 0):,})")
         print(f"register {nrows:,} rows × {ncols} columns; NACHA {nacha.entry_count:,} entries, "
               f"{len(nacha.content):,} bytes; ledger balanced: {tb['balanced']} ({tb['debit']:,} each side)")
         me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

@@ -11,13 +11,14 @@ def init_app(app) -> None:
     from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll import demo_deductions, portal_deductions  # noqa: F401  (the page attaches to the portal)
     from payroll import demo_history, demo_money, demo_time, models_money, models_workers_comp  # noqa: F401
+    from payroll import demo_workers_comp
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     # routes attach to common.blp, after the timesheets'
     from payroll.api import paycheck_views, rate_views, run_views  # noqa: F401
     from payroll.piecework import api as task_api, models as task_models, scopes as task_scopes  # noqa: F401
     from payroll.piecework import admin as task_admin, cli as task_cli, demo as task_demo
-    from payroll.api import deduction_views  # noqa: F401  (routes attach to common.blp)
+    from payroll.api import deduction_views, workers_comp_views  # noqa: F401  (routes attach to common.blp)
     from payroll.services.schedules import choices as schedule_choices
     from payroll.timesheets import cli as timesheet_cli, import_admin
     from payroll.timesheets import demo as timesheet_demo, portal as timesheet_portal   # pages attach to the portal
@@ -32,6 +33,7 @@ def init_app(app) -> None:
     task_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
     add_task_hook(app, timesheet_portal.sent_back_tasks)   # a rejected or disputed week to fix
+    add_demo_step(app, demo_workers_comp.seed)  # rates and class codes before the runs, which accrue premium
     add_demo_step(app, demo_deductions.seed)   # before the runs, which withhold them
     add_demo_step(app, demo.seed)
     add_demo_step(app, timesheet_demo.seed)    # a rejected and a disputed week, after the runs' approved time

@@ -11,7 +11,8 @@ from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 
-from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, staff_only
+from backoffice.admin import (ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, list_url,
+                              staff_only)
 from backoffice.clock import clock
 from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound, ValidationFailed
@@ -21,7 +22,7 @@ from backoffice.workers.models import Engagement
 from payroll import admin_corrections, admin_finance, admin_states
 from payroll.models import RUN_MACHINE, Paycheck, PayrollRun, PaySchedule
 from payroll.models_ledger import NachaFile, Payment
-from payroll.services import corrections, holds, payments, run_desk, runs, schedules
+from payroll.services import corrections, holds, payments, run_desk, runs, schedules, workers_comp
 from payroll.timesheets import admin as timesheet_admin
 from reports.paystubs import paystub_pdf
 
@@ -155,7 +156,9 @@ class PayrollDeskView(BaseView):
                                       .order_by(Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
         requests = corrections.open_requests(run.id)
-        return self.render("admin/payroll/run_detail.html", run=run, payable=payable,
+        comp = workers_comp.run_premium(run.id) if can(current_user, "workers_comp_premium", "read") else None
+        return self.render("admin/payroll/run_detail.html", run=run, payable=payable, workers_comp=comp,
+                           workers_comp_url=list_url("workers_comp_premium", run_id=run.id) if comp else None,
                            open_holds=holds.open_holds(run.id) if run.state not in ("draft", "calculating") else [],
                            holds_runs=db.session.execute(sa.select(PayrollRun).where(
                                PayrollRun.pays_holds_of_run_id == run.id)).scalars().all(),
@@ -331,6 +334,10 @@ def _fix(row, cases: dict[int, int]) -> tuple[str, str] | None:
         return "Start the assessment", url_for("classification.new", engagement_id=row.engagement_id)
     elif row.code == "unsupported_state" and row.engagement_id and can(u, "engagement", "write"):
         return "Check the work state", url_for("engagements.edit_view", id=row.engagement_id)
+    elif row.code == "no_wc_class" and row.engagement_id and can(u, "engagement", "write"):
+        return "Set the class code", url_for("engagements.edit_view", id=row.engagement_id)
+    elif row.code == "no_wc_rate" and can(u, "workers_comp_class", "create"):
+        return "Add the rate", url_for("workers_comp_class.create_view")
     elif row.code == "no_state_registration" and can(u, "agency", "write"):
         return "Add the state registration", url_for("agency.index_view")
     elif row.code == "period_already_paid" and worker and can(u, "paycheck", "read"):
@@ -426,3 +433,6 @@ def register(admin) -> None:
     from payroll.admin_money import register as register_money
 
     register_money(admin)           # tax deposits, bank return files, payment reconciliation
+    from payroll.admin_workers_comp import register as register_workers_comp
+
+    register_workers_comp(admin)    # class codes & rates, premiums by paycheck, the premium report

@@ -19,7 +19,7 @@ from backoffice.workers.models import Client, Engagement, Worker
 from payroll.models import (ADJUSTMENT_CODES, EngagementRate, Paycheck, PaycheckHold, PaycheckLine, PayrollRun,
                             ReversalRequest, Timesheet)
 from payroll.models_ledger import Payment
-from payroll.services import checks, corrections, retro, runs
+from payroll.services import checks, corrections, retro, runs, workers_comp
 from payroll.services.paystubs import paystub_data
 
 OFF_CYCLE_LABELS = {"bonus": "Bonus", "correction": "Correction", "final": "Final pay"}
@@ -103,9 +103,10 @@ class CorrectionsView(BaseView):
         engagement = db.session.execute(sa.select(Engagement).options(
             joinedload(Engagement.worker), joinedload(Engagement.client)).where(Engagement.id == p.engagement_id)
         ).scalar_one_or_none() if p.engagement_id else None
+        comp = workers_comp.paycheck_premiums(p.id) if can(current_user, "workers_comp_premium", "read") else []
         return self.render("admin/payroll/paycheck.html", p=p, run=run, lines=lines, payments=pays, owed=owed,
                            today=clock().today(), stub=stub, stub_problem=stub_problem, holds=held,
-                           engagement=engagement, **paycheck_actions(p, run, current_user))
+                           engagement=engagement, comp=comp, **paycheck_actions(p, run, current_user))
 
     @expose("/paycheck/<int:paycheck_id>/<string:verb>", methods=["POST"])
     def paycheck_act(self, paycheck_id, verb):

@@ -16,7 +16,10 @@ from payroll.services.runs import paycheck_exceptions, pre_run_checks, resume_ca
 def register(cli) -> None:
     from payroll.cli_money import register as register_money
 
+    from payroll.cli_workers_comp import register as register_workers_comp
+
     register_money(payroll)         # payroll returns import / payroll deposits plan|list|pay
+    register_workers_comp(cli)      # workers-comp rates | seed-rates | report
     cli.add_command(payroll)
     cli.add_command(paycheck)
 

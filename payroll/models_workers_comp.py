@@ -74,12 +74,15 @@ class WorkersCompPremium(db.Model):
     __permission_model__ = "workers_comp_premium"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False)
-    run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False, index=True)
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagements.id"), nullable=False)
-    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
-    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False)
-    agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
-    class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers_comp_classes.id"))
+    class_id: Mapped[int | None] = mapped_column(sa.ForeignKey("workers_comp_classes.id"))    # the rate row used
+    # Copies of the paycheck's (and its engagement's) own columns, for the report's and billing's filters without
+    # a join. No foreign keys of their own: the paycheck's key already holds them, and each key costs PostgreSQL
+    # one lookup per row written (a 100,000-worker run writes 75,000 rows or more).
+    run_id: Mapped[int] = mapped_column(BigId, nullable=False, index=True)
+    client_id: Mapped[int | None] = mapped_column(BigId)
+    worker_id: Mapped[int] = mapped_column(BigId, nullable=False)
+    agency_id: Mapped[int | None] = mapped_column(BigId)
     state: Mapped[str] = mapped_column(sa.String(2), nullable=False)
     class_code: Mapped[str] = mapped_column(sa.String(8), nullable=False)
     pay_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
@@ -96,6 +99,7 @@ class WorkersCompPremium(db.Model):
 
     paycheck = relationship("Paycheck", viewonly=True)
     engagement = relationship("Engagement", viewonly=True)
-    client = relationship("Client", viewonly=True)
-    worker = relationship("Worker", viewonly=True)
-    run = relationship("PayrollRun", viewonly=True)
+    client = relationship("Client", primaryjoin="foreign(WorkersCompPremium.client_id) == Client.id", viewonly=True)
+    worker = relationship("Worker", primaryjoin="foreign(WorkersCompPremium.worker_id) == Worker.id", viewonly=True)
+    run = relationship("PayrollRun", primaryjoin="foreign(WorkersCompPremium.run_id) == PayrollRun.id",
+                       viewonly=True)

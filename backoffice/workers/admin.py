@@ -168,7 +168,8 @@ class EngagementAdmin(SecureModelView):
                      "work_city": "Work site city (taxing municipality)",
                      "work_county": "Work site county", "work_psd_code": "Work site PA PSD code",
                      "work_transit_district": "Work site transit district (OR)",
-                     "ot_bill_rate": "Overtime bill rate", "dt_bill_rate": "Double-time bill rate"}
+                     "ot_bill_rate": "Overtime bill rate", "dt_bill_rate": "Double-time bill rate",
+                     "wc_class_code": "Workers' comp class code"}
     column_descriptions = {
         "bill_rate": "What the client pays per hour (per unit for piece and project pay).",
         "ot_bill_rate": "Blank: 1.5 times the bill rate.", "dt_bill_rate": "Blank: 2 times the bill rate.",
@@ -176,22 +177,25 @@ class EngagementAdmin(SecureModelView):
                         "state. Blank: works on site in the work state.",
         "remote_for_convenience": "Works away from the office state by choice, not because the employer requires "
                                   "it: NY, DE, NE and PA (CT and NJ for residents of such states) then tax the work "
-                                  "as done at the office (convenience of the employer)."}
+                                  "as done at the office (convenience of the employer).",
+        "wc_class_code": "The class the work is rated under in the work state (e.g. 8810 clerical, 7219 trucking); "
+                         "its rate comes from the workers' comp class table. Blank: no premium accrues and runs "
+                         "warn."}
     column_details_list = ("id", "worker", "client", "type", "title", "work_state", "work_city", "work_county",
                            "work_psd_code", "work_transit_district", "pay_rate", "pay_unit",
                            "bill_rate", "ot_bill_rate", "dt_bill_rate", "pay_frequency", "pay_schedule_id",
                            "start_date", "end_date", "status",
                            "classification", "overtime_exempt", "office_state", "remote_for_convenience",
-                           "related")
+                           "wc_class_code", "related")
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
     column_filters = ("type", "work_state", "status", "pay_frequency", "classification", "start_date",
-                      Client.name, "worker_id")
+                      Client.name, "worker_id", "wc_class_code")
     column_sortable_list = ("id", "type", "work_state", "pay_rate", "start_date", "status")
     column_default_sort = ("id", True)
     form_columns = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
                     "work_transit_district", "pay_rate", "pay_unit", "bill_rate", "ot_bill_rate", "dt_bill_rate",
                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
-                    "office_state", "remote_for_convenience")
+                    "office_state", "remote_for_convenience", "wc_class_code")
     # the schedule whose runs pay the engagement; blank = the first active schedule of the pay frequency
     form_extra_fields = {"pay_schedule_id": SelectField("Pay schedule", choices=[], validate_choice=False,
                                                         description="Blank: the first active schedule of the pay "
@@ -206,7 +210,7 @@ class EngagementAdmin(SecureModelView):
     service_fields = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
                       "work_transit_district", "pay_rate", "pay_unit", "bill_rate", "ot_bill_rate", "dt_bill_rate",
                       "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
-                      "office_state", "remote_for_convenience")
+                      "office_state", "remote_for_convenience", "wc_class_code")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
                          "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate,
                          "ot_bill_rate": _rate, "dt_bill_rate": _rate,

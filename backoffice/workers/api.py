@@ -145,6 +145,9 @@ class EngagementOut(Schema):
     remote_for_convenience = fields.Boolean(metadata={
         "description": "works away from office_state by their own choice, not the employer's necessity: "
                        "NY, DE, NE, PA (and CT/NJ for residents of such states) tax that work as done at the office"})
+    wc_class_code = fields.String(allow_none=True, metadata={
+        "description": "the workers' compensation class code the work is rated under in the work state (e.g. 8810); "
+                       "null: no premium accrues"})
 
 
 class EngagementIn(Schema):
@@ -168,6 +171,8 @@ class EngagementIn(Schema):
         "description": "the employer location a remote worker is assigned to (two letters); blank: on site"})
     remote_for_convenience = fields.Boolean(metadata={
         "description": "works away from office_state for their own convenience (needs office_state)"})
+    wc_class_code = fields.String(allow_none=True, metadata={
+        "description": "the workers' compensation class code (3 to 8 letters or digits, e.g. 8810); blank: none"})
 
 
 def page_schema(item):

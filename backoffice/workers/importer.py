@@ -54,6 +54,8 @@ ENGAGEMENT_COLUMNS = (
      "a remote worker's employer location, two letters, when in another state than work_state"),
     ("remote_for_convenience", "remote_for_convenience", False,
      "yes/no (default no): works away from office_state by their own choice (docs/multistate.md)"),
+    ("wc_class_code", "wc_class_code", False,
+     "the workers' comp class code of the work in the work state, e.g. 8810 (docs/workers-comp.md)"),
 )
 COLUMNS = WORKER_COLUMNS + ENGAGEMENT_COLUMNS
 _WORKER_FIELD_TO_COLUMN = {f: c for c, f, _, _ in WORKER_COLUMNS}

@@ -1,6 +1,7 @@
 """Services for clients, workers and engagements: validate every field, then write in one transaction."""
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import sqlalchemy as sa
@@ -28,12 +29,14 @@ ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "p
                      "ot_bill_rate", "dt_bill_rate",
                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
                      "office_state", "remote_for_convenience", "work_city", "work_county", "work_psd_code",
-                     "work_transit_district")
+                     "work_transit_district", "wc_class_code")
 # local certificate fields (payroll.engine.locals.LOCAL_CERTIFICATE_FIELDS; named here, not imported: payroll sits
 # above workers): whole numbers, yes/no flags and the NYC filing status
 _LOCAL_COUNTS = ("city_exemptions", "city_allowances", "school_district_exemptions")
 _LOCAL_FLAGS = ("lst_exempt", "withhold_residence_city")
 TRANSIT_DISTRICTS = ("TRIMET", "LTD")
+# the workers' comp class code an engagement is rated under (payroll prices it from its class table)
+WC_CLASS_CODE = re.compile(r"^[0-9A-Z]{3,8}$")
 
 
 def clean_locality(data: dict, out: dict, issues: list, prefix: str = "") -> None:
@@ -298,6 +301,12 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
         out["title"] = str(data["title"] or "").strip()
     if "overtime_exempt" in data:
         out["overtime_exempt"] = bool(data["overtime_exempt"])
+    if "wc_class_code" in data:
+        code = str(data["wc_class_code"] or "").strip().upper()
+        if code and not WC_CLASS_CODE.match(code):
+            issues.append(Issue("wc_class_code", "must be a workers' comp class code: 3 to 8 letters or digits "
+                                "(e.g. 8810)", "invalid"))
+        out["wc_class_code"] = code or None
     _clean_work_location(data, out, current, issues)
     clean_locality(data, out, issues, prefix="work_")
     if data.get("start_date") not in (None, ""):

@@ -7,13 +7,14 @@ from flask import Response
 from backoffice.api import current_api_user
 from backoffice.clock import clock
 from backoffice.extensions import db
+from backoffice.security.access import can
 from payroll.api.common import _body, _maybe_body, _one, _page, blp
 from backoffice.api import json_body
 from payroll.api.schemas import (ManualCheckIn, PaycheckArgs, PaycheckDetail, PaycheckOut, PaycheckPage,
                                  PaymentOut, ReasonIn, ReversalRequestOut, RunOut)
 from payroll.models import Paycheck, PaycheckLine
 from payroll.models_ledger import Payment
-from payroll.services import checks, corrections
+from payroll.services import checks, corrections, workers_comp
 from payroll.services.explain import line_explanations
 from payroll.services.paycheck_figures import paycheck_figures
 from reports.paystubs import paystub_pdf
@@ -46,6 +47,8 @@ def get_paycheck(ident):
                      "rate": ln.rate, "engagement_id": ln.engagement_id, "client_id": ln.client_id,
                      "explanation": words.get(ln.id) or ln.explanation or []} for ln in lines]
     out.update(paycheck_figures(p))
+    if can(current_api_user(), "workers_comp_premium", "read"):
+        out["workers_comp"] = workers_comp.paycheck_premiums(p.id)
     return out
 
 

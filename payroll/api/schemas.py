@@ -257,6 +257,9 @@ class AdjustmentOut(Schema):
 
 class PaycheckDetail(PaycheckOut):
     lines = fields.List(fields.Nested(LineOut))
+    workers_comp = fields.List(fields.Nested("WorkersCompPremiumOut"), metadata={
+        "description": "the employer's workers' compensation premium accrued per engagement (an employer cost, not a "
+                       "paycheck line; Dr 6400 / Cr 2600); only for roles that may read workers' comp premiums"})
     taxable_wages = fields.Dict(keys=fields.String(), values=fields.Decimal(as_string=True), metadata={
         "description": "the wage base each tax was computed on, by tax code, as the paycheck quote's "
                        "`taxable_wages` (employee: federal_income_tax, social_security, medicare, "
@@ -357,3 +360,48 @@ class ScheduleIn(Schema):
     anchor_start = Day(required=True)
     pay_lag_days = fields.Integer(validate=validate.Range(min=0, max=31))
     active = fields.Boolean()
+
+
+# ------------------------------------------------------------------------------------------------ workers' comp
+class WorkersCompClassArgs(PageArgs):
+    state = fields.String(load_default=None, validate=validate.Length(equal=2),
+                          metadata={"description": "two-letter state code"})
+    class_code = fields.String(load_default=None, validate=validate.Length(min=3, max=8))
+    on = Day(load_default=None, metadata={"description": "only the rates in force on this date (effective_from <= "
+                                                         "on <= effective_to, inclusive); without it, every rate "
+                                                         "with its history"})
+
+
+class WorkersCompClassOut(Schema):
+    id = fields.Integer()
+    state = fields.String()
+    class_code = fields.String()
+    description = fields.String()
+    basis = fields.String(metadata={"description": "payroll (rate per $100 of payroll) or hours (rate per hour "
+                                                   "worked: Washington)"})
+    rate_per_100 = fields.Decimal(as_string=True, allow_none=True)
+    rate_per_hour = fields.Decimal(as_string=True, allow_none=True)
+    effective_from = fields.Date()
+    effective_to = fields.Date(allow_none=True, metadata={"description": "inclusive; null: until replaced"})
+    source = fields.String(metadata={"description": "where the figure comes from (or 'illustrative demo data')"})
+
+
+class WorkersCompClassPage(Schema):
+    items = fields.List(fields.Nested(WorkersCompClassOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class WorkersCompPremiumOut(Schema):
+    engagement_id = fields.Integer()
+    client_id = fields.Integer(allow_none=True)
+    state = fields.String()
+    class_code = fields.String()
+    wages = fields.Decimal(as_string=True, metadata={
+        "description": "payroll subject to premium: gross wages less the overtime premium where the state excludes it"})
+    overtime_excluded = fields.Decimal(as_string=True)
+    hours = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "hours worked (WA only)"})
+    rate_per_100 = fields.Decimal(as_string=True, allow_none=True)
+    rate_per_hour = fields.Decimal(as_string=True, allow_none=True)
+    premium = fields.Decimal(as_string=True, metadata={"description": "negative on a reversal"})

@@ -124,6 +124,8 @@ TITLES = {
     "no_state_registration": "No state registration", "period_already_paid": "Period already paid",
     "missing_w4": "No W-4", "missing_w9": "No W-9", "no_bank_account": "No bank account",
     "unapproved_time": "Time not approved", "held_by_hr": "Held by HR",
+    "no_wc_class": "No workers' comp class code", "no_wc_rate": "No workers' comp rate",
+    "wc_hours_unknown": "Workers' comp hours unknown",
 }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import csv
 import re
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from backoffice import validation as v
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
-from backoffice.money import RATE, ZERO
+from backoffice.money import RATE, ZERO, from_cents
 from backoffice.security.access import can
 from backoffice.uow import transaction
 from backoffice.workers.models import Engagement
@@ -57,6 +57,13 @@ def paycheck_premiums(paycheck_id: int) -> list[WorkersCompPremium]:
         WorkersCompPremium.paycheck_id == paycheck_id).order_by(WorkersCompPremium.engagement_id)).scalars())
 
 
+def run_premium(run_id: int) -> Decimal | None:
+    """The premium a run's paychecks accrued in all (None: none accrued)."""
+    total = db.session.execute(sa.select(sa.func.sum(sa.cast(WorkersCompPremium.premium, sa.BigInteger))).where(
+        WorkersCompPremium.run_id == run_id)).scalar()
+    return from_cents(total) if total is not None else None
+
+
 def rate_table() -> list[wc.WcRate]:
     """Every rate row, for the engine (a few hundred rows: read once per chunk)."""
     return [wc.WcRate(r.id, r.state, r.class_code, r.basis, r.rate_per_100, r.rate_per_hour, r.effective_from,
@@ -94,6 +101,7 @@ class ChunkAccrual:
     engagements: dict        # id -> (work_state, wc_class_code)
     rates: dict              # (state, code) -> [WcRate]
     rows: list
+    memo: dict = field(default_factory=dict)     # (state, code) -> (StateRule, WcRate | None)
 
     @classmethod
     def load(cls, run_id: int, pay_date: date, agency_id: int | None, engagement_ids: list[int]) -> "ChunkAccrual":
@@ -124,11 +132,11 @@ class ChunkAccrual:
             state, code = self.engagements.get(eid, ("", None))
             if not code:
                 continue
-            rate = wc.rate_on(self.rates.get((state, code), ()), state, code, self.pay_date)
+            rule, rate = self._rule_and_rate(state, code)
             if rate is None:
                 continue
             try:
-                p = wc.premium(earnings, wc.state_rule(state), rate)
+                p = wc.premium(earnings, rule, rate)
             except wc.NotPriced:
                 continue
             if not p.premium and not p.wages:
@@ -139,6 +147,15 @@ class ChunkAccrual:
             if p.premium:
                 out.append((LEDGER_KIND, code, state, p.premium))
         return out
+
+    def _rule_and_rate(self, state: str, code: str) -> tuple:
+        """The state's rule and the class's rate on the pay date: the same for every paycheck of the chunk."""
+        key = (state, code)
+        hit = self.memo.get(key)
+        if hit is None:
+            hit = self.memo[key] = (wc.state_rule(state),
+                                    wc.rate_on(self.rates.get(key, ()), state, code, self.pay_date))
+        return hit
 
     def write(self) -> int:
         return bulk_insert("workers_comp_premiums", PREMIUM_COLUMNS, self.rows, ready=True)
@@ -360,3 +377,72 @@ def seed_rates(path: Path | None = None, user=None) -> int:
         added += 1
     db.session.flush()
     return added
+
+
+# ------------------------------------------------------------------------------------------------ the audit report
+PERIODS = ("month", "quarter", "year")
+SUMMARY_COLUMNS = ("period", "state", "class_code", "description", "workers", "paychecks", "wages",
+                   "overtime_excluded", "hours", "premium")
+
+
+def _period_of(day: date, period: str) -> str:
+    if period == "year":
+        return str(day.year)
+    if period == "quarter":
+        return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+    return f"{day.year}-{day.month:02d}"
+
+
+def premium_summary(date_from: date, date_to: date, *, state: str | None = None, class_code: str | None = None,
+                    client_id: int | None = None, period: str = "month") -> list[dict]:
+    """Premium by period (of pay dates), state and class code between two pay dates (inclusive): payroll subject
+    to premium, the overtime premium left out, hours (WA), premium, workers and paychecks — what a carrier's or
+    state fund's premium audit asks for. Reversals count on their own pay date, negated."""
+    if period not in PERIODS:
+        raise DomainError(f"period must be one of {', '.join(PERIODS)}", code="bad_period")
+    t = WorkersCompPremium
+    raw = sa.func.sum
+    stmt = (sa.select(t.pay_date, t.state, t.class_code, raw(sa.cast(t.wages, sa.BigInteger)),
+                      raw(sa.cast(t.overtime_excluded, sa.BigInteger)),
+                      raw(sa.func.coalesce(sa.cast(t.hours, sa.BigInteger), 0)), raw(sa.cast(t.premium, sa.BigInteger)),
+                      sa.func.count(sa.distinct(t.paycheck_id)))
+            .where(t.pay_date >= date_from, t.pay_date <= date_to)
+            .group_by(t.pay_date, t.state, t.class_code))
+    if state:
+        stmt = stmt.where(t.state == state.upper())
+    if class_code:
+        stmt = stmt.where(t.class_code == class_code.upper())
+    if client_id:
+        stmt = stmt.where(t.client_id == client_id)
+    sums: dict = {}
+    for day, st, code, wages, excluded, hours, premium, paychecks in db.session.execute(stmt):
+        key = (_period_of(day, period), st, code)
+        acc = sums.setdefault(key, [0, 0, 0, 0, 0])
+        for i, val in enumerate((wages, excluded, hours, premium, paychecks)):
+            acc[i] += int(val or 0)
+    workers = _distinct_workers(date_from, date_to, state, class_code, client_id, period)
+    names = {(r.state, r.class_code): r.description for r in db.session.execute(sa.select(WorkersCompClass)
+                                                                                .order_by(WorkersCompClass.effective_from)).scalars()}
+    out = []
+    for (per, st, code), (wages, excluded, hours, premium, paychecks) in sorted(sums.items()):
+        out.append({"period": per, "state": st, "class_code": code, "description": names.get((st, code), ""),
+                    "workers": workers.get((per, st, code), 0), "paychecks": paychecks,
+                    "wages": from_cents(wages), "overtime_excluded": from_cents(excluded),
+                    "hours": Decimal(hours).scaleb(-4) if hours else None, "premium": from_cents(premium)})
+    return out
+
+
+def _distinct_workers(date_from, date_to, state, class_code, client_id, period) -> dict:
+    t = WorkersCompPremium
+    stmt = (sa.select(t.pay_date, t.state, t.class_code, t.worker_id).distinct()
+            .where(t.pay_date >= date_from, t.pay_date <= date_to))
+    if state:
+        stmt = stmt.where(t.state == state.upper())
+    if class_code:
+        stmt = stmt.where(t.class_code == class_code.upper())
+    if client_id:
+        stmt = stmt.where(t.client_id == client_id)
+    seen: dict = defaultdict(set)
+    for day, st, code, wid in db.session.execute(stmt):
+        seen[(_period_of(day, period), st, code)].add(wid)
+    return {k: len(v) for k, v in seen.items()}

@@ -27,6 +27,7 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "rwc", "cobra_premium": "rwc",
         "filing": "r", "filing_copy": "r",
+        "workers_comp_class": "rwcd", "workers_comp_premium": "r",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -41,6 +42,7 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "rwc",
         "filing": "r",
+        "workers_comp_class": "rwc", "workers_comp_premium": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -52,6 +54,7 @@ EXPECTED = {
         "portable_benefit": "r",
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
+        "workers_comp_class": "r", "workers_comp_premium": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
