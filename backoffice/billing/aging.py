@@ -26,24 +26,26 @@ def _cents(column):
 
 
 def open_items(as_of: date, *, client_id: int | None = None) -> list[OpenItem]:
-    """Every invoice with something owing on `as_of`, and every credit note with open credit then."""
-    paid = (sa.select(PaymentApplication.invoice_id.label("iid"), _cents(PaymentApplication.amount).label("c"))
-            .where(PaymentApplication.applied_on <= as_of).group_by(PaymentApplication.invoice_id).subquery())
-    written = (sa.select(WriteOff.invoice_id.label("iid"), _cents(WriteOff.amount).label("c"))
-               .where(WriteOff.status == "approved", WriteOff.decided_on <= as_of)
-               .group_by(WriteOff.invoice_id).subquery())
-    cn = sa.orm.aliased(Invoice)
+    """Every invoice with something owing on `as_of`, and every credit note with open credit then.
+
+    Four plain queries (the invoices; what was paid, written off and credited on each by then) added up here: a
+    join of the three grouped subqueries leaves the plan to row estimates, which after a bulk load are wrong
+    enough for a nested loop over them (7 s for 10,000 invoices on PostgreSQL before ANALYZE)."""
+    def by_invoice(stmt) -> dict[int, int]:
+        return dict(db.session.execute(stmt).all())
+
+    paid = by_invoice(sa.select(PaymentApplication.invoice_id, _cents(PaymentApplication.amount))
+                      .where(PaymentApplication.applied_on <= as_of).group_by(PaymentApplication.invoice_id))
+    written = by_invoice(sa.select(WriteOff.invoice_id, _cents(WriteOff.amount))
+                         .where(WriteOff.status == "approved", WriteOff.decided_on <= as_of)
+                         .group_by(WriteOff.invoice_id))
     # a credit note's part used against the invoice it credits: its total less the credit still open on it
-    credited = (sa.select(cn.credits_invoice_id.label("iid"),
-                          (_cents(cn.total) - _cents(cn.balance)).label("c"))
-                .where(cn.kind == "credit_note", cn.status.in_(ISSUED), cn.issue_date <= as_of)
-                .group_by(cn.credits_invoice_id).subquery())
-    owed = (sa.cast(Invoice.total, sa.BigInteger) - sa.func.coalesce(paid.c.c, 0)
-            - sa.func.coalesce(written.c.c, 0) - sa.func.coalesce(credited.c.c, 0))
-    stmt = (sa.select(Invoice.id, Invoice.number, Invoice.client_id, Client.name, Invoice.due_date, owed)
+    credited = by_invoice(sa.select(Invoice.credits_invoice_id, _cents(Invoice.total) - _cents(Invoice.balance))
+                          .where(Invoice.kind == "credit_note", Invoice.status.in_(ISSUED),
+                                 Invoice.issue_date <= as_of).group_by(Invoice.credits_invoice_id))
+    stmt = (sa.select(Invoice.id, Invoice.number, Invoice.client_id, Client.name, Invoice.due_date,
+                      sa.cast(Invoice.total, sa.BigInteger))
             .join(Client, Client.id == Invoice.client_id)
-            .outerjoin(paid, paid.c.iid == Invoice.id).outerjoin(written, written.c.iid == Invoice.id)
-            .outerjoin(credited, credited.c.iid == Invoice.id)
             .where(Invoice.kind == "invoice", Invoice.status.in_(ISSUED), Invoice.issue_date <= as_of))
     credit = (sa.select(Invoice.id, Invoice.number, Invoice.client_id, Client.name, Invoice.issue_date,
                         sa.cast(Invoice.balance, sa.BigInteger))
@@ -53,8 +55,11 @@ def open_items(as_of: date, *, client_id: int | None = None) -> list[OpenItem]:
     if client_id is not None:
         stmt = stmt.where(Invoice.client_id == client_id)
         credit = credit.where(Invoice.client_id == client_id)
-    items = [OpenItem(cid, name, "invoice", from_cents(c), due, number or "", iid)
-             for iid, number, cid, name, due, c in db.session.execute(stmt) if c > 0]
+    items = []
+    for iid, number, cid, name, due, total in db.session.execute(stmt):
+        owed = int(total) - int(paid.get(iid, 0)) - int(written.get(iid, 0)) - int(credited.get(iid, 0))
+        if owed > 0:
+            items.append(OpenItem(cid, name, "invoice", from_cents(owed), due, number or "", iid))
     items += [OpenItem(cid, name, "credit_note", from_cents(c), issued, number or "", iid)
               for iid, number, cid, name, issued, c in db.session.execute(credit)]
     return items
