@@ -16,6 +16,7 @@ from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.money import ZERO, from_cents
 from backoffice.uow import for_update, transaction
+from backoffice.validation import is_record_id
 from backoffice.workers.models import Agency, Client, Engagement
 from payroll.services.common import bulk_insert, cents, units4
 from payroll.services.ledger import raw_sum
@@ -30,7 +31,9 @@ LINE_COLUMNS = ("invoice_id", "source_key", "worker_id", "engagement_id", "times
 
 
 def _is_unique_violation(exc: BaseException) -> bool:
-    return isinstance(exc, IntegrityError) or getattr(exc, "sqlstate", None) == "23505"
+    """A unique key refused the write: SQLAlchemy's IntegrityError (SQLite) or psycopg's error from COPY."""
+    orig = getattr(exc, "orig", exc)
+    return getattr(orig, "sqlstate", None) == "23505" or "UNIQUE constraint failed" in str(orig)
 
 
 @dataclass
@@ -56,7 +59,7 @@ def parse_request(through: object, client_id: object = None) -> tuple[date, int 
         except ValueError:
             issues.append(Issue("client_id", f"{client_id!r} is not a client id (a whole number)"))
         else:
-            if db.session.get(Client, cid) is None:
+            if not is_record_id(cid) or db.session.get(Client, cid) is None:
                 issues.append(Issue("client_id", f"there is no client {cid}", "not_found"))
     if issues:
         raise ValidationFailed(issues)

@@ -111,6 +111,11 @@ def test_bad_input_is_refused_naming_the_field(db, world):
         _invoice(through="2026-02-30", client_id=987654)
     assert [(i.field, i.message) for i in bad.value.issues] == [
         ("through", "'2026-02-30' is not a date (YYYY-MM-DD)"), ("client_id", "there is no client 987654")]
+    for bad_id, words in (("99999999999999999999", "there is no client 99999999999999999999"),
+                          ("abc", "'abc' is not a client id (a whole number)")):
+        with pytest.raises(ValidationFailed) as bad:
+            _invoice(client_id=bad_id)
+        assert [(i.field, i.message) for i in bad.value.issues] == [("client_id", words)]
 
 
 def test_an_issued_invoice_is_neither_voided_nor_issued_again(db, world):
