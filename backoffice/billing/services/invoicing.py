@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -246,6 +245,3 @@ def void_draft(invoice_id: int, user=None, reason: str = "") -> Invoice:
     db.session.flush()
     return inv
 
-
-def issue_drafts(invoice_ids: Sequence[int], issue_date: date, user=None) -> list[Invoice]:
-    return [issue_invoice(i, issue_date, user) for i in invoice_ids]
