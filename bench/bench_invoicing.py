@@ -4,7 +4,7 @@ Run (a throwaway PostgreSQL cluster; the database's schema is dropped and rebuil
     ./scripts/with-postgres .venv/bin/python bench/bench_invoicing.py [--n 10000]
 
 Phases: seed (bench/bench_payroll_run.py's bulk seed: N workers, two approved weekly timesheets per hourly
-engagement of a biweekly period; then every second engagement moved to a cost-plus client at 25% markup and bill
+engagement of a biweekly period, workers' comp class codes on the leased engagements; then every second engagement moved to a cost-plus client at 25% markup and bill
 rates set at 1.4 times pay), the payroll run calculated in this process and approved (not part of the invoicing),
 then `create_invoices(through=the period's last Sunday)` timed: facts read, lines computed (hours split from the
 paychecks, cost-plus with taxes, benefits, workers' comp), invoices written and issued (gapless numbers, one
@@ -23,7 +23,7 @@ from decimal import Decimal
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from bench.bench_payroll_run import DEFAULT_URL, make_app, rebuild, seed  # noqa: E402
+from bench.bench_payroll_run import DEFAULT_URL, _classify, make_app, rebuild, seed  # noqa: E402
 
 THROUGH = date(2026, 11, 22)          # the Sunday ending the seeded biweekly period (Nov 9 - Nov 22)
 
@@ -74,6 +74,7 @@ def main() -> None:
     rebuild(app)
     t = time.perf_counter()
     ids = seed(app, args.n, random.Random(2026))
+    _classify(app)          # workers' comp: the seed rates and a class code on every leased engagement
     split_clients(app)
     print(f"seed: {args.n:,} workers, {ids['timesheets']:,} approved timesheets in {time.perf_counter() - t:.1f} s")
     t = time.perf_counter()
@@ -89,6 +90,14 @@ def main() -> None:
     from payroll.services.ledger import trial_balance
 
     with app.app_context():
+        from backoffice.billing.services.invoicing import client_lines
+        from backoffice.workers.models import Client
+
+        t0 = time.perf_counter()          # the read side alone (facts + engine), nothing written
+        counted = sum(len(client_lines(c, THROUGH)[0]) for c in db.session.execute(sa.select(Client)).scalars())
+        db.session.rollback()
+        print(f"read side alone (facts + lines, nothing written): {counted:,} lines in "
+              f"{time.perf_counter() - t0:.1f} s")
         t0, c0 = time.perf_counter(), time.process_time()
         result = create_invoices(THROUGH, issue_date=date(2026, 11, 23))
         wall, cpu = time.perf_counter() - t0, time.process_time() - c0

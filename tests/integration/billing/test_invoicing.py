@@ -111,6 +111,11 @@ def test_bad_input_is_refused_naming_the_field(db, world):
         _invoice(through="2026-02-30", client_id=987654)
     assert [(i.field, i.message) for i in bad.value.issues] == [
         ("through", "'2026-02-30' is not a date (YYYY-MM-DD)"), ("client_id", "there is no client 987654")]
+    for bad_id, words in (("99999999999999999999", "there is no client 99999999999999999999"),
+                          ("abc", "'abc' is not a client id (a whole number)")):
+        with pytest.raises(ValidationFailed) as bad:
+            _invoice(client_id=bad_id)
+        assert [(i.field, i.message) for i in bad.value.issues] == [("client_id", words)]
 
 
 def test_an_issued_invoice_is_neither_voided_nor_issued_again(db, world):
@@ -179,3 +184,28 @@ def test_a_task_is_billed_per_unit_at_its_own_bill_rate(db, world):
     [line] = [ln for ln in inv.lines if ln.task_completion_id]
     assert (line.quantity, line.unit, line.rate, line.amount, line.source_key) == (
         Decimal("12"), "unit", Decimal("4.25"), Decimal("51.00"), f"task:{task.id}")
+
+
+def test_should_a_second_pass_ever_choose_billed_time_the_unique_key_refuses_it_whole(db, world, monkeypatch):
+    """The first pass bills the week; a second pass that (as if it had read before the first committed) chooses
+    the same timesheet again is refused by the database's unique source key, in words, and writes nothing: still
+    one invoice, one number."""
+    import pytest
+
+    from backoffice.billing.models import Invoice, InvoiceLine
+    from backoffice.billing.services import facts
+    from backoffice.errors import DomainError
+
+    e = world.worker(rate="20.00")
+    e.bill_rate = Decimal("30.00")
+    world.time(e)
+    world.approved_run()
+    real = facts.unbilled_sheets
+    seen = real([world.client.id], THROUGH)
+    _invoice()
+    monkeypatch.setattr(facts, "unbilled_sheets", lambda client_ids, through: seen)     # the stale read
+    with pytest.raises(DomainError, match="another invoicing run billed some of the same time") as refused:
+        _invoice()
+    assert refused.value.code == "billed_concurrently"
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Invoice)).scalar() == 1
+    assert db.session.execute(sa.select(sa.func.count()).select_from(InvoiceLine)).scalar() == 1
