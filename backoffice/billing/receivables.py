@@ -1,0 +1,20 @@
+"""Receivables inside billing: what money clients owe and pay. Registered from billing's init_app.
+
+buckets.py and matching.py are pure (aging buckets; statement lines matched to invoices); receivables_models.py
+the records; receipts.py, bank_import.py, credit_notes.py, writeoffs.py, aging.py and statements.py the services;
+receivables_admin.py, receivables_api.py and receivables_demo.py the entry points."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    """Models, payroll's reversal hook (credit notes), the API, admin pages, CLI commands and demo steps."""
+    from backoffice.api import register_blueprints
+    from backoffice.billing import (credit_notes, receivables_admin, receivables_api, receivables_cli,  # noqa: F401
+                                    receivables_demo, receivables_models)
+    from payroll import hooks
+
+    hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, credit_notes.paychecks_reversed)
+    register_blueprints(app, receivables_api.blp)
+    receivables_admin.register(app.extensions["tandem_admin"])
+    receivables_cli.register(app)          # into billing's `billing` command group
+    receivables_demo.register(app)         # after billing's demo step, which issues the invoices
