@@ -13,9 +13,13 @@ def set_sender(app, send) -> None:
     app.extensions["mail_sender"] = send
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send one plain-text message with the app's sender; a DomainError when there is none or it fails."""
+def send_mail(to: str, subject: str, body: str, attachments=()) -> None:
+    """Send one plain-text message with the app's sender; a DomainError when there is none or it fails.
+    `attachments`: (filename, mimetype, content bytes) each, handed to the sender only when there are some."""
     send = current_app.extensions.get("mail_sender")
     if send is None:
         raise DomainError("Email is not configured: no sender is registered", code="smtp_not_configured")
-    send(current_app.config, to, subject, body)
+    if attachments:
+        send(current_app.config, to, subject, body, attachments=list(attachments))
+    else:
+        send(current_app.config, to, subject, body)

@@ -27,6 +27,7 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "rwc", "cobra_premium": "rwc",
         "filing": "r", "filing_copy": "r",
+        "labor_report": "r", "workforce_report": "r", "benefits_report": "r", "scheduled_report": "rwcd",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -40,6 +41,8 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "rwc",
         "filing": "r",
+        "margin_report": "r", "labor_report": "r", "workforce_report": "r", "benefits_report": "r",
+        "scheduled_report": "rwcd",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -51,6 +54,7 @@ EXPECTED = {
         "portable_benefit": "r",
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
+        "workforce_report": "r", "scheduled_report": "rwcd",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
