@@ -17,6 +17,14 @@ down_revision = '0113_engagement_remote'
 branch_labels = None
 depends_on = None
 
+# (role, right, read, write, create, delete), as permissions.csv ships them; added to a loaded matrix only.
+ROWS = [("hr", "workers_comp_class", 1, 1, 1, 1), ("finance", "workers_comp_class", 1, 1, 1, 0),
+        ("compliance", "workers_comp_class", 1, 0, 0, 0), ("hr", "workers_comp_premium", 1, 0, 0, 0),
+        ("finance", "workers_comp_premium", 1, 0, 0, 0), ("compliance", "workers_comp_premium", 1, 0, 0, 0)]
+permissions = sa.table("permissions", sa.column("role", sa.String), sa.column("model", sa.String),
+                       sa.column("can_read", sa.Boolean), sa.column("can_write", sa.Boolean),
+                       sa.column("can_create", sa.Boolean), sa.column("can_delete", sa.Boolean))
+
 
 def upgrade():
     op.create_table(
@@ -77,8 +85,17 @@ def upgrade():
     # plain ADD COLUMN (no batch copy: engagements keeps its indexes and constraints as they are)
     op.add_column('engagements', sa.Column('wc_class_code', sa.String(8), nullable=True))
 
+    conn = op.get_bind()
+    if conn.execute(sa.select(sa.func.count()).select_from(permissions)).scalar():
+        have = {(r, m) for r, m in conn.execute(sa.select(permissions.c.role, permissions.c.model))}
+        rows = [{"role": role, "model": right, "can_read": bool(r), "can_write": bool(w), "can_create": bool(c),
+                 "can_delete": bool(d)} for role, right, r, w, c, d in ROWS if (role, right) not in have]
+        if rows:
+            conn.execute(permissions.insert(), rows)
+
 
 def downgrade():
+    op.execute(permissions.delete().where(permissions.c.model.in_(("workers_comp_class", "workers_comp_premium"))))
     with op.batch_alter_table('engagements') as batch:
         batch.drop_column('wc_class_code')
     op.drop_index('ix_workers_comp_premiums_pay_date', table_name='workers_comp_premiums')

@@ -28,6 +28,7 @@ EXPECTED = {
         "cobra_case": "rwc", "cobra_premium": "rwc",
         "filing": "r", "filing_copy": "r",
         "labor_report": "r", "workforce_report": "r", "benefits_report": "r", "scheduled_report": "rwcd",
+        "workers_comp_class": "rwcd", "workers_comp_premium": "r",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -43,6 +44,7 @@ EXPECTED = {
         "filing": "r",
         "margin_report": "r", "labor_report": "r", "workforce_report": "r", "benefits_report": "r",
         "scheduled_report": "rwcd",
+        "workers_comp_class": "rwc", "workers_comp_premium": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -55,6 +57,7 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
         "workforce_report": "r", "scheduled_report": "rwcd",
+        "workers_comp_class": "r", "workers_comp_premium": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
