@@ -1,0 +1,108 @@
+"""The margin report against the ledger: revenue − cost for a period equals what the journal posted to 4000 and
+6100 / 6150 / 6200 / 6300 / 6400 in the same days, to the cent (the issue's must-show)."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.billing.conftest import ISSUED, BillingWorld
+
+D = Decimal
+NOVEMBER = (date(2026, 11, 1), date(2026, 11, 30))
+EXPENSES = ("6100", "6150", "6200", "6300", "6400")
+
+
+@pytest.fixture
+def billed(db, make_user):
+    """Week of 2 Nov 2026 (pay date Fri 13 Nov), TX (SUTA 2.7%), workers' comp class 7219 at $6.50 per $100:
+    Ann, leased, 45 h at $25.00, bill rate $40.00 → gross 1,125.00 + overtime premium 62.50 = 1,187.50;
+         employer Social Security 6.2% 73.63, Medicare 1.45% 17.22, FUTA 0.6% 7.13, SUTA 32.06 = 130.04;
+         workers' comp on straight time 1,125.00 × 6.50 / 100 = 73.13 (the overtime premium is excluded);
+         billed 40 h × 40.00 = 1,600.00 + 5 overtime h × 60.00 (1.5 × 40) = 300.00 = 1,900.00.
+    Cy, contractor, 30 h at $40.00, bill rate $60.00 → contractor pay 1,200.00; billed 30 × 60 = 1,800.00.
+    The invoice (INV-000001) is issued Mon 16 Nov: revenue 3,700.00.
+    Cost 1,187.50 + 1,200.00 + 130.04 + 0 benefits + 73.13 = 2,590.67; margin 3,700.00 − 2,590.67 = 1,109.33,
+    30.0% of revenue (29.98)."""
+    from backoffice.billing.services.invoicing import create_invoices
+    from payroll.services import workers_comp
+
+    world = BillingWorld(db, make_user)
+    workers_comp.add_rate({"state": "TX", "class_code": "7219", "description": "Trucking NOC",
+                           "rate_per_100": "6.50", "effective_from": "2026-01-01", "source": "illustrative"},
+                          world.hr)
+    ann = world.worker(state="TX", rate="25.00")
+    ann.bill_rate, ann.wc_class_code = D("40.00"), "7219"
+    cy = world.worker(kind="contractor", state="TX", rate="40.00")
+    cy.bill_rate = D("60.00")
+    db.session.commit()
+    world.time(ann, hours=(9, 9, 9, 9, 9, 0, 0))
+    world.time(cy, hours=(6, 6, 6, 6, 6, 0, 0))
+    world.approved_run()
+    [invoice] = create_invoices(date(2026, 11, 8), None, issue_date=ISSUED, issue=True).invoices
+    return {"world": world, "ann": ann, "cy": cy, "invoice": invoice}
+
+
+def ledger(start: date, end: date) -> dict[str, Decimal]:
+    """Each account's movement over journal entries dated start..end: revenue credit − debit, expenses debit −
+    credit (straight from journal_lines, not through any report code)."""
+    from backoffice.extensions import db
+    from payroll.models_ledger import JournalEntry, JournalLine
+
+    rows = db.session.execute(
+        sa.select(JournalLine.account, JournalLine.debit, JournalLine.credit)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(JournalEntry.entry_date.between(start, end), JournalLine.account.in_(("4000",) + EXPENSES))).all()
+    out = {a: D("0.00") for a in ("4000",) + EXPENSES}
+    for account, debit, credit in rows:
+        out[account] += (credit - debit) if account == "4000" else (debit - credit)
+    return out
+
+
+def test_revenue_less_cost_in_the_margin_report_equals_the_ledger_to_the_cent(db, billed):
+    from reports import catalog
+
+    report = catalog.get("gross-margin")
+    filters = catalog.parse_filters(report, {"start": "2026-11-01", "end": "2026-11-30", "group": "period"})
+    [sheet] = catalog.sheets(report, filters)
+    t = catalog.totals(sheet)
+    books = ledger(*NOVEMBER)
+    cents = {k: D(v) / 100 for k, v in t.items() if k != "margin_pct"}
+    # the hand figures
+    assert (cents["revenue"], cents["wages"], cents["contractor_pay"], cents["employer_taxes"], cents["benefits"],
+            cents["workers_comp"]) == (D("3700.00"), D("1187.50"), D("1200.00"), D("130.04"), D("0"), D("73.13"))
+    assert (cents["cost"], cents["margin"], t["margin_pct"]) == (D("2590.67"), D("1109.33"), "30.0")
+    # the ledger, account by account, and revenue − cost as a whole
+    assert cents["revenue"] == books["4000"]
+    assert (cents["wages"], cents["contractor_pay"], cents["employer_taxes"], cents["benefits"],
+            cents["workers_comp"]) == tuple(books[a] for a in EXPENSES)
+    assert cents["margin"] == books["4000"] - sum(books[a] for a in EXPENSES)
+    assert sheet.frame["period"].tolist() == ["2026-11"]
+
+
+def test_margin_by_worker_splits_revenue_and_cost_per_person(db, billed):
+    """Ann: 1,900.00 − (1,187.50 + 130.04 + 73.13 = 1,390.67) = 509.33 (26.8%); Cy: 1,800.00 − 1,200.00 = 600.00
+    (33.3%). Together the 1,109.33 of the whole."""
+    from reports import catalog
+
+    report = catalog.get("gross-margin")
+    filters = catalog.parse_filters(report, {"start": "2026-11-01", "end": "2026-11-30", "group": "worker"})
+    frame = catalog.table("gross-margin", filters)
+    got = {r.worker_id: (r.revenue, r.cost, r.margin, r.margin_pct) for r in frame.itertuples()}
+    assert got == {billed["ann"].worker_id: (190000, 139067, 50933, "26.8"),
+                   billed["cy"].worker_id: (180000, 120000, 60000, "33.3")}
+
+
+def test_a_period_that_holds_the_pay_date_but_not_the_invoice_shows_cost_without_revenue(db, billed):
+    """1–15 Nov holds the pay date (13th) but not the issue date (16th): cost 2,590.67, revenue 0 — as the ledger
+    for those days (4000 empty)."""
+    from reports import catalog
+
+    report = catalog.get("gross-margin")
+    filters = catalog.parse_filters(report, {"start": "2026-11-01", "end": "2026-11-15", "group": "period"})
+    t = catalog.totals(catalog.sheets(report, filters)[0])
+    books = ledger(date(2026, 11, 1), date(2026, 11, 15))
+    assert (t["revenue"], t["cost"]) == (0, 259067)
+    assert books["4000"] == D("0.00") and sum(books[a] for a in EXPENSES) == D("2590.67")
