@@ -30,7 +30,8 @@ def _int_or_none(value, field: str, issues: list[Issue]) -> int | None:
 
 
 def user_words(user: User) -> str:
-    return f"{user.name or user.email} <{user.email}> ({user.role.replace('_', ' ')})"
+    who = f"{user.name} <{user.email}>" if user.name else user.email
+    return f"{who} ({user.role.replace('_', ' ')})"
 
 
 def check_recipients(report: catalog.Report, users: list[User]) -> list[Issue]:
