@@ -54,9 +54,9 @@ class AgencyReportsView(BaseView):
         values.update({k: v for k, v in request.args.items() if k in catalog.FILTER_NAMES})
         return values
 
-    @expose("/<name>")
-    def report(self, name):
-        report = self._report(name)
+    @expose("/<report_name>")
+    def report(self, report_name):
+        report = self._report(report_name)
         values = self._values(report)
         sheets, filters, large, errors = [], None, False, {}
         with domain_errors(form=True) as refused:
@@ -74,9 +74,9 @@ class AgencyReportsView(BaseView):
                            money=_money, clients=clients, grains=agency_frames.GRAINS, group_words=GROUP_WORDS,
                            inline_limit=catalog.INLINE_LIMIT), status
 
-    @expose("/<name>/download")
-    def download(self, name):
-        report = self._report(name)
+    @expose("/<report_name>/download")
+    def download(self, report_name):
+        report = self._report(report_name)
         fmt = request.args.get("format", "csv")
         values = self._values(report)
         with domain_errors("Not downloaded: ") as refused:
@@ -93,7 +93,7 @@ class AgencyReportsView(BaseView):
             return send_file(io.BytesIO(out.content), mimetype=out.mimetype, as_attachment=True,
                              download_name=out.filename)
         assert refused
-        return redirect(url_for(".report", name=name, **values))
+        return redirect(url_for(".report", report_name=report_name, **values))
 
     def _job(self, job_id: str) -> dict:
         job = exports.load_job(exports.jobs_dir(current_app), job_id)
