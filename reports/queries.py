@@ -93,6 +93,13 @@ def _empty(dtypes: dict[str, str]) -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in dtypes}), dtypes)
 
 
+def _iso(v):
+    """A date cell as ISO text; NULL (None, or NaN where pandas filled an all-NULL column) stays missing."""
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return v if isinstance(v, str) else v.isoformat()
+
+
 def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     for col, kind in dtypes.items():
         s = frame[col]
@@ -103,7 +110,7 @@ def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
         elif kind == "Int":            # a nullable id
             frame[col] = s.astype("Int64")
         elif kind == "date":           # ISO text on every backend (SQLite stores dates as text)
-            frame[col] = s.map(lambda v: v if isinstance(v, str) or v is None else v.isoformat()).astype("string")
+            frame[col] = s.map(_iso).astype("string")
         else:
             frame[col] = s.fillna("").astype("string")
     return frame
