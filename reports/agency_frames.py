@@ -224,6 +224,34 @@ def margin_totals(frame: pd.DataFrame) -> dict[str, int | str]:
     return totals
 
 
+# The ledger account each margin figure is posted to (revenue a credit, the costs debits).
+LEDGER_ACCOUNTS = {"revenue": "4000", "wages": "6100", "contractor_pay": "6150", "employer_taxes": "6200",
+                   "benefits": "6300", "workers_comp": "6400"}
+
+
+def ledger_check(totals: dict, ledger: pd.DataFrame, accounts: dict[str, str] | None = None) -> pd.DataFrame:
+    """The margin report's totals beside what the journal posted to the same accounts over the same days: one row
+    per figure with its account, the report's amount, the ledger's (revenue credit − debit, costs debit −
+    credit) and the difference (cents; 0 when they agree). Only meaningful for a report of the whole agency (no
+    client, state or worker filter).
+
+    ledger: account, debit, credit. Columns: figure, account, account_name, report, ledger, difference."""
+    moved = {a: (int(d), int(c)) for a, d, c in ledger.loc[:, ["account", "debit", "credit"]].itertuples(
+        index=False, name=None)}
+    rows = []
+    for figure, account in LEDGER_ACCOUNTS.items():
+        debit, credit = moved.get(account, (0, 0))
+        books = credit - debit if figure == "revenue" else debit - credit
+        mine = int(totals.get(figure, 0))
+        rows.append({"figure": figure, "account": account, "account_name": (accounts or {}).get(account, account),
+                     "report": mine, "ledger": books, "difference": mine - books})
+    margin_books = rows[0]["ledger"] - sum(r["ledger"] for r in rows[1:])
+    mine = int(totals.get("margin", 0))
+    rows.append({"figure": "margin", "account": "4000 − 6xxx", "account_name": "Revenue less costs",
+                 "report": mine, "ledger": margin_books, "difference": mine - margin_books})
+    return pd.DataFrame(rows, columns=["figure", "account", "account_name", "report", "ledger", "difference"])
+
+
 def labor_cost(costs: pd.DataFrame, *, group: str = "client", grain: str = "month", client_id=None, state=None,
                worker_id=None) -> pd.DataFrame:
     """What labor cost per period and group: wages, contractor pay, employer taxes, benefits, workers' comp and

@@ -89,7 +89,12 @@ def cost_rows(f: Filters) -> pd.DataFrame:
 def _margin(f: Filters) -> list[Sheet]:
     frame = af.gross_margin(cost_rows(f), queries.revenue_lines(f.start, f.end), group=f.group or "client",
                             grain=f.grain, client_id=f.client_id, state=f.state or None, worker_id=f.worker_id)
-    return [Sheet("Gross margin", frame, list(af.MARGIN_MONEY))]
+    sheets = [Sheet("Gross margin", frame, list(af.MARGIN_MONEY))]
+    if f.client_id is None and not f.state and f.worker_id is None:     # the whole agency: check it on the ledger
+        ledger = queries.ledger_movements(f.start, f.end, tuple(af.LEDGER_ACCOUNTS.values()))
+        check = af.ledger_check(af.margin_totals(frame), ledger, queries.account_names())
+        sheets.append(Sheet("Ledger check", check, ["report", "ledger", "difference"], total_row=False))
+    return sheets
 
 
 def _labor(f: Filters) -> list[Sheet]:
@@ -278,7 +283,10 @@ def table(name: str, filters: Filters) -> pd.DataFrame:
 
 
 def totals(sheet: Sheet) -> dict[str, int | str]:
-    """The total row of a table: its money (cents) and counted columns, and the margin % when it has one."""
+    """The total row of a table: its money (cents) and counted columns, and the margin % when it has one (none
+    for a table whose rows do not add up, such as the ledger check)."""
+    if not sheet.total_row:
+        return {}
     out: dict[str, int | str] = {c: int(sheet.frame[c].sum()) for c in sheet.money_columns + sheet.count_columns}
     if "margin" in out and "revenue" in out:
         out["margin_pct"] = af.percent(out["margin"], out["revenue"])

@@ -362,3 +362,20 @@ def premium_lines(start: date, end: date) -> pd.DataFrame:
         LEFT JOIN clients c ON c.id = wp.client_id
         WHERE {where}"""  # nosec B608
     return read_frame(sql, params, PREMIUM_DTYPES)
+
+
+LEDGER_DTYPES = {"account": "string", "debit": "cents", "credit": "cents"}
+
+
+def ledger_movements(start: date, end: date, accounts: tuple[str, ...]) -> pd.DataFrame:
+    """Debits and credits per account over the journal entries dated start..end, as the GL export reads them
+    (entries of released runs, and entries of no run: invoices, receipts, deposits)."""
+    where, params = _journal_filter(Selection(start=start, end=end))
+    names = ", ".join(f":acct{i}" for i in range(len(accounts)))
+    params.update({f"acct{i}": a for i, a in enumerate(accounts)})
+    sql = f"""
+        SELECT l.account, SUM(l.debit), SUM(l.credit)
+        FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+        WHERE {where} AND l.account IN ({names})
+        GROUP BY l.account"""  # nosec B608
+    return read_frame(sql, params, LEDGER_DTYPES)

@@ -66,7 +66,7 @@ def test_revenue_less_cost_in_the_margin_report_equals_the_ledger_to_the_cent(db
 
     report = catalog.get("gross-margin")
     filters = catalog.parse_filters(report, {"start": "2026-11-01", "end": "2026-11-30", "group": "period"})
-    [sheet] = catalog.sheets(report, filters)
+    sheet, check = catalog.sheets(report, filters)
     t = catalog.totals(sheet)
     books = ledger(*NOVEMBER)
     cents = {k: D(v) / 100 for k, v in t.items() if k != "margin_pct"}
@@ -80,6 +80,10 @@ def test_revenue_less_cost_in_the_margin_report_equals_the_ledger_to_the_cent(db
             cents["workers_comp"]) == tuple(books[a] for a in EXPENSES)
     assert cents["margin"] == books["4000"] - sum(books[a] for a in EXPENSES)
     assert sheet.frame["period"].tolist() == ["2026-11"]
+    # the report's own ledger check (the GL export's reading of the journal) agrees on every line
+    assert check.frame[["figure", "ledger", "difference"]].values.tolist() == [
+        ["revenue", 370000, 0], ["wages", 118750, 0], ["contractor_pay", 120000, 0], ["employer_taxes", 13004, 0],
+        ["benefits", 0, 0], ["workers_comp", 7313, 0], ["margin", 110933, 0]]
 
 
 def test_margin_by_worker_splits_revenue_and_cost_per_person(db, billed):

@@ -132,3 +132,14 @@ def test_benefits_participation_counts_enrolled_and_waived_against_the_eligible(
     enrollments = pd.DataFrame([row(1, False, 10000, 40000), row(2, False, 12000, 40000), row(3, True, 0, 0)])
     out = af.benefits_participation(enrollments, 4, date(2026, 12, 1))
     assert out.values.tolist() == [["medical", "PPO", 2, 1, 4, "50.0", 22000, 80000, 102000]]
+
+
+def test_the_ledger_check_shows_where_the_report_and_the_journal_differ():
+    """Report: revenue 1,000.00, wages 600.00, margin 400.00. Journal: 4000 credited 1,000.00 (and debited 0),
+    6100 debited 590.00 and credited 0 → wages differ by +10.00, margin 1,000 − 590 = 410.00 by −10.00."""
+    ledger = pd.DataFrame({"account": ["4000", "6100"], "debit": [0, 59000], "credit": [100000, 0]})
+    out = af.ledger_check({"revenue": 100000, "wages": 60000, "margin": 40000}, ledger, {"4000": "Revenue"})
+    got = {r.figure: (r.report, r.ledger, r.difference) for r in out.itertuples()}
+    assert got["revenue"] == (100000, 100000, 0) and got["wages"] == (60000, 59000, 1000)
+    assert got["workers_comp"] == (0, 0, 0) and got["margin"] == (40000, 41000, -1000)
+    assert out.loc[0, "account_name"] == "Revenue"
