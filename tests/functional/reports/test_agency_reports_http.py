@@ -13,7 +13,6 @@ from openpyxl import load_workbook
 
 from backoffice.cli import main
 from tests.conftest import csrf_token_from
-from tests.integration.reports.test_margin_ledger import billed  # noqa: F401 (the fixture)
 
 NOVEMBER = {"start": "2026-11-01", "end": "2026-11-30", "group": "period"}
 

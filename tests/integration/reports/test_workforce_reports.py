@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 
-from tests.integration.reports.test_margin_ledger import billed  # noqa: F401 (the fixture)
 
 D = Decimal
 
