@@ -164,7 +164,7 @@ class ScheduledReportAdmin(SecureModelView):
                          "range_kind": lambda v, c, m, n: slots.RANGE_WORDS.get(m.range_kind, m.range_kind)}
     column_formatters_export = column_formatters
     form_columns = ("title", "report", "frequency", "weekday", "day_of_month", "hour", "range_kind", "format",
-                    "recipients", "active")
+                    "group", "grain", "state", "client_id", "recipients", "active")
     form_choices = {"report": [(r.name, r.title) for r in catalog.REPORTS.values()],
                     "frequency": [(f, f) for f in slots.FREQUENCIES],
                     "range_kind": [(k, w) for k, w in slots.RANGE_WORDS.items()],
@@ -183,7 +183,8 @@ class ScheduledReportAdmin(SecureModelView):
         "grain": SelectField("Period", choices=[(g, g) for g in agency_frames.GRAINS], default="month"),
         "state": StringField("State (two letters, optional)"),
         "client_id": StringField("Client id (optional)")}
-    service_fields = form_columns + ("group", "grain", "state", "client_id")
+    service_fields = form_columns
+    FILTER_FIELDS = ("group", "grain", "state", "client_id")
 
     def get_query(self):
         return self._visible(super().get_query())
@@ -203,14 +204,14 @@ class ScheduledReportAdmin(SecureModelView):
     def on_form_prefill(self, form, id):
         row = self.get_one(id)
         if row is not None:
-            for key in ("group", "grain", "state", "client_id"):
+            for key in self.FILTER_FIELDS:
                 form._fields[key].data = str(row.filters.get(key, "") or "")
 
     def form_data(self, form) -> dict:
-        data = {name: form._fields[name].data for name in self.form_columns if name in form._fields}
+        data = {name: form._fields[name].data for name in self.form_columns
+                if name in form._fields and name not in self.FILTER_FIELDS}
         data["recipient_ids"] = [u.id for u in (data.pop("recipients", None) or [])]
-        data["filters"] = {k: form._fields[k].data for k in ("group", "grain", "state", "client_id")
-                           if k in form._fields}
+        data["filters"] = {k: form._fields[k].data for k in self.FILTER_FIELDS if k in form._fields}
         return data
 
     def create_model(self, form):

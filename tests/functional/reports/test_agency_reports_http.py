@@ -145,6 +145,36 @@ def test_the_schedule_form_names_a_recipient_who_may_not_see_the_report(app, db,
         "frequency": "weekly", "weekday": "0", "hour": "7", "range_kind": "previous_period", "format": "xlsx",
         "recipients": [str(world.finance.id)], "grain": "month", "group": "client", "active": "y"})
     assert resp.status_code == 302
+    [made] = db.session.query(ScheduledReport).all()
+    assert (made.report, made.filters, [u.id for u in made.recipients]) == (
+        "gross-margin", {"grain": "month", "group": "client"}, [world.finance.id])
     listed = c.get("/admin/scheduled_reports/").get_data(as_text=True)
     assert "Margin weekly" in listed and "every Monday at 07:00 UTC" in listed
     assert b"Margin weekly" not in signed_in(app, login, world.hr).get("/admin/scheduled_reports/").data
+
+
+def test_a_schedule_is_edited_with_its_filters_shown_and_sent_now_from_the_list(app, db, billed, login,
+                                                                                 monkeypatch):
+    """Finance's schedule of labor cost by state, month to date; "Send now" e-mails the CSV at once and the list
+    shows when and to whom it went."""
+    from reports import schedule_services
+
+    sent = []
+    monkeypatch.setitem(app.extensions, "mail_sender",
+                        lambda cfg, to, subject, body, attachments=(): sent.append((to, attachments[0][0])))
+    world = billed["world"]
+    row = schedule_services.create_schedule(
+        {"title": "Labor by state", "report": "labor-cost", "frequency": "monthly", "day_of_month": 1, "hour": 6,
+         "format": "csv", "range_kind": "month_to_date", "filters": {"group": "state", "state": "TX"},
+         "recipient_ids": [world.finance.id]}, world.finance)
+    c = signed_in(app, login, world.finance)
+    edit = c.get(f"/admin/scheduled_reports/edit/?id={row.id}").get_data(as_text=True)
+    assert 'value="TX"' in edit and '<option selected value="state">' in edit
+    details = c.get(f"/admin/scheduled_reports/details/?id={row.id}")
+    assert details.status_code == 200 and b"monthly on day 1 at 06:00 UTC" in details.data
+    listed = c.get("/admin/scheduled_reports/")
+    resp = c.post("/admin/scheduled_reports/action/", data={
+        "csrf_token": csrf_token_from(listed.data), "action": "send_now", "rowid": [str(row.id)]})
+    assert resp.status_code == 302
+    assert len(sent) == 1 and sent[0][0] == world.finance.email and sent[0][1].startswith("labor-cost_")
+    assert f"to {world.finance.email}" in c.get("/admin/scheduled_reports/").get_data(as_text=True)
