@@ -57,9 +57,9 @@ class JournalEntry(db.Model):
     memo: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("journal_entries.id"))
     # client billing entries (backoffice/billing): the invoice or credit note, the client payment (tables named,
-    # not imported: payroll never imports billing; client_payments' foreign key is added with that table)
+    # not imported: payroll never imports billing)
     invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
-    client_payment_id: Mapped[int | None] = mapped_column(BigId, index=True)
+    client_payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("client_payments.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     lines = relationship("JournalLine", order_by="JournalLine.id", viewonly=True)

@@ -162,7 +162,7 @@ def deliver(run: ScheduledReportRun) -> ScheduledReportRun:
                 f"{report.description}\n\nSent {slots.Cadence(schedule.frequency, schedule.hour, schedule.weekday, schedule.day_of_month).words()} "
                 f"by Tandem's scheduled report \"{schedule.title}\".\n")
         for u in allowed:
-            send_mail(u.email, subject, body, attachments=[(out.filename, out.mimetype, out.content)])
+            send_mail(u.email, subject, body, attachments=[(out.filename, out.mimetype.split(";")[0], out.content)])
         run.status = "sent"
         run.sent_to = ", ".join(u.email for u in allowed)
         run.skipped = ", ".join(user_words(u) for u in skipped)

@@ -4,7 +4,7 @@ margin_report (finance), labor_report (HR, finance), workforce_report (HR, finan
 benefits_report (HR, finance), scheduled_report (HR, finance, compliance manage their schedules)
 
 Revision ID: 0117_scheduled_reports
-Revises: 0116a_merge_billing_wcomp (the billing branch's merge of 0114 and 0116; the lead re-chains at merge)
+Revises: 0115_receivables (on this branch, after billing's 0116a merge and receivables; the lead re-chains at merge)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -12,7 +12,7 @@ from alembic import op
 from backoffice.db import BigId, UTCDateTime
 
 revision = '0117_scheduled_reports'
-down_revision = '0116a_merge_billing_wcomp'
+down_revision = '0115_receivables'
 branch_labels = None
 depends_on = None
 

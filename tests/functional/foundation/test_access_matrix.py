@@ -35,6 +35,7 @@ EXPECTED = {
         "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "tax_deposit": "rwc",
         "bank_account": "r", "report": "r",
         "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
+        "client_payment": "rwc", "write_off": "rwc", "write_off_approval": "w",
         "admin_access": "r",
         "benefit_plan": "r", "benefit_window": "r", "benefit_enrollment": "r", "life_event": "r",
         "premium_bill": "rwc",
@@ -80,7 +81,8 @@ EXPECTED = {
 # The rights that are not about one kind of record, each granted by one column.
 RIGHTS = {"admin_access": "read", "classification_fill": "create", "classification_sign_off": "write",
           "timesheet_entry": "write", "timesheet_approval": "write", "timesheet_import": "create",
-          "timesheet_dispute": "write", "task_import": "create", "export_jobs_all": "read"}
+          "timesheet_dispute": "write", "task_import": "create", "export_jobs_all": "read",
+          "write_off_approval": "write"}
 
 
 def granted(role: str, model: str, action: str = "read") -> bool:
