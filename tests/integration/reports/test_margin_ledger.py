@@ -79,3 +79,28 @@ def test_a_period_that_holds_the_pay_date_but_not_the_invoice_shows_cost_without
     books = ledger(date(2026, 11, 1), date(2026, 11, 15))
     assert (t["revenue"], t["cost"]) == (0, 259067)
     assert books["4000"] == D("0.00") and sum(books[a] for a in EXPENSES) == D("2590.67")
+
+
+def test_a_credit_note_lowers_revenue_on_its_issue_date_as_the_ledger_does(db, billed):
+    """Ann's overtime line ($300.00: 5 h × $60.00) was not worked: finance credits it on Fri 20 Nov (CN-000001,
+    Dr 4000). November's revenue 3,700.00 − 300.00 = 3,400.00; margin 3,400.00 − 2,590.67 = 809.33 = 23.8%
+    (23.80); the ledger agrees line by line. 1–19 Nov still shows the whole 3,700.00."""
+    from backoffice.billing.credit_notes import credit_invoice_lines
+    from reports import catalog
+
+    invoice = billed["invoice"]
+    [overtime] = [ln for ln in invoice.lines if ln.unit == "overtime_hour"]
+    assert overtime.amount == D("300.00")
+    note = credit_invoice_lines(invoice.id, [overtime.id], "overtime not worked", billed["world"].finance,
+                                today=date(2026, 11, 20))
+    assert note.number == "CN-000001"
+    report = catalog.get("gross-margin")
+    sheet, check = catalog.sheets(report, catalog.parse_filters(report, {"start": "2026-11-01",
+                                                                         "end": "2026-11-30", "group": "period"}))
+    t = catalog.totals(sheet)
+    assert (t["revenue"], t["cost"], t["margin"], t["margin_pct"]) == (340000, 259067, 80933, "23.8")
+    assert check.frame["difference"].tolist() == [0] * 7
+    assert ledger(*NOVEMBER)["4000"] == D("3400.00")
+    before = catalog.sheets(report, catalog.parse_filters(report, {"start": "2026-11-01", "end": "2026-11-19",
+                                                                   "group": "client"}))[0]
+    assert catalog.totals(before)["revenue"] == 370000
