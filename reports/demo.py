@@ -22,12 +22,14 @@ def _user(email: str) -> User | None:
 def seed(rng: random.Random, today: date) -> list[str]:
     lines = []
     filters = catalog.Filters(start=date(today.year, 1, 1), end=today, grain="month", group="period")
-    margin = catalog.sheets(catalog.get("gross-margin"), filters)[0]
+    margin, check = catalog.sheets(catalog.get("gross-margin"), filters)
     t = catalog.totals(margin)
+    off = int((check.frame["difference"] != 0).sum())
     lines.append(f"reports: gross margin {today.year} to date — revenue {fmt_usd(from_cents(t['revenue']))}, cost "
                  f"{fmt_usd(from_cents(t['cost']))}, margin {fmt_usd(from_cents(t['margin']))}"
                  f"{' (' + str(t['margin_pct']) + '%)' if t['margin_pct'] else ''} over {len(margin.frame)} "
-                 f"month(s) (Reports > Agency reports > Gross margin)")
+                 f"month(s); {'the ledger agrees to the cent' if not off else f'{off} figure(s) differ from the ledger'}"
+                 f" (Reports > Agency reports > Gross margin)")
     heads = catalog.sheets(catalog.get("headcount-turnover"), filters)[0].frame
     if len(heads):
         last = heads.iloc[-1]
