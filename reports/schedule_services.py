@@ -2,6 +2,7 @@
 due ones — once per schedule and slot, however often the beat fires (the unique run key decides)."""
 from __future__ import annotations
 
+import logging
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -15,6 +16,7 @@ from backoffice.security.models import User
 from reports import catalog, slots
 from reports.models import SCHEDULE_FORMATS, ScheduledReport, ScheduledReportRun
 
+logger = logging.getLogger(__name__)
 FIELDS = ("title", "report", "range_kind", "format", "frequency", "weekday", "day_of_month", "hour", "active")
 FILTER_KEYS = ("client_id", "state", "worker_id", "grain", "group")
 
@@ -148,7 +150,7 @@ def claim(schedule: ScheduledReport, slot: datetime) -> ScheduledReportRun | Non
 def deliver(run: ScheduledReportRun) -> ScheduledReportRun:
     """Build the run's report over its slot's range and e-mail it to each recipient still allowed to see it (one
     message each). A failure is recorded on the run (status failed and why), not raised."""
-    schedule = run.schedule
+    schedule, run_id = run.schedule, run.id
     try:
         report = catalog.get(schedule.report)
         start, end = slots.slot_range(cadence_of(schedule), schedule.range_kind, run.slot)
@@ -167,9 +169,11 @@ def deliver(run: ScheduledReportRun) -> ScheduledReportRun:
         run.sent_to = ", ".join(u.email for u in allowed)
         run.skipped = ", ".join(user_words(u) for u in skipped)
         run.filename = out.filename
-    except (DomainError, ValueError) as exc:
+    except Exception as exc:        # recorded on the run (and logged) so one broken schedule never stops the rest
+        if not isinstance(exc, (DomainError, ValueError)):
+            logger.exception("scheduled report run %s failed", run_id)
         db.session.rollback()
-        run = db.session.get(ScheduledReportRun, run.id)
+        run = db.session.get(ScheduledReportRun, run_id)
         run.status = "failed"
         run.error = str(getattr(exc, "message", exc))[:500]
     run.finished_at = _now()

@@ -129,3 +129,29 @@ def test_the_hourly_beat_entry_runs_the_due_schedules(app):
     entry = app.extensions["celery"].conf.beat_schedule["reports-scheduled-hourly"]
     assert entry["task"] == "reports.run_due_schedules"
     assert entry["schedule"].minute == {5}
+
+
+def test_a_mail_server_that_fails_marks_the_run_failed_and_the_next_schedule_still_goes(db, make_user, app,
+                                                                                          monkeypatch):
+    """Two schedules due at the same slot; the server refuses mail to the first's recipient: that run is failed
+    with the reason, the second is sent."""
+    from backoffice.errors import DomainError
+    from reports import schedule_services
+    from reports.models import ScheduledReportRun
+
+    sent = []
+
+    def sender(cfg, to, subject, body, attachments=()):
+        if to == "down@example.com":
+            raise DomainError("The email to down@example.com could not be sent (SMTPServerDisconnected); try again "
+                              "later", code="smtp_failed")
+        sent.append(to)
+    monkeypatch.setitem(app.extensions, "mail_sender", sender)
+    first = _schedule(make_user("finance", email="down@example.com"))
+    second = _schedule(make_user("finance", email="up@example.com"))
+    first.created_at = second.created_at = MADE
+    db.session.commit()
+    made = schedule_services.run_due(MONDAY_0730)
+    runs = [db.session.get(ScheduledReportRun, i) for i in made]
+    assert [(r.schedule_id, r.status) for r in runs] == [(first.id, "failed"), (second.id, "sent")]
+    assert "could not be sent" in runs[0].error and sent == ["up@example.com"]
