@@ -69,7 +69,12 @@ class AgencyReportsView(BaseView):
         clients = db.session.execute(sa.select(Client.id, Client.name).order_by(Client.name)).all() \
             if "client_id" in report.filters else []
         status = 422 if refused else 200
+        schedule_url = None
+        if can(current_user, "scheduled_report", "create") and not refused:
+            schedule_url = url_for("scheduled_reports.create_view", report=report.name, **{
+                k: v for k, v in filters.as_args().items() if k in ScheduledReportAdmin.FILTER_FIELDS})
         return self.render("admin/reports/agency_report.html", report=report, values=values, errors=errors,
+                           schedule_url=schedule_url,
                            sheets=sheets, large=large, limit=catalog.PAGE_ROWS, totals=catalog.totals,
                            money=_money, clients=clients, grains=agency_frames.GRAINS, group_words=GROUP_WORDS,
                            inline_limit=catalog.INLINE_LIMIT), status
@@ -199,6 +204,16 @@ class ScheduledReportAdmin(SecureModelView):
             return schedule_services.visible_schedule(current_user, int(id))
         except (NotFound, ValueError):
             return None
+
+    def create_form(self, obj=None):
+        """A new schedule opened from a report's page ("Schedule this report") starts with its report and
+        filters."""
+        form = super().create_form(obj)
+        if request.method == "GET":
+            for key in ("report",) + self.FILTER_FIELDS:
+                if request.args.get(key) and key in form._fields:
+                    form._fields[key].data = request.args[key]
+        return form
 
     def on_form_prefill(self, form, id):
         row = self.get_one(id)

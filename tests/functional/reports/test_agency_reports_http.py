@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -130,8 +131,12 @@ def test_the_schedule_form_names_a_recipient_who_may_not_see_the_report(app, db,
 
     world = billed["world"]
     c = signed_in(app, login, world.finance)
-    form = c.get("/admin/scheduled_reports/new/")
+    page = c.get("/admin/agency-reports/gross-margin", query_string={**NOVEMBER, "group": "client"})
+    link = re.search(r'href="([^"]+)" id="report-schedule"', page.get_data(as_text=True)).group(1)
+    form = c.get(link.replace("&amp;", "&"))
     assert form.status_code == 200
+    html = form.get_data(as_text=True)          # opened from the report: its report and breakdown chosen
+    assert '<option selected value="gross-margin">' in html and '<option selected value="client">' in html
     resp = c.post("/admin/scheduled_reports/new/", data={
         "csrf_token": csrf_token_from(form.data), "title": "Margin weekly", "report": "gross-margin",
         "frequency": "weekly", "weekday": "0", "hour": "7", "range_kind": "previous_period", "format": "xlsx",
