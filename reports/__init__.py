@@ -9,9 +9,12 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for the pure frames) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.pdf import set_renderer
-    from reports import admin, api, cli, pdf, tasks  # noqa: F401
+    from backoffice.workers import add_demo_step
+    from reports import admin, api, cli, demo, models, pdf, tasks  # noqa: F401
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     cli.register(app.cli)
     set_renderer(app, pdf.render_html_to_pdf)
+    tasks.schedule(app)
+    add_demo_step(app, demo.seed)

@@ -14,7 +14,7 @@ from backoffice.clock import clock
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.money import fmt_usd
 from backoffice.security.access import can
-from reports import dashboards, exports, queries
+from reports import agency_admin, dashboards, exports, queries
 
 KIND_LABELS = {"register": "Payroll register", "tax-liability": "Tax liability", "gl": "GL journal"}
 
@@ -97,4 +97,5 @@ def register(admin) -> None:
     admin.add_view(FinanceExportsView(name="Finance exports", endpoint="finance_exports",
                                       url="/admin/finance-exports", category="Reports"))
     dashboards.register(admin)          # each role's dashboard: cards, charts, drill-downs
+    agency_admin.register(admin)        # the agency's reports and their schedules
 

@@ -11,7 +11,7 @@ from backoffice.api import current_api_user
 from backoffice.api.fields import Day, Id
 from backoffice.errors import DomainError, NotFound
 from backoffice.security.access import can, require
-from reports import exports
+from reports import catalog, exports
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Finance exports (CSV / XLSX)")
 
@@ -90,8 +90,11 @@ def gl_export(args):
 
 def _own_job(job_id: str) -> dict:
     user = current_api_user()
-    require(user, "report", "read")
     job = exports.load_job(exports.jobs_dir(current_app), job_id)
+    if job.get("kind", "").startswith("report:"):        # a catalog report's job: its own right
+        catalog.report_for(user, job["kind"].split(":", 1)[1])
+    else:
+        require(user, "report", "read")
     if job.get("user_id") != user.id and not can(user, "export_jobs_all", "read"):
         raise NotFound("no such export job")
     return job
@@ -115,3 +118,70 @@ def export_job_file(job_id):
     path = exports.job_path(exports.jobs_dir(current_app), job_id, "." + job["format"])
     return send_file(path, mimetype=exports.MIMETYPES[job["format"]], as_attachment=True,
                      download_name=job["filename"])
+
+
+# ------------------------------------------------------------------------------------------------ agency reports
+class ReportOut(Schema):
+    name = fields.String()
+    title = fields.String()
+    description = fields.String()
+    filters = fields.List(fields.String(), metadata={"description": "the query arguments it takes"})
+    groups = fields.List(fields.String(), metadata={"description": "values of `group` (the first is the default)"})
+    as_of = fields.Boolean(metadata={"description": "a point-in-time report: read as of `end`"})
+    formats = fields.List(fields.String())
+    url = fields.String()
+
+
+class ReportArgs(Schema):
+    start = fields.String(required=True, metadata={"description": "first day, ISO (e.g. 2026-01-01)"})
+    end = fields.String(required=True, metadata={"description": "last day, inclusive (the as-of day for "
+                                                                "point-in-time reports)"})
+    client_id = fields.String(load_default=None, metadata={"description": "one client"})
+    state = fields.String(load_default=None, metadata={"description": "one state (two letters)"})
+    worker_id = fields.String(load_default=None, metadata={"description": "one worker"})
+    grain = fields.String(load_default=None, metadata={"description": "week | month | quarter"})
+    group = fields.String(load_default=None, metadata={"description": "the breakdown (see the report's groups)"})
+    format = fields.String(load_default="json", validate=validate.OneOf(catalog.FORMATS))
+
+
+REPORT_RESPONSES = {
+    "200": {"description": "The report: JSON (columns, rows with money as decimal strings, totals, further sheets), "
+                           "or a CSV / XLSX file",
+            "content": {"application/json": {"schema": {"type": "object"}},
+                        "text/csv": {"schema": {"type": "string"}},
+                        exports.MIMETYPES["xlsx"]: {"schema": {"type": "string", "format": "binary"}}}},
+    "202": FILE_RESPONSES["202"],
+}
+
+
+@blp.route("/reports")
+@blp.response(200, ReportOut(many=True))
+def list_reports():
+    """The agency's reports this user may see (gross margin, labor cost, headcount and turnover, classification
+    mix, benefits, tax liabilities) with the filters each takes."""
+    user = current_api_user()
+    return [{**catalog.describe(r), "url": url_for("reports.run_report", name=r.name)} for r in catalog.visible(user)]
+
+
+@blp.route("/reports/<name>")
+@blp.arguments(ReportArgs, location="query")
+@blp.doc(responses=REPORT_RESPONSES, summary="One agency report over a date range, as JSON, CSV or XLSX "
+                                             "(a large CSV/XLSX is queued: 202 with the job)")
+def run_report(args, name):
+    user = current_api_user()
+    report = catalog.report_for(user, name)
+    fmt = args.pop("format", "json") or "json"
+    filters = catalog.parse_filters(report, args)
+    if catalog.needs_task(report, filters, fmt):
+        from reports.tasks import build_export
+
+        job = catalog.new_job(exports.jobs_dir(current_app), report, filters, fmt, user.id)
+        build_export.delay(job["id"])
+        job = exports.load_job(exports.jobs_dir(current_app), job["id"])
+        return jsonify({"job": JobOut().dump(job),
+                        "status_url": url_for("reports.export_job", job_id=job["id"]),
+                        "file_url": url_for("reports.export_job_file", job_id=job["id"])}), 202
+    if fmt == "json":
+        return jsonify(catalog.as_json(report, filters, catalog.sheets(report, filters)))
+    out = catalog.render(report, filters, fmt)
+    return _send(out.content, out.mimetype, out.filename)

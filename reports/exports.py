@@ -48,6 +48,7 @@ class Sheet:
     date_columns: list[str] = field(default_factory=list)
     sparse_columns: set[str] = field(default_factory=set)   # money columns whose zeros are left blank in XLSX
     total_row: bool = True
+    count_columns: list[str] = field(default_factory=list)  # whole numbers a total row adds up (hires, workers)
 
 
 @dataclass(frozen=True)
@@ -355,6 +356,15 @@ def job_selection(job: dict) -> Selection:
     return Selection(start=parse_date(job["start"]), end=parse_date(job["end"]))
 
 
+def job_sheets(job: dict) -> list[Sheet]:
+    """The tables a job writes: a finance export's, or a catalog report's ("report:<name>", reports.catalog)."""
+    if job["kind"].startswith("report:"):
+        from reports import catalog         # here: the catalog builds on this module
+
+        return catalog.job_sheets(job)
+    return BUILDERS[job["kind"]](job_selection(job))
+
+
 def run_job(directory: str, job_id: str) -> dict:
     """Build a job's file (safe to run twice: a finished job is left alone; a half-written file is rewritten)."""
     job = load_job(directory, job_id)
@@ -368,8 +378,7 @@ def run_job(directory: str, job_id: str) -> dict:
         save_job(directory, job)
 
     try:
-        sel = job_selection(job)
-        sheets = BUILDERS[job["kind"]](sel)
+        sheets = job_sheets(job)
         out = job_path(directory, job_id, "." + job["format"])
         tmp = out + ".part"
         if job["format"] == "csv":

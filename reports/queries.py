@@ -93,6 +93,13 @@ def _empty(dtypes: dict[str, str]) -> pd.DataFrame:
     return _typed(pd.DataFrame({c: [] for c in dtypes}), dtypes)
 
 
+def _iso(v):
+    """A date cell as ISO text; NULL (None, or NaN where pandas filled an all-NULL column) stays missing."""
+    if v is None or (isinstance(v, float) and v != v):
+        return None
+    return v if isinstance(v, str) else v.isoformat()
+
+
 def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
     for col, kind in dtypes.items():
         s = frame[col]
@@ -103,7 +110,7 @@ def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
         elif kind == "Int":            # a nullable id
             frame[col] = s.astype("Int64")
         elif kind == "date":           # ISO text on every backend (SQLite stores dates as text)
-            frame[col] = s.map(lambda v: v if isinstance(v, str) or v is None else v.isoformat()).astype("string")
+            frame[col] = s.map(_iso).astype("string")
         else:
             frame[col] = s.fillna("").astype("string")
     return frame
@@ -215,3 +222,160 @@ def count_paychecks(sel: Selection) -> int:
     where, params = _paycheck_filter(sel)
     count = sa.text(f"SELECT COUNT(*) FROM paychecks p WHERE {where}")  # nosec B608
     return int(db.session.execute(count, params).scalar())
+
+
+# ------------------------------------------------------------------------------------------------ agency reports
+# Paychecks of released runs paid in a date range, for margins and labor cost (reports/agency_frames.py).
+COST_PAYCHECK_DTYPES = {
+    "paycheck_id": "int", "pay_date": "date", "worker_id": "int", "worker": "string", "worker_type": "string",
+    "engagement_id": "Int", "client_id": "Int", "client": "string", "work_state": "string", "gross": "cents",
+    "employer_taxes": "cents", "benefits": "cents"}
+EARNING_DTYPES = {"paycheck_id": "int", "engagement_id": "Int", "client_id": "Int", "client": "string",
+                  "state": "string", "amount": "cents"}
+ENGAGEMENT_DTYPES = {"engagement_id": "int", "worker_id": "int", "worker": "string", "client_id": "int",
+                     "client": "string", "state": "string", "type": "string", "classification": "string",
+                     "status": "string", "start_date": "date", "end_date": "date"}
+ENROLLMENT_DTYPES = {"plan_id": "int", "plan": "string", "kind": "string", "worker_id": "int", "waived": "int",
+                     "status": "string", "effective_date": "date", "end_date": "date", "employee_monthly": "cents",
+                     "employer_monthly": "cents"}
+CONTRIBUTION_DTYPES = {"paycheck_id": "int", "code": "string", "amount": "cents"}
+
+
+def cost_paychecks(start: date, end: date) -> pd.DataFrame:
+    """One row per paycheck of a released run paid from start to end: worker, type, its engagement and client
+    (empty when it pays several: see cost_earnings), work state, gross, and its employer-tax and employer-
+    contribution lines summed — the figures the payroll journal posts to 6100/6150, 6200 and 6300."""
+    where, params = _paycheck_filter(Selection(start=start, end=end))
+    sql = f"""
+        SELECT p.id, p.pay_date, p.worker_id, w.last_name || ', ' || w.first_name, p.worker_type,
+               p.engagement_id, p.client_id, COALESCE(c.name, ''), p.work_state, p.gross,
+               COALESCE(SUM(CASE WHEN l.kind = 'employer_tax' THEN l.amount END), 0),
+               COALESCE(SUM(CASE WHEN l.kind = 'employer_contribution' THEN l.amount END), 0)
+        FROM paychecks p
+        JOIN workers w ON w.id = p.worker_id
+        LEFT JOIN clients c ON c.id = p.client_id
+        LEFT JOIN paycheck_lines l ON l.paycheck_id = p.id AND l.kind IN ('employer_tax', 'employer_contribution')
+        WHERE {where}
+        GROUP BY p.id, p.pay_date, p.worker_id, w.last_name, w.first_name, p.worker_type, p.engagement_id,
+                 p.client_id, c.name, p.work_state, p.gross
+        ORDER BY p.pay_date, p.id"""  # nosec B608
+    return read_frame(sql, params, COST_PAYCHECK_DTYPES)
+
+
+def cost_earnings(start: date, end: date) -> pd.DataFrame:
+    """Earning lines of the same paychecks summed per (paycheck, engagement), with the engagement's client and
+    work state: how a paycheck's cost is split between the clients it worked for."""
+    where, params = _paycheck_filter(Selection(start=start, end=end))
+    sql = f"""
+        SELECT l.paycheck_id, l.engagement_id, COALESCE(l.client_id, e.client_id), COALESCE(c.name, ''),
+               COALESCE(e.work_state, p.work_state), SUM(l.amount)
+        FROM paycheck_lines l
+        JOIN paychecks p ON p.id = l.paycheck_id
+        JOIN engagements e ON e.id = l.engagement_id
+        LEFT JOIN clients c ON c.id = COALESCE(l.client_id, e.client_id)
+        WHERE {where} AND l.kind = 'earning'
+        GROUP BY l.paycheck_id, l.engagement_id, COALESCE(l.client_id, e.client_id), c.name,
+                 COALESCE(e.work_state, p.work_state)"""  # nosec B608
+    return read_frame(sql, params, EARNING_DTYPES)
+
+
+def engagements_frame() -> pd.DataFrame:
+    """Every engagement that started (not pending): worker, client, work state, type, signed classification and
+    dates — headcount, turnover and the classification mix."""
+    sql = """
+        SELECT e.id, e.worker_id, w.last_name || ', ' || w.first_name, e.client_id, c.name, e.work_state, e.type,
+               e.classification, e.status, e.start_date, e.end_date
+        FROM engagements e
+        JOIN workers w ON w.id = e.worker_id
+        JOIN clients c ON c.id = e.client_id
+        WHERE e.status <> 'pending'
+        ORDER BY e.id"""
+    frame = read_frame(sql, {}, ENGAGEMENT_DTYPES)
+    frame["classification"] = frame["classification"].replace("", pd.NA)
+    frame["end_date"] = frame["end_date"].replace("", pd.NA)
+    return frame
+
+
+def enrollments_frame(as_of: date) -> pd.DataFrame:
+    """Benefit elections and waivers in force on as_of, with their plan and monthly costs."""
+    sql = """
+        SELECT b.id, b.name, b.kind, n.worker_id, CASE WHEN n.waived THEN 1 ELSE 0 END, n.status, n.effective_date,
+               n.end_date, COALESCE(n.employee_monthly, 0), COALESCE(n.employer_monthly, 0)
+        FROM benefit_enrollments n
+        JOIN benefit_plans b ON b.id = n.plan_id
+        WHERE n.status <> 'cancelled' AND n.effective_date <= :day AND (n.end_date IS NULL OR n.end_date >= :day)
+        ORDER BY b.kind, b.name, n.id"""
+    frame = read_frame(sql, {"day": as_of}, ENROLLMENT_DTYPES)
+    frame["end_date"] = frame["end_date"].replace("", pd.NA)
+    frame["waived"] = frame["waived"].astype(bool)
+    return frame
+
+
+def contribution_lines(start: date, end: date) -> pd.DataFrame:
+    """Employer benefit contributions (paycheck lines) of released runs paid from start to end."""
+    where, params = _paycheck_filter(Selection(start=start, end=end))
+    sql = f"""
+        SELECT l.paycheck_id, l.code, l.amount
+        FROM paycheck_lines l JOIN paychecks p ON p.id = l.paycheck_id
+        WHERE {where} AND l.kind = 'employer_contribution'"""  # nosec B608
+    return read_frame(sql, params, CONTRIBUTION_DTYPES)
+
+
+def count_cost_paychecks(start: date, end: date) -> int:
+    """How many paychecks a margin or labor-cost report over start..end reads (decides inline or background)."""
+    return count_paychecks(Selection(start=start, end=end))
+
+
+REVENUE_DTYPES = {"issue_date": "date", "invoice_id": "int", "client_id": "int", "client": "string",
+                  "worker_id": "Int", "worker": "string", "state": "string", "revenue": "cents"}
+PREMIUM_DTYPES = {"paycheck_id": "int", "engagement_id": "Int", "client_id": "Int", "client": "string",
+                  "state": "string", "premium": "cents"}
+
+
+def revenue_lines(start: date, end: date) -> pd.DataFrame:
+    """Invoice lines of the invoices and credit notes issued from start to end (numbered, not void), credit notes
+    negative: what the ledger posts to 4000 on each issue date. With the line's worker, client and the state of
+    the engagement it bills."""
+    sql = """
+        SELECT i.issue_date, i.id, i.client_id, c.name, l.worker_id,
+               COALESCE(w.last_name || ', ' || w.first_name, ''), COALESCE(e.work_state, ''),
+               CASE WHEN i.kind = 'credit_note' THEN -l.amount ELSE l.amount END
+        FROM invoice_lines l
+        JOIN invoices i ON i.id = l.invoice_id
+        JOIN clients c ON c.id = i.client_id
+        LEFT JOIN workers w ON w.id = l.worker_id
+        LEFT JOIN engagements e ON e.id = l.engagement_id
+        WHERE i.number IS NOT NULL AND i.status NOT IN ('draft', 'void')
+          AND i.issue_date BETWEEN :start AND :end
+        ORDER BY i.issue_date, i.id, l.id"""
+    return read_frame(sql, {"start": start, "end": end}, REVENUE_DTYPES)
+
+
+def premium_lines(start: date, end: date) -> pd.DataFrame:
+    """Workers' compensation premiums of the paychecks cost_paychecks reads (released runs paid start..end), per
+    paycheck and engagement: what the payroll entry posts to 6400."""
+    where, params = _paycheck_filter(Selection(start=start, end=end))
+    sql = f"""
+        SELECT wp.paycheck_id, wp.engagement_id, wp.client_id, COALESCE(c.name, ''), wp.state, wp.premium
+        FROM workers_comp_premiums wp
+        JOIN paychecks p ON p.id = wp.paycheck_id
+        LEFT JOIN clients c ON c.id = wp.client_id
+        WHERE {where}"""  # nosec B608
+    return read_frame(sql, params, PREMIUM_DTYPES)
+
+
+LEDGER_DTYPES = {"account": "string", "debit": "cents", "credit": "cents"}
+
+
+def ledger_movements(start: date, end: date, accounts: tuple[str, ...]) -> pd.DataFrame:
+    """Debits and credits per account over the journal entries dated start..end, as the GL export reads them
+    (entries of released runs, and entries of no run: invoices, receipts, deposits)."""
+    where, params = _journal_filter(Selection(start=start, end=end))
+    names = ", ".join(f":acct{i}" for i in range(len(accounts)))
+    params.update({f"acct{i}": a for i, a in enumerate(accounts)})
+    sql = f"""
+        SELECT l.account, SUM(l.debit), SUM(l.credit)
+        FROM journal_lines l JOIN journal_entries e ON e.id = l.entry_id
+        WHERE {where} AND l.account IN ({names})
+        GROUP BY l.account"""  # nosec B608
+    return read_frame(sql, params, LEDGER_DTYPES)

@@ -27,6 +27,7 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "rwc", "cobra_premium": "rwc",
         "filing": "r", "filing_copy": "r",
+        "labor_report": "r", "workforce_report": "r", "benefits_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
     },
     "finance": {
@@ -42,6 +43,8 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "rwc",
         "filing": "r",
+        "margin_report": "r", "labor_report": "r", "workforce_report": "r", "benefits_report": "r",
+        "scheduled_report": "rwcd",
         "workers_comp_class": "rwc", "workers_comp_premium": "r",
     },
     "compliance": {
@@ -54,6 +57,7 @@ EXPECTED = {
         "portable_benefit": "r",
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
+        "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
     },
     "worker": {
