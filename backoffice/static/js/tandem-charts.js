@@ -34,15 +34,16 @@
     var datasets = spec.series.map(function (s, i) {
       var color = COLORS[i % COLORS.length];
       var set = {label: s.name, data: s.values.map(Number), backgroundColor: color, borderColor: color};
-      if (kind === "line") { set.fill = false; set.tension = 0.2; set.pointRadius = small ? 2 : 3; }
+      if (kind === "line") { set.fill = false; set.tension = 0; set.pointRadius = small ? 2 : 3; }
       if (doughnut) { set.backgroundColor = spec.labels.map(function (_l, j) { return COLORS[j % COLORS.length]; }); }
       return set;
     });
     var valueAxis = {beginAtZero: true, stacked: kind === "stacked",
-                     ticks: {callback: function (v) { return text(spec.unit, v, true); }, font: {size: 11}}};
+                     ticks: {callback: function (v) { return text(spec.unit, v, true); }, font: {size: 11},
+                             precision: spec.unit === "usd" ? 2 : 0}};      // no "0.5 workers" tick
     var categoryAxis = {stacked: kind === "stacked",
                         ticks: {autoSkip: true, maxRotation: horizontal ? 0 : 50, font: {size: 11},
-                                callback: function (v) { return clip(this.getLabelForValue(v), small ? 16 : 28); }}};
+                                callback: function (v) { return clip(this.getLabelForValue(v), small ? 18 : 32); }}};
     var options = {
       responsive: true, maintainAspectRatio: false, animation: false,
       plugins: {
