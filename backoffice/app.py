@@ -12,7 +12,7 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, workers  # noqa: F401
-from backoffice import account, clock
+from backoffice import account, billing, clock
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import bound_requests, init_api, register_blueprints
 from backoffice.config import load_config
@@ -25,7 +25,7 @@ from backoffice.security import models as security_models  # noqa: F401  (users,
 # CLI commands, tasks and demo data in its init_app(app). The order is the admin menu's and the demo's order
 # (onboarding last: its demo cases are drawn after payroll's, so a seed gives the same agency as before).
 # audit and tasks are imported for their table and the shell's task; the import-linter contracts keep the order.
-DOMAINS = (workers, classification, payroll, benefits, compliance, reports, onboarding)
+DOMAINS = (workers, classification, payroll, benefits, compliance, billing, reports, onboarding)
 
 
 def create_app(config: Mapping | None = None) -> Flask:

@@ -11,7 +11,10 @@ from backoffice.db import BigId, EncryptedString, Scaled, UTCDateTime, utcnow
 from backoffice.extensions import db
 from backoffice.money import D
 
-JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue", "deposit")
+JOURNAL_KINDS = ("payroll", "payment", "reversal", "return", "reissue", "deposit",
+                 # client billing (backoffice/billing): an invoice issued, a payment received, a credit note, a
+                 # write-off
+                 "invoice", "receipt", "credit_note", "write_off")
 PAYMENT_STATUSES = ("pending", "sent", "returned", "reissued", "held", "voided")
 PAYMENT_METHODS = ("ach", "check")
 # A payment that is on its way or may still go: at most one per paycheck part (uq_payments_live_part).
@@ -21,15 +24,19 @@ LIVE_PAYMENT_STATUSES = ("pending", "sent", "held")
 # (tax or deduction code) and a `state` so the GL shows one liability per tax, per agency and per state.
 ACCOUNTS = {
     "1000": "Cash - payroll account",
+    "1010": "Cash - operating account",
+    "1100": "Accounts receivable",
     "2100": "Employee taxes withheld payable",
     "2200": "Employer payroll taxes payable",
     "2300": "Deductions payable (benefits, garnishments)",
     "2400": "Net pay payable",
     "2500": "Employer contributions payable (401(k) match, HSA, premiums)",
+    "4000": "Revenue - staffing services",
     "6100": "Wages expense (leased employees)",
     "6150": "Contractor payments expense",
     "6200": "Employer payroll tax expense",
     "6300": "Employer benefit contributions expense",
+    "6900": "Bad debt expense",
 }
 
 
@@ -43,10 +50,14 @@ class JournalEntry(db.Model):
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True)
     chunk_index: Mapped[int | None] = mapped_column(sa.Integer)
-    kind: Mapped[str] = mapped_column(sa.String(10), nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     entry_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     memo: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
     reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("journal_entries.id"))
+    # client billing entries (backoffice/billing): the invoice or credit note, the client payment (tables named,
+    # not imported: payroll never imports billing)
+    invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoices.id"), index=True)
+    client_payment_id: Mapped[int | None] = mapped_column(sa.ForeignKey("client_payments.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
     lines = relationship("JournalLine", order_by="JournalLine.id", viewonly=True)
@@ -54,8 +65,8 @@ class JournalEntry(db.Model):
     paycheck = relationship("Paycheck", viewonly=True)
 
     __table_args__ = (
-        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue','deposit')",
-                           name="ck_journal_entries_kind"),
+        sa.CheckConstraint("kind in ('payroll','payment','reversal','return','reissue','deposit',"
+                           "'invoice','receipt','credit_note','write_off')", name="ck_journal_entries_kind"),
         sa.UniqueConstraint("run_id", "kind", "chunk_index", name="uq_journal_entries_run_chunk"),
     )
 

@@ -29,6 +29,7 @@ ACTION_RIGHTS = {
     "timesheet_import": "create",         # import a file of timesheets
     "task_import": "create",              # import a file of task completions
     "export_jobs_all": "read",            # see every user's export jobs, not only one's own
+    "write_off_approval": "write",        # approve or reject another user's write-off request (billing)
 }
 
 _hasher = PasswordHasher()

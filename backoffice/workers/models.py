@@ -69,7 +69,13 @@ class Client(Timestamps, db.Model):
     postal_code: Mapped[str] = mapped_column(sa.String(10), default="", nullable=False)
     payment_terms_days: Mapped[int] = mapped_column(sa.Integer, default=30, nullable=False)
     billing_method: Mapped[str] = mapped_column(sa.String(16), default="bill_rate", nullable=False)
-    markup_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)
+    markup_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)   # 0.2500 = 25%
+    # billing terms (backoffice/billing): how often invoices go out, one per client or one per worker, the PO
+    invoice_frequency: Mapped[str] = mapped_column(sa.String(12), default="weekly", server_default="weekly",
+                                                   nullable=False)
+    invoice_grouping: Mapped[str] = mapped_column(sa.String(12), default="consolidated",
+                                                  server_default="consolidated", nullable=False)
+    po_number: Mapped[str] = mapped_column(sa.String(60), default="", server_default="", nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     engagements = relationship("Engagement", back_populates="client")
@@ -143,6 +149,9 @@ class Engagement(Timestamps, db.Model):
     pay_rate: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
     pay_unit: Mapped[str] = mapped_column(sa.String(10), default="hour", nullable=False)
     bill_rate: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)
+    # overtime and double-time bill rates (None: 1.5 and 2 times bill_rate), backoffice/billing
+    ot_bill_rate: Mapped[Decimal | None] = mapped_column(Scaled(4))
+    dt_bill_rate: Mapped[Decimal | None] = mapped_column(Scaled(4))
     pay_frequency: Mapped[str] = mapped_column(sa.String(12), default="biweekly", nullable=False)
     # The pay schedule whose regular runs pay this engagement (payroll's table, named not imported: payroll sits
     # above workers and keeps `pay_frequency` equal to the schedule's frequency, see payroll/models.py).

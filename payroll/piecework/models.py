@@ -30,6 +30,8 @@ class TaskCompletion(Timestamps, db.Model):
     units: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
     rate: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    # what the client is billed per unit (backoffice/billing; None: the engagement's bill rate per unit)
+    bill_rate: Mapped[Decimal | None] = mapped_column(Scaled(4))
     completed_at: Mapped[datetime] = mapped_column(UTCDateTime(), nullable=False)
     work_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     minutes: Mapped[int] = mapped_column(sa.Integer, nullable=False)

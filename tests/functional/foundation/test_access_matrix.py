@@ -33,6 +33,7 @@ EXPECTED = {
         "payroll_run": "rwc", "paycheck": "r", "journal": "r", "payment": "rwc", "tax_deposit": "rwc",
         "bank_account": "r", "report": "r",
         "invoice": "rwc", "task_completion": "r", "worker_deduction": "rw", "employer_contribution": "r",
+        "client_payment": "rwc", "write_off": "rwc", "write_off_approval": "w",
         "admin_access": "r",
         "benefit_plan": "r", "benefit_window": "r", "benefit_enrollment": "r", "life_event": "r",
         "premium_bill": "rwc",
@@ -67,12 +68,14 @@ EXPECTED = {
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
         "admin_access": "r", "timesheet_approval": "w", "timesheet_dispute": "w",
+        "invoice": "r",   # their client's issued invoices (backoffice/billing/scopes.py)
     },
 }
 # The rights that are not about one kind of record, each granted by one column.
 RIGHTS = {"admin_access": "read", "classification_fill": "create", "classification_sign_off": "write",
           "timesheet_entry": "write", "timesheet_approval": "write", "timesheet_import": "create",
-          "timesheet_dispute": "write", "task_import": "create", "export_jobs_all": "read"}
+          "timesheet_dispute": "write", "task_import": "create", "export_jobs_all": "read",
+          "write_off_approval": "write"}
 
 
 def granted(role: str, model: str, action: str = "read") -> bool:

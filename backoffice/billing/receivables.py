@@ -1,0 +1,10 @@
+"""Receivables inside billing: what money clients owe and pay. Registered from billing's init_app.
+
+buckets.py and matching.py are pure (aging buckets; statement lines matched to invoices); receivables_models.py
+the records; receipts.py, bank_import.py, credit_notes.py, writeoffs.py, aging.py and statements.py the services;
+receivables_admin.py, receivables_api.py and receivables_demo.py the entry points."""
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from backoffice.billing import receivables_models  # noqa: F401
