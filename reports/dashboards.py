@@ -2,7 +2,7 @@
 
 HR: people (active engagements by work state, type and client; headcount and hires/terminations by month),
 onboarding in progress and stuck (the onboarding domain's cards), time to approve timesheets, runs by state.
-Finance: payroll cost and margin by month (the ledger), cash out by pay date, tax deposits due, payment exceptions
+Finance: payroll cost and margin by month (the ledger), receivables by age, cash out by pay date, tax deposits due, payment exceptions
 (held, returned), gross/taxes/net per run. Client approver: their client's time waiting, by age (no agency-wide
 figure). Compliance: what is due (filings and deposits by due date, deposits by amount), what is owed (liability
 accounts) and what is wrong (unclassified engagements, missing W-4, W-9 or I-9, returned payments). The trend
@@ -37,8 +37,8 @@ from payroll.models_money import TaxDeposit
 LAYOUT: dict[str, tuple[str, ...]] = {
     "hr": ("hr_cards", "people_by_state", "headcount_trend", "hires_and_terminations", "people_by_type",
            "people_by_client", "time_to_approve", "runs_by_state"),
-    "finance": ("finance_cards", "payroll_cost_trend", "margin_trend", "cash_out_by_pay_date", "liabilities_due",
-                "run_totals", "runs_by_state"),
+    "finance": ("finance_cards", "payroll_cost_trend", "margin_trend", "ar_aging", "cash_out_by_pay_date",
+                "liabilities_due", "run_totals", "runs_by_state"),
     "client_approver": ("approver_cards", "time_waiting_by_age"),
     "compliance": ("compliance_cards", "upcoming_due", "liabilities_due", "liabilities", "what_is_wrong"),
 }
@@ -360,6 +360,7 @@ def register(admin) -> None:
         Panel("hires_and_terminations", trends.hires_and_terminations, ("engagement", "read")),
         Panel("payroll_cost_trend", trends.payroll_cost_trend, ("journal", "read")),
         Panel("margin_trend", trends.margin_trend, ("journal", "read")),
+        Panel("ar_aging", trends.ar_aging, ("invoice", "read")),
         Panel("upcoming_due", trends.upcoming_due, ("filing", "read")),
         Panel("liabilities", trends.liabilities, ("journal", "read")),
     ]

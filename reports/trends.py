@@ -1,5 +1,6 @@
 """The dashboards' trend charts, month by month over the last year, and the agency's standing figures: headcount,
-hires and terminations (HR); payroll cost and margin from the ledger, receivables by age (finance); what falls due
+hires and terminations (HR); payroll cost and margin from the ledger, receivables by age (the aging report of
+backoffice.billing.aging, finance); what falls due
 and what is owed (compliance). Each is a backoffice.charts.Chart, so it is drawn, tabled and downloadable as CSV
 like every other chart; queries are scoped to what the signed-in user may see (reports/dashboards.py registers
 them as panels with their rights)."""
@@ -17,7 +18,7 @@ from backoffice.admin import list_url
 from backoffice.charts import Bar, Chart, month_end, month_label, month_starts
 from backoffice.clock import clock
 from backoffice.extensions import db
-from backoffice.money import ZERO, D
+from backoffice.money import ZERO, D, fmt_usd
 from backoffice.security.access import scoped
 from backoffice.workers.models import Engagement
 from payroll.models_ledger import ACCOUNTS, JournalEntry, JournalLine
@@ -125,6 +126,29 @@ def margin_trend() -> Chart:
     return Chart("margin_trend", "Revenue, cost and margin by month", tuple(bars),
                  series=("Revenue", "Cost", "Margin"), unit="usd", category="Month", kind="line", axis="time",
                  note="from the ledger: revenue by invoice date, cost by pay date")
+
+
+def ar_aging() -> Chart:
+    """Receivables by age on today's date: the aging report's buckets (current, 1–30, 31–60, 61–90, 90+ days past
+    due) summed over every client the user may see (a client's approver: their client only). Open credit (credit
+    notes not yet used) is not aged; the note says how much there is."""
+    from backoffice.billing.aging import aging_report
+    from backoffice.billing.buckets import BUCKETS
+
+    today = clock().today()
+    if current_user.role == "client_approver":       # their client's receivables, and none without a client
+        rows = aging_report(today, client_id=current_user.client_id) if current_user.client_id else []
+    else:
+        rows = aging_report(today)
+    bars = tuple(Bar(label, (sum((getattr(r, field) for r in rows), ZERO),)) for field, label in BUCKETS)
+    credits = sum((r.credits for r in rows), ZERO)
+    owed = sum((b.values[0] for b in bars), ZERO)
+    note = f"on {today.isoformat()}, by days past due"
+    if credits:
+        note += f"; open credit of {fmt_usd(-credits)} not aged"
+    return Chart("ar_aging", "Receivables by age (AR aging)", bars if owed or credits else (),
+                 series=("Amount owed",), unit="usd", category="Days past due", kind="column",
+                 empty="Nothing owed by clients.", note=note)
 
 
 # ------------------------------------------------------------------ compliance

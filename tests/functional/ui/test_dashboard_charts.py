@@ -70,15 +70,18 @@ def _post(when: date, *lines: tuple[str, str, str]):
 def _ledger():
     """October: a payroll on 10-16, wages $1,000.00 and employer taxes $76.50 (withheld $150.00, net $850.00).
     November: wages of $200.00 on 11-06 reversed on 11-20 (nets to zero), contractor pay $500.00 and benefits
-    $40.00 on 11-13, and revenue of $1,800.00 on 11-02 (an invoice: receivable against revenue). One payroll dated
-    2026-12-04, after today, is in no month shown and owed nothing yet."""
+    $40.00 on 11-13, and an invoice of $1,800.00 issued on 11-02 (Dr 1100 receivable / Cr 4000 revenue). One
+    payroll dated 2026-12-04, after today, is in no month shown and owed nothing yet."""
+    from tests.factories import ClientFactory
+    from tests.integration.billing.receivables_support import issued_invoice
+
     _post(date(2026, 10, 16), ("6100", "1000.00", "0"), ("6200", "76.50", "0"), ("2100", "0", "150.00"),
           ("2200", "0", "76.50"), ("2400", "0", "850.00"))
     _post(date(2026, 11, 6), ("6100", "200.00", "0"), ("2400", "0", "200.00"))
     _post(date(2026, 11, 20), ("2400", "200.00", "0"), ("6100", "0", "200.00"))
     _post(date(2026, 11, 13), ("6150", "500.00", "0"), ("6300", "40.00", "0"), ("2400", "0", "500.00"),
           ("2500", "0", "40.00"))
-    _post(date(2026, 11, 2), ("1100", "1800.00", "0"), ("4000", "0", "1800.00"))
+    issued_invoice(ClientFactory(name="Northwind"), "1800.00", date(2026, 11, 2))
     _post(date(2026, 12, 4), ("6100", "10.00", "0"), ("2400", "0", "10.00"))
 
 
@@ -150,3 +153,32 @@ def test_the_charting_library_is_served_by_the_app_under_a_csp_without_inline_sc
         assert f'href="/admin/chart/{name}.csv"' in html, name
         if name in specs:                                   # a chart with figures: a canvas to draw them on
             assert f'<canvas id="canvas-{name}"' in html, name
+
+
+def test_finance_sees_receivables_by_age_as_the_aging_report_buckets_them(app, db, make_user, login, fixed_clock):
+    """Today 2026-11-22, invoices on 30-day terms. Northwind: $1,000.00 issued 11-02 (due 12-02: current) and
+    $400.00 issued 10-01 (due 10-31: 22 days late, 1–30) of which $150.00 was paid on 11-10, leaving $250.00.
+    Contoso: $700.00 issued 07-01 (due 07-31: 114 days late, 90+). Buckets: current 1,000.00; 1–30 250.00; 31–60
+    and 61–90 nothing; 90+ 700.00 (total 1,950.00). Contoso's approver sees only Contoso's $700.00."""
+    from backoffice.billing.receipts import record_payment
+    from tests.factories import ClientFactory
+    from tests.integration.billing.receivables_support import issued_invoice
+
+    northwind, contoso = ClientFactory(name="Northwind"), ClientFactory(name="Contoso")
+    issued_invoice(northwind, "1000.00", date(2026, 11, 2))
+    late = issued_invoice(northwind, "400.00", date(2026, 10, 1))
+    issued_invoice(contoso, "700.00", date(2026, 7, 1))
+    finance = make_user("finance")
+    record_payment(late.id, {"amount": "150.00", "received_on": "2026-11-10", "reference": "chk 1001"}, finance,
+                   today=date(2026, 11, 22))
+    db.session.flush()
+    c = app.test_client()
+    login(c, finance)
+    rows = _csv(c, "ar_aging")
+    assert rows == [["Days past due", "Amount owed"], ["Current", "1000.00"], ["1–30", "250.00"],
+                    ["31–60", "0.00"], ["61–90", "0.00"], ["90+", "700.00"]]
+    spec = _specs(c.get("/admin/").get_data(as_text=True))["ar_aging"]
+    assert spec["kind"] == "column" and spec["series"][0]["values"] == [r[1] for r in rows[1:]]
+    approver = app.test_client()
+    login(approver, make_user("client_approver", client_id=contoso.id))
+    assert [r[1] for r in _csv(approver, "ar_aging")[1:]] == ["0.00", "0.00", "0.00", "0.00", "700.00"]
