@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from backoffice.exports import csv_lines
 from backoffice.money import fmt_usd, round_cents
 
 ONE_TENTH = Decimal("0.1")
@@ -95,6 +96,11 @@ class Chart:
     def csv_rows(self) -> list[list]:
         """The chart's figures as plain numbers (no $ or thousands separators): one row per bar."""
         return [[b.label, *(_plain(v, self.unit) for v in b.values)] for b in self.bars]
+
+    def csv_text(self) -> str:
+        """The CSV as one text (each cell through backoffice.exports' formula escaping), for a page that has no
+        download endpoint for its chart: the link carries it as a data: URL."""
+        return "".join(csv_lines(self.csv_headers(), self.csv_rows()))
 
     def spec(self) -> dict:
         """What the page's script draws, as JSON-ready data: the labels, each series' values as the same plain

@@ -182,3 +182,25 @@ def test_finance_sees_receivables_by_age_as_the_aging_report_buckets_them(app, d
     approver = app.test_client()
     login(approver, make_user("client_approver", client_id=contoso.id))
     assert [r[1] for r in _csv(approver, "ar_aging")[1:]] == ["0.00", "0.00", "0.00", "0.00", "700.00"]
+
+
+def test_a_chart_on_a_page_without_a_download_endpoint_carries_its_csv_in_the_link(app, db, make_user, login,
+                                                                                   fixed_clock):
+    """The compliance page's liabilities chart: one federal deposit of $1,234.56 for October 2026 (due 11-16,
+    not paid) is "2026-10,1234.56,0.00"; its link downloads that CSV from a data: URL (no endpoint to ask)."""
+    from urllib.parse import unquote
+
+    from payroll.models_money import TaxDeposit
+
+    db.session.add(TaxDeposit(authority="IRS (EFTPS)", tax="941", period_start=date(2026, 10, 1),
+                              period_end=date(2026, 10, 31), due_date=date(2026, 11, 16), amount=Decimal("1234.56"),
+                              breakdown=[]))
+    db.session.flush()
+    c = app.test_client()
+    login(c, make_user("compliance"))
+    html = c.get("/admin/compliance_dashboard/?year=2026").get_data(as_text=True)
+    link = re.search(r'<a href="data:text/csv;charset=utf-8,([^"]+)" class="chart-csv" '
+                     r'download="liabilities_deposits.csv">', html)
+    assert link, "no CSV link on the liabilities chart"
+    assert unquote(link.group(1)).splitlines() == ["Month,Liabilities,Deposits paid", "2026-10,1234.56,0.00"]
+    assert _specs(html)["liabilities_deposits"]["series"][0]["values"] == ["1234.56"]
