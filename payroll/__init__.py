@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from backoffice.workers import add_demo_step, add_demo_history, set_pay_schedule_choices
     from payroll import admin, admin_deductions, cli, demo, models, models_ledger, portal, scopes, tasks  # noqa: F401
     from payroll import demo_deductions, portal_deductions  # noqa: F401  (the page attaches to the portal)
-    from payroll import demo_history, demo_money, demo_time, models_money  # noqa: F401
+    from payroll import demo_history, demo_money, demo_time, models_money, models_workers_comp  # noqa: F401
     from payroll.api import common
     from payroll.timesheets import api as timesheet_api  # noqa: F401  (routes attach to common.blp, in this order)
     # routes attach to common.blp, after the timesheets'

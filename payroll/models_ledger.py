@@ -31,11 +31,13 @@ ACCOUNTS = {
     "2300": "Deductions payable (benefits, garnishments)",
     "2400": "Net pay payable",
     "2500": "Employer contributions payable (401(k) match, HSA, premiums)",
+    "2600": "Workers' compensation premium payable",
     "4000": "Revenue - staffing services",
     "6100": "Wages expense (leased employees)",
     "6150": "Contractor payments expense",
     "6200": "Employer payroll tax expense",
     "6300": "Employer benefit contributions expense",
+    "6400": "Workers' compensation expense",
     "6900": "Bad debt expense",
 }
 

@@ -2,14 +2,18 @@
 journal entry, PDFs and e-mail to the client's billing contact.
 
 engine.py is pure (lines from approved time and paycheck facts); services own invoicing, issuing and sending;
-admin, api, cli, tasks and demo are the entry points. Billing sits above payroll and benefits: it reads them,
-they never import it."""
+admin, api, cli and demo are the entry points. Billing sits above payroll and benefits: it reads them, they
+never import it."""
 from __future__ import annotations
 
 
 def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, CLI and demo data of billing."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
-    from backoffice.billing import models, scopes  # noqa: F401
-    from backoffice.billing import receivables
+    from backoffice.api import register_blueprints
+    from backoffice.billing import admin, api, cli, models, receivables, scopes  # noqa: F401
+
+    admin.register(app.extensions["tandem_admin"])
+    register_blueprints(app, api.blp)
+    cli.register(app.cli)
     receivables.init_app(app)     # payments, aging, statements, credit notes, write-offs (receivables.py)

@@ -7,4 +7,14 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from backoffice.billing import receivables_models  # noqa: F401
+    from backoffice.billing import credit_notes, receivables_models  # noqa: F401
+    from payroll import hooks
+
+    hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, credit_notes.paychecks_reversed)
+    from backoffice.api import register_blueprints
+    from backoffice.billing import receivables_api
+
+    register_blueprints(app, receivables_api.blp)
+    from backoffice.billing import receivables_admin
+
+    receivables_admin.register(app.extensions["tandem_admin"])

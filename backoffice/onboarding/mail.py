@@ -5,13 +5,15 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from typing import Mapping
+from typing import Mapping, Sequence
 
 from backoffice.errors import DomainError
 
 
-def send_mail(config: Mapping, to: str, subject: str, body: str) -> None:
-    """Send one plain-text message; a missing or unreachable server is a DomainError (the caller may retry)."""
+def send_mail(config: Mapping, to: str, subject: str, body: str,
+              attachments: Sequence[tuple[str, str, bytes]] = ()) -> None:
+    """Send one plain-text message, with (file name, MIME type, bytes) attachments; a missing or unreachable
+    server is a DomainError (the caller may retry)."""
     host = config.get("SMTP_HOST")
     if not host:
         raise DomainError("Email is not configured: set BACKOFFICE_SMTP_HOST", code="smtp_not_configured")
@@ -20,6 +22,9 @@ def send_mail(config: Mapping, to: str, subject: str, body: str) -> None:
     msg["To"] = to
     msg["Subject"] = subject
     msg.set_content(body)
+    for filename, mime, content in attachments:
+        maintype, _, subtype = mime.partition("/")
+        msg.add_attachment(content, maintype=maintype, subtype=subtype, filename=filename)
     use_tls = str(config.get("SMTP_TLS") or "starttls").lower() != "off"
     try:
         with smtplib.SMTP(host, int(config.get("SMTP_PORT") or 25), timeout=20) as smtp:

@@ -47,10 +47,20 @@ class ClientAdmin(SecureModelView):
     column_list = ("id", "name", "billing_contact_name", "billing_email", "state", "payment_terms_days",
                    "billing_method", "active")
     column_searchable_list = ("name", "legal_name", "billing_email")
-    column_filters = ("state", "active", "billing_method")
+    column_filters = ("state", "active", "billing_method", "invoice_frequency")
     column_sortable_list = ("id", "name", "state", "payment_terms_days")
+    column_labels = {"payment_terms_days": "Payment terms (days)", "markup_rate": "Markup (0.2500 = 25%)",
+                     "po_number": "PO number", "invoice_grouping": "Invoices"}
+    column_descriptions = {"invoice_frequency": "How often invoices go out: each period is invoiced once it has "
+                                                "ended (backoffice billing invoice --through).",
+                           "invoice_grouping": "One invoice for all of the client's workers, or one per worker.",
+                           "markup_rate": "Cost-plus clients: the markup on wages, employer taxes, benefits and "
+                                          "workers' comp."}
     form_columns = services.CLIENT_FIELDS
-    form_choices = {"state": STATE_CHOICES, "billing_method": [("bill_rate", "Bill rate"), ("cost_plus", "Cost plus")]}
+    form_choices = {"state": STATE_CHOICES, "billing_method": [("bill_rate", "Bill rate"), ("cost_plus", "Cost plus")],
+                    "invoice_frequency": [(f, f) for f in services.INVOICE_FREQUENCIES],
+                    "invoice_grouping": [("consolidated", "one per period (consolidated)"),
+                                         ("per_worker", "one per worker and period")]}
     service_fields = services.CLIENT_FIELDS
 
     def service_create(self, data):
@@ -157,8 +167,11 @@ class EngagementAdmin(SecureModelView):
                      "remote_for_convenience": "Remote for their own convenience",
                      "work_city": "Work site city (taxing municipality)",
                      "work_county": "Work site county", "work_psd_code": "Work site PA PSD code",
-                     "work_transit_district": "Work site transit district (OR)"}
+                     "work_transit_district": "Work site transit district (OR)",
+                     "ot_bill_rate": "Overtime bill rate", "dt_bill_rate": "Double-time bill rate"}
     column_descriptions = {
+        "bill_rate": "What the client pays per hour (per unit for piece and project pay).",
+        "ot_bill_rate": "Blank: 1.5 times the bill rate.", "dt_bill_rate": "Blank: 2 times the bill rate.",
         "office_state": "The employer location a remote worker is assigned to, when in another state than the work "
                         "state. Blank: works on site in the work state.",
         "remote_for_convenience": "Works away from the office state by choice, not because the employer requires "
@@ -166,7 +179,8 @@ class EngagementAdmin(SecureModelView):
                                   "as done at the office (convenience of the employer)."}
     column_details_list = ("id", "worker", "client", "type", "title", "work_state", "work_city", "work_county",
                            "work_psd_code", "work_transit_district", "pay_rate", "pay_unit",
-                           "bill_rate", "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status",
+                           "bill_rate", "ot_bill_rate", "dt_bill_rate", "pay_frequency", "pay_schedule_id",
+                           "start_date", "end_date", "status",
                            "classification", "overtime_exempt", "office_state", "remote_for_convenience",
                            "related")
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
@@ -175,7 +189,7 @@ class EngagementAdmin(SecureModelView):
     column_sortable_list = ("id", "type", "work_state", "pay_rate", "start_date", "status")
     column_default_sort = ("id", True)
     form_columns = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
-                    "work_transit_district", "pay_rate", "pay_unit", "bill_rate",
+                    "work_transit_district", "pay_rate", "pay_unit", "bill_rate", "ot_bill_rate", "dt_bill_rate",
                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
                     "office_state", "remote_for_convenience")
     # the schedule whose runs pay the engagement; blank = the first active schedule of the pay frequency
@@ -190,11 +204,12 @@ class EngagementAdmin(SecureModelView):
                     "pay_frequency": [(f, f) for f in PAY_FREQUENCIES],
                     "status": [(s, s) for s in ENGAGEMENT_STATUSES]}
     service_fields = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
-                      "work_transit_district", "pay_rate", "pay_unit", "bill_rate",
+                      "work_transit_district", "pay_rate", "pay_unit", "bill_rate", "ot_bill_rate", "dt_bill_rate",
                       "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
                       "office_state", "remote_for_convenience")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
                          "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate,
+                         "ot_bill_rate": _rate, "dt_bill_rate": _rate,
                          "classification": lambda v, c, m, n: m.classification_words}
     column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else "",
                                 "type": lambda v, c, m, n: m.type.replace("_", " "),

@@ -58,6 +58,9 @@ class ClientOut(Schema):
     payment_terms_days = fields.Integer()
     billing_method = fields.String()
     markup_rate = fields.Decimal(as_string=True)
+    invoice_frequency = fields.String()
+    invoice_grouping = fields.String()
+    po_number = fields.String()
     active = fields.Boolean()
 
 
@@ -74,6 +77,9 @@ class ClientIn(Schema):
     payment_terms_days = Days()
     billing_method = fields.String(validate=validate.OneOf(["bill_rate", "cost_plus"]))
     markup_rate = Number(PERCENT, places=4)
+    invoice_frequency = fields.String(validate=validate.OneOf(["weekly", "biweekly", "semimonthly", "monthly"]))
+    invoice_grouping = fields.String(validate=validate.OneOf(["consolidated", "per_worker"]))
+    po_number = fields.String(validate=validate.Length(max=60))
     active = fields.Boolean()
 
 
@@ -122,6 +128,8 @@ class EngagementOut(Schema):
     pay_rate = fields.Decimal(as_string=True)
     pay_unit = fields.String()
     bill_rate = fields.Decimal(as_string=True)
+    ot_bill_rate = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "null: 1.5x bill_rate"})
+    dt_bill_rate = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "null: 2x bill_rate"})
     pay_frequency = fields.String()
     pay_schedule_id = fields.Integer(allow_none=True, metadata={"description": "the pay schedule whose runs pay it"})
     start_date = fields.Date()
@@ -148,6 +156,8 @@ class EngagementIn(Schema):
     pay_rate = Number(RATE, required=True)
     pay_unit = fields.String()
     bill_rate = Number(RATE)
+    ot_bill_rate = Number(RATE, allow_none=True, metadata={"description": "null: 1.5x bill_rate"})
+    dt_bill_rate = Number(RATE, allow_none=True, metadata={"description": "null: 2x bill_rate"})
     pay_frequency = fields.String()
     pay_schedule_id = fields.Integer(allow_none=True, metadata={
         "description": "the pay schedule whose runs pay it; default: the first active schedule of pay_frequency"})

@@ -168,6 +168,9 @@ class Engagement(Timestamps, db.Model):
     office_state: Mapped[str | None] = mapped_column(sa.String(2))
     remote_for_convenience: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False,
                                                          server_default=sa.false())
+    # The workers' compensation class code the engagement's work is rated under in its work state (e.g. NCCI 8810
+    # clerical); payroll prices it from workers_comp_classes. Null: no premium accrues and runs warn.
+    wc_class_code: Mapped[str | None] = mapped_column(sa.String(8))
 
     worker = relationship(Worker, back_populates="engagements")
     client = relationship(Client, back_populates="engagements")

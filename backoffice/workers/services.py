@@ -16,11 +16,16 @@ from backoffice.workers.models import (ENGAGEMENT_STATUSES, ENGAGEMENT_TYPES, PA
                                        Engagement, Worker)
 
 CLIENT_FIELDS = ("name", "legal_name", "ein", "billing_contact_name", "billing_email", "address_line1", "city",
-                 "state", "postal_code", "payment_terms_days", "billing_method", "markup_rate", "active")
+                 "state", "postal_code", "payment_terms_days", "billing_method", "markup_rate", "invoice_frequency",
+                 "invoice_grouping", "po_number", "active")
+# how often a client is invoiced and whether one invoice covers all of its workers (backoffice/billing)
+INVOICE_FREQUENCIES = ("weekly", "biweekly", "semimonthly", "monthly")
+INVOICE_GROUPINGS = ("consolidated", "per_worker")
 WORKER_FIELDS = ("first_name", "middle_name", "last_name", "tin_type", "tin", "birth_date", "email", "phone",
                  "address_line1", "address_line2", "city", "state", "postal_code", "status",
                  "municipality", "county", "psd_code", "school_district", "local_certificate")
 ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "pay_rate", "pay_unit", "bill_rate",
+                     "ot_bill_rate", "dt_bill_rate",
                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
                      "office_state", "remote_for_convenience", "work_city", "work_county", "work_psd_code",
                      "work_transit_district")
@@ -122,6 +127,15 @@ def clean_client(data: dict, *, partial: bool = False) -> dict:
         out["billing_method"] = v.choice("billing_method", data["billing_method"], ("bill_rate", "cost_plus"), issues)
     if "markup_rate" in data:
         out["markup_rate"] = v.amount("markup_rate", data["markup_rate"], issues, kind=PERCENT, places=4)
+    if "invoice_frequency" in data:
+        out["invoice_frequency"] = v.choice("invoice_frequency", data["invoice_frequency"], INVOICE_FREQUENCIES,
+                                            issues)
+    if "invoice_grouping" in data:
+        out["invoice_grouping"] = v.choice("invoice_grouping", data["invoice_grouping"], INVOICE_GROUPINGS, issues)
+    if "po_number" in data:
+        out["po_number"] = str(data["po_number"] or "").strip()
+        if len(out["po_number"]) > 60:
+            issues.append(Issue("po_number", "must be at most 60 characters", "too_long"))
     if "active" in data:
         out["active"] = bool(data["active"])
     raise_if(issues)
@@ -262,6 +276,9 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
         out["pay_rate"] = v.amount("pay_rate", data["pay_rate"], issues, kind=RATE)
     if data.get("bill_rate") not in (None, ""):
         out["bill_rate"] = v.amount("bill_rate", data["bill_rate"], issues, kind=RATE)
+    for f in ("ot_bill_rate", "dt_bill_rate"):      # blank: 1.5x / 2x the bill rate
+        if f in data:
+            out[f] = None if data[f] in (None, "") else v.amount(f, data[f], issues, kind=RATE)
     if "pay_unit" in data:
         out["pay_unit"] = v.choice("pay_unit", data["pay_unit"], PAY_UNITS, issues)
     if "pay_frequency" in data:

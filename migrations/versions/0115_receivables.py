@@ -1,7 +1,7 @@
 """receivables: bank statement imports, client payments and their applications to invoices, write-offs
 
 Revision ID: 0115_receivables
-Revises: 0114_billing
+Revises: 0116a_merge_billing_wcomp (billing and workers' comp)
 
 - bank_statement_imports: one row per imported file; sha256 unique (the same file is refused a second time).
 - client_payments: money received (manual, API, bank import), `unapplied` what is not applied yet.
@@ -15,7 +15,7 @@ from alembic import op
 import backoffice.db
 
 revision = '0115_receivables'
-down_revision = '0114_billing'
+down_revision = '0116a_merge_billing_wcomp'
 branch_labels = None
 depends_on = None
 

@@ -15,7 +15,7 @@ from payroll.engine import calculate_paycheck, tables_for
 from payroll.engine.model import PRETAX_TREATMENT
 from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
 
-from . import four_eyes, paid_periods
+from . import four_eyes, paid_periods, workers_comp
 from .deductions import deductions_for, employer_contribution_lines, record_taken
 from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
@@ -168,20 +168,23 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
                                                                sorted({c[0][0] for c in computed}))))} \
             if computed else {}
 
-    # lines
+    # lines; each employee paycheck's workers' comp premium by engagement (an employer cost, not a paycheck line)
     line_rows = []
     ledger_input = []
     applied = []
     salary_claims = []
+    comp = workers_comp.ChunkAccrual.load(run.id, run.pay_date, ctx.agency_id, list(chunk.engagement_ids))
     for key, engs, pay, obj, r, delta, notes in computed:
         pid = ids[key]
         lines = result_lines(r, obj, pay.labels, explain, pay.sources) + employer_contribution_lines(r, explain)
         line_rows.extend((pid,) + ln for ln in lines)
+        premiums = comp.price(pid, key[0], obj["earnings"], r.earnings, pay.sources) if key[1] == "employee" else []
         ledger_input.append((key[1], ctx.agency_id, r.gross, r.net,
-                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines]))
+                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines] + premiums))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
         salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
+    comp.write()
     for wtype in ("employee", "contractor"):        # what each deduction took: goals and remittance, once
         record_taken({c[0][0]: ids[c[0]] for c in computed if c[0][1] == wtype},
                      {c[0][0]: c[4] for c in computed if c[0][1] == wtype})

@@ -15,7 +15,7 @@ from backoffice.uow import transaction, unique_or_refuse
 from payroll import hooks
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest
 
-from . import calc, deductions, four_eyes, paid_periods
+from . import calc, deductions, four_eyes, paid_periods, workers_comp
 from .common import bulk_insert, cents, get_run, units4, user_id
 from .ledger import mirror, post_entry, postings_for_paychecks
 from .runs import _require
@@ -49,6 +49,7 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
         lines_by[ln.paycheck_id].append(ln)
     ledger = []
     now = utcnow()
+    copied = []          # (original id, new id): the workers' comp premium follows the paycheck
     for p in originals:
         new = Paycheck(run_id=run.id, engagement_id=p.engagement_id, worker_id=p.worker_id, client_id=p.client_id,
                        agency_id=p.agency_id, kind=kind, worker_type=p.worker_type, work_state=p.work_state,
@@ -75,6 +76,11 @@ def _copy_paychecks(originals: list[Paycheck], run: PayrollRun, kind: str, sign:
                             p.worker_type)
         ledger.append((p.worker_type, p.agency_id, sign * p.gross, sign * p.net,
                        [(ln.kind, ln.code, ln.state, sign * ln.amount) for ln in lines_by[p.id]]))
+        copied.append((p.id, new.id))
+    premiums = workers_comp.copy_premiums(copied, run.id, sign,
+                                          {p.id: (on if sign < 0 else p.pay_date) for p in originals})
+    for (orig_id, _new_id), entry in zip(copied, ledger):
+        entry[4].extend(premiums.get(orig_id, ()))
     return ledger
 
 

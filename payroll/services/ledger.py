@@ -18,9 +18,10 @@ from .common import bulk_insert, cents
 
 EXPENSE_ACCOUNT = {"employee": "6100", "contractor": "6150"}
 LIABILITY_FOR_KIND = {"employee_tax": "2100", "employer_tax": "2200", "pretax_deduction": "2300",
-                      "posttax_deduction": "2300", "employer_contribution": "2500"}
-# Lines the employer pays on top of wages: an expense debit against their liability credit.
-EXPENSE_FOR_KIND = {"employer_tax": "6200", "employer_contribution": "6300"}
+                      "posttax_deduction": "2300", "employer_contribution": "2500", "workers_comp": "2600"}
+# Lines the employer pays on top of wages: an expense debit against their liability credit. `workers_comp` is no
+# paycheck line: the premium a paycheck accrues (workers_comp_premiums), detail = class code, by state.
+EXPENSE_FOR_KIND = {"employer_tax": "6200", "employer_contribution": "6300", "workers_comp": "6400"}
 
 
 @dataclass(frozen=True)

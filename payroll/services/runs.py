@@ -38,7 +38,7 @@ from payroll.models import (
 from payroll import hooks
 from payroll.models_ledger import Payment
 
-from . import calc, four_eyes, paid_periods
+from . import calc, four_eyes, paid_periods, workers_comp
 from .common import get_run, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
@@ -188,6 +188,8 @@ EXCEPTION_ACTIONS = {
     "unclassified": "assess", "unsupported_state": "hold", "no_state_registration": "hold",
     "period_already_paid": "hold",
     "missing_w4": "note", "missing_w9": "note", "no_bank_account": "note", "unapproved_time": "note",
+    # workers' comp: the paycheck is right, the premium (an employer cost) does not accrue until HR fixes it
+    "no_wc_class": "note", "no_wc_rate": "note", "wc_hours_unknown": "note",
 }
 
 
@@ -301,6 +303,7 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
     add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),
         "unsupported_state", "the work or residence state has no state tax module for the year: held")
     found.extend(_locality_problems(run, scope))
+    found.extend(workers_comp.engagement_problems(run, scope))
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
     add(scoped(Engagement.type == "leased_employee", ~registered), "no_state_registration",
         "the agency has no registration (SUTA rate) in the work state: held")

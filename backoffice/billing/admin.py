@@ -1,0 +1,217 @@
+"""Billing in the admin: the invoices list (search, filters, CSV/XLSX), the invoice page with its lines traced to
+the timesheet, task or paycheck they bill, issue / send / void-draft, and the invoicing form. A client's approver
+sees their client's issued invoices here (read only)."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla import filters as sqla_filters
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
+
+from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
+from backoffice.billing.models import INVOICE_STATUSES, OPEN_STATUSES, Invoice, InvoiceLine
+from backoffice.billing.services import delivery, invoicing
+from backoffice.billing.services.documents import UNIT_WORDS, invoice_filename, invoice_pdf
+from backoffice.clock import clock
+from backoffice.extensions import db
+from backoffice.security.access import can, scoped
+from backoffice.workers.models import Client
+
+CATEGORY = "Billing"
+
+
+class OverdueFilter(sqla_filters.BaseSQLAFilter):
+    """Open invoices (sent, partially paid) whose due date has passed (yes), or the others (no)."""
+
+    def __init__(self):
+        super().__init__(Invoice.due_date, "Overdue")
+
+    def get_options(self, view):
+        return [("1", "yes"), ("0", "no")]
+
+    def apply(self, query, value, alias=None):
+        late = sa.and_(Invoice.status.in_(OPEN_STATUSES), Invoice.due_date < clock().today())
+        return query.filter(late if value == "1" else sa.not_(late))
+
+    def operation(self):
+        return "is"
+
+
+class _ClientChoices:
+    def __iter__(self):
+        stmt = scoped(sa.select(Client.id, Client.name).order_by(Client.name), current_user, "client")
+        return iter([(str(i), n) for i, n in db.session.execute(stmt)])
+
+
+class ClientFilter(sqla_filters.BaseSQLAFilter):
+    def __init__(self):
+        super().__init__(Invoice.client_id, "Client")
+
+    def get_options(self, view):
+        return _ClientChoices()
+
+    def apply(self, query, value, alias=None):
+        try:
+            return query.filter(Invoice.client_id == int(value))
+        except (TypeError, ValueError):
+            return query.filter(sa.false())
+
+    def operation(self):
+        return "is"
+
+
+def _number(view, context, model, name):
+    label = model.number or f"draft #{model.id}"
+    return Markup('<a href="{}">{}</a>').format(url_for("billing.invoice", invoice_id=model.id), label)
+
+
+def _overdue(view, context, model, name):
+    return "overdue" if model.is_overdue(clock().today()) else ""
+
+
+class InvoiceAdmin(ReadOnlyView):
+    permission_model = "invoice"
+    column_list = ("number", "client", "kind", "status", "overdue", "period_start", "period_end", "issue_date",
+                   "due_date", "po_number", "total", "balance", "sent_at")
+    column_export_list = ("id", "number", "client", "kind", "status", "overdue", "period_start", "period_end",
+                          "issue_date", "due_date", "po_number", "total", "balance", "sent_at", "sent_to")
+    column_labels = {"po_number": "PO", "sent_at": "E-mailed", "period_start": "From", "period_end": "To"}
+    column_searchable_list = ("number", "po_number", Client.name)
+    column_filters = (ClientFilter(), "status", "kind", OverdueFilter(), "issue_date", "due_date", "period_start")
+    column_sortable_list = ("number", "status", "issue_date", "due_date", "period_start", "total", "balance")
+    column_default_sort = ("id", True)
+    column_formatters = {"number": _number, "overdue": _overdue, "client": lambda v, c, m, n: m.client.name}
+    column_formatters_export = {"overdue": _overdue, "client": lambda v, c, m, n: m.client.name,
+                                "number": lambda v, c, m, n: m.number or ""}
+    money_columns = ("total", "balance")
+    column_choices = {"status": [(s, s.replace("_", " ")) for s in INVOICE_STATUSES]}
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Invoice.client))
+
+    @expose("/details/")
+    def details_view(self):
+        ident = request.args.get("id", "")
+        if not ident.isdigit():
+            abort(404)
+        return redirect(url_for("billing.invoice", invoice_id=int(ident)))
+
+
+def _invoice_or_404(invoice_id: int) -> Invoice:
+    inv = db.session.execute(scoped(sa.select(Invoice).where(Invoice.id == invoice_id), current_user, "invoice")
+                             .options(selectinload(Invoice.lines).joinedload(InvoiceLine.worker),
+                                      joinedload(Invoice.client))).scalar_one_or_none()
+    if inv is None:
+        abort(404)
+    return inv
+
+
+def invoice_actions(inv: Invoice, user) -> set[str]:
+    """What `user` may do to the invoice now (the services refuse the rest)."""
+    acts = set()
+    if can(user, "invoice", "write"):
+        if inv.status == "draft":
+            acts |= {"issue", "void"}
+        elif inv.status != "void":
+            acts.add("send")
+    return acts
+
+
+def _line_source(ln: InvoiceLine, user) -> tuple[str, str | None]:
+    """What the line bills, and a link to it when this user may open it."""
+    if ln.timesheet_id:
+        url = url_for("timesheet.details_view", id=ln.timesheet_id) if can(user, "timesheet", "read") else None
+        return f"timesheet #{ln.timesheet_id}", url
+    if ln.paycheck_id:
+        url = url_for("corrections.paycheck", paycheck_id=ln.paycheck_id) if can(user, "paycheck", "read") else None
+        return f"paycheck #{ln.paycheck_id}", url
+    if ln.task_completion_id:
+        return f"task #{ln.task_completion_id}", None
+    if ln.credits_line_id:
+        return f"credits line #{ln.credits_line_id}", None
+    return "", None
+
+
+class BillingView(BaseView):
+    """Invoicing: run it through a date, then each invoice's page."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "invoice", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/")
+    def index(self):
+        today = clock().today()
+        may_run = can(current_user, "invoice", "create")
+        clients = db.session.execute(scoped(sa.select(Client).where(Client.active.is_(True)).order_by(Client.name),
+                                            current_user, "client")).scalars().all() if may_run else []
+        recent = db.session.execute(scoped(sa.select(Invoice).options(joinedload(Invoice.client))
+                                           .order_by(Invoice.id.desc()).limit(20), current_user, "invoice")
+                                    ).scalars().all()
+        return self.render("admin/billing/index.html", today=today, clients=clients, recent=recent, may_run=may_run)
+
+    @expose("/run", methods=["POST"])
+    def run(self):
+        if not can(current_user, "invoice", "create"):
+            abort(403)
+        form = request.form
+        with domain_errors("Nothing invoiced: "):
+            result = invoicing.create_invoices(form.get("through", ""), form.get("client_id") or None,
+                                               issue_date=clock().today(), issue=not form.get("draft"),
+                                               user=current_user)
+            for why in result.skipped[:20]:
+                flash(why, "warning")
+            if result.invoices:
+                flash(f"{len(result.invoices)} invoice{'s' if len(result.invoices) != 1 else ''} "
+                      f"{'drafted' if form.get('draft') else 'issued'}: "
+                      + ", ".join(f"{i.number or f'draft #{i.id}'} {i.client.name} {i.total:,.2f}"
+                                  for i in result.invoices[:10]) + (" …" if len(result.invoices) > 10 else ""),
+                      "success")
+            else:
+                flash(f"Nothing to invoice through {form.get('through')}.", "info")
+        return redirect(url_for(".index"))
+
+    @expose("/invoice/<int:invoice_id>")
+    def invoice(self, invoice_id):
+        inv = _invoice_or_404(invoice_id)
+        lines = [(ln, *_line_source(ln, current_user)) for ln in inv.lines]
+        credits = db.session.execute(scoped(sa.select(Invoice).where(Invoice.credits_invoice_id == inv.id),
+                                            current_user, "invoice")).scalars().all()
+        return self.render("admin/billing/invoice.html", inv=inv, lines=lines, unit_words=UNIT_WORDS, credits=credits,
+                           overdue=inv.is_overdue(clock().today()), actions=invoice_actions(inv, current_user))
+
+    @expose("/invoice/<int:invoice_id>/pdf")
+    def pdf(self, invoice_id):
+        inv = _invoice_or_404(invoice_id)
+        return Response(invoice_pdf(inv), mimetype="application/pdf",
+                        headers={"Content-Disposition": f'inline; filename="{invoice_filename(inv)}"'})
+
+    @expose("/invoice/<int:invoice_id>/<string:verb>", methods=["POST"])
+    def act(self, invoice_id, verb):
+        inv = _invoice_or_404(invoice_id)
+        if verb not in ("issue", "send", "void"):
+            abort(404)
+        if verb not in invoice_actions(inv, current_user):
+            abort(403)
+        with domain_errors("Refused: "):
+            if verb == "issue":
+                inv = invoicing.issue_invoice(inv.id, clock().today(), current_user)
+                flash(f"Issued as {inv.number}, due {inv.due_date}.", "success")
+            elif verb == "send":
+                inv = delivery.send_invoice(inv.id, clock().now(), current_user,
+                                            to=(request.form.get("to") or "").strip() or None)
+                flash(f"{inv.number} e-mailed to {inv.sent_to} with its PDF.", "success")
+            else:
+                invoicing.void_draft(inv.id, current_user, request.form.get("reason", ""))
+                flash("Draft voided: its time is billed by the next invoicing run.", "success")
+        return redirect(url_for(".invoice", invoice_id=invoice_id))
+
+
+def register(admin) -> None:
+    admin.add_view(BillingView(name="Invoicing", endpoint="billing", url="/admin/billing", category=CATEGORY))
+    admin.add_view(InvoiceAdmin(Invoice, name="Invoices", endpoint="invoice", category=CATEGORY))

@@ -1,0 +1,184 @@
+"""The billable facts of clients, read in bulk: approved timesheets and tasks paid by approved or paid runs (with
+the hours split their paychecks used), and the cost of paychecks at cost-plus clients — each only while no
+invoice line holds its source key."""
+from __future__ import annotations
+
+import importlib
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+
+from backoffice.billing import engine
+from backoffice.billing.models import InvoiceLine
+from backoffice.extensions import db
+from backoffice.money import ZERO
+from backoffice.workers.models import Engagement, Worker
+from payroll.models import Paycheck, PaycheckLine, PayrollRun, Timesheet
+from payroll.piecework.models import TaskCompletion
+from payroll.services.common import id_in
+
+# Runs whose time and pay are billed: approved (the client's time is final and the paychecks are posted) or paid.
+BILLED_RUN_STATES = ("approved", "paid")
+UNIT_PAY = ("piece", "project")
+
+
+def _billable_runs() -> sa.Select:
+    return sa.select(PayrollRun.id).where(PayrollRun.state.in_(BILLED_RUN_STATES), PayrollRun.kind != "reversal")
+
+
+def _reversed_paychecks() -> sa.Select:
+    return sa.select(Paycheck.reverses_id).where(Paycheck.reverses_id.is_not(None))
+
+
+def _name(first: str, last: str) -> str:
+    return f"{first} {last}".strip()
+
+
+def rates_of(engagements: Iterable[Engagement]) -> dict[int, engine.Rates]:
+    return {e.id: engine.Rates(e.bill_rate, e.ot_bill_rate, e.dt_bill_rate) for e in engagements}
+
+
+def unbilled_sheets(client_ids: Sequence[int], through: date) -> list[tuple[engine.Sheet, engine.Split, str]]:
+    """(sheet, its hours split, the engagement's pay unit) for every approved timesheet of these clients' hourly,
+    piece and project engagements, paid by a billable run, in a week starting by `through`, not billed yet."""
+    s = db.session
+    billed = sa.select(InvoiceLine.id).where(InvoiceLine.timesheet_id == Timesheet.id,
+                                             InvoiceLine.source_key.is_not(None))
+    rows = s.execute(
+        sa.select(Timesheet, Engagement.worker_id, Engagement.type, Engagement.pay_unit, Worker.first_name,
+                  Worker.last_name)
+        .join(Engagement, Engagement.id == Timesheet.engagement_id)
+        .join(Worker, Worker.id == Engagement.worker_id)
+        .where(id_in(Engagement.client_id, list(client_ids)), Timesheet.status == "approved",
+               Timesheet.paid_run_id.in_(_billable_runs()), Timesheet.week_start <= through,
+               Engagement.pay_unit.in_(("hour",) + UNIT_PAY), ~sa.exists(billed))
+        .order_by(Timesheet.engagement_id, Timesheet.week_start)).all()
+    if not rows:
+        return []
+    # the paycheck that paid each sheet: the run's paycheck of the worker and worker type
+    keys = {(ts.paid_run_id, worker_id, "employee" if etype == "leased_employee" else "contractor")
+            for ts, worker_id, etype, *_ in rows}
+    paychecks = {}
+    for run_ids in _chunks(sorted({k[0] for k in keys}), 500):
+        for pid, run_id, worker_id, wtype in s.execute(
+                sa.select(Paycheck.id, Paycheck.run_id, Paycheck.worker_id, Paycheck.worker_type)
+                .where(id_in(Paycheck.run_id, run_ids), Paycheck.kind == "regular",
+                       Paycheck.id.not_in(_reversed_paychecks()))):
+            if (run_id, worker_id, wtype) in keys:
+                paychecks[(run_id, worker_id, wtype)] = pid
+    earnings = _earning_lines(sorted(set(paychecks.values())))
+    by_pay_eng: dict[tuple[int, int], list] = defaultdict(list)
+    for ts, worker_id, etype, unit, first, last in rows:
+        pid = paychecks.get((ts.paid_run_id, worker_id, "employee" if etype == "leased_employee" else "contractor"))
+        if pid is None:          # its paycheck was reversed: corrected time is billed when it is paid again
+            continue
+        hours = sum((ts.hours_mon, ts.hours_tue, ts.hours_wed, ts.hours_thu, ts.hours_fri, ts.hours_sat,
+                     ts.hours_sun), ZERO)
+        sheet = engine.Sheet(ts.id, ts.engagement_id, worker_id, _name(first, last), ts.week_start, hours,
+                             ts.units or ZERO)
+        by_pay_eng[(pid, ts.engagement_id)].append((sheet, unit))
+    out = []
+    for (pid, eid), items in by_pay_eng.items():
+        split = engine.split_hours([sh for sh, _ in items], earnings.get((pid, eid), []))
+        out += [(sh, split[sh.timesheet_id], unit) for sh, unit in items]
+    return out
+
+
+def _earning_lines(paycheck_ids: list[int]) -> dict[tuple[int, int], list[engine.EarningLine]]:
+    out: dict[tuple[int, int], list[engine.EarningLine]] = defaultdict(list)
+    for ids in _chunks(paycheck_ids, 2000):
+        for pid, eid, code, hours in db.session.execute(
+                sa.select(PaycheckLine.paycheck_id, PaycheckLine.engagement_id, PaycheckLine.code, PaycheckLine.hours)
+                .where(id_in(PaycheckLine.paycheck_id, ids), PaycheckLine.kind == "earning",
+                       PaycheckLine.engagement_id.is_not(None))
+                .order_by(PaycheckLine.paycheck_id, PaycheckLine.id)):
+            out[(pid, eid)].append(engine.EarningLine(code, hours))
+    return out
+
+
+def unbilled_tasks(client_ids: Sequence[int], through: date) -> list[engine.Task]:
+    """Tasks of these clients' engagements paid by a billable run, done by `through`, not billed yet."""
+    billed = sa.select(InvoiceLine.id).where(InvoiceLine.task_completion_id == TaskCompletion.id,
+                                             InvoiceLine.source_key.is_not(None))
+    rows = db.session.execute(
+        sa.select(TaskCompletion, Engagement.worker_id, Worker.first_name, Worker.last_name)
+        .join(Engagement, Engagement.id == TaskCompletion.engagement_id)
+        .join(Worker, Worker.id == Engagement.worker_id)
+        .where(id_in(Engagement.client_id, list(client_ids)), TaskCompletion.status == "paid",
+               TaskCompletion.paid_run_id.in_(_billable_runs()), TaskCompletion.work_date <= through,
+               ~sa.exists(billed))
+        .order_by(TaskCompletion.id)).all()
+    return [engine.Task(t.id, t.engagement_id, worker_id, _name(first, last), t.task_ref, t.work_date, t.units,
+                        t.bill_rate) for t, worker_id, first, last in rows]
+
+
+def unbilled_paychecks(client_ids: Sequence[int], through: date) -> list[tuple[engine.PaycheckCost, list[int]]]:
+    """(the paycheck's cost, the engagements of these clients it paid and that are not billed yet) for every
+    regular or re-issued paycheck of a billable run, not reversed, whose period ended by `through`."""
+    s = db.session
+    billed = sa.select(InvoiceLine.id).where(InvoiceLine.paycheck_id == PaycheckLine.paycheck_id,
+                                             InvoiceLine.engagement_id == PaycheckLine.engagement_id,
+                                             InvoiceLine.source_key.is_not(None))
+    wanted: dict[int, set[int]] = defaultdict(set)
+    for pid, eid in s.execute(
+            sa.select(PaycheckLine.paycheck_id, PaycheckLine.engagement_id).distinct()
+            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+            .where(PaycheckLine.kind == "earning", id_in(PaycheckLine.client_id, list(client_ids)),
+                   Paycheck.kind.in_(("regular", "reissue")), Paycheck.run_id.in_(_billable_runs()),
+                   Paycheck.period_end <= through, Paycheck.id.not_in(_reversed_paychecks()),
+                   ~sa.exists(billed))):
+        wanted[pid].add(eid)
+    if not wanted:
+        return []
+    ids = sorted(wanted)
+    wages: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    taxes: dict[int, Decimal] = defaultdict(Decimal)
+    benefits: dict[int, Decimal] = defaultdict(Decimal)
+    heads = {}
+    for chunk in _chunks(ids, 2000):
+        for pid, kind, eid, amount in s.execute(
+                sa.select(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.engagement_id, PaycheckLine.amount)
+                .where(id_in(PaycheckLine.paycheck_id, chunk),
+                       PaycheckLine.kind.in_(("earning", "employer_tax", "employer_contribution")))):
+            if kind == "earning" and eid is not None:
+                wages[pid][eid] += amount
+            elif kind == "employer_tax":
+                taxes[pid] += amount
+            elif kind == "employer_contribution":
+                benefits[pid] += amount
+        for row in s.execute(
+                sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.pay_date, Paycheck.period_start,
+                          Paycheck.period_end, Worker.first_name, Worker.last_name)
+                .join(Worker, Worker.id == Paycheck.worker_id).where(id_in(Paycheck.id, chunk))):
+            heads[row[0]] = row
+    premiums: dict[int, dict[int, Decimal]] = defaultdict(dict)
+    for (pid, eid), amount in workers_comp_premiums(ids).items():
+        premiums[pid][eid] = amount
+    out = []
+    for pid in ids:
+        _, worker_id, pay_date, start, end, first, last = heads[pid]
+        comp = premiums.get(pid, {})
+        cost = engine.PaycheckCost(pid, worker_id, _name(first, last), pay_date, start, end,
+                                   {k: v for k, v in wages[pid].items()}, taxes[pid], benefits[pid], comp)
+        out.append((cost, sorted(wanted[pid])))
+    return out
+
+
+def workers_comp_premiums(paycheck_ids: list[int]) -> dict[tuple[int, int], Decimal]:
+    """{(paycheck id, engagement id): premium} from payroll's workers' comp accrual; nothing before it exists."""
+    try:
+        premiums_for = importlib.import_module("payroll.services.workers_comp").premiums_for
+    except ImportError:             # a build without workers' comp accrual: no premium to bill
+        return {}
+    out: dict[tuple[int, int], Decimal] = {}
+    for chunk in _chunks(paycheck_ids, 2000):
+        out.update(premiums_for(chunk))
+    return out
+
+
+def _chunks(items: list, n: int):
+    for i in range(0, len(items), n):
+        yield items[i:i + n]

@@ -1,0 +1,237 @@
+"""Invoicing: the invoices due through a date from what clients have not been billed for yet, then issued (gapless
+numbers under a row lock, the journal entry); drafts issued or voided one by one."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from backoffice.billing import engine
+from backoffice.billing.models import INVOICE_KINDS, Invoice, InvoiceLine, InvoiceSequence
+from backoffice.dates import parse_date
+from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed
+from backoffice.extensions import db
+from backoffice.money import ZERO
+from backoffice.uow import for_update, transaction
+from backoffice.workers.models import Agency, Client, Engagement
+
+from . import facts
+from .ledger import post_invoice_issued
+
+
+@dataclass
+class InvoicingResult:
+    """What one invoicing pass made: the invoices (issued, or drafts) and what it left unbilled, and why."""
+
+    invoices: list[Invoice] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+
+def parse_request(through: object, client_id: object = None) -> tuple[date, int | None]:
+    """The invoicing request's date and optional client, or a ValidationFailed naming each bad field."""
+    issues = []
+    day = None
+    try:
+        day = parse_date(through)
+    except ValueError as exc:
+        issues.append(Issue("through", str(exc)))
+    cid = None
+    if client_id not in (None, ""):
+        try:
+            cid = int(str(client_id).strip())
+        except ValueError:
+            issues.append(Issue("client_id", f"{client_id!r} is not a client id (a whole number)"))
+        else:
+            if db.session.get(Client, cid) is None:
+                issues.append(Issue("client_id", f"there is no client {cid}", "not_found"))
+    if issues:
+        raise ValidationFailed(issues)
+    return day, cid
+
+
+def agency_id() -> int:
+    """The agency that bills (the first agency: the one whose payroll account pays the workers)."""
+    found = db.session.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
+    if found is None:
+        raise DomainError("there is no agency to bill from: add the agency first", code="no_agency")
+    return found
+
+
+def create_invoices(through: object, client_id: object = None, *, issue_date: date, issue: bool = True,
+                    user=None) -> InvoicingResult:
+    """Every invoice due through `through` (one client or every active client): the lines of approved time,
+    tasks and paychecks not billed yet, grouped by the client's invoice period (and worker, per-worker clients);
+    issued at once unless `issue` is false (drafts). Running it twice for the same date bills nothing twice:
+    each line's source key is unique, and each client is locked while its lines are chosen and written."""
+    day, cid = parse_request(through, client_id)
+    result = InvoicingResult()
+    clients = db.session.execute(
+        sa.select(Client.id).where(Client.active.is_(True) if cid is None else Client.id == cid)
+        .order_by(Client.id)).scalars().all()
+    for client in clients:
+        with transaction():
+            made, skipped = _invoice_client(client, day, issue_date=issue_date, issue=issue, user=user)
+        result.invoices += made
+        result.skipped += skipped
+    return result
+
+
+def _lock_client(client_id: int) -> Client:
+    client = db.session.execute(for_update(sa.select(Client).where(Client.id == client_id))
+                                .execution_options(populate_existing=True)).scalar_one()
+    return client
+
+
+def terms_of(client: Client) -> engine.Terms:
+    return engine.Terms(client.id, client.billing_method, client.markup_rate, client.invoice_frequency,
+                        client.invoice_grouping, client.payment_terms_days, client.po_number or "")
+
+
+def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft], list[str]]:
+    """The client's unbilled lines (bill rate: timesheets and tasks; cost-plus: paychecks) and what cannot be
+    billed yet (no bill rate)."""
+    terms = terms_of(client)
+    skipped: list[str] = []
+    lines: list[engine.LineDraft] = []
+    if terms.billing_method == "cost_plus":
+        for cost, engagement_ids in facts.unbilled_paychecks([client.id], through):
+            lines += engine.cost_plus_lines(cost, engagement_ids, terms.markup_rate)
+        return lines, skipped
+    engagements = db.session.execute(sa.select(Engagement).where(Engagement.client_id == client.id)).scalars()
+    rates = facts.rates_of(engagements)
+    for sheet, split, unit in facts.unbilled_sheets([client.id], through):
+        r = rates[sheet.engagement_id]
+        if not r.bill_rate:
+            skipped.append(f"{client.name}: timesheet {sheet.timesheet_id} ({sheet.worker_name}, week of "
+                           f"{sheet.week_start.isoformat()}) is not billed: engagement {sheet.engagement_id} has "
+                           f"no bill rate")
+            continue
+        lines += engine.sheet_lines(sheet, split, r, unit_pay=unit in facts.UNIT_PAY)
+    for task in facts.unbilled_tasks([client.id], through):
+        r = rates[task.engagement_id]
+        if task.bill_rate is None and not r.bill_rate:
+            skipped.append(f"{client.name}: task {task.task_ref} ({task.worker_name}) is not billed: neither it "
+                           f"nor engagement {task.engagement_id} has a bill rate")
+            continue
+        lines.append(engine.task_line(task, r))
+    return lines, skipped
+
+
+def _invoice_client(client_id: int, through: date, *, issue_date: date, issue: bool, user
+                    ) -> tuple[list[Invoice], list[str]]:
+    client = _lock_client(client_id)
+    lines, skipped = client_lines(client, through)
+    drafts = engine.group_lines(terms_of(client), lines, through)
+    if not drafts:
+        return [], skipped
+    agency = agency_id()
+    made = []
+    for d in drafts:
+        inv = Invoice(agency_id=agency, client_id=client.id, kind="invoice", status="draft",
+                      period_start=d.period_start, period_end=d.period_end, po_number=client.po_number or "",
+                      total=d.total, balance=ZERO, worker_id=d.worker_id,
+                      created_by_id=getattr(user, "id", None))
+        inv.lines = [InvoiceLine(source_key=ln.source_key, worker_id=ln.worker_id, engagement_id=ln.engagement_id,
+                                 timesheet_id=ln.timesheet_id, paycheck_id=ln.paycheck_id,
+                                 task_completion_id=ln.task_completion_id, description=ln.description[:300],
+                                 quantity=ln.quantity, unit=ln.unit, rate=ln.rate, amount=ln.amount,
+                                 breakdown=ln.breakdown) for ln in d.lines]
+        db.session.add(inv)
+        made.append(inv)
+    try:
+        db.session.flush()
+    except IntegrityError as exc:
+        if "source_key" in str(exc.orig):
+            raise DomainError(f"{client.name}: another invoicing run billed some of the same time at the same "
+                              f"moment; nothing was billed twice — run invoicing again",
+                              code="billed_concurrently") from exc
+        raise
+    if issue:
+        for inv in made:
+            _issue(inv, issue_date)
+    return made, skipped
+
+
+# ------------------------------------------------------------------------------------------------ issuing
+def next_number(agency: int, kind: str) -> str:
+    """The kind's next number for the agency, taken under a row lock held to the end of the unit of work: an
+    issue that rolls back gives its number back, and two issuers wait for each other (no gaps, no twins)."""
+    if kind not in INVOICE_KINDS:
+        raise ValueError(f"unknown invoice kind {kind!r}")
+    stmt = for_update(sa.select(InvoiceSequence).where(InvoiceSequence.agency_id == agency,
+                                                       InvoiceSequence.kind == kind)
+                      ).execution_options(populate_existing=True)
+    seq = db.session.execute(stmt).scalar_one_or_none()
+    if seq is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(InvoiceSequence(agency_id=agency, kind=kind, next_number=1))
+        except IntegrityError:          # another issuer created it first: lock theirs
+            pass
+        seq = db.session.execute(stmt).scalar_one()
+    n = seq.next_number
+    seq.next_number = n + 1
+    db.session.flush()
+    return engine.invoice_number(kind, n)
+
+
+def _issue(inv: Invoice, issue_date: date) -> None:
+    if not inv.lines or inv.total <= 0:
+        raise DomainError(f"{inv} has nothing to bill", code="invoice_empty")
+    total = sum((ln.amount for ln in inv.lines), ZERO)
+    if total != inv.total:
+        raise DomainError(f"{inv}: its total {inv.total} is not the sum of its lines {total}",
+                          code="invoice_total_mismatch")
+    inv.number = next_number(inv.agency_id, inv.kind)
+    inv.status = "sent"
+    inv.issue_date = issue_date
+    client = inv.client or db.session.get(Client, inv.client_id)
+    inv.due_date = engine.due_date(issue_date, client.payment_terms_days)
+    inv.balance = inv.total
+    db.session.flush()
+    post_invoice_issued(inv)
+
+
+def get_invoice(invoice_id: int, *, lock: bool = False) -> Invoice:
+    stmt = sa.select(Invoice).where(Invoice.id == invoice_id)
+    if lock:
+        stmt = for_update(stmt).execution_options(populate_existing=True)
+    inv = db.session.execute(stmt).scalar_one_or_none()
+    if inv is None:
+        raise NotFound(f"invoice {invoice_id} not found")
+    return inv
+
+
+@transaction()
+def issue_invoice(invoice_id: int, issue_date: date, user=None) -> Invoice:
+    """Issue a draft: its number, issue and due dates, balance and the journal entry (Dr 1100 / Cr 4000)."""
+    inv = get_invoice(invoice_id, lock=True)
+    if inv.status != "draft":
+        raise DomainError(f"{inv} is already {inv.status.replace('_', ' ')}: only a draft is issued",
+                          code="invoice_not_draft")
+    _issue(inv, issue_date)
+    return inv
+
+
+@transaction()
+def void_draft(invoice_id: int, user=None, reason: str = "") -> Invoice:
+    """Void a draft: its lines give up their source keys, so the time they held is billed by the next run. An
+    issued invoice is never voided or edited (a credit note corrects it)."""
+    inv = get_invoice(invoice_id, lock=True)
+    if inv.status != "draft":
+        raise DomainError(f"{inv} is {inv.status.replace('_', ' ')}: only a draft is voided; correct an issued "
+                          f"invoice with a credit note", code="invoice_not_draft")
+    for ln in inv.lines:
+        ln.source_key = None
+    inv.status = "void"
+    if reason:
+        inv.memo = reason[:500]
+    db.session.flush()
+    return inv
+
+
+def issue_drafts(invoice_ids: Sequence[int], issue_date: date, user=None) -> list[Invoice]:
+    return [issue_invoice(i, issue_date, user) for i in invoice_ids]

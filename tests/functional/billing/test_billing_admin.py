@@ -1,0 +1,99 @@
+"""Billing in the admin: finance invoices through a date by form, opens the invoice with its lines traced to the
+timesheet, issues and voids drafts, exports the list; a client's approver sees their client's invoices only."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import csrf_token_from
+from tests.integration.billing.conftest import BillingWorld
+
+
+@pytest.fixture
+def setup(db, make_user, fixed_clock):
+    """Acme: 45 h at bill rate $30.00 (40 regular, 5 overtime at $45.00) = $1,425.00. Beacon: 8 h at $50.00 =
+    $400.00. Runs approved; nothing invoiced yet. The clock reads Nov 22, 2026."""
+    from tests.factories import ClientFactory, EngagementFactory
+
+    world = BillingWorld(db, make_user)
+    a = world.worker(rate="20.00")
+    a.bill_rate = Decimal("30.00")
+    beacon = ClientFactory(name="Beacon Health", state="TX", billing_email="ap@beacon.example")
+    b_worker = world.worker(rate="20.00")
+    b = EngagementFactory(worker=b_worker.worker, client=beacon, type="leased_employee", work_state="TX",
+                          pay_rate=Decimal("25.00"), bill_rate=Decimal("50.00"), pay_unit="hour",
+                          pay_frequency="weekly", classification="leased_employee")
+    ts_a = world.time(a, hours=(10, 10, 10, 10, 5, 0, 0))
+    world.time(b, hours=(8, 0, 0, 0, 0, 0, 0))
+    world.approved_run()
+    return dict(world=world, beacon=beacon, ts_a=ts_a, finance=make_user("finance"),
+                approver=make_user("client_approver", client_id=world.client.id))
+
+
+def _invoices(db):
+    import sqlalchemy as sa
+
+    from backoffice.billing.models import Invoice
+
+    return db.session.execute(sa.select(Invoice).order_by(Invoice.client_id)).scalars().all()
+
+
+def test_finance_drafts_invoices_by_form_then_issues_one_and_voids_the_other(client, login, db, setup):
+    login(client, setup["finance"])
+    page = client.get("/admin/billing/")
+    assert page.status_code == 200 and b'id="invoicing-form"' in page.data
+    resp = client.post("/admin/billing/run", data={"csrf_token": csrf_token_from(page.data), "through": "2026-11-08",
+                                                   "draft": "1"}, follow_redirects=True)
+    assert b"2 invoices drafted" in resp.data
+    acme, beacon = _invoices(db)
+    assert (acme.status, acme.number, acme.total, beacon.total) == ("draft", None, Decimal("1425.00"),
+                                                                    Decimal("400.00"))
+    page = client.get(f"/admin/billing/invoice/{acme.id}")
+    text = page.get_data(as_text=True)
+    assert f'/admin/timesheet/details/?id={setup["ts_a"].id}' in text and "overtime hours" in text
+    assert "$1,425.00" in text and 'id="invoice-issue"' in text
+    token = csrf_token_from(page.data)
+    client.post(f"/admin/billing/invoice/{acme.id}/issue", data={"csrf_token": token})
+    client.post(f"/admin/billing/invoice/{beacon.id}/void", data={"csrf_token": token, "reason": "wrong week"})
+    db.session.expire_all()
+    acme, beacon = _invoices(db)
+    assert (acme.number, acme.status, str(acme.due_date)) == ("INV-000001", "sent", "2026-12-22")
+    assert (beacon.number, beacon.status, beacon.memo) == (None, "void", "wrong week")
+    after = client.get(f"/admin/billing/invoice/{acme.id}").get_data(as_text=True)
+    assert 'id="invoice-issue"' not in after and 'id="invoice-send"' in after
+
+
+def test_the_invoice_list_searches_filters_and_exports(client, login, db, setup):
+    from backoffice.billing.services.invoicing import create_invoices
+    from datetime import date
+
+    create_invoices("2026-11-08", issue_date=date(2026, 11, 9))
+    login(client, setup["finance"])
+    listing = client.get("/admin/invoice/?search=Beacon").get_data(as_text=True)
+    assert "INV-000002" in listing and "INV-000001" not in listing
+    overdue = client.get("/admin/invoice/?flt0_3=1").get_data(as_text=True)       # Overdue: yes (due Dec 9)
+    assert "INV-000001" not in overdue
+    csv = client.get("/admin/invoice/export/csv/").get_data(as_text=True)
+    header, *rows = csv.strip().splitlines()
+    assert header.startswith("Id,Number,Client,Kind,Status,Overdue")
+    assert sorted(r.split(",")[1] for r in rows) == ["INV-000001", "INV-000002"]
+
+
+def test_an_approver_sees_their_clients_invoices_only(client, login, db, setup):
+    from backoffice.billing.services.invoicing import create_invoices
+    from datetime import date
+
+    create_invoices("2026-11-08", issue_date=date(2026, 11, 9))
+    acme, beacon = _invoices(db)
+    login(client, setup["approver"])
+    listing = client.get("/admin/invoice/").get_data(as_text=True)
+    assert "INV-000001" in listing and "INV-000002" not in listing
+    assert client.get(f"/admin/billing/invoice/{acme.id}").status_code == 200
+    assert client.get(f"/admin/billing/invoice/{beacon.id}").status_code == 404
+    assert client.get(f"/admin/billing/invoice/{acme.id}/pdf").status_code == 200
+    page = client.get(f"/admin/billing/invoice/{acme.id}")
+    assert b'id="actions"' not in page.data                   # read only: no issue, send or void
+    token = csrf_token_from(client.get("/admin/billing/").data)
+    assert client.post(f"/admin/billing/invoice/{acme.id}/send", data={"csrf_token": token}).status_code == 403
+    assert client.post("/admin/billing/run", data={"csrf_token": token, "through": "2026-11-08"}).status_code == 403
