@@ -129,24 +129,26 @@ def margin_trend() -> Chart:
 
 
 def ar_aging() -> Chart:
-    """Receivables by age on today's date: the aging report's buckets (current, 1–30, 31–60, 61–90, 90+ days past
-    due) summed over every client the user may see (a client's approver: their client only). Open credit (credit
-    notes not yet used) is not aged; the note says how much there is."""
+    """Receivables by age on today's date: the aging report's Total row (backoffice.billing.buckets.totals, as the
+    Receivables aging page adds it up): current, 1–30, 31–60, 61–90, 90+ days past due, over every client the user
+    may see (a client's approver: their client only). Open credit (credit notes not yet used) is not aged; the note
+    says how much there is. Each bar opens the aging page (the past-due ones filtered to clients past due)."""
     from backoffice.billing.aging import aging_report
-    from backoffice.billing.buckets import BUCKETS
+    from backoffice.billing.buckets import BUCKETS, totals
 
     today = clock().today()
     if current_user.role == "client_approver":       # their client's receivables, and none without a client
         rows = aging_report(today, client_id=current_user.client_id) if current_user.client_id else []
     else:
         rows = aging_report(today)
-    bars = tuple(Bar(label, (sum((getattr(r, field) for r in rows), ZERO),)) for field, label in BUCKETS)
-    credits = sum((r.credits for r in rows), ZERO)
-    owed = sum((b.values[0] for b in bars), ZERO)
+    total = totals(rows)
+    page, past_due = url_for("billing_aging.index"), url_for("billing_aging.index", past_due=1)
+    bars = tuple(Bar(label, (getattr(total, field),), page if field == "current" else past_due)
+                 for field, label in BUCKETS)
     note = f"on {today.isoformat()}, by days past due"
-    if credits:
-        note += f"; open credit of {fmt_usd(-credits)} not aged"
-    return Chart("ar_aging", "Receivables by age (AR aging)", bars if owed or credits else (),
+    if total.credits:
+        note += f"; open credit of {fmt_usd(-total.credits)} not aged"
+    return Chart("ar_aging", "Receivables by age (AR aging)", bars if rows else (),
                  series=("Amount owed",), unit="usd", category="Days past due", kind="column",
                  empty="Nothing owed by clients.", note=note)
 

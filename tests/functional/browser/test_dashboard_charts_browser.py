@@ -5,6 +5,7 @@ sideways; and the AR aging chart's "Download data" CSV holds the aging report's 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -115,7 +116,8 @@ def test_finance_sees_every_chart_drawn_on_a_phone_and_a_desktop(demo, browser, 
 def test_the_ar_aging_charts_download_matches_the_aging_report(demo, browser, tmp_path):
     """The demo leaves sent invoices, a partly paid one and an overdue one: the chart's CSV has one row per bucket
     (Current, 1–30, 31–60, 61–90, 90+) with the aging report's totals of that bucket over every client, to the
-    cent, and at least one amount past due."""
+    cent (read in the demo's database, and from the Receivables aging page's CSV), at least one amount past due;
+    the canvas was drawn from the same figures."""
     base, database = demo
     page, problems = _dashboard(browser, base, DESKTOP)
     with page.expect_download() as download:
@@ -130,6 +132,10 @@ def test_the_ar_aging_charts_download_matches_the_aging_report(demo, browser, tm
     assert [[label, Decimal(amount)] for label, amount in rows[1:]] == \
         [[label, Decimal(amount)] for label, amount in report]
     assert sum(Decimal(a) for _l, a in rows[2:]) > 0                   # something is overdue in the demo
+    # and the Receivables aging page's own CSV: its Total row, bucket by bucket
+    page_csv = list(csv.reader(io.StringIO(page.request.get(base + "/admin/billing_aging/export.csv").text())))
+    total = next(r for r in page_csv[1:] if r[1] == "Total")
+    assert [Decimal(total[page_csv[0].index(label)]) for label, _a in rows[1:]] == [Decimal(a) for _l, a in rows[1:]]
     drawn = page.evaluate("window.tandemCharts.ar_aging.data.datasets[0].data")
     assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in drawn] == [Decimal(a) for _l, a in rows[1:]]
     assert problems == []
