@@ -139,3 +139,23 @@ def test_the_ar_aging_charts_download_matches_the_aging_report(demo, browser, tm
     drawn = page.evaluate("window.tandemCharts.ar_aging.data.datasets[0].data")
     assert [Decimal(str(v)).quantize(Decimal("0.01")) for v in drawn] == [Decimal(a) for _l, a in rows[1:]]
     assert problems == []
+
+
+def test_with_scripts_off_each_chart_is_its_table_of_svg_bars(demo, browser):
+    """No script runs: no canvas shows, every chart's table of figures is open with its SVG bars, and the CSV link
+    is there."""
+    base, _database = demo
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{base}/login")
+    page.fill("#email", LOGINS["finance"])
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/")
+    assert not page.locator("canvas").first.is_visible()
+    tables = page.locator(".tandem-chart-table")
+    assert tables.count() >= len(FINANCE_CHARTS)
+    for i in range(tables.count()):
+        assert tables.nth(i).is_visible() and tables.nth(i).locator("rect").count() > 0
+    assert page.locator("#chart-run_totals a.chart-csv").is_visible()
+    context.close()
