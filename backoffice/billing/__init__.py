@@ -11,9 +11,11 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, CLI and demo data of billing."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.billing import admin, api, cli, models, receivables, scopes  # noqa: F401
+    from backoffice.billing import admin, api, cli, demo, models, receivables, scopes  # noqa: F401
+    from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     cli.register(app.cli)
     receivables.init_app(app)     # payments, aging, statements, credit notes, write-offs (receivables.py)
+    add_demo_step(app, demo.seed)      # after payroll's and benefits' steps: their approved time and paid runs

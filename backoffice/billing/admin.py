@@ -64,7 +64,7 @@ class ClientFilter(sqla_filters.BaseSQLAFilter):
 
 
 def _number(view, context, model, name):
-    label = model.number or f"draft #{model.id}"
+    label = model.number or "draft"
     return Markup('<a href="{}">{}</a>').format(url_for("billing.invoice", invoice_id=model.id), label)
 
 
@@ -124,14 +124,16 @@ def _line_source(ln: InvoiceLine, user) -> tuple[str, str | None]:
     """What the line bills, and a link to it when this user may open it."""
     if ln.timesheet_id:
         url = url_for("timesheet.details_view", id=ln.timesheet_id) if can(user, "timesheet", "read") else None
-        return f"timesheet #{ln.timesheet_id}", url
+        week = ln.timesheet.week_start if ln.timesheet is not None else None
+        return (f"timesheet, week of {week:%b} {week.day}" if week else "timesheet"), url
     if ln.paycheck_id:
         url = url_for("corrections.paycheck", paycheck_id=ln.paycheck_id) if can(user, "paycheck", "read") else None
-        return f"paycheck #{ln.paycheck_id}", url
+        day = ln.paycheck.pay_date if ln.paycheck is not None else None
+        return (f"paycheck, pay {day:%b} {day.day}" if day else "paycheck"), url
     if ln.task_completion_id:
-        return f"task #{ln.task_completion_id}", None
+        return "task", None
     if ln.credits_line_id:
-        return f"credits line #{ln.credits_line_id}", None
+        return "credit of an earlier line", None
     return "", None
 
 
@@ -169,7 +171,7 @@ class BillingView(BaseView):
             if result.invoices:
                 flash(f"{len(result.invoices)} invoice{'s' if len(result.invoices) != 1 else ''} "
                       f"{'drafted' if form.get('draft') else 'issued'}: "
-                      + ", ".join(f"{i.number or f'draft #{i.id}'} {i.client.name} {i.total:,.2f}"
+                      + ", ".join(f"{i.number or 'draft'} {i.client.name} {i.total:,.2f}"
                                   for i in result.invoices[:10]) + (" …" if len(result.invoices) > 10 else ""),
                       "success")
             else:

@@ -105,16 +105,15 @@ def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft],
     for sheet, split, unit in facts.unbilled_sheets([client.id], through):
         r = rates[sheet.engagement_id]
         if not r.bill_rate:
-            skipped.append(f"{client.name}: timesheet {sheet.timesheet_id} ({sheet.worker_name}, week of "
-                           f"{sheet.week_start.isoformat()}) is not billed: engagement {sheet.engagement_id} has "
-                           f"no bill rate")
+            skipped.append(f"{client.name}: {sheet.worker_name}'s week of {sheet.week_start.isoformat()} is not "
+                           f"billed: the engagement has no bill rate (set it, then invoice again)")
             continue
         lines += engine.sheet_lines(sheet, split, r, unit_pay=unit in facts.UNIT_PAY)
     for task in facts.unbilled_tasks([client.id], through):
         r = rates[task.engagement_id]
         if task.bill_rate is None and not r.bill_rate:
-            skipped.append(f"{client.name}: task {task.task_ref} ({task.worker_name}) is not billed: neither it "
-                           f"nor engagement {task.engagement_id} has a bill rate")
+            skipped.append(f"{client.name}: {task.worker_name}'s task {task.task_ref!r} is not billed: neither the "
+                           f"task nor the engagement has a bill rate")
             continue
         lines.append(engine.task_line(task, r))
     return lines, skipped

@@ -127,3 +127,55 @@ def test_an_issued_invoice_is_neither_voided_nor_issued_again(db, world):
         void_draft(inv.id)
     with pytest.raises(DomainError, match="already sent"):
         issue_invoice(inv.id, ISSUED)
+
+
+def test_time_without_a_bill_rate_waits_unbilled_and_is_billed_once_the_rate_is_set(db, world):
+    """No bill rate: nothing is invoiced and the pass says whose week waits; with $30.00 set, the next pass bills
+    the 40 h: $1,200.00."""
+    e = world.worker(rate="20.00")
+    world.time(e)
+    world.approved_run()
+    first = _invoice()
+    assert first.invoices == []
+    assert first.skipped == ["Acme Logistics: Pat1 Lee1's week of 2026-11-02 is not billed: the engagement has no "
+                             "bill rate (set it, then invoice again)"]
+    e.bill_rate = Decimal("30.00")
+    assert [i.total for i in _invoice().invoices] == [Decimal("1200.00")]
+
+
+def test_a_per_worker_client_gets_one_invoice_per_worker_with_its_po_and_terms(db, world):
+    """Two workers, 8 h each at bill rate $40.00: per-worker invoicing makes two invoices of $320.00, each naming
+    its worker, carrying PO-9 and due 15 days after issue (net 15)."""
+    world.client.invoice_grouping = "per_worker"
+    world.client.po_number = "PO-9"
+    world.client.payment_terms_days = 15
+    for _ in range(2):
+        e = world.worker(rate="20.00")
+        e.bill_rate = Decimal("40.00")
+        world.time(e, hours=(8, 0, 0, 0, 0, 0, 0))
+    world.approved_run()
+    invoices = _invoice().invoices
+    assert [(i.total, i.po_number, i.due_date) for i in invoices] == [
+        (Decimal("320.00"), "PO-9", date(2026, 12, 1))] * 2
+    assert len({i.worker_id for i in invoices}) == 2 and all(i.lines[0].worker_id == i.worker_id for i in invoices)
+
+
+def test_a_task_is_billed_per_unit_at_its_own_bill_rate(db, world):
+    """A leased employee's task: 12 units, paid at $2.50, billed at $4.25 a unit: 12 × 4.25 = $51.00."""
+    from datetime import datetime, timezone
+
+    from payroll.piecework.models import TaskCompletion
+
+    e = world.worker(rate="20.00")
+    e.bill_rate = Decimal("30.00")
+    task = TaskCompletion(engagement_id=e.id, task_ref="T-1", units=Decimal("12"), rate=Decimal("2.50"),
+                          amount=Decimal("30.00"), bill_rate=Decimal("4.25"),
+                          completed_at=datetime(2026, 11, 3, 15, tzinfo=timezone.utc), work_date=date(2026, 11, 3),
+                          minutes=60, source="admin")
+    db.session.add(task)
+    db.session.flush()
+    world.approved_run()
+    [inv] = _invoice().invoices
+    [line] = [ln for ln in inv.lines if ln.task_completion_id]
+    assert (line.quantity, line.unit, line.rate, line.amount, line.source_key) == (
+        Decimal("12"), "unit", Decimal("4.25"), Decimal("51.00"), f"task:{task.id}")

@@ -1,0 +1,35 @@
+"""`backoffice seed-demo` leaves issued invoices for bill-rate and cost-plus clients, numbered without gaps, each
+posted to the ledger."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+
+def test_the_demo_leaves_sent_invoices_of_both_billing_methods_numbered_without_gaps(db, fixed_clock):
+    from backoffice.billing.models import Invoice, InvoiceLine
+    from backoffice.workers.demo import seed_demo
+    from backoffice.workers.models import Client
+    from payroll.models_ledger import JournalEntry
+    from tests.integration.payroll.conftest import assert_ledger_balanced
+
+    fixed_clock.set(date(2026, 11, 26))
+    lines = seed_demo(n_workers=40, today=date(2026, 11, 26))
+    assert any(line.startswith("billing: ") for line in lines), lines
+    invoices = db.session.execute(sa.select(Invoice).order_by(Invoice.number)).scalars().all()
+    assert invoices and {i.status for i in invoices} == {"sent"}
+    assert [i.number for i in invoices] == [f"INV-{n:06d}" for n in range(1, len(invoices) + 1)]
+    methods = set(db.session.execute(sa.select(Client.billing_method).join(Invoice, Invoice.client_id == Client.id)
+                                     ).scalars())
+    assert methods == {"bill_rate", "cost_plus"}
+    units = set(db.session.execute(sa.select(InvoiceLine.unit)).scalars())
+    assert {"hour", "cost_plus"} <= units
+    for inv in invoices:
+        assert inv.total == sum((ln.amount for ln in inv.lines), Decimal(0)) > 0
+        assert inv.issue_date <= date(2026, 11, 26)
+    posted = db.session.execute(sa.select(sa.func.count()).select_from(JournalEntry)
+                                .where(JournalEntry.kind == "invoice")).scalar()
+    assert posted == len(invoices)
+    assert_ledger_balanced()
