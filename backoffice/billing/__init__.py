@@ -17,5 +17,5 @@ def init_app(app) -> None:
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     cli.register(app.cli)
-    receivables.init_app(app)     # payments, aging, statements, credit notes, write-offs (receivables.py)
     add_demo_step(app, demo.seed)      # after payroll's and benefits' steps: their approved time and paid runs
+    receivables.init_app(app)     # payments, aging, statements, credit notes, write-offs (receivables.py)

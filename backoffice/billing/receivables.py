@@ -18,3 +18,6 @@ def init_app(app) -> None:
     from backoffice.billing import receivables_admin
 
     receivables_admin.register(app.extensions["tandem_admin"])
+    from backoffice.billing import receivables_demo
+
+    receivables_demo.register(app)        # after billing's demo step, which issues the invoices

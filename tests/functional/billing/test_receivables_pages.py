@@ -159,3 +159,15 @@ def test_roles_without_receivables_rights_are_kept_out(app, books, make_user, lo
                 f"/admin/billing_payment/record/?invoice_id={inv.id}", "/admin/billing_payment/import/",
                 f"/admin/billing_statement/?client_id={acme.id}"):
         assert c.get(url).status_code == 403, url
+
+
+def test_the_invoice_page_offers_the_receivables_actions_to_finance_only(app, books, make_user, login):
+    acme, _, inv, _ = books
+    c = app.test_client()
+    login(c, make_user("finance"))
+    page = c.get(f"/admin/billing/invoice/{inv.id}")
+    assert page.status_code == 200 and b"Record a payment" in page.data and b"Ask to write off" in page.data
+    c2 = app.test_client()
+    login(c2, make_user("client_approver", client_id=acme.id))
+    page = c2.get(f"/admin/billing/invoice/{inv.id}")
+    assert page.status_code == 200 and b"Record a payment" not in page.data and b"Client statement" not in page.data
