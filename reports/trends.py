@@ -1,9 +1,8 @@
 """The dashboards' trend charts, month by month over the last year, and the agency's standing figures: headcount,
 hires and terminations (HR); payroll cost and margin from the ledger, receivables by age (the aging report of
-backoffice.billing.aging, finance); what falls due
-and what is owed (compliance). Each is a backoffice.charts.Chart, so it is drawn, tabled and downloadable as CSV
-like every other chart; queries are scoped to what the signed-in user may see (reports/dashboards.py registers
-them as panels with their rights)."""
+backoffice.billing.aging) (finance); what falls due and what is owed (compliance). Each is a
+backoffice.charts.Chart, so it is drawn, tabled and downloadable as CSV like every other chart; queries are scoped
+to what the signed-in user may see (reports/dashboards.py registers them as panels with their rights)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -26,8 +25,8 @@ from payroll.services.ledger import raw_sum
 
 MONTHS = 12                     # a trend shows the last twelve months, the current one included
 ENGAGED = ("active", "ended", "terminated")      # engagements that started (not pending)
-# The ledger's cost of labor, in the order a payroll person reads it (payroll/services/ledger.py posts 6100-6300;
-# workers' compensation, 6400, is posted with each paycheck once the premium is accrued).
+# The ledger's cost of labor, in the order a payroll person reads it (payroll/services/ledger.py posts them with
+# each payroll, workers' compensation 6400 too once its premium is accrued: payroll/services/workers_comp.py).
 COST_ACCOUNTS = (("6100", "Wages"), ("6150", "Contractor pay"), ("6200", "Employer taxes"), ("6300", "Benefits"),
                  ("6400", "Workers' comp"))
 REVENUE_ACCOUNT = "4000"        # revenue from staffing services: credited when an invoice is issued
