@@ -63,7 +63,7 @@ def liabilities_chart(year: int) -> Chart:
     bars = tuple(Bar(m, (owed.get(m, ZERO), paid.get(m, ZERO))) for m in months if m in owed or m in paid)
     return Chart("liabilities_deposits", f"Tax liabilities and deposits, {year}", bars,
                  series=("Liabilities", "Deposits paid"), unit="usd", category="Month",
-                 empty="No tax deposits recorded for the year.",
+                 empty="No tax deposits recorded for the year.", kind="column",
                  note="liabilities by the month their deposit period ends; deposits by the month paid")
 
 

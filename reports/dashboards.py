@@ -1,10 +1,12 @@
 """Each role's dashboard: the figures and charts of its daily work, scoped to what it may see.
 
-HR: people (active engagements by type, work state and client), onboarding in progress and stuck (the onboarding
-domain's cards), time to approve timesheets, runs by state. Finance: cash out by pay date, tax deposits due, payment exceptions (held, returned),
-gross/taxes/net per run. Client approver: their client's time waiting, by age (no agency-wide figure). Compliance:
-what is due (tax deposits by due date) and what is wrong (unclassified engagements, missing W-4, W-9 or I-9,
-returned payments). Every count links to the page listing what it counts, filtered, or to a drill-down of its rows
+HR: people (active engagements by work state, type and client; headcount and hires/terminations by month),
+onboarding in progress and stuck (the onboarding domain's cards), time to approve timesheets, runs by state.
+Finance: payroll cost and margin by month (the ledger), receivables by age, cash out by pay date, tax deposits due, payment exceptions
+(held, returned), gross/taxes/net per run. Client approver: their client's time waiting, by age (no agency-wide
+figure). Compliance: what is due (filings and deposits by due date, deposits by amount), what is owed (liability
+accounts) and what is wrong (unclassified engagements, missing W-4, W-9 or I-9, returned payments). The trend
+charts are in reports/trends.py. Every count links to the page listing what it counts, filtered, or to a drill-down of its rows
 (DrillDown), and only when the user may open it (backoffice.admin.may_open)."""
 from __future__ import annotations
 
@@ -26,17 +28,19 @@ from backoffice.onboarding.models import I9Record
 from backoffice.security.access import scoped
 from backoffice.workers.models import Client, Engagement, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
+from reports import trends
 from payroll.models import EngagementRate, PayrollRun, ReversalRequest, Timesheet
 from payroll.models_ledger import Payment
 from payroll.models_money import TaxDeposit
 
 # Each role's dashboard, in order (a role not named here, such as admin, sees every panel it holds the right for).
 LAYOUT: dict[str, tuple[str, ...]] = {
-    "hr": ("hr_cards", "people_by_type", "people_by_state", "people_by_client", "time_to_approve",
-           "runs_by_state"),
-    "finance": ("finance_cards", "cash_out_by_pay_date", "liabilities_due", "run_totals", "runs_by_state"),
+    "hr": ("hr_cards", "people_by_state", "headcount_trend", "hires_and_terminations", "people_by_type",
+           "people_by_client", "time_to_approve", "runs_by_state"),
+    "finance": ("finance_cards", "payroll_cost_trend", "margin_trend", "ar_aging", "cash_out_by_pay_date",
+                "liabilities_due", "run_totals", "runs_by_state"),
     "client_approver": ("approver_cards", "time_waiting_by_age"),
-    "compliance": ("compliance_cards", "liabilities_due", "what_is_wrong"),
+    "compliance": ("compliance_cards", "upcoming_due", "liabilities_due", "liabilities", "what_is_wrong"),
 }
 STATE_BARS = 15        # work states drawn one by one; the rest as one "Other (n more)" bar
 CLIENT_BARS = 12
@@ -80,7 +84,7 @@ def people_by_type() -> Chart:
                      list_url("engagements", status="active", type=t))
                  for t, n in sorted(rows, key=lambda r: (-r[1], r[0])))
     return Chart("people_by_type", "Active engagements by type", bars, category="Engagement type",
-                 empty="No active engagements yet.")
+                 empty="No active engagements yet.", kind="doughnut")
 
 
 def people_by_state() -> Chart:
@@ -352,6 +356,13 @@ def register(admin) -> None:
         Panel("time_waiting_by_age", time_waiting_by_age, ("timesheet_approval", "write")),
         Panel("compliance_cards", compliance_cards, ("tax_deposit", "read")),
         Panel("what_is_wrong", what_is_wrong, ("engagement", "read")),
+        Panel("headcount_trend", trends.headcount_trend, ("engagement", "read")),
+        Panel("hires_and_terminations", trends.hires_and_terminations, ("engagement", "read")),
+        Panel("payroll_cost_trend", trends.payroll_cost_trend, ("journal", "read")),
+        Panel("margin_trend", trends.margin_trend, ("journal", "read")),
+        Panel("ar_aging", trends.ar_aging, ("invoice", "read")),
+        Panel("upcoming_due", trends.upcoming_due, ("filing", "read")),
+        Panel("liabilities", trends.liabilities, ("journal", "read")),
     ]
     for panel in panels:
         add_panel(admin, panel)

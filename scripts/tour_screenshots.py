@@ -23,6 +23,7 @@ PHONE = {"width": 390, "height": 844}
 SHOTS = [
     ("hr-dashboard.png", "hr@tandem.example", "/admin/", DESKTOP),
     ("finance-dashboard.png", "finance@tandem.example", "/admin/", DESKTOP),
+    ("finance-dashboard-phone.png", "finance@tandem.example", "/admin/", PHONE),
     ("approver-dashboard.png", "approver@tandem.example", "/admin/", DESKTOP),
     ("compliance-dashboard.png", "compliance@tandem.example", "/admin/", DESKTOP),
     ("workers-list.png", "hr@tandem.example", "/admin/workers/", DESKTOP),
@@ -85,7 +86,7 @@ def main(only: list[str] | None = None) -> int:
                 page.wait_for_load_state("networkidle")
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")
-                page.screenshot(path=str(OUT / filename), full_page=viewport is not PHONE)
+                page.screenshot(path=str(OUT / filename), full_page=viewport is not PHONE or "dashboard" in filename)
                 page.context.close()
                 print(f"docs/screenshots/{filename}")
             browser.close()

@@ -58,3 +58,51 @@ def test_the_csv_has_plain_numbers_one_row_per_bar():
 def test_a_bar_must_have_one_value_per_series():
     with pytest.raises(ValueError, match="has 1 values for 2 series"):
         Chart("c", "t", (Bar("a", (Decimal(1),)),), series=("x", "y"))
+
+
+def test_the_page_script_draws_the_same_figures_as_the_csv():
+    """The JSON a canvas is drawn from holds the CSV's plain strings (1234.5 -> "1234.50", never a float), one
+    list per series, the labels in order and each bar's page (None: no link)."""
+    chart = Chart("cash", "Cash out", (Bar("2026-10", (Decimal("1234.5"), Decimal("99")), "/admin/x"),
+                                       Bar("2026-11", (Decimal("0"), Decimal("12.345")))),
+                  series=("Net pay", "Taxes"), unit="usd", category="Month", kind="stacked", axis="time")
+    spec = chart.spec()
+    assert spec["labels"] == ["2026-10", "2026-11"]
+    assert spec["series"] == [{"name": "Net pay", "values": ["1234.50", "0.00"]},
+                              {"name": "Taxes", "values": ["99.00", "12.35"]}]      # 12.345 half-up -> 12.35
+    assert [row[1:] for row in chart.csv_rows()] == [["1234.50", "99.00"], ["0.00", "12.35"]]
+    assert spec["urls"] == ["/admin/x", None] and spec["kind"] == "stacked" and spec["axis"] == "time"
+
+
+def test_a_chart_kind_must_fit_its_data():
+    """A doughnut shows shares of one series; a time axis is drawn as columns or a line, never horizontal bars."""
+    with pytest.raises(ValueError, match="unknown kind"):
+        Chart("c", "t", (), kind="pie3d")
+    with pytest.raises(ValueError, match="one series"):
+        Chart("c", "t", (), series=("a", "b"), kind="doughnut")
+    with pytest.raises(ValueError, match="time axis"):
+        Chart("c", "t", (), kind="bar", axis="time")
+    assert Chart("c", "t", (), kind="line", axis="time").axis == "time"
+
+
+def test_a_time_axis_has_every_month_even_across_a_new_year():
+    """The 12 months ending 2026-11-22: 2025-12 .. 2026-11 (December of the year before first); 3 months ending
+    2027-01-05: 2026-11, 2026-12, 2027-01."""
+    from datetime import date
+
+    from backoffice.charts import month_label, month_starts
+
+    twelve = month_starts(date(2026, 11, 22), 12)
+    assert [month_label(m) for m in (twelve[0], twelve[-1])] == ["2025-12", "2026-11"] and len(twelve) == 12
+    assert [month_label(m) for m in month_starts(date(2027, 1, 5), 3)] == ["2026-11", "2026-12", "2027-01"]
+
+
+def test_a_month_ends_on_its_last_day_leap_years_included():
+    """February 2026 has 28 days, February 2028 29 (2028 is divisible by 4); December ends on the 31st."""
+    from datetime import date
+
+    from backoffice.charts import month_end
+
+    assert month_end(date(2026, 2, 1)) == date(2026, 2, 28)
+    assert month_end(date(2028, 2, 1)) == date(2028, 2, 29)
+    assert month_end(date(2026, 12, 1)) == date(2026, 12, 31)

@@ -36,10 +36,11 @@ def demo_env(database: Path) -> dict:
 
 
 @contextmanager
-def running_demo(workers: int = 40):
-    """Yield the base URL of a served demo with `workers` workers (about 20 s to seed 40)."""
+def running_demo(workers: int = 40, database: Path | None = None):
+    """Yield the base URL of a served demo with `workers` workers (about 20 s to seed 40); its SQLite file is
+    `database` when given (a test that reads the demo's records with demo_env(database)), else a temporary one."""
     with tempfile.TemporaryDirectory(prefix="tandem-demo-") as work:
-        env = demo_env(Path(work) / "demo.db")
+        env = demo_env(database or Path(work) / "demo.db")
         cli = [sys.executable, "-c", "import sys; from backoffice.cli import main; sys.exit(main())"]
         subprocess.run(cli + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
         subprocess.run(cli + ["seed-demo", "--workers", str(workers)], env=env, cwd=ROOT, check=True,
