@@ -17,7 +17,7 @@ from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun
 
 from . import four_eyes, paid_periods
 from .deductions import deductions_for, employer_contribution_lines, record_taken
-from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
+from .common import bulk_insert, cents, gc_paused, id_in, is_postgres, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
 from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
@@ -88,6 +88,7 @@ def _lock_chunk(run_id: int, index: int) -> RunChunk | None:
     return chunk
 
 
+@gc_paused()
 @transaction()
 def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIMIT_DEFAULT, pause: float = 0) -> bool:
     """Calculate and post one chunk: paychecks, lines, YTD, timesheets/adjustments marked, one journal entry and
