@@ -30,7 +30,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, user_id
+from .common import bulk_insert, cents, gc_paused, get_run, is_postgres, plain_rows, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -193,6 +193,7 @@ def _effective_date(run: PayrollRun, now: datetime, chosen: date | None, reissue
         "to send the file late, knowing the workers are paid late; or do not send it", "pay_date_too_close")])
 
 
+@gc_paused()
 @transaction()
 def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: date | None = None) -> NachaFile:
     """The NACHA file of an approved run, created `now`, settling on the run's pay date (effective entry date, and

@@ -39,7 +39,7 @@ from payroll import hooks
 from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
-from .common import get_run, user_id
+from .common import gc_paused, get_run, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
@@ -370,6 +370,7 @@ def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     return run
 
 
+@gc_paused()
 @transaction()
 def _plan_calculation(run_id: int, user) -> PayrollRun:
     _require(user)
@@ -455,6 +456,7 @@ def approve_run(run_id: int, user) -> PayrollRun:
     return run
 
 
+@gc_paused()       # 100,000 payments: see gc_paused
 @transaction()
 def _approve(run_id: int, user) -> PayrollRun:
     _require(user)
@@ -469,6 +471,7 @@ def _approve(run_id: int, user) -> PayrollRun:
     return run
 
 
+@gc_paused()
 @transaction()
 def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     """approved → paid once the NACHA file exists: posts cash out (Dr net pay payable, Cr cash)."""
