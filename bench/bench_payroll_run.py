@@ -222,7 +222,8 @@ def _register_digest(run_id: int) -> str:
 def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
     """Everything a run produced that a calculation change must leave as it is, in a stable order and without ids
     or timestamps: each paycheck (figures and stored input) with its lines, each payment, the ledger's totals per
-    account, detail and state, the NACHA file's entries and the register's digest."""
+    account, detail and state, the NACHA file's entries and the register's digest. Two runs of the same seed and
+    code give the same file whatever the number of calculation processes."""
     import hashlib
 
     import orjson
@@ -251,12 +252,15 @@ def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
             f.write(f"paycheck {tuple(c[1:12])} {orjson.dumps(c[12], option=orjson.OPT_SORT_KEYS).decode()}\n")
             for ln in lines.get(c[0], []):
                 f.write(f"  line {tuple(ln)}\n")
+        # ids (and so the trace numbers, given in payment id order) follow the order in which parallel chunks
+        # finish: payments are listed by worker, and the file's entries without paycheck id and trace number
         worker_of = {c[0]: (c[1], c[2]) for c in checks}
-        for p in s.execute(sa.select(Payment.paycheck_id, Payment.part, Payment.routing_number,
-                                     Payment.account_last4, Payment.account_type, Payment.amount, Payment.status,
-                                     Payment.trace_number).where(Payment.run_id == run_id)
-                           .order_by(Payment.paycheck_id, Payment.part)):
-            f.write(f"payment {worker_of.get(p[0])} {tuple(p[1:])}\n")
+        payments = [(worker_of.get(p[0]),) + tuple(p[1:]) for p in s.execute(
+            sa.select(Payment.paycheck_id, Payment.part, Payment.routing_number, Payment.account_last4,
+                      Payment.account_type, Payment.amount, Payment.status, Payment.trace_number != "")
+            .where(Payment.run_id == run_id))]
+        for p in sorted(payments):
+            f.write(f"payment {p[0]} {tuple(p[1:])}\n")
         for row in s.execute(sa.select(JournalLine.account, JournalLine.detail, JournalLine.state,
                                        sa.func.sum(JournalLine.debit), sa.func.sum(JournalLine.credit))
                              .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
@@ -264,7 +268,7 @@ def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
                              .group_by(JournalLine.account, JournalLine.detail, JournalLine.state)
                              .order_by(JournalLine.account, JournalLine.detail, JournalLine.state)):
             f.write(f"ledger {tuple(row)}\n")
-        entries = [ln for ln in nacha.content.splitlines() if ln.startswith("6")]
+        entries = sorted(ln[:39] + ln[54:79] for ln in nacha.content.splitlines() if ln.startswith("6"))
         f.write(f"nacha {nacha.entry_count} {nacha.total_credit} entries "
                 f"{hashlib.sha256(chr(10).join(entries).encode()).hexdigest()}\n")
         f.write(f"register {register_digest}\n")
