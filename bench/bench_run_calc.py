@@ -44,7 +44,7 @@ def main() -> None:
     from contextlib import nullcontext
 
     from payroll.services.calc import chunk_lines, compute_chunk, paycheck_rows
-    from payroll.services.common import gc_paused
+    from backoffice.batching import gc_paused
 
     if args.load:
         with open(args.load, "rb") as f:

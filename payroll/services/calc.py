@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.batching import gc_paused
 from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.money import D, ZERO, from_cents
@@ -17,7 +18,7 @@ from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun
 
 from . import four_eyes, paid_periods
 from .deductions import deductions_for, employer_contribution_lines, record_taken
-from .common import bulk_insert, cents, gc_paused, id_in, is_postgres, reserve_ids, units4
+from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
 from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,

@@ -1,10 +1,8 @@
 """Shared helpers for payroll services: loading records with clear errors, row locks, bulk inserts."""
 from __future__ import annotations
 
-import gc
 import json
 from collections import namedtuple
-from contextlib import contextmanager
 from datetime import date, datetime, timezone
 from decimal import Decimal
 from typing import Iterable, Sequence
@@ -15,29 +13,6 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.uow import for_update
 from payroll.models import PayrollRun
-
-
-@contextmanager
-def gc_paused():
-    """The cyclic garbage collector off for one bounded batch (a run's chunk, approval, the NACHA file): reference
-    counting still frees every object that is not in a cycle, and the collector runs again at the end.
-
-    Why: a chunk allocates millions of small tuples, dicts and records that all die young, and every 700 of them
-    start a collection that walks the young objects, and now and then every object the process holds (the app,
-    the chunk's rows, the results kept for the COPY). Measured on 20,000 workers (bench/bench_run_calc.py, CPU):
-    0.36 ms a worker with the collector on, 0.22 ms with it off, the same results. Cycles made inside the batch
-    (few: the ORM's) wait for the next collection after it, so memory stays bounded by one batch. Approving
-    20,000 paychecks took 0.45 s of CPU in the approving process with it on, 0.14 s with it off.
-
-    The switch is process-wide: with two batches at once in two threads, the one that turned the collector off
-    turns it back on when it ends (the other then runs with it on: slower, never wrong); it is never left off."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def is_postgres() -> bool:

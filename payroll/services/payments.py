@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (aliased)
 from flask import current_app
 
+from backoffice.batching import gc_paused
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
@@ -30,7 +31,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import bulk_insert, cents, gc_paused, get_run, is_postgres, plain_rows, user_id
+from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
+from backoffice.batching import gc_paused
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
@@ -39,7 +40,7 @@ from payroll import hooks
 from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
-from .common import gc_paused, get_run, user_id
+from .common import get_run, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings

@@ -1,9 +1,9 @@
-"""The run's batches pause the cyclic garbage collector and always turn it back on (payroll.services.common)."""
+"""Large batches pause the cyclic garbage collector and always turn it back on (backoffice.batching)."""
 import gc
 
 import pytest
 
-from payroll.services.common import gc_paused
+from backoffice.batching import gc_paused
 
 
 def test_the_collector_is_off_inside_a_batch_and_on_again_after_it():
