@@ -30,7 +30,7 @@ def quote_cmd(input_path, jsonl, no_explain):
     explain = False if no_explain else None
     if not jsonl:
         # a list is held in memory whole: a bounded batch, quoted without the garbage collector's walks over it
-        # (20,000 quotes: about a quarter less CPU; docs/benchmarks.md, "Session 10"). The streaming --jsonl form
+        # (20,000 quotes: about a fifth less CPU; docs/benchmarks.md, "Session 10"). The streaming --jsonl form
         # keeps the collector: it has no bound.
         with gc_paused():
             emit_json(quote(read_json(input_path), explain=explain))
