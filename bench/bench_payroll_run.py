@@ -33,12 +33,12 @@ ANCHOR = date(2026, 10, 26)          # Monday; biweekly periods Oct 26 - Nov 8, 
 CONFIG = {"TESTING": True, "SECRET_KEY": "bench", "ENCRYPTION_KEYS": "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE="}
 
 
-def make_app(url: str):
+def make_app(url: str, chunk_size: int = 2500):
     import tempfile
 
     from backoffice.app import create_app
 
-    return create_app(dict(CONFIG, SQLALCHEMY_DATABASE_URI=url, PAYROLL_CHUNK_SIZE=2500,
+    return create_app(dict(CONFIG, SQLALCHEMY_DATABASE_URI=url, PAYROLL_CHUNK_SIZE=chunk_size,
                            PAYSTUB_CACHE_DIR=tempfile.mkdtemp(prefix="bench-paystubs-")))
 
 
@@ -87,14 +87,18 @@ def seed(app, n: int, rng: random.Random) -> dict:
         for i in range(1, n + 1):
             st = STATES[i % len(STATES)][0]
             contractor = i % 4 == 0
+            # Pennsylvania homes and work sites carry their PSD code (Pittsburgh), as HR records them: without it
+            # a PA employee's local earned income tax cannot be computed and the run holds the paycheck
+            city, psd = ("Pittsburgh", "700102") if st == "PA" else ("Austin", "")
             workers.append((i, f"First{i}", "", f"Last{i}", "ssn", f"{i % 10000:04d}", False, date(1980, 1, 1) +
-                            timedelta(days=i % 9000), f"w{i}@bench.example", "", f"{i} Main St", "", "Austin", st,
-                            "78701", "active", now, now))
+                            timedelta(days=i % 9000), f"w{i}@bench.example", "", f"{i} Main St", "", city, st,
+                            "78701", "active", now, now, psd))
             unit = "year" if (not contractor and i % 10 == 1) else "hour"
             rate = Decimal(52000 + (i % 50) * 1000) if unit == "year" else Decimal(1800 + i % 4000) / 100
             engs.append((i, i, client.id, "contractor" if contractor else "leased_employee", "", st, rate * 10000,
                          unit, 0, "biweekly", date(2026, 1, 1), "active",
-                         "contractor" if contractor else "leased_employee", False, now, now))
+                         "contractor" if contractor else "leased_employee", False, now, now, city if psd else "",
+                         psd))
             if contractor:
                 w9s.append((i, f"First{i} Last{i}", "", "individual", "", "ssn", f"{i % 10000:04d}", True, False, "",
                             now, now))
@@ -111,11 +115,12 @@ def seed(app, n: int, rng: random.Random) -> dict:
                                    "import", now, now))
         bulk_insert("workers", ("id", "first_name", "middle_name", "last_name", "tin_type", "tin_last4",
                                 "tin_flagged", "birth_date", "email", "phone", "address_line1", "address_line2",
-                                "city", "state", "postal_code", "status", "created_at", "updated_at"), workers)
+                                "city", "state", "postal_code", "status", "created_at", "updated_at", "psd_code"),
+                    workers)
         bulk_insert("engagements", ("id", "worker_id", "client_id", "type", "title", "work_state", "pay_rate",
                                     "pay_unit", "bill_rate", "pay_frequency", "start_date", "status",
-                                    "classification", "overtime_exempt", "created_at", "updated_at",
-                                    "pay_schedule_id"),      # a regular run pays its schedule's engagements
+                                    "classification", "overtime_exempt", "created_at", "updated_at", "work_city",
+                                    "work_psd_code", "pay_schedule_id"),  # a regular run pays its schedule's
                     [e[:6] + (int(e[6]),) + e[7:] + (sched.id,) for e in engs])
         bulk_insert("tax_profiles", ("worker_id", "effective_date", "w4_version", "filing_status", "step2_checkbox",
                                      "step3_credits", "step4a_other_income", "step4b_deductions", "step4c_extra",
@@ -158,6 +163,117 @@ def _calc_worker(run_id: int, indexes: list[int], out) -> None:
         raise
 
 
+def _server_cpu_reader(app):
+    """A function returning the CPU seconds the PostgreSQL server has used so far (the postmaster, its live
+    backends and those that have exited), when the server runs on this machine and /proc can be read; else
+    returning None. The machine is shared: a phase's CPU time (this process's, the calculation processes', the
+    server's) is what compares between runs, not its wall time."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(pid: int) -> list[str] | None:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                return f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+
+    with app.app_context():
+        backend = db.session.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        db.session.rollback()
+    fields = stat(backend)
+    if fields is None:
+        return lambda: None
+    postmaster = int(fields[1])
+
+    def server_cpu() -> float | None:
+        own = stat(postmaster)
+        if own is None:
+            return None
+        total = sum(int(x) for x in own[11:15])        # utime, stime, cutime, cstime (exited backends)
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                f = stat(int(entry))
+                if f is not None and int(f[1]) == postmaster:
+                    total += int(f[11]) + int(f[12])
+        return total / tick
+
+    return server_cpu
+
+
+def _register_digest(run_id: int) -> str:
+    """A SHA-256 of the run's register rows (every column, in order)."""
+    import hashlib
+
+    from reports.exports import register_rows
+    from reports.queries import Selection
+
+    h = hashlib.sha256()
+    cols, rows = register_rows(Selection(run_id=run_id))
+    h.update(repr(list(cols)).encode())
+    for row in rows:
+        h.update(repr(tuple(row)).encode())
+    return h.hexdigest()
+
+
+def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
+    """Everything a run produced that a calculation change must leave as it is, in a stable order and without ids
+    or timestamps: each paycheck (figures and stored input) with its lines, each payment, the ledger's totals per
+    account, detail and state, the NACHA file's entries and the register's digest. Two runs of the same seed and
+    code give the same file whatever the number of calculation processes."""
+    import hashlib
+
+    import orjson
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+    from payroll.models import Paycheck, PaycheckLine
+    from payroll.models_ledger import JournalEntry, JournalLine, Payment
+
+    s = db.session
+    with open(path, "w") as f:
+        checks = s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.worker_type, Paycheck.engagement_id,
+                                     Paycheck.client_id, Paycheck.work_state, Paycheck.gross, Paycheck.employee_taxes,
+                                     Paycheck.employer_taxes, Paycheck.deductions, Paycheck.net,
+                                     Paycheck.qualified_overtime_premium, Paycheck.inputs)
+                           .where(Paycheck.run_id == run_id).order_by(Paycheck.worker_id, Paycheck.worker_type)).all()
+        lines: dict[int, list] = {}
+        for ln in s.execute(sa.select(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.code,
+                                      PaycheckLine.state, PaycheckLine.locality, PaycheckLine.amount,
+                                      PaycheckLine.hours, PaycheckLine.rate, PaycheckLine.taxable_wages,
+                                      PaycheckLine.engagement_id, PaycheckLine.client_id, PaycheckLine.explanation)
+                            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                            .where(Paycheck.run_id == run_id).order_by(PaycheckLine.id)):
+            lines.setdefault(ln[0], []).append(ln[1:])
+        for c in checks:
+            f.write(f"paycheck {tuple(c[1:12])} {orjson.dumps(c[12], option=orjson.OPT_SORT_KEYS).decode()}\n")
+            for ln in lines.get(c[0], []):
+                f.write(f"  line {tuple(ln)}\n")
+        # ids (and so the trace numbers, given in payment id order) follow the order in which parallel chunks
+        # finish: payments are listed by worker, and the file's entries without paycheck id and trace number
+        worker_of = {c[0]: (c[1], c[2]) for c in checks}
+        payments = [(worker_of.get(p[0]),) + tuple(p[1:]) for p in s.execute(
+            sa.select(Payment.paycheck_id, Payment.part, Payment.routing_number, Payment.account_last4,
+                      Payment.account_type, Payment.amount, Payment.status, Payment.trace_number != "")
+            .where(Payment.run_id == run_id))]
+        for p in sorted(payments):
+            f.write(f"payment {p[0]} {tuple(p[1:])}\n")
+        for row in s.execute(sa.select(JournalLine.account, JournalLine.detail, JournalLine.state,
+                                       sa.func.sum(JournalLine.debit), sa.func.sum(JournalLine.credit))
+                             .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                             .where(JournalEntry.run_id == run_id)
+                             .group_by(JournalLine.account, JournalLine.detail, JournalLine.state)
+                             .order_by(JournalLine.account, JournalLine.detail, JournalLine.state)):
+            f.write(f"ledger {tuple(row)}\n")
+        entries = sorted(ln[:39] + ln[54:79] for ln in nacha.content.splitlines() if ln.startswith("6"))
+        f.write(f"nacha {nacha.entry_count} {nacha.total_credit} entries "
+                f"{hashlib.sha256(chr(10).join(entries).encode()).hexdigest()}\n")
+        f.write(f"register {register_digest}\n")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=100_000)
@@ -165,10 +281,14 @@ def main() -> None:
     ap.add_argument("--paystubs", type=int, default=200)
     ap.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     ap.add_argument("--profile", action="store_true", help="calculate in this process under cProfile (top 30)")
+    ap.add_argument("--chunk-size", type=int, default=2500,
+                    help="paychecks per chunk (a run of at most 2,000 paychecks stores its explanations)")
+    ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
+                    "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
 
     global _APP
-    app = _APP = make_app(args.url)
+    app = _APP = make_app(args.url, args.chunk_size)
     rebuild(app)
     rng = random.Random(2026)
     t = time.perf_counter()
@@ -189,11 +309,17 @@ def main() -> None:
 
     phases = []
 
+    server = _server_cpu_reader(app)
+
     def phase(name, fn):
-        t0, c0 = time.perf_counter(), time.process_time()
+        t0, c0, s0 = time.perf_counter(), time.process_time(), server()
         result = fn()
         phases.append((name, time.perf_counter() - t0))
-        print(f"  {name:<28} {phases[-1][1]:7.2f} s   (this process's CPU {time.process_time() - c0:6.2f} s)")
+        time.sleep(0.5)             # (not timed) the postmaster reaps the backends of the processes that ended
+        s1 = server()
+        cpu_server = f", the server's CPU {s1 - s0:6.2f} s" if s0 is not None and s1 is not None else ""
+        print(f"  {name:<28} {phases[-1][1]:7.2f} s   (this process's CPU {time.process_time() - c0:6.2f} s"
+              f"{cpu_server})")
         return result
 
     with app.app_context():
@@ -253,6 +379,8 @@ def main() -> None:
             return len(cols), sum(1 for _ in rows)
 
         ncols, nrows = phase("register rows", reg)
+        if args.dump:
+            register_digest = _register_digest(run_id)
         phase("mark paid", lambda: runs.mark_paid(run_id, fin))
         total = sum(s for _n, s in phases)
         count = db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
@@ -263,6 +391,9 @@ def main() -> None:
               f"{count / calc_s:,.0f} paychecks/s in calculation")
         print(f"register {nrows:,} rows × {ncols} columns; NACHA {nacha.entry_count:,} entries, "
               f"{len(nacha.content):,} bytes; ledger balanced: {tb['balanced']} ({tb['debit']:,} each side)")
+        if args.dump:
+            _dump(run_id, args.dump, nacha, register_digest)
+            print(f"dump: {args.dump}")
         me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         print(f"peak memory: main process {me / 1024:,.0f} MiB, largest calculation process "
               f"{child_rss / 1024:,.0f} MiB")

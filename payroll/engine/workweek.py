@@ -256,14 +256,24 @@ def _under_daily_rule(rule, hours: Decimal, time: tuple) -> bool:
     return not (rule.seventh_day and sum(1 for e in time if e.hours > 0) == 7)
 
 
+# The week's and the premiums' explanation steps are deferred (model.render_steps expands a step whose first element
+# is a function): a run reads only the figures of its 100,000 workers' weeks, and a person reads a few.
 def _premium_steps(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:
+    return ((_premium_step, ot, regular_rate, amount, why),)
+
+
+def _premium_step(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:
     return (("Overtime premium: {} h × half the regular rate ({} ÷ 2 ≈ {}) = {}, rounded once to the cent, half up "
              "(straight time for these hours is already paid; FLSA 7(a), 29 CFR 778.107" + why + ")",
              Num(ot), Num(regular_rate.quantize(RATE_PLACES)), round_cents(regular_rate * HALF), amount),)
 
 
-def _week_steps(start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours, flsa_hours,
-                qualified_total) -> tuple:
+def _week_steps(*figures) -> tuple:
+    return ((_week_step_list,) + figures,)
+
+
+def _week_step_list(start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours, flsa_hours,
+                    qualified_total) -> tuple:
     rr_shown = regular_rate.quantize(RATE_PLACES)
     return (
         ("Workweek from {}: {} h worked for all clients together (29 CFR 778.103: each workweek stands alone)",

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.batching import gc_paused
 from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.money import D, ZERO, from_cents
@@ -88,6 +89,7 @@ def _lock_chunk(run_id: int, index: int) -> RunChunk | None:
     return chunk
 
 
+@gc_paused()
 @transaction()
 def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIMIT_DEFAULT, pause: float = 0) -> bool:
     """Calculate and post one chunk: paychecks, lines, YTD, timesheets/adjustments marked, one journal entry and
@@ -104,58 +106,11 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     if is_postgres():
         s.execute(sa.update(RunChunk).where(RunChunk.id == chunk.id).values(attempts=RunChunk.attempts + 1))
     ctx = load_context(run, list(chunk.engagement_ids))
-    tables = tables_for(run.pay_date)
     explain = run.chunks_total * run.chunk_size <= explain_limit
     now = utcnow()
-    naive_now = now.replace(tzinfo=None)       # stored as naive UTC (UTCDateTime)
     year = run.pay_date.year
-    running_ytd: dict[tuple[int, str], dict] = {}
-    computed = []           # (key (worker_id, worker_type), engagements, pay, obj, result, delta)
-    frags = _deduction_fragments(ctx, run)
-    for key, engs in ctx.by_worker():
-        worker_id, wtype = key
-        if worker_id in ctx.held:
-            continue
-        pay = worker_pay(engs, run, ctx)
-        if not pay.earnings:
-            continue
-        if key not in running_ytd:
-            row = ctx.ytd.get(key)
-            running_ytd[key] = {f: (getattr(row, f) if row else ZERO) for f in YTD_STORED}
-        before = running_ytd[key]
-        primary = primary_engagement(engs, pay)
-        worker, profile, w9 = ctx.workers[worker_id], ctx.profiles.get(worker_id), ctx.w9s.get(worker_id)
-        obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
-                           {f: before[f] for f in YTD_FIELDS},
-                           ctx.suta.get(primary.work_state) if wtype == "employee" else None,
-                           deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id),
-                           local_ytd=ctx.local_ytd.get(worker_id))
-        shares = work_shares(engs, pay) if wtype == "employee" else []
-        if shares:
-            obj["work_shares"] = shares
-        result = calculate_paycheck(input_from_json(obj), tables)
-        after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
-        after["net"] = before["net"] + result.net
-        delta = {f: after[f] - before[f] for f in YTD_STORED if after[f] != before[f]}
-        running_ytd[key] = after
-        notes = paycheck_notes(engs, primary, pay, profile, worker, w9)
-        computed.append((key, engs, pay, obj, result, delta, notes))
-
-    # paychecks: one per worker and worker type
-    rows = []
-    for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
-        paid = sorted({eid for eid, _ in pay.sources})
-        single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
-        stored = {"engine": obj, "labels": pay.labels, "sources": [list(x) for x in pay.sources],
-                  "ytd_delta": {k: str(v) for k, v in delta.items()}}
-        if notes:
-            stored["notes"] = notes
-        rows.append((run.id, single.id if single else None, worker_id, single.client_id if single else None,
-                     ctx.agency_id, "regular", wtype, obj.get("work_state", ""),
-                     run.period_start, run.period_end, run.pay_date, year, cents(r.gross),
-                     cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
-                     cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
-                     _json(stored), naive_now))
+    running_ytd, computed = compute_chunk(run, ctx, _deduction_fragments(ctx, run))
+    rows = paycheck_rows(run, ctx, computed, now.replace(tzinfo=None))     # stored as naive UTC (UTCDateTime)
     new_ids = reserve_ids("paychecks", len(rows))
     if new_ids is not None:
         bulk_insert("paychecks", ("id",) + PAYCHECK_COLUMNS, [(i,) + r for i, r in zip(new_ids, rows)], ready=True)
@@ -169,18 +124,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
             if computed else {}
 
     # lines
-    line_rows = []
-    ledger_input = []
-    applied = []
-    salary_claims = []
-    for key, engs, pay, obj, r, delta, notes in computed:
-        pid = ids[key]
-        lines = result_lines(r, obj, pay.labels, explain, pay.sources) + employer_contribution_lines(r, explain)
-        line_rows.extend((pid,) + ln for ln in lines)
-        ledger_input.append((key[1], ctx.agency_id, r.gross, r.net,
-                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines]))
-        applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
-        salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
+    line_rows, ledger_input, applied, salary_claims = chunk_lines(computed, ids, ctx.agency_id, explain)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
     workers_comp.accrue_chunk(run, ctx.agency_id, list(chunk.engagement_ids), computed, ids, ledger_input)
     for wtype in ("employee", "contractor"):        # what each deduction took: goals and remittance, once
@@ -219,6 +163,81 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
 
         time.sleep(pause)
     return True
+
+
+def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list]:
+    """The chunk's paychecks, calculated (no database access): the running year to date by (worker_id,
+    worker_type), and per paycheck (key, engagements, pay, engine input, result, YTD delta, notes)."""
+    tables = tables_for(run.pay_date)
+    running_ytd: dict[tuple[int, str], dict] = {}
+    computed = []
+    for key, engs in ctx.by_worker():
+        worker_id, wtype = key
+        if worker_id in ctx.held:
+            continue
+        pay = worker_pay(engs, run, ctx)
+        if not pay.earnings:
+            continue
+        if key not in running_ytd:
+            row = ctx.ytd.get(key)
+            running_ytd[key] = {f: (getattr(row, f) if row else ZERO) for f in YTD_STORED}
+        before = running_ytd[key]
+        primary = primary_engagement(engs, pay)
+        worker, profile, w9 = ctx.workers[worker_id], ctx.profiles.get(worker_id), ctx.w9s.get(worker_id)
+        obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
+                           {f: before[f] for f in YTD_FIELDS},
+                           ctx.suta.get(primary.work_state) if wtype == "employee" else None,
+                           deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id),
+                           local_ytd=ctx.local_ytd.get(worker_id))
+        shares = work_shares(engs, pay) if wtype == "employee" else []
+        if shares:
+            obj["work_shares"] = shares
+        result = calculate_paycheck(input_from_json(obj), tables)
+        after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
+        after["net"] = before["net"] + result.net
+        delta = {f: after[f] - before[f] for f in YTD_STORED if after[f] != before[f]}
+        running_ytd[key] = after
+        notes = paycheck_notes(engs, primary, pay, profile, worker, w9)
+        computed.append((key, engs, pay, obj, result, delta, notes))
+    return running_ytd, computed
+
+
+def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple]:
+    """The paychecks' rows for COPY (PAYCHECK_COLUMNS): one per worker and worker type."""
+    year = run.pay_date.year
+    rows = []
+    for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
+        paid = sorted({eid for eid, _ in pay.sources})
+        single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
+        stored = {"engine": obj, "labels": pay.labels, "sources": [list(x) for x in pay.sources],
+                  "ytd_delta": {k: str(v) for k, v in delta.items()}}
+        if notes:
+            stored["notes"] = notes
+        rows.append((run.id, single.id if single else None, worker_id, single.client_id if single else None,
+                     ctx.agency_id, "regular", wtype, obj.get("work_state", ""),
+                     run.period_start, run.period_end, run.pay_date, year, cents(r.gross),
+                     cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
+                     cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
+                     _json(stored), naive_now))
+    return rows
+
+
+def chunk_lines(computed: list, ids: dict, agency_id, explain: bool) -> tuple[list, list, list, list]:
+    """The paychecks' line rows for COPY (LINE_COLUMNS), the ledger's input, the adjustments applied and the salary
+    periods claimed, for paycheck ids `ids` by (worker_id, worker_type)."""
+    line_rows = []
+    ledger_input = []
+    applied = []
+    salary_claims = []
+    for key, engs, pay, obj, r, delta, notes in computed:
+        pid = ids[key]
+        lines = result_lines(r, obj, pay.labels, explain, pay.sources) + employer_contribution_lines(r, explain)
+        line_rows.extend((pid,) + ln for ln in lines)
+        ledger_input.append((key[1], agency_id, r.gross, r.net,
+                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines]))
+        applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
+        salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
+    return line_rows, ledger_input, applied, salary_claims
 
 
 def _deduction_fragments(ctx, run: PayrollRun) -> dict[str, dict]:

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (aliased)
 from flask import current_app
 
+from backoffice.batching import gc_paused
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
@@ -193,6 +194,7 @@ def _effective_date(run: PayrollRun, now: datetime, chosen: date | None, reissue
         "to send the file late, knowing the workers are paid late; or do not send it", "pay_date_too_close")])
 
 
+@gc_paused()
 @transaction()
 def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: date | None = None) -> NachaFile:
     """The NACHA file of an approved run, created `now`, settling on the run's pay date (effective entry date, and

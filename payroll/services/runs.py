@@ -9,6 +9,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 from flask import current_app
 
+from backoffice.batching import gc_paused
 from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
@@ -374,6 +375,7 @@ def start_calculation(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     return run
 
 
+@gc_paused()
 @transaction()
 def _plan_calculation(run_id: int, user) -> PayrollRun:
     _require(user)
@@ -459,6 +461,7 @@ def approve_run(run_id: int, user) -> PayrollRun:
     return run
 
 
+@gc_paused()       # 100,000 payments: see gc_paused
 @transaction()
 def _approve(run_id: int, user) -> PayrollRun:
     _require(user)
@@ -473,6 +476,7 @@ def _approve(run_id: int, user) -> PayrollRun:
     return run
 
 
+@gc_paused()
 @transaction()
 def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     """approved → paid once the NACHA file exists: posts cash out (Dr net pay payable, Cr cash)."""
