@@ -44,6 +44,8 @@ def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int
     """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
     wages = pay.regular
     tax = rules.income_tax
+    if str(periods) not in tax.tables and tax.params.get("annualise_unprinted_periods"):
+        return _period_table_annualised(rules, cert, wages, periods, steps)
     table = tax.tables.get(str(periods))
     per = _period_value(rules, "period_exemption", periods)
     if table is None:  # pragma: no cover - data validation pairs the two
@@ -56,6 +58,27 @@ def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int
     steps.append(f"Table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
                  f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
                  f"= {fmt_usd(amount)}")
+    return amount
+
+
+def _period_table_annualised(rules: StateRules, cert: Certificate, wages: Decimal, periods: int,
+                             steps: list[str]) -> Decimal:
+    """A payroll period the publication prints no table for, by its annualising formula (Ohio's optional computer
+    formula): wages x periods less the annual exemptions, the annual table, divided by the periods."""
+    tax = rules.income_tax
+    table = tax.tables["1"]
+    per = tax.params["period_exemption"]["1"]
+    n = cert.counts["allowances"]
+    annual = wages * periods
+    taxable = max(ZERO, annual - per * n)
+    steps.append(f"No table for {periods} pay periods a year: annualised, {fmt_usd(wages)} x {periods} = "
+                 f"{fmt_usd(annual)}, less {tax.certificate_form} exemptions {n} x {fmt_usd(per)} = "
+                 f"{fmt_usd(taxable)}")
+    annual_tax, i = table.tax(taxable)
+    steps.append(f"Annual table, row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
+                 f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(annual_tax)}")
+    amount = annual_tax / periods
+    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(round_cents(amount))}")
     return amount
 
 

@@ -29,7 +29,7 @@ BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}
 
 
 def test_supported_states_2026():
-    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA"} | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB
+    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA", "OH"} | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB
 
 
 def test_partly_supported_states():
@@ -39,7 +39,6 @@ def test_partly_supported_states():
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
                                                 "GA": ((date(2026, 5, 11), None),),
-                                                "OH": ((None, date(2026, 7, 31)), (date(2026, 8, 1), None)),
                                                 "MA": ((None, None),)}
 
 
