@@ -11,7 +11,7 @@ from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
-__all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes",
+__all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
            "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
 
@@ -547,6 +547,21 @@ def locality_refusal(residence: Locality | None, work: Locality | None, pay_date
     except UnsupportedLocality as exc:
         return exc.message
     return None
+
+
+def locality_name(code: str, tax_year: int | None) -> str:
+    """A local tax line's locality as people say it and W-2 box 20 prints it ("Detroit", "Canal Winchester LSD SD
+    2502"), from the year's data; else the code itself."""
+    if not code or not tax_year:
+        return code
+    for rule in localities_for_year(tax_year):
+        if rule.code == code:
+            return rule.name
+        if rule.districts and code.startswith(rule.code + "-"):
+            district = rule.districts.get(code[len(rule.code) + 1:])
+            if district is not None:
+                return f"{district.short_name} SD {district.number}"
+    return code
 
 
 def coverage(tax_year: int) -> list[dict]:
