@@ -18,6 +18,16 @@ def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
     return value
 
 
+def _annualised_value(rules: StateRules, name: str, periods: int) -> Decimal:
+    """A per-period figure; for a payroll period the publication prints none, when its rules allow the annualized
+    wages method (Massachusetts TIR 80-3), the annual figure divided by the periods (unrounded: the annualised
+    computation multiplies back by the same number)."""
+    printed = rules.income_tax.params[name].get(str(periods))
+    if printed is None and rules.income_tax.params.get("annualise_unprinted_periods"):
+        return rules.income_tax.params[name]["1"] / periods
+    return _period_value(rules, name, periods)
+
+
 def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
     """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
     allowance reduced by the phase-out rate on wages above the period threshold."""
@@ -99,7 +109,7 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     prm = tax.params
     wages = pay.regular
     n = cert.counts["allowances"]
-    limit = _period_value(rules, "period_no_tax_limit", periods)
+    limit = _annualised_value(rules, "period_no_tax_limit", periods)
     if n >= 1 and wages < limit:
         steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are below {fmt_usd(limit)} for "
                      f"{periods} pay periods a year: no withholding.")
@@ -110,8 +120,8 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     steps.append(f"Less Social Security and Medicare, {fmt_pct(rate)} x {fmt_usd(wages)} = {fmt_usd(fica)}, within the "
                  f"{fmt_usd(prm['retirement_deduction_cap']['amount'])} a year still open ({fmt_usd(room)}): "
                  f"{fmt_usd(deduction)}")
-    per = _period_value(rules, "period_exemption_per", periods)
-    base = _period_value(rules, "period_exemption_base", periods)
+    per = _annualised_value(rules, "period_exemption_per", periods)
+    base = _annualised_value(rules, "period_exemption_base", periods)
     exemption = per * n + base if n else ZERO
     steps.append(f"Less the exemption amount for {n} exemption(s): "
                  + (f"{n} x {fmt_usd(per)} + {fmt_usd(base)} = {fmt_usd(exemption)}" if n else "$0.00"))
@@ -127,7 +137,7 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     amount = annual_tax / periods
     steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
     if cert.filing_status == "head_of_household":
-        hoh = _period_value(rules, "period_head_of_household", periods)
+        hoh = _annualised_value(rules, "period_head_of_household", periods)
         steps.append(f"Less the head-of-household amount {fmt_usd(hoh)}")
         amount -= hoh
     return max(ZERO, amount)
