@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from payroll.engine.locals import LocalContext, Locality, UnsupportedLocality, compute_local_taxes, localities_for_year
 
@@ -110,3 +112,17 @@ def test_the_school_district_line_says_its_source_and_confidence():
                                    "traditional base: 0.75%")
     assert line.explanation[-1].startswith("Source: Ohio Department of Taxation: 'School Districts With an Income Tax")
     assert line.explanation[-1].endswith("(unconfirmed).")
+
+
+@settings(max_examples=60, deadline=None)
+@given(a=st.integers(0, 1_000_000), b=st.integers(0, 1_000_000), exemptions=st.integers(0, 6),
+       district=st.sampled_from(["2101", "2304", "2514", "3122", "7711", "8708"]))
+def test_school_district_withholding_never_decreases_as_wages_rise(a, b, exemptions, district):
+    """A flat rate on wages less a fixed exemption: more wages (in cents) never withhold less."""
+    low, high = sorted((a, b))
+    home = Locality("OH", city="Columbus", school_district=district)
+
+    def sd(cents: int) -> Decimal:
+        lines = _lines(home, gross=str(D(cents) / 100), cert={"school_district_exemptions": exemptions})
+        return next(x.amount for x in lines if x.code == "school_district_tax")
+    assert sd(low) <= sd(high)
