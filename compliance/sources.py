@@ -43,6 +43,8 @@ class PaycheckTaxes:
     qualified_overtime_premium: Decimal
     amounts: dict[Key, Decimal] = field(default_factory=dict)
     wages: dict[Key, Decimal] = field(default_factory=dict)
+    # local tax lines by (kind, code, state, locality): (amount, taxable wages or None) — W-2 boxes 18-20
+    locals: dict[tuple[str, str, str, str], tuple[Decimal, Decimal | None]] = field(default_factory=dict)
 
     def amount(self, kind: str, code: str, state: str = "") -> Decimal:
         return self.amounts.get((kind, code, state), ZERO)
@@ -64,22 +66,26 @@ def paycheck_taxes(first: date, last: date, worker_type: str | None = "employee"
     if worker_ids is not None:
         where.append(Paycheck.worker_id.in_(worker_ids))
     s = db.session
-    lines: dict[int, tuple[dict, dict]] = defaultdict(lambda: ({}, {}))
+    lines: dict[int, tuple[dict, dict, dict]] = defaultdict(lambda: ({}, {}, {}))
     q = (sa.select(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state,
-                   sa.func.sum(PaycheckLine.amount), sa.func.sum(PaycheckLine.taxable_wages))
+                   PaycheckLine.locality, sa.func.sum(PaycheckLine.amount), sa.func.sum(PaycheckLine.taxable_wages))
          .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id).where(*where)
-         .group_by(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state))
-    for pid, kind, code, state, amount, wages in s.execute(q):
-        a, w = lines[pid]
+         .group_by(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state,
+                   PaycheckLine.locality))
+    for pid, kind, code, state, locality, amount, wages in s.execute(q):
+        a, w, loc = lines[pid]
         key = (kind, code, state or "")
-        a[key] = Decimal(amount or 0)
+        a[key] = a.get(key, ZERO) + Decimal(amount or 0)
         if wages is not None:
-            w[key] = Decimal(wages)
+            w[key] = w.get(key, ZERO) + Decimal(wages)
+        if locality:
+            loc[(kind, code, state or "", locality)] = (Decimal(amount or 0),
+                                                        None if wages is None else Decimal(wages))
     cols = (Paycheck.id, Paycheck.worker_id, Paycheck.worker_type, Paycheck.kind, Paycheck.run_id, Paycheck.pay_date,
             Paycheck.work_state, Paycheck.gross, Paycheck.net, Paycheck.qualified_overtime_premium)
     for row in s.execute(sa.select(*cols).where(*where).order_by(Paycheck.pay_date, Paycheck.id)):
-        a, w = lines.get(row[0], ({}, {}))
-        yield PaycheckTaxes(*row, amounts=a, wages=w)
+        a, w, loc = lines.get(row[0], ({}, {}, {}))
+        yield PaycheckTaxes(*row, amounts=a, wages=w, locals=loc)
 
 
 def employer() -> dict:

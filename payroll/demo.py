@@ -59,6 +59,8 @@ def seed(rng: random.Random, today: date) -> list[str]:
     if second is not None:
         engagements = list(engagements) + [second]
     commuter = _pa_commuter(engagements, workers, has_w4, second)
+    columbus = _columbus_school_district(engagements, workers, has_w4,
+                                         {x.worker_id for x in (second, commuter) if x is not None}, rng)
     with transaction():
         for e in engagements:
             w = workers[e.worker_id]
@@ -120,6 +122,9 @@ def seed(rng: random.Random, today: date) -> list[str]:
     if commuter is not None:
         out.append(f"payroll: worker #{commuter.worker_id} lives in PA and works in NJ with NJ-165 on file: PA tax "
                    f"is withheld, no NJ income tax, NJ's worker contributions still apply")
+    if columbus is not None:
+        out.append(f"payroll: worker #{columbus.worker_id} works in Columbus, OH and lives in Canal Winchester LSD "
+                   f"(school district 2502): Ohio, Columbus and school district income taxes are withheld")
     return out + _corrections(paid, week1, hr, finance, today)
 
 
@@ -141,6 +146,32 @@ def _pa_commuter(engagements, workers, has_w4: set, second):
                 # the demo agency's NJ accounts; its SUTA rate is a demo assigned rate like the other states'
                 agency.registrations.append(StateRegistration(state="NJ", withholding_account="NJ-WH-1000001",
                                                               suta_account="NJ-UI-1000001", suta_rate=D("0.028")))
+        return e
+    return None
+
+
+def _columbus_school_district(engagements, workers, has_w4: set, taken: set, rng):
+    """One weekly leased worker placed in Columbus, Ohio, living in the part of the city served by Canal Winchester
+    Local Schools (school district 2502, 0.75%, traditional base) with an IT 4 of one exemption: the demo's run
+    shows the state, city and school district lines (docs/local-taxes.md)."""
+    for e in engagements:
+        w = workers[e.worker_id]
+        if e.type != "leased_employee" or w.id in has_w4 or w.id in taken:
+            continue
+        if sum(1 for x in engagements if x.worker_id == w.id) > 1:
+            continue
+        with transaction():
+            e.work_state, e.work_city, e.work_psd_code = "OH", "Columbus", ""
+            w.state, w.city, w.postal_code, w.psd_code, w.school_district = "OH", "Columbus", "43232", "", "2502"
+            db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1),
+                                      filing_status=rng.choice(("single", "married_jointly")), signed_name=w.full_name,
+                                      state_certificate={"OH": {"allowances": 1}}))
+            has_w4.add(w.id)
+            agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()
+            if agency is not None and not any(r.state == "OH" for r in agency.registrations):
+                # the demo agency's Ohio accounts; its SUTA rate is a demo assigned rate like the other states'
+                agency.registrations.append(StateRegistration(state="OH", withholding_account="OH-WH-51000001",
+                                                              suta_account="OH-UI-51000001", suta_rate=D("0.027")))
         return e
     return None
 

@@ -18,7 +18,10 @@ Where each box comes from (General Instructions for Forms W-2 and W-3; paycheck 
   (payroll stores none on state lines today: then the paycheck's box 1 wages, i.e. state wages = federal wages);
   a paycheck in a state with state income tax lines but none on it (nothing withheld) adds its box 1 wages to
   its work state.
-- boxes 18–20: local lines (none are computed today: the list is kept empty)."""
+- boxes 18–20: one row per local tax withheld from the employee (the paycheck lines with a `locality`: city,
+  school district, PA EIT and LST, transit), keyed by state and locality: box 18 the wages the lines were computed
+  on (the paycheck's box 1 wages when a line carries none), box 19 the tax, box 20 the locality's name
+  (W2Input.locality_names, else its code)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -62,6 +65,8 @@ class W2Paycheck:
     qualified_overtime_premium: Decimal
     amounts: Mapping[Key, Decimal] = field(default_factory=dict)
     wages: Mapping[Key, Decimal] = field(default_factory=dict)
+    # local lines: (kind, code, state, locality) -> (amount, taxable wages or None)
+    locals: Mapping[tuple[str, str, str, str], tuple[Decimal, Decimal | None]] = field(default_factory=dict)
 
     def amount(self, kind: str, code: str, state: str = "") -> Decimal:
         return self.amounts.get((kind, code, state), ZERO)
@@ -88,6 +93,7 @@ class W2Input:
     ss_wage_base: Decimal                       # the year's, from payroll's tables (2025 176,100; 2026 184,500)
     state_ids: Mapping[str, str]                # state → the employer's state withholding account
     workers: tuple[W2Worker, ...]
+    locality_names: Mapping[str, str] = field(default_factory=dict)   # locality code → box 20 name
 
 
 def m(amount: Decimal) -> str:
@@ -110,6 +116,7 @@ def employee_w2(w: W2Worker, inp: W2Input) -> dict | None:
     codes = defaultdict(lambda: ZERO)
     b14 = defaultdict(lambda: ZERO)
     st_wages, st_tax = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)
+    lo_wages, lo_tax = defaultdict(lambda: ZERO), defaultdict(lambda: ZERO)      # by (state, locality)
     sit_states = {k[2] for p in w.paychecks for k in p.amounts if k[:2] == ("employee_tax", "state_income_tax")}
     retirement = False
     for p in w.paychecks:
@@ -139,6 +146,10 @@ def employee_w2(w: W2Worker, inp: W2Input) -> dict | None:
                 st_wages[state] += p.wages.get((kind, code, state), fit_wages)
         if p.work_state in sit_states and ("employee_tax", "state_income_tax", p.work_state) not in p.amounts:
             st_wages[p.work_state] += fit_wages
+        for (kind, code, state, locality), (amount, wages) in p.locals.items():
+            if kind == "employee_tax":
+                lo_tax[(state, locality)] += amount
+                lo_wages[(state, locality)] += fit_wages if wages is None else wages
     if not any(box.values()) and not any(codes.values()):
         return None
     out = {"worker_id": w.worker_id,
@@ -156,7 +167,9 @@ def employee_w2(w: W2Worker, inp: W2Input) -> dict | None:
     out["states"] = [{"state": s, "employer_state_id": inp.state_ids.get(s, ""), "box16": m(st_wages[s]),
                       "box17": m(st_tax[s])} for s in sorted(set(st_wages) | set(st_tax))
                      if st_wages[s] or st_tax[s]]
-    out["locals"] = []
+    out["locals"] = [{"state": st, "locality": loc, "box18": m(lo_wages[(st, loc)]), "box19": m(lo_tax[(st, loc)]),
+                      "box20": inp.locality_names.get(loc, loc)}
+                     for st, loc in sorted(set(lo_wages) | set(lo_tax)) if lo_wages[(st, loc)] or lo_tax[(st, loc)]]
     return out
 
 
@@ -187,7 +200,8 @@ def build_w3(w2: dict) -> dict:
             "box14_income_tax_third_party": "0.00",
             "box16": m(sum((Decimal(s["box16"]) for e in employees for s in e["states"]), ZERO)),
             "box17": m(sum((Decimal(s["box17"]) for e in employees for s in e["states"]), ZERO)),
-            "box18": "0.00", "box19": "0.00",
+            "box18": m(sum((Decimal(x["box18"]) for e in employees for x in e.get("locals", [])), ZERO)),
+            "box19": m(sum((Decimal(x["box19"]) for e in employees for x in e.get("locals", [])), ZERO)),
             "states": sorted({s["state"] for e in employees for s in e["states"]})}
 
 
@@ -207,6 +221,9 @@ def _flat(e: dict | None) -> dict[str, str]:
     for s in e.get("states", []):
         out[f"box16_{s['state']}"] = s["box16"]
         out[f"box17_{s['state']}"] = s["box17"]
+    for x in e.get("locals", []):
+        out[f"box18_{x['box20']}"] = x["box18"]
+        out[f"box19_{x['box20']}"] = x["box19"]
     out["box13_retirement"] = bool(e.get("box13_retirement", False))
     return out
 

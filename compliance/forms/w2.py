@@ -27,6 +27,7 @@ from compliance.engine import efw2
 from compliance.engine.w2 import W2Input, W2Paycheck, W2Worker, build_w2, build_w3, correct_w2
 from compliance.forms import due_by_rule
 from compliance.registry import ExportContext, FormSpec, Period, register
+from payroll.engine.locals import locality_name
 from payroll.engine.tables import load_tables
 
 
@@ -34,9 +35,11 @@ def gather_w2(year: int, period: Period) -> W2Input:
     """Every released employee paycheck paid in the year, grouped per worker, with the workers' names and
     addresses (last four of the TIN only), the year's social security wage base and the agency's state ids."""
     by_worker: dict[int, list[W2Paycheck]] = defaultdict(list)
+    codes: set[tuple[str, str]] = set()      # (line code, locality) of the local lines
     for p in sources.paycheck_taxes(date(year, 1, 1), date(year, 12, 31), "employee"):
         by_worker[p.worker_id].append(W2Paycheck(p.pay_date, p.work_state, p.gross, p.qualified_overtime_premium,
-                                                 p.amounts, p.wages))
+                                                 p.amounts, p.wages, p.locals))
+        codes.update((k[1], k[3]) for k in p.locals)
     ids = sorted(by_worker)
     workers = []
     for i in range(0, len(ids), 1000):
@@ -47,7 +50,9 @@ def gather_w2(year: int, period: Period) -> W2Input:
     regs = sources.employer()["registrations"]
     return W2Input(year=year, ss_wage_base=load_tables(year).ss_wage_base,
                    state_ids={st: r.get("withholding_account") or "" for st, r in regs.items()},
-                   workers=tuple(workers))
+                   workers=tuple(workers), locality_names={
+                       loc: locality_name(loc, year) + (" LST" if code == "local_services_tax" else "")
+                       for code, loc in sorted(codes)})
 
 
 def summary_w2(content: dict) -> str:
@@ -99,6 +104,25 @@ def _employer_view(ctx: ExportContext) -> dict:
                 f"{e.get('city', '')},", e.get("state", ""), e.get("zip", "")) if x)) if x]}
 
 
+def state_local_rows(e: dict) -> list[dict]:
+    """Boxes 15-20 as the form's lines: each state's wages and tax, and on the same line (then on lines of their
+    own, the state repeated) the local taxes of that state; a local tax of a state with no state line has its own."""
+    rows: list[dict] = []
+    states = {s["state"]: s for s in e.get("states", [])}
+    locals_ = e.get("locals", [])
+    for code in sorted(set(states) | {x["state"] for x in locals_}):
+        s = states.get(code)
+        mine = [x for x in locals_ if x["state"] == code]
+        for i in range(max(1, len(mine))):
+            rows.append({"state": code, "employer_state_id": s["employer_state_id"] if s else "",
+                         "box16": s["box16"] if s and i == 0 else "", "box17": s["box17"] if s and i == 0 else "",
+                         "box18": mine[i]["box18"] if i < len(mine) else "",
+                         "box19": mine[i]["box19"] if i < len(mine) else "",
+                         "box20": mine[i]["box20"] if i < len(mine) else ""})
+    return rows or [{"state": "", "employer_state_id": "", "box16": "", "box17": "", "box18": "", "box19": "",
+                     "box20": ""}]
+
+
 def export_w2_pdf(content: dict, ctx: ExportContext) -> bytes:
     if _is_w2c(content):
         return export_w2c_pdf(content, ctx)
@@ -109,7 +133,7 @@ def export_w2_pdf(content: dict, ctx: ExportContext) -> bytes:
         raise DomainError("there are no W-2s for this year" + (" for this worker" if content["employees"] else ""),
                           code="nothing_to_print")
     html = render_template("pdf/compliance/w2.html", year=content["tax_year"], employees=employees,
-                           employer=_employer_view(ctx), copies=COPIES)
+                           employer=_employer_view(ctx), copies=COPIES, state_local_rows=state_local_rows)
     return render_pdf(html)
 
 
@@ -131,7 +155,8 @@ def box_name(key: str) -> str:
         return BOX_NAMES[key]
     head, _, rest = key.partition("_")
     return {"box12": f"12 Code {rest}", "box14": f"14 {rest}", "box16": f"16 State wages {rest}",
-            "box17": f"17 State income tax {rest}"}.get(head, key)
+            "box17": f"17 State income tax {rest}", "box18": f"18 Local wages {rest}",
+            "box19": f"19 Local income tax {rest}"}.get(head, key)
 
 
 def export_w2c_pdf(content: dict, ctx: ExportContext) -> bytes:

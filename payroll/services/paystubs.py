@@ -44,12 +44,8 @@ def describe(code: str, state: str = "", locality: str = "", tax_year: int | Non
 
 def locality_name(code: str, tax_year: int | None) -> str:
     """A local tax line's locality as people say it ("Detroit"), from the year's local data; else its code."""
-    from payroll.engine.locals import localities_for_year
-    for year in ((tax_year,) if tax_year else ()):
-        for rule in localities_for_year(year):
-            if rule.code == code:
-                return rule.name
-    return code
+    from payroll.engine.locals import locality_name as name
+    return name(code, tax_year)
 
 
 def locality_note(inputs: dict | None) -> str | None:

@@ -11,7 +11,7 @@ from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
-__all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes",
+__all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
            "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
 
@@ -244,23 +244,45 @@ def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
 
 
 def _oh_school_district(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
-    rate = rule.rates["resident"]
-    base = str(rule.params.get("base", "traditional"))
-    steps = [f"{rule.name} (SD {', '.join(sorted(rule.match.get('school_districts', ())))}) school district income "
-             f"tax, {base} base: {fmt_pct(rate)}"]
+    """Ohio school district income tax, withheld for a resident of a taxing district (Ohio IT 4 district number),
+    wherever the work is. Traditional base: federal taxable wages less the Ohio exemptions prorated over the pay
+    periods (the Department's computer formula prints the per-period figure), times the rate; earned-income base:
+    federal taxable wages times the rate, no exemptions."""
+    district = None
+    if rule.districts:
+        number = norm(ctx.residence.school_district if ctx.residence is not None else "")
+        district = rule.districts[number]
+        rate, base = district.rate, district.base
+        label = f"{district.short_name} ({district.county} County), SD {district.number}"
+    else:
+        rate, base = rule.rates["resident"], str(rule.params.get("base", "traditional"))
+        label = f"{rule.name} (SD {', '.join(sorted(rule.match.get('school_districts', ())))})"
+    steps = [f"{label} school district income tax, {base.replace('_', ' ')} base: {fmt_pct(rate)}"]
+    if district is not None and district.name != district.short_name:
+        steps.append(f"The Department's list: {district.name}")
     wages = _wages(rule, ctx, steps)
     taxable = wages
     if base == "traditional":
-        per = rule.params["exemption_amount"]
+        oh = ctx.state_certificates.get("OH") or {}
         n = _count(ctx.certificate, "school_district_exemptions",
-                   _count(ctx.state_certificates.get("OH") or {}, "personal_exemptions", 0))
-        allowance = per * n / D(ctx.periods_per_year)
+                   _count(oh, "allowances", _count(oh, "personal_exemptions", 0)))
+        printed = (rule.params.get("period_exemption") or {}).get(str(ctx.periods_per_year))
+        if printed is not None:
+            allowance = printed * n
+            how = f"{n} Ohio exemption(s) x {fmt_usd(printed)} a period (the computer formula's figure)"
+        else:
+            per = rule.params["exemption_amount"]
+            allowance = per * n / D(ctx.periods_per_year)
+            how = f"{n} Ohio exemption(s) x {fmt_usd(per)} / {ctx.periods_per_year} periods"
         taxable = max(ZERO, wages - allowance)
-        steps.append(f"Less {n} Ohio personal exemption(s) x {fmt_usd(per)} / {ctx.periods_per_year} periods = "
-                     f"{fmt_usd(round_cents(allowance))}: {fmt_usd(round_cents(taxable))}")
+        steps.append(f"Less {how} = {fmt_usd(round_cents(allowance))}: {fmt_usd(round_cents(taxable))}")
     amount = taxable * rate
     steps.append(f"{fmt_usd(round_cents(taxable))} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
-    return _line(rule, amount, steps, wages)
+    line = _line(rule, amount, steps, wages)
+    if district is None:
+        return line
+    return LocalTaxLine(line.code, f"OH-SD-{district.number}", f"{district.short_name} SD {district.number}",
+                        line.state, line.amount, line.explanation, line.employer, line.wages)
 
 
 def _county_key(text: object) -> str:
@@ -509,9 +531,10 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
                 raise UnsupportedLocality("Ohio residence has no school district number (Ohio IT 4): set it, or NONE "
                                           "for a district without a school district income tax")
             if district != "NONE" and not any(r.method == "oh_school_district" and _in(r, loc) for r in here):
-                raise UnsupportedLocality(f"Ohio school district {district}: not in data/{ctx.pay_date.year}/locals/"
-                                          f"OH.json, so whether it levies an income tax is not known here; add it, "
-                                          f"or set NONE if the district has no income tax")
+                raise UnsupportedLocality(f"Ohio school district {district}: not among the districts with an income "
+                                          f"tax in data/{ctx.pay_date.year}/locals/OH.json (for 2026 the Department's "
+                                          f"full list; none is held for {ctx.pay_date.year} otherwise): check the "
+                                          f"number on the IT 4 (The Finder), or set NONE for a district without one")
 
 
 def locality_refusal(residence: Locality | None, work: Locality | None, pay_date: date,
@@ -524,6 +547,21 @@ def locality_refusal(residence: Locality | None, work: Locality | None, pay_date
     except UnsupportedLocality as exc:
         return exc.message
     return None
+
+
+def locality_name(code: str, tax_year: int | None) -> str:
+    """A local tax line's locality as people say it and W-2 box 20 prints it ("Detroit", "Canal Winchester LSD SD
+    2502"), from the year's data; else the code itself."""
+    if not code or not tax_year:
+        return code
+    for rule in localities_for_year(tax_year):
+        if rule.code == code:
+            return rule.name
+        if rule.districts and code.startswith(rule.code + "-"):
+            district = rule.districts.get(code[len(rule.code) + 1:])
+            if district is not None:
+                return f"{district.short_name} SD {district.number}"
+    return code
 
 
 def coverage(tax_year: int) -> list[dict]:

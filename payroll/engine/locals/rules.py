@@ -63,6 +63,25 @@ class PeriodTable:
 
 
 @dataclass(frozen=True)
+class SchoolDistrict:
+    """One Ohio school district levying an income tax, as the Department's list prints it."""
+
+    number: str                   # the 4-digit district number (IT 4, SD 100, The Finder)
+    county: str
+    name: str                     # the Department's name, its note of the levies' terms included
+    rate: Decimal
+    base: str                     # "traditional" or "earned_income"
+
+    @property
+    def short_name(self) -> str:
+        """The name without the levies' note ("Danville LSD (1.25% expires 2034; ...)" -> "Danville LSD")."""
+        return self.name.split(" (")[0].strip()
+
+
+SD_BASES = ("traditional", "earned_income")
+
+
+@dataclass(frozen=True)
 class LocalRules:
     """One local tax of one locality for the pay dates it covers."""
 
@@ -88,6 +107,7 @@ class LocalRules:
     effective_from: date | None = None
     effective_until: date | None = None
     tables: Mapping[str, PeriodTable] = field(default_factory=dict)   # "<periods>:<status>" -> table
+    districts: Mapping[str, SchoolDistrict] = field(default_factory=dict)  # Ohio school districts by number
 
     def covers(self, pay_date: date) -> bool:
         return ((self.effective_from is None or pay_date >= self.effective_from)
@@ -128,6 +148,26 @@ def _tables(raw: Mapping[str, list], where: str) -> dict[str, PeriodTable]:
     return out
 
 
+def _districts(raw: list, where: str) -> dict[str, SchoolDistrict]:
+    """Rows of [number, county, name, rate, base] (the Ohio Department of Taxation's school district list)."""
+    out: dict[str, SchoolDistrict] = {}
+    for i, row in enumerate(raw):
+        number, county, name, rate, base = row
+        number = str(number)
+        if not (len(number) == 4 and number.isdigit()) or number in out:
+            raise ValueError(f"{where}[{i}]: district number {number!r} must be 4 digits and listed once")
+        if base not in SD_BASES:
+            raise ValueError(f"{where}[{i}]: base must be one of {SD_BASES}")
+        value = _dec(rate, f"{where}[{i}].rate")
+        if not (ZERO_RATE < value < 1) or (value / D("0.0025")) % 1:
+            raise ValueError(f"{where}[{i}]: rate {rate} must be a multiple of 0.25% (ORC 5748.02)")
+        out[number] = SchoolDistrict(number, str(county), str(name), value, base)
+    return out
+
+
+ZERO_RATE = D(0)
+
+
 def parse_locality(raw: Mapping[str, object], state: str, tax_year: int, where: str) -> LocalRules:
     kind, method, applies = raw["kind"], raw["method"], raw.get("applies", "residents_and_nonresidents")
     if kind not in KINDS:
@@ -148,6 +188,9 @@ def parse_locality(raw: Mapping[str, object], state: str, tax_year: int, where: 
     for key in ("publication", "source_url"):
         if not raw.get(key):
             raise ValueError(f"{where}: every locality names its {key}")
+    districts = _districts(raw.get("districts") or [], f"{where}.districts")
+    if districts:   # a list of districts is matched by their numbers
+        match = {**match, "school_districts": sorted(set(match.get("school_districts") or []) | set(districts))}
     return LocalRules(
         state=state, tax_year=tax_year, code=str(raw["code"]), name=str(raw["name"]), kind=kind, applies=applies,
         match={k: frozenset(norm(str(v)) for v in (vals if isinstance(vals, list) else [vals]))
@@ -161,7 +204,7 @@ def parse_locality(raw: Mapping[str, object], state: str, tax_year: int, where: 
         not_modelled=tuple(raw.get("not_modelled", ())), unsupported=raw.get("unsupported"),
         effective_from=parse_date(raw["effective_from"]) if raw.get("effective_from") else None,
         effective_until=parse_date(raw["effective_until"]) if raw.get("effective_until") else None,
-        tables=_tables(raw.get("tables") or {}, f"{where}.tables"),
+        tables=_tables(raw.get("tables") or {}, f"{where}.tables"), districts=districts,
     )
 
 

@@ -18,6 +18,16 @@ def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
     return value
 
 
+def _annualised_value(rules: StateRules, name: str, periods: int) -> Decimal:
+    """A per-period figure; for a payroll period the publication prints none, when its rules allow the annualized
+    wages method (Massachusetts TIR 80-3), the annual figure divided by the periods (unrounded: the annualised
+    computation multiplies back by the same number)."""
+    printed = rules.income_tax.params[name].get(str(periods))
+    if printed is None and rules.income_tax.params.get("annualise_unprinted_periods"):
+        return rules.income_tax.params[name]["1"] / periods
+    return _period_value(rules, name, periods)
+
+
 def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
     """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
     allowance reduced by the phase-out rate on wages above the period threshold."""
@@ -44,6 +54,8 @@ def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int
     """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
     wages = pay.regular
     tax = rules.income_tax
+    if str(periods) not in tax.tables and tax.params.get("annualise_unprinted_periods"):
+        return _period_table_annualised(rules, cert, wages, periods, steps)
     table = tax.tables.get(str(periods))
     per = _period_value(rules, "period_exemption", periods)
     if table is None:  # pragma: no cover - data validation pairs the two
@@ -56,6 +68,27 @@ def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int
     steps.append(f"Table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
                  f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
                  f"= {fmt_usd(amount)}")
+    return amount
+
+
+def _period_table_annualised(rules: StateRules, cert: Certificate, wages: Decimal, periods: int,
+                             steps: list[str]) -> Decimal:
+    """A payroll period the publication prints no table for, by its annualising formula (Ohio's optional computer
+    formula): wages x periods less the annual exemptions, the annual table, divided by the periods."""
+    tax = rules.income_tax
+    table = tax.tables["1"]
+    per = tax.params["period_exemption"]["1"]
+    n = cert.counts["allowances"]
+    annual = wages * periods
+    taxable = max(ZERO, annual - per * n)
+    steps.append(f"No table for {periods} pay periods a year: annualised, {fmt_usd(wages)} x {periods} = "
+                 f"{fmt_usd(annual)}, less {tax.certificate_form} exemptions {n} x {fmt_usd(per)} = "
+                 f"{fmt_usd(taxable)}")
+    annual_tax, i = table.tax(taxable)
+    steps.append(f"Annual table, row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
+                 f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(annual_tax)}")
+    amount = annual_tax / periods
+    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(round_cents(amount))}")
     return amount
 
 
@@ -76,7 +109,7 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     prm = tax.params
     wages = pay.regular
     n = cert.counts["allowances"]
-    limit = _period_value(rules, "period_no_tax_limit", periods)
+    limit = _annualised_value(rules, "period_no_tax_limit", periods)
     if n >= 1 and wages < limit:
         steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are below {fmt_usd(limit)} for "
                      f"{periods} pay periods a year: no withholding.")
@@ -87,8 +120,8 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     steps.append(f"Less Social Security and Medicare, {fmt_pct(rate)} x {fmt_usd(wages)} = {fmt_usd(fica)}, within the "
                  f"{fmt_usd(prm['retirement_deduction_cap']['amount'])} a year still open ({fmt_usd(room)}): "
                  f"{fmt_usd(deduction)}")
-    per = _period_value(rules, "period_exemption_per", periods)
-    base = _period_value(rules, "period_exemption_base", periods)
+    per = _annualised_value(rules, "period_exemption_per", periods)
+    base = _annualised_value(rules, "period_exemption_base", periods)
     exemption = per * n + base if n else ZERO
     steps.append(f"Less the exemption amount for {n} exemption(s): "
                  + (f"{n} x {fmt_usd(per)} + {fmt_usd(base)} = {fmt_usd(exemption)}" if n else "$0.00"))
@@ -104,7 +137,7 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     amount = annual_tax / periods
     steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
     if cert.filing_status == "head_of_household":
-        hoh = _period_value(rules, "period_head_of_household", periods)
+        hoh = _annualised_value(rules, "period_head_of_household", periods)
         steps.append(f"Less the head-of-household amount {fmt_usd(hoh)}")
         amount -= hoh
     return max(ZERO, amount)

@@ -190,6 +190,10 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
         if len(set(keysets)) != 1:
             raise ValueError(f"{where}: per-period figures must list the same pay periods")
         pay_periods = frozenset(int(k) for k in keysets[0])
+        if params.get("annualise_unprinted_periods"):
+            if "1" not in keysets[0]:
+                raise ValueError(f"{where}: annualise_unprinted_periods needs the annual figures (\"1\")")
+            pay_periods = None     # other frequencies annualise the annual figures (Ohio's formula, MA TIR 80-3)
     elif method in ("status_period_table", "ks_k4_period") and not params.get("annualise_unprinted_periods"):
         pay_periods = frozenset(int(k.partition(":")[0]) for k in tables)   # tables keyed "<periods>:<status>"
     supplemental = raw.get("supplemental_rate")

@@ -50,6 +50,16 @@ def test_seed_demo_leaves_one_paid_and_one_calculated_unapproved_run(db, monkeyp
             .scalars()}
         assert taxes[("state_income_tax", "PA")] > 0 and taxes.get(("state_income_tax", "NJ"), 0) == 0
         assert taxes[("state_unemployment_employee", "NJ")] > 0
+    # the Columbus worker in school district 2502: state, city and school district lines on every paycheck
+    assert any("school district 2502" in line for line in lines)
+    columbus = [p for p in db.session.execute(sa.select(Paycheck)).scalars()
+                if (p.inputs["engine"].get("residence_locality") or {}).get("school_district") == "2502"]
+    assert columbus
+    for p in columbus:
+        local = {(ln.code, ln.state, ln.locality) for ln in db.session.execute(sa.select(PaycheckLine).where(
+            PaycheckLine.paycheck_id == p.id, PaycheckLine.kind == "employee_tax", PaycheckLine.amount > 0)).scalars()}
+        assert {("state_income_tax", "OH", ""), ("local_income_tax", "OH", "OH-COLUMBUS"),
+                ("school_district_tax", "OH", "OH-SD-2502")} <= local
     # one correction of each kind waits for someone: a reversal request, a paper check, a retro to confirm
     from payroll.models import EngagementRate, ReversalRequest
     from payroll.models_ledger import Payment

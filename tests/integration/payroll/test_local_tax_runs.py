@@ -183,3 +183,32 @@ def test_a_worker_whose_local_tax_cannot_be_computed_is_held_not_paid_with_a_zer
     assert holds == [(erie.worker_id, "unsupported_locality")]
     paid = set(db.session.execute(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)).scalars())
     assert paid == {ok.worker_id}
+
+
+def test_a_columbus_worker_living_in_a_school_district_with_income_tax_pays_state_city_and_district(
+        world, db, agency_in, fixed_clock):
+    """Works at the client's Columbus site, lives in Columbus in the part served by Canal Winchester LSD (school
+    district 2502, 0.75%, traditional base, the Department's January 2026 list); IT 4 with 1 exemption. 40 h x
+    $25.00 = $1,000.00 weekly, paid in November 2026 (the August 2026 Ohio tables).
+    Ohio: $1,000.00 - 1 x $12.50 = $987.50; weekly line over $500.96: $8.02 + 2.99% x $486.54 ($14.547546)
+    = $22.567546 -> $22.57.
+    Columbus: resident working in the city, $1,000.00 x 2.5% = $25.00.
+    School district: $1,000.00 - 1 x $12.50 = $987.50; x 0.75% = $7.40625 -> $7.41."""
+    from payroll.models import Paycheck, PaycheckLine
+    from tests.factories import TaxProfileFactory
+
+    agency_in("OH")
+    e = world.worker(state="OH")
+    e.worker.city = "Columbus"
+    e.worker.school_district = "2502"
+    e.work_city = "Columbus"
+    TaxProfileFactory(worker=e.worker, state_certificate={"OH": {"allowances": 1}})
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {
+        "OH-COLUMBUS": ("local_income_tax", "25.00", "1000.00"),
+        "OH-SD-2502": ("school_district_tax", "7.41", "1000.00")}
+    state = db.session.execute(sa.select(PaycheckLine.amount).join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                               .where(Paycheck.run_id == run.id, PaycheckLine.code == "state_income_tax",
+                                      PaycheckLine.state == "OH")).scalar_one()
+    assert str(state) == "22.57"

@@ -112,3 +112,22 @@ def test_w2c_lists_only_the_workers_whose_boxes_changed():
     assert c["w3c"]["count"] == 1 and c["w3c"]["box1_previous"] == "8800.00" and c["w3c"]["box1_correct"] == "4400.00"
     assert c["corrected"] == now
     assert correct_w2(now, now) is None
+
+
+def test_local_boxes_sum_by_locality_and_fall_back_to_box_1_wages():
+    """Two paychecks with a Detroit line: the first carries its wages (1,000.00, tax 24.00), the second none (the
+    paycheck's box 1 wages, 1,000.00 - 100.00 401(k) = 900.00; tax 21.60): box 18 1,900.00, box 19 45.60, box 20
+    the name given; an employer local line is not the employee's tax."""
+    key = ("employee_tax", "local_income_tax", "MI", "MI-DETROIT")
+    pcs = tuple(W2Paycheck(date(2026, m, 6), "MI", D("1000.00"), D("0"),
+                           {("pretax_deduction", "401k", ""): D("100.00"), ("employee_tax", "local_income_tax", "MI"):
+                            amount}, {}, {key: (amount, wages), ("employer_tax", "transit_tax", "MI", "X"):
+                                          (D("5.00"), D("1000.00"))})
+                for m, amount, wages in ((3, D("24.00"), D("1000.00")), (4, D("21.60"), None)))
+    inp = W2Input(year=2026, ss_wage_base=D("184500"), state_ids={},
+                  workers=(W2Worker(1, "Ina", "", "Ortiz", "0001", "", "", "Detroit", "MI", "48201", pcs),),
+                  locality_names={"MI-DETROIT": "Detroit"})
+    e = build_w2(inp)["employees"][0]
+    assert e["locals"] == [{"state": "MI", "locality": "MI-DETROIT", "box18": "1900.00", "box19": "45.60",
+                            "box20": "Detroit"}]
+    assert (build_w3(build_w2(inp))["box18"], build_w3(build_w2(inp))["box19"]) == ("1900.00", "45.60")

@@ -287,7 +287,7 @@ def test_local_data_files_parse_and_every_locality_names_its_publication_and_con
     for r in rules:
         assert r.publication and r.source_url and r.confidence in CONFIDENCE_LEVELS
         if r.unsupported is None and r.method != "pa_lst":
-            assert r.rates or r.tables or r.params.get("county_rates"), r.code
+            assert r.rates or r.tables or r.params.get("county_rates") or r.districts, r.code
 
 
 def test_both_years_hold_the_same_localities():

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, income_tax
@@ -46,6 +45,7 @@ def test_2026_surtax_threshold_differs():
     assert income_tax(ctx("MA", periods=12, gross="100000", ytd="30000")) == D("5307.50")
 
 
-def test_massachusetts_2025_quarterly_is_refused():
-    with pytest.raises(UnsupportedState, match="MA"):
-        income_tax(ctx("MA", year=2025, periods=4, gross="30000"))
+def test_massachusetts_2025_quarterly_uses_the_annualized_wages_method():
+    """TIR 80-3: quarterly 30,000, no M-4: FICA 2,295.00 capped at 2,000.00; no exemptions; 28,000 x 4 = 112,000
+    x 5% = 5,600.00 / 4 = 1,400.00 (the 2025 surtax threshold, $1,083,150, is not reached)."""
+    assert income_tax(ctx("MA", year=2025, periods=4, gross="30000")) == D("1400.00")

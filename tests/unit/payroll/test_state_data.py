@@ -29,22 +29,20 @@ BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}
 
 
 def test_supported_states_2026():
-    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA"} | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB
+    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA", "OH", "MA"} | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB
 
 
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
     assert partially_supported_states(2025) == {"UT": ((None, date(2025, 5, 31)), (date(2025, 7, 1), None)),
-                                                "MA": ((None, None),), "OH": ((date(2025, 10, 1), None),)}
+                                                "OH": ((date(2025, 10, 1), None),)}
     assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
                                                 "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
-                                                "GA": ((date(2026, 5, 11), None),),
-                                                "OH": ((None, date(2026, 7, 31)), (date(2026, 8, 1), None)),
-                                                "MA": ((None, None),)}
+                                                "GA": ((date(2026, 5, 11), None),)}
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA"} | GAPA_2025 | BATCH_STD | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB | {"ID"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA", "MA"} | GAPA_2025 | BATCH_STD | (BATCH_STC - {"OR"}) | (BATCH_STA - {"AR"}) | BATCH_STB | {"ID"}
 
 
 def test_no_data_year_supports_nothing():

@@ -55,14 +55,28 @@ def test_supplemental_wages_near_the_surtax_threshold_are_refused():
         income_tax(ctx("MA", periods=12, gross="140000", supplemental="50000"))
 
 
-def test_quarterly_payrolls_are_refused():
-    with pytest.raises(UnsupportedState, match="MA.*4 pay periods"):
-        income_tax(ctx("MA", periods=4, gross="9000"))
+ANNUALISED = [
+    ("quarterly-one-exemption", dict(periods=4, gross="12000", certificate={"MA": {"allowances": 1}}), "499.10",
+     "TIR 80-3 annualized wages: FICA 12,000 x 7.65% = 918.00 (within $2,000); exemption (1,000 + 3,400) / 4 = "
+     "1,100.00; 12,000 - 918 - 1,100 = 9,982.00 x 4 = 39,928.00 x 5% = 1,996.40 / 4 = 499.10"),
+    ("semiannual-head-of-household", dict(periods=2, gross="30000",
+                                          certificate={"MA": {"filing_status": "head_of_household", "allowances": 2}}),
+     "1205.00", "FICA 30,000 x 7.65% = 2,295.00, capped at 2,000.00; exemption (2 x 1,000 + 3,400) / 2 = 2,700.00; "
+     "30,000 - 2,000 - 2,700 = 25,300 x 2 = 50,600 x 5% = 2,530.00 / 2 = 1,265.00; less head of household "
+     "120 / 2 = 60.00: 1,205.00"),
+    ("quarterly-under-the-floor", dict(periods=4, gross="1999.99", certificate={"MA": {"allowances": 1}}), "0.00",
+     "an exemption claimed and wages under 8,000 / 4 = 2,000.00: nothing withheld"),
+]
 
 
-def test_massachusetts_is_partly_supported():
-    assert "MA" not in supported_states(2026)
-    assert partially_supported_states(2026)["MA"] == ((None, None),)
+@pytest.mark.parametrize("case_id, kwargs, expected, hand", ANNUALISED, ids=[c[0] for c in ANNUALISED])
+def test_quarterly_and_semiannual_payrolls_use_the_annualized_wages_method(case_id, kwargs, expected, hand):
+    assert income_tax(ctx("MA", **kwargs)) == D(expected), hand
+
+
+def test_massachusetts_is_supported_for_every_frequency():
+    assert "MA" in supported_states(2026) and "MA" in supported_states(2025)
+    assert "MA" not in partially_supported_states(2026)
 
 
 def test_explanation_shows_the_fica_deduction():

@@ -39,15 +39,43 @@ def test_ohio_2026_by_hand(case_id, pay_date, kwargs, expected, hand):
     assert income_tax(ctx("OH", pay_date=pay_date, **kwargs)) == D(expected), hand
 
 
-def test_quarterly_payrolls_have_no_table_and_are_refused():
-    with pytest.raises(UnsupportedState, match="OH.*4 pay periods"):
-        income_tax(ctx("OH", periods=4, gross="9000"))
+ANNUALISED = [
+    ("quarterly-august", AUGUST, dict(periods=4, gross="15000", certificate={"OH": {"allowances": 2}}), "348.26",
+     "Optional Computer Formula (Aug 2026): 15,000 x 4 = 60,000 - 2 x 650 = 58,700; over 26,050: 416.80 + 2.99% x "
+     "32,650 (976.235) = 1,393.035; / 4 = 348.25875 -> 348.26"),
+    ("semiannual-march", MARCH, dict(periods=2, gross="20000"), "439.75",
+     "Optional Computer Formula (Oct 2025): 20,000 x 2 = 40,000, no IT 4; over 26,050: 462.39 + 2.99% x 13,950 "
+     "(417.105) = 879.495; / 2 = 439.7475 -> 439.75"),
+    ("annual-december", date(2026, 12, 15), dict(periods=1, gross="120000", certificate={"OH": {"allowances": 1}}),
+     "3285.81", "Annual (Aug 2026): 120,000 - 650 = 119,350; over 100,000: 2,627.91 + 3.4% x 19,350 (657.90) = "
+     "3,285.81"),
+]
 
 
-def test_ohio_is_partly_supported_not_in_the_whole_year_list():
-    """Both 2026 table versions are in the data, but not every pay frequency: OH is listed as partial."""
-    assert "OH" not in supported_states(2026)
-    assert partially_supported_states(2026)["OH"] == ((None, date(2026, 7, 31)), (date(2026, 8, 1), None))
+@pytest.mark.parametrize("case_id, pay_date, kwargs, expected, hand", ANNUALISED, ids=[c[0] for c in ANNUALISED])
+def test_quarterly_semiannual_and_annual_payrolls_follow_the_optional_computer_formula(case_id, pay_date, kwargs,
+                                                                                        expected, hand):
+    assert income_tax(ctx("OH", pay_date=pay_date, **kwargs)) == D(expected), hand
+
+
+def test_the_annualised_formula_agrees_with_the_printed_weekly_table_to_the_cent():
+    """The weekly table is the formula divided by 52: weekly $1,000, no IT 4 (Oct 2025 tables): table 8.89 +
+    2.99% x 499.04 = 23.81; formula 52,000 -> 462.39 + 2.99% x 25,950 = 1,238.295 / 52 = 23.81."""
+    from payroll.engine.states.rules import rules_at
+    from payroll.engine.states.inputs import read_certificate
+    from payroll.engine.states.period_methods import _period_table_annualised
+
+    weekly = income_tax(ctx("OH", pay_date=MARCH, periods=52, gross="1000"))
+    steps: list[str] = []
+    annualised = _period_table_annualised(rules_at("OH", 2026, MARCH), read_certificate("OH", {}), D("1000"), 52,
+                                          steps)
+    assert weekly == D("23.81") and abs(annualised - weekly) < D("0.01")
+
+
+def test_ohio_is_supported_for_every_pay_date_and_frequency_of_2026():
+    """Both 2026 table versions are in the data, and the unprinted frequencies annualise: OH is whole-year."""
+    assert "OH" in supported_states(2026)
+    assert "OH" not in partially_supported_states(2026)
 
 
 def test_michigan_resident_working_in_ohio_pays_michigan():
