@@ -27,6 +27,8 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "rwc", "cobra_premium": "rwc",
         "filing": "r", "filing_copy": "r",
+        "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
+        "voice_settings": "rw",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -51,6 +53,7 @@ EXPECTED = {
         "portable_benefit": "r",
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
+        "poll": "r", "proposal": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -63,6 +66,8 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
         "filing_copy": "r",
+        "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
+        "data_export": "rc",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
