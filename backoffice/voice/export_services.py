@@ -215,6 +215,15 @@ the agency included, can tell that they are yours, and so they cannot be exporte
 """
 
 
+def _pdf(zf: zipfile.ZipFile, stem: str, build: Callable[[], bytes]) -> None:
+    """One PDF into the ZIP; one that cannot be built (a paystub needs a TIN on file) leaves a note in its place
+    saying why, instead of failing the whole export: the figures are in the JSON and CSV either way."""
+    try:
+        zf.writestr(f"{stem}.pdf", build())
+    except DomainError as exc:
+        zf.writestr(f"{stem}.unavailable.txt", f"This PDF could not be built: {exc.message}\n")
+
+
 def _progress(export_id: int, **values) -> None:
     with transaction():
         db.session.execute(sa.update(DataExport).where(DataExport.id == export_id).values(**values))
@@ -244,12 +253,12 @@ def build_export(export_id: int, *, paystub_pdf: Callable[[int], bytes], now: Ca
                 zf.writestr(member, text)
                 done += 1
             for c in data["paychecks"]:
-                zf.writestr(f"paystubs/{c.pay_date.isoformat()}-paycheck-{c.id}.pdf", paystub_pdf(c.id))
+                _pdf(zf, f"paystubs/{c.pay_date.isoformat()}-paycheck-{c.id}", lambda: paystub_pdf(c.id))
                 done += 1
                 if done % PROGRESS_EVERY == 0:
                     _progress(export_id, done=done)
             for copy in data["copies"]:
-                zf.writestr(f"tax-forms/{copy.tax_year}-{copy.form}-{copy.id}.pdf", copy_pdf(copy))
+                _pdf(zf, f"tax-forms/{copy.tax_year}-{copy.form}-{copy.id}", lambda: copy_pdf(copy))
                 done += 1
             for d in data["documents"]:
                 zf.writestr(f"documents/{d.filename}", d.pdf)
