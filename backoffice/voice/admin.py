@@ -40,7 +40,7 @@ class PollAdmin(SecureModelView):
     column_formatters_export = {"title": lambda v, c, m, n: m.title}
     column_details_list = ("title", "question", "options", "eligible_types", "status", "live_results", "closes_on",
                            "opened_at", "closed_at", "eligible_count")
-    form_columns = ("title", "question", "closes_on", "live_results")
+    form_columns = ("title", "question", "options_text", "eligible", "closes_on", "live_results")
     form_extra_fields = {
         "options_text": TextAreaField("Options", description="One option a line (2 to 12)."),
         "eligible": SelectMultipleField("Who may vote", choices=[(t, t.replace("_", " ")) for t in ENGAGEMENT_TYPES],
