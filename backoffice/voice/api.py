@@ -4,6 +4,8 @@ No answer here names who chose what: a vote is acknowledged without its choice, 
 poll list says only whether the caller has voted."""
 from __future__ import annotations
 
+import io
+
 from flask import send_file, url_for
 from flask_smorest import Blueprint
 from marshmallow import Schema, fields
@@ -158,6 +160,6 @@ def export_job(export_id: int):
     "schema": {"type": "string", "format": "binary"}}}}, "409": {"description": "not finished yet"}})
 def export_download(export_id: int):
     """The finished ZIP."""
-    path, name = export_services.export_file(current_api_user(), export_id)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
+    data, name = export_services.export_file(current_api_user(), export_id)
+    return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
 

@@ -81,14 +81,16 @@ def exports_of(worker_id: int, limit: int = 10) -> list[DataExport]:
                                    .order_by(DataExport.id.desc()).limit(limit)).scalars())
 
 
-def export_file(user, export_id: int) -> tuple[str, str]:
-    """(path, download name) of a finished export; 409 while it is not done."""
+def export_file(user, export_id: int) -> tuple[bytes, str]:
+    """(the ZIP's bytes, its download name) of a finished export; 409 while it is not done. Read whole: a worker's
+    ZIP is a few megabytes (260 paystubs of ten years ≈ 8 MB), and no file handle outlives the request."""
     job = get_export(user, export_id)
     if job.state != "done":
         raise DomainError(f"the export is {job.state} ({job.done} of {job.total} items)", code="export_not_ready")
     if not job.path or not os.path.exists(job.path):
         raise DomainError("the export's file is no longer there; ask for a new export", code="export_gone")
-    return job.path, job.filename
+    with open(job.path, "rb") as fh:
+        return fh.read(), job.filename
 
 
 # ------------------------------------------------------------------------------------------------ the ZIP

@@ -2,6 +2,8 @@
 proposals (post, co-sign, read the agency's answers), feedback and client ratings, and "Download my data"."""
 from __future__ import annotations
 
+import io
+
 from flask import flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 
@@ -165,8 +167,8 @@ def my_data_progress(export_id: int):
 @worker_required
 def my_data_download(export_id: int):
     with form_errors(refusals=True) as refused:
-        path, name = export_services.export_file(current_user, export_id)
-        return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
+        data, name = export_services.export_file(current_user, export_id)
+        return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
     flash(refused.message, "error")
     return redirect(url_for("portal.my_data"))
 
