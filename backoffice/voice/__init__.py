@@ -10,11 +10,13 @@ def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, tasks and demo data of worker voice."""
     # Here, not at the top: importing the package (for a model or the rules) must not load its web layers.
     from backoffice.api import register_blueprints
+    from backoffice.portal import add_task_hook
     from backoffice.voice import admin, api, demo, models, portal, scopes, tasks  # noqa: F401
     from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
+    add_task_hook(app, portal.open_votes)
     add_demo_step(app, demo.seed)
     celery = app.extensions["celery"]
     entries = dict(celery.conf.beat_schedule or {})

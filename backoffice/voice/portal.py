@@ -173,5 +173,9 @@ def my_data_download(export_id: int):
     return redirect(url_for("portal.my_data"))
 
 
-def register() -> None:
-    """The pages attach at import (above)."""
+def open_votes(worker) -> list[dict]:
+    """Home-page tasks: each open poll the worker may vote in and has not (never a word of how they voted)."""
+    return [{"label": f"Have your say: vote in “{p.title}”" + (f" by {p.closes_on}" if p.closes_on else ""),
+             "url": url_for("portal.voice_poll", poll_id=p.id)}
+            for p in services.polls_for(current_user)
+            if p.status == "open" and services.is_eligible(p, worker.id) and not services.has_voted(p.id, worker.id)]

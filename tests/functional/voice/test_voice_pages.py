@@ -169,3 +169,13 @@ def test_hr_answers_a_proposal_on_the_board(app, login, voice_world):
     assert r.status_code == 303
     worker = _signed_in(app, login, voice_world.users[2])
     assert "From January." in worker.get("/portal/voice/proposals").get_data(as_text=True)
+
+
+def test_the_portal_home_asks_an_eligible_worker_to_vote_until_they_have(app, login, voice_world):
+    poll = _open_poll(voice_world, eligible_types=["leased_employee"])
+    c = _signed_in(app, login, voice_world.users[0])
+    assert "Have your say: vote in “Dental plan”" in c.get("/portal/").get_data(as_text=True)
+    contractor = _signed_in(app, login, voice_world.contractor_user)
+    assert "Dental plan" not in contractor.get("/portal/").get_data(as_text=True)      # not eligible
+    services.cast_vote(voice_world.users[0], poll.id, OPTIONS[0])
+    assert "Dental plan" not in c.get("/portal/").get_data(as_text=True)
