@@ -284,15 +284,20 @@ def post_proposal(user, *, title, body, today: date) -> Proposal:
 
 
 def _sign(p: Proposal, worker_id: int, today: date) -> None:
+    """Add the worker's signature; at the threshold the proposal is due. The proposal row is changed with plain
+    UPDATEs, outside the audit log: an audit row names its user, and the board promises counts, never co-signers."""
     with unique_or_refuse("uq_voice_proposal_signatures", "you have already co-signed this proposal",
                           "already_signed", columns="voice_proposal_signatures.proposal_id, "
                                                     "voice_proposal_signatures.worker_id"):
         db.session.add(ProposalSignature(proposal_id=p.id, worker_id=worker_id))
-    p.signatures = (p.signatures or 0) + 1
-    if p.status == "open" and p.signatures >= p.threshold:
-        p.status = "due"
-        p.threshold_reached_on = today
-        p.due_date = today + timedelta(days=settings().answer_days)
+    db.session.execute(sa.update(Proposal).where(Proposal.id == p.id)
+                       .values(signatures=Proposal.signatures + 1), execution_options={"synchronize_session": False})
+    db.session.execute(sa.update(Proposal).where(Proposal.id == p.id, Proposal.status == "open",
+                                                 Proposal.signatures >= Proposal.threshold)
+                       .values(status="due", threshold_reached_on=today,
+                               due_date=today + timedelta(days=settings().answer_days)),
+                       execution_options={"synchronize_session": False})
+    db.session.refresh(p)
 
 
 @transaction()

@@ -65,3 +65,20 @@ def test_a_proposal_needs_a_title_and_a_body(voice_world):
     with pytest.raises(ValidationFailed) as exc:
         services.post_proposal(voice_world.users[0], title=" ", body="", today=DAY)
     assert {i.field for i in exc.value.issues} == {"title", "body"}
+
+
+def test_co_signing_leaves_no_audit_row_naming_the_co_signer(db, voice_world):
+    """The board promises counts, never co-signers: the author's post is on record, the co-signatures are not."""
+    import sqlalchemy as sa
+
+    from backoffice.audit import AuditLog, acting_as
+
+    u = voice_world.users
+    with acting_as(u[0]):
+        p = services.post_proposal(u[0], title="T", body="B", today=DAY)
+    for user in u[1:4]:
+        with acting_as(user):
+            services.cosign(user, p.id, DAY)
+    assert p.signatures == 4
+    emails = set(db.session.execute(sa.select(AuditLog.user_email)).scalars())
+    assert u[0].email in emails and not emails & {user.email for user in u[1:4]}
