@@ -15,7 +15,7 @@ from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors,
 from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.voice import rules, services
+from backoffice.voice import feedback_services, proposal_services, rules, services
 from backoffice.voice.models import DataExport, Poll, Proposal
 from backoffice.workers.models import ENGAGEMENT_TYPES
 
@@ -138,7 +138,7 @@ class ProposalBoardAdmin(ReadOnlyView):
             if not self._can("write"):
                 abort(403)
             with domain_errors(form=True) as refused:
-                services.answer_proposal(current_user, proposal_id, request.form.get("answer"), clock().now())
+                proposal_services.answer_proposal(current_user, proposal_id, request.form.get("answer"), clock().now())
                 flash("The answer is published on the board.", "success")
                 return redirect(url_for(".answer", proposal_id=proposal_id), 303)
             errors = refused.errors
@@ -166,13 +166,13 @@ class FeedbackView(BaseView):
                 abort(403)
             values = {k: request.form.get(k, "") for k in ("subject", "client_id", "topic", "body")}
             with domain_errors(form=True) as refused:
-                services.respond_to_feedback(current_user, subject=values["subject"], topic=values["topic"],
+                feedback_services.respond_to_feedback(current_user, subject=values["subject"], topic=values["topic"],
                                              body=values["body"], client_id=values["client_id"] or None)
                 flash("Your response is published to workers.", "success")
                 return redirect(url_for(".index"), 303)
             errors = refused.errors
-        agg = services.feedback_aggregate(current_user)
-        return self.render("admin/voice/feedback.html", agg=agg, topics=TOPICS, responses=services.responses(),
+        agg = feedback_services.feedback_aggregate(current_user)
+        return self.render("admin/voice/feedback.html", agg=agg, topics=TOPICS, responses=feedback_services.responses(),
                            may_respond=can(current_user, "feedback_response", "create"), errors=errors,
                            values=values), (422 if errors else 200)
 
@@ -216,7 +216,7 @@ class VoiceSettingsView(BaseView):
             errors = refused.errors
         s = services.settings()
         return self.render("admin/voice/settings.html", s=s, errors=errors, floor=rules.MIN_GROUP,
-                           active=services.active_workers(), may_write=can(current_user, "voice_settings", "write"))
+                           active=proposal_services.active_workers(), may_write=can(current_user, "voice_settings", "write"))
 
 
 def register(admin) -> None:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from backoffice.extensions import db
 from backoffice.security.models import User
-from backoffice.voice import services
+from backoffice.voice import feedback_services, proposal_services, services
 from backoffice.voice.models import Poll
 from backoffice.workers.models import Client, Engagement, Worker
 
@@ -66,20 +66,20 @@ def seed(rng, today: date) -> list[str]:
             pass                                    # a contractor: not eligible
 
     threshold = services.rules.cosign_threshold(services.settings().proposal_threshold_share,
-                                                services.active_workers())
-    answered = services.post_proposal(_As(None, "worker", voters[0]), title="Paid time for site safety briefings",
+                                                proposal_services.active_workers())
+    answered = proposal_services.post_proposal(_As(None, "worker", voters[0]), title="Paid time for site safety briefings",
                                       body="Safety briefings before a shift are work: pay them at the regular rate.",
                                       today=today - timedelta(days=20))
-    overdue = services.post_proposal(_As(None, "worker", voters[1]), title="Pay stubs in Spanish",
+    overdue = proposal_services.post_proposal(_As(None, "worker", voters[1]), title="Pay stubs in Spanish",
                                      body="Offer the paystub and its explanations in Spanish.",
                                      today=today - timedelta(days=45))
-    services.post_proposal(_As(None, "worker", voters[2]), title="Mileage between client sites",
+    proposal_services.post_proposal(_As(None, "worker", voters[2]), title="Mileage between client sites",
                            body="Reimburse the miles driven between two client sites on the same day.", today=today)
     for w in voters[3:3 + threshold]:
-        services.cosign(_As(None, "worker", w), answered.id, today - timedelta(days=18))
+        proposal_services.cosign(_As(None, "worker", w), answered.id, today - timedelta(days=18))
     for w in voters[3:3 + threshold]:
-        services.cosign(_As(None, "worker", w), overdue.id, today - timedelta(days=44))
-    services.answer_proposal(hr, answered.id, "Agreed: from next month briefings are logged as paid time on every "
+        proposal_services.cosign(_As(None, "worker", w), overdue.id, today - timedelta(days=44))
+    proposal_services.answer_proposal(hr, answered.id, "Agreed: from next month briefings are logged as paid time on every "
                              "timesheet (code SAFETY). Clients have been told.", now - timedelta(days=5))
 
     lines = _feedback(rng, today, hr, voters)
@@ -105,18 +105,18 @@ def _feedback(rng, today: date, hr, voters) -> list[str]:
              ("other", "No place to eat lunch out of the rain."),
              ("respect", "Temps are not told when a shift is cancelled.")]
     for w, (topic, text) in zip(big_workers[:6], texts):
-        services.report_feedback(_As(None, "worker", w), subject="client", client_id=big, topic=topic, body=text,
+        feedback_services.report_feedback(_As(None, "worker", w), subject="client", client_id=big, topic=topic, body=text,
                                  site="Main warehouse", today=today - timedelta(days=rng.randint(1, 20)))
-        services.rate_client(_As(None, "worker", w), big, {"timely_approval": rng.randint(2, 4),
+        feedback_services.rate_client(_As(None, "worker", w), big, {"timely_approval": rng.randint(2, 4),
                                                            "respect": rng.randint(1, 3), "clarity": rng.randint(3, 5)},
                              today)
     if small and len(small[1]) >= 2:
         for w in small[1][:2]:
-            services.report_feedback(_As(None, "worker", w), subject="client", client_id=small[0], topic="pay",
+            feedback_services.report_feedback(_As(None, "worker", w), subject="client", client_id=small[0], topic="pay",
                                      body="Time approved late again.", today=today - timedelta(days=3))
-    services.report_feedback(_As(None, "worker", voters[0]), subject="agency", topic="pay",
+    feedback_services.report_feedback(_As(None, "worker", voters[0]), subject="agency", topic="pay",
                              body="The paystub does not show how the overtime was computed.", today=today)
-    services.respond_to_feedback(hr, subject="client", client_id=big, topic="safety",
+    feedback_services.respond_to_feedback(hr, subject="client", client_id=big, topic="safety",
                                  body="We inspected the warehouse with the client: gloves are stocked at the dock and "
                                       "the walkway is being marked this week.")
     name = db.session.get(Client, big).name

@@ -12,7 +12,7 @@ from backoffice.extensions import db
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import worker_required
 from backoffice.tasks import enqueue
-from backoffice.voice import export_services, rules, services
+from backoffice.voice import export_services, feedback_services, proposal_services, rules, services
 from backoffice.voice.tasks import BUILD_EXPORT
 
 TOPIC_LABELS = {"pay": "Pay", "safety": "Safety", "respect": "Respect", "other": "Something else"}
@@ -69,9 +69,9 @@ def voice_vote(poll_id: int):
 @bp.get("/voice/proposals")
 @worker_required
 def voice_proposals(values: dict | None = None, errors: dict | None = None, status: int = 200):
-    rows = services.board(current_user, clock().today())
+    rows = proposal_services.board(current_user, clock().today())
     return render_template("portal/voice/proposals.html", rows=rows, values=values or {}, errors=errors or {},
-                           settings=services.settings(), active_workers=services.active_workers(),
+                           settings=services.settings(), active_workers=proposal_services.active_workers(),
                            active_nav="voice"), status
 
 
@@ -80,7 +80,7 @@ def voice_proposals(values: dict | None = None, errors: dict | None = None, stat
 def voice_propose():
     values = {"title": request.form.get("title", ""), "body": request.form.get("body", "")}
     with form_errors() as refused:
-        services.post_proposal(current_user, title=values["title"], body=values["body"], today=clock().today())
+        proposal_services.post_proposal(current_user, title=values["title"], body=values["body"], today=clock().today())
         flash("Your proposal is on the board, signed by you. Ask your colleagues to co-sign it.", "success")
         return redirect(url_for("portal.voice_proposals"))
     return voice_proposals(values, refused.errors, 422)
@@ -90,7 +90,7 @@ def voice_propose():
 @worker_required
 def voice_cosign(proposal_id: int):
     with form_errors(refusals=True) as refused:
-        p = services.cosign(current_user, proposal_id, clock().today())
+        p = proposal_services.cosign(current_user, proposal_id, clock().today())
         flash(f"You co-signed “{p.title}”.", "success")
     if refused:
         flash(refused.message, "error")
@@ -101,9 +101,9 @@ def voice_cosign(proposal_id: int):
 @bp.get("/voice/feedback")
 @worker_required
 def voice_feedback(values: dict | None = None, errors: dict | None = None, status: int = 200):
-    floor, scores = services.ratings_aggregate()
-    return render_template("portal/voice/feedback.html", clients=services.clients_of(_wid()),
-                           responses=services.responses(), scores=scores, floor=floor, topics=TOPIC_LABELS,
+    floor, scores = feedback_services.ratings_aggregate()
+    return render_template("portal/voice/feedback.html", clients=feedback_services.clients_of(_wid()),
+                           responses=feedback_services.responses(), scores=scores, floor=floor, topics=TOPIC_LABELS,
                            criteria=CRITERIA_LABELS, values=values or {}, errors=errors or {},
                            active_nav="voice"), status
 
@@ -114,7 +114,7 @@ def voice_report():
     f = request.form
     values = {k: f.get(k, "") for k in ("subject", "client_id", "site", "topic", "body")}
     with form_errors() as refused:
-        services.report_feedback(current_user, subject=values["subject"], topic=values["topic"],
+        feedback_services.report_feedback(current_user, subject=values["subject"], topic=values["topic"],
                                  body=values["body"], client_id=values["client_id"] or None, site=values["site"],
                                  today=clock().today())
         flash("Thank you. Your report was filed without your name.", "success")
@@ -128,7 +128,7 @@ def voice_rate():
     f = request.form
     values = {k: f.get(k, "") for k in ("rate_client_id", *rules.RATING_CRITERIA)}
     with form_errors() as refused:
-        replaced = services.rate_client(current_user, values["rate_client_id"] or None,
+        replaced = feedback_services.rate_client(current_user, values["rate_client_id"] or None,
                                         {k: values[k] for k in rules.RATING_CRITERIA}, clock().today())
         flash("Your rating replaced your earlier one." if replaced else "Thank you for your rating.", "success")
         return redirect(url_for("portal.voice_feedback"))

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 
-from backoffice.voice import services
+from backoffice.voice import feedback_services, services
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
 OPTIONS = ["Keep plan Zebra-7731", "Switch to plan Quokka-5519"]
@@ -146,7 +146,7 @@ def test_the_export_holds_no_vote_feedback_or_rating(app, db, voice_world, token
     poll = _open_poll(voice_world)
     user = voice_world.users[0]
     services.cast_vote(user, poll.id, OPTIONS[0])
-    services.report_feedback(user, subject="client", client_id=voice_world.acme.id, topic="pay",
+    feedback_services.report_feedback(user, subject="client", client_id=voice_world.acme.id, topic="pay",
                              body="Late approvals Walrus-4412", today=date(2026, 11, 22))
     db.session.commit()
     c = app.test_client()

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from backoffice.voice import services
+from backoffice.voice import feedback_services, proposal_services, services
 from tests.conftest import csrf_token_from
 
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc)
@@ -58,7 +58,7 @@ def test_a_worker_posts_a_proposal_and_a_colleague_cosigns_it(app, login, voice_
     assert r.status_code == 302
     b = _signed_in(app, login, voice_world.users[1])
     page = b.get("/portal/voice/proposals")
-    pid = services.board(voice_world.hr, NOW.date())[0].proposal.id
+    pid = proposal_services.board(voice_world.hr, NOW.date())[0].proposal.id
     b.post(f"/portal/voice/proposals/{pid}/cosign", data={"csrf_token": csrf_token_from(page.data)})
     html = b.get("/portal/voice/proposals").get_data(as_text=True)
     assert "you co-signed" in html and "Voter0" not in html          # the board shows counts, never names
@@ -75,7 +75,7 @@ def test_a_worker_reports_and_rates_in_the_portal(app, login, voice_world):
     r = c.post("/portal/voice/ratings", data={"rate_client_id": voice_world.acme.id, "timely_approval": "4",
                                               "respect": "9", "clarity": "3", "csrf_token": token})
     assert r.status_code == 422 and b'id="respect-error"' in r.data
-    assert services.feedback_aggregate(voice_world.hr).total == 1
+    assert feedback_services.feedback_aggregate(voice_world.hr).total == 1
 
 
 def test_download_my_data_in_the_portal(app, login, voice_world):
@@ -160,7 +160,7 @@ def test_a_poll_with_one_option_is_refused_beside_the_field(app, login, voice_wo
 
 
 def test_hr_answers_a_proposal_on_the_board(app, login, voice_world):
-    p = services.post_proposal(voice_world.users[0], title="Spanish stubs", body="Please.", today=NOW.date())
+    p = proposal_services.post_proposal(voice_world.users[0], title="Spanish stubs", body="Please.", today=NOW.date())
     c = _signed_in(app, login, voice_world.hr)
     page = c.get(f"/admin/voice_proposals/answer/{p.id}")
     assert page.status_code == 200

@@ -9,13 +9,13 @@ import pytest
 import sqlalchemy as sa
 
 from backoffice.errors import ValidationFailed
-from backoffice.voice import services
+from backoffice.voice import feedback_services, services
 
 TODAY = date(2026, 11, 22)
 
 
 def _report(user, client, n, topic="safety"):
-    services.report_feedback(user, subject="client", client_id=client.id, topic=topic,
+    feedback_services.report_feedback(user, subject="client", client_id=client.id, topic=topic,
                              body=f"Blocked fire exit report-{n}", site="Dock 4", today=TODAY)
 
 
@@ -32,7 +32,7 @@ def test_four_reports_show_nothing_about_the_client(app, login, voice_world):
     neither names Acme nor quotes a report; the four count only in the all-clients safety total (4)."""
     for n, user in enumerate(voice_world.users[:4]):
         _report(user, voice_world.acme, n)
-    agg = services.feedback_aggregate(voice_world.hr)
+    agg = feedback_services.feedback_aggregate(voice_world.hr)
     assert agg.clients == []
     assert agg.by_topic["client"]["safety"] == 4
     html = _hr_page(app, login, voice_world.hr)
@@ -42,7 +42,7 @@ def test_four_reports_show_nothing_about_the_client(app, login, voice_world):
 def test_the_fifth_worker_makes_the_clients_reports_visible(app, login, voice_world):
     for n, user in enumerate(voice_world.users[:5]):
         _report(user, voice_world.acme, n)
-    agg = services.feedback_aggregate(voice_world.hr)
+    agg = feedback_services.feedback_aggregate(voice_world.hr)
     assert [(c.name, reporters) for c, reporters, _topics, _reports in agg.clients] == [("Acme Corp", 5)]
     html = _hr_page(app, login, voice_world.hr)
     assert "Acme Corp" in html and all(f"report-{n}" in html for n in range(5))
@@ -52,7 +52,7 @@ def test_five_reports_from_one_worker_are_still_one_reporter(voice_world):
     """The floor counts distinct reporters (by their token), so one worker cannot unlock a client alone."""
     for n in range(5):
         _report(voice_world.users[0], voice_world.acme, n)
-    assert services.feedback_aggregate(voice_world.hr).clients == []
+    assert feedback_services.feedback_aggregate(voice_world.hr).clients == []
 
 
 def test_a_raised_floor_needs_more_reporters(voice_world):
@@ -60,9 +60,9 @@ def test_a_raised_floor_needs_more_reporters(voice_world):
                              feedback_min_group="6")
     for n, user in enumerate(voice_world.users[:5]):
         _report(user, voice_world.acme, n)
-    assert services.feedback_aggregate(voice_world.hr).clients == []
+    assert feedback_services.feedback_aggregate(voice_world.hr).clients == []
     _report(voice_world.users[5], voice_world.acme, 5)
-    assert len(services.feedback_aggregate(voice_world.hr).clients) == 1
+    assert len(feedback_services.feedback_aggregate(voice_world.hr).clients) == 1
 
 
 def test_the_floor_cannot_be_set_below_five(voice_world):
@@ -87,7 +87,7 @@ def test_a_report_stores_no_trace_of_its_worker(db, voice_world):
 
 def test_a_worker_reports_only_on_clients_they_work_for(voice_world):
     with pytest.raises(ValidationFailed) as exc:
-        services.report_feedback(voice_world.users[0], subject="client", client_id=voice_world.globex.id,
+        feedback_services.report_feedback(voice_world.users[0], subject="client", client_id=voice_world.globex.id,
                                  topic="pay", body="x", today=TODAY)
     assert exc.value.issues[0].field == "client_id"
 
@@ -97,11 +97,11 @@ def test_the_agency_may_not_answer_by_name_about_a_client_below_the_floor(voice_
     for n, user in enumerate(voice_world.users[:4]):
         _report(user, voice_world.acme, n)
     with pytest.raises(ValidationFailed) as exc:
-        services.respond_to_feedback(voice_world.hr, subject="client", client_id=voice_world.acme.id,
+        feedback_services.respond_to_feedback(voice_world.hr, subject="client", client_id=voice_world.acme.id,
                                      topic="safety", body="We are looking into it.")
     assert exc.value.issues[0].field == "client_id"
-    services.respond_to_feedback(voice_world.hr, subject="agency", topic="pay", body="Overtime is now itemised.")
-    assert [r.body for r in services.responses()] == ["Overtime is now itemised."]
+    feedback_services.respond_to_feedback(voice_world.hr, subject="agency", topic="pay", body="Overtime is now itemised.")
+    assert [r.body for r in feedback_services.responses()] == ["Overtime is now itemised."]
 
 
 def test_ratings_show_from_five_raters_with_averages_rounded_half_up(voice_world):
@@ -109,14 +109,14 @@ def test_ratings_show_from_five_raters_with_averages_rounded_half_up(voice_world
     timely 1+2+2+2+1 = 8/5 = 1.60; clarity 5 x 4 = 20/5 = 4.00. One worker rating again replaces their rating."""
     timely, respect = [1, 2, 2, 2, 1], [3, 3, 4, 4, 5]
     for user, t, r in list(zip(voice_world.users, timely, respect))[:4]:
-        services.rate_client(user, voice_world.acme.id, {"timely_approval": t, "respect": r, "clarity": 4}, TODAY)
-    assert services.ratings_aggregate()[1] == []
-    services.rate_client(voice_world.users[4], voice_world.acme.id,
+        feedback_services.rate_client(user, voice_world.acme.id, {"timely_approval": t, "respect": r, "clarity": 4}, TODAY)
+    assert feedback_services.ratings_aggregate()[1] == []
+    feedback_services.rate_client(voice_world.users[4], voice_world.acme.id,
                          {"timely_approval": 1, "respect": 5, "clarity": 4}, TODAY)
-    replaced = services.rate_client(voice_world.users[0], voice_world.acme.id,
+    replaced = feedback_services.rate_client(voice_world.users[0], voice_world.acme.id,
                                     {"timely_approval": 1, "respect": 3, "clarity": 4}, TODAY)
     assert replaced is True
-    floor, scores = services.ratings_aggregate()
+    floor, scores = feedback_services.ratings_aggregate()
     assert floor == 5
     assert [(s.client.name, s.raters, {k: str(v) for k, v in s.means.items()}) for s in scores] == [
         ("Acme Corp", 5, {"timely_approval": "1.60", "respect": "3.80", "clarity": "4.00"})]
@@ -124,6 +124,6 @@ def test_ratings_show_from_five_raters_with_averages_rounded_half_up(voice_world
 
 def test_a_rating_outside_one_to_five_is_refused_field_by_field(voice_world):
     with pytest.raises(ValidationFailed) as exc:
-        services.rate_client(voice_world.users[0], voice_world.acme.id,
+        feedback_services.rate_client(voice_world.users[0], voice_world.acme.id,
                              {"timely_approval": 0, "respect": 6, "clarity": "x"}, TODAY)
     assert sorted(i.field for i in exc.value.issues) == ["clarity", "respect", "timely_approval"]
