@@ -110,6 +110,10 @@ def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_ev
             phone.click("#cast")
             expect(phone.locator(".flash")).to_contain_text("Your vote was changed")
             _no_sideways_scroll(phone)
+            for path in ("/portal/voice/proposals", "/portal/voice/feedback"):     # the other voice pages fit too
+                phone.goto(f"{live_server}{path}")
+                expect(phone.locator("#voice-nav")).to_be_visible()
+                _no_sideways_scroll(phone)
 
             # --- download my data, with progress, and open the ZIP
             phone.click("nav.portal a:has-text('My data')")
