@@ -4,7 +4,9 @@ data-export log, and the agency's settings. No view lists ballots, voters' choic
 ratings row by row: there is nothing to list that could name them."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+import io
+
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_login import current_user
@@ -15,7 +17,7 @@ from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors,
 from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.voice import feedback_services, proposal_services, rules, services
+from backoffice.voice import export_services, feedback_services, proposal_services, rules, services
 from backoffice.voice.models import DataExport, Poll, Proposal
 from backoffice.workers.models import ENGAGEMENT_TYPES
 
@@ -177,8 +179,15 @@ class FeedbackView(BaseView):
                            values=values), (422 if errors else 200)
 
 
+def _export_state(view, context, model, name):
+    if model.state == "done":
+        return Markup('done · <a href="{}">download</a>').format(url_for("voice_exports.download", export_id=model.id))
+    return model.state
+
+
 class DataExportAdmin(ReadOnlyView):
-    """The log of data exports: for whom, who asked, when, how far, and whether it was built."""
+    """The log of data exports: for whom, who asked, when, how far, and whether it was built; a finished ZIP can be
+    downloaded (the same check as the API: the data_export right)."""
 
     permission_model = "data_export"
     column_list = ("id", "worker", "requested_by_id", "state", "done", "total", "size", "created_at", "finished_at",
@@ -187,8 +196,16 @@ class DataExportAdmin(ReadOnlyView):
     column_filters = ("state", "worker_id", "requested_by_id", "created_at", "finished_at")
     column_searchable_list = ("filename", "error")
     column_default_sort = ("id", True)
-    column_formatters = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else m.worker_id}
+    column_formatters = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else m.worker_id,
+                         "state": _export_state}
     column_formatters_export = {"worker": lambda v, c, m, n: m.worker.full_name if m.worker else m.worker_id}
+
+    @expose("/download/<int:export_id>")
+    def download(self, export_id: int):
+        with domain_errors("Not downloaded: ", not_found_404=True) as refused:
+            data, name = export_services.export_file(current_user, export_id)
+            return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
+        return redirect(url_for(".index_view")) if refused else abort(404)
 
 
 class VoiceSettingsView(BaseView):

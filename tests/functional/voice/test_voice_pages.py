@@ -179,3 +179,19 @@ def test_the_portal_home_asks_an_eligible_worker_to_vote_until_they_have(app, lo
     assert "Dental plan" not in contractor.get("/portal/").get_data(as_text=True)      # not eligible
     services.cast_vote(voice_world.users[0], poll.id, OPTIONS[0])
     assert "Dental plan" not in c.get("/portal/").get_data(as_text=True)
+
+
+def test_hr_downloads_a_finished_export_from_the_log(app, login, voice_world, token_for):
+    worker = voice_world.workers[2]
+    job = app.test_client().post(f"/api/v1/workers/{worker.id}/export", headers=token_for(voice_world.users[2]))
+    job_id = job.get_json()["id"]
+    hr = _signed_in(app, login, voice_world.hr)
+    assert f"/admin/voice_exports/download/{job_id}" in hr.get("/admin/voice_exports/").get_data(as_text=True)
+    resp = hr.get(f"/admin/voice_exports/download/{job_id}")
+    try:
+        assert resp.mimetype == "application/zip"
+        profile = zipfile.ZipFile(io.BytesIO(resp.data)).read("profile.json").decode()
+        assert worker.email in profile
+    finally:
+        resp.close()
+    assert hr.get("/admin/voice_exports/download/999999").status_code == 404
