@@ -147,17 +147,15 @@ def rate_client(user, client_id, scores: dict, today: date) -> bool:
     token = rules.reporter_token(voice_key(), "rating", f"client:{cid}", worker_id)
     row = db.session.execute(sa.select(ClientRating).where(ClientRating.client_id == cid,
                                                            ClientRating.rater_token == token)).scalar_one_or_none()
-    replaced = row is not None
     if row is None:
-        row = ClientRating(client_id=cid, rater_token=token)
-        db.session.add(row)
+        with unique_or_refuse("uq_voice_client_ratings_rater", "your rating was already recorded", "already_rated",
+                              columns="voice_client_ratings.client_id, voice_client_ratings.rater_token"):
+            db.session.add(ClientRating(client_id=cid, rater_token=token, rated_on=today, **values))
+        return False
     for k, v in values.items():
         setattr(row, k, v)
     row.rated_on = today
-    with unique_or_refuse("uq_voice_client_ratings_rater", "your rating was already recorded", "already_rated",
-                          columns="voice_client_ratings.client_id, voice_client_ratings.rater_token"):
-        pass
-    return replaced
+    return True
 
 
 @dataclass(frozen=True)

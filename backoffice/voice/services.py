@@ -16,8 +16,7 @@ from backoffice.money import D
 from backoffice.security.access import require
 from backoffice.uow import for_update, transaction, unique_or_refuse
 from backoffice.voice import rules
-from backoffice.voice.models import (Poll, PollBallot, PollVoter,
-                                     VoiceSettings)
+from backoffice.voice.models import Poll, PollBallot, PollVoter, VoiceSettings
 from backoffice.workers.models import ENGAGEMENT_TYPES, Engagement, Worker
 
 MAX_TITLE = 200
@@ -238,7 +237,7 @@ def results(user, poll_id: int) -> rules.Results:
     poll = get_poll(user, poll_id)
     refusal = rules.results_refusal(poll.status, poll.live_results)
     if refusal:
-        raise DomainError(refusal + (f" (on {poll.closes_on})" if poll.closes_on and poll.status == "open" else ""),
+        raise DomainError(refusal + (f" (after {poll.closes_on})" if poll.closes_on and poll.status == "open" else ""),
                           code="results_not_published")
     return tally_poll(poll)
 
