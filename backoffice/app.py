@@ -11,7 +11,7 @@ import reports
 from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
-from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, workers  # noqa: F401
+from backoffice import audit, auth, classification, crypto, engines_api, onboarding, portal, tasks, voice, workers  # noqa: F401
 from backoffice import account, billing, clock
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import bound_requests, init_api, register_blueprints
@@ -23,9 +23,10 @@ from backoffice.security import models as security_models  # noqa: F401  (users,
 
 # Every domain, once, in order. Each registers its models, row scopes, admin views, API blueprints, portal pages,
 # CLI commands, tasks and demo data in its init_app(app). The order is the admin menu's and the demo's order
-# (onboarding last: its demo cases are drawn after payroll's, so a seed gives the same agency as before).
+# (onboarding after payroll: its demo cases are drawn after payroll's, so a seed gives the same agency as before;
+# voice last: its demo votes, proposals and feedback come from the workers the others made).
 # audit and tasks are imported for their table and the shell's task; the import-linter contracts keep the order.
-DOMAINS = (workers, classification, payroll, benefits, compliance, billing, reports, onboarding)
+DOMAINS = (workers, classification, payroll, benefits, compliance, billing, reports, onboarding, voice)
 
 
 def create_app(config: Mapping | None = None) -> Flask:

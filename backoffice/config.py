@@ -47,6 +47,8 @@ ENV_VARS = {
     "BACKOFFICE_FILER_CONTACT_NAME": "FILER_CONTACT_NAME",
     "BACKOFFICE_FILER_CONTACT_PHONE": "FILER_CONTACT_PHONE",
     "BACKOFFICE_FILER_CONTACT_EMAIL": "FILER_CONTACT_EMAIL",
+    "BACKOFFICE_VOICE_BALLOT_KEY": "VOICE_BALLOT_KEY",
+    "BACKOFFICE_VOICE_EXPORT_DIR": "VOICE_EXPORT_DIR",
 }
 
 DEFAULTS: dict = {
@@ -80,6 +82,8 @@ DEFAULTS: dict = {
     "NACHA_CUTOFF_TIME": "17:00",
     "NACHA_CUTOFF_TIMEZONE": "America/New_York",
     "REPORTS_EXPORT_DIR": None,
+    "VOICE_BALLOT_KEY": None,    # the HMAC key of ballot tokens (docs/voice.md); default: derived from SECRET_KEY
+    "VOICE_EXPORT_DIR": None,    # workers' data-export ZIPs; default <instance>/voice-exports
     "CLOCK": None,  # none -> the system clock; an ISO date or time fixes it (demos, replaying a day), see clock.py
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",

@@ -60,6 +60,7 @@ def app_config(database_url, tmp_path_factory):
         "ENCRYPTION_KEYS": TEST_KEY,
         "WTF_CSRF_ENABLED": True,
         "PAYSTUB_CACHE_DIR": str(tmp_path_factory.mktemp("paystubs")),
+        "VOICE_EXPORT_DIR": str(tmp_path_factory.mktemp("voice-exports")),
         "SERVER_NAME": None,
     }
 

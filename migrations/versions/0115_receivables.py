@@ -15,7 +15,7 @@ from alembic import op
 import backoffice.db
 
 revision = '0115_receivables'
-down_revision = '0116a_merge_billing_wcomp'
+down_revision = '0116_workers_comp'
 branch_labels = None
 depends_on = None
 

@@ -13,7 +13,7 @@ from alembic import op
 from backoffice.db import BigId, UTCDateTime
 
 revision = '0116_workers_comp'
-down_revision = '0113_engagement_remote'
+down_revision = '0114_billing'
 branch_labels = None
 depends_on = None
 

@@ -161,13 +161,26 @@ def leaks_in(text: str, payload, foreign: Foreign, path: str) -> list[str]:
     return out
 
 
+def _body_text(response) -> str:
+    """The answer as text for the leak checks: a ZIP (a worker's data export) by its members, a PDF not at all."""
+    if response.mimetype == "application/pdf":
+        return ""
+    if response.mimetype == "application/zip":
+        import io
+        import zipfile
+
+        z = zipfile.ZipFile(io.BytesIO(response.get_data()))
+        return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist() if not n.endswith(".pdf"))
+    return response.get_data(as_text=True)
+
+
 def check_response(case, response, role: str, agency: Agency, figures: Figures, label: str) -> None:
     figures.requests[role] += 1
     figures.statuses[response.status_code] += 1
     where = f"{role} {case.method} {case.formatted_path}"
     if response.status_code >= 500:
         figures.server_errors.append(f"{where} -> {response.status_code} ({label})")
-    text = response.get_data(as_text=True) if response.mimetype != "application/pdf" else ""
+    text = _body_text(response)
     payload = None
     if response.is_json:
         try:

@@ -29,6 +29,8 @@ EXPECTED = {
         "filing": "r", "filing_copy": "r",
         "labor_report": "r", "workforce_report": "r", "benefits_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
+        "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
+        "voice_settings": "rw",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -59,6 +61,7 @@ EXPECTED = {
         "cobra_case": "r", "cobra_premium": "r",
         "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
+        "poll": "r", "proposal": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -71,6 +74,8 @@ EXPECTED = {
         "aca_month": "r",
         "cobra_case": "r", "cobra_premium": "r",
         "filing_copy": "r",
+        "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
+        "data_export": "rc",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
