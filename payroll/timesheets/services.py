@@ -14,6 +14,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.money import HOURS, UNITS, D, NumberKind, number_problem
+from backoffice.notifications.services import notify
 from backoffice.security.access import can, scoped
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
@@ -30,9 +31,30 @@ def _move(ts: Timesheet, action: str, user, reason: str = "", *, new: bool = Fal
     sheet comes from no status)."""
     before = None if new or action == "create" else ts.status
     after = transition(ts, "save" if action == "create" else action)
-    db.session.add(TimesheetEvent(timesheet=ts, action=action, from_status=before, to_status=str(after),
-                                  reason=reason, user_id=getattr(user, "id", None), at=utcnow()))
+    event = TimesheetEvent(timesheet=ts, action=action, from_status=before, to_status=str(after),
+                           reason=reason, user_id=getattr(user, "id", None), at=utcnow())
+    db.session.add(event)
+    if action in REVIEW_NOTICES:
+        _notify_worker(ts, event, user)
     return after
+
+
+REVIEW_NOTICES = {"approve": ("timesheet_approved", "approved"), "reject": ("timesheet_rejected", "rejected"),
+                  "dispute": ("timesheet_disputed", "disputed by the client")}
+
+
+def _notify_worker(ts: Timesheet, event: TimesheetEvent, user) -> None:
+    """Tell the worker their week was approved or sent back, once per review step (the event's id is the key)."""
+    db.session.flush()
+    kind, words = REVIEW_NOTICES[event.action]
+    eng = ts.engagement or db.session.get(Engagement, ts.engagement_id)
+    who = getattr(user, "name", "") or getattr(user, "email", "") or "the agency"
+    client = eng.client.name if eng.client is not None else "your client"
+    body = f"{client}, week of {ts.week_start:%b %-d, %Y}: {words} by {who}."
+    if event.reason:
+        body += f" Why: {event.reason}"
+    notify(eng.worker_id, kind, f"{kind}:{event.id}", f"Your week of {ts.week_start:%b %-d} was {words}",
+           body, ts.id)
 
 
 def _decimal(value, field: str, issues: list[Issue], row: int | None, kind: NumberKind, maximum: Decimal | None):
