@@ -141,15 +141,20 @@ def _may_enter(user, eng: Engagement) -> None:
 
 
 @transaction()
-def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
+def save_timesheet(data: dict, user, *, source: str | None = None, new_only: bool = False) -> Timesheet:
     """Create or replace the week's timesheet of an engagement (HR: status draft; worker: draft until submitted).
-    An approved timesheet is locked: changing it is refused."""
+    An approved timesheet is locked: changing it is refused. `new_only` (starting a new week in the portal): a
+    week the engagement already has is a ValidationFailed naming `week_start`, never a silent replacement."""
     clean, issues = clean_timesheet(data)
     raise_if(issues)
     eng = db.session.get(Engagement, clean["engagement_id"])
     _may_enter(user, eng)
     ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id,
                                                        Timesheet.week_start == clean["week_start"])).scalar()
+    if ts is not None and new_only:
+        raise ValidationFailed([Issue("week_start", f"you already have a timesheet for the week of "
+                                                    f"{ts.week_start:%b %-d, %Y} at this engagement ({ts.status}); "
+                                                    f"open it from My time instead", "duplicate")])
     action = "save"
     if ts is None:
         ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"], status=TimesheetStatus.DRAFT)
@@ -343,6 +348,22 @@ def allowed_actions(ts: Timesheet, user) -> tuple[str, ...]:
         elif action in ("submit", "save") and may_enter(user):
             out.append(action)
     return tuple(out)
+
+
+ENTRY_PAY_UNITS = ("hour", "piece", "project")     # salaried engagements (week, year) are paid by the period
+UNIT_PAY_UNITS = ("piece", "project")             # paid by the units a week records (payroll.services.worktime)
+
+
+def enterable_engagements(user, on: date) -> list[Engagement]:
+    """The engagements the user may start a week of time for on `on`: in their row scope (a worker: their own),
+    active or pending, paid by the hour, the piece or the project, and not ended before the week of `on` - 4."""
+    if not may_enter(user):
+        return []
+    earliest = on - timedelta(days=on.weekday() + 28)
+    stmt = scoped(sa.select(Engagement).where(
+        Engagement.status.in_(("active", "pending")), Engagement.pay_unit.in_(ENTRY_PAY_UNITS),
+        sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= earliest)), user, "engagement")
+    return list(db.session.execute(stmt.options(joinedload(Engagement.client)).order_by(Engagement.id)).scalars())
 
 
 def history(ts: Timesheet) -> list[TimesheetEvent]:
