@@ -31,6 +31,7 @@ EXPECTED = {
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
         "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
         "voice_settings": "rw",
+        "notification": "r",          # support: what was sent to whom, and why an e-mail failed
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -76,6 +77,7 @@ EXPECTED = {
         "filing_copy": "r",
         "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
         "data_export": "rc",
+        "notification": "rw",         # their own (row scope); write = mark read
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
