@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 
 log = logging.getLogger(__name__)
+IN_REQUEST_BATCH = 50
 
 
 def _send_after_request(response):
@@ -19,11 +20,13 @@ def _send_after_request(response):
     from backoffice.extensions import db
     from backoffice.notifications.services import PENDING_FLAG
     from backoffice.notifications.tasks import SEND_PENDING
-    from backoffice.tasks import enqueue
+    from backoffice.tasks import enqueue, runs_in_process
 
     if db.session.info.pop(PENDING_FLAG, None) and not current_app.config.get("NOTIFICATIONS_NO_MAIL"):
         try:
-            enqueue(SEND_PENDING)
+            # in this process (no broker) the request waits for the sending: a first batch only, the rest goes
+            # with `backoffice notifications send` or Celery beat; a worker with a broker sends them all
+            enqueue(SEND_PENDING, *((IN_REQUEST_BATCH,) if runs_in_process() else ()))
         except Exception:           # never fail the worker's request over an e-mail; the beat task retries
             log.exception("notification e-mails not sent")
             db.session.rollback()
@@ -33,11 +36,12 @@ def _send_after_request(response):
 def init_app(app) -> None:
     """Register the model, row scope, admin list, API, portal pages, the bell, the mail sender and demo data."""
     from backoffice.api import register_blueprints
-    from backoffice.notifications import admin, api, demo, models, portal, scopes, tasks  # noqa: F401
+    from backoffice.notifications import admin, api, cli, demo, models, portal, scopes, tasks  # noqa: F401
     from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
+    cli.register(app.cli)
     app.context_processor(portal.unread_badge)
     app.after_request(_send_after_request)
     add_demo_step(app, demo.seed)

@@ -131,10 +131,16 @@ def email_text(n: Notification, worker: Worker) -> tuple[str, str]:
     return f"Tandem: {n.title}", body
 
 
-def send_pending(now: datetime | None = None, *, limit: int = 500) -> int:
-    """E-mail every notification not yet sent (at most `limit`), each once: claimed, sent, or — when the mail
-    port refuses — released with the error and tried again later (at most 3 times). Safe to run twice at once.
-    Returns how many were sent."""
+SERVER_ERRORS = ("smtp_not_configured", "smtp_failed", "smtp_no_tls", "smtp_tls_failed")   # no message would go
+BATCH = 500
+
+
+def send_pending(now: datetime | None = None, *, limit: int = BATCH) -> int:
+    """E-mail the notifications not yet sent (the oldest `limit`), each once: claimed, sent, or — when the mail
+    port refuses — released with the error and tried again later (at most 3 times). A refusal of the server
+    itself (no SMTP configured, unreachable) stops the batch at the first row, which keeps its error: the others
+    wait for the next call instead of each burning a try. Safe to run twice at once. Returns how many were
+    sent."""
     now = now or utcnow()
     ids = db.session.execute(sa.select(Notification.id).where(
         Notification.emailed_at.is_(None), Notification.email_attempts < MAX_EMAIL_ATTEMPTS)
@@ -156,4 +162,17 @@ def send_pending(now: datetime | None = None, *, limit: int = 500) -> int:
                 n.emailed_at = None
                 n.email_attempts += 1
                 n.email_error = exc.message[:300]
+            if exc.code in SERVER_ERRORS:
+                break
     return sent
+
+
+def send_all_pending(now: datetime | None = None, *, batches: int = 20) -> int:
+    """send_pending in batches until a batch comes back short (everything sent, or the server refused)."""
+    total = 0
+    for _ in range(batches):
+        sent = send_pending(now)
+        total += sent
+        if sent < BATCH:
+            break
+    return total

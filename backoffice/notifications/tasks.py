@@ -9,5 +9,6 @@ SEND_PENDING = "notifications.send_pending"
 
 
 @shared_task(name=SEND_PENDING)
-def send_pending() -> int:
-    return services.send_pending()
+def send_pending(limit: int | None = None) -> int:
+    """One batch of at most `limit` (sent inside a request on the embedded default), else all in batches."""
+    return services.send_pending(limit=limit) if limit else services.send_all_pending()

@@ -146,3 +146,30 @@ def test_each_notification_is_emailed_once_and_a_refusal_is_kept_for_a_retry(app
     assert (failed.emailed_at, failed.email_attempts, failed.email_error) == (None, 1, "Email is not configured")
     monkeypatch.setitem(app.extensions, "mail_sender", lambda config, to, subject, body: sent.append((to, subject)))
     assert send_pending(now) == 1 and sent[-1] == ("ana@example.com", "Tandem: Form W-9 needed")
+
+
+def test_a_mail_server_refusal_stops_the_batch_at_the_first_row_and_the_rest_wait_untouched(app, db, world,
+                                                                                           monkeypatch):
+    """Three pending, no SMTP configured: one row carries the error and one try; the other two are untried."""
+    from backoffice.errors import DomainError
+    from backoffice.notifications.services import notify, send_pending
+
+    def refuse(*a):
+        raise DomainError("Email is not configured: set BACKOFFICE_SMTP_HOST", code="smtp_not_configured")
+    monkeypatch.setitem(app.extensions, "mail_sender", refuse)
+    for i in range(3):
+        notify(world["ana"].id, "document_needed", f"document_needed:test:{i}", f"Notice {i}")
+    assert send_pending() == 0
+    assert [(r.email_attempts, r.emailed_at) for r in _rows()] == [(1, None), (0, None), (0, None)]
+
+
+def test_the_send_command_mails_everything_pending(app, db, world, runner, monkeypatch):
+    from backoffice.notifications.services import notify
+
+    sent = []
+    monkeypatch.setitem(app.extensions, "mail_sender", lambda config, to, subject, body: sent.append(subject))
+    notify(world["ana"].id, "document_needed", "document_needed:cli:1", "Form W-4 needed")
+    notify(world["ana"].id, "document_needed", "document_needed:cli:2", "Form I-9 needed")
+    result = runner.invoke(args=["notifications", "send"])
+    assert result.exit_code == 0 and result.output.strip() == "sent 2", result.output
+    assert sent == ["Tandem: Form W-4 needed", "Tandem: Form I-9 needed"]
