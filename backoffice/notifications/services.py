@@ -55,6 +55,30 @@ def notify_many(notices: Iterable[Notice]) -> int:
     return len(rows)
 
 
+def notify_from_select(kind: str, rows, title: str, body: str = "") -> int:
+    """One notice per row of `rows` (a SELECT of worker_id, key, ref_id), the same words for all, in ONE
+    INSERT … SELECT … ON CONFLICT (key) DO NOTHING run by the database: what a paid run of 100,000 paychecks
+    uses (no row travels to Python and back). Returns how many rows were inserted."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    sub = rows.subquery()
+    select = sa.select(sub.c.worker_id, sa.literal(kind), sub.c.key, sa.literal(title[:200]), sa.literal(body[:1000]),
+                       sub.c.ref_id, sa.literal(utcnow(), Notification.created_at.type), sa.literal(0),
+                       sa.literal("")).where(sa.true())     # WHERE: SQLite's upsert after a SELECT needs one
+    dialect = db.session.connection().dialect.name
+    insert = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(Notification.__table__)
+    stmt = insert.from_select(["worker_id", "kind", "key", "title", "body", "ref_id", "created_at",
+                               "email_attempts", "email_error"], select).on_conflict_do_nothing(index_elements=["key"])
+    n = db.session.execute(stmt).rowcount
+    db.session.info[PENDING_FLAG] = True
+    return n
+
+
+def key_column(prefix: str, column):
+    """The SQL for a key "<prefix><column>" (e.g. paycheck_ready:123), for notify_from_select."""
+    return (sa.literal(prefix) + sa.cast(column, sa.String)).label("key")
+
+
 def notify(worker_id: int, kind: str, key: str, title: str, body: str = "", ref_id: int | None = None) -> int:
     return notify_many([Notice(worker_id, kind, key, title, body, ref_id)])
 

@@ -70,8 +70,8 @@ def test_approving_a_week_tells_the_worker_once_who_approved_it_and_a_rejection_
 
 
 def test_a_paid_run_tells_each_paid_worker_once_and_a_rerun_adds_nothing(db, world):
-    """Two paychecks in the run (Ana's regular one, Bo's) and a reversal of an older one: two notices; the net
-    pay in words comes from the paycheck ($880.00)."""
+    """Two paychecks in the run (Ana's regular one, Bo's) and a reversal of an older one: two notices, keyed by
+    the paychecks' ids, dated by the run's pay date (Nov 20, 2026)."""
     from payroll.services.runs import notify_paychecks_ready
     from tests.factories import EngagementFactory, PaycheckFactory, PayrollRunFactory, WorkerFactory
 
@@ -87,7 +87,8 @@ def test_a_paid_run_tells_each_paid_worker_once_and_a_rerun_adds_nothing(db, wor
     rows = _rows()
     assert sorted((r.worker_id, r.ref_id) for r in rows) == sorted([(world["ana"].id, a.id), (bo.id, b.id)])
     mine = _rows(world["ana"].id)[0]
-    assert mine.title == "Your paycheck for Nov 20, 2026 is ready" and "Net pay $880.00." in mine.body
+    assert mine.title == "Your paycheck for Nov 20, 2026 is ready" and mine.key == f"paycheck_ready:{a.id}"
+    assert "under My paychecks" in mine.body and mine.emailed_at is None
 
 
 def test_opening_enrollment_tells_every_active_worker_once(db, world):
