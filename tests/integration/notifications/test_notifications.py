@@ -174,3 +174,14 @@ def test_the_send_command_mails_everything_pending(app, db, world, runner, monke
     result = runner.invoke(args=["notifications", "send"])
     assert result.exit_code == 0 and result.output.strip() == "sent 2", result.output
     assert sent == ["Tandem: Form W-4 needed", "Tandem: Form I-9 needed"]
+
+
+def test_the_remind_documents_command_tells_a_worker_without_a_w4_and_mails_it(app, db, world, runner,
+                                                                               monkeypatch, fixed_clock):
+    """Ana: leased, working since 2026-01-01, no W-4 and no I-9 on file: two notices, both mailed."""
+    sent = []
+    monkeypatch.setitem(app.extensions, "mail_sender", lambda config, to, subject, body: sent.append(subject))
+    result = runner.invoke(args=["notifications", "remind-documents"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "checked: 2 missing document(s) (each told once); sent 2"
+    assert sorted(sent) == ["Tandem: Form I-9 needed", "Tandem: Form W-4 needed"]
