@@ -164,6 +164,9 @@ def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_ev
     assert len(stubs) == 4 and all(f"paycheck-{pid}.pdf" in " ".join(stubs) for pid in paychecks), notes
     sheets = json.loads(z.read("timesheets.json"))
     assert [(s["id"], s["status"], s["total_hours"]) for s in sheets] == [(sheet.id, "approved", "40.00")]
+    notices = json.loads(z.read("notifications.json"))
+    assert [(n["kind"], n["title"], n["read_at"] is not None) for n in notices] == [
+        ("timesheet_approved", "Your week of Nov 16 was approved", True)]
     db.session.expire_all()
     assert db.session.get(Timesheet, sheet.id).status == "approved"
     assert services.tally_poll(poll).totals == {OPTIONS[0]: 0, OPTIONS[1]: 1}
