@@ -161,9 +161,9 @@ BATCH = 500
 
 def send_pending(now: datetime | None = None, *, limit: int = BATCH) -> int:
     """E-mail the notifications not yet sent (the oldest `limit`), each once: claimed, sent, or — when the mail
-    port refuses — released with the error and tried again later (at most 3 times). A refusal of the server
-    itself (no SMTP configured, unreachable) stops the batch at the first row, which keeps its error: the others
-    wait for the next call instead of each burning a try. Safe to run twice at once. Returns how many were
+    port refuses — released with the error and tried again later (at most 3 tries; no SMTP configured is not a
+    try). A refusal of the server itself (not configured, unreachable) stops the batch at the first row, which
+    keeps its error: the others wait for the next call instead of each burning a try. Safe to run twice at once. Returns how many were
     sent."""
     now = now or utcnow()
     ids = db.session.execute(sa.select(Notification.id).where(
@@ -184,7 +184,8 @@ def send_pending(now: datetime | None = None, *, limit: int = BATCH) -> int:
         except DomainError as exc:
             with transaction():
                 n.emailed_at = None
-                n.email_attempts += 1
+                # no mail server configured is not a try: the row goes once one is
+                n.email_attempts += 0 if exc.code == "smtp_not_configured" else 1
                 n.email_error = exc.message[:300]
             if exc.code in SERVER_ERRORS:
                 break

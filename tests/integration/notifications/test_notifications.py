@@ -139,29 +139,37 @@ def test_each_notification_is_emailed_once_and_a_refusal_is_kept_for_a_retry(app
     assert _rows()[0].emailed_at is not None
 
     def refuse(*a):
-        raise DomainError("Email is not configured", code="smtp_not_configured")
+        raise DomainError("The email could not be sent (ConnectionRefusedError)", code="smtp_failed")
     monkeypatch.setitem(app.extensions, "mail_sender", refuse)
     notify(world["ana"].id, "document_needed", "document_needed:w9:x", "Form W-9 needed")
     assert send_pending(now) == 0
     failed = _rows()[1]
-    assert (failed.emailed_at, failed.email_attempts, failed.email_error) == (None, 1, "Email is not configured")
+    assert (failed.emailed_at, failed.email_attempts, failed.email_error) == (
+        None, 1, "The email could not be sent (ConnectionRefusedError)")
     monkeypatch.setitem(app.extensions, "mail_sender", lambda config, to, subject, body: sent.append((to, subject)))
     assert send_pending(now) == 1 and sent[-1] == ("ana@example.com", "Tandem: Form W-9 needed")
 
 
 def test_a_mail_server_refusal_stops_the_batch_at_the_first_row_and_the_rest_wait_untouched(app, db, world,
                                                                                            monkeypatch):
-    """Three pending, no SMTP configured: one row carries the error and one try; the other two are untried."""
+    """Three pending, the mail server unreachable: one row carries the error and one try; the other two are
+    untried. No SMTP configured at all: the first row carries the error and no try is counted."""
     from backoffice.errors import DomainError
     from backoffice.notifications.services import notify, send_pending
 
-    def refuse(*a):
-        raise DomainError("Email is not configured: set BACKOFFICE_SMTP_HOST", code="smtp_not_configured")
-    monkeypatch.setitem(app.extensions, "mail_sender", refuse)
+    def refuse_with(code):
+        def refuse(*a):
+            raise DomainError(f"refused ({code})", code=code)
+        return refuse
+    monkeypatch.setitem(app.extensions, "mail_sender", refuse_with("smtp_failed"))
     for i in range(3):
         notify(world["ana"].id, "document_needed", f"document_needed:test:{i}", f"Notice {i}")
     assert send_pending() == 0
     assert [(r.email_attempts, r.emailed_at) for r in _rows()] == [(1, None), (0, None), (0, None)]
+    monkeypatch.setitem(app.extensions, "mail_sender", refuse_with("smtp_not_configured"))
+    assert send_pending() == 0
+    assert [(r.email_attempts, r.email_error) for r in _rows()] == [
+        (1, "refused (smtp_not_configured)"), (0, ""), (0, "")]
 
 
 def test_the_send_command_mails_everything_pending(app, db, world, runner, monkeypatch):
