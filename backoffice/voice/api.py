@@ -190,12 +190,6 @@ class RateBreakdownOut(Schema):
     explanation = fields.List(fields.String())
 
 
-def rate_breakdown_out(e, b) -> dict:
-    return {"engagement_id": e.id, "client_name": e.client.name, "engagement_type": e.type,
-            "billing_method": b.billing_method, "unit": b.unit, **b.as_json(), "basis": b.basis,
-            "paycheck_id": b.paycheck_id, "explanation": list(b.explanation)}
-
-
 @blp.route("/engagements/<int:engagement_id>/rate-breakdown")
 @blp.response(200, RateBreakdownOut)
 @blp.doc(responses={"404": {"description": "no such engagement, or not the caller's (a worker asks only for their "
@@ -208,4 +202,4 @@ def rate_breakdown(engagement_id: int):
     (docs/rate-breakdown.md)."""
     user = current_api_user()
     e = breakdown_services.engagement_for(user, engagement_id)
-    return rate_breakdown_out(e, breakdown_services.breakdown_of(e, clock().today()))
+    return breakdown_services.as_json(e, breakdown_services.breakdown_of(e, clock().today()))

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -56,6 +56,13 @@ def breakdown_of(e: Engagement, today: date, through: date | None = None) -> bd.
         return bd.breakdown(facts_of(e, today, through))
     except bd.NotBillable as exc:
         raise DomainError(exc.message, code=exc.code) from None
+
+
+def as_json(e: Engagement, b: bd.Breakdown) -> dict:
+    """The API's answer (and the CLI's): the five parts and the bill rate as strings with two decimals."""
+    return {"engagement_id": e.id, "client_name": e.client.name, "engagement_type": e.type,
+            "billing_method": b.billing_method, "unit": b.unit, **b.as_json(), "basis": b.basis,
+            "paycheck_id": b.paycheck_id, "explanation": list(b.explanation)}
 
 
 # ------------------------------------------------------------------------------------------------ facts
@@ -167,19 +174,16 @@ def _kind_of(e: Engagement, day: date, names: dict) -> str:
 
 
 def margin_samples(start: date, end: date) -> list[tr.MarginSample]:
-    """Every hourly engagement paid in the month (a billed paycheck dated in it), its margin per hour from its
-    last such paycheck: the same breakdown its worker sees. Engagements with nothing to bill are left out."""
-    reversed_ = sa.select(Paycheck.reverses_id).where(Paycheck.reverses_id.is_not(None))
-    ids = db.session.execute(
-        sa.select(PaycheckLine.engagement_id).distinct()
-        .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
-        .where(PaycheckLine.kind == "earning", PaycheckLine.engagement_id.is_not(None),
-               Paycheck.kind.in_(("regular", "reissue")), Paycheck.run_id.in_(_billable_runs()),
-               Paycheck.id.not_in(reversed_), Paycheck.pay_date >= start, Paycheck.pay_date <= end)).scalars().all()
+    """Every hourly engagement active in the month (started by its last day, not ended before its first, not
+    pending), its margin per hour as of the month's last day: the same breakdown its worker sees, from its most
+    recent paycheck billed by then (or the year's rates before its first). Engagements with nothing to bill (no bill
+    rate) are left out."""
+    stmt = (sa.select(Engagement).where(
+        Engagement.pay_unit == "hour", Engagement.status != "pending", Engagement.start_date <= end,
+        sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= start)).order_by(Engagement.id))
     names: dict = {}
     out = []
-    for e in db.session.execute(sa.select(Engagement).where(Engagement.id.in_(ids), Engagement.pay_unit == "hour")
-                                .order_by(Engagement.id)).scalars():
+    for e in db.session.execute(stmt).scalars():
         try:
             b = bd.breakdown(facts_of(e, end, through=end))
         except bd.NotBillable:
@@ -196,6 +200,19 @@ def publish_transparency(user, month: str, today: date) -> TransparencyMonth:
     """Publish a month that has ended: its margins per hour by kind of work under the floor. Once: a published
     month is what workers read, never recomputed."""
     require(user, "transparency", "create")
+    return _publish(month, getattr(user, "id", None), today)
+
+
+def publish_last_month(today: date) -> TransparencyMonth | None:
+    """The monthly task: publish the month before `today`'s, unless it is published already (safe to run twice)."""
+    last = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    if db.session.execute(sa.select(TransparencyMonth.id).where(TransparencyMonth.month == last)).scalar():
+        return None
+    return _publish(last, None, today)
+
+
+@transaction()
+def _publish(month: str, user_id: int | None, today: date) -> TransparencyMonth:
     start, end = parse_month(month)
     if end >= today:
         raise DomainError(f"{month} has not ended yet: a month is published once it is over",
@@ -205,7 +222,7 @@ def publish_transparency(user, month: str, today: date) -> TransparencyMonth:
         raise DomainError(f"{label} is already published", code="already_published")
     samples = margin_samples(start, end)
     summary = tr.summarize(samples)
-    rec = TransparencyMonth(month=label, published_by_id=getattr(user, "id", None), engagements=len(samples),
+    rec = TransparencyMonth(month=label, published_by_id=user_id, engagements=len(samples),
                             pooled_kinds=summary.pooled_kinds, hidden_engagements=summary.hidden_engagements,
                             min_clients=summary.min_clients, min_workers=summary.min_workers)
     rec.rows = [TransparencyRow(position=i, kind=r.kind, engagements=r.engagements, workers=r.workers,
