@@ -168,7 +168,8 @@ def export_download(export_id: int):
 
 
 # ------------------------------------------------------------------ where my hour goes
-_MONEY = {"metadata": {"description": "per unit, two decimals"}}
+_MONEY = {"allow_none": True, "metadata": {"description": "per unit, two decimals (null for a client's approver: "
+                                                         "it would show the worker's pay rate)"}}
 
 
 class RateBreakdownOut(Schema):
@@ -183,8 +184,9 @@ class RateBreakdownOut(Schema):
     employer_taxes = fields.String(**_MONEY)
     benefits = fields.String(**_MONEY)
     workers_comp = fields.String(**_MONEY)
-    agency_margin = fields.String(metadata={"description": "the bill rate less the four parts (absorbs rounding)"})
-    basis = fields.String(metadata={"description": "paycheck (the most recent billed paycheck's actual figures), "
+    agency_margin = fields.String(allow_none=True, metadata={
+        "description": "the bill rate less the four parts (absorbs rounding); null for a client's approver"})
+    basis = fields.String(allow_none=True, metadata={"description": "paycheck (the most recent billed paycheck's actual figures), "
                                                    "statutory (the year's rates, before any paycheck) or none"})
     paycheck_id = fields.Integer(allow_none=True)
     explanation = fields.List(fields.String())
@@ -193,7 +195,8 @@ class RateBreakdownOut(Schema):
 @blp.route("/engagements/<int:engagement_id>/rate-breakdown")
 @blp.response(200, RateBreakdownOut)
 @blp.doc(responses={"404": {"description": "no such engagement, or not the caller's (a worker asks only for their "
-                                           "own engagements, a client's approver for their client's)"},
+                                           "own engagements, a client's approver for their client's: the bill "
+                                           "rate only, the parts null)"},
                     "409": {"description": "nothing to break down: no bill rate, or a salaried engagement at a "
                                            "bill-rate client"}})
 def rate_breakdown(engagement_id: int):
@@ -202,4 +205,4 @@ def rate_breakdown(engagement_id: int):
     (docs/rate-breakdown.md)."""
     user = current_api_user()
     e = breakdown_services.engagement_for(user, engagement_id)
-    return breakdown_services.as_json(e, breakdown_services.breakdown_of(e, clock().today()))
+    return breakdown_services.as_json(e, breakdown_services.breakdown_of(e, clock().today()), user)

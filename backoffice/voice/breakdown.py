@@ -122,7 +122,7 @@ def _money(v: Decimal) -> str:
     return f"${v:,.2f}"
 
 
-# ------------------------------------------------------------------------------------------------ the costs of a dollar
+# ------------------------------------------------------------------------------------------------ the employer's costs
 @dataclass(frozen=True, slots=True)
 class _Costs:
     """The employer's costs as fractions of wages (taxes, workers' comp) and benefits per hour or unit."""
@@ -153,10 +153,13 @@ def _paycheck_costs(f: HourFacts, pc: PaycheckFigures, per: Decimal) -> _Costs:
               if len(pc.wages) > 1 else "") + "."]
     out.append(f"Employer taxes (social security, Medicare, and FUTA and state unemployment while the year's wages are "
                f"under their wage bases) were {_money(taxes)}, {_pct(tax_rate)} of the wages.")
-    if benefits:
+    if benefits and per:
         unit = "hour" if f.pay_unit == HOURLY else "unit"
         out.append(f"The employer's benefit contributions were {_money(benefits)} over {per.normalize():f} "
                    f"{unit}s, {_money(round_cents(benefits_per))} per {unit}.")
+    elif benefits:
+        out.append(f"The employer's benefit contributions were {_money(benefits)}, but the paycheck paid no hours "
+                   "here to spread them over.")
     else:
         out.append("The employer paid no benefit contributions on that paycheck.")
     wc_rate = wc_per = None
@@ -179,7 +182,7 @@ def _statutory_costs(f: HourFacts, st: StatutoryRates) -> _Costs:
     return _Costs(rate, ZERO, None, None, "statutory", out)
 
 
-def _class_sentence(cr: ClassRate, per_hour: Decimal | None, rate: Decimal | None) -> str:
+def _class_sentence(cr: ClassRate, rate: Decimal | None) -> str:
     if cr.basis == "hours":
         return f"Workers' comp for class {cr.class_code} in {cr.state} is {_money(cr.rate_per_hour)} per hour worked."
     return (f"Workers' comp for class {cr.class_code} in {cr.state} is {cr.rate_per_100} per $100 of payroll "
@@ -199,7 +202,7 @@ def _costs(f: HourFacts, per: Decimal) -> _Costs:
         wc_rate = cr.rate_per_100 / HUNDRED if cr.basis == "payroll" and cr.rate_per_100 is not None else None
         wc_hour = cr.rate_per_hour if cr.basis == "hours" else None
         c = _Costs(c.tax_rate, c.benefits_per, wc_rate, wc_hour, c.basis,
-                   c.sentences + (_class_sentence(cr, wc_hour, wc_rate),))
+                   c.sentences + (_class_sentence(cr, wc_rate),))
     elif f.paycheck is None or c.wc_rate is None:
         c = _Costs(c.tax_rate, c.benefits_per, c.wc_rate, c.wc_per_hour, c.basis,
                    c.sentences + ("No workers' comp class is priced for this engagement: no premium accrues.",))

@@ -17,6 +17,7 @@ from backoffice.errors import DomainError, Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.security.access import require, scoped
+from backoffice.security.field_policy import may_read
 from backoffice.uow import transaction, unique_or_refuse
 from backoffice.voice import breakdown as bd
 from backoffice.voice import transparency as tr
@@ -58,11 +59,19 @@ def breakdown_of(e: Engagement, today: date, through: date | None = None) -> bd.
         raise DomainError(exc.message, code=exc.code) from None
 
 
-def as_json(e: Engagement, b: bd.Breakdown) -> dict:
-    """The API's answer (and the CLI's): the five parts and the bill rate as strings with two decimals."""
-    return {"engagement_id": e.id, "client_name": e.client.name, "engagement_type": e.type,
-            "billing_method": b.billing_method, "unit": b.unit, **b.as_json(), "basis": b.basis,
-            "paycheck_id": b.paycheck_id, "explanation": list(b.explanation)}
+def as_json(e: Engagement, b: bd.Breakdown, user=None) -> dict:
+    """The API's answer (and the CLI's): the five parts and the bill rate as strings with two decimals. For a
+    user the field policy denies the pay rate (a client's approver: with the bill rate it would show the agency's
+    margin, docs/security.md) the five parts are withheld (null) — each of them would give the pay rate away."""
+    out = {"engagement_id": e.id, "client_name": e.client.name, "engagement_type": e.type,
+           "billing_method": b.billing_method, "unit": b.unit, **b.as_json(), "basis": b.basis,
+           "paycheck_id": b.paycheck_id, "explanation": list(b.explanation)}
+    if user is not None and not may_read(user, "api", "engagement", "pay_rate"):
+        out.update({p: None for p in bd.PARTS}, basis=None, paycheck_id=None, explanation=[
+            f"The client pays {out['bill_rate']} per {b.unit}.",
+            "How it splits is shown to the worker and the agency's staff: it would show the worker's pay rate, "
+            "which a client's approver does not see."])
+    return out
 
 
 # ------------------------------------------------------------------------------------------------ facts

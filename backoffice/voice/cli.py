@@ -51,7 +51,7 @@ def rate_breakdown_cmd(engagement_id, email):
     """Where an engagement's hour goes, as the API answers it (JSON)."""
     user = _user(email)
     e = breakdown_services.engagement_for(user, engagement_id)
-    emit_json(breakdown_services.as_json(e, breakdown_services.breakdown_of(e, clock().today())))
+    emit_json(breakdown_services.as_json(e, breakdown_services.breakdown_of(e, clock().today()), user))
 
 
 def register(cli) -> None:

@@ -53,10 +53,16 @@ def test_another_workers_engagement_is_not_found(app, priced, token_for):
     assert other.get_json()["error"] == "not_found" and "25.00" not in other.get_data(as_text=True)
 
 
-def test_a_clients_approver_reads_only_their_clients_engagements(app, priced, make_user, token_for):
+def test_a_clients_approver_reads_only_their_clients_engagements_and_never_the_pay_rate(app, priced, make_user,
+                                                                                         token_for):
+    """Acme's approver: an Acme engagement answers its bill rate, 40.00, but not the split (each part would give
+    away the worker's pay rate, which the field policy keeps from approvers); Globex's engagement is a 404."""
     c = app.test_client()
     h = token_for(make_user("client_approver", client_id=priced.acme.id))
-    assert c.get(f"/api/v1/engagements/{_eng(priced.workers[2])}/rate-breakdown", headers=h).status_code == 200
+    r = c.get(f"/api/v1/engagements/{_eng(priced.workers[2])}/rate-breakdown", headers=h)
+    body = r.get_json()
+    assert r.status_code == 200 and body["bill_rate"] == "40.00" and body["unit"] == "hour"
+    assert [body[k] for k in FIELDS[1:]] == [None] * 5 and "25.00" not in r.get_data(as_text=True)
     assert c.get(f"/api/v1/engagements/{_eng(priced.contractor)}/rate-breakdown", headers=h).status_code == 404
 
 
