@@ -543,12 +543,13 @@ _INPUT_FIELDS = ("jurisdiction", "employer_size", "hire_date", "policy_year_star
 def accrual_input(obj: object, row: int | None = None) -> AccrualInput:
     """An AccrualInput from the command line's JSON object; every problem at once, field by field."""
     if not isinstance(obj, dict):
-        raise ValidationFailed([Issue("", "each input must be a JSON object", "invalid", row)])
+        raise ValidationFailed([Issue("" if row is None else f"[{row}]", "each input must be a JSON object",
+                                      "invalid", row)])
     issues: list[Issue] = []
     values: dict = {}
 
     def problem(name: str, message: str, code: str = "invalid") -> None:
-        issues.append(Issue(name, message, code, row))
+        issues.append(Issue(name if row is None else f"[{row}].{name}", message, code, row))
 
     for name in ("jurisdiction", "hire_date"):
         if name not in obj:
@@ -629,7 +630,15 @@ def accrue_json(payload: object, laws: Mapping[str, dict] | None = None):
                 issues.extend(exc.issues)
         if issues:
             raise ValidationFailed(issues)
-        return [result_json(accrue(i, laws)) for i in inputs]
+        results = []
+        for row, one in enumerate(inputs):
+            try:
+                results.append(result_json(accrue(one, laws)))
+            except ValidationFailed as exc:
+                raise ValidationFailed([Issue(f"[{row}].{i.field}", i.message, i.code, row) for i in exc.issues])
+            except DomainError as exc:
+                raise DomainError(f"[{row}]: {exc.message}", code=exc.code) from None
+        return results
     return result_json(accrue(accrual_input(payload), laws))
 
 
