@@ -74,6 +74,7 @@ class Law:
     min_increment_max: Decimal | None  # the largest minimum increment an employer may require
     paid_at_separation: bool
     rehire_window_months: int | None   # a rehire within this many months gets the balance back
+    rehire_window_days: int | None     # ... or within this many days (Nevada's 90, Maryland's 37 weeks)
     supersedes: tuple[str, ...]        # jurisdictions whose law this one replaces where both would apply
     confidence: str                    # high / medium / low: how sure the transcription is
     sources: tuple[tuple[str, str], ...]
@@ -101,7 +102,8 @@ _DECIMAL_FIELDS = ("exempt_weekly_hours", "annual_accrual_cap", "annual_usage_ca
                    "min_increment_max")
 _TIER_FIELDS = {"paid", "accrual", "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap",
                 "annual_usage_cap", "balance_cap", "carryover_cap", "front_load", "min_increment_max",
-                "paid_at_separation", "rehire_window_months", "sources", "uncertain", "notes", "confidence"}
+                "paid_at_separation", "rehire_window_months", "rehire_window_days", "sources", "uncertain", "notes",
+                "confidence"}
 
 
 def _opt(value) -> Decimal | None:
@@ -144,6 +146,7 @@ def _build(record: dict, version: dict, tier: dict | None) -> Law:
         front_load_carryover_required=bool(front.get("carryover_required", False)),
         paid_at_separation=bool(merged.get("paid_at_separation", False)),
         rehire_window_months=merged.get("rehire_window_months"),
+        rehire_window_days=merged.get("rehire_window_days"),
         supersedes=tuple(record.get("supersedes", ())),
         confidence=merged.get("confidence", "medium"),
         sources=tuple(sorted(merged.get("sources", {}).items())),
@@ -404,10 +407,15 @@ def separation(law: Law, balance: Decimal) -> Separation:
                                                 f"({law.source('paid_at_separation')}).",))
     lines = [f"Unused leave is not paid at separation ({law.source('paid_at_separation')}); {show(balance)} hours "
              f"are set aside."]
-    if law.rehire_window_months:
-        lines.append(f"They are restored on a rehire within {law.rehire_window_months} months "
-                     f"({law.source('rehire_window_months')}).")
+    if law.rehire_window_months or law.rehire_window_days:
+        lines.append(f"They are restored on a rehire within {_window_text(law)} "
+                     f"({law.source('rehire_window_months' if law.rehire_window_months else 'rehire_window_days')}).")
     return Separation(ZERO_HOURS, balance, tuple(lines))
+
+
+def _window_text(law: Law) -> str:
+    return (f"{law.rehire_window_months} months" if law.rehire_window_months
+            else f"{law.rehire_window_days} days")
 
 
 @dataclass(frozen=True)
@@ -422,17 +430,19 @@ def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired
     """A rehire within the law's window gets the balance set aside at separation back (nothing after it)."""
     if rehired_on < separated_on:
         raise ValidationFailed([Issue("rehired_on", "is before the separation date", "before_separation")])
-    if not law.rehire_window_months:
+    if not (law.rehire_window_months or law.rehire_window_days):
         return Rehire(ZERO_HOURS, False, None, ("The law restores no balance on rehire.",))
-    ends = add_months(separated_on, law.rehire_window_months)
+    field_name = "rehire_window_months" if law.rehire_window_months else "rehire_window_days"
+    ends = (add_months(separated_on, law.rehire_window_months) if law.rehire_window_months
+            else separated_on + timedelta(days=law.rehire_window_days))
     if rehired_on <= ends:
         return Rehire(balance_at_separation, True, ends,
-                      (f"Rehired on {long_date(rehired_on)}, within {law.rehire_window_months} months of separation "
+                      (f"Rehired on {long_date(rehired_on)}, within {_window_text(law)} of separation "
                        f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
-                       f"({law.source('rehire_window_months')}).",))
+                       f"({law.source(field_name)}).",))
     return Rehire(ZERO_HOURS, False, ends,
                   (f"Rehired on {long_date(rehired_on)}, after the window ended on {long_date(ends)}: nothing is "
-                   f"restored ({law.source('rehire_window_months')}).",))
+                   f"restored ({law.source(field_name)}).",))
 
 
 # ------------------------------------------------------------------------------------------------ using it
@@ -667,6 +677,7 @@ def policies_json(laws: Mapping[str, dict] | None = None) -> list[dict]:
                     "min_increment_max": show(law.min_increment_max) if law.min_increment_max else None,
                     "paid_at_separation": law.paid_at_separation,
                     "rehire_window_months": law.rehire_window_months,
+                    "rehire_window_days": law.rehire_window_days,
                     "supersedes": list(law.supersedes), "confidence": law.confidence,
                     "uncertain": dict(law.uncertain), "sources": dict(law.sources), "urls": list(law.urls),
                     "basis": law.basis,
