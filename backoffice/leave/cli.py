@@ -8,7 +8,7 @@ import sys
 
 import click
 
-from backoffice.clitools import emit_json, handle_domain_errors, read_json
+from backoffice.clitools import handle_domain_errors, read_json
 from backoffice.errors import ValidationFailed
 from backoffice.leave.engine import accrue_json, policies_json
 
@@ -16,6 +16,12 @@ from backoffice.leave.engine import accrue_json, policies_json
 @click.group()
 def leave():
     """Paid leave."""
+
+
+def _emit(result) -> None:
+    """JSON as the other engine commands print it, but with "§" and "→" as themselves: the explanations cite
+    statutes by section."""
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
 
 
 def _name_the_field(command):
@@ -41,7 +47,7 @@ def _name_the_field(command):
 def accrue_cmd(input_path):
     """Sick leave earned by hours worked in one jurisdiction, with caps, the waiting period and the law cited;
     prints JSON. See docs/leave-laws.md."""
-    emit_json(accrue_json(read_json(input_path)))
+    _emit(accrue_json(read_json(input_path)))
 
 
 @leave.command("policies")
@@ -54,7 +60,7 @@ def policies_cmd(fmt, jurisdiction):
     if jurisdiction:
         rows = [r for r in rows if r["jurisdiction"] == jurisdiction.strip().upper()]
     if fmt == "json":
-        emit_json(rows)
+        _emit(rows)
         return
     click.echo(policies_table(rows), nl=False)
 

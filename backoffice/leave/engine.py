@@ -35,6 +35,11 @@ def show(value: Decimal | None) -> str:
     return text
 
 
+def hours_text(value: Decimal) -> str:
+    """'1 hour', '1.5 hours', '0 hours'."""
+    return f"{show(value)} hour" if value == 1 else f"{show(value)} hours"
+
+
 def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later, or the month's last day when it has fewer days."""
     y, m = divmod(day.month - 1 + months, 12)
@@ -306,8 +311,8 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     accrued = hours(earned_exact)
     balance = hours(inp.balance_before + accrued)
     this_year = hours(this_year)
-    lines.append(f"{show(worked)} hours worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
-                 f"{show(hours(worked * law.rate))} hours; accrued {show(accrued)}, balance "
+    lines.append(f"{hours_text(worked)} worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
+                 f"{hours_text(hours(worked * law.rate))}; accrued {show(accrued)}, balance "
                  f"{show(inp.balance_before)} → {show(balance)}.")
     for which in capped_by:
         cap = law.annual_accrual_cap if which == "annual_accrual_cap" else law.balance_cap
