@@ -10,7 +10,7 @@ import click
 
 from backoffice.clitools import handle_domain_errors, read_json
 from backoffice.errors import ValidationFailed
-from backoffice.leave.engine import accrue_json, policies_json
+from backoffice.leave.accrual_json import accrue_json, policies_json
 
 
 @click.group()

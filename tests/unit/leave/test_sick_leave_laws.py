@@ -220,3 +220,36 @@ def test_every_law_file_names_a_source_for_every_figure_it_gives():
             for key in ("accrual", "usable_after_days", "carryover_cap", "paid_at_separation"):
                 assert key in sources, (code, version["version"], key)
             assert version["confidence"] in {"high", "medium", "low"}
+
+
+FIGURES = {"paid", "accrual", "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap", "annual_usage_cap",
+           "balance_cap", "carryover_cap", "front_load", "min_increment_max", "paid_at_separation",
+           "rehire_window_months", "rehire_window_days"}
+
+
+def test_each_law_files_tiers_cover_every_size_once_from_their_first():
+    """A size picks exactly one tier: tiers sorted by their lowest size leave no gap and overlap none (a law that
+    starts above zero, like Nevada's 50, refuses the smaller sizes by name instead)."""
+    for code, record in load_laws().items():
+        for version in record["versions"]:
+            tiers = sorted(version.get("tiers") or [], key=lambda t: t["min_employees"])
+            for lower, upper in zip(tiers, tiers[1:]):
+                assert lower["max_employees"] is not None and upper["min_employees"] == lower["max_employees"] + 1, \
+                    (code, version["version"], lower["label"], upper["label"])
+            if tiers:
+                assert tiers[-1]["max_employees"] is None, (code, version["version"])
+
+
+def test_versions_of_a_law_do_not_overlap_and_local_laws_name_their_places():
+    """One version in force on any date; a city or county law names the places it covers and supersedes only laws
+    that are held."""
+    laws = load_laws()
+    for code, record in laws.items():
+        versions = sorted(record["versions"], key=lambda v: v["effective_from"])
+        for earlier, later in zip(versions, versions[1:]):
+            assert earlier["effective_to"] is not None and earlier["effective_to"] < later["effective_from"], code
+        if record["kind"] != "state":
+            assert record.get("places"), code
+        assert set(record.get("supersedes", ())) <= set(laws), code
+        for version in record["versions"]:
+            assert set(version["sources"]) <= FIGURES | {"tiers"}, (code, set(version["sources"]) - FIGURES)
