@@ -170,8 +170,8 @@ def test_chicago_hours_accrue_under_the_city_ordinance_at_one_per_thirty_five():
 
 @pytest.mark.parametrize("ftes, expected, carry", [(20, "2.25", "40"), (120, "2.25", "56"), (300, "3", "72")])
 def test_seattle_tiers_set_the_rate_and_the_carryover(ftes, expected, carry):
-    """SMC 14.16.025: Tier 1 (< 50 FTEs) and Tier 2 (50-249) 1 h per 40 h, carryover 40 / 56; Tier 3 (250+) 1 h per
-    30 h, carryover 72. 90 h → 2.25 h (per 40) or 3 h (per 30)."""
+    """SMC 14.16.020(B), Seattle rule SHRR 70-100: Tier 1 (< 50 FTEs) and Tier 2 (50-249) 1 h per 40 h, carryover 40 /
+    56; Tier 3 (250+) 1 h per 30 h, carryover 72. 90 h → 2.25 h (per 40) or 3 h (per 30)."""
     days = week(date(2026, 6, 1), "10", "10", "10", "10", "10", "10", "10", "10", "10")
     result = accrue(inp("SEATTLE", days, size=ftes, hire=date(2025, 6, 2)))
     assert result.accrued == D(expected)
@@ -179,8 +179,8 @@ def test_seattle_tiers_set_the_rate_and_the_carryover(ftes, expected, carry):
 
 
 def test_a_worker_with_hours_in_two_cities_accrues_under_both():
-    """The same worker, one week: 30 h in Manhattan (NYC ESSTA, 1 per 30 → 1 h) and 40 h in Seattle (SMC 14.16 Tier
-    2, 1 per 40 → 1 h). Each place's hours accrue under its own law; neither counts the other's hours."""
+    """The same worker, one week: 30 h in Manhattan (NYC ESSTA §20-913(b), 1 per 30 → 1 h) and 40 h in Seattle
+    (SHRR 70-100, Tier 2, 1 per 40 → 1 h). Each place's hours accrue under its own law; neither counts the other's hours."""
     nyc_code, = jurisdictions_for("NY", "Manhattan")
     sea_code, = jurisdictions_for("WA", "Seattle")
     nyc = accrue(inp(nyc_code, week(date(2026, 4, 6), "10", "10", "10"), size=120))
