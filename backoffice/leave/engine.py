@@ -425,25 +425,56 @@ class Rehire:
     within_window: bool
     window_ends: date | None
     explanation: tuple[str, ...]
+    usable_from: date | None = None    # given the first hire date: the wait already served counts within the window
 
 
-def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired_on: date) -> Rehire:
-    """A rehire within the law's window gets the balance set aside at separation back (nothing after it)."""
+def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired_on: date,
+           hired_on: date | None = None) -> Rehire:
+    """A rehire within the law's window gets the balance set aside at separation back (nothing after it). Given the
+    first hire date, `usable_from` counts the waiting period already served before separation (within the window; a
+    new wait after it) — California's reading of a rehire within a year (Lab. Code §246 and the Labor
+    Commissioner's FAQ), and most laws' (American Payroll Institute, "Paid Sick Leave Requirements Related to
+    Rehired Employees", 2020)."""
     if rehired_on < separated_on:
         raise ValidationFailed([Issue("rehired_on", "is before the separation date", "before_separation")])
+    if hired_on is not None and hired_on > separated_on:
+        raise ValidationFailed([Issue("hired_on", "is after the separation date", "after_separation")])
     if not (law.rehire_window_months or law.rehire_window_days):
-        return Rehire(ZERO_HOURS, False, None, ("The law restores no balance on rehire.",))
+        return Rehire(ZERO_HOURS, False, None, ("The law restores no balance on rehire.",),
+                      _fresh_wait(law, rehired_on, hired_on))
     field_name = "rehire_window_months" if law.rehire_window_months else "rehire_window_days"
     ends = (add_months(separated_on, law.rehire_window_months) if law.rehire_window_months
             else separated_on + timedelta(days=law.rehire_window_days))
     if rehired_on <= ends:
-        return Rehire(balance_at_separation, True, ends,
-                      (f"Rehired on {long_date(rehired_on)}, within {_window_text(law)} of separation "
-                       f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
-                       f"({law.source(field_name)}).",))
+        lines = [f"Rehired on {long_date(rehired_on)}, within {_window_text(law)} of separation "
+                 f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
+                 f"({law.source(field_name)})."]
+        usable_from = None
+        if hired_on is not None:
+            served = (separated_on - hired_on).days
+            left = max(law.usable_after_days - served, 0)
+            usable_from = rehired_on + timedelta(days=left)
+            lines.append(f"{served} days of the {law.usable_after_days}-day wait were served before separation: "
+                         f"usable from {long_date(usable_from)}.")
+        return Rehire(balance_at_separation, True, ends, tuple(lines), usable_from)
     return Rehire(ZERO_HOURS, False, ends,
                   (f"Rehired on {long_date(rehired_on)}, after the window ended on {long_date(ends)}: nothing is "
-                   f"restored ({law.source(field_name)}).",))
+                   f"restored ({law.source(field_name)}).",), _fresh_wait(law, rehired_on, hired_on))
+
+
+def _fresh_wait(law: Law, rehired_on: date, hired_on: date | None) -> date | None:
+    """Outside any window a rehire is a new hire: the whole wait again (None when the caller gave no hire date)."""
+    return None if hired_on is None else law.usable_from(rehired_on)
+
+
+def deemed_hours(law: Law, workweeks: int, normal_weekly_hours: Decimal | None = None) -> Decimal | None:
+    """Hours an exempt employee is deemed to work for accrual: the law's weekly figure (40) for each workweek, or the
+    normal workweek when shorter; None where the law makes no such assumption (send the hours worked)."""
+    if law.exempt_weekly_hours is None:
+        return None
+    weekly = law.exempt_weekly_hours if normal_weekly_hours is None else min(law.exempt_weekly_hours,
+                                                                             normal_weekly_hours)
+    return weekly * workweeks
 
 
 # ------------------------------------------------------------------------------------------------ using it

@@ -125,3 +125,24 @@ def test_fmla_refuses_each_unmet_test_by_name():
     result = fmla_eligible(date(2025, 4, 1), date(2026, 3, 2), [("A", D("700")), ("B", D("500"))], 49)
     assert not result.eligible and result.months_employed == 11
     assert sum(line.startswith("Not met") for line in result.explanation) == 3
+
+
+def test_a_rehire_within_the_window_counts_the_wait_already_served():
+    """CA §246(c): usable from hire date + 89 days. Hired January 5, 2026, separated February 4 (30 days served),
+    rehired June 1, 2026 (within a year): 89 − 30 = 59 days left → July 30, 2026. Rehired after the window (April 1,
+    2027) the whole wait starts again: April 1 + 89 = June 29, 2027."""
+    ca = law("CA")
+    back = rehire(ca, D("2"), date(2026, 2, 4), date(2026, 6, 1), hired_on=date(2026, 1, 5))
+    assert (back.restored, back.usable_from) == (D("2"), date(2026, 7, 30))
+    late = rehire(ca, D("2"), date(2026, 2, 4), date(2027, 4, 1), hired_on=date(2026, 1, 5))
+    assert (late.restored, late.usable_from) == (D("0"), date(2027, 6, 29))
+
+
+def test_an_exempt_employee_is_deemed_to_work_forty_hours_a_week_or_the_shorter_normal_week():
+    """CA §246(b)(2), CO 8-13.3-403(2)(b): 40 h a week unless the normal week is shorter. Two weeks: 80 h; a 30-hour
+    normal week: 60 h. Washington makes no such assumption (exempt employees are outside RCW 49.46): None."""
+    from backoffice.leave.engine import deemed_hours
+
+    assert deemed_hours(law("CA"), 2) == D("80")
+    assert deemed_hours(law("CO"), 2, D("30")) == D("60")
+    assert deemed_hours(law("WA"), 2) is None
