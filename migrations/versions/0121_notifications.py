@@ -2,7 +2,7 @@
 approved or sent back) under a unique key, read and e-mailed once; and their rights
 
 Revision ID: 0121_notifications
-Revises: 0119_voice
+Revises: 0120_rate_transparency
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from backoffice.db import BigId, UTCDateTime
 
 revision = '0121_notifications'
-down_revision = '0119_voice'
+down_revision = '0120_rate_transparency'
 branch_labels = None
 depends_on = None
 
