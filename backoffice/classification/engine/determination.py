@@ -7,7 +7,7 @@ from typing import Any, Mapping
 
 from backoffice.classification.engine import conditions
 from backoffice.classification.engine.questionnaire import NOT_STATED, Answers
-from backoffice.classification.engine.rulesets import Catalog, Factor, RuleSet
+from backoffice.classification.engine.rulesets import Catalog, Derivation, Factor, RuleSet
 
 EMPLOYEE_RESULTS = ("employee", "statutory_employee")
 
@@ -28,6 +28,8 @@ class FactorResult:
     answers: Mapping[str, Any]
     counts: bool
     weight: int
+    derived_from: tuple[str, ...] = ()  # other questions the finding was read from (issue 20), when derived
+    derivation_source: str = ""  # the citation of the derivation used
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class TestResult:
     rule_set: RuleSet
     profile: str | None = None
     role_reason: str = ""
+    threshold: FactorResult | None = None
 
 
 @dataclass(frozen=True)
@@ -79,10 +82,33 @@ def _display(answers: Answers, path: str) -> Any:
     return NOT_STATED if value is None else value
 
 
-def evaluate_factor(factor: Factor, answers: Answers) -> FactorResult:
-    """The first case whose condition holds gives the finding; otherwise the factor's default finding."""
-    chosen = next((c for c in factor.cases if conditions.holds(c.when, answers)), factor.otherwise)
+def _unanswered(factor: Factor, answers: Answers) -> bool:
+    """Whether every question the factor reads is unanswered (a criteria map counts as unanswered when empty)."""
+    return all(_display(answers, path) == NOT_STATED for path in factor.fields)
+
+
+def evaluate_factor(factor: Factor, answers: Answers,
+                    derivations: tuple[Derivation, ...] = ()) -> FactorResult:
+    """The first case whose condition holds gives the finding; otherwise the factor's default finding.
+
+    When no case holds and every question the factor reads is unanswered, the factor's documented derivations
+    (other questions that establish the same fact, each cited) are tried in order; the first case that holds gives
+    a finding marked "Derived from ..." with the questions it was read from.
+    """
+    chosen = next((c for c in factor.cases if conditions.holds(c.when, answers)), None)
     shown = {path: _display(answers, path) for path in factor.fields}
+    if chosen is None and derivations and factor.otherwise.points_to == "neutral" and _unanswered(factor, answers):
+        for d in derivations:
+            case = next((c for c in d.cases if conditions.holds(c.when, answers)), None)
+            if case is None:
+                continue
+            used = tuple(p for p in d.fields if _display(answers, p) != NOT_STATED)
+            shown.update({p: _display(answers, p) for p in used})
+            finding = (f"Derived from other answers ({', '.join(used)}), because this factor's own questions are "
+                       f"unanswered: {case.finding} ({d.citation})")
+            return FactorResult(factor.id, factor.title, finding, case.points_to, shown, factor.counts,
+                                factor.weight, used, d.citation)
+    chosen = chosen or factor.otherwise
     return FactorResult(factor.id, factor.title, chosen.finding, chosen.points_to, shown, factor.counts,
                         factor.weight)
 
@@ -152,8 +178,29 @@ def decide(rule_set: RuleSet, factors: tuple[FactorResult, ...],
     return "inconclusive", "No statutory category applies; the common-law test decides."
 
 
-def run_test(rule_set: RuleSet, answers: Answers) -> tuple[str, str, tuple[FactorResult, ...]]:
-    factors = tuple(evaluate_factor(f, answers) for f in rule_set.factors)
+THRESHOLD_NOT_MET = ("Threshold not met: the worker does not perform services for this business, so this test's "
+                     "presumption of employment does not arise and its prongs are not applied.")
+
+
+def threshold_step(rule_set: RuleSet, answers: Answers) -> FactorResult | None:
+    """The ABC threshold (is the worker performing services for this business at all?), or None if the test has
+    none. points_to is 'independent_contractor' when it is not met, 'neutral' when met or treated as met."""
+    return evaluate_factor(rule_set.threshold, answers) if rule_set.threshold is not None else None
+
+
+def run_test(rule_set: RuleSet, answers: Answers,
+             catalog: Catalog | None = None) -> tuple[str, str, tuple[FactorResult, ...]]:
+    """Evaluate every factor (with the catalog's derivations, when given) and apply the decision rule."""
+    factors = tuple(evaluate_factor(f, answers, catalog.derivations_for(rule_set.id, f.id) if catalog else ())
+                    for f in rule_set.factors)
+    step = threshold_step(rule_set, answers)
+    if step is not None and step.points_to == "independent_contractor":
+        # The threshold step failed: the prongs are shown but not applied (they do not count).
+        factors = tuple(f if not f.counts else
+                        FactorResult(f.id, f.title, "Not applied, because the threshold is not met. " + f.finding,
+                                     f.points_to, f.answers, False, f.weight, f.derived_from, f.derivation_source)
+                        for f in factors)
+        return "independent_contractor", f"{THRESHOLD_NOT_MET} {step.finding}".strip(), factors
     result, how = decide(rule_set, factors, answers)
     text = rule_set.result_text.get(result) or rule_set.result_text.get("employee", "")
     return result, f"{text} {how}".strip(), factors
@@ -174,7 +221,7 @@ def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestR
                 rs = catalog.version_on(member, day) or catalog.latest(member)
                 if rs is None or not conditions.holds(rs.applies_when, answers):
                     continue
-                result, how, factors = run_test(rs, answers)
+                result, how, factors = run_test(rs, answers, catalog)
                 current = member in in_force[:1]
                 reason = ("in force for this date" if current else
                           f"shown for comparison ({rs.status}; {rs.effective_note})".replace("; )", ")"))
@@ -190,14 +237,15 @@ def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestR
             continue
         if not conditions.holds(rs.applies_when, answers):
             continue
-        result, how, factors = run_test(rs, answers)
+        result, how, factors = run_test(rs, answers, catalog)
         decisive, reason = True, "applies to this work state and date"
         if "when" in rs.decisive and not conditions.holds(rs.decisive["when"], answers):
             decisive, reason = False, "its preconditions are not shown, so it is shown for comparison only"
         if "when_result_in" in rs.decisive and result not in rs.decisive["when_result_in"]:
             decisive, reason = False, "it does not change the outcome here, so it is shown for information only"
         out.append(TestResult(name, rs.version, rs.title, rs.question, result,
-                              "decisive" if decisive else "comparison", True, how, factors, rs, role_reason=reason))
+                              "decisive" if decisive else "comparison", True, how, factors, rs, role_reason=reason,
+                              threshold=threshold_step(rs, answers)))
     # A test superseded by another decisive test (e.g. CA ABC when an exemption sends the case to Borello).
     decisive_ids = {t.rule_set.id for t in out if t.role == "decisive"}
     final = []
@@ -205,7 +253,8 @@ def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestR
         over = [s for s in t.rule_set.superseded_by if s in decisive_ids]
         if t.role == "decisive" and over:
             t = TestResult(t.id, t.version, t.title, t.question, t.result, "comparison", t.in_force, t.explanation,
-                           t.factors, t.rule_set, t.profile, f"replaced by {', '.join(over)} for this engagement")
+                           t.factors, t.rule_set, t.profile, f"replaced by {', '.join(over)} for this engagement",
+                           t.threshold)
         final.append(t)
     return final, notes
 
