@@ -104,6 +104,11 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
             "w2_employee" if a.determination == "leased_employee" else
             "form_1099_nec" if a.determination == "contractor" else "undetermined"),
         "notes": list(a.notes),
+        "deciding_questions": None if a.deciding is None else {
+            "fields": list(a.deciding.fields),
+            "decides_either_way": a.deciding.decides_either_way,
+            "outcomes": [{"answers": dict(pairs), "determination": d} for pairs, d in a.deciding.outcomes],
+        },
     }
 
 
@@ -200,6 +205,14 @@ _ONE_OUTPUT = {
         "rule_set_versions": {"type": "object", "additionalProperties": {"type": "string"}},
         "comparison": {"type": "array", "items": {"type": "string"}},
         "tax_treatment": {"type": "string"}, "notes": {"type": "array", "items": {"type": "string"}},
+        "deciding_questions": {
+            "type": ["object", "null"],
+            "description": "for needs_review: the smallest set of unanswered questions that would decide it",
+            "required": ["fields", "decides_either_way", "outcomes"],
+            "properties": {"fields": {"type": "array", "items": {"type": "string"}},
+                           "decides_either_way": {"type": "boolean"},
+                           "outcomes": {"type": "array", "items": {"type": "object", "properties": {
+                               "answers": {"type": "object"}, "determination": {"type": "string"}}}}}},
     },
 }
 CLASSIFY_OUTPUT_SCHEMA: dict[str, Any] = {
