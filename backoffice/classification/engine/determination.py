@@ -93,21 +93,23 @@ def evaluate_factor(factor: Factor, answers: Answers,
                     derivations: tuple[Derivation, ...] = ()) -> FactorResult:
     """The first case whose condition holds gives the finding; otherwise the factor's default finding.
 
-    When no case holds and every question the factor reads is unanswered, the factor's documented derivations
-    (other questions that establish the same fact, each cited) are tried in order; the first case that holds gives
-    a finding marked "Derived from ..." with the questions it was read from.
+    When no case holds (the factor's own questions are unanswered, or answered too partly to settle it) and its
+    default is neutral, the factor's documented derivations (other questions that establish the same fact, each
+    cited) are tried in order; the first case that holds gives a finding marked "Derived from ..." with the
+    questions it was read from. An answer to the factor's own questions that settles it always wins.
     """
     chosen = next((c for c in factor.cases if conditions.holds(c.when, answers)), None)
     shown = {path: _display(answers, path) for path in factor.fields}
-    if chosen is None and derivations and factor.otherwise.points_to == "neutral" and _unanswered(factor, answers):
+    if chosen is None and derivations and factor.otherwise.points_to == "neutral":
         for d in derivations:
             case = next((c for c in d.cases if conditions.holds(c.when, answers)), None)
             if case is None:
                 continue
             used = tuple(p for p in d.fields if _display(answers, p) != NOT_STATED)
             shown.update({p: _display(answers, p) for p in used})
+            own = "unanswered" if _unanswered(factor, answers) else "not enough to settle it"
             finding = (f"Derived from other answers ({', '.join(used)}), because this factor's own questions are "
-                       f"unanswered: {case.finding} ({d.citation})")
+                       f"{own}: {case.finding} ({d.citation})")
             return FactorResult(factor.id, factor.title, finding, case.points_to, shown, factor.counts,
                                 factor.weight, used, d.citation)
     chosen = chosen or factor.otherwise

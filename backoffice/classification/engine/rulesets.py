@@ -383,3 +383,32 @@ def read_rule_files() -> dict[str, dict[str, Any]]:
 def default_catalog() -> Catalog:
     """The catalog built from the packaged rule files (read once per process)."""
     return build_catalog(read_rule_files())
+
+
+def coverage(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every version of every test: where it applies, its status and dates, its threshold step and how many of its
+    factors can be derived from other answers (for `backoffice classify --rules`)."""
+    j = catalog.jurisdictions
+    families: Mapping[str, list[str]] = j.get("families", {})
+    where: dict[str, list[str]] = {}
+    for name in j.get("everywhere", ()):
+        for member in families.get(name, [name]):
+            where.setdefault(member, []).append("every state (federal)")
+    for state, names in j.get("states", {}).items():
+        for name in names:
+            for member in families.get(name, [name]):
+                where.setdefault(member, []).append(state)
+    family_of = {m: fam for fam, members in families.items() for m in members}
+    rows = []
+    for test_id in sorted(catalog.rule_sets):
+        for rs in catalog.versions(test_id):
+            derived = sorted(f.id for f in rs.factors if catalog.derivations_for(rs.id, f.id))
+            rows.append({
+                "test": rs.id, "family": family_of.get(rs.id), "jurisdictions": where.get(rs.id, []),
+                "version": rs.version, "status": rs.status, "title": rs.title,
+                "effective_from": rs.effective_from.isoformat() if rs.effective_from else None,
+                "effective_to": rs.effective_to.isoformat() if rs.effective_to else None,
+                "effective_note": rs.effective_note,
+                "threshold": rs.threshold_law or None, "derived_factors": derived, "file": rs.file,
+            })
+    return rows
