@@ -3,6 +3,7 @@ threshold step and the derived factors, and can answer those questions in the re
 from __future__ import annotations
 
 import re
+import subprocess
 
 import sqlalchemy as sa
 
@@ -53,7 +54,7 @@ def test_hr_is_asked_only_the_deciding_question_and_saving_keeps_the_other_answe
     assert row.determination == "leased_employee" and row.result["deciding_questions"] is None
 
 
-def test_the_result_shows_the_threshold_step_and_derived_factors(db, client_for, make_user):
+def test_the_result_shows_the_threshold_step_and_derived_factors(db, client_for, make_user, pdftotext, tmp_path):
     """Sebago (the taxicab garage): Massachusetts' step 1 is not met; in Texas the DOL control factor is derived
     from who sets the rate (29 CFR 795.110(b)(4))."""
     from backoffice.classification.services import questionnaire
@@ -69,6 +70,15 @@ def test_the_result_shows_the_threshold_step_and_derived_factors(db, client_for,
     questionnaire.run_assessment(rate.id, user=hr)
     html = client_for(hr).get(f"/admin/classification/{rate.id}").data.decode()
     assert "derived</span> from “Who sets the rate of pay?”" in html and "795.110(b)(4)" in html
+    # The evidence pack (PDF) carries the same: the threshold step and the derivation.
+    words = []
+    for row in (garage, rate):
+        pdf = tmp_path / f"pack-{row.id}.pdf"
+        pdf.write_bytes(client_for(hr).get(f"/admin/classification/{row.id}/evidence-pack.pdf").data)
+        words.append(" ".join(subprocess.run([pdftotext, "-layout", str(pdf), "-"], check=True, capture_output=True,
+                                             text=True).stdout.split()))
+    assert "Step 1, threshold (not met)" in words[0]
+    assert "derived from" in words[1] and "795.110(b)(4)" in words[1]  # table cells wrap, so two checks
 
 
 def test_the_worker_answers_the_deciding_question_in_a_review_request(db, client_for, make_user):
