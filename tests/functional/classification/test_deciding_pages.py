@@ -54,6 +54,17 @@ def test_hr_is_asked_only_the_deciding_question_and_saving_keeps_the_other_answe
     assert row.determination == "leased_employee" and row.result["deciding_questions"] is None
 
 
+def test_the_draft_result_page_links_to_the_deciding_questions(db, client_for, make_user):
+    from backoffice.classification.services import questionnaire
+
+    hr = make_user("hr")
+    a = _start(hr, make_engagement(), LEE_WITHOUT_METHODS)
+    questionnaire.run_assessment(a.id, user=hr)
+    html = client_for(hr).get(f"/admin/classification/{a.id}").data.decode()
+    assert 'id="answer-deciding"' in html and "Answer the 1 question that would decide it" in html
+    assert f"/admin/classification/{a.id}/edit?deciding=1" in html
+
+
 def test_the_result_shows_the_threshold_step_and_derived_factors(db, client_for, make_user, pdftotext, tmp_path):
     """Sebago (the taxicab garage): Massachusetts' step 1 is not met; in Texas the DOL control factor is derived
     from who sets the rate (29 CFR 795.110(b)(4))."""
