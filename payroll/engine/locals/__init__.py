@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
@@ -233,10 +233,13 @@ def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
                      + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
                         if threshold is not None else ""))
         return _line(rule, ZERO, steps, None)
-    per = round_cents(annual / D(ctx.periods_per_year))
+    # the Local Tax Enabling Act (Act 7 of 2007) and the ordinances under it: the pro rata share is the year's tax
+    # divided by the employer's payroll periods, rounded DOWN to the cent (DCED's LST page: $52 monthly -> $4.33)
+    per = (annual / D(ctx.periods_per_year)).quantize(D("0.01"), rounding=ROUND_DOWN)
     done = ctx.ytd_local.get(rule.code, ZERO)
     room = max(ZERO, annual - done)
-    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)}")
+    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)} (rounded down to the "
+                 f"cent)")
     if per > room:
         steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
         per = room
