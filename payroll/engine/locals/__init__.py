@@ -430,6 +430,28 @@ def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalCo
     return lines
 
 
+def _mi_city(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+    """Michigan cities (City Income Tax Act, the Uniform City Income Tax Ordinance's section 51, MCL 141.651): a
+    nonresident's wages are withheld at the work city's nonresident rate; a resident's at the residence city's rate,
+    less, when the resident works in another taxing city, that city's rate on the same wages (section 51(1)(a)(ii)),
+    each after the city's own exemptions."""
+    lines = []
+    if work is not None and work is not home:
+        lines.append(_flat(work, ctx, work.rates["nonresident"], "nonresident"))
+    if home is not None:
+        if work is None or work is home:
+            lines.append(_flat(home, ctx, home.rates["resident"], "resident"))
+        else:
+            rate = max(ZERO, home.rates["resident"] - work.rates["nonresident"])
+            lines.append(_flat(home, ctx, rate,
+                               f"resident working in {work.name} ({fmt_pct(home.rates['resident'])} less "
+                               f"{work.name}'s {fmt_pct(work.rates['nonresident'])}, MCL 141.651(1)(a)(ii))"))
+    return lines
+
+
+_GROUPED = {"pa_eit": _pa_eit, "oh_municipal": _oh_municipal, "mi_city": _mi_city}
+
+
 def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
     if rule.method == "period_table":
         return _period_table(rule, ctx)
@@ -489,7 +511,7 @@ def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
     lines: list[LocalTaxLine] = []
     groups: dict[str, list[LocalRules]] = {}
     for rule in here:
-        if rule.method in ("pa_eit", "oh_municipal"):
+        if rule.method in _GROUPED:
             groups.setdefault(rule.method, []).append(rule)
             continue
         lives = _in(rule, ctx.residence)
@@ -504,7 +526,7 @@ def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
     for method, rules in groups.items():
         home = next((r for r in rules if _in(r, ctx.residence)), None)
         work = next((r for r in rules if _in(r, ctx.work)), None)
-        lines.extend((_pa_eit if method == "pa_eit" else _oh_municipal)(home, work, ctx))
+        lines.extend(_GROUPED[method](home, work, ctx))
     return lines
 
 

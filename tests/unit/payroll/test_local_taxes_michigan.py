@@ -57,10 +57,24 @@ def test_grayling_exemption_is_3000_dollars():
     assert city_lines("Grayling", "Grayling", gross="2500.00", periods=12, exemptions=1) == {"MI-GRAYLING": D("22.50")}
 
 
-def test_highland_park_resident_working_in_detroit_has_both_cities_lines():
-    """Highland Park 2% resident, no certificate (no exemptions): 2,000 x 2% = 40.00; Detroit nonresident 1.2%:
-    24.00 (the residence city's credit for it is claimed on the city return)."""
-    assert city_lines("Highland Park", "Detroit") == {"MI-HIGHLAND-PARK": D("40.00"), "MI-DETROIT": D("24.00")}
+def test_highland_park_resident_working_in_detroit_withholds_the_difference_for_highland_park():
+    """MCL 141.651(1)(a)(ii): the residence city withholds its resident rate less the rate the work city levies on
+    the same wages. No certificate (no exemptions), biweekly 2,000: Detroit nonresident 1.2% = 24.00; Highland Park
+    2% - 1.2% = 0.8% = 16.00 (together the 2% a Highland Park resident owes)."""
+    assert city_lines("Highland Park", "Detroit") == {"MI-HIGHLAND-PARK": D("16.00"), "MI-DETROIT": D("24.00")}
+
+
+def test_a_resident_of_a_1_percent_city_working_in_detroit_owes_its_city_nothing_more():
+    """Lansing 1% less Detroit's 1.2% is below zero: Lansing 0.00, Detroit 24.00."""
+    assert city_lines("Lansing", "Detroit") == {"MI-LANSING": D("0.00"), "MI-DETROIT": D("24.00")}
+
+
+def test_a_detroit_resident_working_in_grand_rapids():
+    """Detroit 2.4% less Grand Rapids' 0.75% = 1.65%, 2 exemptions at Detroit's $600: 2,000 - 46.15 = 1,953.85 x
+    1.65% = 32.238525 -> 32.24; Grand Rapids nonresident 0.75% with its own $600 x 2: 1,953.85 x 0.75% = 14.6538...
+    -> 14.65."""
+    assert city_lines("Detroit", "Grand Rapids", exemptions=2) == {"MI-DETROIT": D("32.24"),
+                                                                     "MI-GRAND-RAPIDS": D("14.65")}
 
 
 def test_east_lansing_and_benton_harbor_added_since_2018():
