@@ -18,12 +18,13 @@ REFUSED_BY_RULE = (
            "taxing districts for the year (set NONE for a district without the tax)"),
     ("IN", "an Indiana worker whose county (WH-4, address or work site) is not known"),
     ("NY", "New York City on quarterly, semiannual or annual payrolls (NYS-50-T-NYC prints no table for them)"),
+    ("MI", "a Michigan home or work city is matched by name: a postal city that is not the taxing city (a township "
+           "with a city's mailing name) must be set as the worker's municipality"),
 )
 
 # Local taxes known to exist that the data does not hold and no rule refuses: a worker there gets no line for them.
 # Said here (and in docs/local-taxes.md) so the gap is in the open, not silent.
 NOT_IN_DATA = (
-    ("MO", "Kansas City and St. Louis earnings taxes (1% of residents' and nonresident workers' earnings)"),
     ("DE", "Wilmington's earned income tax"),
     ("KY", "occupational license taxes of localities other than Louisville Metro and Lexington-Fayette"),
     ("AL", "city and county occupational taxes (e.g. Birmingham)"),
