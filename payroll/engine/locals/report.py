@@ -25,7 +25,6 @@ REFUSED_BY_RULE = (
 # Local taxes known to exist that the data does not hold and no rule refuses: a worker there gets no line for them.
 # Said here (and in docs/local-taxes.md) so the gap is in the open, not silent.
 NOT_IN_DATA = (
-    ("DE", "Wilmington's earned income tax"),
     ("KY", "occupational license taxes of localities other than Louisville Metro and Lexington-Fayette"),
     ("AL", "city and county occupational taxes (e.g. Birmingham)"),
     ("CO", "occupational privilege taxes (Denver, Aurora, Glendale, Greenwood Village, Sheridan)"),
