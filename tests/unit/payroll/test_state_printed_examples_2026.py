@@ -54,3 +54,15 @@ def test_mississippi_single_example_with_a_6000_exemption():
     51.85 -> $52 (whole dollars). Mississippi stays 'unconfirmed': the publication's example was not identified."""
     c = ctx("MS", periods=26, gross="2000", pay_date=PAY, certificate={"MS": {"annual_allowance": "6000"}})
     assert income_tax(c) == D("52.00")
+
+
+def test_kentucky_2026_formula_monthly_example():
+    """Kentucky's 2026 Standard Withholding Formula example: monthly $3,270, $3,360 standard deduction, 3.5% ->
+    $104.65. 3,270 x 12 = 39,240 - 3,360 = 35,880 x 3.5% = 1,255.80 / 12 = 104.65."""
+    assert income_tax(ctx("KY", periods=12, gross="3270", pay_date=PAY)) == D("104.65")
+
+
+def test_kentucky_2026_formula_biweekly_example_as_computed():
+    """The formula's biweekly example ($1,500): 39,000 - 3,360 = 35,640 x 3.5% = 1,247.40 / 26 = 47.9769 -> 47.98.
+    The example's own arithmetic prints $47 at the end (as the transcription notes); 1,247.40 / 26 is 47.98."""
+    assert income_tax(ctx("KY", periods=26, gross="1500", pay_date=PAY)) == D("47.98")
