@@ -30,7 +30,7 @@ EXPECTED = {
         "labor_report": "r", "workforce_report": "r", "benefits_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
         "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
-        "voice_settings": "rw",
+        "voice_settings": "rw", "transparency": "rc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -48,6 +48,7 @@ EXPECTED = {
         "margin_report": "r", "labor_report": "r", "workforce_report": "r", "benefits_report": "r",
         "scheduled_report": "rwcd",
         "workers_comp_class": "rwc", "workers_comp_premium": "r",
+        "transparency": "rc",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -61,7 +62,7 @@ EXPECTED = {
         "cobra_case": "r", "cobra_premium": "r",
         "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
-        "poll": "r", "proposal": "r",
+        "poll": "r", "proposal": "r", "transparency": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -75,7 +76,7 @@ EXPECTED = {
         "cobra_case": "r", "cobra_premium": "r",
         "filing_copy": "r",
         "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
-        "data_export": "rc",
+        "data_export": "rc", "transparency": "r",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",

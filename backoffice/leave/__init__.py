@@ -1,0 +1,2 @@
+"""Paid leave: sick-leave laws as dated data and the pure accrual engine (engine.py, data/laws/), balances,
+requests and cases."""
