@@ -25,7 +25,7 @@ from backoffice.periods import PayFrequency
 from backoffice.workers.models import Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.engine.locals import localities_for_year, locality_from_json, locality_refusal
-from payroll.engine.states import supported_states
+from payroll.engine.states import states_computed_on
 from payroll.models import (
     ADJUSTMENT_CODES,
     RUN_MACHINE,
@@ -300,7 +300,9 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
             Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6)).exists()
         add(scoped(pending), "unapproved_time",
             "timesheets in the period are not approved: that time is paid by a later run once approved")
-    covered = sorted(supported_states(run.pay_date.year))
+    # states computing on this run's pay date and frequency (a state covered only part of the year, e.g. Utah
+    # outside June, is paid when the run falls in its covered dates)
+    covered = sorted(states_computed_on(run.pay_date, PayFrequency(run.frequency).periods_per_year))
     resident = sa.select(Worker.id).where(Worker.id == Engagement.worker_id, Worker.state != "",
                                           Worker.state.not_in(covered)).exists()
     add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),
