@@ -83,7 +83,8 @@ def _rate(value: Decimal) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """An approved timesheet paid by a run: its engagement's week of hours (or units)."""
+    """An approved timesheet paid by a run: its engagement's week of hours (or units), and the paycheck that pays
+    it now (the run's paycheck, or its re-issue after a reversal), which its lines name."""
 
     timesheet_id: int
     engagement_id: int
@@ -92,6 +93,7 @@ class Sheet:
     week_start: date
     hours: Decimal
     units: Decimal = ZERO
+    paycheck_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ def sheet_lines(sheet: Sheet, split: Split, rates: Rates, *, unit_pay: bool = Fa
     week_end = sheet.week_start + timedelta(days=6)
     when = f"week of {sheet.week_start:%b} {sheet.week_start.day}, {sheet.week_start.year}"
     common = dict(worker_id=sheet.worker_id, engagement_id=sheet.engagement_id, timesheet_id=sheet.timesheet_id,
-                  service_date=week_end)
+                  paycheck_id=sheet.paycheck_id, service_date=week_end)
     if unit_pay:
         if not sheet.units:
             return []
@@ -211,7 +213,8 @@ def sheet_lines(sheet: Sheet, split: Split, rates: Rates, *, unit_pay: bool = Fa
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A completed task paid by a run: units at its bill rate per unit (None: the engagement's bill rate)."""
+    """A completed task paid by a run: units at its bill rate per unit (None: the engagement's bill rate), and
+    the paycheck that pays it now."""
 
     task_completion_id: int
     engagement_id: int
@@ -221,6 +224,7 @@ class Task:
     work_date: date
     units: Decimal
     bill_rate: Decimal | None
+    paycheck_id: int | None = None
 
 
 def task_line(task: Task, rates: Rates) -> LineDraft:
@@ -228,7 +232,8 @@ def task_line(task: Task, rates: Rates) -> LineDraft:
     return LineDraft(f"task:{task.task_completion_id}", worker_id=task.worker_id, engagement_id=task.engagement_id,
                      description=f"{task.worker_name}, task {task.task_ref}, {task.work_date.isoformat()}",
                      quantity=task.units, unit="unit", rate=rate, amount=round_cents(task.units * rate),
-                     service_date=task.work_date, task_completion_id=task.task_completion_id)
+                     service_date=task.work_date, task_completion_id=task.task_completion_id,
+                     paycheck_id=task.paycheck_id)
 
 
 # ------------------------------------------------------------------------------------------------ cost-plus
