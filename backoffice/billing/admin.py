@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
 from backoffice.billing.models import INVOICE_STATUSES, OPEN_STATUSES, Invoice, InvoiceLine
-from backoffice.billing.services import delivery, invoicing
+from backoffice.billing.services import delivery, facts, invoicing
 from backoffice.billing.services.documents import UNIT_WORDS, invoice_filename, invoice_pdf
 from backoffice.clock import clock
 from backoffice.extensions import db
@@ -114,7 +114,7 @@ def invoice_actions(inv: Invoice, user) -> set[str]:
     acts = set()
     if can(user, "invoice", "write"):
         if inv.status == "draft":
-            acts |= {"issue", "void"}
+            acts |= {"issue", "void", "refresh"}
         elif inv.status != "void":
             acts.add("send")
     return acts
@@ -184,8 +184,10 @@ class BillingView(BaseView):
         lines = [(ln, *_line_source(ln, current_user)) for ln in inv.lines]
         credits = db.session.execute(scoped(sa.select(Invoice).where(Invoice.credits_invoice_id == inv.id),
                                             current_user, "invoice")).scalars().all()
+        stale = facts.reversed_pay_lines(inv.id) if inv.status == "draft" else []
         return self.render("admin/billing/invoice.html", inv=inv, lines=lines, unit_words=UNIT_WORDS, credits=credits,
-                           overdue=inv.is_overdue(clock().today()), actions=invoice_actions(inv, current_user))
+                           overdue=inv.is_overdue(clock().today()), actions=invoice_actions(inv, current_user),
+                           stale=stale)
 
     @expose("/invoice/<int:invoice_id>/pdf")
     def pdf(self, invoice_id):
@@ -196,7 +198,7 @@ class BillingView(BaseView):
     @expose("/invoice/<int:invoice_id>/<string:verb>", methods=["POST"])
     def act(self, invoice_id, verb):
         inv = _invoice_or_404(invoice_id)
-        if verb not in ("issue", "send", "void"):
+        if verb not in ("issue", "send", "void", "refresh"):
             abort(404)
         if verb not in invoice_actions(inv, current_user):
             abort(403)
@@ -208,6 +210,12 @@ class BillingView(BaseView):
                 inv = delivery.send_invoice(inv.id, clock().now(), current_user,
                                             to=(request.form.get("to") or "").strip() or None)
                 flash(f"{inv.number} e-mailed to {inv.sent_to} with its PDF.", "success")
+            elif verb == "refresh":
+                made = invoicing.refresh_draft(inv.id, current_user).invoices
+                flash(f"Draft voided and drafted again from the time and pay that stand now: {len(made)} draft"
+                      f"{'s' if len(made) != 1 else ''}.", "success")
+                if made:
+                    return redirect(url_for(".invoice", invoice_id=made[0].id))
             else:
                 invoicing.void_draft(inv.id, current_user, request.form.get("reason", ""))
                 flash("Draft voided: its time is billed by the next invoicing run.", "success")

@@ -240,3 +240,29 @@ def workers_comp_premiums(paycheck_ids: list[int]) -> dict[tuple[int, int], Deci
 def _chunks(items: list, n: int):
     for i in range(0, len(items), n):
         yield items[i:i + n]
+
+
+def reversed_pay_lines(invoice_id: int) -> list[InvoiceLine]:
+    """The lines of a (draft) invoice that bill pay reversed since they were written: lines naming a reversed
+    paycheck, and timesheet or task lines written before lines named their paycheck whose run's paycheck for the
+    worker is reversed."""
+    s = db.session
+    reversed_ids = _reversed_paychecks()
+    lines = list(s.execute(sa.select(InvoiceLine).where(InvoiceLine.invoice_id == invoice_id)
+                           .order_by(InvoiceLine.id)).scalars())
+    named = sorted({ln.paycheck_id for ln in lines if ln.paycheck_id is not None})
+    gone_checks = set(s.execute(reversed_ids.where(id_in(Paycheck.reverses_id, named))).scalars()) if named else set()
+    out = [ln for ln in lines if ln.paycheck_id in gone_checks]
+    legacy = [ln for ln in lines if ln.paycheck_id is None and (ln.timesheet_id or ln.task_completion_id)]
+    if legacy:
+        sheet_runs = dict(s.execute(sa.select(Timesheet.id, Timesheet.paid_run_id).where(
+            id_in(Timesheet.id, [ln.timesheet_id for ln in legacy if ln.timesheet_id]))).all())
+        task_runs = dict(s.execute(sa.select(TaskCompletion.id, TaskCompletion.paid_run_id).where(
+            id_in(TaskCompletion.id, [ln.task_completion_id for ln in legacy if ln.task_completion_id]))).all())
+        runs = {ln.id: sheet_runs.get(ln.timesheet_id) if ln.timesheet_id else task_runs.get(ln.task_completion_id)
+                for ln in legacy}
+        gone = set(s.execute(sa.select(Paycheck.run_id, Paycheck.worker_id).where(
+            Paycheck.kind == "regular", id_in(Paycheck.run_id, sorted(set(runs.values()) - {None})),
+            Paycheck.id.in_(reversed_ids))).all())
+        out += [ln for ln in legacy if (runs[ln.id], ln.worker_id) in gone]
+    return sorted(out, key=lambda ln: ln.id)

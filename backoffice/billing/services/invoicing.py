@@ -225,8 +225,34 @@ def issue_invoice(invoice_id: int, issue_date: date, user=None) -> Invoice:
     if inv.status != "draft":
         raise DomainError(f"{inv} is already {inv.status.replace('_', ' ')}: only a draft is issued",
                           code="invoice_not_draft")
+    refuse_reversed_pay(inv)
     _issue(inv, issue_date)
     return inv
+
+
+def refuse_reversed_pay(inv: Invoice) -> None:
+    """A draft written before some of the pay it bills was reversed is not issued: it would bill pay the worker
+    no longer has (and the re-issued pay would then wait behind its source keys). Refresh it instead."""
+    stale = facts.reversed_pay_lines(inv.id)
+    if stale:
+        names = "; ".join(ln.description for ln in stale[:5]) + (f"; and {len(stale) - 5} more"
+                                                                 if len(stale) > 5 else "")
+        raise DomainError(f"{inv} bills pay reversed since it was drafted ({names}). Refresh the draft: it is "
+                          f"voided and the client invoiced again, leaving the reversed pay out until it is paid "
+                          f"again", code="draft_pay_reversed")
+
+
+def refresh_draft(invoice_id: int, user=None) -> InvoicingResult:
+    """Void a draft and draft the client's invoices again through its period's end, from the time and pay that
+    stand now: reversed pay left out, re-issued pay and time approved since then in. Two units of work: the
+    void, then the invoicing (whose own per-client lock and unique keys keep it from billing anything twice)."""
+    inv = get_invoice(invoice_id)
+    if inv.status != "draft":
+        raise DomainError(f"{inv} is {inv.status.replace('_', ' ')}: only a draft is refreshed",
+                          code="invoice_not_draft")
+    client_id, through = inv.client_id, inv.period_end
+    void_draft(invoice_id, user, "refreshed: drafted again from the time and pay that stand now")
+    return create_invoices(through, client_id, issue_date=through, issue=False, user=user)
 
 
 @transaction()

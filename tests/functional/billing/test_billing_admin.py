@@ -102,3 +102,36 @@ def test_an_approver_sees_their_clients_invoices_only(client, login, db, setup):
     token = csrf_token_from(client.get("/admin/billing/").data)
     assert client.post(f"/admin/billing/invoice/{acme.id}/send", data={"csrf_token": token}).status_code == 403
     assert client.post("/admin/billing/run", data={"csrf_token": token, "through": "2026-11-08"}).status_code == 403
+
+
+def test_a_draft_whose_pay_was_reversed_warns_and_is_refreshed_from_its_page(client, login, db, setup):
+    """Acme's $1,425.00 draft (40 h × $30.00 + 5 OT h × $45.00) and Beacon's $400.00 draft; then the run is
+    reversed. Acme's page warns that 2 lines bill a reversed paycheck; Issue is refused in words (no number);
+    Refresh voids it and drafts nothing (the pay is gone until re-issued)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from backoffice.billing.services.invoicing import create_invoices
+    from payroll.models import PayrollRun
+    from payroll.services.corrections import reverse_run
+
+    create_invoices("2026-11-08", issue_date=date(2026, 11, 9), issue=False)
+    run = db.session.execute(sa.select(PayrollRun).where(PayrollRun.kind == "regular")).scalar_one()
+    reverse_run(run.id, setup["world"].hr, "wrong week", on=date(2026, 11, 20))
+    acme, _ = _invoices(db)
+    login(client, setup["finance"])
+    page = client.get(f"/admin/billing/invoice/{acme.id}")
+    text = page.get_data(as_text=True)
+    assert 'id="invoice-stale"' in text and "2 lines bill" in text and 'id="invoice-refresh"' in text
+    token = csrf_token_from(page.data)
+    refused = client.post(f"/admin/billing/invoice/{acme.id}/issue", data={"csrf_token": token},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "bills pay reversed since it was drafted" in refused
+    db.session.expire_all()
+    assert _invoices(db)[0].number is None
+    done = client.post(f"/admin/billing/invoice/{acme.id}/refresh", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "drafted again from the time and pay that stand now: 0 drafts" in done
+    db.session.expire_all()
+    assert [(i.status, i.total) for i in _invoices(db)] == [("void", Decimal("1425.00")), ("draft", Decimal("400.00"))]
