@@ -236,6 +236,45 @@ def task_line(task: Task, rates: Rates) -> LineDraft:
                      paycheck_id=task.paycheck_id)
 
 
+# ------------------------------------------------------------------------------------------------ salary
+@dataclass(frozen=True, slots=True)
+class SalaryPay:
+    """One paycheck's salary at one salaried engagement (pay unit week or year) of a bill-rate client: what it
+    paid, and the engagement's pay and bill rates, both per its pay unit."""
+
+    paycheck_id: int
+    engagement_id: int
+    worker_id: int
+    worker_name: str
+    period_start: date
+    period_end: date
+    pay_unit: str
+    salary: Decimal
+    pay_rate: Decimal
+    bill_rate: Decimal
+
+
+def salary_line(pay: SalaryPay) -> LineDraft | None:
+    """The paycheck's salary billed at the engagement's bill rate: salary paid × bill rate ÷ pay rate, rounded
+    once. The client is billed the same share of the agreed bill rate as the paycheck paid of the salary (a full
+    period, a pro-rated first or last one, a salary correction alike). $52,000 a year paid weekly is $1,000.00 a
+    week; billed at $78,000 a year: 1,000.00 × 78,000 ÷ 52,000 = $1,500.00. One line per paycheck and engagement
+    (`sal:<paycheck>:<engagement>`); none when the pay rate is zero (no share to take)."""
+    if not pay.pay_rate or not pay.salary:
+        return None
+    amount = round_cents(pay.salary * pay.bill_rate / pay.pay_rate)
+    per = "a year" if pay.pay_unit == "year" else "a week"
+    period = f"{pay.period_start.isoformat()} to {pay.period_end.isoformat()}"
+    return LineDraft(f"sal:{pay.paycheck_id}:{pay.engagement_id}", worker_id=pay.worker_id,
+                     engagement_id=pay.engagement_id,
+                     description=f"{pay.worker_name}, salary {period}: {pay.salary:,.2f} paid × bill "
+                                 f"{pay.bill_rate:,.2f} ÷ pay {pay.pay_rate:,.2f} {per}",
+                     quantity=D(1), unit="salary", rate=amount, amount=amount, service_date=pay.period_end,
+                     paycheck_id=pay.paycheck_id,
+                     breakdown={"salary": str(pay.salary), "pay_rate": str(pay.pay_rate),
+                                "bill_rate": str(pay.bill_rate), "per": pay.pay_unit})
+
+
 # ------------------------------------------------------------------------------------------------ cost-plus
 @dataclass(frozen=True, slots=True)
 class PaycheckCost:

@@ -173,6 +173,34 @@ def unbilled_tasks(client_ids: Sequence[int], through: date) -> list[engine.Task
     return out
 
 
+SALARY_UNITS = ("week", "year")          # payroll pays these engagements by the period (earning code "salary")
+
+
+def unbilled_salaries(client_ids: Sequence[int], through: date) -> list[engine.SalaryPay]:
+    """The salary each regular or re-issued paycheck of a billable run (not reversed, its period ended by
+    `through`) paid at these clients' salaried engagements, not billed yet: one per paycheck and engagement."""
+    billed = sa.select(InvoiceLine.id).where(InvoiceLine.paycheck_id == PaycheckLine.paycheck_id,
+                                             InvoiceLine.engagement_id == PaycheckLine.engagement_id,
+                                             InvoiceLine.unit == "salary", InvoiceLine.source_key.is_not(None))
+    rows = db.session.execute(
+        sa.select(Paycheck.id, Engagement.id, Engagement.worker_id, Worker.first_name, Worker.last_name,
+                  Paycheck.period_start, Paycheck.period_end, Engagement.pay_unit, Engagement.pay_rate,
+                  Engagement.bill_rate, sa.func.sum(PaycheckLine.amount))
+        .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+        .join(Engagement, Engagement.id == PaycheckLine.engagement_id)
+        .join(Worker, Worker.id == Engagement.worker_id)
+        .where(PaycheckLine.kind == "earning", PaycheckLine.code == "salary",
+               id_in(Engagement.client_id, list(client_ids)), Engagement.pay_unit.in_(SALARY_UNITS),
+               Paycheck.kind.in_(("regular", "reissue")), Paycheck.run_id.in_(_billable_runs()),
+               Paycheck.period_end <= through, Paycheck.id.not_in(_reversed_paychecks()), ~sa.exists(billed))
+        .group_by(Paycheck.id, Engagement.id, Engagement.worker_id, Worker.first_name, Worker.last_name,
+                  Paycheck.period_start, Paycheck.period_end, Engagement.pay_unit, Engagement.pay_rate,
+                  Engagement.bill_rate)
+        .order_by(Paycheck.id, Engagement.id)).all()
+    return [engine.SalaryPay(pid, eid, worker_id, _name(first, last), start, end, unit, salary, pay_rate, bill_rate)
+            for pid, eid, worker_id, first, last, start, end, unit, pay_rate, bill_rate, salary in rows]
+
+
 def unbilled_paychecks(client_ids: Sequence[int], through: date) -> list[tuple[engine.PaycheckCost, list[int]]]:
     """(the paycheck's cost, the engagements of these clients it paid and that are not billed yet) for every
     regular or re-issued paycheck of a billable run, not reversed, whose period ended by `through`."""

@@ -104,8 +104,8 @@ def terms_of(client: Client) -> engine.Terms:
 
 
 def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft], list[str]]:
-    """The client's unbilled lines (bill rate: timesheets and tasks; cost-plus: paychecks) and what cannot be
-    billed yet (no bill rate)."""
+    """The client's unbilled lines (bill rate: timesheets, tasks and salaried engagements' salary; cost-plus:
+    paychecks) and what cannot be billed yet (no bill rate)."""
     terms = terms_of(client)
     skipped: list[str] = []
     lines: list[engine.LineDraft] = []
@@ -129,6 +129,16 @@ def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft],
                            f"task nor the engagement has a bill rate")
             continue
         lines.append(engine.task_line(task, r))
+    for pay in facts.unbilled_salaries([client.id], through):
+        if not pay.bill_rate:
+            skipped.append(f"{client.name}: {pay.worker_name}'s salary for {pay.period_start.isoformat()} to "
+                           f"{pay.period_end.isoformat()} is not billed: the engagement has no bill rate (per "
+                           f"{'year' if pay.pay_unit == 'year' else 'week'}, like its pay rate; set it, then "
+                           f"invoice again)")
+            continue
+        line = engine.salary_line(pay)
+        if line is not None:
+            lines.append(line)
     return lines, skipped
 
 
