@@ -81,15 +81,19 @@ def create_invoices(through: object, client_id: object = None, *, issue_date: da
     each line's source key is unique, and each client is locked while its lines are chosen and written."""
     day, cid = parse_request(through, client_id)
     result = InvoicingResult()
-    clients = db.session.execute(
-        sa.select(Client.id).where(Client.active.is_(True) if cid is None else Client.id == cid)
-        .order_by(Client.id)).scalars().all()
-    for client in clients:
+    for client in clients_to_invoice(cid):
         with transaction():
-            made, skipped = _invoice_client(client, day, issue_date=issue_date, issue=issue, user=user)
+            made, skipped = invoice_client(client, day, issue_date=issue_date, issue=issue, user=user)
         result.invoices += made
         result.skipped += skipped
     return result
+
+
+def clients_to_invoice(client_id: int | None) -> list[int]:
+    """The client asked for, or every active client, in id order."""
+    return list(db.session.execute(
+        sa.select(Client.id).where(Client.active.is_(True) if client_id is None else Client.id == client_id)
+        .order_by(Client.id)).scalars())
 
 
 def _lock_client(client_id: int) -> Client:
@@ -142,8 +146,10 @@ def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft],
     return lines, skipped
 
 
-def _invoice_client(client_id: int, through: date, *, issue_date: date, issue: bool, user
-                    ) -> tuple[list[Invoice], list[str]]:
+def invoice_client(client_id: int, through: date, *, issue_date: date, issue: bool, user,
+                   invoicing_run_id: int | None = None) -> tuple[list[Invoice], list[str]]:
+    """One client's invoices due through `through`, in the caller's unit of work (the client locked to its end):
+    what it made and what it left unbilled, and why."""
     client = _lock_client(client_id)
     lines, skipped = client_lines(client, through)
     drafts = engine.group_lines(terms_of(client), lines, through)
@@ -155,7 +161,7 @@ def _invoice_client(client_id: int, through: date, *, issue_date: date, issue: b
         inv = Invoice(agency_id=agency, client_id=client.id, kind="invoice", status="draft",
                       period_start=d.period_start, period_end=d.period_end, po_number=client.po_number or "",
                       total=d.total, balance=ZERO, worker_id=d.worker_id,
-                      created_by_id=getattr(user, "id", None))
+                      created_by_id=getattr(user, "id", None), invoicing_run_id=invoicing_run_id)
         db.session.add(inv)
         made.append(inv)
     db.session.flush()
