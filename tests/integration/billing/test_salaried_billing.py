@@ -85,3 +85,20 @@ def test_a_reversed_salary_is_credited_and_its_re_issue_billed_once(db, world):
     assert [(ln.unit, ln.paycheck_id, ln.amount) for ln in second.lines] == [("salary", again.id,
                                                                               Decimal("1500.00"))]
     assert second.number == "INV-000002"
+
+
+def test_the_salary_line_reads_as_its_arithmetic_on_the_pdf_without_a_cost_plus_breakdown(db, world, pdftotext):
+    """The $1,500.00 salary line (1,000.00 × 78,000 ÷ 52,000) prints its description, "salary" as its unit and the
+    amount; no cost-plus breakdown (wages · employer taxes · …) is printed for it."""
+    from backoffice.billing.services.documents import invoice_pdf
+
+    e = world.worker(rate="52000.00", unit="year")
+    e.bill_rate = Decimal("78000.00")
+    world.approved_run()
+    [inv] = _invoice().invoices
+    import subprocess
+
+    out = subprocess.run([pdftotext, "-", "-"], input=invoice_pdf(inv), capture_output=True, check=True)
+    text = " ".join(out.stdout.decode().split())
+    assert "1,000.00 paid × bill 78,000.00 ÷ pay 52,000.00 a year" in text, text
+    assert "1,500.00" in text and "employer taxes" not in text
