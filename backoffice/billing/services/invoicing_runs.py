@@ -72,7 +72,9 @@ def run_invoicing(run_id: int, *, now: Callable[[], datetime], user=None) -> Inv
     """Do the run: every client in id order, each in its own unit of work that also advances the progress. A
     client refused in words (DomainError) is noted and the run goes on; any other error marks the run failed
     with the error, keeping what the clients before it committed, and running it again resumes. A run already
-    done is left as it is."""
+    done is left as it is. Two passes at once (a message delivered twice) wait for each other client by client
+    (the client's lock) and bill each item once; progress only moves forward (`clients_done` is the furthest
+    client any pass has finished)."""
     from backoffice.security.models import User
 
     with transaction():
@@ -80,39 +82,45 @@ def run_invoicing(run_id: int, *, now: Callable[[], datetime], user=None) -> Inv
         if run.state == "done":
             return run
         clients = invoicing.clients_to_invoice(run.client_id)
-        run.state, run.error, run.skipped = "running", "", []
-        run.clients_total, run.clients_done = len(clients), 0
+        if run.state != "running":          # queued, or failed and run again: start the count afresh
+            run.clients_done, run.skipped = 0, []
+        run.state, run.error = "running", ""
+        run.clients_total = max(len(clients), run.clients_done)
         run.started_at = run.started_at or now()
         through, issue, issue_date = run.through, run.issue, run.issue_date
         user = user or (db.session.get(User, run.requested_by_id) if run.requested_by_id else None)
-    for client_id in clients:
+    for position, client_id in enumerate(clients, 1):
         try:
             with transaction():
                 _, skipped = invoicing.invoice_client(client_id, through, issue_date=issue_date, issue=issue,
                                                       user=user, invoicing_run_id=run_id)
                 run = _locked(run_id)
-                run.clients_done += 1
-                _note(run, skipped)
+                _advance(run, position, skipped)
                 _tally(run)
         except DomainError as exc:              # this client's work rolled back, in words: note it, go on
             with transaction():
-                run = _locked(run_id)
-                run.clients_done += 1
-                _note(run, [f"client {client_id}: {exc}"])
+                _advance(_locked(run_id), position, [f"client {client_id}: {exc}"])
         except Exception as exc:                # rolled back; the run says so and can be run again
             with transaction():
                 run = _locked(run_id)
-                run.state = "failed"
-                run.error = f"{type(exc).__name__}: {exc}"[:1000]
-                run.finished_at = now()
+                if run.state != "done":         # another pass may have finished it meanwhile
+                    run.state = "failed"
+                    run.error = f"{type(exc).__name__}: {exc}"[:1000]
+                    run.finished_at = now()
                 _tally(run)
             return run
     with transaction():
         run = _locked(run_id)
         run.state = "done"
+        run.clients_done = run.clients_total
         run.finished_at = now()
         _tally(run)
     return run
+
+
+def _advance(run: InvoicingRun, position: int, reasons: list[str]) -> None:
+    run.clients_done = min(max(run.clients_done, position), run.clients_total)
+    _note(run, [r for r in reasons if r not in (run.skipped or [])])
 
 
 def run_invoices(run_id: int) -> list[Invoice]:
