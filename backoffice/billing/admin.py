@@ -268,6 +268,42 @@ class BillingView(BaseView):
         return redirect(url_for(".invoice", invoice_id=invoice_id))
 
 
+def _run_link(view, context, model, name):
+    return Markup('<a href="{}">#{}</a>').format(url_for("billing.invoicing_run", run_id=model.id), model.id)
+
+
+class InvoicingRunAdmin(ReadOnlyView):
+    """Every invoicing run (Billing → Invoicing starts them): where each stands, what it made; search, filters,
+    CSV/XLSX. Runs are every client's figures: for those who may invoice (a client's approver, who reads
+    invoices, is refused)."""
+
+    permission_model = "invoice"
+    column_list = ("id", "through", "client", "issue", "state", "clients_done", "clients_total", "invoice_count",
+                   "invoiced_total", "error", "requested_by", "started_at", "finished_at")
+    column_export_list = column_list
+    column_labels = {"id": "Run", "issue": "Issued (not drafts)", "clients_done": "Clients done",
+                     "clients_total": "Clients", "invoice_count": "Invoices", "invoiced_total": "Total",
+                     "requested_by": "Started by"}
+    column_searchable_list = ("error", Client.name)
+    column_filters = ("state", "through", "issue", "started_at", "finished_at")
+    column_sortable_list = ("id", "through", "state", "started_at", "invoice_count", "invoiced_total")
+    column_default_sort = ("id", True)
+    column_formatters = {"id": _run_link, "client": lambda v, c, m, n: m.client.name if m.client else "every client",
+                         "requested_by": lambda v, c, m, n: m.requested_by.email if m.requested_by else ""}
+    column_formatters_export = {"client": lambda v, c, m, n: m.client.name if m.client else "every client",
+                                "requested_by": lambda v, c, m, n: m.requested_by.email if m.requested_by else ""}
+    money_columns = ("invoiced_total",)
+    can_view_details = False
+
+    def is_accessible(self):
+        return super().is_accessible() and can(current_user, "invoice", "create")
+
+    def get_query(self):
+        return super().get_query().options(joinedload(InvoicingRun.client), joinedload(InvoicingRun.requested_by))
+
+
 def register(admin) -> None:
     admin.add_view(BillingView(name="Invoicing", endpoint="billing", url="/admin/billing", category=CATEGORY))
     admin.add_view(InvoiceAdmin(Invoice, name="Invoices", endpoint="invoice", category=CATEGORY))
+    admin.add_view(InvoicingRunAdmin(InvoicingRun, name="Invoicing runs", endpoint="invoicing_run",
+                                     category=CATEGORY))

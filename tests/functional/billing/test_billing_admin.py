@@ -181,3 +181,26 @@ def test_a_bad_date_is_refused_in_words_and_no_run_is_queued(client, login, db, 
                        follow_redirects=True)
     assert "&#39;2026-02-30&#39; is not a date (YYYY-MM-DD)" in resp.get_data(as_text=True)
     assert db.session.execute(sa.select(sa.func.count()).select_from(InvoicingRun)).scalar() == 0
+
+
+def test_the_invoicing_runs_list_searches_filters_exports_and_is_not_the_approvers(client, login, db, setup):
+    """One run through Nov 8 (2 invoices, $1,825.00): finance finds it by client-wide search and the done filter
+    and exports it as CSV; the approver (who reads their client's invoices) is refused the list."""
+    from datetime import date, datetime, timezone
+
+    from backoffice.billing.services.invoicing_runs import request_invoicing, run_invoicing
+
+    job = request_invoicing("2026-11-08", None, issue=True, issue_date=date(2026, 11, 9), user=setup["finance"])
+    run_invoicing(job.id, now=lambda: datetime(2026, 11, 9, 9, tzinfo=timezone.utc))
+    login(client, setup["finance"])
+    listing = client.get("/admin/invoicing_run/").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' in listing and "1,825.00" in listing
+    done = client.get("/admin/invoicing_run/?flt0_0=done").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' in done
+    failed = client.get("/admin/invoicing_run/?flt0_0=failed").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' not in failed
+    csv_text = client.get("/admin/invoicing_run/export/csv/").get_data(as_text=True)
+    header, row = csv_text.splitlines()[:2]
+    assert header.startswith("Run,Through,Client,Issued (not drafts),State") and ",done," in row
+    login(client, setup["approver"])
+    assert client.get("/admin/invoicing_run/").status_code == 403
