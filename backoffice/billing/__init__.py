@@ -8,10 +8,10 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    """Register the models, row scopes, admin views, API, CLI and demo data of billing."""
+    """Register the models, row scopes, admin views, API, CLI, tasks and demo data of billing."""
     # Here, not at the top: importing the package (for the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.billing import admin, api, cli, demo, models, receivables, scopes  # noqa: F401
+    from backoffice.billing import admin, api, cli, demo, models, receivables, scopes, tasks  # noqa: F401
     from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])

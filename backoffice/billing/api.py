@@ -1,19 +1,21 @@
 """Billing API: invoices (a client's approver reads their client's issued invoices; another client's id is 404),
-one invoice with its lines, its PDF. Receivables adds POST /invoices/{id}/payments to this blueprint."""
+one invoice with its lines, its PDF; invoicing through a date as a background run, and its progress. Receivables
+adds POST /invoices/{id}/payments to this blueprint."""
 from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Response
 from flask_smorest import Blueprint
+from marshmallow import Schema, fields
 
-from backoffice.api import current_api_user, page_of
+from backoffice.api import current_api_user, json_object, page_of
 from backoffice.billing.models import OPEN_STATUSES, Invoice
 from backoffice.billing.schemas import InvoiceArgs, InvoiceDetail, InvoicePage
 from backoffice.billing.services.documents import invoice_filename, invoice_pdf
 from backoffice.clock import clock
-from backoffice.errors import NotFound
+from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
-from backoffice.security.access import require, scoped
+from backoffice.security.access import can, require, scoped
 
 blp = Blueprint("billing_api", __name__, url_prefix="/api/v1", description="Client invoices")
 
@@ -82,6 +84,84 @@ def invoice_pdf_view(ident):
     inv = invoice_for(ident)
     return Response(invoice_pdf(inv), mimetype="application/pdf",
                     headers={"Content-Disposition": f'inline; filename="{invoice_filename(inv)}"'})
+
+
+
+# ------------------------------------------------------------------------------------------------ invoicing runs
+class InvoicingRunIn(Schema):
+    through = fields.String(required=True, metadata={"description": "YYYY-MM-DD: every invoice period ended by "
+                                                                    "this date"})
+    client_id = fields.Integer(allow_none=True, metadata={"description": "only this client (default: every "
+                                                                         "active client)"})
+    draft = fields.Boolean(metadata={"description": "leave the invoices as drafts (default false: issued today)"})
+
+
+class InvoicingRunOut(Schema):
+    id = fields.Integer()
+    through = fields.String()
+    client_id = fields.Integer(allow_none=True)
+    issue = fields.Boolean()
+    issue_date = fields.String()
+    state = fields.String(metadata={"description": "queued, running, done or failed"})
+    clients_done = fields.Integer()
+    clients_total = fields.Integer()
+    percent = fields.Integer()
+    invoice_count = fields.Integer()
+    invoiced_total = fields.String()
+    invoice_ids = fields.List(fields.Integer())
+    skipped = fields.List(fields.String(), metadata={"description": "what was not billed, and why"})
+    error = fields.String()
+    status = fields.String(metadata={"description": "where it stands, in words"})
+
+
+def _may_invoice() -> object:
+    """Invoicing runs are every client's figures: for those who may invoice; anyone else gets 404."""
+    user = current_api_user()
+    if not can(user, "invoice", "create"):
+        raise NotFound("invoicing runs are not available to you")
+    return user
+
+
+def run_json(run) -> dict:
+    from backoffice.billing.services.invoicing_runs import run_invoices, summary
+
+    return {"id": run.id, "through": run.through.isoformat(), "client_id": run.client_id, "issue": run.issue,
+            "issue_date": run.issue_date.isoformat(), "state": run.state, "clients_done": run.clients_done,
+            "clients_total": run.clients_total, "percent": run.percent, "invoice_count": run.invoice_count,
+            "invoiced_total": str(run.invoiced_total), "invoice_ids": [i.id for i in run_invoices(run.id)],
+            "skipped": list(run.skipped or []), "error": run.error, "status": summary(run)}
+
+
+@blp.route("/invoicing-runs", methods=["POST"])
+@blp.doc(requestBody={"required": True, "content": {"application/json": {"schema": InvoicingRunIn}}})
+@blp.response(202, InvoicingRunOut)
+def post_invoicing_run():
+    """Invoice through a date in the background (the `billing.run_invoicing` task): 202 with the run; follow it
+    with GET /invoicing-runs/{id}. 422 naming each bad field. Safe to repeat: nothing is billed twice."""
+    from backoffice.billing.services.invoicing_runs import get_run, request_invoicing
+    from backoffice.billing.tasks import RUN_INVOICING
+    from backoffice.tasks import enqueue
+
+    user = _may_invoice()
+    data = json_object()
+    draft = data.get("draft", False)
+    if not isinstance(draft, bool):
+        raise ValidationFailed([Issue("draft", "must be true or false", "invalid")])
+    run = request_invoicing(data.get("through"), data.get("client_id"), issue=not draft,
+                            issue_date=clock().today(), user=user)
+    enqueue(RUN_INVOICING, run.id)          # after the commit; eager (done by now) without a broker
+    return run_json(get_run(run.id))
+
+
+@blp.route("/invoicing-runs/<int:ident>")
+@blp.response(200, InvoicingRunOut)
+def get_invoicing_run(ident):
+    """One invoicing run: its state and progress (clients done of clients total), the invoices it made, what it
+    did not bill and why, its error."""
+    from backoffice.billing.services.invoicing_runs import get_run
+
+    _may_invoice()
+    return run_json(get_run(ident))
 
 
 # Receivables (payments received against an invoice) attach their routes to `blp` below this line.

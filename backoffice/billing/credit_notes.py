@@ -99,8 +99,9 @@ def _issued_lines(stmt) -> list[InvoiceLine]:
 
 
 def lines_billing_paychecks(paychecks: list[Paycheck]) -> list[InvoiceLine]:
-    """The issued invoice lines that billed what these (original) paychecks paid: their cost-plus lines, and the
-    lines of the timesheets and tasks their runs paid the same worker."""
+    """The issued invoice lines that billed what these paychecks paid: the lines naming them (cost-plus lines,
+    and the timesheet and task lines billed from them), and, for lines written before bill-rate lines named their
+    paycheck, the lines of the timesheets and tasks the paychecks' runs paid the same worker."""
     if not paychecks:
         return []
     ids = [p.id for p in paychecks]
@@ -109,7 +110,7 @@ def lines_billing_paychecks(paychecks: list[Paycheck]) -> list[InvoiceLine]:
         sheets = sa.select(Timesheet.id).where(Timesheet.paid_run_id == p.run_id)
         tasks = sa.select(TaskCompletion.id).where(TaskCompletion.paid_run_id == p.run_id)
         lines += _issued_lines(sa.select(InvoiceLine).where(
-            InvoiceLine.worker_id == p.worker_id,
+            InvoiceLine.worker_id == p.worker_id, InvoiceLine.paycheck_id.is_(None),
             sa.or_(InvoiceLine.timesheet_id.in_(sheets), InvoiceLine.task_completion_id.in_(tasks))))
     seen, out = set(), []
     for ln in lines:

@@ -83,7 +83,8 @@ def _rate(value: Decimal) -> Decimal:
 
 @dataclass(frozen=True, slots=True)
 class Sheet:
-    """An approved timesheet paid by a run: its engagement's week of hours (or units)."""
+    """An approved timesheet paid by a run: its engagement's week of hours (or units), and the paycheck that pays
+    it now (the run's paycheck, or its re-issue after a reversal), which its lines name."""
 
     timesheet_id: int
     engagement_id: int
@@ -92,6 +93,7 @@ class Sheet:
     week_start: date
     hours: Decimal
     units: Decimal = ZERO
+    paycheck_id: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +191,7 @@ def sheet_lines(sheet: Sheet, split: Split, rates: Rates, *, unit_pay: bool = Fa
     week_end = sheet.week_start + timedelta(days=6)
     when = f"week of {sheet.week_start:%b} {sheet.week_start.day}, {sheet.week_start.year}"
     common = dict(worker_id=sheet.worker_id, engagement_id=sheet.engagement_id, timesheet_id=sheet.timesheet_id,
-                  service_date=week_end)
+                  paycheck_id=sheet.paycheck_id, service_date=week_end)
     if unit_pay:
         if not sheet.units:
             return []
@@ -211,7 +213,8 @@ def sheet_lines(sheet: Sheet, split: Split, rates: Rates, *, unit_pay: bool = Fa
 
 @dataclass(frozen=True, slots=True)
 class Task:
-    """A completed task paid by a run: units at its bill rate per unit (None: the engagement's bill rate)."""
+    """A completed task paid by a run: units at its bill rate per unit (None: the engagement's bill rate), and
+    the paycheck that pays it now."""
 
     task_completion_id: int
     engagement_id: int
@@ -221,6 +224,7 @@ class Task:
     work_date: date
     units: Decimal
     bill_rate: Decimal | None
+    paycheck_id: int | None = None
 
 
 def task_line(task: Task, rates: Rates) -> LineDraft:
@@ -228,7 +232,47 @@ def task_line(task: Task, rates: Rates) -> LineDraft:
     return LineDraft(f"task:{task.task_completion_id}", worker_id=task.worker_id, engagement_id=task.engagement_id,
                      description=f"{task.worker_name}, task {task.task_ref}, {task.work_date.isoformat()}",
                      quantity=task.units, unit="unit", rate=rate, amount=round_cents(task.units * rate),
-                     service_date=task.work_date, task_completion_id=task.task_completion_id)
+                     service_date=task.work_date, task_completion_id=task.task_completion_id,
+                     paycheck_id=task.paycheck_id)
+
+
+# ------------------------------------------------------------------------------------------------ salary
+@dataclass(frozen=True, slots=True)
+class SalaryPay:
+    """One paycheck's salary at one salaried engagement (pay unit week or year) of a bill-rate client: what it
+    paid, and the engagement's pay and bill rates, both per its pay unit."""
+
+    paycheck_id: int
+    engagement_id: int
+    worker_id: int
+    worker_name: str
+    period_start: date
+    period_end: date
+    pay_unit: str
+    salary: Decimal
+    pay_rate: Decimal
+    bill_rate: Decimal
+
+
+def salary_line(pay: SalaryPay) -> LineDraft | None:
+    """The paycheck's salary billed at the engagement's bill rate: salary paid × bill rate ÷ pay rate, rounded
+    once. The client is billed the same share of the agreed bill rate as the paycheck paid of the salary (a full
+    period, a pro-rated first or last one, a salary correction alike). $52,000 a year paid weekly is $1,000.00 a
+    week; billed at $78,000 a year: 1,000.00 × 78,000 ÷ 52,000 = $1,500.00. One line per paycheck and engagement
+    (`sal:<paycheck>:<engagement>`); none when the pay rate is zero (no share to take)."""
+    if not pay.pay_rate or not pay.salary:
+        return None
+    amount = round_cents(pay.salary * pay.bill_rate / pay.pay_rate)
+    per = "a year" if pay.pay_unit == "year" else "a week"
+    period = f"{pay.period_start.isoformat()} to {pay.period_end.isoformat()}"
+    return LineDraft(f"sal:{pay.paycheck_id}:{pay.engagement_id}", worker_id=pay.worker_id,
+                     engagement_id=pay.engagement_id,
+                     description=f"{pay.worker_name}, salary {period}: {pay.salary:,.2f} paid × bill "
+                                 f"{pay.bill_rate:,.2f} ÷ pay {pay.pay_rate:,.2f} {per}",
+                     quantity=D(1), unit="salary", rate=amount, amount=amount, service_date=pay.period_end,
+                     paycheck_id=pay.paycheck_id,
+                     breakdown={"salary": str(pay.salary), "pay_rate": str(pay.pay_rate),
+                                "bill_rate": str(pay.bill_rate), "per": pay.pay_unit})
 
 
 # ------------------------------------------------------------------------------------------------ cost-plus

@@ -16,12 +16,13 @@ INVOICE_KINDS = ("invoice", "credit_note")
 INVOICE_STATUSES = ("draft", "sent", "partially_paid", "paid", "written_off", "void")
 # an invoice the client still owes on (overdue when its due date has passed)
 OPEN_STATUSES = ("sent", "partially_paid")
-LINE_UNITS = ("hour", "overtime_hour", "double_time_hour", "unit", "cost_plus", "credit")
+LINE_UNITS = ("hour", "overtime_hour", "double_time_hour", "unit", "salary", "cost_plus", "credit")
 INVOICE_FREQUENCIES = ("weekly", "biweekly", "semimonthly", "monthly")
 INVOICE_GROUPINGS = ("consolidated", "per_worker")
 BILLING_METHODS = ("bill_rate", "cost_plus")
 # "INV-000001", "CN-000001": the prefix of each kind's number
 NUMBER_PREFIXES = {"invoice": "INV", "credit_note": "CN"}
+INVOICING_RUN_STATES = ("queued", "running", "done", "failed")
 
 
 class InvoiceSequence(db.Model):
@@ -72,6 +73,8 @@ class Invoice(Timestamps, db.Model):
     sent_to: Mapped[str] = mapped_column(sa.String(254), default="", nullable=False)
     memo: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    # the background invoicing run that made it (None: the command line, or a credit note)
+    invoicing_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("invoicing_runs.id"), index=True)
 
     client = relationship("Client")
     agency = relationship("Agency")
@@ -114,10 +117,12 @@ class Invoice(Timestamps, db.Model):
 
 class InvoiceLine(db.Model):
     """One billed line: hours at a bill rate (regular, overtime, double time) from an approved timesheet, units at
-    a bill rate from a task or a piece timesheet, or a cost-plus line for one paycheck and engagement (wages +
-    employer taxes + benefits + workers' comp + markup, itemised in `breakdown`). `source_key` names what it bills
-    ("ts:<timesheet>:regular", "task:<task completion>", "pc:<paycheck>:<engagement>", "credit:<line>") and is
-    unique: the database's guarantee that nothing is billed (or credited) twice."""
+    a bill rate from a task or a piece timesheet, a paycheck's salary at a salaried engagement's bill rate, or a
+    cost-plus line for one paycheck and engagement (wages + employer taxes + benefits + workers' comp + markup,
+    itemised in `breakdown`). `paycheck_id` names the paycheck whose pay the line bills. `source_key` names what
+    it bills ("ts:<timesheet>:regular", "task:<task completion>", "sal:<paycheck>:<engagement>",
+    "pc:<paycheck>:<engagement>", "credit:<line>") and is unique: the database's guarantee that nothing is billed
+    (or credited) twice."""
 
     __tablename__ = "invoice_lines"
     __permission_model__ = "invoice"
@@ -145,9 +150,52 @@ class InvoiceLine(db.Model):
     paycheck = relationship("Paycheck", viewonly=True)
 
     __table_args__ = (
-        sa.CheckConstraint("unit in ('hour','overtime_hour','double_time_hour','unit','cost_plus','credit')",
+        sa.CheckConstraint("unit in ('hour','overtime_hour','double_time_hour','unit','salary','cost_plus','credit')",
                            name="ck_invoice_lines_unit"),
     )
 
     def __str__(self) -> str:
         return self.description or f"Line {self.id}"
+
+
+class InvoicingRun(Timestamps, db.Model):
+    """One "invoice through a date" done in the background (the `billing.run_invoicing` task), client by client,
+    each client in its own unit of work: its progress (`clients_done` of `clients_total`), what it made (the
+    invoices name it), what it left unbilled and why, and an error. Safe to run twice or to resume after a crash:
+    a client already invoiced has nothing unbilled left (the unique source keys), so only the rest is billed."""
+
+    __tablename__ = "invoicing_runs"
+    __audited__ = True
+    __permission_model__ = "invoice"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    through: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))      # None: every active client
+    issue: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)  # false: drafts
+    issue_date: Mapped[date] = mapped_column(sa.Date, nullable=False)
+    state: Mapped[str] = mapped_column(sa.String(8), default="queued", nullable=False, index=True)
+    clients_total: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    clients_done: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    invoice_count: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    invoiced_total: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
+    skipped: Mapped[list] = mapped_column(sa.JSON, default=list, nullable=False)
+    error: Mapped[str] = mapped_column(sa.String(1000), default="", nullable=False)
+    requested_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    client = relationship("Client")
+    requested_by = relationship("User")
+
+    __table_args__ = (
+        sa.CheckConstraint("state in ('queued','running','done','failed')", name="ck_invoicing_runs_state"),
+        sa.CheckConstraint("clients_done >= 0 AND clients_done <= clients_total", name="ck_invoicing_runs_progress"),
+    )
+
+    @property
+    def percent(self) -> int:
+        if self.state == "done":
+            return 100
+        return int(100 * self.clients_done / self.clients_total) if self.clients_total else 0
+
+    def __str__(self) -> str:
+        return f"Invoicing run #{self.id} through {self.through.isoformat()}"

@@ -171,7 +171,8 @@ class EngagementAdmin(SecureModelView):
                      "ot_bill_rate": "Overtime bill rate", "dt_bill_rate": "Double-time bill rate",
                      "wc_class_code": "Workers' comp class code"}
     column_descriptions = {
-        "bill_rate": "What the client pays per hour (per unit for piece and project pay).",
+        "bill_rate": "What the client pays, in the pay rate's unit: per hour, per unit (piece and project pay), or "
+                     "per week or year (salary: each paycheck's salary is billed at bill rate ÷ pay rate).",
         "ot_bill_rate": "Blank: 1.5 times the bill rate.", "dt_bill_rate": "Blank: 2 times the bill rate.",
         "office_state": "The employer location a remote worker is assigned to, when in another state than the work "
                         "state. Blank: works on site in the work state.",

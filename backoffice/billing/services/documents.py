@@ -12,7 +12,7 @@ from backoffice.pdf import render_pdf
 from backoffice.workers.models import Agency
 
 UNIT_WORDS = {"hour": "hours", "overtime_hour": "overtime hours", "double_time_hour": "double-time hours",
-              "unit": "units", "cost_plus": "cost-plus", "credit": "credit"}
+              "unit": "units", "salary": "salary", "cost_plus": "cost-plus", "credit": "credit"}
 METHOD_WORDS = {"bill_rate": "Hours and units at the agreed bill rates",
                 "cost_plus": "Cost plus markup: wages, employer taxes, benefits and workers' compensation"}
 

@@ -81,15 +81,19 @@ def create_invoices(through: object, client_id: object = None, *, issue_date: da
     each line's source key is unique, and each client is locked while its lines are chosen and written."""
     day, cid = parse_request(through, client_id)
     result = InvoicingResult()
-    clients = db.session.execute(
-        sa.select(Client.id).where(Client.active.is_(True) if cid is None else Client.id == cid)
-        .order_by(Client.id)).scalars().all()
-    for client in clients:
+    for client in clients_to_invoice(cid):
         with transaction():
-            made, skipped = _invoice_client(client, day, issue_date=issue_date, issue=issue, user=user)
+            made, skipped = invoice_client(client, day, issue_date=issue_date, issue=issue, user=user)
         result.invoices += made
         result.skipped += skipped
     return result
+
+
+def clients_to_invoice(client_id: int | None) -> list[int]:
+    """The client asked for, or every active client, in id order."""
+    return list(db.session.execute(
+        sa.select(Client.id).where(Client.active.is_(True) if client_id is None else Client.id == client_id)
+        .order_by(Client.id)).scalars())
 
 
 def _lock_client(client_id: int) -> Client:
@@ -104,8 +108,8 @@ def terms_of(client: Client) -> engine.Terms:
 
 
 def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft], list[str]]:
-    """The client's unbilled lines (bill rate: timesheets and tasks; cost-plus: paychecks) and what cannot be
-    billed yet (no bill rate)."""
+    """The client's unbilled lines (bill rate: timesheets, tasks and salaried engagements' salary; cost-plus:
+    paychecks) and what cannot be billed yet (no bill rate)."""
     terms = terms_of(client)
     skipped: list[str] = []
     lines: list[engine.LineDraft] = []
@@ -129,11 +133,23 @@ def client_lines(client: Client, through: date) -> tuple[list[engine.LineDraft],
                            f"task nor the engagement has a bill rate")
             continue
         lines.append(engine.task_line(task, r))
+    for pay in facts.unbilled_salaries([client.id], through):
+        if not pay.bill_rate:
+            skipped.append(f"{client.name}: {pay.worker_name}'s salary for {pay.period_start.isoformat()} to "
+                           f"{pay.period_end.isoformat()} is not billed: the engagement has no bill rate (per "
+                           f"{'year' if pay.pay_unit == 'year' else 'week'}, like its pay rate; set it, then "
+                           f"invoice again)")
+            continue
+        line = engine.salary_line(pay)
+        if line is not None:
+            lines.append(line)
     return lines, skipped
 
 
-def _invoice_client(client_id: int, through: date, *, issue_date: date, issue: bool, user
-                    ) -> tuple[list[Invoice], list[str]]:
+def invoice_client(client_id: int, through: date, *, issue_date: date, issue: bool, user,
+                   invoicing_run_id: int | None = None) -> tuple[list[Invoice], list[str]]:
+    """One client's invoices due through `through`, in the caller's unit of work (the client locked to its end):
+    what it made and what it left unbilled, and why."""
     client = _lock_client(client_id)
     lines, skipped = client_lines(client, through)
     drafts = engine.group_lines(terms_of(client), lines, through)
@@ -145,7 +161,7 @@ def _invoice_client(client_id: int, through: date, *, issue_date: date, issue: b
         inv = Invoice(agency_id=agency, client_id=client.id, kind="invoice", status="draft",
                       period_start=d.period_start, period_end=d.period_end, po_number=client.po_number or "",
                       total=d.total, balance=ZERO, worker_id=d.worker_id,
-                      created_by_id=getattr(user, "id", None))
+                      created_by_id=getattr(user, "id", None), invoicing_run_id=invoicing_run_id)
         db.session.add(inv)
         made.append(inv)
     db.session.flush()
@@ -225,8 +241,34 @@ def issue_invoice(invoice_id: int, issue_date: date, user=None) -> Invoice:
     if inv.status != "draft":
         raise DomainError(f"{inv} is already {inv.status.replace('_', ' ')}: only a draft is issued",
                           code="invoice_not_draft")
+    refuse_reversed_pay(inv)
     _issue(inv, issue_date)
     return inv
+
+
+def refuse_reversed_pay(inv: Invoice) -> None:
+    """A draft written before some of the pay it bills was reversed is not issued: it would bill pay the worker
+    no longer has (and the re-issued pay would then wait behind its source keys). Refresh it instead."""
+    stale = facts.reversed_pay_lines(inv.id)
+    if stale:
+        names = "; ".join(ln.description for ln in stale[:5]) + (f"; and {len(stale) - 5} more"
+                                                                 if len(stale) > 5 else "")
+        raise DomainError(f"{inv} bills pay reversed since it was drafted ({names}). Refresh the draft: it is "
+                          f"voided and the client invoiced again, leaving the reversed pay out until it is paid "
+                          f"again", code="draft_pay_reversed")
+
+
+def refresh_draft(invoice_id: int, user=None) -> InvoicingResult:
+    """Void a draft and draft the client's invoices again through its period's end, from the time and pay that
+    stand now: reversed pay left out, re-issued pay and time approved since then in. Two units of work: the
+    void, then the invoicing (whose own per-client lock and unique keys keep it from billing anything twice)."""
+    inv = get_invoice(invoice_id)
+    if inv.status != "draft":
+        raise DomainError(f"{inv} is {inv.status.replace('_', ' ')}: only a draft is refreshed",
+                          code="invoice_not_draft")
+    client_id, through = inv.client_id, inv.period_end
+    void_draft(invoice_id, user, "refreshed: drafted again from the time and pay that stand now")
+    return create_invoices(through, client_id, issue_date=through, issue=False, user=user)
 
 
 @transaction()

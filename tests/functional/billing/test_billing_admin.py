@@ -102,3 +102,105 @@ def test_an_approver_sees_their_clients_invoices_only(client, login, db, setup):
     token = csrf_token_from(client.get("/admin/billing/").data)
     assert client.post(f"/admin/billing/invoice/{acme.id}/send", data={"csrf_token": token}).status_code == 403
     assert client.post("/admin/billing/run", data={"csrf_token": token, "through": "2026-11-08"}).status_code == 403
+    # an invoicing run's figures are every client's: not the approver's to see
+    from backoffice.billing.services.invoicing_runs import request_invoicing
+
+    job = request_invoicing("2026-11-08", None, issue=True, issue_date=date(2026, 11, 9), user=setup["finance"])
+    assert [client.get(f"/admin/billing/runs/{job.id}{tail}").status_code for tail in ("", "/progress.json")] == [
+        404, 404]
+    assert client.post(f"/admin/billing/runs/{job.id}/again", data={"csrf_token": token}).status_code == 404
+
+
+def test_a_draft_whose_pay_was_reversed_warns_and_is_refreshed_from_its_page(client, login, db, setup):
+    """Acme's $1,425.00 draft (40 h × $30.00 + 5 OT h × $45.00) and Beacon's $400.00 draft; then the run is
+    reversed. Acme's page warns that 2 lines bill a reversed paycheck; Issue is refused in words (no number);
+    Refresh voids it and drafts nothing (the pay is gone until re-issued)."""
+    from datetime import date
+
+    import sqlalchemy as sa
+
+    from backoffice.billing.services.invoicing import create_invoices
+    from payroll.models import PayrollRun
+    from payroll.services.corrections import reverse_run
+
+    create_invoices("2026-11-08", issue_date=date(2026, 11, 9), issue=False)
+    run = db.session.execute(sa.select(PayrollRun).where(PayrollRun.kind == "regular")).scalar_one()
+    reverse_run(run.id, setup["world"].hr, "wrong week", on=date(2026, 11, 20))
+    acme, _ = _invoices(db)
+    login(client, setup["finance"])
+    page = client.get(f"/admin/billing/invoice/{acme.id}")
+    text = page.get_data(as_text=True)
+    assert 'id="invoice-stale"' in text and "2 lines bill" in text and 'id="invoice-refresh"' in text
+    token = csrf_token_from(page.data)
+    refused = client.post(f"/admin/billing/invoice/{acme.id}/issue", data={"csrf_token": token},
+                          follow_redirects=True).get_data(as_text=True)
+    assert "bills pay reversed since it was drafted" in refused
+    db.session.expire_all()
+    assert _invoices(db)[0].number is None
+    done = client.post(f"/admin/billing/invoice/{acme.id}/refresh", data={"csrf_token": token},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "drafted again from the time and pay that stand now: 0 drafts" in done
+    db.session.expire_all()
+    assert [(i.status, i.total) for i in _invoices(db)] == [("void", Decimal("1425.00")), ("draft", Decimal("400.00"))]
+
+
+def test_invoice_through_a_date_runs_in_the_background_with_a_progress_page(client, login, db, setup):
+    """The form starts an invoicing run (eager here: done within the request) and lands on its page: done, 2 of 2
+    clients, 2 invoices issued totalling 1,425.00 + 400.00 = $1,825.00, both listed; its progress JSON says the
+    same. A done run is not run again (only a failed one offers it)."""
+    import sqlalchemy as sa
+
+    from backoffice.billing.models import InvoicingRun
+
+    login(client, setup["finance"])
+    page = client.get("/admin/billing/")
+    resp = client.post("/admin/billing/run", data={"csrf_token": csrf_token_from(page.data), "through": "2026-11-08"})
+    job = db.session.execute(sa.select(InvoicingRun)).scalar_one()
+    assert resp.status_code == 302 and resp.headers["Location"].endswith(f"/admin/billing/runs/{job.id}")
+    text = client.get(f"/admin/billing/runs/{job.id}").get_data(as_text=True)
+    assert "Done: 2 invoices issued, total $1,825.00." in text and 'id="run-again"' not in text
+    assert "INV-000001" in text and "INV-000002" in text and "2 / 2 · 100%" in text
+    progress = client.get(f"/admin/billing/runs/{job.id}/progress.json").get_json()
+    assert (progress["state"], progress["clients_done"], progress["clients_total"], progress["invoice_count"],
+            progress["invoiced_total"]) == ("done", 2, 2, 2, "1825.00")
+    again = client.post(f"/admin/billing/runs/{job.id}/again", data={"csrf_token": csrf_token_from(page.data)},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "is done: only a failed run is run again" in again
+    index = client.get("/admin/billing/").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' in index and 'id="invoicing-runs"' in index
+
+
+def test_a_bad_date_is_refused_in_words_and_no_run_is_queued(client, login, db, setup):
+    import sqlalchemy as sa
+
+    from backoffice.billing.models import InvoicingRun
+
+    login(client, setup["finance"])
+    page = client.get("/admin/billing/")
+    resp = client.post("/admin/billing/run", data={"csrf_token": csrf_token_from(page.data), "through": "2026-02-30"},
+                       follow_redirects=True)
+    assert "&#39;2026-02-30&#39; is not a date (YYYY-MM-DD)" in resp.get_data(as_text=True)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(InvoicingRun)).scalar() == 0
+
+
+def test_the_invoicing_runs_list_searches_filters_exports_and_is_not_the_approvers(client, login, db, setup):
+    """One run through Nov 8 (2 invoices, $1,825.00): finance finds it by client-wide search and the done filter
+    and exports it as CSV; the approver (who reads their client's invoices) is refused the list."""
+    from datetime import date, datetime, timezone
+
+    from backoffice.billing.services.invoicing_runs import request_invoicing, run_invoicing
+
+    job = request_invoicing("2026-11-08", None, issue=True, issue_date=date(2026, 11, 9), user=setup["finance"])
+    run_invoicing(job.id, now=lambda: datetime(2026, 11, 9, 9, tzinfo=timezone.utc))
+    login(client, setup["finance"])
+    listing = client.get("/admin/invoicing_run/").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' in listing and "1,825.00" in listing
+    done = client.get("/admin/invoicing_run/?flt0_0=done").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' in done
+    failed = client.get("/admin/invoicing_run/?flt0_0=failed").get_data(as_text=True)
+    assert f'/admin/billing/runs/{job.id}"' not in failed
+    csv_text = client.get("/admin/invoicing_run/export/csv/").get_data(as_text=True)
+    header, row = csv_text.splitlines()[:2]
+    assert header.startswith("Run,Through,Client,Issued (not drafts),State") and ",done," in row
+    login(client, setup["approver"])
+    assert client.get("/admin/invoicing_run/").status_code == 403

@@ -114,3 +114,25 @@ def test_the_command_line_invoices_through_a_date_once_printing_number_client_an
     assert bad.exit_code == 2
     issues = json.loads(bad.stderr)["issues"]
     assert [i["field"] for i in issues] == ["through", "client_id"]
+
+
+def test_the_command_line_queues_a_background_run_when_asked_and_stays_synchronous_otherwise(db, make_user, runner,
+                                                                                           fixed_clock):
+    """--background queues an invoicing run (eager here: done at once) and prints where it stands: 45 h at bill
+    rate $30.00 → 1 invoice, $1,425.00, which names the run; a second, synchronous pass finds nothing."""
+    import sqlalchemy as sa
+
+    from backoffice.billing.models import Invoice, InvoicingRun
+
+    world = BillingWorld(db, make_user)
+    a = world.worker(rate="20.00")
+    a.bill_rate = Decimal("30.00")
+    world.time(a, hours=(10, 10, 10, 10, 5, 0, 0))
+    world.approved_run()
+    queued = runner.invoke(args=["billing", "invoice", "--through", THROUGH, "--background"])
+    assert queued.exit_code == 0, queued.output
+    run = db.session.execute(sa.select(InvoicingRun)).scalar_one()
+    assert queued.stdout == f"invoicing run #{run.id}: Done: 1 invoice issued, total $1,425.00.\n"
+    assert db.session.execute(sa.select(Invoice.number, Invoice.invoicing_run_id)).all() == [("INV-000001", run.id)]
+    again = runner.invoke(args=["billing", "invoice", "--through", THROUGH])
+    assert again.exit_code == 0 and again.stdout == "" and "nothing to invoice" in again.stderr

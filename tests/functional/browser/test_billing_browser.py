@@ -1,6 +1,6 @@
-"""In Chromium: finance invoices a week as drafts from the Invoicing page and issues one from its page; the
-client's approver opens that invoice on a phone, reads its lines traced to the timesheet, without sideways
-scrolling, and downloads its PDF."""
+"""In Chromium: finance invoices a week as drafts from the Invoicing page (a background run, followed on its
+page) and issues one from its page; the client's approver opens that invoice on a phone, reads its lines traced
+to the timesheet, without sideways scrolling, and downloads its PDF."""
 from __future__ import annotations
 
 from datetime import date
@@ -50,7 +50,9 @@ def test_finance_issues_an_invoice_and_the_approver_reads_it_on_a_phone(app, db,
             page.check("#draft")
             page.click("#invoicing-form button[type=submit]")
             expect(page.locator(".alert")).to_contain_text("1 invoice drafted")
-            page.click("#recent-invoices a:has-text('draft')")
+            expect(page.locator("#run-state")).to_have_text("done")          # the invoicing run's page
+            page.wait_for_load_state("load")     # its scripts fetched: a click mid-download leaves the server a file
+            page.click("#run-invoices a:has-text('draft')")
             expect(page.locator("#invoice-total")).to_have_text("$1,425.00")
             page.click("#invoice-issue")
             expect(page.locator("#invoice-status")).to_have_text("sent")

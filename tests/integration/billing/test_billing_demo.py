@@ -31,6 +31,12 @@ def test_the_demo_leaves_sent_invoices_of_both_billing_methods_numbered_without_
     for inv in invoices:
         assert inv.total == sum((ln.amount for ln in inv.lines), Decimal(0)) > 0
         assert inv.issue_date <= date(2026, 11, 26)
+    # made by one background invoicing run, done, which names every demo invoice
+    from backoffice.billing.models import InvoicingRun
+
+    [run] = db.session.execute(sa.select(InvoicingRun)).scalars().all()
+    assert (run.state, run.clients_done, run.invoice_count) == ("done", run.clients_total, len(invoices))
+    assert {i.invoicing_run_id for i in invoices} == {run.id}
     posted = db.session.execute(sa.select(sa.func.count()).select_from(JournalEntry)
                                 .where(JournalEntry.kind == "invoice")).scalar()
     assert posted == len(invoices)

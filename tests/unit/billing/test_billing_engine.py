@@ -104,3 +104,28 @@ def test_per_worker_clients_get_one_invoice_per_worker_and_period():
                            through=date(2026, 11, 15))
     assert [(d.worker_id, d.period_start, [ln.source_key for ln in d.lines]) for d in drafts] == [
         (1, date(2026, 11, 2), ["a"]), (2, date(2026, 11, 2), ["b"]), (1, date(2026, 11, 9), ["c"])]
+
+
+def _salary(salary, pay_rate, bill_rate, unit="year"):
+    return e.SalaryPay(11, 7, 3, "Ana Lima", date(2026, 11, 2), date(2026, 11, 8), unit, D(salary), D(pay_rate),
+                       D(bill_rate))
+
+
+@pytest.mark.parametrize("salary, pay_rate, bill_rate, unit, amount", [
+    ("1000.00", "52000", "78000", "year", "1500.00"),       # 1,000.00 × 78,000 ÷ 52,000
+    ("961.54", "50000", "75000", "year", "1442.31"),        # 50,000 ÷ 52 = 961.538 → 961.54; × 1.5 = 1,442.31
+    ("400.00", "52000", "78000", "year", "600.00"),         # a first week of 2 days of 5: 400.00 × 1.5
+    ("2200.00", "1100", "1650", "week", "3300.00"),         # two weeks at $1,100 a week, billed $1,650 a week
+    ("1000.00", "52000", "70000", "year", "1346.15"),       # 1,000 × 70,000 ÷ 52,000 = 1,346.1538 → 1,346.15
+])
+def test_a_salary_is_billed_at_the_bill_rates_share_of_the_pay_rate(salary, pay_rate, bill_rate, unit, amount):
+    line = e.salary_line(_salary(salary, pay_rate, bill_rate, unit))
+    assert (line.quantity, line.rate, line.amount, line.unit, line.source_key, line.paycheck_id) == (
+        D(1), D(amount), D(amount), "salary", "sal:11:7", 11)
+
+
+def test_a_salary_line_says_its_arithmetic_and_a_zero_pay_rate_bills_nothing():
+    line = e.salary_line(_salary("1000.00", "52000", "78000"))
+    assert line.description == ("Ana Lima, salary 2026-11-02 to 2026-11-08: 1,000.00 paid × bill 78,000.00 ÷ pay "
+                                "52,000.00 a year")
+    assert e.salary_line(_salary("1000.00", "0", "78000")) is None
