@@ -11,7 +11,7 @@ import backoffice.db
 from backoffice.db import BigId, UTCDateTime
 
 revision = '0122_billgaps'
-down_revision = '0119_voice'
+down_revision = '0121_notifications'
 branch_labels = None
 depends_on = None
 
