@@ -22,7 +22,7 @@ LABELS = {
     "min_wage_makeup": "Minimum-wage make-up", "bonus_overtime_premium": "Overtime premium on a bonus",
     "piece": "Piece work", "project": "Project", "bonus": "Bonus", "commission": "Commission",
     "retro": "Retroactive pay", "correction": "Correction", "reimbursement": "Reimbursement",
-    "final_pay": "Final pay", "federal_income_tax": "Federal income tax", "social_security": "Social Security",
+    "final_pay": "Final pay", "sick_leave": "Paid sick leave", "paid_leave": "Paid time off", "federal_income_tax": "Federal income tax", "social_security": "Social Security",
     "medicare": "Medicare", "additional_medicare": "Additional Medicare", "futa": "FUTA", "suta": "SUTA",
     "backup_withholding": "Backup withholding", "state_income_tax": "income tax", "401k": "401(k)",
     "roth_401k": "Roth 401(k)", "section125": "Section 125 premium", "hsa": "HSA", "fsa": "Health FSA",
