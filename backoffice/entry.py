@@ -11,6 +11,8 @@ APP_FREE = {
     ("paycheck", "states"): ("payroll.cli_engine", "states_cmd"),
     ("classify",): ("backoffice.classification.cli_engine", "classify_cmd"),
     ("benefits", "aca-measure"): ("benefits.cli_engine", "aca_measure_cmd"),
+    ("leave", "accrue"): ("backoffice.leave.cli", "accrue_cmd"),
+    ("leave", "policies"): ("backoffice.leave.cli", "policies_cmd"),
 }
 
 

@@ -1,0 +1,665 @@
+"""Paid sick leave laws as dated data, and the pure accrual engine: what a worker earns, may carry, may use and
+gets back, under the law of the place the hours were worked (no Flask, database or clock: `today` is passed in)."""
+from __future__ import annotations
+
+import calendar
+import json
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterable, Mapping
+
+from backoffice.dates import long_date, parse_date
+from backoffice.errors import DomainError, Issue, ValidationFailed
+from backoffice.money import D
+
+LAWS_DIR = Path(__file__).with_name("data") / "laws"
+ZERO_HOURS = Decimal("0")
+PLACES = Decimal("0.0001")          # hours of leave are kept to four places (1 per 30 of 8 h = 0.2667)
+FMLA_HOURS = Decimal("1250")        # 29 CFR 825.110(a)(2)
+FMLA_EMPLOYEES = 50                 # 29 CFR 825.110(a)(3)
+
+
+def hours(value: Decimal) -> Decimal:
+    """Leave hours rounded half-up to four places (the one rounding for leave)."""
+    return value.quantize(PLACES, rounding=ROUND_HALF_UP)
+
+
+def show(value: Decimal | None) -> str:
+    """Hours for a sentence: 1.3333, 40, 0.5 (no trailing zeros, no exponent)."""
+    if value is None:
+        return "none"
+    text = format(value.normalize(), "f")
+    return text
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day of the month `months` later, or the month's last day when it has fewer days."""
+    y, m = divmod(day.month - 1 + months, 12)
+    year, month = day.year + y, m + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+# --------------------------------------------------------------------------------------------------- the law
+
+
+@dataclass(frozen=True)
+class Law:
+    """One jurisdiction's sick-leave law on a date, for one employer-size tier: every figure with its source."""
+
+    jurisdiction: str
+    name: str
+    kind: str                          # state, city or county
+    state: str                         # the state it sits in
+    version: str
+    basis: str
+    effective_from: date
+    effective_to: date | None
+    tier: str                          # the employer-size tier's label ("all employers" when the law has none)
+    min_employees: int
+    max_employees: int | None
+    paid: bool                         # False: the law requires unpaid (job-protected) leave only
+    accrual_hours: Decimal             # earned ...
+    per_hours_worked: Decimal          # ... per this many hours worked
+    exempt_weekly_hours: Decimal | None  # hours a week an exempt employee is deemed to work (None: law is silent)
+    usable_after_days: int             # usable from hire date + this many days
+    annual_accrual_cap: Decimal | None  # hours earned per policy year at most
+    annual_usage_cap: Decimal | None   # hours used per policy year the employer may limit to
+    balance_cap: Decimal | None        # hours held at any time at most
+    carryover_cap: Decimal | None      # hours carried into the next year at most (None: all, up to the balance cap)
+    front_load_hours: Decimal | None   # hours an employer may grant at the start of the year instead (None: no rule)
+    front_load_carryover_required: bool
+    min_increment_max: Decimal | None  # the largest minimum increment an employer may require
+    paid_at_separation: bool
+    rehire_window_months: int | None   # a rehire within this many months gets the balance back
+    supersedes: tuple[str, ...]        # jurisdictions whose law this one replaces where both would apply
+    confidence: str                    # high / medium / low: how sure the transcription is
+    sources: tuple[tuple[str, str], ...]
+    uncertain: tuple[tuple[str, str], ...]
+    notes: tuple[str, ...]
+    urls: tuple[str, ...]
+
+    @property
+    def rate(self) -> Decimal:
+        """Hours earned per hour worked."""
+        return self.accrual_hours / self.per_hours_worked
+
+    def source(self, name: str) -> str:
+        """The citation for one figure (its field name), or the law's name when the data gives none."""
+        return dict(self.sources).get(name, self.basis)
+
+    def usable_from(self, hire_date: date) -> date:
+        return hire_date + timedelta(days=self.usable_after_days)
+
+    def rate_text(self) -> str:
+        return f"{show(self.accrual_hours)} hour per {show(self.per_hours_worked)} hours worked"
+
+
+_DECIMAL_FIELDS = ("exempt_weekly_hours", "annual_accrual_cap", "annual_usage_cap", "balance_cap", "carryover_cap",
+                   "min_increment_max")
+_TIER_FIELDS = {"paid", "accrual", "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap",
+                "annual_usage_cap", "balance_cap", "carryover_cap", "front_load", "min_increment_max",
+                "paid_at_separation", "rehire_window_months", "sources", "uncertain", "notes", "confidence"}
+
+
+def _opt(value) -> Decimal | None:
+    return None if value is None else D(value)
+
+
+@lru_cache(maxsize=4)
+def _read(directory: str) -> tuple[dict, ...]:
+    files = sorted(Path(directory).glob("*.json"))
+    return tuple(json.loads(p.read_text(encoding="utf-8")) for p in files)
+
+
+def load_laws(directory: Path | str | None = None) -> dict[str, dict]:
+    """Every jurisdiction's law file (data/laws/<CODE>.json), by jurisdiction code: name, kind, state, urls and
+    the dated versions, each with its employer-size tiers. Read once per process."""
+    records = _read(str(directory or LAWS_DIR))
+    return {r["jurisdiction"]: r for r in records}
+
+
+def _build(record: dict, version: dict, tier: dict | None) -> Law:
+    merged = dict(version)
+    if tier:
+        merged.update({k: v for k, v in tier.items() if k in _TIER_FIELDS})
+        merged["sources"] = {**version.get("sources", {}), **tier.get("sources", {})}
+        merged["uncertain"] = {**version.get("uncertain", {}), **tier.get("uncertain", {})}
+        merged["notes"] = list(version.get("notes", ())) + list(tier.get("notes", ()))
+    front = merged.get("front_load") or {}
+    to = merged.get("effective_to")
+    return Law(
+        jurisdiction=record["jurisdiction"], name=record["name"], kind=record["kind"], state=record["state"],
+        version=merged["version"], basis=merged.get("basis", record["name"]),
+        effective_from=parse_date(merged["effective_from"]), effective_to=parse_date(to) if to else None,
+        tier=(tier or {}).get("label", "all employers"),
+        min_employees=int((tier or {}).get("min_employees", 0)),
+        max_employees=(tier or {}).get("max_employees"),
+        paid=bool(merged.get("paid", True)),
+        accrual_hours=D(merged["accrual"]["hours"]), per_hours_worked=D(merged["accrual"]["per_hours_worked"]),
+        usable_after_days=int(merged.get("usable_after_days") or 0),
+        front_load_hours=_opt(front.get("hours")),
+        front_load_carryover_required=bool(front.get("carryover_required", False)),
+        paid_at_separation=bool(merged.get("paid_at_separation", False)),
+        rehire_window_months=merged.get("rehire_window_months"),
+        supersedes=tuple(record.get("supersedes", ())),
+        confidence=merged.get("confidence", "medium"),
+        sources=tuple(sorted(merged.get("sources", {}).items())),
+        uncertain=tuple(sorted(merged.get("uncertain", {}).items())),
+        notes=tuple(merged.get("notes", ())),
+        urls=tuple(record.get("urls", ())),
+        **{name: _opt(merged.get(name)) for name in _DECIMAL_FIELDS},
+    )
+
+
+def _in_force(version: dict, on: date) -> bool:
+    start = parse_date(version["effective_from"])
+    end = version.get("effective_to")
+    return start <= on and (end is None or on <= parse_date(end))
+
+
+def _tier_fits(tier: dict, employer_size: int) -> bool:
+    top = tier.get("max_employees")
+    return tier.get("min_employees", 0) <= employer_size and (top is None or employer_size <= top)
+
+
+def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[str, dict] | None = None) -> Law:
+    """The law of `jurisdiction` in force on `on` for an employer of `employer_size` employees.
+
+    Refuses (DomainError) an unknown jurisdiction, a date no version covers, or a size no tier covers — never a
+    silent zero."""
+    laws = load_laws() if laws is None else laws
+    code = (jurisdiction or "").strip().upper()
+    record = laws.get(code)
+    if record is None:
+        raise DomainError(f"no sick-leave law is held for {jurisdiction!r} (see `backoffice leave policies`)",
+                          code="unknown_jurisdiction")
+    versions = [v for v in record["versions"] if _in_force(v, on)]
+    if not versions:
+        raise DomainError(f"{record['name']}: no version is in force on {on.isoformat()}", code="not_in_force")
+    version = versions[-1]
+    tiers = version.get("tiers") or []
+    if not tiers:
+        return _build(record, version, None)
+    fitting = [t for t in tiers if _tier_fits(t, employer_size)]
+    if not fitting:
+        raise DomainError(f"{record['name']} ({version['version']}) covers no employer of {employer_size} "
+                          f"employees", code="not_covered")
+    return _build(record, version, fitting[0])
+
+
+def laws_in_force(on: date, laws: Mapping[str, dict] | None = None) -> list[dict]:
+    """Each jurisdiction's version in force on `on` (raw records), for listings."""
+    laws = load_laws() if laws is None else laws
+    out = []
+    for code in sorted(laws):
+        for v in laws[code]["versions"]:
+            if _in_force(v, on):
+                out.append({"jurisdiction": code, **v})
+    return out
+
+
+def jurisdictions_for(state: str, city: str = "", county: str = "",
+                      laws: Mapping[str, dict] | None = None) -> tuple[str, ...]:
+    """The sick-leave jurisdictions for hours worked at a place: the local law where the data holds one for the
+    city or county (it supersedes the state's where its file says so), else the state's. Empty when none."""
+    laws = load_laws() if laws is None else laws
+    state = (state or "").strip().upper()
+    local = []
+    for code, record in laws.items():
+        if record["kind"] == "state" or record.get("state") != state:
+            continue
+        places = [p.casefold() for p in record.get("places", ())]
+        if (city and city.strip().casefold() in places) or (county and county.strip().casefold() in places):
+            local.append(code)
+    superseded = {s for code in local for s in laws[code].get("supersedes", ())}
+    codes = sorted(local)
+    if state in laws and state not in superseded:
+        codes.insert(0, state)
+    return tuple(codes)
+
+
+# ----------------------------------------------------------------------------------------------- accrual
+
+
+@dataclass(frozen=True)
+class AccrualInput:
+    """Hours worked in one jurisdiction (one run, or several), with the worker's standing before them."""
+
+    jurisdiction: str
+    employer_size: int
+    hire_date: date
+    policy_year_start: date           # the first day of the policy year the hours (start in)
+    balance_before: Decimal
+    accrued_this_year_before: Decimal
+    used_this_year_before: Decimal
+    hours: tuple[tuple[date, Decimal], ...]
+
+
+@dataclass(frozen=True)
+class AccrualResult:
+    jurisdiction: str
+    law_version: str
+    tier: str
+    hours_worked: Decimal
+    accrued: Decimal                   # earned from these hours
+    balance: Decimal                   # after
+    accrued_this_year: Decimal         # after (of the policy year the last hours fall in)
+    capped: bool                       # a cap stopped some accrual
+    usable_from: date                  # after any waiting period
+    usable_this_year: Decimal          # of the balance, what the usage cap still lets the worker use this year
+    paid: bool                         # False: the law gives unpaid leave only (e.g. NY's smallest employers)
+    explanation: tuple[str, ...]
+
+
+def _year_of(day: date, start: date) -> int:
+    """Which policy year (0 = the one starting on `start`) `day` falls in."""
+    n = 0
+    while day >= add_months(start, 12 * (n + 1)):
+        n += 1
+    return n
+
+
+def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> AccrualResult:
+    """Leave earned by hours worked, under the law in force on each day worked, stopped by the annual accrual cap
+    and the balance cap. Hours in a later policy year start that year's count at zero (the carryover on the
+    anniversary is `year_end`'s, which the caller applies). Refuses hours before the hire date or the policy year."""
+    issues = _input_issues(inp)
+    if issues:
+        raise ValidationFailed(issues)
+    days = sorted(inp.hours, key=lambda pair: pair[0])
+    first_day = days[0][0] if days else inp.policy_year_start
+    law = applicable(inp.jurisdiction, first_day, inp.employer_size, laws)
+    balance, this_year, year = inp.balance_before, inp.accrued_this_year_before, 0
+    worked = earned_exact = ZERO_HOURS
+    capped_by: list[str] = []
+    lines: list[str] = [f"{law.name}, version of {law.version} ({law.tier}): {law.rate_text()} "
+                        f"({law.source('accrual')})."]
+    for day, worked_today in days:
+        if not law.effective_from <= day <= (law.effective_to or day):
+            law = applicable(inp.jurisdiction, day, inp.employer_size, laws)
+            lines.append(f"From {long_date(day)} the version of {law.version} applies: {law.rate_text()}.")
+        y = _year_of(day, inp.policy_year_start)
+        if y != year:
+            year, this_year = y, ZERO_HOURS
+            lines.append(f"{long_date(day)} starts a new policy year: its accrual count starts at 0 "
+                         f"(carryover on the anniversary is applied separately).")
+        worked += worked_today
+        gain = worked_today * law.rate
+        rooms = {"annual_accrual_cap": None if law.annual_accrual_cap is None
+                 else max(law.annual_accrual_cap - this_year, ZERO_HOURS),
+                 "balance_cap": None if law.balance_cap is None else max(law.balance_cap - balance, ZERO_HOURS)}
+        allowed = gain
+        for which, room in rooms.items():
+            if room is not None and room < gain:
+                allowed = min(allowed, room)
+                if which not in capped_by:
+                    capped_by.append(which)
+        earned_exact += allowed
+        balance += allowed
+        this_year += allowed
+    accrued = hours(earned_exact)
+    balance = hours(inp.balance_before + accrued)
+    this_year = hours(this_year)
+    lines.append(f"{show(worked)} hours worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
+                 f"{show(hours(worked * law.rate))} hours; accrued {show(accrued)}, balance "
+                 f"{show(inp.balance_before)} → {show(balance)}.")
+    for which in capped_by:
+        cap = law.annual_accrual_cap if which == "annual_accrual_cap" else law.balance_cap
+        what = "a policy year's accrual" if which == "annual_accrual_cap" else "the balance"
+        lines.append(f"Accrual stopped at the cap of {show(cap)} hours on {what} ({law.source(which)}).")
+    usable_from = law.usable_from(inp.hire_date)
+    if law.usable_after_days:
+        lines.append(f"Usable from {long_date(usable_from)}, {law.usable_after_days} days after the hire date "
+                     f"({law.source('usable_after_days')}).")
+    else:
+        lines.append("Usable as it accrues (no waiting period).")
+    used = inp.used_this_year_before if year == 0 else ZERO_HOURS
+    usable_year = balance
+    if law.annual_usage_cap is not None:
+        usable_year = max(min(balance, law.annual_usage_cap - used), ZERO_HOURS)
+        lines.append(f"Use may be limited to {show(law.annual_usage_cap)} hours a policy year "
+                     f"({law.source('annual_usage_cap')}); {show(used)} used so far, {show(usable_year)} usable.")
+    if not law.paid:
+        lines.append(f"For this employer size the law gives unpaid leave only ({law.source('paid')}).")
+    if law.confidence != "high" or law.uncertain:
+        lines.append(f"Transcription confidence: {law.confidence}"
+                     + (f"; not confirmed: {', '.join(k for k, _ in law.uncertain)}." if law.uncertain else "."))
+    return AccrualResult(
+        jurisdiction=law.jurisdiction, law_version=law.version, tier=law.tier, hours_worked=worked,
+        accrued=accrued, balance=balance, accrued_this_year=this_year, capped=bool(capped_by),
+        usable_from=usable_from, usable_this_year=hours(usable_year), paid=law.paid, explanation=tuple(lines))
+
+
+def _input_issues(inp: AccrualInput) -> list[Issue]:
+    issues = []
+    if inp.employer_size < 0:
+        issues.append(Issue("employer_size", "must be zero or more", "too_small"))
+    for name in ("balance_before", "accrued_this_year_before", "used_this_year_before"):
+        if getattr(inp, name) < 0:
+            issues.append(Issue(name, "must be zero or more hours", "too_small"))
+    for i, (day, worked) in enumerate(inp.hours):
+        if worked < 0 or worked > 24:
+            issues.append(Issue(f"hours[{i}].hours", "must be between 0 and 24 hours a day", "out_of_range"))
+        if day < inp.hire_date:
+            issues.append(Issue(f"hours[{i}].date", f"{day.isoformat()} is before the hire date", "before_hire"))
+        elif day < inp.policy_year_start:
+            issues.append(Issue(f"hours[{i}].date", f"{day.isoformat()} is before policy_year_start "
+                                                    f"(an earlier policy year: accrue it separately)",
+                                "before_policy_year"))
+    return issues
+
+
+# ------------------------------------------------------------------------------------- year end, separation
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    carried: Decimal
+    forfeited: Decimal
+    balance: Decimal
+    explanation: tuple[str, ...]
+
+
+def year_end(law: Law, balance: Decimal, front_loaded: bool = False,
+             carryover_cap: Decimal | None = None) -> YearEnd:
+    """The balance carried over the policy year's anniversary: all of it, up to the law's carryover cap and balance
+    cap (or a more generous cap the policy sets: `carryover_cap`); a front-loaded grant need not carry over where
+    the law says so. The rest is forfeited."""
+    lines = []
+    if front_loaded and law.front_load_hours is not None and not law.front_load_carryover_required:
+        lines.append(f"The year's leave was front-loaded, so no carryover is required ({law.source('front_load')}); "
+                     f"{show(balance)} hours lapse.")
+        return YearEnd(ZERO_HOURS, balance, ZERO_HOURS, tuple(lines))
+    carried = balance
+    cap = law.carryover_cap if carryover_cap is None else max(carryover_cap, law.carryover_cap or carryover_cap)
+    if cap is not None and carried > cap:
+        carried = cap
+        lines.append(f"Carryover is capped at {show(cap)} hours ({law.source('carryover_cap')}).")
+    if law.balance_cap is not None and carried > law.balance_cap:
+        carried = law.balance_cap
+        lines.append(f"The balance may be capped at {show(law.balance_cap)} hours ({law.source('balance_cap')}).")
+    if carried == balance:
+        lines.append(f"All {show(balance)} hours carry over ({law.source('carryover_cap')}).")
+    forfeited = balance - carried
+    if forfeited:
+        lines.append(f"{show(carried)} hours carry over; {show(forfeited)} hours are forfeited.")
+    return YearEnd(carried, forfeited, carried, tuple(lines))
+
+
+@dataclass(frozen=True)
+class Separation:
+    payout_hours: Decimal
+    forfeited_hours: Decimal
+    explanation: tuple[str, ...]
+
+
+def separation(law: Law, balance: Decimal) -> Separation:
+    """At separation: the balance paid out where the law requires it, else set aside (forfeited unless a rehire
+    within the law's window restores it)."""
+    if law.paid_at_separation:
+        return Separation(balance, ZERO_HOURS, (f"{show(balance)} hours are paid out at separation "
+                                                f"({law.source('paid_at_separation')}).",))
+    lines = [f"Unused leave is not paid at separation ({law.source('paid_at_separation')}); {show(balance)} hours "
+             f"are set aside."]
+    if law.rehire_window_months:
+        lines.append(f"They are restored on a rehire within {law.rehire_window_months} months "
+                     f"({law.source('rehire_window_months')}).")
+    return Separation(ZERO_HOURS, balance, tuple(lines))
+
+
+@dataclass(frozen=True)
+class Rehire:
+    restored: Decimal
+    within_window: bool
+    window_ends: date | None
+    explanation: tuple[str, ...]
+
+
+def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired_on: date) -> Rehire:
+    """A rehire within the law's window gets the balance set aside at separation back (nothing after it)."""
+    if rehired_on < separated_on:
+        raise ValidationFailed([Issue("rehired_on", "is before the separation date", "before_separation")])
+    if not law.rehire_window_months:
+        return Rehire(ZERO_HOURS, False, None, ("The law restores no balance on rehire.",))
+    ends = add_months(separated_on, law.rehire_window_months)
+    if rehired_on <= ends:
+        return Rehire(balance_at_separation, True, ends,
+                      (f"Rehired on {long_date(rehired_on)}, within {law.rehire_window_months} months of separation "
+                       f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
+                       f"({law.source('rehire_window_months')}).",))
+    return Rehire(ZERO_HOURS, False, ends,
+                  (f"Rehired on {long_date(rehired_on)}, after the window ended on {long_date(ends)}: nothing is "
+                   f"restored ({law.source('rehire_window_months')}).",))
+
+
+# ------------------------------------------------------------------------------------------------ using it
+
+
+@dataclass(frozen=True)
+class Use:
+    allowed: bool
+    charged: Decimal                   # hours taken from the balance (raised to the minimum increment)
+    issues: tuple[Issue, ...]
+    explanation: tuple[str, ...]
+
+
+def usable(law: Law, balance: Decimal, requested_hours: Decimal, *, used_this_year: Decimal = ZERO_HOURS,
+           on: date | None = None, hire_date: date | None = None, min_increment: Decimal | None = None,
+           allow_advance: bool = False) -> Use:
+    """Whether a request for leave can be granted: after the waiting period, within the year's usage cap and the
+    balance (unless the policy allows advances), charged in at least the minimum increment the employer sets
+    (`min_increment`, at most the law's; default the law's own maximum)."""
+    issues: list[Issue] = []
+    lines: list[str] = []
+    if requested_hours <= 0:
+        issues.append(Issue("hours", "must be more than zero", "too_small"))
+        return Use(False, ZERO_HOURS, tuple(issues), ("Nothing requested.",))
+    increment = law.min_increment_max if min_increment is None else min_increment
+    if law.min_increment_max is not None and increment is not None and increment > law.min_increment_max:
+        increment = law.min_increment_max
+        lines.append(f"The employer's minimum increment is limited to {show(law.min_increment_max)} hours "
+                     f"({law.source('min_increment_max')}).")
+    charged = requested_hours
+    if increment is not None and requested_hours < increment:
+        charged = increment
+        lines.append(f"{show(requested_hours)} hours requested; the minimum increment is {show(increment)} hours "
+                     f"({law.source('min_increment_max')}), so {show(charged)} hours are charged.")
+    if on is not None and hire_date is not None and on < law.usable_from(hire_date):
+        issues.append(Issue("date", f"leave is usable from {law.usable_from(hire_date).isoformat()} "
+                                    f"({law.source('usable_after_days')})", "waiting_period"))
+    if law.annual_usage_cap is not None and used_this_year + charged > law.annual_usage_cap:
+        left = max(law.annual_usage_cap - used_this_year, ZERO_HOURS)
+        issues.append(Issue("hours", f"only {show(left)} hours are left of the {show(law.annual_usage_cap)}-hour "
+                                     f"yearly use limit ({law.source('annual_usage_cap')})", "usage_cap"))
+    if charged > balance and not allow_advance:
+        issues.append(Issue("hours", f"the balance is {show(balance)} hours", "insufficient_balance"))
+    elif charged > balance:
+        lines.append(f"The policy allows an advance: the balance goes to {show(balance - charged)} hours.")
+    if not issues:
+        lines.append(f"{show(charged)} hours granted; balance {show(balance)} → {show(balance - charged)}.")
+    return Use(not issues, charged, tuple(issues), tuple(lines))
+
+
+# ------------------------------------------------------------------------------------------------- FMLA
+
+
+@dataclass(frozen=True)
+class FmlaEligibility:
+    eligible: bool
+    months_employed: int
+    hours_12_months: Decimal
+    employees_within_75_miles: int
+    explanation: tuple[str, ...]
+
+
+def _months_between(start: date, end: date) -> int:
+    months = (end.year - start.year) * 12 + end.month - start.month
+    if end.day < start.day and end != date(end.year, end.month, calendar.monthrange(end.year, end.month)[1]):
+        months -= 1
+    return max(months, 0)
+
+
+def fmla_eligible(hire_date: date, on: date, hours_12_months: Decimal | Iterable[tuple[str, Decimal]],
+                  employees_within_75_miles: int) -> FmlaEligibility:
+    """FMLA eligibility on the day leave starts (29 CFR 825.110(a)): employed 12 months, 1,250 hours of service in
+    the 12 months before, at a worksite with 50 employees within 75 miles. Hours may come as one figure or as
+    (source, hours) pairs — a leased worker's hours from every client count, the agency being the employer."""
+    if isinstance(hours_12_months, Decimal):
+        parts: list[tuple[str, Decimal]] = [("hours of service", hours_12_months)]
+    else:
+        parts = [(str(label), D(h)) for label, h in hours_12_months]
+    total = sum((h for _, h in parts), ZERO_HOURS)
+    months = _months_between(hire_date, on)
+    lines = []
+    if len(parts) > 1:
+        lines.append("Hours of service in the 12 months before the leave: "
+                     + " + ".join(f"{show(h)} ({label})" for label, h in parts) + f" = {show(total)}.")
+    tests = [
+        (months >= 12, f"employed {months} months since {long_date(hire_date)} (12 needed, 29 CFR 825.110(a)(1), "
+                       f"(b))"),
+        (total >= FMLA_HOURS, f"{show(total)} hours of service in the 12 months before {long_date(on)} "
+                              f"(1,250 needed, 29 CFR 825.110(a)(2), (c))"),
+        (employees_within_75_miles >= FMLA_EMPLOYEES,
+         f"{employees_within_75_miles} employees within 75 miles of the worksite (50 needed, "
+         f"29 CFR 825.110(a)(3), 825.111)"),
+    ]
+    for ok, text in tests:
+        lines.append(("Met: " if ok else "Not met: ") + text + ".")
+    eligible = all(ok for ok, _ in tests)
+    lines.append("Eligible for FMLA leave." if eligible else "Not eligible for FMLA leave.")
+    return FmlaEligibility(eligible, months, total, employees_within_75_miles, tuple(lines))
+
+
+# ---------------------------------------------------------------------------------------------- JSON form
+
+
+_INPUT_FIELDS = ("jurisdiction", "employer_size", "hire_date", "policy_year_start", "balance_before",
+                 "accrued_this_year_before", "used_this_year_before", "hours")
+
+
+def accrual_input(obj: object, row: int | None = None) -> AccrualInput:
+    """An AccrualInput from the command line's JSON object; every problem at once, field by field."""
+    if not isinstance(obj, dict):
+        raise ValidationFailed([Issue("", "each input must be a JSON object", "invalid", row)])
+    issues: list[Issue] = []
+    values: dict = {}
+
+    def problem(name: str, message: str, code: str = "invalid") -> None:
+        issues.append(Issue(name, message, code, row))
+
+    for name in ("jurisdiction", "hire_date"):
+        if name not in obj:
+            problem(name, "is required", "required")
+    values["jurisdiction"] = str(obj.get("jurisdiction", "")).strip().upper()
+    try:
+        size = obj.get("employer_size", 1)
+        if isinstance(size, bool) or not isinstance(size, (int, str, Decimal)):
+            raise ValueError
+        values["employer_size"] = int(D(size))
+    except (TypeError, ValueError, ArithmeticError):
+        problem("employer_size", "must be a whole number of employees")
+    for name in ("hire_date", "policy_year_start"):
+        raw = obj.get(name)
+        if raw is None and name == "policy_year_start":
+            continue
+        try:
+            values[name] = parse_date(raw)
+        except ValueError as exc:
+            problem(name, str(exc))
+    if "policy_year_start" not in values and "hire_date" in values:
+        days = [h.get("date") for h in obj.get("hours") or [] if isinstance(h, dict)]
+        first = min((d for d in days if isinstance(d, str)), default=None)
+        try:
+            year = parse_date(first).year if first else values["hire_date"].year
+        except ValueError:
+            year = values["hire_date"].year
+        values["policy_year_start"] = date(year, 1, 1)     # the calendar year when none is given
+    for name in ("balance_before", "accrued_this_year_before", "used_this_year_before"):
+        try:
+            values[name] = D(obj.get(name, "0"))
+        except (TypeError, ValueError):
+            problem(name, "must be a number of hours (a string such as \"12.5\")")
+    pairs = []
+    raw_hours = obj.get("hours", [])
+    if not isinstance(raw_hours, list):
+        problem("hours", "must be a list of {\"date\": \"YYYY-MM-DD\", \"hours\": \"8\"}")
+        raw_hours = []
+    for i, item in enumerate(raw_hours):
+        if not isinstance(item, dict):
+            problem(f"hours[{i}]", "must be an object with date and hours")
+            continue
+        try:
+            day = parse_date(item.get("date"))
+            worked = D(item.get("hours"))
+            pairs.append((day, worked))
+        except (TypeError, ValueError) as exc:
+            problem(f"hours[{i}]", str(exc))
+    unknown = sorted(set(obj) - set(_INPUT_FIELDS))
+    if unknown:
+        problem(unknown[0], f"unknown field(s): {', '.join(unknown)}", "unknown_field")
+    if issues:
+        raise ValidationFailed(issues)
+    values["hours"] = tuple(pairs)
+    return AccrualInput(**values)
+
+
+def result_json(result: AccrualResult) -> dict:
+    return {
+        "jurisdiction": result.jurisdiction, "law_version": result.law_version, "tier": result.tier,
+        "hours_worked": show(result.hours_worked), "accrued": show(result.accrued), "balance": show(result.balance),
+        "accrued_this_year": show(result.accrued_this_year), "capped": result.capped,
+        "usable_from": result.usable_from.isoformat(), "usable_this_year": show(result.usable_this_year),
+        "paid": result.paid, "explanation": list(result.explanation),
+    }
+
+
+def accrue_json(payload: object, laws: Mapping[str, dict] | None = None):
+    """The command line's form: one object → one result; a list → a list of results (a refused item stops the
+    list with every issue, each naming its row)."""
+    if isinstance(payload, list):
+        inputs = []
+        issues: list[Issue] = []
+        for row, obj in enumerate(payload):
+            try:
+                inputs.append(accrual_input(obj, row))
+            except ValidationFailed as exc:
+                issues.extend(exc.issues)
+        if issues:
+            raise ValidationFailed(issues)
+        return [result_json(accrue(i, laws)) for i in inputs]
+    return result_json(accrue(accrual_input(payload), laws))
+
+
+def policies_json(laws: Mapping[str, dict] | None = None) -> list[dict]:
+    """Every jurisdiction and version with its dates, tiers, figures and sources (for `backoffice leave policies`)."""
+    laws = load_laws() if laws is None else laws
+    out = []
+    for code in sorted(laws):
+        record = laws[code]
+        for v in record["versions"]:
+            tiers = v.get("tiers") or [None]
+            for t in tiers:
+                law = _build(record, v, t)
+                out.append({
+                    "jurisdiction": code, "name": law.name, "kind": law.kind, "state": law.state,
+                    "version": law.version, "effective_from": law.effective_from.isoformat(),
+                    "effective_to": law.effective_to.isoformat() if law.effective_to else None,
+                    "tier": law.tier, "min_employees": law.min_employees, "max_employees": law.max_employees,
+                    "paid": law.paid, "accrual": law.rate_text(),
+                    "usable_after_days": law.usable_after_days,
+                    "annual_accrual_cap": show(law.annual_accrual_cap) if law.annual_accrual_cap else None,
+                    "annual_usage_cap": show(law.annual_usage_cap) if law.annual_usage_cap else None,
+                    "balance_cap": show(law.balance_cap) if law.balance_cap else None,
+                    "carryover_cap": show(law.carryover_cap) if law.carryover_cap else None,
+                    "front_load_hours": show(law.front_load_hours) if law.front_load_hours else None,
+                    "min_increment_max": show(law.min_increment_max) if law.min_increment_max else None,
+                    "paid_at_separation": law.paid_at_separation,
+                    "rehire_window_months": law.rehire_window_months,
+                    "supersedes": list(law.supersedes), "confidence": law.confidence,
+                    "uncertain": dict(law.uncertain), "sources": dict(law.sources), "urls": list(law.urls),
+                    "basis": law.basis,
+                })
+    return out
