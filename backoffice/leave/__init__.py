@@ -8,14 +8,12 @@ demo are the entry points. The domain sits above payroll and benefits: it reads 
 hooks; they never import it."""
 from __future__ import annotations
 
-import importlib.util
-
 
 def init_app(app) -> None:
     """Register the models, row scopes, payroll hooks, admin views, API, portal pages, CLI and demo data of leave."""
     # Here, not at the top: importing the package (for a model or the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.leave import accrual_services, admin, api, demo, models, portal, scopes  # noqa: F401
+    from backoffice.leave import accrual_services, admin, api, cli, demo, models, portal, scopes  # noqa: F401
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step
     from payroll import hooks
@@ -26,6 +24,4 @@ def init_app(app) -> None:
     register_blueprints(app, api.blp)
     add_home_hook(app, portal.home_balances)
     add_demo_step(app, demo.seed)
-    if importlib.util.find_spec("backoffice.leave.cli") is not None:     # the laws' commands (accrue, policies)
-        from backoffice.leave import cli
-        cli.register(app.cli)
+    cli.register(app.cli)             # the laws' commands: backoffice leave accrue, backoffice leave policies

@@ -508,3 +508,28 @@ def requests_of(worker_id: int, limit: int = 100) -> list[LeaveRequest]:
     return list(db.session.execute(sa.select(LeaveRequest).where(LeaveRequest.worker_id == worker_id)
                                    .order_by(LeaveRequest.start_date.desc(), LeaveRequest.id.desc())
                                    .limit(limit)).scalars())
+
+
+@transaction()
+def adjust_balance(user, worker_id: int, policy_id: int, amount, on: date, note: str) -> LeaveEntry:
+    """HR sets a balance right by hand (an opening balance carried from another system, a correction): one
+    `adjustment` entry with the reason; the balance may not go below zero unless the policy allows advances."""
+    _require(user, "leave_entry", "create")
+    issues: list[Issue] = []
+    policy = db.session.get(LeavePolicy, policy_id) if is_record_id(policy_id) else None
+    if policy is None:
+        issues.append(Issue("policy_id", "no such leave policy", "not_found"))
+    if not is_record_id(worker_id) or db.session.get(Worker, worker_id) is None:
+        issues.append(Issue("worker_id", "no such worker", "not_found"))
+    value = _number(amount, "hours", issues)
+    if value is not None and value == 0:
+        issues.append(Issue("hours", "must not be zero", "invalid"))
+    if not (note or "").strip():
+        issues.append(Issue("note", "say why the balance changes", "required"))
+    raise_if(issues)
+    row = balance_row(worker_id, policy, on)
+    floor = -policy.advance_limit if policy.allow_advance else ZERO
+    if row.balance + value < floor:
+        raise_if([Issue("hours", f"the balance would be {engine.show(row.balance + value)} hours: below "
+                                 f"{engine.show(floor)}", "below_zero")])
+    return post(row, "adjustment", value, on, explanation=(note.strip()[:500],), user=user)
