@@ -18,6 +18,7 @@ from backoffice.extensions import db
 from backoffice.leave import engine
 from backoffice.leave.models import (HOURS, REASONS, SICK_REASONS, LeaveBalance, LeaveEntry, LeavePolicy,
                                      LeaveRequest)
+from backoffice.money import HOURS as HOURS_KIND
 from backoffice.money import D, ZERO, number_problem, round_cents
 from backoffice.security.access import SCOPED_ROLES, can, scoped
 from backoffice.states import transition
@@ -267,7 +268,7 @@ def _number(value, field: str, issues: list[Issue]) -> Decimal | None:
     except (ValueError, ArithmeticError):
         issues.append(Issue(field, "must be a number of hours", "invalid"))
         return None
-    problem = number_problem(d, Decimal("0.01"))
+    problem = number_problem(d, HOURS_KIND)
     if problem is not None:
         issues.append(Issue(field, "at most two decimal places" if problem[0] == "too_precise" else problem[1],
                             problem[0]))
