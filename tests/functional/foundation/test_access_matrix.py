@@ -31,6 +31,7 @@ EXPECTED = {
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
         "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
         "voice_settings": "rw",
+        "leave_policy": "rwc", "leave_balance": "r", "leave_entry": "rc", "leave_request": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -48,6 +49,7 @@ EXPECTED = {
         "margin_report": "r", "labor_report": "r", "workforce_report": "r", "benefits_report": "r",
         "scheduled_report": "rwcd",
         "workers_comp_class": "rwc", "workers_comp_premium": "r",
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -62,6 +64,7 @@ EXPECTED = {
         "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
         "poll": "r", "proposal": "r",
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -76,11 +79,13 @@ EXPECTED = {
         "filing_copy": "r",
         "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
         "data_export": "rc",
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "rwc",   # their own (scopes)
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
         "admin_access": "r", "timesheet_approval": "w", "timesheet_dispute": "w",
         "invoice": "r",   # their client's issued invoices (backoffice/billing/scopes.py)
+        "leave_request": "rw",   # their client's, where the policy names the client's approver (leave/scopes.py)
     },
 }
 # The rights that are not about one kind of record, each granted by one column.
