@@ -1,6 +1,7 @@
-"""Leave accrued from the hours a paid run paid, and leave used by the paychecks that paid approved requests.
+"""Leave accrued from the hours an approved run pays, and leave used by the paychecks that pay approved requests.
 
-Called from payroll's RUN_PAID hook inside the run's own unit of work: the hours of each timesheet the run paid
+Called from payroll's RUN_APPROVED hook (an approved run is immutable: reversing it fires PAYCHECKS_REVERSED)
+inside the run's own unit of work: the hours of each timesheet the run paid
 are grouped by worker and by the sick-leave jurisdictions of the engagement's work site (a worker with hours in
 two places accrues under both), then the pure engine accrues them under the law in force each day. The agency's
 PTO policies accrue from the same hours. Every accrual is one ledger entry keyed by (run, paycheck, policy) in the
@@ -106,7 +107,7 @@ def _accrue_own(run: PayrollRun, paycheck_id: int, worker_id: int, policy: Leave
 
 
 def accrue_run(run: PayrollRun) -> int:
-    """Accrue every leased employee's leave from the hours this paid run paid. Returns the entries written."""
+    """Accrue every leased employee's leave from the hours this approved run pays. Returns the entries written."""
     worked = _days_worked(run)
     if not worked:
         return 0
@@ -162,8 +163,9 @@ def use_run(run: PayrollRun) -> int:
     return len(rows)
 
 
-def run_paid(run: PayrollRun) -> None:
-    """payroll.hooks RUN_PAID: accrue from the hours the run paid, then take out the leave it paid."""
+def run_approved(run: PayrollRun) -> None:
+    """payroll.hooks RUN_APPROVED: accrue from the hours the run pays, then take out the leave it pays — when the
+    run's paychecks become final, before its paystubs are rendered (they print the leave lines)."""
     accrue_run(run)
     use_run(run)
     db.session.flush()

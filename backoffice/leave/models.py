@@ -160,7 +160,7 @@ REQUEST_STATUSES = tuple(s.value for s in LeaveRequestStatus)
 class LeaveRequest(Timestamps, db.Model):
     """A worker's request to take paid leave: the days, the hours, a reason category. Approved, it becomes a
     payroll adjustment (`adjustment_id`) the next regular run pays at the rate the law sets; the hours leave the
-    balance when that run is paid."""
+    balance when that run is approved (its paychecks final)."""
 
     __tablename__ = "leave_requests"
     __audited__ = True

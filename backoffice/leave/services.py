@@ -2,8 +2,8 @@
 
 Every change of a balance is one ledger entry written by `post` (the balance row is locked first); requests move
 through REQUEST_MACHINE (submitted → approved → paid, or declined / cancelled). An approved request becomes a
-payroll adjustment the next regular run of its engagement pays; the hours leave the balance when that run is paid
-(accrual_services.run_paid)."""
+payroll adjustment the next regular run of its engagement pays; the hours leave the balance when that run is approved
+(accrual_services.run_approved)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -534,3 +534,26 @@ def adjust_balance(user, worker_id: int, policy_id: int, amount, on: date, note:
         raise_if([Issue("hours", f"the balance would be {engine.show(row.balance + value)} hours: below "
                                  f"{engine.show(floor)}", "below_zero")])
     return post(row, "adjustment", value, on, explanation=(note.strip()[:500],), user=user)
+
+
+def paystub_leave(paycheck) -> list[dict]:
+    """payroll.hooks PAYSTUB_LEAVE: per policy, the hours this paycheck accrued and used and the balance after it
+    (policies it did not touch: the balance as of its pay date), for the paystub."""
+    if paycheck.worker_type != "employee":
+        return []
+    rows: dict[int, dict] = {}
+    for e in db.session.execute(sa.select(LeaveEntry).where(LeaveEntry.worker_id == paycheck.worker_id,
+                                                            LeaveEntry.on <= paycheck.pay_date)
+                                .order_by(LeaveEntry.on, LeaveEntry.id)).scalars():
+        row = rows.setdefault(e.policy_id, {"policy_id": e.policy_id, "accrued": ZERO, "used": ZERO})
+        if e.paycheck_id == paycheck.id or (e.kind in ("reversal", "restore") and e.run_id == paycheck.run_id):
+            if e.kind in ("accrual", "reversal"):
+                row["accrued"] += e.hours
+            elif e.kind in ("use", "restore"):
+                row["used"] -= e.hours
+        if e.paycheck_id == paycheck.id or e.paycheck_id is None or e.on < paycheck.pay_date:
+            row["balance"] = e.balance_after
+    names = dict(db.session.execute(sa.select(LeavePolicy.id, LeavePolicy.name).where(
+        LeavePolicy.id.in_(list(rows)))).all()) if rows else {}
+    return [{"policy": names[pid], "accrued": r["accrued"], "used": r["used"], "balance": r.get("balance", ZERO)}
+            for pid, r in sorted(rows.items(), key=lambda kv: names[kv[0]])]

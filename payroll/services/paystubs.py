@@ -11,6 +11,7 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.workers.models import Agency, Client, Engagement, Worker
+from payroll import hooks
 from payroll.models import Paycheck, PaycheckLine, released_runs
 from payroll.models_ledger import Payment
 
@@ -165,4 +166,6 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         "deposits": deposits if p.net > 0 else [],
         "qualified_overtime_premium": {"current": p.qualified_overtime_premium, "ytd": premium_ytd},
         "notes": list((p.inputs or {}).get("notes", [])) + [n for n in (locality_note(p.inputs),) if n],
+        # paid leave: per policy, hours accrued and used in this paycheck and the balance after it
+        "leave": hooks.collect(hooks.PAYSTUB_LEAVE, p),
     }

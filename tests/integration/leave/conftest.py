@@ -14,7 +14,7 @@ def world(db, make_user):
 
 def pay_run(world, day):
     """A regular run of the week containing `day`: calculated (hr), approved (hr2: four eyes), put in a NACHA
-    file and marked paid (finance) — the moment payroll's RUN_PAID hook fires."""
+    file and marked paid (finance); payroll's RUN_APPROVED hook accrues the leave at approval."""
     from payroll.services import payments, runs
 
     run = world.regular_run(day)

@@ -1,4 +1,4 @@
-"""Sick leave accrued when a run is paid, from the hours it paid, under the law of the place they were worked;
+"""Sick leave accrued when a run is approved, from the hours it pays, under the law of the place they were worked;
 once per (run, paycheck, policy) whatever fires the hook again."""
 from __future__ import annotations
 
@@ -48,8 +48,8 @@ def test_two_paid_runs_accrue_california_sick_leave_at_one_hour_per_thirty_worke
     assert (b.policy_year_start, b.usable_from) == (date(2026, 1, 1), date(2026, 3, 31))
 
 
-def test_firing_the_paid_hook_again_accrues_nothing_twice_and_the_database_refuses_a_duplicate(db, world):
-    """The hook is called a second time for the same paid run: still one accrual of 40 ÷ 30 = 1.3333 h. A second
+def test_firing_the_approved_hook_again_accrues_nothing_twice_and_the_database_refuses_a_duplicate(db, world):
+    """The hook is called a second time for the same approved run: still one accrual of 40 ÷ 30 = 1.3333 h. A second
     accrual row for the same (run, paycheck, policy) is refused by the unique key itself."""
     from backoffice.leave import accrual_services
     from backoffice.leave.models import LeaveEntry
@@ -57,7 +57,7 @@ def test_firing_the_paid_hook_again_accrues_nothing_twice_and_the_database_refus
     emp = world.worker(state="CA")
     world.time(emp)
     run = pay_run(world, WEEK1)
-    accrual_services.run_paid(run)
+    accrual_services.run_approved(run)
     entries = _entries(db, emp.worker_id)
     assert [(e.kind, e.hours) for e in entries] == [("accrual", Decimal("1.3333"))]
     first = entries[0]

@@ -43,8 +43,8 @@ def _ask(user, policy, hours="8", day=THURSDAY, reason="own_illness"):
 def test_eight_hours_of_sick_leave_approved_are_paid_by_the_next_run_and_leave_the_balance(db, world, ana):
     """Cal. Lab. Code 246(l)(2): wages in the prior 90 days without overtime premium ÷ hours worked =
     1,000.00 ÷ 40 = $25.0000 an hour; 8 h × 25 = $200.00 of sick pay in the week-2 paycheck, beside 4 × 8 = 32 h
-    worked (800.00): gross 1,000.00. Paid: 32 ÷ 30 = 1.0667 h accrue and 8 h are used, so the balance goes
-    25.3333 + 1.0667 − 8 = 18.4000 h; used this year 8."""
+    worked (800.00): gross 1,000.00. Approved: 32 ÷ 30 = 1.0667 h accrue and 8 h are used, so the balance goes
+    25.3333 + 1.0667 − 8 = 18.4000 h; used this year 8. The paystub's leave line says the same."""
     from backoffice.leave import services
     from backoffice.leave.models import LeaveBalance
     from payroll.models import Paycheck, PaycheckLine
@@ -66,6 +66,10 @@ def test_eight_hours_of_sick_leave_approved_are_paid_by_the_next_run_and_leave_t
                                                          LeaveBalance.policy_id == policy.id)).scalar_one()
     assert (b.balance, b.used_this_year) == (Decimal("18.4000"), Decimal("8.0000"))
     assert (req.status, req.paid_run_id) == ("paid", run.id)
+    from payroll.services.paystubs import paystub_data
+
+    assert paystub_data(check.id)["leave"] == [{"policy": policy.name, "accrued": Decimal("1.0667"),
+                                                "used": Decimal("8.0000"), "balance": Decimal("18.4000")}]
     assert [(e.kind, e.hours) for e in services.ledger_of(eng.worker_id)][:2] in (
         [("use", Decimal("-8.0000")), ("accrual", Decimal("1.0667"))],
         [("accrual", Decimal("1.0667")), ("use", Decimal("-8.0000"))])
