@@ -32,7 +32,8 @@ def test_a_worker_requests_sick_leave_on_a_phone_the_approver_approves_and_the_n
         app, db, make_user, chromium_path, live_server):  # noqa: F811
     """Ana (CA, $25/h, hired Jan 1, 2026) holds 24 h of California sick leave. She asks for 8 h on Wed Nov 4;
     Acme's approver approves; the weekly run of Nov 2–8 pays 8 × $25.00 = $200.00 of sick pay (no earlier paycheck,
-    so Cal. Lab. Code 246(l)(1)'s regular rate) and, once paid, her balance is 24 − 8 = 16 h."""
+    so Cal. Lab. Code 246(l)(1)'s regular rate) and, once the run is approved, her balance is 24 − 8 = 16 h — on
+    the leave page and on the paystub."""
     from playwright.sync_api import expect, sync_playwright
 
     from backoffice.leave import services
@@ -92,6 +93,11 @@ def test_a_worker_requests_sick_leave_on_a_phone_the_approver_approves_and_the_n
             _no_sideways_scroll(phone)
             phone.click("#ledger-link")
             expect(phone.locator("#ledger tr[data-kind='use']")).to_contain_text("-8")
+            _no_sideways_scroll(phone)
+            check_id = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id)).scalar_one()
+            phone.goto(f"{live_server}/portal/paychecks/{check_id}")      # the paystub: the sick pay and the hours
+            expect(phone.locator("body")).to_contain_text("Paid sick leave")
+            expect(phone.locator("#paystub-leave")).to_contain_text("16 h")
             _no_sideways_scroll(phone)
         finally:
             browser.close()
