@@ -13,6 +13,7 @@ from backoffice.leave import services
 from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy
 from backoffice.money import D
 from backoffice.security.models import User
+from backoffice.workers.models import Engagement
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,7 @@ def seed(rng, today: date) -> list[str]:
                               "annual_accrual_cap": D("80"), "balance_cap": D("120"), "allow_advance": True,
                               "advance_limit": D("8"), "approver": "hr", "reasons": ["vacation", "personal"]})
     entries = db.session.execute(sa.select(sa.func.count()).select_from(LeaveEntry)).scalar()
+    opened = _opening_balances(rng, hr, today)
     worker = db.session.execute(sa.select(User).where(User.email == "worker@tandem.example")).scalar()
     asked = ""
     if worker is not None and worker.worker_id:
@@ -50,4 +52,29 @@ def seed(rng, today: date) -> list[str]:
                                               "hours": str(hours), "reason": "preventive_care",
                                               "note": "Dentist appointment"})
             asked = f"; worker@ asked for {hours} h of sick leave on {day} (request #{req.id}, awaiting approval)"
-    return [f"leave: the agency's PTO policy; {entries} ledger entries accrued from the paid runs{asked}"]
+    return [f"leave: the agency's PTO policy; {entries} ledger entries accrued from the demo's runs; {opened} "
+            f"opening sick-leave balances entered by HR{asked}"]
+
+
+OPENING = 60        # leased employees given an opening balance (carried over from a previous payroll system)
+
+
+def _opening_balances(rng, hr, today: date) -> int:
+    """Opening sick-leave balances, as HR enters them when the agency moves its payroll here: 4 to 40 hours
+    under the law of each place a leased employee works (the runs accrue on top of them)."""
+    engagements = db.session.execute(sa.select(Engagement).where(
+        Engagement.type == "leased_employee", Engagement.status == "active").order_by(Engagement.worker_id,
+                                                                                     Engagement.id)
+        .limit(OPENING)).scalars().all()
+    n = 0
+    for eng in engagements:
+        for code in services.jurisdictions_of(eng):
+            policy = services.law_policy(code)
+            held = db.session.execute(sa.select(LeaveBalance.id).where(
+                LeaveBalance.worker_id == eng.worker_id, LeaveBalance.policy_id == policy.id)).first()
+            if held:
+                continue
+            services.adjust_balance(hr, eng.worker_id, policy.id, str(rng.randint(4, 40)),
+                                    date(today.year, 1, 1), "opening balance carried from the previous payroll system")
+            n += 1
+    return n
