@@ -2,10 +2,15 @@
 no database, so `backoffice.entry` runs them without building the web app (like `backoffice paycheck quote`)."""
 from __future__ import annotations
 
+import functools
+import json
+import sys
+
 import click
 
-from backoffice.clitools import emit_json, handle_domain_errors, read_json
-from backoffice.leave.engine import accrue_json, policies_json
+from backoffice.clitools import handle_domain_errors, read_json
+from backoffice.errors import ValidationFailed
+from backoffice.leave.accrual_json import accrue_json, policies_json
 
 
 @click.group()
@@ -13,14 +18,36 @@ def leave():
     """Paid leave."""
 
 
+def _emit(result) -> None:
+    """JSON as the other engine commands print it, but with "§" and "→" as themselves: the explanations cite
+    statutes by section."""
+    click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+
+
+def _name_the_field(command):
+    """A refusal (error, message, issues) with the first bad field also at the top, `field`, like
+    `backoffice benefits aca-measure`; exit status 2."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as exc:
+            body = exc.as_dict()
+            body["field"] = exc.issues[0].field if exc.issues else ""
+            click.echo(json.dumps(body, indent=2), err=True)
+            sys.exit(2)
+    return run
+
+
 @leave.command("accrue")
 @click.option("--input", "input_path", required=True,
               help="JSON file with one accrual input or a list; - for stdin")
 @handle_domain_errors
+@_name_the_field
 def accrue_cmd(input_path):
     """Sick leave earned by hours worked in one jurisdiction, with caps, the waiting period and the law cited;
     prints JSON. See docs/leave-laws.md."""
-    emit_json(accrue_json(read_json(input_path)))
+    _emit(accrue_json(read_json(input_path)))
 
 
 @leave.command("policies")
@@ -33,7 +60,7 @@ def policies_cmd(fmt, jurisdiction):
     if jurisdiction:
         rows = [r for r in rows if r["jurisdiction"] == jurisdiction.strip().upper()]
     if fmt == "json":
-        emit_json(rows)
+        _emit(rows)
         return
     click.echo(policies_table(rows), nl=False)
 

@@ -35,6 +35,11 @@ def show(value: Decimal | None) -> str:
     return text
 
 
+def hours_text(value: Decimal) -> str:
+    """'1 hour', '1.5 hours', '0 hours'."""
+    return f"{show(value)} hour" if value == 1 else f"{show(value)} hours"
+
+
 def add_months(day: date, months: int) -> date:
     """The same day of the month `months` later, or the month's last day when it has fewer days."""
     y, m = divmod(day.month - 1 + months, 12)
@@ -74,6 +79,7 @@ class Law:
     min_increment_max: Decimal | None  # the largest minimum increment an employer may require
     paid_at_separation: bool
     rehire_window_months: int | None   # a rehire within this many months gets the balance back
+    rehire_window_days: int | None     # ... or within this many days (Nevada's 90, Maryland's 37 weeks)
     supersedes: tuple[str, ...]        # jurisdictions whose law this one replaces where both would apply
     confidence: str                    # high / medium / low: how sure the transcription is
     sources: tuple[tuple[str, str], ...]
@@ -101,7 +107,8 @@ _DECIMAL_FIELDS = ("exempt_weekly_hours", "annual_accrual_cap", "annual_usage_ca
                    "min_increment_max")
 _TIER_FIELDS = {"paid", "accrual", "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap",
                 "annual_usage_cap", "balance_cap", "carryover_cap", "front_load", "min_increment_max",
-                "paid_at_separation", "rehire_window_months", "sources", "uncertain", "notes", "confidence"}
+                "paid_at_separation", "rehire_window_months", "rehire_window_days", "sources", "uncertain", "notes",
+                "confidence"}
 
 
 def _opt(value) -> Decimal | None:
@@ -144,6 +151,7 @@ def _build(record: dict, version: dict, tier: dict | None) -> Law:
         front_load_carryover_required=bool(front.get("carryover_required", False)),
         paid_at_separation=bool(merged.get("paid_at_separation", False)),
         rehire_window_months=merged.get("rehire_window_months"),
+        rehire_window_days=merged.get("rehire_window_days"),
         supersedes=tuple(record.get("supersedes", ())),
         confidence=merged.get("confidence", "medium"),
         sources=tuple(sorted(merged.get("sources", {}).items())),
@@ -190,15 +198,11 @@ def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[st
     return _build(record, version, fitting[0])
 
 
-def laws_in_force(on: date, laws: Mapping[str, dict] | None = None) -> list[dict]:
-    """Each jurisdiction's version in force on `on` (raw records), for listings."""
+def every_law(laws: Mapping[str, dict] | None = None) -> list[Law]:
+    """Every version of every law held, one Law per employer-size tier, by jurisdiction then date."""
     laws = load_laws() if laws is None else laws
-    out = []
-    for code in sorted(laws):
-        for v in laws[code]["versions"]:
-            if _in_force(v, on):
-                out.append({"jurisdiction": code, **v})
-    return out
+    return [_build(laws[code], v, t) for code in sorted(laws) for v in laws[code]["versions"]
+            for t in (v.get("tiers") or [None])]
 
 
 def jurisdictions_for(state: str, city: str = "", county: str = "",
@@ -303,8 +307,8 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     accrued = hours(earned_exact)
     balance = hours(inp.balance_before + accrued)
     this_year = hours(this_year)
-    lines.append(f"{show(worked)} hours worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
-                 f"{show(hours(worked * law.rate))} hours; accrued {show(accrued)}, balance "
+    lines.append(f"{hours_text(worked)} worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
+                 f"{hours_text(hours(worked * law.rate))}; accrued {show(accrued)}, balance "
                  f"{show(inp.balance_before)} → {show(balance)}.")
     for which in capped_by:
         cap = law.annual_accrual_cap if which == "annual_accrual_cap" else law.balance_cap
@@ -404,10 +408,15 @@ def separation(law: Law, balance: Decimal) -> Separation:
                                                 f"({law.source('paid_at_separation')}).",))
     lines = [f"Unused leave is not paid at separation ({law.source('paid_at_separation')}); {show(balance)} hours "
              f"are set aside."]
-    if law.rehire_window_months:
-        lines.append(f"They are restored on a rehire within {law.rehire_window_months} months "
-                     f"({law.source('rehire_window_months')}).")
+    if law.rehire_window_months or law.rehire_window_days:
+        lines.append(f"They are restored on a rehire within {_window_text(law)} "
+                     f"({law.source('rehire_window_months' if law.rehire_window_months else 'rehire_window_days')}).")
     return Separation(ZERO_HOURS, balance, tuple(lines))
+
+
+def _window_text(law: Law) -> str:
+    return (f"{law.rehire_window_months} months" if law.rehire_window_months
+            else f"{law.rehire_window_days} days")
 
 
 @dataclass(frozen=True)
@@ -416,23 +425,56 @@ class Rehire:
     within_window: bool
     window_ends: date | None
     explanation: tuple[str, ...]
+    usable_from: date | None = None    # given the first hire date: the wait already served counts within the window
 
 
-def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired_on: date) -> Rehire:
-    """A rehire within the law's window gets the balance set aside at separation back (nothing after it)."""
+def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired_on: date,
+           hired_on: date | None = None) -> Rehire:
+    """A rehire within the law's window gets the balance set aside at separation back (nothing after it). Given the
+    first hire date, `usable_from` counts the waiting period already served before separation (within the window; a
+    new wait after it) — California's reading of a rehire within a year (Lab. Code §246 and the Labor
+    Commissioner's FAQ), and most laws' (American Payroll Institute, "Paid Sick Leave Requirements Related to
+    Rehired Employees", 2020)."""
     if rehired_on < separated_on:
         raise ValidationFailed([Issue("rehired_on", "is before the separation date", "before_separation")])
-    if not law.rehire_window_months:
-        return Rehire(ZERO_HOURS, False, None, ("The law restores no balance on rehire.",))
-    ends = add_months(separated_on, law.rehire_window_months)
+    if hired_on is not None and hired_on > separated_on:
+        raise ValidationFailed([Issue("hired_on", "is after the separation date", "after_separation")])
+    if not (law.rehire_window_months or law.rehire_window_days):
+        return Rehire(ZERO_HOURS, False, None, ("The law restores no balance on rehire.",),
+                      _fresh_wait(law, rehired_on, hired_on))
+    field_name = "rehire_window_months" if law.rehire_window_months else "rehire_window_days"
+    ends = (add_months(separated_on, law.rehire_window_months) if law.rehire_window_months
+            else separated_on + timedelta(days=law.rehire_window_days))
     if rehired_on <= ends:
-        return Rehire(balance_at_separation, True, ends,
-                      (f"Rehired on {long_date(rehired_on)}, within {law.rehire_window_months} months of separation "
-                       f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
-                       f"({law.source('rehire_window_months')}).",))
+        lines = [f"Rehired on {long_date(rehired_on)}, within {_window_text(law)} of separation "
+                 f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
+                 f"({law.source(field_name)})."]
+        usable_from = None
+        if hired_on is not None:
+            served = (separated_on - hired_on).days
+            left = max(law.usable_after_days - served, 0)
+            usable_from = rehired_on + timedelta(days=left)
+            lines.append(f"{served} days of the {law.usable_after_days}-day wait were served before separation: "
+                         f"usable from {long_date(usable_from)}.")
+        return Rehire(balance_at_separation, True, ends, tuple(lines), usable_from)
     return Rehire(ZERO_HOURS, False, ends,
                   (f"Rehired on {long_date(rehired_on)}, after the window ended on {long_date(ends)}: nothing is "
-                   f"restored ({law.source('rehire_window_months')}).",))
+                   f"restored ({law.source(field_name)}).",), _fresh_wait(law, rehired_on, hired_on))
+
+
+def _fresh_wait(law: Law, rehired_on: date, hired_on: date | None) -> date | None:
+    """Outside any window a rehire is a new hire: the whole wait again (None when the caller gave no hire date)."""
+    return None if hired_on is None else law.usable_from(rehired_on)
+
+
+def deemed_hours(law: Law, workweeks: int, normal_weekly_hours: Decimal | None = None) -> Decimal | None:
+    """Hours an exempt employee is deemed to work for accrual: the law's weekly figure (40) for each workweek, or the
+    normal workweek when shorter; None where the law makes no such assumption (send the hours worked)."""
+    if law.exempt_weekly_hours is None:
+        return None
+    weekly = law.exempt_weekly_hours if normal_weekly_hours is None else min(law.exempt_weekly_hours,
+                                                                             normal_weekly_hours)
+    return weekly * workweeks
 
 
 # ------------------------------------------------------------------------------------------------ using it
@@ -531,135 +573,3 @@ def fmla_eligible(hire_date: date, on: date, hours_12_months: Decimal | Iterable
     eligible = all(ok for ok, _ in tests)
     lines.append("Eligible for FMLA leave." if eligible else "Not eligible for FMLA leave.")
     return FmlaEligibility(eligible, months, total, employees_within_75_miles, tuple(lines))
-
-
-# ---------------------------------------------------------------------------------------------- JSON form
-
-
-_INPUT_FIELDS = ("jurisdiction", "employer_size", "hire_date", "policy_year_start", "balance_before",
-                 "accrued_this_year_before", "used_this_year_before", "hours")
-
-
-def accrual_input(obj: object, row: int | None = None) -> AccrualInput:
-    """An AccrualInput from the command line's JSON object; every problem at once, field by field."""
-    if not isinstance(obj, dict):
-        raise ValidationFailed([Issue("", "each input must be a JSON object", "invalid", row)])
-    issues: list[Issue] = []
-    values: dict = {}
-
-    def problem(name: str, message: str, code: str = "invalid") -> None:
-        issues.append(Issue(name, message, code, row))
-
-    for name in ("jurisdiction", "hire_date"):
-        if name not in obj:
-            problem(name, "is required", "required")
-    values["jurisdiction"] = str(obj.get("jurisdiction", "")).strip().upper()
-    try:
-        size = obj.get("employer_size", 1)
-        if isinstance(size, bool) or not isinstance(size, (int, str, Decimal)):
-            raise ValueError
-        values["employer_size"] = int(D(size))
-    except (TypeError, ValueError, ArithmeticError):
-        problem("employer_size", "must be a whole number of employees")
-    for name in ("hire_date", "policy_year_start"):
-        raw = obj.get(name)
-        if raw is None and name == "policy_year_start":
-            continue
-        try:
-            values[name] = parse_date(raw)
-        except ValueError as exc:
-            problem(name, str(exc))
-    if "policy_year_start" not in values and "hire_date" in values:
-        days = [h.get("date") for h in obj.get("hours") or [] if isinstance(h, dict)]
-        first = min((d for d in days if isinstance(d, str)), default=None)
-        try:
-            year = parse_date(first).year if first else values["hire_date"].year
-        except ValueError:
-            year = values["hire_date"].year
-        values["policy_year_start"] = date(year, 1, 1)     # the calendar year when none is given
-    for name in ("balance_before", "accrued_this_year_before", "used_this_year_before"):
-        try:
-            values[name] = D(obj.get(name, "0"))
-        except (TypeError, ValueError):
-            problem(name, "must be a number of hours (a string such as \"12.5\")")
-    pairs = []
-    raw_hours = obj.get("hours", [])
-    if not isinstance(raw_hours, list):
-        problem("hours", "must be a list of {\"date\": \"YYYY-MM-DD\", \"hours\": \"8\"}")
-        raw_hours = []
-    for i, item in enumerate(raw_hours):
-        if not isinstance(item, dict):
-            problem(f"hours[{i}]", "must be an object with date and hours")
-            continue
-        try:
-            day = parse_date(item.get("date"))
-            worked = D(item.get("hours"))
-            pairs.append((day, worked))
-        except (TypeError, ValueError) as exc:
-            problem(f"hours[{i}]", str(exc))
-    unknown = sorted(set(obj) - set(_INPUT_FIELDS))
-    if unknown:
-        problem(unknown[0], f"unknown field(s): {', '.join(unknown)}", "unknown_field")
-    if issues:
-        raise ValidationFailed(issues)
-    values["hours"] = tuple(pairs)
-    return AccrualInput(**values)
-
-
-def result_json(result: AccrualResult) -> dict:
-    return {
-        "jurisdiction": result.jurisdiction, "law_version": result.law_version, "tier": result.tier,
-        "hours_worked": show(result.hours_worked), "accrued": show(result.accrued), "balance": show(result.balance),
-        "accrued_this_year": show(result.accrued_this_year), "capped": result.capped,
-        "usable_from": result.usable_from.isoformat(), "usable_this_year": show(result.usable_this_year),
-        "paid": result.paid, "explanation": list(result.explanation),
-    }
-
-
-def accrue_json(payload: object, laws: Mapping[str, dict] | None = None):
-    """The command line's form: one object → one result; a list → a list of results (a refused item stops the
-    list with every issue, each naming its row)."""
-    if isinstance(payload, list):
-        inputs = []
-        issues: list[Issue] = []
-        for row, obj in enumerate(payload):
-            try:
-                inputs.append(accrual_input(obj, row))
-            except ValidationFailed as exc:
-                issues.extend(exc.issues)
-        if issues:
-            raise ValidationFailed(issues)
-        return [result_json(accrue(i, laws)) for i in inputs]
-    return result_json(accrue(accrual_input(payload), laws))
-
-
-def policies_json(laws: Mapping[str, dict] | None = None) -> list[dict]:
-    """Every jurisdiction and version with its dates, tiers, figures and sources (for `backoffice leave policies`)."""
-    laws = load_laws() if laws is None else laws
-    out = []
-    for code in sorted(laws):
-        record = laws[code]
-        for v in record["versions"]:
-            tiers = v.get("tiers") or [None]
-            for t in tiers:
-                law = _build(record, v, t)
-                out.append({
-                    "jurisdiction": code, "name": law.name, "kind": law.kind, "state": law.state,
-                    "version": law.version, "effective_from": law.effective_from.isoformat(),
-                    "effective_to": law.effective_to.isoformat() if law.effective_to else None,
-                    "tier": law.tier, "min_employees": law.min_employees, "max_employees": law.max_employees,
-                    "paid": law.paid, "accrual": law.rate_text(),
-                    "usable_after_days": law.usable_after_days,
-                    "annual_accrual_cap": show(law.annual_accrual_cap) if law.annual_accrual_cap else None,
-                    "annual_usage_cap": show(law.annual_usage_cap) if law.annual_usage_cap else None,
-                    "balance_cap": show(law.balance_cap) if law.balance_cap else None,
-                    "carryover_cap": show(law.carryover_cap) if law.carryover_cap else None,
-                    "front_load_hours": show(law.front_load_hours) if law.front_load_hours else None,
-                    "min_increment_max": show(law.min_increment_max) if law.min_increment_max else None,
-                    "paid_at_separation": law.paid_at_separation,
-                    "rehire_window_months": law.rehire_window_months,
-                    "supersedes": list(law.supersedes), "confidence": law.confidence,
-                    "uncertain": dict(law.uncertain), "sources": dict(law.sources), "urls": list(law.urls),
-                    "basis": law.basis,
-                })
-    return out
