@@ -14,9 +14,9 @@ from wtforms import fields as wtf
 
 from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors
 from backoffice.extensions import db
-from backoffice.leave import services
-from backoffice.leave.models import (APPROVERS, ENTRY_KINDS, POLICY_KINDS, REASONS, REQUEST_STATUSES, LeaveBalance,
-                                     LeaveEntry, LeavePolicy, LeaveRequest)
+from backoffice.leave import case_services, services
+from backoffice.leave.models import (APPROVERS, CASE_PROGRAMS, CASE_REASONS, ENTRY_KINDS, POLICY_KINDS, REASONS,
+                                     REQUEST_STATUSES, LeaveBalance, LeaveCase, LeaveEntry, LeavePolicy, LeaveRequest)
 from backoffice.money import fmt_qty
 
 CATEGORY = "Leave"
@@ -178,9 +178,48 @@ class LeaveRequestAdmin(ReadOnlyView):
         return redirect(url_for(".details_view", id=req.id))
 
 
+class LeaveCaseAdmin(SecureModelView):
+    """Leaves of absence: HR opens a case (FMLA eligibility is worked out from the hours across clients)."""
+
+    column_list = ("worker", "program", "reason", "start_date", "expected_end", "status", "eligible",
+                   "job_protected", "hours_12_months", "returned_on")
+    column_details_list = column_list + ("employees_within_75_miles", "explanation", "note", "created_at")
+    column_formatters = {"worker": _worker, "explanation": _explanation,
+                         "program": lambda v, c, m, n: CASE_PROGRAMS.get(m.program, m.program)}
+    column_formatters_export = {"worker": _worker, "explanation": _plain}
+    column_searchable_list = ("worker.last_name", "worker.first_name", "note")
+    column_labels = {"worker.last_name": "worker last name", "worker.first_name": "worker first name",
+                     "hours_12_months": "Hours in 12 months", "employees_within_75_miles": "Employees within 75 mi"}
+    column_filters = (sqla_filters.FilterEqual(LeaveCase.program, "Program",
+                                               options=list(CASE_PROGRAMS.items())),
+                      sqla_filters.FilterEqual(LeaveCase.status, "Status", options=[("open", "open"),
+                                                                                  ("closed", "closed")]),
+                      "start_date", "eligible", "job_protected")
+    column_default_sort = ("start_date", True)
+    form_columns = ("worker", "program", "reason", "start_date", "expected_end", "employees_within_75_miles",
+                    "job_protected", "note")
+    form_overrides = {"program": wtf.SelectField, "reason": wtf.SelectField}
+    form_args = {"program": {"choices": list(CASE_PROGRAMS.items())},
+                 "reason": {"choices": [(r, r.replace("_", " ")) for r in CASE_REASONS]},
+                 "job_protected": {"description": "for a state program: whether its job protection applies "
+                                                  "(the FMLA's is worked out)"}}
+    form_ajax_refs = {"worker": {"fields": ("last_name", "first_name"), "page_size": 10}}
+    service_fields = form_columns
+    allow_edit = False
+
+    def get_query(self):
+        return super().get_query().options(joinedload(LeaveCase.worker))
+
+    def service_create(self, data):
+        data = dict(data)
+        data["worker_id"] = data.pop("worker", None)
+        return case_services.open_case(current_user, data)
+
+
 def register(admin) -> None:
     admin.add_view(LeaveRequestAdmin(LeaveRequest, name="Leave requests", endpoint="leave_requests",
                                      category=CATEGORY))
     admin.add_view(LeaveBalanceAdmin(LeaveBalance, name="Balances", endpoint="leave_balances", category=CATEGORY))
     admin.add_view(LeaveEntryAdmin(LeaveEntry, name="Ledger", endpoint="leave_entries", category=CATEGORY))
     admin.add_view(LeavePolicyAdmin(LeavePolicy, name="Policies", endpoint="leave_policies", category=CATEGORY))
+    admin.add_view(LeaveCaseAdmin(LeaveCase, name="Leaves of absence", endpoint="leave_cases", category=CATEGORY))

@@ -197,3 +197,49 @@ class LeaveRequest(Timestamps, db.Model):
 
     def __str__(self) -> str:
         return f"Leave request #{self.id}: {self.hours} h from {self.start_date}"
+
+
+# Leaves of absence: the federal FMLA and the state family-leave programs a case may run under.
+CASE_PROGRAMS = {"fmla": "FMLA (29 U.S.C. 2601; 29 CFR 825)", "ca_pfl": "California Paid Family Leave",
+                 "ca_cfra": "California Family Rights Act", "ny_pfl": "New York Paid Family Leave",
+                 "wa_pfml": "Washington Paid Family and Medical Leave", "ma_pfml": "Massachusetts PFML",
+                 "nj_fli": "New Jersey Family Leave Insurance", "co_famli": "Colorado FAMLI",
+                 "other": "Other leave of absence"}
+CASE_REASONS = ("own_health", "family_care", "bonding", "military", "other")
+CASE_STATUSES = ("open", "closed")
+
+
+class LeaveCase(Timestamps, db.Model):
+    """A leave of absence: the program it runs under, its dates, whether the job is protected and, for the FMLA,
+    the eligibility found when it opened (29 CFR 825.110: 12 months, 1,250 hours of service counted across every
+    client, 50 employees within 75 miles) with the figures and the sentences behind it."""
+
+    __tablename__ = "leave_cases"
+    __audited__ = True
+    __permission_model__ = "leave_case"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    program: Mapped[str] = mapped_column(sa.String(10), nullable=False, index=True)
+    reason: Mapped[str] = mapped_column(sa.String(12), nullable=False)
+    start_date: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
+    expected_end: Mapped[date | None] = mapped_column(sa.Date)
+    returned_on: Mapped[date | None] = mapped_column(sa.Date)
+    status: Mapped[str] = mapped_column(sa.String(8), default="open", nullable=False, index=True)
+    eligible: Mapped[bool | None] = mapped_column(sa.Boolean)
+    job_protected: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    hours_12_months: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    employees_within_75_miles: Mapped[int | None] = mapped_column(sa.Integer)
+    explanation: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+
+    worker = relationship("Worker")
+
+    __table_args__ = (
+        sa.CheckConstraint(_in("program", CASE_PROGRAMS), name="ck_leave_cases_program"),
+        sa.CheckConstraint(_in("reason", CASE_REASONS), name="ck_leave_cases_reason"),
+        sa.CheckConstraint(_in("status", CASE_STATUSES), name="ck_leave_cases_status"),
+    )
+
+    def __str__(self) -> str:
+        return f"{CASE_PROGRAMS.get(self.program, self.program)} from {self.start_date}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from backoffice.leave import services
+from backoffice.leave import case_services, services
 from backoffice.leave.models import REASONS
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import own_or_404, worker_required
@@ -42,7 +42,7 @@ def leave():
     options = services.policies_for_worker(worker_id)
     return render_template(
         "portal/leave.html", balances=services.balances_of(worker_id), options=options, reasons=REASONS,
-        requests=services.requests_of(worker_id), words=STATUS_WORDS, badges=STATUS_BADGES, refused=refused,
+        requests=services.requests_of(worker_id), cases=case_services.cases_of(worker_id), words=STATUS_WORDS, badges=STATUS_BADGES, refused=refused,
         form=request.form if request.method == "POST" else None, active_nav="leave"), status
 
 

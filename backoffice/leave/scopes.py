@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy, LeaveRequest
+from backoffice.leave.models import LeaveBalance, LeaveCase, LeaveEntry, LeavePolicy, LeaveRequest
 from backoffice.security.access import register_scope
 from backoffice.workers.models import Engagement
 
@@ -35,3 +35,8 @@ def _approver_requests(stmt, user):
     theirs = sa.select(Engagement.id).where(Engagement.client_id == user.client_id)
     by_them = sa.select(LeavePolicy.id).where(LeavePolicy.approver == "client_approver")
     return stmt.where(LeaveRequest.engagement_id.in_(theirs), LeaveRequest.policy_id.in_(by_them))
+
+
+@register_scope("leave_case", "worker")
+def _worker_cases(stmt, user):
+    return stmt.where(LeaveCase.worker_id == user.worker_id)

@@ -1,6 +1,6 @@
 """paid leave: leave policies (sick-leave laws by jurisdiction, the agency's PTO and holiday policies), balances
-per worker and policy, the leave ledger (an accrual unique per run, paycheck and policy), leave requests; the
-payroll adjustment codes `sick_leave` and `paid_leave` that pay approved leave; and the rights (docs/leave.md)
+per worker and policy, the leave ledger (an accrual unique per run, paycheck and policy), leave requests,
+leaves of absence (FMLA and state family-leave cases); the payroll adjustment codes `sick_leave` and `paid_leave` that pay approved leave; and the rights (docs/leave.md)
 
 Revision ID: 0123_leave
 Revises: 0119_voice
@@ -26,8 +26,9 @@ ROWS = [("hr", "leave_policy", 1, 1, 1, 0), ("hr", "leave_balance", 1, 0, 0, 0),
         ("compliance", "leave_balance", 1, 0, 0, 0), ("compliance", "leave_entry", 1, 0, 0, 0),
         ("compliance", "leave_request", 1, 0, 0, 0), ("client_approver", "leave_request", 1, 1, 0, 0),
         ("worker", "leave_policy", 1, 0, 0, 0), ("worker", "leave_balance", 1, 0, 0, 0),
-        ("worker", "leave_entry", 1, 0, 0, 0), ("worker", "leave_request", 1, 1, 1, 0)]
-MODELS = ("leave_policy", "leave_balance", "leave_entry", "leave_request")
+        ("worker", "leave_entry", 1, 0, 0, 0), ("worker", "leave_request", 1, 1, 1, 0),
+        ("hr", "leave_case", 1, 1, 1, 0), ("compliance", "leave_case", 1, 0, 0, 0), ("worker", "leave_case", 1, 0, 0, 0)]
+MODELS = ("leave_policy", "leave_balance", "leave_entry", "leave_request", "leave_case")
 permissions = sa.table("permissions", sa.column("role", sa.String), sa.column("model", sa.String),
                        sa.column("can_read", sa.Boolean), sa.column("can_write", sa.Boolean),
                        sa.column("can_create", sa.Boolean), sa.column("can_delete", sa.Boolean))
@@ -149,6 +150,32 @@ def upgrade():
     )
     for col in ('worker_id', 'policy_id', 'kind', 'on', 'run_id', 'paycheck_id', 'request_id'):
         op.create_index(f'ix_leave_entries_{col}', 'leave_entries', [col])
+    op.create_table(
+        'leave_cases',
+        sa.Column('id', BigId, primary_key=True),
+        sa.Column('worker_id', BigId, sa.ForeignKey('workers.id'), nullable=False),
+        sa.Column('program', sa.String(10), nullable=False),
+        sa.Column('reason', sa.String(12), nullable=False),
+        sa.Column('start_date', sa.Date(), nullable=False),
+        sa.Column('expected_end', sa.Date(), nullable=True),
+        sa.Column('returned_on', sa.Date(), nullable=True),
+        sa.Column('status', sa.String(8), nullable=False),
+        sa.Column('eligible', sa.Boolean(), nullable=True),
+        sa.Column('job_protected', sa.Boolean(), nullable=False),
+        sa.Column('hours_12_months', Scaled(2), nullable=True),
+        sa.Column('employees_within_75_miles', sa.Integer(), nullable=True),
+        sa.Column('explanation', sa.JSON(), nullable=False),
+        sa.Column('note', sa.String(500), nullable=False),
+        sa.Column('created_by_id', BigId, sa.ForeignKey('users.id'), nullable=True),
+        *_stamps(),
+        sa.CheckConstraint("program in ('fmla','ca_pfl','ca_cfra','ny_pfl','wa_pfml','ma_pfml','nj_fli','co_famli',"
+                           "'other')", name='ck_leave_cases_program'),
+        sa.CheckConstraint("reason in ('own_health','family_care','bonding','military','other')",
+                           name='ck_leave_cases_reason'),
+        sa.CheckConstraint("status in ('open','closed')", name='ck_leave_cases_status'),
+    )
+    for col in ('worker_id', 'program', 'start_date', 'status'):
+        op.create_index(f'ix_leave_cases_{col}', 'leave_cases', [col])
     with op.batch_alter_table('payroll_adjustments', schema=None) as batch_op:
         batch_op.drop_constraint('ck_adjustments_code', type_='check')
         batch_op.create_check_constraint('ck_adjustments_code', _NEW_CODES)
@@ -171,5 +198,5 @@ def downgrade():
         batch_op.drop_constraint('ck_adjustments_code', type_='check')
         batch_op.create_check_constraint('ck_adjustments_code', _OLD_CODES)
     op.execute(permissions.delete().where(permissions.c.model.in_(MODELS), permissions.c.role != "admin"))
-    for table in ('leave_entries', 'leave_requests', 'leave_balances', 'leave_policies'):
+    for table in ('leave_cases', 'leave_entries', 'leave_requests', 'leave_balances', 'leave_policies'):
         op.drop_table(table)

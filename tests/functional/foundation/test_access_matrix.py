@@ -31,7 +31,7 @@ EXPECTED = {
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
         "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
         "voice_settings": "rw",
-        "leave_policy": "rwc", "leave_balance": "r", "leave_entry": "rc", "leave_request": "rwc",
+        "leave_policy": "rwc", "leave_balance": "r", "leave_entry": "rc", "leave_request": "rwc", "leave_case": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -64,7 +64,7 @@ EXPECTED = {
         "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
         "poll": "r", "proposal": "r",
-        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r",
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r", "leave_case": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -80,6 +80,7 @@ EXPECTED = {
         "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
         "data_export": "rc",
         "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "rwc",   # their own (scopes)
+        "leave_case": "r",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",

@@ -1,0 +1,52 @@
+"""Leaves of absence: FMLA eligibility counted from the hours of service the agency paid at every client."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+START = date(2026, 11, 16)          # the leave starts Monday 16 November 2026
+
+
+def _weeks(engagement, first: date, n: int, hours=(8, 8, 8, 8, 8, 0, 0)):
+    from tests.factories import TimesheetFactory
+
+    for i in range(n):
+        TimesheetFactory(engagement=engagement, week_start=first + timedelta(weeks=i), hours=hours)
+
+
+def test_fmla_eligibility_counts_the_hours_worked_at_two_clients(db, make_user):
+    """29 CFR 825.110(a): hired Nov 3, 2025 (12 months by Nov 16, 2026). Hours of service in the 12 months before
+    Nov 16, 2026: Acme, 18 weeks × 40 = 720 h (weeks of Nov 17, 2025 … Mar 16, 2026); Globex, 14 weeks × 40 = 560 h
+    (weeks of Jun 1 … Aug 31, 2026): 720 + 560 = 1,280 ≥ 1,250. With 62 employees within 75 miles: eligible, the job
+    protected. Neither client alone reaches 1,250."""
+    from backoffice.leave import case_services
+    from tests.factories import AgencyFactory, ClientFactory, EngagementFactory, WorkerFactory
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana")
+    acme = EngagementFactory(worker=ana, client=ClientFactory(name="Acme"), start_date=date(2025, 11, 3))
+    globex = EngagementFactory(worker=ana, client=ClientFactory(name="Globex"), start_date=date(2026, 6, 1))
+    _weeks(acme, date(2025, 11, 17), 18)
+    _weeks(globex, date(2026, 6, 1), 14)
+    assert sorted(case_services.hours_of_service(ana.id, START)) == [("Acme", Decimal("720.00")),
+                                                                      ("Globex", Decimal("560.00"))]
+    hr = make_user("hr")
+    case = case_services.open_case(hr, {"worker_id": ana.id, "program": "fmla", "reason": "own_health",
+                                        "start_date": START.isoformat(), "employees_within_75_miles": 62})
+    assert (case.eligible, case.job_protected, case.hours_12_months) == (True, True, Decimal("1280.00"))
+    assert "720 (Acme) + 560 (Globex) = 1280" in case.explanation[0]
+
+
+def test_fmla_is_refused_under_1250_hours_and_the_reason_is_stated(db, make_user):
+    """Only Acme's 18 weeks × 40 = 720 h in the 12 months: not eligible (825.110(a)(2)); no job protection."""
+    from backoffice.leave import case_services
+    from tests.factories import AgencyFactory, ClientFactory, EngagementFactory, WorkerFactory
+
+    AgencyFactory()
+    ben = WorkerFactory(first_name="Ben")
+    acme = EngagementFactory(worker=ben, client=ClientFactory(name="Acme"), start_date=date(2025, 11, 3))
+    _weeks(acme, date(2025, 11, 17), 18)
+    case = case_services.open_case(make_user("hr"), {"worker_id": ben.id, "program": "fmla", "reason": "bonding",
+                                                     "start_date": START, "employees_within_75_miles": 62})
+    assert (case.eligible, case.job_protected, case.hours_12_months) == (False, False, Decimal("720.00"))
+    assert any(line.startswith("Not met: 720 hours") for line in case.explanation)
