@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_login import current_user
 from markupsafe import Markup
@@ -14,10 +15,12 @@ from wtforms import fields as wtf
 
 from backoffice.admin import ReadOnlyView, SecureModelView, domain_errors
 from backoffice.extensions import db
-from backoffice.leave import case_services, services
+from backoffice.clock import clock
+from backoffice.leave import case_services, separation_services, services
 from backoffice.leave.models import (APPROVERS, CASE_PROGRAMS, CASE_REASONS, ENTRY_KINDS, POLICY_KINDS, REASONS,
                                      REQUEST_STATUSES, LeaveBalance, LeaveCase, LeaveEntry, LeavePolicy, LeaveRequest)
 from backoffice.money import fmt_qty
+from backoffice.security.access import can
 
 CATEGORY = "Leave"
 BADGES = {"submitted": "info", "approved": "success", "paid": "secondary", "declined": "danger",
@@ -87,6 +90,9 @@ class LeavePolicyAdmin(SecureModelView):
 
 
 class LeaveBalanceAdmin(ReadOnlyView):
+    """Balances by worker and policy; HR settles the selected workers' balances at separation, or gives a
+    rehired worker back what the law set aside (list actions)."""
+
     column_list = ("worker", "policy", "balance", "accrued_this_year", "used_this_year", "policy_year_start",
                    "usable_from")
     column_formatters = {"worker": _worker, "policy": _policy, "balance": _qty, "accrued_this_year": _qty,
@@ -102,6 +108,31 @@ class LeaveBalanceAdmin(ReadOnlyView):
 
     def get_query(self):
         return super().get_query().options(joinedload(LeaveBalance.worker), joinedload(LeaveBalance.policy))
+
+    def is_action_allowed(self, name):
+        return super().is_action_allowed(name) and can(current_user, "leave_entry", "create")
+
+    def _workers(self, ids) -> list[int]:
+        rows = self.get_query().filter(LeaveBalance.id.in_([int(i) for i in ids if str(i).isdigit()])).all()
+        return sorted({b.worker_id for b in rows})
+
+    @action("separate", "Settle at separation (today)",
+            "Pay out, set aside or lapse every leave balance of the selected workers, as of today?")
+    def action_separate(self, ids):
+        for worker_id in self._workers(ids):
+            with domain_errors(f"Worker {worker_id}: "):
+                entries = separation_services.separate(current_user, worker_id, clock().today())
+                flash(f"Worker {worker_id}: " + "; ".join(f"{e.kind} {fmt_qty(-e.hours)} h" for e in entries),
+                      "success")
+
+    @action("rehire", "Restore after rehire (today)",
+            "Give the selected workers back what was set aside at separation, if within the law's window?")
+    def action_rehire(self, ids):
+        for worker_id in self._workers(ids):
+            with domain_errors(f"Worker {worker_id}: "):
+                entries = separation_services.rehire(current_user, worker_id, clock().today())
+                flash(f"Worker {worker_id}: {len(entries)} balance(s) looked at; "
+                      + "; ".join(e.explanation[0] for e in entries if e.explanation), "success")
 
 
 class LeaveEntryAdmin(ReadOnlyView):

@@ -20,7 +20,9 @@ from backoffice.states import Move, StateMachine
 
 POLICY_KINDS = ("sick_law", "pto", "holiday")
 APPROVERS = ("hr", "client_approver")
-ENTRY_KINDS = ("accrual", "use", "carryover", "payout", "forfeiture", "restore", "reversal", "adjustment")
+# set_aside: a balance not paid at separation, held for a rehire within the law's window (then `rehire`)
+ENTRY_KINDS = ("accrual", "use", "carryover", "payout", "forfeiture", "restore", "reversal", "adjustment",
+               "set_aside", "rehire")
 # Reason categories a worker picks from; the laws list these (e.g. Cal. Lab. Code 246.5(a): diagnosis, care or
 # treatment of an existing condition, preventive care, for the employee or a family member; safe time for victims
 # of domestic violence, sexual assault or stalking).

@@ -414,6 +414,13 @@ def request_actions(req: LeaveRequest, user) -> tuple[str, ...]:
     return tuple(out)
 
 
+def base_rate(eng) -> Decimal:
+    """The engagement's normal hourly rate: its pay rate, or a salary over 2,080 hours a year (40 a week)."""
+    rate = D(eng.pay_rate)
+    base = {"year": rate / 2080, "week": rate / 40}.get(eng.pay_unit, rate)
+    return base.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
 def pay_rate(req: LeaveRequest) -> tuple[Decimal, str]:
     """The hourly rate the leave is paid at, and why. California (Lab. Code 246(l)): for a non-exempt employee,
     total wages (without overtime premium pay) divided by total hours worked in the full pay periods of the
@@ -421,9 +428,7 @@ def pay_rate(req: LeaveRequest) -> tuple[Decimal, str]:
     the employee's normal hourly rate (e.g. RCW 49.46.210(1)(b), "normal hourly compensation"). A salaried
     engagement's hourly rate is its salary over 2,080 hours a year (40 a week)."""
     eng = req.engagement
-    rate = D(eng.pay_rate)
-    base = {"year": rate / 2080, "week": rate / 40}.get(eng.pay_unit, rate)
-    base = base.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+    base = base_rate(eng)
     if req.policy.kind == "sick_law" and req.policy.jurisdiction in ("CA", "SF", "LA") and not eng.overtime_exempt:
         since = req.start_date - timedelta(days=LOOKBACK_DAYS)
         rows = db.session.execute(

@@ -144,7 +144,7 @@ def upgrade():
                   nullable=True),
         sa.Column('created_at', UTCDateTime(), nullable=False),
         sa.CheckConstraint("kind in ('accrual','use','carryover','payout','forfeiture','restore','reversal',"
-                           "'adjustment')", name='ck_leave_entries_kind'),
+                           "'adjustment','set_aside','rehire')", name='ck_leave_entries_kind'),
         sa.UniqueConstraint('kind', 'run_id', 'paycheck_id', 'policy_id', name='uq_leave_entries_run_paycheck'),
         sa.UniqueConstraint('kind', 'request_id', name='uq_leave_entries_request'),
     )
