@@ -13,7 +13,7 @@ def init_app(app) -> None:
     """Register the models, row scopes, payroll hooks, admin views, API, portal pages, CLI and demo data of leave."""
     # Here, not at the top: importing the package (for a model or the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
-    from backoffice.leave import accrual_services, admin, api, cli, demo, models, portal, scopes, services  # noqa: F401
+    from backoffice.leave import accrual_services, admin, api, cli, demo, models, portal, scopes, services, tasks  # noqa: F401,E501
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step
     from payroll import hooks
@@ -26,3 +26,9 @@ def init_app(app) -> None:
     add_home_hook(app, portal.home_balances)
     add_demo_step(app, demo.seed)
     cli.register(app.cli)             # the laws' commands: backoffice leave accrue, backoffice leave policies
+    celery = app.extensions["celery"]
+    entries = dict(celery.conf.beat_schedule or {})
+    from celery.schedules import crontab
+
+    entries["leave-roll-policy-years"] = {"task": tasks.ROLL_YEARS, "schedule": crontab(hour=0, minute=30)}
+    celery.conf.beat_schedule = entries

@@ -193,3 +193,18 @@ def paychecks_reversed(reversal_run: PayrollRun) -> None:
             else:
                 row.used_this_year = hours(row.used_this_year + entry.hours)
     db.session.flush()
+
+
+def roll_years(today: date) -> int:
+    """Carry every balance whose policy year ended over its anniversary (carryover caps, forfeiture), so balances
+    and this year's counts are right on January 1 even before the year's first run. Safe to run every day."""
+    from backoffice.leave.models import LeaveBalance
+    from backoffice.uow import transaction
+
+    n = 0
+    with transaction():
+        for row in db.session.execute(sa.select(LeaveBalance).where(
+                LeaveBalance.policy_year_start < year_start(today)).order_by(LeaveBalance.id)).scalars().all():
+            _roll_year(row, row.policy, today, today)
+            n += 1
+    return n

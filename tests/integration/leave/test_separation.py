@@ -67,3 +67,24 @@ def test_a_rehire_after_the_window_restores_nothing(db, make_user):
     separation_services.separate(hr, ana.id, date(2026, 11, 20))
     [entry] = separation_services.rehire(hr, ana.id, date(2027, 12, 1))
     assert entry.hours == Decimal("0") and "after the window ended" in entry.explanation[0]
+
+
+def test_on_the_anniversary_colorado_sick_leave_carries_over_up_to_48_hours(db, make_user):
+    """C.R.S. 8-13.3-403(3)(b): up to 48 hours carry over. A 52-hour CO balance of 2026 on Jan 1, 2027: 48 carried,
+    4 forfeited; the year's accrued and used counts start at 0. Rolling again the same day changes nothing."""
+    from backoffice.leave import accrual_services, services
+    from backoffice.leave.models import LeaveBalance
+    from tests.factories import AgencyFactory, EngagementFactory, WorkerFactory
+
+    AgencyFactory()
+    cy = WorkerFactory(first_name="Cy", state="CO")
+    EngagementFactory(worker=cy, work_state="CO")
+    policy = services.law_policy("CO")
+    services.adjust_balance(make_user("hr"), cy.id, policy.id, "52", date(2026, 3, 1), "opening balance")
+    assert accrual_services.roll_years(date(2027, 1, 1)) == 1
+    assert accrual_services.roll_years(date(2027, 1, 1)) == 0
+    b = db.session.execute(sa.select(LeaveBalance).where(LeaveBalance.worker_id == cy.id)).scalar_one()
+    assert (b.balance, b.policy_year_start, b.accrued_this_year) == (Decimal("48.0000"), date(2027, 1, 1),
+                                                                     Decimal("0"))
+    kinds = [(e.kind, e.hours) for e in services.ledger_of(cy.id)]
+    assert ("forfeiture", Decimal("-4.0000")) in kinds
