@@ -10,19 +10,22 @@ are taken back by reversing entries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
 
+from backoffice.db import utcnow
 from backoffice.extensions import db
 from backoffice.leave import engine
-from backoffice.leave.models import LeaveEntry, LeavePolicy, LeaveRequest
+from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy, LeaveRequest
 from backoffice.leave.pto import accrue_pto
-from backoffice.leave.services import (EMPLOYEE, balance_row, employer_size, hire_date, hours, jurisdictions_of,
-                                       law_policy, own_policies_for, post, year_start)
+from backoffice.leave.services import (EMPLOYEE, balance_row, employer_size, hours, jurisdictions_of, law_policy, post,
+                                       year_start)
 from backoffice.money import ZERO
 from backoffice.states import transition
+from backoffice.uow import for_update
 from backoffice.workers.models import Engagement
 from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, Timesheet
 
@@ -71,37 +74,94 @@ def _roll_year(row, policy: LeavePolicy, first_day: date, on: date) -> None:
     row.policy_year_start, row.accrued_this_year, row.used_this_year = start, ZERO, ZERO
 
 
-def _accrue_law(run: PayrollRun, paycheck_id: int, worker_id: int, code: str, days: list, size: int,
-                hired: date) -> int:
-    policy = law_policy(code)
-    if _already("accrual", run.id, paycheck_id, policy.id):
+@dataclass
+class _RunContext:
+    """What a run's accrual reads, loaded once for all its workers (a run pays up to 100,000 of them): the
+    accruals already written for it, the balances of its workers (locked), their hire dates, the policies."""
+
+    run: PayrollRun
+    size: int
+    done: set = field(default_factory=set)              # (paycheck id, policy id) accrued already
+    balances: dict = field(default_factory=dict)        # (worker id, policy id) -> LeaveBalance
+    hired: dict = field(default_factory=dict)           # worker id -> first leased engagement's start
+    laws: dict = field(default_factory=dict)            # jurisdiction -> its sick-law policy
+    own: list = field(default_factory=list)             # the agency's active PTO policies
+    entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
+
+    def accrue(self, row: LeaveBalance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
+               explanation) -> None:
+        """An accrual entry (inserted with the others at the end: 100,000 ORM objects would cost more to flush than
+        the accrual costs to compute) and the balance it moves."""
+        amount = hours(amount)
+        row.balance = hours(row.balance + amount)
+        self.entries.append({"worker_id": row.worker_id, "policy_id": row.policy_id, "kind": "accrual",
+                             "on": self.run.pay_date, "hours": amount, "balance_after": row.balance,
+                             "hours_worked": hours(worked), "capped": capped, "run_id": self.run.id,
+                             "paycheck_id": paycheck_id, "explanation": list(explanation), "created_at": utcnow()})
+
+    def row(self, worker_id: int, policy: LeavePolicy, on: date) -> LeaveBalance:
+        row = self.balances.get((worker_id, policy.id))
+        if row is None:
+            row = LeaveBalance(worker_id=worker_id, policy_id=policy.id, balance=ZERO, accrued_this_year=ZERO,
+                               used_this_year=ZERO, policy_year_start=year_start(on, policy))
+            db.session.add(row)
+            self.balances[(worker_id, policy.id)] = row
+        return row
+
+    def law(self, code: str) -> LeavePolicy:
+        if code not in self.laws:
+            self.laws[code] = law_policy(code)
+        return self.laws[code]
+
+    def own_for(self, eng) -> list[LeavePolicy]:
+        return [p for p in self.own if p.client_id in (None, eng.client_id) and p.engagement_type in ("", eng.type)]
+
+
+def _context(run: PayrollRun, worker_ids: list[int]) -> _RunContext:
+    ctx = _RunContext(run, employer_size(run.period_end))
+    ctx.done = set(db.session.execute(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
+        LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id)).all())
+    for chunk in (worker_ids[i:i + 2000] for i in range(0, len(worker_ids), 2000)):
+        ctx.balances.update({(b.worker_id, b.policy_id): b for b in db.session.execute(for_update(
+            sa.select(LeaveBalance).where(LeaveBalance.worker_id.in_(chunk)))).scalars()})
+        ctx.hired.update(dict(db.session.execute(sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date))
+                                                 .where(Engagement.worker_id.in_(chunk), Engagement.type == EMPLOYEE)
+                                                 .group_by(Engagement.worker_id)).all()))
+    ctx.laws = {p.jurisdiction: p for p in db.session.execute(sa.select(LeavePolicy).where(
+        LeavePolicy.kind == "sick_law")).scalars() if p.code == f"{p.jurisdiction}-SICK"}
+    ctx.own = list(db.session.execute(sa.select(LeavePolicy).where(
+        LeavePolicy.kind == "pto", LeavePolicy.active.is_(True), LeavePolicy.accrual_rate.is_not(None))
+        .order_by(LeavePolicy.id)).scalars())
+    return ctx
+
+
+def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date) -> int:
+    policy = ctx.law(code)
+    if (paycheck_id, policy.id) in ctx.done:
         return 0
-    days = sorted(days)
-    row = balance_row(worker_id, policy, days[0][0])
+    run = ctx.run
+    row = ctx.row(worker_id, policy, days[0][0])
     _roll_year(row, policy, days[0][0], run.pay_date)
     result = engine.accrue(engine.AccrualInput(
-        jurisdiction=code, employer_size=size, hire_date=hired, policy_year_start=row.policy_year_start,
+        jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
         balance_before=row.balance, accrued_this_year_before=row.accrued_this_year,
         used_this_year_before=row.used_this_year, hours=tuple(days)))
-    entry = post(row, "accrual", result.accrued, run.pay_date, explanation=result.explanation, run_id=run.id,
-                 paycheck_id=paycheck_id)
-    entry.hours_worked, entry.capped = hours(result.hours_worked), result.capped
+    ctx.accrue(row, result.accrued, paycheck_id, result.hours_worked, result.capped, result.explanation)
     row.accrued_this_year = hours(result.accrued_this_year)
     row.usable_from = result.usable_from
     return 1
 
 
-def _accrue_own(run: PayrollRun, paycheck_id: int, worker_id: int, policy: LeavePolicy, worked: Decimal,
+def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: LeavePolicy, worked: Decimal,
                 first_day: date) -> int:
-    if policy.kind != "pto" or policy.accrual_rate is None or _already("accrual", run.id, paycheck_id, policy.id):
+    if (paycheck_id, policy.id) in ctx.done:
         return 0
-    row = balance_row(worker_id, policy, first_day)
+    run = ctx.run
+    row = ctx.row(worker_id, policy, first_day)
     _roll_year(row, policy, first_day, run.pay_date)
     r = accrue_pto(policy.name, policy.accrual_rate, worked, row.balance, row.accrued_this_year,
                    policy.annual_accrual_cap, policy.balance_cap)
-    entry = post(row, "accrual", r.accrued, run.pay_date, explanation=r.explanation, run_id=run.id,
-                 paycheck_id=paycheck_id)
-    entry.hours_worked, entry.capped = hours(worked), r.capped
+    ctx.accrue(row, r.accrued, paycheck_id, worked, r.capped, r.explanation)
     row.accrued_this_year = hours(r.accrued_this_year)
     return 1
 
@@ -112,32 +172,35 @@ def accrue_run(run: PayrollRun) -> int:
     if not worked:
         return 0
     paychecks = dict(db.session.execute(sa.select(Paycheck.worker_id, Paycheck.id).where(
-        Paycheck.run_id == run.id, Paycheck.worker_type == "employee", Paycheck.worker_id.in_(list(worked)))).all())
+        Paycheck.run_id == run.id, Paycheck.worker_type == "employee")).all())
     engagements = {e.id: e for e in db.session.execute(sa.select(Engagement).where(
-        Engagement.id.in_([eid for by in worked.values() for eid in by]))).scalars()}
-    size = employer_size(run.period_end)
+        Engagement.id.in_(sa.select(Timesheet.engagement_id).where(Timesheet.paid_run_id == run.id)))).scalars()}
+    ctx = _context(run, sorted(worked))
     written = 0
     for worker_id, by_engagement in sorted(worked.items()):
         paycheck_id = paychecks.get(worker_id)
         if paycheck_id is None:         # held out of the run: its hours accrue with the run that pays them
             continue
-        hired = hire_date(worker_id) or min(d for days in by_engagement.values() for d, _ in days)
+        hired = ctx.hired.get(worker_id) or min(d for days in by_engagement.values() for d, _ in days)
         by_place: dict[str, list] = defaultdict(list)
         by_policy: dict[int, tuple[LeavePolicy, Decimal, date]] = {}
         for eid, days in by_engagement.items():
             eng = engagements[eid]
             for code in jurisdictions_of(eng):
                 by_place[code].extend(days)
-            for policy in own_policies_for(eng):
+            for policy in ctx.own_for(eng):
                 p, total, first = by_policy.get(policy.id, (policy, ZERO, days[0][0]))
                 by_policy[policy.id] = (p, total + sum((h for _, h in days), ZERO), min(first, days[0][0]))
         for code, days in sorted(by_place.items()):
             merged: dict[date, Decimal] = defaultdict(lambda: ZERO)
             for d, h in days:
                 merged[d] += h
-            written += _accrue_law(run, paycheck_id, worker_id, code, sorted(merged.items()), size, hired)
+            written += _accrue_law(ctx, paycheck_id, worker_id, code, sorted(merged.items()), hired)
         for policy, total, first in by_policy.values():
-            written += _accrue_own(run, paycheck_id, worker_id, policy, total, first)
+            written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
+    db.session.flush()                  # the new balance rows first (the entries do not reference them)
+    if ctx.entries:
+        db.session.execute(sa.insert(LeaveEntry), ctx.entries)
     return written
 
 
