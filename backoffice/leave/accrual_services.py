@@ -31,17 +31,19 @@ from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, Timesh
 
 
 def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
-    """worker id → engagement id → [(day, hours)] of the leased employees' timesheets this run paid."""
+    """worker id → engagement id → [(day, hours)] of the leased employees' timesheets this run paid (plain rows:
+    a large run pays 100,000 sheets, too many to load as ORM objects)."""
     out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    columns = [getattr(Timesheet, f"hours_{d}") for d in DAYS]
     rows = db.session.execute(
-        sa.select(Timesheet, Engagement.worker_id).join(Engagement, Engagement.id == Timesheet.engagement_id)
+        sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
+        .join(Engagement, Engagement.id == Timesheet.engagement_id)
         .where(Timesheet.paid_run_id == run.id, Engagement.type == EMPLOYEE)
         .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
-    for ts, worker_id in rows:
-        for i, d in enumerate(DAYS):
-            h = getattr(ts, f"hours_{d}")
+    for worker_id, engagement_id, week_start, *daily in rows:
+        for i, h in enumerate(daily):
             if h:
-                out[worker_id][ts.engagement_id].append((ts.week_start + timedelta(days=i), h))
+                out[worker_id][engagement_id].append((week_start + timedelta(days=i), h))
     return out
 
 
