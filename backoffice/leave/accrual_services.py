@@ -27,7 +27,7 @@ from backoffice.money import ZERO
 from backoffice.states import transition
 from backoffice.uow import for_update
 from backoffice.workers.models import Engagement
-from payroll.models import DAYS, Paycheck, PayrollAdjustment, PayrollRun, Timesheet
+from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 
 
 def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
@@ -137,7 +137,8 @@ def _context(run: PayrollRun, worker_ids: list[int]) -> _RunContext:
     return ctx
 
 
-def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date) -> int:
+def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date,
+                note: tuple[str, ...] = ()) -> int:
     policy = ctx.law(code)
     if (paycheck_id, policy.id) in ctx.done:
         return 0
@@ -148,7 +149,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
         jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
         balance_before=row.balance, accrued_this_year_before=row.accrued_this_year,
         used_this_year_before=row.used_this_year, hours=tuple(days)))
-    ctx.accrue(row, result.accrued, paycheck_id, result.hours_worked, result.capped, result.explanation)
+    ctx.accrue(row, result.accrued, paycheck_id, result.hours_worked, result.capped, note + result.explanation)
     row.accrued_this_year = hours(result.accrued_this_year)
     row.usable_from = result.usable_from
     return 1
@@ -168,36 +169,79 @@ def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: Leav
     return 1
 
 
+def _salaried_exempt(run: PayrollRun, worked: dict) -> dict[int, list[int]]:
+    """worker id → the exempt salaried engagements this run paid a salary for and no recorded time: their hours are
+    the law's deemed hours (e.g. Cal. Lab. Code 246(b)(2): 40 a week)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for worker_id, eid in db.session.execute(
+            sa.select(Paycheck.worker_id, PaycheckLine.engagement_id).distinct()
+            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+            .join(Engagement, Engagement.id == PaycheckLine.engagement_id)
+            .where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee", PaycheckLine.kind == "earning",
+                   PaycheckLine.code == "salary", Engagement.type == EMPLOYEE,
+                   Engagement.overtime_exempt.is_(True))).all():
+        if eid not in worked.get(worker_id, {}):
+            out[worker_id].append(eid)
+    return out
+
+
+def _deemed_days(law, start: date, end: date) -> list[tuple[date, Decimal]]:
+    """The law's deemed weekly hours spread over the weekdays of the pay period (40 a week: 8 a weekday)."""
+    if law.exempt_weekly_hours is None:
+        return []
+    daily = law.exempt_weekly_hours / 5
+    return [(start + timedelta(days=i), daily) for i in range((end - start).days + 1)
+            if (start + timedelta(days=i)).weekday() < 5]
+
+
 def accrue_run(run: PayrollRun) -> int:
-    """Accrue every leased employee's leave from the hours this approved run pays. Returns the entries written."""
+    """Accrue every leased employee's leave from the hours this approved run pays (an exempt salaried employee's
+    deemed hours where the law deems them). Returns the entries written."""
     worked = _days_worked(run)
+    deemed = _salaried_exempt(run, worked)
+    for worker_id, eids in deemed.items():
+        for eid in eids:
+            worked[worker_id][eid] = []          # filled per law below (each law deems its own hours)
     if not worked:
         return 0
     paychecks = dict(db.session.execute(sa.select(Paycheck.worker_id, Paycheck.id).where(
         Paycheck.run_id == run.id, Paycheck.worker_type == "employee")).all())
     engagements = {e.id: e for e in db.session.execute(sa.select(Engagement).where(
-        Engagement.id.in_(sa.select(Timesheet.engagement_id).where(Timesheet.paid_run_id == run.id)))).scalars()}
+        Engagement.id.in_({eid for by in worked.values() for eid in by}))).scalars()}
     ctx = _context(run, sorted(worked))
     written = 0
     for worker_id, by_engagement in sorted(worked.items()):
         paycheck_id = paychecks.get(worker_id)
         if paycheck_id is None:         # held out of the run: its hours accrue with the run that pays them
             continue
-        hired = ctx.hired.get(worker_id) or min(d for days in by_engagement.values() for d, _ in days)
+        hired = ctx.hired.get(worker_id) or run.period_start
         by_place: dict[str, list] = defaultdict(list)
+        notes: dict[str, tuple[str, ...]] = {}
         by_policy: dict[int, tuple[LeavePolicy, Decimal, date]] = {}
         for eid, days in by_engagement.items():
             eng = engagements[eid]
             for code in jurisdictions_of(eng):
-                by_place[code].extend(days)
+                if not days:             # exempt and salaried: the law's deemed hours for the period
+                    law = engine.applicable(code, run.period_end, ctx.size)
+                    by_place[code].extend(_deemed_days(law, run.period_start, run.period_end))
+                    if law.exempt_weekly_hours is not None:
+                        notes[code] = (f"Exempt and salaried: deemed to work {engine.show(law.exempt_weekly_hours)} "
+                                       f"hours a week ({law.source('exempt_weekly_hours')}).",)
+                else:
+                    by_place[code].extend(days)
+            if not days:
+                continue
             for policy in ctx.own_for(eng):
                 p, total, first = by_policy.get(policy.id, (policy, ZERO, days[0][0]))
                 by_policy[policy.id] = (p, total + sum((h for _, h in days), ZERO), min(first, days[0][0]))
         for code, days in sorted(by_place.items()):
+            if not days:
+                continue
             merged: dict[date, Decimal] = defaultdict(lambda: ZERO)
             for d, h in days:
                 merged[d] += h
-            written += _accrue_law(ctx, paycheck_id, worker_id, code, sorted(merged.items()), hired)
+            written += _accrue_law(ctx, paycheck_id, worker_id, code, sorted(merged.items()), hired,
+                                   notes.get(code, ()))
         for policy, total, first in by_policy.values():
             written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
     db.session.flush()                  # the new balance rows first (the entries do not reference them)

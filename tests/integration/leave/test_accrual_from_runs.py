@@ -107,3 +107,14 @@ def test_the_agencys_pto_policy_accrues_beside_the_law_and_stops_at_its_yearly_c
     pay_run(world, WEEK1)
     got = {(e.policy.code, e.hours, e.capped) for e in _entries(db, emp.worker_id)}
     assert got == {("CA-SICK", Decimal("1.5000"), False), ("PTO", Decimal("1.0000"), True)}
+
+
+def test_an_exempt_salaried_employee_accrues_on_forty_deemed_hours_a_week(db, world):
+    """Cal. Lab. Code 246(b)(2): an exempt employee is deemed to work 40 hours a week. A $1,500-a-week exempt
+    salary with no time recorded, one weekly run: 40 ÷ 30 = 1.3333 h, the explanation saying why."""
+    emp = world.worker(state="CA", rate="1500.00", unit="week")
+    emp.overtime_exempt = True
+    pay_run(world, WEEK1)
+    [entry] = _entries(db, emp.worker_id)
+    assert (entry.hours, entry.hours_worked) == (Decimal("1.3333"), Decimal("40.0000"))
+    assert entry.explanation[0].startswith("Exempt and salaried: deemed to work 40 hours a week")
