@@ -87,6 +87,28 @@ class PaycheckStates(MethodView):
         return jsonify([asdict(r) for r in coverage(int(raw))])
 
 
+@blp.route("/paycheck-locals")
+class PaycheckLocals(MethodView):
+    @blp.doc(parameters=[{"in": "query", "name": "year", "required": True, "schema": {"type": "integer"},
+                          "description": "the tax year, e.g. 2026"}],
+             responses={"200": {"description": "{tax_year, localities: [one object per local tax version], "
+                                               "refused_by_rule: [{state, when}], not_in_data: [{state, tax}]}"},
+                        "422": {"description": "no year given"}})
+    def get(self):
+        """Every local tax in a tax year's data (`?year=2026`): city, county, school district, PA EIT/LST and
+        transit taxes with status (supported or refused with the reason), confidence, pay dates and source; the
+        places refused by rule; the local taxes known but not in the data.
+
+        The same JSON as `backoffice paycheck states --year 2026 --locals --format json`."""
+        from payroll.engine.locals.report import local_coverage_json
+
+        require(current_api_user(), "payroll_run", "read")
+        raw = request.args.get("year", "")
+        if not raw.isdigit() or not 2000 <= int(raw) <= 2100:
+            raise ValidationFailed([Issue("year", "give the tax year, e.g. ?year=2026", "required")])
+        return jsonify(local_coverage_json(int(raw)))
+
+
 @blp.route("/classification-assessments")
 class ClassificationAssessments(MethodView):
     @blp.doc(**_DOCS["classify"])

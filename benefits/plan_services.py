@@ -10,7 +10,9 @@ import sqlalchemy as sa
 from backoffice import validation as v
 from backoffice.errors import DomainError, Issue, NotFound, ValidationFailed, raise_if
 from backoffice.extensions import db
+from backoffice.notifications.services import Notice, notify_many
 from backoffice.uow import transaction
+from backoffice.workers.models import Engagement, Worker
 from benefits.engine.eligibility import MAX_WAITING_DAYS
 from benefits.models import (COMMUTER_KINDS, HEALTH_KINDS, NETWORK_TYPES, PLAN_KINDS, RULE_METHODS, TIER_LABELS,
                              BenefitPlan, Carrier, ClientContributionRule, EnrollmentWindow, PlanTier,
@@ -49,7 +51,20 @@ def open_enrollment(window_id: int) -> EnrollmentWindow:
         raise DomainError(f"this window is {w.status}; only a scheduled window opens", code="illegal_state")
     w.status = "open"
     db.session.flush()
+    notify_window_open(w)
     return w
+
+
+def notify_window_open(w: EnrollmentWindow) -> int:
+    """Tell every active worker with an active engagement that open enrollment is open (once per window and
+    worker: the key); the benefits page says which plans they may choose."""
+    workers = db.session.execute(sa.select(Worker.id).where(Worker.status == "active", Worker.id.in_(
+        sa.select(Engagement.worker_id).where(Engagement.status == "active"))).order_by(Worker.id)).scalars()
+    return notify_many(Notice(wid, "enrollment_open", f"enrollment_open:{w.id}:{wid}",
+                              f"Open enrollment for {w.plan_year_start.year} is open until {w.closes_on:%b %-d}",
+                              f"Choose or change your medical, dental, vision and other plans for the plan year "
+                              f"starting {w.plan_year_start:%b %-d, %Y} by {w.closes_on:%b %-d, %Y}.", w.id)
+                       for wid in workers)
 
 
 # --- plans, tiers and contribution rules (HR) -----------------------------------------------------------------

@@ -44,14 +44,20 @@ def quote_cmd(input_path, jsonl, no_explain):
 @paycheck.command("states")
 @click.option("--year", "tax_year", type=int, required=True, help="tax year, e.g. 2026")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True)
+@click.option("--locals", "local_taxes", is_flag=True,
+              help="list the local taxes instead (city, county, school district, PA EIT/LST, transit)")
 @handle_domain_errors
-def states_cmd(tax_year, fmt):
+def states_cmd(tax_year, fmt, local_taxes):
     """Every jurisdiction (50 states + DC) for a tax year: supported, partial or refused, with its method, source,
-    confidence, pay dates, programs and what is not modelled. Nothing is withheld as a silent zero."""
+    confidence, pay dates, programs and what is not modelled. With --locals, every local tax in the year's data and
+    the places refused by rule. Nothing is withheld as a silent zero."""
     from dataclasses import asdict
 
     from payroll.engine.states.coverage import coverage, coverage_csv, coverage_table
 
+    if local_taxes:
+        _locals_listing(tax_year, fmt)
+        return
     rows = coverage(tax_year)
     if fmt == "json":
         emit_json([asdict(r) for r in rows])
@@ -59,3 +65,18 @@ def states_cmd(tax_year, fmt):
         click.echo(coverage_csv(rows), nl=False)
     else:
         click.echo(coverage_table(rows), nl=False)
+
+
+def _locals_listing(tax_year: int, fmt: str) -> None:
+    from payroll.engine.locals.report import (local_coverage_csv, local_coverage_json, local_coverage_table,
+                                              local_rows)
+    from payroll.engine.states import UnsupportedState
+
+    if not 2000 <= tax_year <= 2100:
+        raise UnsupportedState(f"tax year {tax_year} is out of range")
+    if fmt == "json":
+        emit_json(local_coverage_json(tax_year))
+    elif fmt == "csv":
+        click.echo(local_coverage_csv(local_rows(tax_year)), nl=False)
+    else:
+        click.echo(local_coverage_table(local_rows(tax_year)), nl=False)

@@ -205,9 +205,13 @@ class ClassificationView(BaseView):
                       "success")
                 target = ".detail" if request.form.get("action") == "run" else ".edit"
                 return redirect(url_for(target, assessment_id=row.id))
+        deciding = questionnaire.deciding_questions_for(row) if not refused else None
+        deciding_fields = list(deciding["fields"]) if deciding else []
         return self.render("admin/classification/edit.html", a=row, form_spec=labels.questionnaire_form(),
                            answers=answers, as_of=as_of, errors=_errors(refused.issues), value_of=answer_value,
-                           labels=labels), (422 if refused else 200)
+                           labels=labels, deciding=deciding, deciding_fields=deciding_fields,
+                           only_deciding=bool(deciding_fields) and request.args.get("deciding") == "1"), \
+            (422 if refused else 200)
 
     @expose("/<int:assessment_id>")
     def detail(self, assessment_id: int):

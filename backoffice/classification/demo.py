@@ -81,6 +81,25 @@ def _undecided() -> dict:
     return a
 
 
+# A short intake call (issue 20): a few answers from the contractor template. The tests cannot decide yet, and the
+# engine names the one unanswered question that decides it (who directs the methods), which the questionnaire
+# then asks on its own (Admin > Classification > the draft > "Ask only these questions").
+SPARSE_INTAKE_FIELDS = {
+    "engagement": ("arrangement", "work_in_usual_course_of_hiring_business", "work_location"),
+    "behavioral_control": ("may_decline_assignments", "supervision"),
+    "financial_control": ("hires_helpers", "pay_rate_set_by"),
+    "independent_business": ("advertises_or_markets", "licensed_or_registered", "previously_employee_of_hiring_entity",
+                             "skill"),
+    "relationship": ("duration",),
+    "state_specific": ("ca_exemption_claimed", "hiring_entity_is_placement_business", "irs_statutory_category",
+                       "motor_carrier_faaaa"),
+}
+
+
+def _sparse_intake() -> dict:
+    return {g: {f: CONTRACTOR[g][f] for f in fields} for g, fields in SPARSE_INTAKE_FIELDS.items()}
+
+
 def _answers(template: dict, eng: Engagement) -> dict:
     a = copy.deepcopy(template)
     a["engagement"]["work_performed"] = eng.title or "the placement's work"
@@ -108,11 +127,16 @@ def seed(rng, today: date) -> list[str]:
                  and e.id not in mine][:NEEDS_REVIEW]
     signed = drafts = 0
     signed_contractors: list[Engagement] = []
+    deciding_line = None
     for eng in engagements:
         as_of = min(today, eng.start_date + timedelta(days=rng.randint(0, 10)))
         if eng in undecided:
-            _assess(eng, _undecided(), hr, as_of)          # the engine says needs review: HR must look again
+            sparse = eng is undecided[0]
+            row = _assess(eng, _sparse_intake() if sparse else _undecided(), hr, as_of)  # needs review
             drafts += 1
+            if sparse and row.result.get("deciding_questions"):
+                deciding_line = (f"classification: draft #{row.id} needs review; its questionnaire asks only what "
+                                 f"would decide it: {', '.join(row.result['deciding_questions']['fields'])}")
             continue
         if eng.id not in mine and rng.random() > SIGNED_SHARE:
             continue                                          # not assessed yet: unclassified
@@ -124,6 +148,8 @@ def seed(rng, today: date) -> list[str]:
             signed_contractors.append(eng)
     lines = [f"classification: {signed} engagements signed off, {drafts} left for review (the tests could not "
              f"decide), {len(engagements) - signed - drafts} unclassified"]
+    if deciding_line:
+        lines.append(deciding_line)
     if signed_contractors:
         # The client has taken over the schedule since the sign-off: HR's later answers say so (a re-check finding).
         eng = signed_contractors[0]

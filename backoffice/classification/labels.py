@@ -19,6 +19,8 @@ QUESTIONS = {
     "engagement.work_location": "Where is the work done?",
     "engagement.work_in_usual_course_of_hiring_business": "Is the work part of the business's usual line of work?",
     "engagement.integral_to_hiring_business": "Is the work integral to the business?",
+    "engagement.worker_serves_hiring_entity": "Does the worker do work for this business at all (rather than only "
+                                              "renting equipment or a licence from it, or buying a service from it)?",
     "behavioral_control.schedule_set_by": "Who sets the working schedule?",
     "behavioral_control.methods_controlled_by": "Who decides how the work is done?",
     "behavioral_control.supervision": "How closely is the work supervised?",
@@ -69,6 +71,9 @@ VALUE_LABELS = {
     "staffing_firm": "the staffing firm (Tandem)", "end_customer": "the end customer", "yes": "yes", "no": "no",
     "staffing_firm_placement": "placed by a staffing firm with a client", "software_it": "software / IT",
     "ic_agreement": "independent-contractor agreement",
+    "no_only_leases_or_licenses_to_worker": "no: the business only leases equipment or a licence to the worker",
+    "no_only_serves_the_worker": "no: the business only provides a service to the worker (e.g. a garage), who "
+                                 "sells the work to the public",
 }
 DIRECTION_LABELS = {"employee": "points toward employment", "independent_contractor": "points toward "
                     "independent contracting", "neutral": "neutral", "statutory_employee": "statutory employee"}

@@ -13,6 +13,7 @@ from backoffice.portal.access import worker_required
 from backoffice.security.access import can, scoped
 from backoffice.classification.services import common, reviews
 from backoffice.classification import labels
+from backoffice.classification.engine.questionnaire import NOT_STATED, allowed_values
 from backoffice.classification.models import Assessment, Recheck, ReviewRequest
 from backoffice.workers.models import Engagement
 
@@ -117,10 +118,26 @@ def assessment(assessment_id: int):
     return _assessment_page(assessment_id)
 
 
+def _deciding_answers(assessment_id: int) -> str:
+    """The worker's answers to the questions that would decide a needs-review result, as lines for HR (only the
+    questions the result names, only allowed values; "I don't know" is left out)."""
+    a = common.get_assessment(assessment_id, current_user)
+    fields = ((a.result or {}).get("deciding_questions") or {}).get("fields") or []
+    lines = []
+    for path in fields:
+        value = request.form.get(f"deciding.{path}", "")
+        if value and value != NOT_STATED and value in (allowed_values(path) or ()):
+            lines.append(f"{labels.question(path)} {labels.humanize(value)}")
+    return ("The worker answers the questions that would decide this:\n" + "\n".join(lines)) if lines else ""
+
+
 @bp.post("/assessments/<int:assessment_id>/review")
 @worker_required
 def request_review(assessment_id: int):
     comment = request.form.get("comment", "")
+    offered = _deciding_answers(assessment_id)
+    if offered:
+        comment = f"{comment.strip()}\n\n{offered}".strip()
     with form_errors() as refused:
         review = reviews.request_review(assessment_id, user=current_user, comment=comment)
         flash("Your request was sent to HR. You will find their answer here.")

@@ -22,3 +22,11 @@ def init_app(app) -> None:
     from compliance.check_services import add_check_source
 
     add_check_source(app, "i9", i9_findings)       # the compliance checks' I-9 part (compliance reads no onboarding)
+    from celery.schedules import crontab
+
+    from backoffice.onboarding.tasks import REMIND_DOCUMENTS
+
+    celery = app.extensions["celery"]
+    entries = dict(celery.conf.beat_schedule or {})
+    entries["onboarding-remind-missing-documents"] = {"task": REMIND_DOCUMENTS, "schedule": crontab(hour=7, minute=0)}
+    celery.conf.beat_schedule = entries

@@ -1,4 +1,4 @@
-"""Worker voice in the admin (staff): polls (create, open, close, results: totals only), the proposals board
+"""Worker voice in the admin (staff): the published margins per hour by kind of work (publish a month), polls (create, open, close, results: totals only), the proposals board
 (answer; overdue flagged), feedback in aggregate (the group-size floor applied) with the agency's responses, the
 data-export log, and the agency's settings. No view lists ballots, voters' choices, feedback reporters or
 ratings row by row: there is nothing to list that could name them."""
@@ -17,8 +17,8 @@ from backoffice.admin import ReadOnlyView, SecureModelView, deny, domain_errors,
 from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.voice import export_services, feedback_services, proposal_services, rules, services
-from backoffice.voice.models import DataExport, Poll, Proposal
+from backoffice.voice import breakdown_services, export_services, feedback_services, proposal_services, rules, services
+from backoffice.voice.models import DataExport, Poll, Proposal, TransparencyRow
 from backoffice.workers.models import ENGAGEMENT_TYPES
 
 TOPICS = {"pay": "Pay", "safety": "Safety", "respect": "Respect", "other": "Other"}
@@ -236,7 +236,53 @@ class VoiceSettingsView(BaseView):
                            active=proposal_services.active_workers(), may_write=can(current_user, "voice_settings", "write"))
 
 
+class TransparencyView(BaseView):
+    """The agency's margin per hour by kind of work, month by month, as workers read it; publish a month that has
+    ended (once)."""
+
+    def is_accessible(self):
+        return staff_only() and can(current_user, "transparency", "read")
+
+    def inaccessible_callback(self, name, **kwargs):
+        return deny()
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        errors, month, status = {}, request.form.get("month", ""), 200
+        if request.method == "POST":
+            if not can(current_user, "transparency", "create"):
+                abort(403)
+            with domain_errors(form=True) as refused:
+                rec = breakdown_services.publish_transparency(current_user, month, clock().today())
+                flash(f"{rec.month} is published to workers: {len(rec.rows)} rows from {rec.engagements} "
+                      "engagements.", "success")
+                return redirect(url_for(".index", month=rec.month), 303)
+            errors, status = refused.errors, 422 if refused.issues else 409     # a refusal is flashed
+        months = breakdown_services.published_months(current_user)
+        wanted = request.args.get("month")
+        shown = next((m for m in months if m.month == wanted), months[0] if months else None)
+        return self.render("admin/voice/transparency.html", months=months, shown=shown, errors=errors, month=month,
+                           may_publish=can(current_user, "transparency", "create")), status
+
+
+class TransparencyRowAdmin(ReadOnlyView):
+    """Every published row, every month: search by kind, filter by month and figures, CSV/XLSX."""
+
+    permission_model = "transparency"
+    column_list = ("month_record.month", "kind", "median_margin", "p10_margin", "p90_margin", "median_bill_rate",
+                   "engagements", "clients", "workers")
+    column_labels = {"month_record.month": "Month", "median_margin": "Median margin / hour",
+                     "p10_margin": "10th percentile", "p90_margin": "90th percentile",
+                     "median_bill_rate": "Median bill rate"}
+    column_searchable_list = ("kind",)
+    column_filters = ("month_record.month", "kind", "median_margin", "engagements")
+    column_default_sort = [("month_id", True), ("position", False)]
+
+
 def register(admin) -> None:
+    admin.add_view(TransparencyView(name="Published margins", endpoint="voice_transparency", category="Worker voice"))
+    admin.add_view(TransparencyRowAdmin(TransparencyRow, name="Published margin rows", endpoint="voice_transparency_rows",
+                                        category="Worker voice"))
     admin.add_view(PollAdmin(Poll, name="Polls", endpoint="voice_polls", category="Worker voice"))
     admin.add_view(ProposalBoardAdmin(Proposal, name="Proposals board", endpoint="voice_proposals",
                                       category="Worker voice"))

@@ -11,14 +11,16 @@ from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from backoffice.api import current_api_user, json_object
+from backoffice.clock import clock
 from backoffice.errors import Issue, raise_if
 from backoffice.extensions import db
 from backoffice.tasks import enqueue
-from backoffice.voice import export_services, rules, services
+from backoffice.voice import breakdown_services, export_services, rules, services
 from backoffice.voice.tasks import BUILD_EXPORT
 
 blp = Blueprint("voice_api", __name__, url_prefix="/api/v1",
-                description="Worker voice: polls with secret ballots; a worker's data export")
+                description="Worker voice: where my hour goes (rate breakdown, published margins); polls with secret "
+                            "ballots; a worker's data export")
 
 
 class PollOut(Schema):
@@ -163,3 +165,44 @@ def export_download(export_id: int):
     data, name = export_services.export_file(current_api_user(), export_id)
     return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
 
+
+
+# ------------------------------------------------------------------ where my hour goes
+_MONEY = {"allow_none": True, "metadata": {"description": "per unit, two decimals (null for a client's approver: "
+                                                         "it would show the worker's pay rate)"}}
+
+
+class RateBreakdownOut(Schema):
+    engagement_id = fields.Integer()
+    client_name = fields.String()
+    engagement_type = fields.String(metadata={"description": "leased_employee or contractor (1099)"})
+    billing_method = fields.String(metadata={"description": "bill_rate or cost_plus (the client's terms)"})
+    unit = fields.String(metadata={"description": "hour, unit (piece or project pay: per task or unit) or "
+                                                  "paycheck (a salaried cost-plus engagement)"})
+    bill_rate = fields.String(metadata={"description": "what the client pays per unit; the five parts sum to it"})
+    wages = fields.String(**_MONEY)
+    employer_taxes = fields.String(**_MONEY)
+    benefits = fields.String(**_MONEY)
+    workers_comp = fields.String(**_MONEY)
+    agency_margin = fields.String(allow_none=True, metadata={
+        "description": "the bill rate less the four parts (absorbs rounding); null for a client's approver"})
+    basis = fields.String(allow_none=True, metadata={"description": "paycheck (the most recent billed paycheck's actual figures), "
+                                                   "statutory (the year's rates, before any paycheck) or none"})
+    paycheck_id = fields.Integer(allow_none=True)
+    explanation = fields.List(fields.String())
+
+
+@blp.route("/engagements/<int:engagement_id>/rate-breakdown")
+@blp.response(200, RateBreakdownOut)
+@blp.doc(responses={"404": {"description": "no such engagement, or not the caller's (a worker asks only for their "
+                                           "own engagements, a client's approver for their client's: the bill "
+                                           "rate only, the parts null)"},
+                    "409": {"description": "nothing to break down: no bill rate, or a salaried engagement at a "
+                                           "bill-rate client"}})
+def rate_breakdown(engagement_id: int):
+    """Where my hour goes: what the client pays per hour (or unit) of the engagement and how it splits into wages,
+    employer taxes, benefits, workers' comp and the agency's margin, from the same figures as the invoices
+    (docs/rate-breakdown.md)."""
+    user = current_api_user()
+    e = breakdown_services.engagement_for(user, engagement_id)
+    return breakdown_services.as_json(e, breakdown_services.breakdown_of(e, clock().today()), user)

@@ -122,3 +122,25 @@ def _feedback(rng, today: date, hr, voters) -> list[str]:
     name = db.session.get(Client, big).name
     return [f"voice: anonymous feedback (6 reports about {name}, shown; 2 about another client, counted only), "
             f"ratings of {name}, and one public response"]
+
+
+def seed_transparency(rng, today: date) -> list[str]:
+    """Last month's margins per hour by kind of work, published by the demo's HR person (the portal's "Agency
+    margins"); every demo worker's engagement has its rate breakdown ("Where my hour goes")."""
+    from backoffice.voice import breakdown_services
+    from backoffice.voice.models import TransparencyMonth
+
+    if db.session.execute(sa.select(TransparencyMonth.id).limit(1)).first() is not None:
+        return []
+    hr_id = db.session.execute(sa.select(User.id).where(User.role == "hr").order_by(User.id)).scalar()
+    month = (today.replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    rec = breakdown_services.publish_transparency(_As(hr_id, "hr"), month, today)
+    demo = db.session.execute(sa.select(User.worker_id).where(User.email == "worker@tandem.example")).scalar()
+    eng = db.session.execute(sa.select(Engagement.id).where(Engagement.worker_id == demo).order_by(Engagement.id)
+                             .limit(1)).scalar() if demo else None
+    out = [f"voice: margins per hour for {rec.month} published ({len(rec.rows)} kinds of work shown from "
+           f"{rec.engagements} engagements; {rec.hidden_engagements} left out under the floor)"]
+    if eng:
+        out.append(f"voice: the demo worker's hour: /portal/my-hour/{eng} (API GET /api/v1/engagements/{eng}/"
+                   "rate-breakdown)")
+    return out

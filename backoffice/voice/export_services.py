@@ -124,6 +124,7 @@ def _json(data) -> str:
 def _gather(worker_id: int) -> dict:
     """Every record the ZIP holds, read once (PDF bytes are rendered later, one by one, with progress)."""
     from backoffice.classification.models import Assessment
+    from backoffice.notifications.models import Notification
     from backoffice.onboarding.models import SignedDocument
     from benefits.models import Enrollment
     from compliance.models import FilingCopy
@@ -151,8 +152,11 @@ def _gather(worker_id: int) -> dict:
                                    .order_by(Enrollment.effective_date, Enrollment.id)).scalars().all()
     copies = db.session.execute(sa.select(FilingCopy).where(FilingCopy.worker_id == worker_id)
                                 .order_by(FilingCopy.tax_year, FilingCopy.form, FilingCopy.id)).scalars().all()
+    notices = db.session.execute(sa.select(Notification).where(Notification.worker_id == worker_id)
+                                 .order_by(Notification.id)).scalars().all()
     return {"worker": w, "engagements": engagements, "timesheets": sheets, "paychecks": checks, "lines": lines,
-            "assessments": assessments, "documents": documents, "elections": elections, "copies": copies}
+            "assessments": assessments, "documents": documents, "elections": elections, "copies": copies,
+            "notifications": notices}
 
 
 def _records(data: dict) -> dict[str, str]:
@@ -196,6 +200,9 @@ def _records(data: dict) -> dict[str, str]:
         "paychecks.csv": _csv(flat_checks, PAYCHECK_FIELDS),
         "benefits/elections.json": _json(elections),
         "documents/index.json": _json(docs),
+        "notifications.json": _json([{"id": n.id, "kind": n.kind, "title": n.title, "body": n.body,
+                                      "created_at": _plain(n.created_at), "read_at": _plain(n.read_at),
+                                      "emailed_at": _plain(n.emailed_at)} for n in data.get("notifications", ())]),
         "README.txt": README,
     }
 
@@ -211,6 +218,8 @@ paystubs/                         each paycheck's paystub as a PDF
 tax-forms/                        your W-2, 1099-NEC and 1095-C copies as PDFs
 documents/                        the documents you signed
 benefits/elections.json           your benefits elections and waivers
+notifications.json                what we told you (paycheck ready, time approved …), when you read it and whether
+                                  it was e-mailed
 
 Not included: your votes in polls, your feedback and your ratings of clients. They are stored so that nobody,
 the agency included, can tell that they are yours, and so they cannot be exported as yours either.

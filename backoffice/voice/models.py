@@ -224,5 +224,63 @@ class DataExport(Timestamps, db.Model):
         return f"Data export #{self.id} of {self.worker}"
 
 
+class TransparencyMonth(db.Model):
+    """A month of the agency's margin per hour by kind of work, as published to workers (once: a published month
+    is never recomputed). The floor it was published under and what it left out are kept with it."""
+
+    __tablename__ = "voice_transparency_months"
+    __audited__ = True
+    __permission_model__ = "transparency"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    month: Mapped[str] = mapped_column(sa.String(7), nullable=False)      # YYYY-MM
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+    published_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    engagements: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    pooled_kinds: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    hidden_engagements: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    min_clients: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    min_workers: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+
+    rows = relationship("TransparencyRow", back_populates="month_record", order_by="TransparencyRow.position",
+                        cascade="all, delete-orphan")
+
+    __table_args__ = (sa.UniqueConstraint("month", name="uq_voice_transparency_months_month"),
+                      sa.CheckConstraint("min_clients >= 3 and min_workers >= 5",
+                                         name="ck_voice_transparency_months_floor"))
+
+    def __str__(self) -> str:
+        return f"Margins published for {self.month}"
+
+
+class TransparencyRow(db.Model):
+    """One published kind of work in a month: how many engagements, workers and clients it pools, and the
+    agency's margin per hour (median, 10th and 90th percentiles) and the median bill rate."""
+
+    __tablename__ = "voice_transparency_rows"
+    __permission_model__ = "transparency"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    month_id: Mapped[int] = mapped_column(sa.ForeignKey("voice_transparency_months.id"), nullable=False, index=True)
+    position: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    kind: Mapped[str] = mapped_column(sa.String(160), nullable=False)
+    engagements: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    workers: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    clients: Mapped[int] = mapped_column(sa.Integer, nullable=False)
+    median_margin: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    p10_margin: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    p90_margin: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+    median_bill_rate: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
+
+    month_record = relationship(TransparencyMonth, back_populates="rows")
+
+    __table_args__ = (sa.UniqueConstraint("month_id", "position", name="uq_voice_transparency_rows_position"),)
+
+    @property
+    def month(self) -> str:
+        return self.month_record.month
+
+    def __str__(self) -> str:
+        return f"{self.kind} ({self.month_record.month})"
+
+
 __all__ = ["VoiceSettings", "Poll", "PollVoter", "PollBallot", "Proposal", "ProposalSignature", "FeedbackReport",
-           "FeedbackResponse", "ClientRating", "DataExport", "utcnow"]
+           "FeedbackResponse", "ClientRating", "DataExport", "TransparencyMonth", "TransparencyRow", "utcnow"]

@@ -1,5 +1,6 @@
-"""Worker voice pages of the portal (attached to backoffice.portal.bp): polls (vote, change the vote, results),
-proposals (post, co-sign, read the agency's answers), feedback and client ratings, and "Download my data"."""
+"""Worker voice pages of the portal (attached to backoffice.portal.bp): where my hour goes (each engagement's rate
+breakdown, the agency's published margins), polls (vote, change the vote, results), proposals (post, co-sign, read
+the agency's answers), feedback and client ratings, and "Download my data"."""
 from __future__ import annotations
 
 import io
@@ -12,7 +13,9 @@ from backoffice.extensions import db
 from backoffice.portal import bp, form_errors
 from backoffice.portal.access import worker_required
 from backoffice.tasks import enqueue
-from backoffice.voice import export_services, feedback_services, proposal_services, rules, services
+from backoffice.errors import DomainError
+from backoffice.voice import (breakdown_services, export_services, feedback_services, proposal_services, rules,
+                              services)
 from backoffice.voice.tasks import BUILD_EXPORT
 
 TOPIC_LABELS = {"pay": "Pay", "safety": "Safety", "respect": "Respect", "other": "Something else"}
@@ -171,6 +174,56 @@ def my_data_download(export_id: int):
         return send_file(io.BytesIO(data), mimetype="application/zip", as_attachment=True, download_name=name)
     flash(refused.message, "error")
     return redirect(url_for("portal.my_data"))
+
+
+# ------------------------------------------------------------------ where my hour goes
+PART_LABELS = (("wages", "Your pay", "#2e8540"), ("employer_taxes", "Employer taxes", "#1769aa"),
+               ("benefits", "Benefits", "#6f42c1"), ("workers_comp", "Workers' comp", "#d9822b"),
+               ("agency_margin", "Agency's margin", "#6c757d"))
+
+
+def _hour_card(e) -> dict:
+    """One engagement's breakdown for the page: the figures and each part's share of the bill rate (the bar's
+    widths), or the reason there is none."""
+    try:
+        b = breakdown_services.breakdown_of(e, clock().today())
+    except DomainError as exc:
+        return {"engagement": e, "refusal": exc.message}
+    parts = []
+    for key, label, color in PART_LABELS:
+        value = getattr(b, key)
+        width = (value / b.bill_rate * 100) if b.bill_rate and value > 0 else 0
+        parts.append({"key": key, "label": label, "color": color, "value": value, "width": f"{width:.2f}"})
+    return {"engagement": e, "b": b, "parts": parts}
+
+
+@bp.get("/my-hour")
+@worker_required
+def my_hour():
+    """Where my hour goes: for each of my engagements, what the client pays and where it goes."""
+    from backoffice.workers.portal import my_engagements
+
+    cards = [_hour_card(e) for e in my_engagements()]
+    return render_template("portal/voice/my_hour.html", cards=cards, active_nav="engagements")
+
+
+@bp.get("/my-hour/<int:engagement_id>")
+@worker_required
+def my_hour_engagement(engagement_id: int):
+    """One engagement's breakdown (another worker's: 404)."""
+    e = breakdown_services.engagement_for(current_user, engagement_id)
+    return render_template("portal/voice/my_hour.html", cards=[_hour_card(e)], single=True,
+                           active_nav="engagements")
+
+
+@bp.get("/margins")
+@worker_required
+def margins():
+    """The agency's margin per hour by kind of work, as published each month (a month: ?month=YYYY-MM)."""
+    months = breakdown_services.published_months(current_user)
+    wanted = request.args.get("month")
+    shown = next((m for m in months if m.month == wanted), months[0] if months else None)
+    return render_template("portal/voice/margins.html", months=months, shown=shown, active_nav="engagements")
 
 
 def open_votes(worker) -> list[dict]:

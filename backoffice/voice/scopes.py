@@ -36,3 +36,8 @@ def _worker_ratings(stmt, user):
 @register_scope("data_export", "worker")
 def _worker_exports(stmt, user):
     return stmt.where(DataExport.worker_id == user.worker_id)
+
+
+@register_scope("transparency", "worker")
+def _worker_transparency(stmt, user):
+    return stmt                       # the published months are public to every worker

@@ -3,7 +3,7 @@ per worker and policy, the leave ledger (an accrual unique per run, paycheck and
 leaves of absence (FMLA and state family-leave cases); the payroll adjustment codes `sick_leave` and `paid_leave` that pay approved leave; and the rights (docs/leave.md)
 
 Revision ID: 0123_leave
-Revises: 0119_voice
+Revises: 0121_notifications
 """
 import sqlalchemy as sa
 from alembic import op
@@ -11,7 +11,7 @@ from alembic import op
 from backoffice.db import BigId, Scaled, UTCDateTime
 
 revision = '0123_leave'
-down_revision = '0119_voice'
+down_revision = '0121_notifications'
 branch_labels = None
 depends_on = None
 

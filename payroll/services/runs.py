@@ -14,6 +14,7 @@ from backoffice.db import utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.money import MONEY, D, number_problem
+from backoffice.notifications.services import key_column, notify_from_select
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task
@@ -24,7 +25,7 @@ from backoffice.periods import PayFrequency
 from backoffice.workers.models import Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.engine.locals import localities_for_year, locality_from_json, locality_refusal
-from payroll.engine.states import supported_states
+from payroll.engine.states import states_computed_on
 from payroll.models import (
     ADJUSTMENT_CODES,
     RUN_MACHINE,
@@ -299,7 +300,9 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
             Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6)).exists()
         add(scoped(pending), "unapproved_time",
             "timesheets in the period are not approved: that time is paid by a later run once approved")
-    covered = sorted(supported_states(run.pay_date.year))
+    # states computing on this run's pay date and frequency (a state covered only part of the year, e.g. Utah
+    # outside June, is paid when the run falls in its covered dates)
+    covered = sorted(states_computed_on(run.pay_date, PayFrequency(run.frequency).periods_per_year))
     resident = sa.select(Worker.id).where(Worker.id == Engagement.worker_id, Worker.state != "",
                                           Worker.state.not_in(covered)).exists()
     add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),
@@ -498,7 +501,18 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     run.paid_by_id = user_id(user)
     run.paid_at = utcnow()
     hooks.fire(hooks.RUN_PAID, run)     # e.g. benefits credits portable-benefit accounts from the paid pay
+    notify_paychecks_ready(run)
     return run
+
+
+def notify_paychecks_ready(run: PayrollRun) -> int:
+    """Tell each worker paid by the run that their paycheck is ready (one notice per paycheck: its id is the key;
+    reversals are not news to be announced). In the run's unit of work, as one INSERT … SELECT in the database
+    (a 100,000-paycheck run sends no row through Python)."""
+    rows = sa.select(Paycheck.worker_id, key_column("paycheck_ready:", Paycheck.id), Paycheck.id.label("ref_id"))\
+        .where(Paycheck.run_id == run.id, Paycheck.kind != "reversal")
+    return notify_from_select("paycheck_ready", rows, f"Your paycheck for {run.pay_date:%b %-d, %Y} is ready",
+                              "Your net pay, every line of the paycheck and its paystub are under My paychecks.")
 
 
 def refuse_edit(run: PayrollRun) -> None:

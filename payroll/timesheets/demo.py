@@ -1,6 +1,6 @@
-"""Demo time review: a recent week of the demo worker rejected by HR with a reason (they see it in the portal), and a
-week at the demo approver's client disputed by the approver (HR sees it in the admin); made by the real services,
-so each has its history."""
+"""Demo time review: a recent week of the demo worker rejected by HR with a reason (they see it in the portal, and
+its notice under the bell), a draft week of theirs to finish and submit, and a week at the demo approver's client
+disputed by the approver (HR sees it in the admin); made by the real services, so each has its history."""
 from __future__ import annotations
 
 import random
@@ -51,6 +51,13 @@ def seed(rng: random.Random, today: date) -> list[str]:
         timesheets.submit_timesheet(ts.id, worker)
         timesheets.reject_timesheet(ts.id, hr, REJECTED_BECAUSE)
         out.append(f"timesheets: {ts} rejected by HR with a reason (the demo worker sees it under My time)")
+    draft_weeks = (this_week, this_week - timedelta(days=7), this_week + timedelta(days=7))
+    mine, week = _free_engagement(draft_weeks, Engagement.worker_id == worker.worker_id,
+                                  Engagement.pay_unit.in_(timesheets.ENTRY_PAY_UNITS))
+    if mine is not None:
+        ts = timesheets.save_timesheet({"engagement_id": mine.id, "week_start": week, "mon": "8", "tue": "8",
+                                        "wed": "7.5", "note": "Draft: Thursday and Friday still to come"}, worker)
+        out.append(f"timesheets: {ts} left as a draft for the demo worker to finish and submit (My time)")
     theirs, week = _free_engagement(weeks, Engagement.client_id == approver.client_id,
                                     Engagement.worker_id != worker.worker_id)
     if theirs is not None:

@@ -14,6 +14,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed, raise_if
 from backoffice.extensions import db
 from backoffice.money import HOURS, UNITS, D, NumberKind, number_problem
+from backoffice.notifications.services import notify
 from backoffice.security.access import can, scoped
 from backoffice.states import check_move, transition
 from backoffice.uow import transaction
@@ -30,9 +31,30 @@ def _move(ts: Timesheet, action: str, user, reason: str = "", *, new: bool = Fal
     sheet comes from no status)."""
     before = None if new or action == "create" else ts.status
     after = transition(ts, "save" if action == "create" else action)
-    db.session.add(TimesheetEvent(timesheet=ts, action=action, from_status=before, to_status=str(after),
-                                  reason=reason, user_id=getattr(user, "id", None), at=utcnow()))
+    event = TimesheetEvent(timesheet=ts, action=action, from_status=before, to_status=str(after),
+                           reason=reason, user_id=getattr(user, "id", None), at=utcnow())
+    db.session.add(event)
+    if action in REVIEW_NOTICES:
+        _notify_worker(ts, event, user)
     return after
+
+
+REVIEW_NOTICES = {"approve": ("timesheet_approved", "approved"), "reject": ("timesheet_rejected", "rejected"),
+                  "dispute": ("timesheet_disputed", "disputed by the client")}
+
+
+def _notify_worker(ts: Timesheet, event: TimesheetEvent, user) -> None:
+    """Tell the worker their week was approved or sent back, once per review step (the event's id is the key)."""
+    db.session.flush()
+    kind, words = REVIEW_NOTICES[event.action]
+    eng = ts.engagement or db.session.get(Engagement, ts.engagement_id)
+    who = getattr(user, "name", "") or getattr(user, "email", "") or "the agency"
+    client = eng.client.name if eng.client is not None else "your client"
+    body = f"{client}, week of {ts.week_start:%b %-d, %Y}: {words} by {who}."
+    if event.reason:
+        body += f" Why: {event.reason}"
+    notify(eng.worker_id, kind, f"{kind}:{event.id}", f"Your week of {ts.week_start:%b %-d} was {words}",
+           body, ts.id)
 
 
 def _decimal(value, field: str, issues: list[Issue], row: int | None, kind: NumberKind, maximum: Decimal | None):
@@ -119,15 +141,20 @@ def _may_enter(user, eng: Engagement) -> None:
 
 
 @transaction()
-def save_timesheet(data: dict, user, *, source: str | None = None) -> Timesheet:
+def save_timesheet(data: dict, user, *, source: str | None = None, new_only: bool = False) -> Timesheet:
     """Create or replace the week's timesheet of an engagement (HR: status draft; worker: draft until submitted).
-    An approved timesheet is locked: changing it is refused."""
+    An approved timesheet is locked: changing it is refused. `new_only` (starting a new week in the portal): a
+    week the engagement already has is a ValidationFailed naming `week_start`, never a silent replacement."""
     clean, issues = clean_timesheet(data)
     raise_if(issues)
     eng = db.session.get(Engagement, clean["engagement_id"])
     _may_enter(user, eng)
     ts = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id,
                                                        Timesheet.week_start == clean["week_start"])).scalar()
+    if ts is not None and new_only:
+        raise ValidationFailed([Issue("week_start", f"you already have a timesheet for the week of "
+                                                    f"{ts.week_start:%b %-d, %Y} at this engagement ({ts.status}); "
+                                                    f"open it from My time instead", "duplicate")])
     action = "save"
     if ts is None:
         ts = Timesheet(engagement_id=eng.id, week_start=clean["week_start"], status=TimesheetStatus.DRAFT)
@@ -321,6 +348,22 @@ def allowed_actions(ts: Timesheet, user) -> tuple[str, ...]:
         elif action in ("submit", "save") and may_enter(user):
             out.append(action)
     return tuple(out)
+
+
+ENTRY_PAY_UNITS = ("hour", "piece", "project")     # salaried engagements (week, year) are paid by the period
+UNIT_PAY_UNITS = ("piece", "project")             # paid by the units a week records (payroll.services.worktime)
+
+
+def enterable_engagements(user, on: date) -> list[Engagement]:
+    """The engagements the user may start a week of time for on `on`: in their row scope (a worker: their own),
+    active or pending, paid by the hour, the piece or the project, and not ended before the week of `on` - 4."""
+    if not may_enter(user):
+        return []
+    earliest = on - timedelta(days=on.weekday() + 28)
+    stmt = scoped(sa.select(Engagement).where(
+        Engagement.status.in_(("active", "pending")), Engagement.pay_unit.in_(ENTRY_PAY_UNITS),
+        sa.or_(Engagement.end_date.is_(None), Engagement.end_date >= earliest)), user, "engagement")
+    return list(db.session.execute(stmt.options(joinedload(Engagement.client)).order_by(Engagement.id)).scalars())
 
 
 def history(ts: Timesheet) -> list[TimesheetEvent]:

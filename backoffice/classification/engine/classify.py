@@ -54,12 +54,20 @@ def _parse_one(raw: Any, today: _dt.date | None, row: int | None) -> tuple[Asses
     return AssessmentRequest(state, as_of, answers), []
 
 
+def _factor_json(f) -> dict[str, Any]:
+    out = {"id": f.id, "title": f.title, "finding": f.finding, "points_to": f.points_to,
+           "answers": dict(f.answers), "counts": f.counts}
+    if f.derived_from:
+        out["derived_from"] = list(f.derived_from)
+        out["derivation_source"] = f.derivation_source
+    return out
+
+
 def _test_json(t: TestResult) -> dict[str, Any]:
     rs = t.rule_set
     out: dict[str, Any] = {
         "id": t.id, "version": t.version, "result": t.result,
-        "factors": [{"id": f.id, "title": f.title, "finding": f.finding, "points_to": f.points_to,
-                     "answers": dict(f.answers), "counts": f.counts} for f in t.factors],
+        "factors": [_factor_json(f) for f in t.factors],
         "title": t.title, "question": t.question, "role": t.role, "role_reason": t.role_reason,
         "in_force": t.in_force, "explanation": t.explanation, "status": rs.status,
         "effective_from": rs.effective_from.isoformat() if rs.effective_from else None,
@@ -68,6 +76,11 @@ def _test_json(t: TestResult) -> dict[str, Any]:
     }
     if t.profile:
         out["profile"] = t.profile
+    if t.threshold is not None:
+        out["threshold"] = {"id": t.threshold.id, "title": t.threshold.title, "finding": t.threshold.finding,
+                            "met": t.threshold.points_to != "independent_contractor",
+                            "answers": dict(t.threshold.answers), "law": rs.threshold_law,
+                            **({"uncertain": rs.threshold_uncertain} if rs.threshold_uncertain else {})}
     return out
 
 
@@ -91,6 +104,11 @@ def assessment_json(a: Assessment) -> dict[str, Any]:
             "w2_employee" if a.determination == "leased_employee" else
             "form_1099_nec" if a.determination == "contractor" else "undetermined"),
         "notes": list(a.notes),
+        "deciding_questions": None if a.deciding is None else {
+            "fields": list(a.deciding.fields),
+            "decides_either_way": a.deciding.decides_either_way,
+            "outcomes": [{"answers": dict(pairs), "determination": d} for pairs, d in a.deciding.outcomes],
+        },
     }
 
 
@@ -187,6 +205,14 @@ _ONE_OUTPUT = {
         "rule_set_versions": {"type": "object", "additionalProperties": {"type": "string"}},
         "comparison": {"type": "array", "items": {"type": "string"}},
         "tax_treatment": {"type": "string"}, "notes": {"type": "array", "items": {"type": "string"}},
+        "deciding_questions": {
+            "type": ["object", "null"],
+            "description": "for needs_review: the smallest set of unanswered questions that would decide it",
+            "required": ["fields", "decides_either_way", "outcomes"],
+            "properties": {"fields": {"type": "array", "items": {"type": "string"}},
+                           "decides_either_way": {"type": "boolean"},
+                           "outcomes": {"type": "array", "items": {"type": "object", "properties": {
+                               "answers": {"type": "object"}, "determination": {"type": "string"}}}}}},
     },
 }
 CLASSIFY_OUTPUT_SCHEMA: dict[str, Any] = {

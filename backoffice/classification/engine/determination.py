@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from backoffice.classification.engine import conditions
+from backoffice.classification.engine.deciding import DecidingSet, candidate_fields, find_deciding_set
 from backoffice.classification.engine.questionnaire import NOT_STATED, Answers
-from backoffice.classification.engine.rulesets import Catalog, Factor, RuleSet
+from backoffice.classification.engine.rulesets import Catalog, Derivation, Factor, RuleSet
 
 EMPLOYEE_RESULTS = ("employee", "statutory_employee")
 
@@ -28,6 +29,8 @@ class FactorResult:
     answers: Mapping[str, Any]
     counts: bool
     weight: int
+    derived_from: tuple[str, ...] = ()  # other questions the finding was read from (issue 20), when derived
+    derivation_source: str = ""  # the citation of the derivation used
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,7 @@ class TestResult:
     rule_set: RuleSet
     profile: str | None = None
     role_reason: str = ""
+    threshold: FactorResult | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class Assessment:
     summary: str
     tests: tuple[TestResult, ...]
     notes: tuple[str, ...] = field(default=())
+    deciding: DecidingSet | None = None  # for needs_review: the unanswered questions that would decide it
 
     @property
     def rule_set_versions(self) -> dict[str, str]:
@@ -79,10 +84,35 @@ def _display(answers: Answers, path: str) -> Any:
     return NOT_STATED if value is None else value
 
 
-def evaluate_factor(factor: Factor, answers: Answers) -> FactorResult:
-    """The first case whose condition holds gives the finding; otherwise the factor's default finding."""
-    chosen = next((c for c in factor.cases if conditions.holds(c.when, answers)), factor.otherwise)
+def _unanswered(factor: Factor, answers: Answers) -> bool:
+    """Whether every question the factor reads is unanswered (a criteria map counts as unanswered when empty)."""
+    return all(_display(answers, path) == NOT_STATED for path in factor.fields)
+
+
+def evaluate_factor(factor: Factor, answers: Answers,
+                    derivations: tuple[Derivation, ...] = ()) -> FactorResult:
+    """The first case whose condition holds gives the finding; otherwise the factor's default finding.
+
+    When no case holds (the factor's own questions are unanswered, or answered too partly to settle it) and its
+    default is neutral, the factor's documented derivations (other questions that establish the same fact, each
+    cited) are tried in order; the first case that holds gives a finding marked "Derived from ..." with the
+    questions it was read from. An answer to the factor's own questions that settles it always wins.
+    """
+    chosen = next((c for c in factor.cases if conditions.holds(c.when, answers)), None)
     shown = {path: _display(answers, path) for path in factor.fields}
+    if chosen is None and derivations and factor.otherwise.points_to == "neutral":
+        for d in derivations:
+            case = next((c for c in d.cases if conditions.holds(c.when, answers)), None)
+            if case is None:
+                continue
+            used = tuple(p for p in d.fields if _display(answers, p) != NOT_STATED)
+            shown.update({p: _display(answers, p) for p in used})
+            own = "unanswered" if _unanswered(factor, answers) else "not enough to settle it"
+            finding = (f"Derived from other answers ({', '.join(used)}), because this factor's own questions are "
+                       f"{own}: {case.finding} ({d.citation})")
+            return FactorResult(factor.id, factor.title, finding, case.points_to, shown, factor.counts,
+                                factor.weight, used, d.citation)
+    chosen = chosen or factor.otherwise
     return FactorResult(factor.id, factor.title, chosen.finding, chosen.points_to, shown, factor.counts,
                         factor.weight)
 
@@ -152,14 +182,60 @@ def decide(rule_set: RuleSet, factors: tuple[FactorResult, ...],
     return "inconclusive", "No statutory category applies; the common-law test decides."
 
 
-def run_test(rule_set: RuleSet, answers: Answers) -> tuple[str, str, tuple[FactorResult, ...]]:
-    factors = tuple(evaluate_factor(f, answers) for f in rule_set.factors)
+THRESHOLD_NOT_MET = ("Threshold not met: the worker does not perform services for this business, so this test's "
+                     "presumption of employment does not arise and its prongs are not applied.")
+
+
+def threshold_step(rule_set: RuleSet, answers: Answers) -> FactorResult | None:
+    """The ABC threshold (is the worker performing services for this business at all?), or None if the test has
+    none. points_to is 'independent_contractor' when it is not met, 'neutral' when met or treated as met."""
+    return evaluate_factor(rule_set.threshold, answers) if rule_set.threshold is not None else None
+
+
+def _factor_memo(rule_set: RuleSet, factor: Factor, answers: Answers, derivations: tuple[Derivation, ...],
+                 memo: dict) -> FactorResult:
+    paths_key = ("paths", rule_set.file, factor.id)
+    paths = memo.get(paths_key)
+    if paths is None:
+        paths = memo[paths_key] = tuple(dict.fromkeys(
+            list(factor.fields) + [p for d in derivations for p in d.fields]))
+    key = (rule_set.file, factor.id, tuple(repr(answers.get(p)) for p in paths))
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = evaluate_factor(factor, answers, derivations)
+    return found
+
+
+def run_test(rule_set: RuleSet, answers: Answers, catalog: Catalog | None = None,
+             memo: dict | None = None) -> tuple[str, str, tuple[FactorResult, ...]]:
+    """Evaluate every factor (with the catalog's derivations, when given) and apply the decision rule. `memo`
+    (optional) remembers factor results by the answers each factor reads."""
+    factors = tuple(
+        (_factor_memo(rule_set, f, answers, catalog.derivations_for(rule_set.id, f.id) if catalog else (), memo)
+         if memo is not None else
+         evaluate_factor(f, answers, catalog.derivations_for(rule_set.id, f.id) if catalog else ()))
+        for f in rule_set.factors)
+    step = threshold_step(rule_set, answers)
+    if step is not None and step.points_to == "independent_contractor":
+        # The threshold step failed: the prongs are shown but not applied (they do not count).
+        factors = tuple(f if not f.counts else
+                        FactorResult(f.id, f.title, "Not applied, because the threshold is not met. " + f.finding,
+                                     f.points_to, f.answers, False, f.weight, f.derived_from, f.derivation_source)
+                        for f in factors)
+        return "independent_contractor", f"{THRESHOLD_NOT_MET} {step.finding}".strip(), factors
     result, how = decide(rule_set, factors, answers)
     text = rule_set.result_text.get(result) or rule_set.result_text.get("employee", "")
     return result, f"{text} {how}".strip(), factors
 
 
-def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestResult], list[str]]:
+def _run_memo(rs: RuleSet, answers: Answers, catalog: Catalog, memo: dict | None):
+    """run_test, with each factor remembered by the answers it reads (the deciding-questions search varies one to
+    three questions at a time, so most factors are unchanged from one try to the next)."""
+    return run_test(rs, answers, catalog, memo)
+
+
+def _tests_for(catalog: Catalog, request: AssessmentRequest, decisive_only: bool = False,
+               memo: dict | None = None) -> tuple[list[TestResult], list[str]]:
     j = catalog.jurisdictions
     families: Mapping[str, list[str]] = j.get("families", {})
     names = list(j.get("everywhere", ())) + list(j.get("states", {}).get(request.work_state, ()))
@@ -171,10 +247,12 @@ def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestR
             members = families[name]
             in_force = [m for m in members if catalog.version_on(m, day)]
             for member in members:
+                if decisive_only and member not in in_force[:1]:
+                    continue  # a comparison profile never decides (used by the deciding-questions search)
                 rs = catalog.version_on(member, day) or catalog.latest(member)
                 if rs is None or not conditions.holds(rs.applies_when, answers):
                     continue
-                result, how, factors = run_test(rs, answers)
+                result, how, factors = _run_memo(rs, answers, catalog, memo)
                 current = member in in_force[:1]
                 reason = ("in force for this date" if current else
                           f"shown for comparison ({rs.status}; {rs.effective_note})".replace("; )", ")"))
@@ -190,14 +268,15 @@ def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestR
             continue
         if not conditions.holds(rs.applies_when, answers):
             continue
-        result, how, factors = run_test(rs, answers)
+        result, how, factors = _run_memo(rs, answers, catalog, memo)
         decisive, reason = True, "applies to this work state and date"
         if "when" in rs.decisive and not conditions.holds(rs.decisive["when"], answers):
             decisive, reason = False, "its preconditions are not shown, so it is shown for comparison only"
         if "when_result_in" in rs.decisive and result not in rs.decisive["when_result_in"]:
             decisive, reason = False, "it does not change the outcome here, so it is shown for information only"
         out.append(TestResult(name, rs.version, rs.title, rs.question, result,
-                              "decisive" if decisive else "comparison", True, how, factors, rs, role_reason=reason))
+                              "decisive" if decisive else "comparison", True, how, factors, rs, role_reason=reason,
+                              threshold=threshold_step(rs, answers)))
     # A test superseded by another decisive test (e.g. CA ABC when an exemption sends the case to Borello).
     decisive_ids = {t.rule_set.id for t in out if t.role == "decisive"}
     final = []
@@ -205,7 +284,8 @@ def _tests_for(catalog: Catalog, request: AssessmentRequest) -> tuple[list[TestR
         over = [s for s in t.rule_set.superseded_by if s in decisive_ids]
         if t.role == "decisive" and over:
             t = TestResult(t.id, t.version, t.title, t.question, t.result, "comparison", t.in_force, t.explanation,
-                           t.factors, t.rule_set, t.profile, f"replaced by {', '.join(over)} for this engagement")
+                           t.factors, t.rule_set, t.profile, f"replaced by {', '.join(over)} for this engagement",
+                           t.threshold)
         final.append(t)
     return final, notes
 
@@ -287,10 +367,59 @@ def find_employer(determination: str, answers: Answers) -> Employer:
                     "payroll for this worker.")
 
 
+def _paths_read(tests: list[TestResult], catalog: Catalog) -> list[str]:
+    """Every question the decisive tests read: thresholds, factors and the factors' derivations."""
+    out: list[str] = []
+    decisive = sorted((t for t in tests if t.role == "decisive"), key=lambda t: t.result != "inconclusive")
+    for t in decisive:
+        rs = t.rule_set
+        if rs.threshold is not None:
+            out.extend(rs.threshold.fields)
+        for f in rs.factors:
+            out.extend(f.fields)
+            for d in catalog.derivations_for(rs.id, f.id):
+                out.extend(d.fields)
+    return out
+
+
+def deciding_questions(request: AssessmentRequest, catalog: Catalog, tests: list[TestResult],
+                       budget: int | None = None) -> DecidingSet | None:
+    """The smallest set of unanswered questions that would decide a needs_review outcome (engine/deciding.py)."""
+    memo: dict = {}
+
+    def outcome(answers: Answers) -> tuple[str, object]:
+        found, _ = _tests_for(catalog, AssessmentRequest(request.work_state, request.as_of_date, answers),
+                              decisive_only=True, memo=memo)
+        signature = tuple((t.id, t.result, tuple(f.points_to for f in t.factors)) for t in found
+                          if t.role == "decisive")
+        return determine(found)[0], signature
+
+    candidates = candidate_fields(_paths_read(tests, catalog), request.answers)
+    kw = {"budget": budget} if budget is not None else {}
+    return find_deciding_set(request.answers, candidates, outcome, **kw)
+
+
+def _deciding_reason(found: DecidingSet) -> str:
+    names = ", ".join(found.fields)
+    if found.decides_either_way:
+        return (f"These unanswered questions would decide it, whatever the answers: {names}. "
+                + "; ".join(" and ".join(f"{f} = {v}" for f, v in pairs) + f" gives {d.replace('_', ' ')}"
+                            for pairs, d in found.outcomes) + ".")
+    decided = [" and ".join(f"{f} = {v}" for f, v in pairs) + f" gives {d.replace('_', ' ')}"
+               for pairs, d in found.outcomes if d != "needs_review"]
+    return (f"No set of up to three unanswered questions decides it whatever the answers; the one that comes "
+            f"closest is {names}: " + "; ".join(decided) + ".")
+
+
 def assess(request: AssessmentRequest, catalog: Catalog) -> Assessment:
     """Apply every test for the work state on the assessment date and decide; pure (no clock, no I/O)."""
     tests, notes = _tests_for(catalog, request)
     determination, risk, reasons = determine(tests)
+    deciding = None
+    if determination == "needs_review":
+        deciding = deciding_questions(request, catalog, tests)
+        reasons = reasons + ((_deciding_reason(deciding),) if deciding is not None else (
+            "No set of up to three unanswered questions would decide it: many more answers are needed.",))
     employer = find_employer(determination, request.answers)
     decisive = [t for t in tests if t.role == "decisive"]
     words = {"leased_employee": "should be treated as an employee (a leased W-2 employee)",
@@ -299,4 +428,4 @@ def assess(request: AssessmentRequest, catalog: Catalog) -> Assessment:
     summary = (f"This engagement {words[determination]}. Tests that decide it: "
                + ", ".join(f"{t.title} ({t.result.replace('_', ' ')})" for t in decisive) + ".")
     return Assessment(request.work_state, request.as_of_date, determination, employer, risk, reasons, summary,
-                      tuple(tests), tuple(notes))
+                      tuple(tests), tuple(notes), deciding)

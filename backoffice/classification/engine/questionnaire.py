@@ -29,6 +29,10 @@ SCHEMA: Mapping[str, Mapping[str, tuple[str, ...] | None]] = {
                           "on_the_road", "mixed", NOT_STATED),
         "work_in_usual_course_of_hiring_business": YES_NO,
         "integral_to_hiring_business": YES_NO,
+        # The ABC tests' threshold (issue 20): does the worker perform services *for* this business at all?
+        # Not in the reference questionnaire; added so the threshold can be answered directly (Sebago).
+        "worker_serves_hiring_entity": ("yes", "no_only_leases_or_licenses_to_worker", "no_only_serves_the_worker",
+                                        NOT_STATED),
     },
     "behavioral_control": {
         "schedule_set_by": ("hiring_entity", "worker", "negotiated", "end_customer", NOT_STATED),

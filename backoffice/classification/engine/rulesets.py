@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from types import MappingProxyType
@@ -63,6 +63,11 @@ class RuleSet:
     result_text: Mapping[str, str]
     notes: tuple[str, ...]
     file: str
+    # The ABC tests' threshold step (issue 20): read before the prongs; when it is not met the prongs are not
+    # applied. Its "law" and "uncertain" texts are shown with it.
+    threshold: Factor | None = None
+    threshold_law: str = ""
+    threshold_uncertain: str = ""
 
     def in_force_on(self, day: _dt.date) -> bool:
         """Whether the day falls in [effective_from, effective_to] (inclusive; open end when None)."""
@@ -76,12 +81,29 @@ class RuleSet:
 
 
 @dataclass(frozen=True)
+class Derivation:
+    """A documented reading of one factor from answers to *other* questions, used only when the factor's own
+    questions leave it unanswered (issue 20): e.g. the DOL control factor read from who sets the rate of pay."""
+
+    id: str
+    title: str
+    citation: str
+    text: str
+    cases: tuple[Case, ...]
+    fields: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Catalog:
-    """Every rule set, the jurisdiction map and the re-check thresholds."""
+    """Every rule set, the jurisdiction map, the re-check thresholds and the factor derivations."""
 
     rule_sets: Mapping[str, tuple[RuleSet, ...]]
     jurisdictions: Mapping[str, Any]
     rechecks: Mapping[str, Any]
+    derivations: Mapping[tuple[str, str], tuple[Derivation, ...]] = field(default_factory=dict)
+
+    def derivations_for(self, test_id: str, factor_id: str) -> tuple[Derivation, ...]:
+        return self.derivations.get((test_id, factor_id), ())
 
     def versions(self, test_id: str) -> tuple[RuleSet, ...]:
         return self.rule_sets.get(test_id, ())
@@ -219,6 +241,15 @@ def parse_rule_set(raw: Mapping[str, Any], file: str) -> tuple[RuleSet, list[str
     if not factors or len(set(ids)) != len(ids):
         problems.append(f"{w}.factors: required, with unique ids")
     _check_decision(raw.get("decision"), set(ids), f"{w}.decision", problems)
+    threshold = None
+    if "threshold" in raw:
+        raw_t = raw["threshold"]
+        if not isinstance(raw_t, Mapping) or raw.get("decision", {}).get("method") != "all_prongs":
+            problems.append(f"{w}.threshold: an object, and only for a test decided by all_prongs")
+        else:
+            threshold = _factor(raw_t, f"{w}.threshold", problems)
+            if not isinstance(raw_t.get("law"), str) or not raw_t["law"].strip():
+                problems.append(f"{w}.threshold.law: the statute or case that defines the threshold is required")
     result_text = raw.get("result_text", {})
     for result in ("employee", "independent_contractor", "inconclusive"):
         if not isinstance(result_text.get(result), str):
@@ -234,7 +265,9 @@ def parse_rule_set(raw: Mapping[str, Any], file: str) -> tuple[RuleSet, list[str
         sources=tuple(MappingProxyType(dict(s)) for s in sources),
         applies_when=MappingProxyType(dict(applies)), decisive=MappingProxyType(dict(decisive)),
         superseded_by=superseded, factors=factors, decision=MappingProxyType(dict(raw.get("decision") or {})),
-        result_text=MappingProxyType(dict(result_text)), notes=tuple(raw.get("notes", ())), file=file)
+        result_text=MappingProxyType(dict(result_text)), notes=tuple(raw.get("notes", ())), file=file,
+        threshold=threshold, threshold_law=(raw.get("threshold") or {}).get("law", "") if threshold else "",
+        threshold_uncertain=(raw.get("threshold") or {}).get("uncertain", "") if threshold else "")
     return rule, problems
 
 
@@ -246,16 +279,58 @@ def _overlaps(a: RuleSet, b: RuleSet) -> bool:
     return a.effective_from <= b_end and b.effective_from <= a_end
 
 
+def _derivations(raw: Mapping[str, Any], name: str, by_id: Mapping[str, list[RuleSet]],
+                 problems: list[str]) -> dict[tuple[str, str], list[Derivation]]:
+    """Parse a derivations file: each entry names the factors it fills (test id -> factor id), its citation and
+    its cases (conditions over other questions)."""
+    out: dict[tuple[str, str], list[Derivation]] = {}
+    for i, entry in enumerate(raw.get("derivations", ())):
+        w = f"{name}.derivations[{i}]"
+        for key in ("id", "title", "citation", "text"):
+            if not isinstance(entry.get(key), str) or not entry[key].strip():
+                problems.append(f"{w}.{key}: required")
+        cases = tuple(_case(c, f"{w}.cases[{j}]", problems, needs_when=True)
+                      for j, c in enumerate(entry.get("cases", ())))
+        if not cases:
+            problems.append(f"{w}.cases: at least one case is required")
+        fields: list[str] = []
+        for c in cases:
+            fields.extend(p for p in conditions.fields_of(c.when) if p not in fields)
+        d = Derivation(entry.get("id", "?"), entry.get("title", "?"), entry.get("citation", ""),
+                       entry.get("text", ""), cases, tuple(fields))
+        targets = entry.get("applies_to")
+        if not isinstance(targets, Mapping) or not targets:
+            problems.append(f"{w}.applies_to: a map of test id -> factor id is required")
+            continue
+        for test_id, factor_id in targets.items():
+            versions = by_id.get(test_id)
+            if not versions:
+                problems.append(f"{w}.applies_to: unknown test {test_id!r}")
+                continue
+            for rs in versions:
+                factor = next((f for f in rs.factors if f.id == factor_id), None)
+                if factor is None:
+                    problems.append(f"{w}.applies_to: {test_id} {rs.version} has no factor {factor_id!r}")
+                elif set(d.fields) & set(factor.fields):
+                    problems.append(f"{w}: reads {sorted(set(d.fields) & set(factor.fields))}, which the factor "
+                                    f"{test_id}.{factor_id} already reads; a derivation must use other questions")
+            out.setdefault((test_id, factor_id), []).append(d)
+    return out
+
+
 def build_catalog(files: Mapping[str, Mapping[str, Any]]) -> Catalog:
     """Check every file and build the catalog; raises RuleSetError listing every problem in every file."""
     problems: list[str] = []
     by_id: dict[str, list[RuleSet]] = {}
     jurisdictions: Mapping[str, Any] | None = None
     rechecks: Mapping[str, Any] | None = None
+    derivation_files: list[tuple[str, Mapping[str, Any]]] = []
     for name, raw in sorted(files.items()):
         kind = raw.get("kind")
         if kind == "jurisdictions":
             jurisdictions = raw
+        elif kind == "derivations":
+            derivation_files.append((name, raw))
         elif kind == "rechecks":
             rechecks = raw
         elif kind == "test":
@@ -263,7 +338,7 @@ def build_catalog(files: Mapping[str, Mapping[str, Any]]) -> Catalog:
             problems.extend(found)
             by_id.setdefault(rule.id, []).append(rule)
         else:
-            problems.append(f"{name}: 'kind' must be test, jurisdictions or rechecks")
+            problems.append(f"{name}: 'kind' must be test, jurisdictions, derivations or rechecks")
     for test_id, versions in by_id.items():
         versions.sort(key=lambda r: (r.effective_from is None, r.effective_from or _dt.date.min, r.version))
         seen = [r.version for r in versions]
@@ -286,10 +361,15 @@ def build_catalog(files: Mapping[str, Mapping[str, Any]]) -> Catalog:
                 problems.append(f"jurisdictions: no rule set for {test_id!r}")
     if rechecks is None:
         problems.append("the rechecks file is missing")
+    derivations: dict[tuple[str, str], list[Derivation]] = {}
+    for name, raw in derivation_files:
+        for key, found in _derivations(raw, name, by_id, problems).items():
+            derivations.setdefault(key, []).extend(found)
     if problems:
         raise RuleSetError(problems)
     return Catalog(MappingProxyType({k: tuple(v) for k, v in by_id.items()}),
-                   MappingProxyType(dict(jurisdictions)), MappingProxyType(dict(rechecks)))
+                   MappingProxyType(dict(jurisdictions)), MappingProxyType(dict(rechecks)),
+                   MappingProxyType({k: tuple(v) for k, v in derivations.items()}))
 
 
 def read_rule_files() -> dict[str, dict[str, Any]]:
@@ -303,3 +383,32 @@ def read_rule_files() -> dict[str, dict[str, Any]]:
 def default_catalog() -> Catalog:
     """The catalog built from the packaged rule files (read once per process)."""
     return build_catalog(read_rule_files())
+
+
+def coverage(catalog: Catalog) -> list[dict[str, Any]]:
+    """Every version of every test: where it applies, its status and dates, its threshold step and how many of its
+    factors can be derived from other answers (for `backoffice classify --rules`)."""
+    j = catalog.jurisdictions
+    families: Mapping[str, list[str]] = j.get("families", {})
+    where: dict[str, list[str]] = {}
+    for name in j.get("everywhere", ()):
+        for member in families.get(name, [name]):
+            where.setdefault(member, []).append("every state (federal)")
+    for state, names in j.get("states", {}).items():
+        for name in names:
+            for member in families.get(name, [name]):
+                where.setdefault(member, []).append(state)
+    family_of = {m: fam for fam, members in families.items() for m in members}
+    rows = []
+    for test_id in sorted(catalog.rule_sets):
+        for rs in catalog.versions(test_id):
+            derived = sorted(f.id for f in rs.factors if catalog.derivations_for(rs.id, f.id))
+            rows.append({
+                "test": rs.id, "family": family_of.get(rs.id), "jurisdictions": where.get(rs.id, []),
+                "version": rs.version, "status": rs.status, "title": rs.title,
+                "effective_from": rs.effective_from.isoformat() if rs.effective_from else None,
+                "effective_to": rs.effective_to.isoformat() if rs.effective_to else None,
+                "effective_note": rs.effective_note,
+                "threshold": rs.threshold_law or None, "derived_factors": derived, "file": rs.file,
+            })
+    return rows

@@ -100,6 +100,20 @@ def save_answers(assessment_id, answers: dict, *, user, as_of_date=None) -> Asse
     return row
 
 
+def deciding_questions_for(row: Assessment) -> dict | None:
+    """The questions that would decide a draft that needs review: from its stored result, or (when the answers
+    changed since the last run) from the engine on the saved answers. Reads only; None when nothing is needed or
+    the answers cannot be classified yet."""
+    if row.result is not None:
+        return row.result.get("deciding_questions")
+    try:
+        result = classify({"work_state": row.work_state, "as_of_date": row.as_of_date.isoformat(),
+                           "answers": row.answers or {}})
+    except ValidationFailed:
+        return None
+    return result.get("deciding_questions")
+
+
 @_audited_as_user
 @transaction()
 def run_assessment(assessment_id, *, user) -> Assessment:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_DOWN, Decimal
 from typing import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
@@ -233,10 +233,13 @@ def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
                      + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
                         if threshold is not None else ""))
         return _line(rule, ZERO, steps, None)
-    per = round_cents(annual / D(ctx.periods_per_year))
+    # the Local Tax Enabling Act (Act 7 of 2007) and the ordinances under it: the pro rata share is the year's tax
+    # divided by the employer's payroll periods, rounded DOWN to the cent (DCED's LST page: $52 monthly -> $4.33)
+    per = (annual / D(ctx.periods_per_year)).quantize(D("0.01"), rounding=ROUND_DOWN)
     done = ctx.ytd_local.get(rule.code, ZERO)
     room = max(ZERO, annual - done)
-    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)}")
+    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)} (rounded down to the "
+                 f"cent)")
     if per > room:
         steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
         per = room
@@ -427,6 +430,28 @@ def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalCo
     return lines
 
 
+def _mi_city(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+    """Michigan cities (City Income Tax Act, the Uniform City Income Tax Ordinance's section 51, MCL 141.651): a
+    nonresident's wages are withheld at the work city's nonresident rate; a resident's at the residence city's rate,
+    less, when the resident works in another taxing city, that city's rate on the same wages (section 51(1)(a)(ii)),
+    each after the city's own exemptions."""
+    lines = []
+    if work is not None and work is not home:
+        lines.append(_flat(work, ctx, work.rates["nonresident"], "nonresident"))
+    if home is not None:
+        if work is None or work is home:
+            lines.append(_flat(home, ctx, home.rates["resident"], "resident"))
+        else:
+            rate = max(ZERO, home.rates["resident"] - work.rates["nonresident"])
+            lines.append(_flat(home, ctx, rate,
+                               f"resident working in {work.name} ({fmt_pct(home.rates['resident'])} less "
+                               f"{work.name}'s {fmt_pct(work.rates['nonresident'])}, MCL 141.651(1)(a)(ii))"))
+    return lines
+
+
+_GROUPED = {"pa_eit": _pa_eit, "oh_municipal": _oh_municipal, "mi_city": _mi_city}
+
+
 def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
     if rule.method == "period_table":
         return _period_table(rule, ctx)
@@ -486,7 +511,7 @@ def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
     lines: list[LocalTaxLine] = []
     groups: dict[str, list[LocalRules]] = {}
     for rule in here:
-        if rule.method in ("pa_eit", "oh_municipal"):
+        if rule.method in _GROUPED:
             groups.setdefault(rule.method, []).append(rule)
             continue
         lives = _in(rule, ctx.residence)
@@ -501,7 +526,7 @@ def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
     for method, rules in groups.items():
         home = next((r for r in rules if _in(r, ctx.residence)), None)
         work = next((r for r in rules if _in(r, ctx.work)), None)
-        lines.extend((_pa_eit if method == "pa_eit" else _oh_municipal)(home, work, ctx))
+        lines.extend(_GROUPED[method](home, work, ctx))
     return lines
 
 

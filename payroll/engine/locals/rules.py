@@ -17,8 +17,8 @@ from backoffice.money import D
 DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 
 KINDS = ("local_income_tax", "local_services_tax", "school_district_tax", "transit_tax")
-METHODS = ("flat", "pa_eit", "pa_lst", "oh_municipal", "oh_school_district", "period_table", "state_tax_surcharge",
-           "county_rate", "annualized_exclusion")
+METHODS = ("flat", "pa_eit", "pa_lst", "oh_municipal", "mi_city", "oh_school_district", "period_table",
+           "state_tax_surcharge", "county_rate", "annualized_exclusion")
 MATCH_KEYS = ("cities", "psd_codes", "school_districts", "counties", "transit_districts", "whole_state")
 APPLIES = ("residents", "nonresidents", "workers", "residents_and_nonresidents", "residents_or_workers")
 # residents: who live there, wherever they work; nonresidents: who work there and live elsewhere; workers: who

@@ -21,7 +21,7 @@ from .rules import (Program, StateRules, UnsupportedState, covers, rules_at, sut
 __all__ = [
     "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
     "suta_new_employer_rate",
-    "partially_supported_states",
+    "partially_supported_states", "states_computed_on",
 ]
 
 WEEKS_PER_YEAR = D(52)
@@ -99,6 +99,22 @@ def partially_supported_states(tax_year: int) -> dict[str, tuple[tuple[date | No
     prints no table for (a state covering the whole year but not every frequency is listed here too)."""
     return {s: ranges for s, ranges in _supported_ranges(tax_year).items()
             if not (_whole_year(ranges) and _every_pay_frequency(s, tax_year))}
+
+
+def states_computed_on(pay_date: date, periods_per_year: int) -> frozenset[str]:
+    """States whose income-tax withholding computes for a paycheck of this pay date and pay frequency: the whole-year
+    states, and a partly covered state when the version in force on the pay date covers the frequency (Utah from
+    July, Ohio's 2025 tables from October). A run holds only workers outside this set (payroll/services/runs.py)."""
+    out = set()
+    for state, versions in versions_for_year(pay_date.year).items():
+        rules = next((r for r in versions if covers(r, pay_date)), None)
+        if rules is None or rules.unsupported or rules.income_tax is None:
+            continue
+        periods = rules.income_tax.pay_periods
+        if periods is not None and periods_per_year not in periods:
+            continue
+        out.add(state)
+    return frozenset(out)
 
 
 def suta_wage_base(state: str, tax_year: int) -> Decimal:

@@ -22,12 +22,26 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 
 
+def _closed_before_sent(app):
+    """The app, its response read whole and closed before werkzeug sends it: the development server skips the
+    response's close() when the browser has already dropped the connection (a static file's handle then leaks and
+    surfaces as a ResourceWarning in whichever test runs next)."""
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return list(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+    return wsgi
+
+
 @pytest.fixture
 def live_server(app, db):
     """The app served by a real werkzeug server on 127.0.0.1 and a free port, in a thread; BASE_URL is that
     address (emailed links are built from BACKOFFICE_BASE_URL, never from the request's Host)."""
     port = free_port()
-    server = make_server("127.0.0.1", port, app, threaded=True)
+    server = make_server("127.0.0.1", port, _closed_before_sent(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="live-app", daemon=True)
     saved = app.config["BASE_URL"]
     app.config["BASE_URL"] = f"http://127.0.0.1:{port}"

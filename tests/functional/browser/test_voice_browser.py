@@ -1,6 +1,8 @@
-"""In Chromium, on a phone (issue 17, "Must show"): a worker enters a week of time and submits it, the client's
-approver approves it, the worker sees it approved and by whom; the worker votes in a poll and changes the vote;
-the worker downloads their data and the test opens the ZIP and finds every paycheck."""
+"""In Chromium, on a phone (issue 17, "Must show"): a worker starts a new week of time (picks the engagement and
+the week), fills the day grid and submits it, the client's approver approves it, the worker sees it approved, by
+whom and when, and the bell tells them; the tax forms are one tap away in the menu; the worker votes in a poll
+and changes the vote; the worker downloads their data and the test opens the ZIP and finds every paycheck.
+The app's clock is stopped on Sunday 2026-11-22, so the week offered first is the one of Monday Nov 16."""
 from __future__ import annotations
 
 import io
@@ -34,14 +36,14 @@ def _no_sideways_scroll(page):
 
 
 def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_every_paycheck(
-        app, db, make_user, chromium_path, live_server, tmp_path):  # noqa: F811
+        app, db, make_user, chromium_path, live_server, tmp_path, fixed_clock):  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
 
     from backoffice.voice import services
     from backoffice.voice.models import PollBallot
     from payroll.models import Timesheet
     from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
-                                 PaycheckLineFactory, PayrollRunFactory, TimesheetFactory, WorkerFactory)
+                                 PaycheckLineFactory, PayrollRunFactory, WorkerFactory)
 
     saved_dir = app.config.get("VOICE_EXPORT_DIR")
     app.config["VOICE_EXPORT_DIR"] = str(tmp_path / "exports")
@@ -49,7 +51,6 @@ def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_ev
     acme = ClientFactory(name="Acme Corp")
     ana = WorkerFactory(first_name="Ana", last_name="Silva", payroll_ready=True)
     eng = EngagementFactory(worker=ana, client=acme)
-    sheet = TimesheetFactory(engagement=eng, week_start=WEEK, status="draft", hours=(0, 0, 0, 0, 0, 0, 0))
     paychecks = []
     for i in range(4):                       # four paid biweekly paychecks: Sep 4 … Oct 16
         run = PayrollRunFactory(pay_date=date(2026, 9, 4) + timedelta(days=14 * i))
@@ -73,13 +74,22 @@ def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_ev
             phone.set_default_timeout(20_000)
             _login(phone, live_server, worker.email)
 
-            # --- a week of time, entered and submitted on the phone
-            phone.goto(f"{live_server}/portal/time")
-            phone.click(f"tr[data-timesheet='{sheet.id}'] a")
+            # --- a new week of time, started, entered and submitted on the phone
+            phone.click("nav.portal a:has-text('My time')")
+            phone.click("#new-week")
+            phone.select_option("#engagement_id", str(eng.id))
+            expect(phone.locator("#week_start")).to_have_value(WEEK.isoformat())     # this week, preselected
+            phone.click("#continue")
+            expect(phone.locator("#week-label")).to_have_text("Week of Mon Nov 16, 2026")
+            _no_sideways_scroll(phone)
+            # the day grid stacks on a phone: Monday's field sits above Friday's, not beside it
+            mon, fri = phone.locator("#h-mon").bounding_box(), phone.locator("#h-fri").bounding_box()
+            assert fri["y"] > mon["y"], (mon, fri)
             for day in ("mon", "tue", "wed", "thu", "fri"):
                 phone.fill(f"#h-{day}", "8")
             phone.click("#save-submit")
             expect(phone.locator("#status")).to_have_text("submitted")
+            sheet = db.session.execute(sa.select(Timesheet).where(Timesheet.engagement_id == eng.id)).scalar_one()
 
             # --- the client's approver approves it
             desk = browser.new_context().new_page()
@@ -93,8 +103,27 @@ def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_ev
             phone.goto(f"{live_server}/portal/time")
             expect(phone.locator(f"tr[data-timesheet='{sheet.id}']")).to_contain_text("approved")
             _no_sideways_scroll(phone)
+            expect(phone.locator(f"tr[data-timesheet='{sheet.id}'] .approved-by")).to_contain_text("by Dana Approver")
             phone.click(f"tr[data-timesheet='{sheet.id}'] a")
+            expect(phone.locator("#approved-by")).to_contain_text("Approved by Dana Approver on ")
             expect(phone.locator("#history")).to_contain_text("Dana Approver")
+
+            # --- the bell says so; the notice leads back to the week
+            expect(phone.locator("#bell-count")).to_have_text("1")
+            phone.click("#bell")
+            item = phone.locator("#notifications li[data-kind='timesheet_approved']")
+            expect(item).to_contain_text("Your week of Nov 16 was approved")
+            expect(item).to_contain_text("approved by Dana Approver")
+            _no_sideways_scroll(phone)
+            item.locator("button:has-text('Open')").click()
+            expect(phone.locator("#approved-by")).to_be_visible()
+            expect(phone.locator("#bell-count")).to_have_count(0)
+
+            # --- the tax forms (W-2, 1099-NEC, 1095-C copies) are in the menu on a phone
+            expect(phone.locator("nav.portal a:has-text('Tax forms')")).to_be_visible()
+            phone.click("nav.portal a:has-text('Tax forms')")
+            expect(phone.locator("h1")).to_have_text("My tax forms")
+            _no_sideways_scroll(phone)
 
             # --- a vote, then a changed vote; the page never shows the choice
             phone.click("nav.portal a:has-text('Have your say')")
@@ -135,6 +164,9 @@ def test_a_worker_on_a_phone_enters_time_votes_changes_the_vote_and_downloads_ev
     assert len(stubs) == 4 and all(f"paycheck-{pid}.pdf" in " ".join(stubs) for pid in paychecks), notes
     sheets = json.loads(z.read("timesheets.json"))
     assert [(s["id"], s["status"], s["total_hours"]) for s in sheets] == [(sheet.id, "approved", "40.00")]
+    notices = json.loads(z.read("notifications.json"))
+    assert [(n["kind"], n["title"], n["read_at"] is not None) for n in notices] == [
+        ("timesheet_approved", "Your week of Nov 16 was approved", True)]
     db.session.expire_all()
     assert db.session.get(Timesheet, sheet.id).status == "approved"
     assert services.tally_poll(poll).totals == {OPTIONS[0]: 0, OPTIONS[1]: 1}

@@ -30,7 +30,8 @@ EXPECTED = {
         "labor_report": "r", "workforce_report": "r", "benefits_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "rwcd", "workers_comp_premium": "r",
         "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
-        "voice_settings": "rw",
+        "voice_settings": "rw", "transparency": "rc",
+        "notification": "r",          # support: what was sent to whom, and why an e-mail failed
         "leave_policy": "rwc", "leave_balance": "r", "leave_entry": "rc", "leave_request": "rwc", "leave_case": "rwc",
     },
     "finance": {
@@ -49,6 +50,7 @@ EXPECTED = {
         "margin_report": "r", "labor_report": "r", "workforce_report": "r", "benefits_report": "r",
         "scheduled_report": "rwcd",
         "workers_comp_class": "rwc", "workers_comp_premium": "r",
+        "transparency": "rc",
         "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r",
     },
     "compliance": {
@@ -63,7 +65,7 @@ EXPECTED = {
         "cobra_case": "r", "cobra_premium": "r",
         "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
-        "poll": "r", "proposal": "r",
+        "poll": "r", "proposal": "r", "transparency": "r",
         "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r", "leave_case": "r",
     },
     "worker": {
@@ -78,7 +80,8 @@ EXPECTED = {
         "cobra_case": "r", "cobra_premium": "r",
         "filing_copy": "r",
         "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
-        "data_export": "rc",
+        "data_export": "rc", "transparency": "r",
+        "notification": "rw",         # their own (row scope); write = mark read
         "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "rwc",   # their own (scopes)
         "leave_case": "r",
     },

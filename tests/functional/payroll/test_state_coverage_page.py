@@ -19,6 +19,19 @@ def test_hr_reads_every_jurisdictions_coverage_and_its_csv(client, make_user, lo
     assert client.get("/admin/state-coverage/?year=abc").status_code == 404
 
 
+def test_the_page_lists_the_local_taxes_with_their_own_csv(client, make_user, login):
+    login(client, make_user("hr"))
+    body = client.get("/admin/state-coverage/?year=2026").get_data(as_text=True)
+    assert 'id="local-coverage"' in body and "MI-GRAND-RAPIDS" in body and "DE-WILMINGTON" in body
+    assert body.count('<tr class="local-refused">') == 3     # Philadelphia, Kansas City and St. Louis after their dates
+    assert "Refused by rule" in body and "without a PSD code" in body
+    export = client.get("/admin/state-coverage/?year=2025&export=locals-csv")
+    assert export.status_code == 200 and "local-tax-coverage-2025.csv" in export.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True))))
+    lane = next(r for r in rows if r["code"] == "OR-LTD")
+    assert lane["status"] == "refused"
+
+
 def test_a_client_approver_cannot_open_the_page(client, make_user, login):
     from tests.factories import ClientFactory
 

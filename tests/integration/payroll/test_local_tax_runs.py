@@ -79,6 +79,19 @@ def test_a_detroit_nonresident_working_at_a_detroit_site_pays_the_nonresident_ra
     assert _local_lines(db, run.id, e.worker_id) == {"MI-DETROIT": ("local_income_tax", "12.00", "1000.00")}
 
 
+def test_a_grand_rapids_resident_working_in_grand_rapids_pays_its_resident_rate(world, db, agency_in, fixed_clock):
+    """Michigan's other taxing cities reach runs too: $1,000.00 weekly, 2 city exemptions at Grand Rapids' $600:
+    2 x 600 / 52 = 23.08; (1,000.00 - 23.08) x 1.5% = 14.6538 -> $14.65 on $1,000.00 of city wages."""
+    agency_in("MI")
+    e = world.worker(state="MI")
+    e.worker.city = "Grand Rapids"
+    e.worker.local_certificate = {"city_exemptions": 2}
+    e.work_city = "Grand Rapids"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"MI-GRAND-RAPIDS": ("local_income_tax", "14.65", "1000.00")}
+
+
 def test_a_marion_county_resident_pays_the_indiana_county_tax(world, db, agency_in, fixed_clock):
     """$1,000.00 weekly, Indianapolis, Marion County (address), no WH-4 on file (no exemptions): Marion 2.02%
     (Departmental Notice #1, 2026) x $1,000.00 = $20.20."""

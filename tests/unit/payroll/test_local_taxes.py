@@ -164,11 +164,16 @@ def test_nonresident_of_pennsylvania_working_in_pittsburgh_pays_the_nonresident_
 
 @pytest.mark.parametrize("periods, ytd, expected", [
     (26, "0", "2.00"),       # $52 / 26
-    (24, "0", "2.17"),       # $52 / 24 = 2.1666...
+    (24, "0", "2.16"),       # $52 / 24 = 2.1666... rounded down (Act 7: round down to the cent), not 2.17
+    (52, "0", "1.00"),       # DCED's LST example: $52 weekly -> $1.00
+    (12, "0", "4.33"),       # DCED's LST example: $52 monthly -> $4.33 (4.3333...)
     (24, "50.00", "2.00"),   # only $2.00 left of the $52 a year
     (24, "52.00", "0.00"),
 ])
-def test_local_services_tax_is_prorated_per_period_and_stops_at_52_dollars(periods, ytd, expected):
+def test_local_services_tax_is_prorated_per_period_rounded_down_and_stops_at_52_dollars(periods, ytd, expected):
+    """The pro rata share is the year's LST divided by the payroll periods, rounded down to the cent (Local Tax
+    Enabling Act as amended by Act 7 of 2007, in every LST ordinance, e.g. Lamar Township Code 24-207; DCED's Local
+    Services Tax page prints the weekly and monthly examples)."""
     got = amounts(ctx(Locality("NJ", city="Trenton"), PGH, periods=periods, ytd={"PA-LST-700102": ytd}))
     assert got["PA-LST-700102"] == D(expected)
 
@@ -283,7 +288,7 @@ def test_every_line_says_its_source_and_confidence():
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_local_data_files_parse_and_every_locality_names_its_publication_and_confidence(year):
     rules = localities_for_year(year)
-    assert {r.state for r in rules} == {"NY", "PA", "OH", "MI", "KY", "OR", "IN"}
+    assert {r.state for r in rules} == {"NY", "PA", "OH", "MI", "KY", "OR", "IN", "MO", "DE"}
     for r in rules:
         assert r.publication and r.source_url and r.confidence in CONFIDENCE_LEVELS
         if r.unsupported is None and r.method != "pa_lst":

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax, lines
@@ -88,9 +87,47 @@ def test_2025_tables():
     assert lines(c) == {("state_income_tax", "CA"): D("138.82"), ("state_disability", "CA"): D("36.00")}
 
 
-def test_2025_head_of_household_is_refused_not_guessed():
-    with pytest.raises(UnsupportedState, match="CA"):
-        lines(ctx("CA", year=2025, certificate={"CA": {"filing_status": "head_of_household"}}))
+def test_2025_head_of_household_biweekly_3000_one_allowance():
+    """2025 annual Method B, head of household, 1 regular allowance, biweekly 3,000: 78,000 > 36,736 (the double
+    low-income exemption); less the double standard deduction 11,080 -> 66,920; head-of-household row over 65,744
+    (FTB 2024 brackets x 1.1): 1,533.95 + 6.6% x 1,176 = 1,533.95 + 77.616 = 1,611.566; less 1 x 163.90 =
+    1,447.666 / 26 = 55.679 -> 55.68."""
+    c = ctx("CA", year=2025, certificate={"CA": {"filing_status": "head_of_household", "allowances": 1}})
+    assert income_tax(c) == D("55.68")
+
+
+def test_the_2025_head_of_household_table_follows_the_rule_every_annual_table_follows():
+    """EDD's annual tables: FTB brackets of the year before, rates x 1.1, +1.1% from $1,000,000, each base the
+    previous base plus its band's tax to the cent. The rule rebuilt from the thresholds alone gives every annual
+    table in the data (2025 single and married, 2026 single, married and head of household), so the 2025
+    head-of-household rows built from the FTB 2024 brackets are the EDD's."""
+    import json
+
+    from backoffice.money import round_cents
+    from payroll.engine.states.rules import DATA_ROOT
+
+    rates = [D(r) for r in ("0.011", "0.022", "0.044", "0.066", "0.088", "0.1023", "0.1133", "0.1243", "0.1353")]
+
+    def rebuilt(thresholds):
+        points = [(D(0), rates[0])] + [(D(t), r) for t, r in zip(thresholds, rates[1:])]
+
+        def rate_at(x):
+            return [r for t, r in points if t <= x][-1] + (D("0.011") if x >= 1_000_000 else 0)
+        rows, base, prev = [], D(0), None
+        for x in sorted({p[0] for p in points} | {D(1_000_000)}):
+            if prev is not None:
+                base = round_cents(base + (x - prev) * rate_at(prev))
+            rows.append([int(x), str(base)])
+            prev = x
+        return rows
+
+    for year in (2025, 2026):
+        tables = json.loads((DATA_ROOT / str(year) / "states" / "CA.json").read_text())["income_tax"]["tables"]
+        for status, table in tables.items():
+            if "_" in status and status.rsplit("_", 1)[1].isdigit() and status.rsplit("_", 1)[1] not in ("0", "1"):
+                continue   # per-period tables (2026): their $1,000,000 row is divided by the periods
+            thresholds = [row[0] for row in table if row[0] not in (0, 1_000_000)]
+            assert rebuilt(thresholds) == [[int(r[0]), r[1]] for r in table], (year, status)
 
 
 @pytest.mark.parametrize("annual_wage, allowances, expected_zero", [

@@ -29,16 +29,14 @@ BATCH_STD = {"SC", "VA", "VT", "WI", "WV", "MD"}
 
 
 def test_supported_states_2026():
-    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA", "OH", "MA"} | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB
+    assert supported_states(2026) == NO_TAX | {"CA", "NY", "PA", "KY", "IN", "NC", "AZ", "IL", "MI", "CO", "LA", "MS", "IA", "OH", "MA", "GA", "ID"} | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB
 
 
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
     assert partially_supported_states(2025) == {"UT": ((None, date(2025, 5, 31)), (date(2025, 7, 1), None)),
                                                 "OH": ((date(2025, 10, 1), None),)}
-    assert partially_supported_states(2026) == {"ID": ((None, date(2026, 7, 22)), (date(2026, 7, 31), None)),
-                                                "UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None)),
-                                                "GA": ((date(2026, 5, 11), None),)}
+    assert partially_supported_states(2026) == {"UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None))}
 
 
 def test_supported_states_2025():

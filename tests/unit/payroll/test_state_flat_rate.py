@@ -6,7 +6,6 @@ from decimal import Decimal
 import pytest
 
 from backoffice.errors import ValidationFailed
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax, lines
@@ -113,10 +112,3 @@ def test_arizona_rejects_a_percentage_not_on_the_form():
     with pytest.raises(ValidationFailed) as err:
         lines(ctx("AZ", certificate={"AZ": {"percentage": "2.2"}}))
     assert err.value.issues[0].field == "certificate.AZ.percentage"
-
-
-@pytest.mark.parametrize("state", ["GA"])
-def test_flat_states_without_confirmed_2026_figures_are_refused_by_name(state):
-    """GA is refused for this March pay date only (its data starts on 11 May 2026)."""
-    with pytest.raises(UnsupportedState, match=state):
-        lines(ctx(state))

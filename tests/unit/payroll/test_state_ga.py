@@ -1,4 +1,5 @@
-"""Georgia 2026 from 11 May (Employer's Tax Guide, HB 463): 4.99% after the G-4 standard deduction and allowances."""
+"""Georgia 2026: 5.19% to 10 May (the January 2026 Employer's Tax Guide), 4.99% from 11 May (the June guide, HB 463),
+after the G-4 standard deduction and dependent allowances."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.engine.states import UnsupportedState, partially_supported_states
+from payroll.engine.states import partially_supported_states, supported_states
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax
@@ -40,16 +41,36 @@ def test_georgia_from_11_may_2026_by_hand(case_id, kwargs, expected, hand):
     assert income_tax(ctx("GA", pay_date=JUNE, **kwargs)) == D(expected), hand
 
 
-def test_pay_dates_before_the_rate_cut_are_refused():
-    """1 January to 10 May 2026 used 5.19% with deductions the June guide does not print: not guessed."""
-    with pytest.raises(UnsupportedState, match="GA"):
-        income_tax(ctx("GA", pay_date=date(2026, 5, 8)))
+JANUARY_CASES = [
+    ("january-guide-example-1", dict(periods=24, gross="1470.83",
+                                     certificate={"GA": {"filing_status": "married", "allowances": 1}}), "15.79",
+     "2026 Employer's Tax Guide (January 2026) Example 1, status C, 1 dependent: 1,470.83 x 24 = 35,299.92 - 24,000 "
+     "- 4,000 = 7,299.92 x 5.19% = 378.8658 / 24 = 15.786 -> 15.79 (per period: 1,470.83 - 1,000.00 - 166.67 = "
+     "304.16 x 5.19% = 15.79)"),
+    ("january-guide-example-2", dict(periods=26, gross="730.77",
+                                     certificate={"GA": {"filing_status": "head_of_household", "allowances": 2}}),
+     "0.00", "January guide Example 2, head of household, 2 dependents: 730.77 x 26 = 19,000.02 - 12,000 - 8,000 < 0"),
+    ("january-no-g4", dict(), "131.75", "no G-4: single, no allowances: 78,000 - 12,000 = 66,000 x 5.19% = "
+                                        "3,425.40 / 26 = 131.7462 -> 131.75"),
+]
+
+
+@pytest.mark.parametrize("case_id, kwargs, expected, hand", JANUARY_CASES, ids=[c[0] for c in JANUARY_CASES])
+def test_georgia_from_1_january_to_10_may_2026_reproduces_the_january_guide(case_id, kwargs, expected, hand):
+    assert income_tax(ctx("GA", pay_date=date(2026, 3, 6), **kwargs)) == D(expected), hand
+
+
+def test_the_rate_cut_takes_effect_on_the_11_may_pay_date():
+    """No G-4, biweekly 3,000: 10 May -> 5.19% with $12,000 = 131.75; 11 May -> 4.99% with $15,000 = 120.91."""
+    assert income_tax(ctx("GA", pay_date=date(2026, 5, 10))) == D("131.75")
     assert income_tax(ctx("GA", pay_date=date(2026, 5, 11))) == D("120.91")
 
 
-def test_georgia_is_listed_as_partly_supported():
-    assert partially_supported_states(2026)["GA"] == ((date(2026, 5, 11), None),)
+def test_georgia_is_supported_for_the_whole_of_2026():
+    assert "GA" not in partially_supported_states(2026)
+    assert "GA" in supported_states(2026)
 
 
 def test_explanation_names_the_guide():
     assert "Employer's Tax Guide" in explanation(ctx("GA", pay_date=JUNE))
+    assert "January 2026" in explanation(ctx("GA", pay_date=date(2026, 2, 6)))

@@ -1,4 +1,5 @@
-"""Idaho 2026: the 2025 tables to 22 July, the revised EPB00744 (07-23-2026) from 31 July; whole dollars."""
+"""Idaho 2026: the 2025 tables to 22 July, the revised EPB00744 (07-23-2026) from its revision date, 23 July;
+whole dollars."""
 from __future__ import annotations
 
 from datetime import date
@@ -6,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.engine.states import UnsupportedState, partially_supported_states
+from payroll.engine.states import partially_supported_states, supported_states
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, explanation, income_tax
@@ -38,14 +39,14 @@ def test_allowances_no_longer_reduce_withholding():
     assert income_tax(ctx("ID", pay_date=AUGUST, certificate={"ID": {"allowances": 3}})) == D("126.00")
 
 
-def test_the_2025_tables_run_to_22_july_then_a_gap_then_the_revised_tables():
-    """22 July 2026: the old tables (78,000 - 15,000 = 63,000 x 5.3% = 3,339 / 26 = 128.42 -> 128);
-    23-30 July refused (either table could apply); 31 July: the revised tables (126)."""
+def test_the_2025_tables_run_to_22_july_and_the_revised_tables_from_23_july():
+    """22 July 2026: the old tables (78,000 - 15,000 = 63,000 x 5.3% = 3,339 / 26 = 128.42 -> 128); 23 July, the
+    revision date the Commission says to use them 'going forward' from: the revised tables (126); so every 2026 pay
+    date computes."""
     assert income_tax(ctx("ID", pay_date=date(2026, 7, 22))) == D("128.00")
-    with pytest.raises(UnsupportedState, match="ID.*2026-07-25"):
-        income_tax(ctx("ID", pay_date=date(2026, 7, 25)))
-    assert income_tax(ctx("ID", pay_date=date(2026, 7, 31))) == D("126.00")
-    assert partially_supported_states(2026)["ID"] == ((None, date(2026, 7, 22)), (date(2026, 7, 31), None))
+    assert income_tax(ctx("ID", pay_date=date(2026, 7, 23))) == D("126.00")
+    assert income_tax(ctx("ID", pay_date=date(2026, 7, 27))) == D("126.00")
+    assert "ID" not in partially_supported_states(2026) and "ID" in supported_states(2026)
 
 
 def test_explanation_names_the_revised_publication():

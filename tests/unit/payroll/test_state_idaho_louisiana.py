@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 
-from payroll.engine.states import UnsupportedState
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx, income_tax
@@ -52,9 +51,7 @@ def test_louisiana_2026_deduction_is_indexed_up_from_2025():
     assert income_tax(ctx("LA", year=2026, certificate={"LA": {"filing_status": "single"}})) == D("77.40")
 
 
-def test_idaho_2026_first_half_uses_the_july_2025_tables_then_stops():
-    """Same figures as the first Idaho case (128.00) for a February 2026 pay date; 23-30 July 2026 refused
-    (the revised tables from 31 July are tested in test_state_id.py)."""
+def test_idaho_2026_first_half_uses_the_july_2025_tables():
+    """Same figures as the first Idaho case (128.00) for a February 2026 pay date (the revised tables from 23 July
+    are tested in test_state_id.py)."""
     assert income_tax(ctx("ID", year=2026, pay_date=date(2026, 2, 6))) == D("128.00")
-    with pytest.raises(UnsupportedState, match="ID"):
-        income_tax(ctx("ID", year=2026, pay_date=date(2026, 7, 27)))

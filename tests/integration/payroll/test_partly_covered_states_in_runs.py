@@ -1,0 +1,65 @@
+"""A run pays a worker of a state whose data covers the run's pay date, even when the state is covered only part of
+the year (Utah outside June), and holds one whose state does not compute on that date. Georgia and Idaho are
+whole-year for 2026 now: their workers are paid in the November run with hand figures."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+
+from payroll.engine.states import states_computed_on, supported_states
+from tests.integration.payroll.conftest import WEEK1
+
+
+def test_the_states_computed_on_a_pay_date_follow_the_dated_versions():
+    """Utah's Rev. 4/26 tables apply to periods beginning on or after 1 June 2026 and a pay date carries no period
+    start, so a June pay date is refused and July's computes; Arkansas, Oregon (no 2025 tables) and Ohio (2025 tables
+    from 1 October) are out for a March 2025 pay date."""
+    assert "UT" not in states_computed_on(date(2026, 6, 12), 26)
+    assert len(states_computed_on(date(2026, 6, 12), 26)) == 50
+    assert states_computed_on(date(2026, 7, 10), 26) == supported_states(2026) | {"UT"}
+    assert len(states_computed_on(date(2026, 7, 10), 26)) == 51
+    assert {"AR", "OR", "OH"}.isdisjoint(states_computed_on(date(2025, 3, 7), 52))
+    assert {"OH", "UT"} <= states_computed_on(date(2025, 11, 7), 52)
+
+
+@pytest.fixture
+def registered(world):
+    from backoffice.workers.models import StateRegistration
+
+    def register(*states):
+        for st in states:
+            world.db.session.add(StateRegistration(agency_id=world.agency.id, state=st, suta_rate=Decimal("0.03")))
+        world.db.session.flush()
+    return register
+
+
+def _state_tax(db, run_id: int, worker_id: int) -> dict[str, str]:
+    from payroll.models import Paycheck, PaycheckLine
+
+    rows = db.session.execute(sa.select(PaycheckLine.state, PaycheckLine.amount)
+                              .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                              .where(Paycheck.run_id == run_id, Paycheck.worker_id == worker_id,
+                                     PaycheckLine.code == "state_income_tax")).all()
+    return {st: str(amount) for st, amount in rows}
+
+
+def test_georgia_idaho_and_utah_workers_are_paid_in_a_november_2026_run(world, db, registered, fixed_clock):
+    """40 h x $25.00 = $1,000.00 weekly, no state certificate (the factory's W-4: single), pay date in November 2026.
+    GA (June 2026 guide, 4.99%): 52,000 - 15,000 = 37,000 x 4.99% = 1,846.30 / 52 = 35.5058 -> 35.51.
+    ID (EPB00744 revised 07-23-2026, single): 52,000 - 16,100 = 35,900 x 5.3% = 1,902.70 / 52 = 36.59 -> $37.
+    UT (Pub 14 Rev. 4/26, weekly, single): 1,000 x 4.45% = 44.50; credit 9 - 1.3% x (1,000 - 180) = 9 - 10.66 < 0
+    -> 0; 44.50 -> $45 (whole dollars, half up). Before, all three were held for the whole year."""
+    from payroll.services import runs
+
+    registered("GA", "ID", "UT")
+    people = {st: world.worker(state=st) for st in ("GA", "ID", "UT")}
+    for e in people.values():
+        world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    runs.start_calculation(run.id, world.hr)
+    assert [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_state"] == []
+    got = {st: _state_tax(db, run.id, e.worker_id) for st, e in people.items()}
+    assert got == {"GA": {"GA": "35.51"}, "ID": {"ID": "37.00"}, "UT": {"UT": "45.00"}}

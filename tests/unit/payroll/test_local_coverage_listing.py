@@ -1,0 +1,53 @@
+"""`backoffice paycheck states --year Y --locals`: every local tax in the year's data with its status, and the
+places refused by rule or not in the data, so no local gap is silent."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+
+from payroll.cli_engine import paycheck
+
+
+def _run(*args):
+    out = CliRunner().invoke(paycheck, ["states", *args])
+    assert out.exit_code == 0, out.output
+    return out.output
+
+
+def test_the_locals_table_lists_every_local_tax_and_says_which_are_refused():
+    text = _run("--year", "2026", "--locals")
+    assert "MI-GRAND-RAPIDS" in text and "OH-SD" in text and "NYC" in text
+    philadelphia = [line for line in text.splitlines() if line.startswith("PA-510101")]
+    assert len(philadelphia) == 2 and "supported" in philadelphia[0] and "refused" in philadelphia[1]
+    assert "Refused by rule" in text and "PA: a home or work site in Pennsylvania without a PSD code" in text
+    assert "Not in the data" in text and "AL: city and county occupational taxes" in text
+    assert [line.split()[3] for line in text.splitlines() if line.startswith("MO-KANSAS-CITY")] == ["supported",
+                                                                                                 "refused"]
+    assert "(2026)" in text.splitlines()[-1]
+
+
+def test_the_locals_json_has_the_rows_the_rules_and_the_gaps():
+    data = json.loads(_run("--year", "2025", "--locals", "--format", "json"))
+    assert data["tax_year"] == 2025
+    lane = next(r for r in data["localities"] if r["code"] == "OR-LTD")
+    assert lane["status"] == "refused" and "not found" in lane["reason"]
+    michigan = {r["name"] for r in data["localities"] if r["state"] == "MI"}
+    assert len(michigan) == 24
+    assert {r["state"] for r in data["refused_by_rule"]} >= {"PA", "OH", "IN", "NY"}
+    assert any(r["state"] == "CO" for r in data["not_in_data"])
+    assert not any(r["state"] == "MO" for r in data["not_in_data"])
+
+
+def test_the_locals_csv_has_one_row_per_version():
+    rows = list(csv.DictReader(io.StringIO(_run("--year", "2026", "--locals", "--format", "csv"))))
+    codes = [r["code"] for r in rows]
+    assert codes.count("PA-510101") == 2
+    assert {r["status"] for r in rows} == {"supported", "refused"}
+    assert all(r["publication"] for r in rows)
+
+
+def test_the_states_listing_without_locals_is_unchanged():
+    assert "jurisdictions (2026)" in _run("--year", "2026")
