@@ -209,18 +209,29 @@ class LeaveRequestAdmin(ReadOnlyView):
         return redirect(url_for(".details_view", id=req.id))
 
 
+def _benefits(view, context, model, name):
+    rows = case_services.benefits_continuation(model)
+    if not rows:
+        return "No health election in force during the leave."
+    return Markup("").join(Markup("<div>{}: ${} a month{}</div>").format(
+        r["plan"], r["employee_monthly"], f" × {r['months']} months = ${r['owed']} owed by the worker (no paycheck "
+        f"takes it while the leave is unpaid; 29 CFR 825.210)" if r["owed"] is not None else "") for r in rows)
+
+
 class LeaveCaseAdmin(SecureModelView):
     """Leaves of absence: HR opens a case (FMLA eligibility is worked out from the hours across clients)."""
 
     column_list = ("worker", "program", "reason", "start_date", "expected_end", "status", "eligible",
                    "job_protected", "hours_12_months", "returned_on")
-    column_details_list = column_list + ("employees_within_75_miles", "explanation", "note", "created_at")
-    column_formatters = {"worker": _worker, "explanation": _explanation,
+    column_details_list = column_list + ("employees_within_75_miles", "explanation", "benefits", "note",
+                                         "created_at")
+    column_formatters = {"worker": _worker, "explanation": _explanation, "benefits": _benefits,
                          "program": lambda v, c, m, n: CASE_PROGRAMS.get(m.program, m.program)}
     column_formatters_export = {"worker": _worker, "explanation": _plain}
     column_searchable_list = ("worker.last_name", "worker.first_name", "note")
     column_labels = {"worker.last_name": "worker last name", "worker.first_name": "worker first name",
-                     "hours_12_months": "Hours in 12 months", "employees_within_75_miles": "Employees within 75 mi"}
+                     "hours_12_months": "Hours in 12 months", "employees_within_75_miles": "Employees within 75 mi",
+                     "benefits": "Health coverage kept during the leave"}
     column_filters = (sqla_filters.FilterEqual(LeaveCase.program, "Program",
                                                options=list(CASE_PROGRAMS.items())),
                       sqla_filters.FilterEqual(LeaveCase.status, "Status", options=[("open", "open"),

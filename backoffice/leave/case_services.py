@@ -126,3 +126,28 @@ def close_case(user, case_id: int, returned_on: date) -> LeaveCase:
 def cases_of(worker_id: int) -> list[LeaveCase]:
     return list(db.session.execute(sa.select(LeaveCase).where(LeaveCase.worker_id == worker_id)
                                    .order_by(LeaveCase.start_date.desc())).scalars())
+
+
+def _months(start: date, end: date) -> int:
+    """Calendar months the leave touches, both ends counted (Nov 16 – Jan 15: November, December, January = 3)."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def benefits_continuation(case: LeaveCase) -> list[dict]:
+    """The worker's health elections in force during the leave and their share of the premium, which no paycheck
+    takes while the leave is unpaid: under the FMLA the agency keeps the group health coverage on the same terms
+    (29 CFR 825.209) and the worker still owes their share (825.210). Per election: the plan, the worker's monthly
+    share as elected, the months of the leave, what they owe (None until the expected end is known)."""
+    from benefits.models import HEALTH_KINDS, BenefitPlan, Enrollment
+
+    end = case.returned_on or case.expected_end
+    rows = db.session.execute(
+        sa.select(Enrollment, BenefitPlan.name).join(BenefitPlan, BenefitPlan.id == Enrollment.plan_id)
+        .where(Enrollment.worker_id == case.worker_id, Enrollment.status == "active",
+               Enrollment.waived.is_(False), BenefitPlan.kind.in_(HEALTH_KINDS),
+               Enrollment.employee_monthly.is_not(None), Enrollment.effective_date <= (end or case.start_date),
+               sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date >= case.start_date))
+        .order_by(BenefitPlan.name)).all()
+    months = _months(case.start_date, end) if end else None
+    return [{"plan": name, "employee_monthly": e.employee_monthly, "months": months,
+             "owed": e.employee_monthly * months if months is not None else None} for e, name in rows]

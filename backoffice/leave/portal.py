@@ -42,7 +42,7 @@ def leave():
     options = services.policies_for_worker(worker_id)
     return render_template(
         "portal/leave.html", balances=services.balances_of(worker_id), options=options, reasons=REASONS,
-        requests=services.requests_of(worker_id), cases=case_services.cases_of(worker_id), words=STATUS_WORDS, badges=STATUS_BADGES, refused=refused,
+        requests=services.requests_of(worker_id), cases=[(c, case_services.benefits_continuation(c)) for c in case_services.cases_of(worker_id)], words=STATUS_WORDS, badges=STATUS_BADGES, refused=refused,
         form=request.form if request.method == "POST" else None, active_nav="leave"), status
 
 

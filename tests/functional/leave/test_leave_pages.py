@@ -3,6 +3,7 @@ a leave of absence opened from the admin form, and the worker's page with its er
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -77,6 +78,8 @@ def test_hr_opens_an_fmla_case_from_the_admin_form_and_its_eligibility_is_stated
     case = db.session.query(LeaveCase).one()
     assert (case.worker_id, case.eligible, case.job_protected) == (ana.id, False, False)
     assert any(line.startswith("Not met: 0 hours") for line in case.explanation)
+    page = c.get(f"/admin/leave_cases/details/?id={case.id}")
+    assert page.status_code == 200 and b"No health election in force during the leave" in page.data
 
 
 def test_the_worker_sees_a_refusal_beside_the_hours_field(app, office, login):
@@ -90,3 +93,24 @@ def test_the_worker_sees_a_refusal_beside_the_hours_field(app, office, login):
                                       "start_date": "2026-11-20", "hours": "14", "reason": "own_illness"})
     assert r.status_code == 422
     assert b'id="hours-error"' in r.data and b"the balance is 12 hours" in r.data
+
+
+def test_the_worker_sees_their_leave_of_absence_and_the_health_share_they_owe(app, db, office, login):
+    """An NY PFL leave Nov 16 – Dec 31, 2026 (2 months) with medical at $98.00 a month: $196.00 owed."""
+    from backoffice.leave import case_services
+    from benefits.models import BenefitPlan, Enrollment
+
+    hr, approver, users, reqs, ana = office
+    plan = BenefitPlan(kind="medical", name="Pooled PPO", plan_year_start=date(2026, 1, 1),
+                       plan_year_end=date(2026, 12, 31))
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add(Enrollment(worker_id=ana.id, plan_id=plan.id, event="new_hire", effective_date=date(2026, 1, 1),
+                              coverage_tier="employee", employee_monthly=Decimal("98.00")))
+    case_services.open_case(hr, {"worker_id": ana.id, "program": "ny_pfl", "reason": "family_care",
+                                 "start_date": "2026-11-16", "expected_end": "2026-12-31", "job_protected": True})
+    c = app.test_client()
+    login(c, users["Ana"])
+    page = c.get("/portal/leave").data.decode()
+    assert "New York Paid Family Leave from 2026-11-16" in page
+    assert "Your Pooled PPO coverage continues: your share is $98.00 a month, $196.00 over 2 months" in page

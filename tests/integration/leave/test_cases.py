@@ -50,3 +50,32 @@ def test_fmla_is_refused_under_1250_hours_and_the_reason_is_stated(db, make_user
                                                      "start_date": START, "employees_within_75_miles": 62})
     assert (case.eligible, case.job_protected, case.hours_12_months) == (False, False, Decimal("720.00"))
     assert any(line.startswith("Not met: 720 hours") for line in case.explanation)
+
+
+def test_an_unpaid_leave_keeps_health_coverage_and_states_the_workers_share_owed(db, make_user):
+    """29 CFR 825.209/.210: coverage kept, the worker's share still owed. Medical at $120.50 a month (the worker's
+    share as elected); leave Nov 16, 2026 – Jan 15, 2027 touches November, December, January: 3 × 120.50 = $361.50.
+    A waived dental election is not counted."""
+    from backoffice.leave import case_services
+    from benefits.models import BenefitPlan, Enrollment
+    from tests.factories import AgencyFactory, EngagementFactory, WorkerFactory
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana")
+    EngagementFactory(worker=ana, start_date=date(2025, 1, 6))
+    year = {"plan_year_start": date(2026, 1, 1), "plan_year_end": date(2026, 12, 31)}
+    medical = BenefitPlan(kind="medical", name="Pooled PPO", **year)
+    dental = BenefitPlan(kind="dental", name="Dental PPO", **year)
+    db.session.add_all([medical, dental])
+    db.session.flush()
+    db.session.add_all([
+        Enrollment(worker_id=ana.id, plan_id=medical.id, event="open_enrollment", effective_date=date(2026, 1, 1),
+                   coverage_tier="employee", employee_monthly=Decimal("120.50"), employer_monthly=Decimal("400")),
+        Enrollment(worker_id=ana.id, plan_id=dental.id, event="open_enrollment", effective_date=date(2026, 1, 1),
+                   waived=True, waive_reason="covered by a spouse's plan")])
+    db.session.flush()
+    case = case_services.open_case(make_user("hr"), {
+        "worker_id": ana.id, "program": "ca_pfl", "reason": "bonding", "start_date": "2026-11-16",
+        "expected_end": "2027-01-15", "job_protected": True})
+    assert case_services.benefits_continuation(case) == [
+        {"plan": "Pooled PPO", "employee_monthly": Decimal("120.50"), "months": 3, "owed": Decimal("361.50")}]
