@@ -12,7 +12,7 @@ from flask import Flask, jsonify, redirect, request, url_for
 from flask_login import current_user
 
 from backoffice import audit, auth, classification, crypto, engines_api, notifications, onboarding, portal, tasks, voice, workers  # noqa: F401
-from backoffice import account, billing, clock
+from backoffice import account, billing, clock, leave
 from backoffice.admin import add_settings_views, init_admin
 from backoffice.api import bound_requests, init_api, register_blueprints
 from backoffice.config import load_config
@@ -26,7 +26,8 @@ from backoffice.security import models as security_models  # noqa: F401  (users,
 # (onboarding after payroll: its demo cases are drawn after payroll's, so a seed gives the same agency as before;
 # voice last: its demo votes, proposals and feedback come from the workers the others made).
 # audit and tasks are imported for their table and the shell's task; the import-linter contracts keep the order.
-DOMAINS = (workers, classification, payroll, benefits, compliance, billing, reports, onboarding, voice, notifications)
+DOMAINS = (workers, classification, payroll, benefits, leave, compliance, billing, reports, onboarding, voice,
+           notifications)
 
 
 def create_app(config: Mapping | None = None) -> Flask:

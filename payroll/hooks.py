@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from flask import current_app, has_app_context
 
+RUN_APPROVED = "payroll_run_approved_hooks"         # hook(run): a run has just moved to `approved` (immutable)
 RUN_PAID = "payroll_run_paid_hooks"                 # hook(run): a run has just moved to `paid`
+PAYSTUB_LEAVE = "payroll_paystub_leave_hooks"       # hook(paycheck) -> [rows]: leave lines a paystub prints
 PAYCHECKS_REVERSED = "payroll_paychecks_reversed_hooks"   # hook(reversal_run): its negative paychecks are written
 
 
@@ -20,3 +22,13 @@ def fire(moment: str, *args) -> None:
         return
     for hook in current_app.extensions.get(moment, ()):
         hook(*args)
+
+
+def collect(moment: str, *args) -> list:
+    """Every registered hook's rows for `moment`, in registration order (none outside an app context)."""
+    if not has_app_context():
+        return []
+    out: list = []
+    for hook in current_app.extensions.get(moment, ()):
+        out.extend(hook(*args) or ())
+    return out

@@ -75,7 +75,9 @@ TIMESHEET_SOURCES = ("hr", "worker", "import")
 PAYCHECK_KINDS = ("regular", "reversal", "reissue")
 LINE_KINDS = ("earning", "employee_tax", "employer_tax", "pretax_deduction", "posttax_deduction",
               "employer_contribution")
-ADJUSTMENT_CODES = ("retro", "bonus", "commission", "correction", "reimbursement", "final_pay")
+# sick_leave / paid_leave: approved leave requests (backoffice/leave), paid as regular wages by the next run
+ADJUSTMENT_CODES = ("retro", "bonus", "commission", "correction", "reimbursement", "final_pay", "sick_leave",
+                    "paid_leave")
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -353,7 +355,8 @@ class PayrollAdjustment(Timestamps, db.Model):
                                                           unique=True)
 
     __table_args__ = (
-        sa.CheckConstraint("code in ('retro','bonus','commission','correction','reimbursement','final_pay')",
+        sa.CheckConstraint("code in ('retro','bonus','commission','correction','reimbursement','final_pay',"
+                           "'sick_leave','paid_leave')",
                            name="ck_adjustments_code"),
         sa.CheckConstraint("status in ('pending','applied','cancelled')", name="ck_adjustments_status"),
     )

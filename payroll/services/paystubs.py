@@ -11,6 +11,7 @@ from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.money import ZERO
 from backoffice.workers.models import Agency, Client, Engagement, Worker
+from payroll import hooks
 from payroll.models import Paycheck, PaycheckLine, released_runs
 from payroll.models_ledger import Payment
 
@@ -22,7 +23,7 @@ LABELS = {
     "min_wage_makeup": "Minimum-wage make-up", "bonus_overtime_premium": "Overtime premium on a bonus",
     "piece": "Piece work", "project": "Project", "bonus": "Bonus", "commission": "Commission",
     "retro": "Retroactive pay", "correction": "Correction", "reimbursement": "Reimbursement",
-    "final_pay": "Final pay", "federal_income_tax": "Federal income tax", "social_security": "Social Security",
+    "final_pay": "Final pay", "sick_leave": "Paid sick leave", "paid_leave": "Paid time off", "federal_income_tax": "Federal income tax", "social_security": "Social Security",
     "medicare": "Medicare", "additional_medicare": "Additional Medicare", "futa": "FUTA", "suta": "SUTA",
     "backup_withholding": "Backup withholding", "state_income_tax": "income tax", "401k": "401(k)",
     "roth_401k": "Roth 401(k)", "section125": "Section 125 premium", "hsa": "HSA", "fsa": "Health FSA",
@@ -165,4 +166,6 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         "deposits": deposits if p.net > 0 else [],
         "qualified_overtime_premium": {"current": p.qualified_overtime_premium, "ytd": premium_ytd},
         "notes": list((p.inputs or {}).get("notes", [])) + [n for n in (locality_note(p.inputs),) if n],
+        # paid leave: per policy, hours accrued and used in this paycheck and the balance after it
+        "leave": hooks.collect(hooks.PAYSTUB_LEAVE, p),
     }

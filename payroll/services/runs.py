@@ -476,6 +476,7 @@ def _approve(run_id: int, user) -> PayrollRun:
     transition_once(run, "approve")     # compare-and-set: a second approval that got past the lock is refused
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
+    hooks.fire(hooks.RUN_APPROVED, run)     # e.g. leave accrues from the hours the run pays (before its paystubs)
     return run
 
 

@@ -23,9 +23,11 @@ from payroll.piecework.services import mark_tasks_paid  # noqa: F401  (re-export
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EMPLOYEE = "leased_employee"
 # Adjustment code -> the engine's earning code. Retroactive pay increases are supplemental wages (Pub 15,
-# section 7); a correction of underpaid wages and final pay are regular wages.
+# section 7); a correction of underpaid wages, final pay and paid leave (sick leave, PTO: wages for time not
+# worked, outside the FLSA regular rate, 29 CFR 778.218) are regular wages.
 ADJUSTMENT_EARNING = {"retro": "bonus", "bonus": "bonus", "commission": "commission", "correction": "salary",
-                      "reimbursement": "reimbursement", "final_pay": "salary"}
+                      "reimbursement": "reimbursement", "final_pay": "salary", "sick_leave": "salary",
+                      "paid_leave": "salary"}
 # Bonuses and commissions are non-discretionary unless shown otherwise (29 CFR 778.211(c), 778.117): they enter
 # the regular rate of the workweeks they cover — here the run's workweeks, equally (778.209(b)).
 REGULAR_RATE_ADJUSTMENTS = ("bonus", "commission")

@@ -8,8 +8,8 @@ from backoffice.dates import parse_date
 from backoffice.errors import Issue, ValidationFailed, raise_if
 from backoffice.money import D
 from reports.paystub.display import WORKER_TYPE_LABELS, last4_digits
-from reports.paystub.records import (Address, AgencyInfo, AmountLine, DepositLine, EarningLine, LineExplanation,
-                                     PaystubView, WorkerInfo)
+from reports.paystub.records import (Address, AgencyInfo, AmountLine, DepositLine, EarningLine, LeaveLine,
+                                     LineExplanation, PaystubView, WorkerInfo)
 
 PAYSTUB_DICT_KEYS = """
 Keys of the dict given to paystub_from_dict (money, hours and rates as Decimal, int or str -- never float;
@@ -31,6 +31,8 @@ dates as datetime.date or 'YYYY-MM-DD'):
   deposits           optional [{bank_name, account_type, account_number, amount}]
                      account_number: full number or just its last 4 digits
   notes              optional [str]: how the paycheck was computed when something was missing or unusual
+  leave              optional [{policy, accrued, used, balance}]: paid-leave hours per policy (this paycheck's
+                     accrual and use, the balance after it)
   qualified_overtime_premium  optional {current, ytd}: the FLSA overtime premium (W-2 box 12 code TT, 2026+)
   explanation        on any line: list of the engine's explanation steps (str), printed only when
                      paystub_from_dict(..., include_explanations=True)
@@ -73,6 +75,10 @@ class _Collector:
 
 
 def _money(value: Any) -> Decimal:
+    return D(value)
+
+
+def _hours(value: Any) -> Decimal:
     return D(value)
 
 
@@ -172,6 +178,10 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
     else:
         extra = {}
     extra["notes"] = tuple(str(n) for n in (c.get(data, "notes", "", optional=True, default=()) or ()))
+    extra["leave"] = tuple(
+        LeaveLine(c.get(row, "policy", f"leave[{i}]", _text), *(c.get(row, k, f"leave[{i}]", _hours)
+                                                               for k in ("accrued", "used", "balance")))
+        for i, row in enumerate(c.get(data, "leave", "", optional=True, default=()) or ()))
     fields = dict(
         agency=agency, worker=worker,
         client_name=c.get(data, "client_name", "", _text),

@@ -102,6 +102,16 @@ class AmountLine:
 
 
 @dataclass(frozen=True)
+class LeaveLine:
+    """Paid leave under one policy: hours accrued and used in this paycheck, and the balance after it."""
+
+    policy: str
+    accrued: Decimal
+    used: Decimal
+    balance: Decimal
+
+
+@dataclass(frozen=True)
 class DepositLine:
     """Where part of the net pay went; only the account's last four digits are held."""
 
@@ -164,12 +174,13 @@ class PaystubView:
     paycheck_id: int | str | None = None
     engagement: str = ""
     notes: tuple[str, ...] = ()
+    leave: tuple[LeaveLine, ...] = ()
     qualified_overtime_premium_current: Decimal | None = None   # W-2 box 12 code TT (2026+), shown when not None
     qualified_overtime_premium_ytd: Decimal | None = None
 
     def __post_init__(self) -> None:
         for name in ("earnings", "employee_taxes", "pre_tax_deductions", "post_tax_deductions",
-                     "employer_contributions", "deposits", "explanations", "notes"):
+                     "employer_contributions", "deposits", "explanations", "notes", "leave"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         raise_if(self._issues())
 

@@ -32,6 +32,7 @@ EXPECTED = {
         "poll": "rwc", "proposal": "rw", "feedback": "r", "feedback_response": "rc", "data_export": "rc",
         "voice_settings": "rw", "transparency": "rc",
         "notification": "r",          # support: what was sent to whom, and why an e-mail failed
+        "leave_policy": "rwc", "leave_balance": "r", "leave_entry": "rc", "leave_request": "rwc", "leave_case": "rwc",
     },
     "finance": {
         "agency": "r", "client": "rw", "worker": "r", "engagement": "r", "timesheet": "r", "pay_schedule": "r",
@@ -50,6 +51,7 @@ EXPECTED = {
         "scheduled_report": "rwcd",
         "workers_comp_class": "rwc", "workers_comp_premium": "r",
         "transparency": "rc",
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r",
     },
     "compliance": {
         "agency": "r", "client": "r", "worker": "r", "engagement": "r", "payroll_run": "r", "paycheck": "r",
@@ -64,6 +66,7 @@ EXPECTED = {
         "workforce_report": "r", "scheduled_report": "rwcd",
         "workers_comp_class": "r", "workers_comp_premium": "r",
         "poll": "r", "proposal": "r", "transparency": "r",
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "r", "leave_case": "r",
     },
     "worker": {
         "worker": "rw", "engagement": "r", "timesheet": "rwc", "paycheck": "r", "bank_account": "rwcd",
@@ -79,11 +82,14 @@ EXPECTED = {
         "poll": "r", "proposal": "rc", "feedback": "c", "feedback_response": "r", "client_rating": "c",
         "data_export": "rc", "transparency": "r",
         "notification": "rw",         # their own (row scope); write = mark read
+        "leave_policy": "r", "leave_balance": "r", "leave_entry": "r", "leave_request": "rwc",   # their own (scopes)
+        "leave_case": "r",
     },
     "client_approver": {   # what they need to approve time (issue 9): no classification
         "client": "r", "engagement": "r", "worker": "r", "timesheet": "rw", "task_completion": "rc",
         "admin_access": "r", "timesheet_approval": "w", "timesheet_dispute": "w",
         "invoice": "r",   # their client's issued invoices (backoffice/billing/scopes.py)
+        "leave_request": "rw",   # their client's, where the policy names the client's approver (leave/scopes.py)
     },
 }
 # The rights that are not about one kind of record, each granted by one column.

@@ -1,0 +1,319 @@
+"""Leave accrued from the hours an approved run pays, and leave used by the paychecks that pay approved requests.
+
+Called from payroll's RUN_APPROVED hook (an approved run is immutable: reversing it fires PAYCHECKS_REVERSED)
+inside the run's own unit of work: the hours of each timesheet the run paid
+are grouped by worker and by the sick-leave jurisdictions of the engagement's work site (a worker with hours in
+two places accrues under both), then the pure engine accrues them under the law in force each day. The agency's
+PTO policies accrue from the same hours. Every accrual is one ledger entry keyed by (run, paycheck, policy) in the
+database: a hook fired twice, or a replayed run, accrues nothing twice. A reversed paycheck's accruals and uses
+are taken back by reversing entries."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+
+import sqlalchemy as sa
+
+from backoffice.db import utcnow
+from backoffice.extensions import db
+from backoffice.leave import engine
+from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy, LeaveRequest
+from backoffice.leave.pto import accrue_pto
+from backoffice.leave.services import (EMPLOYEE, balance_row, employer_size, hours, jurisdictions_of, law_policy, post,
+                                       year_start)
+from backoffice.money import ZERO
+from backoffice.states import transition
+from backoffice.uow import for_update
+from backoffice.workers.models import Engagement
+from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
+
+
+def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
+    """worker id → engagement id → [(day, hours)] of the leased employees' timesheets this run paid (plain rows:
+    a large run pays 100,000 sheets, too many to load as ORM objects)."""
+    out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    columns = [getattr(Timesheet, f"hours_{d}") for d in DAYS]
+    rows = db.session.execute(
+        sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
+        .join(Engagement, Engagement.id == Timesheet.engagement_id)
+        .where(Timesheet.paid_run_id == run.id, Engagement.type == EMPLOYEE)
+        .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
+    for worker_id, engagement_id, week_start, *daily in rows:
+        for i, h in enumerate(daily):
+            if h:
+                out[worker_id][engagement_id].append((week_start + timedelta(days=i), h))
+    return out
+
+
+def _already(kind: str, run_id: int, paycheck_id: int, policy_id: int) -> bool:
+    return db.session.execute(sa.select(LeaveEntry.id).where(
+        LeaveEntry.kind == kind, LeaveEntry.run_id == run_id, LeaveEntry.paycheck_id == paycheck_id,
+        LeaveEntry.policy_id == policy_id)).first() is not None
+
+
+def _roll_year(row, policy: LeavePolicy, first_day: date, on: date) -> None:
+    """Carry the balance over the policy year's anniversary (the law's carryover and balance caps; the agency's
+    policy's balance cap) before hours of a new year accrue: carryover and forfeiture entries."""
+    start = year_start(first_day, policy)
+    if row.policy_year_start >= start:
+        return
+    if policy.kind == "sick_law":
+        law = engine.applicable(policy.jurisdiction, start - timedelta(days=1), employer_size(start))
+        result = engine.year_end(law, row.balance)
+        carried, forfeited, lines = result.carried, result.forfeited, result.explanation
+    else:
+        cap = policy.balance_cap
+        carried = row.balance if cap is None else min(row.balance, cap)
+        forfeited = row.balance - carried
+        lines = (f"{policy.name}: {engine.show(carried)} hours carry over"
+                 + (f"; {engine.show(forfeited)} over the cap of {engine.show(cap)} are forfeited." if forfeited
+                    else "."),)
+    if forfeited:
+        post(row, "forfeiture", -forfeited, start, explanation=lines)
+    post(row, "carryover", ZERO, start, explanation=lines)
+    row.policy_year_start, row.accrued_this_year, row.used_this_year = start, ZERO, ZERO
+
+
+@dataclass
+class _RunContext:
+    """What a run's accrual reads, loaded once for all its workers (a run pays up to 100,000 of them): the
+    accruals already written for it, the balances of its workers (locked), their hire dates, the policies."""
+
+    run: PayrollRun
+    size: int
+    done: set = field(default_factory=set)              # (paycheck id, policy id) accrued already
+    balances: dict = field(default_factory=dict)        # (worker id, policy id) -> LeaveBalance
+    hired: dict = field(default_factory=dict)           # worker id -> first leased engagement's start
+    laws: dict = field(default_factory=dict)            # jurisdiction -> its sick-law policy
+    own: list = field(default_factory=list)             # the agency's active PTO policies
+    entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
+
+    def accrue(self, row: LeaveBalance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
+               explanation) -> None:
+        """An accrual entry (inserted with the others at the end: 100,000 ORM objects would cost more to flush than
+        the accrual costs to compute) and the balance it moves."""
+        amount = hours(amount)
+        row.balance = hours(row.balance + amount)
+        self.entries.append({"worker_id": row.worker_id, "policy_id": row.policy_id, "kind": "accrual",
+                             "on": self.run.pay_date, "hours": amount, "balance_after": row.balance,
+                             "hours_worked": hours(worked), "capped": capped, "run_id": self.run.id,
+                             "paycheck_id": paycheck_id, "explanation": list(explanation), "created_at": utcnow()})
+
+    def row(self, worker_id: int, policy: LeavePolicy, on: date) -> LeaveBalance:
+        row = self.balances.get((worker_id, policy.id))
+        if row is None:
+            row = LeaveBalance(worker_id=worker_id, policy_id=policy.id, balance=ZERO, accrued_this_year=ZERO,
+                               used_this_year=ZERO, policy_year_start=year_start(on, policy))
+            db.session.add(row)
+            self.balances[(worker_id, policy.id)] = row
+        return row
+
+    def law(self, code: str) -> LeavePolicy:
+        if code not in self.laws:
+            self.laws[code] = law_policy(code)
+        return self.laws[code]
+
+    def own_for(self, eng) -> list[LeavePolicy]:
+        return [p for p in self.own if p.client_id in (None, eng.client_id) and p.engagement_type in ("", eng.type)]
+
+
+def _context(run: PayrollRun, worker_ids: list[int]) -> _RunContext:
+    ctx = _RunContext(run, employer_size(run.period_end))
+    ctx.done = set(db.session.execute(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
+        LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id)).all())
+    for chunk in (worker_ids[i:i + 2000] for i in range(0, len(worker_ids), 2000)):
+        ctx.balances.update({(b.worker_id, b.policy_id): b for b in db.session.execute(for_update(
+            sa.select(LeaveBalance).where(LeaveBalance.worker_id.in_(chunk)))).scalars()})
+        ctx.hired.update(dict(db.session.execute(sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date))
+                                                 .where(Engagement.worker_id.in_(chunk), Engagement.type == EMPLOYEE)
+                                                 .group_by(Engagement.worker_id)).all()))
+    ctx.laws = {p.jurisdiction: p for p in db.session.execute(sa.select(LeavePolicy).where(
+        LeavePolicy.kind == "sick_law")).scalars() if p.code == f"{p.jurisdiction}-SICK"}
+    ctx.own = list(db.session.execute(sa.select(LeavePolicy).where(
+        LeavePolicy.kind == "pto", LeavePolicy.active.is_(True), LeavePolicy.accrual_rate.is_not(None))
+        .order_by(LeavePolicy.id)).scalars())
+    return ctx
+
+
+def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date,
+                note: tuple[str, ...] = ()) -> int:
+    policy = ctx.law(code)
+    if (paycheck_id, policy.id) in ctx.done:
+        return 0
+    run = ctx.run
+    row = ctx.row(worker_id, policy, days[0][0])
+    _roll_year(row, policy, days[0][0], run.pay_date)
+    result = engine.accrue(engine.AccrualInput(
+        jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
+        balance_before=row.balance, accrued_this_year_before=row.accrued_this_year,
+        used_this_year_before=row.used_this_year, hours=tuple(days)))
+    ctx.accrue(row, result.accrued, paycheck_id, result.hours_worked, result.capped, note + result.explanation)
+    row.accrued_this_year = hours(result.accrued_this_year)
+    row.usable_from = result.usable_from
+    return 1
+
+
+def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: LeavePolicy, worked: Decimal,
+                first_day: date) -> int:
+    if (paycheck_id, policy.id) in ctx.done:
+        return 0
+    run = ctx.run
+    row = ctx.row(worker_id, policy, first_day)
+    _roll_year(row, policy, first_day, run.pay_date)
+    r = accrue_pto(policy.name, policy.accrual_rate, worked, row.balance, row.accrued_this_year,
+                   policy.annual_accrual_cap, policy.balance_cap)
+    ctx.accrue(row, r.accrued, paycheck_id, worked, r.capped, r.explanation)
+    row.accrued_this_year = hours(r.accrued_this_year)
+    return 1
+
+
+def _salaried_exempt(run: PayrollRun, worked: dict) -> dict[int, list[int]]:
+    """worker id → the exempt salaried engagements this run paid a salary for and no recorded time: their hours are
+    the law's deemed hours (e.g. Cal. Lab. Code 246(b)(2): 40 a week)."""
+    out: dict[int, list[int]] = defaultdict(list)
+    for worker_id, eid in db.session.execute(
+            sa.select(Paycheck.worker_id, PaycheckLine.engagement_id).distinct()
+            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+            .join(Engagement, Engagement.id == PaycheckLine.engagement_id)
+            .where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee", PaycheckLine.kind == "earning",
+                   PaycheckLine.code == "salary", Engagement.type == EMPLOYEE,
+                   Engagement.overtime_exempt.is_(True))).all():
+        if eid not in worked.get(worker_id, {}):
+            out[worker_id].append(eid)
+    return out
+
+
+def _deemed_days(law, start: date, end: date) -> list[tuple[date, Decimal]]:
+    """The law's deemed weekly hours spread over the weekdays of the pay period (40 a week: 8 a weekday)."""
+    if law.exempt_weekly_hours is None:
+        return []
+    daily = law.exempt_weekly_hours / 5
+    return [(start + timedelta(days=i), daily) for i in range((end - start).days + 1)
+            if (start + timedelta(days=i)).weekday() < 5]
+
+
+def accrue_run(run: PayrollRun) -> int:
+    """Accrue every leased employee's leave from the hours this approved run pays (an exempt salaried employee's
+    deemed hours where the law deems them). Returns the entries written."""
+    worked = _days_worked(run)
+    deemed = _salaried_exempt(run, worked)
+    for worker_id, eids in deemed.items():
+        for eid in eids:
+            worked[worker_id][eid] = []          # filled per law below (each law deems its own hours)
+    if not worked:
+        return 0
+    paychecks = dict(db.session.execute(sa.select(Paycheck.worker_id, Paycheck.id).where(
+        Paycheck.run_id == run.id, Paycheck.worker_type == "employee")).all())
+    engagements = {e.id: e for e in db.session.execute(sa.select(Engagement).where(
+        Engagement.id.in_({eid for by in worked.values() for eid in by}))).scalars()}
+    ctx = _context(run, sorted(worked))
+    written = 0
+    for worker_id, by_engagement in sorted(worked.items()):
+        paycheck_id = paychecks.get(worker_id)
+        if paycheck_id is None:         # held out of the run: its hours accrue with the run that pays them
+            continue
+        hired = ctx.hired.get(worker_id) or run.period_start
+        by_place: dict[str, list] = defaultdict(list)
+        notes: dict[str, tuple[str, ...]] = {}
+        by_policy: dict[int, tuple[LeavePolicy, Decimal, date]] = {}
+        for eid, days in by_engagement.items():
+            eng = engagements[eid]
+            for code in jurisdictions_of(eng):
+                if not days:             # exempt and salaried: the law's deemed hours for the period
+                    law = engine.applicable(code, run.period_end, ctx.size)
+                    by_place[code].extend(_deemed_days(law, run.period_start, run.period_end))
+                    if law.exempt_weekly_hours is not None:
+                        notes[code] = (f"Exempt and salaried: deemed to work {engine.show(law.exempt_weekly_hours)} "
+                                       f"hours a week ({law.source('exempt_weekly_hours')}).",)
+                else:
+                    by_place[code].extend(days)
+            if not days:
+                continue
+            for policy in ctx.own_for(eng):
+                p, total, first = by_policy.get(policy.id, (policy, ZERO, days[0][0]))
+                by_policy[policy.id] = (p, total + sum((h for _, h in days), ZERO), min(first, days[0][0]))
+        for code, days in sorted(by_place.items()):
+            if not days:
+                continue
+            merged: dict[date, Decimal] = defaultdict(lambda: ZERO)
+            for d, h in days:
+                merged[d] += h
+            written += _accrue_law(ctx, paycheck_id, worker_id, code, sorted(merged.items()), hired,
+                                   notes.get(code, ()))
+        for policy, total, first in by_policy.values():
+            written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
+    db.session.flush()                  # the new balance rows first (the entries do not reference them)
+    if ctx.entries:
+        db.session.execute(sa.insert(LeaveEntry), ctx.entries)
+    return written
+
+
+def use_run(run: PayrollRun) -> int:
+    """The approved requests this run's paychecks paid: their hours leave the balance (a `use` entry each) and
+    the requests become paid."""
+    rows = db.session.execute(
+        sa.select(LeaveRequest, PayrollAdjustment.paycheck_id)
+        .join(PayrollAdjustment, PayrollAdjustment.id == LeaveRequest.adjustment_id)
+        .join(Paycheck, Paycheck.id == PayrollAdjustment.paycheck_id)
+        .where(Paycheck.run_id == run.id, LeaveRequest.status == "approved", PayrollAdjustment.status == "applied")
+        .order_by(LeaveRequest.id)).all()
+    for req, paycheck_id in rows:
+        row = balance_row(req.worker_id, req.policy, req.start_date)
+        _roll_year(row, req.policy, req.start_date, run.pay_date)
+        post(row, "use", -req.hours, run.pay_date, request_id=req.id, run_id=run.id, paycheck_id=paycheck_id,
+             explanation=(f"{engine.show(req.hours)} hours of {req.policy.name} taken {req.start_date.isoformat()}"
+                          + ("" if req.end_date == req.start_date else f" to {req.end_date.isoformat()}")
+                          + f", paid at ${req.rate} an hour ({req.rate_method}).",))
+        row.used_this_year = hours(row.used_this_year + req.hours)
+        transition(req, "pay")
+        req.paid_run_id = run.id
+    return len(rows)
+
+
+def run_approved(run: PayrollRun) -> None:
+    """payroll.hooks RUN_APPROVED: accrue from the hours the run pays, then take out the leave it pays — when the
+    run's paychecks become final, before its paystubs are rendered (they print the leave lines)."""
+    accrue_run(run)
+    use_run(run)
+    db.session.flush()
+
+
+def paychecks_reversed(reversal_run: PayrollRun) -> None:
+    """payroll.hooks PAYCHECKS_REVERSED: each reversed paycheck's accruals are taken back (`reversal`) and the
+    leave it paid goes back to the balance (`restore`), keyed by the reversal paycheck so it happens once."""
+    pairs = db.session.execute(sa.select(Paycheck.id, Paycheck.reverses_id).where(
+        Paycheck.run_id == reversal_run.id, Paycheck.reverses_id.is_not(None))).all()
+    for new_id, orig_id in pairs:
+        for entry in db.session.execute(sa.select(LeaveEntry).where(
+                LeaveEntry.paycheck_id == orig_id, LeaveEntry.kind.in_(("accrual", "use")))
+                .order_by(LeaveEntry.id)).scalars().all():
+            kind = "reversal" if entry.kind == "accrual" else "restore"
+            if not entry.hours or _already(kind, reversal_run.id, new_id, entry.policy_id):
+                continue
+            policy = db.session.get(LeavePolicy, entry.policy_id)
+            row = balance_row(entry.worker_id, policy, entry.on)
+            post(row, kind, -entry.hours, reversal_run.pay_date, run_id=reversal_run.id, paycheck_id=new_id,
+                 explanation=(f"Paycheck {orig_id} was reversed: its {entry.kind} of {engine.show(abs(entry.hours))}"
+                              f" hours is taken back.",))
+            if entry.kind == "accrual":
+                row.accrued_this_year = hours(row.accrued_this_year + entry.hours * -1)
+            else:
+                row.used_this_year = hours(row.used_this_year + entry.hours)
+    db.session.flush()
+
+
+def roll_years(today: date) -> int:
+    """Carry every balance whose policy year ended over its anniversary (carryover caps, forfeiture), so balances
+    and this year's counts are right on January 1 even before the year's first run. Safe to run every day."""
+    from backoffice.leave.models import LeaveBalance
+    from backoffice.uow import transaction
+
+    n = 0
+    with transaction():
+        for row in db.session.execute(sa.select(LeaveBalance).where(
+                LeaveBalance.policy_year_start < year_start(today)).order_by(LeaveBalance.id)).scalars().all():
+            _roll_year(row, row.policy, today, today)
+            n += 1
+    return n

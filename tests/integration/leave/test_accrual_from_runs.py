@@ -1,0 +1,120 @@
+"""Sick leave accrued when a run is approved, from the hours it pays, under the law of the place they were worked;
+once per (run, paycheck, policy) whatever fires the hook again."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+
+from tests.integration.leave.conftest import pay_run
+from tests.integration.payroll.conftest import WEEK1
+
+WEEK2 = date(2026, 11, 9)
+
+
+def _entries(db, worker_id):
+    from backoffice.leave.models import LeaveEntry
+
+    return db.session.execute(sa.select(LeaveEntry).where(LeaveEntry.worker_id == worker_id)
+                              .order_by(LeaveEntry.id)).scalars().all()
+
+
+def _balance(db, worker_id, code):
+    from backoffice.leave.models import LeaveBalance, LeavePolicy
+
+    return db.session.execute(sa.select(LeaveBalance).join(LeavePolicy).where(
+        LeaveBalance.worker_id == worker_id, LeavePolicy.code == code)).scalar_one()
+
+
+def test_two_paid_runs_accrue_california_sick_leave_at_one_hour_per_thirty_worked(db, world):
+    """Cal. Lab. Code 246(b)(1): one hour per 30 hours worked. Week of Nov 2: 5 × 9 = 45 h → 45 ÷ 30 = 1.5 h.
+    Week of Nov 9: 5 × 8 = 40 h → 40 ÷ 30 = 1.3333 h (four places, half up). Balance 1.5 + 1.3333 = 2.8333 h,
+    all of it accrued this policy year (January 1); usable from Jan 1 + 89 days = Mar 31, 2026 (hired Jan 1)."""
+    emp = world.worker(state="CA", rate="25.00")
+    world.time(emp, hours=(9, 9, 9, 9, 9, 0, 0))
+    pay_run(world, WEEK1)
+    world.time(emp, hours=(8, 8, 8, 8, 8, 0, 0), week=WEEK2)
+    pay_run(world, WEEK2)
+    entries = _entries(db, emp.worker_id)
+    assert [(e.kind, e.hours, e.hours_worked, e.balance_after) for e in entries] == [
+        ("accrual", Decimal("1.5000"), Decimal("45.0000"), Decimal("1.5000")),
+        ("accrual", Decimal("1.3333"), Decimal("40.0000"), Decimal("2.8333"))]
+    assert "246" in " ".join(entries[0].explanation)
+    b = _balance(db, emp.worker_id, "CA-SICK")
+    assert (b.balance, b.accrued_this_year, b.used_this_year) == (Decimal("2.8333"), Decimal("2.8333"), Decimal("0"))
+    assert (b.policy_year_start, b.usable_from) == (date(2026, 1, 1), date(2026, 3, 31))
+
+
+def test_firing_the_approved_hook_again_accrues_nothing_twice_and_the_database_refuses_a_duplicate(db, world):
+    """The hook is called a second time for the same approved run: still one accrual of 40 ÷ 30 = 1.3333 h. A second
+    accrual row for the same (run, paycheck, policy) is refused by the unique key itself."""
+    from backoffice.leave import accrual_services
+    from backoffice.leave.models import LeaveEntry
+
+    emp = world.worker(state="CA")
+    world.time(emp)
+    run = pay_run(world, WEEK1)
+    accrual_services.run_approved(run)
+    entries = _entries(db, emp.worker_id)
+    assert [(e.kind, e.hours) for e in entries] == [("accrual", Decimal("1.3333"))]
+    first = entries[0]
+    with pytest.raises(IntegrityError):
+        with db.session.begin_nested():
+            db.session.add(LeaveEntry(worker_id=first.worker_id, policy_id=first.policy_id, kind="accrual",
+                                      on=first.on, hours=Decimal("1"), balance_after=Decimal("2"),
+                                      run_id=first.run_id, paycheck_id=first.paycheck_id, explanation=[]))
+            db.session.flush()
+    assert _balance(db, emp.worker_id, "CA-SICK").balance == Decimal("1.3333")
+
+
+def test_a_worker_with_hours_in_new_york_city_and_seattle_accrues_under_both_cities(db):
+    """One paycheck, two engagements in one week. NYC Earned Safe and Sick Time Act (Admin. Code 20-913(b)):
+    1 h per 30 worked; 3 × 8 = 24 h → 0.8 h. Seattle PSST (SMC 14.16.020, Tier 1): 1 h per 40; 2 × 8 = 16 h →
+    0.4 h. Each city's law supersedes its state's (NY, WA) for those hours, so no NY or WA entry is written."""
+    from backoffice.leave import accrual_services
+    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
+                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana", state="NY")
+    nyc = EngagementFactory(worker=ana, client=ClientFactory(name="Hudson Media"), work_state="NY",
+                            work_city="New York")
+    sea = EngagementFactory(worker=ana, client=ClientFactory(name="Sound Freight"), work_state="WA",
+                            work_city="Seattle")
+    run = PayrollRunFactory(frequency="weekly", period_start=WEEK1, period_end=date(2026, 11, 8),
+                            pay_date=date(2026, 11, 13))
+    PaycheckFactory(run=run, engagement=nyc)
+    TimesheetFactory(engagement=nyc, week_start=WEEK1, hours=(8, 8, 8, 0, 0, 0, 0), paid_run_id=run.id)
+    TimesheetFactory(engagement=sea, week_start=WEEK1, hours=(0, 0, 0, 8, 8, 0, 0), paid_run_id=run.id)
+    assert accrual_services.accrue_run(run) == 2
+    got = {(e.policy.jurisdiction, e.hours, e.hours_worked) for e in _entries(db, ana.id)}
+    assert got == {("NYC", Decimal("0.8000"), Decimal("24.0000")),
+                   ("SEATTLE", Decimal("0.4000"), Decimal("16.0000"))}
+
+
+def test_the_agencys_pto_policy_accrues_beside_the_law_and_stops_at_its_yearly_cap(db, world):
+    """The agency's PTO: 0.025 h per hour worked (1 per 40), yearly cap 1 h. 45 h worked → 45 × 0.025 = 1.125 h,
+    stopped at the 1-hour cap; CA sick leave accrues 45 ÷ 30 = 1.5 h beside it."""
+    from backoffice.leave import services
+
+    services.save_policy(world.hr, {"code": "PTO", "name": "Agency PTO", "kind": "pto",
+                                    "accrual_rate": Decimal("0.025"), "annual_accrual_cap": Decimal("1")})
+    emp = world.worker(state="CA")
+    world.time(emp, hours=(9, 9, 9, 9, 9, 0, 0))
+    pay_run(world, WEEK1)
+    got = {(e.policy.code, e.hours, e.capped) for e in _entries(db, emp.worker_id)}
+    assert got == {("CA-SICK", Decimal("1.5000"), False), ("PTO", Decimal("1.0000"), True)}
+
+
+def test_an_exempt_salaried_employee_accrues_on_forty_deemed_hours_a_week(db, world):
+    """Cal. Lab. Code 246(b)(2): an exempt employee is deemed to work 40 hours a week. A $1,500-a-week exempt
+    salary with no time recorded, one weekly run: 40 ÷ 30 = 1.3333 h, the explanation saying why."""
+    emp = world.worker(state="CA", rate="1500.00", unit="week")
+    emp.overtime_exempt = True
+    pay_run(world, WEEK1)
+    [entry] = _entries(db, emp.worker_id)
+    assert (entry.hours, entry.hours_worked) == (Decimal("1.3333"), Decimal("40.0000"))
+    assert entry.explanation[0].startswith("Exempt and salaried: deemed to work 40 hours a week")

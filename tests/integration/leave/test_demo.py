@@ -1,0 +1,21 @@
+"""`backoffice seed-demo` shows paid leave to a newcomer: sick leave accrued from the demo's approved runs under
+the laws of the places the hours were worked, the agency's PTO policy, and worker@'s request awaiting approval."""
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from backoffice.cli import main
+
+
+def test_the_demo_accrues_sick_leave_from_its_runs_and_leaves_a_request_for_the_approver(runner, db):
+    from backoffice.leave.models import LeaveEntry, LeavePolicy, LeaveRequest
+
+    result = runner.invoke(main, args=["seed-demo", "--workers", "40", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "leave: the agency's PTO policy" in result.output, result.output
+    accrued = db.session.execute(sa.select(sa.func.count()).select_from(LeaveEntry)
+                                 .where(LeaveEntry.kind == "accrual", LeaveEntry.hours > 0)).scalar()
+    assert accrued > 0
+    kinds = set(db.session.execute(sa.select(LeavePolicy.kind)).scalars())
+    assert kinds >= {"sick_law", "pto"}
+    assert db.session.execute(sa.select(LeaveRequest.status, LeaveRequest.hours)).all() == [("submitted", 8)]
