@@ -11,7 +11,7 @@ from alembic import op
 from backoffice.db import BigId, Scaled, UTCDateTime
 
 revision = '0123_leave'
-down_revision = '0121_notifications'
+down_revision = '0122_billgaps'
 branch_labels = None
 depends_on = None
 
