@@ -45,13 +45,22 @@ def seed(rng, today: date) -> list[str]:
         best = db.session.execute(sa.select(LeaveBalance).join(LeavePolicy).where(
             LeaveBalance.worker_id == worker.worker_id, LeavePolicy.kind == "sick_law")
             .order_by(LeaveBalance.balance.desc())).scalars().first()
+        if best is None:
+            # No sick-leave law where the demo worker works: the agency's PTO shows the same flow (HR approves).
+            pto = db.session.execute(sa.select(LeavePolicy).where(LeavePolicy.code == "AGENCY-PTO")).scalar_one()
+            services.adjust_balance(hr, worker.worker_id, pto.id, "16", date(today.year, 1, 1),
+                                    "opening balance carried from the previous payroll system")
+            best = db.session.execute(sa.select(LeaveBalance).where(
+                LeaveBalance.worker_id == worker.worker_id, LeaveBalance.policy_id == pto.id)).scalar_one()
         if best is not None and best.balance >= D("2"):
             day = today + timedelta(days=(7 - today.weekday()) % 7 or 7)       # next Monday
             hours = min(D(8), best.balance.quantize(D("1")))
+            sick = best.policy.kind == "sick_law"
+            reason, note, what = (("preventive_care", "Dentist appointment", "sick leave") if sick
+                                  else ("vacation", "A long weekend", "paid time off"))
             req = services.request_leave(me, {"policy_id": best.policy_id, "start_date": day.isoformat(),
-                                              "hours": str(hours), "reason": "preventive_care",
-                                              "note": "Dentist appointment"})
-            asked = f"; worker@ asked for {hours} h of sick leave on {day} (request #{req.id}, awaiting approval)"
+                                              "hours": str(hours), "reason": reason, "note": note})
+            asked = f"; worker@ asked for {hours} h of {what} on {day} (request #{req.id}, awaiting approval)"
     return [f"leave: the agency's PTO policy; {entries} ledger entries accrued from the demo's runs; {opened} "
             f"opening sick-leave balances entered by HR{asked}"]
 
