@@ -17,6 +17,7 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
+from backoffice.errors import DomainError
 from backoffice.extensions import db
 from backoffice.leave import engine
 from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy, LeaveRequest
@@ -89,6 +90,7 @@ class _RunContext:
     laws: dict = field(default_factory=dict)            # jurisdiction -> its sick-law policy
     own: list = field(default_factory=list)             # the agency's active PTO policies
     entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
+    covered: dict = field(default_factory=dict)         # (jurisdiction, day) -> whether its law applies
 
     def accrue(self, row: LeaveBalance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
                explanation) -> None:
@@ -109,6 +111,20 @@ class _RunContext:
             db.session.add(row)
             self.balances[(worker_id, policy.id)] = row
         return row
+
+    def covers(self, code: str, day: date) -> bool:
+        """Whether the law of `code` applies on `day` to an employer of the agency's size (a repealed law, a law
+        not yet in force or a size tier the agency is outside of accrues nothing for those days)."""
+        key = (code, day)
+        if key not in self.covered:
+            try:
+                engine.applicable(code, day, self.size)
+                self.covered[key] = True
+            except DomainError as e:
+                if e.code not in ("not_in_force", "not_covered"):
+                    raise
+                self.covered[key] = False
+        return self.covered[key]
 
     def law(self, code: str) -> LeavePolicy:
         if code not in self.laws:
@@ -139,20 +155,51 @@ def _context(run: PayrollRun, worker_ids: list[int]) -> _RunContext:
 
 def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date,
                 note: tuple[str, ...] = ()) -> int:
+    days = [day for day in days if ctx.covers(code, day[0])]
+    if not days:                        # no version in force, or the law covers no employer of the agency's size
+        return 0
     policy = ctx.law(code)
     if (paycheck_id, policy.id) in ctx.done:
         return 0
     run = ctx.run
     row = ctx.row(worker_id, policy, days[0][0])
-    _roll_year(row, policy, days[0][0], run.pay_date)
-    result = engine.accrue(engine.AccrualInput(
-        jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
-        balance_before=row.balance, accrued_this_year_before=row.accrued_this_year,
-        used_this_year_before=row.used_this_year, hours=tuple(days)))
-    ctx.accrue(row, result.accrued, paycheck_id, result.hours_worked, result.capped, note + result.explanation)
-    row.accrued_this_year = hours(result.accrued_this_year)
-    row.usable_from = result.usable_from
+    accrued, worked, capped, lines = ZERO, ZERO, False, list(note)
+    hired = min(hired, days[0][0])      # time paid for work before the recorded start: employed since then
+    # Hours of a policy year the balance has already left (the January run paying December's days, a late
+    # off-cycle run): accrued under that year's law and cap, counted against what that year already accrued.
+    late: dict[date, list] = defaultdict(list)
+    for day in days:
+        if day[0] < row.policy_year_start:
+            late[year_start(day[0], policy)].append(day)
+    for start, group in sorted(late.items()):
+        r = engine.accrue(engine.AccrualInput(
+            jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=start,
+            balance_before=row.balance + accrued, accrued_this_year_before=_accrued_in(row, start),
+            used_this_year_before=ZERO, hours=tuple(group)))
+        accrued, worked, capped = accrued + r.accrued, worked + r.hours_worked, capped or r.capped
+        lines += [f"Hours worked in the policy year that began {start}, paid in this run:", *r.explanation]
+    current = [day for day in days if day[0] >= row.policy_year_start]
+    if current:
+        _roll_year(row, policy, current[0][0], run.pay_date)
+        result = engine.accrue(engine.AccrualInput(
+            jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
+            balance_before=row.balance + accrued, accrued_this_year_before=row.accrued_this_year,
+            used_this_year_before=row.used_this_year, hours=tuple(current)))
+        accrued, worked, capped = accrued + result.accrued, worked + result.hours_worked, capped or result.capped
+        lines += result.explanation
+        row.accrued_this_year = hours(result.accrued_this_year)
+        row.usable_from = result.usable_from
+    ctx.accrue(row, accrued, paycheck_id, worked, capped, lines)
     return 1
+
+
+def _accrued_in(row: LeaveBalance, start: date) -> Decimal:
+    """What the ledger accrued to this balance in the calendar policy year beginning `start` (by pay date)."""
+    if row.id is None:
+        return ZERO
+    return db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(LeaveEntry.hours), 0)).where(
+        LeaveEntry.worker_id == row.worker_id, LeaveEntry.policy_id == row.policy_id, LeaveEntry.kind == "accrual",
+        LeaveEntry.on >= start, LeaveEntry.on < date(start.year + 1, 1, 1))).scalar() or ZERO
 
 
 def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: LeavePolicy, worked: Decimal,
@@ -222,6 +269,8 @@ def accrue_run(run: PayrollRun) -> int:
             eng = engagements[eid]
             for code in jurisdictions_of(eng):
                 if not days:             # exempt and salaried: the law's deemed hours for the period
+                    if not ctx.covers(code, run.period_end):
+                        continue
                     law = engine.applicable(code, run.period_end, ctx.size)
                     by_place[code].extend(_deemed_days(law, run.period_start, run.period_end))
                     if law.exempt_weekly_hours is not None:

@@ -35,7 +35,8 @@ def test_upgrade_removes_the_approvers_classification_rights_and_downgrade_resto
     db.session.flush()
     _run(db, "upgrade")
     assert _approver_rows(db) == {"client", "engagement", "worker", "timesheet", "admin_access",
-                                  "timesheet_approval", "timesheet_dispute", "task_completion", "invoice"}
+                                  "timesheet_approval", "timesheet_dispute", "task_completion", "invoice",
+                                  "leave_request"}
     _run(db, "downgrade")
     assert _approver_rows(db) >= {"classification", "classification_evidence", "classification_recheck",
                                   "classification_fill"}

@@ -118,3 +118,55 @@ def test_an_exempt_salaried_employee_accrues_on_forty_deemed_hours_a_week(db, wo
     [entry] = _entries(db, emp.worker_id)
     assert (entry.hours, entry.hours_worked) == (Decimal("1.3333"), Decimal("40.0000"))
     assert entry.explanation[0].startswith("Exempt and salaried: deemed to work 40 hours a week")
+
+
+def test_hours_of_a_policy_year_the_balance_has_left_accrue_under_that_year_when_paid_late(db):
+    """A CA worker (hired 2025-01-01) is paid for the week of Jan 5, 2026 first: 5 × 8 = 40 h → 40 ÷ 30 = 1.3333 h
+    (Cal. Lab. Code 246(b)(1)), the balance's policy year now 2026. A late run then pays the week of Dec 22, 2025:
+    its 40 h belong to the 2025 policy year, which accrued nothing before, so they earn another 1.3333 h under that
+    year's law. Balance 1.3333 + 1.3333 = 2.6666 h; 2026's accrued-this-year stays 1.3333 (the late hours are 2025's).
+    Before, the engine refused the run's approval ("before policy_year_start")."""
+    from backoffice.leave import accrual_services
+    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
+                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana", state="CA")
+    eng = EngagementFactory(worker=ana, client=ClientFactory(name="Bay Freight"), work_state="CA",
+                            start_date=date(2025, 1, 1))
+    january = PayrollRunFactory(frequency="weekly", period_start=date(2026, 1, 5), period_end=date(2026, 1, 11),
+                                pay_date=date(2026, 1, 16))
+    PaycheckFactory(run=january, engagement=eng)
+    TimesheetFactory(engagement=eng, week_start=date(2026, 1, 5), hours=(8, 8, 8, 8, 8, 0, 0), paid_run_id=january.id)
+    assert accrual_services.accrue_run(january) == 1
+    late = PayrollRunFactory(frequency="weekly", period_start=date(2025, 12, 22), period_end=date(2025, 12, 28),
+                             pay_date=date(2026, 1, 23))
+    PaycheckFactory(run=late, engagement=eng)
+    TimesheetFactory(engagement=eng, week_start=date(2025, 12, 22), hours=(8, 8, 8, 8, 8, 0, 0),
+                     paid_run_id=late.id)
+    assert accrual_services.accrue_run(late) == 1
+    entries = _entries(db, ana.id)
+    assert [(e.hours, e.balance_after) for e in entries] == [(Decimal("1.3333"), Decimal("1.3333")),
+                                                            (Decimal("1.3333"), Decimal("2.6666"))]
+    assert "policy year that began 2025-01-01" in " ".join(entries[1].explanation)
+    b = _balance(db, ana.id, "CA-SICK")
+    assert (b.policy_year_start, b.accrued_this_year) == (date(2026, 1, 1), Decimal("1.3333"))
+
+
+def test_hours_where_the_law_covers_no_employer_of_the_agencys_size_accrue_nothing_and_the_run_is_approved(db):
+    """Nevada's paid leave (NRS 608.0197) covers employers of 50 or more employees; this agency employs one (the
+    worker below), so a week of 40 h in Nevada writes no accrual, and approving the run does not fail on it."""
+    from backoffice.leave import accrual_services
+    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
+                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
+
+    AgencyFactory()
+    vic = WorkerFactory(first_name="Vic", state="NV")
+    eng = EngagementFactory(worker=vic, client=ClientFactory(name="Reno Depot"), work_state="NV",
+                            start_date=date(2025, 1, 1))
+    run = PayrollRunFactory(frequency="weekly", period_start=WEEK1, period_end=date(2026, 11, 8),
+                            pay_date=date(2026, 11, 13))
+    PaycheckFactory(run=run, engagement=eng)
+    TimesheetFactory(engagement=eng, week_start=WEEK1, hours=(8, 8, 8, 8, 8, 0, 0), paid_run_id=run.id)
+    assert accrual_services.accrue_run(run) == 0
+    assert _entries(db, vic.id) == []
