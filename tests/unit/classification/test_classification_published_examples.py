@@ -7,9 +7,14 @@ answer the source does not give is left unanswered ("not stated"), never filled 
 
 Pub 15-A examples are quoted from the 2020 edition's "Industry Examples" (pages 8-9) where the stored pages carry
 the text (Building and Construction 1, 4, 5; Automobile 1, 2); the others are marked "facts as recalled" because
-the example text could not be retrieved here to re-check, as the older tests in this folder do. Texas is the work
-state for federal-only cases, so only the IRS tests and the DOL profile in force (Fact Sheet #13 on 2026-11-22)
-decide.
+the example text could not be retrieved here to re-check, as the older tests in this folder do. On 2026-12-04 the
+stored reference corpora (web pages, documentation, public code, issues) were searched again for the text of each
+"recalled" example (Building 2 Milton Manning, Trucking Rose Trucking, Computer Steve Smith, Automobile 3 Helen
+Bach, Attorney Donna Yuma) in any edition: none of them was found (the stored copies of Pub 15-A and of third-party
+reproductions yield only their opening pages; the reproduction at
+https://cutcompcosts.com/2019/07/rs-publication-15a-independent-contractor-vs-employee-examples.html/ carries
+Building 1, Jerry Jones, as this file states it), so those cases stay marked. Texas is the work state for
+federal-only cases, so only the IRS tests and the DOL profile in force (Fact Sheet #13 on 2026-11-22) decide.
 """
 from __future__ import annotations
 
