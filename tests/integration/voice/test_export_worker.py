@@ -18,8 +18,8 @@ pytestmark = [pytest.mark.celery, pytest.mark.real_commits]      # the worker pr
 
 def test_a_real_worker_builds_the_export_with_progress_and_every_paycheck(db, voice_world, export_dir,
                                                                           celery_worker_factory):  # noqa: F811
-    """Seven paychecks: 11 records + 7 paystub PDFs = 18 items; the job moves queued -> done with done = total =
-    18, and the ZIP's paychecks.json lists the seven ids."""
+    """Seven paychecks: 12 records (notifications.json among them) + 7 paystub PDFs = 19 items; the job moves
+    queued -> done with done = total = 19, and the ZIP's paychecks.json lists the seven ids."""
     from backoffice.tasks import enqueue
     from backoffice.voice import export_services
     from backoffice.voice.models import DataExport
@@ -51,7 +51,7 @@ def test_a_real_worker_builds_the_export_with_progress_and_every_paycheck(db, vo
         return row if row.state in ("done", "failed") else None
 
     row = wait_for(finished, timeout=180, what="the export to finish")
-    assert (row.state, row.error, row.done, row.total) == ("done", "", 18, 18)
+    assert (row.state, row.error, row.done, row.total) == ("done", "", 19, 19)
     with zipfile.ZipFile(row.path) as z:
         assert sorted(p["id"] for p in json.loads(z.read("paychecks.json"))) == sorted(ids)
         assert len([n for n in z.namelist() if n.startswith("paystubs/") and n.endswith(".pdf")]) == 7
