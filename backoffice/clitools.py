@@ -30,6 +30,21 @@ def handle_domain_errors(command):
     return run
 
 
+def name_the_field(command):
+    """A refused input (error, message, issues) with its first bad field also at the top, `field`, so a script can
+    read `{"error": ..., "field": ...}` without walking the issues; exit status 2. Under handle_domain_errors."""
+    @functools.wraps(command)
+    def run(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as exc:
+            body = exc.as_dict()
+            body["field"] = exc.issues[0].field if exc.issues else ""
+            click.echo(json.dumps(body, indent=2), err=True)
+            sys.exit(2)
+    return run
+
+
 def read_json(path: str):
     text = sys.stdin.read() if path == "-" else open(path, encoding="utf-8").read()
     try:

@@ -2,30 +2,13 @@
 `backoffice.entry` runs it without building the web app (like `backoffice paycheck quote`)."""
 from __future__ import annotations
 
-import functools
-import json
 import sys
 
 import click
 
-from backoffice.clitools import emit_json, handle_domain_errors, open_text, read_json, write_jsonl
-from backoffice.errors import ValidationFailed
+from backoffice.clitools import emit_json, handle_domain_errors, name_the_field, open_text, read_json, write_jsonl
 from benefits.engine.aca import measure_json, measure_lines
 
-
-def _name_the_field(command):
-    """The quote's refusal (error, message, issues) with the first bad field also at the top, `field`, so a
-    script can read `{"error": ..., "field": ...}` without walking the issues; exit status 2."""
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ValidationFailed as exc:
-            body = exc.as_dict()
-            body["field"] = exc.issues[0].field if exc.issues else ""
-            click.echo(json.dumps(body, indent=2), err=True)
-            sys.exit(2)
-    return run
 
 
 @click.command("aca-measure")
@@ -35,7 +18,7 @@ def _name_the_field(command):
               help="Read one employee per line and print one result per line as each is measured; a refused line "
                    "prints its error in its place and the exit status is 2.")
 @handle_domain_errors
-@_name_the_field
+@name_the_field
 def aca_measure_cmd(input_path, jsonl):
     """ACA full-time status by the look-back measurement method (Treas. Reg. §54.4980H-3); prints JSON.
     See docs/aca-measure.md."""

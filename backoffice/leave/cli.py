@@ -2,14 +2,11 @@
 no database, so `backoffice.entry` runs them without building the web app (like `backoffice paycheck quote`)."""
 from __future__ import annotations
 
-import functools
 import json
-import sys
 
 import click
 
-from backoffice.clitools import handle_domain_errors, read_json
-from backoffice.errors import ValidationFailed
+from backoffice.clitools import handle_domain_errors, name_the_field, read_json
 from backoffice.leave.accrual_json import accrue_json, policies_json
 
 
@@ -24,26 +21,12 @@ def _emit(result) -> None:
     click.echo(json.dumps(result, indent=2, ensure_ascii=False))
 
 
-def _name_the_field(command):
-    """A refusal (error, message, issues) with the first bad field also at the top, `field`, like
-    `backoffice benefits aca-measure`; exit status 2."""
-    @functools.wraps(command)
-    def run(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except ValidationFailed as exc:
-            body = exc.as_dict()
-            body["field"] = exc.issues[0].field if exc.issues else ""
-            click.echo(json.dumps(body, indent=2), err=True)
-            sys.exit(2)
-    return run
-
 
 @leave.command("accrue")
 @click.option("--input", "input_path", required=True,
               help="JSON file with one accrual input or a list; - for stdin")
 @handle_domain_errors
-@_name_the_field
+@name_the_field
 def accrue_cmd(input_path):
     """Sick leave earned by hours worked in one jurisdiction, with caps, the waiting period and the law cited;
     prints JSON. See docs/leave-laws.md."""
