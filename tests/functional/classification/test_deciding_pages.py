@@ -112,3 +112,48 @@ def test_the_worker_answers_the_deciding_question_in_a_review_request(db, client
     body = db.session.execute(sa.select(ReviewMessage.body)).scalar_one()
     assert "Who decides how the work is done? the business (hiring entity)" in body
     assert "How long" not in body
+
+
+# Pub 15-A (2020), Building and Construction Industry, Example 5, p. 9 (Vera Elm): only the printed facts.
+VERA_PRINTED = {
+    "engagement": {"industry": "construction"},
+    "financial_control": {"pay_basis": "flat_fee_per_project", "pay_rate_set_by": "worker",
+                          "profit_or_loss_opportunity": "managerial_skill_or_investment"},
+    "relationship": {"exclusivity": "non_exclusive", "duration": "short_fixed_term"},
+    "independent_business": {"other_clients": "yes", "advertises_or_markets": "yes"},
+}
+
+
+def test_the_worker_sees_derived_factors_marked_and_the_question_that_would_decide_an_undecided_one(
+        db, client_for, make_user):
+    """The worker's own portal page (not only HR's) marks a factor read from other answers "derived from …" with
+    the DOL text it reads, and for an assessment HR signed while it needed review it shows the deciding question
+    and asks it in the review form. Vera Elm as printed: Fact Sheet #13's control factor is derived from who set
+    the price and the advertising (29 CFR 795.110(b)(4)); without her estimate the engine names who sets the rate
+    of pay as the question that decides it (see test_classification_irs_examples.py)."""
+    from backoffice.classification.services import questionnaire
+
+    hr = make_user("hr")
+    decided_eng = make_engagement(name=("Vera", "Elm"), email="vera.elm@example.com")
+    decided = _start(hr, decided_eng, VERA_PRINTED)
+    questionnaire.run_assessment(decided.id, user=hr)
+    questionnaire.sign_off(decided.id, user=hr, determination="contractor", note="Pub 15-A, Building 5")
+    worker = client_for(make_user("worker", worker_id=decided_eng.worker_id))
+    html = worker.get(f"/portal/classification/assessments/{decided.id}").data.decode()
+    assert "derived</span> from “Who sets the rate of pay?”" in html and "795.110(b)(4)" in html
+    assert 'id="deciding-questions"' not in html
+
+    no_estimate = {**VERA_PRINTED, "financial_control": {
+        k: v for k, v in VERA_PRINTED["financial_control"].items() if k != "pay_rate_set_by"}}
+    open_eng = make_engagement(name=("Val", "Elm"), email="val.elm@example.com")
+    undecided = _start(hr, open_eng, no_estimate)
+    questionnaire.run_assessment(undecided.id, user=hr)
+    assert db.session.get(Assessment, undecided.id).determination == "needs_review"
+    questionnaire.sign_off(undecided.id, user=hr, determination="contractor", note="pending her estimate")
+    other = client_for(make_user("worker", worker_id=open_eng.worker_id))
+    html = other.get(f"/portal/classification/assessments/{undecided.id}").data.decode()
+    box = html.split('id="deciding-questions"', 1)[1].split("</div>", 1)[0]
+    assert "Who sets the rate of pay?" in box
+    assert 'name="deciding.financial_control.pay_rate_set_by"' in html
+    # Another worker's assessment is not theirs to see.
+    assert other.get(f"/portal/classification/assessments/{decided.id}").status_code == 404
