@@ -96,6 +96,20 @@ SPARSE_INTAKE_FIELDS = {
 }
 
 
+# A contractor whose intake never asked about her investment (issue 20): the DOL investment factor in force (from
+# 2024-03-11) is then read from her other answers (business location, expenses, materials) and marked "derived
+# from …" with the DOL text it reads, in HR's result and in the worker's portal. Still a contractor under every test.
+def _without_investment() -> dict:
+    a = copy.deepcopy(CONTRACTOR)
+    del a["financial_control"]["worker_investment"], a["financial_control"]["worker_investment_relative_to_entity"]
+    return a
+
+
+def _derived_factors(row: Assessment) -> list[str]:
+    return [f"{t['id']}.{f['id']}" for t in (row.result or {}).get("tests", ()) if t.get("role") == "decisive"
+            for f in t["factors"] if f.get("derived_from")]
+
+
 def _sparse_intake() -> dict:
     return {g: {f: CONTRACTOR[g][f] for f in fields} for g, fields in SPARSE_INTAKE_FIELDS.items()}
 
@@ -127,7 +141,7 @@ def seed(rng, today: date) -> list[str]:
                  and e.id not in mine][:NEEDS_REVIEW]
     signed = drafts = 0
     signed_contractors: list[Engagement] = []
-    deciding_line = None
+    deciding_line = derived_line = None
     for eng in engagements:
         as_of = min(today, eng.start_date + timedelta(days=rng.randint(0, 10)))
         if eng in undecided:
@@ -140,16 +154,26 @@ def seed(rng, today: date) -> list[str]:
             continue
         if eng.id not in mine and rng.random() > SIGNED_SHARE:
             continue                                          # not assessed yet: unclassified
-        row = _assess(eng, CONTRACTOR if eng.type == "contractor" else LEASED, hr, as_of)
+        # The demo worker's own contractor engagement, or the second other one signed, shows a derived factor.
+        derived = eng.type == "contractor" and (eng.id in mine
+                                                or (derived_line is None and len(signed_contractors) == 1))
+        template = _without_investment() if derived else CONTRACTOR if eng.type == "contractor" else LEASED
+        row = _assess(eng, template, hr, as_of)
         questionnaire.sign_off(row.id, user=hr, note="Demo: answers from the placement agreement and the "
                                                      "client's intake call.")
         signed += 1
+        if derived and derived_line is None and _derived_factors(row):
+            derived_line = (f"classification: assessment #{row.id} ({eng.worker.first_name} {eng.worker.last_name}) "
+                            f"has no investment answer; its DOL investment factor is derived from other answers "
+                            f"(marked \"derived from …\" in Admin > Classification and the worker's portal)")
         if eng.type == "contractor" and eng.id not in mine:
             signed_contractors.append(eng)
     lines = [f"classification: {signed} engagements signed off, {drafts} left for review (the tests could not "
              f"decide), {len(engagements) - signed - drafts} unclassified"]
     if deciding_line:
         lines.append(deciding_line)
+    if derived_line:
+        lines.append(derived_line)
     if signed_contractors:
         # The client has taken over the schedule since the sign-off: HR's later answers say so (a re-check finding).
         eng = signed_contractors[0]
