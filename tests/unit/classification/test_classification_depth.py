@@ -67,8 +67,9 @@ def test_a_lease_arrangement_flags_the_threshold_question_without_deciding_it():
 
 
 def test_each_threshold_names_its_law_and_the_uncertain_ones_say_so():
-    """Massachusetts' step rests on Sebago (read in the stored pages); the others quote statutes from
-    recollection and are marked uncertain."""
+    """Massachusetts' step rests on Sebago (read in the stored pages); the others quote statutes (checked against
+    stored copies, except New Jersey's, read through its regulation) with no case on a lessor-only relationship,
+    and are marked uncertain."""
     rows = {r["test"]: r for r in coverage(default_catalog())}
     assert "Sebago" in rows["ma_abc"]["threshold"]
     tests = {t["id"]: t for s in ("MA", "CA", "NJ", "IL") for t in run(s, answers(
