@@ -239,3 +239,27 @@ def test_inside_a_daemonic_worker_bulk_rendering_stays_in_process():
     finally:
         child.join(timeout=30)
     assert default_processes() == os.cpu_count()
+
+
+@pytest.mark.parametrize("explained", [False, True])
+def test_sharing_computed_styles_between_documents_changes_not_one_byte_of_the_pdf(monkeypatch, explained):
+    """Paystubs rendered after other paystubs (styles shared through reports.pdf._SHARED_STYLES) are byte for byte
+    the PDFs WeasyPrint's own per-document styles give: the same boxes, text, positions and colours."""
+    import weasyprint.css
+
+    from reports import pdf
+
+    contractor = nyc_stub(worker_type="1099", employee_taxes=[], pre_tax_deductions=[], post_tax_deductions=[],
+                          employer_contributions=[])
+    contractor["net"] = dict(contractor["gross"])
+    contractor["deposits"] = []
+    views = [paystub_from_dict(nyc_stub(), include_explanations=explained),
+             paystub_from_dict(contractor, include_explanations=explained)]
+    for view in views:                       # fill the shared styles with both kinds of stub first
+        pdf.render_paystub(view)
+    assert pdf._SHARED_STYLES
+    shared = [pdf.render_paystub(view) for view in reversed(views)]
+    monkeypatch.setattr(weasyprint.css, "StyleFor", pdf._StockStyleFor)
+    stock = [pdf.render_paystub(view) for view in reversed(views)]
+    assert shared == stock
+    assert pdf_text(shared[1]).count("$2,180.21") >= 2
