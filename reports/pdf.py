@@ -257,6 +257,13 @@ def render_paystubs(views: Iterable[PaystubView], *, processes: int | None = Non
         for view in views:
             yield view.key, render_paystub(view)
         return
+    # the first stub is rendered here, before the fork: the children start with its warm state (fonts, parsed
+    # stylesheets and the shared computed styles), not each one filling them again
+    first = next(views, None)
+    if first is None:
+        return
+    _warm_up()
+    yield first.key, render_paystub(first)
     in_flight: deque = deque()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(processes, initializer=_pool_worker_init) as pool:
