@@ -254,8 +254,15 @@ def render_paystubs(views: Iterable[PaystubView], *, processes: int | None = Non
     views = iter(views)
     if processes == 1:
         _warm_up()
-        for view in views:
-            yield view.key, render_paystub(view)
+        # a paystub allocates ~10^5 short-lived objects: collect less often while a batch renders (as the pool's
+        # children do; this is the path of a Celery prefork child), and put the threshold back afterwards
+        threshold = gc.get_threshold()
+        gc.set_threshold(50_000, threshold[1], threshold[2])
+        try:
+            for view in views:
+                yield view.key, render_paystub(view)
+        finally:
+            gc.set_threshold(*threshold)
         return
     # the first stub is rendered here, before the fork: the children start with its warm state (fonts, parsed
     # stylesheets and the shared computed styles), not each one filling them again
