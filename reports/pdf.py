@@ -248,7 +248,10 @@ def _style_for(html, *args, **kwargs):
     return cls(html, *args, **kwargs)
 
 
-weasyprint.css.StyleFor = _style_for      # get_all_computed_styles looks the name up at each call
+# _SharedStyleFor.__init__ follows WeasyPrint 70's StyleFor.__init__: another major version renders with its own
+# StyleFor (correct, ~28% slower) until the copy is checked against it
+if weasyprint.__version__.split(".")[0] == "70":
+    weasyprint.css.StyleFor = _style_for      # get_all_computed_styles looks the name up at each call
 
 
 @lru_cache(maxsize=1)
