@@ -1,6 +1,6 @@
 """`seed-demo`: the agency's reports with figures (this year's margin, labor cost and headcount, read back from what
 the other demo steps paid and invoiced) and two scheduled reports — finance's weekly gross margin and HR's
-monthly headcount."""
+monthly headcount; the latest paid run's first paystubs rendered into the paystub store (docs/paystubs.md)."""
 from __future__ import annotations
 
 import random
@@ -54,4 +54,23 @@ def seed(rng: random.Random, today: date) -> list[str]:
     if made:
         lines.append(f"reports: {made} scheduled reports (Reports > Scheduled reports): finance's weekly gross "
                      f"margin every Monday 07:00 UTC, HR's monthly headcount on the 1st")
+    lines += _stored_paystubs()
     return lines
+
+
+DEMO_STORED_PAYSTUBS = 20
+
+
+def _stored_paystubs() -> list[str]:
+    """Approval sends a run's paystubs to the Celery workers to be stored; the demo runs in process, so it stores
+    the first stubs of the latest paid run itself: those are then served from the store, not rendered."""
+    from payroll.models import PayrollRun
+    from reports.paystubs import cache_dir, render_run
+
+    run_id = db.session.execute(sa.select(PayrollRun.id).where(PayrollRun.state == "paid", PayrollRun.kind == "regular")
+                                .order_by(PayrollRun.pay_date.desc(), PayrollRun.id.desc()).limit(1)).scalar()
+    if run_id is None:
+        return []
+    stored = render_run(run_id, processes=1, limit=DEMO_STORED_PAYSTUBS)
+    return [f"reports: {stored} paystubs of paid run #{run_id} rendered into the paystub store ({cache_dir()}); "
+            f"the portal, the admin and the API serve them from there (docs/paystubs.md)"]

@@ -4,9 +4,11 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import re
 from collections import deque
 from functools import lru_cache
 from itertools import islice
+from math import inf
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 from xml.etree import ElementTree  # nosec B405 # parses only the XHTML our own templates render (B314 below)
@@ -14,6 +16,7 @@ from xml.etree import ElementTree  # nosec B405 # parses only the XHTML our own 
 import cssselect2
 import jinja2
 import weasyprint
+import weasyprint.css
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import ensure_url
 
@@ -88,6 +91,169 @@ class _LeanHTML(weasyprint.HTML):
         return self
 
 
+# ------------------------------------------------------------------------------------------------ shared styles
+# A computed style depends only on the parent's computed style, the element's cascaded declarations, the
+# pseudo-element, the base URL, the root's style and the font configuration (WeasyPrint's ComputedStyle holds no
+# element). WeasyPrint already shares one computed style between equal elements of a document; for our lean
+# documents we share them between documents too, so that the values it computes lazily (about 7,000 per paystub)
+# are computed once per process, not once per stub. The cascaded declarations come from the cached stylesheets,
+# so their identities are stable from one document to the next; each cache entry keeps alive every object whose
+# id is in its key. WeasyPrint copies a style before changing it (table wrappers, footnotes); the in-place changes
+# it does make to element styles (no padding on a collapsed table, no margins on table parts) are the same every
+# time. Page styles are not shared. Not for documents with viewport units (vw/vh): those read the first page size.
+_SHARED_STYLES: dict = {}
+_SHARED_STYLES_LIMIT = 20_000
+_StockStyleFor = weasyprint.css.StyleFor
+
+
+# The cascade (which rules match an element) is also kept between documents, for stylesheets whose selectors
+# look only at an element's tag, class and id, its ancestors' and its earlier siblings' (type, class, id,
+# descendant, child, adjacent-sibling selectors, :first-child): an element's match then follows from its
+# "signature", interned as a number: (tag, class, id, the parent's signature, the previous sibling's signature).
+# Stylesheets with other selectors (attributes, :nth-*, :last-child, :not, ...) are matched as WeasyPrint does.
+_CASCADES: dict = {}
+_SIGNATURES: dict = {}
+# id -> the CSS object, for stylesheets whose selectors are all structural (above); holding the object keeps its
+# id from being reused by another stylesheet
+_STRUCTURAL_SHEETS: dict = {}
+_NOT_STRUCTURAL = re.compile(r"\[|~|:(?!first-child\b|:?before\b|:?after\b)[a-z-]+", re.I)
+
+
+def _structural_only(css_text: str) -> bool:
+    """True when every selector of the stylesheet is of the kinds the cascade cache understands. Looks at the
+    selectors only: declaration blocks, @page rules and comments are taken out first."""
+    text = re.sub(r"/\*.*?\*/", "", css_text, flags=re.S)
+    if "@" in text.replace("@page", ""):
+        return False
+    selectors = re.sub(r"\{[^{}]*\}", "\n", re.sub(r"@page[^{]*\{[^{}]*\}", "", text))
+    return not _NOT_STRUCTURAL.search(selectors)
+
+
+class _SharedStyleFor(_StockStyleFor):
+    """WeasyPrint's StyleFor, with element styles shared between documents through _SHARED_STYLES and, for
+    structural stylesheets, the cascade through _CASCADES. The constructor is WeasyPrint 70's own with the
+    cascade cache added (checked by tests/integration/test_paystub_pdf.py: byte-identical PDFs)."""
+
+    def __init__(self, html, sheets, presentational_hints, font_config, target_collector):
+        if presentational_hints or not all(id(sheet) in _STRUCTURAL_SHEETS for sheet, _, _ in sheets):
+            super().__init__(html, sheets, presentational_hints, font_config, target_collector)
+            return
+        from weasyprint.css import declaration_precedence, find_style_attributes, preprocess_declarations
+
+        self._cascaded_styles = cascaded_styles = {}
+        self._computed_styles = computed_styles = {}
+        self.initial_page_sizes = {"box": None, "area": None}
+        self._sheets = sheets
+        self.font_config = font_config
+        layer_order = inf
+        elements_declarations = {}
+        for specificity, element, declarations, base_url in find_style_attributes(
+                html.etree_element, presentational_hints, html.base_url):
+            style = cascaded_styles.setdefault((element, None), {})
+            elements_declarations[element] = tuple(declarations)
+            for name, values, importance in preprocess_declarations(base_url, declarations):
+                weight = (declaration_precedence("author", importance), layer_order, specificity)
+                old_weight = style.get(name, (None, None))[1]
+                if old_weight is None or old_weight <= weight:
+                    style[name] = values, weight
+        computed_cache = {}
+        signature_of = {}
+        sheets_key = tuple(id(sheet) for sheet, _, _ in sheets)
+        for element in html.wrapper_element.iter_subtree():
+            etree_element = element.etree_element
+            parent = element.parent.etree_element if element.parent else None
+            parent_id = id(computed_styles[parent, None]) if element.parent else None
+            previous = element.previous
+            signature = (etree_element.tag, etree_element.get("class"), etree_element.get("id"),
+                         signature_of[parent] if parent is not None else None,
+                         signature_of[previous.etree_element] if previous is not None else None)
+            signature = signature_of[etree_element] = _SIGNATURES.setdefault(signature, len(_SIGNATURES))
+            element_declarations = elements_declarations.get(etree_element)
+            cached = _CASCADES.get((sheets_key, signature)) if element_declarations is None else None
+            if cached is not None:
+                selectors_keys, by_pseudo = cached
+                for pseudo_type, style in by_pseudo:
+                    cascaded_styles[etree_element, pseudo_type] = style      # read only from here on
+            else:
+                selectors_keys = []
+                touched = {}
+                for sheet, origin, sheet_specificity in sheets:
+                    for selector in sheet.matcher.match(element):
+                        specificity, order, pseudo_type, (declarations, layer) = selector
+                        layer_order = inf if layer is None else sheet.layers.index(layer)
+                        selectors_keys.append((sheet, specificity, id(declarations), layer_order))
+                        specificity = sheet_specificity or specificity
+                        style = touched[pseudo_type] = cascaded_styles.setdefault((etree_element, pseudo_type), {})
+                        for name, values, importance in declarations:
+                            weight = (declaration_precedence(origin, importance), layer_order, specificity)
+                            old_weight = style.get(name, (None, None))[1]
+                            if old_weight is None or old_weight <= weight:
+                                style[name] = values, weight
+                selectors_keys = tuple(selectors_keys)
+                if element_declarations is None:
+                    if len(_CASCADES) >= _SHARED_STYLES_LIMIT:
+                        _CASCADES.clear()
+                    _CASCADES[sheets_key, signature] = (selectors_keys, tuple(touched.items()))
+            key = (parent_id, element_declarations, selectors_keys)
+            if key in computed_cache:
+                computed_styles[etree_element, None] = computed_cache[key]
+            else:
+                self.set_computed_styles(etree_element, root=html.etree_element, parent=parent,
+                                         base_url=html.base_url, target_collector=target_collector)
+                computed_cache[key] = computed_styles[etree_element, None]
+        for element, pseudo_type in cascaded_styles:
+            if pseudo_type:
+                self.set_computed_styles(element, pseudo_type=pseudo_type, root=html.etree_element, parent=element,
+                                         base_url=html.base_url, target_collector=target_collector)
+        self._cascaded_styles.clear()
+
+    def set_computed_styles(self, element, parent, root=None, pseudo_type=None, base_url=None,
+                            target_collector=None):
+        if not hasattr(element, "tag"):                    # a page type (@page): computed per document
+            return super().set_computed_styles(element, parent, root, pseudo_type, base_url, target_collector)
+        computed_styles = self.get_computed_styles()
+        is_root = element == root and pseudo_type is None
+        parent_style = None if is_root else computed_styles[parent, None]
+        cascaded = self.get_cascaded_styles().get((element, pseudo_type), {})
+        key = (id(parent_style), is_root, pseudo_type, base_url, id(self.font_config),
+               tuple((name, _identity(values), weight) for name, (values, weight) in cascaded.items()))
+        shared = _SHARED_STYLES.get(key)
+        if shared is None:
+            super().set_computed_styles(element, parent, root, pseudo_type, base_url, target_collector)
+            if len(_SHARED_STYLES) >= _SHARED_STYLES_LIMIT:
+                _SHARED_STYLES.clear()
+            # the entry holds the style (and through it the cascaded values) and the parent style: their ids
+            # are in the key and cannot be reused while it lives
+            _SHARED_STYLES[key] = (computed_styles[element, pseudo_type], parent_style, self.font_config)
+            return None
+        style = computed_styles[element, pseudo_type] = shared[0]
+        if target_collector and style["anchor"]:
+            target_collector.collect_anchor(style["anchor"])
+        return None
+
+
+def _identity(values):
+    """A declaration's value as a key: itself when hashable (the `lang` attribute's value is made anew for every
+    document), else its id (stylesheet values, alive as long as the cached stylesheet)."""
+    try:
+        hash(values)
+    except TypeError:
+        return id(values)
+    return values
+
+
+def _style_for(html, *args, **kwargs):
+    """Stands in for weasyprint.css.StyleFor: lean documents share computed styles, every other is as before."""
+    cls = _SharedStyleFor if isinstance(html, _LeanHTML) else _StockStyleFor
+    return cls(html, *args, **kwargs)
+
+
+# _SharedStyleFor.__init__ follows WeasyPrint 70's StyleFor.__init__: another major version renders with its own
+# StyleFor (correct, ~28% slower) until the copy is checked against it
+if weasyprint.__version__.split(".")[0] == "70":
+    weasyprint.css.StyleFor = _style_for      # get_all_computed_styles looks the name up at each call
+
+
 @lru_cache(maxsize=1)
 def _jinja() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -109,7 +275,10 @@ def _font_config() -> FontConfiguration:
 @lru_cache(maxsize=16)
 def _stylesheet(css_text: str) -> weasyprint.CSS:
     """Each distinct stylesheet is parsed once per process and reused for every document."""
-    return weasyprint.CSS(string=css_text, font_config=_font_config(), url_fetcher=_url_fetcher())
+    css = weasyprint.CSS(string=css_text, font_config=_font_config(), url_fetcher=_url_fetcher())
+    if _structural_only(css_text):
+        _STRUCTURAL_SHEETS[id(css)] = css
+    return css
 
 
 @lru_cache(maxsize=4)
@@ -191,9 +360,23 @@ def render_paystubs(views: Iterable[PaystubView], *, processes: int | None = Non
     views = iter(views)
     if processes == 1:
         _warm_up()
-        for view in views:
-            yield view.key, render_paystub(view)
+        # a paystub allocates ~10^5 short-lived objects: collect less often while a batch renders (as the pool's
+        # children do; this is the path of a Celery prefork child), and put the threshold back afterwards
+        threshold = gc.get_threshold()
+        gc.set_threshold(50_000, threshold[1], threshold[2])
+        try:
+            for view in views:
+                yield view.key, render_paystub(view)
+        finally:
+            gc.set_threshold(*threshold)
         return
+    # the first stub is rendered here, before the fork: the children start with its warm state (fonts, parsed
+    # stylesheets and the shared computed styles), not each one filling them again
+    first = next(views, None)
+    if first is None:
+        return
+    _warm_up()
+    yield first.key, render_paystub(first)
     in_flight: deque = deque()
     ctx = multiprocessing.get_context("fork")
     with ctx.Pool(processes, initializer=_pool_worker_init) as pool:

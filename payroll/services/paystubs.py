@@ -145,8 +145,11 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
             kind, code, state, locality = key
             groups[kind].append({"description": describe(code, state, locality, p.tax_year), "current": ZERO,
                                  "ytd": amount})
+    # a manual check (payroll/services/checks.py) has no account: the stub names it by its number
     deposits = [{"bank_name": "Direct deposit", "account_type": pay.account_type,
-                 "account_number": pay.account_last4, "amount": pay.amount}
+                 "account_number": pay.account_last4, "amount": pay.amount} if pay.method != "check" else
+                {"bank_name": f"Paper check no. {pay.check_number}", "account_type": "", "account_number": "",
+                 "amount": pay.amount}
                 for pay in s.execute(sa.select(Payment).where(Payment.paycheck_id == p.id,
                                                               Payment.status.in_(("pending", "sent")))
                                      .order_by(Payment.id)).scalars()]

@@ -29,7 +29,8 @@ dates as datetime.date or 'YYYY-MM-DD'):
                      [{description, current, ytd, explanation (optional)}]  (each list optional, default [])
   gross, net         {current, ytd}
   deposits           optional [{bank_name, account_type, account_number, amount}]
-                     account_number: full number or just its last 4 digits
+                     account_number: full number or just its last 4 digits; "" for a paper check (no account,
+                     its number in bank_name)
   notes              optional [str]: how the paycheck was computed when something was missing or unusual
   leave              optional [{policy, accrued, used, balance}]: paid-leave hours per policy (this paycheck's
                      accrual and use, the balance after it)
@@ -164,10 +165,11 @@ def paystub_from_dict(data: Mapping[str, Any], *, include_explanations: bool = F
     deposits = []
     for i, dep in enumerate(_lines(c, data, "deposits", optional=True)):
         w = f"deposits[{i}]"
-        acct4 = c.get(dep, "account_number", w, last4_digits)
+        acct4 = c.get(dep, "account_number", w, lambda v: "" if v == "" else last4_digits(v))
         deposits.append(c.build(DepositLine, w, bank_name=c.get(dep, "bank_name", w, _text),
                                 account_type=c.get(dep, "account_type", w, _text, optional=True, default=""),
-                                account_last4=acct4, amount=c.get(dep, "amount", w, _money)) if acct4 else None)
+                                account_last4=acct4, amount=c.get(dep, "amount", w, _money))
+                        if acct4 is not None else None)
 
     gross = c.get(data, "gross", "", default={})
     net = c.get(data, "net", "", default={})

@@ -113,7 +113,8 @@ class LeaveLine:
 
 @dataclass(frozen=True)
 class DepositLine:
-    """Where part of the net pay went; only the account's last four digits are held."""
+    """Where part of the net pay went; only the account's last four digits are held. A paper check has no account
+    (`account_last4` empty): it is named by its number in `bank_name` ("Paper check no. 1042")."""
 
     bank_name: str
     account_type: str
@@ -121,11 +122,12 @@ class DepositLine:
     amount: Decimal
 
     def __post_init__(self) -> None:
-        raise_if(_last4_issues(self.account_last4, "account_last4"))
+        if self.account_last4 != "":
+            raise_if(_last4_issues(self.account_last4, "account_last4"))
 
     @property
     def masked_account(self) -> str:
-        return mask_account(self.account_last4)
+        return mask_account(self.account_last4) if self.account_last4 else ""
 
 
 @dataclass(frozen=True)

@@ -239,3 +239,57 @@ def test_inside_a_daemonic_worker_bulk_rendering_stays_in_process():
     finally:
         child.join(timeout=30)
     assert default_processes() == os.cpu_count()
+
+
+@pytest.mark.parametrize("explained", [False, True])
+def test_sharing_computed_styles_between_documents_changes_not_one_byte_of_the_pdf(monkeypatch, explained):
+    """Paystubs rendered after other paystubs (styles shared through reports.pdf._SHARED_STYLES) are byte for byte
+    the PDFs WeasyPrint's own per-document styles give: the same boxes, text, positions and colours."""
+    import weasyprint.css
+
+    from reports import pdf
+
+    contractor = nyc_stub(worker_type="1099", employee_taxes=[], pre_tax_deductions=[], post_tax_deductions=[],
+                          employer_contributions=[])
+    contractor["net"] = dict(contractor["gross"])
+    contractor["deposits"] = []
+    views = [paystub_from_dict(nyc_stub(), include_explanations=explained),
+             paystub_from_dict(contractor, include_explanations=explained)]
+    for view in views:                       # fill the shared styles with both kinds of stub first
+        pdf.render_paystub(view)
+    assert pdf._SHARED_STYLES
+    shared = [pdf.render_paystub(view) for view in reversed(views)]
+    monkeypatch.setattr(weasyprint.css, "StyleFor", pdf._StockStyleFor)
+    stock = [pdf.render_paystub(view) for view in reversed(views)]
+    assert shared == stock
+    assert pdf_text(shared[1]).count("$2,180.21") >= 2
+
+
+@pytest.mark.parametrize("css, structural", [
+    ("table.grid td.d { width: 34% } td.col + td.col { padding: 0 }", True),
+    ("tr:first-child td { color: red } br::before { content: '' } @page { size: letter }", True),
+    ("a[href] { color: blue }", False),                 # an attribute: not in an element's signature
+    ("li:nth-child(2) { color: red }", False),          # a position counted among all siblings
+    ("p:last-child, p:not(.x) { margin: 0 }", False),
+    ("h1 ~ p { margin: 0 }", False),                    # any earlier sibling, not just the previous one
+    ("@media print { p { margin: 0 } }", False),
+])
+def test_only_stylesheets_with_structural_selectors_share_the_cascade_between_documents(css, structural):
+    from reports.pdf import _structural_only
+
+    assert _structural_only(css) is structural
+
+
+def test_a_lean_document_with_other_selectors_renders_as_weasyprint_alone_renders_it(monkeypatch):
+    """:nth-child picks the second item: the cascade is matched per document; same bytes either way."""
+    import weasyprint.css
+
+    from reports import pdf
+
+    html = ("<html><head><title>t</title></head><body><ul><li>one</li><li>two</li><li>three</li></ul></body></html>")
+    css = ("li:nth-child(2) { color: #c00000 } li { font-family: 'DejaVu Sans' }",)
+    first = render_html_to_pdf(html, stylesheets=css, lean=True)
+    assert render_html_to_pdf(html, stylesheets=css, lean=True) == first
+    monkeypatch.setattr(weasyprint.css, "StyleFor", pdf._StockStyleFor)
+    assert render_html_to_pdf(html, stylesheets=css, lean=True) == first
+    assert [w for w in pdf_text(first).split() if w.isalpha()] == ["one", "two", "three"]

@@ -151,3 +151,25 @@ def test_whoever_changed_the_rate_may_not_approve_the_run_that_pays_the_retro(db
     runs.start_calculation(run.id, world.hr2)
     with pytest.raises(DomainError, match="added adjustment"):
         runs.approve_run(run.id, world.hr)
+
+
+def test_a_paycheck_paid_by_manual_check_has_a_paystub_naming_the_check(db, world):
+    """Contractor A (40 h x 25.00 = 1,000.00) is paid by check no. 77 before the NACHA file: the paystub's net pay
+    distribution reads "Paper check no. 77 ... $1,000.00" with no account number (it was refused with 422 before:
+    a check has no account's last four digits). Its stored copy is used from then on."""
+    import subprocess
+
+    from payroll.models import Paycheck
+    from payroll.services import checks
+    from reports.paystubs import paystub_pdf
+
+    a = world.worker(kind="contractor", rate="25.00")
+    _approved(world, [a])
+    pa = db.session.execute(sa.select(Paycheck).where(Paycheck.engagement_id == a.id)).scalar_one()
+    checks.record_manual_check(pa.id, {"check_number": "77", "check_date": "2026-11-13", "amount": "1000.00"},
+                               world.finance)
+    pdf = paystub_pdf(pa.id)
+    text = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    line = next(ln for ln in text.splitlines() if "Paper check no. 77" in ln)
+    assert line.split()[-1] == "$1,000.00" and "*****" not in line
+    assert paystub_pdf(pa.id) == pdf

@@ -108,3 +108,42 @@ def test_a_paycheck_reversed_before_approval_is_not_paid_and_its_stub_renders(db
     view = paystub_view(rev.id)
     assert view.gross_current == -pa.gross and view.net_current == -pa.net and view.gross_ytd == Decimal("0.00")
     assert_ledger_balanced()
+
+
+def test_a_stored_paystub_is_served_until_its_paycheck_is_reversed_then_rendered_afresh(db, world):
+    """The on-demand paystub of an approved run comes from storage (a marker written into the stored file is what
+    comes back); once the run is reversed the stored copy is never served again: a real PDF is rendered."""
+    from payroll.models import Paycheck
+    from payroll.services import corrections, runs
+    from reports.paystubs import _stored_copy, paystub_pdf
+
+    world.time(world.worker())
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    first = paystub_pdf(p.id)
+    path, storable = _stored_copy(p)
+    assert storable and path.read_bytes() == first
+    path.write_bytes(b"%PDF-marker")
+    assert paystub_pdf(p.id) == b"%PDF-marker"                      # served from storage, not rendered
+    corrections.reverse_run(run.id, world.hr, "wrong week", on=NOW.date())
+    assert _stored_copy(p)[1] is False
+    again = paystub_pdf(p.id)
+    assert again != b"%PDF-marker" and again[:5] == b"%PDF-" and len(again) > 5000
+
+
+def test_a_calculated_runs_paystub_is_rendered_on_every_request_and_never_stored(db, world):
+    """Before approval the run can still change, so nothing is written to the paystub store."""
+    from payroll.models import Paycheck
+    from payroll.services import runs
+    from reports.paystubs import _stored_copy, paystub_pdf, render_run
+
+    world.time(world.worker())
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    p = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id)).scalar_one()
+    assert paystub_pdf(p.id)[:5] == b"%PDF-"
+    assert render_run(run.id, processes=1) == 0
+    path, storable = _stored_copy(p)
+    assert storable is False and not path.exists()

@@ -198,3 +198,30 @@ def test_an_unknown_run_is_not_found(db):
 
     with pytest.raises(NotFound):
         exports.parse_selection({"run_id": "999"})
+
+
+@pytest.mark.parametrize("kind", ["register", "tax-liability", "gl"])
+def test_every_xlsx_cell_of_the_first_sheet_is_the_csv_value(db, calculated_run, kind):
+    """Cell by cell, read back by openpyxl: money cells are the CSV's exact decimal (a blank register line cell is
+    the CSV's 0.00), dates are the CSV's ISO date, whole numbers and text are the CSV's text."""
+    sel = Selection(run_id=calculated_run["run"].id)
+    (sheet,) = exports.BUILDERS[kind](sel)[:1]
+    money, dates = set(sheet.money_columns), set(sheet.date_columns)
+    rows = csv_rows(exports.export(kind, sel, "csv").content)
+    ws = load_workbook(io.BytesIO(exports.export(kind, sel, "xlsx").content)).worksheets[0]
+    values = list(ws.iter_rows(values_only=True))
+    header = list(values[0])
+    assert header == list(rows[0].keys())
+    assert len(values) == len(rows) + 2                     # header and total rows
+    compared = 0
+    for row, cells in zip(rows, values[1:-1]):
+        for col, cell in zip(header, cells):
+            text = row[col]
+            if col in money:
+                assert (D(0) if cell is None else D(str(cell))).quantize(D("0.01")) == D(text), (col, cell, text)
+            elif col in dates:
+                assert (cell.date().isoformat() if cell is not None else "") == text, (col, cell, text)
+            else:
+                assert ("" if cell is None else str(cell)) == text, (col, cell, text)
+            compared += 1
+    assert compared == len(rows) * len(header) > 0
