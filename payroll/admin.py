@@ -9,7 +9,7 @@ from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload
 
 from backoffice.admin import (ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, list_url,
                               staff_only)
@@ -18,7 +18,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.workers.models import Engagement
+from backoffice.workers.models import Engagement, Worker
 from payroll import admin_corrections, admin_finance, admin_states
 from payroll.models import RUN_MACHINE, Paycheck, PayrollRun, PaySchedule
 from payroll.models_ledger import NachaFile, Payment
@@ -390,6 +390,8 @@ class PaycheckAdmin(ReadOnlyView):
     column_list = ("id", "run_id", "kind", "worker_id", "engagement_id", "worker_type", "work_state", "pay_date",
                    "gross", "employee_taxes", "deductions", "net", "employer_taxes", "reverses_id")
     column_filters = ("run_id", "worker_id", "engagement_id", "kind", "worker_type", "work_state", "pay_date")
+    # by the worker's name or e-mail (the workers' trigram indexes on PostgreSQL, migration 0100)
+    column_searchable_list = (Worker.last_name, Worker.first_name, Worker.email)
     column_default_sort = ("id", True)
     column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker,
                          "engagement_id": _paycheck_engagement}
@@ -401,9 +403,9 @@ class PaycheckAdmin(ReadOnlyView):
     can_view_details = True
 
     def get_query(self):
-        # names, not ids, on a page of 50 without 150 more queries
+        # names, not ids, on a page of 50 without 150 more queries; not the stored engine input (no list shows it)
         return super().get_query().options(
-            joinedload(Paycheck.worker), joinedload(Paycheck.run).joinedload(PayrollRun.pay_schedule),
+            defer(Paycheck.inputs), joinedload(Paycheck.worker), joinedload(Paycheck.run).joinedload(PayrollRun.pay_schedule),
             joinedload(Paycheck.engagement).joinedload(Engagement.worker),
             joinedload(Paycheck.engagement).joinedload(Engagement.client))
 
