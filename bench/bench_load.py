@@ -170,6 +170,46 @@ def cpu_per_request(url: str, env: dict, worker_email: str, repeat: int) -> None
               f"{first.status_code}")
 
 
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of process `root` and its live descendants, plus what its exited children
+    used, from /proc: the server's share of the machine while the load ran."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, stats = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)], stats[int(entry)] = int(fields[1]), fields
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [child for child, parent in parents.items() if parent == pid and child not in tree]
+    total = sum(int(stats[pid][11]) + int(stats[pid][12]) for pid in tree if pid in stats)
+    if root in stats:
+        total += int(stats[root][13]) + int(stats[root][14])
+    return total / tick
+
+
+def _postmaster(url: str) -> int | None:
+    """The PostgreSQL server's process id when it runs on this machine (None elsewhere)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        backend = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        try:
+            with open(f"/proc/{backend}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            parent = None
+    engine.dispose()
+    return parent
+
+
 def serve(env: dict, port: int, processes: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen([os.path.join(BIN, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
                                str(processes), "--threads", str(threads), "--worker-class", "gthread",
@@ -192,7 +232,8 @@ def main() -> None:
     ap.add_argument("--portal", type=int, default=200)
     ap.add_argument("--staff", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=120)
-    ap.add_argument("--spawn-rate", type=float, default=10)
+    # 2 users a second: each signs in first, and one argon2 check costs about 150 ms of CPU (docs/serving.md)
+    ap.add_argument("--spawn-rate", type=float, default=2)
     ap.add_argument("--web-processes", type=int, default=2)
     ap.add_argument("--web-threads", type=int, default=8)
     ap.add_argument("--profile", type=int, default=20, metavar="N",
@@ -223,6 +264,8 @@ def main() -> None:
         print(f"{args.portal} portal users and {args.staff} staff, {args.spawn_rate}/s spawned (about {ramp:.0f} s), "
               f"then {args.seconds} s; gunicorn {args.web_processes}×{args.web_threads} on PostgreSQL")
         before = os.getloadavg()
+        postmaster = _postmaster(args.url)
+        cpu0 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
         subprocess.run([os.path.join(BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
                         "--headless", "-u", str(users), "-r", str(args.spawn_rate), "-t",
                         f"{int(args.seconds + ramp)}s", "--host", f"http://127.0.0.1:{port}", "--csv",
@@ -230,10 +273,18 @@ def main() -> None:
                         "--stop-timeout", "30"],
                        env=load_env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         after = os.getloadavg()
+        cpu1 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"load average before {before[0]:.2f}, after {after[0]:.2f}")
+    with open(os.path.join(out, "load_stats.csv"), newline="") as f:
+        total = next((int(r["Request Count"]) for r in csv.DictReader(f) if r["Name"] == "Aggregated"), 0)
+    if total:
+        app_ms = (cpu1[0] - cpu0[0]) * 1000 / total
+        db_ms = f"{(cpu1[1] - cpu0[1]) * 1000 / total:.1f} ms" if cpu1[1] is not None else "not measured"
+        print(f"CPU per request over the whole load ({total:,} requests): gunicorn {app_ms:.1f} ms, "
+              f"PostgreSQL {db_ms}")
     print(f"{'request':<32} {'count':>7} {'failed':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     with open(os.path.join(out, "load_stats.csv"), newline="") as f:
         for row in csv.DictReader(f):
