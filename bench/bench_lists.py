@@ -224,7 +224,9 @@ def main() -> None:
     from backoffice.security.services import issue_api_token
 
     url = args.database_url or "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.db")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False})
+    # fixed keys: a database seeded by one run is read by the next (--reuse), SSNs and all
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "TESTING": True, "WTF_CSRF_ENABLED": False,
+                      "SECRET_KEY": "bench-lists", "ENCRYPTION_KEYS": "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE="})
     statements = [0]
     with app.app_context():
         reuse = args.reuse and db.engine.dialect.name == "postgresql" and db.session.execute(
