@@ -127,3 +127,49 @@ def test_hr_finds_paychecks_by_the_workers_last_name(app, db, make_user, login):
     assert _stated(html) == "1"
     assert f'href="/admin/payroll-runs/paystub/{paid[second.worker_id]}"' in html
     assert f'href="/admin/payroll-runs/paystub/{paid[first.worker_id]}"' not in html
+
+
+def _statements(app, client, url: str) -> tuple[int, str]:
+    """The SELECT statements one GET of `url` sends (a statement counter on the engine), and the page."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+
+    count = []
+
+    def tick(_conn, _cursor, statement, *_args):
+        if statement.lstrip().upper().startswith("SELECT"):     # not the test transaction's savepoints
+            count.append(" ".join(statement.split())[:90])
+
+    sa.event.listen(db.engine, "before_cursor_execute", tick)
+    try:
+        html = client.get(url).get_data(as_text=True)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", tick)
+    return count, html
+
+
+def test_the_paycheck_list_sends_as_many_statements_for_three_paychecks_as_for_one(app, db, make_user, login):
+    """No per-row queries: the page's worker, run and engagement names come by one query per relation. One
+    paycheck, then three (two more workers paid in a second run): the same number of statements."""
+    from payroll.services import runs
+    from tests.integration.payroll.conftest import WEEK1, World
+
+    w = World(db, make_user)
+    first = w.worker()
+    w.time(first)
+    runs.start_calculation(w.regular_run().id, w.hr)
+    c = app.test_client()
+    login(c, w.hr)
+    c.get("/admin/paycheck/")                                   # warm: the session's first-request writes
+    one, html = _statements(app, c, "/admin/paycheck/")
+    assert _stated(html) == "1"
+    from datetime import timedelta
+
+    week2 = WEEK1 + timedelta(days=7)
+    for e in (w.worker(), w.worker()):
+        w.time(e, week=week2)
+    runs.start_calculation(w.regular_run(day=week2).id, w.hr)
+    three, html = _statements(app, c, "/admin/paycheck/")
+    assert _stated(html) == "3"
+    assert len(three) == len(one), (one, three)
