@@ -289,8 +289,9 @@ class SecureModelView(ModelView):
         return scoped(super().get_query(), current_user, self.permission_model)
 
     def get_count_query(self):
-        query = super().get_count_query()
-        if self.count_cap is not None:
+        if self.count_cap is None:
+            query = super().get_count_query()
+        else:   # flask-admin's own count query, as a CappedCountQuery (its filter/join copies keep the class and cap)
             query = CappedCountQuery(sa.func.count("*"), session=db.session()).select_from(self.model)
             query.cap = self.count_cap
         return scoped(query, current_user, self.permission_model)
