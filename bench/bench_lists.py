@@ -171,18 +171,22 @@ def seed_paychecks(n_runs: int, seed: int = 7) -> tuple[int, int]:
                "period_start", "period_end", "pay_date", "tax_year", "gross", "employee_taxes", "employer_taxes",
                "deductions", "net", "qualified_overtime_premium", "inputs", "created_at")
 
+    # plain values first: on SQLite a lazy load during the bulk write would wait for the writer's lock
+    plain = [(run.id, run.period_start, run.period_end, run.pay_date) for run in runs]
+    db.session.commit()
+
     def generate():
-        for run in runs:
+        for run_id, start, end, pay_date in plain:
             for eid, wid, client, state, wtype in engs:
                 gross = rng.randrange(40_000, 400_000)                      # cents
                 taxes = 0 if wtype == "contractor" else gross * 18 // 100
                 deductions = 0 if wtype == "contractor" else gross * 3 // 100
-                yield (run.id, eid, wid, client, "regular", wtype, state, run.period_start, run.period_end,
-                       run.pay_date, run.pay_date.year, gross, taxes, gross * 8 // 100 if taxes else 0, deductions,
-                       gross - taxes - deductions, 0, "{}", now)
+                yield (run_id, eid, wid, client, "regular", wtype, state, start, end, pay_date, pay_date.year,
+                       gross, taxes, gross * 8 // 100 if taxes else 0, deductions, gross - taxes - deductions, 0,
+                       "{}", now)
 
     n = _bulk("paychecks", columns, generate())
-    return n, runs[-1].id
+    return n, plain[-1][0]
 
 
 def _filter_url(app, endpoint: str, column: str, value) -> str:
