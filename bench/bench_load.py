@@ -3,12 +3,16 @@ PostgreSQL on loopback, served the way `./scripts/run` serves it (gunicorn, 2 pr
 
 Run (a throwaway PostgreSQL; its schema is dropped and rebuilt):
     ./scripts/with-postgres .venv/bin/python bench/bench_load.py [--demo-workers 2000] [--portal 200] [--staff 20]
-        [--seconds 120] [--spawn-rate 10]
+        [--seconds 120] [--spawn-rate 2] [--profile 20] [--profile-only] [--url URL --reuse]
 
 Needs locust (`pip install -e .[bench]`). Seeds the demo agency (`backoffice seed-demo --workers N`: runs paid,
 paychecks with paystubs), gives `--portal` workers who have paychecks a portal login (the demo worker's password),
-starts gunicorn, runs bench/locustfile.py headless for `--seconds` after every user has signed in, and prints each
-request kind's count, failures and p50/p95/p99 in milliseconds, then the whole's. Timing stays out of the tests."""
+times each request kind in process (app CPU, PostgreSQL CPU, SQL statements; `--profile N` requests each), starts
+gunicorn, runs bench/locustfile.py headless for `--seconds` after the ramp (users spawned at `--spawn-rate` a
+second: each signs in first, about 150 ms of argon2 CPU), and prints each request kind's count, failures and
+p50/p95/p99 in milliseconds, then the whole's, the failures' messages, the load average and the server's and
+PostgreSQL's CPU per request. Only 127.0.0.1 is addressed; locust stops by itself. Timing stays out of the tests.
+docs/serving.md says what it found."""
 from __future__ import annotations
 
 import argparse
