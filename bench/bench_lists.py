@@ -213,7 +213,7 @@ def main() -> None:
     ap.add_argument("--demo-steps", action="store_true",
                     help="the whole seed-demo (every domain's step; slow at 100,000 workers) instead of the agency")
     ap.add_argument("--reuse", action="store_true",
-                    help="PostgreSQL: time the lists of a database this bench seeded before (no new schema)")
+                    help="time the lists of a database this bench seeded before (with --database-url; no new schema)")
     ap.add_argument("--repeat", type=int, default=20)
     ap.add_argument("--only", default="", help="time only the requests whose label contains this text")
     args = ap.parse_args()
@@ -233,9 +233,7 @@ def main() -> None:
                       "SECRET_KEY": "bench-lists", "ENCRYPTION_KEYS": "Zm9vYmFyYmF6cXV4Zm9vYmFyYmF6cXV4Zm9vYmFyYmE="})
     statements = [0]
     with app.app_context():
-        reuse = args.reuse and db.engine.dialect.name == "postgresql" and db.session.execute(
-            sa.text("SELECT to_regclass('public.paychecks')")).scalar() is not None
-        db.session.rollback()
+        reuse = args.reuse and sa.inspect(db.engine).has_table("paychecks")
         seeded = copied = 0.0
         n_paychecks = n_timesheets = 0
         last_run = None

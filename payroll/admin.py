@@ -413,6 +413,22 @@ class PaycheckAdmin(ReadOnlyView):
             selectinload(Paycheck.engagement).selectinload(Engagement.worker),
             selectinload(Paycheck.engagement).selectinload(Engagement.client))
 
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Each word in the worker's last name, first name or e-mail (those the user may read), as
+        `worker_id IN (SELECT id FROM workers WHERE …)`: flask-admin's join made SQLite walk a million paychecks
+        looking each worker up (770 ms); the workers' few ids go through the paychecks' worker_id index instead
+        (and on PostgreSQL the workers' trigram indexes find them)."""
+        fields = [c for c in self.column_searchable_list if self.readable(c)]
+        words = search.split()
+        if not words or not fields:
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        esc = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+        matching = sa.select(Worker.id).where(sa.and_(*[sa.or_(*[f.ilike(f"%{w}%", escape="\\") for f in fields])
+                                                         for w in esc]))
+        found = Paycheck.worker_id.in_(matching)
+        return (query.filter(found), None if count_query is None else count_query.filter(found), joins,
+                count_joins)
+
     @expose("/details/")
     def details_view(self):
         """The paycheck page (payroll/admin_corrections.py): lines, payments and the corrections one may make."""
