@@ -173,3 +173,22 @@ def test_the_paycheck_list_sends_as_many_statements_for_three_paychecks_as_for_o
     three, html = _statements(app, c, "/admin/paycheck/")
     assert _stated(html) == "3"
     assert len(three) == len(one), (one, three)
+
+
+def test_a_percent_sign_in_the_paycheck_search_is_a_character_not_a_wildcard(app, db, make_user, login):
+    """No worker's name or e-mail holds "%": searching for it lists no paycheck (as a LIKE wildcard it would list
+    them all), while the worker's e-mail domain finds the paycheck."""
+    from payroll.services import runs
+    from tests.integration.payroll.conftest import World
+
+    w = World(db, make_user)
+    e = w.worker()
+    w.time(e)
+    runs.start_calculation(w.regular_run().id, w.hr)
+    c = app.test_client()
+    login(c, w.hr)
+    everything = c.get("/admin/paycheck/?search=%25").get_data(as_text=True)
+    assert "/admin/payroll-runs/paystub/" not in everything
+    domain = e.worker.email.split("@", 1)[1]
+    found = c.get(f"/admin/paycheck/?search={domain}").get_data(as_text=True)
+    assert _stated(found) == "1"
