@@ -116,6 +116,30 @@ class domain_errors(Refusal):  # noqa: N801 - a context manager, named like cont
         flash(self.prefix + text, "error")
 
 
+class CappedCount(int):
+    """A list's row count that reached the view's `count_cap`: the list says "more than 10,000" and pages with
+    Previous / Next, since counting a million rows exactly would cost more than showing a page of them."""
+
+    def __new__(cls, cap: int):
+        return super().__new__(cls, cap + 1)
+
+    def __str__(self) -> str:
+        return f"more than {int(self) - 1:,}"
+
+
+class CappedCountQuery(sa.orm.Query):
+    """The count query of a list view (flask-admin adds the search and the filters to it, then calls scalar()):
+    counts at most `cap` + 1 matching rows — SELECT count(*) FROM (SELECT 1 … LIMIT cap + 1) — so a page of a
+    million-row table costs no full COUNT; an exact count below the cap."""
+
+    cap: int = 10_000
+
+    def scalar(self):
+        inner = self.with_entities(sa.literal_column("1")).limit(self.cap + 1).subquery()
+        n = self.session.query(sa.func.count()).select_from(inner).scalar()
+        return CappedCount(self.cap) if n > self.cap else n
+
+
 def _utc_formatter(view, value, name=None):
     """A timestamp as people read it: 2026-11-22 17:32 UTC (stored values are timezone-aware UTC)."""
     return value.strftime("%Y-%m-%d %H:%M UTC") if value.tzinfo else value.strftime("%Y-%m-%d %H:%M")
@@ -140,7 +164,9 @@ class SecureModelView(ModelView):
     service_fields: tuple[str, ...] = ()
     # Money columns shown as $1,234.56 in the list and details (exports keep plain numbers).
     money_columns: tuple[str, ...] = ()
-    # Ask for an exact row count only up to this many rows (a COUNT(*) over 100k rows per page costs more).
+    # Count a list's rows only up to this many (CappedCountQuery): past it the page says "more than 10,000" and
+    # pages with Previous / Next. None: always the exact count.
+    count_cap: int | None = 10_000
     list_template = "admin/model/list.html"
 
     def _get_list_extra_args(self):
@@ -263,7 +289,17 @@ class SecureModelView(ModelView):
         return scoped(super().get_query(), current_user, self.permission_model)
 
     def get_count_query(self):
-        return scoped(super().get_count_query(), current_user, self.permission_model)
+        if self.count_cap is None:
+            query = super().get_count_query()
+        else:   # flask-admin's own count query, as a CappedCountQuery (its filter/join copies keep the class and cap)
+            query = CappedCountQuery(sa.func.count("*"), session=db.session()).select_from(self.model)
+            query.cap = self.count_cap
+        return scoped(query, current_user, self.permission_model)
+
+    def render(self, template, **kwargs):
+        if isinstance(kwargs.get("count"), CappedCount):
+            kwargs["num_pages"] = None        # flask-admin's Previous / Next pager: no last page to point at
+        return super().render(template, **kwargs)
 
     def get_one(self, id):
         obj = super().get_one(id)

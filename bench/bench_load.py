@@ -3,12 +3,16 @@ PostgreSQL on loopback, served the way `./scripts/run` serves it (gunicorn, 2 pr
 
 Run (a throwaway PostgreSQL; its schema is dropped and rebuilt):
     ./scripts/with-postgres .venv/bin/python bench/bench_load.py [--demo-workers 2000] [--portal 200] [--staff 20]
-        [--seconds 120] [--spawn-rate 10]
+        [--seconds 120] [--spawn-rate 2] [--profile 20] [--profile-only] [--url URL --reuse]
 
 Needs locust (`pip install -e .[bench]`). Seeds the demo agency (`backoffice seed-demo --workers N`: runs paid,
 paychecks with paystubs), gives `--portal` workers who have paychecks a portal login (the demo worker's password),
-starts gunicorn, runs bench/locustfile.py headless for `--seconds` after every user has signed in, and prints each
-request kind's count, failures and p50/p95/p99 in milliseconds, then the whole's. Timing stays out of the tests."""
+times each request kind in process (app CPU, PostgreSQL CPU, SQL statements; `--profile N` requests each), starts
+gunicorn, runs bench/locustfile.py headless for `--seconds` after the ramp (users spawned at `--spawn-rate` a
+second: each signs in first, about 150 ms of argon2 CPU), and prints each request kind's count, failures and
+p50/p95/p99 in milliseconds, then the whole's, the failures' messages, the load average and the server's and
+PostgreSQL's CPU per request. Only 127.0.0.1 is addressed; locust stops by itself. Timing stays out of the tests.
+docs/serving.md says what it found."""
 from __future__ import annotations
 
 import argparse
@@ -40,22 +44,27 @@ def _env(url: str) -> dict:
     env = dict(os.environ, BACKOFFICE_DATABASE_URL=url, BACKOFFICE_SECRET_KEY="bench-load",
                BACKOFFICE_ENCRYPTION_KEY=KEY, BACKOFFICE_PAYSTUB_CACHE_DIR=tempfile.mkdtemp(prefix="load-stubs-"))
     env.pop("BACKOFFICE_DEV_SECRETS", None)
+    # this checkout's code in the subprocesses too (the console scripts would import the installed one)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH", "")) if p)
     return env
 
 
-def prepare(url: str, env: dict, demo_workers: int, portal: int) -> list[str]:
+def prepare(url: str, env: dict, demo_workers: int, portal: int, reuse: bool = False) -> list[str]:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     with engine.begin() as conn:
-        conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        seeded = reuse and conn.execute(sa.text("SELECT to_regclass('public.workers')")).scalar() is not None
+        if not seeded:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
     engine.dispose()
     cli = [os.path.join(BIN, "backoffice")]
     t = time.perf_counter()
     subprocess.run(cli + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
-    subprocess.run(cli + ["seed-demo", "--workers", str(demo_workers)], env=env, cwd=ROOT, check=True,
-                   capture_output=True)
-    print(f"seeded the demo agency with {demo_workers:,} workers in {time.perf_counter() - t:.1f} s (not timed)")
+    if not seeded:
+        subprocess.run(cli + ["seed-demo", "--workers", str(demo_workers)], env=env, cwd=ROOT, check=True,
+                       capture_output=True)
+        print(f"seeded the demo agency with {demo_workers:,} workers in {time.perf_counter() - t:.1f} s (not timed)")
     os.environ.update({k: env[k] for k in ("BACKOFFICE_DATABASE_URL", "BACKOFFICE_SECRET_KEY",
                                            "BACKOFFICE_ENCRYPTION_KEY")})
     from backoffice.app import create_app
@@ -70,7 +79,10 @@ def prepare(url: str, env: dict, demo_workers: int, portal: int) -> list[str]:
         paid = db.session.execute(sa.select(Paycheck.worker_id).where(Paycheck.worker_type == "employee")
                                   .group_by(Paycheck.worker_id).order_by(Paycheck.worker_id)).scalars().all()
         emails = [demo.email]
-        for wid in [w for w in paid if w not in taken][:max(portal - 1, 0)]:
+        have = db.session.execute(sa.select(User.email).where(User.email.like("load-worker-%"))
+                                  .order_by(User.id)).scalars().all()
+        emails += have[:max(portal - 1, 0)]
+        for wid in [w for w in paid if w not in taken][:max(portal - len(emails), 0)]:
             email = f"load-worker-{wid}@tandem.example"
             db.session.add(User(email=email, name=f"Load worker {wid}", role="worker", worker_id=wid,
                                 password_hash=demo.password_hash))
@@ -80,10 +92,132 @@ def prepare(url: str, env: dict, demo_workers: int, portal: int) -> list[str]:
     return emails
 
 
+# The request kinds of bench/locustfile.py, one at a time in process: (name, who, method, path or a function of the
+# ids found, JSON body). "who" is the portal worker or the HR staff member.
+PORTAL_PW = "tandem-demo-2026"
+
+
+def _kinds(paycheck_id: int, run_id: int) -> list[tuple]:
+    w4 = {"filing_status": "single", "step3_credits": "2000", "step4a_other_income": "0", "step4b_deductions": "0",
+          "step4c_extra": "0", "step2_checkbox": False, "exempt": False, "gross": "1250.00"}
+    return [
+        ("sign-in page", None, "GET", "/login", None),
+        ("portal home", "worker", "GET", "/portal/", None),
+        ("portal paychecks", "worker", "GET", "/portal/paychecks", None),
+        ("portal paycheck explained", "worker", "GET", f"/portal/paychecks/{paycheck_id}", None),
+        ("portal paystub PDF", "worker", "GET", f"/portal/paychecks/{paycheck_id}.pdf", None),
+        ("portal W-4 what-if", "worker", "POST", "/portal/api/w4-preview", w4),
+        ("admin runs list", "staff", "GET", "/admin/payroll_run/", None),
+        ("admin workers search", "staff", "GET", "/admin/workers/?search=smith", None),
+        ("admin paychecks search", "staff", "GET", "/admin/paycheck/?search=smith", None),
+        ("admin run page", "staff", "GET", f"/admin/payroll-runs/{run_id}", None),
+        ("admin workers CSV export", "staff", "GET", "/admin/workers/export/csv/", None),
+    ]
+
+
+def cpu_per_request(url: str, env: dict, worker_email: str, repeat: int) -> None:
+    """Each request kind `repeat` times, one at a time, in this process through the WSGI app: the app's CPU
+    (time.process_time), the database server's CPU (its processes in /proc, when it runs here), the SQL statements
+    sent, and the median wall time. CPU time is what compares on a shared machine; sign-in is timed apart (its
+    argon2 check is the point of it)."""
+    import statistics
+
+    import sqlalchemy as sa
+
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from bench_payroll_run import _server_cpu_reader
+
+    from backoffice.app import create_app
+    from backoffice.extensions import db
+    from payroll.models import Paycheck, PayrollRun, released_runs
+    from backoffice.security.models import User
+
+    os.environ.update({k: env[k] for k in ("BACKOFFICE_DATABASE_URL", "BACKOFFICE_SECRET_KEY",
+                                           "BACKOFFICE_ENCRYPTION_KEY", "BACKOFFICE_PAYSTUB_CACHE_DIR")})
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    server_cpu = _server_cpu_reader(app)
+    statements = [0]
+    with app.app_context():
+        sa.event.listen(db.engine, "before_cursor_execute", lambda *a: statements.__setitem__(0, statements[0] + 1))
+        worker_id = db.session.execute(sa.select(User.worker_id).where(User.email == worker_email)).scalar_one()
+        paycheck_id = db.session.execute(sa.select(sa.func.max(Paycheck.id)).where(
+            Paycheck.worker_id == worker_id, Paycheck.run_id.in_(released_runs()))).scalar_one()
+        run_id = db.session.execute(sa.select(sa.func.max(PayrollRun.id))).scalar_one()
+    clients = {}
+    for who, email in (("worker", worker_email), ("staff", "hr@tandem.example")):
+        c = app.test_client()
+        t0 = time.process_time()
+        r = c.post("/login", data={"email": email, "password": PORTAL_PW})
+        sign_in_cpu = (time.process_time() - t0) * 1000
+        assert r.status_code == 302, (email, r.status_code)
+        clients[who] = c
+    clients[None] = app.test_client()
+    print(f"in process, one request at a time, {repeat} each (after one warm-up); sign in: {sign_in_cpu:.0f} ms CPU "
+          "(the argon2 password check)")
+    print(f"{'request':<28} {'app CPU ms':>10} {'db CPU ms':>9} {'SQL':>5} {'median ms':>9}  status")
+    for name, who, method, path, body in _kinds(paycheck_id, run_id):
+        c = clients[who]
+        send = (lambda: c.post(path, json=body)) if method == "POST" else (lambda: c.get(path))
+        first = send()
+        walls = []
+        statements[0] = 0
+        db0, cpu0 = server_cpu(), time.process_time()
+        for _ in range(repeat):
+            t = time.perf_counter()
+            r = send()
+            r.get_data()
+            walls.append((time.perf_counter() - t) * 1000)
+        cpu = (time.process_time() - cpu0) * 1000 / repeat
+        db1 = server_cpu()
+        dbms = f"{(db1 - db0) * 1000 / repeat:9.1f}" if db0 is not None and db1 is not None else f"{'-':>9}"
+        print(f"{name:<28} {cpu:10.1f} {dbms} {statements[0] / repeat:5.0f} {statistics.median(walls):9.1f}  "
+              f"{first.status_code}")
+
+
+def _tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of process `root` and its live descendants, plus what its exited children
+    used, from /proc: the server's share of the machine while the load ran."""
+    tick = os.sysconf("SC_CLK_TCK")
+    parents, stats = {}, {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            parents[int(entry)], stats[int(entry)] = int(fields[1]), fields
+    tree, todo = set(), [root]
+    while todo:
+        pid = todo.pop()
+        tree.add(pid)
+        todo += [child for child, parent in parents.items() if parent == pid and child not in tree]
+    total = sum(int(stats[pid][11]) + int(stats[pid][12]) for pid in tree if pid in stats)
+    if root in stats:
+        total += int(stats[root][13]) + int(stats[root][14])
+    return total / tick
+
+
+def _postmaster(url: str) -> int | None:
+    """The PostgreSQL server's process id when it runs on this machine (None elsewhere)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        backend = conn.execute(sa.text("SELECT pg_backend_pid()")).scalar()
+        try:
+            with open(f"/proc/{backend}/stat") as f:
+                parent = int(f.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            parent = None
+    engine.dispose()
+    return parent
+
+
 def serve(env: dict, port: int, processes: int, threads: int) -> subprocess.Popen:
     server = subprocess.Popen([os.path.join(BIN, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
                                str(processes), "--threads", str(threads), "--worker-class", "gthread",
-                               "--timeout", "300", "--no-control-socket", "backoffice.wsgi:app"],
+                               "--timeout", "300", "--keep-alive", "30", "--no-control-socket", "backoffice.wsgi:app"],
                               env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:
@@ -102,9 +236,15 @@ def main() -> None:
     ap.add_argument("--portal", type=int, default=200)
     ap.add_argument("--staff", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=120)
-    ap.add_argument("--spawn-rate", type=float, default=10)
+    # 2 users a second: each signs in first, and one argon2 check costs about 150 ms of CPU (docs/serving.md)
+    ap.add_argument("--spawn-rate", type=float, default=2)
     ap.add_argument("--web-processes", type=int, default=2)
     ap.add_argument("--web-threads", type=int, default=8)
+    ap.add_argument("--profile", type=int, default=20, metavar="N",
+                    help="first time each request kind N times in process (app and database CPU, SQL); 0: skip")
+    ap.add_argument("--profile-only", action="store_true", help="stop after the in-process figures")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep a database this bench seeded before (with --url) instead of seeding anew")
     ap.add_argument("--url", default=os.environ.get("BACKOFFICE_BENCH_DATABASE_URL"))
     args = ap.parse_args()
     if not args.url:
@@ -112,7 +252,11 @@ def main() -> None:
     if not shutil.which("locust", path=BIN):
         raise SystemExit("locust is not installed: pip install -e .[bench]")
     env = _env(args.url)
-    emails = prepare(args.url, env, args.demo_workers, args.portal)
+    emails = prepare(args.url, env, args.demo_workers, args.portal, args.reuse)
+    if args.profile:
+        cpu_per_request(args.url, env, emails[-1], args.profile)
+        if args.profile_only:
+            return
     port = _port()
     server = serve(env, port, args.web_processes, args.web_threads)
     out = tempfile.mkdtemp(prefix="load-")
@@ -124,6 +268,8 @@ def main() -> None:
         print(f"{args.portal} portal users and {args.staff} staff, {args.spawn_rate}/s spawned (about {ramp:.0f} s), "
               f"then {args.seconds} s; gunicorn {args.web_processes}×{args.web_threads} on PostgreSQL")
         before = os.getloadavg()
+        postmaster = _postmaster(args.url)
+        cpu0 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
         subprocess.run([os.path.join(BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
                         "--headless", "-u", str(users), "-r", str(args.spawn_rate), "-t",
                         f"{int(args.seconds + ramp)}s", "--host", f"http://127.0.0.1:{port}", "--csv",
@@ -131,10 +277,18 @@ def main() -> None:
                         "--stop-timeout", "30"],
                        env=load_env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         after = os.getloadavg()
+        cpu1 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
     finally:
         server.terminate()
         server.wait(timeout=30)
     print(f"load average before {before[0]:.2f}, after {after[0]:.2f}")
+    with open(os.path.join(out, "load_stats.csv"), newline="") as f:
+        total = next((int(r["Request Count"]) for r in csv.DictReader(f) if r["Name"] == "Aggregated"), 0)
+    if total:
+        app_ms = (cpu1[0] - cpu0[0]) * 1000 / total
+        db_ms = f"{(cpu1[1] - cpu0[1]) * 1000 / total:.1f} ms" if cpu1[1] is not None else "not measured"
+        print(f"CPU per request over the whole load ({total:,} requests): gunicorn {app_ms:.1f} ms, "
+              f"PostgreSQL {db_ms}")
     print(f"{'request':<32} {'count':>7} {'failed':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     with open(os.path.join(out, "load_stats.csv"), newline="") as f:
         for row in csv.DictReader(f):

@@ -20,7 +20,7 @@ STAFF = os.environ.get("LOAD_STAFF_EMAIL", "hr@tandem.example")
 _TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _PAYCHECK = re.compile(r'href="/portal/paychecks/(\d+)"')
-_RUN = re.compile(r'/admin/payroll_run/details/\?id=(\d+)')
+_RUN = re.compile(r'href="/admin/payroll-runs/(\d+)"')   # the run's page (payroll_desk.detail)
 SEARCHES = ("smith", "ann", "lee", "garcia", "jo", "mar")
 
 
@@ -68,11 +68,28 @@ class PortalUser(HttpUser):
         body = {"filing_status": random.choice(("single", "married_jointly", "head_of_household")),
                 "step3_credits": random.choice(("0", "2000", "4000")), "step4a_other_income": "0",
                 "step4b_deductions": "0", "step4c_extra": random.choice(("0", "25")), "step2_checkbox": False,
-                "exempt": False}
+                "exempt": False, "gross": random.choice(("", "", "1250.00"))}
         with self.client.post("/portal/api/w4-preview", json=body, name="portal W-4 what-if", catch_response=True,
                               headers={"X-CSRFToken": self.csrf, "Accept": "application/json"}) as r:
-            if r.status_code != 200:
+            if r.status_code == 422 and _asks_for_gross(r):
+                r.success()          # paid by the piece or the day: the page asks for a gross, as it should
+                self.typed_gross = True
+            elif r.status_code != 200:
                 r.failure(f"{r.status_code}: {r.text[:200]}")
+        if getattr(self, "typed_gross", False) and not body["gross"]:
+            body["gross"] = "1250.00"           # the person types their usual gross and the preview answers
+            with self.client.post("/portal/api/w4-preview", json=body, name="portal W-4 what-if",
+                                  catch_response=True, headers={"X-CSRFToken": self.csrf,
+                                                                "Accept": "application/json"}) as r:
+                if r.status_code != 200:
+                    r.failure(f"{r.status_code}: {r.text[:200]}")
+
+
+def _asks_for_gross(response) -> bool:
+    try:
+        return [i.get("field") for i in response.json().get("issues", [])] == ["gross"]
+    except ValueError:
+        return False
 
 
 class StaffUser(HttpUser):
@@ -95,7 +112,7 @@ class StaffUser(HttpUser):
     @task(2)
     def run_page(self):
         if self.runs:
-            self.client.get(f"/admin/payroll_run/details/?id={random.choice(self.runs)}", name="admin run page")
+            self.client.get(f"/admin/payroll-runs/{random.choice(self.runs)}", name="admin run page")
 
     @task(1)
     def export(self):

@@ -9,7 +9,7 @@ from flask import Response, abort, flash, jsonify, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from backoffice.admin import (ReadOnlyView, SecureModelView, deny, domain_errors, filtered_list_url, list_url,
                               staff_only)
@@ -18,7 +18,7 @@ from backoffice.dates import parse_date
 from backoffice.errors import DomainError, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.security.access import can
-from backoffice.workers.models import Engagement
+from backoffice.workers.models import Engagement, Worker
 from payroll import admin_corrections, admin_finance, admin_states
 from payroll.models import RUN_MACHINE, Paycheck, PayrollRun, PaySchedule
 from payroll.models_ledger import NachaFile, Payment
@@ -390,6 +390,8 @@ class PaycheckAdmin(ReadOnlyView):
     column_list = ("id", "run_id", "kind", "worker_id", "engagement_id", "worker_type", "work_state", "pay_date",
                    "gross", "employee_taxes", "deductions", "net", "employer_taxes", "reverses_id")
     column_filters = ("run_id", "worker_id", "engagement_id", "kind", "worker_type", "work_state", "pay_date")
+    # by the worker's name or e-mail (the workers' trigram indexes on PostgreSQL, migration 0100)
+    column_searchable_list = (Worker.last_name, Worker.first_name, Worker.email)
     column_default_sort = ("id", True)
     column_formatters = {"id": _paycheck_links, "run_id": _paycheck_run, "worker_id": _paycheck_worker,
                          "engagement_id": _paycheck_engagement}
@@ -401,11 +403,31 @@ class PaycheckAdmin(ReadOnlyView):
     can_view_details = True
 
     def get_query(self):
-        # names, not ids, on a page of 50 without 150 more queries
+        # Names, not ids, on a page of 50 without 150 more queries: one IN query per relation for the page's rows
+        # (selectinload), not joins — joined, PostgreSQL joined every row before the OFFSET (page 100 of a
+        # million paychecks: 5,050 rows × 5 joins, 80-130 ms) and every match of a search before the sort. Not the
+        # stored engine input either (no list shows it).
         return super().get_query().options(
-            joinedload(Paycheck.worker), joinedload(Paycheck.run).joinedload(PayrollRun.pay_schedule),
-            joinedload(Paycheck.engagement).joinedload(Engagement.worker),
-            joinedload(Paycheck.engagement).joinedload(Engagement.client))
+            defer(Paycheck.inputs), selectinload(Paycheck.worker),
+            selectinload(Paycheck.run).selectinload(PayrollRun.pay_schedule),
+            selectinload(Paycheck.engagement).selectinload(Engagement.worker),
+            selectinload(Paycheck.engagement).selectinload(Engagement.client))
+
+    def _apply_search(self, query, count_query, joins, count_joins, search):
+        """Each word in the worker's last name, first name or e-mail (those the user may read), as
+        `worker_id IN (SELECT id FROM workers WHERE …)`: flask-admin's join made SQLite walk a million paychecks
+        looking each worker up (770 ms); the workers' few ids go through the paychecks' worker_id index instead
+        (and on PostgreSQL the workers' trigram indexes find them)."""
+        fields = [c for c in self.column_searchable_list if self.readable(c)]
+        words = search.split()
+        if not words or not fields:
+            return super()._apply_search(query, count_query, joins, count_joins, search)
+        esc = [w.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") for w in words]
+        matching = sa.select(Worker.id).where(sa.and_(*[sa.or_(*[f.ilike(f"%{w}%", escape="\\") for f in fields])
+                                                         for w in esc]))
+        found = Paycheck.worker_id.in_(matching)
+        return (query.filter(found), None if count_query is None else count_query.filter(found), joins,
+                count_joins)
 
     @expose("/details/")
     def details_view(self):

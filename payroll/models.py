@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -306,10 +307,14 @@ def run_name(kind: str, schedule_name: str, period_start: date, period_end: date
     return f"{kind.replace('_', ' ').capitalize()} run · pay {_day(pay_date, year=True)}"
 
 
+@cache
 def released_runs() -> sa.Select:
     """Ids of the runs whose paychecks count as issued: approved or paid, or reversed after approval; a reversal
     run only when the run it reverses had been approved. A calculated run is still a draft for payroll (it can be
-    reversed before anyone is paid): workers do not see it, and year to date, registers and the GL leave it out."""
+    reversed before anyone is paid): workers do not see it, and year to date, registers and the GL leave it out.
+
+    Built once (a Select is immutable; callers add to copies): the alias made it about 1 ms of CPU per call, and a
+    portal page asked for it two or three times."""
     reversed_run = sa.orm.aliased(PayrollRun)
     return sa.select(PayrollRun.id).outerjoin(reversed_run, reversed_run.id == PayrollRun.reverses_run_id).where(
         sa.or_(sa.and_(PayrollRun.state.in_(("approved", "paid")),
