@@ -152,12 +152,15 @@ def _calc_worker(run_id: int, indexes: list[int], out) -> None:
     from payroll.services.calc import calculate_chunk
 
     try:
+        chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
             db.engine.dispose(close=False)      # never share the parent's connections
             for i in indexes:
+                c0, t0 = time.process_time(), time.perf_counter()
                 calculate_chunk(run_id, i)
+                chunks.append((time.process_time() - c0, time.perf_counter() - t0))
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
+        out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks))
     except BaseException as exc:       # report instead of leaving the parent waiting
         out.put(exc)
         raise
@@ -434,10 +437,16 @@ def main() -> None:
             for p in procs:
                 p.join()
                 assert p.exitcode == 0
-            cpu = sum(c for _r, c in got)
+            cpu = sum(c for _r, c, _k in got)
             print(f"  calculation CPU time: {cpu:.1f} s in {args.workers} processes "
                   f"({1000 * cpu / args.n:.2f} ms a worker)")
-            return max(r for r, _c in got)
+            per = sorted(k for _r, _c, ks in got for k in ks)
+            walls = sorted(w for _c, w in per)
+            if per:
+                print(f"  per chunk ({len(per)} chunks of up to {args.chunk_size:,}): calculation CPU "
+                      f"min {per[0][0]:.2f} / median {per[len(per) // 2][0]:.2f} / max {per[-1][0]:.2f} s, "
+                      f"wall min {walls[0]:.2f} / median {walls[len(walls) // 2]:.2f} / max {walls[-1]:.2f} s")
+            return max(r for r, _c, _k in got)
 
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))
