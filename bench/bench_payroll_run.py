@@ -377,8 +377,20 @@ def main() -> None:
 
     statements = _statements_reader(app, args.statements)
 
+    def wal() -> str:
+        """The server's write-ahead log position: the bytes a phase wrote to it are what a disk (and a replica)
+        must take, the I/O bound of a phase on a machine with fsync on."""
+        with db.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
+
+    def wal_mib(start: str, end: str) -> float:
+        with db.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT pg_wal_lsn_diff(CAST(:b AS pg_lsn), CAST(:a AS pg_lsn))"),
+                                {"a": start, "b": end}).scalar() / 2 ** 20
+
     def phase(name, fn):
         statements(None)
+        w0 = wal()
         t0, c0, s0 = time.perf_counter(), time.process_time(), server()
         if args.profile_phases and name in PROFILED_PHASES:
             import cProfile
@@ -394,7 +406,7 @@ def main() -> None:
         s1 = server()
         cpu_server = f", the server's CPU {s1 - s0:6.2f} s" if s0 is not None and s1 is not None else ""
         print(f"  {name:<28} {phases[-1][1]:7.2f} s   (this process's CPU {time.process_time() - c0:6.2f} s"
-              f"{cpu_server})")
+              f"{cpu_server}; WAL {wal_mib(w0, wal()):,.1f} MiB)")
         statements(name)
         return result
 
