@@ -22,7 +22,12 @@ The keys these tables keep as foreign keys (paychecks.reverses_id and reissue_of
 reissue_of_id and check_agency_id, leave_entries.request_id and created_by_id) are written one row at a time or are
 null when written in bulk.
 SQLite keeps the declared foreign keys (the models are unchanged). Downgrade restores the foreign keys.
+
+Also, on every backend, a partial index on the paycheck lines of the Local Services Tax: each chunk of a run reads
+what its workers had withheld so far this year, and without it read every line of their paychecks of the year
+(1.1-3.2 s of server time per 100,000 workers in the year's first run, growing with each run).
 """
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0124_run18'
@@ -119,7 +124,14 @@ END $$""",
     ]
 
 
+LST_WHERE = "code = 'local_services_tax'"
+
+
 def upgrade():
+    # every backend: the chunk's Local Services Tax so far this year reads these lines only, not every line of its
+    # workers' paychecks of the year (a read that grew with each run of the year)
+    op.create_index('ix_paycheck_lines_local_services_tax', 'paycheck_lines', ['paycheck_id'],
+                    postgresql_where=sa.text(LST_WHERE), sqlite_where=sa.text(LST_WHERE))
     if op.get_bind().dialect.name != 'postgresql':
         return
     for table, keys in KEYS.items():
@@ -139,6 +151,7 @@ def upgrade():
 
 
 def downgrade():
+    op.drop_index('ix_paycheck_lines_local_services_tax', table_name='paycheck_lines')
     if op.get_bind().dialect.name != 'postgresql':
         return
     for table, keys in KEYS.items():
