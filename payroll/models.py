@@ -586,6 +586,11 @@ class PaycheckLine(db.Model):
         sa.Index("ix_paycheck_lines_engagement_id", "engagement_id",
                  postgresql_where=sa.text("engagement_id IS NOT NULL"),
                  sqlite_where=sa.text("engagement_id IS NOT NULL")),
+        # the Local Services Tax withheld so far this year, read for every chunk of a run (0124): only those lines
+        # (PA workers' LST), not every line of the chunk's workers' paychecks of the year
+        sa.Index("ix_paycheck_lines_local_services_tax", "paycheck_id",
+                 postgresql_where=sa.text("code = 'local_services_tax'"),
+                 sqlite_where=sa.text("code = 'local_services_tax'")),
     )
 
 

@@ -217,7 +217,8 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
             Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(id_in(Paycheck.worker_id, worker_ids), Paycheck.tax_year == run.pay_date.year,
-                   PaycheckLine.code == "local_services_tax", PaycheckLine.locality != "")
+                   # a literal, not a parameter: the partial index on these lines (0124) serves any plan
+                   PaycheckLine.code == sa.literal_column("'local_services_tax'"), PaycheckLine.locality != "")
             .group_by(Paycheck.worker_id, PaycheckLine.locality)).all():
         local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
