@@ -59,6 +59,26 @@ def render_steps(steps) -> tuple[str, ...]:
     return tuple(out)
 
 
+class _Quiet(list):
+    """A steps list that keeps nothing: the state and local tax code, given it, computes the figures only (each text
+    step is also guarded by `if steps is not QUIET`, so its words are not even formatted); the words come back on
+    demand by computing the same line again with a real list (payroll/engine/states: deferred explanations)."""
+
+    __slots__ = ()
+
+    def append(self, item) -> None:
+        pass
+
+    def extend(self, items) -> None:
+        pass
+
+    def insert(self, index, item) -> None:
+        pass
+
+
+QUIET: list = _Quiet()
+
+
 @dataclass(frozen=True, slots=True)
 class Line:
     """One line of a paycheck (earning, tax or deduction) with the steps that produced it."""

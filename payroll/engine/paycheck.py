@@ -157,8 +157,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         remote_for_convenience=inp.remote_for_convenience)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
-    for s in states.compute_state_taxes(ctx):
-        line = Line(s.code, s.amount, s.explanation, s.state)   # plain strings are steps too
+    for s in states.compute_state_taxes(ctx, explain=False):
+        line = Line(s.code, s.amount, s.explanation, s.state)   # a deferred step (or plain strings): words on demand
         (employer_taxes if s.employer else state_ee).append(line)
         if s.wages is not None:
             state_wages[(s.code, s.state)] = s.wages
