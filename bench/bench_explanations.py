@@ -1,8 +1,9 @@
 """Every figure and every explanation word of thousands of varied paychecks, written out so two versions of the
 engine can be compared with `cmp` (issue 18: explanations deferred, the text identical when rendered).
 
-Run: .venv/bin/python bench/bench_explanations.py [--n 5000] --out FILE
-then the same in a worktree of the other commit, and `cmp FILE_A FILE_B`.
+Run: .venv/bin/python bench/bench_explanations.py [--n 5000] --out FILE [--tree DIR]
+--tree takes the engine from another checkout (e.g. a worktree of the starting commit) with this script's
+paychecks; then `cmp FILE_A FILE_B`.
 
 The paychecks are bench_engine's 2026 mix (every covered state, employees and contractors, W-4 2020 and 2019,
 pre- and post-tax deductions, year-to-date figures across the wage bases) with a quarter living in another state
@@ -20,8 +21,11 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+_TREE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+if "--tree" in sys.argv:                      # before any import of the engine: the checkout whose engine runs
+    _TREE = os.path.abspath(sys.argv[sys.argv.index("--tree") + 1])
+sys.path.insert(0, _TREE)
+sys.path.insert(0, os.path.join(_TREE, "bench"))     # that checkout's bench_engine (the same paychecks)
 
 from bench_engine import build_inputs  # noqa: E402
 
@@ -87,10 +91,13 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--n", type=int, default=5000)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--tree", help="the checkout whose engine computes (default: this script's)")
     args = ap.parse_args()
     with open(args.out, "w") as out:
         paychecks, lines = dump(varied_inputs(args.n), out)
-    print(f"{paychecks} paychecks, {lines} lines, every explanation rendered: {args.out}")
+    import payroll
+    print(f"{paychecks} paychecks, {lines} lines, every explanation rendered: {args.out} "
+          f"(engine from {os.path.dirname(os.path.dirname(payroll.__file__))})")
 
 
 if __name__ == "__main__":

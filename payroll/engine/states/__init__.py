@@ -11,7 +11,7 @@ from backoffice.geo import STATES
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from backoffice.periods import PayFrequency
 
-from ..model import QUIET
+from ..model import QUIET, quick_init
 from .income import income_tax_amount
 from .inputs import Certificate, read_certificate, state_wages
 from .multistate import compute_allocated, convenience_state, reciprocal_form
@@ -29,6 +29,7 @@ WEEKS_PER_YEAR = D(52)
 ALL_PAY_PERIODS = frozenset(f.periods_per_year for f in PayFrequency)
 
 
+@quick_init
 @dataclass(frozen=True)
 class StateContext:
     pay_date: date
@@ -52,6 +53,7 @@ class StateContext:
     remote_for_convenience: bool = False
 
 
+@quick_init
 @dataclass(frozen=True)
 class StateTaxLine:
     """One state tax line. `explanation` is its steps in words; from compute_state_taxes(ctx, explain=False) it is

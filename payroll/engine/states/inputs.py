@@ -9,6 +9,7 @@ from typing import Mapping
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO
 
+from ..model import quick_init
 from .rules import IncomeTax
 
 _STATUS_ALIASES = {
@@ -135,6 +136,7 @@ _NO_CERTIFICATE = Certificate(given=False, filing_status="single",
                               percentage=None, annual_allowance=None, reciprocity=False)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Wages:
     """This period's wages for one state's income tax, after that state's pre-tax exclusions."""
