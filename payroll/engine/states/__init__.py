@@ -142,7 +142,15 @@ def suta_new_employer_rate(state: str, tax_year: int) -> Decimal:
     return rate
 
 
+# (state, tax year) -> its rules, for states with one version a year in force on every pay date (nearly all):
+# the answer of _rules below, whatever the pay date, so a run does not walk the checks once a paycheck
+_WHOLE_YEAR_RULES: dict[tuple[str, int], StateRules] = {}
+
+
 def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:
+    hit = _WHOLE_YEAR_RULES.get((state, tax_year))
+    if hit is not None:
+        return hit
     if state not in STATES:
         raise UnsupportedState(f"{state!r} is not a US state or DC")
     versions = versions_for_year(tax_year).get(state, ())
@@ -163,6 +171,8 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
     if rules is None or rules.income_tax is None:
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet "
                                f"(tax year {tax_year})")
+    if len(versions) == 1 and rules.effective_from is None and rules.effective_until is None:
+        _WHOLE_YEAR_RULES[(state, tax_year)] = rules
     return rules
 
 
@@ -211,7 +221,7 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
         if steps is not QUIET:
             steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax, ctx.ytd_gross, ctx.federal_income_tax)
-    if ctx.pretax:
+    if ctx.pretax and steps is not QUIET:
         excluded = [c for c, a in ctx.pretax.items() if a and c in tax.exempt_pretax]
         taxed = [c for c, a in ctx.pretax.items() if a and c not in tax.exempt_pretax]
         if excluded:

@@ -253,7 +253,7 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     if tax.params.get("supplemental_aggregate"):
         combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross,
                          wages.federal_income_tax)
-        inner: list[str] = []
+        inner: list[str] = QUIET         # the inner steps are never shown
         total = regular_withholding(rules, cert, combined, periods, inner)
         amount = total - regular
         if steps is not QUIET:
@@ -262,7 +262,7 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
                          f"= {fmt_usd(amount)}")
         return max(ZERO, amount)
     if tax.method == "elected_percentage":
-        rate = _elected_rate(rules, cert, [])
+        rate = _elected_rate(rules, cert, QUIET)
     else:
         rate = tax.supplemental_rate
     amount = wages.supplemental * rate
@@ -288,10 +288,9 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
             steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
         total += cert.additional
     total = round_cents(max(ZERO, total))
-    if supplemental or cert.additional:
+    if (supplemental or cert.additional) and steps is not QUIET:
         parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
-        if steps is not QUIET:
-            steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
+        steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
     return total
 
 

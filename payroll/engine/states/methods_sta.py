@@ -35,16 +35,18 @@ def _al_class(rules: StateRules, cert: Certificate, steps: list[str]) -> str:
     return code
 
 
-def _al_standard_deduction(prm, code: str, gross: Decimal) -> tuple[Decimal, str]:
+def _al_standard_deduction(prm, code: str, gross: Decimal, quiet: bool = False) -> tuple[Decimal, str]:
     """The booklet's standard-deduction schedule: the full amount up to the phase-out start, then so much less per
     step of annual gross income begun (the first step at the start itself), never below the minimum."""
     full, start = prm["standard_deduction_full"][code], prm["standard_deduction_phase_out_from"][code]
     if gross < start:
-        return full, f"annual gross {fmt_usd(gross)} is below {fmt_usd(start)}: full amount"
+        return full, "" if quiet else f"annual gross {fmt_usd(gross)} is below {fmt_usd(start)}: full amount"
     step, less = prm["standard_deduction_step"][code], prm["standard_deduction_decrease"][code]
     steps_begun = ((gross - start) / step).to_integral_value(ROUND_FLOOR) + 1
     floor = prm["standard_deduction_minimum"][code]
     amount = max(floor, full - steps_begun * less)
+    if quiet:
+        return amount, ""
     return amount, (f"{fmt_usd(full)} less {steps_begun} x {fmt_usd(less)} for each {fmt_usd(step)} of annual gross "
                     f"from {fmt_usd(start)}, not below {fmt_usd(floor)}")
 
@@ -65,7 +67,7 @@ def _al_annual(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     tax = rules.income_tax
     prm = tax.params
     code = _al_class(rules, cert, steps)
-    standard, how = _al_standard_deduction(prm, code, annual)
+    standard, how = _al_standard_deduction(prm, code, annual, steps is QUIET)
     if steps is not QUIET:
         steps.append(f"Less the standard deduction for class {code}: {fmt_usd(standard)} ({how})")
     federal = wages.federal_income_tax * periods
@@ -123,7 +125,7 @@ def _de_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: 
     """Delaware, supplemental wages: tax on the annualised regular wages plus the supplemental payment, less the tax
     on the annualised regular wages alone; the difference is withheld from the supplemental payment."""
     annual = pay.regular * periods
-    inner: list[str] = []
+    inner: list[str] = QUIET          # the inner steps are never shown
     base = _annual_table(rules.income_tax, cert, annual, inner)
     combined = _annual_table(rules.income_tax, cert, annual + pay.supplemental, inner)
     amount = max(ZERO, combined - base)
