@@ -151,7 +151,8 @@ FILING_STATUSES = ("single", "married_jointly", "head_of_household")
 MARITAL_STATUSES = ("single", "married", "married_single_rate")
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class W4:
     """Form W-4 2020 or later. Step 3, 4(a), 4(b) are annual amounts; Step 4(c) is per pay period."""
 
@@ -172,7 +173,8 @@ class W4:
         return self.filing_status
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class W4Legacy:
     """Form W-4 2019 or earlier: marital status, allowances, additional amount per pay period."""
 
@@ -203,7 +205,8 @@ EARNING_CODES = REGULAR_CODES | SUPPLEMENTAL_CODES | NONTAXABLE_CODES
 HOURLY_CODES = frozenset({"regular", "overtime", "double_time"})
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Earning:
     """One earning: hourly {code, hours, rate}, piece {units, rate}, or an amount (salary, bonus, commission,
     reimbursement). For overtime, `regular_rate` (if given) is the FLSA regular rate used for the qualified
@@ -244,7 +247,8 @@ EMPLOYER_CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "health_employer")
 COMMUTER_KINDS = ("transit", "parking")
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Deduction:
     """A deduction requested for this period: a fixed `amount`, or `percent` (a fraction, 0.06 = 6%) of gross
     wages (elections, loans) or of disposable earnings (garnishments). `goal_remaining` (the part of a loan or
@@ -265,7 +269,8 @@ class Deduction:
     ref: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class EmployerContribution:
     """What the employer pays on top of wages: `401k_match` by a `match` formula ((share of pay, match rate) tiers
     applied in turn to the deferral taken this period, e.g. ((0.03, 1), (0.02, 0.5)) = 100% of the first 3% +
@@ -303,7 +308,8 @@ class YearToDate:
     employer_401k: Decimal = ZERO           # employer 401(k) contributions (415(c) annual additions)
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class PaycheckInput:
     """One pay period of one worker."""
 
