@@ -5,7 +5,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import Mapping, NamedTuple, Union
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 from backoffice.periods import PayFrequency
@@ -115,10 +115,11 @@ class _Quiet(list):
 QUIET: list = _Quiet()
 
 
-@quick_init
-@dataclass(frozen=True)
-class Line:
-    """One line of a paycheck (earning, tax or deduction) with the steps that produced it."""
+class Line(NamedTuple):
+    """One line of a paycheck (earning, tax or deduction) with the steps that produced it.
+
+    A named tuple, not a dataclass: a paycheck makes about ten and a run keeps a chunk's worth until they are
+    written, so it is built by one C call and is as compact as a tuple (immutable, compared field by field)."""
 
     code: str
     amount: Decimal

@@ -12,8 +12,8 @@ import pytest
 
 from backoffice.periods import PayFrequency
 from payroll.engine import Deduction, Earning, PaycheckInput, W4, calculate_paycheck, tables_for
-from payroll.engine.model import QUIET, Line, YearToDate, quick_init, render_steps
-from payroll.engine.states import compute_state_taxes, state_line_explanation, supported_states
+from payroll.engine.model import QUIET, Line, Pct, YearToDate, quick_init, render_steps
+from payroll.engine.states import StateTaxLine, compute_state_taxes, state_line_explanation, supported_states
 
 try:  # the folder may or may not be a package
     from .test_state_helpers import ctx
@@ -84,21 +84,34 @@ def test_quiet_keeps_nothing():
 
 def test_quick_init_records_are_still_frozen_dataclasses():
     """Equality, hash, repr, replace, defaults and default factories are the dataclass's; assignment still fails."""
-    a = Line("medicare", D("14.50"), (("x",),), "TX")
-    assert a == Line("medicare", D("14.50"), (("x",),), state="TX") and hash(a) == hash(Line(
-        "medicare", D("14.50"), (("x",),), "TX"))
-    assert repr(a) == "Line(code='medicare', amount=Decimal('14.50'), steps=(('x',),), state='TX', ref=None, " \
-                      "locality=None)"
-    assert dataclasses.replace(a, amount=D(1)).amount == D(1) and a.ref is None and a.locality is None
+    a = StateTaxLine("state_income_tax", "KY", D("100.48"), ("x",))
+    assert a == StateTaxLine("state_income_tax", "KY", D("100.48"), explanation=("x",))
+    assert hash(a) == hash(StateTaxLine("state_income_tax", "KY", D("100.48"), ("x",)))
+    assert repr(a) == "StateTaxLine(code='state_income_tax', state='KY', amount=Decimal('100.48'), " \
+                      "explanation=('x',), employer=False, wages=None)"
+    assert dataclasses.replace(a, amount=D(1)).amount == D(1) and a.employer is False and a.wages is None
     with pytest.raises(dataclasses.FrozenInstanceError):
         a.amount = D(0)
     first, second = Deduction("hsa"), Deduction("hsa")
     assert first.options == {} and first.options is not second.options       # a fresh dict each, as before
     assert YearToDate().gross == D("0.00") and YearToDate(D(5)).gross == D(5)
+    assert dataclasses.replace(YearToDate(), hsa=D(7)) == YearToDate(hsa=D(7))
     with pytest.raises(TypeError):
-        Line("medicare")                                                     # amount is required
+        YearToDate(D(1), gross=D(2))                                         # given twice
     with pytest.raises(TypeError):
-        Line("medicare", D(1), wrong=1)
+        Deduction()                                                          # code is required
+
+
+def test_a_line_is_an_immutable_record_with_its_words_on_demand():
+    """Line is a named tuple (one C call to build): fields by name, defaults, no assignment, as_dict as before."""
+    line = Line("medicare", D("14.50"), (("{} × {} = {}", D("1000.00"), Pct(D("0.0145")), D("14.50")),), "TX")
+    assert (line.code, line.amount, line.state, line.ref, line.locality) == ("medicare", D("14.50"), "TX", None, None)
+    assert line.explanation == ("$1,000.00 × 1.45% = $14.50",)
+    assert line.as_dict() == {"code": "medicare", "amount": "14.50", "explanation": ["$1,000.00 × 1.45% = $14.50"],
+                              "state": "TX"}
+    assert line.as_dict(explain=False) == {"code": "medicare", "amount": "14.50", "state": "TX"}
+    with pytest.raises(AttributeError):
+        line.amount = D(0)
 
 
 def test_quick_init_refuses_classes_it_cannot_speed_up():
