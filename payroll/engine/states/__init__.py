@@ -404,5 +404,6 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
                         f"on the return.")
             lines[-1] = StateTaxLine(work_line.code, work_line.state, work_line.amount,
                                      work_line.explanation + (note,), work_line.employer)
-    lines.extend(_program_line(ctx, work, p, quiet) for p in work.programs)
+    for program in work.programs:
+        lines.append(_program_line(ctx, work, program, quiet))
     return lines
