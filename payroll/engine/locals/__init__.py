@@ -9,6 +9,7 @@ from typing import Mapping
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
+from ..model import quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
@@ -24,6 +25,7 @@ LOCAL_CERTIFICATE_FIELDS = ("city_exemptions", "city_allowances", "filing_status
 TRANSIT_DISTRICTS = ("TRIMET", "LTD")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Locality:
     """Where a worker lives or works, as far as local taxes need it (set by HR or derived from the address)."""
@@ -43,6 +45,7 @@ class Locality:
         return ", ".join(parts + [self.state.upper()])
 
 
+@quick_init
 @dataclass(frozen=True)
 class LocalContext:
     pay_date: date
@@ -57,6 +60,7 @@ class LocalContext:
     ytd_local: Mapping[str, Decimal] = field(default_factory=dict)      # withheld so far this year, by locality code
 
 
+@quick_init
 @dataclass(frozen=True)
 class LocalTaxLine:
     code: str                 # local_income_tax | local_services_tax | school_district_tax | transit_tax
