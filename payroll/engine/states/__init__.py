@@ -303,17 +303,19 @@ def _asks_top_up(home_state: str, pay_date: date) -> bool:
                 and home.income_tax.method != "none" and home.resident_top_up)
 
 
-_last_explained: list = [None, None]      # (ctx, its explained lines): every line of one paycheck computes once
+# (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
+# whole, so a thread never sees one context's lines paired with another's.
+_last_explained: tuple = (None, ())
 
 
 def state_line_explanation(ctx: StateContext, index: int) -> tuple[str, ...]:
     """The words of line `index` of compute_state_taxes(ctx, explain=False): the same lines computed again with
     their explanations (the computation is pure, so the figures and the words are those of that call)."""
-    cached = _last_explained
-    if cached[0] is not ctx:
-        lines = compute_state_taxes(ctx)
-        cached[0], cached[1] = ctx, lines
-    return cached[1][index].explanation
+    global _last_explained
+    last = _last_explained
+    if last[0] is not ctx:
+        last = _last_explained = (ctx, compute_state_taxes(ctx))
+    return last[1][index].explanation
 
 
 def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTaxLine]:

@@ -126,3 +126,16 @@ def test_quick_init_refuses_classes_it_cannot_speed_up():
     for cls in (Slotted, Mutable):
         with pytest.raises(TypeError):
             quick_init(cls)
+
+
+def test_reading_two_paychecks_lines_in_turn_gives_each_its_own_words():
+    """The deferred words keep the last context read: reading A, B, A, B in turn still gives each its own words
+    (KY $3,000 biweekly: 100.48 as above; PA $3,000: 3,000 x 3.07% = 92.10, test_state_flat_rate PA-plain)."""
+    ky, pa = ctx("KY"), ctx("PA")
+    quiet_ky, quiet_pa = compute_state_taxes(ky, explain=False), compute_state_taxes(pa, explain=False)
+    words_ky, words_pa = compute_state_taxes(ky)[0].explanation, compute_state_taxes(pa)[0].explanation
+    assert (quiet_ky[0].amount, quiet_pa[0].amount) == (D("100.48"), D("92.10"))
+    for _ in range(2):
+        assert render_steps(quiet_ky[0].explanation) == words_ky
+        assert render_steps(quiet_pa[0].explanation) == words_pa
+    assert words_ky != words_pa
