@@ -1,11 +1,11 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from backoffice.errors import DomainError
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import CENT, D, ZERO, round_cents
 
 from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
@@ -111,15 +111,16 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
     ss_cap_step = ("Wage base {}; social security wages so far this year {}; taxed this period {} of {}",
                    t.ss_wage_base, ytd.social_security_wages, ss_wages, fica_wages)
-    ss_ee = round_cents(ss_wages * t.ss_employee_rate)
-    ss_er = round_cents(ss_wages * t.ss_employer_rate)
-    medicare_ee = round_cents(fica_wages * t.medicare_employee_rate)
-    medicare_er = round_cents(fica_wages * t.medicare_employer_rate)
+    # products of Decimals, so round_cents's checks are skipped: the same quantize, half-up to the cent
+    ss_ee = (ss_wages * t.ss_employee_rate).quantize(CENT, ROUND_HALF_UP)
+    ss_er = (ss_wages * t.ss_employer_rate).quantize(CENT, ROUND_HALF_UP)
+    medicare_ee = (fica_wages * t.medicare_employee_rate).quantize(CENT, ROUND_HALF_UP)
+    medicare_er = (fica_wages * t.medicare_employer_rate).quantize(CENT, ROUND_HALF_UP)
     threshold = t.addl_medicare_threshold
     before = ytd.medicare_wages
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
-    addl = round_cents(over * t.addl_medicare_rate)
+    addl = (over * t.addl_medicare_rate).quantize(CENT, ROUND_HALF_UP)
     ss_src = ("Social security and Medicare wages: gross wages {} less cafeteria-plan deductions {} = {}",
               wages, fica_exempt, fica_wages)
     employee_taxes_fica = [
@@ -190,7 +191,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         rate = Pct(rate + reduction)
         futa_steps.append(("Credit reduction for {} {}: rate {} ({})", inp.work_state, reduction, rate,
                            t.futa_credit_reduction_note))
-    futa = round_cents(futa_wages * rate)
+    futa = (futa_wages * rate).quantize(CENT, ROUND_HALF_UP)
     futa_steps.append(("{} × rate = {}", futa_wages, futa))
     employer_taxes.append(Line("futa", futa, tuple(futa_steps)))
     suta_wages = _Z
