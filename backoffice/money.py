@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 ONE_HUNDRED = Decimal(100)
+_ONE = Decimal(1)
 
 
 # A number as a person types it: an optional sign, an optional "$", then either plain digits or digits grouped
@@ -87,12 +88,12 @@ def round_cents(amount: Decimal) -> Decimal:
     """Round half-up to the cent: the single rounding rule for every money line."""
     if type(amount) is not Decimal or not amount.is_finite():    # a finite Decimal (nearly every call) as it is
         amount = D(amount)
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return amount.quantize(CENT, ROUND_HALF_UP)      # positional: half the time of rounding=... (the same call)
 
 
 def round_dollars(amount: Decimal) -> Decimal:
     """Round half-up to the whole dollar (Pub 15-T's optional rounding, wage-bracket cells)."""
-    return D(amount).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return D(amount).quantize(_ONE, ROUND_HALF_UP)
 
 
 def to_cents(amount: Decimal) -> int:

@@ -1,10 +1,13 @@
 """Benchmark: the payroll engine on 100,000 varied paychecks, reported as paychecks per second per core.
 
-Run: .venv/bin/python bench/bench_engine.py [--n 100000] [--render] [--profile]
+Run: .venv/bin/python bench/bench_engine.py [--n 100000] [--render] [--profile] [--against DIR [--rounds 3]]
 One process (one core); per-core speed is paychecks ÷ the process's CPU seconds (the wall-clock rate is printed too,
 it drops when other work shares the machine). Inputs are built before the clock starts; tables are loaded once, as in
 a payroll run.
---render also turns every line's explanation into text (what a paystub or the quote API does)."""
+--render also turns every line's explanation into text (what a paystub or the quote API does).
+--against DIR runs DIR's own bench/bench_engine.py (another checkout, e.g. the starting commit) and this one in turn,
+--rounds times each, with and without --render, and prints both per-core figures side by side (best and median):
+on a shared machine only figures taken in the same minutes compare."""
 from __future__ import annotations
 
 import argparse
@@ -96,7 +99,12 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=100_000)
     ap.add_argument("--render", action="store_true", help="also render every explanation to text")
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--against", metavar="DIR", help="another checkout to measure side by side with this one")
+    ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
+    if args.against:
+        side_by_side(args.against, args.n, args.rounds)
+        return
     inputs, states = build_inputs(args.n)
     run(inputs[:2000], args.render)       # warm-up: imports, caches
     if args.profile:
@@ -112,6 +120,35 @@ def main() -> None:
           + ("explanations rendered to text" if args.render else "explanations built, rendered on demand") + ":")
     print(f"  {args.n / cpu:,.0f} paychecks per second per core (CPU time {cpu:.2f} s; "
           f"wall {wall:.2f} s = {args.n / wall:,.0f}/s on this shared machine, load {os.getloadavg()[0]:.1f})")
+
+
+def side_by_side(other: str, n: int, rounds: int) -> None:
+    """This checkout's engine and another's, alternately, each in its own process (its own code and imports)."""
+    import re
+    import statistics
+    import subprocess
+
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    trees = {"this checkout": here, "against": os.path.abspath(other)}
+    figures: dict[tuple[str, bool], list[float]] = {}
+    for _ in range(rounds):
+        for render in (False, True):
+            for name, tree in trees.items():
+                cmd = [sys.executable, os.path.join(tree, "bench", "bench_engine.py"), "--n", str(n)]
+                out = subprocess.run(cmd + (["--render"] if render else []), cwd=tree, capture_output=True,
+                                     text=True, check=True, env={**os.environ, "PYTHONPATH": tree}).stdout
+                rate = float(re.search(r"([\d,]+) paychecks per second per core", out).group(1).replace(",", ""))
+                figures.setdefault((name, render), []).append(rate)
+    print(f"{n} paychecks a pass, {rounds} passes each, alternating; paychecks per second per core (CPU time); "
+          f"load {os.getloadavg()[0]:.1f}")
+    for render in (False, True):
+        label = "explanations rendered to text" if render else "calculation (explanations on demand)"
+        for name, tree in trees.items():
+            rates = figures[(name, render)]
+            print(f"  {label:38} {name:14} best {max(rates):>9,.0f}  median {statistics.median(rates):>9,.0f}  "
+                  f"({tree})")
+        ratio = statistics.median(figures[("this checkout", render)]) / statistics.median(figures[("against", render)])
+        print(f"  {label:38} ratio of medians {ratio:.2f}")
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from backoffice.money import ZERO, D, round_cents
 from backoffice.periods import age_at_year_end
 
 from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES,
-                    Deduction, Line, Num, Pct, YearToDate)
+                    Deduction, Line, Num, Pct, YearToDate, quick_init)
 from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps
 from .tables import TaxTables
 
@@ -145,7 +145,8 @@ def requested_amount(d: Deduction, base: Decimal, base_label: str) -> tuple[Deci
 
 # --- pre-tax deductions, with annual limits -------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class PretaxOutcome:
     lines: tuple[Line, ...]
     fit_exempt: Decimal          # taken out of income-tax wages

@@ -8,7 +8,7 @@ from typing import Sequence
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
-from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
+from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num, quick_init
 
 _Z = D(0)
 _FORTY = D(40)
@@ -18,7 +18,8 @@ _HALF = D("0.5")
 _THREE = D(3)
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class EarningsTotals:
     """Earnings of one period sorted by tax character."""
 

@@ -1,11 +1,11 @@
 """Inputs and results of the payroll engine: frozen records, money as Decimal, explanations rendered on demand."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping, Union
+from typing import Mapping, NamedTuple, Union
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 from backoffice.periods import PayFrequency
@@ -59,9 +59,67 @@ def render_steps(steps) -> tuple[str, ...]:
     return tuple(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a paycheck (earning, tax or deduction) with the steps that produced it."""
+def quick_init(cls):
+    """A frozen dataclass (without slots) given an `__init__` that stores all its fields in one step.
+
+    The `__init__` a frozen dataclass generates sets each field with `object.__setattr__`, one call a field: a
+    paycheck makes about ten lines, two year-to-date records, a result and the state records, some 130 fields,
+    and that was a quarter of the engine's time. This one builds the instance's `__dict__` and sets it once: the
+    same signature, defaults and default factories, and everything else stays the dataclass's own (equality,
+    hash, repr, `dataclasses.replace`, `fields`, and `FrozenInstanceError` on any later assignment)."""
+    if "__slots__" in cls.__dict__ or not cls.__dataclass_params__.frozen or hasattr(cls, "__post_init__"):
+        raise TypeError(f"{cls.__name__}: quick_init is for frozen dataclasses without slots or __post_init__")
+    namespace: dict = {"_set": object.__setattr__, "_MISSING": MISSING}
+    params, items = [], []
+    for f in fields(cls):
+        if not f.init or f.kw_only:
+            raise TypeError(f"{cls.__name__}.{f.name}: quick_init takes plain positional-or-keyword fields")
+        if f.default is not MISSING:
+            namespace[f"_d_{f.name}"] = f.default
+            params.append(f"{f.name}=_d_{f.name}")
+            items.append(f"{f.name!r}: {f.name}")
+        elif f.default_factory is not MISSING:
+            namespace[f"_f_{f.name}"] = f.default_factory
+            params.append(f"{f.name}=_MISSING")
+            items.append(f"{f.name!r}: _f_{f.name}() if {f.name} is _MISSING else {f.name}")
+        else:
+            params.append(f.name)
+            items.append(f"{f.name!r}: {f.name}")
+    source = (f"def __init__(self, {', '.join(params)}):\n"
+              f"    _set(self, '__dict__', {{{', '.join(items)}}})\n")
+    exec(source, namespace)          # noqa: S102 - built from the dataclass's own field names, as dataclasses does
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__doc__ = cls.__init__.__doc__
+    cls.__init__ = init
+    return cls
+
+
+class _Quiet(list):
+    """A steps list that keeps nothing: the state and local tax code, given it, computes the figures only (each text
+    step is also guarded by `if steps is not QUIET`, so its words are not even formatted); the words come back on
+    demand by computing the same line again with a real list (payroll/engine/states: deferred explanations)."""
+
+    __slots__ = ()
+
+    def append(self, item) -> None:
+        pass
+
+    def extend(self, items) -> None:
+        pass
+
+    def insert(self, index, item) -> None:
+        pass
+
+
+QUIET: list = _Quiet()
+
+
+class Line(NamedTuple):
+    """One line of a paycheck (earning, tax or deduction) with the steps that produced it.
+
+    A named tuple, not a dataclass: a paycheck makes about ten and a run keeps a chunk's worth until they are
+    written, so it is built by one C call and is as compact as a tuple (immutable, compared field by field)."""
 
     code: str
     amount: Decimal
@@ -94,7 +152,8 @@ FILING_STATUSES = ("single", "married_jointly", "head_of_household")
 MARITAL_STATUSES = ("single", "married", "married_single_rate")
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class W4:
     """Form W-4 2020 or later. Step 3, 4(a), 4(b) are annual amounts; Step 4(c) is per pay period."""
 
@@ -115,7 +174,8 @@ class W4:
         return self.filing_status
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class W4Legacy:
     """Form W-4 2019 or earlier: marital status, allowances, additional amount per pay period."""
 
@@ -146,7 +206,8 @@ EARNING_CODES = REGULAR_CODES | SUPPLEMENTAL_CODES | NONTAXABLE_CODES
 HOURLY_CODES = frozenset({"regular", "overtime", "double_time"})
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Earning:
     """One earning: hourly {code, hours, rate}, piece {units, rate}, or an amount (salary, bonus, commission,
     reimbursement). For overtime, `regular_rate` (if given) is the FLSA regular rate used for the qualified
@@ -187,7 +248,8 @@ EMPLOYER_CONTRIBUTION_CODES = ("401k_match", "hsa_employer", "health_employer")
 COMMUTER_KINDS = ("transit", "parking")
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class Deduction:
     """A deduction requested for this period: a fixed `amount`, or `percent` (a fraction, 0.06 = 6%) of gross
     wages (elections, loans) or of disposable earnings (garnishments). `goal_remaining` (the part of a loan or
@@ -208,7 +270,8 @@ class Deduction:
     ref: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class EmployerContribution:
     """What the employer pays on top of wages: `401k_match` by a `match` formula ((share of pay, match rate) tiers
     applied in turn to the deferral taken this period, e.g. ((0.03, 1), (0.02, 0.5)) = 100% of the first 3% +
@@ -224,7 +287,8 @@ class EmployerContribution:
     ref: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class YearToDate:
     """Figures for the calendar year before this paycheck (or after it, in a result).
     gross is gross wages (non-taxable reimbursements excluded: they are paid but are not wages);
@@ -245,7 +309,8 @@ class YearToDate:
     employer_401k: Decimal = ZERO           # employer 401(k) contributions (415(c) annual additions)
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class PaycheckInput:
     """One pay period of one worker."""
 
@@ -286,7 +351,8 @@ class PaycheckInput:
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@quick_init
+@dataclass(frozen=True)
 class PaycheckResult:
     """The paycheck: every line with its explanation, the taxable wages per tax, and the updated year to date."""
 

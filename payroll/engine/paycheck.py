@@ -1,11 +1,11 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
 
 from backoffice.errors import DomainError
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import CENT, D, ZERO, round_cents
 
 from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
@@ -111,15 +111,16 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
     ss_cap_step = ("Wage base {}; social security wages so far this year {}; taxed this period {} of {}",
                    t.ss_wage_base, ytd.social_security_wages, ss_wages, fica_wages)
-    ss_ee = round_cents(ss_wages * t.ss_employee_rate)
-    ss_er = round_cents(ss_wages * t.ss_employer_rate)
-    medicare_ee = round_cents(fica_wages * t.medicare_employee_rate)
-    medicare_er = round_cents(fica_wages * t.medicare_employer_rate)
+    # products of Decimals, so round_cents's checks are skipped: the same quantize, half-up to the cent
+    ss_ee = (ss_wages * t.ss_employee_rate).quantize(CENT, ROUND_HALF_UP)
+    ss_er = (ss_wages * t.ss_employer_rate).quantize(CENT, ROUND_HALF_UP)
+    medicare_ee = (fica_wages * t.medicare_employee_rate).quantize(CENT, ROUND_HALF_UP)
+    medicare_er = (fica_wages * t.medicare_employer_rate).quantize(CENT, ROUND_HALF_UP)
     threshold = t.addl_medicare_threshold
     before = ytd.medicare_wages
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
-    addl = round_cents(over * t.addl_medicare_rate)
+    addl = (over * t.addl_medicare_rate).quantize(CENT, ROUND_HALF_UP)
     ss_src = ("Social security and Medicare wages: gross wages {} less cafeteria-plan deductions {} = {}",
               wages, fica_exempt, fica_wages)
     employee_taxes_fica = [
@@ -157,8 +158,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         remote_for_convenience=inp.remote_for_convenience)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
-    for s in states.compute_state_taxes(ctx):
-        line = Line(s.code, s.amount, s.explanation, s.state)   # plain strings are steps too
+    for s in states.compute_state_taxes(ctx, explain=False):
+        line = Line(s.code, s.amount, s.explanation, s.state)   # a deferred step (or plain strings): words on demand
         (employer_taxes if s.employer else state_ee).append(line)
         if s.wages is not None:
             state_wages[(s.code, s.state)] = s.wages
@@ -190,7 +191,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         rate = Pct(rate + reduction)
         futa_steps.append(("Credit reduction for {} {}: rate {} ({})", inp.work_state, reduction, rate,
                            t.futa_credit_reduction_note))
-    futa = round_cents(futa_wages * rate)
+    futa = (futa_wages * rate).quantize(CENT, ROUND_HALF_UP)
     futa_steps.append(("{} × rate = {}", futa_wages, futa))
     employer_taxes.append(Line("futa", futa, tuple(futa_steps)))
     suta_wages = _Z

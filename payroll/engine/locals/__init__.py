@@ -9,6 +9,7 @@ from typing import Mapping
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
+from ..model import quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
@@ -24,6 +25,7 @@ LOCAL_CERTIFICATE_FIELDS = ("city_exemptions", "city_allowances", "filing_status
 TRANSIT_DISTRICTS = ("TRIMET", "LTD")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Locality:
     """Where a worker lives or works, as far as local taxes need it (set by HR or derived from the address)."""
@@ -43,6 +45,7 @@ class Locality:
         return ", ".join(parts + [self.state.upper()])
 
 
+@quick_init
 @dataclass(frozen=True)
 class LocalContext:
     pay_date: date
@@ -57,6 +60,7 @@ class LocalContext:
     ytd_local: Mapping[str, Decimal] = field(default_factory=dict)      # withheld so far this year, by locality code
 
 
+@quick_init
 @dataclass(frozen=True)
 class LocalTaxLine:
     code: str                 # local_income_tax | local_services_tax | school_district_tax | transit_tax
@@ -477,13 +481,34 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
 
 # --- the paycheck's local lines ----------------------------------------------------------------------------------
 
+# (tax year, residence, work) -> (the year's rules, those of the places lived and worked in by locality code): a
+# run meets the same few places thousands of times, and matching them walks every rule of the year. Localities are
+# frozen (hashable); an entry counts only for the very rules it was made from (held here, so compared by identity);
+# the cache is emptied when it grows past _PLACES_KEPT.
+_PLACES: dict[tuple, tuple] = {}
+_PLACES_KEPT = 20_000
+
+
+def _rules_of_places(year: int, residence: Locality | None, work: Locality | None) -> dict[str, list[LocalRules]]:
+    rules = localities_for_year(year)
+    key = (year, residence, work)
+    hit = _PLACES.get(key)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    by_code: dict[str, list[LocalRules]] = {}
+    for rule in rules:
+        if _in(rule, residence) or _in(rule, work):
+            by_code.setdefault(rule.code, []).append(rule)
+    if len(_PLACES) >= _PLACES_KEPT:
+        _PLACES.clear()
+    _PLACES[key] = (rules, by_code)
+    return by_code
+
+
 def _applicable(ctx: LocalContext) -> tuple[list[LocalRules], list[LocalRules]]:
     """(rules covering the pay date whose place the worker lives or works in, rules that do not cover it)."""
     here, missing = [], []
-    by_code: dict[str, list[LocalRules]] = {}
-    for rule in localities_for_year(ctx.pay_date.year):
-        if _in(rule, ctx.residence) or _in(rule, ctx.work):
-            by_code.setdefault(rule.code, []).append(rule)
+    by_code = _rules_of_places(ctx.pay_date.year, ctx.residence, ctx.work)
     for code, versions in by_code.items():
         current = next((r for r in versions if r.covers(ctx.pay_date)), None)
         if current is None:

@@ -11,6 +11,7 @@ from backoffice.geo import STATES
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from backoffice.periods import PayFrequency
 
+from ..model import QUIET, quick_init
 from .income import income_tax_amount
 from .inputs import Certificate, read_certificate, state_wages
 from .multistate import compute_allocated, convenience_state, reciprocal_form
@@ -28,6 +29,7 @@ WEEKS_PER_YEAR = D(52)
 ALL_PAY_PERIODS = frozenset(f.periods_per_year for f in PayFrequency)
 
 
+@quick_init
 @dataclass(frozen=True)
 class StateContext:
     pay_date: date
@@ -51,12 +53,17 @@ class StateContext:
     remote_for_convenience: bool = False
 
 
+@quick_init
 @dataclass(frozen=True)
 class StateTaxLine:
+    """One state tax line. `explanation` is its steps in words; from compute_state_taxes(ctx, explain=False) it is
+    one deferred step instead, (state_line_explanation, ctx, index), which model.render_steps expands into the
+    same words by computing the line again when someone reads it."""
+
     code: str
     state: str
     amount: Decimal
-    explanation: tuple[str, ...]
+    explanation: tuple
     employer: bool = False
     wages: Decimal | None = None     # the wages the line was computed on (W-2 box 16, state wage reports)
 
@@ -135,7 +142,15 @@ def suta_new_employer_rate(state: str, tax_year: int) -> Decimal:
     return rate
 
 
+# (state, tax year) -> its rules, for states with one version a year in force on every pay date (nearly all):
+# the answer of _rules below, whatever the pay date, so a run does not walk the checks once a paycheck
+_WHOLE_YEAR_RULES: dict[tuple[str, int], StateRules] = {}
+
+
 def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:
+    hit = _WHOLE_YEAR_RULES.get((state, tax_year))
+    if hit is not None:
+        return hit
     if state not in STATES:
         raise UnsupportedState(f"{state!r} is not a US state or DC")
     versions = versions_for_year(tax_year).get(state, ())
@@ -156,6 +171,8 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
     if rules is None or rules.income_tax is None:
         raise UnsupportedState(f"state income tax withholding for {state} is not supported yet "
                                f"(tax year {tax_year})")
+    if len(versions) == 1 and rules.effective_from is None and rules.effective_until is None:
+        _WHOLE_YEAR_RULES[(state, tax_year)] = rules
     return rules
 
 
@@ -184,7 +201,8 @@ def _source(rules: StateRules) -> str:
     return line
 
 
-def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str]) -> StateTaxLine:
+def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str],
+                 quiet: bool = False) -> StateTaxLine:
     tax = rules.income_tax
     if tax.method == "none":
         steps = _NO_TAX_STEPS.get(id(rules))
@@ -192,23 +210,27 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
             steps = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
                                                 _source(rules))
         return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *steps) if lead else steps)
-    steps = list(lead)
+    steps = QUIET if quiet else list(lead)
     if tax.params.get("status_from_federal_w4"):
         status = "married" if ctx.federal_filing_status == "married_jointly" else "single"
         cert = replace(cert, filing_status=status, given=True)
-        steps.append(f"{rules.state} uses the federal Form W-4: filing status {ctx.federal_filing_status} -> "
-                     f"{status} schedule.")
+        if steps is not QUIET:
+            steps.append(f"{rules.state} uses the federal Form W-4: filing status {ctx.federal_filing_status} -> "
+                         f"{status} schedule.")
     if not cert.given and tax.method != "elected_percentage":   # that method says it itself
-        steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
+        if steps is not QUIET:
+            steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax, ctx.ytd_gross, ctx.federal_income_tax)
-    if ctx.pretax:
+    if ctx.pretax and steps is not QUIET:
         excluded = [c for c, a in ctx.pretax.items() if a and c in tax.exempt_pretax]
         taxed = [c for c, a in ctx.pretax.items() if a and c not in tax.exempt_pretax]
         if excluded:
-            steps.append(f"Pre-tax deductions excluded from {rules.state} wages ({', '.join(sorted(excluded))}): "
-                         f"{fmt_usd(wages.excluded)}")
+            if steps is not QUIET:
+                steps.append(f"Pre-tax deductions excluded from {rules.state} wages ({', '.join(sorted(excluded))}): "
+                             f"{fmt_usd(wages.excluded)}")
         if taxed:
-            steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
+            if steps is not QUIET:
+                steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
     amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
     steps.extend(rules.notes)
     steps.append(_source(rules))
@@ -216,7 +238,7 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
                         wages=wages.regular + wages.supplemental)
 
 
-def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> StateTaxLine:
+def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet: bool = False) -> StateTaxLine:
     heads = _PROGRAM_HEADS.get(id(program))
     if heads is None:
         heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {fmt_pct(program.rate)} of wages",
@@ -233,25 +255,29 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program) -> Sta
     if program.excluded_pretax and ctx.pretax:
         excluded = sum((a for c, a in ctx.pretax.items() if c in program.excluded_pretax), ZERO)
     wages = gross - excluded if gross > excluded else ZERO
-    steps = [head]
+    steps = QUIET if quiet else [head]
     if excluded:
-        steps.append(f"Wages {fmt_usd(gross)} less excluded pre-tax deductions {fmt_usd(excluded)} = {fmt_usd(wages)}")
+        if steps is not QUIET:
+            steps.append(f"Wages {fmt_usd(gross)} less excluded pre-tax deductions {fmt_usd(excluded)} = {fmt_usd(wages)}")
     if program.annual_wage_base is not None:
         ytd = ctx.ytd_gross if ctx.ytd_gross > 0 else ZERO
         room = program.annual_wage_base - ytd
         if room < 0:
             room = ZERO
         if wages > room:
-            steps.append(f"Only {fmt_usd(room)} of this pay is below the {fmt_usd(program.annual_wage_base)} "
-                         f"annual wage base (year to date before this pay: {fmt_usd(ytd)})")
+            if steps is not QUIET:
+                steps.append(f"Only {fmt_usd(room)} of this pay is below the {fmt_usd(program.annual_wage_base)} "
+                             f"annual wage base (year to date before this pay: {fmt_usd(ytd)})")
             wages = room
     amount = wages * program.rate
-    steps.append(f"{fmt_usd(wages)} x {pct} = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"{fmt_usd(wages)} x {pct} = {fmt_usd(amount)}")
     if program.weekly_max is not None:
         cap = program.weekly_max * WEEKS_PER_YEAR / D(ctx.periods_per_year)
         if amount > cap:
-            steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
-                         f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
+            if steps is not QUIET:
+                steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
+                             f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
     steps.append(source)
     return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer, wages)
@@ -277,11 +303,39 @@ def _asks_top_up(home_state: str, pay_date: date) -> bool:
                 and home.income_tax.method != "none" and home.resident_top_up)
 
 
-def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
+# (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
+# whole, so a thread never sees one context's lines paired with another's.
+_last_explained: tuple = (None, ())
+
+
+def state_line_explanation(ctx: StateContext, index: int) -> tuple[str, ...]:
+    """The words of line `index` of compute_state_taxes(ctx, explain=False): the same lines computed again with
+    their explanations (the computation is pure, so the figures and the words are those of that call)."""
+    global _last_explained
+    last = _last_explained
+    if last[0] is not ctx:
+        last = _last_explained = (ctx, compute_state_taxes(ctx))
+    return last[1][index].explanation
+
+
+def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTaxLine]:
     """Every state tax line for one paycheck: work-state (or reciprocal residence-state) income tax, any
-    resident top-up, and the work state's disability / family-leave programs."""
+    resident top-up, and the work state's disability / family-leave programs.
+
+    explain=False computes the figures only and gives each line one deferred step (state_line_explanation)
+    in place of its words: a payroll run or a quote without explanations never formats them."""
     if ctx.periods_per_year < 1:
         raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
+    if explain or (ctx.work_shares and len({s.upper() for s, m in ctx.work_shares if m}) > 1):
+        return _compute(ctx, False)     # several work states (multistate.py): always in words, as it was
+    lines = _compute(ctx, True)
+    for i, line in enumerate(lines):
+        # each line is new, made by this call and seen by no one yet: set its deferred step in place
+        object.__setattr__(line, "explanation", ((state_line_explanation, ctx, i),))
+    return lines
+
+
+def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     year = ctx.pay_date.year
     if len({s.upper() for s, m in ctx.work_shares if m}) > 1:
         return compute_allocated(ctx, compute_state_taxes, ctx.work_shares, lambda w, h: _claimed_form(ctx, w, h),
@@ -310,8 +364,8 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
                     f"withheld instead."]
             lines.append(StateTaxLine("state_income_tax", work_state, ZERO, tuple(lead + [_source(work)])))
-            lines.append(_income_line(ctx, home, home_cert, lead))
-            lines.extend(_program_line(ctx, work, p) for p in work.programs)
+            lines.append(_income_line(ctx, home, home_cert, lead, quiet))
+            lines.extend(_program_line(ctx, work, p, quiet) for p in work.programs)
             return lines
 
     work_cert = _certificate_for(ctx, work_state)
@@ -322,7 +376,7 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
             lead.append(f"{work_state} and {home_state} have a reciprocal agreement, but no claim of it is on file: "
                         f"with {form} (the {work_state} certificate's reciprocity claim) {work_state} would "
                         f"withhold nothing and {home_state} would withhold instead.")
-    work_line = _income_line(ctx, work, work_cert, lead)
+    work_line = _income_line(ctx, work, work_cert, lead, quiet)
     lines.append(work_line)
 
     if home_state != work_state:
@@ -330,13 +384,15 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
         if home is not None and home.unsupported is None and home.income_tax is not None \
                 and home.income_tax.method != "none" and home.resident_top_up:
             home_cert = _certificate_for(ctx, home_state)
-            steps = [f"{home_state} requires withholding on its residents' wages earned in another state, "
-                     f"less the other state's withholding."]
-            home_line = _income_line(ctx, home, home_cert, [])
+            steps = QUIET if quiet else [f"{home_state} requires withholding on its residents' wages earned in "
+                                         f"another state, less the other state's withholding."]
+            home_line = _income_line(ctx, home, home_cert, [], quiet)
             top_up = max(ZERO, home_line.amount - work_line.amount)
-            steps.append(f"{home_state} withholding computed as if worked at home: {fmt_usd(home_line.amount)}")
+            if steps is not QUIET:
+                steps.append(f"{home_state} withholding computed as if worked at home: {fmt_usd(home_line.amount)}")
             steps.extend("  " + s for s in home_line.explanation)
-            steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
+            if steps is not QUIET:
+                steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
             lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
         else:
             if home is None or home.unsupported is not None or home.income_tax is None:
@@ -350,5 +406,6 @@ def compute_state_taxes(ctx: StateContext) -> list[StateTaxLine]:
                         f"on the return.")
             lines[-1] = StateTaxLine(work_line.code, work_line.state, work_line.amount,
                                      work_line.explanation + (note,), work_line.employer)
-    lines.extend(_program_line(ctx, work, p) for p in work.programs)
+    for program in work.programs:
+        lines.append(_program_line(ctx, work, program, quiet))
     return lines

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_usd
 
+from ..model import QUIET
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
 from .rules import StateRules, UnsupportedState
@@ -35,25 +36,32 @@ def _ca_method_b_period(rules: StateRules, cert: Certificate, pay: Wages, period
     double = status == "head_of_household" or (status == "married" and regular >= 2)
     key = "double" if double else "single"
     lie = _period_value(rules, f"period_low_income_exemption_{key}", periods)
-    steps.append(f"Table 1: low-income exemption for {status} with {regular} regular allowance(s), {periods} pay "
-                 f"periods a year: {fmt_usd(lie)}")
+    if steps is not QUIET:
+        steps.append(f"Table 1: low-income exemption for {status} with {regular} regular allowance(s), {periods} pay "
+                     f"periods a year: {fmt_usd(lie)}")
     if wages <= lie:
-        steps.append(f"Wages of {fmt_usd(wages)} are not above it: no California tax.")
+        if steps is not QUIET:
+            steps.append(f"Wages of {fmt_usd(wages)} are not above it: no California tax.")
         return ZERO
     extra = cert.counts["additional_allowances"]
     estimated, how = _by_count(rules, "period_estimated_deduction", periods, extra)
-    steps.append(f"Table 2: less estimated deductions, {how}: {fmt_usd(estimated)}")
+    if steps is not QUIET:
+        steps.append(f"Table 2: less estimated deductions, {how}: {fmt_usd(estimated)}")
     standard = _period_value(rules, f"period_standard_deduction_{key}", periods)
-    steps.append(f"Table 3: less the standard deduction {fmt_usd(standard)}")
+    if steps is not QUIET:
+        steps.append(f"Table 3: less the standard deduction {fmt_usd(standard)}")
     taxable = max(ZERO, wages - estimated - standard)
-    steps.append(f"Taxable income: {fmt_usd(wages)} - {fmt_usd(estimated)} - {fmt_usd(standard)} = {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable income: {fmt_usd(wages)} - {fmt_usd(estimated)} - {fmt_usd(standard)} = {fmt_usd(taxable)}")
     table = tax.tables[f"{status}_{periods}"]
     gross_tax, i = table.tax(taxable)
-    steps.append(f"Tax rate table for {status}, {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
-                 f"{fmt_usd(table.bases[i])} plus {table.rates[i] * 100:.2f}% of {fmt_usd(taxable - table.overs[i])} "
-                 f"= {fmt_usd(gross_tax)}")
+    if steps is not QUIET:
+        steps.append(f"Tax rate table for {status}, {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
+                     f"{fmt_usd(table.bases[i])} plus {table.rates[i] * 100:.2f}% of {fmt_usd(taxable - table.overs[i])} "
+                     f"= {fmt_usd(gross_tax)}")
     credit, how = _by_count(rules, "period_exemption_credit", periods, regular)
-    steps.append(f"Table 4: less the exemption allowance credit, {how}: {fmt_usd(credit)}")
+    if steps is not QUIET:
+        steps.append(f"Table 4: less the exemption allowance credit, {how}: {fmt_usd(credit)}")
     return max(ZERO, gross_tax - credit)
 
 

@@ -6,6 +6,7 @@ from decimal import Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
+from ..model import QUIET
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, SUPPLEMENTAL_METHODS
 from .rules import IncomeTax, StateRules, UnsupportedState
@@ -24,11 +25,13 @@ def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], 
         if s.per is None:
             value = amount
             if value:
-                steps.append(f"{kind} {s.label}: {fmt_usd(value)}")
+                if steps is not QUIET:
+                    steps.append(f"{kind} {s.label}: {fmt_usd(value)}")
         else:
             n = cert.counts.get(s.per, 0)
             value = amount * n
-            steps.append(f"{kind} {s.label}: {n} x {fmt_usd(amount)} = {fmt_usd(value)}")
+            if steps is not QUIET:
+                steps.append(f"{kind} {s.label}: {n} x {fmt_usd(amount)} = {fmt_usd(value)}")
         total += value
     return total
 
@@ -37,12 +40,14 @@ def _annual_from_table(table, taxable: Decimal, steps: list[str], flat_above=())
     for threshold, rate in reversed(flat_above):
         if taxable >= threshold:
             tax = taxable * rate
-            steps.append(f"Net wages of {fmt_usd(taxable)} are at least {fmt_usd(threshold)}: "
-                         f"{fmt_pct(rate)} of the whole amount = {fmt_usd(tax)}")
+            if steps is not QUIET:
+                steps.append(f"Net wages of {fmt_usd(taxable)} are at least {fmt_usd(threshold)}: "
+                             f"{fmt_pct(rate)} of the whole amount = {fmt_usd(tax)}")
             return tax
     tax, i = table.tax(taxable)
-    steps.append(f"Rate table row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
-                 f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(tax)}")
+    if steps is not QUIET:
+        steps.append(f"Rate table row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
+                     f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(tax)}")
     return tax
 
 
@@ -59,36 +64,43 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     if method == "elected_percentage":
         rate = _elected_rate(rules, cert, steps)
         amount = wages.regular * rate
-        steps.append(f"{fmt_usd(wages.regular)} x {fmt_pct(rate)} = {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"{fmt_usd(wages.regular)} x {fmt_pct(rate)} = {fmt_usd(amount)}")
         return amount
     if method in PERIOD_METHODS:        # methods whose publication works per pay period, not annualised
         return PERIOD_METHODS[method](rules, cert, wages, periods, steps)
     annual = wages.regular * p
-    steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
+    if steps is not QUIET:
+        steps.append(f"Annualised wages: {fmt_usd(wages.regular)} x {periods} pay periods = {fmt_usd(annual)}")
     if method == "annual_table":
         annual_tax = _annual_table(tax, cert, annual, steps)
     elif method == "flat":
         subtractions = tax.subtractions
         if not cert.given and tax.params.get("no_deductions_without_certificate"):
             subtractions = ()            # e.g. LA R-1306: no L-4 -> no standard deduction at all
-            steps.append(f"No {tax.certificate_form}: no deduction is subtracted.")
+            if steps is not QUIET:
+                steps.append(f"No {tax.certificate_form}: no deduction is subtracted.")
         subtract = _subtract(tax, cert, status, steps, subtractions, "Less")
         if tax.params.get("certificate_annual_allowance"):
             if cert.annual_allowance is not None:
                 allowance = cert.annual_allowance
-                steps.append(f"Less the annual withholding allowance from {tax.certificate_form}: {fmt_usd(allowance)}")
+                if steps is not QUIET:
+                    steps.append(f"Less the annual withholding allowance from {tax.certificate_form}: {fmt_usd(allowance)}")
             else:
                 allowance = tax.params["default_annual_allowance"][status]
-                steps.append(f"No annual allowance on {tax.certificate_form}: the default for {status}, "
-                             f"{fmt_usd(allowance)}, applies")
+                if steps is not QUIET:
+                    steps.append(f"No annual allowance on {tax.certificate_form}: the default for {status}, "
+                                 f"{fmt_usd(allowance)}, applies")
             subtract += allowance
         taxable = max(ZERO, annual - subtract)
         annual_tax = taxable * tax.rate
-        steps.append(f"Taxable: {fmt_usd(taxable)} x {fmt_pct(tax.rate)} = {fmt_usd(annual_tax)}")
+        if steps is not QUIET:
+            steps.append(f"Taxable: {fmt_usd(taxable)} x {fmt_pct(tax.rate)} = {fmt_usd(annual_tax)}")
         credits = _subtract(tax, cert, status, steps, tax.credits, "Credit")
         if tax.params.get("certificate_annual_credit") and cert.annual_allowance:
-            steps.append(f"Credit: the annual allowance amount from {tax.certificate_form}, "
-                         f"{fmt_usd(cert.annual_allowance)}")   # e.g. IA W-4 (2024 or later) line 6
+            if steps is not QUIET:
+                steps.append(f"Credit: the annual allowance amount from {tax.certificate_form}, "
+                             f"{fmt_usd(cert.annual_allowance)}")   # e.g. IA W-4 (2024 or later) line 6
             credits += cert.annual_allowance
         annual_tax = max(ZERO, annual_tax - credits)
     elif method == "ca_method_b":
@@ -104,9 +116,11 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     per_period = annual_tax / p
     if tax.params.get("round_to_dollar"):
         per_period = round_dollars(per_period)
-        steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods}, rounded to the dollar = {fmt_usd(per_period)}")
+        if steps is not QUIET:
+            steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods}, rounded to the dollar = {fmt_usd(per_period)}")
     else:
-        steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")
+        if steps is not QUIET:
+            steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(per_period)}")
     return per_period
 
 
@@ -128,10 +142,12 @@ def _annual_table(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: lis
     subtractions = tax.subtractions
     if not cert.given and tax.params.get("no_deductions_without_certificate"):
         subtractions = ()
-        steps.append(f"No {tax.certificate_form}: no deduction is subtracted.")
+        if steps is not QUIET:
+            steps.append(f"No {tax.certificate_form}: no deduction is subtracted.")
     subtract = _subtract(tax, cert, status, steps, subtractions, "Less")
     taxable = max(ZERO, annual - subtract)
-    steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
     annual_tax = _annual_from_table(_table_for(tax, status), taxable, steps)
     credits = _subtract(tax, cert, status, steps, tax.credits, "Credit")
     return max(ZERO, annual_tax - credits)
@@ -142,13 +158,15 @@ def _elected_rate(rules: StateRules, cert: Certificate, steps: list[str]) -> Dec
     choices = tax.params["choices"]
     default = tax.params["default_percentage"]
     if cert.percentage is None:
-        steps.append(f"No {tax.certificate_form} election on file: the default rate of {default}% applies.")
+        if steps is not QUIET:
+            steps.append(f"No {tax.certificate_form} election on file: the default rate of {default}% applies.")
         return default / 100
     if cert.percentage not in choices and cert.percentage != 0:
         raise ValidationFailed([Issue(f"certificate.{rules.state}.percentage",
                                       f"{tax.certificate_form} allows only {', '.join(str(c) + '%' for c in choices)}"
                                       " (or 0% when eligible)")])
-    steps.append(f"Rate elected on {tax.certificate_form}: {cert.percentage}%")
+    if steps is not QUIET:
+        steps.append(f"Rate elected on {tax.certificate_form}: {cert.percentage}%")
     return cert.percentage / 100
 
 
@@ -162,22 +180,28 @@ def _ca_method_b(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list
     double = status == "head_of_household" or (status == "married" and regular >= 2)
     key = "double" if double else "single"
     lie = prm["low_income_exemption"][key]
-    steps.append(f"Step 1: low-income exemption for {status} with {regular} regular allowance(s): {fmt_usd(lie)}")
+    if steps is not QUIET:
+        steps.append(f"Step 1: low-income exemption for {status} with {regular} regular allowance(s): {fmt_usd(lie)}")
     if annual <= lie:
-        steps.append(f"Annualised wages {fmt_usd(annual)} are not above it: no California tax.")
+        if steps is not QUIET:
+            steps.append(f"Annualised wages {fmt_usd(annual)} are not above it: no California tax.")
         return ZERO
     estimated = prm["estimated_deduction_allowance"]["amount"] * cert.counts["additional_allowances"]
-    steps.append(f"Step 2: less estimated deductions, {cert.counts['additional_allowances']} x "
-                 f"{fmt_usd(prm['estimated_deduction_allowance']['amount'])} = {fmt_usd(estimated)}")
+    if steps is not QUIET:
+        steps.append(f"Step 2: less estimated deductions, {cert.counts['additional_allowances']} x "
+                     f"{fmt_usd(prm['estimated_deduction_allowance']['amount'])} = {fmt_usd(estimated)}")
     standard = prm["standard_deduction"][key]
-    steps.append(f"Step 3: less the standard deduction {fmt_usd(standard)}")
+    if steps is not QUIET:
+        steps.append(f"Step 3: less the standard deduction {fmt_usd(standard)}")
     taxable = max(ZERO, annual - estimated - standard)
-    steps.append(f"Step 4: taxable income {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Step 4: taxable income {fmt_usd(taxable)}")
     table_status = "married" if status == "married" else status
     gross_tax = _annual_from_table(tax.tables[table_status], taxable, steps)
     credit = prm["exemption_allowance_credit"]["amount"] * regular
-    steps.append(f"Step 6: less the exemption allowance credit, {regular} x "
-                 f"{fmt_usd(prm['exemption_allowance_credit']['amount'])} = {fmt_usd(credit)}")
+    if steps is not QUIET:
+        steps.append(f"Step 6: less the exemption allowance credit, {regular} x "
+                     f"{fmt_usd(prm['exemption_allowance_credit']['amount'])} = {fmt_usd(credit)}")
     return max(ZERO, gross_tax - credit)
 
 
@@ -188,11 +212,14 @@ def _ny_exact(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[st
         steps.append("Head of household uses the single table (IT-2104 has single/head of household together).")
     deduction = prm["deduction_allowance"][status]
     exemptions = prm["exemption_allowance"]["amount"] * cert.counts["allowances"]
-    steps.append(f"Less the deduction allowance for {status}: {fmt_usd(deduction)}")
-    steps.append(f"Less exemption allowances: {cert.counts['allowances']} x "
-                 f"{fmt_usd(prm['exemption_allowance']['amount'])} = {fmt_usd(exemptions)}")
+    if steps is not QUIET:
+        steps.append(f"Less the deduction allowance for {status}: {fmt_usd(deduction)}")
+    if steps is not QUIET:
+        steps.append(f"Less exemption allowances: {cert.counts['allowances']} x "
+                     f"{fmt_usd(prm['exemption_allowance']['amount'])} = {fmt_usd(exemptions)}")
     taxable = max(ZERO, annual - deduction - exemptions)
-    steps.append(f"Net wages: {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Net wages: {fmt_usd(taxable)}")
     flat_above = prm.get(f"flat_above_{status}", ())
     return _annual_from_table(tax.tables[status], taxable, steps, flat_above)
 
@@ -202,14 +229,16 @@ def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[s
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
     gross_tax = annual * tax.rate
-    steps.append(f"{fmt_usd(annual)} x {fmt_pct(tax.rate)} = {fmt_usd(gross_tax)}")
+    if steps is not QUIET:
+        steps.append(f"{fmt_usd(annual)} x {fmt_pct(tax.rate)} = {fmt_usd(gross_tax)}")
     base = prm["base_allowance"][status]
     threshold = prm["phase_out_threshold"][status]
     over = max(ZERO, annual - threshold)
     reduction = over * prm["phase_out_rate"]["amount"]
     credit = max(ZERO, base - reduction)
-    steps.append(f"Credit: base allowance for {status} {fmt_usd(base)} less {fmt_pct(prm['phase_out_rate']['amount'])} "
-                 f"of wages over {fmt_usd(threshold)} ({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
+    if steps is not QUIET:
+        steps.append(f"Credit: base allowance for {status} {fmt_usd(base)} less {fmt_pct(prm['phase_out_rate']['amount'])} "
+                     f"of wages over {fmt_usd(threshold)} ({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
     return max(ZERO, gross_tax - credit)
 
 
@@ -224,20 +253,22 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     if tax.params.get("supplemental_aggregate"):
         combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross,
                          wages.federal_income_tax)
-        inner: list[str] = []
+        inner: list[str] = QUIET         # the inner steps are never shown
         total = regular_withholding(rules, cert, combined, periods, inner)
         amount = total - regular
-        steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} by the aggregate method: withholding on "
-                     f"regular plus supplemental {fmt_usd(total)} less withholding on regular {fmt_usd(regular)} "
-                     f"= {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} by the aggregate method: withholding on "
+                         f"regular plus supplemental {fmt_usd(total)} less withholding on regular {fmt_usd(regular)} "
+                         f"= {fmt_usd(amount)}")
         return max(ZERO, amount)
     if tax.method == "elected_percentage":
-        rate = _elected_rate(rules, cert, [])
+        rate = _elected_rate(rules, cert, QUIET)
     else:
         rate = tax.supplemental_rate
     amount = wages.supplemental * rate
-    steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {fmt_pct(rate)} "
-                 f"({tax.supplemental_label or 'flat supplemental rate'}) = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {fmt_pct(rate)} "
+                     f"({tax.supplemental_label or 'flat supplemental rate'}) = {fmt_usd(amount)}")
     return amount
 
 
@@ -246,16 +277,18 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
     """Rounded state income-tax withholding for one period (regular + supplemental + additional)."""
     tax = rules.income_tax
     if cert.exempt:
-        steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
+        if steps is not QUIET:
+            steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
     regular = round_cents(regular_withholding(rules, cert, wages, periods, steps))
     supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
     total = regular + supplemental
     if cert.additional:
-        steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
+        if steps is not QUIET:
+            steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
         total += cert.additional
     total = round_cents(max(ZERO, total))
-    if supplemental or cert.additional:
+    if (supplemental or cert.additional) and steps is not QUIET:
         parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
         steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
     return total

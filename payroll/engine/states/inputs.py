@@ -9,6 +9,7 @@ from typing import Mapping
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO
 
+from ..model import quick_init
 from .rules import IncomeTax
 
 _STATUS_ALIASES = {
@@ -135,6 +136,7 @@ _NO_CERTIFICATE = Certificate(given=False, filing_status="single",
                               percentage=None, annual_allowance=None, reciprocity=False)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Wages:
     """This period's wages for one state's income tax, after that state's pre-tax exclusions."""
@@ -148,7 +150,7 @@ class Wages:
 
 def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
                 ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO) -> Wages:
-    excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO)
+    excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO) if pretax else ZERO
     regular = gross - supplemental - excluded
     supp = supplemental
     if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part

@@ -6,6 +6,7 @@ from decimal import ROUND_FLOOR, Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
+from ..model import QUIET
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table
 from .inputs import Certificate, Wages
 from .period_methods import SUPPLEMENTAL_METHODS
@@ -23,25 +24,29 @@ def _al_class(rules: StateRules, cert: Certificate, steps: list[str]) -> str:
         if code not in AL_CLASSES:
             raise ValidationFailed([Issue(f"certificate.{rules.state}.withholding_code",
                                           "Form A-4 exemption class must be one of 0, S, MS, M, H")])
-        steps.append(f"Form A-4 exemption class {code}")
+        if steps is not QUIET:
+            steps.append(f"Form A-4 exemption class {code}")
         return code
     if not cert.given:
         return "0"
     code = _AL_CLASS_FOR_STATUS[cert.filing_status]
-    steps.append(f"Form A-4 exemption class {code} (filing status {cert.filing_status})")
+    if steps is not QUIET:
+        steps.append(f"Form A-4 exemption class {code} (filing status {cert.filing_status})")
     return code
 
 
-def _al_standard_deduction(prm, code: str, gross: Decimal) -> tuple[Decimal, str]:
+def _al_standard_deduction(prm, code: str, gross: Decimal, quiet: bool = False) -> tuple[Decimal, str]:
     """The booklet's standard-deduction schedule: the full amount up to the phase-out start, then so much less per
     step of annual gross income begun (the first step at the start itself), never below the minimum."""
     full, start = prm["standard_deduction_full"][code], prm["standard_deduction_phase_out_from"][code]
     if gross < start:
-        return full, f"annual gross {fmt_usd(gross)} is below {fmt_usd(start)}: full amount"
+        return full, "" if quiet else f"annual gross {fmt_usd(gross)} is below {fmt_usd(start)}: full amount"
     step, less = prm["standard_deduction_step"][code], prm["standard_deduction_decrease"][code]
     steps_begun = ((gross - start) / step).to_integral_value(ROUND_FLOOR) + 1
     floor = prm["standard_deduction_minimum"][code]
     amount = max(floor, full - steps_begun * less)
+    if quiet:
+        return amount, ""
     return amount, (f"{fmt_usd(full)} less {steps_begun} x {fmt_usd(less)} for each {fmt_usd(step)} of annual gross "
                     f"from {fmt_usd(start)}, not below {fmt_usd(floor)}")
 
@@ -62,19 +67,24 @@ def _al_annual(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     tax = rules.income_tax
     prm = tax.params
     code = _al_class(rules, cert, steps)
-    standard, how = _al_standard_deduction(prm, code, annual)
-    steps.append(f"Less the standard deduction for class {code}: {fmt_usd(standard)} ({how})")
+    standard, how = _al_standard_deduction(prm, code, annual, steps is QUIET)
+    if steps is not QUIET:
+        steps.append(f"Less the standard deduction for class {code}: {fmt_usd(standard)} ({how})")
     federal = wages.federal_income_tax * periods
-    steps.append(f"Less federal income tax withheld, annualised: {fmt_usd(wages.federal_income_tax)} x {periods} = "
-                 f"{fmt_usd(federal)}")
+    if steps is not QUIET:
+        steps.append(f"Less federal income tax withheld, annualised: {fmt_usd(wages.federal_income_tax)} x {periods} = "
+                     f"{fmt_usd(federal)}")
     personal = prm["personal_exemption"][code]
-    steps.append(f"Less the personal exemption for class {code}: {fmt_usd(personal)}")
+    if steps is not QUIET:
+        steps.append(f"Less the personal exemption for class {code}: {fmt_usd(personal)}")
     n = cert.counts["dependents"]
     per = _al_dependent_amount(prm, annual)
     dependents = per * n
-    steps.append(f"Less dependent exemptions: {n} x {fmt_usd(per)} = {fmt_usd(dependents)}")
+    if steps is not QUIET:
+        steps.append(f"Less dependent exemptions: {n} x {fmt_usd(per)} = {fmt_usd(dependents)}")
     taxable = max(ZERO, annual - standard - federal - personal - dependents)
-    steps.append(f"Taxable: {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable: {fmt_usd(taxable)}")
     table = tax.tables["married" if code == "M" else "single"]
     return _annual_from_table(table, taxable, steps)
 
@@ -87,17 +97,21 @@ def _ar_formula(rules: StateRules, cert: Certificate, wages: Wages, annual: Deci
     prm = rules.income_tax.params
     standard = prm["standard_deduction"]
     net = max(ZERO, annual - standard)
-    steps.append(f"Net taxable income: {fmt_usd(annual)} - standard deduction {fmt_usd(standard)} = {fmt_usd(net)}")
+    if steps is not QUIET:
+        steps.append(f"Net taxable income: {fmt_usd(annual)} - standard deduction {fmt_usd(standard)} = {fmt_usd(net)}")
     if net < prm["midpoint_below"]:
         net = (net / 100).to_integral_value(ROUND_FLOOR) * 100 + 50
-        steps.append(f"Below {fmt_usd(prm['midpoint_below'])}: the middle of its $100 range, {fmt_usd(net)}")
+        if steps is not QUIET:
+            steps.append(f"Below {fmt_usd(prm['midpoint_below'])}: the middle of its $100 range, {fmt_usd(net)}")
     start, rate, adjustment = next(row for row in reversed(prm["brackets"]) if net >= row[0])
     gross_tax = round_dollars(max(ZERO, net * rate - adjustment))
-    steps.append(f"Bracket from {fmt_usd(start)}: {fmt_usd(net)} x {fmt_pct(rate)} - {fmt_usd(adjustment)}, "
-                 f"rounded to the dollar = {fmt_usd(gross_tax)}")
+    if steps is not QUIET:
+        steps.append(f"Bracket from {fmt_usd(start)}: {fmt_usd(net)} x {fmt_pct(rate)} - {fmt_usd(adjustment)}, "
+                     f"rounded to the dollar = {fmt_usd(gross_tax)}")
     n = cert.counts["allowances"]
     credit = prm["personal_tax_credit"] * n
-    steps.append(f"Less personal tax credits: {n} x {fmt_usd(prm['personal_tax_credit'])} = {fmt_usd(credit)}")
+    if steps is not QUIET:
+        steps.append(f"Less personal tax credits: {n} x {fmt_usd(prm['personal_tax_credit'])} = {fmt_usd(credit)}")
     return max(ZERO, gross_tax - credit)
 
 
@@ -111,13 +125,14 @@ def _de_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: 
     """Delaware, supplemental wages: tax on the annualised regular wages plus the supplemental payment, less the tax
     on the annualised regular wages alone; the difference is withheld from the supplemental payment."""
     annual = pay.regular * periods
-    inner: list[str] = []
+    inner: list[str] = QUIET          # the inner steps are never shown
     base = _annual_table(rules.income_tax, cert, annual, inner)
     combined = _annual_table(rules.income_tax, cert, annual + pay.supplemental, inner)
     amount = max(ZERO, combined - base)
-    steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)}: annual tax on {fmt_usd(annual)} + "
-                 f"{fmt_usd(pay.supplemental)} = {fmt_usd(combined)}, less annual tax on {fmt_usd(annual)} = "
-                 f"{fmt_usd(base)}: {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)}: annual tax on {fmt_usd(annual)} + "
+                     f"{fmt_usd(pay.supplemental)} = {fmt_usd(combined)}, less annual tax on {fmt_usd(annual)} = "
+                     f"{fmt_usd(base)}: {fmt_usd(amount)}")
     return amount
 
 

@@ -8,6 +8,7 @@ from decimal import ROUND_CEILING, Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 
+from ..model import QUIET
 from .income import ANNUAL_METHODS, _annual_from_table
 from .inputs import Certificate, Wages
 from .rules import StateRules
@@ -35,7 +36,8 @@ def _ct_code(rules: StateRules, cert: Certificate, steps: list[str]) -> str | No
         if code not in CT_CODES:
             raise ValidationFailed([Issue(f"certificate.{rules.state}.withholding_code",
                                           "CT-W4 withholding code must be one of A, B, C, D, E, F")])
-        steps.append(f"CT-W4 withholding code {code}")
+        if steps is not QUIET:
+            steps.append(f"CT-W4 withholding code {code}")
         return code
     if not cert.given:
         return None
@@ -43,7 +45,8 @@ def _ct_code(rules: StateRules, cert: Certificate, steps: list[str]) -> str | No
     if code is None:
         raise ValidationFailed([Issue(f"certificate.{rules.state}.withholding_code",
                                       "a married employee's CT-W4 must give the withholding code (A, C or D)")])
-    steps.append(f"CT-W4 withholding code {code} (filing status {cert.filing_status})")
+    if steps is not QUIET:
+        steps.append(f"CT-W4 withholding code {code} (filing status {cert.filing_status})")
     return code
 
 
@@ -57,7 +60,8 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     if code is None:
         rate = prm["no_certificate_rate"]
         tax = annual * rate
-        steps.append(f"No CT-W4 on file: {fmt_pct(rate)} of the annual wages with no exemption = {fmt_usd(tax)}")
+        if steps is not QUIET:
+            steps.append(f"No CT-W4 on file: {fmt_pct(rate)} of the annual wages with no exemption = {fmt_usd(tax)}")
         return tax
     if code == "E":
         steps.append("Withholding code E: no Connecticut withholding.")
@@ -67,14 +71,17 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     less = prm["exemption_step"] * _steps_begun(annual, prm["exemption_phase_out_from"].get(code, ZERO),
                                                 prm["exemption_step"]) if full else ZERO
     exemption = max(ZERO, full - less)
-    steps.append(f"Table A exemption for code {code}: {fmt_usd(exemption)}")
+    if steps is not QUIET:
+        steps.append(f"Table A exemption for code {code}: {fmt_usd(exemption)}")
     taxable = max(ZERO, annual - exemption)
-    steps.append(f"Taxable: {fmt_usd(annual)} - {fmt_usd(exemption)} = {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable: {fmt_usd(annual)} - {fmt_usd(exemption)} = {fmt_usd(taxable)}")
     tax = _annual_from_table(rules.income_tax.tables[_CT_TABLE_FOR_CODE[code]], taxable, steps)
     # Table C: the 2% rate's phase-out, so much per step of annual wages above the start, up to a maximum.
     start, step, per, top = prm[f"add_back_{code}"]
     add_back = min(top, per * _steps_begun(annual, start, step))
-    steps.append(f"Table C 2% phase-out add-back: {fmt_usd(add_back)}")
+    if steps is not QUIET:
+        steps.append(f"Table C 2% phase-out add-back: {fmt_usd(add_back)}")
     # Table D: the recapture, in tiers (from, step, amount per step, the total the tier reaches).
     # Each tier starts from the total the tier before it reaches.
     recapture, reached = ZERO, ZERO
@@ -83,7 +90,8 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
         if n:
             recapture = min(tier_top, reached + tier_per * n)
         reached = tier_top
-    steps.append(f"Table D recapture: {fmt_usd(recapture)}")
+    if steps is not QUIET:
+        steps.append(f"Table D recapture: {fmt_usd(recapture)}")
     total = tax + add_back + recapture
     # Table E: the personal-credit decimal for the code's annual wages (code D has none).
     decimal = ZERO
@@ -92,12 +100,14 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
         if annual > more_than or more_than == rows[0][0]:
             decimal = value
     annual_tax = total * (1 - decimal)
-    steps.append(f"Table E personal credit {decimal}: {fmt_usd(total)} x (1 - {decimal}) = {fmt_usd(annual_tax)}")
+    if steps is not QUIET:
+        steps.append(f"Table E personal credit {decimal}: {fmt_usd(total)} x (1 - {decimal}) = {fmt_usd(annual_tax)}")
     if cert.reduction:
         # CT-W4 line 3: so much less each pay period, never below zero (taken here on the annual figure).
         reduced = max(ZERO, annual_tax - cert.reduction * periods)
-        steps.append(f"Less the CT-W4 line 3 reduction of {fmt_usd(cert.reduction)} a period: {fmt_usd(cert.reduction)} "
-                     f"x {periods} = {fmt_usd(cert.reduction * periods)}, leaving {fmt_usd(reduced)}")
+        if steps is not QUIET:
+            steps.append(f"Less the CT-W4 line 3 reduction of {fmt_usd(cert.reduction)} a period: {fmt_usd(cert.reduction)} "
+                         f"x {periods} = {fmt_usd(cert.reduction * periods)}, leaving {fmt_usd(reduced)}")
         annual_tax = reduced
     return annual_tax
 

@@ -5,6 +5,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from backoffice.money import ZERO, fmt_usd, round_dollars
 
+from ..model import QUIET
 from .income import ANNUAL_METHODS, _annual_from_table, _subtract, _table_for
 from .inputs import Certificate, Wages
 from .rules import StateRules
@@ -20,19 +21,22 @@ def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, step
     start = prm["phase_out_start"][status]
     width = prm["phase_out_range"][status]
     if annual <= start:
-        steps.append(f"Less the standard deduction for {status}: {fmt_usd(full)}")
+        if steps is not QUIET:
+            steps.append(f"Less the standard deduction for {status}: {fmt_usd(full)}")
         return full
     if prm.get("deduction_round_to_dollar"):   # the 2026 booklet: full x (end - wages) / range, whole dollars
         deduction = round_dollars(max(ZERO, full * (start + width - annual) / width))
-        steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
-                     f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)}, to the dollar = "
-                     f"{fmt_usd(deduction)}")
+        if steps is not QUIET:
+            steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
+                         f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)}, to the dollar = "
+                         f"{fmt_usd(deduction)}")
         return deduction
     ratio = max(ZERO, (start + width - annual) / width).quantize(_RATIO_PLACES, ROUND_HALF_UP)
     deduction = full * ratio
-    steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
-                 f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)} = {fmt_usd(full)} x {ratio} "
-                 f"= {fmt_usd(deduction)}")
+    if steps is not QUIET:
+        steps.append(f"Standard deduction phased out above {fmt_usd(start)}: {fmt_usd(full)} x "
+                     f"({fmt_usd(start + width)} - {fmt_usd(annual)}) / {fmt_usd(width)} = {fmt_usd(full)} x {ratio} "
+                     f"= {fmt_usd(deduction)}")
     return deduction
 
 
@@ -45,12 +49,14 @@ def me_phase_out(rules: StateRules, cert: Certificate, wages: Wages, annual: Dec
     allowances = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
     deduction = _me_standard_deduction(rules, status, annual, steps)
     taxable = max(ZERO, annual - allowances - deduction)
-    steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(allowances)} - {fmt_usd(deduction)} = "
-                 f"{fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(allowances)} - {fmt_usd(deduction)} = "
+                     f"{fmt_usd(taxable)}")
     annual_tax = _annual_from_table(_table_for(tax, status), taxable, steps)
     if tax.params.get("annual_tax_round_to_dollar"):
         annual_tax = round_dollars(annual_tax)
-        steps.append(f"Annual tax to the dollar: {fmt_usd(annual_tax)}")
+        if steps is not QUIET:
+            steps.append(f"Annual tax to the dollar: {fmt_usd(annual_tax)}")
     return annual_tax
 
 

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
+from ..model import QUIET
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
 from .rules import StateRules, UnsupportedState
@@ -35,16 +36,18 @@ def ks_k4_period(rules: StateRules, cert: Certificate, pay: Wages, periods: int,
     allowance += dependent * further
     if further:
         label += f" + {further} x {fmt_usd(dependent)}"
-    steps.append(f"Less {label} ({periods} pay periods a year) = {fmt_usd(allowance)}")
+    if steps is not QUIET:
+        steps.append(f"Less {label} ({periods} pay periods a year) = {fmt_usd(allowance)}")
     taxable = max(ZERO, pay.regular - allowance)
     status = "married" if joint else "single"
     table = tax.tables.get(f"{periods}:{status}")
     if table is None:  # pragma: no cover - the data lists a table for every period it lists allowances for
         raise ValueError(f"{rules.state}: allowances but no {status} table for {periods} periods")
     amount, i = table.tax(taxable)
-    steps.append(f"{'Joint' if joint else 'Single'} table for {periods} pay periods a year, row over "
-                 f"{fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
-                 f"{fmt_usd(taxable - table.overs[i])} = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"{'Joint' if joint else 'Single'} table for {periods} pay periods a year, row over "
+                     f"{fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
+                     f"{fmt_usd(taxable - table.overs[i])} = {fmt_usd(amount)}")
     return amount
 
 
@@ -71,18 +74,21 @@ def status_period_table(rules: StateRules, cert: Certificate, pay: Wages, period
         wages = pay.regular * periods
         annual_tax, i = annual.tax(wages)
         amount = annual_tax / periods
-        steps.append(f"No table printed for {periods} pay periods a year: {label} annual table on "
-                     f"{fmt_usd(pay.regular)} x {periods} = {fmt_usd(wages)}, row from {fmt_usd(annual.overs[i])}: "
-                     f"{fmt_usd(annual.bases[i])} plus {fmt_pct(annual.rates[i])} of {fmt_usd(wages - annual.overs[i])} "
-                     f"= {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"No table printed for {periods} pay periods a year: {label} annual table on "
+                         f"{fmt_usd(pay.regular)} x {periods} = {fmt_usd(wages)}, row from {fmt_usd(annual.overs[i])}: "
+                         f"{fmt_usd(annual.bases[i])} plus {fmt_pct(annual.rates[i])} of {fmt_usd(wages - annual.overs[i])} "
+                         f"= {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
     else:
         amount, i = table.tax(pay.regular)
-        steps.append(f"{label} table for {periods} pay periods a year, row from {fmt_usd(table.overs[i])}: "
-                     f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
-                     f"{fmt_usd(pay.regular - table.overs[i])} = {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"{label} table for {periods} pay periods a year, row from {fmt_usd(table.overs[i])}: "
+                         f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
+                         f"{fmt_usd(pay.regular - table.overs[i])} = {fmt_usd(amount)}")
     if tax.params.get("round_to_dollar"):
         amount = round_dollars(amount)
-        steps.append(f"Rounded to the dollar: {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"Rounded to the dollar: {fmt_usd(amount)}")
     return amount
 
 

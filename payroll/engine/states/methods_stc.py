@@ -6,6 +6,7 @@ from decimal import Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
+from ..model import QUIET
 from .income import ANNUAL_METHODS
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
@@ -73,11 +74,13 @@ def _period_percentage(rules: StateRules, cert: Certificate, pay: Wages, periods
     if allowance is not None:
         cutoff = _period_value(rules, "period_allowance_limit", periods)
         if cutoff is not None and wages > cutoff and n:
-            steps.append(f"Wages of {fmt_usd(wages)} are over {fmt_usd(cutoff)} for {periods} pay periods a year: "
-                         f"the {n} allowance(s) on {tax.certificate_form} are not subtracted.")
+            if steps is not QUIET:
+                steps.append(f"Wages of {fmt_usd(wages)} are over {fmt_usd(cutoff)} for {periods} pay periods a year: "
+                             f"the {n} allowance(s) on {tax.certificate_form} are not subtracted.")
             n = 0
         less = allowance * n
-        steps.append(f"Less {tax.certificate_form} allowances: {n} x {fmt_usd(allowance)} a period = {fmt_usd(less)}")
+        if steps is not QUIET:
+            steps.append(f"Less {tax.certificate_form} allowances: {n} x {fmt_usd(allowance)} a period = {fmt_usd(less)}")
     else:
         less = ZERO
     taxable = max(ZERO, wages - less)
@@ -86,12 +89,14 @@ def _period_percentage(rules: StateRules, cert: Certificate, pay: Wages, periods
     i = max((j for j, row in enumerate(rows) if taxable > row[0]), default=0)
     floor, base, rate = rows[i]
     amount = base + (taxable - floor) * rate if taxable > floor else base if taxable > 0 else ZERO
-    steps.append(f"Net wages {fmt_usd(taxable)}; {words} for {periods} pay periods a year, row over "
-                 f"{fmt_usd(floor)}: {fmt_usd(base)} plus {fmt_pct(rate)} of {fmt_usd(max(ZERO, taxable - floor))} "
-                 f"= {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Net wages {fmt_usd(taxable)}; {words} for {periods} pay periods a year, row over "
+                     f"{fmt_usd(floor)}: {fmt_usd(base)} plus {fmt_pct(rate)} of {fmt_usd(max(ZERO, taxable - floor))} "
+                     f"= {fmt_usd(amount)}")
     if prm.get("round_to_dollar"):
         rounded = round_dollars(amount)
-        steps.append(f"Rounded to the whole dollar: {fmt_usd(rounded)}")
+        if steps is not QUIET:
+            steps.append(f"Rounded to the whole dollar: {fmt_usd(rounded)}")
         return rounded
     return amount
 
@@ -118,7 +123,8 @@ def _or_formula(rules: StateRules, cert: Certificate, pay: Wages, annual: Decima
     if not cert.given:
         flat = prm["no_certificate_rate"]
         amount = annual * flat
-        steps.append(f"No withholding statement on file: {fmt_pct(flat)} of {fmt_usd(annual)} = {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"No withholding statement on file: {fmt_pct(flat)} of {fmt_usd(annual)} = {fmt_usd(amount)}")
         return amount
     n = cert.counts["allowances"]
     status = "married" if cert.filing_status == "married" else "single"
@@ -126,14 +132,17 @@ def _or_formula(rules: StateRules, cert: Certificate, pay: Wages, annual: Decima
     federal = pay.federal_income_tax * periods
     cap = _or_federal_cap(prm, status, annual)
     subtract = min(federal, cap)
-    steps.append(f"Federal tax withheld, annualised: {fmt_usd(pay.federal_income_tax)} x {periods} = "
-                 f"{fmt_usd(federal)}, limited to {fmt_usd(cap)}: {fmt_usd(subtract)}")
+    if steps is not QUIET:
+        steps.append(f"Federal tax withheld, annualised: {fmt_usd(pay.federal_income_tax)} x {periods} = "
+                     f"{fmt_usd(federal)}, limited to {fmt_usd(cap)}: {fmt_usd(subtract)}")
     standard = prm["standard_deduction"][table]
     who = ("married, or single with 3 or more allowances" if table == "married"
            else "single or head of household with fewer than 3 allowances")
-    steps.append(f"Standard deduction ({who}): {fmt_usd(standard)}")
+    if steps is not QUIET:
+        steps.append(f"Standard deduction ({who}): {fmt_usd(standard)}")
     base = max(ZERO, annual - subtract - standard)
-    steps.append(f"BASE: {fmt_usd(annual)} - {fmt_usd(subtract)} - {fmt_usd(standard)} = {fmt_usd(base)}")
+    if steps is not QUIET:
+        steps.append(f"BASE: {fmt_usd(annual)} - {fmt_usd(subtract)} - {fmt_usd(standard)} = {fmt_usd(base)}")
     high = annual >= prm["high_wage_threshold"]
     if high:      # the $50,000-or-more table: rows of (BASE from, base tax, rate on the excess over the floor)
         rows = prm[f"high_wage_rows_{table}"]
@@ -144,15 +153,18 @@ def _or_formula(rules: StateRules, cert: Certificate, pay: Wages, annual: Decima
         i = schedule.row_for(base)
         floor, amount, rate = schedule.overs[i], schedule.bases[i], schedule.rates[i]
     gross = amount + (base - floor) * rate
-    steps.append(f"Table for annual wages {'of $50,000 or more' if high else 'under $50,000'}: {fmt_usd(amount)} "
-                 f"plus {fmt_pct(rate)} of {fmt_usd(base - floor)} over {fmt_usd(floor)} = {fmt_usd(gross)}")
+    if steps is not QUIET:
+        steps.append(f"Table for annual wages {'of $50,000 or more' if high else 'under $50,000'}: {fmt_usd(amount)} "
+                     f"plus {fmt_pct(rate)} of {fmt_usd(base - floor)} over {fmt_usd(floor)} = {fmt_usd(gross)}")
     limit = prm["allowance_wage_limit"][status]
     if n and annual > limit:
-        steps.append(f"Annual wages over {fmt_usd(limit)}: no personal exemption credit for the {n} allowance(s).")
+        if steps is not QUIET:
+            steps.append(f"Annual wages over {fmt_usd(limit)}: no personal exemption credit for the {n} allowance(s).")
         n = 0
     credit = prm["exemption_credit"] * n
-    steps.append(f"Less the personal exemption credit: {n} x {fmt_usd(prm['exemption_credit'])} = "
-                 f"{fmt_usd(credit)}")
+    if steps is not QUIET:
+        steps.append(f"Less the personal exemption credit: {n} x {fmt_usd(prm['exemption_credit'])} = "
+                     f"{fmt_usd(credit)}")
     return max(ZERO, gross - credit)
 
 

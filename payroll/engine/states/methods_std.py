@@ -8,6 +8,7 @@ from decimal import Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
+from ..model import QUIET
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table, _subtract, _table_for
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
@@ -22,18 +23,21 @@ def _sc_wh1603f(rules: StateRules, cert: Certificate, wages: Wages, annual: Deci
     prm = tax.params
     n = cert.counts["allowances"]
     allowances = prm["allowance"]["amount"] * n
-    steps.append(f"Less SC W-4 allowances: {n} x {fmt_usd(prm['allowance']['amount'])} = {fmt_usd(allowances)}")
+    if steps is not QUIET:
+        steps.append(f"Less SC W-4 allowances: {n} x {fmt_usd(prm['allowance']['amount'])} = {fmt_usd(allowances)}")
     if n >= 1:
         ten_percent = annual * prm["standard_deduction_rate"]["amount"]
         cap = prm["standard_deduction_max"]["amount"]
         standard = min(ten_percent, cap)
-        steps.append(f"Less the standard deduction: the lesser of {fmt_pct(prm['standard_deduction_rate']['amount'])} "
-                     f"of {fmt_usd(annual)} ({fmt_usd(ten_percent)}) and {fmt_usd(cap)} = {fmt_usd(standard)}")
+        if steps is not QUIET:
+            steps.append(f"Less the standard deduction: the lesser of {fmt_pct(prm['standard_deduction_rate']['amount'])} "
+                         f"of {fmt_usd(annual)} ({fmt_usd(ten_percent)}) and {fmt_usd(cap)} = {fmt_usd(standard)}")
     else:
         standard = ZERO
         steps.append("No standard deduction with zero allowances (WH-1603F).")
     taxable = max(ZERO, annual - allowances - standard)
-    steps.append(f"Taxable income: {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable income: {fmt_usd(taxable)}")
     return _annual_from_table(_table_for(tax, cert.filing_status), taxable, steps)
 
 
@@ -43,7 +47,8 @@ def _annual_tax_to_dollar(rules: StateRules, cert: Certificate, wages: Wages, an
     periods, as Virginia's printed example does (annual tax $2,628, semimonthly $109.50)."""
     annual_tax = _annual_table(rules.income_tax, cert, annual, steps)
     rounded = round_dollars(annual_tax)
-    steps.append(f"Annual tax {fmt_usd(annual_tax)} rounded to the whole dollar: {fmt_usd(rounded)}")
+    if steps is not QUIET:
+        steps.append(f"Annual tax {fmt_usd(annual_tax)} rounded to the whole dollar: {fmt_usd(rounded)}")
     return rounded
 
 
@@ -58,11 +63,13 @@ def _wv_it100(rules: StateRules, cert: Certificate, wages: Wages, annual: Decima
         raise ValidationFailed([Issue(f"certificate.{rules.state}.rate_table",
                                       "IT-104: the table is TWO_EARNER (the default) or ONE_EARNER")])
     table = tax.tables[names[choice]]
-    steps.append(f"{tax.certificate_form}: the {'one earner / one job' if choice == 'ONE_EARNER' else 'two earners / two or more jobs'} "
-                 "table")
+    if steps is not QUIET:
+        steps.append(f"{tax.certificate_form}: the {'one earner / one job' if choice == 'ONE_EARNER' else 'two earners / two or more jobs'} "
+                     "table")
     subtract = _subtract(tax, cert, cert.filing_status, steps, tax.subtractions, "Less")
     taxable = max(ZERO, annual - subtract)
-    steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
     return _annual_from_table(table, taxable, steps)
 
 
@@ -77,12 +84,14 @@ def _wi_w166(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal
     floor = prm["deduction_phase_out_from"][status]
     rate = prm["deduction_phase_out_rate"][status]
     deduction = full if annual < floor else max(ZERO, full - (annual - floor) * rate)
-    steps.append(f"Standard deduction for {status}: {fmt_usd(full)}"
-                 + (f" less {fmt_pct(rate)} of wages over {fmt_usd(floor)} = {fmt_usd(deduction)}" if annual >= floor
-                    else ""))
+    if steps is not QUIET:
+        steps.append(f"Standard deduction for {status}: {fmt_usd(full)}"
+                     + (f" less {fmt_pct(rate)} of wages over {fmt_usd(floor)} = {fmt_usd(deduction)}" if annual >= floor
+                        else ""))
     exemptions = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
     taxable = max(ZERO, annual - deduction - exemptions)
-    steps.append(f"Net wages: {fmt_usd(annual)} - {fmt_usd(deduction)} - {fmt_usd(exemptions)} = {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Net wages: {fmt_usd(annual)} - {fmt_usd(deduction)} - {fmt_usd(exemptions)} = {fmt_usd(taxable)}")
     return _annual_from_table(_table_for(tax, status), taxable, steps)
 
 
@@ -95,7 +104,8 @@ def _md_state_and_county(rules: StateRules, cert: Certificate, wages: Wages, ann
     prm = tax.params
     minimum = prm["minimum_annual_wages"]["amount"]
     if annual < minimum:
-        steps.append(f"Annualised wages below {fmt_usd(minimum)}: no Maryland tax is withheld.")
+        if steps is not QUIET:
+            steps.append(f"Annualised wages below {fmt_usd(minimum)}: no Maryland tax is withheld.")
         return ZERO
     status = "married" if cert.filing_status in ("married", "head_of_household") else "single"
     if not cert.given and "no_certificate_allowances" in prm:
@@ -103,25 +113,29 @@ def _md_state_and_county(rules: StateRules, cert: Certificate, wages: Wages, ann
         cert = replace(cert, counts={**cert.counts, "allowances": n})
     subtract = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
     taxable = max(ZERO, annual - subtract)
-    steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"Taxable wages: {fmt_usd(annual)} - {fmt_usd(subtract)} = {fmt_usd(taxable)}")
     state_tax = _annual_from_table(tax.tables[status], taxable, steps)
     county = _county_code(cert.text.get("county"))
     rates = prm["county_rates"]
     if county is None:
         county = prm["default_county"][0]
-        steps.append(f"No county on {tax.certificate_form}: {county}, the highest local rate, is used so that "
-                     "too little is never withheld.")
+        if steps is not QUIET:
+            steps.append(f"No county on {tax.certificate_form}: {county}, the highest local rate, is used so that "
+                         "too little is never withheld.")
     elif county not in rates and f"county_tiers_{county}_single" not in prm:
         raise ValidationFailed([Issue(f"certificate.{rules.state}.county",
                                       f"not a Maryland county code: {county!r}")])
     tiers = prm.get(f"county_tiers_{county}_{status}")
     if tiers is not None:
         rate = _tier_rate(tiers, taxable)
-        steps.append(f"{county}: rate for taxable wages of {fmt_usd(taxable)} ({status} schedule): {fmt_pct(rate)}")
+        if steps is not QUIET:
+            steps.append(f"{county}: rate for taxable wages of {fmt_usd(taxable)} ({status} schedule): {fmt_pct(rate)}")
     else:
         rate = rates[county]
     local = taxable * rate
-    steps.append(f"Local tax ({county}): {fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(local)}")
+    if steps is not QUIET:
+        steps.append(f"Local tax ({county}): {fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(local)}")
     return state_tax + local
 
 
@@ -148,14 +162,16 @@ def _vt_period_tables(rules: StateRules, cert: Certificate, pay: Wages, periods:
     per = round_cents(allowance.amounts[status] / D(periods))
     n = cert.counts[allowance.per]
     deduction = per * n
-    steps.append(f"Less {tax.certificate_form} allowances: {n} x {fmt_usd(per)} a period "
-                 f"({fmt_usd(allowance.amounts[status])} / {periods}) = {fmt_usd(deduction)}")
+    if steps is not QUIET:
+        steps.append(f"Less {tax.certificate_form} allowances: {n} x {fmt_usd(per)} a period "
+                     f"({fmt_usd(allowance.amounts[status])} / {periods}) = {fmt_usd(deduction)}")
     taxable = max(ZERO, pay.regular - deduction)
     table = vt_period_table(_table_for(tax, status), periods)
     amount, i = table.tax(taxable)
-    steps.append(f"{status.capitalize()} table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
-                 f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
-                 f"= {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"{status.capitalize()} table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
+                     f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
+                     f"= {fmt_usd(amount)}")
     return amount
 
 

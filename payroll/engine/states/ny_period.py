@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 
+from ..model import QUIET
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
 from .rules import StateRules, UnsupportedState
@@ -26,8 +27,9 @@ def _ny_period_exact(rules: StateRules, cert: Certificate, pay: Wages, periods: 
     if f"{status}_{periods}" not in tax.tables and periods in _CONVERTED_TO_MONTHLY:
         factor = _CONVERTED_TO_MONTHLY[periods]
         table_periods = 12
-        steps.append(f"No table for {periods} pay periods a year: wages / {factor} on the monthly table, "
-                     f"the result x {factor} (NYS-50-T-NYS conversion of tables).")
+        if steps is not QUIET:
+            steps.append(f"No table for {periods} pay periods a year: wages / {factor} on the monthly table, "
+                         f"the result x {factor} (NYS-50-T-NYS conversion of tables).")
     table = tax.tables.get(f"{status}_{table_periods}")
     if table is None:
         raise UnsupportedState(f"state income tax withholding for NY is not supported yet for {periods} pay periods "
@@ -37,23 +39,28 @@ def _ny_period_exact(rules: StateRules, cert: Certificate, pay: Wages, periods: 
     per = _period_value(rules, "period_exemption", table_periods)
     n = cert.counts["allowances"]
     allowance = deduction + per * n
-    steps.append(f"Table A: deduction allowance for {status} {fmt_usd(deduction)} plus {n} exemption(s) x "
-                 f"{fmt_usd(per)} = {fmt_usd(allowance)}")
+    if steps is not QUIET:
+        steps.append(f"Table A: deduction allowance for {status} {fmt_usd(deduction)} plus {n} exemption(s) x "
+                     f"{fmt_usd(per)} = {fmt_usd(allowance)}")
     net = max(ZERO, wages - allowance)
-    steps.append(f"Net wages: {fmt_usd(wages)} - {fmt_usd(allowance)} = {fmt_usd(net)}")
+    if steps is not QUIET:
+        steps.append(f"Net wages: {fmt_usd(wages)} - {fmt_usd(allowance)} = {fmt_usd(net)}")
     annualised = net * table_periods
     for threshold, rate in reversed(prm.get(f"flat_above_{status}", ())):
         if annualised >= threshold:       # Method III: the rate applies to all of the annualised net wages
             amount = annualised * rate / table_periods
-            steps.append(f"Annualised net wages {fmt_usd(annualised)} are at least {fmt_usd(threshold)}: "
-                         f"{fmt_pct(rate)} of the whole amount, per period {fmt_usd(amount)}")
+            if steps is not QUIET:
+                steps.append(f"Annualised net wages {fmt_usd(annualised)} are at least {fmt_usd(threshold)}: "
+                             f"{fmt_pct(rate)} of the whole amount, per period {fmt_usd(amount)}")
             return amount * factor
     amount, i = table.tax(net)
-    steps.append(f"Exact calculation table for {table_periods} pay periods a year, row over "
-                 f"{fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
-                 f"{fmt_usd(net - table.overs[i])} = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Exact calculation table for {table_periods} pay periods a year, row over "
+                     f"{fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of "
+                     f"{fmt_usd(net - table.overs[i])} = {fmt_usd(amount)}")
     if factor != 1:
-        steps.append(f"x {factor} = {fmt_usd(amount * factor)}")
+        if steps is not QUIET:
+            steps.append(f"x {factor} = {fmt_usd(amount * factor)}")
     return amount * factor
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
+from ..model import QUIET
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
 from .rules import StateRules
@@ -23,14 +24,17 @@ def _period_flat(rules: StateRules, cert: Certificate, pay: Wages, periods: int,
     credit = _annual_credit(rules, cert, steps)
     if deduction is not None and allowance is not None:
         subtract = deduction + allowance * n
-        steps.append(f"Less the {periods}-period standard deduction for {status} {fmt_usd(deduction)} and "
-                     f"{n} allowance(s) x {fmt_usd(allowance)} = {fmt_usd(subtract)}")
+        if steps is not QUIET:
+            steps.append(f"Less the {periods}-period standard deduction for {status} {fmt_usd(deduction)} and "
+                         f"{n} allowance(s) x {fmt_usd(allowance)} = {fmt_usd(subtract)}")
         taxable = max(ZERO, pay.regular - subtract)
         amount = taxable * tax.rate
-        steps.append(f"{fmt_usd(taxable)} x {fmt_pct(tax.rate)} = {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"{fmt_usd(taxable)} x {fmt_pct(tax.rate)} = {fmt_usd(amount)}")
         if credit:
             amount = max(ZERO, amount - credit / periods)
-            steps.append(f"Less the credit for the period, {fmt_usd(credit)} / {periods}: {fmt_usd(amount)}")
+            if steps is not QUIET:
+                steps.append(f"Less the credit for the period, {fmt_usd(credit)} / {periods}: {fmt_usd(amount)}")
     else:   # the annualized method on the annual amounts, for any other payroll period
         annual = pay.regular * periods
         subtract = ZERO
@@ -38,12 +42,14 @@ def _period_flat(rules: StateRules, cert: Certificate, pay: Wages, periods: int,
             subtract += s.amounts[status] * (cert.counts.get(s.per, 0) if s.per else 1)
         taxable = max(ZERO, annual - subtract)
         amount = max(ZERO, taxable * tax.rate - credit) / periods
-        steps.append(f"No period figures printed for {periods} pay periods a year: annualized, ({fmt_usd(annual)} - "
-                     f"{fmt_usd(subtract)}) x {fmt_pct(tax.rate)}" + (f" - {fmt_usd(credit)}" if credit else "")
-                     + f", / {periods} = {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"No period figures printed for {periods} pay periods a year: annualized, ({fmt_usd(annual)} - "
+                         f"{fmt_usd(subtract)}) x {fmt_pct(tax.rate)}" + (f" - {fmt_usd(credit)}" if credit else "")
+                         + f", / {periods} = {fmt_usd(amount)}")
     if prm.get("round_to_dollar"):
         amount = round_dollars(amount)
-        steps.append(f"Rounded to the whole dollar: {fmt_usd(amount)}")
+        if steps is not QUIET:
+            steps.append(f"Rounded to the whole dollar: {fmt_usd(amount)}")
     return amount
 
 
@@ -56,10 +62,12 @@ def _annual_credit(rules: StateRules, cert: Certificate, steps: list[str]) -> De
         n = cert.counts.get(c.per, 0) if c.per else 1
         if n:
             total += c.amounts[cert.filing_status] * n
-            steps.append(f"Credit {c.label}: {n} x {fmt_usd(c.amounts[cert.filing_status])} a year")
+            if steps is not QUIET:
+                steps.append(f"Credit {c.label}: {n} x {fmt_usd(c.amounts[cert.filing_status])} a year")
     if tax.params.get("certificate_annual_credit") and cert.annual_allowance:
         total += cert.annual_allowance
-        steps.append(f"Credit: the annual allowance amount from {tax.certificate_form}, {fmt_usd(cert.annual_allowance)}")
+        if steps is not QUIET:
+            steps.append(f"Credit: the annual allowance amount from {tax.certificate_form}, {fmt_usd(cert.annual_allowance)}")
     return total
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
+from ..model import QUIET
 from .inputs import Certificate, Wages
 from .rules import StateRules, UnsupportedState
 
@@ -38,15 +39,18 @@ def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods:
     base = _period_value(rules, f"period_base_allowance_{status}", periods)
     threshold = _period_value(rules, f"period_phase_out_threshold_{status}", periods)
     line2 = round_dollars(wages * tax.rate)
-    steps.append(f"Line 2: {fmt_usd(wages)} x {fmt_pct(tax.rate)} = {fmt_usd(line2)} (whole dollars)")
+    if steps is not QUIET:
+        steps.append(f"Line 2: {fmt_usd(wages)} x {fmt_pct(tax.rate)} = {fmt_usd(line2)} (whole dollars)")
     over = max(ZERO, wages - threshold)
     reduction = round_dollars(over * prm["phase_out_rate"]["amount"])
     credit = max(ZERO, base - reduction)
-    steps.append(f"Allowance: base {fmt_usd(base)} for {status} ({periods} periods a year) less "
-                 f"{fmt_pct(prm['phase_out_rate']['amount'])} of wages over {fmt_usd(threshold)} "
-                 f"({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
+    if steps is not QUIET:
+        steps.append(f"Allowance: base {fmt_usd(base)} for {status} ({periods} periods a year) less "
+                     f"{fmt_pct(prm['phase_out_rate']['amount'])} of wages over {fmt_usd(threshold)} "
+                     f"({fmt_usd(over)} -> {fmt_usd(reduction)}) = {fmt_usd(credit)}")
     amount = max(ZERO, line2 - credit)
-    steps.append(f"Withholding: {fmt_usd(line2)} - {fmt_usd(credit)} = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Withholding: {fmt_usd(line2)} - {fmt_usd(credit)} = {fmt_usd(amount)}")
     return amount
 
 
@@ -62,12 +66,14 @@ def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int
         raise ValueError(f"{rules.state}: exemption but no table for {periods} periods")
     n = cert.counts["allowances"]
     exemption = per * n
-    steps.append(f"Less {tax.certificate_form} exemptions: {n} x {fmt_usd(per)} a period = {fmt_usd(exemption)}")
+    if steps is not QUIET:
+        steps.append(f"Less {tax.certificate_form} exemptions: {n} x {fmt_usd(per)} a period = {fmt_usd(exemption)}")
     taxable = max(ZERO, wages - exemption)
     amount, i = table.tax(taxable)
-    steps.append(f"Table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
-                 f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
-                 f"= {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Table for {periods} pay periods a year, row over {fmt_usd(table.overs[i])}: "
+                     f"{fmt_usd(table.bases[i])} plus {fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} "
+                     f"= {fmt_usd(amount)}")
     return amount
 
 
@@ -81,14 +87,17 @@ def _period_table_annualised(rules: StateRules, cert: Certificate, wages: Decima
     n = cert.counts["allowances"]
     annual = wages * periods
     taxable = max(ZERO, annual - per * n)
-    steps.append(f"No table for {periods} pay periods a year: annualised, {fmt_usd(wages)} x {periods} = "
-                 f"{fmt_usd(annual)}, less {tax.certificate_form} exemptions {n} x {fmt_usd(per)} = "
-                 f"{fmt_usd(taxable)}")
+    if steps is not QUIET:
+        steps.append(f"No table for {periods} pay periods a year: annualised, {fmt_usd(wages)} x {periods} = "
+                     f"{fmt_usd(annual)}, less {tax.certificate_form} exemptions {n} x {fmt_usd(per)} = "
+                     f"{fmt_usd(taxable)}")
     annual_tax, i = table.tax(taxable)
-    steps.append(f"Annual table, row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
-                 f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(annual_tax)}")
+    if steps is not QUIET:
+        steps.append(f"Annual table, row over {fmt_usd(table.overs[i])}: {fmt_usd(table.bases[i])} plus "
+                     f"{fmt_pct(table.rates[i])} of {fmt_usd(taxable - table.overs[i])} = {fmt_usd(annual_tax)}")
     amount = annual_tax / periods
-    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(round_cents(amount))}")
+    if steps is not QUIET:
+        steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(round_cents(amount))}")
     return amount
 
 
@@ -111,34 +120,40 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     n = cert.counts["allowances"]
     limit = _annualised_value(rules, "period_no_tax_limit", periods)
     if n >= 1 and wages < limit:
-        steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are below {fmt_usd(limit)} for "
-                     f"{periods} pay periods a year: no withholding.")
+        if steps is not QUIET:
+            steps.append(f"Wages of {fmt_usd(wages)} with exemptions claimed are below {fmt_usd(limit)} for "
+                         f"{periods} pay periods a year: no withholding.")
         return ZERO
     rate, room = _ma_retirement_room(rules, pay)
     fica = round_cents(wages * rate)
     deduction = min(fica, room)
-    steps.append(f"Less Social Security and Medicare, {fmt_pct(rate)} x {fmt_usd(wages)} = {fmt_usd(fica)}, within the "
-                 f"{fmt_usd(prm['retirement_deduction_cap']['amount'])} a year still open ({fmt_usd(room)}): "
-                 f"{fmt_usd(deduction)}")
+    if steps is not QUIET:
+        steps.append(f"Less Social Security and Medicare, {fmt_pct(rate)} x {fmt_usd(wages)} = {fmt_usd(fica)}, within the "
+                     f"{fmt_usd(prm['retirement_deduction_cap']['amount'])} a year still open ({fmt_usd(room)}): "
+                     f"{fmt_usd(deduction)}")
     per = _annualised_value(rules, "period_exemption_per", periods)
     base = _annualised_value(rules, "period_exemption_base", periods)
     exemption = per * n + base if n else ZERO
-    steps.append(f"Less the exemption amount for {n} exemption(s): "
-                 + (f"{n} x {fmt_usd(per)} + {fmt_usd(base)} = {fmt_usd(exemption)}" if n else "$0.00"))
+    if steps is not QUIET:
+        steps.append(f"Less the exemption amount for {n} exemption(s): "
+                     + (f"{n} x {fmt_usd(per)} + {fmt_usd(base)} = {fmt_usd(exemption)}" if n else "$0.00"))
     taxable = max(ZERO, wages - deduction - exemption)
     annual = taxable * periods
     threshold = prm["surtax_threshold"]["amount"]
     surtax = prm["surtax_rate"]["amount"]
     over = max(ZERO, annual - threshold)
     annual_tax = annual * tax.rate + over * surtax
-    steps.append(f"Annualised: {fmt_usd(taxable)} x {periods} = {fmt_usd(annual)} x {fmt_pct(tax.rate)}"
-                 + (f" plus {fmt_pct(surtax)} of {fmt_usd(over)} above {fmt_usd(threshold)}" if over else "")
-                 + f" = {fmt_usd(annual_tax)}")
+    if steps is not QUIET:
+        steps.append(f"Annualised: {fmt_usd(taxable)} x {periods} = {fmt_usd(annual)} x {fmt_pct(tax.rate)}"
+                     + (f" plus {fmt_pct(surtax)} of {fmt_usd(over)} above {fmt_usd(threshold)}" if over else "")
+                     + f" = {fmt_usd(annual_tax)}")
     amount = annual_tax / periods
-    steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Per period: {fmt_usd(annual_tax)} / {periods} = {fmt_usd(amount)}")
     if cert.filing_status == "head_of_household":
         hoh = _annualised_value(rules, "period_head_of_household", periods)
-        steps.append(f"Less the head-of-household amount {fmt_usd(hoh)}")
+        if steps is not QUIET:
+            steps.append(f"Less the head-of-household amount {fmt_usd(hoh)}")
         amount -= hoh
     return max(ZERO, amount)
 
@@ -156,8 +171,9 @@ def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: 
     deduction = min(round_cents(pay.supplemental * rate), room)
     adjusted = pay.supplemental - deduction
     amount = adjusted * tax.rate
-    steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)} less Social Security and Medicare "
-                 f"{fmt_usd(deduction)} = {fmt_usd(adjusted)} x {fmt_pct(tax.rate)} = {fmt_usd(amount)}")
+    if steps is not QUIET:
+        steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)} less Social Security and Medicare "
+                     f"{fmt_usd(deduction)} = {fmt_usd(adjusted)} x {fmt_pct(tax.rate)} = {fmt_usd(amount)}")
     return amount
 
 
