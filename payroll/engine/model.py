@@ -281,6 +281,10 @@ class PaycheckInput:
     work_locality: object | None = None
     local_certificate: Mapping[str, object] = field(default_factory=dict)
     ytd_local_taxes: Mapping[str, Decimal] = field(default_factory=dict)
+    # the pay period's first and last day (None: not stated). A state that dates its tables by the period's start
+    # (Utah, Pub 14: "pay periods beginning on or after June 1") picks its version by period_start.
+    period_start: date | None = None
+    period_end: date | None = None
 
 
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})

@@ -154,7 +154,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         certificate=inp.state_certificates,      # nested by state code: {"CA": {...}, "NY": {...}}
         federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date, federal_income_tax=fit,
         work_shares=inp.work_shares, share_measure=inp.share_measure, office_state=inp.office_state,
-        remote_for_convenience=inp.remote_for_convenience)
+        remote_for_convenience=inp.remote_for_convenience, period_start=inp.period_start,
+        period_end=inp.period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in states.compute_state_taxes(ctx):

@@ -64,6 +64,11 @@ _OBJECT_IN = {
     "additionalProperties": False,
     "properties": {
         "pay_date": {"type": "string", "format": "date"},
+        "period_start": {"type": "string", "format": "date",
+                         "description": "The pay period's first day (optional; on or before the pay date). Utah "
+                                        "chooses its tables by it (Pub 14: pay periods beginning on or after)."},
+        "period_end": {"type": "string", "format": "date",
+                       "description": "The pay period's last day (optional; on or after period_start)."},
         "pay_frequency": {"enum": list(FREQUENCIES)},
         "worker_type": {"enum": ["employee", "contractor"]},
         "work_state": _STATE, "residence_state": _STATE,

@@ -231,7 +231,8 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
     `deductions` is the worker's fragment from payroll.services.deductions.deductions_for; with deductions, an
     employee's last-year FICA wages go in too (whether a 401(k) catch-up must be Roth, SECURE 2.0 §603)."""
     employee = eng.type == "leased_employee"
-    obj = {"pay_date": run.pay_date.isoformat(), "pay_frequency": run.frequency,
+    obj = {"pay_date": run.pay_date.isoformat(), "period_start": run.period_start.isoformat(),
+           "period_end": run.period_end.isoformat(), "pay_frequency": run.frequency,
            "worker_type": "employee" if employee else "contractor", "earnings": pay.earnings,
            "ytd": {k: str(v) for k, v in ytd.items() if v}}
     if worker.birth_date:
@@ -379,4 +380,6 @@ def input_from_json(obj: dict) -> PaycheckInput:
         work_locality=locality_from_json(obj.get("work_locality")),
         local_certificate=obj.get("local_certificate") or {},
         ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
+        period_start=parse_date(obj["period_start"]) if obj.get("period_start") else None,
+        period_end=parse_date(obj["period_end"]) if obj.get("period_end") else None,
         **deduction_kwargs(obj))
