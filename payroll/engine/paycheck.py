@@ -267,7 +267,8 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
     ctx = LocalContext(pay_date=inp.pay_date, periods_per_year=periods, residence=inp.residence_locality,
                        work=inp.work_locality, gross=wages, pretax=pretax, certificate=inp.local_certificate,
                        state_certificates=inp.state_certificates, state_income_tax=state_tax,
-                       ytd_local=inp.ytd_local_taxes)
+                       ytd_local=inp.ytd_local_taxes, month_wages=inp.month_wages,
+                       mtd_local=inp.mtd_local_taxes)
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
     for s in compute_local_taxes(ctx):

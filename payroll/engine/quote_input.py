@@ -24,7 +24,8 @@ TOP_FIELDS = ("pay_date", "period_start", "period_end", "pay_frequency", "worker
               "suta_rate",
               "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages",
               "work_shares", "office_state", "remote_for_convenience",
-              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes")
+              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes",
+              "month_wages", "mtd_local_taxes")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
 W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
@@ -271,6 +272,15 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         else:
             ytd_local = {str(k): v for k, v in ((k, c.number(yl, k, f"ytd_local_taxes.{k}")) for k in yl)
                          if v is not None}
+    month_wages = c.number(obj, "month_wages", "month_wages")
+    mtd_local = {}
+    ml = obj.get("mtd_local_taxes")
+    if ml is not None:
+        if not isinstance(ml, dict):
+            c.add("mtd_local_taxes", "must be an object of locality code -> amount")
+        else:
+            mtd_local = {str(k): v for k, v in ((k, c.number(ml, k, f"mtd_local_taxes.{k}")) for k in ml)
+                         if v is not None}
     if localities and not employee:
         c.add("residence_locality", "local taxes are withheld from employees only")
 
@@ -285,7 +295,8 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         prior_year_fica_wages=prior_fica, work_shares=shares, share_measure=measure, office_state=office_state,
         remote_for_convenience=convenience, residence_locality=localities.get("residence_locality"),
         work_locality=localities.get("work_locality"), local_certificate=dict(local_cert),
-        ytd_local_taxes=ytd_local, period_start=period_start, period_end=period_end), []
+        ytd_local_taxes=ytd_local, period_start=period_start, period_end=period_end, month_wages=month_wages,
+        mtd_local_taxes=mtd_local), []
 
 
 MAX_PERIOD_DAYS = 366       # an annual pay period in a leap year
