@@ -16,6 +16,7 @@ from backoffice.periods import PayFrequency
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
 from payroll.engine.locals import localities_for_year, locality_from_json
+from payroll.engine.locals.rules import norm
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import deduction_kwargs, parse_input
@@ -227,10 +228,15 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
 
 def month_to_date(c, run: PayrollRun, engagements: list) -> dict[int, dict]:
     """Worker id -> {"wages": gross paid earlier in the pay date's calendar month, "taxes": {locality: head tax
-    taken}} for the workers who work in a state with a monthly head tax (Colorado's occupational privilege taxes:
-    once a month, when the month's wages reach the city's threshold). Other workers need no query."""
-    states = {r.state for r in localities_for_year(run.pay_date.year) if r.method == "monthly_head_tax"}
-    worker_ids = sorted({e.worker_id for e in engagements if e.work_state in states or e.client_state in states})
+    taken}} for the workers whose work site is in a city with a monthly head tax (Colorado's occupational privilege
+    taxes: once a month, when the month's wages reach the city's threshold). Other workers need no query."""
+    places = {(r.state, city) for r in localities_for_year(run.pay_date.year) if r.method == "monthly_head_tax"
+              for city in r.match.get("cities", ())}
+    if not places:
+        return {}
+    # only the workers whose work site is in one of those cities (most runs: none, and no query)
+    worker_ids = sorted({e.worker_id for e in engagements
+                         if ((e.work_state or "").upper(), norm((work_locality(e) or {}).get("city", ""))) in places})
     if not worker_ids:
         return {}
     first = run.pay_date.replace(day=1)

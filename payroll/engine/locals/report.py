@@ -26,8 +26,8 @@ REFUSED_BY_RULE = (
 # Said here (and in docs/local-taxes.md) so the gap is in the open, not silent.
 NOT_IN_DATA = (
     ("KY", "occupational license taxes of localities other than Louisville Metro and Lexington-Fayette"),
-    ("AL", "city and county occupational taxes other than Birmingham's (e.g. Bessemer, Gadsden, Macon County): "
-           "their rates were not read from the localities' publications"),
+    ("AL", "city and county occupational taxes other than Birmingham's and Gadsden's (e.g. Bessemer, Auburn, "
+           "Attalla, Rainbow City, Glencoe, Macon County): their rates were not read from the localities' publications"),
     ("OH", "a resident's city tax when the work is outside Ohio or in no taxing city (withheld only on request)"),
     ("WV", "city user and service fees (e.g. Charleston, Huntington)"),
 )
