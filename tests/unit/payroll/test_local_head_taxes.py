@@ -103,3 +103,17 @@ def test_the_listing_shows_the_new_localities_and_no_longer_calls_colorado_missi
     assert {"CO-DENVER-OPT", "CO-DENVER-OPT-ER", "CO-GREENWOOD-VILLAGE-OPT", "CO-SHERIDAN-OPT", "CO-GLENDALE-OPT",
             "AL-BIRMINGHAM"} <= codes
     assert [row["state"] for row in listing["not_in_data"]].count("CO") == 0
+
+
+@pytest.mark.parametrize("weekly, expected", [("600.00", "12.00"), ("1000.00", "20.00"), ("1440.00", "28.80"),
+                                              ("1920.00", "38.40")])
+def test_bowling_green_reproduces_the_citys_own_table_at_2_percent(weekly, expected):
+    """bgky.org, 'Occupational Taxes: Increase' (2.0% from 1 January 2024): the City's table of weekly withholdings."""
+    assert lines("Bowling Green", weekly, state="KY") == {"KY-BOWLING-GREEN": D(expected)}
+
+
+def test_daviess_county_takes_one_percent_of_wages_for_work_in_the_county():
+    """Daviess County Code 110.17: 1% from 2022. Biweekly $2,000.00 x 1% = $20.00, for a work site in the county."""
+    ctx = LocalContext(pay_date=MARCH, periods_per_year=26, residence=None,
+                       work=Locality("KY", "Owensboro", county="Daviess"), gross=D("2000"))
+    assert {line.locality: line.amount for line in compute_local_taxes(ctx)} == {"KY-DAVIESS-COUNTY": D("20.00")}
