@@ -80,3 +80,48 @@ def _locals_listing(tax_year: int, fmt: str) -> None:
         click.echo(local_coverage_csv(local_rows(tax_year)), nl=False)
     else:
         click.echo(local_coverage_table(local_rows(tax_year)), nl=False)
+
+
+@paycheck.command("load-psd-register")
+@click.option("--year", "tax_year", type=int, required=True, help="tax year whose PA local data is written")
+@click.option("--file", "path", required=True, type=click.Path(exists=True, dir_okay=False),
+              help="the DCED 'PSD Codes and EIT Rates' list saved as CSV (PSD code, county, municipality, school "
+                   "district, total resident EIT, municipal non-resident EIT [, LST])")
+@click.option("--published", required=True, help="the register's date as DCED prints it (YYYY-MM-DD)")
+@click.option("--output", default=None, help="where to write the PA data (default: the year's locals/PA.json)")
+@click.option("--dry-run", is_flag=True, help="check the file and say what would be loaded; write nothing")
+@handle_domain_errors
+def load_psd_register_cmd(tax_year, path, published, output, dry_run):
+    """Load Pennsylvania's PSD register into the year's local-tax data: one earned income tax entry per PSD code
+    (and its Local Services Tax when the file has one). Philadelphia's and Pittsburgh's hand-kept entries stay; a
+    file with any bad row is refused, each row and column named."""
+    import json
+    from pathlib import Path
+
+    from backoffice.dates import parse_date
+    from backoffice.errors import Issue, ValidationFailed
+    from payroll.engine.locals.psd_register import merge_register, read_register
+    from payroll.engine.locals.rules import DATA_ROOT
+
+    try:
+        day = parse_date(published)
+    except ValueError:
+        raise ValidationFailed([Issue("published", f"not a date YYYY-MM-DD: {published!r}")])
+    target = Path(output) if output else DATA_ROOT / str(tax_year) / "locals" / "PA.json"
+    data = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {
+        "state": "PA", "tax_year": tax_year, "localities": []}
+    register = "Pennsylvania DCED, PSD Codes and EIT Rates register"
+    keep = frozenset(code for e in data["localities"] if not e.get("publication", "").startswith(register)
+                     for code in e["match"].get("psd_codes", []))
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        entries, skipped, issues = read_register(f.read(), day, Path(path).name, keep)
+    if issues:
+        raise ValidationFailed(issues)
+    eit = sum(1 for e in entries if e["method"] == "pa_eit")
+    click.echo(f"{eit} PSD codes with their EIT rates, {len(entries) - eit} Local Services Taxes"
+               + (f"; kept as they are (hand-kept entries): {', '.join(sorted(set(skipped)))}" if skipped else ""))
+    if dry_run:
+        return
+    target.write_text(json.dumps(merge_register(data, entries), indent=2, ensure_ascii=False) + "\n",
+                      encoding="utf-8")
+    click.echo(f"written: {target}")

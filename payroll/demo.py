@@ -61,6 +61,8 @@ def seed(rng: random.Random, today: date) -> list[str]:
     commuter = _pa_commuter(engagements, workers, has_w4, second)
     columbus = _columbus_school_district(engagements, workers, has_w4,
                                          {x.worker_id for x in (second, commuter) if x is not None}, rng)
+    denver = _denver_work_site(engagements, workers,
+                               {x.worker_id for x in (second, commuter, columbus) if x is not None})
     with transaction():
         for e in engagements:
             w = workers[e.worker_id]
@@ -125,6 +127,10 @@ def seed(rng: random.Random, today: date) -> list[str]:
     if columbus is not None:
         out.append(f"payroll: worker #{columbus.worker_id} works in Columbus, OH and lives in Canal Winchester LSD "
                    f"(school district 2502): Ohio, Columbus and school district income taxes are withheld")
+    if denver is not None:
+        out.append(f"payroll: worker #{denver.worker_id} works in Denver, CO: the occupational privilege tax ($5.75 "
+                   f"a month, and the employer's $4.00) is taken once in the month, on the first paycheck that "
+                   f"brings the month's pay to $500")
     return out + _corrections(paid, week1, hr, finance, today)
 
 
@@ -172,6 +178,27 @@ def _columbus_school_district(engagements, workers, has_w4: set, taken: set, rng
                 # the demo agency's Ohio accounts; its SUTA rate is a demo assigned rate like the other states'
                 agency.registrations.append(StateRegistration(state="OH", withholding_account="OH-WH-51000001",
                                                               suta_account="OH-UI-51000001", suta_rate=D("0.027")))
+        return e
+    return None
+
+
+def _denver_work_site(engagements, workers, taken: set):
+    """One weekly leased worker (not one of the other showcases) placed at a Denver work site: the demo's paystubs
+    show Denver's occupational privilege tax, the employee's and the employer's lines (docs/local-taxes.md)."""
+    for e in engagements:
+        w = workers[e.worker_id]
+        if e.type != "leased_employee" or w.id in taken or e.pay_unit != "hour":
+            continue
+        if sum(1 for x in engagements if x.worker_id == w.id) > 1:
+            continue
+        with transaction():
+            e.work_state, e.work_city, e.work_psd_code = "CO", "Denver", ""
+            w.state, w.city, w.postal_code, w.psd_code, w.school_district = "CO", "Denver", "80202", "", ""
+            agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()
+            if agency is not None and not any(r.state == "CO" for r in agency.registrations):
+                # the demo agency's Colorado accounts; its SUTA rate is a demo assigned rate like the other states'
+                agency.registrations.append(StateRegistration(state="CO", withholding_account="CO-WH-1000001",
+                                                              suta_account="CO-UI-1000001", suta_rate=D("0.017")))
         return e
     return None
 

@@ -89,7 +89,10 @@ def _away_from_refused_localities(worker_rows: list[dict], eng_rows: list[dict])
 
 def _demo_work_site(work_state: str, worker: dict) -> dict:
     """A PA engagement's work site (Act 32 needs its PSD code): where the worker lives when that is in PA, else
-    Pittsburgh. Elsewhere the client's address stands for the work site."""
+    Pittsburgh. A Colorado worker works from home (Denver's occupational privilege tax then shows on a Denver
+    resident's paystub; Aurora repealed its own in 2025). Elsewhere the client's address stands for the work site."""
+    if work_state == "CO" and worker["state"] == "CO":
+        return {"work_city": worker["city"], "work_psd_code": ""}
     if work_state != "PA":
         return {"work_city": "", "work_psd_code": ""}
     if worker["state"] == "PA" and worker.get("psd_code"):

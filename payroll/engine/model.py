@@ -346,6 +346,14 @@ class PaycheckInput:
     work_locality: object | None = None
     local_certificate: Mapping[str, object] = field(default_factory=dict)
     ytd_local_taxes: Mapping[str, Decimal] = field(default_factory=dict)
+    # the pay period's first and last day (None: not stated). A state that dates its tables by the period's start
+    # (Utah, Pub 14: "pay periods beginning on or after June 1") picks its version by period_start.
+    period_start: date | None = None
+    period_end: date | None = None
+    # this calendar month before this paycheck, from this employer (monthly head taxes, e.g. Denver's OPT): the
+    # wages paid (None: not stated, taken as none) and the head taxes taken, by locality code
+    month_wages: Decimal | None = None
+    mtd_local_taxes: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})

@@ -155,7 +155,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         certificate=inp.state_certificates,      # nested by state code: {"CA": {...}, "NY": {...}}
         federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date, federal_income_tax=fit,
         work_shares=inp.work_shares, share_measure=inp.share_measure, office_state=inp.office_state,
-        remote_for_convenience=inp.remote_for_convenience)
+        remote_for_convenience=inp.remote_for_convenience, period_start=inp.period_start,
+        period_end=inp.period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in states.compute_state_taxes(ctx, explain=False):
@@ -267,7 +268,8 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
     ctx = LocalContext(pay_date=inp.pay_date, periods_per_year=periods, residence=inp.residence_locality,
                        work=inp.work_locality, gross=wages, pretax=pretax, certificate=inp.local_certificate,
                        state_certificates=inp.state_certificates, state_income_tax=state_tax,
-                       ytd_local=inp.ytd_local_taxes)
+                       ytd_local=inp.ytd_local_taxes, month_wages=inp.month_wages,
+                       mtd_local=inp.mtd_local_taxes)
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
     for s in compute_local_taxes(ctx):

@@ -19,12 +19,13 @@ FREQUENCIES = tuple(f.value for f in PayFrequency)
 AMOUNT_CODES = ("salary", "bonus", "commission", "reimbursement")
 YTD_FIELDS = ("gross", "federal_wages", "social_security_wages", "medicare_wages", "futa_wages", "suta_wages",
               "deferrals_401k", "hsa", "fsa", "supplemental", "qualified_overtime_premium", "dcfsa", "employer_401k")
-TOP_FIELDS = ("pay_date", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
+TOP_FIELDS = ("pay_date", "period_start", "period_end", "pay_frequency", "worker_type", "work_state", "residence_state", "birth_date", "earnings",
               "w4", "state_certificates", "pretax_deductions", "posttax_deductions", "employer_contributions", "ytd",
               "suta_rate",
               "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages",
               "work_shares", "office_state", "remote_for_convenience",
-              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes")
+              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes",
+              "month_wages", "mtd_local_taxes")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
 W4_2019_FIELDS = ("version", "marital_status", "allowances", "additional", "exempt")
@@ -144,6 +145,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
     work_state = c.state(obj, "work_state", "work_state", employee)
     residence_state = c.state(obj, "residence_state", "residence_state", employee)
     birth_date = c.iso_date(obj, "birth_date", "birth_date", False)
+    period_start, period_end = _parse_period(obj, c, pay_date)
     if birth_date and pay_date and birth_date > pay_date:
         c.add("birth_date", "is after the pay date")
 
@@ -270,6 +272,15 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         else:
             ytd_local = {str(k): v for k, v in ((k, c.number(yl, k, f"ytd_local_taxes.{k}")) for k in yl)
                          if v is not None}
+    month_wages = c.number(obj, "month_wages", "month_wages")
+    mtd_local = {}
+    ml = obj.get("mtd_local_taxes")
+    if ml is not None:
+        if not isinstance(ml, dict):
+            c.add("mtd_local_taxes", "must be an object of locality code -> amount")
+        else:
+            mtd_local = {str(k): v for k, v in ((k, c.number(ml, k, f"mtd_local_taxes.{k}")) for k in ml)
+                         if v is not None}
     if localities and not employee:
         c.add("residence_locality", "local taxes are withheld from employees only")
 
@@ -284,7 +295,26 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         prior_year_fica_wages=prior_fica, work_shares=shares, share_measure=measure, office_state=office_state,
         remote_for_convenience=convenience, residence_locality=localities.get("residence_locality"),
         work_locality=localities.get("work_locality"), local_certificate=dict(local_cert),
-        ytd_local_taxes=ytd_local), []
+        ytd_local_taxes=ytd_local, period_start=period_start, period_end=period_end, month_wages=month_wages,
+        mtd_local_taxes=mtd_local), []
+
+
+MAX_PERIOD_DAYS = 366       # an annual pay period in a leap year
+
+
+def _parse_period(obj: dict, c: _Collector, pay_date: date | None) -> tuple[date | None, date | None]:
+    """The pay period's first and last day (both optional): the start on or before the end and the pay date, the
+    period at most a year long. Utah chooses its tables by the start (Pub 14: pay periods beginning on or after)."""
+    start = c.iso_date(obj, "period_start", "period_start", False)
+    end = c.iso_date(obj, "period_end", "period_end", False)
+    if start is not None and end is not None:
+        if end < start:
+            c.add("period_end", "is before period_start")
+        elif (end - start).days >= MAX_PERIOD_DAYS:
+            c.add("period_end", f"the period is longer than a year ({(end - start).days + 1} days)")
+    if start is not None and pay_date is not None and start > pay_date:
+        c.add("period_start", "is after the pay date: a paycheck pays for a period that has begun")
+    return start, end
 
 
 def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:

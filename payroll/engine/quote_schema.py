@@ -64,6 +64,16 @@ _OBJECT_IN = {
     "additionalProperties": False,
     "properties": {
         "pay_date": {"type": "string", "format": "date"},
+        "period_start": {"type": "string", "format": "date",
+                         "description": "The pay period's first day (optional; on or before the pay date). Utah "
+                                        "chooses its tables by it (Pub 14: pay periods beginning on or after)."},
+        "period_end": {"type": "string", "format": "date",
+                       "description": "The pay period's last day (optional; on or after period_start)."},
+        "month_wages": {**_NUMBER_IN, "description": "Wages this employer paid earlier in the pay date's "
+                                                         "calendar month (monthly head taxes: Denver's OPT)."},
+        "mtd_local_taxes": {"type": "object", "additionalProperties": _NUMBER_IN,
+                            "description": "Monthly head taxes already taken this calendar month, by locality "
+                                           "code (e.g. CO-DENVER-OPT)."},
         "pay_frequency": {"enum": list(FREQUENCIES)},
         "worker_type": {"enum": ["employee", "contractor"]},
         "work_state": _STATE, "residence_state": _STATE,

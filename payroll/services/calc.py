@@ -188,7 +188,7 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list]:
                            {f: before[f] for f in YTD_FIELDS},
                            ctx.suta.get(primary.work_state) if wtype == "employee" else None,
                            deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id),
-                           local_ytd=ctx.local_ytd.get(worker_id))
+                           local_ytd=ctx.local_ytd.get(worker_id), local_mtd=ctx.local_mtd.get(worker_id))
         shares = work_shares(engs, pay) if wtype == "employee" else []
         if shares:
             obj["work_shares"] = shares

@@ -15,7 +15,8 @@ from backoffice.money import D, ZERO
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
-from payroll.engine.locals import locality_from_json
+from payroll.engine.locals import localities_for_year, locality_from_json
+from payroll.engine.locals.rules import norm
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import deduction_kwargs, parse_input
@@ -138,6 +139,7 @@ class ChunkContext:
     tasks: dict = field(default_factory=dict)    # recorded, unpaid task completions by engagement id
     prior_fica: dict = field(default_factory=dict)   # worker id -> last year's W-2 social security wages
     local_ytd: dict = field(default_factory=dict)    # worker id -> {locality: LST withheld this year}
+    local_mtd: dict = field(default_factory=dict)    # worker id -> this month's wages and head taxes (month_to_date)
 
     def by_worker(self):
         """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
@@ -222,17 +224,50 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
             .group_by(Paycheck.worker_id, PaycheckLine.locality)).all():
         local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
-                        prior_fica, dict(local_ytd))
+                        prior_fica, dict(local_ytd), month_to_date(c, run, engagements))
+
+
+def month_to_date(c, run: PayrollRun, engagements: list) -> dict[int, dict]:
+    """Worker id -> {"wages": gross paid earlier in the pay date's calendar month, "taxes": {locality: head tax
+    taken}} for the workers whose work site is in a city with a monthly head tax (Colorado's occupational privilege
+    taxes: once a month, when the month's wages reach the city's threshold). Other workers need no query."""
+    places = {(r.state, city) for r in localities_for_year(run.pay_date.year) if r.method == "monthly_head_tax"
+              for city in r.match.get("cities", ())}
+    if not places:
+        return {}
+    # only the workers whose work site is in one of those cities (most runs: none, and no query)
+    worker_ids = sorted({e.worker_id for e in engagements
+                         if ((e.work_state or "").upper(), norm((work_locality(e) or {}).get("city", ""))) in places})
+    if not worker_ids:
+        return {}
+    first = run.pay_date.replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    # the whole month, other runs only: a run dated earlier but calculated later sees the tax already taken
+    in_month = (id_in(Paycheck.worker_id, worker_ids), Paycheck.pay_date >= first, Paycheck.pay_date <= last,
+                Paycheck.run_id != run.id, Paycheck.worker_type == "employee")
+    out: dict[int, dict] = {w: {"wages": ZERO, "taxes": {}} for w in worker_ids}
+    for worker_id, gross in c.execute(sa.select(Paycheck.worker_id, sa.func.sum(Paycheck.gross))
+                                      .where(*in_month).group_by(Paycheck.worker_id)).all():
+        out[worker_id]["wages"] = D(gross or 0)
+    for worker_id, locality, amount in c.execute(sa.select(
+            Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
+            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+            .where(*in_month, PaycheckLine.code == "local_services_tax", PaycheckLine.locality != "")
+            .group_by(Paycheck.worker_id, PaycheckLine.locality)).all():
+        out[worker_id]["taxes"][locality] = D(amount or 0)
+    return out
 
 
 def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, ytd: dict,
                  suta_rate: Decimal | None, deductions: dict | None = None,
-                 prior_year_fica_wages: Decimal | None = None, local_ytd: dict | None = None) -> dict:
+                 prior_year_fica_wages: Decimal | None = None, local_ytd: dict | None = None,
+                 local_mtd: dict | None = None) -> dict:
     """The engine input for one paycheck, in the quote's JSON form (stored on the paycheck, replayable).
     `deductions` is the worker's fragment from payroll.services.deductions.deductions_for; with deductions, an
     employee's last-year FICA wages go in too (whether a 401(k) catch-up must be Roth, SECURE 2.0 §603)."""
     employee = eng.type == "leased_employee"
-    obj = {"pay_date": run.pay_date.isoformat(), "pay_frequency": run.frequency,
+    obj = {"pay_date": run.pay_date.isoformat(), "period_start": run.period_start.isoformat(),
+           "period_end": run.period_end.isoformat(), "pay_frequency": run.frequency,
            "worker_type": "employee" if employee else "contractor", "earnings": pay.earnings,
            "ytd": {k: str(v) for k, v in ytd.items() if v}}
     if worker.birth_date:
@@ -251,7 +286,7 @@ def engine_input(run: PayrollRun, eng, worker, profile, w9, pay: EngagementPay, 
             obj["w4"] = TaxProfile.w4_json(profile)      # the model's own mapping, applied to the selected row
             if profile.state_certificate:
                 obj["state_certificates"] = profile.state_certificate
-        obj.update(locality_input(eng, worker, local_ytd))
+        obj.update(locality_input(eng, worker, local_ytd, local_mtd))
         if suta_rate is not None:
             obj["suta_rate"] = str(suta_rate)
         if any(e["code"] in ("bonus", "commission") for e in pay.earnings) and any(
@@ -294,7 +329,7 @@ def work_locality(eng) -> dict | None:
     return {k: v for k, v in out.items() if v}
 
 
-def locality_input(eng, worker, local_ytd: dict | None = None) -> dict:
+def locality_input(eng, worker, local_ytd: dict | None = None, local_mtd: dict | None = None) -> dict:
     """The engine input's local-tax fields: residence and work localities, the local certificate, LST so far."""
     obj = {}
     home, work = residence_locality(worker), work_locality(eng)
@@ -307,6 +342,11 @@ def locality_input(eng, worker, local_ytd: dict | None = None) -> dict:
         obj["local_certificate"] = cert
     if local_ytd:
         obj["ytd_local_taxes"] = {k: str(v) for k, v in local_ytd.items()}
+    if local_mtd is not None and (home or work):
+        # a monthly head tax (Denver's OPT) is taken once a month: what this month has paid and taken so far
+        obj["month_wages"] = str(local_mtd["wages"])
+        if local_mtd["taxes"]:
+            obj["mtd_local_taxes"] = {k: str(v) for k, v in local_mtd["taxes"].items()}
     return obj
 
 
@@ -380,4 +420,8 @@ def input_from_json(obj: dict) -> PaycheckInput:
         work_locality=locality_from_json(obj.get("work_locality")),
         local_certificate=obj.get("local_certificate") or {},
         ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
+        month_wages=_dec(obj.get("month_wages")),
+        mtd_local_taxes={k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()},
+        period_start=parse_date(obj["period_start"]) if obj.get("period_start") else None,
+        period_end=parse_date(obj["period_end"]) if obj.get("period_end") else None,
         **deduction_kwargs(obj))

@@ -300,9 +300,10 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
             Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6)).exists()
         add(scoped(pending), "unapproved_time",
             "timesheets in the period are not approved: that time is paid by a later run once approved")
-    # states computing on this run's pay date and frequency (a state covered only part of the year, e.g. Utah
-    # outside June, is paid when the run falls in its covered dates)
-    covered = sorted(states_computed_on(run.pay_date, PayFrequency(run.frequency).periods_per_year))
+    # states computing on this run's pay date, period start and frequency (a state covered only part of the year
+    # is paid when the run falls in its covered dates; Utah's version follows the period's start)
+    covered = sorted(states_computed_on(run.pay_date, PayFrequency(run.frequency).periods_per_year,
+                                        run.period_start, run.period_end))
     resident = sa.select(Worker.id).where(Worker.id == Engagement.worker_id, Worker.state != "",
                                           Worker.state.not_in(covered)).exists()
     add(scoped(Engagement.type == "leased_employee", sa.or_(Engagement.work_state.not_in(covered), resident)),

@@ -58,6 +58,10 @@ class LocalContext:
     state_certificates: Mapping[str, Mapping[str, object]] = field(default_factory=dict)
     state_income_tax: Mapping[str, Decimal] = field(default_factory=dict)   # this paycheck's state withholding
     ytd_local: Mapping[str, Decimal] = field(default_factory=dict)      # withheld so far this year, by locality code
+    # this calendar month (the pay date's) before this paycheck, from this employer: the wages paid (None: not
+    # stated, taken as none: this is the month's first paycheck) and the head taxes withheld, by locality code
+    month_wages: Decimal | None = None
+    mtd_local: Mapping[str, Decimal] = field(default_factory=dict)
 
 
 @quick_init
@@ -248,6 +252,38 @@ def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
         steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
         per = room
     return _line(rule, per, steps, ctx.gross)
+
+
+def _monthly_head_tax(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+    """A Colorado occupational privilege tax ("head tax"): a fixed amount for each calendar month in which the
+    employee earns at least the city's threshold for work in the city, once a month whatever the pay frequency.
+    It is taken on the month's first paycheck that brings the month's wages to the threshold (a later paycheck of
+    the same month takes nothing); the employer's matching part is its own line on the same paycheck."""
+    amount = rule.params["monthly_amount"]
+    threshold = rule.params["monthly_wage_threshold"]
+    strictly = bool(rule.params.get("threshold_exclusive", False))
+    who = "employer's part" if rule.employer else "employee's part"
+    month = ctx.pay_date.strftime("%B %Y")
+    steps = [f"{rule.name} occupational privilege tax, {who}: {fmt_usd(amount)} for each calendar month in which "
+             f"the employee earns {'more than' if strictly else 'at least'} {fmt_usd(threshold)} for work in the city"]
+    done = ctx.mtd_local.get(rule.code, ZERO)
+    if done >= amount:
+        steps.append(f"Already taken this month ({month}): {fmt_usd(done)}; nothing more")
+        return _line(rule, ZERO, steps, None)
+    before = ctx.month_wages
+    if before is None:
+        steps.append(f"Wages paid earlier in {month} not stated: this is taken as the month's first paycheck")
+        before = ZERO
+    total = before + ctx.gross
+    reached = total > threshold if strictly else total >= threshold
+    steps.append(f"Wages in {month}: {fmt_usd(before)} before this paycheck + {fmt_usd(ctx.gross)} = "
+                 f"{fmt_usd(total)}")
+    if not reached:
+        steps.append(f"Under the {fmt_usd(threshold)} threshold so far this month: nothing withheld (a later "
+                     f"paycheck this month takes it if the month's wages reach it)")
+        return _line(rule, ZERO, steps, None)
+    steps.append(f"Threshold reached: {fmt_usd(amount)} for {month}")
+    return _line(rule, amount, steps, ctx.gross)
 
 
 def _oh_school_district(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
@@ -469,12 +505,16 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
         return _county_rate(rule, ctx)
     if rule.method == "annualized_exclusion":
         return _annualized_exclusion(rule, ctx, resident)
+    if rule.method == "monthly_head_tax":
+        return _monthly_head_tax(rule, ctx)
     if rule.method == "flat":
         if rule.applies == "residents_or_workers":
             return _flat(rule, ctx, rule.rates["resident"], "tax")
         key = "resident" if resident else "nonresident"
         if key not in rule.rates:
             key = "resident" if "resident" in rule.rates else "nonresident"
+        if rule.applies == "workers" and len(set(rule.rates.values())) == 1:
+            return _flat(rule, ctx, rule.rates[key], "occupational tax on wages for work in the city")
         return _flat(rule, ctx, rule.rates[key], "resident" if resident else "nonresident")
     raise UnsupportedLocality(f"{rule.name}: method {rule.method} is not computed by itself")
 

@@ -18,7 +18,7 @@ DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
 
 KINDS = ("local_income_tax", "local_services_tax", "school_district_tax", "transit_tax")
 METHODS = ("flat", "pa_eit", "pa_lst", "oh_municipal", "mi_city", "oh_school_district", "period_table",
-           "state_tax_surcharge", "county_rate", "annualized_exclusion")
+           "state_tax_surcharge", "county_rate", "annualized_exclusion", "monthly_head_tax")
 MATCH_KEYS = ("cities", "psd_codes", "school_districts", "counties", "transit_districts", "whole_state")
 APPLIES = ("residents", "nonresidents", "workers", "residents_and_nonresidents", "residents_or_workers")
 # residents: who live there, wherever they work; nonresidents: who work there and live elsewhere; workers: who
@@ -188,6 +188,8 @@ def parse_locality(raw: Mapping[str, object], state: str, tax_year: int, where: 
     for key in ("publication", "source_url"):
         if not raw.get(key):
             raise ValueError(f"{where}: every locality names its {key}")
+    if method == "monthly_head_tax" and not {"monthly_amount", "monthly_wage_threshold"} <= set(raw.get("params") or {}):
+        raise ValueError(f"{where}: a monthly head tax names params.monthly_amount and params.monthly_wage_threshold")
     districts = _districts(raw.get("districts") or [], f"{where}.districts")
     if districts:   # a list of districts is matched by their numbers
         match = {**match, "school_districts": sorted(set(match.get("school_districts") or []) | set(districts))}

@@ -15,7 +15,7 @@ from ..model import QUIET, quick_init
 from .income import income_tax_amount
 from .inputs import Certificate, read_certificate, state_wages
 from .multistate import compute_allocated, convenience_state, reciprocal_form
-from .rules import (Program, StateRules, UnsupportedState, covers, rules_at, suta_bases_for_year,
+from .rules import (Program, StateRules, UnsupportedState, applies_to, rules_at, suta_bases_for_year,
                     suta_new_employer_rates_for_year,
                     versions_for_year)
 
@@ -51,6 +51,14 @@ class StateContext:
     # convenience (NY and the other convenience-of-the-employer states tax that work: reciprocity.json)
     office_state: str = ""
     remote_for_convenience: bool = False
+    # The pay period's first and last day: a state dating its tables by the period's start (Utah) or end (Ohio)
+    # picks its version by it; None (a quote without it): by the pay date, refusing the dates only it decides
+    period_start: date | None = None
+    period_end: date | None = None
+
+    @property
+    def period(self) -> tuple[date | None, date | None]:
+        return (self.period_start, self.period_end)
 
 
 @quick_init
@@ -108,13 +116,15 @@ def partially_supported_states(tax_year: int) -> dict[str, tuple[tuple[date | No
             if not (_whole_year(ranges) and _every_pay_frequency(s, tax_year))}
 
 
-def states_computed_on(pay_date: date, periods_per_year: int) -> frozenset[str]:
+def states_computed_on(pay_date: date, periods_per_year: int, period_start: date | None = None,
+                       period_end: date | None = None) -> frozenset[str]:
     """States whose income-tax withholding computes for a paycheck of this pay date and pay frequency: the whole-year
-    states, and a partly covered state when the version in force on the pay date covers the frequency (Utah from
-    July, Ohio's 2025 tables from October). A run holds only workers outside this set (payroll/services/runs.py)."""
+    states, and a partly covered state when the version in force on the pay date covers the frequency (Ohio's 2025
+    tables from October; Utah in June 2026 only with the period start, which decides its version). A run holds only
+    workers outside this set (payroll/services/runs.py)."""
     out = set()
     for state, versions in versions_for_year(pay_date.year).items():
-        rules = next((r for r in versions if covers(r, pay_date)), None)
+        rules = next((r for r in versions if applies_to(r, pay_date, (period_start, period_end))), None)
         if rules is None or rules.unsupported or rules.income_tax is None:
             continue
         periods = rules.income_tax.pay_periods
@@ -143,11 +153,12 @@ def suta_new_employer_rate(state: str, tax_year: int) -> Decimal:
 
 
 # (state, tax year) -> its rules, for states with one version a year in force on every pay date (nearly all):
-# the answer of _rules below, whatever the pay date, so a run does not walk the checks once a paycheck
+# the answer of _rules below, whatever the pay date or period, so a run does not walk the checks once a paycheck
 _WHOLE_YEAR_RULES: dict[tuple[str, int], StateRules] = {}
 
 
-def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRules:
+def _rules(state: str, tax_year: int, pay_date: date | None = None,
+           period: tuple[date | None, date | None] = (None, None)) -> StateRules:
     hit = _WHOLE_YEAR_RULES.get((state, tax_year))
     if hit is not None:
         return hit
@@ -157,11 +168,19 @@ def _rules(state: str, tax_year: int, pay_date: date | None = None) -> StateRule
     rules = versions[0] if versions else None
     if pay_date is not None and rules is not None and (
             len(versions) > 1 or rules.effective_from is not None or rules.effective_until is not None):
-        rules = next((r for r in versions if covers(r, pay_date)), None)
+        rules = next((r for r in versions if applies_to(r, pay_date, period)), None)
         if rules is None:
             spans = "; ".join(f"{a.isoformat() if a else 'the start of the year'} to "
                               f"{b.isoformat() if b else 'the end of the year'}"
                               for a, b in _supported_ranges(tax_year).get(state, ())) or "no pay dates"
+            field = versions[0].dated_by
+            if field != "pay_date" and period[0 if field == "period_start" else 1] is None:
+                raise UnsupportedState(
+                    f"state income tax withholding for {state} is chosen by the pay period's "
+                    f"{'start' if field == 'period_start' else 'end'} date "
+                    f"({versions[0].publication.split(':')[0]}): for a pay date of {pay_date.isoformat()} the "
+                    f"period may fall under either table, so give {field} (without it the {tax_year} "
+                    f"data covers pay dates {spans})")
             raise UnsupportedState(f"state income tax withholding for {state} is not supported yet for a pay date "
                                    f"of {pay_date.isoformat()}: the {tax_year} data covers {spans} (the tables for "
                                    f"other pay dates are not in the data)")
@@ -285,20 +304,20 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
 
 def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:
     """The reciprocal exemption form for this pair when the worker's work-state certificate claims it."""
-    work = _rules(work_state, ctx.pay_date.year, ctx.pay_date)
+    work = _rules(work_state, ctx.pay_date.year, ctx.pay_date, ctx.period)
     form = reciprocal_form(work_state, home_state, ctx.pay_date.year, work.reciprocity)
     return form if form is not None and _certificate_for(ctx, work_state).reciprocity else None
 
 
 def _unclaimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:
     """The reciprocal exemption form for this pair when the states have an agreement the certificate does not claim."""
-    work = _rules(work_state, ctx.pay_date.year, ctx.pay_date)
+    work = _rules(work_state, ctx.pay_date.year, ctx.pay_date, ctx.period)
     form = reciprocal_form(work_state, home_state, ctx.pay_date.year, work.reciprocity)
     return form if form is not None and not _certificate_for(ctx, work_state).reciprocity else None
 
 
-def _asks_top_up(home_state: str, pay_date: date) -> bool:
-    home = rules_at(home_state, pay_date.year, pay_date)
+def _asks_top_up(home_state: str, pay_date: date, period: tuple[date | None, date | None] = (None, None)) -> bool:
+    home = rules_at(home_state, pay_date.year, pay_date, period)
     return bool(home is not None and home.unsupported is None and home.income_tax is not None
                 and home.income_tax.method != "none" and home.resident_top_up)
 
@@ -339,7 +358,7 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     year = ctx.pay_date.year
     if len({s.upper() for s, m in ctx.work_shares if m}) > 1:
         return compute_allocated(ctx, compute_state_taxes, ctx.work_shares, lambda w, h: _claimed_form(ctx, w, h),
-                                 lambda h: _asks_top_up(h, ctx.pay_date), ctx.share_measure,
+                                 lambda h: _asks_top_up(h, ctx.pay_date, ctx.period), ctx.share_measure,
                                  lambda w, h: _unclaimed_form(ctx, w, h))
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
@@ -351,14 +370,14 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
                             f"{convenience.state}: {convenience.state}'s convenience-of-the-employer rule treats the "
                             f"work as done in {convenience.state} ({convenience.source})."]
         work_state = convenience.state
-    work = _rules(work_state, year, ctx.pay_date)
+    work = _rules(work_state, year, ctx.pay_date, ctx.period)
     lines: list[StateTaxLine] = []
 
     form = reciprocal_form(work_state, home_state, year, work.reciprocity) if home_state != work_state else None
     if form is not None:
         work_cert = _certificate_for(ctx, work_state)
         if work_cert.reciprocity:
-            home = _rules(home_state, year, ctx.pay_date)
+            home = _rules(home_state, year, ctx.pay_date, ctx.period)
             home_cert = _certificate_for(ctx, home_state)
             lead = convenience_note + [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
@@ -380,7 +399,7 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     lines.append(work_line)
 
     if home_state != work_state:
-        home = rules_at(home_state, year, ctx.pay_date)
+        home = rules_at(home_state, year, ctx.pay_date, ctx.period)
         if home is not None and home.unsupported is None and home.income_tax is not None \
                 and home.income_tax.method != "none" and home.resident_top_up:
             home_cert = _certificate_for(ctx, home_state)

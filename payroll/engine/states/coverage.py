@@ -84,8 +84,20 @@ def _one(state: str, year: int) -> Jurisdiction:
         if missing:
             reasons.append(f"no table for {', '.join(str(p) for p in missing)} pay periods a year")
         if _covered_days(spans, year) < (date(year, 12, 31) - date(year, 1, 1)).days + 1:
-            reasons.append("pay dates outside " + ", ".join(_span(a, b, year) for a, b in spans)
-                           + " are refused")
+            if usable[0].dated_by != "pay_date":
+                starts = [(r.period_from, r.period_until) for r in usable]
+                whole = _covered_days(starts, year) == (date(year, 12, 31) - date(year, 1, 1)).days + 1
+                day = "start" if usable[0].dated_by == "period_start" else "end"
+                reasons.append(f"tables chosen by the pay period's {day} (" + ", ".join(
+                    f"periods {'beginning' if day == 'start' else 'ending'} {_span(a, b, year)}"
+                    for a, b in starts) + "): "
+                    + (f"every pay date computes when the period {day} is given (a run gives it); "
+                       if whole else "")
+                    + "without it, pay dates outside " + ", ".join(_span(a, b, year) for a, b in spans)
+                    + " are refused")
+            else:
+                reasons.append("pay dates outside " + ", ".join(_span(a, b, year) for a, b in spans)
+                               + " are refused")
     else:
         status = "supported"
         if reasons:          # whole year, but a filing status is refused: say so beside "supported"

@@ -134,6 +134,13 @@ class StateRules:
     notes: tuple[str, ...]
     effective_from: date | None = None   # first pay date the figures apply to (mid-year table changes)
     effective_until: date | None = None  # last pay date they are known to apply to (tables replaced mid-year)
+    # A state whose tables apply by the pay period's start (Utah's Pub 14: "pay periods beginning on or after June
+    # 1") or end (Ohio: "payroll periods ending on or after"): dated_by "period_start" / "period_end" and the range
+    # of those days the version covers (period_from / period_until). Given that day, the version is chosen by it;
+    # without it, by the pay-date range above (effective_from/until).
+    dated_by: str = "pay_date"
+    period_from: date | None = None
+    period_until: date | None = None
     # How far the figures are checked: "example" (the tests reproduce the state's own worked examples, listed in
     # `examples` with their pages), "formula" (no published example: hand calculations from the formula), or
     # "unconfirmed" (read from a secondary reproduction; see `unconfirmed`). `not_modelled`: what the engine
@@ -252,6 +259,9 @@ def parse_state(raw: dict, where: str) -> StateRules:
         notes=tuple(raw.get("notes", ())),
         effective_from=parse_date(raw["effective_from"]) if raw.get("effective_from") else None,
         effective_until=parse_date(raw["effective_until"]) if raw.get("effective_until") else None,
+        dated_by=_dated_by(raw.get("dated_by", "pay_date"), where),
+        period_from=parse_date(raw["period_from"]) if raw.get("period_from") else None,
+        period_until=parse_date(raw["period_until"]) if raw.get("period_until") else None,
         confidence=_confidence(raw.get("confidence", "unconfirmed"), where),
         examples=tuple(raw.get("examples", ())),
         not_modelled=tuple(raw.get("not_modelled", ())),
@@ -259,6 +269,13 @@ def parse_state(raw: dict, where: str) -> StateRules:
 
 
 CONFIDENCE_LEVELS = ("example", "formula", "unconfirmed")
+DATED_BY = ("pay_date", "period_start", "period_end")
+
+
+def _dated_by(value: object, where: str) -> str:
+    if value not in DATED_BY:
+        raise ValueError(f"{where}: dated_by must be one of {DATED_BY}, got {value!r}")
+    return str(value)
 
 
 def _confidence(value: object, where: str) -> str:
@@ -295,6 +312,12 @@ def versions_for_year(tax_year: int) -> Mapping[str, tuple[StateRules, ...]]:
         for a, b in zip(versions, versions[1:]):
             if a.effective_until is None or b.effective_from is None or b.effective_from <= a.effective_until:
                 raise ValueError(f"{state} {tax_year}: rule versions overlap ({a.effective_until} / {b.effective_from})")
+            if a.dated_by != b.dated_by:
+                raise ValueError(f"{state} {tax_year}: every version of a year is dated the same way")
+            if a.dated_by != "pay_date" and (a.period_until is None or b.period_from is None
+                                             or b.period_from <= a.period_until):
+                raise ValueError(f"{state} {tax_year}: the versions' {a.dated_by.replace('_', ' ')}s overlap "
+                                 f"({a.period_until} / {b.period_from})")
         out[state] = tuple(versions)
     return out
 
@@ -310,10 +333,22 @@ def covers(rules: StateRules, pay_date: date) -> bool:
             and (rules.effective_until is None or pay_date <= rules.effective_until))
 
 
-def rules_at(state: str, tax_year: int, pay_date: date) -> StateRules | None:
-    """The version of a state's rules that applies on a pay date, or None when no version covers it."""
+def applies_to(rules: StateRules, pay_date: date, period: tuple[date | None, date | None] = (None, None)) -> bool:
+    """Whether this version governs a paycheck: by the pay period's start or end where the state dates its tables
+    so and that day is known (period = (start, end)), else by the pay date (covers)."""
+    day = {"period_start": period[0], "period_end": period[1]}.get(rules.dated_by)
+    if day is not None:
+        return ((rules.period_from is None or day >= rules.period_from)
+                and (rules.period_until is None or day <= rules.period_until))
+    return covers(rules, pay_date)
+
+
+def rules_at(state: str, tax_year: int, pay_date: date,
+             period: tuple[date | None, date | None] = (None, None)) -> StateRules | None:
+    """The version of a state's rules that applies to a paycheck (its pay date, and its period's start or end where
+    the state dates by it), or None when no version covers it."""
     for rules in versions_for_year(tax_year).get(state, ()):
-        if covers(rules, pay_date):
+        if applies_to(rules, pay_date, period):
             return rules
     return None
 

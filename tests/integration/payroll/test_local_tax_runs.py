@@ -225,3 +225,37 @@ def test_a_columbus_worker_living_in_a_school_district_with_income_tax_pays_stat
                                .where(Paycheck.run_id == run.id, PaycheckLine.code == "state_income_tax",
                                       PaycheckLine.state == "OH")).scalar_one()
     assert str(state) == "22.57"
+
+
+def test_a_denver_worker_pays_the_occupational_privilege_tax_once_in_the_month_it_reaches_500(world, db, agency_in,
+                                                                                                fixed_clock):
+    """12 h x $25.00 = $300.00 a week, work site in Denver, weekly runs paid 13, 20 and 27 November 2026.
+    13 Nov: the month's wages $300 < $500: $0.00 (no line stored). 20 Nov: $300 earlier + $300 = $600 >= $500: employee OPT $5.75,
+    business OPT $4.00 (employer line). 27 Nov: already taken this month: $0.00 each."""
+    from datetime import timedelta
+
+    from payroll.services import runs
+
+    e = world.worker(state="CO")         # the world's agency is registered in Colorado already
+    e.work_city = "Denver"
+    db.session.flush()
+    got = []
+    for n in range(3):
+        week = WEEK1 + timedelta(days=7 * n)
+        world.time(e, hours=(4, 4, 4, 0, 0, 0, 0), week=week)
+        run = world.regular_run(week)
+        runs.start_calculation(run.id, world.hr)
+        found = _local_lines(db, run.id, e.worker_id)
+        none = ("", "0.00", "")          # a zero line is not stored
+        got.append((run.pay_date.day, found.get("CO-DENVER-OPT", none)[1], found.get("CO-DENVER-OPT-ER", none)[1]))
+    assert got == [(13, "0.00", "0.00"), (20, "5.75", "4.00"), (27, "0.00", "0.00")]
+
+
+def test_a_birmingham_worker_pays_one_percent_occupational_tax(world, db, agency_in, fixed_clock):
+    """40 h x $25.00 = $1,000.00 weekly, work site in Birmingham: 1% = $10.00 on $1,000.00 (Ordinance 97-184)."""
+    agency_in("AL")
+    e = world.worker(state="AL")
+    e.work_city = "Birmingham"
+    db.session.flush()
+    run = _run(world, e)
+    assert _local_lines(db, run.id, e.worker_id) == {"AL-BIRMINGHAM": ("local_income_tax", "10.00", "1000.00")}

@@ -63,3 +63,24 @@ def test_georgia_idaho_and_utah_workers_are_paid_in_a_november_2026_run(world, d
     assert [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_state"] == []
     got = {st: _state_tax(db, run.id, e.worker_id) for st, e in people.items()}
     assert got == {"GA": {"GA": "35.51"}, "ID": {"ID": "37.00"}, "UT": {"UT": "45.00"}}
+
+
+def test_a_june_2026_run_pays_a_utah_worker_by_the_period_start(world, db, registered, fixed_clock):
+    """The weekly schedule's period 25-31 May 2026 is paid on Friday 5 June (5 days' lag); 1-7 June on 12 June.
+    20 h x $25.00 = $500.00, W-4 single. Utah chooses its tables by the period's start (Pub 14), which the run gives:
+    May period -> June 2025 tables: 26,000 x 4.5% = 1,170.00 less credit 450 - 1.3% x 16,893 = 230.39 -> 939.61 / 52
+    = 18.07 -> $18; June period -> Rev. 4/26: 500 x 4.45% = 22.25 -> 22, less 9 - (320 x 1.3% = 4.16 -> 4) = 5 ->
+    $17. Before, both June runs held the worker (the pay date alone could not choose)."""
+    from payroll.services import runs
+
+    registered("UT")
+    e = world.worker(state="UT")
+    got = {}
+    for week in (date(2026, 5, 25), date(2026, 6, 1)):
+        world.time(e, hours=(4, 4, 4, 4, 4, 0, 0), week=week)
+        run = world.regular_run(week)
+        assert run.period_start == week and run.pay_date.month == 6
+        runs.start_calculation(run.id, world.hr)
+        assert [x for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_state"] == []
+        got[week.isoformat()] = _state_tax(db, run.id, e.worker_id)
+    assert got == {"2026-05-25": {"UT": "18.00"}, "2026-06-01": {"UT": "17.00"}}

@@ -288,11 +288,12 @@ def test_every_line_says_its_source_and_confidence():
 @pytest.mark.parametrize("year", [2025, 2026])
 def test_local_data_files_parse_and_every_locality_names_its_publication_and_confidence(year):
     rules = localities_for_year(year)
-    assert {r.state for r in rules} == {"NY", "PA", "OH", "MI", "KY", "OR", "IN", "MO", "DE"}
+    assert {r.state for r in rules} == {"NY", "PA", "OH", "MI", "KY", "OR", "IN", "MO", "DE", "AL", "CO"}
     for r in rules:
         assert r.publication and r.source_url and r.confidence in CONFIDENCE_LEVELS
         if r.unsupported is None and r.method != "pa_lst":
-            assert r.rates or r.tables or r.params.get("county_rates") or r.districts, r.code
+            assert (r.rates or r.tables or r.params.get("county_rates") or r.districts
+                    or r.params.get("monthly_amount")), r.code
 
 
 def test_both_years_hold_the_same_localities():
