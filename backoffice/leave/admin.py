@@ -243,8 +243,9 @@ class LeaveCaseAdmin(SecureModelView):
     form_overrides = {"program": wtf.SelectField, "reason": wtf.SelectField}
     form_args = {"program": {"choices": list(CASE_PROGRAMS.items())},
                  "reason": {"choices": [(r, r.replace("_", " ")) for r in CASE_REASONS]},
-                 "job_protected": {"description": "for a state program: whether its job protection applies "
-                                                  "(the FMLA's is worked out)"}}
+                 "job_protected": {"description": "only for 'Other leave of absence': whether the job is protected "
+                                                  "(the FMLA's and each state program's are worked out from its "
+                                                  "rule and the worker's hours at every client)"}}
     form_ajax_refs = {"worker": {"fields": ("last_name", "first_name"), "page_size": 10}}
     service_fields = form_columns
     allow_edit = False
