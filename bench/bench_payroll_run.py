@@ -222,7 +222,8 @@ def _register_digest(run_id: int) -> str:
 def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
     """Everything a run produced that a calculation change must leave as it is, in a stable order and without ids
     or timestamps: each paycheck (figures and stored input) with its lines, each payment, the ledger's totals per
-    account, detail and state, the NACHA file's entries and the register's digest. Two runs of the same seed and
+    account, detail and state, the NACHA file's entries, the register's digest and the paid leave the approval
+    accrued (balances and entries). Two runs of the same seed and
     code give the same file whatever the number of calculation processes."""
     import hashlib
 
@@ -272,6 +273,22 @@ def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
         f.write(f"nacha {nacha.entry_count} {nacha.total_credit} entries "
                 f"{hashlib.sha256(chr(10).join(entries).encode()).hexdigest()}\n")
         f.write(f"register {register_digest}\n")
+        # the paid leave the run's approval accrued: every balance and ledger entry, by worker and policy code
+        from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy
+
+        for row in s.execute(sa.select(LeaveBalance.worker_id, LeavePolicy.code, LeaveBalance.balance,
+                                       LeaveBalance.policy_year_start, LeaveBalance.accrued_this_year,
+                                       LeaveBalance.used_this_year, LeaveBalance.usable_from)
+                             .join(LeavePolicy, LeavePolicy.id == LeaveBalance.policy_id)
+                             .order_by(LeaveBalance.worker_id, LeavePolicy.code)):
+            f.write(f"leave balance {tuple(row)}\n")
+        for row in s.execute(sa.select(LeaveEntry.worker_id, LeavePolicy.code, LeaveEntry.kind, LeaveEntry.on,
+                                       LeaveEntry.hours, LeaveEntry.balance_after, LeaveEntry.hours_worked,
+                                       LeaveEntry.capped, LeaveEntry.paycheck_id.is_not(None), LeaveEntry.explanation)
+                             .join(LeavePolicy, LeavePolicy.id == LeaveEntry.policy_id)
+                             .where(LeaveEntry.run_id == run_id)
+                             .order_by(LeaveEntry.worker_id, LeavePolicy.code, LeaveEntry.kind)):
+            f.write(f"leave entry {tuple(row[:-1])} {orjson.dumps(row[-1]).decode()}\n")
 
 
 def main() -> None:

@@ -13,7 +13,9 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import NamedTuple
 
+import orjson
 import sqlalchemy as sa
 
 from backoffice.db import utcnow
@@ -27,8 +29,9 @@ from backoffice.leave.services import (EMPLOYEE, balance_row, employer_size, hou
 from backoffice.money import ZERO
 from backoffice.states import transition
 from backoffice.uow import for_update
-from backoffice.workers.models import Engagement
+from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
+from payroll.services.common import bulk_insert, id_in, is_postgres, reserve_ids, units4
 
 
 def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
@@ -36,7 +39,7 @@ def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decima
     a large run pays 100,000 sheets, too many to load as ORM objects)."""
     out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
     columns = [getattr(Timesheet, f"hours_{d}") for d in DAYS]
-    rows = db.session.execute(
+    rows = db.session.connection().execute(
         sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
         .join(Engagement, Engagement.id == Timesheet.engagement_id)
         .where(Timesheet.paid_run_id == run.id, Engagement.type == EMPLOYEE)
@@ -77,6 +80,48 @@ def _roll_year(row, policy: LeavePolicy, first_day: date, on: date) -> None:
     row.policy_year_start, row.accrued_this_year, row.used_this_year = start, ZERO, ZERO
 
 
+class _Balance:
+    """A worker's balance under one policy as a run's accrual reads and moves it: the columns of a
+    `leave_balances` row as plain attributes (a run moves up to 100,000 balances; flushing that many ORM objects
+    cost more than computing the accruals). `_roll_year`, `post` and `_accrued_in` read it as they read a
+    LeaveBalance. Written back by `_write_balances`: new rows inserted in bulk, read ones updated in one
+    statement."""
+
+    __slots__ = ("id", "worker_id", "policy_id", "balance", "policy_year_start", "accrued_this_year",
+                 "used_this_year", "usable_from")
+
+    def __init__(self, id, worker_id, policy_id, balance, policy_year_start, accrued_this_year, used_this_year,
+                 usable_from):
+        self.id, self.worker_id, self.policy_id = id, worker_id, policy_id
+        self.balance, self.policy_year_start, self.usable_from = balance, policy_year_start, usable_from
+        self.accrued_this_year, self.used_this_year = accrued_this_year, used_this_year
+
+
+_BALANCE_COLUMNS = ("id", "worker_id", "policy_id", "balance", "policy_year_start", "accrued_this_year",
+                    "used_this_year", "usable_from")
+
+
+class _ClientPlace(NamedTuple):
+    state: str | None
+    city: str | None
+
+
+class _Place(NamedTuple):
+    """What `jurisdictions_of` reads of an engagement and its client: one per distinct work site of a run."""
+
+    work_state: str | None
+    work_city: str | None
+    work_county: str | None
+    client: _ClientPlace
+
+
+class _Engagement(NamedTuple):
+    id: int
+    client_id: int
+    type: str
+    jurisdictions: tuple[str, ...]
+
+
 @dataclass
 class _RunContext:
     """What a run's accrual reads, loaded once for all its workers (a run pays up to 100,000 of them): the
@@ -85,31 +130,34 @@ class _RunContext:
     run: PayrollRun
     size: int
     done: set = field(default_factory=set)              # (paycheck id, policy id) accrued already
-    balances: dict = field(default_factory=dict)        # (worker id, policy id) -> LeaveBalance
+    balances: dict = field(default_factory=dict)        # (worker id, policy id) -> _Balance
     hired: dict = field(default_factory=dict)           # worker id -> first leased engagement's start
     laws: dict = field(default_factory=dict)            # jurisdiction -> its sick-law policy
     own: list = field(default_factory=list)             # the agency's active PTO policies
     entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
     covered: dict = field(default_factory=dict)         # (jurisdiction, day) -> whether its law applies
+    new: list = field(default_factory=list)             # balances created by this run's accrual
+    moved: dict = field(default_factory=dict)           # id -> a balance read from the database and moved
+    now: object = None                                  # the stamp of every row written
 
-    def accrue(self, row: LeaveBalance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
+    def accrue(self, row: _Balance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
                explanation) -> None:
         """An accrual entry (inserted with the others at the end: 100,000 ORM objects would cost more to flush than
         the accrual costs to compute) and the balance it moves."""
         amount = hours(amount)
         row.balance = hours(row.balance + amount)
-        self.entries.append({"worker_id": row.worker_id, "policy_id": row.policy_id, "kind": "accrual",
-                             "on": self.run.pay_date, "hours": amount, "balance_after": row.balance,
-                             "hours_worked": hours(worked), "capped": capped, "run_id": self.run.id,
-                             "paycheck_id": paycheck_id, "explanation": list(explanation), "created_at": utcnow()})
+        self.entries.append((row.worker_id, row.policy_id, "accrual", self.run.pay_date, units4(amount),
+                             units4(row.balance), units4(hours(worked)), capped, self.run.id, paycheck_id,
+                             orjson.dumps(list(explanation)).decode(), self.now))
 
-    def row(self, worker_id: int, policy: LeavePolicy, on: date) -> LeaveBalance:
+    def row(self, worker_id: int, policy: LeavePolicy, on: date) -> _Balance:
         row = self.balances.get((worker_id, policy.id))
         if row is None:
-            row = LeaveBalance(worker_id=worker_id, policy_id=policy.id, balance=ZERO, accrued_this_year=ZERO,
-                               used_this_year=ZERO, policy_year_start=year_start(on, policy))
-            db.session.add(row)
+            row = _Balance(None, worker_id, policy.id, ZERO, year_start(on, policy), ZERO, ZERO, None)
+            self.new.append(row)
             self.balances[(worker_id, policy.id)] = row
+        elif row.id is not None:
+            self.moved[row.id] = row
         return row
 
     def covers(self, code: str, day: date) -> bool:
@@ -131,26 +179,96 @@ class _RunContext:
             self.laws[code] = law_policy(code)
         return self.laws[code]
 
-    def own_for(self, eng) -> list[LeavePolicy]:
+    def own_for(self, eng: _Engagement) -> list[LeavePolicy]:
         return [p for p in self.own if p.client_id in (None, eng.client_id) and p.engagement_type in ("", eng.type)]
 
 
-def _context(run: PayrollRun, worker_ids: list[int]) -> _RunContext:
-    ctx = _RunContext(run, employer_size(run.period_end))
+def _run_workers(run: PayrollRun):
+    """The workers of the run's employee paychecks, as a subquery (a run's 100,000 ids are not sent back)."""
+    return sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee")
+
+
+def _context(run: PayrollRun) -> _RunContext:
+    ctx = _RunContext(run, employer_size(run.period_end), now=utcnow().replace(tzinfo=None))
     ctx.done = set(db.session.execute(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
         LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id)).all())
-    for chunk in (worker_ids[i:i + 2000] for i in range(0, len(worker_ids), 2000)):
-        ctx.balances.update({(b.worker_id, b.policy_id): b for b in db.session.execute(for_update(
-            sa.select(LeaveBalance).where(LeaveBalance.worker_id.in_(chunk)))).scalars()})
-        ctx.hired.update(dict(db.session.execute(sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date))
-                                                 .where(Engagement.worker_id.in_(chunk), Engagement.type == EMPLOYEE)
-                                                 .group_by(Engagement.worker_id)).all()))
+    conn = db.session.connection()
+    table = LeaveBalance.__table__
+    rows = conn.execute(for_update(sa.select(*(table.c[c] for c in _BALANCE_COLUMNS))
+                                   .where(table.c.worker_id.in_(_run_workers(run)))))
+    ctx.balances = {(r[1], r[2]): _Balance(*r) for r in rows}
+    ctx.hired = dict(conn.execute(sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date))
+                                  .where(Engagement.worker_id.in_(_run_workers(run)), Engagement.type == EMPLOYEE)
+                                  .group_by(Engagement.worker_id)).all())
     ctx.laws = {p.jurisdiction: p for p in db.session.execute(sa.select(LeavePolicy).where(
         LeavePolicy.kind == "sick_law")).scalars() if p.code == f"{p.jurisdiction}-SICK"}
     ctx.own = list(db.session.execute(sa.select(LeavePolicy).where(
         LeavePolicy.kind == "pto", LeavePolicy.active.is_(True), LeavePolicy.accrual_rate.is_not(None))
         .order_by(LeavePolicy.id)).scalars())
     return ctx
+
+
+def _engagements(ids) -> dict[int, _Engagement]:
+    """The engagements the run paid hours for, each with the sick-leave jurisdictions of its work site, worked out
+    once per distinct site (a run's 75,000 engagements sit at a few hundred places)."""
+    places: dict[_Place, tuple[str, ...]] = {}
+    out = {}
+    for eid, client_id, type_, state, city, county, c_state, c_city in db.session.connection().execute(
+            sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.work_state,
+                      Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+            .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))):
+        place = _Place(state, city, county, _ClientPlace(c_state, c_city))
+        codes = places.get(place)
+        if codes is None:
+            codes = places[place] = jurisdictions_of(place)
+        out[eid] = _Engagement(eid, client_id, type_, codes)
+    return out
+
+
+def _write(ctx: _RunContext) -> None:
+    """The balances and the accrual entries, written with one statement each: new balances and the entries
+    inserted in bulk (COPY on PostgreSQL), the balances read and moved updated in one UPDATE. The ledger's
+    one-accrual-per-(run, paycheck, policy) key stays in the database (uq_leave_entries_run_paycheck): a second
+    writer's COPY fails whole."""
+    db.session.flush()          # carryover and forfeiture entries (_roll_year) and any policy created
+    table = LeaveBalance.__table__
+    if ctx.new:
+        ids = reserve_ids("leave_balances", len(ctx.new))
+        columns = _BALANCE_COLUMNS[1:] + ("created_at", "updated_at")
+        rows = [(b.worker_id, b.policy_id, units4(b.balance), b.policy_year_start, units4(b.accrued_this_year),
+                 units4(b.used_this_year), b.usable_from, ctx.now, ctx.now) for b in ctx.new]
+        if ids is not None:
+            columns, rows = ("id",) + columns, [(i,) + r for i, r in zip(ids, rows)]
+        bulk_insert("leave_balances", columns, rows, ready=True)
+    if ctx.moved:
+        moved = list(ctx.moved.values())
+        if is_postgres():
+            db.session.connection().exec_driver_sql(
+                "UPDATE leave_balances AS b SET balance = v.balance, policy_year_start = v.policy_year_start, "
+                "accrued_this_year = v.accrued_this_year, used_this_year = v.used_this_year, "
+                "usable_from = v.usable_from, updated_at = %s "
+                "FROM unnest(%s::bigint[], %s::bigint[], %s::date[], %s::bigint[], %s::bigint[], %s::date[]) "
+                "AS v(id, balance, policy_year_start, accrued_this_year, used_this_year, usable_from) "
+                "WHERE b.id = v.id",
+                (ctx.now, [b.id for b in moved], [units4(b.balance) for b in moved],
+                 [b.policy_year_start for b in moved], [units4(b.accrued_this_year) for b in moved],
+                 [units4(b.used_this_year) for b in moved], [b.usable_from for b in moved]))
+        else:
+            db.session.connection().execute(
+                table.update().where(table.c.id == sa.bindparam("b_id")),
+                [{"b_id": b.id, "balance": b.balance, "policy_year_start": b.policy_year_start,
+                  "accrued_this_year": b.accrued_this_year, "used_this_year": b.used_this_year,
+                  "usable_from": b.usable_from, "updated_at": ctx.now} for b in moved])
+        # a LeaveBalance this session loaded before is stale now: read again when next used
+        for obj in list(db.session.identity_map.values()):
+            if isinstance(obj, LeaveBalance) and obj.id in ctx.moved:
+                db.session.expire(obj)
+    if ctx.entries:
+        bulk_insert("leave_entries", _ENTRY_COLUMNS, ctx.entries, ready=True)
+
+
+_ENTRY_COLUMNS = ("worker_id", "policy_id", "kind", "on", "hours", "balance_after", "hours_worked", "capped",
+                  "run_id", "paycheck_id", "explanation", "created_at")
 
 
 def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date,
@@ -193,7 +311,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
     return 1
 
 
-def _accrued_in(row: LeaveBalance, start: date) -> Decimal:
+def _accrued_in(row: _Balance, start: date) -> Decimal:
     """What the ledger accrued to this balance in the calendar policy year beginning `start` (by pay date)."""
     if row.id is None:
         return ZERO
@@ -251,11 +369,10 @@ def accrue_run(run: PayrollRun) -> int:
             worked[worker_id][eid] = []          # filled per law below (each law deems its own hours)
     if not worked:
         return 0
-    paychecks = dict(db.session.execute(sa.select(Paycheck.worker_id, Paycheck.id).where(
+    paychecks = dict(db.session.connection().execute(sa.select(Paycheck.worker_id, Paycheck.id).where(
         Paycheck.run_id == run.id, Paycheck.worker_type == "employee")).all())
-    engagements = {e.id: e for e in db.session.execute(sa.select(Engagement).where(
-        Engagement.id.in_({eid for by in worked.values() for eid in by}))).scalars()}
-    ctx = _context(run, sorted(worked))
+    engagements = _engagements({eid for by in worked.values() for eid in by})
+    ctx = _context(run)
     written = 0
     for worker_id, by_engagement in sorted(worked.items()):
         paycheck_id = paychecks.get(worker_id)
@@ -267,7 +384,7 @@ def accrue_run(run: PayrollRun) -> int:
         by_policy: dict[int, tuple[LeavePolicy, Decimal, date]] = {}
         for eid, days in by_engagement.items():
             eng = engagements[eid]
-            for code in jurisdictions_of(eng):
+            for code in eng.jurisdictions:
                 if not days:             # exempt and salaried: the law's deemed hours for the period
                     if not ctx.covers(code, run.period_end):
                         continue
@@ -293,9 +410,7 @@ def accrue_run(run: PayrollRun) -> int:
                                    notes.get(code, ()))
         for policy, total, first in by_policy.values():
             written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
-    db.session.flush()                  # the new balance rows first (the entries do not reference them)
-    if ctx.entries:
-        db.session.execute(sa.insert(LeaveEntry), ctx.entries)
+    _write(ctx)
     return written
 
 

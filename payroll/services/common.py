@@ -132,5 +132,6 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *,
     if data:
         marks = ", ".join("?" for _ in columns)
         # table and columns are the callers' constants; values are bound
-        conn.exec_driver_sql(f'INSERT INTO "{table}" ({", ".join(columns)}) VALUES ({marks})', data)  # nosec B608
+        cols = ", ".join(f'"{c}"' for c in columns)          # quoted: a column may be a keyword ("on")
+        conn.exec_driver_sql(f'INSERT INTO "{table}" ({cols}) VALUES ({marks})', data)  # nosec B608
     return len(data)
