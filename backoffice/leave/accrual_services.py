@@ -302,7 +302,8 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
         result = engine.accrue(engine.AccrualInput(
             jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
             balance_before=row.balance + accrued, accrued_this_year_before=row.accrued_this_year,
-            used_this_year_before=row.used_this_year, hours=tuple(current)))
+            used_this_year_before=row.used_this_year, hours=tuple(current),
+            front_loaded=bool(getattr(policy, "front_load", False))))   # granted yearly instead: front_load_services
         accrued, worked, capped = accrued + result.accrued, worked + result.hours_worked, capped or result.capped
         lines += result.explanation
         row.accrued_this_year = hours(result.accrued_this_year)
