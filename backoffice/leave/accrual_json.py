@@ -99,7 +99,7 @@ def accrual_input(obj: object, row: int | None = None) -> AccrualInput:
     if issues:
         raise ValidationFailed(issues)
     values["hours"] = lists["hours"]
-    if lists["worked_before"]:
+    if "worked_before" in obj:
         values["worked_before"] = lists["worked_before"]
     return AccrualInput(**values)
 

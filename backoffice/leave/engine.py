@@ -274,11 +274,12 @@ class AccrualInput:
     hours: tuple[tuple[date, Decimal], ...]
     # optional: the worker's normal day (for "N hours or M days" caps), a front-loaded policy (the year's hours were
     # granted at its start: hours worked earn none), the employer's net income (New York's small-employer test),
-    # and the hours worked in this jurisdiction since the hire date before these (eligibility thresholds)
+    # and the hours worked in this jurisdiction since the hire date before these (eligibility thresholds; None: not
+    # known, so a days/hours-worked threshold is not checked and the explanation says so — () means none)
     day_hours: Decimal | None = None
     front_loaded: bool = False
     employer_net_income: Decimal | None = None
-    worked_before: tuple[tuple[date, Decimal], ...] = ()
+    worked_before: tuple[tuple[date, Decimal], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -318,7 +319,8 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     first_day = days[0][0] if days else inp.policy_year_start
     law = applicable(inp.jurisdiction, first_day, inp.employer_size, laws, inp.employer_net_income)
     balance, this_year, year = inp.balance_before, inp.accrued_this_year_before, 0
-    before = sum((h for _, h in inp.worked_before), ZERO_HOURS)     # hours since hire, for a start threshold
+    known = inp.worked_before is not None                # the history is given: thresholds can be counted
+    before = sum((h for _, h in inp.worked_before or ()), ZERO_HOURS)     # hours since hire, for a start threshold
     worked = earned_exact = waited_hours = ZERO_HOURS
     capped_by: list[str] = []
     lines: list[str] = [f"{law.name}, version of {law.version} ({law.tier}): {law.rate_text()} "
@@ -334,7 +336,7 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
                          f"(carryover on the anniversary is applied separately).")
         worked += worked_today
         counted = worked_today
-        if law.accrual_after_hours is not None and before < law.accrual_after_hours:
+        if known and law.accrual_after_hours is not None and before < law.accrual_after_hours:
             counted = max(before + worked_today - law.accrual_after_hours, ZERO_HOURS)
             waited_hours += worked_today - counted
         before += worked_today
@@ -380,7 +382,10 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
                      f"({law.source('usable_after_days')}).")
     else:
         lines.append("Usable as it accrues (no waiting period).")
-    elig = eligibility(law, inp.hire_date, tuple(inp.worked_before) + tuple(days))
+    if known:
+        elig = eligibility(law, inp.hire_date, tuple(inp.worked_before) + tuple(days))
+    else:
+        elig = Eligibility(True, None, _threshold_unchecked(law))
     lines.extend(elig.explanation)
     if elig.met_on is not None and elig.met_on > usable_from:
         usable_from = elig.met_on
@@ -402,6 +407,20 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
         accrued=accrued, balance=balance, accrued_this_year=this_year, capped=bool(capped_by),
         usable_from=usable_from, usable_this_year=hours(usable_year), paid=law.paid, explanation=tuple(lines),
         eligible=elig.eligible, eligible_from=elig.met_on)
+
+
+def _threshold_unchecked(law: Law) -> tuple[str, ...]:
+    """The sentence for a law with a days/hours threshold when the input gives no history (worked_before)."""
+    out = []
+    if law.eligibility_days is not None or law.eligibility_hours is not None:
+        need = (f"{law.eligibility_days} days" if law.eligibility_days is not None
+                else f"{show(law.eligibility_hours)} hours")
+        out.append(f"Use needs {need} worked ({law.source('eligibility')}): not checked here — give worked_before "
+                   f"(the days worked since the hire date) to check it.")
+    if law.accrual_after_hours is not None:
+        out.append(f"Accrual starts after {show(law.accrual_after_hours)} hours worked "
+                   f"({law.source('accrual_after_hours')}): not applied here — give worked_before to apply it.")
+    return tuple(out)
 
 
 def _days_text(law: Law, name: str, day_hours: Decimal | None) -> str:

@@ -83,7 +83,7 @@ def test_nebraska_accrues_only_after_the_first_eighty_hours():
     """LB 415 (2025): accrual starts after 80 hours of employment. 10 days × 10 h = 100 h: 80 wait, 20 ÷ 30 =
     0.6667 h. A worker with 70 h already: 10 wait, 90 ÷ 30 = 3 h."""
     days = [(date(2026, 1, 5) + timedelta(days=i), D("10")) for i in range(10)]
-    new = accrue(inp("NE", days))
+    new = accrue(inp("NE", days, worked_before=()))
     assert new.accrued == D("0.6667")
     assert any("Accrual starts after 80 hours worked" in line for line in new.explanation)
     earlier = accrue(inp("NE", days, worked_before=((date(2026, 1, 2), D("70")),)))
@@ -168,3 +168,15 @@ def test_state_family_leave_job_protection_follows_the_programs_rule():
     assert ca.protected is False and any("CFRA" in line or "Family Rights" in line for line in ca.explanation)
     assert job_protection("ma_pfml", employer_size=1, days_employed=10, hours_12_months=D("40")).protected is True
     assert job_protection("other", employer_size=1, days_employed=10, hours_12_months=D("40")).protected is None
+
+
+def test_without_the_history_a_threshold_is_not_guessed_and_the_explanation_says_so():
+    """No `worked_before`: Nebraska's 80-hour start is not applied (100 h ÷ 30 = 3.3333 h) and California's
+    30-day entitlement is not checked (eligible, usable from the 90th day) — each sentence says how to apply it."""
+    days = [(date(2026, 1, 5) + timedelta(days=i), D("10")) for i in range(10)]
+    ne = accrue(inp("NE", days))
+    assert ne.accrued == D("3.3333")
+    assert any("not applied here" in line for line in ne.explanation)
+    ca = accrue(inp("CA", [(date(2026, 7, 27), D("8"))]))
+    assert (ca.eligible, ca.usable_from) == (True, date(2026, 4, 4))
+    assert any("not checked here" in line for line in ca.explanation)
