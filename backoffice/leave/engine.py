@@ -429,7 +429,7 @@ def _days_text(law: Law, name: str, day_hours: Decimal | None) -> str:
         return ""
     figure = getattr(law, name) if name != "front_load" else law.front_load_hours
     if not day_hours:
-        return f"; or {days} days: give the worker's normal day to apply it"
+        return f"; the {days}-day figure binds for a worker whose day is longer than 8 hours: give day_hours"
     return f"; the larger of {show(figure)} hours and {days} days × {show(day_hours)} hours"
 
 
