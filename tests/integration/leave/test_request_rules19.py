@@ -73,3 +73,23 @@ def test_chicago_leave_waits_for_eighty_hours_worked_within_120_days(db, world, 
     assert "72 hours worked so far" in refused.value.issues[0].message
     world.time(eng, hours=(8, 0, 0, 0, 0, 0, 0), week=date(2026, 12, 7))
     assert _ask(user, policy, date(2026, 12, 8), date(2026, 12, 8), "8").status == "submitted"
+
+
+def test_new_yorks_smallest_employer_pays_leave_once_its_net_income_is_set_above_a_million(db, world):
+    """Labor Law §196-b(1)(a): an employer of 4 or fewer owes paid leave when its net income in the previous tax
+    year was above $1 million. The agency has 1 leased employee: unpaid without the setting; with
+    LEAVE_EMPLOYER_NET_INCOME = 1,250,000 the paid tier applies."""
+    from flask import current_app
+
+    from backoffice.leave import services
+
+    eng = world.worker(state="NY")
+    policy = services.law_policy("NY")
+    on = date(2026, 11, 16)
+    assert services.law_of(policy, on, eng.worker_id).paid is False
+    current_app.config["LEAVE_EMPLOYER_NET_INCOME"] = "1250000"
+    try:
+        law = services.law_of(policy, on, eng.worker_id)
+    finally:
+        current_app.config["LEAVE_EMPLOYER_NET_INCOME"] = ""
+    assert (law.paid, law.tier) == (True, "0-4 employees, net income over $1,000,000")
