@@ -204,30 +204,48 @@ def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[st
 
     Refuses (DomainError) an unknown jurisdiction, a date no version covers, or a size no tier covers — never a
     silent zero."""
+    default = laws is None
     laws = load_laws() if laws is None else laws
     code = (jurisdiction or "").strip().upper()
     record = laws.get(code)
     if record is None:
         raise DomainError(f"no sick-leave law is held for {jurisdiction!r} (see `backoffice leave policies`)",
                           code="unknown_jurisdiction")
-    versions = [v for v in record["versions"] if _in_force(v, on)]
+    versions = [i for i, v in enumerate(record["versions"]) if _in_force(v, on)]
     if not versions:
         raise DomainError(f"{record['name']}: no version is in force on {on.isoformat()}", code="not_in_force")
-    version = versions[-1]
+    vi = versions[-1]
+    version = record["versions"][vi]
     tiers = version.get("tiers") or []
     if not tiers:
-        return _build(record, version, None)
-    fitting = [t for t in tiers if _tier_fits(t, employer_size)]
+        return _built(code, vi, None, False) if default else _build(record, version, None)
+    fitting = [i for i, t in enumerate(tiers) if _tier_fits(t, employer_size)]
     if not fitting:
         raise DomainError(f"{record['name']} ({version['version']}) covers no employer of {employer_size} "
                           f"employees", code="not_covered")
-    tier = fitting[0]
-    above = tier.get("paid_if_net_income_over")
-    if above is not None and net_income is not None and net_income > D(above):
+    ti = fitting[0]
+    above = tiers[ti].get("paid_if_net_income_over")
+    rich = above is not None and net_income is not None and net_income > D(above)
+    return _built(code, vi, ti, rich) if default else _tier_law(record, version, tiers[ti], rich)
+
+
+def _tier_law(record: dict, version: dict, tier: dict, rich: bool) -> Law:
+    if rich:
         # New York's smallest employers owe paid leave when their net income was above $1 million (§196-b(1)(a))
+        above = tier["paid_if_net_income_over"]
         tier = {**tier, "paid": True, "label": f"{tier['label']}, net income over ${int(D(above)):,}",
                 "uncertain": {}}
     return _build(record, version, tier)
+
+
+@lru_cache(maxsize=1024)
+def _built(code: str, vi: int, ti: int | None, rich: bool) -> Law:
+    """The held data's Law for (jurisdiction, version, tier), built once per process (a Law is immutable)."""
+    record = load_laws()[code]
+    version = record["versions"][vi]
+    if ti is None:
+        return _build(record, version, None)
+    return _tier_law(record, version, version["tiers"][ti], rich)
 
 
 def every_law(laws: Mapping[str, dict] | None = None) -> list[Law]:
@@ -325,10 +343,15 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     capped_by: list[str] = []
     lines: list[str] = [f"{law.name}, version of {law.version} ({law.tier}): {law.rate_text()} "
                         f"({law.source('accrual')})."]
+    annual_cap, balance_cap = law.cap("annual_accrual_cap", inp.day_hours), law.cap("balance_cap", inp.day_hours)
+    start_after = law.accrual_after_hours if known else None
     for day, worked_today in days:
         if not law.effective_from <= day <= (law.effective_to or day):
             law = applicable(inp.jurisdiction, day, inp.employer_size, laws, inp.employer_net_income)
             lines.append(f"From {long_date(day)} the version of {law.version} applies: {law.rate_text()}.")
+            annual_cap = law.cap("annual_accrual_cap", inp.day_hours)
+            balance_cap = law.cap("balance_cap", inp.day_hours)
+            start_after = law.accrual_after_hours if known else None
         y = _year_of(day, inp.policy_year_start)
         if y != year:
             year, this_year = y, ZERO_HOURS
@@ -336,14 +359,14 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
                          f"(carryover on the anniversary is applied separately).")
         worked += worked_today
         counted = worked_today
-        if known and law.accrual_after_hours is not None and before < law.accrual_after_hours:
-            counted = max(before + worked_today - law.accrual_after_hours, ZERO_HOURS)
-            waited_hours += worked_today - counted
-        before += worked_today
+        if start_after is not None:
+            if before < start_after:
+                counted = max(before + worked_today - start_after, ZERO_HOURS)
+                waited_hours += worked_today - counted
+            before += worked_today
         if inp.front_loaded:
             counted = ZERO_HOURS
         gain = counted * law.rate
-        annual_cap, balance_cap = law.cap("annual_accrual_cap", inp.day_hours), law.cap("balance_cap", inp.day_hours)
         rooms = {"annual_accrual_cap": None if annual_cap is None else max(annual_cap - this_year, ZERO_HOURS),
                  "balance_cap": None if balance_cap is None else max(balance_cap - balance, ZERO_HOURS)}
         allowed = gain
