@@ -152,12 +152,15 @@ def _calc_worker(run_id: int, indexes: list[int], out) -> None:
     from payroll.services.calc import calculate_chunk
 
     try:
+        chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
             db.engine.dispose(close=False)      # never share the parent's connections
             for i in indexes:
+                c0, t0 = time.process_time(), time.perf_counter()
                 calculate_chunk(run_id, i)
+                chunks.append((time.process_time() - c0, time.perf_counter() - t0))
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime))
+        out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks))
     except BaseException as exc:       # report instead of leaving the parent waiting
         out.put(exc)
         raise
@@ -202,6 +205,43 @@ def _server_cpu_reader(app):
         return total / tick
 
     return server_cpu
+
+
+PROFILED_PHASES = {"approve (payments)": "approve", "NACHA file": "nacha", "register rows": "register",
+                   "mark paid": "mark_paid"}
+
+
+def _statements_reader(app, k: int):
+    """With k > 0 and pg_stat_statements loaded: a function that resets the statistics (name None) or prints the
+    k statements with the most execution time since the last reset, under the phase's name."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+
+    if not k:
+        return lambda name: None
+    with app.app_context():
+        try:
+            db.session.execute(sa.text("CREATE EXTENSION IF NOT EXISTS pg_stat_statements"))
+            db.session.execute(sa.text("SELECT pg_stat_statements_reset()"))
+            db.session.commit()
+        except Exception as exc:        # the library is not loaded: say so once and measure without it
+            db.session.rollback()
+            print(f"  (no pg_stat_statements: {str(exc).splitlines()[0]})")
+            return lambda name: None
+
+    def statements(name):
+        with db.engine.connect() as conn:
+            if name is None:
+                conn.execute(sa.text("SELECT pg_stat_statements_reset()"))
+                conn.commit()
+                return
+            for total, calls, rows, query in conn.execute(sa.text(
+                    "SELECT total_exec_time, calls, rows, query FROM pg_stat_statements "
+                    "WHERE query NOT LIKE '%pg_stat_statements%' ORDER BY total_exec_time DESC LIMIT :k"), {"k": k}):
+                print(f"      {total / 1000:7.3f} s {calls:7,} calls {rows:9,} rows  {' '.join(query.split())[:110]}")
+
+    return statements
 
 
 def _register_digest(run_id: int) -> str:
@@ -300,6 +340,13 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="calculate in this process under cProfile (top 30)")
     ap.add_argument("--chunk-size", type=int, default=2500,
                     help="paychecks per chunk (a run of at most 2,000 paychecks stores its explanations)")
+    ap.add_argument("--profile-phases", metavar="DIR",
+                    help="run approval, the NACHA file, the register rows and marking paid under cProfile, one "
+                    "pstats file per phase in DIR (the calculation runs as usual)")
+    ap.add_argument("--statements", type=int, default=0, metavar="K",
+                    help="after each phase, the K statements the server spent most time in during it "
+                    "(pg_stat_statements: start the server with PG_EXTRA_OPTS=\"-c "
+                    "shared_preload_libraries=pg_stat_statements\")")
     ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
                     "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
@@ -328,15 +375,39 @@ def main() -> None:
 
     server = _server_cpu_reader(app)
 
+    statements = _statements_reader(app, args.statements)
+
+    def wal() -> str:
+        """The server's write-ahead log position: the bytes a phase wrote to it are what a disk (and a replica)
+        must take, the I/O bound of a phase on a machine with fsync on."""
+        with db.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT pg_current_wal_lsn()::text")).scalar()
+
+    def wal_mib(start: str, end: str) -> float:
+        with db.engine.connect() as conn:
+            return conn.execute(sa.text("SELECT pg_wal_lsn_diff(CAST(:b AS pg_lsn), CAST(:a AS pg_lsn))"),
+                                {"a": start, "b": end}).scalar() / 2 ** 20
+
     def phase(name, fn):
+        statements(None)
+        w0 = wal()
         t0, c0, s0 = time.perf_counter(), time.process_time(), server()
-        result = fn()
+        if args.profile_phases and name in PROFILED_PHASES:
+            import cProfile
+
+            prof = cProfile.Profile()
+            result = prof.runcall(fn)
+            os.makedirs(args.profile_phases, exist_ok=True)
+            prof.dump_stats(os.path.join(args.profile_phases, PROFILED_PHASES[name] + ".prof"))
+        else:
+            result = fn()
         phases.append((name, time.perf_counter() - t0))
         time.sleep(0.5)             # (not timed) the postmaster reaps the backends of the processes that ended
         s1 = server()
         cpu_server = f", the server's CPU {s1 - s0:6.2f} s" if s0 is not None and s1 is not None else ""
         print(f"  {name:<28} {phases[-1][1]:7.2f} s   (this process's CPU {time.process_time() - c0:6.2f} s"
-              f"{cpu_server})")
+              f"{cpu_server}; WAL {wal_mib(w0, wal()):,.1f} MiB)")
+        statements(name)
         return result
 
     with app.app_context():
@@ -378,10 +449,16 @@ def main() -> None:
             for p in procs:
                 p.join()
                 assert p.exitcode == 0
-            cpu = sum(c for _r, c in got)
+            cpu = sum(c for _r, c, _k in got)
             print(f"  calculation CPU time: {cpu:.1f} s in {args.workers} processes "
                   f"({1000 * cpu / args.n:.2f} ms a worker)")
-            return max(r for r, _c in got)
+            per = sorted(k for _r, _c, ks in got for k in ks)
+            walls = sorted(w for _c, w in per)
+            if per:
+                print(f"  per chunk ({len(per)} chunks of up to {args.chunk_size:,}): calculation CPU "
+                      f"min {per[0][0]:.2f} / median {per[len(per) // 2][0]:.2f} / max {per[-1][0]:.2f} s, "
+                      f"wall min {walls[0]:.2f} / median {walls[len(walls) // 2]:.2f} / max {walls[-1]:.2f} s")
+            return max(r for r, _c, _k in got)
 
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))

@@ -38,15 +38,22 @@ def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decima
     """worker id → engagement id → [(day, hours)] of the leased employees' timesheets this run paid (plain rows:
     a large run pays 100,000 sheets, too many to load as ORM objects)."""
     out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
-    columns = [getattr(Timesheet, f"hours_{d}") for d in DAYS]
+    # the hours as stored (integer hundredths), each distinct value made a Decimal once as Scaled(2) reads it:
+    # 700,000 day columns hold a few dozen distinct values
+    scaled = Timesheet.__table__.c.hours_mon.type
+    columns = [sa.type_coerce(getattr(Timesheet, f"hours_{d}"), sa.BigInteger) for d in DAYS]
+    decimals: dict[int, Decimal] = {}
     rows = db.session.connection().execute(
         sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
         .join(Engagement, Engagement.id == Timesheet.engagement_id)
         .where(Timesheet.paid_run_id == run.id, Engagement.type == EMPLOYEE)
         .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
     for worker_id, engagement_id, week_start, *daily in rows:
-        for i, h in enumerate(daily):
-            if h:
+        for i, raw in enumerate(daily):
+            if raw:
+                h = decimals.get(raw)
+                if h is None:
+                    h = decimals[raw] = scaled.process_result_value(raw, None)
                 out[worker_id][engagement_id].append((week_start + timedelta(days=i), h))
     return out
 

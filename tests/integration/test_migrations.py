@@ -17,10 +17,20 @@ def _include_on(dialect: str):
     def include(obj, name, type_, reflected, compare_to):
         if type_ == "index" and name and name.endswith("_trgm"):       # PostgreSQL-only search indexes
             return False
-        # on PostgreSQL paycheck lines' references are checked by statement-level triggers (0110), not foreign keys
+        # on PostgreSQL paycheck lines' references are checked by statement-level triggers (0110), not foreign keys,
+        # and so are five of the paychecks', five of the payments' and the leave ledger's and balances' (0124)
         return not (dialect == "postgresql" and type_ == "foreign_key_constraint"
-                    and obj.table.name == "paycheck_lines")
+                    and (obj.table.name == "paycheck_lines"
+                         or tuple(obj.column_keys) in TRIGGER_CHECKED.get(obj.table.name, ())))
     return include
+
+
+# the references 0124 checks by trigger on PostgreSQL (the others of these tables stay foreign keys)
+TRIGGER_CHECKED = {"paychecks": {("run_id",), ("engagement_id",), ("worker_id",), ("client_id",), ("agency_id",)},
+                   "payments": {("run_id",), ("paycheck_id",), ("worker_id",), ("bank_account_id",),
+                                ("created_by_id",)},
+                   "leave_entries": {("worker_id",), ("policy_id",), ("run_id",), ("paycheck_id",)},
+                   "leave_balances": {("worker_id",), ("policy_id",)}}
 
 
 def test_migrations_match_the_models(db):
@@ -62,3 +72,100 @@ def test_paycheck_line_references_are_enforced_on_postgresql(db):
     db.session.flush()
     db.session.execute(sa.text("UPDATE paycheck_lines SET paycheck_id = :o WHERE id = :id"),
                        {"o": other.id, "id": line.id})       # a line may move to a paycheck that exists
+
+
+def test_paycheck_and_payment_references_are_enforced_on_postgresql(db):
+    """0124 replaced five foreign keys of paychecks and five of payments by triggers on PostgreSQL: a paycheck or
+    payment naming a run, worker, paycheck, bank account or user that does not exist is refused (SQLSTATE 23503,
+    the key named), whether inserted or changed by an UPDATE; deleting a worker, run or paycheck that one still
+    references, or changing its id, is refused; an UPDATE that leaves the references as they are passes."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import PaycheckFactory, WorkerFactory
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign keys")
+    check = PaycheckFactory()
+    db.session.flush()
+    columns = ("run_id, engagement_id, worker_id, client_id, agency_id, kind, worker_type, work_state, period_start, "
+               "period_end, pay_date, tax_year, gross, employee_taxes, employer_taxes, deductions, net, "
+               "qualified_overtime_premium, inputs, created_at")
+    # a copy of the paycheck as a re-issue (kind 'reissue': not the same row for uq_paychecks_run_worker_kind)
+    source = columns.replace("kind", "'reissue'")
+    for column in ("run_id", "engagement_id", "worker_id", "client_id", "agency_id"):
+        with pytest.raises(IntegrityError, match=f"Key \\({column}\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(f"INSERT INTO paychecks ({columns}) SELECT "
+                                           f"{source.replace(column, '987654321', 1)} FROM paychecks WHERE id = :id"),
+                                   {"id": check.id})
+        with pytest.raises(IntegrityError, match=f"Key \\({column}\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(f"UPDATE paychecks SET {column} = 987654321 WHERE id = :id"),
+                                   {"id": check.id})
+    copy_id = db.session.execute(sa.text(f"INSERT INTO paychecks ({columns}) SELECT {source} FROM paychecks "
+                                         "WHERE id = :id RETURNING id"), {"id": check.id}).scalar()  # keys present
+    other = WorkerFactory()
+    db.session.flush()
+    pay = dict(run=check.run_id, paycheck=copy_id, worker=other.id)
+    insert = ("INSERT INTO payments (run_id, paycheck_id, worker_id, bank_account_id, routing_number, account_last4, "
+              "account_type, amount, status, part, hold_reason, trace_number, return_code, method, void_reason, "
+              "created_by_id, created_at) VALUES (:run, :paycheck, :worker, :account, '', '', '', 100, 'held', 0, "
+              "'no account', '', '', 'ach', '', :user, now())")
+    for key, column in (("run", "run_id"), ("paycheck", "paycheck_id"), ("worker", "worker_id"),
+                        ("account", "bank_account_id"), ("user", "created_by_id")):
+        with pytest.raises(IntegrityError, match=f"Key \\({column}\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(insert), {"account": None, "user": None, **pay, key: 987654321})
+    db.session.execute(sa.text(insert), {"account": None, "user": None, **pay})
+    with pytest.raises(IntegrityError, match="Key \\(paycheck_id\\)=\\(987654321\\) is not present"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE payments SET paycheck_id = 987654321 WHERE paycheck_id = :p"),
+                               {"p": copy_id})
+    db.session.execute(sa.text("UPDATE payments SET status = 'held', hold_reason = 'still no account' "
+                               "WHERE paycheck_id = :p"), {"p": copy_id})        # references unchanged: passes
+    # the copy and `other` are referenced by the payment only, the run by paychecks and payments
+    for table, key, by in (("paychecks", copy_id, "payments"), ("workers", other.id, "payments"),
+                           ("payroll_runs", check.run_id, "pay(checks|ments)")):
+        for sql in (f"DELETE FROM {table} WHERE id = :id", f"UPDATE {table} SET id = id + 1000000 WHERE id = :id"):
+            with pytest.raises(IntegrityError, match=f'still referenced from table "{by}"'):
+                with db.session.begin_nested():
+                    db.session.execute(sa.text(sql), {"id": key})
+    db.session.execute(sa.text("UPDATE payments SET worker_id = :w WHERE paycheck_id = :p"),
+                       {"w": check.worker_id, "p": copy_id})      # a payment may move to a worker that exists
+    db.session.execute(sa.text("DELETE FROM workers WHERE id = :id"), {"id": other.id})   # no longer referenced
+
+
+def test_leave_entry_and_balance_references_are_enforced_on_postgresql(db):
+    """0124 checks the references of leave entries (worker, policy, run, paycheck) and balances (worker, policy) by
+    trigger on PostgreSQL: a balance or entry naming a worker or policy that does not exist is refused (23503, the
+    key named), so is deleting a worker or policy a balance still references; a balance for one that exists is
+    written and its hours updated."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from backoffice.leave.services import law_policy
+    from tests.factories import WorkerFactory
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign keys")
+    worker = WorkerFactory()
+    policy = law_policy("CA")
+    db.session.flush()
+    balance = ("INSERT INTO leave_balances (worker_id, policy_id, balance, policy_year_start, accrued_this_year, "
+               "used_this_year, created_at, updated_at) VALUES (:w, :p, 0, '2026-01-01', 0, 0, now(), now())")
+    entry = ("INSERT INTO leave_entries (worker_id, policy_id, kind, \"on\", hours, balance_after, capped, "
+             "explanation, created_at) VALUES (:w, :p, 'adjustment', '2026-11-13', 10000, 10000, false, '[]', now())")
+    for sql in (balance, entry):
+        for key, column in (("w", "worker_id"), ("p", "policy_id")):
+            with pytest.raises(IntegrityError, match=f"Key \\({column}\\)=\\(987654321\\) is not present"):
+                with db.session.begin_nested():
+                    db.session.execute(sa.text(sql), {"w": worker.id, "p": policy.id, key: 987654321})
+    db.session.execute(sa.text(balance), {"w": worker.id, "p": policy.id})
+    db.session.execute(sa.text("UPDATE leave_balances SET balance = 20000 WHERE worker_id = :w"), {"w": worker.id})
+    for table, key in (("workers", worker.id), ("leave_policies", policy.id)):
+        with pytest.raises(IntegrityError, match='still referenced from table "leave_balances"'):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(f"DELETE FROM {table} WHERE id = :id"), {"id": key})
