@@ -3,13 +3,13 @@ the ledger's `grant` entry); a request carries the documentation a law lets the 
 stated reason and/or an uploaded note (`leave_requests.documentation`, `document`, `document_name`)
 
 Revision ID: 0127_leave19
-Revises: 0123_leave
+Revises: 0124_run18
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0127_leave19'
-down_revision = '0123_leave'
+down_revision = '0124_run18'
 branch_labels = None
 depends_on = None
 
