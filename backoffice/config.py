@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 # Environment variable -> Flask config key. Read only inside create_app, never at import time.
 ENV_VARS = {
     "BACKOFFICE_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "BACKOFFICE_LEAVE_EMPLOYER_NET_INCOME": "LEAVE_EMPLOYER_NET_INCOME",
     "BACKOFFICE_SECRET_KEY": "SECRET_KEY",
     "BACKOFFICE_ENCRYPTION_KEY": "ENCRYPTION_KEYS",
     "BACKOFFICE_BROKER_URL": "CELERY_BROKER_URL",
@@ -105,6 +106,9 @@ DEFAULTS: dict = {
     "CLASSIFICATION_HOLD_UNCLASSIFIED": False,
     # ISA15 of the carriers' 834 files: P (production) unless set to T (test) for a carrier's test environment
     "EDI834_USAGE": "P",
+    # the agency's net income in the previous tax year (dollars), for New York's paid-leave test of employers of 4
+    # or fewer (Labor Law §196-b(1)(a)); empty: not given, the unpaid tier applies (docs/leave.md)
+    "LEAVE_EMPLOYER_NET_INCOME": "",
     # e-file transmitters (compliance): the IRS Transmitter Control Code for FIRE/IRIS (5 characters), the SSA
     # Business Services Online user id for EFW2 (8 characters), and who the agencies call about a file
     "IRS_TCC": "",

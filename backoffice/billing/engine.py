@@ -292,6 +292,7 @@ class PaycheckCost:
     employer_taxes: Decimal
     benefits: Decimal
     workers_comp: dict[int, Decimal] = field(default_factory=dict)
+    leave: dict[int, Decimal] = field(default_factory=dict)   # of the wages, paid leave (sick leave, PTO) by engagement
 
 
 def allocate(total: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
@@ -314,33 +315,50 @@ def allocate(total: Decimal, weights: dict[int, Decimal]) -> dict[int, Decimal]:
 def cost_plus_lines(pc: PaycheckCost, engagement_ids: Iterable[int], markup_rate: Decimal) -> list[LineDraft]:
     """One cost-plus line per engagement of the client in this paycheck: wages + employer taxes + benefits +
     workers' comp, plus the markup on their sum (rounded once). When the paycheck pays several engagements
-    (clients), the employer taxes and benefits are shared by wages and the breakdown says each share."""
-    taxes = allocate(pc.employer_taxes, pc.wages)
-    benefits = allocate(pc.benefits, pc.wages)
+    (clients), the employer taxes and benefits are shared by wages and the breakdown says each share. Paid leave
+    the paycheck carries (approved sick leave or PTO, `leave`) is billed on its own line as leave, not as wages
+    worked: its share of the employer taxes and benefits goes with it, workers' comp stays with the hours worked."""
+    weights: dict[tuple[int, int], Decimal] = {}
+    for eid, wages in pc.wages.items():
+        leave = min(pc.leave.get(eid, ZERO), wages)
+        weights[(eid, 0)] = wages - leave
+        if leave:
+            weights[(eid, 1)] = leave
+    taxes = allocate(pc.employer_taxes, weights)
+    benefits = allocate(pc.benefits, weights)
     whole = sum(pc.wages.values(), ZERO)
     shared = len(pc.wages) > 1
+    period = f"{pc.period_start.isoformat()} to {pc.period_end.isoformat()}"
     out = []
     for eid in sorted(set(engagement_ids)):
-        wages = pc.wages.get(eid, ZERO)
-        if wages <= 0:
+        if pc.wages.get(eid, ZERO) <= 0:
             continue
-        wc = pc.workers_comp.get(eid, ZERO)
-        cost = wages + taxes[eid] + benefits[eid] + wc
-        markup = round_cents(cost * markup_rate)
-        amount = cost + markup
-        breakdown = {"wages": str(wages), "employer_taxes": str(taxes[eid]), "benefits": str(benefits[eid]),
-                     "workers_comp": str(wc), "cost": str(cost), "markup_rate": str(markup_rate),
-                     "markup": str(markup)}
-        if shared:
-            breakdown["allocation"] = (
-                f"this paycheck paid {whole} of wages at {len(pc.wages)} engagements; this engagement's "
-                f"{wages} carries the same share of the paycheck's employer taxes {pc.employer_taxes} and "
-                f"benefits {pc.benefits}")
-        period = f"{pc.period_start.isoformat()} to {pc.period_end.isoformat()}"
-        out.append(LineDraft(f"pc:{pc.paycheck_id}:{eid}", worker_id=pc.worker_id, engagement_id=eid,
-                             description=f"{pc.worker_name}, pay {period}: cost {cost} + markup {markup}",
-                             quantity=D(1), unit="cost_plus", rate=amount, amount=amount,
-                             service_date=pc.period_end, paycheck_id=pc.paycheck_id, breakdown=breakdown))
+        for part in (0, 1):
+            wages = weights.get((eid, part), ZERO)
+            if wages <= 0:
+                continue
+            wc = pc.workers_comp.get(eid, ZERO) if part == 0 else ZERO
+            cost = wages + taxes[(eid, part)] + benefits[(eid, part)] + wc
+            markup = round_cents(cost * markup_rate)
+            amount = cost + markup
+            breakdown = {"leave_pay" if part else "wages": str(wages), "employer_taxes": str(taxes[(eid, part)]),
+                         "benefits": str(benefits[(eid, part)]), "workers_comp": str(wc), "cost": str(cost),
+                         "markup_rate": str(markup_rate), "markup": str(markup)}
+            if shared:
+                breakdown["allocation"] = (
+                    f"this paycheck paid {whole} of wages at {len(pc.wages)} engagements; this engagement's "
+                    f"{pc.wages[eid]} carries the same share of the paycheck's employer taxes {pc.employer_taxes} "
+                    f"and benefits {pc.benefits}")
+            if part:
+                breakdown["note"] = ("approved paid leave (sick leave or PTO) the paycheck paid: wages for time not "
+                                     "worked, billed as leave")
+                key, what = f"pc:{pc.paycheck_id}:{eid}:leave", f"paid leave in pay {period}"
+            else:
+                key, what = f"pc:{pc.paycheck_id}:{eid}", f"pay {period}"
+            out.append(LineDraft(key, worker_id=pc.worker_id, engagement_id=eid,
+                                 description=f"{pc.worker_name}, {what}: cost {cost} + markup {markup}",
+                                 quantity=D(1), unit="cost_plus", rate=amount, amount=amount,
+                                 service_date=pc.period_end, paycheck_id=pc.paycheck_id, breakdown=breakdown))
     return out
 
 

@@ -14,6 +14,8 @@ def init_app(app) -> None:
     # Here, not at the top: importing the package (for a model or the pure engine) must not load its web layers.
     from backoffice.api import register_blueprints
     from backoffice.leave import accrual_services, admin, api, cli, demo, models, portal, scopes, services, tasks  # noqa: F401,E501
+    from backoffice.leave import separation_services
+    from backoffice.workers.services import add_engagement_hook
     from backoffice.portal import add_home_hook
     from backoffice.workers import add_demo_step
     from payroll import hooks
@@ -21,6 +23,7 @@ def init_app(app) -> None:
     hooks.add_hook(app, hooks.RUN_APPROVED, accrual_services.run_approved)
     hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, accrual_services.paychecks_reversed)
     hooks.add_hook(app, hooks.PAYSTUB_LEAVE, services.paystub_leave)
+    add_engagement_hook(app, separation_services.engagement_changed)   # separation / rehire follow engagements
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     add_home_hook(app, portal.home_balances)

@@ -13,7 +13,10 @@ from backoffice.money import D
 
 
 _INPUT_FIELDS = ("jurisdiction", "employer_size", "hire_date", "policy_year_start", "balance_before",
-                 "accrued_this_year_before", "used_this_year_before", "hours")
+                 "accrued_this_year_before", "used_this_year_before", "hours",
+                 # optional (issue 19's remaining gaps): the normal day for "N hours or M days" caps, a front-loading
+                 # policy, New York's net-income test, the days worked before these for eligibility thresholds
+                 "day_hours", "front_loaded", "employer_net_income", "worked_before")
 
 
 def accrual_input(obj: object, row: int | None = None) -> AccrualInput:
@@ -59,27 +62,45 @@ def accrual_input(obj: object, row: int | None = None) -> AccrualInput:
             values[name] = D(obj.get(name, "0"))
         except (TypeError, ValueError):
             problem(name, "must be a number of hours (a string such as \"12.5\")")
-    pairs = []
-    raw_hours = obj.get("hours", [])
-    if not isinstance(raw_hours, list):
-        problem("hours", "must be a list of {\"date\": \"YYYY-MM-DD\", \"hours\": \"8\"}")
-        raw_hours = []
-    for i, item in enumerate(raw_hours):
-        if not isinstance(item, dict):
-            problem(f"hours[{i}]", "must be an object with date and hours")
-            continue
-        try:
-            day = parse_date(item.get("date"))
-            worked = D(item.get("hours"))
-            pairs.append((day, worked))
-        except (TypeError, ValueError) as exc:
-            problem(f"hours[{i}]", str(exc))
+    for name in ("day_hours", "employer_net_income"):
+        if obj.get(name) is not None:
+            try:
+                values[name] = D(obj[name])
+                if values[name] < 0:
+                    raise ValueError
+            except (TypeError, ValueError, ArithmeticError):
+                problem(name, "must be a number zero or more (a string such as \"10\")")
+    if "front_loaded" in obj:
+        if not isinstance(obj["front_loaded"], bool):
+            problem("front_loaded", "must be true or false")
+        else:
+            values["front_loaded"] = obj["front_loaded"]
+    lists = {}
+    for field in ("hours", "worked_before"):
+        pairs = []
+        raw_hours = obj.get(field, [])
+        if not isinstance(raw_hours, list):
+            problem(field, "must be a list of {\"date\": \"YYYY-MM-DD\", \"hours\": \"8\"}")
+            raw_hours = []
+        for i, item in enumerate(raw_hours):
+            if not isinstance(item, dict):
+                problem(f"{field}[{i}]", "must be an object with date and hours")
+                continue
+            try:
+                day = parse_date(item.get("date"))
+                worked = D(item.get("hours"))
+                pairs.append((day, worked))
+            except (TypeError, ValueError) as exc:
+                problem(f"{field}[{i}]", str(exc))
+        lists[field] = tuple(pairs)
     unknown = sorted(set(obj) - set(_INPUT_FIELDS))
     if unknown:
         problem(unknown[0], f"unknown field(s): {', '.join(unknown)}", "unknown_field")
     if issues:
         raise ValidationFailed(issues)
-    values["hours"] = tuple(pairs)
+    values["hours"] = lists["hours"]
+    if "worked_before" in obj:
+        values["worked_before"] = lists["worked_before"]
     return AccrualInput(**values)
 
 
@@ -89,7 +110,9 @@ def result_json(result: AccrualResult) -> dict:
         "hours_worked": show(result.hours_worked), "accrued": show(result.accrued), "balance": show(result.balance),
         "accrued_this_year": show(result.accrued_this_year), "capped": result.capped,
         "usable_from": result.usable_from.isoformat(), "usable_this_year": show(result.usable_this_year),
-        "paid": result.paid, "explanation": list(result.explanation),
+        "paid": result.paid, "eligible": result.eligible,
+        "eligible_from": result.eligible_from.isoformat() if result.eligible_from else None,
+        "explanation": list(result.explanation),
     }
 
 
@@ -134,6 +157,13 @@ def policies_json(laws: Mapping[str, dict] | None = None) -> list[dict]:
         "annual_usage_cap": _hours_or_none(law.annual_usage_cap),
         "balance_cap": _hours_or_none(law.balance_cap), "carryover_cap": _hours_or_none(law.carryover_cap),
         "front_load_hours": _hours_or_none(law.front_load_hours),
+        "cap_days": dict(law.cap_days), "accrual_after_hours": _hours_or_none(law.accrual_after_hours),
+        "eligibility": ({"days_worked": law.eligibility_days,
+                         "hours_worked": _hours_or_none(law.eligibility_hours),
+                         "within_days": law.eligibility_within_days, "window": law.eligibility_window}
+                        if law.eligibility_days is not None or law.eligibility_hours is not None else None),
+        "documentation_after_workdays": law.documentation_after_days,
+        "documentation_forbidden": law.documentation_forbidden,
         "min_increment_max": _hours_or_none(law.min_increment_max),
         "paid_at_separation": law.paid_at_separation, "rehire_window_months": law.rehire_window_months,
         "rehire_window_days": law.rehire_window_days, "supersedes": list(law.supersedes),

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import NamedTuple
 
 import orjson
@@ -309,13 +310,38 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
         result = engine.accrue(engine.AccrualInput(
             jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
             balance_before=row.balance + accrued, accrued_this_year_before=row.accrued_this_year,
-            used_this_year_before=row.used_this_year, hours=tuple(current)))
+            used_this_year_before=row.used_this_year, hours=tuple(current),
+            front_loaded=bool(getattr(policy, "front_load", False)),    # granted yearly instead: front_load_services
+            worked_before=_worked_before(row, code, hired)))            # Nebraska's 80-hour start (LB 415)
         accrued, worked, capped = accrued + result.accrued, worked + result.hours_worked, capped or result.capped
         lines += result.explanation
         row.accrued_this_year = hours(result.accrued_this_year)
         row.usable_from = result.usable_from
     ctx.accrue(row, accrued, paycheck_id, worked, capped, lines)
     return 1
+
+
+def _worked_before(row, code: str, hired: date):
+    """For a law whose accrual starts only after some hours worked (Nebraska: 80), the hours this balance's
+    earlier accruals counted (their `hours_worked`, net of reversals) as one figure on the hire date; None for
+    every other law (the engine then checks no threshold, and the run reads nothing more)."""
+    if not _starts_after_hours(code):
+        return None
+    if row.id is None:                   # a balance this run creates: no earlier accrual
+        return ()
+    total = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(LeaveEntry.hours_worked), 0)).where(
+        LeaveEntry.worker_id == row.worker_id, LeaveEntry.policy_id == row.policy_id,
+        LeaveEntry.kind == "accrual")).scalar() or ZERO
+    reversed_ = db.session.execute(sa.select(sa.func.coalesce(sa.func.sum(LeaveEntry.hours_worked), 0)).where(
+        LeaveEntry.worker_id == row.worker_id, LeaveEntry.policy_id == row.policy_id,
+        LeaveEntry.kind == "reversal")).scalar() or ZERO
+    worked = Decimal(total) - abs(Decimal(reversed_))
+    return ((hired, worked),) if worked > 0 else ()
+
+
+@lru_cache(maxsize=None)
+def _starts_after_hours(code: str) -> bool:
+    return any(law.accrual_after_hours is not None for law in engine.every_law() if law.jurisdiction == code)
 
 
 def _accrued_in(row: _Balance, start: date) -> Decimal:

@@ -66,12 +66,17 @@ class LeavePolicyAdmin(SecureModelView):
     column_default_sort = "name"
     form_columns = ("code", "name", "kind", "jurisdiction", "client", "engagement_type", "accrual_rate",
                     "annual_accrual_cap", "balance_cap", "allow_advance", "advance_limit", "approver", "reasons",
-                    "documentation_after_days", "active")
+                    "documentation_after_days", "front_load", "active")
     form_overrides = {"kind": wtf.SelectField, "approver": wtf.SelectField, "reasons": wtf.SelectMultipleField}
     form_args = {"kind": {"choices": [(k, k) for k in POLICY_KINDS]},
                  "approver": {"choices": [("hr", "HR"), ("client_approver", "The client's approver")]},
                  "reasons": {"choices": list(REASONS.items())},
                  "jurisdiction": {"description": "sick_law: the law's code (backoffice leave policies)"},
+                 "documentation_after_days": {"description": "ask for a note (or the worker's statement) for absences "
+                                                             "of more than this many workdays; the law's own limit "
+                                                             "applies (never where the law forbids asking)"},
+                 "front_load": {"description": "sick_law: grant the law's yearly amount at the start of each policy "
+                                               "year instead of accruing (the daily task leave.roll_years grants it)"},
                  "engagement_type": {"description": "empty: every type"}}
     service_fields = form_columns
 
@@ -158,14 +163,15 @@ class LeaveEntryAdmin(ReadOnlyView):
 class LeaveRequestAdmin(ReadOnlyView):
     column_list = ("worker", "policy", "start_date", "end_date", "hours", "reason", "status", "rate", "paid_run_id")
     column_details_list = ("worker", "policy", "engagement", "start_date", "end_date", "hours", "reason", "note",
-                           "status", "decided_by", "decided_at", "decision_note", "rate", "rate_method",
+                           "documentation", "document_name", "status", "decided_by", "decided_at", "decision_note", "rate", "rate_method",
                            "paid_run_id", "created_at")
     column_formatters = {"worker": _worker, "policy": _policy, "status": _status, "hours": _qty,
                          "reason": lambda v, c, m, n: REASONS.get(m.reason, m.reason)}
     column_formatters_export = {"worker": _worker, "policy": _policy}
     column_searchable_list = ("worker.last_name", "worker.first_name", "policy.name", "note")
     column_labels = {"worker.last_name": "worker last name", "worker.first_name": "worker first name",
-                     "policy.name": "policy", "paid_run_id": "Paid in run", "rate": "Rate ($/h)"}
+                     "policy.name": "policy", "paid_run_id": "Paid in run", "rate": "Rate ($/h)",
+                     "documentation": "Worker's statement", "document_name": "Uploaded note"}
     column_filters = (sqla_filters.FilterEqual(LeaveRequest.status, "Status",
                                                options=[(s, s) for s in REQUEST_STATUSES]),
                       "policy.name", "start_date", "reason")
@@ -194,6 +200,18 @@ class LeaveRequestAdmin(ReadOnlyView):
             kwargs.update(leave_request=req, moves=services.request_actions(req, current_user), words=VERB_WORDS,
                           reasons=REASONS)
         return super().render(template, **kwargs)
+
+    @expose("/<int:ident>/document")
+    def document(self, ident):
+        """The note the worker uploaded with the request (a 404 where the user may not see the request)."""
+        from flask import Response
+
+        req = self._request(ident)
+        if not req.document:
+            abort(404)
+        name = (req.document_name or f"leave-request-{req.id}").replace('"', "")
+        return Response(req.document, mimetype="application/octet-stream",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     @expose("/<int:ident>/<string:verb>", methods=["POST"])
     def decide(self, ident, verb):
@@ -243,8 +261,9 @@ class LeaveCaseAdmin(SecureModelView):
     form_overrides = {"program": wtf.SelectField, "reason": wtf.SelectField}
     form_args = {"program": {"choices": list(CASE_PROGRAMS.items())},
                  "reason": {"choices": [(r, r.replace("_", " ")) for r in CASE_REASONS]},
-                 "job_protected": {"description": "for a state program: whether its job protection applies "
-                                                  "(the FMLA's is worked out)"}}
+                 "job_protected": {"description": "only for 'Other leave of absence': whether the job is protected "
+                                                  "(the FMLA's and each state program's are worked out from its "
+                                                  "rule and the worker's hours at every client)"}}
     form_ajax_refs = {"worker": {"fields": ("last_name", "first_name"), "page_size": 10}}
     service_fields = form_columns
     allow_edit = False

@@ -40,6 +40,10 @@ class RequestIn(Schema):
     hours = fields.Decimal(as_string=True, required=True, metadata={"description": "hours, 2 places"})
     reason = fields.String(required=True, metadata={"description": "one of the policy's reason categories"})
     note = fields.String()
+    documentation = fields.String(metadata={"description": "the worker's statement of the reason, where the policy "
+                                                           "and the law ask for documentation of a longer absence"})
+    document = fields.String(metadata={"description": "an uploaded note from a provider, base64 (at most 5 MB)"})
+    document_name = fields.String(metadata={"description": "the uploaded note's file name"})
 
 
 class RequestOut(Schema):
@@ -53,6 +57,8 @@ class RequestOut(Schema):
     hours = fields.Decimal(as_string=True)
     reason = fields.String()
     note = fields.String()
+    documentation = fields.String()
+    document_name = fields.String(metadata={"description": "the uploaded note's file name (empty: none)"})
     status = fields.String(metadata={"description": "submitted, approved, declined, cancelled or paid"})
     decision_note = fields.String()
     rate = fields.Decimal(as_string=True, allow_none=True, metadata={"description": "the hourly rate it is paid "
@@ -72,7 +78,8 @@ class DecisionIn(Schema):
 def _request_out(req) -> dict:
     return {**{k: getattr(req, k) for k in ("id", "worker_id", "policy_id", "engagement_id", "start_date",
                                             "end_date", "hours", "reason", "note", "status", "decision_note",
-                                            "rate", "rate_method", "paid_run_id")},
+                                            "rate", "rate_method", "paid_run_id", "documentation",
+                                            "document_name")},
             "policy": req.policy.name}
 
 
@@ -100,8 +107,18 @@ def leave_requests(worker_id: int):
 @blp.response(201, RequestOut)
 def create_leave_request():
     """A worker asks for leave under one of their policies (422 with every problem by field: the balance, the
-    law's waiting period, use cap and minimum increment, the reason categories)."""
-    return _request_out(services.request_leave(current_api_user(), json_object())), 201
+    law's waiting period and eligibility threshold, use cap and minimum increment, the reason categories, and
+    `documentation` `documentation_required` when a longer absence needs a statement or an uploaded note)."""
+    body = dict(json_object())
+    if "document" in body:
+        import base64
+        import binascii
+
+        try:
+            body["document"] = base64.b64decode(str(body["document"]), validate=True)
+        except (binascii.Error, ValueError):
+            raise_if([Issue("document", "must be the file's bytes in base64", "invalid")])
+    return _request_out(services.request_leave(current_api_user(), body)), 201
 
 
 @blp.route("/leave-requests/<int:request_id>/<any(approve, decline, cancel):action>", methods=["POST"])

@@ -13,7 +13,7 @@ from backoffice.errors import Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.leave import engine
 from backoffice.leave.models import CASE_PROGRAMS, CASE_REASONS, LeaveCase
-from backoffice.leave.services import EMPLOYEE, _require, hire_date
+from backoffice.leave.services import EMPLOYEE, _require, employer_size, hire_date
 from backoffice.money import ZERO
 from backoffice.uow import transaction
 from backoffice.validation import is_record_id
@@ -37,6 +37,22 @@ def hours_of_service(worker_id: int, on: date) -> list[tuple[str, Decimal]]:
             if since <= day < on:
                 per[client] = per.get(client, ZERO) + (getattr(ts, f"hours_{d}") or ZERO)
     return [(name, h) for name, h in per.items() if h]
+
+
+def days_worked(worker_id: int, on: date) -> int:
+    """Days with approved hours at any client in the 12 months before `on` (New York PFL's 175 days worked)."""
+    since = on - timedelta(days=365)
+    seen: set[date] = set()
+    rows = db.session.execute(
+        sa.select(Timesheet).join(Engagement, Engagement.id == Timesheet.engagement_id)
+        .where(Engagement.worker_id == worker_id, Engagement.type == EMPLOYEE, Timesheet.status == "approved",
+               Timesheet.week_start > since - timedelta(days=7), Timesheet.week_start < on)).scalars()
+    for ts in rows:
+        for i, d in enumerate(DAYS):
+            day = ts.week_start + timedelta(days=i)
+            if since <= day < on and (getattr(ts, f"hours_{d}") or ZERO) > 0:
+                seen.add(day)
+    return len(seen)
 
 
 def _clean(data: dict) -> tuple[dict, list[Issue]]:
@@ -90,7 +106,9 @@ def _clean(data: dict) -> tuple[dict, list[Issue]]:
 def open_case(user, data: dict) -> LeaveCase:
     """Open a leave of absence (HR). For the FMLA the eligibility is worked out on the start date — 12 months
     employed, 1,250 hours of service in the 12 months before counted across every client, 50 employees within 75
-    miles — and the job is protected when eligible; for a state program HR states whether it is."""
+    miles — and the job is protected when eligible; for a state program the protection comes from the program's
+    rule (engine.job_protection: NY PFL, WA PFML, MA PFML, CO FAMLI; CA PFL through the CFRA, NJ FLI through the NJ
+    FLA) with the worker's days employed, days worked and hours at every client; only for `other` does HR state it."""
     _require(user, "leave_case", "create")
     clean, issues = _clean(data)
     raise_if(issues)
@@ -105,6 +123,22 @@ def open_case(user, data: dict) -> LeaveCase:
         case.eligible, case.job_protected = result.eligible, result.eligible
         case.hours_12_months = result.hours_12_months
         case.explanation = list(result.explanation)
+    elif clean["program"] in engine.family_leave_programs():
+        # a state program: job protection from its own rule (or its companion law's) and the worker's figures
+        hired = hire_date(clean["worker_id"]) or clean["start_date"]
+        parts = hours_of_service(clean["worker_id"], clean["start_date"])
+        total = sum((h for _, h in parts), ZERO)
+        result = engine.job_protection(
+            clean["program"], employer_size=employer_size(clean["start_date"]),
+            days_employed=(clean["start_date"] - hired).days, hours_12_months=total,
+            days_worked_12_months=days_worked(clean["worker_id"], clean["start_date"]))
+        case.job_protected = bool(result.protected)
+        case.hours_12_months = total
+        lines = list(result.explanation)
+        if len(parts) > 1:
+            lines.insert(0, "Hours in the 12 months before: " + " + ".join(
+                f"{engine.show(h)} ({name})" for name, h in parts) + f" = {engine.show(total)}.")
+        case.explanation = lines
     db.session.add(case)
     db.session.flush()
     return case

@@ -61,8 +61,42 @@ def seed(rng, today: date) -> list[str]:
             req = services.request_leave(me, {"policy_id": best.policy_id, "start_date": day.isoformat(),
                                               "hours": str(hours), "reason": reason, "note": note})
             asked = f"; worker@ asked for {hours} h of {what} on {day} (request #{req.id}, awaiting approval)"
+    extras = _issue19(hr, today)
     return [f"leave: the agency's PTO policy; {entries} ledger entries accrued from the demo's runs; {opened} "
-            f"opening sick-leave balances entered by HR{asked}"]
+            f"opening sick-leave balances entered by HR{asked}"] + extras
+
+
+PROGRAM_OF_STATE = {"CA": "ca_pfl", "NY": "ny_pfl", "WA": "wa_pfml", "MA": "ma_pfml", "NJ": "nj_fli", "CO": "co_famli"}
+
+
+def _issue19(hr, today: date) -> list[str]:
+    """Issue 19's remaining parts where a newcomer sees them: every law's policy asks for documentation after 3
+    workdays (within the law's own limit; never in CT, IL or Cook County), Colorado's policy front-loads its 48 hours
+    (the daily task's grant), and a state family-leave case whose job protection is worked out, not ticked."""
+    from backoffice.leave import case_services, front_load_services
+
+    out = []
+    laws = db.session.execute(sa.select(LeavePolicy).where(LeavePolicy.kind == "sick_law")).scalars().all()
+    for policy in laws:
+        services.save_policy(hr, {"documentation_after_days": 3}, policy.id)
+    if laws:
+        out.append(f"leave: {len(laws)} sick-leave policies ask for a note or statement after 3 workdays (the law's "
+                   f"limit applies)")
+    co = next((p for p in laws if p.jurisdiction == "CO"), None)
+    if co is not None:
+        services.save_policy(hr, {"front_load": True}, co.id)
+        granted = front_load_services.grant_front_loads(today)
+        out.append(f"leave: Colorado's policy front-loads 48 h a year ({granted} grants made; C.R.S. 8-13.3-403(3))")
+    eng = db.session.execute(sa.select(Engagement).where(
+        Engagement.type == "leased_employee", Engagement.status == "active",
+        Engagement.work_state.in_(tuple(PROGRAM_OF_STATE))).order_by(Engagement.id)).scalars().first()
+    if eng is not None:
+        case = case_services.open_case(hr, {"worker_id": eng.worker_id, "program": PROGRAM_OF_STATE[eng.work_state],
+                                            "reason": "bonding", "start_date": today.isoformat(),
+                                            "expected_end": (today + timedelta(weeks=8)).isoformat()})
+        out.append(f"leave: a {case.program} case for worker {eng.worker_id}, job "
+                   f"{'protected' if case.job_protected else 'not protected'} as its rule says (Leaves of absence)")
+    return out
 
 
 OPENING = 60        # leased employees given an opening balance (carried over from a previous payroll system)

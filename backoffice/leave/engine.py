@@ -86,6 +86,14 @@ class Law:
     uncertain: tuple[tuple[str, str], ...]
     notes: tuple[str, ...]
     urls: tuple[str, ...]
+    cap_days: tuple[tuple[str, int], ...] = ()   # "40 hours or 5 days": field -> days (the larger figure binds)
+    eligibility_days: int | None = None          # days worked needed for entitlement (CA: 30) ...
+    eligibility_hours: Decimal | None = None     # ... or hours worked (Chicago, Cook County: 80) ...
+    eligibility_within_days: int | None = None   # ... within this many days (CA: of the hire; Chicago: any 120)
+    eligibility_window: str = "from_hire"        # from_hire: counted from the hire date; rolling: any such window
+    accrual_after_hours: Decimal | None = None   # accrual starts only after this many hours worked (NE: 80)
+    documentation_after_days: int | None = None  # documentation may be asked for more than this many workdays
+    documentation_forbidden: bool = False        # the law forbids asking for documentation (CT, IL, Cook County)
 
     @property
     def rate(self) -> Decimal:
@@ -102,13 +110,22 @@ class Law:
     def rate_text(self) -> str:
         return f"{show(self.accrual_hours)} hour per {show(self.per_hours_worked)} hours worked"
 
+    def cap(self, name: str, day_hours: Decimal | None = None) -> Decimal | None:
+        """A cap in hours: the law's hours figure, or where the law says "N hours or M days" (California's "40
+        hours or five days") the days figure at the worker's normal day when that is more."""
+        value = getattr(self, name) if name != "front_load" else self.front_load_hours
+        days = dict(self.cap_days).get(name)
+        if value is None or days is None or not day_hours:
+            return value
+        return max(value, day_hours * days)
+
 
 _DECIMAL_FIELDS = ("exempt_weekly_hours", "annual_accrual_cap", "annual_usage_cap", "balance_cap", "carryover_cap",
                    "min_increment_max")
 _TIER_FIELDS = {"paid", "accrual", "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap",
                 "annual_usage_cap", "balance_cap", "carryover_cap", "front_load", "min_increment_max",
                 "paid_at_separation", "rehire_window_months", "rehire_window_days", "sources", "uncertain", "notes",
-                "confidence"}
+                "confidence", "cap_days", "eligibility", "accrual_after_hours", "documentation"}
 
 
 def _opt(value) -> Decimal | None:
@@ -136,6 +153,8 @@ def _build(record: dict, version: dict, tier: dict | None) -> Law:
         merged["uncertain"] = {**version.get("uncertain", {}), **tier.get("uncertain", {})}
         merged["notes"] = list(version.get("notes", ())) + list(tier.get("notes", ()))
     front = merged.get("front_load") or {}
+    elig = merged.get("eligibility") or {}
+    docs = merged.get("documentation") or {}
     to = merged.get("effective_to")
     return Law(
         jurisdiction=record["jurisdiction"], name=record["name"], kind=record["kind"], state=record["state"],
@@ -158,6 +177,12 @@ def _build(record: dict, version: dict, tier: dict | None) -> Law:
         uncertain=tuple(sorted(merged.get("uncertain", {}).items())),
         notes=tuple(merged.get("notes", ())),
         urls=tuple(record.get("urls", ())),
+        cap_days=tuple(sorted((k, int(v)) for k, v in (merged.get("cap_days") or {}).items())),
+        eligibility_days=elig.get("days_worked"), eligibility_hours=_opt(elig.get("hours_worked")),
+        eligibility_within_days=elig.get("within_days"), eligibility_window=elig.get("window", "from_hire"),
+        accrual_after_hours=_opt(merged.get("accrual_after_hours")),
+        documentation_after_days=docs.get("after_workdays"),
+        documentation_forbidden=bool(docs.get("forbidden", False)),
         **{name: _opt(merged.get(name)) for name in _DECIMAL_FIELDS},
     )
 
@@ -173,29 +198,54 @@ def _tier_fits(tier: dict, employer_size: int) -> bool:
     return tier.get("min_employees", 0) <= employer_size and (top is None or employer_size <= top)
 
 
-def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[str, dict] | None = None) -> Law:
+def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[str, dict] | None = None,
+               net_income: Decimal | None = None) -> Law:
     """The law of `jurisdiction` in force on `on` for an employer of `employer_size` employees.
 
     Refuses (DomainError) an unknown jurisdiction, a date no version covers, or a size no tier covers — never a
     silent zero."""
+    default = laws is None
     laws = load_laws() if laws is None else laws
     code = (jurisdiction or "").strip().upper()
     record = laws.get(code)
     if record is None:
         raise DomainError(f"no sick-leave law is held for {jurisdiction!r} (see `backoffice leave policies`)",
                           code="unknown_jurisdiction")
-    versions = [v for v in record["versions"] if _in_force(v, on)]
+    versions = [i for i, v in enumerate(record["versions"]) if _in_force(v, on)]
     if not versions:
         raise DomainError(f"{record['name']}: no version is in force on {on.isoformat()}", code="not_in_force")
-    version = versions[-1]
+    vi = versions[-1]
+    version = record["versions"][vi]
     tiers = version.get("tiers") or []
     if not tiers:
-        return _build(record, version, None)
-    fitting = [t for t in tiers if _tier_fits(t, employer_size)]
+        return _built(code, vi, None, False) if default else _build(record, version, None)
+    fitting = [i for i, t in enumerate(tiers) if _tier_fits(t, employer_size)]
     if not fitting:
         raise DomainError(f"{record['name']} ({version['version']}) covers no employer of {employer_size} "
                           f"employees", code="not_covered")
-    return _build(record, version, fitting[0])
+    ti = fitting[0]
+    above = tiers[ti].get("paid_if_net_income_over")
+    rich = above is not None and net_income is not None and net_income > D(above)
+    return _built(code, vi, ti, rich) if default else _tier_law(record, version, tiers[ti], rich)
+
+
+def _tier_law(record: dict, version: dict, tier: dict, rich: bool) -> Law:
+    if rich:
+        # New York's smallest employers owe paid leave when their net income was above $1 million (§196-b(1)(a))
+        above = tier["paid_if_net_income_over"]
+        tier = {**tier, "paid": True, "label": f"{tier['label']}, net income over ${int(D(above)):,}",
+                "uncertain": {}}
+    return _build(record, version, tier)
+
+
+@lru_cache(maxsize=1024)
+def _built(code: str, vi: int, ti: int | None, rich: bool) -> Law:
+    """The held data's Law for (jurisdiction, version, tier), built once per process (a Law is immutable)."""
+    record = load_laws()[code]
+    version = record["versions"][vi]
+    if ti is None:
+        return _build(record, version, None)
+    return _tier_law(record, version, version["tiers"][ti], rich)
 
 
 def every_law(laws: Mapping[str, dict] | None = None) -> list[Law]:
@@ -240,6 +290,14 @@ class AccrualInput:
     accrued_this_year_before: Decimal
     used_this_year_before: Decimal
     hours: tuple[tuple[date, Decimal], ...]
+    # optional: the worker's normal day (for "N hours or M days" caps), a front-loaded policy (the year's hours were
+    # granted at its start: hours worked earn none), the employer's net income (New York's small-employer test),
+    # and the hours worked in this jurisdiction since the hire date before these (eligibility thresholds; None: not
+    # known, so a days/hours-worked threshold is not checked and the explanation says so — () means none)
+    day_hours: Decimal | None = None
+    front_loaded: bool = False
+    employer_net_income: Decimal | None = None
+    worked_before: tuple[tuple[date, Decimal], ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -256,6 +314,8 @@ class AccrualResult:
     usable_this_year: Decimal          # of the balance, what the usage cap still lets the worker use this year
     paid: bool                         # False: the law gives unpaid leave only (e.g. NY's smallest employers)
     explanation: tuple[str, ...]
+    eligible: bool = True              # False: the law's hours/days-worked threshold is not met yet
+    eligible_from: date | None = None  # the day the threshold was met (None: no threshold, or not met)
 
 
 def _year_of(day: date, start: date) -> int:
@@ -275,26 +335,40 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
         raise ValidationFailed(issues)
     days = sorted(inp.hours, key=lambda pair: pair[0])
     first_day = days[0][0] if days else inp.policy_year_start
-    law = applicable(inp.jurisdiction, first_day, inp.employer_size, laws)
+    law = applicable(inp.jurisdiction, first_day, inp.employer_size, laws, inp.employer_net_income)
     balance, this_year, year = inp.balance_before, inp.accrued_this_year_before, 0
-    worked = earned_exact = ZERO_HOURS
+    known = inp.worked_before is not None                # the history is given: thresholds can be counted
+    before = sum((h for _, h in inp.worked_before or ()), ZERO_HOURS)     # hours since hire, for a start threshold
+    worked = earned_exact = waited_hours = ZERO_HOURS
     capped_by: list[str] = []
     lines: list[str] = [f"{law.name}, version of {law.version} ({law.tier}): {law.rate_text()} "
                         f"({law.source('accrual')})."]
+    annual_cap, balance_cap = law.cap("annual_accrual_cap", inp.day_hours), law.cap("balance_cap", inp.day_hours)
+    start_after = law.accrual_after_hours if known else None
     for day, worked_today in days:
         if not law.effective_from <= day <= (law.effective_to or day):
-            law = applicable(inp.jurisdiction, day, inp.employer_size, laws)
+            law = applicable(inp.jurisdiction, day, inp.employer_size, laws, inp.employer_net_income)
             lines.append(f"From {long_date(day)} the version of {law.version} applies: {law.rate_text()}.")
+            annual_cap = law.cap("annual_accrual_cap", inp.day_hours)
+            balance_cap = law.cap("balance_cap", inp.day_hours)
+            start_after = law.accrual_after_hours if known else None
         y = _year_of(day, inp.policy_year_start)
         if y != year:
             year, this_year = y, ZERO_HOURS
             lines.append(f"{long_date(day)} starts a new policy year: its accrual count starts at 0 "
                          f"(carryover on the anniversary is applied separately).")
         worked += worked_today
-        gain = worked_today * law.rate
-        rooms = {"annual_accrual_cap": None if law.annual_accrual_cap is None
-                 else max(law.annual_accrual_cap - this_year, ZERO_HOURS),
-                 "balance_cap": None if law.balance_cap is None else max(law.balance_cap - balance, ZERO_HOURS)}
+        counted = worked_today
+        if start_after is not None:
+            if before < start_after:
+                counted = max(before + worked_today - start_after, ZERO_HOURS)
+                waited_hours += worked_today - counted
+            before += worked_today
+        if inp.front_loaded:
+            counted = ZERO_HOURS
+        gain = counted * law.rate
+        rooms = {"annual_accrual_cap": None if annual_cap is None else max(annual_cap - this_year, ZERO_HOURS),
+                 "balance_cap": None if balance_cap is None else max(balance_cap - balance, ZERO_HOURS)}
         allowed = gain
         for which, room in rooms.items():
             if room is not None and room < gain:
@@ -307,25 +381,45 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     accrued = hours(earned_exact)
     balance = hours(inp.balance_before + accrued)
     this_year = hours(this_year)
-    lines.append(f"{hours_text(worked)} worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
-                 f"{hours_text(hours(worked * law.rate))}; accrued {show(accrued)}, balance "
-                 f"{show(inp.balance_before)} → {show(balance)}.")
+    if inp.front_loaded:
+        lines.append(f"The policy front-loads the year's leave (granted at the start of the policy year, "
+                     f"{law.source('front_load')}): the {hours_text(worked)} worked earn nothing more; balance "
+                     f"{show(balance)}.")
+    else:
+        if waited_hours:
+            lines.append(f"Accrual starts after {show(law.accrual_after_hours)} hours worked "
+                         f"({law.source('accrual_after_hours')}): {hours_text(waited_hours)} of these count toward "
+                         f"that start and earn nothing.")
+        counted = worked - waited_hours
+        lines.append(f"{hours_text(counted)} worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
+                     f"{hours_text(hours(counted * law.rate))}; accrued {show(accrued)}, balance "
+                     f"{show(inp.balance_before)} → {show(balance)}.")
     for which in capped_by:
-        cap = law.annual_accrual_cap if which == "annual_accrual_cap" else law.balance_cap
+        cap = law.cap(which, inp.day_hours)
         what = "a policy year's accrual" if which == "annual_accrual_cap" else "the balance"
-        lines.append(f"Accrual stopped at the cap of {show(cap)} hours on {what} ({law.source(which)}).")
+        lines.append(f"Accrual stopped at the cap of {show(cap)} hours on {what} ({law.source(which)}"
+                     f"{_days_text(law, which, inp.day_hours)}).")
     usable_from = law.usable_from(inp.hire_date)
     if law.usable_after_days:
         lines.append(f"Usable from {long_date(usable_from)}, {law.usable_after_days} days after the hire date "
                      f"({law.source('usable_after_days')}).")
     else:
         lines.append("Usable as it accrues (no waiting period).")
+    if known:
+        elig = eligibility(law, inp.hire_date, tuple(inp.worked_before) + tuple(days))
+    else:
+        elig = Eligibility(True, None, _threshold_unchecked(law))
+    lines.extend(elig.explanation)
+    if elig.met_on is not None and elig.met_on > usable_from:
+        usable_from = elig.met_on
     used = inp.used_this_year_before if year == 0 else ZERO_HOURS
     usable_year = balance
-    if law.annual_usage_cap is not None:
-        usable_year = max(min(balance, law.annual_usage_cap - used), ZERO_HOURS)
-        lines.append(f"Use may be limited to {show(law.annual_usage_cap)} hours a policy year "
-                     f"({law.source('annual_usage_cap')}); {show(used)} used so far, {show(usable_year)} usable.")
+    usage_cap = law.cap("annual_usage_cap", inp.day_hours)
+    if usage_cap is not None:
+        usable_year = max(min(balance, usage_cap - used), ZERO_HOURS)
+        lines.append(f"Use may be limited to {show(usage_cap)} hours a policy year "
+                     f"({law.source('annual_usage_cap')}{_days_text(law, 'annual_usage_cap', inp.day_hours)}); "
+                     f"{show(used)} used so far, {show(usable_year)} usable.")
     if not law.paid:
         lines.append(f"For this employer size the law gives unpaid leave only ({law.source('paid')}).")
     if law.confidence != "high" or law.uncertain:
@@ -334,7 +428,76 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     return AccrualResult(
         jurisdiction=law.jurisdiction, law_version=law.version, tier=law.tier, hours_worked=worked,
         accrued=accrued, balance=balance, accrued_this_year=this_year, capped=bool(capped_by),
-        usable_from=usable_from, usable_this_year=hours(usable_year), paid=law.paid, explanation=tuple(lines))
+        usable_from=usable_from, usable_this_year=hours(usable_year), paid=law.paid, explanation=tuple(lines),
+        eligible=elig.eligible, eligible_from=elig.met_on)
+
+
+def _threshold_unchecked(law: Law) -> tuple[str, ...]:
+    """The sentence for a law with a days/hours threshold when the input gives no history (worked_before)."""
+    out = []
+    if law.eligibility_days is not None or law.eligibility_hours is not None:
+        need = (f"{law.eligibility_days} days" if law.eligibility_days is not None
+                else f"{show(law.eligibility_hours)} hours")
+        out.append(f"Use needs {need} worked ({law.source('eligibility')}): not checked here — give worked_before "
+                   f"(the days worked since the hire date) to check it.")
+    if law.accrual_after_hours is not None:
+        out.append(f"Accrual starts after {show(law.accrual_after_hours)} hours worked "
+                   f"({law.source('accrual_after_hours')}): not applied here — give worked_before to apply it.")
+    return tuple(out)
+
+
+def _days_text(law: Law, name: str, day_hours: Decimal | None) -> str:
+    days = dict(law.cap_days).get(name)
+    if days is None:
+        return ""
+    figure = getattr(law, name) if name != "front_load" else law.front_load_hours
+    if not day_hours:
+        return f"; the {days}-day figure binds for a worker whose day is longer than 8 hours: give day_hours"
+    return f"; the larger of {show(figure)} hours and {days} days × {show(day_hours)} hours"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    eligible: bool                    # the threshold is met (True where the law has none)
+    met_on: date | None               # the day it was met (None: no threshold, or not met)
+    explanation: tuple[str, ...]
+
+
+def eligibility(law: Law, hire_date: date, worked: Iterable[tuple[date, Decimal]]) -> Eligibility:
+    """The law's threshold of days or hours worked before a worker is entitled to use the leave (accrual runs from
+    the hire date regardless): California's 30 days worked within a year of the hire (Lab. Code §246(a)(1)),
+    Chicago's and Cook County's 80 hours within any 120 days. `worked` is every day worked in the jurisdiction
+    since the hire date (date, hours), in any order."""
+    if law.eligibility_days is None and law.eligibility_hours is None:
+        return Eligibility(True, None, ())
+    days = sorted((d, h) for d, h in worked if h > 0)
+    window = law.eligibility_within_days
+    source = law.source("eligibility")
+    met_on = None
+    if law.eligibility_days is not None:
+        need = law.eligibility_days
+        counted = sorted({d for d, _ in days if window is None or d < hire_date + timedelta(days=window)})
+        if len(counted) >= need:
+            met_on = counted[need - 1]
+        what = f"{need} days worked" + (f" within {window} days of the hire date" if window else "")
+        have = f"{len(counted)} days worked so far"
+    else:
+        need_h = law.eligibility_hours
+        total, start = ZERO_HOURS, 0
+        for i, (d, h) in enumerate(days):
+            total += h
+            if window is not None and law.eligibility_window == "rolling":
+                while days[start][0] <= d - timedelta(days=window):
+                    total -= days[start][1]
+                    start += 1
+            if total >= need_h:
+                met_on = d
+                break
+        what = f"{show(need_h)} hours worked" + (f" within {window} days" if window else "")
+        have = f"{show(sum((h for _, h in days), ZERO_HOURS))} hours worked so far"
+    if met_on is not None:
+        return Eligibility(True, met_on, (f"Entitled once {what} ({source}): met on {long_date(met_on)}.",))
+    return Eligibility(False, None, (f"Not yet entitled to use it: {what} are needed ({source}); {have}.",))
 
 
 def _input_issues(inp: AccrualInput) -> list[Issue]:
@@ -490,7 +653,8 @@ class Use:
 
 def usable(law: Law, balance: Decimal, requested_hours: Decimal, *, used_this_year: Decimal = ZERO_HOURS,
            on: date | None = None, hire_date: date | None = None, min_increment: Decimal | None = None,
-           allow_advance: bool = False) -> Use:
+           allow_advance: bool = False, day_hours: Decimal | None = None,
+           worked: Iterable[tuple[date, Decimal]] | None = None) -> Use:
     """Whether a request for leave can be granted: after the waiting period, within the year's usage cap and the
     balance (unless the policy allows advances), charged in at least the minimum increment the employer sets
     (`min_increment`, at most the law's; default the law's own maximum)."""
@@ -512,10 +676,17 @@ def usable(law: Law, balance: Decimal, requested_hours: Decimal, *, used_this_ye
     if on is not None and hire_date is not None and on < law.usable_from(hire_date):
         issues.append(Issue("date", f"leave is usable from {law.usable_from(hire_date).isoformat()} "
                                     f"({law.source('usable_after_days')})", "waiting_period"))
-    if law.annual_usage_cap is not None and used_this_year + charged > law.annual_usage_cap:
-        left = max(law.annual_usage_cap - used_this_year, ZERO_HOURS)
-        issues.append(Issue("hours", f"only {show(left)} hours are left of the {show(law.annual_usage_cap)}-hour "
-                                     f"yearly use limit ({law.source('annual_usage_cap')})", "usage_cap"))
+    if worked is not None and hire_date is not None:
+        elig = eligibility(law, hire_date, worked)
+        if not elig.eligible or (on is not None and elig.met_on is not None and on < elig.met_on):
+            issues.append(Issue("date", " ".join(elig.explanation) or "the law's threshold is not met",
+                                "not_eligible"))
+    usage_cap = law.cap("annual_usage_cap", day_hours)
+    if usage_cap is not None and used_this_year + charged > usage_cap:
+        left = max(usage_cap - used_this_year, ZERO_HOURS)
+        issues.append(Issue("hours", f"only {show(left)} hours are left of the {show(usage_cap)}-hour "
+                                     f"yearly use limit ({law.source('annual_usage_cap')}"
+                                     f"{_days_text(law, 'annual_usage_cap', day_hours)})", "usage_cap"))
     if charged > balance and not allow_advance:
         issues.append(Issue("hours", f"the balance is {show(balance)} hours", "insufficient_balance"))
     elif charged > balance:
@@ -573,3 +744,118 @@ def fmla_eligible(hire_date: date, on: date, hours_12_months: Decimal | Iterable
     eligible = all(ok for ok, _ in tests)
     lines.append("Eligible for FMLA leave." if eligible else "Not eligible for FMLA leave.")
     return FmlaEligibility(eligible, months, total, employees_within_75_miles, tuple(lines))
+
+
+# ------------------------------------------------------------------------------------- front-loading, documentation
+
+
+@dataclass(frozen=True)
+class FrontLoad:
+    hours: Decimal
+    carryover_required: bool
+    explanation: tuple[str, ...]
+
+
+def front_load(law: Law, day_hours: Decimal | None = None) -> FrontLoad:
+    """The hours a front-loading policy grants at the start of each policy year instead of accruing (California 40
+    hours or five days, Colorado 48, …), and whether the law still requires the balance to carry over. Refuses a
+    law with no front-loading rule (DomainError): the policy must accrue there."""
+    grant = law.cap("front_load", day_hours)
+    if grant is None:
+        raise DomainError(f"{law.name} ({law.version}) has no front-loading rule held: the policy must accrue",
+                          code="no_front_load")
+    lines = [f"{hours_text(grant)} granted at the start of the policy year instead of accruing "
+             f"({law.source('front_load')}{_days_text(law, 'front_load', day_hours)})."]
+    lines.append("The unused balance still carries over (the law requires it)." if law.front_load_carryover_required
+                 else "No carryover is required: the unused balance lapses when the next grant is made.")
+    return FrontLoad(grant, law.front_load_carryover_required, tuple(lines))
+
+
+def workdays(start: date, end: date) -> int:
+    """Monday-to-Friday days from `start` to `end`, both counted (a request's consecutive workdays)."""
+    return sum(1 for i in range((end - start).days + 1) if (start + timedelta(days=i)).weekday() < 5)
+
+
+@dataclass(frozen=True)
+class Documentation:
+    required: bool
+    explanation: tuple[str, ...]
+
+
+def documentation(law: Law | None, start: date, end: date, policy_after_days: int | None) -> Documentation:
+    """Whether a request must come with documentation (a note from a provider, or the worker's statement): only when
+    the employer's policy asks for it (`policy_after_days`: absences of more than that many workdays), never where
+    the law forbids asking (Connecticut, Illinois, Cook County), and never for fewer days than the law allows it
+    (e.g. more than 3 consecutive workdays in San Francisco and Colorado, more than 2 in Philadelphia)."""
+    n = workdays(start, end)
+    if policy_after_days is None:
+        return Documentation(False, ())
+    if law is not None and law.documentation_forbidden:
+        return Documentation(False, (f"No documentation may be asked for ({law.source('documentation')}).",))
+    threshold = policy_after_days
+    lines = []
+    if law is not None and law.documentation_after_days is not None and law.documentation_after_days > threshold:
+        threshold = law.documentation_after_days
+        lines.append(f"The law allows documentation only for more than {threshold} consecutive workdays "
+                     f"({law.source('documentation')}).")
+    if n > threshold:
+        lines.append(f"{n} workdays ({start.isoformat()} to {end.isoformat()}) is more than {threshold}: "
+                     f"documentation is required (a provider's note or the worker's statement of the reason).")
+        return Documentation(True, tuple(lines))
+    lines.append(f"{n} workdays: no documentation needed (more than {threshold} would need it).")
+    return Documentation(False, tuple(lines))
+
+
+# ------------------------------------------------------------------------------------- state family leave
+
+FAMILY_LEAVE_FILE = Path(__file__).with_name("data") / "family_leave.json"
+
+
+@lru_cache(maxsize=1)
+def family_leave_programs() -> dict[str, dict]:
+    """The state family-leave programs' job-protection rules (data/family_leave.json), by program code."""
+    return json.loads(FAMILY_LEAVE_FILE.read_text(encoding="utf-8"))["programs"]
+
+
+@dataclass(frozen=True)
+class JobProtection:
+    protected: bool | None             # None: the program has no rule held (HR states it)
+    explanation: tuple[str, ...]
+
+
+def job_protection(program: str, *, employer_size: int, days_employed: int, hours_12_months: Decimal,
+                   days_worked_12_months: int = 0) -> JobProtection:
+    """Whether a leave under a state program is job-protected, from the program's rule and the worker's figures:
+    some programs protect the job themselves (NY PFL after 26 weeks or 175 days worked; WA PFML at employers of 50+
+    after 12 months and 1,250 hours; MA PFML; CO FAMLI after 180 days), others only pay benefits and the job is
+    protected by a companion law (CA PFL by the CFRA: employers of 5+, 12 months, 1,250 hours; NJ FLI by the NJ
+    FLA: employers of 30+, 12 months, 1,000 hours)."""
+    rule = family_leave_programs().get(program)
+    if rule is None:
+        return JobProtection(None, (f"No job-protection rule is held for {program!r}: HR states it.",))
+    tests = []
+    if rule.get("min_employer_size") is not None:
+        n = rule["min_employer_size"]
+        tests.append((employer_size >= n, f"the employer has {employer_size} employees ({n} needed)"))
+    alternatives = []
+    if rule.get("min_days_employed") is not None:
+        alternatives.append((days_employed >= rule["min_days_employed"],
+                             f"employed {days_employed} days ({rule['min_days_employed']} needed)"))
+    if rule.get("min_days_worked") is not None:
+        alternatives.append((days_worked_12_months >= rule["min_days_worked"],
+                             f"{days_worked_12_months} days worked ({rule['min_days_worked']} needed)"))
+    if alternatives:
+        ok = any(a for a, _ in alternatives)
+        tests.append((ok, " or ".join(t for _, t in alternatives)))
+    if rule.get("min_hours_12_months") is not None:
+        h = D(rule["min_hours_12_months"])
+        tests.append((hours_12_months >= h, f"{show(hours_12_months)} hours in the 12 months before "
+                                            f"({show(h)} needed)"))
+    protected = all(ok for ok, _ in tests)
+    lines = [f"{rule['name']}: {rule['rule']} ({rule['source']})."]
+    for ok, text in tests:
+        lines.append(("Met: " if ok else "Not met: ") + text + ".")
+    lines.append("The job is protected." if protected else "The job is not protected under this rule.")
+    if rule.get("uncertain"):
+        lines.append(f"Not confirmed: {rule['uncertain']}")
+    return JobProtection(protected, tuple(lines))

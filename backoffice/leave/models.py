@@ -11,7 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
 from backoffice.extensions import db
@@ -21,8 +21,9 @@ from backoffice.states import Move, StateMachine
 POLICY_KINDS = ("sick_law", "pto", "holiday")
 APPROVERS = ("hr", "client_approver")
 # set_aside: a balance not paid at separation, held for a rehire within the law's window (then `rehire`)
+# grant: a front-loading policy's yearly amount given at the start of the policy year (engine.front_load)
 ENTRY_KINDS = ("accrual", "use", "carryover", "payout", "forfeiture", "restore", "reversal", "adjustment",
-               "set_aside", "rehire")
+               "set_aside", "rehire", "grant")
 # Reason categories a worker picks from; the laws list these (e.g. Cal. Lab. Code 246.5(a): diagnosis, care or
 # treatment of an existing condition, preventive care, for the employee or a family member; safe time for victims
 # of domestic violence, sexual assault or stalking).
@@ -65,6 +66,8 @@ class LeavePolicy(Timestamps, db.Model):
     approver: Mapped[str] = mapped_column(sa.String(16), default="hr", nullable=False)
     reasons: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
     documentation_after_days: Mapped[int | None] = mapped_column(sa.Integer)   # consecutive days before a note
+    # a sick-law policy that grants the law's yearly amount at the start of each policy year instead of accruing
+    front_load: Mapped[bool] = mapped_column(sa.Boolean, default=False, server_default=sa.false(), nullable=False)
     active: Mapped[bool] = mapped_column(sa.Boolean, default=True, nullable=False)
 
     client = relationship("Client")
@@ -166,6 +169,7 @@ class LeaveRequest(Timestamps, db.Model):
 
     __tablename__ = "leave_requests"
     __audited__ = True
+    __audit_mask__ = ("document",)
     __permission_model__ = "leave_request"
     __states__ = REQUEST_MACHINE
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -177,6 +181,11 @@ class LeaveRequest(Timestamps, db.Model):
     hours: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     reason: Mapped[str] = mapped_column(sa.String(20), nullable=False)
     note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    # what a law lets the employer ask for on a longer absence (engine.documentation): the worker's stated reason
+    # and/or an uploaded note from a provider
+    documentation: Mapped[str] = mapped_column(sa.String(500), default="", server_default="", nullable=False)
+    document: Mapped[bytes | None] = deferred(mapped_column(sa.LargeBinary))
+    document_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
     status: Mapped[str] = mapped_column(sa.String(10), default="submitted", nullable=False, index=True)
     decided_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -15,7 +15,7 @@ from backoffice.security.access import can
 STATUS_BADGES = {"submitted": "", "approved": "ok", "paid": "ok", "declined": "bad", "cancelled": "warn"}
 STATUS_WORDS = {"submitted": "waiting for approval", "approved": "approved: paid with your next paycheck",
                 "paid": "paid", "declined": "declined", "cancelled": "cancelled"}
-FORM_FIELDS = ("policy_id", "start_date", "end_date", "hours", "reason", "note")
+FORM_FIELDS = ("policy_id", "start_date", "end_date", "hours", "reason", "note", "documentation")
 
 
 def home_balances(worker, engagements) -> dict:
@@ -35,7 +35,12 @@ def leave():
     refused = None
     if request.method == "POST":
         with form_errors() as refused:
-            req = services.request_leave(current_user, {k: request.form.get(k, "") for k in FORM_FIELDS})
+            data = {k: request.form.get(k, "") for k in FORM_FIELDS}
+            upload = request.files.get("document")
+            if upload is not None and upload.filename:
+                data["document"] = upload.read(services.MAX_DOCUMENT_BYTES + 1)
+                data["document_name"] = upload.filename
+            req = services.request_leave(current_user, data)
             flash(f"Your request for {services.engine.show(req.hours)} hours was sent for approval.", "success")
             return redirect(url_for("portal.leave"))
         status = 422

@@ -35,6 +35,10 @@ def separate(user, worker_id: int, on: date) -> list[LeaveEntry]:
     """Close every positive balance of a worker who leaves on `on`: paid out, set aside or lapsed, each with the
     rule's sentence. An advance still owed (a negative balance) is left as it is."""
     _require(user, "leave_entry", "create")
+    return _separate(user, worker_id, on)
+
+
+def _separate(user, worker_id: int, on: date) -> list[LeaveEntry]:
     if not is_record_id(worker_id) or db.session.get(Worker, worker_id) is None:
         raise_if([Issue("worker_id", "no such worker", "not_found")])
     rows = db.session.execute(sa.select(LeaveBalance).join(LeavePolicy).where(
@@ -78,16 +82,24 @@ def rehire(user, worker_id: int, on: date) -> list[LeaveEntry]:
     """Give a rehired worker back what each law set aside at separation, when the rehire falls inside its window
     (engine.rehire), with the waiting period already served counted."""
     _require(user, "leave_entry", "create")
-    out = []
-    latest = db.session.execute(sa.select(LeaveEntry).where(
-        LeaveEntry.worker_id == worker_id, LeaveEntry.kind.in_(("set_aside", "rehire")))
-        .order_by(LeaveEntry.id)).scalars().all()
+    return _rehire(user, worker_id, on)
+
+
+def _pending_set_asides(worker_id: int) -> dict[int, LeaveEntry]:
     pending: dict[int, LeaveEntry] = {}
-    for e in latest:                     # a set-aside not yet given back, per policy
+    for e in db.session.execute(sa.select(LeaveEntry).where(
+            LeaveEntry.worker_id == worker_id, LeaveEntry.kind.in_(("set_aside", "rehire")))
+            .order_by(LeaveEntry.id)).scalars():
         if e.kind == "set_aside":
             pending[e.policy_id] = e
         else:
             pending.pop(e.policy_id, None)
+    return pending
+
+
+def _rehire(user, worker_id: int, on: date) -> list[LeaveEntry]:
+    out = []
+    pending = _pending_set_asides(worker_id)     # a set-aside not yet given back, per policy
     hired = hire_date(worker_id)
     for policy_id, e in sorted(pending.items()):
         policy = db.session.get(LeavePolicy, policy_id)
@@ -99,3 +111,33 @@ def rehire(user, worker_id: int, on: date) -> list[LeaveEntry]:
             row.usable_from = result.usable_from
         out.append(entry)
     return out
+
+
+ENDED = ("ended", "terminated")
+
+
+def engagement_changed(eng, previous: dict | None) -> None:
+    """The workers domain's hook: settle the leave when a worker's last leased engagement ends, restore it when a
+    worker with leave set aside starts a new one. Runs in the engagement change's unit of work (the user who made
+    the change was allowed to; the entries name them)."""
+    if eng.type != EMPLOYEE:
+        return
+    from flask_login import current_user
+
+    user = current_user if getattr(current_user, "is_authenticated", False) else None
+    if previous is None:
+        if eng.status in ("pending", "active") and _pending_set_asides(eng.worker_id):
+            _rehire(user, eng.worker_id, eng.start_date)
+        return
+    if eng.status in ENDED and previous.get("status") not in ENDED:
+        on = eng.end_date or eng.start_date
+        others = db.session.execute(sa.select(Engagement.id).where(
+            Engagement.worker_id == eng.worker_id, Engagement.type == EMPLOYEE, Engagement.id != eng.id,
+            Engagement.status.in_(("pending", "active")),
+            sa.or_(Engagement.end_date.is_(None), Engagement.end_date > on))).first()
+        if others is not None:
+            return                       # still employed by the agency at another client: nothing to settle
+        has_balance = db.session.execute(sa.select(LeaveBalance.id).where(
+            LeaveBalance.worker_id == eng.worker_id, LeaveBalance.balance > 0).limit(1)).first()
+        if has_balance is not None:
+            _separate(user, eng.worker_id, on)

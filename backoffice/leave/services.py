@@ -88,7 +88,7 @@ def jurisdictions_of(engagement) -> tuple[str, ...]:
 
 POLICY_FIELDS = ("code", "name", "kind", "jurisdiction", "client_id", "engagement_type", "accrual_rate",
                  "annual_accrual_cap", "balance_cap", "allow_advance", "advance_limit", "approver", "reasons",
-                 "documentation_after_days", "active")
+                 "documentation_after_days", "front_load", "active")
 
 
 def _policy_issues(data: dict) -> list[Issue]:
@@ -105,6 +105,13 @@ def _policy_issues(data: dict) -> list[Issue]:
         issues.append(Issue("accrual_rate", "a PTO policy earns hours per hour worked: give the rate", "required"))
     if data.get("approver", "hr") not in ("hr", "client_approver"):
         issues.append(Issue("approver", "must be hr or client_approver"))
+    if data.get("front_load") and data.get("kind") != "sick_law":
+        issues.append(Issue("front_load", "only a sick-leave law's policy front-loads (the law sets the amount)"))
+    elif data.get("front_load") and (data.get("jurisdiction") or "").upper() in engine.load_laws():
+        laws = [law for law in engine.every_law() if law.jurisdiction == (data.get("jurisdiction") or "").upper()]
+        if laws and all(law.front_load_hours is None for law in laws):
+            issues.append(Issue("front_load", "this law holds no front-loading rule: the policy must accrue",
+                                "no_front_load"))
     for key in ("accrual_rate", "annual_accrual_cap", "balance_cap", "advance_limit"):
         value = data.get(key)
         if value in (None, ""):
@@ -301,7 +308,50 @@ def law_of(policy: LeavePolicy, on: date, worker_id: int):
     """The law in force for a sick-law policy on a date (None for the agency's own policies)."""
     if policy.kind != "sick_law":
         return None
-    return engine.applicable(policy.jurisdiction, on, employer_size(on))
+    return engine.applicable(policy.jurisdiction, on, employer_size(on), net_income=employer_net_income())
+
+
+def employer_net_income() -> Decimal | None:
+    """The agency's net income in the previous tax year, where New York's test for employers of 4 or fewer needs it
+    (Labor Law §196-b(1)(a)): the setting LEAVE_EMPLOYER_NET_INCOME (None when not given)."""
+    from flask import current_app
+
+    value = current_app.config.get("LEAVE_EMPLOYER_NET_INCOME") if current_app else None
+    return None if value in (None, "") else D(str(value))
+
+
+def _history_from_hire(worker_id: int, hired: date) -> bool:
+    """Whether the worker's time is held here from the hire on (the first approved timesheet in the hire week), so
+    a days- or hours-worked threshold can be counted; a worker brought over from another system with an opening
+    balance has no such history and is not held to it on missing records."""
+    from payroll.models import Timesheet
+
+    first = db.session.execute(sa.select(sa.func.min(Timesheet.week_start)).join(
+        Engagement, Engagement.id == Timesheet.engagement_id).where(
+        Engagement.worker_id == worker_id, Timesheet.status == "approved")).scalar()
+    return first is not None and first <= hired + timedelta(days=6)
+
+
+def days_worked_in(worker_id: int, jurisdiction: str, since: date, before: date) -> list[tuple[date, Decimal]]:
+    """(day, hours) the worker worked in a jurisdiction from `since` to the day before `before`: the approved
+    timesheets of the leased engagements whose work site falls under it (for the laws' eligibility thresholds)."""
+    from payroll.models import DAYS, Timesheet
+
+    engs = [e for e in db.session.execute(sa.select(Engagement).where(
+        Engagement.worker_id == worker_id, Engagement.type == EMPLOYEE)).scalars() if jurisdiction in
+        jurisdictions_of(e)]
+    per: dict[date, Decimal] = {}
+    if not engs:
+        return []
+    for ts in db.session.execute(sa.select(Timesheet).where(
+            Timesheet.engagement_id.in_([e.id for e in engs]), Timesheet.status == "approved",
+            Timesheet.week_start > since - timedelta(days=7), Timesheet.week_start < before)).scalars():
+        for i, d in enumerate(DAYS):
+            day = ts.week_start + timedelta(days=i)
+            worked = getattr(ts, f"hours_{d}") or ZERO
+            if since <= day < before and worked > 0:
+                per[day] = per.get(day, ZERO) + worked
+    return sorted(per.items())
 
 
 def employer_size(on: date) -> int:
@@ -324,14 +374,29 @@ def _use_issues(policy: LeavePolicy, worker_id: int, amount: Decimal, start: dat
     advance = policy.allow_advance and amount <= available + policy.advance_limit
     law = law_of(policy, start, worker_id)
     if law is not None:
+        hired = hire_date(worker_id)
+        worked = None
+        if hired is not None and (law.eligibility_days is not None or law.eligibility_hours is not None) \
+                and _history_from_hire(worker_id, hired):
+            worked = days_worked_in(worker_id, policy.jurisdiction, hired, start + timedelta(days=1))
         check = engine.usable(law, available, amount, used_this_year=used, on=start,
-                              hire_date=hire_date(worker_id), allow_advance=advance)
+                              hire_date=hired, allow_advance=advance, worked=worked)
         return list(check.issues), check.explanation
     if amount > available and not advance:
         return [Issue("hours", f"the balance is {engine.show(available)} hours"
                       + (f" after {engine.show(balance - available)} hours already requested"
                          if balance != available else ""), "insufficient_balance")], ()
     return [], (f"{engine.show(amount)} hours from a balance of {engine.show(available)}.",)
+
+
+MAX_DOCUMENT_BYTES = 5 * 1024 * 1024
+
+
+def documentation_rule(policy: LeavePolicy, start: date, end: date) -> engine.Documentation:
+    """Whether a request from `start` to `end` must come with documentation: the policy's rule
+    (`documentation_after_days`), bounded by the law's (engine.documentation)."""
+    law = law_of(policy, start, 0) if policy.kind == "sick_law" else None
+    return engine.documentation(law, start, end, policy.documentation_after_days)
 
 
 @transaction()
@@ -344,7 +409,8 @@ def request_leave(user, data: dict) -> LeaveRequest:
         raise PermissionDenied("only a worker requests their own leave")
     worker_id = int(user.worker_id)
     issues: list[Issue] = []
-    unknown = set(data) - {"policy_id", "start_date", "end_date", "hours", "reason", "note"}
+    unknown = set(data) - {"policy_id", "start_date", "end_date", "hours", "reason", "note", "documentation",
+                           "document", "document_name"}
     issues += [Issue(k, "unknown field", "unknown_field") for k in sorted(unknown)]
     options = {p.id: (p, e) for p, e in policies_for_worker(worker_id)}
     try:
@@ -368,11 +434,24 @@ def request_leave(user, data: dict) -> LeaveRequest:
     note = str(data.get("note") or "")
     if len(note) > 500:
         issues.append(Issue("note", "at most 500 characters", "too_long"))
+    stated = str(data.get("documentation") or "").strip()
+    document = data.get("document") or None
+    document_name = str(data.get("document_name") or "")[:200]
+    if len(stated) > 500:
+        issues.append(Issue("documentation", "at most 500 characters", "too_long"))
+    if document is not None and (not isinstance(document, bytes) or len(document) > MAX_DOCUMENT_BYTES):
+        issues.append(Issue("document", f"an uploaded note of at most {MAX_DOCUMENT_BYTES // 1024 // 1024} MB",
+                            "too_large"))
     raise_if(issues)
     use_issues, _ = _use_issues(policy, worker_id, amount, start)
+    docs = documentation_rule(policy, start, end or start)
+    if docs.required and not document and len(stated) < 10:
+        use_issues.append(Issue("documentation", f"{docs.explanation[-1]} Upload the note, or state the reason in a "
+                                                 f"sentence.", "documentation_required"))
     raise_if(use_issues)
     req = LeaveRequest(worker_id=worker_id, policy_id=policy.id, engagement_id=engagement.id, start_date=start,
-                       end_date=end or start, hours=amount, reason=reason, note=note, status="submitted")
+                       end_date=end or start, hours=amount, reason=reason, note=note, status="submitted",
+                       documentation=stated, document=document, document_name=document_name if document else "")
     db.session.add(req)
     db.session.flush()
     return req

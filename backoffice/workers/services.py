@@ -344,20 +344,45 @@ def _clean_work_location(data: dict, out: dict, current: Engagement | None, issu
                                                       f"the office", "office_is_work_state"))
 
 
+ENGAGEMENT_CHANGED = "engagement_changed_hooks"   # hook(engagement, previous): previous None for a new one, else
+# {"status", "end_date"} before the change; called inside the change's unit of work (e.g. leave: separation when
+# the last engagement ends, rehire when a new one starts)
+
+
+def add_engagement_hook(app, hook) -> None:
+    hooks = app.extensions.setdefault(ENGAGEMENT_CHANGED, [])
+    if hook not in hooks:
+        hooks.append(hook)
+
+
+def _engagement_changed(eng: Engagement, previous: dict | None) -> None:
+    from flask import current_app
+
+    hooks = current_app.extensions.get(ENGAGEMENT_CHANGED, ()) if current_app else ()
+    if hooks:
+        db.session.flush()
+    for hook in hooks:
+        hook(eng, previous)
+
+
 @transaction()
 def create_engagement(data: dict) -> Engagement:
     eng = Engagement(**clean_engagement(data))
     if eng.bill_rate is None:
         eng.bill_rate = D(0)
     db.session.add(eng)
+    _engagement_changed(eng, None)
     return eng
 
 
 @transaction()
 def update_engagement(engagement_id: int, data: dict) -> Engagement:
     eng = db.session.get(Engagement, engagement_id) or _raise_nf("engagement", engagement_id)
+    previous = {"status": eng.status, "end_date": eng.end_date}
     for k, val in clean_engagement(data, partial=True, current=eng).items():
         setattr(eng, k, val)
+    if previous != {"status": eng.status, "end_date": eng.end_date}:
+        _engagement_changed(eng, previous)
     return eng
 
 

@@ -36,6 +36,11 @@ UNIT_PAY = ("piece", "project")
 PayKey = tuple[int, int, str]
 
 
+# Paycheck earning codes of approved paid leave (backoffice/leave: the sick_leave / paid_leave adjustments), billed to
+# a cost-plus client on a line of their own as leave, not as wages for hours worked
+LEAVE_PAY_CODES = ("sick_leave", "paid_leave")
+
+
 def _billable_runs() -> sa.Select:
     return sa.select(PayrollRun.id).where(PayrollRun.state.in_(BILLED_RUN_STATES), PayrollRun.kind != "reversal")
 
@@ -221,16 +226,20 @@ def unbilled_paychecks(client_ids: Sequence[int], through: date) -> list[tuple[e
         return []
     ids = sorted(wanted)
     wages: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
+    leave: dict[int, dict[int, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     taxes: dict[int, Decimal] = defaultdict(Decimal)
     benefits: dict[int, Decimal] = defaultdict(Decimal)
     heads = {}
     for chunk in _chunks(ids, 2000):
-        for pid, kind, eid, amount in s.execute(
-                sa.select(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.engagement_id, PaycheckLine.amount)
+        for pid, kind, eid, amount, code in s.execute(
+                sa.select(PaycheckLine.paycheck_id, PaycheckLine.kind, PaycheckLine.engagement_id, PaycheckLine.amount,
+                          PaycheckLine.code)
                 .where(id_in(PaycheckLine.paycheck_id, chunk),
                        PaycheckLine.kind.in_(("earning", "employer_tax", "employer_contribution")))):
             if kind == "earning" and eid is not None:
                 wages[pid][eid] += amount
+                if code in LEAVE_PAY_CODES:
+                    leave[pid][eid] += amount
             elif kind == "employer_tax":
                 taxes[pid] += amount
             elif kind == "employer_contribution":
@@ -248,7 +257,8 @@ def unbilled_paychecks(client_ids: Sequence[int], through: date) -> list[tuple[e
         _, worker_id, pay_date, start, end, first, last = heads[pid]
         comp = premiums.get(pid, {})
         cost = engine.PaycheckCost(pid, worker_id, _name(first, last), pay_date, start, end,
-                                   {k: v for k, v in wages[pid].items()}, taxes[pid], benefits[pid], comp)
+                                   {k: v for k, v in wages[pid].items()}, taxes[pid], benefits[pid], comp,
+                                   {k: v for k, v in leave[pid].items() if v})
         out.append((cost, sorted(wanted[pid])))
     return out
 

@@ -88,3 +88,28 @@ def test_a_paycheck_paying_two_clients_shares_its_employer_taxes_by_wages(db, wo
     assert (lb.breakdown["wages"], lb.breakdown["employer_taxes"], lb.amount) == (
         "400.00", "43.80", Decimal("443.80"))
     assert "share" in la.breakdown["allocation"] and "109.50" in la.breakdown["allocation"]
+
+
+def test_approved_sick_leave_pay_is_billed_as_leave_on_its_own_line(db, world):
+    """40 h worked at $25.00 = 1,000.00, and 8 h of approved sick leave at $25.00 = 200.00 paid by the same run
+    (a `sick_leave` adjustment): wages 1,200.00. Texas employer taxes on 1,200.00: 6.2% = 74.40, 1.45% = 17.40,
+    0.6% = 7.20, 2.7% = 32.40: 131.40, shared 1,000 : 200 — 109.50 and 21.90. Work line: 1,109.50 + 25% markup
+    277.375 → 277.38 = 1,386.88. Leave line: 200.00 + 21.90 = 221.90 + 55.475 → 55.48 = 277.38."""
+    from backoffice.billing.services.invoicing import create_invoices
+    from payroll.models import PayrollAdjustment
+
+    _cost_plus_client(world)
+    e = world.worker(rate="25.00")
+    world.time(e)
+    db.session.add(PayrollAdjustment(engagement_id=e.id, code="sick_leave", amount=Decimal("200.00"),
+                                     hours=Decimal("8.00"), status="pending", note="8 h of paid sick leave"))
+    db.session.flush()
+    world.approved_run()
+    [inv] = create_invoices(THROUGH, issue_date=ISSUED).invoices
+    by_key = {ln.source_key.rsplit(":", 1)[-1]: ln for ln in inv.lines}
+    work, leave = by_key[str(e.id)], by_key["leave"]
+    assert (work.breakdown["wages"], work.breakdown["employer_taxes"], work.amount) == (
+        "1000.00", "109.50", Decimal("1386.88"))
+    assert (leave.breakdown["leave_pay"], leave.breakdown["employer_taxes"], leave.amount) == (
+        "200.00", "21.90", Decimal("277.38"))
+    assert "paid leave" in leave.description

@@ -2,7 +2,7 @@
 once per (run, paycheck, policy) whatever fires the hook again."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -170,3 +170,31 @@ def test_hours_where_the_law_covers_no_employer_of_the_agencys_size_accrue_nothi
     TimesheetFactory(engagement=eng, week_start=WEEK1, hours=(8, 8, 8, 8, 8, 0, 0), paid_run_id=run.id)
     assert accrual_services.accrue_run(run) == 0
     assert _entries(db, vic.id) == []
+
+
+def test_nebraska_hours_start_accruing_after_the_first_eighty_across_runs(db):
+    """LB 415 (2025): accrual starts after 80 hours of employment. The agency has 20 leased employees (the 20+ tier).
+    Week of Nov 2: 40 h — all count toward the 80, nothing accrues. Week of Nov 9: 5 × 10 = 50 h — 40 more reach
+    the 80, the other 10 earn 10 ÷ 30 = 0.3333 h."""
+    from backoffice.leave import accrual_services
+    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
+                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
+
+    AgencyFactory()
+    client = ClientFactory(name="Omaha Steel", state="NE")
+    for _ in range(19):
+        EngagementFactory(client=client, work_state="TX", start_date=date(2026, 1, 5))
+    nel = WorkerFactory(first_name="Nel", state="NE")
+    eng = EngagementFactory(worker=nel, client=client, work_state="NE", start_date=date(2026, 11, 2))
+    for week, hours in ((WEEK1, (8, 8, 8, 8, 8, 0, 0)), (WEEK2, (10, 10, 10, 10, 10, 0, 0))):
+        run = PayrollRunFactory(frequency="weekly", period_start=week, period_end=week + timedelta(days=6),
+                                pay_date=week + timedelta(days=11))
+        PaycheckFactory(run=run, engagement=eng)
+        TimesheetFactory(engagement=eng, week_start=week, hours=hours, paid_run_id=run.id)
+        accrual_services.accrue_run(run)
+        db.session.flush()
+    row = _balance(db, nel.id, "NE-SICK")
+    assert row.balance == Decimal("0.3333")
+    first, second = [e for e in _entries(db, nel.id) if e.kind == "accrual"]
+    assert (first.hours, first.hours_worked, second.hours_worked) == (Decimal("0"), Decimal("40"), Decimal("50"))
+    assert any("40 hours of these count toward that start" in line for line in second.explanation)

@@ -79,3 +79,47 @@ def test_an_unpaid_leave_keeps_health_coverage_and_states_the_workers_share_owed
         "expected_end": "2027-01-15", "job_protected": True})
     assert case_services.benefits_continuation(case) == [
         {"plan": "Pooled PPO", "employee_monthly": Decimal("120.50"), "months": 3, "owed": Decimal("361.50")}]
+
+
+def test_state_programs_job_protection_is_worked_out_not_ticked(db, make_user):
+    """Hired Nov 3, 2025; the leave starts Nov 16, 2026: 378 days employed; 720 h (Acme) + 560 h (Globex) = 1,280 h.
+    CO FAMLI (C.R.S. 8-13.3-509(1)): 180 days employed → protected. CA PFL protects the job only through the CFRA
+    (Gov. Code §12945.2: employer of 5 or more): the agency has 1 employee → not protected, even though HR ticked the
+    box. WA PFML (RCW 50A.35.010): 50 employees needed → not protected; the sentence names the two clients' hours."""
+    from backoffice.leave import case_services
+    from tests.factories import AgencyFactory, ClientFactory, EngagementFactory, WorkerFactory
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana")
+    acme = EngagementFactory(worker=ana, client=ClientFactory(name="Acme"), start_date=date(2025, 11, 3))
+    globex = EngagementFactory(worker=ana, client=ClientFactory(name="Globex"), start_date=date(2026, 6, 1))
+    _weeks(acme, date(2025, 11, 17), 18)
+    _weeks(globex, date(2026, 6, 1), 14)
+    hr = make_user("hr")
+    base = {"worker_id": ana.id, "reason": "family_care", "start_date": START.isoformat(), "job_protected": True}
+    co = case_services.open_case(hr, {**base, "program": "co_famli"})
+    assert (co.job_protected, co.hours_12_months) == (True, Decimal("1280.00"))
+    assert "Met: employed 378 days (180 needed)." in co.explanation
+    ca = case_services.open_case(hr, {**base, "program": "ca_pfl"})
+    assert ca.job_protected is False
+    assert "Not met: the employer has 1 employees (5 needed)." in ca.explanation
+    wa = case_services.open_case(hr, {**base, "program": "wa_pfml"})
+    assert wa.job_protected is False
+    assert wa.explanation[0] == "Hours in the 12 months before: 720 (Acme) + 560 (Globex) = 1280."
+
+
+def test_new_york_pfl_counts_days_worked_for_a_recent_hire(db, make_user):
+    """NY PFL (WCL §203-b; 12 NYCRR 380-2.5): 26 weeks employed or 175 days worked. Hired Aug 3, 2026: 105 days by
+    Nov 16; 15 weeks × 5 days = 75 days worked → not protected."""
+    from backoffice.leave import case_services
+    from tests.factories import AgencyFactory, EngagementFactory, WorkerFactory
+
+    AgencyFactory()
+    ben = WorkerFactory(first_name="Ben")
+    eng = EngagementFactory(worker=ben, start_date=date(2026, 8, 3))
+    _weeks(eng, date(2026, 8, 3), 15)
+    assert case_services.days_worked(ben.id, START) == 75
+    case = case_services.open_case(make_user("hr"), {"worker_id": ben.id, "program": "ny_pfl", "reason": "bonding",
+                                                     "start_date": START.isoformat()})
+    assert case.job_protected is False
+    assert "Not met: employed 105 days (182 needed) or 75 days worked (175 needed)." in case.explanation

@@ -19,3 +19,11 @@ def test_the_demo_accrues_sick_leave_from_its_runs_and_leaves_a_request_for_the_
     kinds = set(db.session.execute(sa.select(LeavePolicy.kind)).scalars())
     assert kinds >= {"sick_law", "pto"}
     assert db.session.execute(sa.select(LeaveRequest.status, LeaveRequest.hours)).all() == [("submitted", 8)]
+    # issue 19's remaining parts: documentation rules on every law's policy, a state program's case worked out
+    from backoffice.leave.models import LeaveCase
+
+    assert "ask for a note or statement after 3 workdays" in result.output, result.output
+    assert set(db.session.execute(sa.select(LeavePolicy.documentation_after_days)
+                                  .where(LeavePolicy.kind == "sick_law")).scalars()) == {3}
+    [case] = db.session.execute(sa.select(LeaveCase)).scalars().all()
+    assert case.program != "fmla" and case.explanation[-1].startswith("The job is")

@@ -88,3 +88,45 @@ def test_on_the_anniversary_colorado_sick_leave_carries_over_up_to_48_hours(db, 
                                                                      Decimal("0"))
     kinds = [(e.kind, e.hours) for e in services.ledger_of(cy.id)]
     assert ("forfeiture", Decimal("-4.0000")) in kinds
+
+
+def test_ending_the_last_engagement_settles_the_leave_and_a_new_one_restores_it(db, make_user):
+    """No list action: HR ends Ana's only engagement on Nov 20, 2026 (workers' update_engagement) — her 20 h of
+    California sick leave are set aside (Lab. Code 246(g)) and her 10 h of PTO paid out (10 × $24.00 = $240.00). A
+    new engagement starting Mar 1, 2027 (inside the year of 246(f)) gives the 20 h back on its start date."""
+    from backoffice.leave.models import LeaveBalance, LeaveEntry
+    from backoffice.workers import services as workers
+    from payroll.models import PayrollAdjustment
+
+    ana, eng, hr, sick, pto = _setup(db, make_user)
+    workers.update_engagement(eng.id, {"status": "ended", "end_date": "2026-11-20"})
+    kinds = sorted((e.kind, e.hours, e.on) for e in db.session.execute(sa.select(LeaveEntry).where(
+        LeaveEntry.worker_id == ana.id, LeaveEntry.kind.in_(("set_aside", "payout")))).scalars())
+    assert kinds == [("payout", Decimal("-10.0000"), date(2026, 11, 20)),
+                     ("set_aside", Decimal("-20.0000"), date(2026, 11, 20))]
+    adj = db.session.execute(sa.select(PayrollAdjustment).where(PayrollAdjustment.engagement_id == eng.id)).scalar_one()
+    assert (adj.code, adj.amount) == ("paid_leave", Decimal("240.00"))
+    new = workers.create_engagement({"worker_id": ana.id, "client_id": eng.client_id, "type": "leased_employee",
+                                     "work_state": "CA", "pay_rate": "25", "pay_unit": "hour",
+                                     "start_date": "2027-03-01", "status": "active"})
+    [back] = db.session.execute(sa.select(LeaveEntry).where(LeaveEntry.worker_id == ana.id,
+                                                            LeaveEntry.kind == "rehire")).scalars().all()
+    assert (back.hours, back.on) == (Decimal("20.0000"), date(2027, 3, 1))
+    b = db.session.execute(sa.select(LeaveBalance).where(LeaveBalance.worker_id == ana.id,
+                                                         LeaveBalance.policy_id == sick.id)).scalar_one()
+    assert b.balance == Decimal("20.0000") and new.id != eng.id
+
+
+def test_ending_one_of_two_engagements_settles_nothing(db, make_user):
+    """The agency still employs Ana at Globex: ending the Acme engagement is no separation (the leave is the
+    worker's across clients)."""
+    from backoffice.leave.models import LeaveEntry
+    from backoffice.workers import services as workers
+    from tests.factories import ClientFactory, EngagementFactory
+
+    ana, eng, hr, sick, pto = _setup(db, make_user)
+    EngagementFactory(worker=ana, client=ClientFactory(name="Globex", state="CA"), work_state="CA",
+                      start_date=date(2026, 6, 1))
+    workers.update_engagement(eng.id, {"status": "ended", "end_date": "2026-11-20"})
+    assert db.session.execute(sa.select(LeaveEntry).where(LeaveEntry.worker_id == ana.id,
+                                                          LeaveEntry.kind == "set_aside")).first() is None

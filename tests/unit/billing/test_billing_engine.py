@@ -129,3 +129,19 @@ def test_a_salary_line_says_its_arithmetic_and_a_zero_pay_rate_bills_nothing():
     assert line.description == ("Ana Lima, salary 2026-11-02 to 2026-11-08: 1,000.00 paid × bill 78,000.00 ÷ pay "
                                 "52,000.00 a year")
     assert e.salary_line(_salary("1000.00", "0", "78000")) is None
+
+
+def test_paid_sick_leave_is_billed_to_a_cost_plus_client_on_its_own_line_as_leave():
+    """The paycheck of the line above, of whose 800.00 of wages 80.00 is approved sick leave (8 h × $10). Taxes
+    61.20 and benefits 40.00 are shared 720 : 80 — 55.08 + 6.12 and 36.00 + 4.00; workers' comp stays with the hours
+    worked. Work: 720 + 55.08 + 36.00 + 9.60 = 820.68, markup 18.5% = 151.8258 → 151.83, 972.51. Leave: 80 + 6.12 +
+    4.00 = 90.12, markup 16.6722 → 16.67, 106.79. Together 1,079.30, as before."""
+    pc = e.PaycheckCost(5, 3, "Ana Lima", date(2026, 11, 13), date(2026, 11, 2), date(2026, 11, 8),
+                        {7: D("800.00")}, D("61.20"), D("40.00"), {7: D("9.60")}, {7: D("80.00")})
+    work, leave = e.cost_plus_lines(pc, [7], D("0.185"))
+    assert (work.source_key, work.amount, work.breakdown["wages"], work.breakdown["cost"]) == (
+        "pc:5:7", D("972.51"), "720.00", "820.68")
+    assert (leave.source_key, leave.amount, leave.breakdown["leave_pay"], leave.breakdown["employer_taxes"],
+            leave.breakdown["workers_comp"]) == ("pc:5:7:leave", D("106.79"), "80.00", "6.12", "0.00")
+    assert "paid leave" in leave.description
+    assert work.amount + leave.amount == D("1079.30")

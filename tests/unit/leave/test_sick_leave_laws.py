@@ -222,7 +222,8 @@ def test_every_law_file_names_a_source_for_every_figure_it_gives():
             assert version["confidence"] in {"high", "medium", "low"}
 
 
-FIGURES = {"paid", "accrual", "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap", "annual_usage_cap",
+FIGURES = {"paid", "accrual", "cap_days", "eligibility", "accrual_after_hours", "documentation",
+           "exempt_weekly_hours", "usable_after_days", "annual_accrual_cap", "annual_usage_cap",
            "balance_cap", "carryover_cap", "front_load", "min_increment_max", "paid_at_separation",
            "rehire_window_months", "rehire_window_days"}
 
