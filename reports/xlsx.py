@@ -13,7 +13,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406 - escapes text written into XML; parses nothing
 
 import numpy as np
 import pandas as pd

@@ -87,7 +87,7 @@ def quick_init(cls):
             items.append(f"{f.name!r}: {f.name}")
     source = (f"def __init__(self, {', '.join(params)}):\n"
               f"    _set(self, '__dict__', {{{', '.join(items)}}})\n")
-    exec(source, namespace)          # noqa: S102 - built from the dataclass's own field names, as dataclasses does
+    exec(source, namespace)          # noqa: S102  # nosec B102 - built from the dataclass's own field names, as dataclasses does
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__doc__ = cls.__init__.__doc__
