@@ -483,8 +483,9 @@ class Paycheck(db.Model):
     net: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
     # the FLSA overtime premium of this paycheck (the half-time part; W-2 box 12 code TT from 2026)
     qualified_overtime_premium: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
-    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), unique=True)
-    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True, unique=True)  # once
+    # a reversal reverses one paycheck once, a reversed paycheck is re-issued once: unique, partial indexes below
+    reverses_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
+    reissue_of_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"))
     inputs: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)      # the engine input, replayable
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
@@ -497,6 +498,12 @@ class Paycheck(db.Model):
         sa.UniqueConstraint("run_id", "worker_id", "worker_type", "kind", name="uq_paychecks_run_worker_kind"),
         sa.CheckConstraint("kind in ('regular','reversal','reissue')", name="ck_paychecks_kind"),
         sa.CheckConstraint("gross - employee_taxes - deductions = net", name="ck_paychecks_net"),
+        # 0128: regular paychecks (nearly all) have neither reference and stay out of these indexes
+        sa.Index("uq_paychecks_reverses_id", "reverses_id", unique=True,
+                 sqlite_where=sa.text("reverses_id IS NOT NULL"), postgresql_where=sa.text("reverses_id IS NOT NULL")),
+        sa.Index("ix_paychecks_reissue_of_id", "reissue_of_id", unique=True,
+                 sqlite_where=sa.text("reissue_of_id IS NOT NULL"),
+                 postgresql_where=sa.text("reissue_of_id IS NOT NULL")),
     )
 
     KIND_WORDS = {"reversal": " (reversal)", "reissue": " (re-issue)"}

@@ -116,7 +116,9 @@ class LeaveEntry(db.Model):
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
     policy_id: Mapped[int] = mapped_column(sa.ForeignKey("leave_policies.id"), nullable=False, index=True)
-    kind: Mapped[str] = mapped_column(sa.String(12), nullable=False, index=True)
+    # no index of its own (0128): queries on kind name the run, paycheck, worker or request too, and the two unique
+    # indexes below lead with it
+    kind: Mapped[str] = mapped_column(sa.String(12), nullable=False)
     on: Mapped[date] = mapped_column(sa.Date, nullable=False, index=True)
     hours: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
     balance_after: Mapped[Decimal] = mapped_column(Scaled(4), nullable=False)
@@ -124,7 +126,7 @@ class LeaveEntry(db.Model):
     capped: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True)
-    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leave_requests.id"), index=True)
+    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leave_requests.id"))     # partial indexes below
     explanation: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
@@ -136,7 +138,11 @@ class LeaveEntry(db.Model):
         sa.CheckConstraint(_in("kind", ENTRY_KINDS), name="ck_leave_entries_kind"),
         # a run's paycheck accrues under a policy once, whatever re-runs, replays or repeated hooks do
         sa.UniqueConstraint("kind", "run_id", "paycheck_id", "policy_id", name="uq_leave_entries_run_paycheck"),
-        sa.UniqueConstraint("kind", "request_id", name="uq_leave_entries_request"),
+        # a request is used once; only a request's entries are indexed (0128: accruals, nearly all, have none)
+        sa.Index("uq_leave_entries_request", "kind", "request_id", unique=True,
+                 sqlite_where=sa.text("request_id IS NOT NULL"), postgresql_where=sa.text("request_id IS NOT NULL")),
+        sa.Index("ix_leave_entries_request_id", "request_id",
+                 sqlite_where=sa.text("request_id IS NOT NULL"), postgresql_where=sa.text("request_id IS NOT NULL")),
     )
 
     def __str__(self) -> str:

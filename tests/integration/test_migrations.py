@@ -25,12 +25,14 @@ def _include_on(dialect: str):
     return include
 
 
-# the references 0124 checks by trigger on PostgreSQL (the others of these tables stay foreign keys)
+# the references 0124 and 0128 check by trigger on PostgreSQL (the others of these tables stay foreign keys)
 TRIGGER_CHECKED = {"paychecks": {("run_id",), ("engagement_id",), ("worker_id",), ("client_id",), ("agency_id",)},
                    "payments": {("run_id",), ("paycheck_id",), ("worker_id",), ("bank_account_id",),
                                 ("created_by_id",)},
                    "leave_entries": {("worker_id",), ("policy_id",), ("run_id",), ("paycheck_id",)},
-                   "leave_balances": {("worker_id",), ("policy_id",)}}
+                   "leave_balances": {("worker_id",), ("policy_id",)},
+                   # 0128: the run's chunks mark 180,000 timesheets paid
+                   "timesheets": {("paid_run_id",)}}
 
 
 def test_migrations_match_the_models(db):
@@ -169,3 +171,65 @@ def test_leave_entry_and_balance_references_are_enforced_on_postgresql(db):
         with pytest.raises(IntegrityError, match='still referenced from table "leave_balances"'):
             with db.session.begin_nested():
                 db.session.execute(sa.text(f"DELETE FROM {table} WHERE id = :id"), {"id": key})
+
+
+def test_a_timesheet_marked_paid_by_a_run_that_does_not_exist_is_refused_on_postgresql(db):
+    """0128 checks timesheets.paid_run_id by a statement-level trigger on PostgreSQL: marking a sheet paid by run
+    987654321 (none such) is refused with 23503 naming the key, as is inserting a sheet that names it; marking it
+    paid by a run that exists passes, and that run cannot then be deleted or renumbered while the sheet names it;
+    other updates of the sheet (its note) pass."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import PayrollRunFactory, TimesheetFactory
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign key")
+    sheet, run = TimesheetFactory(), PayrollRunFactory()
+    db.session.flush()
+    with pytest.raises(IntegrityError, match="Key \\(paid_run_id\\)=\\(987654321\\) is not present"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE timesheets SET paid_run_id = 987654321 WHERE id = :id"), {"id": sheet.id})
+    with pytest.raises(IntegrityError, match="Key \\(paid_run_id\\)=\\(987654321\\) is not present"):
+        with db.session.begin_nested():
+            cols = [c["name"] for c in sa.inspect(db.session.connection()).get_columns("timesheets")
+                    if c["name"] != "id"]
+            values = ["week_start + 7" if c == "week_start" else "987654321" if c == "paid_run_id" else c for c in cols]
+            db.session.execute(sa.text(f"INSERT INTO timesheets ({', '.join(cols)}) SELECT {', '.join(values)} "
+                                       "FROM timesheets WHERE id = :id"), {"id": sheet.id})
+    db.session.execute(sa.text("UPDATE timesheets SET paid_run_id = :r WHERE id = :id"), {"r": run.id, "id": sheet.id})
+    db.session.execute(sa.text("UPDATE timesheets SET note = 'checked' WHERE id = :id"), {"id": sheet.id})
+    for sql in ("DELETE FROM payroll_runs WHERE id = :id", "UPDATE payroll_runs SET id = id + 1000000 WHERE id = :id"):
+        with pytest.raises(IntegrityError, match='still referenced from table "timesheets"'):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(sql), {"id": run.id})
+    assert db.session.execute(sa.text("SELECT paid_run_id, note FROM timesheets WHERE id = :id"),
+                              {"id": sheet.id}).one() == (run.id, "checked")
+
+
+def test_regular_paychecks_and_accruals_stay_out_of_the_self_reference_and_request_indexes(db):
+    """0128 made the paychecks' reverses_id / reissue_of_id indexes and the leave entries' request indexes partial
+    (… IS NOT NULL) and dropped ix_leave_entries_kind, on both backends; uniqueness still holds: a second reversal of
+    the same paycheck is refused by uq_paychecks_reverses_id, while two paychecks with neither reference coexist."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import PaycheckFactory
+
+    inspector = sa.inspect(db.session.connection())
+    paycheck_ix = {ix["name"]: ix for ix in inspector.get_indexes("paychecks")}
+    entry_ix = {ix["name"]: ix for ix in inspector.get_indexes("leave_entries")}
+    assert "ix_leave_entries_kind" not in entry_ix
+    for name in ("uq_paychecks_reverses_id", "ix_paychecks_reissue_of_id"):
+        assert paycheck_ix[name]["unique"]
+    assert entry_ix["uq_leave_entries_request"]["unique"]
+    original, first, second = PaycheckFactory(), PaycheckFactory(), PaycheckFactory()
+    db.session.flush()                    # three paychecks with no reference: NULLs never conflict
+    db.session.execute(sa.text("UPDATE paychecks SET reverses_id = :o WHERE id = :id"), {"o": original.id,
+                                                                                          "id": first.id})
+    with pytest.raises(IntegrityError, match="uq_paychecks_reverses_id|paychecks.reverses_id"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE paychecks SET reverses_id = :o WHERE id = :id"),
+                               {"o": original.id, "id": second.id})
