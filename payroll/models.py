@@ -133,7 +133,7 @@ class Timesheet(Timestamps, db.Model):
     hours_sun: Mapped[Decimal] = mapped_column(Scaled(2), default=D(0), nullable=False)
     units: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)   # piece / project
     note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(12), default="draft", nullable=False, index=True)
+    status: Mapped[str] = mapped_column(sa.String(12), default="draft", nullable=False)       # partial index below
     source: Mapped[str] = mapped_column(sa.String(10), default="hr", nullable=False)
     entered_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -151,6 +151,11 @@ class Timesheet(Timestamps, db.Model):
         sa.UniqueConstraint("engagement_id", "week_start", name="uq_timesheets_engagement_week"),
         sa.CheckConstraint("status in ('draft','submitted','approved','rejected','disputed')",
                            name="ck_timesheets_status"),
+        # 0128: the statuses looked for across engagements; approved sheets (nearly all, and each one a run marks
+        # paid) stay out and are found by engagement and week or by their run
+        sa.Index("ix_timesheets_status", "status",
+                 sqlite_where=sa.text("status IN ('draft','submitted','rejected','disputed')"),
+                 postgresql_where=sa.text("status IN ('draft','submitted','rejected','disputed')")),
     )
 
     @property

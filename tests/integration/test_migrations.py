@@ -208,10 +208,11 @@ def test_a_timesheet_marked_paid_by_a_run_that_does_not_exist_is_refused_on_post
                               {"id": sheet.id}).one() == (run.id, "checked")
 
 
-def test_regular_paychecks_and_accruals_stay_out_of_the_self_reference_and_request_indexes(db):
+def test_regular_paychecks_accruals_and_approved_sheets_stay_out_of_the_partial_indexes_of_0128(db):
     """0128 made the paychecks' reverses_id / reissue_of_id indexes and the leave entries' request indexes partial
-    (… IS NOT NULL) and dropped ix_leave_entries_kind, on both backends; uniqueness still holds: a second reversal of
-    the same paycheck is refused by uq_paychecks_reverses_id, while two paychecks with neither reference coexist."""
+    (… IS NOT NULL), the timesheets' status index partial (not approved), and dropped ix_leave_entries_kind, on both
+    backends (the predicate read back from the database); uniqueness still holds: a second reversal of the same
+    paycheck is refused by uq_paychecks_reverses_id, while paychecks with neither reference coexist."""
     import pytest
     import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError
@@ -219,12 +220,18 @@ def test_regular_paychecks_and_accruals_stay_out_of_the_self_reference_and_reque
     from tests.factories import PaycheckFactory
 
     inspector = sa.inspect(db.session.connection())
-    paycheck_ix = {ix["name"]: ix for ix in inspector.get_indexes("paychecks")}
-    entry_ix = {ix["name"]: ix for ix in inspector.get_indexes("leave_entries")}
+    dialect = db.engine.dialect.name
+
+    def indexes(table):
+        return {ix["name"]: (bool(ix["unique"]), " ".join(str(ix["dialect_options"].get(f"{dialect}_where", "")).split()))
+                for ix in inspector.get_indexes(table)}
+    paycheck_ix, entry_ix, sheet_ix = indexes("paychecks"), indexes("leave_entries"), indexes("timesheets")
     assert "ix_leave_entries_kind" not in entry_ix
-    for name in ("uq_paychecks_reverses_id", "ix_paychecks_reissue_of_id"):
-        assert paycheck_ix[name]["unique"]
-    assert entry_ix["uq_leave_entries_request"]["unique"]
+    assert paycheck_ix["uq_paychecks_reverses_id"][0] and "reverses_id IS NOT NULL" in paycheck_ix["uq_paychecks_reverses_id"][1]
+    assert paycheck_ix["ix_paychecks_reissue_of_id"][0] and "reissue_of_id IS NOT NULL" in paycheck_ix["ix_paychecks_reissue_of_id"][1]
+    assert entry_ix["uq_leave_entries_request"][0] and "request_id IS NOT NULL" in entry_ix["uq_leave_entries_request"][1]
+    assert "request_id IS NOT NULL" in entry_ix["ix_leave_entries_request_id"][1]
+    assert "approved" not in sheet_ix["ix_timesheets_status"][1] and "submitted" in sheet_ix["ix_timesheets_status"][1]
     original, first, second = PaycheckFactory(), PaycheckFactory(), PaycheckFactory()
     db.session.flush()                    # three paychecks with no reference: NULLs never conflict
     db.session.execute(sa.text("UPDATE paychecks SET reverses_id = :o WHERE id = :id"), {"o": original.id,
