@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from backoffice.extensions import db
 from backoffice.leave import engine
 from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy
-from backoffice.leave.services import employer_net_income, employer_size, post, year_start
+from backoffice.leave.services import employer_net_income, employer_size, normal_day, post, year_start
 from backoffice.uow import transaction
 
 
@@ -27,7 +27,7 @@ def grant_year(row: LeaveBalance, policy: LeavePolicy, start: date) -> LeaveEntr
     if _granted_since(row, start):
         return None
     law = engine.applicable(policy.jurisdiction, start, employer_size(start), net_income=employer_net_income())
-    grant = engine.front_load(law)
+    grant = engine.front_load(law, normal_day(row.worker_id, policy))     # "40 hours or five days"
     lines = grant.explanation
     previous = year_start(start.replace(year=start.year - 1), policy)
     if not grant.carryover_required and row.balance > 0 and _granted_since(row, previous):
