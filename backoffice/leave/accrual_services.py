@@ -128,6 +128,7 @@ class _Engagement(NamedTuple):
     client_id: int
     type: str
     jurisdictions: tuple[str, ...]
+    normal_day_hours: Decimal | None = None      # for caps written "N hours or M days" (Cal. Lab. Code 246)
 
 
 @dataclass
@@ -221,15 +222,16 @@ def _engagements(ids) -> dict[int, _Engagement]:
     once per distinct site (a run's 75,000 engagements sit at a few hundred places)."""
     places: dict[_Place, tuple[str, ...]] = {}
     out = {}
-    for eid, client_id, type_, state, city, county, c_state, c_city in db.session.connection().execute(
+    for eid, client_id, type_, state, city, county, c_state, c_city, day in db.session.connection().execute(
             sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.work_state,
-                      Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+                      Engagement.work_city, Engagement.work_county, Client.state, Client.city,
+                      Engagement.normal_day_hours)
             .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))):
         place = _Place(state, city, county, _ClientPlace(c_state, c_city))
         codes = places.get(place)
         if codes is None:
             codes = places[place] = jurisdictions_of(place)
-        out[eid] = _Engagement(eid, client_id, type_, codes)
+        out[eid] = _Engagement(eid, client_id, type_, codes, day)
     return out
 
 
@@ -280,7 +282,7 @@ _ENTRY_COLUMNS = ("worker_id", "policy_id", "kind", "on", "hours", "balance_afte
 
 
 def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date,
-                note: tuple[str, ...] = ()) -> int:
+                note: tuple[str, ...] = (), day_hours: Decimal | None = None) -> int:
     days = [day for day in days if ctx.covers(code, day[0])]
     if not days:                        # no version in force, or the law covers no employer of the agency's size
         return 0
@@ -301,7 +303,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
         r = engine.accrue(engine.AccrualInput(
             jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=start,
             balance_before=row.balance + accrued, accrued_this_year_before=_accrued_in(row, start),
-            used_this_year_before=ZERO, hours=tuple(group)))
+            used_this_year_before=ZERO, hours=tuple(group), day_hours=day_hours))
         accrued, worked, capped = accrued + r.accrued, worked + r.hours_worked, capped or r.capped
         lines += [f"Hours worked in the policy year that began {start}, paid in this run:", *r.explanation]
     current = [day for day in days if day[0] >= row.policy_year_start]
@@ -310,7 +312,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
         result = engine.accrue(engine.AccrualInput(
             jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
             balance_before=row.balance + accrued, accrued_this_year_before=row.accrued_this_year,
-            used_this_year_before=row.used_this_year, hours=tuple(current),
+            used_this_year_before=row.used_this_year, hours=tuple(current), day_hours=day_hours,
             front_loaded=bool(getattr(policy, "front_load", False)),    # granted yearly instead: front_load_services
             worked_before=_worked_before(row, code, hired)))            # Nebraska's 80-hour start (LB 415)
         accrued, worked, capped = accrued + result.accrued, worked + result.hours_worked, capped or result.capped
@@ -414,10 +416,13 @@ def accrue_run(run: PayrollRun) -> int:
         hired = ctx.hired.get(worker_id) or run.period_start
         by_place: dict[str, list] = defaultdict(list)
         notes: dict[str, tuple[str, ...]] = {}
+        day_of: dict[str, Decimal] = {}      # the longest normal day of the engagements worked under each law
         by_policy: dict[int, tuple[LeavePolicy, Decimal, date]] = {}
         for eid, days in by_engagement.items():
             eng = engagements[eid]
             for code in eng.jurisdictions:
+                if eng.normal_day_hours is not None:
+                    day_of[code] = max(day_of.get(code, eng.normal_day_hours), eng.normal_day_hours)
                 if not days:             # exempt and salaried: the law's deemed hours for the period
                     if not ctx.covers(code, run.period_end):
                         continue
@@ -440,7 +445,7 @@ def accrue_run(run: PayrollRun) -> int:
             for d, h in days:
                 merged[d] += h
             written += _accrue_law(ctx, paycheck_id, worker_id, code, sorted(merged.items()), hired,
-                                   notes.get(code, ()))
+                                   notes.get(code, ()), day_of.get(code))
         for policy, total, first in by_policy.values():
             written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
     _write(ctx)

@@ -237,7 +237,8 @@ def _benefits(view, context, model, name):
 
 
 class LeaveCaseAdmin(SecureModelView):
-    """Leaves of absence: HR opens a case (FMLA eligibility is worked out from the hours across clients)."""
+    """Leaves of absence: HR opens a case (FMLA eligibility is worked out from the hours across clients) and closes
+    it from its page with the end date (its job protection ends then)."""
 
     column_list = ("worker", "program", "reason", "start_date", "expected_end", "status", "eligible",
                    "job_protected", "hours_12_months", "returned_on")
@@ -249,7 +250,7 @@ class LeaveCaseAdmin(SecureModelView):
     column_searchable_list = ("worker.last_name", "worker.first_name", "note")
     column_labels = {"worker.last_name": "worker last name", "worker.first_name": "worker first name",
                      "hours_12_months": "Hours in 12 months", "employees_within_75_miles": "Employees within 75 mi",
-                     "benefits": "Health coverage kept during the leave"}
+                     "benefits": "Health coverage kept during the leave", "returned_on": "Ended (closed) on"}
     column_filters = (sqla_filters.FilterEqual(LeaveCase.program, "Program",
                                                options=list(CASE_PROGRAMS.items())),
                       sqla_filters.FilterEqual(LeaveCase.status, "Status", options=[("open", "open"),
@@ -267,9 +268,37 @@ class LeaveCaseAdmin(SecureModelView):
     form_ajax_refs = {"worker": {"fields": ("last_name", "first_name"), "page_size": 10}}
     service_fields = form_columns
     allow_edit = False
+    details_template = "admin/leave/case_details.html"
 
     def get_query(self):
         return super().get_query().options(joinedload(LeaveCase.worker))
+
+    def _case(self, ident) -> LeaveCase:
+        case = self.get_one(str(ident)) if str(ident).isdigit() else None
+        if case is None:
+            abort(404)
+        return case
+
+    def render(self, template, **kwargs):
+        if template == self.details_template and kwargs.get("model") is not None:
+            case = kwargs["model"]
+            kwargs.update(leave_case=case, today=clock().today(),
+                          may_close=case.status == "open" and self._can("write"))
+        return super().render(template, **kwargs)
+
+    @expose("/<int:ident>/close", methods=["POST"])
+    def close(self, ident):
+        """Close the case on the end date typed on its page (HR; CSRF-checked like every admin form). Its job
+        protection ends on that date."""
+        if not self._can("write"):
+            abort(403)
+        case = self._case(ident)
+        with domain_errors("Not closed: ", not_found_404=True):
+            closed = case_services.close_case(current_user, case.id, request.form.get("returned_on", ""))
+            flash(f"Leave case #{closed.id} closed on {closed.returned_on.isoformat()}"
+                  + (f": the job was protected through {closed.returned_on.isoformat()}." if closed.job_protected
+                     else "."), "success")
+        return redirect(url_for(".details_view", id=case.id))
 
     def service_create(self, data):
         data = dict(data)

@@ -9,13 +9,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from backoffice.dates import parse_date
-from backoffice.errors import Issue, NotFound, raise_if
+from backoffice.errors import DomainError, Issue, NotFound, raise_if
 from backoffice.extensions import db
 from backoffice.leave import engine
 from backoffice.leave.models import CASE_PROGRAMS, CASE_REASONS, LeaveCase
 from backoffice.leave.services import EMPLOYEE, _require, employer_size, hire_date
 from backoffice.money import ZERO
-from backoffice.uow import transaction
+from backoffice.uow import for_update, transaction
 from backoffice.validation import is_record_id
 from backoffice.workers.models import Client, Engagement, Worker
 from payroll.models import DAYS, Timesheet
@@ -145,14 +145,26 @@ def open_case(user, data: dict) -> LeaveCase:
 
 
 @transaction()
-def close_case(user, case_id: int, returned_on: date) -> LeaveCase:
-    """The worker is back (or the leave ended): the case is closed on `returned_on`."""
+def close_case(user, case_id: int, returned_on) -> LeaveCase:
+    """Close a leave of absence on its end date (HR): the worker is back, or the leave ended. The job protection it
+    gave ends on that date (LeaveCase.protected_on). `returned_on` is a date or YYYY-MM-DD, on or after the start; a
+    case already closed is refused."""
     _require(user, "leave_case", "write")
-    case = db.session.get(LeaveCase, case_id) if is_record_id(case_id) else None
+    case = None
+    if is_record_id(case_id):
+        case = db.session.execute(for_update(sa.select(LeaveCase).where(LeaveCase.id == case_id))).scalar()
     if case is None:
         raise NotFound(f"leave case {case_id} not found")
-    if not isinstance(returned_on, date) or returned_on < case.start_date:
-        raise_if([Issue("returned_on", "must be a date on or after the start", "invalid")])
+    if case.status == "closed":
+        raise DomainError(f"the case was closed already, on {case.returned_on.isoformat()}", code="already_closed")
+    if not isinstance(returned_on, date):
+        try:
+            returned_on = parse_date(str(returned_on or "").strip())
+        except (TypeError, ValueError):
+            raise_if([Issue("returned_on", "must be a date (YYYY-MM-DD)", "invalid")])
+    if returned_on < case.start_date:
+        raise_if([Issue("returned_on", f"must be on or after the start, {case.start_date.isoformat()}",
+                        "before_start")])
     case.status, case.returned_on = "closed", returned_on
     return case
 

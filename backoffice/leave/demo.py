@@ -61,7 +61,7 @@ def seed(rng, today: date) -> list[str]:
             req = services.request_leave(me, {"policy_id": best.policy_id, "start_date": day.isoformat(),
                                               "hours": str(hours), "reason": reason, "note": note})
             asked = f"; worker@ asked for {hours} h of {what} on {day} (request #{req.id}, awaiting approval)"
-    extras = _issue19(hr, today)
+    extras = _issue19(hr, today) + _normal_day(worker, today)
     return [f"leave: the agency's PTO policy; {entries} ledger entries accrued from the demo's runs; {opened} "
             f"opening sick-leave balances entered by HR{asked}"] + extras
 
@@ -97,6 +97,29 @@ def _issue19(hr, today: date) -> list[str]:
         out.append(f"leave: a {case.program} case for worker {eng.worker_id}, job "
                    f"{'protected' if case.job_protected else 'not protected'} as its rule says (Leaves of absence)")
     return out
+
+
+def _normal_day(worker, today: date) -> list[str]:
+    """A California worker whose normal day is 10 hours (HR records it on the engagement): California's use limit
+    of "40 hours or five days" (Lab. Code §246(d)) is 5 × 10 = 50 hours for them. The portal's demo worker when they
+    work in California, else the first California leased employee."""
+    from backoffice.leave import engine
+    from backoffice.workers.services import update_engagement
+
+    stmt = sa.select(Engagement).where(Engagement.type == "leased_employee", Engagement.status == "active",
+                                       Engagement.work_state == "CA").order_by(Engagement.id)
+    eng = None
+    if worker is not None and worker.worker_id:
+        eng = db.session.execute(stmt.where(Engagement.worker_id == worker.worker_id)).scalars().first()
+    eng = eng or db.session.execute(stmt).scalars().first()
+    if eng is None:
+        return []
+    update_engagement(eng.id, {"normal_day_hours": "10"})
+    law = engine.applicable("CA", today, services.employer_size(today))
+    limit = law.cap("annual_usage_cap", D("10"))
+    return [f"leave: worker {eng.worker_id}'s normal day at {eng.client.name} is 10 hours, so California's use "
+            f"limit is {engine.show(limit)} hours (5 days × 10 h; Lab. Code §246(d)) — Engagements, and the "
+            f"worker's portal leave page"]
 
 
 OPENING = 60        # leased employees given an opening balance (carried over from a previous payroll system)

@@ -260,3 +260,15 @@ class LeaveCase(Timestamps, db.Model):
 
     def __str__(self) -> str:
         return f"{CASE_PROGRAMS.get(self.program, self.program)} from {self.start_date}"
+
+    @property
+    def protected_until(self) -> date | None:
+        """The last day the job is protected: a closed case's end date (`returned_on`); None while the case is open
+        (protected for as long as it runs) or when it gives no protection."""
+        return self.returned_on if self.job_protected and self.status == "closed" else None
+
+    def protected_on(self, day: date) -> bool:
+        """Whether the case protects the worker's job on `day`: from its start to its end date once closed."""
+        if not self.job_protected or day < self.start_date:
+            return False
+        return self.status != "closed" or day <= self.returned_on

@@ -45,9 +45,11 @@ def leave():
             return redirect(url_for("portal.leave"))
         status = 422
     options = services.policies_for_worker(worker_id)
+    # the normal workday HR recorded per engagement (sick-leave caps written "N hours or M days" read it)
+    days = sorted({(eng.client.name, eng.normal_day_hours) for _p, eng in options if eng.normal_day_hours})
     return render_template(
         "portal/leave.html", balances=services.balances_of(worker_id), options=options, reasons=REASONS,
-        requests=services.requests_of(worker_id), cases=[(c, case_services.benefits_continuation(c)) for c in case_services.cases_of(worker_id)], words=STATUS_WORDS, badges=STATUS_BADGES, refused=refused,
+        requests=services.requests_of(worker_id), cases=[(c, case_services.benefits_continuation(c)) for c in case_services.cases_of(worker_id)], words=STATUS_WORDS, badges=STATUS_BADGES, refused=refused, normal_days=days,
         form=request.form if request.method == "POST" else None, active_nav="leave"), status
 
 

@@ -118,7 +118,7 @@ ENDED = ("ended", "terminated")
 
 def engagement_changed(eng, previous: dict | None) -> None:
     """The workers domain's hook: settle the leave when a worker's last leased engagement ends, restore it when a
-    worker with leave set aside starts a new one. Runs in the engagement change's unit of work (the user who made
+    worker with leave set aside starts a new one, and make a front-loading law's grant when one starts. Runs in the engagement change's unit of work (the user who made
     the change was allowed to; the entries name them)."""
     if eng.type != EMPLOYEE:
         return
@@ -128,6 +128,10 @@ def engagement_changed(eng, previous: dict | None) -> None:
     if previous is None:
         if eng.status in ("pending", "active") and _pending_set_asides(eng.worker_id):
             _rehire(user, eng.worker_id, eng.start_date)
+        if eng.status in ("pending", "active"):
+            from backoffice.leave.front_load_services import grant_at_start
+
+            grant_at_start(eng)          # a front-loading law's grant is there on day one
         return
     if eng.status in ENDED and previous.get("status") not in ENDED:
         on = eng.end_date or eng.start_date

@@ -86,6 +86,19 @@ def jurisdictions_of(engagement) -> tuple[str, ...]:
     return engine.jurisdictions_for(state, city, engagement.work_county or "")
 
 
+def normal_day(worker_id: int, policy: LeavePolicy) -> Decimal | None:
+    """The worker's normal workday under a sick-leave law, for its caps written "N hours or M days" (Cal. Lab. Code
+    246(b)(4), (d)): the longest `normal_day_hours` of their active leased engagements whose work site falls under
+    the law (the law takes whichever figure is more, so the longer day); None when none records one, or for the
+    agency's own policies (their caps are hours)."""
+    if policy.kind != "sick_law":
+        return None
+    days = [e.normal_day_hours for e in db.session.execute(sa.select(Engagement).where(
+        Engagement.worker_id == worker_id, Engagement.type == EMPLOYEE, Engagement.status.in_(("pending", "active")),
+        Engagement.normal_day_hours.is_not(None))).scalars() if policy.jurisdiction in jurisdictions_of(e)]
+    return max(days) if days else None
+
+
 POLICY_FIELDS = ("code", "name", "kind", "jurisdiction", "client_id", "engagement_type", "accrual_rate",
                  "annual_accrual_cap", "balance_cap", "allow_advance", "advance_limit", "approver", "reasons",
                  "documentation_after_days", "front_load", "active")
@@ -380,7 +393,8 @@ def _use_issues(policy: LeavePolicy, worker_id: int, amount: Decimal, start: dat
                 and _history_from_hire(worker_id, hired):
             worked = days_worked_in(worker_id, policy.jurisdiction, hired, start + timedelta(days=1))
         check = engine.usable(law, available, amount, used_this_year=used, on=start,
-                              hire_date=hired, allow_advance=advance, worked=worked)
+                              hire_date=hired, allow_advance=advance, worked=worked,
+                              day_hours=normal_day(worker_id, policy))
         return list(check.issues), check.explanation
     if amount > available and not advance:
         return [Issue("hours", f"the balance is {engine.show(available)} hours"

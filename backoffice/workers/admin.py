@@ -169,7 +169,8 @@ class EngagementAdmin(SecureModelView):
                      "work_county": "Work site county", "work_psd_code": "Work site PA PSD code",
                      "work_transit_district": "Work site transit district (OR)",
                      "ot_bill_rate": "Overtime bill rate", "dt_bill_rate": "Double-time bill rate",
-                     "wc_class_code": "Workers' comp class code"}
+                     "wc_class_code": "Workers' comp class code",
+                     "normal_day_hours": "Normal workday (hours)"}
     column_descriptions = {
         "bill_rate": "What the client pays, in the pay rate's unit: per hour, per unit (piece and project pay), or "
                      "per week or year (salary: each paycheck's salary is billed at bill rate ÷ pay rate).",
@@ -181,13 +182,16 @@ class EngagementAdmin(SecureModelView):
                                   "as done at the office (convenience of the employer).",
         "wc_class_code": "The class the work is rated under in the work state (e.g. 8810 clerical, 7219 trucking); "
                          "its rate comes from the workers' comp class table. Blank: no premium accrues and runs "
-                         "warn."}
+                         "warn.",
+        "normal_day_hours": "The worker's usual day here, where a sick-leave cap reads \"N hours or M days\" "
+                            "(California: 40 hours or five days of use, 80 hours or 10 days held): a 10-hour day "
+                            "makes the use limit 50 hours. Blank: the hours figures apply."}
     column_details_list = ("id", "worker", "client", "type", "title", "work_state", "work_city", "work_county",
                            "work_psd_code", "work_transit_district", "pay_rate", "pay_unit",
                            "bill_rate", "ot_bill_rate", "dt_bill_rate", "pay_frequency", "pay_schedule_id",
                            "start_date", "end_date", "status",
                            "classification", "overtime_exempt", "office_state", "remote_for_convenience",
-                           "wc_class_code", "related")
+                           "wc_class_code", "normal_day_hours", "related")
     column_searchable_list = ("title", "work_state", Worker.last_name, Client.name)
     column_filters = ("type", "work_state", "status", "pay_frequency", "classification", "start_date",
                       Client.name, "worker_id", "wc_class_code")
@@ -196,7 +200,7 @@ class EngagementAdmin(SecureModelView):
     form_columns = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
                     "work_transit_district", "pay_rate", "pay_unit", "bill_rate", "ot_bill_rate", "dt_bill_rate",
                     "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
-                    "office_state", "remote_for_convenience", "wc_class_code")
+                    "office_state", "remote_for_convenience", "wc_class_code", "normal_day_hours")
     # the schedule whose runs pay the engagement; blank = the first active schedule of the pay frequency
     form_extra_fields = {"pay_schedule_id": SelectField("Pay schedule", choices=[], validate_choice=False,
                                                         description="Blank: the first active schedule of the pay "
@@ -211,7 +215,7 @@ class EngagementAdmin(SecureModelView):
     service_fields = ("worker", "client", "type", "title", "work_state", "work_city", "work_county", "work_psd_code",
                       "work_transit_district", "pay_rate", "pay_unit", "bill_rate", "ot_bill_rate", "dt_bill_rate",
                       "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
-                      "office_state", "remote_for_convenience", "wc_class_code")
+                      "office_state", "remote_for_convenience", "wc_class_code", "normal_day_hours")
     column_formatters = {"worker": _engagement_worker, "type": lambda v, c, m, n: m.type.replace("_", " "),
                          "related": _engagement_related, "pay_rate": _rate, "bill_rate": _rate,
                          "ot_bill_rate": _rate, "dt_bill_rate": _rate,

@@ -11,7 +11,7 @@ from backoffice.api.fields import Day, Days, Id, Number, Page, PerPage
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.extensions import db
 from backoffice.geo import STATES
-from backoffice.money import PERCENT, RATE
+from backoffice.money import HOURS, PERCENT, RATE
 from backoffice.security.access import can, require, scoped
 from backoffice.security.field_policy import Visible, may_read, require_writable
 from backoffice.workers import services
@@ -148,6 +148,9 @@ class EngagementOut(Schema):
     wc_class_code = fields.String(allow_none=True, metadata={
         "description": "the workers' compensation class code the work is rated under in the work state (e.g. 8810); "
                        "null: no premium accrues"})
+    normal_day_hours = fields.Decimal(as_string=True, allow_none=True, metadata={
+        "description": "the worker's normal workday in hours, for sick-leave caps written \"N hours or M days\" "
+                       "(Cal. Lab. Code 246); null: the hours figures apply"})
 
 
 class EngagementIn(Schema):
@@ -173,6 +176,9 @@ class EngagementIn(Schema):
         "description": "works away from office_state for their own convenience (needs office_state)"})
     wc_class_code = fields.String(allow_none=True, metadata={
         "description": "the workers' compensation class code (3 to 8 letters or digits, e.g. 8810); blank: none"})
+    normal_day_hours = Number(HOURS, allow_none=True, metadata={
+        "description": "the worker's normal workday in hours, more than 0 and at most 24 (sick-leave caps written "
+                       "\"N hours or M days\"); null: not recorded"})
 
 
 def page_schema(item):

@@ -171,6 +171,9 @@ class Engagement(Timestamps, db.Model):
     # The workers' compensation class code the engagement's work is rated under in its work state (e.g. NCCI 8810
     # clerical); payroll prices it from workers_comp_classes. Null: no premium accrues and runs warn.
     wc_class_code: Mapped[str | None] = mapped_column(sa.String(8))
+    # The worker's normal workday in hours, where a sick-leave law's cap reads "N hours or M days" (Cal. Lab. Code
+    # 246(b)(4), (d): 40 hours or five days): the days figure at this day when that is more. Null: the hours figures.
+    normal_day_hours: Mapped[Decimal | None] = mapped_column(Scaled(2))
 
     worker = relationship(Worker, back_populates="engagements")
     client = relationship(Client, back_populates="engagements")
@@ -180,6 +183,9 @@ class Engagement(Timestamps, db.Model):
         sa.CheckConstraint("pay_rate >= 0", name="ck_engagements_pay_rate"),
         sa.CheckConstraint("bill_rate >= 0", name="ck_engagements_bill_rate"),
         sa.CheckConstraint("end_date is null or end_date >= start_date", name="ck_engagements_dates"),
+        # stored in hundredths of an hour (Scaled(2)): 0 < h <= 24
+        sa.CheckConstraint("normal_day_hours is null or (normal_day_hours > 0 and normal_day_hours <= 2400)",
+                           name="ck_engagements_normal_day_hours"),
     )
 
     TYPE_WORDS = {"leased_employee": "leased", "contractor": "contractor"}

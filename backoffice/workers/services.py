@@ -29,7 +29,7 @@ ENGAGEMENT_FIELDS = ("worker_id", "client_id", "type", "title", "work_state", "p
                      "ot_bill_rate", "dt_bill_rate",
                      "pay_frequency", "pay_schedule_id", "start_date", "end_date", "status", "overtime_exempt",
                      "office_state", "remote_for_convenience", "work_city", "work_county", "work_psd_code",
-                     "work_transit_district", "wc_class_code")
+                     "work_transit_district", "wc_class_code", "normal_day_hours")
 # local certificate fields (payroll.engine.locals.LOCAL_CERTIFICATE_FIELDS; named here, not imported: payroll sits
 # above workers): whole numbers, yes/no flags and the NYC filing status
 _LOCAL_COUNTS = ("city_exemptions", "city_allowances", "school_district_exemptions")
@@ -307,6 +307,8 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
             issues.append(Issue("wc_class_code", "must be a workers' comp class code: 3 to 8 letters or digits "
                                 "(e.g. 8810)", "invalid"))
         out["wc_class_code"] = code or None
+    if "normal_day_hours" in data:
+        out["normal_day_hours"] = _normal_day(data["normal_day_hours"], issues)
     _clean_work_location(data, out, current, issues)
     clean_locality(data, out, issues, prefix="work_")
     if data.get("start_date") not in (None, ""):
@@ -319,6 +321,22 @@ def clean_engagement(data: dict, *, partial: bool = False, current: Engagement |
         issues.append(Issue("end_date", f"{end} is before the start date {start}", "before_start"))
     raise_if(issues)
     return out
+
+
+def _normal_day(value, issues: list[Issue]):
+    """The worker's normal workday in hours (blank: not recorded): more than 0 and at most 24, to the hundredth."""
+    if value in (None, ""):
+        return None
+    try:
+        hours = D(str(value).strip())
+    except (ValueError, ArithmeticError):
+        issues.append(Issue("normal_day_hours", "must be a number of hours", "invalid"))
+        return None
+    if not 0 < hours <= 24:
+        issues.append(Issue("normal_day_hours", "must be more than 0 and at most 24 hours", "out_of_range"))
+    elif hours != hours.quantize(D("0.01")):
+        issues.append(Issue("normal_day_hours", "at most two decimal places", "too_precise"))
+    return hours
 
 
 def _clean_work_location(data: dict, out: dict, current: Engagement | None, issues: list[Issue]) -> None:

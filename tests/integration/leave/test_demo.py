@@ -27,3 +27,9 @@ def test_the_demo_accrues_sick_leave_from_its_runs_and_leaves_a_request_for_the_
                                   .where(LeavePolicy.kind == "sick_law")).scalars()) == {3}
     [case] = db.session.execute(sa.select(LeaveCase)).scalars().all()
     assert case.program != "fmla" and case.explanation[-1].startswith("The job is")
+    # issue 19's "or N days" caps: a 10-hour-day California worker, whose use limit is 5 × 10 = 50 hours (§246(d))
+    from backoffice.workers.models import Engagement
+
+    assert "so California's use limit is 50 hours" in result.output, result.output
+    assert db.session.execute(sa.select(Engagement.work_state, Engagement.normal_day_hours)
+                              .where(Engagement.normal_day_hours.is_not(None))).all() == [("CA", 10)]
