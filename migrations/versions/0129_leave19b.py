@@ -2,7 +2,7 @@
 as the day where a sick-leave cap is written "N hours or M days" (Cal. Lab. Code 246(b)(4), (d))
 
 Revision ID: 0129_leave19b
-Revises: 0127_leave19
+Revises: 0128_run19
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 from backoffice.db import Scaled
 
 revision = '0129_leave19b'
-down_revision = '0127_leave19'
+down_revision = '0128_run19'
 branch_labels = None
 depends_on = None
 
