@@ -132,3 +132,21 @@ def test_scottsville_is_also_computed_for_a_2025_pay_date():
     ctx = LocalContext(pay_date=date(2025, 5, 9), periods_per_year=26, residence=None,
                        work=Locality("KY", "Scottsville"), gross=D("1500"))
     assert {line.locality: line.amount for line in compute_local_taxes(ctx)} == {"KY-SCOTTSVILLE": D("22.50")}
+
+
+@pytest.mark.parametrize("city, code, expected", [
+    ("Richmond", "KY-RICHMOND", "20.00"),        # 2%:    1,000.00 x 2%    = 20.00
+    ("Munfordville", "KY-MUNFORDVILLE", "7.50"),  # 0.75%: 1,000.00 x 0.75% = 7.50
+    ("Warsaw", "KY-WARSAW", "10.00"),             # 1%:    1,000.00 x 1%    = 10.00
+    ("La Grange", "KY-LA-GRANGE", "10.00"),       # 1%:    1,000.00 x 1%    = 10.00
+    ("LaGrange", "KY-LA-GRANGE", "10.00"),        # the city's name as often written
+])
+def test_kentucky_cities_take_their_ordinances_flat_rate_of_wages_for_work_in_the_city(city, code, expected):
+    """Richmond (2%), Munfordville Ord. 002-08 (.0075), Warsaw Code 114.03 (1.0%), La Grange Code 118.02 (1%): each
+    a share of all wages for work in the city, residents and nonresidents alike. Weekly $1,000.00."""
+    assert lines(city, "1000.00", state="KY") == {code: D(expected)}
+
+
+def test_a_richmond_in_another_state_is_not_taxed_as_richmond_kentucky():
+    """The match is by state and city: a Richmond, Virginia work site gets no Kentucky line."""
+    assert "KY-RICHMOND" not in lines("Richmond", "1000.00", state="VA")
