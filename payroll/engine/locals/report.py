@@ -25,9 +25,10 @@ REFUSED_BY_RULE = (
 # Local taxes known to exist that the data does not hold and no rule refuses: a worker there gets no line for them.
 # Said here (and in docs/local-taxes.md) so the gap is in the open, not silent.
 NOT_IN_DATA = (
-    ("KY", "occupational license taxes of localities other than Louisville Metro, Lexington-Fayette, Bowling Green "
-           "and Daviess County (e.g. Warren County and its schools, Owensboro, Covington, Frankfort, Kenton, Boone "
-           "and Campbell Counties, whose caps and tiers were not read for the year)"),
+    ("KY", "occupational license taxes of localities other than Louisville Metro, Lexington-Fayette, Bowling Green, "
+           "Daviess County, Scottsville, Nortonville, Richmond, Munfordville, Warsaw and La Grange (e.g. Warren County "
+           "and its schools, Owensboro, Covington, Frankfort, Shively, Kenton, Boone and Campbell Counties, whose "
+           "rates, caps, tiers or credits were not read for the year)"),
     ("AL", "city and county occupational taxes other than Birmingham's and Gadsden's (e.g. Bessemer, Auburn, "
            "Attalla, Rainbow City, Glencoe, Macon County): their rates were not read from the localities' publications"),
     ("OH", "a resident's city tax when the work is outside Ohio or in no taxing city (withheld only on request)"),

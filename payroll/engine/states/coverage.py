@@ -75,6 +75,9 @@ def _one(state: str, year: int) -> Jurisdiction:
         statuses = r.income_tax.params.get("unsupported_statuses", ())
         if statuses:
             reasons.append(f"filing status {', '.join(statuses)} refused (its table is not confirmed)")
+        if "refuse_net_from" in r.income_tax.params:
+            reasons.append(f"annual net taxable income of {r.income_tax.params['refuse_net_from']:,} or more "
+                           f"refused (the formula's rows above it were not read)")
     if not usable:
         status = "unsupported"
     elif _covered_days(spans, year) < (date(year, 12, 31) - date(year, 1, 1)).days + 1 or periods != set(

@@ -10,7 +10,7 @@ from ..model import QUIET
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table
 from .inputs import Certificate, Wages
 from .period_methods import SUPPLEMENTAL_METHODS
-from .rules import StateRules
+from .rules import StateRules, UnsupportedState
 
 # Form A-4 exemption classes: 0 (no personal exemption), S single, MS married filing separately, M married (joint),
 # H head of family. A certificate may give the class as its withholding_code; otherwise it follows the status.
@@ -103,6 +103,10 @@ def _ar_formula(rules: StateRules, cert: Certificate, wages: Wages, annual: Deci
         net = (net / 100).to_integral_value(ROUND_FLOOR) * 100 + 50
         if steps is not QUIET:
             steps.append(f"Below {fmt_usd(prm['midpoint_below'])}: the middle of its $100 range, {fmt_usd(net)}")
+    if "refuse_net_from" in prm and net >= prm["refuse_net_from"]:
+        raise UnsupportedState(f"state income tax withholding for AR is not supported for an annual net taxable "
+                               f"income of {fmt_usd(prm['refuse_net_from'])} or more in this tax year: the "
+                               f"formula's rows above it were not read")
     start, rate, adjustment = next(row for row in reversed(prm["brackets"]) if net >= row[0])
     gross_tax = round_dollars(max(ZERO, net * rate - adjustment))
     if steps is not QUIET:

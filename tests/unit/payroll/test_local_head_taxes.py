@@ -117,3 +117,36 @@ def test_daviess_county_takes_one_percent_of_wages_for_work_in_the_county():
     ctx = LocalContext(pay_date=MARCH, periods_per_year=26, residence=None,
                        work=Locality("KY", "Owensboro", county="Daviess"), gross=D("2000"))
     assert {line.locality: line.amount for line in compute_local_taxes(ctx)} == {"KY-DAVIESS-COUNTY": D("20.00")}
+
+
+@pytest.mark.parametrize("city, code", [("Scottsville", "KY-SCOTTSVILLE"), ("Nortonville", "KY-NORTONVILLE")])
+def test_scottsville_and_nortonville_take_one_and_a_half_percent_of_wages_for_work_in_the_city(city, code):
+    """Scottsville Ord. 745-08 and Nortonville Code 110.03(A)(1): 1.5% of all wages for work in the city, residents and
+    nonresidents alike. Weekly $833.33 x 1.5% = $12.49995 -> $12.50; a Lexington resident working there pays the same."""
+    assert lines(city, "833.33", state="KY") == {code: D("12.50")}
+    assert lines(city, "833.33", state="KY", home=Locality("KY", "Lexington")) == {code: D("12.50")}
+
+
+def test_scottsville_is_also_computed_for_a_2025_pay_date():
+    """The 2008 ordinance's 1.5% holds in 2025 too: biweekly $1,500.00 x 1.5% = $22.50."""
+    ctx = LocalContext(pay_date=date(2025, 5, 9), periods_per_year=26, residence=None,
+                       work=Locality("KY", "Scottsville"), gross=D("1500"))
+    assert {line.locality: line.amount for line in compute_local_taxes(ctx)} == {"KY-SCOTTSVILLE": D("22.50")}
+
+
+@pytest.mark.parametrize("city, code, expected", [
+    ("Richmond", "KY-RICHMOND", "20.00"),        # 2%:    1,000.00 x 2%    = 20.00
+    ("Munfordville", "KY-MUNFORDVILLE", "7.50"),  # 0.75%: 1,000.00 x 0.75% = 7.50
+    ("Warsaw", "KY-WARSAW", "10.00"),             # 1%:    1,000.00 x 1%    = 10.00
+    ("La Grange", "KY-LA-GRANGE", "10.00"),       # 1%:    1,000.00 x 1%    = 10.00
+    ("LaGrange", "KY-LA-GRANGE", "10.00"),        # the city's name as often written
+])
+def test_kentucky_cities_take_their_ordinances_flat_rate_of_wages_for_work_in_the_city(city, code, expected):
+    """Richmond (2%), Munfordville Ord. 002-08 (.0075), Warsaw Code 114.03 (1.0%), La Grange Code 118.02 (1%): each
+    a share of all wages for work in the city, residents and nonresidents alike. Weekly $1,000.00."""
+    assert lines(city, "1000.00", state="KY") == {code: D(expected)}
+
+
+def test_a_richmond_in_another_state_is_not_taxed_as_richmond_kentucky():
+    """The match is by state and city: a Richmond, Virginia work site gets no Kentucky line."""
+    assert "KY-RICHMOND" not in lines("Richmond", "1000.00", state="VA")
