@@ -16,6 +16,7 @@ from .rules import IncomeTax, StateRules, UnsupportedState
 # name -> fn(rules, cert, wages, annual, periods, steps) -> the annual tax, unrounded (the caller divides by the
 # periods and rounds as params.round_to_dollar says). Per-period methods register in period_methods.PERIOD_METHODS.
 ANNUAL_METHODS: dict = {}
+_PERIODS: dict[int, Decimal] = {}       # pay periods a year as Decimals (exact), made once a frequency
 
 
 def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
@@ -56,7 +57,9 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     """Unrounded withholding on this period's regular wages, appending the steps in plain English."""
     tax = rules.income_tax
     method = tax.method
-    p = D(periods)
+    p = _PERIODS.get(periods)
+    if p is None:
+        p = _PERIODS[periods] = D(periods)
     status = cert.filing_status
     if wages.regular <= 0:
         steps.append("No regular wages this period after pre-tax exclusions.")
