@@ -251,6 +251,8 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
             if steps is not QUIET:
                 steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
     amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
+    if steps is QUIET:
+        return StateTaxLine("state_income_tax", rules.state, amount, (), False, wages.regular + wages.supplemental)
     steps.extend(rules.notes)
     steps.append(_source(rules))
     return StateTaxLine("state_income_tax", rules.state, amount, tuple(steps),

@@ -16,6 +16,7 @@ from .rules import IncomeTax, StateRules, UnsupportedState
 # name -> fn(rules, cert, wages, annual, periods, steps) -> the annual tax, unrounded (the caller divides by the
 # periods and rounds as params.round_to_dollar says). Per-period methods register in period_methods.PERIOD_METHODS.
 ANNUAL_METHODS: dict = {}
+_ZERO_CENTS = round_cents(ZERO)
 _PERIODS: dict[int, Decimal] = {}       # pay periods a year as Decimals (exact), made once a frequency
 
 
@@ -284,7 +285,10 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
             steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
     regular = round_cents(regular_withholding(rules, cert, wages, periods, steps))
-    supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
+    if wages.supplemental > 0:
+        supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
+    else:                               # what supplemental_withholding gives then (ZERO), rounded: without the call
+        supplemental = _ZERO_CENTS
     total = regular + supplemental
     if cert.additional:
         if steps is not QUIET:
