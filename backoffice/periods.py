@@ -110,5 +110,7 @@ def age_on(birth_date: date, on: date) -> int:
 
 
 def age_at_year_end(birth_date: date, year: int) -> int:
-    """Age attained by 31 December of `year` (the IRS test for catch-up eligibility)."""
-    return age_on(birth_date, date(year, 12, 31))
+    """Age attained by 31 December of `year` (the IRS test for catch-up eligibility): every birthday of the year
+    has come by then, so it is the difference of the years (age_on(birth_date, date(year, 12, 31)), without the
+    date)."""
+    return year - birth_date.year

@@ -268,7 +268,7 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
         if treatment[1]:
             fica_exempt += amount
         by_treatment[code] = by_treatment.get(code, _Z) + amount
-        lines.append(Line(code, amount, steps, ref=d.ref))
+        lines.append(Line(code, amount, steps, None, d.ref))     # (code, amount, steps, state, ref)
     return PretaxOutcome(tuple(lines), fit_exempt, fica_exempt, by_treatment, deferred, hsa_taken, fsa_taken,
                          room_in_wages, dcfsa_taken, tuple(deemed))
 

@@ -17,6 +17,7 @@ from .tables import TaxTables
 
 _Z = D(0)
 _DEFAULT_W4 = W4()
+_NO_MAP = MappingProxyType({})       # a read-only empty mapping, shared by every paycheck without local taxes
 _states_module = None
 
 
@@ -109,8 +110,6 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     if ss_room < 0:
         ss_room = _Z
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
-    ss_cap_step = ("Wage base {}; social security wages so far this year {}; taxed this period {} of {}",
-                   t.ss_wage_base, ytd.social_security_wages, ss_wages, fica_wages)
     # products of Decimals, so round_cents's checks are skipped: the same quantize, half-up to the cent
     ss_ee = (ss_wages * t.ss_employee_rate).quantize(CENT, ROUND_HALF_UP)
     ss_er = (ss_wages * t.ss_employer_rate).quantize(CENT, ROUND_HALF_UP)
@@ -121,24 +120,15 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
     addl = (over * t.addl_medicare_rate).quantize(CENT, ROUND_HALF_UP)
-    ss_src = ("Social security and Medicare wages: gross wages {} less cafeteria-plan deductions {} = {}",
-              wages, fica_exempt, fica_wages)
+    # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
+    fica = (t, wages, fica_exempt, fica_wages, ytd.social_security_wages, ss_wages)
     employee_taxes_fica = [
-        Line("social_security", ss_ee, (ss_src, ss_cap_step,
-             ("{} × {} employee rate = {} ({})", ss_wages, t.ss_employee_rate, ss_ee, t.ss_source))),
-        Line("medicare", medicare_ee, (ss_src,
-             ("{} × {} employee rate, no wage base = {} ({})",
-              fica_wages, t.medicare_employee_rate, medicare_ee, t.medicare_source))),
-        Line("additional_medicare", addl, (
-            ("Medicare wages this year before this paycheck {}, after {}; withholding starts above {} paid by "
-             "this employer, whatever the filing status ({})", before, after, threshold, t.addl_medicare_source),
-            ("Wages above the threshold this period {} × {} = {} (employee only, no employer match)",
-             over, t.addl_medicare_rate, addl))),
+        Line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
+        Line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
+        Line("additional_medicare", addl, ((_addl_medicare_steps, t, before, after, over, addl),)),
     ]
-    employer_taxes.append(Line("social_security", ss_er, (ss_src, ss_cap_step,
-                               ("{} × {} employer rate = {}", ss_wages, t.ss_employer_rate, ss_er))))
-    employer_taxes.append(Line("medicare", medicare_er, (ss_src,
-                               ("{} × {} employer rate = {}", fica_wages, t.medicare_employer_rate, medicare_er))))
+    employer_taxes.append(Line("social_security", ss_er, ((_fica_steps, "social_security_er", fica, ss_er),)))
+    employer_taxes.append(Line("medicare", medicare_er, ((_fica_steps, "medicare_er", fica, medicare_er),)))
 
     # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
@@ -148,15 +138,14 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
     states = _states()
-    ctx = states.StateContext(
-        pay_date=inp.pay_date, periods_per_year=periods, work_state=inp.work_state,
-        residence_state=inp.residence_state, gross=wages, supplemental=earnings.supplemental,
-        pretax=by_treatment, ytd_gross=ytd.gross,
-        certificate=inp.state_certificates,      # nested by state code: {"CA": {...}, "NY": {...}}
-        federal_filing_status=w4.federal_filing_status, birth_date=inp.birth_date, federal_income_tax=fit,
-        work_shares=inp.work_shares, share_measure=inp.share_measure, office_state=inp.office_state,
-        remote_for_convenience=inp.remote_for_convenience, period_start=inp.period_start,
-        period_end=inp.period_end)
+    ctx = states.StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
+        inp.pay_date, periods, inp.work_state, inp.residence_state,
+        wages, earnings.supplemental,                # gross, supplemental
+        by_treatment, ytd.gross,                     # pretax, ytd_gross
+        inp.state_certificates,                      # certificate, nested by state code: {"CA": {...}, "NY": {...}}
+        w4.federal_filing_status, inp.birth_date, fit,   # ..., federal_income_tax
+        inp.work_shares, inp.share_measure, inp.office_state, inp.remote_for_convenience,
+        inp.period_start, inp.period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in states.compute_state_taxes(ctx, explain=False):
@@ -167,7 +156,9 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     local_wages, local_names = _local_lines(inp, periods, wages, by_treatment, state_ee, employer_taxes)
 
     # --- federal income tax, limited to the wages left ------------------------------------------------------
-    other_taxes = ss_ee + medicare_ee + addl + sum((s.amount for s in state_ee), _Z)
+    other_taxes = ss_ee + medicare_ee + addl
+    for s in state_ee:
+        other_taxes += s.amount
     available = room_in_wages - other_taxes
     if fit > available:
         fit_steps.append(("Wages left after pre-tax deductions, FICA and state taxes are {}; withholding is "
@@ -183,18 +174,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         futa_room = _Z
     futa_wages = fica_wages if fica_wages <= futa_room else futa_room
     reduction = t.futa_credit_reduction.get(inp.work_state)
-    futa_steps = [("FUTA wages: {} of {} (wage base {}, FUTA wages so far this year {}) ({})",
-                   futa_wages, fica_wages, t.futa_wage_base, ytd.futa_wages, t.futa_source),
-                  ("Rate {} less the credit for state unemployment tax {} = {}",
-                   t.futa_gross_rate, t.futa_max_credit, t.futa_net_rate)]
     rate = t.futa_net_rate
     if reduction:
         rate = Pct(rate + reduction)
-        futa_steps.append(("Credit reduction for {} {}: rate {} ({})", inp.work_state, reduction, rate,
-                           t.futa_credit_reduction_note))
     futa = (futa_wages * rate).quantize(CENT, ROUND_HALF_UP)
-    futa_steps.append(("{} × rate = {}", futa_wages, futa))
-    employer_taxes.append(Line("futa", futa, tuple(futa_steps)))
+    employer_taxes.append(Line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
+                                                inp.work_state, reduction, rate, futa),)))
     suta_wages = _Z
     if inp.suta_rate is not None:
         base = states.suta_wage_base(inp.work_state, t.year)
@@ -223,7 +208,13 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
                                                          ytd.deferrals_401k + deferred, ytd.employer_401k)
 
     employee_total = taxes_total
-    deduction_total = sum((x.amount for x in deductions), _Z)
+    deduction_total = _Z
+    for x in deductions:
+        deduction_total += x.amount
+    match = _Z
+    for c in contributions:
+        if c.code == "401k_match":
+            match += c.amount
     gross = earnings.gross
     net = gross - employee_total - deduction_total
     premium = earnings.qualified_overtime_premium
@@ -240,20 +231,58 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         ytd.supplemental + earnings.supplemental,
         ytd.qualified_overtime_premium + premium,
         ytd.dcfsa + pre.dcfsa,
-        ytd.employer_401k + sum((c.amount for c in contributions if c.code == "401k_match"), _Z),
+        ytd.employer_401k + match,
     )
     taxable = MappingProxyType({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,
         "additional_medicare": over, "futa": futa_wages, "suta": suta_wages,
     })
-    return PaycheckResult(
-        gross=gross, earnings=earnings.lines, employee_taxes=tuple(employee_taxes),
-        employer_taxes=tuple(employer_taxes), deductions=tuple(deductions), net=net,
-        taxable_wages=taxable, ytd=new_ytd, qualified_overtime_premium=premium, tax_year=t.year,
-        state_wages=MappingProxyType(state_wages),
-        employer_contributions=contributions,
-        local_wages=MappingProxyType(local_wages), local_names=MappingProxyType(local_names),
-        localities=_localities(inp))
+    return PaycheckResult(         # positional, in field order (gross ... localities)
+        gross, earnings.lines, tuple(employee_taxes), tuple(employer_taxes), tuple(deductions), net,
+        taxable, new_ytd, premium, t.year,
+        contributions,                                   # employer_contributions
+        MappingProxyType(state_wages),
+        MappingProxyType(local_wages) if local_wages else _NO_MAP,
+        MappingProxyType(local_names) if local_names else _NO_MAP,
+        None if inp.residence_locality is None and inp.work_locality is None else _localities(inp))
+
+
+def _fica_steps(kind: str, fica: tuple, amount: Decimal) -> tuple:
+    """A social security or Medicare line's words, employee's or employer's (read only when the explanation is)."""
+    t, wages, fica_exempt, fica_wages, ytd_ss, ss_wages = fica
+    src = ("Social security and Medicare wages: gross wages {} less cafeteria-plan deductions {} = {}",
+           wages, fica_exempt, fica_wages)
+    cap = ("Wage base {}; social security wages so far this year {}; taxed this period {} of {}",
+           t.ss_wage_base, ytd_ss, ss_wages, fica_wages)
+    if kind == "social_security":
+        return src, cap, ("{} × {} employee rate = {} ({})", ss_wages, t.ss_employee_rate, amount, t.ss_source)
+    if kind == "social_security_er":
+        return src, cap, ("{} × {} employer rate = {}", ss_wages, t.ss_employer_rate, amount)
+    if kind == "medicare":
+        return src, ("{} × {} employee rate, no wage base = {} ({})",
+                     fica_wages, t.medicare_employee_rate, amount, t.medicare_source)
+    return src, ("{} × {} employer rate = {}", fica_wages, t.medicare_employer_rate, amount)
+
+
+def _addl_medicare_steps(t: TaxTables, before: Decimal, after: Decimal, over: Decimal, amount: Decimal) -> tuple:
+    return (("Medicare wages this year before this paycheck {}, after {}; withholding starts above {} paid by "
+             "this employer, whatever the filing status ({})", before, after, t.addl_medicare_threshold,
+             t.addl_medicare_source),
+            ("Wages above the threshold this period {} × {} = {} (employee only, no employer match)",
+             over, t.addl_medicare_rate, amount))
+
+
+def _futa_steps(t: TaxTables, futa_wages: Decimal, fica_wages: Decimal, ytd_futa: Decimal, work_state: str,
+                reduction, rate: Decimal, amount: Decimal) -> list:
+    steps = [("FUTA wages: {} of {} (wage base {}, FUTA wages so far this year {}) ({})",
+              futa_wages, fica_wages, t.futa_wage_base, ytd_futa, t.futa_source),
+             ("Rate {} less the credit for state unemployment tax {} = {}",
+              t.futa_gross_rate, t.futa_max_credit, t.futa_net_rate)]
+    if reduction:
+        steps.append(("Credit reduction for {} {}: rate {} ({})", work_state, reduction, rate,
+                      t.futa_credit_reduction_note))
+    steps.append(("{} × rate = {}", futa_wages, amount))
+    return steps
 
 
 def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list, employer: list):

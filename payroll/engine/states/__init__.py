@@ -251,6 +251,8 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
             if steps is not QUIET:
                 steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
     amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
+    if steps is QUIET:
+        return StateTaxLine("state_income_tax", rules.state, amount, (), False, wages.regular + wages.supplemental)
     steps.extend(rules.notes)
     steps.append(_source(rules))
     return StateTaxLine("state_income_tax", rules.state, amount, tuple(steps),
@@ -356,7 +358,7 @@ def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTa
 
 def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     year = ctx.pay_date.year
-    if len({s.upper() for s, m in ctx.work_shares if m}) > 1:
+    if ctx.work_shares and len({s.upper() for s, m in ctx.work_shares if m}) > 1:
         return compute_allocated(ctx, compute_state_taxes, ctx.work_shares, lambda w, h: _claimed_form(ctx, w, h),
                                  lambda h: _asks_top_up(h, ctx.pay_date, ctx.period), ctx.share_measure,
                                  lambda w, h: _unclaimed_form(ctx, w, h))

@@ -16,6 +16,8 @@ from .rules import IncomeTax, StateRules, UnsupportedState
 # name -> fn(rules, cert, wages, annual, periods, steps) -> the annual tax, unrounded (the caller divides by the
 # periods and rounds as params.round_to_dollar says). Per-period methods register in period_methods.PERIOD_METHODS.
 ANNUAL_METHODS: dict = {}
+_ZERO_CENTS = round_cents(ZERO)
+_PERIODS: dict[int, Decimal] = {}       # pay periods a year as Decimals (exact), made once a frequency
 
 
 def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
@@ -56,7 +58,9 @@ def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, peri
     """Unrounded withholding on this period's regular wages, appending the steps in plain English."""
     tax = rules.income_tax
     method = tax.method
-    p = D(periods)
+    p = _PERIODS.get(periods)
+    if p is None:
+        p = _PERIODS[periods] = D(periods)
     status = cert.filing_status
     if wages.regular <= 0:
         steps.append("No regular wages this period after pre-tax exclusions.")
@@ -281,7 +285,10 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
             steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
     regular = round_cents(regular_withholding(rules, cert, wages, periods, steps))
-    supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
+    if wages.supplemental > 0:
+        supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
+    else:                               # what supplemental_withholding gives then (ZERO), rounded: without the call
+        supplemental = _ZERO_CENTS
     total = regular + supplemental
     if cert.additional:
         if steps is not QUIET:

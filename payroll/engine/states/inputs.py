@@ -150,7 +150,12 @@ class Wages:
 
 def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
                 ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO) -> Wages:
-    excluded = sum((amount for code, amount in pretax.items() if code in tax.exempt_pretax), ZERO) if pretax else ZERO
+    excluded = ZERO
+    if pretax:
+        exempt = tax.exempt_pretax
+        for code, amount in pretax.items():
+            if code in exempt:
+                excluded += amount
     regular = gross - supplemental - excluded
     supp = supplemental
     if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part

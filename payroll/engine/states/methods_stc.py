@@ -13,11 +13,27 @@ from .period_methods import PERIOD_METHODS
 from .rules import BracketTable, StateRules, UnsupportedState
 
 
-def period_rows(table: BracketTable, periods: int, cumulative: bool) -> list[tuple[Decimal, Decimal, Decimal]]:
+# (id of the annual table, periods, cumulative) -> (that table, its period rows): the rows depend on the table and
+# the pay frequency only, so each state's table is derived once a frequency, not once a paycheck. The table is kept
+# with its rows and compared by identity, so a reused id never answers for another table.
+_PERIOD_ROWS: dict[tuple[int, int, bool], tuple[BracketTable, tuple]] = {}
+
+
+def period_rows(table: BracketTable, periods: int, cumulative: bool) -> tuple[tuple[Decimal, Decimal, Decimal], ...]:
     """The payroll-period table a publication derives from its annual schedule: each row's 'over' divided by the
     periods and rounded to the dollar; each row's base amount either divided by the periods and rounded to the cent
     (NE, NJ, NM, OK: e.g. FYI-104 weekly married $41,100 -> $790, $664 -> $12.77), or built up from the period rows
-    themselves (RI: weekly $82,050 -> $1,578, base $1,578 x 3.75% = $59.18)."""
+    themselves (RI: weekly $82,050 -> $1,578, base $1,578 x 3.75% = $59.18). Derived once per table and frequency."""
+    key = (id(table), periods, cumulative)
+    hit = _PERIOD_ROWS.get(key)
+    if hit is not None and hit[0] is table:
+        return hit[1]
+    rows = _derive_period_rows(table, periods, cumulative)
+    _PERIOD_ROWS[key] = (table, rows)
+    return rows
+
+
+def _derive_period_rows(table: BracketTable, periods: int, cumulative: bool) -> tuple:
     p = D(periods)
     rows: list[tuple[Decimal, Decimal, Decimal]] = []
     for i, (over, base, rate) in enumerate(zip(table.overs, table.bases, table.rates)):
@@ -28,7 +44,7 @@ def period_rows(table: BracketTable, periods: int, cumulative: bool) -> list[tup
         else:
             amount = round_cents(base / p)
         rows.append((floor, amount, rate))
-    return rows
+    return tuple(rows)
 
 
 def _period_value(rules: StateRules, name: str, periods: int) -> Decimal | None:

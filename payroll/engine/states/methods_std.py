@@ -139,10 +139,24 @@ def _md_state_and_county(rules: StateRules, cert: Certificate, wages: Wages, ann
     return state_tax + local
 
 
+# (id of the annual table, periods) -> (that table, its period table): built once per table and pay frequency (the
+# table kept and compared by identity, so a reused id never answers for another table)
+_VT_PERIOD_TABLES: dict[tuple[int, int], tuple[BracketTable, BracketTable]] = {}
+
+
 def vt_period_table(annual: BracketTable, periods: int) -> BracketTable:
     """GB-1210's table for a pay period, built as the printed tables are: each row starts at the annual figure
     divided by the pay periods, rounded to the whole dollar; each row's base is the tax on the rows below it at
     those rounded widths, rounded to the cent (2025 weekly single: 74 / 1,024 / 2,375 / 4,875; 31.83, 120.99, 310.99)."""
+    hit = _VT_PERIOD_TABLES.get((id(annual), periods))
+    if hit is not None and hit[0] is annual:
+        return hit[1]
+    table = _build_vt_period_table(annual, periods)
+    _VT_PERIOD_TABLES[(id(annual), periods)] = (annual, table)
+    return table
+
+
+def _build_vt_period_table(annual: BracketTable, periods: int) -> BracketTable:
     p = D(periods)
     overs = tuple(round_dollars(over / p) for over in annual.overs)
     bases, running = [], ZERO
