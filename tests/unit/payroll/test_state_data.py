@@ -6,7 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given, reject, settings
 from hypothesis import strategies as st
 
 from backoffice.geo import STATES
@@ -148,8 +148,13 @@ def test_withholding_is_never_negative_and_never_falls_when_pay_rises(state, gro
         D("0.01"))), certificate=cert)
     high = ctx(state, periods=periods, gross=str(gross + extra), supplemental=str(low.supplemental),
                certificate=cert)
-    low_lines = compute_state_taxes(low)
-    high_lines = compute_state_taxes(high)
+    try:
+        low_lines = compute_state_taxes(low)
+        high_lines = compute_state_taxes(high)
+    except UnsupportedState:
+        # A stated refusal is the engine's answer where the publication does not decide (e.g. Massachusetts'
+        # supplemental wages when the year's wages may pass the 4% surtax threshold): no figure to compare here
+        reject()
     assert all(line.amount >= 0 and line.amount == line.amount.quantize(D("0.01")) for line in low_lines)
     income = {(l.code, l.state): l.amount for l in low_lines}
     income_high = {(l.code, l.state): l.amount for l in high_lines}
