@@ -77,6 +77,14 @@ def schedule_periods(frequency: str, anchor_start: date, lag_days: int, start: d
     return out
 
 
+@lru_cache(maxsize=512)
+def schedule_periods_cached(frequency: str, anchor_start: date, lag_days: int, start: date, end: date
+                            ) -> tuple[ScheduledPeriod, ...]:
+    """schedule_periods as a tuple, remembered per process: a pure function of its arguments (the holidays are
+    the shipped calendar), asked on every portal home for the next pay date (issue 18 point 5)."""
+    return tuple(schedule_periods(frequency, anchor_start, lag_days, start, end))
+
+
 def period_for(frequency: str, anchor_start: date, day: date) -> Period:
     return period_containing(PayFrequency(frequency), anchor_start, day)
 

@@ -240,9 +240,15 @@ def balances_of(worker_id: int) -> list[BalanceView]:
     """Every balance of a worker, by policy name."""
     rows = db.session.execute(sa.select(LeaveBalance, LeavePolicy).join(LeavePolicy)
                               .where(LeaveBalance.worker_id == worker_id).order_by(LeavePolicy.name)).all()
+    # the pending hours of every policy in one query (not one per balance: the portal home shows these)
+    pending_by_policy: dict[int, Decimal] = {}
+    if rows:
+        for policy_id, hours in db.session.execute(sa.select(LeaveRequest.policy_id, LeaveRequest.hours).where(
+                LeaveRequest.worker_id == worker_id, LeaveRequest.status.in_(("submitted", "approved")))):
+            pending_by_policy[policy_id] = pending_by_policy.get(policy_id, ZERO) + hours
     out = []
     for b, p in rows:
-        pending = pending_hours(worker_id, p.id)
+        pending = pending_by_policy.get(p.id, ZERO)
         out.append(BalanceView(p.id, p.name, p.kind, p.jurisdiction, b.balance, b.accrued_this_year,
                                b.used_this_year, pending, b.balance - pending, b.usable_from, b.policy_year_start))
     return out

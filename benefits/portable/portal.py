@@ -54,5 +54,5 @@ def home_cards(worker, engagements) -> dict:
     """The portal home's line: the portable-benefits balance, when the worker has an account."""
     if not can(current_user, "portable_benefit", "read"):
         return {}
-    view = svc.account_view(worker.id)
-    return {"portable_balance": view["balance"]} if view["entries"] or view["rules"] else {}
+    line = svc.home_line(worker.id)
+    return {"portable_balance": line["balance"]} if line else {}

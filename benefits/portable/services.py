@@ -447,6 +447,21 @@ def account_view(worker_id: int) -> dict:
             "rules": [{"rule": r, "client": name} for r, name in rules]}
 
 
+def home_line(worker_id: int) -> dict | None:
+    """The portal home's line: {"balance"} when the worker has entries or rules (what account_view would show),
+    else None; one statement instead of account_view's four, without reading every entry (issue 18 point 5)."""
+    wid = sa.bindparam("wid", worker_id)
+    row = db.session.execute(sa.select(
+        sa.select(PortableAccount.balance).where(PortableAccount.worker_id == wid).scalar_subquery(),
+        sa.exists().where(PortableEntry.worker_id == wid),
+        sa.exists(sa.select(PortableRule.id).join(Engagement, Engagement.id == PortableRule.engagement_id)
+                  .join(Client, Client.id == Engagement.client_id).where(Engagement.worker_id == wid)))).one()
+    balance, has_entries, has_rules = row
+    if not (has_entries or has_rules):
+        return None
+    return {"balance": balance if balance is not None else ZERO}
+
+
 def nec_box1_totals(tax_year: int) -> dict[int, object]:
     """{worker_id: the year's portable credits less reversals reported as 1099-NEC box 1} — for the filings
     domain to add to each contractor's nonemployee compensation."""

@@ -140,9 +140,9 @@ def month_calendar(year: int, month: int):
 
 
 def upcoming(schedule: PaySchedule, start: date, count: int = 6) -> list[paycal.ScheduledPeriod]:
-    periods = paycal.schedule_periods(schedule.frequency, schedule.anchor_start, schedule.pay_lag_days, start,
-                                      start + timedelta(days=40 * count))
-    return periods[:count]
+    periods = paycal.schedule_periods_cached(schedule.frequency, schedule.anchor_start, schedule.pay_lag_days,
+                                             start, start + timedelta(days=40 * count))
+    return list(periods[:count])
 
 
 __all__ = ["choices", "create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_of",
