@@ -42,7 +42,7 @@ class Column:
     header: str
     kind: str
     values: pd.Series
-    width: float = 10
+    width: int = 10          # characters, as the exports give it (reports.exports._column_width)
 
 
 @dataclass
