@@ -28,6 +28,26 @@ def _no_sideways_scroll(page):
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), page.url
 
 
+def _phone_on_my_leave(browser, base, email):
+    """A phone signed in as the worker, on the portal's leave page."""
+    phone = browser.new_context(**PHONE).new_page()
+    phone.set_default_timeout(20_000)
+    _login(phone, base, email)
+    phone.click("nav.portal a:has-text('My leave')")
+    return phone
+
+
+def _ask_for_leave(phone, policy_id, start, hours, end=None, reason="own_illness"):
+    """Fill the leave request form and send it."""
+    phone.select_option("#policy_id", str(policy_id))
+    phone.fill("#start_date", start)
+    if end:
+        phone.fill("#end_date", end)
+    phone.fill("#hours", hours)
+    phone.select_option("#reason", reason)
+    phone.click("#send-request")
+
+
 def test_a_worker_requests_sick_leave_on_a_phone_the_approver_approves_and_the_next_paycheck_pays_it(
         app, db, make_user, chromium_path, live_server):  # noqa: F811
     """Ana (CA, $25/h, hired Jan 1, 2026) holds 24 h of California sick leave. She asks for 8 h on Wed Nov 4;
@@ -55,17 +75,10 @@ def test_a_worker_requests_sick_leave_on_a_phone_the_approver_approves_and_the_n
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
-            phone = browser.new_context(**PHONE).new_page()
-            phone.set_default_timeout(20_000)
-            _login(phone, live_server, worker.email)
-            phone.click("nav.portal a:has-text('My leave')")
+            phone = _phone_on_my_leave(browser, live_server, worker.email)
             expect(phone.locator(f"#balances tr[data-policy='{policy.id}'] .balance")).to_have_text("24")
             _no_sideways_scroll(phone)
-            phone.select_option("#policy_id", str(policy.id))
-            phone.fill("#start_date", WEDNESDAY.isoformat())
-            phone.fill("#hours", "8")
-            phone.select_option("#reason", "own_illness")
-            phone.click("#send-request")
+            _ask_for_leave(phone, policy.id, WEDNESDAY.isoformat(), "8")
             expect(phone.locator(".flash")).to_contain_text("8 hours was sent for approval")
             expect(phone.locator("#requests .status").first).to_have_text("submitted")
             _no_sideways_scroll(phone)

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.functional.browser.test_leave_browser import PHONE, _login, _no_sideways_scroll
+from tests.functional.browser.test_leave_browser import _ask_for_leave, _login, _no_sideways_scroll, _phone_on_my_leave
 from tests.functional.browser.test_onboarding_browser import CHROMIUM_ARGS, live_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_commits]
@@ -36,16 +36,8 @@ def test_a_four_day_absence_needs_a_note_which_the_worker_uploads_on_a_phone(
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
-            phone = browser.new_context(**PHONE).new_page()
-            phone.set_default_timeout(20_000)
-            _login(phone, live_server, worker.email)
-            phone.click("nav.portal a:has-text('My leave')")
-            phone.select_option("#policy_id", str(policy.id))
-            phone.fill("#start_date", "2026-11-16")
-            phone.fill("#end_date", "2026-11-19")
-            phone.fill("#hours", "32")
-            phone.select_option("#reason", "own_illness")
-            phone.click("#send-request")
+            phone = _phone_on_my_leave(browser, live_server, worker.email)
+            _ask_for_leave(phone, policy.id, "2026-11-16", "32", end="2026-11-19")
             expect(phone.locator("#documentation-error")).to_contain_text("4 workdays")
             _no_sideways_scroll(phone)
             phone.set_input_files("#document", str(note))

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.functional.browser.test_leave_browser import PHONE, _login, _no_sideways_scroll
+from tests.functional.browser.test_leave_browser import _ask_for_leave, _login, _no_sideways_scroll, _phone_on_my_leave
 from tests.functional.browser.test_onboarding_browser import CHROMIUM_ARGS, live_server  # noqa: F401
 
 pytestmark = [pytest.mark.browser, pytest.mark.real_commits]
@@ -39,17 +39,9 @@ def test_a_ten_hour_day_worker_asks_for_fifty_hours_on_a_phone_and_hr_closes_a_l
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
         try:
-            phone = browser.new_context(**PHONE).new_page()
-            phone.set_default_timeout(20_000)
-            _login(phone, live_server, worker.email)
-            phone.click("nav.portal a:has-text('My leave')")
+            phone = _phone_on_my_leave(browser, live_server, worker.email)
             expect(phone.locator(".normal-day")).to_contain_text("10 hours")
-            phone.select_option("#policy_id", str(policy.id))
-            phone.fill("#start_date", "2026-11-16")
-            phone.fill("#end_date", "2026-11-20")
-            phone.fill("#hours", "50")
-            phone.select_option("#reason", "own_illness")
-            phone.click("#send-request")
+            _ask_for_leave(phone, policy.id, "2026-11-16", "50", end="2026-11-20")
             expect(phone.locator(".flash")).to_contain_text("50 hours was sent for approval")
             _no_sideways_scroll(phone)
 
