@@ -14,15 +14,13 @@ median per table and variant."""
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import os
-import random
 import sys
-from datetime import date
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import bench.bench_payroll_run as B  # noqa: E402
+from bench import ab_writes  # noqa: E402
 
 
 def main() -> None:
@@ -33,114 +31,73 @@ def main() -> None:
     ap.add_argument("--explain", action="store_true",
                     help="also print the plans of the queries that look rows up by the indexes 0128 made partial")
     args = ap.parse_args()
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    spec = importlib.util.spec_from_file_location("m0128", os.path.join(root, "migrations/versions/0128_run19.py"))
-    m0128 = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m0128)
+    m0128 = ab_writes.migration("0128_run19.py")
+    app, rid, conn, cur = ab_writes.approved_run(args.url, args.n)
 
-    app = B._APP = B.make_app(args.url)
-    B.rebuild(app)
-    ids = B.seed(app, args.n, random.Random(2026))
-    from backoffice.extensions import db
-    from backoffice.security.models import User
-    from payroll.services import runs
-    from payroll.services.calc import calculate_chunk
+    cur.execute("SELECT array_agg(id) FROM timesheets WHERE paid_run_id = %s", (rid,))
+    sheets = cur.fetchone()[0]
+    tests = {"paychecks": (None, ab_writes.insert_again(cur, rid, "paychecks", "kind", "'reissue'")),
+             "leave_entries": (None, ab_writes.insert_again(cur, rid, "leave_entries", "kind", "'adjustment'")),
+             "timesheets": (f"UPDATE timesheets SET paid_run_id = NULL WHERE paid_run_id = {int(rid)}",
+                            f"UPDATE timesheets SET paid_run_id = {int(rid)} WHERE id = ANY(%(ids)s)")}
+    cpu = ab_writes.backend_cpu(cur)
+    conn.commit()
 
-    with app.app_context():
-        hr, hr2 = (db.session.get(User, ids[k]) for k in ("hr", "hr2"))
-        rid = runs.create_regular_run(ids["schedule"], date(2026, 11, 16), hr).id
-        runs.pre_run_checks(rid)
-        runs.start_calculation(rid, hr, enqueue=False)
-        db.session.commit()
-        for i in runs.pending_chunks(rid):
-            calculate_chunk(rid, i)
-        runs.finalize_run(rid)
-        runs.approve_run(rid, hr2)
-        conn = db.engine.raw_connection()
-        cur = conn.cursor()
+    results: dict[tuple[str, str], list[float]] = {}
 
-        def columns(table: str) -> str:
-            cur.execute("SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) "
-                        "FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id'", (table,))
-            return cur.fetchone()[0]
-
-        def again(table: str, column: str, value: str) -> str:
-            cols = columns(table)
-            # the table names and column lists are this script's constants and the catalog's
-            return (f"INSERT INTO {table} ({cols}) SELECT {cols.replace(column, value + ' AS ' + column, 1)} "  # nosec B608
-                    f"FROM {table} WHERE run_id = {int(rid)}")
-
-        cur.execute("SELECT array_agg(id) FROM timesheets WHERE paid_run_id = %s", (rid,))
-        sheets = cur.fetchone()[0]
-        tests = {"paychecks": (None, again("paychecks", "kind", "'reissue'")),
-                 "leave_entries": (None, again("leave_entries", "kind", "'adjustment'")),
-                 "timesheets": (f"UPDATE timesheets SET paid_run_id = NULL WHERE paid_run_id = {int(rid)}",
-                                f"UPDATE timesheets SET paid_run_id = {int(rid)} WHERE id = ANY(%(ids)s)")}
-        cur.execute("SELECT pg_backend_pid()")
-        backend = cur.fetchone()[0]
+    def measure(label: str) -> None:
+        for table, (before, sql) in tests.items():
+            for _ in range(3):
+                cur.execute("BEGIN")
+                if before:
+                    cur.execute(before)
+                c0 = cpu()
+                cur.execute(sql, {"ids": sheets})
+                n = cur.rowcount
+                results.setdefault((label, table), []).append(cpu() - c0)
+                cur.execute("ROLLBACK")
+            print(f"  {label:12} {table:14} {n:7,} rows  server CPU "
+                  f"{', '.join(f'{c:.2f}' for c in results[(label, table)][-3:])} s  "
+                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
         conn.commit()
-        tick = os.sysconf("SC_CLK_TCK")
+        conn.driver_connection.autocommit = True
+        cur.execute("VACUUM paychecks, leave_entries, timesheets")
+        conn.driver_connection.autocommit = False
 
-        def cpu() -> float:
-            with open(f"/proc/{backend}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / tick
+    def old(on: bool) -> None:
+        """on: the indexes and the foreign key as before 0128; off: back to 0128."""
+        for name, table, cols, unique, where in m0128.PARTIAL:
+            cur.execute(f"DROP INDEX {name}")
+            cur.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {name} ON {table} ({', '.join(cols)})"
+                        + ("" if on else f" WHERE {where}"))
+        if on:
+            cur.execute("CREATE INDEX ix_leave_entries_kind ON leave_entries (kind)")
+            cur.execute("ALTER TABLE timesheets DISABLE TRIGGER timesheets_check_paid_run_update")
+            cur.execute("ALTER TABLE timesheets ADD CONSTRAINT timesheets_paid_run_id_fkey FOREIGN KEY "
+                        "(paid_run_id) REFERENCES payroll_runs(id)")
+        else:
+            cur.execute("DROP INDEX ix_leave_entries_kind")
+            cur.execute("ALTER TABLE timesheets ENABLE TRIGGER timesheets_check_paid_run_update")
+            cur.execute("ALTER TABLE timesheets DROP CONSTRAINT timesheets_paid_run_id_fkey")
+        conn.commit()
 
-        results: dict[tuple[str, str], list[float]] = {}
-
-        def measure(label: str) -> None:
-            for table, (before, sql) in tests.items():
-                for _ in range(3):
-                    cur.execute("BEGIN")
-                    if before:
-                        cur.execute(before)
-                    c0 = cpu()
-                    cur.execute(sql, {"ids": sheets})
-                    n = cur.rowcount
-                    results.setdefault((label, table), []).append(cpu() - c0)
-                    cur.execute("ROLLBACK")
-                print(f"  {label:12} {table:14} {n:7,} rows  server CPU "
-                      f"{', '.join(f'{c:.2f}' for c in results[(label, table)][-3:])} s  "
-                      f"(load {os.getloadavg()[0]:.1f})", flush=True)
-            conn.commit()
-            conn.driver_connection.autocommit = True
-            cur.execute("VACUUM paychecks, leave_entries, timesheets")
-            conn.driver_connection.autocommit = False
-
-        def old(on: bool) -> None:
-            """on: the indexes and the foreign key as before 0128; off: back to 0128."""
-            for name, table, cols, unique, where in m0128.PARTIAL:
-                cur.execute(f"DROP INDEX {name}")
-                cur.execute(f"CREATE {'UNIQUE ' if unique else ''}INDEX {name} ON {table} ({', '.join(cols)})"
-                            + ("" if on else f" WHERE {where}"))
-            if on:
-                cur.execute("CREATE INDEX ix_leave_entries_kind ON leave_entries (kind)")
-                cur.execute("ALTER TABLE timesheets DISABLE TRIGGER timesheets_check_paid_run_update")
-                cur.execute("ALTER TABLE timesheets ADD CONSTRAINT timesheets_paid_run_id_fkey FOREIGN KEY "
-                            "(paid_run_id) REFERENCES payroll_runs(id)")
-            else:
-                cur.execute("DROP INDEX ix_leave_entries_kind")
-                cur.execute("ALTER TABLE timesheets ENABLE TRIGGER timesheets_check_paid_run_update")
-                cur.execute("ALTER TABLE timesheets DROP CONSTRAINT timesheets_paid_run_id_fkey")
-            conn.commit()
-
-        measure("warm-up")           # not counted: the first statements fill the caches
-        for r in range(args.rounds):  # the order alternates so that neither variant always goes first
-            if r % 2:
-                old(True)
-                measure("before 0128")
-                old(False)
-                measure("0128")
-            else:
-                measure("0128")
-                old(True)
-                measure("before 0128")
-                old(False)
-        if args.explain:
-            explain(cur, rid)
-        for table in tests:
-            a, b = sorted(results[("0128", table)]), sorted(results[("before 0128", table)])
-            print(f"{table:14} median server CPU: 0128 {a[len(a) // 2]:.2f} s, before 0128 {b[len(b) // 2]:.2f} s")
+    measure("warm-up")           # not counted: the first statements fill the caches
+    for r in range(args.rounds):  # the order alternates so that neither variant always goes first
+        if r % 2:
+            old(True)
+            measure("before 0128")
+            old(False)
+            measure("0128")
+        else:
+            measure("0128")
+            old(True)
+            measure("before 0128")
+            old(False)
+    if args.explain:
+        explain(cur, rid)
+    for table in tests:
+        a, b = sorted(results[("0128", table)]), sorted(results[("before 0128", table)])
+        print(f"{table:14} median server CPU: 0128 {a[len(a) // 2]:.2f} s, before 0128 {b[len(b) // 2]:.2f} s")
 
 
 # the lookups that use the indexes 0128 made partial (payroll/services/payments.py, corrections.py,
