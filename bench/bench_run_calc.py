@@ -60,7 +60,7 @@ def main() -> None:
 
     def one_chunk(ctx, frags, spent) -> None:
         c0 = time.process_time()
-        _ytd, computed = compute_chunk(run, ctx, frags)
+        _ytd, computed, _refused = compute_chunk(run, ctx, frags)
         c1 = time.process_time()
         paycheck_rows(run, ctx, computed, now)
         c2 = time.process_time()

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 
 from backoffice.batching import gc_paused
 from backoffice.db import utcnow
+from backoffice.errors import DomainError
 from backoffice.extensions import db
 from backoffice.money import D, ZERO, from_cents
 from backoffice.uow import transaction
@@ -109,7 +110,8 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     explain = run.chunks_total * run.chunk_size <= explain_limit
     now = utcnow()
     year = run.pay_date.year
-    running_ytd, computed = compute_chunk(run, ctx, _deduction_fragments(ctx, run))
+    running_ytd, computed, refused = compute_chunk(run, ctx, _deduction_fragments(ctx, run))
+    _hold_refused(run, refused, now)
     rows = paycheck_rows(run, ctx, computed, now.replace(tzinfo=None))     # stored as naive UTC (UTCDateTime)
     new_ids = reserve_ids("paychecks", len(rows))
     if new_ids is not None:
@@ -165,15 +167,23 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     return True
 
 
-def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list]:
+# The engine's refusals by name that depend on one worker's figures (Arkansas 2025 above the formula's rows read,
+# Massachusetts supplemental wages near the surtax threshold, a locality's missing certificate field): that worker
+# is held out of the run with the engine's message, as the pre-run checks hold a whole state; the chunk goes on.
+REFUSALS_HELD = frozenset({"unsupported_state", "unsupported_locality"})
+
+
+def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[int, tuple[str, str]]]:
     """The chunk's paychecks, calculated (no database access): the running year to date by (worker_id,
-    worker_type), and per paycheck (key, engagements, pay, engine input, result, YTD delta, notes)."""
+    worker_type); per paycheck (key, engagements, pay, engine input, result, YTD delta, notes); and the workers the
+    engine refused by name (REFUSALS_HELD), worker id → (code, message): none of their paychecks is kept."""
     tables = tables_for(run.pay_date)
     running_ytd: dict[tuple[int, str], dict] = {}
     computed = []
+    refused: dict[int, tuple[str, str]] = {}
     for key, engs in ctx.by_worker():
         worker_id, wtype = key
-        if worker_id in ctx.held:
+        if worker_id in ctx.held or worker_id in refused:
             continue
         pay = worker_pay(engs, run, ctx)
         if not pay.earnings:
@@ -192,14 +202,31 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list]:
         shares = work_shares(engs, pay) if wtype == "employee" else []
         if shares:
             obj["work_shares"] = shares
-        result = calculate_paycheck(input_from_json(obj), tables)
+        try:
+            result = calculate_paycheck(input_from_json(obj), tables)
+        except DomainError as exc:
+            if exc.code not in REFUSALS_HELD:
+                raise
+            refused[worker_id] = (exc.code, str(exc))
+            computed = [c for c in computed if c[0][0] != worker_id]     # the worker's other type, if computed
+            running_ytd = {k: v for k, v in running_ytd.items() if k[0] != worker_id}
+            continue
         after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
         after["net"] = before["net"] + result.net
         delta = {f: after[f] - before[f] for f in YTD_STORED if after[f] != before[f]}
         running_ytd[key] = after
         notes = paycheck_notes(engs, primary, pay, profile, worker, w9)
         computed.append((key, engs, pay, obj, result, delta, notes))
-    return running_ytd, computed
+    return running_ytd, computed, refused
+
+
+def _hold_refused(run: PayrollRun, refused: dict[int, tuple[str, str]], now) -> None:
+    """Hold each refused worker out of the run in the chunk's own transaction (a retried chunk holds them once;
+    the run's page lists them with the open holds, and an off-cycle run pays them once the data is there)."""
+    if refused:
+        db.session.execute(sa.insert(PaycheckHold), [
+            {"run_id": run.id, "worker_id": wid, "code": code, "reason": f"{message}: held"[:500], "created_at": now}
+            for wid, (code, message) in sorted(refused.items())])
 
 
 def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple]:
