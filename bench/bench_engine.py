@@ -115,6 +115,11 @@ def main() -> None:
         pstats.Stats("/tmp/bench_engine.prof").sort_stats("tottime").print_stats(25)
         return
     wall, cpu = run(inputs, args.render)
+    try:
+        from payroll.compiled_engine import status
+    except ImportError:                    # a checkout from before the compiled build
+        status = "pure Python"
+    print(f"engine: {status}")
     print(f"states: {', '.join(states)} (2026 coverage of payroll.engine.states; 90% employees, 10% contractors)")
     print(f"{args.n} paychecks, one process, "
           + ("explanations rendered to text" if args.render else "explanations built, rendered on demand") + ":")

@@ -14,6 +14,12 @@ ensure_venv() {  # $1: pip extras, e.g. "[test]"
   fi
 }
 
+# The compiled (mypyc) build of the payroll engine's hot modules, rebuilt only when their sources changed; on any
+# failure it says why and the engine runs as pure Python (docs/compiled-engine.md). Never fails the caller.
+build_engine() {
+  "$VENV/bin/python" scripts/build_engine.py || echo "engine build: skipped; the engine runs as pure Python"
+}
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 ensure_debian_packages() {  # installs only what is missing
