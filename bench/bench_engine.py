@@ -108,6 +108,10 @@ def main() -> None:
     inputs, states = build_inputs(args.n)
     run(inputs[:2000], args.render)       # warm-up: imports, caches
     if args.profile:
+        import payroll.compiled_engine as compiled
+        if compiled.loaded_compiled():
+            print("note: the compiled build is in use, cProfile sees each compiled module's function as one call; "
+                  "BACKOFFICE_PURE_ENGINE=1 profiles the Python (docs/compiled-engine.md)")
         import cProfile
         import pstats
         cProfile.runctx("run(inputs, args.render)", globals(), {"run": run, "inputs": inputs, "args": args},
