@@ -1,6 +1,10 @@
 """Payroll: the pure gross-to-net engine, pay schedules, timesheets, runs, ledger, payments and paystubs."""
 from __future__ import annotations
 
+from payroll import compiled_engine as _compiled_engine
+
+_compiled_engine.install()     # before any engine module loads: their compiled build when current (docs/compiled-engine.md)
+
 
 def init_app(app) -> None:
     """Register the models, row scopes, admin views, API, portal pages, CLI, tasks and demo data of payroll."""

@@ -14,6 +14,12 @@ ensure_venv() {  # $1: pip extras, e.g. "[test]"
   fi
 }
 
+# The compiled (mypyc) build of the payroll engine's hot modules, rebuilt only when their sources changed; on any
+# failure it says why and the engine runs as pure Python (docs/compiled-engine.md). Never fails the caller.
+build_engine() {
+  "$VENV/bin/python" scripts/build_engine.py || echo "engine build: skipped; the engine runs as pure Python"
+}
+
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 ensure_debian_packages() {  # installs only what is missing
@@ -23,6 +29,9 @@ ensure_debian_packages() {  # installs only what is missing
   command -v chromium >/dev/null || missing+=(chromium)
   dpkg -s libharfbuzz-subset0 >/dev/null 2>&1 || missing+=(libharfbuzz-subset0)
   command -v initdb >/dev/null || [ -x "$(pg_config --bindir 2>/dev/null)/initdb" ] || missing+=(postgresql)
+  # the C compiler and Python's headers for the engine's compiled build (docs/compiled-engine.md)
+  command -v gcc >/dev/null || missing+=(gcc)
+  [ -f "$("$PYTHON" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')/Python.h" ] || missing+=(python3-dev)
   if [ ${#missing[@]} -gt 0 ]; then
     echo "installing Debian packages: ${missing[*]}"
     as_root apt-get update -qq

@@ -237,12 +237,12 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
                       "and FUTA",),) + rsteps + steps
         elif code == "dcfsa":
             mfs = bool(d.options.get("married_filing_separately", False))
-            limit = t.dcfsa_limit_mfs if mfs else t.dcfsa_limit
-            if limit is None:
+            dc_limit = t.dcfsa_limit_mfs if mfs else t.dcfsa_limit
+            if dc_limit is None:
                 raise _no_figure("dependent-care assistance (IRC 129) limit", t)
-            amount, steps = cap_to_limit(requested, ytd.dcfsa + dcfsa_taken, limit,
+            amount, steps = cap_to_limit(requested, ytd.dcfsa + dcfsa_taken, dc_limit,
                                          (("Dependent-care FSA limit {}" + (" (married filing separately)"
-                                           if mfs else "") + " ({})", limit, t.dcfsa_source),),
+                                           if mfs else "") + " ({})", dc_limit, t.dcfsa_source),),
                                          "Dependent-care FSA salary reductions")
             dcfsa_taken += amount
             steps = (("Dependent-care FSA (IRC 129) through a cafeteria plan: exempt from income tax, social "

@@ -46,7 +46,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
         if e.hours is None or e.rate is None:
             raise DomainError(f"earning {code} needs hours and rate")
         amount = round_cents(e.hours * e.rate)
-        steps = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
+        steps: tuple = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
         if code == "overtime":
             if e.regular_rate is not None:
                 premium = round_cents(e.hours * e.regular_rate * _HALF)

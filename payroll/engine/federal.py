@@ -40,20 +40,20 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
         adjusted = e - h
         if adjusted < 0:
             adjusted = _Z
-        step1 = (d, e, f, g_why, g, h)
+        step1: tuple = (d, e, f, g_why, g, h)
         credits = w4.step3_credits
         extra = w4.step4c_extra
     else:
-        j = w4.allowances
+        j = w4.allowances                     # type: ignore[union-attr]  # the else of type(w4) is W4
         k = t.allowance_2019 * j
         adjusted = c - k
         if adjusted < 0:
             adjusted = _Z
-        status = "married_jointly" if w4.marital_status == "married" else "single"
+        status = "married_jointly" if w4.marital_status == "married" else "single"   # type: ignore[union-attr]
         kind = "standard"
         step1 = (j, t.allowance_2019, k)
         credits = _Z
-        extra = w4.additional
+        extra = w4.additional                 # type: ignore[union-attr]
     schedule = t.schedules[(kind, status)]
     index, (a, tentative, rate) = schedule.row_for(adjusted)
     e2 = adjusted - a
@@ -72,7 +72,7 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
 def _worksheet_steps(wages, periods, c, step1, adjusted, table_name, a, upper, tentative, rate, e2, g2, h2,
                      credits, b3, c3, extra, b4) -> list:
     """Worksheet 1A spelled out line by line (called only when someone reads the explanation)."""
-    out = [("1a taxable wages this pay period: {}", wages),
+    out: list = [("1a taxable wages this pay period: {}", wages),
            ("1b pay periods per year: {}", Num(periods)),
            ("1c annual wage amount (1a × 1b): {}", c)]
     if len(step1) == 6:

@@ -5,7 +5,7 @@ from dataclasses import MISSING, dataclass, field, fields
 from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Mapping, NamedTuple, Union
+from typing import Mapping, MutableSequence, NamedTuple, Union
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 from backoffice.periods import PayFrequency
@@ -113,7 +113,11 @@ class _Quiet(list):
         pass
 
 
-QUIET: list = _Quiet()
+# A steps list as the state and local code takes it: a real list, or QUIET. Typed as a MutableSequence, not a list,
+# so the compiled build (docs/compiled-engine.md) calls the object's own append (QUIET's keeps nothing) rather than
+# the list's.
+Steps = MutableSequence[str]
+QUIET: Steps = _Quiet()
 
 
 class Line(NamedTuple):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
+from typing import Any, Mapping
 
 from backoffice.errors import DomainError
 from backoffice.money import CENT, D, ZERO, round_cents
@@ -17,8 +18,8 @@ from .tables import TaxTables
 
 _Z = D(0)
 _DEFAULT_W4 = W4()
-_NO_MAP = MappingProxyType({})       # a read-only empty mapping, shared by every paycheck without local taxes
-_states_module = None
+_NO_MAP: Mapping[Any, Any] = MappingProxyType({})      # a read-only empty mapping, shared by every paycheck without local taxes
+_states_module: Any = None
 
 
 def _states():
@@ -294,8 +295,10 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
     for line in employee:
         if line.code == "state_income_tax" and line.state:
             state_tax[line.state] = state_tax.get(line.state, _Z) + line.amount
-    ctx = LocalContext(pay_date=inp.pay_date, periods_per_year=periods, residence=inp.residence_locality,
-                       work=inp.work_locality, gross=wages, pretax=pretax, certificate=inp.local_certificate,
+    ctx = LocalContext(pay_date=inp.pay_date, periods_per_year=periods,
+                       residence=inp.residence_locality,  # type: ignore[arg-type]  # a Locality or None
+                       work=inp.work_locality,  # type: ignore[arg-type]
+                       gross=wages, pretax=pretax, certificate=inp.local_certificate,
                        state_certificates=inp.state_certificates, state_income_tax=state_tax,
                        ytd_local=inp.ytd_local_taxes, month_wages=inp.month_wages,
                        mtd_local=inp.mtd_local_taxes)
@@ -313,5 +316,6 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
 def _localities(inp: PaycheckInput) -> tuple[str, str] | None:
     if inp.residence_locality is None and inp.work_locality is None:
         return None
-    return tuple(loc.describe() if loc is not None else "not stated"
-                 for loc in (inp.residence_locality, inp.work_locality))
+    names = tuple(loc.describe() if loc is not None else "not stated"  # type: ignore[attr-defined]
+                  for loc in (inp.residence_locality, inp.work_locality))
+    return names  # type: ignore[return-value]  # two: the residence's and the work place's

@@ -11,11 +11,11 @@ from backoffice.geo import STATES
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 from backoffice.periods import PayFrequency
 
-from ..model import QUIET, quick_init
+from ..model import QUIET, Steps, quick_init
 from .income import income_tax_amount
 from .inputs import Certificate, read_certificate, state_wages
 from .multistate import compute_allocated, convenience_state, reciprocal_form
-from .rules import (Program, StateRules, UnsupportedState, applies_to, rules_at, suta_bases_for_year,
+from .rules import (IncomeTax, Program, StateRules, UnsupportedState, applies_to, rules_at, suta_bases_for_year,
                     suta_new_employer_rates_for_year,
                     versions_for_year)
 
@@ -222,14 +222,14 @@ def _source(rules: StateRules) -> str:
 
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str],
                  quiet: bool = False) -> StateTaxLine:
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if tax.method == "none":
-        steps = _NO_TAX_STEPS.get(id(rules))
-        if steps is None:
-            steps = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
+        words = _NO_TAX_STEPS.get(id(rules))
+        if words is None:
+            words = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
                                                 _source(rules))
-        return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *steps) if lead else steps)
-    steps = QUIET if quiet else list(lead)
+        return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *words) if lead else words)
+    steps: Steps = QUIET if quiet else list(lead)
     if tax.params.get("status_from_federal_w4"):
         status = "married" if ctx.federal_filing_status == "married_jointly" else "single"
         cert = replace(cert, filing_status=status, given=True)
@@ -401,13 +401,13 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     lines.append(work_line)
 
     if home_state != work_state:
-        home = rules_at(home_state, year, ctx.pay_date, ctx.period)
-        if home is not None and home.unsupported is None and home.income_tax is not None \
-                and home.income_tax.method != "none" and home.resident_top_up:
+        resident = rules_at(home_state, year, ctx.pay_date, ctx.period)
+        if resident is not None and resident.unsupported is None and resident.income_tax is not None \
+                and resident.income_tax.method != "none" and resident.resident_top_up:
             home_cert = _certificate_for(ctx, home_state)
             steps = QUIET if quiet else [f"{home_state} requires withholding on its residents' wages earned in "
                                          f"another state, less the other state's withholding."]
-            home_line = _income_line(ctx, home, home_cert, [], quiet)
+            home_line = _income_line(ctx, resident, home_cert, [], quiet)
             top_up = max(ZERO, home_line.amount - work_line.amount)
             if steps is not QUIET:
                 steps.append(f"{home_state} withholding computed as if worked at home: {fmt_usd(home_line.amount)}")
@@ -416,10 +416,10 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
                 steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
             lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
         else:
-            if home is None or home.unsupported is not None or home.income_tax is None:
+            if resident is None or resident.unsupported is not None or resident.income_tax is None:
                 note = (f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
                         f"computed (the employee may owe {home_state} tax on the return).")
-            elif home.income_tax.method == "none":
+            elif resident.income_tax.method == "none":
                 note = f"Residence state {home_state} has no income tax on wages."
             else:
                 note = (f"Residence state {home_state}: no resident withholding is modelled for wages earned in "

@@ -6,7 +6,7 @@ from decimal import Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, SUPPLEMENTAL_METHODS
 from .rules import IncomeTax, StateRules, UnsupportedState
@@ -20,7 +20,7 @@ _ZERO_CENTS = round_cents(ZERO)
 _PERIODS: dict[int, Decimal] = {}       # pay periods a year as Decimals (exact), made once a frequency
 
 
-def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], items, kind: str) -> Decimal:
+def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: Steps, items, kind: str) -> Decimal:
     total = ZERO
     for s in items:
         amount = s.amounts[status]
@@ -38,7 +38,7 @@ def _subtract(tax: IncomeTax, cert: Certificate, status: str, steps: list[str], 
     return total
 
 
-def _annual_from_table(table, taxable: Decimal, steps: list[str], flat_above=()) -> Decimal:
+def _annual_from_table(table, taxable: Decimal, steps: Steps, flat_above=()) -> Decimal:
     for threshold, rate in reversed(flat_above):
         if taxable >= threshold:
             tax = taxable * rate
@@ -54,9 +54,9 @@ def _annual_from_table(table, taxable: Decimal, steps: list[str], flat_above=())
 
 
 def regular_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int,
-                        steps: list[str]) -> Decimal:
+                        steps: Steps) -> Decimal:
     """Unrounded withholding on this period's regular wages, appending the steps in plain English."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     method = tax.method
     p = _PERIODS.get(periods)
     if p is None:
@@ -138,7 +138,7 @@ def _table_for(tax: IncomeTax, status: str):
     return table
 
 
-def _annual_table(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+def _annual_table(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: Steps) -> Decimal:
     """The annualised percentage method most states print: annual wages less the subtractions (a standard
     deduction, so much per allowance or exemption), the status's rate table, less credits (so much per
     exemption); the caller divides by the pay periods (and rounds to the dollar where the state says so)."""
@@ -157,8 +157,8 @@ def _annual_table(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: lis
     return max(ZERO, annual_tax - credits)
 
 
-def _elected_rate(rules: StateRules, cert: Certificate, steps: list[str]) -> Decimal:
-    tax = rules.income_tax
+def _elected_rate(rules: StateRules, cert: Certificate, steps: Steps) -> Decimal:
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     choices = tax.params["choices"]
     default = tax.params["default_percentage"]
     if cert.percentage is None:
@@ -174,7 +174,7 @@ def _elected_rate(rules: StateRules, cert: Certificate, steps: list[str]) -> Dec
     return cert.percentage / 100
 
 
-def _ca_method_b(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+def _ca_method_b(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: Steps) -> Decimal:
     prm = tax.params
     status = cert.filing_status
     if status in prm.get("unsupported_statuses", ()):
@@ -209,7 +209,7 @@ def _ca_method_b(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list
     return max(ZERO, gross_tax - credit)
 
 
-def _ny_exact(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+def _ny_exact(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: Steps) -> Decimal:
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
     if cert.filing_status == "head_of_household":
@@ -228,7 +228,7 @@ def _ny_exact(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[st
     return _annual_from_table(tax.tables[status], taxable, steps, flat_above)
 
 
-def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[str]) -> Decimal:
+def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: Steps) -> Decimal:
     """Utah Pub 14: wages x rate, less a base allowance credit that phases out above a threshold."""
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
@@ -248,8 +248,8 @@ def _ut_credit(tax: IncomeTax, cert: Certificate, annual: Decimal, steps: list[s
 
 
 def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages, periods: int, regular: Decimal,
-                             steps: list[str]) -> Decimal:
-    tax = rules.income_tax
+                             steps: Steps) -> Decimal:
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if wages.supplemental <= 0:
         return ZERO
     if tax.method in SUPPLEMENTAL_METHODS:
@@ -257,7 +257,7 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     if tax.params.get("supplemental_aggregate"):
         combined = Wages(wages.regular + wages.supplemental, ZERO, wages.excluded, wages.ytd_gross,
                          wages.federal_income_tax)
-        inner: list[str] = QUIET         # the inner steps are never shown
+        inner: Steps = QUIET         # the inner steps are never shown
         total = regular_withholding(rules, cert, combined, periods, inner)
         amount = total - regular
         if steps is not QUIET:
@@ -268,7 +268,7 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
     if tax.method == "elected_percentage":
         rate = _elected_rate(rules, cert, QUIET)
     else:
-        rate = tax.supplemental_rate
+        rate = tax.supplemental_rate        # type: ignore[assignment]  # set for a method that reaches here
     amount = wages.supplemental * rate
     if steps is not QUIET:
         steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {fmt_pct(rate)} "
@@ -277,9 +277,9 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
 
 
 def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, periods: int,
-                      steps: list[str]) -> Decimal:
+                      steps: Steps) -> Decimal:
     """Rounded state income-tax withholding for one period (regular + supplemental + additional)."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if cert.exempt:
         if steps is not QUIET:
             steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")

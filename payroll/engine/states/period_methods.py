@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
 from .rules import StateRules, UnsupportedState
 
@@ -29,7 +29,7 @@ def _annualised_value(rules: StateRules, name: str, periods: int) -> Decimal:
     return _period_value(rules, name, periods)
 
 
-def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
     allowance reduced by the phase-out rate on wages above the period threshold."""
     wages = pay.regular
@@ -54,7 +54,7 @@ def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods:
     return amount
 
 
-def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
     wages = pay.regular
     tax = rules.income_tax
@@ -78,7 +78,7 @@ def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int
 
 
 def _period_table_annualised(rules: StateRules, cert: Certificate, wages: Decimal, periods: int,
-                             steps: list[str]) -> Decimal:
+                             steps: Steps) -> Decimal:
     """A payroll period the publication prints no table for, by its annualising formula (Ohio's optional computer
     formula): wages x periods less the annual exemptions, the annual table, divided by the periods."""
     tax = rules.income_tax
@@ -111,7 +111,7 @@ def _ma_retirement_room(rules: StateRules, pay: Wages) -> tuple[Decimal, Decimal
     return rate, cap - used
 
 
-def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Massachusetts Circular M percentage method: wages less Social Security/Medicare (to $2,000 a year) and the
     period's exemption amount, annualised at 5% plus the 4% surtax above the threshold, less head-of-household."""
     tax = rules.income_tax
@@ -158,7 +158,7 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
     return max(ZERO, amount)
 
 
-def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Circular M: 5% of the supplemental payment less its Social Security/Medicare (while the $2,000 cap is open);
     the surtax case (regular wages annualised plus supplemental above the threshold) is refused, not guessed."""
     tax = rules.income_tax

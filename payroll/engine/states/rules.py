@@ -8,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from backoffice.dates import parse_date
 from backoffice.errors import DomainError
@@ -109,7 +109,7 @@ class IncomeTax:
     subtractions: tuple[Subtraction, ...] = ()
     credits: tuple[Subtraction, ...] = ()
     tables: Mapping[str, BracketTable] = field(default_factory=dict)
-    params: Mapping[str, object] = field(default_factory=dict)
+    params: Mapping[str, Any] = field(default_factory=dict)
     supplemental_rate: Decimal | None = None
     supplemental_label: str = ""
     exempt_pretax: frozenset[str] = frozenset()

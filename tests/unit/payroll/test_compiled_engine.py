@@ -1,0 +1,134 @@
+"""Issue 18, point 2 (session 14): the compiled (mypyc) build of the engine's hot modules.
+
+The build is loaded only when it matches the sources; BACKOFFICE_PURE_ENGINE=1 keeps the pure Python; either way
+the figures and the words are the same. These tests run under whichever build the process has (scripts/test runs
+the suite once pure, with coverage, and once compiled), and two of them start a process of the other kind."""
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import os
+import pickle
+import subprocess
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from backoffice.periods import PayFrequency
+from payroll import compiled_engine as ce
+from payroll.engine import Earning, PaycheckInput, W4, calculate_paycheck, tables_for
+from payroll.engine.model import QUIET
+
+D = Decimal
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _manifest() -> dict:
+    return {"ext_suffix": importlib.machinery.EXTENSION_SUFFIXES[0], "sources": ce.source_hashes()}
+
+
+def test_a_build_that_matches_this_python_and_every_source_is_accepted():
+    assert ce.build_matches(_manifest()) is None
+
+
+def test_a_build_is_refused_when_one_engine_source_changed_since_it_was_made():
+    """An edited engine file must run as itself (pure Python), never as the stale compiled code."""
+    manifest = _manifest()
+    manifest["sources"]["payroll.engine.federal"] = "0" * 64
+    assert "sources changed" in ce.build_matches(manifest)
+
+
+def test_a_build_for_another_python_is_refused():
+    manifest = {**_manifest(), "ext_suffix": ".cpython-312-x86_64-linux-gnu.so"}
+    assert ce.build_matches(manifest) == "built for another Python"
+
+
+def test_a_package_source_is_its_init_file_and_a_module_source_its_py_file():
+    assert ce.source_path("payroll.engine.states") == ROOT / "payroll" / "engine" / "states" / "__init__.py"
+    assert ce.source_path("payroll.engine.federal") == ROOT / "payroll" / "engine" / "federal.py"
+
+
+def test_the_modules_in_use_are_the_ones_the_status_names():
+    """Compiled: every hot module comes from build/engine/ and the engine's other modules (rules, the per-state
+    methods) from the sources; pure: none comes from the build."""
+    import payroll.engine.states.income  # noqa: F401
+    import payroll.engine.states.rules as rules
+    assert Path(rules.__file__).resolve() == ROOT / "payroll" / "engine" / "states" / "rules.py"
+    if ce.status.startswith("compiled"):
+        assert ce.loaded_compiled() == list(ce.HOT_MODULES)
+    else:
+        assert ce.status.startswith("pure Python")
+        assert ce.loaded_compiled() == []
+
+
+def _run(code: str, pure: bool) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "BACKOFFICE_PURE_ENGINE": "1" if pure else ""}
+    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def test_the_pure_switch_keeps_every_engine_module_in_python():
+    out = _run("import payroll.engine, payroll.compiled_engine as c; print(c.status); print(c.loaded_compiled())",
+               pure=True)
+    assert out.splitlines() == ["pure Python (BACKOFFICE_PURE_ENGINE is set)", "[]"]
+
+
+def test_the_compiled_and_the_pure_engine_write_the_same_figures_and_words(tmp_path):
+    """bench_explanations' mix (every state, 2025 and 2026, localities, two-state splits, SUTA), 400 paychecks,
+    every line's words rendered: byte for byte the same from both builds."""
+    if not ce.MANIFEST.is_file():
+        pytest.skip("no compiled build here (scripts/build_engine.py makes one)")
+    script = str(ROOT / "bench" / "bench_explanations.py")
+    pure, compiled = tmp_path / "pure.txt", tmp_path / "compiled.txt"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    subprocess.run([sys.executable, script, "--n", "400", "--out", str(pure)], cwd=ROOT, check=True,
+                   capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": "1"})
+    subprocess.run([sys.executable, script, "--n", "400", "--out", str(compiled)], cwd=ROOT, check=True,
+                   capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": ""})
+    assert _run("import payroll.engine.states.income, payroll.compiled_engine as c; print(c.loaded_compiled())",
+                pure=False).strip() == repr(list(ce.HOT_MODULES))
+    text = pure.read_text()
+    assert text.endswith(" lines\n") and text.count("\n#") > 300
+    assert compiled.read_text() == text
+
+
+def test_the_hot_modules_type_check_so_the_compiled_build_can_be_made():
+    """mypyc compiles only code that type-checks: an engine change that breaks that would quietly leave the engine
+    pure (scripts/build_engine.py says FAILED and falls back), so it fails here instead. mypy is installed by the
+    build (setup.cfg's `compiled` extra)."""
+    if importlib.util.find_spec("mypy") is None:
+        pytest.skip("mypy is not installed (scripts/build_engine.py installs it)")
+    sources = [str(ce.source_path(m).relative_to(ROOT)) for m in ce.HOT_MODULES]
+    done = subprocess.run([sys.executable, "-m", "mypy", *sources], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.startswith(f"Success: no issues found in {len(sources)} source files")
+
+
+def _bonus_only(state: str):
+    inp = PaycheckInput(pay_date=date(2026, 3, 6), pay_frequency=PayFrequency.BIWEEKLY, work_state=state,
+                        residence_state=state, earnings=(Earning("bonus", amount=D("1000")),), w4=W4())
+    return calculate_paycheck(inp, tables_for(inp.pay_date))
+
+
+def test_quiet_steps_keep_nothing_and_the_words_come_back_when_read():
+    """A bonus-only Indiana paycheck: no regular wages, so the state code says so (a step written even when quiet)
+    and withholds on the supplemental $1,000 at Indiana's flat 2026 rate, 2.95% = $29.50. Computed quietly, QUIET must
+    still hold nothing afterwards (compiled code must call QUIET's own append, not the list's); read, the line says
+    it."""
+    before = len(QUIET)
+    line = next(x for x in _bonus_only("IN").employee_taxes if x.code == "state_income_tax")
+    assert len(QUIET) == before == 0
+    assert line.amount == D("29.50")
+    assert "No regular wages this period after pre-tax exclusions." in line.explanation
+
+
+def test_engine_lines_pickle_and_read_the_same_words_after():
+    """Earnings, deductions and state lines go between processes in a run: their deferred steps (functions of the
+    compiled modules) pickle by name under either build."""
+    result = _bonus_only("IN")
+    for line in (*result.earnings, next(x for x in result.employee_taxes if x.code == "state_income_tax")):
+        copy = pickle.loads(pickle.dumps(line))
+        assert copy.amount == line.amount and copy.explanation == line.explanation
