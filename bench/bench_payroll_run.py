@@ -146,18 +146,20 @@ def seed(app, n: int, rng: random.Random) -> dict:
 _APP = None     # the app, inherited by the forked calculation processes (create_app runs once per process)
 
 
-def _calc_worker(run_id: int, indexes: list[int], out) -> None:
-    """One calculation process (stands in for one Celery worker)."""
+def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") -> None:
+    """One calculation (or, with task "approve", chunk approval) process (stands in for one Celery worker)."""
     from backoffice.extensions import db
     from payroll.services.calc import calculate_chunk
+    from payroll.services.runs import approve_chunk
 
+    work = approve_chunk if task == "approve" else calculate_chunk
     try:
         chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
             db.engine.dispose(close=False)      # never share the parent's connections
             for i in indexes:
                 c0, t0 = time.process_time(), time.perf_counter()
-                calculate_chunk(run_id, i)
+                work(run_id, i)
                 chunks.append((time.process_time() - c0, time.perf_counter() - t0))
         ru = resource.getrusage(resource.RUSAGE_SELF)
         out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks))
@@ -207,7 +209,7 @@ def _server_cpu_reader(app):
     return server_cpu
 
 
-PROFILED_PHASES = {"approve (payments)": "approve", "NACHA file": "nacha", "register rows": "register",
+PROFILED_PHASES = {"approve (payments)": "approve", "approve chunks (leave)": "approve_chunks", "NACHA file": "nacha", "register rows": "register",
                    "mark paid": "mark_paid"}
 
 
@@ -462,7 +464,34 @@ def main() -> None:
 
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))
-        phase("approve (payments)", lambda: runs.approve_run(run_id, hr2))
+        phase("approve (payments)", lambda: runs.approve_run(run_id, hr2, enqueue=False))
+
+        def approve_chunks():
+            """The chunks' share of the approval (the leave accrual), fanned out as the approve_chunk tasks are."""
+            todo = runs.pending_approval_chunks(run_id)
+            db.session.commit()
+            if args.profile_phases or args.workers < 2:
+                for i in todo:
+                    runs.approve_chunk(run_id, i)
+                return
+            ctx = multiprocessing.get_context("fork")
+            q = ctx.Queue()
+            procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
+                     for k in range(args.workers)]
+            db.engine.dispose()
+            for p in procs:
+                p.start()
+            got = [q.get() for _ in procs]
+            for r in got:
+                if isinstance(r, BaseException):
+                    raise r
+            for p in procs:
+                p.join()
+                assert p.exitcode == 0
+            print(f"  chunk approval CPU time: {sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
+
+        phase("approve chunks (leave)", approve_chunks)
+        assert not runs.pending_approval_chunks(run_id)
         # made three days before the pay date, in time for the ODFI's cut-off (a file made after it must name a
         # later settlement date)
         made = datetime.combine(run.pay_date - timedelta(days=3), datetime.min.time(), timezone.utc) + timedelta(hours=14)
