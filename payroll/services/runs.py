@@ -528,7 +528,8 @@ def approve_chunk(run_id: int, index: int) -> bool:
     run = get_run(run_id)
     if run.state not in ("approved", "paid"):
         return False
-    workers = sa.select(Engagement.worker_id).where(id_in(Engagement.id, chunk.engagement_ids))
+    workers = sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
+        id_in(Engagement.id, chunk.engagement_ids))).scalars()))
     hooks.fire(hooks.RUN_APPROVED_CHUNK, run, workers)
     chunk.approved_at = utcnow()
     return True
