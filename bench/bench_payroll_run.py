@@ -168,6 +168,24 @@ def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") 
         raise
 
 
+def _register_worker(run_id: int, out) -> None:
+    """The register rows read in their own process (a finance user's export while the NACHA file is made)."""
+    from backoffice.extensions import db
+    from reports.exports import register_rows
+    from reports.queries import Selection
+
+    try:
+        with _APP.app_context():
+            db.engine.dispose(close=False)
+            c0, t0 = time.process_time(), time.perf_counter()
+            cols, rows = register_rows(Selection(run_id=run_id))
+            n = sum(1 for _ in rows)
+            out.put((len(cols), n, time.perf_counter() - t0, time.process_time() - c0))
+    except BaseException as exc:
+        out.put(exc)
+        raise
+
+
 def _server_cpu_reader(app):
     """A function returning the CPU seconds the PostgreSQL server has used so far (the postmaster, its live
     backends and those that have exited), when the server runs on this machine and /proc can be read; else
@@ -349,6 +367,11 @@ def main() -> None:
                     help="after each phase, the K statements the server spent most time in during it "
                     "(pg_stat_statements: start the server with PG_EXTRA_OPTS=\"-c "
                     "shared_preload_libraries=pg_stat_statements\")")
+    ap.add_argument("--overlap", action="store_true",
+                    help="after the run-level approval, run its chunks (the leave accrual, in the --workers "
+                    "processes), the register rows (one more process: a finance user's export) and the NACHA file "
+                    "(this process) at the same time, as the Celery workers and two users' requests would; then "
+                    "mark paid. Without it the phases run one after another")
     ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
                     "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
@@ -490,18 +513,48 @@ def main() -> None:
                 assert p.exitcode == 0
             print(f"  chunk approval CPU time: {sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
 
-        phase("approve chunks (leave)", approve_chunks)
-        assert not runs.pending_approval_chunks(run_id)
         # made three days before the pay date, in time for the ODFI's cut-off (a file made after it must name a
         # later settlement date)
         made = datetime.combine(run.pay_date - timedelta(days=3), datetime.min.time(), timezone.utc) + timedelta(hours=14)
-        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
 
         def reg():
             cols, rows = register_rows(Selection(run_id=run_id))
             return len(cols), sum(1 for _ in rows)
 
-        ncols, nrows = phase("register rows", reg)
+        if args.overlap:
+            def overlapped():
+                ctx = multiprocessing.get_context("fork")
+                q, rq = ctx.Queue(), ctx.Queue()
+                todo = runs.pending_approval_chunks(run_id)
+                db.session.commit()
+                procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
+                         for k in range(args.workers)]
+                procs.append(ctx.Process(target=_register_worker, args=(run_id, rq)))
+                db.engine.dispose()
+                for p in procs:
+                    p.start()
+                t0 = time.perf_counter()
+                f = payments.generate_nacha(run_id, fin, now=made)
+                t_nacha = time.perf_counter() - t0
+                got = [q.get() for _ in procs[:-1]]
+                shape = rq.get()
+                for r in got + [shape]:
+                    if isinstance(r, BaseException):
+                        raise r
+                for p in procs:
+                    p.join()
+                    assert p.exitcode == 0
+                print(f"  overlapped: NACHA file {t_nacha:.2f} s here; register rows {shape[2]:.2f} s "
+                      f"({shape[3]:.2f} s CPU) in its process; chunk approval CPU "
+                      f"{sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
+                return f, shape[:2]
+
+            nacha, (ncols, nrows) = phase("chunks ∥ NACHA ∥ register", overlapped)
+        else:
+            phase("approve chunks (leave)", approve_chunks)
+            nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
+            ncols, nrows = phase("register rows", reg)
+        assert not runs.pending_approval_chunks(run_id)
         if args.dump:
             register_digest = _register_digest(run_id)
         phase("mark paid", lambda: runs.mark_paid(run_id, fin))
