@@ -217,8 +217,24 @@ def _run_workers(run: PayrollRun):
     return sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee")
 
 
+_SIZES: dict[tuple, int] = {}       # (run id, approved at) -> employer size: once per process, not per chunk
+
+
+def _employer_size(run: PayrollRun, workers) -> int:
+    """The agency's size at the run's period end (the laws' tiers). A chunk's process counts it once per approved
+    run: it is a scan of every leased engagement (100,000 at scale), which each of 40 chunks repeated."""
+    if workers is None or run.approved_at is None:
+        return employer_size(run.period_end)
+    key = (run.id, run.approved_at)
+    if key not in _SIZES:
+        if len(_SIZES) > 16:
+            _SIZES.clear()
+        _SIZES[key] = employer_size(run.period_end)
+    return _SIZES[key]
+
+
 def _context(run: PayrollRun, workers=None) -> _RunContext:
-    ctx = _RunContext(run, employer_size(run.period_end), now=utcnow().replace(tzinfo=None))
+    ctx = _RunContext(run, _employer_size(run, workers), now=utcnow().replace(tzinfo=None))
     ctx.done = set(db.session.execute(_only(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
         LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id), LeaveEntry.worker_id, workers)).all())
     conn = db.session.connection()
