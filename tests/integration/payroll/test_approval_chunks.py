@@ -20,12 +20,12 @@ def _accruals(db, run_id):
 
 
 @pytest.fixture
-def three_californians(app, world):
+def three_californians(app, world, monkeypatch):
     """Three CA employees, one chunk each (PAYROLL_CHUNK_SIZE 1), calculated. Cal. Lab. Code 246(b)(1): one hour
     per 30 worked — 5 × 9 = 45 h → 1.5 h; 5 × 8 = 40 h → 1.3333 h (half up); 3 × 10 = 30 h → 1 h."""
     from payroll.services import runs
 
-    app.config["PAYROLL_CHUNK_SIZE"] = 1
+    monkeypatch.setitem(app.config, "PAYROLL_CHUNK_SIZE", 1)      # the app is the session's: put back afterwards
     people = [world.worker(state="CA") for _ in range(3)]
     for e, hours in zip(people, ((9, 9, 9, 9, 9, 0, 0), (8, 8, 8, 8, 8, 0, 0), (10, 10, 10, 0, 0, 0, 0))):
         world.time(e, hours=hours)
