@@ -146,22 +146,42 @@ def seed(app, n: int, rng: random.Random) -> dict:
 _APP = None     # the app, inherited by the forked calculation processes (create_app runs once per process)
 
 
-def _calc_worker(run_id: int, indexes: list[int], out) -> None:
-    """One calculation process (stands in for one Celery worker)."""
+def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") -> None:
+    """One calculation (or, with task "approve", chunk approval) process (stands in for one Celery worker)."""
     from backoffice.extensions import db
     from payroll.services.calc import calculate_chunk
+    from payroll.services.runs import approve_chunk
 
+    work = approve_chunk if task == "approve" else calculate_chunk
     try:
         chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
             db.engine.dispose(close=False)      # never share the parent's connections
             for i in indexes:
                 c0, t0 = time.process_time(), time.perf_counter()
-                calculate_chunk(run_id, i)
+                work(run_id, i)
                 chunks.append((time.process_time() - c0, time.perf_counter() - t0))
         ru = resource.getrusage(resource.RUSAGE_SELF)
         out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks))
     except BaseException as exc:       # report instead of leaving the parent waiting
+        out.put(exc)
+        raise
+
+
+def _register_worker(run_id: int, out) -> None:
+    """The register rows read in their own process (a finance user's export while the NACHA file is made)."""
+    from backoffice.extensions import db
+    from reports.exports import register_rows
+    from reports.queries import Selection
+
+    try:
+        with _APP.app_context():
+            db.engine.dispose(close=False)
+            c0, t0 = time.process_time(), time.perf_counter()
+            cols, rows = register_rows(Selection(run_id=run_id))
+            n = sum(1 for _ in rows)
+            out.put((len(cols), n, time.perf_counter() - t0, time.process_time() - c0))
+    except BaseException as exc:
         out.put(exc)
         raise
 
@@ -207,7 +227,7 @@ def _server_cpu_reader(app):
     return server_cpu
 
 
-PROFILED_PHASES = {"approve (payments)": "approve", "NACHA file": "nacha", "register rows": "register",
+PROFILED_PHASES = {"approve (payments)": "approve", "approve chunks (leave)": "approve_chunks", "NACHA file": "nacha", "register rows": "register",
                    "mark paid": "mark_paid"}
 
 
@@ -347,6 +367,11 @@ def main() -> None:
                     help="after each phase, the K statements the server spent most time in during it "
                     "(pg_stat_statements: start the server with PG_EXTRA_OPTS=\"-c "
                     "shared_preload_libraries=pg_stat_statements\")")
+    ap.add_argument("--overlap", action="store_true",
+                    help="after the run-level approval, run its chunks (the leave accrual, in the --workers "
+                    "processes), the register rows (one more process: a finance user's export) and the NACHA file "
+                    "(this process) at the same time, as the Celery workers and two users' requests would; then "
+                    "mark paid. Without it the phases run one after another")
     ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
                     "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
@@ -462,17 +487,74 @@ def main() -> None:
 
         child_rss = phase("calculate + persist", calculate)
         phase("finalize", lambda: runs.finalize_run(run_id))
-        phase("approve (payments)", lambda: runs.approve_run(run_id, hr2))
+        phase("approve (payments)", lambda: runs.approve_run(run_id, hr2, enqueue=False))
+
+        def approve_chunks():
+            """The chunks' share of the approval (the leave accrual), fanned out as the approve_chunk tasks are."""
+            todo = runs.pending_approval_chunks(run_id)
+            db.session.commit()
+            if args.profile_phases or args.workers < 2:
+                for i in todo:
+                    runs.approve_chunk(run_id, i)
+                return
+            ctx = multiprocessing.get_context("fork")
+            q = ctx.Queue()
+            procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
+                     for k in range(args.workers)]
+            db.engine.dispose()
+            for p in procs:
+                p.start()
+            got = [q.get() for _ in procs]
+            for r in got:
+                if isinstance(r, BaseException):
+                    raise r
+            for p in procs:
+                p.join()
+                assert p.exitcode == 0
+            print(f"  chunk approval CPU time: {sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
+
         # made three days before the pay date, in time for the ODFI's cut-off (a file made after it must name a
         # later settlement date)
         made = datetime.combine(run.pay_date - timedelta(days=3), datetime.min.time(), timezone.utc) + timedelta(hours=14)
-        nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
 
         def reg():
             cols, rows = register_rows(Selection(run_id=run_id))
             return len(cols), sum(1 for _ in rows)
 
-        ncols, nrows = phase("register rows", reg)
+        if args.overlap:
+            def overlapped():
+                ctx = multiprocessing.get_context("fork")
+                q, rq = ctx.Queue(), ctx.Queue()
+                todo = runs.pending_approval_chunks(run_id)
+                db.session.commit()
+                procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
+                         for k in range(args.workers)]
+                procs.append(ctx.Process(target=_register_worker, args=(run_id, rq)))
+                db.engine.dispose()
+                for p in procs:
+                    p.start()
+                t0 = time.perf_counter()
+                f = payments.generate_nacha(run_id, fin, now=made)
+                t_nacha = time.perf_counter() - t0
+                got = [q.get() for _ in procs[:-1]]
+                shape = rq.get()
+                for r in got + [shape]:
+                    if isinstance(r, BaseException):
+                        raise r
+                for p in procs:
+                    p.join()
+                    assert p.exitcode == 0
+                print(f"  overlapped: NACHA file {t_nacha:.2f} s here; register rows {shape[2]:.2f} s "
+                      f"({shape[3]:.2f} s CPU) in its process; chunk approval CPU "
+                      f"{sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
+                return f, shape[:2]
+
+            nacha, (ncols, nrows) = phase("chunks ∥ NACHA ∥ register", overlapped)
+        else:
+            phase("approve chunks (leave)", approve_chunks)
+            nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
+            ncols, nrows = phase("register rows", reg)
+        assert not runs.pending_approval_chunks(run_id)
         if args.dump:
             register_digest = _register_digest(run_id)
         phase("mark paid", lambda: runs.mark_paid(run_id, fin))

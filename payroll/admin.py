@@ -167,11 +167,14 @@ class PayrollDeskView(BaseView):
                            run_request=next((r for r in requests if r.paycheck_id is None), None),
                            paycheck_requests=[r for r in requests if r.paycheck_id is not None],
                            show_checks=show_checks,
+                           approval_pending=runs.pending_approval_chunks(run.id)
+                           if run.state in ("approved", "paid") else [],
                            actions=runs.run_actions(run, current_user),
                            buttons=run_desk.run_buttons(run, current_user), status=run_desk.run_status(run),
                            problems=problems, kind=kind, fixes=problem_fixes(problems.rows), may=_may_open(),
                            problem_title=run_desk.title, holds_pay_date=asked,
                            holds_warning=holds_warning.message.split(". Confirm")[0] if holds_warning else "",
+                           can_resume_approval=can(current_user, *runs.RUN_RIGHTS["resume"]),
                            can_export=can(current_user, "report", "read"))  # the register is the finance export
 
     @expose("/<int:run_id>/progress.json")
@@ -195,6 +198,9 @@ class PayrollDeskView(BaseView):
                 elif verb == "approve":
                     runs.approve_run(run_id, current_user)
                     flash("Run approved.", "success")
+                elif verb == "resume_approval":
+                    sent = runs.resume_approval(run_id, current_user)
+                    flash(f"Re-sent the approval of {len(sent)} chunk(s).", "success")
                 elif verb == "nacha":
                     payments.generate_nacha(run_id, current_user, now=clock().now())
                     flash("NACHA file generated.", "success")

@@ -10,7 +10,7 @@ from backoffice.clitools import handle_domain_errors
 from backoffice.clock import clock
 from payroll.cli_engine import paycheck
 from payroll.services.payments import generate_nacha
-from payroll.services.runs import paycheck_exceptions, pre_run_checks, resume_calculation
+from payroll.services.runs import paycheck_exceptions, pre_run_checks, resume_approval, resume_calculation
 
 
 def register(cli) -> None:
@@ -116,5 +116,16 @@ def resume_cmd(run_id):
     """Re-send the chunks of a calculating run that are not done (after a worker died)."""
     sent = resume_calculation(run_id)
     click.echo(f"re-sent {len(sent)} chunk(s)")
+
+
+@payroll.command("resume-approval")
+@click.argument("run_id", type=int)
+@with_appcontext
+@handle_domain_errors
+def resume_approval_cmd(run_id):
+    """Re-send the chunks of an approved (or paid) run whose share of the approval is not done (the leave its
+    workers accrue), after a worker died."""
+    sent = resume_approval(run_id)
+    click.echo(f"re-sent the approval of {len(sent)} chunk(s)")
 
 

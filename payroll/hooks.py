@@ -6,6 +6,11 @@ from __future__ import annotations
 from flask import current_app, has_app_context
 
 RUN_APPROVED = "payroll_run_approved_hooks"         # hook(run): a run has just moved to `approved` (immutable)
+# hook(run, workers): the share of an approved run's consequences that is per worker (e.g. the leave the hours accrue),
+# for the workers of one chunk (`workers`: their ids, sorted), in the chunk's own unit of work after the
+# approval committed; the chunks run in parallel in the Celery workers, each once (payroll_run_chunks.approved_at).
+# `workers` is None for a run approved without chunks: then in the approval's unit of work, for all its workers.
+RUN_APPROVED_CHUNK = "payroll_run_approved_chunk_hooks"
 RUN_PAID = "payroll_run_paid_hooks"                 # hook(run): a run has just moved to `paid`
 PAYSTUB_LEAVE = "payroll_paystub_leave_hooks"       # hook(paycheck) -> [rows]: leave lines a paystub prints
 PAYCHECKS_REVERSED = "payroll_paychecks_reversed_hooks"   # hook(reversal_run): its negative paychecks are written

@@ -329,7 +329,9 @@ def released_runs() -> sa.Select:
 
 class RunChunk(db.Model):
     """One slice of a run's engagements, calculated in one transaction: its paychecks, lines, YTD updates,
-    journal entry and `done_at` commit together, so a retried chunk finds itself done and does nothing."""
+    journal entry and `done_at` commit together, so a retried chunk finds itself done and does nothing. Once the
+    run is approved, the chunk's share of the approval (payroll.hooks RUN_APPROVED_CHUNK: the leave its workers
+    accrue) commits with `approved_at` in the same way."""
 
     __tablename__ = "payroll_run_chunks"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -337,6 +339,7 @@ class RunChunk(db.Model):
     index: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     engagement_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
 
     __table_args__ = (sa.UniqueConstraint("run_id", "index", name="uq_run_chunks_run_index"),)

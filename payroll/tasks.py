@@ -12,7 +12,8 @@ from backoffice.extensions import db
 from backoffice.uow import transaction
 from payroll.models import Paycheck
 from payroll.services.calc import calculate_chunk as calc_chunk
-from payroll.services.runs import finalize_run, pending_chunks, record_failure
+from payroll.services.runs import (approval_done, approve_chunk as approve_run_chunk, finalize_run,
+                                   pending_approval_chunks, pending_chunks, record_failure)
 from reports.paystubs import render_paychecks
 
 RETRYABLE = (OperationalError,)     # SQLite "database is locked", PostgreSQL deadlock / lost connection
@@ -48,6 +49,25 @@ def calculate_chunk(self, run_id: int, index: int) -> bool:
         record_failure(run_id, f"chunk {index}: {type(exc).__name__}: {exc}")
         raise
     finalize_run(run_id)
+    return did
+
+
+@shared_task(name="payroll.approve_chunk", bind=True, autoretry_for=RETRYABLE, retry_backoff=1,
+             retry_backoff_max=10, max_retries=20)
+def approve_chunk(self, run_id: int, index: int) -> bool:
+    """One chunk's share of an approved run's approval (a no-op when it is done already); after the last one, the
+    run's paystubs are sent to render."""
+    try:
+        did = approve_run_chunk(run_id, index)     # rolled back on any error
+    except RETRYABLE:
+        raise
+    except Exception as exc:
+        record_failure(run_id, f"approving chunk {index}: {type(exc).__name__}: {exc}")
+        raise
+    with transaction():
+        left = pending_approval_chunks(run_id)
+    if did and not left:
+        approval_done(run_id)
     return did
 
 

@@ -20,7 +20,8 @@ def init_app(app) -> None:
     from backoffice.workers import add_demo_step
     from payroll import hooks
 
-    hooks.add_hook(app, hooks.RUN_APPROVED, accrual_services.run_approved)
+    hooks.add_hook(app, hooks.RUN_APPROVED, accrual_services.run_law_policies)
+    hooks.add_hook(app, hooks.RUN_APPROVED_CHUNK, accrual_services.run_approved)
     hooks.add_hook(app, hooks.PAYCHECKS_REVERSED, accrual_services.paychecks_reversed)
     hooks.add_hook(app, hooks.PAYSTUB_LEAVE, services.paystub_leave)
     add_engagement_hook(app, separation_services.engagement_changed)   # separation / rehire follow engagements

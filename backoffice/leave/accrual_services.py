@@ -1,7 +1,9 @@
 """Leave accrued from the hours an approved run pays, and leave used by the paychecks that pay approved requests.
 
-Called from payroll's RUN_APPROVED hook (an approved run is immutable: reversing it fires PAYCHECKS_REVERSED)
-inside the run's own unit of work: the hours of each timesheet the run paid
+Called from payroll's RUN_APPROVED_CHUNK hook once per chunk of the approved run's workers, in the chunk's own unit
+of work after the approval committed (the chunks run in parallel in the Celery workers; an approved run is
+immutable: reversing it fires PAYCHECKS_REVERSED, refused while a chunk is pending): the hours of each timesheet the
+run paid
 are grouped by worker and by the sick-leave jurisdictions of the engagement's work site (a worker with hours in
 two places accrues under both), then the pure engine accrues them under the law in force each day. The agency's
 PTO policies accrue from the same hours. Every accrual is one ledger entry keyed by (run, paycheck, policy) in the
@@ -35,7 +37,19 @@ from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, Payr
 from payroll.services.common import bulk_insert, id_in, is_postgres, reserve_ids, units4
 
 
-def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
+def _only(stmt, column, workers):
+    """`stmt` limited to the chunk's workers (`workers`: their ids; None: every worker of the run). The ids go as
+    one array (id_in), which the planner reads as a constant: an index scan for the chunk's 2,500 workers, where
+    `IN (SELECT …)` let it hash-join every row of the run's table, for each of a 100,000-worker run's 40 chunks."""
+    if workers is None:
+        return stmt
+    # the range as well: a chunk's workers are consecutive ids (payroll plans chunks in worker order), and an index
+    # led by (run_id, worker_id) takes a range as its condition, not an array
+    return stmt.where(column.between(workers[0], workers[-1]), id_in(column, workers)) if workers else \
+        stmt.where(sa.false())
+
+
+def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
     """worker id → engagement id → [(day, hours)] of the leased employees' timesheets this run paid (plain rows:
     a large run pays 100,000 sheets, too many to load as ORM objects)."""
     out: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
@@ -44,10 +58,16 @@ def _days_worked(run: PayrollRun) -> dict[int, dict[int, list[tuple[date, Decima
     scaled = Timesheet.__table__.c.hours_mon.type
     columns = [sa.type_coerce(getattr(Timesheet, f"hours_{d}"), sa.BigInteger) for d in DAYS]
     decimals: dict[int, Decimal] = {}
-    rows = db.session.connection().execute(
+    # For one chunk, the sheets are found from its workers' engagements (uq_timesheets_engagement_week), never by
+    # `paid_run_id`'s index: the run's calculation has just set that column on every sheet it paid, and until the
+    # table is analyzed again the planner believes the run paid about one sheet and walks all of them (180,000 at
+    # 100,000 workers) for each of the 40 chunks. coalesce() keeps that index out of the chunk's plan.
+    paid_by_run = (Timesheet.paid_run_id == run.id) if workers is None else (
+        sa.func.coalesce(Timesheet.paid_run_id, 0) == run.id)
+    rows = db.session.connection().execute(_only(
         sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
         .join(Engagement, Engagement.id == Timesheet.engagement_id)
-        .where(Timesheet.paid_run_id == run.id, Engagement.type == EMPLOYEE)
+        .where(paid_by_run, Engagement.type == EMPLOYEE), Engagement.worker_id, workers)
         .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
     for worker_id, engagement_id, week_start, *daily in rows:
         for i, raw in enumerate(daily):
@@ -197,18 +217,39 @@ def _run_workers(run: PayrollRun):
     return sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee")
 
 
-def _context(run: PayrollRun) -> _RunContext:
-    ctx = _RunContext(run, employer_size(run.period_end), now=utcnow().replace(tzinfo=None))
-    ctx.done = set(db.session.execute(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
-        LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id)).all())
+_SIZES: dict[tuple, int] = {}       # (run id, approved at) -> employer size: once per process, not per chunk
+
+
+def _employer_size(run: PayrollRun, workers) -> int:
+    """The agency's size at the run's period end (the laws' tiers). A chunk's process counts it once per approved
+    run: it is a scan of every leased engagement (100,000 at scale), which each of 40 chunks repeated."""
+    if workers is None or run.approved_at is None:
+        return employer_size(run.period_end)
+    key = (run.id, run.approved_at)
+    if key not in _SIZES:
+        if len(_SIZES) > 16:
+            _SIZES.clear()
+        _SIZES[key] = employer_size(run.period_end)
+    return _SIZES[key]
+
+
+def _context(run: PayrollRun, workers=None) -> _RunContext:
+    ctx = _RunContext(run, _employer_size(run, workers), now=utcnow().replace(tzinfo=None))
+    ctx.done = set(db.session.execute(_only(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
+        LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id), LeaveEntry.worker_id, workers)).all())
     conn = db.session.connection()
     table = LeaveBalance.__table__
-    rows = conn.execute(for_update(sa.select(*(table.c[c] for c in _BALANCE_COLUMNS))
+    # a chunk's workers by their ids (one held out of the run has no paycheck and accrues nothing: its rows are
+    # read, not moved); the whole run's by subquery
+    rows = conn.execute(for_update(_only(sa.select(*(table.c[c] for c in _BALANCE_COLUMNS)), table.c.worker_id,
+                                         workers) if workers is not None else
+                                   sa.select(*(table.c[c] for c in _BALANCE_COLUMNS))
                                    .where(table.c.worker_id.in_(_run_workers(run)))))
     ctx.balances = {(r[1], r[2]): _Balance(*r) for r in rows}
-    ctx.hired = dict(conn.execute(sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date))
-                                  .where(Engagement.worker_id.in_(_run_workers(run)), Engagement.type == EMPLOYEE)
-                                  .group_by(Engagement.worker_id)).all())
+    hired = sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date)).where(Engagement.type == EMPLOYEE)
+    hired = _only(hired, Engagement.worker_id, workers) if workers is not None else hired.where(
+        Engagement.worker_id.in_(_run_workers(run)))
+    ctx.hired = dict(conn.execute(hired.group_by(Engagement.worker_id)).all())
     ctx.laws = {p.jurisdiction: p for p in db.session.execute(sa.select(LeavePolicy).where(
         LeavePolicy.kind == "sick_law")).scalars() if p.code == f"{p.jurisdiction}-SICK"}
     ctx.own = list(db.session.execute(sa.select(LeavePolicy).where(
@@ -369,17 +410,17 @@ def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: Leav
     return 1
 
 
-def _salaried_exempt(run: PayrollRun, worked: dict) -> dict[int, list[int]]:
+def _salaried_exempt(run: PayrollRun, worked: dict, workers=None) -> dict[int, list[int]]:
     """worker id → the exempt salaried engagements this run paid a salary for and no recorded time: their hours are
     the law's deemed hours (e.g. Cal. Lab. Code 246(b)(2): 40 a week)."""
     out: dict[int, list[int]] = defaultdict(list)
-    for worker_id, eid in db.session.execute(
+    for worker_id, eid in db.session.execute(_only(
             sa.select(Paycheck.worker_id, PaycheckLine.engagement_id).distinct()
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .join(Engagement, Engagement.id == PaycheckLine.engagement_id)
             .where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee", PaycheckLine.kind == "earning",
                    PaycheckLine.code == "salary", Engagement.type == EMPLOYEE,
-                   Engagement.overtime_exempt.is_(True))).all():
+                   Engagement.overtime_exempt.is_(True)), Paycheck.worker_id, workers)).all():
         if eid not in worked.get(worker_id, {}):
             out[worker_id].append(eid)
     return out
@@ -394,20 +435,21 @@ def _deemed_days(law, start: date, end: date) -> list[tuple[date, Decimal]]:
             if (start + timedelta(days=i)).weekday() < 5]
 
 
-def accrue_run(run: PayrollRun) -> int:
+def accrue_run(run: PayrollRun, workers=None) -> int:
     """Accrue every leased employee's leave from the hours this approved run pays (an exempt salaried employee's
-    deemed hours where the law deems them). Returns the entries written."""
-    worked = _days_worked(run)
-    deemed = _salaried_exempt(run, worked)
+    deemed hours where the law deems them); with `workers` (the ids of one chunk's workers), only theirs.
+    Returns the entries written."""
+    worked = _days_worked(run, workers)
+    deemed = _salaried_exempt(run, worked, workers)
     for worker_id, eids in deemed.items():
         for eid in eids:
             worked[worker_id][eid] = []          # filled per law below (each law deems its own hours)
     if not worked:
         return 0
-    paychecks = dict(db.session.connection().execute(sa.select(Paycheck.worker_id, Paycheck.id).where(
-        Paycheck.run_id == run.id, Paycheck.worker_type == "employee")).all())
+    paychecks = dict(db.session.connection().execute(_only(sa.select(Paycheck.worker_id, Paycheck.id).where(
+        Paycheck.run_id == run.id, Paycheck.worker_type == "employee"), Paycheck.worker_id, workers)).all())
     engagements = _engagements({eid for by in worked.values() for eid in by})
-    ctx = _context(run)
+    ctx = _context(run, workers)
     written = 0
     for worker_id, by_engagement in sorted(worked.items()):
         paycheck_id = paychecks.get(worker_id)
@@ -452,14 +494,15 @@ def accrue_run(run: PayrollRun) -> int:
     return written
 
 
-def use_run(run: PayrollRun) -> int:
-    """The approved requests this run's paychecks paid: their hours leave the balance (a `use` entry each) and
-    the requests become paid."""
-    rows = db.session.execute(
+def use_run(run: PayrollRun, workers=None) -> int:
+    """The approved requests this run's paychecks paid (of the chunk's `workers`): their hours leave the balance (a
+    `use` entry each) and the requests become paid."""
+    rows = db.session.execute(_only(
         sa.select(LeaveRequest, PayrollAdjustment.paycheck_id)
         .join(PayrollAdjustment, PayrollAdjustment.id == LeaveRequest.adjustment_id)
         .join(Paycheck, Paycheck.id == PayrollAdjustment.paycheck_id)
-        .where(Paycheck.run_id == run.id, LeaveRequest.status == "approved", PayrollAdjustment.status == "applied")
+        .where(Paycheck.run_id == run.id, LeaveRequest.status == "approved", PayrollAdjustment.status == "applied"),
+        LeaveRequest.worker_id, workers)
         .order_by(LeaveRequest.id)).all()
     for req, paycheck_id in rows:
         row = balance_row(req.worker_id, req.policy, req.start_date)
@@ -474,12 +517,38 @@ def use_run(run: PayrollRun) -> int:
     return len(rows)
 
 
-def run_approved(run: PayrollRun) -> None:
-    """payroll.hooks RUN_APPROVED: accrue from the hours the run pays, then take out the leave it pays — when the
-    run's paychecks become final, before its paystubs are rendered (they print the leave lines)."""
-    accrue_run(run)
-    use_run(run)
+def run_approved(run: PayrollRun, workers=None) -> None:
+    """payroll.hooks RUN_APPROVED_CHUNK: accrue from the hours the run pays the chunk's `workers` (None: all the
+    run's workers), then take out the leave it pays them — once the run's paychecks are final, before its paystubs
+    are rendered (they print the leave lines; payroll sends them when the last chunk is done). A worker is in one
+    chunk only and the balances are per worker, so chunks run in parallel without waiting on each other."""
+    accrue_run(run, workers)
+    use_run(run, workers)
     db.session.flush()
+
+
+def run_law_policies(run: PayrollRun) -> None:
+    """payroll.hooks RUN_APPROVED, in the approval's unit of work: the sick-leave policy of every law in force during
+    the run's period where its employees work, created now if it is the first run to pay hours there — not by two
+    chunks at once, whose inserts of the same policy code would collide."""
+    size = employer_size(run.period_end)
+    days = [run.period_start + timedelta(days=i) for i in range((run.period_end - run.period_start).days + 1)]
+    places = db.session.connection().execute(
+        sa.select(Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+        .distinct().outerjoin(Client, Client.id == Engagement.client_id)
+        .where(Engagement.worker_id.in_(_run_workers(run)), Engagement.type == EMPLOYEE)).all()
+    codes = {code for state, city, county, c_state, c_city in places
+             for code in jurisdictions_of(_Place(state, city, county, _ClientPlace(c_state, c_city)))}
+    for code in sorted(codes):
+        for day in days:
+            try:
+                engine.applicable(code, day, size)
+            except DomainError as e:
+                if e.code not in ("not_in_force", "not_covered"):
+                    raise
+                continue
+            law_policy(code)
+            break
 
 
 def paychecks_reversed(reversal_run: PayrollRun) -> None:

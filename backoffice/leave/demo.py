@@ -1,6 +1,6 @@
 """Demo paid leave: the agency's PTO policy for its leased employees, and the portal's demo worker's sick-leave
 request waiting for the client's approver — on top of the sick leave the payroll demo's paid runs accrued
-(payroll's RUN_APPROVED hook, the same path as a real run)."""
+(payroll's RUN_APPROVED_CHUNK hook, chunk by chunk after each approval, the same path as a real run)."""
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -345,6 +345,7 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
                         f"({law.source('accrual')})."]
     annual_cap, balance_cap = law.cap("annual_accrual_cap", inp.day_hours), law.cap("balance_cap", inp.day_hours)
     start_after = law.accrual_after_hours if known else None
+    next_year = add_months(inp.policy_year_start, 12)     # days before it are in year 0: no walk over the years
     for day, worked_today in days:
         if not law.effective_from <= day <= (law.effective_to or day):
             law = applicable(inp.jurisdiction, day, inp.employer_size, laws, inp.employer_net_income)
@@ -352,7 +353,7 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
             annual_cap = law.cap("annual_accrual_cap", inp.day_hours)
             balance_cap = law.cap("balance_cap", inp.day_hours)
             start_after = law.accrual_after_hours if known else None
-        y = _year_of(day, inp.policy_year_start)
+        y = 0 if day < next_year else _year_of(day, inp.policy_year_start)
         if y != year:
             year, this_year = y, ZERO_HOURS
             lines.append(f"{long_date(day)} starts a new policy year: its accrual count starts at 0 "

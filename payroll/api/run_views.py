@@ -139,7 +139,11 @@ def _run_action(ident: int, action: str):
     if action == "pay":
         return runs.mark_paid(ident, user)
     if action == "resume":
-        runs.resume_calculation(ident, user)
+        run = db.session.get(PayrollRun, ident)
+        if run.state in ("approved", "paid"):       # the approval's chunks (the leave accrual) not done yet
+            runs.resume_approval(ident, user)
+        else:
+            runs.resume_calculation(ident, user)
         return db.session.get(PayrollRun, ident)
     return corrections.reverse_run(ident, user, str((body or {}).get("reason") or ""), on=clock().today())
 
@@ -154,7 +158,8 @@ def calculate_run(ident):
 @blp.route("/payroll-runs/<int:ident>/resume", methods=["POST"])
 @blp.response(202, RunOut)
 def resume_run(ident):
-    """Re-send the chunks not done (after a worker died); safe to repeat."""
+    """Re-send the chunks not done (after a worker died): a calculating run's calculation, an approved or paid
+    run's approval (the leave its chunks accrue); safe to repeat."""
     return _run_action(ident, "resume")
 
 

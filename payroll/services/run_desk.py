@@ -97,6 +97,15 @@ def _when(at) -> str:
     return f" on {at:%b} {at.day}, {at.year}" if at is not None else ""
 
 
+def _approving(run: PayrollRun) -> str:
+    """The approval's chunks still at work (the leave their workers accrue), said after the status; else nothing."""
+    pending = runs.pending_approval_chunks(run.id)
+    if not pending:
+        return ""
+    return (f" The leave accrual of {len(pending)} of {run.chunks_total} chunks is still running (paystubs and "
+            "reversal wait for it); if a worker stopped, resume the approval.")
+
+
 def run_status(run: PayrollRun) -> str:
     """Where the run stands and what comes next, in words (the page's status line; the progress poll keeps it
     current while calculating)."""
@@ -109,9 +118,9 @@ def run_status(run: PayrollRun) -> str:
         return "Calculated: review and approve."
     if state == "approved":
         return (f"Approved by {_user_name(run.approved_by_id)}{_when(run.approved_at)}: generate the NACHA file, "
-                "then mark it paid.")
+                f"then mark it paid.{_approving(run)}")
     if state == "paid":
-        return f"Paid{_when(run.paid_at)}."
+        return f"Paid{_when(run.paid_at)}.{_approving(run)}"
     if state == "reversed":
         return f"Reversed by {_user_name(run.reversed_by_id)}{_when(run.reversed_at)}."
     return state

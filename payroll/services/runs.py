@@ -19,7 +19,7 @@ from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
 from backoffice.tasks import enqueue as send_task
 from backoffice.tasks import runs_in_process
-from backoffice.uow import transaction, transition_once
+from backoffice.uow import for_update, transaction, transition_once
 from backoffice.validation import is_record_id
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Client, Engagement, StateRegistration, Worker
@@ -41,7 +41,7 @@ from payroll import hooks
 from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
-from .common import get_run, user_id
+from .common import get_run, id_in, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
@@ -453,16 +453,29 @@ def record_failure(run_id: int, message: str) -> None:
 
 
 # ------------------------------------------------------------------------------------------------ approval, payment
-def approve_run(run_id: int, user) -> PayrollRun:
+def approve_run(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     """calculated → approved by someone who changed none of its inputs (four_eyes.py: not its preparer, not who
     started the calculation, entered or approved its time, added its adjustments or changed its rates); creates
     the direct-deposit payments (net pay split over the worker's accounts). Refused with nothing changed on any
-    blocking issue."""
+    blocking issue. Then, after commit, one task per chunk carries out the chunk's share of the approval (the leave
+    its workers accrue: RUN_APPROVED_CHUNK), in parallel over the Celery workers (`enqueue=False`: the caller
+    sends them, as the benchmark does)."""
     run = _approve(run_id, user)
-    if not runs_in_process():
-        # warm the paystub cache in the background; in-process (eager) mode stubs render on demand instead
-        send_task("payroll.render_run_paystubs", run.id)
+    if enqueue:
+        todo = pending_approval_chunks(run.id)
+        for index in todo:
+            send_task("payroll.approve_chunk", run.id, index)
+        if not todo:
+            approval_done(run.id)
     return run
+
+
+def approval_done(run_id: int) -> None:
+    """After the run's last chunk is approved: warm the paystub cache in the background (the stubs print the leave
+    the chunks accrued); in-process (eager) mode stubs render on demand instead. Sent at most once per finishing
+    chunk: two chunks finishing at the same moment both send it, and rendering skips the stubs already cached."""
+    if not runs_in_process():
+        send_task("payroll.render_run_paystubs", run_id)
 
 
 @gc_paused()       # 100,000 payments: see gc_paused
@@ -477,8 +490,65 @@ def _approve(run_id: int, user) -> PayrollRun:
     transition_once(run, "approve")     # compare-and-set: a second approval that got past the lock is refused
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
-    hooks.fire(hooks.RUN_APPROVED, run)     # e.g. leave accrues from the hours the run pays (before its paystubs)
+    hooks.fire(hooks.RUN_APPROVED, run)     # e.g. leave creates the policies of the laws the run's chunks accrue under
+    if not db.session.execute(sa.select(RunChunk.id).where(RunChunk.run_id == run.id).limit(1)).first():
+        hooks.fire(hooks.RUN_APPROVED_CHUNK, run, None)     # no chunks to fan out over: all of it here
     return run
+
+
+def pending_approval_chunks(run_id: int) -> list[int]:
+    """The chunks of an approved run whose share of the approval has not committed yet."""
+    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id,
+                                                                   RunChunk.approved_at.is_(None))
+                                   .order_by(RunChunk.index)).scalars())
+
+
+def refuse_while_approving(run: PayrollRun) -> None:
+    """A run whose approval is still being carried out chunk by chunk (its leave accruing) cannot be reversed yet:
+    the reversal would take back accruals that are not written, and the chunk would write them after it."""
+    if run.state in ("approved", "paid") and pending_approval_chunks(run.id):
+        raise DomainError(f"run #{run.id} is still being approved (the leave of some chunks is accruing): try again "
+                          "in a moment, or resume its approval", code="approval_in_progress")
+
+
+@gc_paused()
+@transaction()
+def approve_chunk(run_id: int, index: int) -> bool:
+    """One chunk's share of an approved run's approval: the RUN_APPROVED_CHUNK hooks for the chunk's workers and
+    the chunk's `approved_at`, in one transaction under the chunk's row lock. Returns False (and changes nothing)
+    when the chunk is unknown or already approved, or the run is not approved (or paid): a task sent twice, or
+    re-sent after a worker died mid-chunk (its transaction rolled back whole), does everything exactly once."""
+    chunk = db.session.execute(for_update(sa.select(RunChunk).where(RunChunk.run_id == run_id,
+                                                                    RunChunk.index == index))).scalar_one_or_none()
+    if chunk is None:
+        return False
+    db.session.refresh(chunk)
+    if chunk.approved_at is not None:
+        return False
+    run = get_run(run_id)
+    if run.state not in ("approved", "paid"):
+        return False
+    workers = sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
+        id_in(Engagement.id, chunk.engagement_ids))).scalars()))
+    hooks.fire(hooks.RUN_APPROVED_CHUNK, run, workers)
+    chunk.approved_at = utcnow()
+    return True
+
+
+def resume_approval(run_id: int, user=None) -> list[int]:
+    """Re-send the approved run's chunks whose share of the approval is not done (after a worker died). Returns
+    the chunk indexes sent. Safe to call any number of times."""
+    if user is not None:
+        _require(user)
+    with transaction():  # ended before the chunks are sent: their tasks write from other sessions
+        run = get_run(run_id)
+        if run.state not in ("approved", "paid"):
+            raise DomainError(f"run #{run.id} is {run.state}: only an approved or paid run's approval is resumed",
+                              code="bad_state")
+        todo = pending_approval_chunks(run.id)
+    for index in todo:
+        send_task("payroll.approve_chunk", run.id, index)
+    return todo
 
 
 @gc_paused()
