@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 # Environment variable -> Flask config key. Read only inside create_app, never at import time.
 ENV_VARS = {
     "BACKOFFICE_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "BACKOFFICE_DB_POOL_SIZE": "DB_POOL_SIZE",
     "BACKOFFICE_LEAVE_EMPLOYER_NET_INCOME": "LEAVE_EMPLOYER_NET_INCOME",
     "BACKOFFICE_SECRET_KEY": "SECRET_KEY",
     "BACKOFFICE_ENCRYPTION_KEY": "ENCRYPTION_KEYS",
@@ -55,6 +56,11 @@ ENV_VARS = {
 DEFAULTS: dict = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled with the instance SQLite file
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Connections each process keeps open to a database server (PostgreSQL), idle between requests: at least the
+    # web server's threads per process (WEB_THREADS, 8), or under load every request past SQLAlchemy's default 5
+    # opens a connection (a new PostgreSQL backend, its catalog caches cold) and closes it again. Only what is
+    # used is opened: a single-threaded CLI or worker still holds one.
+    "DB_POOL_SIZE": 10,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SECRET_KEY": None,
     "ENCRYPTION_KEYS": None,
@@ -182,10 +188,12 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if uri.startswith("sqlite"):
-        opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         opts.setdefault("connect_args", {"timeout": 30})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    else:
+        opts.setdefault("pool_size", int(app.config["DB_POOL_SIZE"]))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
 
 def _cookie_security(app, explicit: Mapping) -> None:

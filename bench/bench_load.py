@@ -209,6 +209,21 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _connections_opened(url: str) -> int | None:
+    """How many sessions (connections) PostgreSQL has opened to this database so far (pg_stat_database, 14+)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))\
+                .scalar()
+    except sa.exc.DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+
+
 def _postmaster(url: str) -> int | None:
     """The PostgreSQL server's process id when it runs on this machine (None elsewhere)."""
     import sqlalchemy as sa
@@ -225,9 +240,10 @@ def _postmaster(url: str) -> int | None:
     return parent
 
 
-def serve(env: dict, port: int, processes: int, threads: int, tree: str = ROOT) -> subprocess.Popen:
+def serve(env: dict, port: int, processes: int, threads: int, tree: str = ROOT,
+          worker_class: str = "gthread") -> subprocess.Popen:
     server = subprocess.Popen([os.path.join(BIN, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(processes), "--threads", str(threads), "--worker-class", "gthread",
+                               str(processes), "--threads", str(threads), "--worker-class", worker_class,
                                "--timeout", "300", "--keep-alive", "30", "--no-control-socket", "backoffice.wsgi:app"],
                               env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
@@ -251,6 +267,7 @@ def main() -> None:
     ap.add_argument("--spawn-rate", type=float, default=2)
     ap.add_argument("--web-processes", type=int, default=2)
     ap.add_argument("--web-threads", type=int, default=8)
+    ap.add_argument("--worker-class", default="gthread", help="gunicorn's worker class (gthread as ./scripts/run)")
     ap.add_argument("--profile", type=int, default=20, metavar="N",
                     help="first time each request kind N times in process (app and database CPU, SQL); 0: skip")
     ap.add_argument("--profile-only", action="store_true", help="stop after the in-process figures")
@@ -274,7 +291,7 @@ def main() -> None:
         if args.profile_only:
             return
     port = _port()
-    server = serve(env, port, args.web_processes, args.web_threads, tree)
+    server = serve(env, port, args.web_processes, args.web_threads, tree, args.worker_class)
     out = tempfile.mkdtemp(prefix="load-")
     users = args.portal + args.staff
     ramp = users / args.spawn_rate
@@ -282,12 +299,13 @@ def main() -> None:
         load_env = dict(env, LOAD_WORKER_EMAILS=",".join(emails), LOAD_PORTAL_USERS=str(args.portal),
                         LOAD_STAFF_USERS=str(args.staff), LOAD_HTTP_CLIENT=args.http_client)
         print(f"{args.portal} portal users and {args.staff} staff, {args.spawn_rate}/s spawned (about {ramp:.0f} s), "
-              f"then {args.seconds} s; gunicorn {args.web_processes}×{args.web_threads} on PostgreSQL; "
+              f"then {args.seconds} s; gunicorn {args.web_processes}×{args.web_threads} {args.worker_class} on "
+              f"PostgreSQL; "
               f"app from {tree}; locust {'FastHttpUser' if args.http_client == 'fast' else 'HttpUser'}")
         before = os.getloadavg()
         postmaster = _postmaster(args.url)
         cpu0 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
-        locust0, wall0 = _children_cpu(), time.perf_counter()
+        locust0, wall0, opened0 = _children_cpu(), time.perf_counter(), _connections_opened(args.url)
         subprocess.run([os.path.join(BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
                         "--headless", "-u", str(users), "-r", str(args.spawn_rate), "-t",
                         f"{int(args.seconds + ramp)}s", "--host", f"http://127.0.0.1:{port}", "--csv",
@@ -298,6 +316,7 @@ def main() -> None:
         cpu1 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
         # locust has exited and been waited for; the server, still running, is not in this process's children yet
         locust_cpu, wall = _children_cpu() - locust0, time.perf_counter() - wall0
+        opened1 = _connections_opened(args.url)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -314,6 +333,8 @@ def main() -> None:
         print(f"the CPU budget: {total / wall:.1f} requests/s over {wall:.0f} s × "
               f"{app_ms + locust_ms + db_s * 1000 / total:.1f} ms of CPU each (gunicorn + PostgreSQL + locust) = "
               f"{(cpu1[0] - cpu0[0] + db_s + locust_cpu) / wall:.2f} cores busy of {os.cpu_count()}")
+        if opened0 is not None and opened1 is not None:
+            print(f"PostgreSQL connections opened during the load: {opened1 - opened0 - 1:,}")
     print(f"{'request':<32} {'count':>7} {'failed':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     with open(os.path.join(out, "load_stats.csv"), newline="") as f:
         for row in csv.DictReader(f):
