@@ -26,7 +26,7 @@ def test_the_server_process_freezes_its_start_up_objects_and_collects_every_5000
                          text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     before, after, frozen, import_name = json.loads(out.stdout.strip().splitlines()[-1])
-    assert import_name == "backoffice.app"
+    assert import_name == "backoffice"
     assert before == [700, 10, 10]
     assert after == [50000, 20, 20]
     assert frozen > 100_000
