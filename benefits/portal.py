@@ -44,12 +44,7 @@ def _home_card(state) -> None:
 
 def home_card(worker, engagements) -> dict:
     """The portal home's benefits card: how many elections are in force and whether a window is open."""
-    today = clock().today()
-    try:
-        elections = services.current_elections(worker.id, today)
-    except DomainError:
-        elections = []
-    return {"benefits_card": {"elections": len([e for e in elections if not e.get("waived")]),
+    return {"benefits_card": {"elections": services.elections_in_force(worker.id, clock().today()),
                               "url": url_for("portal.benefits")}}
 
 

@@ -16,15 +16,20 @@ from payroll.models import released_runs as _released_runs  # the worker's paych
 from payroll.services.paycheck_figures import paycheck_figures
 from payroll.services.paystubs import describe, paystub_data
 from reports.paystubs import paystub_pdf as render_paystub
-from payroll.services.schedules import schedule_of, upcoming
+from payroll.services.schedules import schedules_of, upcoming
 
 
 def _released(stmt):
     return stmt.where(Paycheck.run_id.in_(_released_runs()))
 
 
+# The list and the home card show a paycheck's figures and its run's state: the run in the same statement (not one
+# lazy load per run), and not the stored engine input (a JSON document per row that neither page reads).
+_LISTED = (sa.orm.joinedload(Paycheck.run), sa.orm.defer(Paycheck.inputs))
+
+
 def my_paychecks(limit: int | None = None) -> list[Paycheck]:
-    stmt = _released(own_rows(sa.select(Paycheck), "paycheck"))\
+    stmt = _released(own_rows(sa.select(Paycheck), "paycheck")).options(*_LISTED)\
         .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc())
     if limit:
         stmt = stmt.limit(limit)
@@ -33,7 +38,7 @@ def my_paychecks(limit: int | None = None) -> list[Paycheck]:
 
 def last_paid() -> Paycheck | None:
     """The latest paycheck that is not a reversal (what the worker last took home)."""
-    stmt = _released(own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck"))\
+    stmt = _released(own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck")).options(*_LISTED)\
         .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc()).limit(1)
     return db.session.execute(stmt).scalar_one_or_none()
 
@@ -53,11 +58,8 @@ def explanation(paycheck: Paycheck) -> dict:
 def next_pay_date(engagements, today: date) -> date | None:
     """The earliest upcoming pay date (from `today` on) over the worker's active engagements' pay schedules."""
     dates = []
-    for sid in sorted({e.pay_schedule_id for e in engagements
-                       if e.status in ("active", "pending") and e.pay_schedule_id is not None}):
-        schedule = schedule_of(sid)
-        if schedule is None:
-            continue
+    for schedule in schedules_of({e.pay_schedule_id for e in engagements
+                                  if e.status in ("active", "pending") and e.pay_schedule_id is not None}):
         dates += [sp.pay_date for sp in upcoming(schedule, today, 3) if sp.pay_date >= today]
     return min(dates) if dates else None
 

@@ -17,7 +17,9 @@ def current_worker() -> Worker:
 
 
 def my_engagements() -> list[Engagement]:
-    stmt = own_rows(sa.select(Engagement), "engagement").order_by(Engagement.start_date.desc(), Engagement.id)
+    # the client in the same statement: the pages name it on every engagement (one lazy load each otherwise)
+    stmt = own_rows(sa.select(Engagement), "engagement").options(sa.orm.joinedload(Engagement.client))\
+        .order_by(Engagement.start_date.desc(), Engagement.id)
     return list(db.session.execute(stmt).scalars())
 
 
