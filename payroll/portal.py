@@ -5,13 +5,15 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Response, render_template
+from flask_login import current_user
 
 from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.portal import bp
-from backoffice.portal.access import own_or_404, own_rows, worker_required
-from payroll.models import Paycheck, PayrollRun
+from backoffice.portal.access import own_rows, worker_required
+from backoffice.security.access import can, scoped
+from payroll.models import Paycheck
 from payroll.models import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
 from payroll.services.paycheck_figures import paycheck_figures
 from payroll.services.paystubs import describe, paystub_data
@@ -44,9 +46,13 @@ def last_paid() -> Paycheck | None:
 
 
 def my_paycheck(paycheck_id) -> Paycheck:
-    paycheck = own_or_404(Paycheck, "paycheck", paycheck_id)
-    if db.session.execute(_released_runs().where(PayrollRun.id == paycheck.run_id)).first() is None:
-        raise NotFound(f"paycheck {paycheck.id} not found")
+    """The worker's own paycheck of a released run, else 404: own_or_404's check and the release in one statement."""
+    if not can(current_user, "paycheck", "read"):
+        raise NotFound("paycheck not found")
+    stmt = _released(scoped(sa.select(Paycheck).where(Paycheck.id == paycheck_id), current_user, "paycheck"))
+    paycheck = db.session.execute(stmt).scalar_one_or_none()
+    if paycheck is None:
+        raise NotFound(f"paycheck {paycheck_id} not found")
     return paycheck
 
 
