@@ -32,6 +32,7 @@ from werkzeug.routing import RequestRedirect
 from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
+from backoffice.admin_menu import admin_menu
 from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
 from backoffice.api.fields import MAX_PAGE
 from backoffice.audit import AuditLog
@@ -733,7 +734,7 @@ def init_admin(app) -> Admin:
     app.jinja_env.filters.setdefault("usd", fmt_usd)  # {{ amount|usd }} -> $1,234.56 in admin templates
     # The one check templates use to show a link, button or menu entry: {% if may_open(url) %}, or
     # {% if can(current_user, "payment", "read") %} — never a hand-written list of roles.
-    app.jinja_env.globals.update(can=can, may_open=may_open)
+    app.jinja_env.globals.update(can=can, may_open=may_open, admin_menu=admin_menu)
     app.extensions["tandem_admin"] = admin
     return admin
 
