@@ -32,16 +32,26 @@ def start_session(user: User, now: datetime) -> str:
     return sid
 
 
+_STATEMENT: list = []
+
+
+def _session_statement() -> sa.Select:
+    """The session, its user and the role's permission rules by the token's hash: built once (a Select is
+    immutable; building this one cost about as much CPU as running it)."""
+    if not _STATEMENT:
+        _STATEMENT.append(sa.select(UserSession, role_rules_column(User.role)).join(UserSession.user)
+                          .options(sa.orm.contains_eager(UserSession.user))
+                          .where(UserSession.token_hash == sa.bindparam("token_hash")))
+    return _STATEMENT[0]
+
+
 def user_for_session(sid: str | None, user_id: int, now: datetime) -> User | None:
     """The user of a live session, or None (unknown, ended, timed out, or the account is inactive)."""
     if not sid:
         return None
     # the user and their role's permission matrix in the same statement: this runs first thing in every signed-in
     # request, and every page then asks can() (issue 18 point 5: one statement, not two)
-    found = db.session.execute(
-        sa.select(UserSession, role_rules_column(User.role)).join(UserSession.user)
-        .options(sa.orm.contains_eager(UserSession.user))
-        .where(UserSession.token_hash == UserSession.hash(sid))).one_or_none()
+    found = db.session.execute(_session_statement(), {"token_hash": UserSession.hash(sid)}).one_or_none()
     if found is None:
         return None
     row, rules = found
