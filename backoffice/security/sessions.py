@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
+from typing import Callable
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context, request
+from flask import current_app, g, has_request_context, request
 
 from backoffice.extensions import db
 from backoffice.security.access import remember_role_rules, role_rules_column
@@ -33,13 +34,29 @@ def start_session(user: User, now: datetime) -> str:
 
 
 _STATEMENT: list = []
+# name -> function(User entity) -> a scalar subquery correlated to the user: a figure every signed-in page shows
+# (the portal's unread notifications), read in the session's statement instead of one statement of its own
+_SESSION_COLUMNS: dict[str, Callable] = {}
+
+
+def add_session_column(name: str, column_of) -> None:
+    """Read `column_of(User)` with the session on every signed-in request; session_value(name) gives it."""
+    if _SESSION_COLUMNS.get(name) is not column_of:
+        _SESSION_COLUMNS[name] = column_of
+        _STATEMENT.clear()
+
+
+def session_value(name: str):
+    """A value add_session_column asked for, as this request's session statement read it (None outside one)."""
+    return g.get("_session_values", {}).get(name) if has_request_context() else None
 
 
 def _session_statement() -> sa.Select:
-    """The session, its user and the role's permission rules by the token's hash: built once (a Select is
-    immutable; building this one cost about as much CPU as running it)."""
+    """The session, its user, the role's permission rules and the session columns by the token's hash: built
+    once (a Select is immutable; building this one cost about as much CPU as running it)."""
     if not _STATEMENT:
-        _STATEMENT.append(sa.select(UserSession, role_rules_column(User.role)).join(UserSession.user)
+        extra = [fn(User).label(name) for name, fn in sorted(_SESSION_COLUMNS.items())]
+        _STATEMENT.append(sa.select(UserSession, role_rules_column(User.role), *extra).join(UserSession.user)
                           .options(sa.orm.contains_eager(UserSession.user))
                           .where(UserSession.token_hash == sa.bindparam("token_hash")))
     return _STATEMENT[0]
@@ -54,10 +71,12 @@ def user_for_session(sid: str | None, user_id: int, now: datetime) -> User | Non
     found = db.session.execute(_session_statement(), {"token_hash": UserSession.hash(sid)}).one_or_none()
     if found is None:
         return None
-    row, rules = found
+    row, rules, *values = found
     if row.revoked_at is not None or row.user_id != user_id:
         return None
     remember_role_rules(row.user.role, rules)
+    if has_request_context():
+        g._session_values = dict(zip(sorted(_SESSION_COLUMNS), values))
     idle, longest = _limits()
     if now - row.last_seen_at > idle or now - row.created_at > longest:
         with transaction():
