@@ -12,8 +12,9 @@ from backoffice.workers.models import Engagement, Worker
 
 
 def current_worker() -> Worker:
-    """The signed-in worker's Worker row (through the row scope, like every other read)."""
-    return own_or_404(Worker, "worker", current_user.worker_id)
+    """The signed-in worker's Worker row (through the row scope, like every other read). The encrypted TIN is left
+    unread until a page reads it (loaded then): the portal shows tin_last4, and each row read decrypts the TIN."""
+    return own_or_404(Worker, "worker", current_user.worker_id, options=(sa.orm.defer(Worker.tin),))
 
 
 def my_engagements() -> list[Engagement]:

@@ -78,7 +78,8 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     p = s.get(Paycheck, paycheck_id)
     if p is None:
         raise NotFound(f"paycheck {paycheck_id} not found")
-    worker = s.get(Worker, p.worker_id)
+    # the stub shows tin_last4 only: the encrypted TIN is left unread (each row read decrypts it; issue 18 point 5)
+    worker = s.get(Worker, p.worker_id, options=[sa.orm.defer(Worker.tin)])
     if not worker.tin_last4:
         raise DomainError(f"worker {worker.id} has no TIN on file; the paystub cannot show the masked number",
                           code="no_tin")
@@ -119,9 +120,10 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
         current[(ln.kind, ln.code, ln.state, ln.locality)].append(ln)
     # each earning line names the engagement it pays ("Ana Silva at Northwind, leased, TX")
     engagement_ids = {ln.engagement_id for lines in current.values() for ln in lines if ln.engagement_id}
-    engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(
-        joinedload(Engagement.worker), joinedload(Engagement.client)).where(Engagement.id.in_(engagement_ids)))
-        .scalars()} if engagement_ids else {}
+    # the client joined; the worker is this paycheck's, loaded above (not joined again: a wide row, its TIN decrypted)
+    engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(joinedload(Engagement.client))
+                                              .where(Engagement.id.in_(engagement_ids))).scalars()} \
+        if engagement_ids else {}
     groups = {"earning": [], "employee_tax": [], "pretax_deduction": [], "posttax_deduction": [], "employer_tax": [],
               "employer_contribution": []}
     seen = set()
