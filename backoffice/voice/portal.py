@@ -226,6 +226,10 @@ def margins():
     return render_template("portal/voice/margins.html", months=months, shown=shown, active_nav="engagements")
 
 
+def open_votes_probe(worker):
+    return services.unvoted_open_polls(worker.id)
+
+
 def open_votes(worker) -> list[dict]:
     """Home-page tasks: each open poll the worker may vote in and has not (never a word of how they voted)."""
     return [{"label": f"Have your say: vote in “{p.title}”" + (f" by {p.closes_on}" if p.closes_on else ""),

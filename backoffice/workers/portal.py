@@ -26,9 +26,18 @@ def my_engagements() -> list[Engagement]:
 
 def open_tasks(worker) -> list[dict]:
     """What the worker still has to do: the tasks each domain adds with add_task_hook, in domain order."""
+    hooks = current_app.extensions.get("portal_task_hooks", [])
+    probes = current_app.extensions.get("portal_task_probes", {})
+    asked = [hook for hook in hooks if hook in probes]
+    maybe = set()
+    if asked:   # every domain's "anything for this worker?" in one statement
+        answers = db.session.execute(sa.select(*(probes[hook](worker).label(f"t{i}")
+                                                 for i, hook in enumerate(asked)))).one()
+        maybe = {hook for hook, yes in zip(asked, answers) if yes}
     tasks: list[dict] = []
-    for hook in current_app.extensions.get("portal_task_hooks", []):
-        tasks.extend(hook(worker) or [])
+    for hook in hooks:
+        if hook not in probes or hook in maybe:
+            tasks.extend(hook(worker) or [])
     return tasks
 
 

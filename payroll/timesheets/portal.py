@@ -34,6 +34,12 @@ def my_timesheets(limit: int = RECENT_WEEKS) -> list[Timesheet]:
     return list(db.session.execute(stmt).scalars())
 
 
+def sent_back_probe(worker):
+    """sent_back_tasks may have a task: a rejected or disputed week among the worker's own."""
+    return own_rows(sa.select(Timesheet.id), "timesheet").where(
+        Timesheet.status.in_((TimesheetStatus.REJECTED, TimesheetStatus.DISPUTED))).exists()
+
+
 def sent_back_tasks(worker) -> list[dict]:
     """Open tasks on the portal home: each rejected or disputed week, with the reason."""
     # no eager loading: such weeks are rare, and their engagement and client are the ones the home page has
