@@ -40,9 +40,15 @@ def add_task_hook(app, hook, *, first: bool = False, probe=None) -> None:
         app.extensions.setdefault("portal_task_probes", {})[hook] = probe
 
 
-def add_home_hook(app, hook) -> None:
-    """A domain's figures on the portal home: hook(worker, engagements) -> {template name: value}."""
+def add_home_hook(app, hook, *, figures=None) -> None:
+    """A domain's figures on the portal home: hook(worker, engagements) -> {template name: value}.
+
+    `figures(worker)`: {name: a SQL scalar expression} the hook needs. The home reads every hook's figures and the
+    task hooks' probes in one statement and calls hook(worker, engagements, values) with its own values by name,
+    instead of a statement per hook (issue 18 point 5)."""
     app.extensions.setdefault("portal_home_hooks", []).append(hook)
+    if figures is not None:
+        app.extensions.setdefault("portal_home_figures", {})[hook] = figures
 
 
 def init_app(app) -> None:

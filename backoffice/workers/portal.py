@@ -24,18 +24,30 @@ def my_engagements() -> list[Engagement]:
     return list(db.session.execute(stmt).scalars())
 
 
-def open_tasks(worker) -> list[dict]:
-    """What the worker still has to do: the tasks each domain adds with add_task_hook, in domain order."""
-    hooks = current_app.extensions.get("portal_task_hooks", [])
+def _home_questions(worker) -> tuple[dict, set]:
+    """Every home hook's figures and every task hook's probe, asked in one statement: ({home hook: {name: value}},
+    {task hooks that may have a task})."""
+    ext = current_app.extensions
+    figures = [(hook, ext["portal_home_figures"][hook](worker)) for hook in ext.get("portal_home_hooks", [])
+               if hook in ext.get("portal_home_figures", {})]
+    probes = ext.get("portal_task_probes", {})
+    asked = [hook for hook in ext.get("portal_task_hooks", []) if hook in probes]
+    columns = [expr for _hook, named in figures for expr in named.values()] + [probes[hook](worker) for hook in asked]
+    if not columns:
+        return {}, set()
+    answers = iter(db.session.execute(sa.select(*(c.label(f"q{i}") for i, c in enumerate(columns)))).one())
+    values = {hook: {name: next(answers) for name in named} for hook, named in figures}
+    return values, {hook for hook in asked if next(answers)}
+
+
+def open_tasks(worker, maybe: set | None = None) -> list[dict]:
+    """What the worker still has to do: the tasks each domain adds with add_task_hook, in domain order. A hook
+    with a probe is called only when its probe held (`maybe`, else asked here)."""
     probes = current_app.extensions.get("portal_task_probes", {})
-    asked = [hook for hook in hooks if hook in probes]
-    maybe = set()
-    if asked:   # every domain's "anything for this worker?" in one statement
-        answers = db.session.execute(sa.select(*(probes[hook](worker).label(f"t{i}")
-                                                 for i, hook in enumerate(asked)))).one()
-        maybe = {hook for hook, yes in zip(asked, answers) if yes}
+    if maybe is None:
+        maybe = _home_questions(worker)[1]
     tasks: list[dict] = []
-    for hook in hooks:
+    for hook in current_app.extensions.get("portal_task_hooks", []):
         if hook not in probes or hook in maybe:
             tasks.extend(hook(worker) or [])
     return tasks
@@ -46,11 +58,12 @@ def open_tasks(worker) -> list[dict]:
 def home():
     worker = current_worker()
     engagements = my_engagements()
+    values, maybe = _home_questions(worker)
     cards: dict = {}
     for hook in current_app.extensions.get("portal_home_hooks", []):  # e.g. payroll: next pay date, last net pay
-        cards.update(hook(worker, engagements))
-    return render_template("portal/home.html", worker=worker, tasks=open_tasks(worker), engagements=engagements,
-                           active_nav="home", **cards)
+        cards.update(hook(worker, engagements, values[hook]) if hook in values else hook(worker, engagements))
+    return render_template("portal/home.html", worker=worker, tasks=open_tasks(worker, maybe),
+                           engagements=engagements, active_nav="home", **cards)
 
 
 @bp.get("/engagements")
