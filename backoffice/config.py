@@ -96,6 +96,10 @@ DEFAULTS: dict = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # seconds; the cookie's life (sessions also end server-side)
+    # the cookie is signed and sent at sign-in (and when the session changes), not again on every response: its life
+    # above equals SESSION_MAX_HOURS, after which the server-side row ends the session anyway, so re-sending it
+    # (an HMAC and a Set-Cookie each request) moved nothing (issue 18 point 5)
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a form's CSRF token expires after a working day
     "SESSION_IDLE_MINUTES": 60,  # a signed-in session unused this long ends
     "SESSION_MAX_HOURS": 12,  # and every session ends this long after sign-in, however busy
