@@ -1,8 +1,8 @@
 """Load scenario for `bench/bench_load.py` (locust): workers on their phones and staff at their desks.
 
-Both speak HTTP through locust's FastHttpUser (geventhttpclient), which costs the load generator several times less
-CPU per request than HttpUser (python-requests) on the same two cores as the server; LOAD_HTTP_CLIENT=requests
-brings HttpUser back for a side by side (docs/benchmarks.md, session 14). Cookies, redirects (not followed at
+Both speak HTTP through locust's FastHttpUser (geventhttpclient): the load generator runs on the same two cores as
+the server, and it costs about half the CPU per request of HttpUser (python-requests; 0.7 against 1.3 ms over the
+full load, docs/benchmarks.md, session 14). LOAD_HTTP_CLIENT=requests brings HttpUser back for a side by side. Cookies, redirects (not followed at
 sign-in), CSRF tokens and every check are the same with either.
 
 PortalUser (200 by default): signs in, then reads the home page, the paycheck list, one paycheck's explanation, its
