@@ -87,10 +87,6 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     if agency is None:              # a paystub names its employer: none set up yet is a refusal, not a crash
         raise DomainError("the agency is not set up (Settings → Agency); a paystub names the employer",
                           code="no_agency")
-    client_names = sorted(set(s.execute(sa.select(Client.name).where(Client.id.in_(
-        sa.select(PaycheckLine.client_id).where(PaycheckLine.paycheck_id == p.id)))).scalars()))
-    if not client_names and p.client_id:
-        client_names = [s.get(Client, p.client_id).name]
     # year to date: this worker's issued paychecks of the same kind of pay (W-2 wages and contractor pay are
     # separate documents) up to this one; a draft run's paychecks count only on their own paystub
     upto = sa.and_(
@@ -124,6 +120,15 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(joinedload(Engagement.client))
                                               .where(Engagement.id.in_(engagement_ids))).scalars()} \
         if engagement_ids else {}
+    # the clients the lines name: those of the engagements just loaded, a statement only for any other
+    line_clients = {ln.client_id for ln in lines if ln.client_id is not None}
+    known = {e.client.id: e.client.name for e in engagements.values() if e.client is not None}
+    names = {known[c] for c in line_clients if c in known}
+    if line_clients - known.keys():
+        names |= set(s.execute(sa.select(Client.name).where(Client.id.in_(line_clients - known.keys()))).scalars())
+    client_names = sorted(names)
+    if not client_names and p.client_id:
+        client_names = [s.get(Client, p.client_id).name]
     groups = {"earning": [], "employee_tax": [], "pretax_deduction": [], "posttax_deduction": [], "employer_tax": [],
               "employer_contribution": []}
     seen = set()
