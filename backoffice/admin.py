@@ -1,6 +1,8 @@
 """The admin shell: flask-admin with one access check; each domain package registers its own views."""
 from __future__ import annotations
 
+from functools import reduce
+
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Callable
@@ -30,6 +32,7 @@ from werkzeug.routing import RequestRedirect
 from wtforms import PasswordField
 from wtforms import fields as wtf_fields
 
+from backoffice.admin_menu import admin_menu
 from backoffice.admin_access import ScopedAjaxLoader, mapped_class, permission_model_of, policy_filtered
 from backoffice.api.fields import MAX_PAGE
 from backoffice.audit import AuditLog
@@ -350,7 +353,8 @@ class SecureModelView(ModelView):
             return redirect(get_redirect_target() or self.get_url(".index_view"))
         columns = list(self._export_columns)
         _count, data = self._export_data()
-        rows = ([self.get_export_value(row, name) for name, _label in columns] for row in data)
+        cells = [self._export_cell(name) for name, _label in columns]
+        rows = ([cell(row) for cell in cells] for row in data)
         headers = [str(label) for _name, label in columns]
         name = self.get_export_name(export_type=export_type)
         disposition = {"Content-Disposition": f"attachment;filename={secure_filename(name)}"}
@@ -359,6 +363,46 @@ class SecureModelView(ModelView):
                             mimetype="text/csv")
         return Response(xlsx_bytes(headers, rows), headers=disposition,
                         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+    def _export_cell(self, name):
+        """row -> the cell flask-admin's get_export_value gives (the column's export formatter or the attribute,
+        its choices, then the first type formatter the value is an instance of), with the per-column look-ups done
+        once per export and the type formatter found once per value type: at 2,000 rows × 8 columns the
+        per-cell look-ups were half the export's CPU (issue 18 point 5)."""
+        column_fmt = (self.column_formatters_export or {}).get(name)
+        if column_fmt is not None:
+            def raw(row):
+                return column_fmt(self, None, row, name)
+        elif "." in name:
+            path = name.split(".")
+
+            def raw(row):
+                try:
+                    return reduce(getattr, path, row)
+                except AttributeError:
+                    return None
+        else:
+            def raw(row):
+                return getattr(row, name, None)
+        choices = self._column_choices_map.get(name, {})
+        type_formatters = list((self.column_type_formatters_export or {}).items())
+        by_type: dict = {}
+
+        def cell(row):
+            value = raw(row)
+            if choices:
+                return choices.get(value) or value
+            kind = type(value)
+            fmt = by_type.get(kind, by_type)
+            if fmt is by_type:
+                fmt = by_type[kind] = next((f for t, f in type_formatters if isinstance(value, t)), None)
+            if fmt is None:
+                return value
+            try:
+                return fmt(self, value, name)
+            except TypeError:       # flask-admin's fallbacks for old two-argument formatters
+                return self.get_export_value(row, name)
+        return cell
 
     def create_model(self, form):
         with domain_errors(form=True) as refused:
@@ -690,7 +734,7 @@ def init_admin(app) -> Admin:
     app.jinja_env.filters.setdefault("usd", fmt_usd)  # {{ amount|usd }} -> $1,234.56 in admin templates
     # The one check templates use to show a link, button or menu entry: {% if may_open(url) %}, or
     # {% if can(current_user, "payment", "read") %} — never a hand-written list of roles.
-    app.jinja_env.globals.update(can=can, may_open=may_open)
+    app.jinja_env.globals.update(can=can, may_open=may_open, admin_menu=admin_menu)
     app.extensions["tandem_admin"] = admin
     return admin
 

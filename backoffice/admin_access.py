@@ -3,7 +3,7 @@ one ajax lookup (form_ajax_refs) every SecureModelView uses, through row scopes 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, has_request_context
+from flask import current_app, g, has_request_context
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 
@@ -15,15 +15,32 @@ from backoffice.security.field_policy import may_read
 def permission_model_of(cls) -> str:
     """The permission-matrix name of a mapped class: its admin view's `permission_model`, else the model's own."""
     admin = current_app.extensions.get("tandem_admin")
-    for view in getattr(admin, "_views", ()):
-        if getattr(view, "model", None) is cls and getattr(view, "permission_model", None):
-            return view.permission_model
-    return getattr(cls, "__permission_model__", None) or cls.__tablename__
+    views = getattr(admin, "_views", ())
+    # found once per class and number of views (a list page asks for each column of a joined model)
+    known = getattr(admin, "_tandem_permission_models", None) if admin is not None else None
+    key = (cls, len(views))
+    if known is not None and key in known:
+        return known[key]
+    name = next((view.permission_model for view in views
+                 if getattr(view, "model", None) is cls and getattr(view, "permission_model", None)), None) \
+        or getattr(cls, "__permission_model__", None) or cls.__tablename__
+    if admin is not None:
+        if known is None:
+            known = admin._tandem_permission_models = {}
+        known[key] = name
+    return name
+
+
+_MAPPED: dict = {}   # table -> its mapped class (the registry's mappers do not change once the models are imported)
 
 
 def mapped_class(table):
+    cls = _MAPPED.get(table)
+    if cls is not None:
+        return cls
     for mapper in db.Model.registry.mappers:
         if mapper.local_table is table:
+            _MAPPED[table] = mapper.class_
             return mapper.class_
     return None
 
@@ -71,9 +88,16 @@ def policy_filtered(name: str):
         value = self.__dict__.get(store)
         if value is None or not has_request_context():
             return value
-        if isinstance(value, dict):
-            return {k: v for k, v in value.items() if self.readable(k)}
-        return [item for item in value if self.readable(item[0])]
+        # filtered once per request (flask-admin reads these per column: is_sortable, the list header, filters)
+        seen = g.setdefault("_tandem_policy_columns", {})
+        key = (id(self), name)
+        if key not in seen:
+            if isinstance(value, dict):
+                seen[key] = {k: v for k, v in value.items() if self.readable(k)}
+            else:
+                seen[key] = [item for item in value if self.readable(item[0])]
+        found = seen[key]
+        return dict(found) if isinstance(found, dict) else list(found)
 
     def set_(self, value):
         self.__dict__[store] = value

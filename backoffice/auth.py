@@ -85,6 +85,9 @@ def authenticate(email: str, password: str) -> tuple[User | None, str | None, in
     throttle.record(email, ip, now, succeeded=usable)
     if not usable:
         return None, WRONG, 401
+    if user.password_needs_rehash():      # a hash from older parameters: stored again at today's (OWASP's)
+        with acting_as(user), transaction():
+            user.set_password(password)
     return user, None, 200
 
 

@@ -12,6 +12,7 @@ from cryptography.fernet import Fernet
 # Environment variable -> Flask config key. Read only inside create_app, never at import time.
 ENV_VARS = {
     "BACKOFFICE_DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "BACKOFFICE_DB_POOL_SIZE": "DB_POOL_SIZE",
     "BACKOFFICE_LEAVE_EMPLOYER_NET_INCOME": "LEAVE_EMPLOYER_NET_INCOME",
     "BACKOFFICE_SECRET_KEY": "SECRET_KEY",
     "BACKOFFICE_ENCRYPTION_KEY": "ENCRYPTION_KEYS",
@@ -55,6 +56,11 @@ ENV_VARS = {
 DEFAULTS: dict = {
     "SQLALCHEMY_DATABASE_URI": None,  # filled with the instance SQLite file
     "SQLALCHEMY_ENGINE_OPTIONS": {},
+    # Connections each process keeps open to a database server (PostgreSQL), idle between requests: at least the
+    # web server's threads per process (WEB_THREADS, 8), or under load every request past SQLAlchemy's default 5
+    # opens a connection (a new PostgreSQL backend, its catalog caches cold) and closes it again. Only what is
+    # used is opened: a single-threaded CLI or worker still holds one.
+    "DB_POOL_SIZE": 10,
     "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     "SECRET_KEY": None,
     "ENCRYPTION_KEYS": None,
@@ -90,6 +96,10 @@ DEFAULTS: dict = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "PERMANENT_SESSION_LIFETIME": 12 * 3600,  # seconds; the cookie's life (sessions also end server-side)
+    # the cookie is signed and sent at sign-in (and when the session changes), not again on every response: its life
+    # above equals SESSION_MAX_HOURS, after which the server-side row ends the session anyway, so re-sending it
+    # (an HMAC and a Set-Cookie each request) moved nothing (issue 18 point 5)
+    "SESSION_REFRESH_EACH_REQUEST": False,
     "WTF_CSRF_TIME_LIMIT": 8 * 3600,  # a form's CSRF token expires after a working day
     "SESSION_IDLE_MINUTES": 60,  # a signed-in session unused this long ends
     "SESSION_MAX_HOURS": 12,  # and every session ends this long after sign-in, however busy
@@ -182,10 +192,12 @@ def load_config(app, config: Mapping | None = None, environ: Mapping[str, str] |
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("postgresql://"):
         app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if uri.startswith("sqlite"):
-        opts = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         opts.setdefault("connect_args", {"timeout": 30})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
+    else:
+        opts.setdefault("pool_size", int(app.config["DB_POOL_SIZE"]))
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = opts
 
 
 def _cookie_security(app, explicit: Mapping) -> None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 # A spreadsheet reads a cell starting with one of these as a formula (OWASP "CSV injection"): `=HYPERLINK(...)`,
 # `-2+3`, `+1+1`, `@SUM(A1)`; a leading tab or carriage return is skipped by some readers before they look.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_FIRST = frozenset(FORMULA_START)   # each is one character: csv_lines tests a cell's first one
 # Plain numbers ("-12.50", "+3") start with a sign but compute nothing: they stay numbers in the sheet.
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
@@ -33,21 +34,28 @@ def escape_cell(value):
 
 
 # ------------------------------------------------------------------ rows as CSV or XLSX (the admin's list exports)
+CSV_ROWS_PER_CHUNK = 200   # a streamed piece: one write to the client each, not one per line (2,000 workers: 10)
+
+
 def csv_lines(headers, rows):
-    """CSV text line by line (for a streamed response), every cell through escape_cell."""
+    """CSV text in pieces of up to CSV_ROWS_PER_CHUNK lines (for a streamed response), every cell through
+    escape_cell."""
     buf = io.StringIO()
     writer = csv.writer(buf)
-
-    def line(values):
-        writer.writerow(values)
-        out = buf.getvalue()
-        buf.seek(0)
-        buf.truncate()
-        return out
-
-    yield line([escape_cell(h) for h in headers])
+    writer.writerow([escape_cell(h) for h in headers])
+    n = 0
     for values in rows:
-        yield line([escape_cell("" if v is None else str(v)) for v in values])
+        # escape_cell, written out for the cells of a text row (each a str): thousands of rows per export
+        cells = ["" if v is None else str(v) for v in values]
+        writer.writerow([("'" + c) if c[:1] in _FORMULA_FIRST and not is_number_text(c) else c for c in cells])
+        n += 1
+        if n % CSV_ROWS_PER_CHUNK == 0:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    out = buf.getvalue()
+    if out or n % CSV_ROWS_PER_CHUNK:
+        yield out
 
 
 def xlsx_bytes(headers, rows) -> bytes:

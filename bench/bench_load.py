@@ -4,15 +4,18 @@ PostgreSQL on loopback, served the way `./scripts/run` serves it (gunicorn, 2 pr
 Run (a throwaway PostgreSQL; its schema is dropped and rebuilt):
     ./scripts/with-postgres .venv/bin/python bench/bench_load.py [--demo-workers 2000] [--portal 200] [--staff 20]
         [--seconds 120] [--spawn-rate 2] [--profile 20] [--profile-only] [--url URL --reuse]
+        [--web-processes 2 --web-threads 8] [--http-client fast|requests] [--tree CHECKOUT]
 
 Needs locust (`pip install -e .[bench]`). Seeds the demo agency (`backoffice seed-demo --workers N`: runs paid,
 paychecks with paystubs), gives `--portal` workers who have paychecks a portal login (the demo worker's password),
 times each request kind in process (app CPU, PostgreSQL CPU, SQL statements; `--profile N` requests each), starts
 gunicorn, runs bench/locustfile.py headless for `--seconds` after the ramp (users spawned at `--spawn-rate` a
-second: each signs in first, about 150 ms of argon2 CPU), and prints each request kind's count, failures and
-p50/p95/p99 in milliseconds, then the whole's, the failures' messages, the load average and the server's and
-PostgreSQL's CPU per request. Only 127.0.0.1 is addressed; locust stops by itself. Timing stays out of the tests.
-docs/serving.md says what it found."""
+second: each signs in first, one argon2 check), and prints each request kind's count, failures and p50/p95/p99 in
+milliseconds, then the whole's, the failures' messages, the load average, the CPU per request of the server,
+PostgreSQL and locust itself (all three share the machine), and what that asks of the cores at the rate served.
+`--tree` serves and seeds another checkout's app (e.g. a worktree of main) with this checkout's scenario, for a
+side by side; `--http-client requests` drives it with locust's HttpUser as before session 14. Only 127.0.0.1 is
+addressed; locust stops by itself. Timing stays out of the tests. docs/serving.md says what it found."""
 from __future__ import annotations
 
 import argparse
@@ -40,16 +43,16 @@ def _port() -> int:
     return port
 
 
-def _env(url: str) -> dict:
+def _env(url: str, tree: str = ROOT) -> dict:
     env = dict(os.environ, BACKOFFICE_DATABASE_URL=url, BACKOFFICE_SECRET_KEY="bench-load",
                BACKOFFICE_ENCRYPTION_KEY=KEY, BACKOFFICE_PAYSTUB_CACHE_DIR=tempfile.mkdtemp(prefix="load-stubs-"))
     env.pop("BACKOFFICE_DEV_SECRETS", None)
     # this checkout's code in the subprocesses too (the console scripts would import the installed one)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (ROOT, os.environ.get("PYTHONPATH", "")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (tree, os.environ.get("PYTHONPATH", "")) if p)
     return env
 
 
-def prepare(url: str, env: dict, demo_workers: int, portal: int, reuse: bool = False) -> list[str]:
+def prepare(url: str, env: dict, demo_workers: int, portal: int, reuse: bool = False, tree: str = ROOT) -> list[str]:
     import sqlalchemy as sa
 
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
@@ -60,9 +63,9 @@ def prepare(url: str, env: dict, demo_workers: int, portal: int, reuse: bool = F
     engine.dispose()
     cli = [os.path.join(BIN, "backoffice")]
     t = time.perf_counter()
-    subprocess.run(cli + ["db", "upgrade"], env=env, cwd=ROOT, check=True, capture_output=True)
+    subprocess.run(cli + ["db", "upgrade"], env=env, cwd=tree, check=True, capture_output=True)
     if not seeded:
-        subprocess.run(cli + ["seed-demo", "--workers", str(demo_workers)], env=env, cwd=ROOT, check=True,
+        subprocess.run(cli + ["seed-demo", "--workers", str(demo_workers)], env=env, cwd=tree, check=True,
                        capture_output=True)
         print(f"seeded the demo agency with {demo_workers:,} workers in {time.perf_counter() - t:.1f} s (not timed)")
     os.environ.update({k: env[k] for k in ("BACKOFFICE_DATABASE_URL", "BACKOFFICE_SECRET_KEY",
@@ -198,6 +201,29 @@ def _tree_cpu(root: int) -> float:
     return total / tick
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's exited, waited-for children: locust's, once it has run."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _connections_opened(url: str) -> int | None:
+    """How many sessions (connections) PostgreSQL has opened to this database so far (pg_stat_database, 14+)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text("SELECT sessions FROM pg_stat_database WHERE datname = current_database()"))\
+                .scalar()
+    except sa.exc.DBAPIError:
+        return None
+    finally:
+        engine.dispose()
+
+
 def _postmaster(url: str) -> int | None:
     """The PostgreSQL server's process id when it runs on this machine (None elsewhere)."""
     import sqlalchemy as sa
@@ -214,11 +240,12 @@ def _postmaster(url: str) -> int | None:
     return parent
 
 
-def serve(env: dict, port: int, processes: int, threads: int) -> subprocess.Popen:
+def serve(env: dict, port: int, processes: int, threads: int, tree: str = ROOT,
+          worker_class: str = "gthread") -> subprocess.Popen:
     server = subprocess.Popen([os.path.join(BIN, "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers",
-                               str(processes), "--threads", str(threads), "--worker-class", "gthread",
+                               str(processes), "--threads", str(threads), "--worker-class", worker_class,
                                "--timeout", "300", "--keep-alive", "30", "--no-control-socket", "backoffice.wsgi:app"],
-                              env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                              env=env, cwd=tree, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(600):
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/login", timeout=5) as r:
@@ -236,40 +263,49 @@ def main() -> None:
     ap.add_argument("--portal", type=int, default=200)
     ap.add_argument("--staff", type=int, default=20)
     ap.add_argument("--seconds", type=int, default=120)
-    # 2 users a second: each signs in first, and one argon2 check costs about 150 ms of CPU (docs/serving.md)
+    # 2 users a second: each signs in first (one argon2 check: about 18 ms of CPU, 143 ms before session 14)
     ap.add_argument("--spawn-rate", type=float, default=2)
     ap.add_argument("--web-processes", type=int, default=2)
     ap.add_argument("--web-threads", type=int, default=8)
+    ap.add_argument("--worker-class", default="gthread", help="gunicorn's worker class (gthread as ./scripts/run)")
     ap.add_argument("--profile", type=int, default=20, metavar="N",
                     help="first time each request kind N times in process (app and database CPU, SQL); 0: skip")
     ap.add_argument("--profile-only", action="store_true", help="stop after the in-process figures")
     ap.add_argument("--reuse", action="store_true",
                     help="keep a database this bench seeded before (with --url) instead of seeding anew")
     ap.add_argument("--url", default=os.environ.get("BACKOFFICE_BENCH_DATABASE_URL"))
+    ap.add_argument("--http-client", choices=("fast", "requests"), default="fast",
+                    help="locust's FastHttpUser (geventhttpclient) or HttpUser (python-requests, before session 14)")
+    ap.add_argument("--tree", default=ROOT, help="the checkout whose app is seeded and served (default: this one); "
+                    "the scenario and the in-process figures stay this checkout's")
     args = ap.parse_args()
     if not args.url:
         raise SystemExit("no PostgreSQL: run under ./scripts/with-postgres or give --url")
     if not shutil.which("locust", path=BIN):
         raise SystemExit("locust is not installed: pip install -e .[bench]")
-    env = _env(args.url)
-    emails = prepare(args.url, env, args.demo_workers, args.portal, args.reuse)
+    tree = os.path.abspath(args.tree)
+    env = _env(args.url, tree)
+    emails = prepare(args.url, env, args.demo_workers, args.portal, args.reuse, tree)
     if args.profile:
         cpu_per_request(args.url, env, emails[-1], args.profile)
         if args.profile_only:
             return
     port = _port()
-    server = serve(env, port, args.web_processes, args.web_threads)
+    server = serve(env, port, args.web_processes, args.web_threads, tree, args.worker_class)
     out = tempfile.mkdtemp(prefix="load-")
     users = args.portal + args.staff
     ramp = users / args.spawn_rate
     try:
         load_env = dict(env, LOAD_WORKER_EMAILS=",".join(emails), LOAD_PORTAL_USERS=str(args.portal),
-                        LOAD_STAFF_USERS=str(args.staff))
+                        LOAD_STAFF_USERS=str(args.staff), LOAD_HTTP_CLIENT=args.http_client)
         print(f"{args.portal} portal users and {args.staff} staff, {args.spawn_rate}/s spawned (about {ramp:.0f} s), "
-              f"then {args.seconds} s; gunicorn {args.web_processes}×{args.web_threads} on PostgreSQL")
+              f"then {args.seconds} s; gunicorn {args.web_processes}×{args.web_threads} {args.worker_class} on "
+              f"PostgreSQL; "
+              f"app from {tree}; locust {'FastHttpUser' if args.http_client == 'fast' else 'HttpUser'}")
         before = os.getloadavg()
         postmaster = _postmaster(args.url)
         cpu0 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
+        locust0, wall0, opened0 = _children_cpu(), time.perf_counter(), _connections_opened(args.url)
         subprocess.run([os.path.join(BIN, "locust"), "-f", os.path.join(ROOT, "bench", "locustfile.py"),
                         "--headless", "-u", str(users), "-r", str(args.spawn_rate), "-t",
                         f"{int(args.seconds + ramp)}s", "--host", f"http://127.0.0.1:{port}", "--csv",
@@ -278,6 +314,9 @@ def main() -> None:
                        env=load_env, cwd=ROOT, check=False, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         after = os.getloadavg()
         cpu1 = (_tree_cpu(server.pid), _tree_cpu(postmaster) if postmaster else None)
+        # locust has exited and been waited for; the server, still running, is not in this process's children yet
+        locust_cpu, wall = _children_cpu() - locust0, time.perf_counter() - wall0
+        opened1 = _connections_opened(args.url)
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -287,8 +326,15 @@ def main() -> None:
     if total:
         app_ms = (cpu1[0] - cpu0[0]) * 1000 / total
         db_ms = f"{(cpu1[1] - cpu0[1]) * 1000 / total:.1f} ms" if cpu1[1] is not None else "not measured"
+        locust_ms = locust_cpu * 1000 / total
         print(f"CPU per request over the whole load ({total:,} requests): gunicorn {app_ms:.1f} ms, "
-              f"PostgreSQL {db_ms}")
+              f"PostgreSQL {db_ms}, locust {locust_ms:.1f} ms")
+        db_s = cpu1[1] - cpu0[1] if cpu1[1] is not None else 0.0
+        print(f"the CPU budget: {total / wall:.1f} requests/s over {wall:.0f} s × "
+              f"{app_ms + locust_ms + db_s * 1000 / total:.1f} ms of CPU each (gunicorn + PostgreSQL + locust) = "
+              f"{(cpu1[0] - cpu0[0] + db_s + locust_cpu) / wall:.2f} cores busy of {os.cpu_count()}")
+        if opened0 is not None and opened1 is not None:
+            print(f"PostgreSQL connections opened during the load: {opened1 - opened0 - 1:,}")
     print(f"{'request':<32} {'count':>7} {'failed':>7} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7}")
     with open(os.path.join(out, "load_stats.csv"), newline="") as f:
         for row in csv.DictReader(f):

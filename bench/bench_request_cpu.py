@@ -38,7 +38,7 @@ for name, who, method, path, body in _kinds(pid, rid):
     first = send(); first.get_data()
     del stmts[:]
     t0 = time.process_time()
-    prof = cProfile.Profile() if cp and cp in name else None
+    prof = cProfile.Profile(time.process_time) if cp and cp in name else None   # CPU, not wall: the database's time is not ours
     if prof: prof.enable()
     for _ in range(N):
         send().get_data()
@@ -48,4 +48,4 @@ for name, who, method, path, body in _kinds(pid, rid):
     if sq and sq in name:
         for s in stmts[:len(stmts)//N]: print("   ", " ".join(s.split())[:220])
     if prof:
-        s = io.StringIO(); pstats.Stats(prof, stream=s).sort_stats("cumulative").print_stats(60); print(s.getvalue()[:12000])
+        s = io.StringIO(); pstats.Stats(prof, stream=s).sort_stats(os.environ.get("SORT", "cumulative")).print_stats(int(os.environ.get("LINES", 60))); print(s.getvalue()[:12000])

@@ -1,5 +1,10 @@
 """Load scenario for `bench/bench_load.py` (locust): workers on their phones and staff at their desks.
 
+Both speak HTTP through locust's FastHttpUser (geventhttpclient): the load generator runs on the same two cores as
+the server, and it costs about half the CPU per request of HttpUser (python-requests; 0.7 against 1.3 ms over the
+full load, docs/benchmarks.md, session 14). LOAD_HTTP_CLIENT=requests brings HttpUser back for a side by side. Cookies, redirects (not followed at
+sign-in), CSRF tokens and every check are the same with either.
+
 PortalUser (200 by default): signs in, then reads the home page, the paycheck list, one paycheck's explanation, its
 paystub PDF, and asks the W-4 what-if preview. StaffUser (20): signs in as HR, then searches the worker and
 paycheck lists, opens a payroll run's page and exports the worker list as CSV. Each user waits 1–3 s between
@@ -12,7 +17,7 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, task
+from locust import FastHttpUser, HttpUser, between, task
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "tandem-demo-2026")
 _workers = itertools.cycle([e for e in os.environ.get("LOAD_WORKER_EMAILS", "worker@tandem.example").split(",") if e])
@@ -22,9 +27,10 @@ _META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 _PAYCHECK = re.compile(r'href="/portal/paychecks/(\d+)"')
 _RUN = re.compile(r'href="/admin/payroll-runs/(\d+)"')   # the run's page (payroll_desk.detail)
 SEARCHES = ("smith", "ann", "lee", "garcia", "jo", "mar")
+Client = HttpUser if os.environ.get("LOAD_HTTP_CLIENT") == "requests" else FastHttpUser
 
 
-def sign_in(user: HttpUser, email: str) -> None:
+def sign_in(user: Client, email: str) -> None:
     page = user.client.get("/login", name="sign-in page")
     token = _TOKEN.search(page.text).group(1)
     with user.client.post("/login", data={"csrf_token": token, "email": email, "password": PASSWORD},
@@ -33,7 +39,7 @@ def sign_in(user: HttpUser, email: str) -> None:
             r.failure(f"sign-in for {email} answered {r.status_code}")
 
 
-class PortalUser(HttpUser):
+class PortalUser(Client):
     fixed_count = int(os.environ.get("LOAD_PORTAL_USERS", "200"))
     wait_time = between(1, 3)
 
@@ -92,7 +98,7 @@ def _asks_for_gross(response) -> bool:
         return False
 
 
-class StaffUser(HttpUser):
+class StaffUser(Client):
     fixed_count = int(os.environ.get("LOAD_STAFF_USERS", "20"))
     wait_time = between(1, 3)
 

@@ -39,18 +39,16 @@ def register() -> None:
 def _home_card(state) -> None:
     from backoffice.portal import add_home_hook
 
-    add_home_hook(state.app, home_card)
+    add_home_hook(state.app, home_card, figures=home_card_figures)
 
 
-def home_card(worker, engagements) -> dict:
-    """The portal home's benefits card: how many elections are in force and whether a window is open."""
-    today = clock().today()
-    try:
-        elections = services.current_elections(worker.id, today)
-    except DomainError:
-        elections = []
-    return {"benefits_card": {"elections": len([e for e in elections if not e.get("waived")]),
-                              "url": url_for("portal.benefits")}}
+def home_card_figures(worker) -> dict:
+    return {"elections": services.elections_in_force(worker.id, clock().today())}
+
+
+def home_card(worker, engagements, figures) -> dict:
+    """The portal home's benefits card: how many elections are in force (read with the home's figures)."""
+    return {"benefits_card": {"elections": int(figures["elections"]), "url": url_for("portal.benefits")}}
 
 
 # ------------------------------------------------------------------------------------------------ helpers

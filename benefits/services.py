@@ -652,6 +652,14 @@ def current_elections(worker_id: int, on: date) -> list[dict]:
     return [election_item(e, on, ctx) for e in rows]
 
 
+def elections_in_force(worker_id: int, on: date):
+    """How many of current_elections(worker_id, on) are elections, not waivers, as a scalar subquery: the portal
+    home's card reads it with the home's other figures (no worker context, no plan or dependants per election)."""
+    return sa.select(sa.func.count()).select_from(Enrollment).where(
+        Enrollment.worker_id == worker_id, Enrollment.status != "cancelled", Enrollment.waived.is_(False),
+        sa.or_(Enrollment.end_date.is_(None), Enrollment.end_date >= on)).scalar_subquery()
+
+
 # --- retro -----------------------------------------------------------------------------------------------------
 
 def _released():

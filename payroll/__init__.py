@@ -36,7 +36,7 @@ def init_app(app) -> None:
     timesheet_cli.register(app.cli)
     task_cli.register(app.cli)
     add_home_hook(app, portal.home_cards)
-    add_task_hook(app, timesheet_portal.sent_back_tasks)   # a rejected or disputed week to fix
+    add_task_hook(app, timesheet_portal.sent_back_tasks, probe=timesheet_portal.sent_back_probe)   # a rejected or disputed week to fix
     add_demo_step(app, demo_workers_comp.seed)  # rates and class codes before the runs, which accrue premium
     add_demo_step(app, demo_deductions.seed)   # before the runs, which withhold them
     add_demo_step(app, demo.seed)

@@ -5,26 +5,33 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import Response, render_template
+from flask_login import current_user
 
 from backoffice.clock import clock
 from backoffice.errors import NotFound
 from backoffice.extensions import db
 from backoffice.portal import bp
-from backoffice.portal.access import own_or_404, own_rows, worker_required
-from payroll.models import Paycheck, PayrollRun
+from backoffice.portal.access import own_rows, worker_required
+from backoffice.security.access import can, scoped
+from payroll.models import Paycheck
 from payroll.models import released_runs as _released_runs  # the worker's paycheck scope applies the same rule
 from payroll.services.paycheck_figures import paycheck_figures
 from payroll.services.paystubs import describe, paystub_data
 from reports.paystubs import paystub_pdf as render_paystub
-from payroll.services.schedules import schedule_of, upcoming
+from payroll.services.schedules import schedules_of, upcoming
 
 
 def _released(stmt):
     return stmt.where(Paycheck.run_id.in_(_released_runs()))
 
 
+# The list and the home card show a paycheck's figures and its run's state: the run in the same statement (not one
+# lazy load per run), and not the stored engine input (a JSON document per row that neither page reads).
+_LISTED = (sa.orm.joinedload(Paycheck.run), sa.orm.defer(Paycheck.inputs))
+
+
 def my_paychecks(limit: int | None = None) -> list[Paycheck]:
-    stmt = _released(own_rows(sa.select(Paycheck), "paycheck"))\
+    stmt = _released(own_rows(sa.select(Paycheck), "paycheck")).options(*_LISTED)\
         .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc())
     if limit:
         stmt = stmt.limit(limit)
@@ -33,15 +40,19 @@ def my_paychecks(limit: int | None = None) -> list[Paycheck]:
 
 def last_paid() -> Paycheck | None:
     """The latest paycheck that is not a reversal (what the worker last took home)."""
-    stmt = _released(own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck"))\
+    stmt = _released(own_rows(sa.select(Paycheck).where(Paycheck.kind != "reversal"), "paycheck")).options(*_LISTED)\
         .order_by(Paycheck.pay_date.desc(), Paycheck.id.desc()).limit(1)
     return db.session.execute(stmt).scalar_one_or_none()
 
 
 def my_paycheck(paycheck_id) -> Paycheck:
-    paycheck = own_or_404(Paycheck, "paycheck", paycheck_id)
-    if db.session.execute(_released_runs().where(PayrollRun.id == paycheck.run_id)).first() is None:
-        raise NotFound(f"paycheck {paycheck.id} not found")
+    """The worker's own paycheck of a released run, else 404: own_or_404's check and the release in one statement."""
+    if not can(current_user, "paycheck", "read"):
+        raise NotFound("paycheck not found")
+    stmt = _released(scoped(sa.select(Paycheck).where(Paycheck.id == paycheck_id), current_user, "paycheck"))
+    paycheck = db.session.execute(stmt).scalar_one_or_none()
+    if paycheck is None:
+        raise NotFound(f"paycheck {paycheck_id} not found")
     return paycheck
 
 
@@ -53,11 +64,8 @@ def explanation(paycheck: Paycheck) -> dict:
 def next_pay_date(engagements, today: date) -> date | None:
     """The earliest upcoming pay date (from `today` on) over the worker's active engagements' pay schedules."""
     dates = []
-    for sid in sorted({e.pay_schedule_id for e in engagements
-                       if e.status in ("active", "pending") and e.pay_schedule_id is not None}):
-        schedule = schedule_of(sid)
-        if schedule is None:
-            continue
+    for schedule in schedules_of({e.pay_schedule_id for e in engagements
+                                  if e.status in ("active", "pending") and e.pay_schedule_id is not None}):
         dates += [sp.pay_date for sp in upcoming(schedule, today, 3) if sp.pay_date >= today]
     return min(dates) if dates else None
 

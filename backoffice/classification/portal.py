@@ -23,7 +23,14 @@ bp = Blueprint("classification_portal", __name__, url_prefix="/portal/classifica
 def init_app(app) -> None:
     """Register the worker-facing classification pages (called by create_app after the portal)."""
     app.register_blueprint(bp)
-    add_task_hook(app, review_tasks)
+    add_task_hook(app, review_tasks, probe=review_tasks_probe)
+
+
+def review_tasks_probe(worker):
+    """review_tasks may have a task: an answered review request of this worker's (through the same scope)."""
+    return scoped(sa.select(ReviewRequest.id).where(ReviewRequest.status == "answered",
+                                                    ReviewRequest.worker_id == worker.id),
+                  current_user, "classification_review").exists()
 
 
 def review_tasks(worker) -> list[dict]:

@@ -238,17 +238,16 @@ def pending_hours(worker_id: int, policy_id: int, *, but: int | None = None) -> 
 
 def balances_of(worker_id: int) -> list[BalanceView]:
     """Every balance of a worker, by policy name."""
-    rows = db.session.execute(sa.select(LeaveBalance, LeavePolicy).join(LeavePolicy)
+    # each balance's pending hours (requests submitted or approved, not yet taken) summed by the database in the
+    # same statement: one statement for the portal home's card, not one per balance nor a second one
+    pending_hours = sa.select(sa.func.sum(LeaveRequest.hours)).where(
+        LeaveRequest.worker_id == worker_id, LeaveRequest.policy_id == LeaveBalance.policy_id,
+        LeaveRequest.status.in_(("submitted", "approved"))).scalar_subquery()
+    rows = db.session.execute(sa.select(LeaveBalance, LeavePolicy, pending_hours).join(LeavePolicy)
                               .where(LeaveBalance.worker_id == worker_id).order_by(LeavePolicy.name)).all()
-    # the pending hours of every policy in one query (not one per balance: the portal home shows these)
-    pending_by_policy: dict[int, Decimal] = {}
-    if rows:
-        for policy_id, hours in db.session.execute(sa.select(LeaveRequest.policy_id, LeaveRequest.hours).where(
-                LeaveRequest.worker_id == worker_id, LeaveRequest.status.in_(("submitted", "approved")))):
-            pending_by_policy[policy_id] = pending_by_policy.get(policy_id, ZERO) + hours
     out = []
-    for b, p in rows:
-        pending = pending_by_policy.get(p.id, ZERO)
+    for b, p, pending in rows:
+        pending = pending or ZERO
         out.append(BalanceView(p.id, p.name, p.kind, p.jurisdiction, b.balance, b.accrued_this_year,
                                b.used_this_year, pending, b.balance - pending, b.usable_from, b.policy_year_start))
     return out
@@ -646,9 +645,16 @@ def paystub_leave(paycheck) -> list[dict]:
     if paycheck.worker_type != "employee":
         return []
     rows: dict[int, dict] = {}
-    for e in db.session.execute(sa.select(LeaveEntry).where(LeaveEntry.worker_id == paycheck.worker_id,
-                                                            LeaveEntry.on <= paycheck.pay_date)
-                                .order_by(LeaveEntry.on, LeaveEntry.id)).scalars():
+    names: dict[int, str] = {}
+    # the columns read below and the policy's name, as plain rows in one statement (not every entry of the
+    # worker's history as an ORM object, then the names apart: the portal's paycheck page; issue 18 point 5)
+    for e in db.session.execute(sa.select(LeaveEntry.policy_id, LeaveEntry.paycheck_id, LeaveEntry.run_id,
+                                          LeaveEntry.kind, LeaveEntry.hours, LeaveEntry.balance_after, LeaveEntry.on,
+                                          LeavePolicy.name)
+                                .join(LeavePolicy, LeavePolicy.id == LeaveEntry.policy_id)
+                                .where(LeaveEntry.worker_id == paycheck.worker_id, LeaveEntry.on <= paycheck.pay_date)
+                                .order_by(LeaveEntry.on, LeaveEntry.id)):
+        names[e.policy_id] = e.name
         row = rows.setdefault(e.policy_id, {"policy_id": e.policy_id, "accrued": ZERO, "used": ZERO})
         if e.paycheck_id == paycheck.id or (e.kind in ("reversal", "restore") and e.run_id == paycheck.run_id):
             if e.kind in ("accrual", "reversal"):
@@ -657,7 +663,5 @@ def paystub_leave(paycheck) -> list[dict]:
                 row["used"] -= e.hours
         if e.paycheck_id == paycheck.id or e.paycheck_id is None or e.on < paycheck.pay_date:
             row["balance"] = e.balance_after
-    names = dict(db.session.execute(sa.select(LeavePolicy.id, LeavePolicy.name).where(
-        LeavePolicy.id.in_(list(rows)))).all()) if rows else {}
     return [{"policy": names[pid], "accrued": r["accrued"], "used": r["used"], "balance": r.get("balance", ZERO)}
             for pid, r in sorted(rows.items(), key=lambda kv: names[kv[0]])]

@@ -37,12 +37,15 @@ def init_app(app) -> None:
     """Register the model, row scope, admin list, API, portal pages, the bell, the mail sender and demo data."""
     from backoffice.api import register_blueprints
     from backoffice.notifications import admin, api, cli, demo, models, portal, scopes, tasks  # noqa: F401
+    from backoffice.notifications import services
+    from backoffice.security.sessions import add_session_column
     from backoffice.workers import add_demo_step
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
     cli.register(app.cli)
     app.context_processor(portal.unread_badge)
+    add_session_column(services.UNREAD, services.unread_column)   # the bell's count, read with the session
     app.after_request(_send_after_request)
     add_demo_step(app, demo.seed)
     celery = app.extensions["celery"]

@@ -7,8 +7,11 @@ from flask_login import current_user
 
 from backoffice.clock import clock
 from backoffice.notifications import services
+from backoffice.notifications.services import UNREAD
 from backoffice.portal import bp
 from backoffice.portal.access import worker_required
+from backoffice.security.access import can
+from backoffice.security.sessions import session_value
 
 # where each kind of notice leads: (endpoint, the argument that takes ref_id or None)
 LINKS = {"paycheck_ready": ("portal.paycheck_explanation", "paycheck_id"),
@@ -29,7 +32,10 @@ def link(n) -> str:
 def unread_badge() -> dict:
     """Template context for every page: the signed-in worker's unread count (the header's bell)."""
     if getattr(current_user, "is_authenticated", False) and current_user.role == "worker" and current_user.worker_id:
-        return {"portal_unread": services.unread_count(current_user)}
+        counted = session_value(UNREAD)     # read with the session (services.unread_count's rows: the scope's)
+        if counted is None:
+            return {"portal_unread": services.unread_count(current_user)}
+        return {"portal_unread": int(counted) if can(current_user, "notification", "read") else 0}
     return {}
 
 

@@ -99,6 +99,17 @@ def for_user(user, *, unread_only: bool = False, limit: int = LIST_LIMIT) -> lis
     return list(db.session.execute(stmt.order_by(Notification.id.desc()).limit(limit)).scalars())
 
 
+UNREAD = "unread_notifications"
+
+
+def unread_column(user_entity):
+    """unread_count's figure for a worker as a column of the session's statement (security.sessions
+    add_session_column): the bell is on every portal page, so it comes with the session, not in a statement of
+    its own. The same rows as the worker's scope (their own notifications) without a read time."""
+    return sa.select(sa.func.count(Notification.id)).where(
+        Notification.worker_id == user_entity.worker_id, Notification.read_at.is_(None)).scalar_subquery()
+
+
 def unread_count(user) -> int:
     stmt = _mine(user).where(Notification.read_at.is_(None)).with_only_columns(sa.func.count(Notification.id))
     return int(db.session.execute(stmt).scalar() or 0)

@@ -12,7 +12,7 @@ def init_app(app) -> None:
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp, api.forms_blp)
-    add_task_hook(app, portal.open_tasks, first=True)
+    add_task_hook(app, portal.open_tasks, first=True, probe=portal.open_tasks_probe)
     add_demo_step(app, demo.seed)
     from backoffice.mailport import set_sender
     from backoffice.onboarding.mail import send_mail

@@ -20,7 +20,7 @@ from backoffice.banking.plaid_link import link_settings
 from backoffice.clock import clock
 from backoffice.extensions import db
 from backoffice.geo import STATES
-from backoffice.onboarding.models import I9Record, OnboardingCase
+from backoffice.onboarding.models import OPEN_STATUSES, I9Record, OnboardingCase
 from backoffice.onboarding.services import agreements, cases, invitations, wizard
 from backoffice.workers.services import flag_tin_conflicts
 from backoffice.onboarding.steps import STEP_LABELS, no_certificate_reason, state_form
@@ -196,6 +196,13 @@ def onboarding_status(case_id: int):
     case = _case(case_id)
     return jsonify({"id": case.id, "status": case.status, "current_step": case.current_step,
                     "steps": [{"step": s.step, "status": s.status} for s in case.steps]})
+
+
+def open_tasks_probe(worker):
+    """open_tasks may have a task: an open onboarding case, or an I-9 whose documents HR must still see."""
+    return sa.or_(sa.select(OnboardingCase.id).where(OnboardingCase.worker_id == worker.id,
+                                                    OnboardingCase.status.in_(OPEN_STATUSES)).exists(),
+                  own_rows(sa.select(I9Record.id).where(I9Record.section2_at.is_(None)), "document").exists())
 
 
 def open_tasks(worker) -> list[dict]:

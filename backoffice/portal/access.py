@@ -26,15 +26,16 @@ def worker_required(view):
     return wrapper
 
 
-def own_or_404(model, permission_model: str, ident):
-    """One row of `model` by id, only if the signed-in user may read it; otherwise NotFound (404)."""
+def own_or_404(model, permission_model: str, ident, options=()):
+    """One row of `model` by id, only if the signed-in user may read it; otherwise NotFound (404). `options`:
+    loader options for the select (e.g. a column left unread)."""
     try:
         ident = int(ident)
     except (TypeError, ValueError):
         raise NotFound(f"{permission_model} not found") from None
     if not can(current_user, permission_model, "read"):
         raise NotFound(f"{permission_model} not found")
-    stmt = scoped(sa.select(model).where(model.id == ident), current_user, permission_model)
+    stmt = scoped(sa.select(model).options(*options).where(model.id == ident), current_user, permission_model)
     row = db.session.execute(stmt).scalar_one_or_none()
     if row is None:
         raise NotFound(f"{permission_model} {ident} not found")

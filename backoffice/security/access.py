@@ -46,6 +46,30 @@ _ROLE_RULES = (sa.select(Permission.model, Permission.can_read, Permission.can_w
                          Permission.can_delete).where(Permission.role == sa.bindparam("role")))
 
 
+# The same rules as one string ("model=rwcd,model=r,..."), a column the session's own statement carries: the matrix
+# arrives with the signed-in user on every request, without a statement of its own (issue 18 point 5). Model names
+# are identifiers (no "=" or ","). Correlated to the enclosing statement's users.role.
+def role_rules_column(role_column) -> sa.ScalarSelect:
+    r, w, c, d = (sa.case((col, letter), else_="") for col, letter in (
+        (Permission.can_read, "r"), (Permission.can_write, "w"), (Permission.can_create, "c"),
+        (Permission.can_delete, "d")))
+    rule = Permission.model + "=" + r + w + c + d
+    return sa.select(sa.func.aggregate_strings(rule, ",")).where(Permission.role == role_column).scalar_subquery()
+
+
+def remember_role_rules(role: str, text: str | None) -> None:
+    """Keep the role's matrix read by role_rules_column for the rest of the request (what _matrix_for would read)."""
+    if not has_request_context():
+        return
+    matrix = {}
+    for item in (text or "").split(","):
+        if item:
+            model, _, letters = item.partition("=")
+            matrix[model] = {"read": "r" in letters, "write": "w" in letters, "create": "c" in letters,
+                             "delete": "d" in letters}
+    g.setdefault("_perm_cache", {})[role] = matrix
+
+
 def can(user, model: str, action: str) -> bool:
     """May this user perform `action` (read/write/create/delete) on records of `model`, or hold the right named
     `model` (ACTION_RIGHTS, checked with its own column)?"""

@@ -47,14 +47,33 @@ def _grants(role: str, surface: str, model: str) -> dict[str, str]:
     return out
 
 
+# (role, surface, model) -> (readable, writable), computed once per policy: an admin list page asks may_read a few
+# hundred times (columns, sorting, filters, search; issue 18 point 5). Keyed by the loaded policy object, so a
+# policy loaded anew (another file, a test's narrowed one) starts afresh.
+_FIELDS: dict = {"policy": None}
+
+
+def _fields(role: str, surface: str, model: str) -> tuple[frozenset[str], frozenset[str]]:
+    policy = load_field_policy()
+    if _FIELDS["policy"] is not policy:
+        _FIELDS.clear()
+        _FIELDS["policy"] = policy
+    key = (role, surface, model)
+    found = _FIELDS.get(key)
+    if found is None:
+        grants = _grants(role, surface, model)
+        found = _FIELDS[key] = (frozenset(grants), frozenset(f for f, access in grants.items() if access == "write"))
+    return found
+
+
 def readable_fields(role: str, surface: str, model: str) -> frozenset[str]:
     """The fields `role` may read of `model` on `surface` ("*" in the set: every field)."""
-    return frozenset(_grants(role, surface, model))
+    return _fields(role, surface, model)[0]
 
 
 def writable_fields(role: str, surface: str, model: str) -> frozenset[str]:
     """The fields `role` may write of `model` on `surface` ("*" in the set: every field)."""
-    return frozenset(f for f, access in _grants(role, surface, model).items() if access == "write")
+    return _fields(role, surface, model)[1]
 
 
 def may_read(user, surface: str, model: str, field: str) -> bool:

@@ -32,7 +32,12 @@ ACTION_RIGHTS = {
     "write_off_approval": "write",        # approve or reject another user's write-off request (billing)
 }
 
-_hasher = PasswordHasher()
+# Argon2id at the OWASP Password Storage Cheat Sheet's recommended minimum "m=19456 (19 MiB), t=2, p=1", one of
+# its five configurations of equal defence (docs/security.md, "Password hashing"): about 18 ms of CPU a check here
+# against 143 ms for argon2-cffi's default (t=3, 64 MiB, p=4), so sign-ins do not take the two cores from everyone
+# else. A stored hash carries its own parameters: older ones still verify and are rehashed at the next sign-in.
+PASSWORD_HASH_PARAMETERS = {"time_cost": 2, "memory_cost": 19456, "parallelism": 1}
+_hasher = PasswordHasher(**PASSWORD_HASH_PARAMETERS)
 
 
 class User(UserMixin, Timestamps, db.Model):
@@ -73,6 +78,14 @@ class User(UserMixin, Timestamps, db.Model):
         try:
             return _hasher.verify(self.password_hash, password)
         except (VerificationError, InvalidHashError):
+            return False
+
+    def password_needs_rehash(self) -> bool:
+        """True when the stored hash was made with other parameters than today's (argon2-cffi's default before
+        issue 18): after a right password, sign-in stores a new hash of it."""
+        try:
+            return bool(self.password_hash) and _hasher.check_needs_rehash(self.password_hash)
+        except InvalidHashError:
             return False
 
     @property

@@ -17,7 +17,7 @@ def init_app(app) -> None:
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, api.blp)
-    add_task_hook(app, portal.open_votes)
+    add_task_hook(app, portal.open_votes, probe=portal.open_votes_probe)
     add_demo_step(app, demo.seed)
     add_demo_step(app, demo.seed_transparency)
     cli.register(app.cli)

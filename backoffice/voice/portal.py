@@ -226,9 +226,12 @@ def margins():
     return render_template("portal/voice/margins.html", months=months, shown=shown, active_nav="engagements")
 
 
+def open_votes_probe(worker):
+    return services.unvoted_open_polls(worker.id)
+
+
 def open_votes(worker) -> list[dict]:
     """Home-page tasks: each open poll the worker may vote in and has not (never a word of how they voted)."""
     return [{"label": f"Have your say: vote in “{p.title}”" + (f" by {p.closes_on}" if p.closes_on else ""),
              "url": url_for("portal.voice_poll", poll_id=p.id)}
-            for p in services.polls_for(current_user)
-            if p.status == "open" and services.is_eligible(p, worker.id) and not services.has_voted(p.id, worker.id)]
+            for p in services.polls_to_vote_in(current_user, worker.id)]

@@ -193,6 +193,26 @@ def eligible_count(poll: Poll) -> int:
         _eligible_workers(poll.eligible_types).subquery())).scalar_one()
 
 
+def unvoted_open_polls(worker_id: int) -> sa.Exists:
+    """Whether any poll is open that this worker has not voted in (the home's task probe; eligibility aside)."""
+    voted = sa.select(PollVoter.poll_id).where(PollVoter.poll_id == Poll.id, PollVoter.worker_id == worker_id)
+    return sa.select(Poll.id).where(Poll.status == "open", ~voted.exists()).exists()
+
+
+def polls_to_vote_in(user, worker_id: int) -> list[Poll]:
+    """The open polls this worker may vote in and has not, newest first: the portal home's tasks, in one or two
+    statements however many polls are open (is_eligible and has_voted per poll cost two each)."""
+    require(user, "poll", "read")
+    voted = sa.select(PollVoter.poll_id).where(PollVoter.poll_id == Poll.id, PollVoter.worker_id == worker_id)
+    polls = db.session.execute(sa.select(Poll).where(Poll.status == "open", ~voted.exists())
+                               .order_by(Poll.id.desc())).scalars().all()
+    if not polls:
+        return []
+    types = set(db.session.execute(sa.select(Engagement.type).join(Worker, Worker.id == Engagement.worker_id).where(
+        Engagement.worker_id == worker_id, Engagement.status == "active", Worker.status == "active")).scalars())
+    return [p for p in polls if types.intersection(p.eligible_types)]
+
+
 def has_voted(poll_id: int, worker_id: int) -> bool:
     return db.session.get(PollVoter, (poll_id, worker_id)) is not None
 

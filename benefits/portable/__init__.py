@@ -14,7 +14,7 @@ def init_app(app) -> None:
 
     admin.register(app.extensions["tandem_admin"])
     register_blueprints(app, *api.blueprints())
-    add_home_hook(app, portal.home_cards)
+    add_home_hook(app, portal.home_cards, figures=portal.home_figures)
     cli.register(app.cli)
     add_demo_step(app, demo.seed)                      # after payroll's: credits the run it paid
     hooks.add_hook(app, hooks.RUN_PAID, services.run_paid)

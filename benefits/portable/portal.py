@@ -50,9 +50,14 @@ def portable_benefits():
                            active_nav="portable")
 
 
-def home_cards(worker, engagements) -> dict:
+def home_figures(worker) -> dict:
+    """home_line's figures, asked with the home's others (none when the role may not read portable benefits)."""
+    return svc.home_line_figures(worker.id) if can(current_user, "portable_benefit", "read") else {}
+
+
+def home_cards(worker, engagements, figures) -> dict:
     """The portal home's line: the portable-benefits balance, when the worker has an account."""
     if not can(current_user, "portable_benefit", "read"):
         return {}
-    line = svc.home_line(worker.id)
+    line = svc.home_line(worker.id, figures)
     return {"portable_balance": line["balance"]} if line else {}

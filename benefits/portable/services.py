@@ -447,16 +447,24 @@ def account_view(worker_id: int) -> dict:
             "rules": [{"rule": r, "client": name} for r, name in rules]}
 
 
-def home_line(worker_id: int) -> dict | None:
-    """The portal home's line: {"balance"} when the worker has entries or rules (what account_view would show),
-    else None; one statement instead of account_view's four, without reading every entry (issue 18 point 5)."""
+def home_line_figures(worker_id: int) -> dict:
+    """What home_line reads, as scalar expressions (the portal home asks them with its other figures)."""
     wid = sa.bindparam("wid", worker_id)
-    row = db.session.execute(sa.select(
-        sa.select(PortableAccount.balance).where(PortableAccount.worker_id == wid).scalar_subquery(),
-        sa.exists().where(PortableEntry.worker_id == wid),
-        sa.exists(sa.select(PortableRule.id).join(Engagement, Engagement.id == PortableRule.engagement_id)
-                  .join(Client, Client.id == Engagement.client_id).where(Engagement.worker_id == wid)))).one()
-    balance, has_entries, has_rules = row
+    return {"balance": sa.select(PortableAccount.balance).where(PortableAccount.worker_id == wid).scalar_subquery(),
+            "has_entries": sa.exists().where(PortableEntry.worker_id == wid),
+            "has_rules": sa.exists(sa.select(PortableRule.id)
+                                   .join(Engagement, Engagement.id == PortableRule.engagement_id)
+                                   .join(Client, Client.id == Engagement.client_id).where(Engagement.worker_id == wid))}
+
+
+def home_line(worker_id: int, figures: dict | None = None) -> dict | None:
+    """The portal home's line: {"balance"} when the worker has entries or rules (what account_view would show),
+    else None; one statement instead of account_view's four, without reading every entry (issue 18 point 5), or
+    none when `figures` (home_line_figures' values) were read with the home's other figures."""
+    if figures is None:
+        named = home_line_figures(worker_id)
+        figures = dict(zip(named, db.session.execute(sa.select(*named.values())).one()))
+    balance, has_entries, has_rules = figures["balance"], figures["has_entries"], figures["has_rules"]
     if not (has_entries or has_rules):
         return None
     return {"balance": balance if balance is not None else ZERO}

@@ -13,11 +13,13 @@ from .calc import result_lines
 from .paycheck_inputs import to_engine_input
 
 
-def line_explanations(p: Paycheck) -> dict[int, list[str]]:
-    """{line id: explanation steps} for every line of the paycheck. Large runs do not store the words; the
-    engine is pure and its input is stored on the paycheck, so replaying it gives the same lines and steps."""
-    lines = list(db.session.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
-                                    .order_by(PaycheckLine.id)).scalars())
+def line_explanations(p: Paycheck, lines: list[PaycheckLine] | None = None) -> dict[int, list[str]]:
+    """{line id: explanation steps} for every line of the paycheck (`lines`: the paycheck's lines in id order, when
+    the caller has them). Large runs do not store the words; the engine is pure and its input is stored on the
+    paycheck, so replaying it gives the same lines and steps."""
+    if lines is None:
+        lines = list(db.session.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
+                                        .order_by(PaycheckLine.id)).scalars())
     if all(ln.explanation for ln in lines):
         return {ln.id: list(ln.explanation) for ln in lines}
     source = p

@@ -78,7 +78,8 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     p = s.get(Paycheck, paycheck_id)
     if p is None:
         raise NotFound(f"paycheck {paycheck_id} not found")
-    worker = s.get(Worker, p.worker_id)
+    # the stub shows tin_last4 only: the encrypted TIN is left unread (each row read decrypts it; issue 18 point 5)
+    worker = s.get(Worker, p.worker_id, options=[sa.orm.defer(Worker.tin)])
     if not worker.tin_last4:
         raise DomainError(f"worker {worker.id} has no TIN on file; the paystub cannot show the masked number",
                           code="no_tin")
@@ -86,40 +87,48 @@ def paystub_data(paycheck_id: int, *, with_explanations: bool = False) -> dict:
     if agency is None:              # a paystub names its employer: none set up yet is a refusal, not a crash
         raise DomainError("the agency is not set up (Settings → Agency); a paystub names the employer",
                           code="no_agency")
-    client_names = sorted(set(s.execute(sa.select(Client.name).where(Client.id.in_(
-        sa.select(PaycheckLine.client_id).where(PaycheckLine.paycheck_id == p.id)))).scalars()))
-    if not client_names and p.client_id:
-        client_names = [s.get(Client, p.client_id).name]
     # year to date: this worker's issued paychecks of the same kind of pay (W-2 wages and contractor pay are
     # separate documents) up to this one; a draft run's paychecks count only on their own paystub
     upto = sa.and_(
         Paycheck.worker_type == p.worker_type,
         sa.or_(Paycheck.pay_date < p.pay_date, sa.and_(Paycheck.pay_date == p.pay_date, Paycheck.id <= p.id)),
         sa.or_(Paycheck.id == p.id, Paycheck.run_id.in_(released_runs())))
+    # summed by the database (integer cents: exact), one row per line key in the order each key first appears,
+    # not every line of the year sent over and added up here (a weekly worker's December: ~50 paychecks' lines)
+    key_cols = (PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state, PaycheckLine.locality)
     ytd_lines: dict[tuple, object] = defaultdict(lambda: ZERO)
     for kind, code, state, locality, amount in s.execute(
-            sa.select(PaycheckLine.kind, PaycheckLine.code, PaycheckLine.state, PaycheckLine.locality,
-                      PaycheckLine.amount)
+            sa.select(*key_cols, sa.func.sum(PaycheckLine.amount))
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
-            .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year, upto)):
+            .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year, upto)
+            .group_by(*key_cols).order_by(sa.func.min(PaycheckLine.id))):
         ytd_lines[(kind, code, state, locality)] += amount
-    gross_ytd = net_ytd = premium_ytd = ZERO
-    for gross, net, premium in s.execute(sa.select(Paycheck.gross, Paycheck.net, Paycheck.qualified_overtime_premium)
-                                         .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year,
-                                                upto)):
-        gross_ytd += gross
-        net_ytd += net
-        premium_ytd += premium
-    explanations = line_explanations(p) if with_explanations else {}
+    gross_ytd, net_ytd, premium_ytd = s.execute(
+        sa.select(sa.func.sum(Paycheck.gross), sa.func.sum(Paycheck.net),
+                  sa.func.sum(Paycheck.qualified_overtime_premium))
+        .where(Paycheck.worker_id == p.worker_id, Paycheck.tax_year == p.tax_year, upto)).one()
+    gross_ytd, net_ytd, premium_ytd = (x if x is not None else ZERO for x in (gross_ytd, net_ytd, premium_ytd))
+    lines = list(s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
+                           .order_by(PaycheckLine.id)).scalars())
+    explanations = line_explanations(p, lines) if with_explanations else {}
     current: dict[tuple, list] = defaultdict(list)
-    for ln in s.execute(sa.select(PaycheckLine).where(PaycheckLine.paycheck_id == p.id)
-                        .order_by(PaycheckLine.id)).scalars():
+    for ln in lines:
         current[(ln.kind, ln.code, ln.state, ln.locality)].append(ln)
     # each earning line names the engagement it pays ("Ana Silva at Northwind, leased, TX")
     engagement_ids = {ln.engagement_id for lines in current.values() for ln in lines if ln.engagement_id}
-    engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(
-        joinedload(Engagement.worker), joinedload(Engagement.client)).where(Engagement.id.in_(engagement_ids)))
-        .scalars()} if engagement_ids else {}
+    # the client joined; the worker is this paycheck's, loaded above (not joined again: a wide row, its TIN decrypted)
+    engagements = {e.id: e for e in s.execute(sa.select(Engagement).options(joinedload(Engagement.client))
+                                              .where(Engagement.id.in_(engagement_ids))).scalars()} \
+        if engagement_ids else {}
+    # the clients the lines name: those of the engagements just loaded, a statement only for any other
+    line_clients = {ln.client_id for ln in lines if ln.client_id is not None}
+    known = {e.client.id: e.client.name for e in engagements.values() if e.client is not None}
+    names = {known[c] for c in line_clients if c in known}
+    if line_clients - known.keys():
+        names |= set(s.execute(sa.select(Client.name).where(Client.id.in_(line_clients - known.keys()))).scalars())
+    client_names = sorted(names)
+    if not client_names and p.client_id:
+        client_names = [s.get(Client, p.client_id).name]
     groups = {"earning": [], "employee_tax": [], "pretax_deduction": [], "posttax_deduction": [], "employer_tax": [],
               "employer_contribution": []}
     seen = set()

@@ -54,7 +54,7 @@ def may_approve(run: PayrollRun, user) -> str | None:
         uid = user_id(user)
         if run.prepared_by_id == uid:
             return "You prepared this run: another person approves it (four eyes)."
-        mine = four_eyes._in_words([c for c in four_eyes.contributions(run.id) if c.user_id == uid])
+        mine = four_eyes._in_words([c for c in four_eyes.contributions_of(run.id, uid) if c.user_id == uid])
         return f"You {'; '.join(mine)}: another person approves this run (four eyes)."
     return None
 

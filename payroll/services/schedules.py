@@ -122,6 +122,15 @@ def schedule_of(schedule_id: int) -> PaySchedule | None:
     return sched if sched is not None and sched.active else None
 
 
+def schedules_of(schedule_ids) -> list[PaySchedule]:
+    """The active ones of these pay schedules, by id, in one statement (schedule_of for several)."""
+    ids = sorted(set(schedule_ids))
+    if not ids:
+        return []
+    return list(db.session.execute(sa.select(PaySchedule).where(PaySchedule.id.in_(ids), PaySchedule.active.is_(True))
+                                   .order_by(PaySchedule.id)).scalars())
+
+
 def pay_dates_in(start: date, end: date) -> dict[date, list[str]]:
     """Pay dates of every active schedule between two dates -> schedule names."""
     out: dict[date, list[str]] = defaultdict(list)
@@ -146,4 +155,4 @@ def upcoming(schedule: PaySchedule, start: date, count: int = 6) -> list[paycal.
 
 
 __all__ = ["choices", "create_schedule", "update_schedule", "clean_schedule", "period_and_pay_date", "schedule_of",
-           "pay_dates_in", "month_calendar", "upcoming"]
+           "schedules_of", "pay_dates_in", "month_calendar", "upcoming"]

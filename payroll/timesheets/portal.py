@@ -34,11 +34,18 @@ def my_timesheets(limit: int = RECENT_WEEKS) -> list[Timesheet]:
     return list(db.session.execute(stmt).scalars())
 
 
+def sent_back_probe(worker):
+    """sent_back_tasks may have a task: a rejected or disputed week among the worker's own."""
+    return own_rows(sa.select(Timesheet.id), "timesheet").where(
+        Timesheet.status.in_((TimesheetStatus.REJECTED, TimesheetStatus.DISPUTED))).exists()
+
+
 def sent_back_tasks(worker) -> list[dict]:
     """Open tasks on the portal home: each rejected or disputed week, with the reason."""
+    # no eager loading: such weeks are rare, and their engagement and client are the ones the home page has
+    # loaded already (the session's identity map answers); the options cost more than the statement on every visit
     stmt = own_rows(sa.select(Timesheet), "timesheet").where(
         Timesheet.status.in_((TimesheetStatus.REJECTED, TimesheetStatus.DISPUTED)))\
-        .options(joinedload(Timesheet.engagement).joinedload(Engagement.client))\
         .order_by(Timesheet.week_start).limit(20)
     return [{"label": f"Fix your time for {ts.engagement.client.name}, week of {ts.week_start} "
                       f"({ts.status}: {ts.reason})", "url": url_for("portal.timesheet", timesheet_id=ts.id)}

@@ -53,3 +53,19 @@ def test_keys_from_the_environment_need_no_secrets_file(tmp_path):
 def test_the_run_script_opts_in_to_development_secrets():
     """`./scripts/run` on a fresh machine must still start: it asks for development secrets explicitly."""
     assert "export BACKOFFICE_DEV_SECRETS=" in (ROOT / "scripts" / "run").read_text()
+
+
+def test_a_postgresql_pool_keeps_ten_connections_per_process_unless_told_otherwise(tmp_path):
+    """SQLAlchemy's QueuePool keeps 5 by default; the web server runs 8 threads a process (./scripts/run), so the
+    default is 10 (docs/serving.md). BACKOFFICE_DB_POOL_SIZE=16 gives 16; SQLite's file database has no pool size."""
+    from backoffice.config import load_config
+
+    pg = {"SQLALCHEMY_DATABASE_URI": "postgresql://tandem@127.0.0.1/x", "SECRET_KEY": "s",
+          "ENCRYPTION_KEYS": Fernet.generate_key().decode()}
+    default, told, sqlite = _app(tmp_path), _app(tmp_path), _app(tmp_path)
+    load_config(default, pg, environ={})
+    load_config(told, pg, environ={"BACKOFFICE_DB_POOL_SIZE": "16"})
+    load_config(sqlite, {**pg, "SQLALCHEMY_DATABASE_URI": "sqlite://"}, environ={})
+    assert default.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 10
+    assert told.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 16
+    assert "pool_size" not in sqlite.config["SQLALCHEMY_ENGINE_OPTIONS"]
