@@ -23,8 +23,8 @@ from pathlib import Path
 
 # The hot path of calculate_paycheck (bench/bench_engine.py --profile). Modules left out on purpose: model.py (its
 # records get a generated __init__ by quick_init and are pickled between processes: they stay ordinary classes),
-# states/inputs.py and rules.py (parsing, cached per certificate and year), the per-state method modules (about 5%
-# of the time), locals (no locality in most paychecks).
+# states/inputs.py and rules.py (parsing, cached per certificate and year; their records stay ordinary classes),
+# locals (no locality in most paychecks).
 HOT_MODULES = (
     "payroll.engine.paycheck",
     "payroll.engine.deductions",
@@ -33,6 +33,18 @@ HOT_MODULES = (
     "payroll.engine.contributions",
     "payroll.engine.states",
     "payroll.engine.states.income",
+    # the per-state methods (5-10% of the time as Python; income.py imports them all)
+    "payroll.engine.states.period_methods",
+    "payroll.engine.states.methods_sta",
+    "payroll.engine.states.methods_sta2",
+    "payroll.engine.states.methods_stb",
+    "payroll.engine.states.methods_stb2",
+    "payroll.engine.states.methods_stc",
+    "payroll.engine.states.methods_std",
+    "payroll.engine.states.methods_gapb",
+    "payroll.engine.states.ca_period",
+    "payroll.engine.states.ny_period",
+    "payroll.engine.states.period_flat",
 )
 ROOT = Path(__file__).resolve().parent.parent          # the checkout: payroll/ sits at its top
 BUILD_DIR = ROOT / "build" / "engine"

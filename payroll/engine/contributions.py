@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import Final
 
 from backoffice.errors import DomainError
 from backoffice.money import D, round_cents
@@ -14,7 +15,7 @@ from .model import EmployerContribution, Line, Pct
 from .retirement import annual_additions_deferrals, annual_additions_room
 from .tables import TaxTables
 
-_Z = D(0)
+_Z: Final = D(0)
 
 
 def _fixed_or_percent(c: EmployerContribution, wages: Decimal, what: str) -> tuple[Decimal, tuple]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
+from typing import Final
 
 from backoffice.errors import DomainError
 from backoffice.money import ZERO, D, round_cents
@@ -16,8 +17,8 @@ from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODE
 from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps
 from .tables import TaxTables
 
-_Z = D(0)
-_CENT = Decimal("0.01")
+_Z: Final = D(0)
+_CENT: Final = Decimal("0.01")
 
 
 def cap_cents(limit: Decimal) -> Decimal:

@@ -3,19 +3,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Sequence
+from typing import Final, Sequence
 
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
 from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num, quick_init
 
-_Z = D(0)
-_FORTY = D(40)
-_EIGHT = D(8)
-_TWELVE = D(12)
-_HALF = D("0.5")
-_THREE = D(3)
+_Z: Final = D(0)
+_FORTY: Final = D(40)
+_EIGHT: Final = D(8)
+_TWELVE: Final = D(12)
+_HALF: Final = D("0.5")
+_THREE: Final = D(3)
 
 
 @quick_init
@@ -203,8 +203,8 @@ def california_daily_overtime(daily_hours: Sequence[Decimal]) -> DailyOvertime:
                          sum((d[2] for d in by_day), _Z), tuple(by_day))
 
 
-OVERTIME_MULTIPLIER = D("1.5")          # FLSA section 7(a)(1); Cal. Labor Code 510(a)
-DOUBLE_TIME_MULTIPLIER = D(2)           # Cal. Labor Code 510(a): over 12 hours a day, over 8 on the seventh day
+OVERTIME_MULTIPLIER: Final = D("1.5")          # FLSA section 7(a)(1); Cal. Labor Code 510(a)
+DOUBLE_TIME_MULTIPLIER: Final = D(2)           # Cal. Labor Code 510(a): over 12 hours a day, over 8 on the seventh day
 
 
 def week_hours(daily: Sequence[Decimal], work_state: str, overtime: bool) -> tuple[Decimal, Decimal, Decimal]:

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from backoffice.money import D, ZERO, round_cents
 
 from .model import AnyW4, Num, W4
 from .tables import TaxTables
 
-_Z = D(0)
+_Z: Final = D(0)
 _STATUS_NAMES = {"single": "Single or Married Filing Separately", "married_jointly": "Married Filing Jointly",
                  "head_of_household": "Head of Household"}
 _TABLE_NAMES = {(kind, status): f"{label} schedule, {name}" for kind, label in

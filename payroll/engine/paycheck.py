@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from types import MappingProxyType
-from typing import Any, Mapping
+from typing import Any, Final, Mapping
 
 from backoffice.errors import DomainError
 from backoffice.money import CENT, D, ZERO, round_cents
@@ -16,7 +16,8 @@ from .locals import LocalContext, compute_local_taxes
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
-_Z = D(0)
+_Z: Final = D(0)
+_CENT: Final = CENT        # a C static in the compiled build (a module global is a dict lookup)
 _DEFAULT_W4 = W4()
 _NO_MAP: Mapping[Any, Any] = MappingProxyType({})      # a read-only empty mapping, shared by every paycheck without local taxes
 _states_module: Any = None
@@ -112,15 +113,15 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         ss_room = _Z
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
     # products of Decimals, so round_cents's checks are skipped: the same quantize, half-up to the cent
-    ss_ee = (ss_wages * t.ss_employee_rate).quantize(CENT, ROUND_HALF_UP)
-    ss_er = (ss_wages * t.ss_employer_rate).quantize(CENT, ROUND_HALF_UP)
-    medicare_ee = (fica_wages * t.medicare_employee_rate).quantize(CENT, ROUND_HALF_UP)
-    medicare_er = (fica_wages * t.medicare_employer_rate).quantize(CENT, ROUND_HALF_UP)
+    ss_ee = (ss_wages * t.ss_employee_rate).quantize(_CENT, ROUND_HALF_UP)
+    ss_er = (ss_wages * t.ss_employer_rate).quantize(_CENT, ROUND_HALF_UP)
+    medicare_ee = (fica_wages * t.medicare_employee_rate).quantize(_CENT, ROUND_HALF_UP)
+    medicare_er = (fica_wages * t.medicare_employer_rate).quantize(_CENT, ROUND_HALF_UP)
     threshold = t.addl_medicare_threshold
     before = ytd.medicare_wages
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
-    addl = (over * t.addl_medicare_rate).quantize(CENT, ROUND_HALF_UP)
+    addl = (over * t.addl_medicare_rate).quantize(_CENT, ROUND_HALF_UP)
     # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
     fica = (t, wages, fica_exempt, fica_wages, ytd.social_security_wages, ss_wages)
     employee_taxes_fica = [
@@ -178,7 +179,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     rate = t.futa_net_rate
     if reduction:
         rate = Pct(rate + reduction)
-    futa = (futa_wages * rate).quantize(CENT, ROUND_HALF_UP)
+    futa = (futa_wages * rate).quantize(_CENT, ROUND_HALF_UP)
     employer_taxes.append(Line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
                                                 inp.work_state, reduction, rate, futa),)))
     suta_wages = _Z

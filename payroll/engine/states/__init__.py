@@ -4,7 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Mapping
+from typing import Final
+from collections.abc import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.geo import STATES
@@ -13,7 +14,7 @@ from backoffice.periods import PayFrequency
 
 from ..model import QUIET, Steps, quick_init
 from .income import income_tax_amount
-from .inputs import Certificate, read_certificate, state_wages
+from .inputs import Certificate, Wages, read_certificate
 from .multistate import compute_allocated, convenience_state, reciprocal_form
 from .rules import (IncomeTax, Program, StateRules, UnsupportedState, applies_to, rules_at, suta_bases_for_year,
                     suta_new_employer_rates_for_year,
@@ -25,7 +26,7 @@ __all__ = [
     "partially_supported_states", "states_computed_on",
 ]
 
-WEEKS_PER_YEAR = D(52)
+WEEKS_PER_YEAR: Final = D(52)
 ALL_PAY_PERIODS = frozenset(f.periods_per_year for f in PayFrequency)
 
 
@@ -218,6 +219,22 @@ def _source(rules: StateRules) -> str:
     if line is None:
         line = _SOURCE_LINES[id(rules)] = f"Source: {rules.publication} ({rules.tax_year})."
     return line
+
+
+def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
+                ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO) -> Wages:
+    excluded = ZERO
+    if pretax:
+        exempt = tax.exempt_pretax
+        for code, amount in pretax.items():
+            if code in exempt:
+                excluded += amount
+    regular = gross - supplemental - excluded
+    supp = supplemental
+    if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
+        supp = max(ZERO, supp + regular)
+        regular = ZERO
+    return Wages(regular, supp, excluded, ytd_gross, federal_income_tax)
 
 
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str],

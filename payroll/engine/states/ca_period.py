@@ -7,16 +7,17 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_usd
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
-from .rules import StateRules, UnsupportedState
+from .rules import IncomeTax, StateRules, UnsupportedState
 
 _TABLE_ROWS = 10     # Tables 2 and 4 print 0-10 allowances; beyond that, one allowance's amount x the count
 
 
 def _by_count(rules: StateRules, name: str, periods: int, n: int) -> tuple[Decimal, str]:
-    row = rules.income_tax.params.get(f"{name}_{periods}")
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    row = itax.params.get(f"{name}_{periods}")
     if row is None:
         raise UnsupportedState(f"state income tax withholding for CA is not supported yet for {periods} pay periods "
                                f"a year: {rules.publication} prints no table for that payroll period")
@@ -25,8 +26,8 @@ def _by_count(rules: StateRules, name: str, periods: int, n: int) -> tuple[Decim
     return row[1] * n, f"{n} allowances: {n} x the one-allowance amount {fmt_usd(row[1])}"
 
 
-def _ca_method_b_period(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    tax = rules.income_tax
+def _ca_method_b_period(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     status = cert.filing_status
     if status in tax.params.get("unsupported_statuses", ()):
         raise UnsupportedState(f"state income tax withholding for CA is not supported yet for filing status "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Final
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
@@ -16,7 +17,7 @@ from .rules import IncomeTax, StateRules, UnsupportedState
 # name -> fn(rules, cert, wages, annual, periods, steps) -> the annual tax, unrounded (the caller divides by the
 # periods and rounds as params.round_to_dollar says). Per-period methods register in period_methods.PERIOD_METHODS.
 ANNUAL_METHODS: dict = {}
-_ZERO_CENTS = round_cents(ZERO)
+_ZERO_CENTS: Final = round_cents(ZERO)
 _PERIODS: dict[int, Decimal] = {}       # pay periods a year as Decimals (exact), made once a frequency
 
 

@@ -10,7 +10,6 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO
 
 from ..model import quick_init
-from .rules import IncomeTax
 
 _STATUS_ALIASES = {
     "single": "single",
@@ -146,19 +145,3 @@ class Wages:
     excluded: Decimal
     ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
     federal_income_tax: Decimal = ZERO   # this paycheck's federal withholding (AL and OR subtract it)
-
-
-def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
-                ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO) -> Wages:
-    excluded = ZERO
-    if pretax:
-        exempt = tax.exempt_pretax
-        for code, amount in pretax.items():
-            if code in exempt:
-                excluded += amount
-    regular = gross - supplemental - excluded
-    supp = supplemental
-    if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
-        supp = max(ZERO, supp + regular)
-        regular = ZERO
-    return Wages(regular, supp, excluded, ytd_gross, federal_income_tax)

@@ -7,17 +7,18 @@ from decimal import Decimal
 
 from backoffice.money import fmt_pct, fmt_usd
 
+from ..model import Steps
 from .income import ANNUAL_METHODS
 from .inputs import Certificate, Wages
 from .methods_std import _md_state_and_county
-from .rules import FILING_STATUSES, StateRules, Subtraction
+from .rules import FILING_STATUSES, IncomeTax, StateRules, Subtraction
 
 
 def _md_percent_deduction(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-                          steps: list[str]) -> Decimal:
+                          steps: Steps) -> Decimal:
     """Annual wages less a standard deduction of a share of those wages held between the status's minimum and
     maximum; then as md_state_and_county (exemptions, state table, county rate, nothing under the annual minimum)."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     if annual < prm["minimum_annual_wages"]["amount"]:
         return _md_state_and_county(rules, cert, wages, annual, periods, steps)

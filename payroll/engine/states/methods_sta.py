@@ -6,11 +6,11 @@ from decimal import ROUND_FLOOR, Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table
 from .inputs import Certificate, Wages
 from .period_methods import SUPPLEMENTAL_METHODS
-from .rules import StateRules, UnsupportedState
+from .rules import IncomeTax, StateRules, UnsupportedState
 
 # Form A-4 exemption classes: 0 (no personal exemption), S single, MS married filing separately, M married (joint),
 # H head of family. A certificate may give the class as its withholding_code; otherwise it follows the status.
@@ -18,7 +18,7 @@ AL_CLASSES = ("0", "S", "MS", "M", "H")
 _AL_CLASS_FOR_STATUS = {"single": "S", "married": "M", "head_of_household": "H"}
 
 
-def _al_class(rules: StateRules, cert: Certificate, steps: list[str]) -> str:
+def _al_class(rules: StateRules, cert: Certificate, steps: Steps) -> str:
     code = cert.text.get("withholding_code")
     if code is not None:
         if code not in AL_CLASSES:
@@ -60,11 +60,11 @@ def _al_dependent_amount(prm, gross: Decimal) -> Decimal:
 
 
 def _al_annual(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-               steps: list[str]) -> Decimal:
+               steps: Steps) -> Decimal:
     """Alabama's formula: annual gross less the standard deduction (phased out by income), the annualised federal
     income tax withheld, the personal exemption for the A-4 class and the dependent exemptions; then the rate
     table (married filing jointly has its own; every other class uses the single one)."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     code = _al_class(rules, cert, steps)
     standard, how = _al_standard_deduction(prm, code, annual, steps is QUIET)
@@ -90,11 +90,12 @@ def _al_annual(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
 
 
 def _ar_formula(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-                steps: list[str]) -> Decimal:
+                steps: Steps) -> Decimal:
     """Arkansas's withholding formula: annual gross less the standard deduction; below the midpoint limit the net
     taxable income is taken at the middle of its $100 range; rate times that less the bracket's adjustment,
     rounded to the dollar; less the personal tax credit per exemption."""
-    prm = rules.income_tax.params
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    prm = itax.params
     standard = prm["standard_deduction"]
     net = max(ZERO, annual - standard)
     if steps is not QUIET:
@@ -120,18 +121,20 @@ def _ar_formula(rules: StateRules, cert: Certificate, wages: Wages, annual: Deci
 
 
 def _de_annual(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-               steps: list[str]) -> Decimal:
+               steps: Steps) -> Decimal:
     """Delaware's annualised method: the generic annual table (standard deduction, schedule, $110 per exemption)."""
-    return _annual_table(rules.income_tax, cert, annual, steps)
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    return _annual_table(itax, cert, annual, steps)
 
 
-def _de_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _de_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Delaware, supplemental wages: tax on the annualised regular wages plus the supplemental payment, less the tax
     on the annualised regular wages alone; the difference is withheld from the supplemental payment."""
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     annual = pay.regular * periods
-    inner: list[str] = QUIET          # the inner steps are never shown
-    base = _annual_table(rules.income_tax, cert, annual, inner)
-    combined = _annual_table(rules.income_tax, cert, annual + pay.supplemental, inner)
+    inner: Steps = QUIET          # the inner steps are never shown
+    base = _annual_table(itax, cert, annual, inner)
+    combined = _annual_table(itax, cert, annual + pay.supplemental, inner)
     amount = max(ZERO, combined - base)
     if steps is not QUIET:
         steps.append(f"Supplemental wages {fmt_usd(pay.supplemental)}: annual tax on {fmt_usd(annual)} + "

@@ -4,14 +4,15 @@ the annual wages and on the CT-W4 withholding code."""
 from __future__ import annotations
 
 from decimal import ROUND_CEILING, Decimal
+from typing import Any, Sequence
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .income import ANNUAL_METHODS, _annual_from_table
 from .inputs import Certificate, Wages
-from .rules import StateRules
+from .rules import IncomeTax, StateRules
 
 # CT-W4 withholding codes: A (married filing separately, or jointly with a working spouse and combined income up to
 # $100,500), B (head of household), C (married filing jointly, spouse not working), D (no exemption, no credit),
@@ -29,7 +30,7 @@ def _steps_begun(amount: Decimal, start: Decimal, step: Decimal) -> int:
     return int(((amount - start) / step).to_integral_value(ROUND_CEILING))
 
 
-def _ct_code(rules: StateRules, cert: Certificate, steps: list[str]) -> str | None:
+def _ct_code(rules: StateRules, cert: Certificate, steps: Steps) -> str | None:
     """The CT-W4 withholding code, or None when no CT-W4 is on file."""
     code = cert.text.get("withholding_code")
     if code is not None:
@@ -51,11 +52,12 @@ def _ct_code(rules: StateRules, cert: Certificate, steps: list[str]) -> str | No
 
 
 def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-               steps: list[str]) -> Decimal:
+               steps: Steps) -> Decimal:
     """TPG-211: annual wages less the Table A exemption for the code; Table B tax; plus the Table C 2% phase-out
     add-back and the Table D recapture; times one less the Table E personal-credit decimal. No CT-W4 on file: a
     flat 6.99% with no exemption. Code E: nothing withheld."""
-    prm = rules.income_tax.params
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    prm = itax.params
     code = _ct_code(rules, cert, steps)
     if code is None:
         rate = prm["no_certificate_rate"]
@@ -76,7 +78,7 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     taxable = max(ZERO, annual - exemption)
     if steps is not QUIET:
         steps.append(f"Taxable: {fmt_usd(annual)} - {fmt_usd(exemption)} = {fmt_usd(taxable)}")
-    tax = _annual_from_table(rules.income_tax.tables[_CT_TABLE_FOR_CODE[code]], taxable, steps)
+    tax = _annual_from_table(itax.tables[_CT_TABLE_FOR_CODE[code]], taxable, steps)
     # Table C: the 2% rate's phase-out, so much per step of annual wages above the start, up to a maximum.
     start, step, per, top = prm[f"add_back_{code}"]
     add_back = min(top, per * _steps_begun(annual, start, step))
@@ -95,7 +97,7 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     total = tax + add_back + recapture
     # Table E: the personal-credit decimal for the code's annual wages (code D has none).
     decimal = ZERO
-    rows = prm.get(f"credit_{code}") or ()
+    rows: Sequence[Any] = prm.get(f"credit_{code}") or ()
     for more_than, value in rows:
         if annual > more_than or more_than == rows[0][0]:
             decimal = value

@@ -5,18 +5,19 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from backoffice.money import ZERO, fmt_usd, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .income import ANNUAL_METHODS, _annual_from_table, _subtract, _table_for
 from .inputs import Certificate, Wages
-from .rules import StateRules
+from .rules import IncomeTax, StateRules
 
 _RATIO_PLACES = Decimal("0.0001")
 
 
-def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, steps: list[str]) -> Decimal:
+def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, steps: Steps) -> Decimal:
     """Maine withholding tables: the standard deduction is whole up to the phase-out start, then shrinks by the
     share of the phase-out range the annual wages have used (the ratio to four places), down to nothing."""
-    prm = rules.income_tax.params
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    prm = itax.params
     full = prm["standard_deduction"][status]
     start = prm["phase_out_start"][status]
     width = prm["phase_out_range"][status]
@@ -41,10 +42,10 @@ def _me_standard_deduction(rules: StateRules, status: str, annual: Decimal, step
 
 
 def me_phase_out(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-                 steps: list[str]) -> Decimal:
+                 steps: Steps) -> Decimal:
     """Maine Revenue Services withholding tables, percentage method: annual wages less W-4ME allowances and the
     (phased-out) standard deduction, then the single or married rate schedule; the caller divides by the periods."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     status = "married" if cert.filing_status == "married" else "single"   # Maine prints two schedules only
     allowances = _subtract(tax, cert, status, steps, tax.subtractions, "Less")
     deduction = _me_standard_deduction(rules, status, annual, steps)

@@ -4,22 +4,23 @@ per-period table by filing status (Montana's 2026 guide)."""
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import cast
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
-from .rules import StateRules, UnsupportedState
+from .rules import BracketTable, IncomeTax, StateRules, UnsupportedState
 
 
-def ks_k4_period(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def ks_k4_period(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Kansas KW-100 (wages paid on and after 1 July 2024), percentage method per pay period: wages less the K-4
     allowances from the period's allowance columns, then the period's single or joint table. At the single
     allowance rate the first allowance takes the personal column ($9,160 a year); at the joint rate the first two
     take the joint column ($18,320 a year; one allowance alone takes the single column); every further allowance
     takes the dependent column ($2,320 a year)."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     joint = cert.filing_status == "married"
     n = cert.counts.get("allowances", 0)
     personal = _period_value(rules, "period_allowance_single", periods)
@@ -54,13 +55,13 @@ def ks_k4_period(rules: StateRules, cert: Certificate, pay: Wages, periods: int,
 PERIOD_METHODS["ks_k4_period"] = ks_k4_period
 
 
-def status_period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def status_period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """A per-pay-period table printed for each filing status, with nothing subtracted first (e.g. Montana's 2026
     guide: W = A + B x (G - C) on the period's gross taxable wages), rounded to the whole dollar where
     params.round_to_dollar says. Tables are keyed "<periods>:<status>"; a status without its own table uses
     params.table_for_status (else single). A payroll period the publication prints no table for is refused, unless
     params.annualise_unprinted_periods: then the annual table ("1:<status>") on the annualised wages, divided back."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     status = cert.filing_status
     if f"{periods}:{status}" not in tax.tables:
         status = tax.params.get("table_for_status", {}).get(status, "single")
@@ -71,6 +72,7 @@ def status_period_table(rules: StateRules, cert: Certificate, pay: Wages, period
                                f"pay periods a year: {rules.publication} prints no table for that payroll period")
     label = status.replace('_', ' ').capitalize()
     if table is None:   # no table printed for this payroll: the annual table on the annualised wages
+        annual = cast(BracketTable, annual)    # not None: checked above
         wages = pay.regular * periods
         annual_tax, i = annual.tax(wages)
         amount = annual_tax / periods

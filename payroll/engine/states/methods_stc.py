@@ -6,11 +6,11 @@ from decimal import Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .income import ANNUAL_METHODS
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
-from .rules import BracketTable, StateRules, UnsupportedState
+from .rules import BracketTable, IncomeTax, StateRules, UnsupportedState
 
 
 # (id of the annual table, periods, cumulative) -> (that table, its period rows): the rows depend on the table and
@@ -48,7 +48,8 @@ def _derive_period_rows(table: BracketTable, periods: int, cumulative: bool) -> 
 
 
 def _period_value(rules: StateRules, name: str, periods: int) -> Decimal | None:
-    values = rules.income_tax.params.get(name)
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    values = itax.params.get(name)
     if values is None:
         return None
     value = values.get(str(periods))
@@ -60,7 +61,7 @@ def _period_value(rules: StateRules, name: str, periods: int) -> Decimal | None:
 
 def _table_key(rules: StateRules, cert: Certificate) -> tuple[str, str]:
     """(table key, words for the explanation): NJ-W4's rate table letter when given, else the status's table."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if tax.params.get("table_from_rate_table"):
         letter = cert.text.get("rate_table")
         if letter:
@@ -78,11 +79,11 @@ def _table_key(rules: StateRules, cert: Certificate) -> tuple[str, str]:
     return alias, f"the {alias} table (filing status {status.replace('_', ' ')})"
 
 
-def _period_percentage(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _period_percentage(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """The percentage method per pay period: wages less the printed per-period allowance value times the allowances
     (none above the publication's wage limit), then the period table derived from the annual schedule; whole
     dollars where the publication requires it (OK)."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     wages = pay.regular
     n = cert.counts["allowances"]
@@ -130,11 +131,11 @@ def _or_federal_cap(prm, status: str, annual: Decimal) -> Decimal:
 
 
 def _or_formula(rules: StateRules, cert: Certificate, pay: Wages, annual: Decimal, periods: int,
-                steps: list[str]) -> Decimal:
+                steps: Steps) -> Decimal:
     """Oregon Withholding Tax Formulas (150-206-436): BASE = annual wages less the federal tax withheld (limited)
     less the standard deduction; the table for wages under or over $50,000; less the personal exemption credit per
     allowance (none above the wage limit). Without an OR-W-4 (or W-4 before 2020): a flat 8%."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     if not cert.given:
         flat = prm["no_certificate_rate"]

@@ -8,18 +8,18 @@ from decimal import Decimal
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .income import ANNUAL_METHODS, _annual_from_table, _annual_table, _subtract, _table_for
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
-from .rules import BracketTable, StateRules
+from .rules import BracketTable, IncomeTax, StateRules
 
 
 def _sc_wh1603f(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-                steps: list[str]) -> Decimal:
+                steps: Steps) -> Decimal:
     """WH-1603F: annual wages less so much per allowance and, with one allowance or more, the standard deduction
     of 10% of annual wages up to a maximum; the annual table (addition method); the caller divides by the periods."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     n = cert.counts["allowances"]
     allowances = prm["allowance"]["amount"] * n
@@ -42,10 +42,11 @@ def _sc_wh1603f(rules: StateRules, cert: Certificate, wages: Wages, annual: Deci
 
 
 def _annual_tax_to_dollar(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-                          steps: list[str]) -> Decimal:
+                          steps: Steps) -> Decimal:
     """The rate-table method with the annual tax rounded to the whole dollar before it is divided by the pay
     periods, as Virginia's printed example does (annual tax $2,628, semimonthly $109.50)."""
-    annual_tax = _annual_table(rules.income_tax, cert, annual, steps)
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    annual_tax = _annual_table(itax, cert, annual, steps)
     rounded = round_dollars(annual_tax)
     if steps is not QUIET:
         steps.append(f"Annual tax {fmt_usd(annual_tax)} rounded to the whole dollar: {fmt_usd(rounded)}")
@@ -53,10 +54,10 @@ def _annual_tax_to_dollar(rules: StateRules, cert: Certificate, wages: Wages, an
 
 
 def _wv_it100(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-              steps: list[str]) -> Decimal:
+              steps: Steps) -> Decimal:
     """IT-100.2A: the two-earner/two-or-more-jobs table for everyone, unless the employee asked on IT-104 for the
     one-earner/one-job table (rate_table "ONE_EARNER"); less so much per exemption."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     choice = cert.text.get("rate_table", "TWO_EARNER")
     names = {"TWO_EARNER": "two_earner", "ONE_EARNER": "one_earner"}
     if choice not in names:
@@ -74,10 +75,10 @@ def _wv_it100(rules: StateRules, cert: Certificate, wages: Wages, annual: Decima
 
 
 def _wi_w166(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-             steps: list[str]) -> Decimal:
+             steps: Steps) -> Decimal:
     """W-166 alternate (annualised) method: the standard deduction for the status, reduced by a phase-out rate on
     wages above a floor (none at or above the ceiling); less $400 per exemption; the annual table."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
     full = prm["deduction_full"][status]
@@ -96,11 +97,11 @@ def _wi_w166(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal
 
 
 def _md_state_and_county(rules: StateRules, cert: Certificate, wages: Wages, annual: Decimal, periods: int,
-                         steps: list[str]) -> Decimal:
+                         steps: Steps) -> Decimal:
     """Maryland Employer Withholding Guide: annual wages less the standard deduction and $3,200 per MW507
     exemption; the state withholding table (its first rate 4.75%: the guide disregards the lower return rates)
     plus the county (or nonresident) rate on the same taxable wages; nothing below the annual minimum."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     minimum = prm["minimum_annual_wages"]["amount"]
     if annual < minimum:
@@ -167,14 +168,14 @@ def _build_vt_period_table(annual: BracketTable, periods: int) -> BracketTable:
     return BracketTable(overs, tuple(bases), annual.rates)
 
 
-def _vt_period_tables(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
+def _vt_period_tables(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Vermont GB-1210 percentage method, per pay period: wages less the allowances (the annual allowance divided by
     the pay periods, to the cent, times the W-4VT count), then the period's table for the status."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     status = "married" if cert.filing_status == "married" else "single"
     allowance = tax.subtractions[0]
     per = round_cents(allowance.amounts[status] / D(periods))
-    n = cert.counts[allowance.per]
+    n = cert.counts[allowance.per]        # type: ignore[index]  # the W-4VT allowance is per a count
     deduction = per * n
     if steps is not QUIET:
         steps.append(f"Less {tax.certificate_form} allowances: {n} x {fmt_usd(per)} a period "

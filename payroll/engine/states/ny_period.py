@@ -6,18 +6,18 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, _period_value
-from .rules import StateRules, UnsupportedState
+from .rules import IncomeTax, StateRules, UnsupportedState
 
 # NYS-50-T-NYS "Conversion of tables to common payroll periods": a period without its own table is worked on the
 # monthly table (wages / k, the table, then x k).
 _CONVERTED_TO_MONTHLY = {4: 3, 2: 6}
 
 
-def _ny_period_exact(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    tax = rules.income_tax
+def _ny_period_exact(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
     if cert.filing_status == "head_of_household":

@@ -8,14 +8,14 @@ from decimal import Decimal
 
 from backoffice.money import ZERO, fmt_pct, fmt_usd, round_dollars
 
-from ..model import QUIET
+from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS
-from .rules import StateRules
+from .rules import IncomeTax, StateRules
 
 
-def _period_flat(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: list[str]) -> Decimal:
-    tax = rules.income_tax
+def _period_flat(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     status = cert.filing_status
     n = cert.counts["allowances"]
@@ -53,10 +53,10 @@ def _period_flat(rules: StateRules, cert: Certificate, pay: Wages, periods: int,
     return amount
 
 
-def _annual_credit(rules: StateRules, cert: Certificate, steps: list[str]) -> Decimal:
+def _annual_credit(rules: StateRules, cert: Certificate, steps: Steps) -> Decimal:
     """The year's credits: so much per certificate count, and a dollar allowance written on the certificate
     (params.certificate_annual_credit, e.g. IA W-4 line 6)."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     total = ZERO
     for c in tax.credits:
         n = cert.counts.get(c.per, 0) if c.per else 1

@@ -7,12 +7,13 @@ from backoffice.money import ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
 from ..model import QUIET, Steps
 from .inputs import Certificate, Wages
-from .rules import StateRules, UnsupportedState
+from .rules import IncomeTax, StateRules, UnsupportedState
 
 
 def _period_value(rules: StateRules, name: str, periods: int) -> Decimal:
     """A per-pay-period figure printed by the publication (params[name] keyed by pay periods a year)."""
-    value = rules.income_tax.params[name].get(str(periods))
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    value = itax.params[name].get(str(periods))
     if value is None:
         raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for {periods} "
                                f"pay periods a year: {rules.publication} prints no figures for that payroll period")
@@ -23,9 +24,10 @@ def _annualised_value(rules: StateRules, name: str, periods: int) -> Decimal:
     """A per-period figure; for a payroll period the publication prints none, when its rules allow the annualized
     wages method (Massachusetts TIR 80-3), the annual figure divided by the periods (unrounded: the annualised
     computation multiplies back by the same number)."""
-    printed = rules.income_tax.params[name].get(str(periods))
-    if printed is None and rules.income_tax.params.get("annualise_unprinted_periods"):
-        return rules.income_tax.params[name]["1"] / periods
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    printed = itax.params[name].get(str(periods))
+    if printed is None and itax.params.get("annualise_unprinted_periods"):
+        return itax.params[name]["1"] / periods
     return _period_value(rules, name, periods)
 
 
@@ -33,7 +35,7 @@ def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods:
     """Utah Pub 14 schedules, per pay period with every line in whole dollars: wages x rate, less the base
     allowance reduced by the phase-out rate on wages above the period threshold."""
     wages = pay.regular
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     status = "married" if cert.filing_status == "married" else "single"
     base = _period_value(rules, f"period_base_allowance_{status}", periods)
@@ -57,7 +59,7 @@ def _ut_period_credit(rules: StateRules, cert: Certificate, pay: Wages, periods:
 def _period_table(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """A per-pay-period rate table (e.g. Ohio's percentage method): wages less exemptions, then the table."""
     wages = pay.regular
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if str(periods) not in tax.tables and tax.params.get("annualise_unprinted_periods"):
         return _period_table_annualised(rules, cert, wages, periods, steps)
     table = tax.tables.get(str(periods))
@@ -81,7 +83,7 @@ def _period_table_annualised(rules: StateRules, cert: Certificate, wages: Decima
                              steps: Steps) -> Decimal:
     """A payroll period the publication prints no table for, by its annualising formula (Ohio's optional computer
     formula): wages x periods less the annual exemptions, the annual table, divided by the periods."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     table = tax.tables["1"]
     per = tax.params["period_exemption"]["1"]
     n = cert.counts["allowances"]
@@ -104,7 +106,8 @@ def _period_table_annualised(rules: StateRules, cert: Certificate, wages: Decima
 def _ma_retirement_room(rules: StateRules, pay: Wages) -> tuple[Decimal, Decimal]:
     """(rate, what is left of the annual cap) for Circular M's Social Security / Medicare deduction. The year's
     deductions so far are taken as rate x wages paid earlier this year (the context carries no YTD FICA)."""
-    prm = rules.income_tax.params
+    itax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    prm = itax.params
     rate = prm["retirement_deduction_rate"]["amount"]
     cap = prm["retirement_deduction_cap"]["amount"]
     used = min(cap, pay.ytd_gross * rate) if pay.ytd_gross > 0 else ZERO
@@ -114,7 +117,7 @@ def _ma_retirement_room(rules: StateRules, pay: Wages) -> tuple[Decimal, Decimal
 def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Massachusetts Circular M percentage method: wages less Social Security/Medicare (to $2,000 a year) and the
     period's exemption amount, annualised at 5% plus the 4% surtax above the threshold, less head-of-household."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     prm = tax.params
     wages = pay.regular
     n = cert.counts["allowances"]
@@ -161,7 +164,7 @@ def _ma_circular_m(rules: StateRules, cert: Certificate, pay: Wages, periods: in
 def _ma_supplemental(rules: StateRules, cert: Certificate, pay: Wages, periods: int, steps: Steps) -> Decimal:
     """Circular M: 5% of the supplemental payment less its Social Security/Medicare (while the $2,000 cap is open);
     the surtax case (regular wages annualised plus supplemental above the threshold) is refused, not guessed."""
-    tax = rules.income_tax
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     threshold = tax.params["surtax_threshold"]["amount"]
     if pay.regular * periods + pay.ytd_gross + pay.supplemental > threshold:
         raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for supplemental "
