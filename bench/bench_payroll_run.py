@@ -168,6 +168,27 @@ def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") 
         raise
 
 
+def _fan_out(run_id: int, indexes: list[int], workers: int, task: str) -> list:
+    """The chunks dealt round-robin over `workers` forked processes running `_calc_worker` (as Celery's workers take
+    the chunk tasks); each process's (max RSS, CPU s, per-chunk figures), after every process ended cleanly."""
+    from backoffice.extensions import db
+
+    ctx = multiprocessing.get_context("fork")
+    q = ctx.Queue()
+    procs = [ctx.Process(target=_calc_worker, args=(run_id, indexes[k::workers], q, task)) for k in range(workers)]
+    db.engine.dispose()
+    for p in procs:
+        p.start()
+    got = [q.get() for _ in procs]
+    for r in got:
+        if isinstance(r, BaseException):
+            raise r
+    for p in procs:
+        p.join()
+        assert p.exitcode == 0
+    return got
+
+
 def _register_worker(run_id: int, out) -> None:
     """The register rows read in their own process (a finance user's export while the NACHA file is made)."""
     from backoffice.extensions import db
@@ -461,19 +482,7 @@ def main() -> None:
                 prof.dump_stats(os.environ.get("BENCH_PROFILE_OUT", "/tmp/bench_calc.prof"))
                 pstats.Stats(prof).sort_stats("tottime").print_stats(30)
                 return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-            q = multiprocessing.get_context("fork").Queue()
-            procs = [multiprocessing.get_context("fork").Process(
-                target=_calc_worker, args=(run_id, chunks[k::args.workers], q)) for k in range(args.workers)]
-            db.engine.dispose()
-            for p in procs:
-                p.start()
-            got = [q.get() for _ in procs]
-            for r in got:
-                if isinstance(r, BaseException):
-                    raise r
-            for p in procs:
-                p.join()
-                assert p.exitcode == 0
+            got = _fan_out(run_id, chunks, args.workers, "calculate")
             cpu = sum(c for _r, c, _k in got)
             print(f"  calculation CPU time: {cpu:.1f} s in {args.workers} processes "
                   f"({1000 * cpu / args.n:.2f} ms a worker)")
@@ -497,20 +506,7 @@ def main() -> None:
                 for i in todo:
                     runs.approve_chunk(run_id, i)
                 return
-            ctx = multiprocessing.get_context("fork")
-            q = ctx.Queue()
-            procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
-                     for k in range(args.workers)]
-            db.engine.dispose()
-            for p in procs:
-                p.start()
-            got = [q.get() for _ in procs]
-            for r in got:
-                if isinstance(r, BaseException):
-                    raise r
-            for p in procs:
-                p.join()
-                assert p.exitcode == 0
+            got = _fan_out(run_id, todo, args.workers, "approve")
             print(f"  chunk approval CPU time: {sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
 
         # made three days before the pay date, in time for the ODFI's cut-off (a file made after it must name a

@@ -39,17 +39,21 @@ def ana(app, db, make_user):
     return worker, make_user("worker", worker_id=worker.id)
 
 
+def _two_unread_notices(worker) -> None:
+    from backoffice.notifications.services import notify
+    from backoffice.uow import transaction
+
+    with transaction():
+        notify(worker.id, "document_needed", "w4", "Form W-4 needed")
+        notify(worker.id, "document_needed", "i9", "Form I-9 needed")
+
+
 def test_a_portal_page_reads_the_permissions_and_the_bell_with_the_session_in_one_statement(
         app, db, ana, login, statements):
     """Two unread notices: the bell says 2. The paycheck list's statements: the session's (which names the
     permissions and notifications tables in its subqueries) and the list's own; none reads either table alone."""
-    from backoffice.notifications.services import notify
-    from backoffice.uow import transaction
-
     worker, user = ana
-    with transaction():
-        notify(worker.id, "document_needed", "w4", "Form W-4 needed")
-        notify(worker.id, "document_needed", "i9", "Form I-9 needed")
+    _two_unread_notices(worker)
     c = app.test_client()
     login(c, user)
     with statements() as sent:
@@ -66,14 +70,10 @@ def test_the_bell_follows_the_notification_right_on_the_very_next_request(app, d
     """The count comes with the session's statement, the right with it, both read anew each request: two unread
     notices show 2; the worker role's notification right taken away, the next page shows no count (0, as
     unread_count answers without the right); given back, 2 again."""
-    from backoffice.notifications.services import notify
     from backoffice.security.models import Permission
-    from backoffice.uow import transaction
 
     worker, user = ana
-    with transaction():
-        notify(worker.id, "document_needed", "w4", "Form W-4 needed")
-        notify(worker.id, "document_needed", "i9", "Form I-9 needed")
+    _two_unread_notices(worker)
     c = app.test_client()
     login(c, user)
 
