@@ -44,7 +44,10 @@ def approved_run(url: str, n: int):
     for i in runs.pending_chunks(rid):
         calculate_chunk(rid, i)
     runs.finalize_run(rid)
-    runs.approve_run(rid, hr2)
+    runs.approve_run(rid, hr2, enqueue=False)
+    for i in runs.pending_approval_chunks(rid):     # the chunks' share of the approval, here (no Celery worker)
+        runs.approve_chunk(rid, i)
+    db.session.commit()                             # no transaction left open: the A/B's ALTER TABLEs need the locks
     conn = db.engine.raw_connection()
     return app, rid, conn, conn.cursor()
 
@@ -70,3 +73,27 @@ def backend_cpu(cur) -> Callable[[], float]:
             fields = f.read().rsplit(")", 1)[1].split()
         return (int(fields[11]) + int(fields[12])) / tick
     return cpu
+
+
+def measure(conn, cur, cpu: Callable[[], float], label: str, statements: dict, results: dict, vacuum: str,
+            params: dict | None = None) -> None:
+    """Each statement (table → (SQL run first or None, the SQL measured)) three times, each in a transaction rolled
+    back; the server backend's CPU of each run appended to results[(label, table)] and printed; then VACUUM of
+    `vacuum` (the benchmarks' own table list) so the next label starts from the same tables."""
+    for table, (before, sql) in statements.items():
+        for _ in range(3):
+            cur.execute("BEGIN")
+            if before:
+                cur.execute(before)
+            c0 = cpu()
+            cur.execute(sql, params)
+            n = cur.rowcount
+            results.setdefault((label, table), []).append(cpu() - c0)
+            cur.execute("ROLLBACK")
+        print(f"  {label:12} {table:14} {n:7,} rows  server CPU "
+              f"{', '.join(f'{c:.2f}' for c in results[(label, table)][-3:])} s  "
+              f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    conn.commit()
+    conn.driver_connection.autocommit = True
+    cur.execute(f"VACUUM {vacuum}")
+    conn.driver_connection.autocommit = False

@@ -46,23 +46,8 @@ def main() -> None:
     results: dict[tuple[str, str], list[float]] = {}
 
     def measure(label: str) -> None:
-        for table, (before, sql) in tests.items():
-            for _ in range(3):
-                cur.execute("BEGIN")
-                if before:
-                    cur.execute(before)
-                c0 = cpu()
-                cur.execute(sql, {"ids": sheets})
-                n = cur.rowcount
-                results.setdefault((label, table), []).append(cpu() - c0)
-                cur.execute("ROLLBACK")
-            print(f"  {label:12} {table:14} {n:7,} rows  server CPU "
-                  f"{', '.join(f'{c:.2f}' for c in results[(label, table)][-3:])} s  "
-                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
-        conn.commit()
-        conn.driver_connection.autocommit = True
-        cur.execute("VACUUM paychecks, leave_entries, timesheets")
-        conn.driver_connection.autocommit = False
+        ab_writes.measure(conn, cur, cpu, label, tests, results, "paychecks, leave_entries, timesheets",
+                          {"ids": sheets})
 
     def old(on: bool) -> None:
         """on: the indexes and the foreign key as before 0128; off: back to 0128."""

@@ -29,30 +29,16 @@ def main() -> None:
     m0124 = ab_writes.migration("0124_run18.py")
     app, rid, conn, cur = ab_writes.approved_run(args.url, args.n)
 
-    tests = {"paychecks": ab_writes.insert_again(cur, rid, "paychecks", "kind", "'reissue'"),
-             "payments": ab_writes.insert_again(cur, rid, "payments", "status", "'voided'"),
-             "leave_entries": ab_writes.insert_again(cur, rid, "leave_entries", "kind", "'adjustment'")}
+    tests = {"paychecks": (None, ab_writes.insert_again(cur, rid, "paychecks", "kind", "'reissue'")),
+             "payments": (None, ab_writes.insert_again(cur, rid, "payments", "status", "'voided'")),
+             "leave_entries": (None, ab_writes.insert_again(cur, rid, "leave_entries", "kind", "'adjustment'"))}
     cpu = ab_writes.backend_cpu(cur)
     conn.commit()
 
     results: dict[tuple[str, str], list[float]] = {}
 
     def measure(label: str) -> None:
-        for table, sql in tests.items():
-            for _ in range(3):
-                cur.execute("BEGIN")
-                c0 = cpu()
-                cur.execute(sql)
-                n = cur.rowcount
-                results.setdefault((label, table), []).append(cpu() - c0)
-                cur.execute("ROLLBACK")
-            print(f"  {label:12} {table:14} {n:7,} rows  server CPU "
-                  f"{', '.join(f'{c:.2f}' for c in results[(label, table)][-3:])} s  "
-                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
-        conn.commit()
-        conn.driver_connection.autocommit = True
-        cur.execute("VACUUM paychecks, payments, leave_entries")
-        conn.driver_connection.autocommit = False
+        ab_writes.measure(conn, cur, cpu, label, tests, results, "paychecks, payments, leave_entries")
 
     def keys(on: bool) -> None:
         for table, refs in m0124.KEYS.items():
