@@ -248,7 +248,7 @@ def _server_cpu_reader(app):
     return server_cpu
 
 
-PROFILED_PHASES = {"approve (payments)": "approve", "approve chunks (leave)": "approve_chunks", "NACHA file": "nacha", "register rows": "register",
+PROFILED_PHASES = {"plan chunks": "plan", "approve (payments)": "approve", "approve chunks (leave)": "approve_chunks", "NACHA file": "nacha", "register rows": "register",
                    "mark paid": "mark_paid"}
 
 

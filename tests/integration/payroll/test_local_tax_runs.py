@@ -259,3 +259,37 @@ def test_a_birmingham_worker_pays_one_percent_occupational_tax(world, db, agency
     db.session.flush()
     run = _run(world, e)
     assert _local_lines(db, run.id, e.worker_id) == {"AL-BIRMINGHAM": ("local_income_tax", "10.00", "1000.00")}
+
+
+def test_workers_at_the_same_localities_are_judged_by_their_own_certificates(world, db, agency_in, fixed_clock):
+    """The run asks once per distinct (home, work site, certificates): two Carmel, Indiana residents with no county
+    on their addresses are alike but for the WH-4 — the one whose WH-4 names Hamilton County is paid ($1,000.00 x
+    1.1% = $11.00, Departmental Notice #1, 2026, no exemptions), the one whose WH-4 names no county is held; two
+    Erie residents with no PSD code are both held."""
+    from payroll.models import Paycheck, PaycheckHold
+    from payroll.services import runs
+    from tests.factories import TaxProfileFactory
+
+    agency_in("IN", "PA")
+    named, unnamed = world.worker(state="IN"), world.worker(state="IN")
+    erie1, erie2 = world.worker(state="PA"), world.worker(state="PA")
+    for e in (named, unnamed):
+        e.worker.city = "Carmel"
+    for e in (erie1, erie2):
+        e.worker.city = "Erie"
+    TaxProfileFactory(worker=named.worker, state_certificate={"IN": {"county": "HAMILTON"}})
+    TaxProfileFactory(worker=unnamed.worker, state_certificate={"IN": {"personal_exemptions": 0}})
+    db.session.flush()
+    for e in (named, unnamed, erie1, erie2):
+        world.time(e, week=WEEK1)
+    run = world.regular_run(WEEK1)
+    before = {x.worker_id for x in runs.paycheck_exceptions(run.id) if x.code == "unsupported_locality"}
+    assert before == {unnamed.worker_id, erie1.worker_id, erie2.worker_id}     # found before the calculation
+    runs.start_calculation(run.id, world.hr)
+    holds = set(db.session.execute(sa.select(PaycheckHold.worker_id, PaycheckHold.code)
+                                   .where(PaycheckHold.run_id == run.id)).all())
+    assert holds == {(unnamed.worker_id, "unsupported_locality"), (erie1.worker_id, "unsupported_locality"),
+                     (erie2.worker_id, "unsupported_locality")}
+    paid = set(db.session.execute(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)).scalars())
+    assert paid == {named.worker_id}
+    assert _local_lines(db, run.id, named.worker_id) == {"IN-COUNTY": ("local_income_tax", "11.00", "1000.00")}
