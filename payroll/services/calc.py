@@ -236,7 +236,7 @@ def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple
     for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
         paid = sorted({eid for eid, _ in pay.sources})
         single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
-        stored = {"engine": obj, "labels": pay.labels, "sources": [list(x) for x in pay.sources],
+        stored = {"engine": obj, "labels": pay.labels, "sources": pay.sources,     # tuples: JSON arrays
                   "ytd_delta": {k: str(v) for k, v in delta.items()}}
         if notes:
             stored["notes"] = notes

@@ -1,10 +1,11 @@
 """What a run's paychecks are computed from: earnings, the chunk's rows and the engine input (stored, replayable)."""
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
+from functools import lru_cache
 
 import sqlalchemy as sa
 
@@ -15,7 +16,7 @@ from backoffice.money import D, ZERO
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
-from payroll.engine.locals import localities_for_year, locality_from_json
+from payroll.engine.locals import Locality, localities_for_year, locality_from_json
 from payroll.engine.locals.rules import norm
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
@@ -64,11 +65,15 @@ def worker_pay(engs: list, run: PayrollRun, ctx: "ChunkContext") -> EngagementPa
     FLSA workweek across clients, state daily overtime, piece and task pay, minimum-wage make-up and bonuses in the
     regular rate (payroll/services/worktime.py over the pure payroll/engine/workweek.py)."""
     w = worker_earnings(run, engs, ctx.sheets, ctx.tasks, ctx.adjustments)
-    return EngagementPay(earnings=[engine_earning(e) for e in w.earnings], labels=[e["label"] for e in w.earnings],
-                         sources=[(e["engagement_id"], e["client_id"]) for e in w.earnings],
-                         timesheet_ids=w.timesheet_ids, adjustment_ids=w.adjustment_ids,
-                         salary_engagement_ids=sorted({e["engagement_id"] for e in w.earnings
-                                                       if e["label"] == "salary"}),
+    earnings, labels, sources, salaried = [], [], [], set()
+    for e in w.earnings:                    # one pass: a run does this for every earning of 100,000 workers
+        earnings.append(engine_earning(e))
+        labels.append(e["label"])
+        sources.append((e["engagement_id"], e["client_id"]))
+        if e["label"] == "salary":
+            salaried.add(e["engagement_id"])
+    return EngagementPay(earnings=earnings, labels=labels, sources=sources, timesheet_ids=w.timesheet_ids,
+                         adjustment_ids=w.adjustment_ids, salary_engagement_ids=sorted(salaried),
                          task_ids=w.task_ids)
 
 
@@ -149,6 +154,25 @@ class ChunkContext:
         return groups.items()
 
 
+SheetRow = namedtuple("SheetRow", ("id", "engagement_id", "week_start", "units") + tuple(f"hours_{d}" for d in DAYS))
+
+
+def _sheet_rows(result) -> list[SheetRow]:
+    """Timesheet rows whose units and hours were selected as their stored integers: each distinct (units, 7 days)
+    is turned into Decimals once, by the columns' own types (a run's weeks repeat a few patterns — 8, 8, 8, 8, 8,
+    0, 0 — so this replaces eight type conversions per sheet, about 3% of a chunk's CPU, with one lookup)."""
+    types = [getattr(Timesheet, f).type for f in SheetRow._fields[3:]]
+    figures: dict[tuple, tuple] = {}
+    out = []
+    for row in result:
+        stored = tuple(row[3:])
+        values = figures.get(stored)
+        if values is None:
+            values = figures[stored] = tuple(t.process_result_value(v, None) for t, v in zip(types, stored))
+        out.append(SheetRow._make(tuple(row[:3]) + values))
+    return out
+
+
 def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     """Column selects (no ORM objects: a Worker object would decrypt its TIN, which a paycheck does not need),
     run on the session's connection: a column select through Session.execute goes through the ORM's row loading
@@ -180,8 +204,9 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
                                                  .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id))))
     sheets: dict[int, list] = defaultdict(list)
     if pays_time(run):
-        for ts in plain_rows(c.execute(sa.select(Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.units,
-                                      *[getattr(Timesheet, f"hours_{d}") for d in DAYS]).where(
+        for ts in _sheet_rows(c.execute(sa.select(
+                Timesheet.id, Timesheet.engagement_id, Timesheet.week_start,
+                *[sa.type_coerce(getattr(Timesheet, f), sa.BigInteger) for f in SheetRow._fields[3:]]).where(
                 id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
                 .order_by(Timesheet.week_start))):
@@ -383,6 +408,25 @@ def _dec(v) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
+# A run's inputs repeat the same few dates (pay date, period) and places (a city, a PSD code): each is parsed once.
+# The dates are bounded by the calendar; the places' memo is emptied when it grows past _PLACES_KEPT.
+_date = lru_cache(maxsize=65536)(parse_date)
+_PLACES: dict[tuple, Locality | None] = {}
+_PLACES_KEPT = 20_000
+
+
+def _locality(raw: dict | None) -> Locality | None:
+    if not raw:
+        return None
+    key = tuple(raw.items())
+    loc = _PLACES.get(key, _PLACES)
+    if loc is _PLACES:
+        if len(_PLACES) >= _PLACES_KEPT:
+            _PLACES.clear()
+        loc = _PLACES[key] = locality_from_json(raw)
+    return loc
+
+
 def input_from_json(obj: dict) -> PaycheckInput:
     """The PaycheckInput of an input built by engine_input, without re-validating it (the hot path: parse_input
     costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
@@ -405,9 +449,9 @@ def input_from_json(obj: dict) -> PaycheckInput:
     measure = "wages" if shares and "wages" in shares[0] else "hours"
     birth = obj.get("birth_date")
     return PaycheckInput(
-        pay_date=parse_date(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
+        pay_date=_date(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
         worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
-        residence_state=obj.get("residence_state", ""), birth_date=parse_date(birth) if birth else None,
+        residence_state=obj.get("residence_state", ""), birth_date=_date(birth) if birth else None,
         earnings=earnings, w4=w4, state_certificates=certs,
         ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
         suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
@@ -416,12 +460,12 @@ def input_from_json(obj: dict) -> PaycheckInput:
         work_shares=tuple((s["state"].upper(), Decimal(s[measure])) for s in shares), share_measure=measure,
         office_state=(obj.get("office_state") or "").upper(),
         remote_for_convenience=bool(obj.get("remote_for_convenience", False)),
-        residence_locality=locality_from_json(obj.get("residence_locality")),
-        work_locality=locality_from_json(obj.get("work_locality")),
+        residence_locality=_locality(obj.get("residence_locality")),
+        work_locality=_locality(obj.get("work_locality")),
         local_certificate=obj.get("local_certificate") or {},
         ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
         month_wages=_dec(obj.get("month_wages")),
         mtd_local_taxes={k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()},
-        period_start=parse_date(obj["period_start"]) if obj.get("period_start") else None,
-        period_end=parse_date(obj["period_end"]) if obj.get("period_end") else None,
+        period_start=_date(obj["period_start"]) if obj.get("period_start") else None,
+        period_end=_date(obj["period_end"]) if obj.get("period_end") else None,
         **deduction_kwargs(obj))
