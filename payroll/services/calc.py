@@ -345,13 +345,14 @@ def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) 
             new_rows.append((worker_id, year, wtype) + _stored_cents(vals))
         else:
             updates.append((row.id, vals))
-    bulk_insert("payroll_ytd", ("worker_id", "tax_year", "worker_type") + YTD_STORED, new_rows)
+    if new_rows:
+        bulk_insert("payroll_ytd", ("worker_id", "tax_year", "worker_type") + YTD_STORED, new_rows, ready=True)
     if not updates:
         return
     if is_postgres():
         s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_ytd (LIKE payroll_ytd) ON COMMIT DELETE ROWS"))
         bulk_insert("tmp_ytd", ("id", "worker_id", "tax_year", "worker_type") + YTD_STORED,
-                    [(rid, 0, year, "employee") + _stored_cents(v) for rid, v in updates])
+                    [(rid, 0, year, "employee") + _stored_cents(v) for rid, v in updates], ready=True)
         sets = ", ".join(f"{f} = t.{f}" for f in YTD_STORED)
         # the column names come from YTD_STORED, a constant; values are bound
         s.execute(sa.text(f"UPDATE payroll_ytd y SET {sets} FROM tmp_ytd t WHERE y.id = t.id"))  # nosec B608
