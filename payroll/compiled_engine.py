@@ -45,6 +45,9 @@ HOT_MODULES = (
     "payroll.engine.states.ca_period",
     "payroll.engine.states.ny_period",
     "payroll.engine.states.period_flat",
+    # a run's workweeks (bench/bench_payroll_run.py --profile: compute_workweek was the calculation's largest Python
+    # after the paycheck engine)
+    "payroll.engine.workweek",
 )
 ROOT = Path(__file__).resolve().parent.parent          # the checkout: payroll/ sits at its top
 BUILD_DIR = ROOT / "build" / "engine"

@@ -459,6 +459,8 @@ def _classify(items: list[_Item], rules: PayRules) -> None:
             if it.rate >= limit:
                 rule = None
         if rule is not None:
+            ot_from: Decimal | None
+            dt_from: Decimal | None
             if rule.seventh_day and seventh and it.day == last_day:
                 ot_from, dt_from = ZERO, EIGHT
             else:
@@ -525,7 +527,8 @@ def _allocate_qualified(lines: list[WorkLine], total: Decimal, regular_rate: Dec
     out = list(lines)
     for i in range(len(out) - 1, -1, -1):
         ln = out[i]
-        cap = min(round_cents(ln.hours * regular_rate * HALF), ln.amount)
+        hours: Decimal = ln.hours  # type: ignore[assignment]  # a premium line always carries its hours
+        cap = min(round_cents(hours * regular_rate * HALF), ln.amount)
         if i == 0:
             cap = min(left, ln.amount)
         q = min(cap, left)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import orjson
 from decimal import Decimal
+from operator import attrgetter
 
 import sqlalchemy as sa
 
@@ -23,7 +24,7 @@ from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
 from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
-                              primary_engagement, work_shares, worker_pay)
+                              primary_engagement, run_figures, work_shares, worker_pay)
 
 EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each line's explanation in words
 
@@ -173,11 +174,16 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
 REFUSALS_HELD = frozenset({"unsupported_state", "unsupported_locality"})
 
 
+_STORED_OF = attrgetter(*YTD_STORED)            # a year-to-date row's figures, in YTD_STORED order
+_ENGINE_YTD_OF = attrgetter(*YTD_FIELDS)        # the engine's year to date after a paycheck, in YTD_FIELDS order
+
+
 def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[int, tuple[str, str]]]:
     """The chunk's paychecks, calculated (no database access): the running year to date by (worker_id,
     worker_type); per paycheck (key, engagements, pay, engine input, result, YTD delta, notes); and the workers the
     engine refused by name (REFUSALS_HELD), worker id → (code, message): none of their paychecks is kept."""
     tables = tables_for(run.pay_date)
+    figures = run_figures(run)
     running_ytd: dict[tuple[int, str], dict] = {}
     computed = []
     refused: dict[int, tuple[str, str]] = {}
@@ -185,16 +191,16 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[i
         worker_id, wtype = key
         if worker_id in ctx.held or worker_id in refused:
             continue
-        pay = worker_pay(engs, run, ctx)
+        pay = worker_pay(engs, figures, ctx)
         if not pay.earnings:
             continue
         if key not in running_ytd:
             row = ctx.ytd.get(key)
-            running_ytd[key] = {f: (getattr(row, f) if row else ZERO) for f in YTD_STORED}
+            running_ytd[key] = dict(zip(YTD_STORED, _STORED_OF(row))) if row else dict.fromkeys(YTD_STORED, ZERO)
         before = running_ytd[key]
         primary = primary_engagement(engs, pay)
         worker, profile, w9 = ctx.workers[worker_id], ctx.profiles.get(worker_id), ctx.w9s.get(worker_id)
-        obj = engine_input(run, primary, worker, profile if wtype == "employee" else None, w9, pay,
+        obj = engine_input(figures, primary, worker, profile if wtype == "employee" else None, w9, pay,
                            {f: before[f] for f in YTD_FIELDS},
                            ctx.suta.get(primary.work_state) if wtype == "employee" else None,
                            deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id),
@@ -211,7 +217,7 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[i
             computed = [c for c in computed if c[0][0] != worker_id]     # the worker's other type, if computed
             running_ytd = {k: v for k, v in running_ytd.items() if k[0] != worker_id}
             continue
-        after = {f: getattr(result.ytd, f) for f in YTD_FIELDS}
+        after = dict(zip(YTD_FIELDS, _ENGINE_YTD_OF(result.ytd)))
         after["net"] = before["net"] + result.net
         delta = {f: after[f] - before[f] for f in YTD_STORED if after[f] != before[f]}
         running_ytd[key] = after
@@ -236,7 +242,7 @@ def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple
     for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
         paid = sorted({eid for eid, _ in pay.sources})
         single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
-        stored = {"engine": obj, "labels": pay.labels, "sources": [list(x) for x in pay.sources],
+        stored = {"engine": obj, "labels": pay.labels, "sources": pay.sources,     # tuples: JSON arrays
                   "ytd_delta": {k: str(v) for k, v in delta.items()}}
         if notes:
             stored["notes"] = notes
@@ -260,8 +266,8 @@ def chunk_lines(computed: list, ids: dict, agency_id, explain: bool) -> tuple[li
         pid = ids[key]
         lines = result_lines(r, obj, pay.labels, explain, pay.sources) + employer_contribution_lines(r, explain)
         line_rows.extend((pid,) + ln for ln in lines)
-        ledger_input.append((key[1], agency_id, r.gross, r.net,
-                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines]))
+        ledger_input.append((key[1], agency_id, r.gross, r.net,       # the journal books earnings as the gross
+                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines if ln[0] != "earning"]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
         salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
     return line_rows, ledger_input, applied, salary_claims
@@ -287,37 +293,45 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
     client_id, locality) for one paycheck; earning lines name the engagement and client of `sources` (parallel to the
     earnings); zero-amount tax and deduction lines are left out."""
     out = []
+    append = out.append                 # ~12 lines a paycheck, 1.2 million in a run of 100,000
     earnings = obj["earnings"]
     for i, line in enumerate(r.earnings):
         e = earnings[i]
         hours = e.get("hours") or e.get("units")
         eng_id, client_id = sources[i] if sources else (None, None)
-        out.append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
-                    units4(Decimal(e["rate"])) if "rate" in e else None, None,
-                    _json(list(line.explanation)) if explain else None, eng_id, client_id, ""))
+        append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
+                units4(Decimal(e["rate"])) if "rate" in e else None, None,
+                _json(list(line.explanation)) if explain else None, eng_id, client_id, ""))
     taxable = r.taxable_wages
     state_wages = r.state_wages
     local_wages = r.local_wages
     for kind, group in (("employee_tax", r.employee_taxes), ("employer_tax", r.employer_taxes)):
         for line in group:
-            if not line.amount:
+            amount = line.amount
+            if not amount:
                 continue
-            if line.locality:
-                base = local_wages.get((line.code, line.locality))
+            locality = line.locality
+            state = line.state
+            if locality:
+                base = local_wages.get((line.code, locality))
             else:
-                base = state_wages.get((line.code, line.state)) if line.state else None
+                base = state_wages.get((line.code, state)) if state else None
                 if base is None:
                     base = taxable.get(line.code)
-            out.append((kind, line.code, line.state or "", cents(line.amount), None, None,
-                        cents(base) if base is not None else None,
-                        _json(list(line.explanation)) if explain else None, None, None, line.locality or ""))
+            append((kind, line.code, state or "", cents(amount), None, None, None if base is None else cents(base),
+                    _json(list(line.explanation)) if explain else None, None, None, locality or ""))
     for line in r.deductions:
         if not line.amount:
             continue
         kind = "pretax_deduction" if line.code in PRETAX_TREATMENT else "posttax_deduction"
-        out.append((kind, line.code, "", cents(line.amount), None, None, None,
-                    _json(list(line.explanation)) if explain else None, None, None, ""))
+        append((kind, line.code, "", cents(line.amount), None, None, None,
+                _json(list(line.explanation)) if explain else None, None, None, ""))
     return out
+
+
+def _stored_cents(figures: dict) -> tuple:
+    """A year-to-date's figures as stored (cents), in YTD_STORED order."""
+    return tuple(map(cents, map(figures.__getitem__, YTD_STORED)))
 
 
 def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) -> None:
@@ -328,16 +342,17 @@ def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) 
     for (worker_id, wtype), vals in running.items():
         row = existing.get((worker_id, wtype))
         if row is None:
-            new_rows.append((worker_id, year, wtype) + tuple(cents(vals[f]) for f in YTD_STORED))
+            new_rows.append((worker_id, year, wtype) + _stored_cents(vals))
         else:
             updates.append((row.id, vals))
-    bulk_insert("payroll_ytd", ("worker_id", "tax_year", "worker_type") + YTD_STORED, new_rows)
+    if new_rows:
+        bulk_insert("payroll_ytd", ("worker_id", "tax_year", "worker_type") + YTD_STORED, new_rows, ready=True)
     if not updates:
         return
     if is_postgres():
         s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_ytd (LIKE payroll_ytd) ON COMMIT DELETE ROWS"))
         bulk_insert("tmp_ytd", ("id", "worker_id", "tax_year", "worker_type") + YTD_STORED,
-                    [(rid, 0, year, "employee") + tuple(cents(v[f]) for f in YTD_STORED) for rid, v in updates])
+                    [(rid, 0, year, "employee") + _stored_cents(v) for rid, v in updates], ready=True)
         sets = ", ".join(f"{f} = t.{f}" for f in YTD_STORED)
         # the column names come from YTD_STORED, a constant; values are bound
         s.execute(sa.text(f"UPDATE payroll_ytd y SET {sets} FROM tmp_ytd t WHERE y.id = t.id"))  # nosec B608
@@ -345,7 +360,7 @@ def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) 
     else:
         sets = ", ".join(f"{f} = ?" for f in YTD_STORED)
         s.connection().exec_driver_sql(f"UPDATE payroll_ytd SET {sets} WHERE id = ?",  # nosec B608
-                                       [tuple(cents(v[f]) for f in YTD_STORED) + (rid,) for rid, v in updates])
+                                       [_stored_cents(v) + (rid,) for rid, v in updates])
 
 
 def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: int,

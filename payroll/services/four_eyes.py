@@ -56,8 +56,10 @@ def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_id
         for tid, entered, approved in db.session.execute(sa.select(
                 Timesheet.id, Timesheet.entered_by_id, Timesheet.approved_by_id).where(id_in(Timesheet.id,
                                                                                             timesheet_ids))):
-            found.add((entered, "time_entered", f"timesheet #{tid}"))
-            found.add((approved, "time_approved", f"timesheet #{tid}"))
+            if entered is not None:         # imported time has no user (and a row without one is not kept)
+                found.add((entered, "time_entered", f"timesheet #{tid}"))
+            if approved is not None:
+                found.add((approved, "time_approved", f"timesheet #{tid}"))
         for rid, uid, changes in _audit_rows("timesheet", timesheet_ids):
             if "approved_by_id" not in json.loads(changes or "{}"):
                 found.add((uid, "time_entered", f"timesheet #{rid}"))

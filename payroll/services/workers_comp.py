@@ -125,10 +125,10 @@ class ChunkAccrual:
         by_eng: dict[int, list] = defaultdict(list)
         client_of: dict[int, int] = {}
         for e, line, (eid, client_id) in zip(engine_earnings, paid, sources):
-            by_eng[eid].append(wc.earning_from_json(e, line.amount))
+            by_eng[eid].append((e, line.amount))
             client_of[eid] = client_id
         out = []
-        for eid, earnings in by_eng.items():
+        for eid, earned in by_eng.items():
             state, code = self.engagements.get(eid, ("", None))
             if not code:
                 continue
@@ -136,7 +136,7 @@ class ChunkAccrual:
             if rate is None:
                 continue
             try:
-                p = wc.premium(earnings, rule, rate)
+                p = wc.premium([wc.earning_from_json(e, amount) for e, amount in earned], rule, rate)
             except wc.NotPriced:
                 continue
             if not p.premium and not p.wages:
@@ -167,6 +167,8 @@ def accrue_chunk(run, agency_id: int | None, engagement_ids: list[int], computed
     lines to its entry of `ledger_input` (parallel to `computed`: calc.calculate_chunk's paychecks as (key
     (worker_id, worker_type), engagements, pay, engine input, result, …), `ids` their paycheck ids by key)."""
     comp = ChunkAccrual.load(run.id, run.pay_date, agency_id, engagement_ids)
+    if not any(code for _state, code in comp.engagements.values()):
+        return 0                # no engagement of the chunk has a class code: nothing to price
     for c, entry in zip(computed, ledger_input):
         key, _engs, pay, obj, result = c[:5]
         if key[1] == "employee":

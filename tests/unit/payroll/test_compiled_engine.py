@@ -56,6 +56,7 @@ def test_the_modules_in_use_are_the_ones_the_status_names():
     methods) from the sources; pure: none comes from the build."""
     import payroll.engine.states.income  # noqa: F401
     import payroll.engine.states.rules as rules
+    import payroll.engine.workweek  # noqa: F401
     assert Path(rules.__file__).resolve() == ROOT / "payroll" / "engine" / "states" / "rules.py"
     if ce.status.startswith("compiled"):
         assert ce.loaded_compiled() == list(ce.HOT_MODULES)
@@ -88,8 +89,8 @@ def test_the_compiled_and_the_pure_engine_write_the_same_figures_and_words(tmp_p
                    capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": "1"})
     subprocess.run([sys.executable, script, "--n", "400", "--out", str(compiled)], cwd=ROOT, check=True,
                    capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": ""})
-    assert _run("import payroll.engine.states.income, payroll.compiled_engine as c; print(c.loaded_compiled())",
-                pure=False).strip() == repr(list(ce.HOT_MODULES))
+    assert _run("import payroll.engine.states.income, payroll.engine.workweek, payroll.compiled_engine as c; "
+                "print(c.loaded_compiled())", pure=False).strip() == repr(list(ce.HOT_MODULES))
     text = pure.read_text()
     assert text.endswith(" lines\n") and text.count("\n#") > 300
     assert compiled.read_text() == text
