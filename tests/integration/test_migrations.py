@@ -33,7 +33,9 @@ TRIGGER_CHECKED = {"paychecks": {("run_id",), ("engagement_id",), ("worker_id",)
                    "leave_entries": {("worker_id",), ("policy_id",), ("run_id",), ("paycheck_id",)},
                    "leave_balances": {("worker_id",), ("policy_id",)},
                    # 0128: the run's chunks mark 180,000 timesheets paid
-                   "timesheets": {("paid_run_id",)}}
+                   "timesheets": {("paid_run_id",)},
+                   # 0131: the chunks write a year to date per worker (COPY)
+                   "payroll_ytd": {("worker_id",)}}
 
 
 def test_migrations_match_the_models(db):
@@ -259,13 +261,16 @@ def test_one_missing_reference_among_many_rows_of_one_statement_is_refused_on_po
     """0131 checks a statement's references in one read of its new rows, locking and counting each key's parents:
     three lines of three paychecks in one INSERT pass; the same INSERT with a fourth line naming paycheck 987654321
     (none such) is refused naming it, as is one naming engagement 987654321 among real ones; so are a paycheck
-    among real ones naming worker 987654321 and a timesheet marked paid by run 987654321. Downgrading to 0130's
-    functions and upgrading again (the migration's own SQL, in this transaction) keeps every refusal."""
+    among real ones naming worker 987654321, a timesheet marked paid by run 987654321 and year-to-date rows with one
+    naming worker 987654321 (0131 checks payroll_ytd.worker_id by trigger too). Downgrading to 0130's functions and
+    upgrading again (the migration's own SQL, in this transaction) keeps every refusal. A year to date whose figures
+    change passes, one moved to worker 987654321 is refused, and its worker can be neither deleted nor renumbered."""
     import pytest
     import sqlalchemy as sa
     from sqlalchemy.exc import IntegrityError
 
-    from tests.factories import EngagementFactory, PaycheckFactory, TimesheetFactory
+    from payroll.services.paycheck_inputs import YTD_STORED
+    from tests.factories import EngagementFactory, PaycheckFactory, TimesheetFactory, WorkerFactory
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("SQLite keeps the declared foreign keys")
@@ -280,6 +285,9 @@ def test_one_missing_reference_among_many_rows_of_one_statement_is_refused_on_po
     columns = ("run_id, engagement_id, worker_id, client_id, agency_id, kind, worker_type, work_state, period_start, "
                "period_end, pay_date, tax_year, gross, employee_taxes, employer_taxes, deductions, net, "
                "qualified_overtime_premium, inputs, created_at")
+    figures = ", ".join(YTD_STORED)
+    ytd = (f"INSERT INTO payroll_ytd (worker_id, tax_year, worker_type, {figures}) "
+           f"SELECT w, 2031, 'employee', {', '.join('0' for _ in YTD_STORED)} FROM unnest(CAST(:w AS bigint[])) w")
     reissues = columns.replace("kind", "'reissue'").replace(
         "worker_id", "CASE WHEN id = :last THEN 987654321 ELSE worker_id END", 1)
 
@@ -298,6 +306,9 @@ def test_one_missing_reference_among_many_rows_of_one_statement_is_refused_on_po
             with db.session.begin_nested():
                 db.session.execute(sa.text("UPDATE timesheets SET paid_run_id = 987654321 WHERE id = :id"),
                                    {"id": sheet.id})
+        with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():      # a year to date for each paycheck's worker and one for none such
+                db.session.execute(sa.text(ytd), {"w": [c.worker_id for c in checks] + [987654321]})
 
     def body(function):
         return db.session.execute(sa.text("SELECT pg_get_functiondef(CAST(:f AS regproc))"), {"f": function}).scalar()
@@ -314,6 +325,19 @@ def test_one_missing_reference_among_many_rows_of_one_statement_is_refused_on_po
     db.session.execute(sa.text(line), {"p": ids, "e": [eng.id, None, eng.id]})
     assert db.session.execute(sa.text("SELECT count(*) FROM paycheck_lines WHERE paycheck_id = ANY (:p)"),
                               {"p": ids}).scalar() == 3
+    db.session.execute(sa.text(ytd), {"w": [c.worker_id for c in checks]})
+    db.session.execute(sa.text("UPDATE payroll_ytd SET gross = 100 WHERE tax_year = 2031"))    # worker unchanged
+    with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE payroll_ytd SET worker_id = 987654321 WHERE tax_year = 2031 "
+                                       "AND worker_id = :w"), {"w": checks[0].worker_id})
+    lone = WorkerFactory()                  # referenced by a year to date only
+    db.session.flush()
+    db.session.execute(sa.text(ytd), {"w": [lone.id]})
+    for sql in ("DELETE FROM workers WHERE id = :id", "UPDATE workers SET id = id + 1000000 WHERE id = :id"):
+        with pytest.raises(IntegrityError, match='still referenced from table "payroll_ytd"'):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(sql), {"id": lone.id})
 
 
 @pytest.mark.real_commits       # a second connection must see the paycheck the lines name
