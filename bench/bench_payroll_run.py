@@ -285,6 +285,42 @@ def _statements_reader(app, k: int):
     return statements
 
 
+def _tables_reader(app, on: bool):
+    """With on: a function that snapshots (name None) or prints, under the phase's name, what the phase wrote per
+    table: rows inserted, updated (of them HOT: no new index entries), deleted, and the growth in MiB of the table
+    (heap and TOAST) and of its indexes. The counters are the server's cumulative statistics, flushed by each
+    backend at most once a second: the bench waits for them."""
+    import sqlalchemy as sa
+
+    from backoffice.extensions import db
+
+    if not on:
+        return lambda name: None
+    query = sa.text(
+        "SELECT relname, n_tup_ins, n_tup_upd, n_tup_hot_upd, n_tup_del, "
+        "pg_table_size(relid) / 1048576.0, pg_indexes_size(relid) / 1048576.0 FROM pg_stat_user_tables")
+    last: dict = {}
+
+    def tables(name):
+        time.sleep(1.1)                 # (not timed) every backend's statistics flushed
+        with db.engine.connect() as conn:
+            conn.execute(sa.text("SELECT pg_stat_clear_snapshot()"))
+            now = {r[0]: r[1:] for r in conn.execute(query)}
+        if name is not None:
+            rows = []
+            for rel, vals in now.items():
+                d = [a - b for a, b in zip(vals, last.get(rel, (0,) * 6))]
+                if any(d[:4]):
+                    rows.append((rel, d))
+            for rel, (ins, upd, hot, dele, heap, idx) in sorted(rows, key=lambda x: -(x[1][4] + x[1][5])):
+                print(f"      {rel:<32} ins {ins:9,} upd {upd:9,} (HOT {hot:9,}) del {dele:8,}  "
+                      f"table +{heap:7.1f} MiB, indexes +{idx:7.1f} MiB")
+        last.clear()
+        last.update(now)
+
+    return tables
+
+
 def _register_digest(run_id: int) -> str:
     """A SHA-256 of the run's register rows (every column, in order)."""
     import hashlib
@@ -388,6 +424,9 @@ def main() -> None:
                     help="after each phase, the K statements the server spent most time in during it "
                     "(pg_stat_statements: start the server with PG_EXTRA_OPTS=\"-c "
                     "shared_preload_libraries=pg_stat_statements\")")
+    ap.add_argument("--tables", action="store_true",
+                    help="after each phase, what it wrote per table (rows inserted, updated, HOT, deleted; table "
+                    "and index growth) and its write-ahead log range (for pg_waldump --stats)")
     ap.add_argument("--overlap", action="store_true",
                     help="after the run-level approval, run its chunks (the leave accrual, in the --workers "
                     "processes), the register rows (one more process: a finance user's export) and the NACHA file "
@@ -422,6 +461,7 @@ def main() -> None:
     server = _server_cpu_reader(app)
 
     statements = _statements_reader(app, args.statements)
+    tables = _tables_reader(app, args.tables)
 
     def wal() -> str:
         """The server's write-ahead log position: the bytes a phase wrote to it are what a disk (and a replica)
@@ -436,6 +476,7 @@ def main() -> None:
 
     def phase(name, fn):
         statements(None)
+        tables(None)
         w0 = wal()
         t0, c0, s0 = time.perf_counter(), time.process_time(), server()
         if args.profile_phases and name in PROFILED_PHASES:
@@ -453,7 +494,10 @@ def main() -> None:
         cpu_server = f", the server's CPU {s1 - s0:6.2f} s" if s0 is not None and s1 is not None else ""
         print(f"  {name:<28} {phases[-1][1]:7.2f} s   (this process's CPU {time.process_time() - c0:6.2f} s"
               f"{cpu_server}; WAL {wal_mib(w0, wal()):,.1f} MiB)")
+        if args.tables:
+            print(f"      WAL {w0} .. {wal()}")
         statements(name)
+        tables(name)
         return result
 
     with app.app_context():

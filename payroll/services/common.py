@@ -51,10 +51,11 @@ def reserve_ids(table: str, n: int) -> list[int] | None:
     reading them back; None on SQLite (the caller reads the ids back)."""
     if not is_postgres() or n <= 0:
         return None
-    # the table name is a constant of the caller's; n is bound
+    # the sequence is looked up once (a scalar subquery runs once as an InitPlan): written inside nextval() the
+    # lookup and its text-to-regclass cast ran for every id, as much server time as nextval itself
     return list(db.session.execute(sa.text(
-        "SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)"), {"t": table, "n": n}
-    ).scalars())
+        "SELECT nextval((SELECT CAST(pg_get_serial_sequence(:t, 'id') AS regclass))) FROM generate_series(1, :n)"),
+        {"t": table, "n": n}).scalars())
 
 
 def plain_rows(result, stored_columns: Sequence = ()) -> list:

@@ -68,15 +68,19 @@ def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_id
                                                .where(id_in(PayrollAdjustment.id, adjustment_ids))):
             found.add((created, "adjustment", f"adjustment #{aid}"))
     if engagement_ids:
+        changed = [(rid, uid, at) for rid, uid, changes, at in _audit_rows("engagements", engagement_ids, with_at=True)
+                   if "pay_rate" in json.loads(changes or "{}")]
+        # when each engagement whose rate changed was last paid by an approved run: asked for those engagements only
+        # (a few), not the chunk's thousands, whose earning lines of every run of the year it read to find none
         last = dict(db.session.execute(sa.select(PaycheckLine.engagement_id, sa.func.max(PayrollRun.approved_at))
                                        .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
                                        .join(PayrollRun, PayrollRun.id == Paycheck.run_id)
-                                       .where(id_in(PaycheckLine.engagement_id, engagement_ids),
+                                       .where(id_in(PaycheckLine.engagement_id, sorted({r[0] for r in changed})),
                                               PayrollRun.approved_at.is_not(None), PayrollRun.id != run.id)
-                                       .group_by(PaycheckLine.engagement_id)).all())
-        for rid, uid, changes, at in _audit_rows("engagements", engagement_ids, with_at=True):
+                                       .group_by(PaycheckLine.engagement_id)).all()) if changed else {}
+        for rid, uid, at in changed:
             since = last.get(rid)
-            if "pay_rate" in json.loads(changes or "{}") and (since is None or at > since):
+            if since is None or at > since:
                 found.add((uid, "rate_change", f"engagement #{rid}"))
     rows = [{"run_id": run.id, "user_id": uid, "role": role, "ref": ref} for uid, role, ref in sorted(
         found, key=lambda r: (r[1], r[2], r[0] or 0)) if uid is not None]

@@ -1,6 +1,7 @@
 """The Alembic history has one head and produces exactly the tables the models declare."""
 from __future__ import annotations
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -32,7 +33,9 @@ TRIGGER_CHECKED = {"paychecks": {("run_id",), ("engagement_id",), ("worker_id",)
                    "leave_entries": {("worker_id",), ("policy_id",), ("run_id",), ("paycheck_id",)},
                    "leave_balances": {("worker_id",), ("policy_id",)},
                    # 0128: the run's chunks mark 180,000 timesheets paid
-                   "timesheets": {("paid_run_id",)}}
+                   "timesheets": {("paid_run_id",)},
+                   # 0131: the chunks write a year to date per worker (COPY)
+                   "payroll_ytd": {("worker_id",)}}
 
 
 def test_migrations_match_the_models(db):
@@ -240,3 +243,128 @@ def test_regular_paychecks_accruals_and_approved_sheets_stay_out_of_the_partial_
         with db.session.begin_nested():
             db.session.execute(sa.text("UPDATE paychecks SET reverses_id = :o WHERE id = :id"),
                                {"o": original.id, "id": second.id})
+
+
+def _migration_0131():
+    """migrations/versions/0131_pgcalc21.py as a module (its CHECKS and the functions' SQL both ways)."""
+    import importlib.util
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0131_pgcalc21.py"
+    spec = importlib.util.spec_from_file_location("m0131", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_one_missing_reference_among_many_rows_of_one_statement_is_refused_on_postgresql(db):
+    """0131 checks a statement's references in one read of its new rows, locking and counting each key's parents:
+    three lines of three paychecks in one INSERT pass; the same INSERT with a fourth line naming paycheck 987654321
+    (none such) is refused naming it, as is one naming engagement 987654321 among real ones; so are a paycheck
+    among real ones naming worker 987654321, a timesheet marked paid by run 987654321 and year-to-date rows with one
+    naming worker 987654321 (0131 checks payroll_ytd.worker_id by trigger too). Downgrading to 0130's functions and
+    upgrading again (the migration's own SQL, in this transaction) keeps every refusal. A year to date whose figures
+    change passes, one moved to worker 987654321 is refused, and its worker can be neither deleted nor renumbered."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from payroll.services.paycheck_inputs import YTD_STORED
+    from tests.factories import EngagementFactory, PaycheckFactory, TimesheetFactory, WorkerFactory
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign keys")
+    m0131 = _migration_0131()
+    checks = [PaycheckFactory() for _ in range(3)]
+    eng = EngagementFactory()
+    sheet = TimesheetFactory()
+    db.session.flush()
+    line = ("INSERT INTO paycheck_lines (paycheck_id, kind, code, state, amount, engagement_id) "
+            "SELECT p, 'earning', 'regular', '', 100, e FROM unnest(CAST(:p AS bigint[]), CAST(:e AS bigint[])) AS x(p, e)")
+    ids = [c.id for c in checks]
+    columns = ("run_id, engagement_id, worker_id, client_id, agency_id, kind, worker_type, work_state, period_start, "
+               "period_end, pay_date, tax_year, gross, employee_taxes, employer_taxes, deductions, net, "
+               "qualified_overtime_premium, inputs, created_at")
+    figures = ", ".join(YTD_STORED)
+    ytd = (f"INSERT INTO payroll_ytd (worker_id, tax_year, worker_type, {figures}) "
+           f"SELECT w, 2031, 'employee', {', '.join('0' for _ in YTD_STORED)} FROM unnest(CAST(:w AS bigint[])) w")
+    reissues = columns.replace("kind", "'reissue'").replace(
+        "worker_id", "CASE WHEN id = :last THEN 987654321 ELSE worker_id END", 1)
+
+    def refusals():
+        with pytest.raises(IntegrityError, match="Key \\(paycheck_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(line), {"p": ids + [987654321], "e": [eng.id] * 4})
+        with pytest.raises(IntegrityError, match="Key \\(engagement_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(line), {"p": ids, "e": [eng.id, 987654321, eng.id]})
+        with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():      # re-issue copies of the three, one naming no worker
+                db.session.execute(sa.text(f"INSERT INTO paychecks ({columns}) SELECT {reissues} "
+                                           "FROM paychecks WHERE id = ANY (:ids)"), {"ids": ids, "last": ids[-1]})
+        with pytest.raises(IntegrityError, match="Key \\(paid_run_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text("UPDATE timesheets SET paid_run_id = 987654321 WHERE id = :id"),
+                                   {"id": sheet.id})
+        with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():      # a year to date for each paycheck's worker and one for none such
+                db.session.execute(sa.text(ytd), {"w": [c.worker_id for c in checks] + [987654321]})
+
+    def body(function):
+        return db.session.execute(sa.text("SELECT pg_get_functiondef(CAST(:f AS regproc))"), {"f": function}).scalar()
+
+    assert all("array_agg(DISTINCT" in body(f) for f in m0131.CHECKS)
+    refusals()
+    for function in m0131.CHECKS:            # downgrade, then upgrade again
+        db.session.execute(sa.text(m0131._before(function)))
+    assert not any("array_agg(DISTINCT" in body(f) for f in m0131.CHECKS)
+    refusals()
+    for function in m0131.CHECKS:
+        db.session.execute(sa.text(m0131.one_pass(function)))
+    refusals()
+    db.session.execute(sa.text(line), {"p": ids, "e": [eng.id, None, eng.id]})
+    assert db.session.execute(sa.text("SELECT count(*) FROM paycheck_lines WHERE paycheck_id = ANY (:p)"),
+                              {"p": ids}).scalar() == 3
+    db.session.execute(sa.text(ytd), {"w": [c.worker_id for c in checks]})
+    db.session.execute(sa.text("UPDATE payroll_ytd SET gross = 100 WHERE tax_year = 2031"))    # worker unchanged
+    with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE payroll_ytd SET worker_id = 987654321 WHERE tax_year = 2031 "
+                                       "AND worker_id = :w"), {"w": checks[0].worker_id})
+    lone = WorkerFactory()                  # referenced by a year to date only
+    db.session.flush()
+    db.session.execute(sa.text(ytd), {"w": [lone.id]})
+    for sql in ("DELETE FROM workers WHERE id = :id", "UPDATE workers SET id = id + 1000000 WHERE id = :id"):
+        with pytest.raises(IntegrityError, match='still referenced from table "payroll_ytd"'):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(sql), {"id": lone.id})
+
+
+@pytest.mark.real_commits       # a second connection must see the paycheck the lines name
+def test_the_rows_a_bulk_insert_references_stay_locked_until_it_ends_on_postgresql(db):
+    """As a foreign key does, 0131's check locks the rows a statement's new rows reference FOR KEY SHARE until the
+    transaction ends: while two lines naming a paycheck are uncommitted, another connection cannot take the lock a
+    DELETE or a change of its id takes (FOR UPDATE NOWAIT fails), yet can take the one an update of its other
+    columns takes (FOR NO KEY UPDATE); once the lines' transaction rolls back, FOR UPDATE passes."""
+    import sqlalchemy as sa
+    from sqlalchemy.exc import OperationalError
+
+    from tests.factories import PaycheckFactory
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign keys")
+    check = PaycheckFactory()
+    db.session.commit()
+    db.session.execute(sa.text("INSERT INTO paycheck_lines (paycheck_id, kind, code, state, amount) "
+                               "VALUES (:p, 'earning', 'regular', '', 100), (:p, 'employee_tax', 'medicare', '', 1)"),
+                       {"p": check.id})
+    lock = "SELECT 1 FROM paychecks WHERE id = :id FOR {} NOWAIT"
+    with db.engine.connect() as other:
+        with pytest.raises(OperationalError, match="could not obtain lock"):
+            other.execute(sa.text(lock.format("UPDATE")), {"id": check.id})
+        other.rollback()
+        assert other.execute(sa.text(lock.format("NO KEY UPDATE")), {"id": check.id}).scalar() == 1
+        other.rollback()
+        db.session.rollback()
+        assert other.execute(sa.text(lock.format("UPDATE")), {"id": check.id}).scalar() == 1
+        other.rollback()
