@@ -11,8 +11,8 @@ new entry in each of its seven indexes, because it changed indexed columns (the 
 nacha_file_id and trace_number) and the packed pages COPY leaves had no room. With neither index the numbering
 changes no indexed column, and with half of each page free the new version stays on its page: a heap-only-tuple
 (HOT) update, no index entry at all. Measured on 20,000 payments (PostgreSQL 15, the update alone, three rounds,
-server CPU): numbering 0.34 → 0.18 s and 15.4 → 4.1 MiB of WAL; marking sent afterwards (still a new index entry
-per index: `status` is in two indexes' predicates) 0.31 → 0.18 s, its new versions landing on the same page.
+the server's CPU, medians): numbering 0.34 → 0.19 s and 15.4 → 4.1 MiB of WAL; marking sent afterwards (still a
+new entry per index: `status` is in two indexes' predicates) 0.31 → 0.18 s, its new versions on the same page.
 
 Nothing looks payments up by either column alone: a bank return is matched by trace number AND paycheck id
 (payroll.services.bank_files._match, served by ix_payments_paycheck_id: a paycheck has one payment per deposit
