@@ -131,8 +131,8 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     columns = list(sheet.frame.columns)
     money, dates = set(sheet.money_columns), set(sheet.date_columns)
     # Converted a column at a time, each distinct value once: a run's 100,000 rows hold ~3.5 million money cells,
-    # nearly all of them a few repeated amounts (most line columns are 0), and a handful of dates. A Decimal and a
-    # date are immutable, so cells may share one.
+    # most of them a few repeated amounts (most line columns are 0), and a handful of dates. A Decimal and a date
+    # are immutable, so cells may share one.
     values = [_converted(_cell_values(sheet.frame[c]), from_cents) if c in money
               else _converted(_cell_values(sheet.frame[c]), parse_date, keep_empty=True) if c in dates
               else _cell_values(sheet.frame[c]) for c in columns]
