@@ -35,7 +35,9 @@ TRIGGER_CHECKED = {"paychecks": {("run_id",), ("engagement_id",), ("worker_id",)
                    # 0128: the run's chunks mark 180,000 timesheets paid
                    "timesheets": {("paid_run_id",)},
                    # 0131: the chunks write a year to date per worker (COPY)
-                   "payroll_ytd": {("worker_id",)}}
+                   "payroll_ytd": {("worker_id",)},
+                   # 0132: marking a run paid notifies each of its 100,000 workers
+                   "notifications": {("worker_id",)}}
 
 
 def test_migrations_match_the_models(db):
@@ -209,6 +211,43 @@ def test_a_timesheet_marked_paid_by_a_run_that_does_not_exist_is_refused_on_post
                 db.session.execute(sa.text(sql), {"id": run.id})
     assert db.session.execute(sa.text("SELECT paid_run_id, note FROM timesheets WHERE id = :id"),
                               {"id": sheet.id}).one() == (run.id, "checked")
+
+
+def test_a_notice_for_a_worker_that_does_not_exist_is_refused_on_postgresql(db):
+    """0132 checks notifications.worker_id by triggers on PostgreSQL: inserting a notice (one row, or many in one
+    INSERT … SELECT as a paid run does) or moving one to a worker that does not exist is refused (SQLSTATE 23503,
+    the key named); deleting or renumbering a worker with notices is refused; marking a notice read passes."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import WorkerFactory
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign key")
+    worker, other = WorkerFactory(), WorkerFactory()
+    db.session.flush()
+    insert = ("INSERT INTO notifications (worker_id, kind, key, title, body, created_at, email_attempts, email_error) "
+              "SELECT w, 'paycheck_ready', 'paycheck_ready:' || w, 'Ready', '', now(), 0, '' FROM unnest(:ids) AS w")
+    for ids in ([987654321], [worker.id, 987654321]):
+        with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(insert), {"ids": ids})
+    db.session.execute(sa.text(insert), {"ids": [worker.id, other.id]})
+    with pytest.raises(IntegrityError, match="Key \\(worker_id\\)=\\(987654321\\) is not present"):
+        with db.session.begin_nested():
+            db.session.execute(sa.text("UPDATE notifications SET worker_id = 987654321 WHERE worker_id = :w"),
+                               {"w": worker.id})
+    db.session.execute(sa.text("UPDATE notifications SET read_at = now() WHERE worker_id = :w"), {"w": worker.id})
+    for sql in ("DELETE FROM workers WHERE id = :id", "UPDATE workers SET id = id + 1000000 WHERE id = :id"):
+        with pytest.raises(IntegrityError, match='still referenced from table "notifications"'):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(sql), {"id": other.id})
+    db.session.execute(sa.text("UPDATE notifications SET worker_id = :w WHERE worker_id = :o"),
+                       {"w": worker.id, "o": other.id})      # a notice may move to a worker that exists
+    db.session.execute(sa.text("DELETE FROM workers WHERE id = :id"), {"id": other.id})   # no longer referenced
+    assert db.session.execute(sa.text("SELECT count(*), count(read_at) FROM notifications WHERE worker_id = :w"),
+                              {"w": worker.id}).one() == (2, 1)
 
 
 def test_regular_paychecks_accruals_and_approved_sheets_stay_out_of_the_partial_indexes_of_0128(db):

@@ -1,0 +1,39 @@
+"""What a NACHA file writes on its run's payments: the file and the trace numbers, as heap-only updates."""
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tests.integration.payroll.conftest import NOW, SETTLES
+
+
+def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_postgresql(db, world):
+    """0131: no index of payments names nacha_file_id or trace_number (as a column or in its predicate), and the
+    table keeps half of each page free (fillfactor 50), so the file's one UPDATE of the run's payments changes no
+    indexed column and finds room on the page: PostgreSQL counts each of the three payments as a heap-only-tuple
+    (HOT) update. The entries are still numbered in payment order: the ODFI's 8 digits (01100001) then 1, 2, 3."""
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("heap-only-tuple updates and fill factors are PostgreSQL's")
+    for rate in ("20.00", "25.00", "30.00"):
+        world.time(world.worker(kind="contractor", rate=rate))
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    s = db.session
+    options = s.execute(sa.text("SELECT reloptions FROM pg_class WHERE oid = 'payments'::regclass")).scalar()
+    assert "fillfactor=50" in options
+    indexed = [d for (d,) in s.execute(sa.text("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+                                              "WHERE indrelid = 'payments'::regclass"))]
+    assert indexed and not [d for d in indexed if "nacha_file_id" in d or "trace_number" in d]
+    hot = sa.text("SELECT pg_stat_get_xact_tuples_hot_updated('payments'::regclass)")
+    before = s.execute(hot).scalar()
+
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+
+    assert s.execute(hot).scalar() - before == 3
+    filed = s.execute(sa.select(Payment.nacha_file_id, Payment.trace_number).where(Payment.run_id == run.id)
+                      .order_by(Payment.id)).all()
+    assert filed == [(f.id, "011000010000001"), (f.id, "011000010000002"), (f.id, "011000010000003")]
