@@ -8,7 +8,7 @@ from tests.integration.payroll.conftest import NOW, SETTLES
 
 
 def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_postgresql(db, world):
-    """0131: no index of payments names nacha_file_id or trace_number (as a column or in its predicate), and the
+    """0132: no index of payments names nacha_file_id or trace_number (as a column or in its predicate), and the
     table keeps half of each page free (fillfactor 50), so the file's one UPDATE of the run's payments changes no
     indexed column and finds room on the page: PostgreSQL counts each of the three payments as a heap-only-tuple
     (HOT) update. The entries are still numbered in payment order: the ODFI's 8 digits (01100001) then 1, 2, 3."""
