@@ -27,6 +27,7 @@ from pathlib import Path
 # locals (no locality in most paychecks).
 HOT_MODULES = (
     "payroll.engine.paycheck",
+    "payroll.engine.lines",
     "payroll.engine.deductions",
     "payroll.engine.federal",
     "payroll.engine.earnings",

@@ -8,6 +8,7 @@ from typing import Final, Sequence
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
+from .lines import make_line
 from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num, quick_init
 
 _Z: Final = D(0)
@@ -78,7 +79,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
             steps = (("Reimbursement {} under an accountable plan: not wages, no tax", amount),)
         else:
             steps = ((code.capitalize() + " {}", amount),)
-    return Line(code, amount, steps), premium
+    return make_line(code, amount, steps), premium
 
 
 def _premium_line(e: Earning) -> tuple[Line, Decimal]:
@@ -102,7 +103,7 @@ def _premium_line(e: Earning) -> tuple[Line, Decimal]:
     premium = min(round_cents(premium), amount)
     if premium:
         steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part: {}", premium),)
-    return Line(e.code, amount, steps), premium
+    return make_line(e.code, amount, steps), premium
 
 
 def _times_text(quantity: Decimal, unit: str, rate: Decimal, per: str, amount: Decimal) -> list:

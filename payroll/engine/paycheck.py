@@ -13,6 +13,7 @@ from .deductions import apply_posttax, apply_pretax, posttax_order, requested_am
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
 from .locals import LocalContext, compute_local_taxes
+from .lines import make_line
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
@@ -58,7 +59,7 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     taxes: tuple[Line, ...] = ()
     if inp.tin_missing_or_flagged:
         amount, steps = backup_withholding(payment, t)
-        taxes = (Line("backup_withholding", amount, steps),)
+        taxes = (make_line("backup_withholding", amount, steps),)
     withheld = taxes[0].amount if taxes else ZERO
     available = payment - withheld
     deductions = []
@@ -71,7 +72,7 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
             steps += (("Reduced to {} so the payment does not go below zero", available),)
             amount = available
         available -= amount
-        deductions.append(Line(d.code, amount, steps, ref=d.ref))
+        deductions.append(make_line(d.code, amount, steps, ref=d.ref))
     deducted = sum((x.amount for x in deductions), ZERO)
     gross = earnings.gross
     ytd = inp.ytd
@@ -125,12 +126,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
     fica = (t, wages, fica_exempt, fica_wages, ytd.social_security_wages, ss_wages)
     employee_taxes_fica = [
-        Line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
-        Line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
-        Line("additional_medicare", addl, ((_addl_medicare_steps, t, before, after, over, addl),)),
+        make_line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
+        make_line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
+        make_line("additional_medicare", addl, ((_addl_medicare_steps, t, before, after, over, addl),)),
     ]
-    employer_taxes.append(Line("social_security", ss_er, ((_fica_steps, "social_security_er", fica, ss_er),)))
-    employer_taxes.append(Line("medicare", medicare_er, ((_fica_steps, "medicare_er", fica, medicare_er),)))
+    employer_taxes.append(make_line("social_security", ss_er, ((_fica_steps, "social_security_er", fica, ss_er),)))
+    employer_taxes.append(make_line("medicare", medicare_er, ((_fica_steps, "medicare_er", fica, medicare_er),)))
 
     # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
@@ -151,7 +152,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in states.compute_state_taxes(ctx, explain=False):
-        line = Line(s.code, s.amount, s.explanation, s.state)   # a deferred step (or plain strings): words on demand
+        line = make_line(s.code, s.amount, s.explanation, s.state)  # a deferred step (or plain strings): words on read
         (employer_taxes if s.employer else state_ee).append(line)
         if s.wages is not None:
             state_wages[(s.code, s.state)] = s.wages
@@ -166,7 +167,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         fit_steps.append(("Wages left after pre-tax deductions, FICA and state taxes are {}; withholding is "
                           "limited to that", available if available > 0 else ZERO))
         fit = available if available > 0 else ZERO
-    employee_taxes.append(Line("federal_income_tax", fit, tuple(fit_steps)))
+    employee_taxes.append(make_line("federal_income_tax", fit, tuple(fit_steps)))
     employee_taxes.extend(employee_taxes_fica)
     employee_taxes.extend(state_ee)
 
@@ -180,7 +181,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     if reduction:
         rate = Pct(rate + reduction)
     futa = (futa_wages * rate).quantize(_CENT, ROUND_HALF_UP)
-    employer_taxes.append(Line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
+    employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
                                                 inp.work_state, reduction, rate, futa),)))
     suta_wages = _Z
     if inp.suta_rate is not None:
@@ -190,7 +191,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
             suta_room = _Z
         suta_wages = fica_wages if fica_wages <= suta_room else suta_room
         suta = round_cents(suta_wages * inp.suta_rate)
-        employer_taxes.append(Line("suta", suta, (
+        employer_taxes.append(make_line("suta", suta, (
             ("{} unemployment wages: {} of {} (state wage base {}, so far this year {})",
              inp.work_state, suta_wages, fica_wages, base, ytd.suta_wages),
             ("{} × the agency's {} rate {} = {}", suta_wages, inp.work_state, Pct(inp.suta_rate), suta)),
@@ -306,7 +307,7 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
     for s in compute_local_taxes(ctx):
-        (employer if s.employer else employee).append(Line(s.code, s.amount, s.explanation, s.state,
+        (employer if s.employer else employee).append(make_line(s.code, s.amount, s.explanation, s.state,
                                                            locality=s.locality))
         names[s.locality] = s.name
         if s.wages is not None:
