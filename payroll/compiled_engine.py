@@ -28,6 +28,7 @@ from pathlib import Path
 HOT_MODULES = (
     "payroll.engine.paycheck",
     "payroll.engine.lines",
+    "payroll.engine.tables",
     "payroll.engine.deductions",
     "payroll.engine.federal",
     "payroll.engine.earnings",
