@@ -27,7 +27,7 @@ from pathlib import Path
 # locals (no locality in most paychecks).
 HOT_MODULES = (
     "payroll.engine.paycheck",
-    "payroll.engine.lines",
+    "payroll.engine.hotpath",
     "payroll.engine.tables",
     "payroll.engine.deductions",
     "payroll.engine.federal",

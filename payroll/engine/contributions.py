@@ -11,7 +11,7 @@ from backoffice.errors import DomainError
 from backoffice.money import D, round_cents
 
 from .deductions import cap_to_limit, hsa_limit
-from .lines import make_line
+from .hotpath import make_line
 from .model import EmployerContribution, Line, Pct
 from .retirement import annual_additions_deferrals, annual_additions_room
 from .tables import TaxTables

@@ -12,7 +12,7 @@ from backoffice.errors import DomainError
 from backoffice.money import ZERO, D, round_cents
 from backoffice.periods import age_at_year_end
 
-from .lines import make_line
+from .hotpath import cents, make_line
 from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES,
                     Deduction, Line, Num, Pct, YearToDate, quick_init)
 from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps
@@ -129,7 +129,7 @@ def requested_amount(d: Deduction, base: Decimal, base_label: str) -> tuple[Deci
     """The amount a deduction asks for this period: its fixed amount, or its percent of `base` (gross wages for
     elections and loans, disposable earnings for garnishments), stopped at the balance left of its goal."""
     if d.percent is not None:
-        amount = round_cents(base * d.percent)
+        amount = cents(base * d.percent)
         steps: tuple = (("{} of " + base_label + " {} = {}", Pct(d.percent), base, amount),)
     else:
         amount = round_cents(d.amount)

@@ -8,7 +8,7 @@ from typing import Final, Sequence
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
-from .lines import make_line
+from .hotpath import cents, make_line
 from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num, quick_init
 
 _Z: Final = D(0)
@@ -46,7 +46,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
     if code in HOURLY_CODES:
         if e.hours is None or e.rate is None:
             raise DomainError(f"earning {code} needs hours and rate")
-        amount = round_cents(e.hours * e.rate)
+        amount = cents(e.hours * e.rate)
         steps: tuple = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
         if code == "overtime":
             if e.regular_rate is not None:

@@ -1,24 +1,23 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
 from backoffice.errors import DomainError
-from backoffice.money import CENT, D, ZERO, round_cents
+from backoffice.money import D, ZERO
 
 from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
 from .locals import LocalContext, compute_local_taxes
-from .lines import make_line
+from .hotpath import cents, make_line
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .tables import TaxTables
 
 _Z: Final = D(0)
-_CENT: Final = CENT        # a C static in the compiled build (a module global is a dict lookup)
 _DEFAULT_W4 = W4()
 _NO_MAP: Mapping[Any, Any] = MappingProxyType({})      # a read-only empty mapping, shared by every paycheck without local taxes
 _states_module: Any = None
@@ -113,16 +112,15 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     if ss_room < 0:
         ss_room = _Z
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
-    # products of Decimals, so round_cents's checks are skipped: the same quantize, half-up to the cent
-    ss_ee = (ss_wages * t.ss_employee_rate).quantize(_CENT, ROUND_HALF_UP)
-    ss_er = (ss_wages * t.ss_employer_rate).quantize(_CENT, ROUND_HALF_UP)
-    medicare_ee = (fica_wages * t.medicare_employee_rate).quantize(_CENT, ROUND_HALF_UP)
-    medicare_er = (fica_wages * t.medicare_employer_rate).quantize(_CENT, ROUND_HALF_UP)
+    ss_ee = cents(ss_wages * t.ss_employee_rate)
+    ss_er = cents(ss_wages * t.ss_employer_rate)
+    medicare_ee = cents(fica_wages * t.medicare_employee_rate)
+    medicare_er = cents(fica_wages * t.medicare_employer_rate)
     threshold = t.addl_medicare_threshold
     before = ytd.medicare_wages
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
-    addl = (over * t.addl_medicare_rate).quantize(_CENT, ROUND_HALF_UP)
+    addl = cents(over * t.addl_medicare_rate)
     # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
     fica = (t, wages, fica_exempt, fica_wages, ytd.social_security_wages, ss_wages)
     employee_taxes_fica = [
@@ -136,7 +134,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
                         wages, fit_exempt, fit_wages)]
-    fit = round_cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
+    fit = cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
                                          inp.aggregate_supplemental, t, fit_steps))
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
@@ -180,7 +178,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     rate = t.futa_net_rate
     if reduction:
         rate = Pct(rate + reduction)
-    futa = (futa_wages * rate).quantize(_CENT, ROUND_HALF_UP)
+    futa = cents(futa_wages * rate)
     employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
                                                 inp.work_state, reduction, rate, futa),)))
     suta_wages = _Z
@@ -190,7 +188,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         if suta_room < 0:
             suta_room = _Z
         suta_wages = fica_wages if fica_wages <= suta_room else suta_room
-        suta = round_cents(suta_wages * inp.suta_rate)
+        suta = cents(suta_wages * inp.suta_rate)
         employer_taxes.append(make_line("suta", suta, (
             ("{} unemployment wages: {} of {} (state wage base {}, so far this year {})",
              inp.work_state, suta_wages, fica_wages, base, ytd.suta_wages),
