@@ -35,6 +35,8 @@ HOT_MODULES = (
     "payroll.engine.contributions",
     "payroll.engine.states",
     "payroll.engine.states.income",
+    "payroll.engine.states.inputs",
+    "payroll.engine.states.multistate",
     # the per-state methods (5-10% of the time as Python; income.py imports them all)
     "payroll.engine.states.period_methods",
     "payroll.engine.states.methods_sta",

@@ -12,29 +12,15 @@ from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
-from .locals import LocalContext, compute_local_taxes
 from .hotpath import cents, make_line
+from .locals import LocalContext, compute_local_taxes
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
+from .states import StateContext, compute_state_taxes, suta_wage_base
 from .tables import TaxTables
 
 _Z: Final = D(0)
 _DEFAULT_W4 = W4()
 _NO_MAP: Mapping[Any, Any] = MappingProxyType({})      # a read-only empty mapping, shared by every paycheck without local taxes
-_states_module: Any = None
-
-
-def _states():
-    """The state-tax module, imported on first use (it is built separately; see payroll/engine/states)."""
-    global _states_module
-    if _states_module is None:
-        try:
-            from . import states as mod
-        except ImportError as exc:       # pragma: no cover - only before the module exists
-            raise DomainError("state tax module payroll.engine.states is not available") from exc
-        if not hasattr(mod, "compute_state_taxes"):
-            raise DomainError("state tax module payroll.engine.states is not available")
-        _states_module = mod
-    return _states_module
 
 
 def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
@@ -138,8 +124,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
                                          inp.aggregate_supplemental, t, fit_steps))
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
-    states = _states()
-    ctx = states.StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
+    ctx = StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
         inp.pay_date, periods, inp.work_state, inp.residence_state,
         wages, earnings.supplemental,                # gross, supplemental
         by_treatment, ytd.gross,                     # pretax, ytd_gross
@@ -149,7 +134,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         inp.period_start, inp.period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
-    for s in states.compute_state_taxes(ctx, explain=False):
+    for s in compute_state_taxes(ctx, explain=False):
         line = make_line(s.code, s.amount, s.explanation, s.state)  # a deferred step (or plain strings): words on read
         (employer_taxes if s.employer else state_ee).append(line)
         if s.wages is not None:
@@ -158,8 +143,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
 
     # --- federal income tax, limited to the wages left ------------------------------------------------------
     other_taxes = ss_ee + medicare_ee + addl
-    for s in state_ee:
-        other_taxes += s.amount
+    for x in state_ee:
+        other_taxes += x.amount
     available = room_in_wages - other_taxes
     if fit > available:
         fit_steps.append(("Wages left after pre-tax deductions, FICA and state taxes are {}; withholding is "
@@ -183,7 +168,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
                                                 inp.work_state, reduction, rate, futa),)))
     suta_wages = _Z
     if inp.suta_rate is not None:
-        base = states.suta_wage_base(inp.work_state, t.year)
+        base = suta_wage_base(inp.work_state, t.year)
         suta_room = base - ytd.suta_wages
         if suta_room < 0:
             suta_room = _Z

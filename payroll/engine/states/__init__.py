@@ -318,6 +318,8 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
                 steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
                              f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
+    if steps is QUIET:
+        return StateTaxLine(program.code, rules.state, cents(amount), (), program.employer, wages)
     steps.append(source)
     return StateTaxLine(program.code, rules.state, cents(amount), tuple(steps), program.employer, wages)
 
