@@ -23,16 +23,20 @@ from pathlib import Path
 
 # The hot path of calculate_paycheck (bench/bench_engine.py --profile). Modules left out on purpose: model.py (its
 # records get a generated __init__ by quick_init and are pickled between processes: they stay ordinary classes),
-# states/inputs.py and rules.py (parsing, cached per certificate and year; their records stay ordinary classes),
-# locals (no locality in most paychecks).
+# states/rules.py (parsing, cached per year; its records stay ordinary classes), locals (no locality in most
+# paychecks).
 HOT_MODULES = (
     "payroll.engine.paycheck",
+    "payroll.engine.hotpath",
+    "payroll.engine.tables",
     "payroll.engine.deductions",
     "payroll.engine.federal",
     "payroll.engine.earnings",
     "payroll.engine.contributions",
     "payroll.engine.states",
     "payroll.engine.states.income",
+    "payroll.engine.states.inputs",
+    "payroll.engine.states.multistate",
     # the per-state methods (5-10% of the time as Python; income.py imports them all)
     "payroll.engine.states.period_methods",
     "payroll.engine.states.methods_sta",

@@ -11,6 +11,7 @@ from backoffice.errors import DomainError
 from backoffice.money import D, round_cents
 
 from .deductions import cap_to_limit, hsa_limit
+from .hotpath import make_line
 from .model import EmployerContribution, Line, Pct
 from .retirement import annual_additions_deferrals, annual_additions_room
 from .tables import TaxTables
@@ -94,5 +95,5 @@ def employer_contributions(contributions: tuple[EmployerContribution, ...], wage
             steps += (("Employer-paid health coverage is not wages (IRC 106(a))",),)
         else:
             raise DomainError(f"unknown employer contribution {c.code!r}")
-        lines.append(Line(c.code, amount, steps, ref=c.ref))
+        lines.append(make_line(c.code, amount, steps, ref=c.ref))
     return tuple(lines), hsa_employer

@@ -12,6 +12,7 @@ from backoffice.errors import DomainError
 from backoffice.money import ZERO, D, round_cents
 from backoffice.periods import age_at_year_end
 
+from .hotpath import cents, make_line
 from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES,
                     Deduction, Line, Num, Pct, YearToDate, quick_init)
 from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps
@@ -128,7 +129,7 @@ def requested_amount(d: Deduction, base: Decimal, base_label: str) -> tuple[Deci
     """The amount a deduction asks for this period: its fixed amount, or its percent of `base` (gross wages for
     elections and loans, disposable earnings for garnishments), stopped at the balance left of its goal."""
     if d.percent is not None:
-        amount = round_cents(base * d.percent)
+        amount = cents(base * d.percent)
         steps: tuple = (("{} of " + base_label + " {} = {}", Pct(d.percent), base, amount),)
     else:
         amount = round_cents(d.amount)
@@ -269,7 +270,7 @@ def apply_pretax(deductions: tuple[Deduction, ...], wages: Decimal, ytd: YearToD
         if treatment[1]:
             fica_exempt += amount
         by_treatment[code] = by_treatment.get(code, _Z) + amount
-        lines.append(Line(code, amount, steps, None, d.ref))     # (code, amount, steps, state, ref)
+        lines.append(make_line(code, amount, steps, None, d.ref))     # (code, amount, steps, state, ref)
     return PretaxOutcome(tuple(lines), fit_exempt, fica_exempt, by_treatment, deferred, hsa_taken, fsa_taken,
                          room_in_wages, dcfsa_taken, tuple(deemed))
 
@@ -358,5 +359,5 @@ def apply_posttax(deductions: tuple[Deduction, ...], wages: Decimal, disposable:
                 roth -= amount - (available if available > 0 else ZERO)
             amount = available if available > 0 else ZERO
         available -= amount
-        lines.append(Line(code, amount, steps, ref=d.ref))
+        lines.append(make_line(code, amount, steps, ref=d.ref))
     return tuple(lines), roth

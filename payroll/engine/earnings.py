@@ -8,6 +8,7 @@ from typing import Final, Sequence
 from backoffice.errors import DomainError
 from backoffice.money import D, ZERO, round_cents
 
+from .hotpath import cents, make_line
 from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num, quick_init
 
 _Z: Final = D(0)
@@ -45,7 +46,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
     if code in HOURLY_CODES:
         if e.hours is None or e.rate is None:
             raise DomainError(f"earning {code} needs hours and rate")
-        amount = round_cents(e.hours * e.rate)
+        amount = cents(e.hours * e.rate)
         steps: tuple = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
         if code == "overtime":
             if e.regular_rate is not None:
@@ -78,7 +79,7 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
             steps = (("Reimbursement {} under an accountable plan: not wages, no tax", amount),)
         else:
             steps = ((code.capitalize() + " {}", amount),)
-    return Line(code, amount, steps), premium
+    return make_line(code, amount, steps), premium
 
 
 def _premium_line(e: Earning) -> tuple[Line, Decimal]:
@@ -102,7 +103,7 @@ def _premium_line(e: Earning) -> tuple[Line, Decimal]:
     premium = min(round_cents(premium), amount)
     if premium:
         steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part: {}", premium),)
-    return Line(e.code, amount, steps), premium
+    return make_line(e.code, amount, steps), premium
 
 
 def _times_text(quantity: Decimal, unit: str, rate: Decimal, per: str, amount: Decimal) -> list:

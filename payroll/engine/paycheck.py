@@ -1,40 +1,26 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, Mapping
 
 from backoffice.errors import DomainError
-from backoffice.money import CENT, D, ZERO, round_cents
+from backoffice.money import D, ZERO
 
 from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
 from .earnings import sum_earnings
 from .federal import backup_withholding, federal_income_tax
+from .hotpath import cents, make_line
 from .locals import LocalContext, compute_local_taxes
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
+from .states import StateContext, compute_state_taxes, suta_wage_base
 from .tables import TaxTables
 
 _Z: Final = D(0)
-_CENT: Final = CENT        # a C static in the compiled build (a module global is a dict lookup)
 _DEFAULT_W4 = W4()
 _NO_MAP: Mapping[Any, Any] = MappingProxyType({})      # a read-only empty mapping, shared by every paycheck without local taxes
-_states_module: Any = None
-
-
-def _states():
-    """The state-tax module, imported on first use (it is built separately; see payroll/engine/states)."""
-    global _states_module
-    if _states_module is None:
-        try:
-            from . import states as mod
-        except ImportError as exc:       # pragma: no cover - only before the module exists
-            raise DomainError("state tax module payroll.engine.states is not available") from exc
-        if not hasattr(mod, "compute_state_taxes"):
-            raise DomainError("state tax module payroll.engine.states is not available")
-        _states_module = mod
-    return _states_module
 
 
 def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
@@ -58,7 +44,7 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     taxes: tuple[Line, ...] = ()
     if inp.tin_missing_or_flagged:
         amount, steps = backup_withholding(payment, t)
-        taxes = (Line("backup_withholding", amount, steps),)
+        taxes = (make_line("backup_withholding", amount, steps),)
     withheld = taxes[0].amount if taxes else ZERO
     available = payment - withheld
     deductions = []
@@ -71,7 +57,7 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
             steps += (("Reduced to {} so the payment does not go below zero", available),)
             amount = available
         available -= amount
-        deductions.append(Line(d.code, amount, steps, ref=d.ref))
+        deductions.append(make_line(d.code, amount, steps, ref=d.ref))
     deducted = sum((x.amount for x in deductions), ZERO)
     gross = earnings.gross
     ytd = inp.ytd
@@ -112,35 +98,33 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     if ss_room < 0:
         ss_room = _Z
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
-    # products of Decimals, so round_cents's checks are skipped: the same quantize, half-up to the cent
-    ss_ee = (ss_wages * t.ss_employee_rate).quantize(_CENT, ROUND_HALF_UP)
-    ss_er = (ss_wages * t.ss_employer_rate).quantize(_CENT, ROUND_HALF_UP)
-    medicare_ee = (fica_wages * t.medicare_employee_rate).quantize(_CENT, ROUND_HALF_UP)
-    medicare_er = (fica_wages * t.medicare_employer_rate).quantize(_CENT, ROUND_HALF_UP)
+    ss_ee = cents(ss_wages * t.ss_employee_rate)
+    ss_er = cents(ss_wages * t.ss_employer_rate)
+    medicare_ee = cents(fica_wages * t.medicare_employee_rate)
+    medicare_er = cents(fica_wages * t.medicare_employer_rate)
     threshold = t.addl_medicare_threshold
     before = ytd.medicare_wages
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
-    addl = (over * t.addl_medicare_rate).quantize(_CENT, ROUND_HALF_UP)
+    addl = cents(over * t.addl_medicare_rate)
     # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
     fica = (t, wages, fica_exempt, fica_wages, ytd.social_security_wages, ss_wages)
     employee_taxes_fica = [
-        Line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
-        Line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
-        Line("additional_medicare", addl, ((_addl_medicare_steps, t, before, after, over, addl),)),
+        make_line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
+        make_line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
+        make_line("additional_medicare", addl, ((_addl_medicare_steps, t, before, after, over, addl),)),
     ]
-    employer_taxes.append(Line("social_security", ss_er, ((_fica_steps, "social_security_er", fica, ss_er),)))
-    employer_taxes.append(Line("medicare", medicare_er, ((_fica_steps, "medicare_er", fica, medicare_er),)))
+    employer_taxes.append(make_line("social_security", ss_er, ((_fica_steps, "social_security_er", fica, ss_er),)))
+    employer_taxes.append(make_line("medicare", medicare_er, ((_fica_steps, "medicare_er", fica, medicare_er),)))
 
     # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
                         wages, fit_exempt, fit_wages)]
-    fit = round_cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
+    fit = cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
                                          inp.aggregate_supplemental, t, fit_steps))
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
-    states = _states()
-    ctx = states.StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
+    ctx = StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
         inp.pay_date, periods, inp.work_state, inp.residence_state,
         wages, earnings.supplemental,                # gross, supplemental
         by_treatment, ytd.gross,                     # pretax, ytd_gross
@@ -150,8 +134,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         inp.period_start, inp.period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
-    for s in states.compute_state_taxes(ctx, explain=False):
-        line = Line(s.code, s.amount, s.explanation, s.state)   # a deferred step (or plain strings): words on demand
+    for s in compute_state_taxes(ctx, explain=False):
+        line = make_line(s.code, s.amount, s.explanation, s.state)  # a deferred step (or plain strings): words on read
         (employer_taxes if s.employer else state_ee).append(line)
         if s.wages is not None:
             state_wages[(s.code, s.state)] = s.wages
@@ -159,14 +143,14 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
 
     # --- federal income tax, limited to the wages left ------------------------------------------------------
     other_taxes = ss_ee + medicare_ee + addl
-    for s in state_ee:
-        other_taxes += s.amount
+    for x in state_ee:
+        other_taxes += x.amount
     available = room_in_wages - other_taxes
     if fit > available:
         fit_steps.append(("Wages left after pre-tax deductions, FICA and state taxes are {}; withholding is "
                           "limited to that", available if available > 0 else ZERO))
         fit = available if available > 0 else ZERO
-    employee_taxes.append(Line("federal_income_tax", fit, tuple(fit_steps)))
+    employee_taxes.append(make_line("federal_income_tax", fit, tuple(fit_steps)))
     employee_taxes.extend(employee_taxes_fica)
     employee_taxes.extend(state_ee)
 
@@ -179,18 +163,18 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     rate = t.futa_net_rate
     if reduction:
         rate = Pct(rate + reduction)
-    futa = (futa_wages * rate).quantize(_CENT, ROUND_HALF_UP)
-    employer_taxes.append(Line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
+    futa = cents(futa_wages * rate)
+    employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
                                                 inp.work_state, reduction, rate, futa),)))
     suta_wages = _Z
     if inp.suta_rate is not None:
-        base = states.suta_wage_base(inp.work_state, t.year)
+        base = suta_wage_base(inp.work_state, t.year)
         suta_room = base - ytd.suta_wages
         if suta_room < 0:
             suta_room = _Z
         suta_wages = fica_wages if fica_wages <= suta_room else suta_room
-        suta = round_cents(suta_wages * inp.suta_rate)
-        employer_taxes.append(Line("suta", suta, (
+        suta = cents(suta_wages * inp.suta_rate)
+        employer_taxes.append(make_line("suta", suta, (
             ("{} unemployment wages: {} of {} (state wage base {}, so far this year {})",
              inp.work_state, suta_wages, fica_wages, base, ytd.suta_wages),
             ("{} × the agency's {} rate {} = {}", suta_wages, inp.work_state, Pct(inp.suta_rate), suta)),
@@ -306,7 +290,7 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
     for s in compute_local_taxes(ctx):
-        (employer if s.employer else employee).append(Line(s.code, s.amount, s.explanation, s.state,
+        (employer if s.employer else employee).append(make_line(s.code, s.amount, s.explanation, s.state,
                                                            locality=s.locality))
         names[s.locality] = s.name
         if s.wages is not None:

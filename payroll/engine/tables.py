@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
@@ -16,7 +17,8 @@ from backoffice.money import D
 
 from .model import Pct
 
-DATA_DIR = Path(__file__).with_name("data")
+# payroll/engine/data, found by the package, not by this file: compiled, this module is a file in build/engine/
+DATA_DIR = Path(str(files("payroll.engine"))) / "data"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,10 +9,11 @@ from collections.abc import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.geo import STATES
-from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_usd
 from backoffice.periods import PayFrequency
 
 from ..model import QUIET, Steps, quick_init
+from ..hotpath import cents
 from .income import income_tax_amount
 from .inputs import Certificate, Wages, read_certificate
 from .multistate import compute_allocated, convenience_state, reciprocal_form
@@ -317,8 +318,10 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
                 steps.append(f"Capped at {fmt_usd(program.weekly_max)} a week: {fmt_usd(program.weekly_max)} x 52 / "
                              f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
+    if steps is QUIET:
+        return StateTaxLine(program.code, rules.state, cents(amount), (), program.employer, wages)
     steps.append(source)
-    return StateTaxLine(program.code, rules.state, round_cents(amount), tuple(steps), program.employer, wages)
+    return StateTaxLine(program.code, rules.state, cents(amount), tuple(steps), program.employer, wages)
 
 
 def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:

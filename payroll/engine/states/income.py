@@ -8,6 +8,7 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents, round_dollars
 
 from ..model import QUIET, Steps
+from ..hotpath import cents
 from .inputs import Certificate, Wages
 from .period_methods import PERIOD_METHODS, SUPPLEMENTAL_METHODS
 from .rules import IncomeTax, StateRules, UnsupportedState
@@ -285,9 +286,9 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
-    regular = round_cents(regular_withholding(rules, cert, wages, periods, steps))
+    regular = cents(regular_withholding(rules, cert, wages, periods, steps))
     if wages.supplemental > 0:
-        supplemental = round_cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
+        supplemental = cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
     else:                               # what supplemental_withholding gives then (ZERO), rounded: without the call
         supplemental = _ZERO_CENTS
     total = regular + supplemental
@@ -295,7 +296,7 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
         total += cert.additional
-    total = round_cents(max(ZERO, total))
+    total = cents(max(ZERO, total))
     if (supplemental or cert.additional) and steps is not QUIET:
         parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
         steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")

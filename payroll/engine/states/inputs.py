@@ -78,14 +78,14 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
             counts[name] = 0
         else:
             counts[name] = int(value)
-    money = {}
+    money: dict[str, Decimal | None] = {}
     for name in _MONEY_FIELDS:
         value = raw.get(name)
         if value in (None, ""):
             money[name] = None
             continue
         try:
-            amount = D(value)
+            amount: Decimal | None = D(value)
         except (TypeError, ValueError):      # a float, a bool, or not a number at all
             amount = None
         if amount is None or not amount.is_finite() or amount < 0:

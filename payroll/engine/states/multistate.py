@@ -189,8 +189,9 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
             amount = round_cents(whole.amount * fraction)
             not_claimed = unclaimed(state, home) if unclaimed is not None and state != home else None
             if not_claimed:
-                head_steps = (head, f"{state} and {home} have a reciprocal agreement, but no claim of it is on "
-                                    f"file: with {not_claimed} {state} would withhold nothing on this share.")
+                head_steps: tuple[str, ...] = (
+                    head, f"{state} and {home} have a reciprocal agreement, but no claim of it is on "
+                          f"file: with {not_claimed} {state} would withhold nothing on this share.")
             else:
                 head_steps = (head,)
             steps = (*head_steps, f"{state} withholding on the whole pay as if all earned in {state}: "

@@ -133,3 +133,25 @@ def test_engine_lines_pickle_and_read_the_same_words_after():
     for line in (*result.earnings, next(x for x in result.employee_taxes if x.code == "state_income_tax")):
         copy = pickle.loads(pickle.dumps(line))
         assert copy.amount == line.amount and copy.explanation == line.explanation
+
+
+def test_make_line_is_line_and_cents_is_round_cents():
+    """hotpath.make_line and hotpath.cents (session 15) stand in for Line(...) and round_cents in the hot modules:
+    the same objects and the same figures under either build, and the same refusal of a number that is not one."""
+    from backoffice.money import round_cents
+    from payroll.engine.hotpath import cents, make_line
+    from payroll.engine.model import Line, Pct
+
+    made = make_line("medicare", D("12.34"), (("x {}", D(1)),), None, "wd:1")
+    assert type(made) is Line and made == Line("medicare", D("12.34"), (("x {}", D(1)),), ref="wd:1")
+    assert made._asdict() == Line("medicare", D("12.34"), (("x {}", D(1)),), ref="wd:1")._asdict()
+    assert make_line("futa", D(0)) == Line("futa", D(0)) and make_line("futa", D(0)).steps == ()
+    assert pickle.loads(pickle.dumps(made)) == made
+    for x in (D("0.005"), D("-0.005"), D("2.675"), D("1234.5649"), D("-7.125"), D(0), D("1E+3"), Pct("0.0625"),
+              D("12.3") * D("0.062"), D("99999999.995")):
+        assert cents(x) == round_cents(x) and str(cents(x)) == str(round_cents(x)) and type(cents(x)) is Decimal
+    for bad in (D("NaN"), D("Infinity")):
+        with pytest.raises(ValueError):
+            round_cents(bad)
+        with pytest.raises(ValueError):
+            cents(bad)
