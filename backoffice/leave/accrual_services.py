@@ -186,11 +186,12 @@ class _RunContext:
                              orjson.dumps(explanation).decode(), self.now))
 
     def row(self, worker_id: int, policy: LeavePolicy, on: date) -> _Balance:
-        row = self.balances.get((worker_id, policy.id))
+        key = (worker_id, policy.id)
+        row = self.balances.get(key)
         if row is None:
-            row = _Balance(None, worker_id, policy.id, ZERO, year_start(on, policy), ZERO, ZERO, None)
+            row = _Balance(None, worker_id, key[1], ZERO, year_start(on, policy), ZERO, ZERO, None)
             self.new.append(row)
-            self.balances[(worker_id, policy.id)] = row
+            self.balances[key] = row
         elif row.id is not None:
             self.moved[row.id] = row
         return row
@@ -280,17 +281,17 @@ def _context(run: PayrollRun, workers=None) -> _RunContext:
 def _engagements(ids) -> dict[int, _Engagement]:
     """The engagements the run paid hours for, each with the sick-leave jurisdictions of its work site, worked out
     once per distinct site (a run's 75,000 engagements sit at a few hundred places)."""
-    places: dict[_Place, tuple[str, ...]] = {}
+    places: dict[tuple, tuple[str, ...]] = {}       # (state, city, county, client's state, client's city) -> codes
     out = {}
-    for eid, client_id, type_, state, city, county, c_state, c_city, day in db.session.connection().execute(
-            sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.work_state,
-                      Engagement.work_city, Engagement.work_county, Client.state, Client.city,
-                      Engagement.normal_day_hours)
-            .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))):
-        place = _Place(state, city, county, _ClientPlace(c_state, c_city))
-        codes = places.get(place)
+    for eid, client_id, type_, day, *place in db.session.connection().execute(
+            sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.normal_day_hours,
+                      Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+            .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))).all():
+        key = tuple(place)
+        codes = places.get(key)
         if codes is None:
-            codes = places[place] = jurisdictions_of(place)
+            state, city, county, c_state, c_city = place
+            codes = places[key] = jurisdictions_of(_Place(state, city, county, _ClientPlace(c_state, c_city)))
         out[eid] = _Engagement(eid, client_id, type_, codes, day)
     return out
 
