@@ -70,13 +70,19 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
         .where(paid_by_run, Engagement.type == EMPLOYEE), Engagement.worker_id, workers)
         .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
     for worker_id, engagement_id, week_start, *daily in rows:
-        for i, raw in enumerate(daily):
+        sheet = None
+        for offset, raw in zip(_WEEK, daily):
             if raw:
                 h = decimals.get(raw)
                 if h is None:
                     h = decimals[raw] = scaled.process_result_value(raw, None)
-                out[worker_id][engagement_id].append((week_start + timedelta(days=i), h))
+                if sheet is None:
+                    sheet = out[worker_id][engagement_id]
+                sheet.append((week_start + offset, h))
     return out
+
+
+_WEEK = tuple(timedelta(days=i) for i in range(len(DAYS)))      # Monday's offset, Tuesday's, …
 
 
 def _already(kind: str, run_id: int, paycheck_id: int, policy_id: int) -> bool:
@@ -164,7 +170,7 @@ class _RunContext:
     laws: dict = field(default_factory=dict)            # jurisdiction -> its sick-law policy
     own: list = field(default_factory=list)             # the agency's active PTO policies
     entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
-    covered: dict = field(default_factory=dict)         # (jurisdiction, day) -> whether its law applies
+    covered: dict = field(default_factory=dict)         # jurisdiction -> {day: whether its law applies}
     new: list = field(default_factory=list)             # balances created by this run's accrual
     moved: dict = field(default_factory=dict)           # id -> a balance read from the database and moved
     now: object = None                                  # the stamp of every row written
@@ -177,31 +183,27 @@ class _RunContext:
         row.balance = hours(row.balance + amount)
         self.entries.append((row.worker_id, row.policy_id, "accrual", self.run.pay_date, units4(amount),
                              units4(row.balance), units4(hours(worked)), capped, self.run.id, paycheck_id,
-                             orjson.dumps(list(explanation)).decode(), self.now))
+                             orjson.dumps(explanation).decode(), self.now))
 
     def row(self, worker_id: int, policy: LeavePolicy, on: date) -> _Balance:
-        row = self.balances.get((worker_id, policy.id))
+        key = (worker_id, policy.id)
+        row = self.balances.get(key)
         if row is None:
-            row = _Balance(None, worker_id, policy.id, ZERO, year_start(on, policy), ZERO, ZERO, None)
+            row = _Balance(None, worker_id, key[1], ZERO, year_start(on, policy), ZERO, ZERO, None)
             self.new.append(row)
-            self.balances[(worker_id, policy.id)] = row
+            self.balances[key] = row
         elif row.id is not None:
             self.moved[row.id] = row
         return row
 
-    def covers(self, code: str, day: date) -> bool:
-        """Whether the law of `code` applies on `day` to an employer of the agency's size (a repealed law, a law
-        not yet in force or a size tier the agency is outside of accrues nothing for those days)."""
-        key = (code, day)
-        if key not in self.covered:
-            try:
-                engine.applicable(code, day, self.size)
-                self.covered[key] = True
-            except DomainError as e:
-                if e.code not in ("not_in_force", "not_covered"):
-                    raise
-                self.covered[key] = False
-        return self.covered[key]
+    def covered_days(self, code: str) -> dict[date, bool]:
+        """day -> whether the law of `code` applies that day to an employer of the agency's size (a repealed law, a
+        law not yet in force or a size tier the agency is outside of accrues nothing for those days), worked out
+        the first time a day is read."""
+        days = self.covered.get(code)
+        if days is None:
+            days = self.covered[code] = _Coverage(code, self.size)
+        return days
 
     def law(self, code: str) -> LeavePolicy:
         if code not in self.laws:
@@ -210,6 +212,24 @@ class _RunContext:
 
     def own_for(self, eng: _Engagement) -> list[LeavePolicy]:
         return [p for p in self.own if p.client_id in (None, eng.client_id) and p.engagement_type in ("", eng.type)]
+
+
+class _Coverage(dict):
+    """day -> whether a jurisdiction's law applies that day to an employer of `size` (see covered_days)."""
+
+    def __init__(self, code: str, size: int):
+        super().__init__()
+        self.code, self.size = code, size
+
+    def __missing__(self, day: date) -> bool:
+        try:
+            engine.applicable(self.code, day, self.size)
+            self[day] = True
+        except DomainError as e:
+            if e.code not in ("not_in_force", "not_covered"):
+                raise
+            self[day] = False
+        return self[day]
 
 
 def _run_workers(run: PayrollRun):
@@ -261,17 +281,17 @@ def _context(run: PayrollRun, workers=None) -> _RunContext:
 def _engagements(ids) -> dict[int, _Engagement]:
     """The engagements the run paid hours for, each with the sick-leave jurisdictions of its work site, worked out
     once per distinct site (a run's 75,000 engagements sit at a few hundred places)."""
-    places: dict[_Place, tuple[str, ...]] = {}
+    places: dict[tuple, tuple[str, ...]] = {}       # (state, city, county, client's state, client's city) -> codes
     out = {}
-    for eid, client_id, type_, state, city, county, c_state, c_city, day in db.session.connection().execute(
-            sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.work_state,
-                      Engagement.work_city, Engagement.work_county, Client.state, Client.city,
-                      Engagement.normal_day_hours)
-            .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))):
-        place = _Place(state, city, county, _ClientPlace(c_state, c_city))
-        codes = places.get(place)
+    for eid, client_id, type_, day, *place in db.session.connection().execute(
+            sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.normal_day_hours,
+                      Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+            .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))).all():
+        key = tuple(place)
+        codes = places.get(key)
         if codes is None:
-            codes = places[place] = jurisdictions_of(place)
+            state, city, county, c_state, c_city = place
+            codes = places[key] = jurisdictions_of(_Place(state, city, county, _ClientPlace(c_state, c_city)))
         out[eid] = _Engagement(eid, client_id, type_, codes, day)
     return out
 
@@ -324,22 +344,27 @@ _ENTRY_COLUMNS = ("worker_id", "policy_id", "kind", "on", "hours", "balance_afte
 
 def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, days: list, hired: date,
                 note: tuple[str, ...] = (), day_hours: Decimal | None = None) -> int:
-    days = [day for day in days if ctx.covers(code, day[0])]
-    if not days:                        # no version in force, or the law covers no employer of the agency's size
-        return 0
+    """`days`: (day, hours) in date order, one per day."""
+    covered = ctx.covered_days(code)
+    if not all(covered[day[0]] for day in days):
+        days = [day for day in days if covered[day[0]]]
+        if not days:                    # no version in force, or the law covers no employer of the agency's size
+            return 0
     policy = ctx.law(code)
     if (paycheck_id, policy.id) in ctx.done:
         return 0
     run = ctx.run
-    row = ctx.row(worker_id, policy, days[0][0])
+    first = days[0][0]
+    row = ctx.row(worker_id, policy, first)
     accrued, worked, capped, lines = ZERO, ZERO, False, list(note)
-    hired = min(hired, days[0][0])      # time paid for work before the recorded start: employed since then
+    hired = min(hired, first)           # time paid for work before the recorded start: employed since then
     # Hours of a policy year the balance has already left (the January run paying December's days, a late
     # off-cycle run): accrued under that year's law and cap, counted against what that year already accrued.
     late: dict[date, list] = defaultdict(list)
-    for day in days:
-        if day[0] < row.policy_year_start:
-            late[year_start(day[0], policy)].append(day)
+    if first < row.policy_year_start:
+        for day in days:
+            if day[0] < row.policy_year_start:
+                late[year_start(day[0], policy)].append(day)
     for start, group in sorted(late.items()):
         r = engine.accrue(engine.AccrualInput(
             jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=start,
@@ -347,7 +372,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
             used_this_year_before=ZERO, hours=tuple(group), day_hours=day_hours))
         accrued, worked, capped = accrued + r.accrued, worked + r.hours_worked, capped or r.capped
         lines += [f"Hours worked in the policy year that began {start}, paid in this run:", *r.explanation]
-    current = [day for day in days if day[0] >= row.policy_year_start]
+    current = days if not late else [day for day in days if day[0] >= row.policy_year_start]
     if current:
         _roll_year(row, policy, current[0][0], run.pay_date)
         result = engine.accrue(engine.AccrualInput(
@@ -414,13 +439,20 @@ def _salaried_exempt(run: PayrollRun, worked: dict, workers=None) -> dict[int, l
     """worker id → the exempt salaried engagements this run paid a salary for and no recorded time: their hours are
     the law's deemed hours (e.g. Cal. Lab. Code 246(b)(2): 40 a week)."""
     out: dict[int, list[int]] = defaultdict(list)
+    # the exempt engagements first (by the workers' index; usually none): a salary line is looked for only on theirs,
+    # where the lines' join read every earning line of the chunk's paychecks to find none
+    exempt = sa.select(Engagement.id).where(Engagement.type == EMPLOYEE, Engagement.overtime_exempt.is_(True))
+    exempt = db.session.connection().execute(
+        _only(exempt, Engagement.worker_id, workers) if workers is not None else
+        exempt.where(Engagement.worker_id.in_(_run_workers(run)))).scalars().all()
+    if not exempt:
+        return out
     for worker_id, eid in db.session.execute(_only(
             sa.select(Paycheck.worker_id, PaycheckLine.engagement_id).distinct()
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
-            .join(Engagement, Engagement.id == PaycheckLine.engagement_id)
             .where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee", PaycheckLine.kind == "earning",
-                   PaycheckLine.code == "salary", Engagement.type == EMPLOYEE,
-                   Engagement.overtime_exempt.is_(True)), Paycheck.worker_id, workers)).all():
+                   PaycheckLine.code == "salary", id_in(PaycheckLine.engagement_id, sorted(exempt))),
+            Paycheck.worker_id, workers)).all():
         if eid not in worked.get(worker_id, {}):
             out[worker_id].append(eid)
     return out
@@ -456,7 +488,7 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
         if paycheck_id is None:         # held out of the run: its hours accrue with the run that pays them
             continue
         hired = ctx.hired.get(worker_id) or run.period_start
-        by_place: dict[str, list] = defaultdict(list)
+        by_place: dict[str, list] = defaultdict(list)       # jurisdiction -> the day lists worked there
         notes: dict[str, tuple[str, ...]] = {}
         day_of: dict[str, Decimal] = {}      # the longest normal day of the engagements worked under each law
         by_policy: dict[int, tuple[LeavePolicy, Decimal, date]] = {}
@@ -466,32 +498,45 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
                 if eng.normal_day_hours is not None:
                     day_of[code] = max(day_of.get(code, eng.normal_day_hours), eng.normal_day_hours)
                 if not days:             # exempt and salaried: the law's deemed hours for the period
-                    if not ctx.covers(code, run.period_end):
+                    if not ctx.covered_days(code)[run.period_end]:
                         continue
                     law = engine.applicable(code, run.period_end, ctx.size)
-                    by_place[code].extend(_deemed_days(law, run.period_start, run.period_end))
+                    by_place[code].append(_deemed_days(law, run.period_start, run.period_end))
                     if law.exempt_weekly_hours is not None:
                         notes[code] = (f"Exempt and salaried: deemed to work {engine.show(law.exempt_weekly_hours)} "
                                        f"hours a week ({law.source('exempt_weekly_hours')}).",)
                 else:
-                    by_place[code].extend(days)
+                    by_place[code].append(days)
             if not days:
                 continue
             for policy in ctx.own_for(eng):
                 p, total, first = by_policy.get(policy.id, (policy, ZERO, days[0][0]))
                 by_policy[policy.id] = (p, total + sum((h for _, h in days), ZERO), min(first, days[0][0]))
-        for code, days in sorted(by_place.items()):
-            if not days:
-                continue
-            merged: dict[date, Decimal] = defaultdict(lambda: ZERO)
-            for d, h in days:
-                merged[d] += h
-            written += _accrue_law(ctx, paycheck_id, worker_id, code, sorted(merged.items()), hired,
-                                   notes.get(code, ()), day_of.get(code))
+        for code, parts in sorted(by_place.items()):
+            # one engagement's days (a sheet per week) or the deemed weekdays come in order, one per day: several
+            # engagements' under one law (or sheets whose weeks overlap) are added up per day
+            days = parts[0] if len(parts) == 1 and _one_per_day(parts[0]) else _per_day(parts)
+            if days:
+                written += _accrue_law(ctx, paycheck_id, worker_id, code, days, hired, notes.get(code, ()),
+                                       day_of.get(code))
         for policy, total, first in by_policy.values():
             written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
     _write(ctx)
     return written
+
+
+def _one_per_day(days: list[tuple[date, Decimal]]) -> bool:
+    """Whether the days are in date order with no day twice."""
+    return all(earlier[0] < later[0] for earlier, later in zip(days, days[1:]))
+
+
+def _per_day(parts: list[list]) -> list[tuple[date, Decimal]]:
+    """Several lists of (day, hours) as one, the hours of a day added up, in date order."""
+    merged: dict[date, Decimal] = defaultdict(lambda: ZERO)
+    for days in parts:
+        for d, h in days:
+            merged[d] += h
+    return sorted(merged.items())
 
 
 def use_run(run: PayrollRun, workers=None) -> int:

@@ -7,7 +7,7 @@ import json
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -95,10 +95,15 @@ class Law:
     documentation_after_days: int | None = None  # documentation may be asked for more than this many workdays
     documentation_forbidden: bool = False        # the law forbids asking for documentation (CT, IL, Cook County)
 
-    @property
+    @cached_property
     def rate(self) -> Decimal:
-        """Hours earned per hour worked."""
+        """Hours earned per hour worked (divided once per law, not once per day worked)."""
         return self.accrual_hours / self.per_hours_worked
+
+    @cached_property
+    def _terms(self) -> dict:
+        """normal day (None: not given) -> _Terms: what `accrue` reads of this law, the same for every worker."""
+        return {}
 
     def source(self, name: str) -> str:
         """The citation for one figure (its field name), or the law's name when the data gives none."""
@@ -204,10 +209,26 @@ def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[st
 
     Refuses (DomainError) an unknown jurisdiction, a date no version covers, or a size no tier covers — never a
     silent zero."""
-    default = laws is None
-    laws = load_laws() if laws is None else laws
     code = (jurisdiction or "").strip().upper()
+    if laws is None:                   # the held data: searched once per (jurisdiction, day, size) per process
+        vi, ti = _held(jurisdiction, on, employer_size)
+        if ti is None:
+            return _built(code, vi, None, False)
+        above = load_laws()[code]["versions"][vi]["tiers"][ti].get("paid_if_net_income_over") \
+            if net_income is not None else None
+        return _built(code, vi, ti, above is not None and net_income > D(above))
     record = laws.get(code)
+    vi, ti = _find(jurisdiction, record, on, employer_size)
+    version = record["versions"][vi]
+    if ti is None:
+        return _build(record, version, None)
+    tier = version["tiers"][ti]
+    above = tier.get("paid_if_net_income_over")
+    return _tier_law(record, version, tier, above is not None and net_income is not None and net_income > D(above))
+
+
+def _find(jurisdiction: str, record: dict | None, on: date, employer_size: int) -> tuple[int, int | None]:
+    """(version, tier) of a law's record in force on `on` for the size (tier None: the version has no tiers)."""
     if record is None:
         raise DomainError(f"no sick-leave law is held for {jurisdiction!r} (see `backoffice leave policies`)",
                           code="unknown_jurisdiction")
@@ -218,15 +239,18 @@ def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[st
     version = record["versions"][vi]
     tiers = version.get("tiers") or []
     if not tiers:
-        return _built(code, vi, None, False) if default else _build(record, version, None)
+        return vi, None
     fitting = [i for i, t in enumerate(tiers) if _tier_fits(t, employer_size)]
     if not fitting:
         raise DomainError(f"{record['name']} ({version['version']}) covers no employer of {employer_size} "
                           f"employees", code="not_covered")
-    ti = fitting[0]
-    above = tiers[ti].get("paid_if_net_income_over")
-    rich = above is not None and net_income is not None and net_income > D(above)
-    return _built(code, vi, ti, rich) if default else _tier_law(record, version, tiers[ti], rich)
+    return vi, fitting[0]
+
+
+@lru_cache(maxsize=4096)
+def _held(jurisdiction: str, on: date, employer_size: int) -> tuple[int, int | None]:
+    """`_find` in the held data (a refusal is not cached: it is raised again on the next call)."""
+    return _find(jurisdiction, load_laws().get((jurisdiction or "").strip().upper()), on, employer_size)
 
 
 def _tier_law(record: dict, version: dict, tier: dict, rich: bool) -> Law:
@@ -326,6 +350,57 @@ def _year_of(day: date, start: date) -> int:
     return n
 
 
+@dataclass(frozen=True)
+class _Terms:
+    """What `accrue` reads of one law for one normal day (`day_hours`): its rate, caps and the sentences that are
+    the same for every worker, worked out once per law and normal day (Law._terms) instead of once per worker."""
+
+    rate: Decimal
+    annual_cap: Decimal | None
+    balance_cap: Decimal | None
+    usage_cap: Decimal | None
+    heading: str                       # the explanation's first line: the law, its version, tier and rate
+    per: str                           # " worked × 1/30 = "
+    capped: dict                       # cap's field -> the sentence saying accrual stopped at it
+    usable: str                        # "Usable as it accrues …", or what follows the date of a waiting period
+    unchecked: tuple[str, ...]         # the thresholds not checked when the history is not given
+    usage: str                         # the usage cap's sentence up to the figures of the worker's year
+    tail: tuple[str, ...]              # unpaid leave only; the transcription's confidence
+
+    @staticmethod
+    def of(law: Law, day_hours: Decimal | None) -> _Terms:
+        terms = law._terms.get(day_hours)
+        if terms is None:
+            usage_cap = law.cap("annual_usage_cap", day_hours)
+            capped = {}
+            for which, what in (("annual_accrual_cap", "a policy year's accrual"), ("balance_cap", "the balance")):
+                cap = law.cap(which, day_hours)
+                capped[which] = (f"Accrual stopped at the cap of {show(cap)} hours on {what} ({law.source(which)}"
+                                 f"{_days_text(law, which, day_hours)}).")
+            tail = []
+            if not law.paid:
+                tail.append(f"For this employer size the law gives unpaid leave only ({law.source('paid')}).")
+            if law.confidence != "high" or law.uncertain:
+                tail.append(f"Transcription confidence: {law.confidence}"
+                            + (f"; not confirmed: {', '.join(k for k, _ in law.uncertain)}." if law.uncertain
+                               else "."))
+            terms = law._terms[day_hours] = _Terms(
+                rate=law.rate, annual_cap=law.cap("annual_accrual_cap", day_hours),
+                balance_cap=law.cap("balance_cap", day_hours), usage_cap=usage_cap,
+                heading=f"{law.name}, version of {law.version} ({law.tier}): {law.rate_text()} "
+                        f"({law.source('accrual')}).",
+                per=f" worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = ",
+                capped=capped,
+                usable=(f", {law.usable_after_days} days after the hire date ({law.source('usable_after_days')})."
+                        if law.usable_after_days else "Usable as it accrues (no waiting period)."),
+                unchecked=_threshold_unchecked(law),
+                usage="" if usage_cap is None else (
+                    f"Use may be limited to {show(usage_cap)} hours a policy year ({law.source('annual_usage_cap')}"
+                    f"{_days_text(law, 'annual_usage_cap', day_hours)}); "),
+                tail=tuple(tail))
+        return terms
+
+
 def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> AccrualResult:
     """Leave earned by hours worked, under the law in force on each day worked, stopped by the annual accrual cap
     and the balance cap. Hours in a later policy year start that year's count at zero (the carryover on the
@@ -336,28 +411,32 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     days = sorted(inp.hours, key=lambda pair: pair[0])
     first_day = days[0][0] if days else inp.policy_year_start
     law = applicable(inp.jurisdiction, first_day, inp.employer_size, laws, inp.employer_net_income)
+    day_hours, front_loaded = inp.day_hours, inp.front_loaded
+    terms = _Terms.of(law, day_hours)
     balance, this_year, year = inp.balance_before, inp.accrued_this_year_before, 0
     known = inp.worked_before is not None                # the history is given: thresholds can be counted
     before = sum((h for _, h in inp.worked_before or ()), ZERO_HOURS)     # hours since hire, for a start threshold
     worked = earned_exact = waited_hours = ZERO_HOURS
     capped_by: list[str] = []
-    lines: list[str] = [f"{law.name}, version of {law.version} ({law.tier}): {law.rate_text()} "
-                        f"({law.source('accrual')})."]
-    annual_cap, balance_cap = law.cap("annual_accrual_cap", inp.day_hours), law.cap("balance_cap", inp.day_hours)
+    lines: list[str] = [terms.heading]
+    rate, annual_cap, balance_cap = terms.rate, terms.annual_cap, terms.balance_cap
     start_after = law.accrual_after_hours if known else None
+    law_from, law_to = law.effective_from, law.effective_to
     next_year = add_months(inp.policy_year_start, 12)     # days before it are in year 0: no walk over the years
     for day, worked_today in days:
-        if not law.effective_from <= day <= (law.effective_to or day):
+        if day < law_from or (law_to is not None and day > law_to):
             law = applicable(inp.jurisdiction, day, inp.employer_size, laws, inp.employer_net_income)
             lines.append(f"From {long_date(day)} the version of {law.version} applies: {law.rate_text()}.")
-            annual_cap = law.cap("annual_accrual_cap", inp.day_hours)
-            balance_cap = law.cap("balance_cap", inp.day_hours)
+            terms = _Terms.of(law, day_hours)
+            rate, annual_cap, balance_cap = terms.rate, terms.annual_cap, terms.balance_cap
             start_after = law.accrual_after_hours if known else None
-        y = 0 if day < next_year else _year_of(day, inp.policy_year_start)
-        if y != year:
-            year, this_year = y, ZERO_HOURS
-            lines.append(f"{long_date(day)} starts a new policy year: its accrual count starts at 0 "
-                         f"(carryover on the anniversary is applied separately).")
+            law_from, law_to = law.effective_from, law.effective_to
+        if day >= next_year:
+            y = _year_of(day, inp.policy_year_start)
+            if y != year:
+                year, this_year = y, ZERO_HOURS
+                lines.append(f"{long_date(day)} starts a new policy year: its accrual count starts at 0 "
+                             f"(carryover on the anniversary is applied separately).")
         worked += worked_today
         counted = worked_today
         if start_after is not None:
@@ -365,24 +444,27 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
                 counted = max(before + worked_today - start_after, ZERO_HOURS)
                 waited_hours += worked_today - counted
             before += worked_today
-        if inp.front_loaded:
+        if front_loaded:
             counted = ZERO_HOURS
-        gain = counted * law.rate
-        rooms = {"annual_accrual_cap": None if annual_cap is None else max(annual_cap - this_year, ZERO_HOURS),
-                 "balance_cap": None if balance_cap is None else max(balance_cap - balance, ZERO_HOURS)}
-        allowed = gain
-        for which, room in rooms.items():
-            if room is not None and room < gain:
-                allowed = min(allowed, room)
-                if which not in capped_by:
-                    capped_by.append(which)
+        allowed = gain = counted * rate
+        # the caps in this order (a policy year's accrual, then the balance), each from the standing before the day
+        room_year = None if annual_cap is None else max(annual_cap - this_year, ZERO_HOURS)
+        room_balance = None if balance_cap is None else max(balance_cap - balance, ZERO_HOURS)
+        if room_year is not None and room_year < gain:
+            allowed = min(allowed, room_year)
+            if "annual_accrual_cap" not in capped_by:
+                capped_by.append("annual_accrual_cap")
+        if room_balance is not None and room_balance < gain:
+            allowed = min(allowed, room_balance)
+            if "balance_cap" not in capped_by:
+                capped_by.append("balance_cap")
         earned_exact += allowed
         balance += allowed
         this_year += allowed
     accrued = hours(earned_exact)
     balance = hours(inp.balance_before + accrued)
     this_year = hours(this_year)
-    if inp.front_loaded:
+    if front_loaded:
         lines.append(f"The policy front-loads the year's leave (granted at the start of the policy year, "
                      f"{law.source('front_load')}): the {hours_text(worked)} worked earn nothing more; balance "
                      f"{show(balance)}.")
@@ -392,45 +474,32 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
                          f"({law.source('accrual_after_hours')}): {hours_text(waited_hours)} of these count toward "
                          f"that start and earn nothing.")
         counted = worked - waited_hours
-        lines.append(f"{hours_text(counted)} worked × {show(law.accrual_hours)}/{show(law.per_hours_worked)} = "
-                     f"{hours_text(hours(counted * law.rate))}; accrued {show(accrued)}, balance "
-                     f"{show(inp.balance_before)} → {show(balance)}.")
-    for which in capped_by:
-        cap = law.cap(which, inp.day_hours)
-        what = "a policy year's accrual" if which == "annual_accrual_cap" else "the balance"
-        lines.append(f"Accrual stopped at the cap of {show(cap)} hours on {what} ({law.source(which)}"
-                     f"{_days_text(law, which, inp.day_hours)}).")
+        lines.append(f"{hours_text(counted)}{terms.per}{hours_text(hours(counted * rate))}; accrued {show(accrued)}, "
+                     f"balance {show(inp.balance_before)} → {show(balance)}.")
+    lines.extend(terms.capped[which] for which in capped_by)
     usable_from = law.usable_from(inp.hire_date)
-    if law.usable_after_days:
-        lines.append(f"Usable from {long_date(usable_from)}, {law.usable_after_days} days after the hire date "
-                     f"({law.source('usable_after_days')}).")
-    else:
-        lines.append("Usable as it accrues (no waiting period).")
+    lines.append(f"Usable from {long_date(usable_from)}{terms.usable}" if law.usable_after_days else terms.usable)
     if known:
         elig = eligibility(law, inp.hire_date, tuple(inp.worked_before) + tuple(days))
+        lines.extend(elig.explanation)
+        eligible, met_on = elig.eligible, elig.met_on
+        if met_on is not None and met_on > usable_from:
+            usable_from = met_on
     else:
-        elig = Eligibility(True, None, _threshold_unchecked(law))
-    lines.extend(elig.explanation)
-    if elig.met_on is not None and elig.met_on > usable_from:
-        usable_from = elig.met_on
+        lines.extend(terms.unchecked)
+        eligible, met_on = True, None
     used = inp.used_this_year_before if year == 0 else ZERO_HOURS
     usable_year = balance
-    usage_cap = law.cap("annual_usage_cap", inp.day_hours)
+    usage_cap = terms.usage_cap
     if usage_cap is not None:
         usable_year = max(min(balance, usage_cap - used), ZERO_HOURS)
-        lines.append(f"Use may be limited to {show(usage_cap)} hours a policy year "
-                     f"({law.source('annual_usage_cap')}{_days_text(law, 'annual_usage_cap', inp.day_hours)}); "
-                     f"{show(used)} used so far, {show(usable_year)} usable.")
-    if not law.paid:
-        lines.append(f"For this employer size the law gives unpaid leave only ({law.source('paid')}).")
-    if law.confidence != "high" or law.uncertain:
-        lines.append(f"Transcription confidence: {law.confidence}"
-                     + (f"; not confirmed: {', '.join(k for k, _ in law.uncertain)}." if law.uncertain else "."))
+        lines.append(f"{terms.usage}{show(used)} used so far, {show(usable_year)} usable.")
+    lines.extend(terms.tail)
     return AccrualResult(
         jurisdiction=law.jurisdiction, law_version=law.version, tier=law.tier, hours_worked=worked,
         accrued=accrued, balance=balance, accrued_this_year=this_year, capped=bool(capped_by),
         usable_from=usable_from, usable_this_year=hours(usable_year), paid=law.paid, explanation=tuple(lines),
-        eligible=elig.eligible, eligible_from=elig.met_on)
+        eligible=eligible, eligible_from=met_on)
 
 
 def _threshold_unchecked(law: Law) -> tuple[str, ...]:

@@ -90,7 +90,8 @@ class LeaveBalance(Timestamps, db.Model):
     __tablename__ = "leave_balances"
     __permission_model__ = "leave_balance"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
+    # looked up by worker through uq_leave_balances_worker_policy, which leads with it (0133: no index of its own)
+    worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False)
     policy_id: Mapped[int] = mapped_column(sa.ForeignKey("leave_policies.id"), nullable=False, index=True)
     balance: Mapped[Decimal] = mapped_column(Scaled(4), default=D(0), nullable=False)
     policy_year_start: Mapped[date] = mapped_column(sa.Date, nullable=False)

@@ -95,6 +95,29 @@ def test_a_worker_with_hours_in_new_york_city_and_seattle_accrues_under_both_cit
                    ("SEATTLE", Decimal("0.4000"), Decimal("16.0000"))}
 
 
+def test_two_engagements_under_one_law_accrue_once_on_their_hours_added_up_per_day(db):
+    """One paycheck, two Seattle engagements in one week (SMC 14.16.020, 1 h per 40 worked): Monday 8 + 4 h, Tuesday
+    8 h, Wednesday 8 h on the second only — 28 h worked in Seattle, one accrual of 28 ÷ 40 = 0.7 h."""
+    from backoffice.leave import accrual_services
+    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
+                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana", state="WA")
+    first = EngagementFactory(worker=ana, client=ClientFactory(name="Sound Freight"), work_state="WA",
+                              work_city="Seattle")
+    second = EngagementFactory(worker=ana, client=ClientFactory(name="Pike Bakery"), work_state="WA",
+                               work_city="Seattle")
+    run = PayrollRunFactory(frequency="weekly", period_start=WEEK1, period_end=date(2026, 11, 8),
+                            pay_date=date(2026, 11, 13))
+    PaycheckFactory(run=run, engagement=first)
+    TimesheetFactory(engagement=first, week_start=WEEK1, hours=(8, 8, 0, 0, 0, 0, 0), paid_run_id=run.id)
+    TimesheetFactory(engagement=second, week_start=WEEK1, hours=(4, 0, 8, 0, 0, 0, 0), paid_run_id=run.id)
+    assert accrual_services.accrue_run(run) == 1
+    got = [(e.policy.jurisdiction, e.hours, e.hours_worked) for e in _entries(db, ana.id)]
+    assert got == [("SEATTLE", Decimal("0.7000"), Decimal("28.0000"))]
+
+
 def test_the_agencys_pto_policy_accrues_beside_the_law_and_stops_at_its_yearly_cap(db, world):
     """The agency's PTO: 0.025 h per hour worked (1 per 40), yearly cap 1 h. 45 h worked → 45 × 0.025 = 1.125 h,
     stopped at the 1-hour cap; CA sick leave accrues 45 ÷ 30 = 1.5 h beside it."""

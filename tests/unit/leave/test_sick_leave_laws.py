@@ -77,6 +77,24 @@ def test_california_hours_across_new_year_2024_use_each_version_and_restart_the_
     assert result.capped and result.law_version == "2024-01-01"
 
 
+def test_a_law_worked_out_once_explains_every_later_worker_as_a_law_built_afresh_does():
+    """What accrue keeps of a held law (its rate, caps and fixed sentences, per normal day) gives the same result,
+    explanation included, as the same law built afresh from a given mapping — for the second and third worker as
+    for the first. The inputs of the new-year case above: 0.1 h (capped at 48) + 0.3 h = 0.4 h; and a 10-hour
+    day under SB 616 (cap 100 h, Lab. Code §246(b)): balance 95, 30 h ÷ 30 = 1 h → 96."""
+    across = inp("CA", ((date(2023, 12, 28), D("9")), (date(2024, 1, 2), D("9"))), hire=date(2020, 5, 1),
+                 year=date(2023, 1, 1), balance="47.9", accrued="20")
+    long_day = AccrualInput(**{**across.__dict__, "hours": week(date(2026, 6, 1), "10", "10", "10"),
+                               "policy_year_start": date(2026, 1, 1), "balance_before": D("95"),
+                               "accrued_this_year_before": D("0"), "day_hours": D("10")})
+    for _ in range(3):
+        held, afresh = accrue(across), accrue(across, laws=load_laws())
+        assert held == afresh and (held.accrued, held.balance) == (D("0.4"), D("48.3"))
+        held, afresh = accrue(long_day), accrue(long_day, laws=load_laws())
+        assert held == afresh and (held.accrued, held.balance, held.capped) == (D("1"), D("96"), False)
+    assert "From January 2, 2024 the version of 2024-01-01 applies" in " ".join(accrue(across).explanation)
+
+
 # ------------------------------------------------------------------------------------------------ Washington
 
 def test_washington_accrues_one_hour_per_forty_hours_including_overtime():
