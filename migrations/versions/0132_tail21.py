@@ -49,18 +49,11 @@ _DROPPED = (
 )
 
 
-def _sibling(filename: str):
-    """The migration module `filename` of this directory (one definition of each trigger generator)."""
-    spec = importlib.util.spec_from_file_location(filename.removesuffix('.py'),
-                                                  os.path.join(os.path.dirname(__file__), filename))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 # notifications.worker_id checked as 0124's tables are, with 0131's one read of the statement's new rows; this
 # module's own copies of 0124 and 0131 (not imported elsewhere) learn the table
-m0131 = _sibling('0131_pgcalc21.py')
+_spec = importlib.util.spec_from_file_location('m0131', os.path.join(os.path.dirname(__file__), '0131_pgcalc21.py'))
+m0131 = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(m0131)
 m0124 = m0131.m0124
 KEYS = (('notifications_worker_id_fkey', 'worker_id', 'workers'),)
 m0124.KEYS['notifications'] = KEYS

@@ -70,25 +70,32 @@ def test_firing_the_approved_hook_again_accrues_nothing_twice_and_the_database_r
     assert _balance(db, emp.worker_id, "CA-SICK").balance == Decimal("1.3333")
 
 
+def _one_paycheck_two_engagements(state: str, sites: list[tuple]):
+    """A worker living in `state` with two engagements (work state, work city, client, the week's hours), both
+    weeks paid by one weekly run whose paycheck names the first: the worker and the run."""
+    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
+                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
+
+    AgencyFactory()
+    ana = WorkerFactory(first_name="Ana", state=state)
+    engs = [(EngagementFactory(worker=ana, client=ClientFactory(name=client), work_state=st, work_city=city), hours)
+            for st, city, client, hours in sites]
+    run = PayrollRunFactory(frequency="weekly", period_start=WEEK1, period_end=date(2026, 11, 8),
+                            pay_date=date(2026, 11, 13))
+    PaycheckFactory(run=run, engagement=engs[0][0])
+    for eng, hours in engs:
+        TimesheetFactory(engagement=eng, week_start=WEEK1, hours=hours, paid_run_id=run.id)
+    return ana, run
+
+
 def test_a_worker_with_hours_in_new_york_city_and_seattle_accrues_under_both_cities(db):
     """One paycheck, two engagements in one week. NYC Earned Safe and Sick Time Act (Admin. Code 20-913(b)):
     1 h per 30 worked; 3 × 8 = 24 h → 0.8 h. Seattle PSST (SMC 14.16.020, Tier 1): 1 h per 40; 2 × 8 = 16 h →
     0.4 h. Each city's law supersedes its state's (NY, WA) for those hours, so no NY or WA entry is written."""
     from backoffice.leave import accrual_services
-    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
-                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
 
-    AgencyFactory()
-    ana = WorkerFactory(first_name="Ana", state="NY")
-    nyc = EngagementFactory(worker=ana, client=ClientFactory(name="Hudson Media"), work_state="NY",
-                            work_city="New York")
-    sea = EngagementFactory(worker=ana, client=ClientFactory(name="Sound Freight"), work_state="WA",
-                            work_city="Seattle")
-    run = PayrollRunFactory(frequency="weekly", period_start=WEEK1, period_end=date(2026, 11, 8),
-                            pay_date=date(2026, 11, 13))
-    PaycheckFactory(run=run, engagement=nyc)
-    TimesheetFactory(engagement=nyc, week_start=WEEK1, hours=(8, 8, 8, 0, 0, 0, 0), paid_run_id=run.id)
-    TimesheetFactory(engagement=sea, week_start=WEEK1, hours=(0, 0, 0, 8, 8, 0, 0), paid_run_id=run.id)
+    ana, run = _one_paycheck_two_engagements("NY", [("NY", "New York", "Hudson Media", (8, 8, 8, 0, 0, 0, 0)),
+                                                    ("WA", "Seattle", "Sound Freight", (0, 0, 0, 8, 8, 0, 0))])
     assert accrual_services.accrue_run(run) == 2
     got = {(e.policy.jurisdiction, e.hours, e.hours_worked) for e in _entries(db, ana.id)}
     assert got == {("NYC", Decimal("0.8000"), Decimal("24.0000")),
@@ -99,20 +106,9 @@ def test_two_engagements_under_one_law_accrue_once_on_their_hours_added_up_per_d
     """One paycheck, two Seattle engagements in one week (SMC 14.16.020, 1 h per 40 worked): Monday 8 + 4 h, Tuesday
     8 h, Wednesday 8 h on the second only — 28 h worked in Seattle, one accrual of 28 ÷ 40 = 0.7 h."""
     from backoffice.leave import accrual_services
-    from tests.factories import (AgencyFactory, ClientFactory, EngagementFactory, PaycheckFactory,
-                                 PayrollRunFactory, TimesheetFactory, WorkerFactory)
 
-    AgencyFactory()
-    ana = WorkerFactory(first_name="Ana", state="WA")
-    first = EngagementFactory(worker=ana, client=ClientFactory(name="Sound Freight"), work_state="WA",
-                              work_city="Seattle")
-    second = EngagementFactory(worker=ana, client=ClientFactory(name="Pike Bakery"), work_state="WA",
-                               work_city="Seattle")
-    run = PayrollRunFactory(frequency="weekly", period_start=WEEK1, period_end=date(2026, 11, 8),
-                            pay_date=date(2026, 11, 13))
-    PaycheckFactory(run=run, engagement=first)
-    TimesheetFactory(engagement=first, week_start=WEEK1, hours=(8, 8, 0, 0, 0, 0, 0), paid_run_id=run.id)
-    TimesheetFactory(engagement=second, week_start=WEEK1, hours=(4, 0, 8, 0, 0, 0, 0), paid_run_id=run.id)
+    ana, run = _one_paycheck_two_engagements("WA", [("WA", "Seattle", "Sound Freight", (8, 8, 0, 0, 0, 0, 0)),
+                                                    ("WA", "Seattle", "Pike Bakery", (4, 0, 8, 0, 0, 0, 0))])
     assert accrual_services.accrue_run(run) == 1
     got = [(e.policy.jurisdiction, e.hours, e.hours_worked) for e in _entries(db, ana.id)]
     assert got == [("SEATTLE", Decimal("0.7000"), Decimal("28.0000"))]
