@@ -124,6 +124,17 @@ END $$""",
     ]
 
 
+def _drop_checks(table: str) -> list[str]:
+    """What upgrade() created for `table`'s KEYS, dropped: the parents' triggers, the row and statement checks."""
+    out = []
+    for _name, col, parent in KEYS[table]:
+        name = f"{parent}_keep_{table}_{col}"
+        out += [f"DROP TRIGGER {name}_id ON {parent}", f"DROP TRIGGER {name} ON {parent}",
+                f"DROP FUNCTION {name}_id()", f"DROP FUNCTION {name}()"]
+    return out + [f"DROP TRIGGER {table}_check_ref_update ON {table}", f"DROP FUNCTION {table}_check_ref_update()",
+                  f"DROP TRIGGER {table}_check_refs ON {table}", f"DROP FUNCTION {table}_check_refs()"]
+
+
 LST_WHERE = "code = 'local_services_tax'"
 
 
@@ -155,15 +166,7 @@ def downgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
     for table, keys in KEYS.items():
-        for _name, col, parent in keys:
-            name = f"{parent}_keep_{table}_{col}"
-            op.execute(f"DROP TRIGGER {name}_id ON {parent}")
-            op.execute(f"DROP TRIGGER {name} ON {parent}")
-            op.execute(f"DROP FUNCTION {name}_id()")
-            op.execute(f"DROP FUNCTION {name}()")
-        op.execute(f"DROP TRIGGER {table}_check_ref_update ON {table}")
-        op.execute(f"DROP FUNCTION {table}_check_ref_update()")
-        op.execute(f"DROP TRIGGER {table}_check_refs ON {table}")
-        op.execute(f"DROP FUNCTION {table}_check_refs()")
+        for stmt in _drop_checks(table):
+            op.execute(stmt)
         for name, col, parent in keys:
             op.create_foreign_key(name, table, parent, [col], ['id'])

@@ -108,16 +108,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
-    for _name, col, parent in YTD_KEYS:
-        name = f"{parent}_keep_payroll_ytd_{col}"
-        op.execute(f"DROP TRIGGER {name}_id ON {parent}")
-        op.execute(f"DROP TRIGGER {name} ON {parent}")
-        op.execute(f"DROP FUNCTION {name}_id()")
-        op.execute(f"DROP FUNCTION {name}()")
-    op.execute("DROP TRIGGER payroll_ytd_check_ref_update ON payroll_ytd")
-    op.execute("DROP FUNCTION payroll_ytd_check_ref_update()")
-    op.execute("DROP TRIGGER payroll_ytd_check_refs ON payroll_ytd")
-    op.execute("DROP FUNCTION payroll_ytd_check_refs()")
+    for stmt in m0124._drop_checks('payroll_ytd'):
+        op.execute(stmt)
     for name, col, parent in YTD_KEYS:
         op.create_foreign_key(name, 'payroll_ytd', parent, [col], ['id'])
     for function in CHECKS:

@@ -84,14 +84,8 @@ def upgrade():
 
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
-        op.execute("DROP TRIGGER workers_keep_notifications_worker_id_id ON workers")
-        op.execute("DROP TRIGGER workers_keep_notifications_worker_id ON workers")
-        op.execute("DROP FUNCTION workers_keep_notifications_worker_id_id()")
-        op.execute("DROP FUNCTION workers_keep_notifications_worker_id()")
-        op.execute("DROP TRIGGER notifications_check_ref_update ON notifications")
-        op.execute("DROP FUNCTION notifications_check_ref_update()")
-        op.execute("DROP TRIGGER notifications_check_refs ON notifications")
-        op.execute("DROP FUNCTION notifications_check_refs()")
+        for stmt in m0124._drop_checks('notifications'):
+            op.execute(stmt)
         op.create_foreign_key('notifications_worker_id_fkey', 'notifications', 'workers', ['worker_id'], ['id'])
         op.execute("ALTER TABLE payments RESET (fillfactor)")
     for name, col, where in _DROPPED:
