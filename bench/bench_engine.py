@@ -108,7 +108,7 @@ def main() -> None:
     inputs, states = build_inputs(args.n)
     run(inputs[:2000], args.render)       # warm-up: imports, caches
     if args.profile:
-        import payroll.compiled_engine as compiled
+        import backoffice.compiled as compiled
         if compiled.loaded_compiled():
             print("note: the compiled build is in use, cProfile sees each compiled module's function as one call; "
                   "BACKOFFICE_PURE_ENGINE=1 profiles the Python (docs/compiled-engine.md)")
@@ -119,10 +119,7 @@ def main() -> None:
         pstats.Stats("/tmp/bench_engine.prof").sort_stats("tottime").print_stats(25)
         return
     wall, cpu = run(inputs, args.render)
-    try:
-        from payroll.compiled_engine import status
-    except ImportError:                    # a checkout from before the compiled build
-        status = "pure Python"
+    from backoffice.compiled import status
     print(f"engine: {status}")
     print(f"states: {', '.join(states)} (2026 coverage of payroll.engine.states; 90% employees, 10% contractors)")
     print(f"{args.n} paychecks, one process, "

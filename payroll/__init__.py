@@ -1,9 +1,7 @@
 """Payroll: the pure gross-to-net engine, pay schedules, timesheets, runs, ledger, payments and paystubs."""
 from __future__ import annotations
 
-from payroll import compiled_engine as _compiled_engine
-
-_compiled_engine.install()     # before any engine module loads: their compiled build when current (docs/compiled-engine.md)
+import backoffice  # noqa: F401  (first: it installs the engines' compiled build when current, docs/compiled-engine.md)
 
 
 def init_app(app) -> None:

@@ -1,10 +1,11 @@
-"""Compile the payroll engine's hot modules with mypyc into build/engine/, when their sources changed.
+"""Compile the house's hot modules (the payroll and leave engines) with mypyc into build/engine/, when their sources
+changed.
 
 Run: .venv/bin/python scripts/build_engine.py [--force] [--clean]
 scripts/run and scripts/test call it after installing the venv. It never fails the caller: when mypy cannot be
 installed, the C compiler or Python's headers are missing, or the modules do not type-check, it says so and the
-engine runs as pure Python (payroll/compiled_engine.py loads a build only when it matches the sources).
-The modules are payroll.compiled_engine.HOT_MODULES; the mypy pin is setup.cfg's `compiled` extra; the type-check
+engine runs as pure Python (backoffice/compiled.py loads a build only when it matches the sources).
+The modules are backoffice.compiled.HOT_MODULES; the mypy pin is setup.cfg's `compiled` extra; the type-check
 settings are setup.cfg's [mypy] section. docs/compiled-engine.md.
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from payroll import compiled_engine as ce  # noqa: E402
+from backoffice import compiled as ce  # noqa: E402
 
 LOG = ROOT / "build" / "engine-build.log"
 WORK = ROOT / "build" / "engine-work"

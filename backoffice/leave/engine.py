@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import calendar
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cached_property, lru_cache
+from functools import lru_cache
+from importlib.resources import files
 from pathlib import Path
 from typing import Iterable, Mapping
 
@@ -15,7 +16,9 @@ from backoffice.dates import long_date, parse_date
 from backoffice.errors import DomainError, Issue, ValidationFailed
 from backoffice.money import D
 
-LAWS_DIR = Path(__file__).with_name("data") / "laws"
+# by the package, not next to __file__: compiled, this module's file is in build/engine/ (docs/compiled-engine.md)
+DATA_DIR = Path(str(files("backoffice.leave"))) / "data"
+LAWS_DIR = DATA_DIR / "laws"
 ZERO_HOURS = Decimal("0")
 PLACES = Decimal("0.0001")          # hours of leave are kept to four places (1 per 30 of 8 h = 0.2667)
 FMLA_HOURS = Decimal("1250")        # 29 CFR 825.110(a)(2)
@@ -94,16 +97,15 @@ class Law:
     accrual_after_hours: Decimal | None = None   # accrual starts only after this many hours worked (NE: 80)
     documentation_after_days: int | None = None  # documentation may be asked for more than this many workdays
     documentation_forbidden: bool = False        # the law forbids asking for documentation (CT, IL, Cook County)
+    # normal day (None: not given) -> _Terms: what `accrue` reads of this law, the same for every worker. A field, not
+    # a cached_property: compiled, Law is a native class (no __dict__), where a cached_property is computed afresh
+    # at every read.
+    _terms: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
-    @cached_property
+    @property
     def rate(self) -> Decimal:
-        """Hours earned per hour worked (divided once per law, not once per day worked)."""
+        """Hours earned per hour worked (read once per law and normal day, by _Terms.of)."""
         return self.accrual_hours / self.per_hours_worked
-
-    @cached_property
-    def _terms(self) -> dict:
-        """normal day (None: not given) -> _Terms: what `accrue` reads of this law, the same for every worker."""
-        return {}
 
     def source(self, name: str) -> str:
         """The citation for one figure (its field name), or the law's name when the data gives none."""
@@ -212,13 +214,12 @@ def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[st
     code = (jurisdiction or "").strip().upper()
     if laws is None:                   # the held data: searched once per (jurisdiction, day, size) per process
         vi, ti = _held(jurisdiction, on, employer_size)
-        if ti is None:
-            return _built(code, vi, None, False)
-        above = load_laws()[code]["versions"][vi]["tiers"][ti].get("paid_if_net_income_over") \
-            if net_income is not None else None
+        if ti is None or net_income is None:
+            return _built(code, vi, ti, False)
+        above = load_laws()[code]["versions"][vi]["tiers"][ti].get("paid_if_net_income_over")
         return _built(code, vi, ti, above is not None and net_income > D(above))
-    record = laws.get(code)
-    vi, ti = _find(jurisdiction, record, on, employer_size)
+    record = _record(jurisdiction, laws)
+    vi, ti = _find(record, on, employer_size)
     version = record["versions"][vi]
     if ti is None:
         return _build(record, version, None)
@@ -227,11 +228,17 @@ def applicable(jurisdiction: str, on: date, employer_size: int, laws: Mapping[st
     return _tier_law(record, version, tier, above is not None and net_income is not None and net_income > D(above))
 
 
-def _find(jurisdiction: str, record: dict | None, on: date, employer_size: int) -> tuple[int, int | None]:
-    """(version, tier) of a law's record in force on `on` for the size (tier None: the version has no tiers)."""
+def _record(jurisdiction: str, laws: Mapping[str, dict]) -> dict:
+    """The law's record of a jurisdiction; refuses one no law is held for."""
+    record = laws.get((jurisdiction or "").strip().upper())
     if record is None:
         raise DomainError(f"no sick-leave law is held for {jurisdiction!r} (see `backoffice leave policies`)",
                           code="unknown_jurisdiction")
+    return record
+
+
+def _find(record: dict, on: date, employer_size: int) -> tuple[int, int | None]:
+    """(version, tier) of a law's record in force on `on` for the size (tier None: the version has no tiers)."""
     versions = [i for i, v in enumerate(record["versions"]) if _in_force(v, on)]
     if not versions:
         raise DomainError(f"{record['name']}: no version is in force on {on.isoformat()}", code="not_in_force")
@@ -250,7 +257,7 @@ def _find(jurisdiction: str, record: dict | None, on: date, employer_size: int) 
 @lru_cache(maxsize=4096)
 def _held(jurisdiction: str, on: date, employer_size: int) -> tuple[int, int | None]:
     """`_find` in the held data (a refusal is not cached: it is raised again on the next call)."""
-    return _find(jurisdiction, load_laws().get((jurisdiction or "").strip().upper()), on, employer_size)
+    return _find(_record(jurisdiction, load_laws()), on, employer_size)
 
 
 def _tier_law(record: dict, version: dict, tier: dict, rich: bool) -> Law:
@@ -479,7 +486,7 @@ def accrue(inp: AccrualInput, laws: Mapping[str, dict] | None = None) -> Accrual
     lines.extend(terms.capped[which] for which in capped_by)
     usable_from = law.usable_from(inp.hire_date)
     lines.append(f"Usable from {long_date(usable_from)}{terms.usable}" if law.usable_after_days else terms.usable)
-    if known:
+    if inp.worked_before is not None:
         elig = eligibility(law, inp.hire_date, tuple(inp.worked_before) + tuple(days))
         lines.extend(elig.explanation)
         eligible, met_on = elig.eligible, elig.met_on
@@ -552,7 +559,7 @@ def eligibility(law: Law, hire_date: date, worked: Iterable[tuple[date, Decimal]
         what = f"{need} days worked" + (f" within {window} days of the hire date" if window else "")
         have = f"{len(counted)} days worked so far"
     else:
-        need_h = law.eligibility_hours
+        need_h: Decimal = law.eligibility_hours  # type: ignore[assignment]  # not None: the first line returns
         total, start = ZERO_HOURS, 0
         for i, (d, h) in enumerate(days):
             total += h
@@ -677,7 +684,7 @@ def rehire(law: Law, balance_at_separation: Decimal, separated_on: date, rehired
                       _fresh_wait(law, rehired_on, hired_on))
     field_name = "rehire_window_months" if law.rehire_window_months else "rehire_window_days"
     ends = (add_months(separated_on, law.rehire_window_months) if law.rehire_window_months
-            else separated_on + timedelta(days=law.rehire_window_days))
+            else separated_on + timedelta(days=law.rehire_window_days))  # type: ignore[arg-type]  # set: see above
     if rehired_on <= ends:
         lines = [f"Rehired on {long_date(rehired_on)}, within {_window_text(law)} of separation "
                  f"(by {long_date(ends)}): {show(balance_at_separation)} hours are restored "
@@ -878,7 +885,7 @@ def documentation(law: Law | None, start: date, end: date, policy_after_days: in
 
 # ------------------------------------------------------------------------------------- state family leave
 
-FAMILY_LEAVE_FILE = Path(__file__).with_name("data") / "family_leave.json"
+FAMILY_LEAVE_FILE = DATA_DIR / "family_leave.json"
 
 
 @lru_cache(maxsize=1)

@@ -1,6 +1,7 @@
 """Sick-leave accrual by jurisdiction, worked by hand from the statute or agency page cited in each docstring."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -84,9 +85,8 @@ def test_a_law_worked_out_once_explains_every_later_worker_as_a_law_built_afresh
     day under SB 616 (cap 100 h, Lab. Code §246(b)): balance 95, 30 h ÷ 30 = 1 h → 96."""
     across = inp("CA", ((date(2023, 12, 28), D("9")), (date(2024, 1, 2), D("9"))), hire=date(2020, 5, 1),
                  year=date(2023, 1, 1), balance="47.9", accrued="20")
-    long_day = AccrualInput(**{**across.__dict__, "hours": week(date(2026, 6, 1), "10", "10", "10"),
-                               "policy_year_start": date(2026, 1, 1), "balance_before": D("95"),
-                               "accrued_this_year_before": D("0"), "day_hours": D("10")})
+    long_day = replace(across, hours=week(date(2026, 6, 1), "10", "10", "10"), policy_year_start=date(2026, 1, 1),
+                       balance_before=D("95"), accrued_this_year_before=D("0"), day_hours=D("10"))
     for _ in range(3):
         held, afresh = accrue(across), accrue(across, laws=load_laws())
         assert held == afresh and (held.accrued, held.balance) == (D("0.4"), D("48.3"))

@@ -1,4 +1,5 @@
-"""Issue 18, point 2 (session 14): the compiled (mypyc) build of the engine's hot modules.
+"""Issue 18, point 2 (session 14): the compiled (mypyc) build of the engines' hot modules (the leave engine since
+session 16, installed by `import backoffice`).
 
 The build is loaded only when it matches the sources; BACKOFFICE_PURE_ENGINE=1 keeps the pure Python; either way
 the figures and the words are the same. These tests run under whichever build the process has (scripts/test runs
@@ -17,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
+from backoffice import compiled as ce
 from backoffice.periods import PayFrequency
-from payroll import compiled_engine as ce
 from payroll.engine import Earning, PaycheckInput, W4, calculate_paycheck, tables_for
 from payroll.engine.model import QUIET
 
@@ -54,6 +55,7 @@ def test_a_package_source_is_its_init_file_and_a_module_source_its_py_file():
 def test_the_modules_in_use_are_the_ones_the_status_names():
     """Compiled: every hot module comes from build/engine/ and the engine's other modules (rules, the per-state
     methods) from the sources; pure: none comes from the build."""
+    import backoffice.leave.engine  # noqa: F401
     import payroll.engine.states.income  # noqa: F401
     import payroll.engine.states.rules as rules
     import payroll.engine.workweek  # noqa: F401
@@ -72,9 +74,52 @@ def _run(code: str, pure: bool) -> str:
 
 
 def test_the_pure_switch_keeps_every_engine_module_in_python():
-    out = _run("import payroll.engine, payroll.compiled_engine as c; print(c.status); print(c.loaded_compiled())",
-               pure=True)
+    out = _run("import payroll.engine, backoffice.leave.engine, backoffice.compiled as c; print(c.status); "
+               "print(c.loaded_compiled())", pure=True)
     assert out.splitlines() == ["pure Python (BACKOFFICE_PURE_ENGINE is set)", "[]"]
+
+
+# every jurisdiction's law at two small employers and a larger one, ten days at the turn of 2026 (versions change on
+# January 1 for some) and ten in May, a balance near the caps, an hours threshold counted from a history: each result's
+# every field, explanation included (or the refusal), one line per input
+_ACCRUALS = """
+import sys
+from datetime import date, timedelta
+from decimal import Decimal as D
+from backoffice import compiled
+from backoffice.errors import DomainError
+from backoffice.leave.engine import AccrualInput, accrue, load_laws
+out = []
+for i, code in enumerate(sorted(load_laws())):
+    for first, year in ((date(2025, 12, 27), date(2025, 6, 1)), (date(2026, 5, 27), date(2026, 1, 1))):
+        for size, balance, before in ((3, "0", None), (150, "39.5", ((date(2025, 5, 1), D("8")),) * 3)):
+            inp = AccrualInput(jurisdiction=code, employer_size=size, hire_date=date(2025, 3, 2),
+                               policy_year_start=year, balance_before=D(balance), accrued_this_year_before=D(balance),
+                               used_this_year_before=D("2"), day_hours=D("10") if i % 2 else None,
+                               hours=tuple((first + timedelta(days=d), D("7.5") + d % 3) for d in range(10)),
+                               worked_before=before)
+            try:
+                out.append(repr(accrue(inp)))
+            except DomainError as exc:
+                out.append(f"{code}: {exc}")
+print(compiled.loaded_compiled(), "payroll" in sys.modules)
+for line in out:
+    print(line)
+"""
+
+
+def test_a_leave_module_loads_compiled_without_payroll_and_accrues_as_the_pure_one_does():
+    """The app-free leave CLI, bench_leave_accrue and tests/unit/leave import the leave engine without payroll:
+    `import backoffice` installs the build, so the engine loads compiled there too — and every jurisdiction's accrual,
+    every field and word, is the same from both builds."""
+    if not ce.MANIFEST.is_file():
+        pytest.skip("no compiled build here (scripts/build_engine.py makes one)")
+    compiled, pure = _run(_ACCRUALS, pure=False).splitlines(), _run(_ACCRUALS, pure=True).splitlines()
+    assert compiled[0] == "['backoffice.leave.engine'] False"
+    assert pure[0] == "[] False"
+    assert len(compiled) > 100 and sum("AccrualResult(" in line for line in compiled) > 100
+    assert any(" the version of " in line for line in compiled) and any("capped=True" in line for line in compiled)
+    assert compiled[1:] == pure[1:]
 
 
 def test_the_compiled_and_the_pure_engine_write_the_same_figures_and_words(tmp_path):
@@ -89,8 +134,9 @@ def test_the_compiled_and_the_pure_engine_write_the_same_figures_and_words(tmp_p
                    capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": "1"})
     subprocess.run([sys.executable, script, "--n", "400", "--out", str(compiled)], cwd=ROOT, check=True,
                    capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": ""})
-    assert _run("import payroll.engine.states.income, payroll.engine.workweek, payroll.compiled_engine as c; "
-                "print(c.loaded_compiled())", pure=False).strip() == repr(list(ce.HOT_MODULES))
+    used = _run("import payroll.engine.states.income, payroll.engine.workweek, backoffice.leave.engine, "
+                "backoffice.compiled as c; print(c.loaded_compiled())", pure=False)
+    assert used.strip() == repr(list(ce.HOT_MODULES))
     text = pure.read_text()
     assert text.endswith(" lines\n") and text.count("\n#") > 300
     assert compiled.read_text() == text

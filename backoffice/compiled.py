@@ -1,14 +1,17 @@
-"""Loads the compiled (mypyc) build of the payroll engine's hot modules when it matches their sources.
+"""Loads the compiled (mypyc) build of the house's hot modules (the payroll and leave engines) when it matches their
+sources.
 
 The same .py files are the one implementation: scripts/build_engine.py compiles the modules in HOT_MODULES with
-mypyc into build/engine/ (outside the source tree) and writes a manifest of each source's SHA-256. When `payroll` is
-imported, `install()` checks that manifest against the sources on disk and, only when every one matches, puts a
-finder first on sys.meta_path that loads those modules from their compiled files; every other module, and every
-module when anything does not match, is the ordinary Python. So an edited engine file runs as pure Python until
-the next build — never stale compiled code. BACKOFFICE_PURE_ENGINE=1 forces pure Python (profiling with py-spy or
-cProfile in Python terms, line coverage); deleting build/engine/ does the same. docs/compiled-engine.md.
+mypyc into build/engine/ (outside the source tree) and writes a manifest of each source's SHA-256. When `backoffice`
+is imported — first, by every module of the house (payroll's package imports it too) — `install()` checks that
+manifest against the sources on disk and, only when every one matches, puts a finder first on sys.meta_path that
+loads those modules from their compiled files; every other module, and every module when anything does not match,
+is the ordinary Python. So an edited engine file runs as pure Python until the next build — never stale compiled
+code. BACKOFFICE_PURE_ENGINE=1 forces pure Python (profiling with py-spy or cProfile in Python terms, line
+coverage); deleting build/engine/ does the same. Standard library only: it is imported before anything else of the
+house. docs/compiled-engine.md.
 
-The environment is read here, at import time, because the choice has to be made before the engine's modules load:
+The environment is read here, at import time, because the choice has to be made before the engines' modules load:
 it is a switch of the import machinery (like PYTHONDONTWRITEBYTECODE), not application configuration.
 """
 from __future__ import annotations
@@ -21,10 +24,10 @@ import os
 import sys
 from pathlib import Path
 
-# The hot path of calculate_paycheck (bench/bench_engine.py --profile). Modules left out on purpose: model.py (its
-# records get a generated __init__ by quick_init and are pickled between processes: they stay ordinary classes),
-# states/rules.py (parsing, cached per year; its records stay ordinary classes), locals (no locality in most
-# paychecks).
+# The hot paths of calculate_paycheck (bench/bench_engine.py --profile) and of the leave accrual. Modules left out on
+# purpose: model.py (its records get a generated __init__ by quick_init and are pickled between processes: they stay
+# ordinary classes), states/rules.py (parsing, cached per year; its records stay ordinary classes), locals (no
+# locality in most paychecks).
 HOT_MODULES = (
     "payroll.engine.paycheck",
     "payroll.engine.hotpath",
@@ -52,8 +55,10 @@ HOT_MODULES = (
     # a run's workweeks (bench/bench_payroll_run.py --profile: compute_workweek was the calculation's largest Python
     # after the paycheck engine)
     "payroll.engine.workweek",
+    # the sick-leave law engine (accrue: once per worker and law in an approval's chunks)
+    "backoffice.leave.engine",
 )
-ROOT = Path(__file__).resolve().parent.parent          # the checkout: payroll/ sits at its top
+ROOT = Path(__file__).resolve().parent.parent          # the checkout: backoffice/ sits at its top
 BUILD_DIR = ROOT / "build" / "engine"
 MANIFEST = BUILD_DIR / "manifest.json"
 PURE_ENV = "BACKOFFICE_PURE_ENGINE"
