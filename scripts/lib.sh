@@ -14,8 +14,8 @@ ensure_venv() {  # $1: pip extras, e.g. "[test]"
   fi
 }
 
-# The compiled (mypyc) build of the payroll engine's hot modules, rebuilt only when their sources changed; on any
-# failure it says why and the engine runs as pure Python (docs/compiled-engine.md). Never fails the caller.
+# The compiled (mypyc) build of the payroll and leave engines' hot modules, rebuilt only when their sources changed;
+# on any failure it says why and the engines run as pure Python (docs/compiled-engine.md). Never fails the caller.
 build_engine() {
   "$VENV/bin/python" scripts/build_engine.py || echo "engine build: skipped; the engine runs as pure Python"
 }
