@@ -79,9 +79,9 @@ def test_the_pure_switch_keeps_every_engine_module_in_python():
     assert out.splitlines() == ["pure Python (BACKOFFICE_PURE_ENGINE is set)", "[]"]
 
 
-# every jurisdiction's law at two small employers and a larger one, ten days at the turn of 2026 (versions change on
-# January 1 for some) and ten in May, a balance near the caps, an hours threshold counted from a history: each result's
-# every field, explanation included (or the refusal), one line per input
+# every jurisdiction's law at a small employer (3) and a larger one (150), ten days at the turn of 2026 (versions
+# change on January 1 for some) and ten in May, a balance near the caps, an hours threshold counted from a history:
+# each result's every field, explanation included (or the refusal), one line per input
 _ACCRUALS = """
 import sys
 from datetime import date, timedelta
