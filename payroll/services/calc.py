@@ -264,10 +264,14 @@ def chunk_lines(computed: list, ids: dict, agency_id, explain: bool) -> tuple[li
     salary_claims = []
     for key, engs, pay, obj, r, delta, notes in computed:
         pid = ids[key]
-        lines = result_lines(r, obj, pay.labels, explain, pay.sources) + employer_contribution_lines(r, explain)
-        line_rows.extend((pid,) + ln for ln in lines)
-        ledger_input.append((key[1], agency_id, r.gross, r.net,       # the journal books earnings as the gross
-                             [(ln[0], ln[1], ln[2], from_cents(ln[3])) for ln in lines if ln[0] != "earning"]))
+        rows = result_lines(r, obj, pay.labels, explain, pay.sources, pid)
+        contributions = employer_contribution_lines(r, explain)
+        if contributions:
+            rows += [(pid,) + ln for ln in contributions]
+        line_rows += rows
+        # the journal books the earnings as the gross: the lines after them, as stored (cents)
+        ledger_input.append((key[1], agency_id, r.gross, r.net,
+                             [(ln[1], ln[2], ln[3], from_cents(ln[4])) for ln in rows[len(r.earnings):]]))
         applied.extend((pid, adj_id) for adj_id in pay.adjustment_ids)
         salary_claims.extend((eid, pid) for eid in pay.salary_engagement_ids)
     return line_rows, ledger_input, applied, salary_claims
@@ -288,18 +292,20 @@ def _json(value) -> str:
     return orjson.dumps(value).decode()
 
 
-def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list | None = None) -> list[tuple]:
-    """Storage rows (kind, code, state, amount cents, hours, rate, taxable wages cents, explanation, engagement_id,
-    client_id, locality) for one paycheck; earning lines name the engagement and client of `sources` (parallel to the
-    earnings); zero-amount tax and deduction lines are left out."""
+def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list | None = None,
+                 paycheck_id: int | None = None) -> list[tuple]:
+    """Storage rows of one paycheck's lines for COPY (LINE_COLUMNS: paycheck_id, kind, code, state, amount cents,
+    hours, rate, taxable wages cents, explanation, engagement_id, client_id, locality), earnings first; earning
+    lines name the engagement and client of `sources` (parallel to the earnings); zero-amount tax and deduction
+    lines are left out. One tuple a line: a run writes 1.2 million of them at 100,000 workers."""
     out = []
-    append = out.append                 # ~12 lines a paycheck, 1.2 million in a run of 100,000
+    append = out.append
     earnings = obj["earnings"]
     for i, line in enumerate(r.earnings):
         e = earnings[i]
         hours = e.get("hours") or e.get("units")
         eng_id, client_id = sources[i] if sources else (None, None)
-        append(("earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
+        append((paycheck_id, "earning", labels[i], "", cents(line.amount), units4(Decimal(hours)) if hours else None,
                 units4(Decimal(e["rate"])) if "rate" in e else None, None,
                 _json(list(line.explanation)) if explain else None, eng_id, client_id, ""))
     taxable = r.taxable_wages
@@ -318,13 +324,14 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
                 base = state_wages.get((line.code, state)) if state else None
                 if base is None:
                     base = taxable.get(line.code)
-            append((kind, line.code, state or "", cents(amount), None, None, None if base is None else cents(base),
-                    _json(list(line.explanation)) if explain else None, None, None, locality or ""))
+            append((paycheck_id, kind, line.code, state or "", cents(amount), None, None,
+                    None if base is None else cents(base), _json(list(line.explanation)) if explain else None, None,
+                    None, locality or ""))
     for line in r.deductions:
         if not line.amount:
             continue
         kind = "pretax_deduction" if line.code in PRETAX_TREATMENT else "posttax_deduction"
-        append((kind, line.code, "", cents(line.amount), None, None, None,
+        append((paycheck_id, kind, line.code, "", cents(line.amount), None, None, None,
                 _json(list(line.explanation)) if explain else None, None, None, ""))
     return out
 

@@ -33,6 +33,6 @@ def line_explanations(p: Paycheck, lines: list[PaycheckLine] | None = None) -> d
     replayed = result_lines(result, obj, source.inputs.get("labels") or [e["code"] for e in obj["earnings"]], True)
     out = {}
     for ln, row in zip(lines, replayed):
-        if (ln.kind, ln.code, ln.state) == (row[0], row[1], row[2]):
-            out[ln.id] = json.loads(row[7])
+        if (ln.kind, ln.code, ln.state) == (row[1], row[2], row[3]):
+            out[ln.id] = json.loads(row[8])
     return out

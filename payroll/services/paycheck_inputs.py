@@ -113,6 +113,8 @@ def work_shares(engs: list, pay: EngagementPay) -> list[dict]:
     """Where an employee's paycheck was earned, from its earnings lines (each carries its engagement, and so its
     work state): [{state, hours}] when every wage line has hours, else [{state, wages}]; [] for one state.
     Reimbursements are not wages and are left out."""
+    if len(engs) < 2:           # one engagement, one work state (most paychecks: nothing to count)
+        return []
     state_of = {e.id: e.work_state for e in engs}
     lines = [(state_of.get(eid), e) for e, (eid, _) in zip(pay.earnings, pay.sources)
              if e["code"] != "reimbursement" and state_of.get(eid)]
@@ -385,7 +387,8 @@ def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9)
     clients = {c for _, c in pay.sources}
     if len(clients) > 1:
         notes.append(f"Pay from {len(clients)} clients in one paycheck: taxes are computed on the combined wages.")
-    states = sorted({e.work_state for e in engs if e.id in {eid for eid, _ in pay.sources} and e.work_state})
+    paid = {eid for eid, _ in pay.sources}
+    states = sorted({e.work_state for e in engs if e.id in paid and e.work_state}) if len(engs) > 1 else ()
     if employee and len(states) > 1:
         notes.append(f"Wages earned in {', '.join(states)}: each state withholds on its share of the wages (by "
                      f"the hours, or else the wages, earned there); unemployment insurance follows "
@@ -408,9 +411,9 @@ def _dec(v) -> Decimal | None:
     return None if v is None else Decimal(v)
 
 
-# A run's inputs repeat the same few dates (pay date, period), places (a city, a PSD code) and W-4s (a filing status
-# and zeros): each is parsed once. The dates are bounded by the calendar; the other memos are emptied when they grow
-# past _KEPT. The records are frozen, so paychecks may share them.
+# A run's inputs repeat the same few dates (pay date and period: _run_head; birth dates), places (a city, a PSD
+# code) and W-4s (a filing status and zeros): each is parsed once. The dates are bounded by the calendar; the other
+# memos are emptied when they grow past _KEPT. The records are frozen, so paychecks may share them.
 _date = lru_cache(maxsize=65536)(parse_date)
 _PLACES: dict[tuple, Locality] = {}
 _W4S: dict[tuple, W4 | W4Legacy] = {}
@@ -439,11 +442,20 @@ def _w4(wv: dict) -> W4 | W4Legacy:
               step4c_extra=D(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
 
 
+@lru_cache(maxsize=256)
+def _run_head(pay_date: str, frequency: str, period_start: str | None, period_end: str | None) -> tuple:
+    """The fields every paycheck of a run shares, parsed once per run: (pay date, frequency, period start, end)."""
+    return (parse_date(pay_date), PayFrequency(frequency), parse_date(period_start) if period_start else None,
+            parse_date(period_end) if period_end else None)
+
+
 def input_from_json(obj: dict) -> PaycheckInput:
     """The PaycheckInput of an input built by engine_input, without re-validating it (the hot path: parse_input
     costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
     earnings = tuple(Earning(e["code"], **{k: Decimal(v) for k, v in e.items() if k != "code" and v is not None})
                      for e in obj["earnings"])
+    pay_date, frequency, period_start, period_end = _run_head(obj["pay_date"], obj["pay_frequency"],
+                                                              obj.get("period_start"), obj.get("period_end"))
     wv = obj.get("w4")
     w4 = _parsed(_W4S, wv, _w4) if wv is not None else None
     certs = {k.upper(): v for k, v in (obj.get("state_certificates") or {}).items()}
@@ -452,7 +464,7 @@ def input_from_json(obj: dict) -> PaycheckInput:
     birth = obj.get("birth_date")
     home, work = obj.get("residence_locality"), obj.get("work_locality")
     return PaycheckInput(
-        pay_date=_date(obj["pay_date"]), pay_frequency=PayFrequency(obj["pay_frequency"]),
+        pay_date=pay_date, pay_frequency=frequency,
         worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
         residence_state=obj.get("residence_state", ""), birth_date=_date(birth) if birth else None,
         earnings=earnings, w4=w4, state_certificates=certs,
@@ -469,6 +481,5 @@ def input_from_json(obj: dict) -> PaycheckInput:
         ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
         month_wages=_dec(obj.get("month_wages")),
         mtd_local_taxes={k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()},
-        period_start=_date(obj["period_start"]) if obj.get("period_start") else None,
-        period_end=_date(obj["period_end"]) if obj.get("period_end") else None,
+        period_start=period_start, period_end=period_end,
         **deduction_kwargs(obj))
