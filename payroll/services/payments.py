@@ -216,13 +216,13 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
     check_move(run, "nacha")
     s = db.session
     # the account numbers come encrypted and are decrypted below with the keys bound once (not per row)
-    todo = list(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number, Payment.account_type,
-                                    Payment.amount, Worker.first_name, Worker.last_name,
-                                    sa.type_coerce(BankAccount.account_number, sa.Text).label("sealed"))
-                          .join(Worker, Worker.id == Payment.worker_id)
-                          .join(BankAccount, BankAccount.id == Payment.bank_account_id)
-                          .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
-                                 Payment.status == "pending").order_by(Payment.id)))
+    todo = plain_rows(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number,
+                                          Payment.account_type, Payment.amount, Worker.first_name, Worker.last_name,
+                                          sa.type_coerce(BankAccount.account_number, sa.Text).label("sealed"))
+                                .join(Worker, Worker.id == Payment.worker_id)
+                                .join(BankAccount, BankAccount.id == Payment.bank_account_id)
+                                .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
+                                       Payment.status == "pending").order_by(Payment.id)))
     files = list(s.execute(sa.select(NachaFile).where(NachaFile.run_id == run.id).order_by(NachaFile.id)).scalars())
     if not todo:
         if files:
