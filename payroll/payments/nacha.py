@@ -348,8 +348,11 @@ def _plain_cents(entry: Entry) -> int | None:
 
 def _entry_issues(index: int, entry: Entry) -> tuple[list[Issue], int]:
     cents = _plain_cents(entry)
-    if cents is not None:
-        return [], cents
+    return ([], cents) if cents is not None else _entry_problems(index, entry)
+
+
+def _entry_problems(index: int, entry: Entry) -> tuple[list[Issue], int]:
+    """Every issue of the entry, each labelled with the entry's number (and payee id), and its amount in cents."""
     prefix = f"entries[{index}]"
     issues: list[Issue] = []
 
