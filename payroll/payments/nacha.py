@@ -161,8 +161,9 @@ def build_nacha_file(header_info: Originator, entries: Sequence[Entry], *, effec
         sequence += 1
         routing = compact_routing_number(entry.routing)
         trace = odfi + _numeric(sequence, 7)
-        records.append(_entry_detail(_CREDIT_BY_TYPE[_account_type_value(entry.account_type)], routing, entry.account, amount_cents,
-                                     entry.individual_id, entry.name, bool(entry.addenda), trace))
+        code = _CREDIT_BY_TYPE[_account_type_value(entry.account_type)]
+        records.append(_entry_detail(code, routing, entry.account, amount_cents, entry.individual_id, entry.name,
+                                     bool(entry.addenda), trace))
         entry_hash += int(routing[:8])
         total_credit += amount_cents
         entry_addenda_count += 1
@@ -332,7 +333,7 @@ def _plain_cents(entry: Entry) -> int | None:
     """The entry's amount in cents when every check of `_entry_issues` certainly passes, else None: the same
     rules, asked of the common entry (plain ASCII name, 9-digit routing number, 4-17 letters and digits, "checking"
     or "savings", a Decimal of whole cents) without building the issue labels. None sends the entry through
-    `_entry_issues`, which names what is wrong."""
+    `_entry_problems`, which names what is wrong."""
     name, individual_id, account, amount = entry.name, entry.individual_id, entry.account, entry.amount
     if not (type(name) is str and name.isascii() and name.isprintable() and name.strip()
             and type(individual_id) is str and len(individual_id) <= 15
