@@ -31,7 +31,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, user_id
+from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, stored, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -57,51 +57,58 @@ def create_payments(run: PayrollRun, user=None) -> int:
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
     reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
-    checks = plain_rows(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, Paycheck.net).where(
+    # net pay as stored (cents): the common payment takes it as it is; a split or a hold converts it below
+    checks = plain_rows(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, stored(Paycheck.net)).where(
         Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0, ~reversed_)   # reversed: not paid
         .order_by(Paycheck.id)))
+    dollars = Paycheck.net.type.process_result_value
     accounts: dict[int, list] = defaultdict(list)
     # columns only: the account number stays encrypted here; the run's workers by subquery (no list of ids)
     for a in plain_rows(s.execute(sa.select(
             BankAccount.id, BankAccount.worker_id, BankAccount.routing_number, BankAccount.account_last4,
-            BankAccount.account_type, BankAccount.split_kind, BankAccount.split_amount, BankAccount.split_percent,
-            BankAccount.priority)
+            BankAccount.account_type, BankAccount.split_kind, BankAccount.priority, stored(BankAccount.split_amount),
+            stored(BankAccount.split_percent))
             .where(BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)),
                    BankAccount.status == "active")
-            .order_by(BankAccount.priority, BankAccount.id))):
+            .order_by(BankAccount.priority, BankAccount.id)), (BankAccount.split_amount, BankAccount.split_percent)):
         accounts[a.worker_id].append(a)
-    rows = []
     now = utcnow().replace(tzinfo=None)
     by = user_id(user)
+    total, holds = 0, []
 
     def held(pid, wid, net, reason):
-        rows.append((run.id, pid, wid, None, "", "", "", cents(net), "held", "", "", now, 0, reason[:200], by))
+        holds.append({"paycheck_id": pid, "reason": reason[:200]})
+        return (run.id, pid, wid, None, "", "", "", net, "held", "", "", now, 0, reason[:200], by)
 
-    for pid, wid, net in checks:
-        accts = accounts.get(wid)
-        if not accts:
-            held(pid, wid, net, NO_ACCOUNT)
-            continue
-        if len(accts) == 1 and accts[0].split_kind == "remainder":      # the common case: all of it to one account
-            a = accts[0]
-            rows.append((run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, cents(net),
-                         "pending", "", "", now, 0, "", by))
-            continue
-        try:
-            parts = split_net_pay(net, _instructions(accts))
-        except ValidationFailed as exc:
-            held(pid, wid, net, f"deposit split cannot be applied: {exc}")
-            continue
-        by_id = {str(a.id): a for a in accts}
-        for n, part in enumerate(parts):
-            a = by_id[part.account_key]
-            rows.append((run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type,
-                         cents(part.amount), "pending", "", "", now, n, "", by))
-    count = bulk_insert("payments", PAYMENT_COLUMNS, rows, ready=True)
-    # Written in bulk (COPY), past the flush hooks: one audit record for the lot.
-    log_change("create", "payment", f"run {run.id}", {
-        "count": count, "total_cents": sum(r[7] for r in rows),
-        "held": [{"paycheck_id": r[1], "reason": r[13]} for r in rows if r[8] == "held"]})
+    def rows():
+        """The payments' rows, made as COPY takes them: the server stores each batch while the next is made."""
+        nonlocal total
+        for pid, wid, net in checks:
+            total += net
+            accts = accounts.get(wid)
+            if not accts:
+                yield held(pid, wid, net, NO_ACCOUNT)
+                continue
+            if len(accts) == 1 and accts[0].split_kind == "remainder":   # the common case: all to one account
+                a = accts[0]
+                yield (run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, net, "pending", "",
+                       "", now, 0, "", by)
+                continue
+            try:
+                parts = split_net_pay(dollars(net, None), _instructions(accts))
+            except ValidationFailed as exc:
+                yield held(pid, wid, net, f"deposit split cannot be applied: {exc}")
+                continue
+            by_id = {str(a.id): a for a in accts}
+            for n, part in enumerate(parts):
+                a = by_id[part.account_key]
+                yield (run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, cents(part.amount),
+                       "pending", "", "", now, n, "", by)
+
+    count = bulk_insert("payments", PAYMENT_COLUMNS, rows(), ready=True)
+    # Written in bulk (COPY), past the flush hooks: one audit record for the lot (the parts of a paycheck add up to
+    # its net pay, so the total is the paychecks').
+    log_change("create", "payment", f"run {run.id}", {"count": count, "total_cents": total, "held": holds})
     return count
 
 
@@ -209,13 +216,13 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
     check_move(run, "nacha")
     s = db.session
     # the account numbers come encrypted and are decrypted below with the keys bound once (not per row)
-    todo = list(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number, Payment.account_type,
-                                    Payment.amount, Worker.first_name, Worker.last_name,
-                                    sa.type_coerce(BankAccount.account_number, sa.Text).label("sealed"))
-                          .join(Worker, Worker.id == Payment.worker_id)
-                          .join(BankAccount, BankAccount.id == Payment.bank_account_id)
-                          .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
-                                 Payment.status == "pending").order_by(Payment.id)))
+    todo = plain_rows(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number,
+                                          Payment.account_type, Payment.amount, Worker.first_name, Worker.last_name,
+                                          sa.type_coerce(BankAccount.account_number, sa.Text).label("sealed"))
+                                .join(Worker, Worker.id == Payment.worker_id)
+                                .join(BankAccount, BankAccount.id == Payment.bank_account_id)
+                                .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
+                                       Payment.status == "pending").order_by(Payment.id)))
     files = list(s.execute(sa.select(NachaFile).where(NachaFile.run_id == run.id).order_by(NachaFile.id)).scalars())
     if not todo:
         if files:

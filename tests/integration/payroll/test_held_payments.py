@@ -106,3 +106,44 @@ def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
         payments.reissue_payment(held.id, world.finance)
     assert exc.value.code == "paycheck_reversed"
     assert assert_ledger_balanced()["accounts"]["2400"] == Decimal("0.00")
+
+
+def test_the_approvals_audit_record_counts_the_payments_totals_net_pay_and_names_the_holds(db, world):
+    """Contractors (net = gross): 25.00 × 40 = 1,000.00, 30.00 × 40 = 1,200.00, 40.00 × 40 = 1,600.00. The first
+    worker adds a savings account taking 30% (300.00; the remainder 700.00 stays on the first account), the second
+    closes theirs. Approval writes four payments — 700.00 + 300.00, 1,200.00 held, 1,600.00 — and one audit record
+    for the lot: count 4, total 3,800.00 = 380,000 cents (the parts of a paycheck add up to its net pay), and the
+    one hold with its paycheck and reason."""
+    import json
+
+    from backoffice.audit import AuditLog
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from payroll.models import Paycheck
+    from payroll.models_ledger import Payment
+    from payroll.services import runs
+
+    a, b, c = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00", "40.00"))
+    for e in (a, b, c):
+        world.time(e)
+    add_bank_account(a.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
+                                   "account_type": "savings", "split_kind": "percent", "split_percent": "30"})
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
+    remove_bank_account(b.worker_id, old.id)
+
+    runs.approve_run(run.id, world.hr2)
+    pays = db.session.execute(sa.select(Payment.worker_id, Payment.part, Payment.amount, Payment.account_type,
+                                        Payment.status).where(Payment.run_id == run.id)
+                              .order_by(Payment.worker_id, Payment.part)).all()
+    assert pays == [(a.worker_id, 0, Decimal("300.00"), "savings", "pending"),
+                    (a.worker_id, 1, Decimal("700.00"), "checking", "pending"),
+                    (b.worker_id, 0, Decimal("1200.00"), "", "held"),
+                    (c.worker_id, 0, Decimal("1600.00"), "checking", "pending")]
+    held_check = db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
+                                                                Paycheck.worker_id == b.worker_id)).scalar_one()
+    (record,) = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "payment", AuditLog.action == "create",
+                                                             AuditLog.record_id == f"run {run.id}")).scalars()
+    assert json.loads(record.changes) == {"count": 4, "total_cents": 380000, "held": [
+        {"paycheck_id": held_check, "reason": "no active bank account"}]}

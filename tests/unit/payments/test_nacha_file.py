@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backoffice.errors import ValidationFailed
-from payroll.payments.nacha import Entry, Originator, build_nacha_file, company_id_from_ein, trace_number
+from payroll.payments.nacha import (AccountType, Entry, Originator, _entry_issues, _entry_problems, _plain_cents,
+                                    build_nacha_file, company_id_from_ein, trace_number)
 
 ORIGINATOR = Originator(
     company_name="Tandem Staffing", immediate_destination="011401533", immediate_origin="1123456789",
@@ -214,6 +215,39 @@ def test_bad_entries_are_refused_naming_every_bad_field():
     messages = {i.field: i.message for i in excinfo.value.issues}
     assert messages["entries[1].routing"].startswith("entry 2 (W-2): routing number check digit")
     assert "99,999,999.99" in messages["entries[4].amount"]
+
+
+@pytest.mark.parametrize("entry, quick", [
+    (Entry("Jane Doe", "W-1001", "322271627", "12345678", "checking", Decimal("1240.50")), 124050),
+    (Entry("Max", "W-1", "011401533", "1234567", "savings", Decimal("99999999.99")), 9999999999),
+    (Entry("Max", "W-1", "011401533", "1234567", "checking", Decimal("100000000.00")), None),   # over 10 digits
+    (Entry("José Núñez", "W-1", "011401533", "1234567", "checking", Decimal("1.00")), None),   # accents dropped
+    (Entry("   ", "W-1", "011401533", "1234567", "checking", Decimal("1.00")), None),          # no name
+    (Entry("Tab\tName", "W-1", "011401533", "1234567", "checking", Decimal("1.00")), None),     # not printable
+    (Entry("Jane", "W-1" * 6, "011401533", "1234567", "checking", Decimal("1.00")), None),     # 18 > 15
+    (Entry("Jane", "W-1", "011401534", "1234567", "checking", Decimal("1.00")), None),         # check digit
+    (Entry("Jane", "W-1", "0114-01533", "1234567", "checking", Decimal("1.00")), 100),         # compacted: valid
+    (Entry("Jane", "W-1", "011401533", "1234-567", "checking", Decimal("1.00")), None),        # compacted
+    (Entry("Jane", "W-1", "011401533", "１２３４５", "checking", Decimal("1.00")), None),       # not ASCII
+    (Entry("Jane", "W-1", "011401533", "123", "checking", Decimal("1.00")), None),             # too short
+    (Entry("Jane", "W-1", "011401533", "1" * 18, "checking", Decimal("1.00")), None),          # too long
+    (Entry("Jane", "W-1", "011401533", "1234567", "Checking ", Decimal("1.00")), None),        # normalised
+    (Entry("Jane", "W-1", "011401533", "1234567", AccountType.SAVINGS, Decimal("1.00")), None),
+    (Entry("Jane", "W-1", "011401533", "1234567", "checking", Decimal("1.00"), addenda="INV 1"), None),
+    (Entry("Jane", "W-1", "011401533", "1234567", "checking", Decimal("1.005")), None),        # sub-cent
+    (Entry("Jane", "W-1", "011401533", "1234567", "checking", Decimal("0.00")), None),         # zero
+    (Entry("Jane", "W-1", "011401533", "1234567", "checking", "12.50"), None),                 # not a Decimal
+])
+def test_the_quick_check_passes_only_entries_the_full_rules_find_nothing_wrong_with(entry, quick):
+    """The common entry (plain ASCII name, id of at most 15, valid routing number, 4-17 ASCII letters and
+    digits, "checking" or "savings", a Decimal of whole cents up to 99,999,999.99) skips the labelled checks; every
+    other one goes through them. Where the quick check answers, the full rules find no issue and the same cents
+    (1,240.50 → 124,050); the file is the same either way."""
+    assert _plain_cents(entry) == quick
+    issues, cents = _entry_problems(0, entry)
+    if quick is not None:
+        assert (issues, cents) == ([], quick)
+    assert _entry_issues(0, entry) == ((issues, cents) if quick is None else ([], quick))
 
 
 def test_the_largest_ten_digit_amount_is_accepted():
