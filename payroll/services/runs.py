@@ -317,10 +317,12 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
     add(scoped(Engagement.type == "leased_employee", ~registered), "no_state_registration",
         "the agency has no registration (SUTA rate) in the work state: held")
-    owners = dict(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)).all())
-    for issue in paid_periods.run_issues(run, scope):
-        eid = int(issue.field.split("[")[1].rstrip("]"))
-        found.append((issue.code, eid, owners.get(eid), issue.message))
+    paid = paid_periods.run_issues(run, scope)
+    if paid:        # the workers of the engagements named, not of every engagement in scope
+        eids = [int(issue.field.split("[")[1].rstrip("]")) for issue in paid]
+        owners = dict(s.execute(sa.select(Engagement.id, Engagement.worker_id)
+                                .where(id_in(Engagement.id, sorted(set(eids))))).all())
+        found.extend((issue.code, eid, owners.get(eid), issue.message) for eid, issue in zip(eids, paid))
     return found
 
 
