@@ -133,8 +133,8 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     # Converted a column at a time, each distinct value once: a run's 100,000 rows hold ~3.5 million money cells,
     # most of them a few repeated amounts (most line columns are 0), and a handful of dates. A Decimal and a date
     # are immutable, so cells may share one.
-    values = [_converted(_cell_values(sheet.frame[c]), from_cents) if c in money
-              else _converted(_cell_values(sheet.frame[c]), parse_date, keep_empty=True) if c in dates
+    values = [_converted(sheet.frame[c], from_cents) if c in money
+              else _converted(sheet.frame[c], parse_date, keep_empty=True) if c in dates
               else _cell_values(sheet.frame[c]) for c in columns]
 
     def rows() -> Iterator[dict]:
@@ -144,12 +144,13 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     return columns, rows()
 
 
-def _converted(cells: list, convert: Callable, *, keep_empty: bool = False) -> list:
-    """convert(cell) for every cell, called once per distinct value (an empty cell kept as is when keep_empty)."""
-    seen: dict = {}
-    for v in set(cells):
-        seen[v] = v if keep_empty and not v else convert(v)
-    return [seen[v] for v in cells]
+def _converted(column: pd.Series, convert: Callable, *, keep_empty: bool = False) -> list:
+    """convert(cell) for every cell of a column, called once per distinct value (an empty cell kept as is when
+    keep_empty); a missing cell stays None. pandas' hash table matches the cells to their distinct values."""
+    codes, uniques = pd.factorize(column)
+    table = np.empty(len(uniques) + 1, dtype=object)        # the last entry: what code -1 (missing) takes
+    table[:-1] = [v if keep_empty and not v else convert(v) for v in uniques.tolist()]
+    return table[codes].tolist()
 
 
 def liability_sheets(sel: Selection) -> list[Sheet]:
@@ -351,12 +352,7 @@ def write_xlsx_openpyxl(target, sheets: list[Sheet], *, progress: Progress | Non
 
 def _cell_values(series: pd.Series) -> list:
     """Python values for one column: ints for cents and ids, str for text, None for missing."""
-    if pd.api.types.is_integer_dtype(series.dtype):
-        if series.hasnans:
-            return [None if pd.isna(v) else int(v) for v in series]
-        return series.astype("int64").tolist()
-    return [None if (v is None or v is pd.NA or (isinstance(v, float) and v != v)) else v
-            for v in series.astype(object).tolist()]
+    return series.to_numpy(dtype=object, na_value=None).tolist()
 
 
 def _column_letter(n: int) -> str:

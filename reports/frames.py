@@ -82,16 +82,16 @@ def register(paychecks: pd.DataFrame, lines: pd.DataFrame) -> tuple[pd.DataFrame
 
     Returns (frame, money_columns). Lines of the same (kind, code, state) on one paycheck are added together."""
     n = len(paychecks)
-    keys = lines[["kind", "code", "state"]].drop_duplicates() if len(lines) else lines[["kind", "code", "state"]]
-    ordered = sorted(((k, c, s) for k, c, s in keys.itertuples(index=False, name=None)),
-                     key=lambda t: _column_sort_key(*t))
-    labels = [line_label(*t) for t in ordered]
+    keys, key_of_line = _line_keys(lines)
+    order = sorted(range(len(keys)), key=lambda i: _column_sort_key(*keys[i]))
+    labels = [line_label(*keys[i]) for i in order]
     matrix = np.zeros((n, len(labels)), dtype=np.int64)
     if len(lines) and n:
         row_of = pd.Index(paychecks["paycheck_id"].to_numpy())
         rows = row_of.get_indexer(lines["paycheck_id"].to_numpy())
-        col_index = pd.MultiIndex.from_tuples(ordered, names=["kind", "code", "state"])
-        cols = col_index.get_indexer(pd.MultiIndex.from_frame(lines[["kind", "code", "state"]].astype(object)))
+        column_of_key = np.empty(len(keys), dtype=np.int64)
+        column_of_key[order] = np.arange(len(keys))
+        cols = column_of_key[key_of_line]
         keep = rows >= 0                       # lines of paychecks outside the selection are ignored
         flat = rows[keep].astype(np.int64) * len(labels) + cols[keep]
         matrix = _sum_by(flat, lines["amount"].to_numpy(np.int64)[keep], n * len(labels)).reshape(n, len(labels))
@@ -101,6 +101,20 @@ def register(paychecks: pd.DataFrame, lines: pd.DataFrame) -> tuple[pd.DataFrame
     totals = paychecks.loc[:, tail].reset_index(drop=True)
     frame = pd.concat([head, body, totals], axis=1)
     return frame, labels + tail
+
+
+def _line_keys(lines: pd.DataFrame) -> tuple[list[tuple[str, str, str]], np.ndarray]:
+    """The distinct (kind, code, state) of the lines and, for each line, the index of its key in that list: each
+    column hashed once (pandas' factorize), the three codes combined into one integer per line."""
+    if not len(lines):
+        return [], np.zeros(0, dtype=np.int64)
+    (kinds, k_of), (codes, c_of), (states, s_of) = (
+        (uniques.tolist(), found.astype(np.int64))
+        for found, uniques in (pd.factorize(lines[c], use_na_sentinel=False) for c in ("kind", "code", "state")))
+    distinct, key_of_line = np.unique((k_of * len(codes) + c_of) * len(states) + s_of, return_inverse=True)
+    keys = [(kinds[d // (len(codes) * len(states))], codes[d // len(states) % len(codes)], states[d % len(states)])
+            for d in distinct.tolist()]
+    return keys, key_of_line.reshape(-1)
 
 
 def _sum_by(flat: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:

@@ -110,7 +110,8 @@ def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
         elif kind == "Int":            # a nullable id
             frame[col] = s.astype("Int64")
         elif kind == "date":           # ISO text on every backend (SQLite stores dates as text)
-            frame[col] = s.map(_iso).astype("string")
+            # PostgreSQL's CSV is read as ISO text already (read_frame); the driver's rows may hold dates
+            frame[col] = s if isinstance(s.dtype, pd.StringDtype) else s.map(_iso).astype("string")
         else:
             frame[col] = s.fillna("").astype("string")
     return frame

@@ -226,18 +226,13 @@ class RunException:
                 "code": self.code, "message": self.message, "action": self.action, "held": self.held}
 
 
-def _state_certificates(pay_date: date, worker_ids: list[int]) -> dict[int, dict]:
-    """Each worker's state certificates in force on the pay date (the latest tax profile), by upper-case state: the
-    local-tax check reads the county on Indiana's WH-4 from them."""
-    out: dict[int, dict] = {}
-    if not worker_ids:
-        return out
-    for wid, cert in db.session.execute(
-            sa.select(TaxProfile.worker_id, TaxProfile.state_certificate)
-            .where(TaxProfile.worker_id.in_(sorted(set(worker_ids))), TaxProfile.effective_date <= pay_date)
-            .order_by(TaxProfile.effective_date, TaxProfile.id)):
-        out[wid] = {str(k).upper(): v for k, v in (cert or {}).items()}
-    return out
+def _state_certificates_text(pay_date: date):
+    """The engagement's worker's state certificates in force on the pay date (the latest tax profile) as JSON text,
+    a scalar subquery: the local-tax check reads the county on Indiana's WH-4 from them. Text, parsed only for a
+    combination not seen before (most workers share a handful)."""
+    return (sa.select(sa.cast(TaxProfile.state_certificate, sa.Text))
+            .where(TaxProfile.worker_id == Engagement.worker_id, TaxProfile.effective_date <= pay_date)
+            .order_by(TaxProfile.effective_date.desc(), TaxProfile.id.desc()).limit(1).scalar_subquery())
 
 
 def _locality_problems(run: PayrollRun, scope) -> list[tuple[str, int, int, str]]:
@@ -250,25 +245,26 @@ def _locality_problems(run: PayrollRun, scope) -> list[tuple[str, int, int, str]
         sa.select(Engagement.id, Engagement.worker_id, Engagement.work_state, Engagement.work_city,
                   Engagement.work_county, Engagement.work_psd_code, Engagement.work_transit_district,
                   Client.city.label("client_city"), Client.state.label("client_state"), Worker.state, Worker.city,
-                  Worker.municipality, Worker.county, Worker.psd_code, Worker.school_district)
+                  Worker.municipality, Worker.county, Worker.psd_code, Worker.school_district,
+                  _state_certificates_text(run.pay_date).label("certificates"))
         .join(scope, scope.c.id == Engagement.id).join(Worker, Worker.id == Engagement.worker_id)
         .join(Client, Client.id == Engagement.client_id)
         .where(Engagement.type == "leased_employee",
                sa.or_(Engagement.work_state.in_(states), Worker.state.in_(states)))
         .order_by(Engagement.id)).all()
     periods = PayFrequency(run.frequency).periods_per_year
-    certificates = _state_certificates(run.pay_date, [r.worker_id for r in rows])
     found = []
-    # the answer depends only on the two localities and the certificates: asked once per distinct combination
-    # (a run's workers share a few hundred; 37,500 local workers of a 100,000-worker run took 1 s asked one by one)
+    # the answer depends only on the two places and the certificates: asked once per distinct row of them (a run's
+    # workers share a few hundred; 37,500 local workers of a 100,000-worker run took 1 s asked one by one)
     answers: dict[tuple, str | None] = {}
     for r in rows:
-        home, site = locality_from_json(residence_locality(r)), locality_from_json(work_locality(r))
-        cert = certificates.get(r.worker_id)
-        key = (home, site, orjson.dumps(cert, option=orjson.OPT_SORT_KEYS, default=str) if cert else b"")
-        if key not in answers:
-            answers[key] = locality_refusal(home, site, run.pay_date, periods, cert)
-        why = answers[key]
+        key = r[2:]
+        if key in answers:
+            why = answers[key]
+        else:
+            home, site = locality_from_json(residence_locality(r)), locality_from_json(work_locality(r))
+            cert = {str(k).upper(): v for k, v in (orjson.loads(r.certificates) or {}).items()} if r.certificates else None
+            why = answers[key] = locality_refusal(home, site, run.pay_date, periods, cert)
         if why:
             found.append(("unsupported_locality", r.id, r.worker_id, f"local tax cannot be computed: {why}: held"))
     return found
@@ -321,10 +317,12 @@ def _engagement_problems(run: PayrollRun) -> list[tuple[str, int, int, str]]:
     registered = sa.select(StateRegistration.id).where(StateRegistration.state == Engagement.work_state).exists()
     add(scoped(Engagement.type == "leased_employee", ~registered), "no_state_registration",
         "the agency has no registration (SUTA rate) in the work state: held")
-    owners = dict(s.execute(sa.select(Engagement.id, Engagement.worker_id).join(scope, scope.c.id == Engagement.id)).all())
-    for issue in paid_periods.run_issues(run, scope):
-        eid = int(issue.field.split("[")[1].rstrip("]"))
-        found.append((issue.code, eid, owners.get(eid), issue.message))
+    paid = paid_periods.run_issues(run, scope)
+    if paid:        # the workers of the engagements named, not of every engagement in scope
+        eids = [int(issue.field.split("[")[1].rstrip("]")) for issue in paid]
+        owners = dict(s.execute(sa.select(Engagement.id, Engagement.worker_id)
+                                .where(id_in(Engagement.id, sorted(set(eids))))).all())
+        found.extend((issue.code, eid, owners.get(eid), issue.message) for eid, issue in zip(eids, paid))
     return found
 
 
