@@ -9,9 +9,8 @@ from typing import Final
 
 from backoffice.errors import DomainError
 from backoffice.money import ZERO, D
-from backoffice.periods import age_at_year_end
 
-from .hotpath import cents, make_line
+from .hotpath import age_at_year_end, cents, make_line
 from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES,
                     Deduction, Line, Num, Pct, YearToDate)
 from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps

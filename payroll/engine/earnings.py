@@ -47,24 +47,28 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
     code = e.code
     premium = _Z
     if code in HOURLY_CODES:
-        if e.hours is None or e.rate is None:
+        hours, rate = e.hours, e.rate          # each field read once (a Python record: a dict lookup from C)
+        if hours is None or rate is None:
             raise DomainError(f"earning {code} needs hours and rate")
-        amount = cents(e.hours * e.rate)
-        steps: tuple = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
+        amount = cents(hours * rate)
+        steps: tuple = ((_times_text, hours, "h", rate, "an hour", amount),)
         if code == "overtime":
-            if e.regular_rate is not None:
-                premium = cents(e.hours * e.regular_rate * _HALF)
+            regular_rate = e.regular_rate
+            if regular_rate is not None:
+                premium = cents(hours * regular_rate * _HALF)
                 steps += (("Qualified overtime premium (W-2 box 12 TT): {} h × half the regular rate {} = {}",
-                           Num(e.hours), e.regular_rate, premium),)
+                           Num(hours), regular_rate, premium),)
             else:
-                premium = cents(e.hours * e.rate / _THREE)
+                premium = cents(hours * rate / _THREE)
                 steps += (("Qualified overtime premium (W-2 box 12 TT): the 0.5× part of the 1.5× rate, "
-                           "{} h × {} ÷ 3 = {}", Num(e.hours), e.rate, premium),)
-        elif code == "double_time" and e.regular_rate is not None:
-            # Only FLSA (over 40 a week) hours qualify, and only for the half-time premium FLSA requires.
-            premium = cents(e.hours * e.regular_rate * _HALF)
-            steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part only: {} h × half the regular "
-                       "rate {} = {}", Num(e.hours), e.regular_rate, premium),)
+                           "{} h × {} ÷ 3 = {}", Num(hours), rate, premium),)
+        elif code == "double_time":
+            regular_rate = e.regular_rate
+            if regular_rate is not None:
+                # Only FLSA (over 40 a week) hours qualify, and only for the half-time premium FLSA requires.
+                premium = cents(hours * regular_rate * _HALF)
+                steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part only: {} h × half the regular "
+                           "rate {} = {}", Num(hours), regular_rate, premium),)
     elif code in PREMIUM_CODES:
         return _premium_line(e)
     elif code == "piece":

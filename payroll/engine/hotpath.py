@@ -15,9 +15,12 @@ times a paycheck, so the compiled modules use these instead, compiled with them 
   Python method too), looked up by identity in a table made once from that property.
 - `federal_filing_status(w4)` is `w4.federal_filing_status`: a Form W-4 2020's is its `filing_status` field (the
   property returns it), read here without the property's frame; a 2019 form's property (it maps the marital
-  status) is called as before."""
+  status) is called as before.
+- `age_at_year_end(birth_date, year)` is `backoffice.periods.age_at_year_end` (the kernel module cannot be compiled:
+  it is imported before the compiled build is installed), by the same rule."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Final
 
@@ -59,3 +62,8 @@ def federal_filing_status(w4: AnyW4) -> str:
     if type(w4) is W4:
         return w4.filing_status
     return w4.federal_filing_status
+
+
+def age_at_year_end(birth_date: date, year: int) -> int:
+    """backoffice.periods.age_at_year_end(birth_date, year): every birthday of the year has come by 31 December."""
+    return year - birth_date.year
