@@ -70,21 +70,42 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> P
 
 
 def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> PaycheckResult:
-    # each field of the input records read once (a read of a Python record from compiled code is a dict lookup)
-    ytd = inp.ytd
-    w4 = inp.w4
+    # Each field of the input records read once, from the record's __dict__, where quick_init stores it (model.py):
+    # a dict lookup in C, where an attribute read of a Python record from compiled code looks the name up through
+    # the class first (about four times the instructions, some 40 reads a paycheck; the records stay as they are).
+    f: dict[str, Any] = inp.__dict__
+    ytd: YearToDate = f["ytd"]
+    y: dict[str, Any] = ytd.__dict__
+    w4 = f["w4"]
     if w4 is None:
         w4 = _DEFAULT_W4
-    periods = periods_per_year(inp.pay_frequency)
+    periods = periods_per_year(f["pay_frequency"])
     wages = earnings.wages
     supplemental = earnings.supplemental
-    birth_date = inp.birth_date
-    work_state = inp.work_state
-    ytd_ss_wages, ytd_futa_wages, ytd_suta_wages = ytd.social_security_wages, ytd.futa_wages, ytd.suta_wages
-    ytd_gross, ytd_supplemental, ytd_hsa = ytd.gross, ytd.supplemental, ytd.hsa
+    birth_date = f["birth_date"]
+    work_state = f["work_state"]
+    aggregate_supplemental = f["aggregate_supplemental"]
+    contribution_requests = f["employer_contributions"]
+    office_state = f["office_state"]
+    pay_date = f["pay_date"]
+    period_end = f["period_end"]
+    period_start = f["period_start"]
+    posttax_deductions = f["posttax_deductions"]
+    pretax_deductions = f["pretax_deductions"]
+    prior_year_fica_wages = f["prior_year_fica_wages"]
+    remote_for_convenience = f["remote_for_convenience"]
+    residence_locality = f["residence_locality"]
+    residence_state = f["residence_state"]
+    share_measure = f["share_measure"]
+    state_certificates = f["state_certificates"]
+    suta_rate = f["suta_rate"]
+    work_locality = f["work_locality"]
+    work_shares = f["work_shares"]
+    ytd_ss_wages, ytd_futa_wages, ytd_suta_wages = y["social_security_wages"], y["futa_wages"], y["suta_wages"]
+    ytd_gross, ytd_supplemental, ytd_hsa = y["gross"], y["supplemental"], y["hsa"]
 
     # --- pre-tax deductions, with annual limits -------------------------------------------------------------
-    pre = apply_pretax(inp.pretax_deductions, wages, ytd, birth_date, t, inp.prior_year_fica_wages, periods)
+    pre = apply_pretax(pretax_deductions, wages, ytd, birth_date, t, prior_year_fica_wages, periods)
     deductions: list[Line] = list(pre.lines)
     fit_exempt, fica_exempt, by_treatment = pre.fit_exempt, pre.fica_exempt, pre.by_treatment
     deferred, room_in_wages = pre.deferred, pre.wages_left
@@ -111,7 +132,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     medicare_ee = cents(fica_wages * t.medicare_employee_rate)
     medicare_er = cents(fica_wages * t.medicare_employer_rate)
     threshold = t.addl_medicare_threshold
-    before = ytd.medicare_wages
+    before = y["medicare_wages"]
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
     addl = cents(over * t.addl_medicare_rate)
@@ -129,17 +150,17 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
                         wages, fit_exempt, fit_wages)]
     fit = cents(federal_income_tax(fit_regular, fit_supplemental, ytd_supplemental, periods, w4,
-                                         inp.aggregate_supplemental, t, fit_steps))
+                                         aggregate_supplemental, t, fit_steps))
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
     ctx = StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
-        inp.pay_date, periods, work_state, inp.residence_state,
+        pay_date, periods, work_state, residence_state,
         wages, supplemental,                         # gross, supplemental
         by_treatment, ytd_gross,                     # pretax, ytd_gross
-        inp.state_certificates,                      # certificate, nested by state code: {"CA": {...}, "NY": {...}}
+        state_certificates,                          # certificate, nested by state code: {"CA": {...}, "NY": {...}}
         federal_filing_status(w4), birth_date, fit,   # ..., federal_income_tax
-        inp.work_shares, inp.share_measure, inp.office_state, inp.remote_for_convenience,
-        inp.period_start, inp.period_end)
+        work_shares, share_measure, office_state, remote_for_convenience,
+        period_start, period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in compute_state_taxes(ctx, explain=False):
@@ -176,7 +197,6 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd_futa_wages,
                                                 work_state, reduction, rate, futa),)))
     suta_wages = _Z
-    suta_rate = inp.suta_rate
     if suta_rate is not None:
         base = suta_wage_base(work_state, t.year)
         suta_room = base - ytd_suta_wages
@@ -193,15 +213,15 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     # --- post-tax deductions: support orders, garnishments, Roth 401(k), loans, other --------------------------
     taxes_total = fit + other_taxes
     disposable = wages - taxes_total
-    posttax, roth = apply_posttax(inp.posttax_deductions + pre.deemed_roth, wages, disposable,
+    posttax, roth = apply_posttax(posttax_deductions + pre.deemed_roth, wages, disposable,
                                   room_in_wages - taxes_total, deferred, ytd, birth_date, periods, t)
     deductions.extend(posttax)
     deferred += roth
 
     # --- employer contributions (401(k) match on the deferral taken, HSA, premiums) ----------------------------
     pre_hsa = pre.hsa
-    ytd_deferrals, ytd_employer_401k = ytd.deferrals_401k, ytd.employer_401k
-    contributions, hsa_employer = employer_contributions(inp.employer_contributions, wages, deferred,
+    ytd_deferrals, ytd_employer_401k = y["deferrals_401k"], y["employer_401k"]
+    contributions, hsa_employer = employer_contributions(contribution_requests, wages, deferred,
                                                          ytd_hsa + pre_hsa, birth_date, t,
                                                          ytd_deferrals + deferred, ytd_employer_401k)
 
@@ -218,17 +238,17 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     premium = earnings.qualified_overtime_premium
     new_ytd = YearToDate(          # positional, in field order (gross ... employer_401k)
         ytd_gross + wages,                              # gross wages: reimbursements are not wages
-        ytd.federal_wages + fit_wages,
+        y["federal_wages"] + fit_wages,
         ytd_ss_wages + ss_wages,
         after,                                          # medicare_wages
         ytd_futa_wages + futa_wages,
         ytd_suta_wages + suta_wages,
         ytd_deferrals + deferred,
         ytd_hsa + pre_hsa + hsa_employer,               # employee and employer: one IRC 223 limit
-        ytd.fsa + pre.fsa,
+        y["fsa"] + pre.fsa,
         ytd_supplemental + supplemental,
-        ytd.qualified_overtime_premium + premium,
-        ytd.dcfsa + pre.dcfsa,
+        y["qualified_overtime_premium"] + premium,
+        y["dcfsa"] + pre.dcfsa,
         ytd_employer_401k + match,
     )
     taxable = MappingProxyType({
@@ -242,7 +262,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         MappingProxyType(state_wages),
         MappingProxyType(local_wages) if local_wages else _NO_MAP,
         MappingProxyType(local_names) if local_names else _NO_MAP,
-        None if inp.residence_locality is None and inp.work_locality is None else _localities(inp))
+        None if residence_locality is None and work_locality is None else _localities(inp))
 
 
 def _fica_steps(kind: str, fica: tuple, amount: Decimal) -> tuple:

@@ -52,12 +52,12 @@ def test_a_package_source_is_its_init_file_and_a_module_source_its_py_file():
 
 
 def test_the_modules_in_use_are_the_ones_the_status_names():
-    """Compiled: every hot module comes from build/engine/ and the engine's other modules (rules, the per-state
-    methods) from the sources; pure: none comes from the build."""
+    """Compiled: every hot module comes from build/engine/ and the engine's other modules (the records of
+    model.py, the local taxes) from the sources; pure: none comes from the build."""
     import payroll.engine.states.income  # noqa: F401
-    import payroll.engine.states.rules as rules
+    import payroll.engine.model as model
     import payroll.engine.workweek  # noqa: F401
-    assert Path(rules.__file__).resolve() == ROOT / "payroll" / "engine" / "states" / "rules.py"
+    assert Path(model.__file__).resolve() == ROOT / "payroll" / "engine" / "model.py"
     if ce.status.startswith("compiled"):
         assert ce.loaded_compiled() == list(ce.HOT_MODULES)
     else:
