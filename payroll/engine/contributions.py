@@ -8,10 +8,10 @@ from decimal import Decimal
 from typing import Final
 
 from backoffice.errors import DomainError
-from backoffice.money import D, round_cents
+from backoffice.money import D
 
 from .deductions import cap_to_limit, hsa_limit
-from .hotpath import make_line
+from .hotpath import cents, make_line
 from .model import EmployerContribution, Line, Pct
 from .retirement import annual_additions_deferrals, annual_additions_room
 from .tables import TaxTables
@@ -21,9 +21,9 @@ _Z: Final = D(0)
 
 def _fixed_or_percent(c: EmployerContribution, wages: Decimal, what: str) -> tuple[Decimal, tuple]:
     if c.percent is not None:
-        amount = round_cents(wages * c.percent)
+        amount = cents(wages * c.percent)
         return amount, ((what + ": {} of gross wages {} = {}", Pct(c.percent), wages, amount),)
-    amount = round_cents(c.amount)
+    amount = cents(c.amount)
     return amount, ((what + ": {} a paycheck", amount),)
 
 
@@ -38,9 +38,9 @@ def match_401k(c: EmployerContribution, wages: Decimal, deferred: Decimal) -> tu
     left = deferred
     total = _Z
     for share, rate in c.match:
-        band = round_cents(wages * share)
+        band = cents(wages * share)
         matched_on = left if left < band else band
-        part = round_cents(matched_on * rate)
+        part = cents(matched_on * rate)
         steps.append(("{} of the next {} of pay ({}): deferral {} in this band × {} = {}",
                       Pct(rate), Pct(share), band, matched_on, Pct(rate), part))
         total += part

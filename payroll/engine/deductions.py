@@ -3,18 +3,16 @@ commuter monthly limits), the CCPA garnishment limits shared by several
 orders, goals, and the pre-tax and post-tax steps of a paycheck."""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
 from typing import Final
 
 from backoffice.errors import DomainError
-from backoffice.money import ZERO, D, round_cents
-from backoffice.periods import age_at_year_end
+from backoffice.money import ZERO, D
 
-from .hotpath import cents, make_line
+from .hotpath import age_at_year_end, cents, make_line
 from .model import (COMMUTER_KINDS, GARNISHMENT_CODES, ORDINARY_GARNISHMENT_CODES, PRETAX_TREATMENT, SUPPORT_CODES,
-                    Deduction, Line, Num, Pct, YearToDate, quick_init)
+                    Deduction, Line, Num, Pct, YearToDate)
 from .retirement import hsa_prorated_limit, roth_catch_up_required, roth_catch_up_steps
 from .tables import TaxTables
 
@@ -84,7 +82,7 @@ def cap_to_limit(requested: Decimal, used: Decimal, limit: Decimal, limit_steps:
     if requested <= room:
         return requested, limit_steps + (("{} so far {} {}; room left {}; requested {} fits",
                                           what, scope, used, room, requested),)
-    room = round_cents(room)           # a limit less cents taken is whole cents; the line shows two decimals
+    room = cents(room)           # a limit less cents taken is whole cents; the line shows two decimals
     return room, limit_steps + (("{} so far {} {}; room left {}; requested {} is capped at {}",
                                  what, scope, used, room, requested, room),)
 
@@ -93,7 +91,7 @@ def ccpa_ordinary_limit(disposable: Decimal, periods: int, t: TaxTables) -> tupl
     """15 U.S.C. 1673(a): the lesser of 25% of disposable earnings and the amount by which weekly disposable
     earnings exceed 30 × the federal minimum wage (scaled to the pay period: × 52 ÷ periods per year)."""
     multiple = t.ccpa_min_wage_multiple * 52 / periods
-    floor = round_cents(multiple * t.federal_minimum_wage)
+    floor = cents(multiple * t.federal_minimum_wage)
     quarter = disposable * t.ccpa_ordinary_percent
     excess = disposable - floor
     if excess < 0:
@@ -104,7 +102,7 @@ def ccpa_ordinary_limit(disposable: Decimal, periods: int, t: TaxTables) -> tupl
         ("CCPA limit: the lesser of {} × {} = {} and the amount by which disposable earnings exceed {} × the "
          "federal minimum wage {} = {}, i.e. {}; limit {} (cut to the cent) ({})",
          t.ccpa_ordinary_percent, disposable, cap_cents(quarter), Num(multiple.normalize()),
-         t.federal_minimum_wage, floor, round_cents(excess), limit, t.ccpa_source),
+         t.federal_minimum_wage, floor, cents(excess), limit, t.ccpa_source),
     )
 
 
@@ -132,10 +130,10 @@ def requested_amount(d: Deduction, base: Decimal, base_label: str) -> tuple[Deci
         amount = cents(base * d.percent)
         steps: tuple = (("{} of " + base_label + " {} = {}", Pct(d.percent), base, amount),)
     else:
-        amount = round_cents(d.amount)
+        amount = cents(d.amount)
         steps = ()
     if d.goal_remaining is not None:
-        left = round_cents(d.goal_remaining) if d.goal_remaining > 0 else ZERO
+        left = cents(d.goal_remaining) if d.goal_remaining > 0 else ZERO
         if amount > left:
             steps += (("Balance left to collect {} (the goal is reached with this paycheck): {} instead of {}",
                        left, left, amount),)
@@ -147,19 +145,23 @@ def requested_amount(d: Deduction, base: Decimal, base_label: str) -> tuple[Deci
 
 # --- pre-tax deductions, with annual limits -------------------------------------------------------------------
 
-@quick_init
-@dataclass(frozen=True)
 class PretaxOutcome:
-    lines: tuple[Line, ...]
-    fit_exempt: Decimal          # taken out of income-tax wages
-    fica_exempt: Decimal         # taken out of social security, Medicare, FUTA and SUTA wages (cafeteria plan)
-    by_treatment: dict           # code -> amount (state rules read it)
-    deferred: Decimal            # traditional 401(k) deferrals this period
-    hsa: Decimal
-    fsa: Decimal
-    wages_left: Decimal          # wages less the pre-tax deductions
-    dcfsa: Decimal = _Z
-    deemed_roth: tuple = ()      # Roth 401(k) deductions for catch-ups that must be Roth (SECURE 2.0 section 603)
+    """What the pre-tax deductions took. Internal to the engine, like earnings.EarningsTotals: a native class in the
+    compiled build (built and read in C), read-only."""
+
+    def __init__(self, lines: tuple[Line, ...], fit_exempt: Decimal, fica_exempt: Decimal,
+                 by_treatment: dict[str, Decimal], deferred: Decimal, hsa: Decimal, fsa: Decimal,
+                 wages_left: Decimal, dcfsa: Decimal = _Z, deemed_roth: tuple[Deduction, ...] = ()) -> None:
+        self.lines: Final = lines
+        self.fit_exempt: Final = fit_exempt        # taken out of income-tax wages
+        self.fica_exempt: Final = fica_exempt      # out of social security, Medicare, FUTA, SUTA wages (cafeteria)
+        self.by_treatment: Final = by_treatment    # code -> amount (state rules read it)
+        self.deferred: Final = deferred            # traditional 401(k) deferrals this period
+        self.hsa: Final = hsa
+        self.fsa: Final = fsa
+        self.wages_left: Final = wages_left        # wages less the pre-tax deductions
+        self.dcfsa: Final = dcfsa
+        self.deemed_roth: Final = deemed_roth      # Roth 401(k) for catch-ups that must be Roth (SECURE 2.0 s. 603)
 
 
 def _no_figure(what: str, t: TaxTables):

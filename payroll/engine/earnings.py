@@ -6,10 +6,10 @@ from decimal import Decimal
 from typing import Final, Sequence
 
 from backoffice.errors import DomainError
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import D, ZERO
 
 from .hotpath import cents, make_line
-from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num, quick_init
+from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
 
 _Z: Final = D(0)
 _FORTY: Final = D(40)
@@ -19,16 +19,19 @@ _HALF: Final = D("0.5")
 _THREE: Final = D(3)
 
 
-@quick_init
-@dataclass(frozen=True)
 class EarningsTotals:
-    """Earnings of one period sorted by tax character."""
+    """Earnings of one period sorted by tax character.
 
-    lines: tuple[Line, ...]
-    regular: Decimal            # wages paid for time/pieces/salary
-    supplemental: Decimal       # bonus and commission (Pub 15 section 7)
-    reimbursement: Decimal      # not wages
-    qualified_overtime_premium: Decimal
+    A record internal to the engine (only `calculate_paycheck` reads it): a plain class with `Final` fields, so the
+    compiled build makes it a native class, built and read in C, and read-only (docs/compiled-engine.md, "Records")."""
+
+    def __init__(self, lines: tuple[Line, ...], regular: Decimal, supplemental: Decimal, reimbursement: Decimal,
+                 qualified_overtime_premium: Decimal) -> None:
+        self.lines: Final = lines
+        self.regular: Final = regular                    # wages paid for time/pieces/salary
+        self.supplemental: Final = supplemental          # bonus and commission (Pub 15 section 7)
+        self.reimbursement: Final = reimbursement        # not wages
+        self.qualified_overtime_premium: Final = qualified_overtime_premium
 
     @property
     def gross(self) -> Decimal:
@@ -44,35 +47,39 @@ def earning_line(e: Earning) -> tuple[Line, Decimal]:
     code = e.code
     premium = _Z
     if code in HOURLY_CODES:
-        if e.hours is None or e.rate is None:
+        hours, rate = e.hours, e.rate          # each field read once (a Python record: a dict lookup from C)
+        if hours is None or rate is None:
             raise DomainError(f"earning {code} needs hours and rate")
-        amount = cents(e.hours * e.rate)
-        steps: tuple = ((_times_text, e.hours, "h", e.rate, "an hour", amount),)
+        amount = cents(hours * rate)
+        steps: tuple = ((_times_text, hours, "h", rate, "an hour", amount),)
         if code == "overtime":
-            if e.regular_rate is not None:
-                premium = round_cents(e.hours * e.regular_rate * _HALF)
+            regular_rate = e.regular_rate
+            if regular_rate is not None:
+                premium = cents(hours * regular_rate * _HALF)
                 steps += (("Qualified overtime premium (W-2 box 12 TT): {} h × half the regular rate {} = {}",
-                           Num(e.hours), e.regular_rate, premium),)
+                           Num(hours), regular_rate, premium),)
             else:
-                premium = round_cents(e.hours * e.rate / _THREE)
+                premium = cents(hours * rate / _THREE)
                 steps += (("Qualified overtime premium (W-2 box 12 TT): the 0.5× part of the 1.5× rate, "
-                           "{} h × {} ÷ 3 = {}", Num(e.hours), e.rate, premium),)
-        elif code == "double_time" and e.regular_rate is not None:
-            # Only FLSA (over 40 a week) hours qualify, and only for the half-time premium FLSA requires.
-            premium = round_cents(e.hours * e.regular_rate * _HALF)
-            steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part only: {} h × half the regular "
-                       "rate {} = {}", Num(e.hours), e.regular_rate, premium),)
+                           "{} h × {} ÷ 3 = {}", Num(hours), rate, premium),)
+        elif code == "double_time":
+            regular_rate = e.regular_rate
+            if regular_rate is not None:
+                # Only FLSA (over 40 a week) hours qualify, and only for the half-time premium FLSA requires.
+                premium = cents(hours * regular_rate * _HALF)
+                steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part only: {} h × half the regular "
+                           "rate {} = {}", Num(hours), regular_rate, premium),)
     elif code in PREMIUM_CODES:
         return _premium_line(e)
     elif code == "piece":
         if e.units is None or e.rate is None:
             raise DomainError("earning piece needs units and rate")
-        amount = round_cents(e.units * e.rate)
+        amount = cents(e.units * e.rate)
         steps = ((_times_text, e.units, "units", e.rate, "a unit", amount),)
     else:
         if e.amount is None:
             raise DomainError(f"earning {code} needs an amount")
-        amount = round_cents(e.amount)
+        amount = cents(e.amount)
         if code in SUPPLEMENTAL_CODES:
             steps = ((code.capitalize() + " {}: supplemental wages (Pub 15 section 7)", amount),)
         elif code in NONTAXABLE_CODES:
@@ -87,7 +94,7 @@ def _premium_line(e: Earning) -> tuple[Line, Decimal]:
     regular rate for its hours) is the qualified overtime premium, never more than the line."""
     if e.amount is None:
         raise DomainError(f"earning {e.code} needs an amount")
-    amount = round_cents(e.amount)
+    amount = cents(e.amount)
     name = "Overtime premium" if e.code == "overtime_premium" else "Double-time premium"
     if e.hours is not None and e.regular_rate is not None:
         steps: tuple = ((name + " {}: {} h at the regular rate {} (straight time paid on the regular lines)",
@@ -97,10 +104,10 @@ def _premium_line(e: Earning) -> tuple[Line, Decimal]:
     if e.qualified_premium is not None:
         premium = e.qualified_premium
     elif e.hours is not None and e.regular_rate is not None:
-        premium = round_cents(e.hours * e.regular_rate * _HALF)
+        premium = cents(e.hours * e.regular_rate * _HALF)
     else:
         premium = amount if e.code == "overtime_premium" else _Z
-    premium = min(round_cents(premium), amount)
+    premium = min(cents(premium), amount)
     if premium:
         steps += (("Qualified overtime premium (W-2 box 12 TT), FLSA part: {}", premium),)
     return make_line(e.code, amount, steps), premium
@@ -152,8 +159,8 @@ def flsa_weekly_overtime(hours: Decimal, hourly_rate: Decimal, nondiscretionary_
     straight = hours * hourly_rate + nondiscretionary_bonus
     ot_hours = hours - _FORTY if hours > _FORTY else _Z
     regular_rate = straight / hours if hours else hourly_rate
-    premium = round_cents(ot_hours * regular_rate * _HALF)
-    straight_pay = round_cents(straight)
+    premium = cents(ot_hours * regular_rate * _HALF)
+    straight_pay = cents(straight)
     explanation = (
         f"Hours worked {hours}; FLSA overtime hours (over 40): {ot_hours}",
         f"Regular rate = (hours × rate + nondiscretionary bonus) ÷ hours = "

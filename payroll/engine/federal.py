@@ -4,8 +4,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Final
 
-from backoffice.money import D, ZERO, round_cents
+from backoffice.money import D, ZERO
 
+from .hotpath import cents
 from .model import AnyW4, Num, W4
 from .tables import TaxTables
 
@@ -114,7 +115,7 @@ def percentage_method_withholding(wages: Decimal, periods: int, w4: AnyW4, t: Ta
     """Worksheet 1A withholding for one period, rounded to the cent (0 for an exempt certificate)."""
     if w4.exempt:
         return ZERO
-    return round_cents(worksheet_1a(wages, periods, w4, t, []))
+    return cents(worksheet_1a(wages, periods, w4, t, []))
 
 
 def split_supplemental(supplemental: Decimal, ytd_supplemental: Decimal, t: TaxTables) -> tuple[Decimal, Decimal]:
@@ -158,7 +159,7 @@ def federal_income_tax(regular: Decimal, supplemental: Decimal, ytd_supplemental
 
 def backup_withholding(payment: Decimal, t: TaxTables) -> tuple[Decimal, tuple]:
     """24% backup withholding on a contractor payment when the TIN is missing or flagged (IRC 3406)."""
-    amount = round_cents(payment * t.backup_rate)
+    amount = cents(payment * t.backup_rate)
     return amount, (
         ("The payee's TIN is missing or the IRS flagged it, so backup withholding applies ({})", t.backup_source),
         ("Reportable payment {} × {} = {}", payment, t.backup_rate, amount),

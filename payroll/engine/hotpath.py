@@ -1,24 +1,33 @@
-"""What the engine's compiled modules call instead of two Python functions of the hot path (docs/compiled-engine.md).
+"""What the engine's compiled modules call instead of Python functions of the hot path (docs/compiled-engine.md).
 
-Compiled code calls a Python function through the interpreter: a frame each time. Two such calls ran about sixteen
+Compiled code calls a Python function through the interpreter: a frame each time. Such calls ran about twenty
 times a paycheck, so the compiled modules use these instead, compiled with them (the same results, in C):
 
 - `make_line(...)` makes a `Line` (model.py). `Line` is a named tuple, and a named tuple's `__new__` is a Python
   function (collections.namedtuple writes it as a lambda that packs its arguments); `make_line` packs the same fields
   in the same order and makes the `Line` with `tuple.__new__`: the same object, equal to and indistinguishable from
   `Line(...)`. Code outside the hot modules (and tests) keeps calling `Line(...)`.
-- `cents(amount)` is `backoffice.money.round_cents` for a Decimal the engine computed (a product, a withholding
-  amount): the same rule, half-up to the cent, quantized here; anything but a finite Decimal goes to `round_cents`
-  itself, so its refusals stay the one place that says them. An input the caller has not computed (an amount as
-  given) still goes through `round_cents`."""
+- `cents(amount)` is `backoffice.money.round_cents`: a finite Decimal (nearly every call: products, withholding
+  amounts, amounts as given) is quantized here, half-up to the cent, as `round_cents` does it; anything else (an
+  int or str amount as given, a Decimal subclass, NaN, infinity) goes to `round_cents` itself, so its conversions
+  and refusals stay the one place that says them.
+- `periods_per_year(frequency)` is `PayFrequency.periods_per_year` (a property: a frame, and an enum's hash is a
+  Python method too), looked up by identity in a table made once from that property.
+- `federal_filing_status(w4)` is `w4.federal_filing_status`: a Form W-4 2020's is its `filing_status` field (the
+  property returns it), read here without the property's frame; a 2019 form's property (it maps the marital
+  status) is called as before.
+- `age_at_year_end(birth_date, year)` is `backoffice.periods.age_at_year_end` (the kernel module cannot be compiled:
+  it is imported before the compiled build is installed), by the same rule."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Callable, Final
 
 from backoffice.money import CENT, round_cents
+from backoffice.periods import PayFrequency
 
-from .model import Line
+from .model import AnyW4, Line, W4
 
 _tuple_new: Final[Callable[..., Any]] = tuple.__new__
 _CENT: Final = CENT          # a C static in the compiled build (a module global is a dict lookup)
@@ -30,8 +39,31 @@ def make_line(code: str, amount: Decimal, steps: tuple = (), state: str | None =
     return _tuple_new(Line, (code, amount, steps, state, ref, locality))
 
 
-def cents(amount: Decimal) -> Decimal:
-    """round_cents(amount) for a computed Decimal: half-up to the cent."""
-    if amount.is_finite():
+def cents(amount: object) -> Decimal:
+    """round_cents(amount): half-up to the cent."""
+    if type(amount) is Decimal and amount.is_finite():
         return amount.quantize(_CENT, ROUND_HALF_UP)
-    return round_cents(amount)           # NaN, infinity: refused there
+    return round_cents(amount)  # type: ignore[arg-type]  # an amount as given: converted or refused there
+
+
+_PERIODS: Final = tuple((f, f.periods_per_year) for f in PayFrequency)
+
+
+def periods_per_year(frequency: PayFrequency) -> int:
+    """frequency.periods_per_year."""
+    for f, n in _PERIODS:
+        if f is frequency:
+            return n
+    return frequency.periods_per_year
+
+
+def federal_filing_status(w4: AnyW4) -> str:
+    """w4.federal_filing_status."""
+    if type(w4) is W4:
+        return w4.filing_status
+    return w4.federal_filing_status
+
+
+def age_at_year_end(birth_date: date, year: int) -> int:
+    """backoffice.periods.age_at_year_end(birth_date, year): every birthday of the year has come by 31 December."""
+    return year - birth_date.year

@@ -10,9 +10,9 @@ from backoffice.money import D, ZERO
 
 from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
-from .earnings import sum_earnings
+from .earnings import EarningsTotals, sum_earnings
 from .federal import backup_withholding, federal_income_tax
-from .hotpath import cents, make_line
+from .hotpath import cents, federal_filing_status, make_line, periods_per_year
 from .locals import LocalContext, compute_local_taxes
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .states import StateContext, compute_state_taxes, suta_wage_base
@@ -35,7 +35,7 @@ def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
     return _employee(inp, tables, earnings)
 
 
-def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
+def _contractor(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> PaycheckResult:
     if inp.pretax_deductions:
         raise DomainError("contractors have no pre-tax deductions")
     if inp.employer_contributions:
@@ -69,21 +69,50 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         ytd=new_ytd, qualified_overtime_premium=ZERO, tax_year=t.year)
 
 
-def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
-    ytd = inp.ytd
-    w4 = inp.w4 if inp.w4 is not None else _DEFAULT_W4
-    periods = inp.pay_frequency.periods_per_year
+def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> PaycheckResult:
+    # Each field of the input records read once, from the record's __dict__, where quick_init stores it (model.py):
+    # a dict lookup in C, where an attribute read of a Python record from compiled code looks the name up through
+    # the class first (about four times the instructions, some 40 reads a paycheck; the records stay as they are).
+    f: dict[str, Any] = inp.__dict__
+    ytd: YearToDate = f["ytd"]
+    y: dict[str, Any] = ytd.__dict__
+    w4 = f["w4"]
+    if w4 is None:
+        w4 = _DEFAULT_W4
+    periods = periods_per_year(f["pay_frequency"])
     wages = earnings.wages
+    supplemental = earnings.supplemental
+    birth_date = f["birth_date"]
+    work_state = f["work_state"]
+    aggregate_supplemental = f["aggregate_supplemental"]
+    contribution_requests = f["employer_contributions"]
+    office_state = f["office_state"]
+    pay_date = f["pay_date"]
+    period_end = f["period_end"]
+    period_start = f["period_start"]
+    posttax_deductions = f["posttax_deductions"]
+    pretax_deductions = f["pretax_deductions"]
+    prior_year_fica_wages = f["prior_year_fica_wages"]
+    remote_for_convenience = f["remote_for_convenience"]
+    residence_locality = f["residence_locality"]
+    residence_state = f["residence_state"]
+    share_measure = f["share_measure"]
+    state_certificates = f["state_certificates"]
+    suta_rate = f["suta_rate"]
+    work_locality = f["work_locality"]
+    work_shares = f["work_shares"]
+    ytd_ss_wages, ytd_futa_wages, ytd_suta_wages = y["social_security_wages"], y["futa_wages"], y["suta_wages"]
+    ytd_gross, ytd_supplemental, ytd_hsa = y["gross"], y["supplemental"], y["hsa"]
 
     # --- pre-tax deductions, with annual limits -------------------------------------------------------------
-    pre = apply_pretax(inp.pretax_deductions, wages, ytd, inp.birth_date, t, inp.prior_year_fica_wages, periods)
+    pre = apply_pretax(pretax_deductions, wages, ytd, birth_date, t, prior_year_fica_wages, periods)
     deductions: list[Line] = list(pre.lines)
     fit_exempt, fica_exempt, by_treatment = pre.fit_exempt, pre.fica_exempt, pre.by_treatment
     deferred, room_in_wages = pre.deferred, pre.wages_left
 
     # --- wage bases -------------------------------------------------------------------------------------------
     fit_regular = earnings.regular - fit_exempt
-    fit_supplemental = earnings.supplemental
+    fit_supplemental = supplemental
     if fit_regular < 0:                       # pre-tax deductions larger than regular pay reduce supplemental pay
         fit_supplemental += fit_regular
         fit_regular = _Z
@@ -94,7 +123,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     employer_taxes: list[Line] = []
 
     # --- social security, Medicare, Additional Medicare --------------------------------------------------------
-    ss_room = t.ss_wage_base - ytd.social_security_wages
+    ss_room = t.ss_wage_base - ytd_ss_wages
     if ss_room < 0:
         ss_room = _Z
     ss_wages = fica_wages if fica_wages <= ss_room else ss_room
@@ -103,12 +132,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     medicare_ee = cents(fica_wages * t.medicare_employee_rate)
     medicare_er = cents(fica_wages * t.medicare_employer_rate)
     threshold = t.addl_medicare_threshold
-    before = ytd.medicare_wages
+    before = y["medicare_wages"]
     after = before + fica_wages
     over = (after - threshold if after > threshold else _Z) - (before - threshold if before > threshold else _Z)
     addl = cents(over * t.addl_medicare_rate)
     # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
-    fica = (t, wages, fica_exempt, fica_wages, ytd.social_security_wages, ss_wages)
+    fica = (t, wages, fica_exempt, fica_wages, ytd_ss_wages, ss_wages)
     employee_taxes_fica = [
         make_line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
         make_line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
@@ -120,25 +149,26 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
                         wages, fit_exempt, fit_wages)]
-    fit = cents(federal_income_tax(fit_regular, fit_supplemental, ytd.supplemental, periods, w4,
-                                         inp.aggregate_supplemental, t, fit_steps))
+    fit = cents(federal_income_tax(fit_regular, fit_supplemental, ytd_supplemental, periods, w4,
+                                         aggregate_supplemental, t, fit_steps))
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
     ctx = StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
-        inp.pay_date, periods, inp.work_state, inp.residence_state,
-        wages, earnings.supplemental,                # gross, supplemental
-        by_treatment, ytd.gross,                     # pretax, ytd_gross
-        inp.state_certificates,                      # certificate, nested by state code: {"CA": {...}, "NY": {...}}
-        w4.federal_filing_status, inp.birth_date, fit,   # ..., federal_income_tax
-        inp.work_shares, inp.share_measure, inp.office_state, inp.remote_for_convenience,
-        inp.period_start, inp.period_end)
+        pay_date, periods, work_state, residence_state,
+        wages, supplemental,                         # gross, supplemental
+        by_treatment, ytd_gross,                     # pretax, ytd_gross
+        state_certificates,                          # certificate, nested by state code: {"CA": {...}, "NY": {...}}
+        federal_filing_status(w4), birth_date, fit,   # ..., federal_income_tax
+        work_shares, share_measure, office_state, remote_for_convenience,
+        period_start, period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in compute_state_taxes(ctx, explain=False):
-        line = make_line(s.code, s.amount, s.explanation, s.state)  # a deferred step (or plain strings): words on read
+        code, state, s_wages = s.code, s.state, s.wages
+        line = make_line(code, s.amount, s.explanation, state)  # a deferred step (or plain strings): words on read
         (employer_taxes if s.employer else state_ee).append(line)
-        if s.wages is not None:
-            state_wages[(s.code, s.state)] = s.wages
+        if s_wages is not None:
+            state_wages[(code, state)] = s_wages
     local_wages, local_names = _local_lines(inp, periods, wages, by_treatment, state_ee, employer_taxes)
 
     # --- federal income tax, limited to the wages left ------------------------------------------------------
@@ -155,43 +185,45 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     employee_taxes.extend(state_ee)
 
     # --- FUTA, SUTA (employer) -------------------------------------------------------------------------------
-    futa_room = t.futa_wage_base - ytd.futa_wages
+    futa_room = t.futa_wage_base - ytd_futa_wages
     if futa_room < 0:
         futa_room = _Z
     futa_wages = fica_wages if fica_wages <= futa_room else futa_room
-    reduction = t.futa_credit_reduction.get(inp.work_state)
+    reduction = t.futa_credit_reduction.get(work_state)
     rate = t.futa_net_rate
     if reduction:
         rate = Pct(rate + reduction)
     futa = cents(futa_wages * rate)
-    employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd.futa_wages,
-                                                inp.work_state, reduction, rate, futa),)))
+    employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd_futa_wages,
+                                                work_state, reduction, rate, futa),)))
     suta_wages = _Z
-    if inp.suta_rate is not None:
-        base = suta_wage_base(inp.work_state, t.year)
-        suta_room = base - ytd.suta_wages
+    if suta_rate is not None:
+        base = suta_wage_base(work_state, t.year)
+        suta_room = base - ytd_suta_wages
         if suta_room < 0:
             suta_room = _Z
         suta_wages = fica_wages if fica_wages <= suta_room else suta_room
-        suta = cents(suta_wages * inp.suta_rate)
+        suta = cents(suta_wages * suta_rate)
         employer_taxes.append(make_line("suta", suta, (
             ("{} unemployment wages: {} of {} (state wage base {}, so far this year {})",
-             inp.work_state, suta_wages, fica_wages, base, ytd.suta_wages),
-            ("{} × the agency's {} rate {} = {}", suta_wages, inp.work_state, Pct(inp.suta_rate), suta)),
-            inp.work_state))
+             work_state, suta_wages, fica_wages, base, ytd_suta_wages),
+            ("{} × the agency's {} rate {} = {}", suta_wages, work_state, Pct(suta_rate), suta)),
+            work_state))
 
     # --- post-tax deductions: support orders, garnishments, Roth 401(k), loans, other --------------------------
     taxes_total = fit + other_taxes
     disposable = wages - taxes_total
-    posttax, roth = apply_posttax(inp.posttax_deductions + pre.deemed_roth, wages, disposable,
-                                  room_in_wages - taxes_total, deferred, ytd, inp.birth_date, periods, t)
+    posttax, roth = apply_posttax(posttax_deductions + pre.deemed_roth, wages, disposable,
+                                  room_in_wages - taxes_total, deferred, ytd, birth_date, periods, t)
     deductions.extend(posttax)
     deferred += roth
 
     # --- employer contributions (401(k) match on the deferral taken, HSA, premiums) ----------------------------
-    contributions, hsa_employer = employer_contributions(inp.employer_contributions, wages, deferred,
-                                                         ytd.hsa + pre.hsa, inp.birth_date, t,
-                                                         ytd.deferrals_401k + deferred, ytd.employer_401k)
+    pre_hsa = pre.hsa
+    ytd_deferrals, ytd_employer_401k = y["deferrals_401k"], y["employer_401k"]
+    contributions, hsa_employer = employer_contributions(contribution_requests, wages, deferred,
+                                                         ytd_hsa + pre_hsa, birth_date, t,
+                                                         ytd_deferrals + deferred, ytd_employer_401k)
 
     employee_total = taxes_total
     deduction_total = _Z
@@ -205,19 +237,19 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
     net = gross - employee_total - deduction_total
     premium = earnings.qualified_overtime_premium
     new_ytd = YearToDate(          # positional, in field order (gross ... employer_401k)
-        ytd.gross + wages,                              # gross wages: reimbursements are not wages
-        ytd.federal_wages + fit_wages,
-        ytd.social_security_wages + ss_wages,
+        ytd_gross + wages,                              # gross wages: reimbursements are not wages
+        y["federal_wages"] + fit_wages,
+        ytd_ss_wages + ss_wages,
         after,                                          # medicare_wages
-        ytd.futa_wages + futa_wages,
-        ytd.suta_wages + suta_wages,
-        ytd.deferrals_401k + deferred,
-        ytd.hsa + pre.hsa + hsa_employer,               # employee and employer: one IRC 223 limit
-        ytd.fsa + pre.fsa,
-        ytd.supplemental + earnings.supplemental,
-        ytd.qualified_overtime_premium + premium,
-        ytd.dcfsa + pre.dcfsa,
-        ytd.employer_401k + match,
+        ytd_futa_wages + futa_wages,
+        ytd_suta_wages + suta_wages,
+        ytd_deferrals + deferred,
+        ytd_hsa + pre_hsa + hsa_employer,               # employee and employer: one IRC 223 limit
+        y["fsa"] + pre.fsa,
+        ytd_supplemental + supplemental,
+        y["qualified_overtime_premium"] + premium,
+        y["dcfsa"] + pre.dcfsa,
+        ytd_employer_401k + match,
     )
     taxable = MappingProxyType({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,
@@ -230,7 +262,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings) -> PaycheckResult:
         MappingProxyType(state_wages),
         MappingProxyType(local_wages) if local_wages else _NO_MAP,
         MappingProxyType(local_names) if local_names else _NO_MAP,
-        None if inp.residence_locality is None and inp.work_locality is None else _localities(inp))
+        None if residence_locality is None and work_locality is None else _localities(inp))
 
 
 def _fica_steps(kind: str, fica: tuple, amount: Decimal) -> tuple:

@@ -377,10 +377,11 @@ def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTa
 
 
 def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
-    year = ctx.pay_date.year
-    if ctx.work_shares and len({s.upper() for s, m in ctx.work_shares if m}) > 1:
-        return compute_allocated(ctx, compute_state_taxes, ctx.work_shares, lambda w, h: _claimed_form(ctx, w, h),
-                                 lambda h: _asks_top_up(h, ctx.pay_date, ctx.period), ctx.share_measure,
+    pay_date, period, work_shares = ctx.pay_date, ctx.period, ctx.work_shares   # each read once
+    year = pay_date.year
+    if work_shares and len({s.upper() for s, m in work_shares if m}) > 1:
+        return compute_allocated(ctx, compute_state_taxes, work_shares, lambda w, h: _claimed_form(ctx, w, h),
+                                 lambda h: _asks_top_up(h, pay_date, period), ctx.share_measure,
                                  lambda w, h: _unclaimed_form(ctx, w, h))
     work_state = ctx.work_state.upper()
     home_state = ctx.residence_state.upper()
@@ -392,14 +393,14 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
                             f"{convenience.state}: {convenience.state}'s convenience-of-the-employer rule treats the "
                             f"work as done in {convenience.state} ({convenience.source})."]
         work_state = convenience.state
-    work = _rules(work_state, year, ctx.pay_date, ctx.period)
+    work = _rules(work_state, year, pay_date, period)
     lines: list[StateTaxLine] = []
 
     form = reciprocal_form(work_state, home_state, year, work.reciprocity) if home_state != work_state else None
     if form is not None:
         work_cert = _certificate_for(ctx, work_state)
         if work_cert.reciprocity:
-            home = _rules(home_state, year, ctx.pay_date, ctx.period)
+            home = _rules(home_state, year, pay_date, period)
             home_cert = _certificate_for(ctx, home_state)
             lead = convenience_note + [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
@@ -421,7 +422,7 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     lines.append(work_line)
 
     if home_state != work_state:
-        resident = rules_at(home_state, year, ctx.pay_date, ctx.period)
+        resident = rules_at(home_state, year, pay_date, period)
         if resident is not None and resident.unsupported is None and resident.income_tax is not None \
                 and resident.income_tax.method != "none" and resident.resident_top_up:
             home_cert = _certificate_for(ctx, home_state)

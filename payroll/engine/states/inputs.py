@@ -4,12 +4,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
-from typing import Mapping
+from typing import Final, Mapping
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO
 
-from ..model import quick_init
 
 _STATUS_ALIASES = {
     "single": "single",
@@ -135,13 +134,15 @@ _NO_CERTIFICATE = Certificate(given=False, filing_status="single",
                               percentage=None, annual_allowance=None, reciprocity=False)
 
 
-@quick_init
-@dataclass(frozen=True)
 class Wages:
-    """This period's wages for one state's income tax, after that state's pre-tax exclusions."""
+    """This period's wages for one state's income tax, after that state's pre-tax exclusions. Internal to the
+    engine: a plain class with `Final` fields, a native class (built and read in C, read-only) in the compiled build
+    (docs/compiled-engine.md, "Records")."""
 
-    regular: Decimal
-    supplemental: Decimal
-    excluded: Decimal
-    ytd_gross: Decimal = ZERO    # wages paid this year before this paycheck (for year-to-date caps, e.g. MA)
-    federal_income_tax: Decimal = ZERO   # this paycheck's federal withholding (AL and OR subtract it)
+    def __init__(self, regular: Decimal, supplemental: Decimal, excluded: Decimal, ytd_gross: Decimal = ZERO,
+                 federal_income_tax: Decimal = ZERO) -> None:
+        self.regular: Final = regular
+        self.supplemental: Final = supplemental
+        self.excluded: Final = excluded
+        self.ytd_gross: Final = ytd_gross      # wages paid this year before this paycheck (year-to-date caps, e.g. MA)
+        self.federal_income_tax: Final = federal_income_tax   # this paycheck's federal withholding (AL, OR subtract it)

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
-from pathlib import Path
 from typing import Any, Mapping
 
 from backoffice.dates import parse_date
@@ -15,7 +14,7 @@ from backoffice.errors import DomainError
 from backoffice.geo import STATES
 from backoffice.money import D
 
-DATA_ROOT = Path(__file__).resolve().parent.parent / "data"
+from ..tables import DATA_DIR as DATA_ROOT    # found by the package: a compiled module's __file__ is in build/engine/
 
 FILING_STATUSES = ("single", "married", "head_of_household")
 PRETAX_CODES = ("401k", "section125", "hsa", "fsa", "dcfsa", "commuter")
@@ -150,7 +149,7 @@ class StateRules:
     not_modelled: tuple[str, ...] = ()
 
 
-def _parse_subtractions(raw: list, where: str) -> tuple[Subtraction, ...]:
+def _parse_subtractions(raw: list | None, where: str) -> tuple[Subtraction, ...]:
     out = []
     for i, s in enumerate(raw or ()):
         out.append(Subtraction(label=s["label"], amounts=_by_status(s["amount"], f"{where}[{i}].amount"),
@@ -172,7 +171,7 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
     tables = {}
     for status, rows in (raw.get("tables") or {}).items():
         tables[status] = BracketTable.parse(rows, f"{where}.tables.{status}")
-    params = {}
+    params: dict[str, Any] = {}
     for key, value in (raw.get("params") or {}).items():
         if key == "table_for_status":     # status -> the status whose table it uses (words, not numbers)
             params[key] = {str(k): str(v) for k, v in value.items()}

@@ -53,13 +53,13 @@ def test_a_package_source_is_its_init_file_and_a_module_source_its_py_file():
 
 
 def test_the_modules_in_use_are_the_ones_the_status_names():
-    """Compiled: every hot module comes from build/engine/ and the engine's other modules (rules, the per-state
-    methods) from the sources; pure: none comes from the build."""
+    """Compiled: every hot module comes from build/engine/ and the engine's other modules (the records of
+    model.py, the local taxes) from the sources; pure: none comes from the build."""
     import backoffice.leave.engine  # noqa: F401
     import payroll.engine.states.income  # noqa: F401
-    import payroll.engine.states.rules as rules
+    import payroll.engine.model as model
     import payroll.engine.workweek  # noqa: F401
-    assert Path(rules.__file__).resolve() == ROOT / "payroll" / "engine" / "states" / "rules.py"
+    assert Path(model.__file__).resolve() == ROOT / "payroll" / "engine" / "model.py"
     if ce.status.startswith("compiled"):
         assert ce.loaded_compiled() == list(ce.HOT_MODULES)
     else:
@@ -201,3 +201,29 @@ def test_make_line_is_line_and_cents_is_round_cents():
             round_cents(bad)
         with pytest.raises(ValueError):
             cents(bad)
+
+
+def test_the_other_hotpath_stand_ins_give_what_the_python_they_replace_gives():
+    """hotpath's periods_per_year, federal_filing_status, age_at_year_end (session 16) and cents on amounts as given
+    (ints and strings, converted by round_cents; a float refused there) give what PayFrequency.periods_per_year,
+    the W-4's federal_filing_status, backoffice.periods.age_at_year_end and round_cents give."""
+    from backoffice.money import round_cents
+    from backoffice.periods import age_at_year_end as kernel_age
+    from payroll.engine.hotpath import age_at_year_end, cents, federal_filing_status, periods_per_year
+    from payroll.engine.model import W4Legacy
+
+    assert {f: periods_per_year(f) for f in PayFrequency} == {f: f.periods_per_year for f in PayFrequency}
+    assert periods_per_year(PayFrequency.BIWEEKLY) == 26 and periods_per_year(PayFrequency.DAILY) == 260
+    for w4 in (W4(), W4(filing_status="married_jointly"), W4(filing_status="head_of_household"), W4Legacy(),
+               W4Legacy(marital_status="married"), W4Legacy(marital_status="married_single_rate")):
+        assert federal_filing_status(w4) == w4.federal_filing_status
+    for born in (date(1970, 1, 1), date(1970, 12, 31), date(2001, 2, 28), date(2000, 2, 29)):
+        for year in (2025, 2026):
+            assert age_at_year_end(born, year) == kernel_age(born, year)
+    assert age_at_year_end(date(1971, 12, 31), 2026) == 55
+    for given in (100, "12.345", "1,250.005", D("7")):
+        assert cents(given) == round_cents(given) and str(cents(given)) == str(round_cents(given))
+    with pytest.raises((TypeError, ValueError)):
+        round_cents(1.5)  # type: ignore[arg-type]
+    with pytest.raises((TypeError, ValueError)):
+        cents(1.5)
