@@ -23,8 +23,7 @@ from pathlib import Path
 
 # The hot path of calculate_paycheck (bench/bench_engine.py --profile). Modules left out on purpose: model.py (its
 # records get a generated __init__ by quick_init and are pickled between processes: they stay ordinary classes),
-# states/rules.py (parsing, cached per year; its records stay ordinary classes), locals (no locality in most
-# paychecks).
+# states/rules.py and locals/rules.py (parsing, cached per year; their records stay ordinary classes).
 HOT_MODULES = (
     "payroll.engine.paycheck",
     "payroll.engine.hotpath",
@@ -52,6 +51,9 @@ HOT_MODULES = (
     # a run's workweeks (bench/bench_payroll_run.py --profile: compute_workweek was the calculation's largest Python
     # after the paycheck engine)
     "payroll.engine.workweek",
+    # the local taxes (session 16: a run's every paycheck has a home and a work place; its records are quick_init
+    # classes and stay ordinary Python classes)
+    "payroll.engine.locals",
 )
 ROOT = Path(__file__).resolve().parent.parent          # the checkout: payroll/ sits at its top
 BUILD_DIR = ROOT / "build" / "engine"

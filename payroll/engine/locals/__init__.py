@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import Mapping
+from typing import Final, Mapping, NamedTuple
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
@@ -38,11 +38,25 @@ class Locality:
     transit_district: str = ""    # Oregon: TRIMET or LTD when the site is inside the district
 
     def describe(self) -> str:
-        parts = [p for p in (self.city.title() if self.city else "", self.county and f"{self.county.title()} County",
-                             self.psd_code and f"PSD {self.psd_code}",
-                             self.school_district and f"school district {self.school_district}",
-                             self.transit_district and f"{self.transit_district} district") if p]
-        return ", ".join(parts + [self.state.upper()])
+        """The place in words, as a paycheck's explanation names it ("Pittsburgh, PSD 700102, PA"): worded once a
+        place (a run describes the same few places for every paycheck)."""
+        name = _DESCRIBED.get(self)
+        if name is None:
+            parts = [p for p in (self.city.title() if self.city else "",
+                                 self.county and f"{self.county.title()} County",
+                                 self.psd_code and f"PSD {self.psd_code}",
+                                 self.school_district and f"school district {self.school_district}",
+                                 self.transit_district and f"{self.transit_district} district") if p]
+            name = ", ".join(parts + [self.state.upper()])
+            if len(_DESCRIBED) >= _DESCRIBED_KEPT:
+                _DESCRIBED.clear()
+            _DESCRIBED[self] = name
+        return name
+
+
+# Locality -> its words (Locality.describe), emptied when it grows past _DESCRIBED_KEPT places
+_DESCRIBED: dict[Locality, str] = {}
+_DESCRIBED_KEPT: Final = 20_000
 
 
 @quick_init
@@ -338,11 +352,12 @@ def _county_rate(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     year divided by the pay periods; without a WH-4 county, the worker's home county, else the work county."""
     cert = ctx.state_certificates.get(rule.state) or {}
     rates = rule.params["county_rates"]
-    lives_here = ctx.residence is not None and ctx.residence.state.upper() == rule.state
+    home = ctx.residence
+    lives_here = home is not None and home.state.upper() == rule.state
     if cert.get("county"):
         county, why = _county_key(cert["county"]), "the county on the WH-4"
-    elif lives_here and ctx.residence.county:
-        county, why = _county_key(ctx.residence.county), "the county of residence on the worker's address"
+    elif home is not None and lives_here and home.county:
+        county, why = _county_key(home.county), "the county of residence on the worker's address"
     elif not lives_here and ctx.work is not None and ctx.work.county:
         county, why = _county_key(ctx.work.county), "the work county (the worker lives outside the state)"
     else:
@@ -407,8 +422,7 @@ def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext)
     """Act 32: withhold the higher of the resident rate (home PSD) and the work PSD's nonresident rate; Philadelphia's
     wage tax instead where the worker lives or works in Philadelphia, the resident EIT credited with it."""
     lines = []
-    phila_work = work is not None and bool(work.params.get("philadelphia")) and work is not home
-    if phila_work:
+    if work is not None and work.params.get("philadelphia") and work is not home:
         rate = work.rates["nonresident"]
         lines.append(_flat(work, ctx, rate, "wage tax, nonresident working in the city"))
         if home is not None:
@@ -424,16 +438,20 @@ def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext)
         return [_flat(home, ctx, home.rates["resident"], "wage tax, resident")]
     res_rate = home.rates["resident"] if home is not None else None
     nr_rate = work.rates.get("nonresident") if work is not None and work is not home else None
-    if home is not None and (nr_rate is None or res_rate >= nr_rate):
-        why = (f"the resident rate {fmt_pct(res_rate)} is not below the work place's ({work.name}) nonresident rate "
+    if home is not None and res_rate is not None and (nr_rate is None or res_rate >= nr_rate):
+        why = (f"the resident rate {fmt_pct(res_rate)} is not below the work place's "
+               f"({work.name}) nonresident rate "  # type: ignore[union-attr]  # a nonresident rate is the work rule's
                f"{fmt_pct(nr_rate)}" if nr_rate is not None else "lives and works in the same place, or works outside "
                "Pennsylvania's tax collection districts")
         line = _flat(home, ctx, res_rate, "earned income tax, resident")
         return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
                              (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
                              + line.explanation, line.employer, line.wages)]
-    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place")
-    why = (f"the work place's nonresident rate {fmt_pct(nr_rate)} is above the resident rate {fmt_pct(res_rate)} "
+    # here the work rule is there with a nonresident rate (the group has a rule, and a home rule alone took the branch
+    # above)
+    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place")  # type: ignore[arg-type]
+    why = (f"the work place's nonresident rate {fmt_pct(nr_rate)} "  # type: ignore[arg-type]
+           f"is above the resident rate {fmt_pct(res_rate)} "  # type: ignore[arg-type]  # home is set: res_rate too
            f"({home.name})" if home is not None else "the worker does not live in Pennsylvania")
     return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
                          (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
@@ -453,7 +471,7 @@ def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalCo
         owed = wages * home.rates["resident"]
         work_tax = lines[0].amount if lines else ZERO
         credit = ZERO
-        if work_tax:
+        if work is not None and work_tax:       # a work city's tax is there only with the work city
             factor = home.params.get("credit_factor", ZERO)
             limit = home.params.get("credit_rate_limit", ZERO)
             credit = min(work_tax, wages * limit) * factor
@@ -521,41 +539,79 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
 
 # --- the paycheck's local lines ----------------------------------------------------------------------------------
 
-# (tax year, residence, work) -> (the year's rules, those of the places lived and worked in by locality code): a
-# run meets the same few places thousands of times, and matching them walks every rule of the year. Localities are
-# frozen (hashable); an entry counts only for the very rules it was made from (held here, so compared by identity);
-# the cache is emptied when it grows past _PLACES_KEPT.
-_PLACES: dict[tuple, tuple] = {}
-_PLACES_KEPT = 20_000
+class _Plan(NamedTuple):
+    """What the local taxes of one pair of places on one pay date are, before any wage is looked at."""
+
+    refusal: str | None                              # why they cannot be computed (UnsupportedLocality), or None
+    singles: tuple[tuple[LocalRules, bool], ...]     # each tax computed by itself, and whether the worker lives there
+    groups: tuple[tuple[str, LocalRules | None, LocalRules | None], ...]   # (method, home rule, work rule)
 
 
-def _rules_of_places(year: int, residence: Locality | None, work: Locality | None) -> dict[str, list[LocalRules]]:
-    rules = localities_for_year(year)
-    key = (year, residence, work)
-    hit = _PLACES.get(key)
+# (pay date, residence, work) -> (the year's rules, the plan for those places on that date): a run meets the same
+# few places thousands of times, and matching them walks every rule of the year and checks the places' fields.
+# Localities are frozen (hashable); an entry counts only for the very rules it was made from (held here, so compared
+# by identity); the cache is emptied when it grows past _PLANS_KEPT.
+_PLANS: dict[tuple[date, Locality | None, Locality | None], tuple[tuple[LocalRules, ...], _Plan]] = {}
+_PLANS_KEPT: Final = 20_000
+
+
+def _plan(pay_date: date, residence: Locality | None, work: Locality | None) -> _Plan:
+    rules = localities_for_year(pay_date.year)
+    key = (pay_date, residence, work)
+    hit = _PLANS.get(key)
     if hit is not None and hit[0] is rules:
         return hit[1]
+    try:
+        plan = _make_plan(pay_date, residence, work, rules)
+    except UnsupportedLocality as exc:
+        plan = _Plan(exc.message, (), ())
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[key] = (rules, plan)
+    return plan
+
+
+def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None,
+               rules: tuple[LocalRules, ...]) -> _Plan:
+    """The taxes of the places lived and worked in that cover the pay date; a locality whose tax is in the data but
+    not for this pay date, or marked unsupported, or a place whose tax is certain but whose field is missing, raises
+    UnsupportedLocality (never a silent zero)."""
     by_code: dict[str, list[LocalRules]] = {}
     for rule in rules:
         if _in(rule, residence) or _in(rule, work):
             by_code.setdefault(rule.code, []).append(rule)
-    if len(_PLACES) >= _PLACES_KEPT:
-        _PLACES.clear()
-    _PLACES[key] = (rules, by_code)
-    return by_code
-
-
-def _applicable(ctx: LocalContext) -> tuple[list[LocalRules], list[LocalRules]]:
-    """(rules covering the pay date whose place the worker lives or works in, rules that do not cover it)."""
     here, missing = [], []
-    by_code = _rules_of_places(ctx.pay_date.year, ctx.residence, ctx.work)
-    for code, versions in by_code.items():
-        current = next((r for r in versions if r.covers(ctx.pay_date)), None)
+    for versions in by_code.values():
+        current = next((r for r in versions if r.covers(pay_date)), None)
         if current is None:
             missing.append(versions[0])
         else:
             here.append(current)
-    return here, missing
+    for rule in missing:
+        raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not in the data for a pay date of "
+                                  f"{pay_date.isoformat()}; source {rule.publication}")
+    for rule in here:
+        if rule.unsupported:
+            raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not supported yet: {rule.unsupported}")
+    _check_required(pay_date.year, residence, work, here)
+    singles: list[tuple[LocalRules, bool]] = []
+    grouped: dict[str, list[LocalRules]] = {}
+    for rule in here:
+        if rule.method in _GROUPED:
+            grouped.setdefault(rule.method, []).append(rule)
+            continue
+        lives = _in(rule, residence)
+        works = _in(rule, work)
+        if rule.applies == "residents" and not lives:
+            continue
+        if rule.applies == "nonresidents" and (lives or not works):
+            continue
+        if rule.applies == "workers" and not works:
+            continue
+        singles.append((rule, lives))
+    groups = tuple((method, next((r for r in members if _in(r, residence)), None),
+                    next((r for r in members if _in(r, work)), None)) for method, members in grouped.items())
+    return _Plan(None, tuple(singles), groups)
 
 
 def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
@@ -565,39 +621,18 @@ def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
         raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
     if ctx.residence is None and ctx.work is None:
         return []
-    here, missing = _applicable(ctx)
-    for rule in missing:
-        raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not in the data for a pay date of "
-                                  f"{ctx.pay_date.isoformat()}; source {rule.publication}")
-    for rule in here:
-        if rule.unsupported:
-            raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not supported yet: {rule.unsupported}")
-    _check_required(ctx, here)
-    lines: list[LocalTaxLine] = []
-    groups: dict[str, list[LocalRules]] = {}
-    for rule in here:
-        if rule.method in _GROUPED:
-            groups.setdefault(rule.method, []).append(rule)
-            continue
-        lives = _in(rule, ctx.residence)
-        works = _in(rule, ctx.work)
-        if rule.applies == "residents" and not lives:
-            continue
-        if rule.applies == "nonresidents" and (lives or not works):
-            continue
-        if rule.applies == "workers" and not works:
-            continue
-        lines.append(_one(rule, ctx, lives))
-    for method, rules in groups.items():
-        home = next((r for r in rules if _in(r, ctx.residence)), None)
-        work = next((r for r in rules if _in(r, ctx.work)), None)
+    plan = _plan(ctx.pay_date, ctx.residence, ctx.work)
+    if plan.refusal is not None:
+        raise UnsupportedLocality(plan.refusal)
+    lines = [_one(rule, ctx, lives) for rule, lives in plan.singles]
+    for method, home, work in plan.groups:
         lines.extend(_GROUPED[method](home, work, ctx))
     return lines
 
 
-def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
+def _check_required(year: int, residence: Locality | None, work: Locality | None, here: list[LocalRules]) -> None:
     """Places where a local tax is certain but the worker's locality does not say which: refuse, naming the field."""
-    for where, loc in (("residence", ctx.residence), ("work", ctx.work)):
+    for where, loc in (("residence", residence), ("work", work)):
         if loc is None:
             continue
         state = loc.state.upper()
@@ -610,10 +645,10 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
         if state == "PA" and not known:
             raise UnsupportedLocality(f"Pennsylvania PSD code {loc.psd_code} ({where}): its earned income tax rates "
                                       f"are not in the data yet (only the PSD codes listed in "
-                                      f"data/{ctx.pay_date.year}/locals/PA.json are)")
+                                      f"data/{year}/locals/PA.json are)")
         if state == "OH" and where == "work" and not any(r.method == "oh_municipal" and _in(r, loc) for r in here):
             raise UnsupportedLocality(f"Ohio work city {loc.city or '(none given)'!s}: its municipal income tax rate "
-                                      f"is not in the data yet (only the cities in data/{ctx.pay_date.year}/locals/"
+                                      f"is not in the data yet (only the cities in data/{year}/locals/"
                                       f"OH.json are); set the work city or add the city's rate")
         if state == "OH" and where == "residence":
             district = norm(loc.school_district)
@@ -622,8 +657,8 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
                                           "for a district without a school district income tax")
             if district != "NONE" and not any(r.method == "oh_school_district" and _in(r, loc) for r in here):
                 raise UnsupportedLocality(f"Ohio school district {district}: not among the districts with an income "
-                                          f"tax in data/{ctx.pay_date.year}/locals/OH.json (for 2026 the Department's "
-                                          f"full list; none is held for {ctx.pay_date.year} otherwise): check the "
+                                          f"tax in data/{year}/locals/OH.json (for 2026 the Department's "
+                                          f"full list; none is held for {year} otherwise): check the "
                                           f"number on the IT 4 (The Finder), or set NONE for a district without one")
 
 
