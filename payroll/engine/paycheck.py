@@ -289,7 +289,7 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
                        mtd_local=inp.mtd_local_taxes)
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
-    for s in compute_local_taxes(ctx):
+    for s in compute_local_taxes(ctx, explain=False):   # a deferred step a line (words on read)
         (employer if s.employer else employee).append(make_line(s.code, s.amount, s.explanation, s.state,
                                                            locality=s.locality))
         names[s.locality] = s.name

@@ -9,7 +9,7 @@ from typing import Final, Mapping, NamedTuple
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
-from ..model import quick_init
+from ..model import QUIET, Steps, quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
@@ -86,7 +86,7 @@ class LocalTaxLine:
     name: str                 # the locality's name, for the paystub and W-2 box 20
     state: str
     amount: Decimal
-    explanation: tuple[str, ...]
+    explanation: tuple        # its words; from compute_local_taxes(ctx, explain=False) one deferred step
     employer: bool = False
     wages: Decimal | None = None     # W-2 box 18
 
@@ -151,10 +151,12 @@ def _source(rule: LocalRules) -> str:
     return f"Source: {rule.publication}{dates} ({rule.confidence})."
 
 
-def _wages(rule: LocalRules, ctx: LocalContext, steps: list[str]) -> Decimal:
+def _wages(rule: LocalRules, ctx: LocalContext, steps: Steps) -> Decimal:
     excluded = sum((a for c, a in ctx.pretax.items() if c in rule.exempt_pretax and a), ZERO)
     wages = ctx.gross - excluded if ctx.gross > excluded else ZERO
-    if excluded:
+    if steps is QUIET:
+        pass
+    elif excluded:
         steps.append(f"Wages {fmt_usd(ctx.gross)} less pre-tax deductions {rule.name} excludes "
                      f"({', '.join(sorted(c for c in ctx.pretax if c in rule.exempt_pretax))}) "
                      f"{fmt_usd(excluded)} = {fmt_usd(wages)}")
@@ -176,30 +178,32 @@ def _count(raw: Mapping[str, object], key: str, default: int = 0) -> int:
     return n
 
 
-def _line(rule: LocalRules, amount: Decimal, steps: list[str], wages: Decimal | None) -> LocalTaxLine:
-    steps = steps + [f"Not modelled: {n}" for n in rule.not_modelled] + [_source(rule)]
-    return LocalTaxLine(rule.kind, rule.code, rule.name, rule.state, round_cents(amount), tuple(steps),
-                        rule.employer, wages)
+def _line(rule: LocalRules, amount: Decimal, steps: Steps, wages: Decimal | None) -> LocalTaxLine:
+    words: tuple[str, ...] = () if steps is QUIET else (
+        *steps, *[f"Not modelled: {n}" for n in rule.not_modelled], _source(rule))
+    return LocalTaxLine(rule.kind, rule.code, rule.name, rule.state, round_cents(amount), words, rule.employer, wages)
 
 
 # --- methods -------------------------------------------------------------------------------------------------
 
-def _flat(rule: LocalRules, ctx: LocalContext, rate: Decimal, who: str) -> LocalTaxLine:
-    steps = [f"{rule.name} {who}: {fmt_pct(rate)} of wages"]
+def _flat(rule: LocalRules, ctx: LocalContext, rate: Decimal, who: str, quiet: bool = False) -> LocalTaxLine:
+    steps: Steps = QUIET if quiet else [f"{rule.name} {who}: {fmt_pct(rate)} of wages"]
     wages = _wages(rule, ctx, steps)
     taxable = wages
     per = rule.params.get("exemption_per_allowance")
     if per is not None:
         n = _count(ctx.certificate, "city_exemptions", 0)
-        if ctx.certificate.get("city_exemptions") in (None, ""):
+        if steps is not QUIET and ctx.certificate.get("city_exemptions") in (None, ""):
             steps.append(f"No city withholding certificate on file: no exemptions "
                          f"({rule.params.get('default_certificate', 'the city withholds at its rate on all wages')})")
         allowance = round_cents(per * n / D(ctx.periods_per_year))
         taxable = max(ZERO, wages - allowance)
-        steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods = "
-                     f"{fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
+        if steps is not QUIET:
+            steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods = "
+                         f"{fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
     amount = taxable * rate
-    steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
+    if steps is not QUIET:
+        steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
     return _line(rule, amount, steps, wages)
 
 
@@ -245,25 +249,29 @@ def _state_surcharge(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     return _line(rule, amount, steps, wages)
 
 
-def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+def _pa_lst(rule: LocalRules, ctx: LocalContext, quiet: bool = False) -> LocalTaxLine:
     annual = rule.params["annual_amount"]
-    steps = [f"{rule.name} Local Services Tax: {fmt_usd(annual)} a year, withheld pro rata each pay period at the "
-             f"place of employment"]
+    steps: Steps = QUIET if quiet else [
+        f"{rule.name} Local Services Tax: {fmt_usd(annual)} a year, withheld pro rata each pay period at the "
+        f"place of employment"]
     if ctx.certificate.get("lst_exempt"):
         threshold = rule.params.get("low_income_exemption")
-        steps.append("Exempt: the employee filed the LST exemption certificate"
-                     + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
-                        if threshold is not None else ""))
+        if steps is not QUIET:
+            steps.append("Exempt: the employee filed the LST exemption certificate"
+                         + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
+                            if threshold is not None else ""))
         return _line(rule, ZERO, steps, None)
     # the Local Tax Enabling Act (Act 7 of 2007) and the ordinances under it: the pro rata share is the year's tax
     # divided by the employer's payroll periods, rounded DOWN to the cent (DCED's LST page: $52 monthly -> $4.33)
     per = (annual / D(ctx.periods_per_year)).quantize(D("0.01"), rounding=ROUND_DOWN)
     done = ctx.ytd_local.get(rule.code, ZERO)
     room = max(ZERO, annual - done)
-    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)} (rounded down to the "
-                 f"cent)")
+    if steps is not QUIET:
+        steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)} (rounded down to "
+                     f"the cent)")
     if per > room:
-        steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
+        if steps is not QUIET:
+            steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
         per = room
     return _line(rule, per, steps, ctx.gross)
 
@@ -418,38 +426,47 @@ def _annualized_exclusion(rule: LocalRules, ctx: LocalContext, resident: bool) -
     return _line(rule, amount, steps, wages)
 
 
-def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext,
+            quiet: bool = False) -> list[LocalTaxLine]:
     """Act 32: withhold the higher of the resident rate (home PSD) and the work PSD's nonresident rate; Philadelphia's
     wage tax instead where the worker lives or works in Philadelphia, the resident EIT credited with it."""
     lines = []
     if work is not None and work.params.get("philadelphia") and work is not home:
         rate = work.rates["nonresident"]
-        lines.append(_flat(work, ctx, rate, "wage tax, nonresident working in the city"))
+        lines.append(_flat(work, ctx, rate, "wage tax, nonresident working in the city", quiet))
         if home is not None:
-            steps = [f"{home.name} resident earned income tax: {fmt_pct(home.rates['resident'])}"]
+            steps: Steps = QUIET if quiet else [
+                f"{home.name} resident earned income tax: {fmt_pct(home.rates['resident'])}"]
             wages = _wages(home, ctx, steps)
             owed = wages * home.rates["resident"]
             credit = lines[0].amount
-            steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, less "
-                         f"the Philadelphia wage tax withheld {fmt_usd(credit)} (credited against the resident EIT)")
+            if steps is not QUIET:
+                steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, "
+                             f"less the Philadelphia wage tax withheld {fmt_usd(credit)} (credited against the "
+                             f"resident EIT)")
             lines.append(_line(home, max(ZERO, owed - credit), steps, wages))
         return lines
     if home is not None and home.params.get("philadelphia"):
-        return [_flat(home, ctx, home.rates["resident"], "wage tax, resident")]
+        return [_flat(home, ctx, home.rates["resident"], "wage tax, resident", quiet)]
     res_rate = home.rates["resident"] if home is not None else None
     nr_rate = work.rates.get("nonresident") if work is not None and work is not home else None
     if home is not None and res_rate is not None and (nr_rate is None or res_rate >= nr_rate):
+        line = _flat(home, ctx, res_rate, "earned income tax, resident", quiet)
+        if quiet:
+            return [line]
         why = (f"the resident rate {fmt_pct(res_rate)} is not below the work place's "
                f"({work.name}) nonresident rate "  # type: ignore[union-attr]  # a nonresident rate is the work rule's
                f"{fmt_pct(nr_rate)}" if nr_rate is not None else "lives and works in the same place, or works outside "
                "Pennsylvania's tax collection districts")
-        line = _flat(home, ctx, res_rate, "earned income tax, resident")
         return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
                              (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
                              + line.explanation, line.employer, line.wages)]
     # here the work rule is there with a nonresident rate (the group has a rule, and a home rule alone took the branch
     # above)
-    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place")  # type: ignore[arg-type]
+    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place",  # type: ignore[arg-type]
+                 quiet)
+    if quiet:
+        return [line]
     why = (f"the work place's nonresident rate {fmt_pct(nr_rate)} "  # type: ignore[arg-type]
            f"is above the resident rate {fmt_pct(res_rate)} "  # type: ignore[arg-type]  # home is set: res_rate too
            f"({home.name})" if home is not None else "the worker does not live in Pennsylvania")
@@ -458,15 +475,16 @@ def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext)
                          + line.explanation, line.employer, line.wages)]
 
 
-def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext,
+                  quiet: bool = False) -> list[LocalTaxLine]:
     """Ohio (ORC 718): the work city's tax is withheld; a resident of another taxing city owes its tax less the credit
     it grants for the work city's tax, withheld when the employee asks for it (local certificate)."""
     lines = []
     if work is not None:
         who = "resident working in the city" if work is home else "tax on wages earned in the city"
-        lines.append(_flat(work, ctx, work.rates["resident" if work is home else "nonresident"], who))
+        lines.append(_flat(work, ctx, work.rates["resident" if work is home else "nonresident"], who, quiet))
     if home is not None and home is not work:
-        steps = [f"{home.name} resident tax: {fmt_pct(home.rates['resident'])} of wages"]
+        steps: Steps = QUIET if quiet else [f"{home.name} resident tax: {fmt_pct(home.rates['resident'])} of wages"]
         wages = _wages(home, ctx, steps)
         owed = wages * home.rates["resident"]
         work_tax = lines[0].amount if lines else ZERO
@@ -475,48 +493,55 @@ def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalCo
             factor = home.params.get("credit_factor", ZERO)
             limit = home.params.get("credit_rate_limit", ZERO)
             credit = min(work_tax, wages * limit) * factor
-            steps.append(f"Credit for the {work.name} tax {fmt_usd(work_tax)}: {fmt_pct(factor)} of it, on up to "
-                         f"{fmt_pct(limit)} of wages = {fmt_usd(round_cents(credit))}")
+            if steps is not QUIET:
+                steps.append(f"Credit for the {work.name} tax {fmt_usd(work_tax)}: {fmt_pct(factor)} of it, on up "
+                             f"to {fmt_pct(limit)} of wages = {fmt_usd(round_cents(credit))}")
         net = max(ZERO, owed - credit)
-        steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, less "
-                     f"credit = {fmt_usd(round_cents(net))}")
+        if steps is not QUIET:
+            steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, "
+                         f"less credit = {fmt_usd(round_cents(net))}")
         if not ctx.certificate.get("withhold_residence_city"):
-            steps.append("Not withheld: an Ohio employer withholds for the work city; the employee has not asked for "
-                         f"{home.name} resident withholding, so it is settled on the employee's {home.name} return.")
+            if steps is not QUIET:
+                steps.append("Not withheld: an Ohio employer withholds for the work city; the employee has not asked "
+                             f"for {home.name} resident withholding, so it is settled on the employee's {home.name} "
+                             "return.")
             net = ZERO
         lines.append(_line(home, net, steps, wages))
     return lines
 
 
-def _mi_city(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+def _mi_city(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext,
+             quiet: bool = False) -> list[LocalTaxLine]:
     """Michigan cities (City Income Tax Act, the Uniform City Income Tax Ordinance's section 51, MCL 141.651): a
     nonresident's wages are withheld at the work city's nonresident rate; a resident's at the residence city's rate,
     less, when the resident works in another taxing city, that city's rate on the same wages (section 51(1)(a)(ii)),
     each after the city's own exemptions."""
     lines = []
     if work is not None and work is not home:
-        lines.append(_flat(work, ctx, work.rates["nonresident"], "nonresident"))
+        lines.append(_flat(work, ctx, work.rates["nonresident"], "nonresident", quiet))
     if home is not None:
         if work is None or work is home:
-            lines.append(_flat(home, ctx, home.rates["resident"], "resident"))
+            lines.append(_flat(home, ctx, home.rates["resident"], "resident", quiet))
         else:
             rate = max(ZERO, home.rates["resident"] - work.rates["nonresident"])
             lines.append(_flat(home, ctx, rate,
                                f"resident working in {work.name} ({fmt_pct(home.rates['resident'])} less "
-                               f"{work.name}'s {fmt_pct(work.rates['nonresident'])}, MCL 141.651(1)(a)(ii))"))
+                               f"{work.name}'s {fmt_pct(work.rates['nonresident'])}, MCL 141.651(1)(a)(ii))", quiet))
     return lines
 
 
 _GROUPED = {"pa_eit": _pa_eit, "oh_municipal": _oh_municipal, "mi_city": _mi_city}
 
 
-def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
+def _one(rule: LocalRules, ctx: LocalContext, resident: bool, quiet: bool = False) -> LocalTaxLine:
+    """One tax computed by itself. quiet: the figures only, as far as the method has a quiet path (flat rates and the
+    Pennsylvania LST: what a run meets most); the others word their lines anyway (compute_local_taxes drops them)."""
     if rule.method == "period_table":
         return _period_table(rule, ctx)
     if rule.method == "state_tax_surcharge":
         return _state_surcharge(rule, ctx)
     if rule.method == "pa_lst":
-        return _pa_lst(rule, ctx)
+        return _pa_lst(rule, ctx, quiet)
     if rule.method == "oh_school_district":
         return _oh_school_district(rule, ctx)
     if rule.method == "county_rate":
@@ -527,13 +552,13 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
         return _monthly_head_tax(rule, ctx)
     if rule.method == "flat":
         if rule.applies == "residents_or_workers":
-            return _flat(rule, ctx, rule.rates["resident"], "tax")
+            return _flat(rule, ctx, rule.rates["resident"], "tax", quiet)
         key = "resident" if resident else "nonresident"
         if key not in rule.rates:
             key = "resident" if "resident" in rule.rates else "nonresident"
         if rule.applies == "workers" and len(set(rule.rates.values())) == 1:
-            return _flat(rule, ctx, rule.rates[key], "occupational tax on wages for work in the city")
-        return _flat(rule, ctx, rule.rates[key], "resident" if resident else "nonresident")
+            return _flat(rule, ctx, rule.rates[key], "occupational tax on wages for work in the city", quiet)
+        return _flat(rule, ctx, rule.rates[key], "resident" if resident else "nonresident", quiet)
     raise UnsupportedLocality(f"{rule.name}: method {rule.method} is not computed by itself")
 
 
@@ -614,9 +639,27 @@ def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None
     return _Plan(None, tuple(singles), groups)
 
 
-def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
+# (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
+# whole, so a thread never sees one context's lines paired with another's.
+_last_explained: tuple = (None, ())
+
+
+def local_line_explanation(ctx: LocalContext, index: int) -> tuple[str, ...]:
+    """The words of line `index` of compute_local_taxes(ctx, explain=False): the same lines computed again with
+    their explanations (the computation is pure, so the figures and the words are those of that call)."""
+    global _last_explained
+    last = _last_explained
+    if last[0] is not ctx:
+        last = _last_explained = (ctx, compute_local_taxes(ctx))
+    return last[1][index].explanation
+
+
+def compute_local_taxes(ctx: LocalContext, explain: bool = True) -> list[LocalTaxLine]:
     """Every local tax line of one paycheck. A locality whose tax is in the data but not for this pay date, or
-    marked unsupported, raises UnsupportedLocality (never a silent zero)."""
+    marked unsupported, raises UnsupportedLocality (never a silent zero).
+
+    explain=False computes the figures only and gives each line one deferred step (local_line_explanation) in place
+    of its words, as compute_state_taxes does: a payroll run or a quote without explanations never formats them."""
     if ctx.periods_per_year < 1:
         raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
     if ctx.residence is None and ctx.work is None:
@@ -624,9 +667,14 @@ def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
     plan = _plan(ctx.pay_date, ctx.residence, ctx.work)
     if plan.refusal is not None:
         raise UnsupportedLocality(plan.refusal)
-    lines = [_one(rule, ctx, lives) for rule, lives in plan.singles]
+    quiet = not explain
+    lines = [_one(rule, ctx, lives, quiet) for rule, lives in plan.singles]
     for method, home, work in plan.groups:
-        lines.extend(_GROUPED[method](home, work, ctx))
+        lines.extend(_GROUPED[method](home, work, ctx, quiet))
+    if quiet:
+        for i, line in enumerate(lines):
+            # each line is new, made by this call and seen by no one yet: set its deferred step in place
+            object.__setattr__(line, "explanation", ((local_line_explanation, ctx, i),))
     return lines
 
 
