@@ -13,6 +13,7 @@ from ..model import QUIET, Steps, quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
+           "local_taxes_due", "place_names",
            "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
 
@@ -38,25 +39,11 @@ class Locality:
     transit_district: str = ""    # Oregon: TRIMET or LTD when the site is inside the district
 
     def describe(self) -> str:
-        """The place in words, as a paycheck's explanation names it ("Pittsburgh, PSD 700102, PA"): worded once a
-        place (a run describes the same few places for every paycheck)."""
-        name = _DESCRIBED.get(self)
-        if name is None:
-            parts = [p for p in (self.city.title() if self.city else "",
-                                 self.county and f"{self.county.title()} County",
-                                 self.psd_code and f"PSD {self.psd_code}",
-                                 self.school_district and f"school district {self.school_district}",
-                                 self.transit_district and f"{self.transit_district} district") if p]
-            name = ", ".join(parts + [self.state.upper()])
-            if len(_DESCRIBED) >= _DESCRIBED_KEPT:
-                _DESCRIBED.clear()
-            _DESCRIBED[self] = name
-        return name
-
-
-# Locality -> its words (Locality.describe), emptied when it grows past _DESCRIBED_KEPT places
-_DESCRIBED: dict[Locality, str] = {}
-_DESCRIBED_KEPT: Final = 20_000
+        parts = [p for p in (self.city.title() if self.city else "", self.county and f"{self.county.title()} County",
+                             self.psd_code and f"PSD {self.psd_code}",
+                             self.school_district and f"school district {self.school_district}",
+                             self.transit_district and f"{self.transit_district} district") if p]
+        return ", ".join(parts + [self.state.upper()])
 
 
 @quick_init
@@ -637,6 +624,34 @@ def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None
     groups = tuple((method, next((r for r in members if _in(r, residence)), None),
                     next((r for r in members if _in(r, work)), None)) for method, members in grouped.items())
     return _Plan(None, tuple(singles), groups)
+
+
+def local_taxes_due(pay_date: date, residence: Locality | None, work: Locality | None) -> bool:
+    """Whether the places lived and worked in levy a local tax on this pay date (compute_local_taxes has lines to
+    make); raises UnsupportedLocality where compute_local_taxes would. A run's paycheck asks this before it builds
+    the LocalContext: most places levy nothing."""
+    plan = _plan(pay_date, residence, work)
+    if plan.refusal is not None:
+        raise UnsupportedLocality(plan.refusal)
+    return bool(plan.singles or plan.groups)
+
+
+# (residence, work) -> the two places in words (Locality.describe, "not stated" for none), as a paycheck's result
+# names them: a run describes the same few places for every paycheck. Emptied when it grows past _PLANS_KEPT.
+_NAMES: dict[tuple[Locality | None, Locality | None], tuple[str, str]] = {}
+
+
+def place_names(residence: Locality | None, work: Locality | None) -> tuple[str, str]:
+    """The residence's and the work place's words (Locality.describe), each pair worded once."""
+    key = (residence, work)
+    names = _NAMES.get(key)
+    if names is None:
+        names = (residence.describe() if residence is not None else "not stated",
+                 work.describe() if work is not None else "not stated")
+        if len(_NAMES) >= _PLANS_KEPT:
+            _NAMES.clear()
+        _NAMES[key] = names
+    return names
 
 
 # (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
