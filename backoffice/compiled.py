@@ -26,7 +26,7 @@ from pathlib import Path
 
 # The hot paths of calculate_paycheck (bench/bench_engine.py --profile) and of the leave accrual. Modules left out on
 # purpose: model.py (its records get a generated __init__ by quick_init and are pickled between processes: they stay
-# ordinary classes), locals (no locality in most paychecks).
+# ordinary classes), locals/rules.py (parsing, cached per year; its records stay ordinary classes).
 HOT_MODULES = (
     "payroll.engine.paycheck",
     "payroll.engine.hotpath",
@@ -56,6 +56,9 @@ HOT_MODULES = (
     # a run's workweeks (bench/bench_payroll_run.py --profile: compute_workweek was the calculation's largest Python
     # after the paycheck engine)
     "payroll.engine.workweek",
+    # the local taxes (session 16: a run's every paycheck has a home and a work place; its records are quick_init
+    # classes and stay ordinary Python classes)
+    "payroll.engine.locals",
     # the sick-leave law engine (accrue: once per worker and law in an approval's chunks)
     "backoffice.leave.engine",
 )

@@ -1,13 +1,16 @@
 """Benchmark: the payroll engine on 100,000 varied paychecks, reported as paychecks per second per core.
 
-Run: .venv/bin/python bench/bench_engine.py [--n 100000] [--render] [--profile] [--against DIR [--rounds 3]]
+Run: .venv/bin/python bench/bench_engine.py [--n 100000] [--mix run] [--render] [--profile] [--against DIR [--rounds 3]]
 One process (one core); per-core speed is paychecks ÷ the process's CPU seconds (the wall-clock rate is printed too,
 it drops when other work shares the machine). Inputs are built before the clock starts; tables are loaded once, as in
 a payroll run.
 --render also turns every line's explanation into text (what a paystub or the quote API does).
 --against DIR runs DIR's own bench/bench_engine.py (another checkout, e.g. the starting commit) and this one in turn,
 --rounds times each, with and without --render, and prints both per-core figures side by side (best and median):
-on a shared machine only figures taken in the same minutes compare."""
+on a shared machine only figures taken in the same minutes compare.
+--mix run builds the payroll run's inputs instead (bench/bench_payroll_run.py's workers: every paycheck has a home and
+a work locality, so it goes through the local taxes); with --against, this file drives both checkouts' engines (an
+older checkout's bench has no --mix), each in its own process with its own code (BENCH_ENGINE_TREE)."""
 from __future__ import annotations
 
 import argparse
@@ -18,11 +21,12 @@ import time
 from datetime import date, timedelta
 from decimal import Decimal
 
-sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.environ.get("BENCH_ENGINE_TREE") or os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from backoffice.periods import PayFrequency  # noqa: E402
 from payroll.engine import (Deduction, Earning, PaycheckInput, W4, W4Legacy, YearToDate,  # noqa: E402
                             calculate_paycheck, tables_for)
+from payroll.engine.locals import Locality  # noqa: E402
 from payroll.engine.states import supported_states  # noqa: E402
 
 NO_INCOME_TAX = ("TX", "FL", "WA", "NV", "SD", "TN", "WY", "AK", "NH")
@@ -79,6 +83,43 @@ def build_inputs(n: int, seed: int = 2026) -> tuple[list[PaycheckInput], list[st
     return inputs, states
 
 
+# bench/bench_payroll_run.py's STATES, in its order: worker i lives and works in RUN_STATES[i % 8]
+RUN_STATES = ("TX", "CA", "NY", "FL", "WA", "CO", "IL", "PA")
+
+
+def build_run_inputs(n: int, seed: int = 2026) -> tuple[list[PaycheckInput], list[str]]:
+    """The inputs a regular run of bench/bench_payroll_run.py stores (worker i = 1..n): every fourth a contractor, one
+    employee in ten salaried, the others hourly over two weeks of 40 + i % 7 hours; biweekly, paid 2026-11-27; a home
+    (the worker's city, Pittsburgh with its PSD code in Pennsylvania, else Austin) and a work place (the work state;
+    Pittsburgh and its PSD code in Pennsylvania) on every paycheck, as `paycheck_inputs.locality_input` gives them."""
+    rng = random.Random(seed)
+    D = Decimal
+    inputs = []
+    places: dict[Locality, Locality] = {}      # one record a place, as the run's input_from_json keeps them
+    for i in range(1, n + 1):
+        st = RUN_STATES[i % len(RUN_STATES)]
+        contractor = i % 4 == 0
+        pa = st == "PA"
+        home = Locality(state=st, city="Pittsburgh" if pa else "Austin", psd_code="700102" if pa else "")
+        work = Locality(state=st, city="Pittsburgh", psd_code="700102") if pa else Locality(state=st)
+        home, work = places.setdefault(home, home), places.setdefault(work, work)
+        if not contractor and i % 10 == 1:
+            earnings = (Earning("salary", amount=(D(52000 + (i % 50) * 1000) / 26).quantize(D("0.01"))),)
+        else:
+            rate = D(1800 + i % 4000) / 100
+            hours = 2 * (40 + i % 7)
+            earnings = ((Earning("regular", hours=D(80), rate=rate),) if hours == 80 else
+                        (Earning("regular", hours=D(80), rate=rate),
+                         Earning("overtime", hours=D(hours - 80), rate=rate * D("1.5"))))
+        inputs.append(PaycheckInput(
+            pay_date=date(2026, 11, 27), pay_frequency=PayFrequency.BIWEEKLY,
+            worker_type="contractor" if contractor else "employee", work_state=st, residence_state=st,
+            birth_date=date(1980, 1, 1) + timedelta(days=i % 9000), earnings=earnings,
+            w4=None if contractor else W4(rng.choice(("single", "married_jointly"))), ytd=YearToDate(),
+            residence_locality=home, work_locality=work))
+    return inputs, list(RUN_STATES)
+
+
 def run(inputs, render: bool) -> tuple[float, float]:
     """(wall seconds, CPU seconds of this process) for computing every paycheck."""
     tables = tables_for(date(2026, 1, 2))
@@ -101,11 +142,13 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true")
     ap.add_argument("--against", metavar="DIR", help="another checkout to measure side by side with this one")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--mix", choices=("varied", "run"), default="varied",
+                    help="varied: 100,000 varied paychecks (the default); run: the payroll run's, with localities")
     args = ap.parse_args()
     if args.against:
-        side_by_side(args.against, args.n, args.rounds)
+        side_by_side(args.against, args.n, args.rounds, args.mix)
         return
-    inputs, states = build_inputs(args.n)
+    inputs, states = (build_run_inputs if args.mix == "run" else build_inputs)(args.n)
     run(inputs[:2000], args.render)       # warm-up: imports, caches
     if args.profile:
         import backoffice.compiled as compiled
@@ -121,14 +164,17 @@ def main() -> None:
     wall, cpu = run(inputs, args.render)
     from backoffice.compiled import status
     print(f"engine: {status}")
-    print(f"states: {', '.join(states)} (2026 coverage of payroll.engine.states; 90% employees, 10% contractors)")
+    if args.mix == "run":
+        print(f"states: {', '.join(states)} (the payroll run's mix: 75% employees, a home and a work locality each)")
+    else:
+        print(f"states: {', '.join(states)} (2026 coverage of payroll.engine.states; 90% employees, 10% contractors)")
     print(f"{args.n} paychecks, one process, "
           + ("explanations rendered to text" if args.render else "explanations built, rendered on demand") + ":")
     print(f"  {args.n / cpu:,.0f} paychecks per second per core (CPU time {cpu:.2f} s; "
           f"wall {wall:.2f} s = {args.n / wall:,.0f}/s on this shared machine, load {os.getloadavg()[0]:.1f})")
 
 
-def side_by_side(other: str, n: int, rounds: int) -> None:
+def side_by_side(other: str, n: int, rounds: int, mix: str = "varied") -> None:
     """This checkout's engine and another's, alternately, each in its own process (its own code and imports)."""
     import re
     import statistics
@@ -140,12 +186,14 @@ def side_by_side(other: str, n: int, rounds: int) -> None:
     for _ in range(rounds):
         for render in (False, True):
             for name, tree in trees.items():
-                cmd = [sys.executable, os.path.join(tree, "bench", "bench_engine.py"), "--n", str(n)]
+                script = os.path.join(here if mix == "run" else tree, "bench", "bench_engine.py")
+                cmd = [sys.executable, script, "--n", str(n)] + (["--mix", mix] if mix == "run" else [])
                 out = subprocess.run(cmd + (["--render"] if render else []), cwd=tree, capture_output=True,
-                                     text=True, check=True, env={**os.environ, "PYTHONPATH": tree}).stdout
+                                     text=True, check=True,
+                                     env={**os.environ, "PYTHONPATH": tree, "BENCH_ENGINE_TREE": tree}).stdout
                 rate = float(re.search(r"([\d,]+) paychecks per second per core", out).group(1).replace(",", ""))
                 figures.setdefault((name, render), []).append(rate)
-    print(f"{n} paychecks a pass, {rounds} passes each, alternating; paychecks per second per core (CPU time); "
+    print(f"{n} paychecks a pass ({mix} mix), {rounds} passes each, alternating; paychecks per second per core (CPU time); "
           f"load {os.getloadavg()[0]:.1f}")
     for render in (False, True):
         label = "explanations rendered to text" if render else "calculation (explanations on demand)"

@@ -13,7 +13,7 @@ from .deductions import apply_posttax, apply_pretax, posttax_order, requested_am
 from .earnings import EarningsTotals, sum_earnings
 from .federal import backup_withholding, federal_income_tax
 from .hotpath import cents, federal_filing_status, make_line, periods_per_year
-from .locals import LocalContext, compute_local_taxes
+from .locals import LocalContext, compute_local_taxes, local_taxes_due, place_names
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .states import StateContext, compute_state_taxes, suta_wage_base
 from .tables import TaxTables
@@ -306,22 +306,20 @@ def _futa_steps(t: TaxTables, futa_wages: Decimal, fica_wages: Decimal, ytd_futa
 def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list, employer: list):
     """City, county, school-district, PA EIT/LST and transit taxes (payroll/engine/locals), appended to the
     employee's or the employer's taxes; returns (wages by (code, locality), locality names)."""
-    if inp.residence_locality is None and inp.work_locality is None:
-        return {}, {}
+    home, site = inp.residence_locality, inp.work_locality
+    if (home is None and site is None) or not local_taxes_due(inp.pay_date, home, site):  # type: ignore[arg-type]
+        return {}, {}          # most places levy none: no context built (a refused place raises here)
     state_tax: dict[str, Decimal] = {}
     for line in employee:
         if line.code == "state_income_tax" and line.state:
             state_tax[line.state] = state_tax.get(line.state, _Z) + line.amount
-    ctx = LocalContext(pay_date=inp.pay_date, periods_per_year=periods,
-                       residence=inp.residence_locality,  # type: ignore[arg-type]  # a Locality or None
-                       work=inp.work_locality,  # type: ignore[arg-type]
-                       gross=wages, pretax=pretax, certificate=inp.local_certificate,
-                       state_certificates=inp.state_certificates, state_income_tax=state_tax,
-                       ytd_local=inp.ytd_local_taxes, month_wages=inp.month_wages,
-                       mtd_local=inp.mtd_local_taxes)
+    ctx = LocalContext(   # positional, in field order, as StateContext above
+        inp.pay_date, periods, home, site,  # type: ignore[arg-type]  # residence and work: a Locality or None
+        wages, pretax, inp.local_certificate,            # gross, pretax, certificate
+        inp.state_certificates, state_tax, inp.ytd_local_taxes, inp.month_wages, inp.mtd_local_taxes)
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
-    for s in compute_local_taxes(ctx):
+    for s in compute_local_taxes(ctx, explain=False):   # a deferred step a line (words on read)
         (employer if s.employer else employee).append(make_line(s.code, s.amount, s.explanation, s.state,
                                                            locality=s.locality))
         names[s.locality] = s.name
@@ -333,6 +331,4 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
 def _localities(inp: PaycheckInput) -> tuple[str, str] | None:
     if inp.residence_locality is None and inp.work_locality is None:
         return None
-    names = tuple(loc.describe() if loc is not None else "not stated"  # type: ignore[attr-defined]
-                  for loc in (inp.residence_locality, inp.work_locality))
-    return names  # type: ignore[return-value]  # two: the residence's and the work place's
+    return place_names(inp.residence_locality, inp.work_locality)  # type: ignore[arg-type]  # Localities or None

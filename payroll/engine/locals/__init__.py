@@ -4,15 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import Mapping
+from typing import Final, Mapping, NamedTuple
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
-from ..model import quick_init
+from ..model import QUIET, Steps, quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
+           "local_taxes_due", "place_names",
            "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
 
@@ -72,7 +73,7 @@ class LocalTaxLine:
     name: str                 # the locality's name, for the paystub and W-2 box 20
     state: str
     amount: Decimal
-    explanation: tuple[str, ...]
+    explanation: tuple        # its words; from compute_local_taxes(ctx, explain=False) one deferred step
     employer: bool = False
     wages: Decimal | None = None     # W-2 box 18
 
@@ -137,10 +138,12 @@ def _source(rule: LocalRules) -> str:
     return f"Source: {rule.publication}{dates} ({rule.confidence})."
 
 
-def _wages(rule: LocalRules, ctx: LocalContext, steps: list[str]) -> Decimal:
+def _wages(rule: LocalRules, ctx: LocalContext, steps: Steps) -> Decimal:
     excluded = sum((a for c, a in ctx.pretax.items() if c in rule.exempt_pretax and a), ZERO)
     wages = ctx.gross - excluded if ctx.gross > excluded else ZERO
-    if excluded:
+    if steps is QUIET:
+        pass
+    elif excluded:
         steps.append(f"Wages {fmt_usd(ctx.gross)} less pre-tax deductions {rule.name} excludes "
                      f"({', '.join(sorted(c for c in ctx.pretax if c in rule.exempt_pretax))}) "
                      f"{fmt_usd(excluded)} = {fmt_usd(wages)}")
@@ -162,30 +165,32 @@ def _count(raw: Mapping[str, object], key: str, default: int = 0) -> int:
     return n
 
 
-def _line(rule: LocalRules, amount: Decimal, steps: list[str], wages: Decimal | None) -> LocalTaxLine:
-    steps = steps + [f"Not modelled: {n}" for n in rule.not_modelled] + [_source(rule)]
-    return LocalTaxLine(rule.kind, rule.code, rule.name, rule.state, round_cents(amount), tuple(steps),
-                        rule.employer, wages)
+def _line(rule: LocalRules, amount: Decimal, steps: Steps, wages: Decimal | None) -> LocalTaxLine:
+    words: tuple[str, ...] = () if steps is QUIET else (
+        *steps, *[f"Not modelled: {n}" for n in rule.not_modelled], _source(rule))
+    return LocalTaxLine(rule.kind, rule.code, rule.name, rule.state, round_cents(amount), words, rule.employer, wages)
 
 
 # --- methods -------------------------------------------------------------------------------------------------
 
-def _flat(rule: LocalRules, ctx: LocalContext, rate: Decimal, who: str) -> LocalTaxLine:
-    steps = [f"{rule.name} {who}: {fmt_pct(rate)} of wages"]
+def _flat(rule: LocalRules, ctx: LocalContext, rate: Decimal, who: str, quiet: bool = False) -> LocalTaxLine:
+    steps: Steps = QUIET if quiet else [f"{rule.name} {who}: {fmt_pct(rate)} of wages"]
     wages = _wages(rule, ctx, steps)
     taxable = wages
     per = rule.params.get("exemption_per_allowance")
     if per is not None:
         n = _count(ctx.certificate, "city_exemptions", 0)
-        if ctx.certificate.get("city_exemptions") in (None, ""):
+        if steps is not QUIET and ctx.certificate.get("city_exemptions") in (None, ""):
             steps.append(f"No city withholding certificate on file: no exemptions "
                          f"({rule.params.get('default_certificate', 'the city withholds at its rate on all wages')})")
         allowance = round_cents(per * n / D(ctx.periods_per_year))
         taxable = max(ZERO, wages - allowance)
-        steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods = "
-                     f"{fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
+        if steps is not QUIET:
+            steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods = "
+                         f"{fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
     amount = taxable * rate
-    steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
+    if steps is not QUIET:
+        steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
     return _line(rule, amount, steps, wages)
 
 
@@ -231,25 +236,29 @@ def _state_surcharge(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     return _line(rule, amount, steps, wages)
 
 
-def _pa_lst(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
+def _pa_lst(rule: LocalRules, ctx: LocalContext, quiet: bool = False) -> LocalTaxLine:
     annual = rule.params["annual_amount"]
-    steps = [f"{rule.name} Local Services Tax: {fmt_usd(annual)} a year, withheld pro rata each pay period at the "
-             f"place of employment"]
+    steps: Steps = QUIET if quiet else [
+        f"{rule.name} Local Services Tax: {fmt_usd(annual)} a year, withheld pro rata each pay period at the "
+        f"place of employment"]
     if ctx.certificate.get("lst_exempt"):
         threshold = rule.params.get("low_income_exemption")
-        steps.append("Exempt: the employee filed the LST exemption certificate"
-                     + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
-                        if threshold is not None else ""))
+        if steps is not QUIET:
+            steps.append("Exempt: the employee filed the LST exemption certificate"
+                         + (f" (earned income from all sources in {rule.name} under {fmt_usd(threshold)} a year)"
+                            if threshold is not None else ""))
         return _line(rule, ZERO, steps, None)
     # the Local Tax Enabling Act (Act 7 of 2007) and the ordinances under it: the pro rata share is the year's tax
     # divided by the employer's payroll periods, rounded DOWN to the cent (DCED's LST page: $52 monthly -> $4.33)
     per = (annual / D(ctx.periods_per_year)).quantize(D("0.01"), rounding=ROUND_DOWN)
     done = ctx.ytd_local.get(rule.code, ZERO)
     room = max(ZERO, annual - done)
-    steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)} (rounded down to the "
-                 f"cent)")
+    if steps is not QUIET:
+        steps.append(f"{fmt_usd(annual)} / {ctx.periods_per_year} pay periods = {fmt_usd(per)} (rounded down to "
+                     f"the cent)")
     if per > room:
-        steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
+        if steps is not QUIET:
+            steps.append(f"Withheld so far this year {fmt_usd(done)}: limited to the {fmt_usd(room)} left")
         per = room
     return _line(rule, per, steps, ctx.gross)
 
@@ -338,11 +347,12 @@ def _county_rate(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     year divided by the pay periods; without a WH-4 county, the worker's home county, else the work county."""
     cert = ctx.state_certificates.get(rule.state) or {}
     rates = rule.params["county_rates"]
-    lives_here = ctx.residence is not None and ctx.residence.state.upper() == rule.state
+    home = ctx.residence
+    lives_here = home is not None and home.state.upper() == rule.state
     if cert.get("county"):
         county, why = _county_key(cert["county"]), "the county on the WH-4"
-    elif lives_here and ctx.residence.county:
-        county, why = _county_key(ctx.residence.county), "the county of residence on the worker's address"
+    elif home is not None and lives_here and home.county:
+        county, why = _county_key(home.county), "the county of residence on the worker's address"
     elif not lives_here and ctx.work is not None and ctx.work.county:
         county, why = _county_key(ctx.work.county), "the work county (the worker lives outside the state)"
     else:
@@ -403,102 +413,122 @@ def _annualized_exclusion(rule: LocalRules, ctx: LocalContext, resident: bool) -
     return _line(rule, amount, steps, wages)
 
 
-def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+def _pa_eit(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext,
+            quiet: bool = False) -> list[LocalTaxLine]:
     """Act 32: withhold the higher of the resident rate (home PSD) and the work PSD's nonresident rate; Philadelphia's
     wage tax instead where the worker lives or works in Philadelphia, the resident EIT credited with it."""
     lines = []
-    phila_work = work is not None and bool(work.params.get("philadelphia")) and work is not home
-    if phila_work:
+    if work is not None and work.params.get("philadelphia") and work is not home:
         rate = work.rates["nonresident"]
-        lines.append(_flat(work, ctx, rate, "wage tax, nonresident working in the city"))
+        lines.append(_flat(work, ctx, rate, "wage tax, nonresident working in the city", quiet))
         if home is not None:
-            steps = [f"{home.name} resident earned income tax: {fmt_pct(home.rates['resident'])}"]
+            steps: Steps = QUIET if quiet else [
+                f"{home.name} resident earned income tax: {fmt_pct(home.rates['resident'])}"]
             wages = _wages(home, ctx, steps)
             owed = wages * home.rates["resident"]
             credit = lines[0].amount
-            steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, less "
-                         f"the Philadelphia wage tax withheld {fmt_usd(credit)} (credited against the resident EIT)")
+            if steps is not QUIET:
+                steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, "
+                             f"less the Philadelphia wage tax withheld {fmt_usd(credit)} (credited against the "
+                             f"resident EIT)")
             lines.append(_line(home, max(ZERO, owed - credit), steps, wages))
         return lines
     if home is not None and home.params.get("philadelphia"):
-        return [_flat(home, ctx, home.rates["resident"], "wage tax, resident")]
+        return [_flat(home, ctx, home.rates["resident"], "wage tax, resident", quiet)]
     res_rate = home.rates["resident"] if home is not None else None
     nr_rate = work.rates.get("nonresident") if work is not None and work is not home else None
-    if home is not None and (nr_rate is None or res_rate >= nr_rate):
-        why = (f"the resident rate {fmt_pct(res_rate)} is not below the work place's ({work.name}) nonresident rate "
+    if home is not None and res_rate is not None and (nr_rate is None or res_rate >= nr_rate):
+        line = _flat(home, ctx, res_rate, "earned income tax, resident", quiet)
+        if quiet:
+            return [line]
+        why = (f"the resident rate {fmt_pct(res_rate)} is not below the work place's "
+               f"({work.name}) nonresident rate "  # type: ignore[union-attr]  # a nonresident rate is the work rule's
                f"{fmt_pct(nr_rate)}" if nr_rate is not None else "lives and works in the same place, or works outside "
                "Pennsylvania's tax collection districts")
-        line = _flat(home, ctx, res_rate, "earned income tax, resident")
         return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
                              (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
                              + line.explanation, line.employer, line.wages)]
-    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place")
-    why = (f"the work place's nonresident rate {fmt_pct(nr_rate)} is above the resident rate {fmt_pct(res_rate)} "
+    # here the work rule is there with a nonresident rate (the group has a rule, and a home rule alone took the branch
+    # above)
+    line = _flat(work, ctx, nr_rate, "earned income tax, nonresident rate of the work place",  # type: ignore[arg-type]
+                 quiet)
+    if quiet:
+        return [line]
+    why = (f"the work place's nonresident rate {fmt_pct(nr_rate)} "  # type: ignore[arg-type]
+           f"is above the resident rate {fmt_pct(res_rate)} "  # type: ignore[arg-type]  # home is set: res_rate too
            f"({home.name})" if home is not None else "the worker does not live in Pennsylvania")
     return [LocalTaxLine(line.code, line.locality, line.name, line.state, line.amount,
                          (f"Act 32: withhold the higher of the resident and the work-place nonresident rate; {why}.",)
                          + line.explanation, line.employer, line.wages)]
 
 
-def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+def _oh_municipal(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext,
+                  quiet: bool = False) -> list[LocalTaxLine]:
     """Ohio (ORC 718): the work city's tax is withheld; a resident of another taxing city owes its tax less the credit
     it grants for the work city's tax, withheld when the employee asks for it (local certificate)."""
     lines = []
     if work is not None:
         who = "resident working in the city" if work is home else "tax on wages earned in the city"
-        lines.append(_flat(work, ctx, work.rates["resident" if work is home else "nonresident"], who))
+        lines.append(_flat(work, ctx, work.rates["resident" if work is home else "nonresident"], who, quiet))
     if home is not None and home is not work:
-        steps = [f"{home.name} resident tax: {fmt_pct(home.rates['resident'])} of wages"]
+        steps: Steps = QUIET if quiet else [f"{home.name} resident tax: {fmt_pct(home.rates['resident'])} of wages"]
         wages = _wages(home, ctx, steps)
         owed = wages * home.rates["resident"]
         work_tax = lines[0].amount if lines else ZERO
         credit = ZERO
-        if work_tax:
+        if work is not None and work_tax:       # a work city's tax is there only with the work city
             factor = home.params.get("credit_factor", ZERO)
             limit = home.params.get("credit_rate_limit", ZERO)
             credit = min(work_tax, wages * limit) * factor
-            steps.append(f"Credit for the {work.name} tax {fmt_usd(work_tax)}: {fmt_pct(factor)} of it, on up to "
-                         f"{fmt_pct(limit)} of wages = {fmt_usd(round_cents(credit))}")
+            if steps is not QUIET:
+                steps.append(f"Credit for the {work.name} tax {fmt_usd(work_tax)}: {fmt_pct(factor)} of it, on up "
+                             f"to {fmt_pct(limit)} of wages = {fmt_usd(round_cents(credit))}")
         net = max(ZERO, owed - credit)
-        steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, less "
-                     f"credit = {fmt_usd(round_cents(net))}")
+        if steps is not QUIET:
+            steps.append(f"{fmt_usd(wages)} x {fmt_pct(home.rates['resident'])} = {fmt_usd(round_cents(owed))}, "
+                         f"less credit = {fmt_usd(round_cents(net))}")
         if not ctx.certificate.get("withhold_residence_city"):
-            steps.append("Not withheld: an Ohio employer withholds for the work city; the employee has not asked for "
-                         f"{home.name} resident withholding, so it is settled on the employee's {home.name} return.")
+            if steps is not QUIET:
+                steps.append("Not withheld: an Ohio employer withholds for the work city; the employee has not asked "
+                             f"for {home.name} resident withholding, so it is settled on the employee's {home.name} "
+                             "return.")
             net = ZERO
         lines.append(_line(home, net, steps, wages))
     return lines
 
 
-def _mi_city(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext) -> list[LocalTaxLine]:
+def _mi_city(home: LocalRules | None, work: LocalRules | None, ctx: LocalContext,
+             quiet: bool = False) -> list[LocalTaxLine]:
     """Michigan cities (City Income Tax Act, the Uniform City Income Tax Ordinance's section 51, MCL 141.651): a
     nonresident's wages are withheld at the work city's nonresident rate; a resident's at the residence city's rate,
     less, when the resident works in another taxing city, that city's rate on the same wages (section 51(1)(a)(ii)),
     each after the city's own exemptions."""
     lines = []
     if work is not None and work is not home:
-        lines.append(_flat(work, ctx, work.rates["nonresident"], "nonresident"))
+        lines.append(_flat(work, ctx, work.rates["nonresident"], "nonresident", quiet))
     if home is not None:
         if work is None or work is home:
-            lines.append(_flat(home, ctx, home.rates["resident"], "resident"))
+            lines.append(_flat(home, ctx, home.rates["resident"], "resident", quiet))
         else:
             rate = max(ZERO, home.rates["resident"] - work.rates["nonresident"])
             lines.append(_flat(home, ctx, rate,
                                f"resident working in {work.name} ({fmt_pct(home.rates['resident'])} less "
-                               f"{work.name}'s {fmt_pct(work.rates['nonresident'])}, MCL 141.651(1)(a)(ii))"))
+                               f"{work.name}'s {fmt_pct(work.rates['nonresident'])}, MCL 141.651(1)(a)(ii))", quiet))
     return lines
 
 
 _GROUPED = {"pa_eit": _pa_eit, "oh_municipal": _oh_municipal, "mi_city": _mi_city}
 
 
-def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
+def _one(rule: LocalRules, ctx: LocalContext, resident: bool, quiet: bool = False) -> LocalTaxLine:
+    """One tax computed by itself. quiet: the figures only, as far as the method has a quiet path (flat rates and the
+    Pennsylvania LST: what a run meets most); the others word their lines anyway (compute_local_taxes drops them)."""
     if rule.method == "period_table":
         return _period_table(rule, ctx)
     if rule.method == "state_tax_surcharge":
         return _state_surcharge(rule, ctx)
     if rule.method == "pa_lst":
-        return _pa_lst(rule, ctx)
+        return _pa_lst(rule, ctx, quiet)
     if rule.method == "oh_school_district":
         return _oh_school_district(rule, ctx)
     if rule.method == "county_rate":
@@ -509,95 +539,163 @@ def _one(rule: LocalRules, ctx: LocalContext, resident: bool) -> LocalTaxLine:
         return _monthly_head_tax(rule, ctx)
     if rule.method == "flat":
         if rule.applies == "residents_or_workers":
-            return _flat(rule, ctx, rule.rates["resident"], "tax")
+            return _flat(rule, ctx, rule.rates["resident"], "tax", quiet)
         key = "resident" if resident else "nonresident"
         if key not in rule.rates:
             key = "resident" if "resident" in rule.rates else "nonresident"
         if rule.applies == "workers" and len(set(rule.rates.values())) == 1:
-            return _flat(rule, ctx, rule.rates[key], "occupational tax on wages for work in the city")
-        return _flat(rule, ctx, rule.rates[key], "resident" if resident else "nonresident")
+            return _flat(rule, ctx, rule.rates[key], "occupational tax on wages for work in the city", quiet)
+        return _flat(rule, ctx, rule.rates[key], "resident" if resident else "nonresident", quiet)
     raise UnsupportedLocality(f"{rule.name}: method {rule.method} is not computed by itself")
 
 
 # --- the paycheck's local lines ----------------------------------------------------------------------------------
 
-# (tax year, residence, work) -> (the year's rules, those of the places lived and worked in by locality code): a
-# run meets the same few places thousands of times, and matching them walks every rule of the year. Localities are
-# frozen (hashable); an entry counts only for the very rules it was made from (held here, so compared by identity);
-# the cache is emptied when it grows past _PLACES_KEPT.
-_PLACES: dict[tuple, tuple] = {}
-_PLACES_KEPT = 20_000
+class _Plan(NamedTuple):
+    """What the local taxes of one pair of places on one pay date are, before any wage is looked at."""
+
+    refusal: str | None                              # why they cannot be computed (UnsupportedLocality), or None
+    singles: tuple[tuple[LocalRules, bool], ...]     # each tax computed by itself, and whether the worker lives there
+    groups: tuple[tuple[str, LocalRules | None, LocalRules | None], ...]   # (method, home rule, work rule)
 
 
-def _rules_of_places(year: int, residence: Locality | None, work: Locality | None) -> dict[str, list[LocalRules]]:
-    rules = localities_for_year(year)
-    key = (year, residence, work)
-    hit = _PLACES.get(key)
+# (pay date, residence, work) -> (the year's rules, the plan for those places on that date): a run meets the same
+# few places thousands of times, and matching them walks every rule of the year and checks the places' fields.
+# Localities are frozen (hashable); an entry counts only for the very rules it was made from (held here, so compared
+# by identity); the cache is emptied when it grows past _PLANS_KEPT.
+_PLANS: dict[tuple[date, Locality | None, Locality | None], tuple[tuple[LocalRules, ...], _Plan]] = {}
+_PLANS_KEPT: Final = 20_000
+
+
+def _plan(pay_date: date, residence: Locality | None, work: Locality | None) -> _Plan:
+    rules = localities_for_year(pay_date.year)
+    key = (pay_date, residence, work)
+    hit = _PLANS.get(key)
     if hit is not None and hit[0] is rules:
         return hit[1]
+    try:
+        plan = _make_plan(pay_date, residence, work, rules)
+    except UnsupportedLocality as exc:
+        plan = _Plan(exc.message, (), ())
+    if len(_PLANS) >= _PLANS_KEPT:
+        _PLANS.clear()
+    _PLANS[key] = (rules, plan)
+    return plan
+
+
+def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None,
+               rules: tuple[LocalRules, ...]) -> _Plan:
+    """The taxes of the places lived and worked in that cover the pay date; a locality whose tax is in the data but
+    not for this pay date, or marked unsupported, or a place whose tax is certain but whose field is missing, raises
+    UnsupportedLocality (never a silent zero)."""
     by_code: dict[str, list[LocalRules]] = {}
     for rule in rules:
         if _in(rule, residence) or _in(rule, work):
             by_code.setdefault(rule.code, []).append(rule)
-    if len(_PLACES) >= _PLACES_KEPT:
-        _PLACES.clear()
-    _PLACES[key] = (rules, by_code)
-    return by_code
-
-
-def _applicable(ctx: LocalContext) -> tuple[list[LocalRules], list[LocalRules]]:
-    """(rules covering the pay date whose place the worker lives or works in, rules that do not cover it)."""
     here, missing = [], []
-    by_code = _rules_of_places(ctx.pay_date.year, ctx.residence, ctx.work)
-    for code, versions in by_code.items():
-        current = next((r for r in versions if r.covers(ctx.pay_date)), None)
+    for versions in by_code.values():
+        current = next((r for r in versions if r.covers(pay_date)), None)
         if current is None:
             missing.append(versions[0])
         else:
             here.append(current)
-    return here, missing
-
-
-def compute_local_taxes(ctx: LocalContext) -> list[LocalTaxLine]:
-    """Every local tax line of one paycheck. A locality whose tax is in the data but not for this pay date, or
-    marked unsupported, raises UnsupportedLocality (never a silent zero)."""
-    if ctx.periods_per_year < 1:
-        raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
-    if ctx.residence is None and ctx.work is None:
-        return []
-    here, missing = _applicable(ctx)
     for rule in missing:
         raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not in the data for a pay date of "
-                                  f"{ctx.pay_date.isoformat()}; source {rule.publication}")
+                                  f"{pay_date.isoformat()}; source {rule.publication}")
     for rule in here:
         if rule.unsupported:
             raise UnsupportedLocality(f"{rule.name} ({rule.state}) local tax is not supported yet: {rule.unsupported}")
-    _check_required(ctx, here)
-    lines: list[LocalTaxLine] = []
-    groups: dict[str, list[LocalRules]] = {}
+    _check_required(pay_date.year, residence, work, here)
+    singles: list[tuple[LocalRules, bool]] = []
+    grouped: dict[str, list[LocalRules]] = {}
     for rule in here:
         if rule.method in _GROUPED:
-            groups.setdefault(rule.method, []).append(rule)
+            grouped.setdefault(rule.method, []).append(rule)
             continue
-        lives = _in(rule, ctx.residence)
-        works = _in(rule, ctx.work)
+        lives = _in(rule, residence)
+        works = _in(rule, work)
         if rule.applies == "residents" and not lives:
             continue
         if rule.applies == "nonresidents" and (lives or not works):
             continue
         if rule.applies == "workers" and not works:
             continue
-        lines.append(_one(rule, ctx, lives))
-    for method, rules in groups.items():
-        home = next((r for r in rules if _in(r, ctx.residence)), None)
-        work = next((r for r in rules if _in(r, ctx.work)), None)
-        lines.extend(_GROUPED[method](home, work, ctx))
+        singles.append((rule, lives))
+    groups = tuple((method, next((r for r in members if _in(r, residence)), None),
+                    next((r for r in members if _in(r, work)), None)) for method, members in grouped.items())
+    return _Plan(None, tuple(singles), groups)
+
+
+def local_taxes_due(pay_date: date, residence: Locality | None, work: Locality | None) -> bool:
+    """Whether the places lived and worked in levy a local tax on this pay date (compute_local_taxes has lines to
+    make); raises UnsupportedLocality where compute_local_taxes would. A run's paycheck asks this before it builds
+    the LocalContext: most places levy nothing."""
+    plan = _plan(pay_date, residence, work)
+    if plan.refusal is not None:
+        raise UnsupportedLocality(plan.refusal)
+    return bool(plan.singles or plan.groups)
+
+
+# (residence, work) -> the two places in words (Locality.describe, "not stated" for none), as a paycheck's result
+# names them: a run describes the same few places for every paycheck. Emptied when it grows past _PLANS_KEPT.
+_NAMES: dict[tuple[Locality | None, Locality | None], tuple[str, str]] = {}
+
+
+def place_names(residence: Locality | None, work: Locality | None) -> tuple[str, str]:
+    """The residence's and the work place's words (Locality.describe), each pair worded once."""
+    key = (residence, work)
+    names = _NAMES.get(key)
+    if names is None:
+        names = (residence.describe() if residence is not None else "not stated",
+                 work.describe() if work is not None else "not stated")
+        if len(_NAMES) >= _PLANS_KEPT:
+            _NAMES.clear()
+        _NAMES[key] = names
+    return names
+
+
+# (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
+# whole, so a thread never sees one context's lines paired with another's.
+_last_explained: tuple = (None, ())
+
+
+def local_line_explanation(ctx: LocalContext, index: int) -> tuple[str, ...]:
+    """The words of line `index` of compute_local_taxes(ctx, explain=False): the same lines computed again with
+    their explanations (the computation is pure, so the figures and the words are those of that call)."""
+    global _last_explained
+    last = _last_explained
+    if last[0] is not ctx:
+        last = _last_explained = (ctx, compute_local_taxes(ctx))
+    return last[1][index].explanation
+
+
+def compute_local_taxes(ctx: LocalContext, explain: bool = True) -> list[LocalTaxLine]:
+    """Every local tax line of one paycheck. A locality whose tax is in the data but not for this pay date, or
+    marked unsupported, raises UnsupportedLocality (never a silent zero).
+
+    explain=False computes the figures only and gives each line one deferred step (local_line_explanation) in place
+    of its words, as compute_state_taxes does: a payroll run or a quote without explanations never formats them."""
+    if ctx.periods_per_year < 1:
+        raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
+    if ctx.residence is None and ctx.work is None:
+        return []
+    plan = _plan(ctx.pay_date, ctx.residence, ctx.work)
+    if plan.refusal is not None:
+        raise UnsupportedLocality(plan.refusal)
+    quiet = not explain
+    lines = [_one(rule, ctx, lives, quiet) for rule, lives in plan.singles]
+    for method, home, work in plan.groups:
+        lines.extend(_GROUPED[method](home, work, ctx, quiet))
+    if quiet:
+        for i, line in enumerate(lines):
+            # each line is new, made by this call and seen by no one yet: set its deferred step in place
+            object.__setattr__(line, "explanation", ((local_line_explanation, ctx, i),))
     return lines
 
 
-def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
+def _check_required(year: int, residence: Locality | None, work: Locality | None, here: list[LocalRules]) -> None:
     """Places where a local tax is certain but the worker's locality does not say which: refuse, naming the field."""
-    for where, loc in (("residence", ctx.residence), ("work", ctx.work)):
+    for where, loc in (("residence", residence), ("work", work)):
         if loc is None:
             continue
         state = loc.state.upper()
@@ -610,10 +708,10 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
         if state == "PA" and not known:
             raise UnsupportedLocality(f"Pennsylvania PSD code {loc.psd_code} ({where}): its earned income tax rates "
                                       f"are not in the data yet (only the PSD codes listed in "
-                                      f"data/{ctx.pay_date.year}/locals/PA.json are)")
+                                      f"data/{year}/locals/PA.json are)")
         if state == "OH" and where == "work" and not any(r.method == "oh_municipal" and _in(r, loc) for r in here):
             raise UnsupportedLocality(f"Ohio work city {loc.city or '(none given)'!s}: its municipal income tax rate "
-                                      f"is not in the data yet (only the cities in data/{ctx.pay_date.year}/locals/"
+                                      f"is not in the data yet (only the cities in data/{year}/locals/"
                                       f"OH.json are); set the work city or add the city's rate")
         if state == "OH" and where == "residence":
             district = norm(loc.school_district)
@@ -622,8 +720,8 @@ def _check_required(ctx: LocalContext, here: list[LocalRules]) -> None:
                                           "for a district without a school district income tax")
             if district != "NONE" and not any(r.method == "oh_school_district" and _in(r, loc) for r in here):
                 raise UnsupportedLocality(f"Ohio school district {district}: not among the districts with an income "
-                                          f"tax in data/{ctx.pay_date.year}/locals/OH.json (for 2026 the Department's "
-                                          f"full list; none is held for {ctx.pay_date.year} otherwise): check the "
+                                          f"tax in data/{year}/locals/OH.json (for 2026 the Department's "
+                                          f"full list; none is held for {year} otherwise): check the "
                                           f"number on the IT 4 (The Finder), or set NONE for a district without one")
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Mapping
+from typing import Any, Mapping
 
 from backoffice.dates import parse_date
 from backoffice.errors import DomainError
@@ -94,7 +94,7 @@ class LocalRules:
     match: Mapping[str, frozenset[str]]
     method: str
     rates: Mapping[str, Decimal]  # "resident", "nonresident" (each optional)
-    params: Mapping[str, object]
+    params: Mapping[str, Any]     # the data file's figures (Decimal), tables of them by key, words and flags
     exempt_pretax: frozenset[str]
     employer: bool
     publication: str

@@ -54,7 +54,7 @@ def test_a_package_source_is_its_init_file_and_a_module_source_its_py_file():
 
 def test_the_modules_in_use_are_the_ones_the_status_names():
     """Compiled: every hot module comes from build/engine/ and the engine's other modules (the records of
-    model.py, the local taxes) from the sources; pure: none comes from the build."""
+    model.py, the local data parser) from the sources; pure: none comes from the build."""
     import backoffice.leave.engine  # noqa: F401
     import payroll.engine.states.income  # noqa: F401
     import payroll.engine.model as model
