@@ -136,15 +136,18 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
     # workweek start -> the employee's (time entries, piece entries) in it, in engagement, sheet and day order
     by_week: dict[date, tuple[list[TimeEntry], list[PieceEntry]]] = {}
     contractor_lines: list[WorkLine] = []
+    projects: set[int] = set()              # project engagements: their piece lines are labelled "project"
     for eng in engagements:
+        if eng.pay_unit == "project":
+            projects.add(eng.id)
         sheets = sheets_by_engagement.get(eng.id) if pays_time else None
         tasks = tasks_by_engagement.get(eng.id) if pays_time else None
         if sheets or tasks:
             sheets, tasks = list(sheets or ()), list(tasks or ())
             pay.timesheet_ids += [ts.id for ts in sheets]
-            pay.task_ids += [t.id for t in tasks]
             time, pieces = _sheet_entries(eng, sheets)
             if tasks:
+                pay.task_ids += [t.id for t in tasks]
                 pieces += _task_entries(eng, tasks)
             if eng.type == EMPLOYEE:
                 _into_weeks(by_week, time, 0)
@@ -155,7 +158,6 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
         if (run.kind == "regular" or holds) and eng.pay_unit in ("week", "year"):
             _salary(pay, eng, run)
 
-    projects = frozenset(e.id for e in engagements if e.pay_unit == "project")
     week_starts = sorted(by_week)
     bonuses, other_adjustments = [], []
     for eng in engagements:
@@ -201,7 +203,8 @@ def _into_weeks(by_week: dict, entries: list, kind: int) -> None:
         target.append(e)
 
 
-def _as_dict(line: WorkLine, worker_type: str, code: str | None = None, projects: frozenset = frozenset()) -> dict:
+def _as_dict(line: WorkLine, worker_type: str, code: str | None = None, projects: set | frozenset = frozenset()
+             ) -> dict:
     d = line.as_earning()
     if line.code == "piece" and line.engagement_id in projects:     # units of a project engagement
         d["label"] = "project"
