@@ -6,7 +6,9 @@ times a paycheck, so the compiled modules use these instead, compiled with them 
 - `make_line(...)` makes a `Line` (model.py). `Line` is a named tuple, and a named tuple's `__new__` is a Python
   function (collections.namedtuple writes it as a lambda that packs its arguments); `make_line` packs the same fields
   in the same order and makes the `Line` with `tuple.__new__`: the same object, equal to and indistinguishable from
-  `Line(...)`. Code outside the hot modules (and tests) keeps calling `Line(...)`.
+  `Line(...)`. Code outside the hot modules (and tests) keeps calling `Line(...)`. `tuple_new(cls, fields)` is that
+  `tuple.__new__`, for the other named tuples built many times a run (the workweek's entries, lines and results:
+  every field given, in order).
 - `cents(amount)` is `backoffice.money.round_cents`: a finite Decimal (nearly every call: products, withholding
   amounts, amounts as given) is quantized here, half-up to the cent, as `round_cents` does it; anything else (an
   int or str amount as given, a Decimal subclass, NaN, infinity) goes to `round_cents` itself, so its conversions
@@ -29,14 +31,14 @@ from backoffice.periods import PayFrequency
 
 from .model import AnyW4, Line, W4
 
-_tuple_new: Final[Callable[..., Any]] = tuple.__new__
+tuple_new: Final[Callable[..., Any]] = tuple.__new__
 _CENT: Final = CENT          # a C static in the compiled build (a module global is a dict lookup)
 
 
 def make_line(code: str, amount: Decimal, steps: tuple = (), state: str | None = None, ref: str | None = None,
               locality: str | None = None) -> Line:
     """Line(code, amount, steps, state, ref, locality), built in one C call."""
-    return _tuple_new(Line, (code, amount, steps, state, ref, locality))
+    return tuple_new(Line, (code, amount, steps, state, ref, locality))
 
 
 def cents(amount: object) -> Decimal:

@@ -19,37 +19,41 @@ Rules (docs/pay-rules.md states them with their sources):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
-from typing import NamedTuple, Sequence
+from decimal import Decimal
+from typing import Final, NamedTuple, Sequence
 
 from backoffice.errors import DomainError
-from backoffice.money import CENT, D, ZERO
+from backoffice.money import D, ZERO
 
+from .hotpath import cents, tuple_new
 from .model import Num
 from .pay_rules import PayRules, pay_rules
 
-FORTY = D(40)
-HALF = D("0.5")
-ONE = D(1)
-EIGHT = D(8)
-DAY_HOURS = D(24)
-RATE_PLACES = Decimal("0.0001")      # how the unrounded regular rate is shown in explanations
+# Final: the compiled build keeps them in C statics (a module global is a dict look-up at each read)
+FORTY: Final = D(40)
+HALF: Final = D("0.5")
+ONE: Final = D(1)
+EIGHT: Final = D(8)
+DAY_HOURS: Final = D(24)
+ONE_DAY: Final = timedelta(days=1)
+SIX_DAYS: Final = timedelta(days=6)
+RATE_PLACES: Final = Decimal("0.0001")      # how the unrounded regular rate is shown in explanations
 
-
-def round_cents(amount: Decimal) -> Decimal:
-    """backoffice.money.round_cents (half up to the cent) without its D() check: every figure here is a Decimal."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
-
-REGULAR, PIECE, BONUS = "regular", "piece", "bonus"
-OVERTIME_PREMIUM, DOUBLE_TIME_PREMIUM, MIN_WAGE_MAKEUP = "overtime_premium", "double_time_premium", "min_wage_makeup"
+REGULAR: Final = "regular"
+PIECE: Final = "piece"
+BONUS: Final = "bonus"
+OVERTIME_PREMIUM: Final = "overtime_premium"
+DOUBLE_TIME_PREMIUM: Final = "double_time_premium"
+MIN_WAGE_MAKEUP: Final = "min_wage_makeup"
 
 
 # --- inputs ------------------------------------------------------------------------------------------------------
-# Entries and lines are NamedTuples, not frozen dataclasses: as immutable, and a run makes several per worker and
-# week for 100,000 workers, where a frozen dataclass's __init__ (one object.__setattr__ per field) cost more than
-# the arithmetic.
+# Entries, weeks, lines and results are NamedTuples, not frozen dataclasses: as immutable, and a run makes several
+# per worker and week for 100,000 workers, where a frozen dataclass's __init__ (one object.__setattr__ per field)
+# cost more than the arithmetic. The engine builds its lines and results with hotpath.tuple_new (every field, in
+# order): a named tuple's own __new__ is a Python function.
 
 class TimeEntry(NamedTuple):
     """Hours of one engagement on one day at an hourly rate."""
@@ -89,8 +93,7 @@ class WeekBonus(NamedTuple):
     label: str = BONUS
 
 
-@dataclass(frozen=True, slots=True)
-class Workweek:
+class Workweek(NamedTuple):
     """Everything one worker did for the agency in one workweek (Monday to Sunday), whatever the client."""
 
     start: date
@@ -132,10 +135,12 @@ class WorkLine(NamedTuple):
         d: dict = {"code": self.code, "amount": str(self.amount), "engagement_id": self.engagement_id,
                    "client_id": self.client_id, "label": self.label or self.code,
                    "week_start": self.week_start.isoformat()}
-        for k in ("hours", "units", "rate"):
-            v = getattr(self, k)
-            if v is not None:
-                d[k] = str(v)
+        if self.hours is not None:
+            d["hours"] = str(self.hours)
+        if self.units is not None:
+            d["units"] = str(self.units)
+        if self.rate is not None:
+            d["rate"] = str(self.rate)
         if self.regular_rate is not None:
             d["regular_rate"] = str(self.regular_rate.quantize(RATE_PLACES))
         if self.code in (OVERTIME_PREMIUM, DOUBLE_TIME_PREMIUM):
@@ -143,8 +148,7 @@ class WorkLine(NamedTuple):
         return d
 
 
-@dataclass(frozen=True, slots=True)
-class WorkweekResult:
+class WorkweekResult(NamedTuple):
     """The workweek's lines and the figures behind them (kept to re-open the week for a later bonus)."""
 
     start: date
@@ -167,23 +171,45 @@ class WorkweekResult:
 
 # --- the engine --------------------------------------------------------------------------------------------------
 
-@dataclass(slots=True)
-class _Item:
-    """One entry (time or piece) while the week is computed."""
+def _line(code: str, engagement_id: int, client_id: int | None, amount: Decimal, week_start: date,
+          hours: Decimal | None = None, units: Decimal | None = None, rate: Decimal | None = None,
+          regular_rate: Decimal | None = None, qualified_premium: Decimal = ZERO, label: str = "",
+          steps: tuple = ()) -> WorkLine:
+    """WorkLine(...), built in one C call (hotpath.tuple_new)."""
+    return tuple_new(WorkLine, (code, engagement_id, client_id, amount, week_start, hours, units, rate, regular_rate,
+                                qualified_premium, label, steps))
 
-    order: int
-    engagement_id: int
-    client_id: int | None
-    work_state: str
-    day: date
-    hours: Decimal
-    pay: Decimal                    # straight-time pay, unrounded
-    rate: Decimal                   # the hourly rate; for pieces, piece pay ÷ hours (for Nevada's test)
-    piece: bool
-    exempt: bool
-    overtime: Decimal = ZERO
-    double_time: Decimal = ZERO
-    daily_reasons: list = field(default_factory=list)
+
+def _result(start: date, lines: tuple[WorkLine, ...], hours: Decimal, straight_time: Decimal, regular_rate: Decimal,
+            overtime_hours: Decimal, double_time_hours: Decimal, flsa_overtime_hours: Decimal,
+            minimum_wage_due: Decimal, min_wage_makeup: Decimal, qualified_overtime_premium: Decimal,
+            steps: tuple) -> WorkweekResult:
+    """WorkweekResult(...), built in one C call (hotpath.tuple_new)."""
+    return tuple_new(WorkweekResult, (start, lines, hours, straight_time, regular_rate, overtime_hours,
+                                      double_time_hours, flsa_overtime_hours, minimum_wage_due, min_wage_makeup,
+                                      qualified_overtime_premium, steps))
+
+
+class _Item:
+    """One entry (time or piece) while the week is computed. A plain class with its own __init__, not a dataclass:
+    the compiled build makes it a native class, built and read in C (a dataclass keeps the Python __init__ that
+    dataclasses writes); it never leaves this module."""
+
+    def __init__(self, order: int, engagement_id: int, client_id: int | None, work_state: str, day: date,
+                 hours: Decimal, pay: Decimal, rate: Decimal, piece: bool, exempt: bool) -> None:
+        self.order = order
+        self.engagement_id = engagement_id
+        self.client_id = client_id
+        self.work_state = work_state
+        self.day = day
+        self.hours = hours
+        self.pay = pay                  # straight-time pay, unrounded
+        self.rate = rate                # the hourly rate; for pieces, piece pay ÷ hours (for Nevada's test)
+        self.piece = piece
+        self.exempt = exempt
+        self.overtime: Decimal = ZERO
+        self.double_time: Decimal = ZERO
+        self.daily_reasons: list = []
 
 
 def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekResult:
@@ -202,48 +228,51 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
     FLSA hours. Gives exactly what _compute gives (a property test holds the two together); anything else returns
     None."""
     time = week.time
-    if week.pieces or week.bonuses or not time:
+    start = week.start
+    if week.pieces or week.bonuses or not time or start.weekday() != 0:
         return None
     first = time[0]
     eng, client, state, rate = first.engagement_id, first.client_id, first.work_state, first.rate
-    end = week.start + timedelta(days=6)
-    if week.start.weekday() != 0:
-        return None
+    end = start + SIX_DAYS
     hours = due = ZERO
-    last = None
-    days = rules.week(state, week.start)
+    last = start - ONE_DAY          # the days strictly after the one before, up to Sunday
+    days = rules.week(state, start)
     for e in time:
-        if (e.engagement_id != eng or e.client_id != client or e.work_state != state or e.rate != rate
-                or e.overtime_exempt or not week.start <= e.day <= end or e.hours < 0 or e.hours > DAY_HOURS
-                or (last is not None and e.day <= last)):
+        day, h = e.day, e.hours
+        # a week's entries come from one sheet: the same rate and client objects (`is` before a comparison)
+        if (e.engagement_id != eng or (e.client_id is not client and e.client_id != client)
+                or e.work_state != state or (e.rate is not rate and e.rate != rate) or e.overtime_exempt
+                or not last < day <= end or h < ZERO or h > DAY_HOURS):
             return None
-        last = e.day
-        rule, minimum = days[e.day.weekday()]
-        if rule is not None and not _under_daily_rule(rule, e.hours, time):
+        last = day
+        rule, minimum = days[day.weekday()]
+        if rule is not None and not _under_daily_rule(rule, h, time):
             return None
         if rate < minimum.rate:
             return None
-        hours += e.hours
-        due += e.hours * minimum.rate
-    if rate < 0:
+        hours += h
+        due += h * minimum.rate
+    if rate < ZERO:
         return None
-    amount = round_cents(hours * rate)
-    lines = [WorkLine(REGULAR, eng, client, amount, week.start, hours=hours, rate=rate, label=REGULAR,
-                      steps=(("{} h × {} an hour = {}", Num(hours), rate, amount),))]
-    due = round_cents(due)
-    regular_rate = (hours * rate) / hours if hours else ZERO
+    straight = hours * rate
+    amount = cents(straight)
+    lines = [_line(REGULAR, eng, client, amount, start, hours=hours, rate=rate, label=REGULAR,
+                   steps=_straight_steps(hours, rate, amount))]
+    due = cents(due)
+    regular_rate = straight / hours if hours else ZERO
     ot = hours - FORTY if hours > FORTY else ZERO
-    qualified = round_cents(ot * regular_rate * HALF)
+    qualified = cents(ot * regular_rate * HALF)
     if ot:
-        premium = [WorkLine(OVERTIME_PREMIUM, eng, client, qualified, week.start, hours=ot,
-                            rate=round_cents(regular_rate * HALF), regular_rate=regular_rate, label=OVERTIME_PREMIUM,
-                            steps=_premium_steps(ot, regular_rate, qualified, ""))]
-        premium = _allocate_qualified(premium, qualified, regular_rate, ot)
-        lines += premium
-    return WorkweekResult(week.start, tuple(lines), hours, hours * rate, regular_rate, ot, ZERO, ot, due, ZERO,
-                          qualified if ot else ZERO,
-                          _week_steps(week.start, hours, hours * rate, ZERO, ZERO, regular_rate, ot, ZERO, ot,
-                                      qualified))
+        # one premium line holding every hour past 40: _allocate_qualified gives it the whole qualified premium
+        steps = _premium_steps(ot, regular_rate, qualified, "")
+        if qualified > ZERO:
+            steps += ((_qualified_step, qualified, qualified, ot),)
+        lines.append(_line(OVERTIME_PREMIUM, eng, client, qualified, start, hours=ot, rate=cents(regular_rate * HALF),
+                           regular_rate=regular_rate, qualified_premium=qualified if qualified > ZERO else ZERO,
+                           label=OVERTIME_PREMIUM, steps=steps))
+    return _result(start, tuple(lines), hours, straight, regular_rate, ot, ZERO, ot, due, ZERO,
+                   qualified if ot else ZERO,
+                   _week_steps(start, hours, straight, ZERO, ZERO, regular_rate, ot, ZERO, ot, qualified))
 
 
 def _under_daily_rule(rule, hours: Decimal, time: tuple) -> bool:
@@ -256,8 +285,16 @@ def _under_daily_rule(rule, hours: Decimal, time: tuple) -> bool:
     return not (rule.seventh_day and sum(1 for e in time if e.hours > 0) == 7)
 
 
-# The week's and the premiums' explanation steps are deferred (model.render_steps expands a step whose first element
-# is a function): a run reads only the figures of its 100,000 workers' weeks, and a person reads a few.
+# The explanation steps of the common lines and of the week are deferred (model.render_steps expands a step whose first
+# element is a function): a run reads only the figures of its 100,000 workers' weeks, and a person reads a few.
+def _straight_steps(hours: Decimal, rate: Decimal, amount: Decimal) -> tuple:
+    return ((_straight_step, hours, rate, amount),)
+
+
+def _straight_step(hours: Decimal, rate: Decimal, amount: Decimal) -> tuple:
+    return (("{} h × {} an hour = {}", Num(hours), rate, amount),)
+
+
 def _premium_steps(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:
     return ((_premium_step, ot, regular_rate, amount, why),)
 
@@ -265,7 +302,7 @@ def _premium_steps(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str
 def _premium_step(ot: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:
     return (("Overtime premium: {} h × half the regular rate ({} ÷ 2 ≈ {}) = {}, rounded once to the cent, half up "
              "(straight time for these hours is already paid; FLSA 7(a), 29 CFR 778.107" + why + ")",
-             Num(ot), Num(regular_rate.quantize(RATE_PLACES)), round_cents(regular_rate * HALF), amount),)
+             Num(ot), Num(regular_rate.quantize(RATE_PLACES)), cents(regular_rate * HALF), amount),)
 
 
 def _week_steps(*figures) -> tuple:
@@ -280,7 +317,7 @@ def _week_step_list(start, hours, straight, bonus_total, makeup, regular_rate, o
          start.isoformat(), Num(hours)),
         ("Regular rate = straight-time pay {} (hourly and piece pay, non-discretionary bonuses {}, minimum-wage "
          "make-up {}) ÷ {} h = {} (kept unrounded; 29 CFR 778.109, 778.111, 778.115)",
-         round_cents(straight), round_cents(bonus_total), makeup, Num(hours), Num(rr_shown)),
+         cents(straight), cents(bonus_total), makeup, Num(hours), Num(rr_shown)),
         ("Overtime hours {} (1.5×), double-time hours {} (2×); hours over 40 (FLSA) {}",
          Num(ot_hours), Num(dt_hours), Num(flsa_hours)),
         ("Qualified overtime premium (W-2 box 12 TT, FLSA part only) = {} h × half of {} = {}",
@@ -312,18 +349,18 @@ def _compute(week: Workweek, rules: PayRules) -> WorkweekResult:
         dt_hours += it.double_time
     flsa_hours = max(hours - FORTY, ZERO)
     premium_lines = _premium_lines(week, covered, regular_rate)
-    qualified_total = round_cents(flsa_hours * regular_rate * HALF)
+    qualified_total = cents(flsa_hours * regular_rate * HALF)
     premium_lines = _allocate_qualified(premium_lines, qualified_total, regular_rate, flsa_hours)
     lines += premium_lines
 
     steps = _week_steps(week.start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours,
                         flsa_hours, qualified_total)
-    return WorkweekResult(week.start, tuple(lines), hours, straight, regular_rate, ot_hours, dt_hours, flsa_hours,
-                          due, makeup, sum((ln.qualified_premium for ln in premium_lines), ZERO), steps)
+    return _result(week.start, tuple(lines), hours, straight, regular_rate, ot_hours, dt_hours, flsa_hours, due,
+                   makeup, sum((ln.qualified_premium for ln in premium_lines), ZERO), steps)
 
 
 def _items(week: Workweek) -> list[_Item]:
-    end = week.start + timedelta(days=6)
+    end = week.start + SIX_DAYS
     if week.start.weekday() != 0:
         raise DomainError(f"a workweek starts on a Monday, not {week.start}")
     out: list[_Item] = []
@@ -379,21 +416,20 @@ def _straight_lines(week: Workweek, items: list[_Item]) -> list[WorkLine]:
         if piece:
             continue
         h = sum((it.hours for it in its), ZERO)
-        amount = round_cents(h * rate)
-        lines.append(WorkLine(REGULAR, eng, client, amount, week.start, hours=h, rate=rate, label=REGULAR,
-                              steps=(("{} h × {} an hour = {}", Num(h), rate, amount),)))
+        amount = cents(h * rate)
+        lines.append(_line(REGULAR, eng, client, amount, week.start, hours=h, rate=rate, label=REGULAR,
+                           steps=_straight_steps(h, rate, amount)))
     for (eng, client, rate), ps in piece_by_key.items():
         units = sum((p.units for p in ps), ZERO)
         h = sum((p.hours for p in ps), ZERO)
-        amount = round_cents(units * rate)
-        lines.append(WorkLine(PIECE, eng, client, amount, week.start, hours=h, units=units, rate=rate, label=PIECE,
-                              steps=(("{} units × {} a unit = {} ({} h worked)", Num(units), rate, amount,
-                                      Num(h)),)))
+        amount = cents(units * rate)
+        lines.append(_line(PIECE, eng, client, amount, week.start, hours=h, units=units, rate=rate, label=PIECE,
+                           steps=(("{} units × {} a unit = {} ({} h worked)", Num(units), rate, amount, Num(h)),)))
     for b in week.bonuses:
-        amount = round_cents(b.amount)
-        lines.append(WorkLine(BONUS, b.engagement_id, b.client_id, amount, week.start, label=b.label,
-                              steps=(("Non-discretionary bonus {} for the workweek: part of the regular rate "
-                                      "(29 CFR 778.208)", amount),)))
+        amount = cents(b.amount)
+        lines.append(_line(BONUS, b.engagement_id, b.client_id, amount, week.start, label=b.label,
+                           steps=(("Non-discretionary bonus {} for the workweek: part of the regular rate "
+                                   "(29 CFR 778.208)", amount),)))
     return lines
 
 
@@ -407,7 +443,7 @@ def _minimum_wage(week: Workweek, covered: list[_Item], lines: list[WorkLine], r
         mw = rules.minimum_wage(it.work_state, it.day)
         key = (it.engagement_id, it.client_id)
         due_by_eng[key] = due_by_eng.get(key, ZERO) + it.hours * mw.rate
-    due = round_cents(sum(due_by_eng.values(), ZERO))
+    due = cents(sum(due_by_eng.values(), ZERO))
     covered_engs = set(due_by_eng)
     paid_by_eng: dict[tuple, Decimal] = {k: ZERO for k in due_by_eng}
     for ln in lines:
@@ -421,7 +457,7 @@ def _minimum_wage(week: Workweek, covered: list[_Item], lines: list[WorkLine], r
     out = []
     left = makeup
     hours_total = sum((it.hours for it in covered), ZERO)
-    shorts = [(key, owed, round_cents(owed) - paid_by_eng[key]) for key, owed in due_by_eng.items()]
+    shorts = [(key, owed, cents(owed) - paid_by_eng[key]) for key, owed in due_by_eng.items()]
     shorts = [s for s in shorts if s[2] > 0] or shorts[-1:]
     for n, (key, owed, short) in enumerate(shorts):
         if left <= 0:
@@ -430,13 +466,13 @@ def _minimum_wage(week: Workweek, covered: list[_Item], lines: list[WorkLine], r
         amount = left if n == len(shorts) - 1 else min(short, left)
         left -= amount
         h = sum((it.hours for it in covered if (it.engagement_id, it.client_id) == key), ZERO)
-        out.append(WorkLine(MIN_WAGE_MAKEUP, key[0], key[1], amount, week.start, hours=h, label=MIN_WAGE_MAKEUP,
-                            steps=(("Minimum wage for the week: {} h at each hour's minimum wage = {}; straight-time "
-                                    "pay {}; make-up {} (FLSA section 6, 29 U.S.C. 206; state minimum wage where "
-                                    "higher; counts toward the regular rate, 29 CFR 778.111(b))",
-                                    Num(hours_total), due, paid, makeup),
-                                   ("This engagement's share: {} h owed {}, paid {}: make-up {}",
-                                    Num(h), round_cents(owed), paid_by_eng[key], amount))))
+        out.append(_line(MIN_WAGE_MAKEUP, key[0], key[1], amount, week.start, hours=h, label=MIN_WAGE_MAKEUP,
+                         steps=(("Minimum wage for the week: {} h at each hour's minimum wage = {}; straight-time "
+                                 "pay {}; make-up {} (FLSA section 6, 29 U.S.C. 206; state minimum wage where "
+                                 "higher; counts toward the regular rate, 29 CFR 778.111(b))",
+                                 Num(hours_total), due, paid, makeup),
+                                ("This engagement's share: {} h owed {}, paid {}: make-up {}",
+                                 Num(h), cents(owed), paid_by_eng[key], amount))))
     return due, out
 
 
@@ -491,7 +527,6 @@ def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) ->
     for it in items:
         by_eng.setdefault((it.engagement_id, it.client_id), []).append(it)
     out = []
-    rr = regular_rate.quantize(RATE_PLACES)
     for (eng, client), its in by_eng.items():
         ot = dt = ZERO
         for it in its:
@@ -502,19 +537,21 @@ def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) ->
         sources = sorted({r.source.split(":")[0] for it in its for r in it.daily_reasons})
         why = ("; daily rule: " + "; ".join(sources)) if sources else ""
         if ot:
-            amount = round_cents(ot * regular_rate * HALF)
-            out.append(WorkLine(OVERTIME_PREMIUM, eng, client, amount, week.start, hours=ot,
-                                rate=round_cents(regular_rate * HALF), regular_rate=regular_rate,
-                                label=OVERTIME_PREMIUM, steps=_premium_steps(ot, regular_rate, amount, why)))
+            amount = cents(ot * regular_rate * HALF)
+            out.append(_line(OVERTIME_PREMIUM, eng, client, amount, week.start, hours=ot,
+                             rate=cents(regular_rate * HALF), regular_rate=regular_rate, label=OVERTIME_PREMIUM,
+                             steps=_premium_steps(ot, regular_rate, amount, why)))
         if dt:
-            amount = round_cents(dt * regular_rate)
-            out.append(WorkLine(DOUBLE_TIME_PREMIUM, eng, client, amount, week.start, hours=dt,
-                                rate=round_cents(regular_rate), regular_rate=regular_rate,
-                                label=DOUBLE_TIME_PREMIUM, steps=(
-                                    ("Double-time premium: {} h × the whole regular rate {} = {}, rounded once to "
-                                     "the cent, half up (straight time already paid" + why + ")",
-                                     Num(dt), Num(rr), amount),)))
+            amount = cents(dt * regular_rate)
+            out.append(_line(DOUBLE_TIME_PREMIUM, eng, client, amount, week.start, hours=dt,
+                             rate=cents(regular_rate), regular_rate=regular_rate, label=DOUBLE_TIME_PREMIUM,
+                             steps=((_double_time_step, dt, regular_rate, amount, why),)))
     return out
+
+
+def _double_time_step(dt: Decimal, regular_rate: Decimal, amount: Decimal, why: str) -> tuple:
+    return (("Double-time premium: {} h × the whole regular rate {} = {}, rounded once to the cent, half up "
+             "(straight time already paid" + why + ")", Num(dt), Num(regular_rate.quantize(RATE_PLACES)), amount),)
 
 
 def _allocate_qualified(lines: list[WorkLine], total: Decimal, regular_rate: Decimal, flsa_hours: Decimal
@@ -528,23 +565,23 @@ def _allocate_qualified(lines: list[WorkLine], total: Decimal, regular_rate: Dec
     for i in range(len(out) - 1, -1, -1):
         ln = out[i]
         hours: Decimal = ln.hours  # type: ignore[assignment]  # a premium line always carries its hours
-        cap = min(round_cents(hours * regular_rate * HALF), ln.amount)
+        cap = min(cents(hours * regular_rate * HALF), ln.amount)
         if i == 0:
             cap = min(left, ln.amount)
         q = min(cap, left)
         left -= q
         if q:
-            out[i] = _with_qualified(ln, q, (
-                "Qualified overtime premium (W-2 box 12 TT) on this line: {} of the week's {} ({} h over 40)",
-                q, total, Num(flsa_hours)))
+            out[i] = _line(ln.code, ln.engagement_id, ln.client_id, ln.amount, ln.week_start, ln.hours, ln.units,
+                           ln.rate, ln.regular_rate, q, ln.label,
+                           ln.steps + ((_qualified_step, q, total, flsa_hours),))
         if left <= 0:
             break
     return out
 
 
-def _with_qualified(line: WorkLine, q: Decimal, step: tuple) -> WorkLine:
-    """The line with its qualified premium and one more step (positional: NamedTuple._replace is slow)."""
-    return WorkLine._make(line[:9] + (q, line.label, line.steps + (step,)))
+def _qualified_step(q: Decimal, total: Decimal, flsa_hours: Decimal) -> tuple:
+    return (("Qualified overtime premium (W-2 box 12 TT) on this line: {} of the week's {} ({} h over 40)",
+             q, total, Num(flsa_hours)),)
 
 
 # --- a bonus for several workweeks (29 CFR 778.209) --------------------------------------------------------------
@@ -566,11 +603,11 @@ def reopen_for_bonus(bonus: MultiWeekBonus, weeks: Sequence[WorkweekResult], by:
     if by not in ("week", "hour"):
         raise DomainError("allocate by week or by hour")
     total_hours = sum((w.hours for w in weeks), ZERO)
-    amount = round_cents(bonus.amount)
-    lines = [WorkLine(BONUS, bonus.engagement_id, bonus.client_id, amount, weeks[-1].start, label=bonus.label,
-                      steps=(("Non-discretionary bonus {} for the {} workweeks from {} to {}: apportioned {} "
-                              "(29 CFR 778.209)", amount, len(weeks), weeks[0].start.isoformat(),
-                              weeks[-1].start.isoformat(), "equally per week" if by == "week" else "per hour"),))]
+    amount = cents(bonus.amount)
+    lines = [_line(BONUS, bonus.engagement_id, bonus.client_id, amount, weeks[-1].start, label=bonus.label,
+                   steps=(("Non-discretionary bonus {} for the {} workweeks from {} to {}: apportioned {} "
+                           "(29 CFR 778.209)", amount, len(weeks), weeks[0].start.isoformat(),
+                           weeks[-1].start.isoformat(), "equally per week" if by == "week" else "per hour"),))]
     for w in weeks:
         if by == "week":
             share = bonus.amount / len(weeks)
@@ -579,21 +616,21 @@ def reopen_for_bonus(bonus: MultiWeekBonus, weeks: Sequence[WorkweekResult], by:
         if not w.hours or not (w.overtime_hours or w.double_time_hours):
             continue
         increase = share / w.hours
-        premium = round_cents(increase * (w.overtime_hours * HALF + w.double_time_hours))
-        qualified = min(round_cents(increase * HALF * w.flsa_overtime_hours), premium)
+        premium = cents(increase * (w.overtime_hours * HALF + w.double_time_hours))
+        qualified = min(cents(increase * HALF * w.flsa_overtime_hours), premium)
         if not premium:
             continue
         inc = Num(increase.quantize(RATE_PLACES))
-        lines.append(WorkLine(OVERTIME_PREMIUM, bonus.engagement_id, bonus.client_id, premium, w.start,
-                              hours=w.overtime_hours + w.double_time_hours, regular_rate=w.regular_rate + increase,
-                              qualified_premium=qualified, label="bonus_overtime_premium", steps=(
-                                  ("Bonus share for the workweek from {}: {} ÷ {} h = {} more on the regular rate",
-                                   w.start.isoformat(), round_cents(share), Num(w.hours), inc),
-                                  ("Extra overtime premium = {} × (½ × {} overtime h + {} double-time h) = {}, "
-                                   "rounded once to the cent, half up (29 CFR 778.209(a))",
-                                   inc, Num(w.overtime_hours), Num(w.double_time_hours), premium),
-                                  ("Qualified overtime premium (W-2 box 12 TT) = {} × ½ × {} h over 40 = {}",
-                                   inc, Num(w.flsa_overtime_hours), qualified))))
+        lines.append(_line(OVERTIME_PREMIUM, bonus.engagement_id, bonus.client_id, premium, w.start,
+                           hours=w.overtime_hours + w.double_time_hours, regular_rate=w.regular_rate + increase,
+                           qualified_premium=qualified, label="bonus_overtime_premium", steps=(
+                               ("Bonus share for the workweek from {}: {} ÷ {} h = {} more on the regular rate",
+                                w.start.isoformat(), cents(share), Num(w.hours), inc),
+                               ("Extra overtime premium = {} × (½ × {} overtime h + {} double-time h) = {}, "
+                                "rounded once to the cent, half up (29 CFR 778.209(a))",
+                                inc, Num(w.overtime_hours), Num(w.double_time_hours), premium),
+                               ("Qualified overtime premium (W-2 box 12 TT) = {} × ½ × {} h over 40 = {}",
+                                inc, Num(w.flsa_overtime_hours), qualified))))
     return tuple(lines)
 
 

@@ -15,6 +15,7 @@ from typing import Iterable, Sequence
 
 from backoffice.money import D, ZERO, round_cents
 from backoffice.periods import PayFrequency
+from payroll.engine.hotpath import tuple_new
 from payroll.engine.pay_rules import PayRules
 from payroll.engine.workweek import (MultiWeekBonus, PieceEntry, TimeEntry, WeekBonus, WorkLine, Workweek,
                                      WorkweekResult, compute_workweek, reopen_for_bonus, workweek_start)
@@ -84,7 +85,8 @@ _DAY_OFFSETS = tuple(timedelta(days=i) for i in range(7))
 def _sheet_entries(eng, sheets: Iterable) -> tuple[list[TimeEntry], list[PieceEntry]]:
     """An hourly engagement's hours per day; a piece engagement's weekly units spread over the days worked (in
     proportion to the hours, to 4 places, the last day taking the rest) with those days' hours."""
-    time, pieces = [], []
+    time: list[TimeEntry] = []
+    pieces: list[PieceEntry] = []
     exempt = bool(eng.overtime_exempt)
     unit = eng.pay_unit
     eng_id, client_id, state = eng.id, eng.client_id, eng.work_state
@@ -94,7 +96,8 @@ def _sheet_entries(eng, sheets: Iterable) -> tuple[list[TimeEntry], list[PieceEn
         worked = [(start + _DAY_OFFSETS[i], h if type(h) is Decimal else D(h))
                   for i, h in enumerate(_DAILY_HOURS(ts)) if h]
         if unit == "hour":
-            time += [TimeEntry(eng_id, client_id, state, day, h, rate, exempt) for day, h in worked]
+            for day, h in worked:       # TimeEntry(...) in one C call: ten or so a worker in every run
+                time.append(tuple_new(TimeEntry, (eng_id, client_id, state, day, h, rate, exempt)))
         elif unit in ("piece", "project"):
             units = D(ts.units or 0)
             if not units and not worked:
@@ -130,30 +133,31 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
     # regular and final runs pay time; so does a run paying another run's holds (as paycheck_inputs.pays_time)
     holds = getattr(run, "pays_holds_of_run_id", None) is not None
     pays_time = run.kind in ("regular", "final") or holds
-    by_week: dict[date, dict[str, list]] = defaultdict(lambda: {"time": [], "pieces": []})
+    # workweek start -> the employee's (time entries, piece entries) in it, in engagement, sheet and day order
+    by_week: dict[date, tuple[list[TimeEntry], list[PieceEntry]]] = {}
     contractor_lines: list[WorkLine] = []
-    employee_engs = []
+    projects: set[int] = set()              # project engagements: their piece lines are labelled "project"
     for eng in engagements:
-        employee = eng.type == EMPLOYEE
-        if employee:
-            employee_engs.append(eng)
-        sheets = list(sheets_by_engagement.get(eng.id, ())) if pays_time else []
-        tasks = list(tasks_by_engagement.get(eng.id, ())) if pays_time else []
-        pay.timesheet_ids += [ts.id for ts in sheets]
-        pay.task_ids += [t.id for t in tasks]
-        time, pieces = _sheet_entries(eng, sheets)
-        pieces += _task_entries(eng, tasks)
-        if employee:
-            for e in time:
-                by_week[workweek_start(e.day)]["time"].append(e)
-            for p in pieces:
-                by_week[workweek_start(p.day)]["pieces"].append(p)
-        else:
-            contractor_lines += _contractor_lines(eng, time, pieces, run)
+        if eng.pay_unit == "project":
+            projects.add(eng.id)
+        sheets = sheets_by_engagement.get(eng.id) if pays_time else None
+        tasks = tasks_by_engagement.get(eng.id) if pays_time else None
+        if sheets or tasks:
+            sheets, tasks = list(sheets or ()), list(tasks or ())
+            pay.timesheet_ids += [ts.id for ts in sheets]
+            time, pieces = _sheet_entries(eng, sheets)
+            if tasks:
+                pay.task_ids += [t.id for t in tasks]
+                pieces += _task_entries(eng, tasks)
+            if eng.type == EMPLOYEE:
+                _into_weeks(by_week, time, 0)
+                if pieces:
+                    _into_weeks(by_week, pieces, 1)
+            else:
+                contractor_lines += _contractor_lines(eng, time, pieces, run)
         if (run.kind == "regular" or holds) and eng.pay_unit in ("week", "year"):
             _salary(pay, eng, run)
 
-    projects = frozenset(e.id for e in engagements if e.pay_unit == "project")
     week_starts = sorted(by_week)
     bonuses, other_adjustments = [], []
     for eng in engagements:
@@ -168,11 +172,12 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
                                           for eng, adj in bonuses)} if single else {}
 
     for start in week_starts:
-        week = Workweek(start, tuple(by_week[start]["time"]), tuple(by_week[start]["pieces"]),
-                        week_bonuses.get(start, ()))
-        result = compute_workweek(week, rules)
+        time, pieces = by_week[start]
+        result = compute_workweek(tuple_new(Workweek, (start, tuple(time), tuple(pieces),
+                                                       week_bonuses.get(start, ()))), rules)
         pay.weeks.append(result)
-        pay.earnings += [_as_dict(ln, "employee", projects=projects) for ln in result.lines]
+        for ln in result.lines:
+            pay.earnings.append(_as_dict(ln, "employee", projects=projects))
     if bonuses and not single:
         for eng, adj in bonuses:
             lines = reopen_for_bonus(MultiWeekBonus(eng.id, eng.client_id, D(adj.amount), adj.code), pay.weeks)
@@ -187,7 +192,19 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
     return pay
 
 
-def _as_dict(line: WorkLine, worker_type: str, code: str | None = None, projects: frozenset = frozenset()) -> dict:
+def _into_weeks(by_week: dict, entries: list, kind: int) -> None:
+    """Each entry into its workweek's lists (kind 0: the time entries, 1: the piece entries), in order."""
+    start = target = None
+    for e in entries:
+        monday = workweek_start(e.day)
+        if monday != start:             # a sheet's days share their week: one look-up each
+            start = monday
+            target = by_week.setdefault(start, ([], []))[kind]
+        target.append(e)
+
+
+def _as_dict(line: WorkLine, worker_type: str, code: str | None = None, projects: set | frozenset = frozenset()
+             ) -> dict:
     d = line.as_earning()
     if line.code == "piece" and line.engagement_id in projects:     # units of a project engagement
         d["label"] = "project"
