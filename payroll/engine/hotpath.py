@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any, Callable, Final
+from typing import Any, Callable, Final, Sequence
 
 from backoffice.money import CENT, round_cents
 from backoffice.periods import PayFrequency
@@ -69,3 +69,20 @@ def federal_filing_status(w4: AnyW4) -> str:
 def age_at_year_end(birth_date: date, year: int) -> int:
     """backoffice.periods.age_at_year_end(birth_date, year): every birthday of the year has come by 31 December."""
     return year - birth_date.year
+
+
+class Replay:
+    """The words of a line computed with explain=False: `words(ctx, index)` runs `compute(ctx)` again with its
+    explanations (the computation is pure, so the figures and the words are those of the first call) and keeps
+    (ctx, its explained lines) for the last context read, so every line of one paycheck computes once. The pair is
+    one tuple, replaced whole, so a thread never sees one context's lines paired with another's."""
+
+    def __init__(self, compute: Callable[[Any], Sequence[Any]]) -> None:
+        self.compute = compute
+        self.last: tuple = (None, ())
+
+    def words(self, ctx: object, index: int) -> tuple[str, ...]:
+        last = self.last
+        if last[0] is not ctx:
+            last = self.last = (ctx, self.compute(ctx))
+        return last[1][index].explanation

@@ -9,6 +9,7 @@ from typing import Final, Mapping, NamedTuple
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
 
+from ..hotpath import Replay
 from ..model import QUIET, Steps, quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
@@ -654,19 +655,9 @@ def place_names(residence: Locality | None, work: Locality | None) -> tuple[str,
     return names
 
 
-# (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
-# whole, so a thread never sees one context's lines paired with another's.
-_last_explained: tuple = (None, ())
-
-
 def local_line_explanation(ctx: LocalContext, index: int) -> tuple[str, ...]:
-    """The words of line `index` of compute_local_taxes(ctx, explain=False): the same lines computed again with
-    their explanations (the computation is pure, so the figures and the words are those of that call)."""
-    global _last_explained
-    last = _last_explained
-    if last[0] is not ctx:
-        last = _last_explained = (ctx, compute_local_taxes(ctx))
-    return last[1][index].explanation
+    """The words of line `index` of compute_local_taxes(ctx, explain=False) (hotpath.Replay)."""
+    return _REPLAY.words(ctx, index)
 
 
 def compute_local_taxes(ctx: LocalContext, explain: bool = True) -> list[LocalTaxLine]:
@@ -691,6 +682,9 @@ def compute_local_taxes(ctx: LocalContext, explain: bool = True) -> list[LocalTa
             # each line is new, made by this call and seen by no one yet: set its deferred step in place
             object.__setattr__(line, "explanation", ((local_line_explanation, ctx, i),))
     return lines
+
+
+_REPLAY: Final = Replay(compute_local_taxes)   # the words of its lines computed with explain=False
 
 
 def _check_required(year: int, residence: Locality | None, work: Locality | None, here: list[LocalRules]) -> None:

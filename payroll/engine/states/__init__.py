@@ -13,7 +13,7 @@ from backoffice.money import D, ZERO, fmt_pct, fmt_usd
 from backoffice.periods import PayFrequency
 
 from ..model import QUIET, Steps, quick_init
-from ..hotpath import cents
+from ..hotpath import Replay, cents
 from .income import income_tax_amount
 from .inputs import Certificate, Wages, read_certificate
 from .multistate import compute_allocated, convenience_state, reciprocal_form
@@ -344,19 +344,9 @@ def _asks_top_up(home_state: str, pay_date: date, period: tuple[date | None, dat
                 and home.income_tax.method != "none" and home.resident_top_up)
 
 
-# (ctx, its explained lines) of the last context read: every line of one paycheck computes once. One tuple, replaced
-# whole, so a thread never sees one context's lines paired with another's.
-_last_explained: tuple = (None, ())
-
-
 def state_line_explanation(ctx: StateContext, index: int) -> tuple[str, ...]:
-    """The words of line `index` of compute_state_taxes(ctx, explain=False): the same lines computed again with
-    their explanations (the computation is pure, so the figures and the words are those of that call)."""
-    global _last_explained
-    last = _last_explained
-    if last[0] is not ctx:
-        last = _last_explained = (ctx, compute_state_taxes(ctx))
-    return last[1][index].explanation
+    """The words of line `index` of compute_state_taxes(ctx, explain=False) (hotpath.Replay)."""
+    return _REPLAY.words(ctx, index)
 
 
 def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTaxLine]:
@@ -374,6 +364,9 @@ def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTa
         # each line is new, made by this call and seen by no one yet: set its deferred step in place
         object.__setattr__(line, "explanation", ((state_line_explanation, ctx, i),))
     return lines
+
+
+_REPLAY: Final = Replay(compute_state_taxes)   # the words of its lines computed with explain=False
 
 
 def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
