@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from cryptography.fernet import Fernet
+from hypothesis import HealthCheck, settings
 from flask.testing import FlaskClient
 from flask_sqlalchemy.session import Session as FlaskSession
 
@@ -15,6 +16,12 @@ IN_CI = bool(os.environ.get("CI"))
 TEST_KEY = Fernet.generate_key().decode()
 TEST_SECRET = "test-secret-key"
 PASSWORD = "correct-horse-battery"
+
+# No timing in the suite (issue 18): a property test's examples are judged by their assertions, never by how long
+# the machine took to run or to generate them (a loaded machine tripped hypothesis's 200 ms deadline and its
+# "input generation is slow" check on tests whose code had not changed).
+settings.register_profile("tandem", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("tandem")
 
 
 def need(what: str, available: bool, hint: str):
