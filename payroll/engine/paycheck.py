@@ -20,7 +20,8 @@ from .tables import TaxTables
 
 _Z: Final = D(0)
 _DEFAULT_W4 = W4()
-_NO_MAP: Mapping[Any, Any] = MappingProxyType({})      # a read-only empty mapping, shared by every paycheck without local taxes
+_NO_MAP: Final[Mapping[Any, Any]] = MappingProxyType({})   # a read-only empty mapping, shared by every paycheck without local taxes
+_PROXY: Final = MappingProxyType     # Final: a C static in the compiled build (a module global is a dict lookup)
 
 
 def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
@@ -62,11 +63,12 @@ def _contractor(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> P
     gross = earnings.gross
     ytd = inp.ytd
     new_ytd = YearToDate(gross=ytd.gross + payment, supplemental=ytd.supplemental + earnings.supplemental)
-    return PaycheckResult(
-        gross=gross, earnings=earnings.lines, employee_taxes=taxes, employer_taxes=(),
-        deductions=tuple(deductions), net=gross - withheld - deducted,
-        taxable_wages=MappingProxyType({"backup_withholding": payment if taxes else ZERO}),
-        ytd=new_ytd, qualified_overtime_premium=ZERO, tax_year=t.year)
+    return PaycheckResult(         # positional, in field order, as _employee's (no default factory run)
+        gross, earnings.lines, taxes, (),                # gross, earnings, employee_taxes, employer_taxes
+        tuple(deductions), gross - withheld - deducted,  # deductions, net
+        _PROXY({"backup_withholding": payment if taxes else ZERO}),   # taxable_wages
+        new_ytd, ZERO, t.year, (),                       # ytd, qualified_overtime_premium, tax_year, contributions
+        _NO_MAP, _NO_MAP, _NO_MAP, None)                 # state_wages, local_wages, local_names, localities
 
 
 def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> PaycheckResult:
@@ -139,12 +141,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     # one deferred step a line, built from the figures: the words are spelled out only when read (_fica_steps)
     fica = (t, wages, fica_exempt, fica_wages, ytd_ss_wages, ss_wages)
     employee_taxes_fica = [
-        make_line("social_security", ss_ee, ((_fica_steps, "social_security", fica, ss_ee),)),
-        make_line("medicare", medicare_ee, ((_fica_steps, "medicare", fica, medicare_ee),)),
-        make_line("additional_medicare", addl, ((_addl_medicare_steps, t, before, after, over, addl),)),
+        make_line("social_security", ss_ee, ((_FICA_STEPS, "social_security", fica, ss_ee),)),
+        make_line("medicare", medicare_ee, ((_FICA_STEPS, "medicare", fica, medicare_ee),)),
+        make_line("additional_medicare", addl, ((_ADDL_MEDICARE_STEPS, t, before, after, over, addl),)),
     ]
-    employer_taxes.append(make_line("social_security", ss_er, ((_fica_steps, "social_security_er", fica, ss_er),)))
-    employer_taxes.append(make_line("medicare", medicare_er, ((_fica_steps, "medicare_er", fica, medicare_er),)))
+    employer_taxes.append(make_line("social_security", ss_er, ((_FICA_STEPS, "social_security_er", fica, ss_er),)))
+    employer_taxes.append(make_line("medicare", medicare_er, ((_FICA_STEPS, "medicare_er", fica, medicare_er),)))
 
     # --- federal income tax (before the states: AL and OR subtract it; limited to what is left further down) ---
     fit_steps: list = [("Income tax wages: gross wages {} less pre-tax deductions {} = {}",
@@ -164,12 +166,13 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in compute_state_taxes(ctx, explain=False):
-        code, state, s_wages = s.code, s.state, s.wages
-        line = make_line(code, s.amount, s.explanation, state)  # a deferred step (or plain strings): words on read
-        (employer_taxes if s.employer else state_ee).append(line)
+        sd: dict[str, Any] = s.__dict__         # its fields read once each, as the input's above
+        code, state, s_wages = sd["code"], sd["state"], sd["wages"]
+        line = make_line(code, sd["amount"], sd["explanation"], state)  # a deferred step (or words): words on read
+        (employer_taxes if sd["employer"] else state_ee).append(line)
         if s_wages is not None:
             state_wages[(code, state)] = s_wages
-    local_wages, local_names = _local_lines(inp, periods, wages, by_treatment, state_ee, employer_taxes)
+    local_wages, local_names = _local_lines(f, periods, wages, by_treatment, state_ee, employer_taxes)
 
     # --- federal income tax, limited to the wages left ------------------------------------------------------
     other_taxes = ss_ee + medicare_ee + addl
@@ -194,7 +197,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     if reduction:
         rate = Pct(rate + reduction)
     futa = cents(futa_wages * rate)
-    employer_taxes.append(make_line("futa", futa, ((_futa_steps, t, futa_wages, fica_wages, ytd_futa_wages,
+    employer_taxes.append(make_line("futa", futa, ((_FUTA_STEPS, t, futa_wages, fica_wages, ytd_futa_wages,
                                                 work_state, reduction, rate, futa),)))
     suta_wages = _Z
     if suta_rate is not None:
@@ -251,7 +254,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         y["dcfsa"] + pre.dcfsa,
         ytd_employer_401k + match,
     )
-    taxable = MappingProxyType({
+    taxable = _PROXY({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,
         "additional_medicare": over, "futa": futa_wages, "suta": suta_wages,
     })
@@ -259,10 +262,11 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         gross, earnings.lines, tuple(employee_taxes), tuple(employer_taxes), tuple(deductions), net,
         taxable, new_ytd, premium, t.year,
         contributions,                                   # employer_contributions
-        MappingProxyType(state_wages),
-        MappingProxyType(local_wages) if local_wages else _NO_MAP,
-        MappingProxyType(local_names) if local_names else _NO_MAP,
-        None if residence_locality is None and work_locality is None else _localities(inp))
+        _PROXY(state_wages),
+        _PROXY(local_wages) if local_wages else _NO_MAP,
+        _PROXY(local_names) if local_names else _NO_MAP,
+        None if residence_locality is None and work_locality is None else
+        place_names(residence_locality, work_locality))
 
 
 def _fica_steps(kind: str, fica: tuple, amount: Decimal) -> tuple:
@@ -303,20 +307,28 @@ def _futa_steps(t: TaxTables, futa_wages: Decimal, fica_wages: Decimal, ytd_futa
     return steps
 
 
-def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list, employer: list):
+# The deferred steps' functions, named in every paycheck's lines: Final, so the compiled build keeps them in C statics
+# (a function read as a value is otherwise a module-global dict lookup at each read)
+_FICA_STEPS: Final = _fica_steps
+_ADDL_MEDICARE_STEPS: Final = _addl_medicare_steps
+_FUTA_STEPS: Final = _futa_steps
+
+
+def _local_lines(f: dict[str, Any], periods: int, wages, pretax, employee: list, employer: list):
     """City, county, school-district, PA EIT/LST and transit taxes (payroll/engine/locals), appended to the
-    employee's or the employer's taxes; returns (wages by (code, locality), locality names)."""
-    home, site = inp.residence_locality, inp.work_locality
-    if (home is None and site is None) or not local_taxes_due(inp.pay_date, home, site):  # type: ignore[arg-type]
+    employee's or the employer's taxes; returns (wages by (code, locality), locality names). `f` is the input's
+    `__dict__` (read as _employee reads it)."""
+    home, site, pay_date = f["residence_locality"], f["work_locality"], f["pay_date"]
+    if (home is None and site is None) or not local_taxes_due(pay_date, home, site):
         return {}, {}          # most places levy none: no context built (a refused place raises here)
     state_tax: dict[str, Decimal] = {}
     for line in employee:
         if line.code == "state_income_tax" and line.state:
             state_tax[line.state] = state_tax.get(line.state, _Z) + line.amount
     ctx = LocalContext(   # positional, in field order, as StateContext above
-        inp.pay_date, periods, home, site,  # type: ignore[arg-type]  # residence and work: a Locality or None
-        wages, pretax, inp.local_certificate,            # gross, pretax, certificate
-        inp.state_certificates, state_tax, inp.ytd_local_taxes, inp.month_wages, inp.mtd_local_taxes)
+        pay_date, periods, home, site,                   # residence and work: a Locality or None
+        wages, pretax, f["local_certificate"],           # gross, pretax, certificate
+        f["state_certificates"], state_tax, f["ytd_local_taxes"], f["month_wages"], f["mtd_local_taxes"])
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
     for s in compute_local_taxes(ctx, explain=False):   # a deferred step a line (words on read)
@@ -327,8 +339,3 @@ def _local_lines(inp: PaycheckInput, periods: int, wages, pretax, employee: list
             local_wages[(s.code, s.locality)] = s.wages
     return local_wages, names
 
-
-def _localities(inp: PaycheckInput) -> tuple[str, str] | None:
-    if inp.residence_locality is None and inp.work_locality is None:
-        return None
-    return place_names(inp.residence_locality, inp.work_locality)  # type: ignore[arg-type]  # Localities or None

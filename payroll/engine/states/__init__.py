@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 from collections.abc import Mapping
 
 from backoffice.errors import Issue, ValidationFailed
@@ -247,9 +247,10 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
             words = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
                                                 _source(rules))
         return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *words) if lead else words)
+    c: dict[str, Any] = ctx.__dict__    # each field read once from the record's __dict__ (_compute says why)
     steps: Steps = QUIET if quiet else list(lead)
     if tax.params.get("status_from_federal_w4"):
-        status = "married" if ctx.federal_filing_status == "married_jointly" else "single"
+        status = "married" if c["federal_filing_status"] == "married_jointly" else "single"
         cert = replace(cert, filing_status=status, given=True)
         if steps is not QUIET:
             steps.append(f"{rules.state} uses the federal Form W-4: filing status {ctx.federal_filing_status} -> "
@@ -257,10 +258,11 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
     if not cert.given and tax.method != "elected_percentage":   # that method says it itself
         if steps is not QUIET:
             steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
-    wages = state_wages(tax, ctx.gross, ctx.supplemental, ctx.pretax, ctx.ytd_gross, ctx.federal_income_tax)
-    if ctx.pretax and steps is not QUIET:
-        excluded = [c for c, a in ctx.pretax.items() if a and c in tax.exempt_pretax]
-        taxed = [c for c, a in ctx.pretax.items() if a and c not in tax.exempt_pretax]
+    pretax: Mapping[str, Decimal] = c["pretax"]
+    wages = state_wages(tax, c["gross"], c["supplemental"], pretax, c["ytd_gross"], c["federal_income_tax"])
+    if pretax and steps is not QUIET:
+        excluded = [code for code, a in pretax.items() if a and code in tax.exempt_pretax]
+        taxed = [code for code, a in pretax.items() if a and code not in tax.exempt_pretax]
         if excluded:
             if steps is not QUIET:
                 steps.append(f"Pre-tax deductions excluded from {rules.state} wages ({', '.join(sorted(excluded))}): "
@@ -268,7 +270,7 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
         if taxed:
             if steps is not QUIET:
                 steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
-    amount = income_tax_amount(rules, cert, wages, ctx.periods_per_year, steps)
+    amount = income_tax_amount(rules, cert, wages, c["periods_per_year"], steps)
     if steps is QUIET:
         return StateTaxLine("state_income_tax", rules.state, amount, (), False, wages.regular + wages.supplemental)
     steps.extend(rules.notes)
@@ -289,10 +291,12 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
         if flags.get(program.exemption_field):
             return StateTaxLine(program.code, rules.state, ZERO,
                                 (head, f"Exempt: {program.exemption_note}", source), program.employer)
-    gross = ctx.gross
+    c: dict[str, Any] = ctx.__dict__    # as _income_line
+    gross: Decimal = c["gross"]
+    pretax: Mapping[str, Decimal] = c["pretax"]
     excluded = ZERO
-    if program.excluded_pretax and ctx.pretax:
-        excluded = sum((a for c, a in ctx.pretax.items() if c in program.excluded_pretax), ZERO)
+    if program.excluded_pretax and pretax:
+        excluded = sum((a for code, a in pretax.items() if code in program.excluded_pretax), ZERO)
     wages = gross - excluded if gross > excluded else ZERO
     steps = QUIET if quiet else [head]
     if excluded:
@@ -355,14 +359,17 @@ def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTa
 
     explain=False computes the figures only and gives each line one deferred step (state_line_explanation)
     in place of its words: a payroll run or a quote without explanations never formats them."""
-    if ctx.periods_per_year < 1:
+    c: dict[str, Any] = ctx.__dict__    # as _compute
+    if c["periods_per_year"] < 1:
         raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
-    if explain or (ctx.work_shares and len({s.upper() for s, m in ctx.work_shares if m}) > 1):
+    work_shares: tuple[tuple[str, Decimal], ...] = c["work_shares"]
+    if explain or (work_shares and len({s.upper() for s, m in work_shares if m}) > 1):
         return _compute(ctx, False)     # several work states (multistate.py): always in words, as it was
     lines = _compute(ctx, True)
     for i, line in enumerate(lines):
-        # each line is new, made by this call and seen by no one yet: set its deferred step in place
-        object.__setattr__(line, "explanation", ((state_line_explanation, ctx, i),))
+        # each line is new, made by this call and seen by no one yet: set its deferred step in place, in its
+        # __dict__ (what object.__setattr__ on the frozen record did, without the call)
+        line.__dict__["explanation"] = ((state_line_explanation, ctx, i),)
     return lines
 
 
@@ -370,15 +377,22 @@ _REPLAY: Final = Replay(compute_state_taxes)   # the words of its lines computed
 
 
 def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
-    pay_date, period, work_shares = ctx.pay_date, ctx.period, ctx.work_shares   # each read once
+    # Each field read once, from the record's __dict__, where quick_init stores it: a dict lookup in C where an
+    # attribute read of a Python record from compiled code looks the name up through the class first (as
+    # paycheck._employee reads its input; _income_line and _program_line do the same)
+    c: dict[str, Any] = ctx.__dict__
+    pay_date: date = c["pay_date"]
+    work_shares: tuple[tuple[str, Decimal], ...] = c["work_shares"]
+    period = (c["period_start"], c["period_end"])         # ctx.period
     year = pay_date.year
     if work_shares and len({s.upper() for s, m in work_shares if m}) > 1:
         return compute_allocated(ctx, compute_state_taxes, work_shares, lambda w, h: _claimed_form(ctx, w, h),
-                                 lambda h: _asks_top_up(h, pay_date, period), ctx.share_measure,
+                                 lambda h: _asks_top_up(h, pay_date, period), c["share_measure"],
                                  lambda w, h: _unclaimed_form(ctx, w, h))
-    work_state = ctx.work_state.upper()
-    home_state = ctx.residence_state.upper()
-    convenience = convenience_state(ctx.office_state.upper(), work_state, home_state, ctx.remote_for_convenience,
+    work_state: str = c["work_state"].upper()
+    home_state: str = c["residence_state"].upper()
+    office_state: str = c["office_state"]
+    convenience = convenience_state(office_state.upper(), work_state, home_state, c["remote_for_convenience"],
                                     year)
     convenience_note = []
     if convenience is not None:
