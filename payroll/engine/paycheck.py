@@ -15,7 +15,7 @@ from .federal import backup_withholding, federal_income_tax
 from .hotpath import cents, federal_filing_status, make_line, periods_per_year
 from .locals import LocalContext, compute_local_taxes, local_taxes_due, place_names
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
-from .states import StateContext, compute_state_taxes, suta_wage_base
+from .states import StateContext, state_lines, suta_wage_base
 from .tables import TaxTables
 
 _Z: Final = D(0)
@@ -165,11 +165,10 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         period_start, period_end)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
-    for s in compute_state_taxes(ctx, explain=False):
-        sd: dict[str, Any] = s.__dict__         # its fields read once each, as the input's above
-        code, state, s_wages = sd["code"], sd["state"], sd["wages"]
-        line = make_line(code, sd["amount"], sd["explanation"], state)  # a deferred step (or words): words on read
-        (employer_taxes if sd["employer"] else state_ee).append(line)
+    for s in state_lines(ctx, False):          # compute_state_taxes(ctx, explain=False), as native records
+        code, state, s_wages = s.code, s.state, s.wages
+        line = make_line(code, s.amount, s.explanation, state)  # a deferred step (or plain strings): words on read
+        (employer_taxes if s.employer else state_ee).append(line)
         if s_wages is not None:
             state_wages[(code, state)] = s_wages
     local_wages, local_names = _local_lines(f, periods, wages, by_treatment, state_ee, employer_taxes)

@@ -22,7 +22,8 @@ from .rules import (IncomeTax, Program, StateRules, UnsupportedState, applies_to
                     versions_for_year)
 
 __all__ = [
-    "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "supported_states", "suta_wage_base",
+    "StateContext", "StateTaxLine", "UnsupportedState", "compute_state_taxes", "state_lines",
+    "supported_states", "suta_wage_base",
     "suta_new_employer_rate",
     "partially_supported_states", "states_computed_on",
 ]
@@ -76,6 +77,24 @@ class StateTaxLine:
     explanation: tuple
     employer: bool = False
     wages: Decimal | None = None     # the wages the line was computed on (W-2 box 16, state wage reports)
+
+
+class StateLine:
+    """A state tax line as this module computes it, with StateTaxLine's fields: a plain class, so the compiled build
+    makes it a native class, built by a C constructor and read in C (docs/compiled-engine.md, "Records"), where a
+    StateTaxLine is a Python record (a Python `__init__` to build, a look-up through its class to read). It never
+    leaves the engine: the paycheck reads its lines as these (state_lines); compute_state_taxes gives StateTaxLine
+    records made from them. Read-only but for `explanation`, which state_lines sets once on a line it has just
+    made (the deferred step)."""
+
+    def __init__(self, code: str, state: str, amount: Decimal, explanation: tuple, employer: bool = False,
+                 wages: Decimal | None = None) -> None:
+        self.code: Final = code
+        self.state: Final = state
+        self.amount: Final = amount
+        self.explanation = explanation
+        self.employer: Final = employer
+        self.wages: Final = wages
 
 
 def _supported_ranges(tax_year: int) -> dict[str, tuple[tuple[date | None, date | None], ...]]:
@@ -239,14 +258,14 @@ def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: M
 
 
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str],
-                 quiet: bool = False) -> StateTaxLine:
+                 quiet: bool = False) -> StateLine:
     tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if tax.method == "none":
         words = _NO_TAX_STEPS.get(id(rules))
         if words is None:
             words = _NO_TAX_STEPS[id(rules)] = (f"{rules.state} has no state income tax on wages: {tax.reason}",
                                                 _source(rules))
-        return StateTaxLine("state_income_tax", rules.state, ZERO, (*lead, *words) if lead else words)
+        return StateLine("state_income_tax", rules.state, ZERO, (*lead, *words) if lead else words)
     c: dict[str, Any] = ctx.__dict__    # each field read once from the record's __dict__ (_compute says why)
     steps: Steps = QUIET if quiet else list(lead)
     if tax.params.get("status_from_federal_w4"):
@@ -272,14 +291,13 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
                 steps.append(f"Not excluded for {rules.state} income tax: {', '.join(sorted(taxed))}")
     amount = income_tax_amount(rules, cert, wages, c["periods_per_year"], steps)
     if steps is QUIET:
-        return StateTaxLine("state_income_tax", rules.state, amount, (), False, wages.regular + wages.supplemental)
+        return StateLine("state_income_tax", rules.state, amount, (), False, wages.regular + wages.supplemental)
     steps.extend(rules.notes)
     steps.append(_source(rules))
-    return StateTaxLine("state_income_tax", rules.state, amount, tuple(steps),
-                        wages=wages.regular + wages.supplemental)
+    return StateLine("state_income_tax", rules.state, amount, tuple(steps), False, wages.regular + wages.supplemental)
 
 
-def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet: bool = False) -> StateTaxLine:
+def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet: bool = False) -> StateLine:
     heads = _PROGRAM_HEADS.get(id(program))
     if heads is None:
         heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {fmt_pct(program.rate)} of wages",
@@ -289,8 +307,8 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
         own = ctx.certificate.get(rules.state)
         flags = own if isinstance(own, Mapping) else ctx.certificate
         if flags.get(program.exemption_field):
-            return StateTaxLine(program.code, rules.state, ZERO,
-                                (head, f"Exempt: {program.exemption_note}", source), program.employer)
+            return StateLine(program.code, rules.state, ZERO,
+                             (head, f"Exempt: {program.exemption_note}", source), program.employer)
     c: dict[str, Any] = ctx.__dict__    # as _income_line
     gross: Decimal = c["gross"]
     pretax: Mapping[str, Decimal] = c["pretax"]
@@ -323,9 +341,9 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
                              f"{ctx.periods_per_year} = {fmt_usd(cap)} this period")
             amount = cap
     if steps is QUIET:
-        return StateTaxLine(program.code, rules.state, cents(amount), (), program.employer, wages)
+        return StateLine(program.code, rules.state, cents(amount), (), program.employer, wages)
     steps.append(source)
-    return StateTaxLine(program.code, rules.state, cents(amount), tuple(steps), program.employer, wages)
+    return StateLine(program.code, rules.state, cents(amount), tuple(steps), program.employer, wages)
 
 
 def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:
@@ -359,6 +377,12 @@ def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTa
 
     explain=False computes the figures only and gives each line one deferred step (state_line_explanation)
     in place of its words: a payroll run or a quote without explanations never formats them."""
+    return [StateTaxLine(x.code, x.state, x.amount, x.explanation, x.employer, x.wages)
+            for x in state_lines(ctx, explain)]
+
+
+def state_lines(ctx: StateContext, explain: bool) -> list[StateLine]:
+    """compute_state_taxes(ctx, explain) as the engine's own StateLine records (the paycheck reads these)."""
     c: dict[str, Any] = ctx.__dict__    # as _compute
     if c["periods_per_year"] < 1:
         raise ValidationFailed([Issue("periods_per_year", "must be 1 or more")])
@@ -367,16 +391,15 @@ def compute_state_taxes(ctx: StateContext, explain: bool = True) -> list[StateTa
         return _compute(ctx, False)     # several work states (multistate.py): always in words, as it was
     lines = _compute(ctx, True)
     for i, line in enumerate(lines):
-        # each line is new, made by this call and seen by no one yet: set its deferred step in place, in its
-        # __dict__ (what object.__setattr__ on the frozen record did, without the call)
-        line.__dict__["explanation"] = ((state_line_explanation, ctx, i),)
+        # each line is new, made by this call and seen by no one yet: set its deferred step in place
+        line.explanation = ((state_line_explanation, ctx, i),)
     return lines
 
 
 _REPLAY: Final = Replay(compute_state_taxes)   # the words of its lines computed with explain=False
 
 
-def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
+def _compute(ctx: StateContext, quiet: bool) -> list[StateLine]:
     # Each field read once, from the record's __dict__, where quick_init stores it: a dict lookup in C where an
     # attribute read of a Python record from compiled code looks the name up through the class first (as
     # paycheck._employee reads its input; _income_line and _program_line do the same)
@@ -386,9 +409,11 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
     period = (c["period_start"], c["period_end"])         # ctx.period
     year = pay_date.year
     if work_shares and len({s.upper() for s, m in work_shares if m}) > 1:
-        return compute_allocated(ctx, compute_state_taxes, work_shares, lambda w, h: _claimed_form(ctx, w, h),
-                                 lambda h: _asks_top_up(h, pay_date, period), c["share_measure"],
-                                 lambda w, h: _unclaimed_form(ctx, w, h))
+        return [StateLine(x.code, x.state, x.amount, x.explanation, x.employer, x.wages)
+                for x in compute_allocated(ctx, compute_state_taxes, work_shares,
+                                           lambda w, h: _claimed_form(ctx, w, h),
+                                           lambda h: _asks_top_up(h, pay_date, period), c["share_measure"],
+                                           lambda w, h: _unclaimed_form(ctx, w, h))]
     work_state: str = c["work_state"].upper()
     home_state: str = c["residence_state"].upper()
     office_state: str = c["office_state"]
@@ -401,7 +426,7 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
                             f"work as done in {convenience.state} ({convenience.source})."]
         work_state = convenience.state
     work = _rules(work_state, year, pay_date, period)
-    lines: list[StateTaxLine] = []
+    lines: list[StateLine] = []
 
     form = reciprocal_form(work_state, home_state, year, work.reciprocity) if home_state != work_state else None
     if form is not None:
@@ -412,7 +437,7 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
             lead = convenience_note + [f"Works in {work_state}, lives in {home_state}: the two states have a reciprocal agreement, "
                     f"so with {form} on file no {work_state} income tax is withheld and {home_state} tax is "
                     f"withheld instead."]
-            lines.append(StateTaxLine("state_income_tax", work_state, ZERO, tuple(lead + [_source(work)])))
+            lines.append(StateLine("state_income_tax", work_state, ZERO, tuple(lead + [_source(work)])))
             lines.append(_income_line(ctx, home, home_cert, lead, quiet))
             lines.extend(_program_line(ctx, work, p, quiet) for p in work.programs)
             return lines
@@ -442,7 +467,7 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
             steps.extend("  " + s for s in home_line.explanation)
             if steps is not QUIET:
                 steps.append(f"Less {work_state} withholding {fmt_usd(work_line.amount)}: top-up {fmt_usd(top_up)}")
-            lines.append(StateTaxLine("state_income_tax", home_state, top_up, tuple(steps)))
+            lines.append(StateLine("state_income_tax", home_state, top_up, tuple(steps)))
         else:
             if resident is None or resident.unsupported is not None or resident.income_tax is None:
                 note = (f"Residence state {home_state} is not covered yet: no {home_state} resident withholding is "
@@ -453,8 +478,8 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateTaxLine]:
                 note = (f"Residence state {home_state}: no resident withholding is modelled for wages earned in "
                         f"{work_state}; the employee settles {home_state} tax (with credit for {work_state} tax) "
                         f"on the return.")
-            lines[-1] = StateTaxLine(work_line.code, work_line.state, work_line.amount,
-                                     work_line.explanation + (note,), work_line.employer)
+            lines[-1] = StateLine(work_line.code, work_line.state, work_line.amount,
+                                  work_line.explanation + (note,), work_line.employer)
     for program in work.programs:
         lines.append(_program_line(ctx, work, program, quiet))
     return lines
