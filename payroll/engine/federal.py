@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final
 
 from backoffice.money import D, ZERO
 
@@ -13,7 +13,7 @@ from .tables import TaxTables
 _Z: Final = D(0)
 _STATUS_NAMES = {"single": "Single or Married Filing Separately", "married_jointly": "Married Filing Jointly",
                  "head_of_household": "Head of Household"}
-_TABLE_NAMES = {(kind, status): f"{label} schedule, {name}" for kind, label in
+_TABLE_NAMES: Final = {(kind, status): f"{label} schedule, {name}" for kind, label in
                 (("standard", "STANDARD"), ("checkbox", "Form W-4 Step 2 Checkbox"))
                 for status, name in _STATUS_NAMES.items()}
 
@@ -25,11 +25,13 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
     Exempt certificates are not handled here (the caller skips the worksheet for them)."""
     c = wages * periods
     if type(w4) is W4:
-        d = w4.step4a_other_income
+        # each field read once from the W-4's __dict__, where quick_init stores it (paycheck._employee says why)
+        w: dict[str, Any] = w4.__dict__
+        d: Decimal = w["step4a_other_income"]
         e = c + d
-        f = w4.step4b_deductions
-        status = w4.filing_status
-        if w4.step2_checkbox:
+        f: Decimal = w["step4b_deductions"]
+        status: str = w["filing_status"]
+        if w["step2_checkbox"]:
             g = _Z
             g_why = "Step 2 box checked"
             kind = "checkbox"
@@ -43,8 +45,8 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
         if adjusted < 0:
             adjusted = _Z
         step1: tuple = (d, e, f, g_why, g, h)
-        credits = w4.step3_credits
-        extra = w4.step4c_extra
+        credits: Decimal = w["step3_credits"]
+        extra: Decimal = w["step4c_extra"]
     else:
         j = w4.allowances                     # type: ignore[union-attr]  # the else of type(w4) is W4
         k = t.allowance_2019 * j
@@ -66,7 +68,7 @@ def worksheet_1a(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables, steps: l
     if c3 < 0:
         c3 = _Z
     b4 = c3 + extra
-    steps.append((_worksheet_steps, wages, periods, c, step1, adjusted, _TABLE_NAMES[(kind, status)], a,
+    steps.append((_WORKSHEET_STEPS, wages, periods, c, step1, adjusted, _TABLE_NAMES[(kind, status)], a,
                   schedule.upper(index), tentative, rate, e2, g2, h2, credits, b3, c3, extra, b4))
     return b4
 
@@ -109,6 +111,9 @@ def _worksheet_steps(wages, periods, c, step1, adjusted, table_name, a, upper, t
             ("4a additional withholding per period ({}): {}", extra_label, extra),
             ("4b 3c + 4a, amount to withhold: {}", b4)]
     return out
+
+
+_WORKSHEET_STEPS: Final = _worksheet_steps   # a C static in the compiled build (a module global is a dict look-up)
 
 
 def percentage_method_withholding(wages: Decimal, periods: int, w4: AnyW4, t: TaxTables) -> Decimal:
