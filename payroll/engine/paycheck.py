@@ -12,7 +12,7 @@ from .contributions import employer_contributions
 from .deductions import apply_posttax, apply_pretax, posttax_order, requested_amount
 from .earnings import EarningsTotals, sum_earnings
 from .federal import backup_withholding, federal_income_tax
-from .hotpath import cents, federal_filing_status, make_line, periods_per_year
+from .hotpath import cents, federal_filing_status, make_line, periods_per_year, record, record_fields
 from .locals import LocalContext, compute_local_taxes, local_taxes_due, place_names
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .states import StateContext, state_lines, suta_wage_base
@@ -22,6 +22,10 @@ _Z: Final = D(0)
 _DEFAULT_W4 = W4()
 _NO_MAP: Final[Mapping[Any, Any]] = MappingProxyType({})   # a read-only empty mapping, shared by every paycheck without local taxes
 _PROXY: Final = MappingProxyType     # Final: a C static in the compiled build (a module global is a dict lookup)
+# the records _employee builds with every field, in field order (hotpath.record)
+_CONTEXT_FIELDS: Final = record_fields(StateContext)
+_YTD_FIELDS: Final = record_fields(YearToDate)
+_RESULT_FIELDS: Final = record_fields(PaycheckResult)
 
 
 def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
@@ -155,14 +159,14 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
                                          aggregate_supplemental, t, fit_steps))
 
     # --- state taxes (the state module; covered states only, an explicit error otherwise) ---------------------
-    ctx = StateContext(   # positional, in field order (a keyword call of 18 fields took twice as long)
+    ctx = record(StateContext, _CONTEXT_FIELDS, (   # every field, in order
         pay_date, periods, work_state, residence_state,
         wages, supplemental,                         # gross, supplemental
         by_treatment, ytd_gross,                     # pretax, ytd_gross
         state_certificates,                          # certificate, nested by state code: {"CA": {...}, "NY": {...}}
         federal_filing_status(w4), birth_date, fit,   # ..., federal_income_tax
         work_shares, share_measure, office_state, remote_for_convenience,
-        period_start, period_end)
+        period_start, period_end))
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in state_lines(ctx, False):          # compute_state_taxes(ctx, explain=False), as native records
@@ -238,7 +242,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
     gross = earnings.gross
     net = gross - employee_total - deduction_total
     premium = earnings.qualified_overtime_premium
-    new_ytd = YearToDate(          # positional, in field order (gross ... employer_401k)
+    new_ytd = record(YearToDate, _YTD_FIELDS, (     # every field, in order (gross ... employer_401k)
         ytd_gross + wages,                              # gross wages: reimbursements are not wages
         y["federal_wages"] + fit_wages,
         ytd_ss_wages + ss_wages,
@@ -252,12 +256,12 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         y["qualified_overtime_premium"] + premium,
         y["dcfsa"] + pre.dcfsa,
         ytd_employer_401k + match,
-    )
+    ))
     taxable = _PROXY({
         "federal_income_tax": fit_wages, "social_security": ss_wages, "medicare": fica_wages,
         "additional_medicare": over, "futa": futa_wages, "suta": suta_wages,
     })
-    return PaycheckResult(         # positional, in field order (gross ... localities)
+    return record(PaycheckResult, _RESULT_FIELDS, (    # every field, in order (gross ... localities)
         gross, earnings.lines, tuple(employee_taxes), tuple(employer_taxes), tuple(deductions), net,
         taxable, new_ytd, premium, t.year,
         contributions,                                   # employer_contributions
@@ -265,7 +269,7 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         _PROXY(local_wages) if local_wages else _NO_MAP,
         _PROXY(local_names) if local_names else _NO_MAP,
         None if residence_locality is None and work_locality is None else
-        place_names(residence_locality, work_locality))
+        place_names(residence_locality, work_locality)))
 
 
 def _fica_steps(kind: str, fica: tuple, amount: Decimal) -> tuple:

@@ -227,3 +227,31 @@ def test_the_other_hotpath_stand_ins_give_what_the_python_they_replace_gives():
         round_cents(1.5)  # type: ignore[arg-type]
     with pytest.raises((TypeError, ValueError)):
         cents(1.5)
+
+
+def test_record_builds_the_same_quick_init_record_as_its_class_and_refuses_a_missing_field():
+    """hotpath.record (session 17) stands in for StateContext(...), YearToDate(...) and PaycheckResult(...) given
+    every field in order: the same class, fields, equality, hash, repr and pickle as the class's own __init__
+    gives, still frozen; a field short raises instead of leaving it unset."""
+    import dataclasses
+
+    from payroll.engine.hotpath import record, record_fields
+    from payroll.engine.model import PaycheckResult, YearToDate
+    from payroll.engine.states import StateContext
+
+    ytd = tuple(D(i) for i in range(13))
+    context = (date(2026, 3, 6), 26, "CA", "NV", D("2000.00"), D(0), {"401k": D(100)}, D("4000.00"),
+               {"CA": {"allowances": 1}}, "single", date(1980, 5, 1), D("150.25"), (), "hours", "", False,
+               date(2026, 2, 21), date(2026, 3, 6))
+    result = (D("2000.00"), (), (), (), (), D("1700.00"), {"medicare": D("2000.00")}, YearToDate(*ytd), D(0), 2026,
+              (), {}, {}, {}, None)
+    for cls, values in ((YearToDate, ytd), (StateContext, context), (PaycheckResult, result)):
+        made, built = record(cls, record_fields(cls), values), cls(*values)
+        assert type(made) is cls and made == built and repr(made) == repr(built)
+        assert made.__dict__ == built.__dict__ and list(made.__dict__) == [f.name for f in dataclasses.fields(cls)]
+        assert pickle.loads(pickle.dumps(made)) == built
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            made.gross = D(1)  # type: ignore[misc]
+    assert hash(record(YearToDate, record_fields(YearToDate), ytd)) == hash(YearToDate(*ytd))
+    with pytest.raises(TypeError):
+        record(YearToDate, record_fields(YearToDate), ytd[:-1])
