@@ -1,6 +1,7 @@
 """Gross to net for one pay period: earnings, pre-tax deductions, federal/FICA/state taxes, FUTA/SUTA, post-tax."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any, Final, Mapping
@@ -30,13 +31,16 @@ _RESULT_FIELDS: Final = record_fields(PaycheckResult)
 
 def calculate_paycheck(inp: PaycheckInput, tables: TaxTables) -> PaycheckResult:
     """One paycheck, exact to the cent, every line explained. `tables` must be the tables of inp.pay_date's year."""
-    if tables.year != inp.pay_date.year:
-        raise DomainError(f"tables for {tables.year} given for a pay date in {inp.pay_date.year}")
-    earnings = sum_earnings(inp.earnings)
-    if inp.worker_type == "contractor":
+    f: dict[str, Any] = inp.__dict__     # the input's fields, read from its __dict__ (_employee says why)
+    pay_date: date = f["pay_date"]
+    if tables.year != pay_date.year:
+        raise DomainError(f"tables for {tables.year} given for a pay date in {pay_date.year}")
+    earnings = sum_earnings(f["earnings"])
+    worker_type: str = f["worker_type"]
+    if worker_type == "contractor":
         return _contractor(inp, tables, earnings)
-    if inp.worker_type != "employee":
-        raise DomainError(f"unknown worker type {inp.worker_type!r}")
+    if worker_type != "employee":
+        raise DomainError(f"unknown worker type {worker_type!r}")
     return _employee(inp, tables, earnings)
 
 
