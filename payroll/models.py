@@ -476,11 +476,12 @@ class Paycheck(db.Model):
     __tablename__ = "paychecks"
     __permission_model__ = "paycheck"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    # run_id is looked up through uq_paychecks_run_worker_kind, which it leads; agency_id has no index (0086)
+    # run_id is looked up through uq_paychecks_run_worker_kind, which it leads; agency_id has no index (0086), nor
+    # client_id (0134): nothing looks paychecks up by client (billing and cost by client read the earning lines)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False)
     engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
-    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     kind: Mapped[str] = mapped_column(sa.String(10), default="regular", nullable=False)
     worker_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)          # employee | contractor

@@ -1,5 +1,5 @@
 """the run's paid mark on its timesheets as a heap-only update: timesheets leave half of each page free (fillfactor
-50 on PostgreSQL) and lose `ix_timesheets_paid_run_id`
+50 on PostgreSQL) and lose `ix_timesheets_paid_run_id`; paychecks lose `ix_paychecks_client_id`, which no lookup needs
 
 Revision ID: 0134_pgw23
 Revises: 0133_leave21
@@ -18,6 +18,13 @@ the credit note's sheets from the invoice lines that name them (the sheet by its
 from the clients' engagements (as before). Deleting or renumbering a run — which the application never does —
 scans the sheets for the ones naming it (0128's triggers).
 
+`ix_paychecks_client_id`: each paycheck a run writes entered it (20,000 entries at 20,000 workers, one of seven
+indexes), and no query looks paychecks up by client: billing, margins and cost by client read the earning lines'
+`client_id` (a line names the client the pay was earned at; a paycheck only when it pays one engagement), the
+register and the cost rows join from the paycheck to its client, no admin, API or portal list filters paychecks by
+client. Deleting or renumbering a client — refused while anything names it — scans the paychecks for it (0124's
+triggers), as it already scans the paycheck lines, whose `client_id` has never had an index.
+
 The fill factor applies to pages written from now on (existing pages are not rewritten). SQLite has no fill factor;
 the index goes there too (the models are the same on both backends).
 """
@@ -31,6 +38,7 @@ depends_on = None
 
 def upgrade():
     op.drop_index('ix_timesheets_paid_run_id', table_name='timesheets')
+    op.drop_index('ix_paychecks_client_id', table_name='paychecks')
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("ALTER TABLE timesheets SET (fillfactor = 50)")
 
@@ -38,4 +46,5 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name == 'postgresql':
         op.execute("ALTER TABLE timesheets RESET (fillfactor)")
+    op.create_index('ix_paychecks_client_id', 'paychecks', ['client_id'])
     op.create_index('ix_timesheets_paid_run_id', 'timesheets', ['paid_run_id'])
