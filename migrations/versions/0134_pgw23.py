@@ -26,7 +26,7 @@ client. Deleting or renumbering a client — refused while anything names it —
 triggers), as it already scans the paycheck lines, whose `client_id` has never had an index.
 
 The fill factor applies to pages written from now on (existing pages are not rewritten). SQLite has no fill factor;
-the index goes there too (the models are the same on both backends).
+both indexes go there too (the models are the same on both backends).
 """
 from alembic import op
 
