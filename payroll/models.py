@@ -141,7 +141,9 @@ class Timesheet(Timestamps, db.Model):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     rejected_reason: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
     disputed_reason: Mapped[str] = mapped_column(sa.String(500), default="", server_default="", nullable=False)
-    paid_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
+    # no index (0134): the run's mark is then a heap-only update on the half-empty page (below); a run's sheets are
+    # found from its workers' engagements (uq_timesheets_engagement_week), their ids or the invoice lines naming them
+    paid_run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"))
 
     engagement = relationship("Engagement")
     events = relationship("TimesheetEvent", back_populates="timesheet", order_by="TimesheetEvent.id",
@@ -156,6 +158,9 @@ class Timesheet(Timestamps, db.Model):
         sa.Index("ix_timesheets_status", "status",
                  sqlite_where=sa.text("status IN ('draft','submitted','rejected','disputed')"),
                  postgresql_where=sa.text("status IN ('draft','submitted','rejected','disputed')")),
+        # half of each page left free (0134): the run's paid mark writes each approved sheet's new version on its
+        # own page, with no new index entry
+        {"postgresql_with": {"fillfactor": 50}},
     )
 
     @property
@@ -471,11 +476,12 @@ class Paycheck(db.Model):
     __tablename__ = "paychecks"
     __permission_model__ = "paycheck"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    # run_id is looked up through uq_paychecks_run_worker_kind, which it leads; agency_id has no index (0086)
+    # run_id is looked up through uq_paychecks_run_worker_kind, which it leads; agency_id has no index (0086), nor
+    # client_id (0134): nothing looks paychecks up by client (billing and cost by client read the earning lines)
     run_id: Mapped[int] = mapped_column(sa.ForeignKey("payroll_runs.id"), nullable=False)
     engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagements.id"), index=True)
     worker_id: Mapped[int] = mapped_column(sa.ForeignKey("workers.id"), nullable=False, index=True)
-    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"), index=True)
+    client_id: Mapped[int | None] = mapped_column(sa.ForeignKey("clients.id"))
     agency_id: Mapped[int | None] = mapped_column(sa.ForeignKey("agencies.id"))
     kind: Mapped[str] = mapped_column(sa.String(10), default="regular", nullable=False)
     worker_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)          # employee | contractor

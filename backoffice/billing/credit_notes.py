@@ -107,11 +107,12 @@ def lines_billing_paychecks(paychecks: list[Paycheck]) -> list[InvoiceLine]:
     ids = [p.id for p in paychecks]
     lines = _issued_lines(sa.select(InvoiceLine).where(InvoiceLine.paycheck_id.in_(ids)))
     for p in paychecks:
-        sheets = sa.select(Timesheet.id).where(Timesheet.paid_run_id == p.run_id)
+        # each line's sheet by its primary key (timesheets.paid_run_id has no index: 0134)
+        sheets = sa.exists().where(Timesheet.id == InvoiceLine.timesheet_id, Timesheet.paid_run_id == p.run_id)
         tasks = sa.select(TaskCompletion.id).where(TaskCompletion.paid_run_id == p.run_id)
         lines += _issued_lines(sa.select(InvoiceLine).where(
             InvoiceLine.worker_id == p.worker_id, InvoiceLine.paycheck_id.is_(None),
-            sa.or_(InvoiceLine.timesheet_id.in_(sheets), InvoiceLine.task_completion_id.in_(tasks))))
+            sa.or_(sheets, InvoiceLine.task_completion_id.in_(tasks))))
     seen, out = set(), []
     for ln in lines:
         if ln.id not in seen:

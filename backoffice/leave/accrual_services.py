@@ -58,17 +58,18 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
     scaled = Timesheet.__table__.c.hours_mon.type
     columns = [sa.type_coerce(getattr(Timesheet, f"hours_{d}"), sa.BigInteger) for d in DAYS]
     decimals: dict[int, Decimal] = {}
-    # For one chunk, the sheets are found from its workers' engagements (uq_timesheets_engagement_week), never by
-    # `paid_run_id`'s index: the run's calculation has just set that column on every sheet it paid, and until the
-    # table is analyzed again the planner believes the run paid about one sheet and walks all of them (180,000 at
-    # 100,000 workers) for each of the 40 chunks. coalesce() keeps that index out of the chunk's plan.
-    paid_by_run = (Timesheet.paid_run_id == run.id) if workers is None else (
-        sa.func.coalesce(Timesheet.paid_run_id, 0) == run.id)
-    rows = db.session.connection().execute(_only(
-        sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
-        .join(Engagement, Engagement.id == Timesheet.engagement_id)
-        .where(paid_by_run, Engagement.type == EMPLOYEE), Engagement.worker_id, workers)
-        .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
+    # The sheets are found from the workers' engagements (uq_timesheets_engagement_week): `paid_run_id` has no index
+    # (0134: the run's mark is a heap-only update). Without `workers` (a run without chunks) they are the workers the
+    # run's paychecks pay (uq_paychecks_run_worker_kind), not a walk through every sheet. coalesce() hides the
+    # column's statistics, which the run's calculation has just made stale: the planner might otherwise believe
+    # the run paid about one sheet, or all of them, and walk every sheet (180,000 at 100,000 workers) per chunk.
+    stmt = (sa.select(Engagement.worker_id, Timesheet.engagement_id, Timesheet.week_start, *columns)
+            .join(Engagement, Engagement.id == Timesheet.engagement_id)
+            .where(sa.func.coalesce(Timesheet.paid_run_id, 0) == run.id, Engagement.type == EMPLOYEE))
+    if workers is None:
+        stmt = stmt.where(Engagement.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)))
+    rows = db.session.connection().execute(_only(stmt, Engagement.worker_id, workers)
+                                           .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
     for worker_id, engagement_id, week_start, *daily in rows:
         sheet = None
         for offset, raw in zip(_WEEK, daily):

@@ -284,6 +284,23 @@ def test_regular_paychecks_accruals_and_approved_sheets_stay_out_of_the_partial_
                                {"o": original.id, "id": second.id})
 
 
+def test_nothing_indexes_the_paychecks_client_or_the_timesheets_paying_run_after_0134(db):
+    """0134 dropped ix_paychecks_client_id (no lookup by a paycheck's client) and ix_timesheets_paid_run_id (the run's
+    mark on its sheets then changes no indexed column), on both backends: no index of either table names the column,
+    while the indexes the lookups use stay (a paycheck by worker, engagement, pay date, state; a sheet by engagement and
+    week)."""
+    import sqlalchemy as sa
+
+    inspector = sa.inspect(db.session.connection())
+    paycheck_ix = {tuple(ix["column_names"]) for ix in inspector.get_indexes("paychecks")}
+    sheet_ix = {tuple(ix["column_names"]) for ix in inspector.get_indexes("timesheets")}
+    assert not [cols for cols in paycheck_ix if "client_id" in cols]
+    assert not [cols for cols in sheet_ix if "paid_run_id" in cols]
+    assert {("worker_id",), ("engagement_id",), ("pay_date",), ("work_state",)} <= paycheck_ix
+    assert ("engagement_id", "week_start") in sheet_ix or \
+        "uq_timesheets_engagement_week" in {u["name"] for u in inspector.get_unique_constraints("timesheets")}
+
+
 def _migration_0131():
     """migrations/versions/0131_pgcalc21.py as a module (its CHECKS and the functions' SQL both ways)."""
     import importlib.util
