@@ -91,6 +91,7 @@ def create_payments(run: PayrollRun, user=None) -> int:
     reversal = sa.orm.aliased(Paycheck)
     payable = sa.and_(Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0,
                       ~sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists())  # reversed: unpaid
+    # NOT IN: PostgreSQL hashes the grouped workers once (a hashed subplan), one lookup per paycheck
     checks = s.execute(sa.select(Paycheck.id, Paycheck.worker_id, stored(Paycheck.net)).where(
         payable, Paycheck.worker_id.not_in(_sole_remainder_workers(run.id))).order_by(Paycheck.id)).all()
     rows, holds = _split_parts(checks)
