@@ -55,7 +55,8 @@ def approved_run(url: str, n: int):
 def insert_again(cur, rid: int, table: str, column: str, value: str) -> str:
     """INSERT … SELECT of the run's rows of `table` with `column` set to the SQL literal `value`."""
     cur.execute("SELECT string_agg(quote_ident(column_name), ', ' ORDER BY ordinal_position) "
-                "FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id'", (table,))
+                "FROM information_schema.columns WHERE table_name = %s AND column_name <> 'id' "
+                "AND is_generated = 'NEVER'", (table,))     # a generated column (payments.attention) is not written
     cols = cur.fetchone()[0]
     # the table names and column lists are the benchmarks' constants and the catalog's
     return (f"INSERT INTO {table} ({cols}) SELECT {cols.replace(column, value + ' AS ' + column, 1)} "  # nosec B608

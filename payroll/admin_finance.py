@@ -8,11 +8,12 @@ from datetime import date
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
+from flask_admin.contrib.sqla import filters as sqla_filters
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload, selectinload
 
-from backoffice.admin import ReadOnlyView, deny, domain_errors, staff_only
+from backoffice.admin import ReadOnlyView, TandemFilterConverter, deny, domain_errors, staff_only
 from backoffice.clock import clock
 from backoffice.dates import optional_date, parse_date
 from backoffice.errors import Issue, ValidationFailed
@@ -23,7 +24,7 @@ from backoffice.security.access import can
 from backoffice.workers.profile import BankAccount
 from payroll.labels import day_label, run_label
 from payroll.models import Paycheck, PayrollRun
-from payroll.models_ledger import ACCOUNTS, JournalEntry, JournalLine, NachaFile, Payment
+from payroll.models_ledger import ACCOUNTS, ATTENTION_STATUSES, JournalEntry, JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import payments, runs
 
@@ -91,6 +92,25 @@ def _reissue_of(view, context, model, name):
 
 
 # ------------------------------------------------------------------------------------------------ payments
+class _StatusEqual(sqla_filters.FilterEqual):
+    """Status equals: held, returned, re-issued and voided are asked of `attention`, the indexed column that holds
+    them (0134: `status` itself is in no index), so filtering a million payments for the held ones stays an index
+    read."""
+
+    def apply(self, query, value, alias=None):
+        if value in ATTENTION_STATUSES:
+            return query.filter(Payment.attention == value)
+        return super().apply(query, value, alias)
+
+
+class _PaymentFilters(TandemFilterConverter):
+    def convert(self, type_name, column, name, **kwargs):
+        found = super().convert(type_name, column, name, **kwargs)
+        if found and getattr(column, "key", None) == "status":
+            return [_StatusEqual(column, name, **kwargs) if type(f) is sqla_filters.FilterEqual else f for f in found]
+        return found
+
+
 class PaymentAdmin(ReadOnlyView):
     """Every direct deposit and manual check: who, which client and agency, which run, how much, what happened.
     Each row opens the payment's own page (record an ACH return there, re-issue)."""
@@ -113,6 +133,7 @@ class PaymentAdmin(ReadOnlyView):
     # run_id stays the first filter: the run page links here with flt1_0=<run id>
     column_filters = ("run_id", "status", "return_code", "method", "run.pay_date", "worker.last_name",
                       "check_number", "check_date")
+    filter_converter = _PaymentFilters()
     column_searchable_list = ("worker.first_name", "worker.last_name", "trace_number", "check_number")
     column_sortable_list = ("id", "amount", "status", ("worker", "worker.last_name"), ("run", "run.pay_date"))
     column_default_sort = ("id", True)

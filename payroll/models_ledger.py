@@ -127,6 +127,11 @@ class NachaFile(db.Model):
             f"NACHA file {self.file_id_modifier}"
 
 
+ATTENTION_STATUSES = ("held", "returned", "reissued", "voided")
+ATTENTION_SQL = ("CASE WHEN " + " OR ".join(f"status = '{s}'" for s in ATTENTION_STATUSES)
+                 + " THEN status ELSE NULL END")
+
+
 class Payment(db.Model):
     """One direct-deposit credit: part of a paycheck's net pay to one of the worker's accounts.
 
@@ -150,7 +155,11 @@ class Payment(db.Model):
     account_last4: Mapped[str] = mapped_column(sa.String(4), nullable=False)
     account_type: Mapped[str] = mapped_column(sa.String(10), nullable=False)
     amount: Mapped[Decimal] = mapped_column(Scaled(2), nullable=False)
-    status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False)      # partial index below
+    status: Mapped[str] = mapped_column(sa.String(10), default="pending", nullable=False)      # in no index: below
+    # the status when it needs someone's attention (held, returned, re-issued, voided), else NULL: what the
+    # indexes read instead of `status`, which then changes no indexed value from pending to sent (0134). Written as
+    # PostgreSQL deparses it (ORs, ELSE NULL), so alembic's comparison of the two texts finds them equal.
+    attention: Mapped[str | None] = mapped_column(sa.String(10), sa.Computed(ATTENTION_SQL, persisted=True))
     part: Mapped[int] = mapped_column(sa.Integer, default=0, server_default="0", nullable=False)
     hold_reason: Mapped[str] = mapped_column(sa.String(200), default="", server_default="", nullable=False)
     nacha_file_id: Mapped[int | None] = mapped_column(sa.ForeignKey("nacha_files.id"))        # no index: below
@@ -181,8 +190,9 @@ class Payment(db.Model):
                            name="ck_payments_check_fields"),
         # A payment is written three times (approval, its NACHA file, sent), and each index is one more entry per
         # write. Partial indexes (0095): rows with no check or no re-issue stay out. No index on nacha_file_id or
-        # trace_number (0132): the NACHA file's numbering changes no indexed column and, with the free half page
-        # below, is a heap-only-tuple update (no index entry); a return is matched by trace AND paycheck id.
+        # trace_number (0132), and none on status (0134: `attention` in its place): neither the NACHA file's
+        # numbering nor marking sent changes an indexed value, so with the free half page below both are
+        # heap-only-tuple updates (no index entry); a return is matched by trace AND paycheck id.
         sa.Index("uq_payments_check_number", "check_agency_id", "check_number", unique=True,
                  sqlite_where=sa.text("check_number IS NOT NULL"),
                  postgresql_where=sa.text("check_number IS NOT NULL")),
@@ -190,12 +200,12 @@ class Payment(db.Model):
                  sqlite_where=sa.text("reissue_of_id IS NOT NULL"),
                  postgresql_where=sa.text("reissue_of_id IS NOT NULL")),
         # the statuses looked for across runs (held, returned); pending and sent rows, nearly all, stay out
-        sa.Index("ix_payments_status", "status",
-                 sqlite_where=sa.text("status IN ('held','returned','reissued','voided')"),
-                 postgresql_where=sa.text("status IN ('held','returned','reissued','voided')")),
+        sa.Index("ix_payments_attention", "attention", sqlite_where=sa.text("attention IS NOT NULL"),
+                 postgresql_where=sa.text("attention IS NOT NULL")),
+        # live: pending, sent or held (the same rows as status IN ('pending','sent','held') under ck_payments_status)
         sa.Index("uq_payments_live_part", "paycheck_id", "part", unique=True,
-                 sqlite_where=sa.text("status in ('pending','sent','held')"),
-                 postgresql_where=sa.text("status in ('pending','sent','held')")),
+                 sqlite_where=sa.text("attention IS NULL OR attention = 'held'"),
+                 postgresql_where=sa.text("attention IS NULL OR attention = 'held'")),
         # half of each page left free by COPY at approval: the NACHA numbering's new versions stay on their page
         {"postgresql_with": {"fillfactor": 50}},
     )

@@ -170,8 +170,9 @@ def finance_cards() -> list[Card]:
     soon = _count(sa.select(sa.func.count(TaxDeposit.id)).where(due, TaxDeposit.due_date <= today + timedelta(days=7)))
     overdue = _count(sa.select(sa.func.count(TaxDeposit.id)).where(due, TaxDeposit.due_date < today))
     owed = _d(db.session.execute(sa.select(sa.func.sum(TaxDeposit.amount)).where(due)).scalar())
-    held = _count(sa.select(sa.func.count(Payment.id)).where(Payment.status == "held"))
-    returned = _count(sa.select(sa.func.count(Payment.id)).where(Payment.status == "returned", ~_reissued()))
+    # `attention` is the status when held, returned, re-issued or voided: the indexed column for these counts
+    held = _count(sa.select(sa.func.count(Payment.id)).where(Payment.attention == "held"))
+    returned = _count(sa.select(sa.func.count(Payment.id)).where(Payment.attention == "returned", ~_reissued()))
     to_pay = _count(sa.select(sa.func.count(PayrollRun.id)).where(PayrollRun.state == "approved"))
     deposits = url_for("tax_deposits.index", status="due")
     return [Card("Tax deposits due within 7 days or overdue", f"{soon:,}", deposits,
@@ -307,7 +308,7 @@ def _engagement_rows(query, what: str):
 def _returned_rows():
     stmt = (sa.select(Payment, Worker, PayrollRun).join(Worker, Worker.id == Payment.worker_id)
             .join(PayrollRun, PayrollRun.id == Payment.run_id)
-            .where(Payment.status == "returned", ~_reissued()).order_by(Payment.returned_at.desc()))
+            .where(Payment.attention == "returned", ~_reissued()).order_by(Payment.returned_at.desc()))
     return [[(w.full_name, url_for("workers.details_view", id=w.id)),
              (str(r), url_for("payroll_desk.detail", run_id=r.id)), fmt_usd(p.amount), p.return_code,
              p.returned_at.strftime("%Y-%m-%d") if p.returned_at else ""] for p, w, r in db.session.execute(stmt)]
@@ -324,7 +325,7 @@ def compliance_cards() -> list[Card]:
     for name, (label, query, _what) in WRONG.items():
         n = _count(sa.select(sa.func.count()).select_from(scoped(query(), current_user, "engagement").subquery()))
         cards.append(Card(label, f"{n:,}", url_for("admin.drill_down", key=name), tone="warn" if n else ""))
-    returned = _count(sa.select(sa.func.count(Payment.id)).where(Payment.status == "returned", ~_reissued()))
+    returned = _count(sa.select(sa.func.count(Payment.id)).where(Payment.attention == "returned", ~_reissued()))
     cards.append(Card("Returned payments not re-issued", f"{returned:,}",
                       url_for("admin.drill_down", key="returned_payments"), tone="warn" if returned else ""))
     return cards

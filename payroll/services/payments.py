@@ -1,6 +1,7 @@
 """Direct-deposit payments: net pay split over the worker's accounts, NACHA files per run, returns and re-issues."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
@@ -31,7 +32,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import bulk_insert, cents, get_run, is_postgres, plain_rows, stored, user_id
+from .common import cents, get_run, id_in, is_postgres, plain_rows, stored, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -43,9 +44,37 @@ def _instructions(accounts) -> list[DepositInstruction]:
 
 
 NO_ACCOUNT = "no active bank account"
-PAYMENT_COLUMNS = ("run_id", "paycheck_id", "worker_id", "bank_account_id", "routing_number", "account_last4",
-                   "account_type", "amount", "status", "trace_number", "return_code", "created_at", "part",
-                   "hold_reason", "created_by_id")
+# a payment's columns as create_payments writes them: those that vary by payment, then those the run sets
+PART_COLUMNS = ("paycheck_id", "worker_id", "bank_account_id", "routing_number", "account_last4", "account_type",
+                "amount", "status", "part", "hold_reason")
+RUN_COLUMNS = ("run_id", "trace_number", "return_code", "created_at", "created_by_id")
+
+
+def _sole_remainder_workers(run_id: int):
+    """The run's workers whose only active account takes the remainder: all of a paycheck's net pay goes to it,
+    the common case, paid by the database. The others (no active account, several, a fixed amount or a
+    percentage alone) are split, or held, by `split_net_pay` in create_payments. Grouped over the run's workers'
+    accounts (a hash aggregate); as a correlated test per paycheck, or an anti-join the planner misjudged on the
+    run's fresh rows, it cost more than reading every row into Python (11 s at 20,000 for the anti-join)."""
+    return (sa.select(BankAccount.worker_id)
+            .where(BankAccount.status == "active",
+                   BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run_id)))
+            .group_by(BankAccount.worker_id)
+            .having(sa.func.count() == 1, sa.func.min(BankAccount.split_kind) == "remainder"))
+
+
+def _parts_select(rows: list[tuple]):
+    """`rows` (PART_COLUMNS, storage form) as a SELECT's columns and source, sent as one JSON parameter: a run may
+    hold thousands of split paychecks, past any limit on bound parameters."""
+    payload = json.dumps([dict(zip(PART_COLUMNS, r)) for r in rows])
+    if is_postgres():
+        types = {"paycheck_id": sa.BigInteger, "worker_id": sa.BigInteger, "bank_account_id": sa.BigInteger,
+                 "amount": sa.BigInteger, "part": sa.Integer}
+        src = sa.func.json_to_recordset(sa.cast(sa.literal(payload), sa.JSON)).table_valued(
+            *(sa.column(c, types.get(c, sa.Text)) for c in PART_COLUMNS)).render_derived(with_types=True)
+        return [src.c[c] for c in PART_COLUMNS], src
+    src = sa.func.json_each(sa.literal(payload)).table_valued("value")
+    return [sa.func.json_extract(src.c.value, f"$.{c}") for c in PART_COLUMNS], src
 
 
 def create_payments(run: PayrollRun, user=None) -> int:
@@ -53,63 +82,90 @@ def create_payments(run: PayrollRun, user=None) -> int:
     0, 1, ... in the order of the worker's accounts. A paycheck whose worker has no active account (closed after
     calculation) or whose deposit split cannot be applied gets one `held` payment of its whole net pay, with the
     reason: it is not filed or paid until it is released to an account (`reissue_payment`), and the rest of the
-    run pays. The database keeps one live payment per paycheck part (uq_payments_live_part)."""
+    run pays. The database keeps one live payment per paycheck part (uq_payments_live_part).
+
+    One INSERT … SELECT writes them in paycheck and part order (the ids, so the NACHA file's entries, follow it):
+    a paycheck whose worker has one active account taking the remainder — nearly every one — is paid whole to it
+    by the database, no row passing through Python; the others (splits, holds) are made here and sent with it."""
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
-    reversed_ = sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists()
-    # net pay as stored (cents): the common payment takes it as it is; a split or a hold converts it below
-    checks = plain_rows(s.execute(sa.select(Paycheck.id, Paycheck.worker_id, stored(Paycheck.net)).where(
-        Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0, ~reversed_)   # reversed: not paid
-        .order_by(Paycheck.id)))
-    dollars = Paycheck.net.type.process_result_value
+    payable = sa.and_(Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0,
+                      ~sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists())  # reversed: unpaid
+    # NOT IN: PostgreSQL hashes the grouped workers once (a hashed subplan), one lookup per paycheck
+    checks = s.execute(sa.select(Paycheck.id, Paycheck.worker_id, stored(Paycheck.net)).where(
+        payable, Paycheck.worker_id.not_in(_sole_remainder_workers(run.id))).order_by(Paycheck.id)).all()
+    rows, holds = _split_parts(checks)
+    run_values = [sa.literal(run.id).label("run_id"), sa.literal("").label("trace_number"),
+                  sa.literal("").label("return_code"),
+                  sa.literal(utcnow(), Payment.created_at.type).label("created_at"),
+                  sa.literal(user_id(user), sa.BigInteger).label("created_by_id")]
+    # the other paychecks' workers have one active account, taking the remainder: joined on it, whole
+    whole = sa.select(Paycheck.id.label("paycheck_id"), Paycheck.worker_id, BankAccount.id.label("bank_account_id"),
+                      BankAccount.routing_number, BankAccount.account_last4, BankAccount.account_type,
+                      stored(Paycheck.net).label("amount"), sa.literal("pending").label("status"),
+                      sa.literal(0).label("part"), sa.literal("").label("hold_reason"), *run_values).join(
+        BankAccount, sa.and_(BankAccount.worker_id == Paycheck.worker_id, BankAccount.status == "active",
+                             BankAccount.split_kind == "remainder")).where(payable)
+    if rows:
+        cols, src = _parts_select(rows)
+        whole = whole.where(Paycheck.id.not_in(sa.select(cols[0]).select_from(src)))
+        every = sa.union_all(whole, sa.select(*(c.label(n) for c, n in zip(cols, PART_COLUMNS)), *run_values)
+                             .select_from(src)).subquery()
+        ordered = sa.select(*(every.c[c] for c in PART_COLUMNS + RUN_COLUMNS)).order_by(every.c.paycheck_id,
+                                                                                       every.c.part)
+    else:
+        ordered = whole.order_by(Paycheck.id)
+    # An account opened or closed between the read of the splits and the INSERT (two statements): a worker read
+    # as having one account now has two taking the remainder (two part-0 payments, refused by
+    # uq_payments_live_part), or none (no payment, refused by the count). Either way nothing is written.
+    changed = (f"run #{run.id}: a worker's bank accounts changed while its payments were being made; approve "
+               "the run again")
+    with unique_or_refuse("uq_payments_live_part", changed, "accounts_changed",
+                          columns="payments.paycheck_id, payments.part"):
+        count = s.execute(sa.insert(Payment.__table__).from_select(PART_COLUMNS + RUN_COLUMNS, ordered),
+                          execution_options={"preserve_rowcount": True}).rowcount
+    paychecks, total = s.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(stored(Paycheck.net)), 0))
+                                 .where(payable)).one()
+    if count != paychecks - len(checks) + len(rows):
+        raise DomainError(changed, code="accounts_changed")
+    # Written in bulk, past the flush hooks: one audit record for the lot (the parts of a paycheck add up to its
+    # net pay, so the total is the paychecks').
+    log_change("create", "payment", f"run {run.id}", {"count": count, "total_cents": int(total), "held": holds})
+    return count
+
+
+def _split_parts(checks: list) -> tuple[list[tuple], list[dict]]:
+    """The payments (PART_COLUMNS) of paychecks (id, worker id, net cents) whose worker has no sole remainder
+    account: net pay split over the worker's active accounts, or held with the reason; and the holds."""
     accounts: dict[int, list] = defaultdict(list)
-    # columns only: the account number stays encrypted here; the run's workers by subquery (no list of ids)
-    for a in plain_rows(s.execute(sa.select(
-            BankAccount.id, BankAccount.worker_id, BankAccount.routing_number, BankAccount.account_last4,
-            BankAccount.account_type, BankAccount.split_kind, BankAccount.priority, stored(BankAccount.split_amount),
-            stored(BankAccount.split_percent))
-            .where(BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)),
-                   BankAccount.status == "active")
-            .order_by(BankAccount.priority, BankAccount.id)), (BankAccount.split_amount, BankAccount.split_percent)):
-        accounts[a.worker_id].append(a)
-    now = utcnow().replace(tzinfo=None)
-    by = user_id(user)
-    total, holds = 0, []
-
-    def held(pid, wid, net, reason):
-        holds.append({"paycheck_id": pid, "reason": reason[:200]})
-        return (run.id, pid, wid, None, "", "", "", net, "held", "", "", now, 0, reason[:200], by)
-
-    def rows():
-        """The payments' rows, made as COPY takes them: the server stores each batch while the next is made."""
-        nonlocal total
-        for pid, wid, net in checks:
-            total += net
-            accts = accounts.get(wid)
-            if not accts:
-                yield held(pid, wid, net, NO_ACCOUNT)
-                continue
-            if len(accts) == 1 and accts[0].split_kind == "remainder":   # the common case: all to one account
-                a = accts[0]
-                yield (run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, net, "pending", "",
-                       "", now, 0, "", by)
-                continue
+    if checks:      # columns only: the account number stays encrypted here
+        for a in plain_rows(db.session.execute(sa.select(
+                BankAccount.id, BankAccount.worker_id, BankAccount.routing_number, BankAccount.account_last4,
+                BankAccount.account_type, BankAccount.split_kind, BankAccount.priority,
+                stored(BankAccount.split_amount), stored(BankAccount.split_percent))
+                .where(id_in(BankAccount.worker_id, sorted({wid for _p, wid, _n in checks})),
+                       BankAccount.status == "active")
+                .order_by(BankAccount.priority, BankAccount.id)), (BankAccount.split_amount, BankAccount.split_percent)):
+            accounts[a.worker_id].append(a)
+    dollars = Paycheck.net.type.process_result_value
+    rows, holds = [], []
+    for pid, wid, net in checks:
+        accts, reason = accounts.get(wid), NO_ACCOUNT
+        if accts:
             try:
                 parts = split_net_pay(dollars(net, None), _instructions(accts))
             except ValidationFailed as exc:
-                yield held(pid, wid, net, f"deposit split cannot be applied: {exc}")
+                reason = f"deposit split cannot be applied: {exc}"
+            else:
+                by_id = {str(a.id): a for a in accts}
+                for n, part in enumerate(parts):
+                    a = by_id[part.account_key]
+                    rows.append((pid, wid, a.id, a.routing_number, a.account_last4, a.account_type,
+                                 cents(part.amount), "pending", n, ""))
                 continue
-            by_id = {str(a.id): a for a in accts}
-            for n, part in enumerate(parts):
-                a = by_id[part.account_key]
-                yield (run.id, pid, wid, a.id, a.routing_number, a.account_last4, a.account_type, cents(part.amount),
-                       "pending", "", "", now, n, "", by)
-
-    count = bulk_insert("payments", PAYMENT_COLUMNS, rows(), ready=True)
-    # Written in bulk (COPY), past the flush hooks: one audit record for the lot (the parts of a paycheck add up to
-    # its net pay, so the total is the paychecks').
-    log_change("create", "payment", f"run {run.id}", {"count": count, "total_cents": total, "held": holds})
-    return count
+        holds.append({"paycheck_id": pid, "reason": reason[:200]})
+        rows.append((pid, wid, None, "", "", "", net, "held", 0, reason[:200]))
+    return rows, holds
 
 
 def held_payments(run_id: int) -> list[Payment]:

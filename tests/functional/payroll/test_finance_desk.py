@@ -266,3 +266,33 @@ def test_a_held_payment_is_released_from_its_page_to_an_account_picked_by_name(c
     assert b"Re-issued as payment" in done.data
     new = db.session.execute(sa.select(Payment).where(Payment.reissue_of_id == held.id)).scalar_one()
     assert (new.status, new.bank_account_id) == ("pending", acct.id)
+
+
+def test_the_payments_status_filter_finds_returned_and_sent_payments(client, db, make_user, login, fixed_clock):
+    """Two workers paid in one run; the first's payment comes back R01. The payments list's "Status equals" filter
+    (the link the dashboards build with list_url) shows only that payment for "returned" — asked of the indexed
+    `attention` column since 0134 — and only the other for "sent" (asked of `status`)."""
+    from flask import current_app
+
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    w = World(db, make_user)
+    e1, e2 = w.worker(), w.worker()
+    for e in (e1, e2):
+        w.time(e)
+    run = w.regular_run()
+    runs.start_calculation(run.id, w.hr)
+    runs.approve_run(run.id, w.hr2)
+    payments.generate_nacha(run.id, w.finance, now=IN_TIME)
+    runs.mark_paid(run.id, w.finance)
+    back, kept = (db.session.execute(sa.select(Payment).where(Payment.worker_id == e.worker_id)).scalar_one()
+                  for e in (e1, e2))
+    payments.record_return(back.id, "R01", w.finance, on=date(2026, 11, 16))
+    view = next(v for v in current_app.extensions["tandem_admin"]._views if getattr(v, "endpoint", "") == "payment")
+    (i,) = [n for n, f in enumerate(view._filters) if f.column.key == "status" and f.operation() == "equals"]
+    login(client, w.finance)
+    for status, shown, hidden in (("returned", back, kept), ("sent", kept, back)):
+        page = client.get(f"/admin/payment/?flt1_{i}={status}").data.decode()
+        assert f"/admin/payment/details/?id={shown.id}" in page, status
+        assert f"/admin/payment/details/?id={hidden.id}" not in page, status

@@ -147,3 +147,67 @@ def test_the_approvals_audit_record_counts_the_payments_totals_net_pay_and_names
                                                              AuditLog.record_id == f"run {run.id}")).scalars()
     assert json.loads(record.changes) == {"count": 4, "total_cents": 380000, "held": [
         {"paycheck_id": held_check, "reason": "no active bank account"}]}
+
+
+def test_payments_are_written_in_paycheck_and_part_order_whoever_makes_them(db, world):
+    """Contractors (net = gross): 25.00 × 40 = 1,000.00, 30.00 × 40 = 1,200.00, 40.00 × 40 = 1,600.00. The first
+    and the third split (30% to savings: 300.00 + 700.00; 480.00 + 1,120.00), the second pays all to one account.
+    The database pays the second whole and this process makes the splits, in one INSERT: the payment ids still
+    follow the paychecks' ids, then the parts — 300.00, 700.00, 1,200.00, 480.00, 1,120.00 — so the NACHA file's
+    traces 1–5 are in that order."""
+    from backoffice.workers.profile_services import add_bank_account
+    from payroll.models import Paycheck
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    a, b, c = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00", "40.00"))
+    for e in (a, b, c):
+        world.time(e)
+    for e in (a, c):
+        add_bank_account(e.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
+                                       "account_type": "savings", "split_kind": "percent", "split_percent": "30"})
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+
+    pays = db.session.execute(sa.select(Paycheck.id, Payment.part, Payment.amount, Payment.trace_number)
+                              .join(Paycheck, Paycheck.id == Payment.paycheck_id)
+                              .where(Payment.run_id == run.id).order_by(Payment.id)).all()
+    assert [p[0] for p in pays] == sorted(p[0] for p in pays)
+    assert [(p.part, p.amount, p.trace_number[-1]) for p in pays] == [
+        (0, Decimal("300.00"), "1"), (1, Decimal("700.00"), "2"), (0, Decimal("1200.00"), "3"),
+        (0, Decimal("480.00"), "4"), (1, Decimal("1120.00"), "5")]
+
+
+def test_an_account_closed_while_the_payments_are_made_refuses_the_approval_and_writes_nothing(db, world, monkeypatch):
+    """Contractors 25.00 × 40 = 1,000.00 and 30.00 × 40 = 1,200.00, one account each. The splits are read (none),
+    then — before the INSERT pays the rest whole — the second worker's account is closed (standing in for another
+    session): that paycheck would get no payment, so approval is refused (accounts_changed) and no payment is
+    written, not even the first worker's 1,000.00."""
+    from backoffice.errors import DomainError
+    from backoffice.workers.profile import BankAccount
+    from payroll.models import PayrollRun
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    a, b = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00"))
+    for e in (a, b):
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (acct,) = db.session.execute(sa.select(BankAccount.id).where(BankAccount.worker_id == b.worker_id)).scalars()
+    split_parts = payments._split_parts
+
+    def and_then_closed(checks):
+        out = split_parts(checks)
+        assert out == ([], [])
+        db.session.execute(sa.update(BankAccount).where(BankAccount.id == acct).values(status="closed"))
+        return out
+
+    monkeypatch.setattr(payments, "_split_parts", and_then_closed)
+    with pytest.raises(DomainError) as refused:
+        runs.approve_run(run.id, world.hr2)
+    assert refused.value.code == "accounts_changed"
+    assert db.session.execute(sa.select(sa.func.count()).select_from(Payment)).scalar() == 0
+    assert db.session.get(PayrollRun, run.id).state != "approved"

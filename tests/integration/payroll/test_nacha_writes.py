@@ -37,3 +37,64 @@ def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_p
     filed = s.execute(sa.select(Payment.nacha_file_id, Payment.trace_number).where(Payment.run_id == run.id)
                       .order_by(Payment.id)).all()
     assert filed == [(f.id, "011000010000001"), (f.id, "011000010000002"), (f.id, "011000010000003")]
+
+
+def test_the_nacha_files_ciphertext_is_stored_without_a_compression_attempt_on_postgresql(db, world):
+    """0134: the file's content is a Fernet token (encrypted at rest), which pglz cannot shrink; the column's
+    storage is EXTERNAL (out of line, never compressed), so the server stores it without trying. The stored bytes
+    are the token as written (not compressed) and read back as the same file."""
+    from payroll.models_ledger import NachaFile
+    from payroll.services import payments, runs
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("column storage modes are PostgreSQL's")
+    world.time(world.worker(kind="contractor", rate="20.00"))
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    s = db.session
+    storage = s.execute(sa.text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'nacha_files'::regclass "
+                                "AND attname = 'content'")).scalar()
+    assert storage == "e"
+
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+
+    method = s.execute(sa.text("SELECT pg_column_compression(content) FROM nacha_files WHERE id = :id"),
+                       {"id": f.id}).scalar()
+    assert method is None
+    s.expire_all()
+    assert s.get(NachaFile, f.id).content == f.content and f.content.startswith("101 ")
+
+
+def test_marking_the_run_paid_sets_its_payments_sent_without_new_index_entries_on_postgresql(db, world):
+    """0134: no index of payments names `status` (the two that looked at it read the generated `attention`, NULL
+    for pending and sent), so marking the run paid — status pending → sent on each of its three payments — changes
+    no indexed value: three heap-only-tuple updates after the NACHA file's three. `attention` follows the status:
+    NULL while sent, 'returned' once a payment comes back."""
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("heap-only-tuple updates are PostgreSQL's")
+    for rate in ("20.00", "25.00", "30.00"):
+        world.time(world.worker(kind="contractor", rate=rate))
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    s = db.session
+    indexed = [d for (d,) in s.execute(sa.text("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+                                              "WHERE indrelid = 'payments'::regclass"))]
+    assert indexed and not [d for d in indexed if "status" in d]
+    hot = sa.text("SELECT pg_stat_get_xact_tuples_hot_updated('payments'::regclass)")
+    before = s.execute(hot).scalar()
+
+    runs.mark_paid(run.id, world.finance)
+
+    assert s.execute(hot).scalar() - before == 3
+    assert s.execute(sa.select(Payment.status, Payment.attention).where(Payment.run_id == run.id)).all() == [
+        ("sent", None)] * 3
+    first = s.execute(sa.select(Payment.id).where(Payment.run_id == run.id).order_by(Payment.id)).scalars().first()
+    payments.record_return(first, "R01", world.finance, on=SETTLES)
+    s.expire_all()
+    assert (s.get(Payment, first).status, s.get(Payment, first).attention) == ("returned", "returned")
