@@ -69,16 +69,20 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
         .join(Engagement, Engagement.id == Timesheet.engagement_id)
         .where(paid_by_run, Engagement.type == EMPLOYEE), Engagement.worker_id, workers)
         .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
+    weeks: dict[date, tuple[date, ...]] = {}        # Monday -> the week's seven days: a run pays a few weeks
     for worker_id, engagement_id, week_start, *daily in rows:
         sheet = None
-        for offset, raw in zip(_WEEK, daily):
+        week = weeks.get(week_start)
+        if week is None:
+            week = weeks[week_start] = tuple(week_start + offset for offset in _WEEK)
+        for day, raw in zip(week, daily):
             if raw:
                 h = decimals.get(raw)
                 if h is None:
                     h = decimals[raw] = scaled.process_result_value(raw, None)
                 if sheet is None:
                     sheet = out[worker_id][engagement_id]
-                sheet.append((week_start + offset, h))
+                sheet.append((day, h))
     return out
 
 
@@ -220,6 +224,16 @@ class _Coverage(dict):
     def __init__(self, code: str, size: int):
         super().__init__()
         self.code, self.size = code, size
+        self.spans: dict[tuple[date, date], bool] = {}
+
+    def throughout(self, first: date, last: date) -> bool:
+        """Whether the law applies every day from `first` to `last`: then it applies to every day worked between
+        them, which needs no look-up per day (a run's workers share a handful of first and last days)."""
+        key = (first, last)
+        whole = self.spans.get(key)
+        if whole is None:
+            whole = self.spans[key] = all(self[first + timedelta(days=i)] for i in range((last - first).days + 1))
+        return whole
 
     def __missing__(self, day: date) -> bool:
         try:
@@ -346,7 +360,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
                 note: tuple[str, ...] = (), day_hours: Decimal | None = None) -> int:
     """`days`: (day, hours) in date order, one per day."""
     covered = ctx.covered_days(code)
-    if not all(covered[day[0]] for day in days):
+    if not covered.throughout(days[0][0], days[-1][0]):
         days = [day for day in days if covered[day[0]]]
         if not days:                    # no version in force, or the law covers no employer of the agency's size
             return 0
