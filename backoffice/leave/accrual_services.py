@@ -34,7 +34,7 @@ from backoffice.states import transition
 from backoffice.uow import for_update
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
-from payroll.services.common import bulk_insert, id_in, is_postgres, units4
+from payroll.services.common import IdList, bulk_insert, id_in, is_postgres, units4
 
 
 def _only(stmt, column, workers):
@@ -598,6 +598,7 @@ def run_approved(run: PayrollRun, workers=None) -> None:
     run's workers), then take out the leave it pays them — once the run's paychecks are final, before its paystubs
     are rendered (they print the leave lines; payroll sends them when the last chunk is done). A worker is in one
     chunk only and the balances are per worker, so chunks run in parallel without waiting on each other."""
+    workers = None if workers is None else IdList(workers)      # named by six reads: one array literal
     accrue_run(run, workers)
     use_run(run, workers)
     db.session.flush()
