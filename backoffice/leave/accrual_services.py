@@ -34,7 +34,7 @@ from backoffice.states import transition
 from backoffice.uow import for_update
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
-from payroll.services.common import bulk_insert, id_in, is_postgres, reserve_ids, units4
+from payroll.services.common import IdList, bulk_insert, id_in, is_postgres, units4
 
 
 def _only(stmt, column, workers):
@@ -70,16 +70,20 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
         stmt = stmt.where(Engagement.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)))
     rows = db.session.connection().execute(_only(stmt, Engagement.worker_id, workers)
                                            .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
+    weeks: dict[date, tuple[date, ...]] = {}        # Monday -> the week's seven days: a run pays a few weeks
     for worker_id, engagement_id, week_start, *daily in rows:
         sheet = None
-        for offset, raw in zip(_WEEK, daily):
+        week = weeks.get(week_start)
+        if week is None:
+            week = weeks[week_start] = tuple(week_start + offset for offset in _WEEK)
+        for day, raw in zip(week, daily):
             if raw:
                 h = decimals.get(raw)
                 if h is None:
                     h = decimals[raw] = scaled.process_result_value(raw, None)
                 if sheet is None:
                     sheet = out[worker_id][engagement_id]
-                sheet.append((week_start + offset, h))
+                sheet.append((day, h))
     return out
 
 
@@ -221,6 +225,16 @@ class _Coverage(dict):
     def __init__(self, code: str, size: int):
         super().__init__()
         self.code, self.size = code, size
+        self.spans: dict[tuple[date, date], bool] = {}
+
+    def throughout(self, first: date, last: date) -> bool:
+        """Whether the law applies every day from `first` to `last`: then it applies to every day worked between
+        them, which needs no look-up per day (a run's workers share a handful of first and last days)."""
+        key = (first, last)
+        whole = self.spans.get(key)
+        if whole is None:
+            whole = self.spans[key] = all(self[first + timedelta(days=i)] for i in range((last - first).days + 1))
+        return whole
 
     def __missing__(self, day: date) -> bool:
         try:
@@ -254,8 +268,8 @@ def _employer_size(run: PayrollRun, workers) -> int:
     return _SIZES[key]
 
 
-def _context(run: PayrollRun, workers=None) -> _RunContext:
-    ctx = _RunContext(run, _employer_size(run, workers), now=utcnow().replace(tzinfo=None))
+def _context(run: PayrollRun, hired: dict, workers=None) -> _RunContext:
+    ctx = _RunContext(run, _employer_size(run, workers), hired=hired, now=utcnow().replace(tzinfo=None))
     ctx.done = set(db.session.execute(_only(sa.select(LeaveEntry.paycheck_id, LeaveEntry.policy_id).where(
         LeaveEntry.kind == "accrual", LeaveEntry.run_id == run.id), LeaveEntry.worker_id, workers)).all())
     conn = db.session.connection()
@@ -267,16 +281,39 @@ def _context(run: PayrollRun, workers=None) -> _RunContext:
                                    sa.select(*(table.c[c] for c in _BALANCE_COLUMNS))
                                    .where(table.c.worker_id.in_(_run_workers(run)))))
     ctx.balances = {(r[1], r[2]): _Balance(*r) for r in rows}
-    hired = sa.select(Engagement.worker_id, sa.func.min(Engagement.start_date)).where(Engagement.type == EMPLOYEE)
-    hired = _only(hired, Engagement.worker_id, workers) if workers is not None else hired.where(
-        Engagement.worker_id.in_(_run_workers(run)))
-    ctx.hired = dict(conn.execute(hired.group_by(Engagement.worker_id)).all())
-    ctx.laws = {p.jurisdiction: p for p in db.session.execute(sa.select(LeavePolicy).where(
-        LeavePolicy.kind == "sick_law")).scalars() if p.code == f"{p.jurisdiction}-SICK"}
-    ctx.own = list(db.session.execute(sa.select(LeavePolicy).where(
-        LeavePolicy.kind == "pto", LeavePolicy.active.is_(True), LeavePolicy.accrual_rate.is_not(None))
-        .order_by(LeavePolicy.id)).scalars())
+    # the laws' policies and the agency's accruing PTO policies, in one read (a handful of rows)
+    for p in db.session.execute(sa.select(LeavePolicy).where(LeavePolicy.kind.in_(("sick_law", "pto")))
+                                .order_by(LeavePolicy.id)).scalars():
+        if p.kind == "sick_law":
+            if p.code == f"{p.jurisdiction}-SICK":
+                ctx.laws[p.jurisdiction] = p
+        elif p.active and p.accrual_rate is not None:
+            ctx.own.append(p)
     return ctx
+
+
+class _Employed(NamedTuple):
+    """What the accrual reads of the leased engagements of the run's workers, in one read: each worker's first
+    start (the hire date of the laws' waiting periods) and the exempt ones (deemed hours)."""
+
+    hired: dict          # worker id -> the earliest start of their leased engagements
+    exempt: list         # the ids of their exempt leased engagements (usually none)
+
+
+def _employed(run: PayrollRun, workers=None) -> _Employed:
+    stmt = sa.select(Engagement.worker_id, Engagement.start_date, Engagement.id, Engagement.overtime_exempt).where(
+        Engagement.type == EMPLOYEE)
+    stmt = _only(stmt, Engagement.worker_id, workers) if workers is not None else stmt.where(
+        Engagement.worker_id.in_(_run_workers(run)))
+    hired: dict[int, date] = {}
+    exempt = []
+    for worker_id, start, eid, overtime_exempt in db.session.connection().execute(stmt):
+        first = hired.get(worker_id)
+        if first is None or start < first:
+            hired[worker_id] = start
+        if overtime_exempt:
+            exempt.append(eid)
+    return _Employed(hired, exempt)
 
 
 def _engagements(ids) -> dict[int, _Engagement]:
@@ -305,13 +342,10 @@ def _write(ctx: _RunContext) -> None:
     db.session.flush()          # carryover and forfeiture entries (_roll_year) and any policy created
     table = LeaveBalance.__table__
     if ctx.new:
-        ids = reserve_ids("leave_balances", len(ctx.new))
-        columns = _BALANCE_COLUMNS[1:] + ("created_at", "updated_at")
-        rows = [(b.worker_id, b.policy_id, units4(b.balance), b.policy_year_start, units4(b.accrued_this_year),
-                 units4(b.used_this_year), b.usable_from, ctx.now, ctx.now) for b in ctx.new]
-        if ids is not None:
-            columns, rows = ("id",) + columns, [(i,) + r for i, r in zip(ids, rows)]
-        bulk_insert("leave_balances", columns, rows, ready=True)
+        # ids from the sequence's default, as the rows go in: nothing of this run reads a new balance's id back
+        bulk_insert("leave_balances", _BALANCE_COLUMNS[1:] + ("created_at", "updated_at"),
+                    [(b.worker_id, b.policy_id, units4(b.balance), b.policy_year_start, units4(b.accrued_this_year),
+                      units4(b.used_this_year), b.usable_from, ctx.now, ctx.now) for b in ctx.new], ready=True)
     if ctx.moved:
         moved = list(ctx.moved.values())
         if is_postgres():
@@ -347,7 +381,7 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
                 note: tuple[str, ...] = (), day_hours: Decimal | None = None) -> int:
     """`days`: (day, hours) in date order, one per day."""
     covered = ctx.covered_days(code)
-    if not all(covered[day[0]] for day in days):
+    if not covered.throughout(days[0][0], days[-1][0]):
         days = [day for day in days if covered[day[0]]]
         if not days:                    # no version in force, or the law covers no employer of the agency's size
             return 0
@@ -436,16 +470,12 @@ def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: Leav
     return 1
 
 
-def _salaried_exempt(run: PayrollRun, worked: dict, workers=None) -> dict[int, list[int]]:
+def _salaried_exempt(run: PayrollRun, worked: dict, exempt: list, workers=None) -> dict[int, list[int]]:
     """worker id → the exempt salaried engagements this run paid a salary for and no recorded time: their hours are
     the law's deemed hours (e.g. Cal. Lab. Code 246(b)(2): 40 a week)."""
     out: dict[int, list[int]] = defaultdict(list)
-    # the exempt engagements first (by the workers' index; usually none): a salary line is looked for only on theirs,
-    # where the lines' join read every earning line of the chunk's paychecks to find none
-    exempt = sa.select(Engagement.id).where(Engagement.type == EMPLOYEE, Engagement.overtime_exempt.is_(True))
-    exempt = db.session.connection().execute(
-        _only(exempt, Engagement.worker_id, workers) if workers is not None else
-        exempt.where(Engagement.worker_id.in_(_run_workers(run)))).scalars().all()
+    # the exempt engagements first (`_employed`; usually none): a salary line is looked for only on theirs, where
+    # the lines' join read every earning line of the chunk's paychecks to find none
     if not exempt:
         return out
     for worker_id, eid in db.session.execute(_only(
@@ -473,7 +503,8 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
     deemed hours where the law deems them); with `workers` (the ids of one chunk's workers), only theirs.
     Returns the entries written."""
     worked = _days_worked(run, workers)
-    deemed = _salaried_exempt(run, worked, workers)
+    employed = _employed(run, workers)
+    deemed = _salaried_exempt(run, worked, employed.exempt, workers)
     for worker_id, eids in deemed.items():
         for eid in eids:
             worked[worker_id][eid] = []          # filled per law below (each law deems its own hours)
@@ -482,7 +513,7 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
     paychecks = dict(db.session.connection().execute(_only(sa.select(Paycheck.worker_id, Paycheck.id).where(
         Paycheck.run_id == run.id, Paycheck.worker_type == "employee"), Paycheck.worker_id, workers)).all())
     engagements = _engagements({eid for by in worked.values() for eid in by})
-    ctx = _context(run, workers)
+    ctx = _context(run, employed.hired, workers)
     written = 0
     for worker_id, by_engagement in sorted(worked.items()):
         paycheck_id = paychecks.get(worker_id)
@@ -568,6 +599,7 @@ def run_approved(run: PayrollRun, workers=None) -> None:
     run's workers), then take out the leave it pays them — once the run's paychecks are final, before its paystubs
     are rendered (they print the leave lines; payroll sends them when the last chunk is done). A worker is in one
     chunk only and the balances are per worker, so chunks run in parallel without waiting on each other."""
+    workers = None if workers is None else IdList(workers)      # named by six reads: one array literal
     accrue_run(run, workers)
     use_run(run, workers)
     db.session.flush()

@@ -5,6 +5,7 @@ import json
 from collections import namedtuple
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import sqlalchemy as sa
@@ -118,6 +119,19 @@ def _copy_value(v):
     return v
 
 
+class IdList(list):
+    """Integer ids that several statements name (a chunk's 2,500 workers, in six of its leave accrual's reads): their
+    array literal is written once (0.8 ms for 2,500 ids) instead of once per statement. Not changed once used."""
+
+    @cached_property
+    def literal(self) -> str:
+        return _array_literal(self)
+
+
+def _array_literal(ids: Iterable) -> str:
+    return "{" + ",".join(map(str, map(int, ids))) + "}"
+
+
 def id_in(column, ids: Sequence):
     """`column IN ids` as one array parameter on PostgreSQL (= ANY(%s)): a 2,500-id IN list costs more to
     compile and send than the query takes to run."""
@@ -131,7 +145,7 @@ def id_in(column, ids: Sequence):
         # bigint[] (CAST($1 AS BIGINT[])) and plans with the array as a constant: hashed `= ANY` and a row
         # estimate from the ids. Sent as text, the cast was an I/O coercion evaluated at run time: the planner
         # could pick a sequential scan that compared every row with all 2,500 ids (9 s for 9,000 timesheets).
-        text = "{" + ",".join(map(str, map(int, ids))) + "}"
+        text = ids.literal if isinstance(ids, IdList) else _array_literal(ids)
         return column == sa.any_(sa.cast(sa.literal(text, sa.types.NullType()), ARRAY(sa.BigInteger)))
     return column.in_(list(ids))
 

@@ -65,3 +65,17 @@ def test_three_engagements_at_one_work_site_have_their_jurisdictions_worked_out_
     got = db.session.execute(sa.select(LeavePolicy.jurisdiction, LeaveEntry.hours, LeaveEntry.hours_worked)
                              .join(LeavePolicy, LeavePolicy.id == LeaveEntry.policy_id)).all()
     assert sorted(got) == [("SEATTLE", Decimal("1.0000"), Decimal("40.0000"))] * 3
+
+
+def test_a_chunks_ids_named_by_several_reads_select_what_the_plain_list_selects(db):
+    """IdList writes the array literal once for every statement that names it (PostgreSQL; SQLite gets an IN list):
+    of five workers, the three named are found, and the same three by the plain list."""
+    from backoffice.workers.models import Worker
+    from payroll.services.common import IdList, id_in
+
+    ids = sorted(e.worker_id for e in _world(db, 5))
+    chosen = IdList([ids[0], ids[2], ids[4]])
+    assert chosen.literal == "{%d,%d,%d}" % (ids[0], ids[2], ids[4])
+    for named in (chosen, chosen, list(chosen)):
+        found = db.session.execute(sa.select(Worker.id).where(id_in(Worker.id, named)).order_by(Worker.id))
+        assert found.scalars().all() == [ids[0], ids[2], ids[4]]
