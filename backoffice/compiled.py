@@ -56,6 +56,13 @@ HOT_MODULES = (
     # a run's workweeks (bench/bench_payroll_run.py --profile: compute_workweek was the calculation's largest Python
     # after the paycheck engine)
     "payroll.engine.workweek",
+    # a run's calculation around the engines (session 17: ~40% of a chunk's CPU was this Python, once per worker of
+    # every run): the earnings from the rows (worktime), the engine input built and read back (paycheck_inputs), the
+    # chunk's loop and its COPY rows (calc) and their helpers (common). Their SQL runs through SQLAlchemy as before.
+    "payroll.services.worktime",
+    "payroll.services.paycheck_inputs",
+    "payroll.services.calc",
+    "payroll.services.common",          # cents(), plain_rows, bulk_insert's loop: called from the three above
     # the local taxes (session 16: a run's every paycheck has a home and a work place; its records are quick_init
     # classes and stay ordinary Python classes)
     "payroll.engine.locals",

@@ -17,12 +17,12 @@ from backoffice.workers.models import Engagement
 from payroll.engine import calculate_paycheck, tables_for
 from payroll.engine.model import PRETAX_TREATMENT
 from payroll.models import Paycheck, PaycheckHold, PayrollAdjustment, PayrollRun, RunChunk, Timesheet, YearToDate
+from payroll.piecework.services import mark_tasks_paid
 
 from . import four_eyes, paid_periods, workers_comp
 from .deductions import deductions_for, employer_contribution_lines, record_taken
-from .common import bulk_insert, cents, id_in, is_postgres, reserve_ids, units4
+from .common import bulk_insert, cents, id_in, is_postgres, plain_rows, reserve_ids, units4
 from .ledger import post_entry, postings_for_paychecks
-from .worktime import mark_tasks_paid
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
                               primary_engagement, run_figures, work_shares, worker_pay)
 
@@ -55,7 +55,7 @@ def plan_chunks(run: PayrollRun, chunk_size: int) -> list[list[int]]:
     chunks: list[list[int]] = []
     current: list[int] = []
     last_worker = None
-    for eng_id, worker_id in db.session.execute(engagements_in_scope(run)):
+    for eng_id, worker_id in plain_rows(db.session.execute(engagements_in_scope(run))):
         if len(current) >= chunk_size and worker_id != last_worker:
             chunks.append(current)
             current = []
@@ -101,7 +101,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     chunk = _lock_chunk(run_id, index)
     if chunk is None or chunk.done_at is not None:
         return False
-    run = s.get(PayrollRun, run_id)
+    run = s.get_one(PayrollRun, run_id)
     s.refresh(run)
     if run.state != "calculating":
         return False
@@ -120,10 +120,10 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
         ids = {c[0]: i for c, i in zip(computed, new_ids)}
     else:
         bulk_insert("paychecks", PAYCHECK_COLUMNS, rows, ready=True)
-        ids = {(w, t): i for w, t, i in s.execute(sa.select(Paycheck.worker_id, Paycheck.worker_type, Paycheck.id)
-                                                  .where(Paycheck.run_id == run.id, Paycheck.kind == "regular",
-                                                         id_in(Paycheck.worker_id,
-                                                               sorted({c[0][0] for c in computed}))))} \
+        ids = {(w, t): i for w, t, i in plain_rows(s.execute(
+            sa.select(Paycheck.worker_id, Paycheck.worker_type, Paycheck.id)
+            .where(Paycheck.run_id == run.id, Paycheck.kind == "regular",
+                   id_in(Paycheck.worker_id, sorted({c[0][0] for c in computed})))))} \
             if computed else {}
 
     # lines
@@ -185,7 +185,7 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[i
     tables = tables_for(run.pay_date)
     figures = run_figures(run)
     running_ytd: dict[tuple[int, str], dict] = {}
-    computed = []
+    computed: list = []
     refused: dict[int, tuple[str, str]] = {}
     for key, engs in ctx.by_worker():
         worker_id, wtype = key
@@ -240,8 +240,11 @@ def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple
     year = run.pay_date.year
     rows = []
     for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
-        paid = sorted({eid for eid, _ in pay.sources})
-        single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
+        if len(engs) == 1:          # most paychecks: every earning is the one engagement's
+            single = engs[0]
+        else:
+            paid = sorted({eid for eid, _ in pay.sources})
+            single = next(e for e in engs if e.id == paid[0]) if len(paid) == 1 else None
         stored = {"engine": obj, "labels": pay.labels, "sources": pay.sources,     # tuples: JSON arrays
                   "ytd_delta": {k: str(v) for k, v in delta.items()}}
         if notes:
@@ -260,8 +263,8 @@ def chunk_lines(computed: list, ids: dict, agency_id, explain: bool) -> tuple[li
     periods claimed, for paycheck ids `ids` by (worker_id, worker_type)."""
     line_rows = []
     ledger_input = []
-    applied = []
-    salary_claims = []
+    applied: list = []
+    salary_claims: list = []
     for key, engs, pay, obj, r, delta, notes in computed:
         pid = ids[key]
         rows = result_lines(r, obj, pay.labels, explain, pay.sources, pid)
@@ -298,7 +301,7 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
     hours, rate, taxable wages cents, explanation, engagement_id, client_id, locality), earnings first; earning
     lines name the engagement and client of `sources` (parallel to the earnings); zero-amount tax and deduction
     lines are left out. One tuple a line: a run writes 1.2 million of them at 100,000 workers."""
-    out = []
+    out: list = []
     append = out.append
     earnings = obj["earnings"]
     for i, line in enumerate(r.earnings):

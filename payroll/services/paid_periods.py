@@ -16,9 +16,6 @@ from payroll.models import PaidSalaryPeriod, PayrollRun
 from .common import id_in, is_postgres
 
 SALARY_UNITS = ("week", "year")     # the pay units a regular run pays by the period (earnings_for: "salary")
-# claims per INSERT statement: a chunk's claims were one statement each (executemany), 2,000 round trips and
-# executor start-ups for 20,000 workers; 2,000 rows bind 10,000 values, under PostgreSQL's 65,535 and SQLite's 32,766
-CLAIM_BATCH = 2000
 
 
 def overlaps(engagement_ids, start: date, end: date, *, except_run: int | None = None) -> list:
@@ -61,8 +58,10 @@ def claim(run: PayrollRun, paychecks: list[tuple[int, int]], start: date, end: d
             for e, p in paychecks]
     try:
         with db.session.begin_nested() if is_postgres() else nullcontext():
-            for i in range(0, len(rows), CLAIM_BATCH):
-                db.session.execute(sa.insert(PaidSalaryPeriod).values(rows[i:i + CLAIM_BATCH]))
+            # one cached statement sent as multi-row INSERTs of 1,000 rows (SQLAlchemy's "insertmanyvalues", which
+            # it uses for an executemany with RETURNING; without it, one INSERT a row). A .values(rows) statement
+            # was compiled anew for every chunk: ~100 µs of client CPU a claim, 10 µs a worker of a run.
+            db.session.connection().execute(sa.insert(PaidSalaryPeriod.__table__).returning(PaidSalaryPeriod.id), rows)
     except IntegrityError as exc:
         clash = overlaps([e for e, _ in paychecks], start, end)
         if not clash:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import ItemsView
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,7 +29,7 @@ from payroll.models import (DAYS, Paycheck, PaycheckHold, PaycheckLine, PayrollA
 from payroll.piecework.services import unpaid_tasks
 
 from .common import id_in, is_postgres, plain_rows, stored
-from .worktime import engine_earning, worker_earnings
+from .worktime import engine_form, worker_earnings
 
 YTD_FIELDS = YearToDate.YTD_FIELDS
 YTD_STORED = YTD_FIELDS + ("net",)          # the engine's fields plus net pay
@@ -84,16 +85,9 @@ def worker_pay(engs: list, run: PayrollRun | RunFigures, ctx: "ChunkContext") ->
     FLSA workweek across clients, state daily overtime, piece and task pay, minimum-wage make-up and bonuses in the
     regular rate (payroll/services/worktime.py over the pure payroll/engine/workweek.py)."""
     w = worker_earnings(run, engs, ctx.sheets, ctx.tasks, ctx.adjustments)
-    earnings, labels, sources, salaried = [], [], [], set()
-    for e in w.earnings:                    # one pass: a run does this for every earning of 100,000 workers
-        earnings.append(engine_earning(e))
-        labels.append(e["label"])
-        sources.append((e["engagement_id"], e["client_id"]))
-        if e["label"] == "salary":
-            salaried.add(e["engagement_id"])
+    earnings, labels, sources, salaried = engine_form(w.earnings)
     return EngagementPay(earnings=earnings, labels=labels, sources=sources, timesheet_ids=w.timesheet_ids,
-                         adjustment_ids=w.adjustment_ids, salary_engagement_ids=sorted(salaried),
-                         task_ids=w.task_ids)
+                         adjustment_ids=w.adjustment_ids, salary_engagement_ids=salaried, task_ids=w.task_ids)
 
 
 def primary_engagement(engs: list, pay: EngagementPay):
@@ -121,7 +115,7 @@ def work_shares(engs: list, pay: EngagementPay) -> list[dict]:
     if len({s for s, _ in lines}) < 2:
         return []
     measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
-    totals: dict[str, Decimal] = {}
+    totals: dict = {}                   # state -> hours or wages
     for state, e in lines:
         if measure == "hours":
             amount = D(e["hours"])
@@ -167,7 +161,7 @@ class ChunkContext:
     local_ytd: dict = field(default_factory=dict)    # worker id -> {locality: LST withheld this year}
     local_mtd: dict = field(default_factory=dict)    # worker id -> this month's wages and head taxes (month_to_date)
 
-    def by_worker(self):
+    def by_worker(self) -> ItemsView[tuple[int, str], list]:
         """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
         groups: dict[tuple[int, str], list] = {}
         for eng in self.engagements:
@@ -242,13 +236,13 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
     # the Local Services Tax withheld so far this year (PA: at most $52 a year from one employer)
     local_ytd: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for worker_id, locality, amount in c.execute(sa.select(
+    for worker_id, locality, amount in plain_rows(c.execute(sa.select(
             Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(id_in(Paycheck.worker_id, worker_ids), Paycheck.tax_year == run.pay_date.year,
                    # a literal, not a parameter: the partial index on these lines (0124) serves any plan
                    PaycheckLine.code == sa.literal_column("'local_services_tax'"), PaycheckLine.locality != "")
-            .group_by(Paycheck.worker_id, PaycheckLine.locality)).all():
+            .group_by(Paycheck.worker_id, PaycheckLine.locality))):
         local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
                         prior_fica, dict(local_ytd), month_to_date(c, run, engagements))
@@ -273,14 +267,14 @@ def month_to_date(c, run: PayrollRun, engagements: list) -> dict[int, dict]:
     in_month = (id_in(Paycheck.worker_id, worker_ids), Paycheck.pay_date >= first, Paycheck.pay_date <= last,
                 Paycheck.run_id != run.id, Paycheck.worker_type == "employee")
     out: dict[int, dict] = {w: {"wages": ZERO, "taxes": {}} for w in worker_ids}
-    for worker_id, gross in c.execute(sa.select(Paycheck.worker_id, sa.func.sum(Paycheck.gross))
-                                      .where(*in_month).group_by(Paycheck.worker_id)).all():
+    for worker_id, gross in plain_rows(c.execute(sa.select(Paycheck.worker_id, sa.func.sum(Paycheck.gross))
+                                                 .where(*in_month).group_by(Paycheck.worker_id))):
         out[worker_id]["wages"] = D(gross or 0)
-    for worker_id, locality, amount in c.execute(sa.select(
+    for worker_id, locality, amount in plain_rows(c.execute(sa.select(
             Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
             .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
             .where(*in_month, PaycheckLine.code == "local_services_tax", PaycheckLine.locality != "")
-            .group_by(Paycheck.worker_id, PaycheckLine.locality)).all():
+            .group_by(Paycheck.worker_id, PaycheckLine.locality))):
         out[worker_id]["taxes"][locality] = D(amount or 0)
     return out
 
@@ -293,7 +287,7 @@ def engine_input(run: PayrollRun | RunFigures, eng, worker, profile, w9, pay: En
     `deductions` is the worker's fragment from payroll.services.deductions.deductions_for; with deductions, an
     employee's last-year FICA wages go in too (whether a 401(k) catch-up must be Roth, SECURE 2.0 §603)."""
     employee = eng.type == "leased_employee"
-    obj = {"pay_date": run.pay_date.isoformat(), "period_start": run.period_start.isoformat(),
+    obj: dict = {"pay_date": run.pay_date.isoformat(), "period_start": run.period_start.isoformat(),
            "period_end": run.period_end.isoformat(), "pay_frequency": run.frequency,
            "worker_type": "employee" if employee else "contractor", "earnings": pay.earnings,
            "ytd": {k: str(v) for k, v in ytd.items() if v}}
@@ -358,7 +352,7 @@ def work_locality(eng) -> dict | None:
 
 def locality_input(eng, worker, local_ytd: dict | None = None, local_mtd: dict | None = None) -> dict:
     """The engine input's local-tax fields: residence and work localities, the local certificate, LST so far."""
-    obj = {}
+    obj: dict = {}
     home, work = residence_locality(worker), work_locality(eng)
     if home:
         obj["residence_locality"] = home
@@ -442,6 +436,14 @@ def _w4(wv: dict) -> W4 | W4Legacy:
               step4c_extra=D(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
 
 
+def _earning(e: dict) -> Earning:
+    """An earning of an input built by engine_input (engine_earning's keys: no other field)."""
+    get = e.get
+    return Earning(code=e["code"], amount=_dec(get("amount")), hours=_dec(get("hours")), rate=_dec(get("rate")),
+                   units=_dec(get("units")), regular_rate=_dec(get("regular_rate")),
+                   qualified_premium=_dec(get("qualified_premium")))
+
+
 @lru_cache(maxsize=256)
 def _run_head(pay_date: str, frequency: str, period_start: str | None, period_end: str | None) -> tuple:
     """The fields every paycheck of a run shares, parsed once per run: (pay date, frequency, period start, end)."""
@@ -452,8 +454,7 @@ def _run_head(pay_date: str, frequency: str, period_start: str | None, period_en
 def input_from_json(obj: dict) -> PaycheckInput:
     """The PaycheckInput of an input built by engine_input, without re-validating it (the hot path: parse_input
     costs about four times the engine itself). Unit tests check it equals to_engine_input for every shape."""
-    earnings = tuple(Earning(e["code"], **{k: Decimal(v) for k, v in e.items() if k != "code" and v is not None})
-                     for e in obj["earnings"])
+    earnings = tuple(map(_earning, obj["earnings"]))
     pay_date, frequency, period_start, period_end = _run_head(obj["pay_date"], obj["pay_frequency"],
                                                               obj.get("period_start"), obj.get("period_end"))
     wv = obj.get("w4")

@@ -3,7 +3,8 @@ agency's engagements and clients, paid by the pure workweek engine (payroll/engi
 
 The run's calculation (payroll/services/calc.py) loads the rows and calls `worker_earnings` once per worker;
 it gets the earning dicts for the paycheck engine (each carrying its engagement and client), the records it paid
-(to mark them, `mark_tasks_paid` for tasks) and the workweeks behind them (for explanations)."""
+(to mark them) and the workweeks behind them (for explanations). No database access: the module is compiled with
+the engine (backoffice.compiled.HOT_MODULES), as it runs once per worker of every run."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,7 +20,6 @@ from payroll.engine.hotpath import tuple_new
 from payroll.engine.pay_rules import PayRules
 from payroll.engine.workweek import (MultiWeekBonus, PieceEntry, TimeEntry, WeekBonus, WorkLine, Workweek,
                                      WorkweekResult, compute_workweek, reopen_for_bonus, workweek_start)
-from payroll.piecework.services import mark_tasks_paid  # noqa: F401  (re-exported: calc marks the tasks it paid)
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EMPLOYEE = "leased_employee"
@@ -72,6 +72,24 @@ def engine_earning(d: dict) -> dict:
     if h is not None and "." in h and len(h) - h.index(".") > 5:       # more than 4 places
         out["hours"] = str(D(h).quantize(Decimal("0.0001")))
     return out
+
+
+def engine_form(earnings: list[dict]) -> tuple[list[dict], list[str], list[tuple], list[int]]:
+    """A paycheck's earning dicts as the paycheck needs them, in one pass (a run does this for every earning of
+    100,000 workers): the engine's forms (engine_earning), their labels, their (engagement_id, client_id) and the
+    salaried engagements, sorted."""
+    out: list[dict] = []
+    labels: list[str] = []
+    sources: list[tuple] = []             # (engagement_id, client_id): a client may be None
+    salaried: set = set()
+    for e in earnings:
+        out.append(engine_earning(e))
+        label = e["label"]
+        labels.append(label)
+        sources.append((e["engagement_id"], e["client_id"]))
+        if label == "salary":
+            salaried.add(e["engagement_id"])
+    return out, labels, sources, sorted(salaried)
 
 
 def _hours(minutes: int) -> Decimal:
@@ -194,7 +212,8 @@ def worker_earnings(run, engagements: Sequence, sheets_by_engagement: dict, task
 
 def _into_weeks(by_week: dict, entries: list, kind: int) -> None:
     """Each entry into its workweek's lists (kind 0: the time entries, 1: the piece entries), in order."""
-    start = target = None
+    start = None
+    target: list = []
     for e in entries:
         monday = workweek_start(e.day)
         if monday != start:             # a sheet's days share their week: one look-up each

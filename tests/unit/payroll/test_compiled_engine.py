@@ -59,6 +59,7 @@ def test_the_modules_in_use_are_the_ones_the_status_names():
     import payroll.engine.states.income  # noqa: F401
     import payroll.engine.model as model
     import payroll.engine.workweek  # noqa: F401
+    import payroll.services.calc  # noqa: F401  (with paycheck_inputs, worktime and common)
     assert Path(model.__file__).resolve() == ROOT / "payroll" / "engine" / "model.py"
     if ce.status.startswith("compiled"):
         assert ce.loaded_compiled() == list(ce.HOT_MODULES)
@@ -135,7 +136,7 @@ def test_the_compiled_and_the_pure_engine_write_the_same_figures_and_words(tmp_p
     subprocess.run([sys.executable, script, "--n", "400", "--out", str(compiled)], cwd=ROOT, check=True,
                    capture_output=True, env={**env, "BACKOFFICE_PURE_ENGINE": ""})
     used = _run("import payroll.engine.states.income, payroll.engine.workweek, backoffice.leave.engine, "
-                "backoffice.compiled as c; print(c.loaded_compiled())", pure=False)
+                "payroll.services.calc, backoffice.compiled as c; print(c.loaded_compiled())", pure=False)
     assert used.strip() == repr(list(ce.HOT_MODULES))
     text = pure.read_text()
     assert text.endswith(" lines\n") and text.count("\n#") > 300
