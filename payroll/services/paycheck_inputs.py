@@ -18,6 +18,7 @@ from backoffice.money import D, ZERO
 from backoffice.periods import PayFrequency
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
 from backoffice.workers.profile import TaxProfile, W9Form
+from payroll.engine.hotpath import record, record_fields
 from payroll.engine.locals import Locality, localities_for_year, locality_from_json
 from payroll.engine.locals.rules import norm
 from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
@@ -436,12 +437,24 @@ def _w4(wv: dict) -> W4 | W4Legacy:
               step4c_extra=D(wv.get("step4c_extra", "0")), exempt=bool(wv.get("exempt", False)))
 
 
+# The engine records input_from_json builds with every field, in field order (hotpath.record: stored from C, where
+# the records' own __init__ is a Python function taking keywords).
+_EARNING_FIELDS = record_fields(Earning)
+_YTD_FIELDS = record_fields(EngineYTD)
+_INPUT_FIELDS = record_fields(PaycheckInput)
+
+
 def _earning(e: dict) -> Earning:
     """An earning of an input built by engine_input (engine_earning's keys: no other field)."""
     get = e.get
-    return Earning(code=e["code"], amount=_dec(get("amount")), hours=_dec(get("hours")), rate=_dec(get("rate")),
-                   units=_dec(get("units")), regular_rate=_dec(get("regular_rate")),
-                   qualified_premium=_dec(get("qualified_premium")))
+    return record(Earning, _EARNING_FIELDS, (   # every field, in order (code ... qualified_premium)
+        e["code"], _dec(get("amount")), _dec(get("hours")), _dec(get("rate")), _dec(get("units")),
+        _dec(get("regular_rate")), _dec(get("qualified_premium"))))
+
+
+def _ytd(stored: dict) -> EngineYTD:
+    """The engine's year to date of an input built by engine_input (its non-zero figures, as strings)."""
+    return record(EngineYTD, _YTD_FIELDS, tuple([Decimal(stored[f]) if f in stored else ZERO for f in _YTD_FIELDS]))
 
 
 @lru_cache(maxsize=256)
@@ -464,23 +477,18 @@ def input_from_json(obj: dict) -> PaycheckInput:
     measure = "wages" if shares and "wages" in shares[0] else "hours"
     birth = obj.get("birth_date")
     home, work = obj.get("residence_locality"), obj.get("work_locality")
-    return PaycheckInput(
-        pay_date=pay_date, pay_frequency=frequency,
-        worker_type=obj["worker_type"], work_state=obj.get("work_state", ""),
-        residence_state=obj.get("residence_state", ""), birth_date=_date(birth) if birth else None,
-        earnings=earnings, w4=w4, state_certificates=certs,
-        ytd=EngineYTD(**{k: Decimal(v) for k, v in (obj.get("ytd") or {}).items()}),
-        suta_rate=_dec(obj.get("suta_rate")), tin_missing_or_flagged=bool(obj.get("tin_missing_or_flagged", False)),
-        aggregate_supplemental=bool(obj.get("aggregate_supplemental", False)),
-        prior_year_fica_wages=_dec(obj.get("prior_year_fica_wages")),
-        work_shares=tuple((s["state"].upper(), Decimal(s[measure])) for s in shares), share_measure=measure,
-        office_state=(obj.get("office_state") or "").upper(),
-        remote_for_convenience=bool(obj.get("remote_for_convenience", False)),
-        residence_locality=_parsed(_PLACES, home, locality_from_json) if home else None,
-        work_locality=_parsed(_PLACES, work, locality_from_json) if work else None,
-        local_certificate=obj.get("local_certificate") or {},
-        ytd_local_taxes={k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
-        month_wages=_dec(obj.get("month_wages")),
-        mtd_local_taxes={k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()},
-        period_start=period_start, period_end=period_end,
-        **deduction_kwargs(obj))
+    more = deduction_kwargs(obj)
+    return record(PaycheckInput, _INPUT_FIELDS, (      # every field, in order (pay_date ... mtd_local_taxes)
+        pay_date, frequency, obj["worker_type"], obj.get("work_state", ""), obj.get("residence_state", ""),
+        _date(birth) if birth else None, earnings, w4, certs,
+        more.get("pretax_deductions", ()), more.get("posttax_deductions", ()), more.get("employer_contributions", ()),
+        _ytd(obj.get("ytd") or {}), _dec(obj.get("suta_rate")), bool(obj.get("tin_missing_or_flagged", False)),
+        bool(obj.get("aggregate_supplemental", False)), _dec(obj.get("prior_year_fica_wages")),
+        tuple((s["state"].upper(), Decimal(s[measure])) for s in shares), measure,
+        (obj.get("office_state") or "").upper(), bool(obj.get("remote_for_convenience", False)),
+        _parsed(_PLACES, home, locality_from_json) if home else None,
+        _parsed(_PLACES, work, locality_from_json) if work else None,
+        obj.get("local_certificate") or {},
+        {k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
+        period_start, period_end, _dec(obj.get("month_wages")),
+        {k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()}))

@@ -566,10 +566,27 @@ class _Plan(NamedTuple):
 # by identity); the cache is emptied when it grows past _PLANS_KEPT.
 _PLANS: dict[tuple[date, Locality | None, Locality | None], tuple[tuple[LocalRules, ...], _Plan]] = {}
 _PLANS_KEPT: Final = 20_000
+# The same, keyed by the places' identity, looked up first: a run's inputs share one Locality record per place
+# (input_from_json's memo), and a Locality's hash is a Python function (@dataclass writes it) that ran 4-6 times a
+# paycheck. An entry holds its two records, so their ids are not reused while it is kept.
+_PLANS_BY_ID: dict[tuple[date, int, int], tuple[tuple[LocalRules, ...], _Plan, object, object]] = {}
 
 
 def _plan(pay_date: date, residence: Locality | None, work: Locality | None) -> _Plan:
     rules = localities_for_year(pay_date.year)
+    same = (pay_date, id(residence), id(work))
+    hit = _PLANS_BY_ID.get(same)
+    if hit is not None and hit[0] is rules:
+        return hit[1]
+    plan = _plan_by_value(pay_date, residence, work, rules)
+    if len(_PLANS_BY_ID) >= _PLANS_KEPT:
+        _PLANS_BY_ID.clear()
+    _PLANS_BY_ID[same] = (rules, plan, residence, work)
+    return plan
+
+
+def _plan_by_value(pay_date: date, residence: Locality | None, work: Locality | None,
+                   rules: tuple[LocalRules, ...]) -> _Plan:
     key = (pay_date, residence, work)
     hit = _PLANS.get(key)
     if hit is not None and hit[0] is rules:
@@ -638,20 +655,22 @@ def local_taxes_due(pay_date: date, residence: Locality | None, work: Locality |
 
 
 # (residence, work) -> the two places in words (Locality.describe, "not stated" for none), as a paycheck's result
-# names them: a run describes the same few places for every paycheck. Emptied when it grows past _PLANS_KEPT.
-_NAMES: dict[tuple[Locality | None, Locality | None], tuple[str, str]] = {}
+# names them: a run describes the same few places for every paycheck. Keyed by the places' identity, as
+# _PLANS_BY_ID (the entry holds the records); emptied when it grows past _PLANS_KEPT.
+_NAMES: dict[tuple[int, int], tuple[tuple[str, str], object, object]] = {}
 
 
 def place_names(residence: Locality | None, work: Locality | None) -> tuple[str, str]:
-    """The residence's and the work place's words (Locality.describe), each pair worded once."""
-    key = (residence, work)
-    names = _NAMES.get(key)
-    if names is None:
-        names = (residence.describe() if residence is not None else "not stated",
-                 work.describe() if work is not None else "not stated")
-        if len(_NAMES) >= _PLANS_KEPT:
-            _NAMES.clear()
-        _NAMES[key] = names
+    """The residence's and the work place's words (Locality.describe), each pair of records worded once."""
+    key = (id(residence), id(work))
+    hit = _NAMES.get(key)
+    if hit is not None:
+        return hit[0]
+    names = (residence.describe() if residence is not None else "not stated",
+             work.describe() if work is not None else "not stated")
+    if len(_NAMES) >= _PLANS_KEPT:
+        _NAMES.clear()
+    _NAMES[key] = (names, residence, work)
     return names
 
 

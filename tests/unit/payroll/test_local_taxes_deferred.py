@@ -83,3 +83,17 @@ def test_place_names_are_each_place_described():
     assert place_names(PGH, None) == ("Pittsburgh, PSD 700102, PA", "not stated")
     assert place_names(Locality("OH", city="columbus", county="franklin", school_district="2503"), CLEVELAND) == \
            ("Columbus, Franklin County, school district 2503, OH", "Cleveland, school district NONE, OH")
+
+
+def test_equal_places_built_apart_share_the_plan_and_the_words_and_a_dead_record_leaves_no_stale_entry():
+    """The plans and names are kept by the records' identity first (a run shares one record a place): a record
+    equal to one already seen but built apart gets the same plan and words, and records built and dropped one
+    after another (whose ids Python may reuse) each get their own place's words."""
+    twin = Locality("PA", city="Pittsburgh", psd_code="700102")
+    assert twin is not PGH
+    assert local_taxes_due(PAY, PGH, PHILA) is local_taxes_due(PAY, twin, PHILA) is True
+    assert place_names(twin, PHILA) == place_names(PGH, PHILA) == ("Pittsburgh, PSD 700102, PA",
+                                                                    "Philadelphia, PSD 510101, PA")
+    for city in ("Austin", "Dallas", "Houston", "Austin"):
+        assert place_names(Locality("TX", city=city), None) == (f"{city}, TX", "not stated")
+    assert local_taxes_due(PAY, AUSTIN_TX, None) is local_taxes_due(PAY, Locality("TX", city="Austin"), None) is False
