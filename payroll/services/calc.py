@@ -50,6 +50,16 @@ def engagements_in_scope(run: PayrollRun) -> sa.Select:
     return stmt.order_by(Engagement.worker_id, Engagement.id)
 
 
+def in_scope(run: PayrollRun) -> sa.ColumnElement[bool]:
+    """The condition on `engagements` that picks the run's engagements (engagements_in_scope's WHERE). A check
+    filters the engagements it reads by it: joining the scope back to them as an ordered subquery made PostgreSQL
+    read every engagement twice, once through the worker index and sorted, for each of the run's checks."""
+    clause = engagements_in_scope(run).whereclause
+    if clause is None:      # cannot happen: every kind of run names its engagements
+        raise ValueError(f"run #{run.id} has no scope")
+    return clause
+
+
 def plan_chunks(run: PayrollRun, chunk_size: int) -> list[list[int]]:
     """Engagement ids split into chunks of about chunk_size, never splitting one worker's engagements."""
     chunks: list[list[int]] = []

@@ -36,8 +36,8 @@ def hold_paycheck(run_id: int, worker_id, reason: str, user) -> PaycheckHold:
     if not reason:
         issues.append(Issue("reason", "say why the paycheck is held", "required"))
     worker = db.session.get(Worker, worker_id) if is_record_id(worker_id) else None
-    scope = calc.engagements_in_scope(run).subquery()
-    if worker is None or not db.session.execute(sa.select(scope.c.id).where(scope.c.worker_id == worker.id)).first():
+    if worker is None or not db.session.execute(sa.select(Engagement.id).where(
+            calc.in_scope(run), Engagement.worker_id == worker.id)).first():
         issues.append(Issue("worker_id", f"worker {worker_id!r} is not paid by run #{run.id}", "not_found"))
     if issues:
         raise ValidationFailed(issues)
@@ -69,11 +69,10 @@ def release_hold(hold_id: int, user) -> None:
 def workers_in_run(run_id: int, *, limit: int = 1000) -> list[tuple[int, str]]:
     """(worker id, "Last, First") of the workers a draft run pays and that are not held, by name (the hold form)."""
     run = get_run(run_id)
-    scope = calc.engagements_in_scope(run).subquery()
     held = sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id)
     return [(w.id, f"{w.last_name}, {w.first_name}") for w in db.session.execute(
         sa.select(Worker.id, Worker.last_name, Worker.first_name).where(
-            Worker.id.in_(sa.select(scope.c.worker_id)), Worker.id.not_in(held))
+            Worker.id.in_(sa.select(Engagement.worker_id).where(calc.in_scope(run))), Worker.id.not_in(held))
         .order_by(Worker.last_name, Worker.first_name, Worker.id).limit(limit))]
 
 

@@ -35,12 +35,12 @@ def _words(row, start: date, end: date) -> str:
             f"#{row.paycheck_id} (run #{row.run_id}); reverse that paycheck first if it was wrong")
 
 
-def run_issues(run: PayrollRun, scope: sa.Select) -> list[Issue]:
-    """Pre-run check of a regular run: each salaried engagement in scope whose period is already paid."""
+def run_issues(run: PayrollRun, in_scope: sa.ColumnElement[bool]) -> list[Issue]:
+    """Pre-run check of a regular run: each salaried engagement in scope (in_scope: the run's condition on
+    engagements) whose period is already paid."""
     if run.kind != "regular":
         return []
-    salaried = sa.select(Engagement.id).where(Engagement.id.in_(sa.select(scope.c.id)),
-                                              Engagement.pay_unit.in_(SALARY_UNITS))
+    salaried = sa.select(Engagement.id).where(in_scope, Engagement.pay_unit.in_(SALARY_UNITS))
     return [Issue(f"engagements[{row.engagement_id}]", _words(row, run.period_start, run.period_end),
                   "period_already_paid")
             for row in overlaps(salaried, run.period_start, run.period_end, except_run=run.id)]

@@ -198,7 +198,7 @@ def copy_premiums(pairs: list[tuple[int, int]], run_id: int, sign: int, pay_date
 
 
 # ------------------------------------------------------------------------------------------------ run checks
-def engagement_problems(run, scope) -> list[tuple[str, int, int, str]]:
+def engagement_problems(run, in_scope) -> list[tuple[str, int, int, str]]:
     """(code, engagement id, worker id, message) for the run's leased-employee engagements whose premium will not
     accrue: no class code, no rate in force on the pay date, or an hours-based state (WA) with pay that carries no
     hours. Warnings: the paycheck is right; the premium is missing and HR fixes the class table. Looked at once the
@@ -212,8 +212,7 @@ def engagement_problems(run, scope) -> list[tuple[str, int, int, str]]:
     rows = db.session.execute(
         sa.select(Engagement.id, Engagement.worker_id, Engagement.work_state, Engagement.wc_class_code,
                   Engagement.pay_unit)
-        .join(scope, scope.c.id == Engagement.id)
-        .where(Engagement.type == "leased_employee").order_by(Engagement.id)).all()
+        .where(in_scope, Engagement.type == "leased_employee").order_by(Engagement.id)).all()
     found = []
     for eid, wid, state, code, unit in rows:
         if not code:
