@@ -128,14 +128,19 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     """The register export's columns and rows as Python values (money Decimal, dates `date`), for code that
     checks or reuses the figures rather than writing a file."""
     (sheet,) = register_sheets(sel)
-    columns = list(sheet.frame.columns)
+    frame = sheet.frame
+    columns = list(frame.columns)
     money, dates = set(sheet.money_columns), set(sheet.date_columns)
     # Converted a column at a time, each distinct value once: a run's 100,000 rows hold ~3.5 million money cells,
-    # most of them a few repeated amounts (most line columns are 0), and a handful of dates. A Decimal and a date
-    # are immutable, so cells may share one.
-    values = [_converted(sheet.frame[c], from_cents) if c in money
-              else _converted(sheet.frame[c], parse_date, keep_empty=True) if c in dates
-              else _cell_values(sheet.frame[c]) for c in columns]
+    # most of them a few repeated amounts (most line columns are 0), and a handful of dates. The money columns are
+    # matched as one block: the same amount recurs across columns (at 20,000 rows 87,255 distinct amounts, against
+    # 169,098 counted column by column). A Decimal and a date are immutable, so cells may share one.
+    at = [c for c in columns if c in money]
+    block = frame[at].to_numpy(dtype=np.int64)
+    amounts = dict(zip(at, _converted(block.ravel(), from_cents).reshape(block.shape).T.tolist()))
+    values = [amounts[c] if c in money
+              else _converted(frame[c], parse_date, keep_empty=True).tolist() if c in dates
+              else _cell_values(frame[c]) for c in columns]
 
     def rows() -> Iterator[dict]:
         for row in zip(*values):
@@ -144,13 +149,14 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     return columns, rows()
 
 
-def _converted(column: pd.Series, convert: Callable, *, keep_empty: bool = False) -> list:
-    """convert(cell) for every cell of a column, called once per distinct value (an empty cell kept as is when
-    keep_empty); a missing cell stays None. pandas' hash table matches the cells to their distinct values."""
-    codes, uniques = pd.factorize(column)
+def _converted(values: pd.Series | np.ndarray, convert: Callable, *, keep_empty: bool = False) -> np.ndarray:
+    """convert(cell) for every cell of a column (an object array), called once per distinct value (an empty cell
+    kept as is when keep_empty); a missing cell stays None. pandas' hash table matches the cells to their distinct
+    values."""
+    codes, uniques = pd.factorize(values)
     table = np.empty(len(uniques) + 1, dtype=object)        # the last entry: what code -1 (missing) takes
     table[:-1] = [v if keep_empty and not v else convert(v) for v in uniques.tolist()]
-    return table[codes].tolist()
+    return table[codes]
 
 
 def liability_sheets(sel: Selection) -> list[Sheet]:

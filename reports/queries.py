@@ -71,15 +71,20 @@ def read_frame(sql: str, params: dict, dtypes: dict[str, str]) -> pd.DataFrame:
         buf.seek(0)
         if not buf.getbuffer().nbytes:
             return _empty(dtypes)
-        text_cols = {c: "string" for c, t in dtypes.items() if t in ("string", "date")}
+        text_cols = {c: _CSV_TEXT[t] for c, t in dtypes.items() if t in _CSV_TEXT}
         frame = pd.read_csv(buf, header=None, names=columns, dtype=text_cols, keep_default_na=False,
-                            na_values={c: [""] for c, t in dtypes.items() if t not in ("string", "date")})
+                            na_values={c: [""] for c, t in dtypes.items() if t not in _CSV_TEXT})
     else:
         rows = conn.execute(sa.text(sql), params).all()
         if not rows:
             return _empty(dtypes)
         frame = pd.DataFrame.from_records([tuple(r) for r in rows], columns=columns)
     return _typed(frame, dtypes)
+
+
+# How read_csv reads the text kinds: a "key" (a few distinct values in many rows: a line's kind, code, state) as
+# a category, hashed by the C parser as it reads, instead of one Python string per cell.
+_CSV_TEXT = {"string": "string", "date": "string", "key": "category"}
 
 
 def _to_pyformat(sql: str, params: dict) -> tuple[str, dict]:
@@ -112,6 +117,8 @@ def _typed(frame: pd.DataFrame, dtypes: dict[str, str]) -> pd.DataFrame:
         elif kind == "date":           # ISO text on every backend (SQLite stores dates as text)
             # PostgreSQL's CSV is read as ISO text already (read_frame); the driver's rows may hold dates
             frame[col] = s if isinstance(s.dtype, pd.StringDtype) else s.map(_iso).astype("string")
+        elif kind == "key":            # text of few distinct values (a line's kind, code, state); never missing
+            frame[col] = s if isinstance(s.dtype, pd.CategoricalDtype) else s.fillna("").astype("category")
         else:
             frame[col] = s.fillna("").astype("string")
     return frame
@@ -126,7 +133,7 @@ PAYCHECK_DTYPES = {
     "deductions": "cents", "net": "cents", "qualified_overtime_premium": "cents",
 }
 
-LINE_DTYPES = {"paycheck_id": "int", "kind": "string", "code": "string", "state": "string", "amount": "cents"}
+LINE_DTYPES = {"paycheck_id": "int", "kind": "key", "code": "key", "state": "key", "amount": "cents"}
 
 
 def paychecks(sel: Selection) -> pd.DataFrame:

@@ -5,6 +5,7 @@ import csv
 import io
 from decimal import Decimal
 
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
@@ -84,6 +85,42 @@ def test_register_rows_are_the_exports_figures_as_decimals_and_dates(db, calcula
         deducted = sum((v for (kind, _, _), v in kinds.items() if kind.endswith("_deduction")), D(0))
         assert (earned, taxes, deducted) == (p.gross, p.employee_taxes, p.deductions)
         assert earned - taxes - deducted == row["net"]
+
+
+def test_register_rows_money_is_from_cents_of_each_cell(db, calculated_run):
+    """The money columns are converted as one block, each distinct amount once and shared between cells: every
+    cell is still from_cents of its own cents, with two places (a line column's 0 is 0.00; Ann's Social Security
+    73.63 is the same in the employee's and the employer's column)."""
+    from backoffice.money import from_cents
+
+    sel = Selection(run_id=calculated_run["run"].id)
+    (sheet,) = exports.register_sheets(sel)
+    columns, rows = exports.register_rows(sel)
+    rows = list(rows)
+    assert len(rows) == len(sheet.frame) == 3
+    for i, row in enumerate(rows):
+        for c in sheet.money_columns:
+            cents = int(sheet.frame[c].iloc[i])
+            assert row[c] == from_cents(cents) and str(row[c]) == str(from_cents(cents))
+            assert row[c].as_tuple().exponent == -2
+    ann = next(r for r in rows if r["gross"] == D("1187.50"))
+    assert ann["ee_tax:social_security"] == ann["er_tax:social_security"] == D("73.63")
+
+
+def test_paycheck_lines_read_kind_code_and_state_as_the_stored_text(db, calculated_run):
+    """The lines' frame holds each stored line's kind, code and state (as categories) and its cents."""
+    from payroll.models import Paycheck, PaycheckLine
+    from reports import queries
+
+    run = calculated_run["run"]
+    frame = queries.paycheck_lines(Selection(run_id=run.id))
+    assert all(isinstance(frame[c].dtype, pd.CategoricalDtype) for c in ("kind", "code", "state"))
+    got = sorted(zip(frame["paycheck_id"].tolist(), frame["kind"].tolist(), frame["code"].tolist(),
+                     frame["state"].tolist(), frame["amount"].tolist()))
+    stored = db.session.execute(sa.select(PaycheckLine).join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                                .where(Paycheck.run_id == run.id)).scalars().all()
+    want = sorted((ln.paycheck_id, ln.kind, ln.code, ln.state, int(ln.amount * 100)) for ln in stored)
+    assert got == want and ("employee_tax", "social_security") in {(k, c) for _, k, c, _, _ in got}
 
 
 def test_register_shows_the_hand_figures(db, calculated_run):

@@ -122,6 +122,17 @@ def test_register_has_employer_contribution_columns_after_the_deductions():
     assert cols.index("posttax:child_support") < cols.index("er_contrib:401k_match")
 
 
+def test_register_is_the_same_frame_from_lines_read_as_categories():
+    """queries.paycheck_lines reads a line's kind, code and state as categories (PostgreSQL's CSV and SQLite's
+    rows alike): the pivot of the three paychecks above is the same frame, columns, order and cents as from text."""
+    as_keys = LINES.astype({"kind": "category", "code": "category", "state": "category"})
+    expected, money = frames.register(PAYCHECKS, LINES)
+    got, got_money = frames.register(PAYCHECKS, as_keys)
+    assert got_money == money
+    pd.testing.assert_frame_equal(got, expected)
+    assert got.loc[0, "ee_tax:state_income_tax:CA"] == 2500 and got.loc[1, "er_tax:suta:NY"] == 3280
+
+
 def test_register_of_paychecks_without_lines_has_only_the_totals():
     frame, money = frames.register(PAYCHECKS, lines([]))
     assert money == list(frames.REGISTER_TOTALS)
