@@ -322,7 +322,8 @@ def _tables_reader(app, on: bool):
 
 
 def _register_digest(run_id: int) -> str:
-    """A SHA-256 of the run's register rows (every column, in order)."""
+    """A SHA-256 of the run's register rows: every row's values (with their types' repr: Decimal places, int, date)
+    in column order. (Until session 17 it hashed `tuple(row)` of each row's dict, its column names only: reg24.)"""
     import hashlib
 
     from reports.exports import register_rows
@@ -332,7 +333,7 @@ def _register_digest(run_id: int) -> str:
     cols, rows = register_rows(Selection(run_id=run_id))
     h.update(repr(list(cols)).encode())
     for row in rows:
-        h.update(repr(tuple(row)).encode())
+        h.update(repr(tuple(row[c] for c in cols)).encode())
     return h.hexdigest()
 
 
