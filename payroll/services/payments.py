@@ -19,7 +19,7 @@ from backoffice.money import D, ZERO
 from backoffice.security.access import can
 from backoffice.states import check_move
 from backoffice.audit import log_change
-from backoffice.crypto import decryptor
+from backoffice.crypto import decrypt_all
 from backoffice.uow import transaction, unique_or_refuse
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
@@ -271,7 +271,7 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
     run = get_run(run_id, lock=True)
     check_move(run, "nacha")
     s = db.session
-    # the account numbers come encrypted and are decrypted below with the keys bound once (not per row)
+    # the account numbers come encrypted and are decrypted below all at once (decrypt_all)
     todo = plain_rows(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number,
                                           Payment.account_type, Payment.amount, Worker.first_name, Worker.last_name,
                                           sa.type_coerce(BankAccount.account_number, sa.Text).label("sealed"))
@@ -288,9 +288,9 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
         raise DomainError("no NACHA file id modifier left for this run", code="too_many_files")
     effective = _effective_date(run, now, effective_date, reissue=bool(files) or run.state == "paid")
     info = originator()
-    clear = decryptor()
+    accounts = decrypt_all([p.sealed for p in todo])
     entries = [Entry(name=f"{p.first_name} {p.last_name}", individual_id=str(p.paycheck_id), routing=p.routing_number,
-                     account=clear(p.sealed), account_type=p.account_type, amount=p.amount) for p in todo]
+                     account=account, account_type=p.account_type, amount=p.amount) for p, account in zip(todo, accounts)]
     modifier = MODIFIERS[len(files)]
     content = build_nacha_file(info, entries, effective_date=effective, created_at=now,
                                file_id_modifier=modifier, company_entry_description="PAYROLL",
