@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from backoffice.errors import DomainError, Issue, raise_if
 from backoffice.money import CENT, D
@@ -79,12 +79,12 @@ class Originator:
         return company_id_from_ein(self.ein)
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One credit to one receiving account (an employee's or a contractor's deposit, or one part of a split).
 
     individual_id: up to 15 characters identifying the payee to the agency (worker or paycheck id).
     addenda: optional payment-related text (up to 80 characters) sent as one PPD addenda record.
+    A named tuple, as the workweek engine's entries: immutable, and made in one C call (a run's file makes 100,000).
     """
 
     name: str
