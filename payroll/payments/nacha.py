@@ -166,10 +166,12 @@ def build_nacha_file(header_info: Originator, entries: Sequence[Entry], *, effec
     for entry, amount_cents, is_plain in zip(entries, cents, plain):
         sequence += 1
         routing = compact_routing_number(entry.routing)
-        if is_plain:    # every other field is already as the record carries it (`_plain_cents`): one format
-            records.append(f"6{_CREDIT_BY_TYPE[entry.account_type]}{routing}{entry.account.upper():<17}"
-                           f"{amount_cents:010d}{entry.individual_id.upper():<15}{entry.name.upper():<22.22}  0"
-                           f"{odfi}{sequence:07d}")
+        if is_plain:    # every other field is already as the record carries it (`_plain_cents`): one format, one
+            # upper-casing of the plain ASCII record (its other fields are digits and blanks); %-formatting, as
+            # f-string width specifications cost a format() call each
+            records.append(("6%s%s%-17s%010d%-15s%-22.22s  0%s%07d" % (
+                _CREDIT_BY_TYPE[entry.account_type], routing, entry.account, amount_cents, entry.individual_id,
+                entry.name, odfi, sequence)).upper())
             entry_hash += int(routing[:8])
             total_credit += amount_cents
             entry_addenda_count += 1
