@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from backoffice.errors import ValidationFailed
-from payroll.payments.nacha import (AccountType, Entry, Originator, _entry_issues, _entry_problems, _plain_cents,
-                                    build_nacha_file, company_id_from_ein, trace_number)
+from payroll.payments.nacha import (AccountType, Entry, Originator, _entry_detail, _entry_issues, _entry_problems,
+                                    _plain_cents, build_nacha_file, company_id_from_ein, trace_number)
 
 ORIGINATOR = Originator(
     company_name="Tandem Staffing", immediate_destination="011401533", immediate_origin="1123456789",
@@ -285,3 +285,26 @@ def test_any_valid_payroll_reconciles_under_achkit(rows, balanced):
     assert len(lines) % 10 == 0 and {len(line) for line in lines} == {94}
     total = sum(int(amount * 100) for amount, *_ in rows)
     assert achkit.parse(text)["control"]["total_credit"] == total
+
+
+def test_a_plain_entrys_record_is_the_one_the_field_by_field_formatting_writes():
+    """Entries the quick check passes are written with one format; each record is the same 94 characters the
+    field-by-field formatting (`_entry_detail`) writes for it — upper-cased name, id and account letters, a name of
+    more than 22 characters cut to 22, an id of exactly 15, a routing number written with a hyphen compacted, a
+    savings account's code 32 — and entries it does not pass (an accented name) still come out as before."""
+    entries = [
+        Entry("jane o'doe-smith", "W-1001", "322271627", "12345678", "checking", Decimal("1240.50")),
+        Entry("Bartholomew Maximilian Worthington", "PAYCHECK-123456", "0114-01533", "ab12cd34EF", "savings",
+              Decimal("0.01")),
+        Entry("José Núñez", "W-7", "121000358", "5555", "checking", Decimal("99999999.99")),
+    ]
+    assert [_plain_cents(e) is not None for e in entries] == [True, True, False]
+    records = build(entries).splitlines()[2:5]
+    codes = ["22", "32", "22"]
+    for sequence, (entry, code, record) in enumerate(zip(entries, codes, records), start=1):
+        routing = entry.routing.replace("-", "")
+        assert record == _entry_detail(code, routing, entry.account, int(entry.amount * 100), entry.individual_id,
+                                       entry.name, False, f"01140153{sequence:07d}")
+        assert len(record) == 94
+    assert records[1][12:29] == a("AB12CD34EF", 17) and records[1][54:76] == "BARTHOLOMEW MAXIMILIAN"
+    assert records[2][54:76] == a("JOSE NUNEZ", 22)
