@@ -13,15 +13,11 @@ def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_p
     indexed column and finds room on the page: PostgreSQL counts each of the three payments as a heap-only-tuple
     (HOT) update. The entries are still numbered in payment order: the ODFI's 8 digits (01100001) then 1, 2, 3."""
     from payroll.models_ledger import Payment
-    from payroll.services import payments, runs
+    from payroll.services import payments
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("heap-only-tuple updates and fill factors are PostgreSQL's")
-    for rate in ("20.00", "25.00", "30.00"):
-        world.time(world.worker(kind="contractor", rate=rate))
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    runs.approve_run(run.id, world.hr2)
+    run = _approved_run(world, ("20.00", "25.00", "30.00"))
     s = db.session
     options = s.execute(sa.text("SELECT reloptions FROM pg_class WHERE oid = 'payments'::regclass")).scalar()
     assert "fillfactor=50" in options
@@ -40,18 +36,15 @@ def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_p
 
 
 def test_the_nacha_files_ciphertext_is_stored_without_a_compression_attempt_on_postgresql(db, world):
-    """0134: the file's content is a Fernet token (encrypted at rest), which pglz cannot shrink; the column's
+    """0135: the file's content is a Fernet token (encrypted at rest), which pglz cannot shrink; the column's
     storage is EXTERNAL (out of line, never compressed), so the server stores it without trying. The stored bytes
     are the token as written (not compressed) and read back as the same file."""
     from payroll.models_ledger import NachaFile
-    from payroll.services import payments, runs
+    from payroll.services import payments
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("column storage modes are PostgreSQL's")
-    world.time(world.worker(kind="contractor", rate="20.00"))
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    runs.approve_run(run.id, world.hr2)
+    run = _approved_run(world, ("20.00",))
     s = db.session
     storage = s.execute(sa.text("SELECT attstorage FROM pg_attribute WHERE attrelid = 'nacha_files'::regclass "
                                 "AND attname = 'content'")).scalar()
@@ -67,7 +60,7 @@ def test_the_nacha_files_ciphertext_is_stored_without_a_compression_attempt_on_p
 
 
 def test_marking_the_run_paid_sets_its_payments_sent_without_new_index_entries_on_postgresql(db, world):
-    """0134: no index of payments names `status` (the two that looked at it read the generated `attention`, NULL
+    """0135: no index of payments names `status` (the two that looked at it read the generated `attention`, NULL
     for pending and sent), so marking the run paid — status pending → sent on each of its three payments — changes
     no indexed value: three heap-only-tuple updates after the NACHA file's three. `attention` follows the status:
     NULL while sent, 'returned' once a payment comes back."""
@@ -76,11 +69,7 @@ def test_marking_the_run_paid_sets_its_payments_sent_without_new_index_entries_o
 
     if db.engine.dialect.name != "postgresql":
         pytest.skip("heap-only-tuple updates are PostgreSQL's")
-    for rate in ("20.00", "25.00", "30.00"):
-        world.time(world.worker(kind="contractor", rate=rate))
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    runs.approve_run(run.id, world.hr2)
+    run = _approved_run(world, ("20.00", "25.00", "30.00"))
     payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     s = db.session
     indexed = [d for (d,) in s.execute(sa.text("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
@@ -98,3 +87,15 @@ def test_marking_the_run_paid_sets_its_payments_sent_without_new_index_entries_o
     payments.record_return(first, "R01", world.finance, on=SETTLES)
     s.expire_all()
     assert (s.get(Payment, first).status, s.get(Payment, first).attention) == ("returned", "returned")
+
+
+def _approved_run(world, rates):
+    """A regular run of one contractor per hourly rate, calculated and approved (its payments made)."""
+    from payroll.services import runs
+
+    for rate in rates:
+        world.time(world.worker(kind="contractor", rate=rate))
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    runs.approve_run(run.id, world.hr2)
+    return run
