@@ -26,10 +26,10 @@ def _include_on(dialect: str):
     return include
 
 
-# the references 0124 and 0128 check by trigger on PostgreSQL (the others of these tables stay foreign keys)
+# the references 0124 and later check by trigger on PostgreSQL (the others of these tables stay foreign keys)
 TRIGGER_CHECKED = {"paychecks": {("run_id",), ("engagement_id",), ("worker_id",), ("client_id",), ("agency_id",)},
                    "payments": {("run_id",), ("paycheck_id",), ("worker_id",), ("bank_account_id",),
-                                ("created_by_id",)},
+                                ("created_by_id",), ("nacha_file_id",)},       # the last: 0136
                    "leave_entries": {("worker_id",), ("policy_id",), ("run_id",), ("paycheck_id",)},
                    "leave_balances": {("worker_id",), ("policy_id",)},
                    # 0128: the run's chunks mark 180,000 timesheets paid

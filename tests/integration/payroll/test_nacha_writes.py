@@ -89,6 +89,49 @@ def test_marking_the_run_paid_sets_its_payments_sent_without_new_index_entries_o
     assert (s.get(Payment, first).status, s.get(Payment, first).attention) == ("returned", "returned")
 
 
+def test_the_nacha_file_a_payment_names_is_checked_once_per_statement_and_still_enforced_on_postgresql(db, world):
+    """0136: payments.nacha_file_id is checked by statement-level triggers instead of a foreign key on PostgreSQL
+    (the numbering of 100,000 payments found the same file by one internal query per row). The file's numbering of
+    three payments passes; an UPDATE naming file 987654321 (none such) is refused with SQLSTATE 23503 naming the
+    key — also when it is one row among the run's three, the others naming the real file — and so is an INSERT;
+    marking the run paid (the key unchanged) passes; the file cannot be deleted or renumbered while payments name
+    it."""
+    from psycopg import errors
+    from sqlalchemy.exc import IntegrityError
+
+    from payroll.models_ledger import Payment
+    from payroll.services import payments, runs
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite keeps the declared foreign key")
+    run = _approved_run(world, ("20.00", "25.00", "30.00"))
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    s = db.session
+    ids = s.execute(sa.select(Payment.id).where(Payment.run_id == run.id).order_by(Payment.id)).scalars().all()
+    missing = "Key \\(nacha_file_id\\)=\\(987654321\\) is not present in table \"nacha_files\""
+    for where in ("id = :last", "run_id = :run"):      # the last payment alone; the run's three, one of them wrong
+        with pytest.raises(IntegrityError, match=missing) as refused:
+            with s.begin_nested():
+                s.execute(sa.text("UPDATE payments SET nacha_file_id = CASE WHEN id = :last THEN 987654321 "
+                                  f"ELSE nacha_file_id END WHERE {where}"), {"last": ids[-1], "run": run.id})
+        assert isinstance(refused.value.orig, errors.ForeignKeyViolation)
+    cols = [c["name"] for c in sa.inspect(s.connection()).get_columns("payments") if c["name"] not in ("id", "attention")]
+    values = ["'voided'" if c == "status" else "987654321" if c == "nacha_file_id" else c for c in cols]
+    with pytest.raises(IntegrityError, match=missing):
+        with s.begin_nested():      # a copy of a payment (voided: not a live part) naming no file that exists
+            s.execute(sa.text(f"INSERT INTO payments ({', '.join(cols)}) SELECT {', '.join(values)} FROM payments "
+                              "WHERE id = :id"), {"id": ids[0]})
+
+    runs.mark_paid(run.id, world.finance)
+
+    assert s.execute(sa.select(Payment.nacha_file_id, Payment.status).where(Payment.run_id == run.id)).all() == [
+        (f.id, "sent")] * 3
+    for sql in ("DELETE FROM nacha_files WHERE id = :id", "UPDATE nacha_files SET id = id + 1000000 WHERE id = :id"):
+        with pytest.raises(IntegrityError, match='still referenced from table "payments"'):
+            with s.begin_nested():
+                s.execute(sa.text(sql), {"id": f.id})
+
+
 def _approved_run(world, rates):
     """A regular run of one contractor per hourly rate, calculated and approved (its payments made)."""
     from payroll.services import runs
