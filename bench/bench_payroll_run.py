@@ -323,7 +323,10 @@ def _tables_reader(app, on: bool):
 
 def _register_digest(run_id: int) -> str:
     """A SHA-256 of the run's register rows: every row's values (with their types' repr: Decimal places, int, date)
-    in column order. (Until session 17 it hashed `tuple(row)` of each row's dict, its column names only: reg24.)"""
+    in column order, but for the paycheck's id, and the rows sorted. (Until session 17 it hashed `tuple(row)` of each
+    row's dict, its column names only: reg24. Until session 18 it hashed the paycheck ids and the rows in their
+    order, which follow the order in which the parallel chunks take ids — as the rest of the dump says — so two
+    runs of the same code could differ: tail25.)"""
     import hashlib
 
     from reports.exports import register_rows
@@ -331,9 +334,10 @@ def _register_digest(run_id: int) -> str:
 
     h = hashlib.sha256()
     cols, rows = register_rows(Selection(run_id=run_id))
-    h.update(repr(list(cols)).encode())
-    for row in rows:
-        h.update(repr(tuple(row[c] for c in cols)).encode())
+    cols = [c for c in cols if c != "paycheck_id"]
+    h.update(repr(cols).encode())
+    for text in sorted(repr(tuple(row[c] for c in cols)) for row in rows):
+        h.update(text.encode())
     return h.hexdigest()
 
 
