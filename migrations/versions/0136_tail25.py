@@ -1,4 +1,5 @@
-"""the NACHA file's numbering of a run's payments checks their file once per statement, not once per row (PostgreSQL)
+"""the NACHA file's numbering of a run's payments checks their file once per statement, not once per row (PostgreSQL);
+a paid run's notices stay out of the notifications' kind index (PostgreSQL)
 
 Revision ID: 0136_tail25
 Revises: 0135_tail23
@@ -19,10 +20,19 @@ As 0124/0131 did for the payments' other references, on PostgreSQL the key stays
   runs for every UPDATE: marking 20,000 payments sent gains the rows' capture and one grouped read (~5 ms);
 - deleting a NACHA file that payments name, or changing its id, is refused (0124's parent triggers).
 SQLite keeps the foreign key (the models are unchanged). Downgrade restores 0131's function and the foreign key.
+
+Marking a run paid writes one `paycheck_ready` notice per paycheck (100,000 in one INSERT … SELECT), each an entry in
+`ix_notifications_kind`, whose only reader is the admin's filter by kind. Those notices are most of the table, so a
+filter on paycheck_ready reads most rows with or without the index; the index now holds the other kinds only
+(`WHERE kind <> 'paycheck_ready'`, which a filter on any other kind still uses: PostgreSQL proves `kind = 'x'`
+implies it). Measured on 20,000 notices (the INSERT alone, server CPU, seven rounds): 0.126-0.132 s with the full
+index, 0.111-0.126 s without it. SQLite keeps the full index (it would not use a partial one for `kind = 'x'`);
+downgrade restores the full index.
 """
 import importlib.util
 import os
 
+import sqlalchemy as sa
 from alembic import op
 
 revision = '0136_tail25'
@@ -47,9 +57,14 @@ def _check(function: str, keys) -> str:
     return m0131.one_pass(function)
 
 
+KIND_WHERE = "kind <> 'paycheck_ready'"     # as backoffice.notifications.models BULK_KIND at this revision
+
+
 def upgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
+    op.drop_index('ix_notifications_kind', table_name='notifications')
+    op.create_index('ix_notifications_kind', 'notifications', ['kind'], postgresql_where=sa.text(KIND_WHERE))
     op.drop_constraint(KEY[0], 'payments', type_='foreignkey')
     op.execute(_check('payments_check_refs', _AFTER))
     op.execute(m0131.one_pass('payments_check_nacha_file'))
@@ -62,6 +77,8 @@ def upgrade():
 def downgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
+    op.drop_index('ix_notifications_kind', table_name='notifications')
+    op.create_index('ix_notifications_kind', 'notifications', ['kind'])
     name = f"{KEY[2]}_keep_payments_{KEY[1]}"
     for stmt in (f"DROP TRIGGER {name}_id ON {KEY[2]}", f"DROP TRIGGER {name} ON {KEY[2]}",
                  f"DROP FUNCTION {name}_id()", f"DROP FUNCTION {name}()",

@@ -424,3 +424,35 @@ def test_the_rows_a_bulk_insert_references_stay_locked_until_it_ends_on_postgres
         db.session.rollback()
         assert other.execute(sa.text(lock.format("UPDATE")), {"id": check.id}).scalar() == 1
         other.rollback()
+
+
+def test_a_paid_runs_notices_stay_out_of_the_kind_index_that_still_serves_the_other_kinds_on_postgresql(db):
+    """0136: `ix_notifications_kind` holds every kind but paycheck_ready (one notice per paycheck of a paid run, most
+    of the table) on PostgreSQL. A filter on another kind (the admin's) can still be served by it — the planner
+    proves `kind = 'document_needed'` implies the index's predicate — and one on paycheck_ready cannot. SQLite,
+    whose planner would not prove it, keeps the full index."""
+    import sqlalchemy as sa
+
+    from tests.factories import WorkerFactory
+
+    worker = WorkerFactory()
+    db.session.flush()
+    db.session.execute(sa.text(
+        "INSERT INTO notifications (worker_id, kind, key, title, body, created_at, email_attempts, email_error) "
+        "VALUES (:w, 'paycheck_ready', 'paycheck_ready:1', 't', '', CURRENT_TIMESTAMP, 0, ''), "
+        "(:w, 'document_needed', 'document_needed:w4', 't', '', CURRENT_TIMESTAMP, 0, '')"), {"w": worker.id})
+    where = {i["name"]: i.get("dialect_options", {}).get("postgresql_where")
+             for i in sa.inspect(db.session.connection()).get_indexes("notifications")}["ix_notifications_kind"]
+    if db.engine.dialect.name != "postgresql":
+        assert where is None
+        return
+    assert where == "((kind)::text <> 'paycheck_ready'::text)"
+    db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+
+    def plan(kind):
+        return "\n".join(db.session.execute(sa.text("EXPLAIN SELECT id FROM notifications WHERE kind = :k"),
+                                            {"k": kind}).scalars())
+    assert "ix_notifications_kind" in plan("document_needed")
+    assert "ix_notifications_kind" not in plan("paycheck_ready")
+    assert db.session.execute(sa.text("SELECT kind FROM notifications WHERE kind = 'document_needed'")).scalars().all() \
+        == ["document_needed"]
