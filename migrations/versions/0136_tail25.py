@@ -17,7 +17,7 @@ As 0124/0131 did for the payments' other references, on PostgreSQL the key stays
   (`payments_check_nacha_file`): one distinct file for the numbering, however many rows. An UPDATE that leaves the
   key as it is (marking sent, a return) locks the file FOR KEY SHARE too, which no writer of nacha_files conflicts
   with (a file is written once and never deleted); a trigger with transition tables cannot name columns, so it
-  runs for every UPDATE: marking 20,000 payments sent gains the rows' capture and one grouped read (~5 ms);
+  runs for every UPDATE: marking 20,000 payments sent gains the rows' capture and one grouped read (~5-7 ms);
 - deleting a NACHA file that payments name, or changing its id, is refused (0124's parent triggers).
 SQLite keeps the foreign key (the models are unchanged). Downgrade restores 0131's function and the foreign key.
 
@@ -26,10 +26,10 @@ page (heap-only updates: no index entry). A numbered payment is 25 bytes longer 
 file's id, 8 bytes where NULL took none; the 15-digit trace where '' took one), so the new versions of a page's
 rows need more than the half left: 16,924 of 20,000 were heap-only, the other 3,076 went to new pages with an entry
 in each index. At fillfactor 40 all 20,000 fit, and marking them sent after is heap-only too (all 20,000). Measured
-on the real table (head, 20,000 payments, server CPU, four rounds): numbering 0.114-0.116 s at 50, 0.075-0.082 s at
-40; marking sent 0.061 s at both (at 45: the numbering all heap-only, but 1,738 of marking sent not, 0.072-0.077 s).
-The table takes 30% more pages (1,000 against 770 per 20,000 payments). New pages only; existing ones stay as
-they are.
+on the real table (head, 20,000 payments, server CPU, four rounds): numbering 0.113-0.117 s at 50, 0.074-0.082 s at
+40; marking sent 0.061-0.063 s at 50, 0.060-0.071 s at 40 (at 45 the numbering is all heap-only but 1,738 of
+marking sent are not: 0.072-0.077 s). The table takes 30% more pages (1,000 against 770 per 20,000 payments). New
+pages only; existing ones stay as they are.
 
 Marking a run paid writes one `paycheck_ready` notice per paycheck (100,000 in one INSERT … SELECT), each an entry in
 `ix_notifications_kind`, whose only reader is the admin's filter by kind. Those notices are most of the table, so a

@@ -454,5 +454,5 @@ def test_a_paid_runs_notices_stay_out_of_the_kind_index_that_still_serves_the_ot
                                             {"k": kind}).scalars())
     assert "ix_notifications_kind" in plan("document_needed")
     assert "ix_notifications_kind" not in plan("paycheck_ready")
-    assert db.session.execute(sa.text("SELECT kind FROM notifications WHERE kind = 'document_needed'")).scalars().all() \
-        == ["document_needed"]
+    found = db.session.execute(sa.text("SELECT kind FROM notifications WHERE kind = 'document_needed'")).scalars()
+    assert found.all() == ["document_needed"]

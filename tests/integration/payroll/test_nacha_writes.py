@@ -9,9 +9,9 @@ from tests.integration.payroll.conftest import NOW, SETTLES
 
 def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_postgresql(db, world):
     """0132: no index of payments names nacha_file_id or trace_number (as a column or in its predicate), and the
-    table keeps 60% of each page free (fillfactor 40 since 0136; 50 in 0132), so the file's one UPDATE of the run's payments changes no
-    indexed column and finds room on the page: PostgreSQL counts each of the three payments as a heap-only-tuple
-    (HOT) update. The entries are still numbered in payment order: the ODFI's 8 digits (01100001) then 1, 2, 3."""
+    table keeps 60% of each page free (fillfactor 40 since 0136; 50 in 0132), so the file's one UPDATE of the run's
+    payments changes no indexed column and finds room on the page: PostgreSQL counts each of the three payments as a
+    heap-only-tuple (HOT) update. The entries are still numbered in payment order: the ODFI's 8 digits (01100001) then 1, 2, 3."""
     from payroll.models_ledger import Payment
     from payroll.services import payments
 
@@ -115,7 +115,8 @@ def test_the_nacha_file_a_payment_names_is_checked_once_per_statement_and_still_
                 s.execute(sa.text("UPDATE payments SET nacha_file_id = CASE WHEN id = :last THEN 987654321 "
                                   f"ELSE nacha_file_id END WHERE {where}"), {"last": ids[-1], "run": run.id})
         assert isinstance(refused.value.orig, errors.ForeignKeyViolation)
-    cols = [c["name"] for c in sa.inspect(s.connection()).get_columns("payments") if c["name"] not in ("id", "attention")]
+    cols = [c["name"] for c in sa.inspect(s.connection()).get_columns("payments")
+            if c["name"] not in ("id", "attention")]
     values = ["'voided'" if c == "status" else "987654321" if c == "nacha_file_id" else c for c in cols]
     with pytest.raises(IntegrityError, match=missing):
         with s.begin_nested():      # a copy of a payment (voided: not a live part) naming no file that exists
