@@ -585,6 +585,9 @@ class PaycheckLine(db.Model):
     `explanation` holds the engine's steps in words (filled for small runs; see docs/payroll-operations.md)."""
 
     __tablename__ = "paycheck_lines"
+    # the ORM's identity of a line is its id; on PostgreSQL the table's primary key is (paycheck_id, id) and serves
+    # every lookup by paycheck, so the index on paycheck_id below exists on SQLite only (0137: a run's line enters
+    # one index instead of two)
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     paycheck_id: Mapped[int] = mapped_column(sa.ForeignKey("paychecks.id"), nullable=False, index=True)
     # earning lines: the engagement and client the pay was earned at (billing and cost by client); null on taxes

@@ -18,12 +18,18 @@ def _include_on(dialect: str):
     def include(obj, name, type_, reflected, compare_to):
         if type_ == "index" and name and name.endswith("_trgm"):       # PostgreSQL-only search indexes
             return False
+        if dialect == "postgresql" and type_ == "index" and name in PRIMARY_KEY_SERVED:
+            return False
         # on PostgreSQL paycheck lines' references are checked by statement-level triggers (0110), not foreign keys,
         # and so are five of the paychecks', five of the payments' and the leave ledger's and balances' (0124)
         return not (dialect == "postgresql" and type_ == "foreign_key_constraint"
                     and (obj.table.name == "paycheck_lines"
                          or tuple(obj.column_keys) in TRIGGER_CHECKED.get(obj.table.name, ())))
     return include
+
+
+# SQLite-only indexes: on PostgreSQL the table's primary key leads with the column and serves its lookups (0137)
+PRIMARY_KEY_SERVED = {"ix_paycheck_lines_paycheck_id"}
 
 
 # the references 0124 and later check by trigger on PostgreSQL (the others of these tables stay foreign keys)
@@ -299,6 +305,43 @@ def test_nothing_indexes_the_paychecks_client_or_the_timesheets_paying_run_after
     assert {("worker_id",), ("engagement_id",), ("pay_date",), ("work_state",)} <= paycheck_ix
     assert ("engagement_id", "week_start") in sheet_ix or \
         "uq_timesheets_engagement_week" in {u["name"] for u in inspector.get_unique_constraints("timesheets")}
+
+
+def test_a_paychecks_lines_are_found_by_an_index_that_leads_with_the_paycheck_after_0137(db):
+    """0137: on PostgreSQL the lines' primary key is (paycheck_id, id) and no other full index names paycheck_id (a
+    run's line enters one index instead of two); on SQLite `id` stays the rowid and paycheck_id keeps its own index.
+    On both, one paycheck's lines in id order are read through an index that leads with paycheck_id, and on
+    PostgreSQL the key refuses a second line with the same paycheck and id."""
+    import pytest
+    import sqlalchemy as sa
+    from sqlalchemy.exc import IntegrityError
+
+    from tests.factories import PaycheckFactory
+
+    conn = db.session.connection()
+    inspector = sa.inspect(conn)
+    full = {ix["name"]: tuple(ix["column_names"]) for ix in inspector.get_indexes("paycheck_lines")
+            if ix.get("dialect_options", {}).get(f"{db.engine.dialect.name}_where") is None}
+    query = "SELECT id, amount FROM paycheck_lines WHERE paycheck_id = :p ORDER BY id"
+    p = PaycheckFactory()
+    db.session.flush()
+    line = ("INSERT INTO paycheck_lines (id, paycheck_id, kind, code, state, locality, amount) "
+            "VALUES (:id, :p, 'employee_tax', 'federal_income_tax', '', '', 100)")
+    db.session.execute(sa.text(line), {"id": 900001, "p": p.id})
+    if db.engine.dialect.name == "postgresql":
+        assert inspector.get_pk_constraint("paycheck_lines")["constrained_columns"] == ["paycheck_id", "id"]
+        assert full == {}
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.execute(sa.text("EXPLAIN " + query), {"p": p.id}).scalars())
+        assert "paycheck_lines_pkey" in plan and "Sort" not in plan, plan
+        with pytest.raises(IntegrityError, match="paycheck_lines_pkey"):
+            with db.session.begin_nested():
+                db.session.execute(sa.text(line), {"id": 900001, "p": p.id})
+    else:
+        assert full == {"ix_paycheck_lines_paycheck_id": ("paycheck_id",)}
+        plan = " ".join(str(r[-1]) for r in db.session.execute(sa.text("EXPLAIN QUERY PLAN " + query), {"p": p.id}))
+        assert "ix_paycheck_lines_paycheck_id" in plan, plan
+    assert db.session.execute(sa.text(query), {"p": p.id}).all() == [(900001, 100)]
 
 
 def _migration_0131():
