@@ -11,6 +11,7 @@ import io
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
@@ -156,13 +157,48 @@ def paychecks(sel: Selection) -> pd.DataFrame:
 
 
 def paycheck_lines(sel: Selection) -> pd.DataFrame:
-    """Every line of the selected paychecks: (paycheck_id, kind, code, state, amount in cents)."""
+    """Every line of the selected paychecks: (paycheck_id, kind, code, state, amount in cents), in no set order."""
     where, params = _paycheck_filter(sel)
+    conn = db.session.connection()
+    if conn.dialect.name == "postgresql":
+        return _lines_by_key(conn, where, params)
     sql = f"""
         SELECT l.paycheck_id, l.kind, l.code, l.state, l.amount
         FROM paycheck_lines l JOIN paychecks p ON p.id = l.paycheck_id
         WHERE {where}"""  # nosec B608
     return read_frame(sql, params, LINE_DTYPES)
+
+
+def _lines_by_key(conn, where: str, params: dict) -> pd.DataFrame:
+    """paycheck_lines on PostgreSQL: one row per distinct (kind, code, state) — a run's ~30, where COPY sent one
+    message per line (~10 a paycheck), each costing this process ~0.6 µs in psycopg — holding its lines'
+    (paycheck_id, amount) pairs as one bytea of big-endian int8s (`int8send`, the integers' binary form: nothing to
+    parse or quote, read by numpy as they come). One aggregate carries both numbers, so each pair stays together;
+    both columns are NOT NULL, so no line is skipped (string_agg drops NULLs)."""
+    sql = f"""
+        SELECT l.kind, l.code, l.state, string_agg(int8send(l.paycheck_id) || int8send(l.amount), ''::bytea)
+        FROM paycheck_lines l JOIN paychecks p ON p.id = l.paycheck_id
+        WHERE {where}
+        GROUP BY l.kind, l.code, l.state"""  # nosec B608
+    pg_sql, pg_params = _to_pyformat(sql, params)
+    with conn.connection.driver_connection.cursor(binary=True) as cur:
+        cur.execute(pg_sql, pg_params)
+        groups = cur.fetchall()
+    if not groups:
+        return _empty(LINE_DTYPES)
+    kinds, codes, states, packed = zip(*groups)
+    pairs = np.frombuffer(b"".join(packed), dtype=">i8").astype(np.int64).reshape(-1, 2)
+    group_of_line = np.repeat(np.arange(len(groups)), [len(p) // 16 for p in packed])
+    frame = pd.DataFrame({"paycheck_id": pairs[:, 0], **{c: _key_column(v, group_of_line) for c, v in
+                                                         (("kind", kinds), ("code", codes), ("state", states))},
+                          "amount": pairs[:, 1]})
+    return frame
+
+
+def _key_column(per_group: tuple[str, ...], group_of_line: np.ndarray) -> pd.Categorical:
+    """A key column (a "key" kind: category) of every line, from its group's value."""
+    groups = pd.Categorical(per_group)
+    return pd.Categorical.from_codes(groups.codes[group_of_line], dtype=groups.dtype)
 
 
 # ------------------------------------------------------------------------------------------------ tax liability
