@@ -152,6 +152,20 @@ def test_paycheck_lines_read_negative_large_repeated_and_odd_coded_lines_exactly
     assert (row["earning:correction"], row["earning:bonus"], row['posttax:a,"b c']) == (-1_235, 3_000_000_001, 500)
 
 
+def test_reading_the_lines_leaves_the_planner_as_it_found_it(db, calculated_run):
+    """PostgreSQL groups the lines by key with sorting turned off for that one statement: afterwards, in the same
+    transaction, `enable_sort` is back to what it was — on by default, and off when the session had turned it off."""
+    from reports import queries
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    sel = Selection(run_id=calculated_run["run"].id)
+    show = sa.text("SELECT current_setting('enable_sort')")
+    assert len(queries.paycheck_lines(sel)) and db.session.execute(show).scalar() == "on"
+    db.session.execute(sa.text("SET LOCAL enable_sort = off"))
+    assert len(queries.paycheck_lines(sel)) and db.session.execute(show).scalar() == "off"
+
+
 def test_register_shows_the_hand_figures(db, calculated_run):
     """See the calculated_run fixture: Ann 1,125.00 straight time + 62.50 overtime premium, Social Security 73.63, Medicare 17.22, FUTA 7.13,
     TX SUTA 32.06; the column totals of gross are 1,187.50 + 800.00 + 1,200.00 = 3,187.50."""
