@@ -3,7 +3,9 @@
 Every reader runs a fixed number of set-based queries whatever the size (never one per paycheck). Money comes
 back as integer cents (`int64`, the columns' storage form) so the frames add exactly and fast; it becomes Decimal
 text only when written out (reports/exports.py). On PostgreSQL rows travel through `COPY (query) TO STDOUT` and
-pandas' C CSV parser (about ten times faster than fetching tuples); elsewhere through the driver's cursor.
+pandas' C CSV parser (about ten times faster than fetching tuples) — the paycheck lines, ten a paycheck, as one row
+per register column with their numbers packed as binary integers (`_lines_by_key`); elsewhere through the driver's
+cursor.
 """
 from __future__ import annotations
 
@@ -184,7 +186,7 @@ def _lines_by_key(conn, where: str, params: dict) -> pd.DataFrame:
     with conn.connection.driver_connection.cursor(binary=True) as cur:
         # Hashed, never sorted, for this statement: right after a run its lines' statistics are stale (autovacuum
         # has not analyzed them: ~300 rows expected for 193,928 at 20,000 paychecks), and the planner would sort
-        # every line by its three keys (an external merge sort, +0.08 s of the server's CPU there) to group them
+        # every line by its three keys (an external merge sort, +0.06–0.10 s of the server's CPU there) to group them
         # into a few dozen groups. The setting is the transaction's and put back at once (a failure ends both).
         cur.execute("SELECT current_setting('enable_sort')")
         (enable_sort,) = cur.fetchone()
@@ -197,10 +199,9 @@ def _lines_by_key(conn, where: str, params: dict) -> pd.DataFrame:
     kinds, codes, states, packed = zip(*groups)
     pairs = np.frombuffer(b"".join(packed), dtype=">i8").astype(np.int64).reshape(-1, 2)
     group_of_line = np.repeat(np.arange(len(groups)), [len(p) // 16 for p in packed])
-    frame = pd.DataFrame({"paycheck_id": pairs[:, 0], **{c: _key_column(v, group_of_line) for c, v in
-                                                         (("kind", kinds), ("code", codes), ("state", states))},
-                          "amount": pairs[:, 1]})
-    return frame
+    return pd.DataFrame({"paycheck_id": pairs[:, 0], **{c: _key_column(v, group_of_line) for c, v in
+                                                        (("kind", kinds), ("code", codes), ("state", states))},
+                         "amount": pairs[:, 1]})
 
 
 def _key_column(per_group: tuple[str, ...], group_of_line: np.ndarray) -> pd.Categorical:
