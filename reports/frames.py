@@ -105,16 +105,17 @@ def register(paychecks: pd.DataFrame, lines: pd.DataFrame) -> tuple[pd.DataFrame
 
 def _line_keys(lines: pd.DataFrame) -> tuple[list[tuple[str, str, str]], np.ndarray]:
     """The distinct (kind, code, state) of the lines and, for each line, the index of its key in that list: each
-    column hashed once (pandas' factorize), the three codes combined into one integer per line."""
+    column hashed once (pandas' factorize), the three codes combined into one integer per line, and those hashed
+    (the keys in the order first met: the caller sorts the columns)."""
     if not len(lines):
         return [], np.zeros(0, dtype=np.int64)
     (kinds, k_of), (codes, c_of), (states, s_of) = (
         (uniques.tolist(), found.astype(np.int64))
         for found, uniques in (pd.factorize(lines[c], use_na_sentinel=False) for c in ("kind", "code", "state")))
-    distinct, key_of_line = np.unique((k_of * len(codes) + c_of) * len(states) + s_of, return_inverse=True)
+    key_of_line, distinct = pd.factorize((k_of * len(codes) + c_of) * len(states) + s_of)
     keys = [(kinds[d // (len(codes) * len(states))], codes[d // len(states) % len(codes)], states[d % len(states)])
             for d in distinct.tolist()]
-    return keys, key_of_line.reshape(-1)
+    return keys, key_of_line.astype(np.int64)
 
 
 def _sum_by(flat: np.ndarray, amounts: np.ndarray, size: int) -> np.ndarray:

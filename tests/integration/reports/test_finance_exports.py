@@ -123,6 +123,49 @@ def test_paycheck_lines_read_kind_code_and_state_as_the_stored_text(db, calculat
     assert got == want and ("employee_tax", "social_security") in {(k, c) for _, k, c, _, _ in got}
 
 
+def test_paycheck_lines_read_negative_large_repeated_and_odd_coded_lines_exactly(db, calculated_run):
+    """Whatever a line holds, it is read back as stored (PostgreSQL packs each key's lines as binary integers): on Ann's
+    paycheck a correction of −12.34 (−1,234 cents) and a second one of −0.01 under the same key (two lines, which the
+    register adds: −1,235 cents = −12.35), a bonus of 30,000,000.01 (3,000,000,001 cents, past 2³¹) and a
+    post-tax deduction whose code holds a comma, a quote and a space (`a,"b c`) of 5.00 (500 cents)."""
+    from payroll.models import Paycheck, PaycheckLine
+    from reports import frames, queries
+
+    run, ann = calculated_run["run"], calculated_run["ann"]
+    paycheck = db.session.execute(sa.select(Paycheck).where(Paycheck.run_id == run.id,
+                                                            Paycheck.engagement_id == ann.id)).scalar_one()
+    added = [("earning", "correction", D("-12.34")), ("earning", "correction", D("-0.01")),
+             ("earning", "bonus", D("30000000.01")), ("posttax_deduction", 'a,"b c', D("5.00"))]
+    db.session.add_all([PaycheckLine(paycheck_id=paycheck.id, kind=k, code=c, state="", amount=a) for k, c, a in added])
+    db.session.flush()
+
+    sel = Selection(run_id=run.id)
+    lines = queries.paycheck_lines(sel)
+    mine = sorted((k, c, a) for pid, k, c, a in zip(lines["paycheck_id"].tolist(), lines["kind"].tolist(),
+                                                     lines["code"].tolist(), lines["amount"].tolist())
+                  if pid == paycheck.id and k in ("earning", "posttax_deduction") and c != "regular"
+                  and c != "overtime_premium")
+    assert mine == [("earning", "bonus", 3_000_000_001), ("earning", "correction", -1_234),
+                    ("earning", "correction", -1), ("posttax_deduction", 'a,"b c', 500)]
+    frame, _money = frames.register(queries.paychecks(sel), lines)
+    row = frame[frame["paycheck_id"] == paycheck.id].iloc[0]
+    assert (row["earning:correction"], row["earning:bonus"], row['posttax:a,"b c']) == (-1_235, 3_000_000_001, 500)
+
+
+def test_reading_the_lines_leaves_the_planner_as_it_found_it(db, calculated_run):
+    """PostgreSQL groups the lines by key with sorting turned off for that one statement: afterwards, in the same
+    transaction, `enable_sort` is back to what it was — on by default, and off when the session had turned it off."""
+    from reports import queries
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    sel = Selection(run_id=calculated_run["run"].id)
+    show = sa.text("SELECT current_setting('enable_sort')")
+    assert len(queries.paycheck_lines(sel)) and db.session.execute(show).scalar() == "on"
+    db.session.execute(sa.text("SET LOCAL enable_sort = off"))
+    assert len(queries.paycheck_lines(sel)) and db.session.execute(show).scalar() == "off"
+
+
 def test_register_shows_the_hand_figures(db, calculated_run):
     """See the calculated_run fixture: Ann 1,125.00 straight time + 62.50 overtime premium, Social Security 73.63, Medicare 17.22, FUTA 7.13,
     TX SUTA 32.06; the column totals of gross are 1,187.50 + 800.00 + 1,200.00 = 3,187.50."""
