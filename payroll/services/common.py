@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.uow import for_update
-from payroll.models import PayrollRun
+from payroll.models import PayrollRun, RunChunk
 from payroll.services.id_list import IdList, array_literal
 
 
@@ -32,6 +32,24 @@ def get_run(run_id: int, *, lock: bool = False) -> PayrollRun:
     if lock:
         db.session.refresh(run)
     return run
+
+
+def pending_approval_chunks(run_id: int) -> list[int]:
+    """The chunks of an approved run whose share of the approval (their payments and leave) has not committed yet."""
+    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id,
+                                                                   RunChunk.approved_at.is_(None))
+                                   .order_by(RunChunk.index)).scalars())
+
+
+def refuse_while_approving(run: PayrollRun, doing: str) -> None:
+    """A run whose approval is still being carried out chunk by chunk cannot be `doing` yet: its NACHA file and
+    marking it paid would leave out the payments those chunks have not written, and a reversal would take back
+    leave accruals that a chunk would write after it. Called under the run's lock; a chunk commits its payments,
+    its leave and its done mark together, so once none is pending every payment is there."""
+    if run.state in ("approved", "paid") and (pending := pending_approval_chunks(run.id)):
+        raise DomainError(f"run #{run.id} is still being approved (the payments and leave of {len(pending)} of "
+                          f"{run.chunks_total} chunks are being written): it can be {doing} once they are; try "
+                          "again in a moment, or resume its approval", code="approval_in_progress")
 
 
 def user_id(user) -> int | None:

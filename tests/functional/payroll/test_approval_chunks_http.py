@@ -33,14 +33,16 @@ def _accruals(run_id) -> int:
 
 def test_the_run_page_says_two_chunks_are_still_accruing_and_resuming_them_accrues_both_workers(
         app, client, db, make_user, login, monkeypatch):
-    """Two chunks pending: the status line says "2 of 2 chunks" and the button reads "Resume approval (2 chunks)".
+    """Two chunks pending: the status line says "2 of 2 chunks" and the button reads "Resume approval (2 chunks)";
+    the NACHA button is disabled with the reason.
     Posting it (CSRF token from the page) runs both in-process: two accruals (40 h ÷ 30 = 1.3333 h each), the
     status line no longer mentions the accrual and the button is gone."""
     w, run = _approved_with_chunks_pending(app, db, make_user, monkeypatch)
     login(client, w.hr)
     html = client.get(f"/admin/payroll-runs/{run.id}").data.decode()
-    assert "The leave accrual of 2 of 2 chunks is still running" in html
+    assert "The payments and leave accrual of 2 of 2 chunks are still being written" in html
     assert "Resume approval (2 chunks)" in html
+    assert "Not yet: the payments of 2 of 2 chunks are still being written." in html
     r = client.post(f"/admin/payroll-runs/{run.id}/resume_approval",
                     data={"csrf_token": csrf_token_from(html.encode())}, follow_redirects=True)
     assert b"Re-sent the approval of 2 chunk(s)." in r.data
