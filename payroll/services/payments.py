@@ -135,10 +135,10 @@ def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequenc
                                  .where(payable)).one()
     if count != paychecks - len(checks) + len(rows):
         raise DomainError(changed, code="accounts_changed")
-    # Written in bulk, past the flush hooks: one audit record for the lot (the parts of a paycheck add up to its
-    # net pay, so the total is the paychecks').
-    log_change("create", "payment", f"run {run.id}" if chunk_index is None else f"run {run.id} chunk {chunk_index}",
-               {"count": count, "total_cents": int(total), "held": holds})
+    # Written in bulk, past the flush hooks: one audit record for the lot, the run's or its chunk's (the parts of
+    # a paycheck add up to its net pay, so the total is the paychecks').
+    log_change("create", "payment", f"run {run.id}", {"count": count, "total_cents": int(total), "held": holds}
+               | ({} if chunk_index is None else {"chunk": chunk_index}))
     return count
 
 

@@ -78,3 +78,30 @@ def test_the_cli_resume_approval_sends_the_pending_chunks_once(app, db, make_use
     out = runner.invoke(args=["payroll", "resume-approval", str(run.id)])
     assert "re-sent the approval of 0 chunk(s)" in out.output
     assert _accruals(run.id) == 2
+
+
+def test_the_nacha_file_and_marking_paid_are_refused_over_http_until_the_chunks_have_written_the_payments(
+        app, client, db, make_user, login, token_for, monkeypatch):
+    """Two chunks pending (no payment written yet): the API's NACHA file and pay are 409 approval_in_progress,
+    naming "2 of 2 chunks"; the admin's NACHA page sends finance back to the run with the same reason. Once the
+    approval is resumed, the API's file carries both workers' payments (2 entry records)."""
+    from backoffice.clock import clock
+    from payroll.models_ledger import NachaFile
+    from payroll.services import payments
+
+    w, run = _approved_with_chunks_pending(app, db, make_user, monkeypatch)
+    fin = token_for(w.finance)
+    for r in (client.get(f"/api/v1/payroll-runs/{run.id}/nacha?effective_date=2026-12-02", headers=fin),
+              client.post(f"/api/v1/payroll-runs/{run.id}/pay", headers=fin)):
+        assert r.status_code == 409, r.data
+        assert r.get_json()["error"] == "approval_in_progress"
+        assert "2 of 2 chunks" in r.get_json()["message"]
+    login(client, w.finance)
+    page = client.get(f"/admin/nacha-files/run/{run.id}", follow_redirects=True).data.decode()
+    assert f"Cannot make the file: run #{run.id} is still being approved" in page
+    assert db.session.execute(sa.select(sa.func.count()).select_from(NachaFile)).scalar() == 0
+    client.post(f"/api/v1/payroll-runs/{run.id}/resume", headers=token_for(w.hr))
+    settles = payments.nacha_plan(run, clock().now()).earliest       # the first date a file made now can settle
+    r = client.get(f"/api/v1/payroll-runs/{run.id}/nacha?effective_date={settles.isoformat()}", headers=fin)
+    assert r.status_code == 200, r.data
+    assert sum(1 for ln in r.data.decode().splitlines() if ln.startswith("6")) == 2
