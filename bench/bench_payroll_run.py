@@ -8,9 +8,9 @@ Phases: seed (not part of the run: workers, engagements, W-4/W-9, bank accounts,
 per hourly engagement, bulk COPY), pre-run checks, calculation (the real chunk service, in `--workers` processes
 each standing in for a Celery worker: paychecks, lines, YTD, journal persisted), finalize, approval (the run-level
 step, the phase still named "approve (payments)"), the approval's chunks (each its workers' deposit payments split
-and stored and their leave accrued: "approve chunks (leave)"), NACHA file, register rows, mark paid. Prints wall time per phase, paychecks/s, peak
-memory (getrusage of this process and of the calculation processes), then bulk paystub rendering throughput
-(reports.pdf.render_paystubs) over the first `--paystubs` paychecks.
+and stored and their leave accrued: "approve chunks (leave)"), NACHA file, register rows, mark paid. Prints wall
+time per phase, paychecks/s, peak memory (getrusage of this process and of the calculation processes), then bulk
+paystub rendering throughput (reports.pdf.render_paystubs) over the first `--paystubs` paychecks.
 """
 from __future__ import annotations
 
