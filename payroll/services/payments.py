@@ -33,7 +33,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored, user_id
+from .common import among_workers, cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored, user_id
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -51,14 +51,14 @@ PART_COLUMNS = ("paycheck_id", "worker_id", "bank_account_id", "routing_number",
 RUN_COLUMNS = ("run_id", "trace_number", "return_code", "created_at", "created_by_id")
 
 
-def _sole_remainder_workers(paid):
-    """The workers of the `paid` paychecks whose only active account takes the remainder: all of a paycheck's net
-    pay goes to it, the common case, paid by the database. The others (no active account, several, a fixed amount
-    or a percentage alone) are split, or held, by `split_net_pay` in create_payments. Grouped over the workers'
-    accounts (a hash aggregate); as a correlated test per paycheck, or an anti-join the planner misjudged on the
-    run's fresh rows, it cost more than reading every row into Python (11 s at 20,000 for the anti-join)."""
-    return (sa.select(BankAccount.worker_id)
-            .where(BankAccount.status == "active", BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(paid)))
+def _sole_remainder_workers(whose):
+    """The workers (`whose`: a condition on their accounts' worker_id) whose only active account takes the
+    remainder: all of a paycheck's net pay goes to it, the common case, paid by the database. The others (no
+    active account, several, a fixed amount or a percentage alone) are split, or held, by `split_net_pay` in
+    create_payments. Grouped over the workers' accounts (a hash aggregate); as a correlated test per paycheck, or
+    an anti-join the planner misjudged on the run's fresh rows, it cost more than reading every row into Python
+    (11 s at 20,000 for the anti-join)."""
+    return (sa.select(BankAccount.worker_id).where(BankAccount.status == "active", whose)
             .group_by(BankAccount.worker_id)
             .having(sa.func.count() == 1, sa.func.min(BankAccount.split_kind) == "remainder"))
 
@@ -94,13 +94,17 @@ def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequenc
     paycheck and part)."""
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
-    paid = Paycheck.run_id == run.id if workers is None else sa.and_(Paycheck.run_id == run.id,
-                                                                      id_in(Paycheck.worker_id, workers))
+    if workers is None:     # the run's every worker
+        paid = Paycheck.run_id == run.id
+        accounts, chunk_accounts = BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(paid)), sa.true()
+    else:                   # a chunk's: read by worker through the indexes, not the run's every paycheck and account
+        paid = sa.and_(Paycheck.run_id == run.id, among_workers(Paycheck.worker_id, workers))
+        accounts = chunk_accounts = among_workers(BankAccount.worker_id, workers)
     payable = sa.and_(paid, Paycheck.kind != "reversal", Paycheck.net > 0,
                       ~sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists())  # reversed: unpaid
     # NOT IN: PostgreSQL hashes the grouped workers once (a hashed subplan), one lookup per paycheck
     checks = s.execute(sa.select(Paycheck.id, Paycheck.worker_id, stored(Paycheck.net)).where(
-        payable, Paycheck.worker_id.not_in(_sole_remainder_workers(paid))).order_by(Paycheck.id)).all()
+        payable, Paycheck.worker_id.not_in(_sole_remainder_workers(accounts))).order_by(Paycheck.id)).all()
     rows, holds = _split_parts(checks)
     run_values = [sa.literal(run.id).label("run_id"), sa.literal("").label("trace_number"),
                   sa.literal("").label("return_code"),
@@ -112,7 +116,7 @@ def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequenc
                       stored(Paycheck.net).label("amount"), sa.literal("pending").label("status"),
                       sa.literal(0).label("part"), sa.literal("").label("hold_reason"), *run_values).join(
         BankAccount, sa.and_(BankAccount.worker_id == Paycheck.worker_id, BankAccount.status == "active",
-                             BankAccount.split_kind == "remainder")).where(payable)
+                             BankAccount.split_kind == "remainder", chunk_accounts)).where(payable)
     if rows:
         cols, src = _parts_select(rows)
         whole = whole.where(Paycheck.id.not_in(sa.select(cols[0]).select_from(src)))
