@@ -96,10 +96,10 @@ def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequenc
     reversal = sa.orm.aliased(Paycheck)
     if workers is None:     # the run's every worker
         paid = Paycheck.run_id == run.id
-        accounts, chunk_accounts = BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(paid)), sa.true()
+        accounts = BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(paid))
     else:                   # a chunk's: read by worker through the indexes, not the run's every paycheck and account
         paid = sa.and_(Paycheck.run_id == run.id, among_workers(Paycheck.worker_id, workers))
-        accounts = chunk_accounts = among_workers(BankAccount.worker_id, workers)
+        accounts = among_workers(BankAccount.worker_id, workers)
     payable = sa.and_(paid, Paycheck.kind != "reversal", Paycheck.net > 0,
                       ~sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists())  # reversed: unpaid
     # NOT IN: PostgreSQL hashes the grouped workers once (a hashed subplan), one lookup per paycheck
@@ -110,13 +110,14 @@ def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequenc
                   sa.literal("").label("return_code"),
                   sa.literal(utcnow(), Payment.created_at.type).label("created_at"),
                   sa.literal(created_by_id, sa.BigInteger).label("created_by_id")]
-    # the other paychecks' workers have one active account, taking the remainder: joined on it, whole
+    # the other paychecks' workers have one active account, taking the remainder: joined on it, whole (by the
+    # account's worker alone: the chunk's array in the join's condition was sorted again for each of its 2,500 loops)
     whole = sa.select(Paycheck.id.label("paycheck_id"), Paycheck.worker_id, BankAccount.id.label("bank_account_id"),
                       BankAccount.routing_number, BankAccount.account_last4, BankAccount.account_type,
                       stored(Paycheck.net).label("amount"), sa.literal("pending").label("status"),
                       sa.literal(0).label("part"), sa.literal("").label("hold_reason"), *run_values).join(
         BankAccount, sa.and_(BankAccount.worker_id == Paycheck.worker_id, BankAccount.status == "active",
-                             BankAccount.split_kind == "remainder", chunk_accounts)).where(payable)
+                             BankAccount.split_kind == "remainder")).where(payable)
     if rows:
         cols, src = _parts_select(rows)
         whole = whole.where(Paycheck.id.not_in(sa.select(cols[0]).select_from(src)))
