@@ -549,7 +549,7 @@ def main() -> None:
         phase("approve (payments)", lambda: runs.approve_run(run_id, hr2, enqueue=False))
 
         def approve_chunks():
-            """The chunks' share of the approval (payments, leave accrual), fanned out as the approve_chunk tasks are."""
+            """The chunks' share of the approval (payments, leave), fanned out as the approve_chunk tasks are."""
             todo = runs.pending_approval_chunks(run_id)
             db.session.commit()
             if args.profile_phases or args.workers < 2:

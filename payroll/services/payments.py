@@ -33,7 +33,8 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import among_workers, cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored, user_id
+from .common import (among_workers, cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored,
+                     user_id)
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

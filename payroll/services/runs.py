@@ -519,9 +519,10 @@ def _approve_share(run: PayrollRun, workers: IdList | None, chunk_index: int | N
 @transaction()
 def approve_chunk(run_id: int, index: int) -> bool:
     """One chunk's share of an approved run's approval: the chunk's workers' payments, the RUN_APPROVED_CHUNK hooks
-    for them and the chunk's `approved_at`, in one transaction under the chunk's row lock. Returns False (and changes nothing)
-    when the chunk is unknown or already approved, or the run is not approved (or paid): a task sent twice, or
-    re-sent after a worker died mid-chunk (its transaction rolled back whole), does everything exactly once."""
+    for them and the chunk's `approved_at`, in one transaction under the chunk's row lock. Returns False (and
+    changes nothing) when the chunk is unknown or already approved, or the run is not approved (or paid): a task
+    sent twice, or re-sent after a worker died mid-chunk (its transaction rolled back whole), does everything
+    exactly once (uq_payments_live_part and the leave ledger's unique key guard it again in the database)."""
     chunk = db.session.execute(for_update(sa.select(RunChunk).where(RunChunk.run_id == run_id,
                                                                     RunChunk.index == index))).scalar_one_or_none()
     if chunk is None:
