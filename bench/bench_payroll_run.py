@@ -6,10 +6,11 @@ Run (PostgreSQL dev server; the database's schema is dropped and rebuilt):
 
 Phases: seed (not part of the run: workers, engagements, W-4/W-9, bank accounts, two approved weekly timesheets
 per hourly engagement, bulk COPY), pre-run checks, calculation (the real chunk service, in `--workers` processes
-each standing in for a Celery worker: paychecks, lines, YTD, journal persisted), finalize, approval (deposit
-payments split and stored), NACHA file, register rows, mark paid. Prints wall time per phase, paychecks/s, peak
-memory (getrusage of this process and of the calculation processes), then bulk paystub rendering throughput
-(reports.pdf.render_paystubs) over the first `--paystubs` paychecks.
+each standing in for a Celery worker: paychecks, lines, YTD, journal persisted), finalize, approval (the run-level
+step, the phase still named "approve (payments)"), the approval's chunks (each its workers' deposit payments split
+and stored and their leave accrued: "approve chunks (leave)"), NACHA file, register rows, mark paid. Prints wall
+time per phase, paychecks/s, peak memory (getrusage of this process and of the calculation processes), then bulk
+paystub rendering throughput (reports.pdf.render_paystubs) over the first `--paystubs` paychecks.
 """
 from __future__ import annotations
 
@@ -433,10 +434,11 @@ def main() -> None:
                     help="after each phase, what it wrote per table (rows inserted, updated, HOT, deleted; table "
                     "and index growth) and its write-ahead log range (for pg_waldump --stats)")
     ap.add_argument("--overlap", action="store_true",
-                    help="after the run-level approval, run its chunks (the leave accrual, in the --workers "
-                    "processes), the register rows (one more process: a finance user's export) and the NACHA file "
-                    "(this process) at the same time, as the Celery workers and two users' requests would; then "
-                    "mark paid. Without it the phases run one after another")
+                    help="after the run-level approval, run its chunks (the payments and leave accrual, in the "
+                    "--workers processes) and the register rows (one more process: a finance user's export) at the "
+                    "same time, as the Celery workers and a user's request would, the NACHA file (this process) once "
+                    "the chunks are done (it waits for their payments); then mark paid. Without it the phases run "
+                    "one after another")
     ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
                     "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
@@ -548,7 +550,7 @@ def main() -> None:
         phase("approve (payments)", lambda: runs.approve_run(run_id, hr2, enqueue=False))
 
         def approve_chunks():
-            """The chunks' share of the approval (the leave accrual), fanned out as the approve_chunk tasks are."""
+            """The chunks' share of the approval (payments, leave), fanned out as the approve_chunk tasks are."""
             todo = runs.pending_approval_chunks(run_id)
             db.session.commit()
             if args.profile_phases or args.workers < 2:
@@ -580,14 +582,16 @@ def main() -> None:
                 db.engine.dispose()
                 for p in procs:
                     p.start()
-                t0 = time.perf_counter()
-                f = payments.generate_nacha(run_id, fin, now=made)
-                t_nacha = time.perf_counter() - t0
                 got = [q.get() for _ in procs[:-1]]
-                shape = rq.get()
-                for r in got + [shape]:
+                for r in got:
                     if isinstance(r, BaseException):
                         raise r
+                t0 = time.perf_counter()    # the file waits for the chunks' payments (approval_in_progress)
+                f = payments.generate_nacha(run_id, fin, now=made)
+                t_nacha = time.perf_counter() - t0
+                shape = rq.get()
+                if isinstance(shape, BaseException):
+                    raise shape
                 for p in procs:
                     p.join()
                     assert p.exitcode == 0
@@ -596,7 +600,7 @@ def main() -> None:
                       f"{sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
                 return f, shape[:2]
 
-            nacha, (ncols, nrows) = phase("chunks ∥ NACHA ∥ register", overlapped)
+            nacha, (ncols, nrows) = phase("chunks ∥ register, then NACHA", overlapped)
         else:
             phase("approve chunks (leave)", approve_chunks)
             nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))

@@ -153,7 +153,7 @@ class PayrollDeskView(BaseView):
         payable = holds.workers_in_run(run.id, limit=1000) if run.state == "draft" else []
         held = payments.held_payments(run.id)
         returned = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id, Payment.status == "returned")
-                                      .order_by(Payment.id)).scalars().all()
+                                      .order_by(Payment.paycheck_id, Payment.part, Payment.id)).scalars().all()
         reversal = db.session.execute(sa.select(PayrollRun).where(PayrollRun.reverses_run_id == run.id)).scalars().all()
         requests = corrections.open_requests(run.id)
         comp = workers_comp.run_premium(run.id) if can(current_user, "workers_comp_premium", "read") else None

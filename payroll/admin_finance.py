@@ -27,6 +27,7 @@ from payroll.models import Paycheck, PayrollRun
 from payroll.models_ledger import ACCOUNTS, ATTENTION_STATUSES, JournalEntry, JournalLine, NachaFile, Payment
 from payroll.payments.returns import RETURN_REASONS
 from payroll.services import payments, runs
+from payroll.services.common import refuse_while_approving
 
 
 # ------------------------------------------------------------------------------------------------ formatters
@@ -340,6 +341,10 @@ class NachaFileView(BaseView):
             abort(404)
         if not can(current_user, "payment", "create") or "nacha" not in runs.run_actions(run, current_user):
             flash(f"{run_label(run)} is {run.state}: no NACHA file can be made for it now.", "error")
+            return redirect(url_for("payroll_desk.detail", run_id=run.id))
+        with domain_errors("Cannot make the file: ") as refused:
+            refuse_while_approving(run, "filed")        # its chunks' payments are not all written yet
+        if refused:
             return redirect(url_for("payroll_desk.detail", run_id=run.id))
         status = nacha_status(run)
         if not status["unfiled"]:

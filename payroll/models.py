@@ -335,8 +335,8 @@ def released_runs() -> sa.Select:
 class RunChunk(db.Model):
     """One slice of a run's engagements, calculated in one transaction: its paychecks, lines, YTD updates,
     journal entry and `done_at` commit together, so a retried chunk finds itself done and does nothing. Once the
-    run is approved, the chunk's share of the approval (payroll.hooks RUN_APPROVED_CHUNK: the leave its workers
-    accrue) commits with `approved_at` in the same way."""
+    run is approved, the chunk's share of the approval (its workers' payments, and payroll.hooks RUN_APPROVED_CHUNK:
+    the leave they accrue) commits with `approved_at` in the same way."""
 
     __tablename__ = "payroll_run_chunks"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)

@@ -34,19 +34,12 @@ from backoffice.states import transition
 from backoffice.uow import for_update
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
-from payroll.services.common import IdList, bulk_insert, id_in, is_postgres, units4
+from payroll.services.common import IdList, among_workers, bulk_insert, id_in, is_postgres, units4
 
 
 def _only(stmt, column, workers):
-    """`stmt` limited to the chunk's workers (`workers`: their ids; None: every worker of the run). The ids go as
-    one array (id_in), which the planner reads as a constant: an index scan for the chunk's 2,500 workers, where
-    `IN (SELECT …)` let it hash-join every row of the run's table, for each of a 100,000-worker run's 40 chunks."""
-    if workers is None:
-        return stmt
-    # the range as well: a chunk's workers are consecutive ids (payroll plans chunks in worker order), and an index
-    # led by (run_id, worker_id) takes a range as its condition, not an array
-    return stmt.where(column.between(workers[0], workers[-1]), id_in(column, workers)) if workers else \
-        stmt.where(sa.false())
+    """`stmt` limited to the chunk's workers (`workers`: their ids, ascending; None: every worker of the run)."""
+    return stmt if workers is None else stmt.where(among_workers(column, workers))
 
 
 def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:

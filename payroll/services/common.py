@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from backoffice.errors import DomainError, NotFound
 from backoffice.extensions import db
 from backoffice.uow import for_update
-from payroll.models import PayrollRun
+from payroll.models import PayrollRun, RunChunk
 from payroll.services.id_list import IdList, array_literal
 
 
@@ -32,6 +32,24 @@ def get_run(run_id: int, *, lock: bool = False) -> PayrollRun:
     if lock:
         db.session.refresh(run)
     return run
+
+
+def pending_approval_chunks(run_id: int) -> list[int]:
+    """The chunks of an approved run whose share of the approval (their payments and leave) has not committed yet."""
+    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id,
+                                                                   RunChunk.approved_at.is_(None))
+                                   .order_by(RunChunk.index)).scalars())
+
+
+def refuse_while_approving(run: PayrollRun, doing: str) -> None:
+    """A run whose approval is still being carried out chunk by chunk cannot be `doing` yet: its NACHA file and
+    marking it paid would leave out the payments those chunks have not written, and a reversal would take back
+    leave accruals that a chunk would write after it. Called under the run's lock; a chunk commits its payments,
+    its leave and its done mark together, so once none is pending every payment is there."""
+    if run.state in ("approved", "paid") and (pending := pending_approval_chunks(run.id)):
+        raise DomainError(f"run #{run.id} is still being approved (the payments and leave of {len(pending)} of "
+                          f"{run.chunks_total} chunks are being written): it can be {doing} once they are; try "
+                          "again in a moment, or resume its approval", code="approval_in_progress")
 
 
 def user_id(user) -> int | None:
@@ -146,6 +164,17 @@ def id_in(column, ids: Sequence):
         text = ids.literal if isinstance(ids, IdList) else array_literal(ids)
         return column == sa.any_(sa.cast(sa.literal(text, sa.types.NullType()), ARRAY(sa.BigInteger)))
     return column.in_(list(ids))
+
+
+def among_workers(column, workers: Sequence[int]):
+    """`column IN workers` for a chunk's workers (their ids, ascending): the ids as one array (id_in), which the
+    planner reads as a constant, and their range as well — a chunk's workers are consecutive ids (payroll plans
+    chunks in worker order), and an index led by (run_id, worker_id) takes a range as its condition, not an array.
+    Without the range a chunk's read of the run's paychecks filtered every row of the run (`IN (SELECT …)` let it
+    hash-join them), for each of a 100,000-worker run's 40 chunks."""
+    if not workers:
+        return sa.false()
+    return sa.and_(column.between(workers[0], workers[-1]), id_in(column, workers))
 
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *, ready: bool = False) -> int:

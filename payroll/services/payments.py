@@ -5,6 +5,7 @@ import json
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
+from typing import Sequence
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
@@ -32,7 +33,8 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import cents, get_run, id_in, is_postgres, plain_rows, stored, user_id
+from .common import (among_workers, cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored,
+                     user_id)
 from .ledger import Posting, post_entry, raw_sum
 
 MODIFIERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
@@ -50,15 +52,14 @@ PART_COLUMNS = ("paycheck_id", "worker_id", "bank_account_id", "routing_number",
 RUN_COLUMNS = ("run_id", "trace_number", "return_code", "created_at", "created_by_id")
 
 
-def _sole_remainder_workers(run_id: int):
-    """The run's workers whose only active account takes the remainder: all of a paycheck's net pay goes to it,
-    the common case, paid by the database. The others (no active account, several, a fixed amount or a
-    percentage alone) are split, or held, by `split_net_pay` in create_payments. Grouped over the run's workers'
-    accounts (a hash aggregate); as a correlated test per paycheck, or an anti-join the planner misjudged on the
-    run's fresh rows, it cost more than reading every row into Python (11 s at 20,000 for the anti-join)."""
-    return (sa.select(BankAccount.worker_id)
-            .where(BankAccount.status == "active",
-                   BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run_id)))
+def _sole_remainder_workers(whose):
+    """The workers (`whose`: a condition on their accounts' worker_id) whose only active account takes the
+    remainder: all of a paycheck's net pay goes to it, the common case, paid by the database. The others (no
+    active account, several, a fixed amount or a percentage alone) are split, or held, by `split_net_pay` in
+    create_payments. Grouped over the workers' accounts (a hash aggregate); as a correlated test per paycheck, or
+    an anti-join the planner misjudged on the run's fresh rows, it cost more than reading every row into Python
+    (11 s at 20,000 for the anti-join)."""
+    return (sa.select(BankAccount.worker_id).where(BankAccount.status == "active", whose)
             .group_by(BankAccount.worker_id)
             .having(sa.func.count() == 1, sa.func.min(BankAccount.split_kind) == "remainder"))
 
@@ -77,29 +78,41 @@ def _parts_select(rows: list[tuple]):
     return [sa.func.json_extract(src.c.value, f"$.{c}") for c in PART_COLUMNS], src
 
 
-def create_payments(run: PayrollRun, user=None) -> int:
-    """One Payment per deposit part of every paycheck with net pay above zero (in the caller's transaction), part
-    0, 1, ... in the order of the worker's accounts. A paycheck whose worker has no active account (closed after
-    calculation) or whose deposit split cannot be applied gets one `held` payment of its whole net pay, with the
-    reason: it is not filed or paid until it is released to an account (`reissue_payment`), and the rest of the
-    run pays. The database keeps one live payment per paycheck part (uq_payments_live_part).
+def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequence[int] | None = None, *,
+                    chunk_index: int | None = None) -> int:
+    """One Payment per deposit part of every paycheck with net pay above zero of the run — or, for one chunk's
+    share of the approval, of the chunk's `workers` (a worker's paychecks are all in one chunk) — in the caller's
+    transaction, part 0, 1, ... in the order of the worker's accounts. A paycheck whose worker has no active
+    account (closed after calculation) or whose deposit split cannot be applied gets one `held` payment of its
+    whole net pay, with the reason: it is not filed or paid until it is released to an account
+    (`reissue_payment`), and the rest of the run pays. The database keeps one live payment per paycheck part
+    (uq_payments_live_part): a chunk's payments written twice are refused, not doubled.
 
-    One INSERT … SELECT writes them in paycheck and part order (the ids, so the NACHA file's entries, follow it):
-    a paycheck whose worker has one active account taking the remainder — nearly every one — is paid whole to it
-    by the database, no row passing through Python; the others (splits, holds) are made here and sent with it."""
+    One INSERT … SELECT writes them in paycheck and part order: a paycheck whose worker has one active account
+    taking the remainder — nearly every one — is paid whole to it by the database, no row passing through
+    Python; the others (splits, holds) are made here and sent with it. Chunks write in parallel, so the ids of a
+    run's payments interleave by chunk: nothing orders them by id across paychecks (the NACHA file orders by
+    paycheck and part)."""
     s = db.session
     reversal = sa.orm.aliased(Paycheck)
-    payable = sa.and_(Paycheck.run_id == run.id, Paycheck.kind != "reversal", Paycheck.net > 0,
+    if workers is None:     # the run's every worker
+        paid = Paycheck.run_id == run.id
+        accounts = BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(paid))
+    else:                   # a chunk's: read by worker through the indexes, not the run's every paycheck and account
+        paid = sa.and_(Paycheck.run_id == run.id, among_workers(Paycheck.worker_id, workers))
+        accounts = among_workers(BankAccount.worker_id, workers)
+    payable = sa.and_(paid, Paycheck.kind != "reversal", Paycheck.net > 0,
                       ~sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists())  # reversed: unpaid
     # NOT IN: PostgreSQL hashes the grouped workers once (a hashed subplan), one lookup per paycheck
     checks = s.execute(sa.select(Paycheck.id, Paycheck.worker_id, stored(Paycheck.net)).where(
-        payable, Paycheck.worker_id.not_in(_sole_remainder_workers(run.id))).order_by(Paycheck.id)).all()
+        payable, Paycheck.worker_id.not_in(_sole_remainder_workers(accounts))).order_by(Paycheck.id)).all()
     rows, holds = _split_parts(checks)
     run_values = [sa.literal(run.id).label("run_id"), sa.literal("").label("trace_number"),
                   sa.literal("").label("return_code"),
                   sa.literal(utcnow(), Payment.created_at.type).label("created_at"),
-                  sa.literal(user_id(user), sa.BigInteger).label("created_by_id")]
-    # the other paychecks' workers have one active account, taking the remainder: joined on it, whole
+                  sa.literal(created_by_id, sa.BigInteger).label("created_by_id")]
+    # the other paychecks' workers have one active account, taking the remainder: joined on it, whole (by the
+    # account's worker alone: the chunk's array in the join's condition was sorted again for each of its 2,500 loops)
     whole = sa.select(Paycheck.id.label("paycheck_id"), Paycheck.worker_id, BankAccount.id.label("bank_account_id"),
                       BankAccount.routing_number, BankAccount.account_last4, BankAccount.account_type,
                       stored(Paycheck.net).label("amount"), sa.literal("pending").label("status"),
@@ -118,8 +131,8 @@ def create_payments(run: PayrollRun, user=None) -> int:
     # An account opened or closed between the read of the splits and the INSERT (two statements): a worker read
     # as having one account now has two taking the remainder (two part-0 payments, refused by
     # uq_payments_live_part), or none (no payment, refused by the count). Either way nothing is written.
-    changed = (f"run #{run.id}: a worker's bank accounts changed while its payments were being made; approve "
-               "the run again")
+    changed = (f"run #{run.id}: a worker's bank accounts changed while its payments were being made; " +
+               ("approve the run again" if chunk_index is None else f"resume its approval (chunk {chunk_index})"))
     with unique_or_refuse("uq_payments_live_part", changed, "accounts_changed",
                           columns="payments.paycheck_id, payments.part"):
         count = s.execute(sa.insert(Payment.__table__).from_select(PART_COLUMNS + RUN_COLUMNS, ordered),
@@ -128,9 +141,10 @@ def create_payments(run: PayrollRun, user=None) -> int:
                                  .where(payable)).one()
     if count != paychecks - len(checks) + len(rows):
         raise DomainError(changed, code="accounts_changed")
-    # Written in bulk, past the flush hooks: one audit record for the lot (the parts of a paycheck add up to its
-    # net pay, so the total is the paychecks').
-    log_change("create", "payment", f"run {run.id}", {"count": count, "total_cents": int(total), "held": holds})
+    # Written in bulk, past the flush hooks: one audit record for the lot, the run's or its chunk's (the parts of
+    # a paycheck add up to its net pay, so the total is the paychecks').
+    log_change("create", "payment", f"run {run.id}", {"count": count, "total_cents": int(total), "held": holds}
+               | ({} if chunk_index is None else {"chunk": chunk_index}))
     return count
 
 
@@ -171,7 +185,7 @@ def _split_parts(checks: list) -> tuple[list[tuple], list[dict]]:
 def held_payments(run_id: int) -> list[Payment]:
     """The run's payments waiting for an account (shown on the run page, released with reissue_payment)."""
     return list(db.session.execute(sa.select(Payment).where(Payment.run_id == run_id, Payment.status == "held")
-                                   .order_by(Payment.id)).scalars())
+                                   .order_by(Payment.paycheck_id, Payment.part)).scalars())
 
 
 def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
@@ -260,7 +274,8 @@ def _effective_date(run: PayrollRun, now: datetime, chosen: date | None, reissue
 @gc_paused()
 @transaction()
 def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: date | None = None) -> NachaFile:
-    """The NACHA file of an approved run, created `now`, settling on the run's pay date (effective entry date, and
+    """The NACHA file of an approved run whose chunks have all written their payments (refused while any is
+    pending: approval_in_progress), created `now`, settling on the run's pay date (effective entry date, and
     the pay date as the descriptive date "NOV 13"). When the pay date is past or too close for the ODFI's cut-off
     (NACHA_CUTOFF_*), the file is refused unless `effective_date` (a banking day the cut-off allows, not before
     the pay date) is given. The first call writes the file with every pending payment and keeps it (later calls
@@ -270,6 +285,7 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
         _require(user, "create")
     run = get_run(run_id, lock=True)
     check_move(run, "nacha")
+    refuse_while_approving(run, "filed")
     s = db.session
     # the account numbers come encrypted and are decrypted below with the keys bound once (not per row)
     todo = plain_rows(s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number,
@@ -278,7 +294,7 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
                                 .join(Worker, Worker.id == Payment.worker_id)
                                 .join(BankAccount, BankAccount.id == Payment.bank_account_id)
                                 .where(Payment.run_id == run.id, Payment.nacha_file_id.is_(None),
-                                       Payment.status == "pending").order_by(Payment.id)))
+                                       Payment.status == "pending").order_by(Payment.paycheck_id, Payment.part)))
     files = list(s.execute(sa.select(NachaFile).where(NachaFile.run_id == run.id).order_by(NachaFile.id)).scalars())
     if not todo:
         if files:
@@ -300,14 +316,15 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
                   effective_date=effective, created_by_id=user_id(user))
     s.add(f)
     s.flush()
-    # The file's entries are the pending, unfiled payments in id order, so entry i has trace ODFI + i: one
-    # set-based UPDATE numbers them the same way (no row-by-row round trips for 100,000 payments).
+    # The file's entries are the pending, unfiled payments in paycheck and part order (one live payment per part:
+    # uq_payments_live_part; not id order, which interleaves the chunks that wrote them), so entry i has trace
+    # ODFI + i: one set-based UPDATE numbers them the same way (no row-by-row round trips for 100,000 payments).
     odfi8 = trace_number(info.odfi_id, 1)[:8]
     seq7 = "lpad(n.rn::text, 7, '0')" if is_postgres() else "substr('0000000' || n.rn, -7)"
     s.execute(sa.text(
         # seq7 is one of two literal SQL expressions; values are bound
         f"UPDATE payments SET nacha_file_id = :file_id, trace_number = :odfi || {seq7} "  # nosec B608
-        "FROM (SELECT id, row_number() OVER (ORDER BY id) AS rn FROM payments WHERE run_id = :run_id "
+        "FROM (SELECT id, row_number() OVER (ORDER BY paycheck_id, part) AS rn FROM payments WHERE run_id = :run_id "
         "AND nacha_file_id IS NULL AND status = 'pending') AS n WHERE payments.id = n.id"),
         {"file_id": f.id, "odfi": odfi8, "run_id": run.id})
     log_change("update", "payment", f"run {run.id}", {"nacha_file_id": {"before": None, "after": f.id},

@@ -72,13 +72,14 @@ def run_buttons(run: PayrollRun, user) -> list[RunButton]:
     approve, the four-eyes rule lets this user), disabled with the reason for a step still ahead; a step already
     behind the run is not shown."""
     here = STATE_ORDER.index(run.state) if run.state in STATE_ORDER else len(STATE_ORDER)
+    waiting = _waiting_for_chunks(run) if run.state == "approved" else ""
     out = []
     for action in FLOW:
         if not can(user, *runs.RUN_RIGHTS[action]):
             continue
         if allows(run, action):
-            reason = may_approve(run, user) if action == "approve" else None
-            out.append(RunButton(action, LABELS[action], reason is None, reason or ""))
+            reason = may_approve(run, user) if action == "approve" else waiting if action in ("nacha", "pay") else None
+            out.append(RunButton(action, LABELS[action], not reason, reason or ""))
             continue
         first = min(STATE_ORDER.index(str(s)) for s in RUN_MACHINE.move(action).sources)
         if first > here:
@@ -97,13 +98,22 @@ def _when(at) -> str:
     return f" on {at:%b} {at.day}, {at.year}" if at is not None else ""
 
 
+def _waiting_for_chunks(run: PayrollRun) -> str:
+    """Why the NACHA file and marking paid wait (runs.refuse_while_approving refuses them), or nothing."""
+    pending = runs.pending_approval_chunks(run.id)
+    return (f"Not yet: the payments of {len(pending)} of {run.chunks_total} chunks are still being written."
+            if pending else "")
+
+
 def _approving(run: PayrollRun) -> str:
-    """The approval's chunks still at work (the leave their workers accrue), said after the status; else nothing."""
+    """The approval's chunks still at work (their workers' payments and leave), said after the status; else
+    nothing."""
     pending = runs.pending_approval_chunks(run.id)
     if not pending:
         return ""
-    return (f" The leave accrual of {len(pending)} of {run.chunks_total} chunks is still running (paystubs and "
-            "reversal wait for it); if a worker stopped, resume the approval.")
+    return (f" The payments and leave accrual of {len(pending)} of {run.chunks_total} chunks are still being "
+            "written (the NACHA file, marking paid, paystubs and reversal wait for them); if a worker stopped, "
+            "resume the approval.")
 
 
 def run_status(run: PayrollRun) -> str:

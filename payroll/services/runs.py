@@ -42,7 +42,7 @@ from payroll import hooks
 from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
-from .common import get_run, id_in, user_id
+from .common import IdList, get_run, id_in, pending_approval_chunks, refuse_while_approving, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
@@ -467,11 +467,12 @@ def record_failure(run_id: int, message: str) -> None:
 # ------------------------------------------------------------------------------------------------ approval, payment
 def approve_run(run_id: int, user, *, enqueue: bool = True) -> PayrollRun:
     """calculated → approved by someone who changed none of its inputs (four_eyes.py: not its preparer, not who
-    started the calculation, entered or approved its time, added its adjustments or changed its rates); creates
-    the direct-deposit payments (net pay split over the worker's accounts). Refused with nothing changed on any
-    blocking issue. Then, after commit, one task per chunk carries out the chunk's share of the approval (the leave
-    its workers accrue: RUN_APPROVED_CHUNK), in parallel over the Celery workers (`enqueue=False`: the caller
-    sends them, as the benchmark does)."""
+    started the calculation, entered or approved its time, added its adjustments or changed its rates), with no
+    negative net pay. Refused with nothing changed on any blocking issue. Then, after commit, one task per chunk
+    carries out the chunk's share of the approval — its workers' direct-deposit payments (net pay split over their
+    accounts) and the leave they accrue (RUN_APPROVED_CHUNK) — in parallel over the Celery workers (`enqueue=False`:
+    the caller sends them, as the benchmark does); the NACHA file, marking paid and a reversal wait for every chunk
+    (refuse_while_approving). A run without chunks gets all of it in this transaction."""
     run = _approve(run_id, user)
     if enqueue:
         todo = pending_approval_chunks(run.id)
@@ -498,38 +499,30 @@ def _approve(run_id: int, user) -> PayrollRun:
     check_move(run, "approve")
     four_eyes.check_approver(run, user)
     raise_if([i for i in pre_run_checks(run.id) if i.code == "negative_net"])
-    create_payments(run, user)
     transition_once(run, "approve")     # compare-and-set: a second approval that got past the lock is refused
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     hooks.fire(hooks.RUN_APPROVED, run)     # e.g. leave creates the policies of the laws the run's chunks accrue under
     if not db.session.execute(sa.select(RunChunk.id).where(RunChunk.run_id == run.id).limit(1)).first():
-        hooks.fire(hooks.RUN_APPROVED_CHUNK, run, None)     # no chunks to fan out over: all of it here
+        _approve_share(run, None)       # no chunks to fan out over: all of it here
     return run
 
 
-def pending_approval_chunks(run_id: int) -> list[int]:
-    """The chunks of an approved run whose share of the approval has not committed yet."""
-    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id,
-                                                                   RunChunk.approved_at.is_(None))
-                                   .order_by(RunChunk.index)).scalars())
-
-
-def refuse_while_approving(run: PayrollRun) -> None:
-    """A run whose approval is still being carried out chunk by chunk (its leave accruing) cannot be reversed yet:
-    the reversal would take back accruals that are not written, and the chunk would write them after it."""
-    if run.state in ("approved", "paid") and pending_approval_chunks(run.id):
-        raise DomainError(f"run #{run.id} is still being approved (the leave of some chunks is accruing): try again "
-                          "in a moment, or resume its approval", code="approval_in_progress")
+def _approve_share(run: PayrollRun, workers: IdList | None, chunk_index: int | None = None) -> None:
+    """The approval's share for `workers` (None: the run's every worker): their payments, then the
+    RUN_APPROVED_CHUNK hooks (their leave), in the caller's transaction."""
+    create_payments(run, run.approved_by_id, workers, chunk_index=chunk_index)
+    hooks.fire(hooks.RUN_APPROVED_CHUNK, run, workers)
 
 
 @gc_paused()
 @transaction()
 def approve_chunk(run_id: int, index: int) -> bool:
-    """One chunk's share of an approved run's approval: the RUN_APPROVED_CHUNK hooks for the chunk's workers and
-    the chunk's `approved_at`, in one transaction under the chunk's row lock. Returns False (and changes nothing)
-    when the chunk is unknown or already approved, or the run is not approved (or paid): a task sent twice, or
-    re-sent after a worker died mid-chunk (its transaction rolled back whole), does everything exactly once."""
+    """One chunk's share of an approved run's approval: the chunk's workers' payments, the RUN_APPROVED_CHUNK hooks
+    for them and the chunk's `approved_at`, in one transaction under the chunk's row lock. Returns False (and
+    changes nothing) when the chunk is unknown or already approved, or the run is not approved (or paid): a task
+    sent twice, or re-sent after a worker died mid-chunk (its transaction rolled back whole), does everything
+    exactly once (uq_payments_live_part and the leave ledger's unique key guard it again in the database)."""
     chunk = db.session.execute(for_update(sa.select(RunChunk).where(RunChunk.run_id == run_id,
                                                                     RunChunk.index == index))).scalar_one_or_none()
     if chunk is None:
@@ -540,9 +533,9 @@ def approve_chunk(run_id: int, index: int) -> bool:
     run = get_run(run_id)
     if run.state not in ("approved", "paid"):
         return False
-    workers = sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
-        id_in(Engagement.id, chunk.engagement_ids))).scalars()))
-    hooks.fire(hooks.RUN_APPROVED_CHUNK, run, workers)
+    workers = IdList(sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
+        id_in(Engagement.id, chunk.engagement_ids))).scalars())))     # a worker's engagements are in one chunk
+    _approve_share(run, workers, index)
     chunk.approved_at = utcnow()
     return True
 
@@ -566,10 +559,12 @@ def resume_approval(run_id: int, user=None) -> list[int]:
 @gc_paused()
 @transaction()
 def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
-    """approved → paid once the NACHA file exists: posts cash out (Dr net pay payable, Cr cash)."""
+    """approved → paid once every chunk's payments are written and the NACHA file exists: posts cash out (Dr net
+    pay payable, Cr cash)."""
     _require(user)
     run = get_run(run_id, lock=True)
     check_move(run, "pay")
+    refuse_while_approving(run, "marked paid")
     s = db.session
     # one pass over the run's payments (100,000 of them: two counts were two scans); held ones wait for an account
     has_payments, unfiled = s.execute(sa.select(sa.func.count(), sa.func.count().filter(

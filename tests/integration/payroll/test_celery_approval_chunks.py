@@ -1,5 +1,5 @@
 """A run's approval fanned out over real Celery worker processes (prefork, two of them) over Redis: each chunk's
-leave accrual is written once, by whichever process takes it, and the paystubs follow the last chunk."""
+payments and leave accrual are written once, by whichever process takes it, and the paystubs follow the last chunk."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -16,9 +16,11 @@ def test_four_chunks_approved_by_two_real_workers_accrue_each_californian_once(a
                                                                              celery_worker_factory, monkeypatch):
     """Four CA employees, one chunk each, 45, 40, 30 and 24 hours worked. Cal. Lab. Code 246(b)(1), one hour per
     30: 1.5, 1.3333, 1 and 0.8 h (sum 4.6333 h). approve_run returns at the run-level commit; the workers then
-    approve the four chunks in parallel; each accrual is written once and resume finds nothing left to send."""
+    approve the four chunks in parallel; each worker's payment (its whole net pay) and accrual is written once and
+    resume finds nothing left to send."""
     from backoffice.leave.models import LeaveEntry
-    from payroll.models import PayrollRun, RunChunk
+    from payroll.models import Paycheck, PayrollRun, RunChunk
+    from payroll.models_ledger import Payment
     from payroll.services import runs
 
     monkeypatch.setitem(app.config, "PAYROLL_CHUNK_SIZE", 1)      # the app is the session's: put back afterwards
@@ -49,4 +51,8 @@ def test_four_chunks_approved_by_two_real_workers_accrue_each_californian_once(a
                           (Decimal("1.5000"), Decimal("1.3333"), Decimal("1.0000"), Decimal("0.8000"))))
     assert accruals() == expected
     assert sum(h for _w, h in accruals()) == Decimal("4.6333")
+    paid = db.session.execute(sa.select(Payment.worker_id, Payment.part, Payment.amount == Paycheck.net)
+                              .join(Paycheck, Paycheck.id == Payment.paycheck_id).where(Payment.run_id == run.id)
+                              .order_by(Payment.worker_id)).all()
+    assert paid == [(e.worker_id, 0, True) for e in sorted(people, key=lambda e: e.worker_id)]
     assert runs.resume_approval(run.id) == []

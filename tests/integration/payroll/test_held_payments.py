@@ -111,9 +111,9 @@ def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
 def test_the_approvals_audit_record_counts_the_payments_totals_net_pay_and_names_the_holds(db, world):
     """Contractors (net = gross): 25.00 × 40 = 1,000.00, 30.00 × 40 = 1,200.00, 40.00 × 40 = 1,600.00. The first
     worker adds a savings account taking 30% (300.00; the remainder 700.00 stays on the first account), the second
-    closes theirs. Approval writes four payments — 700.00 + 300.00, 1,200.00 held, 1,600.00 — and one audit record
-    for the lot: count 4, total 3,800.00 = 380,000 cents (the parts of a paycheck add up to its net pay), and the
-    one hold with its paycheck and reason."""
+    closes theirs. Approval (its one chunk) writes four payments — 700.00 + 300.00, 1,200.00 held, 1,600.00 — and
+    one audit record for the lot: chunk 0, count 4, total 3,800.00 = 380,000 cents (the parts of a paycheck add up
+    to its net pay), and the one hold with its paycheck and reason."""
     import json
 
     from backoffice.audit import AuditLog
@@ -145,7 +145,7 @@ def test_the_approvals_audit_record_counts_the_payments_totals_net_pay_and_names
                                                                 Paycheck.worker_id == b.worker_id)).scalar_one()
     (record,) = db.session.execute(sa.select(AuditLog).where(AuditLog.model == "payment", AuditLog.action == "create",
                                                              AuditLog.record_id == f"run {run.id}")).scalars()
-    assert json.loads(record.changes) == {"count": 4, "total_cents": 380000, "held": [
+    assert json.loads(record.changes) == {"chunk": 0, "count": 4, "total_cents": 380000, "held": [
         {"paycheck_id": held_check, "reason": "no active bank account"}]}
 
 
@@ -180,11 +180,14 @@ def test_payments_are_written_in_paycheck_and_part_order_whoever_makes_them(db, 
         (0, Decimal("480.00"), "4"), (1, Decimal("1120.00"), "5")]
 
 
-def test_an_account_closed_while_the_payments_are_made_refuses_the_approval_and_writes_nothing(db, world, monkeypatch):
+def test_an_account_closed_while_the_payments_are_made_refuses_the_chunks_approval_and_writes_nothing(
+        db, world, monkeypatch):
     """Contractors 25.00 × 40 = 1,000.00 and 30.00 × 40 = 1,200.00, one account each. The splits are read (none),
     then — before the INSERT pays the rest whole — the second worker's account is closed (standing in for another
-    session): that paycheck would get no payment, so approval is refused (accounts_changed) and no payment is
-    written, not even the first worker's 1,000.00."""
+    session): that paycheck would get no payment, so the approval of the run's chunk is refused (accounts_changed,
+    "resume its approval (chunk 0)") and no payment is written, not even the first worker's 1,000.00; the run is
+    approved with its chunk pending. Resumed (the closing, made here inside the refused transaction, rolled back
+    with it), the chunk pays both: 1,000.00 and 1,200.00."""
     from backoffice.errors import DomainError
     from backoffice.workers.profile import BankAccount
     from payroll.models import PayrollRun
@@ -209,5 +212,13 @@ def test_an_account_closed_while_the_payments_are_made_refuses_the_approval_and_
     with pytest.raises(DomainError) as refused:
         runs.approve_run(run.id, world.hr2)
     assert refused.value.code == "accounts_changed"
+    assert "resume its approval (chunk 0)" in refused.value.message
     assert db.session.execute(sa.select(sa.func.count()).select_from(Payment)).scalar() == 0
-    assert db.session.get(PayrollRun, run.id).state != "approved"
+    assert db.session.get(PayrollRun, run.id).state == "approved"
+    assert runs.pending_approval_chunks(run.id) == [0]
+    monkeypatch.undo()
+    assert runs.resume_approval(run.id, world.hr) == [0]
+    assert runs.pending_approval_chunks(run.id) == []
+    assert db.session.execute(sa.select(Payment.worker_id, Payment.amount, Payment.status)
+                              .order_by(Payment.worker_id)).all() == [(a.worker_id, Decimal("1000.00"), "pending"),
+                                                                      (b.worker_id, Decimal("1200.00"), "pending")]
