@@ -249,9 +249,10 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
         last = day
         rule, minimum = days[day.weekday()]
         if rule is not None and not daily:
-            # one entry a day: the day's hours are the span [0, h); seven entries are the seven days of the week
-            seventh = day == end and len(time) == 7 and all(x.hours > ZERO for x in time)
-            daily = _daily_hours(rule, ZERO, h, seventh) != (ZERO, ZERO)
+            # one entry a day: the day's hours are the span [0, h), past a threshold or not (_daily_hours' overlap);
+            # seven entries are the seven days of the week
+            ot_from, dt_from = _thresholds(rule, day == end and len(time) == 7 and all(x.hours > ZERO for x in time))
+            daily = (ot_from is not None and h > ot_from) or (dt_from is not None and h > dt_from)
         if rate < minimum.rate:
             return None
         hours += h
@@ -522,21 +523,27 @@ def _daily_hours(rule: DailyRule, before: Decimal, after: Decimal, seventh: bool
     """The overtime and double-time hours of the span [before, after) of a day's hours under a state's daily rule;
     on the seventh day worked in the workweek, where the rule counts it, every hour is overtime and those past the
     eighth double time."""
-    ot_from: Decimal | None
-    dt_from: Decimal | None
-    if rule.seventh_day and seventh:
-        ot_from, dt_from = ZERO, EIGHT
-    else:
-        ot_from, dt_from = rule.overtime_after, rule.double_time_after
+    ot_from, dt_from = _thresholds(rule, seventh)
     dt = _overlap(before, after, dt_from, None) if dt_from is not None else ZERO
     ot = _overlap(before, after, ot_from, dt_from) if ot_from is not None else ZERO
     return ot, dt
 
 
+def _thresholds(rule: DailyRule, seventh: bool) -> tuple[Decimal | None, Decimal | None]:
+    """The hours of a day after which the rule's overtime and its double time start (None: not in this rule); on the
+    seventh day worked in the workweek, where the rule counts it, from the first hour and past the eighth."""
+    if rule.seventh_day and seventh:
+        return ZERO, EIGHT
+    return rule.overtime_after, rule.double_time_after
+
+
 def _overlap(a: Decimal, b: Decimal, lo: Decimal, hi: Decimal | None) -> Decimal:
-    """Hours of the span [a, b) of a day that fall in [lo, hi)."""
-    top = b if hi is None else min(b, hi)
-    return max(top - max(a, lo), ZERO)
+    """Hours of the span [a, b) of a day that fall in [lo, hi). (Comparisons, not min and max: the same values,
+    where the builtins are a generic call each in the compiled build.)"""
+    top = b if hi is None or not hi < b else hi         # min(b, hi): b when equal
+    bottom = lo if lo > a else a                        # max(a, lo): a when equal
+    hours = top - bottom
+    return ZERO if ZERO > hours else hours              # max(hours, ZERO)
 
 
 def _premium_lines(start: date, items: list[_Item], regular_rate: Decimal) -> list[WorkLine]:
