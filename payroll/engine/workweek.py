@@ -29,7 +29,7 @@ from backoffice.money import D, ZERO
 
 from .hotpath import cents, tuple_new
 from .model import Num
-from .pay_rules import PayRules, pay_rules
+from .pay_rules import DailyRule, PayRules, pay_rules
 
 # Final: the compiled build keeps them in C statics (a module global is a dict look-up at each read)
 FORTY: Final = D(40)
@@ -222,11 +222,12 @@ def compute_workweek(week: Workweek, rules: PayRules | None = None) -> WorkweekR
 
 
 def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
-    """The common week, computed directly: hours of one engagement at one rate, no pieces, bonuses or exempt hours,
-    no day past its state's daily overtime threshold (nor a seventh day where that counts) and the rate at least the
-    minimum wage every day. Then the regular rate is the rate, and the overtime hours are the hours past 40, all
-    FLSA hours. Gives exactly what _compute gives (a property test holds the two together); anything else returns
-    None."""
+    """A week of one engagement at one rate, computed directly: no pieces, bonuses or exempt hours, one entry a day
+    and the rate at least the minimum wage every day (so no make-up). With no day past its state's daily overtime
+    threshold (nor a seventh day where that counts), the common week, the regular rate is the rate and the overtime
+    hours are the hours past 40, all FLSA hours; otherwise (a California or Colorado long day) the entries go to
+    the full computation's _overtime, which applies the daily rules. Gives exactly what _compute gives (property
+    tests hold the two together); anything else returns None."""
     time = week.time
     start = week.start
     if week.pieces or week.bonuses or not time or start.weekday() != 0:
@@ -235,6 +236,7 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
     eng, client, state, rate = first.engagement_id, first.client_id, first.work_state, first.rate
     end = start + SIX_DAYS
     hours = due = ZERO
+    daily = False                   # a day past its daily rule's threshold
     last = start - ONE_DAY          # the days strictly after the one before, up to Sunday
     days = rules.week(state, start)
     for e in time:
@@ -246,8 +248,11 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
             return None
         last = day
         rule, minimum = days[day.weekday()]
-        if rule is not None and not _under_daily_rule(rule, h, time):
-            return None
+        if rule is not None and not daily:
+            # one entry a day: the day's hours are the span [0, h), past a threshold or not (_daily_hours' overlap);
+            # seven entries are the seven days of the week
+            ot_from, dt_from = _thresholds(rule, day == end and len(time) == 7 and all(x.hours > ZERO for x in time))
+            daily = (ot_from is not None and h > ot_from) or (dt_from is not None and h > dt_from)
         if rate < minimum.rate:
             return None
         hours += h
@@ -259,6 +264,13 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
     lines = [_line(REGULAR, eng, client, amount, start, hours=hours, rate=rate, label=REGULAR,
                    steps=_straight_steps(hours, rate, amount))]
     due = cents(due)
+    if daily:
+        items = [_Item(i, eng, client, state, e.day, e.hours, e.hours * e.rate, e.rate, False, False)
+                 for i, e in enumerate(time)]
+        pay = ZERO                  # straight time as _compute adds it up: entry by entry
+        for it in items:
+            pay += it.pay
+        return _overtime(start, items, lines, hours, pay, ZERO, ZERO, due, rules)
     regular_rate = straight / hours if hours else ZERO
     ot = hours - FORTY if hours > FORTY else ZERO
     qualified = cents(ot * regular_rate * HALF)
@@ -273,16 +285,6 @@ def _simple_week(week: Workweek, rules: PayRules) -> WorkweekResult | None:
     return _result(start, tuple(lines), hours, straight, regular_rate, ot, ZERO, ot, due, ZERO,
                    qualified if ot else ZERO,
                    _week_steps(start, hours, straight, ZERO, ZERO, regular_rate, ot, ZERO, ot, qualified))
-
-
-def _under_daily_rule(rule, hours: Decimal, time: tuple) -> bool:
-    """A day of one entry that the state's daily rule leaves at straight time: not past its thresholds, and not the
-    seventh day worked in the week where the rule counts it (_classify marks exactly these hours)."""
-    if rule.overtime_after is not None and hours > rule.overtime_after:
-        return False
-    if rule.double_time_after is not None and hours > rule.double_time_after:
-        return False
-    return not (rule.seventh_day and sum(1 for e in time if e.hours > 0) == 7)
 
 
 # The explanation steps of the common lines and of the week are deferred (model.render_steps expands a step whose first
@@ -341,21 +343,28 @@ def _compute(week: Workweek, rules: PayRules) -> WorkweekResult:
     lines += makeup_lines
 
     straight = pay_total + bonus_total + makeup
+    return _overtime(week.start, covered, lines, hours, straight, bonus_total, makeup, due, rules)
+
+
+def _overtime(start: date, covered: list[_Item], lines: list[WorkLine], hours: Decimal, straight: Decimal,
+              bonus_total: Decimal, makeup: Decimal, due: Decimal, rules: PayRules) -> WorkweekResult:
+    """The week from its straight-time lines and figures: the regular rate, the overtime and double-time hours
+    (daily rules, then the 40th hour), the premium lines and their qualified part."""
     regular_rate = straight / hours if hours else ZERO
-    _classify(covered, rules)
+    _classify(covered, rules, start)
     ot_hours = dt_hours = ZERO
     for it in covered:
         ot_hours += it.overtime
         dt_hours += it.double_time
     flsa_hours = max(hours - FORTY, ZERO)
-    premium_lines = _premium_lines(week, covered, regular_rate)
+    premium_lines = _premium_lines(start, covered, regular_rate)
     qualified_total = cents(flsa_hours * regular_rate * HALF)
     premium_lines = _allocate_qualified(premium_lines, qualified_total, regular_rate, flsa_hours)
     lines += premium_lines
 
-    steps = _week_steps(week.start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours,
+    steps = _week_steps(start, hours, straight, bonus_total, makeup, regular_rate, ot_hours, dt_hours,
                         flsa_hours, qualified_total)
-    return _result(week.start, tuple(lines), hours, straight, regular_rate, ot_hours, dt_hours, flsa_hours, due,
+    return _result(start, tuple(lines), hours, straight, regular_rate, ot_hours, dt_hours, flsa_hours, due,
                    makeup, sum((ln.qualified_premium for ln in premium_lines), ZERO), steps)
 
 
@@ -476,7 +485,7 @@ def _minimum_wage(week: Workweek, covered: list[_Item], lines: list[WorkLine], r
     return due, out
 
 
-def _classify(items: list[_Item], rules: PayRules) -> None:
+def _classify(items: list[_Item], rules: PayRules, start: date) -> None:
     """Mark each item's overtime and double-time hours: state daily rules first (by the hours' work state, hours
     in day order), then straight hours past the 40th of the week (no pyramiding)."""
     days_worked = {it.day for it in items if it.hours > 0}
@@ -484,27 +493,21 @@ def _classify(items: list[_Item], rules: PayRules) -> None:
     last_day = max(days_worked) if days_worked else None
     straight_so_far = ZERO
     day_hours: dict[date, Decimal] = {}
+    weeks: dict[str, tuple] = {}            # the week's (daily rule, minimum wage) by day, asked once per state
     for it in items:
         before = day_hours.get(it.day, ZERO)
         after = before + it.hours
         day_hours[it.day] = after
         ot = dt = ZERO
-        rule = rules.daily_rule(it.work_state, it.day)
-        if rule is not None and rule.only_below_min_wage_multiple is not None:
-            limit = rule.only_below_min_wage_multiple * rules.minimum_wage(it.work_state, it.day).rate
-            if it.rate >= limit:
-                rule = None
+        days = weeks.get(it.work_state)
+        if days is None:
+            days = weeks[it.work_state] = rules.week(it.work_state, start)
+        rule, minimum = days[it.day.weekday()]
+        if (rule is not None and rule.only_below_min_wage_multiple is not None
+                and it.rate >= rule.only_below_min_wage_multiple * minimum.rate):
+            rule = None
         if rule is not None:
-            ot_from: Decimal | None
-            dt_from: Decimal | None
-            if rule.seventh_day and seventh and it.day == last_day:
-                ot_from, dt_from = ZERO, EIGHT
-            else:
-                ot_from, dt_from = rule.overtime_after, rule.double_time_after
-            if dt_from is not None:
-                dt = _overlap(before, after, dt_from, None)
-            if ot_from is not None:
-                ot = _overlap(before, after, ot_from, dt_from)
+            ot, dt = _daily_hours(rule, before, after, seventh and it.day == last_day)
             if ot or dt:
                 it.daily_reasons.append(rule)
         straight = it.hours - ot - dt
@@ -516,13 +519,34 @@ def _classify(items: list[_Item], rules: PayRules) -> None:
         it.overtime, it.double_time = ot, dt
 
 
+def _daily_hours(rule: DailyRule, before: Decimal, after: Decimal, seventh: bool) -> tuple[Decimal, Decimal]:
+    """The overtime and double-time hours of the span [before, after) of a day's hours under a state's daily rule;
+    on the seventh day worked in the workweek, where the rule counts it, every hour is overtime and those past the
+    eighth double time."""
+    ot_from, dt_from = _thresholds(rule, seventh)
+    dt = _overlap(before, after, dt_from, None) if dt_from is not None else ZERO
+    ot = _overlap(before, after, ot_from, dt_from) if ot_from is not None else ZERO
+    return ot, dt
+
+
+def _thresholds(rule: DailyRule, seventh: bool) -> tuple[Decimal | None, Decimal | None]:
+    """The hours of a day after which the rule's overtime and its double time start (None: not in this rule); on the
+    seventh day worked in the workweek, where the rule counts it, from the first hour and past the eighth."""
+    if rule.seventh_day and seventh:
+        return ZERO, EIGHT
+    return rule.overtime_after, rule.double_time_after
+
+
 def _overlap(a: Decimal, b: Decimal, lo: Decimal, hi: Decimal | None) -> Decimal:
-    """Hours of the span [a, b) of a day that fall in [lo, hi)."""
-    top = b if hi is None else min(b, hi)
-    return max(top - max(a, lo), ZERO)
+    """Hours of the span [a, b) of a day that fall in [lo, hi). (Comparisons, not min and max: the same values,
+    where the builtins are a generic call each in the compiled build.)"""
+    top = b if hi is None or not hi < b else hi         # min(b, hi): b when equal
+    bottom = lo if lo > a else a                        # max(a, lo): a when equal
+    hours = top - bottom
+    return ZERO if ZERO > hours else hours              # max(hours, ZERO)
 
 
-def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) -> list[WorkLine]:
+def _premium_lines(start: date, items: list[_Item], regular_rate: Decimal) -> list[WorkLine]:
     by_eng: dict[tuple, list[_Item]] = {}
     for it in items:
         by_eng.setdefault((it.engagement_id, it.client_id), []).append(it)
@@ -538,12 +562,12 @@ def _premium_lines(week: Workweek, items: list[_Item], regular_rate: Decimal) ->
         why = ("; daily rule: " + "; ".join(sources)) if sources else ""
         if ot:
             amount = cents(ot * regular_rate * HALF)
-            out.append(_line(OVERTIME_PREMIUM, eng, client, amount, week.start, hours=ot,
+            out.append(_line(OVERTIME_PREMIUM, eng, client, amount, start, hours=ot,
                              rate=cents(regular_rate * HALF), regular_rate=regular_rate, label=OVERTIME_PREMIUM,
                              steps=_premium_steps(ot, regular_rate, amount, why)))
         if dt:
             amount = cents(dt * regular_rate)
-            out.append(_line(DOUBLE_TIME_PREMIUM, eng, client, amount, week.start, hours=dt,
+            out.append(_line(DOUBLE_TIME_PREMIUM, eng, client, amount, start, hours=dt,
                              rate=cents(regular_rate), regular_rate=regular_rate, label=DOUBLE_TIME_PREMIUM,
                              steps=((_double_time_step, dt, regular_rate, amount, why),)))
     return out

@@ -247,7 +247,9 @@ def _hold_refused(run: PayrollRun, refused: dict[int, tuple[str, str]], now) -> 
 
 def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple]:
     """The paychecks' rows for COPY (PAYCHECK_COLUMNS): one per worker and worker type."""
-    year = run.pay_date.year
+    # the run's fields read once: each read of an ORM attribute is a Python call (RunFigures says why)
+    run_id, agency_id, start, end, pay_date = run.id, ctx.agency_id, run.period_start, run.period_end, run.pay_date
+    year = pay_date.year
     rows = []
     for (worker_id, wtype), engs, pay, obj, r, delta, notes in computed:
         if len(engs) == 1:          # most paychecks: every earning is the one engagement's
@@ -259,9 +261,8 @@ def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple
                   "ytd_delta": {k: str(v) for k, v in delta.items()}}
         if notes:
             stored["notes"] = notes
-        rows.append((run.id, single.id if single else None, worker_id, single.client_id if single else None,
-                     ctx.agency_id, "regular", wtype, obj.get("work_state", ""),
-                     run.period_start, run.period_end, run.pay_date, year, cents(r.gross),
+        rows.append((run_id, single.id if single else None, worker_id, single.client_id if single else None,
+                     agency_id, "regular", wtype, obj.get("work_state", ""), start, end, pay_date, year, cents(r.gross),
                      cents(r.employee_tax_total), cents(sum((t.amount for t in r.employer_taxes), ZERO)),
                      cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
                      _json(stored), naive_now))

@@ -304,3 +304,47 @@ def test_the_common_week_shortcut_gives_exactly_what_the_full_computation_gives(
     assert fast == full
     assert [render_steps(ln.steps) for ln in fast.lines] == [render_steps(ln.steps) for ln in full.lines]
     assert render_steps(fast.steps) == render_steps(full.steps)
+
+
+_quarter_hours = st.integers(0, 64).map(lambda q: (D(q) / 4).quantize(D("0.01")))     # 0 to 16 h a day
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["CA", "CO", "NV", "AK", "TX"]), st.decimals(min_value=17, max_value=60, places=2),
+       st.one_of(st.just(frozenset(range(7))), st.frozensets(st.integers(0, 6), min_size=1)), st.data())
+def test_a_week_with_daily_overtime_takes_the_shortcut_and_gives_what_the_full_computation_gives(state, rate, days,
+                                                                                                  data):
+    """One engagement at one rate above every minimum wage, one entry a day, hours in quarter hours up to 16 (past
+    California's 8 and 12 and Colorado's 12, the seventh consecutive day when all seven are worked, Nevada's rule
+    waived at these rates): compute_workweek computes it without _compute's make-up and grouping, through the same
+    daily rules, and its lines (in their stored form, numbers as strings), figures and words are _compute's."""
+    from payroll.engine.workweek import _compute, _simple_week
+
+    per_day = {i: data.draw(_quarter_hours) for i in sorted(days)}
+    week = Workweek(MON, tuple(TimeEntry(1, 10, state, day(i), h, rate) for i, h in per_day.items()))
+    rules = pay_rules()
+    fast, full = _simple_week(week, rules), _compute(week, rules)
+    assert fast is not None
+    assert fast == full and compute_workweek(week) == full
+    assert [ln.as_earning() for ln in fast.lines] == [ln.as_earning() for ln in full.lines]
+    assert [render_steps(ln.steps) for ln in fast.lines] == [render_steps(ln.steps) for ln in full.lines]
+    assert render_steps(fast.steps) == render_steps(full.steps)
+    assert (str(fast.overtime_hours), str(fast.double_time_hours)) == (str(full.overtime_hours),
+                                                                       str(full.double_time_hours))
+
+
+def test_a_california_week_with_a_long_friday_pays_daily_overtime_through_the_shortcut():
+    """CA, $20 an hour, 8 h Monday to Thursday and 13 h on Friday (45 h): Friday's hours 9-12 are daily overtime
+    (4 h) and its 13th is double time (1 h); the week's 45 h are 40 straight and 5 premium, so no weekly hours are
+    added (no pyramiding). Regular rate 900 ÷ 45 = 20: overtime premium 4 × 10 = 40.00, double time 1 × 20 = 20.00;
+    the qualified part is half the rate for the 5 h over 40 = 50.00, latest line first: the double-time line takes
+    at most half the rate for its hour, 10.00, and the overtime line the other 40.00."""
+    from payroll.engine.workweek import _simple_week
+
+    week = Workweek(MON, hours(1, 10, "CA", "20.00", ["8.00", "8.00", "8.00", "8.00", "13.00"]))
+    r = _simple_week(week, pay_rules())
+    assert r is not None
+    assert (r.hours, r.overtime_hours, r.double_time_hours, r.flsa_overtime_hours) == (45, 4, 1, 5)
+    assert [(ln.code, ln.amount, ln.hours, ln.qualified_premium) for ln in r.lines] == [
+        ("regular", D("900.00"), 45, 0), ("overtime_premium", D("40.00"), 4, D("40.00")),
+        ("double_time_premium", D("20.00"), 1, D("10.00"))]
