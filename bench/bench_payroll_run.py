@@ -435,10 +435,10 @@ def main() -> None:
                     "and index growth) and its write-ahead log range (for pg_waldump --stats)")
     ap.add_argument("--overlap", action="store_true",
                     help="after the run-level approval, run its chunks (the payments and leave accrual, in the "
-                    "--workers processes) and the register rows (one more process: a finance user's export) at the "
-                    "same time, as the Celery workers and a user's request would, the NACHA file (this process) once "
-                    "the chunks are done (it waits for their payments); then mark paid. Without it the phases run "
-                    "one after another")
+                    "--workers processes), then the NACHA file (this process; it waits for the chunks' payments) and "
+                    "the register rows (one more process: a finance user's export) at the same time, as the Celery "
+                    "workers and two users' requests would; then mark paid. Without it the phases run one after "
+                    "another")
     ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
                     "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
@@ -578,15 +578,20 @@ def main() -> None:
                 db.session.commit()
                 procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
                          for k in range(args.workers)]
-                procs.append(ctx.Process(target=_register_worker, args=(run_id, rq)))
                 db.engine.dispose()
                 for p in procs:
                     p.start()
-                got = [q.get() for _ in procs[:-1]]
+                got = [q.get() for _ in procs]
                 for r in got:
                     if isinstance(r, BaseException):
                         raise r
-                t0 = time.perf_counter()    # the file waits for the chunks' payments (approval_in_progress)
+                # the chunks take both cores; then the file (this process, then its server backend) and the register
+                # (a finance user's export: another process and backend) share them. The file waits for the chunks'
+                # payments (approval_in_progress); the register needs only the calculated run.
+                procs.append(ctx.Process(target=_register_worker, args=(run_id, rq)))
+                db.engine.dispose()
+                procs[-1].start()
+                t0 = time.perf_counter()
                 f = payments.generate_nacha(run_id, fin, now=made)
                 t_nacha = time.perf_counter() - t0
                 shape = rq.get()
@@ -600,7 +605,7 @@ def main() -> None:
                       f"{sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
                 return f, shape[:2]
 
-            nacha, (ncols, nrows) = phase("chunks ∥ register, then NACHA", overlapped)
+            nacha, (ncols, nrows) = phase("chunks, then NACHA ∥ register", overlapped)
         else:
             phase("approve chunks (leave)", approve_chunks)
             nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
