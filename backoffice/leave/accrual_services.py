@@ -34,12 +34,12 @@ from backoffice.states import transition
 from backoffice.uow import for_update
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
-from payroll.services.common import IdList, among_workers, bulk_insert, id_in, is_postgres, units4
+from payroll.services.common import IdList, among_ids, bulk_insert, id_in, is_postgres, units4
 
 
 def _only(stmt, column, workers):
     """`stmt` limited to the chunk's workers (`workers`: their ids, ascending; None: every worker of the run)."""
-    return stmt if workers is None else stmt.where(among_workers(column, workers))
+    return stmt if workers is None else stmt.where(among_ids(column, workers))
 
 
 def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:

@@ -166,15 +166,16 @@ def id_in(column, ids: Sequence):
     return column.in_(list(ids))
 
 
-def among_workers(column, workers: Sequence[int]):
-    """`column IN workers` for a chunk's workers (their ids, ascending): the ids as one array (id_in), which the
-    planner reads as a constant, and their range as well — a chunk's workers are consecutive ids (payroll plans
-    chunks in worker order), and an index led by (run_id, worker_id) takes a range as its condition, not an array.
-    Without the range a chunk's read of the run's paychecks filtered every row of the run (`IN (SELECT …)` let it
-    hash-join them), for each of a 100,000-worker run's 40 chunks."""
-    if not workers:
+def among_ids(column, ids: Sequence[int]):
+    """`column IN ids` for ids given in ascending order (a chunk's workers or engagements): the ids as one array
+    (id_in), which the planner reads as a constant, and their range as well — a chunk's ids are consecutive (payroll
+    plans chunks in worker order), and an index led by the column (or by (run_id, worker_id)) takes a range as its
+    condition, not an array. Without the range a chunk's read of the run's paychecks filtered every row of the run
+    (`IN (SELECT …)` let it hash-join them), and its read of the unpaid timesheets scanned the whole table, for each
+    of a 100,000-worker run's 40 chunks."""
+    if not ids:
         return sa.false()
-    return sa.and_(column.between(workers[0], workers[-1]), id_in(column, workers))
+    return sa.and_(column.between(ids[0], ids[-1]), id_in(column, ids))
 
 
 def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *, ready: bool = False) -> int:

@@ -29,7 +29,7 @@ from payroll.models import (DAYS, Paycheck, PaycheckHold, PaycheckLine, PayrollA
 
 from payroll.piecework.services import unpaid_tasks
 
-from .common import id_in, is_postgres, plain_rows, stored
+from .common import among_ids, id_in, is_postgres, plain_rows, stored
 from .worktime import engine_form, worker_earnings
 
 YTD_FIELDS = YearToDate.YTD_FIELDS
@@ -204,7 +204,7 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         figures = [Timesheet.units] + [getattr(Timesheet, f"hours_{d}") for d in DAYS]
         for ts in plain_rows(c.execute(sa.select(
                 Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, *map(stored, figures)).where(
-                id_in(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
+                among_ids(Timesheet.engagement_id, sorted(engagement_ids)), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
                 .order_by(Timesheet.week_start)), figures):
             sheets[ts.engagement_id].append(ts)
@@ -235,18 +235,32 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         suta = dict(c.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
                               .where(StateRegistration.agency_id == agency_id)).all())
     tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
-    # the Local Services Tax withheld so far this year (PA: at most $52 a year from one employer)
+    # the Local Services Tax withheld so far this year (PA: at most $52 a year from one employer), read for the
+    # workers living or working in a state that levies one (most chunks: a few or none). Asked for every worker of
+    # a chunk, the lookup walked every LST line already written (the chunks before it) and compared each with all
+    # 2,500 ids: 3.3 s of the server's CPU in a 100,000-worker run, growing with the square of the run.
+    lst_states = lst_states_for(run.pay_date.year)
+    lst_workers = sorted({e.worker_id for e in engagements if (e.work_state or "").upper() in lst_states}
+                         | {w.id for w in workers.values() if (w.state or "").upper() in lst_states})
     local_ytd: dict[int, dict[str, Decimal]] = defaultdict(dict)
-    for worker_id, locality, amount in plain_rows(c.execute(sa.select(
-            Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
-            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
-            .where(id_in(Paycheck.worker_id, worker_ids), Paycheck.tax_year == run.pay_date.year,
-                   # a literal, not a parameter: the partial index on these lines (0124) serves any plan
-                   PaycheckLine.code == sa.literal_column("'local_services_tax'"), PaycheckLine.locality != "")
-            .group_by(Paycheck.worker_id, PaycheckLine.locality))):
-        local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
+    if lst_workers:
+        for worker_id, locality, amount in plain_rows(c.execute(sa.select(
+                Paycheck.worker_id, PaycheckLine.locality, sa.func.sum(PaycheckLine.amount))
+                .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+                .where(among_ids(Paycheck.worker_id, lst_workers), Paycheck.tax_year == run.pay_date.year,
+                       # a literal, not a parameter: the partial index on these lines (0124) serves any plan
+                       PaycheckLine.code == sa.literal_column("'local_services_tax'"), PaycheckLine.locality != "")
+                .group_by(Paycheck.worker_id, PaycheckLine.locality))):
+            local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
                         prior_fica, dict(local_ytd), month_to_date(c, run, engagements))
+
+
+@lru_cache(maxsize=None)
+def lst_states_for(tax_year: int) -> frozenset[str]:
+    """The states with a Local Services Tax capped by the year (the `pa_lst` method: Pennsylvania's $52), whose
+    withholding so far this year a chunk reads (ytd_local_taxes) for the workers living or working there."""
+    return frozenset(r.state for r in localities_for_year(tax_year) if r.method == "pa_lst")
 
 
 def month_to_date(c, run: PayrollRun, engagements: list) -> dict[int, dict]:

@@ -33,7 +33,7 @@ from payroll.payments.nacha import Entry, Originator, build_nacha_file, trace_nu
 from payroll.payments.returns import can_reissue, return_reason
 from backoffice.banking.splits import DepositInstruction, split_net_pay
 
-from .common import (among_workers, cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored,
+from .common import (among_ids, cents, get_run, id_in, is_postgres, plain_rows, refuse_while_approving, stored,
                      user_id)
 from .ledger import Posting, post_entry, raw_sum
 
@@ -99,8 +99,8 @@ def create_payments(run: PayrollRun, created_by_id: int | None, workers: Sequenc
         paid = Paycheck.run_id == run.id
         accounts = BankAccount.worker_id.in_(sa.select(Paycheck.worker_id).where(paid))
     else:                   # a chunk's: read by worker through the indexes, not the run's every paycheck and account
-        paid = sa.and_(Paycheck.run_id == run.id, among_workers(Paycheck.worker_id, workers))
-        accounts = among_workers(BankAccount.worker_id, workers)
+        paid = sa.and_(Paycheck.run_id == run.id, among_ids(Paycheck.worker_id, workers))
+        accounts = among_ids(BankAccount.worker_id, workers)
     payable = sa.and_(paid, Paycheck.kind != "reversal", Paycheck.net > 0,
                       ~sa.select(reversal.id).where(reversal.reverses_id == Paycheck.id).exists())  # reversed: unpaid
     # NOT IN: PostgreSQL hashes the grouped workers once (a hashed subplan), one lookup per paycheck

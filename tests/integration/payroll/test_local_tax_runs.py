@@ -293,3 +293,40 @@ def test_workers_at_the_same_localities_are_judged_by_their_own_certificates(wor
     paid = set(db.session.execute(sa.select(Paycheck.worker_id).where(Paycheck.run_id == run.id)).scalars())
     assert paid == {named.worker_id}
     assert _local_lines(db, run.id, named.worker_id) == {"IN-COUNTY": ("local_income_tax", "11.00", "1000.00")}
+
+
+def test_the_local_services_tax_stops_at_its_yearly_cap_counting_earlier_runs(world, db, agency_in, fixed_clock):
+    """Pittsburgh's LST is $52 a year withheld pro rata: weekly $52 / 52 = $1.00 (PA.json, PA-LST-700102). Two
+    Pittsburgh residents working at a Pittsburgh site (PSD 700102) are paid for the week of 2 November; the first's
+    line is then set to $51.50, as if the year had already withheld that much. The next week's run reads what earlier
+    runs withheld: the first has $52.00 - 51.50 = $0.50 of room left and is withheld $0.50, the second $1.00.
+    A Texas worker in the same run has no LST."""
+    from datetime import timedelta
+
+    from payroll.models import Paycheck, PaycheckLine
+    from payroll.services import runs
+
+    agency_in("PA")
+    capped, fresh = world.worker(state="PA"), world.worker(state="PA")
+    texan = world.worker(state="TX")
+    for e in (capped, fresh):
+        e.worker.city, e.worker.psd_code = "Pittsburgh", "700102"
+        e.work_city, e.work_psd_code = "Pittsburgh", "700102"
+    db.session.flush()
+    first = _run(world, capped, fresh, texan)
+    lst = "PA-LST-700102"
+    assert _local_lines(db, first.id, capped.worker_id)[lst] == ("local_services_tax", "1.00", "1000.00")
+    # posted lines are never updated by the application (the ORM refuses): the test sets the figure by SQL
+    paycheck = sa.select(Paycheck.id).where(Paycheck.run_id == first.id, Paycheck.worker_id == capped.worker_id)
+    done = db.session.execute(sa.update(PaycheckLine).where(PaycheckLine.paycheck_id == paycheck.scalar_subquery(),
+                                                            PaycheckLine.locality == lst)
+                              .values(amount=Decimal("51.50")).execution_options(synchronize_session=False))
+    assert done.rowcount == 1
+    week2 = WEEK1 + timedelta(days=7)
+    for e in (capped, fresh, texan):
+        world.time(e, week=week2)
+    second = world.regular_run(week2)
+    runs.start_calculation(second.id, world.hr)
+    assert _local_lines(db, second.id, capped.worker_id)[lst] == ("local_services_tax", "0.50", "1000.00")
+    assert _local_lines(db, second.id, fresh.worker_id)[lst] == ("local_services_tax", "1.00", "1000.00")
+    assert _local_lines(db, second.id, texan.worker_id) == {}
