@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 
+from backoffice.db import RUN_SORT_MEMORY, planner_settings
 from backoffice.extensions import db
 from payroll.models import PayrollRun, released_runs
 from payroll.models_ledger import ACCOUNTS
@@ -138,6 +139,12 @@ PAYCHECK_DTYPES = {
 
 LINE_DTYPES = {"paycheck_id": "int", "kind": "key", "code": "key", "state": "key", "amount": "cents"}
 
+# The register's two reads of a run (its paychecks, its lines): sorted in memory (a 100,000-worker run's paychecks
+# went through an external merge on disk), and without parallel workers — at 100,000 the paychecks' read took two,
+# each sorting its third to disk before a Gather Merge: more of the server's CPU on a machine whose cores the run's
+# other work (the NACHA file, the approval's chunks) already keeps busy.
+REGISTER_READ = {"work_mem": RUN_SORT_MEMORY, "max_parallel_workers_per_gather": "0"}
+
 
 def paychecks(sel: Selection) -> pd.DataFrame:
     """One row per paycheck with its worker, engagement and client (empty, "Several clients", when one paycheck pays
@@ -155,7 +162,8 @@ def paychecks(sel: Selection) -> pd.DataFrame:
         LEFT JOIN agencies a ON a.id = p.agency_id
         WHERE {where}
         ORDER BY p.pay_date, p.run_id, p.id"""  # nosec B608
-    return read_frame(sql, params, PAYCHECK_DTYPES)
+    with planner_settings(db.session.connection(), **REGISTER_READ):
+        return read_frame(sql, params, PAYCHECK_DTYPES)
 
 
 def paycheck_lines(sel: Selection) -> pd.DataFrame:
@@ -183,17 +191,14 @@ def _lines_by_key(conn, where: str, params: dict) -> pd.DataFrame:
         WHERE {where}
         GROUP BY l.kind, l.code, l.state"""  # nosec B608
     pg_sql, pg_params = _to_pyformat(sql, params)
-    with conn.connection.driver_connection.cursor(binary=True) as cur:
-        # Hashed, never sorted, for this statement: right after a run its lines' statistics are stale (autovacuum
-        # has not analyzed them: ~300 rows expected for 193,928 at 20,000 paychecks), and the planner would sort
-        # every line by its three keys (an external merge sort, +0.06–0.10 s of the server's CPU there) to group them
-        # into a few dozen groups. The setting is the transaction's and put back at once (a failure ends both).
-        cur.execute("SELECT current_setting('enable_sort')")
-        (enable_sort,) = cur.fetchone()
-        cur.execute("SELECT set_config('enable_sort', 'off', true)")
+    # Hashed, never sorted, for this statement: right after a run its lines' statistics are stale (autovacuum has not
+    # analyzed them: ~300 rows expected for 193,928 at 20,000 paychecks), and the planner would sort every line by its
+    # three keys (an external merge sort, +0.06–0.10 s of the server's CPU there) to group them into a few dozen
+    # groups. Without parallel workers, as the paychecks' read (REGISTER_READ).
+    with planner_settings(conn, enable_sort="off", **REGISTER_READ), \
+            conn.connection.driver_connection.cursor(binary=True) as cur:
         cur.execute(pg_sql, pg_params)
         groups = cur.fetchall()
-        cur.execute("SELECT set_config('enable_sort', %s, true)", (enable_sort,))
     if not groups:
         return _empty(LINE_DTYPES)
     kinds, codes, states, packed = zip(*groups)

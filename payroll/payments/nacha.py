@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import lru_cache
 from typing import NamedTuple, Sequence
 
 from backoffice.errors import DomainError, Issue, raise_if
@@ -158,6 +159,7 @@ def build_nacha_file(header_info: Originator, entries: Sequence[Entry], *, effec
         + effective_date.strftime("%y%m%d") + "   " + "1" + odfi + _numeric(batch_number, 7)
     )
 
+    rdfi = {}           # per distinct routing number as the entries give it: (compacted, its first 8 digits' value)
     entry_hash = 0
     total_credit = 0
     total_debit = 0
@@ -165,14 +167,18 @@ def build_nacha_file(header_info: Originator, entries: Sequence[Entry], *, effec
     sequence = 0
     for entry, amount_cents, is_plain in zip(entries, cents, plain):
         sequence += 1
-        routing = compact_routing_number(entry.routing)
+        bank = rdfi.get(entry.routing)
+        if bank is None:
+            routing = compact_routing_number(entry.routing)
+            bank = rdfi[entry.routing] = (routing, int(routing[:8]))
+        routing, bank_hash = bank
+        entry_hash += bank_hash
         if is_plain:    # every other field is already as the record carries it (`_plain_cents`): one format, one
             # upper-casing of the plain ASCII record (its other fields are digits and blanks); %-formatting, as
             # f-string width specifications cost a format() call each
             records.append(("6%s%s%-17s%010d%-15s%-22.22s  0%s%07d" % (
                 _CREDIT_BY_TYPE[entry.account_type], routing, entry.account, amount_cents, entry.individual_id,
                 entry.name, odfi, sequence)).upper())
-            entry_hash += int(routing[:8])
             total_credit += amount_cents
             entry_addenda_count += 1
             continue
@@ -180,7 +186,6 @@ def build_nacha_file(header_info: Originator, entries: Sequence[Entry], *, effec
         code = _CREDIT_BY_TYPE[_account_type_value(entry.account_type)]
         records.append(_entry_detail(code, routing, entry.account, amount_cents, entry.individual_id, entry.name,
                                      bool(entry.addenda), trace))
-        entry_hash += int(routing[:8])
         total_credit += amount_cents
         entry_addenda_count += 1
         if entry.addenda:
@@ -345,6 +350,10 @@ def _option_issues(effective_date: date, created_at: datetime, file_id_modifier:
     return issues
 
 
+# is_valid_routing_number once per distinct routing number: a run's 100,000 payments go to a few thousand banks
+_valid_routing = lru_cache(maxsize=4096)(is_valid_routing_number)
+
+
 def _plain_cents(entry: Entry) -> int | None:
     """The entry's amount in cents when every check of `_entry_problems` certainly passes and every field is
     already as its record carries it, else None: the same rules, asked of the common entry (a plain ASCII name and
@@ -360,7 +369,7 @@ def _plain_cents(entry: Entry) -> int | None:
             and ACCOUNT_MIN_LENGTH <= len(account) <= ACCOUNT_MAX_LENGTH
             and type(entry.account_type) is str and entry.account_type in ACCOUNT_TYPES and entry.addenda is None
             and type(amount) is Decimal and amount.is_finite() and amount > 0 and amount == amount.quantize(CENT)
-            and is_valid_routing_number(routing)):
+            and type(routing) is str and _valid_routing(routing)):
         return None
     cents = int(amount * 100)
     return cents if cents <= MAX_ENTRY_CENTS else None

@@ -64,3 +64,22 @@ def test_a_commit_that_fails_on_a_unique_constraint_is_rolled_back_and_the_sessi
         db.session.add(Client(name="Acme"))
     assert _clients(db) == ["Acme"]
     assert db.session.execute(sa.select(sa.func.count(Worker.id))).scalar() == 1
+
+
+def test_planner_settings_hold_inside_their_block_and_are_put_back_after_it(db):
+    """backoffice.db.planner_settings: inside the block the statements see the given settings; after it, in the same
+    transaction, each is what it was before — the server's default, or what the transaction had SET LOCAL. On SQLite
+    the block just runs."""
+    from backoffice.db import planner_settings
+
+    conn = db.session.connection()
+    if db.engine.dialect.name != "postgresql":
+        with planner_settings(conn, work_mem="64MB"):
+            ran = conn.execute(sa.text("SELECT 1")).scalar()
+        assert ran == 1
+        return
+    show = sa.text("SELECT current_setting('work_mem'), current_setting('enable_sort')")
+    conn.execute(sa.text("SET LOCAL work_mem = '5MB'"))
+    with planner_settings(conn, work_mem="64MB", enable_sort="off"):
+        assert tuple(conn.execute(show).one()) == ("64MB", "off")
+    assert tuple(conn.execute(show).one()) == ("5MB", "on")

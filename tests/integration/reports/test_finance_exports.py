@@ -166,6 +166,23 @@ def test_reading_the_lines_leaves_the_planner_as_it_found_it(db, calculated_run)
     assert len(queries.paycheck_lines(sel)) and db.session.execute(show).scalar() == "off"
 
 
+def test_reading_the_paychecks_leaves_the_planner_as_it_found_it(db, calculated_run):
+    """The register's paychecks are read sorted in memory and without parallel workers (REGISTER_READ); afterwards,
+    in the same transaction, `work_mem` and `max_parallel_workers_per_gather` are what they were, also when the
+    session had changed them."""
+    from reports import queries
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    sel = Selection(run_id=calculated_run["run"].id)
+    show = sa.text("SELECT current_setting('work_mem'), current_setting('max_parallel_workers_per_gather')")
+    before = tuple(db.session.execute(show).one())
+    assert len(queries.paychecks(sel)) == 3 and tuple(db.session.execute(show).one()) == before
+    db.session.execute(sa.text("SET LOCAL work_mem = '7MB'"))
+    db.session.execute(sa.text("SET LOCAL max_parallel_workers_per_gather = 1"))
+    assert len(queries.paychecks(sel)) == 3 and tuple(db.session.execute(show).one()) == ("7MB", "1")
+
+
 def test_register_shows_the_hand_figures(db, calculated_run):
     """See the calculated_run fixture: Ann 1,125.00 straight time + 62.50 overtime premium, Social Security 73.63, Medicare 17.22, FUTA 7.13,
     TX SUTA 32.06; the column totals of gross are 1,187.50 + 800.00 + 1,200.00 = 3,187.50."""

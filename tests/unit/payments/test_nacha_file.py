@@ -146,6 +146,19 @@ def test_entry_hash_keeps_the_rightmost_ten_digits():
     assert achkit.validate(build(entries))["ok"]
 
 
+def test_entries_to_one_bank_written_two_ways_each_add_its_eight_digits_to_the_hash():
+    """The bank's first 8 digits are worked out once per routing number as given, and added once per entry: 3 entries
+    to 322271627 (one of them written "3222-7162 7") and 2 to 121000358: 3 x 32227162 + 2 x 12100035 = 96,681,486
+    + 24,200,070 = 120,881,556; each record carries the compacted number."""
+    entries = [Entry(f"W {i}", f"W{i}", routing, "1234567", "checking", Decimal("10.00")) for i, routing in
+               enumerate(("322271627", "121000358", "3222-7162 7", "322271627", "121000358"))]
+    lines = build(entries).split("\n")
+    assert next(line for line in lines if line.startswith("8"))[10:20] == "0120881556"
+    assert [line[3:12] for line in lines if line.startswith("6")] == ["322271627", "121000358", "322271627",
+                                                                       "322271627", "121000358"]
+    assert achkit.validate(build(entries))["ok"]
+
+
 @pytest.mark.parametrize("count, records, blocks", [
     # records = 4 fixed (file header, batch header, batch control, file control) + entries
     (1, 5, 1), (6, 10, 1), (7, 11, 2), (16, 20, 2), (17, 21, 3),
