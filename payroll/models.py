@@ -518,6 +518,10 @@ class Paycheck(db.Model):
         sa.Index("ix_paychecks_reissue_of_id", "reissue_of_id", unique=True,
                  sqlite_where=sa.text("reissue_of_id IS NOT NULL"),
                  postgresql_where=sa.text("reissue_of_id IS NOT NULL")),
+        # 0138: the approval's negative-net check (pre_run_checks) reads this, not the run's every paycheck; only
+        # reversals (negated) and a paycheck that cannot be approved are in it
+        sa.Index("ix_paychecks_negative_net", "run_id", sqlite_where=sa.text("net < 0"),
+                 postgresql_where=sa.text("net < 0")),
     )
 
     KIND_WORDS = {"reversal": " (reversal)", "reissue": " (re-issue)"}

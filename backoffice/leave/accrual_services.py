@@ -31,7 +31,7 @@ from backoffice.leave.services import (EMPLOYEE, balance_row, employer_size, hou
                                        year_start)
 from backoffice.money import ZERO
 from backoffice.states import transition
-from backoffice.uow import for_update
+from backoffice.uow import for_update, planned_for_fresh_rows
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 from payroll.services.common import IdList, among_ids, bulk_insert, id_in, is_postgres, units4
@@ -604,10 +604,11 @@ def run_law_policies(run: PayrollRun) -> None:
     chunks at once, whose inserts of the same policy code would collide."""
     size = employer_size(run.period_end)
     days = [run.period_start + timedelta(days=i) for i in range((run.period_end - run.period_start).days + 1)]
-    places = db.session.connection().execute(
-        sa.select(Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
-        .distinct().outerjoin(Client, Client.id == Engagement.client_id)
-        .where(Engagement.worker_id.in_(_run_workers(run)), Engagement.type == EMPLOYEE)).all()
+    with planned_for_fresh_rows():      # the run's paychecks are new: hashed, not an index probe per paycheck
+        places = db.session.connection().execute(
+            sa.select(Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+            .distinct().outerjoin(Client, Client.id == Engagement.client_id)
+            .where(Engagement.worker_id.in_(_run_workers(run)), Engagement.type == EMPLOYEE)).all()
     codes = {code for state, city, county, c_state, c_city in places
              for code in jurisdictions_of(_Place(state, city, county, _ClientPlace(c_state, c_city)))}
     for code in sorted(codes):

@@ -21,7 +21,7 @@ from backoffice.security.access import can
 from backoffice.states import check_move
 from backoffice.audit import log_change
 from backoffice.crypto import decryptor
-from backoffice.uow import transaction, unique_or_refuse
+from backoffice.uow import planned_for_fresh_rows, transaction, unique_or_refuse
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
 from payroll.calendar import holidays_between
@@ -191,11 +191,15 @@ def held_payments(run_id: int) -> list[Payment]:
 def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
                      ) -> list[Posting]:
     """Cash out for a run's payments: Dr net pay payable, Cr cash (per agency)."""
-    stmt = (sa.select(Paycheck.agency_id, raw_sum(Payment.amount)).join(Paycheck, Paycheck.id == Payment.paycheck_id)
+    # a payment pays a paycheck of its own run (create_payments, the re-issue and the manual check copy it): both
+    # sides read by the run, so the hash join below reads the run's paychecks, not the whole table
+    stmt = (sa.select(Paycheck.agency_id, raw_sum(Payment.amount))
+            .join(Paycheck, sa.and_(Paycheck.id == Payment.paycheck_id, Paycheck.run_id == run_id))
             .where(Payment.run_id == run_id, Payment.status.in_(statuses)).group_by(Paycheck.agency_id))
     if paycheck_ids is not None:
         stmt = stmt.where(Payment.paycheck_id.in_(paycheck_ids))
-    totals = {agency_id: D(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
+    with planned_for_fresh_rows():      # a run's payments are new: hash-joined, not a paycheck probe per payment
+        totals = {agency_id: D(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
     out = []
     for agency_id, total in sorted(totals.items(), key=lambda kv: kv[0] or 0):
         if total:
