@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import namedtuple
 from datetime import date, datetime, timezone
 from decimal import Decimal
@@ -141,64 +140,6 @@ def _sqlite_value(v):
     return v
 
 
-# COPY's text format (https://www.postgresql.org/docs/current/sql-copy.html, "Text Format"): fields separated by a
-# tab, rows ended by a newline, NULL as \N; a backslash, and the control characters the format names, written as
-# backslash sequences — the same seven psycopg escapes (psycopg/_copy_base.py `_dump_repl`), so the server reads
-# back exactly the value given. NUL cannot be stored in a text field at all: refused, as psycopg refuses it.
-_COPY_SPECIAL = re.compile(r"[\x00\b\t\n\v\f\r\\]")
-_COPY_ESCAPE = {"\b": "\\b", "\t": "\\t", "\n": "\\n", "\v": "\\v", "\f": "\\f", "\r": "\\r",
-                "\\": "\\\\"}
-_COPY_BLOCK = 32768         # characters sent at a time (psycopg's own buffer size: the server parses as they come)
-
-
-def _copy_escaped(match: re.Match) -> str:
-    char = match.group(0)
-    if char == "\x00":
-        raise ValueError("PostgreSQL text fields cannot contain NUL (0x00) characters")
-    return _COPY_ESCAPE[char]
-
-
-def copy_field(v: object) -> str:
-    """One value of a `ready` row in COPY's text format: None, str, int, bool, date or naive datetime (as psycopg
-    writes them: 't'/'f', ISO dates, `str` of a naive datetime)."""
-    if v is None:
-        return "\\N"
-    if isinstance(v, str):
-        return v if _COPY_SPECIAL.search(v) is None else _COPY_SPECIAL.sub(_copy_escaped, v)
-    if isinstance(v, bool):
-        return "t" if v else "f"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, datetime):
-        if v.tzinfo is not None:
-            raise ValueError(f"a ready row holds naive UTC datetimes, not {v!r}")
-        return str(v)
-    if isinstance(v, date):
-        return v.isoformat()
-    raise TypeError(f"a ready row holds None, str, int, bool, date and datetime values, not {type(v).__name__}")
-
-
-def copy_text(rows: Iterable[Sequence]) -> tuple[list[str], int]:
-    """`ready` rows as COPY text data, in blocks of about _COPY_BLOCK characters each ending with a whole row, and
-    the number of rows: formatted here in one pass (compiled) instead of row by row through psycopg's `write_row`
-    (a Python call and its adaptation a row; ~1.2 million rows in a 100,000-worker run)."""
-    blocks: list[str] = []
-    lines: list[str] = []
-    size = n = 0
-    for row in rows:
-        n += 1
-        line = "\t".join([copy_field(v) for v in row]) + "\n"
-        lines.append(line)
-        size += len(line)
-        if size >= _COPY_BLOCK:
-            blocks.append("".join(lines))
-            lines = []
-            size = 0
-    if lines:
-        blocks.append("".join(lines))
-    return blocks, n
-
-
 def _copy_value(v):
     if isinstance(v, datetime) and v.tzinfo is not None:
         return v.astimezone(timezone.utc).replace(tzinfo=None)
@@ -246,16 +187,14 @@ def bulk_insert(table: str, columns: Sequence[str], rows: Iterable[Sequence], *,
     if conn.dialect.name == "postgresql":
         raw: Any = conn.connection.driver_connection         # psycopg's own connection (never None when checked out)
         cols = ", ".join(f'"{c}"' for c in columns)
-        # ready rows are formatted before the COPY starts: the statement (and its locks) lasts as long as the
-        # server takes to read them, not also while the client formats them
-        blocks, n = copy_text(rows) if ready else ([], 0)
         with raw.cursor() as cur:
             with cur.copy(f'COPY "{table}" ({cols}) FROM STDIN') as cp:
+                write = cp.write_row
                 if ready:
-                    for block in blocks:
-                        cp.write(block)
+                    for row in rows:
+                        write(row)
+                        n += 1
                 else:
-                    write = cp.write_row
                     for row in rows:
                         write([_copy_value(v) for v in row])
                         n += 1

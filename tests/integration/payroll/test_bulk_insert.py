@@ -1,4 +1,4 @@
-"""bulk_insert of `ready` rows: COPY text written by copy_text on PostgreSQL, executemany on SQLite — either way the
+"""bulk_insert of `ready` rows: COPY on PostgreSQL (psycopg formats the text), executemany on SQLite — either way the
 database holds exactly the values given, awkward text included."""
 from __future__ import annotations
 
