@@ -8,6 +8,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from backoffice.db import planner_settings
 from backoffice.errors import DomainError
 from backoffice.extensions import db
 
@@ -87,15 +88,8 @@ def planned_for_fresh_rows() -> Iterator[None]:
     hashed; the paid run's sum per agency 28 ms, 17 ms). Keep the block to the reads: the settings are the
     transaction's, put back when the block ends; an error inside leaves them, as a failed statement ends the
     transaction and them with it."""
-    conn = db.session.connection()
-    if conn.dialect.name != "postgresql":
+    with planner_settings(db.session.connection(), enable_nestloop="off", enable_sort="off"):
         yield
-        return
-    before = conn.exec_driver_sql("SELECT current_setting('enable_nestloop'), current_setting('enable_sort')").one()
-    conn.exec_driver_sql("SELECT set_config('enable_nestloop', 'off', true), set_config('enable_sort', 'off', true)")
-    yield
-    conn.exec_driver_sql("SELECT set_config('enable_nestloop', %(loop)s, true), "
-                         "set_config('enable_sort', %(sort)s, true)", {"loop": before[0], "sort": before[1]})
 
 
 def transition_once(record, action: str) -> str:
