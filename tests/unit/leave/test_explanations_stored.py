@@ -14,7 +14,8 @@ from backoffice.leave import engine, explanations
 def _accrued(law: engine.Law, **changes) -> tuple[tuple[str, ...], engine.Law, Decimal | None]:
     """An accrual under `law` on the first fortnight it is in force (8-hour weekdays), and the law applied."""
     first = law.effective_from
-    days = tuple((first + timedelta(days=i), Decimal("8")) for i in range(14) if (first + timedelta(days=i)).weekday() < 5)
+    fortnight = (first + timedelta(days=i) for i in range(14))
+    days = tuple((day, Decimal("8")) for day in fortnight if day.weekday() < 5)
     size = law.min_employees if law.max_employees is None else law.max_employees
     inp = dict(jurisdiction=law.jurisdiction, employer_size=size, hire_date=first - timedelta(days=10),
                policy_year_start=date(first.year, 1, 1), balance_before=Decimal("0"),
