@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from backoffice.db import BigId, Scaled, Timestamps, UTCDateTime, utcnow
 from backoffice.extensions import db
+from backoffice.leave.explanations import expand
 from backoffice.money import D
 from backoffice.states import Move, StateMachine
 
@@ -35,6 +36,17 @@ REASONS = {"own_illness": "My own illness, injury or health condition",
            "vacation": "Vacation", "personal": "Personal time", "holiday": "Holiday"}
 SICK_REASONS = ("own_illness", "preventive_care", "family_care", "safe_time", "public_health")
 HOURS = Decimal("0.0001")
+
+
+class Explanation(sa.types.TypeDecorator):
+    """An entry's explanation: a list of lines, read back in full from the stored form a run's accrual writes
+    (the law's sentences by reference: backoffice/leave/explanations.py). Written as given."""
+
+    impl = sa.JSON
+    cache_ok = True
+
+    def process_result_value(self, value, dialect):
+        return expand(value) if isinstance(value, dict) else value
 
 
 def _in(column: str, values) -> str:
@@ -128,7 +140,7 @@ class LeaveEntry(db.Model):
     run_id: Mapped[int | None] = mapped_column(sa.ForeignKey("payroll_runs.id"), index=True)
     paycheck_id: Mapped[int | None] = mapped_column(sa.ForeignKey("paychecks.id"), index=True)
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("leave_requests.id"))     # partial indexes below
-    explanation: Mapped[list] = mapped_column(sa.JSON, nullable=False, default=list)
+    explanation: Mapped[list] = mapped_column(Explanation, nullable=False, default=list)
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
 
