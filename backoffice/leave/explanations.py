@@ -100,8 +100,17 @@ def expand(stored) -> list[str]:
     if not isinstance(stored, dict):
         return stored
     book = _book(stored["law"], stored["version"], stored["tier"], stored["day"])
-    if book is None:
-        raise LookupError(f"no sick-leave law {stored['law']} of {stored['version']} ({stored['tier']}) is held: "
-                          f"an explanation refers to it")
-    sentences = book.sentences
-    return [line if isinstance(line, str) else line[1] + sentences[line[0]] + line[2] for line in stored["lines"]]
+    sentences = book.sentences if book is not None else {}
+    return [line if isinstance(line, str) else line[1] + _sentence(sentences, line[0], stored) + line[2]
+            for line in stored["lines"]]
+
+
+def _sentence(sentences: dict, name: str, stored: dict) -> str:
+    """The named sentence of the stored entry's law; when the law's data no longer holds it (a version or tier taken
+    out of the data files), a note saying which sentence of which law is missing — never another law's text, and
+    never an error on a page that lists entries."""
+    text = sentences.get(name)
+    if text is None:
+        return (f"[the {name} sentence of {stored['law']}, version of {stored['version']} ({stored['tier']}), is no "
+                f"longer in the law data]")
+    return text

@@ -71,11 +71,15 @@ def test_lines_no_sentence_of_the_law_matches_stay_text_and_a_list_reads_as_it_i
     assert explanations.expand(["Paycheck 7 was reversed."]) == ["Paycheck 7 was reversed."]
 
 
-def test_a_law_not_held_is_stored_in_full_and_a_reference_to_one_is_refused():
+def test_a_law_not_held_is_stored_in_full_and_a_reference_to_one_reads_as_a_note_naming_it():
+    """A law version taken out of the data files: its entries still read (no error on the ledger pages), each
+    reference as a note naming the sentence and the law, the worker's own figures and text lines as stored."""
     law = engine.applicable("NY", date(2026, 11, 16), 150)
     given = engine.Law(**{**{f: getattr(law, f) for f in law.__dataclass_fields__ if f != "_terms"},
                           "name": "A law given as data"})
     assert explanations.compact(["a line"], given, None) == ["a line"]
-    with pytest.raises(LookupError):
-        explanations.expand({"law": "XX-SICK", "version": "2020-01-01", "tier": "all employers", "day": None,
-                             "lines": [["heading", "", ""]]})
+    assert explanations.expand({"law": "XX-SICK", "version": "2020-01-01", "tier": "all employers", "day": None,
+                                "lines": [["heading", "", ""], "84 hours worked", ["usage", "", "; 0 used"]]}) == [
+        "[the heading sentence of XX-SICK, version of 2020-01-01 (all employers), is no longer in the law data]",
+        "84 hours worked",
+        "[the usage sentence of XX-SICK, version of 2020-01-01 (all employers), is no longer in the law data]; 0 used"]
