@@ -20,7 +20,7 @@ from backoffice.money import D, ZERO
 from backoffice.security.access import can
 from backoffice.states import check_move
 from backoffice.audit import log_change
-from backoffice.crypto import decryptor
+from backoffice.crypto import decrypt_all
 from backoffice.uow import planned_for_fresh_rows, transaction, unique_or_refuse
 from backoffice.workers.models import Agency, Worker
 from backoffice.workers.profile import BankAccount
@@ -291,7 +291,7 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
     check_move(run, "nacha")
     refuse_while_approving(run, "filed")
     s = db.session
-    # the account numbers come encrypted and are decrypted below with the keys bound once (not per row); a run's
+    # the account numbers come encrypted and are decrypted below all at once (crypto.decrypt_all); a run's
     # rows sorted in memory (RUN_SORT_MEMORY: 100,000 of them went through an external merge on disk)
     with planner_settings(s.connection(), work_mem=RUN_SORT_MEMORY):
         todo = s.execute(sa.select(Payment.id, Payment.paycheck_id, Payment.routing_number, Payment.account_type,
@@ -310,9 +310,9 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
         raise DomainError("no NACHA file id modifier left for this run", code="too_many_files")
     effective = _effective_date(run, now, effective_date, reissue=bool(files) or run.state == "paid")
     info = originator()
-    clear = decryptor()
-    entries = [Entry(name, str(paycheck_id), routing, clear(sealed), account_type, amount)
-               for _id, paycheck_id, routing, account_type, amount, name, sealed in todo]
+    accounts = decrypt_all([r.sealed for r in todo])
+    entries = [Entry(name, str(paycheck_id), routing, account, account_type, amount)
+               for (_id, paycheck_id, routing, account_type, amount, name, _sealed), account in zip(todo, accounts)]
     modifier = MODIFIERS[len(files)]
     content = build_nacha_file(info, entries, effective_date=effective, created_at=now,
                                file_id_modifier=modifier, company_entry_description="PAYROLL",
