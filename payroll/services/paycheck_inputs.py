@@ -189,16 +189,16 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     workers = {w.id: w for w in plain_rows(c.execute(sa.select(
         Worker.id, Worker.state, Worker.birth_date, Worker.tin_last4, Worker.tin_flagged, Worker.city,
         Worker.municipality, Worker.county, Worker.psd_code, Worker.school_district, Worker.local_certificate)
-        .where(id_in(Worker.id, worker_ids))))}
+        .where(among_ids(Worker.id, worker_ids))))}
     w4_figures = [TaxProfile.step3_credits, TaxProfile.step4a_other_income, TaxProfile.step4b_deductions,
                   TaxProfile.step4c_extra, TaxProfile.additional]
     profiles = _latest_by_worker(plain_rows(c.execute(sa.select(
         TaxProfile.worker_id, TaxProfile.w4_version, TaxProfile.filing_status, TaxProfile.step2_checkbox,
         TaxProfile.exempt, TaxProfile.allowances, TaxProfile.state_certificate, *map(stored, w4_figures))
-        .where(id_in(TaxProfile.worker_id, worker_ids), TaxProfile.effective_date <= run.pay_date)
+        .where(among_ids(TaxProfile.worker_id, worker_ids), TaxProfile.effective_date <= run.pay_date)
         .order_by(TaxProfile.effective_date, TaxProfile.id)), w4_figures))
     w9s = _latest_by_worker(plain_rows(c.execute(sa.select(W9Form.worker_id, W9Form.backup_withholding)
-                                                 .where(id_in(W9Form.worker_id, worker_ids)).order_by(W9Form.id))))
+                                                 .where(among_ids(W9Form.worker_id, worker_ids)).order_by(W9Form.id))))
     sheets: dict[int, list] = defaultdict(list)
     if pays_time(run):
         figures = [Timesheet.units] + [getattr(Timesheet, f"hours_{d}") for d in DAYS]
@@ -218,17 +218,17 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
         adjustments[adj.engagement_id].append(adj)
     ytd_stmt = sa.select(YearToDate.id, YearToDate.worker_id, YearToDate.worker_type,
                          *[getattr(YearToDate, f) for f in YTD_STORED]).where(
-        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(
+        among_ids(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year).order_by(
         YearToDate.worker_id, YearToDate.worker_type)
     if is_postgres():
         ytd_stmt = ytd_stmt.with_for_update()
     ytd = {(y.worker_id, y.worker_type): y for y in plain_rows(c.execute(ytd_stmt))}
     # last year's FICA wages from the agency (one employer across clients): the 401(k) Roth catch-up rule
     prior_fica = dict(c.execute(sa.select(YearToDate.worker_id, YearToDate.social_security_wages).where(
-        id_in(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year - 1,
+        among_ids(YearToDate.worker_id, worker_ids), YearToDate.tax_year == run.pay_date.year - 1,
         YearToDate.worker_type == "employee")).all())
     held = set(c.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
-                                                                  id_in(PaycheckHold.worker_id, worker_ids))).scalars())
+                                                                  among_ids(PaycheckHold.worker_id, worker_ids))).scalars())
     agency_id = c.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
     suta = {}
     if agency_id is not None:
