@@ -147,8 +147,9 @@ def seed(app, n: int, rng: random.Random) -> dict:
 _APP = None     # the app, inherited by the forked calculation processes (create_app runs once per process)
 
 
-def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") -> None:
-    """One calculation (or, with task "approve", chunk approval) process (stands in for one Celery worker)."""
+def _calc_worker(run_id: int, todo, out, task: str = "calculate") -> None:
+    """One calculation (or, with task "approve", chunk approval) process (stands in for one Celery worker): takes
+    the next chunk index from the queue `todo` (`_chunk_queue`) until it gets None."""
     from backoffice.extensions import db
     from payroll.services.calc import calculate_chunk
     from payroll.services.runs import approve_chunk
@@ -158,7 +159,7 @@ def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") 
         chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
             db.engine.dispose(close=False)      # never share the parent's connections
-            for i in indexes:
+            for i in iter(todo.get, None):
                 c0, t0 = time.process_time(), time.perf_counter()
                 work(run_id, i)
                 chunks.append((time.process_time() - c0, time.perf_counter() - t0))
@@ -169,14 +170,28 @@ def _calc_worker(run_id: int, indexes: list[int], out, task: str = "calculate") 
         raise
 
 
+def _chunk_queue(ctx, indexes: list[int], workers: int):
+    """The chunk indexes in order in a queue the `workers` processes take from one at a time, then a None for each
+    to stop: as Celery's workers take the chunk tasks (acks_late with a prefetch of one, backoffice/extensions.py),
+    a process that finishes a chunk early takes the next one (dealt round-robin instead, one process could be left
+    with a chunk to do while the other had nothing)."""
+    q = ctx.Queue()
+    for i in indexes:
+        q.put(i)
+    for _ in range(workers):
+        q.put(None)
+    return q
+
+
 def _fan_out(run_id: int, indexes: list[int], workers: int, task: str) -> list:
-    """The chunks dealt round-robin over `workers` forked processes running `_calc_worker` (as Celery's workers take
-    the chunk tasks); each process's (max RSS, CPU s, per-chunk figures), after every process ended cleanly."""
+    """The chunks taken by `workers` forked processes running `_calc_worker` (as Celery's workers take the chunk
+    tasks); each process's (max RSS, CPU s, per-chunk figures), after every process ended cleanly."""
     from backoffice.extensions import db
 
     ctx = multiprocessing.get_context("fork")
     q = ctx.Queue()
-    procs = [ctx.Process(target=_calc_worker, args=(run_id, indexes[k::workers], q, task)) for k in range(workers)]
+    todo = _chunk_queue(ctx, indexes, workers)
+    procs = [ctx.Process(target=_calc_worker, args=(run_id, todo, q, task)) for _ in range(workers)]
     db.engine.dispose()
     for p in procs:
         p.start()
@@ -576,8 +591,9 @@ def main() -> None:
                 q, rq = ctx.Queue(), ctx.Queue()
                 todo = runs.pending_approval_chunks(run_id)
                 db.session.commit()
-                procs = [ctx.Process(target=_calc_worker, args=(run_id, todo[k::args.workers], q, "approve"))
-                         for k in range(args.workers)]
+                queue = _chunk_queue(ctx, todo, args.workers)
+                procs = [ctx.Process(target=_calc_worker, args=(run_id, queue, q, "approve"))
+                         for _ in range(args.workers)]
                 db.engine.dispose()
                 for p in procs:
                     p.start()
