@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from backoffice.money import from_cents
 from reports import exports
 from reports.queries import Selection
 
@@ -72,7 +73,7 @@ def test_register_rows_are_the_exports_figures_as_decimals_and_dates(db, calcula
     run = calculated_run["run"]
     sel = Selection(run_id=run.id)
     columns, rows = exports.register_rows(sel)
-    rows = list(rows)
+    rows = [dict(zip(columns, row)) for row in rows]
     csv_out = csv_rows(exports.export("register", sel, "csv").content)
     assert columns == list(csv_out[0]) and len(rows) == len(csv_out) == 3
     stored = stored_paychecks(db, [run.id])
@@ -91,12 +92,10 @@ def test_register_rows_money_is_from_cents_of_each_cell(db, calculated_run):
     """The money columns are converted as one block, each distinct amount once and shared between cells: every
     cell is still from_cents of its own cents, with two places (a line column's 0 is 0.00; Ann's Social Security
     73.63 is the same in the employee's and the employer's column)."""
-    from backoffice.money import from_cents
-
     sel = Selection(run_id=calculated_run["run"].id)
     (sheet,) = exports.register_sheets(sel)
     columns, rows = exports.register_rows(sel)
-    rows = list(rows)
+    rows = [dict(zip(columns, row)) for row in rows]
     assert len(rows) == len(sheet.frame) == 3
     for i, row in enumerate(rows):
         for c in sheet.money_columns:
@@ -105,6 +104,19 @@ def test_register_rows_money_is_from_cents_of_each_cell(db, calculated_run):
             assert row[c].as_tuple().exponent == -2
     ann = next(r for r in rows if r["gross"] == D("1187.50"))
     assert ann["ee_tax:social_security"] == ann["er_tax:social_security"] == D("73.63")
+
+
+def test_register_rows_are_tuples_of_one_cell_a_column_in_the_columns_order(db, calculated_run):
+    """A row is a tuple in the order of the columns: its paycheck id first, its net where the column list says."""
+    sel = Selection(run_id=calculated_run["run"].id)
+    (sheet,) = exports.register_sheets(sel)
+    columns, rows = exports.register_rows(sel)
+    rows = list(rows)
+    assert columns == list(sheet.frame.columns) and columns[0] == "paycheck_id"
+    assert all(type(row) is tuple and len(row) == len(columns) for row in rows)
+    net = columns.index("net")
+    assert [(row[0], row[net]) for row in rows] == [
+        (int(i), from_cents(int(n))) for i, n in zip(sheet.frame["paycheck_id"], sheet.frame["net"])]
 
 
 def test_paycheck_lines_read_kind_code_and_state_as_the_stored_text(db, calculated_run):
