@@ -118,7 +118,7 @@ def check_kind_format(kind: str, fmt: str) -> None:
 # ------------------------------------------------------------------------------------------------ building
 def register_sheets(sel: Selection) -> list[Sheet]:
     paychecks = queries.paychecks(sel)
-    lines = queries.paycheck_lines(sel)
+    lines = queries.paycheck_lines(sel, paychecks["paycheck_id"].to_numpy())
     frame, money = frames.register(paychecks, lines)
     line_cols = set(money) - set(frames.REGISTER_TOTALS)
     return [Sheet("Register", frame, money, list(frames.REGISTER_DATES), sparse_columns=line_cols)]

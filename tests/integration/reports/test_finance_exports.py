@@ -164,6 +164,25 @@ def test_paycheck_lines_read_negative_large_repeated_and_odd_coded_lines_exactly
     assert (row["earning:correction"], row["earning:bonus"], row['posttax:a,"b c']) == (-1_235, 3_000_000_001, 500)
 
 
+def test_lines_read_by_the_paychecks_ids_are_the_selections_lines(db, calculated_run):
+    """Given the run's paycheck ids (every id from the least to the greatest), PostgreSQL reads the lines by that
+    range without the join; given ids with a gap (Ann's and Cy's without Bo's, between them), through the join of
+    the selection. Either way: exactly the lines the selection reads alone."""
+    from reports import queries
+
+    sel = Selection(run_id=calculated_run["run"].id)
+
+    def read(ids=None):
+        frame = queries.paycheck_lines(sel, ids)
+        return sorted(zip(*(frame[c].tolist() for c in ("paycheck_id", "kind", "code", "state", "amount"))))
+
+    alone = read()
+    ids = queries.paychecks(sel)["paycheck_id"].to_numpy()
+    assert len(ids) == 3 and ids.max() - ids.min() == 2 and len(alone) > 3
+    assert read(ids) == alone
+    assert read(ids[[0, 2]]) == alone
+
+
 def test_reading_the_lines_leaves_the_planner_as_it_found_it(db, calculated_run):
     """PostgreSQL groups the lines by key with sorting turned off for that one statement: afterwards, in the same
     transaction, `enable_sort` is back to what it was — on by default, and off when the session had turned it off."""
