@@ -127,8 +127,8 @@ def register_sheets(sel: Selection) -> list[Sheet]:
 def register_rows(sel: Selection) -> tuple[list[str], Iterator[tuple]]:
     """The register export's columns, and its rows as tuples of Python values in that column order (money Decimal,
     dates `date`), for code that checks or reuses the figures rather than writing a file; `dict(zip(columns, row))`
-    names a row's cells. (A tuple, not a dict, a row: at 100,000 rows the dicts of 48 keys cost more than the
-    rest of the conversion, 0.19 s.)"""
+    names a row's cells. (A tuple, not a dict, a row: at 100,000 rows the dicts of 48 keys cost 0.19 s of CPU, as
+    much as reading the paychecks.)"""
     (sheet,) = register_sheets(sel)
     frame = sheet.frame
     columns = list(frame.columns)
@@ -137,7 +137,8 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[tuple]]:
     # most of them a few repeated amounts (most line columns are 0), and a handful of dates. The money columns are
     # matched as one block: the same amount recurs across columns (at 20,000 rows 87,255 distinct amounts, against
     # 169,098 counted column by column). A Decimal and a date are immutable, so cells may share one. The block is
-    # laid out a column after another, as the columns' lists are read from it.
+    # laid out a column after another: each column's list is one slice of it, and a line column's zeros come in a
+    # row (its matching 0.094 -> 0.036 s at 100,000 rows).
     at = [c for c in columns if c in money]
     block = frame[at].to_numpy(dtype=np.int64).T.ravel()
     amounts = dict(zip(at, _converted(block, from_cents_each).reshape(len(at), len(frame)).tolist()))
