@@ -350,9 +350,9 @@ def _register_digest(run_id: int) -> str:
 
     h = hashlib.sha256()
     cols, rows = register_rows(Selection(run_id=run_id))
-    cols = [c for c in cols if c != "paycheck_id"]
-    h.update(repr(cols).encode())
-    for text in sorted(repr(tuple(row[c] for c in cols)) for row in rows):
+    kept = [i for i, c in enumerate(cols) if c != "paycheck_id"]
+    h.update(repr([cols[i] for i in kept]).encode())
+    for text in sorted(repr(tuple(row[i] for i in kept)) for row in rows):
         h.update(text.encode())
     return h.hexdigest()
 

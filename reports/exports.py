@@ -21,7 +21,7 @@ import pandas as pd
 from backoffice.dates import parse_date
 from backoffice.errors import Issue, NotFound, ValidationFailed
 from backoffice.exports import FORMULA_START, escape_cell, runs_as_formula
-from backoffice.money import D, from_cents
+from backoffice.money import D, from_cents_each
 from reports import frames, queries, xlsx
 from reports.queries import Selection
 
@@ -118,15 +118,17 @@ def check_kind_format(kind: str, fmt: str) -> None:
 # ------------------------------------------------------------------------------------------------ building
 def register_sheets(sel: Selection) -> list[Sheet]:
     paychecks = queries.paychecks(sel)
-    lines = queries.paycheck_lines(sel)
+    lines = queries.paycheck_lines(sel, paychecks["paycheck_id"].to_numpy())
     frame, money = frames.register(paychecks, lines)
     line_cols = set(money) - set(frames.REGISTER_TOTALS)
     return [Sheet("Register", frame, money, list(frames.REGISTER_DATES), sparse_columns=line_cols)]
 
 
-def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
-    """The register export's columns and rows as Python values (money Decimal, dates `date`), for code that
-    checks or reuses the figures rather than writing a file."""
+def register_rows(sel: Selection) -> tuple[list[str], Iterator[tuple]]:
+    """The register export's columns, and its rows as tuples of Python values in that column order (money Decimal,
+    dates `date`), for code that checks or reuses the figures rather than writing a file; `dict(zip(columns, row))`
+    names a row's cells. (A tuple, not a dict, a row: at 100,000 rows the dicts of 48 keys cost 0.19 s of CPU, as
+    much as reading the paychecks.)"""
     (sheet,) = register_sheets(sel)
     frame = sheet.frame
     columns = list(frame.columns)
@@ -134,28 +136,30 @@ def register_rows(sel: Selection) -> tuple[list[str], Iterator[dict]]:
     # Converted a column at a time, each distinct value once: a run's 100,000 rows hold ~3.5 million money cells,
     # most of them a few repeated amounts (most line columns are 0), and a handful of dates. The money columns are
     # matched as one block: the same amount recurs across columns (at 20,000 rows 87,255 distinct amounts, against
-    # 169,098 counted column by column). A Decimal and a date are immutable, so cells may share one.
+    # 169,098 counted column by column). A Decimal and a date are immutable, so cells may share one. The block is
+    # laid out a column after another: each column's list is one slice of it, and a line column's zeros come in a
+    # row (its matching 0.094 -> 0.036 s at 100,000 rows).
     at = [c for c in columns if c in money]
-    block = frame[at].to_numpy(dtype=np.int64)
-    amounts = dict(zip(at, _converted(block.ravel(), from_cents).reshape(block.shape).T.tolist()))
+    block = frame[at].to_numpy(dtype=np.int64).T.ravel()
+    amounts = dict(zip(at, _converted(block, from_cents_each).reshape(len(at), len(frame)).tolist()))
     values = [amounts[c] if c in money
-              else _converted(frame[c], parse_date, keep_empty=True).tolist() if c in dates
+              else _converted(frame[c], _dates).tolist() if c in dates
               else _cell_values(frame[c]) for c in columns]
-
-    def rows() -> Iterator[dict]:
-        for row in zip(*values):
-            yield dict(zip(columns, row))
-
-    return columns, rows()
+    return columns, zip(*values)
 
 
-def _converted(values: pd.Series | np.ndarray, convert: Callable, *, keep_empty: bool = False) -> np.ndarray:
-    """convert(cell) for every cell of a column (an object array), called once per distinct value (an empty cell
-    kept as is when keep_empty); a missing cell stays None. pandas' hash table matches the cells to their distinct
+def _dates(texts: list[str]) -> list:
+    """ISO dates as `date`; an empty cell stays as it is."""
+    return [parse_date(t) if t else t for t in texts]
+
+
+def _converted(values: pd.Series | np.ndarray, convert: Callable[[list], list]) -> np.ndarray:
+    """The cells of a column (an object array), converted by convert(distinct values) → their converted values,
+    each distinct value once; a missing cell stays None. pandas' hash table matches the cells to their distinct
     values."""
     codes, uniques = pd.factorize(values)
     table = np.empty(len(uniques) + 1, dtype=object)        # the last entry: what code -1 (missing) takes
-    table[:-1] = [v if keep_empty and not v else convert(v) for v in uniques.tolist()]
+    table[:-1] = convert(uniques.tolist())
     return table[codes]
 
 

@@ -166,12 +166,14 @@ def paychecks(sel: Selection) -> pd.DataFrame:
         return read_frame(sql, params, PAYCHECK_DTYPES)
 
 
-def paycheck_lines(sel: Selection) -> pd.DataFrame:
-    """Every line of the selected paychecks: (paycheck_id, kind, code, state, amount in cents), in no set order."""
+def paycheck_lines(sel: Selection, paycheck_ids: np.ndarray | None = None) -> pd.DataFrame:
+    """Every line of the selected paychecks: (paycheck_id, kind, code, state, amount in cents), in no set order.
+    paycheck_ids, the selected paychecks' ids when the caller has read them (the register), lets PostgreSQL read
+    the lines by their ids' range (`_lines_by_key`)."""
     where, params = _paycheck_filter(sel)
     conn = db.session.connection()
     if conn.dialect.name == "postgresql":
-        return _lines_by_key(conn, where, params)
+        return _lines_by_key(conn, where, params, paycheck_ids)
     sql = f"""
         SELECT l.paycheck_id, l.kind, l.code, l.state, l.amount
         FROM paycheck_lines l JOIN paychecks p ON p.id = l.paycheck_id
@@ -179,16 +181,27 @@ def paycheck_lines(sel: Selection) -> pd.DataFrame:
     return read_frame(sql, params, LINE_DTYPES)
 
 
-def _lines_by_key(conn, where: str, params: dict) -> pd.DataFrame:
+def _lines_by_key(conn, where: str, params: dict, paycheck_ids: np.ndarray | None = None) -> pd.DataFrame:
     """paycheck_lines on PostgreSQL: one row per distinct (kind, code, state) — a run's ~30, where COPY sent one
     message per line (~10 a paycheck), each costing this process ~0.6 µs in psycopg — holding its lines'
     (paycheck_id, amount) pairs as one bytea of big-endian int8s (`int8send`, the integers' binary form: nothing to
     parse or quote, read by numpy as they come). One aggregate carries both numbers, so each pair stays together;
-    both columns are NOT NULL, so no line is skipped (string_agg drops NULLs)."""
+    both columns are NOT NULL, so no line is skipped (string_agg drops NULLs).
+
+    When the selected paychecks' ids are given and are every id from the least to the greatest (a run calculated
+    on its own; the ids are unique, so their count says so), the lines are read by that range of their key alone,
+    without joining the paychecks: exactly the same lines, for 0.13 s less of the server's CPU at 100,000 paychecks
+    (970,000 lines: the hash join's probes). Ids with gaps (runs calculated at once, a chunk rolled back) could
+    bring other paychecks' lines in between, so they are read through the join."""
+    if paycheck_ids is not None and len(paycheck_ids) and \
+            int(paycheck_ids.max()) - int(paycheck_ids.min()) + 1 == len(paycheck_ids):
+        lines = "paycheck_lines l WHERE l.paycheck_id BETWEEN :first_id AND :last_id"
+        params = {"first_id": int(paycheck_ids.min()), "last_id": int(paycheck_ids.max())}
+    else:
+        lines = f"paycheck_lines l JOIN paychecks p ON p.id = l.paycheck_id WHERE {where}"
     sql = f"""
         SELECT l.kind, l.code, l.state, string_agg(int8send(l.paycheck_id) || int8send(l.amount), ''::bytea)
-        FROM paycheck_lines l JOIN paychecks p ON p.id = l.paycheck_id
-        WHERE {where}
+        FROM {lines}
         GROUP BY l.kind, l.code, l.state"""  # nosec B608
     pg_sql, pg_params = _to_pyformat(sql, params)
     # Hashed, never sorted, for this statement: right after a run its lines' statistics are stale (autovacuum has not

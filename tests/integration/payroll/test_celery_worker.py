@@ -117,7 +117,7 @@ def test_end_to_end_time_to_paid_then_reverse_and_reissue_with_real_workers(db, 
     assert_ledger_balanced()
 
     columns, rows = register_rows(Selection(run_id=run.id))
-    rows = list(rows)
+    rows = [dict(zip(columns, row)) for row in rows]
     assert len(rows) == 2
     for row in rows:
         p = db.session.get(Paycheck, row["paycheck_id"])

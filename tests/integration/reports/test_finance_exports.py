@@ -10,6 +10,7 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 
+from backoffice.money import from_cents
 from reports import exports
 from reports.queries import Selection
 
@@ -72,7 +73,7 @@ def test_register_rows_are_the_exports_figures_as_decimals_and_dates(db, calcula
     run = calculated_run["run"]
     sel = Selection(run_id=run.id)
     columns, rows = exports.register_rows(sel)
-    rows = list(rows)
+    rows = [dict(zip(columns, row)) for row in rows]
     csv_out = csv_rows(exports.export("register", sel, "csv").content)
     assert columns == list(csv_out[0]) and len(rows) == len(csv_out) == 3
     stored = stored_paychecks(db, [run.id])
@@ -91,12 +92,10 @@ def test_register_rows_money_is_from_cents_of_each_cell(db, calculated_run):
     """The money columns are converted as one block, each distinct amount once and shared between cells: every
     cell is still from_cents of its own cents, with two places (a line column's 0 is 0.00; Ann's Social Security
     73.63 is the same in the employee's and the employer's column)."""
-    from backoffice.money import from_cents
-
     sel = Selection(run_id=calculated_run["run"].id)
     (sheet,) = exports.register_sheets(sel)
     columns, rows = exports.register_rows(sel)
-    rows = list(rows)
+    rows = [dict(zip(columns, row)) for row in rows]
     assert len(rows) == len(sheet.frame) == 3
     for i, row in enumerate(rows):
         for c in sheet.money_columns:
@@ -105,6 +104,19 @@ def test_register_rows_money_is_from_cents_of_each_cell(db, calculated_run):
             assert row[c].as_tuple().exponent == -2
     ann = next(r for r in rows if r["gross"] == D("1187.50"))
     assert ann["ee_tax:social_security"] == ann["er_tax:social_security"] == D("73.63")
+
+
+def test_register_rows_are_tuples_of_one_cell_a_column_in_the_columns_order(db, calculated_run):
+    """A row is a tuple in the order of the columns: its paycheck id first, its net where the column list says."""
+    sel = Selection(run_id=calculated_run["run"].id)
+    (sheet,) = exports.register_sheets(sel)
+    columns, rows = exports.register_rows(sel)
+    rows = list(rows)
+    assert columns == list(sheet.frame.columns) and columns[0] == "paycheck_id"
+    assert all(type(row) is tuple and len(row) == len(columns) for row in rows)
+    net = columns.index("net")
+    assert [(row[0], row[net]) for row in rows] == [
+        (int(i), from_cents(int(n))) for i, n in zip(sheet.frame["paycheck_id"], sheet.frame["net"])]
 
 
 def test_paycheck_lines_read_kind_code_and_state_as_the_stored_text(db, calculated_run):
@@ -150,6 +162,25 @@ def test_paycheck_lines_read_negative_large_repeated_and_odd_coded_lines_exactly
     frame, _money = frames.register(queries.paychecks(sel), lines)
     row = frame[frame["paycheck_id"] == paycheck.id].iloc[0]
     assert (row["earning:correction"], row["earning:bonus"], row['posttax:a,"b c']) == (-1_235, 3_000_000_001, 500)
+
+
+def test_lines_read_by_the_paychecks_ids_are_the_selections_lines(db, calculated_run):
+    """Given the run's paycheck ids (every id from the least to the greatest), PostgreSQL reads the lines by that
+    range without the join; given ids with a gap (Ann's and Cy's without Bo's, between them), through the join of
+    the selection. Either way: exactly the lines the selection reads alone."""
+    from reports import queries
+
+    sel = Selection(run_id=calculated_run["run"].id)
+
+    def read(ids=None):
+        frame = queries.paycheck_lines(sel, ids)
+        return sorted(zip(*(frame[c].tolist() for c in ("paycheck_id", "kind", "code", "state", "amount"))))
+
+    alone = read()
+    ids = queries.paychecks(sel)["paycheck_id"].to_numpy()
+    assert len(ids) == 3 and ids.max() - ids.min() == 2 and len(alone) > 3
+    assert read(ids) == alone
+    assert read(ids[[0, 2]]) == alone
 
 
 def test_reading_the_lines_leaves_the_planner_as_it_found_it(db, calculated_run):

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from backoffice.money import D, fmt_usd, from_cents, round_cents, to_cents
+from backoffice.money import D, fmt_usd, from_cents, from_cents_each, round_cents, to_cents
 from backoffice.periods import (PayFrequency, Period, add_business_days, age_at_year_end, period_containing,
                                 previous_business_day)
 
@@ -28,6 +28,18 @@ def test_floats_are_refused():
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_cents_round_trip(cents):
     assert to_cents(from_cents(cents)) == cents
+
+
+@given(st.lists(st.integers(min_value=-10**15, max_value=10**15)))
+def test_from_cents_each_is_from_cents_of_each(many):
+    """The same Decimals, with their two places: 0 → 0.00, -5 → -0.05, 12345 → 123.45."""
+    got = from_cents_each(many)
+    assert [(v, str(v)) for v in got] == [(from_cents(c), str(from_cents(c))) for c in many]
+
+
+def test_from_cents_each_keeps_two_places():
+    assert [str(v) for v in from_cents_each([0, -5, 12345, 100, -100000])] == ["0.00", "-0.05", "123.45", "1.00",
+                                                                               "-1000.00"]
 
 
 def test_sub_cent_amounts_cannot_be_stored():
