@@ -22,6 +22,7 @@ from payroll.piecework.services import mark_tasks_paid
 from . import four_eyes, paid_periods, workers_comp
 from .deductions import deductions_for, employer_contribution_lines, record_taken
 from .common import bulk_insert, cents, id_in, is_postgres, plain_rows, reserve_ids, units4
+from .id_list import IdList
 from .ledger import post_entry, postings_for_paychecks
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
                               primary_engagement, run_figures, work_shares, worker_pay)
@@ -140,9 +141,11 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     line_rows, ledger_input, applied, salary_claims = chunk_lines(computed, ids, ctx.agency_id, explain)
     bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
     workers_comp.accrue_chunk(run, ctx.agency_id, list(chunk.engagement_ids), computed, ids, ledger_input)
-    for wtype in ("employee", "contractor"):        # what each deduction took: goals and remittance, once
-        record_taken({c[0][0]: ids[c[0]] for c in computed if c[0][1] == wtype},
-                     {c[0][0]: c[4] for c in computed if c[0][1] == wtype})
+    # what each deduction took (goals and remittance), once: the paychecks with deduction lines (most have none)
+    taking = [c for c in computed if c[4].deductions]
+    for wtype in ("employee", "contractor"):
+        record_taken({c[0][0]: ids[c[0]] for c in taking if c[0][1] == wtype},
+                     {c[0][0]: c[4] for c in taking if c[0][1] == wtype})
 
     # the salary period, claimed once per engagement (the database refuses an overlap); who changed the inputs
     paid_periods.claim(run, salary_claims, run.period_start, run.period_end)
@@ -295,8 +298,8 @@ def _deduction_fragments(ctx, run: PayrollRun) -> dict[str, dict]:
     """The deductions to merge into each paycheck's engine input, by worker type then worker: a worker paid both
     ways carries them on the W-2 paycheck only; a held worker's are not taken."""
     keys = [k for k, _ in ctx.by_worker() if k[0] not in ctx.held]
-    employees = sorted({w for w, t in keys if t == "employee"})
-    contractors = sorted({w for w, t in keys if t == "contractor"} - set(employees))
+    employees = IdList(sorted({w for w, t in keys if t == "employee"}))     # each named by two or three reads
+    contractors = IdList(sorted({w for w, t in keys if t == "contractor"} - set(employees)))
     return {"employee": deductions_for(employees, run), "contractor": deductions_for(contractors, run, "contractor")}
 
 
@@ -352,7 +355,7 @@ def result_lines(r, obj: dict, labels: list[str], explain: bool, sources: list |
 
 def _stored_cents(figures: dict) -> tuple:
     """A year-to-date's figures as stored (cents), in YTD_STORED order."""
-    return tuple(map(cents, map(figures.__getitem__, YTD_STORED)))
+    return tuple([cents(figures[f]) for f in YTD_STORED])     # a direct call of cents a figure (compiled)
 
 
 def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) -> None:

@@ -24,6 +24,7 @@ from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun
 from payroll.piecework.models import TaskCompletion
 
 from .common import id_in, user_id
+from .id_list import IdList
 
 WORDS = {"created": "prepared it", "calculated": "started its calculation", "time_entered": "entered or edited {ref}",
          "time_approved": "approved {ref}", "adjustment": "added {ref}", "rate_change": "changed the pay rate of {ref}"}
@@ -93,7 +94,7 @@ def _audit_rows(model: str, ids: list[int], *, with_at: bool = False):
     cols = [AuditLog.record_id, AuditLog.user_id, AuditLog.changes] + ([AuditLog.at] if with_at else [])
     out = []
     for i in range(0, len(ids), 5000):
-        batch = [str(x) for x in ids[i:i + 5000]]
+        batch = IdList(ids[i:i + 5000])         # integer ids, compared with the text record ids (common.id_in)
         for row in db.session.execute(sa.select(*cols).where(
                 AuditLog.model == model, AuditLog.action.in_(("create", "update")), id_in(AuditLog.record_id, batch),
                 AuditLog.user_id.is_not(None))):
