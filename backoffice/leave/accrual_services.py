@@ -34,33 +34,12 @@ from backoffice.states import transition
 from backoffice.uow import for_update, planned_for_fresh_rows
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
-from payroll.services.common import IdList, among_ids, bulk_insert, id_in, is_postgres, units4
+from payroll.services.common import IdList, among_ids, bulk_insert, id_in, is_postgres, units4, within
 
 
 def _only(stmt, column, workers):
     """`stmt` limited to the chunk's workers (`workers`: their ids, ascending; None: every worker of the run)."""
     return stmt if workers is None else stmt.where(among_ids(column, workers))
-
-
-def _within(column, ids):
-    """`column IN ids` (ascending, no repeats, consecutive or nearly: a chunk's workers, their paychecks) with only
-    their range for an index to take, the array a filter (`column + 0`). Given to the index as well (among_ids),
-    the array costs 2,500 descents in the planner's reckoning, so it took a plan that read more than the chunk: every
-    engagement of the agency (a sequential scan) for `_employed`; for the accruals already written, the run's every
-    accrual by (kind, run), however many chunks had written theirs — per chunk, so with the square of the run. A
-    range stays the chunk's whatever the statistics say (the run's tables grow from nothing during it). Not for
-    `_days_worked`'s join: there the engagements' estimate that came out right (1,875 rows a chunk, not 234) made
-    the nested loop into the timesheets a hash join over every sheet."""
-    if not ids:
-        return sa.false()
-    span = column.between(ids[0], ids[-1])
-    # ids ascending without repeats that fill their range are the range: no array at all. A chunk's workers
-    # usually do, and the array filter is the costly part once the connection's statement has a generic plan
-    # (from its sixth execution): the array is then a parameter, searched from its start for each row (8–16 ms a
-    # chunk of 2,500 at 100,000 workers, auto_explain), not a hash built from a constant.
-    if ids[-1] - ids[0] + 1 == len(ids):
-        return span
-    return sa.and_(span, id_in(column + 0, ids))
 
 
 def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tuple[date, Decimal]]]]:
@@ -85,6 +64,7 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
     rows = db.session.connection().execute(_only(stmt, Engagement.worker_id, workers)
                                            .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
     weeks: dict[date, tuple[date, ...]] = {}        # Monday -> the week's seven days: a run pays a few weeks
+    overlapping = []            # the day lists of engagements whose sheets' weeks overlap (not a week apart)
     for worker_id, engagement_id, week_start, *daily in rows:
         sheet = None
         week = weeks.get(week_start)
@@ -97,7 +77,14 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
                     h = decimals[raw] = scaled.process_result_value(raw, None)
                 if sheet is None:
                     sheet = out[worker_id][engagement_id]
+                    # an engagement's sheets come by week (one a week: uq_timesheets_engagement_week) and a sheet's
+                    # days in order, so its days are one per day in date order unless two sheets' weeks overlap:
+                    # checked once per sheet, not per day for every worker in accrue_run
+                    if sheet and sheet[-1][0] >= day:
+                        overlapping.append((worker_id, engagement_id))
                 sheet.append((day, h))
+    for worker_id, engagement_id in overlapping:
+        out[worker_id][engagement_id] = _per_day([out[worker_id][engagement_id]])
     return out
 
 
@@ -176,6 +163,12 @@ class _Engagement(NamedTuple):
     normal_day_hours: Decimal | None = None      # for caps written "N hours or M days" (Cal. Lab. Code 246)
 
 
+class _LawTerms(NamedTuple):
+    policy: LeavePolicy
+    policy_id: int
+    front_loaded: bool          # granted yearly instead: front_load_services
+
+
 @dataclass
 class _RunContext:
     """What a run's accrual reads, loaded once for all its workers (a run pays up to 100,000 of them): the
@@ -190,22 +183,32 @@ class _RunContext:
     own: list = field(default_factory=list)             # the agency's active PTO policies
     entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
     covered: dict = field(default_factory=dict)         # jurisdiction -> {day: whether its law applies}
+    terms: dict = field(default_factory=dict)           # jurisdiction -> _LawTerms
     new: list = field(default_factory=list)             # balances created by this run's accrual
     moved: dict = field(default_factory=dict)           # id -> a balance read from the database and moved
     now: object = None                                  # the stamp of every row written
+    # the run's columns as plain values, read once (each read of a mapped attribute goes through the ORM's
+    # instrumentation, and the accrual reads them once or twice per worker)
+    run_id: int = 0
+    pay_date: date | None = None
+    period: tuple = ()                                  # (start, end)
+
+    def __post_init__(self):
+        self.run_id, self.pay_date, self.period = self.run.id, self.run.pay_date, (self.run.period_start,
+                                                                                   self.run.period_end)
 
     def accrue(self, row: _Balance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
                explanation) -> None:
         """An accrual entry (inserted with the others at the end: 100,000 ORM objects would cost more to flush than
         the accrual costs to compute) and the balance it moves."""
         amount = hours(amount)
-        row.balance = hours(row.balance + amount)
-        self.entries.append((row.worker_id, row.policy_id, "accrual", self.run.pay_date, units4(amount),
-                             units4(row.balance), units4(hours(worked)), capped, self.run.id, paycheck_id,
+        row.balance = balance = hours(row.balance + amount)
+        self.entries.append((row.worker_id, row.policy_id, "accrual", self.pay_date, units4(amount),
+                             units4(balance), units4(hours(worked)), capped, self.run_id, paycheck_id,
                              orjson.dumps(explanation).decode(), self.now))
 
-    def row(self, worker_id: int, policy: LeavePolicy, on: date) -> _Balance:
-        key = (worker_id, policy.id)
+    def row(self, worker_id: int, policy: LeavePolicy, on: date, policy_id: int | None = None) -> _Balance:
+        key = (worker_id, policy.id if policy_id is None else policy_id)
         row = self.balances.get(key)
         if row is None:
             row = _Balance(None, worker_id, key[1], ZERO, year_start(on, policy), ZERO, ZERO, None)
@@ -229,6 +232,14 @@ class _RunContext:
             self.laws[code] = law_policy(code)
         return self.laws[code]
 
+    def law_terms(self, code: str) -> _LawTerms:
+        """The sick-law policy of `code` with what the accrual reads of it for every worker, read once."""
+        terms = self.terms.get(code)
+        if terms is None:
+            policy = self.law(code)
+            terms = self.terms[code] = _LawTerms(policy, policy.id, bool(getattr(policy, "front_load", False)))
+        return terms
+
     def own_for(self, eng: _Engagement) -> list[LeavePolicy]:
         return [p for p in self.own if p.client_id in (None, eng.client_id) and p.engagement_type in ("", eng.type)]
 
@@ -240,6 +251,7 @@ class _Coverage(dict):
         super().__init__()
         self.code, self.size = code, size
         self.spans: dict[tuple[date, date], bool] = {}
+        self.laws: dict[date, engine.Law] = {}
 
     def throughout(self, first: date, last: date) -> bool:
         """Whether the law applies every day from `first` to `last`: then it applies to every day worked between
@@ -249,6 +261,13 @@ class _Coverage(dict):
         if whole is None:
             whole = self.spans[key] = all(self[first + timedelta(days=i)] for i in range((last - first).days + 1))
         return whole
+
+    def law_on(self, day: date) -> engine.Law:
+        """The law in force on a covered day (engine.applicable), looked up once per day."""
+        law = self.laws.get(day)
+        if law is None:
+            law = self.laws[day] = engine.applicable(self.code, day, self.size)
+        return law
 
     def __missing__(self, day: date) -> bool:
         try:
@@ -292,7 +311,7 @@ def _context(run: PayrollRun, hired: dict, paychecks, workers=None) -> _RunConte
     # index. By its workers the read walked every accrual the run's other chunks had written, filtering them by
     # worker (0.31 s of a 100,000-worker run's server time, growing with its square).
     if workers is not None:
-        done = done.where(_within(LeaveEntry.paycheck_id, sorted(paychecks)))
+        done = done.where(within(LeaveEntry.paycheck_id, sorted(paychecks)))
     ctx.done = set(db.session.execute(done).all())
     conn = db.session.connection()
     table = LeaveBalance.__table__
@@ -325,11 +344,11 @@ class _Employed(NamedTuple):
 def _employed(run: PayrollRun, workers=None) -> _Employed:
     stmt = sa.select(Engagement.worker_id, Engagement.start_date, Engagement.id, Engagement.overtime_exempt).where(
         Engagement.type == EMPLOYEE)
-    stmt = stmt.where(_within(Engagement.worker_id, workers)) if workers is not None else stmt.where(
+    stmt = stmt.where(within(Engagement.worker_id, workers)) if workers is not None else stmt.where(
         Engagement.worker_id.in_(_run_workers(run)))
     hired: dict[int, date] = {}
     exempt = []
-    for worker_id, start, eid, overtime_exempt in db.session.connection().execute(stmt):
+    for worker_id, start, eid, overtime_exempt in db.session.connection().execute(stmt).all():
         first = hired.get(worker_id)
         if first is None or start < first:
             hired[worker_id] = start
@@ -407,12 +426,11 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
         days = [day for day in days if covered[day[0]]]
         if not days:                    # no version in force, or the law covers no employer of the agency's size
             return 0
-    policy = ctx.law(code)
-    if (paycheck_id, policy.id) in ctx.done:
+    policy, policy_id, front_loaded = ctx.law_terms(code)
+    if (paycheck_id, policy_id) in ctx.done:
         return 0
-    run = ctx.run
     first = days[0][0]
-    row = ctx.row(worker_id, policy, first)
+    row = ctx.row(worker_id, policy, first, policy_id)
     accrued, worked, capped, lines = ZERO, ZERO, False, list(note)
     hired = min(hired, first)           # time paid for work before the recorded start: employed since then
     # Hours of a policy year the balance has already left (the January run paying December's days, a late
@@ -432,18 +450,17 @@ def _accrue_law(ctx: _RunContext, paycheck_id: int, worker_id: int, code: str, d
     current = days if not late else [day for day in days if day[0] >= row.policy_year_start]
     law = None                          # the law of the current year's hours, whose sentences are stored by reference
     if current:
-        _roll_year(row, policy, current[0][0], run.pay_date)
+        _roll_year(row, policy, current[0][0], ctx.pay_date)
         result = engine.accrue(engine.AccrualInput(
             jurisdiction=code, employer_size=ctx.size, hire_date=hired, policy_year_start=row.policy_year_start,
             balance_before=row.balance + accrued, accrued_this_year_before=row.accrued_this_year,
             used_this_year_before=row.used_this_year, hours=tuple(current), day_hours=day_hours,
-            front_loaded=bool(getattr(policy, "front_load", False)),    # granted yearly instead: front_load_services
-            worked_before=_worked_before(row, code, hired)))            # Nebraska's 80-hour start (LB 415)
+            front_loaded=front_loaded, worked_before=_worked_before(row, code, hired)))  # Nebraska's 80-hour start
         accrued, worked, capped = accrued + result.accrued, worked + result.hours_worked, capped or result.capped
         lines += result.explanation
         row.accrued_this_year = hours(result.accrued_this_year)
         row.usable_from = result.usable_from
-        law = engine.applicable(code, current[0][0], ctx.size)        # the one engine.accrue applied
+        law = covered.law_on(current[0][0])                           # the one engine.accrue applied
     ctx.accrue(row, accrued, paycheck_id, worked, capped,
                lines if law is None else explanations.compact(lines, law, day_hours))
     return 1
@@ -535,16 +552,19 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
             worked[worker_id][eid] = []          # filled per law below (each law deems its own hours)
     if not worked:
         return 0
-    paychecks = dict(db.session.connection().execute(_only(sa.select(Paycheck.worker_id, Paycheck.id).where(
-        Paycheck.run_id == run.id, Paycheck.worker_type == "employee"), Paycheck.worker_id, workers)).all())
+    stmt = sa.select(Paycheck.worker_id, Paycheck.id).where(Paycheck.run_id == run.id,
+                                                             Paycheck.worker_type == "employee")
+    paychecks = dict(db.session.connection().execute(
+        stmt if workers is None else stmt.where(within(Paycheck.worker_id, workers))).all())
     engagements = _engagements({eid for by in worked.values() for eid in by})
     ctx = _context(run, employed.hired, paychecks.values(), workers)
     written = 0
+    period_start, period_end = ctx.period
     for worker_id, by_engagement in sorted(worked.items()):
         paycheck_id = paychecks.get(worker_id)
         if paycheck_id is None:         # held out of the run: its hours accrue with the run that pays them
             continue
-        hired = ctx.hired.get(worker_id) or run.period_start
+        hired = ctx.hired.get(worker_id) or period_start
         by_place: dict[str, list] = defaultdict(list)       # jurisdiction -> the day lists worked there
         notes: dict[str, tuple[str, ...]] = {}
         day_of: dict[str, Decimal] = {}      # the longest normal day of the engagements worked under each law
@@ -555,24 +575,24 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
                 if eng.normal_day_hours is not None:
                     day_of[code] = max(day_of.get(code, eng.normal_day_hours), eng.normal_day_hours)
                 if not days:             # exempt and salaried: the law's deemed hours for the period
-                    if not ctx.covered_days(code)[run.period_end]:
+                    if not ctx.covered_days(code)[period_end]:
                         continue
-                    law = engine.applicable(code, run.period_end, ctx.size)
-                    by_place[code].append(_deemed_days(law, run.period_start, run.period_end))
+                    law = engine.applicable(code, period_end, ctx.size)
+                    by_place[code].append(_deemed_days(law, period_start, period_end))
                     if law.exempt_weekly_hours is not None:
                         notes[code] = (f"Exempt and salaried: deemed to work {engine.show(law.exempt_weekly_hours)} "
                                        f"hours a week ({law.source('exempt_weekly_hours')}).",)
                 else:
                     by_place[code].append(days)
-            if not days:
+            if not days or not ctx.own:
                 continue
             for policy in ctx.own_for(eng):
                 p, total, first = by_policy.get(policy.id, (policy, ZERO, days[0][0]))
                 by_policy[policy.id] = (p, total + sum((h for _, h in days), ZERO), min(first, days[0][0]))
         for code, parts in sorted(by_place.items()):
-            # one engagement's days (a sheet per week) or the deemed weekdays come in order, one per day: several
-            # engagements' under one law (or sheets whose weeks overlap) are added up per day
-            days = parts[0] if len(parts) == 1 and _one_per_day(parts[0]) else _per_day(parts)
+            # one engagement's days (_days_worked) or the deemed weekdays come in order, one per day: several
+            # engagements' under one law are added up per day
+            days = parts[0] if len(parts) == 1 else _per_day(parts)
             if days:
                 written += _accrue_law(ctx, paycheck_id, worker_id, code, days, hired, notes.get(code, ()),
                                        day_of.get(code))
@@ -580,11 +600,6 @@ def accrue_run(run: PayrollRun, workers=None) -> int:
             written += _accrue_own(ctx, paycheck_id, worker_id, policy, total, first)
     _write(ctx)
     return written
-
-
-def _one_per_day(days: list[tuple[date, Decimal]]) -> bool:
-    """Whether the days are in date order with no day twice."""
-    return all(earlier[0] < later[0] for earlier, later in zip(days, days[1:]))
 
 
 def _per_day(parts: list[list]) -> list[tuple[date, Decimal]]:

@@ -55,15 +55,15 @@ def test_an_entry_written_in_full_reads_as_it_is(db, world, make_user):
 
 
 def test_a_chunks_range_read_selects_exactly_its_ids_gaps_and_all(db, world):
-    """`_within`: the range for the index, the array as a filter where the ids leave gaps (every other one of five
+    """`within` (payroll.services.common): the range for the index, the array as a filter where the ids leave gaps (every other one of five
     workers), the range alone where they fill it (the middle three; one)."""
     from backoffice.extensions import db as _db
-    from backoffice.leave.accrual_services import _within
+    from payroll.services.common import within
     from backoffice.workers.models import Worker
 
     ids = sorted(world.worker(state="CA", rate="20.00").worker_id for _ in range(5))
     assert ids == list(range(ids[0], ids[0] + 5))
     for chosen in (ids[::2], ids[1:4], ids[:1]):          # gaps (range and array); consecutive (the range alone)
-        got = _db.session.execute(sa.select(Worker.id).where(_within(Worker.id, chosen)).order_by(Worker.id))
+        got = _db.session.execute(sa.select(Worker.id).where(within(Worker.id, chosen)).order_by(Worker.id))
         assert list(got.scalars()) == chosen
-    assert _db.session.execute(sa.select(Worker.id).where(_within(Worker.id, []))).first() is None
+    assert _db.session.execute(sa.select(Worker.id).where(within(Worker.id, []))).first() is None

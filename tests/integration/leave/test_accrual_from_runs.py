@@ -114,6 +114,25 @@ def test_two_engagements_under_one_law_accrue_once_on_their_hours_added_up_per_d
     assert got == [("SEATTLE", Decimal("0.7000"), Decimal("28.0000"))]
 
 
+def test_one_engagements_sheets_whose_weeks_overlap_accrue_once_on_their_hours_added_up_per_day(db):
+    """One Seattle engagement (SMC 14.16.020, 1 h per 40 worked) with two sheets paid by one run, the second's week
+    starting on the first's Wednesday: Mon 8, Tue 8, Wed 8 + 4, Thu 8 — 36 h on four days, one accrual of
+    36 ÷ 40 = 0.9 h (the days of one engagement's sheets are added up per day as several engagements' are)."""
+    from backoffice.leave import accrual_services
+    from tests.factories import TimesheetFactory
+
+    ana, run = _one_paycheck_two_engagements("WA", [("WA", "Seattle", "Sound Freight", (8, 8, 8, 0, 0, 0, 0))])
+    eng = ana.engagements[0]
+    TimesheetFactory(engagement=eng, week_start=WEEK1 + timedelta(days=2), hours=(4, 8, 0, 0, 0, 0, 0),
+                     paid_run_id=run.id)
+    worked = accrual_services._days_worked(run)[ana.id][eng.id]
+    assert worked == [(WEEK1, Decimal("8")), (WEEK1 + timedelta(days=1), Decimal("8")),
+                      (WEEK1 + timedelta(days=2), Decimal("12")), (WEEK1 + timedelta(days=3), Decimal("8"))]
+    assert accrual_services.accrue_run(run) == 1
+    got = [(e.policy.jurisdiction, e.hours, e.hours_worked) for e in _entries(db, ana.id)]
+    assert got == [("SEATTLE", Decimal("0.9000"), Decimal("36.0000"))]
+
+
 def test_the_agencys_pto_policy_accrues_beside_the_law_and_stops_at_its_yearly_cap(db, world):
     """The agency's PTO: 0.025 h per hour worked (1 per 40), yearly cap 1 h. 45 h worked → 45 × 0.025 = 1.125 h,
     stopped at the 1-hour cap; CA sick leave accrues 45 ÷ 30 = 1.5 h beside it."""
