@@ -23,12 +23,16 @@ branch_labels = None
 depends_on = None
 
 
+# the chunks of a run paid already: its notices were written with it
+MARK_PAID_RUNS = ("UPDATE payroll_run_chunks SET paid_at = (SELECT r.paid_at FROM payroll_runs r "
+                  "WHERE r.id = payroll_run_chunks.run_id) WHERE run_id IN (SELECT id FROM payroll_runs "
+                  "WHERE paid_at IS NOT NULL)")
+
+
 def upgrade():
     with op.batch_alter_table('payroll_run_chunks') as batch:
         batch.add_column(sa.Column('paid_at', backoffice.db.UTCDateTime(), nullable=True))
-    op.execute("UPDATE payroll_run_chunks SET paid_at = (SELECT r.paid_at FROM payroll_runs r "
-               "WHERE r.id = payroll_run_chunks.run_id) WHERE run_id IN (SELECT id FROM payroll_runs "
-               "WHERE paid_at IS NOT NULL)")
+    op.execute(MARK_PAID_RUNS)
 
 
 def downgrade():

@@ -524,9 +524,10 @@ def _locked_chunk(run_id: int, index: int) -> RunChunk | None:
 
 
 def _chunk_workers(chunk: RunChunk) -> IdList:
-    """The chunk's workers in ascending order (a worker's engagements are in one chunk)."""
+    """The chunk's workers in ascending order (a worker's engagements are in one chunk). Its engagements read by
+    their range as well as their ids (among_ids): 2,500 probes of the primary key were 6 ms of the server a chunk."""
     return IdList(sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
-        id_in(Engagement.id, chunk.engagement_ids))).scalars())))
+        among_ids(Engagement.id, sorted(chunk.engagement_ids)))).scalars())))
 
 
 def _approve_share(run: PayrollRun, workers: IdList | None, chunk_index: int | None = None) -> None:
