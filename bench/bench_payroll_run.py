@@ -632,11 +632,13 @@ def main() -> None:
         def mark_paid():
             """The run level (the journal's cash out, the payments sent, the state), then the chunks' share (their
             workers' notices), fanned out as the pay_chunk tasks are."""
-            c0, t0 = time.process_time(), time.perf_counter()
+            c0, t0, s0 = time.process_time(), time.perf_counter(), server()
             runs.mark_paid(run_id, fin, enqueue=False)
             todo = runs.pending_paid_chunks(run_id)
             db.session.commit()
-            print(f"  run level {time.perf_counter() - t0:.2f} s ({time.process_time() - c0:.2f} s CPU here)")
+            s1 = server()
+            print(f"  run level {time.perf_counter() - t0:.2f} s ({time.process_time() - c0:.2f} s CPU here"
+                  + (f", the server's {s1 - s0:.2f} s)" if s1 is not None else ")"))
             if args.profile_phases or args.workers < 2:
                 for i in todo:
                     runs.pay_chunk(run_id, i)
