@@ -148,13 +148,14 @@ _APP = None     # the app, inherited by the forked calculation processes (create
 
 
 def _calc_worker(run_id: int, todo, out, task: str = "calculate") -> None:
-    """One calculation (or, with task "approve", chunk approval) process (stands in for one Celery worker): takes
-    the next chunk index from the queue `todo` (`_chunk_queue`) until it gets None."""
+    """One calculation (or, with task "approve", chunk approval; with "pay", the chunks' share of marking paid)
+    process (stands in for one Celery worker): takes the next chunk index from the queue `todo` (`_chunk_queue`)
+    until it gets None."""
     from backoffice.extensions import db
     from payroll.services.calc import calculate_chunk
-    from payroll.services.runs import approve_chunk
+    from payroll.services.runs import approve_chunk, pay_chunk
 
-    work = approve_chunk if task == "approve" else calculate_chunk
+    work = {"approve": approve_chunk, "pay": pay_chunk}.get(task, calculate_chunk)
     try:
         chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
@@ -411,6 +412,20 @@ def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
         f.write(f"nacha {nacha.entry_count} {nacha.total_credit} entries "
                 f"{hashlib.sha256(chr(10).join(entries).encode()).hexdigest()}\n")
         f.write(f"register {register_digest}\n")
+        # the paid run's notices: one per paycheck, by the paycheck's worker (ids left out, as above)
+        from backoffice.notifications.models import Notification
+
+        notices = s.execute(sa.select(Paycheck.worker_id, Paycheck.worker_type, Notification.worker_id,
+                                      Notification.kind, Notification.key == "paycheck_ready:" + sa.cast(
+                                          Paycheck.id, sa.String), Notification.title, Notification.body,
+                                      Notification.read_at, Notification.emailed_at, Notification.email_attempts,
+                                      Notification.email_error)
+                            .join(Paycheck, Paycheck.id == Notification.ref_id)
+                            .where(Paycheck.run_id == run_id, Notification.kind == "paycheck_ready")).all()
+        total = s.execute(sa.select(sa.func.count()).select_from(Notification)).scalar()
+        f.write(f"notices {len(notices)} of {total} in all\n")
+        for n in sorted(notices):
+            f.write(f"notice {tuple(n)}\n")
         # the paid leave the run's approval accrued: every balance and ledger entry, by worker and policy code
         from backoffice.leave.models import LeaveBalance, LeaveEntry, LeavePolicy
 
@@ -629,7 +644,27 @@ def main() -> None:
         assert not runs.pending_approval_chunks(run_id)
         if args.dump:
             register_digest = _register_digest(run_id)
-        phase("mark paid", lambda: runs.mark_paid(run_id, fin))
+
+        def mark_paid():
+            """The run level (the journal's cash out, the payments sent, the state), then the chunks' share (their
+            workers' notices), fanned out as the pay_chunk tasks are."""
+            c0, t0, s0 = time.process_time(), time.perf_counter(), server()
+            runs.mark_paid(run_id, fin, enqueue=False)
+            todo = runs.pending_paid_chunks(run_id)
+            db.session.commit()
+            s1 = server()
+            print(f"  run level {time.perf_counter() - t0:.2f} s ({time.process_time() - c0:.2f} s CPU here"
+                  + (f", the server's {s1 - s0:.2f} s)" if s1 is not None else ")"))
+            if args.profile_phases or args.workers < 2:
+                for i in todo:
+                    runs.pay_chunk(run_id, i)
+                return
+            got = _fan_out(run_id, todo, args.workers, "pay")
+            in_chunks = sum(c for _r, _c, ks in got for c, _w in ks)
+            print(f"  chunks' notices: CPU time {sum(c for _r, c, _k in got):.2f} s in {args.workers} processes, "
+                  f"{in_chunks:.2f} s of it in the chunks' pay_chunk")
+
+        phase("mark paid", mark_paid)
         total = sum(s for _n, s in phases)
         count = db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
                                    .where(Paycheck.run_id == run_id)).scalar()

@@ -1,6 +1,7 @@
 """Approval fanned out per chunk: the run-level step (four eyes, negative net, state) is one transaction; each
 chunk's share (its workers' payments and the leave they accrue) is one more, run once whatever re-sends it; the
-NACHA file, marking paid and a reversal wait for all of them."""
+NACHA file, marking paid and a reversal wait for all of them. Marking paid likewise: the money and the state in one
+transaction, then each chunk's notices in one more; a reversal waits for them."""
 from __future__ import annotations
 
 from decimal import Decimal
@@ -247,3 +248,171 @@ def test_resuming_the_approval_sends_only_the_chunks_not_done_and_the_run_pays_a
     assert nacha.entry_count == 3
     assert runs.mark_paid(run.id, world.finance).state == "paid"
     assert [h for _w, h, _worked, _after in _accruals(db, run.id)] == EXPECTED
+
+
+# ------------------------------------------------------------------------------------------------ marking paid
+def _notices(db):
+    """(worker id, paycheck id, key) of every paycheck_ready notice, by worker."""
+    from backoffice.notifications.models import Notification
+
+    return sorted(db.session.execute(sa.select(Notification.worker_id, Notification.ref_id, Notification.key)
+                                     .where(Notification.kind == "paycheck_ready")).all())
+
+
+def _approved_and_filed(db, world, run):
+    from payroll.services import payments, runs
+
+    runs.approve_run(run.id, world.hr2)            # in-process: the approval's chunks run as soon as it commits
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+
+
+def _paychecks(db, run_id):
+    from payroll.models import Paycheck
+
+    return dict(db.session.execute(sa.select(Paycheck.worker_id, Paycheck.id).where(Paycheck.run_id == run_id)).all())
+
+
+def test_marking_paid_commits_the_money_and_the_state_then_each_chunk_tells_only_its_own_workers(
+        db, world, three_californians):
+    """Before the run is paid a chunk tells nobody (False). Marked paid without sending the chunks: state paid,
+    the three payments sent and the cash out posted (Dr net pay payable = Cr cash = the three net pays), no notice
+    yet, chunks 0–2 pending. Chunk 1 tells its worker alone (key paycheck_ready:<its paycheck>); chunks 2 and 0
+    the others; each sent again tells nobody (False) and the three notices stay three."""
+    from payroll.models_ledger import JournalEntry, JournalLine
+    from payroll.services import runs
+
+    run, workers = three_californians
+    _approved_and_filed(db, world, run)
+    assert runs.pay_chunk(run.id, 0) is False
+    runs.mark_paid(run.id, world.finance, enqueue=False)
+    assert run.state == "paid"
+    paid = _payments(db, run.id)
+    assert [status for _w, _part, _amount, status, _net in paid] == ["sent"] * 3
+    cash = db.session.execute(sa.select(sa.func.sum(JournalLine.debit), sa.func.sum(JournalLine.credit))
+                              .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+                              .where(JournalEntry.run_id == run.id, JournalEntry.kind == "payment")).one()
+    assert cash[0] == cash[1] == sum(net for *_rest, net in paid) > 0
+    assert _notices(db) == []
+    assert runs.pending_paid_chunks(run.id) == [0, 1, 2]
+
+    checks = _paychecks(db, run.id)
+    assert runs.pay_chunk(run.id, 1) is True
+    assert _notices(db) == [(workers[1], checks[workers[1]], f"paycheck_ready:{checks[workers[1]]}")]
+    assert runs.pending_paid_chunks(run.id) == [0, 2]
+    assert [runs.pay_chunk(run.id, i) for i in (2, 0)] == [True, True]
+    expected = sorted((w, checks[w], f"paycheck_ready:{checks[w]}") for w in workers)
+    assert _notices(db) == expected
+    assert [runs.pay_chunk(run.id, i) for i in (0, 1, 2)] == [False, False, False]
+    assert _notices(db) == expected and runs.pending_paid_chunks(run.id) == []
+
+
+def test_a_run_marked_paid_in_process_tells_every_worker_before_the_call_returns(db, world, three_californians):
+    """The embedded default (no broker): mark_paid sends the chunks' tasks, which run at once — three notices and
+    no chunk pending when it returns. A run without chunk rows tells its three workers in marking paid itself."""
+    from payroll.models import RunChunk
+    from payroll.services import runs
+
+    run, workers = three_californians
+    _approved_and_filed(db, world, run)
+    runs.mark_paid(run.id, world.finance)
+    assert [w for w, _ref, _key in _notices(db)] == sorted(workers)
+    assert runs.pending_paid_chunks(run.id) == []
+
+    db.session.execute(sa.delete(RunChunk).where(RunChunk.run_id == run.id))
+    db.session.execute(sa.text("DELETE FROM notifications"))
+    runs.notify_paychecks_ready(run)            # what _mark_paid does for a run without chunks
+    assert [w for w, _ref, _key in _notices(db)] == sorted(workers)
+
+
+def test_a_run_without_chunks_tells_its_workers_in_marking_it_paid(db, world, three_californians):
+    """No chunk rows (none planned): approval pays, marking paid (without sending any task) notifies all three."""
+    from payroll.models import RunChunk
+    from payroll.services import runs
+
+    run, workers = three_californians
+    db.session.execute(sa.delete(RunChunk).where(RunChunk.run_id == run.id))
+    _approved_and_filed(db, world, run)
+    runs.mark_paid(run.id, world.finance, enqueue=False)
+    assert [w for w, _ref, _key in _notices(db)] == sorted(workers)
+    assert runs.pending_paid_chunks(run.id) == []
+
+
+@pytest.mark.real_commits
+def test_a_paying_chunk_that_crashed_midway_told_nobody_and_its_rerun_tells_each_worker_once(
+        app, db, world, three_californians, monkeypatch):
+    """Chunk 0 dies after its notice is written, before its done mark (the clock raises): its transaction rolls
+    back whole — no notice, chunk still pending, the run still paid. Run again: one notice for its worker."""
+    from payroll.services import runs
+
+    run, workers = three_californians
+    _approved_and_filed(db, world, run)
+    runs.mark_paid(run.id, world.finance, enqueue=False)
+
+    def died():
+        raise RuntimeError("the worker died")
+
+    monkeypatch.setattr(runs, "utcnow", died)
+    with pytest.raises(RuntimeError):
+        runs.pay_chunk(run.id, 0)
+    monkeypatch.undo()
+    assert _notices(db) == []
+    assert runs.pending_paid_chunks(run.id) == [0, 1, 2]
+    assert runs.pay_chunk(run.id, 0) is True
+    assert runs.pay_chunk(run.id, 0) is False
+    assert [w for w, _ref, _key in _notices(db)] == [workers[0]]
+
+
+@pytest.mark.real_commits
+def test_a_paying_chunk_whose_done_mark_was_lost_tells_nobody_twice(app, db, world, three_californians):
+    """The database's guard under the chunk's: chunk 0 done, its `paid_at` cleared by hand (as if the mark were
+    lost). Its re-run passes (True) and adds nothing — the notices' unique key — so its worker has one notice."""
+    from payroll.models import RunChunk
+    from payroll.services import runs
+
+    run, workers = three_californians
+    _approved_and_filed(db, world, run)
+    runs.mark_paid(run.id, world.finance, enqueue=False)
+    assert runs.pay_chunk(run.id, 0) is True
+    db.session.execute(sa.update(RunChunk).where(RunChunk.run_id == run.id, RunChunk.index == 0).values(paid_at=None))
+    db.session.commit()
+    assert runs.pay_chunk(run.id, 0) is True
+    assert [w for w, _ref, _key in _notices(db)] == [workers[0]]
+    assert runs.pending_paid_chunks(run.id) == [1, 2]
+
+
+def test_a_paid_run_cannot_be_reversed_until_every_chunk_has_told_its_workers(db, world, three_californians):
+    """Marked paid, chunk 0 told, chunks 1 and 2 not: the run page says so, and the reversal (requested by hr,
+    carried out by hr2) is refused (notices_in_progress, naming 2 of 3 chunks) with the run still paid. Once the
+    others are told it reverses: −(sum of the three gross pays)."""
+    from backoffice.errors import DomainError
+    from payroll.services import corrections, run_desk, runs
+
+    run, _workers = three_californians
+    _approved_and_filed(db, world, run)
+    runs.mark_paid(run.id, world.finance, enqueue=False)
+    runs.pay_chunk(run.id, 0)
+    assert "The notices of 2 of 3 chunks are still being written" in run_desk.run_status(run)
+    corrections.request_reversal(world.hr, "wrong week", run_id=run.id)
+    with pytest.raises(DomainError) as exc:
+        corrections.reverse_run(run.id, world.hr2, "wrong week", on=NOW.date())
+    assert exc.value.code == "notices_in_progress"
+    assert "2 of 3 chunks" in exc.value.message
+    assert run.state == "paid"
+    runs.pay_chunk(run.id, 1)
+    runs.pay_chunk(run.id, 2)
+    assert "notices" not in run_desk.run_status(run)
+    rev = corrections.reverse_run(run.id, world.hr2, "wrong week", on=NOW.date())
+    assert rev.total_gross == -run.total_gross
+
+
+def test_resuming_a_paid_run_sends_only_the_chunks_whose_notices_are_not_written(db, world, three_californians):
+    """Chunk 1 told; resume_approval (run in-process here) sends chunks 0 and 2, then nothing: three notices."""
+    from payroll.services import runs
+
+    run, workers = three_californians
+    _approved_and_filed(db, world, run)
+    runs.mark_paid(run.id, world.finance, enqueue=False)
+    runs.pay_chunk(run.id, 1)
+    assert runs.resume_approval(run.id, world.hr) == [0, 2]
+    assert runs.resume_approval(run.id, world.hr) == []
+    assert [w for w, _ref, _key in _notices(db)] == sorted(workers)
