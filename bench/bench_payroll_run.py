@@ -148,14 +148,13 @@ _APP = None     # the app, inherited by the forked calculation processes (create
 
 
 def _calc_worker(run_id: int, todo, out, task: str = "calculate") -> None:
-    """One calculation (or, with task "approve", chunk approval; with "pay", the chunks' share of marking paid)
-    process (stands in for one Celery worker): takes the next chunk index from the queue `todo` (`_chunk_queue`)
-    until it gets None."""
+    """One calculation (or, with task "approve", chunk approval) process (stands in for one Celery worker): takes
+    the next chunk index from the queue `todo` (`_chunk_queue`) until it gets None."""
     from backoffice.extensions import db
     from payroll.services.calc import calculate_chunk
-    from payroll.services.runs import approve_chunk, pay_chunk
+    from payroll.services.runs import approve_chunk
 
-    work = {"approve": approve_chunk, "pay": pay_chunk}.get(task, calculate_chunk)
+    work = approve_chunk if task == "approve" else calculate_chunk
     try:
         chunks = []                             # (CPU s, wall s) of each chunk
         with _APP.app_context():
@@ -361,8 +360,8 @@ def _register_digest(run_id: int) -> str:
 def _dump(run_id: int, path: str, nacha, register_digest: str) -> None:
     """Everything a run produced that a calculation change must leave as it is, in a stable order and without ids
     or timestamps: each paycheck (figures and stored input) with its lines, each payment, the ledger's totals per
-    account, detail and state, the NACHA file's entries, the register's digest and the paid leave the approval
-    accrued (balances and entries). Two runs of the same seed and
+    account, detail and state, the NACHA file's entries, the register's digest, the notices marking it paid wrote
+    and the paid leave the approval accrued (balances and entries). Two runs of the same seed and
     code give the same file whatever the number of calculation processes."""
     import hashlib
 
@@ -644,27 +643,7 @@ def main() -> None:
         assert not runs.pending_approval_chunks(run_id)
         if args.dump:
             register_digest = _register_digest(run_id)
-
-        def mark_paid():
-            """The run level (the journal's cash out, the payments sent, the state), then the chunks' share (their
-            workers' notices), fanned out as the pay_chunk tasks are."""
-            c0, t0, s0 = time.process_time(), time.perf_counter(), server()
-            runs.mark_paid(run_id, fin, enqueue=False)
-            todo = runs.pending_paid_chunks(run_id)
-            db.session.commit()
-            s1 = server()
-            print(f"  run level {time.perf_counter() - t0:.2f} s ({time.process_time() - c0:.2f} s CPU here"
-                  + (f", the server's {s1 - s0:.2f} s)" if s1 is not None else ")"))
-            if args.profile_phases or args.workers < 2:
-                for i in todo:
-                    runs.pay_chunk(run_id, i)
-                return
-            got = _fan_out(run_id, todo, args.workers, "pay")
-            in_chunks = sum(c for _r, _c, ks in got for c, _w in ks)
-            print(f"  chunks' notices: CPU time {sum(c for _r, c, _k in got):.2f} s in {args.workers} processes, "
-                  f"{in_chunks:.2f} s of it in the chunks' pay_chunk")
-
-        phase("mark paid", mark_paid)
+        phase("mark paid", lambda: runs.mark_paid(run_id, fin))
         total = sum(s for _n, s in phases)
         count = db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
                                    .where(Paycheck.run_id == run_id)).scalar()

@@ -168,7 +168,6 @@ class PayrollDeskView(BaseView):
                            paycheck_requests=[r for r in requests if r.paycheck_id is not None],
                            show_checks=show_checks,
                            approval_pending=runs.pending_approval_chunks(run.id)
-                           + (runs.pending_paid_chunks(run.id) if run.state == "paid" else [])
                            if run.state in ("approved", "paid") else [],
                            actions=runs.run_actions(run, current_user),
                            buttons=run_desk.run_buttons(run, current_user), status=run_desk.run_status(run),

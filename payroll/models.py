@@ -336,8 +336,7 @@ class RunChunk(db.Model):
     """One slice of a run's engagements, calculated in one transaction: its paychecks, lines, YTD updates,
     journal entry and `done_at` commit together, so a retried chunk finds itself done and does nothing. Once the
     run is approved, the chunk's share of the approval (its workers' payments, and payroll.hooks RUN_APPROVED_CHUNK:
-    the leave they accrue) commits with `approved_at` in the same way; once it is paid, the chunk's share of marking
-    it paid (its workers' "paycheck ready" notices) with `paid_at`."""
+    the leave they accrue) commits with `approved_at` in the same way."""
 
     __tablename__ = "payroll_run_chunks"
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -346,7 +345,6 @@ class RunChunk(db.Model):
     engagement_ids: Mapped[list] = mapped_column(sa.JSON, nullable=False)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    paid_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
 
     __table_args__ = (sa.UniqueConstraint("run_id", "index", name="uq_run_chunks_run_index"),)

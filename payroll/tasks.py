@@ -13,7 +13,7 @@ from backoffice.uow import transaction
 from payroll.models import Paycheck
 from payroll.services.calc import calculate_chunk as calc_chunk
 from payroll.services.runs import (approval_done, approve_chunk as approve_run_chunk, finalize_run,
-                                   pay_chunk as pay_run_chunk, pending_approval_chunks, pending_chunks, record_failure)
+                                   pending_approval_chunks, pending_chunks, record_failure)
 from reports.paystubs import render_paychecks
 
 RETRYABLE = (OperationalError,)     # SQLite "database is locked", PostgreSQL deadlock / lost connection
@@ -69,13 +69,6 @@ def approve_chunk(self, run_id: int, index: int) -> bool:
     if did and not left:
         approval_done(run_id)
     return did
-
-
-@shared_task(name="payroll.pay_chunk", autoretry_for=RETRYABLE, retry_backoff=1, retry_backoff_max=10,
-             max_retries=20)
-def pay_chunk(run_id: int, index: int) -> bool:
-    """One chunk's share of marking a run paid (its workers' notices; a no-op when it is done already)."""
-    return pay_run_chunk(run_id, index)     # rolled back on any error
 
 
 @shared_task(name="payroll.render_run_paystubs")

@@ -34,19 +34,11 @@ def get_run(run_id: int, *, lock: bool = False) -> PayrollRun:
     return run
 
 
-def _chunks_without(run_id: int, done) -> list[int]:
-    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id, done.is_(None))
-                                   .order_by(RunChunk.index)).scalars())
-
-
 def pending_approval_chunks(run_id: int) -> list[int]:
     """The chunks of an approved run whose share of the approval (their payments and leave) has not committed yet."""
-    return _chunks_without(run_id, RunChunk.approved_at)
-
-
-def pending_paid_chunks(run_id: int) -> list[int]:
-    """The chunks of a paid run whose share of marking it paid (their workers' notices) has not committed yet."""
-    return _chunks_without(run_id, RunChunk.paid_at)
+    return list(db.session.execute(sa.select(RunChunk.index).where(RunChunk.run_id == run_id,
+                                                                   RunChunk.approved_at.is_(None))
+                                   .order_by(RunChunk.index)).scalars())
 
 
 def refuse_while_approving(run: PayrollRun, doing: str) -> None:
@@ -58,16 +50,6 @@ def refuse_while_approving(run: PayrollRun, doing: str) -> None:
         raise DomainError(f"run #{run.id} is still being approved (the payments and leave of {len(pending)} of "
                           f"{run.chunks_total} chunks are being written): it can be {doing} once they are; try "
                           "again in a moment, or resume its approval", code="approval_in_progress")
-
-
-def refuse_while_notifying(run: PayrollRun, doing: str) -> None:
-    """A paid run whose chunks are still telling their workers that their paycheck is ready cannot be `doing` yet
-    (a reversal: a chunk would announce a paycheck already taken back). Called under the run's lock; a chunk commits
-    its notices with its done mark."""
-    if run.state == "paid" and (pending := pending_paid_chunks(run.id)):
-        raise DomainError(f"run #{run.id} is still being marked paid (the notices of {len(pending)} of "
-                          f"{run.chunks_total} chunks are being written): it can be {doing} once they are; try "
-                          "again in a moment, or resume it", code="notices_in_progress")
 
 
 def user_id(user) -> int | None:

@@ -16,7 +16,7 @@ from payroll import hooks
 from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, ReversalRequest
 
 from . import calc, deductions, four_eyes, paid_periods, workers_comp
-from .common import bulk_insert, cents, get_run, refuse_while_approving, refuse_while_notifying, units4, user_id
+from .common import bulk_insert, cents, get_run, refuse_while_approving, units4, user_id
 from .ledger import mirror, post_entry, postings_for_paychecks
 from .runs import _require
 
@@ -124,7 +124,6 @@ def reverse_run(run_id: int, user, reason: str = "", *, on: date) -> PayrollRun:
         raise DomainError("a reversal run cannot itself be reversed; re-issue the paychecks instead",
                           code="bad_state")
     refuse_while_approving(run, "reversed")
-    refuse_while_notifying(run, "reversed")
     request = _second_person(run, user) if run.state == "paid" else None
     reason = reason or (request.reason if request else "")
     ids = list(db.session.execute(sa.select(Paycheck.id).where(Paycheck.run_id == run.id,
@@ -148,7 +147,6 @@ def _paycheck_to_reverse(paycheck_id: int) -> tuple[Paycheck, PayrollRun, list[P
     run = get_run(p.run_id, lock=True)
     check_move(run, "reverse_paycheck")
     refuse_while_approving(run, "reversed")
-    refuse_while_notifying(run, "reversed")
     todo = _reversible([p.id])
     if not todo:
         raise DomainError(f"paycheck {p.id} is already reversed", code="already_reversed")

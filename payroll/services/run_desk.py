@@ -116,15 +116,6 @@ def _approving(run: PayrollRun) -> str:
             "resume the approval.")
 
 
-def _notifying(run: PayrollRun) -> str:
-    """A paid run's chunks still telling their workers (their notices), said after the status; else nothing."""
-    pending = runs.pending_paid_chunks(run.id)
-    if not pending:
-        return ""
-    return (f" The notices of {len(pending)} of {run.chunks_total} chunks are still being written (a reversal "
-            "waits for them); if a worker stopped, resume the approval.")
-
-
 def run_status(run: PayrollRun) -> str:
     """Where the run stands and what comes next, in words (the page's status line; the progress poll keeps it
     current while calculating)."""
@@ -139,7 +130,7 @@ def run_status(run: PayrollRun) -> str:
         return (f"Approved by {_user_name(run.approved_by_id)}{_when(run.approved_at)}: generate the NACHA file, "
                 f"then mark it paid.{_approving(run)}")
     if state == "paid":
-        return f"Paid{_when(run.paid_at)}.{_approving(run)}{_notifying(run)}"
+        return f"Paid{_when(run.paid_at)}.{_approving(run)}"
     if state == "reversed":
         return f"Reversed by {_user_name(run.reversed_by_id)}{_when(run.reversed_at)}."
     return state

@@ -42,8 +42,7 @@ from payroll import hooks
 from payroll.models_ledger import Payment
 
 from . import calc, four_eyes, paid_periods
-from .common import (IdList, among_ids, get_run, id_in, pending_approval_chunks, pending_paid_chunks,
-                     refuse_while_approving, user_id)
+from .common import IdList, get_run, id_in, pending_approval_chunks, refuse_while_approving, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
 from .payments import create_payments, payment_postings
@@ -505,29 +504,9 @@ def _approve(run_id: int, user) -> PayrollRun:
     run.approved_by_id = user_id(user)
     run.approved_at = utcnow()
     hooks.fire(hooks.RUN_APPROVED, run)     # e.g. leave creates the policies of the laws the run's chunks accrue under
-    if not _has_chunks(run.id):
+    if not db.session.execute(sa.select(RunChunk.id).where(RunChunk.run_id == run.id).limit(1)).first():
         _approve_share(run, None)       # no chunks to fan out over: all of it here
     return run
-
-
-def _has_chunks(run_id: int) -> bool:
-    return db.session.execute(sa.select(RunChunk.id).where(RunChunk.run_id == run_id).limit(1)).first() is not None
-
-
-def _locked_chunk(run_id: int, index: int) -> RunChunk | None:
-    """The run's chunk `index` under its row lock, as committed (None when unknown): a chunk task's one gate."""
-    chunk = db.session.execute(for_update(sa.select(RunChunk).where(RunChunk.run_id == run_id,
-                                                                    RunChunk.index == index))).scalar_one_or_none()
-    if chunk is not None:
-        db.session.refresh(chunk)
-    return chunk
-
-
-def _chunk_workers(chunk: RunChunk) -> IdList:
-    """The chunk's workers in ascending order (a worker's engagements are in one chunk). Its engagements read by
-    their range as well as their ids (among_ids): 2,500 probes of the primary key were 6 ms of the server a chunk."""
-    return IdList(sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
-        among_ids(Engagement.id, sorted(chunk.engagement_ids)))).scalars())))
 
 
 def _approve_share(run: PayrollRun, workers: IdList | None, chunk_index: int | None = None) -> None:
@@ -545,21 +524,26 @@ def approve_chunk(run_id: int, index: int) -> bool:
     changes nothing) when the chunk is unknown or already approved, or the run is not approved (or paid): a task
     sent twice, or re-sent after a worker died mid-chunk (its transaction rolled back whole), does everything
     exactly once (uq_payments_live_part and the leave ledger's unique key guard it again in the database)."""
-    chunk = _locked_chunk(run_id, index)
-    if chunk is None or chunk.approved_at is not None:
+    chunk = db.session.execute(for_update(sa.select(RunChunk).where(RunChunk.run_id == run_id,
+                                                                    RunChunk.index == index))).scalar_one_or_none()
+    if chunk is None:
+        return False
+    db.session.refresh(chunk)
+    if chunk.approved_at is not None:
         return False
     run = get_run(run_id)
     if run.state not in ("approved", "paid"):
         return False
-    _approve_share(run, _chunk_workers(chunk), index)
+    workers = IdList(sorted(set(db.session.execute(sa.select(Engagement.worker_id).where(
+        id_in(Engagement.id, chunk.engagement_ids))).scalars())))     # a worker's engagements are in one chunk
+    _approve_share(run, workers, index)
     chunk.approved_at = utcnow()
     return True
 
 
 def resume_approval(run_id: int, user=None) -> list[int]:
-    """Re-send the approved run's chunks whose share of the approval is not done (after a worker died) and, once
-    the run is paid, those whose share of marking it paid (their notices) is not. Returns the chunk indexes sent.
-    Safe to call any number of times."""
+    """Re-send the approved run's chunks whose share of the approval is not done (after a worker died). Returns
+    the chunk indexes sent. Safe to call any number of times."""
     if user is not None:
         _require(user)
     with transaction():  # ended before the chunks are sent: their tasks write from other sessions
@@ -568,30 +552,16 @@ def resume_approval(run_id: int, user=None) -> list[int]:
             raise DomainError(f"run #{run.id} is {run.state}: only an approved or paid run's approval is resumed",
                               code="bad_state")
         todo = pending_approval_chunks(run.id)
-        paying = pending_paid_chunks(run.id) if run.state == "paid" else []
     for index in todo:
         send_task("payroll.approve_chunk", run.id, index)
-    for index in paying:
-        send_task("payroll.pay_chunk", run.id, index)
-    return todo + paying
-
-
-def mark_paid(run_id: int, user, *, on: date | None = None, enqueue: bool = True) -> PayrollRun:
-    """approved → paid once every chunk's payments are written and the NACHA file exists: posts cash out (Dr net
-    pay payable, Cr cash) and marks the payments sent, in one transaction. Then, after commit, one task per chunk
-    tells the chunk's paid workers that their paycheck is ready (`pay_chunk`), in parallel over the Celery workers
-    (`enqueue=False`: the caller sends them, as the benchmark does); a reversal waits for them
-    (refuse_while_notifying). A run without chunks tells them in this transaction."""
-    run = _mark_paid(run_id, user, on)
-    if enqueue:
-        for index in pending_paid_chunks(run.id):
-            send_task("payroll.pay_chunk", run.id, index)
-    return run
+    return todo
 
 
 @gc_paused()
 @transaction()
-def _mark_paid(run_id: int, user, on: date | None) -> PayrollRun:
+def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
+    """approved → paid once every chunk's payments are written and the NACHA file exists: posts cash out (Dr net
+    pay payable, Cr cash)."""
     _require(user)
     run = get_run(run_id, lock=True)
     check_move(run, "pay")
@@ -610,36 +580,16 @@ def _mark_paid(run_id: int, user, on: date | None) -> PayrollRun:
     run.paid_by_id = user_id(user)
     run.paid_at = utcnow()
     hooks.fire(hooks.RUN_PAID, run)     # e.g. benefits credits portable-benefit accounts from the paid pay
-    if not _has_chunks(run.id):
-        notify_paychecks_ready(run)     # no chunks to fan out over: here
+    notify_paychecks_ready(run)
     return run
 
 
-@transaction()
-def pay_chunk(run_id: int, index: int) -> bool:
-    """One chunk's share of marking a run paid: its paid workers told that their paycheck is ready, and the chunk's
-    `paid_at`, in one transaction under the chunk's row lock. Returns False (and changes nothing) when the chunk is
-    unknown or done already, or the run is not paid: a task sent twice, or re-sent after a worker died mid-chunk
-    (its transaction rolled back whole), tells nobody twice (the notices' unique key guards it again)."""
-    chunk = _locked_chunk(run_id, index)
-    if chunk is None or chunk.paid_at is not None:
-        return False
-    run = get_run(run_id)
-    if run.state != "paid":
-        return False
-    notify_paychecks_ready(run, _chunk_workers(chunk))
-    chunk.paid_at = utcnow()
-    return True
-
-
-def notify_paychecks_ready(run: PayrollRun, workers: IdList | None = None) -> int:
-    """Tell each worker paid by the run (or those of `workers`, ascending: a chunk's) that their paycheck is ready
-    (one notice per paycheck: its id is the key; reversals are not news to be announced). In the caller's unit of
-    work, as one INSERT … SELECT in the database (a 100,000-paycheck run sends no row through Python)."""
+def notify_paychecks_ready(run: PayrollRun) -> int:
+    """Tell each worker paid by the run that their paycheck is ready (one notice per paycheck: its id is the key;
+    reversals are not news to be announced). In the run's unit of work, as one INSERT … SELECT in the database
+    (a 100,000-paycheck run sends no row through Python)."""
     rows = sa.select(Paycheck.worker_id, key_column("paycheck_ready:", Paycheck.id), Paycheck.id.label("ref_id"))\
         .where(Paycheck.run_id == run.id, Paycheck.kind != "reversal")
-    if workers is not None:
-        rows = rows.where(among_ids(Paycheck.worker_id, workers))
     return notify_from_select("paycheck_ready", rows, f"Your paycheck for {run.pay_date:%b %-d, %Y} is ready",
                               "Your net pay, every line of the paycheck and its paystub are under My paychecks.")
 

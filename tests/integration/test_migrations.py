@@ -502,30 +502,3 @@ def test_a_paid_runs_notices_stay_out_of_the_kind_index_that_still_serves_the_ot
     assert "ix_notifications_kind" not in plan("paycheck_ready")
     found = db.session.execute(sa.text("SELECT kind FROM notifications WHERE kind = 'document_needed'")).scalars()
     assert found.all() == ["document_needed"]
-
-
-def test_0139_marks_the_chunks_of_runs_paid_before_it_paid_and_leaves_the_others_pending(db):
-    """0139's backfill, run on rows as the previous release left them: the chunks of a run paid at 10:00 get 10:00
-    (their notices were written with the run); an approved run's chunk stays pending."""
-    import importlib.util
-    from datetime import datetime, timezone
-    from pathlib import Path
-
-    import sqlalchemy as sa
-
-    from payroll.models import RunChunk
-    from tests.factories import PayrollRunFactory
-
-    path = Path(__file__).resolve().parents[2] / "migrations" / "versions" / "0139_paid27.py"
-    spec = importlib.util.spec_from_file_location("m0139", path)
-    m0139 = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(m0139)
-    at = datetime(2026, 12, 4, 10, 0, tzinfo=timezone.utc)
-    paid, approved = PayrollRunFactory(paid_at=at), PayrollRunFactory(state="approved")
-    for run, index in ((paid, 0), (paid, 1), (approved, 0)):
-        db.session.add(RunChunk(run_id=run.id, index=index, engagement_ids=[], done_at=at, approved_at=at))
-    db.session.flush()
-    db.session.execute(sa.text(m0139.MARK_PAID_RUNS))
-    got = db.session.execute(sa.select(RunChunk.run_id, RunChunk.index, RunChunk.paid_at)
-                             .order_by(RunChunk.run_id, RunChunk.index)).all()
-    assert [(r == paid.id, i, p) for r, i, p in got] == [(True, 0, at), (True, 1, at), (False, 0, None)]

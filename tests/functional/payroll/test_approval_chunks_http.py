@@ -105,29 +105,3 @@ def test_the_nacha_file_and_marking_paid_are_refused_over_http_until_the_chunks_
     r = client.get(f"/api/v1/payroll-runs/{run.id}/nacha?effective_date={settles.isoformat()}", headers=fin)
     assert r.status_code == 200, r.data
     assert sum(1 for ln in r.data.decode().splitlines() if ln.startswith("6")) == 2
-
-
-def test_a_paid_run_whose_chunks_have_not_told_their_workers_says_so_and_resuming_tells_both(
-        app, client, db, make_user, login, monkeypatch):
-    """The run filed and marked paid without sending the chunks' notices: the status line says "2 of 2 chunks" of
-    notices and the button reads "Resume approval (2 chunks)". Posting it tells both workers (two notices) and the
-    line and the button are gone."""
-    from backoffice.notifications.models import Notification
-    from payroll.services import payments, runs
-    from tests.integration.payroll.conftest import NOW, SETTLES
-
-    w, run = _approved_with_chunks_pending(app, db, make_user, monkeypatch)
-    runs.resume_approval(run.id, w.hr)
-    payments.generate_nacha(run.id, w.finance, now=NOW, effective_date=SETTLES)
-    runs.mark_paid(run.id, w.finance, enqueue=False)
-    login(client, w.hr)
-    html = client.get(f"/admin/payroll-runs/{run.id}").data.decode()
-    assert "The notices of 2 of 2 chunks are still being written" in html
-    assert "Resume approval (2 chunks)" in html
-    r = client.post(f"/admin/payroll-runs/{run.id}/resume_approval",
-                    data={"csrf_token": csrf_token_from(html.encode())}, follow_redirects=True)
-    assert r.status_code == 200
-    assert db.session.execute(sa.select(sa.func.count()).select_from(Notification)
-                              .where(Notification.kind == "paycheck_ready")).scalar() == 2
-    html = client.get(f"/admin/payroll-runs/{run.id}").data.decode()
-    assert "notices" not in html and "Resume approval" not in html
