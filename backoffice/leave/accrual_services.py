@@ -64,7 +64,7 @@ def _days_worked(run: PayrollRun, workers=None) -> dict[int, dict[int, list[tupl
     rows = db.session.connection().execute(_only(stmt, Engagement.worker_id, workers)
                                            .order_by(Engagement.worker_id, Timesheet.week_start, Timesheet.id)).all()
     weeks: dict[date, tuple[date, ...]] = {}        # Monday -> the week's seven days: a run pays a few weeks
-    overlapping = []            # the day lists of engagements whose sheets' weeks overlap (not a week apart)
+    overlapping = []            # (worker, engagement) whose sheets' weeks overlap (not a week apart): rare
     for worker_id, engagement_id, week_start, *daily in rows:
         sheet = None
         week = weeks.get(week_start)
