@@ -149,14 +149,15 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
 
     # the salary period, claimed once per engagement (the database refuses an overlap); who changed the inputs
     paid_periods.claim(run, salary_claims, run.period_start, run.period_end)
+    sheet_ids = [tid for c in computed for tid in c[2].timesheet_ids]
+    sheets = {ts.id: ts for rows in ctx.sheets.values() for ts in rows}     # who entered and approved each, as read
     four_eyes.record_chunk_inputs(run, [e.id for c in computed for e in c[1]],
-                                  [t for c in computed for t in c[2].timesheet_ids],
+                                  [(tid, sheets[tid].entered_by_id, sheets[tid].approved_by_id) for tid in sheet_ids],
                                   [a for c in computed for a in c[2].adjustment_ids],
                                   [t for c in computed for t in c[2].task_ids])
 
     # YTD, time and adjustments
     _write_ytd(running_ytd, ctx.ytd, year)
-    sheet_ids = [tid for c in computed for tid in c[2].timesheet_ids]
     if sheet_ids:
         s.execute(sa.update(Timesheet).where(id_in(Timesheet.id, sheet_ids)).values(paid_run_id=run.id),
                   execution_options={"synchronize_session": False})

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from backoffice.audit import AuditLog
 from backoffice.errors import DomainError
 from backoffice.extensions import db
-from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, RunContributor, Timesheet
+from payroll.models import Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, RunContributor
 from payroll.piecework.models import TaskCompletion
 
 from .common import id_in, user_id
@@ -43,25 +43,25 @@ def record(run_id: int, user, role: str, ref: str = "") -> None:
         db.session.flush()
 
 
-def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int], timesheet_ids: list[int],
-                        adjustment_ids: list[int], task_ids: list[int] = ()) -> None:
+def record_chunk_inputs(run: PayrollRun, engagement_ids: list[int],
+                        timesheets: list[tuple[int, int | None, int | None]], adjustment_ids: list[int],
+                        task_ids: list[int] = ()) -> None:
     """Record who entered, edited and approved the time, recorded the tasks, added the adjustments and changed the
     rates one chunk paid. A chunk's rows are its own (one chunk per engagement), so the rows never collide across
-    chunks."""
+    chunks. `timesheets`: (id, entered_by_id, approved_by_id) of the timesheets paid, as the chunk read them with the
+    hours it paid (not read again)."""
     found: set[tuple[int, str, str]] = set()
     if task_ids:
         for tid, created in db.session.execute(sa.select(TaskCompletion.id, TaskCompletion.created_by_id)
                                                .where(id_in(TaskCompletion.id, list(task_ids)))):
             found.add((created, "time_entered", f"task #{tid}"))
-    if timesheet_ids:
-        for tid, entered, approved in db.session.execute(sa.select(
-                Timesheet.id, Timesheet.entered_by_id, Timesheet.approved_by_id).where(id_in(Timesheet.id,
-                                                                                            timesheet_ids))):
+    if timesheets:
+        for tid, entered, approved in timesheets:
             if entered is not None:         # imported time has no user (and a row without one is not kept)
                 found.add((entered, "time_entered", f"timesheet #{tid}"))
             if approved is not None:
                 found.add((approved, "time_approved", f"timesheet #{tid}"))
-        for rid, uid, changes in _audit_rows("timesheet", timesheet_ids):
+        for rid, uid, changes in _audit_rows("timesheet", [t[0] for t in timesheets]):
             if "approved_by_id" not in json.loads(changes or "{}"):
                 found.add((uid, "time_entered", f"timesheet #{rid}"))
     if adjustment_ids:

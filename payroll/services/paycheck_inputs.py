@@ -214,7 +214,8 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     if pays_time(run):
         figures = [Timesheet.units] + [getattr(Timesheet, f"hours_{d}") for d in DAYS]
         for ts in plain_rows(c.execute(sa.select(
-                Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, *map(stored, figures)).where(
+                Timesheet.id, Timesheet.engagement_id, Timesheet.week_start, Timesheet.entered_by_id,
+                Timesheet.approved_by_id, *map(stored, figures)).where(
                 among_ids(Timesheet.engagement_id, engagement_ids), Timesheet.status == "approved",
                 Timesheet.paid_run_id.is_(None), Timesheet.week_start <= run.period_end - timedelta(days=6))
                 .order_by(Timesheet.week_start)), figures):
