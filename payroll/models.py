@@ -111,6 +111,13 @@ class PaySchedule(Timestamps, db.Model):
         return f"{self.name} ({self.frequency})"
 
 
+# every status but approved (ck_timesheets_status): the sheets a run does not pay yet, the ones ix_timesheets_status
+# holds. `not_approved` asks for them in the index's own words, as literals: a bound list, or `status <> 'approved'`,
+# is not seen by either database as implying the index's condition, and the check read every sheet instead
+NOT_APPROVED = (TimesheetStatus.DRAFT, TimesheetStatus.SUBMITTED, TimesheetStatus.REJECTED, TimesheetStatus.DISPUTED)
+_NOT_APPROVED_SQL = "status IN (" + ",".join(f"'{s}'" for s in NOT_APPROVED) + ")"
+
+
 class Timesheet(Timestamps, db.Model):
     """One week (Monday to Sunday) of one engagement: hours per day, or units / a project amount for
     piece-rate and project contractors. Only `approved` time is paid; approved time is locked; `paid_run_id`
@@ -155,9 +162,8 @@ class Timesheet(Timestamps, db.Model):
                            name="ck_timesheets_status"),
         # 0128: the statuses looked for across engagements; approved sheets (nearly all, and each one a run marks
         # paid) stay out and are found by engagement and week or by their run
-        sa.Index("ix_timesheets_status", "status",
-                 sqlite_where=sa.text("status IN ('draft','submitted','rejected','disputed')"),
-                 postgresql_where=sa.text("status IN ('draft','submitted','rejected','disputed')")),
+        sa.Index("ix_timesheets_status", "status", sqlite_where=sa.text(_NOT_APPROVED_SQL),
+                 postgresql_where=sa.text(_NOT_APPROVED_SQL)),
         # half of each page left free (0134): the run's paid mark writes each approved sheet's new version on its
         # own page, with no new index entry
         {"postgresql_with": {"fillfactor": 50}},
@@ -190,6 +196,11 @@ class Timesheet(Timestamps, db.Model):
 
 TIMESHEET_ACTIONS = ("create", *(m.action for m in TIMESHEET_MACHINE.moves))
 
+
+
+def timesheet_not_approved() -> sa.ColumnElement[bool]:
+    """A sheet not approved yet (rejected and disputed included), in ix_timesheets_status's words: NOT_APPROVED."""
+    return Timesheet.status.in_([sa.literal_column(f"'{s}'") for s in NOT_APPROVED])
 
 class TimesheetEvent(db.Model):
     """One step in a timesheet's approval history: who did what (saved, submitted, imported, approved, rejected,
