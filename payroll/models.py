@@ -112,8 +112,9 @@ class PaySchedule(Timestamps, db.Model):
 
 
 # every status but approved (ck_timesheets_status): the sheets a run does not pay yet, the ones ix_timesheets_status
-# holds. `not_approved` asks for them in the index's own words, as literals: a bound list, or `status <> 'approved'`,
-# is not seen by either database as implying the index's condition, and the check read every sheet instead
+# holds. `timesheet_not_approved()` asks for them in the index's own words, as literals: a bound list, or
+# `status <> 'approved'`, is not seen by either database as implying the index's condition (the check read every
+# sheet instead)
 NOT_APPROVED = (TimesheetStatus.DRAFT, TimesheetStatus.SUBMITTED, TimesheetStatus.REJECTED, TimesheetStatus.DISPUTED)
 _NOT_APPROVED_SQL = "status IN (" + ",".join(f"'{s}'" for s in NOT_APPROVED) + ")"
 
@@ -197,10 +198,10 @@ class Timesheet(Timestamps, db.Model):
 TIMESHEET_ACTIONS = ("create", *(m.action for m in TIMESHEET_MACHINE.moves))
 
 
-
 def timesheet_not_approved() -> sa.ColumnElement[bool]:
     """A sheet not approved yet (rejected and disputed included), in ix_timesheets_status's words: NOT_APPROVED."""
     return Timesheet.status.in_([sa.literal_column(f"'{s}'") for s in NOT_APPROVED])
+
 
 class TimesheetEvent(db.Model):
     """One step in a timesheet's approval history: who did what (saved, submitted, imported, approved, rejected,
