@@ -45,7 +45,7 @@ from . import calc, four_eyes, paid_periods
 from .common import IdList, get_run, id_in, pending_approval_chunks, refuse_while_approving, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
-from .payments import create_payments, payment_postings
+from .payments import cash_out, create_payments
 from .schedules import period_and_pay_date
 from .workers_comp import engagement_problems as workers_comp_problems
 
@@ -574,13 +574,10 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     check_move(run, "pay")
     refuse_while_approving(run, "marked paid")
     s = db.session
-    # one pass over the run's payments (100,000 of them: two counts were two scans); held ones wait for an account
-    has_payments, unfiled = s.execute(sa.select(sa.func.count(), sa.func.count().filter(
-        Payment.nacha_file_id.is_(None), Payment.status == "pending")).where(Payment.run_id == run.id)).one()
-    if has_payments and unfiled:
+    postings, unfiled = cash_out(run.id)        # held payments wait for an account: they are neither
+    if unfiled:
         raise DomainError(f"run #{run.id}: generate the NACHA file before marking it paid", code="no_nacha_file")
-    post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", payment_postings(run.id),
-               run_id=run.id)
+    post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", postings, run_id=run.id)
     s.execute(sa.update(Payment).where(Payment.run_id == run.id, Payment.status == "pending").values(status="sent"),
               execution_options={"synchronize_session": False})
     transition_once(run, "pay")
