@@ -358,8 +358,25 @@ class RunChunk(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     attempts: Mapped[int] = mapped_column(sa.Integer, default=0, nullable=False)
+    # the chunk's paychecks in total, written with `done_at` in its transaction: a run's totals are its chunks' (40
+    # rows at 100,000 workers, not 100,000 paychecks). NULL on a chunk done before they were kept (0139_tot28).
+    paycheck_count: Mapped[int | None] = mapped_column(sa.Integer)
+    total_gross: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    total_employee_taxes: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    total_employer_taxes: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    total_deductions: Mapped[Decimal | None] = mapped_column(Scaled(2))
+    total_net: Mapped[Decimal | None] = mapped_column(Scaled(2))
 
-    __table_args__ = (sa.UniqueConstraint("run_id", "index", name="uq_run_chunks_run_index"),)
+    __table_args__ = (
+        sa.UniqueConstraint("run_id", "index", name="uq_run_chunks_run_index"),
+        sa.CheckConstraint(     # all NULL, or all set on a done chunk, net as each paycheck's (ck_paychecks_net)
+            "(paycheck_count is null and total_gross is null and total_employee_taxes is null and "
+            "total_employer_taxes is null and total_deductions is null and total_net is null) or "
+            "(done_at is not null and paycheck_count >= 0 and total_gross is not null and total_employee_taxes is "
+            "not null and total_employer_taxes is not null and total_deductions is not null and total_net is not "
+            "null and total_gross - total_employee_taxes - total_deductions = total_net)",
+            name="ck_run_chunks_totals"),
+    )
 
 
 class PayrollAdjustment(Timestamps, db.Model):

@@ -172,7 +172,7 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     # journal, done mark, progress
     post_entry("payroll", run.pay_date, f"Payroll run {run.id} chunk {index}", postings_for_paychecks(ledger_input),
                run_id=run.id, chunk_index=index)
-    s.execute(sa.update(RunChunk).where(RunChunk.id == chunk.id).values(done_at=now))
+    s.execute(sa.update(RunChunk).where(RunChunk.id == chunk.id).values(done_at=now, **chunk_totals(rows)))
     done = sa.select(sa.func.count()).select_from(RunChunk).where(RunChunk.run_id == run.id,
                                                                  RunChunk.done_at.is_not(None)).scalar_subquery()
     s.execute(sa.update(PayrollRun).where(PayrollRun.id == run.id).values(chunks_done=done),
@@ -273,6 +273,19 @@ def paycheck_rows(run: PayrollRun, ctx, computed: list, naive_now) -> list[tuple
                      cents(r.deduction_total), cents(r.net), cents(r.qualified_overtime_premium),
                      _json(stored), naive_now))
     return rows
+
+
+_TOTALLED = ("gross", "employee_taxes", "employer_taxes", "deductions", "net")
+_TOTALLED_AT = tuple(PAYCHECK_COLUMNS.index(c) for c in _TOTALLED)
+
+
+def chunk_totals(rows: list[tuple]) -> dict:
+    """The chunk's paychecks in total (RunChunk's columns, which finalize_run adds up for the run), from their COPY
+    rows (paycheck_rows: integer cents, as stored) — the figures written, not figures computed again."""
+    totals: dict = {"paycheck_count": len(rows)}
+    for name, at in zip(_TOTALLED, _TOTALLED_AT):
+        totals[f"total_{name}"] = from_cents(sum(r[at] for r in rows))
+    return totals
 
 
 def chunk_lines(computed: list, ids: dict, agency_id, explain: bool) -> tuple[list, list, list, list]:

@@ -105,9 +105,10 @@ def post_mirror(entry: JournalEntry, kind: str, entry_date: date, memo: str, run
                       paycheck_id=entry.paycheck_id, reverses_id=entry.id)
 
 
-def raw_sum(column):
-    """SUM of a Scaled column as raw integer units (0 when no rows)."""
-    return sa.func.coalesce(sa.func.sum(sa.cast(column, sa.BigInteger)), 0, type_=sa.BigInteger)
+def raw_sum(column, *where):
+    """SUM of a Scaled column as raw integer units (0 when no rows), of the rows that meet `where` if given."""
+    total = sa.func.sum(sa.cast(column, sa.BigInteger))
+    return sa.func.coalesce(total.filter(*where) if where else total, 0, type_=sa.BigInteger)
 
 
 def trial_balance(run_id: int | None = None) -> dict:

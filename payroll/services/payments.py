@@ -194,20 +194,31 @@ def held_payments(run_id: int) -> list[Payment]:
 def payment_postings(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
                      ) -> list[Posting]:
     """Cash out for a run's payments: Dr net pay payable, Cr cash (per agency)."""
+    return cash_out(run_id, paycheck_ids, statuses)[0]
+
+
+def cash_out(run_id: int, paycheck_ids: list[int] | None = None, statuses=("pending", "sent")
+             ) -> tuple[list[Posting], int]:
+    """payment_postings, and how many of the payments are pending without a NACHA file (marking paid refuses
+    those), in one pass over the run's payments (100,000 of them: a count apart was a second scan)."""
     # a payment pays a paycheck of its own run (create_payments, the re-issue and the manual check copy it): both
-    # sides read by the run, so the hash join below reads the run's paychecks, not the whole table
-    stmt = (sa.select(Paycheck.agency_id, raw_sum(Payment.amount))
-            .join(Paycheck, sa.and_(Paycheck.id == Payment.paycheck_id, Paycheck.run_id == run_id))
-            .where(Payment.run_id == run_id, Payment.status.in_(statuses)).group_by(Paycheck.agency_id))
+    # sides read by the run, so the hash join below reads the run's paychecks, not the whole table. An outer join,
+    # so a payment is counted whatever its paycheck; its amount is cash out only with its run's paycheck.
+    stmt = (sa.select(Paycheck.agency_id, raw_sum(Payment.amount, Payment.status.in_(statuses),
+                                                  Paycheck.id.is_not(None)),
+                      sa.func.count().filter(Payment.nacha_file_id.is_(None), Payment.status == "pending"))
+            .outerjoin(Paycheck, sa.and_(Paycheck.id == Payment.paycheck_id, Paycheck.run_id == run_id))
+            .where(Payment.run_id == run_id).group_by(Paycheck.agency_id))
     if paycheck_ids is not None:
         stmt = stmt.where(Payment.paycheck_id.in_(paycheck_ids))
     with planned_for_fresh_rows():      # a run's payments are new: hash-joined, not a paycheck probe per payment
-        totals = {agency_id: D(int(raw)) / 100 for agency_id, raw in db.session.execute(stmt)}   # summed in SQL
+        rows = db.session.execute(stmt).all()                                                 # summed in SQL
+    totals = {agency_id: D(int(raw)) / 100 for agency_id, raw, _unfiled in rows}
     out = []
     for agency_id, total in sorted(totals.items(), key=lambda kv: kv[0] or 0):
         if total:
             out += [Posting("2400", "", "", agency_id, total, ZERO), Posting("1000", "", "", agency_id, ZERO, total)]
-    return out
+    return out, sum(unfiled for _agency, _raw, unfiled in rows)
 
 
 def originator() -> Originator:
@@ -448,4 +459,4 @@ def reissue_payment(payment_id: int, user, *, bank_account_id: int | None = None
     return new
 
 
-__all__ = ["create_payments", "held_payments", "payment_postings", "generate_nacha", "nacha_plan", "nacha_cutoff", "record_return", "reissue_payment", "originator"]
+__all__ = ["create_payments", "held_payments", "payment_postings", "cash_out", "generate_nacha", "nacha_plan", "nacha_cutoff", "record_return", "reissue_payment", "originator"]

@@ -46,7 +46,7 @@ from . import calc, four_eyes, paid_periods
 from .common import IdList, get_run, id_in, pending_approval_chunks, refuse_while_approving, user_id
 from .paycheck_inputs import pays_time, residence_locality, work_locality
 from .ledger import post_entry, raw_sum
-from .payments import create_payments, payment_postings
+from .payments import cash_out, create_payments
 from .schedules import period_and_pay_date
 from .workers_comp import engagement_problems as workers_comp_problems
 
@@ -454,19 +454,26 @@ def resume_calculation(run_id: int, user=None) -> list[int]:
 
 @transaction()
 def finalize_run(run_id: int) -> bool:
-    """calculating → calculated once every chunk is done: totals from the paychecks. A conditional UPDATE on the
-    state makes it happen once even when two chunks finish at the same moment. Returns True if this call did it."""
+    """calculating → calculated once every chunk is done: the run's totals are its chunks' (each chunk stored its
+    paychecks' with `done_at`, in the transaction that wrote them; paychecks are never changed or deleted), or its
+    paychecks' when a chunk was done before chunks kept totals. A conditional UPDATE on the state makes it happen
+    once even when two chunks finish at the same moment. Returns True if this call did it."""
     s = db.session
-    total, done = s.execute(sa.select(sa.func.count(), sa.func.count(RunChunk.done_at))
-                            .where(RunChunk.run_id == run_id)).one()
+    # one statement: whether every chunk is done, and their totals, from one snapshot
+    total, done, summed, *sums = s.execute(sa.select(
+        sa.func.count(), sa.func.count(RunChunk.done_at), sa.func.count(RunChunk.paycheck_count),
+        sa.func.coalesce(sa.func.sum(RunChunk.paycheck_count), 0), raw_sum(RunChunk.total_gross),
+        raw_sum(RunChunk.total_employee_taxes), raw_sum(RunChunk.total_employer_taxes),
+        raw_sum(RunChunk.total_deductions), raw_sum(RunChunk.total_net)).where(RunChunk.run_id == run_id)).one()
     if done < total:
         return False
-    sums = s.execute(sa.select(sa.func.count(), raw_sum(Paycheck.gross), raw_sum(Paycheck.employee_taxes),
-                               raw_sum(Paycheck.employer_taxes), raw_sum(Paycheck.deductions), raw_sum(Paycheck.net))
-                     .where(Paycheck.run_id == run_id)).one()
+    if summed < total:      # a chunk done before 0139_tot28: no totals of its own
+        sums = s.execute(sa.select(sa.func.count(), raw_sum(Paycheck.gross), raw_sum(Paycheck.employee_taxes),
+                                   raw_sum(Paycheck.employer_taxes), raw_sum(Paycheck.deductions),
+                                   raw_sum(Paycheck.net)).where(Paycheck.run_id == run_id)).one()
     finish = RUN_MACHINE.move("finish")
     res = s.execute(sa.update(PayrollRun).where(PayrollRun.id == run_id, PayrollRun.state.in_(finish.sources)).values(
-        state=finish.target, calculated_at=utcnow(), chunks_done=total, paycheck_count=sums[0],
+        state=finish.target, calculated_at=utcnow(), chunks_done=total, paycheck_count=int(sums[0]),
         total_gross=_d(sums[1]), total_employee_taxes=_d(sums[2]), total_employer_taxes=_d(sums[3]),
         total_deductions=_d(sums[4]), total_net=_d(sums[5])), execution_options={"synchronize_session": False})
     return res.rowcount == 1
@@ -584,13 +591,10 @@ def mark_paid(run_id: int, user, *, on: date | None = None) -> PayrollRun:
     check_move(run, "pay")
     refuse_while_approving(run, "marked paid")
     s = db.session
-    # one pass over the run's payments (100,000 of them: two counts were two scans); held ones wait for an account
-    has_payments, unfiled = s.execute(sa.select(sa.func.count(), sa.func.count().filter(
-        Payment.nacha_file_id.is_(None), Payment.status == "pending")).where(Payment.run_id == run.id)).one()
-    if has_payments and unfiled:
+    postings, unfiled = cash_out(run.id)        # held payments wait for an account: they are neither
+    if unfiled:
         raise DomainError(f"run #{run.id}: generate the NACHA file before marking it paid", code="no_nacha_file")
-    post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", payment_postings(run.id),
-               run_id=run.id)
+    post_entry("payment", on or run.pay_date, f"Direct deposit for run {run.id}", postings, run_id=run.id)
     s.execute(sa.update(Payment).where(Payment.run_id == run.id, Payment.status == "pending").values(status="sent"),
               execution_options={"synchronize_session": False})
     transition_once(run, "pay")

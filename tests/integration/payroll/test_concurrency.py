@@ -175,7 +175,7 @@ def test_the_same_run_marked_paid_at_once_posts_cash_out_once(app, db, world, mo
     runs.approve_run(run_id, world.hr2)
     payments.generate_nacha(run_id, world.finance, now=NOW, effective_date=SETTLES)
     db.session.commit()
-    _slow(monkeypatch, runs, "payment_postings")
+    _slow(monkeypatch, runs, "cash_out")
     fin = world.finance.id
     results = race(app, lambda user: runs.mark_paid(run_id, user(fin)).id)
     assert len(_winners(results)) == 1, results

@@ -222,3 +222,45 @@ def test_an_account_closed_while_the_payments_are_made_refuses_the_chunks_approv
     assert db.session.execute(sa.select(Payment.worker_id, Payment.amount, Payment.status)
                               .order_by(Payment.worker_id)).all() == [(a.worker_id, Decimal("1000.00"), "pending"),
                                                                       (b.worker_id, Decimal("1200.00"), "pending")]
+
+
+def test_a_held_payment_released_before_the_run_is_paid_must_be_filed_then_goes_out_with_the_rest(db, world):
+    """Contractors (net = gross) 1,000.00, 1,200.00 (held: no account) and 1,600.00; file A carries 2,600.00. The
+    held payment is released to a new account before the run is marked paid: its 1,200.00 is pending and in no
+    file, so marking paid is refused (the one pass over the payments counts it; the held one it replaced is not
+    counted). Filed in B, the run is marked paid: one cash-out entry of 1,000.00 + 1,200.00 + 1,600.00 =
+    3,800.00, nothing left owed."""
+    from backoffice.errors import DomainError
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from payroll.models_ledger import JournalEntry
+    from payroll.services import payments, runs
+
+    a, b, c = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00", "40.00"))
+    for e in (a, b, c):
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
+    remove_bank_account(b.worker_id, old.id)
+    runs.approve_run(run.id, world.hr2)
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    assert (f.entry_count, f.total_credit) == (2, Decimal("2600.00"))
+
+    (held,) = payments.held_payments(run.id)
+    add_bank_account(b.worker_id, {"routing_number": "021000021", "account_number": "5566778899",
+                                   "account_type": "checking"})
+    released = payments.reissue_payment(held.id, world.finance)
+    assert (released.status, released.amount, released.nacha_file_id) == ("pending", Decimal("1200.00"), None)
+    assert payments.cash_out(run.id)[1] == 1
+    with pytest.raises(DomainError, match="generate the NACHA file"):
+        runs.mark_paid(run.id, world.finance)
+
+    f2 = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    assert (f2.file_id_modifier, f2.entry_count, f2.total_credit) == ("B", 1, Decimal("1200.00"))
+    assert payments.cash_out(run.id)[1] == 0
+    runs.mark_paid(run.id, world.finance)
+    assert db.session.execute(sa.select(sa.func.count()).select_from(JournalEntry).where(
+        JournalEntry.run_id == run.id, JournalEntry.kind == "payment")).scalar() == 1
+    tb = assert_ledger_balanced()
+    assert (tb["accounts"]["1000"], tb["accounts"]["2400"]) == (Decimal("-3800.00"), Decimal("0.00"))
