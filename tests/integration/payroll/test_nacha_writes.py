@@ -1,9 +1,12 @@
 """What a NACHA file writes on its run's payments: the file and the trace numbers, as heap-only updates."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
+from backoffice.money import D
 from tests.integration.payroll.conftest import NOW, SETTLES
 
 
@@ -143,3 +146,34 @@ def _approved_run(world, rates):
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
     return run
+
+
+def test_the_files_creation_is_audited_once_and_its_row_holds_the_whole_file(db, world):
+    """The file's row is written before its content (the payments are numbered into it while the content is
+    formatted) and the content after: still one audit record of the file's creation — its fields, the content
+    masked, no "update" — and the row read back from the database holds the file returned, whose three entries
+    (6-records) carry the traces 0000001-0000003 the payments were given."""
+    from backoffice.audit import MASK, AuditLog
+    from payroll.models_ledger import NachaFile, Payment
+    from payroll.services import payments
+
+    run = _approved_run(world, ("20.00", "25.00", "30.00"))
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    s = db.session
+    s.commit()
+
+    records = s.execute(sa.select(AuditLog.action, AuditLog.changes).where(AuditLog.model == "payment",
+                                                                           AuditLog.record_id == str(f.id))).all()
+    assert [action for action, _ in records] == ["create"]
+    created = json.loads(records[0][1])
+    paid = s.execute(sa.select(Payment.amount, Payment.trace_number).where(Payment.run_id == run.id)
+                     .order_by(Payment.paycheck_id, Payment.part)).all()
+    assert created["entry_count"] == {"after": 3} and created["content"] == {"after": MASK}
+    assert created["run_id"] == {"after": run.id} and created["file_id_modifier"] == {"after": "A"}
+    assert D(created["total_credit"]["after"]) == sum(amount for amount, _ in paid)
+    s.expire_all()
+    stored = s.get(NachaFile, f.id).content
+    assert stored == f.content
+    sixes = [line for line in stored.splitlines() if line.startswith("6")]
+    assert [line[79:94] for line in sixes] == [trace for _, trace in paid] == [
+        "011000010000001", "011000010000002", "011000010000003"]
