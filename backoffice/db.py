@@ -1,6 +1,7 @@
 """Declarative base and column types: integer cents, scaled decimals, UTC timestamps, encrypted strings."""
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -120,3 +121,32 @@ def planner_settings(conn, **settings: str):
     yield
     for name, value in before.items():
         conn.execute(sa.text("SELECT set_config(:name, :value, true)"), {"name": name, "value": value})
+
+
+@contextmanager
+def meanwhile(conn, work):
+    """`work(conn)` (statements on `conn`, a SQLAlchemy Connection) done while the block runs Python that does not
+    use the connection: on PostgreSQL in a thread, which waits in psycopg with the GIL released while the server
+    works, joined at the block's end (its error raised there); elsewhere (SQLite's connection stays in its thread)
+    first, then the block. The transaction is the caller's: nothing is committed, and the block must not touch the
+    session or the connection until it ends."""
+    if conn.dialect.name != "postgresql":
+        work(conn)
+        yield
+        return
+    failed: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            work(conn)
+        except BaseException as exc:    # raised in the caller's thread, below
+            failed.append(exc)
+
+    thread = threading.Thread(target=run, name="meanwhile", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()       # before the connection is used again, even for the rollback of an error in the block
+    if failed:
+        raise failed[0]

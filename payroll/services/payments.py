@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 import sqlalchemy.orm  # noqa: F401  (aliased)
+from sqlalchemy.orm.attributes import set_committed_value
 from flask import current_app
 
 from backoffice.batching import gc_paused
-from backoffice.db import RUN_SORT_MEMORY, planner_settings, utcnow
+from backoffice.db import RUN_SORT_MEMORY, meanwhile, planner_settings, utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, ValidationFailed
 from backoffice.extensions import db
 from backoffice.money import D, ZERO
@@ -324,30 +325,42 @@ def generate_nacha(run_id: int, user=None, *, now: datetime, effective_date: dat
         raise DomainError("no NACHA file id modifier left for this run", code="too_many_files")
     effective = _effective_date(run, now, effective_date, reissue=bool(files) or run.state == "paid")
     info = originator()
-    accounts = decrypt_all([r.sealed for r in todo])
-    entries = [Entry(name, str(paycheck_id), routing, account, account_type, amount)
-               for (_id, paycheck_id, routing, account_type, amount, name, _sealed), account in zip(todo, accounts)]
     modifier = MODIFIERS[len(files)]
-    content = build_nacha_file(info, entries, effective_date=effective, created_at=now,
-                               file_id_modifier=modifier, company_entry_description="PAYROLL",
-                               company_descriptive_date=descriptive_date(run.pay_date))
+    # The file's row is written first, all but its content, so that the server numbers the payments into it while
+    # the content is formatted here (`meanwhile`; on SQLite one after the other). The content goes in by a
+    # statement of its own: the audit log's record of the file's creation is the flush's, once.
     f = NachaFile(run_id=run.id, file_id_modifier=modifier, purpose="run" if not files else "reissue",
-                  entry_count=len(entries), total_credit=sum((e.amount for e in entries), ZERO), content=content,
+                  entry_count=len(todo), total_credit=sum((r.amount for r in todo), ZERO), content="",
                   effective_date=effective, created_by_id=user_id(user))
     s.add(f)
     s.flush()
     # The file's entries are the pending, unfiled payments in paycheck and part order (one live payment per part:
     # uq_payments_live_part; not id order, which interleaves the chunks that wrote them), so entry i has trace
     # ODFI + i: one set-based UPDATE numbers them the same way (no row-by-row round trips for 100,000 payments).
-    odfi8 = trace_number(info.odfi_id, 1)[:8]
+    odfi8, file_id = trace_number(info.odfi_id, 1)[:8], f.id      # (read here: the thread below leaves f alone)
     seq7 = "lpad(n.rn::text, 7, '0')" if is_postgres() else "substr('0000000' || n.rn, -7)"
-    with planner_settings(s.connection(), work_mem=RUN_SORT_MEMORY):     # the numbering's sort too, in memory
-        s.execute(sa.text(
-            # seq7 is one of two literal SQL expressions; values are bound
-            f"UPDATE payments SET nacha_file_id = :file_id, trace_number = :odfi || {seq7} "  # nosec B608
-            "FROM (SELECT id, row_number() OVER (ORDER BY paycheck_id, part) AS rn FROM payments "
-            "WHERE run_id = :run_id AND nacha_file_id IS NULL AND status = 'pending') AS n WHERE payments.id = n.id"),
-            {"file_id": f.id, "odfi": odfi8, "run_id": run.id})
+
+    def number(conn) -> None:
+        with planner_settings(conn, work_mem=RUN_SORT_MEMORY):     # the numbering's sort too, in memory
+            conn.execute(sa.text(
+                # seq7 is one of two literal SQL expressions; values are bound
+                f"UPDATE payments SET nacha_file_id = :file_id, trace_number = :odfi || {seq7} "  # nosec B608
+                "FROM (SELECT id, row_number() OVER (ORDER BY paycheck_id, part) AS rn FROM payments "
+                "WHERE run_id = :run_id AND nacha_file_id IS NULL AND status = 'pending') AS n "
+                "WHERE payments.id = n.id"),
+                {"file_id": file_id, "odfi": odfi8, "run_id": run_id})
+
+    with meanwhile(s.connection(), number):
+        accounts = decrypt_all([r.sealed for r in todo])
+        entries = [Entry(name, str(paycheck_id), routing, account, account_type, amount)
+                   for (_id, paycheck_id, routing, account_type, amount, name, _sealed), account
+                   in zip(todo, accounts)]
+        content = build_nacha_file(info, entries, effective_date=effective, created_at=now,
+                                   file_id_modifier=modifier, company_entry_description="PAYROLL",
+                                   company_descriptive_date=descriptive_date(run.pay_date))
+    s.execute(sa.update(NachaFile).where(NachaFile.id == f.id).values(content=content),
+              execution_options={"synchronize_session": False})
+    set_committed_value(f, "content", content)
     log_change("update", "payment", f"run {run.id}", {"nacha_file_id": {"before": None, "after": f.id},
                                                        "count": len(todo), "effective_date": effective.isoformat(),
                                                        "pay_date": run.pay_date.isoformat()})

@@ -83,3 +83,34 @@ def test_planner_settings_hold_inside_their_block_and_are_put_back_after_it(db):
     with planner_settings(conn, work_mem="64MB", enable_sort="off"):
         assert tuple(conn.execute(show).one()) == ("64MB", "off")
     assert tuple(conn.execute(show).one()) == ("5MB", "on")
+
+
+def test_meanwhile_does_its_statements_beside_the_block_and_raises_their_error_once_both_are_done(db):
+    """backoffice.db.meanwhile: the work's statements are done on the connection by the block's end (on PostgreSQL
+    in a thread while the block runs, on SQLite before it), in the caller's transaction; a failing statement is
+    raised to the caller; and an error in the block is raised only after the work has finished with the connection,
+    which then still serves the transaction."""
+    import threading
+
+    from backoffice.db import meanwhile
+
+    conn = db.session.connection()
+    conn.execute(sa.text("CREATE TEMPORARY TABLE meanwhile_t (n INTEGER)"))
+
+    def work(c):
+        c.execute(sa.text("INSERT INTO meanwhile_t (n) SELECT 7 UNION ALL SELECT 35"))
+
+    with meanwhile(conn, work):
+        here = sum(range(10))
+    assert here == 45
+    assert conn.execute(sa.text("SELECT sum(n) FROM meanwhile_t")).scalar() == 42
+
+    with pytest.raises(sa.exc.DBAPIError, match="no_such_table"):
+        with db.session.begin_nested():
+            with meanwhile(db.session.connection(), lambda c: c.execute(sa.text("SELECT * FROM no_such_table"))):
+                pass
+    with pytest.raises(ValueError, match="the block's own"):
+        with meanwhile(conn, work):
+            raise ValueError("the block's own")
+    assert not [t for t in threading.enumerate() if t.name == "meanwhile"]
+    assert conn.execute(sa.text("SELECT sum(n) FROM meanwhile_t")).scalar() == 84

@@ -1,15 +1,18 @@
 """What a NACHA file writes on its run's payments: the file and the trace numbers, as heap-only updates."""
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 
+from backoffice.money import D
 from tests.integration.payroll.conftest import NOW, SETTLES
 
 
 def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_postgresql(db, world):
     """0132: no index of payments names nacha_file_id or trace_number (as a column or in its predicate), and the
-    table keeps 60% of each page free (fillfactor 40 since 0136; 50 in 0132), so the file's one UPDATE of the run's
+    table keeps 70% of each page free (fillfactor 30 since 0139, 40 since 0136; 50 in 0132), so the file's one UPDATE of the run's
     payments changes no indexed column and finds room on the page: PostgreSQL counts each of the three payments as a
     heap-only-tuple (HOT) update. The entries are still numbered in payment order: the ODFI's 8 digits (01100001) then 1, 2, 3."""
     from payroll.models_ledger import Payment
@@ -20,7 +23,7 @@ def test_the_nacha_file_numbers_the_runs_payments_without_new_index_entries_on_p
     run = _approved_run(world, ("20.00", "25.00", "30.00"))
     s = db.session
     options = s.execute(sa.text("SELECT reloptions FROM pg_class WHERE oid = 'payments'::regclass")).scalar()
-    assert "fillfactor=40" in options
+    assert "fillfactor=30" in options
     indexed = [d for (d,) in s.execute(sa.text("SELECT pg_get_indexdef(indexrelid) FROM pg_index "
                                               "WHERE indrelid = 'payments'::regclass"))]
     assert indexed and not [d for d in indexed if "nacha_file_id" in d or "trace_number" in d]
@@ -89,6 +92,29 @@ def test_marking_the_run_paid_sets_its_payments_sent_without_new_index_entries_o
     assert (s.get(Payment, first).status, s.get(Payment, first).attention) == ("returned", "returned")
 
 
+def test_a_full_page_of_payments_is_numbered_and_marked_sent_without_pruning_on_postgresql(db, world):
+    """0139: a page filled to the fill factor at approval (fillfactor 30: 15 or more payments) has room for both
+    later versions of its rows — the NACHA file's numbered one and marking sent's — without pruning any: here all in
+    one transaction, so no old version may be pruned (as while another user's export still sees the payments as the
+    file found them). All 2 × 24 updates are heap-only; at fillfactor 40 about a third of marking sent's were not."""
+    from payroll.services import payments, runs
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("heap-only-tuple updates and fill factors are PostgreSQL's")
+    run = _approved_run(world, [f"{20 + i}.00" for i in range(24)])
+    s = db.session
+    per_page = s.execute(sa.text("SELECT max(n) FROM (SELECT count(*) AS n FROM payments WHERE run_id = :run "
+                                 "GROUP BY (ctid::text::point)[0]) pages"), {"run": run.id}).scalar()
+    assert per_page >= 15
+    hot = sa.text("SELECT pg_stat_get_xact_tuples_hot_updated('payments'::regclass)")
+    before = s.execute(hot).scalar()
+
+    payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    runs.mark_paid(run.id, world.finance)
+
+    assert s.execute(hot).scalar() - before == 48
+
+
 def test_the_nacha_file_a_payment_names_is_checked_once_per_statement_and_still_enforced_on_postgresql(db, world):
     """0136: payments.nacha_file_id is checked by statement-level triggers instead of a foreign key on PostgreSQL
     (the numbering of 100,000 payments found the same file by one internal query per row). The file's numbering of
@@ -143,3 +169,34 @@ def _approved_run(world, rates):
     runs.start_calculation(run.id, world.hr)
     runs.approve_run(run.id, world.hr2)
     return run
+
+
+def test_the_files_creation_is_audited_once_and_its_row_holds_the_whole_file(db, world):
+    """The file's row is written before its content (the payments are numbered into it while the content is
+    formatted) and the content after: still one audit record of the file's creation — its fields, the content
+    masked, no "update" — and the row read back from the database holds the file returned, whose three entries
+    (6-records) carry the traces 0000001-0000003 the payments were given."""
+    from backoffice.audit import MASK, AuditLog
+    from payroll.models_ledger import NachaFile, Payment
+    from payroll.services import payments
+
+    run = _approved_run(world, ("20.00", "25.00", "30.00"))
+    f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
+    s = db.session
+    s.commit()
+
+    records = s.execute(sa.select(AuditLog.action, AuditLog.changes).where(AuditLog.model == "payment",
+                                                                           AuditLog.record_id == str(f.id))).all()
+    assert [action for action, _ in records] == ["create"]
+    created = json.loads(records[0][1])
+    paid = s.execute(sa.select(Payment.amount, Payment.trace_number).where(Payment.run_id == run.id)
+                     .order_by(Payment.paycheck_id, Payment.part)).all()
+    assert created["entry_count"] == {"after": 3} and created["content"] == {"after": MASK}
+    assert created["run_id"] == {"after": run.id} and created["file_id_modifier"] == {"after": "A"}
+    assert D(created["total_credit"]["after"]) == sum(amount for amount, _ in paid)
+    s.expire_all()
+    stored = s.get(NachaFile, f.id).content
+    assert stored == f.content
+    sixes = [line for line in stored.splitlines() if line.startswith("6")]
+    assert [line[79:94] for line in sixes] == [trace for _, trace in paid] == [
+        "011000010000001", "011000010000002", "011000010000003"]
