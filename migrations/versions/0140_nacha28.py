@@ -1,8 +1,8 @@
 """payments keep 70% of each page free (fillfactor 30, PostgreSQL): marking a run paid stays heap-only while another
 transaction still sees the payments as the NACHA file found them
 
-Revision ID: 0139_nacha28
-Revises: 0138_tail26
+Revision ID: 0140_nacha28
+Revises: 0139_tot28
 
 A run's payments are written three times: approval (COPY), the NACHA file's numbering (a new version, 25 bytes
 longer) and marking paid (`status = 'sent'`). At fillfactor 40 (0136) a page holds the approval's rows and their
@@ -15,8 +15,8 @@ existing ones stay as they are.
 """
 from alembic import op
 
-revision = '0139_nacha28'
-down_revision = '0138_tail26'
+revision = '0140_nacha28'
+down_revision = '0139_tot28'
 branch_labels = None
 depends_on = None
 
