@@ -206,11 +206,10 @@ class Payment(db.Model):
         sa.Index("uq_payments_live_part", "paycheck_id", "part", unique=True,
                  sqlite_where=sa.text("attention IS NULL OR attention = 'held'"),
                  postgresql_where=sa.text("attention IS NULL OR attention = 'held'")),
-        # 70% of each page left free at approval: the NACHA numbering's new versions (25 bytes longer: the file's id
-        # and the 15-digit trace) and then marking sent's stay on their page without pruning the old ones, which an
-        # export running meanwhile may still see (0139; at 40, 0136, marking sent found room only by pruning; at 50,
-        # 15% of the numbering's did not fit)
-        {"postgresql_with": {"fillfactor": 30}},
+        # 60% of each page left free at approval: the NACHA numbering's new versions (25 bytes longer: the file's id
+        # and the 15-digit trace) and then marking sent's stay on their page (0136; at 50, 15% of the numbering's
+        # did not fit)
+        {"postgresql_with": {"fillfactor": 40}},
     )
 
     run = relationship("PayrollRun", viewonly=True)
