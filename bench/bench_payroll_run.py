@@ -466,8 +466,8 @@ def main() -> None:
                     help="after the run-level approval, run its chunks (the payments and leave accrual, in the "
                     "--workers processes), then the NACHA file (this process; it waits for the chunks' payments) and "
                     "the register rows (one more process: a finance user's export) at the same time, as the Celery "
-                    "workers and two users' requests would; marking paid follows the file, the register still "
-                    "running. Without it the phases run one after another")
+                    "workers and two users' requests would; then mark paid. Without it the phases run one after "
+                    "another")
     ap.add_argument("--dump", metavar="FILE", help="write every paycheck, line, payment and ledger total of the run "
                     "to FILE (text, ordered): two runs of the same seed compare with diff or cmp")
     args = ap.parse_args()
@@ -615,41 +615,35 @@ def main() -> None:
                 for r in got:
                     if isinstance(r, BaseException):
                         raise r
-                for p in procs:
-                    p.join()
-                    assert p.exitcode == 0
                 # the chunks take both cores; then the file (this process, then its server backend) and the register
                 # (a finance user's export: another process and backend) share them. The file waits for the chunks'
-                # payments (approval_in_progress); the register needs only the calculated run. Marking paid waits
-                # for the file, not for another user's export: it follows the file, the register still running.
-                rp = ctx.Process(target=_register_worker, args=(run_id, rq))
+                # payments (approval_in_progress); the register needs only the calculated run.
+                procs.append(ctx.Process(target=_register_worker, args=(run_id, rq)))
                 db.engine.dispose()
-                rp.start()
+                procs[-1].start()
                 t0 = time.perf_counter()
                 f = payments.generate_nacha(run_id, fin, now=made)
-                t1 = time.perf_counter()
-                runs.mark_paid(run_id, fin)
-                t2 = time.perf_counter()
+                t_nacha = time.perf_counter() - t0
                 shape = rq.get()
                 if isinstance(shape, BaseException):
                     raise shape
-                rp.join()
-                assert rp.exitcode == 0
-                print(f"  overlapped: NACHA file {t1 - t0:.2f} s then mark paid {t2 - t1:.2f} s here; register rows "
-                      f"{shape[2]:.2f} s ({shape[3]:.2f} s CPU) in its process; chunk approval CPU "
+                for p in procs:
+                    p.join()
+                    assert p.exitcode == 0
+                print(f"  overlapped: NACHA file {t_nacha:.2f} s here; register rows {shape[2]:.2f} s "
+                      f"({shape[3]:.2f} s CPU) in its process; chunk approval CPU "
                       f"{sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
                 return f, shape[:2]
 
-            nacha, (ncols, nrows) = phase("chunks, then NACHA → mark paid ∥ register", overlapped)
-            assert not runs.pending_approval_chunks(run_id)
+            nacha, (ncols, nrows) = phase("chunks, then NACHA ∥ register", overlapped)
         else:
             phase("approve chunks (leave)", approve_chunks)
             nacha = phase("NACHA file", lambda: payments.generate_nacha(run_id, fin, now=made))
             ncols, nrows = phase("register rows", reg)
-            assert not runs.pending_approval_chunks(run_id)
-            phase("mark paid", lambda: runs.mark_paid(run_id, fin))
-        if args.dump:       # the register does not read what marking paid writes (payments, notices, the run's state)
+        assert not runs.pending_approval_chunks(run_id)
+        if args.dump:
             register_digest = _register_digest(run_id)
+        phase("mark paid", lambda: runs.mark_paid(run_id, fin))
         total = sum(s for _n, s in phases)
         count = db.session.execute(sa.select(sa.func.count()).select_from(Paycheck)
                                    .where(Paycheck.run_id == run_id)).scalar()
