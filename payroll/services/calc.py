@@ -129,7 +129,8 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     # cost about a fifth of the chunk's Python more than doing it while they are fresh
     out = ChunkRows()
     for part in worker_slices(ctx):
-        out.add(run, ctx, frags, part, explain, now.replace(tzinfo=None), comp if comp.prices else None)
+        out.add(run, ctx, frags, part, explain, now.replace(tzinfo=None),    # stored as naive UTC (UTCDateTime)
+                comp if comp.prices else None)
     _hold_refused(run, out.refused, now)
     rows = out.paychecks
     new_ids = reserve_ids("paychecks", len(rows))
@@ -248,14 +249,14 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict, workers: list | None = None
 
 
 # paychecks computed and turned into rows together (calculate_chunk says why): 25 paychecks' objects (~20 kB each)
-# fit a core's 1 MB L2 cache; bench_run_calc at 20,000 workers gave slices of 10, 25, 50 and 100 -19%, -21%, -17%
-# and -1 to -10% CPU against the whole chunk of 2,500 at once
+# fit a core's 1 MB L2 cache; at 20,000 workers (docs/benchmarks.md, session 21) slices of 10, 25 and 50 took 16–21%
+# less CPU than the whole chunk of 2,500 at once, slices of 100 about the same
 SLICE = 25
 
 
 def worker_slices(ctx, size: int = 0) -> list[list]:
-    """ctx.by_worker() in parts of about `size` (else SLICE) paychecks, never splitting a worker's two (a W-2 and a 1099
-    paycheck: compute_chunk drops both when the engine refuses the worker; by_worker gives them one after the
+    """ctx.by_worker() in parts of about `size` (else SLICE) paychecks, never splitting a worker's two (a W-2 and a
+    1099 paycheck: compute_chunk drops both when the engine refuses the worker; by_worker gives them one after the
     other, the engagements being read in worker order)."""
     size = size or SLICE
     parts: list[list] = []
