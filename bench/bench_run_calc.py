@@ -6,11 +6,13 @@ Run (PostgreSQL dev server; the database's schema is dropped and rebuilt, then s
 
 Creates the regular run and plans its chunks (chunks of 2,500) with the real services, loads every chunk's rows once
 (`load_context`, the deductions; not timed), then times, in this one process with `time.process_time` (CPU, not
-wall: the machine is shared), what `calculate_chunk` does between loading and writing: `compute_chunk` (earnings
-through the workweek engine, the engine input, the paycheck engine, YTD), `paycheck_rows` (the stored input as JSON)
-and `chunk_lines` (line rows and the ledger's input), for every chunk, `--repeat` times. Prints the best pass's CPU
-ms a worker and each part's. `--explain` builds the lines' explanations as a run of at most 2,000 paychecks does;
-`--profile FILE` writes a cProfile of one more pass.
+wall: the machine is shared), what `calculate_chunk` does between loading and writing, for every chunk, `--repeat`
+times: a slice of `--slice` workers at a time (`ChunkRows.add`: earnings through the workweek engine, the engine
+input, the paycheck engine, YTD, the paychecks' rows with the stored input as JSON, the line rows and the ledger's
+input, the YTD rows in cents), then freeing all of it; `--slice 0` computes the whole chunk first and then its rows,
+each part timed (`compute_chunk`, `paycheck_rows`, `chunk_lines` and the YTD rows), as calculate_chunk did before
+session 21. Prints the best pass's CPU ms a worker and each part's. `--explain` builds the lines' explanations as a
+run of at most 2,000 paychecks does; `--profile FILE` writes a cProfile of one more pass.
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ import os
 import random
 import sys
 import time
+from collections import defaultdict
 from datetime import date
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -35,6 +38,8 @@ def main() -> None:
     ap.add_argument("--profile", metavar="FILE", help="write a cProfile of one more pass to FILE")
     ap.add_argument("--url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     ap.add_argument("--gc-on", action="store_true", help="keep the garbage collector on (calculate_chunk pauses it)")
+    ap.add_argument("--slice", type=int, default=None,
+                    help="workers computed and turned into rows together (default calc.SLICE; 0: the whole chunk)")
     ap.add_argument("--save", metavar="FILE", help="also pickle the loaded rows to FILE")
     ap.add_argument("--load", metavar="FILE", help="time the rows pickled by --save (no database, no seed)")
     args = ap.parse_args()
@@ -43,7 +48,8 @@ def main() -> None:
 
     from contextlib import nullcontext
 
-    from payroll.services.calc import chunk_lines, compute_chunk, paycheck_rows
+    from payroll.services.calc import (SLICE, ChunkRows, _stored_cents, chunk_lines, compute_chunk, paycheck_rows,
+                                       worker_slices)
     from backoffice.batching import gc_paused
 
     if args.load:
@@ -56,35 +62,53 @@ def main() -> None:
             with open(args.save, "wb") as f:
                 pickle.dump((run, loaded), f)
     workers = sum(len({e.worker_id for e in ctx.engagements}) for ctx, _ in loaded)
+    if args.slice is None:
+        args.slice = SLICE
     now = datetime_now()
 
     def one_chunk(ctx, frags, spent) -> None:
         c0 = time.process_time()
-        _ytd, computed, _refused = compute_chunk(run, ctx, frags)
-        c1 = time.process_time()
-        paycheck_rows(run, ctx, computed, now)
-        c2 = time.process_time()
-        chunk_lines(computed, {c[0]: i for i, c in enumerate(computed)}, ctx.agency_id, args.explain)
-        c3 = time.process_time()
-        spent["compute_chunk"] += c1 - c0
-        spent["paycheck_rows"] += c2 - c1
-        spent["chunk_lines"] += c3 - c2
+        if args.slice:          # as calculate_chunk does: a slice computed and turned into rows, then the next
+            out = ChunkRows()
+            for part in worker_slices(ctx, args.slice):
+                out.add(run, ctx, frags, part, args.explain, now, None)
+            c3 = time.process_time()
+            del out
+        else:                   # the whole chunk computed, then its rows (calculate_chunk before session 21)
+            ytd, computed, _refused = compute_chunk(run, ctx, frags)
+            c1 = time.process_time()
+            rows = paycheck_rows(run, ctx, computed, now)
+            c2 = time.process_time()
+            lines = chunk_lines(computed, {c[0]: i for i, c in enumerate(computed)}, ctx.agency_id, args.explain)
+            ytd_rows = [_stored_cents(v) for v in ytd.values()]
+            c3 = time.process_time()
+            spent["compute_chunk"] += c1 - c0
+            spent["paycheck_rows"] += c2 - c1
+            spent["chunk_lines+ytd"] += c3 - c2
+            del ytd, computed, rows, lines, ytd_rows
+        c4 = time.process_time()
+        spent["rows built"] += c3 - c0
+        spent["freed"] += c4 - c3
 
     def one_pass() -> dict[str, float]:
-        spent = {"compute_chunk": 0.0, "paycheck_rows": 0.0, "chunk_lines": 0.0}
+        spent: dict[str, float] = defaultdict(float)
         for ctx, frags in loaded:
             with (nullcontext() if args.gc_on else gc_paused()):     # as calculate_chunk does
                 one_chunk(ctx, frags, spent)
         return spent
 
     passes = [one_pass() for _ in range(args.repeat)]
-    best = min(passes, key=lambda p: sum(p.values()))
+    def total(p: dict) -> float:
+        return p["rows built"] + p["freed"]
+
+    best = min(passes, key=total)
     print(f"{workers:,} workers, {len(loaded)} chunks, explain={args.explain}, gc on={args.gc_on}, load average "
-          f"{os.getloadavg()[0]:.1f}; passes (CPU s): {', '.join(f'{sum(p.values()):.2f}' for p in passes)}")
+          f"{os.getloadavg()[0]:.1f}, slice {args.slice or 'none (whole chunk)'}; passes (CPU s): "
+          f"{', '.join(f'{total(p):.2f}' for p in passes)}")
     for name, sec in best.items():
         print(f"  {name:<16} {1000 * sec / workers:6.3f} ms a worker")
-    print(f"  {'total':<16} {1000 * sum(best.values()) / workers:6.3f} ms a worker "
-          f"(= {sum(best.values()) * 100_000 / workers:.1f} s of CPU for 100,000 workers)")
+    print(f"  {'total':<16} {1000 * total(best) / workers:6.3f} ms a worker "
+          f"(= {total(best) * 100_000 / workers:.1f} s of CPU for 100,000 workers)")
     if args.profile:
         import cProfile
 

@@ -124,53 +124,59 @@ def calculate_chunk(run_id: int, index: int, *, explain_limit: int = EXPLAIN_LIM
     explain = run.chunks_total * run.chunk_size <= explain_limit
     now = utcnow()
     year = run.pay_date.year
-    running_ytd, computed, refused = compute_chunk(run, ctx, _deduction_fragments(ctx, run))
-    _hold_refused(run, refused, now)
-    rows = paycheck_rows(run, ctx, computed, now.replace(tzinfo=None))     # stored as naive UTC (UTCDateTime)
+    frags = _deduction_fragments(ctx, run)
+    comp = workers_comp.ChunkAccrual.load(run.id, run.pay_date, ctx.agency_id, list(chunk.engagement_ids))
+    # computed a slice of workers at a time, each slice turned into its rows at once and then let go: a whole
+    # chunk's results (~50 MB) outgrow the caches, so reading them back for the rows and freeing them at the end
+    # cost about a fifth of the chunk's Python more than doing it while they are fresh
+    out = ChunkRows()
+    for part in worker_slices(ctx):
+        out.add(run, ctx, frags, part, explain, now.replace(tzinfo=None),    # stored as naive UTC (UTCDateTime)
+                comp if comp.prices else None)
+    _hold_refused(run, out.refused, now)
+    rows = out.paychecks
     new_ids = reserve_ids("paychecks", len(rows))
     if new_ids is not None:
         bulk_insert("paychecks", ("id",) + PAYCHECK_COLUMNS, [(i,) + r for i, r in zip(new_ids, rows)], ready=True)
-        ids = {c[0]: i for c, i in zip(computed, new_ids)}
+        pids = new_ids
     else:
         bulk_insert("paychecks", PAYCHECK_COLUMNS, rows, ready=True)
-        ids = {(w, t): i for w, t, i in plain_rows(s.execute(
+        by_key = {(w, t): i for w, t, i in plain_rows(s.execute(
             sa.select(Paycheck.worker_id, Paycheck.worker_type, Paycheck.id)
             .where(Paycheck.run_id == run.id, Paycheck.kind == "regular",
-                   id_in(Paycheck.worker_id, sorted({c[0][0] for c in computed})))))} \
-            if computed else {}
+                   id_in(Paycheck.worker_id, sorted({k[0] for k in out.keys})))))} if out.keys else {}
+        pids = [by_key[k] for k in out.keys]
 
-    # lines
-    line_rows, ledger_input, applied, salary_claims = chunk_lines(computed, ids, ctx.agency_id, explain)
-    bulk_insert("paycheck_lines", LINE_COLUMNS, line_rows, ready=True)
-    workers_comp.accrue_chunk(run, ctx.agency_id, list(chunk.engagement_ids), computed, ids, ledger_input)
+    # lines (each names its paycheck by its place in the chunk until now)
+    bulk_insert("paycheck_lines", LINE_COLUMNS, ((pids[ln[0]],) + ln[1:] for ln in out.lines), ready=True)
+    if comp.prices:
+        comp.write(pids)
     # what each deduction took (goals and remittance), once: the paychecks with deduction lines (most have none)
-    taking = [c for c in computed if c[4].deductions]
     for wtype in ("employee", "contractor"):
-        record_taken({c[0][0]: ids[c[0]] for c in taking if c[0][1] == wtype},
-                     {c[0][0]: c[4] for c in taking if c[0][1] == wtype})
+        record_taken({key[0]: pids[place] for place, key, _r in out.taking if key[1] == wtype},
+                     {key[0]: r for _place, key, r in out.taking if key[1] == wtype})
 
     # the salary period, claimed once per engagement (the database refuses an overlap); who changed the inputs
-    paid_periods.claim(run, salary_claims, run.period_start, run.period_end)
-    sheet_ids = [tid for c in computed for tid in c[2].timesheet_ids]
+    paid_periods.claim(run, [(eid, pids[place]) for eid, place in out.claims], run.period_start, run.period_end)
+    sheet_ids = out.sheet_ids
     sheets = {ts.id: ts for rows in ctx.sheets.values() for ts in rows}     # who entered and approved each, as read
-    four_eyes.record_chunk_inputs(run, [e.id for c in computed for e in c[1]],
+    four_eyes.record_chunk_inputs(run, out.engagement_ids,
                                   [(tid, sheets[tid].entered_by_id, sheets[tid].approved_by_id) for tid in sheet_ids],
-                                  [a for c in computed for a in c[2].adjustment_ids],
-                                  [t for c in computed for t in c[2].task_ids])
+                                  out.adjustment_ids, out.task_ids)
 
     # YTD, time and adjustments
-    _write_ytd(running_ytd, ctx.ytd, year)
+    _write_ytd(out.ytd, ctx.ytd, year)
     if sheet_ids:
         s.execute(sa.update(Timesheet).where(id_in(Timesheet.id, sheet_ids)).values(paid_run_id=run.id),
                   execution_options={"synchronize_session": False})
-    mark_tasks_paid(run.id, [tid for c in computed for tid in c[2].task_ids])
-    for pid, adj_id in applied:
+    mark_tasks_paid(run.id, out.task_ids)
+    for place, adj_id in out.applied:
         s.execute(sa.update(PayrollAdjustment).where(PayrollAdjustment.id == adj_id)
-                  .values(status="applied", paycheck_id=pid, run_id=run.id),
+                  .values(status="applied", paycheck_id=pids[place], run_id=run.id),
                   execution_options={"synchronize_session": False})
 
     # journal, done mark, progress
-    post_entry("payroll", run.pay_date, f"Payroll run {run.id} chunk {index}", postings_for_paychecks(ledger_input),
+    post_entry("payroll", run.pay_date, f"Payroll run {run.id} chunk {index}", postings_for_paychecks(out.ledger),
                run_id=run.id, chunk_index=index)
     s.execute(sa.update(RunChunk).where(RunChunk.id == chunk.id).values(done_at=now, **chunk_totals(rows)))
     done = sa.select(sa.func.count()).select_from(RunChunk).where(RunChunk.run_id == run.id,
@@ -194,16 +200,18 @@ _STORED_OF = attrgetter(*YTD_STORED)            # a year-to-date row's figures, 
 _ENGINE_YTD_OF = attrgetter(*YTD_FIELDS)        # the engine's year to date after a paycheck, in YTD_FIELDS order
 
 
-def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[int, tuple[str, str]]]:
-    """The chunk's paychecks, calculated (no database access): the running year to date by (worker_id,
-    worker_type); per paycheck (key, engagements, pay, engine input, result, YTD delta, notes); and the workers the
-    engine refused by name (REFUSALS_HELD), worker id → (code, message): none of their paychecks is kept."""
+def compute_chunk(run: PayrollRun, ctx, frags: dict, workers: list | None = None
+                  ) -> tuple[dict, list, dict[int, tuple[str, str]]]:
+    """The chunk's paychecks (or those of `workers`, a part of ctx.by_worker() holding each worker's whole),
+    calculated (no database access): the running year to date by (worker_id, worker_type); per paycheck (key,
+    engagements, pay, engine input, result, YTD delta, notes); and the workers the engine refused by name
+    (REFUSALS_HELD), worker id → (code, message): none of their paychecks is kept."""
     tables = tables_for(run.pay_date)
     figures = run_figures(run)
     running_ytd: dict[tuple[int, str], dict] = {}
     computed: list = []
     refused: dict[int, tuple[str, str]] = {}
-    for key, engs in ctx.by_worker():
+    for key, engs in (ctx.by_worker() if workers is None else workers):
         worker_id, wtype = key
         if worker_id in ctx.held or worker_id in refused:
             continue
@@ -240,6 +248,77 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict) -> tuple[dict, list, dict[i
         notes = paycheck_notes(engs, primary, pay, profile, worker, w9)
         computed.append((key, engs, pay, obj, result, delta, notes))
     return running_ytd, computed, refused
+
+
+# paychecks computed and turned into rows together (calculate_chunk says why): 25 paychecks' objects (~20 kB each)
+# fit a core's 1 MB L2 cache; at 20,000 workers (docs/benchmarks.md, session 21) slices of 10, 25 and 50 took 16–21%
+# less CPU than the whole chunk of 2,500 at once, slices of 100 about the same
+SLICE = 25
+
+
+def worker_slices(ctx, size: int = 0) -> list[list]:
+    """ctx.by_worker() in parts of about `size` (else SLICE) paychecks, never splitting a worker's two (a W-2 and a
+    1099 paycheck: compute_chunk drops both when the engine refuses the worker; by_worker gives them one after the
+    other, the engagements being read in worker order)."""
+    size = size or SLICE
+    parts: list[list] = []
+    part: list = []
+    for item in ctx.by_worker():
+        if len(part) >= size and item[0][0] != part[-1][0][0]:
+            parts.append(part)
+            part = []
+        part.append(item)
+    if part:
+        parts.append(part)
+    return parts
+
+
+class ChunkRows:
+    """What a chunk writes, gathered a slice of workers at a time (calculate_chunk): the paychecks' rows and their
+    keys, the lines' rows, the journal's input, the year-to-date rows (cents) and what the services after the
+    COPY need. A paycheck is named by its place in the chunk (its index in `keys`) until its id is known."""
+
+    def __init__(self) -> None:
+        self.keys: list[tuple[int, str]] = []       # (worker_id, worker_type) per paycheck, in order
+        self.paychecks: list[tuple] = []            # PAYCHECK_COLUMNS, parallel to keys
+        self.lines: list[tuple] = []                # LINE_COLUMNS, the paycheck's place where its id goes
+        self.ledger: list[tuple] = []               # postings_for_paychecks' input, parallel to keys
+        self.applied: list[tuple[int, int]] = []    # (place, adjustment id)
+        self.claims: list[tuple[int, int]] = []     # (engagement id, place): the salary periods paid
+        self.ytd: dict[tuple[int, str], tuple] = {}     # key -> the new year to date as stored (_stored_cents)
+        self.taking: list[tuple] = []               # (place, key, result) of the paychecks with deduction lines
+        self.refused: dict[int, tuple[str, str]] = {}
+        self.engagement_ids: list[int] = []
+        self.sheet_ids: list[int] = []
+        self.adjustment_ids: list[int] = []
+        self.task_ids: list[int] = []
+
+    def add(self, run: PayrollRun, ctx, frags: dict, workers: list, explain: bool, naive_now, comp) -> None:
+        """Calculate `workers` (a worker_slices part) and keep their rows; `comp` prices the employee paychecks
+        for workers' compensation (None: no engagement of the chunk has a class code)."""
+        running_ytd, computed, refused = compute_chunk(run, ctx, frags, workers)
+        self.refused.update(refused)
+        first = len(self.keys)
+        places = {c[0]: first + i for i, c in enumerate(computed)}
+        self.paychecks += paycheck_rows(run, ctx, computed, naive_now)
+        line_rows, ledger_input, applied, claims = chunk_lines(computed, places, ctx.agency_id, explain)
+        if comp is not None:
+            comp.accrue(computed, places, ledger_input)
+        self.lines += line_rows
+        self.ledger += ledger_input
+        self.applied += applied
+        self.claims += claims
+        for key, vals in running_ytd.items():
+            self.ytd[key] = _stored_cents(vals)
+        for c in computed:
+            key, engs, pay, result = c[0], c[1], c[2], c[4]
+            self.keys.append(key)
+            if result.deductions:
+                self.taking.append((places[key], key, result))
+            self.engagement_ids += [e.id for e in engs]
+            self.sheet_ids += pay.timesheet_ids
+            self.adjustment_ids += pay.adjustment_ids
+            self.task_ids += pay.task_ids
 
 
 def _hold_refused(run: PayrollRun, refused: dict[int, tuple[str, str]], now) -> None:
@@ -290,7 +369,8 @@ def chunk_totals(rows: list[tuple]) -> dict:
 
 def chunk_lines(computed: list, ids: dict, agency_id, explain: bool) -> tuple[list, list, list, list]:
     """The paychecks' line rows for COPY (LINE_COLUMNS), the ledger's input, the adjustments applied and the salary
-    periods claimed, for paycheck ids `ids` by (worker_id, worker_type)."""
+    periods claimed, for paycheck ids `ids` by (worker_id, worker_type) (calculate_chunk: their places in the
+    chunk, given their ids when written)."""
     line_rows = []
     ledger_input = []
     applied: list = []
@@ -374,15 +454,16 @@ def _stored_cents(figures: dict) -> tuple:
     return tuple([cents(figures[f]) for f in YTD_STORED])     # a direct call of cents a figure (compiled)
 
 
-def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) -> None:
-    """Store the new year-to-date figures: UPDATE the rows read (locked) at the start, INSERT the new ones."""
+def _write_ytd(running: dict[tuple[int, str], tuple], existing: dict, year: int) -> None:
+    """Store the new year-to-date figures (as stored: _stored_cents): UPDATE the rows read (locked) at the start,
+    INSERT the new ones."""
     s = db.session
     new_rows = []
     updates = []
     for (worker_id, wtype), vals in running.items():
         row = existing.get((worker_id, wtype))
         if row is None:
-            new_rows.append((worker_id, year, wtype) + _stored_cents(vals))
+            new_rows.append((worker_id, year, wtype) + vals)
         else:
             updates.append((row.id, vals))
     if new_rows:
@@ -392,7 +473,7 @@ def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) 
     if is_postgres():
         s.execute(sa.text("CREATE TEMP TABLE IF NOT EXISTS tmp_ytd (LIKE payroll_ytd) ON COMMIT DELETE ROWS"))
         bulk_insert("tmp_ytd", ("id", "worker_id", "tax_year", "worker_type") + YTD_STORED,
-                    [(rid, 0, year, "employee") + _stored_cents(v) for rid, v in updates], ready=True)
+                    [(rid, 0, year, "employee") + v for rid, v in updates], ready=True)
         sets = ", ".join(f"{f} = t.{f}" for f in YTD_STORED)
         # the column names come from YTD_STORED, a constant; values are bound
         s.execute(sa.text(f"UPDATE payroll_ytd y SET {sets} FROM tmp_ytd t WHERE y.id = t.id"))  # nosec B608
@@ -400,7 +481,7 @@ def _write_ytd(running: dict[tuple[int, str], dict], existing: dict, year: int) 
     else:
         sets = ", ".join(f"{f} = ?" for f in YTD_STORED)
         s.connection().exec_driver_sql(f"UPDATE payroll_ytd SET {sets} WHERE id = ?",  # nosec B608
-                                       [_stored_cents(v) + (rid,) for rid, v in updates])
+                                       [v + (rid,) for rid, v in updates])
 
 
 def apply_ytd_delta(worker_id: int, year: int, delta: dict[str, Decimal], sign: int,

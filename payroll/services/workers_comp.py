@@ -117,11 +117,11 @@ class ChunkAccrual:
                 rates[(r.state, r.class_code)].append(r)
         return cls(run_id, pay_date, agency_id, engs, rates, [])
 
-    def price(self, paycheck_id: int, worker_id: int, engine_earnings: list[dict], paid: list,
+    def price(self, place: int, worker_id: int, engine_earnings: list[dict], paid: list,
               sources: list[tuple[int, int]]) -> list[tuple]:
-        """Price one employee paycheck: its earnings (engine JSON form), the amounts the engine paid for them
-        (parallel) and their (engagement id, client id) sources. Returns the ledger lines (kind, class code, state,
-        premium) and keeps the rows to write."""
+        """Price one employee paycheck, named by its place in the chunk (write() gives the ids): its earnings
+        (engine JSON form), the amounts the engine paid for them (parallel) and their (engagement id, client id)
+        sources. Returns the ledger lines (kind, class code, state, premium) and keeps the rows to write."""
         by_eng: dict[int, list] = defaultdict(list)
         client_of: dict[int, int] = {}
         for e, line, (eid, client_id) in zip(engine_earnings, paid, sources):
@@ -141,7 +141,7 @@ class ChunkAccrual:
                 continue
             if not p.premium and not p.wages:
                 continue
-            self.rows.append((paycheck_id, self.run_id, eid, client_of.get(eid), worker_id, self.agency_id,
+            self.rows.append((place, self.run_id, eid, client_of.get(eid), worker_id, self.agency_id,
                               p.class_id, state, code, self.pay_date, cents(p.wages), cents(p.overtime_excluded),
                               units4(p.hours), units4(p.rate_per_100), units4(p.rate_per_hour), cents(p.premium)))
             if p.premium:
@@ -157,23 +157,24 @@ class ChunkAccrual:
                                     wc.rate_on(self.rates.get(key, ()), state, code, self.pay_date))
         return hit
 
-    def write(self) -> int:
-        return bulk_insert("workers_comp_premiums", PREMIUM_COLUMNS, self.rows, ready=True)
+    @property
+    def prices(self) -> bool:
+        """Whether any engagement of the chunk has a class code (else there is nothing to price)."""
+        return any(code for _state, code in self.engagements.values())
 
+    def accrue(self, computed: list, places: dict, ledger_input: list) -> None:
+        """Price the employee paychecks of `computed` (calc.compute_chunk's: (key (worker_id, worker_type),
+        engagements, pay, engine input, result, …), `places` their places in the chunk by key), adding each one's
+        ledger lines to its entry of `ledger_input` (parallel to `computed`)."""
+        for c, entry in zip(computed, ledger_input):
+            key, _engs, pay, obj, result = c[:5]
+            if key[1] == "employee":
+                entry[4].extend(self.price(places[key], key[0], obj["earnings"], result.earnings, pay.sources))
 
-def accrue_chunk(run, agency_id: int | None, engagement_ids: list[int], computed: list, ids: dict,
-                 ledger_input: list) -> int:
-    """Price a chunk's employee paychecks and write their premium rows (one bulk insert), adding each one's ledger
-    lines to its entry of `ledger_input` (parallel to `computed`: calc.calculate_chunk's paychecks as (key
-    (worker_id, worker_type), engagements, pay, engine input, result, …), `ids` their paycheck ids by key)."""
-    comp = ChunkAccrual.load(run.id, run.pay_date, agency_id, engagement_ids)
-    if not any(code for _state, code in comp.engagements.values()):
-        return 0                # no engagement of the chunk has a class code: nothing to price
-    for c, entry in zip(computed, ledger_input):
-        key, _engs, pay, obj, result = c[:5]
-        if key[1] == "employee":
-            entry[4].extend(comp.price(ids[key], key[0], obj["earnings"], result.earnings, pay.sources))
-    return comp.write()
+    def write(self, paycheck_ids: list[int]) -> int:
+        """Write the premium rows (one bulk insert), each paycheck's place given its id (`paycheck_ids`)."""
+        return bulk_insert("workers_comp_premiums", PREMIUM_COLUMNS,
+                           ((paycheck_ids[r[0]],) + r[1:] for r in self.rows), ready=True)
 
 
 def copy_premiums(pairs: list[tuple[int, int]], run_id: int, sign: int, pay_date_of: dict[int, date]
