@@ -10,23 +10,34 @@ import sqlalchemy as sa
 from tests.integration.payroll.conftest import NOW, SETTLES, assert_ledger_balanced
 
 
+def _calculated_then_closed(db, world, rates: tuple[str, ...]):
+    """Contractors paid `rates` an hour for a 40-hour week, a regular run calculated for them, then the second
+    worker's only bank account closed (after calculation: their payment is held at approval). Returns the run
+    and the workers' engagements in `rates` order."""
+    from backoffice.workers.profile import BankAccount
+    from backoffice.workers.profile_services import remove_bank_account
+    from payroll.services import runs
+
+    workers = [world.worker(kind="contractor", rate=r) for r in rates]
+    for e in workers:
+        world.time(e)
+    run = world.regular_run()
+    runs.start_calculation(run.id, world.hr)
+    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == workers[1].worker_id)).scalars()
+    remove_bank_account(workers[1].worker_id, old.id)
+    return run, workers
+
+
 def test_an_account_closed_after_calculation_holds_that_payment_and_the_rest_of_the_run_pays(db, world):
     """Contractors (net = gross): 25.00 × 40 = 1,000.00, 30.00 × 40 = 1,200.00, 40.00 × 40 = 1,600.00.
     The 1,200.00 worker closes their account after calculation: approval goes through; 1,000.00 + 1,600.00 =
     2,600.00 go in the NACHA file and out of cash; 1,200.00 is held and stays owed (net pay payable 2400).
     Released to a new account, it goes in file B and cash out reaches 3,800.00; nothing is owed any more."""
-    from backoffice.workers.profile import BankAccount
-    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from backoffice.workers.profile_services import add_bank_account
     from payroll.models_ledger import Payment
     from payroll.services import payments, runs
 
-    a, b, c = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00", "40.00"))
-    for e in (a, b, c):
-        world.time(e)
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
-    remove_bank_account(b.worker_id, old.id)
+    run, (a, b, c) = _calculated_then_closed(db, world, ("25.00", "30.00", "40.00"))
 
     runs.approve_run(run.id, world.hr2)
     pays = db.session.execute(sa.select(Payment).where(Payment.run_id == run.id).order_by(Payment.amount)).scalars()
@@ -60,17 +71,9 @@ def test_an_account_closed_after_calculation_holds_that_payment_and_the_rest_of_
 def test_the_run_page_lists_held_payments_with_the_reason(db, world, client, login):
     """The page of an approved run shows the held payment (1,200.00) and why; the pre-run checks of a calculated
     run no longer call the closed account blocking."""
-    from backoffice.workers.profile import BankAccount
-    from backoffice.workers.profile_services import remove_bank_account
     from payroll.services import runs
 
-    a, b = world.worker(kind="contractor", rate="25.00"), world.worker(kind="contractor", rate="30.00")
-    for e in (a, b):
-        world.time(e)
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
-    remove_bank_account(b.worker_id, old.id)
+    run, (a, b) = _calculated_then_closed(db, world, ("25.00", "30.00"))
     assert [i.code for i in runs.pre_run_checks(run.id)] == []
     runs.approve_run(run.id, world.hr2)
     login(client, world.hr)
@@ -83,17 +86,10 @@ def test_a_held_payment_of_a_reversed_paycheck_is_not_released(db, world):
     """Held 1,200.00, then the paycheck is reversed (not owed any more): releasing the payment is refused and
     nothing is filed; net pay payable nets to zero (1,200.00 held − 1,200.00 reversed)."""
     from backoffice.errors import DomainError
-    from backoffice.workers.profile import BankAccount
-    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from backoffice.workers.profile_services import add_bank_account
     from payroll.services import corrections, payments, runs
 
-    a, b = world.worker(kind="contractor", rate="25.00"), world.worker(kind="contractor", rate="30.00")
-    for e in (a, b):
-        world.time(e)
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
-    remove_bank_account(b.worker_id, old.id)
+    run, (a, b) = _calculated_then_closed(db, world, ("25.00", "30.00"))
     runs.approve_run(run.id, world.hr2)
     payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     runs.mark_paid(run.id, world.finance)
@@ -231,18 +227,11 @@ def test_a_held_payment_released_before_the_run_is_paid_must_be_filed_then_goes_
     counted). Filed in B, the run is marked paid: one cash-out entry of 1,000.00 + 1,200.00 + 1,600.00 =
     3,800.00, nothing left owed."""
     from backoffice.errors import DomainError
-    from backoffice.workers.profile import BankAccount
-    from backoffice.workers.profile_services import add_bank_account, remove_bank_account
+    from backoffice.workers.profile_services import add_bank_account
     from payroll.models_ledger import JournalEntry
     from payroll.services import payments, runs
 
-    a, b, c = (world.worker(kind="contractor", rate=r) for r in ("25.00", "30.00", "40.00"))
-    for e in (a, b, c):
-        world.time(e)
-    run = world.regular_run()
-    runs.start_calculation(run.id, world.hr)
-    (old,) = db.session.execute(sa.select(BankAccount).where(BankAccount.worker_id == b.worker_id)).scalars()
-    remove_bank_account(b.worker_id, old.id)
+    run, (a, b, c) = _calculated_then_closed(db, world, ("25.00", "30.00", "40.00"))
     runs.approve_run(run.id, world.hr2)
     f = payments.generate_nacha(run.id, world.finance, now=NOW, effective_date=SETTLES)
     assert (f.entry_count, f.total_credit) == (2, Decimal("2600.00"))
