@@ -156,13 +156,14 @@ def _calc_worker(run_id: int, todo, out, task: str = "calculate") -> None:
 
     work = approve_chunk if task == "approve" else calculate_chunk
     try:
-        chunks = []                             # (CPU s, wall s) of each chunk
+        chunks = []                             # (CPU s, wall s, end on the monotonic clock) of each chunk
         with _APP.app_context():
             db.engine.dispose(close=False)      # never share the parent's connections
             for i in iter(todo.get, None):
                 c0, t0 = time.process_time(), time.perf_counter()
                 work(run_id, i)
-                chunks.append((time.process_time() - c0, time.perf_counter() - t0))
+                t1 = time.perf_counter()
+                chunks.append((time.process_time() - c0, t1 - t0, t1))
         ru = resource.getrusage(resource.RUSAGE_SELF)
         out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks))
     except BaseException as exc:       # report instead of leaving the parent waiting
@@ -567,11 +568,15 @@ def main() -> None:
             print(f"  calculation CPU time: {cpu:.1f} s in {args.workers} processes "
                   f"({1000 * cpu / args.n:.2f} ms a worker)")
             per = sorted(k for _r, _c, ks in got for k in ks)
-            walls = sorted(w for _c, w in per)
+            walls = sorted(k[1] for k in per)
             if per:
                 print(f"  per chunk ({len(per)} chunks of up to {args.chunk_size:,}): calculation CPU "
                       f"min {per[0][0]:.2f} / median {per[len(per) // 2][0]:.2f} / max {per[-1][0]:.2f} s, "
                       f"wall min {walls[0]:.2f} / median {walls[len(walls) // 2]:.2f} / max {walls[-1]:.2f} s")
+                # the phase's tail: how long the process that finished first waited for the last one (one core idle
+                # but for the server's share of the last chunk)
+                ends = sorted(max(k[2] for k in ks) for _r, _c, ks in got if ks)
+                print(f"  the processes' last chunks ended {ends[-1] - ends[0]:.2f} s apart")
             return max(r for r, _c, _k in got)
 
         child_rss = phase("calculate + persist", calculate)
@@ -587,7 +592,7 @@ def main() -> None:
                     runs.approve_chunk(run_id, i)
                 return
             got = _fan_out(run_id, todo, args.workers, "approve")
-            in_chunks = sum(c for _r, _c, ks in got for c, _w in ks)
+            in_chunks = sum(k[0] for _r, _c, ks in got for k in ks)
             print(f"  chunk approval CPU time: {sum(c for _r, c, _k in got):.2f} s in {args.workers} processes, "
                   f"{in_chunks:.2f} s of it in the chunks' approve_chunk")
 

@@ -36,14 +36,18 @@ class Posting:
     credit: Decimal
 
 
-def postings_for_paychecks(paychecks: Iterable[tuple]) -> list[Posting]:
+def postings_for_paychecks(paychecks: Iterable[tuple], summed: Iterable[tuple] = ()) -> list[Posting]:
     """Journal lines for paychecks given as (worker_type, agency_id, gross, net, lines) with lines as
     (kind, code, state, amount). Wages/contractor expense and employer-tax expense are debits; withheld taxes,
-    employer taxes, deductions and net pay are credits to payables. Negative paychecks (reversals) flip sides."""
+    employer taxes, deductions and net pay are credits to payables. Negative paychecks (reversals) flip sides.
+    `summed`: more of the paychecks' lines already added up, as (kind, code, state, agency_id, amount) — booked as
+    if each paycheck had carried its share (a run's chunk sums its lines in cents as it builds their rows)."""
     signed: dict[tuple, Decimal] = defaultdict(Decimal)     # + debit, - credit
     # the lines summed by (kind, code, state, agency) first, then booked once per sum: a run's chunk has ~20,000
     # lines and a few dozen such sums (the sums of cents are exact, so the order of the additions changes nothing)
     by_line: dict[tuple, Decimal] = defaultdict(Decimal)
+    for kind, code, state, agency_id, amount in summed:
+        by_line[(kind, code, state, agency_id)] += amount
     for worker_type, agency_id, gross, net, lines in paychecks:
         signed[(EXPENSE_ACCOUNT[worker_type], "", "", agency_id)] += gross
         signed[("2400", "", "", agency_id)] -= net

@@ -48,6 +48,26 @@ def test_any_batch_of_paychecks_balances_and_its_reversal_mirrors_it(checks):
     assert sorted(postings_for_paychecks(negated), key=key) == sorted(mirror(posts), key=key)
 
 
+def test_lines_given_already_summed_book_as_if_each_paycheck_carried_them():
+    """Two paychecks: A gross 1,000.00, FIT 80.00, TX SUTA 27.00, net 920.00; B (contractor) gross 500.00, FIT
+    30.00, net 470.00. Their lines given as chunk sums instead (FIT 80.00 + 30.00 = 110.00, SUTA 27.00): expense
+    6100 1,000.00 and 6150 500.00, SUTA expense 6200 27.00 (debits 1,527.00); FIT 2100 110.00, SUTA 2200 27.00,
+    net pay 2400 920.00 + 470.00 = 1,390.00 (credits 1,527.00) — the same postings, exponents included."""
+    a = [("employee_tax", "federal_income_tax", "", D("80.00")), ("employer_tax", "suta", "TX", D("27.00"))]
+    b = [("employee_tax", "federal_income_tax", "", D("30.00"))]
+    per_paycheck = postings_for_paychecks([("employee", 1, D("1000.00"), D("920.00"), a),
+                                           ("contractor", 1, D("500.00"), D("470.00"), b)])
+    summed = postings_for_paychecks([("employee", 1, D("1000.00"), D("920.00"), []),
+                                     ("contractor", 1, D("500.00"), D("470.00"), [])],
+                                    [("employee_tax", "federal_income_tax", "", 1, D("110.00")),
+                                     ("employer_tax", "suta", "TX", 1, D("27.00"))])
+    assert summed == per_paycheck
+    by = {(p.account, p.detail, p.state): (str(p.debit), str(p.credit)) for p in summed}
+    assert by == {("2100", "federal_income_tax", ""): ("0.00", "110.00"), ("2200", "suta", "TX"): ("0.00", "27.00"),
+                  ("2400", "", ""): ("0.00", "1390.00"), ("6100", "", ""): ("1000.00", "0.00"),
+                  ("6150", "", ""): ("500.00", "0.00"), ("6200", "suta", "TX"): ("27.00", "0.00")}
+
+
 def test_mirror_swaps_sides():
     assert mirror([Posting("1000", "", "", None, D("5.00"), D(0))]) == [Posting("1000", "", "", None, D(0), D("5.00"))]
 
