@@ -636,8 +636,8 @@ def _mark_paid(run_id: int, user, on: date | None, beside: _NoticesBeside | None
 
 class _NoticesBeside:
     """A paid run's notices written on a connection of their own beside mark_paid's unit of work (PostgreSQL):
-    the INSERT runs while that unit of work posts the cash out and marks the payments sent (~0.8 s and ~0.6 s of
-    the server's CPU at 100,000 workers, one core each instead of one after the other), then the transaction
+    the INSERT runs while that unit of work posts the cash out and marks the payments sent (~0.6 s of the server's
+    CPU each at 100,000 workers, one core each instead of one after the other), then the transaction
     waits for the run's row (FOR SHARE, which mark_paid holds FOR UPDATE until it ends) and commits only if the
     run is paid by then; otherwise it rolls back. `done` says it committed."""
 
