@@ -39,6 +39,11 @@ def transaction() -> Iterator[None]:
         session.info[_DEPTH] = depth
 
 
+def commits_here() -> bool:
+    """Whether a unit of work opened now is the outermost one, so that its end commits (not joins an outer one)."""
+    return not db.session().info.get(_DEPTH, 0)
+
+
 # ------------------------------------------------------------------------------------------------ locks
 # A service that decides on what it reads (is the run still calculated? is the payment still returned?) must
 # hold a lock from that read to its commit, or two simultaneous calls both decide yes and both write.

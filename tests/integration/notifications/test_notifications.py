@@ -91,6 +91,25 @@ def test_a_paid_run_tells_each_paid_worker_once_and_a_rerun_adds_nothing(db, wor
     assert "under My paychecks" in mine.body and mine.emailed_at is None
 
 
+def test_a_fresh_insert_of_a_key_that_exists_is_refused_by_the_database_and_adds_nothing(db, world):
+    """notify_from_select(fresh=True) is a plain INSERT (no ON CONFLICT): key_exists says no key yet, the first adds
+    Ana's one notice; the same key again is refused by uq_notifications_key (IntegrityError), and one row stays."""
+    from sqlalchemy.exc import IntegrityError
+
+    from backoffice.notifications.services import key_column, key_exists, notify_from_select
+    from backoffice.workers.models import Worker
+
+    rows = sa.select(Worker.id.label("worker_id"), key_column("document_needed:fresh:", Worker.id),
+                     Worker.id.label("ref_id")).where(Worker.id == world["ana"].id)
+    key = f"document_needed:fresh:{world['ana'].id}"
+    assert not key_exists(key)
+    notify_from_select("document_needed", rows, "Form W-4 needed", fresh=True)
+    assert key_exists(key)
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        notify_from_select("document_needed", rows, "Form W-4 needed", fresh=True)
+    assert [(r.worker_id, r.key, r.ref_id) for r in _rows()] == [(world["ana"].id, key, world["ana"].id)]
+
+
 def test_opening_enrollment_tells_every_active_worker_once(db, world):
     from benefits.plan_services import create_window, open_enrollment
     from tests.factories import EngagementFactory, WorkerFactory
