@@ -44,3 +44,8 @@ def init_app(app) -> None:
     add_demo_step(app, demo_time.seed)         # when time was submitted and approved; time waiting (dashboards)
     add_demo_history(app, demo_history.seed)   # `seed-demo --history YEAR`: a complete paid past year
     set_pay_schedule_choices(app, schedule_choices)      # the engagement form's pay schedule list
+    celery = app.extensions.get("celery")
+    if celery is not None:      # a paid run's notices a dead process left unwritten (runs.notify_paid_runs)
+        celery.conf.beat_schedule = {**(celery.conf.beat_schedule or {}),
+                                     "payroll-notify-paid-runs": {"task": "payroll.notify_paid_runs",
+                                                                  "schedule": 300.0}}

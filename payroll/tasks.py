@@ -13,7 +13,8 @@ from backoffice.uow import transaction
 from payroll.models import Paycheck
 from payroll.services.calc import calculate_chunk as calc_chunk
 from payroll.services.runs import (approval_done, approve_chunk as approve_run_chunk, finalize_run,
-                                   pending_approval_chunks, pending_chunks, record_failure)
+                                   notify_paid_runs as runs_notify_paid_runs, pending_approval_chunks, pending_chunks,
+                                   record_failure)
 from reports.paystubs import render_paychecks
 
 RETRYABLE = (OperationalError,)     # SQLite "database is locked", PostgreSQL deadlock / lost connection
@@ -86,3 +87,9 @@ def render_run_paystubs(run_id: int, batch: int = 200) -> int:
 def render_paystub_batch(run_id: int, paycheck_ids: list[int]) -> int:
     """Render (and cache) some paystubs of a run; already cached ones are skipped. Safe to run twice."""
     return render_paychecks(paycheck_ids)
+
+
+@shared_task(name="payroll.notify_paid_runs")
+def notify_paid_runs() -> list[int]:
+    """The paid runs of the last week whose paycheck notices are missing, notified (a repair; safe to run twice)."""
+    return runs_notify_paid_runs()

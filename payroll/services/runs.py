@@ -689,12 +689,39 @@ def notify_paychecks_ready(run: PayrollRun) -> int:
     return _notify_paid(run.id, run.pay_date)
 
 
+def notify_paid_runs(days: int = 7) -> list[int]:
+    """The runs paid in the last `days` whose paycheck notices are missing, notified now: what a process that died
+    between the run's commit and its notices' (mark_paid writes them in a transaction of their own, committed just
+    after the run's) leaves behind. Safe to run any number of times (the keys; a run with notices is skipped).
+    Celery beat runs it every five minutes (payroll.notify_paid_runs). Returns the runs notified."""
+    since = utcnow() - timedelta(days=days)
+    with transaction():
+        paid = db.session.execute(sa.select(PayrollRun.id, PayrollRun.pay_date)
+                                  .where(PayrollRun.paid_at >= since).order_by(PayrollRun.id)).all()
+        missing = [(run_id, pay_date) for run_id, pay_date in paid
+                   if db.session.execute(_paycheck_ids(run_id).limit(1)).first() is not None
+                   and not key_exists(_first_notice_key(run_id))]
+        for run_id, pay_date in missing:
+            log.warning("run #%s: paid without its paycheck notices; writing them now", run_id)
+            _notify_paid(run_id, pay_date)
+    return [run_id for run_id, _d in missing]
+
+
+def _paycheck_ids(run_id: int):
+    """The run's paychecks that get a notice (reversals are not news to be announced)."""
+    return sa.select(Paycheck.id).where(Paycheck.run_id == run_id, Paycheck.kind != "reversal")
+
+
+def _first_notice_key(run_id: int):
+    """The SQL for the key of one of the run's paycheck notices (any one: they are written all at once)."""
+    return sa.literal("paycheck_ready:") + sa.cast(_paycheck_ids(run_id).limit(1).scalar_subquery(), sa.String)
+
+
 def _notify_paid(run_id: int, pay_date: date, conn=None) -> int:
     """notify_paychecks_ready on `conn` (default: the session's). A run's notices are written all at once (one
     statement), so when one of its paychecks has none, none has: a plain INSERT (`fresh`; the unique key still
     refuses a duplicate), otherwise ON CONFLICT DO NOTHING."""
-    one = sa.select(Paycheck.id).where(Paycheck.run_id == run_id, Paycheck.kind != "reversal").limit(1)
-    fresh = not key_exists(sa.literal("paycheck_ready:") + sa.cast(one.scalar_subquery(), sa.String), conn)
+    fresh = not key_exists(_first_notice_key(run_id), conn)
     rows = sa.select(Paycheck.worker_id, key_column("paycheck_ready:", Paycheck.id), Paycheck.id.label("ref_id"))\
         .where(Paycheck.run_id == run_id, Paycheck.kind != "reversal")
     return notify_from_select("paycheck_ready", rows, f"Your paycheck for {pay_date:%b %-d, %Y} is ready",

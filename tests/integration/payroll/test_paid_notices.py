@@ -144,3 +144,26 @@ def test_notifying_a_paid_run_again_adds_nothing(db, world):
     with transaction():
         runs.notify_paychecks_ready(db.session.get(PayrollRun, run_id))
     assert [str(r[0]) for r in _notices(db, run_id)] == ["1000.00", "1200.00", "1600.00"]
+
+
+def test_a_paid_run_left_without_its_notices_is_notified_by_the_repair_once(db, world, app):
+    """A process that dies between the run's commit and its notices' commit leaves the run paid and its three
+    workers untold (here: the notices deleted after mark_paid, committed). notify_paid_runs — Celery beat's
+    "payroll-notify-paid-runs", every 300 s — finds that one run and writes its three notices, unread; run again it
+    finds none missing and adds nothing."""
+    from backoffice.notifications.models import Notification
+    from payroll.services import runs
+
+    run_id = _filed_run(db, world)
+    runs.mark_paid(run_id, world.finance)
+    db.session.rollback()
+    db.session.execute(sa.delete(Notification).where(Notification.kind == "paycheck_ready"))
+    db.session.commit()
+    assert _notices(db, run_id) == []
+    assert runs.notify_paid_runs() == [run_id]
+    assert [str(r[0]) for r in _notices(db, run_id)] == ["1000.00", "1200.00", "1600.00"]
+    assert {r[1:] for r in _notices(db, run_id)} == {(True, True, TITLE, None, None)}
+    assert runs.notify_paid_runs() == []
+    assert len(_notices(db, run_id)) == 3
+    entry = app.extensions["celery"].conf.beat_schedule["payroll-notify-paid-runs"]
+    assert (entry["task"], entry["schedule"]) == ("payroll.notify_paid_runs", 300.0)
