@@ -154,14 +154,11 @@ def meanwhile(conn, work):
         raise failed[0]
 
 
-# Whether the transaction has written no row (its snapshot, exported, then shows another connection exactly what
-# its own next statement would see) and, if so, its snapshot: one round trip. The statistics of the transaction's
-# own writes (pg_stat_xact_*) count every table, catalogs and temporary tables included; a row lock (FOR UPDATE)
-# is not a write.
-_EXPORT_IF_UNWRITTEN = sa.text(
-    "SELECT CASE WHEN NOT EXISTS (SELECT FROM pg_stat_xact_all_tables WHERE n_tup_ins + n_tup_upd + n_tup_del > 0) "
-    "THEN pg_export_snapshot() END")
-
+# The transaction's snapshot when it has written nothing, not even a row lock (it has no transaction id yet: its
+# snapshot, exported, then shows another connection exactly what its own next statement would see), else NULL: one
+# round trip. (pg_stat_xact_*'s counts are no test of that: they keep earlier transactions' writes until the
+# backend flushes its statistics, up to a second later.)
+_EXPORT_IF_UNWRITTEN = sa.text("SELECT CASE WHEN txid_current_if_assigned() IS NULL THEN pg_export_snapshot() END")
 
 _SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
 
@@ -195,14 +192,15 @@ def beside(session):
     """Yields `read(work) -> later`: `work(conn)` (statements on a SQLAlchemy Connection, returning what they read)
     done beside the session's own statements, `later.result()` its value (or its error) when the caller needs it.
 
-    On PostgreSQL, when the session's transaction has written no row yet, the reads go to a second connection in a
-    REPEATABLE READ READ ONLY transaction that imports the session's snapshot (pg_export_snapshot / SET TRANSACTION
-    SNAPSHOT): it sees the rows the session's transaction sees at the export, and its statements run in a thread of
-    their own, one after another in the order sent (psycopg waits with the GIL released), on the server's other
-    core while the session's connection works on its own. The second connection is given back at the block's end,
-    after its last read. Elsewhere the work runs on the session's own connection when its result is asked for,
-    in the caller's order: SQLite's connection stays in its thread; a transaction that has written rows would not
-    show them to a second connection; a SAVEPOINT cannot export its snapshot."""
+    On PostgreSQL, when the session's transaction has written nothing yet (enter the block before taking a row
+    lock: FOR UPDATE writes the row), the reads go to a second connection in a REPEATABLE READ READ ONLY transaction
+    that imports the session's snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT): it sees the rows the
+    session's transaction saw on entering the block, and its statements run in a thread of their own, one after
+    another in the order sent (psycopg waits with the GIL released), on the server's other core while the session's
+    connection works on its own. The second connection is given back at the block's end, after its last read.
+    Elsewhere the work runs on the session's own connection when its result is asked for, in the caller's order:
+    SQLite's connection stays in its thread; a transaction that has written would not show its rows to a second
+    connection; a SAVEPOINT cannot export its snapshot."""
     conn = session.connection()
     snapshot = None
     if conn.dialect.name == "postgresql" and not conn.in_nested_transaction():
@@ -212,19 +210,26 @@ def beside(session):
         return
     if not _SNAPSHOT_ID.fullmatch(snapshot):     # the server's own id; SET takes no bound parameter
         raise ValueError(f"unexpected snapshot id {snapshot!r}")
-    other = conn.engine.connect().execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    engine = conn.engine
+    other: list = []
+
+    def start() -> None:        # in the thread: connecting takes a few milliseconds the caller need not wait for
+        other.append(engine.connect().execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True))
+        other[0].execute(sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside")
     try:
-        started = pool.submit(other.execute, sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+        started = pool.submit(start)
 
         def in_thread(work):
-            future = pool.submit(work, other)
+            future = pool.submit(lambda: work(other[0]))
             return _Later(lambda: (started.result(), future.result())[1])
 
         yield in_thread
     finally:
         pool.shutdown(wait=True)        # the last read done before the connection is given back
-        try:
-            other.rollback()
-        finally:
-            other.close()
+        if other:
+            try:
+                other[0].rollback()
+            finally:
+                other[0].close()
