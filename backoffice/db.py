@@ -197,7 +197,8 @@ def beside(session):
     that imports the session's snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT): it sees the rows the
     session's transaction saw on entering the block, and its statements run in a thread of their own, one after
     another in the order sent (psycopg waits with the GIL released), on the server's other core while the session's
-    connection works on its own. The second connection is given back at the block's end, after its last read.
+    connection works on its own, in the caller's app. The second connection is given back at the block's end,
+    after its last read.
     Elsewhere the work runs on the session's own connection when its result is asked for, in the caller's order:
     SQLite's connection stays in its thread; a transaction that has written would not show its rows to a second
     connection; a SAVEPOINT cannot export its snapshot."""
@@ -211,6 +212,7 @@ def beside(session):
     if not _SNAPSHOT_ID.fullmatch(snapshot):     # the server's own id; SET takes no bound parameter
         raise ValueError(f"unexpected snapshot id {snapshot!r}")
     engine = conn.engine
+    app = current_app._get_current_object() if has_app_context() else None   # column types may ask it (crypto)
     other: list = []
 
     def start() -> None:        # in the thread: connecting takes a few milliseconds the caller need not wait for
@@ -221,8 +223,14 @@ def beside(session):
     try:
         started = pool.submit(start)
 
+        def in_app(work):
+            if app is None:
+                return work(other[0])
+            with app.app_context():
+                return work(other[0])
+
         def in_thread(work):
-            future = pool.submit(lambda: work(other[0]))
+            future = pool.submit(in_app, work)
             return _Later(lambda: (started.result(), future.result())[1])
 
         yield in_thread
