@@ -1,7 +1,9 @@
 """Declarative base and column types: integer cents, scaled decimals, UTC timestamps, encrypted strings."""
 from __future__ import annotations
 
+import re
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -150,3 +152,92 @@ def meanwhile(conn, work):
         thread.join()       # before the connection is used again, even for the rollback of an error in the block
     if failed:
         raise failed[0]
+
+
+# The transaction's snapshot when it has written nothing, not even a row lock (it has no transaction id yet: its
+# snapshot, exported, then shows another connection exactly what its own next statement would see), else NULL: one
+# round trip. (pg_stat_xact_*'s counts are no test of that: they keep earlier transactions' writes until the
+# backend flushes its statistics, up to a second later.)
+_EXPORT_IF_UNWRITTEN = sa.text("SELECT CASE WHEN txid_current_if_assigned() IS NULL THEN pg_export_snapshot() END")
+
+_SNAPSHOT_ID = re.compile(r"[0-9A-F]+-[0-9A-F]+-[0-9]+")
+
+
+class _Later:
+    """A read's result, asked for when it is needed (read(work) below)."""
+
+    def __init__(self, get):
+        self._get = get
+
+    def result(self):
+        return self._get()
+
+
+def in_turn(session):
+    """The `read(work) -> later` of `beside` that reads on the session's own connection, when the result is asked
+    for (in the caller's order)."""
+    def read(work):
+        done: list = []
+
+        def get():
+            if not done:
+                done.append(work(session.connection()))
+            return done[0]
+        return _Later(get)
+    return read
+
+
+@contextmanager
+def beside(session):
+    """Yields `read(work) -> later`: `work(conn)` (statements on a SQLAlchemy Connection, returning what they read)
+    done beside the session's own statements, `later.result()` its value (or its error) when the caller needs it.
+
+    On PostgreSQL, when the session's transaction has written nothing yet (enter the block before taking a row
+    lock: FOR UPDATE writes the row), the reads go to a second connection in a REPEATABLE READ READ ONLY transaction
+    that imports the session's snapshot (pg_export_snapshot / SET TRANSACTION SNAPSHOT): it sees the rows the
+    session's transaction saw on entering the block, and its statements run in a thread of their own, one after
+    another in the order sent (psycopg waits with the GIL released), on the server's other core while the session's
+    connection works on its own, in the caller's app. The second connection is given back at the block's end,
+    after its last read.
+    Elsewhere the work runs on the session's own connection when its result is asked for, in the caller's order:
+    SQLite's connection stays in its thread; a transaction that has written would not show its rows to a second
+    connection; a SAVEPOINT cannot export its snapshot."""
+    conn = session.connection()
+    snapshot = None
+    if conn.dialect.name == "postgresql" and not conn.in_nested_transaction():
+        snapshot = conn.execute(_EXPORT_IF_UNWRITTEN).scalar()
+    if snapshot is None:
+        yield in_turn(session)
+        return
+    if not _SNAPSHOT_ID.fullmatch(snapshot):     # the server's own id; SET takes no bound parameter
+        raise ValueError(f"unexpected snapshot id {snapshot!r}")
+    engine = conn.engine
+    app = current_app._get_current_object() if has_app_context() else None   # column types may ask it (crypto)
+    other: list = []
+
+    def start() -> None:        # in the thread: connecting takes a few milliseconds the caller need not wait for
+        other.append(engine.connect().execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True))
+        other[0].execute(sa.text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="beside")
+    try:
+        started = pool.submit(start)
+
+        def in_app(work):
+            if app is None:
+                return work(other[0])
+            with app.app_context():
+                return work(other[0])
+
+        def in_thread(work):
+            future = pool.submit(in_app, work)
+            return _Later(lambda: (started.result(), future.result())[1])
+
+        yield in_thread
+    finally:
+        pool.shutdown(wait=True)        # the last read done before the connection is given back
+        if other:
+            try:
+                other[0].rollback()
+            finally:
+                other[0].close()

@@ -114,3 +114,54 @@ def test_meanwhile_does_its_statements_beside_the_block_and_raises_their_error_o
             raise ValueError("the block's own")
     assert not [t for t in threading.enumerate() if t.name == "meanwhile"]
     assert conn.execute(sa.text("SELECT sum(n) FROM meanwhile_t")).scalar() == 84
+
+
+def test_beside_reads_in_turn_on_the_sessions_own_connection_when_the_transaction_has_written(db):
+    """backoffice.db.beside: a transaction that has written rows (here the test's own, in its SAVEPOINT) is not
+    shown to a second connection, so the reads are the session's own, done when their result is asked for: the
+    client added a moment before the read is counted (2 = the one added before `beside` + the one after), and a
+    read whose result is never asked for is never made."""
+    from backoffice.db import beside
+
+    db.session.add(Client(name="Acme"))
+    db.session.flush()
+    asked = []
+    with beside(db.session) as read:
+        count = read(lambda c: c.execute(sa.select(sa.func.count()).select_from(Client)).scalar())
+        read(lambda c: asked.append("read"))
+        db.session.add(Client(name="Bolt"))
+        db.session.flush()
+        assert count.result() == 2
+        assert count.result() == 2          # read once
+    assert asked == []
+
+
+@pytest.mark.real_commits
+def test_beside_reads_the_sessions_snapshot_on_a_second_connection(db):
+    """On PostgreSQL, with a transaction that has written nothing: the reads go to another backend, which sees the
+    rows committed before `beside` (Acme) and not one committed by a third connection afterwards (Late), as the
+    session's snapshot had it — 1 client, not 2; its error is raised where its result is asked for, and the block
+    ends with the second connection given back. SQLite: in turn, on the session's own connection (the same
+    figures except Late, which its own read then sees: 2)."""
+    from backoffice.db import beside
+    from backoffice.extensions import db as _db
+
+    with transaction():
+        db.session.add(Client(name="Acme"))
+    postgres = db.engine.dialect.name == "postgresql"
+    pid = sa.text("SELECT pg_backend_pid()")
+    mine = db.session.execute(pid).scalar() if postgres else None
+    with beside(db.session) as read:
+        first = read(lambda c: c.execute(sa.select(Client.name)).scalars().all())
+        assert first.result() == ["Acme"]
+        with _db.engine.begin() as other:
+            other.execute(sa.insert(Client).values(name="Late"))
+        count = read(lambda c: c.execute(sa.select(sa.func.count()).select_from(Client)).scalar())
+        assert count.result() == (1 if postgres else 2)
+        if postgres:
+            assert read(lambda c: c.execute(pid).scalar()).result() != mine
+        failing = read(lambda c: c.execute(sa.text("SELECT * FROM no_such_table")))
+        with pytest.raises(sa.exc.DBAPIError, match="no_such_table"):
+            failing.result()
+    db.session.rollback()
+    assert _clients(db) == ["Acme", "Late"]
