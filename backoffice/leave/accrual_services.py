@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import orjson
 import sqlalchemy as sa
@@ -190,7 +190,7 @@ class _RunContext:
     # the run's columns as plain values, read once (each read of a mapped attribute goes through the ORM's
     # instrumentation, and the accrual reads them once or twice per worker)
     run_id: int = 0
-    pay_date: date | None = None
+    pay_date: date = date.min                           # (set from the run in __post_init__)
     period: tuple = ()                                  # (start, end)
 
     def __post_init__(self):
@@ -218,7 +218,7 @@ class _RunContext:
             self.moved[row.id] = row
         return row
 
-    def covered_days(self, code: str) -> dict[date, bool]:
+    def covered_days(self, code: str) -> _Coverage:
         """day -> whether the law of `code` applies that day to an employer of the agency's size (a repealed law, a
         law not yet in force or a size tier the agency is outside of accrues nothing for those days), worked out
         the first time a day is read."""
@@ -505,8 +505,9 @@ def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: Leav
     run = ctx.run
     row = ctx.row(worker_id, policy, first_day)
     _roll_year(row, policy, first_day, run.pay_date)
-    r = accrue_pto(policy.name, policy.accrual_rate, worked, row.balance, row.accrued_this_year,
-                   policy.annual_accrual_cap, policy.balance_cap)
+    rate = cast(Decimal, policy.accrual_rate)      # set: _context keeps the accruing policies only
+    r = accrue_pto(policy.name, rate, worked, row.balance, row.accrued_this_year, policy.annual_accrual_cap,
+                   policy.balance_cap)
     ctx.accrue(row, r.accrued, paycheck_id, worked, r.capped, r.explanation)
     row.accrued_this_year = hours(r.accrued_this_year)
     return 1
@@ -684,7 +685,7 @@ def paychecks_reversed(reversal_run: PayrollRun) -> None:
             kind = "reversal" if entry.kind == "accrual" else "restore"
             if not entry.hours or _already(kind, reversal_run.id, new_id, entry.policy_id):
                 continue
-            policy = db.session.get(LeavePolicy, entry.policy_id)
+            policy = cast(LeavePolicy, db.session.get(LeavePolicy, entry.policy_id))    # the entry's key
             row = balance_row(entry.worker_id, policy, entry.on)
             post(row, kind, -entry.hours, reversal_run.pay_date, run_id=reversal_run.id, paycheck_id=new_id,
                  explanation=(f"Paycheck {orig_id} was reversed: its {entry.kind} of {engine.show(abs(entry.hours))}"
