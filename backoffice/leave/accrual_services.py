@@ -12,10 +12,10 @@ are taken back by reversing entries."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from collections.abc import Sequence
 from typing import Any, NamedTuple, cast
 
 import orjson
@@ -37,8 +37,9 @@ from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, Payr
 from payroll.services.common import IdList, among_ids, bulk_insert, id_in, is_postgres, units4, within
 
 
-# Rows read by a select of typed columns are annotated `Sequence[Any]` where they are unpacked: mypy reads such a
-# row as a tuple, and the compiled build would refuse the Row that SQLAlchemy gives.
+# A note for the compiled build (backoffice.compiled.HOT_MODULES): rows of a select of typed columns are annotated
+# `Sequence[Any]` where they are unpacked — mypy reads such a row as a tuple, and compiled code would refuse the Row
+# that SQLAlchemy gives (docs/compiled-engine.md).
 
 
 def _only(stmt, column, workers):
@@ -349,7 +350,7 @@ def _employed(run: PayrollRun, workers=None) -> _Employed:
         Engagement.worker_id.in_(_run_workers(run)))
     hired: dict[int, date] = {}
     exempt = []
-    rows: Sequence[Any] = db.session.connection().execute(stmt).all()      # (Any: a Row is not a tuple to the compiled build)
+    rows: Sequence[Any] = db.session.connection().execute(stmt).all()      # (Any: see the note above _only)
     for worker_id, start, eid, overtime_exempt in rows:
         first = hired.get(worker_id)
         if first is None or start < first:
