@@ -68,6 +68,11 @@ HOT_MODULES = (
     "payroll.engine.locals",
     # the sick-leave law engine (accrue: once per worker and law in an approval's chunks)
     "backoffice.leave.engine",
+    # the run's accrual around it (session 22: a third of the approval chunks' Python was this module's own loops,
+    # once per worker and law) and the stored explanation it builds for each accrual (`compact`). Their SQL runs
+    # through SQLAlchemy as before.
+    "backoffice.leave.accrual_services",
+    "backoffice.leave.explanations",
 )
 ROOT = Path(__file__).resolve().parent.parent          # the checkout: backoffice/ sits at its top
 BUILD_DIR = ROOT / "build" / "engine"

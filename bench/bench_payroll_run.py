@@ -165,7 +165,8 @@ def _calc_worker(run_id: int, todo, out, task: str = "calculate") -> None:
                 t1 = time.perf_counter()
                 chunks.append((time.process_time() - c0, t1 - t0, t1))
         ru = resource.getrusage(resource.RUSAGE_SELF)
-        out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks))
+        out.put((ru.ru_maxrss, ru.ru_utime + ru.ru_stime, chunks, time.perf_counter()))   # (monotonic: comparable
+        # across the forked processes, for when each ran out of chunks)
     except BaseException as exc:       # report instead of leaving the parent waiting
         out.put(exc)
         raise
@@ -203,7 +204,7 @@ def _fan_out(run_id: int, indexes: list[int], workers: int, task: str) -> list:
     for p in procs:
         p.join()
         assert p.exitcode == 0
-    return got
+    return [r[:3] for r in got]
 
 
 def _register_worker(run_id: int, out) -> None:
@@ -620,6 +621,13 @@ def main() -> None:
                 for r in got:
                     if isinstance(r, BaseException):
                         raise r
+                ended = sorted(r[3] for r in got)
+                per = sorted(k for r in got for k in r[2])
+                walls = sorted(w for _c, w in per)
+                print(f"  approval chunks: CPU min {per[0][0]:.3f} / median {per[len(per) // 2][0]:.3f} / max "
+                      f"{per[-1][0]:.3f} s, wall min {walls[0]:.3f} / median {walls[len(walls) // 2]:.3f} / max "
+                      f"{walls[-1]:.3f} s; the first process ran out of chunks {ended[-1] - ended[0]:.3f} s before "
+                      f"the last")
                 # the chunks take both cores; then the file (this process, then its server backend) and the register
                 # (a finance user's export: another process and backend) share them. The file waits for the chunks'
                 # payments (approval_in_progress); the register needs only the calculated run.
@@ -637,7 +645,7 @@ def main() -> None:
                     assert p.exitcode == 0
                 print(f"  overlapped: NACHA file {t_nacha:.2f} s here; register rows {shape[2]:.2f} s "
                       f"({shape[3]:.2f} s CPU) in its process; chunk approval CPU "
-                      f"{sum(c for _r, c, _k in got):.1f} s in {args.workers} processes")
+                      f"{sum(r[1] for r in got):.1f} s in {args.workers} processes")
                 return f, shape[:2]
 
             nacha, (ncols, nrows) = phase("chunks, then NACHA ∥ register", overlapped)

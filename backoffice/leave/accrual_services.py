@@ -12,11 +12,11 @@ are taken back by reversing entries."""
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import orjson
 import sqlalchemy as sa
@@ -35,6 +35,11 @@ from backoffice.uow import for_update, planned_for_fresh_rows
 from backoffice.workers.models import Client, Engagement
 from payroll.models import DAYS, Paycheck, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet
 from payroll.services.common import IdList, among_ids, bulk_insert, id_in, is_postgres, units4, within
+
+
+# A note for the compiled build (backoffice.compiled.HOT_MODULES): rows of a select of typed columns are annotated
+# `Sequence[Any]` where they are unpacked — mypy reads such a row as a tuple, and compiled code would refuse the Row
+# that SQLAlchemy gives (docs/compiled-engine.md).
 
 
 def _only(stmt, column, workers):
@@ -169,33 +174,30 @@ class _LawTerms(NamedTuple):
     front_loaded: bool          # granted yearly instead: front_load_services
 
 
-@dataclass
 class _RunContext:
     """What a run's accrual reads, loaded once for all its workers (a run pays up to 100,000 of them): the
-    accruals already written for it, the balances of its workers (locked), their hire dates, the policies."""
+    accruals already written for it, the balances of its workers (locked), their hire dates, the policies. (A
+    plain class, not a dataclass: the compiled build gives it typed native attributes.)"""
 
-    run: PayrollRun
-    size: int
-    done: set = field(default_factory=set)              # (paycheck id, policy id) accrued already
-    balances: dict = field(default_factory=dict)        # (worker id, policy id) -> _Balance
-    hired: dict = field(default_factory=dict)           # worker id -> first leased engagement's start
-    laws: dict = field(default_factory=dict)            # jurisdiction -> its sick-law policy
-    own: list = field(default_factory=list)             # the agency's active PTO policies
-    entries: list = field(default_factory=list)         # the accrual rows to insert, in one statement
-    covered: dict = field(default_factory=dict)         # jurisdiction -> {day: whether its law applies}
-    terms: dict = field(default_factory=dict)           # jurisdiction -> _LawTerms
-    new: list = field(default_factory=list)             # balances created by this run's accrual
-    moved: dict = field(default_factory=dict)           # id -> a balance read from the database and moved
-    now: object = None                                  # the stamp of every row written
-    # the run's columns as plain values, read once (each read of a mapped attribute goes through the ORM's
-    # instrumentation, and the accrual reads them once or twice per worker)
-    run_id: int = 0
-    pay_date: date | None = None
-    period: tuple = ()                                  # (start, end)
-
-    def __post_init__(self):
-        self.run_id, self.pay_date, self.period = self.run.id, self.run.pay_date, (self.run.period_start,
-                                                                                   self.run.period_end)
+    def __init__(self, run: PayrollRun, size: int, hired: dict, now: datetime) -> None:
+        self.run = run
+        self.size = size
+        self.done: set = set()                  # (paycheck id, policy id) accrued already
+        self.balances: dict = {}                # (worker id, policy id) -> _Balance
+        self.hired = hired                      # worker id -> first leased engagement's start
+        self.laws: dict = {}                    # jurisdiction -> its sick-law policy
+        self.own: list = []                     # the agency's active PTO policies
+        self.entries: list = []                 # the accrual rows to insert, in one statement
+        self.covered: dict = {}                 # jurisdiction -> {day: whether its law applies}
+        self.terms: dict = {}                   # jurisdiction -> _LawTerms
+        self.new: list = []                     # balances created by this run's accrual
+        self.moved: dict = {}                   # id -> a balance read from the database and moved
+        self.now = now                          # the stamp of every row written
+        # the run's columns as plain values, read once (each read of a mapped attribute goes through the ORM's
+        # instrumentation, and the accrual reads them once or twice per worker)
+        self.run_id: int = run.id
+        self.pay_date: date = run.pay_date
+        self.period: tuple = (run.period_start, run.period_end)     # (start, end)
 
     def accrue(self, row: _Balance, amount: Decimal, paycheck_id: int, worked: Decimal, capped: bool,
                explanation) -> None:
@@ -218,7 +220,7 @@ class _RunContext:
             self.moved[row.id] = row
         return row
 
-    def covered_days(self, code: str) -> dict[date, bool]:
+    def covered_days(self, code: str) -> _Coverage:
         """day -> whether the law of `code` applies that day to an employer of the agency's size (a repealed law, a
         law not yet in force or a size tier the agency is outside of accrues nothing for those days), worked out
         the first time a day is read."""
@@ -348,7 +350,8 @@ def _employed(run: PayrollRun, workers=None) -> _Employed:
         Engagement.worker_id.in_(_run_workers(run)))
     hired: dict[int, date] = {}
     exempt = []
-    for worker_id, start, eid, overtime_exempt in db.session.connection().execute(stmt).all():
+    rows: Sequence[Any] = db.session.connection().execute(stmt).all()      # (Any: see the note above _only)
+    for worker_id, start, eid, overtime_exempt in rows:
         first = hired.get(worker_id)
         if first is None or start < first:
             hired[worker_id] = start
@@ -362,10 +365,11 @@ def _engagements(ids) -> dict[int, _Engagement]:
     once per distinct site (a run's 75,000 engagements sit at a few hundred places)."""
     places: dict[tuple, tuple[str, ...]] = {}       # (state, city, county, client's state, client's city) -> codes
     out = {}
-    for eid, client_id, type_, day, *place in db.session.connection().execute(
-            sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.normal_day_hours,
-                      Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
-            .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))).all():
+    rows: Sequence[Any] = db.session.connection().execute(
+        sa.select(Engagement.id, Engagement.client_id, Engagement.type, Engagement.normal_day_hours,
+                  Engagement.work_state, Engagement.work_city, Engagement.work_county, Client.state, Client.city)
+        .outerjoin(Client, Client.id == Engagement.client_id).where(id_in(Engagement.id, sorted(ids)))).all()
+    for eid, client_id, type_, day, *place in rows:
         key = tuple(place)
         codes = places.get(key)
         if codes is None:
@@ -505,8 +509,9 @@ def _accrue_own(ctx: _RunContext, paycheck_id: int, worker_id: int, policy: Leav
     run = ctx.run
     row = ctx.row(worker_id, policy, first_day)
     _roll_year(row, policy, first_day, run.pay_date)
-    r = accrue_pto(policy.name, policy.accrual_rate, worked, row.balance, row.accrued_this_year,
-                   policy.annual_accrual_cap, policy.balance_cap)
+    rate = cast(Decimal, policy.accrual_rate)      # set: _context keeps the accruing policies only
+    r = accrue_pto(policy.name, rate, worked, row.balance, row.accrued_this_year, policy.annual_accrual_cap,
+                   policy.balance_cap)
     ctx.accrue(row, r.accrued, paycheck_id, worked, r.capped, r.explanation)
     row.accrued_this_year = hours(r.accrued_this_year)
     return 1
@@ -520,12 +525,13 @@ def _salaried_exempt(run: PayrollRun, worked: dict, exempt: list, workers=None) 
     # the lines' join read every earning line of the chunk's paychecks to find none
     if not exempt:
         return out
-    for worker_id, eid in db.session.execute(_only(
-            sa.select(Paycheck.worker_id, PaycheckLine.engagement_id).distinct()
-            .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
-            .where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee", PaycheckLine.kind == "earning",
-                   PaycheckLine.code == "salary", id_in(PaycheckLine.engagement_id, sorted(exempt))),
-            Paycheck.worker_id, workers)).all():
+    rows: Sequence[Any] = db.session.execute(_only(
+        sa.select(Paycheck.worker_id, PaycheckLine.engagement_id).distinct()
+        .join(Paycheck, Paycheck.id == PaycheckLine.paycheck_id)
+        .where(Paycheck.run_id == run.id, Paycheck.worker_type == "employee", PaycheckLine.kind == "earning",
+               PaycheckLine.code == "salary", id_in(PaycheckLine.engagement_id, sorted(exempt))),
+        Paycheck.worker_id, workers)).all()
+    for worker_id, eid in rows:
         if eid not in worked.get(worker_id, {}):
             out[worker_id].append(eid)
     return out
@@ -614,7 +620,7 @@ def _per_day(parts: list[list]) -> list[tuple[date, Decimal]]:
 def use_run(run: PayrollRun, workers=None) -> int:
     """The approved requests this run's paychecks paid (of the chunk's `workers`): their hours leave the balance (a
     `use` entry each) and the requests become paid."""
-    rows = db.session.execute(_only(
+    rows: Sequence[Any] = db.session.execute(_only(
         sa.select(LeaveRequest, PayrollAdjustment.paycheck_id)
         .join(PayrollAdjustment, PayrollAdjustment.id == LeaveRequest.adjustment_id)
         .join(Paycheck, Paycheck.id == PayrollAdjustment.paycheck_id)
@@ -655,7 +661,7 @@ def run_law_policies(run: PayrollRun) -> None:
     own = sa.select(Engagement.work_state, Engagement.work_city, Engagement.work_county, Engagement.client_id)\
         .distinct().where(Engagement.worker_id.in_(_run_workers(run)), Engagement.type == EMPLOYEE).subquery()
     with planned_for_fresh_rows():      # the run's paychecks are new: hashed, not an index probe per paycheck
-        places = db.session.connection().execute(
+        places: Sequence[Any] = db.session.connection().execute(
             sa.select(own.c.work_state, own.c.work_city, own.c.work_county, Client.state, Client.city)
             .distinct().outerjoin(Client, Client.id == own.c.client_id)).all()
     codes = {code for state, city, county, c_state, c_city in places
@@ -675,7 +681,7 @@ def run_law_policies(run: PayrollRun) -> None:
 def paychecks_reversed(reversal_run: PayrollRun) -> None:
     """payroll.hooks PAYCHECKS_REVERSED: each reversed paycheck's accruals are taken back (`reversal`) and the
     leave it paid goes back to the balance (`restore`), keyed by the reversal paycheck so it happens once."""
-    pairs = db.session.execute(sa.select(Paycheck.id, Paycheck.reverses_id).where(
+    pairs: Sequence[Any] = db.session.execute(sa.select(Paycheck.id, Paycheck.reverses_id).where(
         Paycheck.run_id == reversal_run.id, Paycheck.reverses_id.is_not(None))).all()
     for new_id, orig_id in pairs:
         for entry in db.session.execute(sa.select(LeaveEntry).where(
@@ -684,7 +690,7 @@ def paychecks_reversed(reversal_run: PayrollRun) -> None:
             kind = "reversal" if entry.kind == "accrual" else "restore"
             if not entry.hours or _already(kind, reversal_run.id, new_id, entry.policy_id):
                 continue
-            policy = db.session.get(LeavePolicy, entry.policy_id)
+            policy = cast(LeavePolicy, db.session.get(LeavePolicy, entry.policy_id))    # the entry's key
             row = balance_row(entry.worker_id, policy, entry.on)
             post(row, kind, -entry.hours, reversal_run.pay_date, run_id=reversal_run.id, paycheck_id=new_id,
                  explanation=(f"Paycheck {orig_id} was reversed: its {entry.kind} of {engine.show(abs(entry.hours))}"
