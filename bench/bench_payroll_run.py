@@ -623,7 +623,7 @@ def main() -> None:
                         raise r
                 ended = sorted(r[3] for r in got)
                 per = sorted(k for r in got for k in r[2])
-                walls = sorted(w for _c, w in per)
+                walls = sorted(k[1] for k in per)
                 print(f"  approval chunks: CPU min {per[0][0]:.3f} / median {per[len(per) // 2][0]:.3f} / max "
                       f"{per[-1][0]:.3f} s, wall min {walls[0]:.3f} / median {walls[len(walls) // 2]:.3f} / max "
                       f"{walls[-1]:.3f} s; the first process ran out of chunks {ended[-1] - ended[0]:.3f} s before "
