@@ -18,6 +18,7 @@ from backoffice.db import beside, in_turn, utcnow
 from backoffice.errors import DomainError, Issue, NotFound, PermissionDenied, raise_if
 from backoffice.extensions import db
 from backoffice.money import MONEY, D, number_problem
+from backoffice.notifications.models import Notification
 from backoffice.notifications.services import PENDING_FLAG, key_column, key_exists, notify_from_select
 from backoffice.security.access import allowed_actions, can
 from backoffice.states import check_move, transition
@@ -709,24 +710,26 @@ def notify_paid_runs(days: int = 7) -> list[int]:
     after the run's) leaves behind. Safe to run any number of times (the keys; a run with notices is skipped).
     Celery beat runs it every five minutes (payroll.notify_paid_runs). Returns the runs notified."""
     since = utcnow() - timedelta(days=days)
+    first = _paycheck_ids(PayrollRun.id).limit(1).scalar_subquery()     # any one: they are written all at once
     with transaction():
-        paid = db.session.execute(sa.select(PayrollRun.id, PayrollRun.pay_date)
-                                  .where(PayrollRun.paid_at >= since).order_by(PayrollRun.id)).all()
-        missing = [(run_id, pay_date) for run_id, pay_date in paid
-                   if db.session.execute(_paycheck_ids(run_id).limit(1)).first() is not None
-                   and not key_exists(_first_notice_key(run_id))]
+        missing = db.session.execute(
+            sa.select(PayrollRun.id, PayrollRun.pay_date).where(
+                PayrollRun.paid_at >= since, first.is_not(None),
+                ~sa.exists().where(Notification.key == _first_notice_key(PayrollRun.id)))
+            .order_by(PayrollRun.id)).all()
         for run_id, pay_date in missing:
             log.warning("run #%s: paid without its paycheck notices; writing them now", run_id)
             _notify_paid(run_id, pay_date)
     return [run_id for run_id, _d in missing]
 
 
-def _paycheck_ids(run_id: int):
-    """The run's paychecks that get a notice (reversals are not news to be announced)."""
+def _paycheck_ids(run_id):
+    """The run's paychecks that get a notice (reversals are not news to be announced); `run_id` a value or the
+    runs' column (correlated)."""
     return sa.select(Paycheck.id).where(Paycheck.run_id == run_id, Paycheck.kind != "reversal")
 
 
-def _first_notice_key(run_id: int):
+def _first_notice_key(run_id):
     """The SQL for the key of one of the run's paycheck notices (any one: they are written all at once)."""
     return sa.literal("paycheck_ready:") + sa.cast(_paycheck_ids(run_id).limit(1).scalar_subquery(), sa.String)
 
@@ -736,8 +739,8 @@ def _notify_paid(run_id: int, pay_date: date, conn=None) -> int:
     statement), so when one of its paychecks has none, none has: a plain INSERT (`fresh`; the unique key still
     refuses a duplicate), otherwise ON CONFLICT DO NOTHING."""
     fresh = not key_exists(_first_notice_key(run_id), conn)
-    rows = sa.select(Paycheck.worker_id, key_column("paycheck_ready:", Paycheck.id), Paycheck.id.label("ref_id"))\
-        .where(Paycheck.run_id == run_id, Paycheck.kind != "reversal")
+    rows = _paycheck_ids(run_id).with_only_columns(Paycheck.worker_id, key_column("paycheck_ready:", Paycheck.id),
+                                                   Paycheck.id.label("ref_id"))
     return notify_from_select("paycheck_ready", rows, f"Your paycheck for {pay_date:%b %-d, %Y} is ready",
                               "Your net pay, every line of the paycheck and its paystub are under My paychecks.",
                               conn=conn, fresh=fresh)
