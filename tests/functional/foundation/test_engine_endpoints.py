@@ -157,13 +157,13 @@ def test_cli_quote_json_lines_without_explanations(tmp_path):
 
 def test_api_lists_every_jurisdictions_coverage(client, hr_headers):
     """GET /api/v1/paycheck-states?year=2025: the 51 jurisdictions, as `backoffice paycheck states --format json`
-    (Oregon's 2025 tables are not in the data: refused with its reason)."""
+    (Arkansas's 2025 formula is partial: refused above its read rows, with its reason)."""
     resp = client.get("/api/v1/paycheck-states?year=2025", headers=hr_headers)
     assert resp.status_code == 200, resp.get_json()
     rows = {r["state"]: r for r in resp.get_json()}
     assert len(rows) == 51
     assert rows["TX"]["status"] == "supported" and rows["TX"]["method"] == "none"
-    assert rows["OR"]["status"] == "unsupported" and "Oregon" in rows["OR"]["reason"]
+    assert rows["AR"]["status"] == "partial" and "91,300 or more refused" in rows["AR"]["reason"]
     assert rows["PA"]["reciprocity_form"].startswith("REV-420")
     assert client.get("/api/v1/paycheck-states", headers=hr_headers).status_code == 422
     spec = client.get("/api/v1/openapi.json").json

@@ -15,7 +15,8 @@ def test_hr_reads_every_jurisdictions_coverage_and_its_csv(client, make_user, lo
     export = client.get("/admin/state-coverage/?year=2025&export=csv")
     rows = {r["state"]: r for r in csv.DictReader(io.StringIO(export.get_data(as_text=True)))}
     assert len(rows) == 51 and rows["PA"]["status"] == "supported"
-    assert rows["OR"]["status"] == "unsupported"        # Oregon's 2025 tables are not in the data
+    assert rows["OR"]["status"] == "supported"          # Oregon's 2025 tables, added in session 23
+    assert rows["OH"]["status"] == "partial" and "2025-01-01..2025-09-30" in rows["OH"]["reason"]
     assert client.get("/admin/state-coverage/?year=abc").status_code == 404
 
 

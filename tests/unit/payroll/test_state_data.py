@@ -42,7 +42,7 @@ def test_partly_supported_states():
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA", "MA"} | GAPA_2025 | BATCH_STD | (BATCH_STC - {"OR"}) | BATCH_STA | BATCH_STB | {"ID"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA", "MA"} | GAPA_2025 | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB | {"ID"}
 
 
 def test_no_data_year_supports_nothing():

@@ -77,11 +77,18 @@ def test_colorado_employer_share_2025():
 
 
 def test_oregon_2025_paid_leave_matches_the_published_maxima():
-    """ADP's report of the 2025 release: employee 0.6% of 176,100 = 1,056.60 at most; employer 0.4% = 704.40.
-    Oregon 2025 stays refused for income tax, so the program data is checked from the parsed rules."""
+    """ADP's report of the 2025 release: employee 0.6% of 176,100 = 1,056.60 at most; employer 0.4% = 704.40,
+    checked from the parsed rules."""
     progs = _programs("OR", 2025)
     assert D(progs["state_pfml"]["rate"]) * D(progs["state_pfml"]["annual_wage_base"]) == D("1056.6")
     assert D(progs["state_pfml_employer"]["rate"]) * D(progs["state_pfml_employer"]["annual_wage_base"]) == D("704.4")
+
+
+def test_oregon_2025_paid_leave_lines_come_with_the_income_tax():
+    """Oregon 2025 computes since its tables were added (session 23), so a paycheck carries Paid Leave Oregon:
+    biweekly 3,000 x 0.6% = 18.00 employee, x 0.4% = 12.00 employer."""
+    got = lines(ctx("OR", year=2025))
+    assert (got[("state_pfml", "OR")], got[("state_pfml_employer", "OR")]) == (D("18.00"), D("12.00"))
 
 
 @pytest.mark.parametrize("state, year, rate, base, maximum", [
