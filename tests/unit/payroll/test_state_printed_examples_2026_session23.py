@@ -55,7 +55,8 @@ def test_california_method_b_example_e_annualized_57600_married_four_allowances(
     """Example E (annualized): semimonthly $2,400 x 24 = $57,600, married, 4 allowances -> $99.20 a year.
     Table 1 annual $37,791 (exceeded); Table 3 $11,412 -> 46,188. Annual married, row over 22,158: 243.74 +
     2.2% x 24,030 = 772.40. Table 4, 4 allowances: 673.20 -> $99.20. (The example divides it by 24, $4.13; the
-    engine works each period on the period's own table, which for the semimonthly payroll gives $4.11.)"""
+    engine works each period on the period's own table, as Examples A-D do: semimonthly $2,400 - $476 = 1,924;
+    semimonthly married row over 924: 10.16 + 2.2% x 1,000 = 32.16; less 4 allowances 28.05 = $4.11.)"""
     assert _ca(1, "57600", "married", 4) == D("99.20")
     assert _ca(24, "2400", "married", 4) == D("4.11")
 
