@@ -18,8 +18,13 @@ Federal (IRS Pub. 15 "Depositing Taxes"; Notice 931):
   fourth quarter is due by January 31 (deposited or paid with Form 940).
 - A date that is not a business day moves to the next business day.
 
-States: `deposit_schedules.json` per covered state and tax (SIT withholding, SUI, SPROG programs), each a list of
-tiers chosen by the quarter's total (and the federal schedule); the other states have no data and say so.
+States: `deposit_schedules.json` per covered state and tax (SIT withholding, SUI, SPROG programs, LOCAL taxes that
+share one rule by law), each a list of tiers chosen by the quarter's total (and the federal schedule); a state's
+frequency set by a lookback (a prior year's liability) is measured on the quarter being planned, as the data's
+`source` says. Frequencies: quarterly, monthly (optionally with the quarter's third month due with the quarterly
+return, and months under a floor carried to it), semimonthly, semiweekly, weekly (a week ending on a named day,
+due N banking days later or on the next named weekday), after_payday. The other states and taxes have no data
+and say so, with the reason when the data names one (`missing`: e.g. local schedules that differ by city).
 
 Banking days come in as a set of holidays (payroll/calendar.py builds it from the Federal Reserve calendar):
 the engine reads no clock and no database."""
@@ -279,15 +284,21 @@ def futa_deposits(quarter_totals: Sequence[tuple[date, Decimal]], *, holidays,
 
 # ------------------------------------------------------------------------------------------------ states
 class NoScheduleData(DomainError):
-    def __init__(self, state: str, tax: str):
-        super().__init__(f"no deposit-schedule data for {tax} in {state}: data missing", code="no_deposit_data")
-        self.state, self.tax = state, tax
+    def __init__(self, state: str, tax: str, why: str | None = None):
+        super().__init__(f"no deposit-schedule data for {tax} in {state}: {why or 'data missing'}",
+                         code="no_deposit_data")
+        self.state, self.tax, self.why = state, tax, why
+
+
+def missing_reason(state: str, tax: str) -> str | None:
+    """Why the data has no schedule for this state and tax, when it says (`missing` in the data file)."""
+    return schedule_data().get("missing", {}).get(state, {}).get(tax)
 
 
 def state_rules(state: str, tax: str) -> dict:
     rules = schedule_data()["states"].get(state, {}).get(tax)
     if rules is None:
-        raise NoScheduleData(state, tax)
+        raise NoScheduleData(state, tax, missing_reason(state, tax))
     return rules
 
 
@@ -296,6 +307,36 @@ def state_authority(state: str, tax: str) -> str:
         return state_rules(state, tax)["authority"]
     except NoScheduleData:
         return f"{state} ({tax})"
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def week_bounds(d: date, week_ends: str) -> tuple[date, date]:
+    """The seven-day week holding `d` that ends on the weekday named (e.g. Saturday: Sunday-Saturday)."""
+    end = d + timedelta(days=(WEEKDAYS.index(week_ends) - d.weekday()) % 7)
+    return end - timedelta(days=6), end
+
+
+def weekly_due(week_end: date, tier: dict, holidays) -> date:
+    """A weekly tier's due date: `due_weekday` (the first such weekday after the week ends, moved to a business
+    day) or `business_days` banking days after the week ends."""
+    if "due_weekday" in tier:
+        target = WEEKDAYS.index(tier["due_weekday"])
+        return on_or_after(week_end + timedelta(days=(target - week_end.weekday() - 1) % 7 + 1), holidays)
+    return add_banking_days(week_end, int(tier.get("business_days", 3)), holidays)
+
+
+def _monthly_due(end: date, q_end: date, tier: dict, carried: bool, holidays) -> date:
+    """A monthly tier's due date for the month ending `end`: December by `december_due`; the quarter's last month
+    (and a month `carried` below `min_month`) by `quarter_month_due` of the month after the quarter, when the
+    state has its quarterly return pay them; otherwise `due_day` of the next month."""
+    if end.month == 12 and tier.get("december_due"):
+        m, dd = (int(x) for x in tier["december_due"].split("-"))
+        return on_or_after(date(end.year + 1, m, dd), holidays)
+    if "quarter_month_due" in tier and (end == q_end or carried):
+        return on_or_after(day_of_next_month(q_end, tier["quarter_month_due"]), holidays)
+    return on_or_after(day_of_next_month(end, tier.get("due_day", 15)), holidays)
 
 
 def _tier(tiers: list[dict], quarter_total: Decimal, federal_schedule: str) -> dict:
@@ -337,6 +378,9 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             elif freq == "semiweekly":
                 s, e = semiweekly_period(day)
                 g = (max(s, q_start), min(e, q_end))
+            elif freq == "weekly":
+                g = week_bounds(day, t.get("week_ends", "friday"))
+                g = (max(g[0], q_start), min(g[1], q_end))
             elif freq == "after_payday":
                 g = (day, day)
             else:
@@ -346,25 +390,28 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             amount = _sum(a for _, a in items)
             if amount <= 0:
                 continue
+            rule = label
             if freq == "quarterly":
                 due = on_or_after(day_of_next_month(end, t.get("due_day", "last")), holidays)
             elif freq == "monthly":
-                if end.month == 12 and t.get("december_due"):
-                    m, dd = (int(x) for x in t["december_due"].split("-"))
-                    due = on_or_after(date(end.year + 1, m, dd), holidays)
-                else:
-                    due = on_or_after(day_of_next_month(end, t.get("due_day", 15)), holidays)
+                carried = "min_month" in t and end != q_end and amount < D(t["min_month"])
+                due = _monthly_due(end, q_end, t, carried, holidays)
+                if carried:
+                    rule = f"{label}; month under {t['min_month']}: paid with the quarterly return"
+            elif freq == "weekly":
+                due = weekly_due(week_bounds(end, t.get("week_ends", "friday"))[1], t, holidays)
             elif freq == "semimonthly":
                 due = add_banking_days(end, int(t.get("business_days", 3)), holidays)
             elif freq == "semiweekly":
                 due = semiweekly_due(items[-1][0], holidays)
             else:
                 due = add_banking_days(end, int(t.get("business_days", 3)), holidays)
-            out.append(Deposit(start, end, due, amount, label))
+            out.append(Deposit(start, end, due, amount, rule))
     return out
 
 
 __all__ = ["Deposit", "FederalPlan", "FederalRules", "Liability", "MONTHLY", "NoScheduleData", "SEMIWEEKLY",
            "add_banking_days", "depositor_schedule", "federal_deposits", "federal_rules", "futa_deposits",
-           "lookback_period", "monthly_due", "on_or_after", "quarter_bounds", "return_due", "schedule_data",
-           "semiweekly_due", "semiweekly_period", "state_authority", "state_deposits", "state_rules"]
+           "lookback_period", "missing_reason", "monthly_due", "on_or_after", "quarter_bounds", "return_due", "schedule_data",
+           "semiweekly_due", "semiweekly_period", "state_authority", "state_deposits", "state_rules", "week_bounds",
+           "weekly_due"]
