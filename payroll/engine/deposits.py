@@ -21,9 +21,12 @@ Federal (IRS Pub. 15 "Depositing Taxes"; Notice 931):
 States: `deposit_schedules.json` per covered state and tax (SIT withholding, SUI, SPROG programs, LOCAL taxes that
 share one rule by law), each a list of tiers chosen by the quarter's total (and the federal schedule); a state's
 frequency set by a lookback (a prior year's liability) is measured on the quarter being planned, as the data's
-`source` says. Frequencies: quarterly, monthly (optionally with the quarter's third month due with the quarterly
-return, and months under a floor carried to it), semimonthly, semiweekly, weekly (a week ending on a named day,
-due N banking days later or on the next named weekday), after_payday. The other states and taxes have no data
+`source` says. Frequencies: annual (each quarter's liability due on one day of the next year), quarterly, monthly
+(the next month's `due_day`, or N banking days after the month; optionally with the quarter's third month due with
+the quarterly return, and months under a floor carried to it), semimonthly (N banking days after the 15th and the
+month end, or fixed days), quarter_monthly (periods ending the 7th, 15th, 22nd and last day), semiweekly, weekly (a
+week ending on a named day, due N banking days later or on the next named weekday), after_payday; a tier `missing`
+plans the deposit with no due date and says why (a state whose rule for that size of employer was not read). The other states and taxes have no data
 and say so, with the reason when the data names one (`missing`: e.g. local schedules that differ by city).
 
 Banking days come in as a set of holidays (payroll/calendar.py builds it from the Federal Reserve calendar):
@@ -336,7 +339,27 @@ def _monthly_due(end: date, q_end: date, tier: dict, carried: bool, holidays) ->
         return on_or_after(date(end.year + 1, m, dd), holidays)
     if "quarter_month_due" in tier and (end == q_end or carried):
         return on_or_after(day_of_next_month(q_end, tier["quarter_month_due"]), holidays)
+    if "business_days" in tier and "due_day" not in tier:
+        return add_banking_days(end, int(tier["business_days"]), holidays)
     return on_or_after(day_of_next_month(end, tier.get("due_day", 15)), holidays)
+
+
+def _semimonthly_fixed_due(end: date, tier: dict, holidays) -> date:
+    """A semimonthly tier with fixed days: the 1st-15th by `first_half_due` of the same month (a day or 'last'),
+    the 16th-last day by `second_half_due` of the next month."""
+    if end.day == 15:
+        day = tier["first_half_due"]
+        first = month_end(end.year, end.month) if day == "last" else date(end.year, end.month, int(day))
+        return on_or_after(first, holidays)
+    return on_or_after(day_of_next_month(end, tier["second_half_due"]), holidays)
+
+
+def quarter_monthly_period(d: date) -> tuple[date, date]:
+    """The quarter-monthly period holding `d`: the 1st-7th, 8th-15th, 16th-22nd, 23rd-last day of its month."""
+    for first, last in ((1, 7), (8, 15), (16, 22)):
+        if d.day <= last:
+            return date(d.year, d.month, first), date(d.year, d.month, last)
+    return date(d.year, d.month, 23), month_end(d.year, d.month)
 
 
 def _tier(tiers: list[dict], quarter_total: Decimal, federal_schedule: str) -> dict:
@@ -365,11 +388,18 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             continue
         t = _tier(rules["tiers"], total, federal_schedule)
         freq = t["frequency"]
+        if freq == "missing":
+            # the state's rule for this tier was not read: planned, with no due date and the reason said
+            out.append(Deposit(q_start, q_end, None, total,
+                               f"no deposit-schedule data for {tax} in {state}: {t['why']}"))
+            continue
         label = f"{state} {tax} {freq} (quarter total {total})"
         groups: dict[tuple[date, date], list[tuple[date, Decimal]]] = {}
         for day, amount in days:
-            if freq == "quarterly":
+            if freq in ("quarterly", "annual"):
                 g = (q_start, q_end)
+            elif freq == "quarter_monthly":
+                g = quarter_monthly_period(day)
             elif freq == "monthly":
                 g = (date(day.year, day.month, 1), month_end(day.year, day.month))
             elif freq == "semimonthly":
@@ -393,6 +423,9 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             rule = label
             if freq == "quarterly":
                 due = on_or_after(day_of_next_month(end, t.get("due_day", "last")), holidays)
+            elif freq == "annual":
+                m, dd = (int(x) for x in t["annual_due"].split("-"))
+                due = on_or_after(date(end.year + 1, m, dd), holidays)
             elif freq == "monthly":
                 carried = "min_month" in t and end != q_end and amount < D(t["min_month"])
                 due = _monthly_due(end, q_end, t, carried, holidays)
@@ -400,6 +433,8 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
                     rule = f"{label}; month under {t['min_month']}: paid with the quarterly return"
             elif freq == "weekly":
                 due = weekly_due(week_bounds(end, t.get("week_ends", "friday"))[1], t, holidays)
+            elif freq == "semimonthly" and "first_half_due" in t:
+                due = _semimonthly_fixed_due(end, t, holidays)
             elif freq == "semimonthly":
                 due = add_banking_days(end, int(t.get("business_days", 3)), holidays)
             elif freq == "semiweekly":
@@ -412,6 +447,7 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
 
 __all__ = ["Deposit", "FederalPlan", "FederalRules", "Liability", "MONTHLY", "NoScheduleData", "SEMIWEEKLY",
            "add_banking_days", "depositor_schedule", "federal_deposits", "federal_rules", "futa_deposits",
-           "lookback_period", "missing_reason", "monthly_due", "on_or_after", "quarter_bounds", "return_due", "schedule_data",
+           "lookback_period", "missing_reason", "monthly_due", "on_or_after", "quarter_bounds",
+           "quarter_monthly_period", "return_due", "schedule_data",
            "semiweekly_due", "semiweekly_period", "state_authority", "state_deposits", "state_rules", "week_bounds",
            "weekly_due"]
