@@ -22,7 +22,7 @@ States: `deposit_schedules.json` per covered state and tax (SIT withholding, SUI
 share one rule by law), each a list of tiers chosen by the quarter's total (and the federal schedule); a state's
 frequency set by a lookback (a prior year's liability) is measured on the quarter being planned, as the data's
 `source` says. Frequencies: annual (each quarter's liability due on one day of the next year), quarterly, monthly
-(the next month's `due_day`, or N banking days after the month; optionally with the quarter's third month due with
+(the next month's `due_day`, N calendar days or N banking days after the month; optionally with the quarter's third month due with
 the quarterly return, and months under a floor carried to it), semimonthly (N banking days after the 15th and the
 month end, or fixed days), quarter_monthly (periods ending the 7th, 15th, 22nd and last day), semiweekly, weekly (a
 week ending on a named day, due N banking days later or on the next named weekday), after_payday; a tier `missing`
@@ -341,6 +341,8 @@ def _monthly_due(end: date, q_end: date, tier: dict, carried: bool, holidays) ->
         return on_or_after(day_of_next_month(q_end, tier["quarter_month_due"]), holidays)
     if "business_days" in tier and "due_day" not in tier:
         return add_banking_days(end, int(tier["business_days"]), holidays)
+    if "days_after" in tier:
+        return on_or_after(end + timedelta(days=int(tier["days_after"])), holidays)
     return on_or_after(day_of_next_month(end, tier.get("due_day", 15)), holidays)
 
 
