@@ -356,12 +356,15 @@ def _semimonthly_fixed_due(end: date, tier: dict, holidays) -> date:
     return on_or_after(day_of_next_month(end, tier["second_half_due"]), holidays)
 
 
-def quarter_monthly_period(d: date) -> tuple[date, date]:
-    """The quarter-monthly period holding `d`: the 1st-7th, 8th-15th, 16th-22nd, 23rd-last day of its month."""
-    for first, last in ((1, 7), (8, 15), (16, 22)):
+def quarter_monthly_period(d: date, ends: Sequence[int] = (7, 15, 22)) -> tuple[date, date]:
+    """The quarter-monthly period holding `d`: by default the 1st-7th, 8th-15th, 16th-22nd, 23rd-last day of its
+    month (`ends`: the first three periods' last days, e.g. Kansas's 7th, 15th, 21st)."""
+    first = 1
+    for last in ends:
         if d.day <= last:
             return date(d.year, d.month, first), date(d.year, d.month, last)
-    return date(d.year, d.month, 23), month_end(d.year, d.month)
+        first = last + 1
+    return date(d.year, d.month, first), month_end(d.year, d.month)
 
 
 def _tier(tiers: list[dict], quarter_total: Decimal, federal_schedule: str) -> dict:
@@ -401,7 +404,7 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             if freq in ("quarterly", "annual"):
                 g = (q_start, q_end)
             elif freq == "quarter_monthly":
-                g = quarter_monthly_period(day)
+                g = quarter_monthly_period(day, tuple(int(x) for x in t.get("period_ends", (7, 15, 22))))
             elif freq == "monthly":
                 g = (date(day.year, day.month, 1), month_end(day.year, day.month))
             elif freq == "semimonthly":
