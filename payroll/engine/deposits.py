@@ -331,12 +331,18 @@ def weekly_due(week_end: date, tier: dict, holidays) -> date:
 
 
 def _monthly_due(end: date, q_end: date, tier: dict, carried: bool, holidays) -> date:
-    """A monthly tier's due date for the month ending `end`: December by `december_due`; the quarter's last month
-    (and a month `carried` below `min_month`) by `quarter_month_due` of the month after the quarter, when the
-    state has its quarterly return pay them; otherwise `due_day` of the next month."""
+    """A monthly tier's due date for the month ending `end`: December by `december_due`, a month named in
+    `month_due` by its own date; the quarter's last month (and a month `carried` below `min_month`) by
+    `quarter_month_due` of the month after the quarter, when the state has its quarterly return pay them; N
+    banking days (`business_days`) or calendar days (`days_after`) after the month; otherwise `due_day` of the next
+    month."""
     if end.month == 12 and tier.get("december_due"):
         m, dd = (int(x) for x in tier["december_due"].split("-"))
         return on_or_after(date(end.year + 1, m, dd), holidays)
+    if str(end.month) in tier.get("month_due", {}):
+        # one month's own date ("MM-DD", the next such date after the month: Vermont's January by February 23)
+        m, dd = (int(x) for x in tier["month_due"][str(end.month)].split("-"))
+        return on_or_after(date(end.year + (1 if m <= end.month else 0), m, dd), holidays)
     if "quarter_month_due" in tier and (end == q_end or carried):
         return on_or_after(day_of_next_month(q_end, tier["quarter_month_due"]), holidays)
     if "business_days" in tier and "due_day" not in tier:
