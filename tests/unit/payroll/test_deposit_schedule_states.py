@@ -200,3 +200,34 @@ def test_every_state_with_data_names_its_source_and_every_tier_is_a_known_shape(
     for state, reasons in data["missing"].items():
         for tax, why in reasons.items():
             assert why.strip() and tax not in data["states"].get(state, {}), (state, tax)
+
+
+def test_connecticut_weekly_remitter_the_wednesday_after_a_saturday_friday_week():
+    """CT weekly remitter (more than $10,000 a year: over $2,500 in the quarter): a Tuesday 24 Nov 2026 payday is in
+    the week Saturday 21 - Friday 27 November → due Wednesday 2 December ('the second Wednesday following the
+    payday', as DRS words it for Saturday-Tuesday paydays)."""
+    assert plan("CT", "SIT", (date(2026, 11, 24), "3000")) == [
+        (date(2026, 11, 21), date(2026, 11, 27), date(2026, 12, 2), D("3000"))]
+
+
+def test_vermont_january_by_february_23_and_the_25th_otherwise():
+    """32 V.S.A. 5842(a)(3), a federal monthly depositor: January 2026 by 23 February (a Monday), February by 25
+    March (a Wednesday)."""
+    assert [d for _, _, d, _ in plan("VT", "SIT", (date(2026, 1, 30), "400"), (date(2026, 2, 27), "400"))] == [
+        date(2026, 2, 23), date(2026, 3, 25)]
+
+
+def test_delaware_eighth_monthly_periods():
+    """Delaware eighth-monthly (over $25,000 a year: over $5,000 in the quarter): periods end the 3rd, 7th, 11th,
+    15th, 19th, 22nd, 25th and last day. Friday 16 Oct 2026 falls in 16-19 October (ends Monday 19) → 3 working
+    days: Tuesday 20, Wednesday 21, Thursday 22 October."""
+    assert plan("DE", "SIT", (date(2026, 10, 16), "6000")) == [
+        (date(2026, 10, 16), date(2026, 10, 19), date(2026, 10, 22), D("6000"))]
+
+
+def test_maryland_accelerated_and_the_statutes_fifteenth():
+    """Maryland accelerated ($15,000 a year: $3,750+ in the quarter): 3 business days after the payroll, Friday 13
+    Nov 2026 → Wednesday 18 November. A small quarter ($200, Q3) is due by the 15th of the month after the quarter
+    (Tax-General 10-822(a)(1)): Thursday 15 October."""
+    assert plan("MD", "SIT", (date(2026, 11, 13), "4000"))[0][2] == date(2026, 11, 18)
+    assert plan("MD", "SIT", (date(2026, 8, 14), "200"))[0][2] == date(2026, 10, 15)
