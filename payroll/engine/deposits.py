@@ -18,8 +18,16 @@ Federal (IRS Pub. 15 "Depositing Taxes"; Notice 931):
   fourth quarter is due by January 31 (deposited or paid with Form 940).
 - A date that is not a business day moves to the next business day.
 
-States: `deposit_schedules.json` per covered state and tax (SIT withholding, SUI, SPROG programs), each a list of
-tiers chosen by the quarter's total (and the federal schedule); the other states have no data and say so.
+States: `deposit_schedules.json` per covered state and tax (SIT withholding, SUI, SPROG programs, LOCAL taxes that
+share one rule by law), each a list of tiers chosen by the quarter's total (and the federal schedule); a state's
+frequency set by a lookback (a prior year's liability) is measured on the quarter being planned, as the data's
+`source` says. Frequencies: annual (each quarter's liability due on one day of the next year), quarterly, monthly
+(the next month's `due_day`, N calendar days or N banking days after the month; optionally with the quarter's third month due with
+the quarterly return, and months under a floor carried to it), semimonthly (N banking days after the 15th and the
+month end, or fixed days), quarter_monthly (periods ending the 7th, 15th, 22nd and last day), semiweekly, weekly (a
+week ending on a named day, due N banking days later or on the next named weekday), after_payday; a tier `missing`
+plans the deposit with no due date and says why (a state whose rule for that size of employer was not read). The other states and taxes have no data
+and say so, with the reason when the data names one (`missing`: e.g. local schedules that differ by city).
 
 Banking days come in as a set of holidays (payroll/calendar.py builds it from the Federal Reserve calendar):
 the engine reads no clock and no database."""
@@ -279,15 +287,21 @@ def futa_deposits(quarter_totals: Sequence[tuple[date, Decimal]], *, holidays,
 
 # ------------------------------------------------------------------------------------------------ states
 class NoScheduleData(DomainError):
-    def __init__(self, state: str, tax: str):
-        super().__init__(f"no deposit-schedule data for {tax} in {state}: data missing", code="no_deposit_data")
-        self.state, self.tax = state, tax
+    def __init__(self, state: str, tax: str, why: str | None = None):
+        super().__init__(f"no deposit-schedule data for {tax} in {state}: {why or 'data missing'}",
+                         code="no_deposit_data")
+        self.state, self.tax, self.why = state, tax, why
+
+
+def missing_reason(state: str, tax: str) -> str | None:
+    """Why the data has no schedule for this state and tax, when it says (`missing` in the data file)."""
+    return schedule_data().get("missing", {}).get(state, {}).get(tax)
 
 
 def state_rules(state: str, tax: str) -> dict:
     rules = schedule_data()["states"].get(state, {}).get(tax)
     if rules is None:
-        raise NoScheduleData(state, tax)
+        raise NoScheduleData(state, tax, missing_reason(state, tax))
     return rules
 
 
@@ -296,6 +310,67 @@ def state_authority(state: str, tax: str) -> str:
         return state_rules(state, tax)["authority"]
     except NoScheduleData:
         return f"{state} ({tax})"
+
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def week_bounds(d: date, week_ends: str) -> tuple[date, date]:
+    """The seven-day week holding `d` that ends on the weekday named (e.g. Saturday: Sunday-Saturday)."""
+    end = d + timedelta(days=(WEEKDAYS.index(week_ends) - d.weekday()) % 7)
+    return end - timedelta(days=6), end
+
+
+def weekly_due(week_end: date, tier: dict, holidays) -> date:
+    """A weekly tier's due date: `due_weekday` (the first such weekday after the week ends, moved to a business
+    day) or `business_days` banking days after the week ends."""
+    if "due_weekday" in tier:
+        target = WEEKDAYS.index(tier["due_weekday"])
+        return on_or_after(week_end + timedelta(days=(target - week_end.weekday() - 1) % 7 + 1), holidays)
+    return add_banking_days(week_end, int(tier.get("business_days", 3)), holidays)
+
+
+def _monthly_due(end: date, q_end: date, tier: dict, carried: bool, holidays) -> date:
+    """A monthly tier's due date for the month ending `end`: December by `december_due`, a month named in
+    `month_due` by its own date; the quarter's last month (and a month `carried` below `min_month`) by
+    `quarter_month_due` of the month after the quarter, when the state has its quarterly return pay them; N
+    banking days (`business_days`) or calendar days (`days_after`) after the month; otherwise `due_day` of the next
+    month."""
+    if end.month == 12 and tier.get("december_due"):
+        m, dd = (int(x) for x in tier["december_due"].split("-"))
+        return on_or_after(date(end.year + 1, m, dd), holidays)
+    if str(end.month) in tier.get("month_due", {}):
+        # one month's own date ("MM-DD", the next such date after the month: Vermont's January by February 23)
+        m, dd = (int(x) for x in tier["month_due"][str(end.month)].split("-"))
+        return on_or_after(date(end.year + (1 if m <= end.month else 0), m, dd), holidays)
+    if "quarter_month_due" in tier and (end == q_end or carried):
+        return on_or_after(day_of_next_month(q_end, tier["quarter_month_due"]), holidays)
+    if "business_days" in tier and "due_day" not in tier:
+        return add_banking_days(end, int(tier["business_days"]), holidays)
+    if "days_after" in tier:
+        return on_or_after(end + timedelta(days=int(tier["days_after"])), holidays)
+    return on_or_after(day_of_next_month(end, tier.get("due_day", 15)), holidays)
+
+
+def _semimonthly_fixed_due(end: date, tier: dict, holidays) -> date:
+    """A semimonthly tier with fixed days: the 1st-15th by `first_half_due` of the same month (a day or 'last'),
+    the 16th-last day by `second_half_due` of the next month."""
+    if end.day == 15:
+        day = tier["first_half_due"]
+        first = month_end(end.year, end.month) if day == "last" else date(end.year, end.month, int(day))
+        return on_or_after(first, holidays)
+    return on_or_after(day_of_next_month(end, tier["second_half_due"]), holidays)
+
+
+def quarter_monthly_period(d: date, ends: Sequence[int] = (7, 15, 22)) -> tuple[date, date]:
+    """The quarter-monthly period holding `d`: by default the 1st-7th, 8th-15th, 16th-22nd, 23rd-last day of its
+    month (`ends`: the first three periods' last days, e.g. Kansas's 7th, 15th, 21st)."""
+    first = 1
+    for last in ends:
+        if d.day <= last:
+            return date(d.year, d.month, first), date(d.year, d.month, last)
+        first = last + 1
+    return date(d.year, d.month, first), month_end(d.year, d.month)
 
 
 def _tier(tiers: list[dict], quarter_total: Decimal, federal_schedule: str) -> dict:
@@ -324,11 +399,18 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             continue
         t = _tier(rules["tiers"], total, federal_schedule)
         freq = t["frequency"]
+        if freq == "missing":
+            # the state's rule for this tier was not read: planned, with no due date and the reason said
+            out.append(Deposit(q_start, q_end, None, total,
+                               f"no deposit-schedule data for {tax} in {state}: {t['why']}"))
+            continue
         label = f"{state} {tax} {freq} (quarter total {total})"
         groups: dict[tuple[date, date], list[tuple[date, Decimal]]] = {}
         for day, amount in days:
-            if freq == "quarterly":
+            if freq in ("quarterly", "annual"):
                 g = (q_start, q_end)
+            elif freq == "quarter_monthly":
+                g = quarter_monthly_period(day, tuple(int(x) for x in t.get("period_ends", (7, 15, 22))))
             elif freq == "monthly":
                 g = (date(day.year, day.month, 1), month_end(day.year, day.month))
             elif freq == "semimonthly":
@@ -337,6 +419,9 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             elif freq == "semiweekly":
                 s, e = semiweekly_period(day)
                 g = (max(s, q_start), min(e, q_end))
+            elif freq == "weekly":
+                g = week_bounds(day, t.get("week_ends", "friday"))
+                g = (max(g[0], q_start), min(g[1], q_end))
             elif freq == "after_payday":
                 g = (day, day)
             else:
@@ -346,25 +431,34 @@ def state_deposits(state: str, tax: str, liabilities: Sequence[Liability], *, fe
             amount = _sum(a for _, a in items)
             if amount <= 0:
                 continue
+            rule = label
             if freq == "quarterly":
                 due = on_or_after(day_of_next_month(end, t.get("due_day", "last")), holidays)
+            elif freq == "annual":
+                m, dd = (int(x) for x in t["annual_due"].split("-"))
+                due = on_or_after(date(end.year + 1, m, dd), holidays)
             elif freq == "monthly":
-                if end.month == 12 and t.get("december_due"):
-                    m, dd = (int(x) for x in t["december_due"].split("-"))
-                    due = on_or_after(date(end.year + 1, m, dd), holidays)
-                else:
-                    due = on_or_after(day_of_next_month(end, t.get("due_day", 15)), holidays)
+                carried = "min_month" in t and end != q_end and amount < D(t["min_month"])
+                due = _monthly_due(end, q_end, t, carried, holidays)
+                if carried:
+                    rule = f"{label}; month under {t['min_month']}: paid with the quarterly return"
+            elif freq == "weekly":
+                due = weekly_due(week_bounds(end, t.get("week_ends", "friday"))[1], t, holidays)
+            elif freq == "semimonthly" and "first_half_due" in t:
+                due = _semimonthly_fixed_due(end, t, holidays)
             elif freq == "semimonthly":
                 due = add_banking_days(end, int(t.get("business_days", 3)), holidays)
             elif freq == "semiweekly":
                 due = semiweekly_due(items[-1][0], holidays)
             else:
                 due = add_banking_days(end, int(t.get("business_days", 3)), holidays)
-            out.append(Deposit(start, end, due, amount, label))
+            out.append(Deposit(start, end, due, amount, rule))
     return out
 
 
 __all__ = ["Deposit", "FederalPlan", "FederalRules", "Liability", "MONTHLY", "NoScheduleData", "SEMIWEEKLY",
            "add_banking_days", "depositor_schedule", "federal_deposits", "federal_rules", "futa_deposits",
-           "lookback_period", "monthly_due", "on_or_after", "quarter_bounds", "return_due", "schedule_data",
-           "semiweekly_due", "semiweekly_period", "state_authority", "state_deposits", "state_rules"]
+           "lookback_period", "missing_reason", "monthly_due", "on_or_after", "quarter_bounds",
+           "quarter_monthly_period", "return_due", "schedule_data",
+           "semiweekly_due", "semiweekly_period", "state_authority", "state_deposits", "state_rules", "week_bounds",
+           "weekly_due"]
