@@ -271,6 +271,20 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
         rate = _elected_rate(rules, cert, QUIET)
     else:
         rate = tax.supplemental_rate        # type: ignore[assignment]  # set for a method that reaches here
+        other_rate = tax.supplemental_rate_other
+        if other_rate is not None and wages.supplemental_other > 0:
+            # a rate of its own for commissions and other non-bonus supplemental wages (CA: 6.6%, bonuses 10.23%)
+            other = wages.supplemental_other
+            bonus = wages.supplemental - other
+            amount = bonus * rate + other * other_rate
+            if steps is not QUIET:
+                if bonus:
+                    steps.append(f"Bonus {fmt_usd(bonus)} x {fmt_pct(rate)} "
+                                 f"({tax.supplemental_label or 'flat supplemental rate'}) = {fmt_usd(bonus * rate)}")
+                steps.append(f"Commission (supplemental wages other than a bonus) {fmt_usd(other)} x "
+                             f"{fmt_pct(other_rate)} ({tax.supplemental_other_label or 'supplemental rate'}) = "
+                             f"{fmt_usd(other * other_rate)}")
+            return amount
     amount = wages.supplemental * rate
     if steps is not QUIET:
         steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {fmt_pct(rate)} "

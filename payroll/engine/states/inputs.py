@@ -140,9 +140,10 @@ class Wages:
     (docs/compiled-engine.md, "Records")."""
 
     def __init__(self, regular: Decimal, supplemental: Decimal, excluded: Decimal, ytd_gross: Decimal = ZERO,
-                 federal_income_tax: Decimal = ZERO) -> None:
+                 federal_income_tax: Decimal = ZERO, supplemental_other: Decimal = ZERO) -> None:
         self.regular: Final = regular
         self.supplemental: Final = supplemental
+        self.supplemental_other: Final = supplemental_other   # the part of supplemental that is not a bonus
         self.excluded: Final = excluded
         self.ytd_gross: Final = ytd_gross      # wages paid this year before this paycheck (year-to-date caps, e.g. MA)
         self.federal_income_tax: Final = federal_income_tax   # this paycheck's federal withholding (AL, OR subtract it)
