@@ -300,12 +300,16 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
+    if cert.fixed_withholding is not None:
+        return _fixed(rules, cert, wages, steps)
     regular = cents(regular_withholding(rules, cert, wages, periods, steps))
     if wages.supplemental > 0:
         supplemental = cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
     else:                               # what supplemental_withholding gives then (ZERO), rounded: without the call
         supplemental = _ZERO_CENTS
     total = regular + supplemental
+    if cert.reduction:
+        total = _reduced(rules, cert, total, steps)
     if cert.additional:
         if steps is not QUIET:
             steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
@@ -315,6 +319,47 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
         steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
     return total
+
+
+def _reduced(rules: StateRules, cert: Certificate, total: Decimal, steps: Steps) -> Decimal:
+    """The certificate's reduction per pay period (CT-W4 line 3, a negative L-4 line 7) taken from the computed
+    withholding, never below zero, before any additional amount is added. A state whose certificate has no such line
+    (params.certificate_reduction not set) refuses it by name."""
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    if not tax.params.get("certificate_reduction"):
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.reduction",
+                                      f"{tax.certificate_form} has no reduced-withholding line")])
+    reduced = max(ZERO, total - cert.reduction)
+    if steps is not QUIET:
+        steps.append(f"Less the reduction per pay period on {tax.certificate_form}, {fmt_usd(cert.reduction)}: "
+                     f"{fmt_usd(total)} - {fmt_usd(cert.reduction)} = {fmt_usd(reduced)} (never below zero)")
+    return reduced
+
+
+def _fixed(rules: StateRules, cert: Certificate, wages: Wages, steps: Steps) -> Decimal:
+    """An amount the certificate directs the employer to withhold each pay period instead of the standard calculation
+    (MO W-4 line 3, 'reduced withholding'). Refused by name where the state's certificate has no such line, and with
+    supplemental wages or an additional amount, which the form does not say how to combine with it."""
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    amount: Decimal = cert.fixed_withholding     # type: ignore[assignment]  # set: the caller checked
+    if not tax.params.get("certificate_fixed_withholding"):
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.fixed_withholding",
+                                      f"{tax.certificate_form} has no line for an amount withheld instead of the "
+                                      f"calculation")])
+    if wages.supplemental > 0 or cert.additional:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for a "
+                               f"{tax.certificate_form} that names an amount to withhold instead of the standard "
+                               f"calculation together with " + ("supplemental wages" if wages.supplemental > 0 else
+                                                                "an additional amount")
+                               + ": the form does not say how the two combine")
+    if wages.regular <= 0:
+        if steps is not QUIET:
+            steps.append("No wages this period: nothing is withheld.")
+        return _ZERO_CENTS
+    if steps is not QUIET:
+        steps.append(f"{tax.certificate_form} directs the employer to withhold {fmt_usd(amount)} each pay period "
+                     f"instead of the standard calculation.")
+    return cents(amount)
 
 
 # The state-method modules register themselves (they import from this module, hence at the bottom).

@@ -21,7 +21,9 @@ _STATUS_ALIASES = {
 }
 # adopted_dependents: IN WH-4, adopted dependents first claimed this year, $3,000 each (Departmental Notice #1).
 _COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions", "adopted_dependents")
-_MONEY_FIELDS = ("additional", "annual_allowance", "reduction")   # reduction: CT-W4 line 3
+# reduction: so much less a pay period (CT-W4 line 3, a negative L-4 line 7); fixed_withholding: an amount withheld
+# each pay period instead of the standard calculation (MO W-4 line 3)
+_MONEY_FIELDS = ("additional", "annual_allowance", "reduction", "fixed_withholding")
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
 # table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
 _TEXT_FIELDS = ("rate_table", "withholding_code", "county")
@@ -40,7 +42,8 @@ class Certificate:
     annual_allowance: Decimal | None
     reciprocity: bool
     text: Mapping[str, str] = field(default_factory=dict)    # _TEXT_FIELDS given, stripped and upper-cased
-    reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3)
+    reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3, L-4 line 7)
+    fixed_withholding: Decimal | None = None   # withheld each period instead of the calculation (MO W-4 line 3)
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
@@ -126,6 +129,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         reciprocity=raw.get("reciprocity") is True,
         text=text,
         reduction=money["reduction"] or ZERO,
+        fixed_withholding=money["fixed_withholding"],
     )
 
 

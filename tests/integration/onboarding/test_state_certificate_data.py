@@ -158,3 +158,26 @@ def test_every_form_says_what_was_checked_or_was_on_main_before():
     unchecked = {state for state, form in DATA["forms"].items() if not form.get("checked")}
     assert unchecked <= earlier
     assert all(state in DATA["unconfirmed"][0] for state in earlier)
+
+
+def test_a_saved_mo_w4_line_3_is_withheld_instead_of_the_formula():
+    """MO W-4 line 3 (reduced withholding) is the engine's fixed_withholding: 'Enter the amount to be withheld instead
+    of the standard calculation.' Biweekly $3,000 withholds $40.00 with line 3 of 40; with line 3 blank the 2026
+    formula: 78,000 - 16,100 = 61,900; over 9,436: 263 + 4.7% x 52,464 (2,465.808) = 2,728.808 / 26 = 104.95 ->
+    $105 (2026 bands: 1,348 wide, 2% to 4.5%, whole-dollar totals 27, 61, 101, 148, 202, 263)."""
+    form = state_form("MO")
+    cert, issues = clean_state_certificate(form, {"filing_status": "single", "fixed_withholding": "40.00"})
+    assert issues == [] and cert["fixed_withholding"] == "40.00"
+    assert _tax("MO", cert, "3000.00") == Decimal("40.00")
+    blank, issues = clean_state_certificate(form, {"filing_status": "single", "fixed_withholding": ""})
+    assert issues == [] and "fixed_withholding" not in blank
+    assert _tax("MO", blank, "3000.00") == Decimal("105.00")
+
+
+def test_a_saved_negative_l4_line_7_reduces_the_withholding():
+    """L-4 line 7 as a decrease ('Decreases should be indicated as a negative amount') is the engine's reduction.
+    Biweekly $3,000, single: 78,000 - 12,875 = 65,125 x 3.09% = 2,012.3625 / 26 = 77.398 -> 77.40; less 10.00 =
+    67.40."""
+    cert, issues = clean_state_certificate(state_form("LA"), {"filing_status": "single", "reduction": "10.00"})
+    assert issues == [] and cert["reduction"] == "10.00"
+    assert _tax("LA", cert, "3000.00") == Decimal("67.40")
