@@ -1,6 +1,7 @@
 """State income-tax withholding for one period: the annualised methods, supplemental and additional withholding."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Final
 
@@ -302,6 +303,9 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         return ZERO
     if cert.fixed_withholding is not None:
         return _fixed(rules, cert, wages, steps)
+    alien = _ZERO_CENTS
+    if cert.nonresident_alien:
+        cert, alien = _nonresident_alien(rules, cert, wages, periods, steps)
     regular = cents(regular_withholding(rules, cert, wages, periods, steps))
     if wages.supplemental > 0:
         supplemental = cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
@@ -314,9 +318,14 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
         total += cert.additional
+    if alien:
+        if steps is not QUIET:
+            steps.append(f"Plus the nonresident alien's additional amount for the pay period: {fmt_usd(alien)}")
+        total += alien
     total = cents(max(ZERO, total))
-    if (supplemental or cert.additional) and steps is not QUIET:
-        parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
+    if (supplemental or cert.additional or alien) and steps is not QUIET:
+        parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else []) \
+            + ([fmt_usd(alien)] if alien else [])
         steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
     return total
 
@@ -334,6 +343,36 @@ def _reduced(rules: StateRules, cert: Certificate, total: Decimal, steps: Steps)
         steps.append(f"Less the reduction per pay period on {tax.certificate_form}, {fmt_usd(cert.reduction)}: "
                      f"{fmt_usd(total)} - {fmt_usd(cert.reduction)} = {fmt_usd(reduced)} (never below zero)")
     return reduced
+
+
+def _nonresident_alien(rules: StateRules, cert: Certificate, wages: Wages, periods: int,
+                       steps: Steps) -> tuple[Certificate, Decimal]:
+    """A nonresident alien (NC-4 NRA): withheld as single, plus the publication's additional amount for the pay period
+    (params.nonresident_alien_additional, NC-30: the amount that takes back the standard deduction the formula
+    allows). Refused by name where the state prints no such amounts, for a pay period it prints none for, and for
+    low annual wages, where NC-30 limits the amount by a rule whose printed example the data could not reconcile."""
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    amounts = tax.params.get("nonresident_alien_additional")
+    if not amounts:
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.nonresident_alien",
+                                      f"the nonresident-alien withholding amounts for {rules.state} in "
+                                      f"{rules.tax_year} are not in the data")])
+    amount = amounts.get(str(periods))
+    if amount is None:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for a "
+                               f"nonresident alien paid {periods} times a year: the publication's additional amounts "
+                               f"are for weekly, biweekly, semimonthly and monthly payrolls only")
+    floor = tax.params["nonresident_alien_low_wage_limit"]
+    if (wages.regular + wages.supplemental) * periods <= floor:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for a "
+                               f"nonresident alien whose annualised wages are not more than {fmt_usd(floor)}: the "
+                               f"publication limits the additional amount then, and its example could not be "
+                               f"reconciled with its rounding rule")
+    if steps is not QUIET:
+        steps.append(f"Nonresident alien ({tax.certificate_form} NRA): withheld as single"
+                     + ("" if cert.filing_status == "single" else f" (not {cert.filing_status})")
+                     + f", plus {fmt_usd(amount)} a pay period.")
+    return replace(cert, filing_status="single"), amount
 
 
 def _fixed(rules: StateRules, cert: Certificate, wages: Wages, steps: Steps) -> Decimal:

@@ -44,6 +44,7 @@ class Certificate:
     text: Mapping[str, str] = field(default_factory=dict)    # _TEXT_FIELDS given, stripped and upper-cased
     reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3, L-4 line 7)
     fixed_withholding: Decimal | None = None   # withheld each period instead of the calculation (MO W-4 line 3)
+    nonresident_alien: bool = False    # a nonresident alien's certificate (NC-4 NRA)
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
@@ -130,6 +131,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         text=text,
         reduction=money["reduction"] or ZERO,
         fixed_withholding=money["fixed_withholding"],
+        nonresident_alien=raw.get("nonresident_alien") is True,
     )
 
 

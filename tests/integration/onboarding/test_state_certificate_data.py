@@ -13,7 +13,8 @@ from payroll.engine.states.inputs import _COUNT_FIELDS, _MONEY_FIELDS, _STATUS_A
     read_certificate
 
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-ENGINE_KEYS = {"filing_status", "percentage", "exempt", "reciprocity", *_COUNT_FIELDS, *_MONEY_FIELDS, *_TEXT_FIELDS}
+ENGINE_KEYS = {"filing_status", "percentage", "exempt", "reciprocity", "nonresident_alien", *_COUNT_FIELDS,
+               *_MONEY_FIELDS, *_TEXT_FIELDS}
 # The 41 states with a personal income tax on wages, and DC (Federation of Tax Administrators, 2026; NH taxes
 # only interest and dividends, WA only capital gains).
 INCOME_TAX = {"AL", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
@@ -181,3 +182,16 @@ def test_a_saved_negative_l4_line_7_reduces_the_withholding():
     cert, issues = clean_state_certificate(state_form("LA"), {"filing_status": "single", "reduction": "10.00"})
     assert issues == [] and cert["reduction"] == "10.00"
     assert _tax("LA", cert, "3000.00") == Decimal("67.40")
+
+
+def test_a_saved_nc4_nra_mark_reaches_the_engine():
+    """NC-4 NRA: withheld as single plus NC-30's biweekly nonresident-alien amount $21 (2026). Biweekly $2,000,
+    no allowances: 2,000 - 490.38 = 1,509.62 x 4.09% = 61.743 -> $62 (rounded to the dollar); with the mark $62 + $21
+    = $83."""
+    form = state_form("NC")
+    cert, issues = clean_state_certificate(form, {"filing_status": "single", "allowances": "0",
+                                                  "nonresident_alien": "on"})
+    assert issues == [] and cert["nonresident_alien"] is True and read_certificate("NC", cert).nonresident_alien
+    assert _tax("NC", cert, "2000.00") == Decimal("83.00")
+    plain, _ = clean_state_certificate(form, {"filing_status": "single", "allowances": "0"})
+    assert plain["nonresident_alien"] is False and _tax("NC", plain, "2000.00") == Decimal("62.00")
