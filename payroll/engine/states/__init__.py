@@ -260,7 +260,7 @@ def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: M
         regular = ZERO
     # what is left of the supplemental pay keeps its bonus part whole: an excess of pre-tax deductions comes out of
     # the non-bonus part (commissions) first, so the bonus rate is never applied to less than the bonus
-    other = max(ZERO, supplemental_other - (supplemental - supp))
+    other = min(supp, max(ZERO, supplemental_other - (supplemental - supp)))
     return Wages(regular, supp, excluded, ytd_gross, federal_income_tax, other)
 
 

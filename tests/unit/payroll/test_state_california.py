@@ -221,3 +221,16 @@ def test_a_paycheck_with_a_commission_line_withholds_6_6_percent_and_a_bonus_lin
 
     assert state_tax("commission") == D("193.59")
     assert state_tax("bonus") == D("229.89")
+
+
+def test_a_commission_split_between_california_and_nevada_keeps_its_rate():
+    """A Nevada resident working half the hours in California, half in Nevada; biweekly salary 3,000 plus commission
+    1,000, DE 4 single with 1 allowance. California withholding on the whole pay as if all earned there: 127.59 +
+    1,000 x 6.6% = 193.59 (test_commission_takes_the_6_6_percent_supplemental_rate), times California's share 50% =
+    96.795 -> 96.80; Nevada has no income tax."""
+    from dataclasses import replace
+
+    c = replace(ctx("CA", gross="4000.00", supplemental="1000.00", supplemental_other="1000.00",
+                    certificate={"CA": {"allowances": 1}}, residence="NV"),
+                work_shares=(("CA", D(40)), ("NV", D(40))))
+    assert lines(c)[("state_income_tax", "CA")] == D("96.80")
