@@ -312,8 +312,6 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
     else:                               # what supplemental_withholding gives then (ZERO), rounded: without the call
         supplemental = _ZERO_CENTS
     total = regular + supplemental
-    if cert.reduction:
-        total = _reduced(rules, cert, total, steps)
     if cert.additional:
         if steps is not QUIET:
             steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
@@ -322,18 +320,23 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"Plus the nonresident alien's additional amount for the pay period: {fmt_usd(alien)}")
         total += alien
+    if cert.reduction:
+        total = _reduced(rules, cert, total, steps)
     total = cents(max(ZERO, total))
     if (supplemental or cert.additional or alien) and steps is not QUIET:
         parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else []) \
             + ([fmt_usd(alien)] if alien else [])
-        steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
+        less = f" - {fmt_usd(cert.reduction)}" if cert.reduction else ""
+        steps.append(f"Total {rules.state} withholding: {' + '.join(parts)}{less} = {fmt_usd(total)}"
+                     + (" (never below zero)" if cert.reduction else ""))
     return total
 
 
 def _reduced(rules: StateRules, cert: Certificate, total: Decimal, steps: Steps) -> Decimal:
     """The certificate's reduction per pay period (CT-W4 line 3, a negative L-4 line 7) taken from the computed
-    withholding, never below zero, before any additional amount is added. A state whose certificate has no such line
-    (params.certificate_reduction not set) refuses it by name."""
+    withholding with any additional amount already added, never below zero (TPG-211: de-annualise, add CT-W4 line 2,
+    subtract line 3, not below zero). A state whose certificate has no such line (params.certificate_reduction not
+    set) refuses it by name."""
     tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
     if not tax.params.get("certificate_reduction"):
         raise ValidationFailed([Issue(f"certificate.{rules.state}.reduction",

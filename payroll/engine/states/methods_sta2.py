@@ -104,7 +104,7 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     annual_tax = total * (1 - decimal)
     if steps is not QUIET:
         steps.append(f"Table E personal credit {decimal}: {fmt_usd(total)} x (1 - {decimal}) = {fmt_usd(annual_tax)}")
-    return annual_tax       # CT-W4 line 3 (reduction) is taken from the period's withholding (income._reduced)
+    return annual_tax       # CT-W4 lines 2 and 3 are added and taken per period (income.income_tax_amount)
 
 
 ANNUAL_METHODS.update({"ct_tpg211": _ct_tpg211})
