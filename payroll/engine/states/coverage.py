@@ -84,7 +84,13 @@ def _one(state: str, year: int) -> Jurisdiction:
             PAY_PERIODS_ALL):
         status = "partial"
         missing = sorted(set(PAY_PERIODS_ALL) - periods)
-        if missing:
+        gaps = [(r, sorted(set(PAY_PERIODS_ALL) - set(r.income_tax.pay_periods or PAY_PERIODS_ALL))) for r in usable]
+        if missing and len(usable) > 1 and any(not m for _, m in gaps):   # a frequency missing from one version only
+            for r, m in gaps:
+                if m:
+                    reasons.append(f"no table for {', '.join(str(p) for p in m)} pay periods a year (pay dates "
+                                   f"{_span(r.effective_from, r.effective_until, year)})")
+        elif missing:
             reasons.append(f"no table for {', '.join(str(p) for p in missing)} pay periods a year")
         if _covered_days(spans, year) < (date(year, 12, 31) - date(year, 1, 1)).days + 1:
             if usable[0].dated_by != "pay_date":

@@ -157,13 +157,13 @@ def test_cli_quote_json_lines_without_explanations(tmp_path):
 
 def test_api_lists_every_jurisdictions_coverage(client, hr_headers):
     """GET /api/v1/paycheck-states?year=2025: the 51 jurisdictions, as `backoffice paycheck states --format json`
-    (Oregon's 2025 tables are not in the data: refused with its reason)."""
+    (Arkansas's 2025 formula is partial: refused above its read rows, with its reason)."""
     resp = client.get("/api/v1/paycheck-states?year=2025", headers=hr_headers)
     assert resp.status_code == 200, resp.get_json()
     rows = {r["state"]: r for r in resp.get_json()}
     assert len(rows) == 51
     assert rows["TX"]["status"] == "supported" and rows["TX"]["method"] == "none"
-    assert rows["OR"]["status"] == "unsupported" and "Oregon" in rows["OR"]["reason"]
+    assert rows["AR"]["status"] == "partial" and "91,300 or more refused" in rows["AR"]["reason"]
     assert rows["PA"]["reciprocity_form"].startswith("REV-420")
     assert client.get("/api/v1/paycheck-states", headers=hr_headers).status_code == 422
     spec = client.get("/api/v1/openapi.json").json
@@ -173,13 +173,15 @@ def test_api_lists_every_jurisdictions_coverage(client, hr_headers):
 
 def test_api_lists_the_local_taxes_coverage(client, hr_headers, make_user, token_for):
     """GET /api/v1/paycheck-locals?year=2026: the local taxes as `backoffice paycheck states --locals --format json`
-    (Philadelphia from July 2026 refused with its reason); no year is a 422 naming the field."""
+    (Philadelphia in two dated versions, FY2026 and from July 2026 FY2027, both computed since session 23); no year is
+    a 422 naming the field."""
     resp = client.get("/api/v1/paycheck-locals?year=2026", headers=hr_headers)
     assert resp.status_code == 200, resp.get_json()
     data = resp.get_json()
     assert data["tax_year"] == 2026
     phila = [r for r in data["localities"] if r["code"] == "PA-510101"]
-    assert [r["status"] for r in phila] == ["supported", "refused"] and "FY2030" in phila[1]["reason"]
+    assert [r["status"] for r in phila] == ["supported", "supported"] and "250195" in phila[1]["publication"]
+    assert [r["status"] for r in resp.get_json()["localities"] if r["code"] == "MO-ST-LOUIS"] == ["supported"]
     assert any(r["state"] == "PA" for r in data["refused_by_rule"])
     bad = client.get("/api/v1/paycheck-locals", headers=hr_headers)
     assert bad.status_code == 422 and "year" in str(bad.get_json())

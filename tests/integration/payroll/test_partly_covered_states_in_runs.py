@@ -15,14 +15,19 @@ from tests.integration.payroll.conftest import WEEK1
 
 def test_the_states_computed_on_a_pay_date_follow_the_dated_versions():
     """Utah's Rev. 4/26 tables apply to periods beginning on or after 1 June 2026 and a pay date carries no period
-    start, so a June pay date is refused and July's computes; Oregon (no 2025 tables) and Ohio (2025 tables from
-    1 October) are out for a March 2025 pay date; Arkansas's 2025 formula is in (it refuses only annual net taxable
-    income from $91,300, worker by worker)."""
+    start, so a June pay date is refused and July's computes; Oregon is in for a March 2025 pay date (its 2025
+    tables, session 23); Ohio is in (the July 2024 tables to 30 September 2025, the October 2025 tables after) for a weekly payroll
+    but out for a quarterly one before October (the July 2024 annual formula was not read); Arkansas's 2025 formula
+    is in (it refuses only annual net taxable income from $91,300, worker by worker)."""
     assert "UT" not in states_computed_on(date(2026, 6, 12), 26)
     assert len(states_computed_on(date(2026, 6, 12), 26)) == 50
     assert states_computed_on(date(2026, 7, 10), 26) == supported_states(2026) | {"UT"}
     assert len(states_computed_on(date(2026, 7, 10), 26)) == 51
-    assert {"OR", "OH"}.isdisjoint(states_computed_on(date(2025, 3, 7), 52))
+    assert "OR" in states_computed_on(date(2025, 3, 7), 52)
+    assert "UT" not in states_computed_on(date(2025, 6, 13), 52)
+    assert "OH" in states_computed_on(date(2025, 3, 7), 52)
+    assert "OH" not in states_computed_on(date(2025, 3, 31), 4)
+    assert "OH" in states_computed_on(date(2025, 12, 31), 4)
     assert "AR" in states_computed_on(date(2025, 3, 7), 52)
     assert {"OH", "UT"} <= states_computed_on(date(2025, 11, 7), 52)
 

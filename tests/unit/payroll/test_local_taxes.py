@@ -135,9 +135,23 @@ def test_philadelphia_rate_changes_by_pay_date_on_july_1_2025():
     assert amounts(ctx(PHILA, PHILA, pay_date=date(2025, 7, 3))) == {"PA-510101": D("37.40")}
 
 
-def test_philadelphia_after_june_2026_is_refused_not_guessed():
-    with pytest.raises(UnsupportedLocality, match="July 1, 2026"):
-        compute_local_taxes(ctx(PHILA, PHILA, pay_date=date(2026, 7, 10)))
+def test_philadelphia_from_july_1_2026_withholds_the_fiscal_2027_rates():
+    """Pay date 2026-07-10 (FY2027): resident 3.735%, non-resident 3.425% (Council Bill 250195's schedule; the rates
+    read from phila.gov, October 2026). Resident: $1,000 x 3.735% = $37.35. Cherry Hill NJ resident working in
+    Philadelphia: $1,000 x 3.425% = $34.25. On 2026-06-26 still FY2026: $37.40."""
+    july = date(2026, 7, 10)
+    assert amounts(ctx(PHILA, PHILA, pay_date=date(2026, 6, 26))) == {"PA-510101": D("37.40")}
+    assert amounts(ctx(PHILA, PHILA, pay_date=july)) == {"PA-510101": D("37.35")}
+    assert amounts(ctx(Locality("NJ", city="Cherry Hill"), PHILA, pay_date=july)) == {"PA-510101": D("34.25")}
+
+
+def test_philadelphia_fiscal_2027_rates_round_to_the_cent():
+    """$1,234.56 biweekly on 2026-07-10: resident 1,234.56 x 0.03735 = 46.1108... -> $46.11; non-resident
+    1,234.56 x 0.03425 = 42.2836... -> $42.28."""
+    july = date(2026, 7, 10)
+    assert amounts(ctx(PHILA, PHILA, gross="1234.56", periods=26, pay_date=july)) == {"PA-510101": D("46.11")}
+    assert amounts(ctx(Locality("NJ", city="Cherry Hill"), PHILA, gross="1234.56", periods=26,
+                       pay_date=july)) == {"PA-510101": D("42.28")}
 
 
 def test_new_jersey_resident_working_in_philadelphia_pays_the_nonresident_wage_tax():

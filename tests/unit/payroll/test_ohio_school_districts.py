@@ -1,5 +1,6 @@
-"""Ohio school district income tax from the Department's January 2026 list (data/2026/locals/OH.json, OH-SD):
-the list itself, and withholding by the Department's formula with hand calculations in the docstrings."""
+"""Ohio school district income tax from the Department's January 2026 list (data/2026/locals/OH.json, OH-SD) and
+its 2025 list (data/2025/locals/OH.json): the lists themselves, and withholding by the Department's formula with hand
+calculations in the docstrings."""
 from __future__ import annotations
 
 from datetime import date
@@ -100,9 +101,47 @@ def test_a_district_number_not_on_the_list_is_refused_not_zeroed():
         _lines(Locality("OH", city="Columbus", school_district="2599"))
 
 
-def test_a_2025_pay_date_in_a_taxing_district_is_refused_for_want_of_the_2025_list():
-    with pytest.raises(UnsupportedLocality, match="rates for 2025 was not found"):
-        _lines(Locality("OH", city="Columbus", school_district="2502"), pay_date=date(2025, 6, 6))
+def test_the_2025_list_holds_210_districts_and_64_earned_income_ones():
+    """The Department's 2025 list (data/2025/locals/OH.json): the 212 districts of January 2024 less the two that
+    expired on 31 December 2024 (Alexander 0501, Clinton-Massie 1402) = 210; with the 2026 changes (six new, all on
+    the earned-income base; East Palestine and Edon-Northwest, both earned income, ended) it gives January 2026's
+    214 and 68 (210 - 2 + 6, 64 - 2 + 6)."""
+    districts = _sd_rule(2025).districts
+    assert len(districts) == 210
+    assert sum(1 for d in districts.values() if d.base == "earned_income") == 64
+    assert {"0501", "1402", "2514", "3204", "8303"}.isdisjoint(districts)
+    assert (str(districts["4202"].rate), str(districts["5903"].rate)) == ("0.0175", "0.0075")   # its 2025 changes
+    assert all((d.rate / D("0.0025")) % 1 == 0 for d in districts.values())
+
+
+def test_a_2025_pay_date_uses_the_2025_rate():
+    """Canal Winchester LSD (2502), 0.75%, traditional, on both lists; weekly $1,000.00 paid 6 June 2025, IT 4 with
+    2 exemptions: $1,000.00 - 2 x $12.50 = $975.00; x 0.75% = $7.3125 -> $7.31. Coldwater EVSD (5402) levied 0.50%
+    in 2025 (1.00% from 2026): the same week, IT 4 with 2 exemptions, $975.00 x 0.50% = $4.875 -> $4.88."""
+    june = date(2025, 6, 6)
+    lines = _lines(Locality("OH", city="Columbus", school_district="2502"), state_certs={"OH": {"allowances": 2}},
+                   pay_date=june)
+    assert _sd(lines) == [("OH-SD-2502", "Canal Winchester LSD SD 2502", D("7.31"), D("1000.00"))]
+    lines = _lines(Locality("OH", city="Columbus", school_district="5402"), state_certs={"OH": {"allowances": 2}},
+                   pay_date=june)
+    assert _sd(lines) == [("OH-SD-5402", "Coldwater EVSD SD 5402", D("4.88"), D("1000.00"))]
+
+
+def test_a_district_that_levied_only_in_2025_computes_in_2025_and_is_refused_in_2026():
+    """East Palestine CSD (1505), 0.50%, earned income, on the 2025 list only: biweekly $2,000.00 in 2025, no
+    exemption deduction: $2,000.00 x 0.50% = $10.00; in 2026 it is not on the list (refused by name, never zero)."""
+    lines = _lines(Locality("OH", city="Columbus", school_district="1505"), gross="2000.00", periods=26,
+                   pay_date=date(2025, 11, 7))
+    assert _sd(lines) == [("OH-SD-1505", "East Palestine CSD SD 1505", D("10.00"), D("2000.00"))]
+    with pytest.raises(UnsupportedLocality, match="Ohio school district 1505: not among the districts"):
+        _lines(Locality("OH", city="Columbus", school_district="1505"), gross="2000.00", periods=26)
+
+
+def test_a_district_that_levies_from_2026_is_refused_on_a_2025_pay_date():
+    """Westerville CSD (2514) levies from 2026 only: a 2025 pay date for its resident is refused by name (the
+    worker must be set NONE for 2025), never computed at the 2026 rate."""
+    with pytest.raises(UnsupportedLocality, match="Ohio school district 2514: not among the districts"):
+        _lines(Locality("OH", city="Westerville", school_district="2514"), pay_date=date(2025, 6, 6))
 
 
 def test_the_school_district_line_says_its_source_and_confidence():

@@ -52,9 +52,9 @@ def test_an_uncovered_state_in_a_list_names_the_item_and_keeps_the_error_class()
     import pytest
 
     from payroll.engine.states import UnsupportedState
-    oregon = dict(WEEKLY_TX, work_state="OR", residence_state="OR", pay_date="2025-06-06")   # OR 2025: no tables
-    with pytest.raises(UnsupportedState, match=r"^\[1\]: .*OR"):
-        quote([dict(WEEKLY_TX, pay_date="2025-06-06"), oregon])
+    utah = dict(WEEKLY_TX, work_state="UT", residence_state="UT", pay_date="2025-06-06")   # UT June: no period start
+    with pytest.raises(UnsupportedState, match=r"^\[1\]: .*UT"):
+        quote([dict(WEEKLY_TX, pay_date="2025-06-06"), utah])
 
 
 def test_state_certificate_problems_are_named_by_request_path():

@@ -98,7 +98,8 @@ def test_the_states_command_lists_every_jurisdiction_as_json_csv_and_table():
 
     out = runner.invoke(paycheck, ["states", "--year", "2025"])
     assert out.exit_code == 0
-    assert "jurisdictions (2025)" in out.output and "\nOR  unsupported" in out.output   # no 2025 OR tables
+    assert "jurisdictions (2025)" in out.output and "\nOR  supported" in out.output     # 2025 tables from session 23
+    assert "\nAR  partial" in out.output and "annual net taxable income of 91,300 or more refused" in out.output
 
 
 def test_the_states_command_refuses_a_silly_year():

@@ -34,13 +34,15 @@ def test_supported_states_2026():
 
 def test_partly_supported_states():
     """Tables that change mid-year: state -> the pay-date ranges the data covers (None = open end)."""
+    # OH 2025: every pay date (the July 2024 tables to 30 September, the October 2025 tables after), but listed
+    # because quarterly, semiannual and annual payrolls are refused before October (no annual formula read).
     assert partially_supported_states(2025) == {"UT": ((None, date(2025, 5, 31)), (date(2025, 7, 1), None)),
-                                                "OH": ((date(2025, 10, 1), None),)}
+                                                "OH": ((None, date(2025, 9, 30)), (date(2025, 10, 1), None))}
     assert partially_supported_states(2026) == {"UT": ((None, date(2026, 5, 31)), (date(2026, 7, 1), None))}
 
 
 def test_supported_states_2025():
-    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA", "MA"} | GAPA_2025 | BATCH_STD | (BATCH_STC - {"OR"}) | BATCH_STA | BATCH_STB | {"ID"}
+    assert supported_states(2025) == NO_TAX | {"CA", "PA", "KY", "IN", "NC", "AZ", "IL", "LA", "MI", "IA", "MA"} | GAPA_2025 | BATCH_STD | BATCH_STC | BATCH_STA | BATCH_STB | {"ID"}
 
 
 def test_no_data_year_supports_nothing():

@@ -105,6 +105,48 @@ def test_2025_supplemental_rate_is_the_statutory_3_5_percent():
     assert income_tax(c) == D("14.10")
 
 
-def test_pay_dates_before_october_2025_are_refused():
+JULY_2024_TABLES = [
+    ("weekly-one-exemption-march", date(2025, 3, 7), dict(periods=52, gross="1000",
+                                                          certificate={"OH": {"allowances": 1}}), "23.81",
+     "July 2024 weekly table: 1,000 - 12.50 = 987.50; over 384.62: 5.78 + 2.99% x 602.88 (18.026112) = 23.806112 "
+     "-> 23.81 (the October 2025 table gives 23.44)"),
+    ("biweekly-two-exemptions-last-september-friday", date(2025, 9, 26),
+     dict(certificate={"OH": {"allowances": 2}}), "76.78",
+     "July 2024 biweekly table: 3,000 - 2 x 25.00 = 2,950; over 769.23: 11.57 + 2.99% x 2,180.77 (65.205023) = "
+     "76.775023 -> 76.78 (from 1 October the same pay gives 76.03)"),
+    ("monthly-top-row", date(2025, 6, 30), dict(periods=12, gross="10000", certificate={"OH": {"allowances": 1}}),
+     "285.66", "July 2024 monthly table: 10,000 - 54.17 = 9,945.83; over 8,333.33: 224.38 + 3.8% x 1,612.50 "
+     "(61.275) = 285.655 -> 285.66"),
+    ("semimonthly-third-row", date(2025, 1, 15), dict(periods=24, gross="500"), "4.80",
+     "July 2024 semimonthly table, no IT 4: over 416.67: 3.13 + 2.005% x 83.33 (1.6707665) = 4.8007665 -> 4.80"),
+    ("daily-fifth-row", date(2025, 4, 4), dict(periods=260, gross="150"), "3.35",
+     "July 2024 daily table, no IT 4: over 76.92: 1.16 + 2.99% x 73.08 (2.185092) = 3.345092 -> 3.35"),
+    ("weekly-first-row", date(2025, 2, 7), dict(periods=52, gross="90"), "0.45",
+     "July 2024 weekly table, no IT 4: 90 is under 96.15 -> 90 x 0.501% = 0.4509 -> 0.45"),
+    ("weekly-bonus", date(2025, 5, 2), dict(periods=52, gross="600", supplemental="200"), "13.24",
+     "regular 400, no IT 4: over 384.62: 5.78 + 2.99% x 15.38 (0.459862) = 6.239862 -> 6.24; bonus 200 x 3.5% = "
+     "7.00; 6.24 + 7.00 = 13.24"),
+]
+
+
+@pytest.mark.parametrize("case_id, pay_date, kwargs, expected, hand", JULY_2024_TABLES,
+                         ids=[c[0] for c in JULY_2024_TABLES])
+def test_pay_dates_before_october_2025_use_the_july_2024_tables(case_id, pay_date, kwargs, expected, hand):
+    """The Department's Percentage Method tables effective July 1, 2024 (six rows: 0.501% to 3.800%) govern wages
+    paid to 30 September 2025; the hand figures are the printed rows (data/2025/states/OH.json)."""
+    assert income_tax(ctx("OH", year=2025, pay_date=pay_date, **kwargs)) == D(expected), hand
+
+
+def test_quarterly_payrolls_before_october_2025_are_refused():
+    """The July 2024 Optional Computer Formula (the annual brackets a quarterly payroll needs) was not read: a
+    quarterly payroll paid before 1 October 2025 is refused by name, never a silent zero; from 1 October the October
+    2025 formula computes it (20,000 x 4 = 80,000, no IT 4: 462.39 + 2.99% x 53,950 (1,613.105) = 2,075.495;
+    / 4 = 518.87375 -> 518.87)."""
     with pytest.raises(UnsupportedState, match="OH"):
-        income_tax(ctx("OH", year=2025, pay_date=date(2025, 9, 26)))
+        income_tax(ctx("OH", year=2025, pay_date=date(2025, 9, 26), periods=4, gross="20000"))
+    assert income_tax(ctx("OH", year=2025, pay_date=OCTOBER_2025, periods=4, gross="20000")) == D("518.87")
+
+
+def test_explanation_of_a_july_2024_table_names_its_row():
+    text = explanation(ctx("OH", year=2025, pay_date=date(2025, 9, 26), certificate={"OH": {"allowances": 2}}))
+    assert "row over $769.23: $11.57 plus 2.99% of $2,180.77 = $76.78" in text

@@ -65,9 +65,50 @@ def test_more_federal_tax_means_less_oregon_tax_up_to_the_cap():
     assert a > b == c
 
 
-def test_2025_is_refused_not_guessed():
+CASES_2025 = [
+    ("formulas-2025-example-1", orw(1, "25000", federal="1000", year=2025, filing_status="single", allowances=0),
+     "1798.00", "150-206-436 (Rev. 12-10-24) example 1 as the transcription quotes it: BASE 25,000 - 1,000 - 2,835 = "
+                "21,165; 917 + 8.75% x (21,165 - 11,100) = 1,797.6875 -> $1,798"),
+    ("single-second-row", orw(52, "200", year=2025, filing_status="single"), "13.00",
+     "annual 10,400, no federal tax: BASE 10,400 - 2,835 = 7,565; 465 + 6.75% x 3,165 = 678.6375; / 52 = 13.05 -> $13"),
+    ("single-third-row-one-allowance", orw(52, "500", federal="30", year=2025, filing_status="single", allowances=1),
+     "30.00", "annual 26,000: federal 1,560; BASE 26,000 - 1,560 - 2,835 = 21,605; 917 + 8.75% x 10,505 = "
+              "1,836.1875 - 256 = 1,580.1875; / 52 = 30.39 -> $30"),
+    ("single-with-three-allowances-uses-the-married-figures",
+     orw(52, "800", federal="50", year=2025, filing_status="single", allowances=3), "34.00",
+     "annual 41,600: BASE 41,600 - 2,600 - 5,670 = 33,330; married table under 50,000: 1,579 + 8.75% x 11,130 = "
+     "2,552.875 - 3 x 256 = 1,784.875; / 52 = 34.32 -> $34"),
+    ("biweekly-married-two-allowances", orw(26, "3000", federal="200", year=2025, filing_status="married",
+                                            allowances=2), "182.00",
+     "annual 78,000 (50,000 or more): federal 5,200 (cap 8,500); BASE 78,000 - 5,200 - 5,670 = 67,130; 1,323 + "
+     "8.75% x 44,930 = 5,254.375 - 2 x 256 = 4,742.375; / 26 = 182.40 -> $182"),
+    ("single-phase-out", orw(1, "132000", federal="21098", year=2025, filing_status="single", allowances=1),
+     "10545.00", "single, $132,000, federal $21,098 limited to $5,100 (130,000-135,000): BASE 132,000 - 5,100 - "
+                 "2,835 = 124,065; 661 + 8.75% x (124,065 - 11,100) = 10,545.4375; no credit above $100,000 -> $10,545"),
+    ("married-high-earner-phase-outs", orw(12, "22000", federal="4000", year=2025, filing_status="married",
+                                           allowances=2), "1798.00",
+     "annual 264,000: federal cap 5,100 (260,000-270,000); BASE 264,000 - 5,100 - 5,670 = 253,230; 21,256 + 9.9% x "
+     "3,230 = 21,575.77; no credit above 200,000; / 12 = 1,797.98 -> $1,798"),
+    ("weekly-bonus-at-8-percent", orw(52, "1500", federal="100", supplemental="500", year=2025,
+                                      filing_status="single", allowances=1), "103.00",
+     "regular 1,000 of the 1,500: annual 52,000, BASE 52,000 - 5,200 - 2,835 = 43,965; 661 + 8.75% x 32,865 = "
+     "3,536.6875 - 256 = 3,280.6875 / 52 = 63.09 -> $63; bonus 500 x 8% = 40; 103"),
+    ("no-or-w4-flat-8-percent", orw(52, "1000", federal="100", year=2025), "80.00",
+     "no withholding statement: 8% x 1,000"),
+]
+
+
+@pytest.mark.parametrize("case_id, context, expected, hand", CASES_2025, ids=[c[0] for c in CASES_2025])
+def test_oregon_2025(case_id, context, expected, hand):
+    """The 2025 formula (150-206-436, Rev. 12-10-24, as transcribed; data/2025/states/OR.json): example 1 as
+    printed, the rest by hand from its rows."""
+    assert income_tax(context) == D(expected), hand
+
+
+def test_a_year_without_oregon_data_is_refused_not_guessed():
+    """2024 has no Oregon file (no data folder for the year): refused by name, never a silent zero."""
     with pytest.raises(UnsupportedState, match="OR"):
-        income_tax(orw(52, "1000", year=2025))
+        income_tax(orw(52, "1000", year=2024))
 
 
 def test_explanation_shows_the_federal_subtraction():

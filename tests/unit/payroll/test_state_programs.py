@@ -25,7 +25,7 @@ def _programs(state, year):
 
 TOTALS = {("CO", 2025): "0.009", ("CO", 2026): "0.0088", ("DE", 2025): "0.008", ("DE", 2026): "0.008",
           ("MA", 2025): "0.0088", ("MA", 2026): "0.0088", ("MN", 2026): "0.0088", ("ME", 2026): "0.01",
-          ("WA", 2025): "0.0092", ("WA", 2026): "0.0113", ("OR", 2025): "0.01"}
+          ("WA", 2025): "0.0092", ("WA", 2026): "0.0113", ("OR", 2025): "0.01", ("OR", 2026): "0.01"}
 
 
 @pytest.mark.parametrize("state, year, employee, employer, base", [
@@ -40,6 +40,7 @@ TOTALS = {("CO", 2025): "0.009", ("CO", 2026): "0.0088", ("DE", 2025): "0.008", 
     pytest.param("WA", 2025, "0.00657984", "0.00262016", "176100", id="WA-PFML-2025-0.92pct-71.52-28.48"),
     pytest.param("WA", 2026, "0.00807159", "0.00322841", "184500", id="WA-PFML-2026-1.13pct-71.43-28.57"),
     pytest.param("OR", 2025, "0.006", "0.004", "176100", id="OR-PaidLeave-2025-1pct-60-40-ADP"),
+    pytest.param("OR", 2026, "0.006", "0.004", "184500", id="OR-PaidLeave-2026-1pct-60-40-OED"),
 ])
 def test_pfml_shares_add_up_to_the_published_total(state, year, employee, employer, base):
     """Each pair adds up to the published total rate (CO 0.9% in 2025, 0.88% in 2026; DE 0.8%; MA 0.88% =
@@ -77,11 +78,37 @@ def test_colorado_employer_share_2025():
 
 
 def test_oregon_2025_paid_leave_matches_the_published_maxima():
-    """ADP's report of the 2025 release: employee 0.6% of 176,100 = 1,056.60 at most; employer 0.4% = 704.40.
-    Oregon 2025 stays refused for income tax, so the program data is checked from the parsed rules."""
+    """ADP's report of the 2025 release: employee 0.6% of 176,100 = 1,056.60 at most; employer 0.4% = 704.40,
+    checked from the parsed rules."""
     progs = _programs("OR", 2025)
     assert D(progs["state_pfml"]["rate"]) * D(progs["state_pfml"]["annual_wage_base"]) == D("1056.6")
     assert D(progs["state_pfml_employer"]["rate"]) * D(progs["state_pfml_employer"]["annual_wage_base"]) == D("704.4")
+
+
+def test_oregon_2025_paid_leave_lines_come_with_the_income_tax():
+    """Oregon 2025 computes since its tables were added (session 23), so a paycheck carries Paid Leave Oregon:
+    biweekly 3,000 x 0.6% = 18.00 employee, x 0.4% = 12.00 employer."""
+    got = lines(ctx("OR", year=2025))
+    assert (got[("state_pfml", "OR")], got[("state_pfml_employer", "OR")]) == (D("18.00"), D("12.00"))
+
+
+def test_oregon_2026_paid_leave_on_a_paycheck():
+    """OED's 2026 notice (Cascade Business News' report): 1% of wages up to 184,500, employee 60%, employer 40%.
+    3,000 biweekly: employee 3,000 x 0.6% = 18.00, employer 3,000 x 0.4% = 12.00 (an employer line).
+    The maxima: 184,500 x 0.6% = 1,107.00 and x 0.4% = 738.00."""
+    got = {(line.code, line.employer): line.amount for line in compute_state_taxes(ctx("OR"))}
+    assert got[("state_pfml", False)] == D("18.00")
+    assert got[("state_pfml_employer", True)] == D("12.00")
+    progs = _programs("OR", 2026)
+    assert D(progs["state_pfml"]["rate"]) * D(progs["state_pfml"]["annual_wage_base"]) == D("1107")
+    assert D(progs["state_pfml_employer"]["rate"]) * D(progs["state_pfml_employer"]["annual_wage_base"]) == D("738")
+
+
+def test_oregon_2026_paid_leave_stops_at_the_cap():
+    """184,000 paid earlier in 2026, 3,000 now: only 500 is subject: employee 500 x 0.6% = 3.00,
+    employer 500 x 0.4% = 2.00."""
+    got = {(line.code, line.employer): line.amount for line in compute_state_taxes(ctx("OR", ytd="184000"))}
+    assert (got[("state_pfml", False)], got[("state_pfml_employer", True)]) == (D("3.00"), D("2.00"))
 
 
 @pytest.mark.parametrize("state, year, rate, base, maximum", [

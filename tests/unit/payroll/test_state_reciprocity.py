@@ -1,6 +1,7 @@
 """Work state vs residence state: reciprocity, resident top-up, uncovered states named in the error."""
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -84,16 +85,21 @@ def test_no_top_up_when_work_state_tax_is_higher():
 
 
 def test_uncovered_residence_without_reciprocity_is_explained_not_an_error():
-    """OR 2025 is refused (no tables): a CA worker living in OR keeps exactly the CA withholding, explained."""
-    c = ctx("CA", residence="OR", year=2025)
-    assert lines(c)[("state_income_tax", "CA")] == lines(ctx("CA", year=2025))[("state_income_tax", "CA")]
-    assert "Residence state OR is not covered" in explanation(c)
+    """UT on a June 2025 pay date is refused without the period start (Utah dates its tables by the period's start):
+    a CA worker living in UT keeps exactly the CA withholding, explained. (Oregon 2025 was the example until its
+    tables were added in session 23.)"""
+    june = date(2025, 6, 13)
+    c = ctx("CA", residence="UT", year=2025, pay_date=june)
+    assert lines(c)[("state_income_tax", "CA")] == lines(ctx("CA", year=2025, pay_date=june))[("state_income_tax", "CA")]
+    assert "Residence state UT is not covered" in explanation(c)
 
 
-@pytest.mark.parametrize("state, year", [("OR", 2025)])
-def test_uncovered_work_state_raises_naming_it(state, year):
+@pytest.mark.parametrize("state, pay_date", [("UT", date(2025, 6, 13)), ("OH", date(2025, 9, 26))])
+def test_uncovered_work_state_raises_naming_it(state, pay_date):
+    """UT: a June 2025 pay date without the period start; OH: a quarterly payroll before 1 October 2025 (the July
+    2024 annual formula was not read)."""
     with pytest.raises(UnsupportedState, match=state):
-        lines(ctx(state, year=year))
+        lines(ctx(state, year=2025, pay_date=pay_date, periods=4 if state == "OH" else 26))
 
 
 def test_year_without_data_raises():
