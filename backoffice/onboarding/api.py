@@ -224,6 +224,11 @@ class StateCertificateIn(Schema):
     county = fields.String(metadata={"description": "MD MW507, IN WH-4: the county code of onboarding's data"})
     additional = Number(MONEY, metadata={"description": "extra withholding per pay period"})
     annual_allowance = Number(MONEY)
+    reduction = Number(MONEY, metadata={"description": "less withholding per pay period: CT-W4 line 3, a negative "
+                                                       "L-4 line 7 (without its sign)"})
+    fixed_withholding = Number(MONEY, metadata={"description": "MO W-4 line 3: withheld each pay period instead of "
+                                                               "the standard calculation"})
+    nonresident_alien = fields.Boolean(metadata={"description": "NC-4 NRA: a nonresident alien"})
     percentage = fields.String(metadata={"description": "AZ A-4: the elected rate, e.g. \"2.0\""})
     exempt = fields.Boolean()
     reciprocity = fields.Boolean()

@@ -9,7 +9,8 @@ from backoffice.errors import DomainError
 from backoffice.money import D, ZERO
 
 from .hotpath import cents, make_line
-from .model import HOURLY_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES, Earning, Line, Num
+from .model import (HOURLY_CODES, NON_BONUS_SUPPLEMENTAL_CODES, NONTAXABLE_CODES, PREMIUM_CODES, SUPPLEMENTAL_CODES,
+                    Earning, Line, Num)
 
 _Z: Final = D(0)
 _FORTY: Final = D(40)
@@ -26,10 +27,11 @@ class EarningsTotals:
     compiled build makes it a native class, built and read in C, and read-only (docs/compiled-engine.md, "Records")."""
 
     def __init__(self, lines: tuple[Line, ...], regular: Decimal, supplemental: Decimal, reimbursement: Decimal,
-                 qualified_overtime_premium: Decimal) -> None:
+                 qualified_overtime_premium: Decimal, supplemental_other: Decimal) -> None:
         self.lines: Final = lines
         self.regular: Final = regular                    # wages paid for time/pieces/salary
         self.supplemental: Final = supplemental          # bonus and commission (Pub 15 section 7)
+        self.supplemental_other: Final = supplemental_other   # the part of it that is not a bonus (commission)
         self.reimbursement: Final = reimbursement        # not wages
         self.qualified_overtime_premium: Final = qualified_overtime_premium
 
@@ -119,19 +121,21 @@ def _times_text(quantity: Decimal, unit: str, rate: Decimal, per: str, amount: D
 
 def sum_earnings(earnings: Sequence[Earning]) -> EarningsTotals:
     lines = []
-    regular = supplemental = reimbursement = premium = _Z
+    regular = supplemental = other = reimbursement = premium = _Z
     for e in earnings:
         line, p = earning_line(e)
         lines.append(line)
         code = e.code
         if code in SUPPLEMENTAL_CODES:
             supplemental += line.amount
+            if code in NON_BONUS_SUPPLEMENTAL_CODES:
+                other += line.amount
         elif code in NONTAXABLE_CODES:
             reimbursement += line.amount
         else:
             regular += line.amount
         premium += p
-    return EarningsTotals(tuple(lines), regular, supplemental, reimbursement, premium)
+    return EarningsTotals(tuple(lines), regular, supplemental, reimbursement, premium, other)
 
 
 # --- overtime helpers ---------------------------------------------------------------------------------------------

@@ -206,6 +206,9 @@ PREMIUM_CODES = frozenset({"overtime_premium", "double_time_premium"})
 MAKEUP_CODES = frozenset({"min_wage_makeup"})
 REGULAR_CODES = frozenset({"regular", "overtime", "double_time", "salary", "piece"}) | PREMIUM_CODES | MAKEUP_CODES
 SUPPLEMENTAL_CODES = frozenset({"bonus", "commission"})
+# Supplemental wages that are not bonuses: a state may withhold on them at a rate of its own (California: 6.6% on
+# commissions and other supplemental wages, 10.23% on bonuses and stock options - R&TC 18663, DE 44).
+NON_BONUS_SUPPLEMENTAL_CODES = frozenset({"commission"})
 NONTAXABLE_CODES = frozenset({"reimbursement"})
 EARNING_CODES = REGULAR_CODES | SUPPLEMENTAL_CODES | NONTAXABLE_CODES
 HOURLY_CODES = frozenset({"regular", "overtime", "double_time"})

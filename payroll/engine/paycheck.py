@@ -170,7 +170,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         state_certificates,                          # certificate, nested by state code: {"CA": {...}, "NY": {...}}
         federal_filing_status(w4), birth_date, fit,   # ..., federal_income_tax
         work_shares, share_measure, office_state, remote_for_convenience,
-        period_start, period_end))
+        period_start, period_end,
+        earnings.supplemental_other))                # supplemental_other: commissions (not bonuses)
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in state_lines(ctx, False):          # compute_state_taxes(ctx, explain=False), as native records

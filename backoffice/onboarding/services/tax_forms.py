@@ -27,7 +27,8 @@ W4_AMOUNTS = ("step3_credits", "step4a_other_income", "step4b_deductions", "step
 # it understands (payroll.engine.states.inputs).
 ENGINE_CERTIFICATE_FIELDS = ("filing_status", "allowances", "additional_allowances", "dependents",
                              "personal_exemptions", "adopted_dependents", "additional", "annual_allowance", "exempt",
-                             "percentage", "reciprocity", "rate_table", "withholding_code", "county")
+                             "percentage", "reciprocity", "rate_table", "withholding_code", "county", "reduction",
+                             "fixed_withholding", "nonresident_alien")
 W9_FIELDS = ("legal_name", "business_name", "entity_type", "exempt_payee_code", "tin_type", "tin", "certified",
              "signed_name")
 BANK_FIELDS = ("bank_name", "routing_number", "account_number", "account_type", "split_kind", "split_amount",
@@ -167,7 +168,7 @@ def clean_certificate_json(state: str, data: dict) -> dict:
     body = {k: val for k, val in data.items() if k not in W4_EXTRA_FIELDS}
     _unknown(body, fields, issues)
     if form is None:
-        for name in ("exempt", "reciprocity"):
+        for name in ("exempt", "reciprocity", "nonresident_alien"):
             if name in body:
                 _boolean(body, name, issues)
         if not issues:

@@ -58,6 +58,9 @@ class StateContext:
     # picks its version by it; None (a quote without it): by the pay date, refusing the dates only it decides
     period_start: date | None = None
     period_end: date | None = None
+    # The part of `supplemental` that is not a bonus (commissions): a state with a rate of its own for it
+    # (IncomeTax.supplemental_rate_other, California's 6.6%) withholds on it at that rate
+    supplemental_other: Decimal = ZERO
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -242,7 +245,8 @@ def _source(rules: StateRules) -> str:
 
 
 def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: Mapping[str, Decimal],
-                ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO) -> Wages:
+                ytd_gross: Decimal = ZERO, federal_income_tax: Decimal = ZERO,
+                supplemental_other: Decimal = ZERO) -> Wages:
     excluded = ZERO
     if pretax:
         exempt = tax.exempt_pretax
@@ -254,7 +258,10 @@ def state_wages(tax: IncomeTax, gross: Decimal, supplemental: Decimal, pretax: M
     if regular < 0:          # pre-tax deductions larger than regular pay come out of the supplemental part
         supp = max(ZERO, supp + regular)
         regular = ZERO
-    return Wages(regular, supp, excluded, ytd_gross, federal_income_tax)
+    # what is left of the supplemental pay keeps its bonus part whole: an excess of pre-tax deductions comes out of
+    # the non-bonus part (commissions) first, so the bonus rate is never applied to less than the bonus
+    other = min(supp, max(ZERO, supplemental_other - (supplemental - supp)))
+    return Wages(regular, supp, excluded, ytd_gross, federal_income_tax, other)
 
 
 def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: list[str],
@@ -278,7 +285,8 @@ def _income_line(ctx: StateContext, rules: StateRules, cert: Certificate, lead: 
         if steps is not QUIET:
             steps.append(f"No {tax.certificate_form} on file: {tax.default_certificate}")
     pretax: Mapping[str, Decimal] = c["pretax"]
-    wages = state_wages(tax, c["gross"], c["supplemental"], pretax, c["ytd_gross"], c["federal_income_tax"])
+    wages = state_wages(tax, c["gross"], c["supplemental"], pretax, c["ytd_gross"], c["federal_income_tax"],
+                        c["supplemental_other"])
     if pretax and steps is not QUIET:
         excluded = [code for code, a in pretax.items() if a and code in tax.exempt_pretax]
         taxed = [code for code, a in pretax.items() if a and code not in tax.exempt_pretax]

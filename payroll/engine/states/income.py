@@ -1,6 +1,7 @@
 """State income-tax withholding for one period: the annualised methods, supplemental and additional withholding."""
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from typing import Final
 
@@ -271,6 +272,20 @@ def supplemental_withholding(rules: StateRules, cert: Certificate, wages: Wages,
         rate = _elected_rate(rules, cert, QUIET)
     else:
         rate = tax.supplemental_rate        # type: ignore[assignment]  # set for a method that reaches here
+        other_rate = tax.supplemental_rate_other
+        if other_rate is not None and wages.supplemental_other > 0:
+            # a rate of its own for commissions and other non-bonus supplemental wages (CA: 6.6%, bonuses 10.23%)
+            other = wages.supplemental_other
+            bonus = wages.supplemental - other
+            amount = bonus * rate + other * other_rate
+            if steps is not QUIET:
+                if bonus:
+                    steps.append(f"Bonus {fmt_usd(bonus)} x {fmt_pct(rate)} "
+                                 f"({tax.supplemental_label or 'flat supplemental rate'}) = {fmt_usd(bonus * rate)}")
+                steps.append(f"Commission (supplemental wages other than a bonus) {fmt_usd(other)} x "
+                             f"{fmt_pct(other_rate)} ({tax.supplemental_other_label or 'supplemental rate'}) = "
+                             f"{fmt_usd(other * other_rate)}")
+            return amount
     amount = wages.supplemental * rate
     if steps is not QUIET:
         steps.append(f"Supplemental wages {fmt_usd(wages.supplemental)} x {fmt_pct(rate)} "
@@ -286,6 +301,11 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"The employee claims exemption from {rules.state} withholding on {tax.certificate_form}.")
         return ZERO
+    if cert.fixed_withholding is not None:
+        return _fixed(rules, cert, wages, steps)
+    alien = _ZERO_CENTS
+    if cert.nonresident_alien:
+        cert, alien = _nonresident_alien(rules, cert, wages, periods, steps)
     regular = cents(regular_withholding(rules, cert, wages, periods, steps))
     if wages.supplemental > 0:
         supplemental = cents(supplemental_withholding(rules, cert, wages, periods, regular, steps))
@@ -296,11 +316,92 @@ def income_tax_amount(rules: StateRules, cert: Certificate, wages: Wages, period
         if steps is not QUIET:
             steps.append(f"Plus additional withholding requested on {tax.certificate_form}: {fmt_usd(cert.additional)}")
         total += cert.additional
+    if alien:
+        if steps is not QUIET:
+            steps.append(f"Plus the nonresident alien's additional amount for the pay period: {fmt_usd(alien)}")
+        total += alien
+    if cert.reduction:
+        total = _reduced(rules, cert, total, steps)
     total = cents(max(ZERO, total))
-    if (supplemental or cert.additional) and steps is not QUIET:
-        parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else [])
-        steps.append(f"Total {rules.state} withholding: {' + '.join(parts)} = {fmt_usd(total)}")
+    if (supplemental or cert.additional or alien) and steps is not QUIET:
+        parts = [fmt_usd(regular), fmt_usd(supplemental)] + ([fmt_usd(cert.additional)] if cert.additional else []) \
+            + ([fmt_usd(alien)] if alien else [])
+        less = f" - {fmt_usd(cert.reduction)}" if cert.reduction else ""
+        steps.append(f"Total {rules.state} withholding: {' + '.join(parts)}{less} = {fmt_usd(total)}"
+                     + (" (never below zero)" if cert.reduction else ""))
     return total
+
+
+def _reduced(rules: StateRules, cert: Certificate, total: Decimal, steps: Steps) -> Decimal:
+    """The certificate's reduction per pay period (CT-W4 line 3, a negative L-4 line 7) taken from the computed
+    withholding with any additional amount already added, never below zero (TPG-211: de-annualise, add CT-W4 line 2,
+    subtract line 3, not below zero). A state whose certificate has no such line (params.certificate_reduction not
+    set) refuses it by name."""
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    if not tax.params.get("certificate_reduction"):
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.reduction",
+                                      f"{tax.certificate_form} has no reduced-withholding line")])
+    reduced = max(ZERO, total - cert.reduction)
+    if steps is not QUIET:
+        steps.append(f"Less the reduction per pay period on {tax.certificate_form}, {fmt_usd(cert.reduction)}: "
+                     f"{fmt_usd(total)} - {fmt_usd(cert.reduction)} = {fmt_usd(reduced)} (never below zero)")
+    return reduced
+
+
+def _nonresident_alien(rules: StateRules, cert: Certificate, wages: Wages, periods: int,
+                       steps: Steps) -> tuple[Certificate, Decimal]:
+    """A nonresident alien (NC-4 NRA): withheld as single, plus the publication's additional amount for the pay period
+    (params.nonresident_alien_additional, NC-30: the amount that takes back the standard deduction the formula
+    allows). Refused by name where the state prints no such amounts, for a pay period it prints none for, and for
+    low annual wages, where NC-30 limits the amount by a rule whose printed example the data could not reconcile."""
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    amounts = tax.params.get("nonresident_alien_additional")
+    if not amounts:
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.nonresident_alien",
+                                      f"the nonresident-alien withholding amounts for {rules.state} in "
+                                      f"{rules.tax_year} are not in the data")])
+    amount = amounts.get(str(periods))
+    if amount is None:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for a "
+                               f"nonresident alien paid {periods} times a year: the publication's additional amounts "
+                               f"are for weekly, biweekly, semimonthly and monthly payrolls only")
+    floor = tax.params["nonresident_alien_low_wage_limit"]
+    if (wages.regular + wages.supplemental) * periods <= floor:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for a "
+                               f"nonresident alien whose annualised wages are not more than {fmt_usd(floor)}: the "
+                               f"publication limits the additional amount then, and its example could not be "
+                               f"reconciled with its rounding rule")
+    if steps is not QUIET:
+        steps.append(f"Nonresident alien ({tax.certificate_form} NRA): withheld as single"
+                     + ("" if cert.filing_status == "single" else f" (not {cert.filing_status})")
+                     + f", plus {fmt_usd(amount)} a pay period.")
+    return replace(cert, filing_status="single"), amount
+
+
+def _fixed(rules: StateRules, cert: Certificate, wages: Wages, steps: Steps) -> Decimal:
+    """An amount the certificate directs the employer to withhold each pay period instead of the standard calculation
+    (MO W-4 line 3, 'reduced withholding'). Refused by name where the state's certificate has no such line, and with
+    supplemental wages or an additional amount, which the form does not say how to combine with it."""
+    tax: IncomeTax = rules.income_tax      # type: ignore[assignment]  # set: the caller checked
+    amount: Decimal = cert.fixed_withholding     # type: ignore[assignment]  # set: the caller checked
+    if not tax.params.get("certificate_fixed_withholding"):
+        raise ValidationFailed([Issue(f"certificate.{rules.state}.fixed_withholding",
+                                      f"{tax.certificate_form} has no line for an amount withheld instead of the "
+                                      f"calculation")])
+    if wages.supplemental > 0 or cert.additional:
+        raise UnsupportedState(f"state income tax withholding for {rules.state} is not supported yet for a "
+                               f"{tax.certificate_form} that names an amount to withhold instead of the standard "
+                               f"calculation together with " + ("supplemental wages" if wages.supplemental > 0 else
+                                                                "an additional amount")
+                               + ": the form does not say how the two combine")
+    if wages.regular <= 0:
+        if steps is not QUIET:
+            steps.append("No wages this period: nothing is withheld.")
+        return _ZERO_CENTS
+    if steps is not QUIET:
+        steps.append(f"{tax.certificate_form} directs the employer to withhold {fmt_usd(amount)} each pay period "
+                     f"instead of the standard calculation.")
+    return cents(amount)
 
 
 # The state-method modules register themselves (they import from this module, hence at the bottom).

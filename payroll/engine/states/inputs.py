@@ -21,7 +21,9 @@ _STATUS_ALIASES = {
 }
 # adopted_dependents: IN WH-4, adopted dependents first claimed this year, $3,000 each (Departmental Notice #1).
 _COUNT_FIELDS = ("allowances", "additional_allowances", "dependents", "personal_exemptions", "adopted_dependents")
-_MONEY_FIELDS = ("additional", "annual_allowance", "reduction")   # reduction: CT-W4 line 3
+# reduction: so much less a pay period (CT-W4 line 3, a negative L-4 line 7); fixed_withholding: an amount withheld
+# each pay period instead of the standard calculation (MO W-4 line 3)
+_MONEY_FIELDS = ("additional", "annual_allowance", "reduction", "fixed_withholding")
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
 # table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
 _TEXT_FIELDS = ("rate_table", "withholding_code", "county")
@@ -40,7 +42,9 @@ class Certificate:
     annual_allowance: Decimal | None
     reciprocity: bool
     text: Mapping[str, str] = field(default_factory=dict)    # _TEXT_FIELDS given, stripped and upper-cased
-    reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3)
+    reduction: Decimal = ZERO    # a per-period reduction the state's certificate allows (CT-W4 line 3, L-4 line 7)
+    fixed_withholding: Decimal | None = None   # withheld each period instead of the calculation (MO W-4 line 3)
+    nonresident_alien: bool = False    # a nonresident alien's certificate (NC-4 NRA)
 
 
 def read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
@@ -126,6 +130,8 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         reciprocity=raw.get("reciprocity") is True,
         text=text,
         reduction=money["reduction"] or ZERO,
+        fixed_withholding=money["fixed_withholding"],
+        nonresident_alien=raw.get("nonresident_alien") is True,
     )
 
 
@@ -140,9 +146,10 @@ class Wages:
     (docs/compiled-engine.md, "Records")."""
 
     def __init__(self, regular: Decimal, supplemental: Decimal, excluded: Decimal, ytd_gross: Decimal = ZERO,
-                 federal_income_tax: Decimal = ZERO) -> None:
+                 federal_income_tax: Decimal = ZERO, supplemental_other: Decimal = ZERO) -> None:
         self.regular: Final = regular
         self.supplemental: Final = supplemental
+        self.supplemental_other: Final = supplemental_other   # the part of supplemental that is not a bonus
         self.excluded: Final = excluded
         self.ytd_gross: Final = ytd_gross      # wages paid this year before this paycheck (year-to-date caps, e.g. MA)
         self.federal_income_tax: Final = federal_income_tax   # this paycheck's federal withholding (AL, OR subtract it)

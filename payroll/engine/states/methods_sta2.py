@@ -104,14 +104,7 @@ def _ct_tpg211(rules: StateRules, cert: Certificate, wages: Wages, annual: Decim
     annual_tax = total * (1 - decimal)
     if steps is not QUIET:
         steps.append(f"Table E personal credit {decimal}: {fmt_usd(total)} x (1 - {decimal}) = {fmt_usd(annual_tax)}")
-    if cert.reduction:
-        # CT-W4 line 3: so much less each pay period, never below zero (taken here on the annual figure).
-        reduced = max(ZERO, annual_tax - cert.reduction * periods)
-        if steps is not QUIET:
-            steps.append(f"Less the CT-W4 line 3 reduction of {fmt_usd(cert.reduction)} a period: {fmt_usd(cert.reduction)} "
-                         f"x {periods} = {fmt_usd(cert.reduction * periods)}, leaving {fmt_usd(reduced)}")
-        annual_tax = reduced
-    return annual_tax
+    return annual_tax       # CT-W4 lines 2 and 3 are added and taken per period (income.income_tax_amount)
 
 
 ANNUAL_METHODS.update({"ct_tpg211": _ct_tpg211})

@@ -177,6 +177,7 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
         share_wages = round_cents(ctx.gross * fraction) if i < len(parts) - 1 else ctx.gross - allotted
         allotted += share_wages
         share_ctx = replace(alone, gross=share_wages, supplemental=round_cents(ctx.supplemental * fraction),
+                            supplemental_other=round_cents(ctx.supplemental_other * fraction),
                             pretax={k: round_cents(v * fraction) for k, v in ctx.pretax.items()})
         form = reciprocity(state, home) if state != home else None
         if form is not None:

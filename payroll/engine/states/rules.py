@@ -111,6 +111,10 @@ class IncomeTax:
     params: Mapping[str, Any] = field(default_factory=dict)
     supplemental_rate: Decimal | None = None
     supplemental_label: str = ""
+    # a rate of its own for supplemental wages that are not bonuses (commissions): California's 6.6%; None = the
+    # supplemental rate for all supplemental wages
+    supplemental_rate_other: Decimal | None = None
+    supplemental_other_label: str = ""
     exempt_pretax: frozenset[str] = frozenset()
     certificate_form: str = ""
     default_certificate: str = ""
@@ -203,6 +207,7 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
     elif method in ("status_period_table", "ks_k4_period") and not params.get("annualise_unprinted_periods"):
         pay_periods = frozenset(int(k.partition(":")[0]) for k in tables)   # tables keyed "<periods>:<status>"
     supplemental = raw.get("supplemental_rate")
+    other = raw.get("supplemental_rate_other")
     exempt = frozenset(raw.get("exempt_pretax", ()))
     unknown = exempt - set(PRETAX_CODES)
     if unknown:
@@ -216,6 +221,8 @@ def _parse_income_tax(raw: dict, where: str) -> IncomeTax:
         params=params,
         supplemental_rate=None if supplemental is None else _dec(supplemental, f"{where}.supplemental_rate"),
         supplemental_label=raw.get("supplemental_label", ""),
+        supplemental_rate_other=None if other is None else _dec(other, f"{where}.supplemental_rate_other"),
+        supplemental_other_label=raw.get("supplemental_other_label", ""),
         exempt_pretax=exempt,
         certificate_form=raw.get("certificate_form", ""),
         default_certificate=raw.get("default_certificate", ""),

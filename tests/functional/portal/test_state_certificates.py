@@ -145,3 +145,23 @@ def test_hr_sees_and_corrects_the_nj_w4_on_the_case_page_with_an_audit_entry(app
                                                          AuditLog.record_id == str(latest.id))).scalar_one()
     assert entry.user_id == hr.id
     assert b"Married/Civil union couple joint" in http.get(url).data
+
+
+def test_the_portal_mo_w4_page_offers_line_3_and_the_engine_withholds_that_amount(db, invite_and_accept):
+    """MO W-4 line 3 (reduced withholding): 'Enter the amount to be withheld instead of the standard calculation.'
+    Biweekly $2,000, single, 2026: 52,000 - 16,100 = 35,900; over 9,436: 263 + 4.7% x 26,464 (1,243.808) =
+    1,506.808 / 26 = 57.95 -> $58.00 (rounded to the dollar); with line 3 of 30.00: $30.00."""
+    p = invite_and_accept(type="leased_employee", work_state="MO", email="line3@example.com", first_name="Lee",
+                          last_name="Byrd", pay_rate="52000", pay_unit="year")
+    _to_state_step(p, first="Lee", last="Byrd", tin="219-09-9997", city="Columbia", state="MO", postal="65201")
+    page = p.http.get("/portal/state-certificate")
+    assert page.status_code == 200 and b"3. Reduced withholding" in page.data
+    r = p.json("/portal/api/state-certificate-preview", {"filing_status": "single", "fixed_withholding": "30.00",
+                                                         "gross": "2000.00"})
+    assert r.status_code == 200, r.get_json()
+    assert (r.get_json()["before"], r.get_json()["after"]) == ("58.00", "30.00")
+    r = p.post("/portal/state-certificate", {"filing_status": "single", "fixed_withholding": "30.00",
+                                             "signed_name": "Lee Byrd"})
+    assert r.status_code == 302, field_errors(r.data)
+    profile = db.session.execute(sa.select(TaxProfile).order_by(TaxProfile.id.desc())).scalars().first()
+    assert profile.state_certificate["MO"]["fixed_withholding"] == "30.00"

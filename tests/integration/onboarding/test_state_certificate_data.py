@@ -13,7 +13,8 @@ from payroll.engine.states.inputs import _COUNT_FIELDS, _MONEY_FIELDS, _STATUS_A
     read_certificate
 
 DATA = json.loads(DATA_FILE.read_text(encoding="utf-8"))
-ENGINE_KEYS = {"filing_status", "percentage", "exempt", "reciprocity", *_COUNT_FIELDS, *_MONEY_FIELDS, *_TEXT_FIELDS}
+ENGINE_KEYS = {"filing_status", "percentage", "exempt", "reciprocity", "nonresident_alien", *_COUNT_FIELDS,
+               *_MONEY_FIELDS, *_TEXT_FIELDS}
 # The 41 states with a personal income tax on wages, and DC (Federation of Tax Administrators, 2026; NH taxes
 # only interest and dividends, WA only capital gains).
 INCOME_TAX = {"AL", "AZ", "AR", "CA", "CO", "CT", "DE", "DC", "GA", "HI", "ID", "IL", "IN", "IA", "KS", "KY", "LA",
@@ -158,3 +159,39 @@ def test_every_form_says_what_was_checked_or_was_on_main_before():
     unchecked = {state for state, form in DATA["forms"].items() if not form.get("checked")}
     assert unchecked <= earlier
     assert all(state in DATA["unconfirmed"][0] for state in earlier)
+
+
+def test_a_saved_mo_w4_line_3_is_withheld_instead_of_the_formula():
+    """MO W-4 line 3 (reduced withholding) is the engine's fixed_withholding: 'Enter the amount to be withheld instead
+    of the standard calculation.' Biweekly $3,000 withholds $40.00 with line 3 of 40; with line 3 blank the 2026
+    formula: 78,000 - 16,100 = 61,900; over 9,436: 263 + 4.7% x 52,464 (2,465.808) = 2,728.808 / 26 = 104.95 ->
+    $105 (2026 bands: 1,348 wide, 2% to 4.5%, whole-dollar totals 27, 61, 101, 148, 202, 263)."""
+    form = state_form("MO")
+    cert, issues = clean_state_certificate(form, {"filing_status": "single", "fixed_withholding": "40.00"})
+    assert issues == [] and cert["fixed_withholding"] == "40.00"
+    assert _tax("MO", cert, "3000.00") == Decimal("40.00")
+    blank, issues = clean_state_certificate(form, {"filing_status": "single", "fixed_withholding": ""})
+    assert issues == [] and "fixed_withholding" not in blank
+    assert _tax("MO", blank, "3000.00") == Decimal("105.00")
+
+
+def test_a_saved_negative_l4_line_7_reduces_the_withholding():
+    """L-4 line 7 as a decrease ('Decreases should be indicated as a negative amount') is the engine's reduction.
+    Biweekly $3,000, single: 78,000 - 12,875 = 65,125 x 3.09% = 2,012.3625 / 26 = 77.398 -> 77.40; less 10.00 =
+    67.40."""
+    cert, issues = clean_state_certificate(state_form("LA"), {"filing_status": "single", "reduction": "10.00"})
+    assert issues == [] and cert["reduction"] == "10.00"
+    assert _tax("LA", cert, "3000.00") == Decimal("67.40")
+
+
+def test_a_saved_nc4_nra_mark_reaches_the_engine():
+    """NC-4 NRA: withheld as single plus NC-30's biweekly nonresident-alien amount $21 (2026). Biweekly $2,000,
+    no allowances: 2,000 - 490.38 = 1,509.62 x 4.09% = 61.743 -> $62 (rounded to the dollar); with the mark $62 + $21
+    = $83."""
+    form = state_form("NC")
+    cert, issues = clean_state_certificate(form, {"filing_status": "single", "allowances": "0",
+                                                  "nonresident_alien": "on"})
+    assert issues == [] and cert["nonresident_alien"] is True and read_certificate("NC", cert).nonresident_alien
+    assert _tax("NC", cert, "2000.00") == Decimal("83.00")
+    plain, _ = clean_state_certificate(form, {"filing_status": "single", "allowances": "0"})
+    assert plain["nonresident_alien"] is False and _tax("NC", plain, "2000.00") == Decimal("62.00")

@@ -62,8 +62,8 @@ def test_days_the_employer_is_closed_do_not_count():
 def test_every_form_names_its_source_and_only_engine_certificate_fields():
     from payroll.engine.states.inputs import _COUNT_FIELDS, _MONEY_FIELDS, _TEXT_FIELDS
 
-    engine_keys = {"filing_status", "percentage", "exempt", "reciprocity", *_COUNT_FIELDS, *_MONEY_FIELDS,
-                   *_TEXT_FIELDS}
+    engine_keys = {"filing_status", "percentage", "exempt", "reciprocity", "nonresident_alien", *_COUNT_FIELDS,
+                   *_MONEY_FIELDS, *_TEXT_FIELDS}
     data = json.loads(DATA_FILE.read_text())
     assert {"CA", "NY", "IL"} <= set(data["forms"])
     for state, form in data["forms"].items():

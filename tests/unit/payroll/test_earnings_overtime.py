@@ -43,6 +43,7 @@ def test_sum_separates_regular_supplemental_and_reimbursement():
     assert (totals.regular, totals.supplemental, totals.reimbursement) == (D("2187.50"), D("750.00"), D("80.00"))
     assert totals.gross == D("3017.50") and totals.wages == D("2937.50")
     assert totals.qualified_overtime_premium == D("62.50")
+    assert totals.supplemental_other == D("250.00")     # the commission: not a bonus (California's 6.6%)
 
 
 def test_missing_hours_is_a_domain_error():

@@ -170,3 +170,67 @@ def test_method_b_per_period_tables(case_id, periods, gross, certificate, expect
 def test_more_than_ten_allowances_is_explained():
     text = explanation(ctx("CA", periods=52, gross="2000", certificate={"CA": {"allowances": 12}}))
     assert "12 x the one-allowance amount $3.24" in text
+
+
+def test_commission_takes_the_6_6_percent_supplemental_rate():
+    """Biweekly 4,000 of which 1,000 commission; single, 1 allowance (R&TC 18663(b): 6.6% on supplemental wages
+    other than bonuses and stock options; CA.json supplemental_rate_other).
+    Regular 3,000: 127.59 (as the bonus case above). Commission 1,000 x 6.6% = 66.00. Total 193.59."""
+    c = ctx("CA", gross="4000.00", supplemental="1000.00", supplemental_other="1000.00",
+            certificate={"CA": {"allowances": 1}})
+    assert lines(c) == {("state_income_tax", "CA"): D("193.59"), ("state_disability", "CA"): D("52.00")}
+    assert "Commission (supplemental wages other than a bonus) $1,000.00 x 6.6" in explanation(c)
+
+
+def test_bonus_and_commission_in_one_check_each_take_their_rate():
+    """Biweekly 4,000: 3,000 regular, 600 bonus, 400 commission; single, 1 allowance.
+    Regular 127.59; bonus 600 x 10.23% = 61.38; commission 400 x 6.6% = 26.40; 61.78 supplemental -> total
+    127.59 + 87.78 = 215.37."""
+    c = ctx("CA", gross="4000.00", supplemental="1000.00", supplemental_other="400.00",
+            certificate={"CA": {"allowances": 1}})
+    assert income_tax(c) == D("215.37")
+    text = explanation(c)
+    assert "Bonus $600.00 x 10.23" in text and "$400.00 x 6.6" in text
+
+
+def test_pretax_deductions_beyond_regular_pay_come_out_of_the_commission_first():
+    """Biweekly 1,100: 100 regular, 500 bonus, 500 commission; 401(k) 300 (excluded by California).
+    Regular wages 100 - 300 = -200: no regular wages; the 200 comes out of the supplemental pay, from the commission
+    first (the bonus keeps the bonus rate on all of it): bonus 500 x 10.23% = 51.15, commission 300 x 6.6% = 19.80,
+    total 70.95."""
+    c = ctx("CA", gross="1100.00", supplemental="1000.00", supplemental_other="500.00", pretax={"401k": "300"})
+    assert income_tax(c) == D("70.95")
+
+
+def test_a_paycheck_with_a_commission_line_withholds_6_6_percent_and_a_bonus_line_10_23_percent():
+    """The whole engine from earnings lines: biweekly salary 3,000 plus a commission of 1,000, California, DE 4
+    single with 1 allowance: 127.59 + 1,000 x 6.6% = 193.59; the same pay with a bonus of 1,000 instead:
+    127.59 + 102.30 = 229.89 (test_bonus_at_supplemental_rate_and_sdi_on_all_wages)."""
+    from datetime import date
+
+    from backoffice.periods import PayFrequency
+    from payroll.engine import Earning, PaycheckInput, W4, calculate_paycheck, load_tables
+
+    def state_tax(code):
+        inp = PaycheckInput(pay_date=date(2026, 3, 6), pay_frequency=PayFrequency.BIWEEKLY, work_state="CA",
+                            residence_state="CA", earnings=(Earning("salary", amount=D("3000")),
+                                                            Earning(code, amount=D("1000"))),
+                            w4=W4("single"), state_certificates={"CA": {"allowances": 1}})
+        result = calculate_paycheck(inp, load_tables(2026))
+        return next(x.amount for x in result.employee_taxes if x.code == "state_income_tax")
+
+    assert state_tax("commission") == D("193.59")
+    assert state_tax("bonus") == D("229.89")
+
+
+def test_a_commission_split_between_california_and_nevada_keeps_its_rate():
+    """A Nevada resident working half the hours in California, half in Nevada; biweekly salary 3,000 plus commission
+    1,000, DE 4 single with 1 allowance. California withholding on the whole pay as if all earned there: 127.59 +
+    1,000 x 6.6% = 193.59 (test_commission_takes_the_6_6_percent_supplemental_rate), times California's share 50% =
+    96.795 -> 96.80; Nevada has no income tax."""
+    from dataclasses import replace
+
+    c = replace(ctx("CA", gross="4000.00", supplemental="1000.00", supplemental_other="1000.00",
+                    certificate={"CA": {"allowances": 1}}, residence="NV"),
+                work_shares=(("CA", D(40)), ("NV", D(40))))
+    assert lines(c)[("state_income_tax", "CA")] == D("96.80")

@@ -57,6 +57,13 @@ CASES = [
     ("reduced-withholding-floors-at-zero", None,
      dict(periods=52, gross="1000", cert={"withholding_code": "A", "reduction": "100"}), "0.00",
      "40.24 less 100.00, not below zero"),
+    ("lines-2-and-3-netted", None,
+     dict(periods=52, gross="1000", cert={"withholding_code": "A", "additional": "30", "reduction": "50"}), "20.24",
+     "TPG-211: de-annualise, add line 2, subtract line 3, not below zero: 40.24 + 30.00 - 50.00 = 20.24 (taking line 3 "
+     "first and then adding line 2 would give 0.00 + 30.00 = 30.00)"),
+    ("lines-2-and-3-netted-floors-at-zero", None,
+     dict(periods=52, gross="1000", cert={"withholding_code": "A", "additional": "10", "reduction": "100"}), "0.00",
+     "40.24 + 10.00 - 100.00 is negative: 0.00"),
     ("exempt-certificate", None, dict(periods=52, gross="1000", cert={"exempt": True}), "0.00", "exempt"),
     ("single-status-without-a-code-is-F", None, dict(periods=52, gross="700", cert={"filing_status": "single"}),
      "17.79", "as Example 8"),

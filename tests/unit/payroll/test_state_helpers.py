@@ -9,12 +9,12 @@ from payroll.engine.states import StateContext, compute_state_taxes
 
 def ctx(state: str = "CA", *, year: int = 2026, periods: int = 26, gross: str = "3000.00", supplemental: str = "0",
         pretax: dict | None = None, ytd: str = "0", certificate: dict | None = None, residence: str | None = None,
-        federal: str = "single", pay_date: date | None = None) -> StateContext:
+        federal: str = "single", pay_date: date | None = None, supplemental_other: str = "0") -> StateContext:
     return StateContext(
         pay_date=pay_date or date(year, 3, 6), periods_per_year=periods, work_state=state, residence_state=residence or state,
         gross=Decimal(gross), supplemental=Decimal(supplemental),
         pretax={k: Decimal(v) for k, v in (pretax or {}).items()}, ytd_gross=Decimal(ytd),
-        certificate=certificate or {}, federal_filing_status=federal)
+        certificate=certificate or {}, federal_filing_status=federal, supplemental_other=Decimal(supplemental_other))
 
 
 def lines(context: StateContext) -> dict[tuple[str, str], Decimal]:

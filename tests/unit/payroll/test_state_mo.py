@@ -85,3 +85,35 @@ def test_missouri_2026_example_annual_tax_is_707_81():
 
 def test_explanation_names_form_4282():
     assert "Form 4282" in explanation(ctx("MO", year=2025))
+
+
+@pytest.mark.parametrize("year", [2025, 2026])
+def test_mo_w4_line_3_is_withheld_instead_of_the_standard_calculation(year):
+    """MO W-4 line 3: 'you may direct your employer to only withhold the amount indicated on line 3 ... Enter the
+    amount to be withheld instead of the standard calculation. If no amount is indicated on line 3, the standard
+    calculations will be used.' Biweekly 3,000 single withholds 107 (2025, above) by the formula; with line 3 of
+    40.00 it withholds 40.00, and with line 3 of 0.00 nothing."""
+    cert = {"MO": {"filing_status": "single", "fixed_withholding": "40.00"}}
+    assert income_tax(ctx("MO", year=year, gross="3000", certificate=cert)) == D("40.00")
+    assert "instead of the standard calculation" in explanation(ctx("MO", year=year, gross="3000", certificate=cert))
+    zero = {"MO": {"filing_status": "single", "fixed_withholding": "0"}}
+    assert income_tax(ctx("MO", year=year, gross="3000", certificate=zero)) == D("0.00")
+
+
+def test_mo_w4_line_3_with_a_bonus_or_line_2_is_refused_by_name():
+    """The form does not say how line 3 combines with supplemental wages or line 2: refused, not guessed."""
+    from payroll.engine.states import UnsupportedState
+
+    with pytest.raises(UnsupportedState, match="supplemental wages"):
+        income_tax(ctx("MO", gross="4000", supplemental="1000",
+                       certificate={"MO": {"fixed_withholding": "40.00"}}))
+    with pytest.raises(UnsupportedState, match="an additional amount"):
+        income_tax(ctx("MO", gross="3000", certificate={"MO": {"fixed_withholding": "40.00", "additional": "5"}}))
+
+
+def test_a_fixed_amount_on_a_certificate_without_that_line_is_refused_by_name():
+    from backoffice.errors import ValidationFailed
+
+    with pytest.raises(ValidationFailed) as err:
+        income_tax(ctx("LA", certificate={"LA": {"fixed_withholding": "40.00"}}))
+    assert err.value.issues[0].field == "certificate.LA.fixed_withholding"
