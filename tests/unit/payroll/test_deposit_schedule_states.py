@@ -231,3 +231,12 @@ def test_maryland_accelerated_and_the_statutes_fifteenth():
     (Tax-General 10-822(a)(1)): Thursday 15 October."""
     assert plan("MD", "SIT", (date(2026, 11, 13), "4000"))[0][2] == date(2026, 11, 18)
     assert plan("MD", "SIT", (date(2026, 8, 14), "200"))[0][2] == date(2026, 10, 15)
+
+
+def test_dc_paid_family_leave_is_planned_with_the_uc30():
+    """DC's Paid Family Leave goes on the UC-30, due the last day of the month after the quarter: a Q4 2026
+    contribution is due 31 January 2027 (a Sunday), so Monday 1 February 2027."""
+    from payroll.engine.deposits import Liability, state_deposits
+    deps = state_deposits("DC", "SPROG", [Liability(date(2026, 11, 13), Decimal("22.50"))],
+                          federal_schedule="monthly", holidays=frozenset())
+    assert [(d.due, d.amount) for d in deps] == [(date(2027, 2, 1), Decimal("22.50"))]

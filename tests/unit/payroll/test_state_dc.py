@@ -74,3 +74,12 @@ def test_dc_paid_family_leave_is_an_employer_contribution_in_2025():
     pfl = [line for line in compute_state_taxes(_dc(2025, {"allowances": 2}, periods=26, gross="3000"))
            if line.code == "state_pfml"]
     assert len(pfl) == 1 and pfl[0].amount == D("22.50") and pfl[0].employer is True
+
+
+def test_dc_paid_family_leave_is_an_employer_contribution_in_2026_too():
+    """D.C. Code s. 32-541.03(a): 0.75% of each covered employee's wages, no cap, paid by the employer:
+    0.75% x 3,000 = 22.50 a biweekly paycheck; no employee line."""
+    from payroll.engine.states import compute_state_taxes
+    got = [line for line in compute_state_taxes(_dc(2026, {"allowances": 2}, periods=26, gross="3000"))
+           if line.code == "state_pfml"]
+    assert [(line.amount, line.employer) for line in got] == [(D("22.50"), True)]
