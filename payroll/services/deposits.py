@@ -32,7 +32,8 @@ TAX_OF_DETAIL = {
     "state_disability": "SPROG", "state_family_leave": "SPROG", "state_pfml": "SPROG", "state_ltc": "SPROG",
     "state_pfml_employer": "SPROG", "vt_child_care": "SPROG",
     # local taxes (payroll/engine/locals), one deposit group per state: the data has a LOCAL schedule where a
-    # state's local taxes share one rule (NYC and Yonkers with the NYS-1; Oregon's transit taxes with the Form OQ);
+    # state's local taxes share one rule (NYC and Yonkers with the NYS-1; Oregon's transit taxes with the Form OQ;
+    # Indiana's county taxes with the state WH-1);
     # where they differ by collector (Ohio cities, Michigan cities, PA Act 32 districts and Philadelphia, Kentucky,
     # Colorado OPTs ...) they are planned quarterly with no due date and the data's reason
     "local_income_tax": "LOCAL", "local_services_tax": "LOCAL", "school_district_tax": "LOCAL",

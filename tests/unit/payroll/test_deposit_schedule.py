@@ -153,13 +153,14 @@ def test_new_york_three_business_days_after_payday_and_quarterly_below_700():
 
 def test_quarterly_unemployment_and_missing_data_said_out_loud():
     """Every covered state's SUI is due the last day of the month after the quarter (Q2 2026 → Fri 31 July).
-    Texas has no income tax to deposit and Missouri has no withholding schedule data: both refused by name (Ohio,
-    the example here before its partial-weekly tier was added, is now planned: see the Ohio tests below)."""
+    Texas has no income tax to deposit and Missouri's city earnings taxes have no schedule data: both refused by
+    name (Ohio and then Missouri's withholding, the examples here before their tiers were added, are now planned:
+    see test_deposit_schedule_states.py)."""
     for state in ("CA", "NY", "PA", "TX", "FL", "WA", "NC"):
         (d,) = state_deposits(state, "SUI", [Liability(date(2026, 5, 8), D("250"))], federal_schedule=MONTHLY,
                               holidays=H2026)
         assert d.due == date(2026, 7, 31), state
-    for state, tax in (("TX", "SIT"), ("MO", "SIT")):
-        with pytest.raises(NoScheduleData, match=f"no deposit-schedule data for SIT in {state}"):
+    for state, tax in (("TX", "SIT"), ("MO", "LOCAL")):
+        with pytest.raises(NoScheduleData, match=f"no deposit-schedule data for {tax} in {state}"):
             state_deposits(state, tax, [Liability(date(2026, 5, 8), D("250"))], federal_schedule=MONTHLY,
                            holidays=H2026)

@@ -34,13 +34,21 @@ def test_ohio_partial_weekly_period_and_a_holiday():
         (date(2026, 1, 14), date(2026, 1, 16), date(2026, 1, 22), D("25000"))]
 
 
-def test_ohio_below_the_partial_weekly_level_is_planned_without_a_date_and_says_why():
-    """$3,000 in a quarter: Ohio's monthly/quarterly threshold was not read, so the quarter is one deposit with no
-    due date and the reason in its rule (never a guessed date)."""
-    (d,) = state_deposits("OH", "SIT", [Liability(date(2026, 2, 13), D("3000"))], federal_schedule=MONTHLY,
-                          holidays=H2026)
-    assert (d.period_start, d.period_end, d.due) == (date(2026, 1, 1), date(2026, 3, 31), None)
-    assert d.rule.startswith("no deposit-schedule data for SIT in OH: Ohio's monthly or quarterly threshold")
+def test_ohio_below_the_partial_weekly_level_monthly_by_the_fifteenth():
+    """Below $84,000 a year and above $2,000 (IT 941 instructions as Zipier summarises them): monthly, the 15th of
+    the next month. $1,500 in Q1 2026 (over $500 in the quarter): January $750 → Sunday 15 February, Monday 16 is
+    Presidents Day → Tuesday 17 February; March $750 → Wednesday 15 April (the third month too, not the 941 date).
+    (This replaces the test that planned such a quarter with no due date while the threshold was unread.)"""
+    assert plan("OH", "SIT", (date(2026, 1, 30), "750"), (date(2026, 3, 27), "750")) == [
+        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 17), D("750")),
+        (date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 15), D("750"))]
+
+
+def test_ohio_two_thousand_dollars_or_less_a_year_is_quarterly():
+    """$300 in Q3 2026 (at most $500 in the quarter: $2,000 a year): one deposit due the last day of the month after
+    the quarter, Saturday 31 October → Monday 2 November."""
+    assert plan("OH", "SIT", (date(2026, 8, 14), "300")) == [
+        (date(2026, 7, 1), date(2026, 9, 30), date(2026, 11, 2), D("300"))]
 
 
 def test_ohio_unemployment_fourth_quarter_moves_off_a_sunday():
@@ -240,3 +248,116 @@ def test_dc_paid_family_leave_is_planned_with_the_uc30():
     deps = state_deposits("DC", "SPROG", [Liability(date(2026, 11, 13), Decimal("22.50"))],
                           federal_schedule="monthly", holidays=frozenset())
     assert [(d.due, d.amount) for d in deps] == [(date(2027, 2, 1), Decimal("22.50"))]
+
+
+# ------------------------------------------------------------------------------------------------ dep31: the rest
+def test_illinois_semi_weekly_payer_on_the_federal_dates_and_columbus_day():
+    """35 ILCS 5/704A(c)(1): more than $12,000 a year (over $3,000 in the quarter) → semi-weekly. Friday 9 Oct 2026
+    (Wednesday-Friday period 7-9 October) → due the following Wednesday, but Monday 12 is Columbus Day, so three
+    banking days after Friday are Tuesday 13, Wednesday 14, Thursday 15 (86 Ill. Adm. Code 100.7325(c)(3)).
+    Tuesday 13 October (Saturday-Tuesday period 10-13) → Wednesday 14, Thursday 15, Friday 16 October."""
+    assert plan("IL", "SIT", (date(2026, 10, 9), "2500"), (date(2026, 10, 13), "2500")) == [
+        (date(2026, 10, 7), date(2026, 10, 9), date(2026, 10, 15), D("2500")),
+        (date(2026, 10, 10), date(2026, 10, 13), date(2026, 10, 16), D("2500"))]
+
+
+def test_illinois_monthly_payer_the_fifteenth_of_every_next_month():
+    """100.7325(b): monthly payments by the 15th of the next month, the quarter's third month included. $2,400 in Q1
+    2026: January → Sunday 15 February, Monday 16 Presidents Day → Tuesday 17; February → Sunday 15 March → Monday
+    16; March → Wednesday 15 April (not the IL-941's 30 April)."""
+    assert [d for _, _, d, _ in plan("IL", "SIT", (date(2026, 1, 30), "800"), (date(2026, 2, 27), "800"),
+                                     (date(2026, 3, 27), "800"))] == [
+        date(2026, 2, 17), date(2026, 3, 16), date(2026, 4, 15)]
+
+
+def test_missouri_quarter_monthly_three_banking_days_after_the_7th_and_22nd():
+    """MO quarter-monthly ($9,000 a month in two months: $18,000+ in the quarter), RSMo 143.225.5 periods. Friday 6
+    Nov 2026 → period 1-7 (Saturday) → Monday 9, Tuesday 10, Thursday 12 (Wednesday 11 is Veterans Day); Friday 20
+    Nov → period 16-22 (Sunday) → Monday 23, Tuesday 24, Wednesday 25 November."""
+    assert plan("MO", "SIT", (date(2026, 11, 6), "10000"), (date(2026, 11, 20), "10000")) == [
+        (date(2026, 11, 1), date(2026, 11, 7), date(2026, 11, 12), D("10000")),
+        (date(2026, 11, 16), date(2026, 11, 22), date(2026, 11, 25), D("10000"))]
+
+
+def test_missouri_monthly_third_month_with_the_quarter_and_small_quarters():
+    """MO monthly ($500 a month in two months: $1,000+ in the quarter), RSMo 143.221.2: January → 15 February, a
+    Sunday, Monday 16 Presidents Day → Tuesday 17; February → Sunday 15 March → Monday 16; March, the third month,
+    by the last day of April (Thursday 30). $60 in Q2 → quarterly, Friday 31 July; $15 in Q2 → annual, Sunday 31
+    January 2027 → Monday 1 February."""
+    assert [d for _, _, d, _ in plan("MO", "SIT", (date(2026, 1, 30), "500"), (date(2026, 2, 27), "500"),
+                                     (date(2026, 3, 27), "500"))] == [
+        date(2026, 2, 17), date(2026, 3, 16), date(2026, 4, 30)]
+    assert plan("MO", "SIT", (date(2026, 5, 15), "60"))[0][2] == date(2026, 7, 31)
+    assert plan("MO", "SIT", (date(2026, 5, 15), "15"))[0][2] == date(2027, 2, 1)
+
+
+def test_wisconsin_semimonthly_first_half_by_the_end_of_the_month():
+    """W-166 semimonthly (above $5,000 in a quarter): paydays 1-15 April 2026 by the last day of April (Thursday
+    30), 16-30 April by 15 May (Friday)."""
+    assert plan("WI", "SIT", (date(2026, 4, 10), "3000"), (date(2026, 4, 24), "3000")) == [
+        (date(2026, 4, 1), date(2026, 4, 15), date(2026, 4, 30), D("3000")),
+        (date(2026, 4, 16), date(2026, 4, 30), date(2026, 5, 15), D("3000"))]
+
+
+def test_wisconsin_monthly_and_quarterly_by_the_last_day_of_the_next_month():
+    """$400 in Q4 2026 ($300 or more a quarter) → monthly: October by Monday 30 November. $200 in Q4 (under $300)
+    → quarterly: Sunday 31 January 2027 → Monday 1 February."""
+    assert plan("WI", "SIT", (date(2026, 10, 16), "400")) == [
+        (date(2026, 10, 1), date(2026, 10, 31), date(2026, 11, 30), D("400"))]
+    assert plan("WI", "SIT", (date(2026, 11, 13), "200")) == [
+        (date(2026, 10, 1), date(2026, 12, 31), date(2027, 2, 1), D("200"))]
+
+
+def test_new_mexico_special_payment_method_keeps_the_twenty_fifth():
+    """NMSA 7-1-13.1: $25,000+ a month pays 'on or before the date due' by a special method: March 2026's $80,000
+    is due 25 April, a Saturday → Monday 27 April, like any monthly CRS-1 filer."""
+    assert plan("NM", "SIT", (date(2026, 3, 13), "80000")) == [
+        (date(2026, 3, 1), date(2026, 3, 31), date(2026, 4, 27), D("80000"))]
+
+
+def test_rhode_island_weekly_the_next_banking_day_after_saturday():
+    """280-RICR-20-55-10.8(B)(1): $600 or more in a month → weekly, Sunday-Saturday, due the next banking day.
+    Friday 6 Nov 2026 → week 1-7 November → Monday 9 November. Friday 16 Jan 2026 → week 11-17 January → Monday 19
+    is Martin Luther King Jr. Day → Tuesday 20 January, as the rule says."""
+    assert plan("RI", "SIT", (date(2026, 11, 6), "700")) == [
+        (date(2026, 11, 1), date(2026, 11, 7), date(2026, 11, 9), D("700"))]
+    assert plan("RI", "SIT", (date(2026, 1, 16), "700")) == [
+        (date(2026, 1, 11), date(2026, 1, 17), date(2026, 1, 20), D("700"))]
+
+
+def test_rhode_island_monthly_twenty_days_after_every_month():
+    """(B)(2): $50-$600 a month → within twenty days after the month: January → Friday 20 February, February → Friday
+    20 March, March → Monday 20 April (the old RI-9414's 'last day of April' for quarter-end months is not used).
+    $100 in Q2 (under $50 a month) → quarterly, Friday 31 July."""
+    assert [d for _, _, d, _ in plan("RI", "SIT", (date(2026, 1, 30), "100"), (date(2026, 2, 27), "100"),
+                                     (date(2026, 3, 27), "100"))] == [
+        date(2026, 2, 20), date(2026, 3, 20), date(2026, 4, 20)]
+    assert plan("RI", "SIT", (date(2026, 5, 15), "100"))[0][2] == date(2026, 7, 31)
+
+
+def test_vermont_child_care_contribution_follows_the_withholding_schedule():
+    """The Department: remitted 'in the same manner and frequency' as Vermont withholding. A federal monthly
+    depositor's January 2026 contribution → Monday 23 February (32 V.S.A. 5842(a)(3)'s January date); a semiweekly
+    depositor's Friday 6 March payday → Wednesday 11 March."""
+    assert plan("VT", "SPROG", (date(2026, 1, 30), "50")) == [
+        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 23), D("50"))]
+    assert plan("VT", "SPROG", (date(2026, 3, 6), "50"), federal=SEMIWEEKLY) == [
+        (date(2026, 3, 4), date(2026, 3, 6), date(2026, 3, 11), D("50"))]
+
+
+def test_indiana_county_tax_goes_with_the_wh1_twenty_days_after_the_month():
+    """County tax is paid on the state WH-1; planned on the earlier, 20-day date at any size: 31 January + 20 =
+    Friday 20 February 2026; 28 February + 20 = Friday 20 March."""
+    assert plan("IN", "LOCAL", (date(2026, 1, 30), "100"), (date(2026, 2, 27), "100")) == [
+        (date(2026, 1, 1), date(2026, 1, 31), date(2026, 2, 20), D("100")),
+        (date(2026, 2, 1), date(2026, 2, 28), date(2026, 3, 20), D("100"))]
+
+
+def test_georgia_semi_weekly_and_kentucky_twice_monthly_still_say_why():
+    """Still unread: Georgia's semi-weekly payer dates (over $50,000 a year: over $12,500 in the quarter) and
+    Kentucky's twice-monthly schedule ($50,000 a year): one deposit for the quarter, no due date, the reason named."""
+    for state, words in (("GA", "Georgia's semi-weekly payer dates"), ("KY", "Kentucky's twice-monthly schedule")):
+        (d,) = state_deposits(state, "SIT", [Liability(date(2026, 5, 15), D("13000"))], federal_schedule=MONTHLY,
+                              holidays=H2026)
+        assert (d.period_start, d.period_end, d.due) == (date(2026, 4, 1), date(2026, 6, 30), None), state
+        assert d.rule.startswith(f"no deposit-schedule data for SIT in {state}: {words}"), state
