@@ -212,7 +212,8 @@ def liabilities_due() -> Chart:
     url = url_for("tax_deposits.index", status="due")
     bars = []
     for due, amount, n in db.session.execute(stmt):
-        when = "No due date (schedule data missing)" if due is None else due.isoformat() + (" (overdue)" if due < today else "")
+        when = ("No due date (no schedule in the data: each deposit says why)" if due is None
+                else due.isoformat() + (" (overdue)" if due < today else ""))
         bars.append(Bar(f"{when} · {n} deposit{'s' if n != 1 else ''}", (_d(amount),), url))
     return Chart("liabilities_due", "Tax deposits due, by due date", tuple(bars), series=("Amount due",),
                  unit="usd", category="Due date", empty="No tax deposit due.")
