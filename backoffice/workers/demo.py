@@ -68,7 +68,7 @@ STATE_MIX = (
     ("KY", 2, "0.027", ("Louisville", "Lexington")),
     ("LA", 1, "0.0209", ("New Orleans", "Baton Rouge")),
     ("NH", 1, "0.017", ("Manchester", "Nashua")),
-    # last, so the draws of the states above stay where they were; 2.4% is Oregon's 2026 new-employer rate
+    # 2.4%: Oregon's 2026 new-employer rate (payroll/engine/data/2026/suta_wage_bases.json)
     ("OR", 3, "0.024", ("Portland", "Salem", "Eugene")),
 )
 
