@@ -216,9 +216,10 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
                 "classification": None, "overtime_exempt": False, "created_at": now, "updated_at": now,
             })
             eng_rows[-1].update(_demo_work_site(eng_rows[-1]["work_state"], worker_rows[-1]))
-            if eng_rows[-1]["work_transit_district"] == "LTD":
-                # the client's Eugene site opened this year: Lane Transit District's rate for earlier years is not
-                # in the data (2025 is refused), so no Eugene engagement reaches back into a history year
+            if DEMO_TRANSIT.get((st, worker_rows[-1]["city"])) == "LTD":
+                # the demo's Eugene people were hired this year: Lane Transit District's rate for earlier years is
+                # not in the data (2025 is refused, and a run holds a worker living or working in the district), so
+                # none of their engagements reaches back into a history year (seed-demo --history)
                 eng_rows[-1]["start_date"] = max(start, date(today.year, 1, 1))
     ids: list[int] = []
     insert_workers = sa.insert(Worker).returning(Worker.id, sort_by_parameter_order=True)
