@@ -12,6 +12,7 @@ from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
+from backoffice.workers.demo import DEMO_COUNTY, DEMO_PSD, STATE_MIX, _demo_work_site
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.calendar import holidays_between
 from payroll.models import PaySchedule, Timesheet
@@ -61,8 +62,12 @@ def seed(rng: random.Random, today: date) -> list[str]:
     commuter = _pa_commuter(engagements, workers, has_w4, second)
     columbus = _columbus_school_district(engagements, workers, has_w4,
                                          {x.worker_id for x in (second, commuter) if x is not None}, rng)
-    denver = _denver_work_site(engagements, workers,
-                               {x.worker_id for x in (second, commuter, columbus) if x is not None})
+    # Denver's occupational privilege tax; Portland: Paid Leave Oregon, the statewide transit tax and TriMet's
+    denver = _placed_at(engagements, workers, {x.worker_id for x in (second, commuter, columbus) if x is not None},
+                        "CO", "Denver", "80202")
+    portland = _placed_at(engagements, workers,
+                          {x.worker_id for x in (second, commuter, columbus, denver) if x is not None},
+                          "OR", "Portland", "97204")
     with transaction():
         for e in engagements:
             w = workers[e.worker_id]
@@ -131,6 +136,10 @@ def seed(rng: random.Random, today: date) -> list[str]:
         out.append(f"payroll: worker #{denver.worker_id} works in Denver, CO: the occupational privilege tax ($5.75 "
                    f"a month, and the employer's $4.00) is taken once in the month, on the first paycheck that "
                    f"brings the month's pay to $500")
+    if portland is not None:
+        out.append(f"payroll: worker #{portland.worker_id} lives and works in Portland, OR: Paid Leave Oregon (the "
+                   f"worker's 0.6% and the employer's 0.4%), the statewide transit tax (0.1%) and the employer's "
+                   f"TriMet tax (0.8237%) show on the paystub")
     return out + _corrections(paid, week1, hr, finance, today)
 
 
@@ -144,9 +153,10 @@ def _pa_commuter(engagements, workers, has_w4: set, second):
         if sum(1 for x in engagements if x.worker_id == w.id) > 1:
             continue
         with transaction():
-            e.work_state = "NJ"
+            # the client's NJ address stands for the work site (no PA, IN or OR site fields of the draw stay)
+            e.work_state, e.work_city, e.work_county, e.work_psd_code, e.work_transit_district = "NJ", "", "", "", ""
             # Pittsburgh (PSD 700102): its earned income tax is in the local data for every demo pay date
-            w.state, w.city, w.postal_code, w.psd_code = "PA", "Pittsburgh", "15222", "700102"
+            w.state, w.city, w.postal_code, w.psd_code, w.county = "PA", "Pittsburgh", "15222", "700102", ""
             agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()
             if agency is not None and not any(r.state == "NJ" for r in agency.registrations):
                 # the demo agency's NJ accounts; its SUTA rate is a demo assigned rate like the other states'
@@ -168,7 +178,9 @@ def _columbus_school_district(engagements, workers, has_w4: set, taken: set, rng
             continue
         with transaction():
             e.work_state, e.work_city, e.work_psd_code = "OH", "Columbus", ""
+            e.work_county, e.work_transit_district = "", ""
             w.state, w.city, w.postal_code, w.psd_code, w.school_district = "OH", "Columbus", "43232", "", "2502"
+            w.county = ""
             db.session.add(TaxProfile(worker_id=w.id, effective_date=date(2026, 1, 1),
                                       filing_status=rng.choice(("single", "married_jointly")), signed_name=w.full_name,
                                       state_certificate={"OH": {"allowances": 1}}))
@@ -182,9 +194,10 @@ def _columbus_school_district(engagements, workers, has_w4: set, taken: set, rng
     return None
 
 
-def _denver_work_site(engagements, workers, taken: set):
-    """One weekly leased worker (not one of the other showcases) placed at a Denver work site: the demo's paystubs
-    show Denver's occupational privilege tax, the employee's and the employer's lines (docs/local-taxes.md)."""
+def _placed_at(engagements, workers, taken: set, state: str, city: str, postal_code: str):
+    """One weekly leased worker (not one of the other showcases) made to live and work in a city whose local taxes
+    the demo's paid run should show (docs/local-taxes.md); the home and work-site fields are the demo's own rules
+    (backoffice/workers/demo.py: DEMO_PSD, DEMO_COUNTY, _demo_work_site)."""
     for e in engagements:
         w = workers[e.worker_id]
         if e.type != "leased_employee" or w.id in taken or e.pay_unit != "hour":
@@ -192,22 +205,28 @@ def _denver_work_site(engagements, workers, taken: set):
         if sum(1 for x in engagements if x.worker_id == w.id) > 1:
             continue
         with transaction():
-            e.work_state, e.work_city, e.work_psd_code = "CO", "Denver", ""
-            w.state, w.city, w.postal_code, w.psd_code, w.school_district = "CO", "Denver", "80202", "", ""
+            w.state, w.city, w.postal_code, w.school_district = state, city, postal_code, ""
+            w.psd_code, w.county = DEMO_PSD.get((state, city), ""), DEMO_COUNTY.get((state, city), "")
+            e.work_state = state
+            for key, value in _demo_work_site(state, {"state": state, "city": city, "county": w.county,
+                                                      "psd_code": w.psd_code}).items():
+                setattr(e, key, value)
             agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()
-            if agency is not None and not any(r.state == "CO" for r in agency.registrations):
-                # the demo agency's Colorado accounts; its SUTA rate is a demo assigned rate like the other states'
-                agency.registrations.append(StateRegistration(state="CO", withholding_account="CO-WH-1000001",
-                                                              suta_account="CO-UI-1000001", suta_rate=D("0.017")))
+            if agency is not None and not any(r.state == state for r in agency.registrations):
+                # the demo agency's accounts; its SUTA rate is the demo's rate for the state (STATE_MIX)
+                agency.registrations.append(StateRegistration(
+                    state=state, withholding_account=f"{state}-WH-1000001", suta_account=f"{state}-UI-1000001",
+                    suta_rate=D(next(r for s, _w, r, _c in STATE_MIX if s == state))))
         return e
     return None
 
 
 def _second_client_engagement(engagements, schedule_id: int):
     """A leased employee of the weekly schedule also placed at a second client (weekend shifts): the paychecks
-    show one paycheck per person with earning lines per client."""
+    show one paycheck per person with earning lines per client. Someone with one weekly engagement: a third
+    timesheet of up to ten hours a day would put more than 24 hours on a day."""
     first = next((e for e in engagements if e.type == "leased_employee" and e.pay_unit == "hour"
-                  and not e.overtime_exempt), None)
+                  and not e.overtime_exempt and sum(x.worker_id == e.worker_id for x in engagements) == 1), None)
     other = db.session.execute(sa.select(Client.id).where(Client.id != (first.client_id if first else 0))
                                .order_by(Client.id).limit(1)).scalar() if first else None
     if other is None:

@@ -54,9 +54,9 @@ STATE_MIX = (
     ("FL", 9, "0.027", ("Miami", "Orlando", "Tampa", "Jacksonville")),
     ("NY", 8, "0.041", ("New York", "Buffalo", "Rochester", "Albany")),
     ("IL", 6, "0.0325", ("Chicago", "Naperville", "Springfield")),
-    # PA: only places whose earned income tax the local data holds for the demo's pay dates (Philadelphia's rates
-    # from 1 July 2026 are not in it; three entries keep the random draws as before)
-    ("PA", 6, "0.03822", ("Pittsburgh", "Pittsburgh", "Pittsburgh")),
+    # PA: only places whose earned income tax the local data holds for every demo pay date (DEMO_PSD); three
+    # entries keep the random draws as they were when all three were Pittsburgh
+    ("PA", 6, "0.03822", ("Philadelphia", "Pittsburgh", "Philadelphia")),
     ("WA", 5, "0.012", ("Seattle", "Spokane", "Tacoma")),
     ("AZ", 4, "0.02", ("Phoenix", "Tucson", "Mesa")),
     ("CO", 4, "0.017", ("Denver", "Boulder", "Aurora")),
@@ -68,43 +68,45 @@ STATE_MIX = (
     ("KY", 2, "0.027", ("Louisville", "Lexington")),
     ("LA", 1, "0.0209", ("New Orleans", "Baton Rouge")),
     ("NH", 1, "0.017", ("Manchester", "Nashua")),
+    # 2.4%: Oregon's 2026 new-employer rate (payroll/engine/data/2026/suta_wage_bases.json)
+    ("OR", 3, "0.024", ("Portland", "Salem", "Eugene")),
 )
 
-# Pennsylvania PSD codes of the demo's PA cities that the local-tax data holds (payroll/engine/data/<year>/locals/
-# PA.json); demo workers elsewhere in PA are held by runs until HR sets their PSD code, as real ones would be.
+# Where demo people live and work, as local taxes need it (payroll/engine/data/<year>/locals/): the Pennsylvania PSD
+# codes of the demo's PA cities (DEMO_PSD) and the Indiana counties of its IN cities (DEMO_COUNTY), both in the local
+# data for every demo pay date; demo workers elsewhere in PA or IN would be held by runs until HR set them, as real
+# ones would be.
 DEMO_PSD = {("PA", "Philadelphia"): "510101", ("PA", "Pittsburgh"): "700102"}
-
-
-
-def _away_from_refused_localities(worker_rows: list[dict], eng_rows: list[dict]) -> None:
-    """Indiana's county tax is not in the local data (runs hold Indiana workers), so the demo's Indiana draws are
-    placed in Louisville, KY instead, after every random draw (the other demo figures stay as they were)."""
-    for w in worker_rows:
-        if w["state"] == "IN":
-            w.update(state="KY", city="Louisville", postal_code="40202")
-    for e in eng_rows:
-        if e["work_state"] == "IN":
-            e["work_state"] = "KY"
+DEMO_COUNTY = {("IN", "Indianapolis"): "Marion", ("IN", "Fort Wayne"): "Allen"}
+# Oregon's transit districts of the demo's OR cities (TriMet: Portland; Lane Transit District: Eugene)
+DEMO_TRANSIT = {("OR", "Portland"): "TRIMET", ("OR", "Eugene"): "LTD"}
+# A worker from another state placed in PA, IN or OR works at this site (its city, county, PSD, transit district).
+DEMO_SITE = {"PA": ("Pittsburgh", "", "700102", ""), "IN": ("Indianapolis", "Marion", "", ""),
+             "OR": ("Portland", "", "", "TRIMET")}
 
 
 def _demo_work_site(work_state: str, worker: dict) -> dict:
-    """A PA engagement's work site (Act 32 needs its PSD code): where the worker lives when that is in PA, else
-    Pittsburgh. A Colorado worker works from home (Denver's occupational privilege tax then shows on a Denver
-    resident's paystub; Aurora repealed its own in 2025). Elsewhere the client's address stands for the work site."""
+    """An engagement's work site for local taxes. In PA (Act 32 needs its PSD code), IN (the county tax of a worker
+    from another state is the work county's) and OR (TriMet and Lane Transit are taxes on work sites): where the
+    worker lives when that is in the work state, else DEMO_SITE. A Colorado worker works from home (Denver's
+    occupational privilege tax then shows on a Denver resident's paystub; Aurora repealed its own in 2025).
+    Elsewhere the client's address stands for the work site."""
+    site = dict(work_city="", work_county="", work_psd_code="", work_transit_district="")
     if work_state == "CO" and worker["state"] == "CO":
-        return {"work_city": worker["city"], "work_psd_code": ""}
-    if work_state != "PA":
-        return {"work_city": "", "work_psd_code": ""}
-    if worker["state"] == "PA" and worker.get("psd_code"):
-        return {"work_city": worker["city"], "work_psd_code": worker["psd_code"]}
-    return {"work_city": "Pittsburgh", "work_psd_code": "700102"}
+        site["work_city"] = worker["city"]
+    elif work_state in DEMO_SITE and worker["state"] == work_state:
+        site.update(work_city=worker["city"], work_county=worker["county"], work_psd_code=worker["psd_code"],
+                    work_transit_district=DEMO_TRANSIT.get((work_state, worker["city"]), ""))
+    elif work_state in DEMO_SITE:
+        site.update(zip(("work_city", "work_county", "work_psd_code", "work_transit_district"), DEMO_SITE[work_state]))
+    return site
 
 
 # First three digits of ZIP codes in each state (USPS sectional centers), so demo addresses agree with the state.
 ZIP3 = {"CA": (900, 961), "TX": (750, 799), "FL": (320, 349), "NY": (100, 149), "IL": (600, 629),
         "PA": (150, 196), "WA": (980, 994), "AZ": (850, 865), "CO": (800, 816), "NC": (270, 289),
         "MI": (480, 499), "TN": (370, 385), "NV": (889, 898), "IN": (460, 479), "KY": (400, 427),
-        "LA": (700, 714), "NH": (30, 38)}
+        "LA": (700, 714), "NH": (30, 38), "OR": (970, 979)}
 
 CLIENTS = (
     ("Northwind Logistics", "IL", "warehouse associate", "25.00", "36.25"),
@@ -197,6 +199,7 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
             "created_at": now, "updated_at": now,
         })
         worker_rows[-1]["psd_code"] = DEMO_PSD.get((st, worker_rows[-1]["city"]), "")
+        worker_rows[-1]["county"] = DEMO_COUNTY.get((st, worker_rows[-1]["city"]), "")
         n_eng = 2 if rng.random() < 0.12 else 1
         for k in range(n_eng):
             ci = rng.randrange(len(clients))
@@ -213,7 +216,11 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
                 "classification": None, "overtime_exempt": False, "created_at": now, "updated_at": now,
             })
             eng_rows[-1].update(_demo_work_site(eng_rows[-1]["work_state"], worker_rows[-1]))
-    _away_from_refused_localities(worker_rows, eng_rows)
+            if DEMO_TRANSIT.get((st, worker_rows[-1]["city"])) == "LTD":
+                # the demo's Eugene people were hired this year: Lane Transit District's rate for earlier years is
+                # not in the data (2025 is refused, and a run holds a worker living or working in the district), so
+                # none of their engagements reaches back into a history year (seed-demo --history)
+                eng_rows[-1]["start_date"] = max(start, date(today.year, 1, 1))
     ids: list[int] = []
     insert_workers = sa.insert(Worker).returning(Worker.id, sort_by_parameter_order=True)
     for chunk in range(0, len(worker_rows), 5000):
