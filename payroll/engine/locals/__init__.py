@@ -601,6 +601,24 @@ def _plan_by_value(pay_date: date, residence: Locality | None, work: Locality | 
     return plan
 
 
+def _applies(rule: LocalRules, residence: Locality | None, work: Locality | None) -> bool:
+    """Whether the rule can reach this worker: matched by the home or the work site, and by the one its `applies`
+    names (a tax on work sites is not refused, nor levied, for a worker who only lives there). Grouped methods
+    decide for themselves."""
+    lives, works = _in(rule, residence), _in(rule, work)
+    if not (lives or works):
+        return False
+    if rule.method in _GROUPED:
+        return True
+    if rule.applies == "residents":
+        return lives
+    if rule.applies == "nonresidents":
+        return works and not lives
+    if rule.applies == "workers":
+        return works
+    return True
+
+
 def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None,
                rules: tuple[LocalRules, ...]) -> _Plan:
     """The taxes of the places lived and worked in that cover the pay date; a locality whose tax is in the data but
@@ -608,7 +626,7 @@ def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None
     UnsupportedLocality (never a silent zero)."""
     by_code: dict[str, list[LocalRules]] = {}
     for rule in rules:
-        if _in(rule, residence) or _in(rule, work):
+        if _applies(rule, residence, work):
             by_code.setdefault(rule.code, []).append(rule)
     here, missing = [], []
     for versions in by_code.values():
@@ -631,13 +649,6 @@ def _make_plan(pay_date: date, residence: Locality | None, work: Locality | None
             grouped.setdefault(rule.method, []).append(rule)
             continue
         lives = _in(rule, residence)
-        works = _in(rule, work)
-        if rule.applies == "residents" and not lives:
-            continue
-        if rule.applies == "nonresidents" and (lives or not works):
-            continue
-        if rule.applies == "workers" and not works:
-            continue
         singles.append((rule, lives))
     groups = tuple((method, next((r for r in members if _in(r, residence)), None),
                     next((r for r in members if _in(r, work)), None)) for method, members in grouped.items())

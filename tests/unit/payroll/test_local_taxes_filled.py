@@ -135,6 +135,17 @@ def test_lane_transit_district_2025_is_still_refused():
                                          gross=D("1000.00")))
 
 
+def test_lane_transit_district_2025_does_not_hold_a_worker_who_only_lives_there():
+    """LTD's tax is on wages for work in the district (applies: workers), so its missing 2025 rate concerns only
+    work sites there: a Eugene resident working in Portland on 2 May 2025 owes TriMet's employer tax (0.8237% of
+    1,000.00 = 8.24; 2025 rate) and the statewide transit tax (1.00), and is not refused for Lane Transit."""
+    lines = compute_local_taxes(LocalContext(pay_date=date(2025, 5, 2), periods_per_year=52,
+                                             residence=Locality("OR", city="Eugene"),
+                                             work=Locality("OR", city="Portland"), gross=D("1000.00")))
+    got = {(ln.locality, ln.employer): ln.amount for ln in lines}
+    assert got == {("OR-TRIMET", True): D("8.24"), ("OR-STT", False): D("1.00")}
+
+
 # --- Ohio: Toledo, Akron, Dayton ----------------------------------------------------------------------------------
 
 def _oh(home, work, pay_date=PAY, cert=None):
