@@ -12,7 +12,7 @@ from backoffice.money import D
 from backoffice.security.models import User
 from backoffice.uow import transaction
 from backoffice.workers.models import Agency, Client, Engagement, StateRegistration, Worker
-from backoffice.workers.demo import DEMO_COUNTY, DEMO_PSD, STATE_MIX, _demo_work_site
+from backoffice.workers.demo import DEMO_COUNTY, DEMO_PSD, STATE_MIX, demo_work_site
 from backoffice.workers.profile import BankAccount, TaxProfile, W9Form
 from payroll.calendar import holidays_between
 from payroll.models import PaySchedule, Timesheet
@@ -197,7 +197,7 @@ def _columbus_school_district(engagements, workers, has_w4: set, taken: set, rng
 def _placed_at(engagements, workers, taken: set, state: str, city: str, postal_code: str):
     """One weekly leased worker (not one of the other showcases) made to live and work in a city whose local taxes
     the demo's paid run should show (docs/local-taxes.md); the home and work-site fields are the demo's own rules
-    (backoffice/workers/demo.py: DEMO_PSD, DEMO_COUNTY, _demo_work_site)."""
+    (backoffice/workers/demo.py: DEMO_PSD, DEMO_COUNTY, demo_work_site)."""
     for e in engagements:
         w = workers[e.worker_id]
         if e.type != "leased_employee" or w.id in taken or e.pay_unit != "hour":
@@ -208,7 +208,7 @@ def _placed_at(engagements, workers, taken: set, state: str, city: str, postal_c
             w.state, w.city, w.postal_code, w.school_district = state, city, postal_code, ""
             w.psd_code, w.county = DEMO_PSD.get((state, city), ""), DEMO_COUNTY.get((state, city), "")
             e.work_state = state
-            for key, value in _demo_work_site(state, {"state": state, "city": city, "county": w.county,
+            for key, value in demo_work_site(state, {"state": state, "city": city, "county": w.county,
                                                       "psd_code": w.psd_code}).items():
                 setattr(e, key, value)
             agency = db.session.execute(sa.select(Agency).order_by(Agency.id).limit(1)).scalar_one_or_none()

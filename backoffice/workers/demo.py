@@ -85,7 +85,7 @@ DEMO_SITE = {"PA": ("Pittsburgh", "", "700102", ""), "IN": ("Indianapolis", "Mar
              "OR": ("Portland", "", "", "TRIMET")}
 
 
-def _demo_work_site(work_state: str, worker: dict) -> dict:
+def demo_work_site(work_state: str, worker: dict) -> dict:
     """An engagement's work site for local taxes. In PA (Act 32 needs its PSD code), IN (the county tax of a worker
     from another state is the work county's) and OR (TriMet and Lane Transit are taxes on work sites): where the
     worker lives when that is in the work state, else DEMO_SITE. A Colorado worker works from home (Denver's
@@ -215,7 +215,7 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
                 "start_date": start, "end_date": None, "status": "active",
                 "classification": None, "overtime_exempt": False, "created_at": now, "updated_at": now,
             })
-            eng_rows[-1].update(_demo_work_site(eng_rows[-1]["work_state"], worker_rows[-1]))
+            eng_rows[-1].update(demo_work_site(eng_rows[-1]["work_state"], worker_rows[-1]))
             if DEMO_TRANSIT.get((st, worker_rows[-1]["city"])) == "LTD":
                 # the demo's Eugene people were hired this year: Lane Transit District's rate for earlier years is
                 # not in the data (2025 is refused, and a run holds a worker living or working in the district), so
