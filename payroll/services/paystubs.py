@@ -33,6 +33,11 @@ LABELS = {
     "401k_match": "401(k) match", "hsa_employer": "HSA (employer)", "health_employer": "Health coverage (employer)",
     "local_income_tax": "local income tax", "local_services_tax": "Local Services Tax",
     "school_district_tax": "school district tax", "transit_tax": "transit tax",
+    # state programs, after the state code ("OR paid family and medical leave"): the same words as reports/frames.py
+    "state_disability": "disability insurance", "state_family_leave": "paid family leave",
+    "state_pfml": "paid family and medical leave", "state_pfml_employer": "paid family and medical leave (employer)",
+    "state_ltc": "long-term care", "state_unemployment_employee": "unemployment (employee share)",
+    "vt_child_care": "child care contribution",
 }
 
 
