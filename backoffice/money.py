@@ -135,6 +135,11 @@ def fmt_pct(rate: Decimal) -> str:
     return f"{(D(rate) * 100).normalize():f}%"
 
 
+def fmt_share(fraction: Decimal) -> str:
+    """A share of a whole as a percentage to at most two places: 0.6 -> 60%, 2/3 -> 66.67%."""
+    return f"{(D(fraction) * 100).quantize(Decimal('0.01')).normalize():f}%"
+
+
 def fmt_qty(value: Decimal | None) -> str:
     """Hours or units as people write them, as few digits as needed: 8.50 -> 8.5, 12.0000 -> 12, 1234.25 ->
     1,234.25; blank for None."""

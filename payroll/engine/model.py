@@ -362,6 +362,11 @@ class PaycheckInput:
     # wages paid (None: not stated, taken as none) and the head taxes taken, by locality code
     month_wages: Decimal | None = None
     mtd_local_taxes: Mapping[str, Decimal] = field(default_factory=dict)
+    # Several work sites in one period: (site Locality, hours or wages) each; the local taxes that follow the place
+    # of work split the wages by them (locals.compute_site_local_taxes), work_locality being the main site. Empty:
+    # all wages are earned at work_locality.
+    work_sites: tuple[tuple[object, Decimal], ...] = ()
+    site_measure: str = "hours"                        # "hours" | "wages": what work_sites counts
 
 
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})

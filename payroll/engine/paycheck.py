@@ -14,7 +14,7 @@ from .deductions import apply_posttax, apply_pretax, posttax_order, requested_am
 from .earnings import EarningsTotals, sum_earnings
 from .federal import backup_withholding, federal_income_tax
 from .hotpath import cents, federal_filing_status, make_line, periods_per_year, record, record_fields
-from .locals import LocalContext, compute_local_taxes, local_taxes_due, place_names
+from .locals import LocalContext, compute_local_taxes, compute_site_local_taxes, local_taxes_due, place_names
 from .model import CONTRACTOR_POSTTAX_CODES, Line, PaycheckInput, PaycheckResult, Pct, W4, YearToDate
 from .states import StateContext, state_lines, suta_wage_base
 from .tables import TaxTables
@@ -273,8 +273,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         _PROXY(state_wages),
         _PROXY(local_wages) if local_wages else _NO_MAP,
         _PROXY(local_names) if local_names else _NO_MAP,
-        None if residence_locality is None and work_locality is None else
-        place_names(residence_locality, work_locality)))
+        None if residence_locality is None and work_locality is None and not f["work_sites"] else
+        place_names(residence_locality, work_locality, f["work_sites"])))
 
 
 def _fica_steps(kind: str, fica: tuple, amount: Decimal) -> tuple:
@@ -326,8 +326,11 @@ def _local_lines(f: dict[str, Any], periods: int, wages, pretax, employee: list,
     """City, county, school-district, PA EIT/LST and transit taxes (payroll/engine/locals), appended to the
     employee's or the employer's taxes; returns (wages by (code, locality), locality names). `f` is the input's
     `__dict__` (read as _employee reads it)."""
-    home, site, pay_date = f["residence_locality"], f["work_locality"], f["pay_date"]
-    if (home is None and site is None) or not local_taxes_due(pay_date, home, site):
+    home, site, pay_date, sites = f["residence_locality"], f["work_locality"], f["pay_date"], f["work_sites"]
+    if sites:                  # several work sites: any of them (or the home) may levy
+        if not any([local_taxes_due(pay_date, home, s) for s, _m in sites] + [local_taxes_due(pay_date, home, site)]):
+            return {}, {}
+    elif (home is None and site is None) or not local_taxes_due(pay_date, home, site):
         return {}, {}          # most places levy none: no context built (a refused place raises here)
     state_tax: dict[str, Decimal] = {}
     for line in employee:
@@ -339,7 +342,9 @@ def _local_lines(f: dict[str, Any], periods: int, wages, pretax, employee: list,
         f["state_certificates"], state_tax, f["ytd_local_taxes"], f["month_wages"], f["mtd_local_taxes"])
     local_wages: dict[tuple[str, str], Decimal] = {}
     names: dict[str, str] = {}
-    for s in compute_local_taxes(ctx, explain=False):   # a deferred step a line (words on read)
+    lines = (compute_site_local_taxes(ctx, sites, f["site_measure"], explain=False) if sites else
+             compute_local_taxes(ctx, explain=False))   # a deferred step a line (words on read)
+    for s in lines:
         (employer if s.employer else employee).append(make_line(s.code, s.amount, s.explanation, s.state,
                                                            locality=s.locality))
         names[s.locality] = s.name

@@ -24,7 +24,7 @@ TOP_FIELDS = ("pay_date", "period_start", "period_end", "pay_frequency", "worker
               "suta_rate",
               "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages",
               "work_shares", "office_state", "remote_for_convenience",
-              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes",
+              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes", "work_sites",
               "month_wages", "mtd_local_taxes")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
@@ -283,6 +283,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
                          if v is not None}
     if localities and not employee:
         c.add("residence_locality", "local taxes are withheld from employees only")
+    sites, site_measure = _parse_work_sites(obj, c, employee)
 
     if c.issues:
         return None, c.issues
@@ -296,7 +297,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         remote_for_convenience=convenience, residence_locality=localities.get("residence_locality"),
         work_locality=localities.get("work_locality"), local_certificate=dict(local_cert),
         ytd_local_taxes=ytd_local, period_start=period_start, period_end=period_end, month_wages=month_wages,
-        mtd_local_taxes=mtd_local), []
+        mtd_local_taxes=mtd_local, work_sites=sites, site_measure=site_measure), []
 
 
 MAX_PERIOD_DAYS = 366       # an annual pay period in a leap year
@@ -340,6 +341,40 @@ def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple,
         amount = c.number(item, measure, f"work_shares[{i}].{measure}", True)
         if state and amount is not None:
             out.append((state, amount))
+    return tuple(out), measure
+
+
+def _parse_work_sites(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:
+    """[{locality, hours} ...] or [{locality, wages} ...]: the work sites of the period (one measure for all); the
+    local taxes that follow the place of work split the wages by them."""
+    raw = obj.get("work_sites")
+    if raw in (None, []):
+        return (), "hours"
+    if not isinstance(raw, list) or not employee:
+        c.add("work_sites", "must be a list of {locality, hours} or {locality, wages}, for employees")
+        return (), "hours"
+    measures = {k for item in raw if isinstance(item, dict) for k in item if k in ("hours", "wages")}
+    if len(measures) != 1:
+        c.add("work_sites", "give hours for every work site or wages for every work site")
+        return (), "hours"
+    measure = measures.pop()
+    out = []
+    for i, item in enumerate(raw):
+        where = f"work_sites[{i}]"
+        if not isinstance(item, dict):
+            c.add(where, "must be an object")
+            continue
+        c.unknown(item, ("locality", measure), where)
+        amount = c.number(item, measure, f"{where}.{measure}", True)
+        place = item.get("locality")
+        if not isinstance(place, dict):
+            c.add(f"{where}.locality", "is required: an object (state, city, county, psd_code, school_district, "
+                                       "transit_district)", "required")
+            continue
+        found = locality_issues(place, c.prefix + f"{where}.locality")
+        c.issues.extend(found)
+        if amount is not None and not found:
+            out.append((locality_from_json(place), amount))
     return tuple(out), measure
 
 

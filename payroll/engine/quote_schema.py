@@ -121,6 +121,13 @@ _OBJECT_IN = {
                                    "convenience-of-the-employer states (NY, DE, NE, PA; CT, NJ for residents of "
                                    "those) tax that work"},
         "residence_locality": _LOCALITY_IN, "work_locality": _LOCALITY_IN,
+        "work_sites": {"type": "array", "items": {
+            "type": "object", "required": ["locality"], "additionalProperties": False,
+            "properties": {"locality": _LOCALITY_IN, "hours": _NUMBER_IN, "wages": _NUMBER_IN}},
+            "description": "the work sites of this period, hours (or wages) at each, one measure for all; the local "
+                           "taxes that follow the place of work (a city's tax on nonresidents, an Ohio work city's, "
+                           "a PA EIT's work place rate, a transit district's) fall on each site's share, the others "
+                           "on the whole paycheck with work_locality as the main site"},
         "local_certificate": {"type": "object", "additionalProperties": False, "properties": {
             "city_exemptions": {"type": "integer", "minimum": 0}, "city_allowances": {"type": "integer", "minimum": 0},
             "filing_status": {"type": "string"}, "school_district_exemptions": {"type": "integer", "minimum": 0},

@@ -25,7 +25,7 @@ from .common import bulk_insert, cents, id_in, is_postgres, plain_rows, reserve_
 from .id_list import IdList
 from .ledger import post_entry, postings_for_paychecks
 from .paycheck_inputs import (YTD_FIELDS, YTD_STORED, engine_input, input_from_json, load_context, paycheck_notes,
-                              primary_engagement, run_figures, work_shares, worker_pay)
+                              primary_engagement, run_figures, work_shares, work_sites, worker_pay)
 
 EXPLAIN_LIMIT_DEFAULT = 2000      # runs up to this many paychecks store each line's explanation in words
 
@@ -229,9 +229,12 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict, workers: list | None = None
                            ctx.suta.get(primary.work_state) if wtype == "employee" else None,
                            deductions=frags[wtype].get(worker_id), prior_year_fica_wages=ctx.prior_fica.get(worker_id),
                            local_ytd=ctx.local_ytd.get(worker_id), local_mtd=ctx.local_mtd.get(worker_id))
-        shares = work_shares(engs, pay) if wtype == "employee" else []
-        if shares:
-            obj["work_shares"] = shares
+        if wtype == "employee" and len(engs) > 1:
+            shares, sites = work_shares(engs, pay), work_sites(engs, pay)
+            if shares:
+                obj["work_shares"] = shares
+            if sites:
+                obj["work_sites"] = sites
         try:
             result = calculate_paycheck(input_from_json(obj), tables)
         except DomainError as exc:

@@ -93,14 +93,14 @@ def worker_pay(engs: list, run: PayrollRun | RunFigures, ctx: "ChunkContext") ->
 
 
 def primary_engagement(engs: list, pay: EngagementPay):
-    """The engagement whose work state the paycheck's state taxes follow: the one with the most earnings (the
-    first on a tie). Wages earned in two states in one paycheck are taxed by this one state: see the notes."""
+    """The paycheck's main engagement: the one with the most earnings (the first on a tie). Its work state and site
+    are the paycheck's (SUTA, the local taxes computed once on the whole paycheck); wages earned in other states or
+    at other sites are split by work_shares and work_sites."""
     if len(engs) == 1:
         return engs[0]
     totals: dict[int, Decimal] = {}
     for e, (eid, _) in zip(pay.earnings, pay.sources):
-        amount = D(e["amount"]) if "amount" in e else D(e.get("hours") or e.get("units") or 0) * D(e["rate"])
-        totals[eid] = totals.get(eid, ZERO) + amount
+        totals[eid] = totals.get(eid, ZERO) + _measure(e, "wages")
     paid = [e for e in engs if e.id in totals]
     return max(paid, key=lambda e: (totals[e.id], -e.id)) if paid else engs[0]
 
@@ -119,12 +119,33 @@ def work_shares(engs: list, pay: EngagementPay) -> list[dict]:
     measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
     totals: dict = {}                   # state -> hours or wages
     for state, e in lines:
-        if measure == "hours":
-            amount = D(e["hours"])
-        else:
-            amount = D(e["amount"]) if "amount" in e else D(e.get("hours") or e.get("units") or 0) * D(e["rate"])
-        totals[state] = totals.get(state, ZERO) + amount
+        totals[state] = totals.get(state, ZERO) + _measure(e, measure)
     return [{"state": s, measure: str(a)} for s, a in sorted(totals.items()) if a > 0]
+
+
+def work_sites(engs: list, pay: EngagementPay) -> list[dict]:
+    """Where an employee's paycheck was earned, site by site (for the local taxes that follow the place of work):
+    [{locality, hours}] when every wage line has hours, else [{locality, wages}], the sites' localities as
+    work_locality words them; [] when the paycheck was earned at one site (most paychecks)."""
+    if len(engs) < 2:
+        return []
+    site_of = {e.id: tuple(sorted(site.items())) for e in engs if (site := work_locality(e))}   # hashable
+    lines = [(site_of[eid], e) for e, (eid, _) in zip(pay.earnings, pay.sources)
+             if e["code"] != "reimbursement" and eid in site_of]
+    if len({key for key, _ in lines}) < 2:
+        return []
+    measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
+    totals: dict[tuple, Decimal] = {}
+    for key, e in lines:
+        totals[key] = totals.get(key, ZERO) + _measure(e, measure)
+    return [{"locality": dict(key), measure: str(a)} for key, a in sorted(totals.items()) if a > 0]
+
+
+def _measure(e: dict, measure: str) -> Decimal:
+    """An earnings line's hours, or its wages (its amount, else hours or units x rate)."""
+    if measure == "hours":
+        return D(e["hours"])
+    return D(e["amount"]) if "amount" in e else D(e.get("hours") or e.get("units") or 0) * D(e["rate"])
 
 
 def pays_time(run: PayrollRun) -> bool:
@@ -505,8 +526,10 @@ def input_from_json(obj: dict) -> PaycheckInput:
     measure = "wages" if shares and "wages" in shares[0] else "hours"
     birth = obj.get("birth_date")
     home, work = obj.get("residence_locality"), obj.get("work_locality")
+    sites = obj.get("work_sites") or ()
+    site_measure = "wages" if sites and "wages" in sites[0] else "hours"
     more = deduction_kwargs(obj)
-    return record(PaycheckInput, _INPUT_FIELDS, (      # every field, in order (pay_date ... mtd_local_taxes)
+    return record(PaycheckInput, _INPUT_FIELDS, (      # every field, in order (pay_date ... site_measure)
         pay_date, frequency, obj["worker_type"], obj.get("work_state", ""), obj.get("residence_state", ""),
         _date(birth) if birth else None, earnings, w4, certs,
         more.get("pretax_deductions", ()), more.get("posttax_deductions", ()), more.get("employer_contributions", ()),
@@ -519,4 +542,6 @@ def input_from_json(obj: dict) -> PaycheckInput:
         obj.get("local_certificate") or {},
         {k: Decimal(v) for k, v in (obj.get("ytd_local_taxes") or {}).items()},
         period_start, period_end, _dec(obj.get("month_wages")),
-        {k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()}))
+        {k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()},
+        tuple((_parsed(_PLACES, s["locality"], locality_from_json), Decimal(s[site_measure])) for s in sites),
+        site_measure))

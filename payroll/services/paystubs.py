@@ -68,6 +68,12 @@ def locality_note(inputs: dict | None) -> str | None:
                  loc.get("psd_code") and f"PSD {loc['psd_code']}",
                  loc.get("school_district") and f"school district {loc['school_district']}", loc.get("state", "")]
         return ", ".join(p for p in parts if p)
+    sites = engine.get("work_sites") or ()
+    if sites:
+        measure = "wages" if "wages" in sites[0] else "hours"
+        at = " and ".join(f"{words(s['locality'])} ({s[measure]} {'in wages' if measure == 'wages' else 'hours'})"
+                          for s in sites)
+        return f"Local taxes: lives in {words(home)}; works at {at}: each work place's taxes on its share."
     return f"Local taxes: lives in {words(home)}; works in {words(work)}."
 
 

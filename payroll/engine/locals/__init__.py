@@ -1,19 +1,20 @@
 """Local payroll taxes: city, county, school-district, PA EIT/LST and transit taxes, from the worker's localities."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_DOWN, Decimal
-from typing import Final, Mapping, NamedTuple
+from typing import Final, Mapping, NamedTuple, Sequence
 
 from backoffice.errors import Issue, ValidationFailed
-from backoffice.money import D, ZERO, fmt_pct, fmt_usd, round_cents
+from backoffice.money import D, ZERO, fmt_pct, fmt_qty, fmt_share, fmt_usd, round_cents
 
 from ..hotpath import Replay
 from ..model import QUIET, Steps, quick_init
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
+           "compute_site_local_taxes", "site_shares",
            "local_taxes_due", "place_names",
            "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
@@ -64,6 +65,13 @@ class LocalContext:
     # stated, taken as none: this is the month's first paycheck) and the head taxes withheld, by locality code
     month_wages: Decimal | None = None
     mtd_local: Mapping[str, Decimal] = field(default_factory=dict)
+    # a paycheck earned at several work sites (compute_site_local_taxes): "once" computes the taxes that fall on the
+    # whole paycheck once (with `work` the main site), "site" those that follow each site's wages (`gross` and
+    # `pretax` are then the site's share, `share` its fraction of the paycheck, `site_words` how it was counted);
+    # "" (one work site) computes every tax
+    portion: str = ""
+    share: Decimal = Decimal(1)
+    site_words: str = ""
 
 
 @quick_init
@@ -184,11 +192,13 @@ def _flat(rule: LocalRules, ctx: LocalContext, rate: Decimal, who: str, quiet: b
         if steps is not QUIET and ctx.certificate.get("city_exemptions") in (None, ""):
             steps.append(f"No city withholding certificate on file: no exemptions "
                          f"({rule.params.get('default_certificate', 'the city withholds at its rate on all wages')})")
-        allowance = round_cents(per * n / D(ctx.periods_per_year))
+        share = ctx.share
+        allowance = round_cents(per * n / D(ctx.periods_per_year) * share)
         taxable = max(ZERO, wages - allowance)
         if steps is not QUIET:
-            steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods = "
-                         f"{fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
+            of_site = "" if share == 1 else f" x this work site's share {fmt_share(share)}"
+            steps.append(f"Less {n} exemption(s) x {fmt_usd(per)} a year / {ctx.periods_per_year} periods"
+                         f"{of_site} = {fmt_usd(allowance)}: taxable {fmt_usd(taxable)}")
     amount = taxable * rate
     if steps is not QUIET:
         steps.append(f"{fmt_usd(taxable)} x {fmt_pct(rate)} = {fmt_usd(round_cents(amount))}")
@@ -671,8 +681,13 @@ def local_taxes_due(pay_date: date, residence: Locality | None, work: Locality |
 _NAMES: dict[tuple[int, int], tuple[tuple[str, str], object, object]] = {}
 
 
-def place_names(residence: Locality | None, work: Locality | None) -> tuple[str, str]:
-    """The residence's and the work place's words (Locality.describe), each pair of records worded once."""
+def place_names(residence: Locality | None, work: Locality | None,
+                sites: Sequence[tuple[Locality, Decimal]] = ()) -> tuple[str, str]:
+    """The residence's and the work place's words (Locality.describe), each pair of records worded once; a paycheck
+    earned at several work sites names them all ("; ")."""
+    if sites:
+        return (residence.describe() if residence is not None else "not stated",
+                "; ".join(dict.fromkeys(site.describe() for site, _m in sites)))
     key = (id(residence), id(work))
     hit = _NAMES.get(key)
     if hit is not None:
@@ -704,9 +719,16 @@ def compute_local_taxes(ctx: LocalContext, explain: bool = True) -> list[LocalTa
     if plan.refusal is not None:
         raise UnsupportedLocality(plan.refusal)
     quiet = not explain
-    lines = [_one(rule, ctx, lives, quiet) for rule, lives in plan.singles]
-    for method, home, work in plan.groups:
+    singles, groups = plan.singles, plan.groups
+    if ctx.portion == "once":
+        singles, groups = tuple(x for x in singles if not _by_site(*x)), ()
+    elif ctx.portion == "site":
+        singles = tuple(x for x in singles if _by_site(*x))
+    lines = [_one(rule, ctx, lives, quiet) for rule, lives in singles]
+    for method, home, work in groups:
         lines.extend(_GROUPED[method](home, work, ctx, quiet))
+    if explain and ctx.portion == "site":
+        lines = [replace(line, explanation=(ctx.site_words, *line.explanation)) for line in lines]
     if quiet:
         for i, line in enumerate(lines):
             # each line is new, made by this call and seen by no one yet: set its deferred step in place
@@ -715,6 +737,92 @@ def compute_local_taxes(ctx: LocalContext, explain: bool = True) -> list[LocalTa
 
 
 _REPLAY: Final = Replay(compute_local_taxes)   # the words of its lines computed with explain=False
+
+
+# --- a paycheck earned at several work sites -----------------------------------------------------------------------
+
+# taxes computed once on the whole paycheck whichever sites it was earned at: the residence's own (NYC, Yonkers
+# residents, an Ohio school district), Indiana's county (the county of principal work on January 1 for a
+# nonresident: the main site), and the per-person taxes the main site levies (Pennsylvania's LST goes to the primary
+# place of employment, Act 32; a Colorado city's head tax, counted on the month's wages)
+_ONCE_METHODS: Final = frozenset({"period_table", "state_tax_surcharge", "oh_school_district", "county_rate", "pa_lst",
+                                  "monthly_head_tax"})
+
+
+def _by_site(rule: LocalRules, lives: bool) -> bool:
+    """Whether a tax computed by itself follows the wages earned at each work site (a nonresident's city tax, a
+    transit district's payroll tax on wages for work in the district), rather than falling on the whole paycheck
+    once (a resident's tax on all wages wherever earned, and the _ONCE_METHODS)."""
+    if rule.method in _ONCE_METHODS:
+        return False
+    return not lives or rule.applies in ("workers", "nonresidents")
+
+
+def site_shares(sites: Sequence[tuple[Locality, Decimal]]) -> list[tuple[Locality, Decimal, Decimal]]:
+    """(work site, hours or wages) pairs -> (site, measure, fraction of the whole), equal sites merged, in the order
+    first given; a bad measure raises ValidationFailed naming work_sites."""
+    merged: dict[Locality, Decimal] = {}
+    issues = []
+    for i, (site, measure) in enumerate(sites):
+        if measure < 0:
+            issues.append(Issue(f"work_sites[{i}]", "hours or wages must be 0 or more"))
+        else:
+            merged[site] = merged.get(site, ZERO) + measure
+    total = sum(merged.values(), ZERO)
+    if not issues and total <= 0:
+        issues.append(Issue("work_sites", "the hours or wages by work site add up to nothing"))
+    if issues:
+        raise ValidationFailed(issues)
+    return [(site, m, m / total) for site, m in merged.items() if m > 0]
+
+
+def compute_site_local_taxes(ctx: LocalContext, sites: Sequence[tuple[Locality, Decimal]], measure: str = "hours",
+                             explain: bool = True) -> list[LocalTaxLine]:
+    """Every local tax line of a paycheck earned at several work sites, `sites` giving the hours (or wages, as
+    `measure` says) worked at each; `ctx.work` is the main site.
+
+    The rule used: a tax that follows the place of work (a city's tax on nonresidents' wages earned there, an Ohio
+    work city's tax and the residence credit for it, Pennsylvania's EIT at the higher of the resident and the work
+    place's nonresident rate, Michigan's nonresident rate, a transit district's payroll tax) is computed on each
+    site's share of the wages (the last site takes what is left, so the shares add up to the paycheck) and the
+    shares' lines of one locality added up; a city's exemptions are shared out the same way. A resident's own tax on
+    all wages (NYC, Yonkers, an Ohio school district, Kansas City's or Oregon's statewide transit tax for a
+    resident), Indiana's county tax and the per-person taxes (the LST, a monthly head tax) are computed once on the
+    whole paycheck with the main site (_ONCE_METHODS). One site: compute_local_taxes(ctx) itself."""
+    parts = site_shares(sites)
+    if len(parts) < 2:
+        return compute_local_taxes(replace(ctx, work=parts[0][0]) if parts else ctx, explain)
+    lines = compute_local_taxes(replace(ctx, portion="once"), explain)
+    head = (f"Wages earned at {len(parts)} work sites this period, split by {measure} worked: "
+            + ", ".join(f"{site.describe()} {fmt_usd(m) if measure == 'wages' else fmt_qty(m)} ({fmt_share(f)})"
+                        for site, m, f in parts) + ".")
+    allotted, pretax_allotted = ZERO, dict.fromkeys(ctx.pretax, ZERO)
+    for i, (site, _m, fraction) in enumerate(parts):
+        last = i == len(parts) - 1
+        gross = ctx.gross - allotted if last else round_cents(ctx.gross * fraction)
+        pretax = {k: v - pretax_allotted[k] if last else round_cents(v * fraction) for k, v in ctx.pretax.items()}
+        allotted += gross
+        for k, v in pretax.items():
+            pretax_allotted[k] += v
+        words = f"{head} This line's share: {site.describe()}, {fmt_share(fraction)}: wages {fmt_usd(gross)}."
+        lines.extend(compute_local_taxes(replace(ctx, work=site, gross=gross, pretax=pretax, portion="site",
+                                                 share=fraction, site_words=words), explain))
+    return _merged(lines)
+
+
+def _merged(lines: list[LocalTaxLine]) -> list[LocalTaxLine]:
+    """One line per locality and kind (a locality's tax on two sites' shares added up), in the order first met."""
+    out: dict[tuple[str, str, bool], LocalTaxLine] = {}
+    for line in lines:
+        key = (line.code, line.locality, line.employer)
+        seen = out.get(key)
+        if seen is None:
+            out[key] = line
+            continue
+        wages = seen.wages if line.wages is None else line.wages if seen.wages is None else seen.wages + line.wages
+        out[key] = replace(seen, amount=seen.amount + line.amount, explanation=seen.explanation + line.explanation,
+                           wages=wages)
+    return list(out.values())
 
 
 def _check_required(year: int, residence: Locality | None, work: Locality | None, here: list[LocalRules]) -> None:

@@ -9,7 +9,7 @@ from typing import Callable, Mapping, Sequence
 
 from backoffice.errors import Issue, ValidationFailed
 from backoffice.geo import STATES
-from backoffice.money import ZERO, fmt_usd, round_cents
+from backoffice.money import ZERO, fmt_share, fmt_usd, round_cents
 
 from .rules import DATA_ROOT
 
@@ -138,10 +138,6 @@ def _shares(work_shares: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decim
     return [(s, m, m / total) for s, m in sorted(merged.items()) if m > 0]
 
 
-def _pct(fraction: Decimal) -> str:
-    return f"{(fraction * 100).quantize(Decimal('0.01')).normalize():f}%"
-
-
 def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, Decimal]], reciprocity: Callable,
                       resident_top_up: Callable, measure: str = "hours",
                       unclaimed: Callable | None = None) -> list:
@@ -164,7 +160,7 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
     parts = _shares(work_shares)
     home = ctx.residence_state.upper()
     head = (f"Wages earned in {len(parts)} states this period, split by {measure} worked: "
-            + ", ".join(f"{s} {m:f} ({_pct(f)})" for s, m, f in parts) + ".")
+            + ", ".join(f"{s} {m:f} ({fmt_share(f)})" for s, m, f in parts) + ".")
     lines: list = []
     withheld_elsewhere = ZERO
     home_share = ZERO
@@ -183,7 +179,7 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
         if form is not None:
             home_share += fraction
             lines.append(StateTaxLine("state_income_tax", state, ZERO, (
-                head, f"{state} share {_pct(fraction)}: {home} resident with {form} on file under the two "
+                head, f"{state} share {fmt_share(fraction)}: {home} resident with {form} on file under the two "
                       f"states' reciprocal agreement, so no {state} tax; {home} withholds on this share.")))
         else:
             whole = next(x for x in single(alone) if x.code == "state_income_tax")
@@ -197,7 +193,7 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
                 head_steps = (head,)
             steps = (*head_steps, f"{state} withholding on the whole pay as if all earned in {state}: "
                            f"{fmt_usd(whole.amount)}", *("  " + s for s in whole.explanation),
-                     f"x {state} share {_pct(fraction)} = {fmt_usd(amount)}")
+                     f"x {state} share {fmt_share(fraction)} = {fmt_usd(amount)}")
             line = StateTaxLine("state_income_tax", state, amount, steps, wages=share_wages)
             if state == home:
                 home_share += fraction
@@ -205,7 +201,7 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
             else:
                 withheld_elsewhere += amount
             lines.append(line)
-        share_step = f"{state} share of the wages ({_pct(fraction)} by {measure}): {fmt_usd(share_wages)}"
+        share_step = f"{state} share of the wages ({fmt_share(fraction)} by {measure}): {fmt_usd(share_wages)}"
         program_lines.extend(replace(x, explanation=(share_step, *x.explanation))
                              for x in single(share_ctx) if x.code != "state_income_tax")
 
@@ -228,7 +224,7 @@ def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, De
             amount = round_cents(whole_home.amount * home_share)
             steps = (head, f"{home} (residence) withholding on the whole pay: {fmt_usd(whole_home.amount)}",
                      *("  " + s for s in whole_home.explanation),
-                     f"x {home}'s share (its own work and reciprocal states' work) {_pct(home_share)} = "
+                     f"x {home}'s share (its own work and reciprocal states' work) {fmt_share(home_share)} = "
                      f"{fmt_usd(amount)}")
         wages = round_cents(ctx.gross if resident_top_up(home) else ctx.gross * home_share)
         line = StateTaxLine("state_income_tax", home, amount, steps, wages=wages)

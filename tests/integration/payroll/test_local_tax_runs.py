@@ -330,3 +330,33 @@ def test_the_local_services_tax_stops_at_its_yearly_cap_counting_earlier_runs(wo
     assert _local_lines(db, second.id, capped.worker_id)[lst] == ("local_services_tax", "0.50", "1000.00")
     assert _local_lines(db, second.id, fresh.worker_id)[lst] == ("local_services_tax", "1.00", "1000.00")
     assert _local_lines(db, second.id, texan.worker_id) == {}
+
+
+def test_a_week_at_two_ohio_work_sites_taxes_each_city_on_its_share(world, db, agency_in):
+    """A Cleveland resident (no school district tax; residence-city withholding asked for) works 24 h at a client's
+    Columbus site and 16 h at another client's Cleveland site at $25.00: $1,000.00 weekly, split by hours 60% / 40%.
+    - Columbus share $600.00: Columbus 2.5% = $15.00; Cleveland resident 2.5% = $15.00 less its 50% credit of the
+      Columbus tax ($7.50) = $7.50.
+    - Cleveland share $400.00: Cleveland 2.5% = $10.00.
+    Stored: Columbus $15.00 on $600.00; Cleveland $7.50 + $10.00 = $17.50 on $1,000.00. (Before, the whole week
+    followed the Columbus site: Columbus $25.00, Cleveland $12.50.)"""
+    from tests.integration.payroll.test_pay_the_person import _run as run_now, _second_engagement
+
+    agency_in("OH")
+    columbus = world.worker(state="OH", rate="25.00")
+    columbus.work_city = "Columbus"
+    columbus.worker.city, columbus.worker.school_district = "Cleveland", "NONE"
+    columbus.worker.local_certificate = {"withhold_residence_city": True}
+    cleveland = _second_engagement(world, columbus, client_name="Lakefront Logistics", rate="25.00", state="OH")
+    cleveland.work_city = "Cleveland"
+    db.session.flush()
+    world.time(columbus, hours=(8, 8, 8, 0, 0, 0, 0))
+    world.time(cleveland, hours=(0, 0, 0, 8, 8, 0, 0))
+    run = run_now(world, db)
+    assert _local_lines(db, run.id, columbus.worker_id) == {
+        "OH-COLUMBUS": ("local_income_tax", "15.00", "600.00"),
+        "OH-CLEVELAND": ("local_income_tax", "17.50", "1000.00")}
+    from payroll.models import Paycheck
+    [engine] = db.session.execute(sa.select(Paycheck.inputs).where(Paycheck.run_id == run.id)).scalars().all()
+    assert [(s["locality"]["city"], s["hours"]) for s in engine["engine"]["work_sites"]] == [
+        ("Cleveland", "16.00"), ("Columbus", "24.00")]
