@@ -68,6 +68,11 @@ def seed(rng: random.Random, today: date) -> list[str]:
     portland = _placed_at(engagements, workers,
                           {x.worker_id for x in (second, commuter, columbus, denver) if x is not None},
                           "OR", "Portland", "97204")
+    # two work sites in one week: lives and works in Cleveland, weekend shifts at a client's Columbus site
+    # (after the Columbus showcase, which registers the agency in Ohio)
+    two_sites = _two_ohio_sites(engagements, workers, {x.worker_id for x in (second, commuter, columbus, denver,
+                                                                              portland) if x is not None},
+                                weekly.id) if columbus is not None else None
     with transaction():
         for e in engagements:
             w = workers[e.worker_id]
@@ -97,6 +102,11 @@ def seed(rng: random.Random, today: date) -> list[str]:
                                          entered_by_id=hr.id, approved_by_id=hr.id,
                                          **{f"hours_{d}": h for d, h in zip(("mon", "tue", "wed", "thu", "fri", "sat",
                                                                               "sun"), days)}))
+
+        if two_sites is not None:       # fixed weekend hours (the demo's random draws stay those of the others)
+            for week in (week1, week2):
+                db.session.add(Timesheet(engagement_id=two_sites.id, week_start=week, status="approved", source="hr",
+                                         entered_by_id=hr.id, approved_by_id=hr.id, hours_sat=D(6), hours_sun=D(6)))
 
     def calculated(day: date, hold=None):
         run = runs.create_regular_run(weekly.id, day, hr)
@@ -140,6 +150,10 @@ def seed(rng: random.Random, today: date) -> list[str]:
         out.append(f"payroll: worker #{portland.worker_id} lives and works in Portland, OR: Paid Leave Oregon (the "
                    f"worker's 0.6% and the employer's 0.4%), the statewide transit tax (0.1%) and the employer's "
                    f"TriMet tax (0.8237%) show on the paystub")
+    if two_sites is not None:
+        out.append(f"payroll: worker #{two_sites.worker_id} lives and works in Cleveland, OH and works weekend shifts "
+                   f"at a client's Columbus site: Columbus's tax falls on the Columbus hours' share of the week's "
+                   f"pay, Cleveland's on the rest (the paystub names both sites)")
     return out + _corrections(paid, week1, hr, finance, today)
 
 
@@ -219,6 +233,26 @@ def _placed_at(engagements, workers, taken: set, state: str, city: str, postal_c
                     suta_rate=D(next(r for s, _w, r, _c in STATE_MIX if s == state))))
         return e
     return None
+
+
+def _two_ohio_sites(engagements, workers, taken: set, schedule_id: int):
+    """One weekly leased worker (not one of the other showcases) made to live and work in Cleveland, Ohio (no school
+    district income tax: NONE), with a second engagement at another client's Columbus site: a paycheck earned at two
+    work sites, each city's tax on its share (docs/local-taxes.md). Returns the Columbus engagement."""
+    home = _placed_at(engagements, workers, taken, "OH", "Cleveland", "44114")
+    other = db.session.execute(sa.select(Client.id).where(Client.id != home.client_id).order_by(Client.id)
+                               .limit(1)).scalar() if home is not None else None
+    if other is None:
+        return None
+    with transaction():
+        workers[home.worker_id].school_district = "NONE"
+        home.work_city = "Cleveland"
+        eng = Engagement(worker_id=home.worker_id, client_id=other, type="leased_employee", title="Weekend shifts",
+                         work_state="OH", work_city="Columbus", pay_rate=home.pay_rate, pay_unit="hour",
+                         bill_rate=home.bill_rate, pay_frequency="weekly", pay_schedule_id=schedule_id,
+                         start_date=home.start_date, status="active")
+        db.session.add(eng)
+    return eng
 
 
 def _second_client_engagement(engagements, schedule_id: int):

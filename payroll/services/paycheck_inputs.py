@@ -21,7 +21,7 @@ from backoffice.workers.profile import TaxProfile, W9Form
 from payroll.engine.hotpath import record, record_fields
 from payroll.engine.locals import Locality, localities_for_year, locality_from_json
 from payroll.engine.locals.rules import norm
-from payroll.engine.model import W4, Earning, PaycheckInput, W4Legacy
+from payroll.engine.model import PREMIUM_CODES, W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
 from payroll.engine.quote_input import deduction_kwargs, parse_input
 from payroll.models import (DAYS, Paycheck, PaycheckHold, PaycheckLine, PayrollAdjustment, PayrollRun, Timesheet,
@@ -106,39 +106,41 @@ def primary_engagement(engs: list, pay: EngagementPay):
 
 
 def work_shares(engs: list, pay: EngagementPay) -> list[dict]:
-    """Where an employee's paycheck was earned, from its earnings lines (each carries its engagement, and so its
-    work state): [{state, hours}] when every wage line has hours, else [{state, wages}]; [] for one state.
-    Reimbursements are not wages and are left out."""
+    """Where an employee's paycheck was earned, state by state: [{state, hours}] or [{state, wages}] (_split);
+    [] for one state."""
     if len(engs) < 2:           # one engagement, one work state (most paychecks: nothing to count)
         return []
-    state_of = {e.id: e.work_state for e in engs}
-    lines = [(state_of.get(eid), e) for e, (eid, _) in zip(pay.earnings, pay.sources)
-             if e["code"] != "reimbursement" and state_of.get(eid)]
-    if len({s for s, _ in lines}) < 2:
-        return []
-    measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
-    totals: dict = {}                   # state -> hours or wages
-    for state, e in lines:
-        totals[state] = totals.get(state, ZERO) + _measure(e, measure)
+    totals, measure = _split(pay, {e.id: e.work_state for e in engs if e.work_state})
     return [{"state": s, measure: str(a)} for s, a in sorted(totals.items()) if a > 0]
 
 
 def work_sites(engs: list, pay: EngagementPay) -> list[dict]:
     """Where an employee's paycheck was earned, site by site (for the local taxes that follow the place of work):
-    [{locality, hours}] when every wage line has hours, else [{locality, wages}], the sites' localities as
-    work_locality words them; [] when the paycheck was earned at one site (most paychecks)."""
+    [{locality, hours}] or [{locality, wages}] (_split), the sites' localities as work_locality words them; []
+    when the paycheck was earned at one site (most paychecks)."""
     if len(engs) < 2:
         return []
-    site_of = {e.id: tuple(sorted(site.items())) for e in engs if (site := work_locality(e))}   # hashable
-    lines = [(site_of[eid], e) for e, (eid, _) in zip(pay.earnings, pay.sources)
-             if e["code"] != "reimbursement" and eid in site_of]
-    if len({key for key, _ in lines}) < 2:
-        return []
-    measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
-    totals: dict[tuple, Decimal] = {}
-    for key, e in lines:
-        totals[key] = totals.get(key, ZERO) + _measure(e, measure)
+    # each site's fields as a hashable key
+    totals, measure = _split(pay, {e.id: tuple(sorted(site.items())) for e in engs if (site := work_locality(e))})
     return [{"locality": dict(key), measure: str(a)} for key, a in sorted(totals.items()) if a > 0]
+
+
+def _split(pay: EngagementPay, place_of: dict) -> tuple[dict, str]:
+    """The hours worked at each place (an engagement's work state or site: place_of maps engagement ids to it),
+    when every wage line has hours, else the wages earned there; ({}, "") for one place. Reimbursements are not
+    wages, and an overtime premium line's hours are already on its straight-time line: both are left out of the
+    hours (a premium counts in the wages)."""
+    lines = [(place_of[eid], e) for e, (eid, _) in zip(pay.earnings, pay.sources)
+             if e["code"] != "reimbursement" and eid in place_of]
+    if len({place for place, _ in lines}) < 2:
+        return {}, ""
+    measure = "hours" if all(e.get("hours") not in (None, "", 0) for _, e in lines) else "wages"
+    totals: dict = {}                   # place -> hours or wages
+    for place, e in lines:
+        if measure == "hours" and e["code"] in PREMIUM_CODES:
+            continue
+        totals[place] = totals.get(place, ZERO) + _measure(e, measure)
+    return totals, measure
 
 
 def _measure(e: dict, measure: str) -> Decimal:

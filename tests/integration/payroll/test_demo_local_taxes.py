@@ -1,5 +1,6 @@
 """seed-demo's paid run shows the local taxes and programs that compute: Philadelphia's wage tax, an Indiana county
-tax and Oregon's Paid Leave, statewide transit and TriMet lines; and no demo paycheck is held for a place."""
+tax, Oregon's Paid Leave, statewide transit and TriMet lines, and a week at two Ohio work sites; and no demo
+paycheck is held for a place."""
 from __future__ import annotations
 
 from datetime import date
@@ -31,6 +32,13 @@ def test_the_demo_paid_run_shows_philadelphia_indiana_county_and_oregon_lines_wi
     Oregon, Portland (TriMet district), wages 43 h x $26.62 = $1,144.66 + 3 h x $13.31 = $39.93 -> $1,184.59:
       Paid Leave Oregon, worker 0.6%: $7.10754 -> $7.11; employer 0.4%: $4.73836 -> $4.74
       statewide transit tax 0.1%: $1.18459 -> $1.18; TriMet (employer) 0.8237%: $9.757468 -> $9.76
+    Two Ohio work sites (lives in Cleveland, no school district tax; 47 h at the Cleveland site Monday to Friday and
+    12 h of weekend shifts at a Columbus site, all at $45.98): gross 47 x 45.98 = $2,161.06 + 12 x 45.98 = $551.76
+    + overtime premiums $160.93 (7 h) and $275.88 (12 h) = $3,149.63, split by the 59 hours worked (the premium
+    hours are already in them): Columbus 12/59 = $640.6027... -> $640.60, Cleveland the rest $2,509.03.
+      Columbus 2.5% x $640.60 = $16.015 -> $16.02 on $640.60
+      Cleveland 2.5% x $2,509.03 = $62.72575 -> $62.73 (the Columbus share's resident tax is not withheld: no
+      residence-city request), on the whole $3,149.63
     """
     from backoffice.workers.demo import seed_demo
     from payroll.models import PaycheckHold, PayrollRun
@@ -51,5 +59,9 @@ def test_the_demo_paid_run_shows_philadelphia_indiana_county_and_oregon_lines_wi
     assert _lines(paid.id, locality="OR-STT") == [("employee_tax", "transit_tax", "OR-STT", wages, Decimal("1.18"))]
     assert _lines(paid.id, locality="OR-TRIMET") == [
         ("employer_tax", "transit_tax", "OR-TRIMET", wages, Decimal("9.76"))]
+    assert _lines(paid.id, locality="OH-COLUMBUS", taxable_wages=Decimal("640.60")) == [
+        ("employee_tax", "local_income_tax", "OH-COLUMBUS", Decimal("640.60"), Decimal("16.02"))]
+    assert _lines(paid.id, locality="OH-CLEVELAND") == [
+        ("employee_tax", "local_income_tax", "OH-CLEVELAND", Decimal("3149.63"), Decimal("62.73"))]
     # every demo paycheck computes: the only hold in the demo's runs is the one HR placed on purpose
     assert db.session.execute(sa.select(PaycheckHold.code)).scalars().all() == ["held_by_hr"]

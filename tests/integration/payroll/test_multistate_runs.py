@@ -35,3 +35,23 @@ def test_california_and_texas_hours_in_one_week_split_the_state_lines(db, world)
     state.pop(("state_income_tax", "TX"), None)         # a zero line may or may not be stored
     assert state == {("state_income_tax", "CA"): ca_whole, ("state_disability", "CA"): Decimal("7.80")}
     assert any("each state withholds on its share" in n for n in p.inputs["notes"])
+
+
+def test_an_overtime_week_split_by_hours_counts_each_hour_once(db, world):
+    """24 h in CA (Monday to Wednesday) and 24 h in TX (Thursday to Saturday) at $25.00: 48 hours, 8 of them
+    overtime (FLSA, over 40 in the week), paid as a premium line of 8 h x $12.50 = $100.00 besides the straight
+    time: gross 48 x 25 + 100 = $1,300.00. The premium's 8 hours are already among the 48, so the split is 24 / 24
+    (50% each), not 24 / 32. CA SDI on the CA share: 1.3% x $650.00 = $8.45."""
+    from payroll.models import PaycheckLine
+
+    ca = world.worker(state="CA", rate="25.00")
+    tx = _second_engagement(world, ca, client_name="Lone Star Freight", rate="25.00", state="TX")
+    world.time(ca, hours=(8, 8, 8, 0, 0, 0, 0))
+    world.time(tx, hours=(0, 0, 0, 8, 8, 8, 0))
+    run = _run(world, db)
+    [p] = _checks(db, run.id)
+    assert p.gross == Decimal("1300.00")
+    assert p.inputs["engine"]["work_shares"] == [{"state": "CA", "hours": "24.00"}, {"state": "TX", "hours": "24.00"}]
+    sdi = db.session.execute(sa.select(PaycheckLine.amount).where(PaycheckLine.paycheck_id == p.id,
+                                                                  PaycheckLine.code == "state_disability")).scalar_one()
+    assert sdi == Decimal("8.45")
