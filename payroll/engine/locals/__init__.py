@@ -811,10 +811,13 @@ def compute_site_local_taxes(ctx: LocalContext, sites: Sequence[tuple[Locality, 
 
 
 def _merged(lines: list[LocalTaxLine]) -> list[LocalTaxLine]:
-    """One line per locality and kind (a locality's tax on two sites' shares added up), in the order first met."""
+    """One line per locality and kind (a locality's tax on two sites' shares added up, its words ending with the
+    sum), in the order first met."""
     out: dict[tuple[str, str, bool], LocalTaxLine] = {}
+    parts: dict[tuple[str, str, bool], list[Decimal]] = {}
     for line in lines:
         key = (line.code, line.locality, line.employer)
+        parts.setdefault(key, []).append(line.amount)
         seen = out.get(key)
         if seen is None:
             out[key] = line
@@ -822,6 +825,12 @@ def _merged(lines: list[LocalTaxLine]) -> list[LocalTaxLine]:
         wages = seen.wages if line.wages is None else line.wages if seen.wages is None else seen.wages + line.wages
         out[key] = replace(seen, amount=seen.amount + line.amount, explanation=seen.explanation + line.explanation,
                            wages=wages)
+    for key, amounts in parts.items():
+        if len(amounts) > 1:
+            line = out[key]
+            added = " + ".join(fmt_usd(a) for a in amounts)
+            total = f"{line.name} over the work sites: {added} = {fmt_usd(line.amount)}"
+            out[key] = replace(line, explanation=(*line.explanation, total))
     return list(out.values())
 
 

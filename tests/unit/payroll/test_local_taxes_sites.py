@@ -211,6 +211,7 @@ def test_a_paycheck_earned_at_two_sites_carries_each_citys_tax_on_its_share():
     assert r.localities == ("Cleveland, school district NONE, OH", "Columbus, OH; Cleveland, OH")
     words = next(x for x in r.employee_taxes if x.locality == "OH-CLEVELAND").as_dict()["explanation"]
     assert any("Cleveland, OH, 40%: wages $800.00" in w for w in words)
+    assert words[-1] == "Cleveland over the work sites: $15.00 + $20.00 = $35.00"
 
 
 def test_the_paystub_states_every_work_site():
