@@ -211,9 +211,14 @@ def _period_table(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     status_raw = str(ctx.certificate.get("filing_status") or ny.get("filing_status") or "single").lower()
     status = "married" if status_raw.startswith("married") and status_raw != "married_single_rate" else "single"
     n = _count(ctx.certificate, "city_allowances", _count(ny, "allowances", 0))
-    key = f"{ctx.periods_per_year}:{status}"
-    table = rule.tables.get(key)
     prm = rule.params
+    periods, factor = ctx.periods_per_year, 1
+    if f"{periods}:{status}" not in rule.tables and str(periods) in prm.get("converted_to_monthly", {}):
+        # the publication's "Conversion of Tables": a payroll period without its own table is worked on the
+        # monthly one (quarterly wages / 3, the monthly table, the result x 3; semiannual / 6, x 6)
+        factor, periods = int(prm["converted_to_monthly"][str(periods)]), 12
+    key = f"{periods}:{status}"
+    table = rule.tables.get(key)
     if table is None:
         have = ", ".join(sorted(rule.tables)) or "none"
         raise UnsupportedLocality(
@@ -222,17 +227,25 @@ def _period_table(rule: LocalRules, ctx: LocalContext) -> LocalTaxLine:
     steps = [f"{rule.name} resident tax, {rule.params.get('method_label', 'exact calculation method')}: "
              f"{status}, {n} allowance(s), {ctx.periods_per_year} pay periods a year"]
     wages = _wages(rule, ctx, steps)
+    taxed = wages
+    if factor != 1:
+        taxed = wages / factor
+        steps.append(f"No table for {ctx.periods_per_year} pay periods a year: {fmt_usd(wages)} / {factor} = "
+                     f"{fmt_usd(taxed)} on the monthly table, the result x {factor} (conversion of tables)")
     deduction = prm["deduction"][key]
-    exemption = prm["exemption"][str(ctx.periods_per_year)] * n
-    net = max(ZERO, wages - deduction - exemption)
+    exemption = prm["exemption"][str(periods)] * n
+    net = max(ZERO, taxed - deduction - exemption)
     steps.append(f"Less deduction allowance {fmt_usd(deduction)} and {n} x "
-                 f"{fmt_usd(prm['exemption'][str(ctx.periods_per_year)])} exemption allowance(s): net wages "
+                 f"{fmt_usd(prm['exemption'][str(periods)])} exemption allowance(s): net wages "
                  f"{fmt_usd(net)}")
     i = table.row_for(net)
     product = round_cents((net - table.overs[i]) * table.rates[i])
     amount = product + table.adds[i]
     steps.append(f"Line {i + 1}: ({fmt_usd(net)} - {fmt_usd(table.overs[i])}) x {table.rates[i]} = "
                  f"{fmt_usd(product)}; plus {fmt_usd(table.adds[i])} = {fmt_usd(amount)}")
+    if factor != 1:
+        steps.append(f"{fmt_usd(amount)} x {factor} = {fmt_usd(amount * factor)}")
+        amount *= factor
     return _line(rule, amount, steps, wages)
 
 

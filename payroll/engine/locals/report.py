@@ -17,7 +17,8 @@ REFUSED_BY_RULE = (
     ("OH", "an Ohio home without a school district number (IT 4), or with one not on the Department's list of "
            "taxing districts for the year (set NONE for a district without the tax)"),
     ("IN", "an Indiana worker whose county (WH-4, address or work site) is not known"),
-    ("NY", "New York City on quarterly, semiannual or annual payrolls (NYS-50-T-NYC prints no table for them)"),
+    ("NY", "New York City on annual payrolls (quarterly and semiannual ones are worked on the monthly table, as "
+           "NYS-50-T-NYC's conversion of tables says; annual is not converted, as for the state)"),
     ("MI", "a Michigan home or work city is matched by name: a postal city that is not the taxing city (a township "
            "with a city's mailing name) must be set as the worker's municipality"),
 )

@@ -106,9 +106,19 @@ def test_nyc_single_weekly_uses_its_own_allowances_on_the_single_or_married_rate
     assert amounts(ctx(NYC, NYC, state_certs={"NY": {"filing_status": "single"}})) == {"NYC": D("32.61")}
 
 
-def test_nyc_quarterly_is_refused_the_publication_prints_no_quarterly_table():
-    with pytest.raises(UnsupportedLocality, match="4 pay periods"):
-        compute_local_taxes(ctx(NYC, NYC, periods=4, state_certs={"NY": {"filing_status": "married"}}))
+def test_nyc_quarterly_is_worked_on_the_monthly_table_as_the_conversion_of_tables_says():
+    """NYS-50-T-NYC "Conversion of Tables" (page 32, 6/15 and 7/17 editions): quarterly wages / 3 on the monthly
+    table, the result x 3. Quarterly $6,000, single, 0 allowances (2026): $2,000.00 a month less the monthly
+    deduction allowance $416.70 = $1,583.30; monthly line 4: ($1,583.30 - 1,250) x .0395 = $13.16535 -> $13.17
+    + $32.33 = $45.50; x 3 = $136.50. Semiannual $12,000: $2,000.00 a month, the same $45.50, x 6 = $273.00."""
+    single = {"NY": {"filing_status": "single"}}
+    assert amounts(ctx(NYC, NYC, gross="6000.00", periods=4, state_certs=single)) == {"NYC": D("136.50")}
+    assert amounts(ctx(NYC, NYC, gross="12000.00", periods=2, state_certs=single)) == {"NYC": D("273.00")}
+
+
+def test_nyc_annual_payroll_is_refused():
+    with pytest.raises(UnsupportedLocality, match="1 pay periods"):
+        compute_local_taxes(ctx(NYC, NYC, periods=1, state_certs={"NY": {"filing_status": "married"}}))
 
 
 def test_yonkers_resident_surcharge_is_16_75_percent_of_the_state_withholding():
