@@ -439,6 +439,12 @@ def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9)
         notes.append(f"Wages earned in {', '.join(states)}: each state withholds on its share of the wages (by "
                      f"the hours, or else the wages, earned there); unemployment insurance follows "
                      f"{primary.work_state}, the state with the most earnings in this paycheck.")
+    sites = {tuple(sorted(site.items())) for e in engs if e.id in paid and (site := work_locality(e))} \
+        if employee and len(engs) > 1 else set()
+    if len(sites) > 1:
+        notes.append(f"Earned at {len(sites)} work sites: the local taxes of each work place fall on its share of the "
+                     f"wages (by the hours, or else the wages, earned there); a resident's own local tax, the LST "
+                     f"and monthly head taxes follow the whole paycheck and its main site.")
     if not employee and (not worker.tin_last4 or worker.tin_flagged or (w9 is not None and w9.backup_withholding)):
         notes.append("Backup withholding applies: no correct TIN on file (IRC 3406).")
     return notes

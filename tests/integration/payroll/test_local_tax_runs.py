@@ -360,3 +360,5 @@ def test_a_week_at_two_ohio_work_sites_taxes_each_city_on_its_share(world, db, a
     [engine] = db.session.execute(sa.select(Paycheck.inputs).where(Paycheck.run_id == run.id)).scalars().all()
     assert [(s["locality"]["city"], s["hours"]) for s in engine["engine"]["work_sites"]] == [
         ("Cleveland", "16.00"), ("Columbus", "24.00")]
+    assert any(n.startswith("Earned at 2 work sites: the local taxes of each work place fall on its share")
+               for n in engine["notes"])
