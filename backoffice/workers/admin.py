@@ -31,8 +31,13 @@ class AgencyAdmin(SecureModelView):
     permission_model = "agency"
     column_list = ("legal_name", "ein", "city", "state")
     form_columns = ("legal_name", "ein", "address_line1", "city", "state", "postal_code", "phone")
-    inline_models = ((StateRegistration, {"form_columns": ("id", "state", "withholding_account", "suta_account",
-                                                           "suta_rate")}),)
+    inline_models = ((StateRegistration, {
+        "form_columns": ("id", "state", "withholding_account", "suta_account", "suta_rate", "employer_size"),
+        "column_labels": {"employer_size": "Employees in the state (paid-leave size tests)"},
+        "column_descriptions": {"employer_size": "As the state counts them for its paid-leave programs (Oregon, "
+                                                 "Washington, Colorado, Massachusetts, Maine, Delaware: no or a smaller "
+                                                 "employer part below their thresholds). Blank: the largest "
+                                                 "employer's rates apply."}}),)
 
     # The agency record is configuration edited by admins; writes are audited by the session hook.
     def create_model(self, form):

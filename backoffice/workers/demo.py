@@ -231,8 +231,13 @@ def _seed_agency(rng: random.Random, n_workers: int, today: date) -> str:
         db.session.execute(sa.insert(Engagement), eng_rows[chunk:chunk + 5000])
     db.session.flush()
 
+    # the agency's Washington size as ESD would count it (its leased employees working there: under 50), so WA
+    # paystubs show Paid Family and Medical Leave without the employer's share (docs/state-taxes.md)
+    wa = sum(1 for row in eng_rows if row["work_state"] == "WA" and row["type"] == "leased_employee")
+    next(r for r in agency.registrations if r.state == "WA").employer_size = wa
     _demo_users(clients[0].id, ids[0])
-    return f"seeded agency with {len(clients)} clients, {n_workers} workers, {len(eng_rows)} engagements"
+    return (f"seeded agency with {len(clients)} clients, {n_workers} workers, {len(eng_rows)} engagements "
+            f"({wa} employees in Washington: no employer share of WA Paid Leave under 50)")
 
 
 DEMO_USERS = (("admin@tandem.example", "admin"), ("hr@tandem.example", "hr"),

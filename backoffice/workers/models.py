@@ -47,8 +47,14 @@ class StateRegistration(Timestamps, db.Model):
     withholding_account: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
     suta_account: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
     suta_rate: Mapped[Decimal] = mapped_column(Scaled(6), nullable=False)  # 0.034000 = 3.4%
+    # the agency's number of employees in the state as the state counts them for its paid-leave programs (Paid
+    # Leave Oregon: no employer part under 25; WA under 50; CO under 10; MA under 25; ME under 15; DE under 10/25);
+    # NULL: not recorded, the largest employer's rates apply
+    employer_size: Mapped[int | None] = mapped_column(sa.Integer, nullable=True)
     agency = relationship(Agency, back_populates="registrations")
-    __table_args__ = (sa.UniqueConstraint("agency_id", "state", name="uq_state_registration"),)
+    __table_args__ = (sa.UniqueConstraint("agency_id", "state", name="uq_state_registration"),
+                      sa.CheckConstraint("employer_size is null or employer_size >= 0",
+                                         name="ck_state_registration_employer_size"))
 
     def __str__(self) -> str:
         return f"{self.state} ({self.suta_rate * 100:.3f}%)"

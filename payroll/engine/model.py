@@ -367,6 +367,9 @@ class PaycheckInput:
     # all wages are earned at work_locality.
     work_sites: tuple[tuple[object, Decimal], ...] = ()
     site_measure: str = "hours"                        # "hours" | "wages": what work_sites counts
+    # the employer's number of employees by state, where a state program's rate depends on it (Paid Leave Oregon:
+    # no employer part under 25); a state not given pays the largest employer's rate
+    employer_size: Mapping[str, int] = field(default_factory=dict)
 
 
 _NO_STATE_WAGES: Mapping[tuple[str, str], Decimal] = MappingProxyType({})

@@ -171,7 +171,8 @@ def _employee(inp: PaycheckInput, t: TaxTables, earnings: EarningsTotals) -> Pay
         federal_filing_status(w4), birth_date, fit,   # ..., federal_income_tax
         work_shares, share_measure, office_state, remote_for_convenience,
         period_start, period_end,
-        earnings.supplemental_other))                # supplemental_other: commissions (not bonuses)
+        earnings.supplemental_other,                 # supplemental_other: commissions (not bonuses)
+        f["employer_size"]))                         # employer_size: by state, for programs that depend on it
     state_ee: list[Line] = []
     state_wages: dict[tuple[str, str], Decimal] = {}
     for s in state_lines(ctx, False):          # compute_state_taxes(ctx, explain=False), as native records

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from backoffice.dates import parse_date
 from backoffice.errors import Issue
+from backoffice.geo import STATES
 from backoffice.money import HOURS, MONEY, PERCENT, RATE, UNITS, ZERO, D, NumberKind, number_problem
 from backoffice.periods import PayFrequency
 
@@ -24,7 +25,7 @@ TOP_FIELDS = ("pay_date", "period_start", "period_end", "pay_frequency", "worker
               "suta_rate",
               "tin_missing_or_flagged", "aggregate_supplemental", "prior_year_fica_wages",
               "work_shares", "office_state", "remote_for_convenience",
-              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes", "work_sites",
+              "residence_locality", "work_locality", "local_certificate", "ytd_local_taxes", "work_sites", "employer_size",
               "month_wages", "mtd_local_taxes")
 W4_2020_FIELDS = ("version", "filing_status", "step2_checkbox", "step3_credits", "step4a_other_income",
                   "step4b_deductions", "step4c_extra", "exempt")
@@ -284,6 +285,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
     if localities and not employee:
         c.add("residence_locality", "local taxes are withheld from employees only")
     sites, site_measure = _parse_work_sites(obj, c, employee)
+    employer_size = _parse_employer_size(obj, c)
 
     if c.issues:
         return None, c.issues
@@ -297,7 +299,7 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
         remote_for_convenience=convenience, residence_locality=localities.get("residence_locality"),
         work_locality=localities.get("work_locality"), local_certificate=dict(local_cert),
         ytd_local_taxes=ytd_local, period_start=period_start, period_end=period_end, month_wages=month_wages,
-        mtd_local_taxes=mtd_local, work_sites=sites, site_measure=site_measure), []
+        mtd_local_taxes=mtd_local, work_sites=sites, site_measure=site_measure, employer_size=employer_size), []
 
 
 MAX_PERIOD_DAYS = 366       # an annual pay period in a leap year
@@ -342,6 +344,26 @@ def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple,
         if state and amount is not None:
             out.append((state, amount))
     return tuple(out), measure
+
+
+def _parse_employer_size(obj: dict, c: _Collector) -> dict[str, int]:
+    """{state: number of employees}: the employer's size in each state whose programs' rates depend on it."""
+    raw = obj.get("employer_size")
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        c.add("employer_size", "must be an object of state code -> number of employees")
+        return {}
+    out = {}
+    for key, value in raw.items():
+        state = str(key).upper()
+        if state not in STATES:
+            c.add(f"employer_size.{key}", "is not a US state or DC")
+        elif isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).isdigit():
+            c.add(f"employer_size.{key}", "must be a whole number of employees, 0 or more")
+        else:
+            out[state] = int(value)
+    return out
 
 
 def _parse_work_sites(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:

@@ -121,6 +121,11 @@ _OBJECT_IN = {
                                    "convenience-of-the-employer states (NY, DE, NE, PA; CT, NJ for residents of "
                                    "those) tax that work"},
         "residence_locality": _LOCALITY_IN, "work_locality": _LOCALITY_IN,
+        "employer_size": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0},
+                          "description": "the employer's number of employees by state (\"OR\": 12), where a state "
+                                         "program's rate depends on it (Paid Leave Oregon, WA PFML, CO FAMLI, MA PFML, "
+                                         "ME PFML, Delaware Paid Leave); a state not given pays the largest "
+                                         "employer's rate"},
         "work_sites": {"type": "array", "items": {
             "type": "object", "required": ["locality"], "additionalProperties": False,
             "properties": {"locality": _LOCALITY_IN, "hours": _NUMBER_IN, "wages": _NUMBER_IN}},

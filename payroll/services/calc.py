@@ -235,6 +235,12 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict, workers: list | None = None
                 obj["work_shares"] = shares
             if sites:
                 obj["work_sites"] = sites
+        if wtype == "employee" and ctx.employer_size:
+            # the agency's size in the states whose programs this paycheck pays (work, shares, office state)
+            states = {obj.get("work_state"), obj.get("office_state")} | {s["state"] for s in obj.get("work_shares", ())}
+            sizes = {s: ctx.employer_size[s] for s in sorted(x for x in states if x) if s in ctx.employer_size}
+            if sizes:
+                obj["employer_size"] = sizes
         try:
             result = calculate_paycheck(input_from_json(obj), tables)
         except DomainError as exc:

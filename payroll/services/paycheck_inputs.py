@@ -192,6 +192,7 @@ class ChunkContext:
     prior_fica: dict = field(default_factory=dict)   # worker id -> last year's W-2 social security wages
     local_ytd: dict = field(default_factory=dict)    # worker id -> {locality: LST withheld this year}
     local_mtd: dict = field(default_factory=dict)    # worker id -> this month's wages and head taxes (month_to_date)
+    employer_size: dict = field(default_factory=dict)    # state -> the agency's employees there (registrations)
 
     def by_worker(self) -> ItemsView[tuple[int, str], list]:
         """((worker_id, worker_type), [engagement rows]) in order: one paycheck per worker and worker type."""
@@ -265,10 +266,14 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
     held = set(c.execute(sa.select(PaycheckHold.worker_id).where(PaycheckHold.run_id == run.id,
                                                                   among_ids(PaycheckHold.worker_id, worker_ids))).scalars())
     agency_id = c.execute(sa.select(Agency.id).order_by(Agency.id).limit(1)).scalar()
-    suta = {}
+    suta, employer_size = {}, {}
     if agency_id is not None:
-        suta = dict(c.execute(sa.select(StateRegistration.state, StateRegistration.suta_rate)
-                              .where(StateRegistration.agency_id == agency_id)).all())
+        for state, rate, size in plain_rows(c.execute(sa.select(
+                StateRegistration.state, StateRegistration.suta_rate, StateRegistration.employer_size)
+                .where(StateRegistration.agency_id == agency_id))):
+            suta[state] = rate
+            if size is not None:
+                employer_size[state] = size
     tasks = unpaid_tasks(engagement_ids, run.period_end) if pays_time(run) else {}
     # the Local Services Tax withheld so far this year (PA: at most $52 a year from one employer), read for the
     # workers living or working in a state that levies one (most chunks: a few or none). Asked for every worker of
@@ -288,7 +293,7 @@ def load_context(run: PayrollRun, engagement_ids: list[int]) -> ChunkContext:
                 .group_by(Paycheck.worker_id, PaycheckLine.locality))):
             local_ytd[worker_id][locality] = Decimal(amount) if not isinstance(amount, Decimal) else amount
     return ChunkContext(engagements, workers, profiles, w9s, sheets, adjustments, ytd, suta, agency_id, held, tasks,
-                        prior_fica, dict(local_ytd), month_to_date(c, run, engagements))
+                        prior_fica, dict(local_ytd), month_to_date(c, run, engagements), employer_size)
 
 
 @lru_cache(maxsize=None)
@@ -537,7 +542,7 @@ def input_from_json(obj: dict) -> PaycheckInput:
     sites = obj.get("work_sites") or ()
     site_measure = "wages" if sites and "wages" in sites[0] else "hours"
     more = deduction_kwargs(obj)
-    return record(PaycheckInput, _INPUT_FIELDS, (      # every field, in order (pay_date ... site_measure)
+    return record(PaycheckInput, _INPUT_FIELDS, (      # every field, in order (pay_date ... employer_size)
         pay_date, frequency, obj["worker_type"], obj.get("work_state", ""), obj.get("residence_state", ""),
         _date(birth) if birth else None, earnings, w4, certs,
         more.get("pretax_deductions", ()), more.get("posttax_deductions", ()), more.get("employer_contributions", ()),
@@ -552,4 +557,4 @@ def input_from_json(obj: dict) -> PaycheckInput:
         period_start, period_end, _dec(obj.get("month_wages")),
         {k: Decimal(v) for k, v in (obj.get("mtd_local_taxes") or {}).items()},
         tuple((_parsed(_PLACES, s["locality"], locality_from_json), Decimal(s[site_measure])) for s in sites),
-        site_measure))
+        site_measure, {k.upper(): int(v) for k, v in (obj.get("employer_size") or {}).items()}))

@@ -1,7 +1,7 @@
 """State payroll taxes: income-tax withholding, disability/family-leave programs, reciprocity and SUTA wage bases."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any, Final
@@ -61,6 +61,9 @@ class StateContext:
     # The part of `supplemental` that is not a bonus (commissions): a state with a rate of its own for it
     # (IncomeTax.supplemental_rate_other, California's 6.6%) withholds on it at that rate
     supplemental_other: Decimal = ZERO
+    # The employer's size by state, where a program's rate depends on it (Program.size_rates): the number the
+    # agency's state registration records; a state not in it pays the largest employer's rate, said in the line
+    employer_size: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def period(self) -> tuple[date | None, date | None]:
@@ -311,6 +314,11 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
         heads = _PROGRAM_HEADS[id(program)] = (f"{program.name}: {fmt_pct(program.rate)} of wages",
                                                fmt_pct(program.rate), f"Source: {program.source}")
     head, pct, source = heads
+    rate = program.rate
+    size_step = ""
+    if program.size_rates:
+        rate, size_step = _rate_for_size(program, rules.state, ctx.employer_size.get(rules.state))
+        pct = fmt_pct(rate)
     if program.exemption_field:
         own = ctx.certificate.get(rules.state)
         flags = own if isinstance(own, Mapping) else ctx.certificate
@@ -325,6 +333,8 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
         excluded = sum((a for code, a in pretax.items() if code in program.excluded_pretax), ZERO)
     wages = gross - excluded if gross > excluded else ZERO
     steps = QUIET if quiet else [head]
+    if size_step and steps is not QUIET:
+        steps.append(size_step)
     if excluded:
         if steps is not QUIET:
             steps.append(f"Wages {fmt_usd(gross)} less excluded pre-tax deductions {fmt_usd(excluded)} = {fmt_usd(wages)}")
@@ -338,7 +348,7 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
                 steps.append(f"Only {fmt_usd(room)} of this pay is below the {fmt_usd(program.annual_wage_base)} "
                              f"annual wage base (year to date before this pay: {fmt_usd(ytd)})")
             wages = room
-    amount = wages * program.rate
+    amount = wages * rate
     if steps is not QUIET:
         steps.append(f"{fmt_usd(wages)} x {pct} = {fmt_usd(amount)}")
     if program.weekly_max is not None:
@@ -352,6 +362,15 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
         return StateLine(program.code, rules.state, cents(amount), (), program.employer, wages)
     steps.append(source)
     return StateLine(program.code, rules.state, cents(amount), tuple(steps), program.employer, wages)
+
+
+def _rate_for_size(program: Program, state: str, size: int | None) -> tuple[Decimal, str]:
+    """The program's rate for an employer of `size` employees in the state, and the step that says so."""
+    if size is None:
+        return program.rate, (f"Employer size in {state} not recorded (the agency's {state} registration): the rate of "
+                              f"an employer of {program.size_rates[-1][0]} or more, {fmt_pct(program.rate)}")
+    rate = next(r for n, r in reversed(program.size_rates) if size >= n)
+    return rate, f"Employer of {size} employees in {state} ({program.size_rule}): {fmt_pct(rate)}"
 
 
 def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:

@@ -98,6 +98,11 @@ class Program:
     source: str
     exemption_field: str | None = None   # certificate flag that exempts the employee (e.g. WA Cares exemption)
     exemption_note: str = ""
+    # the rate by the employer's size in the state, where the law sets it (Paid Leave Oregon: none under 25
+    # employees): (at least this many employees, rate), ascending from 0; `rate` is the largest employer's.
+    # `size_rule` says how the state counts. Empty: one rate for every employer.
+    size_rates: tuple[tuple[int, Decimal], ...] = ()
+    size_rule: str = ""
 
 
 @dataclass(frozen=True)
@@ -243,7 +248,23 @@ def _parse_program(raw: dict, where: str) -> Program:
         source=raw["source"],
         exemption_field=raw.get("exemption_field"),
         exemption_note=raw.get("exemption_note", ""),
+        size_rates=_size_rates(raw, where),
+        size_rule=raw.get("size_rule", ""),
     )
+
+
+def _size_rates(raw: dict, where: str) -> tuple[tuple[int, Decimal], ...]:
+    """A program's `rate_by_employer_size`: [[at least N employees, rate], ...] from 0 up, the last at `rate`."""
+    rows = raw.get("rate_by_employer_size")
+    if not rows:
+        return ()
+    out = tuple((int(n), _dec(r, f"{where}.rate_by_employer_size")) for n, r in rows)
+    sizes = [n for n, _ in out]
+    if sizes[0] != 0 or sizes != sorted(set(sizes)) or out[-1][1] != _dec(raw["rate"], f"{where}.rate"):
+        raise ValueError(f"{where}.rate_by_employer_size: rows start at 0 employees, ascend, and the last is `rate`")
+    if not raw.get("size_rule"):
+        raise ValueError(f"{where}: a rate by employer size names its size_rule (how the state counts)")
+    return out
 
 
 def parse_state(raw: dict, where: str) -> StateRules:

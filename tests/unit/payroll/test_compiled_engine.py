@@ -245,7 +245,7 @@ def test_record_builds_the_same_quick_init_record_as_its_class_and_refuses_a_mis
     ytd = tuple(D(i) for i in range(13))
     context = (date(2026, 3, 6), 26, "CA", "NV", D("2000.00"), D(0), {"401k": D(100)}, D("4000.00"),
                {"CA": {"allowances": 1}}, "single", date(1980, 5, 1), D("150.25"), (), "hours", "", False,
-               date(2026, 2, 21), date(2026, 3, 6), D(0))
+               date(2026, 2, 21), date(2026, 3, 6), D(0), {"CA": 40})
     result = (D("2000.00"), (), (), (), (), D("1700.00"), {"medicare": D("2000.00")}, YearToDate(*ytd), D(0), 2026,
               (), {}, {}, {}, None)
     for cls, values in ((YearToDate, ytd), (StateContext, context), (PaycheckResult, result)):

@@ -111,7 +111,8 @@ def test_the_positional_builders_follow_the_records_field_order():
     assert [f.name for f in dataclasses.fields(StateContext)] == [
         "pay_date", "periods_per_year", "work_state", "residence_state", "gross", "supplemental", "pretax",
         "ytd_gross", "certificate", "federal_filing_status", "birth_date", "federal_income_tax", "work_shares",
-        "share_measure", "office_state", "remote_for_convenience", "period_start", "period_end", "supplemental_other"]
+        "share_measure", "office_state", "remote_for_convenience", "period_start", "period_end", "supplemental_other",
+        "employer_size"]
     assert [f.name for f in dataclasses.fields(PaycheckResult)] == [
         "gross", "earnings", "employee_taxes", "employer_taxes", "deductions", "net", "taxable_wages", "ytd",
         "qualified_overtime_premium", "tax_year", "employer_contributions", "state_wages", "local_wages",
