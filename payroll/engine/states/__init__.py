@@ -314,7 +314,7 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
     if program.exemption_field:
         own = ctx.certificate.get(rules.state)
         flags = own if isinstance(own, Mapping) else ctx.certificate
-        if flags.get(program.exemption_field):
+        if flags.get(program.exemption_field) is True:     # a yes/no claim (inputs._FLAG_FIELDS): never "false"
             return StateLine(program.code, rules.state, ZERO,
                              (head, f"Exempt: {program.exemption_note}", source), program.employer)
     c: dict[str, Any] = ctx.__dict__    # as _income_line
