@@ -16,7 +16,7 @@ from ..model import QUIET, Steps, quick_init
 from ..hotpath import Replay, cents
 from .income import income_tax_amount
 from .inputs import Certificate, Wages, read_certificate
-from .multistate import compute_allocated, convenience_state, reciprocal_form
+from .multistate import check_one_state_shares, compute_allocated, convenience_state, reciprocal_form
 from .rules import (IncomeTax, Program, StateRules, UnsupportedState, applies_to, rules_at, suta_bases_for_year,
                     suta_new_employer_rates_for_year,
                     versions_for_year)
@@ -422,6 +422,8 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateLine]:
                                            lambda w, h: _claimed_form(ctx, w, h),
                                            lambda h: _asks_top_up(h, pay_date, period), c["share_measure"],
                                            lambda w, h: _unclaimed_form(ctx, w, h))]
+    if work_shares:
+        check_one_state_shares(work_shares, c["work_state"])
     work_state: str = c["work_state"].upper()
     home_state: str = c["residence_state"].upper()
     office_state: str = c["office_state"]
