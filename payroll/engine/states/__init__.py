@@ -416,6 +416,11 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateLine]:
     work_shares: tuple[tuple[str, Decimal], ...] = c["work_shares"]
     period = (c["period_start"], c["period_end"])         # ctx.period
     year = pay_date.year
+    given_home: str = c["residence_state"]
+    if given_home and given_home.upper() not in STATES and given_home.upper() != c["work_state"].upper():
+        # the work state is checked by _rules (UnsupportedState, the same home included); a home that is no state
+        # would only drop reciprocity and the resident's top-up without a word
+        raise ValidationFailed([Issue("residence_state", f"{given_home!r} is not a US state or DC")])
     if work_shares and len({s.upper() for s, m in work_shares if m}) > 1:
         return [StateLine(x.code, x.state, x.amount, x.explanation, x.employer, x.wages)
                 for x in compute_allocated(ctx, compute_state_taxes, work_shares,
