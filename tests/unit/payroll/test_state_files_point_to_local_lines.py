@@ -39,7 +39,7 @@ def test_a_local_tax_the_local_data_computes_is_not_listed_as_not_modelled(year,
 
 def test_a_new_york_city_residents_state_line_points_to_the_city_line_beside_it():
     """NYS-50-T-NYS (1/26) single example 1: weekly $400, 3 exemptions: 400 - 200.05 = 199.95; over $163:
-    6.38 + 4.40% x 36.95 = 8.0058 -> $8.01. NYS-50-T-NYC (1/26) for the same worker (3 allowances): Table A 153.90 ->
+    6.38 + 4.40% x 36.95 = 8.0058 -> $8.01. NYS-50-T-NYC (1/26) p. 27 example, the same worker: Table A 153.90 ->
     246.10; line 3: (246.10 - 167) x 3.25% = 2.57 + 3.54 = $6.11. The state line says the city tax is its own line."""
     got = quote({"pay_date": "2026-06-05", "pay_frequency": "weekly", "worker_type": "employee",
                  "work_state": "NY", "residence_state": "NY", "earnings": [{"code": "salary", "amount": "400"}],
