@@ -421,6 +421,12 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateLine]:
         # the work state is checked by _rules (UnsupportedState, the same home included); a home that is no state
         # would only drop reciprocity and the resident's top-up without a word
         raise ValidationFailed([Issue("residence_state", f"{given_home!r} is not a US state or DC")])
+    certificates: Mapping[str, object] = c["certificate"]
+    if certificates:
+        # a certificate filed under a code that is no state ("NK" for NJ) would be ignored without a word
+        unknown = [k for k in certificates if len(k) == 2 and k.isupper() and k not in STATES]
+        if unknown:
+            raise ValidationFailed([Issue(f"certificate.{k}", f"{k!r} is not a US state or DC") for k in unknown])
     if work_shares and len({s.upper() for s, m in work_shares if m}) > 1:
         return [StateLine(x.code, x.state, x.amount, x.explanation, x.employer, x.wages)
                 for x in compute_allocated(ctx, compute_state_taxes, work_shares,

@@ -85,3 +85,19 @@ def test_every_field_the_onboarding_forms_collect_and_every_program_exemption_is
             if program.get("exemption_field"):
                 programs.add(program["exemption_field"])
     assert collected | programs <= KNOWN_FIELDS, sorted((collected | programs) - KNOWN_FIELDS)
+
+
+def test_a_certificate_filed_under_a_code_that_is_no_state_is_refused_by_name():
+    """NJ-165 claimed under "NK" (a typo for NJ) used to be ignored: NJ withheld as if nothing were on file
+    (weekly $1,000, Rate Table A: $15.29 + 6.1% x 231 = $29.38). Under "NJ" the claim holds ($0.00)."""
+    claimed = quote({"pay_date": "2026-06-05", "pay_frequency": "weekly", "worker_type": "employee",
+                     "work_state": "NJ", "residence_state": "PA", "explain": False,
+                     "earnings": [{"code": "salary", "amount": "1000"}],
+                     "state_certificates": {"NJ": {"reciprocity": True}}})
+    assert _line(claimed, "state_income_tax", "NJ") == D("0.00")
+    with pytest.raises(ValidationFailed) as err:
+        quote({"pay_date": "2026-06-05", "pay_frequency": "weekly", "worker_type": "employee",
+               "work_state": "NJ", "residence_state": "PA", "explain": False,
+               "earnings": [{"code": "salary", "amount": "1000"}],
+               "state_certificates": {"NK": {"reciprocity": True}}})
+    assert [i.field for i in err.value.issues] == ["state_certificates.NK"]
