@@ -16,7 +16,7 @@ from ..model import QUIET, Steps, quick_init
 from ..hotpath import Replay, cents
 from .income import income_tax_amount
 from .inputs import Certificate, Wages, read_certificate
-from .multistate import compute_allocated, convenience_state, reciprocal_form
+from .multistate import check_one_state_shares, compute_allocated, convenience_state, reciprocal_form
 from .rules import (IncomeTax, Program, StateRules, UnsupportedState, applies_to, rules_at, suta_bases_for_year,
                     suta_new_employer_rates_for_year,
                     versions_for_year)
@@ -322,7 +322,7 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
     if program.exemption_field:
         own = ctx.certificate.get(rules.state)
         flags = own if isinstance(own, Mapping) else ctx.certificate
-        if flags.get(program.exemption_field):
+        if flags.get(program.exemption_field) is True:     # a yes/no claim (inputs._FLAG_FIELDS): never "false"
             return StateLine(program.code, rules.state, ZERO,
                              (head, f"Exempt: {program.exemption_note}", source), program.employer)
     c: dict[str, Any] = ctx.__dict__    # as _income_line
@@ -435,12 +435,25 @@ def _compute(ctx: StateContext, quiet: bool) -> list[StateLine]:
     work_shares: tuple[tuple[str, Decimal], ...] = c["work_shares"]
     period = (c["period_start"], c["period_end"])         # ctx.period
     year = pay_date.year
+    given_home: str = c["residence_state"]
+    if given_home and given_home.upper() not in STATES and given_home.upper() != c["work_state"].upper():
+        # the work state is checked by _rules (UnsupportedState, the same home included); a home that is no state
+        # would only drop reciprocity and the resident's top-up without a word
+        raise ValidationFailed([Issue("residence_state", f"{given_home!r} is not a US state or DC")])
+    certificates: Mapping[str, object] = c["certificate"]
+    if certificates:
+        # a certificate filed under a code that is no state ("NK" for NJ) would be ignored without a word
+        unknown = [k for k in certificates if len(k) == 2 and k.isupper() and k not in STATES]
+        if unknown:
+            raise ValidationFailed([Issue(f"certificate.{k}", f"{k!r} is not a US state or DC") for k in unknown])
     if work_shares and len({s.upper() for s, m in work_shares if m}) > 1:
         return [StateLine(x.code, x.state, x.amount, x.explanation, x.employer, x.wages)
                 for x in compute_allocated(ctx, compute_state_taxes, work_shares,
                                            lambda w, h: _claimed_form(ctx, w, h),
                                            lambda h: _asks_top_up(h, pay_date, period), c["share_measure"],
                                            lambda w, h: _unclaimed_form(ctx, w, h))]
+    if work_shares:
+        check_one_state_shares(work_shares, c["work_state"])
     work_state: str = c["work_state"].upper()
     home_state: str = c["residence_state"].upper()
     office_state: str = c["office_state"]

@@ -27,6 +27,12 @@ _MONEY_FIELDS = ("additional", "annual_allowance", "reduction", "fixed_withholdi
 # Words a state's certificate carries (checked by the state's method against its own choices): NJ-W4's rate
 # table letter, CT-W4's withholding code, the county (MD, IN) or other locality a state's rate depends on.
 _TEXT_FIELDS = ("rate_table", "withholding_code", "county")
+# Yes/no claims: only JSON true or false (or none given). A string such as "false" is refused by name, never read as
+# a claim: bool("false") is True, which would exempt the worker from withholding. wa_cares_exempt is WA's program
+# exemption (the data's `exemption_field`, read by the program line).
+_FLAG_FIELDS = ("exempt", "reciprocity", "nonresident_alien", "wa_cares_exempt")
+KNOWN_FIELDS: Final = frozenset(("filing_status", "percentage") + _COUNT_FIELDS + _MONEY_FIELDS + _TEXT_FIELDS
+                                + _FLAG_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -66,6 +72,14 @@ def _read_cached(state: str, items: tuple) -> Certificate:
 
 def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
     issues: list[Issue] = []
+    # a key no certificate has (MI-W4's line 6 sent as "exemptions" instead of "allowances") would otherwise be
+    # dropped and the paycheck withheld as if the line were blank: refused by name, as the certificates API does
+    for name in sorted(str(k) for k in raw if k not in KNOWN_FIELDS):
+        issues.append(Issue(f"certificate.{state}.{name}",
+                            "unknown field: a state certificate has " + ", ".join(sorted(KNOWN_FIELDS)), "unknown"))
+    for name in _FLAG_FIELDS:
+        if raw.get(name) is not None and not isinstance(raw[name], bool):
+            issues.append(Issue(f"certificate.{state}.{name}", "must be true or false", "invalid_type"))
     status = "single"
     if "filing_status" in raw and raw["filing_status"] not in (None, ""):
         status = _STATUS_ALIASES.get(str(raw["filing_status"]).strip().lower(), "")
@@ -122,7 +136,7 @@ def _read_certificate(state: str, raw: Mapping[str, object]) -> Certificate:
         filing_status=status,
         counts=counts,
         additional=money["additional"] or ZERO,
-        exempt=bool(raw.get("exempt", False)),
+        exempt=raw.get("exempt") is True,
         percentage=percentage,
         annual_allowance=money["annual_allowance"],
         # a reciprocal exemption applies only when the certificate on file claims it (the work state's exemption

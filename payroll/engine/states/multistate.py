@@ -138,6 +138,18 @@ def _shares(work_shares: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decim
     return [(s, m, m / total) for s, m in sorted(merged.items()) if m > 0]
 
 
+def check_one_state_shares(work_shares: Sequence[tuple[str, Decimal]], work_state: str) -> None:
+    """Shares that name one state only (or one with any hours) are checked as several would be, and must name the
+    work state: `[{"state": "IL", "hours": 40}]` with work_state PA says all the work was in Illinois, which the
+    paycheck would otherwise tax as Pennsylvania's without a word (runs send no shares for one state)."""
+    parts = _shares(work_shares)
+    others = sorted(s for s, _m, _f in parts if s != work_state.upper())
+    if others:
+        raise ValidationFailed([Issue("work_shares", f"all this period's work is in {others[0]} but the work state "
+                                                     f"is {work_state.upper()}: give {others[0]} as the work state, "
+                                                     f"or the shares of every state worked in")])
+
+
 def compute_allocated(ctx, single: Callable, work_shares: Sequence[tuple[str, Decimal]], reciprocity: Callable,
                       resident_top_up: Callable, measure: str = "hours",
                       unclaimed: Callable | None = None) -> list:
