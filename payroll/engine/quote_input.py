@@ -112,6 +112,9 @@ class _Collector:
         if not isinstance(v, str) or len(v) != 2 or not v.isalpha() or not v.isascii():
             self.add(path, "must be a two-letter state code")
             return ""
+        if v.upper() not in STATES:
+            self.add(path, f"{v!r} is not a US state or DC")
+            return ""
         return v.upper()
 
 
@@ -284,6 +287,11 @@ def parse_input(obj: object, prefix: str = "") -> tuple[PaycheckInput | None, li
                          if v is not None}
     if localities and not employee:
         c.add("residence_locality", "local taxes are withheld from employees only")
+    for key, state in (("residence_locality", residence_state), ("work_locality", work_state)):
+        place = localities.get(key)
+        if place is not None and state and place.state.upper() != state:
+            c.add(f"{key}.state", f"is {place.state.upper()}, but {key.split('_')[0]}_state is {state}: the "
+                                  f"locality must be in that state")
     sites, site_measure = _parse_work_sites(obj, c, employee)
     employer_size = _parse_employer_size(obj, c)
 

@@ -858,7 +858,8 @@ def _check_required(year: int, residence: Locality | None, work: Locality | None
             raise UnsupportedLocality(f"Pennsylvania {where} locality {loc.city or ''} has no PSD code: every "
                                       f"Pennsylvania municipality levies an earned income tax, so the {where} PSD code "
                                       f"is needed (set it on the worker's "
-                                      f"{'address' if where == 'residence' else 'work site'})")
+                                      f"{'address' if where == 'residence' else 'work site'}; in a quote, "
+                                      f"{where}_locality.psd_code)")
         if state == "PA" and not known:
             raise UnsupportedLocality(f"Pennsylvania PSD code {loc.psd_code} ({where}): its earned income tax rates "
                                       f"are not in the data yet (only the PSD codes listed in "

@@ -223,3 +223,14 @@ def test_the_paystub_states_every_work_site():
                        {"locality": {"state": "OH", "city": "Columbus"}, "hours": "24.00"}]}})
     assert note == ("Local taxes: lives in Cleveland, school district NONE, OH; works at Cleveland, OH (16.00 hours) "
                     "and Columbus, OH (24.00 hours): each work place's taxes on its share.")
+
+
+def test_a_quote_refuses_a_locality_outside_its_state_and_a_code_that_is_no_state():
+    """An Ohio resident given Pittsburgh's PSD code would pay Pittsburgh's resident EIT: refused, naming the field;
+    a work state of "ZZ" is bad input (422), not an unsupported state."""
+    from payroll.engine.quote_input import parse_input
+    _, issues = parse_input(_quote(residence_locality={"state": "PA", "city": "Pittsburgh", "psd_code": "700102"}))
+    assert [(i.field, i.message) for i in issues] == [
+        ("residence_locality.state", "is PA, but residence_state is OH: the locality must be in that state")]
+    _, issues = parse_input(_quote(work_state="ZZ", work_locality=None))
+    assert [(i.field, i.message) for i in issues] == [("work_state", "'ZZ' is not a US state or DC")]

@@ -30,14 +30,14 @@ def test_one_share_in_the_work_state_is_the_ordinary_paycheck():
         assert Decimal(lines[("state_income_tax", "PA")]) == Decimal("30.70")
 
 
-@pytest.mark.parametrize("shares, words", [
-    ([{"state": "ZZ", "hours": "24"}], "'ZZ' is not a US state or DC"),
-    ([{"state": "IL", "hours": "40"}], "all this period's work is in IL but the work state is PA"),
-    ([{"state": "PA", "hours": "0"}], "add up to nothing"),
+@pytest.mark.parametrize("shares, field, words", [
+    ([{"state": "ZZ", "hours": "24"}], "work_shares[0].state", "'ZZ' is not a US state or DC"),
+    ([{"state": "IL", "hours": "40"}], "work_shares", "all this period's work is in IL but the work state is PA"),
+    ([{"state": "PA", "hours": "0"}], "work_shares", "add up to nothing"),
 ])
-def test_one_share_that_is_not_the_work_state_or_not_a_state_is_refused_naming_work_shares(shares, words):
+def test_one_share_that_is_not_the_work_state_or_not_a_state_is_refused_naming_work_shares(shares, field, words):
     refused = _refused(shares)
-    assert [f for f, _ in refused] == ["work_shares"]
+    assert [f for f, _ in refused] == [field]
     assert words in refused[0][1]
 
 
