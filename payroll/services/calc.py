@@ -254,7 +254,7 @@ def compute_chunk(run: PayrollRun, ctx, frags: dict, workers: list | None = None
         after["net"] = before["net"] + result.net
         delta = {f: after[f] - before[f] for f in YTD_STORED if after[f] != before[f]}
         running_ytd[key] = after
-        notes = paycheck_notes(engs, primary, pay, profile, worker, w9)
+        notes = paycheck_notes(engs, primary, pay, profile, worker, w9, result)
         computed.append((key, engs, pay, obj, result, delta, notes))
     return running_ytd, computed, refused
 

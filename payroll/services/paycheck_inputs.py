@@ -20,6 +20,7 @@ from backoffice.workers.models import Agency, Client, Engagement, StateRegistrat
 from backoffice.workers.profile import TaxProfile, W9Form
 from payroll.engine.hotpath import record, record_fields
 from payroll.engine.locals import Locality, localities_for_year, locality_from_json
+from payroll.engine.locals.report import PARTIAL_WORK_STATES
 from payroll.engine.locals.rules import norm
 from payroll.engine.model import PREMIUM_CODES, W4, Earning, PaycheckInput, W4Legacy
 from payroll.engine.model import YearToDate as EngineYTD
@@ -428,8 +429,9 @@ def locality_input(eng, worker, local_ytd: dict | None = None, local_mtd: dict |
     return obj
 
 
-def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9) -> list[str]:
-    """What a paystub states about how this paycheck was computed when something was missing or unusual."""
+def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9, result=None) -> list[str]:
+    """What a paystub states about how this paycheck was computed when something was missing or unusual; `result`
+    (the engine's) tells which local lines were computed."""
     notes = []
     employee = primary.type == "leased_employee"
     if employee and profile is None:
@@ -450,6 +452,17 @@ def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9)
         notes.append(f"Earned at {len(sites)} work sites: the local taxes of each work place fall on its share of the "
                      f"wages (by the hours, or else the wages, earned there); a resident's own local tax, the LST "
                      f"and monthly head taxes follow the whole paycheck and its main site.")
+    if employee and result is not None:
+        # a work site in a state whose localities' taxes the data holds only in part, and no local line for it
+        local_states = {x.state for x in (*result.employee_taxes, *result.employer_taxes) if x.locality}
+        for e in engs:
+            state = (e.work_state or "").upper()
+            if e.id in paid and state in PARTIAL_WORK_STATES and state not in local_states:
+                place = (work_locality(e) or {}).get("city") or "the work site"
+                notes.append(f"Local taxes: {place}, {state} may levy {PARTIAL_WORK_STATES[state]} that the data does "
+                             f"not hold (only some {state} localities are in it: backoffice paycheck states --locals); "
+                             f"none was withheld for {place}.")
+                local_states.add(state)
     if not employee and (not worker.tin_last4 or worker.tin_flagged or (w9 is not None and w9.backup_withholding)):
         notes.append("Backup withholding applies: no correct TIN on file (IRC 3406).")
     return notes

@@ -36,6 +36,10 @@ NOT_IN_DATA = (
     ("WV", "city user and service fees (e.g. Charleston, Huntington)"),
 )
 
+# The states above whose work-site taxes the data holds only in part: a paycheck earned there with no local line for
+# the state says so on the paystub (payroll/services/paycheck_inputs.py, paycheck_notes).
+PARTIAL_WORK_STATES = {"KY": "occupational license taxes", "AL": "occupational taxes", "WV": "city user fees"}
+
 COLUMNS = ("code", "name", "state", "kind", "method", "status", "confidence", "pay_dates", "not_modelled",
            "publication", "source_url", "reason")
 

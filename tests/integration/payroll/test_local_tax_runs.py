@@ -362,3 +362,27 @@ def test_a_week_at_two_ohio_work_sites_taxes_each_city_on_its_share(world, db, a
         ("Cleveland", "16.00"), ("Columbus", "24.00")]
     assert any(n.startswith("Earned at 2 work sites: the local taxes of each work place fall on its share")
                for n in engine["notes"])
+
+
+def test_a_kentucky_site_whose_occupational_tax_is_not_in_the_data_says_so_on_the_paystub(world, db, agency_in,
+                                                                                          fixed_clock):
+    """Covington, KY levies an occupational license tax whose rate is not in the data: no line is computed, and
+    the paycheck's notes say so by name; a Louisville site computes its line (nonresident 1.45% of $1,000.00 =
+    $14.50) and gets no such note."""
+    from payroll.models import Paycheck
+
+    agency_in("KY")
+    cov = world.worker(state="KY")
+    cov.work_city, cov.worker.city = "Covington", "Covington"
+    lou = world.worker(state="KY")
+    lou.work_city, lou.work_county, lou.worker.city = "Louisville", "Jefferson", "Shepherdsville"
+    db.session.flush()
+    run = _run(world, cov, lou)
+    assert _local_lines(db, run.id, cov.worker_id) == {}
+    assert _local_lines(db, run.id, lou.worker_id) == {"KY-LOUISVILLE": ("local_income_tax", "14.50", "1000.00")}
+    notes = dict(db.session.execute(sa.select(Paycheck.worker_id, Paycheck.inputs).where(Paycheck.run_id == run.id)
+                                    ).all())
+    assert [n for n in notes[cov.worker_id]["notes"] if n.startswith("Local taxes:")] == [
+        "Local taxes: Covington, KY may levy occupational license taxes that the data does not hold (only some KY "
+        "localities are in it: backoffice paycheck states --locals); none was withheld for Covington."]
+    assert not [n for n in notes[lou.worker_id].get("notes", []) if n.startswith("Local taxes:")]
