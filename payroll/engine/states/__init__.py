@@ -315,10 +315,11 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
                                                fmt_pct(program.rate), f"Source: {program.source}")
     head, pct, source = heads
     rate = program.rate
-    size_step = ""
+    size = None
     if program.size_rates:
-        rate, size_step = _rate_for_size(program, rules.state, ctx.employer_size.get(rules.state))
-        pct = fmt_pct(rate)
+        size = ctx.employer_size.get(rules.state)
+        if size is not None:
+            rate = next(r for n, r in reversed(program.size_rates) if size >= n)
     if program.exemption_field:
         own = ctx.certificate.get(rules.state)
         flags = own if isinstance(own, Mapping) else ctx.certificate
@@ -333,8 +334,9 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
         excluded = sum((a for code, a in pretax.items() if code in program.excluded_pretax), ZERO)
     wages = gross - excluded if gross > excluded else ZERO
     steps = QUIET if quiet else [head]
-    if size_step and steps is not QUIET:
-        steps.append(size_step)
+    if program.size_rates and steps is not QUIET:
+        pct = fmt_pct(rate)
+        steps.append(_size_step(program, rules.state, size, rate))
     if excluded:
         if steps is not QUIET:
             steps.append(f"Wages {fmt_usd(gross)} less excluded pre-tax deductions {fmt_usd(excluded)} = {fmt_usd(wages)}")
@@ -364,13 +366,12 @@ def _program_line(ctx: StateContext, rules: StateRules, program: Program, quiet:
     return StateLine(program.code, rules.state, cents(amount), tuple(steps), program.employer, wages)
 
 
-def _rate_for_size(program: Program, state: str, size: int | None) -> tuple[Decimal, str]:
-    """The program's rate for an employer of `size` employees in the state, and the step that says so."""
+def _size_step(program: Program, state: str, size: int | None, rate: Decimal) -> str:
+    """The words for the rate a program charges an employer of `size` employees in the state (None: not recorded)."""
     if size is None:
-        return program.rate, (f"Employer size in {state} not recorded (the agency's {state} registration): the rate of "
-                              f"an employer of {program.size_rates[-1][0]} or more, {fmt_pct(program.rate)}")
-    rate = next(r for n, r in reversed(program.size_rates) if size >= n)
-    return rate, f"Employer of {size} employees in {state} ({program.size_rule}): {fmt_pct(rate)}"
+        return (f"Employer size in {state} not recorded (the agency's {state} registration): the rate of an employer "
+                f"of {program.size_rates[-1][0]} or more, {fmt_pct(rate)}")
+    return f"Employer of {size} employees in {state} ({program.size_rule}): {fmt_pct(rate)}"
 
 
 def _claimed_form(ctx: StateContext, work_state: str, home_state: str) -> str | None:
