@@ -8,6 +8,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import defer, joinedload
 from flask import current_app
 from wtforms import SelectField, StringField
+from wtforms.validators import NumberRange, Optional
 
 from backoffice.admin import SecureModelView, filtered_list_url
 from backoffice.geo import STATES
@@ -35,9 +36,11 @@ class AgencyAdmin(SecureModelView):
         "form_columns": ("id", "state", "withholding_account", "suta_account", "suta_rate", "employer_size"),
         "column_labels": {"employer_size": "Employees in the state (paid-leave size tests)"},
         "column_descriptions": {"employer_size": "As the state counts them for its paid-leave programs (Oregon, "
-                                                 "Washington, Colorado, Massachusetts, Maine, Delaware: no or a smaller "
-                                                 "employer part below their thresholds). Blank: the largest "
-                                                 "employer's rates apply."}}),)
+                                                 "Washington, Colorado, Massachusetts, Maine, Delaware: no or a "
+                                                 "smaller employer part below their thresholds). Blank: the largest "
+                                                 "employer's rates apply."},
+        "form_args": {"employer_size": {"validators": [Optional(),
+                                                       NumberRange(min=0, message="must be 0 or more")]}}}),)
 
     # The agency record is configuration edited by admins; writes are audited by the session hook.
     def create_model(self, form):
