@@ -446,8 +446,10 @@ def paycheck_notes(engs: list, primary, pay: EngagementPay, profile, worker, w9,
         notes.append(f"Wages earned in {', '.join(states)}: each state withholds on its share of the wages (by "
                      f"the hours, or else the wages, earned there); unemployment insurance follows "
                      f"{primary.work_state}, the state with the most earnings in this paycheck.")
+    # said only where a local tax was computed (two sites in states without local taxes need no word)
+    local = result is not None and any(x.locality for x in (*result.employee_taxes, *result.employer_taxes))
     sites = {tuple(sorted(site.items())) for e in engs if e.id in paid and (site := work_locality(e))} \
-        if employee and len(engs) > 1 else set()
+        if employee and local and len(engs) > 1 else set()
     if len(sites) > 1:
         notes.append(f"Earned at {len(sites)} work sites: the local taxes of each work place fall on its share of the "
                      f"wages (by the hours, or else the wages, earned there); a resident's own local tax, the LST "

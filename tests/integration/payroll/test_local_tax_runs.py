@@ -386,3 +386,22 @@ def test_a_kentucky_site_whose_occupational_tax_is_not_in_the_data_says_so_on_th
         "Local taxes: Covington, KY may levy occupational license taxes that the data does not hold (only some KY "
         "localities are in it: backoffice paycheck states --locals); none was withheld for Covington."]
     assert not [n for n in notes[lou.worker_id].get("notes", []) if n.startswith("Local taxes:")]
+
+
+def test_two_work_sites_without_local_taxes_get_no_local_note(world, db):
+    """Two clients' sites in Texas (no local income taxes): the paycheck says it pays two clients, and nothing about
+    local taxes."""
+    from payroll.models import Paycheck
+    from tests.integration.payroll.test_pay_the_person import _run as run_now, _second_engagement
+
+    first = world.worker(state="TX", rate="25.00")
+    first.work_city = "Houston"
+    other = _second_engagement(world, first, client_name="Lone Star Freight", rate="25.00", state="TX")
+    other.work_city = "Dallas"
+    db.session.flush()
+    world.time(first, hours=(8, 8, 8, 0, 0, 0, 0))
+    world.time(other, hours=(0, 0, 0, 8, 8, 0, 0))
+    run = run_now(world, db)
+    [inputs] = db.session.execute(sa.select(Paycheck.inputs).where(Paycheck.run_id == run.id)).scalars().all()
+    assert any(n.startswith("Pay from 2 clients") for n in inputs["notes"])
+    assert not any("work sites" in n for n in inputs["notes"])
