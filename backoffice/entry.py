@@ -5,10 +5,12 @@ from __future__ import annotations
 import importlib
 import sys
 
-# (words of the command) -> (module, click command): commands that read JSON, run a pure engine and print JSON
+# (words of the command) -> (module, click command): commands that read JSON or CSV, run a pure engine and print
+# or write JSON (no database)
 APP_FREE = {
     ("paycheck", "quote"): ("payroll.cli_engine", "quote_cmd"),
     ("paycheck", "states"): ("payroll.cli_engine", "states_cmd"),
+    ("paycheck", "load-psd-register"): ("payroll.cli_engine", "load_psd_register_cmd"),
     ("classify",): ("backoffice.classification.cli_engine", "classify_cmd"),
     ("benefits", "aca-measure"): ("benefits.cli_engine", "aca_measure_cmd"),
     ("leave", "accrue"): ("backoffice.leave.cli", "accrue_cmd"),

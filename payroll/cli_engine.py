@@ -100,7 +100,7 @@ def load_psd_register_cmd(tax_year, path, published, output, dry_run):
 
     from backoffice.dates import parse_date
     from backoffice.errors import Issue, ValidationFailed
-    from payroll.engine.locals.psd_register import merge_register, read_register
+    from payroll.engine.locals.psd_register import hand_kept, merge_register, read_register
     from payroll.engine.locals.rules import DATA_ROOT
 
     try:
@@ -110,11 +110,8 @@ def load_psd_register_cmd(tax_year, path, published, output, dry_run):
     target = Path(output) if output else DATA_ROOT / str(tax_year) / "locals" / "PA.json"
     data = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {
         "state": "PA", "tax_year": tax_year, "localities": []}
-    register = "Pennsylvania DCED, PSD Codes and EIT Rates register"
-    keep = frozenset(code for e in data["localities"] if not e.get("publication", "").startswith(register)
-                     for code in e["match"].get("psd_codes", []))
     with open(path, encoding="utf-8-sig", newline="") as f:
-        entries, skipped, issues = read_register(f.read(), day, Path(path).name, keep)
+        entries, skipped, issues = read_register(f.read(), day, Path(path).name, hand_kept(data))
     if issues:
         raise ValidationFailed(issues)
     eit = sum(1 for e in entries if e["method"] == "pa_eit")

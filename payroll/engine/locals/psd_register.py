@@ -60,6 +60,9 @@ def _percent(raw: str, where: str, issues: list[Issue]) -> Decimal | None:
     return value
 
 
+REGISTER = "Pennsylvania DCED, PSD Codes and EIT Rates register"     # the publication of every loaded entry
+
+
 def _title(text: str) -> str:
     return " ".join(w if w in ("SD", "S", "D") else w.title() for w in text.split())
 
@@ -79,7 +82,7 @@ def read_register(text: str, published: date, source: str,
     entries: list[dict] = []
     skipped: list[str] = []
     seen: set[str] = set()
-    publication = f"Pennsylvania DCED, PSD Codes and EIT Rates register, as published {published.isoformat()} ({source})"
+    publication = f"{REGISTER}, as published {published.isoformat()} ({source})"
     for n, row in enumerate(rows[1:], start=2):
         if not any(cell.strip() for cell in row):
             continue
@@ -136,6 +139,15 @@ def read_register(text: str, published: date, source: str,
     if issues:
         return [], skipped, issues
     return entries, skipped, []
+
+
+def hand_kept(data: dict) -> frozenset[str]:
+    """The PSD codes of the year's PA data that a register load leaves as they are: the entries kept by hand
+    (Philadelphia's wage tax, Pittsburgh's), not an earlier load of the register nor a copy of it read elsewhere
+    (an entry marked `register_copy`: the DCED file itself replaces it)."""
+    return frozenset(code for e in data.get("localities", [])
+                     if not e.get("publication", "").startswith(REGISTER) and not e.get("register_copy")
+                     for code in e["match"].get("psd_codes", []))
 
 
 def merge_register(data: dict, entries: list[dict]) -> dict:

@@ -92,3 +92,25 @@ def test_merge_replaces_an_earlier_load_of_the_same_code():
     data = {"localities": [{"code": "PA-010201", "rates": {"resident": "0.01"}}]}
     merged = merge_register(data, [{"code": "PA-010201", "rates": {"resident": "0.015"}}])
     assert merged["localities"] == [{"code": "PA-010201", "rates": {"resident": "0.015"}}]
+
+
+def test_a_copy_of_the_register_read_elsewhere_is_replaced_by_the_register_itself():
+    """An entry marked `register_copy` (figures quoted from the register by a third party) is not hand-kept: the
+    DCED file's own row for that PSD code replaces it; Pittsburgh's hand-kept entry stays."""
+    from payroll.engine.locals.psd_register import hand_kept
+    copy = {"code": "PA-010201", "match": {"psd_codes": ["010201"]}, "publication": "HireTaxNexus ...",
+            "rates": {"resident": "0.014"}, "register_copy": True}
+    pittsburgh = {"code": "PA-700102", "match": {"psd_codes": ["700102"]}, "publication": "City of Pittsburgh"}
+    data = {"localities": [pittsburgh, copy]}
+    assert hand_kept(data) == frozenset({"700102"})
+    entries, skipped, _ = read_register(REGISTER, PUBLISHED, "psd.csv", hand_kept(data))
+    merged = {e["code"]: e for e in merge_register(data, entries)["localities"]}
+    assert skipped == ["700102"] and merged["PA-700102"] is pittsburgh
+    assert merged["PA-010201"]["rates"] == {"resident": "0.015", "nonresident": "0.01"}
+
+
+def test_the_loader_runs_without_the_web_app():
+    """`backoffice paycheck load-psd-register` writes a data file and needs no database: the console script runs
+    it without building the app (no secrets needed), as it does `paycheck quote` and `paycheck states`."""
+    from backoffice.entry import APP_FREE
+    assert APP_FREE[("paycheck", "load-psd-register")] == ("payroll.cli_engine", "load_psd_register_cmd")
