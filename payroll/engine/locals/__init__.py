@@ -11,10 +11,11 @@ from backoffice.money import D, ZERO, fmt_pct, fmt_qty, fmt_share, fmt_usd, roun
 
 from ..hotpath import Replay
 from ..model import QUIET, Steps, quick_init
+from ..shares import fractions
 from .rules import LocalRules, UnsupportedLocality, localities_for_year, norm
 
 __all__ = ["Locality", "LocalContext", "LocalTaxLine", "UnsupportedLocality", "compute_local_taxes", "locality_name",
-           "compute_site_local_taxes", "site_shares",
+           "compute_site_local_taxes",
            "local_taxes_due", "place_names",
            "localities_for_year", "coverage", "locality_from_json", "locality_refusal", "locality_issues", "LOCALITY_FIELDS",
            "LOCAL_CERTIFICATE_FIELDS", "TRANSIT_DISTRICTS"]
@@ -771,24 +772,6 @@ def _by_site(rule: LocalRules, lives: bool) -> bool:
     return not lives or rule.applies in ("workers", "nonresidents")
 
 
-def site_shares(sites: Sequence[tuple[Locality, Decimal]]) -> list[tuple[Locality, Decimal, Decimal]]:
-    """(work site, hours or wages) pairs -> (site, measure, fraction of the whole), equal sites merged, in the order
-    first given; a bad measure raises ValidationFailed naming work_sites."""
-    merged: dict[Locality, Decimal] = {}
-    issues = []
-    for i, (site, measure) in enumerate(sites):
-        if measure < 0:
-            issues.append(Issue(f"work_sites[{i}]", "hours or wages must be 0 or more"))
-        else:
-            merged[site] = merged.get(site, ZERO) + measure
-    total = sum(merged.values(), ZERO)
-    if not issues and total <= 0:
-        issues.append(Issue("work_sites", "the hours or wages by work site add up to nothing"))
-    if issues:
-        raise ValidationFailed(issues)
-    return [(site, m, m / total) for site, m in merged.items() if m > 0]
-
-
 def compute_site_local_taxes(ctx: LocalContext, sites: Sequence[tuple[Locality, Decimal]], measure: str = "hours",
                              explain: bool = True) -> list[LocalTaxLine]:
     """Every local tax line of a paycheck earned at several work sites, `sites` giving the hours (or wages, as
@@ -802,7 +785,7 @@ def compute_site_local_taxes(ctx: LocalContext, sites: Sequence[tuple[Locality, 
     all wages (NYC, Yonkers, an Ohio school district, Kansas City's or Oregon's statewide transit tax for a
     resident), Indiana's county tax and the per-person taxes (the LST, a monthly head tax) are computed once on the
     whole paycheck with the main site (_ONCE_METHODS). One site: compute_local_taxes(ctx) itself."""
-    parts = site_shares(sites)
+    parts = fractions(sites, "work_sites", "work site")
     if len(parts) < 2:
         return compute_local_taxes(replace(ctx, work=parts[0][0]) if parts else ctx, explain)
     lines = compute_local_taxes(replace(ctx, portion="once"), explain)

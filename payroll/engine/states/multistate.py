@@ -11,6 +11,7 @@ from backoffice.errors import Issue, ValidationFailed
 from backoffice.geo import STATES
 from backoffice.money import ZERO, fmt_share, fmt_usd, round_cents
 
+from ..shares import fractions
 from .rules import DATA_ROOT
 
 __all__ = ["Reciprocity", "ConvenienceRule", "reciprocity_for_year", "reciprocal_form", "convenience_rules",
@@ -119,23 +120,13 @@ def convenience_state(office_state: str, work_state: str, residence_state: str, 
 # --- a worker who works in several states in one pay period -----------------------------------------------------
 
 def _shares(work_shares: Sequence[tuple[str, Decimal]]) -> list[tuple[str, Decimal, Decimal]]:
-    """(state, measure) pairs (hours or wages) -> (state, measure, fraction of the whole), states merged."""
-    merged: dict[str, Decimal] = {}
-    issues = []
-    for state, measure in work_shares:
-        state = state.upper()
-        if state not in STATES:
-            issues.append(Issue("work_shares", f"{state!r} is not a US state or DC"))
-        elif measure < 0:
-            issues.append(Issue("work_shares", f"{state}: hours or wages must be 0 or more"))
-        else:
-            merged[state] = merged.get(state, ZERO) + measure
-    total = sum(merged.values(), ZERO)
-    if not issues and total <= 0:
-        issues.append(Issue("work_shares", "the hours or wages by state add up to nothing"))
-    if issues:
-        raise ValidationFailed(issues)
-    return [(s, m, m / total) for s, m in sorted(merged.items()) if m > 0]
+    """(state, measure) pairs (hours or wages) -> (state, measure, fraction of the whole), states merged, in the
+    states' order."""
+    unknown = [Issue("work_shares", f"{s.upper()!r} is not a US state or DC") for s, _m in work_shares
+               if s.upper() not in STATES]
+    if unknown:
+        raise ValidationFailed(unknown)
+    return sorted(fractions([(s.upper(), m) for s, m in work_shares], "work_shares", "state"))
 
 
 def check_one_state_shares(work_shares: Sequence[tuple[str, Decimal]], work_state: str) -> None:

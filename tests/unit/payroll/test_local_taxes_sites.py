@@ -10,7 +10,8 @@ import pytest
 
 from backoffice.errors import ValidationFailed
 from payroll.engine.locals import (LocalContext, Locality, UnsupportedLocality, compute_local_taxes,
-                                   compute_site_local_taxes, site_shares)
+                                   compute_site_local_taxes)
+from payroll.engine.shares import fractions
 
 D = Decimal
 PAY = date(2026, 3, 6)
@@ -147,10 +148,10 @@ def test_a_site_whose_tax_is_not_in_the_data_is_refused_by_name():
 
 def test_bad_site_measures_are_named():
     with pytest.raises(ValidationFailed) as err:
-        site_shares([(COLUMBUS, D(-1)), (CLEVELAND, D(2))])
+        fractions([(COLUMBUS, D(-1)), (CLEVELAND, D(2))], "work_sites", "work site")
     assert [i.field for i in err.value.issues] == ["work_sites[0]"]
     with pytest.raises(ValidationFailed) as err:
-        site_shares([(COLUMBUS, D(0)), (CLEVELAND, D(0))])
+        fractions([(COLUMBUS, D(0)), (CLEVELAND, D(0))], "work_sites", "work site")
     assert [i.field for i in err.value.issues] == ["work_sites"]
 
 
