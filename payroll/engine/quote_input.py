@@ -328,27 +328,38 @@ def _parse_period(obj: dict, c: _Collector, pay_date: date | None) -> tuple[date
     return start, end
 
 
-def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:
-    """[{state, hours} ...] or [{state, wages} ...]: where the period's work was done (one measure for all)."""
-    raw = obj.get("work_shares")
+def _measured(obj: dict, c: _Collector, employee: bool, field: str, place: str, what: str) -> tuple[list, str]:
+    """The objects of a `field` list [{<place>, hours} ...] or [{<place>, wages} ...] (one measure for all), each
+    with its path, and the measure; the list's own problems are added to `c` (and give no objects)."""
+    raw = obj.get(field)
     if raw in (None, []):
-        return (), "hours"
+        return [], "hours"
     if not isinstance(raw, list) or not employee:
-        c.add("work_shares", "must be a list of {state, hours} or {state, wages}, for employees")
-        return (), "hours"
+        c.add(field, f"must be a list of {{{place}, hours}} or {{{place}, wages}}, for employees")
+        return [], "hours"
     measures = {k for item in raw if isinstance(item, dict) for k in item if k in ("hours", "wages")}
     if len(measures) != 1:
-        c.add("work_shares", "give hours for every state or wages for every state")
-        return (), "hours"
+        c.add(field, f"give hours for every {what} or wages for every {what}")
+        return [], "hours"
     measure = measures.pop()
-    out = []
+    items = []
     for i, item in enumerate(raw):
+        where = f"{field}[{i}]"
         if not isinstance(item, dict):
-            c.add(f"work_shares[{i}]", "must be an object")
+            c.add(where, "must be an object")
             continue
-        c.unknown(item, ("state", measure), f"work_shares[{i}]")
-        state = c.state(item, "state", f"work_shares[{i}].state", True)
-        amount = c.number(item, measure, f"work_shares[{i}].{measure}", True)
+        c.unknown(item, (place, measure), where)
+        items.append((where, item))
+    return items, measure
+
+
+def _parse_work_shares(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:
+    """[{state, hours} ...] or [{state, wages} ...]: where the period's work was done (one measure for all)."""
+    items, measure = _measured(obj, c, employee, "work_shares", "state", "state")
+    out = []
+    for where, item in items:
+        state = c.state(item, "state", f"{where}.state", True)
+        amount = c.number(item, measure, f"{where}.{measure}", True)
         if state and amount is not None:
             out.append((state, amount))
     return tuple(out), measure
@@ -377,24 +388,9 @@ def _parse_employer_size(obj: dict, c: _Collector) -> dict[str, int]:
 def _parse_work_sites(obj: dict, c: _Collector, employee: bool) -> tuple[tuple, str]:
     """[{locality, hours} ...] or [{locality, wages} ...]: the work sites of the period (one measure for all); the
     local taxes that follow the place of work split the wages by them."""
-    raw = obj.get("work_sites")
-    if raw in (None, []):
-        return (), "hours"
-    if not isinstance(raw, list) or not employee:
-        c.add("work_sites", "must be a list of {locality, hours} or {locality, wages}, for employees")
-        return (), "hours"
-    measures = {k for item in raw if isinstance(item, dict) for k in item if k in ("hours", "wages")}
-    if len(measures) != 1:
-        c.add("work_sites", "give hours for every work site or wages for every work site")
-        return (), "hours"
-    measure = measures.pop()
+    items, measure = _measured(obj, c, employee, "work_sites", "locality", "work site")
     out = []
-    for i, item in enumerate(raw):
-        where = f"work_sites[{i}]"
-        if not isinstance(item, dict):
-            c.add(where, "must be an object")
-            continue
-        c.unknown(item, ("locality", measure), where)
+    for where, item in items:
         amount = c.number(item, measure, f"{where}.{measure}", True)
         place = item.get("locality")
         if not isinstance(place, dict):
